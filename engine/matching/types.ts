@@ -1,0 +1,146 @@
+/**
+ * The matching engine's public contract: market settings, commands in, events out.
+ *
+ * Every amount is an integer in minimal units:
+ * - price: quote minimal units per ONE WHOLE base coin (LPJ/KRW: won per LPJ), a multiple of tickSize;
+ * - quantity: base minimal units (10^-baseDecimals of a coin), a multiple of lotSize;
+ * - quote amounts (notional, fees, balances): quote minimal units.
+ * notional = floor(price × quantity / 10^baseDecimals); price × quantity may exceed 2^53, so that
+ * product is computed exactly (see `notional` in ./money.ts) before the division.
+ */
+
+export type AccountId = number;
+export type OrderId = number;
+export type Side = 'buy' | 'sell';
+export type OrderType = 'limit' | 'market' | 'stop_market' | 'stop_limit';
+export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
+/** Self-trade prevention: which side of a would-be self trade is cancelled. */
+export type StpMode = 'cancel_resting' | 'cancel_incoming' | 'cancel_both';
+
+export interface MarketConfig {
+  id: string; // e.g. "LPJ-KRW"
+  base: string; // asset code, e.g. "LPJ"
+  quote: string; // asset code, e.g. "KRW"
+  baseDecimals: number; // quantity unit is 10^-baseDecimals coin
+  tickSize: number; // price step, quote units
+  lotSize: number; // quantity step, base units
+  minNotional: number; // quote units
+  makerFeeBps: number; // may be zero or negative (rebate)
+  takerFeeBps: number; // >= 0 and >= -makerFeeBps, so the fee account never pays out more than it takes
+  /** Market orders (and triggered stop-markets) never fill further than this from the last/best price. */
+  priceBandBps: number;
+}
+
+/**
+ * Commands carry the caller's clock (`ts`, ms since epoch) so that replaying a command log is deterministic:
+ * the engine never reads the clock itself. Events carry the ts of the command that produced them.
+ */
+export type Command =
+  | PlaceCommand
+  | { type: 'cancel'; market: string; account: AccountId; orderId: OrderId; ts?: number }
+  | { type: 'cancel_all'; market?: string; account: AccountId; ts?: number }
+  | {
+      type: 'amend';
+      ts?: number;
+      market: string;
+      account: AccountId;
+      orderId: OrderId;
+      /** New total quantity (not remaining). Lower than before keeps priority. */
+      quantity?: number;
+      /** A new price loses time priority. */
+      price?: number;
+    };
+
+export interface PlaceCommand {
+  type: 'place';
+  ts?: number;
+  market: string;
+  account: AccountId;
+  clientOrderId?: string;
+  side: Side;
+  orderType: OrderType;
+  timeInForce?: TimeInForce; // default GTC for limit/stop_limit
+  postOnly?: boolean;
+  price?: number; // limit and stop_limit
+  stopPrice?: number; // stop_market and stop_limit: triggers when the last trade price reaches it
+  quantity?: number; // base units
+  /** Market buys only: spend this much quote ("spend 100,000 KRW"), fees included. */
+  quoteAmount?: number;
+}
+
+/** A distinct code for every way an input can be refused. */
+export type RejectReason =
+  | 'UNKNOWN_MARKET'
+  | 'UNKNOWN_ACCOUNT'
+  | 'INVALID_PRICE' // not a positive safe integer
+  | 'INVALID_QUANTITY' // not a positive safe integer
+  | 'INVALID_ORDER' // inconsistent fields, e.g. price on a market order, both quantity and quoteAmount
+  | 'OFF_TICK'
+  | 'BELOW_LOT_SIZE' // zero lots or not a multiple of the lot size
+  | 'BELOW_MIN_NOTIONAL'
+  | 'INSUFFICIENT_FUNDS'
+  | 'DUPLICATE_CLIENT_ORDER_ID'
+  | 'UNKNOWN_ORDER' // no such live order for this account (another account's order is unknown too)
+  | 'ORDER_NOT_AMENDABLE' // filled, cancelled, or the amend would change nothing valid
+  | 'POST_ONLY_WOULD_TAKE'
+  | 'FOK_NOT_FILLABLE'
+  | 'NO_LIQUIDITY' // market order with an empty opposite book
+  | 'SELF_TRADE_PREVENTED';
+
+export type CancelReason = 'user' | 'cancel_all' | 'self_trade' | 'amend';
+export type ExpireReason = 'ioc' | 'market_remainder' | 'price_band' | 'fok';
+
+interface EventBase {
+  seq: number; // per-market, gap-free, starts at 1
+  market: string;
+  ts: number; // from the command (0 when it had none)
+}
+
+export type EngineEvent = EventBase &
+  (
+    | {
+        type: 'accepted';
+        orderId: OrderId;
+        account: AccountId;
+        clientOrderId?: string;
+        side: Side;
+        orderType: OrderType;
+        timeInForce: TimeInForce;
+        price?: number;
+        stopPrice?: number;
+        quantity?: number;
+        quoteAmount?: number;
+        /** Quote (buy) or base (sell) held for this order. */
+        held: number;
+      }
+    | { type: 'rejected'; account: AccountId; clientOrderId?: string; orderId?: OrderId; reason: RejectReason; command: Command['type'] }
+    | {
+        type: 'trade';
+        tradeId: number;
+        price: number;
+        quantity: number;
+        quoteAmount: number;
+        takerSide: Side;
+        makerOrderId: OrderId;
+        takerOrderId: OrderId;
+        makerAccount: AccountId;
+        takerAccount: AccountId;
+        makerFee: number; // quote units; negative = rebate
+        takerFee: number;
+      }
+    | { type: 'cancelled'; orderId: OrderId; account: AccountId; remaining: number; reason: CancelReason }
+    | { type: 'expired'; orderId: OrderId; account: AccountId; remaining: number; reason: ExpireReason }
+    | { type: 'triggered'; orderId: OrderId; account: AccountId; lastPrice: number }
+    | { type: 'amended'; orderId: OrderId; account: AccountId; price: number; quantity: number; remaining: number; keptPriority: boolean }
+    | { type: 'filled'; orderId: OrderId; account: AccountId }
+    /** Aggregate quantity now resting at one price level (0 = level removed). */
+    | { type: 'book'; side: Side; price: number; quantity: number }
+  );
+
+export type EngineEventType = EngineEvent['type'];
+
+/** Ledger balances per account and asset, in minimal units. */
+export interface Balance {
+  available: number;
+  held: number;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit and integration tests of the plain-Node parts. The UI is tested end to end by Playwright (e2e/).
+export default defineConfig({
+  test: {
+    include: ['engine/**/*.test.ts', 'sync-server/**/*.test.ts', 'electron/**/*.test.ts'],
+    environment: 'node',
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
