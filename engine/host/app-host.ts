@@ -1,0 +1,100 @@
+/**
+ * The app host: a plain Node object that owns the local engine services. The Electron main process and the
+ * web bridge are thin transports in front of it; neither adds behaviour, so both behave the same.
+ */
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { openDatabase, schemaVersion, type Db } from '../db/database';
+import { events, isMethod, methods, type EventFrame, type EventName, type EventPayload, type Health, type Method, type Methods, type Result } from '../protocol/api';
+import { ApiError } from '../protocol/errors';
+import { ENGINE_VERSION } from '../version';
+import { appMigrations } from './migrations';
+import { SettingsStore } from './settings-store';
+
+export interface AppHostOptions {
+  dataDir: string;
+  appVersion: string;
+  mode: 'desktop' | 'web';
+  /** better_sqlite3.node built for the running runtime, when it is not the package's own (see openDatabase). */
+  nativeBinding?: string;
+}
+
+type Handlers = { [M in Method]: (params: z.output<Methods[M]['params']>) => Result<M> | Promise<Result<M>> };
+
+export class AppHost {
+  readonly dbPath: string;
+  private readonly db: Db;
+  private readonly settings: SettingsStore;
+  private readonly listeners = new Set<(event: EventFrame) => void>();
+  private readonly startedAt = Date.now();
+  private readonly handlers: Handlers;
+  private closed = false;
+
+  private constructor(private readonly options: AppHostOptions) {
+    this.dbPath = join(options.dataDir, 'app.db');
+    this.db = openDatabase(this.dbPath, appMigrations, { nativeBinding: options.nativeBinding });
+    this.settings = new SettingsStore(this.db);
+    this.handlers = {
+      'app.info': () => ({
+        name: 'Playground 777',
+        version: this.options.appVersion,
+        engineVersion: ENGINE_VERSION,
+        mode: this.options.mode,
+        platform: process.platform,
+        dataDir: this.options.dataDir,
+        dbPath: this.dbPath,
+      }),
+      'app.health': () => this.health(),
+      'settings.get': () => this.settings.get(),
+      'settings.update': (patch) => {
+        const next = this.settings.update(patch);
+        this.emit('settings.changed', next);
+        return next;
+      },
+    };
+  }
+
+  /** Opens the local database (creating the data folder and schema on first run). */
+  static open(options: AppHostOptions): AppHost {
+    return new AppHost(options);
+  }
+
+  health(): Health {
+    return { status: 'ready', schemaVersion: schemaVersion(this.db), uptimeMs: Date.now() - this.startedAt };
+  }
+
+  /**
+   * The single entry point for every request from a transport. `params` is untrusted: it is validated against
+   * the method's schema and a bad request is refused before any handler runs.
+   */
+  async invoke(method: string, params: unknown): Promise<unknown> {
+    if (this.closed) throw new ApiError('NOT_READY', 'the local engine is shut down');
+    if (!isMethod(method)) throw new ApiError('UNKNOWN_METHOD', `unknown method "${method}"`);
+    const parsed = methods[method].params.safeParse(params ?? {});
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(params)', message: i.message }));
+      throw new ApiError('BAD_REQUEST', `invalid params for ${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+    }
+    const handler = this.handlers[method] as (p: unknown) => unknown;
+    return await handler(parsed.data);
+  }
+
+  onEvent(listener: (event: EventFrame) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
+    // Validate outgoing events too: a host bug must not push a malformed payload into the UI.
+    const checked = events[name].parse(payload) as EventPayload<E>;
+    const frame = { name, payload: checked } as EventFrame;
+    for (const l of this.listeners) l(frame);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.clear();
+    this.db.close();
+  }
+}
