@@ -1,0 +1,101 @@
+/**
+ * `app`: the app's window, whichever way it runs. In the web project a real web-mode process is started on a
+ * free port with a fresh data folder; in the electron project the built desktop app is launched with one.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { _electron, test as base, type Page, type TestInfo } from '@playwright/test';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const artifactsDir = join(root, 'e2e', 'artifacts');
+
+interface WebMode {
+  url: string;
+  process: ChildProcess;
+}
+
+/** Starts `engine/host/web-main.ts` the way a user would, and reads the URL it prints. */
+export async function startWebMode(dataDir: string): Promise<WebMode> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'engine/host/web-main.ts', '--port', '0', '--data-dir', dataDir], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`web mode did not start in 30 s:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /open (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`web mode exited with ${code}:\n${output}`));
+    });
+  });
+  return { url, process: child };
+}
+
+/** Path of an installed Electron binary, or null with the reason it is not usable. */
+function electronBinary(): { path: string | null; reason: string } {
+  try {
+    const require = createRequire(import.meta.url);
+    const path = require('electron') as unknown as string;
+    if (typeof path === 'string' && existsSync(path)) return { path, reason: '' };
+  } catch {
+    // electron's index throws when its binary was never downloaded
+  }
+  return { path: null, reason: 'no Electron binary is installed here (npm start fetches it on a desktop machine); web mode covers these specs' };
+}
+
+export const test = base.extend<{ app: Page; dataDir: string }>({
+  dataDir: async ({}, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'lpj-e2e-'));
+    await use(dir);
+    rmSync(dir, { recursive: true, force: true });
+  },
+  // Depends on neither `page` nor `browser`: the electron project must not start a browser it won't use.
+  app: async ({ dataDir, playwright, launchOptions }, use, testInfo) => {
+    if (testInfo.project.name === 'electron') {
+      const electron = electronBinary();
+      testInfo.skip(!electron.path, electron.reason);
+      const main = join(root, 'out', 'main', 'index.js');
+      testInfo.skip(!existsSync(main), 'the desktop app is not built (npm run build)');
+      const app = await _electron.launch({
+        executablePath: electron.path!,
+        args: [main],
+        env: { ...process.env, LPJ_DATA_DIR: dataDir },
+      });
+      const window = await app.firstWindow();
+      await use(window);
+      await app.close();
+      return;
+    }
+    const web = await startWebMode(dataDir);
+    const browser = await playwright.chromium.launch(launchOptions);
+    const page = await browser.newPage();
+    await page.goto(web.url);
+    await use(page);
+    await browser.close();
+    web.process.kill('SIGTERM');
+  },
+});
+
+/** Saves a screenshot under e2e/artifacts and attaches it to the report. */
+export async function keepScreenshot(page: Page, name: string, testInfo: TestInfo): Promise<void> {
+  mkdirSync(artifactsDir, { recursive: true });
+  const path = join(artifactsDir, `${testInfo.project.name}-${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
+}
+
+export { expect } from '@playwright/test';

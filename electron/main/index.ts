@@ -1,0 +1,107 @@
+/**
+ * The desktop shell: one secure window in front of the app host. All behaviour lives in the host; this file
+ * only wires IPC, the window and the operating system.
+ */
+import { app, BrowserWindow, ipcMain, shell } from 'electron';
+import { join } from 'node:path';
+import { AppHost } from '../../engine/host/app-host';
+import { errorBody } from '../../engine/protocol/errors';
+import type { Reply } from '../../engine/protocol/wire';
+import { IPC_EVENT, IPC_INVOKE } from './ipc-channels';
+import { electronNativeBinding } from './native-binding';
+import { loadWindowState, trackWindowState } from './window-state';
+
+const here = import.meta.dirname;
+let win: BrowserWindow | null = null;
+let host: AppHost | null = null;
+
+// Same override as web mode, so tests and power users can point the app at another data folder.
+if (process.env.LPJ_DATA_DIR) app.setPath('userData', process.env.LPJ_DATA_DIR);
+
+if (!app.requestSingleInstanceLock()) {
+  // A second launch only brings the first window forward.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!win) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+  void app.whenReady().then(start);
+}
+
+function start(): void {
+  const dataDir = app.getPath('userData');
+  host = AppHost.open({
+    dataDir,
+    appVersion: app.getVersion(),
+    mode: 'desktop',
+    nativeBinding: electronNativeBinding(app.getAppPath(), app.isPackaged),
+  });
+
+  ipcMain.handle(IPC_INVOKE, async (event, method: unknown, params: unknown): Promise<Reply> => {
+    // Only our own window's top frame may call the host.
+    if (!win || event.sender !== win.webContents || event.senderFrame !== win.webContents.mainFrame) {
+      return { ok: false, error: { code: 'FORBIDDEN', message: 'caller is not the app window' } };
+    }
+    if (typeof method !== 'string') return { ok: false, error: { code: 'BAD_REQUEST', message: 'method must be a string' } };
+    try {
+      return { ok: true, result: await host!.invoke(method, params) };
+    } catch (err) {
+      return { ok: false, error: errorBody(err) };
+    }
+  });
+  host.onEvent((frame) => win?.webContents.send(IPC_EVENT, frame));
+
+  createWindow(dataDir);
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow(dataDir);
+  });
+}
+
+function createWindow(dataDir: string): void {
+  const state = loadWindowState(dataDir);
+  win = new BrowserWindow({
+    ...state.bounds,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    title: 'Playground 777',
+    backgroundColor: '#0f1217',
+    webPreferences: {
+      preload: join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      nodeIntegration: false,
+      sandbox: true,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  if (state.maximized) win.maximize();
+  trackWindowState(win, dataDir);
+  win.once('ready-to-show', () => win?.show());
+  win.on('closed', () => (win = null));
+
+  // Links to the outside world open in the system browser; the app window never navigates away.
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-navigate', (event, url) => {
+    if (url === win?.webContents.getURL()) return;
+    event.preventDefault();
+    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+  });
+
+  const devUrl = process.env.ELECTRON_RENDERER_URL;
+  if (!app.isPackaged && devUrl) void win.loadURL(devUrl);
+  else void win.loadFile(join(here, '../renderer/index.html'));
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+app.on('before-quit', () => {
+  host?.close();
+  host = null;
+});

@@ -1,0 +1,33 @@
+/**
+ * The only bridge between the sandboxed renderer and the main process: it exposes the typed API and nothing
+ * else (no ipcRenderer, no Node). Replies arrive as the same envelopes the web bridge uses.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { EventFrame, Method, Params, Result } from '../../engine/protocol/api';
+import type { LpjApi } from '../../engine/protocol/client';
+import type { Reply } from '../../engine/protocol/wire';
+import { IPC_EVENT, IPC_INVOKE } from '../main/ipc-channels';
+
+class RemoteError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const api: LpjApi = {
+  async invoke<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
+    const reply = (await ipcRenderer.invoke(IPC_INVOKE, method, params)) as Reply;
+    if (reply.ok) return reply.result as Result<M>;
+    throw new RemoteError(reply.error.code, reply.error.message);
+  },
+  onEvent(listener: (event: EventFrame) => void) {
+    const handler = (_e: IpcRendererEvent, frame: EventFrame) => listener(frame);
+    ipcRenderer.on(IPC_EVENT, handler);
+    return () => ipcRenderer.off(IPC_EVENT, handler);
+  },
+};
+
+contextBridge.exposeInMainWorld('lpj', api);

@@ -1,0 +1,14 @@
+import { useT } from '../i18n';
+
+export function Header() {
+  const t = useT();
+  return (
+    <header className="header">
+      <span className="logo" aria-label="LPJ">
+        LPJ
+      </span>
+      <span className="product">{t('app.title')}</span>
+      <span className="tagline">{t('app.tagline')}</span>
+    </header>
+  );
+}

@@ -1,0 +1,37 @@
+import { useT, type MessageKey } from '../i18n';
+import { routes, useRoute, type Route } from '../stores/route-store';
+
+const labels: Record<Route, MessageKey> = {
+  market: 'nav.market',
+  ranking: 'nav.ranking',
+  copy: 'nav.copy',
+  settings: 'nav.settings',
+};
+const icons: Record<Route, string> = { market: '▤', ranking: '★', copy: '⇄', settings: '⚙' };
+
+export function NavRail() {
+  const t = useT();
+  const route = useRoute((s) => s.route);
+  const go = useRoute((s) => s.go);
+  return (
+    <nav className="nav-rail" aria-label={t('nav.label')}>
+      {routes.map((r) => (
+        <a
+          key={r}
+          href={`#/${r}`}
+          className={r === route ? 'nav-item active' : 'nav-item'}
+          aria-current={r === route ? 'page' : undefined}
+          onClick={(e) => {
+            e.preventDefault();
+            go(r);
+          }}
+        >
+          <span className="nav-icon" aria-hidden="true">
+            {icons[r]}
+          </span>
+          <span className="nav-label">{t(labels[r])}</span>
+        </a>
+      ))}
+    </nav>
+  );
+}

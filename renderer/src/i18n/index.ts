@@ -1,0 +1,20 @@
+import type { Language } from '../../../engine/protocol/api';
+import { useSettings } from '../stores/settings-store';
+import { en, type MessageKey } from './en';
+import { ko } from './ko';
+
+const dictionaries: Record<Language, Record<MessageKey, string>> = { en, ko };
+
+export const languageNames: Record<Language, string> = { en: 'English', ko: '한국어' };
+
+export function translate(language: Language, key: MessageKey): string {
+  return dictionaries[language][key];
+}
+
+/** The translate function for the current language; components re-render when the language changes. */
+export function useT(): (key: MessageKey) => string {
+  const language = useSettings((s) => s.settings?.language ?? 'en');
+  return (key) => translate(language, key);
+}
+
+export type { MessageKey };

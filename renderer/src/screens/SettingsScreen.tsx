@@ -1,0 +1,57 @@
+import { Language, Theme } from '../../../engine/protocol/api';
+import { languageNames, useT } from '../i18n';
+import { useEngine } from '../stores/engine-store';
+import { useSettings } from '../stores/settings-store';
+
+export function SettingsScreen() {
+  const t = useT();
+  const { settings, error, update } = useSettings();
+  const info = useEngine((s) => s.info);
+  if (!settings) {
+    return (
+      <section className="screen" aria-busy="true">
+        <p>{error ? `${t('settings.saveError')}: ${error}` : t('loading')}</p>
+      </section>
+    );
+  }
+  return (
+    <section className="screen settings" aria-labelledby="screen-title">
+      <h1 id="screen-title">{t('settings.title')}</h1>
+      {error && (
+        <p role="alert" className="error">
+          {t('settings.saveError')}: {error}
+        </p>
+      )}
+      <label className="field">
+        <span>{t('settings.language')}</span>
+        <select
+          aria-label={t('settings.language')}
+          value={settings.language}
+          onChange={(e) => void update({ language: Language.parse(e.target.value) })}
+        >
+          {Language.options.map((l) => (
+            <option key={l} value={l}>
+              {languageNames[l]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>{t('settings.theme')}</span>
+        <select aria-label={t('settings.theme')} value={settings.theme} onChange={(e) => void update({ theme: Theme.parse(e.target.value) })}>
+          {Theme.options.map((th) => (
+            <option key={th} value={th}>
+              {t(`settings.theme.${th}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {info && (
+        <div className="field">
+          <span>{t('settings.data')}</span>
+          <code>{info.dataDir}</code>
+        </div>
+      )}
+    </section>
+  );
+}
