@@ -3,13 +3,32 @@
  * specs against web mode (and Electron where its binary is installed). Stops at the first failing suite.
  */
 import { execFileSync } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findChromium } from './find-chromium.mjs';
 import { ensureNodeNative } from './ensure-native.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+const reports = join(root, 'test-results', 'reports');
+mkdirSync(reports, { recursive: true });
+const counts = { passed: 0, failed: 0, skipped: 0 };
+
+/** Adds a suite's counts from its JSON report to the closing summary line. */
+function count(kind, file) {
+  if (!existsSync(file)) return;
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  if (kind === 'vitest') {
+    counts.passed += r.numPassedTests;
+    counts.failed += r.numFailedTests;
+    counts.skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+  } else {
+    counts.passed += r.stats.expected + r.stats.flaky;
+    counts.failed += r.stats.unexpected;
+    counts.skipped += r.stats.skipped;
+  }
+}
 
 function step(title, cmd, args, env = {}) {
   console.log(`\n=== ${title}: ${cmd} ${args.join(' ')}`);
@@ -21,13 +40,28 @@ function step(title, cmd, args, env = {}) {
 try {
   ensureNodeNative();
   step('typecheck', npx, ['tsc', '-b']);
-  step('unit and integration tests', npx, ['vitest', 'run']);
+  const vitestReport = join(reports, 'vitest.json');
+  try {
+    step('unit and integration tests', npx, ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
+  } finally {
+    count('vitest', vitestReport);
+  }
   step('build renderer', npx, ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
   const chromium = findChromium();
   if (chromium) console.log(`[chromium] using ${chromium}`);
-  step('e2e (Playwright)', npx, ['playwright', 'test', '-c', 'e2e/playwright.config.ts'], chromium ? { CHROMIUM_PATH: chromium } : {});
+  const e2eReport = join(reports, 'e2e.json');
+  try {
+    step('e2e (Playwright)', npx, ['playwright', 'test', '-c', 'e2e/playwright.config.ts', '--reporter=list,json'], {
+      ...(chromium ? { CHROMIUM_PATH: chromium } : {}),
+      PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport,
+    });
+  } finally {
+    count('playwright', e2eReport);
+  }
   console.log('\nall suites passed');
+  console.log(`tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
 } catch (err) {
   console.error(`\ntests failed: ${err.message.split('\n')[0]}`);
+  console.log(`tests: ${counts.passed} passed, ${Math.max(counts.failed, 1)} failed, ${counts.skipped} skipped`);
   process.exit(1);
 }
