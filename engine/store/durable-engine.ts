@@ -1,0 +1,428 @@
+/**
+ * A deterministic state machine (the matching engine) made durable by journaling its commands.
+ *
+ * Commands are applied in memory at once and written to SQLite in group commits: one transaction per batch
+ * holds the batch's commands and the events they produced, so a batch is either wholly in the journal or not at
+ * all. `submit` resolves only after the batch holding its command committed, so an acknowledged command
+ * survives a crash of the process. A batch is committed when `maxBatch` commands are waiting or on the next
+ * macrotask (setImmediate), whichever comes first.
+ *
+ * Start-up restores the latest snapshot and replays the commands after it, comparing every replayed event with
+ * the stored one: a difference means the engine is not deterministic (or changed incompatibly) and opening
+ * fails rather than serving a state that disagrees with what clients were told.
+ *
+ * One process writes a journal at a time.
+ */
+import { jsonEqual } from './json-equal';
+import { JournalStore, type EventRun, type JournalEvent, type JournalStoreOptions } from './journal-store';
+
+export type { JournalEvent } from './journal-store';
+
+/** The engine as the journal sees it. `apply` must depend only on the state and the command. */
+export interface Journaled<C, E extends JournalEvent, S> {
+  apply(cmd: C): E[];
+  /** A JSON-serialisable copy of the whole state; `restore(JSON.parse(JSON.stringify(snapshot())))` must equal it. */
+  snapshot(): S;
+}
+
+export interface DurableEngineOptions<C, E extends JournalEvent, S, M extends Journaled<C, E, S>>
+  extends JournalStoreOptions {
+  /** The journal's SQLite file (its own file: it carries its own schema version). */
+  path: string;
+  /** The initial state of a new journal. Used only when the file holds no journal yet. */
+  create: () => M;
+  /** Rebuilds the state from a stored snapshot; should throw on a snapshot it cannot use. */
+  restore: (state: S) => M;
+  /** Commit as soon as this many commands are waiting (default 4096). */
+  maxBatch?: number;
+  /** Store a snapshot with the commit that brings the commands since the last one to this many (default 100,000; 0: never). */
+  snapshotEvery?: number;
+  /** Snapshots kept; older ones are deleted (default 2). */
+  keepSnapshots?: number;
+  /** Store a snapshot on close when commands arrived since the last one, so the next start replays nothing (default true). */
+  snapshotOnClose?: boolean;
+  /**
+   * Called with the events of each batch right after it committed, in order — the point to fan events out to
+   * market data subscribers, since an event published earlier could vanish in a crash. An exception thrown here
+   * propagates to whatever triggered the commit (the command is committed regardless).
+   */
+  onCommit?: (events: E[]) => void;
+}
+
+export interface JournalStats {
+  /** Commands in the journal, committed. */
+  committedCommands: number;
+  /** Commands applied in memory and waiting for their commit. */
+  pendingCommands: number;
+  /** Batches committed by this instance. */
+  commits: number;
+  /** Snapshots stored by this instance. */
+  snapshots: number;
+  /** Commands replayed on open (those after the snapshot that was restored). */
+  replayedCommands: number;
+}
+
+/** Replaying the journal produced events that differ from the stored ones. */
+export class ReplayMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReplayMismatchError';
+  }
+}
+
+interface Waiter<E> {
+  resolve: (events: E[]) => void;
+  reject: (err: Error) => void;
+}
+
+const MAX_EVENTS_PAGE = 100_000;
+
+export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, E, S>> {
+  private pendingCommands: C[] = [];
+  private pendingEvents: E[][] = [];
+  private waiters: (Waiter<E> | undefined)[] = [];
+  private scheduled: NodeJS.Immediate | undefined;
+  private failure: Error | undefined;
+  private closed = false;
+  private sinceSnapshot: number;
+  private readonly counters = { commits: 0, snapshots: 0 };
+  private readonly maxBatch: number;
+  private readonly snapshotEvery: number;
+  private readonly keepSnapshots: number;
+
+  private constructor(
+    private readonly store: JournalStore,
+    private readonly options: DurableEngineOptions<C, E, S, M>,
+    /** The live state. Read it freely; changing it other than through this journal bypasses durability. */
+    readonly machine: M,
+    private lastBatch: number,
+    private committed: number,
+    private readonly lastSeq: Map<string, number>,
+    private readonly replayed: number,
+    snapshotAt: number,
+  ) {
+    this.maxBatch = positiveInt(options.maxBatch ?? 4096, 'maxBatch');
+    this.snapshotEvery = nonNegativeInt(options.snapshotEvery ?? 100_000, 'snapshotEvery');
+    this.keepSnapshots = positiveInt(options.keepSnapshots ?? 2, 'keepSnapshots');
+    this.sinceSnapshot = committed - snapshotAt;
+  }
+
+  /** Opens (or creates) the journal at `options.path` and recovers the state it records. */
+  static open<C, E extends JournalEvent, S, M extends Journaled<C, E, S>>(
+    options: DurableEngineOptions<C, E, S, M>,
+  ): DurableEngine<C, E, S, M> {
+    const store = new JournalStore(options.path, options);
+    try {
+      const r = recover(store, options);
+      return new DurableEngine(store, options, r.machine, r.batch, r.commands, store.lastSeqs(), r.replayed, r.snapshotAt);
+    } catch (err) {
+      store.close();
+      throw err;
+    }
+  }
+
+  /**
+   * Applies the command now and resolves with its events once the batch holding it is committed. Rejects when
+   * the journal is closed or failed, and when the commit fails.
+   */
+  submit(cmd: C): Promise<E[]> {
+    try {
+      this.assertUsable();
+      let waiter!: Waiter<E>;
+      const acked = new Promise<E[]>((resolve, reject) => {
+        waiter = { resolve, reject };
+      });
+      this.applyOne(cmd, waiter);
+      // From here on, a failed commit reaches the caller by rejecting `acked`.
+      if (this.pendingCommands.length >= this.maxBatch) this.commitPending(false);
+      else this.scheduled ??= setImmediate(() => this.commitScheduled());
+      return acked;
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  /** Applies the commands and commits them (with anything already waiting) before returning their events. */
+  submitBatch(cmds: readonly C[]): E[][] {
+    this.assertUsable();
+    const out: E[][] = [];
+    for (const cmd of cmds) {
+      out.push(this.applyOne(cmd, undefined));
+      if (this.pendingCommands.length >= this.maxBatch) this.commitPending(true);
+    }
+    this.commitPending(true);
+    return out;
+  }
+
+  /** Commits whatever is waiting now instead of on the next macrotask. */
+  flush(): void {
+    this.assertUsable();
+    this.commitPending(true);
+  }
+
+  /** Commits what is waiting and stores a snapshot of the current state. */
+  snapshotNow(): void {
+    this.flush();
+    this.writeSnapshot();
+  }
+
+  /** Up to `limit` committed events of `market` with seq > afterSeq, in seq order (waiting commands are committed first). */
+  eventsSince(market: string, afterSeq: number, limit: number): E[] {
+    if (typeof market !== 'string' || market === '') throw new TypeError('eventsSince: market must be a non-empty string');
+    nonNegativeInt(afterSeq, 'eventsSince: afterSeq');
+    positiveInt(limit, 'eventsSince: limit');
+    if (limit > MAX_EVENTS_PAGE) throw new RangeError(`eventsSince: limit must be at most ${MAX_EVENTS_PAGE}, got ${limit}`);
+    this.flush();
+    return this.store.eventsSince<E>(market, afterSeq, limit);
+  }
+
+  /** Every committed command from the start of the journal, in order (waiting commands are committed first). */
+  *commands(): Generator<C> {
+    this.flush();
+    for (const batch of this.store.batchesAfter<C>(0)) yield* batch.commands;
+  }
+
+  stats(): JournalStats {
+    return {
+      committedCommands: this.committed,
+      pendingCommands: this.pendingCommands.length,
+      commits: this.counters.commits,
+      snapshots: this.counters.snapshots,
+      replayedCommands: this.replayed,
+    };
+  }
+
+  /** Commits what is waiting (and a snapshot, see `snapshotOnClose`) and closes the file. Safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    try {
+      if (this.scheduled !== undefined) clearImmediate(this.scheduled);
+      this.scheduled = undefined;
+      if (!this.failure) {
+        this.commitPending(true);
+        if ((this.options.snapshotOnClose ?? true) && this.sinceSnapshot > 0) this.writeSnapshot();
+      }
+    } finally {
+      this.closed = true;
+      this.store.close();
+    }
+  }
+
+  private applyOne(cmd: C, waiter: Waiter<E> | undefined): E[] {
+    let events: E[];
+    try {
+      events = this.machine.apply(cmd);
+    } catch (err) {
+      // The engine rejects bad commands with events; a throw is a fault that may have left its state half
+      // changed. Keep what was applied before it, and stop: reopening restores the last committed state.
+      this.commitPending(false);
+      this.failure ??= new Error(
+        `journal ${this.store.path}: the engine threw while applying a command (not journaled): ` +
+          `${(err as Error).message}; reopen the journal to continue from the last committed state`,
+        { cause: err },
+      );
+      throw this.failure;
+    }
+    this.pendingCommands.push(cmd);
+    this.pendingEvents.push(events);
+    this.waiters.push(waiter);
+    return events;
+  }
+
+  private commitScheduled(): void {
+    this.scheduled = undefined;
+    if (this.closed || this.failure) return;
+    // A failed commit is reported to every waiter by rejecting its promise.
+    this.commitPending(false);
+  }
+
+  /** Commits the waiting commands in one transaction, then acknowledges them. */
+  private commitPending(throwOnFailure: boolean): void {
+    const count = this.pendingCommands.length;
+    if (count === 0 || this.failure) return;
+    const commands = this.pendingCommands;
+    const eventLists = this.pendingEvents;
+    const waiters = this.waiters;
+    this.pendingCommands = [];
+    this.pendingEvents = [];
+    this.waiters = [];
+    const batchId = this.lastBatch + 1;
+    const snapshotDue = this.snapshotEvery > 0 && this.sinceSnapshot + count >= this.snapshotEvery;
+    try {
+      const runs = eventRuns(eventLists, this.lastSeq);
+      const snapshot = snapshotDue ? { state: JSON.stringify(this.machine.snapshot()), keep: this.keepSnapshots } : undefined;
+      this.store.append({ id: batchId, firstCommand: this.committed, count, json: JSON.stringify(commands) }, runs, snapshot);
+      for (const run of runs) this.lastSeq.set(run.market, run.lastSeq);
+    } catch (err) {
+      this.failure = new Error(
+        `journal ${this.store.path}: commit of batch ${batchId} failed, its ${count} commands are not durable: ` +
+          `${(err as Error).message}; reopen the journal to continue from the last committed state`,
+        { cause: err },
+      );
+      for (const w of waiters) w?.reject(this.failure);
+      if (throwOnFailure) throw this.failure;
+      return;
+    }
+    this.lastBatch = batchId;
+    this.committed += count;
+    this.counters.commits++;
+    if (snapshotDue) {
+      this.sinceSnapshot = 0;
+      this.counters.snapshots++;
+    } else {
+      this.sinceSnapshot += count;
+    }
+    for (let i = 0; i < count; i++) waiters[i]?.resolve(eventLists[i]);
+    this.options.onCommit?.(eventLists.flat());
+  }
+
+  private writeSnapshot(): void {
+    this.store.snapshot(this.lastBatch, this.committed, JSON.stringify(this.machine.snapshot()), this.keepSnapshots);
+    this.sinceSnapshot = 0;
+    this.counters.snapshots++;
+  }
+
+  private assertUsable(): void {
+    if (this.closed) throw new Error(`journal ${this.store.path} is closed`);
+    if (this.failure) throw this.failure;
+  }
+}
+
+/**
+ * Splits a batch's events into one run per market, checking that each market's seq continues gap-free from its
+ * last committed event (an event log with a gap would make clients resync forever).
+ */
+function eventRuns<E extends JournalEvent>(eventLists: E[][], lastSeq: ReadonlyMap<string, number>): EventRun[] {
+  const byMarket = new Map<string, E[]>();
+  for (const events of eventLists) {
+    for (const e of events) {
+      let list = byMarket.get(e.market);
+      if (!list) byMarket.set(e.market, (list = []));
+      list.push(e);
+    }
+  }
+  const runs: EventRun[] = [];
+  for (const [market, events] of byMarket) {
+    const previous = lastSeq.get(market);
+    let expected = previous === undefined ? events[0].seq : previous + 1;
+    for (const e of events) {
+      if (e.seq !== expected) {
+        throw new Error(`event seq of market ${market} jumps from ${expected - 1} to ${e.seq}`);
+      }
+      expected++;
+    }
+    runs.push({ market, firstSeq: events[0].seq, lastSeq: events[events.length - 1].seq, json: JSON.stringify(events) });
+  }
+  return runs;
+}
+
+interface Recovered<M> {
+  machine: M;
+  batch: number;
+  commands: number;
+  snapshotAt: number;
+  replayed: number;
+}
+
+/** Restores the latest snapshot and replays the batches after it, verifying each replayed event. */
+function recover<C, E extends JournalEvent, S, M extends Journaled<C, E, S>>(
+  store: JournalStore,
+  options: DurableEngineOptions<C, E, S, M>,
+): Recovered<M> {
+  const file = store.path;
+  const last = store.lastBatch();
+  const snap = store.latestSnapshot<S>();
+  if (!snap && last.id === 0) {
+    const machine = options.create();
+    // The initial state goes into the journal too, so the journal alone defines its state (market settings
+    // included) and a later change to `create` cannot silently alter a replay.
+    store.snapshot(0, 0, JSON.stringify(machine.snapshot()), positiveInt(options.keepSnapshots ?? 2, 'keepSnapshots'));
+    return { machine, batch: 0, commands: 0, snapshotAt: 0, replayed: 0 };
+  }
+  let machine: M;
+  let batch = 0;
+  let commands = 0;
+  if (snap) {
+    if (snap.batch > last.id) {
+      throw new Error(`journal ${file}: snapshot row ${snap.id} is of batch ${snap.batch} but the journal ends at batch ${last.id}`);
+    }
+    try {
+      machine = options.restore(snap.state);
+    } catch (err) {
+      throw new Error(`journal ${file}: snapshot row ${snap.id} (after batch ${snap.batch}) cannot be restored: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    batch = snap.batch;
+    commands = snap.commandCount;
+  } else {
+    machine = options.create();
+  }
+  const snapshotAt = commands;
+  for (const stored of store.batchesAfter<C>(batch)) {
+    if (stored.id !== batch + 1 || stored.firstCommand !== commands) {
+      throw new Error(
+        `journal ${file}: journal_batches row ${stored.id} starts at command ${stored.firstCommand}, ` +
+          `expected batch ${batch + 1} starting at command ${commands}: the log has a gap`,
+      );
+    }
+    const eventLists: E[][] = [];
+    for (let i = 0; i < stored.commands.length; i++) {
+      try {
+        eventLists.push(machine.apply(stored.commands[i]));
+      } catch (err) {
+        throw new ReplayMismatchError(
+          `journal ${file}: replaying command ${commands + i} (batch ${stored.id}) threw where it once succeeded: ${(err as Error).message}`,
+        );
+      }
+    }
+    let runs: EventRun[];
+    try {
+      runs = eventRuns(eventLists, new Map());
+    } catch (err) {
+      throw new ReplayMismatchError(`journal ${file}: replaying batch ${stored.id}: ${(err as Error).message}`);
+    }
+    verifyReplay(file, stored.id, runs, store.eventRunsOfBatch(stored.id));
+    batch = stored.id;
+    commands += stored.commands.length;
+  }
+  if (commands !== last.nextCommand) {
+    throw new Error(`journal ${file}: the latest snapshot is at command ${commands} but the journal ends at command ${last.nextCommand}`);
+  }
+  return { machine, batch, commands, snapshotAt, replayed: commands - snapshotAt };
+}
+
+function verifyReplay(file: string, batch: number, replayed: EventRun[], stored: Map<string, EventRun>): void {
+  const fail = (detail: string) =>
+    new ReplayMismatchError(
+      `journal ${file}: replaying batch ${batch} produced different events than were stored (${detail}). ` +
+        'The engine is not deterministic or changed incompatibly; refusing to start.',
+    );
+  for (const run of replayed) {
+    const was = stored.get(run.market);
+    if (!was) throw fail(`market ${run.market}: ${run.lastSeq - run.firstSeq + 1} events replayed, none stored`);
+    stored.delete(run.market);
+    if (was.json === run.json) continue;
+    const a = JSON.parse(was.json) as unknown[];
+    const b = JSON.parse(run.json) as unknown[];
+    if (jsonEqual(a, b)) continue;
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      if (!jsonEqual(a[i], b[i])) {
+        throw fail(`market ${run.market}, event ${i + 1} of the batch: stored ${JSON.stringify(a[i])}, replayed ${JSON.stringify(b[i])}`);
+      }
+    }
+  }
+  for (const [market, run] of stored) {
+    throw fail(`market ${market}: ${run.lastSeq - run.firstSeq + 1} events stored, none replayed`);
+  }
+}
+
+function positiveInt(n: number, name: string): number {
+  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`${name} must be a positive integer, got ${n}`);
+  return n;
+}
+
+function nonNegativeInt(n: number, name: string): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`${name} must be a non-negative integer, got ${n}`);
+  return n;
+}

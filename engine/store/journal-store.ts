@@ -1,0 +1,279 @@
+/**
+ * The SQL side of a journal: appends group-committed batches (commands, their events, and now and then a
+ * snapshot) in one transaction each, and reads them back with every row checked before it is trusted.
+ */
+import { createHash } from 'node:crypto';
+import { openDatabase, type Db } from '../db/database';
+import { journalMigrations } from './migrations';
+
+/** What the journal needs to know of an event: the market stream it belongs to and its place in it. */
+export interface JournalEvent {
+  market: string;
+  seq: number;
+}
+
+/** A journal row that failed its checksum or does not decode; names the table and row so it can be found. */
+export class JournalCorruptError extends Error {
+  constructor(
+    readonly table: string,
+    readonly row: string,
+    detail: string,
+    file: string,
+  ) {
+    super(`journal ${file}: ${table} row ${row} is corrupt (${detail}); refusing to start from a damaged journal`);
+    this.name = 'JournalCorruptError';
+  }
+}
+
+export type Synchronous = 'normal' | 'full';
+
+export interface JournalStoreOptions {
+  /**
+   * `normal` (default): under WAL a commit survives a crash or kill of this process; only an OS crash or power
+   * loss can drop the last commits before the next checkpoint. `full` also syncs the WAL on every commit,
+   * which survives power loss at the cost of one fsync per group commit.
+   */
+  synchronous?: Synchronous;
+  /** better_sqlite3.node built for the running runtime (see openDatabase). */
+  nativeBinding?: string;
+}
+
+/** Events of one market within one batch, already serialised. */
+export interface EventRun {
+  market: string;
+  firstSeq: number;
+  lastSeq: number;
+  json: string;
+}
+
+export interface StoredBatch<C> {
+  id: number;
+  firstCommand: number;
+  commands: C[];
+}
+
+export interface StoredSnapshot<S> {
+  id: number;
+  batch: number;
+  commandCount: number;
+  state: S;
+}
+
+interface BatchRow {
+  id: number;
+  first_command: number;
+  command_count: number;
+  commands: string;
+  checksum: string;
+}
+interface EventRow {
+  market: string;
+  first_seq: number;
+  last_seq: number;
+  batch: number;
+  events: string;
+  checksum: string;
+}
+interface SnapshotRow {
+  id: number;
+  batch: number;
+  command_count: number;
+  state: string;
+  checksum: string;
+}
+
+function digest(...parts: (string | number)[]): string {
+  const hash = createHash('sha1');
+  for (const part of parts) hash.update(typeof part === 'number' ? `${part}\u0000` : part);
+  return hash.digest('base64');
+}
+
+export class JournalStore {
+  readonly path: string;
+  private readonly db: Db;
+  private readonly insertBatch;
+  private readonly insertEvents;
+  private readonly insertSnapshot;
+  private readonly pruneSnapshots;
+  private readonly selectBatchesAfter;
+  private readonly selectEventsOfBatch;
+  private readonly selectEventsAfter;
+  private readonly selectLatestSnapshot;
+  private readonly selectLastBatch;
+  private readonly selectLastSeqs;
+  private readonly appendTx;
+
+  constructor(path: string, options: JournalStoreOptions = {}) {
+    this.path = path;
+    this.db = openDatabase(path, journalMigrations, { nativeBinding: options.nativeBinding });
+    try {
+      // openDatabase sets NORMAL; FULL is the opt-in for power-loss durability.
+      if (options.synchronous === 'full') this.db.pragma('synchronous = FULL');
+      this.insertBatch = this.db.prepare(
+        'INSERT INTO journal_batches (id, first_command, command_count, commands, checksum) VALUES (?, ?, ?, ?, ?)',
+      );
+      this.insertEvents = this.db.prepare(
+        'INSERT INTO journal_events (market, last_seq, first_seq, batch, events, checksum) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      this.insertSnapshot = this.db.prepare(
+        'INSERT INTO journal_snapshots (batch, command_count, state, checksum, created_at) VALUES (?, ?, ?, ?, ?)',
+      );
+      this.pruneSnapshots = this.db.prepare(
+        'DELETE FROM journal_snapshots WHERE id NOT IN (SELECT id FROM journal_snapshots ORDER BY id DESC LIMIT ?)',
+      );
+      this.selectBatchesAfter = this.db.prepare('SELECT * FROM journal_batches WHERE id > ? ORDER BY id');
+      this.selectEventsOfBatch = this.db.prepare('SELECT * FROM journal_events WHERE batch = ?');
+      this.selectEventsAfter = this.db.prepare(
+        'SELECT * FROM journal_events WHERE market = ? AND last_seq > ? ORDER BY last_seq',
+      );
+      this.selectLatestSnapshot = this.db.prepare('SELECT * FROM journal_snapshots ORDER BY id DESC LIMIT 1');
+      this.selectLastBatch = this.db.prepare(
+        'SELECT id, first_command, command_count FROM journal_batches ORDER BY id DESC LIMIT 1',
+      );
+      this.selectLastSeqs = this.db.prepare('SELECT market, MAX(last_seq) AS seq FROM journal_events GROUP BY market');
+      this.appendTx = this.db.transaction(
+        (
+          batch: { id: number; firstCommand: number; count: number; json: string },
+          runs: EventRun[],
+          snapshot: { state: string; keep: number } | undefined,
+        ) => {
+          this.insertBatch.run(
+            batch.id,
+            batch.firstCommand,
+            batch.count,
+            batch.json,
+            digest(batch.id, batch.firstCommand, batch.count, batch.json),
+          );
+          for (const run of runs) {
+            this.insertEvents.run(
+              run.market,
+              run.lastSeq,
+              run.firstSeq,
+              batch.id,
+              run.json,
+              digest(run.market, run.firstSeq, run.lastSeq, batch.id, run.json),
+            );
+          }
+          if (snapshot) this.writeSnapshot(batch.id, batch.firstCommand + batch.count, snapshot.state, snapshot.keep);
+        },
+      );
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+  }
+
+  /** Commits one batch: its commands (JSON array text), its events per market and optionally a snapshot after it. */
+  append(
+    batch: { id: number; firstCommand: number; count: number; json: string },
+    runs: EventRun[],
+    snapshot?: { state: string; keep: number },
+  ): void {
+    this.appendTx(batch, runs, snapshot);
+  }
+
+  /** Stores a snapshot of the state after `batch` in its own transaction (used for the empty journal and on demand). */
+  snapshot(batch: number, commandCount: number, state: string, keep: number): void {
+    this.db.transaction(() => this.writeSnapshot(batch, commandCount, state, keep))();
+  }
+
+  private writeSnapshot(batch: number, commandCount: number, state: string, keep: number): void {
+    this.insertSnapshot.run(batch, commandCount, state, digest(batch, commandCount, state), Date.now());
+    this.pruneSnapshots.run(keep);
+  }
+
+  /** The last committed batch (id 0 and 0 commands for an empty journal). */
+  lastBatch(): { id: number; nextCommand: number } {
+    const row = this.selectLastBatch.get() as Pick<BatchRow, 'id' | 'first_command' | 'command_count'> | undefined;
+    return row ? { id: row.id, nextCommand: row.first_command + row.command_count } : { id: 0, nextCommand: 0 };
+  }
+
+  /** The last stored seq of every market that has events. */
+  lastSeqs(): Map<string, number> {
+    const rows = this.selectLastSeqs.all() as { market: string; seq: number }[];
+    return new Map(rows.map((r) => [r.market, r.seq]));
+  }
+
+  latestSnapshot<S>(): StoredSnapshot<S> | undefined {
+    const row = this.selectLatestSnapshot.get() as SnapshotRow | undefined;
+    if (!row) return undefined;
+    const where = String(row.id);
+    if (digest(row.batch, row.command_count, row.state) !== row.checksum) {
+      throw this.corrupt('journal_snapshots', where, 'checksum mismatch');
+    }
+    return { id: row.id, batch: row.batch, commandCount: row.command_count, state: this.parse(row.state, 'journal_snapshots', where) as S };
+  }
+
+  /** Committed batches after `afterBatch`, in order, each checked. */
+  *batchesAfter<C>(afterBatch: number): Generator<StoredBatch<C>> {
+    for (const row of this.selectBatchesAfter.iterate(afterBatch) as IterableIterator<BatchRow>) {
+      yield this.decodeBatch<C>(row);
+    }
+  }
+
+  /** The stored event runs of one batch, checked, keyed by market (JSON text kept for a cheap comparison). */
+  eventRunsOfBatch(batch: number): Map<string, EventRun> {
+    const runs = new Map<string, EventRun>();
+    for (const row of this.selectEventsOfBatch.all(batch) as EventRow[]) {
+      this.checkEventRow(row);
+      runs.set(row.market, { market: row.market, firstSeq: row.first_seq, lastSeq: row.last_seq, json: row.events });
+    }
+    return runs;
+  }
+
+  /** Up to `limit` events of `market` with seq > afterSeq, in seq order. */
+  eventsSince<E extends JournalEvent>(market: string, afterSeq: number, limit: number): E[] {
+    const out: E[] = [];
+    if (limit === 0) return out;
+    for (const row of this.selectEventsAfter.iterate(market, afterSeq) as IterableIterator<EventRow>) {
+      this.checkEventRow(row);
+      const events = this.parse(row.events, 'journal_events', eventRowName(row));
+      if (!Array.isArray(events) || events.length !== row.last_seq - row.first_seq + 1) {
+        throw this.corrupt('journal_events', eventRowName(row), 'event count does not match its seq range');
+      }
+      for (let i = Math.max(0, afterSeq - row.first_seq + 1); i < events.length && out.length < limit; i++) {
+        out.push(events[i] as E);
+      }
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private decodeBatch<C>(row: BatchRow): StoredBatch<C> {
+    const where = String(row.id);
+    if (digest(row.id, row.first_command, row.command_count, row.commands) !== row.checksum) {
+      throw this.corrupt('journal_batches', where, 'checksum mismatch');
+    }
+    const commands = this.parse(row.commands, 'journal_batches', where);
+    if (!Array.isArray(commands) || commands.length !== row.command_count) {
+      throw this.corrupt('journal_batches', where, `expected an array of ${row.command_count} commands`);
+    }
+    return { id: row.id, firstCommand: row.first_command, commands: commands as C[] };
+  }
+
+  private checkEventRow(row: EventRow): void {
+    if (digest(row.market, row.first_seq, row.last_seq, row.batch, row.events) !== row.checksum) {
+      throw this.corrupt('journal_events', eventRowName(row), 'checksum mismatch');
+    }
+  }
+
+  private parse(text: string, table: string, row: string): unknown {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw this.corrupt(table, row, `invalid JSON: ${(err as Error).message}`);
+    }
+  }
+
+  private corrupt(table: string, row: string, detail: string): JournalCorruptError {
+    return new JournalCorruptError(table, row, detail, this.path);
+  }
+}
+
+function eventRowName(row: EventRow): string {
+  return `(market ${row.market}, seq ${row.first_seq}..${row.last_seq}, batch ${row.batch})`;
+}
