@@ -403,12 +403,13 @@ function verifyReplay(file: string, batch: number, replayed: EventRun[], stored:
     if (!was) throw fail(`market ${run.market}: ${run.lastSeq - run.firstSeq + 1} events replayed, none stored`);
     stored.delete(run.market);
     if (was.json === run.json) continue;
-    const a = JSON.parse(was.json) as unknown[];
-    const b = JSON.parse(run.json) as unknown[];
+    const a = JSON.parse(was.json) as JournalEvent[];
+    const b = JSON.parse(run.json) as JournalEvent[];
     if (jsonEqual(a, b)) continue;
     for (let i = 0; i < Math.max(a.length, b.length); i++) {
       if (!jsonEqual(a[i], b[i])) {
-        throw fail(`market ${run.market}, event ${i + 1} of the batch: stored ${JSON.stringify(a[i])}, replayed ${JSON.stringify(b[i])}`);
+        const seq = (a[i] ?? b[i]).seq;
+        throw fail(`market ${run.market}, seq ${seq}: stored ${JSON.stringify(a[i]) ?? 'nothing'}, replayed ${JSON.stringify(b[i]) ?? 'nothing'}`);
       }
     }
   }
