@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DurableEngine, ReplayMismatchError, type DurableEngineOptions } from './durable-engine';
+import { rowChecksum } from './codec';
 import { JournalCorruptError } from './journal-store';
 import { TallyMachine, tallyStream, type TallyCommand, type TallyEvent, type TallySnapshot } from './testing/tally-machine';
 
@@ -46,6 +47,27 @@ function peek<T>(sql: string, ...params: unknown[]): T[] {
     db.close();
   }
 }
+
+/**
+ * Rewrites one BLOB column of the rows matching `where` in place, as a damaged disk or a bad tool might.
+ * `key` names the columns that identify a row (journal_events has no rowid).
+ */
+function damage(table: string, column: string, where: string, change: (bytes: Buffer) => Buffer, key = ['id']): void {
+  const db = new Database(path);
+  try {
+    const rows = db.prepare(`SELECT ${key.join(', ')}, ${column} AS v FROM ${table} WHERE ${where}`).all() as Record<string, unknown>[];
+    expect(rows.length).toBeGreaterThan(0);
+    const update = db.prepare(`UPDATE ${table} SET ${column} = ? WHERE ${key.map((k) => `${k} = ?`).join(' AND ')}`);
+    for (const row of rows) update.run(change(Buffer.from(row.v as Buffer)), ...key.map((k) => row[k]));
+  } finally {
+    db.close();
+  }
+}
+
+const flipMiddleByte = (b: Buffer) => {
+  b[b.length >> 1] ^= 0x55;
+  return b;
+};
 
 function edit(sql: string, ...params: unknown[]): void {
   const db = new Database(path);
@@ -197,7 +219,7 @@ describe('DurableEngine', () => {
     const j = open({ snapshotOnClose: false, maxBatch: 10 });
     j.submitBatch(take(tallyStream(2), 30));
     j.close();
-    edit("UPDATE journal_batches SET commands = replace(commands, '\"add\"', '\"ad\"') WHERE id = 2");
+    damage('journal_batches', 'commands', 'id = 2', flipMiddleByte);
     const snapshotsBefore = peek('SELECT * FROM journal_snapshots');
     expect(() => open()).toThrow(JournalCorruptError);
     expect(() => open()).toThrow(/journal_batches row 2 is corrupt \(checksum mismatch\)/);
@@ -209,7 +231,7 @@ describe('DurableEngine', () => {
     j.submitBatch(take(tallyStream(2), 30));
     j.close();
     const [{ id }] = peek<{ id: number }>('SELECT MAX(id) AS id FROM journal_snapshots');
-    edit('UPDATE journal_snapshots SET state = substr(state, 1, 40) WHERE id = ?', id);
+    damage('journal_snapshots', 'state', `id = ${id}`, (b) => b.subarray(0, b.length - 3));
     expect(() => open()).toThrow(new RegExp(`journal_snapshots row ${id} is corrupt \\(checksum mismatch\\)`));
   });
 
@@ -217,8 +239,17 @@ describe('DurableEngine', () => {
     const j = open({ snapshotOnClose: false });
     j.submitBatch(take(tallyStream(2), 30));
     j.close();
-    edit("UPDATE journal_events SET events = replace(events, '\"seq\":3,', '\"seq\":4,') WHERE market = 'A'");
+    damage('journal_events', 'events', "market = 'A'", flipMiddleByte, ['market', 'last_seq']);
     expect(() => open()).toThrow(/journal_events row \(market A, seq 1\.\.\d+, batch 1\) is corrupt \(checksum mismatch\)/);
+  });
+
+  it('names a row that passes its checksum but does not decode', () => {
+    const j = open({ snapshotOnClose: false, maxBatch: 10 });
+    j.submitBatch(take(tallyStream(2), 30));
+    j.close();
+    const garbage = Buffer.from([0xc1, 0x00, 0x01]);
+    edit('UPDATE journal_batches SET commands = ?, checksum = ? WHERE id = 3', garbage, rowChecksum(garbage, 3, 20, 10));
+    expect(() => open()).toThrow(/journal_batches row 3 is corrupt \(undecodable: .+\)/);
   });
 
   it('refuses a log with a missing batch', () => {

@@ -13,6 +13,7 @@
  *
  * One process writes a journal at a time.
  */
+import { decode, encode } from './codec';
 import { jsonEqual } from './json-equal';
 import { JournalStore, type EventRun, type JournalEvent, type JournalStoreOptions } from './journal-store';
 
@@ -250,8 +251,8 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
     const snapshotDue = this.snapshotEvery > 0 && this.sinceSnapshot + count >= this.snapshotEvery;
     try {
       const runs = eventRuns(eventLists, this.lastSeq);
-      const snapshot = snapshotDue ? { state: JSON.stringify(this.machine.snapshot()), keep: this.keepSnapshots } : undefined;
-      this.store.append({ id: batchId, firstCommand: this.committed, count, json: JSON.stringify(commands) }, runs, snapshot);
+      const snapshot = snapshotDue ? { state: encode(this.machine.snapshot()), keep: this.keepSnapshots } : undefined;
+      this.store.append({ id: batchId, firstCommand: this.committed, count, bytes: encode(commands) }, runs, snapshot);
       for (const run of runs) this.lastSeq.set(run.market, run.lastSeq);
     } catch (err) {
       this.failure = new Error(
@@ -277,7 +278,7 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
   }
 
   private writeSnapshot(): void {
-    this.store.snapshot(this.lastBatch, this.committed, JSON.stringify(this.machine.snapshot()), this.keepSnapshots);
+    this.store.snapshot(this.lastBatch, this.committed, encode(this.machine.snapshot()), this.keepSnapshots);
     this.sinceSnapshot = 0;
     this.counters.snapshots++;
   }
@@ -311,7 +312,7 @@ function eventRuns<E extends JournalEvent>(eventLists: E[][], lastSeq: ReadonlyM
       }
       expected++;
     }
-    runs.push({ market, firstSeq: events[0].seq, lastSeq: events[events.length - 1].seq, json: JSON.stringify(events) });
+    runs.push({ market, firstSeq: events[0].seq, lastSeq: events[events.length - 1].seq, bytes: encode(events) });
   }
   return runs;
 }
@@ -336,7 +337,7 @@ function recover<C, E extends JournalEvent, S, M extends Journaled<C, E, S>>(
     const machine = options.create();
     // The initial state goes into the journal too, so the journal alone defines its state (market settings
     // included) and a later change to `create` cannot silently alter a replay.
-    store.snapshot(0, 0, JSON.stringify(machine.snapshot()), positiveInt(options.keepSnapshots ?? 2, 'keepSnapshots'));
+    store.snapshot(0, 0, encode(machine.snapshot()), positiveInt(options.keepSnapshots ?? 2, 'keepSnapshots'));
     return { machine, batch: 0, commands: 0, snapshotAt: 0, replayed: 0 };
   }
   let machine: M;
@@ -402,9 +403,9 @@ function verifyReplay(file: string, batch: number, replayed: EventRun[], stored:
     const was = stored.get(run.market);
     if (!was) throw fail(`market ${run.market}: ${run.lastSeq - run.firstSeq + 1} events replayed, none stored`);
     stored.delete(run.market);
-    if (was.json === run.json) continue;
-    const a = JSON.parse(was.json) as JournalEvent[];
-    const b = JSON.parse(run.json) as JournalEvent[];
+    if (was.bytes.equals(run.bytes)) continue;
+    const a = decode(was.bytes) as JournalEvent[];
+    const b = decode(run.bytes) as JournalEvent[];
     if (jsonEqual(a, b)) continue;
     for (let i = 0; i < Math.max(a.length, b.length); i++) {
       if (!jsonEqual(a[i], b[i])) {

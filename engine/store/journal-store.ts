@@ -2,8 +2,8 @@
  * The SQL side of a journal: appends group-committed batches (commands, their events, and now and then a
  * snapshot) in one transaction each, and reads them back with every row checked before it is trusted.
  */
-import { createHash } from 'node:crypto';
 import { openDatabase, type Db } from '../db/database';
+import { decode, rowChecksum } from './codec';
 import { journalMigrations } from './migrations';
 
 /** What the journal needs to know of an event: the market stream it belongs to and its place in it. */
@@ -38,12 +38,20 @@ export interface JournalStoreOptions {
   nativeBinding?: string;
 }
 
-/** Events of one market within one batch, already serialised. */
+/** Events of one market within one batch, already encoded (see ./codec). */
 export interface EventRun {
   market: string;
   firstSeq: number;
   lastSeq: number;
-  json: string;
+  bytes: Buffer;
+}
+
+/** One group commit: its commands, encoded as one array. */
+export interface BatchRecord {
+  id: number;
+  firstCommand: number;
+  count: number;
+  bytes: Buffer;
 }
 
 export interface StoredBatch<C> {
@@ -63,29 +71,23 @@ interface BatchRow {
   id: number;
   first_command: number;
   command_count: number;
-  commands: string;
-  checksum: string;
+  commands: Buffer;
+  checksum: number;
 }
 interface EventRow {
   market: string;
   first_seq: number;
   last_seq: number;
   batch: number;
-  events: string;
-  checksum: string;
+  events: Buffer;
+  checksum: number;
 }
 interface SnapshotRow {
   id: number;
   batch: number;
   command_count: number;
-  state: string;
-  checksum: string;
-}
-
-function digest(...parts: (string | number)[]): string {
-  const hash = createHash('sha1');
-  for (const part of parts) hash.update(typeof part === 'number' ? `${part}\u0000` : part);
-  return hash.digest('base64');
+  state: Buffer;
+  checksum: number;
 }
 
 export class JournalStore {
@@ -132,17 +134,13 @@ export class JournalStore {
       );
       this.selectLastSeqs = this.db.prepare('SELECT market, MAX(last_seq) AS seq FROM journal_events GROUP BY market');
       this.appendTx = this.db.transaction(
-        (
-          batch: { id: number; firstCommand: number; count: number; json: string },
-          runs: EventRun[],
-          snapshot: { state: string; keep: number } | undefined,
-        ) => {
+        (batch: BatchRecord, runs: EventRun[], snapshot: { state: Buffer; keep: number } | undefined) => {
           this.insertBatch.run(
             batch.id,
             batch.firstCommand,
             batch.count,
-            batch.json,
-            digest(batch.id, batch.firstCommand, batch.count, batch.json),
+            batch.bytes,
+            rowChecksum(batch.bytes, batch.id, batch.firstCommand, batch.count),
           );
           for (const run of runs) {
             this.insertEvents.run(
@@ -150,8 +148,8 @@ export class JournalStore {
               run.lastSeq,
               run.firstSeq,
               batch.id,
-              run.json,
-              digest(run.market, run.firstSeq, run.lastSeq, batch.id, run.json),
+              run.bytes,
+              rowChecksum(run.bytes, run.market, run.firstSeq, run.lastSeq, batch.id),
             );
           }
           if (snapshot) this.writeSnapshot(batch.id, batch.firstCommand + batch.count, snapshot.state, snapshot.keep);
@@ -163,22 +161,18 @@ export class JournalStore {
     }
   }
 
-  /** Commits one batch: its commands (JSON array text), its events per market and optionally a snapshot after it. */
-  append(
-    batch: { id: number; firstCommand: number; count: number; json: string },
-    runs: EventRun[],
-    snapshot?: { state: string; keep: number },
-  ): void {
+  /** Commits one batch: its commands, its events per market and optionally a snapshot of the state after it. */
+  append(batch: BatchRecord, runs: EventRun[], snapshot?: { state: Buffer; keep: number }): void {
     this.appendTx(batch, runs, snapshot);
   }
 
   /** Stores a snapshot of the state after `batch` in its own transaction (used for the empty journal and on demand). */
-  snapshot(batch: number, commandCount: number, state: string, keep: number): void {
+  snapshot(batch: number, commandCount: number, state: Buffer, keep: number): void {
     this.db.transaction(() => this.writeSnapshot(batch, commandCount, state, keep))();
   }
 
-  private writeSnapshot(batch: number, commandCount: number, state: string, keep: number): void {
-    this.insertSnapshot.run(batch, commandCount, state, digest(batch, commandCount, state), Date.now());
+  private writeSnapshot(batch: number, commandCount: number, state: Buffer, keep: number): void {
+    this.insertSnapshot.run(batch, commandCount, state, rowChecksum(state, batch, commandCount), Date.now());
     this.pruneSnapshots.run(keep);
   }
 
@@ -198,10 +192,10 @@ export class JournalStore {
     const row = this.selectLatestSnapshot.get() as SnapshotRow | undefined;
     if (!row) return undefined;
     const where = String(row.id);
-    if (digest(row.batch, row.command_count, row.state) !== row.checksum) {
+    if (rowChecksum(row.state, row.batch, row.command_count) !== row.checksum) {
       throw this.corrupt('journal_snapshots', where, 'checksum mismatch');
     }
-    return { id: row.id, batch: row.batch, commandCount: row.command_count, state: this.parse(row.state, 'journal_snapshots', where) as S };
+    return { id: row.id, batch: row.batch, commandCount: row.command_count, state: this.decode(row.state, 'journal_snapshots', where) as S };
   }
 
   /** Committed batches after `afterBatch`, in order, each checked. */
@@ -211,12 +205,12 @@ export class JournalStore {
     }
   }
 
-  /** The stored event runs of one batch, checked, keyed by market (JSON text kept for a cheap comparison). */
+  /** The stored event runs of one batch, checked, keyed by market (kept encoded for a cheap comparison). */
   eventRunsOfBatch(batch: number): Map<string, EventRun> {
     const runs = new Map<string, EventRun>();
     for (const row of this.selectEventsOfBatch.all(batch) as EventRow[]) {
       this.checkEventRow(row);
-      runs.set(row.market, { market: row.market, firstSeq: row.first_seq, lastSeq: row.last_seq, json: row.events });
+      runs.set(row.market, { market: row.market, firstSeq: row.first_seq, lastSeq: row.last_seq, bytes: row.events });
     }
     return runs;
   }
@@ -227,7 +221,7 @@ export class JournalStore {
     if (limit === 0) return out;
     for (const row of this.selectEventsAfter.iterate(market, afterSeq) as IterableIterator<EventRow>) {
       this.checkEventRow(row);
-      const events = this.parse(row.events, 'journal_events', eventRowName(row));
+      const events = this.decode(row.events, 'journal_events', eventRowName(row));
       if (!Array.isArray(events) || events.length !== row.last_seq - row.first_seq + 1) {
         throw this.corrupt('journal_events', eventRowName(row), 'event count does not match its seq range');
       }
@@ -245,10 +239,10 @@ export class JournalStore {
 
   private decodeBatch<C>(row: BatchRow): StoredBatch<C> {
     const where = String(row.id);
-    if (digest(row.id, row.first_command, row.command_count, row.commands) !== row.checksum) {
+    if (rowChecksum(row.commands, row.id, row.first_command, row.command_count) !== row.checksum) {
       throw this.corrupt('journal_batches', where, 'checksum mismatch');
     }
-    const commands = this.parse(row.commands, 'journal_batches', where);
+    const commands = this.decode(row.commands, 'journal_batches', where);
     if (!Array.isArray(commands) || commands.length !== row.command_count) {
       throw this.corrupt('journal_batches', where, `expected an array of ${row.command_count} commands`);
     }
@@ -256,16 +250,16 @@ export class JournalStore {
   }
 
   private checkEventRow(row: EventRow): void {
-    if (digest(row.market, row.first_seq, row.last_seq, row.batch, row.events) !== row.checksum) {
+    if (rowChecksum(row.events, row.market, row.first_seq, row.last_seq, row.batch) !== row.checksum) {
       throw this.corrupt('journal_events', eventRowName(row), 'checksum mismatch');
     }
   }
 
-  private parse(text: string, table: string, row: string): unknown {
+  private decode(bytes: Buffer, table: string, row: string): unknown {
     try {
-      return JSON.parse(text);
+      return decode(bytes);
     } catch (err) {
-      throw this.corrupt(table, row, `invalid JSON: ${(err as Error).message}`);
+      throw this.corrupt(table, row, `undecodable: ${(err as Error).message}`);
     }
   }
 
