@@ -37,6 +37,12 @@ export interface MarketConfig {
  */
 export type Command =
   | PlaceCommand
+  /** Opens an account in the ledger (ids are the caller's; 0 is the fee account and always exists). */
+  | { type: 'open_account'; account: AccountId; stp?: StpMode; ts?: number }
+  | { type: 'set_stp'; account: AccountId; stp: StpMode; ts?: number }
+  /** Money entering (deposit, practice grant) or leaving the ledger: the only commands that change an asset's total. */
+  | { type: 'deposit'; account: AccountId; asset: string; amount: number; ts?: number }
+  | { type: 'withdraw'; account: AccountId; asset: string; amount: number; ts?: number }
   | { type: 'cancel'; market: string; account: AccountId; orderId: OrderId; ts?: number }
   | { type: 'cancel_all'; market?: string; account: AccountId; ts?: number }
   | {
@@ -85,13 +91,24 @@ export type RejectReason =
   | 'POST_ONLY_WOULD_TAKE'
   | 'FOK_NOT_FILLABLE'
   | 'NO_LIQUIDITY' // market order with an empty opposite book
-  | 'SELF_TRADE_PREVENTED';
+  | 'SELF_TRADE_PREVENTED'
+  | 'ORDER_CLOSED' // the order was filled, cancelled or expired (cancel or amend came too late)
+  | 'UNKNOWN_ASSET' // a deposit or withdrawal in an asset no market trades
+  | 'INVALID_AMOUNT' // a deposit or withdrawal amount that is not a positive safe integer
+  | 'ACCOUNT_EXISTS'
+  | 'INVALID_COMMAND'; // not a command object, or an unknown command type
 
 export type CancelReason = 'user' | 'cancel_all' | 'self_trade' | 'amend';
 export type ExpireReason = 'ioc' | 'market_remainder' | 'price_band' | 'fok';
 
+/** The event stream of the ledger's own commands (accounts, deposits, withdrawals), beside one per market. */
+export const LEDGER_STREAM = '$ledger';
+
+/** Account 0 collects fees (and pays maker rebates). */
+export const FEE_ACCOUNT: AccountId = 0;
+
 interface EventBase {
-  seq: number; // per-market, gap-free, starts at 1
+  seq: number; // per stream (a market, or LEDGER_STREAM), gap-free, starts at 1
   market: string;
   ts: number; // from the command (0 when it had none)
 }
@@ -113,7 +130,7 @@ export type EngineEvent = EventBase &
         /** Quote (buy) or base (sell) held for this order. */
         held: number;
       }
-    | { type: 'rejected'; account: AccountId; clientOrderId?: string; orderId?: OrderId; reason: RejectReason; command: Command['type'] }
+    | { type: 'rejected'; account: AccountId; clientOrderId?: string; orderId?: OrderId; reason: RejectReason; command: string }
     | {
         type: 'trade';
         tradeId: number;
@@ -135,6 +152,10 @@ export type EngineEvent = EventBase &
     | { type: 'filled'; orderId: OrderId; account: AccountId }
     /** Aggregate quantity now resting at one price level (0 = level removed). */
     | { type: 'book'; side: Side; price: number; quantity: number }
+    | { type: 'account_opened'; account: AccountId; stp: StpMode }
+    | { type: 'stp_set'; account: AccountId; stp: StpMode }
+    | { type: 'deposited'; account: AccountId; asset: string; amount: number }
+    | { type: 'withdrawn'; account: AccountId; asset: string; amount: number }
   );
 
 export type EngineEventType = EngineEvent['type'];

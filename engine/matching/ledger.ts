@@ -1,0 +1,102 @@
+/**
+ * Balances per account and asset, in minimal units: `available` can be spent, `held` is reserved by open
+ * orders. Every method moves amounts between two places, so for each asset the sum over all accounts (fee
+ * account included) changes only through `deposit` and `withdraw`; `totals()` lets tests assert exactly that.
+ *
+ * The ledger trusts its caller (the matching engine) to have checked funds; a move that would drive a balance
+ * negative is a bug in the engine, and throws rather than corrupting money.
+ */
+import { FEE_ACCOUNT, type AccountId, type Balance, type StpMode } from './types';
+
+export class Account {
+  readonly balances = new Map<string, Balance>();
+  constructor(
+    readonly id: AccountId,
+    public stp: StpMode,
+  ) {}
+
+  balance(asset: string): Balance {
+    let b = this.balances.get(asset);
+    if (b === undefined) {
+      b = { available: 0, held: 0 };
+      this.balances.set(asset, b);
+    }
+    return b;
+  }
+}
+
+export class LedgerInvariantError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LedgerInvariantError';
+  }
+}
+
+export class Ledger {
+  readonly accounts = new Map<AccountId, Account>();
+
+  constructor() {
+    this.accounts.set(FEE_ACCOUNT, new Account(FEE_ACCOUNT, 'cancel_resting'));
+  }
+
+  get(id: AccountId): Account | undefined {
+    return this.accounts.get(id);
+  }
+
+  open(id: AccountId, stp: StpMode): Account {
+    const account = new Account(id, stp);
+    this.accounts.set(id, account);
+    return account;
+  }
+
+  deposit(account: Account, asset: string, amount: number): void {
+    account.balance(asset).available += amount;
+  }
+
+  withdraw(account: Account, asset: string, amount: number): void {
+    const b = account.balance(asset);
+    if (b.available < amount) throw new LedgerInvariantError(`withdraw ${amount} ${asset} from account ${account.id}: only ${b.available} available`);
+    b.available -= amount;
+  }
+
+  /** available → held */
+  hold(b: Balance, amount: number): void {
+    if (amount > b.available) throw new LedgerInvariantError(`hold ${amount} with ${b.available} available`);
+    b.available -= amount;
+    b.held += amount;
+  }
+
+  /** held → available */
+  release(b: Balance, amount: number): void {
+    if (amount > b.held) throw new LedgerInvariantError(`release ${amount} with ${b.held} held`);
+    b.held -= amount;
+    b.available += amount;
+  }
+
+  /** Moves `amount` out of one balance's held part into another's available part (a fill's leg). */
+  settleHeld(from: Balance, to: Balance, amount: number): void {
+    if (amount > from.held) throw new LedgerInvariantError(`settle ${amount} with ${from.held} held`);
+    from.held -= amount;
+    to.available += amount;
+  }
+
+  /** Moves between available parts (fees and rebates). A negative amount moves the other way. */
+  transfer(from: Balance, to: Balance, amount: number): void {
+    if (amount < 0) {
+      this.transfer(to, from, -amount);
+      return;
+    }
+    if (amount > from.available) throw new LedgerInvariantError(`transfer ${amount} with ${from.available} available`);
+    from.available -= amount;
+    to.available += amount;
+  }
+
+  /** Sum of available + held per asset over every account. */
+  totals(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const account of this.accounts.values()) {
+      for (const [asset, b] of account.balances) out.set(asset, (out.get(asset) ?? 0) + b.available + b.held);
+    }
+    return out;
+  }
+}
