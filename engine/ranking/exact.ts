@@ -1,0 +1,48 @@
+/**
+ * Exact integer arithmetic for the ranking figures. Every figure is an integer (minimal units, basis points or
+ * a fixed-point index), so the incremental and the batch computation give bit-identical results: the same
+ * integers in, the same operations, the same integers out — no float rounding that depends on evaluation order.
+ */
+
+/** Doubles represent every integer up to 2^53; keeping the product under 2^52 leaves room for the remainder check. */
+const FAST_LIMIT = 2 ** 52;
+
+/**
+ * floor(a × b / c) exactly, for safe integers a, b and c > 0. The common case stays in doubles; a product that
+ * could exceed 2^52 goes through BigInt.
+ */
+export function mulDivFloor(a: number, b: number, c: number): number {
+  const p = a * b;
+  if (p <= FAST_LIMIT && p >= -FAST_LIMIT && c <= FAST_LIMIT) {
+    // p is exact here; p / c is rounded to the nearest double, which can land on the next integer, so the
+    // remainder (exact: both terms are integers below 2^53) corrects the quotient by one step at most.
+    let q = Math.floor(p / c);
+    const r = p - q * c;
+    if (r < 0) q -= 1;
+    else if (r >= c) q += 1;
+    return q;
+  }
+  return Number(bigFloorDiv(BigInt(a) * BigInt(b), BigInt(c)));
+}
+
+function bigFloorDiv(n: bigint, d: bigint): bigint {
+  const q = n / d; // truncates toward zero
+  return n % d !== 0n && n < 0n !== d < 0n ? q - 1n : q;
+}
+
+export const BPS = 10_000;
+
+/** (to − from) / from in whole basis points, rounded down; 0 when there is no positive base to measure from. */
+export function changeBps(from: number, to: number): number {
+  return from > 0 ? mulDivFloor(to - from, BPS, from) : 0;
+}
+
+/** Decline from a peak to a trough in whole basis points, rounded down (0 if the trough is not below the peak). */
+export function drawdownBps(peak: number, trough: number): number {
+  return peak > 0 && trough < peak ? mulDivFloor(peak - trough, BPS, peak) : 0;
+}
+
+/** part / whole in whole basis points, rounded down; null when whole is 0 (a share of nothing is undefined). */
+export function shareBps(part: number, whole: number): number | null {
+  return whole > 0 ? mulDivFloor(part, BPS, whole) : null;
+}

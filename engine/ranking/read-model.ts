@@ -1,0 +1,136 @@
+/**
+ * The readable side of a ranking: figure columns and sorted boards per period, and the queries served from
+ * them. How and when the boards are built is left to the subclass (every mark for the incremental service, the
+ * day ends and the end of the stream for the batch).
+ */
+import type { AccountId } from '../matching/types';
+import { Board } from './board';
+import { RankingError, type RankingConfig } from './config';
+import { PERIODS, RankingCore, type Period } from './core';
+import { FigureColumns, type BoardRow } from './figures';
+
+export interface EquityPoint {
+  ts: number;
+  equity: number;
+}
+
+export interface EquityHistory {
+  /** Equity at each mark of the last day (oldest first), from the account's registration at the earliest. */
+  hourly: EquityPoint[];
+  /** Equity at each day start kept (oldest first). */
+  daily: EquityPoint[];
+}
+
+/** Every board in full: what the incremental service and the batch recompute are compared on. */
+export interface RankingBoards {
+  asOf: number;
+  boards: Record<Period, BoardRow[]>;
+}
+
+export const MAX_PAGE = 1000;
+
+export abstract class RankingReadModel extends RankingCore {
+  protected readonly cols: Record<Period, FigureColumns>;
+  protected readonly boardOf: Record<Period, Board>;
+  /** Mark number the boards were last built at; NaN = never. */
+  protected builtAt = NaN;
+
+  constructor(config: RankingConfig) {
+    super(config);
+    const cap = this.accounts.capacity;
+    this.cols = { '1d': new FigureColumns(cap), '7d': new FigureColumns(cap), '30d': new FigureColumns(cap), all: new FigureColumns(cap) };
+    this.boardOf = { '1d': new Board(cap), '7d': new Board(cap), '30d': new Board(cap), all: new Board(cap) };
+    const chained = this.accounts.onGrow;
+    this.accounts.onGrow = (c) => {
+      chained?.(c);
+      for (const p of PERIODS) {
+        this.cols[p].grow(c);
+        this.boardOf[p].grow(c);
+      }
+    };
+  }
+
+  protected buildBoards(): void {
+    for (const p of PERIODS) this.boardOf[p].build(this.accounts.count, this.cols[p]);
+    this.builtAt = this.markNo;
+  }
+
+  protected closeDay(): void {
+    for (const p of PERIODS) this.boardOf[p].closeDay();
+  }
+
+  /** A closed account leaves every board at once, not at the next mark. */
+  protected override accountClosed(slot: number): void {
+    this.closedMark.set(slot, this.markNo);
+    for (const p of PERIODS) this.cols[p].ok[slot] = 0;
+    if (this.builtAt === this.markNo) this.buildBoards();
+  }
+
+  /** Time of the mark the boards describe; NaN before the first mark. */
+  get asOf(): number {
+    return Number.isNaN(this.builtAt) ? NaN : this.builtAt * this.cfg.markIntervalMs;
+  }
+
+  boardSize(period: Period): number {
+    return this.board(period).size;
+  }
+
+  /** Rows [offset, offset + limit) of a board, best first. */
+  top(period: Period, limit = 100, offset = 0): BoardRow[] {
+    const b = this.board(period);
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new RankingError('INVALID_RECORD', `limit must be 1–${MAX_PAGE}`);
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new RankingError('INVALID_RECORD', 'offset must be a non-negative integer');
+    return b.rows(this, this.cols[period], offset, limit);
+  }
+
+  /** An account's figures over a period as of the last build (rank 0 when it is not on the board). */
+  figures(period: Period, account: AccountId): BoardRow {
+    const b = this.board(period);
+    const s = this.accounts.slot(account);
+    if (s === undefined) throw new RankingError('UNKNOWN_ACCOUNT', `account ${account} is not registered`);
+    return b.row(this, this.cols[period], s);
+  }
+
+  equityHistory(account: AccountId): EquityHistory {
+    const s = this.accounts.slot(account);
+    if (s === undefined) throw new RankingError('UNKNOWN_ACCOUNT', `account ${account} is not registered`);
+    const out: EquityHistory = { hourly: [], daily: [] };
+    if (Number.isNaN(this.markNo)) return out;
+    const first = this.accounts.firstMark[s];
+    const I = this.cfg.markIntervalMs;
+    const H = this.hourSlots;
+    const lastMark = this.accounts.closed[s] ? this.closedAtMark(s) : this.markNo;
+    for (let m = Math.max(first, lastMark - this.cfg.marksPerDay); m <= lastMark; m++) {
+      out.hourly.push({ ts: m * I, equity: this.hEq[s * H + (m % H)] });
+    }
+    const D = this.daySlots;
+    const today = this.dayNoOf(lastMark * I);
+    for (let day = today - D + 1; day <= today; day++) {
+      const m = this.dayStartMark(day);
+      if (m <= first || m > lastMark) continue;
+      out.daily.push({ ts: m * I, equity: this.dEq[s * D + (((day % D) + D) % D)] });
+    }
+    return out;
+  }
+
+  boards(): RankingBoards {
+    const boards = {} as Record<Period, BoardRow[]>;
+    for (const p of PERIODS) {
+      const b = this.boardOf[p];
+      boards[p] = b.rows(this, this.cols[p], 0, b.size);
+    }
+    return { asOf: this.asOf, boards };
+  }
+
+  private board(period: Period): Board {
+    const b = this.boardOf[period];
+    if (!b) throw new RankingError('INVALID_RECORD', `unknown period ${String(period)}`);
+    return b;
+  }
+
+  /** Closed accounts stop being marked; their last real mark is the one before closing. */
+  private readonly closedMark = new Map<number, number>();
+  private closedAtMark(s: number): number {
+    return this.closedMark.get(s) ?? this.markNo;
+  }
+}
