@@ -61,7 +61,6 @@ export abstract class RankingReadModel extends RankingCore {
 
   /** A closed account leaves every board at once, not at the next mark. */
   protected override accountClosed(slot: number): void {
-    this.closedMark.set(slot, this.markNo);
     for (const p of PERIODS) this.cols[p].ok[slot] = 0;
     if (this.builtAt === this.markNo) this.buildBoards();
   }
@@ -86,20 +85,43 @@ export abstract class RankingReadModel extends RankingCore {
   /** An account's figures over a period as of the last build (rank 0 when it is not on the board). */
   figures(period: Period, account: AccountId): BoardRow {
     const b = this.board(period);
-    const s = this.accounts.slot(account);
-    if (s === undefined) throw new RankingError('UNKNOWN_ACCOUNT', `account ${account} is not registered`);
+    const s = this.profileSlot(account);
+    if (Number.isNaN(this.builtAt) || this.accounts.firstMark[s] >= this.builtAt) {
+      // Registered since the last mark: nothing has been measured yet.
+      const a = this.accounts;
+      return {
+        rank: 0,
+        account,
+        nickname: a.nickname[s],
+        returnBps: 0,
+        pnl: 0,
+        maxDrawdownBps: 0,
+        winRateBps: null,
+        closedRoundTrips: 0,
+        trades: 0,
+        followers: a.followers[s],
+        rankChange: null,
+      };
+    }
     return b.row(this, this.cols[period], s);
   }
 
-  equityHistory(account: AccountId): EquityHistory {
+  /** A deleted account has no profile any more; its id stays taken. */
+  private profileSlot(account: AccountId): number {
     const s = this.accounts.slot(account);
     if (s === undefined) throw new RankingError('UNKNOWN_ACCOUNT', `account ${account} is not registered`);
+    if (this.accounts.closed[s]) throw new RankingError('ACCOUNT_CLOSED', `account ${account} is closed`);
+    return s;
+  }
+
+  equityHistory(account: AccountId): EquityHistory {
+    const s = this.profileSlot(account);
     const out: EquityHistory = { hourly: [], daily: [] };
     if (Number.isNaN(this.markNo)) return out;
     const first = this.accounts.firstMark[s];
     const I = this.cfg.markIntervalMs;
     const H = this.hourSlots;
-    const lastMark = this.accounts.closed[s] ? this.closedAtMark(s) : this.markNo;
+    const lastMark = this.markNo;
     for (let m = Math.max(first, lastMark - this.cfg.marksPerDay); m <= lastMark; m++) {
       out.hourly.push({ ts: m * I, equity: this.hEq[s * H + (m % H)] });
     }
@@ -126,11 +148,5 @@ export abstract class RankingReadModel extends RankingCore {
     const b = this.boardOf[period];
     if (!b) throw new RankingError('INVALID_RECORD', `unknown period ${String(period)}`);
     return b;
-  }
-
-  /** Closed accounts stop being marked; their last real mark is the one before closing. */
-  private readonly closedMark = new Map<number, number>();
-  private closedAtMark(s: number): number {
-    return this.closedMark.get(s) ?? this.markNo;
   }
 }
