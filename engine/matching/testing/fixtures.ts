@@ -1,0 +1,73 @@
+/**
+ * Shared test fixtures for the matching engine: a small market with round numbers, and a harness that funds
+ * accounts, tracks what entered the ledger from outside, and checks conservation and the engine's own audit.
+ */
+import { expect } from 'vitest';
+import { MatchingEngine } from '../engine';
+import type { Command, EngineEvent, MarketConfig, PlaceCommand } from '../types';
+
+/** Quantity unit 0.01 LPJ (baseDecimals 2), price in won per LPJ: notional = price × quantity / 100. */
+export const LPJ: MarketConfig = {
+  id: 'LPJ-KRW',
+  base: 'LPJ',
+  quote: 'KRW',
+  baseDecimals: 2,
+  tickSize: 5,
+  lotSize: 10,
+  minNotional: 1_000,
+  makerFeeBps: 10,
+  takerFeeBps: 20,
+  priceBandBps: 500,
+};
+
+export class Harness {
+  readonly engine: MatchingEngine;
+  /** Per asset: deposits minus withdrawals accepted so far. */
+  readonly external = new Map<string, number>();
+  readonly events: EngineEvent[] = [];
+
+  constructor(markets: MarketConfig[] = [LPJ]) {
+    this.engine = new MatchingEngine(markets);
+  }
+
+  apply(cmd: Command): EngineEvent[] {
+    const events = this.engine.apply(cmd);
+    for (const e of events) {
+      if (e.type === 'deposited') this.external.set(e.asset, (this.external.get(e.asset) ?? 0) + e.amount);
+      if (e.type === 'withdrawn') this.external.set(e.asset, (this.external.get(e.asset) ?? 0) - e.amount);
+    }
+    this.events.push(...events);
+    return events;
+  }
+
+  /** Opens the account and deposits the given balances. */
+  fund(account: number, balances: Record<string, number>): void {
+    if (!this.engine.hasAccount(account)) this.apply({ type: 'open_account', account });
+    for (const [asset, amount] of Object.entries(balances)) this.apply({ type: 'deposit', account, asset, amount });
+  }
+
+  place(account: number, order: Omit<PlaceCommand, 'type' | 'account' | 'market'> & { market?: string }): EngineEvent[] {
+    return this.apply({ type: 'place', market: LPJ.id, account, ...order } as PlaceCommand);
+  }
+
+  limit(account: number, side: 'buy' | 'sell', price: number, quantity: number, extra: Partial<PlaceCommand> = {}): EngineEvent[] {
+    return this.place(account, { side, orderType: 'limit', price, quantity, ...extra });
+  }
+
+  /** The id of the order accepted among `events`. */
+  static orderId(events: EngineEvent[]): number {
+    const accepted = events.find((e) => e.type === 'accepted');
+    if (!accepted || accepted.type !== 'accepted') throw new Error(`no order accepted: ${JSON.stringify(events)}`);
+    return accepted.orderId;
+  }
+
+  /** Conservation (per asset, all balances = external flows) and the engine's invariants. */
+  check(): void {
+    expect(this.engine.audit()).toEqual([]);
+    const totals = Object.fromEntries(this.engine.ledger.totals());
+    for (const [asset, amount] of this.external) expect(totals[asset] ?? 0, `total ${asset}`).toBe(amount);
+    for (const [asset, amount] of Object.entries(totals)) expect(this.external.get(asset) ?? 0, `total ${asset}`).toBe(amount);
+  }
+}
+
+export const types = (events: EngineEvent[]) => events.map((e) => e.type);
