@@ -1,0 +1,39 @@
+/**
+ * Writes the shipped practice session: ten minutes of a generated BTC-KRW market (./practice-market), marked
+ * kind 'generated' in its header — a practice session, not a recording of the real exchange.
+ *
+ *   tsx engine/replay/record-sample.ts [out-file]
+ *
+ * The same seed always gives the same file, so the shipped one can be checked against a fresh run.
+ */
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PRACTICE_MARKET, practiceSession } from './practice-market';
+import { SessionRecorder } from './session-recorder';
+
+export const SAMPLE_SESSION_PATH = join(dirname(fileURLToPath(import.meta.url)), 'sessions', 'generated-practice-btc-krw.p777s');
+export const SAMPLE_SEED = 777;
+export const SAMPLE_START = Date.UTC(2025, 0, 6, 0, 0, 0);
+export const SAMPLE_DURATION_MS = 10 * 60_000;
+
+export async function recordSample(path = SAMPLE_SESSION_PATH): Promise<{ path: string; records: number }> {
+  rmSync(path, { force: true });
+  const recorder = new SessionRecorder(path, {
+    markets: [PRACTICE_MARKET],
+    kind: 'generated',
+    note: `Generated practice session: a seeded random-walk BTC-KRW market (seed ${SAMPLE_SEED}), not real market data.`,
+    now: () => SAMPLE_START,
+    gzip: true,
+  });
+  for (const { at, event } of practiceSession({ seed: SAMPLE_SEED, startTime: SAMPLE_START, durationMs: SAMPLE_DURATION_MS })) {
+    recorder.record(event, at);
+  }
+  await recorder.close();
+  return { path, records: recorder.count };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { path, records } = await recordSample(process.argv[2]);
+  console.log(`wrote ${records} events to ${path}`);
+}
