@@ -1,0 +1,10 @@
+/** Public surface of the market feed (what the app host imports). */
+export * from './types';
+export { createFeedClient, FeedClient, UpbitFeedClient, BinanceFeedClient, DEFAULT_CHANNELS, type FeedClientOptions } from './feed-client';
+export { MarketRegistry, resolveMarket, UnknownMarketError, QUOTE_OF } from './markets';
+export { parseDecimalUnits, numberToUnits, toUnits, formatUnits, formatUnitsTrimmed, DecimalError, type Rounding } from './decimal';
+export { RestClient, HttpError, RateLimitedError } from './rest-client';
+export { UpbitCandleSource } from './upbit/upbit-candles';
+export { BinanceRest } from './binance/binance-rest';
+export { systemClock, type Clock, type BackoffPolicy } from './clock';
+export type { FeedLogger } from './logger';

@@ -1,0 +1,63 @@
+/**
+ * Deterministic 1m candle history: each minute's candle is a pure function of (seed, symbol, minute), so any
+ * page can be produced in any order and always the same. Some minutes have no trade — Upbit omits those,
+ * Binance reports a zero-volume candle at the previous price.
+ */
+import type { Instrument } from './instruments';
+import { hash01, hashString } from './prng';
+
+export interface MinuteCandle {
+  openTime: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  /** Time of the minute's last trade. */
+  lastTradeAt: number;
+  trades: number;
+}
+
+export class CandleHistory {
+  private readonly key: number;
+
+  constructor(
+    private readonly instrument: Instrument,
+    seed: number,
+    /** Share of minutes without a trade. */
+    private readonly gapRate = 0.1,
+  ) {
+    this.key = (seed ^ hashString(instrument.symbol)) >>> 0;
+  }
+
+  /** The reference price at the start of a minute. */
+  priceAt(minute: number): number {
+    const { startPrice, tick } = this.instrument;
+    const w = 0.04 * Math.sin((2 * Math.PI * minute) / 1440 + hash01(this.key, 1, 0) * 6) + 0.015 * Math.sin((2 * Math.PI * minute) / 97 + hash01(this.key, 2, 0) * 6) + 0.004 * (hash01(this.key, 3, minute) - 0.5);
+    return Math.max(tick, Math.round((startPrice * (1 + w)) / tick) * tick);
+  }
+
+  hasTrades(minute: number): boolean {
+    return hash01(this.key, 4, minute) >= this.gapRate;
+  }
+
+  /** The candle of a minute (index = ms / 60000), or undefined when nothing traded. */
+  candle(minute: number): MinuteCandle | undefined {
+    if (!this.hasTrades(minute)) return undefined;
+    const tick = this.instrument.tick;
+    const open = this.priceAt(minute);
+    const close = this.priceAt(minute + 1);
+    const high = Math.max(open, close) + tick * Math.floor(hash01(this.key, 5, minute) * 3);
+    const low = Math.max(tick, Math.min(open, close) - tick * Math.floor(hash01(this.key, 6, minute) * 3));
+    return {
+      openTime: minute * 60_000,
+      open,
+      high,
+      low,
+      close,
+      volume: 1 + Math.floor(hash01(this.key, 7, minute) * 300_000_000),
+      lastTradeAt: minute * 60_000 + Math.floor(hash01(this.key, 8, minute) * 59_999),
+      trades: 1 + Math.floor(hash01(this.key, 9, minute) * 50),
+    };
+  }
+}
