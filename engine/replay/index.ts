@@ -1,0 +1,8 @@
+/** Public surface of recorded sessions and replay (what the app host imports). */
+export { SessionRecorder, type RecorderOptions } from './session-recorder';
+export { readSessionFile, parseSession, type Session } from './session-reader';
+export { SessionFileError, type SessionHeader, type SessionRecord } from './session-format';
+export { ReplayPlayer, sessionTimeline, MIN_SPEED, MAX_SPEED, type PlayerOptions, type PlayerState, type ReplayTimeline } from './replay-player';
+export { systemClock, ManualClock, type ReplayClock } from './replay-clock';
+export { candleTimeline, storedCandleTimeline, type CandleTimelineOptions } from './candle-timeline';
+export { SAMPLE_SESSION_PATH } from './record-sample';
