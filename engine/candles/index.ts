@@ -17,4 +17,3 @@ export { aggregateAll, aggregateCandles, aggregateMinutes, aggregateColumns } fr
 export { toColumns, fromColumns, type CandleColumns } from './columns';
 export { CANDLE_INTERVALS, INTERVAL_MS, MINUTE_MS, intervalStart, isCandleInterval, type BoundaryOptions } from './intervals';
 export { mergeRanges, subtractRanges, type TimeRange } from './time-ranges';
-export { benchCandles } from './bench-candles';

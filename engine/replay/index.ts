@@ -5,4 +5,4 @@ export { SessionFileError, type SessionHeader, type SessionRecord } from './sess
 export { ReplayPlayer, sessionTimeline, MIN_SPEED, MAX_SPEED, type PlayerOptions, type PlayerState, type ReplayTimeline } from './replay-player';
 export { systemClock, ManualClock, type ReplayClock } from './replay-clock';
 export { candleTimeline, storedCandleTimeline, type CandleTimelineOptions } from './candle-timeline';
-export { SAMPLE_SESSION_PATH } from './record-sample';
+export { SAMPLE_SESSION_PATH } from './sample-session';

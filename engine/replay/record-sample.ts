@@ -7,15 +7,10 @@
  * The same seed always gives the same file, so the shipped one can be checked against a fresh run.
  */
 import { rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { PRACTICE_MARKET, practiceSession } from './practice-market';
+import { SAMPLE_DURATION_MS, SAMPLE_SEED, SAMPLE_SESSION_PATH, SAMPLE_START } from './sample-session';
 import { SessionRecorder } from './session-recorder';
-
-export const SAMPLE_SESSION_PATH = join(dirname(fileURLToPath(import.meta.url)), 'sessions', 'generated-practice-btc-krw.p777s');
-export const SAMPLE_SEED = 777;
-export const SAMPLE_START = Date.UTC(2025, 0, 6, 0, 0, 0);
-export const SAMPLE_DURATION_MS = 10 * 60_000;
 
 export async function recordSample(path = SAMPLE_SESSION_PATH): Promise<{ path: string; records: number }> {
   rmSync(path, { force: true });

@@ -3,7 +3,7 @@ import type { FeedEvent } from '../feed/types';
 import { ManualClock } from './replay-clock';
 import { ReplayPlayer, sessionTimeline, type PlayerOptions, type ReplayTimeline } from './replay-player';
 import { readSessionFile } from './session-reader';
-import { SAMPLE_SESSION_PATH } from './record-sample';
+import { SAMPLE_SESSION_PATH } from './sample-session';
 import type { SessionRecord } from './session-format';
 
 const START = Date.UTC(2025, 0, 1);

@@ -6,7 +6,8 @@ import { LiveCandles } from '../candles/live-candles';
 import { useTempDirs } from '../candles/testing/temp-dir';
 import { ManualClock } from './replay-clock';
 import { ReplayPlayer, sessionTimeline } from './replay-player';
-import { SAMPLE_DURATION_MS, SAMPLE_SESSION_PATH, recordSample } from './record-sample';
+import { recordSample } from './record-sample';
+import { SAMPLE_DURATION_MS, SAMPLE_SESSION_PATH } from './sample-session';
 import { readSessionFile } from './session-reader';
 
 const tempDir = useTempDirs('sample-session-');
