@@ -40,6 +40,7 @@ export class ReconnectingConnection {
   private attempt = 0;
   private gotDataSinceOpen = false;
   private lastInbound = 0;
+  private lastPingAt = 0;
   private heartbeatTimer: unknown;
   private reconnectTimer: unknown;
   private flushTimer: unknown;
@@ -167,7 +168,9 @@ export class ReconnectingConnection {
         this.teardown(`no data for ${(idle / 1000).toFixed(1)} s`, true);
         return;
       }
-      if (idle >= this.o.heartbeatMs) {
+      // One ping per heartbeat period at most: pings count against the exchange's message budget.
+      if (idle >= this.o.heartbeatMs && this.o.clock.now() - this.lastPingAt >= this.o.heartbeatMs) {
+        this.lastPingAt = this.o.clock.now();
         if (this.o.heartbeat === 'ping-frame') {
           this.ws.ping();
           this.sentAt.push(this.o.clock.now());

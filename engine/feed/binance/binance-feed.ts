@@ -24,7 +24,12 @@ interface BookState {
   snapshotInFlight: boolean;
   snapshotAttempt: number;
   retryTimer?: unknown;
+  /** Fetches a snapshot when no diff came to prompt one (a quiet market, or one the exchange does not list). */
+  probeTimer?: unknown;
 }
+
+/** How long a new book waits for its first diff before fetching the snapshot anyway. */
+const PROBE_AFTER_MS = 1000;
 
 export class BinanceFeedClient extends FeedClient {
   readonly candles: BinanceRest;
@@ -74,12 +79,19 @@ export class BinanceFeedClient extends FeedClient {
     // Books for markets that gained or lost the book channel.
     for (const s of this.subs.values()) {
       if (s.channels.has('book') && !this.books.has(s.market.id)) {
-        this.books.set(s.market.id, { sync: new DepthSync(), snapshotInFlight: false, snapshotAttempt: 0 });
+        const book: BookState = { sync: new DepthSync(), snapshotInFlight: false, snapshotAttempt: 0 };
+        this.books.set(s.market.id, book);
+        const sub = s;
+        book.probeTimer = this.clock.setTimeout(() => {
+          book.probeTimer = undefined;
+          if (!book.sync.isSynced && this.books.get(sub.market.id) === book) this.fetchSnapshot(sub, book);
+        }, PROBE_AFTER_MS);
       }
     }
     for (const [id, b] of this.books) {
       if (!this.subs.get(id)?.channels.has('book')) {
         this.clock.clearTimeout(b.retryTimer);
+        this.clock.clearTimeout(b.probeTimer);
         this.books.delete(id);
       }
     }
@@ -88,7 +100,10 @@ export class BinanceFeedClient extends FeedClient {
 
   override close(): void {
     this.closedForGood = true;
-    for (const b of this.books.values()) this.clock.clearTimeout(b.retryTimer);
+    for (const b of this.books.values()) {
+      this.clock.clearTimeout(b.retryTimer);
+      this.clock.clearTimeout(b.probeTimer);
+    }
     super.close();
   }
 
@@ -209,7 +224,9 @@ export class BinanceFeedClient extends FeedClient {
     if (book.snapshotInFlight || this.closedForGood) return;
     book.snapshotInFlight = true;
     this.clock.clearTimeout(book.retryTimer);
+    this.clock.clearTimeout(book.probeTimer);
     book.retryTimer = undefined;
+    book.probeTimer = undefined;
     this.restApi.fetchDepth(sub.market, this.snapshotLimit).then(
       (snapshot) => {
         book.snapshotInFlight = false;
