@@ -7,3 +7,5 @@ export const SAMPLE_SESSION_PATH = join(dirname(fileURLToPath(import.meta.url)),
 export const SAMPLE_SEED = 777;
 export const SAMPLE_START = Date.UTC(2025, 0, 6, 0, 0, 0);
 export const SAMPLE_DURATION_MS = 10 * 60_000;
+/** One step of the simulated market per this many ms of session time. */
+export const SAMPLE_STEP_MS = 500;
