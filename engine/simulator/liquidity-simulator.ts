@@ -175,9 +175,8 @@ export class LiquiditySimulator {
       },
     };
     if (this.refill && tick % this.refill.everyTicks === 0) this.topUp(now, sink);
-    const depth = reader.depth(market, 10)!;
     const history = this.history;
-    const ctx: TickContext = { now, tick, market, math: this.math, reader, fair, depth, priceAgo: (n) => history.ago(n) };
+    const ctx: TickContext = { now, tick, market, math: this.math, reader, fair, priceAgo: (n) => history.ago(n) };
     const n = this.agents.length;
     for (let k = 0; k < n && sink.remaining > 0 && !this.failure; k++) this.agents[(tick + k) % n].act(ctx, sink);
     return sent;

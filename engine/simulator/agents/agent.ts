@@ -3,7 +3,7 @@
  * read-only views the user's screens use, and act by sending ordinary commands, so the ledger, fees, holds
  * and every rejection apply to them exactly as to a person.
  */
-import type { DepthView, MatchingEngine } from '../../matching/engine';
+import type { MatchingEngine } from '../../matching/engine';
 import type { AccountId, Command } from '../../matching/types';
 import type { MarketMath } from '../market-math';
 
@@ -16,7 +16,7 @@ export interface Funding {
   quote: number;
 }
 
-/** The state of the market at the start of an agent's turn; agents needing fresher detail ask `reader`. */
+/** An agent's turn: the tick, the fair value, and the engine to read (fresh: earlier agents may have acted). */
 export interface TickContext {
   readonly now: number;
   readonly tick: number;
@@ -24,8 +24,6 @@ export interface TickContext {
   readonly math: MarketMath;
   readonly reader: EngineReader;
   readonly fair: number;
-  /** Best levels at the start of the tick (stale once earlier agents in the tick acted). */
-  readonly depth: DepthView;
   /** The last trade price `lookback` ticks ago (or the oldest remembered), undefined before the first trade. */
   priceAgo(lookback: number): number | undefined;
 }
