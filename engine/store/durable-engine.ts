@@ -48,6 +48,8 @@ export interface DurableEngineOptions<C, E extends JournalEvent, S, M extends Jo
    * propagates to whatever triggered the commit (the command is committed regardless).
    */
   onCommit?: (events: E[]) => void;
+  /** Told how long each commit's SQLite transaction took (ms) and how many commands it held, for metrics. */
+  onCommitTimed?: (ms: number, commands: number) => void;
 }
 
 export interface JournalStats {
@@ -252,8 +254,10 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
     try {
       const runs = eventRuns(eventLists, this.lastSeq);
       const snapshot = snapshotDue ? { state: encode(this.machine.snapshot()), keep: this.keepSnapshots } : undefined;
+      const started = performance.now();
       this.store.append({ id: batchId, firstCommand: this.committed, count, bytes: encode(commands) }, runs, snapshot);
       for (const run of runs) this.lastSeq.set(run.market, run.lastSeq);
+      this.options.onCommitTimed?.(performance.now() - started, count);
     } catch (err) {
       this.failure = new Error(
         `journal ${this.store.path}: commit of batch ${batchId} failed, its ${count} commands are not durable: ` +

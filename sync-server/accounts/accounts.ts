@@ -1,0 +1,114 @@
+/**
+ * Accounts and their sessions: sign-up, sign-in, token refresh, sign-out, and resolving a bearer token to an
+ * account. Tokens are random 256-bit strings; only their SHA-256 is stored.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../../engine/db/database';
+import type { Session } from '../../engine/protocol/sync';
+import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords';
+
+export class AuthError extends Error {
+  constructor(
+    readonly code: 'NICKNAME_TAKEN' | 'BAD_CREDENTIALS' | 'TOKEN_EXPIRED' | 'TOKEN_INVALID',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AuthError';
+  }
+}
+
+export interface AccountRow {
+  id: number;
+  nickname: string;
+  created_at: number;
+}
+
+const sha256 = (token: string) => createHash('sha256').update(token).digest();
+const newToken = () => randomBytes(32).toString('base64url');
+const nicknameKey = (nickname: string) => nickname.normalize('NFKC').toLowerCase();
+
+export class Accounts {
+  constructor(
+    private readonly db: Db,
+    private readonly ttl: { accessTtlMs: number; refreshTtlMs: number },
+    private readonly now: () => number,
+  ) {}
+
+  /** Creates the account and its first session. The caller then opens its ledger account (see Exchange). */
+  async signUp(nickname: string, password: string): Promise<Session> {
+    const hash = await hashPassword(password);
+    const created = this.db.transaction(() => {
+      const exists = this.db.prepare('SELECT 1 FROM accounts WHERE nickname_key = ?').get(nicknameKey(nickname));
+      if (exists) throw new AuthError('NICKNAME_TAKEN', `the nickname "${nickname}" is taken`);
+      const { lastInsertRowid } = this.db
+        .prepare('INSERT INTO accounts (nickname, nickname_key, password_hash, created_at) VALUES (?, ?, ?, ?)')
+        .run(nickname, nicknameKey(nickname), hash, this.now());
+      return Number(lastInsertRowid);
+    })();
+    return this.issue(created, nickname);
+  }
+
+  async signIn(nickname: string, password: string): Promise<Session> {
+    const row = this.db.prepare('SELECT id, nickname, password_hash FROM accounts WHERE nickname_key = ?').get(nicknameKey(nickname)) as
+      | { id: number; nickname: string; password_hash: string }
+      | undefined;
+    // Verify against a dummy hash for an unknown nickname so timing does not reveal which nicknames exist.
+    const ok = await verifyPassword(password, row?.password_hash ?? (await DUMMY_HASH_PROMISE));
+    if (!row || !ok) throw new AuthError('BAD_CREDENTIALS', 'wrong nickname or password');
+    return this.issue(row.id, row.nickname);
+  }
+
+  /** Trades a valid refresh token for a new session; the old one stops working. */
+  refresh(refreshToken: string): Session {
+    const row = this.db
+      .prepare('SELECT s.id, s.account_id, s.refresh_expires_at, s.revoked_at, a.nickname FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.refresh_hash = ?')
+      .get(sha256(refreshToken)) as { id: number; account_id: number; refresh_expires_at: number; revoked_at: number | null; nickname: string } | undefined;
+    if (!row || row.revoked_at !== null) throw new AuthError('TOKEN_INVALID', 'unknown or revoked refresh token');
+    if (row.refresh_expires_at <= this.now()) throw new AuthError('TOKEN_EXPIRED', 'the refresh token has expired; sign in again');
+    this.db.prepare('UPDATE sessions SET revoked_at = ? WHERE id = ?').run(this.now(), row.id);
+    return this.issue(row.account_id, row.nickname);
+  }
+
+  /** Revokes the session the access token belongs to. */
+  signOut(accessToken: string): void {
+    const account = this.authenticate(accessToken);
+    this.db.prepare('UPDATE sessions SET revoked_at = ? WHERE access_hash = ? AND account_id = ?').run(this.now(), sha256(accessToken), account.id);
+  }
+
+  /** The account a bearer token belongs to; throws AuthError when it is unknown, revoked or expired. */
+  authenticate(accessToken: string): AccountRow & { expiresAt: number } {
+    const row = this.db
+      .prepare('SELECT a.id, a.nickname, a.created_at, s.access_expires_at, s.revoked_at FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.access_hash = ?')
+      .get(sha256(accessToken)) as (AccountRow & { access_expires_at: number; revoked_at: number | null }) | undefined;
+    if (!row || row.revoked_at !== null) throw new AuthError('TOKEN_INVALID', 'unknown or revoked token');
+    if (row.access_expires_at <= this.now()) throw new AuthError('TOKEN_EXPIRED', 'the access token has expired; refresh it');
+    return { id: row.id, nickname: row.nickname, created_at: row.created_at, expiresAt: row.access_expires_at };
+  }
+
+  /** Every account id, for the start-up check that each has its ledger account. */
+  ids(): number[] {
+    return (this.db.prepare('SELECT id FROM accounts ORDER BY id').all() as { id: number }[]).map((r) => r.id);
+  }
+
+  get(id: number): AccountRow | undefined {
+    return this.db.prepare('SELECT id, nickname, created_at FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
+  }
+
+  private issue(accountId: number, nickname: string): Session {
+    const now = this.now();
+    const accessToken = newToken();
+    const refreshToken = newToken();
+    const session: Session = {
+      accountId,
+      nickname,
+      accessToken,
+      accessExpiresAt: now + this.ttl.accessTtlMs,
+      refreshToken,
+      refreshExpiresAt: now + this.ttl.refreshTtlMs,
+    };
+    this.db
+      .prepare('INSERT INTO sessions (account_id, access_hash, access_expires_at, refresh_hash, refresh_expires_at) VALUES (?, ?, ?, ?, ?)')
+      .run(accountId, sha256(accessToken), session.accessExpiresAt, sha256(refreshToken), session.refreshExpiresAt);
+    return session;
+  }
+}

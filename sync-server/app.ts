@@ -1,0 +1,105 @@
+/**
+ * Assembles the sync server: databases, the exchange, market data, notifications, the HTTP API and the
+ * WebSocket gateway on one port. `close()` shuts down gracefully: stop accepting, tell clients, flush the
+ * journal, close the files.
+ */
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { join } from 'node:path';
+import pino from 'pino';
+import { openDatabase, type Db } from '../engine/db/database';
+import { Accounts } from './accounts/accounts';
+import type { ServerConfig } from './config';
+import { serverMigrations } from './db/migrations';
+import { registerRoutes } from './http/routes';
+import { MarketData } from './market-data/market-data';
+import { Metrics } from './metrics';
+import { Notifications } from './notifications/notifications';
+import { PracticeJournal } from './practice/practice-journal';
+import { Exchange } from './trading/exchange';
+import { OrderProjection } from './trading/order-projection';
+import { Gateway } from './ws/gateway';
+
+export interface SyncServer {
+  url: string;
+  wsUrl: string;
+  port: number;
+  exchange: Exchange;
+  notifications: Notifications;
+  marketData: MarketData;
+  close(): Promise<void>;
+}
+
+export async function startSyncServer(config: ServerConfig): Promise<SyncServer> {
+  const log = pino({
+    level: config.logLevel,
+    // Tokens and passwords never reach the log: request bodies are not logged, and the request line is logged
+    // without its query (the SSE stream takes its token there, since EventSource cannot send headers).
+    serializers: {
+      req: (req: { method?: string; url?: string; ip?: string }) => ({ method: req.method, path: (req.url ?? '').split('?')[0], ip: req.ip }),
+    },
+  });
+  const db: Db = openDatabase(join(config.dataDir, 'server.db'), serverMigrations);
+  const metrics = new Metrics();
+  const projection = new OrderProjection(db);
+  const exchange = new Exchange(config.dataDir, config.markets, config.grant, projection, config.now, (ms, n) => {
+    metrics.commitSeconds.observe(ms / 1000);
+    metrics.committedCommands.inc(n);
+  });
+  const accounts = new Accounts(db, config, config.now);
+  // An account whose sign-up committed but whose ledger account did not (a crash in between) gets it now.
+  for (const id of accounts.ids()) await exchange.openAccount(id);
+  const marketData = new MarketData(exchange, config.now);
+  const notifications = new Notifications(db, exchange, config.now);
+  const practice = new PracticeJournal(db, config.now);
+
+  let ready = false;
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: 256 * 1024,
+  });
+  const gateway = new Gateway(config, accounts, exchange, marketData, metrics, log);
+  registerRoutes(app, {
+    accounts,
+    exchange,
+    projection,
+    notifications,
+    practice,
+    marketData,
+    metrics,
+    now: config.now,
+    isReady: () => ready,
+    onSignedOut: (id) => gateway.signedOut(id),
+  });
+  app.server.on('upgrade', (req, socket, head) => {
+    if ((req.url ?? '').split('?')[0] !== '/ws') {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    gateway.handleUpgrade(req, socket, head);
+  });
+  await app.listen({ host: config.host, port: config.port });
+  ready = true;
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  log.info({ port, dataDir: config.dataDir, markets: config.markets.map((m) => m.id) }, 'sync server listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    wsUrl: `ws://${host}:${port}/ws`,
+    port,
+    exchange,
+    notifications,
+    marketData,
+    close: () =>
+      (closing ??= (async () => {
+        ready = false;
+        gateway.closeAll(1001, 'SHUTDOWN', 'the server is shutting down: reconnect shortly');
+        await app.close();
+        exchange.close();
+        db.close();
+        log.info('sync server stopped');
+      })()),
+  };
+}

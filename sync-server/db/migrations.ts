@@ -1,0 +1,97 @@
+import type { Migration } from '../../engine/db/database';
+
+/**
+ * Schema of server.db: accounts and sessions (the source of truth), and read models projected from the
+ * matching journal (orders, fills, notifications) that can be dropped and rebuilt from it. The journal itself
+ * lives in markets.db. Append new steps; never edit a released one.
+ */
+export const serverMigrations: Migration[] = [
+  {
+    version: 1,
+    name: 'accounts, sessions, order history, notifications, practice journal',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE accounts (
+          id INTEGER PRIMARY KEY,
+          nickname TEXT NOT NULL,
+          nickname_key TEXT NOT NULL UNIQUE,   -- case-folded, so "Kim" and "kim" are one name
+          password_hash TEXT NOT NULL,         -- scrypt$N$r$p$salt$hash
+          created_at INTEGER NOT NULL
+        );
+        CREATE TABLE sessions (
+          id INTEGER PRIMARY KEY,
+          account_id INTEGER NOT NULL REFERENCES accounts(id),
+          access_hash BLOB NOT NULL UNIQUE,    -- SHA-256 of the token: a leaked table grants nothing
+          access_expires_at INTEGER NOT NULL,
+          refresh_hash BLOB NOT NULL UNIQUE,
+          refresh_expires_at INTEGER NOT NULL,
+          revoked_at INTEGER
+        );
+        CREATE INDEX sessions_by_account ON sessions(account_id);
+
+        -- Read model of the journal: one row per order, updated as its events arrive.
+        CREATE TABLE orders (
+          id INTEGER PRIMARY KEY,              -- the engine's order id
+          account_id INTEGER NOT NULL,
+          market TEXT NOT NULL,
+          client_order_id TEXT,
+          side TEXT NOT NULL,
+          type TEXT NOT NULL,
+          time_in_force TEXT NOT NULL,
+          price INTEGER NOT NULL,
+          stop_price INTEGER NOT NULL,
+          quantity INTEGER NOT NULL,
+          quote_amount INTEGER NOT NULL,
+          filled INTEGER NOT NULL,
+          status TEXT NOT NULL,
+          reason TEXT,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX orders_by_account ON orders(account_id, id);
+        CREATE UNIQUE INDEX orders_by_client_id ON orders(account_id, client_order_id) WHERE client_order_id IS NOT NULL;
+        CREATE TABLE fills (
+          trade_id INTEGER NOT NULL,
+          account_id INTEGER NOT NULL,
+          order_id INTEGER NOT NULL,
+          market TEXT NOT NULL,
+          side TEXT NOT NULL,
+          price INTEGER NOT NULL,
+          quantity INTEGER NOT NULL,
+          quote_amount INTEGER NOT NULL,
+          fee INTEGER NOT NULL,
+          liquidity TEXT NOT NULL,
+          ts INTEGER NOT NULL,
+          PRIMARY KEY (account_id, trade_id)
+        ) WITHOUT ROWID;
+        -- How far each journal stream has been projected, so a restart catches up exactly.
+        CREATE TABLE projection_cursor (
+          stream TEXT PRIMARY KEY,
+          seq INTEGER NOT NULL
+        );
+
+        CREATE TABLE notifications (
+          id INTEGER PRIMARY KEY,
+          account_id INTEGER NOT NULL,
+          ts INTEGER NOT NULL,
+          kind TEXT NOT NULL,
+          title TEXT NOT NULL,
+          body TEXT NOT NULL,
+          data TEXT
+        );
+        CREATE INDEX notifications_by_account ON notifications(account_id, id);
+
+        CREATE TABLE practice_entries (
+          account_id INTEGER NOT NULL,
+          local_id TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          market TEXT NOT NULL,
+          ts INTEGER NOT NULL,
+          data TEXT NOT NULL,
+          received_at INTEGER NOT NULL,
+          PRIMARY KEY (account_id, local_id)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
+];

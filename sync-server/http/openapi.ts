@@ -1,0 +1,44 @@
+/**
+ * The OpenAPI 3.1 document of /api/v1, built from the same zod schemas the server validates with, so the
+ * document cannot drift from what the server accepts.
+ */
+import { z } from 'zod';
+import { BalanceView, Fill, HttpError, MarketInfo, Notification, OrderView, PracticeEntry, PracticeUpload, RefreshBody, Session, SignInBody, SignUpBody, Ticker } from '../../engine/protocol/sync';
+import { ENGINE_VERSION } from '../../engine/version';
+
+const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } } });
+const ok = (schema: z.ZodType, description = 'OK') => ({ description, ...json(schema) });
+const errors = { '4XX': { description: 'Refused, with a code saying why', ...json(HttpError) } };
+const secured = [{ bearer: [] }];
+const page = (name: string, item: z.ZodType) => z.object({ [name]: z.array(item), nextBefore: z.number().int().optional() });
+
+let cached: object | undefined;
+
+export function openApiDocument(): object {
+  cached ??= {
+    openapi: '3.1.0',
+    info: { title: 'Playground 777 sync server', version: ENGINE_VERSION, description: 'Accounts, the shared LPJ markets, order history and notifications. Order entry and live market data are on the WebSocket at /ws.' },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    paths: {
+      '/api/v1/auth/signup': { post: { summary: 'Create an account (credited with the practice grant)', requestBody: json(SignUpBody), responses: { 201: ok(Session, 'Signed up and signed in'), ...errors } } },
+      '/api/v1/auth/signin': { post: { summary: 'Sign in', requestBody: json(SignInBody), responses: { 200: ok(Session), ...errors } } },
+      '/api/v1/auth/refresh': { post: { summary: 'Trade a refresh token for a new session', requestBody: json(RefreshBody), responses: { 200: ok(Session), ...errors } } },
+      '/api/v1/auth/signout': { post: { summary: 'Revoke this session', security: secured, responses: { 204: { description: 'Signed out' }, ...errors } } },
+      '/api/v1/me': { get: { summary: 'My account', security: secured, responses: { 200: ok(z.object({ accountId: z.number().int(), nickname: z.string(), createdAt: z.number().int() })), ...errors } } },
+      '/api/v1/balances': { get: { summary: 'My balances', security: secured, responses: { 200: ok(z.array(BalanceView)), ...errors } } },
+      '/api/v1/orders': { get: { summary: 'My orders, newest first (page with ?before=<orderId>)', security: secured, responses: { 200: ok(page('orders', OrderView)), ...errors } } },
+      '/api/v1/orders/{id}': { get: { summary: 'One of my orders', security: secured, responses: { 200: ok(OrderView), ...errors } } },
+      '/api/v1/trades': { get: { summary: 'My fills, newest first (page with ?before=<tradeId>)', security: secured, responses: { 200: ok(page('fills', Fill)), ...errors } } },
+      '/api/v1/markets': { get: { summary: 'Markets and their settings', responses: { 200: ok(z.array(MarketInfo)) } } },
+      '/api/v1/markets/{id}/book': { get: { summary: 'Order book depth (?levels=)', responses: { 200: ok(z.object({ market: z.string(), seq: z.number().int(), bids: z.array(z.tuple([z.number(), z.number()])), asks: z.array(z.tuple([z.number(), z.number()])) })), ...errors } } },
+      '/api/v1/markets/{id}/ticker': { get: { summary: '24 h ticker', responses: { 200: ok(Ticker), ...errors } } },
+      '/api/v1/notifications': { get: { summary: 'My notifications after ?after=<id>', security: secured, responses: { 200: ok(z.array(Notification)), ...errors } } },
+      '/notifications/stream': { get: { summary: 'Server-Sent Events of my notifications; resume with Last-Event-ID', security: secured, responses: { 200: { description: 'text/event-stream' }, ...errors } } },
+      '/api/v1/practice/journal': {
+        post: { summary: 'Back up offline practice entries (idempotent by localId)', security: secured, requestBody: json(PracticeUpload), responses: { 200: ok(z.object({ stored: z.number().int(), duplicates: z.number().int() })), ...errors } },
+        get: { summary: 'My backed-up practice entries', security: secured, responses: { 200: ok(z.array(PracticeEntry)), ...errors } },
+      },
+    },
+  };
+  return cached;
+}

@@ -1,0 +1,48 @@
+/**
+ * `npm run server`: starts the sync server.
+ *
+ *   --host 127.0.0.1   (SYNC_HOST)      address to bind
+ *   --port 7780        (SYNC_PORT)      port
+ *   --data-dir DIR     (SYNC_DATA_DIR)  where server.db and markets.db live (default ./sync-data)
+ *   --markets FILE     (SYNC_MARKETS)   markets and grant policy (default sync-server/markets.json)
+ *   --log-level info   (SYNC_LOG_LEVEL)
+ *
+ * SIGTERM/SIGINT: stop accepting, close connections with a reason, commit what is pending, close the files.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startSyncServer } from './app';
+import { DEFAULT_MARKETS_FILE, defaultConfig, loadMarketsFile } from './config';
+
+const { values } = parseArgs({
+  options: {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    markets: { type: 'string' },
+    'log-level': { type: 'string' },
+  },
+});
+const env = process.env;
+const port = Number(values.port ?? env.SYNC_PORT ?? 7780);
+if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  console.error(`--port must be 0..65535, got ${values.port ?? env.SYNC_PORT}`);
+  process.exit(2);
+}
+const file = loadMarketsFile(resolve(values.markets ?? env.SYNC_MARKETS ?? DEFAULT_MARKETS_FILE));
+const server = await startSyncServer(
+  defaultConfig({
+    host: values.host ?? env.SYNC_HOST ?? '127.0.0.1',
+    port,
+    dataDir: resolve(values['data-dir'] ?? env.SYNC_DATA_DIR ?? 'sync-data'),
+    markets: file.markets,
+    grant: file.grant,
+    logLevel: values['log-level'] ?? env.SYNC_LOG_LEVEL ?? 'info',
+  }),
+);
+console.error(`sync server: ${server.url} (WebSocket ${server.wsUrl})`);
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    void server.close().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,137 @@
+/**
+ * Public market data for the LPJ markets: book snapshots and deltas, the trade tape and the 24 h ticker,
+ * published to subscribed sessions from committed events only (never from state a crash could undo).
+ *
+ * Each message is serialised once and the same text is sent to every subscriber.
+ */
+import type { EngineEvent } from '../../engine/matching/types';
+import type { Channel, Level, ServerMessage } from '../../engine/protocol/sync';
+import type { Exchange } from '../trading/exchange';
+import type { Session } from '../ws/session';
+import { RollingTicker } from './ticker';
+
+/** Levels per side in a snapshot: the whole book of any realistic market. */
+const SNAPSHOT_LEVELS = 5_000;
+
+export interface ChannelExtension {
+  /** Sends what a new subscriber needs first (e.g. the current candle); called after it is subscribed. */
+  subscribed(session: Session, market: string, interval?: string): void;
+  committed(events: EngineEvent[], publish: (key: string, msg: ServerMessage) => void): void;
+}
+
+export class MarketData {
+  private readonly subscribers = new Map<string, Set<Session>>();
+  private readonly lastDeltaSeq = new Map<string, number>();
+  private readonly tickers = new Map<string, RollingTicker>();
+  private readonly extensions = new Map<Channel, ChannelExtension>();
+
+  constructor(
+    private readonly exchange: Exchange,
+    private readonly now: () => number,
+  ) {
+    for (const m of exchange.markets) {
+      this.tickers.set(m.id, new RollingTicker(m.id));
+      this.lastDeltaSeq.set(m.id, exchange.engine.lastSeq(m.id));
+    }
+    this.warmTickers();
+    exchange.onCommit((events) => this.committed(events));
+  }
+
+  /** Lets another module serve a channel (candles) through the same subscriptions. */
+  extend(channel: Channel, extension: ChannelExtension): void {
+    this.extensions.set(channel, extension);
+  }
+
+  static key(channel: Channel, market: string, interval?: string): string {
+    return interval ? `${channel}:${market}:${interval}` : `${channel}:${market}`;
+  }
+
+  subscribe(session: Session, channel: Channel, market: string, interval?: string): void {
+    const key = MarketData.key(channel, market, interval);
+    let set = this.subscribers.get(key);
+    if (!set) this.subscribers.set(key, (set = new Set()));
+    set.add(session);
+    session.subscriptions.add(key);
+    if (channel === 'book') this.sendSnapshot(session, market);
+    else if (channel === 'ticker') session.send({ type: 'ticker', ...this.tickers.get(market)!.read(this.now()) });
+    else this.extensions.get(channel)?.subscribed(session, market, interval);
+  }
+
+  unsubscribe(session: Session, channel: Channel, market: string, interval?: string): void {
+    const key = MarketData.key(channel, market, interval);
+    this.subscribers.get(key)?.delete(session);
+    session.subscriptions.delete(key);
+  }
+
+  drop(session: Session): void {
+    for (const key of session.subscriptions) this.subscribers.get(key)?.delete(session);
+    session.subscriptions.clear();
+  }
+
+  /** A snapshot consistent with the deltas: pending commands are committed (and their deltas sent) first. */
+  sendSnapshot(session: Session, market: string): void {
+    this.exchange.journal.flush();
+    const depth = this.exchange.engine.depth(market, SNAPSHOT_LEVELS)!;
+    session.send({ type: 'book.snapshot', market, seq: depth.seq, bids: depth.bids, asks: depth.asks });
+  }
+
+  ticker(market: string) {
+    return this.tickers.get(market)?.read(this.now());
+  }
+
+  subscriberCount(): number {
+    let n = 0;
+    for (const set of this.subscribers.values()) n += set.size;
+    return n;
+  }
+
+  private publish(key: string, msg: ServerMessage): void {
+    const set = this.subscribers.get(key);
+    if (!set || set.size === 0) return;
+    const text = JSON.stringify(msg);
+    for (const s of set) s.sendRaw(text);
+  }
+
+  private committed(events: EngineEvent[]): void {
+    const perMarket = new Map<string, { seq: number; bids: Map<number, number>; asks: Map<number, number>; traded: boolean }>();
+    for (const e of events) {
+      const ticker = this.tickers.get(e.market);
+      if (!ticker) continue; // the ledger stream
+      let m = perMarket.get(e.market);
+      if (!m) perMarket.set(e.market, (m = { seq: e.seq, bids: new Map(), asks: new Map(), traded: false }));
+      m.seq = e.seq;
+      if (e.type === 'book') (e.side === 'buy' ? m.bids : m.asks).set(e.price, e.quantity);
+      else if (e.type === 'trade') {
+        ticker.trade(e.price, e.quantity, e.quoteAmount, e.ts);
+        m.traded = true;
+        this.publish(MarketData.key('trades', e.market), {
+          type: 'trade', market: e.market, seq: e.seq, tradeId: e.tradeId, price: e.price, quantity: e.quantity, takerSide: e.takerSide, ts: e.ts,
+        });
+      }
+    }
+    for (const [market, m] of perMarket) {
+      if (m.bids.size > 0 || m.asks.size > 0) {
+        const prevSeq = this.lastDeltaSeq.get(market)!;
+        this.lastDeltaSeq.set(market, m.seq);
+        const levels = (side: Map<number, number>): Level[] => [...side];
+        this.publish(MarketData.key('book', market), { type: 'book.delta', market, prevSeq, seq: m.seq, bids: levels(m.bids), asks: levels(m.asks) });
+      }
+      if (m.traded) this.publish(MarketData.key('ticker', market), { type: 'ticker', ...this.tickers.get(market)!.read(this.now()) });
+    }
+    for (const ext of this.extensions.values()) ext.committed(events, (key, msg) => this.publish(key, msg));
+  }
+
+  /** Rebuilds the 24 h tickers from the journal's trades after a restart. */
+  private warmTickers(): void {
+    const since = this.now() - 24 * 3_600_000;
+    for (const [market, ticker] of this.tickers) {
+      let after = 0;
+      for (;;) {
+        const events = this.exchange.journal.eventsSince(market, after, 10_000);
+        if (events.length === 0) break;
+        for (const e of events) if (e.type === 'trade' && e.ts >= since) ticker.trade(e.price, e.quantity, e.quoteAmount, e.ts);
+        after = events[events.length - 1].seq;
+      }
+    }
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Prometheus metrics (prom-client), served at /metrics: connections, messages in and out, orders by outcome,
+ * order latency from arrival to acknowledgement, SQLite commit time, and Node's default process metrics
+ * (event-loop lag among them). One registry per server, so tests can run several servers in one process.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly connections = new Gauge({ name: 'lpj_ws_connections', help: 'Open WebSocket connections', registers: [this.registry] });
+  readonly messagesIn = new Counter({ name: 'lpj_ws_messages_in_total', help: 'WebSocket messages received', registers: [this.registry] });
+  readonly messagesOut = new Counter({ name: 'lpj_ws_messages_out_total', help: 'WebSocket messages sent', registers: [this.registry] });
+  readonly badMessages = new Counter({ name: 'lpj_ws_bad_messages_total', help: 'WebSocket messages refused before handling', labelNames: ['reason'], registers: [this.registry] });
+  readonly orders = new Counter({ name: 'lpj_orders_total', help: 'Order requests by outcome', labelNames: ['result'], registers: [this.registry] });
+  readonly orderLatency = new Histogram({
+    name: 'lpj_order_ack_seconds',
+    help: 'Time from an order request arriving to its durable acknowledgement (match + commit)',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+  readonly commitSeconds = new Histogram({
+    name: 'lpj_db_commit_seconds',
+    help: 'Duration of one journal group commit',
+    buckets: [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1],
+    registers: [this.registry],
+  });
+  readonly committedCommands = new Counter({ name: 'lpj_committed_commands_total', help: 'Commands made durable', registers: [this.registry] });
+  readonly httpRequests = new Counter({ name: 'lpj_http_requests_total', help: 'HTTP requests by status class', labelNames: ['status'], registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The order and fill history read model: engine events folded into the `orders` and `fills` tables of
+ * server.db, one transaction per committed batch. It remembers how far each market stream has been applied,
+ * so after a crash it catches up from the journal exactly, and it can be dropped and rebuilt from the journal.
+ */
+import type { Db } from '../../engine/db/database';
+import type { EngineEvent } from '../../engine/matching/types';
+import type { Fill, OrderView } from '../../engine/protocol/sync';
+
+interface OrderRow {
+  id: number;
+  account_id: number;
+  market: string;
+  client_order_id: string | null;
+  side: 'buy' | 'sell';
+  type: OrderView['type'];
+  time_in_force: OrderView['timeInForce'];
+  price: number;
+  stop_price: number;
+  quantity: number;
+  quote_amount: number;
+  filled: number;
+  status: OrderView['status'];
+  reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export function orderView(r: OrderRow): OrderView {
+  return {
+    orderId: r.id,
+    market: r.market,
+    clientOrderId: r.client_order_id ?? undefined,
+    side: r.side,
+    type: r.type,
+    timeInForce: r.time_in_force,
+    price: r.price,
+    stopPrice: r.stop_price,
+    quantity: r.quantity,
+    quoteAmount: r.quote_amount,
+    filled: r.filled,
+    status: r.status,
+    reason: r.reason ?? undefined,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export interface ProjectedChanges {
+  /** Orders whose row changed, in their final state after the batch. */
+  orders: { account: number; order: OrderView }[];
+  fills: { account: number; fill: Fill }[];
+  /** Accounts whose balances may have changed. */
+  accounts: Set<number>;
+}
+
+export class OrderProjection {
+  private readonly insertOrder;
+  private readonly updateStatus;
+  private readonly addFilled;
+  private readonly amendOrder;
+  private readonly insertFill;
+  private readonly selectOrder;
+  private readonly setCursor;
+  private readonly applyTx;
+
+  constructor(private readonly db: Db) {
+    this.insertOrder = db.prepare(`INSERT OR IGNORE INTO orders (id, account_id, market, client_order_id, side, type, time_in_force, price, stop_price,
+      quantity, quote_amount, filled, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`);
+    this.updateStatus = db.prepare('UPDATE orders SET status = ?, reason = ?, updated_at = ? WHERE id = ?');
+    this.addFilled = db.prepare('UPDATE orders SET filled = filled + ?, updated_at = ? WHERE id = ?');
+    this.amendOrder = db.prepare('UPDATE orders SET price = ?, quantity = ?, updated_at = ? WHERE id = ?');
+    this.insertFill = db.prepare(`INSERT OR IGNORE INTO fills (trade_id, account_id, order_id, market, side, price, quantity, quote_amount, fee, liquidity, ts)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.selectOrder = db.prepare('SELECT * FROM orders WHERE id = ?');
+    this.setCursor = db.prepare('INSERT INTO projection_cursor (stream, seq) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq');
+    this.applyTx = db.transaction((events: EngineEvent[]) => this.applyEvents(events));
+  }
+
+  /** The last applied sequence number of each stream. */
+  cursors(): Map<string, number> {
+    return new Map((this.db.prepare('SELECT stream, seq FROM projection_cursor').all() as { stream: string; seq: number }[]).map((r) => [r.stream, r.seq]));
+  }
+
+  /** Applies a committed batch of events (events at or below a stream's cursor are skipped: already applied). */
+  apply(events: EngineEvent[]): ProjectedChanges {
+    return this.applyTx(events);
+  }
+
+  private applyEvents(events: EngineEvent[]): ProjectedChanges {
+    const cursors = this.cursors();
+    const touched = new Set<number>();
+    const changes: ProjectedChanges = { orders: [], fills: [], accounts: new Set() };
+    const last = new Map<string, number>();
+    for (const e of events) {
+      if (e.seq <= (cursors.get(e.market) ?? 0)) continue;
+      last.set(e.market, e.seq);
+      switch (e.type) {
+        case 'accepted': {
+          const stop = e.orderType === 'stop_market' || e.orderType === 'stop_limit';
+          this.insertOrder.run(e.orderId, e.account, e.market, e.clientOrderId ?? null, e.side, e.orderType, e.timeInForce, e.price ?? 0, e.stopPrice ?? 0,
+            e.quantity ?? 0, e.quoteAmount ?? 0, stop ? 'waiting' : 'open', e.ts, e.ts);
+          touched.add(e.orderId);
+          changes.accounts.add(e.account);
+          break;
+        }
+        case 'trade': {
+          this.addFilled.run(e.quantity, e.ts, e.makerOrderId);
+          this.addFilled.run(e.quantity, e.ts, e.takerOrderId);
+          const makerSide = e.takerSide === 'buy' ? 'sell' : 'buy';
+          const legs: [number, number, 'buy' | 'sell', number, 'maker' | 'taker'][] = [
+            [e.makerAccount, e.makerOrderId, makerSide, e.makerFee, 'maker'],
+            [e.takerAccount, e.takerOrderId, e.takerSide, e.takerFee, 'taker'],
+          ];
+          for (const [account, orderId, side, fee, liquidity] of legs) {
+            this.insertFill.run(e.tradeId, account, orderId, e.market, side, e.price, e.quantity, e.quoteAmount, fee, liquidity, e.ts);
+            changes.fills.push({ account, fill: { tradeId: e.tradeId, orderId, market: e.market, side, price: e.price, quantity: e.quantity, quoteAmount: e.quoteAmount, fee, liquidity, ts: e.ts } });
+            changes.accounts.add(account);
+            touched.add(orderId);
+          }
+          break;
+        }
+        case 'filled':
+          this.updateStatus.run('filled', null, e.ts, e.orderId);
+          touched.add(e.orderId);
+          break;
+        case 'cancelled':
+        case 'expired':
+          this.updateStatus.run(e.type, e.reason, e.ts, e.orderId);
+          touched.add(e.orderId);
+          changes.accounts.add(e.account);
+          break;
+        case 'triggered':
+          this.updateStatus.run('open', null, e.ts, e.orderId);
+          touched.add(e.orderId);
+          break;
+        case 'amended':
+          this.amendOrder.run(e.price, e.quantity, e.ts, e.orderId);
+          touched.add(e.orderId);
+          changes.accounts.add(e.account);
+          break;
+        case 'deposited':
+        case 'withdrawn':
+          changes.accounts.add(e.account);
+          break;
+        default:
+          break;
+      }
+    }
+    for (const [stream, seq] of last) this.setCursor.run(stream, seq);
+    for (const id of touched) {
+      const row = this.selectOrder.get(id) as OrderRow | undefined;
+      if (row) changes.orders.push({ account: row.account_id, order: orderView(row) });
+    }
+    return changes;
+  }
+
+  order(accountId: number, orderId: number): OrderView | undefined {
+    const row = this.selectOrder.get(orderId) as OrderRow | undefined;
+    return row && row.account_id === accountId ? orderView(row) : undefined;
+  }
+
+  byClientOrderId(accountId: number, clientOrderId: string): OrderView | undefined {
+    const row = this.db.prepare('SELECT * FROM orders WHERE account_id = ? AND client_order_id = ?').get(accountId, clientOrderId) as OrderRow | undefined;
+    return row ? orderView(row) : undefined;
+  }
+
+  /** Newest first; `before` is the order id to page back from. */
+  orders(accountId: number, opts: { market?: string; status?: 'open' | 'closed'; before?: number; limit: number }): OrderView[] {
+    const where = ['account_id = ?'];
+    const args: (string | number)[] = [accountId];
+    if (opts.market) (where.push('market = ?'), args.push(opts.market));
+    if (opts.status === 'open') where.push("status IN ('open', 'waiting')");
+    if (opts.status === 'closed') where.push("status NOT IN ('open', 'waiting')");
+    if (opts.before !== undefined) (where.push('id < ?'), args.push(opts.before));
+    const rows = this.db.prepare(`SELECT * FROM orders WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`).all(...args, opts.limit) as OrderRow[];
+    return rows.map(orderView);
+  }
+
+  /** Newest first; `before` is the trade id to page back from. */
+  fills(accountId: number, opts: { market?: string; before?: number; limit: number }): Fill[] {
+    const where = ['account_id = ?'];
+    const args: (string | number)[] = [accountId];
+    if (opts.market) (where.push('market = ?'), args.push(opts.market));
+    if (opts.before !== undefined) (where.push('trade_id < ?'), args.push(opts.before));
+    const rows = this.db.prepare(`SELECT * FROM fills WHERE ${where.join(' AND ')} ORDER BY trade_id DESC LIMIT ?`).all(...args, opts.limit) as {
+      trade_id: number; order_id: number; market: string; side: 'buy' | 'sell'; price: number; quantity: number; quote_amount: number; fee: number; liquidity: 'maker' | 'taker'; ts: number;
+    }[];
+    return rows.map((r) => ({ tradeId: r.trade_id, orderId: r.order_id, market: r.market, side: r.side, price: r.price, quantity: r.quantity, quoteAmount: r.quote_amount, fee: r.fee, liquidity: r.liquidity, ts: r.ts }));
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * The WebSocket endpoint (/ws): validates every message, authenticates, enforces per-connection and
+ * per-account rate limits, routes order entry to the exchange and subscriptions to market data, and pushes
+ * each account's own orders, fills and balances to its sessions.
+ *
+ * Nothing a client sends can crash the server or change another account's data: a message that does not
+ * parse, does not match the contract, or is not allowed is answered with a `reject` naming why.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { Logger } from 'pino';
+import { ClientMessage, MAX_WS_FRAME_BYTES, type ServerMessage } from '../../engine/protocol/sync';
+import { AuthError, type Accounts } from '../accounts/accounts';
+import type { ServerConfig } from '../config';
+import type { MarketData } from '../market-data/market-data';
+import type { Metrics } from '../metrics';
+import type { Exchange } from '../trading/exchange';
+import type { ProjectedChanges } from '../trading/order-projection';
+import { ENGINE_VERSION } from '../../engine/version';
+import { CLOSE_POLICY, Session } from './session';
+import { TokenBucket } from './token-bucket';
+
+/** A connection that keeps sending over its budget this many times in a row is cut off. */
+const MAX_STRIKES = 50;
+
+export class Gateway {
+  private readonly wss: WebSocketServer;
+  private readonly sessions = new Set<Session>();
+  private readonly byAccount = new Map<number, Set<Session>>();
+  private readonly accountBuckets = new Map<number, TokenBucket>();
+  private nextId = 1;
+
+  constructor(
+    private readonly config: ServerConfig,
+    private readonly accounts: Accounts,
+    private readonly exchange: Exchange,
+    private readonly marketData: MarketData,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_FRAME_BYTES, perMessageDeflate: false });
+    exchange.onCommit((_events, changes) => this.pushPrivate(changes));
+  }
+
+  get connectionCount(): number {
+    return this.sessions.size;
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws));
+  }
+
+  /** Closes every connection with a reason (server shutdown). */
+  closeAll(code: number, reason: string, message: string): void {
+    for (const s of this.sessions) s.close(code, reason, message);
+    this.wss.close();
+  }
+
+  private connected(ws: WebSocket): void {
+    const session = new Session(this.nextId++, ws, this.config.wsRate, this.config.maxBufferedBytes, this.config.now, () => this.metrics.messagesOut.inc());
+    this.sessions.add(session);
+    this.metrics.connections.inc();
+    let strikes = 0;
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      this.metrics.messagesIn.inc();
+      if (!session.bucket.take()) {
+        this.metrics.badMessages.inc({ reason: 'RATE_LIMITED' });
+        if (++strikes >= MAX_STRIKES) return session.close(CLOSE_POLICY, 'RATE_LIMITED', 'too many messages: slow down and reconnect');
+        return session.send({ type: 'reject', id: null, op: null, reason: 'RATE_LIMITED', message: `more than ${this.config.wsRate.perSecond} messages/s on this connection` });
+      }
+      strikes = 0;
+      void this.handle(session, data, isBinary).catch((err: unknown) => {
+        this.log.error({ err, session: session.id }, 'ws handler failed');
+        session.send({ type: 'reject', id: null, op: null, reason: 'INTERNAL', message: 'the server could not handle this message' });
+      });
+    });
+    ws.on('error', (err) => this.log.debug({ err: err.message, session: session.id }, 'ws error'));
+    ws.on('close', () => {
+      session.closed = true;
+      this.sessions.delete(session);
+      this.marketData.drop(session);
+      if (session.account) this.byAccount.get(session.account.id)?.delete(session);
+      this.metrics.connections.dec();
+    });
+    session.send({ type: 'welcome', serverTime: this.config.now(), version: ENGINE_VERSION });
+  }
+
+  private async handle(session: Session, data: RawData, isBinary: boolean): Promise<void> {
+    if (isBinary) return this.refuse(session, null, 'BAD_MESSAGE', 'binary frames are not accepted: send JSON text');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(data.toString());
+    } catch {
+      return this.refuse(session, null, 'BAD_JSON', 'the message is not valid JSON');
+    }
+    const parsed = ClientMessage.safeParse(raw);
+    if (!parsed.success) {
+      const r = raw as { id?: unknown; op?: unknown } | null;
+      const id = r && (typeof r.id === 'string' || typeof r.id === 'number') ? r.id : null;
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ');
+      const unknownOp = r && typeof r.op === 'string' && parsed.error.issues.some((i) => i.path.length === 1 && i.path[0] === 'op');
+      return this.refuse(session, id, unknownOp ? 'UNKNOWN_OP' : 'BAD_MESSAGE', issues);
+    }
+    const msg = parsed.data;
+    switch (msg.op) {
+      case 'ping':
+        return session.send({ type: 'pong', id: msg.id, serverTime: this.config.now() });
+      case 'auth': {
+        try {
+          const account = this.accounts.authenticate(msg.token);
+          if (session.account && session.account.id !== account.id) this.byAccount.get(session.account.id)?.delete(session);
+          session.account = { id: account.id, nickname: account.nickname };
+          session.tokenExpiresAt = account.expiresAt;
+          let set = this.byAccount.get(account.id);
+          if (!set) this.byAccount.set(account.id, (set = new Set()));
+          set.add(session);
+          session.send({ type: 'ack', id: msg.id, op: 'auth', result: { accountId: account.id, nickname: account.nickname } });
+          session.send({ type: 'balance', balances: this.balances(account.id) });
+        } catch (err) {
+          if (err instanceof AuthError) return this.refuse(session, msg.id, err.code, err.message, 'auth');
+          throw err;
+        }
+        return;
+      }
+      case 'subscribe':
+      case 'unsubscribe': {
+        if (!this.exchange.engine.marketConfig(msg.market)) return this.refuse(session, msg.id, 'UNKNOWN_MARKET', `no market ${msg.market}`, msg.op);
+        if ((msg.channel === 'candles') !== (msg.interval !== undefined)) {
+          return this.refuse(session, msg.id, 'BAD_MESSAGE', 'candles need an interval, and only candles take one', msg.op);
+        }
+        if (msg.op === 'unsubscribe') {
+          this.marketData.unsubscribe(session, msg.channel, msg.market, msg.interval);
+          return session.send({ type: 'ack', id: msg.id, op: msg.op });
+        }
+        session.send({ type: 'ack', id: msg.id, op: msg.op });
+        this.marketData.subscribe(session, msg.channel, msg.market, msg.interval);
+        return;
+      }
+      case 'snapshot':
+        if (!this.exchange.engine.marketConfig(msg.market)) return this.refuse(session, msg.id, 'UNKNOWN_MARKET', `no market ${msg.market}`, msg.op);
+        return this.marketData.sendSnapshot(session, msg.market);
+    }
+    // Order entry from here on: signed-in sessions only, within the account's order budget.
+    const account = session.account;
+    if (!account) return this.refuse(session, msg.id, 'NOT_AUTHENTICATED', 'sign in (op "auth") before trading', msg.op);
+    if (session.tokenExpiresAt <= this.config.now()) {
+      return this.refuse(session, msg.id, 'TOKEN_EXPIRED', 'the access token has expired: refresh it and send "auth" again', msg.op);
+    }
+    if (!this.accountBucket(account.id).take()) {
+      this.metrics.orders.inc({ result: 'rate_limited' });
+      return this.refuse(session, msg.id, 'RATE_LIMITED', `more than ${this.config.accountOrderRate.perSecond} orders/s for this account`, msg.op);
+    }
+    const started = performance.now();
+    const result =
+      msg.op === 'order.new'
+        ? await this.exchange.place(account.id, msg.order)
+        : msg.op === 'order.cancel'
+          ? await this.exchange.cancel(account.id, msg.market, msg.orderId)
+          : msg.op === 'order.amend'
+            ? await this.exchange.amend(account.id, msg.market, msg.orderId, msg.quantity, msg.price)
+            : await this.exchange.cancelAll(account.id, msg.market);
+    this.metrics.orderLatency.observe((performance.now() - started) / 1000);
+    if (!result.ok) {
+      this.metrics.orders.inc({ result: 'rejected' });
+      return this.refuse(session, msg.id, result.reason, `refused: ${result.reason}`, msg.op);
+    }
+    this.metrics.orders.inc({ result: 'accepted' });
+    if ('orderId' in result) session.send({ type: 'ack', id: msg.id, op: msg.op, orderId: result.orderId, duplicate: result.duplicate || undefined });
+    else session.send({ type: 'ack', id: msg.id, op: msg.op, result: { cancelled: result.cancelled } });
+  }
+
+  private refuse(session: Session, id: string | number | null, reason: string, message: string, op: ClientMessage['op'] | null = null): void {
+    this.metrics.badMessages.inc({ reason });
+    session.send({ type: 'reject', id, op, reason, message });
+  }
+
+  private accountBucket(accountId: number): TokenBucket {
+    let b = this.accountBuckets.get(accountId);
+    if (!b) this.accountBuckets.set(accountId, (b = new TokenBucket(this.config.accountOrderRate.perSecond, this.config.accountOrderRate.burst, this.config.now)));
+    return b;
+  }
+
+  private balances(accountId: number) {
+    return Object.entries(this.exchange.engine.balances(accountId)).map(([asset, b]) => ({ asset, available: b.available, held: b.held }));
+  }
+
+  /** Closes the sessions signed in with a token that was just revoked (sign-out). */
+  signedOut(accountId: number): void {
+    for (const s of this.byAccount.get(accountId) ?? []) s.close(CLOSE_POLICY, 'SIGNED_OUT', 'this session was signed out');
+  }
+
+  private pushPrivate(changes: ProjectedChanges): void {
+    for (const { account, order } of changes.orders) for (const s of this.byAccount.get(account) ?? []) s.send({ type: 'order', order });
+    for (const { account, fill } of changes.fills) for (const s of this.byAccount.get(account) ?? []) s.send({ type: 'fill', fill });
+    for (const account of changes.accounts) {
+      const sessions = this.byAccount.get(account);
+      if (sessions && sessions.size > 0) {
+        const text = JSON.stringify({ type: 'balance', balances: this.balances(account) } satisfies ServerMessage);
+        for (const s of sessions) s.sendRaw(text);
+      }
+    }
+  }
+}
