@@ -1,7 +1,7 @@
 /**
  * A seeded, deterministic practice market: a random walk with a book around it and trades against it, as
- * feed events. It is made up — used for the shipped practice session and tests, never shown as market data
- * (sessions made from it are marked kind 'generated').
+ * feed events, produced in-process (no sockets) so tests can make sessions of any length quickly. It is made
+ * up and never shown as market data (sessions made from it must be marked kind 'generated').
  */
 import type { BookEvent, FeedEvent, FeedMarket, Level, TickerEvent, TradeEvent } from '../feed/types';
 import { seededRandom } from '../candles/synthetic-minutes';
