@@ -31,7 +31,8 @@ export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 const INTERVALS: readonly CandleInterval[] = ['1m', '5m', '15m', '1h', '4h', '1d'];
 const STATUSES: readonly FeedStatus[] = ['live', 'reconnecting', 'stale', 'offline'];
 
-const feedMarketSchema = z.object({
+// Loose: fields FeedMarket may gain later are kept as recorded, not stripped.
+const feedMarketSchema = z.looseObject({
   exchange: z.enum(['upbit', 'binance']),
   id: z.string().min(1),
   symbol: z.string().min(1),
@@ -51,7 +52,21 @@ export const sessionHeaderSchema = z.object({
   /** Free text: where the session came from. */
   note: z.string().optional(),
 });
-export type SessionHeader = z.infer<typeof sessionHeaderSchema>;
+export interface SessionHeader {
+  format: typeof SESSION_FORMAT_VERSION;
+  kind: 'recorded' | 'generated';
+  markets: FeedMarket[];
+  startTime: number;
+  note?: string;
+}
+
+/** Validates a decoded header; throws with every problem listed. */
+export function parseHeader(value: unknown): SessionHeader {
+  const parsed = sessionHeaderSchema.safeParse(value);
+  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  // The schema checks every FeedMarket field this code relies on.
+  return parsed.data as SessionHeader;
+}
 
 export interface SessionRecord {
   /** ms since the session's start. */

@@ -7,7 +7,7 @@ import {
   SESSION_MAGIC,
   SessionFileError,
   decodeEvent,
-  sessionHeaderSchema,
+  parseHeader,
   splitFrames,
   unpack,
   type SessionHeader,
@@ -63,9 +63,7 @@ export function parseSession(raw: Buffer): Session {
   if (!payloads.length) throw new SessionFileError('no header: the file was cut before its first frame');
   let header: SessionHeader;
   try {
-    const parsed = sessionHeaderSchema.safeParse(unpack(payloads[0]));
-    if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    header = parsed.data;
+    header = parseHeader(unpack(payloads[0]));
   } catch (err) {
     throw new SessionFileError(`bad header (${(err as Error).message})`);
   }
