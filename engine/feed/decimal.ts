@@ -5,7 +5,7 @@
  * (Upbit: 0.00012345, 11436000.0). Multiplying a float by 10^d is not exact (0.29 * 100 = 28.999999999999996),
  * so the digits are read as text and accumulated as an integer. A JSON number is first turned back into its
  * shortest round-trip text (String(n): "1e-7", "0.00012345"), which is exactly the text the exchange wrote
- * whenever that text had at most 15 significant digits.
+ * whenever that text had at most 15 significant digits (numberToUnits has an equivalent arithmetic fast path).
  *
  * Digits beyond the unit (more fraction digits than `decimals`):
  * - 'exact' (default; prices and the size of one trade or one book level): trailing zeros are fine
@@ -136,15 +136,17 @@ function scale(value: number, places: number, text: string): number {
   return r;
 }
 
-/**
- * Converts a JSON number into integer units via its shortest round-trip text. Integers take a fast path (an
- * integer times a power of ten below 2^53 is exact in a double).
- */
+/** Converts a JSON number into integer units, exactly as if its shortest round-trip text were parsed. */
 export function numberToUnits(value: number, decimals: number, rounding: Rounding = 'exact'): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new DecimalError(`bad decimal ${String(value)}: not a finite number`);
-  if (Number.isSafeInteger(value) && decimals <= 22) {
-    const r = value * POW10[decimals];
-    if (Number.isSafeInteger(r)) return r;
+  if (decimals <= 22) {
+    // Fast path without building text. k = round(value·10^d) is the right integer whenever |k| < 2^52 (the
+    // multiply's error is below 0.5 there), and k / 10^d === value proves value is exactly that d-place
+    // decimal (one correctly rounded division; below 2^52 units, distinct d-place decimals are distinct
+    // doubles). Anything else takes the text path, which also applies the rounding rule.
+    const p = POW10[decimals];
+    const k = Math.round(value * p);
+    if (k < 4_503_599_627_370_496 && k > -4_503_599_627_370_496 && k / p === value) return k === 0 ? 0 : k;
   }
   return parseDecimalUnits(String(value), decimals, rounding);
 }

@@ -107,6 +107,9 @@ export class MockExchange {
   private readonly upbitWindow = { second: 0, count: 0 };
   private readonly binanceWindow = { minute: 0, weight: 0 };
   private fault: Fault | undefined;
+  /** While set, published frames are queued per connection instead of sent (see prepareBurst). */
+  private capture: Map<WebSocket, { data: string; binary: boolean }[]> | undefined;
+  private burstBatches: { ws: WebSocket; batches: Buffer[] }[] = [];
   private heldDiff: { symbol: string; text: string } | undefined;
   private stepTimer: NodeJS.Timeout | undefined;
   private readonly o: Required<MockExchangeOptions>;
@@ -267,6 +270,64 @@ export class MockExchange {
     }
   }
 
+  /**
+   * Runs `steps` steps now but holds their frames back, so that flushBurst() can then send them at socket
+   * speed with no simulation work in between (throughput measurements). Returns how many frames are held.
+   */
+  prepareBurst(steps: number): number {
+    this.capture = new Map();
+    this.step(steps);
+    const held = this.capture;
+    this.capture = undefined;
+    let n = 0;
+    // Frame everything now, so that sending is nothing but large socket writes.
+    this.burstBatches = [...held].map(([ws, frames]) => {
+      n += frames.length;
+      const batches: Buffer[] = [];
+      let parts: Buffer[] = [];
+      let bytes = 0;
+      for (const f of frames) {
+        const payload = Buffer.from(f.data, 'utf8');
+        parts.push(frameHeader(payload.length, f.binary), payload);
+        bytes += payload.length + 10;
+        if (bytes >= 1 << 20) {
+          batches.push(Buffer.concat(parts));
+          parts = [];
+          bytes = 0;
+        }
+      }
+      if (parts.length) batches.push(Buffer.concat(parts));
+      return { ws, batches };
+    });
+    return n;
+  }
+
+  /**
+   * Sends what prepareBurst() held as fast as the sockets take it, written straight to the TCP socket in
+   * 1 MB batches of ready-made frames: one ws.send per frame costs a write call per frame, which would make
+   * the sender, not the client under test, the bottleneck. Nothing else is sent meanwhile, so the frame
+   * stream stays well formed.
+   */
+  async flushBurst(maxBuffered = 8 << 20): Promise<void> {
+    const queues = this.burstBatches.map((b) => ({ ...b, i: 0, socket: (b.ws as unknown as { _socket: import('node:net').Socket })._socket }));
+    this.burstBatches = [];
+    while (queues.some((q) => q.i < q.batches.length)) {
+      for (const q of queues) {
+        if (q.i < q.batches.length && q.ws.readyState === WebSocket.OPEN) q.socket.write(q.batches[q.i]);
+        q.i++;
+      }
+      while (queues.some((q) => q.ws.readyState === WebSocket.OPEN && q.socket.writableLength > maxBuffered)) await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+
+  private out(ws: WebSocket, data: string, binary: boolean): void {
+    if (this.capture) {
+      let q = this.capture.get(ws);
+      if (!q) this.capture.set(ws, (q = []));
+      q.push({ data, binary });
+    } else ws.send(data, { binary });
+  }
+
   market(symbol: string): SimMarket {
     const m = this.markets.get(symbol);
     if (!m) throw new Error(`the mock exchange lists no ${symbol}`);
@@ -299,11 +360,11 @@ export class MockExchange {
     };
     for (const c of this.upbitConns) {
       if (c.trade.has(code)) {
-        for (const t of r.trades) c.ws.send(once(`t${t.id}${c.format}`, () => encodeUpbit(upbitTrade(m, t, now, 'REALTIME'), c.format)), { binary: true });
+        for (const t of r.trades) this.out(c.ws, once(`t${t.id}${c.format}`, () => encodeUpbit(upbitTrade(m, t, now, 'REALTIME'), c.format)), true);
       }
-      if (c.ticker.has(code) && r.trades.length) c.ws.send(once(`k${c.format}`, () => encodeUpbit(upbitTicker(m, now, 'REALTIME'), c.format)), { binary: true });
+      if (c.ticker.has(code) && r.trades.length) this.out(c.ws, once(`k${c.format}`, () => encodeUpbit(upbitTicker(m, now, 'REALTIME'), c.format)), true);
       const depth = c.book.get(code);
-      if (depth !== undefined) c.ws.send(once(`b${depth}${c.format}`, () => encodeUpbit(upbitOrderbook(m, depth, now, 'REALTIME'), c.format)), { binary: true });
+      if (depth !== undefined) this.out(c.ws, once(`b${depth}${c.format}`, () => encodeUpbit(upbitOrderbook(m, depth, now, 'REALTIME'), c.format)), true);
     }
   }
 
@@ -337,7 +398,7 @@ export class MockExchange {
         if (!match || match[1] !== s) continue;
         const kind = match[2];
         const out = (payload: string): void => {
-          c.ws.send(c.combined ? `{"stream":"${name}","data":${payload}}` : payload);
+          this.out(c.ws, c.combined ? `{"stream":"${name}","data":${payload}}` : payload, false);
         };
         if (kind === 'trade' || kind === 'aggTrade') for (const t of trades) out(t);
         else if (kind.startsWith('depth')) {
@@ -760,4 +821,16 @@ export class MockExchange {
       this.send(res, 200, '{"ok":true}');
     });
   }
+}
+
+/** An unmasked server-to-client WebSocket frame header (FIN set; text or binary opcode). */
+function frameHeader(length: number, binary: boolean): Buffer {
+  const opcode = binary ? 0x82 : 0x81;
+  if (length < 126) return Buffer.from([opcode, length]);
+  if (length < 65_536) return Buffer.from([opcode, 126, length >> 8, length & 0xff]);
+  const h = Buffer.alloc(10);
+  h[0] = opcode;
+  h[1] = 127;
+  h.writeBigUInt64BE(BigInt(length), 2);
+  return h;
 }
