@@ -72,7 +72,8 @@ describe('LiveCandles', () => {
   });
 
   it('vouches only for whole minutes watched without interruption, quiet ones included', () => {
-    const { live, closed } = harness({ closeGraceMs: 2000 });
+    // advance is called only at the moments below; a long allowed gap keeps them from counting as a stall.
+    const { live, closed } = harness({ closeGraceMs: 2000, maxAdvanceGapMs: 10 * MINUTE_MS });
     live.watch('BTC-KRW', T0 + 30_000); // began mid-minute: 10:00 is not vouched for
     live.trade(trade(40, 100, 1));
     live.trade(trade(61, 101, 1)); // closes 10:00
@@ -93,6 +94,20 @@ describe('LiveCandles', () => {
     expect(closed.slice(2)).toEqual([
       { market: 'BTC-KRW', candle: { openTime: T0 + 4 * MINUTE_MS, open: 102, high: 102, low: 102, close: 102, volume: 1 }, known: { from: T0 + 6 * MINUTE_MS, to: T0 + 7 * MINUTE_MS } },
     ]);
+  });
+
+  it('does not vouch for a stretch in which advance was not called (the computer slept)', () => {
+    const { live, closed } = harness({ maxAdvanceGapMs: 15_000 });
+    live.watch('BTC-KRW', T0);
+    live.advance(T0 + 5_000);
+    live.trade(trade(30, 100, 1));
+    live.advance(T0 + 10_000);
+    // Three hours later: the open minute and everything up to now are closed, but only the candle is stored.
+    live.advance(T0 + 3 * 3_600_000 + 5_000);
+    expect(closed).toEqual([{ market: 'BTC-KRW', candle: { openTime: T0, open: 100, high: 100, low: 100, close: 100, volume: 1 }, known: undefined }]);
+    // Watching resumed at the wake-up: the first whole minute after it is vouched once it ends.
+    for (let t = T0 + 3 * 3_600_000 + 10_000; t <= T0 + 3 * 3_600_000 + 2 * MINUTE_MS + 10_000; t += 10_000) live.advance(t);
+    expect(closed.slice(1)).toEqual([{ market: 'BTC-KRW', candle: undefined, known: { from: T0 + 3 * 3_600_000 + MINUTE_MS, to: T0 + 3 * 3_600_000 + 2 * MINUTE_MS } }]);
   });
 
   it('closed minutes stored through storeClosedMinutes become known ranges and gaps', () => {

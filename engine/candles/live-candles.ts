@@ -47,6 +47,12 @@ export interface LiveCandlesOptions extends BoundaryOptions {
    * stamped just before the boundary but delivered late still lands in its minute (default 2000 ms).
    */
   closeGraceMs?: number;
+  /**
+   * `advance` is expected every second or so. When calls are further apart than this (the computer slept, the
+   * process was stalled), nothing can be said about the time in between: watching restarts at `now` instead of
+   * vouching for the whole stretch as quiet (default 15,000 ms).
+   */
+  maxAdvanceGapMs?: number;
   /** Trade ids remembered per market to drop repeats (a reconnect's snapshot resends the last trade). */
   rememberTradeIds?: number;
   onCandle?: (event: CandleEvent) => void;
@@ -83,6 +89,8 @@ export class LiveCandles {
   private readonly emit1m: boolean;
   private readonly grace: number;
   private readonly rememberIds: number;
+  private readonly maxAdvanceGap: number;
+  private lastAdvance: number | undefined;
 
   constructor(private readonly options: LiveCandlesOptions = {}) {
     const wanted = options.intervals ?? CANDLE_INTERVALS;
@@ -91,6 +99,7 @@ export class LiveCandles {
     for (const i of this.longer) intervalOffsetMs(i, options); // validates dayStartMinute up front
     this.grace = options.closeGraceMs ?? 2000;
     this.rememberIds = options.rememberTradeIds ?? 2000;
+    this.maxAdvanceGap = options.maxAdvanceGapMs ?? 15_000;
   }
 
   /**
@@ -153,8 +162,11 @@ export class LiveCandles {
 
   /** Closes minutes that ended (plus the grace) before `now` even without a trade, so quiet minutes get stored. */
   advance(now: number): void {
+    const stalled = this.lastAdvance !== undefined && now - this.lastAdvance > this.maxAdvanceGap;
+    this.lastAdvance = now;
     const target = bucketStart(now - this.grace, MINUTE_MS);
     for (const [market, state] of this.markets) {
+      if (stalled && state.watchedSince !== Infinity) state.watchedSince = now;
       if (target > state.minuteStart) this.closeMinute(market, state, target);
     }
   }
