@@ -22,8 +22,12 @@ export interface CommitListener {
 export class Exchange {
   readonly journal: MatchingJournal;
   private readonly listeners = new Set<CommitListener>();
-  /** Client order ids of orders submitted but perhaps not yet projected: account:cid → order id. */
-  private readonly inFlight = new Map<string, number>();
+  /**
+   * Orders submitted and not yet committed, by account:cid. A resend that arrives meanwhile waits for the first
+   * copy rather than looking for it in the engine (where an order that filled at once is already gone) or the
+   * read model (which only has it after the commit).
+   */
+  private readonly inFlight = new Map<string, Promise<OrderResult>>();
 
   constructor(
     dataDir: string,
@@ -63,6 +67,9 @@ export class Exchange {
   }
 
   async place(accountId: number, order: NewOrder): Promise<OrderResult> {
+    const key = `${accountId}:${order.clientOrderId}`;
+    // Once an earlier copy is settled it is committed and projected, so the lookup below finds it (if accepted).
+    for (let earlier = this.inFlight.get(key); earlier; earlier = this.inFlight.get(key)) await earlier.catch(() => undefined);
     const existing = this.findByClientId(accountId, order.clientOrderId);
     if (existing !== undefined) return { ok: true, orderId: existing, duplicate: true, events: [] };
     const cmd: Command = {
@@ -80,16 +87,18 @@ export class Exchange {
       quantity: order.quantity,
       quoteAmount: order.quoteAmount,
     };
-    const key = `${accountId}:${order.clientOrderId}`;
-    const submitted = this.journal.submit(cmd);
-    // The command is applied synchronously inside submit, so its order id is known before the commit.
-    const events = await submitted;
-    const accepted = events.find((e) => e.type === 'accepted');
-    if (accepted && accepted.type === 'accepted') {
-      this.inFlight.set(key, accepted.orderId);
-      return { ok: true, orderId: accepted.orderId, duplicate: false, events };
+    const placed = this.journal.submit(cmd).then((events): OrderResult => {
+      const accepted = events.find((e) => e.type === 'accepted');
+      if (accepted && accepted.type === 'accepted') return { ok: true, orderId: accepted.orderId, duplicate: false, events };
+      return { ok: false, reason: rejectReason(events), events };
+    });
+    // Registered before anything awaits: the command was applied inside submit, a resend must now wait for it.
+    this.inFlight.set(key, placed);
+    try {
+      return await placed;
+    } finally {
+      if (this.inFlight.get(key) === placed) this.inFlight.delete(key);
     }
-    return { ok: false, reason: rejectReason(events), events };
   }
 
   async cancel(accountId: number, market: string, orderId: number): Promise<OrderResult> {
@@ -121,17 +130,11 @@ export class Exchange {
   }
 
   private findByClientId(accountId: number, clientOrderId: string): number | undefined {
-    return (
-      this.inFlight.get(`${accountId}:${clientOrderId}`) ??
-      this.engine.orderByClientId(accountId, clientOrderId)?.id ??
-      this.projection.byClientOrderId(accountId, clientOrderId)?.orderId
-    );
+    return this.engine.orderByClientId(accountId, clientOrderId)?.id ?? this.projection.byClientOrderId(accountId, clientOrderId)?.orderId;
   }
 
   private committed(events: EngineEvent[]): void {
     const changes = this.projection.apply(events);
-    // Once projected, the order is found through the read model; the in-flight entry has done its job.
-    for (const { account, order } of changes.orders) if (order.clientOrderId) this.inFlight.delete(`${account}:${order.clientOrderId}`);
     for (const listener of this.listeners) listener(events, changes);
   }
 
