@@ -10,6 +10,8 @@ import { ApiError } from '../protocol/errors';
 import { ENGINE_VERSION } from '../version';
 import { appMigrations } from './migrations';
 import { SettingsStore } from './settings-store';
+import { PracticeMarket } from './practice-market';
+import { practiceHandlers } from './practice-handlers';
 
 export interface AppHostOptions {
   dataDir: string;
@@ -17,6 +19,8 @@ export interface AppHostOptions {
   mode: 'desktop' | 'web';
   /** better_sqlite3.node built for the running runtime, when it is not the package's own (see openDatabase). */
   nativeBinding?: string;
+  /** The offline LPJ market's simulated traders: ticks per second (default 2; 0 = none) and seed. */
+  practice?: { ticksPerSecond?: number; seed?: number };
 }
 
 type Handlers = { [M in Method]: (params: z.output<Methods[M]['params']>) => Result<M> | Promise<Result<M>> };
@@ -25,6 +29,7 @@ export class AppHost {
   readonly dbPath: string;
   private readonly db: Db;
   private readonly settings: SettingsStore;
+  readonly practice: PracticeMarket;
   private readonly listeners = new Set<(event: EventFrame) => void>();
   private readonly startedAt = Date.now();
   private readonly handlers: Handlers;
@@ -34,7 +39,10 @@ export class AppHost {
     this.dbPath = join(options.dataDir, 'app.db');
     this.db = openDatabase(this.dbPath, appMigrations, { nativeBinding: options.nativeBinding });
     this.settings = new SettingsStore(this.db);
+    this.practice = new PracticeMarket({ dataDir: options.dataDir, nativeBinding: options.nativeBinding, ...options.practice });
+    this.practice.onUpdate((u) => this.emit('practice.update', u));
     this.handlers = {
+      ...practiceHandlers(this.practice),
       'app.info': () => ({
         name: 'Playground 777',
         version: this.options.appVersion,
@@ -95,6 +103,7 @@ export class AppHost {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
+    this.practice.close();
     this.db.close();
   }
 }

@@ -1,0 +1,42 @@
+/**
+ * The API methods of the offline LPJ practice market (see ../protocol/api: practice.*). Engine refusals are
+ * answers, not errors: an order outcome says `rejected` with the engine's reason code.
+ */
+import type { EngineEvent } from '../matching/types';
+import type { OrderOutcome, PracticeOrder, PracticeState } from '../protocol/api';
+import type { CandleInterval } from '../feed/types';
+import { BOOK_LEVELS, PRACTICE_USER, type PracticeMarket } from './practice-market';
+
+function outcome(events: EngineEvent[]): OrderOutcome {
+  const fills = events.filter((e) => e.type === 'trade').length;
+  const rejected = events.find((e) => e.type === 'rejected');
+  if (rejected && rejected.type === 'rejected') return { status: 'rejected', reason: rejected.reason, orderId: rejected.orderId, fills };
+  const accepted = events.find((e) => e.type === 'accepted' || e.type === 'cancelled');
+  return { status: 'accepted', orderId: accepted && 'orderId' in accepted ? accepted.orderId : undefined, fills };
+}
+
+export function practiceHandlers(practice: PracticeMarket) {
+  return {
+    'practice.state': (): PracticeState => {
+      const engine = practice.engine;
+      const depth = engine.depth(practice.market.id, BOOK_LEVELS)!;
+      return {
+        market: practice.market,
+        seq: depth.seq,
+        lastPrice: engine.lastPrice(practice.market.id) ?? 0,
+        bids: depth.bids,
+        asks: depth.asks,
+        trades: practice.recentTrades(100),
+        balances: Object.entries(engine.balances(PRACTICE_USER)).map(([asset, b]) => ({ asset, ...b })),
+        openOrders: engine.openOrders(PRACTICE_USER).map((o) => ({
+          id: o.id, side: o.side, type: o.type, price: o.price, stopPrice: o.stopPrice, quantity: o.quantity, remaining: o.remaining, triggered: o.triggered, ts: o.ts,
+        })),
+        fills: practice.fills(100),
+      };
+    },
+    'practice.place': async (order: PracticeOrder) => outcome(await practice.place(order)),
+    'practice.cancel': async ({ orderId }: { orderId: number }) => outcome(await practice.cancel(orderId)),
+    'practice.cancelAll': async () => ({ cancelled: (await practice.cancelAll()).filter((e) => e.type === 'cancelled').length }),
+    'practice.candles': ({ interval, limit }: { interval: CandleInterval; limit: number }) => practice.candles(interval, limit),
+  };
+}

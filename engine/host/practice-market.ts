@@ -1,0 +1,248 @@
+/**
+ * The offline LPJ practice market inside the app: the matching engine journaled in `practice.db`, the
+ * liquidity simulator's agents trading on it at a steady pace, and the local user's account (funded with the
+ * practice grant on first run). Everything here works with no network.
+ *
+ * The UI sees it through read methods (book, tape, candles, balances, orders) and a throttled stream of
+ * updates: committed events are collected and flushed at most every `publishEveryMs`, so a busy simulated
+ * market costs the renderer one message per frame budget rather than one per order.
+ */
+import { join } from 'node:path';
+import { aggregateCandles } from '../candles/aggregate';
+import type { Candle, CandleInterval } from '../feed/types';
+import { openMatchingJournal, type MatchingJournal } from '../matching/journal';
+import type { EngineEvent, MarketConfig, PlaceCommand } from '../matching/types';
+import { SimulatorDriver } from '../simulator/driver';
+import { LiquiditySimulator } from '../simulator/liquidity-simulator';
+
+export const PRACTICE_MARKET: MarketConfig = {
+  id: 'LPJ-KRW',
+  base: 'LPJ',
+  quote: 'KRW',
+  baseDecimals: 8,
+  tickSize: 1,
+  lotSize: 1_000_000,
+  minNotional: 1_000,
+  makerFeeBps: 5,
+  takerFeeBps: 10,
+  priceBandBps: 1_000,
+};
+
+/** The local user's account in the practice ledger (the simulator's agents use ids from 1,000,000). */
+export const PRACTICE_USER = 1;
+export const PRACTICE_GRANT = { KRW: 10_000_000 };
+const START_PRICE = 10_000;
+const MINUTE = 60_000;
+const TAPE_LENGTH = 200;
+/** Minutes of 1m candles kept in memory for charts (a week). */
+const MINUTES_KEPT = 7 * 1_440;
+
+export interface TapeTrade {
+  tradeId: number;
+  price: number;
+  quantity: number;
+  takerSide: 'buy' | 'sell';
+  ts: number;
+}
+
+export interface PracticeUpdate {
+  seq: number;
+  trades: TapeTrade[];
+  bids: [number, number][];
+  asks: [number, number][];
+  lastPrice: number;
+  /** True when the user's orders or balances changed. */
+  mine: boolean;
+}
+
+export interface UserFill {
+  tradeId: number;
+  orderId: number;
+  side: 'buy' | 'sell';
+  price: number;
+  quantity: number;
+  quoteAmount: number;
+  fee: number;
+  ts: number;
+}
+
+/** Book levels per side in updates: what an order book panel shows. */
+export const BOOK_LEVELS = 50;
+const FILLS_KEPT = 500;
+
+export interface PracticeMarketOptions {
+  dataDir: string;
+  nativeBinding?: string;
+  /** Simulator ticks per second (0: no simulated traders). */
+  ticksPerSecond?: number;
+  seed?: number;
+  publishEveryMs?: number;
+  now?: () => number;
+}
+
+export class PracticeMarket {
+  readonly journal: MatchingJournal;
+  private readonly driver: SimulatorDriver | undefined;
+  private readonly tape: TapeTrade[] = [];
+  private readonly minutes: Candle[] = [];
+  private readonly userFills: UserFill[] = [];
+  private readonly listeners = new Set<(u: PracticeUpdate) => void>();
+  private pendingTrades: TapeTrade[] = [];
+  private pendingMine = false;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly options: PracticeMarketOptions) {
+    this.now = options.now ?? Date.now;
+    this.journal = openMatchingJournal({
+      path: join(options.dataDir, 'practice.db'),
+      markets: [PRACTICE_MARKET],
+      nativeBinding: options.nativeBinding,
+      onCommit: (events) => this.committed(events),
+    });
+    this.loadHistory();
+    const engine = this.journal.machine;
+    if (!engine.hasAccount(PRACTICE_USER)) {
+      const ts = this.now();
+      this.journal.submitBatch([
+        { type: 'open_account', account: PRACTICE_USER, ts },
+        ...Object.entries(PRACTICE_GRANT).map(([asset, amount]) => ({ type: 'deposit' as const, account: PRACTICE_USER, asset, amount, ts })),
+      ]);
+    }
+    const pace = options.ticksPerSecond ?? 2;
+    if (pace > 0) {
+      const sim = new LiquiditySimulator(
+        { reader: engine, submit: (cmd) => this.journal.submit({ ...cmd, ts: this.now() } as typeof cmd), onError: () => this.driver?.stop() },
+        { market: PRACTICE_MARKET.id, seed: options.seed ?? 777, startPrice: START_PRICE, maxCommandsPerTick: 32 },
+      );
+      this.driver = new SimulatorDriver(sim, { ticksPerSecond: pace });
+      this.driver.start();
+    }
+  }
+
+  get market(): MarketConfig {
+    return PRACTICE_MARKET;
+  }
+
+  get engine() {
+    return this.journal.machine;
+  }
+
+  onUpdate(listener: (u: PracticeUpdate) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async place(order: Omit<PlaceCommand, 'type' | 'account' | 'market' | 'ts'>): Promise<EngineEvent[]> {
+    return this.journal.submit({ ...order, type: 'place', market: PRACTICE_MARKET.id, account: PRACTICE_USER, ts: this.now() });
+  }
+
+  async cancel(orderId: number): Promise<EngineEvent[]> {
+    return this.journal.submit({ type: 'cancel', market: PRACTICE_MARKET.id, account: PRACTICE_USER, orderId, ts: this.now() });
+  }
+
+  async cancelAll(): Promise<EngineEvent[]> {
+    return this.journal.submit({ type: 'cancel_all', market: PRACTICE_MARKET.id, account: PRACTICE_USER, ts: this.now() });
+  }
+
+  /** My most recent fills, newest first. */
+  fills(limit = 100): UserFill[] {
+    return this.userFills.slice(-limit).reverse();
+  }
+
+  recentTrades(limit = TAPE_LENGTH): TapeTrade[] {
+    return this.tape.slice(-limit).reverse();
+  }
+
+  /** Candles of `interval` from the kept minutes (gaps stay gaps), oldest first, the current one included. */
+  candles(interval: CandleInterval, limit: number): Candle[] {
+    const all = interval === '1m' ? this.minutes : aggregateCandles(this.minutes, interval);
+    return all.slice(-limit);
+  }
+
+  close(): void {
+    this.driver?.stop();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.listeners.clear();
+    this.journal.close();
+  }
+
+  private committed(events: EngineEvent[]): void {
+    for (const e of events) {
+      if (e.type === 'trade') {
+        const t = { tradeId: e.tradeId, price: e.price, quantity: e.quantity, takerSide: e.takerSide, ts: e.ts };
+        this.record(t);
+        this.recordFill(e);
+        this.pendingTrades.push(t);
+        if (e.makerAccount === PRACTICE_USER || e.takerAccount === PRACTICE_USER) this.pendingMine = true;
+      } else if ('account' in e && e.account === PRACTICE_USER) this.pendingMine = true;
+    }
+    this.flushTimer ??= setTimeout(() => this.flush(), this.options.publishEveryMs ?? 100);
+  }
+
+  private flush(): void {
+    this.flushTimer = undefined;
+    const depth = this.engine.depth(PRACTICE_MARKET.id, BOOK_LEVELS)!;
+    const update: PracticeUpdate = {
+      seq: depth.seq,
+      trades: this.pendingTrades,
+      bids: depth.bids,
+      asks: depth.asks,
+      lastPrice: this.engine.lastPrice(PRACTICE_MARKET.id) ?? 0,
+      mine: this.pendingMine,
+    };
+    this.pendingTrades = [];
+    this.pendingMine = false;
+    for (const l of this.listeners) l(update);
+  }
+
+  private record(t: TapeTrade): void {
+    this.tape.push(t);
+    if (this.tape.length > TAPE_LENGTH * 2) this.tape.splice(0, this.tape.length - TAPE_LENGTH);
+    const openTime = Math.floor(t.ts / MINUTE) * MINUTE;
+    const last = this.minutes[this.minutes.length - 1];
+    if (last && last.openTime === openTime) {
+      if (t.price > last.high) last.high = t.price;
+      if (t.price < last.low) last.low = t.price;
+      last.close = t.price;
+      last.volume += t.quantity;
+    } else if (!last || openTime > last.openTime) {
+      this.minutes.push({ openTime, open: t.price, high: t.price, low: t.price, close: t.price, volume: t.quantity });
+      if (this.minutes.length > MINUTES_KEPT) this.minutes.splice(0, this.minutes.length - MINUTES_KEPT);
+    }
+  }
+
+  private recordFill(e: EngineEvent): void {
+    if (e.type !== 'trade') return;
+    const maker = e.makerAccount === PRACTICE_USER;
+    if (!maker && e.takerAccount !== PRACTICE_USER) return;
+    const takerSide = e.takerSide;
+    this.userFills.push({
+      tradeId: e.tradeId,
+      orderId: maker ? e.makerOrderId : e.takerOrderId,
+      side: maker ? (takerSide === 'buy' ? 'sell' : 'buy') : takerSide,
+      price: e.price,
+      quantity: e.quantity,
+      quoteAmount: e.quoteAmount,
+      fee: maker ? e.makerFee : e.takerFee,
+      ts: e.ts,
+    });
+    if (this.userFills.length > FILLS_KEPT * 2) this.userFills.splice(0, this.userFills.length - FILLS_KEPT);
+  }
+
+  /** Rebuilds the tape, my fills and the recent candles from the journal's trades. */
+  private loadHistory(): void {
+    let after = 0;
+    const since = this.now() - MINUTES_KEPT * MINUTE;
+    for (;;) {
+      const events = this.journal.eventsSince(PRACTICE_MARKET.id, after, 50_000);
+      if (events.length === 0) break;
+      for (const e of events) {
+        if (e.type !== 'trade') continue;
+        this.recordFill(e);
+        if (e.ts >= since) this.record({ tradeId: e.tradeId, price: e.price, quantity: e.quantity, takerSide: e.takerSide, ts: e.ts });
+      }
+      after = events[events.length - 1].seq;
+    }
+  }
+}
