@@ -10,7 +10,9 @@ import { openDatabase, type Db } from '../engine/db/database';
 import { Accounts } from './accounts/accounts';
 import type { ServerConfig } from './config';
 import { serverMigrations } from './db/migrations';
+import { registerCandleRoutes } from './http/candle-routes';
 import { registerRoutes } from './http/routes';
+import { ServerCandles } from './market-data/candles';
 import { MarketData } from './market-data/market-data';
 import { Metrics } from './metrics';
 import { Notifications } from './notifications/notifications';
@@ -49,6 +51,8 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
   // An account whose sign-up committed but whose ledger account did not (a crash in between) gets it now.
   for (const id of accounts.ids()) await exchange.openAccount(id);
   const marketData = new MarketData(exchange, config.now);
+  const candles = new ServerCandles(config.dataDir, exchange, config.now);
+  marketData.extend('candles', candles);
   const notifications = new Notifications(db, exchange, config.now);
   const practice = new PracticeJournal(db, config.now);
 
@@ -70,6 +74,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     isReady: () => ready,
     onSignedOut: (id) => gateway.signedOut(id),
   });
+  registerCandleRoutes(app, { exchange, candles, now: config.now });
   app.server.on('upgrade', (req, socket, head) => {
     if ((req.url ?? '').split('?')[0] !== '/ws') {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
@@ -98,6 +103,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
         gateway.closeAll(1001, 'SHUTDOWN', 'the server is shutting down: reconnect shortly');
         await app.close();
         exchange.close();
+        candles.close();
         db.close();
         log.info('sync server stopped');
       })()),

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { BalanceView, Fill, HttpError, MarketInfo, Notification, OrderView, PracticeEntry, PracticeUpload, RefreshBody, Session, SignInBody, SignUpBody, Ticker } from '../../engine/protocol/sync';
 import { ENGINE_VERSION } from '../../engine/version';
+import { CandlesResponse } from './candle-routes';
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } } });
 const ok = (schema: z.ZodType, description = 'OK') => ({ description, ...json(schema) });
@@ -32,6 +33,7 @@ export function openApiDocument(): object {
       '/api/v1/markets': { get: { summary: 'Markets and their settings', responses: { 200: ok(z.array(MarketInfo)) } } },
       '/api/v1/markets/{id}/book': { get: { summary: 'Order book depth (?levels=)', responses: { 200: ok(z.object({ market: z.string(), seq: z.number().int(), bids: z.array(z.tuple([z.number(), z.number()])), asks: z.array(z.tuple([z.number(), z.number()])) })), ...errors } } },
       '/api/v1/markets/{id}/ticker': { get: { summary: '24 h ticker', responses: { 200: ok(Ticker), ...errors } } },
+      '/api/v1/markets/{id}/candles': { get: { summary: 'Candles, oldest first, the open one included (?interval=1m|5m|15m|1h|4h|1d&from=&to=&limit=; ms; gaps stay gaps)', responses: { 200: ok(CandlesResponse), ...errors } } },
       '/api/v1/notifications': { get: { summary: 'My notifications after ?after=<id>', security: secured, responses: { 200: ok(z.array(Notification)), ...errors } } },
       '/notifications/stream': { get: { summary: 'Server-Sent Events of my notifications; resume with Last-Event-ID', security: secured, responses: { 200: { description: 'text/event-stream' }, ...errors } } },
       '/api/v1/practice/journal': {
