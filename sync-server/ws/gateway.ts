@@ -10,7 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import { ClientMessage, MAX_WS_FRAME_BYTES, type ServerMessage } from '../../engine/protocol/sync';
+import { ClientMessage, MAX_WS_FRAME_BYTES, type ClientOp, type ServerMessage } from '../../engine/protocol/sync';
 import { AuthError, type Accounts } from '../accounts/accounts';
 import type { ServerConfig } from '../config';
 import type { MarketData } from '../market-data/market-data';
@@ -23,6 +23,21 @@ import { TokenBucket } from './token-bucket';
 
 /** A connection that keeps sending over its budget this many times in a row is cut off. */
 const MAX_STRIKES = 50;
+
+const OPS = new Set<string>(ClientMessage.options.map((o) => o.shape.op.value));
+
+/** The id and op of a message that will not be handled, as far as they can be read (frames are at most 16 KiB). */
+function requestOf(data: RawData, isBinary: boolean): { id: string | number | null; op: ClientOp | null } {
+  if (isBinary) return { id: null, op: null };
+  try {
+    const r = JSON.parse(data.toString()) as { id?: unknown; op?: unknown } | null;
+    if (!r || typeof r !== 'object') return { id: null, op: null };
+    const id = (typeof r.id === 'string' && r.id.length <= 64) || typeof r.id === 'number' ? r.id : null;
+    return { id, op: typeof r.op === 'string' && OPS.has(r.op) ? (r.op as ClientOp) : null };
+  } catch {
+    return { id: null, op: null };
+  }
+}
 
 export class Gateway {
   private readonly wss: WebSocketServer;
@@ -67,7 +82,9 @@ export class Gateway {
       if (!session.bucket.take()) {
         this.metrics.badMessages.inc({ reason: 'RATE_LIMITED' });
         if (++strikes >= MAX_STRIKES) return session.close(CLOSE_POLICY, 'RATE_LIMITED', 'too many messages: slow down and reconnect');
-        return session.send({ type: 'reject', id: null, op: null, reason: 'RATE_LIMITED', message: `more than ${this.config.wsRate.perSecond} messages/s on this connection` });
+        // Named by its id when it has one, so the client knows which request to retry instead of waiting for it.
+        const { id, op } = requestOf(data, isBinary);
+        return session.send({ type: 'reject', id, op, reason: 'RATE_LIMITED', message: `more than ${this.config.wsRate.perSecond} messages/s on this connection` });
       }
       strikes = 0;
       void this.handle(session, data, isBinary).catch((err: unknown) => {
