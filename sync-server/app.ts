@@ -32,14 +32,15 @@ export interface SyncServer {
 }
 
 export async function startSyncServer(config: ServerConfig): Promise<SyncServer> {
-  const log = pino({
+  const logOptions: pino.LoggerOptions = {
     level: config.logLevel,
     // Tokens and passwords never reach the log: request bodies are not logged, and the request line is logged
     // without its query (the SSE stream takes its token there, since EventSource cannot send headers).
     serializers: {
       req: (req: { method?: string; url?: string; ip?: string }) => ({ method: req.method, path: (req.url ?? '').split('?')[0], ip: req.ip }),
     },
-  });
+  };
+  const log = config.logDestination ? pino(logOptions, config.logDestination) : pino(logOptions);
   const db: Db = openDatabase(join(config.dataDir, 'server.db'), serverMigrations);
   const metrics = new Metrics();
   const projection = new OrderProjection(db);

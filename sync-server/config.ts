@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { DestinationStream } from 'pino';
 import { z } from 'zod';
 import { validateMarketConfig } from '../engine/matching/market-config';
 import type { MarketConfig } from '../engine/matching/types';
@@ -27,6 +28,8 @@ export interface ServerConfig {
   maxBufferedBytes: number;
   /** Log level for pino ('info' in production, 'silent' in tests). */
   logLevel: string;
+  /** Where the log goes (default stdout); tests pass a stream to read it. */
+  logDestination?: DestinationStream;
   /** Clock, injectable for token-expiry tests. */
   now: () => number;
 }
