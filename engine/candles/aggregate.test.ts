@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Candle } from '../feed/types';
-import { aggregateAll, aggregateCandles, aggregateColumns } from './aggregate';
+import { CandleAggregator, aggregateAll, aggregateCandles, aggregateColumns } from './aggregate';
 import { fromColumns, toColumns } from './columns';
 import { CANDLE_INTERVALS, INTERVAL_MS, MINUTE_MS, intervalStart } from './intervals';
 
@@ -86,6 +86,16 @@ describe('aggregation of 1m candles', () => {
       for (const c of fromColumns(all['1d'])) expect(intervalStart(c.openTime, '1d', { dayStartMinute })).toBe(c.openTime);
     }
     expect(all5m(cols).length).toBeLessThan(3 * 288 + 1);
+  });
+
+  it('aggregates pieces pushed one after another like the whole, growing its output as needed', () => {
+    const minutes: Candle[] = [];
+    for (let i = 0; i < 200; i++) if (i % 7 !== 3) minutes.push(m(i * 3, 100 + i, 110 + i, 90 + i, 105 + i, i));
+    const whole = fromColumns(aggregateColumns(toColumns(minutes), INTERVAL_MS['5m']));
+    const agg = new CandleAggregator(INTERVAL_MS['5m'], 0, 1);
+    for (let i = 0; i < minutes.length; i += 13) agg.push(toColumns(minutes.slice(i, i + 13)));
+    expect(fromColumns(agg.result())).toEqual(whole);
+    expect(whole.length).toBeGreaterThan(100);
   });
 
   it('refuses a volume sum that would no longer be exact', () => {

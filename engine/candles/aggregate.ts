@@ -12,36 +12,75 @@ import { CANDLE_INTERVALS, INTERVAL_MS, bucketStart, intervalOffsetMs, type Boun
 /**
  * Groups candles (oldest first) into buckets of `lengthMs` starting at `offsetMs` past multiples of the length.
  * Open is the first candle's open, close the last one's close, high/low the extremes, volume the sum.
+ *
+ * Fed in pieces (`push`, e.g. one stored day at a time) it never needs the whole 1m series in memory at once;
+ * a bucket that spans two pieces (a day starting at 09:00 UTC) simply stays open across them.
  */
-export function aggregateColumns(src: CandleColumns, lengthMs: number, offsetMs = 0): CandleColumns {
-  const n = src.length;
-  const out = allocColumns(n);
-  const { openTime, open, high, low, close, volume } = src;
-  let k = -1;
-  let bucketEnd = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const t = openTime[i];
-    if (t >= bucketEnd) {
-      k++;
-      const start = bucketStart(t, lengthMs, offsetMs);
-      bucketEnd = start + lengthMs;
-      out.openTime[k] = start;
-      out.open[k] = open[i];
-      out.high[k] = high[i];
-      out.low[k] = low[i];
-      out.close[k] = close[i];
-      out.volume[k] = volume[i];
-      continue;
-    }
-    if (high[i] > out.high[k]) out.high[k] = high[i];
-    if (low[i] < out.low[k]) out.low[k] = low[i];
-    out.close[k] = close[i];
-    const v = out.volume[k] + volume[i];
-    // Past 2^53 a sum is no longer exact; fail loudly rather than chart a rounded volume.
-    if (v > Number.MAX_SAFE_INTEGER) throw new RangeError(`volume of the candle at ${out.openTime[k]} exceeds 2^53`);
-    out.volume[k] = v;
+export class CandleAggregator {
+  private out: CandleColumns;
+  private k = -1;
+  private bucketEnd = -Infinity;
+
+  constructor(
+    private readonly lengthMs: number,
+    private readonly offsetMs = 0,
+    capacity = 16,
+  ) {
+    this.out = allocColumns(Math.max(1, capacity));
   }
-  return trimColumns(out, k + 1);
+
+  /** Adds candles that all come after the ones pushed before. */
+  push(src: CandleColumns): void {
+    const n = src.length;
+    const { openTime, open, high, low, close, volume } = src;
+    const { lengthMs, offsetMs } = this;
+    let out = this.out;
+    let k = this.k;
+    let bucketEnd = this.bucketEnd;
+    for (let i = 0; i < n; i++) {
+      const t = openTime[i];
+      if (t >= bucketEnd) {
+        k++;
+        if (k === out.openTime.length) out = this.grow(k);
+        const start = bucketStart(t, lengthMs, offsetMs);
+        bucketEnd = start + lengthMs;
+        out.openTime[k] = start;
+        out.open[k] = open[i];
+        out.high[k] = high[i];
+        out.low[k] = low[i];
+        out.close[k] = close[i];
+        out.volume[k] = volume[i];
+        continue;
+      }
+      if (high[i] > out.high[k]) out.high[k] = high[i];
+      if (low[i] < out.low[k]) out.low[k] = low[i];
+      out.close[k] = close[i];
+      const v = out.volume[k] + volume[i];
+      // Past 2^53 a sum is no longer exact; fail loudly rather than chart a rounded volume.
+      if (v > Number.MAX_SAFE_INTEGER) throw new RangeError(`volume of the candle at ${out.openTime[k]} exceeds 2^53`);
+      out.volume[k] = v;
+    }
+    this.k = k;
+    this.bucketEnd = bucketEnd;
+  }
+
+  result(): CandleColumns {
+    return trimColumns(this.out, this.k + 1);
+  }
+
+  private grow(filled: number): CandleColumns {
+    const bigger = allocColumns(this.out.openTime.length * 2);
+    for (const key of ['openTime', 'open', 'high', 'low', 'close', 'volume'] as const) bigger[key].set(this.out[key].subarray(0, filled));
+    this.out = bigger;
+    return bigger;
+  }
+}
+
+export function aggregateColumns(src: CandleColumns, lengthMs: number, offsetMs = 0): CandleColumns {
+  // Never more buckets than candles.
+  const agg = new CandleAggregator(lengthMs, offsetMs, src.length);
+  agg.push(src);
+  return agg.result();
 }
 
 /** Aggregates 1m candle columns (oldest first) into `interval` candles. '1m' returns the input itself. */

@@ -6,6 +6,8 @@ import { CandleStore, CandleStoreCorruptError, type MarketKey } from './candle-s
 import { fromColumns } from './columns';
 import { encodeDay, decodeDay, allocDay, DayChunkError } from './day-chunk';
 import { DAY_MS, MINUTE_MS } from './intervals';
+import { aggregateCandles } from './aggregate';
+import { syntheticMinutes } from './synthetic-minutes';
 import { useTempDirs } from './testing/temp-dir';
 
 const tempDir = useTempDirs('candle-store-');
@@ -45,6 +47,21 @@ describe('CandleStore', () => {
     expect(store.readCandles(BTC, '1d', { from: at(0), to: at(1440) })).toEqual([
       { openTime: T0, open: 139_999_000, high: 141_000_500, low: 139_998_000, close: 141_000_000, volume: 200_000_000 },
     ]);
+    store.close();
+  });
+
+  it('the chart path (day by day) equals aggregating all the minutes at once, for days that straddle stored days', () => {
+    const store = openStore();
+    const minutes = syntheticMinutes({ seed: 9, from: at(0), minutes: 4 * 1440, gapRate: 0.2, startPrice: 50_000_000 });
+    store.writeRange(BTC, { from: at(0), to: at(4 * 1440) }, minutes);
+    const range = { from: at(700), to: at(3 * 1440 + 77) }; // starts and ends mid-day
+    const inRange = minutes.filter((c) => c.openTime >= range.from && c.openTime < range.to);
+    for (const interval of ['5m', '1h', '4h', '1d'] as const) {
+      for (const dayStartMinute of [0, 540]) {
+        expect(store.readCandles(BTC, interval, range, { dayStartMinute })).toEqual(aggregateCandles(inRange, interval, { dayStartMinute }));
+      }
+    }
+    expect(store.readCandles(BTC, '1d', range, { dayStartMinute: 540 })).toHaveLength(3);
     store.close();
   });
 

@@ -13,7 +13,7 @@ export {
   type HistoryState,
 } from './history-loader';
 export { LiveCandles, storeClosedMinutes, type ClosedMinutes, type LiveCandlesOptions } from './live-candles';
-export { aggregateAll, aggregateCandles, aggregateMinutes, aggregateColumns } from './aggregate';
+export { CandleAggregator, aggregateAll, aggregateCandles, aggregateMinutes, aggregateColumns } from './aggregate';
 export { toColumns, fromColumns, type CandleColumns } from './columns';
 export { CANDLE_INTERVALS, INTERVAL_MS, MINUTE_MS, intervalStart, isCandleInterval, type BoundaryOptions } from './intervals';
 export { mergeRanges, subtractRanges, type TimeRange } from './time-ranges';
