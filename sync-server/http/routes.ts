@@ -182,11 +182,21 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
     const stop = d.notifications.listen(a.id, write);
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     keepAlive.unref();
-    req.raw.on('close', () => {
+    const end = () => {
       stop();
       clearInterval(keepAlive);
-    });
+      openStreams.delete(end);
+      res.end();
+    };
+    openStreams.add(end);
+    req.raw.on('close', end);
   };
+  // A stream never ends by itself, and the server cannot close while a response is open: end them on shutdown
+  // (the client's EventSource reconnects, with Last-Event-ID, to wherever the service comes back).
+  const openStreams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of [...openStreams]) end();
+  });
   app.get('/notifications/stream', stream);
   app.get('/api/v1/notifications/stream', stream);
 
