@@ -40,7 +40,7 @@ export class BatchRanking extends RankingReadModel {
 
   /** Figures of every account at the current mark, and the boards sorted from them. */
   compute(): void {
-    if (Number.isNaN(this.markNo)) return;
+    if (this.marksDone === 0) return;
     const n = this.accounts.count;
     for (const p of PERIODS) {
       const cols = this.cols[p];

@@ -32,6 +32,8 @@ export class RankingCore {
   readonly accounts: AccountTable;
   /** Number of the last processed mark (its time is markNo × interval); NaN before the first record. */
   markNo = NaN;
+  /** Marks processed so far (the mark the clock starts on is not one: nothing existed before it). */
+  marksDone = 0;
   private lastTs = -Infinity;
   readonly hourSlots: number;
   readonly daySlots: number;
@@ -230,6 +232,7 @@ export class RankingCore {
       if (idx > this.allPeak[s]) this.allPeak[s] = idx;
     }
     this.markNo = no;
+    this.marksDone++;
     this.afterMark(ms, dayStart);
   }
 
