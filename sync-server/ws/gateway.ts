@@ -63,7 +63,7 @@ export class Gateway {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, socket));
   }
 
   /** Closes every connection with a reason (server shutdown). */
@@ -72,13 +72,16 @@ export class Gateway {
     this.wss.close();
   }
 
-  private connected(ws: WebSocket): void {
-    const session = new Session(this.nextId++, ws, this.config.wsRate, this.config.maxBufferedBytes, this.config.now, () => this.metrics.messagesOut.inc());
+  private connected(ws: WebSocket, socket: Duplex): void {
+    const session = new Session(this.nextId++, ws, this.config.wsRate, this.config.maxBufferedBytes, this.config.now, () => this.metrics.messagesOut.inc(), socket);
     this.sessions.add(session);
     this.metrics.connections.inc();
     let strikes = 0;
     ws.on('message', (data: RawData, isBinary: boolean) => {
       this.metrics.messagesIn.inc();
+      // Closed by the server (signed out, shut down, too slow, too many messages): the socket still delivers
+      // what the client sent before it read the close, and none of it is acted on.
+      if (session.closed) return;
       if (!session.bucket.take()) {
         this.metrics.badMessages.inc({ reason: 'RATE_LIMITED' });
         if (++strikes >= MAX_STRIKES) return session.close(CLOSE_POLICY, 'RATE_LIMITED', 'too many messages: slow down and reconnect');
