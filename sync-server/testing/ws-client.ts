@@ -48,7 +48,7 @@ export class TestWsClient {
   }
 
   /** The first message (at index `from` or later, received or still to come) that matches. */
-  waitFor<T extends ServerMessage = ServerMessage>(pred: (m: ServerMessage) => boolean, what: string, timeoutMs = 5_000, from = 0): Promise<T> {
+  waitFor<T extends ServerMessage = ServerMessage>(pred: (m: ServerMessage) => boolean, what: string, timeoutMs = 10_000, from = 0): Promise<T> {
     for (let i = from; i < this.messages.length; i++) if (pred(this.messages[i])) return Promise.resolve(this.messages[i] as T);
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -76,7 +76,7 @@ export class TestWsClient {
   }
 
   /** Sends a request with a fresh id (unless it has one) and resolves with its ack or reject. */
-  request(body: RequestBody | (Record<string, unknown> & { op: string }), timeoutMs = 5_000): Promise<Reply> {
+  request(body: RequestBody | (Record<string, unknown> & { op: string }), timeoutMs = 10_000): Promise<Reply> {
     const id = (body as { id?: string | number }).id ?? `r${this.nextId++}`;
     const from = this.messages.length;
     this.send({ ...body, id });
@@ -84,7 +84,7 @@ export class TestWsClient {
   }
 
   /** Like request, but fails unless the reply is an ack. */
-  async ok(body: RequestBody, timeoutMs = 5_000): Promise<Extract<ServerMessage, { type: 'ack' }>> {
+  async ok(body: RequestBody, timeoutMs = 10_000): Promise<Extract<ServerMessage, { type: 'ack' }>> {
     const reply = await this.request(body, timeoutMs);
     if (reply.type !== 'ack') throw new Error(`expected an ack for ${JSON.stringify(body)}, got ${JSON.stringify(reply)}`);
     return reply;
@@ -95,7 +95,7 @@ export class TestWsClient {
     const id = `sync${this.nextId++}`;
     const from = this.messages.length;
     this.send({ op: 'ping', id });
-    await this.waitFor((m) => m.type === 'pong' && m.id === id, 'pong', 5_000, from);
+    await this.waitFor((m) => m.type === 'pong' && m.id === id, 'pong', 10_000, from);
   }
 
   ofType<K extends ServerMessage['type']>(type: K): Extract<ServerMessage, { type: K }>[] {
