@@ -88,8 +88,8 @@ export class MarketData {
   private publish(key: string, msg: ServerMessage): void {
     const set = this.subscribers.get(key);
     if (!set || set.size === 0) return;
-    const text = JSON.stringify(msg);
-    for (const s of set) s.sendRaw(text);
+    const data = Buffer.from(JSON.stringify(msg));
+    for (const s of set) s.sendRaw(data);
   }
 
   private committed(events: EngineEvent[]): void {

@@ -3,12 +3,26 @@
  * path that refuses to queue without bound — a consumer that cannot keep up is told why and disconnected,
  * rather than letting its backlog grow in the server's memory.
  */
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { ServerMessage } from '../../engine/protocol/sync';
 import { TokenBucket } from './token-bucket';
 
 export const CLOSE_SLOW_CONSUMER = 4008;
 export const CLOSE_POLICY = 1008;
+
+/**
+ * Sockets written to during this turn of the event loop. Each is corked at its first message and all are
+ * uncorked together once the turn's work is done, so the messages one commit produces for a connection (its
+ * trades, the book delta, its order and fill updates) leave in one write. On loopback and on a busy server
+ * the cost of a send is the system call, not the bytes: with 10,000 subscribers a commit is 10,000 writes
+ * instead of several times that.
+ */
+const corked: Session[] = [];
+
+function uncorkAll(): void {
+  for (const s of corked.splice(0)) s.uncork();
+}
 
 export class Session {
   account: { id: number; nickname: string } | undefined;
@@ -17,6 +31,7 @@ export class Session {
   readonly subscriptions = new Set<string>();
   readonly bucket: TokenBucket;
   closed = false;
+  private isCorked = false;
 
   constructor(
     readonly id: number,
@@ -25,6 +40,8 @@ export class Session {
     private readonly maxBufferedBytes: number,
     now: () => number,
     private readonly onSent: (bytes: number) => void,
+    /** The connection's TCP socket, corked while a turn's messages are queued; without it each message is written at once. */
+    private readonly socket?: Duplex,
   ) {
     this.bucket = new TokenBucket(rate.perSecond, rate.burst, now);
   }
@@ -33,15 +50,28 @@ export class Session {
     this.sendRaw(JSON.stringify(msg));
   }
 
-  /** Sends an already serialised message (fan-out serialises once for every subscriber). */
-  sendRaw(text: string): void {
+  /**
+   * Sends an already serialised message. Fan-out serialises once for every subscriber, to a Buffer so that the
+   * UTF-8 encoding is not repeated per connection either.
+   */
+  sendRaw(text: string | Buffer): void {
     if (this.closed) return;
     if (this.ws.bufferedAmount > this.maxBufferedBytes) {
       this.close(CLOSE_SLOW_CONSUMER, 'SLOW_CONSUMER', `more than ${this.maxBufferedBytes} bytes waiting to be sent: reconnect and resync`);
       return;
     }
-    this.ws.send(text);
+    if (this.socket && !this.isCorked) {
+      this.isCorked = true;
+      this.socket.cork();
+      if (corked.push(this) === 1) process.nextTick(uncorkAll);
+    }
+    this.ws.send(text, { binary: false });
     this.onSent(text.length);
+  }
+
+  uncork(): void {
+    this.isCorked = false;
+    this.socket?.uncork();
   }
 
   /** Says why, then closes. The socket is terminated if the close handshake cannot complete promptly. */
