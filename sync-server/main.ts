@@ -6,6 +6,8 @@
  *   --data-dir DIR     (SYNC_DATA_DIR)  where server.db and markets.db live (default ./sync-data)
  *   --markets FILE     (SYNC_MARKETS)   markets and grant policy (default sync-server/markets.json)
  *   --log-level info   (SYNC_LOG_LEVEL)
+ *   --ws-rate 50:100   (SYNC_WS_RATE)     messages/s per connection : burst
+ *   --order-rate 200:400 (SYNC_ORDER_RATE) orders/s per account : burst
  *
  * SIGTERM/SIGINT: stop accepting, close connections with a reason, commit what is pending, close the files.
  */
@@ -21,6 +23,8 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     markets: { type: 'string' },
     'log-level': { type: 'string' },
+    'ws-rate': { type: 'string' },
+    'order-rate': { type: 'string' },
   },
 });
 const env = process.env;
@@ -29,6 +33,18 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   console.error(`--port must be 0..65535, got ${values.port ?? env.SYNC_PORT}`);
   process.exit(2);
 }
+/** "perSecond:burst" (burst defaults to twice the rate); undefined keeps the default. */
+function rate(flag: string, value: string | undefined): { perSecond: number; burst: number } | undefined {
+  if (value === undefined) return undefined;
+  const [perSecond, burst = perSecond * 2] = value.split(':').map(Number);
+  if (!Number.isInteger(perSecond) || !Number.isInteger(burst) || perSecond < 1 || burst < 1) {
+    console.error(`--${flag} must be PER_SECOND[:BURST] with positive integers, got ${value}`);
+    process.exit(2);
+  }
+  return { perSecond, burst };
+}
+const wsRate = rate('ws-rate', values['ws-rate'] ?? env.SYNC_WS_RATE);
+const accountOrderRate = rate('order-rate', values['order-rate'] ?? env.SYNC_ORDER_RATE);
 const file = loadMarketsFile(resolve(values.markets ?? env.SYNC_MARKETS ?? DEFAULT_MARKETS_FILE));
 const server = await startSyncServer(
   defaultConfig({
@@ -38,6 +54,8 @@ const server = await startSyncServer(
     markets: file.markets,
     grant: file.grant,
     logLevel: values['log-level'] ?? env.SYNC_LOG_LEVEL ?? 'info',
+    ...(wsRate && { wsRate }),
+    ...(accountOrderRate && { accountOrderRate }),
   }),
 );
 console.error(`sync server: ${server.url} (WebSocket ${server.wsUrl})`);

@@ -1,0 +1,116 @@
+/**
+ * What the load generators share: percentiles, sign-up over plain node:http (so a request can leave from a
+ * chosen loopback address), and the one-JSON-line result protocol with the orchestrator.
+ */
+import { request } from 'node:http';
+import type { Session } from '../../engine/protocol/sync';
+
+/** Nearest-rank percentile of unsorted samples; NaN when there are none. */
+export function percentile(samples: ArrayLike<number>, p: number): number {
+  if (samples.length === 0) return NaN;
+  const sorted = Float64Array.from(samples).sort();
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** Whole-millisecond latencies counted per bucket: millions of deliveries without keeping each one. */
+export class MsHistogram {
+  private readonly counts: Float64Array;
+  count = 0;
+  sum = 0;
+
+  constructor(private readonly maxMs = 60_000) {
+    this.counts = new Float64Array(maxMs + 1);
+  }
+
+  add(ms: number): void {
+    const i = Math.min(this.maxMs, Math.max(0, Math.round(ms)));
+    this.counts[i]++;
+    this.count++;
+    this.sum += ms;
+  }
+
+  percentile(p: number): number {
+    if (this.count === 0) return NaN;
+    const rank = Math.ceil((p / 100) * this.count);
+    let seen = 0;
+    for (let i = 0; i <= this.maxMs; i++) {
+      seen += this.counts[i];
+      if (seen >= rank) return i;
+    }
+    return this.maxMs;
+  }
+}
+
+/**
+ * The sign-up endpoint allows a burst of 20 per client address. A bench user signs up from its own loopback
+ * address (127.0.0.2, .3, …, all of which reach a server on 127.0.0.1), as distinct users would from their
+ * own machines, instead of lifting the limit.
+ */
+export function loopbackAddress(i: number): string {
+  return `127.0.${1 + Math.floor(i / 250)}.${2 + (i % 250)}`;
+}
+
+export function signUp(baseUrl: string, nickname: string, localAddress: string): Promise<Session> {
+  const body = JSON.stringify({ nickname, password: `bench-${nickname}-password` });
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${baseUrl}/api/v1/auth/signup`,
+      { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => (res.statusCode === 201 ? resolve(JSON.parse(text) as Session) : reject(new Error(`sign-up ${nickname}: ${res.statusCode} ${text}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Runs `task(i)` for i in [0, count) with at most `limit` running at once. */
+export async function bounded<T>(count: number, limit: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const out = new Array<T>(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      out[i] = await task(i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+  return out;
+}
+
+/** Flags as `--name value` pairs, with numeric defaults. */
+export function numberArgs<K extends string>(defaults: Record<K, number>): Record<K, number> {
+  const out = { ...defaults };
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = argv[i].replace(/^--/, '') as K;
+    if (!(key in defaults)) continue;
+    const value = Number(argv[i + 1]);
+    if (!Number.isFinite(value)) throw new Error(`--${key} needs a number, got ${argv[i + 1]}`);
+    out[key] = value;
+  }
+  return out;
+}
+
+export function stringArg(name: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i >= 0 ? process.argv[i + 1] : undefined;
+  if (!value) throw new Error(`--${name} is required`);
+  return value;
+}
+
+/** Progress goes to stderr; the result is the last line of stdout, as one JSON object. */
+export function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+export function finish(result: object): never {
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
+
+export const round = (x: number, digits = 1) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : null);

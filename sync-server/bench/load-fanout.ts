@@ -1,0 +1,163 @@
+/**
+ * Fan-out load: `--clients` WebSocket clients subscribe to the LPJ book and trades, then two accounts trade
+ * with each other at `--rate` matches per second for `--duration` seconds.
+ *
+ * Connect time is from opening the socket to the handshake completing, with at most `--concurrency` sockets
+ * connecting at once (a ramp, as users arrive; a single burst of 10,000 SYNs only measures the kernel's
+ * listen backlog). Delivery latency is from the match (a trade's `ts`, the server clock when the order was
+ * applied) to the client receiving the trade, on the same machine clock, so it includes the group commit.
+ *
+ * Prints one JSON line: connection and delivery figures.
+ */
+import WebSocket from 'ws';
+import { MsHistogram, bounded, finish, log, loopbackAddress, numberArgs, percentile, round, signUp, stringArg } from './common';
+
+const MARKET = 'LPJ-KRW';
+const LPJ = 100_000_000;
+const args = numberArgs({ clients: 10_000, rate: 20, duration: 10, concurrency: 100, connectTimeout: 10_000 });
+const baseUrl = stringArg('url');
+const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/ws`;
+const TRADE_PREFIX = '{"type":"trade"';
+
+const connectMs: number[] = [];
+const delivery = new MsHistogram();
+let failed = 0;
+let closedEarly = 0;
+let measuring = false;
+let tradesReceived = 0;
+let deltasReceived = 0;
+const sockets: WebSocket[] = [];
+
+/** Resolves true once the socket is open and both subscriptions are acknowledged. */
+function connect(i: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    // Spread over source addresses: one address has about 28,000 ephemeral ports, and TIME_WAIT of earlier runs.
+    const ws = new WebSocket(wsUrl, { perMessageDeflate: false, localAddress: loopbackAddress(i % 16) });
+    let acks = 0;
+    let done = false;
+    const settle = (ok: boolean) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (!ok) {
+        failed++;
+        ws.terminate();
+      }
+      resolve(ok);
+    };
+    const timer = setTimeout(() => settle(false), args.connectTimeout);
+    ws.on('open', () => {
+      connectMs.push(performance.now() - started);
+      ws.send(JSON.stringify({ op: 'subscribe', id: 1, channel: 'book', market: MARKET }));
+      ws.send(JSON.stringify({ op: 'subscribe', id: 2, channel: 'trades', market: MARKET }));
+    });
+    ws.on('message', (data: Buffer) => {
+      // Only trades are parsed, and only for their ts (the last field): with 10,000 clients in one process a
+      // full JSON.parse of every message would make this process, not the server, the bottleneck.
+      if (data[0] === 0x7b && data.toString('latin1', 0, TRADE_PREFIX.length) === TRADE_PREFIX) {
+        if (!measuring) return;
+        const text = data.toString('latin1');
+        const ts = Number(text.slice(text.lastIndexOf(':') + 1, -1));
+        delivery.add(Date.now() - ts);
+        tradesReceived++;
+        return;
+      }
+      if (!done) {
+        const msg = JSON.parse(data.toString()) as { type: string };
+        if (msg.type === 'ack' && ++acks === 2) settle(true);
+        else if (msg.type === 'reject') settle(false);
+        return;
+      }
+      if (measuring) deltasReceived++;
+    });
+    ws.on('error', () => settle(false));
+    ws.on('close', () => {
+      if (done && measuring) closedEarly++;
+      settle(false);
+    });
+    sockets.push(ws);
+  });
+}
+
+/** Two accounts sending a crossing ask and bid at the same price together: one trade per match. */
+async function driver(): Promise<{ run: (ms: number) => Promise<number> }> {
+  const suffix = Date.now().toString(36);
+  const [maker, taker] = await Promise.all([signUp(baseUrl, `fm${suffix}`, '127.0.0.1'), signUp(baseUrl, `ft${suffix}`, '127.0.0.1')]);
+  const open = async (token: string) => {
+    const ws = new WebSocket(wsUrl, { perMessageDeflate: false });
+    const replies = new Map<number, (ok: boolean) => void>();
+    ws.on('message', (data: Buffer) => {
+      const text = data.toString();
+      if (!text.startsWith('{"type":"ack"') && !text.startsWith('{"type":"reject"')) return;
+      const msg = JSON.parse(text) as { type: string; id: number };
+      replies.get(msg.id)?.(msg.type === 'ack');
+      replies.delete(msg.id);
+    });
+    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    let id = 0;
+    const call = (body: object) =>
+      new Promise<boolean>((resolve) => {
+        replies.set(++id, resolve);
+        ws.send(JSON.stringify({ ...body, id }));
+      });
+    if (!(await call({ op: 'auth', token }))) throw new Error('driver auth refused');
+    return call;
+  };
+  const [sell, buy] = await Promise.all([open(maker.accessToken), open(taker.accessToken)]);
+  let n = 0;
+  const order = (side: 'buy' | 'sell', price: number) => ({
+    op: 'order.new',
+    order: { market: MARKET, clientOrderId: `${side}${++n}`, side, type: 'limit', price, quantity: LPJ / 10 },
+  });
+  return {
+    // On a fixed schedule, not waiting for acks: a slow server shows up as latency, not as a gentler load.
+    run: async (ms) => {
+      const end = performance.now() + ms;
+      const every = 1000 / args.rate;
+      const pending: Promise<boolean>[] = [];
+      let next = performance.now();
+      for (let i = 0; performance.now() < end; i++) {
+        const price = 50_000 + (i % 20) * 10; // moves the price so the book's levels change
+        pending.push(Promise.all([sell(order('sell', price)), buy(order('buy', price))]).then(([a, b]) => a && b));
+        next += every;
+        const wait = next - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
+      return (await Promise.all(pending)).filter(Boolean).length;
+    },
+  };
+}
+
+const started = performance.now();
+log(`fan-out: connecting ${args.clients} clients (${args.concurrency} at a time)`);
+const results = await bounded(args.clients, args.concurrency, connect);
+const connected = results.filter(Boolean).length;
+const rampSeconds = (performance.now() - started) / 1000;
+log(`fan-out: ${connected}/${args.clients} connected in ${rampSeconds.toFixed(1)} s; trading at ${args.rate} matches/s for ${args.duration} s`);
+
+const d = await driver();
+measuring = true;
+const matches = await d.run(args.duration * 1000);
+await new Promise((r) => setTimeout(r, 1_000)); // let the last trades arrive
+measuring = false;
+const expectedTrades = matches * connected;
+for (const ws of sockets) ws.terminate();
+finish({
+  clients: args.clients,
+  connected,
+  connectSuccessRate: round(connected / args.clients, 4),
+  connectP50Ms: round(percentile(connectMs, 50)),
+  connectP99Ms: round(percentile(connectMs, 99)),
+  rampSeconds: round(rampSeconds),
+  matches,
+  matchesPerSec: round(matches / args.duration),
+  updatesPerSecPerClient: round((tradesReceived + deltasReceived) / Math.max(1, connected) / args.duration),
+  tradesDelivered: tradesReceived,
+  tradesDeliveredShare: round(expectedTrades ? tradesReceived / expectedTrades : 0, 4),
+  deliveryP50Ms: delivery.percentile(50),
+  deliveryP99Ms: delivery.percentile(99),
+  deliveryMaxMs: delivery.percentile(100),
+  closedEarly,
+  failed,
+});

@@ -1,0 +1,156 @@
+/**
+ * `npm run bench:server`: the sync server under load, each side in its own process.
+ *
+ * Starts the server (`node --import tsx sync-server/main.ts`) on a free port of 127.0.0.1 in a temporary data
+ * directory, with a grant in both assets and message budgets high enough that the bench measures the server,
+ * not its rate limits. Then runs, one after the other:
+ *   - load-fanout.ts: 10,000 WebSocket clients on the LPJ book and trades while orders match;
+ *   - load-orders.ts: 1,000 signed-in clients sending orders as fast as acks return.
+ * Each prints one JSON line; this prints the figures and, last, one JSON object with all of them. Everything
+ * is killed at the end, or when `--timeout` seconds have passed.
+ *
+ *   --clients 10000  --rate 20  --fanout-seconds 10  --order-clients 1000  --order-seconds 10
+ *   --only fanout|orders   --profile DIR (the server writes a .cpuprofile there)   --timeout 600
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_MARKETS_FILE, loadMarketsFile } from '../config';
+
+const LPJ = 100_000_000;
+const ROOT = resolve(import.meta.dirname, '../..');
+
+const { values } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '10000' },
+    rate: { type: 'string', default: '20' },
+    'fanout-seconds': { type: 'string', default: '10' },
+    'order-clients': { type: 'string', default: '1000' },
+    'order-seconds': { type: 'string', default: '10' },
+    only: { type: 'string' },
+    profile: { type: 'string' },
+    timeout: { type: 'string', default: '600' },
+  },
+});
+
+const children = new Set<ChildProcess>();
+const dataDir = mkdtempSync(join(tmpdir(), 'server-bench-'));
+
+function cleanUp(): void {
+  for (const child of children) child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+const deadline = setTimeout(() => {
+  console.error(`bench: gave up after ${values.timeout} s`);
+  cleanUp();
+  process.exit(1);
+}, Number(values.timeout) * 1000);
+deadline.unref();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    cleanUp();
+    process.exit(130);
+  });
+}
+
+function node(args: string[], onStderr?: (line: string) => void): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  let buffered = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    buffered += chunk;
+    const lines = buffered.split('\n');
+    buffered = lines.pop()!;
+    for (const line of lines) onStderr ? onStderr(line) : console.error(`  ${line}`);
+  });
+  return child;
+}
+
+/** Starts the server and resolves with its base URL once it listens. */
+function startServer(): Promise<{ child: ChildProcess; url: string }> {
+  const { markets } = loadMarketsFile(DEFAULT_MARKETS_FILE);
+  const marketsFile = join(dataDir, 'markets.json');
+  // Both assets, so every bench user can sell as well as buy; plenty for a bench run's orders.
+  writeFileSync(marketsFile, JSON.stringify({ markets, grant: { KRW: 1_000_000_000, LPJ: 1_000 * LPJ } }));
+  const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(values.profile)] : [];
+  const args = [
+    ...profile,
+    'sync-server/main.ts',
+    ...['--port', '0', '--data-dir', join(dataDir, 'data'), '--markets', marketsFile, '--log-level', 'warn'],
+    // Budgets far above what one bench connection or account sends, so no request is refused for pace.
+    ...['--ws-rate', '100000', '--order-rate', '100000'],
+  ];
+  return new Promise((resolvePromise, reject) => {
+    const child = node(args, (line) => {
+      const m = /^sync server: (http:\/\/\S+)/.exec(line);
+      if (m) resolvePromise({ child, url: m[1] });
+      else console.error(`  server: ${line}`);
+    });
+    child.stdout!.pipe(process.stderr); // its log (warnings only), drained so the server never blocks on it
+    child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening`)));
+  });
+}
+
+/** Runs a load generator to completion and returns its last stdout line, parsed. */
+function load(script: string, args: string[]): Promise<Record<string, unknown>> {
+  return new Promise((resolvePromise, reject) => {
+    const child = node([`sync-server/bench/${script}`, ...args]);
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.once('exit', (code) => {
+      const last = out.trim().split('\n').pop() ?? '';
+      try {
+        if (code !== 0) throw new Error(`exit code ${code}`);
+        resolvePromise(JSON.parse(last) as Record<string, unknown>);
+      } catch (err) {
+        reject(new Error(`${script}: ${(err as Error).message}; output: ${out.slice(-500)}`));
+      }
+    });
+  });
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM'); // graceful: the profile (if any) is written on exit
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+let server: { child: ChildProcess; url: string } | undefined;
+try {
+  server = await startServer();
+  console.log(`bench: server at ${server.url}`);
+  let fanout: Record<string, unknown> = {};
+  let orders: Record<string, unknown> = {};
+  if (values.only !== 'orders') {
+    fanout = await load('load-fanout.ts', ['--url', server.url, '--clients', values.clients!, '--rate', values.rate!, '--duration', values['fanout-seconds']!]);
+    console.log(
+      `fan-out: ${fanout.connected}/${fanout.clients} connected (${Number(fanout.connectSuccessRate) * 100}%), ` +
+        `connect p50 ${fanout.connectP50Ms} ms p99 ${fanout.connectP99Ms} ms; ${fanout.matchesPerSec} matches/s, ` +
+        `${fanout.updatesPerSecPerClient} updates/s per client, delivery p50 ${fanout.deliveryP50Ms} ms p99 ${fanout.deliveryP99Ms} ms ` +
+        `(max ${fanout.deliveryMaxMs} ms, ${Number(fanout.tradesDeliveredShare) * 100}% of trades delivered, ${fanout.closedEarly} dropped)`,
+    );
+  }
+  if (values.only !== 'fanout') {
+    orders = await load('load-orders.ts', ['--url', server.url, '--clients', values['order-clients']!, '--duration', values['order-seconds']!]);
+    console.log(
+      `orders: ${orders.orderClients} clients, ${orders.ordersPerSec} orders/s acked (durable), ack p50 ${orders.ackP50Ms} ms p99 ${orders.ackP99Ms} ms ` +
+        `(max ${orders.ackMaxMs} ms), rejects ${JSON.stringify(orders.rejects)}; sign-up of the accounts took ${orders.signupSeconds} s`,
+    );
+  }
+  await stopServer(server.child);
+  console.log(JSON.stringify({ ...fanout, ...orders }));
+} catch (err) {
+  console.error(`bench failed: ${(err as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  if (server) await stopServer(server.child);
+  cleanUp();
+  clearTimeout(deadline);
+}
