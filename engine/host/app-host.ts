@@ -12,6 +12,9 @@ import { appMigrations } from './migrations';
 import { SettingsStore } from './settings-store';
 import { PracticeMarket } from './practice-market';
 import { practiceHandlers } from './practice-handlers';
+import { RealMarkets } from './real-markets';
+import { realMarketHandlers } from './real-markets-handlers';
+import type { ExchangeOptions } from './real-markets-config';
 
 export interface AppHostOptions {
   dataDir: string;
@@ -21,6 +24,12 @@ export interface AppHostOptions {
   nativeBinding?: string;
   /** The offline LPJ market's simulated traders: ticks per second (default 2; 0 = none) and seed. */
   practice?: { ticksPerSecond?: number; seed?: number };
+  /**
+   * Real-coin markets: feed client settings per exchange (URLs default to LPJ_UPBIT_WS, LPJ_UPBIT_REST,
+   * LPJ_BINANCE_WS, LPJ_BINANCE_REST, then the exchanges' own), the environment to read them from, the least
+   * time between two UI updates of a market, and the session 'replay' plays unless the user picked another.
+   */
+  realMarkets?: { upbit?: ExchangeOptions; binance?: ExchangeOptions; env?: NodeJS.ProcessEnv; publishEveryMs?: number; defaultSessionPath?: string };
 }
 
 type Handlers = { [M in Method]: (params: z.output<Methods[M]['params']>) => Result<M> | Promise<Result<M>> };
@@ -30,6 +39,7 @@ export class AppHost {
   private readonly db: Db;
   private readonly settings: SettingsStore;
   readonly practice: PracticeMarket;
+  readonly realMarkets: RealMarkets;
   private readonly listeners = new Set<(event: EventFrame) => void>();
   private readonly startedAt = Date.now();
   private readonly handlers: Handlers;
@@ -41,8 +51,17 @@ export class AppHost {
     this.settings = new SettingsStore(this.db);
     this.practice = new PracticeMarket({ dataDir: options.dataDir, nativeBinding: options.nativeBinding, ...options.practice });
     this.practice.onUpdate((u) => this.emit('practice.update', u));
+    // Connects nothing until the UI opens a real-coin market.
+    this.realMarkets = new RealMarkets({
+      ...options.realMarkets,
+      dataDir: options.dataDir,
+      nativeBinding: options.nativeBinding,
+      settings: this.settings,
+      emit: (name, payload) => this.emit(name, payload),
+    });
     this.handlers = {
       ...practiceHandlers(this.practice),
+      ...realMarketHandlers(this.realMarkets),
       'app.info': () => ({
         name: 'Playground 777',
         version: this.options.appVersion,
@@ -104,6 +123,7 @@ export class AppHost {
     this.closed = true;
     this.listeners.clear();
     this.practice.close();
+    this.realMarkets.close();
     this.db.close();
   }
 }

@@ -7,9 +7,11 @@ const DEFAULTS: Settings = { language: 'en', theme: 'dark' };
 export class SettingsStore {
   private readonly selectAll;
   private readonly upsert;
+  private readonly selectOne;
 
   constructor(private readonly db: Db) {
     this.selectAll = db.prepare('SELECT key, value FROM settings');
+    this.selectOne = db.prepare('SELECT value FROM settings WHERE key = ?');
     this.upsert = db.prepare(
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
     );
@@ -30,6 +32,25 @@ export class SettingsStore {
       if (parsed.success) (result as Record<string, unknown>)[key] = parsed.data;
     }
     return result;
+  }
+
+  /**
+   * A host-side preference kept beside the user's Settings (e.g. the feed source), read through its own
+   * schema: missing, unreadable or no longer valid values give `fallback`.
+   */
+  getValue<T>(key: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, fallback: T): T {
+    const row = this.selectOne.get(key) as { value: string } | undefined;
+    if (!row) return fallback;
+    try {
+      const parsed = schema.safeParse(JSON.parse(row.value));
+      return parsed.success ? parsed.data : fallback;
+    } catch {
+      return fallback;
+    }
+  }
+
+  setValue(key: string, value: unknown): void {
+    this.upsert.run(key, JSON.stringify(value));
   }
 
   update(patch: Partial<Settings>): Settings {

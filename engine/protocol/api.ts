@@ -105,6 +105,180 @@ export const OrderOutcome = z.object({
 
 export const CandleBar = z.object({ openTime: amount, open: amount, high: amount, low: amount, close: amount, volume: amount });
 
+
+// ---- Real coins: the market feed (Upbit, Binance or a replayed session) and paper trading on it ----
+//
+// Units: prices are integers of 10^-priceDecimals quote per whole coin, sizes 10^-sizeDecimals coin, and quote
+// amounts (balances, fees, PnL, notional) 10^-quoteDecimals quote — one unit per quote currency, shared by every
+// market quoted in it (KRW 1e-4 won, USDT 1e-8). Each market and balance row carries its decimals for display.
+
+const signedInt = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+const decimals = z.number().int().min(0).max(18);
+/** Market ids are BASE-QUOTE in upper case ("BTC-KRW"); the host says whether the current source serves it. */
+const MarketId = z.string().min(3).max(33);
+
+export const FeedSource = z.enum(['upbit', 'binance', 'replay']);
+export const FeedStatus = z.enum(['live', 'reconnecting', 'stale', 'offline']);
+export const CandleInterval = z.enum(['1m', '5m', '15m', '1h', '4h', '1d']);
+
+export const PaperMarketInfo = z.object({
+  id: z.string(),
+  exchange: z.enum(['upbit', 'binance']),
+  base: z.string(),
+  quote: z.string(),
+  priceDecimals: decimals,
+  sizeDecimals: decimals,
+  /** Decimals of quote amounts: balances, fees, PnL. */
+  quoteDecimals: decimals,
+  makerFeeBps: amount,
+  takerFeeBps: amount,
+  /** Smallest order value, quote units. */
+  minNotional: amount,
+});
+
+export const ReplayInfo = z.object({
+  /** Session file being played. */
+  path: z.string(),
+  /** 'generated': a simulated practice session, not real market data; 'recorded': captured from an exchange. */
+  kind: z.enum(['recorded', 'generated']),
+  /** What to show the user, e.g. "Generated practice session — BTC-KRW". */
+  label: z.string(),
+  note: z.string().optional(),
+  markets: z.array(z.string()),
+  /** ms UTC the session starts at; positions are ms since then. */
+  startTime: amount,
+  endAt: amount,
+  position: amount,
+  state: z.enum(['paused', 'playing', 'ended']),
+  speed: z.number().min(1).max(100),
+});
+
+export const FeedSourceInfo = z.object({ source: FeedSource, replay: ReplayInfo.optional() });
+
+export const FeedTrade = z.object({ tradeId: z.string(), price: positive, size: positive, side: z.enum(['buy', 'sell']), ts: amount });
+export const FeedTicker = z.object({ ts: amount, last: amount, open: amount, high: amount, low: amount, prevClose: amount, volume24h: amount });
+
+export const PaperBalance = z.object({ asset: z.string(), available: amount, held: amount, decimals });
+
+export const PaperOpenOrder = z.object({
+  id: positive,
+  market: z.string(),
+  side: z.enum(['buy', 'sell']),
+  type: z.enum(['limit', 'market', 'stop_market', 'stop_limit']),
+  price: amount,
+  stopPrice: amount,
+  quantity: amount,
+  remaining: amount,
+  /** Quote (buys) or base (sells) units held for the order. */
+  held: amount,
+  triggered: z.boolean(),
+  clientOrderId: z.string().optional(),
+  ts: amount,
+});
+
+export const PaperPosition = z.object({
+  market: z.string(),
+  /** Size units; negative when more was sold on this market than bought on it. */
+  quantity: signedInt,
+  /** Quote units, fees excluded. */
+  costBasis: signedInt,
+  /** Price units. */
+  averagePrice: amount,
+  realisedPnl: signedInt,
+  feesPaid: amount,
+  markPrice: amount.optional(),
+  unrealisedPnl: signedInt.optional(),
+  /** realised + unrealised − fees, quote units. */
+  netPnl: signedInt,
+});
+
+export const PaperAccount = z.object({ balances: z.array(PaperBalance), openOrders: z.array(PaperOpenOrder), positions: z.array(PaperPosition) });
+
+export const PaperMarketState = z.object({
+  source: FeedSource,
+  market: PaperMarketInfo,
+  status: FeedStatus,
+  statusReason: z.string().optional(),
+  bids: z.array(Level),
+  asks: z.array(Level),
+  /** Newest first. */
+  trades: z.array(FeedTrade),
+  ticker: FeedTicker.optional(),
+  lastPrice: amount.optional(),
+  account: PaperAccount,
+  replay: ReplayInfo.optional(),
+});
+
+export const PaperOrderRequest = z
+  .object({
+    market: MarketId,
+    side: z.enum(['buy', 'sell']),
+    orderType: z.enum(['limit', 'market', 'stop_market', 'stop_limit']),
+    price: positive.optional(),
+    stopPrice: positive.optional(),
+    quantity: positive.optional(),
+    /** Market buys only: spend this much quote (quote units, fees included). */
+    quoteAmount: positive.optional(),
+    clientOrderId: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+
+export const PaperOrderOutcome = z.object({
+  status: z.enum(['accepted', 'rejected']),
+  orderId: positive.optional(),
+  /** The matcher's reason code, e.g. INSUFFICIENT_FUNDS, NO_BOOK, STALE_BOOK, BOOK_TOO_THIN. */
+  reason: z.string().optional(),
+  /** Fills this order made right away. */
+  fills: amount,
+});
+
+export const PaperCandles = z.object({
+  market: z.string(),
+  interval: CandleInterval,
+  /** Oldest first; the last one may still be forming. */
+  candles: z.array(CandleBar),
+  /** True while missing history is being fetched (candles.progress events follow). */
+  loading: z.boolean(),
+});
+
+export const ReplayControl = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('play') }).strict(),
+  z.object({ action: z.literal('pause') }).strict(),
+  /** `at`: ms since the session's start. */
+  z.object({ action: z.literal('seek'), at: amount }).strict(),
+  z.object({ action: z.literal('speed'), speed: z.number().min(1).max(100) }).strict(),
+]);
+
+export const PaperUpdate = z.object({
+  market: z.string(),
+  source: FeedSource,
+  status: FeedStatus,
+  /** Trades since the previous update, newest first. */
+  trades: z.array(FeedTrade),
+  /** Present when the book changed: its top levels. */
+  bids: z.array(Level).optional(),
+  asks: z.array(Level).optional(),
+  ticker: FeedTicker.optional(),
+  lastPrice: amount.optional(),
+  /** The forming candle of each interval, when trades moved it. */
+  candles: z.array(z.object({ interval: CandleInterval, candle: CandleBar })).optional(),
+  /** My position on this market, marked at the last price. */
+  position: PaperPosition.optional(),
+  /** Present when my orders or balances changed. */
+  account: PaperAccount.optional(),
+});
+
+export const CandlesProgress = z.object({
+  market: z.string(),
+  interval: CandleInterval,
+  state: z.enum(['loading', 'complete', 'partial', 'aborted', 'error']),
+  pagesDone: amount,
+  pagesEstimated: amount,
+  minutesCovered: amount,
+  minutesTotal: amount,
+  error: z.string().optional(),
+});
+
 export const methods = {
   'app.info': { params: NoParams, result: AppInfo },
   'app.health': { params: NoParams, result: Health },
@@ -118,6 +292,27 @@ export const methods = {
     params: z.object({ interval: z.enum(['1m', '5m', '15m', '1h', '4h', '1d']), limit: z.number().int().min(1).max(5_000).default(500) }).strict(),
     result: z.array(CandleBar),
   },
+  /** Markets the current feed source offers, with their units. */
+  'paper.markets': { params: NoParams, result: z.object({ source: FeedSource, markets: z.array(PaperMarketInfo), replay: ReplayInfo.optional() }) },
+  /** Opens a market view (subscribes it; views are counted, so two charts of one market need two closes). */
+  'paper.open': { params: z.object({ market: MarketId }).strict(), result: PaperMarketState },
+  'paper.close': { params: z.object({ market: MarketId }).strict(), result: z.object({ views: amount }) },
+  'paper.state': { params: z.object({ market: MarketId }).strict(), result: PaperMarketState },
+  'paper.place': { params: PaperOrderRequest, result: PaperOrderOutcome },
+  'paper.cancel': { params: z.object({ market: MarketId, orderId: positive }).strict(), result: PaperOrderOutcome },
+  /** Cancels every order and restores the starting balances of the current source's practice account. */
+  'paper.reset': { params: NoParams, result: PaperAccount },
+  'paper.candles': {
+    params: z.object({ market: MarketId, interval: CandleInterval, limit: z.number().int().min(1).max(5_000).default(500) }).strict(),
+    result: PaperCandles,
+  },
+  'feed.source': { params: NoParams, result: FeedSourceInfo },
+  /** Switches the feed: an exchange, or a session file replayed (default: the shipped generated practice session). */
+  'feed.setSource': {
+    params: z.object({ source: FeedSource, speed: z.number().min(1).max(100).optional(), sessionPath: z.string().min(1).max(4096).optional() }).strict(),
+    result: FeedSourceInfo,
+  },
+  'replay.control': { params: ReplayControl, result: ReplayInfo },
 } as const;
 
 export const events = {
@@ -125,6 +320,13 @@ export const events = {
   'settings.changed': Settings,
   /** The practice market moved: new trades, the book's top levels, and whether my orders or balances changed. */
   'practice.update': z.object({ seq: amount, trades: z.array(TapeTrade), bids: z.array(Level), asks: z.array(Level), lastPrice: amount, mine: z.boolean() }),
+  /** A real-coin market view moved (at most ~10 per second per market). */
+  'paper.update': PaperUpdate,
+  /** A market's feed status changed (live, reconnecting, stale, offline), with why. */
+  'feed.status': z.object({ market: z.string(), source: FeedSource, status: FeedStatus, reason: z.string().optional() }),
+  'feed.source': FeedSourceInfo,
+  'candles.progress': CandlesProgress,
+  'replay.state': ReplayInfo,
 } as const;
 
 export type Methods = typeof methods;
@@ -150,6 +352,22 @@ export type TapeTrade = z.output<typeof TapeTrade>;
 export type CandleBar = z.output<typeof CandleBar>;
 export type OpenOrder = z.output<typeof OpenOrder>;
 export type MarketSettings = z.output<typeof MarketSettings>;
+export type FeedSourceName = z.output<typeof FeedSource>;
+export type FeedStatusName = z.output<typeof FeedStatus>;
+export type PaperMarketInfo = z.output<typeof PaperMarketInfo>;
+export type PaperMarketState = z.output<typeof PaperMarketState>;
+export type PaperAccount = z.output<typeof PaperAccount>;
+export type PaperPosition = z.output<typeof PaperPosition>;
+export type PaperOrderRequest = z.output<typeof PaperOrderRequest>;
+export type PaperOrderOutcome = z.output<typeof PaperOrderOutcome>;
+export type PaperCandles = z.output<typeof PaperCandles>;
+export type PaperUpdate = z.output<typeof PaperUpdate>;
+export type FeedTrade = z.output<typeof FeedTrade>;
+export type FeedTicker = z.output<typeof FeedTicker>;
+export type FeedSourceInfo = z.output<typeof FeedSourceInfo>;
+export type ReplayInfo = z.output<typeof ReplayInfo>;
+export type ReplayControl = z.output<typeof ReplayControl>;
+export type CandlesProgress = z.output<typeof CandlesProgress>;
 
 export function isMethod(name: string): name is Method {
   return Object.prototype.hasOwnProperty.call(methods, name);

@@ -1,0 +1,193 @@
+/**
+ * Candles of one exchange's markets: live candles built from the feed's trades (closed minutes stored in
+ * candles.db), and chart history — what is stored at once, then the missing minutes fetched over REST with
+ * progress reported, so a chart opens instantly and works offline with what was kept.
+ */
+import {
+  CANDLE_INTERVALS,
+  CandleHistoryLoader,
+  INTERVAL_MS,
+  LiveCandles,
+  MINUTE_MS,
+  chartRange,
+  fromColumns,
+  intervalStart,
+  storeClosedMinutes,
+  type CandleStore,
+  type HistoryProgress,
+} from '../candles';
+import type { Candle, CandleInterval, CandleSource, ExchangeId, FeedEvent, FeedMarket } from '../feed/types';
+import type { CandlesProgress } from '../protocol/api';
+
+export interface ExchangeCandlesOptions {
+  exchange: ExchangeId;
+  store: CandleStore;
+  source: CandleSource;
+  onProgress: (p: CandlesProgress) => void;
+  onError: (err: unknown) => void;
+  now?: () => number;
+}
+
+/** Candles per REST page each exchange allows. */
+const PAGE_LIMIT: Record<ExchangeId, number> = { upbit: 200, binance: 1000 };
+/** Live minutes are closed (and stored) by a tick this often, trades or not. */
+const ADVANCE_EVERY_MS = 1000;
+
+export class ExchangeCandles {
+  private readonly live: LiveCandles;
+  private readonly loader: CandleHistoryLoader;
+  private readonly loads = new Map<string, AbortController>();
+  private readonly watched = new Map<string, FeedMarket>();
+  /** Markets whose feed said 'live' last: only their watching may be restarted by a re-seed. */
+  private readonly liveNow = new Set<string>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly now: () => number;
+
+  constructor(private readonly o: ExchangeCandlesOptions) {
+    this.now = o.now ?? Date.now;
+    this.live = new LiveCandles({
+      onMinutesClosed: (closed) => {
+        const market = this.watched.get(closed.market);
+        if (!market) return;
+        try {
+          storeClosedMinutes(o.store, market, closed);
+        } catch (err) {
+          o.onError(err);
+        }
+      },
+    });
+    this.loader = new CandleHistoryLoader(o.store, o.source, { pageLimit: PAGE_LIMIT[o.exchange], now: this.now });
+    this.timer = setInterval(() => {
+      try {
+        this.live.advance(this.now());
+      } catch (err) {
+        o.onError(err);
+      }
+    }, ADVANCE_EVERY_MS);
+    this.timer.unref();
+  }
+
+  /**
+   * Starts building live candles for a market, its longer candles seeded with the stored minutes of the day.
+   * Call before subscribing: watching is vouched for only from the feed's next 'live' status.
+   */
+  watch(market: FeedMarket): void {
+    this.watched.set(market.id, market);
+    this.liveNow.delete(market.id);
+    this.seed(market);
+  }
+
+  unwatch(marketId: string): void {
+    this.live.interrupt(marketId);
+    this.watched.delete(marketId);
+    this.liveNow.delete(marketId);
+  }
+
+  handle(e: FeedEvent): void {
+    if (!this.watched.has(e.market)) return;
+    if (e.type === 'status') {
+      if (e.status === 'live') this.liveNow.add(e.market);
+      else this.liveNow.delete(e.market);
+    }
+    this.live.handle(e, this.now());
+  }
+
+  /** The forming candle of every interval. */
+  current(marketId: string): { interval: CandleInterval; candle: Candle }[] {
+    const out: { interval: CandleInterval; candle: Candle }[] = [];
+    for (const interval of CANDLE_INTERVALS) {
+      const candle = this.live.current(marketId, interval);
+      if (candle) out.push({ interval, candle });
+    }
+    return out;
+  }
+
+  /**
+   * The last `limit` candles: stored ones now (with the forming one), and — unless a load of this market is
+   * already running — the missing minutes fetched in the background, reported through onProgress.
+   */
+  candles(market: FeedMarket, interval: CandleInterval, limit: number): { candles: Candle[]; loading: boolean } {
+    const now = this.now();
+    const from = intervalStart(now, interval) - (limit - 1) * INTERVAL_MS[interval];
+    const key = `${market.id}\u0000${interval}`;
+    let stored: Candle[];
+    let loading = this.loads.has(key);
+    if (loading) {
+      stored = this.o.store.readCandles(market, interval, chartRange(interval, from, now, now));
+    } else {
+      const abort = new AbortController();
+      const history = this.loader.open(
+        { market, interval, from, to: now },
+        { signal: abort.signal, onProgress: (p) => this.progress(market.id, interval, 'loading', p) },
+      );
+      stored = history.stored;
+      loading = history.missing.length > 0;
+      if (loading) {
+        this.loads.set(key, abort);
+        void history.done.then((result) => {
+          this.loads.delete(key);
+          // Minutes fetched now may belong to the forming candles: fold them in (already-merged minutes are skipped).
+          if (this.watched.has(market.id)) this.seed(market);
+          const total = sumMinutes(history.range);
+          this.o.onProgress({
+            market: market.id,
+            interval,
+            state: result.state,
+            pagesDone: result.pages,
+            pagesEstimated: result.pages,
+            minutesCovered: total - sumMissing(result.missing),
+            minutesTotal: total,
+            ...(result.error ? { error: result.error.message } : {}),
+          });
+        });
+      }
+    }
+    return { candles: withForming(stored, this.live.current(market.id, interval)).slice(-limit), loading };
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    for (const abort of this.loads.values()) abort.abort(new Error('feed source closed'));
+    this.loads.clear();
+    this.watched.clear();
+  }
+
+  private progress(market: string, interval: CandleInterval, state: 'loading', p: HistoryProgress): void {
+    this.o.onProgress({
+      market,
+      interval,
+      state,
+      pagesDone: p.pagesDone,
+      pagesEstimated: p.pagesEstimated,
+      minutesCovered: p.minutesCovered,
+      minutesTotal: p.minutesTotal,
+    });
+  }
+
+  /** Merges the stored closed minutes of today into the market's forming longer candles. */
+  private seed(market: FeedMarket): void {
+    const now = this.now();
+    const to = Math.floor(now / MINUTE_MS) * MINUTE_MS;
+    const from = intervalStart(now, '1d');
+    let minutes: Candle[] = [];
+    try {
+      minutes = fromColumns(this.o.store.readMinutes(market, { from, to }));
+    } catch (err) {
+      this.o.onError(err);
+    }
+    // watch() also (re)starts vouching for quiet minutes: only right while the feed is live.
+    this.live.watch(market.id, now, minutes);
+    if (!this.liveNow.has(market.id)) this.live.interrupt(market.id);
+  }
+}
+
+function withForming(stored: Candle[], forming: Candle | undefined): Candle[] {
+  if (!forming) return stored;
+  const last = stored.at(-1);
+  if (last && last.openTime === forming.openTime) return [...stored.slice(0, -1), forming];
+  if (!last || forming.openTime > last.openTime) return [...stored, forming];
+  return stored;
+}
+
+const sumMinutes = (r: { from: number; to: number }): number => Math.max(0, (r.to - r.from) / MINUTE_MS);
+const sumMissing = (rs: readonly { from: number; to: number }[]): number => rs.reduce((n, r) => n + sumMinutes(r), 0);

@@ -1,0 +1,22 @@
+/** The API methods of real-coin markets and paper trading (see ../protocol/api: paper.*, feed.*, replay.*). */
+import type { CandleInterval } from '../feed/types';
+import type { PaperOrderRequest, ReplayControl } from '../protocol/api';
+import type { FeedSourceName } from '../protocol/api';
+import type { RealMarkets } from './real-markets';
+
+export function realMarketHandlers(real: RealMarkets) {
+  return {
+    'paper.markets': () => real.markets(),
+    'paper.open': ({ market }: { market: string }) => real.openMarket(market),
+    'paper.close': ({ market }: { market: string }) => real.closeMarket(market),
+    'paper.state': ({ market }: { market: string }) => real.state(market),
+    'paper.place': (order: PaperOrderRequest) => real.place(order),
+    'paper.cancel': ({ market, orderId }: { market: string; orderId: number }) => real.cancel(market, orderId),
+    'paper.reset': () => real.reset(),
+    'paper.candles': ({ market, interval, limit }: { market: string; interval: CandleInterval; limit: number }) => real.candles(market, interval, limit),
+    'feed.source': () => real.sourceInfo(),
+    'feed.setSource': ({ source, speed, sessionPath }: { source: FeedSourceName; speed?: number; sessionPath?: string }) =>
+      real.setSource(source, speed, sessionPath),
+    'replay.control': (control: ReplayControl) => real.replayControl(control),
+  };
+}

@@ -1,0 +1,564 @@
+/**
+ * Real coins in the app host: the market feed from the source chosen in settings — Upbit (default), Binance,
+ * or a replayed session — feeding paper trading, candles and the UI's market views.
+ *
+ * - Nothing connects until the UI opens a real-coin market: the feed client is made on first use and
+ *   subscribes only what is open. Views are counted; a market stays subscribed while a view of it is open or
+ *   the practice account has a live order on it (a resting order must still meet the market's trades).
+ * - Every feed event goes to the practice matcher, to the candles and to the market's view; views publish
+ *   throttled `paper.update` events, and `feed.status` at once when a market's status changes.
+ * - Exchange sources trade in the practice journal `paper.db` and store candles in `candles.db`. A replay
+ *   trades in its own journal (`replay-practice/paper.db`) on the replay's clock and keeps its candles in
+ *   memory: replayed prices — a generated session especially — must never mark real positions, fill real
+ *   orders or enter the stored history of a real market.
+ * - Bad input is answered with an ApiError; a failing feed shows as a status; nothing here throws into the feed.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { CandleStore } from '../candles';
+import { createFeedClient, resolveMarket, UnknownMarketError, type FeedClient } from '../feed';
+import type { ExchangeId, FeedEvent, FeedMarket } from '../feed/types';
+import { LEDGER_STREAM } from '../matching/types';
+import { paperMarket, PaperMarketConfigError, PaperTrader, type PaperEvent } from '../paper';
+import {
+  FeedSource,
+  type EventName,
+  type EventPayload,
+  type FeedSourceInfo,
+  type FeedSourceName,
+  type PaperAccount,
+  type PaperCandles,
+  type PaperMarketInfo,
+  type PaperMarketState,
+  type PaperOrderOutcome,
+  type PaperOrderRequest,
+  type ReplayControl,
+  type ReplayInfo,
+} from '../protocol/api';
+import { ApiError } from '../protocol/errors';
+import { SAMPLE_SESSION_PATH, SessionFileError } from '../replay';
+import type { CandleInterval } from '../feed/types';
+import { ExchangeCandles } from './exchange-candles';
+import { accountView, marketInfo, orderOutcome, PAPER_USER, positionView } from './paper-views';
+import { feedClientOptions, OFFERED_MARKETS, type ExchangeOptions } from './real-markets-config';
+import { MarketView, type ViewChanges } from './real-market-view';
+import { ReplayFeed } from './replay-feed';
+import type { SettingsStore } from './settings-store';
+
+export interface RealMarketsOptions {
+  dataDir: string;
+  nativeBinding?: string;
+  /** Where the chosen source is kept between runs. */
+  settings: SettingsStore;
+  emit: <E extends EventName>(name: E, payload: EventPayload<E>) => void;
+  /** Feed client settings per exchange (URLs, timings); URLs otherwise from LPJ_UPBIT_WS etc., then the exchanges'. */
+  upbit?: ExchangeOptions;
+  binance?: ExchangeOptions;
+  env?: NodeJS.ProcessEnv;
+  /** Least time between two updates of one market to the UI (default 100 ms: at most ~10 per second). */
+  publishEveryMs?: number;
+  /** The session 'replay' plays when none was chosen (default: the shipped generated practice session). */
+  defaultSessionPath?: string;
+  /** Where problems nobody awaits go (a journal write that failed under a feed event, a bad frame's effect). */
+  onError?: (err: unknown) => void;
+}
+
+const SOURCE_KEY = 'feed.source';
+const StoredSource = z.object({
+  source: FeedSource,
+  speed: z.number().min(1).max(100).default(1),
+  sessionPath: z.string().optional(),
+});
+type StoredSource = z.output<typeof StoredSource>;
+
+type Active =
+  | { kind: 'exchange'; exchange: ExchangeId; client: FeedClient; candles: ExchangeCandles; off: () => void }
+  | { kind: 'replay'; replay: ReplayFeed };
+
+export class RealMarkets {
+  private source: StoredSource;
+  private active: Active | undefined;
+  private readonly views = new Map<string, MarketView>();
+  private liveTrader: PaperTrader | undefined;
+  private replayTrader: PaperTrader | undefined;
+  private candleStore: CandleStore | undefined;
+  /** Set once the UI opened a real-coin market: from then on, markets with live orders stay subscribed. */
+  private engaged = false;
+  private closed = false;
+  private readonly publishEveryMs: number;
+  private readonly onError: (err: unknown) => void;
+
+  constructor(private readonly o: RealMarketsOptions) {
+    this.source = o.settings.getValue(SOURCE_KEY, StoredSource, { source: 'upbit', speed: 1 });
+    this.publishEveryMs = o.publishEveryMs ?? 100;
+    this.onError = o.onError ?? ((err) => console.warn('[real-markets]', err instanceof Error ? err.message : err));
+  }
+
+  // ------------------------------------------------------------------ API
+
+  sourceInfo(): FeedSourceInfo {
+    let replay: ReplayInfo | undefined;
+    if (this.source.source === 'replay' && !this.closed) {
+      try {
+        replay = this.ensureReplay().info(); // reads the file only; a replay connects nowhere
+      } catch (err) {
+        this.onError(err); // a session file gone since it was chosen: the source stays, its info is missing
+      }
+    }
+    return { source: this.source.source, ...(replay ? { replay } : {}) };
+  }
+
+  async setSource(source: FeedSourceName, speed?: number, sessionPath?: string): Promise<FeedSourceInfo> {
+    this.checkOpen();
+    // Load a session before touching anything: a bad file leaves the current source running.
+    let replay: ReplayFeed | undefined;
+    const next: StoredSource = { ...this.source, source, ...(speed !== undefined ? { speed } : {}) };
+    if (source === 'replay') {
+      next.sessionPath = sessionPath ?? this.source.sessionPath;
+      replay = this.loadReplay(next);
+    }
+    const carried = [...this.views.values()].filter((v) => v.refs > 0).map((v) => ({ id: v.market, refs: v.refs }));
+    this.deactivate(`switched to ${source}`);
+    this.source = next;
+    this.o.settings.setValue(SOURCE_KEY, next);
+    if (replay) this.active = this.wireReplay(replay);
+    // Views of markets the new source also has stay open; the others are told why they went offline.
+    for (const { id, refs } of carried) {
+      try {
+        await this.openView(id, refs);
+      } catch (err) {
+        this.emit('feed.status', { market: id, source, status: 'offline', reason: `not available from ${source}: ${(err as Error).message}` });
+      }
+    }
+    // A replay chosen with charts open starts playing, as opening a chart on it would.
+    if (this.active?.kind === 'replay' && [...this.views.values()].some((v) => v.refs > 0)) this.active.replay.autoStart();
+    const info = this.sourceInfo();
+    this.emit('feed.source', info);
+    return info;
+  }
+
+  async markets(): Promise<{ source: FeedSourceName; markets: PaperMarketInfo[]; replay?: ReplayInfo }> {
+    this.checkOpen();
+    if (this.source.source === 'replay') {
+      const replay = this.ensureReplay();
+      return { source: 'replay', markets: replay.markets.map((m) => marketInfo(paperMarket(m))), replay: replay.info() };
+    }
+    const exchange = this.source.source;
+    return { source: exchange, markets: OFFERED_MARKETS[exchange].map((id) => marketInfo(paperMarket(resolveMarket(exchange, id)))) };
+  }
+
+  async openMarket(marketId: string): Promise<PaperMarketState> {
+    this.checkOpen();
+    await this.openView(marketId, 1);
+    if (!this.engaged) {
+      this.engaged = true;
+      // Orders left resting in an earlier run need the market's trades again.
+      const trader = await this.trader();
+      for (const o of trader.openOrders(PAPER_USER)) this.keepSubscribed(o.market);
+    }
+    if (this.active?.kind === 'replay') this.active.replay.autoStart();
+    return this.state(marketId);
+  }
+
+  closeMarket(marketId: string): { views: number } {
+    const view = this.views.get(marketId);
+    if (!view || view.refs === 0) return { views: 0 };
+    view.refs--;
+    if (view.refs === 0) this.release(marketId);
+    return { views: view.refs };
+  }
+
+  async state(marketId: string): Promise<PaperMarketState> {
+    this.checkOpen();
+    const market = this.resolve(marketId);
+    const trader = await this.trader();
+    const config = await this.ensurePaperMarket(trader, market);
+    const view = this.views.get(market.id);
+    const replay = this.active?.kind === 'replay' ? this.active.replay.info() : undefined;
+    return {
+      source: this.source.source,
+      market: marketInfo(config),
+      status: view?.status ?? 'offline',
+      ...(view?.statusReason ? { statusReason: view.statusReason } : view ? {} : { statusReason: 'not open' }),
+      bids: view?.bids ?? [],
+      asks: view?.asks ?? [],
+      trades: view?.recentTrades() ?? [],
+      ...(view?.ticker ? { ticker: view.ticker } : {}),
+      ...(lastPrice(trader, view, market.id) !== undefined ? { lastPrice: lastPrice(trader, view, market.id) } : {}),
+      account: accountView(trader),
+      ...(replay ? { replay } : {}),
+    };
+  }
+
+  async place(order: PaperOrderRequest): Promise<PaperOrderOutcome> {
+    this.checkOpen();
+    const market = this.resolve(order.market);
+    const trader = await this.trader();
+    await this.ensurePaperMarket(trader, market);
+    const outcome = orderOutcome(await trader.place(PAPER_USER, { ...order, market: market.id }));
+    if (outcome.status === 'accepted' && this.engaged) this.keepSubscribed(market.id);
+    return outcome;
+  }
+
+  async cancel(marketId: string, orderId: number): Promise<PaperOrderOutcome> {
+    this.checkOpen();
+    const market = this.resolve(marketId);
+    const trader = await this.trader();
+    await this.ensurePaperMarket(trader, market);
+    return orderOutcome(await trader.cancel(PAPER_USER, market.id, orderId));
+  }
+
+  async reset(): Promise<PaperAccount> {
+    this.checkOpen();
+    const trader = await this.trader();
+    const events = await trader.reset(PAPER_USER);
+    const refused = events.find((e) => e.type === 'rejected');
+    if (refused && refused.type === 'rejected') throw new ApiError(refused.reason, `reset refused: ${refused.reason}`);
+    return accountView(trader);
+  }
+
+  async candles(marketId: string, interval: CandleInterval, limit: number): Promise<PaperCandles> {
+    this.checkOpen();
+    const market = this.resolve(marketId);
+    const active = this.activate();
+    if (active.kind === 'replay') {
+      return { market: market.id, interval, candles: active.replay.candles(market.id, interval, limit), loading: false };
+    }
+    try {
+      const { candles, loading } = active.candles.candles(market, interval, limit);
+      return { market: market.id, interval, candles, loading };
+    } catch (err) {
+      throw new ApiError('CANDLES_UNAVAILABLE', `candle history of ${market.id} cannot be read: ${(err as Error).message}`);
+    }
+  }
+
+  replayControl(control: ReplayControl): ReplayInfo {
+    this.checkOpen();
+    if (this.source.source !== 'replay') throw new ApiError('NOT_REPLAY', `the feed source is ${this.source.source}, not a replay`);
+    const replay = this.ensureReplay();
+    switch (control.action) {
+      case 'play':
+        replay.play();
+        break;
+      case 'pause':
+        replay.pause();
+        break;
+      case 'speed':
+        replay.setSpeed(control.speed);
+        this.source = { ...this.source, speed: control.speed };
+        this.o.settings.setValue(SOURCE_KEY, this.source);
+        break;
+      case 'seek':
+        // The tape shown belongs to the old position; the player re-sends book, ticker and status for the new one.
+        for (const v of this.views.values()) v.clearTrades();
+        replay.seek(control.at);
+        for (const v of this.views.values()) if (v.refs > 0) this.publish(v, { trades: [], book: true, ticker: true, mine: false });
+        break;
+    }
+    return replay.info();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.deactivate('app closing');
+    this.liveTrader?.close();
+    this.replayTrader?.close();
+    this.candleStore?.close();
+  }
+
+  // ------------------------------------------------------------------ sources
+
+  private checkOpen(): void {
+    if (this.closed) throw new ApiError('NOT_READY', 'real-coin markets are shut down');
+  }
+
+  /** The running source, started on first use. */
+  private activate(): Active {
+    if (this.active) return this.active;
+    const source = this.source.source;
+    if (source === 'replay') {
+      this.active = this.wireReplay(this.loadReplay(this.source));
+      return this.active;
+    }
+    const client = createFeedClient(feedClientOptions(source, this.o[source], this.o.env));
+    const candles = new ExchangeCandles({
+      exchange: source,
+      store: this.store(),
+      source: client.candles,
+      onProgress: (p) => this.emit('candles.progress', p),
+      onError: this.onError,
+    });
+    const active: Active = { kind: 'exchange', exchange: source, client, candles, off: () => {} };
+    active.off = client.onEvent((e) => {
+      if (this.active === active) this.onFeedEvent(e);
+    });
+    this.active = active;
+    return active;
+  }
+
+  private ensureReplay(): ReplayFeed {
+    const active = this.activate();
+    if (active.kind !== 'replay') throw new ApiError('NOT_REPLAY', `the feed source is ${this.source.source}, not a replay`);
+    return active.replay;
+  }
+
+  private loadReplay(source: StoredSource): ReplayFeed {
+    const path = source.sessionPath ?? this.o.defaultSessionPath ?? SAMPLE_SESSION_PATH;
+    let replay: ReplayFeed | undefined;
+    try {
+      replay = ReplayFeed.load({
+        path,
+        speed: source.speed,
+        onEvent: (e, replayed) => {
+          if (this.active?.kind === 'replay' && this.active.replay === replay) this.onFeedEvent(e, replayed);
+        },
+        onState: (info) => {
+          if (this.active?.kind === 'replay' && this.active.replay === replay) this.emit('replay.state', info);
+        },
+      });
+      return replay;
+    } catch (err) {
+      if (err instanceof SessionFileError) throw new ApiError('BAD_SESSION', err.message);
+      throw err;
+    }
+  }
+
+  private wireReplay(replay: ReplayFeed): Active {
+    return { kind: 'replay', replay };
+  }
+
+  /** Stops the running source; open views learn they went offline (and why). */
+  private deactivate(reason: string): void {
+    const active = this.active;
+    this.active = undefined;
+    if (active?.kind === 'exchange') {
+      active.off();
+      active.candles.close();
+      active.client.close();
+    } else if (active?.kind === 'replay') {
+      active.replay.close();
+    }
+    for (const view of this.views.values()) {
+      if (view.refs > 0 && !this.closed) this.emit('feed.status', { market: view.market, source: this.source.source, status: 'offline', reason });
+      view.dispose();
+    }
+    this.views.clear();
+  }
+
+  // ------------------------------------------------------------------ markets and views
+
+  /** The market for an id on the current source, or UNKNOWN_MARKET saying why not. */
+  private resolve(marketId: string): FeedMarket {
+    const source = this.source.source;
+    if (source === 'replay') {
+      const replay = this.ensureReplay();
+      const market = replay.markets.find((m) => m.id === marketId);
+      if (!market) {
+        throw new ApiError('UNKNOWN_MARKET', `"${marketId}" is not in the replayed session (it has ${replay.markets.map((m) => m.id).join(', ')})`);
+      }
+      return market;
+    }
+    try {
+      return resolveMarket(source, marketId);
+    } catch (err) {
+      if (err instanceof UnknownMarketError) throw new ApiError('UNKNOWN_MARKET', err.message);
+      throw err;
+    }
+  }
+
+  private async openView(marketId: string, refs: number): Promise<void> {
+    const market = this.resolve(marketId);
+    const trader = await this.trader();
+    await this.ensurePaperMarket(trader, market);
+    const view = this.view(market.id);
+    const first = view.refs === 0;
+    view.refs += refs;
+    if (first) this.subscribe(market, view);
+  }
+
+  private view(marketId: string): MarketView {
+    let view = this.views.get(marketId);
+    if (!view) this.views.set(marketId, (view = new MarketView(marketId)));
+    return view;
+  }
+
+  private subscribe(market: FeedMarket, view: MarketView): void {
+    const active = this.activate();
+    if (active.kind === 'replay') {
+      // A replay plays every market of its session; the view catches up with the state sent at the next seek or
+      // event. Until then it says what it is.
+      if (view.statusReason === 'connecting') {
+        view.status = 'live';
+        view.statusReason = undefined;
+      }
+      return;
+    }
+    if (active.client.subscriptions().some((s) => s.market === market.id)) return;
+    active.candles.watch(market);
+    try {
+      active.client.subscribe(market.id);
+    } catch (err) {
+      active.candles.unwatch(market.id);
+      throw new ApiError('FEED_UNAVAILABLE', `cannot subscribe ${market.id}: ${(err as Error).message}`);
+    }
+    const status = active.client.status(market.id);
+    if (status) view.status = status;
+  }
+
+  /** Keeps a market subscribed without a view, while the practice account has live orders on it. */
+  private keepSubscribed(marketId: string): void {
+    if (this.source.source === 'replay') return;
+    let market: FeedMarket;
+    try {
+      market = this.resolve(marketId);
+    } catch {
+      return; // an order of the other exchange's market: it waits until that source is chosen again
+    }
+    try {
+      this.subscribe(market, this.view(market.id));
+    } catch (err) {
+      this.onError(err);
+    }
+  }
+
+  /** The last view of a market closed: unsubscribe unless live orders still need its trades. */
+  private release(marketId: string): void {
+    const active = this.active;
+    if (active?.kind !== 'exchange') return;
+    const trader = this.liveTrader;
+    if (trader && trader.openOrders(PAPER_USER, marketId).length > 0) return;
+    active.candles.unwatch(marketId);
+    active.client.unsubscribe(marketId);
+    this.views.get(marketId)?.dispose();
+    this.views.delete(marketId);
+  }
+
+  // ------------------------------------------------------------------ events in
+
+  private onFeedEvent(e: FeedEvent, replayed = false): void {
+    const active = this.active;
+    if (!active) return;
+    const trader = active.kind === 'replay' ? this.replayTrader : this.liveTrader;
+    // Each consumer is isolated: one failing must not starve the others, nor reach the feed.
+    try {
+      trader?.onFeedEvent(e);
+    } catch (err) {
+      this.onError(err);
+    }
+    if (active.kind === 'exchange') {
+      try {
+        active.candles.handle(e);
+      } catch (err) {
+        this.onError(err);
+      }
+    }
+    // A replay plays every market of its session whether viewed or not: keep their state for a view opened later.
+    const view = this.views.get(e.market) ?? (active.kind === 'replay' ? this.view(e.market) : undefined);
+    if (!view) return;
+    if (view.apply(e)) {
+      const reason = view.statusReason;
+      this.emit('feed.status', { market: view.market, source: this.source.source, status: view.status, ...(reason ? { reason } : {}) });
+    }
+    if (view.refs > 0 && !(replayed && e.type === 'status')) view.schedule(this.publishEveryMs, (c) => this.publish(view, c));
+  }
+
+  private onPaperEvents(ofReplay: boolean, events: readonly PaperEvent[]): void {
+    const trader = this.currentTrader();
+    if (!trader || (this.source.source === 'replay') !== ofReplay) return;
+    let all = false;
+    for (const e of events) {
+      if (e.market === LEDGER_STREAM) all = true;
+      else this.views.get(e.market)?.markMine();
+    }
+    for (const view of this.views.values()) {
+      if (all) view.markMine();
+      if (view.refs > 0) view.schedule(this.publishEveryMs, (c) => this.publish(view, c));
+      else if (trader.openOrders(PAPER_USER, view.market).length === 0) this.release(view.market);
+    }
+  }
+
+  // ------------------------------------------------------------------ events out
+
+  private publish(view: MarketView, changes: ViewChanges): void {
+    const active = this.active;
+    const trader = this.currentTrader();
+    if (!active || !trader || this.views.get(view.market) !== view) return;
+    const position = trader.positions(PAPER_USER).find((p) => p.market === view.market);
+    const price = lastPrice(trader, view, view.market);
+    const candles = changes.trades.length === 0 ? [] : active.kind === 'replay' ? active.replay.currentCandles(view.market) : active.candles.current(view.market);
+    this.emit('paper.update', {
+      market: view.market,
+      source: this.source.source,
+      status: view.status,
+      trades: [...changes.trades].reverse(),
+      ...(changes.book ? { bids: view.bids, asks: view.asks } : {}),
+      ...(changes.ticker && view.ticker ? { ticker: view.ticker } : {}),
+      ...(price !== undefined ? { lastPrice: price } : {}),
+      ...(candles.length ? { candles } : {}),
+      ...(position ? { position: positionView(position) } : {}),
+      ...(changes.mine ? { account: accountView(trader) } : {}),
+    });
+  }
+
+  /** Events go out validated by the host; a payload it refuses is a bug reported here, never a feed crash. */
+  private emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
+    try {
+      this.o.emit(name, payload);
+    } catch (err) {
+      this.onError(err);
+    }
+  }
+
+  // ------------------------------------------------------------------ stores
+
+  private currentTrader(): PaperTrader | undefined {
+    return this.source.source === 'replay' ? this.replayTrader : this.liveTrader;
+  }
+
+  /** The practice journal of the current source, opened on first use, with the local user's account. */
+  private async trader(): Promise<PaperTrader> {
+    const replay = this.source.source === 'replay';
+    let trader = replay ? this.replayTrader : this.liveTrader;
+    if (!trader) {
+      const dir = replay ? join(this.o.dataDir, 'replay-practice') : this.o.dataDir;
+      mkdirSync(dir, { recursive: true });
+      trader = PaperTrader.open({
+        dir,
+        markets: [],
+        nativeBinding: this.o.nativeBinding,
+        // A replay's books and orders live on the session's clock, so a paused replay's book does not go stale.
+        now: replay ? () => (this.active?.kind === 'replay' ? this.active.replay.sessionTime() : Date.now()) : Date.now,
+        onEvents: (events) => this.onPaperEvents(replay, events),
+        onError: (err) => this.onError(err),
+      });
+      if (replay) this.replayTrader = trader;
+      else this.liveTrader = trader;
+    }
+    if (!trader.engine.hasAccount(PAPER_USER)) await trader.openAccount(PAPER_USER);
+    return trader;
+  }
+
+  private async ensurePaperMarket(trader: PaperTrader, market: FeedMarket) {
+    const existing = trader.engine.marketConfig(market.id);
+    if (existing) return existing;
+    try {
+      await trader.addMarket(paperMarket(market));
+    } catch (err) {
+      if (err instanceof PaperMarketConfigError) throw new ApiError('MARKET_UNAVAILABLE', err.message);
+      throw err;
+    }
+    return trader.engine.marketConfig(market.id)!;
+  }
+
+  private store(): CandleStore {
+    this.candleStore ??= CandleStore.open(join(this.o.dataDir, 'candles.db'), { nativeBinding: this.o.nativeBinding });
+    return this.candleStore;
+  }
+}
+
+function lastPrice(trader: PaperTrader, view: MarketView | undefined, marketId: string): number | undefined {
+  return trader.lastPrice(marketId) ?? view?.lastPrice;
+}
+
