@@ -71,7 +71,12 @@ async function randomStream(a: TestWsClient, b: TestWsClient, seed: number, coun
     if (r < 0.15 && live.length > 0) {
       const [o] = live.splice(Math.floor(rand() * live.length), 1);
       pending.push(o.client.request({ op: 'order.cancel', market: MARKET, orderId: o.orderId }));
-    } else if (r < 0.22) {
+    } else if (r < 0.27) {
+      // Stops that trigger later, when a trade reaches them, and then rest or trade.
+      const side = rand() < 0.5 ? 'buy' : 'sell';
+      const stopPrice = 100_000 + (side === 'buy' ? 1 : -1) * Math.floor(rand() * 10);
+      pending.push(client.request({ op: 'order.new', order: { market: MARKET, clientOrderId: `s${seed}-${i}`, side, type: 'stop_limit', stopPrice, price: stopPrice + (side === 'buy' ? 5 : -5), quantity: 2 * LOT } }));
+    } else if (r < 0.34) {
       const side = rand() < 0.5 ? 'buy' : 'sell';
       pending.push(client.request({ op: 'order.new', order: { market: MARKET, clientOrderId: `m${seed}-${i}`, side, type: 'market', quantity: (1 + Math.floor(rand() * 3)) * LOT } }));
     } else {
@@ -170,6 +175,10 @@ describe('trading between two accounts', () => {
     expect(mirror.applied).toBeGreaterThan(50);
     expect(mirror.gaps).toBe(0);
     expect(mirror.snapshots).toBe(1);
+    // The stream exercised triggered stops, not only plain orders.
+    const all = [];
+    for (const s of [alice, bob]) all.push(...(await http<{ orders: OrderView[] }>(server.url, 'GET', '/api/v1/orders?limit=500', { token: s.accessToken })).body.orders);
+    expect(all.filter((o) => o.type === 'stop_limit' && o.status !== 'waiting').length).toBeGreaterThan(0);
     // Deltas chain: each one's prevSeq is the previous one's seq.
     const deltas = observer.ofType('book.delta');
     const after = deltas.filter((d) => d.seq > observer.ofType('book.snapshot')[0].seq);
