@@ -1,7 +1,6 @@
 /** The API methods of real-coin markets and paper trading (see ../protocol/api: paper.*, feed.*, replay.*). */
 import type { CandleInterval } from '../feed/types';
-import type { PaperOrderRequest, ReplayControl } from '../protocol/api';
-import type { FeedSourceName } from '../protocol/api';
+import type { FeedSourceName, PaperOrderRequest, ReplayControl } from '../protocol/api';
 import type { RealMarkets } from './real-markets';
 
 export function realMarketHandlers(real: RealMarkets) {

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { CandleStore } from '../candles';
 import { createFeedClient, resolveMarket, UnknownMarketError, type FeedClient } from '../feed';
-import type { ExchangeId, FeedEvent, FeedMarket } from '../feed/types';
+import type { CandleInterval, ExchangeId, FeedEvent, FeedMarket } from '../feed/types';
 import { LEDGER_STREAM } from '../matching/types';
 import { paperMarket, PaperMarketConfigError, PaperTrader, type PaperEvent } from '../paper';
 import {
@@ -38,7 +38,6 @@ import {
 } from '../protocol/api';
 import { ApiError } from '../protocol/errors';
 import { SAMPLE_SESSION_PATH, SessionFileError } from '../replay';
-import type { CandleInterval } from '../feed/types';
 import { ExchangeCandles } from './exchange-candles';
 import { accountView, marketInfo, orderOutcome, PAPER_USER, positionView } from './paper-views';
 import { feedClientOptions, OFFERED_MARKETS, type ExchangeOptions } from './real-markets-config';
@@ -122,7 +121,7 @@ export class RealMarkets {
     this.deactivate(`switched to ${source}`);
     this.source = next;
     this.o.settings.setValue(SOURCE_KEY, next);
-    if (replay) this.active = this.wireReplay(replay);
+    if (replay) this.active = { kind: 'replay', replay };
     // Views of markets the new source also has stay open; the others are told why they went offline.
     for (const { id, refs } of carried) {
       try {
@@ -176,6 +175,7 @@ export class RealMarkets {
     const config = await this.ensurePaperMarket(trader, market);
     const view = this.views.get(market.id);
     const replay = this.active?.kind === 'replay' ? this.active.replay.info() : undefined;
+    const price = lastPrice(trader, view, market.id);
     return {
       source: this.source.source,
       market: marketInfo(config),
@@ -185,7 +185,7 @@ export class RealMarkets {
       asks: view?.asks ?? [],
       trades: view?.recentTrades() ?? [],
       ...(view?.ticker ? { ticker: view.ticker } : {}),
-      ...(lastPrice(trader, view, market.id) !== undefined ? { lastPrice: lastPrice(trader, view, market.id) } : {}),
+      ...(price !== undefined ? { lastPrice: price } : {}),
       account: accountView(trader),
       ...(replay ? { replay } : {}),
     };
@@ -279,7 +279,7 @@ export class RealMarkets {
     if (this.active) return this.active;
     const source = this.source.source;
     if (source === 'replay') {
-      this.active = this.wireReplay(this.loadReplay(this.source));
+      this.active = { kind: 'replay', replay: this.loadReplay(this.source) };
       return this.active;
     }
     const client = createFeedClient(feedClientOptions(source, this.o[source], this.o.env));
@@ -323,10 +323,6 @@ export class RealMarkets {
       if (err instanceof SessionFileError) throw new ApiError('BAD_SESSION', err.message);
       throw err;
     }
-  }
-
-  private wireReplay(replay: ReplayFeed): Active {
-    return { kind: 'replay', replay };
   }
 
   /** Stops the running source; open views learn they went offline (and why). */

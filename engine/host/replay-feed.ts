@@ -6,7 +6,6 @@
  * shows minutes the replay has not reached and a replayed session never mixes into the stored candle history
  * of the real exchange (a generated session is practice data, not market history).
  */
-import { basename } from 'node:path';
 import { aggregateCandles, CANDLE_INTERVALS, INTERVAL_MS, MINUTE_MS, intervalStart } from '../candles';
 import type { Candle, CandleInterval, FeedEvent, FeedMarket } from '../feed/types';
 import type { ReplayInfo } from '../protocol/api';
@@ -68,10 +67,6 @@ export class ReplayFeed {
       state: this.player.state,
       speed: this.player.speed,
     };
-  }
-
-  get fileName(): string {
-    return basename(this.options.path);
   }
 
   get state(): PlayerState {
