@@ -6,18 +6,21 @@ test('the shell opens with the local engine ready, its version and database path
   await expect(status).toContainText('local engine ready');
   await expect(status).toContainText(`Engine v${ENGINE_VERSION}`);
   await expect(status).toContainText(dataDir);
-  await expect(app.getByLabel('LPJ')).toBeVisible();
+  await expect(app.getByLabel('LPJ', { exact: true })).toBeVisible();
   await keepScreenshot(app, 'shell', testInfo);
 });
 
 test('the navigation rail reaches every screen, and unbuilt screens say they are coming', async ({ app }) => {
   const nav = app.getByRole('navigation', { name: 'Main navigation' });
-  for (const name of ['Ranking', 'Copy trading', 'Market']) {
+  for (const name of ['Ranking', 'Copy trading']) {
     await nav.getByRole('link', { name }).click();
     await expect(app.getByRole('heading', { level: 1, name })).toBeVisible();
     await expect(app.getByText('Coming soon')).toBeVisible();
     await expect(nav.getByRole('link', { name })).toHaveAttribute('aria-current', 'page');
   }
+  await nav.getByRole('link', { name: 'Market' }).click();
+  await expect(app.getByRole('heading', { level: 1, name: 'Market' })).toBeAttached();
+  await expect(nav.getByRole('link', { name: 'Market' })).toHaveAttribute('aria-current', 'page');
   await nav.getByRole('link', { name: 'Settings' }).click();
   await expect(app.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
 });

@@ -3,6 +3,7 @@ import { Header } from './components/Header';
 import { NavRail } from './components/NavRail';
 import { StatusBar } from './components/StatusBar';
 import { ComingSoon } from './screens/ComingSoon';
+import { MarketScreen } from './screens/MarketScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { useEngine } from './stores/engine-store';
 import { useRoute } from './stores/route-store';
@@ -26,8 +27,8 @@ export function App() {
     <div className="app">
       <Header />
       <NavRail />
-      <main className="content">
-        {route === 'market' && <ComingSoon title="nav.market" body="coming.market" />}
+      <main className={route === 'market' ? 'content content-market' : 'content'}>
+        {route === 'market' && <MarketScreen />}
         {route === 'ranking' && <ComingSoon title="nav.ranking" body="coming.ranking" />}
         {route === 'copy' && <ComingSoon title="nav.copy" body="coming.copy" />}
         {route === 'settings' && <SettingsScreen />}

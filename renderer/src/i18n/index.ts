@@ -18,3 +18,13 @@ export function useT(): (key: MessageKey) => string {
 }
 
 export type { MessageKey };
+
+/** Puts a value into a message's {n} placeholder. */
+export function fill(text: string, n: string | number): string {
+  return text.replace('{n}', String(n));
+}
+
+/** The current language, for formatting that depends on it (times). */
+export function useLanguage(): Language {
+  return useSettings((s) => s.settings?.language ?? 'en');
+}

@@ -1,0 +1,112 @@
+import { memo, useState } from 'react';
+import type { OpenOrder } from '../../../../engine/protocol/api';
+import { fill, useT, type MessageKey } from '../../i18n';
+import { formatDateTime } from '../../lib/time';
+import { formatInt, formatUnits } from '../../lib/units';
+import { cancelAllOrders, cancelOrder, usePractice } from '../../stores/practice-store';
+import { rejectMessage } from './OrderForm';
+import { PanelState, loadState } from './PanelState';
+
+type Note = { kind: 'error' | 'ok'; key: MessageKey; detail?: string } | null;
+
+const OrderRow = memo(function OrderRow({ order, decimals, onCancelled }: { order: OpenOrder; decimals: number; onCancelled(note: Note): void }) {
+  const t = useT();
+  const [busy, setBusy] = useState(false);
+  const isStop = order.type === 'stop_limit' || order.type === 'stop_market';
+  const cancel = async () => {
+    setBusy(true);
+    try {
+      const outcome = await cancelOrder(order.id);
+      if (outcome.status === 'accepted') onCancelled({ kind: 'ok', key: 'orders.cancelled', detail: String(order.id) });
+      else onCancelled({ kind: 'error', ...rejectMessage(outcome.reason) });
+    } catch (err) {
+      onCancelled({ kind: 'error', key: 'form.err.transport', detail: (err as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <tr data-order-id={order.id}>
+      <td className="muted">{formatDateTime(order.ts)}</td>
+      <td className={order.side === 'buy' ? 'up' : 'down'}>{t(order.side === 'buy' ? 'side.buy' : 'side.sell')}</td>
+      <td>{t(`type.${order.type}` as MessageKey)}</td>
+      <td className="num">{order.price ? formatInt(order.price) : '—'}</td>
+      <td className="num">{isStop ? formatInt(order.stopPrice) : '—'}</td>
+      <td className="num">{formatUnits(order.quantity, decimals, { minFraction: 2 })}</td>
+      <td className="num">{formatUnits(order.quantity - order.remaining, decimals, { minFraction: 2 })}</td>
+      <td className="muted">{isStop ? t(order.triggered ? 'orders.triggered' : 'orders.waiting') : ''}</td>
+      <td className="actions">
+        <button type="button" className="link-button" aria-label={fill(t('orders.cancelOrder'), order.id)} disabled={busy} onClick={() => void cancel()}>
+          {t('orders.cancel')}
+        </button>
+      </td>
+    </tr>
+  );
+});
+
+/** My resting and waiting orders, each with cancel, and cancel-all. */
+export const OpenOrders = memo(function OpenOrders() {
+  const t = useT();
+  const orders = usePractice((s) => s.openOrders);
+  const status = usePractice((s) => s.status);
+  const error = usePractice((s) => s.error);
+  const decimals = usePractice((s) => s.market?.baseDecimals ?? 8);
+  const [note, setNote] = useState<Note>(null);
+  const [busy, setBusy] = useState(false);
+  const pending = loadState(status);
+
+  const cancelAll = async () => {
+    setBusy(true);
+    try {
+      const { cancelled } = await cancelAllOrders();
+      setNote({ kind: 'ok', key: 'orders.cancelledAll', detail: String(cancelled) });
+    } catch (err) {
+      setNote({ kind: 'error', key: 'form.err.transport', detail: (err as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="account-pane" role="region" aria-label={t('orders.title')}>
+      <div className="pane-actions">
+        {note && (
+          <span role={note.kind === 'error' ? 'alert' : 'status'} className={note.kind === 'error' ? 'error' : 'ok'}>
+            {note.detail !== undefined ? fill(t(note.key), note.detail) : t(note.key)}
+          </span>
+        )}
+        <button type="button" className="button small" disabled={busy || orders.length === 0} onClick={() => void cancelAll()}>
+          {t('orders.cancelAll')}
+        </button>
+      </div>
+      {pending ? (
+        <PanelState state={pending} error={error} onRetry={() => void usePractice.getState().refresh()} />
+      ) : orders.length === 0 ? (
+        <PanelState state="empty" emptyKey="orders.empty" />
+      ) : (
+        <div className="scroll">
+          <table className="grid">
+            <thead>
+              <tr>
+                <th>{t('col.time')}</th>
+                <th>{t('col.side')}</th>
+                <th>{t('col.type')}</th>
+                <th className="num">{t('col.price')}</th>
+                <th className="num">{t('col.stop')}</th>
+                <th className="num">{t('col.amount')}</th>
+                <th className="num">{t('col.filled')}</th>
+                <th>{t('col.status')}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {orders.map((o) => (
+                <OrderRow key={o.id} order={o} decimals={decimals} onCancelled={setNote} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,34 @@
+import { fill, useT } from '../../i18n';
+import type { MessageKey } from '../../i18n';
+
+/** What a panel shows instead of its content: still loading, nothing to show, or why it failed. */
+export function PanelState({ state, emptyKey, error, onRetry }: { state: 'loading' | 'empty' | 'error'; emptyKey?: MessageKey; error?: string | null; onRetry?: () => void }) {
+  const t = useT();
+  if (state === 'loading') {
+    return (
+      <div className="panel-state" aria-busy="true">
+        <span className="spinner" aria-hidden="true" />
+        {t('loading')}
+      </div>
+    );
+  }
+  if (state === 'error') {
+    return (
+      <div className="panel-state error" role="alert">
+        <span>{fill(t('panel.error'), error ?? '')}</span>
+        {onRetry && (
+          <button type="button" className="link-button" onClick={onRetry}>
+            {t('panel.retry')}
+          </button>
+        )}
+      </div>
+    );
+  }
+  return <div className="panel-state muted">{emptyKey ? t(emptyKey) : null}</div>;
+}
+
+/** The practice store's load status as a panel state, or null when the panel should show its content. */
+export function loadState(status: 'idle' | 'loading' | 'ready' | 'error'): 'loading' | 'error' | null {
+  if (status === 'error') return 'error';
+  return status === 'ready' ? null : 'loading';
+}

@@ -1,0 +1,284 @@
+import {
+  CandlestickSeries,
+  ColorType,
+  CrosshairMode,
+  HistogramSeries,
+  LineSeries,
+  LineStyle,
+  createChart,
+  type CandlestickData,
+  type HistogramData,
+  type IChartApi,
+  type ISeriesApi,
+  type MouseEventParams,
+  type UTCTimestamp,
+} from 'lightweight-charts';
+import { memo, useEffect, useRef, useState } from 'react';
+import { create } from 'zustand';
+import { api } from '../../api';
+import { useT } from '../../i18n';
+import { formatInt } from '../../lib/units';
+import { onTrades, usePractice } from '../../stores/practice-store';
+import { useSettings } from '../../stores/settings-store';
+import { CandleSet, MA_PERIODS, RSI_PERIOD, TIMEFRAMES, type Timeframe } from './chart-data';
+import { PanelState } from './PanelState';
+
+const MA_COLORS = ['#f0b90b', '#b36bff'];
+const RSI_COLOR = '#27b3c9';
+const HISTORY = 500;
+
+interface Legend {
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  ma: (number | undefined)[];
+  rsi: number | undefined;
+}
+
+/** The OHLC readout: the candle under the crosshair, else the newest. Its own store so that moving the mouse
+ * re-renders only the readout. */
+const useLegend = create<{ legend: Legend | null }>(() => ({ legend: null }));
+
+interface Series {
+  candles: ISeriesApi<'Candlestick'>;
+  volume: ISeriesApi<'Histogram'>;
+  ma: ISeriesApi<'Line'>[];
+  rsi: ISeriesApi<'Line'>;
+}
+
+function cssVar(name: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+}
+
+function palette() {
+  return {
+    text: cssVar('--muted') || '#8b95a3',
+    grid: cssVar('--grid') || '#1d232c',
+    border: cssVar('--border') || '#262d37',
+    panel: cssVar('--panel') || '#161b22',
+    up: cssVar('--up') || '#f04452',
+    down: cssVar('--down') || '#3182f6',
+    upFaint: cssVar('--up-faint') || 'rgba(240,68,82,0.45)',
+    downFaint: cssVar('--down-faint') || 'rgba(49,130,246,0.45)',
+  };
+}
+
+function applyTheme(chart: IChartApi, s: Series): void {
+  const p = palette();
+  chart.applyOptions({
+    layout: { background: { type: ColorType.Solid, color: p.panel }, textColor: p.text, panes: { separatorColor: p.border } },
+    grid: { vertLines: { color: p.grid }, horzLines: { color: p.grid } },
+    rightPriceScale: { borderColor: p.border },
+    timeScale: { borderColor: p.border },
+  });
+  s.candles.applyOptions({ upColor: p.up, downColor: p.down, wickUpColor: p.up, wickDownColor: p.down, borderVisible: false });
+}
+
+function ChartToolbar({ timeframe, onChange }: { timeframe: Timeframe; onChange(tf: Timeframe): void }) {
+  const t = useT();
+  return (
+    <div className="chart-toolbar" role="group" aria-label={t('chart.timeframe')}>
+      {TIMEFRAMES.map((tf) => (
+        <button key={tf} type="button" className={tf === timeframe ? 'chip active' : 'chip'} aria-pressed={tf === timeframe} onClick={() => onChange(tf)}>
+          {tf}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function ChartLegend({ baseDecimals }: { baseDecimals: number }) {
+  const t = useT();
+  const legend = useLegend((s) => s.legend);
+  if (!legend) return null;
+  const dir = legend.close >= legend.open ? 'up' : 'down';
+  return (
+    <div className="chart-legend" aria-label="OHLC">
+      <span>
+        {t('chart.open')} <b className={dir}>{formatInt(legend.open)}</b>
+      </span>
+      <span>
+        {t('chart.high')} <b className={dir}>{formatInt(legend.high)}</b>
+      </span>
+      <span>
+        {t('chart.low')} <b className={dir}>{formatInt(legend.low)}</b>
+      </span>
+      <span>
+        {t('chart.close')} <b className={dir}>{formatInt(legend.close)}</b>
+      </span>
+      <span>
+        {t('chart.volume')} <b>{legend.volume.toFixed(Math.min(2, baseDecimals))}</b>
+      </span>
+      {MA_PERIODS.map((p, i) => (
+        <span key={p} style={{ color: MA_COLORS[i] }}>
+          MA{p} {legend.ma[i] === undefined ? '—' : legend.ma[i]!.toFixed(1)}
+        </span>
+      ))}
+      <span style={{ color: RSI_COLOR }}>
+        RSI{RSI_PERIOD} {legend.rsi === undefined ? '—' : legend.rsi.toFixed(1)}
+      </span>
+    </div>
+  );
+}
+
+/** Candles with volume, MA 7/25 and RSI 14 below; history on open, the live candle updated in place. */
+export const PriceChart = memo(function PriceChart() {
+  const t = useT();
+  const theme = useSettings((s) => s.settings?.theme ?? 'dark');
+  const market = usePractice((s) => s.market);
+  const baseDecimals = market?.baseDecimals ?? 8;
+  const [timeframe, setTimeframe] = useState<Timeframe>('1m');
+  const [status, setStatus] = useState<{ state: 'loading' | 'ready' | 'empty' | 'error'; error?: string }>({ state: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+  const host = useRef<HTMLDivElement>(null);
+  const chartRef = useRef<{ chart: IChartApi; series: Series; hovering: boolean; showLatest(): void } | null>(null);
+
+  // The chart itself lives as long as the panel.
+  useEffect(() => {
+    const chart = createChart(host.current!, {
+      autoSize: true,
+      crosshair: { mode: CrosshairMode.Normal },
+      localization: { priceFormatter: (p: number) => formatInt(Math.round(p)) },
+      timeScale: { timeVisible: true, secondsVisible: false, rightOffset: 4 },
+    });
+    const candles = chart.addSeries(CandlestickSeries, { priceFormat: { type: 'price', precision: 0, minMove: 1 } });
+    const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: 'volume', lastValueVisible: false, priceLineVisible: false });
+    // An overlay scale pinned to the bottom fifth, so volume sits under the candles.
+    volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+    candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.22 } });
+    const ma = MA_PERIODS.map((_, i) =>
+      chart.addSeries(LineSeries, { color: MA_COLORS[i], lineWidth: 1, priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false }),
+    );
+    const rsiSeries = chart.addSeries(
+      LineSeries,
+      { color: RSI_COLOR, lineWidth: 1, priceLineVisible: false, priceFormat: { type: 'price', precision: 1, minMove: 0.1 } },
+      1,
+    );
+    for (const level of [70, 30]) rsiSeries.createPriceLine({ price: level, color: '#5f6b7a', lineStyle: LineStyle.Dashed, lineWidth: 1, axisLabelVisible: false });
+    chart.panes()[1]?.setStretchFactor(0.28);
+    const series: Series = { candles, volume, ma, rsi: rsiSeries };
+    applyTheme(chart, series);
+    const state = { chart, series, hovering: false, showLatest: () => {} };
+    chartRef.current = state;
+
+    const onMove = (param: MouseEventParams) => {
+      if (!param.point) {
+        // The pointer left the chart: back to following the newest candle.
+        state.hovering = false;
+        state.showLatest();
+        return;
+      }
+      state.hovering = true;
+      const bar = param.seriesData.get(candles) as CandlestickData<UTCTimestamp> | undefined;
+      if (!bar) return; // between candles: keep showing the one last hovered
+      const v = param.seriesData.get(volume) as HistogramData<UTCTimestamp> | undefined;
+      const maV = ma.map((s) => (param.seriesData.get(s) as { value?: number } | undefined)?.value);
+      const r = (param.seriesData.get(rsiSeries) as { value?: number } | undefined)?.value;
+      useLegend.setState({ legend: { open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: v?.value ?? 0, ma: maV, rsi: r } });
+    };
+    chart.subscribeCrosshairMove(onMove);
+    return () => {
+      chart.unsubscribeCrosshairMove(onMove);
+      chart.remove();
+      chartRef.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    if (chartRef.current) applyTheme(chartRef.current.chart, chartRef.current.series);
+  }, [theme]);
+
+  // History for the timeframe, then live trades folded into the last candle.
+  useEffect(() => {
+    const c = chartRef.current;
+    if (!c) return;
+    const { chart, series } = c;
+    let set: CandleSet | null = null;
+    let loadedAt = Infinity;
+    let alive = true;
+    const p = palette();
+
+    const draw = () => {
+      if (!set) return;
+      series.candles.setData(set.bars.map((b) => set!.candle(b)));
+      series.volume.setData(set.bars.map((b) => set!.volume(b, baseDecimals, p.upFaint, p.downFaint)));
+      MA_PERIODS.forEach((period, i) => series.ma[i].setData(set!.ma(period)));
+      series.rsi.setData(set.rsi());
+    };
+    const showLatest = () => {
+      const bar = set?.bars[set.bars.length - 1];
+      if (!set || !bar || c.hovering) return;
+      const maLast = MA_PERIODS.map((period) => set!.lastOf(set!.ma(period))?.value);
+      useLegend.setState({
+        legend: { open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume / 10 ** baseDecimals, ma: maLast, rsi: set.lastOf(set.rsi())?.value },
+      });
+    };
+
+    c.showLatest = showLatest;
+    setStatus({ state: 'loading' });
+    useLegend.setState({ legend: null });
+    api
+      .invoke('practice.candles', { interval: timeframe, limit: HISTORY })
+      .then((bars) => {
+        if (!alive) return;
+        // Trades stamped before the answer arrived are already inside these candles (host and UI share the
+        // machine's clock); only later ones are folded in, so no trade is counted twice.
+        loadedAt = Date.now();
+        set = new CandleSet(bars, timeframe);
+        draw();
+        chart.timeScale().scrollToRealTime();
+        showLatest();
+        setStatus({ state: bars.length ? 'ready' : 'empty' });
+      })
+      .catch((err: Error) => alive && setStatus({ state: 'error', error: err.message }));
+
+    const off = onTrades((trades) => {
+      if (!set) return;
+      const fresh = trades.filter((tr) => tr.ts > loadedAt);
+      if (!fresh.length) return;
+      const count = set.bars.length;
+      if (!set.apply(fresh)) return;
+      if (count === 0) setStatus({ state: 'ready' });
+      // Only the newest points change: update them in place rather than redrawing the series.
+      const opened = set.bars.length - count;
+      for (const b of set.bars.slice(-Math.max(1, opened))) {
+        series.candles.update(set.candle(b));
+        series.volume.update(set.volume(b, baseDecimals, p.upFaint, p.downFaint));
+      }
+      MA_PERIODS.forEach((period, i) => {
+        const last = set!.lastOf(set!.ma(period));
+        if (last) series.ma[i].update(last);
+      });
+      const r = set.lastOf(set.rsi());
+      if (r) series.rsi.update(r);
+      showLatest();
+    });
+    return () => {
+      alive = false;
+      off();
+    };
+  }, [timeframe, baseDecimals, attempt]);
+
+  return (
+    <section className="panel chart-panel" aria-label={t('chart.label')}>
+      <div className="panel-head">
+        <ChartToolbar timeframe={timeframe} onChange={setTimeframe} />
+        <ChartLegend baseDecimals={baseDecimals} />
+      </div>
+      <div className="chart-host" ref={host} data-state={status.state}>
+        {status.state !== 'ready' && (
+          <div className="chart-overlay">
+            <PanelState
+              state={status.state === 'empty' ? 'empty' : status.state}
+              emptyKey="chart.empty"
+              error={status.error}
+              onRetry={() => setAttempt((a) => a + 1)}
+            />
+          </div>
+        )}
+      </div>
+    </section>
+  );
+});

@@ -1,0 +1,94 @@
+/**
+ * Candles as the chart draws them, and the in-place update of the live candle from trades.
+ */
+import type { CandlestickData, HistogramData, LineData, UTCTimestamp } from 'lightweight-charts';
+import type { CandleBar, TapeTrade } from '../../../../engine/protocol/api';
+import { rsi, sma } from '../../lib/indicators';
+
+export const TIMEFRAMES = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
+export type Timeframe = (typeof TIMEFRAMES)[number];
+
+const MINUTE = 60_000;
+export const TIMEFRAME_MS: Record<Timeframe, number> = { '1m': MINUTE, '5m': 5 * MINUTE, '15m': 15 * MINUTE, '1h': 60 * MINUTE, '4h': 240 * MINUTE, '1d': 1_440 * MINUTE };
+
+export const MA_PERIODS = [7, 25] as const;
+export const RSI_PERIOD = 14;
+
+/**
+ * The chart's time axis shows UTC; shifting each time by the local offset makes it show the user's wall
+ * clock instead (the documented approach for lightweight-charts).
+ */
+export function chartTime(ms: number): UTCTimestamp {
+  return Math.floor((ms - new Date(ms).getTimezoneOffset() * MINUTE) / 1000) as UTCTimestamp;
+}
+
+/** Base units → whole coins for the volume bars: a plotted height, never a balance. */
+export function volumeValue(units: number, baseDecimals: number): number {
+  return units / 10 ** baseDecimals;
+}
+
+/** The candles of one timeframe plus the studies derived from them, kept in step as trades arrive. */
+export class CandleSet {
+  bars: CandleBar[];
+  constructor(
+    bars: CandleBar[],
+    readonly timeframe: Timeframe,
+  ) {
+    this.bars = bars.slice();
+  }
+
+  /**
+   * Folds trades (oldest first) into the last candle, or opens new ones; returns whether anything changed
+   * and whether a new candle was opened (the studies then need one more point).
+   */
+  apply(trades: readonly TapeTrade[]): boolean {
+    const len = TIMEFRAME_MS[this.timeframe];
+    let changed = false;
+    for (const t of trades) {
+      // Buckets start at multiples of the length from the epoch (UTC days for 1d), as the host aggregates.
+      const openTime = Math.floor(t.ts / len) * len;
+      const last = this.bars[this.bars.length - 1];
+      if (last && openTime === last.openTime) {
+        if (t.price > last.high) last.high = t.price;
+        if (t.price < last.low) last.low = t.price;
+        last.close = t.price;
+        last.volume += t.quantity;
+      } else if (!last || openTime > last.openTime) {
+        this.bars.push({ openTime, open: t.price, high: t.price, low: t.price, close: t.price, volume: t.quantity });
+      } else continue; // older than the last candle: already counted in the history
+      changed = true;
+    }
+    return changed;
+  }
+
+  candle(bar: CandleBar): CandlestickData<UTCTimestamp> {
+    return { time: chartTime(bar.openTime), open: bar.open, high: bar.high, low: bar.low, close: bar.close };
+  }
+
+  volume(bar: CandleBar, baseDecimals: number, up: string, down: string): HistogramData<UTCTimestamp> {
+    return { time: chartTime(bar.openTime), value: volumeValue(bar.volume, baseDecimals), color: bar.close >= bar.open ? up : down };
+  }
+
+  /** A study's points, skipping the warm-up where it has no value yet. */
+  private line(values: number[]): LineData<UTCTimestamp>[] {
+    const out: LineData<UTCTimestamp>[] = [];
+    values.forEach((value, i) => {
+      if (!Number.isNaN(value)) out.push({ time: chartTime(this.bars[i].openTime), value });
+    });
+    return out;
+  }
+
+  ma(period: number): LineData<UTCTimestamp>[] {
+    return this.line(sma(this.bars.map((b) => b.close), period));
+  }
+
+  rsi(): LineData<UTCTimestamp>[] {
+    return this.line(rsi(this.bars.map((b) => b.close), RSI_PERIOD));
+  }
+
+  /** The newest point of a study, for an in-place update. */
+  lastOf(points: LineData<UTCTimestamp>[]): LineData<UTCTimestamp> | undefined {
+    const p = points[points.length - 1];
+    return p && p.time === chartTime(this.bars[this.bars.length - 1].openTime) ? p : undefined;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The order form's state, kept apart from the market store so that typing re-renders only the form, and so
+ * that the book (click a price) and the keyboard shortcuts can set it from outside the form.
+ */
+import { create } from 'zustand';
+import type { MessageKey } from '../i18n';
+
+export type Side = 'buy' | 'sell';
+export type FormType = 'limit' | 'market' | 'stop_limit';
+
+export interface FormMessage {
+  kind: 'error' | 'success';
+  key: MessageKey;
+  /** Filled into the message's {n} placeholder. */
+  detail?: string;
+}
+
+interface OrderFormState {
+  side: Side;
+  type: FormType;
+  /** Typed text, kept as typed; converted to units only when the order is built. */
+  price: string;
+  stopPrice: string;
+  /** Base amount (LPJ) for limit, stop-limit and market sells. */
+  amount: string;
+  /** Quote amount (KRW) for market buys, which spend a sum rather than buy a size. */
+  total: string;
+  /** Which of the percent buttons produced the amount, so it can be shown as selected. */
+  percent: number | null;
+  message: FormMessage | null;
+  submitting: boolean;
+  setSide(side: Side): void;
+  setType(type: FormType): void;
+  set(patch: Partial<Pick<OrderFormState, 'price' | 'stopPrice' | 'amount' | 'total' | 'percent' | 'message' | 'submitting'>>): void;
+  /** Clicking a price in the book or the tape. */
+  pickPrice(price: string): void;
+  clear(): void;
+}
+
+const empty = { price: '', stopPrice: '', amount: '', total: '', percent: null, message: null } as const;
+
+export const useOrderForm = create<OrderFormState>((set) => ({
+  side: 'buy',
+  type: 'limit',
+  ...empty,
+  submitting: false,
+  setSide: (side) => set({ side, amount: '', total: '', percent: null, message: null }),
+  setType: (type) => set({ type, amount: '', total: '', percent: null, message: null }),
+  set: (patch) => set(patch),
+  pickPrice: (price) =>
+    set((s) => ({
+      price,
+      // A picked price is a limit price: a market order has none, so switch to limit.
+      type: s.type === 'market' ? 'limit' : s.type,
+      message: null,
+    })),
+  clear: () => set({ ...empty }),
+}));

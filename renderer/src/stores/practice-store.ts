@@ -1,0 +1,185 @@
+/**
+ * The offline LPJ practice market as the UI sees it: settings, book, tape, my account. Fed by one
+ * `practice.state` fetch and then by `practice.update` pushes.
+ *
+ * Pushes can arrive faster than the screen paints, so they are merged and applied once per animation frame:
+ * the book and last price are replaced by the newest, trades are concatenated. Components subscribe to narrow
+ * slices (the book, the tape, my orders), so a tick re-renders only what changed. The chart does not go
+ * through React at all: it listens for new trades with `onTrades` and updates its last candle in place.
+ */
+import { create } from 'zustand';
+import type { EventPayload, PracticeState, TapeTrade } from '../../../engine/protocol/api';
+import { api } from '../api';
+
+type Level = [price: number, quantity: number];
+type Update = EventPayload<'practice.update'>;
+export type PriceMove = 'up' | 'down' | 'flat';
+
+/** How many trades the tape keeps. */
+const TAPE_LENGTH = 100;
+
+interface PracticeStore {
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  error: string | null;
+  market: PracticeState['market'] | null;
+  seq: number;
+  lastPrice: number;
+  /** Direction of the last change of the last price, for the flash in the book and the ticker. */
+  lastMove: PriceMove;
+  bids: Level[];
+  asks: Level[];
+  trades: TapeTrade[];
+  balances: PracticeState['balances'];
+  openOrders: PracticeState['openOrders'];
+  fills: PracticeState['fills'];
+  /** Loads the full state; also used to refresh my orders and balances after they changed. */
+  refresh(): Promise<void>;
+}
+
+export const usePractice = create<PracticeStore>(() => ({
+  status: 'idle',
+  error: null,
+  market: null,
+  seq: 0,
+  lastPrice: 0,
+  lastMove: 'flat',
+  bids: [],
+  asks: [],
+  trades: [],
+  balances: [],
+  openOrders: [],
+  fills: [],
+  refresh: () => refreshState(),
+}));
+
+function moveOf(previous: number, next: number, fallback: PriceMove): PriceMove {
+  if (!previous || next === previous) return fallback;
+  return next > previous ? 'up' : 'down';
+}
+
+let inFlight: Promise<void> | null = null;
+let again = false;
+
+/** One state request at a time; a request asked for meanwhile runs once after it (changes are never missed). */
+function refreshState(): Promise<void> {
+  if (inFlight) {
+    again = true;
+    return inFlight;
+  }
+  const s = usePractice.getState();
+  if (s.status === 'idle' || s.status === 'error') usePractice.setState({ status: 'loading' });
+  inFlight = api
+    .invoke('practice.state', {})
+    .then((state) => {
+      const prev = usePractice.getState();
+      // A push newer than this snapshot may already have been applied; keep the newer book then.
+      const bookIsNewer = prev.seq > state.seq;
+      usePractice.setState({
+        status: 'ready',
+        error: null,
+        market: state.market,
+        balances: state.balances,
+        openOrders: state.openOrders,
+        fills: state.fills,
+        ...(bookIsNewer
+          ? {}
+          : {
+              seq: state.seq,
+              bids: state.bids,
+              asks: state.asks,
+              lastMove: moveOf(prev.lastPrice, state.lastPrice, prev.lastMove),
+              lastPrice: state.lastPrice,
+              trades: prev.trades.length ? prev.trades : state.trades.slice(0, TAPE_LENGTH),
+            }),
+      });
+    })
+    .catch((err: Error) => {
+      usePractice.setState({ status: usePractice.getState().market ? 'ready' : 'error', error: err.message });
+    })
+    .finally(() => {
+      inFlight = null;
+      if (again) {
+        again = false;
+        void refreshState();
+      }
+    });
+  return inFlight;
+}
+
+// --- pushed updates, applied once per frame ---
+
+const tradeListeners = new Set<(trades: TapeTrade[]) => void>();
+
+/** New trades (oldest first) as they are applied; returns the unsubscribe function. */
+export function onTrades(listener: (trades: TapeTrade[]) => void): () => void {
+  tradeListeners.add(listener);
+  return () => tradeListeners.delete(listener);
+}
+
+let pending: { last: Update; trades: TapeTrade[]; mine: boolean } | null = null;
+let frame = 0;
+let fallbackTimer: ReturnType<typeof setTimeout> | undefined;
+
+function applyPending(): void {
+  cancelAnimationFrame(frame);
+  clearTimeout(fallbackTimer);
+  frame = 0;
+  fallbackTimer = undefined;
+  const p = pending;
+  pending = null;
+  if (!p) return;
+  const s = usePractice.getState();
+  if (p.last.seq >= s.seq) {
+    // Pushes list trades oldest first; the tape shows newest first.
+    const fresh = p.trades.slice().reverse();
+    usePractice.setState({
+      seq: p.last.seq,
+      bids: p.last.bids,
+      asks: p.last.asks,
+      lastMove: moveOf(s.lastPrice, p.last.lastPrice, s.lastMove),
+      lastPrice: p.last.lastPrice,
+      ...(fresh.length ? { trades: fresh.concat(s.trades).slice(0, TAPE_LENGTH) } : {}),
+    });
+  }
+  if (p.trades.length) for (const l of tradeListeners) l(p.trades);
+  if (p.mine) void refreshState();
+}
+
+api.onEvent((event) => {
+  if (event.name !== 'practice.update') return;
+  const u = event.payload;
+  if (pending) {
+    pending.last = u;
+    pending.trades.push(...u.trades);
+    pending.mine ||= u.mine;
+  } else {
+    pending = { last: u, trades: [...u.trades], mine: u.mine };
+  }
+  if (!frame) {
+    frame = requestAnimationFrame(applyPending);
+    // Animation frames stop while the window is hidden; the data should not pile up meanwhile.
+    fallbackTimer = setTimeout(applyPending, 500);
+  }
+});
+
+// --- order entry ---
+
+export type PlaceParams = Parameters<typeof api.invoke<'practice.place'>>[1];
+
+export async function placeOrder(order: PlaceParams) {
+  const outcome = await api.invoke('practice.place', order);
+  void refreshState();
+  return outcome;
+}
+
+export async function cancelOrder(orderId: number) {
+  const outcome = await api.invoke('practice.cancel', { orderId });
+  void refreshState();
+  return outcome;
+}
+
+export async function cancelAllOrders() {
+  const result = await api.invoke('practice.cancelAll', {});
+  void refreshState();
+  return result;
+}
