@@ -28,6 +28,10 @@ const safeInt = (v: unknown, what: string): number => (Number.isSafeInteger(v) ?
 const posInt = (v: unknown, what: string): number => (safeInt(v, what) > 0 ? (v as number) : bad(`${what} must be positive`));
 const checked = (v: number, what: string): number => (Number.isSafeInteger(v) ? v : bad(`${what} leaves the safe integer range`));
 
+// Local alias: equity and the index are computed for every account at every mark, and some module loaders
+// route each imported call through a getter.
+const mulDiv = mulDivFloor;
+
 export class AccountTable {
   readonly marketCount: number;
   /** 10^baseDecimals per market: the divisor that turns price × quantity into quote units. */
@@ -177,7 +181,7 @@ export class AccountTable {
     const base = s * m;
     for (let i = 0; i < m; i++) {
       const q = this.position[base + i];
-      if (q !== 0) e += mulDivFloor(q, this.lastPrice[i], this.unitOf[i]);
+      if (q !== 0) e += mulDiv(q, this.lastPrice[i], this.unitOf[i]);
     }
     return e;
   }
@@ -186,7 +190,7 @@ export class AccountTable {
    *  account (equity ≤ 0) marks at 0 and, with nothing to grow from, stays there. */
   indexAt(s: number, e: number): number {
     const base = this.baseCk[s];
-    return base > 0 ? mulDivFloor(this.idxCk[s], e > 0 ? e : 0, base) : this.idxCk[s];
+    return base > 0 ? mulDiv(this.idxCk[s], e > 0 ? e : 0, base) : this.idxCk[s];
   }
 
   applyTrade(t: Trade): void {

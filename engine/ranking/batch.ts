@@ -9,7 +9,7 @@
 import type { RankingConfig } from './config';
 import { PERIODS } from './core';
 import { scanDrawdown } from './drawdown';
-import { fillFigures } from './figures';
+import { fillFigures, periodFrame } from './figures';
 import { RankingReadModel } from './read-model';
 import type { RankingRecord } from './records';
 
@@ -42,6 +42,7 @@ export class BatchRanking extends RankingReadModel {
   compute(): void {
     if (this.marksDone === 0) return;
     const n = this.accounts.count;
+    const f = periodFrame(this);
     for (const p of PERIODS) {
       const cols = this.cols[p];
       for (let s = 0; s < n; s++) {
@@ -49,7 +50,7 @@ export class BatchRanking extends RankingReadModel {
           cols.ok[s] = 0;
           continue;
         }
-        fillFigures(this, s, p, scanDrawdown(this, s, p), cols, this.rankable(s));
+        fillFigures(this, f, s, p, scanDrawdown(this, s, p), cols, this.rankable(s));
       }
     }
     this.buildBoards();

@@ -24,8 +24,20 @@ export const PERIODS: readonly Period[] = ['1d', '7d', '30d', 'all'];
 /** Whole days of history before the current day start for the day-based periods. */
 export const PERIOD_DAYS = { '7d': 7, '30d': 30 } as const;
 
-/** Position in a ring for "no snapshot: use the account's origin values". */
-export const ORIGIN = -1;
+/**
+ * Rings are laid out position-major (all accounts' values for one mark side by side): a mark writes one
+ * contiguous run and a period start is read as one, instead of one cache line per account. Growing re-lays
+ * each position's run out at the new stride.
+ */
+export function relayout(old: Float64Array | undefined, oldCap: number, cap: number, positions: number, fill: number): Float64Array {
+  const next = new Float64Array(cap * positions);
+  if (fill !== 0) next.fill(fill);
+  if (old) for (let p = 0; p < positions; p++) next.set(old.subarray(p * oldCap, (p + 1) * oldCap), p * cap);
+  return next;
+}
+
+// Local alias for the per-account loop (some module loaders route each imported call through a getter).
+const fall = drawdownBps;
 
 export class RankingCore {
   readonly cfg: ResolvedRankingConfig;
@@ -74,34 +86,35 @@ export class RankingCore {
     };
   }
 
+  /** Slots per ring position: ring value (pos, slot) lives at pos × cap + slot. */
+  cap = 0;
+
   protected grow(capacity: number): void {
     const H = this.hourSlots;
     const D = this.daySlots;
-    const g = (old: Float64Array | undefined, n: number): Float64Array => {
-      const next = new Float64Array(n);
-      if (old) next.set(old);
-      return next;
-    };
-    this.hIdx = g(this.hIdx, capacity * H);
-    this.hPnl = g(this.hPnl, capacity * H);
-    this.hEq = g(this.hEq, capacity * H);
-    this.hTrades = g(this.hTrades, capacity * H);
-    this.hTrips = g(this.hTrips, capacity * H);
-    this.hWins = g(this.hWins, capacity * H);
-    this.dIdx = g(this.dIdx, capacity * D);
-    this.dPnl = g(this.dPnl, capacity * D);
-    this.dEq = g(this.dEq, capacity * D);
-    this.dTrades = g(this.dTrades, capacity * D);
-    this.dTrips = g(this.dTrips, capacity * D);
-    this.dWins = g(this.dWins, capacity * D);
-    this.dMax = g(this.dMax, capacity * D);
-    this.dMin = g(this.dMin, capacity * D);
-    this.dDd = g(this.dDd, capacity * D);
-    this.pMax = g(this.pMax, capacity);
-    this.pMin = g(this.pMin, capacity);
-    this.pDd = g(this.pDd, capacity);
-    this.allPeak = g(this.allPeak, capacity);
-    this.allDd = g(this.allDd, capacity);
+    const old = this.cap;
+    const r = (a: Float64Array | undefined, positions: number) => relayout(a, old, capacity, positions, 0);
+    this.hIdx = r(this.hIdx, H);
+    this.hPnl = r(this.hPnl, H);
+    this.hEq = r(this.hEq, H);
+    this.hTrades = r(this.hTrades, H);
+    this.hTrips = r(this.hTrips, H);
+    this.hWins = r(this.hWins, H);
+    this.dIdx = r(this.dIdx, D);
+    this.dPnl = r(this.dPnl, D);
+    this.dEq = r(this.dEq, D);
+    this.dTrades = r(this.dTrades, D);
+    this.dTrips = r(this.dTrips, D);
+    this.dWins = r(this.dWins, D);
+    this.dMax = r(this.dMax, D);
+    this.dMin = r(this.dMin, D);
+    this.dDd = r(this.dDd, D);
+    this.pMax = r(this.pMax, 1);
+    this.pMin = r(this.pMin, 1);
+    this.pDd = r(this.pDd, 1);
+    this.allPeak = r(this.allPeak, 1);
+    this.allDd = r(this.allDd, 1);
+    this.cap = capacity;
   }
 
   get markMs(): number {
@@ -169,7 +182,7 @@ export class RankingCore {
 
   /** Origin values at the registration mark; the day summary and the all-time peak start from the origin. */
   private initSeries(s: number): void {
-    const h = s * this.hourSlots + (this.markNo % this.hourSlots);
+    const h = (this.markNo % this.hourSlots) * this.cap + s;
     this.hIdx[h] = UNIT;
     this.hPnl[h] = 0;
     this.hEq[h] = 0;
@@ -193,12 +206,15 @@ export class RankingCore {
     const dayNo = this.dayNoOf(ms);
     const dPos = ((dayNo % D) + D) % D;
     const yPos = (((dayNo - 1) % D) + D) % D;
+    const hBase = hPos * this.cap;
+    const dBase = dPos * this.cap;
+    const yBase = yPos * this.cap;
     for (let s = 0; s < a.count; s++) {
       if (a.closed[s]) continue;
       const e = a.equity(s);
       const idx = a.indexAt(s, e);
       const pnl = e - a.cumFlow[s];
-      const h = s * H + hPos;
+      const h = hBase + s;
       this.hIdx[h] = idx;
       this.hPnl[h] = pnl;
       this.hEq[h] = e;
@@ -207,11 +223,11 @@ export class RankingCore {
       this.hWins[h] = a.cumWins[s];
       if (dayStart) {
         // Yesterday is complete: its summary is the day-so-far as of the previous mark.
-        const y = s * D + yPos;
+        const y = yBase + s;
         this.dMax[y] = this.pMax[s];
         this.dMin[y] = this.pMin[s];
         this.dDd[y] = this.pDd[s];
-        const d = s * D + dPos;
+        const d = dBase + s;
         this.dIdx[d] = idx;
         this.dPnl[d] = pnl;
         this.dEq[d] = e;
@@ -222,12 +238,12 @@ export class RankingCore {
         this.pMin[s] = idx;
         this.pDd[s] = 0;
       } else {
-        const dd = drawdownBps(this.pMax[s], idx);
+        const dd = fall(this.pMax[s], idx);
         if (dd > this.pDd[s]) this.pDd[s] = dd;
         if (idx > this.pMax[s]) this.pMax[s] = idx;
         if (idx < this.pMin[s]) this.pMin[s] = idx;
       }
-      const dd = drawdownBps(this.allPeak[s], idx);
+      const dd = fall(this.allPeak[s], idx);
       if (dd > this.allDd[s]) this.allDd[s] = dd;
       if (idx > this.allPeak[s]) this.allPeak[s] = idx;
     }
@@ -241,28 +257,6 @@ export class RankingCore {
 
   /** Hook: an account was closed. */
   protected accountClosed(_slot: number): void {}
-
-  /**
-   * Where a period's start values for slot s are at the current mark: an index into the hourly ring (1d),
-   * the daily ring (7d, 30d) or ORIGIN (all, or a period that starts before the account's first mark).
-   */
-  startPos(s: number, period: Period): number {
-    const first = this.accounts.firstMark[s];
-    if (period === 'all') return ORIGIN;
-    if (period === '1d') {
-      const m = this.markNo - this.cfg.marksPerDay;
-      return m < first ? ORIGIN : s * this.hourSlots + (m % this.hourSlots);
-    }
-    const day = this.dayNoOf(this.markMs) - PERIOD_DAYS[period];
-    if (this.dayStartMark(day) < first) return ORIGIN;
-    const D = this.daySlots;
-    return s * D + (((day % D) + D) % D);
-  }
-
-  /** Index of slot s in the hourly ring at the current mark. */
-  nowPos(s: number): number {
-    return s * this.hourSlots + (this.markNo % this.hourSlots);
-  }
 
   /** Whether the account would appear on boards at all (before the window-specific trade filter). */
   rankable(s: number): boolean {

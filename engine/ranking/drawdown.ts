@@ -10,6 +10,9 @@
 import { drawdownBps } from './exact';
 import { PERIOD_DAYS, type RankingCore } from './core';
 
+// Local alias for the per-account loops (some module loaders route each imported call through a getter).
+const fall = drawdownBps;
+
 /** A summary held in three scalars; max < 0 means an empty segment. */
 export interface Segment {
   max: number;
@@ -28,7 +31,7 @@ export function appendSegment(acc: Segment, max: number, min: number, dd: number
     acc.dd = dd;
     return;
   }
-  const cross = drawdownBps(acc.max, min);
+  const cross = fall(acc.max, min);
   let d = acc.dd > dd ? acc.dd : dd;
   if (cross > d) d = cross;
   acc.dd = d;
@@ -39,7 +42,7 @@ export function appendSegment(acc: Segment, max: number, min: number, dd: number
 /** Drawdown of segment (max, min, dd) followed by the current day so far of slot s. */
 export function withToday(core: RankingCore, s: number, max: number, min: number, dd: number): number {
   if (max < 0) return core.pDd[s];
-  const cross = drawdownBps(max, core.pMin[s]);
+  const cross = fall(max, core.pMin[s]);
   let d = dd > core.pDd[s] ? dd : core.pDd[s];
   if (cross > d) d = cross;
   return d;
@@ -62,7 +65,7 @@ export function scanDrawdown(core: RankingCore, s: number, period: '1d' | '7d' |
     const first = core.accounts.firstMark[s];
     const H = core.hourSlots;
     for (let m = Math.max(core.markNo - core.cfg.marksPerDay, first); m <= core.markNo; m++) {
-      const v = core.hIdx[s * H + (m % H)];
+      const v = core.hIdx[(m % H) * core.cap + s];
       appendSegment(acc, v, v, 0);
     }
     return acc.dd;
@@ -71,7 +74,7 @@ export function scanDrawdown(core: RankingCore, s: number, period: '1d' | '7d' |
   const D = core.daySlots;
   for (let day = today - PERIOD_DAYS[period]; day < today; day++) {
     if (!hasDay(core, s, day)) continue;
-    const p = s * D + (((day % D) + D) % D);
+    const p = (((day % D) + D) % D) * core.cap + s;
     appendSegment(acc, core.dMax[p], core.dMin[p], core.dDd[p]);
   }
   return withToday(core, s, acc.max, acc.min, acc.dd);

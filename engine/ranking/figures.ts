@@ -7,7 +7,7 @@
 import type { AccountId } from '../matching/types';
 import { UNIT } from './accounts';
 import { changeBps, shareBps } from './exact';
-import { ORIGIN, type Period, type RankingCore } from './core';
+import { PERIOD_DAYS, type Period, type RankingCore } from './core';
 
 export interface BoardRow {
   rank: number;
@@ -61,29 +61,87 @@ export class FigureColumns {
   }
 }
 
+/**
+ * Where each period starts at the current mark, worked out once per mark rather than per account: the mark
+ * number and ring position of the 1d start, and the day-start mark and daily-ring position of 7d and 30d.
+ */
+export interface PeriodFrame {
+  now: number; // offset of the current mark's run in the hourly ring
+  m1: number; // mark number of the 1d start
+  h1: number; // offset of its run in the hourly ring
+  m7: number;
+  d7: number;
+  m30: number;
+  d30: number;
+}
+
+export function periodFrame(core: RankingCore): PeriodFrame {
+  const H = core.hourSlots;
+  const D = core.daySlots;
+  const today = core.dayNoOf(core.markMs);
+  const m1 = core.markNo - core.cfg.marksPerDay;
+  const day7 = today - PERIOD_DAYS['7d'];
+  const day30 = today - PERIOD_DAYS['30d'];
+  const c = core.cap;
+  return {
+    now: (core.markNo % H) * c,
+    m1,
+    h1: (((m1 % H) + H) % H) * c,
+    m7: core.dayStartMark(day7),
+    d7: (((day7 % D) + D) % D) * c,
+    m30: core.dayStartMark(day30),
+    d30: (((day30 % D) + D) % D) * c,
+  };
+}
+
+// Local aliases: these run for every account at every mark, and some module loaders route each imported
+// call through a getter.
+const change = changeBps;
+const share = shareBps;
+
 /** Fills the columns for slot s over `period` at the core's current mark, with the given drawdown. */
-export function fillFigures(core: RankingCore, s: number, period: Period, ddBps: number, cols: FigureColumns, rankable: boolean): void {
-  const now = core.nowPos(s);
-  const start = core.startPos(s, period);
+export function fillFigures(
+  core: RankingCore,
+  f: PeriodFrame,
+  s: number,
+  period: Period,
+  ddBps: number,
+  cols: FigureColumns,
+  rankable: boolean,
+): void {
+  const now = f.now + s;
+  const first = core.accounts.firstMark[s];
   let idx0 = UNIT;
   let pnl0 = 0;
   let trades0 = 0;
   let trips0 = 0;
   let wins0 = 0;
-  if (start !== ORIGIN) {
-    const hourly = period === '1d';
-    idx0 = hourly ? core.hIdx[start] : core.dIdx[start];
-    pnl0 = hourly ? core.hPnl[start] : core.dPnl[start];
-    trades0 = hourly ? core.hTrades[start] : core.dTrades[start];
-    trips0 = hourly ? core.hTrips[start] : core.dTrips[start];
-    wins0 = hourly ? core.hWins[start] : core.dWins[start];
+  if (period === '1d') {
+    if (f.m1 >= first) {
+      const p = f.h1 + s;
+      idx0 = core.hIdx[p];
+      pnl0 = core.hPnl[p];
+      trades0 = core.hTrades[p];
+      trips0 = core.hTrips[p];
+      wins0 = core.hWins[p];
+    }
+  } else if (period !== 'all') {
+    const long = period === '30d';
+    if ((long ? f.m30 : f.m7) >= first) {
+      const p = (long ? f.d30 : f.d7) + s;
+      idx0 = core.dIdx[p];
+      pnl0 = core.dPnl[p];
+      trades0 = core.dTrades[p];
+      trips0 = core.dTrips[p];
+      wins0 = core.dWins[p];
+    }
   }
   const trades = core.hTrades[now] - trades0;
   const trips = core.hTrips[now] - trips0;
-  cols.ret[s] = changeBps(idx0, core.hIdx[now]);
+  cols.ret[s] = change(idx0, core.hIdx[now]);
   cols.pnl[s] = core.hPnl[now] - pnl0;
   cols.dd[s] = ddBps;
-  cols.win[s] = trips > 0 ? (shareBps(core.hWins[now] - wins0, trips) as number) : -1;
+  cols.win[s] = trips > 0 ? (share(core.hWins[now] - wins0, trips) as number) : -1;
   cols.trips[s] = trips;
   cols.trades[s] = trades;
   // A period that starts from a wiped-out index has no defined return: the account sits that board out.

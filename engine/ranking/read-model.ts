@@ -123,14 +123,14 @@ export abstract class RankingReadModel extends RankingCore {
     const H = this.hourSlots;
     const lastMark = this.markNo;
     for (let m = Math.max(first, lastMark - this.cfg.marksPerDay); m <= lastMark; m++) {
-      out.hourly.push({ ts: m * I, equity: this.hEq[s * H + (m % H)] });
+      out.hourly.push({ ts: m * I, equity: this.hEq[(m % H) * this.cap + s] });
     }
     const D = this.daySlots;
     const today = this.dayNoOf(lastMark * I);
     for (let day = today - D + 1; day <= today; day++) {
       const m = this.dayStartMark(day);
       if (m <= first || m > lastMark) continue;
-      out.daily.push({ ts: m * I, equity: this.dEq[s * D + (((day % D) + D) % D)] });
+      out.daily.push({ ts: m * I, equity: this.dEq[(((day % D) + D) % D) * this.cap + s] });
     }
     return out;
   }

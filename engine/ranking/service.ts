@@ -9,13 +9,18 @@
  *   so far).
  * See drawdown.ts for why combining summaries is exact.
  */
-import { drawdownBps } from './exact';
+import { BPS, drawdownBps, mulDivFloor } from './exact';
+import { UNIT } from './accounts';
 import type { RankingConfig } from './config';
-import { PERIOD_DAYS } from './core';
-import { emptySegment, appendSegment, hasDay, withToday } from './drawdown';
-import { fillFigures } from './figures';
+import { PERIOD_DAYS, relayout } from './core';
+import { emptySegment, appendSegment, hasDay } from './drawdown';
+import { periodFrame } from './figures';
 import { RankingReadModel } from './read-model';
 import type { RankingRecord } from './records';
+
+// Local aliases for the per-account loop (some module loaders route each imported call through a getter).
+const fall = drawdownBps;
+const mulDiv = mulDivFloor;
 
 export class RankingService extends RankingReadModel {
   private sMax!: Float64Array;
@@ -37,19 +42,18 @@ export class RankingService extends RankingReadModel {
   }
 
   private growWindows(capacity: number): void {
-    const g = (old: Float64Array | undefined, n: number, fill: number): Float64Array => {
-      const next = new Float64Array(n).fill(fill);
-      if (old) next.set(old);
-      return next;
-    };
+    const old = this.windowCap;
     const mpd = this.cfg.marksPerDay;
-    this.sMax = g(this.sMax, capacity * mpd, -1);
-    this.sMin = g(this.sMin, capacity * mpd, -1);
-    this.sDd = g(this.sDd, capacity * mpd, 0);
-    this.fMax = [g(this.fMax?.[0], capacity, -1), g(this.fMax?.[1], capacity, -1)];
-    this.fMin = [g(this.fMin?.[0], capacity, -1), g(this.fMin?.[1], capacity, -1)];
-    this.fDd = [g(this.fDd?.[0], capacity, 0), g(this.fDd?.[1], capacity, 0)];
+    this.sMax = relayout(this.sMax, old, capacity, mpd, -1);
+    this.sMin = relayout(this.sMin, old, capacity, mpd, -1);
+    this.sDd = relayout(this.sDd, old, capacity, mpd, 0);
+    this.fMax = [relayout(this.fMax?.[0], old, capacity, 1, -1), relayout(this.fMax?.[1], old, capacity, 1, -1)];
+    this.fMin = [relayout(this.fMin?.[0], old, capacity, 1, -1), relayout(this.fMin?.[1], old, capacity, 1, -1)];
+    this.fDd = [relayout(this.fDd?.[0], old, capacity, 1, 0), relayout(this.fDd?.[1], old, capacity, 1, 0)];
+    this.windowCap = capacity;
   }
+
+  private windowCap = 0;
 
   /** Applies records in order; boards move on at each mark they cross. */
   applyAll(records: Iterable<RankingRecord>): void {
@@ -64,19 +68,88 @@ export class RankingService extends RankingReadModel {
       for (let s = 0; s < n; s++) if (!a.closed[s]) this.prepareDay(s);
     }
     const k = this.markNo - this.dayStartMark(this.dayNoOf(ms));
-    const mpd = this.cfg.marksPerDay;
-    const c1 = this.cols['1d'];
-    const c7 = this.cols['7d'];
-    const c30 = this.cols['30d'];
-    const cAll = this.cols.all;
+    const f = periodFrame(this);
+    const kBase = k * this.windowCap;
+    const [f7Max, f30Max] = this.fMax;
+    const [f7Min, f30Min] = this.fMin;
+    const [f7Dd, f30Dd] = this.fDd;
+    const { sMax, sMin, sDd, pMin, pDd, allDd, hIdx, hPnl, hTrades, hTrips, hWins, dIdx, dPnl, dTrades, dTrips, dWins } = this;
+    const { firstMark, closed, ranked, registeredTs } = a;
+    const minTrades = this.cfg.minTrades;
+    const youngest = this.markMs - this.cfg.minAccountAgeMs;
+    const markNo = this.markNo;
+    const cols = [this.cols['1d'], this.cols['7d'], this.cols['30d'], this.cols.all];
+    // One pass per account computing all four periods (the batch goes through fillFigures period by period;
+    // the agreement test holds the two to the same integers).
     for (let s = 0; s < n; s++) {
-      if (a.closed[s]) continue;
-      const rk = this.rankable(s);
-      const j = s * mpd + k;
-      fillFigures(this, s, '1d', withToday(this, s, this.sMax[j], this.sMin[j], this.sDd[j]), c1, rk);
-      fillFigures(this, s, '7d', withToday(this, s, this.fMax[0][s], this.fMin[0][s], this.fDd[0][s]), c7, rk);
-      fillFigures(this, s, '30d', withToday(this, s, this.fMax[1][s], this.fMin[1][s], this.fDd[1][s]), c30, rk);
-      fillFigures(this, s, 'all', this.allDd[s], cAll, rk);
+      if (closed[s]) continue;
+      const first = firstMark[s];
+      const rk = ranked[s] === 1 && first < markNo && registeredTs[s] <= youngest;
+      const now = f.now + s;
+      const idx = hIdx[now];
+      const pnl = hPnl[now];
+      const trades = hTrades[now];
+      const trips = hTrips[now];
+      const wins = hWins[now];
+      const todayMin = pMin[s];
+      const todayDd = pDd[s];
+      for (let w = 0; w < 4; w++) {
+        let idx0 = UNIT;
+        let pnl0 = 0;
+        let trades0 = 0;
+        let trips0 = 0;
+        let wins0 = 0;
+        let segMax = -1;
+        let segMin = -1;
+        let segDd = 0;
+        let dd: number;
+        if (w === 0) {
+          if (f.m1 >= first) {
+            const p = f.h1 + s;
+            idx0 = hIdx[p];
+            pnl0 = hPnl[p];
+            trades0 = hTrades[p];
+            trips0 = hTrips[p];
+            wins0 = hWins[p];
+          }
+          const j = kBase + s;
+          segMax = sMax[j];
+          segMin = sMin[j];
+          segDd = sDd[j];
+        } else if (w < 3) {
+          if ((w === 1 ? f.m7 : f.m30) >= first) {
+            const p = (w === 1 ? f.d7 : f.d30) + s;
+            idx0 = dIdx[p];
+            pnl0 = dPnl[p];
+            trades0 = dTrades[p];
+            trips0 = dTrips[p];
+            wins0 = dWins[p];
+          }
+          segMax = w === 1 ? f7Max[s] : f30Max[s];
+          segMin = w === 1 ? f7Min[s] : f30Min[s];
+          segDd = w === 1 ? f7Dd[s] : f30Dd[s];
+        }
+        if (w === 3) {
+          dd = allDd[s];
+        } else if (segMax < 0) {
+          dd = todayDd;
+        } else {
+          // The window's whole-day (or yesterday's suffix) segment, then today so far.
+          dd = segDd > todayDd ? segDd : todayDd;
+          const cross = fall(segMax, todayMin);
+          if (cross > dd) dd = cross;
+        }
+        const c = cols[w];
+        const t = trades - trades0;
+        const r = trips - trips0;
+        c.ret[s] = idx0 > 0 ? mulDiv(idx - idx0, BPS, idx0) : 0;
+        c.pnl[s] = pnl - pnl0;
+        c.dd[s] = dd;
+        c.win[s] = r > 0 ? mulDiv(wins - wins0, BPS, r) : -1;
+        c.trips[s] = r;
+        c.trades[s] = t;
+        c.ok[s] = rk && idx0 > 0 && t >= minTrades ? 1 : 0;
+      }
     }
     this.buildBoards();
   }
@@ -94,19 +167,19 @@ export class RankingService extends RankingReadModel {
       const m = y0 + j;
       if (m >= first) {
         // Point v before the segment (max, min, dd): v may be the peak of a fall to the segment's min.
-        const v = this.hIdx[s * H + (m % H)];
+        const v = this.hIdx[(m % H) * this.cap + s];
         if (max < 0) {
           max = v;
           min = v;
           dd = 0;
         } else {
-          const cross = drawdownBps(v, min);
+          const cross = fall(v, min);
           if (cross > dd) dd = cross;
           if (v > max) max = v;
           if (v < min) min = v;
         }
       }
-      const p = s * mpd + j;
+      const p = j * this.windowCap + s;
       this.sMax[p] = max;
       this.sMin[p] = min;
       this.sDd[p] = dd;
@@ -118,7 +191,7 @@ export class RankingService extends RankingReadModel {
       const acc = emptySegment();
       for (let day = today - windows[w]; day < today; day++) {
         if (!hasDay(this, s, day)) continue;
-        const p = s * D + (((day % D) + D) % D);
+        const p = (((day % D) + D) % D) * this.cap + s;
         appendSegment(acc, this.dMax[p], this.dMin[p], this.dDd[p]);
       }
       this.fMax[w][s] = acc.max;
