@@ -70,7 +70,7 @@ export const en = {
   'form.stopPrice': 'Stop price (KRW)',
   'form.amount': 'Amount (LPJ)',
   'form.spend': 'Spend (KRW)',
-  'form.marketPrice': 'Best available price',
+  'form.marketPrice': 'At market',
   'form.percent': '{n}% of available',
   'form.available': 'Available',
   'form.total': 'Total',

@@ -72,7 +72,7 @@ export const ko: Record<MessageKey, string> = {
   'form.stopPrice': '감시가격(KRW)',
   'form.amount': '수량(LPJ)',
   'form.spend': '주문 총액(KRW)',
-  'form.marketPrice': '최유리 가격',
+  'form.marketPrice': '시장가',
   'form.percent': '주문 가능 잔고의 {n}%',
   'form.available': '주문 가능',
   'form.total': '주문 총액',

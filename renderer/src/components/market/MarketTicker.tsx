@@ -32,7 +32,6 @@ export function MarketTicker() {
   const t = useT();
   const market = usePractice((s) => s.market);
   const lastPrice = usePractice((s) => s.lastPrice);
-  const lastMove = usePractice((s) => s.lastMove);
   const bars = useDayCandles();
 
   const open = bars[0]?.open ?? 0;
@@ -60,7 +59,8 @@ export function MarketTicker() {
         </span>
         <span className="badge">{t('market.practice')}</span>
       </div>
-      <div className={`ticker-last ${lastMove}`} aria-label={t('ticker.last')}>
+      {/* Coloured by the day's change, as exchanges do; the tick-by-tick direction flashes in the book. */}
+      <div className={`ticker-last ${direction}`} aria-label={t('ticker.last')}>
         {lastPrice ? formatInt(lastPrice) : '—'}
       </div>
       <dl className="ticker-stats">

@@ -19,7 +19,6 @@ import { api } from '../../api';
 import { useT } from '../../i18n';
 import { formatInt } from '../../lib/units';
 import { onTrades, usePractice } from '../../stores/practice-store';
-import { useSettings } from '../../stores/settings-store';
 import { CandleSet, MA_PERIODS, RSI_PERIOD, TIMEFRAMES, type Timeframe } from './chart-data';
 import { PanelState } from './PanelState';
 
@@ -126,7 +125,6 @@ function ChartLegend({ baseDecimals }: { baseDecimals: number }) {
 /** Candles with volume, MA 7/25 and RSI 14 below; history on open, the live candle updated in place. */
 export const PriceChart = memo(function PriceChart() {
   const t = useT();
-  const theme = useSettings((s) => s.settings?.theme ?? 'dark');
   const market = usePractice((s) => s.market);
   const baseDecimals = market?.baseDecimals ?? 8;
   const [timeframe, setTimeframe] = useState<Timeframe>('1m');
@@ -186,9 +184,15 @@ export const PriceChart = memo(function PriceChart() {
     };
   }, []);
 
+  // The theme's colours are CSS variables set on <html> by the app shell, after this component's effects
+  // run; follow the attribute itself rather than the setting, so the colours read are the new ones.
   useEffect(() => {
-    if (chartRef.current) applyTheme(chartRef.current.chart, chartRef.current.series);
-  }, [theme]);
+    const observer = new MutationObserver(() => {
+      if (chartRef.current) applyTheme(chartRef.current.chart, chartRef.current.series);
+    });
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    return () => observer.disconnect();
+  }, []);
 
   // History for the timeframe, then live trades folded into the last candle.
   useEffect(() => {
