@@ -48,7 +48,11 @@ class Market {
   readonly sellStops: Order[] = [];
   seq = 0;
   lastPrice = 0;
-  constructor(readonly config: MarketConfig) {
+  constructor(
+    readonly config: MarketConfig,
+    /** The fee account's balance in this market's quote asset. */
+    readonly feeQuote: Balance,
+  ) {
     this.unit = 10 ** config.baseDecimals;
     this.maxFeeBps = Math.max(0, config.makerFeeBps, config.takerFeeBps);
     this.bids = new BookSide('buy', this.changed);
@@ -131,7 +135,12 @@ export class MatchingEngine {
   private readonly assets = new Set<string>();
   private readonly orders = new Map<OrderId, Order>();
   private readonly accountOrders = new Map<AccountId, AccountOrders>();
-  private readonly closed = new Map<OrderId, AccountId>();
+  /**
+   * Recently closed orders, so a late cancel or amend can say ORDER_CLOSED: slot id % CLOSED_MEMORY holds the
+   * id and its account. A ring indexed by id needs no hashing and no eviction scan (order ids only grow).
+   */
+  private readonly closedIds = new Float64Array(CLOSED_MEMORY);
+  private readonly closedAccounts = new Float64Array(CLOSED_MEMORY);
   private nextOrderId = 1;
   private nextTradeId = 1;
   private ledgerSeq = 0;
@@ -144,7 +153,7 @@ export class MatchingEngine {
     for (const config of markets) {
       validateMarketConfig(config);
       if (this.markets.has(config.id)) throw new Error(`market ${config.id} is configured twice`);
-      this.markets.set(config.id, new Market({ ...config }));
+      this.markets.set(config.id, new Market({ ...config }, this.ledger.get(FEE_ACCOUNT)!.balance(config.quote)));
       this.assets.add(config.base).add(config.quote);
     }
     this.accountOrders.set(FEE_ACCOUNT, { live: new Set(), byClientId: new Map() });
@@ -282,7 +291,7 @@ export class MatchingEngine {
         buyStops: m.buyStops.map(row),
         sellStops: m.sellStops.map(row),
       })),
-      closed: [...this.closed],
+      closed: this.closedOrders(),
     };
   }
 
@@ -296,7 +305,8 @@ export class MatchingEngine {
     for (const [id, stp, balances] of s.accounts) {
       const account = id === FEE_ACCOUNT ? e.ledger.get(FEE_ACCOUNT)! : e.ledger.open(id, stp);
       if (id !== FEE_ACCOUNT) e.accountOrders.set(id, { live: new Set(), byClientId: new Map() });
-      for (const [asset, available, held] of balances) account.balances.set(asset, { available, held });
+      // Filled in place: markets and orders hold references to these balance objects.
+      for (const [asset, available, held] of balances) Object.assign(account.balance(asset), { available, held });
     }
     for (const b of s.books) {
       const m = e.markets.get(b.market);
@@ -320,7 +330,7 @@ export class MatchingEngine {
       for (const level of m.changed) level.totalBefore = -1;
       m.changed.length = 0;
     }
-    for (const [id, account] of s.closed) e.closed.set(id, account);
+    for (const [id, account] of s.closed) e.rememberClosed(id, account);
     return e;
   }
 
@@ -368,38 +378,43 @@ export class MatchingEngine {
 
   private place(cmd: PlaceCommand): void {
     const m = this.markets.get(cmd.market);
+    if (!m) return this.rejectLedger(cmd.account, 'UNKNOWN_MARKET', 'place', cmd.clientOrderId);
+    const refused = this.placeIn(m, cmd);
+    if (refused !== null) this.reject(m, cmd.account, refused, 'place', cmd.clientOrderId);
+  }
+
+  /** Checks and places the order; returns why it was refused (and then nothing has changed), or null. */
+  private placeIn(m: Market, cmd: PlaceCommand): RejectReason | null {
     const cid = cmd.clientOrderId;
-    if (!m) return this.rejectLedger(cmd.account, 'UNKNOWN_MARKET', 'place', cid);
-    const reject = (reason: RejectReason) => this.reject(m, cmd.account, reason, 'place', cid);
     const account = this.ledger.get(cmd.account);
-    if (!account || cmd.account === FEE_ACCOUNT) return reject('UNKNOWN_ACCOUNT');
+    if (!account || cmd.account === FEE_ACCOUNT) return 'UNKNOWN_ACCOUNT';
     const { side, orderType } = cmd;
-    if (side !== 'buy' && side !== 'sell') return reject('INVALID_ORDER');
-    if (cid !== undefined && (typeof cid !== 'string' || cid.length === 0 || cid.length > MAX_CLIENT_ORDER_ID)) return reject('INVALID_ORDER');
+    if (side !== 'buy' && side !== 'sell') return 'INVALID_ORDER';
+    if (cid !== undefined && (typeof cid !== 'string' || cid.length === 0 || cid.length > MAX_CLIENT_ORDER_ID)) return 'INVALID_ORDER';
     const c = m.config;
     const isStop = orderType === 'stop_market' || orderType === 'stop_limit';
     const hasLimit = orderType === 'limit' || orderType === 'stop_limit';
-    if (!hasLimit && orderType !== 'market' && !isStop) return reject('INVALID_ORDER');
+    if (!hasLimit && orderType !== 'market' && !isStop) return 'INVALID_ORDER';
     // Fields that belong to another order type are refused rather than ignored: they show a confused client.
-    if (hasLimit ? !isPosInt(cmd.price) : cmd.price !== undefined) return reject(hasLimit ? 'INVALID_PRICE' : 'INVALID_ORDER');
-    if (isStop ? !isPosInt(cmd.stopPrice) : cmd.stopPrice !== undefined) return reject(isStop ? 'INVALID_PRICE' : 'INVALID_ORDER');
+    if (hasLimit ? !isPosInt(cmd.price) : cmd.price !== undefined) return hasLimit ? 'INVALID_PRICE' : 'INVALID_ORDER';
+    if (isStop ? !isPosInt(cmd.stopPrice) : cmd.stopPrice !== undefined) return isStop ? 'INVALID_PRICE' : 'INVALID_ORDER';
     const byQuote = cmd.quoteAmount !== undefined;
     if (byQuote) {
-      if (orderType !== 'market' || side !== 'buy' || cmd.quantity !== undefined) return reject('INVALID_ORDER');
-      if (!isPosInt(cmd.quoteAmount)) return reject('INVALID_QUANTITY');
-    } else if (!isPosInt(cmd.quantity)) return reject('INVALID_QUANTITY');
+      if (orderType !== 'market' || side !== 'buy' || cmd.quantity !== undefined) return 'INVALID_ORDER';
+      if (!isPosInt(cmd.quoteAmount)) return 'INVALID_QUANTITY';
+    } else if (!isPosInt(cmd.quantity)) return 'INVALID_QUANTITY';
     let tif: TimeInForce = cmd.timeInForce ?? (orderType === 'market' || orderType === 'stop_market' ? 'IOC' : 'GTC');
-    if (tif !== 'GTC' && tif !== 'IOC' && tif !== 'FOK') return reject('INVALID_ORDER');
-    if (!hasLimit && tif !== 'IOC') return reject('INVALID_ORDER');
+    if (tif !== 'GTC' && tif !== 'IOC' && tif !== 'FOK') return 'INVALID_ORDER';
+    if (!hasLimit && tif !== 'IOC') return 'INVALID_ORDER';
     const postOnly = cmd.postOnly === true;
-    if (cmd.postOnly !== undefined && typeof cmd.postOnly !== 'boolean') return reject('INVALID_ORDER');
-    if (postOnly && (orderType !== 'limit' || tif !== 'GTC')) return reject('INVALID_ORDER');
+    if (cmd.postOnly !== undefined && typeof cmd.postOnly !== 'boolean') return 'INVALID_ORDER';
+    if (postOnly && (orderType !== 'limit' || tif !== 'GTC')) return 'INVALID_ORDER';
     const price = cmd.price ?? 0;
     const stopPrice = cmd.stopPrice ?? 0;
-    if (price % c.tickSize !== 0 || stopPrice % c.tickSize !== 0) return reject('OFF_TICK');
+    if (price % c.tickSize !== 0 || stopPrice % c.tickSize !== 0) return 'OFF_TICK';
     const quantity = cmd.quantity ?? 0;
-    if (!byQuote && quantity % c.lotSize !== 0) return reject('BELOW_LOT_SIZE');
-    if (cid !== undefined && this.accountOrders.get(account.id)!.byClientId.has(cid)) return reject('DUPLICATE_CLIENT_ORDER_ID');
+    if (!byQuote && quantity % c.lotSize !== 0) return 'BELOW_LOT_SIZE';
+    if (cid !== undefined && this.accountOrders.get(account.id)!.byClientId.has(cid)) return 'DUPLICATE_CLIENT_ORDER_ID';
 
     // The price this order may fill at, at worst: its limit, or for market orders the protection band around
     // the best opposite price now (for stop-markets: around the stop price, known now, so the hold is too).
@@ -408,29 +423,33 @@ export class MatchingEngine {
     let reference = hasLimit ? price : stopPrice;
     if (orderType === 'market') {
       const best = (side === 'buy' ? m.asks : m.bids).best();
-      if (!best) return reject('NO_LIQUIDITY');
+      if (!best) return 'NO_LIQUIDITY';
       reference = best.price;
       worst = this.bandPrice(m, side, best.price);
     } else if (orderType === 'stop_market') worst = this.bandPrice(m, side, stopPrice);
     const valued = byQuote ? (cmd.quoteAmount as number) : notional(reference, quantity, m.unit);
-    if (valued < c.minNotional) return reject('BELOW_MIN_NOTIONAL');
+    if (valued < c.minNotional) return 'BELOW_MIN_NOTIONAL';
 
     if (postOnly) {
       const best = (side === 'buy' ? m.asks : m.bids).best();
-      if (best && (side === 'buy' ? best.price <= price : best.price >= price)) return reject('POST_ONLY_WOULD_TAKE');
+      if (best && (side === 'buy' ? best.price <= price : best.price >= price)) return 'POST_ONLY_WOULD_TAKE';
     }
     const hold = side === 'sell' ? quantity : byQuote ? (cmd.quoteAmount as number) : this.buyHold(m, worst, quantity);
     const balance = account.balance(side === 'buy' ? c.quote : c.base);
-    if (hold > balance.available) return reject('INSUFFICIENT_FUNDS');
+    if (hold > balance.available) return 'INSUFFICIENT_FUNDS';
     if (tif === 'FOK' && !isStop) {
       const why = this.fokCheck(m, account, side, price, quantity);
-      if (why) return reject(why);
+      if (why) return why;
     }
 
     const order = new Order(this.nextOrderId++, account.id, m.config.id, side, orderType, tif, postOnly, price, stopPrice, quantity, quantity, hold, cid, this.ts);
     this.ledger.hold(balance, hold);
     this.register(order);
-    this.emit(m, {
+    this.touch(m);
+    this.out.push({
+      seq: ++m.seq,
+      market: m.config.id,
+      ts: this.ts,
       type: 'accepted',
       orderId: order.id,
       account: order.account,
@@ -453,6 +472,7 @@ export class MatchingEngine {
       this.execLimit(m, order);
     }
     this.runStops(m);
+    return null;
   }
 
   private cancel(marketId: string, accountId: AccountId, orderId: OrderId): void {
@@ -481,28 +501,34 @@ export class MatchingEngine {
     if (!m) return this.rejectLedger(accountId, 'UNKNOWN_MARKET', 'amend', undefined, orderId);
     const order = this.liveOrder(m, accountId, orderId, 'amend');
     if (!order) return;
-    const reject = (reason: RejectReason) => this.reject(m, accountId, reason, 'amend', order.clientOrderId, orderId);
+    const refused = this.amendIn(m, order, newQuantity, newPrice);
+    if (refused !== null) this.reject(m, accountId, refused, 'amend', order.clientOrderId, orderId);
+  }
+
+  /** Checks and applies the amend; returns why it was refused (and then nothing has changed), or null. */
+  private amendIn(m: Market, order: Order, newQuantity: number | undefined, newPrice: number | undefined): RejectReason | null {
+    const orderId = order.id;
+    const accountId = order.account;
     const c = m.config;
-    if (newQuantity !== undefined && !isPosInt(newQuantity)) return reject('INVALID_QUANTITY');
-    if (newPrice !== undefined && !isPosInt(newPrice)) return reject('INVALID_PRICE');
+    if (newQuantity !== undefined && !isPosInt(newQuantity)) return 'INVALID_QUANTITY';
+    if (newPrice !== undefined && !isPosInt(newPrice)) return 'INVALID_PRICE';
     // Only resting limit orders can be amended: a waiting stop has no place in the queue to keep or lose.
-    if (order.level === null) return reject('ORDER_NOT_AMENDABLE');
+    if (order.level === null) return 'ORDER_NOT_AMENDABLE';
     const quantity = newQuantity ?? order.quantity;
     const price = newPrice ?? order.price;
-    if (price % c.tickSize !== 0) return reject('OFF_TICK');
-    if (quantity % c.lotSize !== 0) return reject('BELOW_LOT_SIZE');
+    if (price % c.tickSize !== 0) return 'OFF_TICK';
+    if (quantity % c.lotSize !== 0) return 'BELOW_LOT_SIZE';
     const filled = order.quantity - order.remaining;
-    if (quantity <= filled || (quantity === order.quantity && price === order.price)) return reject('ORDER_NOT_AMENDABLE');
-    if (notional(price, quantity, m.unit) < c.minNotional) return reject('BELOW_MIN_NOTIONAL');
+    if (quantity <= filled || (quantity === order.quantity && price === order.price)) return 'ORDER_NOT_AMENDABLE';
+    if (notional(price, quantity, m.unit) < c.minNotional) return 'BELOW_MIN_NOTIONAL';
     const remaining = quantity - filled;
     if (order.postOnly && price !== order.price) {
       const best = (order.side === 'buy' ? m.asks : m.bids).best();
-      if (best && (order.side === 'buy' ? best.price <= price : best.price >= price)) return reject('POST_ONLY_WOULD_TAKE');
+      if (best && (order.side === 'buy' ? best.price <= price : best.price >= price)) return 'POST_ONLY_WOULD_TAKE';
     }
-    const account = this.ledger.get(accountId)!;
-    const balance = account.balance(order.side === 'buy' ? c.quote : c.base);
+    const balance = (order.side === 'buy' ? order.quoteBalance : order.baseBalance) as Balance;
     const need = order.side === 'buy' ? this.buyHold(m, price, remaining) : remaining;
-    if (need - order.held > balance.available) return reject('INSUFFICIENT_FUNDS');
+    if (need - order.held > balance.available) return 'INSUFFICIENT_FUNDS';
 
     // Reducing the quantity keeps the order's place in the queue; a new price or a larger quantity is a new
     // promise to the book and goes to the back, as on every exchange.
@@ -525,6 +551,7 @@ export class MatchingEngine {
       this.execLimit(m, order);
       this.runStops(m);
     }
+    return null;
   }
 
   private openAccount(id: AccountId, stp: StpMode | undefined): void {
@@ -620,30 +647,30 @@ export class MatchingEngine {
     const amount = notional(price, quantity, m.unit);
     const makerFee = fee(amount, c.makerFeeBps);
     const takerFee = fee(amount, c.takerFeeBps);
-    const buyer = taker.side === 'buy' ? taker : maker;
-    const seller = taker.side === 'buy' ? maker : taker;
-    const buyerFee = buyer === taker ? takerFee : makerFee;
-    const sellerFee = buyer === taker ? makerFee : takerFee;
+    const takerBuys = taker.side === 'buy';
+    const buyer = takerBuys ? taker : maker;
+    const seller = takerBuys ? maker : taker;
+    const buyerFee = takerBuys ? takerFee : makerFee;
+    const sellerFee = takerBuys ? makerFee : takerFee;
     const ledger = this.ledger;
-    const buyerQuote = ledger.get(buyer.account)!.balance(c.quote);
-    const sellerQuote = ledger.get(seller.account)!.balance(c.quote);
-    const feeQuote = ledger.get(FEE_ACCOUNT)!.balance(c.quote);
-    // Quote: the buyer pays the notional (and a positive fee) out of what the order holds. The taker's fee
-    // is settled before the maker's so a maker rebate is always covered by the same trade's taker fee.
+    const buyerQuote = buyer.quoteBalance as Balance;
+    const sellerQuote = seller.quoteBalance as Balance;
+    const feeQuote = m.feeQuote;
+    // Quote: the buyer pays the notional (and a positive fee) out of what the order holds. The taker's fee is
+    // settled before the maker's, so a maker rebate is always covered by the same trade's taker fee.
     ledger.settleHeld(buyerQuote, sellerQuote, amount);
-    const buyerPays = buyerFee > 0 ? buyerFee : 0;
-    const settleBuyerFee = () => (buyerFee > 0 ? ledger.settleHeld(buyerQuote, feeQuote, buyerFee) : ledger.transfer(buyerQuote, feeQuote, buyerFee));
-    const settleSellerFee = () => ledger.transfer(sellerQuote, feeQuote, sellerFee);
-    if (buyer === taker) {
-      settleBuyerFee();
-      settleSellerFee();
+    if (takerBuys) {
+      if (buyerFee > 0) ledger.settleHeld(buyerQuote, feeQuote, buyerFee);
+      else if (buyerFee < 0) ledger.transfer(buyerQuote, feeQuote, buyerFee);
+      if (sellerFee !== 0) ledger.transfer(sellerQuote, feeQuote, sellerFee);
     } else {
-      settleSellerFee();
-      settleBuyerFee();
+      if (sellerFee !== 0) ledger.transfer(sellerQuote, feeQuote, sellerFee);
+      if (buyerFee > 0) ledger.settleHeld(buyerQuote, feeQuote, buyerFee);
+      else if (buyerFee < 0) ledger.transfer(buyerQuote, feeQuote, buyerFee);
     }
-    buyer.held -= amount + buyerPays;
+    buyer.held -= buyerFee > 0 ? amount + buyerFee : amount;
     // Base: from the seller's hold to the buyer.
-    ledger.settleHeld(ledger.get(seller.account)!.balance(c.base), ledger.get(buyer.account)!.balance(c.base), quantity);
+    ledger.settleHeld(seller.baseBalance as Balance, buyer.baseBalance as Balance, quantity);
     seller.held -= quantity;
 
     book.reduce(maker, quantity);
@@ -678,7 +705,7 @@ export class MatchingEngine {
     if (order.side !== 'buy') return;
     const need = this.buyHold(m, order.price, order.remaining);
     if (order.held > need) {
-      this.ledger.release(this.ledger.get(order.account)!.balance(m.config.quote), order.held - need);
+      this.ledger.release(order.quoteBalance as Balance, order.held - need);
       order.held = need;
     }
   }
@@ -717,13 +744,15 @@ export class MatchingEngine {
     const list = order.side === 'buy' ? m.buyStops : m.sellStops;
     // Position: after every stop that triggers later, before those that trigger sooner; among equal trigger
     // prices the older order sits nearer the end so it triggers first.
-    const later = order.side === 'buy' ? (p: number) => p > order.stopPrice : (p: number) => p < order.stopPrice;
+    const buy = order.side === 'buy';
+    const stop = order.stopPrice;
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const p = list[mid].stopPrice;
-      if (later(p) || (p === order.stopPrice && list[mid].id > order.id)) lo = mid + 1;
+      const later = buy ? p > stop : p < stop;
+      if (later || (p === stop && list[mid].id > order.id)) lo = mid + 1;
       else hi = mid;
     }
     list.splice(lo, 0, order);
@@ -757,47 +786,71 @@ export class MatchingEngine {
   private register(order: Order): void {
     this.orders.set(order.id, order);
     const mine = this.accountOrders.get(order.account)!;
+    // Balances and the owner's order set are looked up once here, not on every fill.
+    const account = this.ledger.get(order.account)!;
+    const c = this.markets.get(order.market)!.config;
+    order.quoteBalance = account.balance(c.quote);
+    order.baseBalance = account.balance(c.base);
+    order.owner = mine;
     mine.live.add(order);
     if (order.clientOrderId !== undefined) mine.byClientId.set(order.clientOrderId, order);
+  }
+
+  private rememberClosed(id: OrderId, account: AccountId): void {
+    const slot = id % CLOSED_MEMORY;
+    this.closedIds[slot] = id;
+    this.closedAccounts[slot] = account;
+  }
+
+  private closedOrders(): [number, number][] {
+    const out: [number, number][] = [];
+    for (let i = 0; i < CLOSED_MEMORY; i++) if (this.closedIds[i] !== 0) out.push([this.closedIds[i], this.closedAccounts[i]]);
+    return out.sort((a, b) => a[0] - b[0]);
   }
 
   /** Forgets a finished order and releases whatever it still holds. */
   private close(m: Market, order: Order): void {
     this.orders.delete(order.id);
-    const mine = this.accountOrders.get(order.account)!;
+    const mine = order.owner as AccountOrders;
     mine.live.delete(order);
     if (order.clientOrderId !== undefined) mine.byClientId.delete(order.clientOrderId);
-    this.closed.set(order.id, order.account);
-    if (this.closed.size > CLOSED_MEMORY) this.closed.delete(this.closed.keys().next().value as number);
+    this.rememberClosed(order.id, order.account);
     if (order.held > 0) {
-      const asset = order.side === 'buy' ? m.config.quote : m.config.base;
-      this.ledger.release(this.ledger.get(order.account)!.balance(asset), order.held);
+      this.ledger.release((order.side === 'buy' ? order.quoteBalance : order.baseBalance) as Balance, order.held);
       order.held = 0;
     }
   }
 
+  // The events of the order lifecycle are built as literals, header first: every order makes several, and a
+  // literal of a fixed shape is cheaper to build and to encode than a spread.
+
   private fill(m: Market, order: Order): void {
     this.close(m, order);
-    this.emit(m, { type: 'filled', orderId: order.id, account: order.account });
+    this.touch(m);
+    this.out.push({ seq: ++m.seq, market: m.config.id, ts: this.ts, type: 'filled', orderId: order.id, account: order.account });
   }
 
   private expire(m: Market, order: Order, reason: ExpireReason): void {
     this.close(m, order);
-    this.emit(m, { type: 'expired', orderId: order.id, account: order.account, remaining: order.remaining, reason });
+    this.touch(m);
+    this.out.push({ seq: ++m.seq, market: m.config.id, ts: this.ts, type: 'expired', orderId: order.id, account: order.account, remaining: order.remaining, reason });
   }
 
   private cancelOrder(m: Market, order: Order, reason: CancelReason): void {
     if (order.level !== null) (order.side === 'buy' ? m.bids : m.asks).remove(order);
     else if (order.type === 'stop_market' || order.type === 'stop_limit') this.removeStop(m, order);
     this.close(m, order);
-    this.emit(m, { type: 'cancelled', orderId: order.id, account: order.account, remaining: order.remaining, reason });
+    this.touch(m);
+    this.out.push({ seq: ++m.seq, market: m.config.id, ts: this.ts, type: 'cancelled', orderId: order.id, account: order.account, remaining: order.remaining, reason });
   }
 
   /** The live order `orderId` of `account` in market `m`, or a rejection saying why there is none. */
   private liveOrder(m: Market, account: AccountId, orderId: OrderId, command: 'cancel' | 'amend'): Order | undefined {
     const order = this.orders.get(orderId);
     if (order && order.account === account && order.market === m.config.id) return order;
-    const reason: RejectReason = !order && this.closed.get(orderId) === account ? 'ORDER_CLOSED' : 'UNKNOWN_ORDER';
+    const slot = orderId % CLOSED_MEMORY;
+    const closedHere = !order && Number.isSafeInteger(orderId) && orderId > 0 && this.closedIds[slot] === orderId && this.closedAccounts[slot] === account;
+    const reason: RejectReason = closedHere ? 'ORDER_CLOSED' : 'UNKNOWN_ORDER';
     this.reject(m, account, reason, command, undefined, orderId);
     return undefined;
   }

@@ -7,12 +7,16 @@
  * O(1). Within a level, orders form an intrusive doubly-linked FIFO list, so removing any order (cancel, fill)
  * is O(1) given the order, which the engine finds through its id → order map.
  */
-import type { AccountId, OrderId, OrderType, Side, TimeInForce } from './types';
+import type { AccountId, Balance, OrderId, OrderType, Side, TimeInForce } from './types';
 
 export class Order {
   prev: Order | null = null;
   next: Order | null = null;
   level: Level | null = null;
+  /** The owner's balances in this market's quote and base, and its set of live orders (set when registered). */
+  quoteBalance: Balance | null = null;
+  baseBalance: Balance | null = null;
+  owner: unknown = null;
   constructor(
     readonly id: OrderId,
     readonly account: AccountId,
