@@ -135,6 +135,34 @@ test('large orders ask for confirmation, engine-side limits are explained, and t
   await expect(priceBox).toHaveValue('');
 });
 
+test('a stop-limit waits for its stop in open orders, and cancel-all removes it', async ({ app }, testInfo) => {
+  await openMarket(app, testInfo.project.name);
+  await expect(balanceCell(app, 'KRW', 'available')).toHaveText('10,000,000');
+  const askButton = book(app).getByRole('list', { name: 'Asks' }).getByRole('button').first();
+  await expect(askButton).toBeVisible();
+  // Far above the market so that it does not trigger while the test looks at it.
+  const stop = Number(await askButton.getAttribute('data-price')) + 2_000;
+  await form(app).getByRole('tab', { name: 'Stop-limit' }).click();
+  await form(app).getByRole('textbox', { name: 'Stop price (KRW)' }).fill(String(stop));
+  await form(app).getByRole('textbox', { name: 'Limit price (KRW)' }).fill(String(stop + 10));
+  await form(app).getByRole('textbox', { name: 'Amount (LPJ)' }).fill('0.2');
+  await form(app).getByRole('button', { name: 'Buy LPJ' }).click();
+  await expect(form(app).getByRole('status')).toContainText(/Order #\d+ placed/);
+
+  const orders = app.getByRole('region', { name: 'Open orders' });
+  await expect(orders.locator('tbody tr')).toHaveCount(1);
+  await expect(orders.locator('tbody tr')).toContainText('Stop-limit');
+  await expect(orders.locator('tbody tr')).toContainText('waiting for stop');
+  await expect(orders.locator('tbody tr')).toContainText(grouped(stop));
+  // A stop that has not triggered is not in the book.
+  await expect(book(app).getByRole('button', { name: /includes my order/ })).toHaveCount(0);
+
+  await orders.getByRole('button', { name: 'Cancel all' }).click();
+  await expect(orders).toContainText('Orders cancelled: 1');
+  await expect(orders).toContainText('No open orders');
+  await expect(balanceCell(app, 'KRW', 'available')).toHaveText('10,000,000');
+});
+
 test('the market screen speaks Korean', async ({ app }, testInfo) => {
   await openMarket(app, testInfo.project.name);
   await app.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Settings' }).click();

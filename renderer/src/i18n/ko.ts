@@ -69,6 +69,7 @@ export const ko: Record<MessageKey, string> = {
   'form.market': '시장가',
   'form.stopLimit': '스탑 지정가',
   'form.price': '가격(KRW)',
+  'form.limitPrice': '주문가격(KRW)',
   'form.stopPrice': '감시가격(KRW)',
   'form.amount': '수량(LPJ)',
   'form.spend': '주문 총액(KRW)',

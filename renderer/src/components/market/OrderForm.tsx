@@ -190,7 +190,7 @@ export const OrderForm = memo(function OrderForm() {
         {type === 'market' ? (
           <NumberField label={t('form.price')} unit={market.quote} value="" placeholder={t('form.marketPrice')} onChange={() => undefined} disabled />
         ) : (
-          <NumberField label={t('form.price')} unit={market.quote} value={form.price} onChange={(v) => form.set({ price: v, message: null })} />
+          <NumberField label={t(type === 'stop_limit' ? 'form.limitPrice' : 'form.price')} unit={market.quote} value={form.price} onChange={(v) => form.set({ price: v, message: null })} />
         )}
         {marketBuy ? (
           <NumberField label={t('form.spend')} unit={market.quote} value={form.total} onChange={(v) => form.set({ total: v, percent: null, message: null })} />
