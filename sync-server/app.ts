@@ -43,7 +43,8 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
   const log = config.logDestination ? pino(logOptions, config.logDestination) : pino(logOptions);
   const db: Db = openDatabase(join(config.dataDir, 'server.db'), serverMigrations);
   const metrics = new Metrics();
-  const projection = new OrderProjection(db);
+  const notifications = new Notifications(db, config.markets, config.now);
+  const projection = new OrderProjection(db, (account, fill, ts) => notifications.recordFill(account, fill, ts));
   const exchange = new Exchange(config.dataDir, config.markets, config.grant, projection, config.now, (ms, n) => {
     metrics.commitSeconds.observe(ms / 1000);
     metrics.committedCommands.inc(n);
@@ -54,7 +55,10 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
   const marketData = new MarketData(exchange, config.now);
   const candles = new ServerCandles(config.dataDir, exchange, config.now);
   marketData.extend('candles', candles);
-  const notifications = new Notifications(db, exchange, config.now);
+  // Fill notifications caught up from the journal at start-up have no stream to go to yet (clients read them
+  // as backlog); from now on each commit pushes its own.
+  notifications.publishCommitted();
+  exchange.onCommit(() => notifications.publishCommitted());
   const practice = new PracticeJournal(db, config.now);
 
   let ready = false;

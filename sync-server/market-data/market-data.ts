@@ -48,6 +48,9 @@ export class MarketData {
 
   subscribe(session: Session, channel: Channel, market: string, interval?: string): void {
     const key = MarketData.key(channel, market, interval);
+    // Commit (and publish) what is pending before the new subscriber joins, so its first book message is the
+    // snapshot, never a delta.
+    if (channel === 'book') this.exchange.journal.flush();
     let set = this.subscribers.get(key);
     if (!set) this.subscribers.set(key, (set = new Set()));
     set.add(session);

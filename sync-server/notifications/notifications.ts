@@ -4,8 +4,8 @@
  * add their own kinds through `add`.
  */
 import type { Db } from '../../engine/db/database';
-import type { Notification } from '../../engine/protocol/sync';
-import type { Exchange } from '../trading/exchange';
+import type { Fill, Notification } from '../../engine/protocol/sync';
+import type { MarketConfig } from '../../engine/matching/types';
 
 type Listener = (n: Notification) => void;
 
@@ -25,26 +25,38 @@ export class Notifications {
   private readonly insert;
   private readonly selectSince;
 
+  /** Fill notifications written in the projection's transaction, pushed to live streams after its commit. */
+  private unpublished: { account: number; n: Notification }[] = [];
+
   constructor(
-    private readonly db: Db,
-    exchange: Exchange,
+    db: Db,
+    private readonly markets: readonly MarketConfig[],
     private readonly now: () => number,
   ) {
     this.insert = db.prepare('INSERT INTO notifications (account_id, ts, kind, title, body, data) VALUES (?, ?, ?, ?, ?, ?)');
     this.selectSince = db.prepare('SELECT id, ts, kind, title, body, data FROM notifications WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?');
-    exchange.onCommit((_events, changes) => {
-      if (changes.fills.length === 0) return;
-      const decimals = new Map(exchange.markets.map((m) => [m.id, m]));
-      db.transaction(() => {
-        for (const { account, fill } of changes.fills) {
-          const m = decimals.get(fill.market);
-          const qty = m ? formatUnits(fill.quantity, m.baseDecimals) : String(fill.quantity);
-          this.add(account, 'fill', `${fill.side === 'buy' ? 'Bought' : 'Sold'} ${qty} ${m?.base ?? ''}`.trim(), `${fill.market} at ${fill.price} ${m?.quote ?? ''}`.trim(), {
-            market: fill.market, orderId: fill.orderId, tradeId: fill.tradeId, side: fill.side, price: fill.price, quantity: fill.quantity,
-          });
-        }
-      })();
-    });
+  }
+
+  /**
+   * Records a fill's notification. Called inside the order projection's transaction, so the notification is
+   * committed together with the fill it tells of (a crash loses both or neither, and the catch-up after a
+   * restart writes both); `publishCommitted` then pushes it live.
+   */
+  recordFill(account: number, fill: Fill, ts: number): void {
+    const m = this.markets.find((x) => x.id === fill.market);
+    const qty = m ? formatUnits(fill.quantity, m.baseDecimals) : String(fill.quantity);
+    const title = `${fill.side === 'buy' ? 'Bought' : 'Sold'} ${qty} ${m?.base ?? ''}`.trim();
+    const body = `${fill.market} at ${fill.price} ${m?.quote ?? ''}`.trim();
+    const data = { market: fill.market, orderId: fill.orderId, tradeId: fill.tradeId, side: fill.side, price: fill.price, quantity: fill.quantity };
+    const { lastInsertRowid } = this.insert.run(account, ts, 'fill', title, body, JSON.stringify(data));
+    this.unpublished.push({ account, n: { id: Number(lastInsertRowid), ts, kind: 'fill', title, body, data } });
+  }
+
+  /** Pushes the notifications of the last committed projection to the accounts' open streams. */
+  publishCommitted(): void {
+    const batch = this.unpublished;
+    this.unpublished = [];
+    for (const { account, n } of batch) for (const l of this.listeners.get(account) ?? []) l(n);
   }
 
   add(accountId: number, kind: string, title: string, body: string, data?: Record<string, unknown>): Notification {

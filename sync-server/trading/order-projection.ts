@@ -62,9 +62,20 @@ export class OrderProjection {
   private readonly insertFill;
   private readonly selectOrder;
   private readonly setCursor;
+  private readonly selectByClientId;
   private readonly applyTx;
+  /** Last applied sequence number per stream: read once, then kept here (this is the only writer). */
+  private readonly cursorCache: Map<string, number>;
+  private advanced = new Map<string, number>();
 
-  constructor(private readonly db: Db) {
+  /**
+   * @param onFill called inside the transaction for each leg of each fill (the fill notifications are written
+   * there, so they commit with the fill).
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly onFill?: (account: number, fill: Fill, ts: number) => void,
+  ) {
     this.insertOrder = db.prepare(`INSERT OR IGNORE INTO orders (id, account_id, market, client_order_id, side, type, time_in_force, price, stop_price,
       quantity, quote_amount, filled, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`);
     this.updateStatus = db.prepare('UPDATE orders SET status = ?, reason = ?, updated_at = ? WHERE id = ?');
@@ -74,21 +85,27 @@ export class OrderProjection {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.selectOrder = db.prepare('SELECT * FROM orders WHERE id = ?');
     this.setCursor = db.prepare('INSERT INTO projection_cursor (stream, seq) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq');
+    this.selectByClientId = db.prepare('SELECT * FROM orders WHERE account_id = ? AND client_order_id = ?');
     this.applyTx = db.transaction((events: EngineEvent[]) => this.applyEvents(events));
+    this.cursorCache = new Map((db.prepare('SELECT stream, seq FROM projection_cursor').all() as { stream: string; seq: number }[]).map((r) => [r.stream, r.seq]));
   }
 
   /** The last applied sequence number of each stream. */
   cursors(): Map<string, number> {
-    return new Map((this.db.prepare('SELECT stream, seq FROM projection_cursor').all() as { stream: string; seq: number }[]).map((r) => [r.stream, r.seq]));
+    return new Map(this.cursorCache);
   }
 
   /** Applies a committed batch of events (events at or below a stream's cursor are skipped: already applied). */
   apply(events: EngineEvent[]): ProjectedChanges {
-    return this.applyTx(events);
+    const changes = this.applyTx(events);
+    // The cache follows the table only after the commit: if the transaction throws, neither moves.
+    for (const [stream, seq] of this.advanced) this.cursorCache.set(stream, seq);
+    this.advanced = new Map();
+    return changes;
   }
 
   private applyEvents(events: EngineEvent[]): ProjectedChanges {
-    const cursors = this.cursors();
+    const cursors = this.cursorCache;
     const touched = new Set<number>();
     const changes: ProjectedChanges = { orders: [], fills: [], accounts: new Set() };
     const last = new Map<string, number>();
@@ -114,7 +131,9 @@ export class OrderProjection {
           ];
           for (const [account, orderId, side, fee, liquidity] of legs) {
             this.insertFill.run(e.tradeId, account, orderId, e.market, side, e.price, e.quantity, e.quoteAmount, fee, liquidity, e.ts);
-            changes.fills.push({ account, fill: { tradeId: e.tradeId, orderId, market: e.market, side, price: e.price, quantity: e.quantity, quoteAmount: e.quoteAmount, fee, liquidity, ts: e.ts } });
+            const fill: Fill = { tradeId: e.tradeId, orderId, market: e.market, side, price: e.price, quantity: e.quantity, quoteAmount: e.quoteAmount, fee, liquidity, ts: e.ts };
+            changes.fills.push({ account, fill });
+            this.onFill?.(account, fill, e.ts);
             changes.accounts.add(account);
             touched.add(orderId);
           }
@@ -148,6 +167,7 @@ export class OrderProjection {
       }
     }
     for (const [stream, seq] of last) this.setCursor.run(stream, seq);
+    this.advanced = last;
     for (const id of touched) {
       const row = this.selectOrder.get(id) as OrderRow | undefined;
       if (row) changes.orders.push({ account: row.account_id, order: orderView(row) });
@@ -161,7 +181,7 @@ export class OrderProjection {
   }
 
   byClientOrderId(accountId: number, clientOrderId: string): OrderView | undefined {
-    const row = this.db.prepare('SELECT * FROM orders WHERE account_id = ? AND client_order_id = ?').get(accountId, clientOrderId) as OrderRow | undefined;
+    const row = this.selectByClientId.get(accountId, clientOrderId) as OrderRow | undefined;
     return row ? orderView(row) : undefined;
   }
 
