@@ -1,0 +1,691 @@
+/**
+ * Copy trading as a deterministic state machine over strategies and subscriptions. Each operation validates its
+ * input (throwing CopyError with a code), updates the state and returns a CopyOutput: the orders to place, the
+ * copies skipped and why, the transfers to book, the ranking records to append and the notifications to send.
+ * Nothing here reads a clock or touches a ledger; the same operations in the same order give the same outputs.
+ *
+ * Each subscription trades through its own sub-account holding only the allocation, so the copy state tracks
+ * that account exactly from the fills reported back: free cash, quote set aside for copy buys in flight, coins,
+ * and coins set aside for sells in flight. A buy is sized to the free cash at its slippage limit, so copies can
+ * never spend more than the allocation.
+ */
+import type { AccountId, MarketConfig, Side } from '../matching/types';
+import type { RankingRecord } from '../ranking/records';
+import { settleProfitShare } from './settlement';
+import { affordableQuantity, BPS, limitPrice, maxBuyCost, notionalOf, proportionalQuantity } from './sizing';
+import { mulDivFloor } from '../ranking/exact';
+import {
+  CopyError,
+  type CopyConfig,
+  type CopyNotice,
+  type CopyOutput,
+  type EndReason,
+  type SkipReason,
+  type SubscriptionStatus,
+  type SubscriptionView,
+} from './types';
+
+const DAY_MS = 86_400_000;
+const MAX_RATE_BPS = 3_000;
+const MAX_DESCRIPTION = 500;
+
+interface Strategy {
+  leader: AccountId;
+  description: string;
+  profitShareBps: number;
+  open: boolean;
+  /** Subscriptions not yet ended. */
+  subs: Set<number>;
+}
+
+interface Subscription {
+  id: number;
+  subscriber: AccountId;
+  subAccount: AccountId;
+  leader: AccountId;
+  status: SubscriptionStatus;
+  endReason: EndReason | null;
+  allocation: number;
+  cash: number;
+  reservedQuote: number;
+  holdings: number[];
+  reservedBase: number[];
+  stopLossBps: number | null;
+  rateBps: number;
+  hwm: number;
+  owed: number;
+  lastSettledPeriod: number;
+  feesPaid: number;
+  pending: Set<string>;
+}
+
+interface PendingOrder {
+  subId: number;
+  market: number;
+  side: Side;
+  quantity: number;
+  reserved: number;
+}
+
+export interface Fill {
+  price: number;
+  quantity: number;
+  quoteAmount: number;
+  fee: number;
+}
+
+export type Prices = Readonly<Record<string, number>>;
+
+const empty = (): CopyOutput => ({ orders: [], skipped: [], transfers: [], ranking: [], notifications: [] });
+
+function int(v: unknown, what: string): number {
+  if (!Number.isSafeInteger(v)) throw new CopyError('INVALID_INPUT', `${what} must be a safe integer`);
+  return v as number;
+}
+function nonNeg(v: unknown, what: string): number {
+  if (int(v, what) < 0) throw new CopyError('INVALID_INPUT', `${what} must not be negative`);
+  return v as number;
+}
+function pos(v: unknown, what: string): number {
+  if (int(v, what) <= 0) throw new CopyError('INVALID_INPUT', `${what} must be positive`);
+  return v as number;
+}
+
+export class CopyTrading {
+  readonly quote: string;
+  readonly minAllocation: number;
+  readonly maxProfitShareBps: number;
+  readonly slippageBps: number;
+  readonly periodMs: number;
+  readonly periodOffsetMs: number;
+  private readonly markets: MarketConfig[];
+  private readonly marketIndex = new Map<string, number>();
+  private readonly lastPrice: number[];
+  private readonly strategies = new Map<AccountId, Strategy>();
+  private readonly deletedLeaders = new Set<AccountId>();
+  private readonly subs = new Map<number, Subscription>();
+  /** "subscriber:leader" → subscription not yet ended. */
+  private readonly live = new Map<string, number>();
+  private readonly subAccounts = new Set<AccountId>();
+  private readonly orders = new Map<string, PendingOrder>();
+  private nextSubId = 1;
+  private orderSeq = 0;
+
+  constructor(config: CopyConfig) {
+    const bad = (why: string): never => {
+      throw new CopyError('INVALID_CONFIG', why);
+    };
+    if (!config.markets.length) bad('at least one market is needed');
+    this.quote = config.markets[0].quote;
+    this.markets = [...config.markets];
+    this.markets.forEach((m, i) => {
+      if (m.quote !== this.quote) bad(`market ${m.id} is not quoted in ${this.quote}`);
+      if (this.marketIndex.has(m.id)) bad(`market ${m.id} is listed twice`);
+      for (const k of ['tickSize', 'lotSize'] as const) if (!Number.isSafeInteger(m[k]) || m[k] <= 0) bad(`market ${m.id}: ${k} must be a positive integer`);
+      if (!Number.isSafeInteger(m.minNotional) || m.minNotional < 0) bad(`market ${m.id}: minNotional must be a non-negative integer`);
+      this.marketIndex.set(m.id, i);
+    });
+    this.lastPrice = this.markets.map(() => 0);
+    this.minAllocation = config.minAllocation ?? 10_000;
+    this.maxProfitShareBps = config.maxProfitShareBps ?? MAX_RATE_BPS;
+    this.slippageBps = config.slippageBps ?? 100;
+    this.periodMs = config.settlementPeriodMs ?? DAY_MS;
+    this.periodOffsetMs = config.settlementOffsetMs ?? 0;
+    if (!Number.isSafeInteger(this.minAllocation) || this.minAllocation < 1) bad('minAllocation must be a positive integer');
+    if (!Number.isSafeInteger(this.maxProfitShareBps) || this.maxProfitShareBps < 0 || this.maxProfitShareBps > MAX_RATE_BPS) {
+      bad('maxProfitShareBps must be 0–3,000');
+    }
+    if (!Number.isSafeInteger(this.slippageBps) || this.slippageBps < 0 || this.slippageBps >= BPS) bad('slippageBps must be 0–9,999');
+    if (!Number.isSafeInteger(this.periodMs) || this.periodMs < 60_000) bad('settlementPeriodMs must be at least a minute');
+    if (!Number.isSafeInteger(this.periodOffsetMs)) bad('settlementOffsetMs must be an integer');
+  }
+
+  /** The settlement period a time falls in; settle(period) is allowed once that period has ended. */
+  periodOf(ts: number): number {
+    return Math.floor((int(ts, 'ts') - this.periodOffsetMs) / this.periodMs);
+  }
+
+  // ---- strategies ----------------------------------------------------------------------------------------
+
+  openStrategy(i: { leader: AccountId; description?: string; profitShareBps: number; ts: number }): CopyOutput {
+    const leader = nonNeg(i.leader, 'leader');
+    int(i.ts, 'ts');
+    if (this.deletedLeaders.has(leader)) throw new CopyError('LEADER_DELETED', `account ${leader} was deleted`);
+    const rate = this.rate(i.profitShareBps);
+    const description = i.description ?? '';
+    if (typeof description !== 'string' || description.length > MAX_DESCRIPTION) {
+      throw new CopyError('INVALID_INPUT', `description must be text of at most ${MAX_DESCRIPTION} characters`);
+    }
+    const existing = this.strategies.get(leader);
+    if (existing?.open) throw new CopyError('STRATEGY_EXISTS', `account ${leader} already has an open strategy`);
+    const out = empty();
+    if (existing) {
+      // Reopening: subscribers still running keep their period's rate; the new one applies from their next period.
+      existing.open = true;
+      existing.description = description;
+      if (existing.profitShareBps !== rate) this.changeRate(existing, rate, i.ts, out);
+    } else {
+      this.strategies.set(leader, { leader, description, profitShareBps: rate, open: true, subs: new Set() });
+    }
+    return out;
+  }
+
+  /** Closed to new subscribers; running subscriptions carry on until they end. */
+  closeStrategy(i: { leader: AccountId; ts: number }): CopyOutput {
+    const s = this.strategyOf(i.leader);
+    int(i.ts, 'ts');
+    if (!s.open) throw new CopyError('STRATEGY_CLOSED', `the strategy of ${i.leader} is already closed`);
+    s.open = false;
+    const out = empty();
+    for (const id of s.subs) this.notify(out, this.subs.get(id)!.subscriber, i.ts, { kind: 'strategy_closed', leader: s.leader }, id);
+    return out;
+  }
+
+  /** A new rate binds new subscriptions at once and running ones from their next settlement period. */
+  setProfitShare(i: { leader: AccountId; profitShareBps: number; ts: number }): CopyOutput {
+    const s = this.strategyOf(i.leader);
+    int(i.ts, 'ts');
+    const rate = this.rate(i.profitShareBps);
+    const out = empty();
+    if (rate !== s.profitShareBps) this.changeRate(s, rate, i.ts, out);
+    return out;
+  }
+
+  private changeRate(s: Strategy, rate: number, ts: number, out: CopyOutput): void {
+    s.profitShareBps = rate;
+    for (const id of s.subs) {
+      const sub = this.subs.get(id)!;
+      this.notify(out, sub.subscriber, ts, { kind: 'profit_share_changed', leader: s.leader, profitShareBps: rate, fromPeriod: sub.lastSettledPeriod + 2 }, id);
+    }
+  }
+
+  // ---- subscriptions -------------------------------------------------------------------------------------
+
+  subscribe(i: {
+    subscriber: AccountId;
+    subAccount: AccountId;
+    leader: AccountId;
+    amount: number;
+    /** The subscriber's available quote balance, from the ledger. */
+    availableBalance: number;
+    /** Stop copying and close out once the loss reaches this share of the net allocation (bps, optional). */
+    stopLossBps?: number;
+    ts: number;
+  }): CopyOutput {
+    const subscriber = nonNeg(i.subscriber, 'subscriber');
+    const leader = nonNeg(i.leader, 'leader');
+    const subAccount = nonNeg(i.subAccount, 'subAccount');
+    const amount = int(i.amount, 'amount');
+    const balance = int(i.availableBalance, 'availableBalance');
+    const ts = int(i.ts, 'ts');
+    if (subscriber === leader) throw new CopyError('SELF_SUBSCRIBE', 'a trader cannot copy themselves');
+    if (this.deletedLeaders.has(leader)) throw new CopyError('LEADER_DELETED', `account ${leader} was deleted`);
+    const s = this.strategies.get(leader);
+    if (!s) throw new CopyError('NO_STRATEGY', `account ${leader} has not opened a strategy for copying`);
+    if (!s.open) throw new CopyError('STRATEGY_CLOSED', `the strategy of ${leader} is closed to new subscribers`);
+    if (this.live.has(`${subscriber}:${leader}`)) throw new CopyError('ALREADY_SUBSCRIBED', `account ${subscriber} already copies ${leader}`);
+    if (subAccount === subscriber || subAccount === leader || this.subAccounts.has(subAccount) || this.strategies.has(subAccount)) {
+      throw new CopyError('INVALID_INPUT', `sub-account ${subAccount} must be a new account of its own`);
+    }
+    if (amount < this.minAllocation) throw new CopyError('BELOW_MIN_ALLOCATION', `the allocation must be at least ${this.minAllocation} ${this.quote}`);
+    if (amount > balance) throw new CopyError('INSUFFICIENT_BALANCE', `the allocation ${amount} exceeds the available ${balance} ${this.quote}`);
+    const stopLossBps = i.stopLossBps ?? null;
+    if (stopLossBps !== null && (!Number.isSafeInteger(stopLossBps) || stopLossBps < 1 || stopLossBps >= BPS)) {
+      throw new CopyError('INVALID_INPUT', 'stopLossBps must be 1–9,999');
+    }
+    const id = this.nextSubId++;
+    const sub: Subscription = {
+      id,
+      subscriber,
+      subAccount,
+      leader,
+      status: 'active',
+      endReason: null,
+      allocation: amount,
+      cash: amount,
+      reservedQuote: 0,
+      holdings: this.markets.map(() => 0),
+      reservedBase: this.markets.map(() => 0),
+      stopLossBps,
+      rateBps: s.profitShareBps,
+      hwm: 0,
+      owed: 0,
+      // The period in progress is the first to settle.
+      lastSettledPeriod: this.periodOf(ts) - 1,
+      feesPaid: 0,
+      pending: new Set(),
+    };
+    this.subs.set(id, sub);
+    this.live.set(`${subscriber}:${leader}`, id);
+    this.subAccounts.add(subAccount);
+    s.subs.add(id);
+    const out = empty();
+    out.ranking.push({ type: 'account', ts, account: subAccount, nickname: `copy ${subscriber}→${leader}`, ranked: false });
+    this.move(out, id, subscriber, subAccount, this.quote, amount, 'allocation', ts);
+    out.ranking.push({ type: 'followers', ts, account: leader, delta: 1 });
+    this.notify(out, subscriber, ts, { kind: 'subscribed', leader, amount }, id);
+    this.notify(out, leader, ts, { kind: 'follower_joined', subscriber, amount }, id);
+    return out;
+  }
+
+  pause(i: { subscriptionId: number; ts: number }): CopyOutput {
+    const sub = this.subOf(i.subscriptionId);
+    if (sub.status !== 'active') throw new CopyError('SUBSCRIPTION_NOT_ACTIVE', `subscription ${sub.id} is ${sub.status}`);
+    sub.status = 'paused';
+    const out = empty();
+    this.notify(out, sub.subscriber, int(i.ts, 'ts'), { kind: 'paused', leader: sub.leader }, sub.id);
+    return out;
+  }
+
+  resume(i: { subscriptionId: number; ts: number }): CopyOutput {
+    const sub = this.subOf(i.subscriptionId);
+    if (sub.status !== 'paused') throw new CopyError('SUBSCRIPTION_NOT_ACTIVE', `subscription ${sub.id} is ${sub.status}, not paused`);
+    sub.status = 'active';
+    const out = empty();
+    this.notify(out, sub.subscriber, int(i.ts, 'ts'), { kind: 'resumed', leader: sub.leader }, sub.id);
+    return out;
+  }
+
+  addFunds(i: { subscriptionId: number; amount: number; availableBalance: number; ts: number }): CopyOutput {
+    const sub = this.running(i.subscriptionId);
+    const amount = pos(i.amount, 'amount');
+    const ts = int(i.ts, 'ts');
+    if (amount > int(i.availableBalance, 'availableBalance')) {
+      throw new CopyError('INSUFFICIENT_BALANCE', `adding ${amount} exceeds the available ${i.availableBalance} ${this.quote}`);
+    }
+    sub.allocation += amount;
+    sub.cash += amount;
+    const out = empty();
+    this.move(out, sub.id, sub.subscriber, sub.subAccount, this.quote, amount, 'add_funds', ts);
+    this.notify(out, sub.subscriber, ts, { kind: 'funds_added', leader: sub.leader, amount, allocation: sub.allocation }, sub.id);
+    return out;
+  }
+
+  /** Takes back uncommitted cash; the allocation may not drop below the minimum (unsubscribe to take it all). */
+  reduceFunds(i: { subscriptionId: number; amount: number; ts: number }): CopyOutput {
+    const sub = this.running(i.subscriptionId);
+    const amount = pos(i.amount, 'amount');
+    const ts = int(i.ts, 'ts');
+    if (amount > sub.cash) throw new CopyError('INSUFFICIENT_FREE_FUNDS', `only ${sub.cash} ${this.quote} is free in the sub-account`);
+    if (sub.allocation - amount < this.minAllocation) {
+      throw new CopyError('BELOW_MIN_ALLOCATION', `the allocation may not fall below ${this.minAllocation} ${this.quote}`);
+    }
+    sub.allocation -= amount;
+    sub.cash -= amount;
+    const out = empty();
+    this.move(out, sub.id, sub.subAccount, sub.subscriber, this.quote, amount, 'reduce_funds', ts);
+    this.notify(out, sub.subscriber, ts, { kind: 'funds_reduced', leader: sub.leader, amount, allocation: sub.allocation }, sub.id);
+    return out;
+  }
+
+  /** Stops copying, closes the positions at market and, once they are closed, settles and returns the funds. */
+  unsubscribe(i: { subscriptionId: number; ts: number }): CopyOutput {
+    const sub = this.running(i.subscriptionId);
+    const out = empty();
+    this.startClosing(sub, 'unsubscribed', int(i.ts, 'ts'), out);
+    return out;
+  }
+
+  /** The leader's account is gone: every copy of it closes out, and no profit share is paid to it. */
+  leaderDeleted(i: { leader: AccountId; ts: number }): CopyOutput {
+    const leader = nonNeg(i.leader, 'leader');
+    const ts = int(i.ts, 'ts');
+    const out = empty();
+    if (this.deletedLeaders.has(leader)) return out;
+    this.deletedLeaders.add(leader);
+    const s = this.strategies.get(leader);
+    if (!s) return out;
+    s.open = false;
+    for (const id of [...s.subs]) {
+      const sub = this.subs.get(id)!;
+      if (sub.status !== 'closing') this.startClosing(sub, 'leader_deleted', ts, out);
+      else sub.endReason = 'leader_deleted';
+    }
+    return out;
+  }
+
+  // ---- mirroring -----------------------------------------------------------------------------------------
+
+  /**
+   * One fill of the leader's order, mirrored to every running subscription: quantity × allocation / leader
+   * equity, rounded down to the lot, as an IOC limit at the slippage limit. `leaderPositionAfter` = 0 says the
+   * leader has sold out of the coin, and the copies sell all they hold of it rather than a proportion.
+   */
+  mirrorFill(i: {
+    leader: AccountId;
+    market: string;
+    side: Side;
+    price: number;
+    quantity: number;
+    /** The leader's marked equity just before the fill, quote units. */
+    leaderEquity: number;
+    leaderPositionAfter?: number;
+    ts: number;
+  }): CopyOutput {
+    const m = this.market(i.market);
+    const mk = this.markets[m];
+    if (i.side !== 'buy' && i.side !== 'sell') throw new CopyError('INVALID_INPUT', 'side must be buy or sell');
+    const price = pos(i.price, 'price');
+    const quantity = pos(i.quantity, 'quantity');
+    const leaderEquity = pos(i.leaderEquity, 'leaderEquity');
+    const closeOut = i.leaderPositionAfter !== undefined && nonNeg(i.leaderPositionAfter, 'leaderPositionAfter') === 0;
+    const ts = int(i.ts, 'ts');
+    const out = empty();
+    const s = this.strategies.get(nonNeg(i.leader, 'leader'));
+    if (!s || this.deletedLeaders.has(s.leader)) return out;
+    this.lastPrice[m] = price;
+    const limit = limitPrice(mk, i.side, price, this.slippageBps);
+    let placed = 0;
+    for (const id of s.subs) {
+      const sub = this.subs.get(id)!;
+      if (sub.status === 'closing') continue;
+      const { wanted, lots } = proportionalQuantity(sub.allocation, leaderEquity, quantity, mk.lotSize);
+      let q = 0;
+      let reason: SkipReason | null = null;
+      if (sub.status === 'paused') reason = 'PAUSED';
+      else if (i.side === 'buy') {
+        if (lots === 0) reason = 'BELOW_LOT_SIZE';
+        else {
+          q = affordableQuantity(mk, limit, lots, sub.cash);
+          if (q === 0) reason = 'ALLOCATION_EXHAUSTED';
+        }
+      } else {
+        const avail = sub.holdings[m] - sub.reservedBase[m];
+        if (avail <= 0) reason = 'NO_POSITION';
+        else {
+          q = closeOut ? avail : Math.min(lots, avail);
+          q -= q % mk.lotSize;
+          if (q === 0) reason = 'BELOW_LOT_SIZE';
+        }
+      }
+      if (reason === null && notionalOf(mk, limit, q) < mk.minNotional) reason = 'BELOW_MIN_NOTIONAL';
+      if (reason !== null) {
+        out.skipped.push({ subscriptionId: id, subscriber: sub.subscriber, market: mk.id, side: i.side, wanted, reason });
+        this.notify(out, sub.subscriber, ts, { kind: 'copy_skipped', leader: s.leader, market: mk.id, side: i.side, wanted, reason }, id);
+        continue;
+      }
+      this.place(out, sub, m, i.side, q, limit, 'copy', ts);
+      this.notify(out, sub.subscriber, ts, { kind: 'copy_placed', leader: s.leader, market: mk.id, side: i.side, quantity: q, price: limit }, id);
+      placed++;
+    }
+    this.notify(out, s.leader, ts, { kind: 'fill_mirrored', market: mk.id, side: i.side, placed, skipped: out.skipped.length });
+    return out;
+  }
+
+  /** What became of an order this returned: its fills (none if it was rejected or expired unfilled). */
+  copyOrderResult(i: { clientOrderId: string; fills: readonly Fill[]; ts: number }): CopyOutput {
+    const o = this.orders.get(i.clientOrderId);
+    if (!o) throw new CopyError('UNKNOWN_ORDER', `no copy order ${String(i.clientOrderId)} is waiting for a result`);
+    const ts = int(i.ts, 'ts');
+    if (!Array.isArray(i.fills)) throw new CopyError('INVALID_INPUT', 'fills must be a list');
+    let qty = 0;
+    let quote = 0;
+    let fees = 0;
+    let last = 0;
+    for (const f of i.fills) {
+      last = pos(f.price, 'fill price');
+      qty += pos(f.quantity, 'fill quantity');
+      quote += nonNeg(f.quoteAmount, 'fill quoteAmount');
+      fees += int(f.fee, 'fill fee');
+    }
+    if (qty > o.quantity) throw new CopyError('FILL_EXCEEDS_ORDER', `fills of ${qty} exceed the order's ${o.quantity}`);
+    if (o.side === 'buy' && quote + fees > o.reserved) throw new CopyError('FILL_EXCEEDS_ORDER', `fills cost ${quote + fees}, more than the ${o.reserved} set aside`);
+    const sub = this.subs.get(o.subId)!;
+    this.orders.delete(i.clientOrderId);
+    sub.pending.delete(i.clientOrderId);
+    if (o.side === 'buy') {
+      sub.reservedQuote -= o.reserved;
+      sub.cash += o.reserved - quote - fees;
+      sub.holdings[o.market] += qty;
+    } else {
+      sub.reservedBase[o.market] -= o.quantity;
+      sub.holdings[o.market] -= qty;
+      sub.cash += quote - fees;
+    }
+    const out = empty();
+    if (qty > 0) {
+      this.lastPrice[o.market] = last;
+      this.notify(out, sub.subscriber, ts, { kind: 'copy_filled', leader: sub.leader, market: this.markets[o.market].id, side: o.side, quantity: qty, quoteAmount: quote, fee: fees }, sub.id);
+    }
+    if (sub.status === 'closing' && sub.pending.size === 0) this.finish(sub, ts, out);
+    return out;
+  }
+
+  /** Checks every stop-loss against marks; those reached stop copying and close out. */
+  checkStopLoss(i: { prices: Prices; ts: number }): CopyOutput {
+    const ts = int(i.ts, 'ts');
+    this.takePrices(i.prices);
+    const out = empty();
+    for (const sub of this.subs.values()) {
+      if (sub.stopLossBps === null || (sub.status !== 'active' && sub.status !== 'paused')) continue;
+      const floor = mulDivFloor(sub.allocation, BPS - sub.stopLossBps, BPS);
+      if (this.equity(sub) <= floor) this.startClosing(sub, 'stop_loss', ts, out);
+    }
+    return out;
+  }
+
+  // ---- settlement ----------------------------------------------------------------------------------------
+
+  /**
+   * Scheduled settlement of `period` (see periodOf) for every subscription, at marks. Settling a period a
+   * subscription has already settled does nothing, so a retried or duplicated run cannot charge twice.
+   */
+  settle(i: { period: number; prices: Prices; ts: number }): CopyOutput & { settled: number; alreadySettled: number } {
+    const period = int(i.period, 'period');
+    const ts = int(i.ts, 'ts');
+    if (period >= this.periodOf(ts)) throw new CopyError('FUTURE_PERIOD', `period ${period} has not ended at ${ts}`);
+    this.takePrices(i.prices);
+    const out = { ...empty(), settled: 0, alreadySettled: 0 };
+    for (const sub of this.subs.values()) {
+      if (sub.status === 'ended') continue;
+      if (this.settleOne(sub, period, ts, out)) out.settled++;
+      else out.alreadySettled++;
+    }
+    return out;
+  }
+
+  private settleOne(sub: Subscription, period: number, ts: number, out: CopyOutput): boolean {
+    if (period <= sub.lastSettledPeriod) return false;
+    const leaderDeleted = this.deletedLeaders.has(sub.leader);
+    const r = settleProfitShare({
+      equity: this.equity(sub),
+      allocation: sub.allocation,
+      owed: sub.owed,
+      highWaterMark: sub.hwm,
+      rateBps: sub.rateBps,
+      freeCash: sub.cash,
+      leaderDeleted,
+    });
+    sub.hwm = r.highWaterMark;
+    sub.owed = r.owed;
+    sub.lastSettledPeriod = period;
+    sub.rateBps = this.strategies.get(sub.leader)!.profitShareBps;
+    if (leaderDeleted) {
+      this.notify(out, sub.subscriber, ts, { kind: 'settlement_skipped', leader: sub.leader, period, reason: 'leader_deleted' }, sub.id);
+      return true;
+    }
+    if (r.paid > 0) {
+      sub.cash -= r.paid;
+      sub.feesPaid += r.paid;
+      this.move(out, sub.id, sub.subAccount, sub.leader, this.quote, r.paid, 'profit_share', ts);
+    }
+    const base = { period, profit: r.profit, fee: r.fee, paid: r.paid, owed: r.owed };
+    this.notify(out, sub.subscriber, ts, { kind: 'settled', counterparty: sub.leader, role: 'subscriber', ...base }, sub.id);
+    this.notify(out, sub.leader, ts, { kind: 'settled', counterparty: sub.subscriber, role: 'leader', ...base }, sub.id);
+    return true;
+  }
+
+  // ---- reads ---------------------------------------------------------------------------------------------
+
+  subscription(id: number): SubscriptionView {
+    const s = this.subOf(id);
+    const holdings: Record<string, number> = {};
+    this.markets.forEach((m, i) => {
+      if (s.holdings[i] !== 0) holdings[m.id] = s.holdings[i];
+    });
+    return {
+      id: s.id,
+      subscriber: s.subscriber,
+      subAccount: s.subAccount,
+      leader: s.leader,
+      status: s.status,
+      endReason: s.endReason,
+      allocation: s.allocation,
+      freeCash: s.cash,
+      reservedQuote: s.reservedQuote,
+      holdings,
+      stopLossBps: s.stopLossBps,
+      profitShareBps: s.rateBps,
+      highWaterMark: s.hwm,
+      owed: s.owed,
+      lastSettledPeriod: s.lastSettledPeriod,
+      feesPaid: s.feesPaid,
+    };
+  }
+
+  /** Subscriptions of a leader that have not ended. */
+  followersOf(leader: AccountId): number[] {
+    return [...(this.strategies.get(leader)?.subs ?? [])];
+  }
+
+  strategy(leader: AccountId): { leader: AccountId; description: string; profitShareBps: number; open: boolean; subscribers: number } | null {
+    const s = this.strategies.get(leader);
+    return s ? { leader, description: s.description, profitShareBps: s.profitShareBps, open: s.open, subscribers: s.subs.size } : null;
+  }
+
+  // ---- internals -----------------------------------------------------------------------------------------
+
+  private startClosing(sub: Subscription, reason: EndReason, ts: number, out: CopyOutput): void {
+    sub.status = 'closing';
+    sub.endReason = reason;
+    this.notify(out, sub.subscriber, ts, { kind: 'copy_stopping', leader: sub.leader, reason }, sub.id);
+    this.markets.forEach((mk, m) => {
+      let q = sub.holdings[m] - sub.reservedBase[m];
+      q -= q % mk.lotSize;
+      // What cannot be sold (less than a lot, or under the minimum notional) is returned in kind.
+      if (q <= 0 || notionalOf(mk, this.lastPrice[m], q) < mk.minNotional) return;
+      this.place(out, sub, m, 'sell', q, null, 'close', ts);
+    });
+    if (sub.pending.size === 0) this.finish(sub, ts, out);
+  }
+
+  /** Closing is complete: final settlement, everything left goes back to the subscriber, the copy ends. */
+  private finish(sub: Subscription, ts: number, out: CopyOutput): void {
+    this.settleOne(sub, this.periodOf(ts), ts, out);
+    // Profit share still owed after the close-out is forgiven: the sub-account has nothing else to pay it from.
+    sub.owed = 0;
+    const coins: Record<string, number> = {};
+    this.markets.forEach((mk, m) => {
+      const q = sub.holdings[m];
+      if (q === 0) return;
+      coins[mk.base] = q;
+      this.move(out, sub.id, sub.subAccount, sub.subscriber, mk.base, q, 'return', ts);
+      sub.holdings[m] = 0;
+    });
+    const cash = sub.cash;
+    if (cash > 0) this.move(out, sub.id, sub.subAccount, sub.subscriber, this.quote, cash, 'return', ts);
+    sub.cash = 0;
+    sub.status = 'ended';
+    this.live.delete(`${sub.subscriber}:${sub.leader}`);
+    this.strategies.get(sub.leader)!.subs.delete(sub.id);
+    out.ranking.push({ type: 'account_closed', ts, account: sub.subAccount });
+    const reason = sub.endReason!;
+    this.notify(out, sub.subscriber, ts, { kind: 'copy_ended', leader: sub.leader, reason, returnedQuote: cash, returnedCoins: coins }, sub.id);
+    if (!this.deletedLeaders.has(sub.leader)) {
+      out.ranking.push({ type: 'followers', ts, account: sub.leader, delta: -1 });
+      this.notify(out, sub.leader, ts, { kind: 'follower_left', subscriber: sub.subscriber, reason }, sub.id);
+    }
+  }
+
+  /** Emits an order and sets aside what it may take. A null price is a market order (close-outs must fill). */
+  private place(out: CopyOutput, sub: Subscription, m: number, side: Side, quantity: number, price: number | null, purpose: 'copy' | 'close', ts: number): void {
+    const mk = this.markets[m];
+    const clientOrderId = `copy-${sub.id}-${++this.orderSeq}`;
+    let reserved: number;
+    if (side === 'buy') {
+      reserved = maxBuyCost(mk, price!, quantity);
+      sub.cash -= reserved;
+      sub.reservedQuote += reserved;
+    } else {
+      reserved = quantity;
+      sub.reservedBase[m] += quantity;
+    }
+    this.orders.set(clientOrderId, { subId: sub.id, market: m, side, quantity, reserved });
+    sub.pending.add(clientOrderId);
+    out.orders.push({
+      subscriptionId: sub.id,
+      subscriber: sub.subscriber,
+      reserved,
+      purpose,
+      command:
+        price === null
+          ? { type: 'place', ts, market: mk.id, account: sub.subAccount, clientOrderId, side, orderType: 'market', quantity }
+          : { type: 'place', ts, market: mk.id, account: sub.subAccount, clientOrderId, side, orderType: 'limit', timeInForce: 'IOC', price, quantity },
+    });
+  }
+
+  /** A transfer, and the matching ranking flows so the move is never counted as profit or loss. */
+  private move(out: CopyOutput, subId: number, from: AccountId, to: AccountId, asset: string, amount: number, reason: CopyOutput['transfers'][number]['reason'], ts: number): void {
+    out.transfers.push({ subscriptionId: subId, from, to, asset, amount, reason });
+    const kind = reason === 'profit_share' ? 'profit_share' : 'allocation';
+    const flows: RankingRecord[] = [
+      { type: 'flow', ts, account: from, asset, amount: -amount, kind },
+      { type: 'flow', ts, account: to, asset, amount, kind },
+    ];
+    out.ranking.push(...flows);
+  }
+
+  private notify(out: CopyOutput, to: AccountId, ts: number, notice: CopyNotice, subscriptionId?: number): void {
+    out.notifications.push(subscriptionId === undefined ? { to, ts, notice } : { to, ts, notice, subscriptionId });
+  }
+
+  /** Quote value of a sub-account at the last known prices: free and set-aside cash plus every coin held. */
+  private equity(sub: Subscription): number {
+    let e = sub.cash + sub.reservedQuote;
+    this.markets.forEach((mk, m) => {
+      const q = sub.holdings[m];
+      if (q === 0) return;
+      if (this.lastPrice[m] === 0) throw new CopyError('INVALID_INPUT', `no price for ${mk.id} to value subscription ${sub.id}`);
+      e += notionalOf(mk, this.lastPrice[m], q);
+    });
+    return e;
+  }
+
+  private takePrices(prices: Prices): void {
+    if (prices === null || typeof prices !== 'object') throw new CopyError('INVALID_INPUT', 'prices must be a map of market to price');
+    for (const [id, p] of Object.entries(prices)) this.lastPrice[this.market(id)] = pos(p, `price of ${id}`);
+  }
+
+  private market(id: string): number {
+    const m = this.marketIndex.get(id);
+    if (m === undefined) throw new CopyError('UNKNOWN_MARKET', `market ${String(id)} is not open to copy trading`);
+    return m;
+  }
+
+  private rate(bps: unknown): number {
+    if (!Number.isSafeInteger(bps) || (bps as number) < 0 || (bps as number) > this.maxProfitShareBps) {
+      throw new CopyError('RATE_OUT_OF_RANGE', `the profit share must be 0–${this.maxProfitShareBps} bps`);
+    }
+    return bps as number;
+  }
+
+  private strategyOf(leader: AccountId): Strategy {
+    const s = this.strategies.get(leader);
+    if (!s) throw new CopyError('NO_STRATEGY', `account ${leader} has not opened a strategy for copying`);
+    if (this.deletedLeaders.has(leader)) throw new CopyError('LEADER_DELETED', `account ${leader} was deleted`);
+    return s;
+  }
+
+  private subOf(id: number): Subscription {
+    const s = this.subs.get(id);
+    if (!s) throw new CopyError('UNKNOWN_SUBSCRIPTION', `no subscription ${String(id)}`);
+    return s;
+  }
+
+  /** A subscription that is copying or paused (not closing or ended). */
+  private running(id: number): Subscription {
+    const s = this.subOf(id);
+    if (s.status !== 'active' && s.status !== 'paused') throw new CopyError('SUBSCRIPTION_NOT_ACTIVE', `subscription ${s.id} is ${s.status}`);
+    return s;
+  }
+}
