@@ -52,6 +52,17 @@ export const usePractice = create<PracticeStore>(() => ({
   refresh: () => refreshState(),
 }));
 
+/**
+ * Newest-first tape from two sources that may overlap: a trade committed just before a state snapshot can
+ * also arrive in the next push. Trade ids only grow, so they order and de-duplicate.
+ */
+function mergeTrades(a: TapeTrade[], b: TapeTrade[]): TapeTrade[] {
+  const byId = new Map<number, TapeTrade>();
+  for (const t of a) byId.set(t.tradeId, t);
+  for (const t of b) byId.set(t.tradeId, t);
+  return [...byId.values()].sort((x, y) => y.tradeId - x.tradeId).slice(0, TAPE_LENGTH);
+}
+
 function moveOf(previous: number, next: number, fallback: PriceMove): PriceMove {
   if (!previous || next === previous) return fallback;
   return next > previous ? 'up' : 'down';
@@ -89,7 +100,7 @@ function refreshState(): Promise<void> {
               asks: state.asks,
               lastMove: moveOf(prev.lastPrice, state.lastPrice, prev.lastMove),
               lastPrice: state.lastPrice,
-              trades: prev.trades.length ? prev.trades : state.trades.slice(0, TAPE_LENGTH),
+              trades: mergeTrades(prev.trades, state.trades),
             }),
       });
     })
@@ -130,15 +141,16 @@ function applyPending(): void {
   if (!p) return;
   const s = usePractice.getState();
   if (p.last.seq >= s.seq) {
-    // Pushes list trades oldest first; the tape shows newest first.
-    const fresh = p.trades.slice().reverse();
+    // Only trades newer than the newest shown: a push may repeat what the last snapshot already had.
+    const newest = s.trades[0]?.tradeId ?? 0;
+    const fresh = p.trades.filter((t) => t.tradeId > newest);
     usePractice.setState({
       seq: p.last.seq,
       bids: p.last.bids,
       asks: p.last.asks,
       lastMove: moveOf(s.lastPrice, p.last.lastPrice, s.lastMove),
       lastPrice: p.last.lastPrice,
-      ...(fresh.length ? { trades: fresh.concat(s.trades).slice(0, TAPE_LENGTH) } : {}),
+      ...(fresh.length ? { trades: mergeTrades(s.trades, fresh) } : {}),
     });
   }
   if (p.trades.length) for (const l of tradeListeners) l(p.trades);

@@ -3,28 +3,43 @@ import type { CandleBar } from '../../../../engine/protocol/api';
 import { api } from '../../api';
 import { useT } from '../../i18n';
 import { formatInt, formatUnits } from '../../lib/units';
-import { usePractice } from '../../stores/practice-store';
+import { onTrades, usePractice } from '../../stores/practice-store';
 
 const HOUR = 3_600_000;
 
-/** Hourly candles of the last 24 hours, re-read every minute (the live high/low also follow the last price). */
-function useDayCandles(): CandleBar[] {
-  const [bars, setBars] = useState<CandleBar[]>([]);
+/**
+ * Hourly candles of the last 24 hours, re-read every minute, plus the volume traded since they were read
+ * (the high and low follow the last price directly).
+ */
+function useDayCandles(): { bars: CandleBar[]; since: bigint } {
+  const [day, setDay] = useState<{ bars: CandleBar[]; since: bigint }>({ bars: [], since: 0n });
   useEffect(() => {
     let alive = true;
+    let readAt = Infinity;
     const load = () =>
       api
         .invoke('practice.candles', { interval: '1h', limit: 25 })
-        .then((all) => alive && setBars(all.filter((b) => b.openTime > Date.now() - 24 * HOUR - HOUR)))
+        .then((all) => {
+          if (!alive) return;
+          // Trades stamped before the answer arrived are in these candles (same machine, same clock).
+          readAt = Date.now();
+          setDay({ bars: all.filter((b) => b.openTime > readAt - 24 * HOUR - HOUR), since: 0n });
+        })
         .catch(() => undefined); // the ticker keeps its last figures; the chart panel reports load errors
     void load();
     const timer = setInterval(load, 60_000);
+    const off = onTrades((trades) => {
+      let v = 0n;
+      for (const t of trades) if (t.ts > readAt) v += BigInt(t.quantity);
+      if (v) setDay((d) => ({ bars: d.bars, since: d.since + v }));
+    });
     return () => {
       alive = false;
       clearInterval(timer);
+      off();
     };
   }, []);
-  return bars;
+  return day;
 }
 
 /** The bar above the chart: pair, last price and the day's change, range and volume. */
@@ -32,12 +47,12 @@ export function MarketTicker() {
   const t = useT();
   const market = usePractice((s) => s.market);
   const lastPrice = usePractice((s) => s.lastPrice);
-  const bars = useDayCandles();
+  const { bars, since } = useDayCandles();
 
   const open = bars[0]?.open ?? 0;
   let high = lastPrice;
   let low = lastPrice;
-  let volume = 0n;
+  let volume = since;
   for (const b of bars) {
     if (b.high > high) high = b.high;
     if (!low || b.low < low) low = b.low;
