@@ -317,7 +317,7 @@ export class MatchingEngine {
         const [id, account, side, type, tif, postOnly, price, stopPrice, quantity, remaining, held, cid, ts] = r;
         if (!e.accountOrders.has(account)) throw new Error(`snapshot order ${id} of unknown account ${account}`);
         const o = new Order(id, account, b.market, side, type, tif, postOnly, price, stopPrice, quantity, remaining, held, cid ?? undefined, ts);
-        e.register(o);
+        e.register(o, e.ledger.get(account)!, m.config);
         return o;
       };
       for (const r of b.orders) {
@@ -444,7 +444,7 @@ export class MatchingEngine {
 
     const order = new Order(this.nextOrderId++, account.id, m.config.id, side, orderType, tif, postOnly, price, stopPrice, quantity, quantity, hold, cid, this.ts);
     this.ledger.hold(balance, hold);
-    this.register(order);
+    this.register(order, account, c);
     this.touch(m);
     this.out.push({
       seq: ++m.seq,
@@ -783,12 +783,10 @@ export class MatchingEngine {
 
   // ---------------------------------------------------------------- order lifecycle
 
-  private register(order: Order): void {
+  private register(order: Order, account: Account, c: MarketConfig): void {
     this.orders.set(order.id, order);
     const mine = this.accountOrders.get(order.account)!;
     // Balances and the owner's order set are looked up once here, not on every fill.
-    const account = this.ledger.get(order.account)!;
-    const c = this.markets.get(order.market)!.config;
     order.quoteBalance = account.balance(c.quote);
     order.baseBalance = account.balance(c.base);
     order.owner = mine;
@@ -890,8 +888,8 @@ export class MatchingEngine {
         }
         level.totalBefore = -1;
       }
-      changed.length = 0;
+      if (changed.length > 0) changed.length = 0;
     }
-    this.touched.length = 0;
+    if (this.touched.length > 0) this.touched.length = 0;
   }
 }
