@@ -15,7 +15,7 @@ import { FLOW_KINDS, type RankingRecord } from './records';
 /** The unit-value index starts at 10^8: eight decimal digits of precision, far finer than a basis point. */
 export const UNIT = 100_000_000;
 
-/** Slots are packed with the rank key into one double (see board.ts), which leaves 24 bits for the slot. */
+/** Slots index typed-array columns; 2^24 accounts keeps every column well inside a typed array's limits. */
 export const MAX_ACCOUNTS = 1 << 24;
 
 type Trade = Extract<RankingRecord, { type: 'trade' }>;

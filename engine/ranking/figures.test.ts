@@ -139,11 +139,11 @@ describe('boards', () => {
     svc.apply(account(T0, 9, 'market', false));
     svc.apply(price(T0, LPJ, 1_000));
     svc.apply(flow(T0, 9, 1_000_000 * COIN, 'LPJ'));
-    for (const id of [1, 2, 3]) {
+    for (const id of [1, 2, 3, 4]) {
       svc.apply(account(T0, id));
       svc.apply(flow(T0, id, 1_000_000));
     }
-    // 1 buys LPJ, 2 makes three small flat trades, 3 trades nothing.
+    // 1 buys LPJ, 2 makes three small trades, 3 and 4 trade nothing (a tie, broken by registration order).
     svc.apply(trade(T0 + 1, LPJ, 1, 9, 1_000, 900 * COIN));
     for (let i = 0; i < 3; i++) svc.apply(trade(T0 + 2 + i, LPJ, 2, 9, 1_000, COIN));
     svc.apply(price(T0 + 10, LPJ, 1_200));
@@ -157,6 +157,7 @@ describe('boards', () => {
       [1, 1],
       [2, 2],
       [3, 3],
+      [4, 4],
     ]);
     const strict = race(2, 0);
     strict.advanceTo(T0 + H);
@@ -165,7 +166,7 @@ describe('boards', () => {
     young.advanceTo(T0 + H);
     expect(young.boardSize('all')).toBe(0);
     young.advanceTo(T0 + 2 * H);
-    expect(young.boardSize('all')).toBe(3);
+    expect(young.boardSize('all')).toBe(4);
   });
 
   it('reports the change in rank since the end of the previous day', () => {
@@ -179,7 +180,8 @@ describe('boards', () => {
     expect(rows.map((r) => [r.account, r.rankChange])).toEqual([
       [2, 1],
       [3, 1],
-      [1, -2],
+      [4, 1],
+      [1, -3],
     ]);
   });
 
@@ -190,6 +192,7 @@ describe('boards', () => {
     expect(svc.top('all').map((r) => [r.rank, r.account])).toEqual([
       [1, 2],
       [2, 3],
+      [3, 4],
     ]);
     expect(() => svc.apply(flow(T0 + H + 6, 1, 5))).toThrow(/closed/);
   });
