@@ -10,7 +10,8 @@ export type RankingErrorCode =
   | 'UNKNOWN_ACCOUNT'
   | 'UNKNOWN_ASSET' // a flow in an asset that is neither the valuation asset nor a market's base
   | 'ACCOUNT_CLOSED'
-  | 'NO_PRICE'; // a flow in a coin that has no price yet cannot be valued
+  | 'NO_PRICE' // a flow in a coin that has no price yet cannot be valued
+  | 'INVALID_QUERY'; // a read with an unknown period or an out-of-range page
 
 export class RankingError extends Error {
   constructor(

@@ -204,6 +204,7 @@ describe('boards', () => {
     expect(() => svc.top('all', 0)).toThrow(RankingError);
     expect(() => svc.top('all', 10, -1)).toThrow(RankingError);
     expect(() => svc.top('2d' as never)).toThrow(/unknown period/);
+    expect(() => svc.top('constructor' as never)).toThrow(/unknown period/);
   });
 });
 

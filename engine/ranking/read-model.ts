@@ -77,8 +77,8 @@ export abstract class RankingReadModel extends RankingCore {
   /** Rows [offset, offset + limit) of a board, best first. */
   top(period: Period, limit = 100, offset = 0): BoardRow[] {
     const b = this.board(period);
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new RankingError('INVALID_RECORD', `limit must be 1–${MAX_PAGE}`);
-    if (!Number.isSafeInteger(offset) || offset < 0) throw new RankingError('INVALID_RECORD', 'offset must be a non-negative integer');
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new RankingError('INVALID_QUERY', `limit must be 1–${MAX_PAGE}`);
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new RankingError('INVALID_QUERY', 'offset must be a non-negative integer');
     return b.rows(this, this.cols[period], offset, limit);
   }
 
@@ -145,8 +145,7 @@ export abstract class RankingReadModel extends RankingCore {
   }
 
   private board(period: Period): Board {
-    const b = this.boardOf[period];
-    if (!b) throw new RankingError('INVALID_RECORD', `unknown period ${String(period)}`);
-    return b;
+    if (!PERIODS.includes(period)) throw new RankingError('INVALID_QUERY', `unknown period ${String(period)}`);
+    return this.boardOf[period];
   }
 }

@@ -32,6 +32,8 @@ export class Harness {
   readonly price = new Map<string, number>();
   /** Every output seen, in order (orders' results included). */
   readonly log: CopyOutput[] = [];
+  /** Called for every fill the market makes against a copy order (the trade the engine would report). */
+  onFill: ((fill: { ts: number; market: string; account: number; side: 'buy' | 'sell'; price: number; quantity: number; quoteAmount: number; fee: number }) => void) | null = null;
   private readonly totals = new Map<string, number>();
   private readonly markets: readonly MarketConfig[];
 
@@ -77,6 +79,7 @@ export class Harness {
         this.add(MARKET_MAKER, get, -(c.side === 'buy' ? q : quote));
         this.add(MARKET_MAKER, pay, c.side === 'buy' ? quote : q);
         this.add(FEE_ACCOUNT, mk.quote, fee);
+        this.onFill?.({ ts, market: c.market, account: c.account, side: c.side, price: p, quantity: q, quoteAmount: quote, fee });
       }
       this.run(this.copy.copyOrderResult({ clientOrderId: c.clientOrderId as string, fills, ts }), ts);
     }
