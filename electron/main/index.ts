@@ -10,10 +10,16 @@ import type { Reply } from '../../engine/protocol/wire';
 import { IPC_EVENT, IPC_INVOKE } from './ipc-channels';
 import { electronNativeBinding } from './native-binding';
 import { loadWindowState, trackWindowState } from './window-state';
+import { DEEP_LINK_SCHEME, deepLinkInArgs, hashFor, parseDeepLink } from './deep-link';
+import { installMenu } from './menu';
+import { PriceTray } from './tray';
 
 const here = import.meta.dirname;
 let win: BrowserWindow | null = null;
 let host: AppHost | null = null;
+let tray: PriceTray | null = null;
+/** A link that arrived before the window could show it. */
+let pendingLink: string | undefined = deepLinkInArgs(process.argv);
 
 // Same override as web mode, so tests and power users can point the app at another data folder.
 if (process.env.LPJ_DATA_DIR) app.setPath('userData', process.env.LPJ_DATA_DIR);
@@ -22,12 +28,38 @@ if (!app.requestSingleInstanceLock()) {
   // A second launch only brings the first window forward.
   app.quit();
 } else {
-  app.on('second-instance', () => {
-    if (!win) return;
-    if (win.isMinimized()) win.restore();
-    win.focus();
+  app.on('second-instance', (_event, argv) => {
+    // Windows and Linux start a second instance for a playground777:// link; the first one handles it.
+    const link = deepLinkInArgs(argv);
+    if (link) openLink(link);
+    showWindow();
   });
+  // macOS delivers links to the running app.
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    openLink(url);
+  });
+  app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
   void app.whenReady().then(start);
+}
+
+function showWindow(): void {
+  if (!win) return;
+  if (win.isMinimized()) win.restore();
+  win.show();
+  win.focus();
+}
+
+/** Shows the screen a deep link names; links that do not parse are ignored. */
+function openLink(raw: string): void {
+  const target = parseDeepLink(raw);
+  if (!target) return;
+  if (!host || !win) {
+    pendingLink = raw;
+    return;
+  }
+  host.emit('app.navigate', { hash: hashFor(target) });
+  showWindow();
 }
 
 function start(): void {
@@ -52,6 +84,9 @@ function start(): void {
     }
   });
   host.onEvent((frame) => win?.webContents.send(IPC_EVENT, frame));
+  installMenu((hash) => host?.emit('app.navigate', { hash }));
+  tray = new PriceTray(showWindow);
+  host.onEvent((frame) => tray?.onHostEvent(frame));
 
   createWindow(dataDir);
   app.on('activate', () => {
@@ -79,7 +114,16 @@ function createWindow(dataDir: string): void {
   });
   if (state.maximized) win.maximize();
   trackWindowState(win, dataDir);
-  win.once('ready-to-show', () => win?.show());
+  win.once('ready-to-show', () => {
+    win?.show();
+    if (pendingLink) {
+      const link = pendingLink;
+      pendingLink = undefined;
+      // The UI subscribes to host events once it has loaded; give it that moment.
+      if (win?.webContents.isLoading()) win.webContents.once('did-finish-load', () => openLink(link));
+      else openLink(link);
+    }
+  });
   win.on('closed', () => (win = null));
 
   // Links to the outside world open in the system browser; the app window never navigates away.
@@ -102,6 +146,8 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 app.on('before-quit', () => {
+  tray?.destroy();
+  tray = null;
   host?.close();
   host = null;
 });

@@ -317,6 +317,8 @@ export const methods = {
 
 export const events = {
   'engine.status': Health,
+  /** The desktop shell asks the UI to show a screen (application menu, a playground777:// link). */
+  'app.navigate': z.object({ hash: z.string().regex(/^#\/[A-Za-z0-9%_./-]*$/).max(200) }),
   'settings.changed': Settings,
   /** The practice market moved: new trades, the book's top levels, and whether my orders or balances changed. */
   'practice.update': z.object({ seq: amount, trades: z.array(TapeTrade), bids: z.array(Level), asks: z.array(Level), lastPrice: amount, mine: z.boolean() }),

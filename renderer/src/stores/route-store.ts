@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { api } from '../api';
 
 export const routes = ['market', 'ranking', 'copy', 'settings'] as const;
 export type Route = (typeof routes)[number];
@@ -23,3 +24,8 @@ export const useRoute = create<RouteState>((set) => ({
 }));
 
 window.addEventListener('hashchange', () => useRoute.setState({ route: fromHash() }));
+
+// The desktop shell's menu and playground777:// links ask for a screen through the host.
+api.onEvent((event) => {
+  if (event.name === 'app.navigate' && location.hash !== event.payload.hash) location.hash = event.payload.hash;
+});
