@@ -7,7 +7,7 @@
  * The live service and this recompute must agree exactly; a property test checks it on random histories.
  */
 import type { RankingConfig } from './config';
-import { PERIODS } from './core';
+import { PERIODS, type Period } from './core';
 import { scanDrawdown } from './drawdown';
 import { fillFigures, periodFrame } from './figures';
 import { RankingReadModel } from './read-model';
@@ -38,6 +38,10 @@ export class BatchRanking extends RankingReadModel {
     if (this.isDayStart(ms + this.cfg.markIntervalMs)) this.compute();
   }
 
+  protected override drawdown(s: number, period: Period): number {
+    return scanDrawdown(this, s, period);
+  }
+
   /** Figures of every account at the current mark, and the boards sorted from them. */
   compute(): void {
     if (this.marksDone === 0) return;
@@ -50,7 +54,7 @@ export class BatchRanking extends RankingReadModel {
           cols.ok[s] = 0;
           continue;
         }
-        fillFigures(this, f, s, p, scanDrawdown(this, s, p), cols, this.rankable(s));
+        fillFigures(this, f, s, p, cols, this.rankable(s));
       }
     }
     this.buildBoards();

@@ -5,8 +5,7 @@
  * Order: return descending, ties by registration order (lower slot first). The sort key is 2^28 − return,
  * an integer below 2^30; returns above 2^28 bps (2.68 million %) compare as equal and fall back to the tie rule.
  */
-import type { RankingCore } from './core';
-import type { BoardRow, FigureColumns } from './figures';
+import type { FigureColumns } from './figures';
 
 const RET_CAP = 2 ** 28;
 
@@ -91,31 +90,5 @@ export class Board {
       [sIn, sOut] = [sOut, sIn];
     }
     this.order.set(sIn.subarray(0, n));
-  }
-
-  row(core: RankingCore, cols: FigureColumns, s: number): BoardRow {
-    const a = core.accounts;
-    const rank = this.rank[s];
-    const prev = this.prevRank[s];
-    return {
-      rank,
-      account: a.ids[s],
-      nickname: a.nickname[s],
-      returnBps: cols.ret[s],
-      pnl: cols.pnl[s],
-      maxDrawdownBps: cols.dd[s],
-      winRateBps: cols.win[s] < 0 ? null : cols.win[s],
-      closedRoundTrips: cols.trips[s],
-      trades: cols.trades[s],
-      followers: a.followers[s],
-      rankChange: prev > 0 && rank > 0 ? prev - rank : null,
-    };
-  }
-
-  rows(core: RankingCore, cols: FigureColumns, offset: number, limit: number): BoardRow[] {
-    const end = Math.min(this.size, offset + limit);
-    const out: BoardRow[] = [];
-    for (let i = offset; i < end; i++) out.push(this.row(core, cols, this.order[i]));
-    return out;
   }
 }

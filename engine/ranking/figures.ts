@@ -1,8 +1,11 @@
 /**
- * The figures of one account over one period at the current mark, stored in columns per period so a board is
- * built without allocating. Return, PnL, win rate and trade count are differences of the cumulative snapshots
- * between the period start and now; max drawdown is supplied by the caller, because the incremental service and
- * the batch derive it differently (see drawdown.ts).
+ * The figures of one account over one period at the current mark. Return, PnL, win rate and trade count are
+ * differences of the cumulative snapshots between the period start and now; max drawdown is supplied by the
+ * caller, because the incremental service and the batch derive it differently (see drawdown.ts).
+ *
+ * Only what orders and filters a board — the return and whether the account qualifies — is computed for every
+ * account at each mark and kept in columns; the rest is computed for the rows actually read, from the same
+ * snapshots, which stay as they were at the mark until the next one.
  */
 import type { AccountId } from '../matching/types';
 import { UNIT } from './accounts';
@@ -30,12 +33,6 @@ export interface BoardRow {
 
 export class FigureColumns {
   ret!: Float64Array;
-  pnl!: Float64Array;
-  dd!: Float64Array;
-  /** −1 = no round trip closed. */
-  win!: Float64Array;
-  trips!: Float64Array;
-  trades!: Float64Array;
   /** 1 = passes every filter and has a defined return. */
   ok!: Uint8Array;
 
@@ -44,22 +41,16 @@ export class FigureColumns {
   }
 
   grow(capacity: number): void {
-    const g = (old: Float64Array | undefined): Float64Array => {
-      const n = new Float64Array(capacity);
-      if (old) n.set(old);
-      return n;
-    };
-    this.ret = g(this.ret);
-    this.pnl = g(this.pnl);
-    this.dd = g(this.dd);
-    this.win = g(this.win);
-    this.trips = g(this.trips);
-    this.trades = g(this.trades);
+    const ret = new Float64Array(capacity);
+    if (this.ret) ret.set(this.ret);
+    this.ret = ret;
     const ok = new Uint8Array(capacity);
     if (this.ok) ok.set(this.ok);
     this.ok = ok;
   }
 }
+
+export type Figures = Pick<BoardRow, 'returnBps' | 'pnl' | 'maxDrawdownBps' | 'winRateBps' | 'closedRoundTrips' | 'trades'>;
 
 /**
  * Where each period starts at the current mark, worked out once per mark rather than per account: the mark
@@ -99,51 +90,38 @@ export function periodFrame(core: RankingCore): PeriodFrame {
 const change = changeBps;
 const share = shareBps;
 
-/** Fills the columns for slot s over `period` at the core's current mark, with the given drawdown. */
-export function fillFigures(
-  core: RankingCore,
-  f: PeriodFrame,
-  s: number,
-  period: Period,
-  ddBps: number,
-  cols: FigureColumns,
-  rankable: boolean,
-): void {
-  const now = f.now + s;
+/** Snapshot values at the start of `period` for slot s: the ring position, or −1 for the origin values. */
+function startOf(core: RankingCore, f: PeriodFrame, s: number, period: Period): { hourly: boolean; p: number } {
   const first = core.accounts.firstMark[s];
-  let idx0 = UNIT;
-  let pnl0 = 0;
-  let trades0 = 0;
-  let trips0 = 0;
-  let wins0 = 0;
-  if (period === '1d') {
-    if (f.m1 >= first) {
-      const p = f.h1 + s;
-      idx0 = core.hIdx[p];
-      pnl0 = core.hPnl[p];
-      trades0 = core.hTrades[p];
-      trips0 = core.hTrips[p];
-      wins0 = core.hWins[p];
-    }
-  } else if (period !== 'all') {
-    const long = period === '30d';
-    if ((long ? f.m30 : f.m7) >= first) {
-      const p = (long ? f.d30 : f.d7) + s;
-      idx0 = core.dIdx[p];
-      pnl0 = core.dPnl[p];
-      trades0 = core.dTrades[p];
-      trips0 = core.dTrips[p];
-      wins0 = core.dWins[p];
-    }
-  }
-  const trades = core.hTrades[now] - trades0;
-  const trips = core.hTrips[now] - trips0;
+  if (period === '1d') return { hourly: true, p: f.m1 >= first ? f.h1 + s : -1 };
+  if (period === 'all') return { hourly: false, p: -1 };
+  const long = period === '30d';
+  return { hourly: false, p: (long ? f.m30 : f.m7) >= first ? (long ? f.d30 : f.d7) + s : -1 };
+}
+
+/** Return and qualification of slot s over `period` at the current mark, into the columns. */
+export function fillFigures(core: RankingCore, f: PeriodFrame, s: number, period: Period, cols: FigureColumns, rankable: boolean): void {
+  const { hourly, p } = startOf(core, f, s, period);
+  const idx0 = p < 0 ? UNIT : hourly ? core.hIdx[p] : core.dIdx[p];
+  const trades0 = p < 0 ? 0 : hourly ? core.hTrades[p] : core.dTrades[p];
+  const now = f.now + s;
   cols.ret[s] = change(idx0, core.hIdx[now]);
-  cols.pnl[s] = core.hPnl[now] - pnl0;
-  cols.dd[s] = ddBps;
-  cols.win[s] = trips > 0 ? (share(core.hWins[now] - wins0, trips) as number) : -1;
-  cols.trips[s] = trips;
-  cols.trades[s] = trades;
   // A period that starts from a wiped-out index has no defined return: the account sits that board out.
-  cols.ok[s] = rankable && idx0 > 0 && trades >= core.cfg.minTrades ? 1 : 0;
+  cols.ok[s] = rankable && idx0 > 0 && core.hTrades[now] - trades0 >= core.cfg.minTrades ? 1 : 0;
+}
+
+/** Every figure of slot s over `period` at the current mark, with the given drawdown. */
+export function figuresOf(core: RankingCore, f: PeriodFrame, s: number, period: Period, ddBps: number): Figures {
+  const { hourly, p } = startOf(core, f, s, period);
+  const now = f.now + s;
+  const at = (h: Float64Array, d: Float64Array, origin: number) => (p < 0 ? origin : hourly ? h[p] : d[p]);
+  const trips = core.hTrips[now] - at(core.hTrips, core.dTrips, 0);
+  return {
+    returnBps: change(at(core.hIdx, core.dIdx, UNIT), core.hIdx[now]),
+    pnl: core.hPnl[now] - at(core.hPnl, core.dPnl, 0),
+    maxDrawdownBps: ddBps,
+    winRateBps: trips > 0 ? share(core.hWins[now] - at(core.hWins, core.dWins, 0), trips) : null,
+    closedRoundTrips: trips,
+    trades: core.hTrades[now] - at(core.hTrades, core.dTrades, 0),
+  };
 }

@@ -7,7 +7,7 @@ import type { AccountId } from '../matching/types';
 import { Board } from './board';
 import { RankingError, type RankingConfig } from './config';
 import { PERIODS, RankingCore, type Period } from './core';
-import { FigureColumns, type BoardRow } from './figures';
+import { FigureColumns, figuresOf, periodFrame, type BoardRow, type PeriodFrame } from './figures';
 
 export interface EquityPoint {
   ts: number;
@@ -50,6 +50,40 @@ export abstract class RankingReadModel extends RankingCore {
     };
   }
 
+  /** Max drawdown of slot s over `period` at the current mark: how is up to the subclass. */
+  protected abstract drawdown(s: number, period: Period): number;
+
+  private frame: PeriodFrame | null = null;
+  private frameAt = NaN;
+
+  /** The board row of slot s, its figures computed from the snapshots as they stood at the build. */
+  private row(period: Period, s: number): BoardRow {
+    if (this.frameAt !== this.markNo || this.frame === null) {
+      this.frame = periodFrame(this);
+      this.frameAt = this.markNo;
+    }
+    const a = this.accounts;
+    const b = this.boardOf[period];
+    const rank = b.rank[s];
+    const prev = b.prevRank[s];
+    return {
+      rank,
+      account: a.ids[s],
+      nickname: a.nickname[s],
+      ...figuresOf(this, this.frame, s, period, this.drawdown(s, period)),
+      followers: a.followers[s],
+      rankChange: prev > 0 && rank > 0 ? prev - rank : null,
+    };
+  }
+
+  private rows(period: Period, offset: number, limit: number): BoardRow[] {
+    const b = this.boardOf[period];
+    const end = Math.min(b.size, offset + limit);
+    const out: BoardRow[] = [];
+    for (let i = offset; i < end; i++) out.push(this.row(period, b.order[i]));
+    return out;
+  }
+
   protected buildBoards(): void {
     for (const p of PERIODS) this.boardOf[p].build(this.accounts.count, this.cols[p]);
     this.builtAt = this.markNo;
@@ -71,20 +105,21 @@ export abstract class RankingReadModel extends RankingCore {
   }
 
   boardSize(period: Period): number {
-    return this.board(period).size;
+    this.checkPeriod(period);
+    return this.boardOf[period].size;
   }
 
   /** Rows [offset, offset + limit) of a board, best first. */
   top(period: Period, limit = 100, offset = 0): BoardRow[] {
-    const b = this.board(period);
+    this.checkPeriod(period);
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new RankingError('INVALID_QUERY', `limit must be 1–${MAX_PAGE}`);
     if (!Number.isSafeInteger(offset) || offset < 0) throw new RankingError('INVALID_QUERY', 'offset must be a non-negative integer');
-    return b.rows(this, this.cols[period], offset, limit);
+    return this.rows(period, offset, limit);
   }
 
   /** An account's figures over a period as of the last build (rank 0 when it is not on the board). */
   figures(period: Period, account: AccountId): BoardRow {
-    const b = this.board(period);
+    this.checkPeriod(period);
     const s = this.profileSlot(account);
     if (Number.isNaN(this.builtAt) || this.accounts.firstMark[s] >= this.builtAt) {
       // Registered since the last mark: nothing has been measured yet.
@@ -103,7 +138,7 @@ export abstract class RankingReadModel extends RankingCore {
         rankChange: null,
       };
     }
-    return b.row(this, this.cols[period], s);
+    return this.row(period, s);
   }
 
   /** A deleted account has no profile any more; its id stays taken. */
@@ -138,14 +173,12 @@ export abstract class RankingReadModel extends RankingCore {
   boards(): RankingBoards {
     const boards = {} as Record<Period, BoardRow[]>;
     for (const p of PERIODS) {
-      const b = this.boardOf[p];
-      boards[p] = b.rows(this, this.cols[p], 0, b.size);
+      boards[p] = this.rows(p, 0, this.boardOf[p].size);
     }
     return { asOf: this.asOf, boards };
   }
 
-  private board(period: Period): Board {
+  private checkPeriod(period: Period): void {
     if (!PERIODS.includes(period)) throw new RankingError('INVALID_QUERY', `unknown period ${String(period)}`);
-    return this.boardOf[period];
   }
 }

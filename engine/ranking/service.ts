@@ -12,8 +12,8 @@
 import { BPS, drawdownBps, mulDivFloor } from './exact';
 import { UNIT } from './accounts';
 import type { RankingConfig } from './config';
-import { PERIOD_DAYS, relayout } from './core';
-import { emptySegment, appendSegment, hasDay } from './drawdown';
+import { PERIOD_DAYS, relayout, type Period } from './core';
+import { emptySegment, appendSegment, hasDay, withToday } from './drawdown';
 import { periodFrame } from './figures';
 import { RankingReadModel } from './read-model';
 import type { RankingRecord } from './records';
@@ -67,91 +67,66 @@ export class RankingService extends RankingReadModel {
       if (!Number.isNaN(this.builtAt)) this.closeDay();
       for (let s = 0; s < n; s++) if (!a.closed[s]) this.prepareDay(s);
     }
-    const k = this.markNo - this.dayStartMark(this.dayNoOf(ms));
     const f = periodFrame(this);
-    const kBase = k * this.windowCap;
-    const [f7Max, f30Max] = this.fMax;
-    const [f7Min, f30Min] = this.fMin;
-    const [f7Dd, f30Dd] = this.fDd;
-    const { sMax, sMin, sDd, pMin, pDd, allDd, hIdx, hPnl, hTrades, hTrips, hWins, dIdx, dPnl, dTrades, dTrips, dWins } = this;
+    const { hIdx, hTrades, dIdx, dTrades } = this;
     const { firstMark, closed, ranked, registeredTs } = a;
     const minTrades = this.cfg.minTrades;
     const youngest = this.markMs - this.cfg.minAccountAgeMs;
     const markNo = this.markNo;
     const cols = [this.cols['1d'], this.cols['7d'], this.cols['30d'], this.cols.all];
-    // One pass per account computing all four periods (the batch goes through fillFigures period by period;
-    // the agreement test holds the two to the same integers).
+    // Only the return and the filters, for all four periods in one pass per account (the batch goes through
+    // fillFigures period by period; the agreement test holds the two to the same integers).
     for (let s = 0; s < n; s++) {
       if (closed[s]) continue;
       const first = firstMark[s];
       const rk = ranked[s] === 1 && first < markNo && registeredTs[s] <= youngest;
       const now = f.now + s;
       const idx = hIdx[now];
-      const pnl = hPnl[now];
       const trades = hTrades[now];
-      const trips = hTrips[now];
-      const wins = hWins[now];
-      const todayMin = pMin[s];
-      const todayDd = pDd[s];
       for (let w = 0; w < 4; w++) {
         let idx0 = UNIT;
-        let pnl0 = 0;
         let trades0 = 0;
-        let trips0 = 0;
-        let wins0 = 0;
-        let segMax = -1;
-        let segMin = -1;
-        let segDd = 0;
-        let dd: number;
         if (w === 0) {
           if (f.m1 >= first) {
-            const p = f.h1 + s;
-            idx0 = hIdx[p];
-            pnl0 = hPnl[p];
-            trades0 = hTrades[p];
-            trips0 = hTrips[p];
-            wins0 = hWins[p];
+            idx0 = hIdx[f.h1 + s];
+            trades0 = hTrades[f.h1 + s];
           }
-          const j = kBase + s;
-          segMax = sMax[j];
-          segMin = sMin[j];
-          segDd = sDd[j];
         } else if (w < 3) {
           if ((w === 1 ? f.m7 : f.m30) >= first) {
             const p = (w === 1 ? f.d7 : f.d30) + s;
             idx0 = dIdx[p];
-            pnl0 = dPnl[p];
             trades0 = dTrades[p];
-            trips0 = dTrips[p];
-            wins0 = dWins[p];
           }
-          segMax = w === 1 ? f7Max[s] : f30Max[s];
-          segMin = w === 1 ? f7Min[s] : f30Min[s];
-          segDd = w === 1 ? f7Dd[s] : f30Dd[s];
-        }
-        if (w === 3) {
-          dd = allDd[s];
-        } else if (segMax < 0) {
-          dd = todayDd;
-        } else {
-          // The window's whole-day (or yesterday's suffix) segment, then today so far.
-          dd = segDd > todayDd ? segDd : todayDd;
-          const cross = fall(segMax, todayMin);
-          if (cross > dd) dd = cross;
         }
         const c = cols[w];
-        const t = trades - trades0;
-        const r = trips - trips0;
         c.ret[s] = idx0 > 0 ? mulDiv(idx - idx0, BPS, idx0) : 0;
-        c.pnl[s] = pnl - pnl0;
-        c.dd[s] = dd;
-        c.win[s] = r > 0 ? mulDiv(wins - wins0, BPS, r) : -1;
-        c.trips[s] = r;
-        c.trades[s] = t;
-        c.ok[s] = rk && idx0 > 0 && t >= minTrades ? 1 : 0;
+        c.ok[s] = rk && idx0 > 0 && trades - trades0 >= minTrades ? 1 : 0;
       }
     }
     this.buildBoards();
+  }
+
+  /**
+   * The window's prepared segment (yesterday's suffix from this mark's offset into the day, or the whole days
+   * of 7d / 30d) followed by today so far.
+   */
+  protected override drawdown(s: number, period: Period): number {
+    if (period === 'all') return this.allDd[s];
+    let max: number;
+    let min: number;
+    let dd: number;
+    if (period === '1d') {
+      const j = (this.markNo - this.dayStartMark(this.dayNoOf(this.markMs))) * this.windowCap + s;
+      max = this.sMax[j];
+      min = this.sMin[j];
+      dd = this.sDd[j];
+    } else {
+      const w = period === '7d' ? 0 : 1;
+      max = this.fMax[w][s];
+      min = this.fMin[w][s];
+      dd = this.fDd[w][s];
+    }
+    return withToday(this, s, max, min, dd);
   }
 
   /** Day start: suffix summaries of yesterday's marks and the whole-day summaries for 7d and 30d. */
