@@ -300,6 +300,37 @@ describe('self-trade prevention', () => {
   });
 });
 
+describe('transfers between accounts', () => {
+  it('move available balance and leave every total unchanged', () => {
+    const h = harness();
+    const events = h.apply({ type: 'transfer', from: A, to: B, asset: 'KRW', amount: 250_000, reference: 'copy-allocation-7' });
+    expect(events).toMatchObject([{ type: 'transferred', account: A, to: B, asset: 'KRW', amount: 250_000, reference: 'copy-allocation-7' }]);
+    expect(h.engine.balance(A, 'KRW').available).toBe(100_000_000 - 250_000);
+    expect(h.engine.balance(B, 'KRW').available).toBe(100_000_000 + 250_000);
+    h.check();
+  });
+
+  it('cannot move held funds, more than available, to oneself, or to the fee account', () => {
+    const h = harness();
+    h.limit(A, 'buy', 10_000, 9_000_000); // holds most of A's KRW
+    const available = h.engine.balance(A, 'KRW').available;
+    const refusals: [unknown, string][] = [
+      [{ type: 'transfer', from: A, to: B, asset: 'KRW', amount: available + 1 }, 'INSUFFICIENT_FUNDS'],
+      [{ type: 'transfer', from: A, to: A, asset: 'KRW', amount: 1 }, 'UNKNOWN_ACCOUNT'],
+      [{ type: 'transfer', from: A, to: FEE_ACCOUNT, asset: 'KRW', amount: 1 }, 'UNKNOWN_ACCOUNT'],
+      [{ type: 'transfer', from: A, to: 99, asset: 'KRW', amount: 1 }, 'UNKNOWN_ACCOUNT'],
+      [{ type: 'transfer', from: A, to: B, asset: 'DOGE', amount: 1 }, 'UNKNOWN_ASSET'],
+      [{ type: 'transfer', from: A, to: B, asset: 'KRW', amount: -5 }, 'INVALID_AMOUNT'],
+    ];
+    for (const [cmd, reason] of refusals) {
+      const before = h.engine.snapshot().accounts;
+      expect(h.apply(cmd as never)).toMatchObject([{ type: 'rejected', reason }]);
+      expect(h.engine.snapshot().accounts).toEqual(before);
+    }
+    h.check();
+  });
+});
+
 describe('cancel-all', () => {
   it('cancels every live order of the account, stops included, in one market or all', () => {
     const h = new Harness([LPJ, { ...LPJ, id: 'ETH-KRW', base: 'ETH' }]);

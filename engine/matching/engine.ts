@@ -365,6 +365,9 @@ export class MatchingEngine {
       case 'set_stp':
         this.setStp(cmd.account, cmd.stp);
         break;
+      case 'transfer':
+        this.move(cmd.from, cmd.to, cmd.asset, cmd.amount, cmd.reference);
+        break;
       case 'deposit':
       case 'withdraw':
         this.transfer(cmd.type, cmd.account, cmd.asset, cmd.amount);
@@ -570,6 +573,21 @@ export class MatchingEngine {
     if (!STP_MODES.includes(stp)) return this.rejectLedger(id, 'INVALID_COMMAND', 'set_stp');
     account.stp = stp;
     this.emitLedger({ type: 'stp_set', account: id, stp });
+  }
+
+  private move(from: AccountId, to: AccountId, asset: string, amount: number, reference: string | undefined): void {
+    const source = this.ledger.get(from);
+    const target = this.ledger.get(to);
+    if (!source || !target || from === FEE_ACCOUNT || to === FEE_ACCOUNT || from === to) return this.rejectLedger(from, 'UNKNOWN_ACCOUNT', 'transfer');
+    if (!this.assets.has(asset)) return this.rejectLedger(from, 'UNKNOWN_ASSET', 'transfer');
+    if (!isPosInt(amount)) return this.rejectLedger(from, 'INVALID_AMOUNT', 'transfer');
+    if (reference !== undefined && (typeof reference !== 'string' || reference.length > 100)) return this.rejectLedger(from, 'INVALID_COMMAND', 'transfer');
+    const a = source.balance(asset);
+    if (a.available < amount) return this.rejectLedger(from, 'INSUFFICIENT_FUNDS', 'transfer');
+    const b = target.balance(asset);
+    if (b.available + amount > Number.MAX_SAFE_INTEGER) return this.rejectLedger(from, 'INVALID_AMOUNT', 'transfer');
+    this.ledger.transfer(a, b, amount);
+    this.emitLedger({ type: 'transferred', account: from, to, asset, amount, reference });
   }
 
   private transfer(kind: 'deposit' | 'withdraw', id: AccountId, asset: string, amount: number): void {

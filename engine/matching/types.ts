@@ -43,6 +43,11 @@ export type Command =
   /** Money entering (deposit, practice grant) or leaving the ledger: the only commands that change an asset's total. */
   | { type: 'deposit'; account: AccountId; asset: string; amount: number; ts?: number }
   | { type: 'withdraw'; account: AccountId; asset: string; amount: number; ts?: number }
+  /**
+   * Moves available balance between two accounts inside the ledger (a copy allocation to a sub-account, a
+   * profit-share payment): the asset's total does not change. `reference` is echoed in the event.
+   */
+  | { type: 'transfer'; from: AccountId; to: AccountId; asset: string; amount: number; reference?: string; ts?: number }
   | { type: 'cancel'; market: string; account: AccountId; orderId: OrderId; ts?: number }
   | { type: 'cancel_all'; market?: string; account: AccountId; ts?: number }
   | {
@@ -156,6 +161,7 @@ export type EngineEvent = EventBase &
     | { type: 'stp_set'; account: AccountId; stp: StpMode }
     | { type: 'deposited'; account: AccountId; asset: string; amount: number }
     | { type: 'withdrawn'; account: AccountId; asset: string; amount: number }
+    | { type: 'transferred'; account: AccountId; to: AccountId; asset: string; amount: number; reference?: string }
   );
 
 export type EngineEventType = EngineEvent['type'];

@@ -67,7 +67,8 @@ export function commandStream(seed: number, engine: MatchingEngine, o: StreamOpt
     }
     if (r < 0.92) return { type: 'cancel_all', market: rnd() < 0.5 ? m.id : undefined, account };
     if (r < 0.94) return { type: 'set_stp', account, stp: pick(['cancel_resting', 'cancel_incoming', 'cancel_both'] as StpMode[]) };
-    if (r < 0.97) return { type: rnd() < 0.6 ? 'deposit' : 'withdraw', account, asset: rnd() < 0.5 ? m.base : m.quote, amount: 1 + Math.floor(rnd() * 1_000_000) };
+    if (r < 0.955) return { type: rnd() < 0.6 ? 'deposit' : 'withdraw', account, asset: rnd() < 0.5 ? m.base : m.quote, amount: 1 + Math.floor(rnd() * 1_000_000) };
+    if (r < 0.97) return { type: 'transfer', from: account, to: pick(o.accounts), asset: rnd() < 0.5 ? m.base : m.quote, amount: 1 + Math.floor(rnd() * 500_000) };
     // Invalid input: off-tick, fractional, unknown market, wrong fields.
     return pick<Command>([
       { type: 'place', market: m.id, account, side, orderType: 'limit', price: price() + 1, quantity: qty() },
