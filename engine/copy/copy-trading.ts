@@ -10,14 +10,14 @@
  * never spend more than the allocation.
  */
 import type { AccountId, MarketConfig, Side } from '../matching/types';
-import type { RankingRecord } from '../ranking/records';
 import { settleProfitShare } from './settlement';
 import { affordableQuantity, BPS, limitPrice, maxBuyCost, notionalOf, proportionalQuantity } from './sizing';
 import { mulDivFloor } from '../ranking/exact';
+import { emptyOutput, notify, transfer } from './output';
+import { int, nonNeg, pos } from './validate';
 import {
   CopyError,
   type CopyConfig,
-  type CopyNotice,
   type CopyOutput,
   type EndReason,
   type SkipReason,
@@ -75,21 +75,6 @@ export interface Fill {
 }
 
 export type Prices = Readonly<Record<string, number>>;
-
-const empty = (): CopyOutput => ({ orders: [], skipped: [], transfers: [], ranking: [], notifications: [] });
-
-function int(v: unknown, what: string): number {
-  if (!Number.isSafeInteger(v)) throw new CopyError('INVALID_INPUT', `${what} must be a safe integer`);
-  return v as number;
-}
-function nonNeg(v: unknown, what: string): number {
-  if (int(v, what) < 0) throw new CopyError('INVALID_INPUT', `${what} must not be negative`);
-  return v as number;
-}
-function pos(v: unknown, what: string): number {
-  if (int(v, what) <= 0) throw new CopyError('INVALID_INPUT', `${what} must be positive`);
-  return v as number;
-}
 
 export class CopyTrading {
   readonly quote: string;
@@ -158,7 +143,7 @@ export class CopyTrading {
     }
     const existing = this.strategies.get(leader);
     if (existing?.open) throw new CopyError('STRATEGY_EXISTS', `account ${leader} already has an open strategy`);
-    const out = empty();
+    const out = emptyOutput();
     if (existing) {
       // Reopening: subscribers still running keep their period's rate; the new one applies from their next period.
       existing.open = true;
@@ -176,8 +161,8 @@ export class CopyTrading {
     int(i.ts, 'ts');
     if (!s.open) throw new CopyError('STRATEGY_CLOSED', `the strategy of ${i.leader} is already closed`);
     s.open = false;
-    const out = empty();
-    for (const id of s.subs) this.notify(out, this.subs.get(id)!.subscriber, i.ts, { kind: 'strategy_closed', leader: s.leader }, id);
+    const out = emptyOutput();
+    for (const id of s.subs) notify(out, this.subs.get(id)!.subscriber, i.ts, { kind: 'strategy_closed', leader: s.leader }, id);
     return out;
   }
 
@@ -186,7 +171,7 @@ export class CopyTrading {
     const s = this.strategyOf(i.leader);
     int(i.ts, 'ts');
     const rate = this.rate(i.profitShareBps);
-    const out = empty();
+    const out = emptyOutput();
     if (rate !== s.profitShareBps) this.changeRate(s, rate, i.ts, out);
     return out;
   }
@@ -195,7 +180,7 @@ export class CopyTrading {
     s.profitShareBps = rate;
     for (const id of s.subs) {
       const sub = this.subs.get(id)!;
-      this.notify(out, sub.subscriber, ts, { kind: 'profit_share_changed', leader: s.leader, profitShareBps: rate, fromPeriod: sub.lastSettledPeriod + 2 }, id);
+      notify(out, sub.subscriber, ts, { kind: 'profit_share_changed', leader: s.leader, profitShareBps: rate, fromPeriod: sub.lastSettledPeriod + 2 }, id);
     }
   }
 
@@ -259,12 +244,12 @@ export class CopyTrading {
     this.live.set(`${subscriber}:${leader}`, id);
     this.subAccounts.add(subAccount);
     s.subs.add(id);
-    const out = empty();
+    const out = emptyOutput();
     out.ranking.push({ type: 'account', ts, account: subAccount, nickname: `copy ${subscriber}→${leader}`, ranked: false });
-    this.move(out, id, subscriber, subAccount, this.quote, amount, 'allocation', ts);
+    transfer(out, id, subscriber, subAccount, this.quote, amount, 'allocation', ts);
     out.ranking.push({ type: 'followers', ts, account: leader, delta: 1 });
-    this.notify(out, subscriber, ts, { kind: 'subscribed', leader, amount }, id);
-    this.notify(out, leader, ts, { kind: 'follower_joined', subscriber, amount }, id);
+    notify(out, subscriber, ts, { kind: 'subscribed', leader, amount }, id);
+    notify(out, leader, ts, { kind: 'follower_joined', subscriber, amount }, id);
     return out;
   }
 
@@ -272,8 +257,8 @@ export class CopyTrading {
     const sub = this.subOf(i.subscriptionId);
     if (sub.status !== 'active') throw new CopyError('SUBSCRIPTION_NOT_ACTIVE', `subscription ${sub.id} is ${sub.status}`);
     sub.status = 'paused';
-    const out = empty();
-    this.notify(out, sub.subscriber, int(i.ts, 'ts'), { kind: 'paused', leader: sub.leader }, sub.id);
+    const out = emptyOutput();
+    notify(out, sub.subscriber, int(i.ts, 'ts'), { kind: 'paused', leader: sub.leader }, sub.id);
     return out;
   }
 
@@ -281,8 +266,8 @@ export class CopyTrading {
     const sub = this.subOf(i.subscriptionId);
     if (sub.status !== 'paused') throw new CopyError('SUBSCRIPTION_NOT_ACTIVE', `subscription ${sub.id} is ${sub.status}, not paused`);
     sub.status = 'active';
-    const out = empty();
-    this.notify(out, sub.subscriber, int(i.ts, 'ts'), { kind: 'resumed', leader: sub.leader }, sub.id);
+    const out = emptyOutput();
+    notify(out, sub.subscriber, int(i.ts, 'ts'), { kind: 'resumed', leader: sub.leader }, sub.id);
     return out;
   }
 
@@ -295,9 +280,9 @@ export class CopyTrading {
     }
     sub.allocation += amount;
     sub.cash += amount;
-    const out = empty();
-    this.move(out, sub.id, sub.subscriber, sub.subAccount, this.quote, amount, 'add_funds', ts);
-    this.notify(out, sub.subscriber, ts, { kind: 'funds_added', leader: sub.leader, amount, allocation: sub.allocation }, sub.id);
+    const out = emptyOutput();
+    transfer(out, sub.id, sub.subscriber, sub.subAccount, this.quote, amount, 'add_funds', ts);
+    notify(out, sub.subscriber, ts, { kind: 'funds_added', leader: sub.leader, amount, allocation: sub.allocation }, sub.id);
     return out;
   }
 
@@ -312,16 +297,16 @@ export class CopyTrading {
     }
     sub.allocation -= amount;
     sub.cash -= amount;
-    const out = empty();
-    this.move(out, sub.id, sub.subAccount, sub.subscriber, this.quote, amount, 'reduce_funds', ts);
-    this.notify(out, sub.subscriber, ts, { kind: 'funds_reduced', leader: sub.leader, amount, allocation: sub.allocation }, sub.id);
+    const out = emptyOutput();
+    transfer(out, sub.id, sub.subAccount, sub.subscriber, this.quote, amount, 'reduce_funds', ts);
+    notify(out, sub.subscriber, ts, { kind: 'funds_reduced', leader: sub.leader, amount, allocation: sub.allocation }, sub.id);
     return out;
   }
 
   /** Stops copying, closes the positions at market and, once they are closed, settles and returns the funds. */
   unsubscribe(i: { subscriptionId: number; ts: number }): CopyOutput {
     const sub = this.running(i.subscriptionId);
-    const out = empty();
+    const out = emptyOutput();
     this.startClosing(sub, 'unsubscribed', int(i.ts, 'ts'), out);
     return out;
   }
@@ -330,7 +315,7 @@ export class CopyTrading {
   leaderDeleted(i: { leader: AccountId; ts: number }): CopyOutput {
     const leader = nonNeg(i.leader, 'leader');
     const ts = int(i.ts, 'ts');
-    const out = empty();
+    const out = emptyOutput();
     if (this.deletedLeaders.has(leader)) return out;
     this.deletedLeaders.add(leader);
     const s = this.strategies.get(leader);
@@ -370,7 +355,7 @@ export class CopyTrading {
     const leaderEquity = pos(i.leaderEquity, 'leaderEquity');
     const closeOut = i.leaderPositionAfter !== undefined && nonNeg(i.leaderPositionAfter, 'leaderPositionAfter') === 0;
     const ts = int(i.ts, 'ts');
-    const out = empty();
+    const out = emptyOutput();
     const s = this.strategies.get(nonNeg(i.leader, 'leader'));
     if (!s || this.deletedLeaders.has(s.leader)) return out;
     this.lastPrice[m] = price;
@@ -401,14 +386,14 @@ export class CopyTrading {
       if (reason === null && notionalOf(mk, limit, q) < mk.minNotional) reason = 'BELOW_MIN_NOTIONAL';
       if (reason !== null) {
         out.skipped.push({ subscriptionId: id, subscriber: sub.subscriber, market: mk.id, side: i.side, wanted, reason });
-        this.notify(out, sub.subscriber, ts, { kind: 'copy_skipped', leader: s.leader, market: mk.id, side: i.side, wanted, reason }, id);
+        notify(out, sub.subscriber, ts, { kind: 'copy_skipped', leader: s.leader, market: mk.id, side: i.side, wanted, reason }, id);
         continue;
       }
       this.place(out, sub, m, i.side, q, limit, 'copy', ts);
-      this.notify(out, sub.subscriber, ts, { kind: 'copy_placed', leader: s.leader, market: mk.id, side: i.side, quantity: q, price: limit }, id);
+      notify(out, sub.subscriber, ts, { kind: 'copy_placed', leader: s.leader, market: mk.id, side: i.side, quantity: q, price: limit }, id);
       placed++;
     }
-    this.notify(out, s.leader, ts, { kind: 'fill_mirrored', market: mk.id, side: i.side, placed, skipped: out.skipped.length });
+    notify(out, s.leader, ts, { kind: 'fill_mirrored', market: mk.id, side: i.side, placed, skipped: out.skipped.length });
     return out;
   }
 
@@ -442,10 +427,10 @@ export class CopyTrading {
       sub.holdings[o.market] -= qty;
       sub.cash += quote - fees;
     }
-    const out = empty();
+    const out = emptyOutput();
     if (qty > 0) {
       this.lastPrice[o.market] = last;
-      this.notify(out, sub.subscriber, ts, { kind: 'copy_filled', leader: sub.leader, market: this.markets[o.market].id, side: o.side, quantity: qty, quoteAmount: quote, fee: fees }, sub.id);
+      notify(out, sub.subscriber, ts, { kind: 'copy_filled', leader: sub.leader, market: this.markets[o.market].id, side: o.side, quantity: qty, quoteAmount: quote, fee: fees }, sub.id);
     }
     if (sub.status === 'closing' && sub.pending.size === 0) this.finish(sub, ts, out);
     return out;
@@ -455,7 +440,7 @@ export class CopyTrading {
   checkStopLoss(i: { prices: Prices; ts: number }): CopyOutput {
     const ts = int(i.ts, 'ts');
     this.takePrices(i.prices);
-    const out = empty();
+    const out = emptyOutput();
     for (const sub of this.subs.values()) {
       if (sub.stopLossBps === null || (sub.status !== 'active' && sub.status !== 'paused')) continue;
       const floor = mulDivFloor(sub.allocation, BPS - sub.stopLossBps, BPS);
@@ -475,7 +460,7 @@ export class CopyTrading {
     const ts = int(i.ts, 'ts');
     if (period >= this.periodOf(ts)) throw new CopyError('FUTURE_PERIOD', `period ${period} has not ended at ${ts}`);
     this.takePrices(i.prices);
-    const out = { ...empty(), settled: 0, alreadySettled: 0 };
+    const out = { ...emptyOutput(), settled: 0, alreadySettled: 0 };
     for (const sub of this.subs.values()) {
       if (sub.status === 'ended') continue;
       if (this.settleOne(sub, period, ts, out)) out.settled++;
@@ -501,17 +486,17 @@ export class CopyTrading {
     sub.lastSettledPeriod = period;
     sub.rateBps = this.strategies.get(sub.leader)!.profitShareBps;
     if (leaderDeleted) {
-      this.notify(out, sub.subscriber, ts, { kind: 'settlement_skipped', leader: sub.leader, period, reason: 'leader_deleted' }, sub.id);
+      notify(out, sub.subscriber, ts, { kind: 'settlement_skipped', leader: sub.leader, period, reason: 'leader_deleted' }, sub.id);
       return true;
     }
     if (r.paid > 0) {
       sub.cash -= r.paid;
       sub.feesPaid += r.paid;
-      this.move(out, sub.id, sub.subAccount, sub.leader, this.quote, r.paid, 'profit_share', ts);
+      transfer(out, sub.id, sub.subAccount, sub.leader, this.quote, r.paid, 'profit_share', ts);
     }
     const base = { period, profit: r.profit, fee: r.fee, paid: r.paid, owed: r.owed };
-    this.notify(out, sub.subscriber, ts, { kind: 'settled', counterparty: sub.leader, role: 'subscriber', ...base }, sub.id);
-    this.notify(out, sub.leader, ts, { kind: 'settled', counterparty: sub.subscriber, role: 'leader', ...base }, sub.id);
+    notify(out, sub.subscriber, ts, { kind: 'settled', counterparty: sub.leader, role: 'subscriber', ...base }, sub.id);
+    notify(out, sub.leader, ts, { kind: 'settled', counterparty: sub.subscriber, role: 'leader', ...base }, sub.id);
     return true;
   }
 
@@ -558,7 +543,7 @@ export class CopyTrading {
   private startClosing(sub: Subscription, reason: EndReason, ts: number, out: CopyOutput): void {
     sub.status = 'closing';
     sub.endReason = reason;
-    this.notify(out, sub.subscriber, ts, { kind: 'copy_stopping', leader: sub.leader, reason }, sub.id);
+    notify(out, sub.subscriber, ts, { kind: 'copy_stopping', leader: sub.leader, reason }, sub.id);
     this.markets.forEach((mk, m) => {
       let q = sub.holdings[m] - sub.reservedBase[m];
       q -= q % mk.lotSize;
@@ -579,21 +564,21 @@ export class CopyTrading {
       const q = sub.holdings[m];
       if (q === 0) return;
       coins[mk.base] = q;
-      this.move(out, sub.id, sub.subAccount, sub.subscriber, mk.base, q, 'return', ts);
+      transfer(out, sub.id, sub.subAccount, sub.subscriber, mk.base, q, 'return', ts);
       sub.holdings[m] = 0;
     });
     const cash = sub.cash;
-    if (cash > 0) this.move(out, sub.id, sub.subAccount, sub.subscriber, this.quote, cash, 'return', ts);
+    if (cash > 0) transfer(out, sub.id, sub.subAccount, sub.subscriber, this.quote, cash, 'return', ts);
     sub.cash = 0;
     sub.status = 'ended';
     this.live.delete(`${sub.subscriber}:${sub.leader}`);
     this.strategies.get(sub.leader)!.subs.delete(sub.id);
     out.ranking.push({ type: 'account_closed', ts, account: sub.subAccount });
     const reason = sub.endReason!;
-    this.notify(out, sub.subscriber, ts, { kind: 'copy_ended', leader: sub.leader, reason, returnedQuote: cash, returnedCoins: coins }, sub.id);
+    notify(out, sub.subscriber, ts, { kind: 'copy_ended', leader: sub.leader, reason, returnedQuote: cash, returnedCoins: coins }, sub.id);
     if (!this.deletedLeaders.has(sub.leader)) {
       out.ranking.push({ type: 'followers', ts, account: sub.leader, delta: -1 });
-      this.notify(out, sub.leader, ts, { kind: 'follower_left', subscriber: sub.subscriber, reason }, sub.id);
+      notify(out, sub.leader, ts, { kind: 'follower_left', subscriber: sub.subscriber, reason }, sub.id);
     }
   }
 
@@ -622,21 +607,6 @@ export class CopyTrading {
           ? { type: 'place', ts, market: mk.id, account: sub.subAccount, clientOrderId, side, orderType: 'market', quantity }
           : { type: 'place', ts, market: mk.id, account: sub.subAccount, clientOrderId, side, orderType: 'limit', timeInForce: 'IOC', price, quantity },
     });
-  }
-
-  /** A transfer, and the matching ranking flows so the move is never counted as profit or loss. */
-  private move(out: CopyOutput, subId: number, from: AccountId, to: AccountId, asset: string, amount: number, reason: CopyOutput['transfers'][number]['reason'], ts: number): void {
-    out.transfers.push({ subscriptionId: subId, from, to, asset, amount, reason });
-    const kind = reason === 'profit_share' ? 'profit_share' : 'allocation';
-    const flows: RankingRecord[] = [
-      { type: 'flow', ts, account: from, asset, amount: -amount, kind },
-      { type: 'flow', ts, account: to, asset, amount, kind },
-    ];
-    out.ranking.push(...flows);
-  }
-
-  private notify(out: CopyOutput, to: AccountId, ts: number, notice: CopyNotice, subscriptionId?: number): void {
-    out.notifications.push(subscriptionId === undefined ? { to, ts, notice } : { to, ts, notice, subscriptionId });
   }
 
   /** Quote value of a sub-account at the last known prices: free and set-aside cash plus every coin held. */
