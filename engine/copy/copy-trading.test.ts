@@ -138,7 +138,9 @@ describe('mirroring', () => {
     const h = setup();
     const id = subscribe(h);
     h.run(h.copy.pause({ subscriptionId: id, ts: T0 + 2 }));
-    expect(leaderFill(h, 'buy', 10_000_000).skipped[0].reason).toBe('PAUSED');
+    const paused = leaderFill(h, 'buy', 10_000_000);
+    expect(paused.skipped[0].reason).toBe('PAUSED');
+    expect(paused.notifications.map((n) => [n.to, n.notice.kind])).toEqual([[LEADER, 'fill_mirrored']]);
     expect(code(() => h.copy.pause({ subscriptionId: id, ts: T0 + 3 }))).toBe('SUBSCRIPTION_NOT_ACTIVE');
     h.run(h.copy.resume({ subscriptionId: id, ts: T0 + 3 }));
     expect(leaderFill(h, 'buy', 10_000_000).orders).toHaveLength(1);

@@ -386,14 +386,15 @@ export class CopyTrading {
       if (reason === null && notionalOf(mk, limit, q) < mk.minNotional) reason = 'BELOW_MIN_NOTIONAL';
       if (reason !== null) {
         out.skipped.push({ subscriptionId: id, subscriber: sub.subscriber, market: mk.id, side: i.side, wanted, reason });
-        notify(out, sub.subscriber, ts, { kind: 'copy_skipped', leader: s.leader, market: mk.id, side: i.side, wanted, reason }, id);
+        // A paused subscriber asked not to be copied; telling them about every fill they sit out would be noise.
+        if (reason !== 'PAUSED') notify(out, sub.subscriber, ts, { kind: 'copy_skipped', leader: s.leader, market: mk.id, side: i.side, wanted, reason }, id);
         continue;
       }
       this.place(out, sub, m, i.side, q, limit, 'copy', ts);
       notify(out, sub.subscriber, ts, { kind: 'copy_placed', leader: s.leader, market: mk.id, side: i.side, quantity: q, price: limit }, id);
       placed++;
     }
-    notify(out, s.leader, ts, { kind: 'fill_mirrored', market: mk.id, side: i.side, placed, skipped: out.skipped.length });
+    if (placed + out.skipped.length > 0) notify(out, s.leader, ts, { kind: 'fill_mirrored', market: mk.id, side: i.side, placed, skipped: out.skipped.length });
     return out;
   }
 
