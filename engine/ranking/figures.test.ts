@@ -238,6 +238,25 @@ describe('bad records', () => {
   });
 });
 
+describe('start-up replay', () => {
+  it('brings a live service to the state of one fed record by record', async () => {
+    const records: RankingRecord[] = [account(T0, 1), account(T0, 2), price(T0, LPJ, 1_000), flow(T0, 1, 1_000_000), flow(T0, 2, 1_000_000)];
+    for (let i = 0; i < 40; i++) records.push(trade(T0 + i * H, LPJ, 1 + (i % 2), 2 - (i % 2), 1_000 + ((i * 37) % 200), COIN));
+    const fed = new RankingService({ markets: [LPJ], minTrades: 0, minAccountAgeMs: 0 });
+    fed.applyAll(records);
+    fed.advanceTo(T0 + 2 * DAY_MS);
+    const reports: boolean[] = [];
+    const replayed = await RankingService.replay({ markets: [LPJ], minTrades: 0, minAccountAgeMs: 0 }, records, {
+      until: T0 + 2 * DAY_MS,
+      progressEvery: 20,
+      onProgress: (p) => reports.push(p.done),
+    });
+    expect(replayed.boards()).toEqual(fed.boards());
+    expect(replayed.boardSize('all')).toBe(2);
+    expect(reports).toEqual([false, false, true]);
+  });
+});
+
 describe('batch', () => {
   it('reports progress and ends with a done report', () => {
     const records: RankingRecord[] = [account(T0, 1), account(T0, 2)];

@@ -12,6 +12,7 @@
 import { BPS, drawdownBps, mulDivFloor } from './exact';
 import { UNIT } from './accounts';
 import type { RankingConfig } from './config';
+import type { BatchOptions } from './batch';
 import { PERIOD_DAYS, relayout, type Period } from './core';
 import { emptySegment, appendSegment, hasDay, withToday } from './drawdown';
 import { periodFrame } from './figures';
@@ -58,6 +59,28 @@ export class RankingService extends RankingReadModel {
   /** Applies records in order; boards move on at each mark they cross. */
   applyAll(records: Iterable<RankingRecord>): void {
     for (const r of records) this.apply(r);
+  }
+
+  /**
+   * Start-up: a fresh service brought up to date from the log, reporting progress like the batch does, then
+   * carried to `until` (now) so the boards are current.
+   */
+  static async replay(config: RankingConfig, records: AsyncIterable<RankingRecord> | Iterable<RankingRecord>, opts: BatchOptions = {}): Promise<RankingService> {
+    const every = opts.progressEvery ?? 1_000_000;
+    if (!Number.isSafeInteger(every) || every < 1) throw new RangeError('progressEvery must be a positive integer');
+    const svc = new RankingService(config);
+    let n = 0;
+    let ts = 0;
+    const report = (done: boolean) =>
+      opts.onProgress?.({ records: n, ts, fraction: opts.totalRecords ? Math.min(1, n / opts.totalRecords) : null, done });
+    for await (const r of records) {
+      svc.apply(r);
+      ts = r.ts;
+      if (++n % every === 0) report(false);
+    }
+    if (opts.until !== undefined) svc.advanceTo(opts.until);
+    report(true);
+    return svc;
   }
 
   protected override afterMark(ms: number, dayStart: boolean): void {
