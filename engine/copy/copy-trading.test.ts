@@ -3,6 +3,7 @@ import { CopyError, type CopyOutput } from './types';
 import { BTC_KRW, Harness, MARKET_MAKER } from './testing/harness';
 import { settleProfitShare } from './settlement';
 import { CopyTrading } from './copy-trading';
+import { transferCommand } from './output';
 
 const DAY = 86_400_000;
 const T0 = 1_767_225_600_000; // a period start (00:00 UTC)
@@ -278,6 +279,15 @@ describe('settlement', () => {
     const first = settle(day0, 110_000_000, T0 + DAY);
     expect(first.settled).toBe(1);
     expect(first.transfers).toEqual([{ subscriptionId: id, from: ALICE_SUB, to: LEADER, asset: 'KRW', amount: 49_750, reason: 'profit_share' }]);
+    expect(transferCommand(first.transfers[0], T0 + DAY)).toEqual({
+      type: 'transfer',
+      from: ALICE_SUB,
+      to: LEADER,
+      asset: 'KRW',
+      amount: 49_750,
+      reference: `copy:${id}:profit_share`,
+      ts: T0 + DAY,
+    });
     // Run again (a retry): nothing happens.
     const again = settle(day0, 130_000_000, T0 + DAY + 5);
     expect(again.settled).toBe(0);

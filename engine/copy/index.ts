@@ -2,4 +2,5 @@
 export { CopyTrading, type Fill, type Prices } from './copy-trading';
 export { settleProfitShare, type SettlementInput, type SettlementResult } from './settlement';
 export { proportionalQuantity, limitPrice, maxBuyCost, affordableQuantity } from './sizing';
+export { transferCommand } from './output';
 export * from './types';

@@ -1,7 +1,7 @@
 /** Building a CopyOutput: transfers always travel with their ranking flows, notices with their time. */
-import type { AccountId } from '../matching/types';
+import type { AccountId, Command } from '../matching/types';
 import type { RankingRecord } from '../ranking/records';
-import type { CopyNotice, CopyOutput, TransferReason } from './types';
+import type { CopyNotice, CopyOutput, Transfer, TransferReason } from './types';
 
 export const emptyOutput = (): CopyOutput => ({ orders: [], skipped: [], transfers: [], ranking: [], notifications: [] });
 
@@ -18,4 +18,9 @@ export function transfer(out: CopyOutput, subId: number, from: AccountId, to: Ac
 
 export function notify(out: CopyOutput, to: AccountId, ts: number, notice: CopyNotice, subscriptionId?: number): void {
   out.notifications.push(subscriptionId === undefined ? { to, ts, notice } : { to, ts, notice, subscriptionId });
+}
+
+/** The ledger command that books a transfer; the reference names the subscription and why, for the audit trail. */
+export function transferCommand(t: Transfer, ts: number): Extract<Command, { type: 'transfer' }> {
+  return { type: 'transfer', from: t.from, to: t.to, asset: t.asset, amount: t.amount, reference: `copy:${t.subscriptionId}:${t.reason}`, ts };
 }
