@@ -15,6 +15,8 @@ import { practiceHandlers } from './practice-handlers';
 import { RealMarkets } from './real-markets';
 import { realMarketHandlers } from './real-markets-handlers';
 import type { ExchangeOptions } from './real-markets-config';
+import { LiveMarket, type LiveMarketOptions } from './live-market';
+import { liveHandlers } from './live-handlers';
 
 export interface AppHostOptions {
   dataDir: string;
@@ -30,6 +32,11 @@ export interface AppHostOptions {
    * time between two UI updates of a market, and the session 'replay' plays unless the user picked another.
    */
   realMarkets?: { upbit?: ExchangeOptions; binance?: ExchangeOptions; env?: NodeJS.ProcessEnv; publishEveryMs?: number; defaultSessionPath?: string };
+  /**
+   * The live LPJ market: the sync server used until the user picks one in Settings (default LPJ_SYNC_URL, then
+   * http://127.0.0.1:7780), and timings tests shorten.
+   */
+  live?: Omit<LiveMarketOptions, 'settings' | 'practice' | 'emit'>;
 }
 
 type Handlers = { [M in Method]: (params: z.output<Methods[M]['params']>) => Result<M> | Promise<Result<M>> };
@@ -40,6 +47,7 @@ export class AppHost {
   private readonly settings: SettingsStore;
   readonly practice: PracticeMarket;
   readonly realMarkets: RealMarkets;
+  readonly live: LiveMarket;
   private readonly listeners = new Set<(event: EventFrame) => void>();
   private readonly startedAt = Date.now();
   private readonly handlers: Handlers;
@@ -59,8 +67,17 @@ export class AppHost {
       settings: this.settings,
       emit: (name, payload) => this.emit(name, payload),
     });
+    // Connects to the sync server in the background; with none reachable the app works and the status says so.
+    this.live = new LiveMarket({
+      defaultServerUrl: process.env.LPJ_SYNC_URL || undefined,
+      ...options.live,
+      settings: this.settings,
+      practice: this.practice,
+      emit: (name, payload) => this.emit(name, payload),
+    });
     this.handlers = {
       ...practiceHandlers(this.practice),
+      ...liveHandlers(this.live),
       ...realMarketHandlers(this.realMarkets),
       'app.info': () => ({
         name: 'Playground 777',
@@ -122,6 +139,7 @@ export class AppHost {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
+    this.live.close();
     this.practice.close();
     this.realMarkets.close();
     this.db.close();

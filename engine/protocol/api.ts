@@ -279,6 +279,68 @@ export const CandlesProgress = z.object({
   error: z.string().optional(),
 });
 
+
+// ---- The live LPJ market on the sync server, and my account there ----
+
+/**
+ * offline: the server cannot be reached (the host keeps retrying); connecting/reconnecting: on the way;
+ * online: connected and signed in; signed_out: connected, market data only, no account.
+ */
+export const LiveConnection = z.enum(['offline', 'connecting', 'online', 'reconnecting', 'signed_out']);
+
+/** An http(s) origin of a sync server, e.g. http://127.0.0.1:7780 (a path, query or credentials are refused). */
+export const ServerUrl = z
+  .string()
+  .trim()
+  .min(1)
+  .max(2_048)
+  .refine((text) => {
+    try {
+      const u = new URL(text);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && (u.pathname === '/' || u.pathname === '') && !u.search && !u.hash;
+    } catch {
+      return false;
+    }
+  }, 'an address such as http://127.0.0.1:7780');
+
+export const LiveStatus = z.object({
+  serverUrl: z.string(),
+  connection: LiveConnection,
+  /** Why, when offline or signed out (e.g. the session ended). */
+  reason: z.string().optional(),
+  /** Who is signed in (never the tokens). */
+  account: z.object({ id: positive, nickname: z.string() }).optional(),
+});
+
+export const Credentials = z.object({ nickname: z.string().min(1).max(40), password: z.string().min(1).max(128) }).strict();
+
+/** The live market as the UI sees it; `market` is absent until the server has been reached once. */
+export const LiveState = z.object({
+  status: LiveStatus,
+  market: MarketSettings.optional(),
+  seq: amount,
+  lastPrice: amount,
+  bids: z.array(Level),
+  asks: z.array(Level),
+  /** Trades seen since the app connected, newest first. */
+  trades: z.array(TapeTrade),
+  balances: z.array(BalanceRow),
+  openOrders: z.array(OpenOrder),
+  fills: z.array(PracticeFill),
+});
+
+export const LiveUpdate = z.object({ seq: amount, trades: z.array(TapeTrade), bids: z.array(Level), asks: z.array(Level), lastPrice: amount, mine: z.boolean() });
+
+export const AppNotification = z.object({
+  id: positive,
+  ts: amount,
+  kind: z.string(),
+  title: z.string(),
+  body: z.string(),
+  read: z.boolean(),
+  data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+});
+
 export const methods = {
   'app.info': { params: NoParams, result: AppInfo },
   'app.health': { params: NoParams, result: Health },
@@ -313,6 +375,20 @@ export const methods = {
     result: FeedSourceInfo,
   },
   'replay.control': { params: ReplayControl, result: ReplayInfo },
+  /** The live LPJ market: connection, server address and who is signed in. */
+  'live.status': { params: NoParams, result: LiveStatus },
+  /** Points the app at another sync server (kept in app.db) and reconnects. */
+  'live.setServer': { params: z.object({ url: ServerUrl }).strict(), result: LiveStatus },
+  'live.signUp': { params: Credentials, result: LiveStatus },
+  'live.signIn': { params: Credentials, result: LiveStatus },
+  'live.signOut': { params: NoParams, result: LiveStatus },
+  'live.state': { params: NoParams, result: LiveState },
+  'live.place': { params: PracticeOrder, result: OrderOutcome },
+  'live.cancel': { params: z.object({ orderId: positive }).strict(), result: OrderOutcome },
+  'live.cancelAll': { params: NoParams, result: z.object({ cancelled: amount }) },
+  /** My notifications from the sync server, newest first (empty when signed out). */
+  'notifications.list': { params: NoParams, result: z.object({ items: z.array(AppNotification), unread: amount }) },
+  'notifications.markRead': { params: z.object({ ids: z.array(positive).max(1_000).optional(), all: z.boolean().optional() }).strict(), result: z.object({ unread: amount }) },
 } as const;
 
 export const events = {
@@ -329,6 +405,11 @@ export const events = {
   'feed.source': FeedSourceInfo,
   'candles.progress': CandlesProgress,
   'replay.state': ReplayInfo,
+  'live.status': LiveStatus,
+  /** The live market moved (at most ~10 per second): new trades, the book's top levels, whether my account changed. */
+  'live.update': LiveUpdate,
+  /** A notification arrived from the sync server. */
+  notification: AppNotification,
 } as const;
 
 export type Methods = typeof methods;
@@ -370,6 +451,11 @@ export type FeedSourceInfo = z.output<typeof FeedSourceInfo>;
 export type ReplayInfo = z.output<typeof ReplayInfo>;
 export type ReplayControl = z.output<typeof ReplayControl>;
 export type CandlesProgress = z.output<typeof CandlesProgress>;
+export type LiveStatus = z.output<typeof LiveStatus>;
+export type LiveConnection = z.output<typeof LiveConnection>;
+export type LiveState = z.output<typeof LiveState>;
+export type LiveUpdate = z.output<typeof LiveUpdate>;
+export type AppNotification = z.output<typeof AppNotification>;
 
 export function isMethod(name: string): name is Method {
   return Object.prototype.hasOwnProperty.call(methods, name);

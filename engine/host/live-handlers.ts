@@ -1,0 +1,23 @@
+/**
+ * The API methods of the live LPJ market and of my notifications (see ../protocol/api: live.*,
+ * notifications.*). Order refusals by the server's engine are answers (`rejected` with its reason); not being
+ * signed in or connected is an error the UI shows as such.
+ */
+import type { PracticeOrder } from '../protocol/api';
+import type { LiveMarket } from './live-market';
+
+export function liveHandlers(live: LiveMarket) {
+  return {
+    'live.status': () => live.status(),
+    'live.setServer': ({ url }: { url: string }) => live.setServer(url),
+    'live.signUp': ({ nickname, password }: { nickname: string; password: string }) => live.signUp(nickname, password),
+    'live.signIn': ({ nickname, password }: { nickname: string; password: string }) => live.signIn(nickname, password),
+    'live.signOut': () => live.signOut(),
+    'live.state': () => live.state(),
+    'live.place': (order: PracticeOrder) => live.place(order),
+    'live.cancel': ({ orderId }: { orderId: number }) => live.cancel(orderId),
+    'live.cancelAll': () => live.cancelAll(),
+    'notifications.list': () => live.notifications.list(),
+    'notifications.markRead': (change: { ids?: number[]; all?: boolean }) => live.notifications.markRead(change),
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * The two sync-server reads the live market needs beyond what SyncHttp offers: the market list (its settings:
+ * tick, lot, fees) and my fills. Same rules as SyncHttp: the body is validated against the contract, and an
+ * error answer becomes a SyncHttpError with the server's code.
+ */
+import { z } from 'zod';
+import { Fill, HttpError, MarketInfo } from '../protocol/sync';
+import { SyncHttpError } from '../sync/sync-http';
+
+const TIMEOUT_MS = 10_000;
+
+async function getJson<S extends z.ZodType>(origin: string, path: string, schema: S, token?: string): Promise<z.output<S>> {
+  let res: Response;
+  try {
+    res = await fetch(origin + path, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch (err) {
+    throw new SyncHttpError(0, 'UNREACHABLE', `sync server unreachable: ${(err as Error).message}`);
+  }
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    body = undefined;
+  }
+  if (res.status >= 400) {
+    const e = HttpError.safeParse(body);
+    throw new SyncHttpError(res.status, e.success ? e.data.error.code : `HTTP_${res.status}`, e.success ? e.data.error.message : `HTTP ${res.status}`);
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new SyncHttpError(res.status, 'BAD_RESPONSE', `unexpected response from ${path}`);
+  return parsed.data;
+}
+
+export function fetchMarkets(origin: string) {
+  return getJson(origin, '/api/v1/markets', z.array(MarketInfo));
+}
+
+/** My fills on `market`, newest first. */
+export function fetchFills(origin: string, token: string, market: string, limit: number) {
+  return getJson(origin, `/api/v1/trades?market=${encodeURIComponent(market)}&limit=${limit}`, z.object({ fills: z.array(Fill) }), token);
+}

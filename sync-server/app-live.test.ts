@@ -1,0 +1,189 @@
+/**
+ * The app host's live LPJ market against a real sync server on a free port: two app hosts (two users, each
+ * with its own data folder) sign up, trade with each other, and see the same book, tape and balances; fills
+ * arrive as notifications; the session survives a restart of the app; the practice journal is backed up.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppHost } from '../engine/host/app-host';
+import type { EventFrame, LiveState, LiveStatus } from '../engine/protocol/api';
+import { ApiError } from '../engine/protocol/errors';
+import { eventually, http, LPJ, startTestServer, tempDir, TEST_GRANT, type TestServer } from './testing/harness';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+interface App {
+  host: AppHost;
+  events: EventFrame[];
+  dir: string;
+}
+
+function openApp(dir = tempDir('lpj-live-app-').path, serverUrl = 'http://127.0.0.1:9'): App {
+  const host = AppHost.open({
+    dataDir: dir,
+    appVersion: '0.0.0',
+    mode: 'web',
+    practice: { ticksPerSecond: 0 },
+    live: { defaultServerUrl: serverUrl, backoff: { baseMs: 50, maxMs: 200 }, publishEveryMs: 20, notificationPollMs: 200, backupDelayMs: 50 },
+  });
+  const events: EventFrame[] = [];
+  host.onEvent((e) => events.push(e));
+  cleanups.push(() => host.close());
+  return { host, events, dir };
+}
+
+async function server(): Promise<TestServer> {
+  const dir = tempDir();
+  const s = await startTestServer(dir.path);
+  cleanups.push(() => dir.remove());
+  cleanups.push(() => s.close());
+  return s;
+}
+
+const status = (app: App) => app.host.invoke('live.status', {}) as Promise<LiveStatus>;
+const state = (app: App) => app.host.invoke('live.state', {}) as Promise<LiveState>;
+const balance = (s: LiveState, asset: string) => s.balances.find((b) => b.asset === asset) ?? { available: 0, held: 0 };
+
+async function online(app: App): Promise<void> {
+  await eventually(async () => (await status(app)).connection === 'online', 'online', 10_000);
+}
+
+describe('live LPJ market in the app host', () => {
+  it('opens with no server: offline, retrying, refusing orders, with an empty market', async () => {
+    const app = openApp();
+    await eventually(async () => (await status(app)).connection === 'offline', 'offline');
+    const s = await status(app);
+    expect(s).toMatchObject({ serverUrl: 'http://127.0.0.1:9', connection: 'offline', reason: 'cannot reach http://127.0.0.1:9' });
+    expect(s.account).toBeUndefined();
+    const st = await state(app);
+    expect(st).toMatchObject({ market: undefined, bids: [], asks: [], trades: [], balances: [], openOrders: [] });
+    await expect(app.host.invoke('live.place', { side: 'buy', orderType: 'limit', price: 10_000, quantity: LPJ })).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
+    await expect(app.host.invoke('live.setServer', { url: 'ftp://example.com' })).rejects.toBeInstanceOf(ApiError);
+    await expect(app.host.invoke('live.setServer', { url: 'http://127.0.0.1:7780/some/path' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(app.events.some((e) => e.name === 'live.status' && e.payload.connection === 'offline')).toBe(true);
+  });
+
+  it('two users trade LPJ with each other and both apps agree on book, tape, balances and notifications', async () => {
+    const srv = await server();
+    const alice = openApp();
+    const bob = openApp();
+    for (const app of [alice, bob]) {
+      const s = (await app.host.invoke('live.setServer', { url: srv.url })) as LiveStatus;
+      expect(s.serverUrl).toBe(new URL(srv.url).origin);
+    }
+    await eventually(async () => (await status(alice)).connection === 'signed_out', 'connected, signed out', 10_000);
+
+    await alice.host.invoke('live.signUp', { nickname: 'alice_live', password: 'alice-password' });
+    await bob.host.invoke('live.signUp', { nickname: 'bob_live', password: 'bob-password' });
+    await expect(bob.host.invoke('live.signUp', { nickname: 'bob_live', password: 'bob-password' })).rejects.toMatchObject({ code: 'NICKNAME_TAKEN' });
+    await online(alice);
+    await online(bob);
+    expect((await status(alice)).account).toMatchObject({ nickname: 'alice_live' });
+
+    const before = await state(alice);
+    expect(before.market).toMatchObject({ id: 'LPJ-KRW', base: 'LPJ', quote: 'KRW', baseDecimals: 8 });
+    expect(balance(before, 'KRW').available).toBe(TEST_GRANT.KRW);
+    expect(balance(before, 'LPJ').available).toBe(TEST_GRANT.LPJ);
+
+    // Alice offers 1 LPJ at 10,000 KRW: it rests, both apps see the ask.
+    const ask = await alice.host.invoke('live.place', { side: 'sell', orderType: 'limit', price: 10_000, quantity: LPJ });
+    expect(ask).toMatchObject({ status: 'accepted', fills: 0 });
+    await eventually(async () => (await state(bob)).asks.some(([p, q]) => p === 10_000 && q === LPJ), 'ask in bob’s book');
+    const resting = await state(alice);
+    expect(resting.openOrders).toEqual([expect.objectContaining({ id: ask.orderId, side: 'sell', price: 10_000, remaining: LPJ })]);
+    expect(balance(resting, 'LPJ').held).toBe(LPJ);
+
+    // A refusal is an answer with the engine's reason.
+    expect(await bob.host.invoke('live.place', { side: 'buy', orderType: 'limit', price: 10_000, quantity: 1 })).toMatchObject({ status: 'rejected', reason: 'BELOW_LOT_SIZE' });
+
+    // Bob takes it.
+    const bid = await bob.host.invoke('live.place', { side: 'buy', orderType: 'limit', price: 10_000, quantity: LPJ });
+    expect(bid.status).toBe('accepted');
+    await eventually(async () => (await state(alice)).trades.length === 1 && (await state(bob)).trades.length === 1, 'the trade on both tapes');
+    const [a, b] = [await state(alice), await state(bob)];
+    expect(a.trades).toEqual(b.trades);
+    expect(a.trades[0]).toMatchObject({ price: 10_000, quantity: LPJ, takerSide: 'buy' });
+    expect(a.lastPrice).toBe(10_000);
+    expect(a.asks).toEqual(b.asks);
+    expect(a.bids).toEqual(b.bids);
+    expect(a.asks.some(([p]) => p === 10_000)).toBe(false);
+    // Maker fee 5 bps and taker fee 10 bps of 10,000 KRW, in whole won.
+    expect(balance(a, 'KRW')).toEqual({ asset: 'KRW', available: TEST_GRANT.KRW + 10_000 - 5, held: 0 });
+    expect(balance(a, 'LPJ')).toEqual({ asset: 'LPJ', available: TEST_GRANT.LPJ - LPJ, held: 0 });
+    expect(balance(b, 'KRW')).toEqual({ asset: 'KRW', available: TEST_GRANT.KRW - 10_000 - 10, held: 0 });
+    expect(balance(b, 'LPJ')).toEqual({ asset: 'LPJ', available: TEST_GRANT.LPJ + LPJ, held: 0 });
+    expect(a.openOrders).toEqual([]);
+    expect(a.fills).toEqual([expect.objectContaining({ orderId: ask.orderId, side: 'sell', price: 10_000, quantity: LPJ, fee: 5 })]);
+    expect(b.fills).toEqual([expect.objectContaining({ orderId: bid.orderId, side: 'buy', fee: 10 })]);
+    expect(alice.events.some((e) => e.name === 'live.update' && e.payload.mine)).toBe(true);
+
+    // Each side is told of its fill, live, and the centre lists it unread until marked read.
+    for (const [app, title] of [[alice, 'Sold 1 LPJ'], [bob, 'Bought 1 LPJ']] as const) {
+      await eventually(() => app.events.some((e) => e.name === 'notification'), 'fill notification', 10_000);
+      const n = app.events.find((e) => e.name === 'notification')!;
+      expect(n.payload).toMatchObject({ kind: 'fill', title, read: false });
+      const list = (await app.host.invoke('notifications.list', {})) as { items: { id: number; read: boolean }[]; unread: number };
+      expect(list.unread).toBe(1);
+      expect(await app.host.invoke('notifications.markRead', { all: true })).toEqual({ unread: 0 });
+      expect(((await app.host.invoke('notifications.list', {})) as { items: { read: boolean }[] }).items.every((i) => i.read)).toBe(true);
+    }
+
+    // Cancel-all and cancel answer as answers.
+    await alice.host.invoke('live.place', { side: 'sell', orderType: 'limit', price: 12_000, quantity: LPJ });
+    expect(await alice.host.invoke('live.cancelAll', {})).toEqual({ cancelled: 1 });
+    expect(await alice.host.invoke('live.cancel', { orderId: ask.orderId! })).toMatchObject({ status: 'rejected' });
+
+    // No token ever leaves the host: not in a result, not in an event.
+    const seen = JSON.stringify([alice.events, bob.events, await status(alice), await state(alice)]);
+    expect(seen).not.toMatch(/accessToken|refreshToken/);
+  }, 60_000);
+
+  it('keeps the server address and the session across a restart of the app, and signs out and in', async () => {
+    const srv = await server();
+    const dir = tempDir('lpj-live-app-');
+    cleanups.push(() => dir.remove());
+    const first = openApp(dir.path);
+    await first.host.invoke('live.setServer', { url: srv.url });
+    await first.host.invoke('live.signUp', { nickname: 'carol_live', password: 'carol-password' });
+    await online(first);
+    first.host.close();
+
+    const again = openApp(dir.path, 'http://127.0.0.1:9'); // the stored server address wins over the default
+    expect((await status(again)).serverUrl).toBe(new URL(srv.url).origin);
+    await online(again);
+    expect((await status(again)).account).toMatchObject({ nickname: 'carol_live' });
+    const out = (await again.host.invoke('live.signOut', {})) as LiveStatus;
+    expect(out.account).toBeUndefined();
+    await eventually(async () => (await status(again)).connection === 'signed_out', 'signed out');
+    await expect(again.host.invoke('live.place', { side: 'buy', orderType: 'limit', price: 10_000, quantity: LPJ })).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
+    expect(await again.host.invoke('notifications.list', {})).toEqual({ items: [], unread: 0 });
+    await expect(again.host.invoke('live.signIn', { nickname: 'carol_live', password: 'wrong-password' })).rejects.toMatchObject({ code: 'BAD_CREDENTIALS' });
+    await again.host.invoke('live.signIn', { nickname: 'carol_live', password: 'carol-password' });
+    await online(again);
+  }, 30_000);
+
+  it('backs up the offline practice journal once per entry', async () => {
+    const srv = await server();
+    const app = openApp(undefined, srv.url);
+    const session = await app.host.invoke('live.signUp', { nickname: 'dave_live', password: 'dave-password' });
+    expect(session.account).toBeDefined();
+    await online(app);
+    const placed = await app.host.invoke('practice.place', { side: 'buy', orderType: 'limit', price: 9_000, quantity: LPJ });
+    expect(placed.status).toBe('accepted');
+    await app.host.invoke('practice.cancel', { orderId: placed.orderId! });
+    await app.host.live.backupPractice();
+
+    const signIn = await http<{ accessToken: string }>(srv.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'dave_live', password: 'dave-password' } });
+    const journal = async () => (await http<{ localId: string; kind: string; data: Record<string, unknown> }[]>(srv.url, 'GET', '/api/v1/practice/journal', { token: signIn.body.accessToken })).body;
+    await eventually(async () => (await journal()).length === 2, 'order and cancel backed up');
+    const entries = await journal();
+    expect(entries.map((e) => e.kind).sort()).toEqual(['cancel', 'order']);
+    expect(entries.find((e) => e.kind === 'order')!.data).toMatchObject({ orderId: placed.orderId, side: 'buy', price: 9_000, quantity: LPJ });
+
+    // Nothing new: nothing goes up again.
+    await app.host.live.backupPractice();
+    expect(await journal()).toHaveLength(2);
+  }, 30_000);
+});
