@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppHost } from '../engine/host/app-host';
-import type { EventFrame, LiveState, LiveStatus } from '../engine/protocol/api';
+import type { EventFrame, LiveState, LiveStatus, Method, Params, Result } from '../engine/protocol/api';
 import { ApiError } from '../engine/protocol/errors';
 import { eventually, http, LPJ, startTestServer, tempDir, TEST_GRANT, type TestServer } from './testing/harness';
 
@@ -42,6 +42,8 @@ async function server(): Promise<TestServer> {
   return s;
 }
 
+/** A typed request, as the UI makes it. */
+const call = <M extends Method>(app: App, method: M, params: Params<M>) => app.host.invoke(method, params) as Promise<Result<M>>;
 const status = (app: App) => app.host.invoke('live.status', {}) as Promise<LiveStatus>;
 const state = (app: App) => app.host.invoke('live.state', {}) as Promise<LiveState>;
 const balance = (s: LiveState, asset: string) => s.balances.find((b) => b.asset === asset) ?? { available: 0, held: 0 };
@@ -88,7 +90,7 @@ describe('live LPJ market in the app host', () => {
     expect(balance(before, 'LPJ').available).toBe(TEST_GRANT.LPJ);
 
     // Alice offers 1 LPJ at 10,000 KRW: it rests, both apps see the ask.
-    const ask = await alice.host.invoke('live.place', { side: 'sell', orderType: 'limit', price: 10_000, quantity: LPJ });
+    const ask = await call(alice, 'live.place', { side: 'sell', orderType: 'limit', price: 10_000, quantity: LPJ });
     expect(ask).toMatchObject({ status: 'accepted', fills: 0 });
     await eventually(async () => (await state(bob)).asks.some(([p, q]) => p === 10_000 && q === LPJ), 'ask in bob’s book');
     const resting = await state(alice);
@@ -99,7 +101,7 @@ describe('live LPJ market in the app host', () => {
     expect(await bob.host.invoke('live.place', { side: 'buy', orderType: 'limit', price: 10_000, quantity: 1 })).toMatchObject({ status: 'rejected', reason: 'BELOW_LOT_SIZE' });
 
     // Bob takes it.
-    const bid = await bob.host.invoke('live.place', { side: 'buy', orderType: 'limit', price: 10_000, quantity: LPJ });
+    const bid = await call(bob, 'live.place', { side: 'buy', orderType: 'limit', price: 10_000, quantity: LPJ });
     expect(bid.status).toBe('accepted');
     await eventually(async () => (await state(alice)).trades.length === 1 && (await state(bob)).trades.length === 1, 'the trade on both tapes');
     const [a, b] = [await state(alice), await state(bob)];
@@ -167,10 +169,10 @@ describe('live LPJ market in the app host', () => {
   it('backs up the offline practice journal once per entry', async () => {
     const srv = await server();
     const app = openApp(undefined, srv.url);
-    const session = await app.host.invoke('live.signUp', { nickname: 'dave_live', password: 'dave-password' });
+    const session = await call(app, 'live.signUp', { nickname: 'dave_live', password: 'dave-password' });
     expect(session.account).toBeDefined();
     await online(app);
-    const placed = await app.host.invoke('practice.place', { side: 'buy', orderType: 'limit', price: 9_000, quantity: LPJ });
+    const placed = await call(app, 'practice.place', { side: 'buy', orderType: 'limit', price: 9_000, quantity: LPJ });
     expect(placed.status).toBe('accepted');
     await app.host.invoke('practice.cancel', { orderId: placed.orderId! });
     await app.host.live.backupPractice();
