@@ -108,6 +108,9 @@ describe('live LPJ market in the app host', () => {
     expect(a.trades).toEqual(b.trades);
     expect(a.trades[0]).toMatchObject({ price: 10_000, quantity: LPJ, takerSide: 'buy' });
     expect(a.lastPrice).toBe(10_000);
+    await eventually(async () => (await state(bob)).ticker?.last === 10_000, 'ticker after the trade');
+    const bars = await call(bob, 'live.candles', { interval: '1m', limit: 10 });
+    expect(bars.at(-1)).toMatchObject({ open: 10_000, close: 10_000, volume: LPJ });
     expect(a.asks).toEqual(b.asks);
     expect(a.bids).toEqual(b.bids);
     expect(a.asks.some(([p]) => p === 10_000)).toBe(false);

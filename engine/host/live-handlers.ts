@@ -4,6 +4,7 @@
  * signed in or connected is an error the UI shows as such.
  */
 import type { PracticeOrder } from '../protocol/api';
+import type { CandleInterval } from '../protocol/sync';
 import type { LiveMarket } from './live-market';
 
 export function liveHandlers(live: LiveMarket) {
@@ -14,6 +15,7 @@ export function liveHandlers(live: LiveMarket) {
     'live.signIn': ({ nickname, password }: { nickname: string; password: string }) => live.signIn(nickname, password),
     'live.signOut': () => live.signOut(),
     'live.state': () => live.state(),
+    'live.candles': ({ interval, limit }: { interval: CandleInterval; limit: number }) => live.candles(interval, limit),
     'live.place': (order: PracticeOrder) => live.place(order),
     'live.cancel': ({ orderId }: { orderId: number }) => live.cancel(orderId),
     'live.cancelAll': () => live.cancelAll(),

@@ -1,10 +1,10 @@
 /**
- * The two sync-server reads the live market needs beyond what SyncHttp offers: the market list (its settings:
- * tick, lot, fees) and my fills. Same rules as SyncHttp: the body is validated against the contract, and an
+ * The sync-server reads the live market needs beyond what SyncHttp offers: the market list (its settings:
+ * tick, lot, fees), candles and my fills. Same rules as SyncHttp: the body is validated against the contract, and an
  * error answer becomes a SyncHttpError with the server's code.
  */
 import { z } from 'zod';
-import { Fill, HttpError, MarketInfo } from '../protocol/sync';
+import { Candle, CandleInterval, Fill, HttpError, MarketInfo } from '../protocol/sync';
 import { SyncHttpError } from '../sync/sync-http';
 
 const TIMEOUT_MS = 10_000;
@@ -38,4 +38,10 @@ export function fetchMarkets(origin: string) {
 /** My fills on `market`, newest first. */
 export function fetchFills(origin: string, token: string, market: string, limit: number) {
   return getJson(origin, `/api/v1/trades?market=${encodeURIComponent(market)}&limit=${limit}`, z.object({ fills: z.array(Fill) }), token);
+}
+
+/** Candles of `market`, oldest first, the forming one included. */
+export async function fetchCandles(origin: string, market: string, interval: CandleInterval, limit: number) {
+  const body = await getJson(origin, `/api/v1/markets/${encodeURIComponent(market)}/candles?interval=${interval}&limit=${limit}`, z.object({ candles: z.array(Candle) }));
+  return body.candles;
 }

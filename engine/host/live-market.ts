@@ -8,12 +8,12 @@
  * Tokens stay in this process: the UI learns who is signed in, never with what.
  */
 import type { BackoffPolicy } from '../feed/clock';
-import { ServerUrl, type EventPayload, type LiveConnection, type LiveState, type LiveStatus, type LiveUpdate, type OrderOutcome, type PracticeOrder } from '../protocol/api';
+import { ServerUrl, type CandleBar, type EventPayload, type LiveConnection, type LiveTicker, type LiveState, type LiveStatus, type LiveUpdate, type OrderOutcome, type PracticeOrder } from '../protocol/api';
 import { ApiError } from '../protocol/errors';
-import { Session, type Fill, type MarketInfo, type OrderView, type ServerMessage } from '../protocol/sync';
+import { Session, type CandleInterval, type Fill, type MarketInfo, type OrderView, type ServerMessage } from '../protocol/sync';
 import { SyncClient, SyncOrderError, type SessionStore, type SyncStatus } from '../sync/sync-client';
 import { SyncHttpError } from '../sync/sync-http';
-import { fetchFills, fetchMarkets } from './live-http';
+import { fetchCandles, fetchFills, fetchMarkets } from './live-http';
 import { LiveNotifications } from './live-notifications';
 import { PracticeJournalOutbox } from './live-practice-outbox';
 import { BOOK_LEVELS, type PracticeMarket, type TapeTrade } from './practice-market';
@@ -92,6 +92,7 @@ export class LiveMarket {
   private offlineTimer: NodeJS.Timeout | undefined;
   private market: MarketInfo | undefined;
   private lastPrice = 0;
+  private ticker: LiveTicker | undefined;
   private tape: TapeTrade[] = [];
   private pendingTrades: TapeTrade[] = [];
   private pendingMine = false;
@@ -132,6 +133,7 @@ export class LiveMarket {
     this.serverUrl = origin;
     this.market = undefined;
     this.lastPrice = 0;
+    this.ticker = undefined;
     this.tape = [];
     this.start();
     this.flushSoon();
@@ -193,11 +195,20 @@ export class LiveMarket {
       market: this.market && { ...this.market },
       seq: book?.seq ?? 0,
       lastPrice: this.lastPrice,
+      ticker: this.ticker,
       bids: book?.bids.slice(0, BOOK_LEVELS) ?? [],
       asks: book?.asks.slice(0, BOOK_LEVELS) ?? [],
       trades: this.tape.slice(-TAPE_LENGTH).reverse(),
       ...this.mine,
     };
+  }
+
+  async candles(interval: CandleInterval, limit: number): Promise<CandleBar[]> {
+    try {
+      return await fetchCandles(this.origin, LIVE_MARKET, interval, limit);
+    } catch (err) {
+      throw apiError(err);
+    }
   }
 
   private async loadMarket(): Promise<void> {
@@ -386,7 +397,9 @@ export class LiveMarket {
         break;
       }
       case 'ticker':
-        if (m.market === LIVE_MARKET && m.last > 0) this.lastPrice = m.last;
+        if (m.market !== LIVE_MARKET) return;
+        this.ticker = { last: m.last, open: m.open, high: m.high, low: m.low, volume: m.volume, changeBps: m.changeBps };
+        if (m.last > 0) this.lastPrice = m.last;
         break;
       case 'fill':
         if (this.fillsByOrder.size > 1_000) this.fillsByOrder.clear();
@@ -417,6 +430,7 @@ export class LiveMarket {
       bids: book?.bids.slice(0, BOOK_LEVELS) ?? [],
       asks: book?.asks.slice(0, BOOK_LEVELS) ?? [],
       lastPrice: this.lastPrice,
+      ticker: this.ticker,
       mine: this.pendingMine,
     };
     this.pendingTrades = [];

@@ -314,12 +314,16 @@ export const LiveStatus = z.object({
 
 export const Credentials = z.object({ nickname: z.string().min(1).max(40), password: z.string().min(1).max(128) }).strict();
 
+/** The server's rolling 24 h figures of the live market (prices in won, volume in LPJ units). */
+export const LiveTicker = z.object({ last: amount, open: amount, high: amount, low: amount, volume: amount, changeBps: z.number().int() });
+
 /** The live market as the UI sees it; `market` is absent until the server has been reached once. */
 export const LiveState = z.object({
   status: LiveStatus,
   market: MarketSettings.optional(),
   seq: amount,
   lastPrice: amount,
+  ticker: LiveTicker.optional(),
   bids: z.array(Level),
   asks: z.array(Level),
   /** Trades seen since the app connected, newest first. */
@@ -329,7 +333,7 @@ export const LiveState = z.object({
   fills: z.array(PracticeFill),
 });
 
-export const LiveUpdate = z.object({ seq: amount, trades: z.array(TapeTrade), bids: z.array(Level), asks: z.array(Level), lastPrice: amount, mine: z.boolean() });
+export const LiveUpdate = z.object({ seq: amount, trades: z.array(TapeTrade), bids: z.array(Level), asks: z.array(Level), lastPrice: amount, ticker: LiveTicker.optional(), mine: z.boolean() });
 
 export const AppNotification = z.object({
   id: positive,
@@ -383,6 +387,11 @@ export const methods = {
   'live.signIn': { params: Credentials, result: LiveStatus },
   'live.signOut': { params: NoParams, result: LiveStatus },
   'live.state': { params: NoParams, result: LiveState },
+  /** Candles of the live market from the server, oldest first, the forming one included. */
+  'live.candles': {
+    params: z.object({ interval: CandleInterval, limit: z.number().int().min(1).max(1_000).default(500) }).strict(),
+    result: z.array(CandleBar),
+  },
   'live.place': { params: PracticeOrder, result: OrderOutcome },
   'live.cancel': { params: z.object({ orderId: positive }).strict(), result: OrderOutcome },
   'live.cancelAll': { params: NoParams, result: z.object({ cancelled: amount }) },
@@ -455,6 +464,7 @@ export type LiveStatus = z.output<typeof LiveStatus>;
 export type LiveConnection = z.output<typeof LiveConnection>;
 export type LiveState = z.output<typeof LiveState>;
 export type LiveUpdate = z.output<typeof LiveUpdate>;
+export type LiveTicker = z.output<typeof LiveTicker>;
 export type AppNotification = z.output<typeof AppNotification>;
 
 export function isMethod(name: string): name is Method {
