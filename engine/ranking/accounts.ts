@@ -17,6 +17,8 @@ export const UNIT = 100_000_000;
 
 /** Slots index typed-array columns; 2^24 accounts keeps every column well inside a typed array's limits. */
 export const MAX_ACCOUNTS = 1 << 24;
+/** Ids below this are indexed in a flat array (at most 64 MiB of it). */
+const DENSE_IDS = 1 << 24;
 
 type Trade = Extract<RankingRecord, { type: 'trade' }>;
 type Flow = Extract<RankingRecord, { type: 'flow' }>;
@@ -43,6 +45,9 @@ export class AccountTable {
 
   capacity: number;
   count = 0;
+  /** Account id → slot + 1 (0 = unknown) for ids below DENSE_IDS, the usual case of sequential ids: an array
+   *  read per trade side instead of a hash lookup. Larger ids go through the map. */
+  private denseSlot = new Int32Array(1024);
   private readonly slotOf = new Map<AccountId, number>();
   ids!: Float64Array;
   nickname: string[] = [];
@@ -113,12 +118,16 @@ export class AccountTable {
   }
 
   slot(account: AccountId): number | undefined {
+    if (account >= 0 && account < this.denseSlot.length) {
+      const d = this.denseSlot[account];
+      return d === 0 ? undefined : d - 1;
+    }
     return this.slotOf.get(account);
   }
 
   /** The slot of a live account, or the reason it cannot take part in a record. */
   liveSlot(account: AccountId): number {
-    const s = this.slotOf.get(account);
+    const s = this.slot(account);
     if (s === undefined) throw new RankingError('UNKNOWN_ACCOUNT', `account ${account} is not registered`);
     if (this.closed[s]) throw new RankingError('ACCOUNT_CLOSED', `account ${account} is closed`);
     return s;
@@ -135,7 +144,7 @@ export class AccountTable {
     safeInt(r.account, 'account');
     if (typeof r.nickname !== 'string' || r.nickname.length === 0 || r.nickname.length > 64) bad('nickname must be 1–64 characters');
     if (r.ranked !== undefined && typeof r.ranked !== 'boolean') bad('ranked must be a boolean');
-    const known = this.slotOf.get(r.account);
+    const known = this.slot(r.account);
     if (known !== undefined) {
       if (this.closed[known]) throw new RankingError('ACCOUNT_CLOSED', `account ${r.account} is closed; ids are never reused`);
       this.nickname[known] = r.nickname;
@@ -145,7 +154,16 @@ export class AccountTable {
     if (this.count >= MAX_ACCOUNTS) bad(`more than ${MAX_ACCOUNTS} accounts`);
     if (this.count === this.capacity) this.allocate(Math.min(MAX_ACCOUNTS, this.capacity * 2));
     const s = this.count++;
-    this.slotOf.set(r.account, s);
+    if (r.account >= 0 && r.account < DENSE_IDS) {
+      if (r.account >= this.denseSlot.length) {
+        const next = new Int32Array(Math.min(DENSE_IDS, Math.max(r.account + 1, this.denseSlot.length * 2)));
+        next.set(this.denseSlot);
+        this.denseSlot = next;
+      }
+      this.denseSlot[r.account] = s + 1;
+    } else {
+      this.slotOf.set(r.account, s);
+    }
     this.ids[s] = r.account;
     this.nickname[s] = r.nickname;
     this.registeredTs[s] = r.ts;

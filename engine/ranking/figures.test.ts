@@ -197,6 +197,21 @@ describe('boards', () => {
     expect(() => svc.apply(flow(T0 + H + 6, 1, 5))).toThrow(/closed/);
   });
 
+  it('takes account ids of any safe size', () => {
+    const svc = open();
+    const big = 2 ** 40;
+    svc.apply(account(T0, big, 'far'));
+    svc.apply(account(T0, 3, 'near'));
+    svc.apply(flow(T0, big, 1_000_000));
+    svc.apply(flow(T0, 3, 1_000_000));
+    svc.apply(price(T0, LPJ, 1_000));
+    svc.apply(trade(T0 + 1, LPJ, big, 3, 1_000, 100 * COIN));
+    svc.apply(price(T0 + 2, LPJ, 1_500));
+    svc.advanceTo(T0 + H);
+    expect(svc.top('all').map((r) => r.account)).toEqual([big, 3]);
+    expect(() => svc.apply(flow(T0 + H, 2 ** 40 + 1, 5))).toThrow(/not registered/);
+  });
+
   it('pages through a board and validates the page', () => {
     const svc = race(0, 0);
     svc.advanceTo(T0 + H);

@@ -114,14 +114,19 @@ export function fillFigures(core: RankingCore, f: PeriodFrame, s: number, period
 export function figuresOf(core: RankingCore, f: PeriodFrame, s: number, period: Period, ddBps: number): Figures {
   const { hourly, p } = startOf(core, f, s, period);
   const now = f.now + s;
-  const at = (h: Float64Array, d: Float64Array, origin: number) => (p < 0 ? origin : hourly ? h[p] : d[p]);
-  const trips = core.hTrips[now] - at(core.hTrips, core.dTrips, 0);
+  const o = p >= 0;
+  const idx0 = o ? (hourly ? core.hIdx[p] : core.dIdx[p]) : UNIT;
+  const pnl0 = o ? (hourly ? core.hPnl[p] : core.dPnl[p]) : 0;
+  const trades0 = o ? (hourly ? core.hTrades[p] : core.dTrades[p]) : 0;
+  const trips0 = o ? (hourly ? core.hTrips[p] : core.dTrips[p]) : 0;
+  const wins0 = o ? (hourly ? core.hWins[p] : core.dWins[p]) : 0;
+  const trips = core.hTrips[now] - trips0;
   return {
-    returnBps: change(at(core.hIdx, core.dIdx, UNIT), core.hIdx[now]),
-    pnl: core.hPnl[now] - at(core.hPnl, core.dPnl, 0),
+    returnBps: change(idx0, core.hIdx[now]),
+    pnl: core.hPnl[now] - pnl0,
     maxDrawdownBps: ddBps,
-    winRateBps: trips > 0 ? share(core.hWins[now] - at(core.hWins, core.dWins, 0), trips) : null,
+    winRateBps: trips > 0 ? share(core.hWins[now] - wins0, trips) : null,
     closedRoundTrips: trips,
-    trades: core.hTrades[now] - at(core.hTrades, core.dTrades, 0),
+    trades: core.hTrades[now] - trades0,
   };
 }
