@@ -40,6 +40,9 @@ describe('returns', () => {
     expect(all.pnl).toBe(1_810_000 - 1_000_000 - 1_100_000 + 500_000);
     expect(all.trades).toBe(1);
     expect(svc.equityHistory(1).hourly.at(-1)).toEqual({ ts: T0 + H, equity: 1_810_000 });
+    svc.apply(price(T0 + H + 1, LPJ, 1_000));
+    expect(svc.equityNow(1)).toBe(600_000 + 1_000_000); // cash + 1,000 LPJ at 1,000, before the next mark
+    expect(svc.equityHistory(1).hourly.at(-1)?.equity).toBe(1_810_000);
   });
 
   it('counts fees as losses and prices moves while flat as nothing', () => {

@@ -149,6 +149,12 @@ export abstract class RankingReadModel extends RankingCore {
     return s;
   }
 
+  /** Equity at the last prices right now (not as of the last mark), quote units: e.g. the leader equity a copy
+   *  order is sized by. */
+  equityNow(account: AccountId): number {
+    return this.accounts.equity(this.profileSlot(account));
+  }
+
   equityHistory(account: AccountId): EquityHistory {
     const s = this.profileSlot(account);
     const out: EquityHistory = { hourly: [], daily: [] };
