@@ -201,3 +201,274 @@ export const Notification = z.object({
   data: z.record(z.string(), z.unknown()).optional(),
 });
 export type Notification = z.output<typeof Notification>;
+
+// ------------------------------------------------------------------ Ranking and copy trading (/api/v1)
+//
+// Leaderboards and trader profiles are public (no token); strategy, subscriptions, followers and settlements
+// are the caller's own (Bearer token). Returns and rates are whole basis points (1% = 100 bps); money is in the
+// quote asset's minimal units (KRW: won).
+
+/** Leaderboard period: the last day, 7 days, 30 days, or since the account was created. */
+export const RankingPeriod = z.enum(['1d', '7d', '30d', 'all']);
+export type RankingPeriod = z.output<typeof RankingPeriod>;
+
+/** Columns a leaderboard can be sorted by. `rank` is the board's own order (best return first). */
+export const LeaderboardSort = z.enum(['rank', 'returnBps', 'pnl', 'maxDrawdownBps', 'winRateBps', 'trades', 'followers']);
+export type LeaderboardSort = z.output<typeof LeaderboardSort>;
+
+/** Query string of GET /api/v1/leaderboards/:period. */
+export const LeaderboardQuery = z
+  .object({
+    sort: LeaderboardSort.default('rank'),
+    /** Default: best first for the column (ascending for rank and max drawdown, descending otherwise). */
+    order: z.enum(['asc', 'desc']).optional(),
+    /** Case-insensitive substring of the nickname. */
+    search: z.string().max(20).optional(),
+    /** Only traders with at least this many fills in the period (on top of the board's own minimum). */
+    minTrades: z.coerce.number().int().min(0).max(1_000_000).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict();
+export type LeaderboardQuery = z.output<typeof LeaderboardQuery>;
+
+/** Figures of one trader over one period. */
+export const TraderStats = z.object({
+  /** Place on the board; 0 when not on it (too few trades, too new, or no return yet). */
+  rank: int,
+  /** Time-weighted return: deposits, grants, copy allocations and profit share are not profit. */
+  returnBps: z.number().int(),
+  /** Equity change less money moved in or out, quote minimal units. */
+  pnl: z.number().int(),
+  /** Largest fall from a running peak over the period, bps (≥ 0). */
+  maxDrawdownBps: int,
+  /** Share of round trips closed in the period that made money, bps; null with none closed. */
+  winRateBps: int.nullable(),
+  closedRoundTrips: int,
+  /** Fills in the period. */
+  trades: int,
+  followers: int,
+  /** Places gained (+) or lost (−) since the end of the previous day; null if not on the board then. */
+  rankChange: z.number().int().nullable(),
+});
+export type TraderStats = z.output<typeof TraderStats>;
+
+export const LeaderboardRow = TraderStats.extend({ nickname: z.string() });
+export type LeaderboardRow = z.output<typeof LeaderboardRow>;
+
+export const LeaderboardPage = z.object({
+  period: RankingPeriod,
+  /** Time of the mark the board describes (boards move on at each hourly mark); null before the first one. */
+  asOf: int.nullable(),
+  /** Rows matching the search and filters, for paging. */
+  total: int,
+  rows: z.array(LeaderboardRow),
+});
+export type LeaderboardPage = z.output<typeof LeaderboardPage>;
+
+export const EquityPoint = z.object({ ts: int, equity: z.number().int() });
+export type EquityPoint = z.output<typeof EquityPoint>;
+
+/** A strategy as others see it. `open: false` = closed to new subscribers (running copies carry on). */
+export const StrategyInfo = z.object({
+  open: z.boolean(),
+  description: z.string(),
+  /** Profit share charged to new periods, bps (0–3,000). */
+  profitShareBps: int,
+});
+export type StrategyInfo = z.output<typeof StrategyInfo>;
+
+export const PublicTrade = z.object({ market: marketId, side: Side, price: posInt, quantity: posInt, ts: int });
+export type PublicTrade = z.output<typeof PublicTrade>;
+
+/** GET /api/v1/traders/:nickname */
+export const TraderProfile = z.object({
+  nickname: z.string(),
+  /** Account creation time, ms since epoch. */
+  joinedAt: int,
+  asOf: int.nullable(),
+  stats: z.object({ '1d': TraderStats, '7d': TraderStats, '30d': TraderStats, all: TraderStats }),
+  /** Equity at each mark of the last day and at each day start kept, oldest first. */
+  equity: z.object({ hourly: z.array(EquityPoint), daily: z.array(EquityPoint) }),
+  /** Latest fills, newest first. */
+  recentTrades: z.array(PublicTrade),
+  followers: int,
+  strategy: StrategyInfo.nullable(),
+});
+export type TraderProfile = z.output<typeof TraderProfile>;
+
+const Description = z.string().max(500, 'at most 500 characters');
+const ProfitShareBps = z.number().int().min(0).max(3_000, 'at most 3,000 bps (30%)');
+const StopLossBps = z.number().int().min(1).max(10_000);
+
+/** POST /api/v1/strategy: open my strategy for copying (or reopen a closed one). */
+export const OpenStrategyBody = z.object({ description: Description.optional(), profitShareBps: ProfitShareBps }).strict();
+export type OpenStrategyBody = z.output<typeof OpenStrategyBody>;
+
+/** PATCH /api/v1/strategy: a new rate binds new subscribers at once and running ones from their next period. */
+export const UpdateStrategyBody = z
+  .object({ description: Description.optional(), profitShareBps: ProfitShareBps.optional() })
+  .strict()
+  .refine((b) => b.description !== undefined || b.profitShareBps !== undefined, 'give a description or a profitShareBps');
+export type UpdateStrategyBody = z.output<typeof UpdateStrategyBody>;
+
+/** GET/POST/PATCH/DELETE /api/v1/strategy answer with my strategy (GET: 404 NO_STRATEGY if never opened). */
+export const MyStrategy = StrategyInfo.extend({ followers: int });
+export type MyStrategy = z.output<typeof MyStrategy>;
+
+/** POST /api/v1/subscriptions */
+export const CreateSubscriptionBody = z
+  .object({
+    leader: Nickname,
+    /** Quote moved from my main account into the copy's own sub-account. */
+    allocation: posInt,
+    /** Stop copying and close out once the copy has lost this share of its net allocation. */
+    stopLossBps: StopLossBps.optional(),
+  })
+  .strict();
+export type CreateSubscriptionBody = z.output<typeof CreateSubscriptionBody>;
+
+/** PATCH /api/v1/subscriptions/:id, one action per request. */
+export const UpdateSubscriptionBody = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('pause') }).strict(),
+  z.object({ action: z.literal('resume') }).strict(),
+  z.object({ action: z.literal('addFunds'), amount: posInt }).strict(),
+  z.object({ action: z.literal('reduceFunds'), amount: posInt }).strict(),
+  /** null removes the stop-loss. */
+  z.object({ action: z.literal('stopLoss'), stopLossBps: StopLossBps.nullable() }).strict(),
+]);
+export type UpdateSubscriptionBody = z.output<typeof UpdateSubscriptionBody>;
+
+/** `closing`: positions are being sold before the funds go back; `ended` comes with its reason. */
+export const SubscriptionStatus = z.enum(['active', 'paused', 'closing', 'ended']);
+export const EndReason = z.enum(['unsubscribed', 'stop_loss', 'leader_deleted']);
+
+/** One profit-share settlement, as both sides see it. */
+export const SettlementView = z.object({
+  id: posInt,
+  subscriptionId: posInt,
+  /** Settlement period number (period length from the server's schedule); with the subscription, unique. */
+  period: z.number().int(),
+  /** "subscription:period": the idempotency key, also the ledger transfer's reference. */
+  periodKey: z.string(),
+  /** My side: the leader receives, the subscriber pays. */
+  role: z.enum(['leader', 'subscriber']),
+  counterparty: z.string(),
+  /** Copy profit at settlement (equity − owed − net allocation). */
+  profit: z.number().int(),
+  /** Profit share newly charged above the high-water mark. */
+  fee: int,
+  /** Moved subscriber → leader now. */
+  paid: int,
+  /** Still due (the copy had no free cash to pay it all). */
+  owed: int,
+  highWaterMark: z.number().int(),
+  profitShareBps: int,
+  ts: int,
+});
+export type SettlementView = z.output<typeof SettlementView>;
+
+export const SubscriptionView = z.object({
+  id: posInt,
+  leader: z.string(),
+  status: SubscriptionStatus,
+  endReason: EndReason.nullable(),
+  /** Net quote put in: allocation plus additions less reductions. */
+  allocation: int,
+  /** Sub-account value at the last prices. */
+  equity: int,
+  /** equity − allocation − owed (+ profit share already paid, so fees do not hide the copy's own result). */
+  pnl: z.number().int(),
+  /** Quote not tied up in an order; what reduceFunds can take out. */
+  freeCash: int,
+  /** Coins held, by market. */
+  holdings: z.record(z.string(), int),
+  stopLossBps: int.nullable(),
+  /** Rate of the period in progress. */
+  profitShareBps: int,
+  highWaterMark: z.number().int(),
+  owed: int,
+  feesPaid: int,
+  createdAt: int,
+  endedAt: int.nullable(),
+  settlements: z.array(SettlementView),
+});
+export type SubscriptionView = z.output<typeof SubscriptionView>;
+
+/** GET /api/v1/followers: my strategy's running subscriptions. */
+export const FollowerView = z.object({
+  subscriptionId: posInt,
+  nickname: z.string(),
+  status: SubscriptionStatus,
+  allocation: int,
+  equity: int,
+  since: int,
+  profitShareBps: int,
+  feesPaid: int,
+});
+export type FollowerView = z.output<typeof FollowerView>;
+
+/** Query of GET /api/v1/settlements (both roles, newest first). */
+export const SettlementsQuery = z.object({
+  role: z.enum(['leader', 'subscriber']).optional(),
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+/**
+ * Error codes of the ranking and copy endpoints (in HttpError.error.code), with their status:
+ * 400 BAD_REQUEST / INVALID_INPUT / RATE_OUT_OF_RANGE / BELOW_MIN_ALLOCATION / SELF_SUBSCRIBE / INSUFFICIENT_BALANCE
+ *     / INSUFFICIENT_FREE_FUNDS (reducing by more than the copy's free cash or below the minimum allocation);
+ * 404 UNKNOWN_TRADER / NO_STRATEGY / UNKNOWN_SUBSCRIPTION (also another account's);
+ * 409 STRATEGY_EXISTS / STRATEGY_CLOSED / ALREADY_SUBSCRIBED / SUBSCRIPTION_NOT_ACTIVE / LEADER_DELETED.
+ */
+export const CopyErrorCode = z.enum([
+  'UNKNOWN_TRADER',
+  'INVALID_INPUT',
+  'RATE_OUT_OF_RANGE',
+  'BELOW_MIN_ALLOCATION',
+  'SELF_SUBSCRIBE',
+  'INSUFFICIENT_BALANCE',
+  'INSUFFICIENT_FREE_FUNDS',
+  'NO_STRATEGY',
+  'UNKNOWN_SUBSCRIPTION',
+  'STRATEGY_EXISTS',
+  'STRATEGY_CLOSED',
+  'ALREADY_SUBSCRIBED',
+  'SUBSCRIPTION_NOT_ACTIVE',
+  'LEADER_DELETED',
+]);
+export type CopyErrorCode = z.output<typeof CopyErrorCode>;
+
+/**
+ * Notification kinds (Notification.kind) copy trading and ranking add; `data` carries the figures named.
+ * copy_executed {subscriptionId, leader, market, side, quantity, quoteAmount, fee} — to the subscriber
+ * copy_skipped {subscriptionId, leader, market, side, wanted, reason: PAUSED|BELOW_LOT_SIZE|BELOW_MIN_NOTIONAL|
+ *   ALLOCATION_EXHAUSTED|NO_POSITION} — to the subscriber
+ * fill_mirrored {market, side, placed, skipped} — to the leader
+ * stop_loss_hit {subscriptionId, leader} — to the subscriber; copy_ended {subscriptionId, leader, reason,
+ *   returnedQuote, returnedCoins} — to the subscriber
+ * new_follower / follower_left {subscriptionId, subscriber} — to the leader
+ * settlement_paid / settlement_received {subscriptionId, period, profit, fee, paid, owed, counterparty}
+ * subscription_changed {subscriptionId, leader, change: paused|resumed|funds_added|funds_reduced|
+ *   strategy_closed|profit_share_changed, ...} — to the subscriber
+ * rank_top10 {period, rank} — to the trader who entered a top 10
+ */
+export const CopyNotificationKind = z.enum([
+  'copy_executed',
+  'copy_skipped',
+  'fill_mirrored',
+  'stop_loss_hit',
+  'copy_ended',
+  'new_follower',
+  'follower_left',
+  'settlement_paid',
+  'settlement_received',
+  'subscription_changed',
+  'rank_top10',
+]);
+export type CopyNotificationKind = z.output<typeof CopyNotificationKind>;
+
+/** GET /api/v1/settlements */
+export const SettlementPage = z.object({ settlements: z.array(SettlementView), nextBefore: posInt.optional() });
+export type SettlementPage = z.output<typeof SettlementPage>;
