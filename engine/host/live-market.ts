@@ -25,7 +25,7 @@ const SERVER_KEY = 'live.serverUrl';
 const TAPE_LENGTH = 100;
 const FILLS_SHOWN = 100;
 
-type LiveEvent = 'live.status' | 'live.update' | 'notification';
+type LiveEvent = 'live.status' | 'live.update' | 'notification' | 'notifications.changed';
 
 export interface LiveMarketOptions {
   settings: SettingsStore;
@@ -107,7 +107,14 @@ export class LiveMarket {
 
   constructor(private readonly o: LiveMarketOptions) {
     this.serverUrl = o.settings.getValue(SERVER_KEY, ServerUrl, o.defaultServerUrl ?? DEFAULT_SERVER_URL);
-    this.notifications = new LiveNotifications({ settings: o.settings, onNotification: (n) => o.emit('notification', n), pollMs: o.notificationPollMs });
+    this.notifications = new LiveNotifications({
+      settings: o.settings,
+      pollMs: o.notificationPollMs,
+      onNotification: (n) => o.emit('notification', n),
+      onChanged: (unread) => {
+        if (!this.closed) o.emit('notifications.changed', { unread });
+      },
+    });
     this.offPractice = o.practice.onUpdate((u) => {
       if (u.mine) this.scheduleBackup();
     });

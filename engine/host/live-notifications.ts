@@ -23,6 +23,8 @@ export interface NotificationsOptions {
   settings: SettingsStore;
   /** A notification that arrived while the app was running (not the backlog read at sign-in). */
   onNotification: (n: AppNotification) => void;
+  /** The list changed as a whole: a backlog was read, or marks were set. */
+  onChanged: (unread: number) => void;
   /** Poll period (ms) while the stream is down. */
   pollMs?: number;
 }
@@ -77,6 +79,7 @@ export class LiveNotifications {
     this.conn?.close();
     this.conn = undefined;
     this.wake?.();
+    this.options.onChanged(0);
   }
 
   list(): { items: AppNotification[]; unread: number } {
@@ -93,6 +96,7 @@ export class LiveNotifications {
       this.read = { upTo: this.read.upTo, ids: [...ids].sort((a, b) => a - b).slice(-1000) };
     }
     this.options.settings.setValue(this.readKey(), this.read);
+    this.options.onChanged(this.unread());
     return { unread: this.unread() };
   }
 
@@ -125,6 +129,7 @@ export class LiveNotifications {
     // The backlog first, quietly: it is history, not news.
     try {
       await this.poll(feed, false, current);
+      if (current()) this.options.onChanged(this.unread());
     } catch {
       // unreachable or signed out: the loop below retries
     }
