@@ -17,6 +17,7 @@ import { realMarketHandlers } from './real-markets-handlers';
 import type { ExchangeOptions } from './real-markets-config';
 import { LiveMarket, type LiveMarketOptions } from './live-market';
 import { liveHandlers } from './live-handlers';
+import { rankingHandlers, rankingLink } from './ranking-handlers';
 
 export interface AppHostOptions {
   dataDir: string;
@@ -78,6 +79,7 @@ export class AppHost {
     this.handlers = {
       ...practiceHandlers(this.practice),
       ...liveHandlers(this.live),
+      ...rankingHandlers(rankingLink(this.live)),
       ...realMarketHandlers(this.realMarkets),
       'app.info': () => ({
         name: 'Playground 777',

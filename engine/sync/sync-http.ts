@@ -5,6 +5,25 @@
 import axios, { type AxiosInstance } from 'axios';
 import { z } from 'zod';
 import { BalanceView, HttpError, Notification, OrderView, Session, type PracticeEntry } from '../protocol/sync';
+import {
+  FollowerView,
+  LeaderboardPage,
+  MyStrategy,
+  SettlementPage,
+  SubscriptionView,
+  TraderProfile,
+  type CreateSubscriptionBody,
+  type LeaderboardQuery,
+  type OpenStrategyBody,
+  type RankingPeriod,
+  type UpdateStrategyBody,
+  type UpdateSubscriptionBody,
+} from '../protocol/sync';
+
+/** A list answered either bare or wrapped in an object under `key`; both are read as the array. */
+function listOf<S extends z.ZodType>(item: S, key: string) {
+  return z.union([z.array(item), z.object({ [key]: z.array(item) }).transform((o) => o[key] as z.output<S>[])]);
+}
 
 export class SyncHttpError extends Error {
   constructor(
@@ -24,7 +43,7 @@ export class SyncHttp {
     this.http = axios.create({ baseURL: baseUrl, timeout: timeoutMs, validateStatus: () => true });
   }
 
-  private async call<S extends z.ZodType>(schema: S, method: 'get' | 'post', path: string, body?: unknown, token?: string): Promise<z.output<S>> {
+  private async call<S extends z.ZodType>(schema: S, method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: unknown, token?: string): Promise<z.output<S>> {
     let res;
     try {
       res = await this.http.request({ method, url: path, data: body, headers: token ? { authorization: `Bearer ${token}` } : undefined });
@@ -63,5 +82,48 @@ export class SyncHttp {
   }
   uploadPractice(token: string, entries: PracticeEntry[]) {
     return this.call(z.object({ stored: z.number(), duplicates: z.number() }), 'post', '/api/v1/practice/journal', { entries }, token);
+  }
+
+  // ------------------------------------------------------------ ranking and copy trading
+
+  /** A leaderboard page; readable without an account. */
+  leaderboard(period: RankingPeriod, query: Partial<LeaderboardQuery>) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') q.set(k, String(v));
+    const qs = q.toString();
+    return this.call(LeaderboardPage, 'get', `/api/v1/leaderboards/${period}${qs ? `?${qs}` : ''}`);
+  }
+  trader(nickname: string) {
+    return this.call(TraderProfile, 'get', `/api/v1/traders/${encodeURIComponent(nickname)}`);
+  }
+  strategy(token: string) {
+    return this.call(MyStrategy, 'get', '/api/v1/strategy', undefined, token);
+  }
+  openStrategy(token: string, body: OpenStrategyBody) {
+    return this.call(MyStrategy, 'post', '/api/v1/strategy', body, token);
+  }
+  updateStrategy(token: string, body: UpdateStrategyBody) {
+    return this.call(MyStrategy, 'patch', '/api/v1/strategy', body, token);
+  }
+  closeStrategy(token: string) {
+    return this.call(MyStrategy, 'delete', '/api/v1/strategy', undefined, token);
+  }
+  subscriptions(token: string) {
+    return this.call(listOf(SubscriptionView, 'subscriptions'), 'get', '/api/v1/subscriptions', undefined, token);
+  }
+  subscribe(token: string, body: CreateSubscriptionBody) {
+    return this.call(SubscriptionView, 'post', '/api/v1/subscriptions', body, token);
+  }
+  updateSubscription(token: string, id: number, body: UpdateSubscriptionBody) {
+    return this.call(SubscriptionView, 'patch', `/api/v1/subscriptions/${id}`, body, token);
+  }
+  unsubscribe(token: string, id: number) {
+    return this.call(SubscriptionView, 'delete', `/api/v1/subscriptions/${id}`, undefined, token);
+  }
+  followers(token: string) {
+    return this.call(listOf(FollowerView, 'followers'), 'get', '/api/v1/followers', undefined, token);
+  }
+  settlements(token: string, limit = 100) {
+    return this.call(SettlementPage, 'get', `/api/v1/settlements?limit=${limit}`, undefined, token);
   }
 }
