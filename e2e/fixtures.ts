@@ -18,11 +18,15 @@ interface WebMode {
   process: ChildProcess;
 }
 
-/** Starts `engine/host/web-main.ts` the way a user would, and reads the URL it prints. */
-export async function startWebMode(dataDir: string): Promise<WebMode> {
+/**
+ * Starts `engine/host/web-main.ts` the way a user would, and reads the URL it prints. `env` adds variables
+ * (e.g. LPJ_UPBIT_WS pointing the feed at a mock exchange).
+ */
+export async function startWebMode(dataDir: string, env: Record<string, string> = {}): Promise<WebMode> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'engine/host/web-main.ts', '--port', '0', '--data-dir', dataDir], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let output = '';
   const url = await new Promise<string>((resolveUrl, reject) => {
@@ -57,14 +61,16 @@ function electronBinary(): { path: string | null; reason: string } {
   return { path: null, reason: 'no Electron binary is installed here (npm start fetches it on a desktop machine); web mode covers these specs' };
 }
 
-export const test = base.extend<{ app: Page; dataDir: string }>({
+export const test = base.extend<{ app: Page; dataDir: string; appEnv: Record<string, string> }>({
+  /** Environment for the app under test; a spec overrides it (e.g. exchange URLs of a mock exchange). */
+  appEnv: [{}, { option: true }],
   dataDir: async ({}, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'lpj-e2e-'));
     await use(dir);
     rmSync(dir, { recursive: true, force: true });
   },
   // Depends on neither `page` nor `browser`: the electron project must not start a browser it won't use.
-  app: async ({ dataDir, playwright, launchOptions }, use, testInfo) => {
+  app: async ({ dataDir, appEnv, playwright, launchOptions }, use, testInfo) => {
     if (testInfo.project.name === 'electron') {
       const electron = electronBinary();
       testInfo.skip(!electron.path, electron.reason);
@@ -73,14 +79,14 @@ export const test = base.extend<{ app: Page; dataDir: string }>({
       const app = await _electron.launch({
         executablePath: electron.path!,
         args: [main],
-        env: { ...process.env, LPJ_DATA_DIR: dataDir },
+        env: { ...process.env, ...appEnv, LPJ_DATA_DIR: dataDir },
       });
       const window = await app.firstWindow();
       await use(window);
       await app.close();
       return;
     }
-    const web = await startWebMode(dataDir);
+    const web = await startWebMode(dataDir, appEnv);
     const browser = await playwright.chromium.launch(launchOptions);
     const page = await browser.newPage();
     await page.goto(web.url);

@@ -3,9 +3,11 @@
  * minimum total, funds) so that the user sees why at once; the engine still has the last word and its
  * rejections are shown too. All amounts are bigint minimal units until the API call.
  */
-import type { MarketSettings, PracticeOrder } from '../../../engine/protocol/api';
+import type { PracticeOrder } from '../../../engine/protocol/api';
+import { formatPrice, formatQuote, valueOf, valueShift } from '../screens/market/format';
+import type { ViewMarket } from '../screens/market/view';
 import type { FormMessage, FormType, Side } from '../stores/order-form-store';
-import { affordableQuantity, feeOf, floorToLot, formatInt, formatUnits, notional, parseUnits, toSafeNumber } from './units';
+import { affordableQuantity, feeOf, floorToLot, formatUnits, parseUnits, toSafeNumber } from './units';
 
 export interface FormInput {
   side: Side;
@@ -17,7 +19,7 @@ export interface FormInput {
 }
 
 export interface MarketContext {
-  market: MarketSettings;
+  market: ViewMarket;
   bestBid?: number;
   bestAsk?: number;
   /** Available (not held) balances by asset, in minimal units. */
@@ -38,31 +40,31 @@ export type Built = { ok: true; order: PracticeOrder; preview: Preview } | { ok:
 
 const err = (key: FormMessage['key'], detail?: string): Built => ({ ok: false, error: { kind: 'error', key, detail } });
 
-function feeBpsOf(kind: 'maker' | 'taker', m: MarketSettings): number {
+function feeBpsOf(kind: 'maker' | 'taker', m: ViewMarket): number {
   return kind === 'maker' ? m.makerFeeBps : m.takerFeeBps;
 }
 
 /** Total and fee for whatever has been typed so far; nulls where a field is still missing. */
 export function preview(input: FormInput, ctx: MarketContext): Preview {
   const m = ctx.market;
-  const price = parseUnits(input.price, 0);
-  const qty = parseUnits(input.amount, m.baseDecimals);
+  const price = parseUnits(input.price, m.priceDecimals);
+  const qty = parseUnits(input.amount, m.sizeDecimals);
   if (input.type === 'market') {
     const bps = m.takerFeeBps;
     if (input.side === 'buy') {
-      const spend = parseUnits(input.total, 0);
+      const spend = parseUnits(input.total, m.quoteDecimals);
       // A market buy spends a sum fee included: the fee is the part of it above the traded value.
       const fee = spend === null ? null : spend - (spend * 10_000n) / (10_000n + BigInt(bps));
       return { notional: spend, fee, feeKind: 'taker', feeBps: bps, estimated: true };
     }
-    const value = qty !== null && ctx.bestBid ? notional(BigInt(ctx.bestBid), qty, m.baseDecimals) : null;
+    const value = qty !== null && ctx.bestBid ? valueOf(m, BigInt(ctx.bestBid), qty) : null;
     return { notional: value, fee: value === null ? null : feeOf(value, bps), feeKind: 'taker', feeBps: bps, estimated: true };
   }
   // A limit that crosses the book takes liquidity (taker fee); one that rests pays the maker fee when hit.
   const crosses = price !== null && (input.side === 'buy' ? ctx.bestAsk !== undefined && price >= BigInt(ctx.bestAsk) : ctx.bestBid !== undefined && price <= BigInt(ctx.bestBid));
   const kind = input.type === 'stop_limit' || crosses ? 'taker' : 'maker';
   const bps = feeBpsOf(kind, m);
-  const value = price !== null && qty !== null ? notional(price, qty, m.baseDecimals) : null;
+  const value = price !== null && qty !== null ? valueOf(m, price, qty) : null;
   return { notional: value, fee: value === null ? null : feeOf(value, bps), feeKind: kind, feeBps: bps, estimated: input.type === 'stop_limit' };
 }
 
@@ -72,19 +74,20 @@ export function buildOrder(input: FormInput, ctx: MarketContext): Built {
   const quoteAvail = ctx.available[m.quote] ?? 0n;
   const baseAvail = ctx.available[m.base] ?? 0n;
   const minTotal = BigInt(m.minNotional);
-  const lotText = formatUnits(m.lotSize, m.baseDecimals);
+  const lotText = formatUnits(m.lotSize, m.sizeDecimals);
+  const minText = formatQuote(m, minTotal);
 
   const priceField = (text: string, missing: FormMessage['key']): bigint | Built => {
     if (text.trim() === '') return err(missing);
-    const v = parseUnits(text, 0);
-    if (v === null || v <= 0n) return err('form.err.number', '0');
-    if (v % BigInt(m.tickSize) !== 0n) return err('form.err.tick', formatInt(m.tickSize));
+    const v = parseUnits(text, m.priceDecimals);
+    if (v === null || v <= 0n) return err('form.err.number', String(m.priceDecimals));
+    if (v % BigInt(m.tickSize) !== 0n) return err('form.err.tick', formatPrice(m, m.tickSize));
     return v;
   };
   const amountField = (): bigint | Built => {
     if (input.amount.trim() === '') return err('form.err.amount');
-    const v = parseUnits(input.amount, m.baseDecimals);
-    if (v === null || v <= 0n) return err('form.err.number', String(m.baseDecimals));
+    const v = parseUnits(input.amount, m.sizeDecimals);
+    if (v === null || v <= 0n) return err('form.err.number', String(m.sizeDecimals));
     if (v % BigInt(m.lotSize) !== 0n) return err('form.err.lot', lotText);
     return v;
   };
@@ -96,9 +99,9 @@ export function buildOrder(input: FormInput, ctx: MarketContext): Built {
   if (input.type === 'market') {
     if (input.side === 'buy') {
       if (input.total.trim() === '') return err('form.err.total');
-      const spend = parseUnits(input.total, 0);
-      if (spend === null || spend <= 0n) return err('form.err.number', '0');
-      if (spend < minTotal) return err('form.err.minNotional', formatInt(minTotal));
+      const spend = parseUnits(input.total, m.quoteDecimals);
+      if (spend === null || spend <= 0n) return err('form.err.number', String(m.quoteDecimals));
+      if (spend < minTotal) return err('form.err.minNotional', minText);
       if (spend > quoteAvail) return err('form.err.funds');
       const quoteAmount = num(spend);
       if (failed(quoteAmount)) return quoteAmount;
@@ -107,7 +110,7 @@ export function buildOrder(input: FormInput, ctx: MarketContext): Built {
     const qty = amountField();
     if (failed(qty)) return qty;
     if (qty > baseAvail) return err('form.err.funds');
-    if (view.notional !== null && view.notional < minTotal) return err('form.err.minNotional', formatInt(minTotal));
+    if (view.notional !== null && view.notional < minTotal) return err('form.err.minNotional', minText);
     const quantity = num(qty);
     if (failed(quantity)) return quantity;
     return { ok: true, order: { side: 'sell', orderType: 'market', quantity }, preview: view };
@@ -123,8 +126,8 @@ export function buildOrder(input: FormInput, ctx: MarketContext): Built {
   if (failed(price)) return price;
   const qty = amountField();
   if (failed(qty)) return qty;
-  const value = notional(price, qty, m.baseDecimals);
-  if (value < minTotal) return err('form.err.minNotional', formatInt(minTotal));
+  const value = valueOf(m, price, qty);
+  if (value < minTotal) return err('form.err.minNotional', minText);
   // The engine holds a buy's value plus the highest fee it could pay; a sell holds the coins.
   if (input.side === 'buy' ? value + feeOf(value, maxFeeBps) > quoteAvail : qty > baseAvail) return err('form.err.funds');
   const p = num(price);
@@ -149,11 +152,11 @@ export function amountForPercent(percent: number, input: FormInput, ctx: MarketC
   const pct = BigInt(percent);
   if (input.side === 'sell') {
     const qty = floorToLot(((ctx.available[m.base] ?? 0n) * pct) / 100n, m.lotSize);
-    return { amount: formatUnits(qty, m.baseDecimals, { group: false }) };
+    return { amount: formatUnits(qty, m.sizeDecimals, { group: false }) };
   }
   const budget = ((ctx.available[m.quote] ?? 0n) * pct) / 100n;
-  if (input.type === 'market') return { total: budget.toString() };
+  if (input.type === 'market') return { total: formatUnits(budget, m.quoteDecimals, { group: false }) };
   if (price === null || price <= 0n) return {};
-  const qty = affordableQuantity(budget, price, m.baseDecimals, Math.max(0, m.makerFeeBps, m.takerFeeBps), m.lotSize);
-  return { amount: formatUnits(qty, m.baseDecimals, { group: false }) };
+  const qty = affordableQuantity(budget, price, valueShift(m), Math.max(0, m.makerFeeBps, m.takerFeeBps), m.lotSize);
+  return { amount: formatUnits(qty, m.sizeDecimals, { group: false }) };
 }

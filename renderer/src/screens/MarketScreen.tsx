@@ -6,9 +6,18 @@ import { OrderBook } from '../components/market/OrderBook';
 import { OrderForm } from '../components/market/OrderForm';
 import { PriceChart } from '../components/market/PriceChart';
 import { TradeTape } from '../components/market/TradeTape';
-import { useT } from '../i18n';
+import { fill, useT } from '../i18n';
 import { useOrderForm } from '../stores/order-form-store';
 import { usePractice } from '../stores/practice-store';
+import { FeedStatusBadge } from './market/FeedStatusBadge';
+import { useFeedSource } from './market/feed-source';
+import { useMarketChoice } from './market/market-choice';
+import { MarketSelector } from './market/MarketSelector';
+import { closePaperMarket, openPaperMarket, paperView } from './market/paper-view';
+import { practiceView } from './market/practice-view';
+import { ReplayBar } from './market/ReplayBar';
+import { isStale, useView, ViewContext } from './market/view';
+import './market/market.css';
 
 /** Keys typed into these go to the field; elsewhere B and S switch the order side. Numeric fields take no
  * letters, so the shortcut works there too. */
@@ -33,19 +42,59 @@ function useSideShortcuts(): void {
   }, []);
 }
 
-/** The LPJ/KRW practice market: chart, book, tape, order entry and my account on one screen. */
-export function MarketScreen() {
+/** What kind of market this is: the local practice market, or paper trading on a source's prices. */
+function MarketBadges() {
   const t = useT();
-  useEffect(() => {
-    void usePractice.getState().refresh();
-  }, []);
-  useSideShortcuts();
+  const kind = useView((s) => s.kind);
+  const source = useView((s) => s.feed?.source);
+  if (kind === 'practice') return <span className="badge">{t('market.practice')}</span>;
   return (
-    <section className="market" aria-labelledby="screen-title">
+    <>
+      {source && <span className="badge source">{t(`source.${source}`)}</span>}
+      <span className="badge">{t('market.paper')}</span>
+      <FeedStatusBadge />
+    </>
+  );
+}
+
+/** Said while a real-coin feed is not live, beside the dimmed prices. */
+function StaleNote() {
+  const t = useT();
+  const feed = useView((s) => s.feed);
+  if (!isStale(feed)) return null;
+  return (
+    <p className="stale-note" role="note">
+      {t('feed.staleNote')}
+      {feed?.reason ? <span className="muted"> ({feed.reason})</span> : null}
+    </p>
+  );
+}
+
+/** The exchange layout for the market view in context: chart, book, tape, order entry and my account. */
+function MarketLayout() {
+  const t = useT();
+  const kind = useView((s) => s.kind);
+  const stale = useView((s) => isStale(s.feed));
+  const replaying = useView((s) => s.feed?.source === 'replay');
+  const goneNote = useMarketChoice((s) => s.goneNote);
+  const bar = (kind === 'paper' && (replaying || stale)) || goneNote !== null;
+  return (
+    <section className={bar ? 'market with-bar' : 'market'} aria-labelledby="screen-title" data-kind={kind} data-stale={stale || undefined}>
       <h1 id="screen-title" className="visually-hidden">
         {t('market.title')}
       </h1>
-      <MarketTicker />
+      <MarketTicker lead={<MarketSelector />} badges={<MarketBadges />} />
+      {bar && (
+        <div className="market-notes">
+          {goneNote && (
+            <p className="stale-note" role="status">
+              {fill(t('market.gone'), goneNote)}
+            </p>
+          )}
+          {kind === 'paper' && replaying && <ReplayBar />}
+          {kind === 'paper' && <StaleNote />}
+        </div>
+      )}
       <PriceChart />
       <OrderBook />
       <div className="market-side">
@@ -55,5 +104,40 @@ export function MarketScreen() {
       <AccountPanel />
       <TradeTape />
     </section>
+  );
+}
+
+/**
+ * The Market screen: the LPJ practice market or a real coin (paper trading), chosen in the selector. Both are
+ * shown by the same panels through a market view (see ./market/view).
+ */
+export function MarketScreen() {
+  const choice = useMarketChoice((s) => s.choice);
+  const source = useFeedSource((s) => s.source);
+  const markets = useFeedSource((s) => s.markets);
+  useEffect(() => {
+    void usePractice.getState().refresh();
+    void useFeedSource.getState().load();
+  }, []);
+  useSideShortcuts();
+
+  // Open the chosen real-coin market while it is on screen; the host unsubscribes what nobody views.
+  useEffect(() => {
+    useOrderForm.getState().clear();
+    if (choice === 'lpj') return;
+    void openPaperMarket(choice);
+    return () => closePaperMarket();
+  }, [choice]);
+
+  // A market the current source does not offer (the source was switched in Settings): back to practice.
+  useEffect(() => {
+    if (choice === 'lpj' || !source || markets.length === 0) return;
+    if (!markets.some((m) => m.id === choice)) useMarketChoice.setState({ choice: 'lpj', goneNote: choice });
+  }, [choice, source, markets]);
+
+  return (
+    <ViewContext.Provider value={choice === 'lpj' ? practiceView : paperView}>
+      <MarketLayout key={choice} />
+    </ViewContext.Provider>
   );
 }

@@ -2,6 +2,7 @@ import { Language, Theme } from '../../../engine/protocol/api';
 import { languageNames, useT } from '../i18n';
 import { useEngine } from '../stores/engine-store';
 import { useSettings } from '../stores/settings-store';
+import { FeedSourceField } from './market/FeedSourceField';
 
 export function SettingsScreen() {
   const t = useT();
@@ -46,6 +47,7 @@ export function SettingsScreen() {
           ))}
         </select>
       </label>
+      <FeedSourceField />
       {info && (
         <div className="field">
           <span>{t('settings.data')}</span>

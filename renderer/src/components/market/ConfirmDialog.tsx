@@ -2,14 +2,31 @@ import { useEffect, useRef } from 'react';
 import { useT } from '../../i18n';
 
 /** A modal question with one safe way out (Esc or "Go back") and one way forward. */
-export function ConfirmDialog({ title, body, onConfirm, onCancel }: { title: string; body: string; onConfirm(): void; onCancel(): void }) {
+export function ConfirmDialog({
+  title,
+  body,
+  confirmLabel,
+  danger,
+  onConfirm,
+  onCancel,
+}: {
+  title: string;
+  body: string;
+  /** The forward button's words (default: place the order). */
+  confirmLabel?: string;
+  /** The step cannot be undone: the safe way out gets the focus. */
+  danger?: boolean;
+  onConfirm(): void;
+  onCancel(): void;
+}) {
   const t = useT();
   const confirm = useRef<HTMLButtonElement>(null);
+  const back = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
-    confirm.current?.focus();
+    (danger ? back : confirm).current?.focus();
     return () => previous?.focus();
-  }, []);
+  }, [danger]);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onCancel()}>
       <div
@@ -28,11 +45,11 @@ export function ConfirmDialog({ title, body, onConfirm, onCancel }: { title: str
         <h2 id="confirm-title">{title}</h2>
         <p id="confirm-body">{body}</p>
         <div className="modal-actions">
-          <button type="button" className="button" onClick={onCancel}>
+          <button type="button" className="button" ref={back} onClick={onCancel}>
             {t('confirm.back')}
           </button>
-          <button type="button" className="button primary" ref={confirm} onClick={onConfirm}>
-            {t('confirm.ok')}
+          <button type="button" className={danger ? 'button danger' : 'button primary'} ref={confirm} onClick={onConfirm}>
+            {confirmLabel ?? t('confirm.ok')}
           </button>
         </div>
       </div>

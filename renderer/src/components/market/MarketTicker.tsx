@@ -1,19 +1,23 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { CandleBar } from '../../../../engine/protocol/api';
 import { api } from '../../api';
 import { useT } from '../../i18n';
-import { formatInt, formatUnits } from '../../lib/units';
-import { onTrades, usePractice } from '../../stores/practice-store';
+import { formatUnits } from '../../lib/units';
+import { formatPrice, formatSize } from '../../screens/market/format';
+import { useView, type ViewTicker } from '../../screens/market/view';
+import { onTrades } from '../../stores/practice-store';
 
 const HOUR = 3_600_000;
 
 /**
- * Hourly candles of the last 24 hours, re-read every minute, plus the volume traded since they were read
- * (the high and low follow the last price directly).
+ * The practice market's day: hourly candles of the last 24 hours, re-read every minute, plus the volume
+ * traded since they were read (the high and low follow the last price directly). Real-coin feeds send their
+ * own 24-hour ticker instead, so this runs only for the practice market.
  */
-function useDayCandles(): { bars: CandleBar[]; since: bigint } {
+function usePracticeDay(enabled: boolean, lastPrice: number): ViewTicker | null {
   const [day, setDay] = useState<{ bars: CandleBar[]; since: bigint }>({ bars: [], since: 0n });
   useEffect(() => {
+    if (!enabled) return;
     let alive = true;
     let readAt = Infinity;
     const load = () =>
@@ -38,64 +42,71 @@ function useDayCandles(): { bars: CandleBar[]; since: bigint } {
       clearInterval(timer);
       off();
     };
-  }, []);
-  return day;
-}
-
-/** The bar above the chart: pair, last price and the day's change, range and volume. */
-export function MarketTicker() {
-  const t = useT();
-  const market = usePractice((s) => s.market);
-  const lastPrice = usePractice((s) => s.lastPrice);
-  const { bars, since } = useDayCandles();
-
-  const open = bars[0]?.open ?? 0;
+  }, [enabled]);
+  if (!enabled) return null;
   let high = lastPrice;
   let low = lastPrice;
-  let volume = since;
-  for (const b of bars) {
+  let volume = day.since;
+  for (const b of day.bars) {
     if (b.high > high) high = b.high;
     if (!low || b.low < low) low = b.low;
     volume += BigInt(b.volume);
   }
-  const change = open && lastPrice ? lastPrice - open : 0;
-  // Percent with two decimals by integer arithmetic: basis points of the open, then split.
-  const bps = open ? (BigInt(change) * 10_000n) / BigInt(open) : 0n;
+  return { last: lastPrice, reference: day.bars[0]?.open ?? 0, high, low, volume };
+}
+
+/**
+ * The bar above the chart: pair, last price and the day's change, range and volume. `lead` comes first (the
+ * market selector); `badges` say what market this is.
+ */
+export function MarketTicker({ lead, badges }: { lead?: ReactNode; badges?: ReactNode }) {
+  const t = useT();
+  const market = useView((s) => s.market);
+  const kind = useView((s) => s.kind);
+  const lastPrice = useView((s) => s.lastPrice);
+  const feedTicker = useView((s) => s.ticker);
+  const practiceDay = usePracticeDay(kind === 'practice', lastPrice);
+  const day = feedTicker ?? practiceDay;
+
+  const last = lastPrice || day?.last || 0;
+  const reference = day?.reference ?? 0;
+  const change = reference && last ? last - reference : 0;
+  // Percent with two decimals by integer arithmetic: basis points of the reference, then split.
+  const bps = reference ? (BigInt(change) * 10_000n) / BigInt(reference) : 0n;
   const pct = `${change > 0 ? '+' : ''}${formatUnits(bps, 2, { minFraction: 2 })}%`;
   const direction = change > 0 ? 'up' : change < 0 ? 'down' : '';
-  const decimals = market?.baseDecimals ?? 8;
+  const price = (v: number) => (market ? formatPrice(market, v) : '—');
 
   return (
     <section className="ticker" aria-label={t('ticker.label')}>
       <div className="ticker-pair">
+        {lead}
         <span className="pair-name">
-          {market?.base ?? 'LPJ'}
-          <span className="muted">/{market?.quote ?? 'KRW'}</span>
+          {market?.base ?? '…'}
+          <span className="muted">/{market?.quote ?? '…'}</span>
         </span>
-        <span className="badge">{t('market.practice')}</span>
+        {badges}
       </div>
       {/* Coloured by the day's change, as exchanges do; the tick-by-tick direction flashes in the book. */}
       <div className={`ticker-last ${direction}`} aria-label={t('ticker.last')}>
-        {lastPrice ? formatInt(lastPrice) : '—'}
+        {last ? price(last) : '—'}
       </div>
       <dl className="ticker-stats">
         <div>
           <dt>{t('ticker.change24h')}</dt>
-          <dd className={direction}>{open && lastPrice ? `${change > 0 ? '+' : ''}${formatInt(change)} (${pct})` : '—'}</dd>
+          <dd className={direction}>{reference && last ? `${change > 0 ? '+' : ''}${price(change)} (${pct})` : '—'}</dd>
         </div>
         <div>
           <dt>{t('ticker.high24h')}</dt>
-          <dd>{high ? formatInt(high) : '—'}</dd>
+          <dd>{day?.high ? price(day.high) : '—'}</dd>
         </div>
         <div>
           <dt>{t('ticker.low24h')}</dt>
-          <dd>{low ? formatInt(low) : '—'}</dd>
+          <dd>{day?.low ? price(day.low) : '—'}</dd>
         </div>
         <div>
           <dt>{t('ticker.volume24h')}</dt>
-          <dd>
-            {formatUnits(volume, decimals, { maxFraction: 2, minFraction: 2 })} {market?.base ?? 'LPJ'}
-          </dd>
+          <dd>{market && day ? `${formatSize(market, day.volume, 2)} ${market.base}` : '—'}</dd>
         </div>
       </dl>
     </section>

@@ -1,22 +1,19 @@
 import { memo } from 'react';
-import type { PracticeState } from '../../../../engine/protocol/api';
 import { useT } from '../../i18n';
 import { formatDateTime } from '../../lib/time';
-import { formatInt, formatUnits } from '../../lib/units';
-import { usePractice } from '../../stores/practice-store';
+import { formatPrice, formatQuote, formatSize } from '../../screens/market/format';
+import { useView, type ViewFill, type ViewMarket } from '../../screens/market/view';
 import { PanelState, loadState } from './PanelState';
 
-type Fill = PracticeState['fills'][number];
-
-const FillRow = memo(function FillRow({ f, decimals, sideLabel }: { f: Fill; decimals: number; sideLabel: string }) {
+const FillRow = memo(function FillRow({ f, market, sideLabel }: { f: ViewFill; market: ViewMarket; sideLabel: string }) {
   return (
     <tr>
       <td className="muted">{formatDateTime(f.ts)}</td>
       <td className={f.side === 'buy' ? 'up' : 'down'}>{sideLabel}</td>
-      <td className="num">{formatInt(f.price)}</td>
-      <td className="num">{formatUnits(f.quantity, decimals, { minFraction: 2 })}</td>
-      <td className="num">{formatInt(f.quoteAmount)}</td>
-      <td className="num">{formatInt(f.fee)}</td>
+      <td className="num">{formatPrice(market, f.price)}</td>
+      <td className="num">{formatSize(market, f.quantity)}</td>
+      <td className="num">{formatQuote(market, f.quoteAmount)}</td>
+      <td className="num">{formatQuote(market, f.fee)}</td>
     </tr>
   );
 });
@@ -24,13 +21,14 @@ const FillRow = memo(function FillRow({ f, decimals, sideLabel }: { f: Fill; dec
 /** My latest trades, newest first, with what each cost in fees. */
 export const MyFills = memo(function MyFills() {
   const t = useT();
-  const fills = usePractice((s) => s.fills);
-  const status = usePractice((s) => s.status);
-  const error = usePractice((s) => s.error);
-  const decimals = usePractice((s) => s.market?.baseDecimals ?? 8);
+  const fills = useView((s) => s.fills);
+  const status = useView((s) => s.status);
+  const error = useView((s) => s.error);
+  const market = useView((s) => s.market);
+  const refresh = useView((s) => s.refresh);
   const pending = loadState(status);
-  if (pending) return <PanelState state={pending} error={error} onRetry={() => void usePractice.getState().refresh()} />;
-  if (fills.length === 0) return <PanelState state="empty" emptyKey="fills.empty" />;
+  if (pending || !market) return <PanelState state={pending ?? 'loading'} error={error} onRetry={() => void refresh()} />;
+  if (!fills || fills.length === 0) return <PanelState state="empty" emptyKey="fills.empty" />;
   return (
     <div className="scroll" role="region" aria-label={t('fills.title')}>
       <table className="grid">
@@ -46,7 +44,7 @@ export const MyFills = memo(function MyFills() {
         </thead>
         <tbody>
           {fills.map((f) => (
-            <FillRow key={`${f.tradeId}-${f.orderId}`} f={f} decimals={decimals} sideLabel={t(f.side === 'buy' ? 'side.buy' : 'side.sell')} />
+            <FillRow key={f.key} f={f} market={market} sideLabel={t(f.side === 'buy' ? 'side.buy' : 'side.sell')} />
           ))}
         </tbody>
       </table>

@@ -1,16 +1,16 @@
 import { memo, useState } from 'react';
-import type { OpenOrder } from '../../../../engine/protocol/api';
 import { fill, useT, type MessageKey } from '../../i18n';
 import { formatDateTime } from '../../lib/time';
-import { formatInt, formatUnits } from '../../lib/units';
-import { cancelAllOrders, cancelOrder, usePractice } from '../../stores/practice-store';
+import { formatPrice, formatSize } from '../../screens/market/format';
+import { useView, type ViewMarket, type ViewOrder } from '../../screens/market/view';
 import { rejectMessage } from './OrderForm';
 import { PanelState, loadState } from './PanelState';
 
 type Note = { kind: 'error' | 'ok'; key: MessageKey; detail?: string } | null;
 
-const OrderRow = memo(function OrderRow({ order, decimals, onCancelled }: { order: OpenOrder; decimals: number; onCancelled(note: Note): void }) {
+const OrderRow = memo(function OrderRow({ order, market, onCancelled }: { order: ViewOrder; market: ViewMarket; onCancelled(note: Note): void }) {
   const t = useT();
+  const cancelOrder = useView((s) => s.cancel);
   const [busy, setBusy] = useState(false);
   const isStop = order.type === 'stop_limit' || order.type === 'stop_market';
   const cancel = async () => {
@@ -30,10 +30,10 @@ const OrderRow = memo(function OrderRow({ order, decimals, onCancelled }: { orde
       <td className="muted">{formatDateTime(order.ts)}</td>
       <td className={order.side === 'buy' ? 'up' : 'down'}>{t(order.side === 'buy' ? 'side.buy' : 'side.sell')}</td>
       <td>{t(`type.${order.type}` as MessageKey)}</td>
-      <td className="num">{order.price ? formatInt(order.price) : '—'}</td>
-      <td className="num">{isStop ? formatInt(order.stopPrice) : '—'}</td>
-      <td className="num">{formatUnits(order.quantity, decimals, { minFraction: 2 })}</td>
-      <td className="num">{formatUnits(order.quantity - order.remaining, decimals, { minFraction: 2 })}</td>
+      <td className="num">{order.price ? formatPrice(market, order.price) : '—'}</td>
+      <td className="num">{isStop ? formatPrice(market, order.stopPrice) : '—'}</td>
+      <td className="num">{formatSize(market, order.quantity)}</td>
+      <td className="num">{formatSize(market, order.quantity - order.remaining)}</td>
       <td className="muted">{isStop ? t(order.triggered ? 'orders.triggered' : 'orders.waiting') : ''}</td>
       <td className="actions">
         <button type="button" className="link-button" aria-label={fill(t('orders.cancelOrder'), order.id)} disabled={busy} onClick={() => void cancel()}>
@@ -47,10 +47,12 @@ const OrderRow = memo(function OrderRow({ order, decimals, onCancelled }: { orde
 /** My resting and waiting orders, each with cancel, and cancel-all. */
 export const OpenOrders = memo(function OpenOrders() {
   const t = useT();
-  const orders = usePractice((s) => s.openOrders);
-  const status = usePractice((s) => s.status);
-  const error = usePractice((s) => s.error);
-  const decimals = usePractice((s) => s.market?.baseDecimals ?? 8);
+  const orders = useView((s) => s.openOrders);
+  const status = useView((s) => s.status);
+  const error = useView((s) => s.error);
+  const market = useView((s) => s.market);
+  const refresh = useView((s) => s.refresh);
+  const cancelAllOrders = useView((s) => s.cancelAll);
   const [note, setNote] = useState<Note>(null);
   const [busy, setBusy] = useState(false);
   const pending = loadState(status);
@@ -79,8 +81,8 @@ export const OpenOrders = memo(function OpenOrders() {
           {t('orders.cancelAll')}
         </button>
       </div>
-      {pending ? (
-        <PanelState state={pending} error={error} onRetry={() => void usePractice.getState().refresh()} />
+      {pending || !market ? (
+        <PanelState state={pending ?? 'loading'} error={error} onRetry={() => void refresh()} />
       ) : orders.length === 0 ? (
         <PanelState state="empty" emptyKey="orders.empty" />
       ) : (
@@ -101,7 +103,7 @@ export const OpenOrders = memo(function OpenOrders() {
             </thead>
             <tbody>
               {orders.map((o) => (
-                <OrderRow key={o.id} order={o} decimals={decimals} onCancelled={setNote} />
+                <OrderRow key={o.id} order={o} market={market} onCancelled={setNote} />
               ))}
             </tbody>
           </table>

@@ -1,12 +1,21 @@
 import { memo, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useT } from '../../i18n';
-import { formatInt, formatUnits } from '../../lib/units';
+import { formatUnits } from '../../lib/units';
+import { formatPrice, formatSize } from '../../screens/market/format';
+import { useMarketT } from '../../screens/market/market-text';
+import { useView, type ViewMarket, type ViewState } from '../../screens/market/view';
 import { useOrderForm } from '../../stores/order-form-store';
-import { usePractice } from '../../stores/practice-store';
 import { PanelState, loadState } from './PanelState';
 
-const STEPS = [1, 10, 100] as const;
+/**
+ * Grouping steps in price units: the market's tick × 1, 10, 100; a real coin's feed takes any price unit, so
+ * its steps follow the price's size instead (about a millionth of it and up).
+ */
+function groupSteps(m: ViewMarket | null, lastPrice: number, kind: ViewState['kind']): number[] {
+  let unit = m?.tickSize ?? 1;
+  if (kind === 'paper') unit = 10 ** Math.max(0, String(Math.trunc(lastPrice)).length - 6);
+  return [unit, unit * 10, unit * 100];
+}
 
 interface Row {
   price: number;
@@ -37,18 +46,18 @@ function groupedPrice(price: number, step: number, side: 'bid' | 'ask'): number 
   return side === 'bid' ? Math.floor(price / step) * step : Math.ceil(price / step) * step;
 }
 
-const BookRow = memo(function BookRow({ side, row, depth, mine, decimals, label, mineLabel }: { side: 'bid' | 'ask'; row: Row; depth: number; mine: boolean; decimals: number; label: string; mineLabel: string }) {
-  const price = formatInt(row.price);
-  const amount = formatUnits(row.quantity, decimals, { minFraction: 2 });
+const BookRow = memo(function BookRow({ side, row, depth, mine, market, label, mineLabel }: { side: 'bid' | 'ask'; row: Row; depth: number; mine: boolean; market: ViewMarket; label: string; mineLabel: string }) {
+  const price = formatPrice(market, row.price);
+  const amount = formatSize(market, row.quantity);
   return (
     <li>
       <button
         type="button"
         className={`book-row ${side}`}
-        aria-label={`${label} ${price} KRW, ${amount} LPJ${mine ? `, ${mineLabel}` : ''}`}
+        aria-label={`${label} ${price} ${market.quote}, ${amount} ${market.base}${mine ? `, ${mineLabel}` : ''}`}
         data-price={row.price}
         data-mine={mine || undefined}
-        onClick={() => useOrderForm.getState().pickPrice(String(row.price))}
+        onClick={() => useOrderForm.getState().pickPrice(formatUnits(row.price, market.priceDecimals, { group: false }))}
       >
         <span className="depth" style={{ width: `${depth}%` }} aria-hidden="true" />
         <span className="price">
@@ -56,29 +65,29 @@ const BookRow = memo(function BookRow({ side, row, depth, mine, decimals, label,
           {price}
         </span>
         <span className="num">{amount}</span>
-        <span className="num muted">{formatUnits(row.cumulative, decimals, { minFraction: 2, maxFraction: 2 })}</span>
+        <span className="num muted">{formatSize(market, row.cumulative, 2)}</span>
       </button>
     </li>
   );
 });
 
-function SpreadRow({ bestBid, bestAsk }: { bestBid?: number; bestAsk?: number }) {
-  const t = useT();
-  const lastPrice = usePractice((s) => s.lastPrice);
-  const lastMove = usePractice((s) => s.lastMove);
+function SpreadRow({ market, bestBid, bestAsk }: { market: ViewMarket; bestBid?: number; bestAsk?: number }) {
+  const t = useMarketT();
+  const lastPrice = useView((s) => s.lastPrice);
+  const lastMove = useView((s) => s.lastMove);
   const spread = bestBid !== undefined && bestAsk !== undefined ? bestAsk - bestBid : null;
   // Spread in basis points of the ask, shown as a percent with two decimals (integer arithmetic).
   const bps = spread !== null && bestAsk ? (BigInt(spread) * 10_000n) / BigInt(bestAsk) : null;
   return (
     <div className="book-spread">
       <span key={lastPrice} className={`last flash-${lastMove}`} aria-label={t('book.lastPrice')} data-move={lastMove}>
-        {lastPrice ? formatInt(lastPrice) : '—'}
+        {lastPrice ? formatPrice(market, lastPrice) : '—'}
         <span className="arrow" aria-hidden="true">
           {lastMove === 'up' ? '▲' : lastMove === 'down' ? '▼' : ''}
         </span>
       </span>
       <span className="muted">
-        {t('book.spread')} {spread === null ? '—' : `${formatInt(spread)} (${formatUnits(bps!, 2, { minFraction: 2 })}%)`}
+        {t('book.spread')} {spread === null ? '—' : `${formatPrice(market, spread)} (${formatUnits(bps!, 2, { minFraction: 2 })}%)`}
       </span>
     </div>
   );
@@ -86,12 +95,14 @@ function SpreadRow({ bestBid, bestAsk }: { bestBid?: number; bestAsk?: number })
 
 /** Asks above, bids below, each level's cumulative depth as a bar; a click puts the price in the order form. */
 export const OrderBook = memo(function OrderBook() {
-  const t = useT();
-  const [step, setStep] = useState<number>(1);
-  const { status, error, market, bids, asks, openOrders, refresh } = usePractice(
-    useShallow((s) => ({ status: s.status, error: s.error, market: s.market, bids: s.bids, asks: s.asks, openOrders: s.openOrders, refresh: s.refresh })),
+  const t = useMarketT();
+  const { status, error, market, bids, asks, openOrders, refresh, kind, lastPrice } = useView(
+    useShallow((s) => ({ status: s.status, error: s.error, market: s.market, bids: s.bids, asks: s.asks, openOrders: s.openOrders, refresh: s.refresh, kind: s.kind, lastPrice: s.lastPrice })),
   );
-  const decimals = market?.baseDecimals ?? 8;
+  const steps = groupSteps(market, lastPrice, kind);
+  const [chosen, setStep] = useState<number>(0);
+  // The chosen step is kept as an index, so it survives the price growing a digit.
+  const step = steps[chosen] ?? steps[0];
 
   const { bidRows, askRows, maxDepth } = useMemo(() => {
     const bidRows = group(bids, step, 'bid');
@@ -119,10 +130,10 @@ export const OrderBook = memo(function OrderBook() {
         <h2>{t('book.title')}</h2>
         <label className="book-step">
           <span className="visually-hidden">{t('book.group')}</span>
-          <select aria-label={t('book.group')} value={step} onChange={(e) => setStep(Number(e.target.value))}>
-            {STEPS.map((s) => (
-              <option key={s} value={s}>
-                {formatInt(s)}
+          <select aria-label={t('book.group')} value={chosen} onChange={(e) => setStep(Number(e.target.value))}>
+            {steps.map((s, i) => (
+              <option key={i} value={i}>
+                {market ? formatPrice(market, s) : s}
               </option>
             ))}
           </select>
@@ -133,21 +144,21 @@ export const OrderBook = memo(function OrderBook() {
         <span>{t('book.amount')}</span>
         <span>{t('book.cumulative')}</span>
       </div>
-      {pending ? (
-        <PanelState state={pending} error={error} onRetry={() => void refresh()} />
+      {pending || !market ? (
+        <PanelState state={pending ?? 'loading'} error={error} onRetry={() => void refresh()} />
       ) : (
         <div className="book-body">
           <ul className="book-side asks" aria-label={t('book.asks')}>
             {askRows.length === 0 && <li className="panel-state muted">{t('book.empty')}</li>}
             {askRows.map((r) => (
-              <BookRow key={r.price} side="ask" row={r} depth={(r.cumulative / maxDepth) * 100} mine={mine.ask.has(r.price)} decimals={decimals} label={t('book.ask')} mineLabel={t('book.mine')} />
+              <BookRow key={r.price} side="ask" row={r} depth={(r.cumulative / maxDepth) * 100} mine={mine.ask.has(r.price)} market={market} label={t('book.ask')} mineLabel={t('book.mine')} />
             ))}
           </ul>
-          <SpreadRow bestBid={bids[0]?.[0]} bestAsk={asks[0]?.[0]} />
+          <SpreadRow market={market} bestBid={bids[0]?.[0]} bestAsk={asks[0]?.[0]} />
           <ul className="book-side bids" aria-label={t('book.bids')}>
             {bidRows.length === 0 && <li className="panel-state muted">{t('book.empty')}</li>}
             {bidRows.map((r) => (
-              <BookRow key={r.price} side="bid" row={r} depth={(r.cumulative / maxDepth) * 100} mine={mine.bid.has(r.price)} decimals={decimals} label={t('book.bid')} mineLabel={t('book.mine')} />
+              <BookRow key={r.price} side="bid" row={r} depth={(r.cumulative / maxDepth) * 100} mine={mine.bid.has(r.price)} market={market} label={t('book.bid')} mineLabel={t('book.mine')} />
             ))}
           </ul>
         </div>

@@ -3,15 +3,19 @@ import { useShallow } from 'zustand/react/shallow';
 import type { MessageKey } from '../../i18n';
 import { fill, useT } from '../../i18n';
 import { amountForPercent, buildOrder, preview, type MarketContext } from '../../lib/build-order';
-import { formatInt, formatUnits, parseUnits } from '../../lib/units';
+import { formatUnits, parseUnits } from '../../lib/units';
+import { formatBalance, formatQuote, quoteUnit } from '../../screens/market/format';
+import { useMarketT } from '../../screens/market/market-text';
+import { isStale, useView, type ViewMarket } from '../../screens/market/view';
 import { useOrderForm, type FormType, type Side } from '../../stores/order-form-store';
-import { placeOrder, usePractice } from '../../stores/practice-store';
 import type { PracticeOrder } from '../../../../engine/protocol/api';
 import { ConfirmDialog } from './ConfirmDialog';
 import { PanelState, loadState } from './PanelState';
 
-/** Orders worth more than this (KRW) ask for confirmation first. */
-export const CONFIRM_ABOVE = 1_000_000n;
+/** Orders worth more than this many whole quote (1,000,000 won; 1,000 of another currency) ask for confirmation first. */
+function confirmAbove(m: ViewMarket): bigint {
+  return (m.quote === 'KRW' ? 1_000_000n : 1_000n) * quoteUnit(m);
+}
 const PERCENTS = [25, 50, 75, 100] as const;
 const TYPES: { type: FormType; label: MessageKey }[] = [
   { type: 'limit', label: 'form.limit' },
@@ -21,6 +25,7 @@ const TYPES: { type: FormType; label: MessageKey }[] = [
 const KNOWN_REASONS = new Set([
   'INSUFFICIENT_FUNDS', 'BELOW_MIN_NOTIONAL', 'BELOW_LOT_SIZE', 'OFF_TICK', 'INVALID_PRICE', 'INVALID_QUANTITY', 'INVALID_ORDER',
   'NO_LIQUIDITY', 'POST_ONLY_WOULD_TAKE', 'FOK_NOT_FILLABLE', 'SELF_TRADE_PREVENTED', 'ORDER_CLOSED', 'UNKNOWN_ORDER',
+  'NO_BOOK', 'STALE_BOOK', 'BOOK_TOO_THIN',
 ]);
 
 /** The engine's reject reason as a message key with friendly text in both languages. */
@@ -85,12 +90,22 @@ function TypeTabs({ type }: { type: FormType }) {
   );
 }
 
-/** Buy or sell LPJ: limit, market or stop-limit; size typed or as a share of the available balance. */
+/** Buy or sell the market's coin: limit, market or stop-limit; size typed or as a share of the available balance. */
 export const OrderForm = memo(function OrderForm() {
-  const t = useT();
+  const t = useMarketT();
   const form = useOrderForm();
-  const { status, error, market, balances, bestBid, bestAsk } = usePractice(
-    useShallow((s) => ({ status: s.status, error: s.error, market: s.market, balances: s.balances, bestBid: s.bids[0]?.[0], bestAsk: s.asks[0]?.[0] })),
+  const { status, error, market, balances, bestBid, bestAsk, place, refresh, stale } = useView(
+    useShallow((s) => ({
+      status: s.status,
+      error: s.error,
+      market: s.market,
+      balances: s.balances,
+      bestBid: s.bids[0]?.[0],
+      bestAsk: s.asks[0]?.[0],
+      place: s.place,
+      refresh: s.refresh,
+      stale: isStale(s.feed),
+    })),
   );
   const [confirming, setConfirming] = useState<{ order: PracticeOrder; value: bigint } | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
@@ -115,7 +130,7 @@ export const OrderForm = memo(function OrderForm() {
   if (pending || !ctx || !market) {
     return (
       <section className="panel form-panel" aria-label={t('form.title')}>
-        <PanelState state={pending ?? 'loading'} error={error} onRetry={() => void usePractice.getState().refresh()} />
+        <PanelState state={pending ?? 'loading'} error={error} onRetry={() => void refresh()} />
       </section>
     );
   }
@@ -125,14 +140,14 @@ export const OrderForm = memo(function OrderForm() {
   const view = preview(input, ctx);
   const payAsset = side === 'buy' ? market.quote : market.base;
   const available = ctx.available[payAsset] ?? 0n;
-  const availableText = side === 'buy' ? formatInt(available) : formatUnits(available, market.baseDecimals, { minFraction: 2 });
+  const availableText = side === 'buy' ? formatQuote(market, available) : formatBalance(market.base, available, market.sizeDecimals, []);
   const marketBuy = type === 'market' && side === 'buy';
 
   const send = async (order: PracticeOrder) => {
     setConfirming(null);
     form.set({ submitting: true, message: null });
     try {
-      const outcome = await placeOrder(order);
+      const outcome = await place(order);
       if (outcome.status === 'accepted') {
         form.set({
           submitting: false,
@@ -159,17 +174,17 @@ export const OrderForm = memo(function OrderForm() {
       return;
     }
     const value = built.preview.notional ?? 0n;
-    if (value > CONFIRM_ABOVE) setConfirming({ order: built.order, value });
+    if (value > confirmAbove(market)) setConfirming({ order: built.order, value });
     else void send(built.order);
   };
 
   const pickPercent = (pct: number) => {
     // A limit buy's size depends on the price: without one, take the best ask as the price to size against.
-    let price = parseUnits(form.price, 0);
+    let price = parseUnits(form.price, market.priceDecimals);
     const patch: Parameters<typeof form.set>[0] = { percent: pct, message: null };
     if ((price === null || price <= 0n) && type !== 'market' && side === 'buy' && bestAsk) {
       price = BigInt(bestAsk);
-      patch.price = String(bestAsk);
+      patch.price = formatUnits(bestAsk, market.priceDecimals, { group: false });
     }
     form.set({ ...patch, ...amountForPercent(pct, input, ctx, price) });
   };
@@ -208,18 +223,25 @@ export const OrderForm = memo(function OrderForm() {
           <div>
             <dt>{t('form.total')}</dt>
             <dd aria-label={t('form.total')}>
-              {view.notional === null ? '—' : `${view.estimated ? '≈ ' : ''}${formatInt(view.notional)} ${market.quote}`}
+              {view.notional === null ? '—' : `${view.estimated ? '≈ ' : ''}${formatQuote(market, view.notional)} ${market.quote}`}
             </dd>
           </div>
           <div>
             <dt>
               {t('form.fee')} <span className="muted">({t(view.feeKind === 'maker' ? 'form.feeMaker' : 'form.feeTaker')} {formatUnits(view.feeBps, 2)}%)</span>
             </dt>
-            <dd>{view.fee === null ? '—' : `${view.estimated ? '≈ ' : ''}${formatInt(view.fee)} ${market.quote}`}</dd>
+            <dd>{view.fee === null ? '—' : `${view.estimated ? '≈ ' : ''}${formatQuote(market, view.fee)} ${market.quote}`}</dd>
           </div>
         </dl>
         {type === 'stop_limit' && <p className="form-hint muted">{t('form.stopHint')}</p>}
-        {type === 'market' && <p className="form-hint muted">{fill(t('form.marketHint'), formatUnits(market.priceBandBps, 2))}</p>}
+        {type === 'market' && (
+          <p className="form-hint muted">{market.priceBandBps !== undefined ? fill(t('form.marketHint'), formatUnits(market.priceBandBps, 2)) : t('form.marketHintPaper')}</p>
+        )}
+        {stale && (
+          <p className="form-hint error" role="note">
+            {t('feed.staleNote')}
+          </p>
+        )}
         <div className="form-message" aria-live="polite">
           {message && (
             <p role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind === 'error' ? 'error' : 'ok'}>
@@ -235,7 +257,7 @@ export const OrderForm = memo(function OrderForm() {
       {confirming && (
         <ConfirmDialog
           title={t('confirm.title')}
-          body={fill(t('confirm.body'), formatInt(confirming.value))}
+          body={fill(t('confirm.body'), formatQuote(market, confirming.value))}
           onCancel={() => {
             setConfirming(null);
             formRef.current?.querySelector<HTMLInputElement>('input:not([disabled])')?.focus();

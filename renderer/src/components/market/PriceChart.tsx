@@ -15,10 +15,9 @@ import {
 } from 'lightweight-charts';
 import { memo, useEffect, useRef, useState } from 'react';
 import { create } from 'zustand';
-import { api } from '../../api';
-import { useT } from '../../i18n';
-import { formatInt } from '../../lib/units';
-import { onTrades, usePractice } from '../../stores/practice-store';
+import { fill, useT } from '../../i18n';
+import { formatUnits } from '../../lib/units';
+import { useView, useViewStore } from '../../screens/market/view';
 import { CandleSet, MA_PERIODS, RSI_PERIOD, TIMEFRAMES, type Timeframe } from './chart-data';
 import { PanelState } from './PanelState';
 
@@ -26,6 +25,7 @@ const MA_COLORS = ['#f0b90b', '#b36bff'];
 const RSI_COLOR = '#27b3c9';
 const HISTORY = 500;
 
+/** Legend prices are price units (exact integers of the bar), formatted with the market's decimals. */
 interface Legend {
   open: number;
   high: number;
@@ -88,11 +88,12 @@ function ChartToolbar({ timeframe, onChange }: { timeframe: Timeframe; onChange(
   );
 }
 
-function ChartLegend({ baseDecimals }: { baseDecimals: number }) {
+function ChartLegend({ sizeDecimals, priceDecimals }: { sizeDecimals: number; priceDecimals: number }) {
   const t = useT();
   const legend = useLegend((s) => s.legend);
   if (!legend) return null;
   const dir = legend.close >= legend.open ? 'up' : 'down';
+  const formatInt = (v: number) => formatUnits(v, priceDecimals, { minFraction: priceDecimals });
   return (
     <div className="chart-legend" aria-label="OHLC">
       <span>
@@ -108,7 +109,7 @@ function ChartLegend({ baseDecimals }: { baseDecimals: number }) {
         {t('chart.close')} <b className={dir}>{formatInt(legend.close)}</b>
       </span>
       <span>
-        {t('chart.volume')} <b>{legend.volume.toFixed(Math.min(2, baseDecimals))}</b>
+        {t('chart.volume')} <b>{legend.volume.toFixed(Math.min(2, sizeDecimals))}</b>
       </span>
       {MA_PERIODS.map((p, i) => (
         <span key={p} style={{ color: MA_COLORS[i] }}>
@@ -122,15 +123,42 @@ function ChartLegend({ baseDecimals }: { baseDecimals: number }) {
   );
 }
 
+/** While a real exchange's candle history is fetched page by page: how far it got, or that it stopped short. */
+function HistoryProgress({ timeframe }: { timeframe: Timeframe }) {
+  const t = useT();
+  const p = useView((s) => s.history[timeframe]);
+  if (!p || p.state === 'complete') return null;
+  if (p.state === 'loading') {
+    const pages = p.pagesEstimated ? `${p.pagesDone}/${p.pagesEstimated}` : String(p.pagesDone);
+    return (
+      <span className="chart-progress muted" role="status">
+        {fill(t('chart.history'), pages)}
+      </span>
+    );
+  }
+  return (
+    <span className="chart-progress error" role="status" title={p.error}>
+      {t('chart.historyPartial')}
+    </span>
+  );
+}
+
 /** Candles with volume, MA 7/25 and RSI 14 below; history on open, the live candle updated in place. */
 export const PriceChart = memo(function PriceChart() {
   const t = useT();
-  const market = usePractice((s) => s.market);
-  const baseDecimals = market?.baseDecimals ?? 8;
+  const view = useViewStore();
+  const market = useView((s) => s.market);
+  const epoch = useView((s) => s.epoch);
+  const historyDone = useView((s) => s.history);
+  const baseDecimals = market?.sizeDecimals ?? 8;
+  const priceDecimals = market?.priceDecimals ?? 0;
+  const marketId = market?.id ?? null;
   const [timeframe, setTimeframe] = useState<Timeframe>('1m');
   const [status, setStatus] = useState<{ state: 'loading' | 'ready' | 'empty' | 'error'; error?: string }>({ state: 'loading' });
   const [attempt, setAttempt] = useState(0);
   const host = useRef<HTMLDivElement>(null);
+  const scale = useRef(1);
+  scale.current = 10 ** priceDecimals;
   const chartRef = useRef<{ chart: IChartApi; series: Series; hovering: boolean; showLatest(): void } | null>(null);
 
   // The chart itself lives as long as the panel.
@@ -138,10 +166,10 @@ export const PriceChart = memo(function PriceChart() {
     const chart = createChart(host.current!, {
       autoSize: true,
       crosshair: { mode: CrosshairMode.Normal },
-      localization: { priceFormatter: (p: number) => formatInt(Math.round(p)) },
+      localization: { priceFormatter: (p: number) => String(Math.round(p)) },
       timeScale: { timeVisible: true, secondsVisible: false, rightOffset: 4 },
     });
-    const candles = chart.addSeries(CandlestickSeries, { priceFormat: { type: 'price', precision: 0, minMove: 1 } });
+    const candles = chart.addSeries(CandlestickSeries);
     const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: 'volume', lastValueVisible: false, priceLineVisible: false });
     // An overlay scale pinned to the bottom fifth, so volume sits under the candles.
     volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
@@ -174,7 +202,10 @@ export const PriceChart = memo(function PriceChart() {
       const v = param.seriesData.get(volume) as HistogramData<UTCTimestamp> | undefined;
       const maV = ma.map((s) => (param.seriesData.get(s) as { value?: number } | undefined)?.value);
       const r = (param.seriesData.get(rsiSeries) as { value?: number } | undefined)?.value;
-      useLegend.setState({ legend: { open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: v?.value ?? 0, ma: maV, rsi: r } });
+      // Plotted prices back to price units for the exact readout.
+      const k = scale.current;
+      const units = (p: number) => Math.round(p * k);
+      useLegend.setState({ legend: { open: units(bar.open), high: units(bar.high), low: units(bar.low), close: units(bar.close), volume: v?.value ?? 0, ma: maV, rsi: r } });
     };
     chart.subscribeCrosshairMove(onMove);
     return () => {
@@ -194,10 +225,27 @@ export const PriceChart = memo(function PriceChart() {
     return () => observer.disconnect();
   }, []);
 
-  // History for the timeframe, then live trades folded into the last candle.
+  // Prices on the axis as the market writes them: its decimals, thousands grouped (the plot itself is float).
   useEffect(() => {
     const c = chartRef.current;
     if (!c) return;
+    const k = 10 ** priceDecimals;
+    c.chart.applyOptions({ localization: { priceFormatter: (p: number) => formatUnits(Math.round(p * k), priceDecimals, { minFraction: priceDecimals }) } });
+    c.series.candles.applyOptions({ priceFormat: { type: 'price', precision: priceDecimals, minMove: 1 / k } });
+  }, [priceDecimals]);
+
+  // A history fetch that finished (or stopped) while the chart showed what it had: read it again.
+  const progress = historyDone[timeframe]?.state;
+  const lastProgress = useRef(progress);
+  useEffect(() => {
+    if (lastProgress.current === 'loading' && progress && progress !== 'loading') setAttempt((a) => a + 1);
+    lastProgress.current = progress;
+  }, [progress]);
+
+  // History for the timeframe, then live candles (or trades) folded into the last candle.
+  useEffect(() => {
+    const c = chartRef.current;
+    if (!c || !marketId) return;
     const { chart, series } = c;
     let set: CandleSet | null = null;
     let loadedAt = Infinity;
@@ -223,27 +271,32 @@ export const PriceChart = memo(function PriceChart() {
     c.showLatest = showLatest;
     setStatus({ state: 'loading' });
     useLegend.setState({ legend: null });
-    api
-      .invoke('practice.candles', { interval: timeframe, limit: HISTORY })
-      .then((bars) => {
+    view
+      .getState()
+      .candles(timeframe, HISTORY)
+      .then(({ bars, loading }) => {
         if (!alive) return;
         // Trades stamped before the answer arrived are already inside these candles (host and UI share the
         // machine's clock); only later ones are folded in, so no trade is counted twice.
         loadedAt = Date.now();
-        set = new CandleSet(bars, timeframe);
+        set = new CandleSet(bars, timeframe, priceDecimals);
         draw();
         chart.timeScale().scrollToRealTime();
         showLatest();
-        setStatus({ state: bars.length ? 'ready' : 'empty' });
+        setStatus({ state: bars.length ? 'ready' : loading ? 'loading' : 'empty' });
       })
       .catch((err: Error) => alive && setStatus({ state: 'error', error: err.message }));
 
-    const off = onTrades((trades) => {
+    const off = view.getState().onLive((live) => {
       if (!set) return;
-      const fresh = trades.filter((tr) => tr.ts > loadedAt);
-      if (!fresh.length) return;
       const count = set.bars.length;
-      if (!set.apply(fresh)) return;
+      if (live.kind === 'candles') {
+        // The host sends the forming candle of each timeframe: take this chart's, ignore the others.
+        if (live.interval !== timeframe || !set.upsert(live.candle)) return;
+      } else {
+        const fresh = live.trades.filter((tr) => tr.ts > loadedAt);
+        if (!fresh.length || !set.apply(fresh)) return;
+      }
       if (count === 0) setStatus({ state: 'ready' });
       // Only the newest points change: update them in place rather than redrawing the series.
       const opened = set.bars.length - count;
@@ -263,13 +316,14 @@ export const PriceChart = memo(function PriceChart() {
       alive = false;
       off();
     };
-  }, [timeframe, baseDecimals, attempt]);
+  }, [timeframe, baseDecimals, priceDecimals, attempt, marketId, epoch, view]);
 
   return (
     <section className="panel chart-panel" aria-label={t('chart.label')}>
       <div className="panel-head">
         <ChartToolbar timeframe={timeframe} onChange={setTimeframe} />
-        <ChartLegend baseDecimals={baseDecimals} />
+        <ChartLegend sizeDecimals={baseDecimals} priceDecimals={priceDecimals} />
+        <HistoryProgress timeframe={timeframe} />
       </div>
       <div className="chart-host" ref={host} data-state={status.state}>
         {status.state !== 'ready' && (

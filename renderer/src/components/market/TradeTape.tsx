@@ -1,18 +1,22 @@
 import { memo } from 'react';
-import type { TapeTrade } from '../../../../engine/protocol/api';
-import { useT } from '../../i18n';
 import { formatTime } from '../../lib/time';
-import { formatInt, formatUnits } from '../../lib/units';
+import { formatUnits } from '../../lib/units';
+import { formatPrice, formatSize } from '../../screens/market/format';
+import { useMarketT } from '../../screens/market/market-text';
+import { useView, type ViewMarket, type ViewTrade } from '../../screens/market/view';
 import { useOrderForm } from '../../stores/order-form-store';
-import { usePractice } from '../../stores/practice-store';
 import { PanelState, loadState } from './PanelState';
 
 /** One print; trades never change, so a row renders once for its lifetime. */
-const TradeRow = memo(function TradeRow({ trade, decimals, sideLabel }: { trade: TapeTrade; decimals: number; sideLabel: string }) {
+const TradeRow = memo(function TradeRow({ trade, market, sideLabel }: { trade: ViewTrade; market: ViewMarket; sideLabel: string }) {
   return (
-    <tr className={trade.takerSide === 'buy' ? 'up' : 'down'} onClick={() => useOrderForm.getState().pickPrice(String(trade.price))} title={sideLabel}>
-      <td className="num">{formatInt(trade.price)}</td>
-      <td className="num">{formatUnits(trade.quantity, decimals, { minFraction: 2 })}</td>
+    <tr
+      className={trade.side === 'buy' ? 'up' : 'down'}
+      onClick={() => useOrderForm.getState().pickPrice(formatUnits(trade.price, market.priceDecimals, { group: false }))}
+      title={sideLabel}
+    >
+      <td className="num">{formatPrice(market, trade.price)}</td>
+      <td className="num">{formatSize(market, trade.size)}</td>
       <td className="num muted">{formatTime(trade.ts)}</td>
     </tr>
   );
@@ -20,11 +24,12 @@ const TradeRow = memo(function TradeRow({ trade, decimals, sideLabel }: { trade:
 
 /** The market's latest trades, newest first, coloured by the side that took liquidity. */
 export const TradeTape = memo(function TradeTape() {
-  const t = useT();
-  const trades = usePractice((s) => s.trades);
-  const status = usePractice((s) => s.status);
-  const error = usePractice((s) => s.error);
-  const decimals = usePractice((s) => s.market?.baseDecimals ?? 8);
+  const t = useMarketT();
+  const trades = useView((s) => s.trades);
+  const status = useView((s) => s.status);
+  const error = useView((s) => s.error);
+  const market = useView((s) => s.market);
+  const refresh = useView((s) => s.refresh);
   const pending = loadState(status);
   const buy = t('trades.buy');
   const sell = t('trades.sell');
@@ -33,8 +38,8 @@ export const TradeTape = memo(function TradeTape() {
       <div className="panel-head">
         <h2>{t('trades.title')}</h2>
       </div>
-      {pending ? (
-        <PanelState state={pending} error={error} onRetry={() => void usePractice.getState().refresh()} />
+      {pending || !market ? (
+        <PanelState state={pending ?? 'loading'} error={error} onRetry={() => void refresh()} />
       ) : trades.length === 0 ? (
         <PanelState state="empty" emptyKey="trades.empty" />
       ) : (
@@ -49,7 +54,7 @@ export const TradeTape = memo(function TradeTape() {
             </thead>
             <tbody>
               {trades.map((tr) => (
-                <TradeRow key={tr.tradeId} trade={tr} decimals={decimals} sideLabel={tr.takerSide === 'buy' ? buy : sell} />
+                <TradeRow key={tr.id} trade={tr} market={market} sideLabel={tr.side === 'buy' ? buy : sell} />
               ))}
             </tbody>
           </table>

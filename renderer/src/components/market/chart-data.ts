@@ -2,7 +2,8 @@
  * Candles as the chart draws them, and the in-place update of the live candle from trades.
  */
 import type { CandlestickData, HistogramData, LineData, UTCTimestamp } from 'lightweight-charts';
-import type { CandleBar, TapeTrade } from '../../../../engine/protocol/api';
+import type { CandleBar } from '../../../../engine/protocol/api';
+import type { ViewTrade } from '../../screens/market/view';
 import { rsi, sma } from '../../lib/indicators';
 
 export const TIMEFRAMES = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
@@ -22,7 +23,7 @@ export function chartTime(ms: number): UTCTimestamp {
   return Math.floor((ms - new Date(ms).getTimezoneOffset() * MINUTE) / 1000) as UTCTimestamp;
 }
 
-/** Base units → whole coins for the volume bars: a plotted height, never a balance. */
+/** Size units → whole coins for the volume bars: a plotted height, never a balance. */
 export function volumeValue(units: number, baseDecimals: number): number {
   return units / 10 ** baseDecimals;
 }
@@ -30,18 +31,34 @@ export function volumeValue(units: number, baseDecimals: number): number {
 /** The candles of one timeframe plus the studies derived from them, kept in step as trades arrive. */
 export class CandleSet {
   bars: CandleBar[];
+  /** Price units per whole quote: the chart plots prices as people read them (a plot, never an amount). */
+  private readonly priceScale: number;
   constructor(
     bars: CandleBar[],
     readonly timeframe: Timeframe,
+    readonly priceDecimals = 0,
   ) {
     this.bars = bars.slice();
+    this.priceScale = 10 ** priceDecimals;
+  }
+
+  /**
+   * The host's forming candle of this timeframe replaces the last one, or opens the next; returns false for a
+   * candle older than the last (already final in the history).
+   */
+  upsert(bar: CandleBar): boolean {
+    const last = this.bars[this.bars.length - 1];
+    if (last && bar.openTime === last.openTime) this.bars[this.bars.length - 1] = { ...bar };
+    else if (!last || bar.openTime > last.openTime) this.bars.push({ ...bar });
+    else return false;
+    return true;
   }
 
   /**
    * Folds trades (oldest first) into the last candle, or opens new ones; returns whether anything changed
    * and whether a new candle was opened (the studies then need one more point).
    */
-  apply(trades: readonly TapeTrade[]): boolean {
+  apply(trades: readonly ViewTrade[]): boolean {
     const len = TIMEFRAME_MS[this.timeframe];
     let changed = false;
     for (const t of trades) {
@@ -52,9 +69,9 @@ export class CandleSet {
         if (t.price > last.high) last.high = t.price;
         if (t.price < last.low) last.low = t.price;
         last.close = t.price;
-        last.volume += t.quantity;
+        last.volume += t.size;
       } else if (!last || openTime > last.openTime) {
-        this.bars.push({ openTime, open: t.price, high: t.price, low: t.price, close: t.price, volume: t.quantity });
+        this.bars.push({ openTime, open: t.price, high: t.price, low: t.price, close: t.price, volume: t.size });
       } else continue; // older than the last candle: already counted in the history
       changed = true;
     }
@@ -62,7 +79,8 @@ export class CandleSet {
   }
 
   candle(bar: CandleBar): CandlestickData<UTCTimestamp> {
-    return { time: chartTime(bar.openTime), open: bar.open, high: bar.high, low: bar.low, close: bar.close };
+    const k = this.priceScale;
+    return { time: chartTime(bar.openTime), open: bar.open / k, high: bar.high / k, low: bar.low / k, close: bar.close / k };
   }
 
   volume(bar: CandleBar, baseDecimals: number, up: string, down: string): HistogramData<UTCTimestamp> {
@@ -79,11 +97,11 @@ export class CandleSet {
   }
 
   ma(period: number): LineData<UTCTimestamp>[] {
-    return this.line(sma(this.bars.map((b) => b.close), period));
+    return this.line(sma(this.bars.map((b) => b.close / this.priceScale), period));
   }
 
   rsi(): LineData<UTCTimestamp>[] {
-    return this.line(rsi(this.bars.map((b) => b.close), RSI_PERIOD));
+    return this.line(rsi(this.bars.map((b) => b.close / this.priceScale), RSI_PERIOD));
   }
 
   /** The newest point of a study, for an in-place update. */

@@ -1,0 +1,45 @@
+import { useEffect } from 'react';
+import { FeedSource } from '../../../../engine/protocol/api';
+import { fill, useT } from '../../i18n';
+import { useFeedSource } from './feed-source';
+
+/** Settings: where real-coin prices come from — Upbit, Binance, or an offline replay (`feed.setSource`). */
+export function FeedSourceField() {
+  const t = useT();
+  const { source, switching, error, replay } = useFeedSource();
+  useEffect(() => {
+    void useFeedSource.getState().load();
+  }, []);
+  return (
+    <div className="field feed-source-field">
+      <span id="feed-source-label">{t('settings.feed')}</span>
+      <div className="field-body">
+        <select
+          aria-labelledby="feed-source-label"
+          value={source ?? ''}
+          disabled={!source || switching}
+          aria-busy={switching}
+          aria-describedby="feed-source-hint"
+          onChange={(e) => void useFeedSource.getState().setSource(FeedSource.parse(e.target.value))}
+        >
+          {!source && <option value="">{t('loading')}</option>}
+          {FeedSource.options.map((s) => (
+            <option key={s} value={s}>
+              {t(`settings.feed.${s}`)}
+            </option>
+          ))}
+        </select>
+        {switching && <span className="muted"> {t('settings.feed.switching')}</span>}
+        <p id="feed-source-hint" className="muted field-hint">
+          {t('settings.feed.hint')}
+        </p>
+        {source === 'replay' && replay && <p className="field-hint replay-label generated">{replay.info.label}</p>}
+        {error && (
+          <p role="alert" className="error field-hint">
+            {fill(t('settings.feed.error'), error)}
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,111 @@
+import { useEffect, useRef, useState } from 'react';
+import { useT } from '../../i18n';
+import { replayPosition, useFeedSource } from './feed-source';
+
+const SPEEDS = [1, 2, 5, 10, 25, 50, 100] as const;
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** Ms since the session's start as "m:ss" (or "h:mm:ss"). */
+function elapsed(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h ? `${h}:${two(m)}:${two(s % 60)}` : `${m}:${two(s % 60)}`;
+}
+
+/** The session's own clock, in UTC as sessions are recorded. */
+function sessionClock(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** Re-renders a few times a second while `on`, so a playing replay's clock moves. */
+function useTicking(on: boolean): void {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    if (!on) return;
+    const timer = setInterval(() => setTick((n) => n + 1), 250);
+    return () => clearInterval(timer);
+  }, [on]);
+}
+
+/**
+ * Controls of the offline replay: what session this is (its label says when it is generated, not real market
+ * data), play / pause, speed and a seek bar with the session time.
+ */
+export function ReplayBar() {
+  const t = useT();
+  const replay = useFeedSource((s) => s.replay);
+  const control = useFeedSource((s) => s.control);
+  const error = useFeedSource((s) => s.error);
+  const [dragging, setDragging] = useState<number | null>(null);
+  const seekTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useTicking(replay?.info.state === 'playing');
+  useEffect(() => () => clearTimeout(seekTimer.current), []);
+
+  if (!replay) {
+    return (
+      <section className="replay-bar" aria-label={t('replay.label')} aria-busy="true">
+        <span className="muted">{t('replay.loading')}</span>
+      </section>
+    );
+  }
+  const { info } = replay;
+  const position = dragging ?? replayPosition(replay);
+  const playing = info.state === 'playing';
+  // The slider moves as it is dragged; the seek is sent once it rests, not for every pixel.
+  const seek = (at: number) => {
+    setDragging(at);
+    clearTimeout(seekTimer.current);
+    seekTimer.current = setTimeout(() => {
+      void control({ action: 'seek', at }).finally(() => setDragging(null));
+    }, 200);
+  };
+  return (
+    <section className="replay-bar" aria-label={t('replay.label')}>
+      <span className={info.kind === 'generated' ? 'replay-label generated' : 'replay-label'} title={info.note}>
+        {info.label}
+      </span>
+      <button
+        type="button"
+        className="button small replay-play"
+        aria-label={playing ? t('replay.pause') : t('replay.play')}
+        onClick={() => void control({ action: playing ? 'pause' : 'play' })}
+      >
+        <span aria-hidden="true">{playing ? '❚❚' : '▶'}</span> {playing ? t('replay.pause') : t('replay.play')}
+      </button>
+      <label className="replay-speed">
+        <span className="visually-hidden">{t('replay.speed')}</span>
+        <select aria-label={t('replay.speed')} value={info.speed} onChange={(e) => void control({ action: 'speed', speed: Number(e.target.value) })}>
+          {(SPEEDS as readonly number[]).includes(info.speed) ? null : <option value={info.speed}>{info.speed}×</option>}
+          {SPEEDS.map((s) => (
+            <option key={s} value={s}>
+              {s}×
+            </option>
+          ))}
+        </select>
+      </label>
+      <input
+        type="range"
+        className="replay-seek"
+        aria-label={t('replay.seek')}
+        aria-valuetext={`${elapsed(position)} / ${elapsed(info.endAt)}`}
+        min={0}
+        max={info.endAt}
+        step={1000}
+        value={position}
+        onChange={(e) => seek(Number(e.target.value))}
+      />
+      <span className="num replay-time" data-position={position}>
+        {elapsed(position)} / {elapsed(info.endAt)}
+      </span>
+      <span className="muted replay-clock">{sessionClock(info.startTime + position)}</span>
+      <span className="muted replay-state">{t(info.state === 'ended' ? 'replay.ended' : playing ? 'replay.playing' : 'replay.paused')}</span>
+      {error && (
+        <span role="alert" className="error">
+          {error}
+        </span>
+      )}
+    </section>
+  );
+}

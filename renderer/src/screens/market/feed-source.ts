@@ -1,0 +1,94 @@
+/**
+ * Where real-coin prices come from (Upbit, Binance or a replayed session), the markets that source offers,
+ * and the replay's player state. Shared by the Market screen (selector, replay controls) and Settings.
+ */
+import { create } from 'zustand';
+import type { FeedSourceName, PaperMarketInfo, ReplayControl, ReplayInfo } from '../../../../engine/protocol/api';
+import { api } from '../../api';
+
+export interface ReplayClock {
+  info: ReplayInfo;
+  /** When the info arrived (performance clock): the position moves on from there while playing. */
+  at: number;
+}
+
+interface FeedSourceState {
+  source: FeedSourceName | null;
+  markets: PaperMarketInfo[];
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  error: string | null;
+  replay: ReplayClock | null;
+  /** Set while a source switch is under way. */
+  switching: boolean;
+  load(): Promise<void>;
+  setSource(source: FeedSourceName): Promise<void>;
+  setReplay(info: ReplayInfo): void;
+  control(c: ReplayControl): Promise<void>;
+}
+
+/** Listeners told when the source changed or the replay jumped: what is shown belongs to another time. */
+const jumpListeners = new Set<() => void>();
+export function onFeedJump(listener: () => void): () => void {
+  jumpListeners.add(listener);
+  return () => jumpListeners.delete(listener);
+}
+
+export const useFeedSource = create<FeedSourceState>((set, get) => ({
+  source: null,
+  markets: [],
+  status: 'idle',
+  error: null,
+  replay: null,
+  switching: false,
+  async load() {
+    if (get().status === 'idle' || get().status === 'error') set({ status: 'loading' });
+    try {
+      const m = await api.invoke('paper.markets', {});
+      set({ source: m.source, markets: m.markets, status: 'ready', error: null, replay: m.replay ? { info: m.replay, at: performance.now() } : null });
+    } catch (err) {
+      set({ status: get().markets.length ? 'ready' : 'error', error: (err as Error).message });
+    }
+  },
+  async setSource(source) {
+    set({ switching: true, error: null });
+    try {
+      await api.invoke('feed.setSource', { source });
+      await get().load();
+    } catch (err) {
+      set({ error: (err as Error).message });
+    } finally {
+      set({ switching: false });
+    }
+  },
+  setReplay(info) {
+    set({ replay: { info, at: performance.now() } });
+  },
+  async control(c) {
+    try {
+      const info = await api.invoke('replay.control', c);
+      set({ replay: { info, at: performance.now() }, error: null });
+      if (c.action === 'seek') for (const l of jumpListeners) l();
+    } catch (err) {
+      set({ error: (err as Error).message });
+    }
+  },
+}));
+
+/** The replay's position now (ms since the session's start), moving on locally between the host's reports. */
+export function replayPosition(clock: ReplayClock, now = performance.now()): number {
+  const { info } = clock;
+  if (info.state !== 'playing') return info.position;
+  return Math.min(info.endAt, info.position + Math.floor((now - clock.at) * info.speed));
+}
+
+api.onEvent((event) => {
+  if (event.name === 'replay.state') {
+    useFeedSource.getState().setReplay(event.payload);
+  } else if (event.name === 'feed.source') {
+    const s = useFeedSource.getState();
+    const changed = s.source !== event.payload.source;
+    useFeedSource.setState({ source: event.payload.source, replay: event.payload.replay ? { info: event.payload.replay, at: performance.now() } : null });
+    if (changed) void s.load();
+    for (const l of jumpListeners) l();
+  }
+});

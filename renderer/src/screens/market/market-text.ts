@@ -1,0 +1,13 @@
+import { useT, type MessageKey } from '../../i18n';
+import { useView } from './view';
+
+/**
+ * The translate function with the shown market's assets put into {base} and {quote} ("Price (KRW)",
+ * "Buy BTC"), so one message serves every market.
+ */
+export function useMarketT(): (key: MessageKey) => string {
+  const t = useT();
+  const base = useView((s) => s.market?.base ?? '…');
+  const quote = useView((s) => s.market?.quote ?? '…');
+  return (key) => t(key).replace('{base}', base).replace('{quote}', quote);
+}

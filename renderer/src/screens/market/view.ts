@@ -1,0 +1,157 @@
+/**
+ * A market "view": what the Market screen's panels need to show one market and trade on it, whichever engine
+ * serves it — the offline LPJ practice market or paper trading on a real coin's feed. The panels read the view
+ * of the market chosen in the selector from context, so one set of components serves every market.
+ *
+ * Amounts stay integers in the market's own units: prices 10^-priceDecimals quote per coin, sizes
+ * 10^-sizeDecimals coin, quote amounts (balances, totals, fees, PnL) 10^-quoteDecimals quote.
+ */
+import { createContext, useContext } from 'react';
+import type { StoreApi, UseBoundStore } from 'zustand';
+import type { CandleBar, CandlesProgress, FeedSourceName, FeedStatusName, PaperPosition, PracticeOrder } from '../../../../engine/protocol/api';
+
+export type Level = [price: number, size: number];
+export type PriceMove = 'up' | 'down' | 'flat';
+export type Interval = '1m' | '5m' | '15m' | '1h' | '4h' | '1d';
+
+export interface ViewMarket {
+  id: string;
+  base: string;
+  quote: string;
+  priceDecimals: number;
+  sizeDecimals: number;
+  quoteDecimals: number;
+  /** Price step, price units. */
+  tickSize: number;
+  /** Size step, size units. */
+  lotSize: number;
+  /** Smallest order value, quote units. */
+  minNotional: number;
+  makerFeeBps: number;
+  takerFeeBps: number;
+  /** How far from the best price a market order may fill, when the engine bounds it. */
+  priceBandBps?: number;
+}
+
+export interface ViewTrade {
+  id: string;
+  price: number;
+  size: number;
+  /** The side that took liquidity. */
+  side: 'buy' | 'sell';
+  ts: number;
+}
+
+export interface ViewBalance {
+  asset: string;
+  available: number;
+  held: number;
+  decimals: number;
+}
+
+export interface ViewOrder {
+  id: number;
+  side: 'buy' | 'sell';
+  type: 'limit' | 'market' | 'stop_market' | 'stop_limit';
+  price: number;
+  stopPrice: number;
+  quantity: number;
+  remaining: number;
+  triggered: boolean;
+  ts: number;
+}
+
+export interface ViewFill {
+  key: string;
+  side: 'buy' | 'sell';
+  price: number;
+  quantity: number;
+  quoteAmount: number;
+  fee: number;
+  ts: number;
+}
+
+/** The day's figures for the ticker bar. */
+export interface ViewTicker {
+  last: number;
+  /** The reference the change is measured from (previous close or the day's open). */
+  reference: number;
+  high: number;
+  low: number;
+  /** Size units. */
+  volume: bigint;
+}
+
+/** Where a real-coin view's prices come from, and how fresh they are. */
+export interface ViewFeed {
+  source: FeedSourceName;
+  status: FeedStatusName;
+  reason?: string;
+}
+
+export interface Outcome {
+  status: 'accepted' | 'rejected';
+  orderId?: number;
+  reason?: string;
+  fills: number;
+}
+
+/** A candle that changed: the forming candle of an interval, or raw trades the chart folds in itself. */
+export type LiveCandles = { kind: 'candles'; interval: Interval; candle: CandleBar } | { kind: 'trades'; trades: ViewTrade[] };
+
+export interface ViewState {
+  kind: 'practice' | 'paper';
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  error: string | null;
+  market: ViewMarket | null;
+  lastPrice: number;
+  lastMove: PriceMove;
+  bids: Level[];
+  asks: Level[];
+  /** Newest first. */
+  trades: ViewTrade[];
+  ticker: ViewTicker | null;
+  balances: ViewBalance[];
+  openOrders: ViewOrder[];
+  /** My fills, where the engine keeps them; null where it does not. */
+  fills: ViewFill[] | null;
+  /** Positions with PnL, where the engine computes them; null where it does not. */
+  positions: PaperPosition[] | null;
+  /** Null for the local practice market, which has no feed to lose. */
+  feed: ViewFeed | null;
+  /** History loading of a timeframe (exchange candle history is fetched page by page). */
+  history: Partial<Record<Interval, CandlesProgress>>;
+  /** Goes up when what was shown belongs to another time (a replay seek, a source switch): reload history. */
+  epoch: number;
+  refresh(): Promise<void>;
+  place(order: PracticeOrder): Promise<Outcome>;
+  cancel(orderId: number): Promise<Outcome>;
+  cancelAll(): Promise<{ cancelled: number }>;
+  /** Oldest first; `loading` while missing history is still being fetched. */
+  candles(interval: Interval, limit: number): Promise<{ bars: CandleBar[]; loading: boolean }>;
+  /** Live candle changes; returns the unsubscribe function. */
+  onLive(listener: (live: LiveCandles) => void): () => void;
+}
+
+export type ViewStore = UseBoundStore<StoreApi<ViewState>>;
+
+export const ViewContext = createContext<ViewStore | null>(null);
+
+/** The view of the market on screen, or a slice of it. */
+export function useView<T>(selector: (s: ViewState) => T): T {
+  const store = useContext(ViewContext);
+  if (!store) throw new Error('useView outside a market view');
+  return store(selector);
+}
+
+/** The view store itself, for actions taken outside rendering. */
+export function useViewStore(): ViewStore {
+  const store = useContext(ViewContext);
+  if (!store) throw new Error('useViewStore outside a market view');
+  return store;
+}
+
+/** Whether the view's data can be trusted as current: a real-coin feed that is not live shows old prices. */
+export function isStale(feed: ViewFeed | null): boolean {
+  return feed !== null && feed.status !== 'live';
+}
