@@ -635,7 +635,6 @@ export class MatchingEngine {
     const book = taker.side === 'buy' ? m.asks : m.bids;
     const buying = taker.side === 'buy';
     const byQuote = taker.quantity === 0;
-    const account = this.ledger.get(taker.account)!;
     for (;;) {
       if (!byQuote && taker.remaining === 0) return Stop.Filled;
       const level = book.best();
@@ -643,7 +642,7 @@ export class MatchingEngine {
       if (buying ? level.price > limit : level.price < limit) return Stop.Limit;
       const maker = level.head as Order;
       if (maker.account === taker.account) {
-        const mode = account.stp;
+        const mode = this.ledger.get(taker.account)!.stp;
         if (mode !== 'cancel_incoming') this.cancelOrder(m, maker, 'self_trade');
         if (mode !== 'cancel_resting') return Stop.SelfTrade;
         continue;
