@@ -1,4 +1,5 @@
 import { useT } from '../i18n';
+import { NotificationCentre } from './NotificationCentre';
 
 export function Header() {
   const t = useT();
@@ -9,6 +10,8 @@ export function Header() {
       </span>
       <span className="product">{t('app.title')}</span>
       <span className="tagline">{t('app.tagline')}</span>
+      <span className="header-spacer" />
+      <NotificationCentre />
     </header>
   );
 }

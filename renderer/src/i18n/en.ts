@@ -1,3 +1,4 @@
+import { liveEn } from './live-en';
 export const en = {
   'app.title': 'Playground 777',
   'app.tagline': 'Trade as if it were real',
@@ -209,6 +210,7 @@ export const en = {
   'settings.feed.hint': 'Paper trading on real coins uses these prices. Offline replay plays a session file on this computer, without the internet.',
   'settings.feed.switching': 'Switching…',
   'settings.feed.error': 'Could not switch the price source: {n}',
+  ...liveEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

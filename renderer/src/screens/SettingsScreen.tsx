@@ -2,6 +2,7 @@ import { Language, Theme } from '../../../engine/protocol/api';
 import { languageNames, useT } from '../i18n';
 import { useEngine } from '../stores/engine-store';
 import { useSettings } from '../stores/settings-store';
+import { AccountSettings, ServerSettings } from '../components/account/LiveSettings';
 import { FeedSourceField } from './market/FeedSourceField';
 
 export function SettingsScreen() {
@@ -54,6 +55,8 @@ export function SettingsScreen() {
           <code>{info.dataDir}</code>
         </div>
       )}
+      <ServerSettings />
+      <AccountSettings />
     </section>
   );
 }

@@ -1,0 +1,158 @@
+/**
+ * The live LPJ market end to end: a real sync server, and two players — each a web-mode app with its own data
+ * folder (one app host holds one account) in its own browser page. Both point the app at the server in
+ * Settings and sign up; one sells LPJ with a limit order, the other buys it; both books, tapes and balances
+ * agree, and each player finds the fill in the notifications centre.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from '@playwright/test';
+import { expect, keepScreenshot, startWebMode, test } from './fixtures';
+import { startTestSyncServer, type TestSyncServer } from './live-fixtures';
+
+interface Player {
+  page: Page;
+  stop(): Promise<void>;
+}
+
+const players: Player[] = [];
+let server: TestSyncServer | undefined;
+let browser: Browser | undefined;
+
+test.beforeAll(async ({ playwright, launchOptions }, testInfo) => {
+  test.skip(testInfo.project.name !== 'web', 'two players need two app hosts: web mode starts one per process');
+  server = await startTestSyncServer();
+  browser = await playwright.chromium.launch(launchOptions);
+});
+
+test.afterAll(async () => {
+  for (const p of players.splice(0)) await p.stop();
+  await browser?.close();
+  await server?.stop();
+});
+
+async function openPlayer(): Promise<Page> {
+  const dir = mkdtempSync(join(tmpdir(), 'lpj-e2e-player-'));
+  const web = await startWebMode(dir);
+  const page = await browser!.newPage({ viewport: { width: 1600, height: 1000 } });
+  await page.goto(web.url);
+  players.push({
+    page,
+    stop: async () => {
+      await page.close();
+      web.process.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+  return page;
+}
+
+const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
+const book = (page: Page) => page.getByRole('region', { name: 'Order book' });
+const form = (page: Page) => page.getByRole('region', { name: 'Place order' });
+const tape = (page: Page) => page.getByRole('region', { name: 'Recent trades' });
+const balanceCell = (page: Page, asset: string, col: 'available' | 'held') => page.getByRole('region', { name: 'Balances' }).locator(`[data-asset="${asset}"] [data-col="${col}"]`);
+
+/** Settings › Server: the test server's address; then Settings › Account: a new account. */
+async function signUp(page: Page, nickname: string, testInfo: Parameters<Parameters<typeof test>[1]>[1]): Promise<void> {
+  await nav(page, 'Settings');
+  const url = page.getByRole('textbox', { name: 'Server address' });
+  await expect(url).toHaveValue(/^http:\/\//);
+  // A malformed address is refused before it is sent.
+  await url.fill('not a server');
+  await expect(page.getByText('Enter an address such as http://127.0.0.1:7780').first()).toBeVisible();
+  await url.fill(server!.url);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await expect(page.locator('.live-status')).toHaveAttribute('data-connection', 'signed_out', { timeout: 15_000 });
+  await page.getByRole('textbox', { name: 'Nickname' }).fill(nickname);
+  await page.getByLabel('Password').fill(`${nickname}-password`);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByTestId('signed-in-as')).toHaveText(`Signed in as ${nickname}`);
+  await expect(page.locator('.live-status')).toHaveAttribute('data-connection', 'online', { timeout: 15_000 });
+  await keepScreenshot(page, `live-settings-${nickname}`, testInfo);
+}
+
+async function openLiveMarket(page: Page): Promise<void> {
+  await nav(page, 'Market');
+  await page.getByRole('combobox', { name: 'Market' }).selectOption({ label: 'LPJ · live' });
+  await expect(page.locator('.market')).toHaveAttribute('data-kind', 'live');
+  await expect(balanceCell(page, 'KRW', 'available')).toHaveText('10,000,000');
+}
+
+test('two players trade LPJ on the live market and both see the same book, tape, balances and their fill notifications', async ({}, testInfo) => {
+  test.setTimeout(120_000);
+  const seller = await openPlayer();
+  const buyer = await openPlayer();
+
+  // Before the app is pointed at the server, the live view says it cannot reach one (and keeps trying).
+  await nav(seller, 'Market');
+  await seller.getByRole('combobox', { name: 'Market' }).selectOption({ label: 'LPJ · live' });
+  await expect(seller.getByRole('region', { name: 'LPJ · live' })).toBeVisible();
+  await keepScreenshot(seller, 'live-signed-out', testInfo);
+
+  await signUp(seller, 'seller_e2e', testInfo);
+  await signUp(buyer, 'buyer_e2e', testInfo);
+  await openLiveMarket(seller);
+  await openLiveMarket(buyer);
+  await expect(balanceCell(seller, 'LPJ', 'available')).toHaveText('100.00');
+
+  // The seller offers 1 LPJ at 10,000 KRW.
+  await form(seller).getByRole('tab', { name: 'Sell' }).click();
+  await form(seller).getByRole('textbox', { name: 'Price (KRW)' }).fill('10000');
+  await form(seller).getByRole('textbox', { name: 'Amount (LPJ)' }).fill('1');
+  await form(seller).getByRole('button', { name: 'Sell LPJ' }).click();
+  await expect(form(seller).getByRole('status')).toContainText(/Order #\d+ placed/);
+  await expect(balanceCell(seller, 'LPJ', 'held')).toHaveText('1.00');
+
+  // The buyer sees it in the book and takes it.
+  const ask = book(buyer).getByRole('list', { name: 'Asks' }).locator('[data-price="10000"]');
+  await expect(ask).toBeVisible();
+  await expect(book(seller).getByRole('list', { name: 'Asks' }).locator('[data-price="10000"]')).toHaveAttribute('data-mine', 'true');
+  await ask.click();
+  await expect(form(buyer).getByRole('textbox', { name: 'Price (KRW)' })).toHaveValue('10000');
+  await form(buyer).getByRole('textbox', { name: 'Amount (LPJ)' }).fill('1');
+  await form(buyer).getByRole('button', { name: 'Buy LPJ' }).click();
+  await expect(form(buyer).getByRole('status')).toContainText(/Order #\d+ placed/);
+
+  // Both tapes show the one trade; both books lost the ask; balances moved by the trade and the fees
+  // (maker 5 bps for the seller, taker 10 bps for the buyer, of 10,000 KRW).
+  for (const page of [seller, buyer]) {
+    const rows = tape(page).locator('tbody tr');
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toContainText('10,000');
+    await expect(rows.first()).toContainText('1.00');
+    await expect(book(page).getByRole('list', { name: 'Asks' }).locator('[data-price="10000"]')).toHaveCount(0);
+  }
+  await expect(balanceCell(seller, 'KRW', 'available')).toHaveText('10,009,995');
+  await expect(balanceCell(seller, 'LPJ', 'available')).toHaveText('99.00');
+  await expect(balanceCell(seller, 'LPJ', 'held')).toHaveText('0.00');
+  await expect(balanceCell(buyer, 'KRW', 'available')).toHaveText('9,989,990');
+  await expect(balanceCell(buyer, 'LPJ', 'available')).toHaveText('101.00');
+  await keepScreenshot(seller, 'live-market-seller', testInfo);
+  await keepScreenshot(buyer, 'live-market-buyer', testInfo);
+
+  // Each player's bell counts the fill; the centre lists it; marking it read clears the count.
+  for (const [page, title, name] of [[seller, 'Sold 1 LPJ', 'seller'], [buyer, 'Bought 1 LPJ', 'buyer']] as const) {
+    await expect(page.getByTestId('unread-count')).toHaveText('1', { timeout: 15_000 });
+    await page.getByRole('button', { name: 'Notifications, 1 unread' }).click();
+    const centre = page.getByRole('dialog', { name: 'Notifications' });
+    await expect(centre.locator('.notif-item.unread')).toHaveCount(1);
+    await expect(centre).toContainText(title);
+    await expect(centre).toContainText('LPJ-KRW at 10000 KRW');
+    await keepScreenshot(page, `live-notifications-${name}`, testInfo);
+    await centre.getByRole('button', { name: 'Mark all read' }).click();
+    await expect(centre.locator('.notif-item.unread')).toHaveCount(0);
+    await expect(page.getByTestId('unread-count')).toHaveCount(0);
+    await page.keyboard.press('Escape');
+    await expect(centre).toHaveCount(0);
+  }
+
+  // Signing out from Settings: the live view asks to sign in again.
+  await nav(buyer, 'Settings');
+  await buyer.getByRole('button', { name: 'Sign out' }).click();
+  await expect(buyer.getByRole('button', { name: 'Create account' })).toBeVisible();
+  await nav(buyer, 'Market');
+  await expect(buyer.getByRole('region', { name: 'LPJ · live' })).toBeVisible();
+  await expect(buyer.locator('.live-status')).toHaveAttribute('data-connection', 'signed_out');
+});

@@ -1,0 +1,41 @@
+/**
+ * The notifications centre: my notifications from the sync server (the host keeps the list and what has been
+ * read), new ones pushed with the `notification` event. The list is read again when the host says it changed
+ * as a whole (another account's backlog, marks set elsewhere).
+ */
+import { create } from 'zustand';
+import type { AppNotification } from '../../../engine/protocol/api';
+import { api } from '../api';
+
+interface NotificationsStore {
+  items: AppNotification[];
+  unread: number;
+  load(): Promise<void>;
+  markRead(ids: number[]): Promise<void>;
+  markAllRead(): Promise<void>;
+}
+
+export const useNotifications = create<NotificationsStore>((set, get) => ({
+  items: [],
+  unread: 0,
+  async load() {
+    set(await api.invoke('notifications.list', {}));
+  },
+  async markRead(ids) {
+    const wanted = new Set(ids);
+    set({ items: get().items.map((n) => (wanted.has(n.id) ? { ...n, read: true } : n)) });
+    set(await api.invoke('notifications.markRead', { ids }));
+  },
+  async markAllRead() {
+    set({ items: get().items.map((n) => (n.read ? n : { ...n, read: true })) });
+    set(await api.invoke('notifications.markRead', { all: true }));
+  },
+}));
+
+api.onEvent((event) => {
+  if (event.name === 'notification') {
+    const { items, unread } = useNotifications.getState();
+    if (items.some((n) => n.id === event.payload.id)) return;
+    useNotifications.setState({ items: [event.payload, ...items].slice(0, 200), unread: unread + (event.payload.read ? 0 : 1) });
+  } else if (event.name === 'notifications.changed') void useNotifications.getState().load();
+});
