@@ -13,6 +13,7 @@ import { loadWindowState, trackWindowState } from './window-state';
 import { DEEP_LINK_SCHEME, deepLinkInArgs, hashFor, parseDeepLink } from './deep-link';
 import { installMenu } from './menu';
 import { PriceTray } from './tray';
+import { FillNotifier } from './fill-notifier';
 
 const here = import.meta.dirname;
 let win: BrowserWindow | null = null;
@@ -87,6 +88,8 @@ function start(): void {
   installMenu((hash) => host?.emit('app.navigate', { hash }));
   tray = new PriceTray(showWindow);
   host.onEvent((frame) => tray?.onHostEvent(frame));
+  const fills = new FillNotifier(() => win?.isFocused() ?? false, showWindow);
+  host.onEvent((frame) => fills.onHostEvent(frame));
 
   createWindow(dataDir);
   app.on('activate', () => {
