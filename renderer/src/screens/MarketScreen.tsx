@@ -15,6 +15,9 @@ import { useMarketChoice } from './market/market-choice';
 import { MarketSelector } from './market/MarketSelector';
 import { closePaperMarket, openPaperMarket, paperView } from './market/paper-view';
 import { practiceView } from './market/practice-view';
+import { LIVE_CHOICE, liveView } from './market/live-view';
+import { LiveGate, useLiveGateShown } from './market/LiveGate';
+import { LiveStatusBadge } from '../components/account/LiveStatusBadge';
 import { ReplayBar } from './market/ReplayBar';
 import { isStale, useView, ViewContext } from './market/view';
 import './market/market.css';
@@ -48,6 +51,7 @@ function MarketBadges() {
   const kind = useView((s) => s.kind);
   const source = useView((s) => s.feed?.source);
   if (kind === 'practice') return <span className="badge">{t('market.practice')}</span>;
+  if (kind === 'live') return <LiveStatusBadge />;
   return (
     <>
       {source && <span className="badge source">{t(`source.${source}`)}</span>}
@@ -77,7 +81,8 @@ function MarketLayout() {
   const stale = useView((s) => isStale(s.feed));
   const replaying = useView((s) => s.feed?.source === 'replay');
   const goneNote = useMarketChoice((s) => s.goneNote);
-  const bar = (kind === 'paper' && (replaying || stale)) || goneNote !== null;
+  const liveGate = useLiveGateShown() && kind === 'live';
+  const bar = (kind === 'paper' && (replaying || stale)) || goneNote !== null || liveGate;
   return (
     <section className={bar ? 'market with-bar' : 'market'} aria-labelledby="screen-title" data-kind={kind} data-stale={stale || undefined}>
       <h1 id="screen-title" className="visually-hidden">
@@ -93,6 +98,7 @@ function MarketLayout() {
           )}
           {kind === 'paper' && replaying && <ReplayBar />}
           {kind === 'paper' && <StaleNote />}
+          {liveGate && <LiveGate />}
         </div>
       )}
       <PriceChart />
@@ -124,19 +130,20 @@ export function MarketScreen() {
   // Open the chosen real-coin market while it is on screen; the host unsubscribes what nobody views.
   useEffect(() => {
     useOrderForm.getState().clear();
-    if (choice === 'lpj') return;
+    if (choice === LIVE_CHOICE) void liveView.getState().refresh();
+    if (choice === 'lpj' || choice === LIVE_CHOICE) return;
     void openPaperMarket(choice);
     return () => closePaperMarket();
   }, [choice]);
 
   // A market the current source does not offer (the source was switched in Settings): back to practice.
   useEffect(() => {
-    if (choice === 'lpj' || !source || markets.length === 0) return;
+    if (choice === 'lpj' || choice === LIVE_CHOICE || !source || markets.length === 0) return;
     if (!markets.some((m) => m.id === choice)) useMarketChoice.setState({ choice: 'lpj', goneNote: choice });
   }, [choice, source, markets]);
 
   return (
-    <ViewContext.Provider value={choice === 'lpj' ? practiceView : paperView}>
+    <ViewContext.Provider value={choice === 'lpj' ? practiceView : choice === LIVE_CHOICE ? liveView : paperView}>
       <MarketLayout key={choice} />
     </ViewContext.Provider>
   );

@@ -1,5 +1,6 @@
 import { useT } from '../../i18n';
 import { useFeedSource } from './feed-source';
+import { LIVE_CHOICE } from './live-view';
 import { useMarketChoice } from './market-choice';
 
 /**
@@ -20,6 +21,9 @@ export function MarketSelector() {
         <optgroup label={t('market.group.practice')}>
           <option value="lpj">{t('market.lpj')}</option>
         </optgroup>
+        <optgroup label={t('live.group')}>
+          <option value={LIVE_CHOICE}>{t('live.market')}</option>
+        </optgroup>
         <optgroup label={group}>
           {markets.map((m) => (
             <option key={m.id} value={m.id}>
@@ -27,7 +31,7 @@ export function MarketSelector() {
             </option>
           ))}
           {/* Until the list arrives, keep the chosen market selectable so the select shows it. */}
-          {choice !== 'lpj' && !markets.some((m) => m.id === choice) && <option value={choice}>{choice.replace('-', '/')}</option>}
+          {choice !== 'lpj' && choice !== LIVE_CHOICE && !markets.some((m) => m.id === choice) && <option value={choice}>{choice.replace('-', '/')}</option>}
         </optgroup>
       </select>
     </label>

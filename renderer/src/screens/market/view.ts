@@ -100,7 +100,7 @@ export interface Outcome {
 export type LiveCandles = { kind: 'candles'; interval: Interval; candle: CandleBar } | { kind: 'trades'; trades: ViewTrade[] };
 
 export interface ViewState {
-  kind: 'practice' | 'paper';
+  kind: 'practice' | 'paper' | 'live';
   status: 'idle' | 'loading' | 'ready' | 'error';
   error: string | null;
   market: ViewMarket | null;

@@ -1,0 +1,195 @@
+/**
+ * The live LPJ market (on the sync server, shared with other players) as a market view: one `live.state` read,
+ * then `live.update` pushes merged and applied once per animation frame, like the practice market. My orders,
+ * balances and fills are read again when an update says they changed.
+ *
+ * Units are the practice market's: prices and quote amounts in whole won, sizes in 1e-8 LPJ.
+ */
+import { create } from 'zustand';
+import type { LiveState, LiveUpdate, TapeTrade } from '../../../../engine/protocol/api';
+import { api } from '../../api';
+import type { LiveCandles, Outcome, ViewFill, ViewMarket, ViewState, ViewTicker, ViewTrade } from './view';
+
+/** The selector's value for this market. */
+export const LIVE_CHOICE = 'lpj-live';
+const TAPE_LENGTH = 100;
+
+function marketOf(m: NonNullable<LiveState['market']>): ViewMarket {
+  return {
+    id: m.id, base: m.base, quote: m.quote,
+    priceDecimals: 0, sizeDecimals: m.baseDecimals, quoteDecimals: 0,
+    tickSize: m.tickSize, lotSize: m.lotSize, minNotional: m.minNotional,
+    makerFeeBps: m.makerFeeBps, takerFeeBps: m.takerFeeBps, priceBandBps: m.priceBandBps,
+  };
+}
+
+const tradeRow = (t: TapeTrade): ViewTrade => ({ id: String(t.tradeId), price: t.price, size: t.quantity, side: t.takerSide, ts: t.ts });
+
+function tickerOf(t: LiveState['ticker']): ViewTicker | null {
+  if (!t || t.last === 0) return null;
+  return { last: t.last, reference: t.open, high: t.high, low: t.low, volume: BigInt(t.volume) };
+}
+
+function fillsOf(rows: LiveState['fills']): ViewFill[] {
+  return rows.map((f) => ({ key: `${f.tradeId}-${f.orderId}`, side: f.side, price: f.price, quantity: f.quantity, quoteAmount: f.quoteAmount, fee: f.fee, ts: f.ts }));
+}
+
+function moveOf(previous: number, next: number, fallback: ViewState['lastMove']): ViewState['lastMove'] {
+  if (!previous || next === previous) return fallback;
+  return next > previous ? 'up' : 'down';
+}
+
+/** Newest-first tape: new trades in front, none twice (a snapshot and a push may overlap). */
+function prepend(fresh: ViewTrade[], shown: ViewTrade[]): ViewTrade[] {
+  if (!fresh.length) return shown;
+  const ids = new Set(shown.map((t) => t.id));
+  const add = fresh.filter((t) => !ids.has(t.id));
+  return add.length ? [...add, ...shown].slice(0, TAPE_LENGTH) : shown;
+}
+
+const liveListeners = new Set<(live: LiveCandles) => void>();
+let seq = 0;
+
+/** Not being signed in or connected is a refusal like the engine's, with its code as the reason. */
+async function answer(call: () => Promise<Outcome>): Promise<Outcome> {
+  try {
+    return await call();
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'NOT_SIGNED_IN' || code === 'OFFLINE') return { status: 'rejected', reason: code, fills: 0 };
+    throw err;
+  } finally {
+    void refresh();
+  }
+}
+
+export const liveView = create<ViewState>(() => ({
+  kind: 'live',
+  status: 'idle',
+  error: null,
+  market: null,
+  lastPrice: 0,
+  lastMove: 'flat',
+  bids: [],
+  asks: [],
+  trades: [],
+  ticker: null,
+  balances: [],
+  openOrders: [],
+  fills: [],
+  positions: null,
+  feed: null,
+  history: {},
+  epoch: 0,
+  refresh: () => refresh(),
+  place: (order) => answer(() => api.invoke('live.place', order)),
+  cancel: (orderId) => answer(() => api.invoke('live.cancel', { orderId })),
+  cancelAll: async () => {
+    const r = await api.invoke('live.cancelAll', {});
+    void refresh();
+    return r;
+  },
+  candles: async (interval, limit) => ({ bars: await api.invoke('live.candles', { interval, limit: Math.min(limit, 1_000) }), loading: false }),
+  onLive: (listener) => {
+    liveListeners.add(listener);
+    return () => liveListeners.delete(listener);
+  },
+}));
+
+let inFlight: Promise<void> | null = null;
+let again = false;
+
+/** One state read at a time; one asked for meanwhile runs once after it. */
+function refresh(): Promise<void> {
+  if (inFlight) {
+    again = true;
+    return inFlight;
+  }
+  const s = liveView.getState();
+  if (s.status === 'idle' || s.status === 'error') liveView.setState({ status: 'loading' });
+  inFlight = api
+    .invoke('live.state', {})
+    .then((state) => {
+      const prev = liveView.getState();
+      const market = state.market ? marketOf(state.market) : prev.market;
+      const bookIsNewer = seq > state.seq && state.seq > 0;
+      liveView.setState({
+        // Without the market's settings (never reached the server) the panels have nothing to show yet.
+        status: market ? 'ready' : 'error',
+        error: market ? null : (state.status.reason ?? state.status.connection),
+        market,
+        balances: state.balances.map((b) => ({ ...b, decimals: b.asset === market?.base ? market.sizeDecimals : 0 })),
+        openOrders: state.openOrders,
+        fills: fillsOf(state.fills),
+        ticker: tickerOf(state.ticker) ?? prev.ticker,
+        ...(bookIsNewer
+          ? {}
+          : {
+              bids: state.bids,
+              asks: state.asks,
+              lastMove: moveOf(prev.lastPrice, state.lastPrice, prev.lastMove),
+              lastPrice: state.lastPrice,
+              trades: prepend(state.trades.map(tradeRow), prev.trades),
+            }),
+      });
+      if (!bookIsNewer) seq = state.seq;
+    })
+    .catch((err: Error) => liveView.setState({ status: liveView.getState().market ? 'ready' : 'error', error: err.message }))
+    .finally(() => {
+      inFlight = null;
+      if (again) {
+        again = false;
+        void refresh();
+      }
+    });
+  return inFlight;
+}
+
+// --- pushed updates, applied once per frame ---
+
+let pending: { last: LiveUpdate; trades: TapeTrade[]; mine: boolean } | null = null;
+let frame = 0;
+let fallbackTimer: ReturnType<typeof setTimeout> | undefined;
+
+function applyPending(): void {
+  cancelAnimationFrame(frame);
+  clearTimeout(fallbackTimer);
+  frame = 0;
+  fallbackTimer = undefined;
+  const p = pending;
+  pending = null;
+  if (!p) return;
+  const s = liveView.getState();
+  const fresh = p.trades.map(tradeRow).reverse(); // pushes are oldest first; the tape is newest first
+  seq = p.last.seq;
+  liveView.setState({
+    bids: p.last.bids,
+    asks: p.last.asks,
+    lastMove: moveOf(s.lastPrice, p.last.lastPrice, s.lastMove),
+    lastPrice: p.last.lastPrice,
+    ticker: tickerOf(p.last.ticker) ?? s.ticker,
+    trades: prepend(fresh, s.trades),
+  });
+  if (p.trades.length) for (const l of liveListeners) l({ kind: 'trades', trades: p.trades.map(tradeRow) });
+  if (s.status !== 'idle' && (p.mine || s.status !== 'ready')) void refresh();
+}
+
+api.onEvent((event) => {
+  if (event.name === 'live.status') {
+    // Signed in or out, or the server changed: what is shown of my account (or the market) is out of date.
+    if (liveView.getState().status !== 'idle') void refresh();
+    return;
+  }
+  if (event.name !== 'live.update') return;
+  const u = event.payload;
+  if (pending) {
+    pending.last = u;
+    pending.trades.push(...u.trades);
+    pending.mine ||= u.mine;
+  } else pending = { last: u, trades: [...u.trades], mine: u.mine };
+  if (!frame) {
+    frame = requestAnimationFrame(applyPending);
+    // Animation frames stop while the window is hidden; the data should not pile up meanwhile.
+    fallbackTimer = setTimeout(applyPending, 500);
+  }
+});
