@@ -322,8 +322,8 @@ export const CreateSubscriptionBody = z
     leader: Nickname,
     /** Quote moved from my main account into the copy's own sub-account. */
     allocation: posInt,
-    /** Stop copying and close out once the copy has lost this share of its net allocation. */
-    stopLossBps: StopLossBps.optional(),
+    /** Stop copying and close out once the copy has lost this share of its net allocation (set at subscribing). */
+    stopLossBps: StopLossBps.max(9_999).optional(),
   })
   .strict();
 export type CreateSubscriptionBody = z.output<typeof CreateSubscriptionBody>;
@@ -334,7 +334,10 @@ export const UpdateSubscriptionBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('resume') }).strict(),
   z.object({ action: z.literal('addFunds'), amount: posInt }).strict(),
   z.object({ action: z.literal('reduceFunds'), amount: posInt }).strict(),
-  /** null removes the stop-loss. */
+  /**
+   * null removes the stop-loss. The server currently answers 409 STOP_LOSS_FIXED: a copy's stop-loss is set
+   * when subscribing (unsubscribe and subscribe again to change it).
+   */
   z.object({ action: z.literal('stopLoss'), stopLossBps: StopLossBps.nullable() }).strict(),
 ]);
 export type UpdateSubscriptionBody = z.output<typeof UpdateSubscriptionBody>;
@@ -420,7 +423,7 @@ export const SettlementsQuery = z.object({
  * 400 BAD_REQUEST / INVALID_INPUT / RATE_OUT_OF_RANGE / BELOW_MIN_ALLOCATION / SELF_SUBSCRIBE / INSUFFICIENT_BALANCE
  *     / INSUFFICIENT_FREE_FUNDS (reducing by more than the copy's free cash or below the minimum allocation);
  * 404 UNKNOWN_TRADER / NO_STRATEGY / UNKNOWN_SUBSCRIPTION (also another account's);
- * 409 STRATEGY_EXISTS / STRATEGY_CLOSED / ALREADY_SUBSCRIBED / SUBSCRIPTION_NOT_ACTIVE / LEADER_DELETED.
+ * 409 STRATEGY_EXISTS / STRATEGY_CLOSED / ALREADY_SUBSCRIBED / SUBSCRIPTION_NOT_ACTIVE / LEADER_DELETED / STOP_LOSS_FIXED.
  */
 export const CopyErrorCode = z.enum([
   'UNKNOWN_TRADER',
@@ -437,6 +440,7 @@ export const CopyErrorCode = z.enum([
   'ALREADY_SUBSCRIBED',
   'SUBSCRIPTION_NOT_ACTIVE',
   'LEADER_DELETED',
+  'STOP_LOSS_FIXED',
 ]);
 export type CopyErrorCode = z.output<typeof CopyErrorCode>;
 
