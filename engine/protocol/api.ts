@@ -345,6 +345,139 @@ export const AppNotification = z.object({
   data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
 });
 
+// ---- Ranking, trader profiles and copy trading (the sync server's, read through the host) ----
+//
+// Returns, rates and drawdowns are whole basis points (1% = 100 bps); money is in the quote asset's minimal
+// units (KRW: won). Boards and profiles can be read signed out; everything under copy.* is my own account's.
+
+export const RankingPeriod = z.enum(['1d', '7d', '30d', 'all']);
+/** Board columns a user can sort by; `rank` is the board's own order (best return first). */
+export const RankingSort = z.enum(['rank', 'nickname', 'returnBps', 'pnl', 'maxDrawdownBps', 'winRateBps', 'trades', 'followers', 'rankChange']);
+
+export const TraderStats = z.object({
+  /** Place on the board; 0 when not on it (too few trades, too new, or no return yet). */
+  rank: amount,
+  returnBps: signedInt,
+  pnl: signedInt,
+  maxDrawdownBps: amount,
+  /** null with no round trip closed in the period. */
+  winRateBps: amount.nullable(),
+  closedRoundTrips: amount,
+  trades: amount,
+  followers: amount,
+  /** Places gained (+) or lost (−) since the previous day's board; null if not on it then. */
+  rankChange: signedInt.nullable(),
+});
+
+export const RankingRow = TraderStats.extend({ nickname: z.string() });
+
+export const RankingQuery = z
+  .object({
+    period: RankingPeriod,
+    sort: RankingSort.default('rank'),
+    /** Default: best first for the column. */
+    order: z.enum(['asc', 'desc']).optional(),
+    /** Part of a nickname, any case. */
+    search: z.string().trim().max(20).optional(),
+    limit: z.number().int().min(1).max(200).default(50),
+    offset: z.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict();
+
+export const RankingBoard = z.object({
+  period: RankingPeriod,
+  /** Time of the mark the board describes; null before the first one. */
+  asOf: amount.nullable(),
+  /** Rows matching the search, for paging. */
+  total: amount,
+  rows: z.array(RankingRow),
+  /** Set when a sort the server does not offer was applied by the host to only the board's first `sortedWithin` rows. */
+  sortedWithin: amount.optional(),
+});
+
+export const EquityPoint = z.object({ ts: amount, equity: signedInt });
+export const PublicTrade = z.object({ market: z.string(), side: z.enum(['buy', 'sell']), price: positive, quantity: positive, ts: amount });
+export const StrategyInfo = z.object({ open: z.boolean(), description: z.string(), profitShareBps: amount });
+export const MyStrategy = StrategyInfo.extend({ followers: amount });
+
+export const TraderProfile = z.object({
+  nickname: z.string(),
+  joinedAt: amount,
+  asOf: amount.nullable(),
+  stats: z.object({ '1d': TraderStats, '7d': TraderStats, '30d': TraderStats, all: TraderStats }),
+  /** Equity at each mark of the last day and at each day start kept, oldest first. */
+  equity: z.object({ hourly: z.array(EquityPoint), daily: z.array(EquityPoint) }),
+  /** Newest first. */
+  recentTrades: z.array(PublicTrade),
+  followers: amount,
+  strategy: StrategyInfo.nullable(),
+  /** Who is asking: this trader is me, and my running copy of this trader if I have one. */
+  viewer: z.object({ signedIn: z.boolean(), self: z.boolean(), subscriptionId: positive.optional() }),
+});
+
+export const CopyStatus = z.enum(['active', 'paused', 'closing', 'ended']);
+export const CopyEndReason = z.enum(['unsubscribed', 'stop_loss', 'leader_deleted']);
+
+export const CopySubscription = z.object({
+  id: positive,
+  leader: z.string(),
+  status: CopyStatus,
+  endReason: CopyEndReason.nullable(),
+  /** Net quote put in: allocation plus additions less reductions. */
+  allocation: amount,
+  /** The copy's value at the last prices. */
+  equity: amount,
+  pnl: signedInt,
+  /** Quote not tied up in an order: what can be taken out. */
+  freeCash: amount,
+  /** Coins held, by market. */
+  holdings: z.record(z.string(), amount),
+  stopLossBps: amount.nullable(),
+  profitShareBps: amount,
+  owed: amount,
+  feesPaid: amount,
+  createdAt: amount,
+  endedAt: amount.nullable(),
+});
+
+export const CopyFollower = z.object({
+  subscriptionId: positive,
+  nickname: z.string(),
+  status: CopyStatus,
+  allocation: amount,
+  equity: amount,
+  since: amount,
+  profitShareBps: amount,
+  feesPaid: amount,
+});
+
+export const CopySettlement = z.object({
+  id: positive,
+  subscriptionId: positive,
+  period: z.number().int(),
+  /** My side: the leader receives, the subscriber pays. */
+  role: z.enum(['leader', 'subscriber']),
+  counterparty: z.string(),
+  profit: signedInt,
+  fee: amount,
+  paid: amount,
+  owed: amount,
+  profitShareBps: amount,
+  ts: amount,
+});
+
+const ProfitShareBps = z.number().int().min(0).max(3_000);
+/** A copy's stop-loss is set when subscribing and stays (the server refuses changes with STOP_LOSS_FIXED). */
+const StopLossBps = z.number().int().min(1).max(9_999);
+
+/** One change to a running copy. */
+export const CopyChange = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('pause') }).strict(),
+  z.object({ action: z.literal('resume') }).strict(),
+  z.object({ action: z.literal('addFunds'), amount: positive }).strict(),
+  z.object({ action: z.literal('reduceFunds'), amount: positive }).strict(),
+]);
+
 export const methods = {
   'app.info': { params: NoParams, result: AppInfo },
   'app.health': { params: NoParams, result: Health },
@@ -398,6 +531,30 @@ export const methods = {
   /** My notifications from the sync server, newest first (empty when signed out). */
   'notifications.list': { params: NoParams, result: z.object({ items: z.array(AppNotification), unread: amount }) },
   'notifications.markRead': { params: z.object({ ids: z.array(positive).max(1_000).optional(), all: z.boolean().optional() }).strict(), result: z.object({ unread: amount }) },
+  /** A leaderboard page: period, sort, nickname search, paging. Readable signed out. */
+  'ranking.board': { params: RankingQuery, result: RankingBoard },
+  /** A trader's public profile (stats per period, equity curve, recent trades, strategy) and how I stand to them. */
+  'ranking.profile': { params: z.object({ nickname: z.string().trim().min(1).max(40) }).strict(), result: TraderProfile },
+  /** My strategy (null if I never opened one). */
+  'copy.strategy.get': { params: NoParams, result: z.object({ strategy: MyStrategy.nullable() }) },
+  /** Opens my strategy for copying, changes its description or rate, or closes it to new subscribers. */
+  'copy.strategy.set': {
+    params: z.object({ open: z.boolean(), description: z.string().max(500).optional(), profitShareBps: ProfitShareBps.optional() }).strict(),
+    result: z.object({ strategy: MyStrategy.nullable() }),
+  },
+  /** My copies of other traders, newest first. */
+  'copy.subscriptions': { params: NoParams, result: z.object({ items: z.array(CopySubscription) }) },
+  'copy.subscribe': {
+    params: z.object({ leader: z.string().trim().min(1).max(40), allocation: positive, stopLossBps: StopLossBps.optional() }).strict(),
+    result: CopySubscription,
+  },
+  'copy.update': { params: z.object({ id: positive, change: CopyChange }).strict(), result: CopySubscription },
+  /** Stops copying: positions are sold and the funds come back. */
+  'copy.unsubscribe': { params: z.object({ id: positive }).strict(), result: CopySubscription },
+  /** Who copies me. */
+  'copy.followers': { params: NoParams, result: z.object({ items: z.array(CopyFollower) }) },
+  /** Profit-share settlements, both roles, newest first. */
+  'copy.settlements': { params: NoParams, result: z.object({ items: z.array(CopySettlement) }) },
 } as const;
 
 export const events = {
@@ -468,6 +625,22 @@ export type LiveState = z.output<typeof LiveState>;
 export type LiveUpdate = z.output<typeof LiveUpdate>;
 export type LiveTicker = z.output<typeof LiveTicker>;
 export type AppNotification = z.output<typeof AppNotification>;
+export type RankingPeriod = z.output<typeof RankingPeriod>;
+export type RankingSort = z.output<typeof RankingSort>;
+export type RankingQuery = z.output<typeof RankingQuery>;
+export type RankingRow = z.output<typeof RankingRow>;
+export type RankingBoard = z.output<typeof RankingBoard>;
+export type TraderStats = z.output<typeof TraderStats>;
+export type TraderProfile = z.output<typeof TraderProfile>;
+export type PublicTrade = z.output<typeof PublicTrade>;
+export type EquityPoint = z.output<typeof EquityPoint>;
+export type MyStrategy = z.output<typeof MyStrategy>;
+export type StrategyInfo = z.output<typeof StrategyInfo>;
+export type CopySubscription = z.output<typeof CopySubscription>;
+export type CopyFollower = z.output<typeof CopyFollower>;
+export type CopySettlement = z.output<typeof CopySettlement>;
+export type CopyChange = z.output<typeof CopyChange>;
+export type CopyStatus = z.output<typeof CopyStatus>;
 
 export function isMethod(name: string): name is Method {
   return Object.prototype.hasOwnProperty.call(methods, name);

@@ -2,8 +2,10 @@ import { useEffect } from 'react';
 import { Header } from './components/Header';
 import { NavRail } from './components/NavRail';
 import { StatusBar } from './components/StatusBar';
-import { ComingSoon } from './screens/ComingSoon';
+import { CopyScreen } from './screens/copy/CopyScreen';
 import { MarketScreen } from './screens/MarketScreen';
+import { ProfileScreen } from './screens/profile/ProfileScreen';
+import { RankingScreen } from './screens/ranking/RankingScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { useEngine } from './stores/engine-store';
 import { useRoute } from './stores/route-store';
@@ -11,6 +13,7 @@ import { useSettings } from './stores/settings-store';
 
 export function App() {
   const route = useRoute((s) => s.route);
+  const trader = useRoute((s) => s.trader);
   const theme = useSettings((s) => s.settings?.theme ?? 'dark');
   const language = useSettings((s) => s.settings?.language ?? 'en');
 
@@ -29,8 +32,8 @@ export function App() {
       <NavRail />
       <main className={route === 'market' ? 'content content-market' : 'content'}>
         {route === 'market' && <MarketScreen />}
-        {route === 'ranking' && <ComingSoon title="nav.ranking" body="coming.ranking" />}
-        {route === 'copy' && <ComingSoon title="nav.copy" body="coming.copy" />}
+        {route === 'ranking' && (trader ? <ProfileScreen nickname={trader} /> : <RankingScreen />)}
+        {route === 'copy' && <CopyScreen />}
         {route === 'settings' && <SettingsScreen />}
       </main>
       <StatusBar />

@@ -1,4 +1,5 @@
 import { liveEn } from './live-en';
+import { rankingEn } from './ranking-en';
 export const en = {
   'app.title': 'Playground 777',
   'app.tagline': 'Trade as if it were real',
@@ -211,6 +212,7 @@ export const en = {
   'settings.feed.switching': 'Switching…',
   'settings.feed.error': 'Could not switch the price source: {n}',
   ...liveEn,
+  ...rankingEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,5 @@
 import { liveKo } from './live-ko';
+import { rankingKo } from './ranking-ko';
 import type { MessageKey } from './en';
 
 export const ko: Record<MessageKey, string> = {
@@ -213,4 +214,5 @@ export const ko: Record<MessageKey, string> = {
   'settings.feed.switching': '바꾸는 중…',
   'settings.feed.error': '시세 출처를 바꾸지 못했습니다: {n}',
   ...liveKo,
+  ...rankingKo,
 };
