@@ -20,6 +20,9 @@ import { PracticeJournal } from './practice/practice-journal';
 import { Exchange } from './trading/exchange';
 import { OrderProjection } from './trading/order-projection';
 import { Gateway } from './ws/gateway';
+import { CopyService } from './copy/copy-service';
+import { registerCopyRoutes } from './copy/copy-routes';
+import { RankingFeed } from './ranking/ranking-feed';
 
 export interface SyncServer {
   url: string;
@@ -28,6 +31,10 @@ export interface SyncServer {
   exchange: Exchange;
   notifications: Notifications;
   marketData: MarketData;
+  ranking: RankingFeed;
+  copy: CopyService;
+  /** One round of the schedule now: mark the ranking, check stop-losses, settle the period that ended. */
+  runSchedule(): void;
   close(): Promise<void>;
 }
 
@@ -59,6 +66,39 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
   // as backlog); from now on each commit pushes its own.
   notifications.publishCommitted();
   exchange.onCommit(() => notifications.publishCommitted());
+  // Ranking and copy trading: both are fed from committed events; copy trading reads a leader's equity from the
+  // ranking before the ranking takes the batch, so it owns the order of the two (see CopyService.committed).
+  const nicknameOf = (id: number) => accounts.get(id)?.nickname;
+  const ranking = await RankingFeed.start({
+    db,
+    exchange,
+    markets: config.markets,
+    nicknameOf,
+    now: config.now,
+    log,
+    settings: config.ranking,
+    onTop10: (account, period, rank) =>
+      notifications.add(account, 'rank_top10', `Top 10 on the ${period} board`, `You are number ${rank}`, { period, rank }),
+  });
+  const copy = new CopyService({ db, exchange, projection, ranking, notifications, markets: config.markets, nicknameOf, now: config.now, log, settings: config.copy });
+  exchange.onCommit((events) => copy.committed(events));
+  const runSchedule = () => {
+    ranking.mark();
+    copy.checkStopLoss();
+    copy.settleDue();
+  };
+  const scheduleEvery = config.scheduleEveryMs ?? 60_000;
+  const schedule =
+    scheduleEvery > 0
+      ? setInterval(() => {
+          try {
+            runSchedule();
+          } catch (err) {
+            log.error({ err }, 'ranking and copy schedule failed');
+          }
+        }, scheduleEvery)
+      : undefined;
+  schedule?.unref();
   const practice = new PracticeJournal(db, config.now);
 
   let ready = false;
@@ -77,9 +117,10 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     metrics,
     now: config.now,
     isReady: () => ready,
-    onSignedOut: (id) => gateway.signedOut(id),
+    onSessionRevoked: (id, session) => gateway.sessionRevoked(id, session),
   });
   registerCandleRoutes(app, { exchange, candles, now: config.now });
+  registerCopyRoutes(app, { db, accounts, exchange, projection, ranking, copy, now: config.now, onSignedOut: (id) => gateway.signedOut(id) });
   app.server.on('upgrade', (req, socket, head) => {
     if ((req.url ?? '').split('?')[0] !== '/ws') {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
@@ -102,9 +143,14 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     exchange,
     notifications,
     marketData,
+    ranking,
+    copy,
+    runSchedule,
     close: () =>
       (closing ??= (async () => {
         ready = false;
+        clearInterval(schedule);
+        await copy.idle();
         gateway.closeAll(1001, 'SHUTDOWN', 'the server is shutting down: reconnect shortly');
         await app.close();
         exchange.close();

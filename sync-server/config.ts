@@ -32,6 +32,13 @@ export interface ServerConfig {
   logDestination?: DestinationStream;
   /** Clock, injectable for token-expiry tests. */
   now: () => number;
+  /** Leaderboards: mark interval (default one hour), board filters (defaults 5 trades, one day of age). */
+  ranking?: { markIntervalMs?: number; minTrades?: number; minAccountAgeMs?: number };
+  /** Copy trading: minimum allocation, slippage limit, settlement period (default daily from 00:00 UTC). */
+  copy?: { minAllocation?: number; slippageBps?: number; settlementPeriodMs?: number; settlementOffsetMs?: number };
+  /** How often (real ms) the server marks the ranking, checks stop-losses and settles due periods (default 60 s;
+   *  0 turns the timer off, for tests that drive the schedule themselves). */
+  scheduleEveryMs?: number;
 }
 
 export const MarketsFile = z.object({

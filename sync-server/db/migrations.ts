@@ -94,4 +94,71 @@ export const serverMigrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'ranking log, copy trading (operations, subscriptions, settlements), deleted accounts',
+    up: (db) => {
+      db.exec(`
+        -- Every ranking record in the order the live ranking applied it: the batch recompute and start-up read
+        -- it back, so both see exactly the stream the live boards were built from.
+        CREATE TABLE ranking_log (
+          id INTEGER PRIMARY KEY,
+          record TEXT NOT NULL
+        );
+        -- How far each journal stream has been turned into ranking records (a restart catches up from here).
+        -- Coin deposits that arrived before their market had a price: they cannot be valued yet, so they wait
+        -- here and join the log right before the market's first trade.
+        CREATE TABLE ranking_pending (
+          id INTEGER PRIMARY KEY,
+          record TEXT NOT NULL
+        );
+        CREATE TABLE ranking_cursor (
+          stream TEXT PRIMARY KEY,
+          seq INTEGER NOT NULL
+        );
+
+        -- The copy-trading state machine is deterministic: its accepted operations, replayed in order, rebuild
+        -- strategies, subscriptions, high-water marks and what is owed.
+        CREATE TABLE copy_ops (
+          id INTEGER PRIMARY KEY,
+          op TEXT NOT NULL,
+          input TEXT NOT NULL
+        );
+        CREATE TABLE copy_subscriptions (
+          id INTEGER PRIMARY KEY,              -- the state machine's subscription id
+          subscriber_id INTEGER NOT NULL,
+          leader_id INTEGER NOT NULL,
+          sub_account INTEGER NOT NULL UNIQUE, -- the ledger account the copy trades through
+          created_at INTEGER NOT NULL,
+          ended_at INTEGER,
+          end_reason TEXT
+        );
+        CREATE INDEX copy_subscriptions_by_subscriber ON copy_subscriptions(subscriber_id, id);
+        CREATE INDEX copy_subscriptions_by_leader ON copy_subscriptions(leader_id, id);
+        CREATE TABLE copy_settlements (
+          id INTEGER PRIMARY KEY,
+          subscription_id INTEGER NOT NULL,
+          period INTEGER NOT NULL,
+          period_key TEXT NOT NULL UNIQUE,     -- "subscription:period", also the ledger transfer's reference
+          subscriber_id INTEGER NOT NULL,
+          leader_id INTEGER NOT NULL,
+          profit INTEGER NOT NULL,
+          fee INTEGER NOT NULL,
+          paid INTEGER NOT NULL,
+          owed INTEGER NOT NULL,
+          high_water_mark INTEGER NOT NULL,
+          profit_share_bps INTEGER NOT NULL,
+          ts INTEGER NOT NULL,
+          UNIQUE (subscription_id, period)
+        );
+        CREATE INDEX copy_settlements_by_subscriber ON copy_settlements(subscriber_id, id);
+        CREATE INDEX copy_settlements_by_leader ON copy_settlements(leader_id, id);
+
+        CREATE TABLE deleted_accounts (
+          account_id INTEGER PRIMARY KEY,
+          deleted_at INTEGER NOT NULL
+        );
+      `);
+    },
+  },
 ];

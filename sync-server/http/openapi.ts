@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { BalanceView, Fill, HttpError, MarketInfo, Notification, OrderView, PracticeEntry, PracticeUpload, RefreshBody, Session, SignInBody, SignUpBody, Ticker } from '../../engine/protocol/sync';
+import { CreateSubscriptionBody, FollowerView, LeaderboardPage, MyStrategy, OpenStrategyBody, SettlementPage, SubscriptionView, TraderProfile, UpdateStrategyBody, UpdateSubscriptionBody } from '../../engine/protocol/sync';
 import { ENGINE_VERSION } from '../../engine/version';
 import { CandlesResponse } from './candle-routes';
 
@@ -25,7 +26,9 @@ export function openApiDocument(): object {
       '/api/v1/auth/signin': { post: { summary: 'Sign in', requestBody: json(SignInBody), responses: { 200: ok(Session), ...errors } } },
       '/api/v1/auth/refresh': { post: { summary: 'Trade a refresh token for a new session', requestBody: json(RefreshBody), responses: { 200: ok(Session), ...errors } } },
       '/api/v1/auth/signout': { post: { summary: 'Revoke this session', security: secured, responses: { 204: { description: 'Signed out' }, ...errors } } },
-      '/api/v1/me': { get: { summary: 'My account', security: secured, responses: { 200: ok(z.object({ accountId: z.number().int(), nickname: z.string(), createdAt: z.number().int() })), ...errors } } },
+      '/api/v1/me': { get: { summary: 'My account', security: secured, responses: { 200: ok(z.object({ accountId: z.number().int(), nickname: z.string(), createdAt: z.number().int() })), ...errors } },
+        delete: { summary: "Delete my account: my followers' copies end (leader_deleted), my own copies end, I leave the boards", security: secured, responses: { 204: { description: 'Deleted' }, ...errors } },
+      },
       '/api/v1/balances': { get: { summary: 'My balances', security: secured, responses: { 200: ok(z.array(BalanceView)), ...errors } } },
       '/api/v1/orders': { get: { summary: 'My orders, newest first (page with ?before=<orderId>)', security: secured, responses: { 200: ok(page('orders', OrderView)), ...errors } } },
       '/api/v1/orders/{id}': { get: { summary: 'One of my orders', security: secured, responses: { 200: ok(OrderView), ...errors } } },
@@ -36,6 +39,25 @@ export function openApiDocument(): object {
       '/api/v1/markets/{id}/candles': { get: { summary: 'Candles, oldest first, the open one included (?interval=1m|5m|15m|1h|4h|1d&from=&to=&limit=; ms; gaps stay gaps)', responses: { 200: ok(CandlesResponse), ...errors } } },
       '/api/v1/notifications': { get: { summary: 'My notifications after ?after=<id>', security: secured, responses: { 200: ok(z.array(Notification)), ...errors } } },
       '/notifications/stream': { get: { summary: 'Server-Sent Events of my notifications; resume with Last-Event-ID', security: secured, responses: { 200: { description: 'text/event-stream' }, ...errors } } },
+      '/api/v1/leaderboards/{period}': { get: { summary: 'Leaderboard of 1d|7d|30d|all (?sort=&order=&search=&minTrades=&limit=&offset=)', responses: { 200: ok(LeaderboardPage), ...errors } } },
+      '/api/v1/traders/{nickname}': { get: { summary: 'A trader\'s public profile: stats per period, equity curve, recent trades, strategy', responses: { 200: ok(TraderProfile), ...errors } } },
+      '/api/v1/strategy': {
+        get: { summary: 'My strategy', security: secured, responses: { 200: ok(MyStrategy), ...errors } },
+        post: { summary: 'Open (or reopen) my strategy for copying', security: secured, requestBody: json(OpenStrategyBody), responses: { 201: ok(MyStrategy), ...errors } },
+        patch: { summary: 'Change the description or profit share (a new rate applies to new periods)', security: secured, requestBody: json(UpdateStrategyBody), responses: { 200: ok(MyStrategy), ...errors } },
+        delete: { summary: 'Close my strategy to new subscribers (running copies carry on)', security: secured, responses: { 200: ok(MyStrategy), ...errors } },
+      },
+      '/api/v1/subscriptions': {
+        get: { summary: 'My copy subscriptions, newest first', security: secured, responses: { 200: ok(z.array(SubscriptionView)), ...errors } },
+        post: { summary: 'Copy a trader with an allocation moved into a sub-account', security: secured, requestBody: json(CreateSubscriptionBody), responses: { 201: ok(SubscriptionView), ...errors } },
+      },
+      '/api/v1/subscriptions/{id}': {
+        get: { summary: 'One of my subscriptions, with its settlements', security: secured, responses: { 200: ok(SubscriptionView), ...errors } },
+        patch: { summary: 'Pause, resume, add or reduce funds', security: secured, requestBody: json(UpdateSubscriptionBody), responses: { 200: ok(SubscriptionView), ...errors } },
+        delete: { summary: 'Unsubscribe: positions closed, final settlement, funds returned', security: secured, responses: { 200: ok(SubscriptionView), ...errors } },
+      },
+      '/api/v1/followers': { get: { summary: 'The running copies of my strategy', security: secured, responses: { 200: ok(z.array(FollowerView)), ...errors } } },
+      '/api/v1/settlements': { get: { summary: 'Profit-share settlements I paid or received, newest first (?role=&before=&limit=)', security: secured, responses: { 200: ok(SettlementPage), ...errors } } },
       '/api/v1/practice/journal': {
         post: { summary: 'Back up offline practice entries (idempotent by localId)', security: secured, requestBody: json(PracticeUpload), responses: { 200: ok(z.object({ stored: z.number().int(), duplicates: z.number().int() })), ...errors } },
         get: { summary: 'My backed-up practice entries', security: secured, responses: { 200: ok(z.array(PracticeEntry)), ...errors } },

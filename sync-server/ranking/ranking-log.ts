@@ -1,0 +1,58 @@
+/**
+ * The ranking's record stream in server.db: every record in the order the live ranking applied it, the journal
+ * position each stream has been turned into records up to, and coin deposits still waiting for a price.
+ * Start-up and the batch recompute both read the stream back, so they see exactly what the live boards saw.
+ */
+import type { Db } from '../../engine/db/database';
+import type { RankingRecord } from '../../engine/ranking';
+
+const PAGE = 10_000;
+
+export class RankingLog {
+  private readonly insert;
+  private readonly setCursor;
+  private readonly insertPending;
+  private readonly clearPending;
+
+  constructor(private readonly db: Db) {
+    this.insert = db.prepare('INSERT INTO ranking_log (record) VALUES (?)');
+    this.setCursor = db.prepare('INSERT INTO ranking_cursor (stream, seq) VALUES (?, ?) ON CONFLICT(stream) DO UPDATE SET seq = excluded.seq');
+    this.insertPending = db.prepare('INSERT INTO ranking_pending (record) VALUES (?)');
+    this.clearPending = db.prepare("DELETE FROM ranking_pending WHERE json_extract(record, '$.asset') = ?");
+  }
+
+  /** Appends records and moves journal cursors in one transaction, so a crash keeps the two consistent. */
+  append(records: readonly RankingRecord[], cursors: ReadonlyMap<string, number> = new Map(), waiting: readonly RankingRecord[] = [], released: readonly string[] = []): void {
+    this.db.transaction(() => {
+      for (const r of records) this.insert.run(JSON.stringify(r));
+      for (const [stream, seq] of cursors) this.setCursor.run(stream, seq);
+      for (const asset of released) this.clearPending.run(asset);
+      for (const r of waiting) this.insertPending.run(JSON.stringify(r));
+    })();
+  }
+
+  cursors(): Map<string, number> {
+    const rows = this.db.prepare('SELECT stream, seq FROM ranking_cursor').all() as { stream: string; seq: number }[];
+    return new Map(rows.map((r) => [r.stream, r.seq]));
+  }
+
+  pending(): RankingRecord[] {
+    return (this.db.prepare('SELECT record FROM ranking_pending ORDER BY id').all() as { record: string }[]).map((r) => JSON.parse(r.record) as RankingRecord);
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM ranking_log').get() as { n: number }).n;
+  }
+
+  /** Every record in log order, read in pages so a long history never sits in memory at once. */
+  *records(): Generator<RankingRecord> {
+    const page = this.db.prepare('SELECT id, record FROM ranking_log WHERE id > ? ORDER BY id LIMIT ?');
+    let after = 0;
+    for (;;) {
+      const rows = page.all(after, PAGE) as { id: number; record: string }[];
+      for (const r of rows) yield JSON.parse(r.record) as RankingRecord;
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1].id;
+    }
+  }
+}
