@@ -29,6 +29,7 @@ const config = RankingFeed.configOf({
   },
 });
 const check = await verifyLog(config, () => log.records(), Date.now());
+const records = log.count();
 db.close();
-console.log(JSON.stringify({ agree: check.agree, records: log.count(), asOf: check.asOf, rows: Object.fromEntries(Object.entries(check.batch.boards).map(([p, rows]) => [p, rows.length])), difference: check.difference }));
+console.log(JSON.stringify({ agree: check.agree, records, asOf: check.asOf, rows: Object.fromEntries(Object.entries(check.batch.boards).map(([p, rows]) => [p, rows.length])), difference: check.difference }));
 process.exit(check.agree ? 0 : 1);
