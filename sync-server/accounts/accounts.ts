@@ -69,20 +69,21 @@ export class Accounts {
     return this.issue(row.account_id, row.nickname);
   }
 
-  /** Revokes the session the access token belongs to. */
-  signOut(accessToken: string): void {
+  /** Revokes the session the access token belongs to; returns that session's id. */
+  signOut(accessToken: string): number {
     const account = this.authenticate(accessToken);
-    this.db.prepare('UPDATE sessions SET revoked_at = ? WHERE access_hash = ? AND account_id = ?').run(this.now(), sha256(accessToken), account.id);
+    this.db.prepare('UPDATE sessions SET revoked_at = ? WHERE id = ?').run(this.now(), account.sessionId);
+    return account.sessionId;
   }
 
   /** The account a bearer token belongs to; throws AuthError when it is unknown, revoked or expired. */
-  authenticate(accessToken: string): AccountRow & { expiresAt: number } {
+  authenticate(accessToken: string): AccountRow & { expiresAt: number; sessionId: number } {
     const row = this.db
-      .prepare('SELECT a.id, a.nickname, a.created_at, s.access_expires_at, s.revoked_at FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.access_hash = ?')
-      .get(sha256(accessToken)) as (AccountRow & { access_expires_at: number; revoked_at: number | null }) | undefined;
+      .prepare('SELECT a.id, a.nickname, a.created_at, s.id AS session_id, s.access_expires_at, s.revoked_at FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.access_hash = ?')
+      .get(sha256(accessToken)) as (AccountRow & { session_id: number; access_expires_at: number; revoked_at: number | null }) | undefined;
     if (!row || row.revoked_at !== null) throw new AuthError('TOKEN_INVALID', 'unknown or revoked token');
     if (row.access_expires_at <= this.now()) throw new AuthError('TOKEN_EXPIRED', 'the access token has expired; refresh it');
-    return { id: row.id, nickname: row.nickname, created_at: row.created_at, expiresAt: row.access_expires_at };
+    return { id: row.id, nickname: row.nickname, created_at: row.created_at, expiresAt: row.access_expires_at, sessionId: row.session_id };
   }
 
   /** Every account id, for the start-up check that each has its ledger account. */

@@ -26,7 +26,8 @@ export interface RouteDeps {
   metrics: Metrics;
   now: () => number;
   isReady: () => boolean;
-  onSignedOut: (accountId: number) => void;
+  /** A sign-out ended one session: its connections close, the account's other devices stay signed in. */
+  onSessionRevoked: (accountId: number, sessionId: number) => void;
 }
 
 const Paging = z.object({
@@ -39,6 +40,8 @@ const BookQuery = z.object({ levels: z.coerce.number().int().min(1).max(5_000).d
 const AfterQuery = z.object({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(500).default(100) });
 
 const AUTH_RATE = { perSecond: 5, burst: 20 };
+/** Bytes an SSE stream may have waiting before its reader is considered gone. */
+const SSE_MAX_BUFFERED = 1 << 20;
 
 export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
   const authBuckets = new Map<string, TokenBucket>();
@@ -109,8 +112,7 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
   app.post('/api/v1/auth/signout', async (req, reply) => {
     const token = bearer(req);
     const account = authed(req);
-    d.accounts.signOut(token);
-    d.onSignedOut(account.id);
+    d.onSessionRevoked(account.id, d.accounts.signOut(token));
     return reply.code(204).send();
   });
 
@@ -170,7 +172,15 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    const write = (n: { id: number; kind: string }) => res.write(`id: ${n.id}\nevent: ${n.kind}\ndata: ${JSON.stringify(n)}\n\n`);
+    // A reader that stops reading is let go rather than buffered for without bound: it resumes from its
+    // Last-Event-ID when it reconnects, so it misses nothing.
+    const write = (n: { id: number; kind: string }) => {
+      if (res.writableLength > SSE_MAX_BUFFERED) {
+        res.end();
+        return;
+      }
+      res.write(`id: ${n.id}\nevent: ${n.kind}\ndata: ${JSON.stringify(n)}\n\n`);
+    };
     res.write('retry: 3000\n\n');
     let last = after;
     for (;;) {

@@ -132,6 +132,7 @@ export class Gateway {
           if (session.account && session.account.id !== account.id) this.byAccount.get(session.account.id)?.delete(session);
           session.account = { id: account.id, nickname: account.nickname };
           session.tokenExpiresAt = account.expiresAt;
+          session.authSession = account.sessionId;
           let set = this.byAccount.get(account.id);
           if (!set) this.byAccount.set(account.id, (set = new Set()));
           set.add(session);
@@ -206,6 +207,11 @@ export class Gateway {
   }
 
   /** Closes the sessions signed in with a token that was just revoked (sign-out). */
+  /** Closes the connections signed in through one session that was just signed out (other devices stay). */
+  sessionRevoked(accountId: number, sessionId: number): void {
+    for (const s of this.byAccount.get(accountId) ?? []) if (s.authSession === sessionId) s.close(CLOSE_POLICY, 'SIGNED_OUT', 'this session was signed out');
+  }
+
   signedOut(accountId: number): void {
     for (const s of this.byAccount.get(accountId) ?? []) s.close(CLOSE_POLICY, 'SIGNED_OUT', 'this session was signed out');
   }

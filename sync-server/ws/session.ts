@@ -28,6 +28,8 @@ export class Session {
   account: { id: number; nickname: string } | undefined;
   /** When the token this session signed in with expires; trading stops then until it signs in again. */
   tokenExpiresAt = 0;
+  /** The sign-in session (server.db sessions.id) this connection authenticated with. */
+  authSession = 0;
   readonly subscriptions = new Set<string>();
   readonly bucket: TokenBucket;
   closed = false;
