@@ -207,6 +207,24 @@ describe('copy trading on the server', () => {
     expectConservation(4);
   });
 
+  it('sets a stop-loss on a running copy, removes it, and the one in force stops the copy', async () => {
+    const { maker, leader, f1, f2 } = await cast();
+    const s = await subscribe(f1, 'leader', 1_000_000);
+    const patch = (body: unknown) => api<SubscriptionView>(f1, 'PATCH', `/api/v1/subscriptions/${s.id}`, body);
+    expect((await patch({ action: 'stopLoss', stopLossBps: 500 })).body.stopLossBps).toBe(500);
+    expect((await patch({ action: 'stopLoss', stopLossBps: null })).body.stopLossBps).toBeNull();
+    expect((await patch({ action: 'stopLoss', stopLossBps: 10_000 })).status).toBe(400);
+    expect((await patch({ action: 'stopLoss', stopLossBps: 1_000 })).body.stopLossBps).toBe(1_000);
+    await order(leader, 'buy', PRICE, 60 * LPJ);
+    await settled();
+    await movePrice(maker, f2, PRICE / 2);
+    await eventually(async () => (await api<SubscriptionView>(f1, 'GET', `/api/v1/subscriptions/${s.id}`)).body.status === 'ended', 'the stop-loss close-out');
+    expect((await api<SubscriptionView>(f1, 'GET', `/api/v1/subscriptions/${s.id}`)).body.endReason).toBe('stop_loss');
+    // An ended copy's stop-loss cannot be changed.
+    expect((await patch({ action: 'stopLoss', stopLossBps: 200 })).status).toBe(409);
+    expectConservation(4);
+  });
+
   it('settles profit share above the high-water mark each period, once per period', async () => {
     const { maker, leader, f1, f2 } = await cast();
     const s = await subscribe(f1, 'leader', 1_000_000);

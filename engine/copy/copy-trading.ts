@@ -271,6 +271,21 @@ export class CopyTrading {
     return out;
   }
 
+  /**
+   * Sets, changes or (null) removes the copy stop-loss of a running subscription. The floor is measured from
+   * the allocation as it stands, so the new level applies from now on; a level already crossed triggers at the
+   * next stop-loss check, like any other.
+   */
+  setStopLoss(i: { subscriptionId: number; stopLossBps: number | null; ts: number }): CopyOutput {
+    const sub = this.running(i.subscriptionId);
+    const bps = i.stopLossBps;
+    if (bps !== null && (!Number.isSafeInteger(bps) || bps < 1 || bps >= BPS)) throw new CopyError('INVALID_INPUT', 'stopLossBps must be 1–9,999 or null');
+    sub.stopLossBps = bps;
+    const out = emptyOutput();
+    notify(out, sub.subscriber, int(i.ts, 'ts'), { kind: 'stop_loss_set', leader: sub.leader, stopLossBps: bps }, sub.id);
+    return out;
+  }
+
   addFunds(i: { subscriptionId: number; amount: number; availableBalance: number; ts: number }): CopyOutput {
     const sub = this.running(i.subscriptionId);
     const amount = pos(i.amount, 'amount');

@@ -102,6 +102,7 @@ export type CopyNotice =
   | { kind: 'copy_filled'; leader: AccountId; market: string; side: Side; quantity: number; quoteAmount: number; fee: number }
   | { kind: 'fill_mirrored'; market: string; side: Side; placed: number; skipped: number }
   | { kind: 'paused' | 'resumed'; leader: AccountId }
+  | { kind: 'stop_loss_set'; leader: AccountId; stopLossBps: number | null }
   | { kind: 'funds_added' | 'funds_reduced'; leader: AccountId; amount: number; allocation: number }
   | { kind: 'copy_stopping'; leader: AccountId; reason: EndReason }
   | { kind: 'copy_ended'; leader: AccountId; reason: EndReason; returnedQuote: number; returnedCoins: Record<string, number> }

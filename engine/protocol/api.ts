@@ -467,7 +467,7 @@ export const CopySettlement = z.object({
 });
 
 const ProfitShareBps = z.number().int().min(0).max(3_000);
-/** A copy's stop-loss is set when subscribing and stays (the server refuses changes with STOP_LOSS_FIXED). */
+/** A copy stop-loss: the loss, in bps of the allocation, at which copying stops and positions close. */
 const StopLossBps = z.number().int().min(1).max(9_999);
 
 /** One change to a running copy. */
@@ -476,6 +476,7 @@ export const CopyChange = z.discriminatedUnion('action', [
   z.object({ action: z.literal('resume') }).strict(),
   z.object({ action: z.literal('addFunds'), amount: positive }).strict(),
   z.object({ action: z.literal('reduceFunds'), amount: positive }).strict(),
+  z.object({ action: z.literal('stopLoss'), stopLossBps: StopLossBps.nullable() }).strict(),
 ]);
 
 export const methods = {

@@ -334,10 +334,7 @@ export const UpdateSubscriptionBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('resume') }).strict(),
   z.object({ action: z.literal('addFunds'), amount: posInt }).strict(),
   z.object({ action: z.literal('reduceFunds'), amount: posInt }).strict(),
-  /**
-   * null removes the stop-loss. The server currently answers 409 STOP_LOSS_FIXED: a copy's stop-loss is set
-   * when subscribing (unsubscribe and subscribe again to change it).
-   */
+  /** Sets or changes the copy stop-loss (a loss in bps of the allocation); null removes it. */
   z.object({ action: z.literal('stopLoss'), stopLossBps: StopLossBps.nullable() }).strict(),
 ]);
 export type UpdateSubscriptionBody = z.output<typeof UpdateSubscriptionBody>;
@@ -423,7 +420,7 @@ export const SettlementsQuery = z.object({
  * 400 BAD_REQUEST / INVALID_INPUT / RATE_OUT_OF_RANGE / BELOW_MIN_ALLOCATION / SELF_SUBSCRIBE / INSUFFICIENT_BALANCE
  *     / INSUFFICIENT_FREE_FUNDS (reducing by more than the copy's free cash or below the minimum allocation);
  * 404 UNKNOWN_TRADER / NO_STRATEGY / UNKNOWN_SUBSCRIPTION (also another account's);
- * 409 STRATEGY_EXISTS / STRATEGY_CLOSED / ALREADY_SUBSCRIBED / SUBSCRIPTION_NOT_ACTIVE / LEADER_DELETED / STOP_LOSS_FIXED.
+ * 409 STRATEGY_EXISTS / STRATEGY_CLOSED / ALREADY_SUBSCRIBED / SUBSCRIPTION_NOT_ACTIVE / LEADER_DELETED.
  */
 export const CopyErrorCode = z.enum([
   'UNKNOWN_TRADER',
@@ -440,7 +437,6 @@ export const CopyErrorCode = z.enum([
   'ALREADY_SUBSCRIBED',
   'SUBSCRIPTION_NOT_ACTIVE',
   'LEADER_DELETED',
-  'STOP_LOSS_FIXED',
 ]);
 export type CopyErrorCode = z.output<typeof CopyErrorCode>;
 

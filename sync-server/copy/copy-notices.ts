@@ -42,6 +42,13 @@ export function noticeText(n: CopyNotice, subscriptionId: number | undefined, na
     case 'paused':
     case 'resumed':
       return { kind: 'subscription_changed', title: `Copy of ${name(n.leader)} ${n.kind}`, body: '', data: { ...sub, change: n.kind, leader: name(n.leader) } };
+    case 'stop_loss_set':
+      return {
+        kind: 'subscription_changed',
+        title: `Copy of ${name(n.leader)}: stop-loss ${n.stopLossBps === null ? 'removed' : 'set'}`,
+        body: n.stopLossBps === null ? '' : `at a ${n.stopLossBps} bps loss`,
+        data: { ...sub, change: 'stop_loss', leader: name(n.leader), stopLossBps: n.stopLossBps },
+      };
     case 'funds_added':
     case 'funds_reduced':
       return {

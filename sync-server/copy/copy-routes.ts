@@ -208,7 +208,7 @@ export function registerCopyRoutes(app: FastifyInstance, d: CopyRouteDeps): void
       else if (body.action === 'resume') d.copy.resume(id);
       else if (body.action === 'addFunds') d.copy.addFunds(id, body.amount);
       else if (body.action === 'reduceFunds') d.copy.reduceFunds(id, body.amount);
-      else throw new HttpFailure(409, 'STOP_LOSS_FIXED', 'the stop-loss is set when subscribing: unsubscribe and subscribe again to change it');
+      else d.copy.setStopLoss(id, body.stopLossBps);
     });
     return subscriptionView(id, a.id);
   });

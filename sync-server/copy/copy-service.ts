@@ -48,6 +48,7 @@ type Op =
   | 'resume'
   | 'addFunds'
   | 'reduceFunds'
+  | 'setStopLoss'
   | 'unsubscribe'
   | 'leaderDeleted'
   | 'mirrorFill'
@@ -124,6 +125,9 @@ export class CopyService {
   }
   reduceFunds(id: number, amount: number): void {
     this.run('reduceFunds', { subscriptionId: id, amount, ts: this.o.now() });
+  }
+  setStopLoss(id: number, stopLossBps: number | null): void {
+    this.run('setStopLoss', { subscriptionId: id, stopLossBps, ts: this.o.now() });
   }
   unsubscribe(id: number): void {
     this.run('unsubscribe', { subscriptionId: id, ts: this.o.now() });
