@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from '@playwright/test';
+import type { Browser, Page, TestInfo } from '@playwright/test';
 import { expect, keepScreenshot, startWebMode, test } from './fixtures';
 import { startTestSyncServer, type TestSyncServer } from './live-fixtures';
 
@@ -55,7 +55,7 @@ const tape = (page: Page) => page.getByRole('region', { name: 'Recent trades' })
 const balanceCell = (page: Page, asset: string, col: 'available' | 'held') => page.getByRole('region', { name: 'Balances' }).locator(`[data-asset="${asset}"] [data-col="${col}"]`);
 
 /** Settings › Server: the test server's address; then Settings › Account: a new account. */
-async function signUp(page: Page, nickname: string, testInfo: Parameters<Parameters<typeof test>[1]>[1]): Promise<void> {
+async function signUp(page: Page, nickname: string, testInfo: TestInfo): Promise<void> {
   await nav(page, 'Settings');
   const url = page.getByRole('textbox', { name: 'Server address' });
   await expect(url).toHaveValue(/^http:\/\//);
