@@ -21,7 +21,7 @@ function returnBps(sub: CopySubscription): number | null {
 function holdingsText(holdings: Record<string, number>, market: MarketSettings | null): string {
   const parts = Object.entries(holdings)
     .filter(([, q]) => q > 0)
-    .map(([m, q]) => (market && market.id === m ? `${formatUnits(q, market.baseDecimals)} ${market.base}` : `${q} ${m}`));
+    .map(([m, q]) => (market && market.id === m ? `${formatUnits(q, market.baseDecimals, { minFraction: 2 })} ${market.base}` : `${q} ${m}`));
   return parts.length ? parts.join(', ') : '–';
 }
 

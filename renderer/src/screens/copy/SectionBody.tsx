@@ -16,7 +16,8 @@ export function SectionBody<T>({ section, isEmpty, emptyKey, onRetry, children }
       </div>
     );
   }
-  if (section.data === null) {
+  // Before the first answer; after it, null is an answer too (no strategy opened yet).
+  if (section.status !== 'ready' && section.data === null) {
     return (
       <div className="panel-state" aria-busy="true">
         <span className="spinner" aria-hidden="true" />
@@ -24,6 +25,6 @@ export function SectionBody<T>({ section, isEmpty, emptyKey, onRetry, children }
       </div>
     );
   }
-  if (isEmpty(section.data)) return <div className="panel-state muted">{t(emptyKey)}</div>;
-  return <>{children(section.data)}</>;
+  if (isEmpty(section.data as T)) return <div className="panel-state muted">{t(emptyKey)}</div>;
+  return <>{children(section.data as T)}</>;
 }

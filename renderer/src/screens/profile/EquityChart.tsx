@@ -15,6 +15,9 @@ function cssVar(name: string, fallback: string): string {
 export function equitySeries(equity: TraderProfile['equity']): AreaData<UTCTimestamp>[] {
   const firstHourly = equity.hourly[0]?.ts ?? Number.POSITIVE_INFINITY;
   const points = [...equity.daily.filter((p) => p.ts < firstHourly), ...equity.hourly];
+  // Marks taken before the account's first money arrived say nothing about trading: the curve starts after them.
+  const funded = points.findIndex((p) => p.equity !== 0);
+  if (funded > 0) points.splice(0, funded);
   const out: AreaData<UTCTimestamp>[] = [];
   for (const p of points) {
     const time = Math.floor(p.ts / 1000) as UTCTimestamp;

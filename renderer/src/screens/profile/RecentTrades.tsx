@@ -5,7 +5,7 @@ import { formatInt, formatUnits } from '../../lib/units';
 
 /** Quantities need the market's decimals; without them (another market) the base units are shown as they are. */
 function quantityText(trade: PublicTrade, market: MarketSettings | null): string {
-  if (market && market.id === trade.market) return formatUnits(trade.quantity, market.baseDecimals);
+  if (market && market.id === trade.market) return formatUnits(trade.quantity, market.baseDecimals, { minFraction: 2 });
   return formatInt(trade.quantity);
 }
 

@@ -4,6 +4,9 @@ import { formatDateTime } from '../../lib/time';
 import { useLive } from '../../stores/live-store';
 import { PAGE_SIZE, useRanking } from '../../stores/ranking-store';
 import { errorText } from './hostErrors';
+
+/** Boards move on at each mark; an open board is read again this often (ms). */
+const REFRESH_MS = 15_000;
 import { PeriodTabs } from './PeriodTabs';
 import { RankingTable } from './RankingTable';
 import './ranking.css';
@@ -79,10 +82,14 @@ function BoardBody() {
 
 export function RankingScreen() {
   const t = useT();
-  const { period, setPeriod, board, offset } = useRanking();
+  const { period, setPeriod, board, offset, status } = useRanking();
   const connection = useLive((s) => s.status?.connection);
   useEffect(() => {
     void useRanking.getState().load();
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void useRanking.getState().load();
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
   }, []);
   // Coming back online (or signing in) is a reason to read the board again.
   useEffect(() => {
@@ -99,6 +106,9 @@ export function RankingScreen() {
           <PeriodTabs value={period} onChange={setPeriod} />
           <RankingSearch />
           <span className="muted as-of">{board?.asOf ? fill(t('ranking.asOf'), formatDateTime(board.asOf)) : ''}</span>
+          <button type="button" className="button small" onClick={() => void useRanking.getState().load()} disabled={status === 'loading'}>
+            {t('ranking.refresh')}
+          </button>
         </div>
         {board?.sortedWithin !== undefined && <p className="muted small-note notice">{fill(t('ranking.sortedWithin'), board.sortedWithin)}</p>}
         <BoardBody />
