@@ -89,7 +89,8 @@ test.afterAll(async () => {
 
 async function openPlayer(): Promise<Page> {
   const dir = mkdtempSync(join(tmpdir(), 'lpj-e2e-player-'));
-  const web = await startWebMode(dir);
+  // Until Settings points it at the test server, the app looks for one where nothing listens (port 9, discard).
+  const web = await startWebMode(dir, { LPJ_SYNC_URL: 'http://127.0.0.1:9' });
   const page = await browser!.newPage({ viewport: { width: 1440, height: 960 } });
   await page.goto(web.url);
   running.push({
@@ -136,7 +137,13 @@ test('the follower finds a leader on the ranking, subscribes from the profile, a
   const leader = await openPlayer();
   const follower = await openPlayer();
 
-  // Signed out, the ranking still reads the public board; copy trading asks to sign in.
+  // With no server reachable the ranking says so and offers a retry.
+  await nav(follower, 'Ranking');
+  await expect(follower.getByRole('alert')).toContainText('The live market server cannot be reached');
+  await expect(follower.getByRole('button', { name: 'Retry' })).toBeVisible();
+  await keepScreenshot(follower, 'ranking-offline', testInfo);
+
+  // Signed out, copy trading asks to sign in.
   await nav(follower, 'Copy trading');
   await expect(follower.getByText('Sign in to the live market to copy traders')).toBeVisible();
   await keepScreenshot(follower, 'ranking-copy-signed-out', testInfo);
@@ -239,6 +246,13 @@ test('the follower finds a leader on the ranking, subscribes from the profile, a
   await nav(leader, 'Copy trading');
   await expect(leader.getByRole('table', { name: 'My followers' })).toContainText('follower_e2e', { timeout: 15_000 });
   await keepScreenshot(leader, 'ranking-copy-leader-followers', testInfo);
+
+  // The board in Korean.
+  await nav(follower, 'Settings');
+  await follower.getByRole('combobox', { name: 'Language' }).selectOption('ko');
+  await follower.getByRole('navigation').getByRole('link', { name: '랭킹' }).click();
+  await expect(follower.getByRole('table', { name: '리더보드' })).toContainText('leader_e2e');
+  await keepScreenshot(follower, 'ranking-board-ko', testInfo);
 
   // A playground777://trader link arrives as this hash: it opens the profile (here the leader's own).
   await leader.evaluate(() => (location.hash = '#/trader/leader_e2e'));

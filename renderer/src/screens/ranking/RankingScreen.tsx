@@ -3,6 +3,7 @@ import { fill, useT } from '../../i18n';
 import { formatDateTime } from '../../lib/time';
 import { useLive } from '../../stores/live-store';
 import { PAGE_SIZE, useRanking } from '../../stores/ranking-store';
+import { useRoute } from '../../stores/route-store';
 import { errorText } from './hostErrors';
 
 /** Boards move on at each mark; an open board is read again this often (ms). */
@@ -52,6 +53,7 @@ function BoardBody() {
   const t = useT();
   const { board, status, error, sort, order, search, sortBy, load } = useRanking();
   const me = useLive((s) => s.status?.account?.nickname);
+  const go = useRoute((s) => s.go);
   if (!board && status !== 'error') {
     return (
       <div className="panel-state" aria-busy="true">
@@ -67,6 +69,11 @@ function BoardBody() {
         <button type="button" className="link-button" onClick={() => void load()}>
           {t('panel.retry')}
         </button>
+        {error.code === 'OFFLINE' && (
+          <button type="button" className="link-button" onClick={() => go('settings')}>
+            {t('live.gate.settings')}
+          </button>
+        )}
       </div>
     );
   }
