@@ -238,6 +238,12 @@ test('the follower finds a leader on the ranking, subscribes from the profile, a
   await expect(row).toContainText('Paused');
   await row.getByRole('button', { name: 'Resume copying leader_e2e' }).click();
   await expect(row).toContainText('Active');
+  await row.getByRole('button', { name: 'Add or take out funds of the copy of leader_e2e' }).click();
+  const funds = follower.getByRole('dialog', { name: 'Funds of the copy of leader_e2e' });
+  await funds.getByLabel('Amount').fill('100000');
+  await funds.getByRole('button', { name: 'Add funds' }).click();
+  await expect(funds).toHaveCount(0);
+  await expect(row).toContainText('1,100,000');
   await row.getByRole('button', { name: 'Stop copying leader_e2e' }).click();
   await expect(follower.getByRole('dialog', { name: 'Stop copying leader_e2e?' })).toBeVisible();
   await follower.getByRole('button', { name: 'Go back' }).click();
