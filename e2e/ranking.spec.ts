@@ -244,6 +244,13 @@ test('the follower finds a leader on the ranking, subscribes from the profile, a
   await funds.getByRole('button', { name: 'Add funds' }).click();
   await expect(funds).toHaveCount(0);
   await expect(row).toContainText('1,100,000');
+  await row.getByRole('button', { name: 'Change the stop-loss of the copy of leader_e2e' }).click();
+  const stopLoss = follower.getByRole('dialog', { name: 'Stop-loss of the copy of leader_e2e' });
+  await expect(stopLoss.getByLabel('Copy stop-loss')).toHaveValue('20');
+  await stopLoss.getByLabel('Copy stop-loss').fill('15');
+  await stopLoss.getByRole('button', { name: 'Save stop-loss' }).click();
+  await expect(stopLoss).toHaveCount(0);
+  await expect(row).toContainText('15.00%');
   await row.getByRole('button', { name: 'Stop copying leader_e2e' }).click();
   await expect(follower.getByRole('dialog', { name: 'Stop copying leader_e2e?' })).toBeVisible();
   await follower.getByRole('button', { name: 'Go back' }).click();

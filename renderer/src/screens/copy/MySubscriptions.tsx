@@ -10,6 +10,7 @@ import { formatBps, formatWon, tone } from '../ranking/figures';
 import { errorText } from '../ranking/hostErrors';
 import { FundsDialog } from './FundsDialog';
 import { SectionBody } from './SectionBody';
+import { StopLossDialog } from './StopLossDialog';
 
 /** The copy's return on what was put in, in bps, by integer division (rounded toward zero). */
 function returnBps(sub: CopySubscription): number | null {
@@ -35,6 +36,7 @@ function CopyActions({ sub, onError }: { sub: CopySubscription; onError(message:
   const t = useT();
   const [busy, setBusy] = useState(false);
   const [funds, setFunds] = useState(false);
+  const [stopLoss, setStopLoss] = useState(false);
   const [stopping, setStopping] = useState(false);
   if (sub.status === 'ended' || sub.status === 'closing') return null;
   const run = async (work: () => Promise<void>) => {
@@ -63,10 +65,14 @@ function CopyActions({ sub, onError }: { sub: CopySubscription; onError(message:
       <button type="button" className="button small" disabled={busy} aria-label={fill(t('copy.fundsOf'), sub.leader)} onClick={() => setFunds(true)}>
         {t('copy.funds')}
       </button>
+      <button type="button" className="button small" disabled={busy} aria-label={fill(t('copy.stopLossOf'), sub.leader)} onClick={() => setStopLoss(true)}>
+        {t('copy.stopLoss')}
+      </button>
       <button type="button" className="button small danger" disabled={busy} aria-label={fill(t('copy.stopOf'), sub.leader)} onClick={() => setStopping(true)}>
         {t('copy.stop')}
       </button>
       {funds && <FundsDialog sub={sub} onClose={() => setFunds(false)} />}
+      {stopLoss && <StopLossDialog sub={sub} onClose={() => setStopLoss(false)} />}
       {stopping && (
         <ConfirmDialog
           title={fill(t('copy.stopTitle'), sub.leader)}
