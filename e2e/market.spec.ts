@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, keepScreenshot, test } from './fixtures';
 
@@ -93,6 +94,25 @@ test('a small market buy fills at once and moves both balances', async ({ app },
   // Let the chart and the tape fill in before the picture is kept.
   await expect(app.getByRole('region', { name: 'Price chart' }).locator('.chart-host')).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
   await keepScreenshot(app, 'market', testInfo);
+});
+
+test('my trade history exports as CSV with the fill in exact decimals', async ({ app }, testInfo) => {
+  await openMarket(app, testInfo.project.name);
+  await form(app).getByRole('tab', { name: 'Market' }).click();
+  await form(app).getByRole('textbox', { name: 'Spend (KRW)' }).fill('10000');
+  await form(app).getByRole('button', { name: 'Buy LPJ' }).click();
+  await expect(form(app).getByRole('status')).toContainText(/Order #\d+ placed and traded/);
+
+  await app.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Settings' }).click();
+  const download = app.waitForEvent('download');
+  await app.getByRole('button', { name: 'Export as CSV' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^playground777-trades-\d{4}-\d{2}-\d{2}\.csv$/);
+  const lines = readFileSync((await file.path())!, 'utf8').trim().split('\r\n');
+  expect(lines[0]).toBe('time_utc,venue,market,side,price,quantity,quote_amount,fee,liquidity,trade_id,order_id');
+  expect(lines.length).toBeGreaterThan(1);
+  for (const line of lines.slice(1)) expect(line).toMatch(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z,lpj-practice,LPJ-KRW,buy,\d+,\d+\.\d{8},\d+,\d+,taker,\d+,\d+$/);
+  await expect(app.getByRole('status').filter({ hasText: 'trades exported' })).toBeVisible();
 });
 
 test('large orders ask for confirmation, engine-side limits are explained, and the keyboard drives the form', async ({ app }, testInfo) => {

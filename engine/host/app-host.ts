@@ -12,6 +12,7 @@ import { appMigrations } from './migrations';
 import { SettingsStore } from './settings-store';
 import { PracticeMarket } from './practice-market';
 import { practiceHandlers } from './practice-handlers';
+import { fillsCsv } from './trade-export';
 import { RealMarkets } from './real-markets';
 import { realMarketHandlers } from './real-markets-handlers';
 import type { ExchangeOptions } from './real-markets-config';
@@ -25,8 +26,11 @@ export interface AppHostOptions {
   mode: 'desktop' | 'web';
   /** better_sqlite3.node built for the running runtime, when it is not the package's own (see openDatabase). */
   nativeBinding?: string;
-  /** The offline LPJ market's simulated traders: ticks per second (default 2; 0 = none) and seed. */
-  practice?: { ticksPerSecond?: number; seed?: number };
+  /**
+   * The offline LPJ market's simulated traders: ticks per second (default 2; 0 = none) and seed; and the least
+   * time between two `practice.update` pushes (default 100 ms).
+   */
+  practice?: { ticksPerSecond?: number; seed?: number; publishEveryMs?: number };
   /**
    * Real-coin markets: feed client settings per exchange (URLs default to LPJ_UPBIT_WS, LPJ_UPBIT_REST,
    * LPJ_BINANCE_WS, LPJ_BINANCE_REST, then the exchanges' own), the environment to read them from, the least
@@ -81,6 +85,11 @@ export class AppHost {
       ...liveHandlers(this.live),
       ...rankingHandlers(rankingLink(this.live)),
       ...realMarketHandlers(this.realMarkets),
+      'history.exportCsv': async () => {
+        const rows = [...this.practice.exportFills(), ...(await this.realMarkets.exportFills())];
+        const day = new Date().toISOString().slice(0, 10);
+        return { filename: `playground777-trades-${day}.csv`, csv: fillsCsv(rows), rows: rows.length };
+      },
       'app.info': () => ({
         name: 'Playground 777',
         version: this.options.appVersion,

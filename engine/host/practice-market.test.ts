@@ -68,5 +68,10 @@ describe('the offline LPJ practice market', () => {
     expect(bought.fills).toBeGreaterThan(0);
     const candles = (await host.invoke('practice.candles', { interval: '1m', limit: 10 })) as unknown[];
     expect(candles.length).toBeGreaterThan(0);
+    // The trade history export has my fills, and only mine.
+    const exported = (await host.invoke('history.exportCsv', {})) as { csv: string; rows: number; filename: string };
+    expect(exported.rows).toBe(bought.fills);
+    expect(exported.filename).toMatch(/^playground777-trades-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(exported.csv.split('\r\n').filter((l) => l.includes(',lpj-practice,LPJ-KRW,buy,'))).toHaveLength(bought.fills);
   });
 });

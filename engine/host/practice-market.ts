@@ -13,6 +13,7 @@ import type { Candle, CandleInterval } from '../feed/types';
 import { openMatchingJournal, type MatchingJournal } from '../matching/journal';
 import type { EngineEvent, MarketConfig, PlaceCommand } from '../matching/types';
 import { SimulatorDriver } from '../simulator/driver';
+import { readAll, userFills, type FillRow } from './trade-export';
 import { LiquiditySimulator } from '../simulator/liquidity-simulator';
 
 export const PRACTICE_MARKET: MarketConfig = {
@@ -148,6 +149,14 @@ export class PracticeMarket {
   /** My most recent fills, newest first. */
   fills(limit = 100): UserFill[] {
     return this.userFills.slice(-limit).reverse();
+  }
+
+  /** Every fill of mine, from the journal (for the trade history export). */
+  exportFills(): FillRow[] {
+    const events = readAll((after, limit) => this.journal.eventsSince(PRACTICE_MARKET.id, after, limit));
+    // LPJ prices are whole won, quantities 10^-8 LPJ, amounts whole won.
+    const units = { priceDecimals: 0, sizeDecimals: PRACTICE_MARKET.baseDecimals, quoteDecimals: 0 };
+    return userFills(events, PRACTICE_USER, 'lpj-practice', () => units);
   }
 
   recentTrades(limit = TAPE_LENGTH): TapeTrade[] {

@@ -40,6 +40,7 @@ import { ApiError } from '../protocol/errors';
 import { SAMPLE_SESSION_PATH, SessionFileError } from '../replay';
 import { ExchangeCandles } from './exchange-candles';
 import { accountView, marketInfo, orderOutcome, PAPER_USER, positionView } from './paper-views';
+import { readAll, userFills, type FillRow } from './trade-export';
 import { feedClientOptions, OFFERED_MARKETS, type ExchangeOptions } from './real-markets-config';
 import { MarketView, type ViewChanges } from './real-market-view';
 import { ReplayFeed } from './replay-feed';
@@ -513,9 +514,20 @@ export class RealMarkets {
     return this.source.source === 'replay' ? this.replayTrader : this.liveTrader;
   }
 
-  /** The practice journal of the current source, opened on first use, with the local user's account. */
-  private async trader(): Promise<PaperTrader> {
-    const replay = this.source.source === 'replay';
+  /** My paper fills on real-coin prices (the exchange sources' journal; replays of generated sessions are not history). */
+  async exportFills(): Promise<FillRow[]> {
+    const trader = await this.trader(false);
+    const rows: FillRow[] = [];
+    for (const id of trader.engine.marketIds) {
+      const config = trader.engine.marketConfig(id)!;
+      const events = readAll((after, limit) => trader.eventsSince(id, after, limit));
+      rows.push(...userFills(events, PAPER_USER, `paper-${config.exchange}`, () => config));
+    }
+    return rows;
+  }
+
+  /** The practice journal of a source (default: the current one), opened on first use, with the local user's account. */
+  private async trader(replay = this.source.source === 'replay'): Promise<PaperTrader> {
     let trader = replay ? this.replayTrader : this.liveTrader;
     if (!trader) {
       const dir = replay ? join(this.o.dataDir, 'replay-practice') : this.o.dataDir;

@@ -488,6 +488,8 @@ export const methods = {
   'practice.place': { params: PracticeOrder, result: OrderOutcome },
   'practice.cancel': { params: z.object({ orderId: positive }).strict(), result: OrderOutcome },
   'practice.cancelAll': { params: NoParams, result: z.object({ cancelled: amount }) },
+  /** My whole trade history (offline practice and paper trading) as CSV, for the user to save. */
+  'history.exportCsv': { params: NoParams, result: z.object({ filename: z.string(), csv: z.string(), rows: amount }) },
   'practice.candles': {
     params: z.object({ interval: z.enum(['1m', '5m', '15m', '1h', '4h', '1d']), limit: z.number().int().min(1).max(5_000).default(500) }).strict(),
     result: z.array(CandleBar),

@@ -4,6 +4,7 @@ import { useEngine } from '../stores/engine-store';
 import { useSettings } from '../stores/settings-store';
 import { AccountSettings, ServerSettings } from '../components/account/LiveSettings';
 import { FeedSourceField } from './market/FeedSourceField';
+import { ExportTrades } from '../components/settings/ExportTrades';
 
 export function SettingsScreen() {
   const t = useT();
@@ -55,6 +56,7 @@ export function SettingsScreen() {
           <code>{info.dataDir}</code>
         </div>
       )}
+      <ExportTrades />
       <ServerSettings />
       <AccountSettings />
     </section>

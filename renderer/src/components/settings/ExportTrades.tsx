@@ -1,0 +1,45 @@
+import { useState } from 'react';
+import { api } from '../../api';
+import { fill, useT } from '../../i18n';
+
+/**
+ * Saves my whole trade history as a CSV file. The host builds the file (exact decimals from integer units);
+ * the browser or the desktop shell's download dialog saves it.
+ */
+export function ExportTrades() {
+  const t = useT();
+  const [state, setState] = useState<{ busy: boolean; message?: string; error?: boolean }>({ busy: false });
+
+  const run = async () => {
+    setState({ busy: true });
+    try {
+      const { filename, csv, rows } = await api.invoke('history.exportCsv', {});
+      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = filename;
+      a.click();
+      // The download has the blob by the next task; the URL is not needed after that.
+      setTimeout(() => URL.revokeObjectURL(url), 0);
+      setState({ busy: false, message: `${fill(t('settings.export.done'), rows)} (${filename})` });
+    } catch (err) {
+      setState({ busy: false, error: true, message: `${t('settings.export.failed')}: ${(err as Error).message}` });
+    }
+  };
+
+  return (
+    <div className="field">
+      <span>{t('settings.export')}</span>
+      <div>
+        <button type="button" onClick={() => void run()} disabled={state.busy} aria-busy={state.busy}>
+          {state.busy ? t('loading') : t('settings.export.button')}
+        </button>
+        {state.message && (
+          <p role={state.error ? 'alert' : 'status'} className={state.error ? 'error' : 'muted'}>
+            {state.message}
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}
