@@ -97,9 +97,33 @@ export interface EngineSnapshot {
   closed: [orderId: number, account: number][];
 }
 
-interface AccountOrders {
-  live: Set<Order>;
-  byClientId: Map<string, Order>;
+/**
+ * An account's live orders as an intrusive doubly-linked list through the orders themselves (no hashing on
+ * the hot path), and its client order ids.
+ */
+class AccountOrders {
+  head: Order | null = null;
+  readonly byClientId = new Map<string, Order>();
+
+  add(o: Order): void {
+    o.ownerPrev = null;
+    o.ownerNext = this.head;
+    if (this.head) this.head.ownerPrev = o;
+    this.head = o;
+  }
+
+  delete(o: Order): void {
+    if (o.ownerPrev) o.ownerPrev.ownerNext = o.ownerNext;
+    else this.head = o.ownerNext;
+    if (o.ownerNext) o.ownerNext.ownerPrev = o.ownerPrev;
+    o.ownerPrev = o.ownerNext = null;
+  }
+
+  list(): Order[] {
+    const out: Order[] = [];
+    for (let o = this.head; o; o = o.ownerNext) out.push(o);
+    return out;
+  }
 }
 
 export interface DepthView {
@@ -156,7 +180,7 @@ export class MatchingEngine {
       this.markets.set(config.id, new Market({ ...config }, this.ledger.get(FEE_ACCOUNT)!.balance(config.quote)));
       this.assets.add(config.base).add(config.quote);
     }
-    this.accountOrders.set(FEE_ACCOUNT, { live: new Set(), byClientId: new Map() });
+    this.accountOrders.set(FEE_ACCOUNT, new AccountOrders());
   }
 
   // ---------------------------------------------------------------- reads
@@ -205,8 +229,7 @@ export class MatchingEngine {
 
   /** The account's live orders (resting or waiting stops), oldest first. */
   openOrders(account: AccountId, market?: string): OpenOrderView[] {
-    const live = this.accountOrders.get(account)?.live ?? new Set<Order>();
-    return [...live]
+    return (this.accountOrders.get(account)?.list() ?? [])
       .filter((o) => market === undefined || o.market === market)
       .sort((a, b) => a.id - b.id)
       .map((o) => ({
@@ -304,7 +327,7 @@ export class MatchingEngine {
     e.ledgerSeq = s.ledgerSeq;
     for (const [id, stp, balances] of s.accounts) {
       const account = id === FEE_ACCOUNT ? e.ledger.get(FEE_ACCOUNT)! : e.ledger.open(id, stp);
-      if (id !== FEE_ACCOUNT) e.accountOrders.set(id, { live: new Set(), byClientId: new Map() });
+      if (id !== FEE_ACCOUNT) e.accountOrders.set(id, new AccountOrders());
       // Filled in place: markets and orders hold references to these balance objects.
       for (const [asset, available, held] of balances) Object.assign(account.balance(asset), { available, held });
     }
@@ -495,7 +518,7 @@ export class MatchingEngine {
       return this.rejectLedger(accountId, 'UNKNOWN_ACCOUNT', 'cancel_all');
     }
     // Oldest first, so the events read in the order the orders were placed.
-    const victims = [...orders.live].filter((o) => !m || o.market === m.config.id).sort((a, b) => a.id - b.id);
+    const victims = orders.list().filter((o) => !m || o.market === m.config.id).sort((a, b) => a.id - b.id);
     for (const order of victims) this.cancelOrder(this.markets.get(order.market)!, order, 'cancel_all');
   }
 
@@ -563,7 +586,7 @@ export class MatchingEngine {
     if (this.ledger.get(id)) return this.rejectLedger(id, 'ACCOUNT_EXISTS', 'open_account');
     const mode = stp ?? 'cancel_resting';
     this.ledger.open(id, mode);
-    this.accountOrders.set(id, { live: new Set(), byClientId: new Map() });
+    this.accountOrders.set(id, new AccountOrders());
     this.emitLedger({ type: 'account_opened', account: id, stp: mode });
   }
 
@@ -807,7 +830,7 @@ export class MatchingEngine {
     order.quoteBalance = account.balance(c.quote);
     order.baseBalance = account.balance(c.base);
     order.owner = mine;
-    mine.live.add(order);
+    mine.add(order);
     if (order.clientOrderId !== undefined) mine.byClientId.set(order.clientOrderId, order);
   }
 
@@ -827,7 +850,7 @@ export class MatchingEngine {
   private close(m: Market, order: Order): void {
     this.orders.delete(order.id);
     const mine = order.owner as AccountOrders;
-    mine.live.delete(order);
+    mine.delete(order);
     if (order.clientOrderId !== undefined) mine.byClientId.delete(order.clientOrderId);
     this.rememberClosed(order.id, order.account);
     if (order.held > 0) {

@@ -17,6 +17,9 @@ export class Order {
   quoteBalance: Balance | null = null;
   baseBalance: Balance | null = null;
   owner: unknown = null;
+  /** Neighbours in the owner's list of live orders. */
+  ownerPrev: Order | null = null;
+  ownerNext: Order | null = null;
   constructor(
     readonly id: OrderId,
     readonly account: AccountId,
