@@ -130,7 +130,7 @@ export class Exchange {
   }
 
   private findByClientId(accountId: number, clientOrderId: string): number | undefined {
-    return this.engine.orderByClientId(accountId, clientOrderId)?.id ?? this.projection.byClientOrderId(accountId, clientOrderId)?.orderId;
+    return this.engine.orderByClientId(accountId, clientOrderId)?.id ?? this.projection.orderIdByClientId(accountId, clientOrderId);
   }
 
   private committed(events: EngineEvent[]): void {

@@ -63,6 +63,7 @@ export class OrderProjection {
   private readonly selectOrder;
   private readonly setCursor;
   private readonly selectByClientId;
+  private readonly selectIdByClientId;
   private readonly applyTx;
   /** Last applied sequence number per stream: read once, then kept here (this is the only writer). */
   private readonly cursorCache: Map<string, number>;
@@ -86,6 +87,8 @@ export class OrderProjection {
     this.selectOrder = db.prepare('SELECT * FROM orders WHERE id = ?');
     this.setCursor = db.prepare('INSERT INTO projection_cursor (stream, seq) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq');
     this.selectByClientId = db.prepare('SELECT * FROM orders WHERE account_id = ? AND client_order_id = ?');
+    // Asked for every new order (is it a resend?): the id alone, straight from the index.
+    this.selectIdByClientId = db.prepare('SELECT id FROM orders WHERE account_id = ? AND client_order_id = ?').pluck();
     this.applyTx = db.transaction((events: EngineEvent[]) => this.applyEvents(events));
     this.cursorCache = new Map((db.prepare('SELECT stream, seq FROM projection_cursor').all() as { stream: string; seq: number }[]).map((r) => [r.stream, r.seq]));
   }
@@ -178,6 +181,11 @@ export class OrderProjection {
   order(accountId: number, orderId: number): OrderView | undefined {
     const row = this.selectOrder.get(orderId) as OrderRow | undefined;
     return row && row.account_id === accountId ? orderView(row) : undefined;
+  }
+
+  /** The id of my order with this client order id, if the history has one. */
+  orderIdByClientId(accountId: number, clientOrderId: string): number | undefined {
+    return this.selectIdByClientId.get(accountId, clientOrderId) as number | undefined;
   }
 
   byClientOrderId(accountId: number, clientOrderId: string): OrderView | undefined {
