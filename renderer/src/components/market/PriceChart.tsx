@@ -259,14 +259,29 @@ export const PriceChart = memo(function PriceChart() {
       MA_PERIODS.forEach((period, i) => series.ma[i].setData(set!.ma(period)));
       series.rsi.setData(set.rsi());
     };
-    const showLatest = () => {
+    // The studies' newest points. Each is computed over the whole history, so a live update computes them once
+    // and hands them to the legend too (it arrives up to every frame).
+    const studiesLast = (s: CandleSet) => ({ ma: MA_PERIODS.map((period) => s.lastOf(s.ma(period))), rsi: s.lastOf(s.rsi()) });
+    const showLatest = (studies?: ReturnType<typeof studiesLast>) => {
       const bar = set?.bars[set.bars.length - 1];
       if (!set || !bar || c.hovering) return;
-      const maLast = MA_PERIODS.map((period) => set!.lastOf(set!.ma(period))?.value);
+      const last = studies ?? studiesLast(set);
       useLegend.setState({
-        legend: { open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume / 10 ** baseDecimals, ma: maLast, rsi: set.lastOf(set.rsi())?.value },
+        legend: { open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume / 10 ** baseDecimals, ma: last.ma.map((p) => p?.value), rsi: last.rsi?.value },
       });
     };
+
+    // `data-painted` on the chart host says candles of this timeframe are on the canvas: the chart draws in the
+    // animation frame after setData/update, and a frame callback asked for afterwards runs after that drawing.
+    // Load tests (npm run bench:ui) time the first chart from it.
+    const hostEl = host.current!;
+    let paintAsked = false;
+    const markPainted = () => {
+      if (paintAsked) return;
+      paintAsked = true;
+      requestAnimationFrame(() => alive && hostEl.setAttribute('data-painted', ''));
+    };
+    hostEl.removeAttribute('data-painted');
 
     c.showLatest = showLatest;
     setStatus({ state: 'loading' });
@@ -281,6 +296,7 @@ export const PriceChart = memo(function PriceChart() {
         loadedAt = Date.now();
         set = new CandleSet(bars, timeframe, priceDecimals);
         draw();
+        if (bars.length) markPainted();
         chart.timeScale().scrollToRealTime();
         showLatest();
         setStatus({ state: bars.length ? 'ready' : loading ? 'loading' : 'empty' });
@@ -304,13 +320,11 @@ export const PriceChart = memo(function PriceChart() {
         series.candles.update(set.candle(b));
         series.volume.update(set.volume(b, baseDecimals, p.upFaint, p.downFaint));
       }
-      MA_PERIODS.forEach((period, i) => {
-        const last = set!.lastOf(set!.ma(period));
-        if (last) series.ma[i].update(last);
-      });
-      const r = set.lastOf(set.rsi());
-      if (r) series.rsi.update(r);
-      showLatest();
+      const studies = studiesLast(set);
+      studies.ma.forEach((last, i) => last && series.ma[i].update(last));
+      if (studies.rsi) series.rsi.update(studies.rsi);
+      showLatest(studies);
+      markPainted();
     });
     return () => {
       alive = false;

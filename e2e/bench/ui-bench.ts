@@ -1,0 +1,446 @@
+/**
+ * UI benchmark (npm run bench:ui): the Market screen in Chromium against web mode, with the offline LPJ
+ * practice market driven hard enough that about 100 book-and-tape updates a second reach the page. It is the
+ * real simulator and the real push path (host -> web bridge -> WebSocket -> stores -> panels), not canned data.
+ *
+ * Measured:
+ *   - first chart: navigation start -> the chart's canvas has candles (the chart host's `data-painted`);
+ *   - fps: requestAnimationFrame callbacks counted in the page over 10 s while the stream runs;
+ *   - long tasks: PerformanceObserver('longtask') (> 50 ms) from navigation to the end of the run;
+ *   - heap: after a forced GC (CDP HeapProfiler.collectGarbage), Runtime.getHeapUsage every 10 s for 5 min;
+ *     growth last - first and the least-squares slope in MiB/min;
+ *   - the update rate the page received: `practice.update` frames seen on its WebSocket, and how many of them
+ *     changed the book and carried trades.
+ * Targets: first chart <= 1.5 s, >= 55 fps, no long task, flat heap. The last line printed is one JSON object.
+ *
+ *   npm run bench:ui -- [--heap-seconds 300] [--pace 500] [--publish-ms 7] [--build] [--unminified]
+ *                       [--data-dir DIR] [--profile FILE] [--trace FILE]
+ * Environment: CHROMIUM_PATH (default /usr/bin/chromium), BENCH_HEAP_SECONDS (same as --heap-seconds).
+ *   --heap-seconds  how long to sample the heap (default 5 minutes; shorter for a quick look).
+ *   --pace, --publish-ms  the practice market's simulator ticks/s and least ms between pushes (web mode's
+ *                   LPJ_PRACTICE_PACE and LPJ_PRACTICE_PUBLISH_MS).
+ *   --build         rebuild the renderer even when its build looks current.
+ *   --unminified    serve a build without minification (its own copy), so profiles show the source's names.
+ *   --data-dir      run against an existing data folder (written to: use a copy) instead of a fresh one. A fresh
+ *                   one has no candle history, so the chart starts from the first minute's candle and its
+ *                   per-update study work is that of a short history; days of practice history measure the
+ *                   chart as users see it.
+ *   --profile FILE  a CPU profile of the page during the fps window (.cpuprofile, opens in DevTools);
+ *   --trace FILE    a Chromium performance trace of that window (scripting, style, layout, paint). Both cost
+ *                   frames themselves, so the fps of such a run is not the figure.
+ *
+ * Not a test: CI never runs it; the figures depend on the machine.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { chromium, type CDPSession, type Page } from '@playwright/test';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const MiB = 1024 * 1024;
+
+const TARGET = { firstChartMs: 1500, fps: 55, longTasks: 0, heapSlopeMiBPerMin: 0.2 };
+const FPS_WINDOW_MS = 10_000;
+const HEAP_EVERY_MS = 10_000;
+/** Streaming before the fps window, so start-up work (history fetch, first renders, JIT) is not counted in it. */
+const SETTLE_MS = 3_000;
+
+const { values: args } = parseArgs({
+  options: {
+    'heap-seconds': { type: 'string' },
+    pace: { type: 'string' },
+    'publish-ms': { type: 'string' },
+    build: { type: 'boolean', default: false },
+    unminified: { type: 'boolean', default: false },
+    'data-dir': { type: 'string' },
+    profile: { type: 'string' },
+    trace: { type: 'string' },
+  },
+});
+
+function positive(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) {
+    console.error(`invalid ${name} "${raw}": expected a positive number`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const heapSeconds = positive('--heap-seconds', args['heap-seconds'] ?? process.env.BENCH_HEAP_SECONDS, 300);
+// About 100 updates/s reaching the UI. The host's publish timer starts at the first commit after a push, so the
+// interval between pushes is the publish time plus the wait for the next commit plus event-loop delay: 7 ms at
+// 500 simulator ticks/s (a tick every 2 ms, each placing, cancelling and taking orders) measured ~100 pushes/s,
+// nearly every one with a changed book. The rate the page actually received is printed with the results.
+const publishMs = positive('--publish-ms', args['publish-ms'], 7);
+const pace = positive('--pace', args.pace, 500);
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+// --- the renderer build ---
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules') continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The bench serves its own renderer build, so a build started meanwhile by someone else (which empties
+ * out/renderer first) cannot pull the files from under a run. Built when missing, when a renderer or protocol
+ * source is newer, or with --build.
+ */
+const staticDir = join(root, 'node_modules', '.cache', 'bench-ui', args.unminified ? 'renderer-unminified' : 'renderer');
+
+function ensureRenderer(): void {
+  const index = join(staticDir, 'index.html');
+  const stale =
+    args.build ||
+    !existsSync(index) ||
+    Math.max(newestMtime(join(root, 'renderer')), newestMtime(join(root, 'engine', 'protocol'))) > statSync(index).mtimeMs;
+  if (!stale) {
+    console.log(`renderer: ${staticDir} is current`);
+    return;
+  }
+  console.log(`renderer: building into ${staticDir}`);
+  const build = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--outDir', staticDir, '--emptyOutDir', '--logLevel', 'warn', ...(args.unminified ? ['--minify', 'false'] : [])],
+    { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  if (build.status !== 0) throw new Error(`renderer build failed (exit ${build.status})`);
+}
+
+// --- web mode ---
+
+interface WebMode {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+}
+
+/** Starts web mode as `npm run web` would, on a free port with its own data folder and the fast market. */
+async function startWebMode(dataDir: string): Promise<WebMode> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'engine/host/web-main.ts', '--port', '0', '--data-dir', dataDir, '--static-dir', staticDir], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LPJ_PRACTICE_PACE: String(pace), LPJ_PRACTICE_PUBLISH_MS: String(publishMs) },
+  });
+  let output = '';
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`web mode did not start in 30 s:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /open (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`web mode exited with ${code}:\n${output}`));
+    });
+  });
+  return { url, child, output: () => output };
+}
+
+// --- what the page receives ---
+
+/**
+ * Counts `practice.update` frames on the page's WebSocket as Chromium reports them (the page's own code is not
+ * involved), and whether each changed the book and carried trades.
+ */
+class UpdateCounter {
+  private times: number[] = [];
+  private withTrades = 0;
+  private bookChanged = 0;
+  private lastBook = '';
+
+  watch(page: Page): void {
+    page.on('websocket', (ws) => {
+      ws.on('framereceived', ({ payload }) => {
+        if (typeof payload !== 'string' || !payload.includes('"practice.update"')) return;
+        const frame = JSON.parse(payload) as { name?: string; payload?: { trades: unknown[]; bids: unknown; asks: unknown } };
+        if (frame.name !== 'practice.update' || !frame.payload) return;
+        this.times.push(performance.now());
+        if (frame.payload.trades.length) this.withTrades++;
+        const book = JSON.stringify([frame.payload.bids, frame.payload.asks]);
+        if (book !== this.lastBook) this.bookChanged++;
+        this.lastBook = book;
+      });
+    });
+  }
+
+  get total(): number {
+    return this.times.length;
+  }
+
+  /** Frames received between two `performance.now()` readings of this process, per second. */
+  rate(from: number, to: number): number {
+    const n = this.times.filter((t) => t >= from && t < to).length;
+    return n / ((to - from) / 1000);
+  }
+
+  shares(): { withTrades: number; bookChanged: number } {
+    const n = Math.max(1, this.times.length);
+    return { withTrades: this.withTrades / n, bookChanged: this.bookChanged / n };
+  }
+}
+
+// --- in the page ---
+// Page code is kept as source text: tsx compiles functions with name helpers that do not exist in the page, so
+// functions handed to Playwright by reference would fail there.
+
+/**
+ * Installed before the app's scripts: long tasks from the start, and the moment the chart host gets
+ * `data-painted` (a MutationObserver callback runs right after the frame callback that set it).
+ */
+const PAGE_PROBE = `(() => {
+  const probe = { longTasks: [], chartPaintedAt: null };
+  window.__bench = probe;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) probe.longTasks.push({ start: Math.round(e.startTime), duration: Math.round(e.duration) });
+  }).observe({ type: 'longtask', buffered: true });
+  const watch = new MutationObserver(() => {
+    if (probe.chartPaintedAt === null && document.querySelector('.chart-host[data-painted]')) {
+      probe.chartPaintedAt = performance.now();
+      watch.disconnect();
+    }
+  });
+  watch.observe(document, { subtree: true, attributes: true, attributeFilter: ['data-painted'] });
+})()`;
+
+/** Animation frames over `ms`: how many, over how long, and the longest gap between two. */
+const countFrames = (ms: number) => `new Promise((done) => {
+  let frames = 0, first = 0, prev = 0, worst = 0;
+  const tick = (t) => {
+    if (!first) first = prev = t;
+    else {
+      frames++;
+      worst = Math.max(worst, t - prev);
+      prev = t;
+    }
+    if (t - first < ${ms}) requestAnimationFrame(tick);
+    else done({ frames, elapsedMs: t - first, worstGapMs: worst });
+  };
+  requestAnimationFrame(tick);
+})`;
+
+interface Probe {
+  longTasks: { start: number; duration: number }[];
+  chartPaintedAt: number | null;
+}
+const readProbe = (page: Page) => page.evaluate('window.__bench') as Promise<Probe>;
+
+// --- heap ---
+
+/** A span of the page's clock (ms since its navigation start). */
+interface Span {
+  from: number;
+  to: number;
+}
+
+/**
+ * Used heap after a forced full GC, and when the GC ran on the page's clock: a forced GC is itself a main-thread
+ * task that can pass 50 ms, and it is the bench's doing, not the app's.
+ */
+async function heapAfterGc(cdp: CDPSession, timeOrigin: number): Promise<{ used: number; gc: Span }> {
+  const from = Date.now() - timeOrigin;
+  await cdp.send('HeapProfiler.collectGarbage');
+  const to = Date.now() - timeOrigin;
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  return { used: usedSize, gc: { from, to } };
+}
+
+/** Main-thread time the page spent, from CDP Performance.getMetrics (seconds, cumulative). */
+async function mainThreadTimes(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
+}
+
+/** Least-squares slope of y over x. */
+function slope(xs: number[], ys: number[]): number {
+  const n = xs.length;
+  if (n < 2) return 0;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (xs[i] - mx) * (ys[i] - my);
+    den += (xs[i] - mx) ** 2;
+  }
+  return den ? num / den : 0;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+// --- the run ---
+
+async function main(): Promise<void> {
+  ensureRenderer();
+  const ownDataDir = !args['data-dir'];
+  const dataDir = args['data-dir'] ? resolve(args['data-dir']) : mkdtempSync(join(tmpdir(), 'lpj-bench-ui-'));
+  let web: WebMode | null = null;
+  let browser: Awaited<ReturnType<typeof chromium.launch>> | null = null;
+  // The figures depend on what else the machine is doing; say so next to them.
+  const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+  console.log(`machine: ${availableParallelism()} CPUs, load average ${load()}`);
+  try {
+    web = await startWebMode(dataDir);
+    console.log(`web mode: ${web.url} (practice market at ${pace} ticks/s, updates at most every ${publishMs} ms; data ${dataDir})`);
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--enable-precise-memory-info'],
+    });
+    console.log(`browser: ${chromiumPath} ${browser.version()}`);
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const counter = new UpdateCounter();
+    counter.watch(page);
+    await page.addInitScript({ content: PAGE_PROBE });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+
+    // First chart: timed in the page against its own navigation start (performance.now() is relative to it).
+    await page.goto(web.url);
+    await page.waitForSelector('.chart-host[data-painted]', { timeout: 30_000 });
+    const paintedAt = (await readProbe(page)).chartPaintedAt;
+    if (paintedAt === null) throw new Error('the chart was marked painted but the page probe did not see it');
+    const firstChartMs = Math.round(paintedAt);
+    const timeOrigin = (await page.evaluate('performance.timeOrigin')) as number;
+    console.log(`first chart: ${firstChartMs} ms after navigation start (target <= ${TARGET.firstChartMs})`);
+
+    await sleep(SETTLE_MS);
+
+    if (args.profile) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
+    if (args.trace) await browser.startTracing(page, { path: args.trace, screenshots: false });
+    const fpsFrom = performance.now();
+    const timesFrom = await mainThreadTimes(cdp);
+    const fpsRun = (await page.evaluate(countFrames(FPS_WINDOW_MS))) as { frames: number; elapsedMs: number; worstGapMs: number };
+    const timesTo = await mainThreadTimes(cdp);
+    const fpsTo = performance.now();
+    if (args.profile) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(args.profile, JSON.stringify(profile));
+      console.log(`cpu profile of the fps window: ${args.profile}`);
+    }
+    if (args.trace) {
+      await browser.stopTracing();
+      console.log(`performance trace of the fps window: ${args.trace}`);
+    }
+    const fps = round((fpsRun.frames * 1000) / fpsRun.elapsedMs);
+    const updatesPerSec = round(counter.rate(fpsFrom, fpsTo));
+    console.log(
+      `fps: ${fps} over ${round(fpsRun.elapsedMs / 1000)} s, longest frame gap ${round(fpsRun.worstGapMs)} ms (target >= ${TARGET.fps}); ` +
+        `meanwhile ${updatesPerSec} practice.update/s received`,
+    );
+    // Where the page's main thread went in that window, per frame drawn (wall time, so a busy machine inflates it).
+    const perFrame = (name: string) => round(((timesTo[name] - timesFrom[name]) * 1000) / Math.max(1, fpsRun.frames), 2);
+    const busy = round((100 * (timesTo.TaskDuration - timesFrom.TaskDuration) * 1000) / fpsRun.elapsedMs);
+    console.log(
+      `main thread: busy ${busy}% of the window; per frame ${perFrame('TaskDuration')} ms, of which script ${perFrame('ScriptDuration')}, ` +
+        `style ${perFrame('RecalcStyleDuration')}, layout ${perFrame('LayoutDuration')} ms`,
+    );
+
+    // Heap: sampled after a forced GC, so the trend is retained memory rather than garbage not yet collected.
+    console.log(`heap: sampling every ${HEAP_EVERY_MS / 1000} s for ${heapSeconds} s while streaming`);
+    const heapFrom = performance.now();
+    const heapMinutes: number[] = [];
+    const heapMiB: number[] = [];
+    const gcSpans: Span[] = [];
+    const heapStart = performance.now();
+    for (let i = 0; ; i++) {
+      const due = heapStart + i * HEAP_EVERY_MS;
+      await sleep(Math.max(0, due - performance.now()));
+      const { used, gc } = await heapAfterGc(cdp, timeOrigin);
+      gcSpans.push(gc);
+      const at = (performance.now() - heapStart) / 60_000;
+      heapMinutes.push(at);
+      heapMiB.push(used / MiB);
+      console.log(`  ${round(at * 60, 0)} s: ${round(used / MiB, 2)} MiB`);
+      if (i * HEAP_EVERY_MS >= heapSeconds * 1000) break;
+    }
+    const heapTo = performance.now();
+    const heapGrowthMiB = round(heapMiB[heapMiB.length - 1] - heapMiB[0], 2);
+    const heapSlopeMiBPerMin = round(slope(heapMinutes, heapMiB), 3);
+    const heapFlat = heapSlopeMiBPerMin <= TARGET.heapSlopeMiBPerMin;
+    console.log(
+      `heap: ${round(heapMiB[0], 2)} -> ${round(heapMiB[heapMiB.length - 1], 2)} MiB, growth ${heapGrowthMiB} MiB, ` +
+        `trend ${heapSlopeMiBPerMin} MiB/min (flat: <= ${TARGET.heapSlopeMiBPerMin}); ${round(counter.rate(heapFrom, heapTo))} practice.update/s received meanwhile`,
+    );
+
+    // Long tasks: the app's, from navigation to now; those overlapping a forced GC of the heap sampling are the
+    // bench's and are listed apart (both clocks are this machine's wall clock; 100 ms covers the CDP round trip).
+    const probe = await readProbe(page);
+    const byGc = (t: { start: number; duration: number }) => gcSpans.some((g) => t.start <= g.to + 100 && t.start + t.duration >= g.from - 100);
+    const appTasks = probe.longTasks.filter((t) => !byGc(t));
+    const longTasks = appTasks.length;
+    const phase = (t: { start: number }) => (t.start < firstChartMs ? 'start-up' : t.start < firstChartMs + SETTLE_MS ? 'settling' : 'streaming');
+    const phases = ['start-up', 'settling', 'streaming'].map((p) => `${p} ${appTasks.filter((t) => phase(t) === p).length}`).join(', ');
+    const longest = [...appTasks].sort((a, b) => b.duration - a.duration).slice(0, 5);
+    console.log(
+      `long tasks (> 50 ms) over the whole run: ${longTasks} (${phases})` +
+        (longest.length ? ` — longest: ${longest.map((t) => `${t.duration} ms at ${t.start} ms`).join(', ')}` : '') +
+        `; ${probe.longTasks.length - longTasks} more overlapped the bench's forced GCs`,
+    );
+    const shares = counter.shares();
+    console.log(
+      `updates received: ${counter.total} practice.update frames; ${round(shares.bookChanged * 100)}% changed the book, ` +
+        `${round(shares.withTrades * 100)}% carried trades`,
+    );
+    if (pageErrors.length) console.log(`page errors: ${pageErrors.join(' | ')}`);
+    console.log(`machine: load average ${load()} at the end`);
+
+    const met = {
+      firstChart: firstChartMs <= TARGET.firstChartMs,
+      fps: fps >= TARGET.fps,
+      longTasks: longTasks <= TARGET.longTasks,
+      heapFlat,
+    };
+    console.log(`targets: ${Object.entries(met).map(([k, ok]) => `${k} ${ok ? 'met' : 'MISSED'}`).join(', ')}`);
+    console.log(
+      JSON.stringify({
+        firstChartMs,
+        fps,
+        longTasks,
+        heapGrowthMiB,
+        heapSlopeMiBPerMin,
+        heapSeconds,
+        updatesPerSec,
+        bookChangedShare: round(shares.bookChanged, 3),
+        tradesShare: round(shares.withTrades, 3),
+        worstFrameGapMs: round(fpsRun.worstGapMs),
+        mainThreadBusyPct: busy,
+        loadAverage: loadavg()[0],
+        pace,
+        publishMs,
+        targetsMet: Object.values(met).every(Boolean),
+      }),
+    );
+  } finally {
+    await browser?.close();
+    if (web) {
+      web.child.kill('SIGTERM');
+      await new Promise((r) => (web!.child.exitCode !== null ? r(null) : web!.child.once('exit', r)));
+    }
+    if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
