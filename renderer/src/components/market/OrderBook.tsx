@@ -46,26 +46,50 @@ function groupedPrice(price: number, step: number, side: 'bid' | 'ask'): number 
   return side === 'bid' ? Math.floor(price / step) * step : Math.ceil(price / step) * step;
 }
 
-const BookRow = memo(function BookRow({ side, row, depth, mine, market, label, mineLabel }: { side: 'bid' | 'ask'; row: Row; depth: number; mine: boolean; market: ViewMarket; label: string; mineLabel: string }) {
-  const price = formatPrice(market, row.price);
-  const amount = formatSize(market, row.quantity);
+/**
+ * One level. Props are primitives, not the grouped Row (a new object on every book update), so `memo` skips
+ * the levels whose price, size and depth did not change.
+ */
+const BookRow = memo(function BookRow({
+  side,
+  levelPrice,
+  quantity,
+  cumulative,
+  depth,
+  mine,
+  market,
+  label,
+  mineLabel,
+}: {
+  side: 'bid' | 'ask';
+  levelPrice: number;
+  quantity: number;
+  cumulative: number;
+  depth: number;
+  mine: boolean;
+  market: ViewMarket;
+  label: string;
+  mineLabel: string;
+}) {
+  const price = formatPrice(market, levelPrice);
+  const amount = formatSize(market, quantity);
   return (
     <li>
       <button
         type="button"
         className={`book-row ${side}`}
         aria-label={`${label} ${price} ${market.quote}, ${amount} ${market.base}${mine ? `, ${mineLabel}` : ''}`}
-        data-price={row.price}
+        data-price={levelPrice}
         data-mine={mine || undefined}
-        onClick={() => useOrderForm.getState().pickPrice(formatUnits(row.price, market.priceDecimals, { group: false }))}
+        onClick={() => useOrderForm.getState().pickPrice(formatUnits(levelPrice, market.priceDecimals, { group: false }))}
       >
-        <span className="depth" style={{ width: `${depth}%` }} aria-hidden="true" />
+        <span className="depth" style={{ transform: `scaleX(${depth})` }} aria-hidden="true" />
         <span className="price">
           {mine && <span className="mine-dot" title={mineLabel} aria-hidden="true" />}
           {price}
         </span>
         <span className="num">{amount}</span>
-        <span className="num muted">{formatSize(market, row.cumulative, 2)}</span>
+        <span className="num muted">{formatSize(market, cumulative, 2)}</span>
       </button>
     </li>
   );
@@ -151,14 +175,36 @@ export const OrderBook = memo(function OrderBook() {
           <ul className="book-side asks" aria-label={t('book.asks')}>
             {askRows.length === 0 && <li className="panel-state muted">{t('book.empty')}</li>}
             {askRows.map((r) => (
-              <BookRow key={r.price} side="ask" row={r} depth={(r.cumulative / maxDepth) * 100} mine={mine.ask.has(r.price)} market={market} label={t('book.ask')} mineLabel={t('book.mine')} />
+              <BookRow
+                key={r.price}
+                side="ask"
+                levelPrice={r.price}
+                quantity={r.quantity}
+                cumulative={r.cumulative}
+                depth={r.cumulative / maxDepth}
+                mine={mine.ask.has(r.price)}
+                market={market}
+                label={t('book.ask')}
+                mineLabel={t('book.mine')}
+              />
             ))}
           </ul>
           <SpreadRow market={market} bestBid={bids[0]?.[0]} bestAsk={asks[0]?.[0]} />
           <ul className="book-side bids" aria-label={t('book.bids')}>
             {bidRows.length === 0 && <li className="panel-state muted">{t('book.empty')}</li>}
             {bidRows.map((r) => (
-              <BookRow key={r.price} side="bid" row={r} depth={(r.cumulative / maxDepth) * 100} mine={mine.bid.has(r.price)} market={market} label={t('book.bid')} mineLabel={t('book.mine')} />
+              <BookRow
+                key={r.price}
+                side="bid"
+                levelPrice={r.price}
+                quantity={r.quantity}
+                cumulative={r.cumulative}
+                depth={r.cumulative / maxDepth}
+                mine={mine.bid.has(r.price)}
+                market={market}
+                label={t('book.bid')}
+                mineLabel={t('book.mine')}
+              />
             ))}
           </ul>
         </div>
