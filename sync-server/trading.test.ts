@@ -1,3 +1,4 @@
+import { mulberry32 } from '../engine/random/prng';
 /**
  * The sync server end to end over real sockets: sign-up to a first fill between two accounts, a mirrored book
  * that matches the server's after a random order stream, gap resync, idempotent resend after a reconnect, and
@@ -50,19 +51,10 @@ async function balances(s: Session): Promise<Record<string, BalanceView>> {
   return Object.fromEntries(r.body.map((b) => [b.asset, b]));
 }
 
-/** A small deterministic PRNG (mulberry32), so a failing stream can be replayed. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Sends a random mix of limit orders, cancels and market orders from two accounts and waits for every reply. */
 async function randomStream(a: TestWsClient, b: TestWsClient, seed: number, count: number): Promise<void> {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const live: { client: TestWsClient; orderId: number }[] = [];
   const pending: Promise<unknown>[] = [];
   for (let i = 0; i < count; i++) {

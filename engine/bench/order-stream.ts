@@ -10,7 +10,7 @@ import type { LimitOrderOptions, MarketOrderOptions, OrderUpdatePrice, OrderUpda
 import { Side as PeerSide } from 'nodejs-order-book';
 import type { Command, MarketConfig, Side } from '../matching/types';
 import { BookModel, type ModelOrder } from './order-stream-book';
-import { Prng } from './prng';
+import { Prng } from '../random/prng';
 
 export const OP_LIMIT = 0;
 export const OP_MARKET = 1;

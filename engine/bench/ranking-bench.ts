@@ -11,6 +11,7 @@
  * The last line is one JSON object with the figures. Sizes can be scaled down for a quick look:
  * `npm run bench:ranking -- --trades 2000000 --accounts 20000`.
  */
+import { mulberry32 } from '../random/prng';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { CopyTrading } from '../copy';
@@ -42,21 +43,9 @@ const MARKETS: MarketConfig[] = [
 const START_PRICE = [1_000, 140_000_000, 5_000_000, 3_000];
 const RANKING = { markets: MARKETS, expectedAccounts: ACCOUNTS + 16 };
 
-/** mulberry32: small, fast, and the same sequence on every run for a given seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The history, record by record; the same seed always gives the same stream. */
 function* history(): Generator<RankingRecord> {
-  const r = rng(SEED);
+  const r = mulberry32(SEED);
   for (let a = 1; a <= ACCOUNTS; a++) {
     yield { type: 'account', ts: T0, account: a, nickname: `trader${a}` };
     yield { type: 'flow', ts: T0, account: a, asset: 'KRW', amount: 10_000_000, kind: 'grant' };

@@ -2,20 +2,9 @@
  * Seeded synthetic 1m candles for benchmarks and tests: a random walk with quiet minutes left as gaps.
  * Deterministic for a given seed, so a benchmark measures the same data every run. Not market data.
  */
+import { mulberry32 } from '../random/prng';
 import type { Candle } from '../feed/types';
 import { MINUTE_MS } from './intervals';
-
-/** Small, fast, seedable PRNG (mulberry32); returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SyntheticMinutesOptions {
   seed?: number;
@@ -28,7 +17,7 @@ export interface SyntheticMinutesOptions {
 }
 
 export function syntheticMinutes(options: SyntheticMinutesOptions): Candle[] {
-  const rand = seededRandom(options.seed ?? 1);
+  const rand = mulberry32(options.seed ?? 1);
   const gapRate = options.gapRate ?? 0.02;
   let price = options.startPrice ?? 140_000_000;
   const out: Candle[] = [];

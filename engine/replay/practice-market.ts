@@ -4,7 +4,7 @@
  * up and never shown as market data (sessions made from it must be marked kind 'generated').
  */
 import type { BookEvent, FeedEvent, FeedMarket, Level, TickerEvent, TradeEvent } from '../feed/types';
-import { seededRandom } from '../candles/synthetic-minutes';
+import { mulberry32 } from '../random/prng';
 import type { SessionRecord } from './session-format';
 
 export const PRACTICE_MARKET: FeedMarket = {
@@ -31,7 +31,7 @@ export interface PracticeMarketOptions {
 
 /** The events of a practice session, in arrival order, `at` in ms since the start. */
 export function practiceSession(options: PracticeMarketOptions): SessionRecord[] {
-  const rand = seededRandom(options.seed);
+  const rand = mulberry32(options.seed);
   const tick = options.tick ?? 1000;
   const depth = options.depth ?? 15;
   const market = PRACTICE_MARKET.id;

@@ -6,7 +6,7 @@
  * It may also lean toward the last traded price, so that a user who buys or sells size leaves a lasting mark
  * on the market instead of being undone by the makers on the next tick.
  */
-import type { Prng } from '../bench/prng';
+import type { Prng } from '../random/prng';
 import { normal, stochasticRound } from './seeds';
 
 export interface FairValueConfig {

@@ -13,7 +13,7 @@
  * read from the engine, never on the acknowledgement of a command, so a synchronous `engine.apply` and an
  * asynchronous journaled submit drive them identically as long as the engine applies commands when submitted.
  */
-import type { Prng } from '../bench/prng';
+import type { Prng } from '../random/prng';
 import type { AccountId, Command, EngineEvent } from '../matching/types';
 import type { Agent, CommandSink, EngineReader, Funding, TickContext } from './agents/agent';
 import { DEFAULT_MARKET_MAKER, MarketMaker, type MarketMakerConfig } from './agents/market-maker';

@@ -3,7 +3,7 @@
  * derived from the one configured seed and a stream number, so adding an agent or changing how much one agent
  * draws does not reshuffle what every other agent does.
  */
-import { Prng } from '../bench/prng';
+import { Prng } from '../random/prng';
 
 /** A 32-bit seed from a number (any safe integer) or a string, mixed so that nearby seeds give unrelated streams. */
 export function seedToU32(seed: number | string): number {

@@ -1,16 +1,4 @@
-/** Deterministic randomness for the mock market: a seeded generator and a stateless hash to [0, 1). */
-
-/** mulberry32: small, fast, good enough for a simulated market (not for anything secret). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic randomness for the mock market: stateless hashes to [0, 1) (the seeded generator is ../../random/prng). */
 
 export function hashString(s: string): number {
   let h = 2166136261;

@@ -5,7 +5,8 @@
  */
 import type { Level } from '../types';
 import type { Instrument } from './instruments';
-import { hashString, mulberry32 } from './prng';
+import { mulberry32 } from '../../random/prng';
+import { hashString } from './prng';
 
 export interface SimTrade {
   id: number;

@@ -5,7 +5,7 @@
  *   node --import tsx engine/matching/testing/crash-child.ts <journal path> <run>
  */
 import { openMatchingJournal } from '../journal';
-import { prng } from './random-commands';
+import { mulberry32 } from '../../random/prng';
 import { CRASH_ACCOUNTS, CRASH_MARKET } from './crash-setup';
 
 const [path, runArg] = process.argv.slice(2);
@@ -20,7 +20,7 @@ if (!engine.hasAccount(CRASH_ACCOUNTS[0])) {
 }
 process.stdout.write('ready\n');
 
-const rnd = prng(Number(runArg) * 7919 + 1);
+const rnd = mulberry32(Number(runArg) * 7919 + 1);
 let n = 0;
 function pump(): void {
   const burst = 1 + Math.floor(rnd() * 300);

@@ -4,18 +4,7 @@
  */
 import type { MatchingEngine } from '../engine';
 import type { Command, MarketConfig, StpMode } from '../types';
-
-/** mulberry32: tiny, fast, and good enough to vary test input. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../random/prng';
 
 export interface StreamOptions {
   market: MarketConfig;
@@ -30,7 +19,7 @@ export interface StreamOptions {
  * from it, so cancels and amends mostly hit real orders).
  */
 export function commandStream(seed: number, engine: MatchingEngine, o: StreamOptions): () => Command {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const m = o.market;
   const price = () => o.mid + (Math.floor(rnd() * (2 * o.spreadTicks + 1)) - o.spreadTicks) * m.tickSize;

@@ -8,7 +8,7 @@
  * — by amend, one command each — to the rungs left empty. A one-rung shift of the fair value thus costs one
  * amend per side, not one per level.
  */
-import type { Prng } from '../../bench/prng';
+import type { Prng } from '../../random/prng';
 import type { OpenOrderView } from '../../matching/engine';
 import type { AccountId, Side } from '../../matching/types';
 import type { Agent, CommandSink, Funding, TickContext } from './agent';

@@ -3,7 +3,7 @@
  * market order, then waits out a cooldown. It is what turns a jump of the fair value into a burst on the tape
  * and makes moves overshoot a little, as they do on real books.
  */
-import type { Prng } from '../../bench/prng';
+import type { Prng } from '../../random/prng';
 import type { AccountId } from '../../matching/types';
 import type { Agent, CommandSink, Funding, TickContext } from './agent';
 import { sendMarketOrder } from './orders';

@@ -3,7 +3,7 @@
  * mostly a little away from the fair value and now and then through it, thicken the book near the touch and
  * are cancelled when they have waited too long.
  */
-import type { Prng } from '../../bench/prng';
+import type { Prng } from '../../random/prng';
 import type { AccountId } from '../../matching/types';
 import type { Agent, CommandSink, Funding, TickContext } from './agent';
 import { sendLimitOrder, sendMarketOrder } from './orders';

@@ -4,6 +4,7 @@
  * `spread` adds to several markets at once, `explode` throws after changing state (an engine fault).
  * Invariant: in every market the balances sum to what was added.
  */
+import { mulberry32 } from '../../random/prng';
 import type { Journaled } from '../durable-engine';
 
 export type TallyCommand =
@@ -96,14 +97,7 @@ export class TallyMachine implements Journaled<TallyCommand, TallyEvent, TallySn
 
 /** A seeded stream of tally commands over markets A, B and C; each call continues where the last one left off. */
 export function tallyStream(seed: number): () => TallyCommand {
-  let state = seed >>> 0;
-  const rand = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(seed);
   const markets = ['A', 'B', 'C'];
   let ts = 1_700_000_000_000;
   return () => {
