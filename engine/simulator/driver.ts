@@ -4,24 +4,7 @@
  * (a long GC pause, a busy event loop) missed ticks are dropped rather than run in a burst, since a burst
  * would flood the journal and the market with commands at once.
  */
-
-/** Structurally the same clock the feed uses, so one clock object can serve both. */
-export interface SimulatorClock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const realClock: SimulatorClock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    // The simulator must never be what keeps a process alive.
-    t.unref?.();
-    return t;
-  },
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
+import { systemClock, type Clock } from '../feed/clock';
 
 export interface Steppable {
   step(now: number): unknown;
@@ -30,11 +13,11 @@ export interface Steppable {
 
 export interface DriverOptions {
   ticksPerSecond: number;
-  clock?: SimulatorClock;
+  clock?: Clock;
 }
 
 export class SimulatorDriver {
-  private readonly clock: SimulatorClock;
+  private readonly clock: Clock;
   private intervalMs: number;
   private timer: unknown;
   private due = 0;
@@ -43,7 +26,7 @@ export class SimulatorDriver {
     private readonly sim: Steppable,
     options: DriverOptions,
   ) {
-    this.clock = options.clock ?? realClock;
+    this.clock = options.clock ?? systemClock;
     this.intervalMs = intervalFor(options.ticksPerSecond);
   }
 

@@ -1,5 +1,5 @@
 /** A clock that only moves when told to, running due timers in time order: paced code tested without waiting. */
-import type { SimulatorClock } from '../driver';
+import type { Clock } from '../../feed/clock';
 
 interface Timer {
   at: number;
@@ -7,7 +7,7 @@ interface Timer {
   fn: () => void;
 }
 
-export class ManualClock implements SimulatorClock {
+export class ManualClock implements Clock {
   private time: number;
   private nextId = 1;
   private timers: Timer[] = [];
