@@ -10,6 +10,7 @@
 import { Account, Ledger } from './ledger';
 import { ceilToTick, affordableQuantity, fee, floorToTick, mulDiv, notional, BPS } from './money';
 import { BookSide, Level, Order } from './order-book';
+import { OrderIndex } from './order-index';
 import { validateMarketConfig } from './market-config';
 import {
   FEE_ACCOUNT,
@@ -157,7 +158,7 @@ export class MatchingEngine {
   readonly ledger = new Ledger();
   private readonly markets = new Map<string, Market>();
   private readonly assets = new Set<string>();
-  private readonly orders = new Map<OrderId, Order>();
+  private readonly orders = new OrderIndex();
   private readonly accountOrders = new Map<AccountId, AccountOrders>();
   /**
    * Recently closed orders, so a late cancel or amend can say ORDER_CLOSED: slot id % CLOSED_MEMORY holds the
@@ -824,7 +825,7 @@ export class MatchingEngine {
   // ---------------------------------------------------------------- order lifecycle
 
   private register(order: Order, account: Account, c: MarketConfig): void {
-    this.orders.set(order.id, order);
+    this.orders.set(order);
     const mine = this.accountOrders.get(order.account)!;
     // Balances and the owner's order set are looked up once here, not on every fill.
     order.quoteBalance = account.balance(c.quote);
