@@ -639,12 +639,15 @@ export class MatchingEngine {
         return this.expire(m, order, 'fok');
       }
     }
+    const before = order.remaining;
     const stop = this.match(m, order, order.price);
     if (stop === Stop.Filled) return this.fill(m, order);
     if (stop === Stop.SelfTrade) return this.cancelOrder(m, order, 'self_trade');
     if (order.timeInForce !== 'GTC') return this.expire(m, order, order.timeInForce === 'FOK' ? 'fok' : 'ioc');
     (order.side === 'buy' ? m.bids : m.asks).append(order);
-    this.rebalanceHold(m, order);
+    // A buy holds exactly what its remaining quantity can cost (placed or amended so); only fills on entry, at
+    // better prices, can leave it holding more.
+    if (order.remaining !== before) this.rebalanceHold(m, order);
   }
 
   private execMarket(m: Market, order: Order, worst: number): void {
