@@ -49,6 +49,8 @@ class Market {
   readonly sellStops: Order[] = [];
   seq = 0;
   lastPrice = 0;
+  /** Already listed among the markets the current command changed. */
+  touched = false;
   constructor(
     readonly config: MarketConfig,
     /** The fee account's balance in this market's quote asset. */
@@ -900,7 +902,9 @@ export class MatchingEngine {
   // ---------------------------------------------------------------- events
 
   private touch(m: Market): void {
-    if (!this.touched.includes(m)) this.touched.push(m);
+    if (m.touched) return;
+    m.touched = true;
+    this.touched.push(m);
   }
 
   /** Publishes an event on the market's stream (`body` without its stream header, which is filled in here). */
@@ -924,6 +928,7 @@ export class MatchingEngine {
   /** One `book` event per level whose total changed in this command. */
   private flushBooks(): void {
     for (const m of this.touched) {
+      m.touched = false;
       const changed = m.changed;
       for (let i = 0; i < changed.length; i++) {
         const level = changed[i];
