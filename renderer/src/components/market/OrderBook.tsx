@@ -6,6 +6,10 @@ import { useMarketT } from '../../screens/market/market-text';
 import { useView, type ViewMarket, type ViewState } from '../../screens/market/view';
 import { useOrderForm } from '../../stores/order-form-store';
 import { PanelState, loadState } from './PanelState';
+import { useFitRows } from './fit-rows';
+
+/** A level's height in the layout (`.book-row`'s line height), used until a row can be measured. */
+const ROW_PX = 19;
 
 /**
  * Grouping steps in price units: the market's tick × 1, 10, 100; a real coin's feed takes any price unit, so
@@ -128,12 +132,17 @@ export const OrderBook = memo(function OrderBook() {
   // The chosen step is kept as an index, so it survives the price growing a digit.
   const step = steps[chosen] ?? steps[0];
 
+  // Each side mounts only the levels that fit it; the feed sends more (and cumulative totals are summed over
+  // all of them), but at ~100 book updates a second the hidden ones would only cost reconciling and layout.
+  const [askRef, askFit] = useFitRows(16, ROW_PX, '.book-row');
+  const [bidRef, bidFit] = useFitRows(16, ROW_PX, '.book-row');
   const { bidRows, askRows, maxDepth } = useMemo(() => {
-    const bidRows = group(bids, step, 'bid');
-    const askRows = group(asks, step, 'ask');
+    const bidRows = group(bids, step, 'bid').slice(0, bidFit);
+    const askRows = group(asks, step, 'ask').slice(0, askFit);
+    // Bars are scaled to the depth shown, so the deepest visible level spans the side.
     const maxDepth = Math.max(bidRows[bidRows.length - 1]?.cumulative ?? 0, askRows[askRows.length - 1]?.cumulative ?? 0, 1);
     return { bidRows, askRows, maxDepth };
-  }, [bids, asks, step]);
+  }, [bids, asks, step, bidFit, askFit]);
 
   // Price levels holding one of my resting orders (stops not yet triggered are not in the book).
   const mine = useMemo(() => {
@@ -172,7 +181,7 @@ export const OrderBook = memo(function OrderBook() {
         <PanelState state={pending ?? 'loading'} error={error} onRetry={() => void refresh()} />
       ) : (
         <div className="book-body">
-          <ul className="book-side asks" aria-label={t('book.asks')}>
+          <ul ref={askRef} className="book-side asks" aria-label={t('book.asks')}>
             {askRows.length === 0 && <li className="panel-state muted">{t('book.empty')}</li>}
             {askRows.map((r) => (
               <BookRow
@@ -190,7 +199,7 @@ export const OrderBook = memo(function OrderBook() {
             ))}
           </ul>
           <SpreadRow market={market} bestBid={bids[0]?.[0]} bestAsk={asks[0]?.[0]} />
-          <ul className="book-side bids" aria-label={t('book.bids')}>
+          <ul ref={bidRef} className="book-side bids" aria-label={t('book.bids')}>
             {bidRows.length === 0 && <li className="panel-state muted">{t('book.empty')}</li>}
             {bidRows.map((r) => (
               <BookRow

@@ -6,6 +6,10 @@ import { useMarketT } from '../../screens/market/market-text';
 import { useView, type ViewMarket, type ViewTrade } from '../../screens/market/view';
 import { useOrderForm } from '../../stores/order-form-store';
 import { PanelState, loadState } from './PanelState';
+import { useFitRows } from './fit-rows';
+
+/** A print's row height in the layout, used until a row can be measured. */
+const ROW_PX = 20;
 
 /** One print; trades never change, so a row renders once for its lifetime. */
 const TradeRow = memo(function TradeRow({ trade, market, sideLabel }: { trade: ViewTrade; market: ViewMarket; sideLabel: string }) {
@@ -31,6 +35,10 @@ export const TradeTape = memo(function TradeTape() {
   const market = useView((s) => s.market);
   const refresh = useView((s) => s.refresh);
   const pending = loadState(status);
+  // The store keeps the last trades, but only the rows that fit the scroller are mounted: new prints arrive
+  // up to every frame, and each would otherwise reconcile and lay out the whole list.
+  const [scrollRef, fit] = useFitRows(24, ROW_PX, 'tbody tr', 'thead');
+  const shown = trades.length > fit ? trades.slice(0, fit) : trades;
   const buy = t('trades.buy');
   const sell = t('trades.sell');
   return (
@@ -43,7 +51,7 @@ export const TradeTape = memo(function TradeTape() {
       ) : trades.length === 0 ? (
         <PanelState state="empty" emptyKey="trades.empty" />
       ) : (
-        <div className="scroll">
+        <div ref={scrollRef} className="scroll">
           <table className="grid tape">
             <thead>
               <tr>
@@ -53,7 +61,7 @@ export const TradeTape = memo(function TradeTape() {
               </tr>
             </thead>
             <tbody>
-              {trades.map((tr) => (
+              {shown.map((tr) => (
                 <TradeRow key={tr.id} trade={tr} market={market} sideLabel={tr.side === 'buy' ? buy : sell} />
               ))}
             </tbody>
