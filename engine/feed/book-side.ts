@@ -27,6 +27,13 @@ export class BookSide {
 
   /** Sets a level's absolute size; size 0 removes it. */
   set(price: number, size: number): void {
+    this.setLevel([price, size]);
+  }
+
+  /** Sets a level from an (immutable) tuple, kept as is: size 0 removes the level. */
+  setLevel(level: Level): void {
+    const price = level[0];
+    const size = level[1];
     const levels = this.levels;
     let lo = 0;
     let hi = levels.length;
@@ -39,10 +46,10 @@ export class BookSide {
     }
     if (lo < levels.length && levels[lo][0] === price) {
       if (size === 0) levels.splice(lo, 1);
-      else levels[lo] = [price, size];
+      else levels[lo] = level;
     } else if (size !== 0) {
-      if (lo === levels.length) levels.push([price, size]);
-      else levels.splice(lo, 0, [price, size]);
+      if (lo === levels.length) levels.push(level);
+      else levels.splice(lo, 0, level);
     }
   }
 

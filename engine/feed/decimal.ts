@@ -46,6 +46,43 @@ function fail(text: string, why: string): never {
  * non-zero digits below the unit. Allocation-free: this runs for every price and size of every frame.
  */
 export function parseDecimalUnits(text: string, decimals: number, rounding: Rounding = 'exact'): number {
+  // Fast path for the common shape, unsigned "123.4500" with no exponent and nothing non-zero below the unit:
+  // one pass, digits accumulated straight into units. Anything else (sign, exponent, excess digits, bad
+  // syntax, a result that is not a safe integer) is left to the full parser below, which decides or throws.
+  const n = text.length;
+  if (n > 0 && decimals >= 0 && decimals <= 22 && (decimals | 0) === decimals) {
+    let i = 0;
+    let acc = 0;
+    let d = 0;
+    while (i < n && (d = text.charCodeAt(i) - CH_0) >= 0 && d <= 9) {
+      acc = acc * 10 + d;
+      i++;
+    }
+    let digits = i;
+    let places = 0;
+    if (i < n && text.charCodeAt(i) === CH_DOT) {
+      i++;
+      while (i < n && places < decimals && (d = text.charCodeAt(i) - CH_0) >= 0 && d <= 9) {
+        acc = acc * 10 + d;
+        i++;
+        places++;
+      }
+      digits += places;
+      // Digits below the unit: zeros only here.
+      while (i < n && text.charCodeAt(i) === CH_0) {
+        i++;
+        digits++;
+      }
+    }
+    if (i === n && digits > 0 && acc <= Number.MAX_SAFE_INTEGER) {
+      const units = places === decimals ? acc : acc * POW10[decimals - places];
+      if (units <= Number.MAX_SAFE_INTEGER) return units;
+    }
+  }
+  return parseDecimalSlow(text, decimals, rounding);
+}
+
+function parseDecimalSlow(text: string, decimals: number, rounding: Rounding): number {
   const len = text.length;
   if (len === 0) fail(text, 'empty');
   if (decimals < 0 || decimals > 22 || !Number.isInteger(decimals)) throw new DecimalError(`bad decimals ${decimals}`);

@@ -63,41 +63,46 @@ type Obj = Record<string, unknown>;
 const IGNORED: BinanceFrame = { kind: 'ignored' };
 const SHUTDOWN: BinanceFrame = { kind: 'shutdown' };
 
-function str(o: Obj, key: string, what: string): string {
-  const v = o[key];
+// The checks below take the field's value, read by the caller with a fixed name (o.p, o.q…): each read site
+// then sees one property name, which keeps it fast; `key` only names the field in the error.
+
+function str(v: unknown, key: string, what: string): string {
   if (typeof v !== 'string') malformed(`${what}: "${key}" must be a string`);
   return v;
 }
 
-function int(o: Obj, key: string, what: string): number {
-  const v = o[key];
+function int(v: unknown, key: string, what: string): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) malformed(`${what}: "${key}" must be a non-negative integer`);
   return v;
 }
 
-function priceOf(o: Obj, key: string, m: FeedMarket, what: string): number {
-  const v = parseDecimalUnits(str(o, key, what), m.priceDecimals);
-  if (v < 0) malformed(`${what}: negative "${key}"`);
-  return v;
+function priceOf(v: unknown, key: string, m: FeedMarket, what: string): number {
+  const units = parseDecimalUnits(str(v, key, what), m.priceDecimals);
+  if (units < 0) malformed(`${what}: negative "${key}"`);
+  return units;
 }
 
-function sizeOf(o: Obj, key: string, m: FeedMarket, what: string): number {
-  const v = parseDecimalUnits(str(o, key, what), m.sizeDecimals);
-  if (v < 0) malformed(`${what}: negative "${key}"`);
-  return v;
+function sizeOf(v: unknown, key: string, m: FeedMarket, what: string): number {
+  const units = parseDecimalUnits(str(v, key, what), m.sizeDecimals);
+  if (units < 0) malformed(`${what}: negative "${key}"`);
+  return units;
 }
 
 /** [["price","qty"], …] → levels; validates every entry. */
 export function parseLevels(raw: unknown, m: FeedMarket, what: string): Level[] {
   if (!Array.isArray(raw)) malformed(`${what}: levels must be an array`);
-  const out: Level[] = new Array(raw.length);
-  for (let i = 0; i < raw.length; i++) {
-    const l = raw[i];
-    if (!Array.isArray(l) || l.length < 2 || typeof l[0] !== 'string' || typeof l[1] !== 'string') {
-      malformed(`${what}: level must be ["price","qty"]`);
-    }
-    const p = parseDecimalUnits(l[0], m.priceDecimals);
-    const q = parseDecimalUnits(l[1], m.sizeDecimals);
+  const n = raw.length;
+  const out: Level[] = new Array(n);
+  const pd = m.priceDecimals;
+  const sd = m.sizeDecimals;
+  for (let i = 0; i < n; i++) {
+    const l: unknown = raw[i];
+    if (!Array.isArray(l) || l.length < 2) malformed(`${what}: level must be ["price","qty"]`);
+    const ps: unknown = l[0];
+    const qs: unknown = l[1];
+    if (typeof ps !== 'string' || typeof qs !== 'string') malformed(`${what}: level must be ["price","qty"]`);
+    const p = parseDecimalUnits(ps, pd);
+    const q = parseDecimalUnits(qs, sd);
     if (p <= 0 || q < 0) malformed(`${what}: bad level`);
     out[i] = [p, q];
   }
@@ -149,14 +154,14 @@ export function parseBinanceFrame(text: string, lookup: (symbol: string) => Feed
     case 'trade':
     case 'aggTrade': {
       if (!market) return IGNORED;
-      const id = int(o, e === 'trade' ? 't' : 'a', e);
+      const id = e === 'trade' ? int(o.t, 't', e) : int(o.a, 'a', e);
       if (typeof o.m !== 'boolean') malformed(`${e}: "m" must be a boolean`);
       const event: TradeEvent = {
         type: 'trade',
         market: market.id,
-        ts: int(o, 'T', e),
-        price: priceOf(o, 'p', market, e),
-        size: sizeOf(o, 'q', market, e),
+        ts: int(o.T, 'T', e),
+        price: priceOf(o.p, 'p', market, e),
+        size: sizeOf(o.q, 'q', market, e),
         // m = the buyer was the maker, so the taker sold.
         side: o.m ? 'sell' : 'buy',
         tradeId: String(id),
@@ -165,14 +170,14 @@ export function parseBinanceFrame(text: string, lookup: (symbol: string) => Feed
     }
     case 'depthUpdate': {
       if (!market) return IGNORED;
-      const firstId = int(o, 'U', e);
-      const lastId = int(o, 'u', e);
+      const firstId = int(o.U, 'U', e);
+      const lastId = int(o.u, 'u', e);
       if (lastId < firstId) malformed('depthUpdate: u < U');
       const diff: DepthDiff = {
         market,
         firstId,
         lastId,
-        ts: int(o, 'E', e),
+        ts: int(o.E, 'E', e),
         bids: parseLevels(o.b, market, e),
         asks: parseLevels(o.a, market, e),
       };
@@ -181,19 +186,19 @@ export function parseBinanceFrame(text: string, lookup: (symbol: string) => Feed
     case '24hrTicker':
     case '24hrMiniTicker': {
       if (!market) return IGNORED;
-      const open = priceOf(o, 'o', market, e);
+      const open = priceOf(o.o, 'o', market, e);
       const event: TickerEvent = {
         type: 'ticker',
         market: market.id,
-        ts: int(o, 'E', e),
-        last: priceOf(o, 'c', market, e),
+        ts: int(o.E, 'E', e),
+        last: priceOf(o.c, 'c', market, e),
         open,
-        high: priceOf(o, 'h', market, e),
-        low: priceOf(o, 'l', market, e),
+        high: priceOf(o.h, 'h', market, e),
+        low: priceOf(o.l, 'l', market, e),
         // The full ticker's "x" is the last price before the 24 h window; the mini ticker has none, so its
         // reference is the window's open.
-        prevClose: e === '24hrTicker' ? priceOf(o, 'x', market, e) : open,
-        volume24h: sizeOf(o, 'v', market, e),
+        prevClose: e === '24hrTicker' ? priceOf(o.x, 'x', market, e) : open,
+        volume24h: sizeOf(o.v, 'v', market, e),
       };
       if (event.low > event.high) malformed(`${e}: low above high`);
       return { kind: 'ticker', event };
@@ -205,12 +210,12 @@ export function parseBinanceFrame(text: string, lookup: (symbol: string) => Feed
       if (k.i !== '1m') return IGNORED;
       if (typeof k.x !== 'boolean') malformed('kline: "x" must be a boolean');
       const candle: Candle = {
-        openTime: int(k, 't', e),
-        open: priceOf(k, 'o', market, e),
-        high: priceOf(k, 'h', market, e),
-        low: priceOf(k, 'l', market, e),
-        close: priceOf(k, 'c', market, e),
-        volume: sizeOf(k, 'v', market, e),
+        openTime: int(k.t, 't', e),
+        open: priceOf(k.o, 'o', market, e),
+        high: priceOf(k.h, 'h', market, e),
+        low: priceOf(k.l, 'l', market, e),
+        close: priceOf(k.c, 'c', market, e),
+        volume: sizeOf(k.v, 'v', market, e),
       };
       return { kind: 'kline', kline: { market, candle, closed: k.x } };
     }
@@ -224,7 +229,7 @@ export function parseDepthSnapshot(body: unknown, market: FeedMarket): DepthSnap
   if (typeof body !== 'object' || body === null) malformed('depth snapshot: not an object');
   const o = body as Obj;
   return {
-    lastUpdateId: int(o, 'lastUpdateId', 'depth snapshot'),
+    lastUpdateId: int(o.lastUpdateId, 'lastUpdateId', 'depth snapshot'),
     bids: parseLevels(o.bids, market, 'depth snapshot'),
     asks: parseLevels(o.asks, market, 'depth snapshot'),
   };

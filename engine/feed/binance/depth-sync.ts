@@ -87,9 +87,10 @@ export class DepthSync {
 
   private apply(diff: DepthDiff): void {
     const b = diff.bids;
-    for (let i = 0; i < b.length; i++) this.bids.set(b[i][0], b[i][1]);
+    // Diff levels are immutable tuples: the book keeps them as they are, no copies.
+    for (let i = 0; i < b.length; i++) this.bids.setLevel(b[i]);
     const a = diff.asks;
-    for (let i = 0; i < a.length; i++) this.asks.set(a[i][0], a[i][1]);
+    for (let i = 0; i < a.length; i++) this.asks.setLevel(a[i]);
     this.bookId = diff.lastId;
   }
 

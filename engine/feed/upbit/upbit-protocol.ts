@@ -73,26 +73,28 @@ export type UpbitFrameKind = 'data' | 'control' | 'ignored';
 
 type Obj = Record<string, unknown>;
 
-function num(o: Obj, key: string, what: string): number {
-  const v = o[key];
+// The checks below take the field's value, read by the caller (o[keys.x] sees one name per format at each
+// site, which keeps the read fast); `key` only names the field in the error.
+
+function num(v: unknown, key: string, what: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) malformed(`${what}: "${key}" must be a number`);
   return v;
 }
 
-function price(o: Obj, key: string, m: FeedMarket, what: string): number {
-  const units = numberToUnits(num(o, key, what), m.priceDecimals);
+function price(v: unknown, key: string, m: FeedMarket, what: string): number {
+  const units = numberToUnits(num(v, key, what), m.priceDecimals);
   if (units < 0) malformed(`${what}: negative "${key}"`);
   return units;
 }
 
-function size(o: Obj, key: string, m: FeedMarket, what: string, rounding: 'exact' | 'nearest' = 'exact'): number {
-  const units = numberToUnits(num(o, key, what), m.sizeDecimals, rounding);
+function size(v: unknown, key: string, m: FeedMarket, what: string, rounding: 'exact' | 'nearest' = 'exact'): number {
+  const units = numberToUnits(num(v, key, what), m.sizeDecimals, rounding);
   if (units < 0) malformed(`${what}: negative "${key}"`);
   return units;
 }
 
-function timestamp(o: Obj, key: string, what: string): number {
-  const t = num(o, key, what);
+function timestamp(v: unknown, key: string, what: string): number {
+  const t = num(v, key, what);
   if (!Number.isSafeInteger(t) || t <= 0) malformed(`${what}: "${key}" is not a timestamp`);
   return t;
 }
@@ -156,14 +158,14 @@ function parseUpbitObject(
     const ev: TickerEvent = {
       type: 'ticker',
       market: market.id,
-      ts: timestamp(o, keys.timestamp, type),
-      last: price(o, keys.trade_price, market, type),
-      open: price(o, keys.opening_price, market, type),
-      high: price(o, keys.high_price, market, type),
-      low: price(o, keys.low_price, market, type),
-      prevClose: price(o, keys.prev_closing_price, market, type),
+      ts: timestamp(o[keys.timestamp], keys.timestamp, type),
+      last: price(o[keys.trade_price], keys.trade_price, market, type),
+      open: price(o[keys.opening_price], keys.opening_price, market, type),
+      high: price(o[keys.high_price], keys.high_price, market, type),
+      low: price(o[keys.low_price], keys.low_price, market, type),
+      prevClose: price(o[keys.prev_closing_price], keys.prev_closing_price, market, type),
       // Upbit sums this in floating point on its side; see decimal.ts on 'nearest'.
-      volume24h: size(o, keys.acc_trade_volume_24h, market, type, 'nearest'),
+      volume24h: size(o[keys.acc_trade_volume_24h], keys.acc_trade_volume_24h, market, type, 'nearest'),
     };
     if (ev.low > ev.high) malformed('ticker: low above high');
     emit(ev);
@@ -178,9 +180,9 @@ function parseUpbitObject(
     const ev: TradeEvent = {
       type: 'trade',
       market: market.id,
-      ts: timestamp(o, keys.trade_timestamp, type),
-      price: price(o, keys.trade_price, market, type),
-      size: size(o, keys.trade_volume, market, type),
+      ts: timestamp(o[keys.trade_timestamp], keys.trade_timestamp, type),
+      price: price(o[keys.trade_price], keys.trade_price, market, type),
+      size: size(o[keys.trade_volume], keys.trade_volume, market, type),
       // ask_bid is the taker's side: ASK = a seller hit the bid.
       side: ab === 'BID' ? 'buy' : 'sell',
       tradeId: String(sid),
@@ -198,10 +200,10 @@ function parseUpbitObject(
     for (let i = 0; i < units.length; i++) {
       const u = units[i] as Obj;
       if (typeof u !== 'object' || u === null) malformed('orderbook: unit is not an object');
-      const ap = price(u, keys.ask_price, market, 'orderbook');
-      const as = size(u, keys.ask_size, market, 'orderbook');
-      const bp = price(u, keys.bid_price, market, 'orderbook');
-      const bs = size(u, keys.bid_size, market, 'orderbook');
+      const ap = price(u[keys.ask_price], keys.ask_price, market, 'orderbook');
+      const as = size(u[keys.ask_size], keys.ask_size, market, 'orderbook');
+      const bp = price(u[keys.bid_price], keys.bid_price, market, 'orderbook');
+      const bs = size(u[keys.bid_size], keys.bid_size, market, 'orderbook');
       // A thin book pads missing levels with zero sizes; those are not levels.
       if (as > 0) {
         if (asks.length && ap <= asks[asks.length - 1][0]) malformed('orderbook: asks not ascending');
@@ -213,7 +215,7 @@ function parseUpbitObject(
       }
     }
     if (asks.length && bids.length && bids[0][0] >= asks[0][0]) malformed('orderbook: crossed book');
-    emit({ type: 'book', market: market.id, ts: timestamp(o, keys.timestamp, type), bids, asks });
+    emit({ type: 'book', market: market.id, ts: timestamp(o[keys.timestamp], keys.timestamp, type), bids, asks });
     return 'data';
   }
   malformed(`unknown type "${String(type)}"`);
