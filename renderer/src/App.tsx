@@ -1,15 +1,18 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { Header } from './components/Header';
 import { NavRail } from './components/NavRail';
 import { StatusBar } from './components/StatusBar';
-import { CopyScreen } from './screens/copy/CopyScreen';
 import { MarketScreen } from './screens/MarketScreen';
-import { ProfileScreen } from './screens/profile/ProfileScreen';
-import { RankingScreen } from './screens/ranking/RankingScreen';
-import { SettingsScreen } from './screens/SettingsScreen';
 import { useEngine } from './stores/engine-store';
 import { useRoute } from './stores/route-store';
 import { useSettings } from './stores/settings-store';
+
+// The other screens are chunks of their own, loaded when first opened: the start-up script is then the shell
+// and the Market screen only, and evaluates in a shorter task.
+const CopyScreen = lazy(() => import('./screens/copy/CopyScreen').then((m) => ({ default: m.CopyScreen })));
+const ProfileScreen = lazy(() => import('./screens/profile/ProfileScreen').then((m) => ({ default: m.ProfileScreen })));
+const RankingScreen = lazy(() => import('./screens/ranking/RankingScreen').then((m) => ({ default: m.RankingScreen })));
+const SettingsScreen = lazy(() => import('./screens/SettingsScreen').then((m) => ({ default: m.SettingsScreen })));
 
 export function App() {
   const route = useRoute((s) => s.route);
@@ -32,9 +35,11 @@ export function App() {
       <NavRail />
       <main className={route === 'market' ? 'content content-market' : 'content'}>
         {route === 'market' && <MarketScreen />}
-        {route === 'ranking' && (trader ? <ProfileScreen nickname={trader} /> : <RankingScreen />)}
-        {route === 'copy' && <CopyScreen />}
-        {route === 'settings' && <SettingsScreen />}
+        <Suspense fallback={null}>
+          {route === 'ranking' && (trader ? <ProfileScreen nickname={trader} /> : <RankingScreen />)}
+          {route === 'copy' && <CopyScreen />}
+          {route === 'settings' && <SettingsScreen />}
+        </Suspense>
       </main>
       <StatusBar />
     </div>

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { AccountPanel } from '../components/market/AccountPanel';
 import { Balances } from '../components/market/Balances';
 import { MarketTicker } from '../components/market/MarketTicker';
@@ -7,6 +7,7 @@ import { OrderForm } from '../components/market/OrderForm';
 import { PriceChart } from '../components/market/PriceChart';
 import { TradeTape } from '../components/market/TradeTape';
 import { fill, useT } from '../i18n';
+import { afterNextPaint } from '../lib/after-paint';
 import { useOrderForm } from '../stores/order-form-store';
 import { usePractice } from '../stores/practice-store';
 import { FeedStatusBadge } from './market/FeedStatusBadge';
@@ -74,6 +75,23 @@ function StaleNote() {
   );
 }
 
+/**
+ * The screen's panels mount in stages, each in a task of its own after the previous stage was drawn: the
+ * ticker first, then the chart, then the book and the tape, then order entry and the account. One render of
+ * everything at once is a start-up task far over a frame. Until its stage comes, a panel's grid cell is held
+ * by an empty panel, so nothing moves when it arrives.
+ */
+const STAGES = 3;
+
+function useMountStage(): number {
+  const [stage, setStage] = useState(0);
+  useEffect(() => {
+    if (stage >= STAGES) return;
+    return afterNextPaint(() => setStage((s) => s + 1));
+  }, [stage]);
+  return stage;
+}
+
 /** The exchange layout for the market view in context: chart, book, tape, order entry and my account. */
 function MarketLayout() {
   const t = useT();
@@ -83,6 +101,7 @@ function MarketLayout() {
   const goneNote = useMarketChoice((s) => s.goneNote);
   const liveGate = useLiveGateShown() && kind === 'live';
   const bar = (kind === 'paper' && (replaying || stale)) || goneNote !== null || liveGate;
+  const stage = useMountStage();
   return (
     <section className={bar ? 'market with-bar' : 'market'} aria-labelledby="screen-title" data-kind={kind} data-stale={stale || undefined}>
       <h1 id="screen-title" className="visually-hidden">
@@ -101,14 +120,18 @@ function MarketLayout() {
           {liveGate && <LiveGate />}
         </div>
       )}
-      <PriceChart />
-      <OrderBook />
+      {stage >= 1 ? <PriceChart /> : <div className="panel chart-panel" />}
+      {stage >= 2 ? <OrderBook /> : <div className="panel book-panel" />}
       <div className="market-side">
-        <OrderForm />
-        <Balances />
+        {stage >= 3 && (
+          <>
+            <OrderForm />
+            <Balances />
+          </>
+        )}
       </div>
-      <AccountPanel />
-      <TradeTape />
+      {stage >= 3 ? <AccountPanel /> : <div className="panel account-panel" />}
+      {stage >= 2 ? <TradeTape /> : <div className="panel tape-panel" />}
     </section>
   );
 }

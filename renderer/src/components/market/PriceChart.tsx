@@ -1,21 +1,16 @@
-import {
-  CandlestickSeries,
-  ColorType,
-  CrosshairMode,
-  HistogramSeries,
-  LineSeries,
-  LineStyle,
-  createChart,
-  type CandlestickData,
-  type HistogramData,
-  type IChartApi,
-  type ISeriesApi,
-  type MouseEventParams,
-  type UTCTimestamp,
+import type {
+  CandlestickData,
+  HistogramData,
+  IChartApi,
+  ISeriesApi,
+  MouseEventParams,
+  UTCTimestamp,
 } from 'lightweight-charts';
 import { memo, useEffect, useRef, useState } from 'react';
 import { create } from 'zustand';
 import { fill, useT } from '../../i18n';
+import { afterNextPaint } from '../../lib/after-paint';
+import { loadChartLib, type ChartLib } from '../../lib/charts';
 import { formatUnits } from '../../lib/units';
 import { useView, useViewStore } from '../../screens/market/view';
 import { CandleSet, MA_PERIODS, RSI_PERIOD, TIMEFRAMES, type Timeframe } from './chart-data';
@@ -64,10 +59,10 @@ function palette() {
   };
 }
 
-function applyTheme(chart: IChartApi, s: Series): void {
+function applyTheme(lib: ChartLib, chart: IChartApi, s: Series): void {
   const p = palette();
   chart.applyOptions({
-    layout: { background: { type: ColorType.Solid, color: p.panel }, textColor: p.text, panes: { separatorColor: p.border } },
+    layout: { background: { type: lib.ColorType.Solid, color: p.panel }, textColor: p.text, panes: { separatorColor: p.border } },
     grid: { vertLines: { color: p.grid }, horzLines: { color: p.grid } },
     rightPriceScale: { borderColor: p.border },
     timeScale: { borderColor: p.border },
@@ -159,10 +154,32 @@ export const PriceChart = memo(function PriceChart() {
   const host = useRef<HTMLDivElement>(null);
   const scale = useRef(1);
   scale.current = 10 ** priceDecimals;
-  const chartRef = useRef<{ chart: IChartApi; series: Series; hovering: boolean; showLatest(): void } | null>(null);
+  const chartRef = useRef<{ lib: ChartLib; chart: IChartApi; series: Series; hovering: boolean; showLatest(): void } | null>(null);
+  // Set once the chart exists: the effects that feed it run again then.
+  const [chartReady, setChartReady] = useState(false);
 
-  // The chart itself lives as long as the panel.
+  // The chart itself lives as long as the panel. The library is its own chunk, loaded (and evaluated) in its own
+  // task; the chart is made after the panel's first frame, and its data is set later still (see below), so
+  // start-up is several short tasks rather than one long one.
   useEffect(() => {
+    let alive = true;
+    let cancelFrame = () => {};
+    let dispose = () => {};
+    void loadChartLib().then((lib) => {
+      if (!alive) return;
+      cancelFrame = afterNextPaint(() => {
+        if (alive) dispose = makeChart(lib);
+      });
+    });
+    return () => {
+      alive = false;
+      cancelFrame();
+      dispose();
+    };
+  }, []);
+
+  function makeChart(lib: ChartLib): () => void {
+    const { CandlestickSeries, CrosshairMode, HistogramSeries, LineSeries, LineStyle, createChart } = lib;
     const chart = createChart(host.current!, {
       autoSize: true,
       crosshair: { mode: CrosshairMode.Normal },
@@ -185,9 +202,10 @@ export const PriceChart = memo(function PriceChart() {
     for (const level of [70, 30]) rsiSeries.createPriceLine({ price: level, color: '#5f6b7a', lineStyle: LineStyle.Dashed, lineWidth: 1, axisLabelVisible: false });
     chart.panes()[1]?.setStretchFactor(0.28);
     const series: Series = { candles, volume, ma, rsi: rsiSeries };
-    applyTheme(chart, series);
-    const state = { chart, series, hovering: false, showLatest: () => {} };
+    applyTheme(lib, chart, series);
+    const state = { lib, chart, series, hovering: false, showLatest: () => {} };
     chartRef.current = state;
+    setChartReady(true);
 
     const onMove = (param: MouseEventParams) => {
       if (!param.point) {
@@ -213,13 +231,13 @@ export const PriceChart = memo(function PriceChart() {
       chart.remove();
       chartRef.current = null;
     };
-  }, []);
+  }
 
   // The theme's colours are CSS variables set on <html> by the app shell, after this component's effects
   // run; follow the attribute itself rather than the setting, so the colours read are the new ones.
   useEffect(() => {
     const observer = new MutationObserver(() => {
-      if (chartRef.current) applyTheme(chartRef.current.chart, chartRef.current.series);
+      if (chartRef.current) applyTheme(chartRef.current.lib, chartRef.current.chart, chartRef.current.series);
     });
     observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
     return () => observer.disconnect();
@@ -232,7 +250,7 @@ export const PriceChart = memo(function PriceChart() {
     const k = 10 ** priceDecimals;
     c.chart.applyOptions({ localization: { priceFormatter: (p: number) => formatUnits(Math.round(p * k), priceDecimals, { minFraction: priceDecimals }) } });
     c.series.candles.applyOptions({ priceFormat: { type: 'price', precision: priceDecimals, minMove: 1 / k } });
-  }, [priceDecimals]);
+  }, [priceDecimals, chartReady]);
 
   // A history fetch that finished (or stopped) while the chart showed what it had: read it again.
   const progress = historyDone[timeframe]?.state;
@@ -330,7 +348,7 @@ export const PriceChart = memo(function PriceChart() {
       alive = false;
       off();
     };
-  }, [timeframe, baseDecimals, priceDecimals, attempt, marketId, epoch, view]);
+  }, [timeframe, baseDecimals, priceDecimals, attempt, marketId, epoch, view, chartReady]);
 
   return (
     <section className="panel chart-panel" aria-label={t('chart.label')}>

@@ -32,7 +32,8 @@ export function useFitRows(initial: number, fallbackRowPx: number, rowSelector: 
         const px = rowPx.current || fallbackRowPx;
         setCount(Math.max(1, Math.ceil(Math.max(0, height - head) / px) + 1));
       };
-      measure();
+      // No measuring here, in the commit that mounted the list: reading sizes then forces a layout of the whole
+      // page inside that task. The observer reports the first size right after the frame's own layout.
       observer.current = new ResizeObserver(measure);
       observer.current.observe(el);
     },

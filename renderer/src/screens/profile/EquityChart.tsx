@@ -1,7 +1,8 @@
-import { AreaSeries, ColorType, createChart, type AreaData, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
-import { useEffect, useRef } from 'react';
+import type { AreaData, IChartApi, ISeriesApi, UTCTimestamp } from 'lightweight-charts';
+import { useEffect, useRef, useState } from 'react';
 import type { TraderProfile } from '../../../../engine/protocol/api';
 import { useT } from '../../i18n';
+import { loadChartLib, type ChartLib } from '../../lib/charts';
 import { formatInt } from '../../lib/units';
 
 function cssVar(name: string, fallback: string): string {
@@ -36,24 +37,32 @@ export function equitySeries(equity: TraderProfile['equity']): AreaData<UTCTimes
 export function EquityChart({ equity, theme }: { equity: TraderProfile['equity']; theme: string }) {
   const t = useT();
   const host = useRef<HTMLDivElement>(null);
-  const chart = useRef<{ api: IChartApi; series: ISeriesApi<'Area'> } | null>(null);
+  const chart = useRef<{ lib: ChartLib; api: IChartApi; series: ISeriesApi<'Area'> } | null>(null);
+  // Set once the chart exists (the library loads on first use): the effects that feed it run again then.
+  const [ready, setReady] = useState(false);
   const data = equitySeries(equity);
 
   useEffect(() => {
-    const el = host.current;
-    if (!el) return;
-    const api = createChart(el, {
-      autoSize: true,
-      timeScale: { timeVisible: true, secondsVisible: false },
-      localization: { priceFormatter: (v: number) => formatInt(Math.round(v)) },
-      handleScroll: false,
-      handleScale: false,
+    let alive = true;
+    let api: IChartApi | null = null;
+    void loadChartLib().then((lib) => {
+      const el = host.current;
+      if (!alive || !el) return;
+      api = lib.createChart(el, {
+        autoSize: true,
+        timeScale: { timeVisible: true, secondsVisible: false },
+        localization: { priceFormatter: (v: number) => formatInt(Math.round(v)) },
+        handleScroll: false,
+        handleScale: false,
+      });
+      const series = api.addSeries(lib.AreaSeries, { lineWidth: 2, priceLineVisible: false });
+      chart.current = { lib, api, series };
+      setReady(true);
     });
-    const series = api.addSeries(AreaSeries, { lineWidth: 2, priceLineVisible: false });
-    chart.current = { api, series };
     return () => {
+      alive = false;
       chart.current = null;
-      api.remove();
+      api?.remove();
     };
   }, []);
 
@@ -62,20 +71,20 @@ export function EquityChart({ equity, theme }: { equity: TraderProfile['equity']
     if (!c) return;
     const accent = cssVar('--accent', '#f0b90b');
     c.api.applyOptions({
-      layout: { background: { type: ColorType.Solid, color: cssVar('--panel', '#161b22') }, textColor: cssVar('--muted', '#8b95a3') },
+      layout: { background: { type: c.lib.ColorType.Solid, color: cssVar('--panel', '#161b22') }, textColor: cssVar('--muted', '#8b95a3') },
       grid: { vertLines: { color: cssVar('--grid', '#1c222b') }, horzLines: { color: cssVar('--grid', '#1c222b') } },
       rightPriceScale: { borderColor: cssVar('--border', '#262d37') },
       timeScale: { borderColor: cssVar('--border', '#262d37') },
     });
     c.series.applyOptions({ lineColor: accent, topColor: 'rgba(240, 185, 11, 0.35)', bottomColor: 'rgba(240, 185, 11, 0.02)' });
-  }, [theme]);
+  }, [theme, ready]);
 
   useEffect(() => {
     const c = chart.current;
     if (!c) return;
     c.series.setData(data);
     c.api.timeScale().fitContent();
-  }, [data.length, data[data.length - 1]?.time, data[data.length - 1]?.value]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [ready, data.length, data[data.length - 1]?.time, data[data.length - 1]?.value]); // eslint-disable-line react-hooks/exhaustive-deps
 
   return (
     <div className="equity-host" ref={host} role="img" aria-label={t('profile.equity')}>
