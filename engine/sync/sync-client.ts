@@ -275,7 +275,8 @@ export class SyncClient {
   private open(): void {
     this.authed = false;
     this.setStatus(this.attempt === 0 ? 'connecting' : 'reconnecting');
-    const ws = new WebSocket(this.wsUrl, { handshakeTimeout: 10_000, perMessageDeflate: false });
+    // A handshake that gets no answer is a dead link like any other silence: give up on it just as soon.
+    const ws = new WebSocket(this.wsUrl, { handshakeTimeout: Math.min(10_000, this.silenceMs), perMessageDeflate: false });
     this.ws = ws;
     ws.on('message', (data) => {
       if (ws !== this.ws) return;
