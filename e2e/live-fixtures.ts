@@ -18,12 +18,13 @@ export interface TestSyncServer {
 /** 10,000,000 KRW and 100 LPJ (1e8 units each) for every new account. */
 export const GRANT = { KRW: 10_000_000, LPJ: 100 * 100_000_000 };
 
-export async function startTestSyncServer(): Promise<TestSyncServer> {
+/** `flags` are passed to `sync-server/main.ts` as an operator would (e.g. a shorter ranking schedule). */
+export async function startTestSyncServer(flags: string[] = []): Promise<TestSyncServer> {
   const dir = mkdtempSync(join(tmpdir(), 'lpj-e2e-sync-'));
   const shipped = JSON.parse(readFileSync(join(root, 'sync-server', 'markets.json'), 'utf8')) as { markets: unknown[] };
   const marketsFile = join(dir, 'markets.json');
   writeFileSync(marketsFile, JSON.stringify({ markets: shipped.markets, grant: GRANT }));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--data-dir', join(dir, 'data'), '--markets', marketsFile, '--log-level', 'warn'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--data-dir', join(dir, 'data'), '--markets', marketsFile, '--log-level', 'warn', ...flags], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

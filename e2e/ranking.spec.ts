@@ -5,13 +5,12 @@
  * profile and subscribes; the leader trades again and the follower sees the copied trade in Copy trading and
  * its notification in the notifications centre.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page, TestInfo } from '@playwright/test';
-import { expect, keepScreenshot, root, startWebMode, test } from './fixtures';
-import { GRANT } from './live-fixtures';
+import { expect, keepScreenshot, startWebMode, test } from './fixtures';
+import { startTestSyncServer } from './live-fixtures';
 
 interface Stoppable {
   stop(): Promise<void>;
@@ -22,57 +21,11 @@ let serverUrl = '';
 let browser: Browser | undefined;
 
 /**
- * The server started in a process of its own with the ranking and copy schedule shortened for a test: a mark
- * every second, one trade and no minimum age to be on a board, stop-losses and settlements checked every 300 ms.
+ * The test server with the ranking and copy schedule shortened: a mark every second, one trade and no minimum
+ * age to be on a board, stop-losses and settlements checked every 300 ms.
  */
-async function startRankingServer(): Promise<{ url: string } & Stoppable> {
-  const dir = mkdtempSync(join(tmpdir(), 'lpj-e2e-ranking-'));
-  const shipped = JSON.parse(readFileSync(join(root, 'sync-server', 'markets.json'), 'utf8')) as { markets: unknown[] };
-  const marketsFile = join(dir, 'markets.json');
-  writeFileSync(marketsFile, JSON.stringify({ markets: shipped.markets, grant: GRANT }));
-  const script = `
-    import { startSyncServer } from './sync-server/app.ts';
-    import { defaultConfig, loadMarketsFile } from './sync-server/config.ts';
-    const file = loadMarketsFile(${JSON.stringify(marketsFile)});
-    const server = await startSyncServer(defaultConfig({
-      port: 0, dataDir: ${JSON.stringify(join(dir, 'data'))}, markets: file.markets, grant: file.grant, logLevel: 'warn',
-      ranking: { markIntervalMs: 1_000, minTrades: 1, minAccountAgeMs: 0 },
-      scheduleEveryMs: 300,
-    }));
-    console.error('sync server: ' + server.url);
-    process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));
-  `;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sync server did not start in 30 s:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /sync server: (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolveUrl(match[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`sync server exited with ${code}:\n${output}`));
-    });
-  });
-  return {
-    url,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+const startRankingServer = () =>
+  startTestSyncServer(['--mark-interval-ms', '1000', '--min-trades', '1', '--min-account-age-ms', '0', '--schedule-every-ms', '300']);
 
 test.beforeAll(async ({ playwright, launchOptions }, testInfo) => {
   test.skip(testInfo.project.name !== 'web', 'two players need two app hosts: web mode starts one per process');

@@ -8,6 +8,10 @@
  *   --log-level info   (SYNC_LOG_LEVEL)
  *   --ws-rate 50:100   (SYNC_WS_RATE)     messages/s per connection : burst
  *   --order-rate 200:400 (SYNC_ORDER_RATE) orders/s per account : burst
+ *   --mark-interval-ms 3600000 (SYNC_MARK_INTERVAL_MS)   how often equity is marked and the leaderboards re-ranked
+ *   --min-trades 5     (SYNC_MIN_TRADES)        fills within a period to appear on its leaderboard
+ *   --min-account-age-ms 86400000 (SYNC_MIN_ACCOUNT_AGE_MS) account age to appear on a leaderboard
+ *   --schedule-every-ms 60000 (SYNC_SCHEDULE_EVERY_MS) how often copy settlement and stop-loss checks run
  *
  * SIGTERM/SIGINT: stop accepting, close connections with a reason, commit what is pending, close the files.
  */
@@ -25,6 +29,10 @@ const { values } = parseArgs({
     'log-level': { type: 'string' },
     'ws-rate': { type: 'string' },
     'order-rate': { type: 'string' },
+    'mark-interval-ms': { type: 'string' },
+    'min-trades': { type: 'string' },
+    'min-account-age-ms': { type: 'string' },
+    'schedule-every-ms': { type: 'string' },
   },
 });
 const env = process.env;
@@ -45,6 +53,22 @@ function rate(flag: string, value: string | undefined): { perSecond: number; bur
 }
 const wsRate = rate('ws-rate', values['ws-rate'] ?? env.SYNC_WS_RATE);
 const accountOrderRate = rate('order-rate', values['order-rate'] ?? env.SYNC_ORDER_RATE);
+/** A non-negative whole number, or undefined to keep the default. */
+function whole(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) {
+    console.error(`--${flag} must be a non-negative whole number, got ${value}`);
+    process.exit(2);
+  }
+  return n;
+}
+const ranking = {
+  markIntervalMs: whole('mark-interval-ms', values['mark-interval-ms'] ?? env.SYNC_MARK_INTERVAL_MS),
+  minTrades: whole('min-trades', values['min-trades'] ?? env.SYNC_MIN_TRADES),
+  minAccountAgeMs: whole('min-account-age-ms', values['min-account-age-ms'] ?? env.SYNC_MIN_ACCOUNT_AGE_MS),
+};
+const scheduleEveryMs = whole('schedule-every-ms', values['schedule-every-ms'] ?? env.SYNC_SCHEDULE_EVERY_MS);
 const file = loadMarketsFile(resolve(values.markets ?? env.SYNC_MARKETS ?? DEFAULT_MARKETS_FILE));
 const server = await startSyncServer(
   defaultConfig({
@@ -56,6 +80,8 @@ const server = await startSyncServer(
     logLevel: values['log-level'] ?? env.SYNC_LOG_LEVEL ?? 'info',
     ...(wsRate && { wsRate }),
     ...(accountOrderRate && { accountOrderRate }),
+    ranking: Object.fromEntries(Object.entries(ranking).filter(([, v]) => v !== undefined)),
+    ...(scheduleEveryMs !== undefined && { scheduleEveryMs }),
   }),
 );
 console.error(`sync server: ${server.url} (WebSocket ${server.wsUrl})`);
