@@ -20,9 +20,17 @@ import { PracticeJournal } from './practice/practice-journal';
 import { Exchange } from './trading/exchange';
 import { OrderProjection } from './trading/order-projection';
 import { Gateway } from './ws/gateway';
+import { WriteBehind } from './db/write-behind';
 import { CopyService } from './copy/copy-service';
 import { registerCopyRoutes } from './copy/copy-routes';
 import { RankingFeed } from './ranking/ranking-feed';
+
+/**
+ * Read-model rows (order history, fills, notifications, ranking log) wait this long for others to share their
+ * transaction, or until this many are queued. Orders are acknowledged once the journal has them; these follow.
+ */
+const READ_MODEL_DELAY_MS = 10;
+const READ_MODEL_MAX_PENDING = 4096;
 
 export interface SyncServer {
   url: string;
@@ -50,8 +58,14 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
   const log = config.logDestination ? pino(logOptions, config.logDestination) : pino(logOptions);
   const db: Db = openDatabase(join(config.dataDir, 'server.db'), serverMigrations);
   const metrics = new Metrics();
-  const notifications = new Notifications(db, config.markets, config.now);
-  const projection = new OrderProjection(db, (account, fill, ts) => notifications.recordFill(account, fill, ts));
+  const writes = new WriteBehind(db, {
+    delayMs: READ_MODEL_DELAY_MS,
+    maxPending: READ_MODEL_MAX_PENDING,
+    onError: (err) => log.error({ err }, 'read models stopped'),
+    onFlushTimed: (ms) => metrics.readModelFlushSeconds.observe(ms / 1000),
+  });
+  const notifications = new Notifications(db, writes, config.markets, config.now);
+  const projection = new OrderProjection(db, writes, (account, fill, ts) => notifications.recordFill(account, fill, ts));
   const exchange = new Exchange(config.dataDir, config.markets, config.grant, projection, config.now, (ms, n) => {
     metrics.commitSeconds.observe(ms / 1000);
     metrics.committedCommands.inc(n);
@@ -63,14 +77,16 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
   const candles = new ServerCandles(config.dataDir, exchange, config.now);
   marketData.extend('candles', candles);
   // Fill notifications caught up from the journal at start-up have no stream to go to yet (clients read them
-  // as backlog); from now on each commit pushes its own.
+  // as backlog); from now on each flush pushes what it wrote.
+  writes.flush();
   notifications.publishCommitted();
-  exchange.onCommit(() => notifications.publishCommitted());
+  writes.onFlushed(() => notifications.publishCommitted());
   // Ranking and copy trading: both are fed from committed events; copy trading reads a leader's equity from the
   // ranking before the ranking takes the batch, so it owns the order of the two (see CopyService.committed).
   const nicknameOf = (id: number) => accounts.get(id)?.nickname;
   const ranking = await RankingFeed.start({
     db,
+    writes,
     exchange,
     markets: config.markets,
     nicknameOf,
@@ -154,6 +170,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
         gateway.closeAll(1001, 'SHUTDOWN', 'the server is shutting down: reconnect shortly');
         await app.close();
         exchange.close();
+        writes.flush();
         candles.close();
         db.close();
         log.info('sync server stopped');

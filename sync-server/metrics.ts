@@ -24,6 +24,12 @@ export class Metrics {
     buckets: [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1],
     registers: [this.registry],
   });
+  readonly readModelFlushSeconds = new Histogram({
+    name: 'lpj_read_model_flush_seconds',
+    help: 'Duration of one write of the queued order history, notification and ranking rows',
+    buckets: [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1],
+    registers: [this.registry],
+  });
   readonly committedCommands = new Counter({ name: 'lpj_committed_commands_total', help: 'Commands made durable', registers: [this.registry] });
   readonly httpRequests = new Counter({ name: 'lpj_http_requests_total', help: 'HTTP requests by status class', labelNames: ['status'], registers: [this.registry] });
 

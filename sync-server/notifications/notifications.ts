@@ -6,6 +6,7 @@
 import type { Db } from '../../engine/db/database';
 import type { Fill, Notification } from '../../engine/protocol/sync';
 import type { MarketConfig } from '../../engine/matching/types';
+import type { WriteBehind } from '../db/write-behind';
 
 type Listener = (n: Notification) => void;
 
@@ -30,6 +31,8 @@ export class Notifications {
 
   constructor(
     db: Db,
+    /** The read models' write-behind queue (fill notifications are written in its flushes). */
+    private readonly writes: WriteBehind,
     private readonly markets: readonly MarketConfig[],
     private readonly now: () => number,
   ) {
@@ -38,7 +41,7 @@ export class Notifications {
   }
 
   /**
-   * Records a fill's notification. Called inside the order projection's transaction, so the notification is
+   * Records a fill's notification. Called inside the order projection's writes, so the notification is
    * committed together with the fill it tells of (a crash loses both or neither, and the catch-up after a
    * restart writes both); `publishCommitted` then pushes it live.
    */
@@ -52,7 +55,7 @@ export class Notifications {
     this.unpublished.push({ account, n: { id: Number(lastInsertRowid), ts, kind: 'fill', title, body, data } });
   }
 
-  /** Pushes the notifications of the last committed projection to the accounts' open streams. */
+  /** Pushes the fill notifications of the last flush to the accounts' open streams. */
   publishCommitted(): void {
     const batch = this.unpublished;
     this.unpublished = [];
@@ -68,6 +71,7 @@ export class Notifications {
   }
 
   since(accountId: number, afterId: number, limit = 500): Notification[] {
+    this.writes.flush();
     return (this.selectSince.all(accountId, afterId, limit) as Row[]).map(toNotification);
   }
 

@@ -17,9 +17,12 @@ import { LEDGER_STREAM } from '../../engine/matching/types';
 import { PERIODS, RankingService, rankingRecordOf, type Period, type RankingConfig, type RankingRecord } from '../../engine/ranking';
 import type { Exchange } from '../trading/exchange';
 import { RankingLog } from './ranking-log';
+import type { WriteBehind } from '../db/write-behind';
 
 export interface RankingFeedOptions {
   db: Db;
+  /** The read models' write-behind queue: the log is appended through it, in commit order with the rest. */
+  writes: WriteBehind;
   exchange: Exchange;
   markets: readonly MarketConfig[];
   /** The user's nickname, or undefined for ledger accounts that are not users (fee account, copy sub-accounts). */
@@ -54,7 +57,7 @@ export class RankingFeed {
     readonly config: RankingConfig,
     readonly service: RankingService,
   ) {
-    this.rankingLog = new RankingLog(o.db);
+    this.rankingLog = new RankingLog(o.db, o.writes);
   }
 
   static configOf(o: Pick<RankingFeedOptions, 'markets' | 'settings'>): RankingConfig {
@@ -63,7 +66,7 @@ export class RankingFeed {
 
   static async start(o: RankingFeedOptions): Promise<RankingFeed> {
     const config = RankingFeed.configOf(o);
-    const rankingLog = new RankingLog(o.db);
+    const rankingLog = new RankingLog(o.db, o.writes);
     const total = rankingLog.count();
     const priced = new Set<string>();
     let lastTs = 0;

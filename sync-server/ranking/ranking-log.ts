@@ -5,6 +5,7 @@
  */
 import type { Db } from '../../engine/db/database';
 import type { RankingRecord } from '../../engine/ranking';
+import type { WriteBehind } from '../db/write-behind';
 
 const PAGE = 10_000;
 
@@ -14,7 +15,11 @@ export class RankingLog {
   private readonly insertPending;
   private readonly clearPending;
 
-  constructor(private readonly db: Db) {
+  /** @param writes where appends queue behind the other read models' writes (none: each append commits at once). */
+  constructor(
+    private readonly db: Db,
+    private readonly writes?: WriteBehind,
+  ) {
     this.insert = db.prepare('INSERT INTO ranking_log (record) VALUES (?)');
     this.setCursor = db.prepare('INSERT INTO ranking_cursor (stream, seq) VALUES (?, ?) ON CONFLICT(stream) DO UPDATE SET seq = excluded.seq');
     this.insertPending = db.prepare('INSERT INTO ranking_pending (record) VALUES (?)');
@@ -23,29 +28,35 @@ export class RankingLog {
 
   /** Appends records and moves journal cursors in one transaction, so a crash keeps the two consistent. */
   append(records: readonly RankingRecord[], cursors: ReadonlyMap<string, number> = new Map(), waiting: readonly RankingRecord[] = [], released: readonly string[] = []): void {
-    this.db.transaction(() => {
+    const write = () => {
       for (const r of records) this.insert.run(JSON.stringify(r));
       for (const [stream, seq] of cursors) this.setCursor.run(stream, seq);
       for (const asset of released) this.clearPending.run(asset);
       for (const r of waiting) this.insertPending.run(JSON.stringify(r));
-    })();
+    };
+    if (this.writes) this.writes.enqueue(write, records.length + waiting.length + 1);
+    else this.db.transaction(write)();
   }
 
   cursors(): Map<string, number> {
+    this.writes?.flush();
     const rows = this.db.prepare('SELECT stream, seq FROM ranking_cursor').all() as { stream: string; seq: number }[];
     return new Map(rows.map((r) => [r.stream, r.seq]));
   }
 
   pending(): RankingRecord[] {
+    this.writes?.flush();
     return (this.db.prepare('SELECT record FROM ranking_pending ORDER BY id').all() as { record: string }[]).map((r) => JSON.parse(r.record) as RankingRecord);
   }
 
   count(): number {
+    this.writes?.flush();
     return (this.db.prepare('SELECT count(*) AS n FROM ranking_log').get() as { n: number }).n;
   }
 
   /** Every record in log order, read in pages so a long history never sits in memory at once. */
   *records(): Generator<RankingRecord> {
+    this.writes?.flush();
     const page = this.db.prepare('SELECT id, record FROM ranking_log WHERE id > ? ORDER BY id LIMIT ?');
     let after = 0;
     for (;;) {

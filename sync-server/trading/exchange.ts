@@ -150,6 +150,7 @@ export class Exchange {
         after = events[events.length - 1].seq;
       }
     }
+    this.projection.flush();
   }
 }
 

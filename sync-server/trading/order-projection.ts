@@ -1,11 +1,13 @@
 /**
  * The order and fill history read model: engine events folded into the `orders` and `fills` tables of
- * server.db, one transaction per committed batch. It remembers how far each market stream has been applied,
+ * server.db. A committed batch's changes (for the owners' live sessions) are worked out in memory at once; the
+ * rows follow through the write-behind queue. The table remembers how far each market stream has been applied,
  * so after a crash it catches up from the journal exactly, and it can be dropped and rebuilt from the journal.
  */
 import type { Db } from '../../engine/db/database';
 import type { EngineEvent } from '../../engine/matching/types';
 import type { Fill, OrderView } from '../../engine/protocol/sync';
+import type { WriteBehind } from '../db/write-behind';
 
 interface OrderRow {
   id: number;
@@ -47,12 +49,20 @@ export function orderView(r: OrderRow): OrderView {
 }
 
 export interface ProjectedChanges {
-  /** Orders whose row changed, in their final state after the batch. */
+  /** Orders that changed, in their final state after the batch. */
   orders: { account: number; order: OrderView }[];
   fills: { account: number; fill: Fill }[];
   /** Accounts whose balances may have changed. */
   accounts: Set<number>;
 }
+
+/** An order of the live map and the account it belongs to. */
+interface LiveOrder {
+  account: number;
+  view: OrderView;
+}
+
+const CLOSED: ReadonlySet<OrderView['status']> = new Set(['filled', 'cancelled', 'expired']);
 
 export class OrderProjection {
   private readonly insertOrder;
@@ -64,17 +74,23 @@ export class OrderProjection {
   private readonly setCursor;
   private readonly selectByClientId;
   private readonly selectIdByClientId;
-  private readonly applyTx;
-  /** Last applied sequence number per stream: read once, then kept here (this is the only writer). */
+  /** Last applied sequence number per stream (the table follows at the next flush). */
   private readonly cursorCache: Map<string, number>;
-  private advanced = new Map<string, number>();
+  /**
+   * Orders that are still open (or waiting for their stop), as the history will show them: a batch's changes
+   * are worked out here, without reading back what was just written. Closed orders leave the map.
+   */
+  private readonly live = new Map<number, LiveOrder>();
+  /** account:clientOrderId of orders accepted since the last flush (not yet findable in the table). */
+  private readonly unflushedClientIds = new Map<string, number>();
 
   /**
-   * @param onFill called inside the transaction for each leg of each fill (the fill notifications are written
-   * there, so they commit with the fill).
+   * @param onFill called inside the flush's transaction for each leg of each fill (the fill notifications are
+   * written there, so they commit with the fill).
    */
   constructor(
     private readonly db: Db,
+    private readonly writes: WriteBehind,
     private readonly onFill?: (account: number, fill: Fill, ts: number) => void,
   ) {
     this.insertOrder = db.prepare(`INSERT OR IGNORE INTO orders (id, account_id, market, client_order_id, side, type, time_in_force, price, stop_price,
@@ -89,8 +105,13 @@ export class OrderProjection {
     this.selectByClientId = db.prepare('SELECT * FROM orders WHERE account_id = ? AND client_order_id = ?');
     // Asked for every new order (is it a resend?): the id alone, straight from the index.
     this.selectIdByClientId = db.prepare('SELECT id FROM orders WHERE account_id = ? AND client_order_id = ?').pluck();
-    this.applyTx = db.transaction((events: EngineEvent[]) => this.applyEvents(events));
     this.cursorCache = new Map((db.prepare('SELECT stream, seq FROM projection_cursor').all() as { stream: string; seq: number }[]).map((r) => [r.stream, r.seq]));
+    writes.onFlushed(() => this.unflushedClientIds.clear());
+  }
+
+  /** Writes the queued rows now (see WriteBehind). */
+  flush(): void {
+    this.writes.flush();
   }
 
   /** The last applied sequence number of each stream. */
@@ -98,30 +119,113 @@ export class OrderProjection {
     return new Map(this.cursorCache);
   }
 
-  /** Applies a committed batch of events (events at or below a stream's cursor are skipped: already applied). */
+  /**
+   * Applies a committed batch of events (events at or below a stream's cursor are skipped: already applied):
+   * returns what changed at once and queues the rows for the next flush.
+   */
   apply(events: EngineEvent[]): ProjectedChanges {
-    const changes = this.applyTx(events);
-    // The cache follows the table only after the commit: if the transaction throws, neither moves.
-    for (const [stream, seq] of this.advanced) this.cursorCache.set(stream, seq);
-    this.advanced = new Map();
-    return changes;
-  }
-
-  private applyEvents(events: EngineEvent[]): ProjectedChanges {
     const cursors = this.cursorCache;
-    const touched = new Set<number>();
     const changes: ProjectedChanges = { orders: [], fills: [], accounts: new Set() };
+    const touched = new Set<LiveOrder>();
+    const fresh: EngineEvent[] = [];
     const last = new Map<string, number>();
     for (const e of events) {
       if (e.seq <= (cursors.get(e.market) ?? 0)) continue;
+      fresh.push(e);
       last.set(e.market, e.seq);
+      switch (e.type) {
+        case 'accepted': {
+          const stop = e.orderType === 'stop_market' || e.orderType === 'stop_limit';
+          const view: OrderView = {
+            orderId: e.orderId,
+            market: e.market,
+            clientOrderId: e.clientOrderId,
+            side: e.side,
+            type: e.orderType,
+            timeInForce: e.timeInForce,
+            price: e.price ?? 0,
+            stopPrice: e.stopPrice ?? 0,
+            quantity: e.quantity ?? 0,
+            quoteAmount: e.quoteAmount ?? 0,
+            filled: 0,
+            status: stop ? 'waiting' : 'open',
+            reason: undefined,
+            createdAt: e.ts,
+            updatedAt: e.ts,
+          };
+          const order = { account: e.account, view };
+          this.live.set(e.orderId, order);
+          if (e.clientOrderId !== undefined) this.unflushedClientIds.set(`${e.account}:${e.clientOrderId}`, e.orderId);
+          touched.add(order);
+          changes.accounts.add(e.account);
+          break;
+        }
+        case 'trade': {
+          const makerSide = e.takerSide === 'buy' ? 'sell' : 'buy';
+          const legs: [number, number, 'buy' | 'sell', number, 'maker' | 'taker'][] = [
+            [e.makerAccount, e.makerOrderId, makerSide, e.makerFee, 'maker'],
+            [e.takerAccount, e.takerOrderId, e.takerSide, e.takerFee, 'taker'],
+          ];
+          for (const [account, orderId, side, fee, liquidity] of legs) {
+            const order = this.liveOrder(orderId);
+            if (order) {
+              order.view.filled += e.quantity;
+              order.view.updatedAt = e.ts;
+              touched.add(order);
+            }
+            const fill: Fill = { tradeId: e.tradeId, orderId, market: e.market, side, price: e.price, quantity: e.quantity, quoteAmount: e.quoteAmount, fee, liquidity, ts: e.ts };
+            changes.fills.push({ account, fill });
+            changes.accounts.add(account);
+          }
+          break;
+        }
+        case 'filled':
+          this.setStatus(e.orderId, 'filled', undefined, e.ts, touched);
+          break;
+        case 'cancelled':
+        case 'expired':
+          this.setStatus(e.orderId, e.type, e.reason, e.ts, touched);
+          changes.accounts.add(e.account);
+          break;
+        case 'triggered':
+          this.setStatus(e.orderId, 'open', undefined, e.ts, touched);
+          break;
+        case 'amended': {
+          const order = this.liveOrder(e.orderId);
+          if (order) {
+            order.view.price = e.price;
+            order.view.quantity = e.quantity;
+            order.view.updatedAt = e.ts;
+            touched.add(order);
+          }
+          changes.accounts.add(e.account);
+          break;
+        }
+        case 'deposited':
+        case 'withdrawn':
+          changes.accounts.add(e.account);
+          break;
+        default:
+          break;
+      }
+    }
+    for (const [stream, seq] of last) cursors.set(stream, seq);
+    for (const { account, view } of touched) {
+      changes.orders.push({ account, order: { ...view } });
+      if (CLOSED.has(view.status)) this.live.delete(view.orderId);
+    }
+    if (fresh.length > 0) this.writes.enqueue(() => this.write(fresh, last), fresh.length);
+    return changes;
+  }
+
+  /** Writes what `apply` worked out; runs inside the flush's transaction. */
+  private write(events: EngineEvent[], last: Map<string, number>): void {
+    for (const e of events) {
       switch (e.type) {
         case 'accepted': {
           const stop = e.orderType === 'stop_market' || e.orderType === 'stop_limit';
           this.insertOrder.run(e.orderId, e.account, e.market, e.clientOrderId ?? null, e.side, e.orderType, e.timeInForce, e.price ?? 0, e.stopPrice ?? 0,
             e.quantity ?? 0, e.quoteAmount ?? 0, stop ? 'waiting' : 'open', e.ts, e.ts);
-          touched.add(e.orderId);
-          changes.accounts.add(e.account);
           break;
         }
         case 'trade': {
@@ -134,61 +238,69 @@ export class OrderProjection {
           ];
           for (const [account, orderId, side, fee, liquidity] of legs) {
             this.insertFill.run(e.tradeId, account, orderId, e.market, side, e.price, e.quantity, e.quoteAmount, fee, liquidity, e.ts);
-            const fill: Fill = { tradeId: e.tradeId, orderId, market: e.market, side, price: e.price, quantity: e.quantity, quoteAmount: e.quoteAmount, fee, liquidity, ts: e.ts };
-            changes.fills.push({ account, fill });
-            this.onFill?.(account, fill, e.ts);
-            changes.accounts.add(account);
-            touched.add(orderId);
+            this.onFill?.(account, { tradeId: e.tradeId, orderId, market: e.market, side, price: e.price, quantity: e.quantity, quoteAmount: e.quoteAmount, fee, liquidity, ts: e.ts }, e.ts);
           }
           break;
         }
         case 'filled':
           this.updateStatus.run('filled', null, e.ts, e.orderId);
-          touched.add(e.orderId);
           break;
         case 'cancelled':
         case 'expired':
           this.updateStatus.run(e.type, e.reason, e.ts, e.orderId);
-          touched.add(e.orderId);
-          changes.accounts.add(e.account);
           break;
         case 'triggered':
           this.updateStatus.run('open', null, e.ts, e.orderId);
-          touched.add(e.orderId);
           break;
         case 'amended':
           this.amendOrder.run(e.price, e.quantity, e.ts, e.orderId);
-          touched.add(e.orderId);
-          changes.accounts.add(e.account);
-          break;
-        case 'deposited':
-        case 'withdrawn':
-          changes.accounts.add(e.account);
           break;
         default:
           break;
       }
     }
     for (const [stream, seq] of last) this.setCursor.run(stream, seq);
-    this.advanced = last;
-    for (const id of touched) {
-      const row = this.selectOrder.get(id) as OrderRow | undefined;
-      if (row) changes.orders.push({ account: row.account_id, order: orderView(row) });
-    }
-    return changes;
+  }
+
+  private setStatus(orderId: number, status: OrderView['status'], reason: string | undefined, ts: number, touched: Set<LiveOrder>): void {
+    const order = this.liveOrder(orderId);
+    if (!order) return;
+    order.view.status = status;
+    order.view.reason = reason;
+    order.view.updatedAt = ts;
+    touched.add(order);
+  }
+
+  /**
+   * An open order's view; one accepted before this process started is read from the history once. Such a row
+   * has nothing queued: every order this process applied events to is in the live map until it closes.
+   */
+  private liveOrder(orderId: number): LiveOrder | undefined {
+    const known = this.live.get(orderId);
+    if (known) return known;
+    const row = this.selectOrder.get(orderId) as OrderRow | undefined;
+    if (!row) return undefined;
+    const order = { account: row.account_id, view: orderView(row) };
+    this.live.set(orderId, order);
+    return order;
   }
 
   order(accountId: number, orderId: number): OrderView | undefined {
+    this.writes.flush();
     const row = this.selectOrder.get(orderId) as OrderRow | undefined;
     return row && row.account_id === accountId ? orderView(row) : undefined;
   }
 
   /** The id of my order with this client order id, if the history has one. */
   orderIdByClientId(accountId: number, clientOrderId: string): number | undefined {
+    // Asked for every new order: what the queue holds is looked up in memory, so this never forces a flush.
+    const queued = this.unflushedClientIds.get(`${accountId}:${clientOrderId}`);
+    if (queued !== undefined) return queued;
     return this.selectIdByClientId.get(accountId, clientOrderId) as number | undefined;
   }
 
   byClientOrderId(accountId: number, clientOrderId: string): OrderView | undefined {
+    this.writes.flush();
     const row = this.selectByClientId.get(accountId, clientOrderId) as OrderRow | undefined;
     return row ? orderView(row) : undefined;
   }
@@ -201,6 +313,7 @@ export class OrderProjection {
     if (opts.status === 'open') where.push("status IN ('open', 'waiting')");
     if (opts.status === 'closed') where.push("status NOT IN ('open', 'waiting')");
     if (opts.before !== undefined) (where.push('id < ?'), args.push(opts.before));
+    this.writes.flush();
     const rows = this.db.prepare(`SELECT * FROM orders WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`).all(...args, opts.limit) as OrderRow[];
     return rows.map(orderView);
   }
@@ -211,6 +324,7 @@ export class OrderProjection {
     const args: (string | number)[] = [accountId];
     if (opts.market) (where.push('market = ?'), args.push(opts.market));
     if (opts.before !== undefined) (where.push('trade_id < ?'), args.push(opts.before));
+    this.writes.flush();
     const rows = this.db.prepare(`SELECT * FROM fills WHERE ${where.join(' AND ')} ORDER BY trade_id DESC LIMIT ?`).all(...args, opts.limit) as {
       trade_id: number; order_id: number; market: string; side: 'buy' | 'sell'; price: number; quantity: number; quote_amount: number; fee: number; liquidity: 'maker' | 'taker'; ts: number;
     }[];
