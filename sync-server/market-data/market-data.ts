@@ -2,11 +2,12 @@
  * Public market data for the LPJ markets: book snapshots and deltas, the trade tape and the 24 h ticker,
  * published to subscribed sessions from committed events only (never from state a crash could undo).
  *
- * Each message is serialised once and the same text is sent to every subscriber.
+ * Each message is serialised and framed once and the same bytes are sent to every subscriber.
  */
 import type { EngineEvent } from '../../engine/matching/types';
 import type { Channel, Level, ServerMessage } from '../../engine/protocol/sync';
 import type { Exchange } from '../trading/exchange';
+import { textFrame } from '../ws/frames';
 import type { Session } from '../ws/session';
 import { RollingTicker } from './ticker';
 
@@ -91,8 +92,8 @@ export class MarketData {
   private publish(key: string, msg: ServerMessage): void {
     const set = this.subscribers.get(key);
     if (!set || set.size === 0) return;
-    const data = Buffer.from(JSON.stringify(msg));
-    for (const s of set) s.sendRaw(data);
+    const frame = textFrame(JSON.stringify(msg));
+    for (const s of set) s.sendFrame(frame);
   }
 
   private committed(events: EngineEvent[]): void {

@@ -42,8 +42,8 @@ export class Session {
     private readonly maxBufferedBytes: number,
     now: () => number,
     private readonly onSent: (bytes: number) => void,
-    /** The connection's TCP socket, corked while a turn's messages are queued; without it each message is written at once. */
-    private readonly socket?: Duplex,
+    /** The connection's TCP socket: corked while a turn's messages are queued, and where framed messages go. */
+    private readonly socket: Duplex,
   ) {
     this.bucket = new TokenBucket(rate.perSecond, rate.burst, now);
   }
@@ -52,28 +52,42 @@ export class Session {
     this.sendRaw(JSON.stringify(msg));
   }
 
-  /**
-   * Sends an already serialised message. Fan-out serialises once for every subscriber, to a Buffer so that the
-   * UTF-8 encoding is not repeated per connection either.
-   */
-  sendRaw(text: string | Buffer): void {
-    if (this.closed) return;
-    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
-      this.close(CLOSE_SLOW_CONSUMER, 'SLOW_CONSUMER', `more than ${this.maxBufferedBytes} bytes waiting to be sent: reconnect and resync`);
-      return;
-    }
-    if (this.socket && !this.isCorked) {
-      this.isCorked = true;
-      this.socket.cork();
-      if (corked.push(this) === 1) process.nextTick(uncorkAll);
-    }
+  /** Sends an already serialised message (one serialisation for all of an account's sessions). */
+  sendRaw(text: string): void {
+    if (!this.writable()) return;
     this.ws.send(text, { binary: false });
     this.onSent(text.length);
   }
 
+  /**
+   * Sends a complete WebSocket frame (see frames.ts) straight to the socket: fan-out frames a message once for
+   * every subscriber. `ws` writes its own sends to the same socket synchronously (no compression is
+   * negotiated), so the two never interleave within a frame and keep their order.
+   */
+  sendFrame(frame: Buffer): void {
+    if (this.ws.readyState !== this.ws.OPEN || !this.writable()) return;
+    this.socket.write(frame);
+    this.onSent(frame.length);
+  }
+
+  /** Open, keeping up, and corked for this turn; a consumer that fell too far behind is closed instead. */
+  private writable(): boolean {
+    if (this.closed) return false;
+    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
+      this.close(CLOSE_SLOW_CONSUMER, 'SLOW_CONSUMER', `more than ${this.maxBufferedBytes} bytes waiting to be sent: reconnect and resync`);
+      return false;
+    }
+    if (!this.isCorked) {
+      this.isCorked = true;
+      this.socket.cork();
+      if (corked.push(this) === 1) process.nextTick(uncorkAll);
+    }
+    return true;
+  }
+
   uncork(): void {
     this.isCorked = false;
-    this.socket?.uncork();
+    this.socket.uncork();
   }
 
   /** Says why, then closes. The socket is terminated if the close handshake cannot complete promptly. */
