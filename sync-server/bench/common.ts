@@ -114,3 +114,16 @@ export function finish(result: object): never {
 }
 
 export const round = (x: number, digits = 1) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : null);
+
+/**
+ * CPU seconds used so far by the server (its /metrics) and by this process. Differences over a measured window,
+ * divided by the work done, give a cost per order or per message that does not depend on what else shares the
+ * machine, unlike throughput.
+ */
+export async function cpuSeconds(baseUrl: string): Promise<{ server: number; load: number }> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const m = /^process_cpu_seconds_total (\S+)$/m.exec(text);
+  if (!m) throw new Error('the server reports no process_cpu_seconds_total');
+  const own = process.cpuUsage();
+  return { server: Number(m[1]), load: (own.user + own.system) / 1e6 };
+}

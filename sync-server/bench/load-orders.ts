@@ -11,7 +11,7 @@
  * Prints one JSON line: orders/s and ack latency.
  */
 import WebSocket from 'ws';
-import { bounded, finish, log, loopbackAddress, numberArgs, percentile, round, signUp, stringArg } from './common';
+import { bounded, cpuSeconds, finish, log, loopbackAddress, numberArgs, percentile, round, signUp, stringArg } from './common';
 
 const MARKET = 'LPJ-KRW';
 const LPJ = 100_000_000;
@@ -85,9 +85,11 @@ const loops = traders.map((tr, i) => trade(tr, i));
 await new Promise((r) => setTimeout(r, args.warmup * 1000));
 measuring = true;
 t = performance.now();
+const cpuBefore = await cpuSeconds(baseUrl);
 await new Promise((r) => setTimeout(r, args.duration * 1000));
 measuring = false;
 const seconds = (performance.now() - t) / 1000;
+const cpuAfter = await cpuSeconds(baseUrl);
 stop = true;
 await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 5_000))]);
 for (const tr of traders) tr.ws.terminate();
@@ -100,4 +102,7 @@ finish({
   ackP99Ms: round(percentile(latencies, 99), 2),
   ackMaxMs: round(percentile(latencies, 100), 2),
   rejects: Object.fromEntries(rejects),
+  // CPU per acknowledged order (µs): what each side costs, whatever else shares the machine.
+  serverCpuMicrosPerOrder: round(((cpuAfter.server - cpuBefore.server) * 1e6) / Math.max(1, acked)),
+  loadCpuMicrosPerOrder: round(((cpuAfter.load - cpuBefore.load) * 1e6) / Math.max(1, acked)),
 });

@@ -5,12 +5,14 @@
  * directory, with a grant in both assets and message budgets high enough that the bench measures the server,
  * not its rate limits. Then runs, one after the other:
  *   - load-fanout.ts: 10,000 WebSocket clients on the LPJ book and trades while orders match;
- *   - load-orders.ts: 1,000 signed-in clients sending orders as fast as acks return.
+ *   - load-orders.ts: 1,000 signed-in clients sending orders as fast as acks return;
+ *   - the same load against transport-floor.ts, a bare `ws` server that acks every message at once: the most
+ *     this machine's loopback and the `ws` library allow for that load, printed beside the server's figures.
  * Each prints one JSON line; this prints the figures and, last, one JSON object with all of them. Everything
  * is killed at the end, or when `--timeout` seconds have passed.
  *
  *   --clients 10000  --rate 20  --fanout-seconds 10  --order-clients 1000  --order-seconds 10
- *   --only fanout|orders   --profile DIR (the server writes a .cpuprofile there)   --timeout 600
+ *   --only fanout|orders   --no-floor (skip the transport floor)   --profile DIR (the server writes a .cpuprofile there)   --timeout 600
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +32,7 @@ const { values } = parseArgs({
     'order-clients': { type: 'string', default: '1000' },
     'order-seconds': { type: 'string', default: '10' },
     only: { type: 'string' },
+    'no-floor': { type: 'boolean', default: false },
     profile: { type: 'string' },
     timeout: { type: 'string', default: '600' },
   },
@@ -70,6 +73,19 @@ function node(args: string[], onStderr?: (line: string) => void): ChildProcess {
   return child;
 }
 
+/** Starts a process that prints "sync server: <url>" on stderr once it listens, and resolves with the URL. */
+function listening(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = node(args, (line) => {
+      const m = /^sync server: (http:\/\/\S+)/.exec(line);
+      if (m) resolvePromise({ child, url: m[1] });
+      else console.error(`  server: ${line}`);
+    });
+    child.stdout!.pipe(process.stderr); // its log (warnings only), drained so the server never blocks on it
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code} before listening`)));
+  });
+}
+
 /** Starts the server and resolves with its base URL once it listens. */
 function startServer(): Promise<{ child: ChildProcess; url: string }> {
   const { markets } = loadMarketsFile(DEFAULT_MARKETS_FILE);
@@ -84,15 +100,7 @@ function startServer(): Promise<{ child: ChildProcess; url: string }> {
     // Budgets far above what one bench connection or account sends, so no request is refused for pace.
     ...['--ws-rate', '100000', '--order-rate', '100000'],
   ];
-  return new Promise((resolvePromise, reject) => {
-    const child = node(args, (line) => {
-      const m = /^sync server: (http:\/\/\S+)/.exec(line);
-      if (m) resolvePromise({ child, url: m[1] });
-      else console.error(`  server: ${line}`);
-    });
-    child.stdout!.pipe(process.stderr); // its log (warnings only), drained so the server never blocks on it
-    child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening`)));
-  });
+  return listening(args);
 }
 
 /** Runs a load generator to completion and returns its last stdout line, parsed. */
@@ -141,11 +149,27 @@ try {
     orders = await load('load-orders.ts', ['--url', server.url, '--clients', values['order-clients']!, '--duration', values['order-seconds']!]);
     console.log(
       `orders: ${orders.orderClients} clients, ${orders.ordersPerSec} orders/s acked (durable), ack p50 ${orders.ackP50Ms} ms p99 ${orders.ackP99Ms} ms ` +
-        `(max ${orders.ackMaxMs} ms), rejects ${JSON.stringify(orders.rejects)}; sign-up of the accounts took ${orders.signupSeconds} s`,
+        `(max ${orders.ackMaxMs} ms), rejects ${JSON.stringify(orders.rejects)}; CPU per order: server ${orders.serverCpuMicrosPerOrder} µs, ` +
+        `load generator ${orders.loadCpuMicrosPerOrder} µs; sign-up of the accounts took ${orders.signupSeconds} s`,
     );
   }
   await stopServer(server.child);
-  console.log(JSON.stringify({ ...fanout, ...orders }));
+  let floor: Record<string, unknown> = {};
+  if (values.only !== 'fanout' && !values['no-floor']) {
+    const bare = await listening(['sync-server/bench/transport-floor.ts']);
+    try {
+      const r = await load('load-orders.ts', ['--url', bare.url, '--clients', values['order-clients']!, '--duration', values['order-seconds']!]);
+      floor = { floorOrdersPerSec: r.ordersPerSec, floorAckP99Ms: r.ackP99Ms, floorServerCpuMicrosPerOrder: r.serverCpuMicrosPerOrder, floorLoadCpuMicrosPerOrder: r.loadCpuMicrosPerOrder };
+      console.log(
+        `transport floor (bare ws server acking at once, same load): ${r.ordersPerSec} acks/s, ack p99 ${r.ackP99Ms} ms; CPU per ack: server ` +
+          `${r.serverCpuMicrosPerOrder} µs, load generator ${r.loadCpuMicrosPerOrder} µs → the server reaches ` +
+          `${Math.round((Number(orders.ordersPerSec) / Number(r.ordersPerSec)) * 100)}% of the floor`,
+      );
+    } finally {
+      await stopServer(bare.child);
+    }
+  }
+  console.log(JSON.stringify({ ...fanout, ...orders, ...floor }));
 } catch (err) {
   console.error(`bench failed: ${(err as Error).message}`);
   process.exitCode = 1;
