@@ -65,10 +65,7 @@ interface LiveOrder {
 const CLOSED: ReadonlySet<OrderView['status']> = new Set(['filled', 'cancelled', 'expired']);
 
 export class OrderProjection {
-  private readonly insertOrder;
-  private readonly updateStatus;
-  private readonly addFilled;
-  private readonly amendOrder;
+  private readonly upsertOrder;
   private readonly insertFill;
   private readonly selectOrder;
   private readonly setCursor;
@@ -93,11 +90,10 @@ export class OrderProjection {
     private readonly writes: WriteBehind,
     private readonly onFill?: (account: number, fill: Fill, ts: number) => void,
   ) {
-    this.insertOrder = db.prepare(`INSERT OR IGNORE INTO orders (id, account_id, market, client_order_id, side, type, time_in_force, price, stop_price,
-      quantity, quote_amount, filled, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`);
-    this.updateStatus = db.prepare('UPDATE orders SET status = ?, reason = ?, updated_at = ? WHERE id = ?');
-    this.addFilled = db.prepare('UPDATE orders SET filled = filled + ?, updated_at = ? WHERE id = ?');
-    this.amendOrder = db.prepare('UPDATE orders SET price = ?, quantity = ?, updated_at = ? WHERE id = ?');
+    this.upsertOrder = db.prepare(`INSERT INTO orders (id, account_id, market, client_order_id, side, type, time_in_force, price, stop_price, quantity,
+      quote_amount, filled, status, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET price = excluded.price, quantity = excluded.quantity, filled = excluded.filled, status = excluded.status,
+      reason = excluded.reason, updated_at = excluded.updated_at`);
     this.insertFill = db.prepare(`INSERT OR IGNORE INTO fills (trade_id, account_id, order_id, market, side, price, quantity, quote_amount, fee, liquidity, ts)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.selectOrder = db.prepare('SELECT * FROM orders WHERE id = ?');
@@ -127,11 +123,9 @@ export class OrderProjection {
     const cursors = this.cursorCache;
     const changes: ProjectedChanges = { orders: [], fills: [], accounts: new Set() };
     const touched = new Set<LiveOrder>();
-    const fresh: EngineEvent[] = [];
     const last = new Map<string, number>();
     for (const e of events) {
       if (e.seq <= (cursors.get(e.market) ?? 0)) continue;
-      fresh.push(e);
       last.set(e.market, e.seq);
       switch (e.type) {
         case 'accepted': {
@@ -214,50 +208,22 @@ export class OrderProjection {
       changes.orders.push({ account, order: { ...view } });
       if (CLOSED.has(view.status)) this.live.delete(view.orderId);
     }
-    if (fresh.length > 0) this.writes.enqueue(() => this.write(fresh, last), fresh.length);
+    if (last.size > 0) this.writes.enqueue(() => this.write(changes.orders, changes.fills, last), changes.orders.length + changes.fills.length + 1);
     return changes;
   }
 
-  /** Writes what `apply` worked out; runs inside the flush's transaction. */
-  private write(events: EngineEvent[], last: Map<string, number>): void {
-    for (const e of events) {
-      switch (e.type) {
-        case 'accepted': {
-          const stop = e.orderType === 'stop_market' || e.orderType === 'stop_limit';
-          this.insertOrder.run(e.orderId, e.account, e.market, e.clientOrderId ?? null, e.side, e.orderType, e.timeInForce, e.price ?? 0, e.stopPrice ?? 0,
-            e.quantity ?? 0, e.quoteAmount ?? 0, stop ? 'waiting' : 'open', e.ts, e.ts);
-          break;
-        }
-        case 'trade': {
-          this.addFilled.run(e.quantity, e.ts, e.makerOrderId);
-          this.addFilled.run(e.quantity, e.ts, e.takerOrderId);
-          const makerSide = e.takerSide === 'buy' ? 'sell' : 'buy';
-          const legs: [number, number, 'buy' | 'sell', number, 'maker' | 'taker'][] = [
-            [e.makerAccount, e.makerOrderId, makerSide, e.makerFee, 'maker'],
-            [e.takerAccount, e.takerOrderId, e.takerSide, e.takerFee, 'taker'],
-          ];
-          for (const [account, orderId, side, fee, liquidity] of legs) {
-            this.insertFill.run(e.tradeId, account, orderId, e.market, side, e.price, e.quantity, e.quoteAmount, fee, liquidity, e.ts);
-            this.onFill?.(account, { tradeId: e.tradeId, orderId, market: e.market, side, price: e.price, quantity: e.quantity, quoteAmount: e.quoteAmount, fee, liquidity, ts: e.ts }, e.ts);
-          }
-          break;
-        }
-        case 'filled':
-          this.updateStatus.run('filled', null, e.ts, e.orderId);
-          break;
-        case 'cancelled':
-        case 'expired':
-          this.updateStatus.run(e.type, e.reason, e.ts, e.orderId);
-          break;
-        case 'triggered':
-          this.updateStatus.run('open', null, e.ts, e.orderId);
-          break;
-        case 'amended':
-          this.amendOrder.run(e.price, e.quantity, e.ts, e.orderId);
-          break;
-        default:
-          break;
-      }
+  /**
+   * Writes what `apply` worked out; runs inside the flush's transaction. Each order changed in the batch is
+   * written once, in its final state, however many events it had.
+   */
+  private write(orders: ProjectedChanges['orders'], fills: ProjectedChanges['fills'], last: Map<string, number>): void {
+    for (const { account, order: o } of orders) {
+      this.upsertOrder.run(o.orderId, account, o.market, o.clientOrderId ?? null, o.side, o.type, o.timeInForce, o.price, o.stopPrice, o.quantity, o.quoteAmount,
+        o.filled, o.status, o.reason ?? null, o.createdAt, o.updatedAt);
+    }
+    for (const { account, fill: f } of fills) {
+      this.insertFill.run(f.tradeId, account, f.orderId, f.market, f.side, f.price, f.quantity, f.quoteAmount, f.fee, f.liquidity, f.ts);
+      this.onFill?.(account, f, f.ts);
     }
     for (const [stream, seq] of last) this.setCursor.run(stream, seq);
   }
