@@ -14,7 +14,8 @@
  * Targets: first chart <= 1.5 s, >= 55 fps, no long task, flat heap. The last line printed is one JSON object.
  *
  *   npm run bench:ui -- [--heap-seconds 300] [--pace 500] [--publish-ms 7] [--build] [--unminified]
- *                       [--data-dir DIR] [--profile FILE] [--trace FILE]
+ *                       [--data-dir DIR] [--profile FILE] [--trace FILE] [--trace-startup FILE]
+ *                       [--trace-heap FILE] [--task-ms 50]
  * Environment: CHROMIUM_PATH (default /usr/bin/chromium), BENCH_HEAP_SECONDS (same as --heap-seconds).
  *   --heap-seconds  how long to sample the heap (default 5 minutes; shorter for a quick look).
  *   --pace, --publish-ms  the practice market's simulator ticks/s and least ms between pushes (web mode's
@@ -28,6 +29,10 @@
  *   --profile FILE  a CPU profile of the page during the fps window (.cpuprofile, opens in DevTools);
  *   --trace FILE    a Chromium performance trace of that window (scripting, style, layout, paint). Both cost
  *                   frames themselves, so the fps of such a run is not the figure.
+ *   --trace-startup FILE  a trace from navigation to the end of the settling time (first chart + 3 s).
+ *   --trace-heap FILE  a trace of the heap sampling (with its forced GCs; use a short --heap-seconds).
+ *   --task-ms       traces are summarised as their main-thread tasks over this many ms (default 50), each with
+ *                   its trace events and sampled functions by self time (see trace-tasks.ts).
  *
  * Not a test: CI never runs it; the figures depend on the machine.
  */
@@ -38,6 +43,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
+import { describeTask, traceLongTasks } from './trace-tasks';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MiB = 1024 * 1024;
@@ -58,6 +64,9 @@ const { values: args } = parseArgs({
     'data-dir': { type: 'string' },
     profile: { type: 'string' },
     trace: { type: 'string' },
+    'trace-startup': { type: 'string' },
+    'trace-heap': { type: 'string' },
+    'task-ms': { type: 'string' },
   },
 });
 
@@ -79,6 +88,7 @@ const heapSeconds = positive('--heap-seconds', args['heap-seconds'] ?? process.e
 const publishMs = positive('--publish-ms', args['publish-ms'], 7);
 const pace = positive('--pace', args.pace, 500);
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const taskMs = positive('--task-ms', args['task-ms'], 50);
 
 // --- the renderer build ---
 
@@ -206,11 +216,33 @@ class UpdateCounter {
  * `data-painted` (a MutationObserver callback runs right after the frame callback that set it).
  */
 const PAGE_PROBE = `(() => {
-  const probe = { longTasks: [], chartPaintedAt: null };
+  const probe = { longTasks: [], frames: [], chartPaintedAt: null };
   window.__bench = probe;
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) probe.longTasks.push({ start: Math.round(e.startTime), duration: Math.round(e.duration) });
   }).observe({ type: 'longtask', buffered: true });
+  // Long animation frames say what a long task held: the scripts that ran in it (entry point and source, 5 ms
+  // and over), its forced style and layout, and the rendering (style, layout, paint) at its end.
+  const file = (url) => (url || '').replace(/^.*\\//, '').replace(/-[\\w-]{8}\\.js$/, '.js');
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (e.duration <= 50) continue;
+        probe.frames.push({
+          start: Math.round(e.startTime),
+          duration: Math.round(e.duration),
+          render: e.renderStart ? Math.round(e.startTime + e.duration - e.renderStart) : 0,
+          styleAndLayout: e.styleAndLayoutStart ? Math.round(e.startTime + e.duration - e.styleAndLayoutStart) : 0,
+          scripts: e.scripts.map((s) => ({
+            what: s.invokerType + ' ' + (s.invoker || '') + (s.sourceFunctionName ? ' -> ' + s.sourceFunctionName : '') +
+              (s.sourceURL ? ' (' + file(s.sourceURL) + (s.sourceCharPosition >= 0 ? ':' + s.sourceCharPosition : '') + ')' : ''),
+            duration: Math.round(s.duration),
+            forced: Math.round(s.forcedStyleAndLayoutDuration),
+          })),
+        });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch {}
   const watch = new MutationObserver(() => {
     if (probe.chartPaintedAt === null && document.querySelector('.chart-host[data-painted]')) {
       probe.chartPaintedAt = performance.now();
@@ -236,9 +268,35 @@ const countFrames = (ms: number) => `new Promise((done) => {
   requestAnimationFrame(tick);
 })`;
 
+interface LongFrame {
+  start: number;
+  duration: number;
+  /** ms from the start of rendering (style, layout, paint) to the frame's end; 0 if it drew nothing. */
+  render: number;
+  styleAndLayout: number;
+  scripts: { what: string; duration: number; forced: number }[];
+}
+
 interface Probe {
   longTasks: { start: number; duration: number }[];
+  frames: LongFrame[];
   chartPaintedAt: number | null;
+}
+
+/** What a long task held, from the long animation frames over it: scripts (longest first) and rendering. */
+function attribute(task: { start: number; duration: number }, frames: LongFrame[]): string {
+  const over = frames.filter((f) => f.start <= task.start + task.duration && f.start + f.duration >= task.start);
+  if (!over.length) return 'no long animation frame over it (work outside script, e.g. parsing or GC)';
+  return over
+    .map((f) => {
+      const scripts = [...f.scripts].sort((a, b) => b.duration - a.duration).slice(0, 4);
+      const parts = scripts.map((s) => `${s.what} ${s.duration} ms${s.forced ? ` (forced style/layout ${s.forced})` : ''}`);
+      const unscripted = f.duration - f.scripts.reduce((n, s) => n + s.duration, 0) - f.render;
+      if (f.render) parts.push(`rendering ${f.render} ms${f.styleAndLayout ? ` (style/layout ${f.styleAndLayout})` : ''}`);
+      if (unscripted > 5) parts.push(`${unscripted} ms neither script >= 5 ms nor rendering`);
+      return `frame ${f.duration} ms: ${parts.join('; ')}`;
+    })
+    .join(' | ');
 }
 const readProbe = (page: Page) => page.evaluate('window.__bench') as Promise<Probe>;
 
@@ -284,6 +342,14 @@ function slope(xs: number[], ys: number[]): number {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The main-thread tasks over --task-ms in a trace, with what each spent its time on. */
+function printTraceTasks(what: string, path: string): void {
+  const tasks = traceLongTasks(path, taskMs);
+  const cpu = tasks.filter((t) => t.cpuMs > taskMs).length;
+  console.log(`performance trace of ${what}: ${path}; ${tasks.length} main-thread task(s) over ${taskMs} ms, ${cpu} of them in CPU time`);
+  for (const t of tasks) console.log(`  ${describeTask(t)}`);
+}
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 // --- the run ---
@@ -315,6 +381,7 @@ async function main(): Promise<void> {
     page.on('pageerror', (err) => pageErrors.push(err.message));
 
     // First chart: timed in the page against its own navigation start (performance.now() is relative to it).
+    if (args['trace-startup']) await browser.startTracing(page, { path: args['trace-startup'], screenshots: false });
     await page.goto(web.url);
     await page.waitForSelector('.chart-host[data-painted]', { timeout: 30_000 });
     const paintedAt = (await readProbe(page)).chartPaintedAt;
@@ -324,6 +391,10 @@ async function main(): Promise<void> {
     console.log(`first chart: ${firstChartMs} ms after navigation start (target <= ${TARGET.firstChartMs})`);
 
     await sleep(SETTLE_MS);
+    if (args['trace-startup']) {
+      await browser.stopTracing();
+      printTraceTasks('start-up and settling', args['trace-startup']);
+    }
 
     if (args.profile) {
       await cdp.send('Profiler.enable');
@@ -342,7 +413,7 @@ async function main(): Promise<void> {
     }
     if (args.trace) {
       await browser.stopTracing();
-      console.log(`performance trace of the fps window: ${args.trace}`);
+      printTraceTasks('the fps window', args.trace);
     }
     const fps = round((fpsRun.frames * 1000) / fpsRun.elapsedMs);
     const updatesPerSec = round(counter.rate(fpsFrom, fpsTo));
@@ -365,6 +436,7 @@ async function main(): Promise<void> {
     const heapMiB: number[] = [];
     const gcSpans: Span[] = [];
     const heapStart = performance.now();
+    if (args['trace-heap']) await browser.startTracing(page, { path: args['trace-heap'], screenshots: false });
     for (let i = 0; ; i++) {
       const due = heapStart + i * HEAP_EVERY_MS;
       await sleep(Math.max(0, due - performance.now()));
@@ -377,6 +449,10 @@ async function main(): Promise<void> {
       if (i * HEAP_EVERY_MS >= heapSeconds * 1000) break;
     }
     const heapTo = performance.now();
+    if (args['trace-heap']) {
+      await browser.stopTracing();
+      printTraceTasks('the heap sampling (forced GCs included)', args['trace-heap']);
+    }
     const heapGrowthMiB = round(heapMiB[heapMiB.length - 1] - heapMiB[0], 2);
     const heapSlopeMiBPerMin = round(slope(heapMinutes, heapMiB), 3);
     const heapFlat = heapSlopeMiBPerMin <= TARGET.heapSlopeMiBPerMin;
@@ -399,6 +475,9 @@ async function main(): Promise<void> {
         (longest.length ? ` — longest: ${longest.map((t) => `${t.duration} ms at ${t.start} ms`).join(', ')}` : '') +
         `; ${probe.longTasks.length - longTasks} more overlapped the bench's forced GCs`,
     );
+    for (const t of [...appTasks].sort((a, b) => a.start - b.start)) {
+      console.log(`  ${t.duration} ms at ${t.start} ms (${phase(t)}): ${attribute(t, probe.frames)}`);
+    }
     const shares = counter.shares();
     console.log(
       `updates received: ${counter.total} practice.update frames; ${round(shares.bookChanged * 100)}% changed the book, ` +
