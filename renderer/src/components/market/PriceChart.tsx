@@ -7,13 +7,15 @@ import type {
   UTCTimestamp,
 } from 'lightweight-charts';
 import { memo, useEffect, useRef, useState } from 'react';
+import type { Language } from '../../../../engine/protocol/api';
 import { create } from 'zustand';
-import { fill, useT } from '../../i18n';
+import { fill, useLanguage, useT } from '../../i18n';
 import { afterNextPaint } from '../../lib/after-paint';
 import { loadChartLib, type ChartLib } from '../../lib/charts';
 import { formatUnits } from '../../lib/units';
 import { useView, useViewStore } from '../../screens/market/view';
 import { CandleSet, MA_PERIODS, RSI_PERIOD, TIMEFRAMES, type Timeframe } from './chart-data';
+import { crosshairTimeText, tickMarkText, type TickMark } from './chart-time';
 import { PanelState } from './PanelState';
 
 const MA_COLORS = ['#f0b90b', '#b36bff'];
@@ -42,11 +44,12 @@ interface Series {
   rsi: ISeriesApi<'Line'>;
 }
 
-function cssVar(name: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-}
+type Palette = ReturnType<typeof palette>;
 
+/** The theme's colours, read from one computed style (each getComputedStyle read may bring styles up to date). */
 function palette() {
+  const style = getComputedStyle(document.documentElement);
+  const cssVar = (name: string) => style.getPropertyValue(name).trim();
   return {
     text: cssVar('--muted') || '#8b95a3',
     grid: cssVar('--grid') || '#1d232c',
@@ -59,8 +62,7 @@ function palette() {
   };
 }
 
-function applyTheme(lib: ChartLib, chart: IChartApi, s: Series): void {
-  const p = palette();
+function applyTheme(lib: ChartLib, chart: IChartApi, s: Series, p: Palette): void {
   chart.applyOptions({
     layout: { background: { type: lib.ColorType.Solid, color: p.panel }, textColor: p.text, panes: { separatorColor: p.border } },
     grid: { vertLines: { color: p.grid }, horzLines: { color: p.grid } },
@@ -68,6 +70,14 @@ function applyTheme(lib: ChartLib, chart: IChartApi, s: Series): void {
     timeScale: { borderColor: p.border },
   });
   s.candles.applyOptions({ upColor: p.up, downColor: p.down, wickUpColor: p.up, wickDownColor: p.down, borderVisible: false });
+}
+
+/** The chart's time labels, written without the browser's locale data (see chart-time). */
+function timeLabels(language: Language) {
+  return {
+    timeFormatter: (time: unknown) => (typeof time === 'number' ? crosshairTimeText(time, language) : String(time)),
+    tickMarkFormatter: (time: unknown, type: TickMark) => (typeof time === 'number' ? tickMarkText(time, type, language) : null),
+  };
 }
 
 function ChartToolbar({ timeframe, onChange }: { timeframe: Timeframe; onChange(tf: Timeframe): void }) {
@@ -141,6 +151,9 @@ function HistoryProgress({ timeframe }: { timeframe: Timeframe }) {
 /** Candles with volume, MA 7/25 and RSI 14 below; history on open, the live candle updated in place. */
 export const PriceChart = memo(function PriceChart() {
   const t = useT();
+  const language = useLanguage();
+  const languageRef = useRef(language);
+  languageRef.current = language;
   const view = useViewStore();
   const market = useView((s) => s.market);
   const epoch = useView((s) => s.epoch);
@@ -154,7 +167,7 @@ export const PriceChart = memo(function PriceChart() {
   const host = useRef<HTMLDivElement>(null);
   const scale = useRef(1);
   scale.current = 10 ** priceDecimals;
-  const chartRef = useRef<{ lib: ChartLib; chart: IChartApi; series: Series; hovering: boolean; showLatest(): void } | null>(null);
+  const chartRef = useRef<{ lib: ChartLib; chart: IChartApi; series: Series; colours: Palette; hovering: boolean; showLatest(): void } | null>(null);
   // Set once the chart exists: the effects that feed it run again then.
   const [chartReady, setChartReady] = useState(false);
 
@@ -180,11 +193,17 @@ export const PriceChart = memo(function PriceChart() {
 
   function makeChart(lib: ChartLib): () => void {
     const { CandlestickSeries, CrosshairMode, HistogramSeries, LineSeries, LineStyle, createChart } = lib;
+    // Styles are up to date right after a frame: read them before the chart adds its elements.
+    const colours = palette();
+    const fontFamily = getComputedStyle(document.body).fontFamily;
     const chart = createChart(host.current!, {
       autoSize: true,
+      // The page's own font: already resolved for the page's text, so the first measuring of axis labels does
+      // not have to look a new one up.
+      layout: fontFamily ? { fontFamily } : {},
       crosshair: { mode: CrosshairMode.Normal },
-      localization: { priceFormatter: (p: number) => String(Math.round(p)) },
-      timeScale: { timeVisible: true, secondsVisible: false, rightOffset: 4 },
+      localization: { priceFormatter: (p: number) => String(Math.round(p)), timeFormatter: timeLabels(languageRef.current).timeFormatter },
+      timeScale: { timeVisible: true, secondsVisible: false, rightOffset: 4, tickMarkFormatter: timeLabels(languageRef.current).tickMarkFormatter },
     });
     const candles = chart.addSeries(CandlestickSeries);
     const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: 'volume', lastValueVisible: false, priceLineVisible: false });
@@ -202,8 +221,8 @@ export const PriceChart = memo(function PriceChart() {
     for (const level of [70, 30]) rsiSeries.createPriceLine({ price: level, color: '#5f6b7a', lineStyle: LineStyle.Dashed, lineWidth: 1, axisLabelVisible: false });
     chart.panes()[1]?.setStretchFactor(0.28);
     const series: Series = { candles, volume, ma, rsi: rsiSeries };
-    applyTheme(lib, chart, series);
-    const state = { lib, chart, series, hovering: false, showLatest: () => {} };
+    applyTheme(lib, chart, series, colours);
+    const state = { lib, chart, series, colours, hovering: false, showLatest: () => {} };
     chartRef.current = state;
     setChartReady(true);
 
@@ -237,11 +256,22 @@ export const PriceChart = memo(function PriceChart() {
   // run; follow the attribute itself rather than the setting, so the colours read are the new ones.
   useEffect(() => {
     const observer = new MutationObserver(() => {
-      if (chartRef.current) applyTheme(chartRef.current.lib, chartRef.current.chart, chartRef.current.series);
+      const c = chartRef.current;
+      if (!c) return;
+      c.colours = palette();
+      applyTheme(c.lib, c.chart, c.series, c.colours);
     });
     observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
     return () => observer.disconnect();
   }, []);
+
+  // Time labels in the app's language (new functions, so the chart drops the labels it has cached).
+  useEffect(() => {
+    const c = chartRef.current;
+    if (!c) return;
+    const { timeFormatter, tickMarkFormatter } = timeLabels(language);
+    c.chart.applyOptions({ localization: { timeFormatter }, timeScale: { tickMarkFormatter } });
+  }, [language, chartReady]);
 
   // Prices on the axis as the market writes them: its decimals, thousands grouped (the plot itself is float).
   useEffect(() => {
@@ -268,7 +298,9 @@ export const PriceChart = memo(function PriceChart() {
     let set: CandleSet | null = null;
     let loadedAt = Infinity;
     let alive = true;
-    const p = palette();
+    // Read when the chart was made (or the theme last changed): reading styles here would make the browser
+    // bring them up to date for the chart's new elements inside this task.
+    const p = c.colours;
 
     const draw = () => {
       if (!set) return;
@@ -277,13 +309,12 @@ export const PriceChart = memo(function PriceChart() {
       MA_PERIODS.forEach((period, i) => series.ma[i].setData(set!.ma(period)));
       series.rsi.setData(set.rsi());
     };
-    // The studies' newest points. Each is computed over the whole history, so a live update computes them once
-    // and hands them to the legend too (it arrives up to every frame).
-    const studiesLast = (s: CandleSet) => ({ ma: MA_PERIODS.map((period) => s.lastOf(s.ma(period))), rsi: s.lastOf(s.rsi()) });
-    const showLatest = (studies?: ReturnType<typeof studiesLast>) => {
+    // The studies' newest points: a live update (up to every frame) computes them once, from the last candles
+    // only, and hands them to the legend too.
+    const showLatest = (studies?: ReturnType<CandleSet['lastStudies']>) => {
       const bar = set?.bars[set.bars.length - 1];
       if (!set || !bar || c.hovering) return;
-      const last = studies ?? studiesLast(set);
+      const last = studies ?? set.lastStudies();
       useLegend.setState({
         legend: { open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume / 10 ** baseDecimals, ma: last.ma.map((p) => p?.value), rsi: last.rsi?.value },
       });
@@ -338,7 +369,7 @@ export const PriceChart = memo(function PriceChart() {
         series.candles.update(set.candle(b));
         series.volume.update(set.volume(b, baseDecimals, p.upFaint, p.downFaint));
       }
-      const studies = studiesLast(set);
+      const studies = set.lastStudies();
       studies.ma.forEach((last, i) => last && series.ma[i].update(last));
       if (studies.rsi) series.rsi.update(studies.rsi);
       showLatest(studies);
@@ -354,10 +385,12 @@ export const PriceChart = memo(function PriceChart() {
     <section className="panel chart-panel" aria-label={t('chart.label')}>
       <div className="panel-head">
         <ChartToolbar timeframe={timeframe} onChange={setTimeframe} />
-        <ChartLegend sizeDecimals={baseDecimals} priceDecimals={priceDecimals} />
         <HistoryProgress timeframe={timeframe} />
       </div>
       <div className="chart-host" ref={host} data-state={status.state}>
+        {/* Over the chart's top left rather than in the head: its figures change width with every trade, and
+            in the head a wrap would change the chart's height, which redraws the whole chart. */}
+        <ChartLegend sizeDecimals={baseDecimals} priceDecimals={priceDecimals} />
         {status.state !== 'ready' && (
           <div className="chart-overlay">
             <PanelState

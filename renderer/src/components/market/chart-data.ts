@@ -104,9 +104,61 @@ export class CandleSet {
     return this.line(rsi(this.bars.map((b) => b.close / this.priceScale), RSI_PERIOD));
   }
 
-  /** The newest point of a study, for an in-place update. */
-  lastOf(points: LineData<UTCTimestamp>[]): LineData<UTCTimestamp> | undefined {
-    const p = points[points.length - 1];
-    return p && p.time === chartTime(this.bars[this.bars.length - 1].openTime) ? p : undefined;
+  /**
+   * The studies' newest points, for the in-place update of a live candle (up to every frame): each MA from its
+   * last `period` closes, the RSI from the smoothed averages up to the candle before (final once a newer one
+   * exists, so kept), instead of recomputing every study over the whole history. The RSI is the same number
+   * rsi() gives for that candle; the MA may differ from sma()'s running sum in the last binary digits.
+   */
+  lastStudies(): { ma: (LineData<UTCTimestamp> | undefined)[]; rsi: LineData<UTCTimestamp> | undefined } {
+    const n = this.bars.length;
+    if (n === 0) return { ma: MA_PERIODS.map(() => undefined), rsi: undefined };
+    const time = chartTime(this.bars[n - 1].openTime);
+    const k = this.priceScale;
+    const ma = MA_PERIODS.map((period) => {
+      if (n < period) return undefined;
+      let sum = 0;
+      for (let i = n - period; i < n; i++) sum += this.bars[i].close / k;
+      return { time, value: sum / period };
+    });
+    return { ma, rsi: this.lastRsi(time) };
+  }
+
+  /** Wilder's averages after the close at `index`, as rsi() builds them; advanced from the last one kept. */
+  private rsiState: { index: number; gain: number; loss: number } | null = null;
+
+  private lastRsi(time: UTCTimestamp): LineData<UTCTimestamp> | undefined {
+    const n = this.bars.length;
+    const period = RSI_PERIOD;
+    if (n <= period) return undefined;
+    const close = (i: number) => this.bars[i].close / this.priceScale;
+    const value = (gain: number, loss: number) => (loss === 0 ? 100 : 100 - 100 / (1 + gain / loss));
+    // The initial averages cover the first `period` changes (closes 0..period).
+    const seed = () => {
+      let gain = 0;
+      let loss = 0;
+      for (let i = 1; i <= period; i++) {
+        const d = close(i) - close(i - 1);
+        if (d > 0) gain += d;
+        else loss -= d;
+      }
+      return { index: period, gain: gain / period, loss: loss / period };
+    };
+    const step = (s: { index: number; gain: number; loss: number }) => {
+      const i = s.index + 1;
+      const d = close(i) - close(i - 1);
+      return { index: i, gain: (s.gain * (period - 1) + Math.max(d, 0)) / period, loss: (s.loss * (period - 1) + Math.max(-d, 0)) / period };
+    };
+    if (n === period + 1) {
+      // The last candle is the seed's own: it still forms, so nothing is kept.
+      const s = seed();
+      return { time, value: value(s.gain, s.loss) };
+    }
+    // Kept: the state at the candle before the last (final). Built or advanced as candles open.
+    let s = this.rsiState && this.rsiState.index <= n - 2 ? this.rsiState : seed();
+    while (s.index < n - 2) s = step(s);
+    this.rsiState = s;
+    const last = step(s);
+    return { time, value: value(last.gain, last.loss) };
   }
 }
