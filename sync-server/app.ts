@@ -21,6 +21,7 @@ import { Exchange } from './trading/exchange';
 import { OrderProjection } from './trading/order-projection';
 import { Gateway } from './ws/gateway';
 import { WriteBehind } from './db/write-behind';
+import { WalCheckpointer } from '../engine/db/wal-checkpointer';
 import { CopyService } from './copy/copy-service';
 import { registerCopyRoutes } from './copy/copy-routes';
 import { RankingFeed } from './ranking/ranking-feed';
@@ -56,7 +57,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     },
   };
   const log = config.logDestination ? pino(logOptions, config.logDestination) : pino(logOptions);
-  const db: Db = openDatabase(join(config.dataDir, 'server.db'), serverMigrations);
+  const db: Db = openDatabase(join(config.dataDir, 'server.db'), serverMigrations, { cacheMiB: 64, manualCheckpoints: true });
   const metrics = new Metrics();
   const writes = new WriteBehind(db, {
     delayMs: READ_MODEL_DELAY_MS,
@@ -69,6 +70,12 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
   const exchange = new Exchange(config.dataDir, config.markets, config.grant, projection, config.now, (ms, n) => {
     metrics.commitSeconds.observe(ms / 1000);
     metrics.committedCommands.inc(n);
+  });
+  // The two files written on every order are checkpointed off the event loop (see WalCheckpointer).
+  const checkpointer = new WalCheckpointer({
+    paths: [join(config.dataDir, 'server.db'), join(config.dataDir, 'markets.db')],
+    everyMs: 1_000,
+    onFailure: (err) => log.error({ err }, 'WAL checkpoints fell back to the event loop'),
   });
   const accounts = new Accounts(db, config, config.now);
   // An account whose sign-up committed but whose ledger account did not (a crash in between) gets it now.
@@ -169,6 +176,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
         await copy.idle();
         gateway.closeAll(1001, 'SHUTDOWN', 'the server is shutting down: reconnect shortly');
         await app.close();
+        await checkpointer.close();
         exchange.close();
         writes.flush();
         candles.close();

@@ -18,6 +18,14 @@ export interface OpenOptions {
    */
   nativeBinding?: string;
   readonly?: boolean;
+  /**
+   * Page cache of this connection in MiB (SQLite's default is 2). A database written at a high rate with
+   * indexes keyed by account touches pages all over its indexes; once those no longer fit, every commit
+   * reads back pages it just wrote.
+   */
+  cacheMiB?: number;
+  /** Leave WAL checkpoints to someone else (see wal-checkpointer.ts) instead of running them inside commits. */
+  manualCheckpoints?: boolean;
 }
 
 /**
@@ -33,6 +41,8 @@ export function openDatabase(path: string, migrations: readonly Migration[], opt
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    if (options.manualCheckpoints) db.pragma('wal_autocheckpoint = 0');
+    if (options.cacheMiB !== undefined) db.pragma(`cache_size = ${-Math.round(options.cacheMiB * 1024)}`);
     migrate(db, migrations);
     return db;
   } catch (err) {

@@ -36,6 +36,8 @@ export interface JournalStoreOptions {
   synchronous?: Synchronous;
   /** better_sqlite3.node built for the running runtime (see openDatabase). */
   nativeBinding?: string;
+  /** Checkpoints are run elsewhere (see ../db/wal-checkpointer), not inside group commits. */
+  manualCheckpoints?: boolean;
 }
 
 /** Events of one market within one batch, already encoded (see ./codec). */
@@ -107,7 +109,7 @@ export class JournalStore {
 
   constructor(path: string, options: JournalStoreOptions = {}) {
     this.path = path;
-    this.db = openDatabase(path, journalMigrations, { nativeBinding: options.nativeBinding });
+    this.db = openDatabase(path, journalMigrations, { nativeBinding: options.nativeBinding, manualCheckpoints: options.manualCheckpoints });
     try {
       // openDatabase sets NORMAL; FULL is the opt-in for power-loss durability.
       if (options.synchronous === 'full') this.db.pragma('synchronous = FULL');

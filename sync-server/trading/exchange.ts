@@ -39,6 +39,7 @@ export class Exchange {
   ) {
     this.journal = openMatchingJournal({
       path: join(dataDir, 'markets.db'),
+      manualCheckpoints: true, // see WalCheckpointer in app.ts
       markets,
       onCommit: (events) => this.committed(events),
       onCommitTimed,
