@@ -9,8 +9,18 @@
 export function groupDigits(digits: string): string {
   const negative = digits.startsWith('-');
   const body = negative ? digits.slice(1) : digits;
-  const grouped = body.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const grouped = group3(body);
   return negative ? `-${grouped}` : grouped;
+}
+
+/** Thousands separators into a string of digits (no sign). */
+function group3(body: string): string {
+  const n = body.length;
+  if (n <= 3) return body;
+  let head = n % 3 || 3;
+  let out = body.slice(0, head);
+  for (; head < n; head += 3) out += `,${body.slice(head, head + 3)}`;
+  return out;
 }
 
 export interface FormatOptions {
@@ -25,15 +35,28 @@ export interface FormatOptions {
 /** An integer amount of minimal units as a decimal string: formatUnits(150_000_000, 8) → "1.5". */
 export function formatUnits(units: number | bigint, decimals: number, options: FormatOptions = {}): string {
   const { minFraction = 0, maxFraction = decimals, group = true } = options;
-  let value = typeof units === 'bigint' ? units : BigInt(units);
-  const negative = value < 0n;
-  if (negative) value = -value;
-  const digits = value.toString().padStart(decimals + 1, '0');
+  // Digits of the magnitude, exactly: a safe integer's decimal string is exact, so the bigint is only needed
+  // beyond 2^53 (book and tape rows format several numbers each, up to every frame).
+  let negative: boolean;
+  let magnitude: string;
+  if (typeof units === 'number' && Number.isSafeInteger(units)) {
+    negative = units < 0;
+    magnitude = String(negative ? -units : units);
+  } else {
+    let value = typeof units === 'bigint' ? units : BigInt(units);
+    negative = value < 0n;
+    if (negative) value = -value;
+    magnitude = value.toString();
+  }
+  const digits = magnitude.length > decimals ? magnitude : magnitude.padStart(decimals + 1, '0');
   const whole = digits.slice(0, digits.length - decimals);
   let fraction = decimals > 0 ? digits.slice(digits.length - decimals) : '';
-  fraction = fraction.slice(0, maxFraction).replace(/0+$/, '');
+  if (fraction.length > maxFraction) fraction = fraction.slice(0, maxFraction);
+  let end = fraction.length;
+  while (end > 0 && fraction.charCodeAt(end - 1) === 48) end--; // trailing zeros
+  if (end < fraction.length) fraction = fraction.slice(0, end);
   if (fraction.length < minFraction) fraction = fraction.padEnd(minFraction, '0');
-  const intPart = group ? groupDigits(whole) : whole;
+  const intPart = group ? group3(whole) : whole;
   const text = fraction ? `${intPart}.${fraction}` : intPart;
   return negative && /[1-9]/.test(text) ? `-${text}` : text;
 }

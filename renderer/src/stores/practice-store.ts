@@ -63,6 +63,22 @@ function mergeTrades(a: TapeTrade[], b: TapeTrade[]): TapeTrade[] {
   return [...byId.values()].sort((x, y) => y.tradeId - x.tradeId).slice(0, TAPE_LENGTH);
 }
 
+/**
+ * The tape with pushed trades in front: every one of `fresh` is newer than the tape's newest, so they only need
+ * ordering among themselves (newest first, a repeated id once) — no map and sort of the whole tape on every frame.
+ */
+function prependTrades(tape: TapeTrade[], fresh: TapeTrade[]): TapeTrade[] {
+  const front = fresh.length > 1 ? fresh.slice().sort((x, y) => y.tradeId - x.tradeId) : fresh;
+  const out: TapeTrade[] = [];
+  for (const t of front) {
+    if (out.length === TAPE_LENGTH) return out;
+    if (out.length && out[out.length - 1].tradeId === t.tradeId) continue;
+    out.push(t);
+  }
+  for (let i = 0; i < tape.length && out.length < TAPE_LENGTH; i++) out.push(tape[i]);
+  return out;
+}
+
 function moveOf(previous: number, next: number, fallback: PriceMove): PriceMove {
   if (!previous || next === previous) return fallback;
   return next > previous ? 'up' : 'down';
@@ -150,7 +166,7 @@ function applyPending(): void {
       asks: p.last.asks,
       lastMove: moveOf(s.lastPrice, p.last.lastPrice, s.lastMove),
       lastPrice: p.last.lastPrice,
-      ...(fresh.length ? { trades: mergeTrades(s.trades, fresh) } : {}),
+      ...(fresh.length ? { trades: prependTrades(s.trades, fresh) } : {}),
     });
   }
   if (p.trades.length) for (const l of tradeListeners) l(p.trades);

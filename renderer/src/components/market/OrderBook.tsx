@@ -52,7 +52,9 @@ function groupedPrice(price: number, step: number, side: 'bid' | 'ask'): number 
 
 /**
  * One level. Props are primitives, not the grouped Row (a new object on every book update), so `memo` skips
- * the levels whose price, size and depth did not change.
+ * the levels whose price, size and depth did not change. Rows are slots (best level first), not one element
+ * per price: when the best price moves, the rows' elements are kept and show the levels now at their place,
+ * instead of rows being created at one end and removed at the other up to every frame.
  */
 const BookRow = memo(function BookRow({
   side,
@@ -103,12 +105,16 @@ function SpreadRow({ market, bestBid, bestAsk }: { market: ViewMarket; bestBid?:
   const t = useMarketT();
   const lastPrice = useView((s) => s.lastPrice);
   const lastMove = useView((s) => s.lastMove);
+  // The flash starts again at every new last price. The element is kept (not re-created under a new key):
+  // the animation alternates between two identical copies, and changing it restarts it.
+  const [flash, setFlash] = useState({ price: lastPrice, again: false });
+  if (flash.price !== lastPrice) setFlash({ price: lastPrice, again: !flash.again });
   const spread = bestBid !== undefined && bestAsk !== undefined ? bestAsk - bestBid : null;
   // Spread in basis points of the ask, shown as a percent with two decimals (integer arithmetic).
   const bps = spread !== null && bestAsk ? (BigInt(spread) * 10_000n) / BigInt(bestAsk) : null;
   return (
     <div className="book-spread">
-      <span key={lastPrice} className={`last flash-${lastMove}`} aria-label={t('book.lastPrice')} data-move={lastMove}>
+      <span className={`last flash-${lastMove}${flash.again ? ' again' : ''}`} aria-label={t('book.lastPrice')} data-move={lastMove}>
         {lastPrice ? formatPrice(market, lastPrice) : '—'}
         <span className="arrow" aria-hidden="true">
           {lastMove === 'up' ? '▲' : lastMove === 'down' ? '▼' : ''}
@@ -183,9 +189,9 @@ export const OrderBook = memo(function OrderBook() {
         <div className="book-body">
           <ul ref={askRef} className="book-side asks" aria-label={t('book.asks')}>
             {askRows.length === 0 && <li className="panel-state muted">{t('book.empty')}</li>}
-            {askRows.map((r) => (
+            {askRows.map((r, slot) => (
               <BookRow
-                key={r.price}
+                key={slot}
                 side="ask"
                 levelPrice={r.price}
                 quantity={r.quantity}
@@ -201,9 +207,9 @@ export const OrderBook = memo(function OrderBook() {
           <SpreadRow market={market} bestBid={bids[0]?.[0]} bestAsk={asks[0]?.[0]} />
           <ul ref={bidRef} className="book-side bids" aria-label={t('book.bids')}>
             {bidRows.length === 0 && <li className="panel-state muted">{t('book.empty')}</li>}
-            {bidRows.map((r) => (
+            {bidRows.map((r, slot) => (
               <BookRow
-                key={r.price}
+                key={slot}
                 side="bid"
                 levelPrice={r.price}
                 quantity={r.quantity}

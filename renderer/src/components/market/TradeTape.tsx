@@ -11,7 +11,11 @@ import { useFitRows } from './fit-rows';
 /** A print's row height in the layout, used until a row can be measured. */
 const ROW_PX = 20;
 
-/** One print; trades never change, so a row renders once for its lifetime. */
+/**
+ * One row of the tape. Rows are slots (the newest print in the first, and so on), not one element per print:
+ * as prints arrive each slot shows the next print along, so the rows' elements are kept and only their text
+ * changes, instead of rows being created at the top and removed at the bottom up to every frame.
+ */
 const TradeRow = memo(function TradeRow({ trade, market, sideLabel }: { trade: ViewTrade; market: ViewMarket; sideLabel: string }) {
   return (
     <tr
@@ -36,7 +40,8 @@ export const TradeTape = memo(function TradeTape() {
   const refresh = useView((s) => s.refresh);
   const pending = loadState(status);
   // The store keeps the last trades, but only the rows that fit the scroller are mounted: new prints arrive
-  // up to every frame, and each would otherwise reconcile and lay out the whole list.
+  // up to every frame, and each would otherwise reconcile and lay out the whole list. Keyed by slot (see
+  // TradeRow).
   const [scrollRef, fit] = useFitRows(24, ROW_PX, 'tbody tr', 'thead');
   const shown = trades.length > fit ? trades.slice(0, fit) : trades;
   const buy = t('trades.buy');
@@ -61,8 +66,8 @@ export const TradeTape = memo(function TradeTape() {
               </tr>
             </thead>
             <tbody>
-              {shown.map((tr) => (
-                <TradeRow key={tr.id} trade={tr} market={market} sideLabel={tr.side === 'buy' ? buy : sell} />
+              {shown.map((tr, slot) => (
+                <TradeRow key={slot} trade={tr} market={market} sideLabel={tr.side === 'buy' ? buy : sell} />
               ))}
             </tbody>
           </table>
