@@ -33,7 +33,7 @@ interface Trader {
 }
 
 const traders = await bounded(args.clients, 100, async (i): Promise<Trader> => {
-  const ws = new WebSocket(wsUrl, { perMessageDeflate: false, localAddress: loopbackAddress(i) });
+  const ws = new WebSocket(wsUrl, { perMessageDeflate: false, skipUTF8Validation: true, localAddress: loopbackAddress(i) });
   const trader: Trader = { ws };
   ws.on('message', (data: Buffer) => {
     // The client also receives its own order, fill and balance updates; only replies are read.
