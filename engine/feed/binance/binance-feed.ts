@@ -8,7 +8,7 @@ import { backoffDelay } from '../clock';
 import { FeedClient, type FeedClientOptions, type Subscription } from '../feed-client-base';
 import { UnknownMarketError } from '../markets';
 import type { BookEvent, FeedChannel, FeedEvent, FeedMarket } from '../types';
-import { type BinanceFrame, binanceRequest, binanceStream, parseBinanceFrame } from './binance-protocol';
+import { type BinanceFrame, binanceRequest, binanceStream, parseBinanceFrame, parseBinanceFrameFast } from './binance-protocol';
 import { BinanceRest } from './binance-rest';
 import { DepthSync } from './depth-sync';
 
@@ -126,15 +126,19 @@ export class BinanceFeedClient extends FeedClient {
   }
 
   protected handleFrame(data: Buffer): void {
-    const text = data.toString('utf8');
-    let frame: BinanceFrame;
-    try {
-      frame = parseBinanceFrame(text, this.lookup);
-    } catch (err) {
-      this.badFrame(err, text);
-      // A diff that failed validation is a diff this book will never see: rebuild the book.
-      this.resyncIfDepthFrame(text);
-      return;
+    // Trades and depth diffs, nearly every frame, are read straight from the bytes; the fast parser takes only
+    // frames that validate and leaves everything else (replies, anything odd) to the full parser.
+    let frame = parseBinanceFrameFast(data, this.lookup);
+    if (frame === undefined) {
+      const text = data.toString('utf8');
+      try {
+        frame = parseBinanceFrame(text, this.lookup);
+      } catch (err) {
+        this.badFrame(err, text);
+        // A diff that failed validation is a diff this book will never see: rebuild the book.
+        this.resyncIfDepthFrame(text);
+        return;
+      }
     }
     switch (frame.kind) {
       case 'trade':

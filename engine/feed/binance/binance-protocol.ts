@@ -4,6 +4,7 @@
  */
 import { parseDecimalUnits } from '../decimal';
 import { malformed } from '../frame-error';
+import { ByteReader, COMMA, KeyTable, keyBytes, LBRACE, LBRACKET, QUOTE, RBRACE, RBRACKET, V_ARRAY, V_FALSE, V_NONE, V_NUMBER, V_OTHER, V_STRING, V_TRUE, WS } from '../json-bytes';
 import type { Candle, FeedChannel, FeedMarket, Level, TickerEvent, TradeEvent } from '../types';
 
 /** The stream carrying a channel for a market (names are lower case). */
@@ -233,4 +234,225 @@ export function parseDepthSnapshot(body: unknown, market: FeedMarket): DepthSnap
     bids: parseLevels(o.bids, market, 'depth snapshot'),
     asks: parseLevels(o.asks, market, 'depth snapshot'),
   };
+}
+
+// ---- Fast path: trade and depth frames of a combined stream read straight from the bytes (see json-bytes.ts) ----
+
+const r = new ByteReader();
+const WRAPPER = new KeyTable(['stream', 'data']);
+// Event fields the fast path reads, then the others a trade or depth event carries (recognised by position).
+const EVENT = new KeyTable(['e', 's', 'E', 't', 'p', 'q', 'T', 'm', 'U', 'u', 'b', 'a', 'M']);
+const F_E = 0;
+const F_S = 1;
+const F_EVENT_TIME = 2;
+const F_T = 3;
+const F_P = 4;
+const F_Q = 5;
+const F_TRADE_TIME = 6;
+const F_M = 7;
+const F_FIRST = 8;
+const F_LAST = 9;
+const F_BIDS = 10;
+const F_ASKS = 11;
+const N_FIELDS = 12;
+const fieldKind = new Uint8Array(N_FIELDS);
+const fieldS = new Int32Array(N_FIELDS);
+const fieldE = new Int32Array(N_FIELDS);
+const fieldM = new Float64Array(N_FIELDS);
+const fieldFrac = new Int32Array(N_FIELDS);
+/** Levels kept per side of one diff; a larger diff is left to the full parser. */
+const MAX_LEVELS = 4096;
+// Per level: price text start/end, quantity text start/end.
+const bidText = new Int32Array(MAX_LEVELS * 4);
+const askText = new Int32Array(MAX_LEVELS * 4);
+let nBids = 0;
+let nAsks = 0;
+const B_TRADE = keyBytes('trade');
+const B_DEPTH = keyBytes('depthUpdate');
+
+/** A levels array at `i` (its '['): each level an array whose first two elements are strings. */
+function readLevels(i: number, out: Int32Array): number {
+  const b = r.b;
+  const len = r.len;
+  let n = 0;
+  i = r.ws(i + 1);
+  if (i < len && b[i] === RBRACKET) i++;
+  else {
+    for (;;) {
+      if (i >= len || b[i] !== LBRACKET || n === MAX_LEVELS) return -1;
+      i = r.string(r.ws(i + 1));
+      if (i < 0) return -1;
+      out[n * 4] = r.s;
+      out[n * 4 + 1] = r.e;
+      i = r.ws(i);
+      if (i >= len || b[i] !== COMMA) return -1;
+      i = r.string(r.ws(i + 1));
+      if (i < 0) return -1;
+      out[n * 4 + 2] = r.s;
+      out[n * 4 + 3] = r.e;
+      n++;
+      i = r.ws(i);
+      // Elements after the first two are allowed (and ignored), as by parseLevels.
+      while (i < len && b[i] === COMMA) {
+        i = r.skip(r.ws(i + 1), 3);
+        if (i < 0) return -1;
+        i = r.ws(i);
+      }
+      if (i >= len || b[i] !== RBRACKET) return -1;
+      i = r.ws(i + 1);
+      if (i >= len) return -1;
+      if (b[i] === COMMA) i = r.ws(i + 1);
+      else if (b[i] === RBRACKET) {
+        i++;
+        break;
+      } else return -1;
+    }
+  }
+  if (out === bidText) nBids = n;
+  else nAsks = n;
+  return i;
+}
+
+/** The event object at `i` (its '{'), keeping the fields above. */
+function readEvent(i: number): number {
+  const b = r.b;
+  const len = r.len;
+  fieldKind.fill(V_NONE);
+  i = r.ws(i + 1);
+  if (i < len && b[i] === RBRACE) return i + 1;
+  for (let position = 0; ; position++) {
+    i = EVENT.key(r, i, position);
+    if (i < 0 || i >= len) return -1;
+    const id = r.key;
+    if (id >= 0 && id < N_FIELDS) {
+      if (fieldKind[id] !== V_NONE) return -1;
+      const c = b[i];
+      if (c === QUOTE) {
+        i = r.string(i);
+        fieldKind[id] = V_STRING;
+        fieldS[id] = r.s;
+        fieldE[id] = r.e;
+      } else if ((c >= 0x30 && c <= 0x39) || c === 0x2d) {
+        i = r.number(i);
+        fieldKind[id] = V_NUMBER;
+        fieldM[id] = r.m;
+        fieldFrac[id] = r.frac;
+      } else if (c === LBRACKET && (id === F_BIDS || id === F_ASKS)) {
+        i = readLevels(i, id === F_BIDS ? bidText : askText);
+        fieldKind[id] = V_ARRAY;
+      } else {
+        i = r.skip(i, 2);
+        fieldKind[id] = c === 0x74 || c === 0x66 ? r.lastLiteral : V_OTHER;
+      }
+    } else {
+      i = r.skip(i, 2);
+    }
+    if (i < 0) return -1;
+    if (i < len && WS[b[i]] === 1) i = r.ws(i);
+    if (i >= len) return -1;
+    if (b[i] === COMMA) i = r.ws(i + 1);
+    else if (b[i] === RBRACE) return i + 1;
+    else return -1;
+  }
+}
+
+/** A kept number field as a non-negative safe integer (as int() wants it), or NaN. */
+function nonNegativeInt(id: number): number {
+  if (fieldKind[id] !== V_NUMBER) return NaN;
+  const v = r.integer(fieldM[id], fieldFrac[id]);
+  return v >= 0 ? v : NaN;
+}
+
+/** Levels kept by readLevels, in units; undefined when one does not validate. */
+function levelsOf(text: Int32Array, n: number, m: FeedMarket): Level[] | undefined {
+  const out: Level[] = new Array(n);
+  const pd = m.priceDecimals;
+  const sd = m.sizeDecimals;
+  for (let k = 0; k < n; k++) {
+    const j = k * 4;
+    const p = r.decimalUnits(text[j], text[j + 1], pd);
+    const q = r.decimalUnits(text[j + 2], text[j + 3], sd);
+    if (!(p > 0 && q >= 0)) return undefined;
+    out[k] = [p, q];
+  }
+  return out;
+}
+
+/**
+ * The common frames (a trade or depth diff of a subscribed market on a combined stream, valid) read from the
+ * bytes, giving exactly what parseBinanceFrame gives. Returns undefined for any other frame (replies, other
+ * streams, raw-stream events, unsubscribed markets, anything odd or invalid); those go to parseBinanceFrame.
+ */
+export function parseBinanceFrameFast(data: Uint8Array, lookup: (symbol: string) => FeedMarket | undefined): BinanceFrame | undefined {
+  r.reset(data);
+  const b = r.b;
+  const len = r.len;
+  let i = r.ws(0);
+  if (i >= len || b[i] !== LBRACE) return undefined;
+  i = r.ws(i + 1);
+  let haveStream = false;
+  let haveData = false;
+  for (let position = 0; ; position++) {
+    i = WRAPPER.key(r, i, position);
+    if (i < 0 || i >= len) return undefined;
+    const id = r.key;
+    if (id === 0) {
+      if (haveStream || b[i] !== QUOTE) return undefined;
+      haveStream = true;
+      i = r.string(i);
+    } else if (id === 1) {
+      if (haveData || b[i] !== LBRACE) return undefined;
+      haveData = true;
+      i = readEvent(i);
+    } else {
+      i = r.skip(i, 1);
+    }
+    if (i < 0) return undefined;
+    if (i < len && WS[b[i]] === 1) i = r.ws(i);
+    if (i >= len) return undefined;
+    if (b[i] === COMMA) i = r.ws(i + 1);
+    else if (b[i] === RBRACE) break;
+    else return undefined;
+  }
+  if (r.ws(i + 1) !== len || !haveStream || !haveData) return undefined;
+  if (fieldKind[F_E] !== V_STRING || fieldKind[F_S] !== V_STRING) return undefined;
+  const market = lookup(r.text(fieldS[F_S], fieldE[F_S]));
+  if (!market) return undefined;
+  const eS = fieldS[F_E];
+  const eE = fieldE[F_E];
+
+  if (r.equals(eS, eE, B_DEPTH)) {
+    const firstId = nonNegativeInt(F_FIRST);
+    const lastId = nonNegativeInt(F_LAST);
+    const ts = nonNegativeInt(F_EVENT_TIME);
+    if (!(lastId >= firstId) || ts !== ts || fieldKind[F_BIDS] !== V_ARRAY || fieldKind[F_ASKS] !== V_ARRAY) return undefined;
+    const bids = levelsOf(bidText, nBids, market);
+    const asks = bids && levelsOf(askText, nAsks, market);
+    if (!bids || !asks) return undefined;
+    const diff: DepthDiff = { market, firstId, lastId, ts, bids, asks };
+    return { kind: 'depth', diff };
+  }
+
+  if (r.equals(eS, eE, B_TRADE)) {
+    const id = nonNegativeInt(F_T);
+    const ts = nonNegativeInt(F_TRADE_TIME);
+    const maker = fieldKind[F_M];
+    if (id !== id || ts !== ts || (maker !== V_TRUE && maker !== V_FALSE)) return undefined;
+    if (fieldKind[F_P] !== V_STRING || fieldKind[F_Q] !== V_STRING) return undefined;
+    const price = r.decimalUnits(fieldS[F_P], fieldE[F_P], market.priceDecimals);
+    const size = r.decimalUnits(fieldS[F_Q], fieldE[F_Q], market.sizeDecimals);
+    if (!(price >= 0 && size >= 0)) return undefined;
+    const event: TradeEvent = {
+      type: 'trade',
+      market: market.id,
+      ts,
+      price,
+      size,
+      // m = the buyer was the maker, so the taker sold.
+      side: maker === V_TRUE ? 'sell' : 'buy',
+      tradeId: String(id),
+    };
+    return { kind: 'trade', event };
+  }
+  return undefined;
 }

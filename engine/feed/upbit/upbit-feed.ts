@@ -9,7 +9,7 @@ import { FeedClient, type FeedClientOptions } from '../feed-client-base';
 import { malformed } from '../frame-error';
 import type { FeedChannel, FeedMarket } from '../types';
 import { UpbitCandleSource } from './upbit-candles';
-import { parseUpbitFrame, upbitBookDepth, upbitSubscribeMessage, type UpbitControl, type UpbitEvent, type UpbitTypeRequest } from './upbit-protocol';
+import { parseUpbitFrame, parseUpbitFrameFast, upbitBookDepth, upbitSubscribeMessage, type UpbitControl, type UpbitEvent, type UpbitTypeRequest } from './upbit-protocol';
 
 export const UPBIT_WS_URL = 'wss://api.upbit.com/websocket/v1';
 export const UPBIT_REST_URL = 'https://api.upbit.com';
@@ -85,6 +85,12 @@ export class UpbitFeedClient extends FeedClient {
   }
 
   protected handleFrame(data: Buffer, isBinary: boolean): void {
+    // Orderbooks and trades, nearly every frame, are read straight from the bytes; the fast parser takes only
+    // frames that validate and leaves everything else (replies, tickers, anything odd) to the full parser.
+    if (parseUpbitFrameFast(data, this.lookup, this.emitEvent) !== undefined) {
+      this.counters.parsed++;
+      return;
+    }
     let text = '';
     try {
       // ws checks UTF-8 in text frames only; Upbit's data comes in binary frames.

@@ -7,6 +7,7 @@
  */
 import { numberToUnits } from '../decimal';
 import { malformed } from '../frame-error';
+import { ByteReader, COMMA, KeyTable, keyBytes, LBRACE, LBRACKET, QUOTE, RBRACE, RBRACKET, V_NONE, V_NUMBER, V_OTHER, V_STRING, WS } from '../json-bytes';
 import type { BookEvent, FeedMarket, Level, TickerEvent, TradeEvent } from '../types';
 
 export type UpbitFormat = 'DEFAULT' | 'SIMPLE' | 'JSON_LIST' | 'SIMPLE_LIST';
@@ -219,4 +220,226 @@ function parseUpbitObject(
     return 'data';
   }
   malformed(`unknown type "${String(type)}"`);
+}
+
+// ---- Fast path: orderbook and trade frames read straight from the bytes (see json-bytes.ts) ----
+
+const r = new ByteReader();
+// Top-level fields the fast path keeps: the DEFAULT name at an even id, its SIMPLE name right after.
+const TOP = new KeyTable([
+  'type', 'ty', 'code', 'cd', 'timestamp', 'tms', 'orderbook_units', 'obu', 'trade_timestamp', 'ttms', 'trade_price', 'tp', 'trade_volume', 'tv', 'ask_bid', 'ab', 'sequential_id', 'sid',
+  // Fields the fast path skips, listed so that they too are recognised by position (see KeyTable).
+  'total_ask_size', 'tas', 'total_bid_size', 'tbs', 'stream_type', 'st', 'level', 'lv', 'trade_date', 'td', 'trade_time', 'ttm',
+  'prev_closing_price', 'pcp', 'change', 'c', 'change_price', 'cp', 'best_ask_price', 'bap', 'best_ask_size', 'bas', 'best_bid_price', 'bbp', 'best_bid_size', 'bbs',
+]);
+const K_TYPE = 0;
+const K_CODE = 2;
+const K_TS = 4;
+const K_UNITS = 6;
+const K_TRADE_TS = 8;
+const K_PRICE = 10;
+const K_VOLUME = 12;
+const K_ASK_BID = 14;
+const K_SID = 16;
+const N_TOP = 18;
+const topKind = new Uint8Array(N_TOP);
+const topS = new Int32Array(N_TOP);
+const topE = new Int32Array(N_TOP);
+const topM = new Float64Array(N_TOP);
+const topFrac = new Int32Array(N_TOP);
+// A unit's fields, the same way: ask_price/ap, bid_price/bp, ask_size/as, bid_size/bs.
+const UNIT = new KeyTable(['ask_price', 'ap', 'bid_price', 'bp', 'ask_size', 'as', 'bid_size', 'bs']);
+const UNIT_FIELDS = [0x55, 0xaa]; // the four ids of each format, as a mask
+/** Units kept per frame: Upbit sends 30 at most; a longer list is left to the full parser. */
+const MAX_UNITS = 64;
+const unitM = new Float64Array(MAX_UNITS * 8);
+const unitFrac = new Int32Array(MAX_UNITS * 8);
+const unitMask = new Uint8Array(MAX_UNITS);
+let nUnits = 0;
+/** Which units key (K_UNITS or K_UNITS + 1) the units were read from; -1 before. */
+let unitsKey = -1;
+const B_ORDERBOOK = keyBytes('orderbook');
+const B_TRADE = keyBytes('trade');
+const B_ASK = keyBytes('ASK');
+const B_BID = keyBytes('BID');
+
+/** The units array at `i` (its '['): every unit an object, its known fields numbers, each once. */
+function readUnits(i: number): number {
+  const b = r.b;
+  const len = r.len;
+  i = r.ws(i + 1);
+  if (i < len && b[i] === RBRACKET) return i + 1;
+  for (;;) {
+    if (i >= len || b[i] !== LBRACE) return -1;
+    const u = nUnits++;
+    if (u === MAX_UNITS) return -1;
+    let mask = 0;
+    i = r.ws(i + 1);
+    if (i < len && b[i] === RBRACE) i++;
+    else {
+      for (let position = 0; ; position++) {
+        i = UNIT.key(r, i, position);
+        if (i < 0) return -1;
+        const id = r.key;
+        if (id >= 0) {
+          if (mask & (1 << id)) return -1;
+          mask |= 1 << id;
+          i = r.number(i);
+          if (i < 0) return -1;
+          const k = u * 8 + id;
+          unitM[k] = r.m;
+          unitFrac[k] = r.frac;
+        } else {
+          i = r.skip(i, 3);
+          if (i < 0) return -1;
+        }
+        if (i < len && WS[b[i]] === 1) i = r.ws(i);
+        if (i >= len) return -1;
+        const c = b[i];
+        if (c === COMMA) i = r.ws(i + 1);
+        else if (c === RBRACE) {
+          i++;
+          break;
+        } else return -1;
+      }
+    }
+    unitMask[u] = mask;
+    if (i < len && WS[b[i]] === 1) i = r.ws(i);
+    if (i >= len) return -1;
+    const c = b[i];
+    if (c === COMMA) i = r.ws(i + 1);
+    else if (c === RBRACKET) return i + 1;
+    else return -1;
+  }
+}
+
+/** Reads the frame's top-level object, keeping the known fields. False when the frame is left to the full parser. */
+function readTop(data: Uint8Array): boolean {
+  r.reset(data);
+  topKind.fill(V_NONE);
+  nUnits = 0;
+  unitsKey = -1;
+  const b = r.b;
+  const len = r.len;
+  let i = r.ws(0);
+  if (i >= len || b[i] !== LBRACE) return false;
+  i = r.ws(i + 1);
+  for (let position = 0; ; position++) {
+    i = TOP.key(r, i, position);
+    if (i < 0 || i >= len) return false;
+    const id = r.key;
+    if (id >= 0 && id < N_TOP) {
+      if (topKind[id] !== V_NONE) return false;
+      const c = b[i];
+      if (c === QUOTE) {
+        i = r.string(i);
+        topKind[id] = V_STRING;
+      } else if (c === LBRACKET && (id === K_UNITS || id === K_UNITS + 1)) {
+        if (unitsKey >= 0) return false;
+        unitsKey = id;
+        i = readUnits(i);
+        topKind[id] = V_OTHER;
+      } else if ((c >= 0x30 && c <= 0x39) || c === 0x2d) {
+        i = r.number(i);
+        topKind[id] = V_NUMBER;
+        topM[id] = r.m;
+        topFrac[id] = r.frac;
+      } else {
+        i = r.skip(i, 1);
+        topKind[id] = V_OTHER;
+      }
+      topS[id] = r.s;
+      topE[id] = r.e;
+    } else {
+      i = r.skip(i, 1);
+    }
+    if (i < 0) return false;
+    if (i < len && WS[b[i]] === 1) i = r.ws(i);
+    if (i >= len) return false;
+    const c = b[i];
+    if (c === COMMA) i = r.ws(i + 1);
+    else if (c === RBRACE) break;
+    else return false;
+  }
+  return r.ws(i + 1) === len;
+}
+
+/** A kept number field in units ('exact'); NaN where numberToUnits would throw. */
+function fieldUnits(id: number, decimals: number): number {
+  return r.units(topM[id], topFrac[id], decimals);
+}
+
+/** A kept number field as an integer (JSON.parse's value), or NaN when it is not a safe integer. */
+function fieldInteger(id: number): number {
+  return r.integer(topM[id], topFrac[id]);
+}
+
+/**
+ * The common frames (a SIMPLE or DEFAULT orderbook or trade of a subscribed market, valid) read from the
+ * bytes, emitting exactly the event parseUpbitFrame would. Returns undefined, having emitted nothing, for any
+ * other frame: control replies, tickers, lists, unsubscribed markets, anything odd or invalid. Those go to
+ * parseUpbitFrame, which handles or rejects them.
+ */
+export function parseUpbitFrameFast(data: Uint8Array, lookup: (code: string) => FeedMarket | undefined, emit: (event: UpbitEvent) => void): 'data' | undefined {
+  if (!readTop(data)) return undefined;
+  // As parseUpbitObject: DEFAULT names when "type" is a string, else SIMPLE ones when "ty" is.
+  const f = topKind[K_TYPE] === V_STRING ? 0 : topKind[K_TYPE + 1] === V_STRING ? 1 : -1;
+  if (f < 0 || topKind[K_CODE + f] !== V_STRING) return undefined;
+  const market = lookup(r.text(topS[K_CODE + f], topE[K_CODE + f]));
+  if (!market) return undefined;
+  const typeS = topS[K_TYPE + f];
+  const typeE = topE[K_TYPE + f];
+  const pd = market.priceDecimals;
+  const sd = market.sizeDecimals;
+
+  if (r.equals(typeS, typeE, B_ORDERBOOK)) {
+    if (unitsKey !== K_UNITS + f || topKind[K_TS + f] !== V_NUMBER) return undefined;
+    const ts = fieldInteger(K_TS + f);
+    if (!(ts > 0)) return undefined;
+    const need = UNIT_FIELDS[f];
+    const asks: Level[] = [];
+    const bids: Level[] = [];
+    let lastAsk = -1;
+    let lastBid = -1;
+    for (let u = 0; u < nUnits; u++) {
+      if ((unitMask[u] & need) !== need) return undefined;
+      const k = u * 8 + f;
+      const ap = r.units(unitM[k], unitFrac[k], pd);
+      const bp = r.units(unitM[k + 2], unitFrac[k + 2], pd);
+      const as = r.units(unitM[k + 4], unitFrac[k + 4], sd);
+      const bs = r.units(unitM[k + 6], unitFrac[k + 6], sd);
+      // NaN (not convertible) and negatives: the full parser says what is wrong.
+      if (!(ap >= 0 && bp >= 0 && as >= 0 && bs >= 0)) return undefined;
+      // A thin book pads missing levels with zero sizes; those are not levels.
+      if (as > 0) {
+        if (ap <= lastAsk) return undefined;
+        asks.push([ap, as]);
+        lastAsk = ap;
+      }
+      if (bs > 0) {
+        if (lastBid >= 0 && bp >= lastBid) return undefined;
+        bids.push([bp, bs]);
+        lastBid = bp;
+      }
+    }
+    if (asks.length && bids.length && bids[0][0] >= asks[0][0]) return undefined;
+    emit({ type: 'book', market: market.id, ts, bids, asks });
+    return 'data';
+  }
+
+  if (r.equals(typeS, typeE, B_TRADE)) {
+    const ab = K_ASK_BID + f;
+    if (topKind[ab] !== V_STRING) return undefined;
+    const bid = r.equals(topS[ab], topE[ab], B_BID);
+    if (!bid && !r.equals(topS[ab], topE[ab], B_ASK)) return undefined;
+    if (topKind[K_SID + f] !== V_NUMBER || topKind[K_TRADE_TS + f] !== V_NUMBER || topKind[K_PRICE + f] !== V_NUMBER || topKind[K_VOLUME + f] !== V_NUMBER) return undefined;
+    const sid = fieldInteger(K_SID + f);
+    const ts = fieldInteger(K_TRADE_TS + f);
+    const price = fieldUnits(K_PRICE + f, pd);
+    const size = fieldUnits(K_VOLUME + f, sd);
+    if (sid !== sid || !(ts > 0 && price > 0 && size > 0)) return undefined;
+    emit({ type: 'trade', market: market.id, ts, price, size, side: bid ? 'buy' : 'sell', tradeId: String(sid) });
+    return 'data';
+  }
+  return undefined;
 }
