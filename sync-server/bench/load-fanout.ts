@@ -10,7 +10,7 @@
  * Prints one JSON line: connection and delivery figures.
  */
 import WebSocket from 'ws';
-import { MsHistogram, bounded, finish, log, loopbackAddress, numberArgs, percentile, round, signUp, stringArg } from './common';
+import { MsHistogram, bounded, cpuSeconds, finish, log, loopbackAddress, numberArgs, percentile, round, signUp, stringArg } from './common';
 
 const MARKET = 'LPJ-KRW';
 const LPJ = 100_000_000;
@@ -139,7 +139,9 @@ log(`fan-out: ${connected}/${args.clients} connected in ${rampSeconds.toFixed(1)
 
 const d = await driver();
 measuring = true;
+const cpuBefore = await cpuSeconds(baseUrl);
 const matches = await d.run(args.duration * 1000);
+const cpuAfter = await cpuSeconds(baseUrl);
 await new Promise((r) => setTimeout(r, 1_000)); // let the last trades arrive
 measuring = false;
 const expectedTrades = matches * connected;
@@ -161,4 +163,7 @@ finish({
   deliveryMaxMs: delivery.percentile(100),
   closedEarly,
   failed,
+  // Cores busy while trading: which side of the fan-out is the one that is saturated.
+  serverCores: round((cpuAfter.server - cpuBefore.server) / args.duration, 2),
+  clientCores: round((cpuAfter.load - cpuBefore.load) / args.duration, 2),
 });
