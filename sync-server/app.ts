@@ -59,7 +59,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
   const log = config.logDestination ? pino(logOptions, config.logDestination) : pino(logOptions);
   const db: Db = openDatabase(join(config.dataDir, 'server.db'), serverMigrations, { cacheMiB: 64, manualCheckpoints: true });
   const metrics = new Metrics();
-  const writes = new WriteBehind(db, {
+  const writes = new WriteBehind(join(config.dataDir, 'server.db'), {
     delayMs: READ_MODEL_DELAY_MS,
     maxPending: READ_MODEL_MAX_PENDING,
     onError: (err) => log.error({ err }, 'read models stopped'),
@@ -178,7 +178,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
         await app.close();
         await checkpointer.close();
         exchange.close();
-        writes.flush();
+        await writes.close();
         candles.close();
         db.close();
         log.info('sync server stopped');

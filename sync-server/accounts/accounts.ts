@@ -37,6 +37,9 @@ export class Accounts {
   /** Creates the account and its first session. The caller then opens its ledger account (see Exchange). */
   async signUp(nickname: string, password: string): Promise<Session> {
     const hash = await hashPassword(password);
+    // IMMEDIATE: the read models are written by another connection (WriteBehind); a transaction that reads
+    // first and then writes could not upgrade past a commit of theirs, while one that takes the write lock
+    // up front simply waits its turn.
     const created = this.db.transaction(() => {
       const exists = this.db.prepare('SELECT 1 FROM accounts WHERE nickname_key = ?').get(nicknameKey(nickname));
       if (exists) throw new AuthError('NICKNAME_TAKEN', `the nickname "${nickname}" is taken`);
@@ -44,7 +47,7 @@ export class Accounts {
         .prepare('INSERT INTO accounts (nickname, nickname_key, password_hash, created_at) VALUES (?, ?, ?, ?)')
         .run(nickname, nicknameKey(nickname), hash, this.now());
       return Number(lastInsertRowid);
-    })();
+    }).immediate();
     return this.issue(created, nickname);
   }
 

@@ -256,7 +256,7 @@ export function registerCopyRoutes(app: FastifyInstance, d: CopyRouteDeps): void
       d.db.prepare('UPDATE sessions SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL').run(ts, a.id);
       // No password verifies against this, so the account cannot be signed into again; the nickname stays taken.
       d.db.prepare("UPDATE accounts SET password_hash = 'deleted' WHERE id = ?").run(a.id);
-    })();
+    }).immediate(); // takes the write lock up front: the read models' writer shares the file (see WriteBehind)
     d.copy.accountDeleted(a.id);
     await d.exchange.cancelAll(a.id);
     d.ranking.apply([{ type: 'account_closed', ts, account: a.id }]);

@@ -1,88 +1,229 @@
 /**
  * Write-behind for server.db's read models: the order and fill history, fill notifications and the ranking
  * log. They are folds of the matching journal, which is the durable record, so they need not be written
- * before an order is acknowledged. Queued writes run in order, in one transaction per flush, a few
- * milliseconds later or as soon as enough are waiting: one commit carries hundreds of orders' rows, and the
- * pages an index shares are written once instead of once per order.
+ * before an order is acknowledged. Writes are queued as statements with their parameters and run on a
+ * worker thread with its own connection, in order, one transaction per batch: a batch closes after
+ * `delayMs` or once `maxPending` rows are waiting. The event loop that answers clients spends no time in
+ * SQLite for them, and one commit carries hundreds of orders' rows.
  *
  * Each read model keeps the journal position it has reached in the same transaction as its rows, so a crash
- * before a flush loses nothing: start-up catches up from the journal. Readers call `flush` first to see
- * everything committed so far (a client that was just acknowledged finds its order in the history).
+ * before a batch commits loses nothing: start-up catches up from the journal. Readers call `flush` first,
+ * which waits for every queued write to commit, so a client that was just acknowledged finds its order in
+ * the history.
+ *
+ * The worker is a few lines of plain JavaScript given as a string, so it runs the same under Node, tsx and
+ * the test runner without a TypeScript loader in the worker.
  */
-import type { Db } from '../../engine/db/database';
+import { createRequire } from 'node:module';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+
+export type SqlValue = string | number | bigint | null | Buffer;
 
 export interface WriteBehindOptions {
   /** How long a write may wait for others to share its transaction (ms). */
   delayMs: number;
-  /** Flush at once when this many rows' worth of writes are waiting. */
+  /** Close the batch at once when this many writes are waiting. */
   maxPending: number;
-  /** A flush started by the timer failed; the writes are lost from the read model until a restart catches up. */
+  /** A batch failed on the worker (reported from the event loop; `flush` throws the same error). */
   onError: (err: Error) => void;
-  /** Told how long each flush took (ms) and how much it carried. */
-  onFlushTimed?: (ms: number, pending: number) => void;
+  /** Told how long each batch's transaction took on the worker (ms) and how many writes it held. */
+  onFlushTimed?: (ms: number, writes: number) => void;
 }
 
+/** A flush waits this long for the worker before it gives up on it (its connection waits 5 s for a lock). */
+const FLUSH_TIMEOUT_MS = 30_000;
+
+type Op = [statement: number, params: SqlValue[], wantsRowId: boolean];
+
+type Reply = { batch: number; ids: number[]; ms: number; count: number } | { batch: number; error: string };
+
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.path);
+db.pragma('busy_timeout = 5000');
+db.pragma('synchronous = NORMAL');
+db.pragma('wal_autocheckpoint = 0');
+db.pragma('foreign_keys = ON');
+const committed = new Int32Array(workerData.shared);
+const port = workerData.port;
+const statements = [];
+const runAll = db.transaction((ops) => {
+  const ids = [];
+  for (const [i, params, wantsRowId] of ops) {
+    const r = statements[i].run(params);
+    if (wantsRowId) ids.push(Number(r.lastInsertRowid));
+  }
+  return ids;
+});
+let failed = false;
+port.on('message', (m) => {
+  if (m.type === 'close') {
+    db.close();
+    port.postMessage({ closed: true });
+    port.close();
+    return;
+  }
+  if (failed) return;
+  try {
+    if (m.type === 'prepare') {
+      statements[m.index] = db.prepare(m.sql);
+      return;
+    }
+    const started = performance.now();
+    const ids = runAll.immediate(m.ops);
+    port.postMessage({ batch: m.batch, ids, ms: performance.now() - started, count: m.ops.length });
+    Atomics.store(committed, 0, m.batch);
+  } catch (err) {
+    failed = true;
+    port.postMessage({ batch: m.batch ?? 0, error: String((err && err.message) || err) });
+    Atomics.store(committed, 1, 1);
+  }
+  Atomics.notify(committed, 0);
+});
+`;
+
 export class WriteBehind {
-  private queue: (() => void)[] = [];
-  private pending = 0;
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  /** [0]: the last batch committed by the worker; [1]: 1 once a batch has failed. */
+  private readonly committed: Int32Array;
+  private readonly statements = new Map<string, number>();
+  private ops: Op[] = [];
+  private rowIdCallbacks: ((rowId: number) => void)[] = [];
+  private posted = 0;
+  private readonly waiting = new Map<number, ((rowId: number) => void)[]>();
   private timer: NodeJS.Timeout | undefined;
   private failure: Error | undefined;
-  private readonly flushedListeners = new Set<() => void>();
-  private readonly runAll: (ops: (() => void)[]) => void;
+  private readonly flushedListeners = new Set<(batch: number) => void>();
+  private closed: Promise<void> | undefined;
+  private postSoon = false;
 
+  /** @param path the database file (its schema is already migrated by the caller's connection). */
   constructor(
-    db: Db,
+    path: string,
     private readonly options: WriteBehindOptions,
   ) {
-    this.runAll = db.transaction((ops: (() => void)[]) => {
-      for (const op of ops) op();
+    const shared = new SharedArrayBuffer(8);
+    this.committed = new Int32Array(shared);
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    const module = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, path, shared, port: port2 }, transferList: [port2] });
+    this.worker.on('error', (err) => this.fail(new Error(`read model writer stopped: ${err.message}`), true));
+    this.port.on('message', (m: Reply | { closed: true }) => {
+      if (!('closed' in m)) this.settle(m, true);
     });
+    this.worker.unref();
+    this.port.unref();
   }
 
-  /** Queues a write; `weight` is roughly how many rows it touches (it brings the flush forward). */
-  enqueue(op: () => void, weight = 1): void {
+  /** The id of a statement to `run`; the same SQL gives the same id. */
+  statement(sql: string): number {
+    let index = this.statements.get(sql);
+    if (index === undefined) {
+      index = this.statements.size;
+      this.statements.set(sql, index);
+      this.port.postMessage({ type: 'prepare', index, sql });
+    }
+    return index;
+  }
+
+  /**
+   * Queues one statement; `onRowId` is told the inserted row's id once its batch has committed. A batch is
+   * closed between turns of the event loop, never within one, so the writes a caller queues together (rows
+   * and the journal position they bring the read model to) always commit together.
+   */
+  run(statement: number, params: SqlValue[], onRowId?: (rowId: number) => void): void {
     if (this.failure) throw this.failure;
-    this.queue.push(op);
-    this.pending += weight;
-    if (this.pending >= this.options.maxPending) this.flush();
-    else this.timer ??= setTimeout(() => this.flushFromTimer(), this.options.delayMs);
+    this.ops.push([statement, params, onRowId !== undefined]);
+    if (onRowId) this.rowIdCallbacks.push(onRowId);
+    if (this.ops.length >= this.options.maxPending) {
+      if (!this.postSoon) {
+        this.postSoon = true;
+        queueMicrotask(() => this.post());
+      }
+    } else {
+      this.timer ??= setTimeout(() => this.post(), this.options.delayMs);
+    }
   }
 
-  /** Called after each flush that committed something, e.g. to push what it wrote to live streams. */
-  onFlushed(listener: () => void): () => void {
+  /** The batch that writes queued now will commit in (see `onFlushed`). */
+  get nextBatch(): number {
+    return this.posted + 1;
+  }
+
+  /** Called with the batch number after each batch has committed, e.g. to push what it wrote to live streams. */
+  onFlushed(listener: (batch: number) => void): () => void {
     this.flushedListeners.add(listener);
     return () => this.flushedListeners.delete(listener);
   }
 
-  /** Writes everything queued now, in one transaction. */
+  /** Waits (blocking) until everything queued so far has committed. */
   flush(): void {
     if (this.failure) throw this.failure;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.queue.length === 0) return;
-    const ops = this.queue;
-    const pending = this.pending;
-    this.queue = [];
-    this.pending = 0;
-    const started = performance.now();
-    try {
-      this.runAll(ops);
-    } catch (err) {
-      // The rows (and the journal positions written with them) rolled back together; applying later writes on
-      // top would leave holes, so the read models stop here and a restart rebuilds them from the journal.
-      this.failure = new Error(`read model write failed: ${(err as Error).message}; restart the server to catch up from the journal`, { cause: err });
-      throw this.failure;
+    this.post();
+    const target = this.posted;
+    const deadline = Date.now() + FLUSH_TIMEOUT_MS;
+    for (;;) {
+      for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
+        const reply = m.message as Reply | { closed: true };
+        if (!('closed' in reply)) this.settle(reply, false);
+      }
+      if (this.failure) throw this.failure;
+      const done = Atomics.load(this.committed, 0);
+      if (done >= target && !this.waiting.has(target)) return;
+      if (Date.now() > deadline) {
+        this.fail(new Error(`read model writer has not committed batch ${target} within ${FLUSH_TIMEOUT_MS / 1000} s`), false);
+        throw this.failure;
+      }
+      if (Atomics.load(this.committed, 1) === 0) Atomics.wait(this.committed, 0, done, 100);
     }
-    this.options.onFlushTimed?.(performance.now() - started, pending);
-    for (const listener of this.flushedListeners) listener();
   }
 
-  private flushFromTimer(): void {
+  /** Commits what is queued and stops the worker. */
+  close(): Promise<void> {
+    return (this.closed ??= (async () => {
+      if (!this.failure) this.flush();
+      clearTimeout(this.timer);
+      await new Promise<void>((resolve) => {
+        this.worker.once('exit', () => resolve());
+        this.port.once('message', () => void this.worker.terminate());
+        this.port.postMessage({ type: 'close' });
+      });
+    })());
+  }
+
+  private post(): void {
+    this.postSoon = false;
+    if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    try {
-      this.flush();
-    } catch (err) {
-      this.options.onError(err as Error);
+    if (this.ops.length === 0 || this.failure) return;
+    const batch = ++this.posted;
+    this.waiting.set(batch, this.rowIdCallbacks);
+    this.port.postMessage({ type: 'batch', batch, ops: this.ops });
+    this.ops = [];
+    this.rowIdCallbacks = [];
+  }
+
+  private settle(reply: Reply, fromEventLoop: boolean): void {
+    if ('error' in reply) {
+      // The batch rolled back whole (rows and journal positions together); writing later batches on top would
+      // leave holes, so the read models stop here and a restart rebuilds them from the journal.
+      this.fail(new Error(`read model write failed: ${reply.error}; restart the server to catch up from the journal`), fromEventLoop);
+      return;
     }
+    const callbacks = this.waiting.get(reply.batch) ?? [];
+    this.waiting.delete(reply.batch);
+    reply.ids.forEach((id, i) => callbacks[i]?.(id));
+    this.options.onFlushTimed?.(reply.ms, reply.count);
+    for (const listener of this.flushedListeners) listener(reply.batch);
+  }
+
+  private fail(err: Error, report: boolean): void {
+    if (this.failure) return;
+    this.failure = err;
+    clearTimeout(this.timer);
+    if (report) this.options.onError(err);
   }
 }

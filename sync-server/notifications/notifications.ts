@@ -24,6 +24,8 @@ const toNotification = (r: Row): Notification => ({ id: r.id, ts: r.ts, kind: r.
 export class Notifications {
   private readonly listeners = new Map<number, Set<Listener>>();
   private readonly insert;
+  /** The same insert, for fill notifications, which are written with their fills (see recordFill). */
+  private readonly insertQueued: number;
   private readonly selectSince;
 
   /** Fill notifications written in the projection's transaction, pushed to live streams after its commit. */
@@ -37,13 +39,14 @@ export class Notifications {
     private readonly now: () => number,
   ) {
     this.insert = db.prepare('INSERT INTO notifications (account_id, ts, kind, title, body, data) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertQueued = writes.statement('INSERT INTO notifications (account_id, ts, kind, title, body, data) VALUES (?, ?, ?, ?, ?, ?)');
     this.selectSince = db.prepare('SELECT id, ts, kind, title, body, data FROM notifications WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?');
   }
 
   /**
-   * Records a fill's notification. Called inside the order projection's writes, so the notification is
-   * committed together with the fill it tells of (a crash loses both or neither, and the catch-up after a
-   * restart writes both); `publishCommitted` then pushes it live.
+   * Records a fill's notification. Queued with the order projection's rows, so the notification is committed
+   * together with the fill it tells of (a crash loses both or neither, and the catch-up after a restart writes
+   * both); `publishCommitted` then pushes it live.
    */
   recordFill(account: number, fill: Fill, ts: number): void {
     const m = this.markets.find((x) => x.id === fill.market);
@@ -51,8 +54,9 @@ export class Notifications {
     const title = `${fill.side === 'buy' ? 'Bought' : 'Sold'} ${qty} ${m?.base ?? ''}`.trim();
     const body = `${fill.market} at ${fill.price} ${m?.quote ?? ''}`.trim();
     const data = { market: fill.market, orderId: fill.orderId, tradeId: fill.tradeId, side: fill.side, price: fill.price, quantity: fill.quantity };
-    const { lastInsertRowid } = this.insert.run(account, ts, 'fill', title, body, JSON.stringify(data));
-    this.unpublished.push({ account, n: { id: Number(lastInsertRowid), ts, kind: 'fill', title, body, data } });
+    this.writes.run(this.insertQueued, [account, ts, 'fill', title, body, JSON.stringify(data)], (id) =>
+      this.unpublished.push({ account, n: { id, ts, kind: 'fill', title, body, data } }),
+    );
   }
 
   /** Pushes the fill notifications of the last flush to the accounts' open streams. */

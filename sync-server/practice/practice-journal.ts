@@ -21,7 +21,7 @@ export class PracticeJournal {
       let stored = 0;
       for (const e of entries) stored += insert.run(accountId, e.localId, e.kind, e.market, e.ts, JSON.stringify(e.data), received).changes;
       return { stored, duplicates: entries.length - stored };
-    })();
+    }).immediate(); // takes the write lock up front: the read models' writer shares the file (see WriteBehind)
   }
 
   list(accountId: number, afterTs: number, limit: number): PracticeEntry[] {

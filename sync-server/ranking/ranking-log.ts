@@ -8,6 +8,10 @@ import type { RankingRecord } from '../../engine/ranking';
 import type { WriteBehind } from '../db/write-behind';
 
 const PAGE = 10_000;
+const INSERT = 'INSERT INTO ranking_log (record) VALUES (?)';
+const SET_CURSOR = 'INSERT INTO ranking_cursor (stream, seq) VALUES (?, ?) ON CONFLICT(stream) DO UPDATE SET seq = excluded.seq';
+const INSERT_PENDING = 'INSERT INTO ranking_pending (record) VALUES (?)';
+const CLEAR_PENDING = "DELETE FROM ranking_pending WHERE json_extract(record, '$.asset') = ?";
 
 export class RankingLog {
   private readonly insert;
@@ -20,22 +24,29 @@ export class RankingLog {
     private readonly db: Db,
     private readonly writes?: WriteBehind,
   ) {
-    this.insert = db.prepare('INSERT INTO ranking_log (record) VALUES (?)');
-    this.setCursor = db.prepare('INSERT INTO ranking_cursor (stream, seq) VALUES (?, ?) ON CONFLICT(stream) DO UPDATE SET seq = excluded.seq');
-    this.insertPending = db.prepare('INSERT INTO ranking_pending (record) VALUES (?)');
-    this.clearPending = db.prepare("DELETE FROM ranking_pending WHERE json_extract(record, '$.asset') = ?");
+    this.insert = db.prepare(INSERT);
+    this.setCursor = db.prepare(SET_CURSOR);
+    this.insertPending = db.prepare(INSERT_PENDING);
+    this.clearPending = db.prepare(CLEAR_PENDING);
   }
 
   /** Appends records and moves journal cursors in one transaction, so a crash keeps the two consistent. */
   append(records: readonly RankingRecord[], cursors: ReadonlyMap<string, number> = new Map(), waiting: readonly RankingRecord[] = [], released: readonly string[] = []): void {
-    const write = () => {
-      for (const r of records) this.insert.run(JSON.stringify(r));
-      for (const [stream, seq] of cursors) this.setCursor.run(stream, seq);
-      for (const asset of released) this.clearPending.run(asset);
-      for (const r of waiting) this.insertPending.run(JSON.stringify(r));
-    };
-    if (this.writes) this.writes.enqueue(write, records.length + waiting.length + 1);
-    else this.db.transaction(write)();
+    const w = this.writes;
+    if (!w) {
+      this.db.transaction(() => {
+        for (const r of records) this.insert.run(JSON.stringify(r));
+        for (const [stream, seq] of cursors) this.setCursor.run(stream, seq);
+        for (const asset of released) this.clearPending.run(asset);
+        for (const r of waiting) this.insertPending.run(JSON.stringify(r));
+      })();
+      return;
+    }
+    // Queued in one turn of the event loop, so they commit in one batch (see WriteBehind.run).
+    for (const r of records) w.run(w.statement(INSERT), [JSON.stringify(r)]);
+    for (const [stream, seq] of cursors) w.run(w.statement(SET_CURSOR), [stream, seq]);
+    for (const asset of released) w.run(w.statement(CLEAR_PENDING), [asset]);
+    for (const r of waiting) w.run(w.statement(INSERT_PENDING), [JSON.stringify(r)]);
   }
 
   cursors(): Map<string, number> {

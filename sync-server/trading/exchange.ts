@@ -148,10 +148,10 @@ export class Exchange {
         const events = this.journal.eventsSince(market, after, 10_000);
         if (events.length === 0) break;
         this.projection.apply(events);
+        this.projection.flush();
         after = events[events.length - 1].seq;
       }
     }
-    this.projection.flush();
   }
 }
 

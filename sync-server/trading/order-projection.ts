@@ -65,10 +65,10 @@ interface LiveOrder {
 const CLOSED: ReadonlySet<OrderView['status']> = new Set(['filled', 'cancelled', 'expired']);
 
 export class OrderProjection {
-  private readonly upsertOrder;
-  private readonly insertFill;
+  private readonly upsertOrder: number;
+  private readonly insertFill: number;
   private readonly selectOrder;
-  private readonly setCursor;
+  private readonly setCursor: number;
   private readonly selectByClientId;
   private readonly selectIdByClientId;
   /** Last applied sequence number per stream (the table follows at the next flush). */
@@ -79,30 +79,32 @@ export class OrderProjection {
    */
   private readonly live = new Map<number, LiveOrder>();
   /** account:clientOrderId of orders accepted since the last flush (not yet findable in the table). */
-  private readonly unflushedClientIds = new Map<string, number>();
+  private readonly unflushedClientIds = new Map<string, { orderId: number; batch: number }>();
 
   /**
-   * @param onFill called inside the flush's transaction for each leg of each fill (the fill notifications are
-   * written there, so they commit with the fill).
+   * @param onFill called for each leg of each fill as its rows are queued (the fill notification queued then
+   * commits in the same batch as the fill).
    */
   constructor(
     private readonly db: Db,
     private readonly writes: WriteBehind,
     private readonly onFill?: (account: number, fill: Fill, ts: number) => void,
   ) {
-    this.upsertOrder = db.prepare(`INSERT INTO orders (id, account_id, market, client_order_id, side, type, time_in_force, price, stop_price, quantity,
+    this.upsertOrder = writes.statement(`INSERT INTO orders (id, account_id, market, client_order_id, side, type, time_in_force, price, stop_price, quantity,
       quote_amount, filled, status, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET price = excluded.price, quantity = excluded.quantity, filled = excluded.filled, status = excluded.status,
       reason = excluded.reason, updated_at = excluded.updated_at`);
-    this.insertFill = db.prepare(`INSERT OR IGNORE INTO fills (trade_id, account_id, order_id, market, side, price, quantity, quote_amount, fee, liquidity, ts)
+    this.insertFill = writes.statement(`INSERT OR IGNORE INTO fills (trade_id, account_id, order_id, market, side, price, quantity, quote_amount, fee, liquidity, ts)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.selectOrder = db.prepare('SELECT * FROM orders WHERE id = ?');
-    this.setCursor = db.prepare('INSERT INTO projection_cursor (stream, seq) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq');
+    this.setCursor = writes.statement('INSERT INTO projection_cursor (stream, seq) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq');
     this.selectByClientId = db.prepare('SELECT * FROM orders WHERE account_id = ? AND client_order_id = ?');
     // Asked for every new order (is it a resend?): the id alone, straight from the index.
     this.selectIdByClientId = db.prepare('SELECT id FROM orders WHERE account_id = ? AND client_order_id = ?').pluck();
     this.cursorCache = new Map((db.prepare('SELECT stream, seq FROM projection_cursor').all() as { stream: string; seq: number }[]).map((r) => [r.stream, r.seq]));
-    writes.onFlushed(() => this.unflushedClientIds.clear());
+    writes.onFlushed((batch) => {
+      for (const [key, entry] of this.unflushedClientIds) if (entry.batch <= batch) this.unflushedClientIds.delete(key);
+    });
   }
 
   /** Writes the queued rows now (see WriteBehind). */
@@ -149,7 +151,7 @@ export class OrderProjection {
           };
           const order = { account: e.account, view };
           this.live.set(e.orderId, order);
-          if (e.clientOrderId !== undefined) this.unflushedClientIds.set(`${e.account}:${e.clientOrderId}`, e.orderId);
+          if (e.clientOrderId !== undefined) this.unflushedClientIds.set(`${e.account}:${e.clientOrderId}`, { orderId: e.orderId, batch: this.writes.nextBatch });
           touched.add(order);
           changes.accounts.add(e.account);
           break;
@@ -208,24 +210,24 @@ export class OrderProjection {
       changes.orders.push({ account, order: { ...view } });
       if (CLOSED.has(view.status)) this.live.delete(view.orderId);
     }
-    if (last.size > 0) this.writes.enqueue(() => this.write(changes.orders, changes.fills, last), changes.orders.length + changes.fills.length + 1);
+    if (last.size > 0) this.write(changes.orders, changes.fills, last);
     return changes;
   }
 
   /**
-   * Writes what `apply` worked out; runs inside the flush's transaction. Each order changed in the batch is
-   * written once, in its final state, however many events it had.
+   * Queues the rows of what `apply` worked out. Each order changed in the batch is written once, in its final
+   * state, however many events it had.
    */
   private write(orders: ProjectedChanges['orders'], fills: ProjectedChanges['fills'], last: Map<string, number>): void {
     for (const { account, order: o } of orders) {
-      this.upsertOrder.run(o.orderId, account, o.market, o.clientOrderId ?? null, o.side, o.type, o.timeInForce, o.price, o.stopPrice, o.quantity, o.quoteAmount,
-        o.filled, o.status, o.reason ?? null, o.createdAt, o.updatedAt);
+      this.writes.run(this.upsertOrder, [o.orderId, account, o.market, o.clientOrderId ?? null, o.side, o.type, o.timeInForce, o.price, o.stopPrice, o.quantity,
+        o.quoteAmount, o.filled, o.status, o.reason ?? null, o.createdAt, o.updatedAt]);
     }
     for (const { account, fill: f } of fills) {
-      this.insertFill.run(f.tradeId, account, f.orderId, f.market, f.side, f.price, f.quantity, f.quoteAmount, f.fee, f.liquidity, f.ts);
+      this.writes.run(this.insertFill, [f.tradeId, account, f.orderId, f.market, f.side, f.price, f.quantity, f.quoteAmount, f.fee, f.liquidity, f.ts]);
       this.onFill?.(account, f, f.ts);
     }
-    for (const [stream, seq] of last) this.setCursor.run(stream, seq);
+    for (const [stream, seq] of last) this.writes.run(this.setCursor, [stream, seq]);
   }
 
   private setStatus(orderId: number, status: OrderView['status'], reason: string | undefined, ts: number, touched: Set<LiveOrder>): void {
@@ -261,7 +263,7 @@ export class OrderProjection {
   orderIdByClientId(accountId: number, clientOrderId: string): number | undefined {
     // Asked for every new order: what the queue holds is looked up in memory, so this never forces a flush.
     const queued = this.unflushedClientIds.get(`${accountId}:${clientOrderId}`);
-    if (queued !== undefined) return queued;
+    if (queued !== undefined) return queued.orderId;
     return this.selectIdByClientId.get(accountId, clientOrderId) as number | undefined;
   }
 
