@@ -28,11 +28,20 @@ const newToken = () => randomBytes(32).toString('base64url');
 const nicknameKey = (nickname: string) => nickname.normalize('NFKC').toLowerCase();
 
 export class Accounts {
+  // Prepared once: asked on every request and sign-in (authenticate) and for every trade's nickname (get).
+  private readonly selectByAccessHash;
+  private readonly selectAccount;
+
   constructor(
     private readonly db: Db,
     private readonly ttl: { accessTtlMs: number; refreshTtlMs: number },
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.selectByAccessHash = db.prepare(
+      'SELECT a.id, a.nickname, a.created_at, s.id AS session_id, s.access_expires_at, s.revoked_at FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.access_hash = ?',
+    );
+    this.selectAccount = db.prepare('SELECT id, nickname, created_at FROM accounts WHERE id = ?');
+  }
 
   /** Creates the account and its first session. The caller then opens its ledger account (see Exchange). */
   async signUp(nickname: string, password: string): Promise<Session> {
@@ -81,9 +90,7 @@ export class Accounts {
 
   /** The account a bearer token belongs to; throws AuthError when it is unknown, revoked or expired. */
   authenticate(accessToken: string): AccountRow & { expiresAt: number; sessionId: number } {
-    const row = this.db
-      .prepare('SELECT a.id, a.nickname, a.created_at, s.id AS session_id, s.access_expires_at, s.revoked_at FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.access_hash = ?')
-      .get(sha256(accessToken)) as (AccountRow & { session_id: number; access_expires_at: number; revoked_at: number | null }) | undefined;
+    const row = this.selectByAccessHash.get(sha256(accessToken)) as (AccountRow & { session_id: number; access_expires_at: number; revoked_at: number | null }) | undefined;
     if (!row || row.revoked_at !== null) throw new AuthError('TOKEN_INVALID', 'unknown or revoked token');
     if (row.access_expires_at <= this.now()) throw new AuthError('TOKEN_EXPIRED', 'the access token has expired; refresh it');
     return { id: row.id, nickname: row.nickname, created_at: row.created_at, expiresAt: row.access_expires_at, sessionId: row.session_id };
@@ -95,7 +102,7 @@ export class Accounts {
   }
 
   get(id: number): AccountRow | undefined {
-    return this.db.prepare('SELECT id, nickname, created_at FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
+    return this.selectAccount.get(id) as AccountRow | undefined;
   }
 
   private issue(accountId: number, nickname: string): Session {
