@@ -16,7 +16,11 @@ function setUp(maxPending = 100) {
   const db: Db = openDatabase(path, [{ version: 1, name: 't', up: (d) => d.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER NOT NULL CHECK (v >= 0))') }]);
   const errors: Error[] = [];
   const writes = new WriteBehind(path, { delayMs: 5, maxPending, onError: (e) => errors.push(e) });
-  cleanUps.push(() => rmSync(dir, { recursive: true, force: true }), () => db.close(), () => writes.close().catch(() => undefined));
+  cleanUps.push(
+    () => rmSync(dir, { recursive: true, force: true }),
+    () => void db.close(),
+    () => writes.close().catch(() => undefined),
+  );
   const insert = writes.statement('INSERT INTO t (v) VALUES (?)');
   const values = () => (db.prepare('SELECT v FROM t ORDER BY id').all() as { v: number }[]).map((r) => r.v);
   return { db, writes, insert, values, errors };
