@@ -15,7 +15,8 @@
  *
  *   npm run bench:ui -- [--heap-seconds 300] [--pace 500] [--publish-ms 7] [--build] [--unminified]
  *                       [--data-dir DIR] [--profile FILE] [--trace FILE] [--trace-startup FILE]
- *                       [--trace-heap FILE] [--task-ms 50]
+ *                       [--trace-heap FILE] [--trace-light] [--task-ms 50]
+ *                       [--cpu-slowdown 1]
  * Environment: CHROMIUM_PATH (default /usr/bin/chromium), BENCH_HEAP_SECONDS (same as --heap-seconds).
  *   --heap-seconds  how long to sample the heap (default 5 minutes; shorter for a quick look).
  *   --pace, --publish-ms  the practice market's simulator ticks/s and least ms between pushes (web mode's
@@ -31,6 +32,9 @@
  *                   frames themselves, so the fps of such a run is not the figure.
  *   --trace-startup FILE  a trace from navigation to the end of the settling time (first chart + 3 s).
  *   --trace-heap FILE  a trace of the heap sampling (with its forced GCs; use a short --heap-seconds).
+ *   --cpu-slowdown N  run the page N times slower (DevTools CPU throttling), to see which tasks would pass 50 ms
+ *                   on a slower or busier machine; its figures are not the targets' figures.
+ *   --trace-light   traces without the JS sampling profiler: no function names, but less overhead on the page.
  *   --task-ms       traces are summarised as their main-thread tasks over this many ms (default 50), each with
  *                   its trace events and sampled functions by self time (see trace-tasks.ts).
  *
@@ -67,6 +71,8 @@ const { values: args } = parseArgs({
     'trace-startup': { type: 'string' },
     'trace-heap': { type: 'string' },
     'task-ms': { type: 'string' },
+    'trace-light': { type: 'boolean', default: false },
+    'cpu-slowdown': { type: 'string' },
   },
 });
 
@@ -89,6 +95,24 @@ const publishMs = positive('--publish-ms', args['publish-ms'], 7);
 const pace = positive('--pace', args.pace, 500);
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const taskMs = positive('--task-ms', args['task-ms'], 50);
+const cpuSlowdown = positive('--cpu-slowdown', args['cpu-slowdown'], 1);
+/**
+ * Playwright's default trace categories, less the JS sampling profiler with --trace-light: the samples name the
+ * functions in a task, but taking them slows the page, so tasks' CPU times are closer to untraced ones without.
+ */
+const traceCategories = [
+  '-*',
+  'devtools.timeline',
+  'v8.execute',
+  'disabled-by-default-devtools.timeline',
+  'disabled-by-default-devtools.timeline.frame',
+  'toplevel',
+  'blink.console',
+  'blink.user_timing',
+  'latencyInfo',
+  'disabled-by-default-devtools.timeline.stack',
+  ...(args['trace-light'] ? [] : ['disabled-by-default-v8.cpu_profiler', 'disabled-by-default-v8.cpu_profiler.hires']),
+];
 
 // --- the renderer build ---
 
@@ -362,7 +386,7 @@ async function main(): Promise<void> {
   let browser: Awaited<ReturnType<typeof chromium.launch>> | null = null;
   // The figures depend on what else the machine is doing; say so next to them.
   const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
-  console.log(`machine: ${availableParallelism()} CPUs, load average ${load()}`);
+  console.log(`machine: ${availableParallelism()} CPUs, load average ${load()}${cpuSlowdown !== 1 ? `; the page runs ${cpuSlowdown}× slower (--cpu-slowdown)` : ''}`);
   try {
     web = await startWebMode(dataDir);
     console.log(`web mode: ${web.url} (practice market at ${pace} ticks/s, updates at most every ${publishMs} ms; data ${dataDir})`);
@@ -374,6 +398,7 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
+    if (cpuSlowdown !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpuSlowdown });
     const counter = new UpdateCounter();
     counter.watch(page);
     await page.addInitScript({ content: PAGE_PROBE });
@@ -381,7 +406,7 @@ async function main(): Promise<void> {
     page.on('pageerror', (err) => pageErrors.push(err.message));
 
     // First chart: timed in the page against its own navigation start (performance.now() is relative to it).
-    if (args['trace-startup']) await browser.startTracing(page, { path: args['trace-startup'], screenshots: false });
+    if (args['trace-startup']) await browser.startTracing(page, { path: args['trace-startup'], screenshots: false, categories: traceCategories });
     await page.goto(web.url);
     await page.waitForSelector('.chart-host[data-painted]', { timeout: 30_000 });
     const paintedAt = (await readProbe(page)).chartPaintedAt;
@@ -400,7 +425,7 @@ async function main(): Promise<void> {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
-    if (args.trace) await browser.startTracing(page, { path: args.trace, screenshots: false });
+    if (args.trace) await browser.startTracing(page, { path: args.trace, screenshots: false, categories: traceCategories });
     const fpsFrom = performance.now();
     const timesFrom = await mainThreadTimes(cdp);
     const fpsRun = (await page.evaluate(countFrames(FPS_WINDOW_MS))) as { frames: number; elapsedMs: number; worstGapMs: number };
@@ -436,7 +461,7 @@ async function main(): Promise<void> {
     const heapMiB: number[] = [];
     const gcSpans: Span[] = [];
     const heapStart = performance.now();
-    if (args['trace-heap']) await browser.startTracing(page, { path: args['trace-heap'], screenshots: false });
+    if (args['trace-heap']) await browser.startTracing(page, { path: args['trace-heap'], screenshots: false, categories: traceCategories });
     for (let i = 0; ; i++) {
       const due = heapStart + i * HEAP_EVERY_MS;
       await sleep(Math.max(0, due - performance.now()));
@@ -509,6 +534,7 @@ async function main(): Promise<void> {
         loadAverage: loadavg()[0],
         pace,
         publishMs,
+        ...(cpuSlowdown !== 1 ? { cpuSlowdown } : {}),
         targetsMet: Object.values(met).every(Boolean),
       }),
     );
