@@ -6,7 +6,7 @@
 import type { EventFrame, Method, Params, Result } from '../../../engine/protocol/api';
 import type { LpjApi } from '../../../engine/protocol/client';
 import type { ApiErrorBody } from '../../../engine/protocol/errors';
-import { parseServerFrame } from '../../../engine/protocol/wire';
+import { parseServerFrame } from './server-frame';
 
 export class RemoteError extends Error {
   readonly code: string;
@@ -70,7 +70,8 @@ export function createWsApi(url: string): LpjApi {
     });
 
   const open = () => (socket ? Promise.resolve(socket) : (ready ??= connect()));
-  void open();
+  // Connect early, but in a task of its own: this runs while the app's start-up script is evaluated.
+  setTimeout(() => void open(), 0);
 
   return {
     async invoke<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
