@@ -72,6 +72,22 @@ function applyTheme(lib: ChartLib, chart: IChartApi, s: Series, p: Palette): voi
   s.candles.applyOptions({ upColor: p.up, downColor: p.down, wickUpColor: p.up, wickDownColor: p.down, borderVisible: false });
 }
 
+/**
+ * A width for the price axis that the market's labels fit from the start: when the labels need another width,
+ * every pane's canvases are resized and laid out again and the whole chart redrawn — in the frame that first
+ * draws the candles, or while streaming when the range gains or loses a digit. Sized for the last price × 1.5
+ * written with 8s (a wide digit) in the axis font, plus the axis's ticks and padding (24 px; the library took
+ * 22 for LPJ's labels); 0 (the library's own sizing) while no price is known.
+ */
+function axisWidthFor(lastPrice: number, priceDecimals: number, fontFamily: string): number {
+  if (!(lastPrice > 0)) return 0;
+  const label = formatUnits(Math.round(lastPrice * 1.5), priceDecimals, { minFraction: priceDecimals }).replace(/\d/g, '8');
+  const ctx = document.createElement('canvas').getContext('2d');
+  if (!ctx) return 0;
+  ctx.font = `12px ${fontFamily || 'sans-serif'}`;
+  return Math.ceil(ctx.measureText(label).width) + 24;
+}
+
 /** The chart's time labels, written without the browser's locale data (see chart-time). */
 function timeLabels(language: Language) {
   return {
@@ -167,7 +183,16 @@ export const PriceChart = memo(function PriceChart() {
   const host = useRef<HTMLDivElement>(null);
   const scale = useRef(1);
   scale.current = 10 ** priceDecimals;
-  const chartRef = useRef<{ lib: ChartLib; chart: IChartApi; series: Series; colours: Palette; hovering: boolean; showLatest(): void } | null>(null);
+  const chartRef = useRef<{
+    lib: ChartLib;
+    chart: IChartApi;
+    series: Series;
+    colours: Palette;
+    /** The price axis's least width: the widest it has been (see axisWidthFor). */
+    axisWidth: number;
+    hovering: boolean;
+    showLatest(): void;
+  } | null>(null);
   // Set once the chart exists: the effects that feed it run again then.
   const [chartReady, setChartReady] = useState(false);
 
@@ -196,6 +221,8 @@ export const PriceChart = memo(function PriceChart() {
     // Styles are up to date right after a frame: read them before the chart adds its elements.
     const colours = palette();
     const fontFamily = getComputedStyle(document.body).fontFamily;
+    const shown = view.getState();
+    const axisWidth = axisWidthFor(shown.lastPrice, shown.market?.priceDecimals ?? 0, fontFamily);
     const chart = createChart(host.current!, {
       autoSize: true,
       // The page's own font: already resolved for the page's text, so the first measuring of axis labels does
@@ -204,6 +231,7 @@ export const PriceChart = memo(function PriceChart() {
       crosshair: { mode: CrosshairMode.Normal },
       localization: { priceFormatter: (p: number) => String(Math.round(p)), timeFormatter: timeLabels(languageRef.current).timeFormatter },
       timeScale: { timeVisible: true, secondsVisible: false, rightOffset: 4, tickMarkFormatter: timeLabels(languageRef.current).tickMarkFormatter },
+      rightPriceScale: { minimumWidth: axisWidth },
     });
     const candles = chart.addSeries(CandlestickSeries);
     const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: 'volume', lastValueVisible: false, priceLineVisible: false });
@@ -222,7 +250,7 @@ export const PriceChart = memo(function PriceChart() {
     chart.panes()[1]?.setStretchFactor(0.28);
     const series: Series = { candles, volume, ma, rsi: rsiSeries };
     applyTheme(lib, chart, series, colours);
-    const state = { lib, chart, series, colours, hovering: false, showLatest: () => {} };
+    const state = { lib, chart, series, colours, axisWidth, hovering: false, showLatest: () => {} };
     chartRef.current = state;
     setChartReady(true);
 
@@ -296,6 +324,8 @@ export const PriceChart = memo(function PriceChart() {
     if (!c || !marketId) return;
     const { chart, series } = c;
     let set: CandleSet | null = null;
+    let drawn = false;
+    let cancelDraw = () => {};
     let loadedAt = Infinity;
     let alive = true;
     // Read when the chart was made (or the theme last changed): reading styles here would make the browser
@@ -343,12 +373,19 @@ export const PriceChart = memo(function PriceChart() {
         // Trades stamped before the answer arrived are already inside these candles (host and UI share the
         // machine's clock); only later ones are folded in, so no trade is counted twice.
         loadedAt = Date.now();
-        set = new CandleSet(bars, timeframe, priceDecimals);
-        draw();
-        if (bars.length) markPainted();
-        chart.timeScale().scrollToRealTime();
-        showLatest();
-        setStatus({ state: bars.length ? 'ready' : loading ? 'loading' : 'empty' });
+        const candles = (set = new CandleSet(bars, timeframe, priceDecimals));
+        // Handed to the chart in a task after the next frame, so that a chart just made draws its empty panes
+        // (and sizes its canvases) in one frame and the candles in another, rather than all in one long frame
+        // when the answer comes back before the chart's first frame. Trades meanwhile go into the set.
+        cancelDraw = afterNextPaint(() => {
+          if (!alive) return;
+          drawn = true;
+          draw();
+          if (candles.bars.length) markPainted();
+          chart.timeScale().scrollToRealTime();
+          showLatest();
+          setStatus({ state: candles.bars.length ? 'ready' : loading ? 'loading' : 'empty' });
+        });
       })
       .catch((err: Error) => alive && setStatus({ state: 'error', error: err.message }));
 
@@ -362,12 +399,19 @@ export const PriceChart = memo(function PriceChart() {
         const fresh = live.trades.filter((tr) => tr.ts > loadedAt);
         if (!fresh.length || !set.apply(fresh)) return;
       }
+      if (!drawn) return; // in the set, drawn with the history
       if (count === 0) setStatus({ state: 'ready' });
       // Only the newest points change: update them in place rather than redrawing the series.
       const opened = set.bars.length - count;
       for (const b of set.bars.slice(-Math.max(1, opened))) {
         series.candles.update(set.candle(b));
         series.volume.update(set.volume(b, baseDecimals, p.upFaint, p.downFaint));
+      }
+      // The axis keeps the widest width it has had: were it to narrow again, every canvas would be resized.
+      const width = series.candles.priceScale().width();
+      if (width > c.axisWidth) {
+        c.axisWidth = width;
+        chart.applyOptions({ rightPriceScale: { minimumWidth: width } });
       }
       const studies = set.lastStudies();
       studies.ma.forEach((last, i) => last && series.ma[i].update(last));
@@ -377,6 +421,7 @@ export const PriceChart = memo(function PriceChart() {
     });
     return () => {
       alive = false;
+      cancelDraw();
       off();
     };
   }, [timeframe, baseDecimals, priceDecimals, attempt, marketId, epoch, view, chartReady]);
