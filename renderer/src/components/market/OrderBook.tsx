@@ -88,8 +88,8 @@ const BookRow = memo(function BookRow({
         data-price={levelPrice}
         data-mine={mine || undefined}
         onClick={() => useOrderForm.getState().pickPrice(formatUnits(levelPrice, market.priceDecimals, { group: false }))}
+        style={{ backgroundSize: `${depth * 100}% 17px` }}
       >
-        <span className="depth" style={{ transform: `scaleX(${depth})` }} aria-hidden="true" />
         <span className="price">
           {mine && <span className="mine-dot" title={mineLabel} aria-hidden="true" />}
           {price}
