@@ -59,7 +59,7 @@ export const V_ARRAY = 6;
 export class ByteReader {
   b: Uint8Array = new Uint8Array(0);
   len = 0;
-  /** Last string: content from `s` to the closing quote at `e`. Last number: its text from `s` to `e`. */
+  /** Last string: content from `s` to the closing quote at `e`. */
   s = 0;
   e = 0;
   /**
@@ -150,8 +150,6 @@ export class ByteReader {
       while (i < len && (c = b[i]) >= D0 && c <= D9) i++;
       if (i === es) return -1;
     }
-    this.s = s;
-    this.e = i;
     if (simple && m < 1e15 && frac <= 22) {
       this.m = m;
       this.frac = frac;
@@ -320,20 +318,21 @@ export class ByteReader {
 
 /**
  * Maps the key names of a frame type to small ids. Exchanges send their fields in a fixed order, so the table
- * remembers which key came at each position of the last object it read and first checks whether the bytes at
- * hand are that key again (one compare, no string, no hashing); only when they are not does it read the key as
- * a string and look it up by hash. A key not listed gets id -1.
+ * remembers which key followed each key last time and first checks whether the bytes at hand are that key
+ * again (one compare, no string, no hashing); only when they are not does it read the key as a string and look
+ * it up by hash. A key not listed gets id -1.
  */
 export class KeyTable {
   private readonly slots = new Int16Array(1024).fill(-1);
   private readonly chain: Int16Array;
   private readonly keys: Uint8Array[];
-  /** The id of the key seen at each member position last time (-1: none yet). */
-  private readonly byPosition = new Int16Array(64).fill(-1);
+  /** The id of the key that came after key `id` last time, at index id + 2 (index 0: first key; 1: after an unlisted key). */
+  private readonly after: Int16Array;
 
   constructor(names: readonly string[]) {
     this.keys = names.map(keyBytes);
     this.chain = new Int16Array(names.length).fill(-1);
+    this.after = new Int16Array(names.length + 2).fill(-1);
     if (new Set(names).size !== names.length) throw new Error('KeyTable: duplicate names');
     this.keys.forEach((k, id) => {
       const h = KeyTable.hash(k, 0, k.length);
@@ -361,13 +360,14 @@ export class KeyTable {
   }
 
   /**
-   * Reads the key of member number `position` of an object, at `i` (its opening quote), and the colon after
-   * it. Sets r.key to the key's id (-1 when not listed); returns the index of the value, or -1.
+   * Reads a key at `i` (its opening quote) and the colon after it; `previous` is the id of the object's previous
+   * key (KeyTable.FIRST for the first, -1 after one not listed). Sets r.key to the key's id (-1 when not
+   * listed); returns the index of the value, or -1.
    */
-  key(r: ByteReader, i: number, position: number): number {
+  key(r: ByteReader, i: number, previous: number): number {
     const b = r.b;
     const len = r.len;
-    const p = position < 64 ? this.byPosition[position] : -1;
+    const p = this.after[previous + 2];
     if (p >= 0) {
       const k = this.keys[p];
       const n = k.length;
@@ -384,12 +384,15 @@ export class KeyTable {
     i = r.string(i);
     if (i < 0) return -1;
     const id = this.id(b, r.s, r.e);
-    if (position < 64) this.byPosition[position] = id;
+    this.after[previous + 2] = id;
     r.key = id;
     i = r.ws(i);
     if (i >= len || b[i] !== COLON) return -1;
     return r.ws(i + 1);
   }
+
+  /** `previous` for an object's first key. */
+  static readonly FIRST = -2;
 }
 
 /** ASCII text as bytes. */

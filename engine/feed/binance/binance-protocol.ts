@@ -240,7 +240,7 @@ export function parseDepthSnapshot(body: unknown, market: FeedMarket): DepthSnap
 
 const r = new ByteReader();
 const WRAPPER = new KeyTable(['stream', 'data']);
-// Event fields the fast path reads, then the others a trade or depth event carries (recognised by position).
+// Event fields the fast path reads, then the others a trade or depth event carries (recognised at once, see KeyTable).
 const EVENT = new KeyTable(['e', 's', 'E', 't', 'p', 'q', 'T', 'm', 'U', 'u', 'b', 'a', 'M']);
 const F_E = 0;
 const F_S = 1;
@@ -320,10 +320,11 @@ function readEvent(i: number): number {
   fieldKind.fill(V_NONE);
   i = r.ws(i + 1);
   if (i < len && b[i] === RBRACE) return i + 1;
-  for (let position = 0; ; position++) {
-    i = EVENT.key(r, i, position);
+  for (let previous = KeyTable.FIRST; ; ) {
+    i = EVENT.key(r, i, previous);
     if (i < 0 || i >= len) return -1;
     const id = r.key;
+    previous = id;
     if (id >= 0 && id < N_FIELDS) {
       if (fieldKind[id] !== V_NONE) return -1;
       const c = b[i];
@@ -392,10 +393,11 @@ export function parseBinanceFrameFast(data: Uint8Array, lookup: (symbol: string)
   i = r.ws(i + 1);
   let haveStream = false;
   let haveData = false;
-  for (let position = 0; ; position++) {
-    i = WRAPPER.key(r, i, position);
+  for (let previous = KeyTable.FIRST; ; ) {
+    i = WRAPPER.key(r, i, previous);
     if (i < 0 || i >= len) return undefined;
     const id = r.key;
+    previous = id;
     if (id === 0) {
       if (haveStream || b[i] !== QUOTE) return undefined;
       haveStream = true;

@@ -228,7 +228,7 @@ const r = new ByteReader();
 // Top-level fields the fast path keeps: the DEFAULT name at an even id, its SIMPLE name right after.
 const TOP = new KeyTable([
   'type', 'ty', 'code', 'cd', 'timestamp', 'tms', 'orderbook_units', 'obu', 'trade_timestamp', 'ttms', 'trade_price', 'tp', 'trade_volume', 'tv', 'ask_bid', 'ab', 'sequential_id', 'sid',
-  // Fields the fast path skips, listed so that they too are recognised by position (see KeyTable).
+  // Fields the fast path skips, listed so that they too are recognised at once (see KeyTable).
   'total_ask_size', 'tas', 'total_bid_size', 'tbs', 'stream_type', 'st', 'level', 'lv', 'trade_date', 'td', 'trade_time', 'ttm',
   'prev_closing_price', 'pcp', 'change', 'c', 'change_price', 'cp', 'best_ask_price', 'bap', 'best_ask_size', 'bas', 'best_bid_price', 'bbp', 'best_bid_size', 'bbs',
 ]);
@@ -277,10 +277,11 @@ function readUnits(i: number): number {
     i = r.ws(i + 1);
     if (i < len && b[i] === RBRACE) i++;
     else {
-      for (let position = 0; ; position++) {
-        i = UNIT.key(r, i, position);
+      for (let previous = KeyTable.FIRST; ; ) {
+        i = UNIT.key(r, i, previous);
         if (i < 0) return -1;
         const id = r.key;
+        previous = id;
         if (id >= 0) {
           if (mask & (1 << id)) return -1;
           mask |= 1 << id;
@@ -324,16 +325,19 @@ function readTop(data: Uint8Array): boolean {
   let i = r.ws(0);
   if (i >= len || b[i] !== LBRACE) return false;
   i = r.ws(i + 1);
-  for (let position = 0; ; position++) {
-    i = TOP.key(r, i, position);
+  for (let previous = KeyTable.FIRST; ; ) {
+    i = TOP.key(r, i, previous);
     if (i < 0 || i >= len) return false;
     const id = r.key;
+    previous = id;
     if (id >= 0 && id < N_TOP) {
       if (topKind[id] !== V_NONE) return false;
       const c = b[i];
       if (c === QUOTE) {
         i = r.string(i);
         topKind[id] = V_STRING;
+        topS[id] = r.s;
+        topE[id] = r.e;
       } else if (c === LBRACKET && (id === K_UNITS || id === K_UNITS + 1)) {
         if (unitsKey >= 0) return false;
         unitsKey = id;
@@ -348,8 +352,6 @@ function readTop(data: Uint8Array): boolean {
         i = r.skip(i, 1);
         topKind[id] = V_OTHER;
       }
-      topS[id] = r.s;
-      topE[id] = r.e;
     } else {
       i = r.skip(i, 1);
     }
