@@ -90,6 +90,8 @@ export abstract class FeedClient {
   private statusTimer: unknown;
   private changeTimer: unknown;
   private closed = false;
+  /** When the frame being handled arrived (clock time): what markData stamps, rather than reading the clock again. */
+  private frameAt = 0;
 
   constructor(protected readonly options: FeedClientOptions & { heartbeat: 'ping-frame' | 'text-ping'; defaultWsUrl: string; defaultRestUrl: string }) {
     this.exchange = options.exchange;
@@ -136,8 +138,9 @@ export abstract class FeedClient {
           this.counters.reconnects = this.connection.reconnects;
           this.onOpen();
         },
-        onFrame: (data, isBinary) => {
+        onFrame: (data, isBinary, at) => {
           this.counters.frames++;
+          this.frameAt = at;
           this.onFrameHook?.();
           this.handleFrame(data, isBinary);
         },
@@ -264,9 +267,9 @@ export abstract class FeedClient {
     }, 0);
   }
 
-  /** Data arrived for a market. */
+  /** Data for a market arrived in the frame being handled. */
   protected markData(sub: Subscription): void {
-    sub.lastDataAt = this.clock.now();
+    sub.lastDataAt = this.frameAt;
     if (sub.status !== 'live') {
       sub.downSince = undefined;
       this.setStatus(sub, 'live');

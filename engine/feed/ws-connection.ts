@@ -28,7 +28,8 @@ export interface ConnectionOptions {
 
 export interface ConnectionHandlers {
   onOpen(): void;
-  onFrame(data: Buffer, isBinary: boolean): void;
+  /** A data frame; `at` is the clock's time of its arrival. */
+  onFrame(data: Buffer, isBinary: boolean, at: number): void;
   /** The link went down; a reconnect is scheduled unless the connection was stopped. */
   onDown(reason: string): void;
 }
@@ -114,13 +115,14 @@ export class ReconnectingConnection {
     });
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (this.ws !== ws) return;
-      this.lastInbound = this.o.clock.now();
+      const now = this.o.clock.now();
+      this.lastInbound = now;
       if (!this.gotDataSinceOpen) {
         // Only a link that delivers data counts as healthy; one that opens and dies keeps backing off.
         this.gotDataSinceOpen = true;
         this.attempt = 0;
       }
-      this.h.onFrame(data, isBinary);
+      this.h.onFrame(data, isBinary, now);
     });
     ws.on('ping', () => {
       if (this.ws === ws) this.lastInbound = this.o.clock.now();
