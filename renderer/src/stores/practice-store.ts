@@ -143,15 +143,21 @@ export function onTrades(listener: (trades: TapeTrade[]) => void): () => void {
   return () => tradeListeners.delete(listener);
 }
 
-let pending: { last: Update; trades: TapeTrade[]; mine: boolean } | null = null;
+let pending: { last: Update; trades: TapeTrade[]; mine: boolean; since: number } | null = null;
 let frame = 0;
-let fallbackTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Animation frames stop while the window is hidden; the data should not pile up meanwhile. One slow timer
+ * applies what has waited half a second, instead of a timer set and cleared for every frame's batch.
+ */
+const FALLBACK_MS = 500;
+setInterval(() => {
+  if (pending && performance.now() - pending.since >= FALLBACK_MS) applyPending();
+}, FALLBACK_MS);
 
 function applyPending(): void {
-  cancelAnimationFrame(frame);
-  clearTimeout(fallbackTimer);
+  if (frame) cancelAnimationFrame(frame);
   frame = 0;
-  fallbackTimer = undefined;
   const p = pending;
   pending = null;
   if (!p) return;
@@ -181,13 +187,12 @@ api.onEvent((event) => {
     pending.trades.push(...u.trades);
     pending.mine ||= u.mine;
   } else {
-    pending = { last: u, trades: [...u.trades], mine: u.mine };
+    pending = { last: u, trades: [...u.trades], mine: u.mine, since: performance.now() };
   }
-  if (!frame) {
-    frame = requestAnimationFrame(applyPending);
-    // Animation frames stop while the window is hidden; the data should not pile up meanwhile.
-    fallbackTimer = setTimeout(applyPending, 500);
-  }
+  if (!frame) frame = requestAnimationFrame(() => {
+    frame = 0;
+    applyPending();
+  });
 });
 
 // --- order entry ---
