@@ -2,7 +2,8 @@
  * The offline LPJ practice market as the UI sees it: settings, book, tape, my account. Fed by one
  * `practice.state` fetch and then by `practice.update` pushes.
  *
- * Pushes can arrive faster than the screen paints, so they are merged and applied once per animation frame:
+ * Pushes can arrive faster than the screen paints, so they are merged and applied once per animation frame (in
+ * a task just after it, see afterFrame):
  * the book and last price are replaced by the newest, trades are concatenated. Components subscribe to narrow
  * slices (the book, the tape, my orders), so a tick re-renders only what changed. The chart does not go
  * through React at all: it listens for new trades with `onTrades` and updates its last candle in place.
@@ -133,7 +134,7 @@ function refreshState(): Promise<void> {
   return inFlight;
 }
 
-// --- pushed updates, applied once per frame ---
+// --- pushed updates, applied once per frame, in a task of their own ---
 
 const tradeListeners = new Set<(trades: TapeTrade[]) => void>();
 
@@ -145,6 +146,14 @@ export function onTrades(listener: (trades: TapeTrade[]) => void): () => void {
 
 let pending: { last: Update; trades: TapeTrade[]; mine: boolean; since: number } | null = null;
 let frame = 0;
+
+/**
+ * A frame asks for the batch to be applied in the task right after it, not inside it: the frame's task then
+ * holds the drawing (style, layout, paint, the chart) and the stores' update with React's rendering and DOM
+ * changes is a task of its own, two shorter tasks instead of one. What is applied is drawn in the next frame.
+ */
+const afterFrame = new MessageChannel();
+afterFrame.port1.onmessage = () => applyPending();
 
 /**
  * Animation frames stop while the window is hidden; the data should not pile up meanwhile. One slow timer
@@ -191,7 +200,7 @@ api.onEvent((event) => {
   }
   if (!frame) frame = requestAnimationFrame(() => {
     frame = 0;
-    applyPending();
+    afterFrame.port2.postMessage(null);
   });
 });
 
