@@ -314,6 +314,18 @@ describe('ByteReader numbers', () => {
     r.string(0);
     expect(r.text(r.s, r.e)).toBe(first);
     expect(first).toBe('KRW-BTC');
+    // Many different texts (more than the table holds), each read back right, again and again.
+    const codes = Array.from({ length: 2000 }, (_, k) => `KRW-C${k.toString(36).toUpperCase()}`);
+    for (let round = 0; round < 3; round++) {
+      for (const code of codes) {
+        r.reset(Buffer.from(`"${code}"`));
+        r.string(0);
+        expect(r.text(r.s, r.e)).toBe(code);
+      }
+    }
+    r.reset(Buffer.from('""'));
+    r.string(0);
+    expect(r.text(r.s, r.e)).toBe('');
   });
 
   it('convert decimal text to units exactly as parseDecimalUnits does', () => {

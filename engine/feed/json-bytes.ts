@@ -42,6 +42,10 @@ WS[0x20] = WS[0x0a] = WS[0x0d] = WS[0x09] = 1;
 const STR_END = new Uint8Array(256);
 for (let c = 0; c < 256; c++) if (c === QUOTE || c === BACKSLASH || c < 0x20 || c >= 0x80) STR_END[c] = 1;
 
+const INTERN_SLOTS = 256;
+/** An unused slot of the intern table: it holds the empty text, which is right for the empty text. */
+const NO_BYTES = new Uint8Array(0);
+
 /** What a value turned out to be (a fast path records this for the fields it keeps). */
 export const V_NONE = 0;
 export const V_STRING = 1;
@@ -73,10 +77,9 @@ export class ByteReader {
   key = -1;
   /** The literal last read by literal(). */
   lastLiteral = V_NONE;
-  /** Recently seen short strings (codes, symbols, stream names): the same text is the same string. */
-  private readonly internBytes: Uint8Array[] = [];
-  private readonly internText: string[] = [];
-  private internNext = 0;
+  /** Short texts seen lately, by hash (see text()). */
+  private readonly internBytes: Uint8Array[] = new Array<Uint8Array>(INTERN_SLOTS).fill(NO_BYTES);
+  private readonly internText: string[] = new Array<string>(INTERN_SLOTS).fill('');
 
   reset(b: Uint8Array): void {
     this.b = b;
@@ -253,27 +256,28 @@ export class ByteReader {
     return true;
   }
 
-  /** Bytes s..e (ASCII) as text; short texts seen lately come back as the same string. */
+  /**
+   * Bytes s..e (ASCII) as text. Short texts (codes, symbols) are kept in a small table by a hash of their bytes,
+   * so the same code in the next frame is the same string again: no new string, nothing to hash in a Map.
+   */
   text(s: number, e: number): string {
     const n = e - s;
     const b = this.b;
-    if (n <= 32) {
-      const cached = this.internBytes;
-      search: for (let k = 0; k < cached.length; k++) {
-        const c = cached[k];
-        if (c.length !== n) continue;
-        for (let j = 0; j < n; j++) if (c[j] !== b[s + j]) continue search;
-        return this.internText[k];
-      }
-      const text = latin1(b, s, e);
-      const slot = this.internNext;
-      this.internNext = (slot + 1) & 63;
-      // A copy: Buffer#slice would share (and keep alive) the frame's memory.
-      cached[slot] = Uint8Array.prototype.slice.call(b, s, e);
-      this.internText[slot] = text;
-      return text;
+    if (n > 32) return latin1(b, s, e);
+    let h = n;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
+    const slot = (h ^ (h >>> 16)) & (INTERN_SLOTS - 1);
+    const cached = this.internBytes[slot];
+    if (cached.length === n) {
+      let j = 0;
+      while (j < n && cached[j] === b[s + j]) j++;
+      if (j === n) return this.internText[slot];
     }
-    return latin1(b, s, e);
+    const text = latin1(b, s, e);
+    // A copy: Buffer#slice would share (and keep alive) the frame's memory.
+    this.internBytes[slot] = Uint8Array.prototype.slice.call(b, s, e);
+    this.internText[slot] = text;
+    return text;
   }
 
   /**
