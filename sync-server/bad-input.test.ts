@@ -3,64 +3,37 @@
  * none changes anyone's data. Floods meet the per-connection and per-account limits, and a consumer that stops
  * reading is cut off with a reason once its send buffer is full.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BalanceView, OrderView, ServerMessage, Session } from '../engine/protocol/sync';
 import { MAX_WS_FRAME_BYTES } from '../engine/protocol/sync';
 import type { ServerConfig } from './config';
-import { LOT, MARKET, eventually, http, signUp, startTestServer, tempDir, type TestServer } from './testing/harness';
+import { LOT, MARKET, eventually, http, signUp } from './testing/harness';
+import { limitOrder, serverPerTest } from './testing/per-test';
 import { TestWsClient } from './testing/ws-client';
 
-let dir: ReturnType<typeof tempDir>;
-let server: TestServer | undefined;
-const clients: TestWsClient[] = [];
-
-beforeEach(() => {
-  dir = tempDir();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server?.close();
-  server = undefined;
-  dir.remove();
-});
-
-async function start(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
-  server = await startTestServer(dir.path, overrides);
-  return server;
-}
-
-async function connect(session?: Session): Promise<TestWsClient> {
-  const c = await TestWsClient.connect(server!.wsUrl);
-  clients.push(c);
-  if (session) await c.ok({ op: 'auth', token: session.accessToken });
-  return c;
-}
-
-const limit = (clientOrderId: string, side: 'buy' | 'sell', price: number, quantity: number) => ({
-  op: 'order.new' as const,
-  order: { market: MARKET, clientOrderId, side, type: 'limit' as const, price, quantity },
-});
+const t = serverPerTest();
+const limit = limitOrder;
 
 type Reject = Extract<ServerMessage, { type: 'reject' }>;
 
 /** What an account owns and has open: must be unchanged by anything refused. */
 async function state(s: Session) {
-  const b = await http<BalanceView[]>(server!.url, 'GET', '/api/v1/balances', { token: s.accessToken });
-  const o = await http<{ orders: OrderView[] }>(server!.url, 'GET', '/api/v1/orders?limit=500', { token: s.accessToken });
+  const b = await http<BalanceView[]>(t.server.url, 'GET', '/api/v1/balances', { token: s.accessToken });
+  const o = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?limit=500', { token: s.accessToken });
   return { balances: b.body, orders: o.body.orders };
 }
 
 async function metric(name: string): Promise<number> {
-  const text = (await http(server!.url, 'GET', '/metrics')).text;
+  const text = (await http(t.server.url, 'GET', '/metrics')).text;
   const line = text.split('\n').find((l) => l.startsWith(name + ' ') || l.startsWith(name + '{'));
   return line ? Number(line.split(' ').at(-1)) : NaN;
 }
 
 describe('malformed and refused messages', () => {
   it('refuses bad JSON, unknown ops, wrong types, binary frames and unknown markets with a reason, and keeps serving', async () => {
-    await start();
-    const alice = await signUp(server!.url, 'alice');
-    const c = await connect(alice);
+    await t.start();
+    const alice = await signUp(t.server.url, 'alice');
+    const c = await t.connect(alice);
     const before = await state(alice);
 
     const next = async (send: () => void) => {
@@ -109,15 +82,15 @@ describe('malformed and refused messages', () => {
   });
 
   it('closes a connection that sends a frame over the limit with 1009, and nobody else notices', async () => {
-    await start();
-    const alice = await signUp(server!.url, 'alice');
-    const other = await connect(alice);
-    const c = await connect(alice);
+    await t.start();
+    const alice = await signUp(t.server.url, 'alice');
+    const other = await t.connect(alice);
+    const c = await t.connect(alice);
     c.sendRaw(JSON.stringify({ op: 'ping', id: 'x'.repeat(MAX_WS_FRAME_BYTES) }));
     const closed = await c.closed;
     expect(closed.code).toBe(1009);
     await other.sync();
-    const again = await connect(alice);
+    const again = await t.connect(alice);
     // A frame just under the limit is fine (refused for its id's length, not cut off).
     again.sendRaw(JSON.stringify({ op: 'ping', id: 'y'.repeat(MAX_WS_FRAME_BYTES - 100) }));
     expect(await again.waitFor((m) => m.type === 'reject', 'reject')).toMatchObject({ reason: 'BAD_MESSAGE' });
@@ -125,10 +98,10 @@ describe('malformed and refused messages', () => {
   });
 
   it('refuses order entry without a sign-in, with a bad token, and on another account\'s orders', async () => {
-    await start();
-    const alice = await signUp(server!.url, 'alice');
-    const bob = await signUp(server!.url, 'bob');
-    const anon = await connect();
+    await t.start();
+    const alice = await signUp(t.server.url, 'alice');
+    const bob = await signUp(t.server.url, 'bob');
+    const anon = await t.connect();
     expect(await anon.request(limit('a1', 'buy', 100_000, 2 * LOT))).toMatchObject({ type: 'reject', op: 'order.new', reason: 'NOT_AUTHENTICATED' });
     expect(await anon.request({ op: 'order.cancel_all' })).toMatchObject({ type: 'reject', reason: 'NOT_AUTHENTICATED' });
     expect(await anon.request({ op: 'auth', token: 'not-a-token' })).toMatchObject({ type: 'reject', op: 'auth', reason: 'TOKEN_INVALID' });
@@ -138,17 +111,17 @@ describe('malformed and refused messages', () => {
     // Public data needs no sign-in.
     expect(await anon.request({ op: 'subscribe', channel: 'book', market: MARKET })).toMatchObject({ type: 'ack' });
 
-    const b = await connect(bob);
+    const b = await t.connect(bob);
     const bobOrder = await b.ok(limit('bob-1', 'sell', 101_000, 3 * LOT));
     const bobBefore = await state(bob);
-    const a = await connect(alice);
+    const a = await t.connect(alice);
     const aliceBefore = await state(alice);
     expect(await a.request({ op: 'order.cancel', market: MARKET, orderId: bobOrder.orderId! })).toMatchObject({ type: 'reject', reason: 'UNKNOWN_ORDER' });
     expect(await a.request({ op: 'order.amend', market: MARKET, orderId: bobOrder.orderId!, quantity: 2 * LOT })).toMatchObject({ type: 'reject', reason: 'UNKNOWN_ORDER' });
     expect(await a.ok({ op: 'order.cancel_all', market: MARKET })).toMatchObject({ result: { cancelled: 0 } });
     // Bob's order is neither visible to Alice nor reported to her.
-    expect((await http(server!.url, 'GET', `/api/v1/orders/${bobOrder.orderId}`, { token: alice.accessToken })).status).toBe(404);
-    expect((await http(server!.url, 'GET', `/api/v1/orders/${bobOrder.orderId}`, { token: bob.accessToken })).status).toBe(200);
+    expect((await http(t.server.url, 'GET', `/api/v1/orders/${bobOrder.orderId}`, { token: alice.accessToken })).status).toBe(404);
+    expect((await http(t.server.url, 'GET', `/api/v1/orders/${bobOrder.orderId}`, { token: bob.accessToken })).status).toBe(200);
     await a.sync();
     expect(a.ofType('order')).toEqual([]);
     expect(await state(bob)).toEqual(bobBefore);
@@ -158,32 +131,32 @@ describe('malformed and refused messages', () => {
 
   it('refuses an expired access token on the socket and over HTTP until it is refreshed', async () => {
     let clock = Date.UTC(2025, 0, 1);
-    await start({ now: () => clock, accessTtlMs: 60_000 });
-    const alice = await signUp(server!.url, 'alice');
-    const c = await connect(alice);
+    await t.start({ now: () => clock, accessTtlMs: 60_000 });
+    const alice = await signUp(t.server.url, 'alice');
+    const c = await t.connect(alice);
     expect(await c.ok(limit('t1', 'buy', 99_000, 2 * LOT))).toMatchObject({ op: 'order.new' });
 
     clock += 60_000;
     // The signed-in socket stops trading when its token expires; reads are refused too.
     expect(await c.request(limit('t2', 'buy', 99_000, 2 * LOT))).toMatchObject({ type: 'reject', reason: 'TOKEN_EXPIRED', message: expect.stringMatching(/refresh/) });
     expect(await c.request({ op: 'order.cancel_all' })).toMatchObject({ type: 'reject', reason: 'TOKEN_EXPIRED' });
-    const fresh = await connect();
+    const fresh = await t.connect();
     expect(await fresh.request({ op: 'auth', token: alice.accessToken })).toMatchObject({ type: 'reject', reason: 'TOKEN_EXPIRED' });
-    const me = await http<{ error: { code: string } }>(server!.url, 'GET', '/api/v1/me', { token: alice.accessToken });
+    const me = await http<{ error: { code: string } }>(t.server.url, 'GET', '/api/v1/me', { token: alice.accessToken });
     expect(me.status).toBe(401);
     expect(me.body.error.code).toBe('TOKEN_EXPIRED');
 
-    const refreshed = await http<Session>(server!.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: alice.refreshToken } });
+    const refreshed = await http<Session>(t.server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: alice.refreshToken } });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.accessExpiresAt).toBe(clock + 60_000);
     expect(await c.ok({ op: 'auth', token: refreshed.body.accessToken })).toMatchObject({ op: 'auth' });
     expect(await c.ok(limit('t2', 'buy', 99_000, 2 * LOT))).toMatchObject({ op: 'order.new' });
-    const orders = await http<{ orders: OrderView[] }>(server!.url, 'GET', '/api/v1/orders', { token: refreshed.body.accessToken });
+    const orders = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders', { token: refreshed.body.accessToken });
     expect(orders.body.orders.map((o) => o.clientOrderId)).toEqual(['t2', 't1']);
 
     // An expired refresh token cannot be traded in.
     clock += 31 * 24 * 3_600_000;
-    const late = await http<{ error: { code: string } }>(server!.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: refreshed.body.refreshToken } });
+    const late = await http<{ error: { code: string } }>(t.server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: refreshed.body.refreshToken } });
     expect(late.status).toBe(401);
     expect(late.body.error.code).toBe('TOKEN_EXPIRED');
   });
@@ -191,13 +164,13 @@ describe('malformed and refused messages', () => {
 
 describe('closed connections', () => {
   it('ignores orders a signed-out connection sends before it has read the close', async () => {
-    await start();
-    const alice = await signUp(server!.url, 'alice', 'alice-password');
-    const c = await connect(alice);
+    await t.start();
+    const alice = await signUp(t.server.url, 'alice', 'alice-password');
+    const c = await t.connect(alice);
     const socket = (c.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     // The client is not reading when the sign-out happens, so it still thinks it is connected and sends.
     socket.pause();
-    expect((await http(server!.url, 'POST', '/api/v1/auth/signout', { token: alice.accessToken })).status).toBe(204);
+    expect((await http(t.server.url, 'POST', '/api/v1/auth/signout', { token: alice.accessToken })).status).toBe(204);
     c.send({ ...limit('after-signout', 'buy', 99_000, 2 * LOT), id: 'o' });
     c.send({ op: 'order.cancel_all', id: 'x' });
     // Give the server time to read both frames before the client reads the close.
@@ -205,8 +178,8 @@ describe('closed connections', () => {
     socket.resume();
     expect((await c.closed).code).toBe(1008);
     expect(c.ofType('ack')).toHaveLength(1); // the auth
-    const again = await http<Session>(server!.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'alice', password: 'alice-password' } });
-    const orders = await http<{ orders: OrderView[] }>(server!.url, 'GET', '/api/v1/orders', { token: again.body.accessToken });
+    const again = await http<Session>(t.server.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'alice', password: 'alice-password' } });
+    const orders = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders', { token: again.body.accessToken });
     expect(orders.body.orders).toEqual([]);
     expect(await metric('lpj_orders_total{result="accepted"}')).toBeNaN();
   });
@@ -216,9 +189,9 @@ describe('floods', () => {
   it('holds one connection to its message budget, naming each refused request, and cuts off one that keeps on', async () => {
     // A frozen clock: the budget does not refill during the test.
     const clock = Date.UTC(2025, 0, 1);
-    await start({ now: () => clock, wsRate: { perSecond: 1, burst: 5 } });
-    const c = await connect();
-    const other = await connect();
+    await t.start({ now: () => clock, wsRate: { perSecond: 1, burst: 5 } });
+    const c = await t.connect();
+    const other = await t.connect();
     for (let i = 0; i < 8; i++) c.send({ op: 'ping', id: i });
     await c.waitFor((m) => m.type === 'reject' && m.id === 7, 'the 8th ping refused');
     expect(c.ofType('pong').map((p) => p.id)).toEqual([0, 1, 2, 3, 4]);
@@ -234,11 +207,11 @@ describe('floods', () => {
 
   it('holds an account to its order budget across all its connections', async () => {
     const clock = Date.UTC(2025, 0, 1);
-    await start({ now: () => clock, accountOrderRate: { perSecond: 1, burst: 3 } });
-    const alice = await signUp(server!.url, 'alice');
-    const bob = await signUp(server!.url, 'bob');
-    const a1 = await connect(alice);
-    const a2 = await connect(alice);
+    await t.start({ now: () => clock, accountOrderRate: { perSecond: 1, burst: 3 } });
+    const alice = await signUp(t.server.url, 'alice');
+    const bob = await signUp(t.server.url, 'bob');
+    const a1 = await t.connect(alice);
+    const a2 = await t.connect(alice);
     expect(await a1.ok(limit('o1', 'buy', 99_000, 2 * LOT))).toMatchObject({ op: 'order.new' });
     expect(await a2.ok(limit('o2', 'buy', 99_001, 2 * LOT))).toMatchObject({ op: 'order.new' });
     expect(await a1.ok(limit('o3', 'buy', 99_002, 2 * LOT))).toMatchObject({ op: 'order.new' });
@@ -247,25 +220,25 @@ describe('floods', () => {
     expect(await a1.request({ op: 'order.cancel_all' })).toMatchObject({ type: 'reject', reason: 'RATE_LIMITED' });
     // Reads are not orders; another account has its own budget.
     await a1.sync();
-    const b = await connect(bob);
+    const b = await t.connect(bob);
     expect(await b.ok(limit('b1', 'sell', 101_000, 2 * LOT))).toMatchObject({ op: 'order.new' });
-    const orders = await http<{ orders: OrderView[] }>(server!.url, 'GET', '/api/v1/orders', { token: alice.accessToken });
+    const orders = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders', { token: alice.accessToken });
     expect(orders.body.orders.map((o) => o.clientOrderId)).toEqual(['o3', 'o2', 'o1']);
     expect(await metric('lpj_orders_total{result="rate_limited"}')).toBe(2);
   });
 
   it('disconnects a consumer that stops reading once its send buffer is full, saying why, and serves the others', async () => {
-    await start({ maxBufferedBytes: 64 * 1024, wsRate: { perSecond: 100_000, burst: 100_000 } });
-    const alice = await signUp(server!.url, 'alice');
-    const maker = await connect(alice);
+    await t.start({ maxBufferedBytes: 64 * 1024, wsRate: { perSecond: 100_000, burst: 100_000 } });
+    const alice = await signUp(t.server.url, 'alice');
+    const maker = await t.connect(alice);
     // A deep book, so each snapshot is several kilobytes.
     const pending: Promise<unknown>[] = [];
     for (let i = 0; i < 200; i++) pending.push(maker.ok(limit(`deep-${i}`, 'buy', 90_000 + i, 2 * LOT)));
     await Promise.all(pending);
 
-    const healthy = await connect();
+    const healthy = await t.connect();
     await healthy.ok({ op: 'subscribe', channel: 'book', market: MARKET });
-    const slow = await connect();
+    const slow = await t.connect();
     await slow.ok({ op: 'subscribe', channel: 'book', market: MARKET });
     const socket = (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     socket.pause();
@@ -293,9 +266,9 @@ describe('floods', () => {
     expect(healthy.isOpen).toBe(true);
     expect(healthy.ofType('book.delta').length).toBeGreaterThanOrEqual(round);
     await maker.sync();
-    expect((await http(server!.url, 'GET', '/healthz')).status).toBe(200);
+    expect((await http(t.server.url, 'GET', '/healthz')).status).toBe(200);
     await eventually(async () => (await metric('lpj_ws_connections')) === 2, 'the slow connection to be gone');
-    const orders = await http<{ orders: OrderView[] }>(server!.url, 'GET', '/api/v1/orders?limit=500', { token: alice.accessToken });
+    const orders = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?limit=500', { token: alice.accessToken });
     expect(orders.body.orders).toHaveLength(200 + round);
   });
 });

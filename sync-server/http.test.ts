@@ -4,113 +4,84 @@
  * with Last-Event-ID, refusals of bad requests, and a log that never holds a password or a token.
  */
 import { Writable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Session, type HttpError, type Notification, type OrderView } from '../engine/protocol/sync';
 import type { ServerConfig } from './config';
-import { LOT, LPJ, MARKET, SseClient, http, signUp, startTestServer, tempDir, type TestServer } from './testing/harness';
+import { LOT, LPJ, MARKET, SseClient, http, signUp } from './testing/harness';
+import { limitOrder, serverPerTest } from './testing/per-test';
 import { TestWsClient } from './testing/ws-client';
 
-let dir: ReturnType<typeof tempDir>;
-let server: TestServer | undefined;
-const clients: TestWsClient[] = [];
-const streams: SseClient[] = [];
-
-beforeEach(() => {
-  dir = tempDir();
-});
-afterEach(async () => {
-  for (const s of streams.splice(0)) s.close();
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server?.close();
-  server = undefined;
-  dir.remove();
-});
-
-async function start(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
-  server = await startTestServer(dir.path, overrides);
-  return server;
-}
-
-async function connect(session?: Session): Promise<TestWsClient> {
-  const c = await TestWsClient.connect(server!.wsUrl);
-  clients.push(c);
-  if (session) await c.ok({ op: 'auth', token: session.accessToken });
-  return c;
-}
-
-const limit = (clientOrderId: string, side: 'buy' | 'sell', price: number, quantity: number) => ({
-  op: 'order.new' as const,
-  order: { market: MARKET, clientOrderId, side, type: 'limit' as const, price, quantity },
-});
+const t = serverPerTest();
+const limit = limitOrder;
 
 const errorCode = (r: { body: unknown }) => (r.body as HttpError).error.code;
 
 describe('accounts', () => {
   it('signs up, refuses a taken nickname and a wrong password, signs in, and rotates tokens on refresh', async () => {
-    await start();
-    const signup = await http<Session>(server!.url, 'POST', '/api/v1/auth/signup', { body: { nickname: 'Kim_1', password: 'correct horse' } });
+    await t.start();
+    const signup = await http<Session>(t.server.url, 'POST', '/api/v1/auth/signup', { body: { nickname: 'Kim_1', password: 'correct horse' } });
     expect(signup.status).toBe(201);
     expect(Session.safeParse(signup.body).success).toBe(true);
-    const me = await http<{ accountId: number; nickname: string }>(server!.url, 'GET', '/api/v1/me', { token: signup.body.accessToken });
+    const me = await http<{ accountId: number; nickname: string }>(t.server.url, 'GET', '/api/v1/me', { token: signup.body.accessToken });
     expect(me.body).toMatchObject({ accountId: signup.body.accountId, nickname: 'Kim_1' });
     // New accounts get the grant.
-    expect((await http(server!.url, 'GET', '/api/v1/balances', { token: signup.body.accessToken })).body).toContainEqual({ asset: 'KRW', available: 10_000_000, held: 0 });
+    expect((await http(t.server.url, 'GET', '/api/v1/balances', { token: signup.body.accessToken })).body).toContainEqual({ asset: 'KRW', available: 10_000_000, held: 0 });
 
     // The nickname is taken, whatever its case.
     for (const nickname of ['Kim_1', 'kim_1']) {
-      const dup = await http(server!.url, 'POST', '/api/v1/auth/signup', { body: { nickname, password: 'another password' } });
+      const dup = await http(t.server.url, 'POST', '/api/v1/auth/signup', { body: { nickname, password: 'another password' } });
       expect(dup.status).toBe(409);
       expect(errorCode(dup)).toBe('NICKNAME_TAKEN');
     }
-    const wrong = await http(server!.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'Kim_1', password: 'wrong horse' } });
+    const wrong = await http(t.server.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'Kim_1', password: 'wrong horse' } });
     expect(wrong.status).toBe(401);
     expect(errorCode(wrong)).toBe('BAD_CREDENTIALS');
-    const nobody = await http(server!.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'nobody', password: 'correct horse' } });
+    const nobody = await http(t.server.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'nobody', password: 'correct horse' } });
     expect(nobody.status).toBe(401);
     expect(errorCode(nobody)).toBe('BAD_CREDENTIALS');
-    const signin = await http<Session>(server!.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'kim_1', password: 'correct horse' } });
+    const signin = await http<Session>(t.server.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'kim_1', password: 'correct horse' } });
     expect(signin.status).toBe(200);
     expect(signin.body.accountId).toBe(signup.body.accountId);
     expect(signin.body.accessToken).not.toBe(signup.body.accessToken);
 
-    const refreshed = await http<Session>(server!.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: signin.body.refreshToken } });
+    const refreshed = await http<Session>(t.server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: signin.body.refreshToken } });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.accountId).toBe(signup.body.accountId);
     expect(refreshed.body.refreshToken).not.toBe(signin.body.refreshToken);
     expect(refreshed.body.accessToken).not.toBe(signin.body.accessToken);
-    expect((await http(server!.url, 'GET', '/api/v1/me', { token: refreshed.body.accessToken })).status).toBe(200);
+    expect((await http(t.server.url, 'GET', '/api/v1/me', { token: refreshed.body.accessToken })).status).toBe(200);
     // The old refresh token is spent.
-    const again = await http(server!.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: signin.body.refreshToken } });
+    const again = await http(t.server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: signin.body.refreshToken } });
     expect(again.status).toBe(401);
     expect(errorCode(again)).toBe('TOKEN_INVALID');
     // The first session is untouched by the other's refresh.
-    expect((await http(server!.url, 'GET', '/api/v1/me', { token: signup.body.accessToken })).status).toBe(200);
+    expect((await http(t.server.url, 'GET', '/api/v1/me', { token: signup.body.accessToken })).status).toBe(200);
   });
 
   it('signs out: the token stops working and the account\'s sockets are closed with a reason', async () => {
-    await start();
-    const alice = await signUp(server!.url, 'alice');
-    const bob = await signUp(server!.url, 'bob');
-    const a = await connect(alice);
-    const b = await connect(bob);
-    const out = await http(server!.url, 'POST', '/api/v1/auth/signout', { token: alice.accessToken });
+    await t.start();
+    const alice = await signUp(t.server.url, 'alice');
+    const bob = await signUp(t.server.url, 'bob');
+    const a = await t.connect(alice);
+    const b = await t.connect(bob);
+    const out = await http(t.server.url, 'POST', '/api/v1/auth/signout', { token: alice.accessToken });
     expect(out.status).toBe(204);
     expect(await a.waitFor((m) => m.type === 'bye', 'bye')).toMatchObject({ code: 'SIGNED_OUT' });
     expect((await a.closed).code).toBe(1008);
-    expect((await http(server!.url, 'GET', '/api/v1/me', { token: alice.accessToken })).status).toBe(401);
-    expect((await http(server!.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: alice.refreshToken } })).status).toBe(401);
-    const again = await connect();
+    expect((await http(t.server.url, 'GET', '/api/v1/me', { token: alice.accessToken })).status).toBe(401);
+    expect((await http(t.server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: alice.refreshToken } })).status).toBe(401);
+    const again = await t.connect();
     expect(await again.request({ op: 'auth', token: alice.accessToken })).toMatchObject({ type: 'reject', reason: 'TOKEN_INVALID' });
     // Bob is not affected.
     await b.sync();
     expect(b.isOpen).toBe(true);
     expect(await b.ok(limit('b1', 'buy', 99_000, 2 * LOT))).toMatchObject({ op: 'order.new' });
-    expect((await http(server!.url, 'POST', '/api/v1/auth/signout')).status).toBe(401);
+    expect((await http(t.server.url, 'POST', '/api/v1/auth/signout')).status).toBe(401);
   });
 
   it('refuses malformed and unauthenticated requests with a code and a message', async () => {
-    await start();
-    const alice = await signUp(server!.url, 'alice');
+    await t.start();
+    const alice = await signUp(t.server.url, 'alice');
     const cases: [string, string, Parameters<typeof http>[3], number, string][] = [
       ['POST', '/api/v1/auth/signup', { rawBody: '{"nickname": "bob", "password": ' }, 400, ''],
       ['POST', '/api/v1/auth/signup', { body: { nickname: 'b', password: 'long enough' } }, 400, 'BAD_REQUEST'],
@@ -128,15 +99,15 @@ describe('accounts', () => {
       ['GET', '/api/v1/nothing-here', {}, 404, 'NOT_FOUND'],
     ];
     for (const [method, path, opts, status, code] of cases) {
-      const r = await http(server!.url, method, path, opts);
+      const r = await http(t.server.url, method, path, opts);
       expect(r.status, `${method} ${path}`).toBe(status);
       const body = HttpErrorShape(r.body);
       expect(body.message.length, `${method} ${path}`).toBeGreaterThan(0);
       if (code) expect(body.code, `${method} ${path}`).toBe(code);
     }
     // Nothing was created along the way.
-    expect((await http(server!.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'bob', password: 'long enough' } })).status).toBe(401);
-    expect((await http(server!.url, 'GET', '/healthz')).status).toBe(200);
+    expect((await http(t.server.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'bob', password: 'long enough' } })).status).toBe(401);
+    expect((await http(t.server.url, 'GET', '/healthz')).status).toBe(200);
   });
 });
 
@@ -148,21 +119,21 @@ function HttpErrorShape(body: unknown): { code: string; message: string } {
 
 describe('order history', () => {
   it('pages orders newest first with ?before=, filters by status, and pages fills', async () => {
-    await start();
-    const alice = await signUp(server!.url, 'alice');
-    const bob = await signUp(server!.url, 'bob');
-    const a = await connect(alice);
+    await t.start();
+    const alice = await signUp(t.server.url, 'alice');
+    const bob = await signUp(t.server.url, 'bob');
+    const a = await t.connect(alice);
     const ids: number[] = [];
     for (let i = 0; i < 7; i++) ids.push((await a.ok(limit(`o${i}`, 'sell', 100_000 + i, 2 * LOT))).orderId!);
     // Two of them trade, one is cancelled.
-    const b = await connect(bob);
+    const b = await t.connect(bob);
     await b.ok(limit('take', 'buy', 100_001, 4 * LOT));
     await a.ok({ op: 'order.cancel', market: MARKET, orderId: ids[6] });
 
     const pages: number[][] = [];
     let before: number | undefined;
     for (;;) {
-      const r = await http<{ orders: OrderView[]; nextBefore?: number }>(server!.url, 'GET', `/api/v1/orders?limit=3${before ? `&before=${before}` : ''}`, { token: alice.accessToken });
+      const r = await http<{ orders: OrderView[]; nextBefore?: number }>(t.server.url, 'GET', `/api/v1/orders?limit=3${before ? `&before=${before}` : ''}`, { token: alice.accessToken });
       expect(r.status).toBe(200);
       pages.push(r.body.orders.map((o) => o.orderId));
       if (r.body.nextBefore === undefined) break;
@@ -171,19 +142,19 @@ describe('order history', () => {
     }
     expect(pages).toEqual([ids.slice(4).reverse(), ids.slice(1, 4).reverse(), [ids[0]]]);
 
-    const open = await http<{ orders: OrderView[] }>(server!.url, 'GET', '/api/v1/orders?status=open', { token: alice.accessToken });
+    const open = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?status=open', { token: alice.accessToken });
     expect(open.body.orders.map((o) => o.orderId)).toEqual([ids[5], ids[4], ids[3], ids[2]]);
-    const closed = await http<{ orders: OrderView[] }>(server!.url, 'GET', '/api/v1/orders?status=closed', { token: alice.accessToken });
+    const closed = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?status=closed', { token: alice.accessToken });
     expect(closed.body.orders.map((o) => [o.orderId, o.status])).toEqual([[ids[6], 'cancelled'], [ids[1], 'filled'], [ids[0], 'filled']]);
-    expect((await http<{ orders: OrderView[] }>(server!.url, 'GET', '/api/v1/orders?market=XRP-KRW', { token: alice.accessToken })).body.orders).toEqual([]);
+    expect((await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?market=XRP-KRW', { token: alice.accessToken })).body.orders).toEqual([]);
     // Bob sees only his own.
-    const bobs = await http<{ orders: OrderView[] }>(server!.url, 'GET', '/api/v1/orders', { token: bob.accessToken });
+    const bobs = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders', { token: bob.accessToken });
     expect(bobs.body.orders.map((o) => o.clientOrderId)).toEqual(['take']);
 
-    const fills1 = await http<{ fills: { tradeId: number; orderId: number }[]; nextBefore?: number }>(server!.url, 'GET', '/api/v1/trades?limit=1', { token: alice.accessToken });
+    const fills1 = await http<{ fills: { tradeId: number; orderId: number }[]; nextBefore?: number }>(t.server.url, 'GET', '/api/v1/trades?limit=1', { token: alice.accessToken });
     expect(fills1.body.fills).toHaveLength(1);
     expect(fills1.body.fills[0].orderId).toBe(ids[1]);
-    const fills2 = await http<{ fills: { tradeId: number; orderId: number }[]; nextBefore?: number }>(server!.url, 'GET', `/api/v1/trades?limit=1&before=${fills1.body.nextBefore}`, { token: alice.accessToken });
+    const fills2 = await http<{ fills: { tradeId: number; orderId: number }[]; nextBefore?: number }>(t.server.url, 'GET', `/api/v1/trades?limit=1&before=${fills1.body.nextBefore}`, { token: alice.accessToken });
     expect(fills2.body.fills.map((f) => f.orderId)).toEqual([ids[0]]);
     expect(fills2.body.fills[0].tradeId).toBeLessThan(fills1.body.fills[0].tradeId);
   });
@@ -191,17 +162,17 @@ describe('order history', () => {
 
 describe('operations endpoints', () => {
   it('answers /healthz, /readyz, /metrics with the lpj_ counters, and a valid OpenAPI document', async () => {
-    await start();
-    const alice = await signUp(server!.url, 'alice');
-    const a = await connect(alice);
+    await t.start();
+    const alice = await signUp(t.server.url, 'alice');
+    const a = await t.connect(alice);
     await a.ok(limit('m1', 'buy', 99_000, 2 * LOT));
     await a.request(limit('m2', 'buy', 1, LOT));
     a.sendRaw('not json');
     await a.waitFor((m) => m.type === 'reject' && m.reason === 'BAD_JSON', 'bad json');
 
-    expect((await http(server!.url, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
-    expect((await http(server!.url, 'GET', '/readyz')).body).toEqual({ status: 'ready' });
-    const metrics = await http(server!.url, 'GET', '/metrics');
+    expect((await http(t.server.url, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
+    expect((await http(t.server.url, 'GET', '/readyz')).body).toEqual({ status: 'ready' });
+    const metrics = await http(t.server.url, 'GET', '/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toMatch(/text\/plain/);
     const value = (series: string) => Number(metrics.text.split('\n').find((l) => l.startsWith(series + ' '))?.split(' ')[1]);
@@ -216,7 +187,7 @@ describe('operations endpoints', () => {
     expect(metrics.text).toMatch(/^lpj_db_commit_seconds_bucket/m);
     expect(metrics.text).toMatch(/^nodejs_eventloop_lag_seconds /m);
 
-    const doc = await http<{ openapi: string; paths: Record<string, Record<string, { responses: object }>> }>(server!.url, 'GET', '/api/v1/openapi.json');
+    const doc = await http<{ openapi: string; paths: Record<string, Record<string, { responses: object }>> }>(t.server.url, 'GET', '/api/v1/openapi.json');
     expect(doc.status).toBe(200);
     expect(JSON.parse(doc.text)).toEqual(doc.body);
     expect(doc.body.openapi).toBe('3.1.0');
@@ -228,7 +199,7 @@ describe('operations endpoints', () => {
       const concrete = path.replace('{id}', path.includes('markets') ? MARKET : '1');
       for (const method of Object.keys(doc.body.paths[path])) {
         if (path.endsWith('/stream')) continue;
-        const r = await http(server!.url, method.toUpperCase(), concrete, method === 'post' ? { body: {} } : {});
+        const r = await http(t.server.url, method.toUpperCase(), concrete, method === 'post' ? { body: {} } : {});
         expect(r.status === 404 ? errorCode(r) : 'routed', `${method} ${path}`).not.toBe('NOT_FOUND');
       }
     }
@@ -237,19 +208,19 @@ describe('operations endpoints', () => {
 
 describe('notifications', () => {
   it('streams fill notifications over SSE and resumes after Last-Event-ID without loss or repeats', async () => {
-    await start();
-    const alice = await signUp(server!.url, 'alice');
-    const bob = await signUp(server!.url, 'bob');
-    const a = await connect(alice);
-    const b = await connect(bob);
+    await t.start();
+    const alice = await signUp(t.server.url, 'alice');
+    const bob = await signUp(t.server.url, 'bob');
+    const a = await t.connect(alice);
+    const b = await t.connect(bob);
     const trade = async (i: number) => {
       await a.ok(limit(`s${i}`, 'sell', 100_000, LPJ));
       await b.ok(limit(`b${i}`, 'buy', 100_000, LPJ));
     };
     await trade(1);
 
-    const first = await SseClient.open(`${server!.url}/notifications/stream`, { authorization: `Bearer ${alice.accessToken}` });
-    streams.push(first);
+    const first = await SseClient.open(`${t.server.url}/notifications/stream`, { authorization: `Bearer ${alice.accessToken}` });
+    t.track(first);
     expect(first.status).toBe(200);
     await first.waitForCount(1);
     await trade(2);
@@ -265,24 +236,24 @@ describe('notifications', () => {
     await trade(3);
     await trade(4);
     // The token in the query, as EventSource sends it, and the resume point in Last-Event-ID.
-    const resumed = await SseClient.open(`${server!.url}/notifications/stream?token=${encodeURIComponent(alice.accessToken)}`, { 'last-event-id': first.events[1].id! });
-    streams.push(resumed);
+    const resumed = await SseClient.open(`${t.server.url}/notifications/stream?token=${encodeURIComponent(alice.accessToken)}`, { 'last-event-id': first.events[1].id! });
+    t.track(resumed);
     await resumed.waitForCount(2);
     await trade(5);
     await resumed.waitForCount(3);
     const after = resumed.events.map((e) => JSON.parse(e.data) as Notification);
-    const all = (await http<Notification[]>(server!.url, 'GET', '/api/v1/notifications', { token: alice.accessToken })).body;
+    const all = (await http<Notification[]>(t.server.url, 'GET', '/api/v1/notifications', { token: alice.accessToken })).body;
     expect(all).toHaveLength(5);
     expect([...seen, ...after]).toEqual(all);
     // Bob's own stream holds his fills only.
-    const bobs = await SseClient.open(`${server!.url}/api/v1/notifications/stream?after=4`, { authorization: `Bearer ${bob.accessToken}` });
-    streams.push(bobs);
+    const bobs = await SseClient.open(`${t.server.url}/api/v1/notifications/stream?after=4`, { authorization: `Bearer ${bob.accessToken}` });
+    t.track(bobs);
     await bobs.waitForCount(1);
     expect((JSON.parse(bobs.events[0].data) as Notification).title).toBe('Bought 1 LPJ');
     expect(Number(bobs.events[0].id)).toBeGreaterThan(4);
 
-    const denied = await SseClient.open(`${server!.url}/notifications/stream`);
-    streams.push(denied);
+    const denied = await SseClient.open(`${t.server.url}/notifications/stream`);
+    t.track(denied);
     expect(denied.status).toBe(401);
   });
 });
@@ -296,27 +267,26 @@ describe('logs', () => {
         done();
       },
     });
-    await start({ logLevel: 'trace', logDestination: sink });
+    await t.start({ logLevel: 'trace', logDestination: sink });
     const password = 'Secret-Passw0rd-xyz';
-    const s = await http<Session>(server!.url, 'POST', '/api/v1/auth/signup', { body: { nickname: 'alice', password } });
-    await http(server!.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'alice', password: `${password}-wrong` } });
-    await http(server!.url, 'POST', '/api/v1/auth/signup', { rawBody: `{"nickname":"bob","password":"${password}"` });
-    const signin = await http<Session>(server!.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'alice', password } });
-    const refreshed = await http<Session>(server!.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: signin.body.refreshToken } });
-    await http(server!.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: signin.body.refreshToken } });
-    await http(server!.url, 'GET', '/api/v1/me', { token: s.body.accessToken });
-    const sse = await SseClient.open(`${server!.url}/notifications/stream?token=${s.body.accessToken}`);
-    streams.push(sse);
-    const c = await connect();
+    const s = await http<Session>(t.server.url, 'POST', '/api/v1/auth/signup', { body: { nickname: 'alice', password } });
+    await http(t.server.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'alice', password: `${password}-wrong` } });
+    await http(t.server.url, 'POST', '/api/v1/auth/signup', { rawBody: `{"nickname":"bob","password":"${password}"` });
+    const signin = await http<Session>(t.server.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'alice', password } });
+    const refreshed = await http<Session>(t.server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: signin.body.refreshToken } });
+    await http(t.server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: signin.body.refreshToken } });
+    await http(t.server.url, 'GET', '/api/v1/me', { token: s.body.accessToken });
+    const sse = await SseClient.open(`${t.server.url}/notifications/stream?token=${s.body.accessToken}`);
+    t.track(sse);
+    const c = await t.connect();
     await c.request({ op: 'auth', token: refreshed.body.accessToken });
     await c.request({ op: 'auth', token: `${s.body.accessToken}x` });
     c.sendRaw(`{"op":"auth","token":"${refreshed.body.refreshToken}"`);
     await c.waitFor((m) => m.type === 'reject' && m.reason === 'BAD_JSON', 'bad json');
-    await http(server!.url, 'POST', '/api/v1/auth/signout', { token: refreshed.body.accessToken });
+    await http(t.server.url, 'POST', '/api/v1/auth/signout', { token: refreshed.body.accessToken });
     sse.close();
     await c.closed;
-    await server!.close();
-    server = undefined;
+    await t.server.close();
 
     expect(log).toContain('sync server listening');
     expect(log).toContain('/api/v1/auth/signin');

@@ -4,49 +4,27 @@ import { mulberry32 } from '../engine/random/prng';
  * that matches the server's after a random order stream, gap resync, idempotent resend after a reconnect, and
  * recovery of orders, balances and the book after a restart on the same data directory.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BalanceView, Fill, OrderView, ServerMessage, Session } from '../engine/protocol/sync';
 import { BookMirror } from './testing/book-mirror';
-import { LOT, LPJ, MARKET, TEST_GRANT, http, signUp, startTestServer, tempDir, type TestServer } from './testing/harness';
+import { LOT, LPJ, MARKET, TEST_GRANT, http, signUp } from './testing/harness';
+import { limitOrder, serverPerTest } from './testing/per-test';
 import { TestWsClient } from './testing/ws-client';
 
 /** The random streams send faster than the default per-connection budget allows. */
 const UNTHROTTLED = { wsRate: { perSecond: 100_000, burst: 100_000 } };
 
-let dir: ReturnType<typeof tempDir>;
-let server: TestServer | undefined;
-const clients: TestWsClient[] = [];
-
-beforeEach(() => {
-  dir = tempDir();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server?.close();
-  server = undefined;
-  dir.remove();
-});
-
-async function connect(session?: Session, onMessage?: (m: ServerMessage) => void): Promise<TestWsClient> {
-  const c = await TestWsClient.connect(server!.wsUrl, { onMessage });
-  clients.push(c);
-  if (session) await c.ok({ op: 'auth', token: session.accessToken });
-  return c;
-}
-
-const limit = (clientOrderId: string, side: 'buy' | 'sell', price: number, quantity: number) => ({
-  op: 'order.new' as const,
-  order: { market: MARKET, clientOrderId, side, type: 'limit' as const, price, quantity },
-});
+const t = serverPerTest();
+const limit = limitOrder;
 
 async function serverBook() {
-  const r = await http<{ seq: number; bids: [number, number][]; asks: [number, number][] }>(server!.url, 'GET', `/api/v1/markets/${MARKET}/book?levels=5000`);
+  const r = await http<{ seq: number; bids: [number, number][]; asks: [number, number][] }>(t.server.url, 'GET', `/api/v1/markets/${MARKET}/book?levels=5000`);
   expect(r.status).toBe(200);
   return r.body;
 }
 
 async function balances(s: Session): Promise<Record<string, BalanceView>> {
-  const r = await http<BalanceView[]>(server!.url, 'GET', '/api/v1/balances', { token: s.accessToken });
+  const r = await http<BalanceView[]>(t.server.url, 'GET', '/api/v1/balances', { token: s.accessToken });
   expect(r.status).toBe(200);
   return Object.fromEntries(r.body.map((b) => [b.asset, b]));
 }
@@ -90,17 +68,17 @@ async function randomStream(a: TestWsClient, b: TestWsClient, seed: number, coun
 
 describe('trading between two accounts', () => {
   it('takes two new accounts from sign-up to their first fill, with orders, fills, balances and market data pushed', async () => {
-    server = await startTestServer(dir.path);
-    const alice = await signUp(server.url, 'alice');
-    const bob = await signUp(server.url, 'bob');
+    await t.start();
+    const alice = await signUp(t.server.url, 'alice');
+    const bob = await signUp(t.server.url, 'bob');
     expect(alice.accountId).not.toBe(bob.accountId);
     expect(await balances(alice)).toEqual({ KRW: { asset: 'KRW', available: TEST_GRANT.KRW, held: 0 }, LPJ: { asset: 'LPJ', available: TEST_GRANT.LPJ, held: 0 } });
 
-    const watcher = await connect();
+    const watcher = await t.connect();
     await watcher.ok({ op: 'subscribe', channel: 'trades', market: MARKET });
     await watcher.ok({ op: 'subscribe', channel: 'ticker', market: MARKET });
-    const a = await connect(alice);
-    const b = await connect(bob);
+    const a = await t.connect(alice);
+    const b = await t.connect(bob);
     expect(a.ofType('balance').at(-1)?.balances).toContainEqual({ asset: 'KRW', available: TEST_GRANT.KRW, held: 0 });
 
     const sell = await a.ok(limit('a-1', 'sell', 100_000, LPJ));
@@ -126,16 +104,16 @@ describe('trading between two accounts', () => {
     expect(b.ofType('balance').at(-1)?.balances).toContainEqual({ asset: 'KRW', available: TEST_GRANT.KRW - 100_100, held: 0 });
 
     // History over HTTP.
-    const orders = await http<{ orders: OrderView[] }>(server.url, 'GET', '/api/v1/orders', { token: bob.accessToken });
+    const orders = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders', { token: bob.accessToken });
     expect(orders.body.orders).toEqual([expect.objectContaining({ orderId: buy.orderId, clientOrderId: 'b-1', status: 'filled', filled: LPJ, quantity: LPJ })]);
-    const trades = await http<{ fills: Fill[] }>(server.url, 'GET', '/api/v1/trades', { token: alice.accessToken });
+    const trades = await http<{ fills: Fill[] }>(t.server.url, 'GET', '/api/v1/trades', { token: alice.accessToken });
     expect(trades.body.fills).toEqual([aliceFill.fill]);
 
     // The public tape and ticker.
     const trade = await watcher.waitFor<Extract<ServerMessage, { type: 'trade' }>>((m) => m.type === 'trade', 'trade');
     expect(trade).toMatchObject({ market: MARKET, price: 100_000, quantity: LPJ, takerSide: 'buy', tradeId: bobFill.fill.tradeId });
     await watcher.waitFor((m) => m.type === 'ticker' && m.last === 100_000 && m.volume === LPJ, 'ticker after the trade');
-    const ticker = await http<{ last: number; volume: number }>(server.url, 'GET', `/api/v1/markets/${MARKET}/ticker`);
+    const ticker = await http<{ last: number; volume: number }>(t.server.url, 'GET', `/api/v1/markets/${MARKET}/ticker`);
     expect(ticker.body).toMatchObject({ last: 100_000, volume: LPJ, quoteVolume: 100_000 });
 
     // Each side heard only about its own orders.
@@ -144,17 +122,17 @@ describe('trading between two accounts', () => {
   });
 
   it('keeps a mirrored book equal to the server\'s through a random order stream', async () => {
-    server = await startTestServer(dir.path, UNTHROTTLED);
-    const alice = await signUp(server.url, 'alice');
-    const bob = await signUp(server.url, 'bob');
-    const a = await connect(alice);
-    const b = await connect(bob);
+    await t.start(UNTHROTTLED);
+    const alice = await signUp(t.server.url, 'alice');
+    const bob = await signUp(t.server.url, 'bob');
+    const a = await t.connect(alice);
+    const b = await t.connect(bob);
     // Some book before the observer subscribes, so its snapshot is not empty.
     await randomStream(a, b, 1, 40);
 
     let observer!: TestWsClient;
     const mirror = new BookMirror(MARKET, () => observer.send({ op: 'snapshot', id: 'resync', market: MARKET }));
-    observer = await connect(undefined, (m) => mirror.handle(m));
+    observer = await t.connect(undefined, (m) => mirror.handle(m));
     await observer.ok({ op: 'subscribe', channel: 'book', market: MARKET });
     await observer.waitFor((m) => m.type === 'book.snapshot', 'snapshot');
     expect(mirror.levels()).toEqual({ bids: (await serverBook()).bids, asks: (await serverBook()).asks });
@@ -169,7 +147,7 @@ describe('trading between two accounts', () => {
     expect(mirror.snapshots).toBe(1);
     // The stream exercised triggered stops, not only plain orders.
     const all = [];
-    for (const s of [alice, bob]) all.push(...(await http<{ orders: OrderView[] }>(server.url, 'GET', '/api/v1/orders?limit=500', { token: s.accessToken })).body.orders);
+    for (const s of [alice, bob]) all.push(...(await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?limit=500', { token: s.accessToken })).body.orders);
     expect(all.filter((o) => o.type === 'stop_limit' && o.status !== 'waiting').length).toBeGreaterThan(0);
     // Deltas chain: each one's prevSeq is the previous one's seq.
     const deltas = observer.ofType('book.delta');
@@ -178,14 +156,14 @@ describe('trading between two accounts', () => {
   });
 
   it('resyncs after a lost delta: the gap is noticed, a snapshot asked for, and the mirror ends equal', async () => {
-    server = await startTestServer(dir.path, UNTHROTTLED);
-    const alice = await signUp(server.url, 'alice');
-    const bob = await signUp(server.url, 'bob');
-    const a = await connect(alice);
-    const b = await connect(bob);
+    await t.start(UNTHROTTLED);
+    const alice = await signUp(t.server.url, 'alice');
+    const bob = await signUp(t.server.url, 'bob');
+    const a = await t.connect(alice);
+    const b = await t.connect(bob);
     let observer!: TestWsClient;
     const mirror = new BookMirror(MARKET, () => observer.send({ op: 'snapshot', id: 'resync', market: MARKET }));
-    observer = await connect(undefined, (m) => mirror.handle(m));
+    observer = await t.connect(undefined, (m) => mirror.handle(m));
     await observer.ok({ op: 'subscribe', channel: 'book', market: MARKET });
     await observer.waitFor((m) => m.type === 'book.snapshot', 'snapshot');
 
@@ -210,9 +188,9 @@ describe('trading between two accounts', () => {
 
 describe('reconnect and resend', () => {
   it('answers a resend of an acknowledged order after a reconnect with the same order, not a second one', async () => {
-    server = await startTestServer(dir.path);
-    const alice = await signUp(server.url, 'alice');
-    const first = await connect(alice);
+    await t.start();
+    const alice = await signUp(t.server.url, 'alice');
+    const first = await t.connect(alice);
     const order = limit('resend-1', 'buy', 99_000, 2 * LOT);
     const ack = await first.ok(order);
     expect(ack.duplicate).toBeUndefined();
@@ -220,39 +198,39 @@ describe('reconnect and resend', () => {
     expect(held).toBeGreaterThan(0);
     // The connection drops (the client never learns whether its order got through) and it resends.
     first.ws.terminate();
-    const second = await connect(alice);
+    const second = await t.connect(alice);
     const again = await second.ok(order);
     expect(again).toMatchObject({ orderId: ack.orderId, duplicate: true });
     // And once more on the same connection, after the original has been filled and left the book.
-    const bob = await signUp(server.url, 'bob');
-    const b = await connect(bob);
+    const bob = await signUp(t.server.url, 'bob');
+    const b = await t.connect(bob);
     await b.ok(limit('bob-1', 'sell', 99_000, 2 * LOT));
     await second.waitFor((m) => m.type === 'order' && m.order.orderId === ack.orderId && m.order.status === 'filled', 'filled');
     expect(await second.ok(order)).toMatchObject({ orderId: ack.orderId, duplicate: true });
 
-    const orders = await http<{ orders: OrderView[] }>(server.url, 'GET', '/api/v1/orders', { token: alice.accessToken });
+    const orders = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders', { token: alice.accessToken });
     expect(orders.body.orders.map((o) => o.orderId)).toEqual([ack.orderId]);
     expect((await balances(alice)).LPJ.available).toBe(TEST_GRANT.LPJ + 2 * LOT);
   });
 
   it('places an order resent before the first copy committed only once, even when it filled at once', async () => {
-    server = await startTestServer(dir.path);
-    const alice = await signUp(server.url, 'alice');
-    const bob = await signUp(server.url, 'bob');
-    const b = await connect(bob);
+    await t.start();
+    const alice = await signUp(t.server.url, 'alice');
+    const bob = await signUp(t.server.url, 'bob');
+    const b = await t.connect(bob);
     await b.ok(limit('ask', 'sell', 100_000, 10 * LOT));
     // Both copies arrive before the commit: the first takes liquidity and is gone from the book at once.
     const order = { market: MARKET, clientOrderId: 'twice', side: 'buy' as const, type: 'market' as const, quantity: 2 * LOT };
-    const [one, two] = await Promise.all([server.exchange.place(alice.accountId, order), server.exchange.place(alice.accountId, order)]);
+    const [one, two] = await Promise.all([t.server.exchange.place(alice.accountId, order), t.server.exchange.place(alice.accountId, order)]);
     expect(one).toMatchObject({ ok: true, duplicate: false });
     expect(two).toMatchObject({ ok: true, duplicate: true });
     expect(two.ok && one.ok && two.orderId === one.orderId).toBe(true);
     expect((await balances(alice)).LPJ.available).toBe(TEST_GRANT.LPJ + 2 * LOT);
-    const orders = await http<{ orders: OrderView[] }>(server.url, 'GET', '/api/v1/orders', { token: alice.accessToken });
+    const orders = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders', { token: alice.accessToken });
     expect(orders.body.orders).toHaveLength(1);
 
     // The same over one socket: two frames back to back.
-    const a = await connect(alice);
+    const a = await t.connect(alice);
     const again = { op: 'order.new' as const, order: { ...order, clientOrderId: 'twice-ws' } };
     const [r1, r2] = await Promise.all([a.request(again), a.request(again)]);
     expect(r1.type === 'ack' && r2.type === 'ack' && r1.orderId === r2.orderId).toBe(true);
@@ -262,35 +240,35 @@ describe('reconnect and resend', () => {
 
 describe('restart', () => {
   it('recovers accounts, orders, fills, balances, the book and order-id idempotency after a restart', async () => {
-    server = await startTestServer(dir.path);
-    const alice = await signUp(server.url, 'alice', 'alice-password');
-    const bob = await signUp(server.url, 'bob');
-    const a = await connect(alice);
-    const b = await connect(bob);
+    await t.start();
+    const alice = await signUp(t.server.url, 'alice', 'alice-password');
+    const bob = await signUp(t.server.url, 'bob');
+    const a = await t.connect(alice);
+    const b = await t.connect(bob);
     await randomStream(a, b, 5, 120);
     const rest = await a.ok(limit('resting', 'buy', 95_000, 2 * LOT));
     const before = {
       book: await serverBook(),
-      aliceOrders: (await http<{ orders: OrderView[] }>(server.url, 'GET', '/api/v1/orders?limit=500', { token: alice.accessToken })).body.orders,
-      aliceFills: (await http<{ fills: Fill[] }>(server.url, 'GET', '/api/v1/trades?limit=500', { token: alice.accessToken })).body.fills,
+      aliceOrders: (await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?limit=500', { token: alice.accessToken })).body.orders,
+      aliceFills: (await http<{ fills: Fill[] }>(t.server.url, 'GET', '/api/v1/trades?limit=500', { token: alice.accessToken })).body.fills,
       aliceBalances: await balances(alice),
       bobBalances: await balances(bob),
-      ticker: (await http(server.url, 'GET', `/api/v1/markets/${MARKET}/ticker`)).body,
+      ticker: (await http(t.server.url, 'GET', `/api/v1/markets/${MARKET}/ticker`)).body,
     };
     expect(before.aliceFills.length).toBeGreaterThan(0);
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-    await server.close();
+    await t.disconnectAll();
+    await t.server.close();
 
-    server = await startTestServer(dir.path, UNTHROTTLED);
+    await t.start(UNTHROTTLED);
     // Tokens issued before the restart still work; so does the password.
     expect(await balances(alice)).toEqual(before.aliceBalances);
     expect(await balances(bob)).toEqual(before.bobBalances);
-    expect((await http(server.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'alice', password: 'alice-password' } })).status).toBe(200);
+    expect((await http(t.server.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'alice', password: 'alice-password' } })).status).toBe(200);
     expect(await serverBook()).toEqual(before.book);
-    expect((await http<{ orders: OrderView[] }>(server.url, 'GET', '/api/v1/orders?limit=500', { token: alice.accessToken })).body.orders).toEqual(before.aliceOrders);
-    expect((await http<{ fills: Fill[] }>(server.url, 'GET', '/api/v1/trades?limit=500', { token: alice.accessToken })).body.fills).toEqual(before.aliceFills);
-    expect((await http(server.url, 'GET', `/api/v1/markets/${MARKET}/ticker`)).body).toEqual(before.ticker);
-    const a2 = await connect(alice);
+    expect((await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?limit=500', { token: alice.accessToken })).body.orders).toEqual(before.aliceOrders);
+    expect((await http<{ fills: Fill[] }>(t.server.url, 'GET', '/api/v1/trades?limit=500', { token: alice.accessToken })).body.fills).toEqual(before.aliceFills);
+    expect((await http(t.server.url, 'GET', `/api/v1/markets/${MARKET}/ticker`)).body).toEqual(before.ticker);
+    const a2 = await t.connect(alice);
     expect(await a2.ok(limit('resting', 'buy', 95_000, 2 * LOT))).toMatchObject({ orderId: rest.orderId, duplicate: true });
     // New orders get new ids and the same account can cancel what it left resting.
     const next = await a2.ok(limit('after-restart', 'buy', 95_001, 2 * LOT));
