@@ -11,7 +11,7 @@
  *
  *   npm run bench:feed
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -50,11 +50,25 @@ async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Pr
   }
 }
 
+/**
+ * CPU time this thread has used, in ms, where Linux tells it (/proc: 10 ms ticks), else undefined. Unlike wall
+ * clock figures it hardly moves when other work shares the machine, so it compares runs on a busy machine.
+ */
+function threadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, at USER_HZ = 100
+  } catch {
+    return undefined;
+  }
+}
+
 function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
-async function benchFeed(): Promise<{ messagesPerSec: number; perBusySecond: number; p50Micros: number; p99Micros: number; frames: number; upbitFrames: number; binanceFrames: number; bookResyncs: number; malformed: number }> {
+async function benchFeed(): Promise<{ messagesPerSec: number; perBusySecond: number; cpuMicrosPerMessage: number | null; p50Micros: number; p99Micros: number; frames: number; upbitFrames: number; binanceFrames: number; bookResyncs: number; malformed: number }> {
   const { call, worker } = startWorker();
   const { urls } = (await call({ cmd: 'start', options: { stepsPerSec: 0, seed: 777 } })) as unknown as { urls: MockUrls };
 
@@ -65,6 +79,7 @@ async function benchFeed(): Promise<{ messagesPerSec: number; perBusySecond: num
   let firstFrame = 0;
   let lastFrame = 0;
   let busyMs = 0;
+  let cpuMs: number | undefined;
   const onFrame = (): void => {
     frameAt = performance.now();
     if (recording && firstFrame === 0) firstFrame = frameAt;
@@ -100,10 +115,13 @@ async function benchFeed(): Promise<{ messagesPerSec: number; perBusySecond: num
     recording = measure;
     firstFrame = 0;
     const elu0 = performance.eventLoopUtilization();
+    const cpu0 = threadCpuMs();
     await call({ cmd: 'flush' });
     await waitFor(() => framesNow() - before >= frames, 120_000, 'burst delivered');
     recording = false;
     busyMs = performance.eventLoopUtilization(elu0).active;
+    const cpu1 = threadCpuMs();
+    cpuMs = cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0;
     return frames;
   };
 
@@ -118,6 +136,8 @@ async function benchFeed(): Promise<{ messagesPerSec: number; perBusySecond: num
     // Frames per second of this thread's busy time (event-loop utilisation): what the client could sustain
     // if frames arrived faster than the sender here produces them.
     perBusySecond: Math.round(frames / (busyMs / 1000)),
+    // The client thread's CPU time per frame (this thread also runs the benchmark's own timing).
+    cpuMicrosPerMessage: cpuMs === undefined ? null : Math.round((cpuMs * 1000 * 100) / frames) / 100,
     p50Micros: Math.round(percentile(sorted, 0.5) * 1000 * 10) / 10,
     p99Micros: Math.round(percentile(sorted, 0.99) * 1000 * 10) / 10,
     frames,
@@ -146,10 +166,11 @@ const feed = await benchFeed();
 console.log(`feed: ${feed.frames} frames (Upbit ${feed.upbitFrames}: SIMPLE orderbooks + trades; Binance ${feed.binanceFrames}: depth diffs + trades), 8 markets`);
 console.log(`feed: ${feed.messagesPerSec.toLocaleString('en')} messages/s parsed and applied, wall clock from first to last frame (target >= 200,000)`);
 console.log(`feed: ${feed.perBusySecond.toLocaleString('en')} messages per second of client busy time (event-loop utilisation)`);
+if (feed.cpuMicrosPerMessage !== null) console.log(`feed: ${feed.cpuMicrosPerMessage} us of client thread CPU per message (10 ms ticks; steady when the machine is busy)`);
 console.log(`feed: frame arrival -> event p50 ${feed.p50Micros} us, p99 ${feed.p99Micros} us (target p99 <= 1000 us)`);
 console.log(`feed: book resyncs ${feed.bookResyncs}, malformed ${feed.malformed}`);
 const candles = await benchCandlesIfPresent();
 if (candles.note) console.log(`candles: ${candles.note}`);
 else console.log(`candles: ${candles.aggregateCandlesPerSec} candles/s aggregated, a year of 1m candles opens in ${candles.openYearMs} ms`);
-console.log(JSON.stringify({ messagesPerSec: feed.messagesPerSec, messagesPerBusySec: feed.perBusySecond, p50Micros: feed.p50Micros, p99Micros: feed.p99Micros, aggregateCandlesPerSec: candles.aggregateCandlesPerSec, openYearMs: candles.openYearMs }));
+console.log(JSON.stringify({ messagesPerSec: feed.messagesPerSec, messagesPerBusySec: feed.perBusySecond, cpuMicrosPerMessage: feed.cpuMicrosPerMessage, p50Micros: feed.p50Micros, p99Micros: feed.p99Micros, aggregateCandlesPerSec: candles.aggregateCandlesPerSec, openYearMs: candles.openYearMs }));
 process.exit(0);
