@@ -3,9 +3,10 @@
  * jitter, and an outbound message budget (both exchanges cap client messages per second and close connections
  * that exceed it). What to subscribe after each (re)connect is the owner's business (onOpen).
  */
-import WebSocket from 'ws';
+import WebSocket, { type ClientOptions } from 'ws';
 import { backoffDelay, type BackoffPolicy, type Clock, type Random } from './clock';
 import type { FeedLogger } from './logger';
+import { type DataFrameTap, tappedConnection } from './ws-frame-tap';
 
 export interface ConnectionOptions {
   name: string;
@@ -93,27 +94,8 @@ export class ReconnectingConnection {
   private connect(): void {
     if (!this.running) return;
     let ws: WebSocket;
-    try {
-      // Text frames are not checked for valid UTF-8 here: every frame is parsed as JSON and validated field by
-      // field next, which refuses a damaged frame anyway, and the check costs a pass over every byte.
-      ws = new WebSocket(this.o.url(), { perMessageDeflate: false, handshakeTimeout: this.o.connectTimeoutMs, skipUTF8Validation: true });
-    } catch (err) {
-      this.o.logger.warn('websocket: cannot connect', { exchange: this.o.name, error: String(err) });
-      this.scheduleReconnect();
-      return;
-    }
-    this.ws = ws;
-    ws.on('open', () => {
-      if (this.ws !== ws) return;
-      this.open = true;
-      this.gotDataSinceOpen = false;
-      this.lastInbound = this.o.clock.now();
-      if (this.openedOnce) this.reconnects++;
-      this.openedOnce = true;
-      this.armHeartbeat();
-      this.h.onOpen();
-    });
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
+    let tap: DataFrameTap | undefined;
+    const onMessage = (data: Buffer, isBinary: boolean): void => {
       if (this.ws !== ws) return;
       const now = this.o.clock.now();
       this.lastInbound = now;
@@ -123,7 +105,39 @@ export class ReconnectingConnection {
         this.attempt = 0;
       }
       this.h.onFrame(data, isBinary, now);
+    };
+    try {
+      const url = this.o.url();
+      const secure = /^(wss|https):/i.test(url);
+      // Whole data frames are read off the socket by the tap; ws handles the handshake, control frames,
+      // anything unusual, and sending (see ws-frame-tap.ts).
+      const createConnection = tappedConnection(secure, onMessage, () => ws.readyState === WebSocket.OPEN, (t) => (tap = t));
+      // Text frames are not checked for valid UTF-8 here: every frame is parsed as JSON and validated field by
+      // field next, which refuses a damaged frame anyway, and the check costs a pass over every byte.
+      ws = new WebSocket(url, {
+        perMessageDeflate: false,
+        handshakeTimeout: this.o.connectTimeoutMs,
+        skipUTF8Validation: true,
+        createConnection: createConnection as unknown as ClientOptions['createConnection'],
+      });
+    } catch (err) {
+      this.o.logger.warn('websocket: cannot connect', { exchange: this.o.name, error: String(err) });
+      this.scheduleReconnect();
+      return;
+    }
+    this.ws = ws;
+    ws.on('open', () => {
+      if (this.ws !== ws) return;
+      tap?.start();
+      this.open = true;
+      this.gotDataSinceOpen = false;
+      this.lastInbound = this.o.clock.now();
+      if (this.openedOnce) this.reconnects++;
+      this.openedOnce = true;
+      this.armHeartbeat();
+      this.h.onOpen();
     });
+    ws.on('message', onMessage);
     ws.on('ping', () => {
       if (this.ws === ws) this.lastInbound = this.o.clock.now();
     });
