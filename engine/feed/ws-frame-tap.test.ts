@@ -71,6 +71,14 @@ describe('DataFrameTap', () => {
       expect(seen.messages).toEqual(want);
       expect(seen.passed.equals(control)).toBe(true);
     }
+    // Small chunks all the way: headers and payloads split everywhere.
+    for (const size of [1, 2, 3, 5, 9, 13, 127, 4096]) {
+      const cuts: number[] = [];
+      for (let at = size; at < plain.length; at += size) cuts.push(at);
+      const seen = tapRun(plain, cuts);
+      expect(seen.messages).toEqual(want);
+      expect(seen.passed.equals(control)).toBe(true);
+    }
     fc.assert(
       fc.property(fc.array(fc.nat({ max: plain.length }), { maxLength: 30 }), (cuts) => {
         const seen = tapRun(plain, cuts);

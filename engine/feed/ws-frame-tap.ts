@@ -66,20 +66,37 @@ export class DataFrameTap {
     this.done = true;
     this.pending = [];
     this.pendingBytes = 0;
+    this.pendingNeed = 0;
     if (rest.length) this.toWsBytes(rest);
   }
 
   private onChunk(chunk: Buffer): void {
-    let buf = chunk;
-    if (this.pendingBytes) {
-      this.pending.push(chunk);
-      this.pendingBytes += chunk.length;
-      if (this.pendingBytes < this.pendingNeed) return; // a large frame: gather it whole before copying
-      buf = Buffer.concat(this.pending, this.pendingBytes);
+    let rest = chunk;
+    // A frame begun in earlier chunks: copy together only its own bytes (all of them once its header says how
+    // many; the longest header's worth until then), then read on in this chunk without copying it.
+    while (this.pendingBytes) {
+      const want = this.pendingNeed ? this.pendingNeed - this.pendingBytes : 14;
+      const take = Math.min(want, rest.length);
+      this.pending.push(rest.subarray(0, take));
+      this.pendingBytes += take;
+      rest = rest.subarray(take);
+      if (this.pendingNeed && this.pendingBytes < this.pendingNeed) return;
+      const joined = Buffer.concat(this.pending, this.pendingBytes);
       this.pending = [];
       this.pendingBytes = 0;
       this.pendingNeed = 0;
+      this.read(joined);
+      if (this.done) {
+        if (rest.length) this.toWsBytes(rest);
+        return;
+      }
+      if (!rest.length) return;
     }
+    this.read(rest);
+  }
+
+  /** Reads the frames in `buf`, keeping an incomplete last one for the next chunk. */
+  private read(buf: Buffer): void {
     const n = buf.length;
     let i = 0;
     if (this.toWs > 0) {
