@@ -14,7 +14,7 @@ const UPBIT = ['BTC-KRW', 'ETH-KRW', 'XRP-KRW', 'SOL-KRW'];
 const BINANCE = ['BTC-USDT', 'ETH-USDT', 'XRP-USDT', 'SOL-USDT'];
 
 type Internals = {
-  connection: { h: { onFrame: (data: Buffer, isBinary: boolean) => void } };
+  connection: { h: { onFrame: (data: Buffer, isBinary: boolean, at: number) => void } };
   books: Map<string, { sync: { bookId: number } }>;
 };
 
@@ -52,9 +52,9 @@ const recorded: { client: FeedClient; data: Buffer; isBinary: boolean }[] = [];
 for (const c of [upbit, binance] as FeedClient[]) {
   const h = (c as unknown as Internals).connection.h;
   const orig = h.onFrame;
-  h.onFrame = (data, isBinary) => {
+  h.onFrame = (data, isBinary, at) => {
     recorded.push({ client: c, data: Buffer.from(data), isBinary });
-    orig(data, isBinary);
+    orig(data, isBinary, at);
   };
 }
 const { frames } = (await call({ cmd: 'prepare', steps: 3000 })) as { frames: number };
