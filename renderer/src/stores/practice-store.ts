@@ -2,9 +2,9 @@
  * The offline LPJ practice market as the UI sees it: settings, book, tape, my account. Fed by one
  * `practice.state` fetch and then by `practice.update` pushes.
  *
- * Pushes can arrive faster than the screen paints, so they are merged and applied once per animation frame (in
- * a task just after it, see afterFrame):
- * the book and last price are replaced by the newest, trades are concatenated. Components subscribe to narrow
+ * Pushes can arrive faster than the screen paints, so they are merged and applied after animation frames (in a
+ * task just after one, the book and the trades taking turns, see afterFrame): the book and last price are
+ * replaced by the newest, trades are concatenated. Components subscribe to narrow
  * slices (the book, the tape, my orders), so a tick re-renders only what changed. The chart does not go
  * through React at all: it listens for new trades with `onTrades` and updates its last candle in place.
  */
@@ -134,7 +134,7 @@ function refreshState(): Promise<void> {
   return inFlight;
 }
 
-// --- pushed updates, applied once per frame, in a task of their own ---
+// --- pushed updates, applied after frames in tasks of their own, the book and the trades taking turns ---
 
 const tradeListeners = new Set<(trades: TapeTrade[]) => void>();
 
@@ -144,16 +144,32 @@ export function onTrades(listener: (trades: TapeTrade[]) => void): () => void {
   return () => tradeListeners.delete(listener);
 }
 
-let pending: { last: Update; trades: TapeTrade[]; mine: boolean; since: number } | null = null;
+/** The newest push's book and last price, and the trades of every push since they were last applied. */
+let pendingBook: { last: Update; since: number } | null = null;
+let pendingTrades: { trades: TapeTrade[]; mine: boolean; since: number } | null = null;
 let frame = 0;
+/** Which of the two is applied next when both wait. */
+let bookTurn = true;
 
 /**
- * A frame asks for the batch to be applied in the task right after it, not inside it: the frame's task then
- * holds the drawing (style, layout, paint, the chart) and the stores' update with React's rendering and DOM
- * changes is a task of its own, two shorter tasks instead of one. What is applied is drawn in the next frame.
+ * A frame asks for waiting pushes to be applied in the task right after it, not inside it: the frame's task
+ * then holds the drawing (style, layout, paint, the chart) and the stores' update with React's rendering and DOM
+ * changes is a task of its own. What is applied is drawn in the next frame.
+ *
+ * The book (with the last price) and the trades (the tape, the chart's candle and legend) take turns: when both
+ * wait, one is applied after this frame and the other after the next, so a frame draws the changes of one half
+ * of the screen rather than all of it — each frame's work about halves, and each half still changes up to 30
+ * times a second while pushes stream at ~100.
  */
 const afterFrame = new MessageChannel();
-afterFrame.port1.onmessage = () => applyPending();
+afterFrame.port1.onmessage = () => applyNext();
+
+function askFrame(): void {
+  if (!frame) frame = requestAnimationFrame(() => {
+    frame = 0;
+    afterFrame.port2.postMessage(null);
+  });
+}
 
 /**
  * Animation frames stop while the window is hidden; the data should not pile up meanwhile. One slow timer
@@ -161,29 +177,47 @@ afterFrame.port1.onmessage = () => applyPending();
  */
 const FALLBACK_MS = 500;
 setInterval(() => {
-  if (pending && performance.now() - pending.since >= FALLBACK_MS) applyPending();
+  const now = performance.now();
+  if (pendingBook && now - pendingBook.since >= FALLBACK_MS) applyBook();
+  if (pendingTrades && now - pendingTrades.since >= FALLBACK_MS) applyTrades();
 }, FALLBACK_MS);
 
-function applyPending(): void {
-  if (frame) cancelAnimationFrame(frame);
-  frame = 0;
-  const p = pending;
-  pending = null;
+function applyNext(): void {
+  if (pendingBook && (bookTurn || !pendingTrades)) {
+    applyBook();
+    bookTurn = false;
+  } else if (pendingTrades) {
+    applyTrades();
+    bookTurn = true;
+  }
+  if (pendingBook || pendingTrades) askFrame();
+}
+
+function applyBook(): void {
+  const p = pendingBook;
+  pendingBook = null;
   if (!p) return;
   const s = usePractice.getState();
-  if (p.last.seq >= s.seq) {
-    // Only trades newer than the newest shown: a push may repeat what the last snapshot already had.
-    const newest = s.trades[0]?.tradeId ?? 0;
-    const fresh = p.trades.filter((t) => t.tradeId > newest);
-    usePractice.setState({
-      seq: p.last.seq,
-      bids: p.last.bids,
-      asks: p.last.asks,
-      lastMove: moveOf(s.lastPrice, p.last.lastPrice, s.lastMove),
-      lastPrice: p.last.lastPrice,
-      ...(fresh.length ? { trades: prependTrades(s.trades, fresh) } : {}),
-    });
-  }
+  // A snapshot newer than this push may already have been applied.
+  if (p.last.seq < s.seq) return;
+  usePractice.setState({
+    seq: p.last.seq,
+    bids: p.last.bids,
+    asks: p.last.asks,
+    lastMove: moveOf(s.lastPrice, p.last.lastPrice, s.lastMove),
+    lastPrice: p.last.lastPrice,
+  });
+}
+
+function applyTrades(): void {
+  const p = pendingTrades;
+  pendingTrades = null;
+  if (!p) return;
+  const s = usePractice.getState();
+  // Only trades newer than the newest shown: a push may repeat what the last snapshot already had.
+  const newest = s.trades[0]?.tradeId ?? 0;
+  const fresh = p.trades.filter((t) => t.tradeId > newest);
+  if (fresh.length) usePractice.setState({ trades: prependTrades(s.trades, fresh) });
   if (p.trades.length) for (const l of tradeListeners) l(p.trades);
   if (p.mine) void refreshState();
 }
@@ -191,17 +225,16 @@ function applyPending(): void {
 api.onEvent((event) => {
   if (event.name !== 'practice.update') return;
   const u = event.payload;
-  if (pending) {
-    pending.last = u;
-    pending.trades.push(...u.trades);
-    pending.mine ||= u.mine;
-  } else {
-    pending = { last: u, trades: [...u.trades], mine: u.mine, since: performance.now() };
+  const now = performance.now();
+  if (pendingBook) pendingBook.last = u;
+  else pendingBook = { last: u, since: now };
+  if (u.trades.length || u.mine) {
+    if (pendingTrades) {
+      pendingTrades.trades.push(...u.trades);
+      pendingTrades.mine ||= u.mine;
+    } else pendingTrades = { trades: [...u.trades], mine: u.mine, since: now };
   }
-  if (!frame) frame = requestAnimationFrame(() => {
-    frame = 0;
-    afterFrame.port2.postMessage(null);
-  });
+  askFrame();
 });
 
 // --- order entry ---
