@@ -22,5 +22,11 @@ export default defineConfig({
       },
     },
   },
-  renderer,
+  // The renderer's own config, with its folder and page named from the project root: electron-vite bundles this
+  // file before loading it, so paths the renderer config works out from its own location would point here.
+  renderer: {
+    ...renderer,
+    root: resolve('renderer'),
+    build: { ...renderer.build, outDir: resolve('out/renderer'), rolldownOptions: { input: resolve('renderer/index.html') } },
+  },
 });

@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Unit and integration tests of the plain-Node parts. The UI is tested end to end by Playwright (e2e/).
+// Unit and integration tests of the plain-Node parts and of the renderer's pure modules (no DOM); the UI as a
+// whole is tested end to end by Playwright (e2e/).
 export default defineConfig({
   test: {
-    include: ['engine/**/*.test.ts', 'sync-server/**/*.test.ts', 'electron/**/*.test.ts'],
+    include: ['engine/**/*.test.ts', 'sync-server/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/src/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,

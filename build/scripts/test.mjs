@@ -46,6 +46,9 @@ try {
   } finally {
     count('vitest', vitestReport);
   }
+  // The desktop app's build (main, preload, renderer) is what `npm start` runs; it needs no Electron binary, so
+  // it is checked everywhere. The web build after it is the one the e2e tests load.
+  step('build desktop app', npx, ['electron-vite', 'build', '--logLevel', 'warn']);
   step('build renderer', npx, ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
   const chromium = findChromium();
   if (chromium) console.log(`[chromium] using ${chromium}`);
