@@ -6,7 +6,7 @@
 import type { EventFrame, Method, Params, Result } from '../../../engine/protocol/api';
 import type { LpjApi } from '../../../engine/protocol/client';
 import type { ApiErrorBody } from '../../../engine/protocol/errors';
-import { parseServerFrame } from './server-frame';
+import { parseServerFrame } from '../../../engine/protocol/server-frame';
 
 export class RemoteError extends Error {
   readonly code: string;
