@@ -8,11 +8,11 @@
 import { create } from 'zustand';
 import type { LiveState, LiveUpdate, TapeTrade } from '../../../../engine/protocol/api';
 import { api } from '../../api';
-import type { LiveCandles, Outcome, ViewFill, ViewMarket, ViewState, ViewTicker, ViewTrade } from './view';
+import type { LiveCandles, Outcome, ViewMarket, ViewState, ViewTicker, ViewTrade } from './view';
+import { emptyView, fillRows, prependTrades, priceMove } from './view-merge';
 
 /** The selector's value for this market. */
 export const LIVE_CHOICE = 'lpj-live';
-const TAPE_LENGTH = 100;
 
 function marketOf(m: NonNullable<LiveState['market']>): ViewMarket {
   return {
@@ -28,23 +28,6 @@ const tradeRow = (t: TapeTrade): ViewTrade => ({ id: String(t.tradeId), price: t
 function tickerOf(t: LiveState['ticker']): ViewTicker | null {
   if (!t || t.last === 0) return null;
   return { last: t.last, reference: t.open, high: t.high, low: t.low, volume: BigInt(t.volume) };
-}
-
-function fillsOf(rows: LiveState['fills']): ViewFill[] {
-  return rows.map((f) => ({ key: `${f.tradeId}-${f.orderId}`, side: f.side, price: f.price, quantity: f.quantity, quoteAmount: f.quoteAmount, fee: f.fee, ts: f.ts }));
-}
-
-function moveOf(previous: number, next: number, fallback: ViewState['lastMove']): ViewState['lastMove'] {
-  if (!previous || next === previous) return fallback;
-  return next > previous ? 'up' : 'down';
-}
-
-/** Newest-first tape: new trades in front, none twice (a snapshot and a push may overlap). */
-function prepend(fresh: ViewTrade[], shown: ViewTrade[]): ViewTrade[] {
-  if (!fresh.length) return shown;
-  const ids = new Set(shown.map((t) => t.id));
-  const add = fresh.filter((t) => !ids.has(t.id));
-  return add.length ? [...add, ...shown].slice(0, TAPE_LENGTH) : shown;
 }
 
 const liveListeners = new Set<(live: LiveCandles) => void>();
@@ -64,23 +47,7 @@ async function answer(call: () => Promise<Outcome>): Promise<Outcome> {
 }
 
 export const liveView = create<ViewState>(() => ({
-  kind: 'live',
-  status: 'idle',
-  error: null,
-  market: null,
-  lastPrice: 0,
-  lastMove: 'flat',
-  bids: [],
-  asks: [],
-  trades: [],
-  ticker: null,
-  balances: [],
-  openOrders: [],
-  fills: [],
-  positions: null,
-  feed: null,
-  history: {},
-  epoch: 0,
+  ...emptyView('live', { fills: true, positions: false }),
   refresh: () => refresh(),
   place: (order) => answer(() => api.invoke('live.place', order)),
   cancel: (orderId) => answer(() => api.invoke('live.cancel', { orderId })),
@@ -120,16 +87,16 @@ function refresh(): Promise<void> {
         market,
         balances: state.balances.map((b) => ({ ...b, decimals: b.asset === market?.base ? market.sizeDecimals : 0 })),
         openOrders: state.openOrders,
-        fills: fillsOf(state.fills),
+        fills: fillRows(state.fills),
         ticker: tickerOf(state.ticker) ?? prev.ticker,
         ...(bookIsNewer
           ? {}
           : {
               bids: state.bids,
               asks: state.asks,
-              lastMove: moveOf(prev.lastPrice, state.lastPrice, prev.lastMove),
+              lastMove: priceMove(prev.lastPrice, state.lastPrice, prev.lastMove),
               lastPrice: state.lastPrice,
-              trades: prepend(state.trades.map(tradeRow), prev.trades),
+              trades: prependTrades(state.trades.map(tradeRow), prev.trades),
             }),
       });
       if (!bookIsNewer) seq = state.seq;
@@ -165,10 +132,10 @@ function applyPending(): void {
   liveView.setState({
     bids: p.last.bids,
     asks: p.last.asks,
-    lastMove: moveOf(s.lastPrice, p.last.lastPrice, s.lastMove),
+    lastMove: priceMove(s.lastPrice, p.last.lastPrice, s.lastMove),
     lastPrice: p.last.lastPrice,
     ticker: tickerOf(p.last.ticker) ?? s.ticker,
-    trades: prepend(fresh, s.trades),
+    trades: prependTrades(fresh, s.trades),
   });
   if (p.trades.length) for (const l of liveListeners) l({ kind: 'trades', trades: p.trades.map(tradeRow) });
   if (s.status !== 'idle' && (p.mine || s.status !== 'ready')) void refresh();

@@ -10,10 +10,10 @@ import { create } from 'zustand';
 import type { PaperAccount, PaperMarketInfo, PaperMarketState, PaperPosition, PaperUpdate, PracticeOrder } from '../../../../engine/protocol/api';
 import { api } from '../../api';
 import type { Interval, LiveCandles, Outcome, ViewBalance, ViewMarket, ViewOrder, ViewState, ViewTicker, ViewTrade } from './view';
+import { emptyView, prependTrades, priceMove } from './view-merge';
 import { onFeedJump, useFeedSource } from './feed-source';
 
 /** How many trades the tape keeps. */
-const TAPE_LENGTH = 100;
 
 function marketOf(m: PaperMarketInfo): ViewMarket {
   return {
@@ -56,19 +56,6 @@ function withPosition(positions: PaperPosition[] | null, p: PaperPosition): Pape
   return next;
 }
 
-function moveOf(previous: number, next: number, fallback: ViewState['lastMove']): ViewState['lastMove'] {
-  if (!previous || next === previous) return fallback;
-  return next > previous ? 'up' : 'down';
-}
-
-/** Newest-first tape: new trades in front, none twice (a snapshot and a push may overlap). */
-function prepend(fresh: ViewTrade[], shown: ViewTrade[]): ViewTrade[] {
-  if (!fresh.length) return shown;
-  const ids = new Set(shown.map((t) => t.id));
-  const add = fresh.filter((t) => !ids.has(t.id));
-  return add.length ? [...add, ...shown].slice(0, TAPE_LENGTH) : shown;
-}
-
 const liveListeners = new Set<(live: LiveCandles) => void>();
 
 /** The open market id, and a counter that lets answers to an earlier open be told apart. */
@@ -103,23 +90,7 @@ async function cancelAllOrders(): Promise<{ cancelled: number }> {
 }
 
 export const paperView = create<ViewState>(() => ({
-  kind: 'paper',
-  status: 'idle',
-  error: null,
-  market: null,
-  lastPrice: 0,
-  lastMove: 'flat',
-  bids: [],
-  asks: [],
-  trades: [],
-  ticker: null,
-  balances: [],
-  openOrders: [],
-  fills: null,
-  positions: [],
-  feed: null,
-  history: {},
-  epoch: 0,
+  ...emptyView('paper', { fills: false, positions: true }),
   refresh: () => (current ? openPaperMarket(current, true) : Promise.resolve()),
   place: placeOrder,
   cancel: cancelOrder,
@@ -144,9 +115,9 @@ function applySnapshot(state: PaperMarketState): void {
     market: marketOf(state.market),
     bids: state.bids,
     asks: state.asks,
-    trades: prepend(tradesOf(state.trades), prev.market?.id === state.market.id ? prev.trades : []),
+    trades: prependTrades(tradesOf(state.trades), prev.market?.id === state.market.id ? prev.trades : []),
     ticker: tickerOf(state.ticker),
-    lastMove: moveOf(prev.lastPrice, state.lastPrice ?? 0, prev.lastMove),
+    lastMove: priceMove(prev.lastPrice, state.lastPrice ?? 0, prev.lastMove),
     lastPrice: state.lastPrice ?? 0,
     feed: { source: state.source, status: state.status, ...(state.statusReason ? { reason: state.statusReason } : {}) },
     ...accountPatch(state.account, state.market.id),
@@ -235,8 +206,8 @@ function applyPending(): void {
     ...(u.bids ? { bids: u.bids } : {}),
     ...(u.asks ? { asks: u.asks } : {}),
     ...(u.ticker ? { ticker: tickerOf(u.ticker) } : {}),
-    ...(u.lastPrice !== undefined ? { lastPrice: u.lastPrice, lastMove: moveOf(s.lastPrice, u.lastPrice, s.lastMove) } : {}),
-    trades: prepend(p.trades, s.trades),
+    ...(u.lastPrice !== undefined ? { lastPrice: u.lastPrice, lastMove: priceMove(s.lastPrice, u.lastPrice, s.lastMove) } : {}),
+    trades: prependTrades(p.trades, s.trades),
     feed: { source: u.source, status: u.status, ...(u.status === s.feed?.status && s.feed.reason ? { reason: s.feed.reason } : {}) },
     ...(u.position ? { positions: withPosition(s.positions, u.position) } : {}),
     ...(p.account ? accountPatch(p.account, u.market) : {}),

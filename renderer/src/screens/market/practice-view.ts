@@ -6,7 +6,8 @@ import { create } from 'zustand';
 import type { PracticeState, TapeTrade } from '../../../../engine/protocol/api';
 import { api } from '../../api';
 import { cancelAllOrders, cancelOrder, onTrades, placeOrder, usePractice } from '../../stores/practice-store';
-import type { ViewBalance, ViewFill, ViewMarket, ViewState, ViewTrade } from './view';
+import type { ViewBalance, ViewMarket, ViewState, ViewTrade } from './view';
+import { emptyView, fillRows } from './view-merge';
 
 const tradeRows = new WeakMap<TapeTrade, ViewTrade>();
 function tradeRow(t: TapeTrade): ViewTrade {
@@ -37,29 +38,9 @@ function balancesOf(rows: PracticeState['balances'], m: ViewMarket | null): View
   return rows.map((b) => ({ ...b, decimals: b.asset === m?.base ? m.sizeDecimals : 0 }));
 }
 
-function fillsOf(rows: PracticeState['fills']): ViewFill[] {
-  return rows.map((f) => ({ key: `${f.tradeId}-${f.orderId}`, side: f.side, price: f.price, quantity: f.quantity, quoteAmount: f.quoteAmount, fee: f.fee, ts: f.ts }));
-}
-
 export const practiceView = create<ViewState>(() => ({
-  kind: 'practice',
-  status: 'idle',
-  error: null,
-  market: null,
-  lastPrice: 0,
-  lastMove: 'flat',
-  bids: [],
-  asks: [],
-  trades: [],
-  // The day's figures come from hourly candles, read by the ticker itself.
-  ticker: null,
-  balances: [],
-  openOrders: [],
-  fills: [],
-  positions: null,
-  feed: null,
-  history: {},
-  epoch: 0,
+  // The day's figures (ticker) come from hourly candles, read by the ticker itself.
+  ...emptyView('practice', { fills: true, positions: false }),
   refresh: () => usePractice.getState().refresh(),
   place: (order) => placeOrder(order),
   cancel: (orderId) => cancelOrder(orderId),
@@ -81,7 +62,7 @@ function follow(s: ReturnType<typeof usePractice.getState>, prev: ReturnType<typ
   if (!prev || s.trades !== prev.trades) patch.trades = s.trades.map(tradeRow);
   if (!prev || s.balances !== prev.balances || s.market !== prev.market) patch.balances = balancesOf(s.balances, patch.market ?? practiceView.getState().market);
   if (!prev || s.openOrders !== prev.openOrders) patch.openOrders = s.openOrders;
-  if (!prev || s.fills !== prev.fills) patch.fills = fillsOf(s.fills);
+  if (!prev || s.fills !== prev.fills) patch.fills = fillRows(s.fills);
   if (Object.keys(patch).length) practiceView.setState(patch);
 }
 
