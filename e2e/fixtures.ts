@@ -2,51 +2,25 @@
  * `app`: the app's window, whichever way it runs. In the web project a real web-mode process is started on a
  * free port with a fresh data folder; in the electron project the built desktop app is launched with one.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron, test as base, type Page, type TestInfo } from '@playwright/test';
+import { startListening, type ListeningProcess } from './listening-process';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const artifactsDir = join(root, 'e2e', 'artifacts');
 
-interface WebMode {
-  url: string;
-  process: ChildProcess;
-}
+type WebMode = ListeningProcess;
 
 /**
  * Starts `engine/host/web-main.ts` the way a user would, and reads the URL it prints. `env` adds variables
  * (e.g. LPJ_UPBIT_WS pointing the feed at a mock exchange).
  */
-export async function startWebMode(dataDir: string, env: Record<string, string> = {}): Promise<WebMode> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'engine/host/web-main.ts', '--port', '0', '--data-dir', dataDir], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  let output = '';
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`web mode did not start in 30 s:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /open (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolveUrl(match[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`web mode exited with ${code}:\n${output}`));
-    });
-  });
-  return { url, process: child };
+export function startWebMode(dataDir: string, env: Record<string, string> = {}): Promise<WebMode> {
+  return startListening(['engine/host/web-main.ts', '--port', '0', '--data-dir', dataDir], /open (http:\/\/\S+)/, 'web mode', env);
 }
 
 /** Path of an installed Electron binary, or null with the reason it is not usable. */

@@ -3,11 +3,12 @@
  * port with a fresh data folder and a markets file that grants every new account both KRW and LPJ (so one
  * player can sell to another right after signing up).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root } from './fixtures';
+import { startListening } from './listening-process';
 
 export interface TestSyncServer {
   url: string;
@@ -24,28 +25,11 @@ export async function startTestSyncServer(flags: string[] = []): Promise<TestSyn
   const shipped = JSON.parse(readFileSync(join(root, 'sync-server', 'markets.json'), 'utf8')) as { markets: unknown[] };
   const marketsFile = join(dir, 'markets.json');
   writeFileSync(marketsFile, JSON.stringify({ markets: shipped.markets, grant: GRANT }));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--data-dir', join(dir, 'data'), '--markets', marketsFile, '--log-level', 'warn', ...flags], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sync server did not start in 30 s:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /sync server: (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolveUrl(match[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`sync server exited with ${code}:\n${output}`));
-    });
-  });
+  const { url, process: child } = await startListening(
+    ['sync-server/main.ts', '--port', '0', '--data-dir', join(dir, 'data'), '--markets', marketsFile, '--log-level', 'warn', ...flags],
+    /sync server: (http:\/\/\S+)/,
+    'sync server',
+  );
   return {
     url,
     process: child,

@@ -40,13 +40,14 @@
  *
  * Not a test: CI never runs it; the figures depend on the machine.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
+import { startListening, type ListeningProcess } from '../listening-process';
 import { describeTask, traceLongTasks } from './trace-tasks';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -154,38 +155,14 @@ function ensureRenderer(): void {
 
 // --- web mode ---
 
-interface WebMode {
-  url: string;
-  child: ChildProcess;
-  output: () => string;
-}
-
 /** Starts web mode as `npm run web` would, on a free port with its own data folder and the fast market. */
-async function startWebMode(dataDir: string): Promise<WebMode> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'engine/host/web-main.ts', '--port', '0', '--data-dir', dataDir, '--static-dir', staticDir], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LPJ_PRACTICE_PACE: String(pace), LPJ_PRACTICE_PUBLISH_MS: String(publishMs) },
-  });
-  let output = '';
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`web mode did not start in 30 s:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /open (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolveUrl(match[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`web mode exited with ${code}:\n${output}`));
-    });
-  });
-  return { url, child, output: () => output };
+function startWebMode(dataDir: string): Promise<ListeningProcess> {
+  return startListening(
+    ['engine/host/web-main.ts', '--port', '0', '--data-dir', dataDir, '--static-dir', staticDir],
+    /open (http:\/\/\S+)/,
+    'web mode',
+    { LPJ_PRACTICE_PACE: String(pace), LPJ_PRACTICE_PUBLISH_MS: String(publishMs) },
+  );
 }
 
 // --- what the page receives ---
@@ -382,7 +359,7 @@ async function main(): Promise<void> {
   ensureRenderer();
   const ownDataDir = !args['data-dir'];
   const dataDir = args['data-dir'] ? resolve(args['data-dir']) : mkdtempSync(join(tmpdir(), 'lpj-bench-ui-'));
-  let web: WebMode | null = null;
+  let web: ListeningProcess | null = null;
   let browser: Awaited<ReturnType<typeof chromium.launch>> | null = null;
   // The figures depend on what else the machine is doing; say so next to them.
   const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
@@ -541,8 +518,8 @@ async function main(): Promise<void> {
   } finally {
     await browser?.close();
     if (web) {
-      web.child.kill('SIGTERM');
-      await new Promise((r) => (web!.child.exitCode !== null ? r(null) : web!.child.once('exit', r)));
+      web.process.kill('SIGTERM');
+      await new Promise((r) => (web!.process.exitCode !== null ? r(null) : web!.process.once('exit', r)));
     }
     if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
   }
