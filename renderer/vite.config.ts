@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -27,11 +26,11 @@ function compileHints(chunkName: RegExp): Plugin {
 
 // One renderer build for both transports: Electron loads it from file://, web mode serves it over HTTP.
 export default defineConfig({
-  root: resolve(import.meta.dirname),
+  root: import.meta.dirname,
   base: './',
   plugins: [react(), compileHints(/^(index|MarketScreen|lightweight-charts)/)],
   build: {
-    outDir: resolve(import.meta.dirname, '../out/renderer'),
+    outDir: '../out/renderer', // relative to root
     emptyOutDir: true,
     target: 'es2022',
   },
