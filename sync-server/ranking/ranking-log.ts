@@ -14,39 +14,34 @@ const INSERT_PENDING = 'INSERT INTO ranking_pending (record) VALUES (?)';
 const CLEAR_PENDING = "DELETE FROM ranking_pending WHERE json_extract(record, '$.asset') = ?";
 
 export class RankingLog {
-  private readonly insert;
-  private readonly setCursor;
-  private readonly insertPending;
-  private readonly clearPending;
+  /** Statement ids in the write-behind queue; none for a log opened to be read only. */
+  private readonly statements: { insert: number; setCursor: number; insertPending: number; clearPending: number } | undefined;
 
-  /** @param writes where appends queue behind the other read models' writes (none: each append commits at once). */
+  /** @param writes where appends queue behind the other read models' writes; without it the log is read only. */
   constructor(
     private readonly db: Db,
     private readonly writes?: WriteBehind,
   ) {
-    this.insert = db.prepare(INSERT);
-    this.setCursor = db.prepare(SET_CURSOR);
-    this.insertPending = db.prepare(INSERT_PENDING);
-    this.clearPending = db.prepare(CLEAR_PENDING);
+    this.statements = writes && {
+      insert: writes.statement(INSERT),
+      setCursor: writes.statement(SET_CURSOR),
+      insertPending: writes.statement(INSERT_PENDING),
+      clearPending: writes.statement(CLEAR_PENDING),
+    };
   }
 
-  /** Appends records and moves journal cursors in one transaction, so a crash keeps the two consistent. */
+  /**
+   * Appends records and moves journal cursors. They are queued in one turn of the event loop, so they commit in
+   * one transaction (see WriteBehind.run) and a crash keeps the two consistent.
+   */
   append(records: readonly RankingRecord[], cursors: ReadonlyMap<string, number> = new Map(), waiting: readonly RankingRecord[] = [], released: readonly string[] = []): void {
     const w = this.writes;
-    if (!w) {
-      this.db.transaction(() => {
-        for (const r of records) this.insert.run(JSON.stringify(r));
-        for (const [stream, seq] of cursors) this.setCursor.run(stream, seq);
-        for (const asset of released) this.clearPending.run(asset);
-        for (const r of waiting) this.insertPending.run(JSON.stringify(r));
-      })();
-      return;
-    }
-    // Queued in one turn of the event loop, so they commit in one batch (see WriteBehind.run).
-    for (const r of records) w.run(w.statement(INSERT), [JSON.stringify(r)]);
-    for (const [stream, seq] of cursors) w.run(w.statement(SET_CURSOR), [stream, seq]);
-    for (const asset of released) w.run(w.statement(CLEAR_PENDING), [asset]);
-    for (const r of waiting) w.run(w.statement(INSERT_PENDING), [JSON.stringify(r)]);
+    const st = this.statements;
+    if (!w || !st) throw new Error('this ranking log was opened to be read only');
+    for (const r of records) w.run(st.insert, [JSON.stringify(r)]);
+    for (const [stream, seq] of cursors) w.run(st.setCursor, [stream, seq]);
+    for (const asset of released) w.run(st.clearPending, [asset]);
+    for (const r of waiting) w.run(st.insertPending, [JSON.stringify(r)]);
   }
 
   cursors(): Map<string, number> {
