@@ -62,7 +62,8 @@ describe('web bridge', () => {
     ws.send(JSON.stringify({ type: 'request', id: 1, method: 'app.info', params: {} }));
     expect(await reply).toMatchObject({ ok: true, result: { version: '1.2.3', mode: 'web' } });
 
-    const pushed = nextFrame(ws, (f) => f.type === 'event');
+    // The practice market pushes its own events on the same socket; wait for the settings one.
+    const pushed = nextFrame(ws, (f) => f.type === 'event' && f.name === 'settings.changed');
     ws.send(JSON.stringify({ type: 'request', id: 2, method: 'settings.update', params: { language: 'ko' } }));
     expect(await pushed).toEqual({ type: 'event', name: 'settings.changed', payload: { language: 'ko', theme: 'dark' } });
     ws.close();
