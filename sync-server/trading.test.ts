@@ -4,6 +4,7 @@ import { mulberry32 } from '../engine/random/prng';
  * that matches the server's after a random order stream, gap resync, idempotent resend after a reconnect, and
  * recovery of orders, balances and the book after a restart on the same data directory.
  */
+import { settled, type OrderResult } from './trading/exchange';
 import { describe, expect, it } from 'vitest';
 import type { BalanceView, Fill, OrderView, ServerMessage, Session } from '../engine/protocol/sync';
 import { BookMirror } from './testing/book-mirror';
@@ -221,7 +222,8 @@ describe('reconnect and resend', () => {
     await b.ok(limit('ask', 'sell', 100_000, 10 * LOT));
     // Both copies arrive before the commit: the first takes liquidity and is gone from the book at once.
     const order = { market: MARKET, clientOrderId: 'twice', side: 'buy' as const, type: 'market' as const, quantity: 2 * LOT };
-    const [one, two] = await Promise.all([t.server.exchange.place(alice.accountId, order), t.server.exchange.place(alice.accountId, order)]);
+    const place = () => settled<OrderResult>((r) => t.server.exchange.place(alice.accountId, order, r));
+    const [one, two] = await Promise.all([place(), place()]);
     expect(one).toMatchObject({ ok: true, duplicate: false });
     expect(two).toMatchObject({ ok: true, duplicate: true });
     expect(two.ok && one.ok && two.orderId === one.orderId).toBe(true);

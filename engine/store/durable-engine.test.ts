@@ -161,6 +161,23 @@ describe('DurableEngine', () => {
     j.close();
   });
 
+  it('tells submitWith waiters in the commit itself, after the commit listeners, in submission order', async () => {
+    const heard: string[] = [];
+    const j = open({ onCommit: (events) => heard.push(`commit ${events.length}`) });
+    const commands = take(tallyStream(6), 3);
+    const waiter = (i: number) => ({ resolve: (events: TallyEvent[]) => heard.push(`ack ${i} ${events.length}`), reject: (err: Error) => heard.push(`fail ${i} ${err.message}`) });
+    commands.forEach((c, i) => j.submitWith(c, waiter(i)));
+    expect(heard).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    const fresh = new TallyMachine();
+    const counts = commands.map((c) => fresh.apply(c).length);
+    expect(heard).toEqual([`commit ${counts.reduce((a, b) => a + b, 0)}`, ...counts.map((n, i) => `ack ${i} ${n}`)]);
+
+    j.close();
+    j.submitWith(commands[0], waiter(9));
+    expect(heard.at(-1)).toMatch(/^fail 9 .*is closed/);
+  });
+
   it('commits at once when maxBatch commands are waiting', async () => {
     const j = open({ maxBatch: 4 });
     const acks = take(tallyStream(9), 10).map((c) => j.submit(c));

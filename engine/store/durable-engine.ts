@@ -43,9 +43,10 @@ export interface DurableEngineOptions<C, E extends JournalEvent, S, M extends Jo
   /** Store a snapshot on close when commands arrived since the last one, so the next start replays nothing (default true). */
   snapshotOnClose?: boolean;
   /**
-   * Called with the events of each batch right after it committed, in order — the point to fan events out to
-   * market data subscribers, since an event published earlier could vanish in a crash. An exception thrown here
-   * propagates to whatever triggered the commit (the command is committed regardless).
+   * Called with the events of each batch right after it committed, in order (before the commands' waiters) —
+   * the point to fan events out to market data subscribers, since an event published earlier could vanish in a
+   * crash. An exception thrown here propagates to whatever triggered the commit (the command is committed
+   * regardless, and its waiters are still told).
    */
   onCommit?: (events: E[]) => void;
   /** Told how long each commit's SQLite transaction took (ms) and how many commands it held, for metrics. */
@@ -73,8 +74,13 @@ export class ReplayMismatchError extends Error {
   }
 }
 
-interface Waiter<E> {
-  resolve: (events: E[]) => void;
+/**
+ * Told the outcome of one submitted command: `resolve` with its events once its batch committed (after
+ * `onCommit`, in submission order, in the same turn), `reject` when the commit failed. Neither may throw: the
+ * waiters after it would not be told.
+ */
+export interface Waiter<T> {
+  resolve: (value: T) => void;
   reject: (err: Error) => void;
 }
 
@@ -83,7 +89,7 @@ const MAX_EVENTS_PAGE = 100_000;
 export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, E, S>> {
   private pendingCommands: C[] = [];
   private pendingEvents: E[][] = [];
-  private waiters: (Waiter<E> | undefined)[] = [];
+  private waiters: (Waiter<E[]> | undefined)[] = [];
   private scheduled: NodeJS.Immediate | undefined;
   private failure: Error | undefined;
   private closed = false;
@@ -129,20 +135,25 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
    * the journal is closed or failed, and when the commit fails.
    */
   submit(cmd: C): Promise<E[]> {
+    return new Promise((resolve, reject) => this.submitWith(cmd, { resolve, reject }));
+  }
+
+  /**
+   * `submit` for callers that answer many commands per batch: the waiter is called synchronously when the
+   * batch commits, so whatever it sends leaves in the same turn as what `onCommit` sent, without a promise
+   * hop per command. A command that cannot be applied (journal closed or failed, engine fault) is rejected
+   * before this returns.
+   */
+  submitWith(cmd: C, waiter: Waiter<E[]>): void {
     try {
       this.assertUsable();
-      let waiter!: Waiter<E>;
-      const acked = new Promise<E[]>((resolve, reject) => {
-        waiter = { resolve, reject };
-      });
       this.applyOne(cmd, waiter);
-      // From here on, a failed commit reaches the caller by rejecting `acked`.
-      if (this.pendingCommands.length >= this.maxBatch) this.commitPending(false);
-      else this.scheduled ??= setImmediate(() => this.commitScheduled());
-      return acked;
     } catch (err) {
-      return Promise.reject(err as Error);
+      return waiter.reject(err as Error);
     }
+    // From here on, a failed commit reaches the caller through `waiter.reject`.
+    if (this.pendingCommands.length >= this.maxBatch) this.commitPending(false);
+    else this.scheduled ??= setImmediate(() => this.commitScheduled());
   }
 
   /** Applies the commands and commits them (with anything already waiting) before returning their events. */
@@ -211,7 +222,7 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
     }
   }
 
-  private applyOne(cmd: C, waiter: Waiter<E> | undefined): E[] {
+  private applyOne(cmd: C, waiter: Waiter<E[]> | undefined): E[] {
     let events: E[];
     try {
       events = this.machine.apply(cmd);
@@ -277,8 +288,12 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
     } else {
       this.sinceSnapshot += count;
     }
-    for (let i = 0; i < count; i++) waiters[i]?.resolve(eventLists[i]);
-    this.options.onCommit?.(eventLists.flat());
+    // Listeners first, then each command's waiter: an owner hears of its order's fills before the reply to it.
+    try {
+      this.options.onCommit?.(eventLists.flat());
+    } finally {
+      for (let i = 0; i < count; i++) waiters[i]?.resolve(eventLists[i]);
+    }
   }
 
   private writeSnapshot(): void {

@@ -27,7 +27,7 @@ import { AuthError, type Accounts, type AccountRow } from '../accounts/accounts'
 import { HttpFailure, parse } from '../http/errors';
 import type { RankingFeed } from '../ranking/ranking-feed';
 import { leaderboard, statsOf } from '../ranking/ranking-queries';
-import type { Exchange } from '../trading/exchange';
+import { settled, type Exchange } from '../trading/exchange';
 import type { OrderProjection } from '../trading/order-projection';
 import type { CopyService } from './copy-service';
 import { settlementView } from './copy-store';
@@ -258,7 +258,7 @@ export function registerCopyRoutes(app: FastifyInstance, d: CopyRouteDeps): void
       d.db.prepare("UPDATE accounts SET password_hash = 'deleted' WHERE id = ?").run(a.id);
     }).immediate(); // takes the write lock up front: the read models' writer shares the file (see WriteBehind)
     d.copy.accountDeleted(a.id);
-    await d.exchange.cancelAll(a.id);
+    await settled((r) => d.exchange.cancelAll(a.id, undefined, r));
     d.ranking.apply([{ type: 'account_closed', ts, account: a.id }]);
     d.onSignedOut(a.id);
     await d.copy.idle();

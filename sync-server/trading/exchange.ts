@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { openMatchingJournal, type MatchingJournal } from '../../engine/matching/journal';
+import type { Waiter } from '../../engine/store/durable-engine';
 import type { Command, EngineEvent, MarketConfig, RejectReason } from '../../engine/matching/types';
 import type { NewOrder, OrderView } from '../../engine/protocol/sync';
 import type { OrderProjection, ProjectedChanges } from './order-projection';
@@ -14,6 +15,13 @@ import type { OrderProjection, ProjectedChanges } from './order-projection';
 export type OrderResult =
   | { ok: true; orderId: number; duplicate: boolean; events: EngineEvent[] }
   | { ok: false; reason: RejectReason; events: EngineEvent[] };
+
+export type CancelAllResult = { ok: true; cancelled: number } | { ok: false; reason: RejectReason };
+
+/** Runs one of the exchange's order operations as a promise (for callers that handle one at a time). */
+export function settled<T>(operation: (reply: Waiter<T>) => void): Promise<T> {
+  return new Promise((resolve, reject) => operation({ resolve, reject }));
+}
 
 export interface CommitListener {
   (events: EngineEvent[], changes: ProjectedChanges): void;
@@ -23,11 +31,11 @@ export class Exchange {
   readonly journal: MatchingJournal;
   private readonly listeners = new Set<CommitListener>();
   /**
-   * Orders submitted and not yet committed, by account:cid. A resend that arrives meanwhile waits for the first
-   * copy rather than looking for it in the engine (where an order that filled at once is already gone) or the
-   * read model (which only has it after the commit).
+   * Orders submitted and not yet committed, by account:cid, with the resends waiting for them. A resend that
+   * arrives meanwhile waits for the first copy rather than looking for it in the engine (where an order that
+   * filled at once is already gone) or the read model (which only has it after the commit).
    */
-  private readonly inFlight = new Map<string, Promise<OrderResult>>();
+  private readonly inFlight = new Map<string, (() => void)[]>();
 
   constructor(
     dataDir: string,
@@ -67,12 +75,18 @@ export class Exchange {
     await Promise.all(pending);
   }
 
-  async place(accountId: number, order: NewOrder): Promise<OrderResult> {
+  /**
+   * Places an order; `reply` is told in the turn its batch commits, after the commit listeners (see
+   * DurableEngine.submitWith). A resend of an order already placed answers with the original.
+   */
+  place(accountId: number, order: NewOrder, reply: Waiter<OrderResult>): void {
     const key = `${accountId}:${order.clientOrderId}`;
-    // Once an earlier copy is settled it is committed and projected, so the lookup below finds it (if accepted).
-    for (let earlier = this.inFlight.get(key); earlier; earlier = this.inFlight.get(key)) await earlier.catch(() => undefined);
+    // An earlier copy still waiting for its commit: try again once it is committed and projected, when the
+    // lookup below finds it (if it was accepted).
+    const waiting = this.inFlight.get(key);
+    if (waiting) return void waiting.push(() => this.place(accountId, order, reply));
     const existing = this.findByClientId(accountId, order.clientOrderId);
-    if (existing !== undefined) return { ok: true, orderId: existing, duplicate: true, events: [] };
+    if (existing !== undefined) return reply.resolve({ ok: true, orderId: existing, duplicate: true, events: [] });
     const cmd: Command = {
       type: 'place',
       ts: this.now(),
@@ -88,32 +102,51 @@ export class Exchange {
       quantity: order.quantity,
       quoteAmount: order.quoteAmount,
     };
-    const placed = this.journal.submit(cmd).then((events): OrderResult => {
-      const accepted = events.find((e) => e.type === 'accepted');
-      if (accepted && accepted.type === 'accepted') return { ok: true, orderId: accepted.orderId, duplicate: false, events };
-      return { ok: false, reason: rejectReason(events), events };
+    const resends: (() => void)[] = [];
+    const settled = () => {
+      this.inFlight.delete(key);
+      for (const resend of resends) resend();
+    };
+    // Registered before the command is applied: from then on a resend must wait for it.
+    this.inFlight.set(key, resends);
+    this.journal.submitWith(cmd, {
+      resolve: (events) => {
+        const accepted = events.find((e) => e.type === 'accepted');
+        reply.resolve(
+          accepted && accepted.type === 'accepted'
+            ? { ok: true, orderId: accepted.orderId, duplicate: false, events }
+            : { ok: false, reason: rejectReason(events), events },
+        );
+        settled();
+      },
+      reject: (err) => {
+        reply.reject(err);
+        settled();
+      },
     });
-    // Registered before anything awaits: the command was applied inside submit, a resend must now wait for it.
-    this.inFlight.set(key, placed);
-    try {
-      return await placed;
-    } finally {
-      if (this.inFlight.get(key) === placed) this.inFlight.delete(key);
-    }
   }
 
-  async cancel(accountId: number, market: string, orderId: number): Promise<OrderResult> {
-    return this.simple({ type: 'cancel', ts: this.now(), market, account: accountId, orderId }, orderId);
+  cancel(accountId: number, market: string, orderId: number, reply: Waiter<OrderResult>): void {
+    this.simple({ type: 'cancel', ts: this.now(), market, account: accountId, orderId }, orderId, reply);
   }
 
-  async amend(accountId: number, market: string, orderId: number, quantity?: number, price?: number): Promise<OrderResult> {
-    return this.simple({ type: 'amend', ts: this.now(), market, account: accountId, orderId, quantity, price }, orderId);
+  amend(accountId: number, market: string, orderId: number, quantity: number | undefined, price: number | undefined, reply: Waiter<OrderResult>): void {
+    this.simple({ type: 'amend', ts: this.now(), market, account: accountId, orderId, quantity, price }, orderId, reply);
   }
 
-  async cancelAll(accountId: number, market?: string): Promise<{ ok: true; cancelled: number } | { ok: false; reason: RejectReason }> {
-    const events = await this.journal.submit({ type: 'cancel_all', ts: this.now(), market, account: accountId });
-    if (events.some((e) => e.type === 'rejected')) return { ok: false, reason: rejectReason(events) };
-    return { ok: true, cancelled: events.filter((e) => e.type === 'cancelled').length };
+  cancelAll(accountId: number, market: string | undefined, reply: Waiter<CancelAllResult>): void {
+    this.journal.submitWith(
+      { type: 'cancel_all', ts: this.now(), market, account: accountId },
+      {
+        resolve: (events) =>
+          reply.resolve(
+            events.some((e) => e.type === 'rejected')
+              ? { ok: false, reason: rejectReason(events) }
+              : { ok: true, cancelled: events.filter((e) => e.type === 'cancelled').length },
+          ),
+        reject: reply.reject,
+      },
+    );
   }
 
   order(accountId: number, orderId: number): OrderView | undefined {
@@ -124,10 +157,14 @@ export class Exchange {
     this.journal.close();
   }
 
-  private async simple(cmd: Command, orderId: number): Promise<OrderResult> {
-    const events = await this.journal.submit(cmd);
-    if (events.some((e) => e.type === 'rejected')) return { ok: false, reason: rejectReason(events), events };
-    return { ok: true, orderId, duplicate: false, events };
+  private simple(cmd: Command, orderId: number, reply: Waiter<OrderResult>): void {
+    this.journal.submitWith(cmd, {
+      resolve: (events) =>
+        reply.resolve(
+          events.some((e) => e.type === 'rejected') ? { ok: false, reason: rejectReason(events), events } : { ok: true, orderId, duplicate: false, events },
+        ),
+      reject: reply.reject,
+    });
   }
 
   private findByClientId(accountId: number, clientOrderId: string): number | undefined {

@@ -15,11 +15,15 @@ import { AuthError, type Accounts } from '../accounts/accounts';
 import type { ServerConfig } from '../config';
 import type { MarketData } from '../market-data/market-data';
 import type { Metrics } from '../metrics';
-import type { Exchange } from '../trading/exchange';
+import type { CancelAllResult, Exchange, OrderResult } from '../trading/exchange';
+import type { Waiter } from '../../engine/store/durable-engine';
 import type { ProjectedChanges } from '../trading/order-projection';
 import { ENGINE_VERSION } from '../../engine/version';
 import { CLOSE_POLICY, Session } from './session';
 import { TokenBucket } from './token-bucket';
+
+/** The messages that enter or change orders. */
+type OrderMessage = Extract<ClientMessage, { op: `order.${string}` }>;
 
 /** A connection that keeps sending over its budget this many times in a row is cut off. */
 const MAX_STRIKES = 50;
@@ -90,10 +94,11 @@ export class Gateway {
         return session.send({ type: 'reject', id, op, reason: 'RATE_LIMITED', message: `more than ${this.config.wsRate.perSecond} messages/s on this connection` });
       }
       strikes = 0;
-      void this.handle(session, data, isBinary).catch((err: unknown) => {
-        this.log.error({ err, session: session.id }, 'ws handler failed');
-        session.send({ type: 'reject', id: null, op: null, reason: 'INTERNAL', message: 'the server could not handle this message' });
-      });
+      try {
+        this.handle(session, data, isBinary);
+      } catch (err) {
+        this.failed(session, err);
+      }
     });
     ws.on('error', (err) => this.log.debug({ err: err.message, session: session.id }, 'ws error'));
     ws.on('close', () => {
@@ -106,7 +111,7 @@ export class Gateway {
     session.send({ type: 'welcome', serverTime: this.config.now(), version: ENGINE_VERSION });
   }
 
-  private async handle(session: Session, data: RawData, isBinary: boolean): Promise<void> {
+  private handle(session: Session, data: RawData, isBinary: boolean): void {
     if (isBinary) return this.refuse(session, null, 'BAD_MESSAGE', 'binary frames are not accepted: send JSON text');
     let raw: unknown;
     try {
@@ -173,14 +178,18 @@ export class Gateway {
       return this.refuse(session, msg.id, 'RATE_LIMITED', `more than ${this.config.accountOrderRate.perSecond} orders/s for this account`, msg.op);
     }
     const started = performance.now();
-    const result =
-      msg.op === 'order.new'
-        ? await this.exchange.place(account.id, msg.order)
-        : msg.op === 'order.cancel'
-          ? await this.exchange.cancel(account.id, msg.market, msg.orderId)
-          : msg.op === 'order.amend'
-            ? await this.exchange.amend(account.id, msg.market, msg.orderId, msg.quantity, msg.price)
-            : await this.exchange.cancelAll(account.id, msg.market);
+    const reply: Waiter<OrderResult | CancelAllResult> = {
+      resolve: (result) => this.answerOrder(session, msg, result, started),
+      reject: (err) => this.failed(session, err),
+    };
+    if (msg.op === 'order.new') this.exchange.place(account.id, msg.order, reply);
+    else if (msg.op === 'order.cancel') this.exchange.cancel(account.id, msg.market, msg.orderId, reply);
+    else if (msg.op === 'order.amend') this.exchange.amend(account.id, msg.market, msg.orderId, msg.quantity, msg.price, reply);
+    else this.exchange.cancelAll(account.id, msg.market, reply);
+  }
+
+  /** Acknowledges or refuses an order operation, in the turn its batch committed (after its own updates). */
+  private answerOrder(session: Session, msg: OrderMessage, result: OrderResult | CancelAllResult, started: number): void {
     this.metrics.orderLatency.observe((performance.now() - started) / 1000);
     if (!result.ok) {
       this.metrics.orders.inc({ result: 'rejected' });
@@ -189,6 +198,11 @@ export class Gateway {
     this.metrics.orders.inc({ result: 'accepted' });
     if ('orderId' in result) session.send({ type: 'ack', id: msg.id, op: msg.op, orderId: result.orderId, duplicate: result.duplicate || undefined });
     else session.send({ type: 'ack', id: msg.id, op: msg.op, result: { cancelled: result.cancelled } });
+  }
+
+  private failed(session: Session, err: unknown): void {
+    this.log.error({ err, session: session.id }, 'ws handler failed');
+    session.send({ type: 'reject', id: null, op: null, reason: 'INTERNAL', message: 'the server could not handle this message' });
   }
 
   private refuse(session: Session, id: string | number | null, reason: string, message: string, op: ClientMessage['op'] | null = null): void {
