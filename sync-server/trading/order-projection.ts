@@ -8,6 +8,7 @@ import type { Db } from '../../engine/db/database';
 import type { EngineEvent } from '../../engine/matching/types';
 import type { Fill, OrderView } from '../../engine/protocol/sync';
 import type { WriteBehind } from '../db/write-behind';
+import { ClientIdFilter } from './client-id-filter';
 
 interface OrderRow {
   id: number;
@@ -78,6 +79,8 @@ export class OrderProjection {
    * are worked out here, without reading back what was just written. Closed orders leave the map.
    */
   private readonly live = new Map<number, LiveOrder>();
+  /** Every (account, client order id) the history holds or will hold once flushed: most new orders skip the table. */
+  private readonly clientIds = new ClientIdFilter();
   /** account:clientOrderId of orders accepted since the last flush (not yet findable in the table). */
   private readonly unflushedClientIds = new Map<string, { orderId: number; batch: number }>();
 
@@ -102,6 +105,9 @@ export class OrderProjection {
     // Asked for every new order (is it a resend?): the id alone, straight from the index.
     this.selectIdByClientId = db.prepare('SELECT id FROM orders WHERE account_id = ? AND client_order_id = ?').pluck();
     this.cursorCache = new Map((db.prepare('SELECT stream, seq FROM projection_cursor').all() as { stream: string; seq: number }[]).map((r) => [r.stream, r.seq]));
+    for (const [account, clientOrderId] of db.prepare('SELECT account_id, client_order_id FROM orders WHERE client_order_id IS NOT NULL').raw().iterate() as Iterable<[number, string]>) {
+      this.clientIds.add(account, clientOrderId);
+    }
     writes.onFlushed((batch) => {
       for (const [key, entry] of this.unflushedClientIds) if (entry.batch <= batch) this.unflushedClientIds.delete(key);
     });
@@ -151,7 +157,10 @@ export class OrderProjection {
           };
           const order = { account: e.account, view };
           this.live.set(e.orderId, order);
-          if (e.clientOrderId !== undefined) this.unflushedClientIds.set(`${e.account}:${e.clientOrderId}`, { orderId: e.orderId, batch: this.writes.nextBatch });
+          if (e.clientOrderId !== undefined) {
+            this.clientIds.add(e.account, e.clientOrderId);
+            this.unflushedClientIds.set(`${e.account}:${e.clientOrderId}`, { orderId: e.orderId, batch: this.writes.nextBatch });
+          }
           touched.add(order);
           changes.accounts.add(e.account);
           break;
@@ -264,6 +273,7 @@ export class OrderProjection {
     // Asked for every new order: what the queue holds is looked up in memory, so this never forces a flush.
     const queued = this.unflushedClientIds.get(`${accountId}:${clientOrderId}`);
     if (queued !== undefined) return queued.orderId;
+    if (!this.clientIds.mightHave(accountId, clientOrderId)) return undefined;
     return this.selectIdByClientId.get(accountId, clientOrderId) as number | undefined;
   }
 
