@@ -6,8 +6,9 @@
  * not its rate limits. Then runs, one after the other:
  *   - load-fanout.ts: 10,000 WebSocket clients on the LPJ book and trades while orders match;
  *   - load-orders.ts: 1,000 signed-in clients sending orders as fast as acks return;
- *   - the same load against transport-floor.ts, a bare `ws` server that acks every message at once: the most
- *     this machine's loopback and the `ws` library allow for that load, printed beside the server's figures.
+ *   - the same loads against transport-floor.ts, a bare `ws` server that acks every message at once and writes
+ *     the fan-out clients the frames a match would: the most this machine's loopback and the `ws` library allow
+ *     for those loads, printed beside the server's figures.
  * Each prints one JSON line; this prints the figures and, last, one JSON object with all of them. Everything
  * is killed at the end, or when `--timeout` seconds have passed.
  *
@@ -156,16 +157,26 @@ try {
   }
   await stopServer(server.child);
   let floor: Record<string, unknown> = {};
-  if (values.only !== 'fanout' && !values['no-floor']) {
+  if (!values['no-floor']) {
     const bare = await listening(['sync-server/bench/transport-floor.ts']);
     try {
-      const r = await load('load-orders.ts', ['--url', bare.url, '--clients', values['order-clients']!, '--duration', values['order-seconds']!]);
-      floor = { floorOrdersPerSec: r.ordersPerSec, floorAckP99Ms: r.ackP99Ms, floorServerCpuMicrosPerOrder: r.serverCpuMicrosPerOrder, floorLoadCpuMicrosPerOrder: r.loadCpuMicrosPerOrder };
-      console.log(
-        `transport floor (bare ws server acking at once, same load): ${r.ordersPerSec} acks/s, ack p99 ${r.ackP99Ms} ms; CPU per ack: server ` +
-          `${r.serverCpuMicrosPerOrder} µs, load generator ${r.loadCpuMicrosPerOrder} µs → the server reaches ` +
-          `${Math.round((Number(orders.ordersPerSec) / Number(r.ordersPerSec)) * 100)}% of the floor`,
-      );
+      if (values.only !== 'orders') {
+        const r = await load('load-fanout.ts', ['--url', bare.url, '--clients', values.clients!, '--rate', values.rate!, '--duration', values['fanout-seconds']!]);
+        floor = { ...floor, floorConnectP99Ms: r.connectP99Ms, floorDeliveryP50Ms: r.deliveryP50Ms, floorDeliveryP99Ms: r.deliveryP99Ms, floorFanoutServerCores: r.serverCores, floorFanoutClientCores: r.clientCores };
+        console.log(
+          `transport floor, fan-out (bare ws server writing the same frames per order to every subscriber): ${r.connected}/${r.clients} connected, ` +
+            `connect p99 ${r.connectP99Ms} ms; delivery p50 ${r.deliveryP50Ms} ms p99 ${r.deliveryP99Ms} ms; cores busy: server ${r.serverCores}, clients ${r.clientCores}`,
+        );
+      }
+      if (values.only !== 'fanout') {
+        const r = await load('load-orders.ts', ['--url', bare.url, '--clients', values['order-clients']!, '--duration', values['order-seconds']!]);
+        floor = { ...floor, floorOrdersPerSec: r.ordersPerSec, floorAckP99Ms: r.ackP99Ms, floorServerCpuMicrosPerOrder: r.serverCpuMicrosPerOrder, floorLoadCpuMicrosPerOrder: r.loadCpuMicrosPerOrder };
+        console.log(
+          `transport floor, orders (bare ws server acking at once, same load): ${r.ordersPerSec} acks/s, ack p99 ${r.ackP99Ms} ms; CPU per ack: server ` +
+            `${r.serverCpuMicrosPerOrder} µs, load generator ${r.loadCpuMicrosPerOrder} µs → the server reaches ` +
+            `${Math.round((Number(orders.ordersPerSec) / Number(r.ordersPerSec)) * 100)}% of the floor`,
+        );
+      }
     } finally {
       await stopServer(bare.child);
     }
