@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import type { Candle, ServerMessage, Session } from '../engine/protocol/sync';
+import type { Candle, Session } from '../engine/protocol/sync';
 import { startSyncServer, type SyncServer } from './app';
 import { DEFAULT_MARKETS_FILE, defaultConfig, loadMarketsFile } from './config';
+import { TestWsClient } from './testing/ws-client';
 
 const MARKET = 'LPJ-KRW';
 const LPJ = 100_000_000;
@@ -36,60 +36,20 @@ async function start(): Promise<SyncServer> {
   );
 }
 
-class Client {
-  readonly messages: ServerMessage[] = [];
-  private waiters: { pred: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
-  private nextId = 1;
+/** A connected client, signed in when given a token. */
+async function open(url: string, token?: string): Promise<TestWsClient> {
+  const c = await TestWsClient.connect(url);
+  if (token) await c.ok({ op: 'auth', token });
+  return c;
+}
 
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const m = JSON.parse(data.toString()) as ServerMessage;
-      this.messages.push(m);
-      this.waiters = this.waiters.filter((w) => !(w.pred(m) && (w.resolve(m), true)));
-    });
-  }
-
-  static async open(url: string, token?: string): Promise<Client> {
-    const c = new Client(new WebSocket(url));
-    await c.next((m) => m.type === 'welcome');
-    if (token) await c.ok({ op: 'auth', token });
-    return c;
-  }
-
-  next(pred: (m: ServerMessage) => boolean, timeoutMs = 5_000): Promise<ServerMessage> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out; last: ${JSON.stringify(this.messages.slice(-3))}`)), timeoutMs);
-      this.waiters.push({ pred, resolve: (m) => (clearTimeout(timer), resolve(m)) });
-    });
-  }
-
-  async ok(body: Record<string, unknown>): Promise<void> {
-    const id = this.nextId++;
-    const reply = this.next((m) => (m.type === 'ack' || m.type === 'reject') && m.id === id);
-    this.ws.send(JSON.stringify({ ...body, id }));
-    const m = await reply;
-    if (m.type !== 'ack') throw new Error(`refused: ${JSON.stringify(m)}`);
-  }
-
-  /** Every message sent before the pong has arrived when this resolves. */
-  async sync(): Promise<void> {
-    const id = this.nextId++;
-    const pong = this.next((m) => m.type === 'pong' && m.id === id);
-    this.ws.send(JSON.stringify({ op: 'ping', id }));
-    await pong;
-  }
-
-  candles(interval: string): Candle[] {
-    return this.messages.flatMap((m) => (m.type === 'candle' && m.interval === interval ? [m.candle] : []));
-  }
-
-  close(): void {
-    this.ws.terminate();
-  }
+/** The candles of one interval the client has received, in order. */
+function candlesOf(c: TestWsClient, interval: string): Candle[] {
+  return c.ofType('candle').flatMap((m) => (m.interval === interval ? [m.candle] : []));
 }
 
 let orderSeq = 0;
-const limit = (c: Client, side: 'buy' | 'sell', price: number, quantity: number) =>
+const limit = (c: TestWsClient, side: 'buy' | 'sell', price: number, quantity: number) =>
   c.ok({ op: 'order.new', order: { market: MARKET, clientOrderId: `o${++orderSeq}`, side, type: 'limit', price, quantity } });
 
 async function signUp(base: string, nickname: string): Promise<Session> {
@@ -128,22 +88,22 @@ const WINDOW = `from=${T0}&to=${T0 + 60 * MIN}`;
 
 describe('LPJ candles', () => {
   let server: SyncServer;
-  let seller: Client;
-  let buyer: Client;
-  let watcher: Client;
+  let seller: TestWsClient;
+  let buyer: TestWsClient;
+  let watcher: TestWsClient;
   let tokens: { seller: string; buyer: string };
 
   beforeAll(async () => {
     server = await start();
     tokens = { seller: (await signUp(server.url, 'candle_seller')).accessToken, buyer: (await signUp(server.url, 'candle_buyer')).accessToken };
-    seller = await Client.open(server.wsUrl, tokens.seller);
-    buyer = await Client.open(server.wsUrl, tokens.buyer);
-    watcher = await Client.open(server.wsUrl);
-    for (const interval of ['1m', '5m', '1h']) await watcher.ok({ op: 'subscribe', channel: 'candles', market: MARKET, interval });
+    seller = await open(server.wsUrl, tokens.seller);
+    buyer = await open(server.wsUrl, tokens.buyer);
+    watcher = await open(server.wsUrl);
+    for (const interval of ['1m', '5m', '1h'] as const) await watcher.ok({ op: 'subscribe', channel: 'candles', market: MARKET, interval });
   });
 
   afterAll(async () => {
-    for (const c of [seller, buyer, watcher]) c?.close();
+    for (const c of [seller, buyer, watcher]) await c?.close();
     await server?.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -154,17 +114,17 @@ describe('LPJ candles', () => {
     await limit(seller, 'sell', 51_000, LPJ / 2);
     await limit(buyer, 'buy', 51_000, (3 * LPJ) / 2); // sweeps both asks: two trades, one command
     await watcher.sync();
-    expect(watcher.candles('1m')).toEqual([M0]);
-    expect(watcher.candles('5m')).toEqual([{ ...M0 }]);
-    expect(watcher.candles('1h')).toEqual([{ ...M0 }]);
+    expect(candlesOf(watcher, '1m')).toEqual([M0]);
+    expect(candlesOf(watcher, '5m')).toEqual([{ ...M0 }]);
+    expect(candlesOf(watcher, '1h')).toEqual([{ ...M0 }]);
   });
 
   it('sends the current candle to a new subscriber', async () => {
-    const late = await Client.open(server.wsUrl);
+    const late = await open(server.wsUrl);
     await late.ok({ op: 'subscribe', channel: 'candles', market: MARKET, interval: '1m' });
     await late.sync();
-    expect(late.candles('1m')).toEqual([M0]);
-    late.close();
+    expect(candlesOf(late, '1m')).toEqual([M0]);
+    await late.close();
   });
 
   it('builds 1m candles over minutes, leaving quiet minutes as gaps', async () => {
@@ -178,9 +138,9 @@ describe('LPJ candles', () => {
     await limit(seller, 'sell', 52_000, LPJ);
     await limit(buyer, 'buy', 52_000, LPJ);
     await watcher.sync();
-    expect(watcher.candles('1m').slice(-3)).toEqual([M1, M4, M5]);
-    expect(watcher.candles('5m').at(-1)).toEqual(FIVE_5);
-    expect(watcher.candles('1h').at(-1)).toEqual(HOUR);
+    expect(candlesOf(watcher, '1m').slice(-3)).toEqual([M1, M4, M5]);
+    expect(candlesOf(watcher, '5m').at(-1)).toEqual(FIVE_5);
+    expect(candlesOf(watcher, '1h').at(-1)).toEqual(HOUR);
 
     const minutes = await history(server.url, `interval=1m&${WINDOW}`);
     expect(minutes.status).toBe(200);
@@ -210,15 +170,15 @@ describe('LPJ candles', () => {
   });
 
   it('keeps the history across a restart and carries on with the open candles', async () => {
-    for (const c of [seller, buyer, watcher]) c.close();
+    for (const c of [seller, buyer, watcher]) await c.close();
     await server.close(); // 09:05 was still open: only the journal has it
     clock = T0 + 20 * MIN;
     server = await start();
     expect((await history(server.url, `interval=1m&${WINDOW}`)).body.candles).toEqual([M0, M1, M4, M5]);
 
-    seller = await Client.open(server.wsUrl, tokens.seller);
-    buyer = await Client.open(server.wsUrl, tokens.buyer);
-    watcher = await Client.open(server.wsUrl);
+    seller = await open(server.wsUrl, tokens.seller);
+    buyer = await open(server.wsUrl, tokens.buyer);
+    watcher = await open(server.wsUrl);
     await watcher.ok({ op: 'subscribe', channel: 'candles', market: MARKET, interval: '1h' });
     clock = T0 + 21 * MIN;
     await limit(seller, 'sell', 48_000, LPJ);
@@ -226,14 +186,14 @@ describe('LPJ candles', () => {
     await watcher.sync();
     // The hour's candle (sent on subscribing) continues from what was there before the restart.
     const hour = candle(T0, 50_000, 52_000, 48_000, 48_000, 580_000_000);
-    expect(watcher.candles('1h')).toEqual([HOUR, hour]);
+    expect(candlesOf(watcher, '1h')).toEqual([HOUR, hour]);
     const M21 = candle(T0 + 21 * MIN, 48_000, 48_000, 48_000, 48_000, LPJ);
     expect((await history(server.url, `interval=1m&${WINDOW}`)).body.candles).toEqual([M0, M1, M4, M5, M21]);
     expect((await history(server.url, `interval=1h&${WINDOW}`)).body.candles).toEqual([hour]);
   });
 
   it('rebuilds everything from the journal when candles.db is gone', async () => {
-    for (const c of [seller, buyer, watcher]) c.close();
+    for (const c of [seller, buyer, watcher]) await c.close();
     await server.close();
     for (const f of ['candles.db', 'candles.db-wal', 'candles.db-shm']) rmSync(join(dir, f), { force: true });
     clock = T0 + 3 * 60 * MIN;

@@ -88,7 +88,12 @@ describe('trading between two accounts', () => {
     await a.waitFor((m) => m.type === 'order' && m.order.orderId === sell.orderId && m.order.status === 'open', 'open order');
     expect((await balances(alice)).LPJ).toEqual({ asset: 'LPJ', available: TEST_GRANT.LPJ - LPJ, held: LPJ });
 
+    const bobFrames: unknown[] = [];
+    b.ws.on('message', (data) => bobFrames.push(JSON.parse(data.toString())));
     const buy = await b.ok(limit('b-1', 'buy', 100_000, LPJ));
+    // What the commit said to the taker came as one frame: its order, its fill and balance, then the reply.
+    const replyFrame = bobFrames.find((f): f is { type: string }[] => Array.isArray(f) && f.some((m) => m.type === 'ack'));
+    expect(replyFrame?.map((m) => m.type)).toEqual(['order', 'fill', 'balance', 'ack']);
     const bobFill = await b.waitFor<Extract<ServerMessage, { type: 'fill' }>>((m) => m.type === 'fill', 'bob fill');
     const aliceFill = await a.waitFor<Extract<ServerMessage, { type: 'fill' }>>((m) => m.type === 'fill', 'alice fill');
     expect(bobFill.fill).toMatchObject({ orderId: buy.orderId, side: 'buy', price: 100_000, quantity: LPJ, quoteAmount: 100_000, liquidity: 'taker', fee: 100 });

@@ -115,7 +115,11 @@ export type Fill = z.output<typeof Fill>;
 export const BalanceView = z.object({ asset: z.string(), available: int, held: int });
 export type BalanceView = z.output<typeof BalanceView>;
 
-/** Messages from the server to the app. */
+/**
+ * Messages from the server to the app. A text frame holds one message, or an array of messages to be handled
+ * in order (what one turn of the server said to the connection: say an order's update, its fill, the balance
+ * and the reply to the request that placed it). Read frames with `frameMessages`.
+ */
 export type ServerMessage =
   | { type: 'welcome'; serverTime: number; version: string }
   | { type: 'ack'; id: string | number; op: ClientOp; orderId?: number; duplicate?: boolean; result?: unknown }
@@ -472,3 +476,12 @@ export type CopyNotificationKind = z.output<typeof CopyNotificationKind>;
 /** GET /api/v1/settlements */
 export const SettlementPage = z.object({ settlements: z.array(SettlementView), nextBefore: posInt.optional() });
 export type SettlementPage = z.output<typeof SettlementPage>;
+
+/**
+ * The messages of one server frame, in order: the parsed frame itself, or the items of an array frame. Throws
+ * (SyntaxError) on text that is not JSON; the items are as the server sent them, not checked.
+ */
+export function frameMessages(text: string): unknown[] {
+  const parsed: unknown = JSON.parse(text);
+  return Array.isArray(parsed) ? parsed : [parsed];
+}

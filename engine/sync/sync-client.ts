@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { backoffDelay, systemClock, type BackoffPolicy, type Clock, type Random } from '../feed/clock';
-import type { Channel, ClientMessage, NewOrder, PracticeEntry, ServerMessage, Session, CandleInterval } from '../protocol/sync';
+import { frameMessages, type Channel, type ClientMessage, type NewOrder, type PracticeEntry, type ServerMessage, type Session, type CandleInterval } from '../protocol/sync';
 import { BookMirror } from './book-mirror';
 import { SyncHttp, SyncHttpError } from './sync-http';
 
@@ -281,14 +281,18 @@ export class SyncClient {
     ws.on('message', (data) => {
       if (ws !== this.ws) return;
       this.lastHeard = this.clock.now();
-      let msg: ServerMessage;
+      let messages: unknown[];
       try {
-        msg = JSON.parse(data.toString()) as ServerMessage;
+        messages = frameMessages(data.toString());
       } catch {
         return; // not JSON: ignore rather than let a bad frame take the connection down
       }
-      if (typeof msg !== 'object' || msg === null || typeof (msg as { type?: unknown }).type !== 'string') return;
-      this.received(msg);
+      for (const msg of messages) {
+        if (typeof msg !== 'object' || msg === null || typeof (msg as { type?: unknown }).type !== 'string') continue;
+        // A message handled earlier in the frame may have closed or replaced this socket.
+        if (ws !== this.ws) return;
+        this.received(msg as ServerMessage);
+      }
     });
     ws.on('open', () => {
       this.lastHeard = this.clock.now();

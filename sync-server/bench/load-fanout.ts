@@ -10,6 +10,7 @@
  * Prints one JSON line: connection and delivery figures.
  */
 import WebSocket from 'ws';
+import { frameMessages } from '../../engine/protocol/sync';
 import { MsHistogram, bounded, cpuSeconds, finish, log, loopbackAddress, numberArgs, percentile, round, signUp, stringArg } from './common';
 
 const MARKET = 'LPJ-KRW';
@@ -65,9 +66,10 @@ function connect(i: number): Promise<boolean> {
         return;
       }
       if (!done) {
-        const msg = JSON.parse(data.toString()) as { type: string };
-        if (msg.type === 'ack' && ++acks === 2) settle(true);
-        else if (msg.type === 'reject') settle(false);
+        for (const msg of frameMessages(data.toString()) as { type: string }[]) {
+          if (msg.type === 'ack' && ++acks === 2) settle(true);
+          else if (msg.type === 'reject') settle(false);
+        }
         return;
       }
       if (measuring) deltasReceived++;
@@ -89,11 +91,11 @@ async function driver(): Promise<{ run: (ms: number) => Promise<number> }> {
     const ws = new WebSocket(wsUrl, { perMessageDeflate: false });
     const replies = new Map<number, (ok: boolean) => void>();
     ws.on('message', (data: Buffer) => {
-      const text = data.toString();
-      if (!text.startsWith('{"type":"ack"') && !text.startsWith('{"type":"reject"')) return;
-      const msg = JSON.parse(text) as { type: string; id: number };
-      replies.get(msg.id)?.(msg.type === 'ack');
-      replies.delete(msg.id);
+      for (const msg of frameMessages(data.toString()) as { type: string; id: number }[]) {
+        if (msg.type !== 'ack' && msg.type !== 'reject') continue;
+        replies.get(msg.id)?.(msg.type === 'ack');
+        replies.delete(msg.id);
+      }
     });
     await new Promise((r, j) => ws.once('open', r).once('error', j));
     let id = 0;

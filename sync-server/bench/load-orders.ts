@@ -11,6 +11,7 @@
  * Prints one JSON line: orders/s and ack latency.
  */
 import WebSocket from 'ws';
+import { frameMessages } from '../../engine/protocol/sync';
 import { bounded, cpuSeconds, finish, log, loopbackAddress, numberArgs, percentile, round, signUp, stringArg } from './common';
 
 const MARKET = 'LPJ-KRW';
@@ -36,13 +37,14 @@ const traders = await bounded(args.clients, 100, async (i): Promise<Trader> => {
   const ws = new WebSocket(wsUrl, { perMessageDeflate: false, skipUTF8Validation: true, localAddress: loopbackAddress(i) });
   const trader: Trader = { ws };
   ws.on('message', (data: Buffer) => {
-    // The client also receives its own order, fill and balance updates; only replies are read.
-    const text = data.toString();
-    if (!text.startsWith('{"type":"ack"') && !text.startsWith('{"type":"reject"')) return;
-    const msg = JSON.parse(text) as { type: string; reason?: string };
-    const p = trader.pending;
-    trader.pending = undefined;
-    p?.(msg.type === 'ack', msg.reason);
+    // A frame holds the reply together with the order, fill and balance updates of the same commit: all parsed,
+    // as an app would, and the reply answers the request.
+    for (const msg of frameMessages(data.toString()) as { type: string; reason?: string }[]) {
+      if (msg.type !== 'ack' && msg.type !== 'reject') continue;
+      const p = trader.pending;
+      trader.pending = undefined;
+      p?.(msg.type === 'ack', msg.reason);
+    }
   });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const ok = await request(trader, { op: 'auth', id: 0, token: sessions[i].accessToken });

@@ -3,7 +3,7 @@
  * (with a timeout that names what it waited for), and sends requests that wait for their ack or reject.
  */
 import WebSocket from 'ws';
-import type { ClientMessage, ServerMessage } from '../../engine/protocol/sync';
+import { frameMessages, type ClientMessage, type ServerMessage } from '../../engine/protocol/sync';
 
 export type Reply = Extract<ServerMessage, { type: 'ack' } | { type: 'reject' }>;
 export type RequestBody = ClientMessage extends infer M ? (M extends { id: unknown } ? Omit<M, 'id'> : never) : never;
@@ -18,17 +18,19 @@ export class TestWsClient {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      const msg = JSON.parse(data.toString()) as ServerMessage;
-      this.messages.push(msg);
-      this.onMessage?.(msg);
-      const index = this.messages.length - 1;
-      this.waiters = this.waiters.filter((w) => {
-        if (index >= w.from && w.pred(msg)) {
-          w.resolve(msg);
-          return false;
-        }
-        return true;
-      });
+      for (const item of frameMessages(data.toString())) {
+        const msg = item as ServerMessage;
+        this.messages.push(msg);
+        this.onMessage?.(msg);
+        const index = this.messages.length - 1;
+        this.waiters = this.waiters.filter((w) => {
+          if (index >= w.from && w.pred(msg)) {
+            w.resolve(msg);
+            return false;
+          }
+          return true;
+        });
+      }
     });
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   }

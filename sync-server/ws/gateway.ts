@@ -77,7 +77,7 @@ export class Gateway {
   }
 
   private connected(ws: WebSocket, socket: Duplex): void {
-    const session = new Session(this.nextId++, ws, this.config.wsRate, this.config.maxBufferedBytes, this.config.now, () => this.metrics.messagesOut.inc(), socket);
+    const session = new Session(this.nextId++, ws, this.config.wsRate, this.config.maxBufferedBytes, this.config.now, (n) => this.metrics.messagesOut.inc(n), socket);
     this.sessions.add(session);
     this.metrics.connections.inc();
     let strikes = 0;

@@ -13,10 +13,10 @@ export const CLOSE_POLICY = 1008;
 
 /**
  * Sockets written to during this turn of the event loop. Each is corked at its first message and all are
- * uncorked together once the turn's work is done, so the messages one commit produces for a connection (its
- * trades, the book delta, its order and fill updates) leave in one write. On loopback and on a busy server
- * the cost of a send is the system call, not the bytes: with 10,000 subscribers a commit is 10,000 writes
- * instead of several times that.
+ * uncorked together once the turn's work is done, so everything one commit produces for a connection (its
+ * trades, the book delta, its order and fill updates, the replies) leaves in one write. On loopback and on a
+ * busy server the cost of a send is the system call, not the bytes: with 10,000 subscribers a commit is
+ * 10,000 writes instead of several times that.
  */
 const corked: Session[] = [];
 
@@ -34,6 +34,11 @@ export class Session {
   readonly bucket: TokenBucket;
   closed = false;
   private isCorked = false;
+  /**
+   * Messages sent this turn, not yet framed: they leave as one frame holding an array of them (see
+   * ServerMessage), so a client handles one frame per commit rather than one per order, fill and balance.
+   */
+  private unframed: string[] = [];
 
   constructor(
     readonly id: number,
@@ -41,7 +46,8 @@ export class Session {
     rate: { perSecond: number; burst: number },
     private readonly maxBufferedBytes: number,
     now: () => number,
-    private readonly onSent: (bytes: number) => void,
+    /** Counts messages sent (an array frame counts each of its messages). */
+    private readonly onSent: (messages: number) => void,
     /** The connection's TCP socket: corked while a turn's messages are queued, and where framed messages go. */
     private readonly socket: Duplex,
   ) {
@@ -54,20 +60,31 @@ export class Session {
 
   /** Sends an already serialised message (one serialisation for all of an account's sessions). */
   sendRaw(text: string): void {
-    if (!this.writable()) return;
-    this.ws.send(text, { binary: false });
-    this.onSent(text.length);
+    if (this.writable()) this.unframed.push(text);
   }
 
   /**
    * Sends a complete WebSocket frame (see frames.ts) straight to the socket: fan-out frames a message once for
-   * every subscriber. `ws` writes its own sends to the same socket synchronously (no compression is
-   * negotiated), so the two never interleave within a frame and keep their order.
+   * every subscriber. What was sent before it this turn is framed first, so messages keep their order.
    */
   sendFrame(frame: Buffer): void {
     if (this.ws.readyState !== this.ws.OPEN || !this.writable()) return;
+    this.frameUnframed();
     this.socket.write(frame);
-    this.onSent(frame.length);
+    this.onSent(1);
+  }
+
+  /**
+   * Frames the messages sent this turn: one alone as itself, several as one array. `ws` writes its frames to the
+   * same socket synchronously (no compression is negotiated), so they never interleave with `sendFrame`'s.
+   */
+  private frameUnframed(): void {
+    const texts = this.unframed;
+    if (texts.length === 0) return;
+    this.unframed = [];
+    const text = texts.length === 1 ? texts[0] : `[${texts.join(',')}]`;
+    this.ws.send(text, { binary: false });
+    this.onSent(texts.length);
   }
 
   /** Open, keeping up, and corked for this turn; a consumer that fell too far behind is closed instead. */
@@ -86,6 +103,7 @@ export class Session {
   }
 
   uncork(): void {
+    if (!this.closed) this.frameUnframed();
     this.isCorked = false;
     this.socket.uncork();
   }
@@ -93,7 +111,14 @@ export class Session {
   /** Says why, then closes. The socket is terminated if the close handshake cannot complete promptly. */
   close(code: number, reason: string, message: string): void {
     if (this.closed) return;
+    try {
+      // What this turn already said goes first; the bye is the last thing the client reads.
+      if (this.ws.readyState === this.ws.OPEN) this.frameUnframed();
+    } catch {
+      // The socket is already gone.
+    }
     this.closed = true;
+    this.unframed = [];
     try {
       if (this.ws.bufferedAmount <= this.maxBufferedBytes) this.ws.send(JSON.stringify({ type: 'bye', code: reason, message } satisfies ServerMessage));
       this.ws.close(code, reason);
