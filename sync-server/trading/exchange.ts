@@ -35,7 +35,7 @@ export class Exchange {
    * arrives meanwhile waits for the first copy rather than looking for it in the engine (where an order that
    * filled at once is already gone) or the read model (which only has it after the commit).
    */
-  private readonly inFlight = new Map<string, (() => void)[]>();
+  private readonly inFlight = new Map<string, Placement>();
 
   constructor(
     dataDir: string,
@@ -84,7 +84,7 @@ export class Exchange {
     // An earlier copy still waiting for its commit: try again once it is committed and projected, when the
     // lookup below finds it (if it was accepted).
     const waiting = this.inFlight.get(key);
-    if (waiting) return void waiting.push(() => this.place(accountId, order, reply));
+    if (waiting) return void waiting.resends.push(() => this.place(accountId, order, reply));
     const existing = this.findByClientId(accountId, order.clientOrderId);
     if (existing !== undefined) return reply.resolve({ ok: true, orderId: existing, duplicate: true, events: [] });
     const cmd: Command = {
@@ -102,28 +102,10 @@ export class Exchange {
       quantity: order.quantity,
       quoteAmount: order.quoteAmount,
     };
-    const resends: (() => void)[] = [];
-    const settled = () => {
-      this.inFlight.delete(key);
-      for (const resend of resends) resend();
-    };
     // Registered before the command is applied: from then on a resend must wait for it.
-    this.inFlight.set(key, resends);
-    this.journal.submitWith(cmd, {
-      resolve: (events) => {
-        const accepted = events.find((e) => e.type === 'accepted');
-        reply.resolve(
-          accepted && accepted.type === 'accepted'
-            ? { ok: true, orderId: accepted.orderId, duplicate: false, events }
-            : { ok: false, reason: rejectReason(events), events },
-        );
-        settled();
-      },
-      reject: (err) => {
-        reply.reject(err);
-        settled();
-      },
-    });
+    const placement = new Placement(this.inFlight, key, reply);
+    this.inFlight.set(key, placement);
+    this.journal.submitWith(cmd, placement);
   }
 
   cancel(accountId: number, market: string, orderId: number, reply: Waiter<OrderResult>): void {
@@ -144,7 +126,7 @@ export class Exchange {
               ? { ok: false, reason: rejectReason(events) }
               : { ok: true, cancelled: events.filter((e) => e.type === 'cancelled').length },
           ),
-        reject: reply.reject,
+        reject: (err) => reply.reject(err),
       },
     );
   }
@@ -163,7 +145,7 @@ export class Exchange {
         reply.resolve(
           events.some((e) => e.type === 'rejected') ? { ok: false, reason: rejectReason(events), events } : { ok: true, orderId, duplicate: false, events },
         ),
-      reject: reply.reject,
+      reject: (err) => reply.reject(err),
     });
   }
 
@@ -189,6 +171,39 @@ export class Exchange {
         after = events[events.length - 1].seq;
       }
     }
+  }
+}
+
+/**
+ * The journal's waiter for one placed order: it replies, then lets the resends that waited for the order try
+ * again. An object rather than closures because it is made for every order, and the server runs under tsx,
+ * whose transform names each closure as it is created (esbuild keepNames): a cost paid per order.
+ */
+class Placement implements Waiter<EngineEvent[]> {
+  readonly resends: (() => void)[] = [];
+
+  constructor(
+    private readonly inFlight: Map<string, Placement>,
+    private readonly key: string,
+    private readonly reply: Waiter<OrderResult>,
+  ) {}
+
+  resolve(events: EngineEvent[]): void {
+    const accepted = events.find((e) => e.type === 'accepted');
+    this.reply.resolve(
+      accepted && accepted.type === 'accepted' ? { ok: true, orderId: accepted.orderId, duplicate: false, events } : { ok: false, reason: rejectReason(events), events },
+    );
+    this.settled();
+  }
+
+  reject(err: Error): void {
+    this.reply.reject(err);
+    this.settled();
+  }
+
+  private settled(): void {
+    this.inFlight.delete(this.key);
+    for (const resend of this.resends) resend();
   }
 }
 

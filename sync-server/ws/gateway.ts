@@ -97,7 +97,7 @@ export class Gateway {
       try {
         this.handle(session, data, isBinary);
       } catch (err) {
-        this.failed(session, err);
+        failed(this.log, session, err);
       }
     });
     ws.on('error', (err) => this.log.debug({ err: err.message, session: session.id }, 'ws error'));
@@ -177,37 +177,15 @@ export class Gateway {
       this.metrics.orders.inc({ result: 'rate_limited' });
       return this.refuse(session, msg.id, 'RATE_LIMITED', `more than ${this.config.accountOrderRate.perSecond} orders/s for this account`, msg.op);
     }
-    const started = performance.now();
-    const reply: Waiter<OrderResult | CancelAllResult> = {
-      resolve: (result) => this.answerOrder(session, msg, result, started),
-      reject: (err) => this.failed(session, err),
-    };
+    const reply = new OrderReply(session, msg, this.metrics, this.log);
     if (msg.op === 'order.new') this.exchange.place(account.id, msg.order, reply);
     else if (msg.op === 'order.cancel') this.exchange.cancel(account.id, msg.market, msg.orderId, reply);
     else if (msg.op === 'order.amend') this.exchange.amend(account.id, msg.market, msg.orderId, msg.quantity, msg.price, reply);
     else this.exchange.cancelAll(account.id, msg.market, reply);
   }
 
-  /** Acknowledges or refuses an order operation, in the turn its batch committed (after its own updates). */
-  private answerOrder(session: Session, msg: OrderMessage, result: OrderResult | CancelAllResult, started: number): void {
-    this.metrics.orderLatency.observe((performance.now() - started) / 1000);
-    if (!result.ok) {
-      this.metrics.orders.inc({ result: 'rejected' });
-      return this.refuse(session, msg.id, result.reason, `refused: ${result.reason}`, msg.op);
-    }
-    this.metrics.orders.inc({ result: 'accepted' });
-    if ('orderId' in result) session.send({ type: 'ack', id: msg.id, op: msg.op, orderId: result.orderId, duplicate: result.duplicate || undefined });
-    else session.send({ type: 'ack', id: msg.id, op: msg.op, result: { cancelled: result.cancelled } });
-  }
-
-  private failed(session: Session, err: unknown): void {
-    this.log.error({ err, session: session.id }, 'ws handler failed');
-    session.send({ type: 'reject', id: null, op: null, reason: 'INTERNAL', message: 'the server could not handle this message' });
-  }
-
   private refuse(session: Session, id: string | number | null, reason: string, message: string, op: ClientMessage['op'] | null = null): void {
-    this.metrics.badMessages.inc({ reason });
-    session.send({ type: 'reject', id, op, reason, message });
+    refuse(this.metrics, session, id, reason, message, op);
   }
 
   private accountBucket(accountId: number): TokenBucket {
@@ -240,5 +218,46 @@ export class Gateway {
         for (const s of sessions) s.sendRaw(text);
       }
     }
+  }
+}
+
+function refuse(metrics: Metrics, session: Session, id: string | number | null, reason: string, message: string, op: ClientMessage['op'] | null): void {
+  metrics.badMessages.inc({ reason });
+  session.send({ type: 'reject', id, op, reason, message });
+}
+
+function failed(log: Logger, session: Session, err: unknown): void {
+  log.error({ err, session: session.id }, 'ws handler failed');
+  session.send({ type: 'reject', id: null, op: null, reason: 'INTERNAL', message: 'the server could not handle this message' });
+}
+
+/**
+ * Acknowledges or refuses one order operation, in the turn its batch commits (after its own updates). An
+ * object rather than closures, for the reason given at Placement (exchange.ts).
+ */
+class OrderReply implements Waiter<OrderResult | CancelAllResult> {
+  private readonly started = performance.now();
+
+  constructor(
+    private readonly session: Session,
+    private readonly msg: OrderMessage,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {}
+
+  resolve(result: OrderResult | CancelAllResult): void {
+    const { session, msg, metrics } = this;
+    metrics.orderLatency.observe((performance.now() - this.started) / 1000);
+    if (!result.ok) {
+      metrics.orders.inc({ result: 'rejected' });
+      return refuse(metrics, session, msg.id, result.reason, `refused: ${result.reason}`, msg.op);
+    }
+    metrics.orders.inc({ result: 'accepted' });
+    if ('orderId' in result) session.send({ type: 'ack', id: msg.id, op: msg.op, orderId: result.orderId, duplicate: result.duplicate || undefined });
+    else session.send({ type: 'ack', id: msg.id, op: msg.op, result: { cancelled: result.cancelled } });
+  }
+
+  reject(err: Error): void {
+    failed(this.log, this.session, err);
   }
 }
