@@ -6,6 +6,13 @@
  * worker with its own connections checkpoints each file every `everyMs` in PASSIVE mode, which never blocks
  * writers or readers.
  *
+ * A passive checkpoint alone cannot bound the log under steady load: SQLite starts the log over only when a
+ * writer begins after a checkpoint copied every frame, and a writer that commits while the copy runs (as one
+ * does every few milliseconds at full order rate) keeps that from ever happening, so the file grows without
+ * end. Once the log passes `maxWalBytes`, the passive pass (which copied nearly all of it without blocking
+ * anyone) is followed by a TRUNCATE checkpoint: it waits for the writer's current transaction, copies the few
+ * frames left, and empties the file. Writers wait for that short step, and only when the log is over the limit.
+ *
  * The worker is a few lines of plain JavaScript given as a string, so it runs the same under Node, tsx, the
  * test runner and Electron without a TypeScript loader in the worker.
  */
@@ -17,10 +24,14 @@ export interface WalCheckpointerOptions {
   /** Database files whose writers have automatic checkpoints turned off. */
   paths: readonly string[];
   everyMs: number;
+  /** A log larger than this is emptied after the passive pass (default 64 MiB). */
+  maxWalBytes?: number;
   nativeBinding?: string;
   /** The worker failed; checkpoints carry on from this thread (stalling commits again, but bounding the WAL). */
   onFailure: (err: Error) => void;
 }
+
+const DEFAULT_MAX_WAL_BYTES = 64 * 1024 * 1024;
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -30,8 +41,12 @@ const dbs = workerData.paths.map((p) => {
   db.pragma('busy_timeout = 1000');
   return db;
 });
+const maxFrames = dbs.map((db) => Math.max(1, Math.floor(workerData.maxWalBytes / db.pragma('page_size', { simple: true }))));
 const timer = setInterval(() => {
-  for (const db of dbs) db.pragma('wal_checkpoint(PASSIVE)');
+  dbs.forEach((db, i) => {
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (r.log > maxFrames[i]) db.pragma('wal_checkpoint(TRUNCATE)');
+  });
 }, workerData.everyMs);
 parentPort.on('message', (m) => {
   if (m !== 'close') return;
@@ -51,14 +66,19 @@ export class WalCheckpointer {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module, paths: [...options.paths], everyMs: options.everyMs, nativeBinding: options.nativeBinding },
+      workerData: { module, paths: [...options.paths], everyMs: options.everyMs, maxWalBytes: options.maxWalBytes ?? DEFAULT_MAX_WAL_BYTES, nativeBinding: options.nativeBinding },
     });
     this.worker.on('error', (err) => {
       if (this.closing) return;
       options.onFailure(err);
       const dbs = options.paths.map((p) => new Database(p, { nativeBinding: options.nativeBinding }));
+      const maxWalBytes = options.maxWalBytes ?? DEFAULT_MAX_WAL_BYTES;
+      // The worker's checkpoint (above), from this thread.
       const timer = setInterval(() => {
-        for (const db of dbs) db.pragma('wal_checkpoint(PASSIVE)');
+        for (const db of dbs) {
+          const [r] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+          if (r.log * (db.pragma('page_size', { simple: true }) as number) > maxWalBytes) db.pragma('wal_checkpoint(TRUNCATE)');
+        }
       }, options.everyMs);
       timer.unref();
       this.fallback = { timer, dbs };
