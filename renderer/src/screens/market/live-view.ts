@@ -10,6 +10,7 @@ import type { LiveState, LiveUpdate, TapeTrade } from '../../../../engine/protoc
 import { api } from '../../api';
 import type { LiveCandles, Outcome, ViewMarket, ViewState, ViewTicker, ViewTrade } from './view';
 import { emptyView, fillRows, prependTrades, priceMove } from './view-merge';
+import { oncePerFrame } from '../../lib/once-per-frame';
 
 /** The selector's value for this market. */
 export const LIVE_CHOICE = 'lpj-live';
@@ -115,14 +116,9 @@ function refresh(): Promise<void> {
 // --- pushed updates, applied once per frame ---
 
 let pending: { last: LiveUpdate; trades: TapeTrade[]; mine: boolean } | null = null;
-let frame = 0;
-let fallbackTimer: ReturnType<typeof setTimeout> | undefined;
+const applySoon = oncePerFrame(applyPending);
 
 function applyPending(): void {
-  cancelAnimationFrame(frame);
-  clearTimeout(fallbackTimer);
-  frame = 0;
-  fallbackTimer = undefined;
   const p = pending;
   pending = null;
   if (!p) return;
@@ -154,9 +150,5 @@ api.onEvent((event) => {
     pending.trades.push(...u.trades);
     pending.mine ||= u.mine;
   } else pending = { last: u, trades: [...u.trades], mine: u.mine };
-  if (!frame) {
-    frame = requestAnimationFrame(applyPending);
-    // Animation frames stop while the window is hidden; the data should not pile up meanwhile.
-    fallbackTimer = setTimeout(applyPending, 500);
-  }
+  applySoon();
 });

@@ -12,6 +12,7 @@ import { api } from '../../api';
 import type { Interval, LiveCandles, Outcome, ViewBalance, ViewMarket, ViewOrder, ViewState, ViewTicker, ViewTrade } from './view';
 import { emptyView, prependTrades, priceMove } from './view-merge';
 import { onFeedJump, useFeedSource } from './feed-source';
+import { oncePerFrame } from '../../lib/once-per-frame';
 
 /** How many trades the tape keeps. */
 
@@ -189,14 +190,9 @@ export async function resetPaperAccount(): Promise<void> {
 // --- pushed updates, applied once per frame ---
 
 let pending: { last: PaperUpdate; trades: ViewTrade[]; candles: Map<Interval, LiveCandles>; account?: PaperAccount } | null = null;
-let frame = 0;
-let fallbackTimer: ReturnType<typeof setTimeout> | undefined;
+const applySoon = oncePerFrame(applyPending);
 
 function applyPending(): void {
-  cancelAnimationFrame(frame);
-  clearTimeout(fallbackTimer);
-  frame = 0;
-  fallbackTimer = undefined;
   const p = pending;
   pending = null;
   if (!p || p.last.market !== current) return;
@@ -225,11 +221,7 @@ api.onEvent((event) => {
     pending.last = { ...pending.last, ...u };
     for (const c of u.candles ?? []) pending.candles.set(c.interval, { kind: 'candles', interval: c.interval, candle: c.candle });
     if (u.account) pending.account = u.account;
-    if (!frame) {
-      frame = requestAnimationFrame(applyPending);
-      // Animation frames stop while the window is hidden; the data should not pile up meanwhile.
-      fallbackTimer = setTimeout(applyPending, 500);
-    }
+    applySoon();
   } else if (event.name === 'feed.status') {
     const f = event.payload;
     if (f.market !== current) return;
