@@ -7,6 +7,7 @@
  * All amounts are integers in minimal units, as in ../matching/types.
  */
 import { z } from 'zod';
+import { COPY_NOTIFICATION_KINDS } from './notification-kinds';
 
 /** Largest WebSocket frame the server accepts, in bytes; larger frames close the connection with 1009. */
 export const MAX_WS_FRAME_BYTES = 16 * 1024;
@@ -444,33 +445,8 @@ export const CopyErrorCode = z.enum([
 ]);
 export type CopyErrorCode = z.output<typeof CopyErrorCode>;
 
-/**
- * Notification kinds (Notification.kind) copy trading and ranking add; `data` carries the figures named.
- * copy_executed {subscriptionId, leader, market, side, quantity, quoteAmount, fee} — to the subscriber
- * copy_skipped {subscriptionId, leader, market, side, wanted, reason: PAUSED|BELOW_LOT_SIZE|BELOW_MIN_NOTIONAL|
- *   ALLOCATION_EXHAUSTED|NO_POSITION} — to the subscriber
- * fill_mirrored {market, side, placed, skipped} — to the leader
- * stop_loss_hit {subscriptionId, leader} — to the subscriber; copy_ended {subscriptionId, leader, reason,
- *   returnedQuote, returnedCoins} — to the subscriber
- * new_follower / follower_left {subscriptionId, subscriber} — to the leader
- * settlement_paid / settlement_received {subscriptionId, period, profit, fee, paid, owed, counterparty}
- * subscription_changed {subscriptionId, leader, change: paused|resumed|funds_added|funds_reduced|
- *   strategy_closed|profit_share_changed, ...} — to the subscriber
- * rank_top10 {period, rank} — to the trader who entered a top 10
- */
-export const CopyNotificationKind = z.enum([
-  'copy_executed',
-  'copy_skipped',
-  'fill_mirrored',
-  'stop_loss_hit',
-  'copy_ended',
-  'new_follower',
-  'follower_left',
-  'settlement_paid',
-  'settlement_received',
-  'subscription_changed',
-  'rank_top10',
-]);
+/** Notification kinds copy trading and ranking add (see notification-kinds.ts). */
+export const CopyNotificationKind = z.enum(COPY_NOTIFICATION_KINDS);
 export type CopyNotificationKind = z.output<typeof CopyNotificationKind>;
 
 /** GET /api/v1/settlements */

@@ -8,6 +8,7 @@ import { create } from 'zustand';
 import type { CopyChange, CopyFollower, CopySettlement, CopySubscription, MarketSettings, MyStrategy } from '../../../engine/protocol/api';
 import { api } from '../api';
 import { hostError, type HostError } from './live-store';
+import { COPY_NOTIFICATION_KINDS } from '../../../engine/protocol/notification-kinds';
 
 export interface Section<T> {
   data: T | null;
@@ -105,18 +106,7 @@ function replace(sub: CopySubscription): void {
 }
 
 /** Notification kinds after which my copies, followers or settlements have changed on the server. */
-export const COPY_KINDS = new Set([
-  'copy_executed',
-  'copy_skipped',
-  'fill_mirrored',
-  'stop_loss_hit',
-  'copy_ended',
-  'new_follower',
-  'follower_left',
-  'settlement_paid',
-  'settlement_received',
-  'subscription_changed',
-]);
+export const COPY_KINDS: ReadonlySet<string> = new Set(COPY_NOTIFICATION_KINDS.filter((k) => k !== 'rank_top10'));
 
 let pending: ReturnType<typeof setTimeout> | undefined;
 api.onEvent((event) => {
