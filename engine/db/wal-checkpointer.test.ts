@@ -42,6 +42,12 @@ describe('WAL checkpoints on a worker thread', () => {
     const upsert = db.prepare('INSERT INTO t (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v');
     const failures: Error[] = [];
     const checkpointer = new WalCheckpointer({ paths: [path], everyMs: 5, maxWalBytes: 2 << 20, onFailure: (e) => failures.push(e) });
+    // Started: it has copied a first commit into the database file.
+    db.transaction(() => {
+      for (let k = 0; k < 2_000; k++) upsert.run(k, 'x'.repeat(400));
+    })();
+    const ready = Date.now() + 10_000;
+    while (statSync(path).size < 800_000 && Date.now() < ready) await new Promise((r) => setTimeout(r, 5));
     let written = 0;
     let largest = 0;
     for (let commit = 0; written < 64 << 20; commit++) {
@@ -51,7 +57,7 @@ describe('WAL checkpoints on a worker thread', () => {
       written += 50 * 4096;
       largest = Math.max(largest, statSync(`${path}-wal`).size);
       // A turn of the event loop between commits (the server reads its sockets there).
-      await new Promise((r) => setTimeout(r, 1));
+      await new Promise((r) => setTimeout(r, 2));
     }
     await checkpointer.close();
     expect(failures).toEqual([]);
