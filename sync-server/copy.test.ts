@@ -4,26 +4,24 @@
  * stop-loss, unsubscribe, scheduled settlement above the high-water mark (idempotent on a rerun), every bad
  * input, a leader deleting their account, and the ledger's totals unchanged by all of it.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Notification, Session, SettlementPage, SubscriptionView } from '../engine/protocol/sync';
 import { SUB_ACCOUNT_BASE } from './copy/copy-service';
-import { LOT, LPJ, MARKET, TEST_GRANT, eventually, http, signUp, startTestServer, tempDir, type TestServer } from './testing/harness';
-import { TestWsClient } from './testing/ws-client';
+import { LOT, LPJ, MARKET, TEST_GRANT, eventually, http, signUp } from './testing/harness';
+import { serverPerTest } from './testing/per-test';
+import type { TestWsClient } from './testing/ws-client';
 
 const T0 = Date.UTC(2026, 0, 5, 1, 0, 0);
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const PRICE = 100_000;
 
-let dir: ReturnType<typeof tempDir>;
-let server: TestServer;
 let clock = T0;
-const clients: TestWsClient[] = [];
+const srv = serverPerTest();
 
 beforeEach(async () => {
-  dir = tempDir();
   clock = T0;
-  server = await startTestServer(dir.path, {
+  await srv.start({
     now: () => clock,
     scheduleEveryMs: 0,
     accessTtlMs: 1000 * DAY,
@@ -32,11 +30,6 @@ beforeEach(async () => {
     wsRate: { perSecond: 10_000, burst: 10_000 },
   });
 });
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server.close();
-  dir.remove();
-});
 
 interface Trader {
   s: Session;
@@ -44,24 +37,21 @@ interface Trader {
 }
 
 async function trader(name: string): Promise<Trader> {
-  const s = await signUp(server.url, name);
-  const ws = await TestWsClient.connect(server.wsUrl);
-  clients.push(ws);
-  await ws.ok({ op: 'auth', token: s.accessToken });
-  return { s, ws };
+  const s = await signUp(srv.server.url, name);
+  return { s, ws: await srv.connect(s) };
 }
 
 let cid = 0;
 const order = (t: Trader, side: 'buy' | 'sell', price: number, quantity: number) =>
   t.ws.ok({ op: 'order.new', order: { market: MARKET, clientOrderId: `o${++cid}`, side, type: 'limit', price, quantity } });
 
-const api = <T>(t: Trader | null, method: string, path: string, body?: unknown) => http<T>(server.url, method, path, { token: t?.s.accessToken, body });
+const api = <T>(t: Trader | null, method: string, path: string, body?: unknown) => http<T>(srv.server.url, method, path, { token: t?.s.accessToken, body });
 
 async function settled(): Promise<void> {
   await new Promise((r) => setImmediate(r));
-  await server.copy.idle();
+  await srv.server.copy.idle();
   await new Promise((r) => setImmediate(r));
-  await server.copy.idle();
+  await srv.server.copy.idle();
 }
 
 async function notes(t: Trader, kind?: string): Promise<Notification[]> {
@@ -75,16 +65,16 @@ async function subscribe(t: Trader, leader: string, allocation: number, stopLoss
   return r.body;
 }
 
-const krw = (id: number) => server.exchange.engine.balances(id).KRW ?? { available: 0, held: 0 };
+const krw = (id: number) => srv.server.exchange.engine.balances(id).KRW ?? { available: 0, held: 0 };
 
 /** Every asset's total over all ledger accounts (fee account, users, copy sub-accounts) equals the grants. */
 function expectConservation(users: number): void {
-  const ids = [0, ...Array.from({ length: users }, (_, i) => i + 1), ...server.copy.store.running().map((r) => r.sub_account)];
-  for (const r of server.copy.store.bySubscriber(0)) ids.push(r.sub_account);
+  const ids = [0, ...Array.from({ length: users }, (_, i) => i + 1), ...srv.server.copy.store.running().map((r) => r.sub_account)];
+  for (const r of srv.server.copy.store.bySubscriber(0)) ids.push(r.sub_account);
   const all = new Set(ids);
-  for (let id = SUB_ACCOUNT_BASE; server.exchange.engine.hasAccount(id); id++) all.add(id);
+  for (let id = SUB_ACCOUNT_BASE; srv.server.exchange.engine.hasAccount(id); id++) all.add(id);
   const totals: Record<string, number> = {};
-  for (const id of all) for (const [asset, b] of Object.entries(server.exchange.engine.balances(id))) totals[asset] = (totals[asset] ?? 0) + b.available + b.held;
+  for (const id of all) for (const [asset, b] of Object.entries(srv.server.exchange.engine.balances(id))) totals[asset] = (totals[asset] ?? 0) + b.available + b.held;
   for (const [asset, amount] of Object.entries(TEST_GRANT)) expect(totals[asset], asset).toBe(amount * users);
 }
 
@@ -126,7 +116,7 @@ describe('copy trading on the server', () => {
     expect(krw(f1.s.accountId).available).toBe(TEST_GRANT.KRW - 1_000_000);
     expect((await notes(leader, 'new_follower')).length).toBe(2);
 
-    const equity = server.ranking.service.equityNow(leader.s.accountId);
+    const equity = srv.server.ranking.service.equityNow(leader.s.accountId);
     const qty = 30_000_000; // 0.3 LPJ
     await order(leader, 'buy', PRICE, qty);
     await settled();
@@ -183,9 +173,9 @@ describe('copy trading on the server', () => {
     expect(end.status).toBe(200);
     expect(ended.status).toBe('ended');
     expect(ended.endReason).toBe('unsubscribed');
-    const sub = server.copy.store.subscription(s.id)!.sub_account;
+    const sub = srv.server.copy.store.subscription(s.id)!.sub_account;
     expect(krw(sub)).toEqual({ available: 0, held: 0 });
-    expect(server.exchange.engine.balances(sub).LPJ?.available ?? 0).toBe(0);
+    expect(srv.server.exchange.engine.balances(sub).LPJ?.available ?? 0).toBe(0);
     expect((await notes(f1, 'copy_ended')).length).toBe(1);
     expect((await notes(leader, 'follower_left')).length).toBe(1);
     expectConservation(4);
@@ -203,7 +193,7 @@ describe('copy trading on the server', () => {
     const v = (await api<SubscriptionView>(f1, 'GET', `/api/v1/subscriptions/${s.id}`)).body;
     expect(v.endReason).toBe('stop_loss');
     expect((await notes(f1, 'stop_loss_hit')).length).toBe(1);
-    expect(krw(server.copy.store.subscription(s.id)!.sub_account).available).toBe(0);
+    expect(krw(srv.server.copy.store.subscription(s.id)!.sub_account).available).toBe(0);
     expectConservation(4);
   });
 
@@ -235,7 +225,7 @@ describe('copy trading on the server', () => {
     await movePrice(maker, f2, 120_000);
     const leaderBefore = krw(leader.s.accountId).available;
     clock = T0 + DAY;
-    server.runSchedule();
+    srv.server.runSchedule();
     await settled();
     let page = (await api<SettlementPage>(f1, 'GET', '/api/v1/settlements')).body;
     expect(page.settlements.length).toBe(1);
@@ -253,7 +243,7 @@ describe('copy trading on the server', () => {
     expect((await notes(leader, 'settlement_received')).length).toBe(1);
 
     // A rerun of the same period pays nothing and records nothing.
-    server.runSchedule();
+    srv.server.runSchedule();
     await settled();
     expect((await api<SettlementPage>(f1, 'GET', '/api/v1/settlements')).body.settlements.length).toBe(1);
     expect(krw(leader.s.accountId).available).toBe(leaderBefore + first.paid);
@@ -261,7 +251,7 @@ describe('copy trading on the server', () => {
     // Next period the price is back at 100,000: below the mark, no fee.
     await movePrice(maker, f2, PRICE);
     clock = T0 + 2 * DAY;
-    server.runSchedule();
+    srv.server.runSchedule();
     await settled();
     page = (await api<SettlementPage>(f1, 'GET', '/api/v1/settlements')).body;
     expect(page.settlements.length).toBe(2);
@@ -270,7 +260,7 @@ describe('copy trading on the server', () => {
     // Then 130,000: only the gain above the mark is charged.
     await movePrice(maker, f2, 130_000);
     clock = T0 + 3 * DAY;
-    server.runSchedule();
+    srv.server.runSchedule();
     await settled();
     page = (await api<SettlementPage>(f1, 'GET', '/api/v1/settlements')).body;
     const third = page.settlements[0];
@@ -313,7 +303,7 @@ describe('copy trading on the server', () => {
     await settled();
     const v = (await api<SubscriptionView>(f1, 'GET', `/api/v1/subscriptions/${s.id}`)).body;
     expect(v).toMatchObject({ status: 'ended', endReason: 'leader_deleted' });
-    expect(krw(server.copy.store.subscription(s.id)!.sub_account).available).toBe(0);
+    expect(krw(srv.server.copy.store.subscription(s.id)!.sub_account).available).toBe(0);
     expect((await api(leader, 'GET', '/api/v1/me')).status).toBe(401);
     expect(await code(api(null, 'GET', '/api/v1/traders/leader'))).toEqual([404, 'UNKNOWN_TRADER']);
     expect(await code(api(f2, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: 200_000 }))).toEqual([404, 'UNKNOWN_TRADER']);
