@@ -28,6 +28,27 @@ export interface RunOutcome {
 /** Heap is sampled once per this many operations (a power of two minus one, used as a mask). */
 const HEAP_SAMPLE_MASK = 0x3fff;
 
+/**
+ * Runs `step` for operations 0..n-1 and returns the seconds taken: as a whole (sampling the heap now and then),
+ * or, given `latencies`, each operation timed on its own into it. Both engines go through this same loop.
+ */
+function timeSteps(n: number, step: (i: number) => void, heap: HeapPeak, latencies: Float64Array | null): number {
+  const start = performance.now();
+  if (latencies) {
+    for (let i = 0; i < n; i++) {
+      const t0 = process.hrtime.bigint();
+      step(i);
+      latencies[i] = Number(process.hrtime.bigint() - t0) / 1000;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      step(i);
+      if ((i & HEAP_SAMPLE_MASK) === 0) heap.sample();
+    }
+  }
+  return (performance.now() - start) / 1000;
+}
+
 export function runOurs(stream: OrderStream, latencies: Float64Array | null = null): RunOutcome {
   const baseline = settleHeap();
   const heap = new HeapPeak();
@@ -45,20 +66,7 @@ export function runOurs(stream: OrderStream, latencies: Float64Array | null = nu
       else if (type === 'rejected') refused++;
     }
   };
-  const start = performance.now();
-  if (latencies) {
-    for (let i = 0; i < n; i++) {
-      const t0 = process.hrtime.bigint();
-      step(i);
-      latencies[i] = Number(process.hrtime.bigint() - t0) / 1000;
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      step(i);
-      if ((i & HEAP_SAMPLE_MASK) === 0) heap.sample();
-    }
-  }
-  const seconds = (performance.now() - start) / 1000;
+  const seconds = timeSteps(n, step, heap, latencies);
   heap.sample();
   const depth = engine.depth(stream.market.id, Number.MAX_SAFE_INTEGER)!;
   const restingQuantity = [...depth.bids, ...depth.asks].reduce((sum, [, q]) => sum + q, 0);
@@ -106,20 +114,7 @@ export function runPeer(stream: OrderStream, latencies: Float64Array | null = nu
     if (r.err !== null) refused++;
     trades += peerTrades(r, peerIds[i]);
   };
-  const start = performance.now();
-  if (latencies) {
-    for (let i = 0; i < n; i++) {
-      const t0 = process.hrtime.bigint();
-      step(i);
-      latencies[i] = Number(process.hrtime.bigint() - t0) / 1000;
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      step(i);
-      if ((i & HEAP_SAMPLE_MASK) === 0) heap.sample();
-    }
-  }
-  const seconds = (performance.now() - start) / 1000;
+  const seconds = timeSteps(n, step, heap, latencies);
   heap.sample();
   const [asks, bids] = ob.depth();
   const restingQuantity = [...asks, ...bids].reduce((sum, [, q]) => sum + q, 0);
