@@ -2,7 +2,7 @@
  * Shared test fixtures for the matching engine: a small market with round numbers, and a harness that funds
  * accounts, tracks what entered the ledger from outside, and checks conservation and the engine's own audit.
  */
-import { expect } from 'vitest';
+import { acceptedOrderId, expectConserved } from './ledger-checks';
 import { MatchingEngine } from '../engine';
 import type { Command, EngineEvent, MarketConfig, PlaceCommand } from '../types';
 
@@ -56,17 +56,12 @@ export class Harness {
 
   /** The id of the order accepted among `events`. */
   static orderId(events: EngineEvent[]): number {
-    const accepted = events.find((e) => e.type === 'accepted');
-    if (!accepted || accepted.type !== 'accepted') throw new Error(`no order accepted: ${JSON.stringify(events)}`);
-    return accepted.orderId;
+    return acceptedOrderId(events);
   }
 
   /** Conservation (per asset, all balances = external flows) and the engine's invariants. */
   check(): void {
-    expect(this.engine.audit()).toEqual([]);
-    const totals = Object.fromEntries(this.engine.ledger.totals());
-    for (const [asset, amount] of this.external) expect(totals[asset] ?? 0, `total ${asset}`).toBe(amount);
-    for (const [asset, amount] of Object.entries(totals)) expect(this.external.get(asset) ?? 0, `total ${asset}`).toBe(amount);
+    expectConserved(this.engine, this.external);
   }
 }
 

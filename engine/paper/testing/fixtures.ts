@@ -2,7 +2,7 @@
  * Test fixtures for the paper engine: a market with round numbers, and a harness that plays the feed and the
  * clock, tracks what entered and left the ledger, and checks conservation and the engine's audit.
  */
-import { expect } from 'vitest';
+import { acceptedOrderId, expectConserved } from '../../matching/testing/ledger-checks';
 import type { Level } from '../../feed/types';
 import { PaperEngine } from '../paper-engine';
 import type { PaperBook, PaperCommand, PaperEvent, PaperEventType, PaperMarketConfig, PaperOrderRequest } from '../types';
@@ -79,17 +79,12 @@ export class Harness {
 
   /** The order id of the order accepted among `events`. */
   static orderId(events: PaperEvent[]): number {
-    const accepted = events.find((e) => e.type === 'accepted');
-    if (!accepted || accepted.type !== 'accepted') throw new Error(`no order accepted: ${JSON.stringify(events)}`);
-    return accepted.orderId;
+    return acceptedOrderId(events);
   }
 
   /** Conservation (per asset, the sum over all accounts = grants − withdrawals) and the engine's audit. */
   check(): void {
-    expect(this.engine.audit()).toEqual([]);
-    const totals = Object.fromEntries(this.engine.ledger.totals());
-    for (const [asset, amount] of this.external) expect(totals[asset] ?? 0, `total ${asset}`).toBe(amount);
-    for (const [asset, amount] of Object.entries(totals)) expect(this.external.get(asset) ?? 0, `total ${asset}`).toBe(amount);
+    expectConserved(this.engine, this.external);
   }
 }
 
