@@ -64,21 +64,22 @@ export class WalCheckpointer {
 
   constructor(options: WalCheckpointerOptions) {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
+    const maxWalBytes = options.maxWalBytes ?? DEFAULT_MAX_WAL_BYTES;
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module, paths: [...options.paths], everyMs: options.everyMs, maxWalBytes: options.maxWalBytes ?? DEFAULT_MAX_WAL_BYTES, nativeBinding: options.nativeBinding },
+      workerData: { module, paths: [...options.paths], everyMs: options.everyMs, maxWalBytes, nativeBinding: options.nativeBinding },
     });
     this.worker.on('error', (err) => {
       if (this.closing) return;
       options.onFailure(err);
       const dbs = options.paths.map((p) => new Database(p, { nativeBinding: options.nativeBinding }));
-      const maxWalBytes = options.maxWalBytes ?? DEFAULT_MAX_WAL_BYTES;
+      const maxFrames = dbs.map((db) => Math.max(1, Math.floor(maxWalBytes / (db.pragma('page_size', { simple: true }) as number))));
       // The worker's checkpoint (above), from this thread.
       const timer = setInterval(() => {
-        for (const db of dbs) {
+        dbs.forEach((db, i) => {
           const [r] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
-          if (r.log * (db.pragma('page_size', { simple: true }) as number) > maxWalBytes) db.pragma('wal_checkpoint(TRUNCATE)');
-        }
+          if (r.log > maxFrames[i]) db.pragma('wal_checkpoint(TRUNCATE)');
+        });
       }, options.everyMs);
       timer.unref();
       this.fallback = { timer, dbs };

@@ -22,6 +22,9 @@ import { ENGINE_VERSION } from '../../engine/version';
 import { CLOSE_POLICY, Session } from './session';
 import { TokenBucket } from './token-bucket';
 
+/** What an account without a connection has: looked up for every order and fill of a commit. */
+const NO_SESSIONS: ReadonlySet<Session> = new Set();
+
 /** The messages that enter or change orders. */
 type OrderMessage = Extract<ClientMessage, { op: `order.${string}` }>;
 
@@ -198,7 +201,6 @@ export class Gateway {
     return Object.entries(this.exchange.engine.balances(accountId)).map(([asset, b]) => ({ asset, available: b.available, held: b.held }));
   }
 
-  /** Closes the sessions signed in with a token that was just revoked (sign-out). */
   /** Closes the connections signed in through one session that was just signed out (other devices stay). */
   sessionRevoked(accountId: number, sessionId: number): void {
     for (const s of this.byAccount.get(accountId) ?? []) if (s.authSession === sessionId) s.close(CLOSE_POLICY, 'SIGNED_OUT', 'this session was signed out');
@@ -209,8 +211,8 @@ export class Gateway {
   }
 
   private pushPrivate(changes: ProjectedChanges): void {
-    for (const { account, order } of changes.orders) for (const s of this.byAccount.get(account) ?? []) s.send({ type: 'order', order });
-    for (const { account, fill } of changes.fills) for (const s of this.byAccount.get(account) ?? []) s.send({ type: 'fill', fill });
+    for (const { account, order } of changes.orders) for (const s of this.byAccount.get(account) ?? NO_SESSIONS) s.send({ type: 'order', order });
+    for (const { account, fill } of changes.fills) for (const s of this.byAccount.get(account) ?? NO_SESSIONS) s.send({ type: 'fill', fill });
     for (const account of changes.accounts) {
       const sessions = this.byAccount.get(account);
       if (sessions && sessions.size > 0) {
