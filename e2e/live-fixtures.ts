@@ -1,10 +1,10 @@
 /**
  * A sync server for the live-market specs: `sync-server/main.ts` started the way an operator would, on a free
- * port with a fresh data folder and a markets file that grants every new account both KRW and LPJ (so one
- * player can sell to another right after signing up).
+ * port with a fresh data folder and the shipped markets file (which grants every new account both KRW and LPJ,
+ * so one player can sell to another right after signing up).
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root } from './fixtures';
@@ -16,17 +16,14 @@ export interface TestSyncServer {
   stop(): Promise<void>;
 }
 
-/** 10,000,000 KRW and 100 LPJ (1e8 units each) for every new account. */
-export const GRANT = { KRW: 10_000_000, LPJ: 100 * 100_000_000 };
+/** What the shipped markets file grants every new account (KRW and LPJ in minimal units). */
+export const GRANT = (JSON.parse(readFileSync(join(root, 'sync-server', 'markets.json'), 'utf8')) as { grant: { KRW: number; LPJ: number } }).grant;
 
 /** `flags` are passed to `sync-server/main.ts` as an operator would (e.g. a shorter ranking schedule). */
 export async function startTestSyncServer(flags: string[] = []): Promise<TestSyncServer> {
   const dir = mkdtempSync(join(tmpdir(), 'lpj-e2e-sync-'));
-  const shipped = JSON.parse(readFileSync(join(root, 'sync-server', 'markets.json'), 'utf8')) as { markets: unknown[] };
-  const marketsFile = join(dir, 'markets.json');
-  writeFileSync(marketsFile, JSON.stringify({ markets: shipped.markets, grant: GRANT }));
   const { url, process: child } = await startListening(
-    ['sync-server/main.ts', '--port', '0', '--data-dir', join(dir, 'data'), '--markets', marketsFile, '--log-level', 'warn', ...flags],
+    ['sync-server/main.ts', '--port', '0', '--data-dir', join(dir, 'data'), '--log-level', 'warn', ...flags],
     /sync server: (http:\/\/\S+)/,
     'sync server',
   );

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Candle, Session } from '../engine/protocol/sync';
 import { startSyncServer, type SyncServer } from './app';
-import { DEFAULT_MARKETS_FILE, defaultConfig, loadMarketsFile } from './config';
+import { defaultConfig } from './config';
 import { TestWsClient } from './testing/ws-client';
 
 const MARKET = 'LPJ-KRW';
@@ -22,14 +22,11 @@ let clock = T0;
 const dir = mkdtempSync(join(tmpdir(), 'candles-test-'));
 
 async function start(): Promise<SyncServer> {
-  const { markets } = loadMarketsFile(DEFAULT_MARKETS_FILE);
   return startSyncServer(
     defaultConfig({
       dataDir: dir,
       port: 0,
       logLevel: 'silent',
-      markets,
-      grant: { KRW: 100_000_000, LPJ: 100 * LPJ },
       accessTtlMs: 7 * 24 * 3_600_000,
       now: () => clock,
     }),

@@ -3,11 +3,9 @@
  * the same data directory; SIGTERM tells connected clients, ends open streams, commits and exits 0.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OrderView, Session } from '../engine/protocol/sync';
-import { loadMarketsFile, DEFAULT_MARKETS_FILE } from './config';
 import { LOT, MARKET, SseClient, TEST_GRANT, http, signUp, tempDir } from './testing/harness';
 import { TestWsClient } from './testing/ws-client';
 
@@ -19,7 +17,6 @@ const clients: TestWsClient[] = [];
 
 beforeEach(() => {
   dir = tempDir();
-  writeFileSync(join(dir.path, 'markets.json'), JSON.stringify({ markets: loadMarketsFile(DEFAULT_MARKETS_FILE).markets, grant: TEST_GRANT }));
 });
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
@@ -38,7 +35,7 @@ interface Child {
 /** Starts main.ts on a free port and waits for the line that says where it listens. */
 function startChild(): Promise<Child> {
   const dataDir = join(dir.path, 'data');
-  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, '--port', '0', '--data-dir', dataDir, '--markets', join(dir.path, 'markets.json'), '--log-level', 'warn'], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(proc);

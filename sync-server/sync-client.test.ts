@@ -5,14 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MarketConfig } from '../engine/matching/types';
 import type { PracticeEntry, Session } from '../engine/protocol/sync';
 import { SyncClient, SyncOrderError, type SyncStatus } from '../engine/sync/sync-client';
 import { TcpProxy } from '../engine/sync/testing/tcp-proxy';
 import { startSyncServer, type SyncServer } from './app';
 import { defaultConfig } from './config';
 
-const LPJ: MarketConfig = { id: 'LPJ-KRW', base: 'LPJ', quote: 'KRW', baseDecimals: 8, tickSize: 1, lotSize: 1_000_000, minNotional: 1_000, makerFeeBps: 5, takerFeeBps: 10, priceBandBps: 1_000 };
 const ONE = 100_000_000; // 1 LPJ
 
 let dir: string;
@@ -22,7 +20,7 @@ const clients: SyncClient[] = [];
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sync-client-'));
-  server = await startSyncServer(defaultConfig({ dataDir: dir, port: 0, logLevel: 'silent', markets: [LPJ], grant: { KRW: 10_000_000, LPJ: 100 * ONE } }));
+  server = await startSyncServer(defaultConfig({ dataDir: dir, port: 0, logLevel: 'silent' }));
   proxy = await new TcpProxy(server.port).start();
 });
 afterEach(async () => {

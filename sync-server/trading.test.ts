@@ -8,7 +8,7 @@ import { settled, type OrderResult } from './trading/exchange';
 import { describe, expect, it } from 'vitest';
 import type { BalanceView, Fill, OrderView, ServerMessage, Session } from '../engine/protocol/sync';
 import { BookMirror } from './testing/book-mirror';
-import { LOT, LPJ, MARKET, TEST_GRANT, http, signUp } from './testing/harness';
+import { LOT, LPJ, MARKET, TEST_GRANT, honestPairTrades, http, signUp } from './testing/harness';
 import { limitOrder, serverPerTest } from './testing/per-test';
 import { TestWsClient } from './testing/ws-client';
 
@@ -68,6 +68,14 @@ async function randomStream(a: TestWsClient, b: TestWsClient, seed: number, coun
 }
 
 describe('trading between two accounts', () => {
+  it('works out of the box: the shipped configuration grants KRW and LPJ, so two fresh accounts can trade', async () => {
+    await t.start();
+    const s = await signUp(t.server.url, 'first_seller');
+    expect((await balances(s)).LPJ.available).toBeGreaterThan(0);
+    await honestPairTrades(t.server);
+    expect(t.server.exchange.engine.lastPrice(MARKET)).toBe(100_000);
+  });
+
   it('takes two new accounts from sign-up to their first fill, with orders, fills, balances and market data pushed', async () => {
     await t.start();
     const alice = await signUp(t.server.url, 'alice');

@@ -13,8 +13,17 @@ export const MARKET = 'LPJ-KRW';
 /** One whole LPJ in minimal units (baseDecimals 8), and the lot size (0.01 LPJ). */
 export const LPJ = 100_000_000;
 export const LOT = 1_000_000;
-/** A grant that lets every test account both buy and sell: 10,000,000 KRW and 100 LPJ. */
-export const TEST_GRANT = { KRW: 10_000_000, LPJ: 100 * LPJ };
+/**
+ * What every new account receives on the shipped configuration (sync-server/markets.json): 10,000,000 KRW and
+ * 100 LPJ. Tests read it from the file rather than writing their own, so they see what users get.
+ */
+export const TEST_GRANT = shippedGrant();
+
+function shippedGrant(): { KRW: number; LPJ: number } {
+  const { grant } = loadMarketsFile(DEFAULT_MARKETS_FILE);
+  if (!grant.KRW || !grant.LPJ) throw new Error(`the shipped markets file must grant both KRW and LPJ, it grants ${JSON.stringify(grant)}`);
+  return { KRW: grant.KRW, LPJ: grant.LPJ };
+}
 
 export function tempDir(prefix = 'sync-server-test-'): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -25,10 +34,9 @@ export interface TestServer extends SyncServer {
   config: ServerConfig;
 }
 
-/** Starts a server with the shipped markets, the two-asset test grant and silent logs (unless overridden). */
+/** Starts a server with the shipped configuration (markets and grant) and silent logs, unless overridden. */
 export async function startTestServer(dataDir: string, overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
-  const { markets } = loadMarketsFile(DEFAULT_MARKETS_FILE);
-  const config = defaultConfig({ dataDir, port: 0, logLevel: 'silent', markets, grant: TEST_GRANT, ...overrides });
+  const config = defaultConfig({ dataDir, port: 0, logLevel: 'silent', ...overrides });
   const server = await startSyncServer(config);
   return Object.assign(server, { config });
 }
@@ -160,5 +168,35 @@ export async function eventually(check: () => boolean | Promise<boolean>, what: 
     if (await check()) return;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * The check every attack test ends with: two brand-new accounts on the server's configuration sign up and trade
+ * one lot of LPJ with each other over WebSocket — the exchange still works for an honest user. `price` defaults
+ * to the last trade price (or 100,000 KRW on a market that has not traded), so the order is inside any band.
+ */
+export async function honestPairTrades(server: SyncServer, price?: number): Promise<void> {
+  const { TestWsClient } = await import('./ws-client');
+  const tag = `${(Date.now() % 1e9).toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  const seller = await signUp(server.url, `hs_${tag}`);
+  const buyer = await signUp(server.url, `hb_${tag}`);
+  const at = price ?? server.exchange.engine.lastPrice(MARKET) ?? 100_000;
+  const s = await TestWsClient.connect(server.wsUrl);
+  const b = await TestWsClient.connect(server.wsUrl);
+  try {
+    await s.ok({ op: 'auth', token: seller.accessToken });
+    await b.ok({ op: 'auth', token: buyer.accessToken });
+    const order = (side: 'buy' | 'sell', type: 'limit' | 'market' = 'limit') => ({
+      op: 'order.new' as const,
+      order: { market: MARKET, clientOrderId: `${side}-${tag}`, side, type, ...(type === 'limit' ? { price: at } : {}), quantity: LOT, ...(side === 'buy' ? { timeInForce: 'IOC' as const } : {}) },
+    });
+    // The seller rests a lot at the price, the buyer takes it: a fill for both.
+    await s.ok(order('sell'));
+    await b.ok(order('buy'));
+    await s.waitFor((m) => m.type === 'fill', 'the honest seller’s fill');
+    await b.waitFor((m) => m.type === 'fill', 'the honest buyer’s fill');
+  } finally {
+    await Promise.all([s.close(), b.close()]);
   }
 }
