@@ -14,8 +14,7 @@ export function realMarketHandlers(real: RealMarkets) {
     'paper.reset': () => real.reset(),
     'paper.candles': ({ market, interval, limit }: { market: string; interval: CandleInterval; limit: number }) => real.candles(market, interval, limit),
     'feed.source': () => real.sourceInfo(),
-    'feed.setSource': ({ source, speed, sessionPath }: { source: FeedSourceName; speed?: number; sessionPath?: string }) =>
-      real.setSource(source, speed, sessionPath),
+    'feed.setSource': ({ source, speed, session }: { source: FeedSourceName; speed?: number; session?: string }) => real.setSource(source, speed, session),
     'replay.control': (control: ReplayControl) => real.replayControl(control),
   };
 }

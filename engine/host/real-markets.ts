@@ -44,6 +44,7 @@ import { readAll, userFills, type FillRow } from './trade-export';
 import { feedClientOptions, OFFERED_MARKETS, type ExchangeOptions } from './real-markets-config';
 import { MarketView, type ViewChanges } from './real-market-view';
 import { ReplayFeed } from './replay-feed';
+import { SessionPicks } from './real-markets-sessions';
 import type { SettingsStore } from './settings-store';
 
 export interface RealMarketsOptions {
@@ -68,7 +69,11 @@ const SOURCE_KEY = 'feed.source';
 const StoredSource = z.object({
   source: FeedSource,
   speed: z.number().min(1).max(100).default(1),
-  sessionPath: z.string().optional(),
+  /**
+   * The session file the user picked (see ./real-markets-sessions). Stored under a new name: a `sessionPath`
+   * left by versions that took any path from the UI is dropped, not trusted.
+   */
+  sessionFile: z.string().optional(),
 });
 type StoredSource = z.output<typeof StoredSource>;
 
@@ -77,6 +82,8 @@ type Active =
   | { kind: 'replay'; replay: ReplayFeed };
 
 export class RealMarkets {
+  /** Session files the user picked, by handle: the only way a session other than the default gets played. */
+  readonly sessions: SessionPicks;
   private source: StoredSource;
   private active: Active | undefined;
   private readonly views = new Map<string, MarketView>();
@@ -91,6 +98,7 @@ export class RealMarkets {
 
   constructor(private readonly o: RealMarketsOptions) {
     this.source = o.settings.getValue(SOURCE_KEY, StoredSource, { source: 'upbit', speed: 1 });
+    this.sessions = new SessionPicks(join(o.dataDir, 'replay-sessions'), () => this.source.sessionFile);
     this.publishEveryMs = o.publishEveryMs ?? 100;
     this.onError = o.onError ?? ((err) => console.warn('[real-markets]', err instanceof Error ? err.message : err));
   }
@@ -109,13 +117,14 @@ export class RealMarkets {
     return { source: this.source.source, ...(replay ? { replay } : {}) };
   }
 
-  async setSource(source: FeedSourceName, speed?: number, sessionPath?: string): Promise<FeedSourceInfo> {
+  /** `session` is a handle from `sessions` (a file the user picked); without one, a replay plays the last pick. */
+  async setSource(source: FeedSourceName, speed?: number, session?: string): Promise<FeedSourceInfo> {
     this.checkOpen();
     // Load a session before touching anything: a bad file leaves the current source running.
     let replay: ReplayFeed | undefined;
     const next: StoredSource = { ...this.source, source, ...(speed !== undefined ? { speed } : {}) };
     if (source === 'replay') {
-      next.sessionPath = sessionPath ?? this.source.sessionPath;
+      if (session !== undefined) next.sessionFile = this.sessions.resolve(session).path;
       replay = this.loadReplay(next);
     }
     const carried = [...this.views.values()].filter((v) => v.refs > 0).map((v) => ({ id: v.market, refs: v.refs }));
@@ -306,7 +315,7 @@ export class RealMarkets {
   }
 
   private loadReplay(source: StoredSource): ReplayFeed {
-    const path = source.sessionPath ?? this.o.defaultSessionPath ?? SAMPLE_SESSION_PATH;
+    const path = source.sessionFile ?? this.o.defaultSessionPath ?? SAMPLE_SESSION_PATH;
     let replay: ReplayFeed | undefined;
     try {
       replay = ReplayFeed.load({

@@ -155,6 +155,17 @@ export const ReplayInfo = z.object({
 
 export const FeedSourceInfo = z.object({ source: FeedSource, replay: ReplayInfo.optional() });
 
+/**
+ * A session file the user picked in the app, by handle: the desktop shell's open dialog or a web page's upload
+ * registers the file with the host and hands the UI this; `feed.setSource` takes the handle, never a path.
+ */
+export const PickedSession = z.object({
+  /** Opaque, random, valid while the app runs. */
+  session: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
+  /** The file's name, for display. */
+  name: z.string().max(255),
+});
+
 export const FeedTrade = z.object({ tradeId: z.string(), price: positive, size: positive, side: z.enum(['buy', 'sell']), ts: amount });
 export const FeedTicker = z.object({ ts: amount, last: amount, open: amount, high: amount, low: amount, prevClose: amount, volume24h: amount });
 
@@ -509,9 +520,12 @@ export const methods = {
     result: PaperCandles,
   },
   'feed.source': { params: NoParams, result: FeedSourceInfo },
-  /** Switches the feed: an exchange, or a session file replayed (default: the shipped generated practice session). */
+  /**
+   * Switches the feed: an exchange, or a session file replayed — one the user picked (`session`, a
+   * PickedSession handle), else the one chosen before, else the shipped generated practice session.
+   */
   'feed.setSource': {
-    params: z.object({ source: FeedSource, speed: z.number().min(1).max(100).optional(), sessionPath: z.string().min(1).max(4096).optional() }).strict(),
+    params: z.object({ source: FeedSource, speed: z.number().min(1).max(100).optional(), session: PickedSession.shape.session.optional() }).strict(),
     result: FeedSourceInfo,
   },
   'replay.control': { params: ReplayControl, result: ReplayInfo },
@@ -598,6 +612,7 @@ export type Settings = z.output<typeof Settings>;
 export type Language = z.output<typeof Language>;
 export type Theme = z.output<typeof Theme>;
 export type AppInfo = z.output<typeof AppInfo>;
+export type PickedSession = z.output<typeof PickedSession>;
 export type Health = z.output<typeof Health>;
 export type PracticeState = z.output<typeof PracticeState>;
 export type PracticeOrder = z.output<typeof PracticeOrder>;
