@@ -1,8 +1,55 @@
+/**
+ * SQLite files of the app and the server: opened in WAL mode with their schema brought up to date, a commit
+ * durability chosen per file, and writers that wait for a lock (busy_timeout) instead of failing at once.
+ */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export type Db = Database.Database;
+
+/**
+ * What a commit survives (SQLite's `synchronous` under WAL). `normal`: a crash or kill of the process, but an
+ * OS crash or power loss can drop the last commits before the next checkpoint. `full`: also power loss, at
+ * the cost of syncing the log on every commit.
+ */
+export type Synchronous = 'normal' | 'full';
+
+/** The durability of a file opened without saying: every local database of the app uses it. */
+export const DEFAULT_SYNCHRONOUS: Synchronous = 'normal';
+
+/** How long a connection waits for another's write lock before a statement fails with SQLITE_BUSY. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+/** What a commit under each setting survives, in words a user can weigh. */
+export const DURABILITY: Record<Synchronous, { survives: string; mayLose: string }> = {
+  normal: {
+    survives: 'the app crashing or being killed',
+    mayLose: 'the last changes before a power cut or an operating-system crash',
+  },
+  full: {
+    survives: 'the app crashing or being killed, a power cut and an operating-system crash',
+    mayLose: 'nothing once a change is confirmed',
+  },
+};
+
+export interface LocalDatabase {
+  file: string;
+  holds: string;
+  synchronous: Synchronous;
+}
+
+/**
+ * The app's own databases in its data folder and the durability each is opened with (all at the default:
+ * they are one person's practice, written often, where a sync per commit would cost battery and latency).
+ * Settings shows this list with `DURABILITY` so a user knows what a power cut can take.
+ */
+export const LOCAL_DATABASES: readonly LocalDatabase[] = [
+  { file: 'app.db', holds: 'settings and the sign-in session', synchronous: DEFAULT_SYNCHRONOUS },
+  { file: 'practice.db', holds: 'the offline practice market: its journal of orders and trades', synchronous: DEFAULT_SYNCHRONOUS },
+  { file: 'paper.db', holds: 'paper trading on real coins: its journal of balances, orders and fills', synchronous: DEFAULT_SYNCHRONOUS },
+  { file: 'candles.db', holds: 'candle history of real coins (downloaded again if lost)', synchronous: DEFAULT_SYNCHRONOUS },
+];
 
 /** One schema step. Versions are applied in ascending order, each exactly once, each in its own transaction. */
 export interface Migration {
@@ -26,6 +73,10 @@ export interface OpenOptions {
   cacheMiB?: number;
   /** Leave WAL checkpoints to someone else (see wal-checkpointer.ts) instead of running them inside commits. */
   manualCheckpoints?: boolean;
+  /** What a commit survives (default `DEFAULT_SYNCHRONOUS`). */
+  synchronous?: Synchronous;
+  /** How long to wait for another connection's lock before SQLITE_BUSY (default `DEFAULT_BUSY_TIMEOUT_MS`). */
+  busyTimeoutMs?: number;
 }
 
 /**
@@ -37,10 +88,9 @@ export function openDatabase(path: string, migrations: readonly Migration[], opt
   const db = new Database(path, { nativeBinding: options.nativeBinding, readonly: options.readonly ?? false });
   try {
     db.pragma('journal_mode = WAL');
-    // NORMAL is durable against a crash of this process under WAL (only power loss can drop the last commits).
-    db.pragma('synchronous = NORMAL');
+    db.pragma(`synchronous = ${(options.synchronous ?? DEFAULT_SYNCHRONOUS) === 'full' ? 'FULL' : 'NORMAL'}`);
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${nonNegativeMs(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS)}`);
     if (options.manualCheckpoints) db.pragma('wal_autocheckpoint = 0');
     if (options.cacheMiB !== undefined) db.pragma(`cache_size = ${-Math.round(options.cacheMiB * 1024)}`);
     migrate(db, migrations);
@@ -80,6 +130,20 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
       record.run(m.version, m.name, Date.now());
     })();
   }
+}
+
+/**
+ * True for SQLite's "another connection holds the lock" failures (SQLITE_BUSY, SQLITE_LOCKED and their
+ * extended codes): nothing is wrong with the file and the same statement can succeed a moment later.
+ */
+export function isBusyError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+function nonNegativeMs(ms: number): number {
+  if (!Number.isSafeInteger(ms) || ms < 0) throw new RangeError(`busyTimeoutMs must be a non-negative whole number, got ${ms}`);
+  return ms;
 }
 
 export function schemaVersion(db: Db): number {

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DurableEngine, ReplayMismatchError, type DurableEngineOptions } from './durable-engine';
+import { isBusyError } from '../db/database';
+import { DurableEngine, EngineFaultError, JournalBusyError, ReplayMismatchError, type DurableEngineOptions } from './durable-engine';
 import { rowChecksum } from './codec';
 import { JournalCorruptError } from './journal-store';
 import { TallyMachine, tallyStream, type TallyCommand, type TallyEvent, type TallySnapshot } from './testing/tally-machine';
@@ -188,7 +189,53 @@ describe('DurableEngine', () => {
     j.close();
   });
 
-  it('a batch whose events cannot be stored rejects its commands and stops the journal; reopening recovers', async () => {
+  it('an engine fault refuses only its command: what came before commits, the state is rebuilt from the journal, later commands proceed', async () => {
+    const faults: [string, TallyCommand][] = [];
+    const fatal: Error[] = [];
+    const seenByListeners: number[] = [];
+    // Snapshots every 3 commands, so the rebuild restores a snapshot and replays the batches after it.
+    const j: ReturnType<typeof open> = open({
+      snapshotEvery: 3,
+      onFault: (err, cmd) => faults.push([err.message, cmd]),
+      onFatal: (err) => fatal.push(err),
+      onCommit: () => seenByListeners.push(j.machine.snapshot().markets.A.seq),
+    });
+    for (let i = 1; i <= 4; i++) await j.submit({ type: 'add', market: 'A', account: 1, amount: 10, ts: i });
+    const before = j.submit({ type: 'add', market: 'A', account: 2, amount: 5, ts: 5 });
+    const poisoned = j.machine;
+    const poison: TallyCommand = { type: 'explode', market: 'A', ts: 6 };
+    const refused = j.submit(poison);
+    await expect(refused).rejects.toThrow(EngineFaultError);
+    await expect(refused).rejects.toThrow(/refused and not journaled.*exploded/);
+    await expect(before).resolves.toMatchObject([{ seq: 5, balance: 5 }]);
+    expect(faults).toEqual([['exploded', poison]]);
+    // The listeners of the command committed with the fault read the rebuilt state, not the half-changed one.
+    expect(seenByListeners.at(-1)).toBe(5);
+    expect(j.machine).not.toBe(poisoned);
+    expect(j.machine.snapshot()).toEqual({ markets: { A: { seq: 5, added: 45, balances: { 1: 40, 2: 5 } } } });
+
+    await expect(j.submit({ type: 'add', market: 'A', account: 1, amount: 1, ts: 7 })).resolves.toMatchObject([{ seq: 6, balance: 41 }]);
+    expect(j.stats()).toMatchObject({ faults: 1, committedCommands: 6 });
+    expect(fatal).toEqual([]);
+    j.machine.checkInvariants();
+    const state = j.machine.snapshot();
+    j.close();
+    const again = open();
+    expect([...again.commands()].some((c) => c.type === 'explode')).toBe(false);
+    expect(again.machine.snapshot()).toEqual(state);
+    again.close();
+  });
+
+  it('a fault inside submitBatch commits the commands before it and throws; those after it are not applied', () => {
+    const j = open();
+    const add = (amount: number, ts: number): TallyCommand => ({ type: 'add', market: 'A', account: 1, amount, ts });
+    expect(() => j.submitBatch([add(1, 1), add(2, 2), { type: 'explode', market: 'A', ts: 3 }, add(4, 4)])).toThrow(EngineFaultError);
+    expect(j.machine.snapshot().markets.A).toEqual({ seq: 2, added: 3, balances: { 1: 3 } });
+    expect(j.submitBatch([add(8, 5)])).toMatchObject([[{ seq: 3, balance: 11 }]]);
+    j.close();
+  });
+
+  it('a command whose events skip a seq is refused as a fault, and the commands before it still commit', async () => {
     class Gappy extends TallyMachine {
       override apply(cmd: TallyCommand): TallyEvent[] {
         const events = super.apply(cmd);
@@ -196,30 +243,86 @@ describe('DurableEngine', () => {
         return events;
       }
     }
-    const j = open({ create: () => new Gappy(), restore: (s) => TallyMachine.restore(s) });
+    const faults: string[] = [];
+    const j = open({ create: () => new Gappy(), restore: (s) => TallyMachine.restore(s), onFault: (err) => faults.push(err.message) });
     await j.submit({ type: 'add', market: 'A', account: 1, amount: 10, ts: 1 });
     const good = j.submit({ type: 'add', market: 'A', account: 1, amount: 20, ts: 2 });
     const bad = j.submit({ type: 'add', market: 'A', account: 1, amount: 13, ts: 3 });
-    await expect(good).rejects.toThrow(/commit of batch 2 failed.*seq of market A jumps from 2 to 8/);
-    await expect(bad).rejects.toThrow(/not durable/);
-    await expect(j.submit({ type: 'add', market: 'A', account: 1, amount: 1, ts: 4 })).rejects.toThrow(/reopen the journal/);
-    expect(() => j.submitBatch([])).toThrow(/reopen the journal/);
+    await expect(bad).rejects.toThrow(EngineFaultError);
+    await expect(good).resolves.toMatchObject([{ seq: 2, balance: 30 }]);
+    expect(faults).toEqual(['event seq of market A jumps from 2 to 8']);
+    await expect(j.submit({ type: 'add', market: 'A', account: 1, amount: 1, ts: 4 })).resolves.toMatchObject([{ seq: 3, balance: 31 }]);
     j.close();
     const again = open();
-    expect(again.machine.snapshot()).toEqual({ markets: { A: { seq: 1, added: 10, balances: { 1: 10 } } } });
+    expect(again.machine.snapshot()).toEqual({ markets: { A: { seq: 3, added: 31, balances: { 1: 31 } } } });
     again.close();
   });
 
-  it('an engine that throws stops the journal after committing what came before; the command is not journaled', async () => {
-    const j = open();
-    const before = j.submit({ type: 'add', market: 'A', account: 1, amount: 10, ts: 1 });
-    await expect(j.submit({ type: 'explode', market: 'A', ts: 2 })).rejects.toThrow(/engine threw.*exploded/);
-    await expect(before).resolves.toHaveLength(1);
-    await expect(j.submit({ type: 'add', market: 'A', account: 1, amount: 1, ts: 3 })).rejects.toThrow(/engine threw/);
+  it('a failed commit stops the journal: its commands and every later one are refused, onFatal is told once; reopening recovers', async () => {
+    const fatal: Error[] = [];
+    const j = open({ onFatal: (err) => fatal.push(err) });
+    await j.submit({ type: 'add', market: 'A', account: 1, amount: 10, ts: 1 });
+    // The disk refuses the next write, as a full disk or an I/O error would (injected from another connection).
+    edit("CREATE TRIGGER refuse BEFORE INSERT ON journal_batches BEGIN SELECT RAISE(ABORT, 'injected write failure'); END");
+    const lost = [j.submit({ type: 'add', market: 'A', account: 1, amount: 20, ts: 2 }), j.submit({ type: 'add', market: 'A', account: 1, amount: 30, ts: 3 })];
+    for (const p of lost) await expect(p).rejects.toThrow(/commit of batch 2 failed, its 2 commands are not durable: injected write failure/);
+    expect(fatal).toHaveLength(1);
+    expect(fatal[0].message).toMatch(/injected write failure; reopen the journal/);
+    await expect(j.submit({ type: 'add', market: 'A', account: 1, amount: 1, ts: 4 })).rejects.toThrow(/reopen the journal/);
+    expect(() => j.flush()).toThrow(/reopen the journal/);
+    expect(fatal).toHaveLength(1);
+    j.close();
+    edit('DROP TRIGGER refuse');
+    const again = open();
+    expect(again.machine.snapshot()).toEqual({ markets: { A: { seq: 1, added: 10, balances: { 1: 10 } } } });
+    await expect(again.submit({ type: 'add', market: 'A', account: 1, amount: 5, ts: 5 })).resolves.toMatchObject([{ seq: 2, balance: 15 }]);
+    again.close();
+  });
+
+  it('a fault whose rebuild fails stops the journal and tells onFatal', async () => {
+    let restorable = true;
+    const fatal: Error[] = [];
+    const j = open({
+      restore: (s) => {
+        if (!restorable) throw new Error('snapshot unreadable');
+        return TallyMachine.restore(s);
+      },
+      onFatal: (err) => fatal.push(err),
+    });
+    await j.submit({ type: 'add', market: 'A', account: 1, amount: 10, ts: 1 });
+    restorable = false;
+    await expect(j.submit({ type: 'explode', market: 'A', ts: 2 })).rejects.toThrow(EngineFaultError);
+    expect(fatal.map((e) => e.message)).toEqual([expect.stringMatching(/could not be rebuilt from the journal: .*snapshot unreadable; reopen the journal/)]);
+    await expect(j.submit({ type: 'add', market: 'A', account: 1, amount: 1, ts: 3 })).rejects.toThrow(/could not be rebuilt/);
     j.close();
     const again = open();
-    expect([...again.commands()]).toEqual([{ type: 'add', market: 'A', account: 1, amount: 10, ts: 1 }]);
-    expect(again.machine.snapshot().markets.A.seq).toBe(1);
+    expect(again.machine.snapshot().markets.A).toEqual({ seq: 1, added: 10, balances: { 1: 10 } });
+    again.close();
+  });
+
+  it('a commit that finds the file locked past its timeout refuses that batch, rebuilds, and the journal goes on', async () => {
+    const fatal: Error[] = [];
+    const j = open({ busyTimeoutMs: 20, onFatal: (err) => fatal.push(err) });
+    await j.submit({ type: 'add', market: 'A', account: 1, amount: 10, ts: 1 });
+    const other = new Database(path);
+    try {
+      other.prepare('BEGIN IMMEDIATE').run();
+      const refused = j.submit({ type: 'add', market: 'A', account: 1, amount: 20, ts: 2 });
+      await expect(refused).rejects.toThrow(JournalBusyError);
+      await expect(refused).rejects.toSatisfy((err) => isBusyError(err));
+      await expect(refused).rejects.toThrow(/not durable.*refused and can be sent again/);
+      // The state no longer holds the refused command.
+      expect(j.machine.snapshot().markets.A).toEqual({ seq: 1, added: 10, balances: { 1: 10 } });
+      expect(() => j.flush()).not.toThrow(); // nothing waiting
+    } finally {
+      other.prepare('ROLLBACK').run();
+      other.close();
+    }
+    await expect(j.submit({ type: 'add', market: 'A', account: 1, amount: 20, ts: 3 })).resolves.toMatchObject([{ seq: 2, balance: 30 }]);
+    expect(fatal).toEqual([]);
+    j.close();
+    const again = open();
+    expect([...again.commands()].map((c) => (c as { amount: number }).amount)).toEqual([10, 20]);
     again.close();
   });
 

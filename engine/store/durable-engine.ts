@@ -11,8 +11,17 @@
  * the stored one: a difference means the engine is not deterministic (or changed incompatibly) and opening
  * fails rather than serving a state that disagrees with what clients were told.
  *
+ * Faults: an engine refuses bad commands with events, so a throw from `apply` (or events out of sequence) is a
+ * bug that may have left the state half changed. It costs only the command that caused it: that command is
+ * refused and never journaled, what was applied before it is committed, and the state is rebuilt from the
+ * journal exactly as `open` recovers it; later commands proceed. A commit that fails because another
+ * connection holds the lock past its timeout refuses that batch's commands and rebuilds the same way. Any other
+ * failed commit (disk full, I/O error), or a rebuild that fails, stops the journal for good (`onFatal`): only a
+ * fresh open can recover, so the process should restart rather than answer errors.
+ *
  * One process writes a journal at a time.
  */
+import { isBusyError } from '../db/database';
 import { decode, encode } from './codec';
 import { jsonEqual } from './json-equal';
 import { JournalStore, type EventRun, type JournalEvent, type JournalStoreOptions } from './journal-store';
@@ -51,6 +60,17 @@ export interface DurableEngineOptions<C, E extends JournalEvent, S, M extends Jo
   onCommit?: (events: E[]) => void;
   /** Told how long each commit's SQLite transaction took (ms) and how many commands it held, for metrics. */
   onCommitTimed?: (ms: number, commands: number) => void;
+  /**
+   * The engine failed on `cmd` (`err` is what it threw): the command was refused, and by the time this is
+   * called the state has been rebuilt from the journal. For logging; must not throw.
+   */
+  onFault?: (err: Error, cmd: C) => void;
+  /**
+   * The journal cannot go on (a commit failed other than on a busy lock, or the state could not be rebuilt
+   * after a fault) and refuses every command from now on; reopening recovers the last committed state. Called
+   * once; must not throw.
+   */
+  onFatal?: (err: Error) => void;
 }
 
 export interface JournalStats {
@@ -64,6 +84,8 @@ export interface JournalStats {
   snapshots: number;
   /** Commands replayed on open (those after the snapshot that was restored). */
   replayedCommands: number;
+  /** Commands refused because the engine failed on them (each followed by a rebuild of the state). */
+  faults: number;
 }
 
 /** Replaying the journal produced events that differ from the stored ones. */
@@ -72,6 +94,36 @@ export class ReplayMismatchError extends Error {
     super(message);
     this.name = 'ReplayMismatchError';
   }
+}
+
+/** The engine failed on a command: it was refused and not journaled, and the state was rebuilt without it. */
+export class EngineFaultError extends Error {
+  constructor(message: string, options: ErrorOptions) {
+    super(message, options);
+    this.name = 'EngineFaultError';
+  }
+}
+
+/**
+ * A commit waited for another connection's lock past its timeout: its commands were refused and not
+ * journaled, the state was rebuilt without them, and the same commands can be sent again. `code` is SQLite's
+ * (SQLITE_BUSY…), so `isBusyError` recognises it like any other busy failure.
+ */
+export class JournalBusyError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    options: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'JournalBusyError';
+  }
+}
+
+/** One group commit written to the file, its waiters not yet told. */
+interface Written<E> {
+  eventLists: E[][];
+  waiters: (Waiter<E[]> | undefined)[];
 }
 
 /**
@@ -94,7 +146,9 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
   private failure: Error | undefined;
   private closed = false;
   private sinceSnapshot: number;
-  private readonly counters = { commits: 0, snapshots: 0 };
+  private readonly counters = { commits: 0, snapshots: 0, faults: 0 };
+  /** The last event seq of each market in the state as applied (committed or waiting), to catch a gap at once. */
+  private appliedSeq: Map<string, number>;
   private readonly maxBatch: number;
   private readonly snapshotEvery: number;
   private readonly keepSnapshots: number;
@@ -102,8 +156,7 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
   private constructor(
     private readonly store: JournalStore,
     private readonly options: DurableEngineOptions<C, E, S, M>,
-    /** The live state. Read it freely; changing it other than through this journal bypasses durability. */
-    readonly machine: M,
+    private current: M,
     private lastBatch: number,
     private committed: number,
     private readonly lastSeq: Map<string, number>,
@@ -114,6 +167,15 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
     this.snapshotEvery = nonNegativeInt(options.snapshotEvery ?? 100_000, 'snapshotEvery');
     this.keepSnapshots = positiveInt(options.keepSnapshots ?? 2, 'keepSnapshots');
     this.sinceSnapshot = committed - snapshotAt;
+    this.appliedSeq = new Map(lastSeq);
+  }
+
+  /**
+   * The live state. Read it freely (and again after each turn: a fault replaces it with one rebuilt from the
+   * journal); changing it other than through this journal bypasses durability.
+   */
+  get machine(): M {
+    return this.current;
   }
 
   /** Opens (or creates) the journal at `options.path` and recovers the state it records. */
@@ -142,7 +204,7 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
    * `submit` for callers that answer many commands per batch: the waiter is called synchronously when the
    * batch commits, so whatever it sends leaves in the same turn as what `onCommit` sent, without a promise
    * hop per command. A command that cannot be applied (journal closed or failed, engine fault) is rejected
-   * before this returns.
+   * before this returns; a failed commit rejects the waiters of every command in it.
    */
   submitWith(cmd: C, waiter: Waiter<E[]>): void {
     try {
@@ -156,7 +218,11 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
     else this.scheduled ??= setImmediate(() => this.commitScheduled());
   }
 
-  /** Applies the commands and commits them (with anything already waiting) before returning their events. */
+  /**
+   * Applies the commands and commits them (with anything already waiting) before returning their events. An
+   * engine fault throws EngineFaultError: the commands before the faulty one are committed, it and those after
+   * it are not applied.
+   */
   submitBatch(cmds: readonly C[]): E[][] {
     this.assertUsable();
     const out: E[][] = [];
@@ -203,6 +269,7 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
       commits: this.counters.commits,
       snapshots: this.counters.snapshots,
       replayedCommands: this.replayed,
+      faults: this.counters.faults,
     };
   }
 
@@ -225,22 +292,74 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
   private applyOne(cmd: C, waiter: Waiter<E[]> | undefined): E[] {
     let events: E[];
     try {
-      events = this.machine.apply(cmd);
+      events = this.current.apply(cmd);
+      this.checkSequence(events);
     } catch (err) {
-      // The engine rejects bad commands with events; a throw is a fault that may have left its state half
-      // changed. Keep what was applied before it, and stop: reopening restores the last committed state.
-      this.commitPending(false);
-      this.failure ??= new Error(
-        `journal ${this.store.path}: the engine threw while applying a command (not journaled): ` +
-          `${(err as Error).message}; reopen the journal to continue from the last committed state`,
-        { cause: err },
-      );
-      throw this.failure;
+      throw this.fault(err, cmd);
     }
     this.pendingCommands.push(cmd);
     this.pendingEvents.push(events);
     this.waiters.push(waiter);
     return events;
+  }
+
+  /** Each market's events must continue its seq without a gap (an event log with a gap makes clients resync forever). */
+  private checkSequence(events: E[]): void {
+    for (const e of events) {
+      const last = this.appliedSeq.get(e.market);
+      if (last !== undefined && e.seq !== last + 1) throw new Error(`event seq of market ${e.market} jumps from ${last} to ${e.seq}`);
+      this.appliedSeq.set(e.market, e.seq);
+    }
+  }
+
+  /**
+   * The engine failed on `cmd` and may have left its state half changed. Commits what was applied before it
+   * (without a snapshot: the state in memory is not one to keep), rebuilds the state from the journal, and only
+   * then tells the committed commands' listeners and waiters, so whatever they read or submit sees a sound
+   * state. Returns the error for the command's own waiter.
+   */
+  private fault(err: unknown, cmd: C): EngineFaultError {
+    this.counters.faults++;
+    const cause = err instanceof Error ? err : new Error(String(err));
+    let written: Written<E> | undefined;
+    try {
+      written = this.writePending(false);
+    } catch {
+      // Its waiters were told; a busy lock left the journal usable, anything else stopped it.
+    }
+    if (!this.failure) this.rebuild();
+    this.options.onFault?.(cause, cmd);
+    if (written) this.announce(written);
+    return new EngineFaultError(
+      `journal ${this.store.path}: the engine failed on a command, which was refused and not journaled ` +
+        `(the state was rebuilt from the journal): ${cause.message}`,
+      { cause },
+    );
+  }
+
+  /** Replaces the state with the one the journal records: the latest snapshot plus the batches after it. */
+  private rebuild(): void {
+    try {
+      const r = recover(this.store, this.options);
+      if (r.batch !== this.lastBatch || r.commands !== this.committed) {
+        throw new Error(`the journal ends at batch ${r.batch} (command ${r.commands}), this instance committed up to batch ${this.lastBatch} (command ${this.committed})`);
+      }
+      this.current = r.machine;
+      this.appliedSeq = new Map(this.lastSeq);
+    } catch (err) {
+      this.stop(
+        new Error(`journal ${this.store.path}: the state could not be rebuilt from the journal: ${(err as Error).message}; reopen the journal to recover`, {
+          cause: err,
+        }),
+      );
+    }
+  }
+
+  /** The journal cannot go on: every later command is refused. */
+  private stop(err: Error): void {
+    if (this.failure) return;
+    this.failure = err;
+    this.options.onFatal?.(err);
   }
 
   private commitScheduled(): void {
@@ -252,8 +371,25 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
 
   /** Commits the waiting commands in one transaction, then acknowledges them. */
   private commitPending(throwOnFailure: boolean): void {
+    let written: Written<E> | undefined;
+    try {
+      written = this.writePending(true);
+    } catch (err) {
+      if (err instanceof JournalBusyError) this.rebuild();
+      if (throwOnFailure) throw err;
+      return;
+    }
+    if (written) this.announce(written);
+  }
+
+  /**
+   * Writes the waiting commands and their events in one transaction. On failure their waiters are rejected
+   * and the error is thrown: a JournalBusyError (the caller rebuilds the state without them) or the failure
+   * that stopped the journal.
+   */
+  private writePending(snapshotAllowed: boolean): Written<E> | undefined {
     const count = this.pendingCommands.length;
-    if (count === 0 || this.failure) return;
+    if (count === 0 || this.failure) return undefined;
     const commands = this.pendingCommands;
     const eventLists = this.pendingEvents;
     const waiters = this.waiters;
@@ -261,23 +397,22 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
     this.pendingEvents = [];
     this.waiters = [];
     const batchId = this.lastBatch + 1;
-    const snapshotDue = this.snapshotEvery > 0 && this.sinceSnapshot + count >= this.snapshotEvery;
+    const snapshotDue = snapshotAllowed && this.snapshotEvery > 0 && this.sinceSnapshot + count >= this.snapshotEvery;
     try {
       const runs = eventRuns(eventLists, this.lastSeq);
-      const snapshot = snapshotDue ? { state: encode(this.machine.snapshot()), keep: this.keepSnapshots } : undefined;
+      const snapshot = snapshotDue ? { state: encode(this.current.snapshot()), keep: this.keepSnapshots } : undefined;
       const started = performance.now();
       this.store.append({ id: batchId, firstCommand: this.committed, count, bytes: encode(commands) }, runs, snapshot);
       for (const run of runs) this.lastSeq.set(run.market, run.lastSeq);
       this.options.onCommitTimed?.(performance.now() - started, count);
     } catch (err) {
-      this.failure = new Error(
-        `journal ${this.store.path}: commit of batch ${batchId} failed, its ${count} commands are not durable: ` +
-          `${(err as Error).message}; reopen the journal to continue from the last committed state`,
-        { cause: err },
-      );
-      for (const w of waiters) w?.reject(this.failure);
-      if (throwOnFailure) throw this.failure;
-      return;
+      const message = `journal ${this.store.path}: commit of batch ${batchId} failed, its ${count} commands are not durable: ${(err as Error).message}`;
+      const error = isBusyError(err)
+        ? new JournalBusyError(`${message}; they were refused and can be sent again`, (err as { code: string }).code, { cause: err })
+        : new Error(`${message}; reopen the journal to continue from the last committed state`, { cause: err });
+      if (!(error instanceof JournalBusyError)) this.stop(error);
+      for (const w of waiters) w?.reject(error);
+      throw error;
     }
     this.lastBatch = batchId;
     this.committed += count;
@@ -288,16 +423,20 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
     } else {
       this.sinceSnapshot += count;
     }
-    // Listeners first, then each command's waiter: an owner hears of its order's fills before the reply to it.
+    return { eventLists, waiters };
+  }
+
+  /** Listeners first, then each command's waiter: an owner hears of its order's fills before the reply to it. */
+  private announce({ eventLists, waiters }: Written<E>): void {
     try {
       this.options.onCommit?.(eventLists.flat());
     } finally {
-      for (let i = 0; i < count; i++) waiters[i]?.resolve(eventLists[i]);
+      for (let i = 0; i < waiters.length; i++) waiters[i]?.resolve(eventLists[i]);
     }
   }
 
   private writeSnapshot(): void {
-    this.store.snapshot(this.lastBatch, this.committed, encode(this.machine.snapshot()), this.keepSnapshots);
+    this.store.snapshot(this.lastBatch, this.committed, encode(this.current.snapshot()), this.keepSnapshots);
     this.sinceSnapshot = 0;
     this.counters.snapshots++;
   }

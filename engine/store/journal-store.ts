@@ -2,7 +2,7 @@
  * The SQL side of a journal: appends group-committed batches (commands, their events, and now and then a
  * snapshot) in one transaction each, and reads them back with every row checked before it is trusted.
  */
-import { openDatabase, type Db } from '../db/database';
+import { openDatabase, type Db, type Synchronous } from '../db/database';
 import { decode, rowChecksum } from './codec';
 import { journalMigrations } from './migrations';
 
@@ -25,15 +25,14 @@ export class JournalCorruptError extends Error {
   }
 }
 
-export type Synchronous = 'normal' | 'full';
-
 export interface JournalStoreOptions {
   /**
-   * `normal` (default): under WAL a commit survives a crash or kill of this process; only an OS crash or power
-   * loss can drop the last commits before the next checkpoint. `full` also syncs the WAL on every commit,
-   * which survives power loss at the cost of one fsync per group commit.
+   * What a group commit survives (see Synchronous; default `normal`). A server that tells clients an order is
+   * accepted uses `full`: one sync of the log per group commit, however many commands it holds.
    */
   synchronous?: Synchronous;
+  /** How long a commit waits for another connection's lock (the checkpointer's) before SQLITE_BUSY. */
+  busyTimeoutMs?: number;
   /** better_sqlite3.node built for the running runtime (see openDatabase). */
   nativeBinding?: string;
   /** Checkpoints are run elsewhere (see ../db/wal-checkpointer), not inside group commits. */
@@ -109,10 +108,13 @@ export class JournalStore {
 
   constructor(path: string, options: JournalStoreOptions = {}) {
     this.path = path;
-    this.db = openDatabase(path, journalMigrations, { nativeBinding: options.nativeBinding, manualCheckpoints: options.manualCheckpoints });
+    this.db = openDatabase(path, journalMigrations, {
+      nativeBinding: options.nativeBinding,
+      manualCheckpoints: options.manualCheckpoints,
+      synchronous: options.synchronous,
+      busyTimeoutMs: options.busyTimeoutMs,
+    });
     try {
-      // openDatabase sets NORMAL; FULL is the opt-in for power-loss durability.
-      if (options.synchronous === 'full') this.db.pragma('synchronous = FULL');
       this.insertBatch = this.db.prepare(
         'INSERT INTO journal_batches (id, first_command, command_count, commands, checksum) VALUES (?, ?, ?, ?, ?)',
       );
