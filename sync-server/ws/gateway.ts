@@ -5,13 +5,23 @@
  *
  * Nothing a client sends can crash the server or change another account's data: a message that does not
  * parse, does not match the contract, or is not allowed is answered with a `reject` naming why.
+ *
+ * Nor can clients hold what others need (limits in ServerLimits):
+ * - connections per client address are capped; past the cap the upgrade is refused with 429;
+ * - a connection that neither signs in nor subscribes within `wsIdleMs` is closed (IDLE_TIMEOUT). Public
+ *   market-data readers never sign in, so subscribing is enough to stay; one that unsubscribes from everything
+ *   is idle again from then;
+ * - at the server's connection cap, a new connection takes the place of the one idle the longest (closed with
+ *   1013, try again later), so a flood of idle sockets cannot lock out a trader; with none idle it gets 503;
+ * - a protocol ping goes to every connection each `wsHeartbeatMs`, and one that has not answered the previous
+ *   ping (nor sent anything since) is cut: a half-open socket does not hold its memory and descriptor for ever.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { ClientMessage, MAX_WS_FRAME_BYTES, type ClientOp, type ServerMessage } from '../../engine/protocol/sync';
-import { AuthError, type Accounts } from '../accounts/accounts';
+import { AuthError, type Accounts, type SessionsEnded } from '../accounts/accounts';
 import type { ServerConfig } from '../config';
 import type { MarketData } from '../market-data/market-data';
 import type { Metrics } from '../metrics';
@@ -19,8 +29,22 @@ import type { CancelAllResult, Exchange, OrderResult } from '../trading/exchange
 import type { Waiter } from '../../engine/store/durable-engine';
 import type { ProjectedChanges } from '../trading/order-projection';
 import { ENGINE_VERSION } from '../../engine/version';
+import { clientAddress } from './client-address';
 import { CLOSE_POLICY, Session } from './session';
 import { TokenBucket } from './token-bucket';
+
+/** Close code for a connection let go to make room at the connection cap (RFC 6455 "Try Again Later"). */
+const CLOSE_TRY_AGAIN_LATER = 1013;
+
+/** Answers an upgrade that will not be accepted with a status and the contract's error body, then hangs up. */
+function refuseUpgrade(socket: Duplex, status: 429 | 503, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message } });
+  const text = status === 429 ? 'Too Many Requests' : 'Service Unavailable';
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nRetry-After: 5\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
 
 /** What an account without a connection has: looked up for every order and fill of a commit. */
 const NO_SESSIONS: ReadonlySet<Session> = new Set();
@@ -51,6 +75,13 @@ export class Gateway {
   private readonly sessions = new Set<Session>();
   private readonly byAccount = new Map<number, Set<Session>>();
   private readonly accountBuckets = new Map<number, TokenBucket>();
+  /** Open sockets (upgrading or connected) per client address, and in all. */
+  private readonly perAddress = new Map<string, number>();
+  private sockets = 0;
+  /** Connections neither signed in nor subscribed, longest idle first (a Set keeps insertion order). */
+  private readonly idle = new Set<Session>();
+  private readonly idleSweep: NodeJS.Timeout;
+  private readonly heartbeat: NodeJS.Timeout;
   private nextId = 1;
 
   constructor(
@@ -63,6 +94,11 @@ export class Gateway {
   ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_FRAME_BYTES, perMessageDeflate: false });
     exchange.onCommit((_events, changes) => this.pushPrivate(changes));
+    const { wsIdleMs, wsHeartbeatMs } = config.limits;
+    this.idleSweep = setInterval(() => this.closeIdle(), Math.min(1_000, Math.max(10, wsIdleMs / 4)));
+    this.idleSweep.unref();
+    this.heartbeat = setInterval(() => this.beat(), wsHeartbeatMs);
+    this.heartbeat.unref();
   }
 
   get connectionCount(): number {
@@ -70,21 +106,82 @@ export class Gateway {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const { wsConnectionsPerIp, wsConnections } = this.config.limits;
+    const address = clientAddress(req.socket.remoteAddress);
+    const fromAddress = this.perAddress.get(address) ?? 0;
+    if (fromAddress >= wsConnectionsPerIp) {
+      return refuseUpgrade(socket, 429, 'TOO_MANY_CONNECTIONS', `${wsConnectionsPerIp} connections from this address are open already: close one first`);
+    }
+    if (this.sockets >= wsConnections) {
+      const longestIdle = this.idle.values().next();
+      if (longestIdle.done) return refuseUpgrade(socket, 503, 'SERVER_FULL', 'the server is at its connection limit: try again shortly');
+      this.setBusy(longestIdle.value);
+      longestIdle.value.drop(CLOSE_TRY_AGAIN_LATER, 'SERVER_FULL', 'the server needed this idle connection for another: reconnect when you need it');
+    }
+    // Counted from the upgrade request until the socket is gone, whether or not the handshake completes.
+    this.perAddress.set(address, fromAddress + 1);
+    this.sockets++;
+    socket.once('close', () => {
+      this.sockets--;
+      const n = (this.perAddress.get(address) ?? 1) - 1;
+      if (n > 0) this.perAddress.set(address, n);
+      else this.perAddress.delete(address);
+    });
     this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, socket));
   }
 
   /** Closes every connection with a reason (server shutdown). */
   closeAll(code: number, reason: string, message: string): void {
+    clearInterval(this.idleSweep);
+    clearInterval(this.heartbeat);
     for (const s of this.sessions) s.close(code, reason, message);
     this.wss.close();
+  }
+
+  /** Idle connections past `wsIdleMs` are closed, longest idle first (the set is in that order). */
+  private closeIdle(): void {
+    const cutoff = Date.now() - this.config.limits.wsIdleMs;
+    for (const s of this.idle) {
+      if (s.idleSince > cutoff) break;
+      this.idle.delete(s);
+      s.drop(CLOSE_POLICY, 'IDLE_TIMEOUT', `neither signed in nor subscribed within ${this.config.limits.wsIdleMs} ms: send "auth" or "subscribe" after connecting`);
+    }
+  }
+
+  /** Pings every connection; one that stayed silent since the last ping is gone (half open) and is cut. */
+  private beat(): void {
+    for (const s of this.sessions) {
+      if (!s.alive) {
+        this.log.debug({ session: s.id }, 'ws heartbeat missed');
+        s.drop(CLOSE_POLICY, 'HEARTBEAT_TIMEOUT', 'no answer to the last ping');
+        continue;
+      }
+      s.alive = false;
+      s.ping();
+    }
+  }
+
+  /** Signed in or subscribed: no longer subject to the idle timeout. */
+  private setBusy(session: Session): void {
+    this.idle.delete(session);
+  }
+
+  /** Neither signed in nor subscribed (any more): the idle clock starts now. */
+  private setIdleIfUnused(session: Session): void {
+    if (session.closed || session.account || session.subscriptions.size > 0 || this.idle.has(session)) return;
+    session.idleSince = Date.now();
+    this.idle.add(session);
   }
 
   private connected(ws: WebSocket, socket: Duplex): void {
     const session = new Session(this.nextId++, ws, this.config.wsRate, this.config.maxBufferedBytes, this.config.now, (n) => this.metrics.messagesOut.inc(n), socket);
     this.sessions.add(session);
+    this.setIdleIfUnused(session);
     this.metrics.connections.inc();
     let strikes = 0;
+    ws.on('pong', () => (session.alive = true));
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      session.alive = true;
       this.metrics.messagesIn.inc();
       // Closed by the server (signed out, shut down, too slow, too many messages): the socket still delivers
       // what the client sent before it read the close, and none of it is acted on.
@@ -107,6 +204,7 @@ export class Gateway {
     ws.on('close', () => {
       session.closed = true;
       this.sessions.delete(session);
+      this.idle.delete(session);
       this.marketData.drop(session);
       if (session.account) this.byAccount.get(session.account.id)?.delete(session);
       this.metrics.connections.dec();
@@ -144,6 +242,7 @@ export class Gateway {
           let set = this.byAccount.get(account.id);
           if (!set) this.byAccount.set(account.id, (set = new Set()));
           set.add(session);
+          this.setBusy(session);
           session.send({ type: 'ack', id: msg.id, op: 'auth', result: { accountId: account.id, nickname: account.nickname } });
           session.send({ type: 'balance', balances: this.balances(account.id) });
         } catch (err) {
@@ -160,10 +259,12 @@ export class Gateway {
         }
         if (msg.op === 'unsubscribe') {
           this.marketData.unsubscribe(session, msg.channel, msg.market, msg.interval);
+          this.setIdleIfUnused(session);
           return session.send({ type: 'ack', id: msg.id, op: msg.op });
         }
         session.send({ type: 'ack', id: msg.id, op: msg.op });
         this.marketData.subscribe(session, msg.channel, msg.market, msg.interval);
+        this.setBusy(session);
         return;
       }
       case 'snapshot':
@@ -202,12 +303,14 @@ export class Gateway {
   }
 
   /** Closes the connections signed in through one session that was just signed out (other devices stay). */
-  sessionRevoked(accountId: number, sessionId: number): void {
-    for (const s of this.byAccount.get(accountId) ?? []) if (s.authSession === sessionId) s.close(CLOSE_POLICY, 'SIGNED_OUT', 'this session was signed out');
-  }
-
-  signedOut(accountId: number): void {
-    for (const s of this.byAccount.get(accountId) ?? []) s.close(CLOSE_POLICY, 'SIGNED_OUT', 'this session was signed out');
+  /**
+   * Closes the connections signed in through sessions that just ended (signed out, refreshed, revoked, or all
+   * of a deleted account's), saying why; the account's other devices stay.
+   */
+  sessionsEnded(e: SessionsEnded): void {
+    for (const s of [...(this.byAccount.get(e.accountId) ?? [])]) {
+      if (e.sessionIds === 'all' || e.sessionIds.includes(s.authSession)) s.close(CLOSE_POLICY, e.code, e.message);
+    }
   }
 
   private pushPrivate(changes: ProjectedChanges): void {

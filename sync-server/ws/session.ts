@@ -33,6 +33,10 @@ export class Session {
   readonly subscriptions = new Set<string>();
   readonly bucket: TokenBucket;
   closed = false;
+  /** Something arrived (a message or a pong) since the last heartbeat ping. */
+  alive = true;
+  /** When (ms, wall clock) the connection last became idle: open, not signed in, subscribed to nothing. */
+  idleSince = 0;
   private isCorked = false;
   /**
    * Messages sent this turn, not yet framed: they leave as one frame holding an array of them (see
@@ -126,5 +130,18 @@ export class Session {
       // The socket is already gone; nothing to tell.
     }
     setTimeout(() => this.ws.terminate(), 1_000).unref();
+  }
+
+  /** A protocol ping (the peer's WebSocket stack answers it with a pong, without the app's help). */
+  ping(): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.ping();
+  }
+
+  /** Says why, then lets the socket go at once, without waiting for the close handshake: its descriptor is
+   *  wanted for another connection, or the peer has stopped answering. */
+  drop(code: number, reason: string, message: string): void {
+    this.close(code, reason, message);
+    this.ws.terminate();
   }
 }
