@@ -35,8 +35,11 @@ export const BENCH_MARKET: MarketConfig = {
 const MID_PRICE = 100_000;
 const ACCOUNTS = 100;
 const BUYERS = ACCOUNTS / 2;
-/** Per account and asset: many times what a million orders of at most 10 LPJ could move. */
-const DEPOSIT = 10 ** 15;
+/**
+ * Per account and asset: many times what a million orders of at most 10 LPJ could move, while the hundred
+ * deposits together stay within the ledger's bound on an asset's supply (2^53 − 1).
+ */
+const DEPOSIT = 10 ** 13;
 const MAX_LOTS = 100;
 
 export type PeerArg = LimitOrderOptions | MarketOrderOptions | OrderUpdatePrice | OrderUpdateSize | null;

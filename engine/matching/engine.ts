@@ -5,10 +5,14 @@
  * replay of the same commands yields the same events.
  *
  * Every input is checked before anything changes: a refused command produces exactly one `rejected` event
- * and leaves books and balances as they were.
+ * and leaves books and balances as they were. That includes the arithmetic: every amount a command implies
+ * (notional, notional + fee, a band price, an asset's supply) is computed with the saturating helpers of
+ * ./money and checked with `inRange` before it is used, and a command that would leave the safe-integer range
+ * is refused AMOUNT_OUT_OF_RANGE. Once every hold is in range, so is every fill (a fill never costs more than
+ * the buy side holds) and every balance (none exceeds its asset's supply, which the ledger bounds).
  */
 import { Account, Ledger } from './ledger';
-import { ceilToTick, affordableQuantity, fee, floorToTick, mulDiv, notional, BPS } from './money';
+import { ceilToTick, affordableQuantity, fee, floorToTick, inRange, mulDiv, notional, BPS } from './money';
 import { BookSide, Level, Order } from './order-book';
 import { OrderIndex } from './order-index';
 import { validateMarketConfig } from './market-config';
@@ -357,6 +361,7 @@ export class MatchingEngine {
       m.changed.length = 0;
     }
     for (const [id, account] of s.closed) e.rememberClosed(id, account);
+    e.ledger.recountSupplies();
     return e;
   }
 
@@ -456,7 +461,9 @@ export class MatchingEngine {
       reference = best.price;
       worst = this.bandPrice(m, side, best.price);
     } else if (orderType === 'stop_market') worst = this.bandPrice(m, side, stopPrice);
+    if (!inRange(worst)) return 'AMOUNT_OUT_OF_RANGE';
     const valued = byQuote ? (cmd.quoteAmount as number) : notional(reference, quantity, m.unit);
+    if (!inRange(valued)) return 'AMOUNT_OUT_OF_RANGE';
     if (valued < c.minNotional) return 'BELOW_MIN_NOTIONAL';
 
     if (postOnly) {
@@ -464,6 +471,7 @@ export class MatchingEngine {
       if (best && (side === 'buy' ? best.price <= price : best.price >= price)) return 'POST_ONLY_WOULD_TAKE';
     }
     const hold = side === 'sell' ? quantity : byQuote ? (cmd.quoteAmount as number) : this.buyHold(m, worst, quantity);
+    if (!inRange(hold)) return 'AMOUNT_OUT_OF_RANGE';
     const balance = account.balance(side === 'buy' ? c.quote : c.base);
     if (hold > balance.available) return 'INSUFFICIENT_FUNDS';
     if (tif === 'FOK' && !isStop) {
@@ -549,7 +557,9 @@ export class MatchingEngine {
     if (quantity % c.lotSize !== 0) return 'BELOW_LOT_SIZE';
     const filled = order.quantity - order.remaining;
     if (quantity <= filled || (quantity === order.quantity && price === order.price)) return 'ORDER_NOT_AMENDABLE';
-    if (notional(price, quantity, m.unit) < c.minNotional) return 'BELOW_MIN_NOTIONAL';
+    const value = notional(price, quantity, m.unit);
+    if (!inRange(value)) return 'AMOUNT_OUT_OF_RANGE';
+    if (value < c.minNotional) return 'BELOW_MIN_NOTIONAL';
     const remaining = quantity - filled;
     if (order.postOnly && price !== order.price) {
       const best = (order.side === 'buy' ? m.asks : m.bids).best();
@@ -557,6 +567,7 @@ export class MatchingEngine {
     }
     const balance = (order.side === 'buy' ? order.quoteBalance : order.baseBalance) as Balance;
     const need = order.side === 'buy' ? this.buyHold(m, price, remaining) : remaining;
+    if (!inRange(need)) return 'AMOUNT_OUT_OF_RANGE';
     if (need - order.held > balance.available) return 'INSUFFICIENT_FUNDS';
 
     // Reducing the quantity keeps the order's place in the queue; a new price or a larger quantity is a new
@@ -611,7 +622,9 @@ export class MatchingEngine {
     const a = source.balance(asset);
     if (a.available < amount) return this.rejectLedger(from, 'INSUFFICIENT_FUNDS', 'transfer');
     const b = target.balance(asset);
-    if (b.available + amount > Number.MAX_SAFE_INTEGER) return this.rejectLedger(from, 'INVALID_AMOUNT', 'transfer');
+    // No balance exceeds its asset's supply, which deposits keep in range; a ledger restored from before that
+    // bound may hold more in total, and there a credit could still overflow.
+    if (!inRange(b.available + amount)) return this.rejectLedger(from, 'AMOUNT_OUT_OF_RANGE', 'transfer');
     this.ledger.transfer(a, b, amount);
     this.emitLedger({ type: 'transferred', account: from, to, asset, amount, reference });
   }
@@ -622,7 +635,7 @@ export class MatchingEngine {
     if (!this.assets.has(asset)) return this.rejectLedger(id, 'UNKNOWN_ASSET', kind);
     if (!isPosInt(amount)) return this.rejectLedger(id, 'INVALID_AMOUNT', kind);
     if (kind === 'deposit') {
-      if (account.balance(asset).available + amount > Number.MAX_SAFE_INTEGER) return this.rejectLedger(id, 'INVALID_AMOUNT', kind);
+      if (!this.ledger.canDeposit(asset, amount)) return this.rejectLedger(id, 'AMOUNT_OUT_OF_RANGE', kind);
       this.ledger.deposit(account, asset, amount);
       this.emitLedger({ type: 'deposited', account: id, asset, amount });
     } else {
@@ -761,10 +774,16 @@ export class MatchingEngine {
     return amount + fee(amount, m.maxFeeBps);
   }
 
-  /** The worst price a market order may reach: `bandBps` away from the reference, on the tick grid. */
+  /**
+   * The furthest price the band allows from `reference` on `side`'s aggressive side, on the tick grid: for a
+   * buy the highest (+Infinity when that is beyond the safe range), for a sell the lowest.
+   */
   private bandPrice(m: Market, side: Side, reference: number): number {
     const band = m.config.priceBandBps;
-    if (side === 'buy') return floorToTick(mulDiv(reference, BPS + band, BPS), m.config.tickSize);
+    if (side === 'buy') {
+      const top = mulDiv(reference, BPS + band, BPS);
+      return inRange(top) ? floorToTick(top, m.config.tickSize) : top;
+    }
     return Math.max(m.config.tickSize, ceilToTick(mulDiv(reference, BPS - Math.min(band, BPS - 1), BPS), m.config.tickSize));
   }
 
@@ -892,8 +911,7 @@ export class MatchingEngine {
   private liveOrder(m: Market, account: AccountId, orderId: OrderId, command: 'cancel' | 'amend'): Order | undefined {
     const order = this.orders.get(orderId);
     if (order && order.account === account && order.market === m.config.id) return order;
-    const slot = orderId % CLOSED_MEMORY;
-    const closedHere = !order && Number.isSafeInteger(orderId) && orderId > 0 && this.closedIds[slot] === orderId && this.closedAccounts[slot] === account;
+    const closedHere = !order && isPosInt(orderId) && this.closedIds[orderId % CLOSED_MEMORY] === orderId && this.closedAccounts[orderId % CLOSED_MEMORY] === account;
     const reason: RejectReason = closedHere ? 'ORDER_CLOSED' : 'UNKNOWN_ORDER';
     this.reject(m, account, reason, command, undefined, orderId);
     return undefined;

@@ -3,9 +3,14 @@
  * orders. Every method moves amounts between two places, so for each asset the sum over all accounts (fee
  * account included) changes only through `deposit` and `withdraw`; `totals()` lets tests assert exactly that.
  *
+ * Each asset's supply (that sum) is kept as money enters and leaves, and never passes MAX_AMOUNT: then no
+ * balance, and no sum of balances, can leave the safe-integer range however money moves inside the ledger.
+ * The caller refuses a deposit that `canDeposit` says no to.
+ *
  * The ledger trusts its caller (the matching engine) to have checked funds; a move that would drive a balance
- * negative is a bug in the engine, and throws rather than corrupting money.
+ * negative, or a supply past the range, is a bug in the engine, and throws rather than corrupting money.
  */
+import { MAX_AMOUNT } from './money';
 import { FEE_ACCOUNT, type AccountId, type Balance, type StpMode } from './types';
 
 export class Account {
@@ -34,6 +39,8 @@ export class LedgerInvariantError extends Error {
 
 export class Ledger {
   readonly accounts = new Map<AccountId, Account>();
+  /** Per asset: deposits less withdrawals, i.e. the sum of every balance in it. */
+  private readonly supplies = new Map<string, number>();
 
   constructor() {
     this.accounts.set(FEE_ACCOUNT, new Account(FEE_ACCOUNT, 'cancel_resting'));
@@ -49,14 +56,37 @@ export class Ledger {
     return account;
   }
 
+  /** How much of `asset` the ledger holds over all accounts. */
+  supply(asset: string): number {
+    return this.supplies.get(asset) ?? 0;
+  }
+
+  /** False when depositing `amount` would take the asset's supply past MAX_AMOUNT. */
+  canDeposit(asset: string, amount: number): boolean {
+    return amount <= MAX_AMOUNT - this.supply(asset);
+  }
+
   deposit(account: Account, asset: string, amount: number): void {
+    if (!this.canDeposit(asset, amount)) throw new LedgerInvariantError(`deposit ${amount} ${asset}: the supply ${this.supply(asset)} would pass ${MAX_AMOUNT}`);
     account.balance(asset).available += amount;
+    this.supplies.set(asset, this.supply(asset) + amount);
   }
 
   withdraw(account: Account, asset: string, amount: number): void {
     const b = account.balance(asset);
     if (b.available < amount) throw new LedgerInvariantError(`withdraw ${amount} ${asset} from account ${account.id}: only ${b.available} available`);
     b.available -= amount;
+    this.supplies.set(asset, this.supply(asset) - amount);
+  }
+
+  /**
+   * Recomputes every supply from the balances, after they were set directly (restoring a snapshot). A ledger
+   * written before supplies were bounded may hold more than MAX_AMOUNT in total; it keeps working, and takes
+   * no deposit in that asset until withdrawals bring it back under.
+   */
+  recountSupplies(): void {
+    this.supplies.clear();
+    for (const [asset, total] of this.totals()) this.supplies.set(asset, total);
   }
 
   /** available → held */

@@ -6,7 +6,10 @@
  * - quantity: base minimal units (10^-baseDecimals of a coin), a multiple of lotSize;
  * - quote amounts (notional, fees, balances): quote minimal units.
  * notional = floor(price × quantity / 10^baseDecimals); price × quantity may exceed 2^53, so that
- * product is computed exactly (see `notional` in ./money.ts) before the division.
+ * product is computed exactly (see `notional` in ./money.ts) before the division. Every amount a command
+ * implies (notional, notional + fee, a band price, an asset's supply after a deposit) must stay a safe
+ * integer: a command that would take one past it is refused AMOUNT_OUT_OF_RANGE, so no input makes the engine
+ * throw.
  */
 
 export type AccountId = number;
@@ -100,6 +103,7 @@ export type RejectReason =
   | 'ORDER_CLOSED' // the order was filled, cancelled or expired (cancel or amend came too late)
   | 'UNKNOWN_ASSET' // a deposit or withdrawal in an asset no market trades
   | 'INVALID_AMOUNT' // a deposit or withdrawal amount that is not a positive safe integer
+  | 'AMOUNT_OUT_OF_RANGE' // an amount the command implies (notional, hold, band price, a supply) passes 2^53 − 1
   | 'ACCOUNT_EXISTS'
   | 'INVALID_COMMAND'; // not a command object, or an unknown command type
 
