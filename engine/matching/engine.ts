@@ -453,6 +453,7 @@ export class MatchingEngine {
     // The price this order may fill at, at worst: its limit, or for market orders the protection band around
     // the best opposite price now (for stop-markets: around the stop price, known now, so the hold is too).
     // Min notional is judged at the order's own price, or for market orders at the best opposite price.
+    // A limit order beyond the band is refused; a stop-limit meets the band when it triggers.
     let worst = price;
     let reference = hasLimit ? price : stopPrice;
     if (orderType === 'market') {
@@ -461,6 +462,7 @@ export class MatchingEngine {
       reference = best.price;
       worst = this.bandPrice(m, side, best.price);
     } else if (orderType === 'stop_market') worst = this.bandPrice(m, side, stopPrice);
+    else if (orderType === 'limit' && !this.inBand(m, side, price)) return 'PRICE_OUT_OF_BAND';
     if (!inRange(worst)) return 'AMOUNT_OUT_OF_RANGE';
     const valued = byQuote ? (cmd.quoteAmount as number) : notional(reference, quantity, m.unit);
     if (!inRange(valued)) return 'AMOUNT_OUT_OF_RANGE';
@@ -557,6 +559,8 @@ export class MatchingEngine {
     if (quantity % c.lotSize !== 0) return 'BELOW_LOT_SIZE';
     const filled = order.quantity - order.remaining;
     if (quantity <= filled || (quantity === order.quantity && price === order.price)) return 'ORDER_NOT_AMENDABLE';
+    // A new price is a new promise to the book, held to the band like a new order.
+    if (price !== order.price && !this.inBand(m, order.side, price)) return 'PRICE_OUT_OF_BAND';
     const value = notional(price, quantity, m.unit);
     if (!inRange(value)) return 'AMOUNT_OUT_OF_RANGE';
     if (value < c.minNotional) return 'BELOW_MIN_NOTIONAL';
@@ -787,6 +791,20 @@ export class MatchingEngine {
     return Math.max(m.config.tickSize, ceilToTick(mulDiv(reference, BPS - Math.min(band, BPS - 1), BPS), m.config.tickSize));
   }
 
+  /**
+   * True when a limit price is within the band on its aggressive side (see MarketConfig.priceBandBps). The
+   * reference is the last trade price, else the best opposite price; with neither, every price is.
+   */
+  private inBand(m: Market, side: Side, price: number): boolean {
+    let reference = m.lastPrice;
+    if (reference === 0) {
+      const best = (side === 'buy' ? m.asks : m.bids).best();
+      if (best === null) return true;
+      reference = best.price;
+    }
+    return side === 'buy' ? price <= this.bandPrice(m, side, reference) : price >= this.bandPrice(m, side, reference);
+  }
+
   /** Why a fill-or-kill order could not fill whole right now, or null if it could. */
   private fokCheck(m: Market, account: Account, side: Side, limit: number, quantity: number): RejectReason | null {
     let available = 0;
@@ -842,6 +860,7 @@ export class MatchingEngine {
       if (!order) return;
       this.emit(m, { type: 'triggered', orderId: order.id, account: order.account, lastPrice: last });
       if (order.type === 'stop_market') this.execMarket(m, order, this.bandPrice(m, order.side, order.stopPrice));
+      else if (!this.inBand(m, order.side, order.price)) this.expire(m, order, 'price_band');
       else this.execLimit(m, order);
     }
   }

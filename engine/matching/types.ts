@@ -30,7 +30,20 @@ export interface MarketConfig {
   minNotional: number; // quote units
   makerFeeBps: number; // may be zero or negative (rebate)
   takerFeeBps: number; // >= 0 and >= -makerFeeBps, so the fee account never pays out more than it takes
-  /** Market orders (and triggered stop-markets) never fill further than this from the last/best price. */
+  /**
+   * The price band, in basis points: no order can print a trade far from the market.
+   * - A market order fills no further than this from the best opposite price when it arrives; a stop-market,
+   *   no further than this from its stop price (known when placed, so its hold is too). What is left beyond
+   *   the band expires with reason 'price_band'.
+   * - A limit order (placed, or amended to a new price) is refused PRICE_OUT_OF_BAND when its price is beyond
+   *   the band on its aggressive side: a buy above reference × (1 + band), a sell below reference × (1 − band)
+   *   (on the tick grid, as the market orders' band). A stop-limit is held to the same rule when it triggers,
+   *   and expires with reason 'price_band' if its price is then outside.
+   * - The reference is the market's last trade price; before the first trade, the best opposite price; with
+   *   neither there is no band.
+   * The passive side is not limited: a sell resting at five times the market is allowed, since it can print
+   * only if a buyer crosses the band to reach it, and that buyer is refused.
+   */
   priceBandBps: number;
 }
 
@@ -104,6 +117,7 @@ export type RejectReason =
   | 'UNKNOWN_ASSET' // a deposit or withdrawal in an asset no market trades
   | 'INVALID_AMOUNT' // a deposit or withdrawal amount that is not a positive safe integer
   | 'AMOUNT_OUT_OF_RANGE' // an amount the command implies (notional, hold, band price, a supply) passes 2^53 − 1
+  | 'PRICE_OUT_OF_BAND' // a limit price beyond the price band on its aggressive side (see MarketConfig.priceBandBps)
   | 'ACCOUNT_EXISTS'
   | 'INVALID_COMMAND'; // not a command object, or an unknown command type
 

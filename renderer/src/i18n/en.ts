@@ -114,6 +114,7 @@ export const en = {
   'reject.SELF_TRADE_PREVENTED': 'The order would have traded with your own order',
   'reject.ORDER_CLOSED': 'The order was already filled or cancelled',
   'reject.UNKNOWN_ORDER': 'No such open order',
+  'reject.PRICE_OUT_OF_BAND': 'The price is too far from the market price (outside the price band)',
   'reject.AMOUNT_OUT_OF_RANGE': 'The amounts in this order are too large to handle',
   'reject.other': 'The engine refused the order ({n})',
   'confirm.title': 'Confirm a large order',

@@ -116,6 +116,7 @@ export const ko: Record<MessageKey, string> = {
   'reject.SELF_TRADE_PREVENTED': '내 주문과 체결될 수 있어 거부되었습니다',
   'reject.ORDER_CLOSED': '이미 체결되었거나 취소된 주문입니다',
   'reject.UNKNOWN_ORDER': '해당 미체결 주문이 없습니다',
+  'reject.PRICE_OUT_OF_BAND': '가격이 시장가에서 너무 멉니다 (가격 제한 범위 밖)',
   'reject.AMOUNT_OUT_OF_RANGE': '주문 금액이나 수량이 너무 커서 처리할 수 없습니다',
   'reject.other': '주문이 거부되었습니다 ({n})',
   'confirm.title': '큰 주문 확인',
