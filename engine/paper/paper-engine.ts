@@ -10,14 +10,26 @@
  * to FEE_ACCOUNT (./settlement). Funds are held per order when it is accepted and released when it closes.
  * A refused command produces one `rejected` event and changes nothing.
  *
+ * Every number stays a safe integer whatever arrives — prices and sizes up to 2^53 − 1 typed by the user, sent
+ * by the feed or read from a replayed file:
+ * - what an order implies (its value, value plus the fee, a band price) is computed with the saturating
+ *   helpers of ../matching/money, and a place beyond the range is refused AMOUNT_OUT_OF_RANGE;
+ * - fills are checked before they are booked (fillsFit): the user's balances and position, the venue's balances
+ *   and the fee account all stay in range, or the order is refused on entry (AMOUNT_OUT_OF_RANGE, judged as if
+ *   the whole order filled now) or, when the market reaches it later, expires 'amount_out_of_range';
+ * - the venue and the fee account stand outside the users' world, so when one of them would pass the range
+ *   (or a grant needs room in an asset's supply), what it holds leaves the ledger, or what the venue is short
+ *   enters it, as an explicit withdrawal or deposit: conservation stays exact and nothing a user owns moves.
+ *
  * A user has a handful of live orders, so orders are kept in plain arrays per market and scanned.
  */
-import { LEDGER_STREAM, type Balance, type CancelReason, type OrderType } from '../matching/types';
+import type { Level } from '../feed/types';
+import { FEE_ACCOUNT, LEDGER_STREAM, type Balance, type CancelReason, type OrderType } from '../matching/types';
 import { Ledger } from '../matching/ledger';
-import { BPS, fee, mulDiv, notional } from '../matching/money';
-import { depth, oppositeLevels, walkBudget, walkQuantity, type Fill } from './book-walk';
+import { BPS, fee, inRange, MAX_AMOUNT, mulDiv, notional } from '../matching/money';
+import { depth, oppositeLevels, walkBudget, walkQuantity, type Fill, type Walk } from './book-walk';
 import { marketConfigProblem, notionalDivisor } from './market-config';
-import { applyFill, averagePrice, emptyPosition, unrealisedPnl, type Position } from './position';
+import { applyFill, averagePrice, emptyPosition, netPnl, positionInRange, unrealisedPnl, type Position } from './position';
 import { fillsFromTrade, type RestingOrder } from './resting-fills';
 import { settleFill } from './settlement';
 import {
@@ -44,6 +56,21 @@ const ORDER_TYPES: readonly OrderType[] = ['market', 'limit', 'stop_market', 'st
 export const DEFAULT_MAX_BOOK_AGE_MS = 10_000;
 
 const isPosInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
+/** Levels as a command may carry them: [positive price, size] pairs of safe integers (sizes ≤ 0 are skipped). */
+const usableLevels = (side: unknown): side is readonly Level[] =>
+  Array.isArray(side) && side.every((l) => Array.isArray(l) && isPosInt(l[0]) && Number.isSafeInteger(l[1]));
+const NO_WALK: Walk = Object.freeze({ fills: Object.freeze([]) as unknown as Fill[], quantity: 0, amount: 0, fee: 0, exhausted: false });
+
+/** Σ quantity, value and fee of some fills; a sum past the range reads past it (rounding is monotonic). */
+function totals(fills: readonly Fill[]): { quantity: number; amount: number; fee: number } {
+  const t = { quantity: 0, amount: 0, fee: 0 };
+  for (const f of fills) {
+    t.quantity += f.quantity;
+    t.amount += f.amount;
+    t.fee += f.fee;
+  }
+  return t;
+}
 
 interface Order extends RestingOrder {
   account: AccountId;
@@ -232,7 +259,7 @@ export class PaperEngine {
         feesPaid: p.feesPaid,
         markPrice,
         unrealisedPnl: unrealised,
-        netPnl: p.realisedPnl + (unrealised ?? 0) - p.feesPaid,
+        netPnl: netPnl(p.realisedPnl, unrealised ?? 0, p.feesPaid),
       });
     }
     return out;
@@ -318,6 +345,7 @@ export class PaperEngine {
       const account = e.ledger.get(id) ?? e.ledger.open(id, 'cancel_resting');
       for (const [asset, available, held] of balances) account.balances.set(asset, { available, held });
     }
+    e.ledger.recountSupplies();
     for (const row of s.orders) {
       const m = e.markets.get(row.market);
       if (!m || !e.hasAccount(row.account)) throw new Error(`snapshot order ${row.id} of unknown market or account`);
@@ -411,11 +439,12 @@ export class PaperEngine {
         : walkQuantity(levels, cmd.side, cmd.quantity!, undefined, m.divisor, c.takerFeeBps);
     if (walk.exhausted) return reject('BOOK_TOO_THIN');
     if (walk.quantity === 0) return reject('BELOW_LOT_SIZE'); // a budget too small to buy one size unit
-    if ((budget ?? walk.amount) < c.minNotional) return reject('BELOW_MIN_NOTIONAL');
     const hold = cmd.side === 'sell' ? cmd.quantity! : (budget ?? walk.amount + walk.fee);
+    if (!inRange(hold) || !this.fillsFit(m, cmd.account, cmd.side, walk.fills)) return reject('AMOUNT_OUT_OF_RANGE');
+    if ((budget ?? walk.amount) < c.minNotional) return reject('BELOW_MIN_NOTIONAL');
     if (!this.canHold(m, cmd.account, cmd.side, hold)) return reject('INSUFFICIENT_FUNDS');
     const order = this.accept(m, cmd, hold);
-    for (const fill of walk.fills) this.takerFill(m, order, fill);
+    this.book(m, order, walk.fills, false);
     this.fill(m, order);
   }
 
@@ -425,35 +454,53 @@ export class PaperEngine {
     if (problem) return reject(problem);
     const price = cmd.price!;
     const quantity = cmd.quantity!;
-    if (notional(price, quantity, m.divisor) < m.config.minNotional) return reject('BELOW_MIN_NOTIONAL');
+    const value = notional(price, quantity, m.divisor);
     const hold = cmd.side === 'sell' ? quantity : this.buyHold(m, price, quantity);
+    if (!inRange(value) || !inRange(hold)) return reject('AMOUNT_OUT_OF_RANGE');
+    if (value < m.config.minNotional) return reject('BELOW_MIN_NOTIONAL');
     if (!this.canHold(m, cmd.account, cmd.side, hold)) return reject('INSUFFICIENT_FUNDS');
-    this.enterLimit(m, this.accept(m, cmd, hold), cmd.book);
+    const walk = this.entryWalk(m, cmd.side, quantity, price, cmd.book);
+    if (!this.limitFits(m, cmd.account, cmd.side, price, quantity, walk)) return reject('AMOUNT_OUT_OF_RANGE');
+    this.enterLimit(m, this.accept(m, cmd, hold), cmd.book, walk);
   }
 
   private placeStop(m: Market, cmd: PlaceCommand, reject: (r: PaperRejectReason) => void): void {
     const quantity = cmd.quantity!;
     const stopPrice = cmd.stopPrice!;
     const reference = cmd.orderType === 'stop_limit' ? cmd.price! : stopPrice;
-    if (notional(reference, quantity, m.divisor) < m.config.minNotional) return reject('BELOW_MIN_NOTIONAL');
+    const value = notional(reference, quantity, m.divisor);
     // A stop-market buy fills somewhere up to the band above its stop price; it holds for the worst of it.
     const worst = cmd.orderType === 'stop_limit' ? cmd.price! : this.bandPrice(m, cmd.side, stopPrice);
     const hold = cmd.side === 'sell' ? quantity : this.buyHold(m, worst, quantity);
+    if (!inRange(value) || !inRange(hold)) return reject('AMOUNT_OUT_OF_RANGE');
+    // Judged, like a limit, as if the whole order filled now, at its worst price for a buy, its reference for a sell.
+    if (!this.fillsFit(m, cmd.account, cmd.side, [this.makerFillOf(m, cmd.side === 'buy' ? worst : reference, quantity)])) return reject('AMOUNT_OUT_OF_RANGE');
+    if (value < m.config.minNotional) return reject('BELOW_MIN_NOTIONAL');
     if (!this.canHold(m, cmd.account, cmd.side, hold)) return reject('INSUFFICIENT_FUNDS');
     const order = this.accept(m, cmd, hold);
     // A stop whose condition already holds triggers at once, like one that was waiting when the price moved.
     if (isPosInt(cmd.last) && reaches(order, cmd.last)) this.trigger(m, order, cmd.last, cmd.book);
   }
 
-  /** A limit order meets the book: it takes what is within its price, and the rest rests behind the queue. */
-  private enterLimit(m: Market, order: Order, book: PaperBook | undefined): void {
-    const usable = this.bookProblem(book) === null ? book! : undefined;
-    if (usable) {
-      const walk = walkQuantity(oppositeLevels(usable, order.side), order.side, order.remaining, order.price, m.divisor, m.config.takerFeeBps);
-      for (const fill of walk.fills) this.takerFill(m, order, fill);
+  /** What a limit order takes from the book on entry: the opposite levels up to its price; nothing without a usable book. */
+  private entryWalk(m: Market, side: Side, quantity: number, price: number, book: PaperBook | undefined): Walk {
+    if (this.bookProblem(book) !== null) return NO_WALK;
+    return walkQuantity(oppositeLevels(book!, side), side, quantity, price, m.divisor, m.config.takerFeeBps);
+  }
+
+  /** Whether a limit order fits as if it filled whole now: its entry walk, and the rest at its own price. */
+  private limitFits(m: Market, account: AccountId, side: Side, price: number, quantity: number, walk: Walk): boolean {
+    const rest = quantity - walk.quantity;
+    return this.fillsFit(m, account, side, rest > 0 ? [...walk.fills, this.makerFillOf(m, price, rest)] : walk.fills);
+  }
+
+  /** A limit order meets the book with its entry walk: it takes that, and the rest rests behind the queue. */
+  private enterLimit(m: Market, order: Order, book: PaperBook | undefined, walk: Walk): void {
+    if (this.bookProblem(book) === null) {
+      this.book(m, order, walk.fills, false);
       if (order.remaining === 0) return this.fill(m, order);
       this.rebalanceHold(m, order);
-      const own = order.side === 'buy' ? usable.bids : usable.asks;
+      const own = order.side === 'buy' ? book!.bids : book!.asks;
       order.queueAhead = own.find(([price]) => price === order.price)?.[1] ?? 0;
     }
     // Without a usable book (only a stop-limit triggered while the feed was stale gets here) the order rests
@@ -466,7 +513,13 @@ export class PaperEngine {
     if (!m || !isPosInt(cmd.price) || !isPosInt(cmd.size)) return;
     const resting = m.live.filter(isResting);
     for (const { order, quantity } of fillsFromTrade(resting, cmd.price, cmd.size)) {
-      this.makerFill(m, order, quantity);
+      const fill = this.makerFillOf(m, order.price, quantity);
+      // The market reached the order, but booking it would leave the range: it ends here instead, unfilled.
+      if (!this.fillsFit(m, order.account, order.side, [fill])) {
+        this.expire(m, order, 'amount_out_of_range');
+        continue;
+      }
+      this.book(m, order, [fill], true);
       if (order.remaining === 0) this.fill(m, order);
       else this.rebalanceHold(m, order);
     }
@@ -478,7 +531,11 @@ export class PaperEngine {
   private trigger(m: Market, order: Order, last: number, book: PaperBook | undefined): void {
     order.triggered = true;
     this.emit(m, { type: 'triggered', orderId: order.id, account: order.account, lastPrice: last });
-    if (order.type === 'stop_limit') return this.enterLimit(m, order, book);
+    if (order.type === 'stop_limit') {
+      const entry = this.entryWalk(m, order.side, order.remaining, order.price, book);
+      if (!this.limitFits(m, order.account, order.side, order.price, order.remaining, entry)) return this.expire(m, order, 'amount_out_of_range');
+      return this.enterLimit(m, order, book, entry);
+    }
     // A stop-market fills whole within its band or not at all, like a market order refused on a thin book.
     const problem = this.bookProblem(book);
     if (problem) return this.expire(m, order, problem === 'NO_BOOK' ? 'no_book' : 'stale_book');
@@ -486,7 +543,8 @@ export class PaperEngine {
     const limit = this.bandPrice(m, order.side, order.stopPrice);
     const walk = walkQuantity(levels, order.side, order.remaining, limit, m.divisor, m.config.takerFeeBps);
     if (walk.exhausted) return this.expire(m, order, depth(levels) >= order.remaining ? 'price_band' : 'book_too_thin');
-    for (const fill of walk.fills) this.takerFill(m, order, fill);
+    if (!this.fillsFit(m, order.account, order.side, walk.fills)) return this.expire(m, order, 'amount_out_of_range');
+    this.book(m, order, walk.fills, false);
     this.fill(m, order);
   }
 
@@ -502,6 +560,7 @@ export class PaperEngine {
   private openAccount(account: AccountId): void {
     if (!isPosInt(account)) return this.rejectLedger(0, 'UNKNOWN_ACCOUNT', 'open_account');
     if (this.ledger.get(account)) return this.rejectLedger(account, 'ACCOUNT_EXISTS', 'open_account');
+    if (!this.grantRoom(new Map(), false)) return this.rejectLedger(account, 'AMOUNT_OUT_OF_RANGE', 'open_account');
     this.ledger.open(account, 'cancel_resting');
     this.emitLedger({ type: 'account_opened', account });
     this.grant(account);
@@ -514,6 +573,10 @@ export class PaperEngine {
    */
   private reset(account: AccountId): void {
     if (!this.hasAccount(account)) return this.rejectLedger(isPosInt(account) ? account : 0, 'UNKNOWN_ACCOUNT', 'reset');
+    // What the account owns (held included: its orders are cancelled first) leaves before the grant enters.
+    const freed = new Map<string, number>();
+    for (const [asset, b] of this.ledger.get(account)!.balances) freed.set(asset, b.available + b.held);
+    if (!this.grantRoom(freed, false)) return this.rejectLedger(account, 'AMOUNT_OUT_OF_RANGE', 'reset');
     this.emitLedger({ type: 'reset', account });
     for (const order of [...this.orders.values()]) {
       if (order.account === account) this.cancelOrder(this.markets.get(order.market)!, order, 'cancel_all');
@@ -529,7 +592,27 @@ export class PaperEngine {
     this.grant(account);
   }
 
+  /**
+   * Whether every asset's supply can take the starting grant once `freed` has left it, after taking out of the
+   * ledger what the outside accounts hold if need be; with `apply`, takes that out.
+   */
+  private grantRoom(freed: ReadonlyMap<string, number>, apply: boolean): boolean {
+    for (const [asset, amount] of this.grants) {
+      let supply = this.ledger.supply(asset) - (freed.get(asset) ?? 0);
+      for (const id of [VENUE_ACCOUNT, FEE_ACCOUNT]) {
+        const held = this.ledger.get(id)!.balances.get(asset)?.available ?? 0;
+        if (amount <= MAX_AMOUNT - supply || held <= 0) continue;
+        supply -= held;
+        if (apply) this.takeOut(id, asset, held);
+      }
+      if (amount > MAX_AMOUNT - supply) return false;
+    }
+    return true;
+  }
+
+  /** Grants the starting balances, with room made for them (see grantRoom, which the caller asked first). */
   private grant(account: AccountId): void {
+    this.grantRoom(new Map(), true);
     const a = this.ledger.get(account)!;
     for (const [asset, amount] of this.grants) {
       this.ledger.deposit(a, asset, amount);
@@ -549,6 +632,81 @@ export class PaperEngine {
   }
 
   // ---------------------------------------------------------------- fills and holds
+
+  /**
+   * Whether booking `fills` of an order of `account` on `side` keeps every number it touches a safe integer:
+   * the user's total in the asset it receives, its position figures after each fill, and the outside accounts
+   * once room is made in them (see outsideRoom). The user's other balances only shrink.
+   */
+  private fillsFit(m: Market, account: AccountId, side: Side, fills: readonly Fill[]): boolean {
+    const t = totals(fills);
+    if (!inRange(t.quantity) || !inRange(t.amount) || !inRange(t.fee)) return false;
+    const received = this.ledger.get(account)!.balances.get(side === 'buy' ? m.config.base : m.config.quote);
+    if (!inRange((received ? received.available + received.held : 0) + (side === 'buy' ? t.quantity : t.amount))) return false;
+    if (!this.outsideRoom(m, side, t, false)) return false;
+    const p = { ...(this.positions.get(account)?.get(m.config.id) ?? emptyPosition()) };
+    for (const f of fills) {
+      applyFill(p, side, f.quantity, f.amount, f.fee);
+      if (!positionInRange(p)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Room in the outside accounts for fills totalling `t` on `side`: the venue delivers what the user receives
+   * and takes what the user gives, the fee account takes the fees. With `apply`, makes it, in the same order.
+   */
+  private outsideRoom(m: Market, side: Side, t: { quantity: number; amount: number; fee: number }, apply: boolean): boolean {
+    const buy = side === 'buy';
+    return (
+      this.outsideShift(VENUE_ACCOUNT, m.config.base, buy ? -t.quantity : t.quantity, apply) &&
+      this.outsideShift(VENUE_ACCOUNT, m.config.quote, buy ? t.amount : -t.amount, apply) &&
+      this.outsideShift(FEE_ACCOUNT, m.config.quote, t.fee, apply)
+    );
+  }
+
+  /**
+   * Whether an outside account's balance can move by `delta` (in range) and stay a safe integer. Past the top,
+   * what it holds leaves the ledger first (it holds something positive there); past the bottom (only the venue
+   * goes below zero), what it is short enters it, as far as the asset's supply allows. With `apply`, does that.
+   */
+  private outsideShift(account: AccountId, asset: string, delta: number, apply: boolean): boolean {
+    const a = this.ledger.get(account)!;
+    const b = a.balances.get(asset)?.available ?? 0;
+    if (Number.isSafeInteger(b + delta)) return true;
+    if (delta > 0) {
+      if (apply) this.takeOut(account, asset, b);
+      return true;
+    }
+    const put = Math.min(-b, MAX_AMOUNT - this.ledger.supply(asset));
+    if (put <= 0 || !Number.isSafeInteger(b + put + delta)) return false;
+    if (apply) {
+      this.ledger.deposit(a, asset, put);
+      this.emitLedger({ type: 'deposited', account, asset, amount: put });
+    }
+    return true;
+  }
+
+  /** An outside account's holding leaves the ledger, as a withdrawal anyone replaying the events sees. */
+  private takeOut(account: AccountId, asset: string, amount: number): void {
+    this.ledger.withdraw(this.ledger.get(account)!, asset, amount);
+    this.emitLedger({ type: 'withdrawn', account, asset, amount });
+  }
+
+  /** Books fills that fillsFit accepted: room in the outside accounts first, then each fill, as taker or maker. */
+  private book(m: Market, order: Order, fills: readonly Fill[], maker: boolean): void {
+    this.outsideRoom(m, order.side, totals(fills), true);
+    for (const fill of fills) {
+      if (maker) this.makerFill(m, order, fill);
+      else this.takerFill(m, order, fill);
+    }
+  }
+
+  /** A maker fill of `quantity` at `price`, with the maker fee. */
+  private makerFillOf(m: Market, price: number, quantity: number): Fill {
+    const amount = notional(price, quantity, m.divisor);
+    return { price, quantity, amount, fee: fee(amount, m.config.makerFeeBps) };
+  }
 
   /** A fill of an order taking from the book on entry: the venue is the maker. */
   private takerFill(m: Market, order: Order, fill: Fill): void {
@@ -572,10 +730,9 @@ export class PaperEngine {
     });
   }
 
-  /** A fill of a resting order reached by the market: the order is the maker, at its own price. */
-  private makerFill(m: Market, order: Order, quantity: number): void {
-    const amount = notional(order.price, quantity, m.divisor);
-    const makerFee = fee(amount, m.config.makerFeeBps);
+  /** A fill of a resting order reached by the market (see makerFillOf): the order is the maker, at its own price. */
+  private makerFill(m: Market, order: Order, fill: Fill): void {
+    const { quantity, amount, fee: makerFee } = fill;
     this.settle(m, order, quantity, amount, makerFee);
     this.out.push({
       seq: ++m.seq,
@@ -633,8 +790,9 @@ export class PaperEngine {
     return amount <= (this.ledger.get(account)!.balances.get(asset)?.available ?? 0);
   }
 
+  /** A book that is missing or malformed is none; one the feed gave up on, or too old, is stale. */
   private bookProblem(book: PaperBook | undefined): 'NO_BOOK' | 'STALE_BOOK' | null {
-    if (!book || !Array.isArray(book.bids) || !Array.isArray(book.asks)) return 'NO_BOOK';
+    if (!book || !usableLevels(book.bids) || !usableLevels(book.asks)) return 'NO_BOOK';
     if (book.live !== true || !Number.isSafeInteger(book.receivedAt) || this.ts - book.receivedAt > this.maxBookAgeMs) return 'STALE_BOOK';
     return null;
   }

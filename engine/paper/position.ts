@@ -12,8 +12,12 @@
  *
  * Quantity goes negative only when more is sold on a market than was bought on it, which happens when the coin
  * was bought on another market (BTC bought with KRW, sold for USDT); that sale is then a short on this market.
+ *
+ * The engine books a fill only when the position stays in the safe-integer range afterwards (positionInRange);
+ * the derived figures never leave it either: the average price is at most MAX_AMOUNT, a value at a mark beyond
+ * the range is unknown (undefined), and the net PnL is computed exactly and shown at the bound past it.
  */
-import { mulDiv, notional } from '../matching/money';
+import { inRange, MAX_AMOUNT, mulDiv, notional } from '../matching/money';
 import type { Side } from '../matching/types';
 
 export interface Position {
@@ -48,13 +52,37 @@ export function applyFill(p: Position, side: Side, quantity: number, amount: num
   }
 }
 
-export function averagePrice(p: Position, divisor: number): number {
-  return p.quantity === 0 ? 0 : mulDiv(p.costBasis, divisor, Math.abs(p.quantity));
+/** Every figure of the position is a safe integer (what the engine checks before it books a fill). */
+export function positionInRange(p: Position): boolean {
+  return Number.isSafeInteger(p.quantity) && Number.isSafeInteger(p.costBasis) && Number.isSafeInteger(p.realisedPnl) && Number.isSafeInteger(p.feesPaid);
 }
 
-/** Gain of the open quantity if it were closed at `mark` (price units), fees excluded. */
-export function unrealisedPnl(p: Position, mark: number, divisor: number): number {
+/**
+ * The cost basis per whole coin, price units. It is about the highest price paid, but the basis a partial close
+ * leaves is rounded up by a unit each time, so at the top of the range it is held to MAX_AMOUNT.
+ */
+export function averagePrice(p: Position, divisor: number): number {
+  return p.quantity === 0 ? 0 : Math.min(MAX_AMOUNT, mulDiv(p.costBasis, divisor, Math.abs(p.quantity)));
+}
+
+/**
+ * Gain of the open quantity if it were closed at `mark` (price units), fees excluded; undefined when the open
+ * quantity's value at that mark is beyond the safe range (no figure could show it exactly).
+ */
+export function unrealisedPnl(p: Position, mark: number, divisor: number): number | undefined {
   if (p.quantity === 0) return 0;
   const value = notional(mark, Math.abs(p.quantity), divisor);
+  if (!inRange(value)) return undefined;
+  // Both terms are in [0, MAX_AMOUNT], so their difference is exact.
   return p.quantity > 0 ? value - p.costBasis : p.costBasis - value;
+}
+
+/** realised + unrealised − fees, exactly, held to ±MAX_AMOUNT (each term is in range; their sum may not be). */
+export function netPnl(realised: number, unrealised: number, fees: number): number {
+  const partial = realised + unrealised;
+  const sum = partial - fees;
+  if (Number.isSafeInteger(partial) && Number.isSafeInteger(sum)) return sum;
+  const exact = BigInt(realised) + BigInt(unrealised) - BigInt(fees);
+  const max = BigInt(MAX_AMOUNT);
+  return Number(exact > max ? max : exact < -max ? -max : exact);
 }

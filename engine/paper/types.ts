@@ -113,7 +113,8 @@ export type PaperRejectReason =
   | 'STALE_BOOK' // the book is older than allowed, or the feed reported the market not live
   | 'BOOK_TOO_THIN'; // the book's depth cannot fill the whole market order
 
-export type PaperExpireReason = ExpireReason | 'no_book' | 'stale_book' | 'book_too_thin';
+/** 'amount_out_of_range': the fill the market offered would take a balance or the position past 2^53 − 1. */
+export type PaperExpireReason = ExpireReason | 'no_book' | 'stale_book' | 'book_too_thin' | 'amount_out_of_range';
 
 type Same<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>;
 interface Head {
