@@ -1,13 +1,17 @@
 /**
  * The desktop shell: one secure window in front of the app host. All behaviour lives in the host; this file
  * only wires IPC, the window and the operating system.
+ *
+ * Only the app's own window may call the host (sender and frame are checked on every IPC call); it is
+ * sandboxed, sees the host only through the preload's typed API and cannot navigate away. Files reach the host only as the user's own choice in a native
+ * dialog shown here (a session to replay): the renderer never names a path.
  */
-import { app, BrowserWindow, ipcMain, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, shell, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
 import { AppHost } from '../../engine/host/app-host';
 import { errorBody } from '../../engine/protocol/errors';
 import type { Reply } from '../../engine/protocol/wire';
-import { IPC_EVENT, IPC_INVOKE } from './ipc-channels';
+import { IPC_EVENT, IPC_INVOKE, IPC_PICK_SESSION } from './ipc-channels';
 import { electronNativeBinding } from './native-binding';
 import { loadWindowState, trackWindowState } from './window-state';
 import { DEEP_LINK_SCHEME, deepLinkInArgs, hashFor, parseDeepLink } from './deep-link';
@@ -73,13 +77,28 @@ function start(): void {
   });
 
   ipcMain.handle(IPC_INVOKE, async (event, method: unknown, params: unknown): Promise<Reply> => {
-    // Only our own window's top frame may call the host.
-    if (!win || event.sender !== win.webContents || event.senderFrame !== win.webContents.mainFrame) {
-      return { ok: false, error: { code: 'FORBIDDEN', message: 'caller is not the app window' } };
-    }
+    if (!fromAppWindow(event)) return notAppWindow;
     if (typeof method !== 'string') return { ok: false, error: { code: 'BAD_REQUEST', message: 'method must be a string' } };
     try {
       return { ok: true, result: await host!.invoke(method, params) };
+    } catch (err) {
+      return { ok: false, error: errorBody(err) };
+    }
+  });
+  // A session to replay: the user picks it in the native dialog; the UI gets the host's handle, not the path.
+  ipcMain.handle(IPC_PICK_SESSION, async (event): Promise<Reply> => {
+    if (!fromAppWindow(event) || !win) return notAppWindow;
+    const choice = await dialog.showOpenDialog(win, {
+      title: 'Choose a session to replay',
+      properties: ['openFile'],
+      filters: [
+        { name: 'Playground 777 sessions', extensions: ['p777s', 'gz'] },
+        { name: 'All files', extensions: ['*'] },
+      ],
+    });
+    const path = choice.canceled ? undefined : choice.filePaths[0];
+    try {
+      return { ok: true, result: path ? host!.realMarkets.sessions.pickedFile(path) : null };
     } catch (err) {
       return { ok: false, error: errorBody(err) };
     }
@@ -95,6 +114,13 @@ function start(): void {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow(dataDir);
   });
+}
+
+const notAppWindow: Reply = { ok: false, error: { code: 'FORBIDDEN', message: 'caller is not the app window' } };
+
+/** Only our own window's top frame may call the host. */
+function fromAppWindow(event: IpcMainInvokeEvent): boolean {
+  return !!win && event.sender === win.webContents && event.senderFrame === win.webContents.mainFrame;
 }
 
 function createWindow(dataDir: string): void {

@@ -3,10 +3,10 @@
  * else (no ipcRenderer, no Node). Replies arrive as the same envelopes the web bridge uses.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { EventFrame, Method, Params, Result } from '../../engine/protocol/api';
+import type { EventFrame, Method, Params, PickedSession, Result } from '../../engine/protocol/api';
 import type { LpjApi } from '../../engine/protocol/client';
 import type { Reply } from '../../engine/protocol/wire';
-import { IPC_EVENT, IPC_INVOKE } from '../main/ipc-channels';
+import { IPC_EVENT, IPC_INVOKE, IPC_PICK_SESSION } from '../main/ipc-channels';
 
 class RemoteError extends Error {
   constructor(
@@ -17,11 +17,19 @@ class RemoteError extends Error {
   }
 }
 
+async function call(channel: string, ...args: unknown[]): Promise<unknown> {
+  const reply = (await ipcRenderer.invoke(channel, ...args)) as Reply;
+  if (reply.ok) return reply.result;
+  throw new RemoteError(reply.error.code, reply.error.message);
+}
+
 const api: LpjApi = {
   async invoke<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
-    const reply = (await ipcRenderer.invoke(IPC_INVOKE, method, params)) as Reply;
-    if (reply.ok) return reply.result as Result<M>;
-    throw new RemoteError(reply.error.code, reply.error.message);
+    return (await call(IPC_INVOKE, method, params)) as Result<M>;
+  },
+  async pickSession() {
+    // The main process shows the dialog and registers the file; only its handle comes back.
+    return (await call(IPC_PICK_SESSION)) as PickedSession | null;
   },
   onEvent(listener: (event: EventFrame) => void) {
     const handler = (_e: IpcRendererEvent, frame: EventFrame) => listener(frame);

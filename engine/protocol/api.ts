@@ -4,6 +4,7 @@
  * The host validates every incoming request against these schemas before any handler sees it.
  */
 import { z } from 'zod';
+import { SESSION_HANDLE } from './session-files';
 
 export const Language = z.enum(['en', 'ko']);
 export const Theme = z.enum(['dark', 'light']);
@@ -161,7 +162,7 @@ export const FeedSourceInfo = z.object({ source: FeedSource, replay: ReplayInfo.
  */
 export const PickedSession = z.object({
   /** Opaque, random, valid while the app runs. */
-  session: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
+  session: z.string().regex(SESSION_HANDLE),
   /** The file's name, for display. */
   name: z.string().max(255),
 });

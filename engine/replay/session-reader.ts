@@ -8,6 +8,7 @@
  */
 import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
 import { constants, gunzipSync } from 'node:zlib';
+import { MAX_SESSION_FILE_BYTES } from '../protocol/session-files';
 import {
   SESSION_MAGIC,
   SessionFileError,
@@ -30,8 +31,8 @@ export interface Session {
   truncated: boolean;
 }
 
-/** Largest session file read, as stored (compressed or not): 64 MiB, an hour of busy books gzipped. */
-export const MAX_SESSION_FILE_BYTES = 64 * 1024 * 1024;
+// Largest session file read, as stored (64 MiB, an hour of busy books gzipped): the bound uploads are held to.
+export { MAX_SESSION_FILE_BYTES };
 /** Largest session once decompressed: 256 MiB (the sample is 0.5 MiB; an hour of 30-level books ~40 MiB). */
 export const MAX_SESSION_DATA_BYTES = 256 * 1024 * 1024;
 

@@ -1,4 +1,5 @@
 import type { LpjApi } from '../../../engine/protocol/client';
+import { API_PATH, BRIDGE_KEY_META } from '../../../engine/protocol/web-bridge';
 import { createWsApi } from './ws-client';
 
 declare global {
@@ -10,8 +11,9 @@ declare global {
 
 function resolveApi(): LpjApi {
   if (window.lpj) return window.lpj;
-  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return createWsApi(`${scheme}//${location.host}/api`);
+  // Web mode: the bridge wrote this launch's key into the page; without it the bridge lets no one in.
+  const key = document.querySelector<HTMLMetaElement>(`meta[name="${BRIDGE_KEY_META}"]`)?.content ?? '';
+  return createWsApi(new URL(API_PATH, location.href), key);
 }
 
 export const api: LpjApi = resolveApi();

@@ -2,11 +2,16 @@
  * The typed API over the web bridge's WebSocket, for when the UI runs in a browser rather than Electron.
  * It keeps the same contract as the preload: requests resolve or reject with the host's error body, and pushed
  * events reach subscribers. A dropped link is retried with backoff; calls made meanwhile wait for it.
+ *
+ * The bridge admits only its own page: every connection and upload carries the key the bridge wrote into the
+ * page (engine/host/web-bridge.ts says why). A session file the user picks is uploaded, never named by path.
  */
-import type { EventFrame, Method, Params, Result } from '../../../engine/protocol/api';
+import type { EventFrame, Method, Params, PickedSession, Result } from '../../../engine/protocol/api';
 import type { LpjApi } from '../../../engine/protocol/client';
 import type { ApiErrorBody } from '../../../engine/protocol/errors';
 import { parseServerFrame } from '../../../engine/protocol/server-frame';
+import { MAX_SESSION_FILE_BYTES, parsePickedSession } from '../../../engine/protocol/session-files';
+import { API_SUBPROTOCOL, KEY_SUBPROTOCOL_PREFIX, SESSION_UPLOAD_PATH } from '../../../engine/protocol/web-bridge';
 
 export class RemoteError extends Error {
   readonly code: string;
@@ -18,7 +23,10 @@ export class RemoteError extends Error {
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
-export function createWsApi(url: string): LpjApi {
+/** `apiUrl`: the bridge's API address (http: or https:, as the page); `key`: the one the page was served with. */
+export function createWsApi(apiUrl: URL, key: string): LpjApi {
+  const url = new URL(apiUrl);
+  url.protocol = apiUrl.protocol === 'https:' ? 'wss:' : 'ws:';
   const pending = new Map<number, Pending>();
   const listeners = new Set<(e: EventFrame) => void>();
   let nextId = 1;
@@ -29,7 +37,7 @@ export function createWsApi(url: string): LpjApi {
   const connect = (): Promise<WebSocket> =>
     new Promise((resolve) => {
       const attempt = () => {
-        const ws = new WebSocket(url);
+        const ws = new WebSocket(url, [API_SUBPROTOCOL, `${KEY_SUBPROTOCOL_PREFIX}${key}`]);
         ws.onopen = () => {
           retry = 0;
           socket = ws;
@@ -86,5 +94,51 @@ export function createWsApi(url: string): LpjApi {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    async pickSession() {
+      const file = await chooseFile();
+      if (!file) return null;
+      return uploadSession(new URL(SESSION_UPLOAD_PATH, apiUrl), key, file);
+    },
   };
+}
+
+/** The browser's file picker, opened at once (within the user's click); null if cancelled. */
+function chooseFile(): Promise<File | null> {
+  return new Promise((resolve) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = '.p777s,.gz';
+    input.hidden = true;
+    const done = (file: File | null) => {
+      input.remove();
+      resolve(file);
+    };
+    input.addEventListener('change', () => done(input.files?.[0] ?? null), { once: true });
+    input.addEventListener('cancel', () => done(null), { once: true });
+    document.body.append(input);
+    input.click();
+  });
+}
+
+/** Sends a picked file's bytes to the host, which checks and keeps it; resolves with its handle. */
+async function uploadSession(url: URL, key: string, file: File): Promise<PickedSession> {
+  // The bridge refuses larger files too; refused here, the browser does not send them first.
+  if (file.size > MAX_SESSION_FILE_BYTES) {
+    throw new RemoteError({ code: 'SESSION_TOO_LARGE', message: `${file.name} is larger than ${MAX_SESSION_FILE_BYTES / (1024 * 1024)} MiB` });
+  }
+  url.searchParams.set('name', file.name);
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'POST', body: file, headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/octet-stream' } });
+  } catch {
+    throw new RemoteError({ code: 'TRANSPORT', message: 'could not send the file to the local engine' });
+  }
+  const body: unknown = await res.json().catch(() => null);
+  const picked = res.ok ? parsePickedSession(body) : null;
+  if (picked) return picked;
+  const error = body as Partial<ApiErrorBody> | null;
+  throw new RemoteError({
+    code: typeof error?.code === 'string' ? error.code : 'TRANSPORT',
+    message: typeof error?.message === 'string' ? error.message : `the local engine answered ${res.status}`,
+  });
 }
