@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +21,26 @@ describe('electron-builder configuration', () => {
     expect(config.mac.target).toEqual(['dmg']);
     for (const icon of [config.linux.icon, config.win.icon, config.mac.icon, config.mac.entitlements]) {
       expect(existsSync(join(root, icon)), icon).toBe(true);
+    }
+  });
+
+  it('flips the fuses that close the packaged binary to other code, and asks macOS for no library exemptions', async () => {
+    const { getConfig } = require('app-builder-lib/out/util/config/config');
+    const config = await getConfig(root, join(root, 'build', 'electron-builder.yml'), null);
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
+    // The integrity fuse checks app.asar: the app must be packed into one.
+    expect(config.asar).not.toBe(false);
+    for (const plist of new Set([config.mac.entitlements, config.mac.entitlementsInherit])) {
+      const text = readFileSync(join(root, plist), 'utf8').replace(/<!--[\s\S]*?-->/g, '');
+      expect(text, plist).not.toMatch(/disable-library-validation|allow-dyld-environment-variables|get-task-allow/);
+      expect(text).toMatch(/<key>com\.apple\.security\.cs\.allow-jit<\/key>\s*<true\/>/);
     }
   });
 

@@ -3,7 +3,8 @@
  * only wires IPC, the window and the operating system.
  *
  * Only the app's own window may call the host (sender and frame are checked on every IPC call); it is
- * sandboxed, sees the host only through the preload's typed API and cannot navigate away. Files reach the host only as the user's own choice in a native
+ * sandboxed, sees the host only through the preload's typed API, gets no browser permissions
+ * (./permissions) and cannot navigate away. Files reach the host only as the user's own choice in a native
  * dialog shown here (a session to replay): the renderer never names a path.
  */
 import { app, BrowserWindow, dialog, ipcMain, shell, type IpcMainInvokeEvent } from 'electron';
@@ -12,6 +13,7 @@ import { AppHost } from '../../engine/host/app-host';
 import { errorBody } from '../../engine/protocol/errors';
 import type { Reply } from '../../engine/protocol/wire';
 import { IPC_EVENT, IPC_INVOKE, IPC_PICK_SESSION } from './ipc-channels';
+import { installPermissionPolicy } from './permissions';
 import { electronNativeBinding } from './native-binding';
 import { loadWindowState, trackWindowState } from './window-state';
 import { DEEP_LINK_SCHEME, deepLinkInArgs, hashFor, parseDeepLink } from './deep-link';
@@ -141,6 +143,7 @@ function createWindow(dataDir: string): void {
       spellcheck: false,
     },
   });
+  installPermissionPolicy(win.webContents.session);
   if (state.maximized) win.maximize();
   trackWindowState(win, dataDir);
   win.once('ready-to-show', () => {
