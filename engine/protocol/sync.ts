@@ -286,9 +286,18 @@ export type StrategyInfo = z.output<typeof StrategyInfo>;
 export const PublicTrade = z.object({ market: marketId, side: Side, price: posInt, quantity: posInt, ts: int });
 export type PublicTrade = z.output<typeof PublicTrade>;
 
+/**
+ * Who trades through an account: a person who signed up, or the server's liquidity provider (simulated traders
+ * an operator may switch on for depth; their accounts never rank on a board and cannot be copied).
+ */
+export const AccountKind = z.enum(['user', 'liquidity']);
+export type AccountKind = z.output<typeof AccountKind>;
+
 /** GET /api/v1/traders/:nickname */
 export const TraderProfile = z.object({
   nickname: z.string(),
+  /** 'liquidity': an account of the server's liquidity provider, for the app to badge; absent from older servers. */
+  kind: AccountKind.optional(),
   /** Account creation time, ms since epoch. */
   joinedAt: int,
   asOf: int.nullable(),

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../engine/db/database';
-import type { Session } from '../../engine/protocol/sync';
+import type { AccountKind, Session } from '../../engine/protocol/sync';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords';
 
 export class AuthError extends Error {
@@ -96,13 +96,40 @@ export class Accounts {
     return { id: row.id, nickname: row.nickname, created_at: row.created_at, expiresAt: row.access_expires_at, sessionId: row.session_id };
   }
 
-  /** Every account id, for the start-up check that each has its ledger account. */
+  /** Every user's account id, for the start-up check that each has its ledger account (the liquidity
+   *  provider opens and funds its own). */
   ids(): number[] {
-    return (this.db.prepare('SELECT id FROM accounts ORDER BY id').all() as { id: number }[]).map((r) => r.id);
+    return (this.db.prepare("SELECT id FROM accounts WHERE kind = 'user' ORDER BY id").all() as { id: number }[]).map((r) => r.id);
   }
 
   get(id: number): AccountRow | undefined {
     return this.selectAccount.get(id) as AccountRow | undefined;
+  }
+
+  /** 'user', or 'liquidity' for an account of the server's liquidity provider; undefined for an unknown id. */
+  kindOf(id: number): AccountKind | undefined {
+    return this.db.prepare('SELECT kind FROM accounts WHERE id = ?').pluck().get(id) as AccountKind | undefined;
+  }
+
+  /**
+   * The liquidity provider's account for one of its agents (`role`, such as 'market_maker:1'), created under
+   * `nickname` the first time; the same account ever after. Callers give a nickname with a '-', which no
+   * sign-up can take; no password opens the account.
+   */
+  liquidityAccount(role: string, nickname: string): number {
+    return this.db.transaction(() => {
+      const found = this.db.prepare('SELECT id FROM accounts WHERE liquidity_role = ?').pluck().get(role) as number | undefined;
+      if (found !== undefined) return found;
+      const { lastInsertRowid } = this.db
+        .prepare("INSERT INTO accounts (nickname, nickname_key, password_hash, created_at, kind, liquidity_role) VALUES (?, ?, 'liquidity', ?, 'liquidity', ?)")
+        .run(nickname, nicknameKey(nickname), this.now(), role);
+      return Number(lastInsertRowid);
+    }).immediate();
+  }
+
+  /** Every account the liquidity provider has opened, whichever agents it runs now. */
+  liquidityAccounts(): { id: number; role: string; nickname: string }[] {
+    return this.db.prepare("SELECT id, liquidity_role AS role, nickname FROM accounts WHERE kind = 'liquidity' ORDER BY id").all() as { id: number; role: string; nickname: string }[];
   }
 
   private issue(accountId: number, nickname: string): Session {

@@ -150,6 +150,7 @@ export function registerCopyRoutes(app: FastifyInstance, d: CopyRouteDeps): void
     const s = d.copy.copy.strategy(row.id);
     return {
       nickname: row.nickname,
+      kind: d.accounts.kindOf(row.id),
       joinedAt: row.created_at,
       asOf: Number.isNaN(svc.asOf) ? null : svc.asOf,
       stats,

@@ -161,4 +161,18 @@ export const serverMigrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: "account kinds: the liquidity provider's accounts",
+    up: (db) => {
+      db.exec(`
+        -- 'user' (signed up) or 'liquidity' (opened by the server's liquidity provider; no password opens it). A
+        -- liquidity account trades like any other but never ranks on a board and cannot be copied.
+        ALTER TABLE accounts ADD COLUMN kind TEXT NOT NULL DEFAULT 'user';
+        -- The liquidity provider's agent that trades through the account ('market_maker:1'): a restart reuses it.
+        ALTER TABLE accounts ADD COLUMN liquidity_role TEXT;
+        CREATE UNIQUE INDEX accounts_by_liquidity_role ON accounts(liquidity_role) WHERE liquidity_role IS NOT NULL;
+      `);
+    },
+  },
 ];

@@ -27,6 +27,8 @@ export interface RankingFeedOptions {
   markets: readonly MarketConfig[];
   /** The user's nickname, or undefined for ledger accounts that are not users (fee account, copy sub-accounts). */
   nicknameOf: (accountId: number) => string | undefined;
+  /** True for accounts with a nickname that must never rank on a board (the liquidity provider's). */
+  unranked?: (accountId: number) => boolean;
   now: () => number;
   log: Pick<Logger, 'info' | 'error'>;
   settings?: Pick<RankingConfig, 'markIntervalMs' | 'minTrades' | 'minAccountAgeMs' | 'dayStartOffsetMs'>;
@@ -165,7 +167,7 @@ export class RankingFeed {
     switch (e.type) {
       case 'account_opened': {
         const nickname = this.o.nicknameOf(e.account);
-        if (nickname !== undefined) batch.records.push({ type: 'account', ts: e.ts, account: e.account, nickname });
+        if (nickname !== undefined) batch.records.push({ type: 'account', ts: e.ts, account: e.account, nickname, ...(this.o.unranked?.(e.account) && { ranked: false }) });
         return;
       }
       case 'deposited':
