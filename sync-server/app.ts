@@ -2,15 +2,22 @@
  * Assembles the sync server: databases, the exchange, market data, notifications, the HTTP API and the
  * WebSocket gateway on one port. `close()` shuts down gracefully: stop accepting, tell clients, flush the
  * journal, close the files.
+ *
+ * Failures: a command the engine fails on is refused alone and logged with the command (the journal rebuilds
+ * its state); a request that meets another connection's lock past the busy timeout fails alone with 503 and
+ * Retry-After. A store that cannot go on (the journal or the read models could not commit) stops the server
+ * for good: /readyz says why, the log says it at fatal level, and `fatal` resolves so the process can exit
+ * and be restarted into recovery — never a server that stays up answering errors.
  */
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type RouteHandlerMethod } from 'fastify';
 import { join } from 'node:path';
 import pino from 'pino';
-import { openDatabase, type Db } from '../engine/db/database';
+import { isBusyError, openDatabase, type Db } from '../engine/db/database';
 import { Accounts } from './accounts/accounts';
 import type { ServerConfig } from './config';
 import { serverMigrations } from './db/migrations';
 import { registerCandleRoutes } from './http/candle-routes';
+import { HttpFailure } from './http/errors';
 import { registerRoutes } from './http/routes';
 import { ServerCandles } from './market-data/candles';
 import { MarketData } from './market-data/market-data';
@@ -35,6 +42,8 @@ import { RankingFeed } from './ranking/ranking-feed';
  */
 const READ_MODEL_DELAY_MS = 100;
 const READ_MODEL_MAX_PENDING = 16384;
+/** Seconds a request refused for a busy database is told to wait before trying again. */
+const BUSY_RETRY_AFTER_S = 1;
 
 export interface SyncServer {
   url: string;
@@ -47,6 +56,11 @@ export interface SyncServer {
   copy: CopyService;
   /** One round of the schedule now: mark the ranking, check stop-losses, settle the period that ended. */
   runSchedule(): void;
+  /**
+   * Resolves if a store cannot go on (the journal or the read models failed to commit): the server is no
+   * longer ready and refuses orders; the process should close it and exit so it restarts into recovery.
+   */
+  fatal: Promise<Error>;
   close(): Promise<void>;
 }
 
@@ -60,19 +74,45 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     },
   };
   const log = config.logDestination ? pino(logOptions, config.logDestination) : pino(logOptions);
-  const db: Db = openDatabase(join(config.dataDir, 'server.db'), serverMigrations, { cacheMiB: 64, manualCheckpoints: true });
+  let ready = false;
+  let notReady = 'starting';
+  let stopped: Error | undefined;
+  let reportFatal: (err: Error) => void = () => undefined;
+  const fatal = new Promise<Error>((resolve) => (reportFatal = resolve));
+  /** A store cannot go on: say so everywhere once, and let the owner of the process restart it. */
+  const stop = (what: string, err: Error) => {
+    if (stopped) return;
+    stopped = err;
+    ready = false;
+    notReady = `${what}: ${err.message}`;
+    log.fatal({ err }, `${what}; the server must restart to recover`);
+    reportFatal(err);
+  };
+  // Acknowledged means on disk: both files written on every order sync each commit (FULL), so what a client was
+  // told survives a power cut, not only a crash of this process.
+  const synchronous = config.synchronous ?? 'full';
+  const db: Db = openDatabase(join(config.dataDir, 'server.db'), serverMigrations, { cacheMiB: 64, manualCheckpoints: true, synchronous });
   const metrics = new Metrics();
   const writes = new WriteBehind(join(config.dataDir, 'server.db'), {
     delayMs: READ_MODEL_DELAY_MS,
     maxPending: READ_MODEL_MAX_PENDING,
-    onError: (err) => log.error({ err }, 'read models stopped'),
+    synchronous,
+    onError: (err) => stop('the read models could not be written', err),
     onFlushTimed: (ms) => metrics.readModelFlushSeconds.observe(ms / 1000),
   });
   const notifications = new Notifications(db, writes, config.markets, config.now);
   const projection = new OrderProjection(db, writes, (account, fill, ts) => notifications.recordFill(account, fill, ts));
-  const exchange = new Exchange(config.dataDir, config.markets, config.grant, projection, config.now, (ms, n) => {
-    metrics.commitSeconds.observe(ms / 1000);
-    metrics.committedCommands.inc(n);
+  const exchange = new Exchange(config.dataDir, config.markets, config.grant, projection, config.now, {
+    synchronous,
+    onCommitTimed: (ms, n) => {
+      metrics.commitSeconds.observe(ms / 1000);
+      metrics.committedCommands.inc(n);
+    },
+    onFault: (err, command) => {
+      metrics.engineFaults.inc();
+      log.error({ err, command }, 'the matching engine failed on a command: it was refused and the state rebuilt from the journal');
+    },
+    onFatal: (err) => stop('the order journal cannot go on', err),
   });
   // The two files written on every order are checkpointed off the event loop (see WalCheckpointer), every second:
   // under full order load server.db's log takes about 80 MB/s (its indexes are by account, so a commit dirties a
@@ -129,10 +169,24 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
   schedule?.unref();
   const practice = new PracticeJournal(db, config.now);
 
-  let ready = false;
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
+  });
+  // A statement that waited out its busy timeout for another connection's lock fails its own request only, as
+  // 503 with Retry-After: nothing is wrong with the server, and the client can simply try again.
+  app.addHook('onRoute', (route) => {
+    const handler = route.handler;
+    const guarded: RouteHandlerMethod = async function (req, reply) {
+      try {
+        return await handler.call(this, req, reply);
+      } catch (err) {
+        if (!isBusyError(err)) throw err;
+        reply.header('retry-after', String(BUSY_RETRY_AFTER_S));
+        throw new HttpFailure(503, 'BUSY', 'the server is busy writing: try again in a moment');
+      }
+    };
+    route.handler = guarded;
   });
   const gateway = new Gateway(config, accounts, exchange, marketData, metrics, log);
   registerRoutes(app, {
@@ -145,6 +199,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     metrics,
     now: config.now,
     isReady: () => ready,
+    notReadyReason: () => notReady,
     onSessionRevoked: (id, session) => gateway.sessionRevoked(id, session),
   });
   registerCandleRoutes(app, { exchange, candles, now: config.now });
@@ -157,7 +212,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     gateway.handleUpgrade(req, socket, head);
   });
   await app.listen({ host: config.host, port: config.port });
-  ready = true;
+  ready = !stopped;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -174,9 +229,11 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     ranking,
     copy,
     runSchedule,
+    fatal,
     close: () =>
       (closing ??= (async () => {
         ready = false;
+        notReady = stopped ? notReady : 'shutting down';
         clearInterval(schedule);
         await copy.idle();
         gateway.closeAll(1001, 'SHUTDOWN', 'the server is shutting down: reconnect shortly');

@@ -12,11 +12,20 @@
  *   --min-trades 5     (SYNC_MIN_TRADES)        fills within a period to appear on its leaderboard
  *   --min-account-age-ms 86400000 (SYNC_MIN_ACCOUNT_AGE_MS) account age to appear on a leaderboard
  *   --schedule-every-ms 60000 (SYNC_SCHEDULE_EVERY_MS) how often copy settlement and stop-loss checks run
+ *   --sync full        (SYNC_SYNCHRONOUS) `full`: an acknowledged order survives power loss (each group commit is
+ *                                         synced); `normal`: only a crash of the process (for measuring the cost)
  *
  * SIGTERM/SIGINT: stop accepting, close connections with a reason, commit what is pending, close the files.
+ *
+ * Errors: an exception nobody caught or a promise rejection nobody handled is a bug. It is logged (JSON, with
+ * its stack) and the process exits 1 at once, so a supervisor restarts it into recovery from the journal; it is
+ * never swallowed to leave a server running in a state nobody planned. Exiting at once loses nothing a client
+ * was told: an order is acknowledged only after its commit. A store that cannot go on (see `fatal` in app.ts)
+ * also ends in exit 1, after closing what can be closed.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import pino from 'pino';
 import { startSyncServer } from './app';
 import { DEFAULT_MARKETS_FILE, defaultConfig, loadMarketsFile } from './config';
 
@@ -33,9 +42,20 @@ const { values } = parseArgs({
     'min-trades': { type: 'string' },
     'min-account-age-ms': { type: 'string' },
     'schedule-every-ms': { type: 'string' },
+    sync: { type: 'string' },
   },
 });
 const env = process.env;
+const logLevel = values['log-level'] ?? env.SYNC_LOG_LEVEL ?? 'info';
+const processLog = pino({ level: logLevel });
+process.on('uncaughtException', (err, origin) => {
+  processLog.fatal({ err, origin }, 'uncaught exception: exiting');
+  process.exit(1);
+});
+process.on('unhandledRejection', (reason) => {
+  processLog.fatal({ err: reason }, 'unhandled promise rejection: exiting');
+  process.exit(1);
+});
 const port = Number(values.port ?? env.SYNC_PORT ?? 7780);
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   console.error(`--port must be 0..65535, got ${values.port ?? env.SYNC_PORT}`);
@@ -69,6 +89,11 @@ const ranking = {
   minAccountAgeMs: whole('min-account-age-ms', values['min-account-age-ms'] ?? env.SYNC_MIN_ACCOUNT_AGE_MS),
 };
 const scheduleEveryMs = whole('schedule-every-ms', values['schedule-every-ms'] ?? env.SYNC_SCHEDULE_EVERY_MS);
+const synchronous = values.sync ?? env.SYNC_SYNCHRONOUS ?? 'full';
+if (synchronous !== 'full' && synchronous !== 'normal') {
+  console.error(`--sync must be full or normal, got ${synchronous}`);
+  process.exit(2);
+}
 const file = loadMarketsFile(resolve(values.markets ?? env.SYNC_MARKETS ?? DEFAULT_MARKETS_FILE));
 const server = await startSyncServer(
   defaultConfig({
@@ -77,7 +102,8 @@ const server = await startSyncServer(
     dataDir: resolve(values['data-dir'] ?? env.SYNC_DATA_DIR ?? 'sync-data'),
     markets: file.markets,
     grant: file.grant,
-    logLevel: values['log-level'] ?? env.SYNC_LOG_LEVEL ?? 'info',
+    logLevel,
+    synchronous,
     ...(wsRate && { wsRate }),
     ...(accountOrderRate && { accountOrderRate }),
     ranking: Object.fromEntries(Object.entries(ranking).filter(([, v]) => v !== undefined)),
@@ -85,6 +111,17 @@ const server = await startSyncServer(
   }),
 );
 console.error(`sync server: ${server.url} (WebSocket ${server.wsUrl})`);
+void server.fatal.then(async () => {
+  // Already logged with its reason. Close what can be closed (a failed close must not keep the process up).
+  const deadline = setTimeout(() => process.exit(1), 10_000);
+  try {
+    await server.close();
+  } catch (err) {
+    processLog.error({ err }, 'closing after a fatal store failure failed');
+  }
+  clearTimeout(deadline);
+  process.exit(1);
+});
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     void server.close().then(() => process.exit(0));

@@ -1,6 +1,6 @@
 /**
  * Prometheus metrics (prom-client), served at /metrics: connections, messages in and out, orders by outcome,
- * order latency from arrival to acknowledgement, SQLite commit time, and Node's default process metrics
+ * order latency from arrival to acknowledgement, SQLite commit time, engine faults, and Node's default process metrics
  * (event-loop lag among them). One registry per server, so tests can run several servers in one process.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -31,6 +31,11 @@ export class Metrics {
     registers: [this.registry],
   });
   readonly committedCommands = new Counter({ name: 'lpj_committed_commands_total', help: 'Commands made durable', registers: [this.registry] });
+  readonly engineFaults = new Counter({
+    name: 'lpj_engine_faults_total',
+    help: 'Commands the matching engine failed on: each was refused and the state rebuilt from the journal',
+    registers: [this.registry],
+  });
   readonly httpRequests = new Counter({ name: 'lpj_http_requests_total', help: 'HTTP requests by status class', labelNames: ['status'], registers: [this.registry] });
 
   constructor() {

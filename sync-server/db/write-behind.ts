@@ -16,6 +16,7 @@
  */
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { Synchronous } from '../../engine/db/database';
 
 export type SqlValue = string | number | bigint | null | Buffer;
 
@@ -28,6 +29,8 @@ export interface WriteBehindOptions {
   onError: (err: Error) => void;
   /** Told how long each batch's transaction took on the worker (ms) and how many writes it held. */
   onFlushTimed?: (ms: number, writes: number) => void;
+  /** What a batch's commit survives (default `normal`: the rows are folds of the journal, rebuilt after a loss). */
+  synchronous?: Synchronous;
 }
 
 /** A flush waits this long for the worker before it gives up on it (its connection waits 5 s for a lock). */
@@ -42,7 +45,7 @@ const { workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.path);
 db.pragma('busy_timeout = 5000');
-db.pragma('synchronous = NORMAL');
+db.pragma(workerData.synchronous === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
 db.pragma('wal_autocheckpoint = 0');
 db.pragma('foreign_keys = ON');
 const committed = new Int32Array(workerData.shared);
@@ -71,7 +74,17 @@ port.on('message', (m) => {
       return;
     }
     const started = performance.now();
-    const ids = runAll.immediate(m.ops);
+    let ids;
+    // Another connection holding the lock past busy_timeout is no fault of the batch: wait for it again (a
+    // reader's flush gives up after FLUSH_TIMEOUT_MS, which stops the read models).
+    for (;;) {
+      try {
+        ids = runAll.immediate(m.ops);
+        break;
+      } catch (err) {
+        if (!String(err && err.code).startsWith('SQLITE_BUSY')) throw err;
+      }
+    }
     port.postMessage({ batch: m.batch, ids, ms: performance.now() - started, count: m.ops.length });
     Atomics.store(committed, 0, m.batch);
   } catch (err) {
@@ -109,7 +122,7 @@ export class WriteBehind {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, path, shared, port: port2 }, transferList: [port2] });
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, path, shared, port: port2, synchronous: options.synchronous }, transferList: [port2] });
     this.worker.on('error', (err) => this.fail(new Error(`read model writer stopped: ${err.message}`), true));
     this.port.on('message', (m: Reply | { closed: true }) => {
       if (!('closed' in m)) this.settle(m, true);
@@ -220,10 +233,12 @@ export class WriteBehind {
     for (const listener of this.flushedListeners) listener(reply.batch);
   }
 
-  private fail(err: Error, report: boolean): void {
+  private fail(err: Error, fromEventLoop: boolean): void {
     if (this.failure) return;
     this.failure = err;
     clearTimeout(this.timer);
-    if (report) this.options.onError(err);
+    // A failure found inside `flush` is thrown to its caller and reported once that call has returned.
+    if (fromEventLoop) this.options.onError(err);
+    else queueMicrotask(() => this.options.onError(err));
   }
 }

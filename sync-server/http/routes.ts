@@ -26,6 +26,8 @@ export interface RouteDeps {
   metrics: Metrics;
   now: () => number;
   isReady: () => boolean;
+  /** Why the server is not ready (starting, shutting down, or a store that cannot go on), for /readyz. */
+  notReadyReason: () => string;
   /** A sign-out ended one session: its connections close, the account's other devices stay signed in. */
   onSessionRevoked: (accountId: number, sessionId: number) => void;
 }
@@ -89,7 +91,7 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => (d.isReady() ? { status: 'ready' } : reply.code(503).send({ status: 'not ready' })));
+  app.get('/readyz', async (_req, reply) => (d.isReady() ? { status: 'ready' } : reply.code(503).send({ status: 'not ready', reason: d.notReadyReason() })));
   app.get('/metrics', async (_req, reply) => reply.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics()));
   app.get('/api/v1/openapi.json', async () => openApiDocument());
 

@@ -6,7 +6,7 @@
  * reconnect, say) answers with the original order instead of placing a second one.
  */
 import { join } from 'node:path';
-import { openMatchingJournal, type MatchingJournal } from '../../engine/matching/journal';
+import { openMatchingJournal, type MatchingJournal, type MatchingJournalOptions } from '../../engine/matching/journal';
 import type { Waiter } from '../../engine/store/durable-engine';
 import type { Command, EngineEvent, MarketConfig, RejectReason } from '../../engine/matching/types';
 import type { NewOrder, OrderView } from '../../engine/protocol/sync';
@@ -22,6 +22,9 @@ export type CancelAllResult = { ok: true; cancelled: number } | { ok: false; rea
 export function settled<T>(operation: (reply: Waiter<T>) => void): Promise<T> {
   return new Promise((resolve, reject) => operation({ resolve, reject }));
 }
+
+/** How the exchange's journal commits and whom it tells of commit times, engine faults and a journal that cannot go on. */
+export type ExchangeJournalOptions = Pick<MatchingJournalOptions, 'synchronous' | 'onCommitTimed' | 'onFault' | 'onFatal'>;
 
 export interface CommitListener {
   (events: EngineEvent[], changes: ProjectedChanges): void;
@@ -43,14 +46,14 @@ export class Exchange {
     private readonly grant: Record<string, number>,
     private readonly projection: OrderProjection,
     private readonly now: () => number,
-    onCommitTimed?: (ms: number, commands: number) => void,
+    journalOptions: ExchangeJournalOptions = {},
   ) {
     this.journal = openMatchingJournal({
       path: join(dataDir, 'markets.db'),
       manualCheckpoints: true, // see WalCheckpointer in app.ts
       markets,
       onCommit: (events) => this.committed(events),
-      onCommitTimed,
+      ...journalOptions,
     });
     this.catchUp();
   }
