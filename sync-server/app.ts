@@ -32,6 +32,7 @@ import { WalCheckpointer } from '../engine/db/wal-checkpointer';
 import { CopyService } from './copy/copy-service';
 import { registerCopyRoutes } from './copy/copy-routes';
 import { RankingFeed } from './ranking/ranking-feed';
+import { LiquidityProvider } from './liquidity/liquidity-provider';
 
 /**
  * Read-model rows (order history, fills, notifications, ranking log) wait this long for others to share their
@@ -54,6 +55,8 @@ export interface SyncServer {
   marketData: MarketData;
   ranking: RankingFeed;
   copy: CopyService;
+  /** The liquidity provider, when the configuration switches it on. */
+  liquidity: LiquidityProvider | undefined;
   /** One round of the schedule now: mark the ranking, check stop-losses, settle the period that ended. */
   runSchedule(): void;
   /**
@@ -142,6 +145,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     exchange,
     markets: config.markets,
     nicknameOf,
+    unranked: (id) => accounts.kindOf(id) === 'liquidity',
     now: config.now,
     log,
     settings: config.ranking,
@@ -168,6 +172,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
       : undefined;
   schedule?.unref();
   const practice = new PracticeJournal(db, config.now);
+  const liquidity = await LiquidityProvider.start({ accounts, exchange, log, now: config.now }, config.liquidity);
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
@@ -228,12 +233,14 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     marketData,
     ranking,
     copy,
+    liquidity,
     runSchedule,
     fatal,
     close: () =>
       (closing ??= (async () => {
         ready = false;
         notReady = stopped ? notReady : 'shutting down';
+        liquidity?.stop();
         clearInterval(schedule);
         await copy.idle();
         gateway.closeAll(1001, 'SHUTDOWN', 'the server is shutting down: reconnect shortly');

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Clock } from '../engine/feed/clock';
 import type { Synchronous } from '../engine/db/database';
 import { validateMarketConfig } from '../engine/matching/market-config';
+import { notional } from '../engine/matching/money';
 import type { MarketConfig } from '../engine/matching/types';
 
 export interface ServerConfig {
@@ -171,6 +172,11 @@ function liquidityProblem(l: LiquiditySettings, markets: readonly MarketConfig[]
   for (const kind of ['marketMakers', 'noiseTraders', 'momentumTakers'] as const) {
     for (const asset of Object.keys(l[kind].grant)) {
       if (asset !== market.base && asset !== market.quote) return `liquidity.${kind}.grant: ${asset} is not traded on ${market.id}`;
+    }
+    // Agents value what they hold at the market price; leave that room to rise a thousandfold in range.
+    const coins = l[kind].grant[market.base] ?? 0;
+    if (notional(l.startPrice, coins, 10 ** market.baseDecimals) > Number.MAX_SAFE_INTEGER / 1_000) {
+      return `liquidity.${kind}.grant: ${coins} ${market.base} at startPrice ${l.startPrice} is worth too much to value (keep it under ${Math.floor(Number.MAX_SAFE_INTEGER / 1_000)} ${market.quote})`;
     }
   }
   return undefined;

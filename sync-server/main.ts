@@ -12,6 +12,8 @@
  *   --min-trades 5     (SYNC_MIN_TRADES)        fills within a period to appear on its leaderboard
  *   --min-account-age-ms 86400000 (SYNC_MIN_ACCOUNT_AGE_MS) account age to appear on a leaderboard
  *   --schedule-every-ms 60000 (SYNC_SCHEDULE_EVERY_MS) how often copy settlement and stop-loss checks run
+ *   --liquidity on|off (SYNC_LIQUIDITY)  run the markets file's liquidity provider (simulated traders trading as
+ *                                        labelled accounts) or not; default: the file's `liquidity.enabled`
  *   --sync full        (SYNC_SYNCHRONOUS) `full`: an acknowledged order survives power loss (each group commit is
  *                                         synced); `normal`: only a crash of the process (for measuring the cost)
  *
@@ -42,6 +44,7 @@ const { values } = parseArgs({
     'min-trades': { type: 'string' },
     'min-account-age-ms': { type: 'string' },
     'schedule-every-ms': { type: 'string' },
+    liquidity: { type: 'string' },
     sync: { type: 'string' },
   },
 });
@@ -95,6 +98,15 @@ if (synchronous !== 'full' && synchronous !== 'normal') {
   process.exit(2);
 }
 const file = loadMarketsFile(resolve(values.markets ?? env.SYNC_MARKETS ?? DEFAULT_MARKETS_FILE));
+const liquidityFlag = values.liquidity ?? env.SYNC_LIQUIDITY;
+if (liquidityFlag !== undefined && liquidityFlag !== 'on' && liquidityFlag !== 'off') {
+  console.error(`--liquidity must be on or off, got ${liquidityFlag}`);
+  process.exit(2);
+}
+if (liquidityFlag === 'on' && !file.liquidity) {
+  console.error('--liquidity on: the markets file has no liquidity section (sync-server/markets.json has one to copy)');
+  process.exit(2);
+}
 const server = await startSyncServer(
   defaultConfig({
     host: values.host ?? env.SYNC_HOST ?? '127.0.0.1',
@@ -102,6 +114,7 @@ const server = await startSyncServer(
     dataDir: resolve(values['data-dir'] ?? env.SYNC_DATA_DIR ?? 'sync-data'),
     markets: file.markets,
     grant: file.grant,
+    liquidity: file.liquidity && { ...file.liquidity, enabled: liquidityFlag === undefined ? file.liquidity.enabled : liquidityFlag === 'on' },
     logLevel,
     synchronous,
     ...(wsRate && { wsRate }),
