@@ -184,6 +184,7 @@ for (let i = 0; i < 5; i++) {
     price: 140_000_000,
     quantity: 10_000_000, // 0.1 BTC
     leaderEquity: 200_000_000,
+    referencePrice: 140_000_000,
     ts: T0 + i,
   });
   fanout.push(performance.now() - s);

@@ -35,7 +35,7 @@ function subscribe(h: Harness, subscriber = ALICE, subAccount = ALICE_SUB, amoun
 
 /** The leader (equity 100,000,000 KRW) fills `quantity` BTC at the market price. */
 function leaderFill(h: Harness, side: 'buy' | 'sell', quantity: number, ts = T0 + 2, leaderPositionAfter?: number): CopyOutput {
-  return h.run(h.copy.mirrorFill({ leader: LEADER, market: 'BTC-KRW', side, price: h.price.get('BTC-KRW')!, quantity, leaderEquity: 100_000_000, leaderPositionAfter, ts }), ts);
+  return h.run(h.copy.mirrorFill({ leader: LEADER, market: 'BTC-KRW', side, price: h.price.get('BTC-KRW')!, quantity, leaderEquity: 100_000_000, referencePrice: h.price.get('BTC-KRW')!, leaderPositionAfter, ts }), ts);
 }
 
 const code = (f: () => unknown): string => {
@@ -130,7 +130,7 @@ describe('mirroring', () => {
     big.price.set('BTC-KRW', 1_000);
     big.run(big.copy.openStrategy({ leader: LEADER, profitShareBps: 0, ts: T0 }));
     big.run(big.copy.subscribe({ subscriber: ALICE, subAccount: ALICE_SUB, leader: LEADER, amount: 3_999_999_999_999_999, availableBalance: 4_000_000_000_000_000, ts: T0 }));
-    const out = big.run(big.copy.mirrorFill({ leader: LEADER, market: 'BTC-KRW', side: 'buy', price: 1_000, quantity: 987_654_321, leaderEquity: 7_777_777_777_777_777, ts: T0 + 1 }), T0 + 1);
+    const out = big.run(big.copy.mirrorFill({ leader: LEADER, market: 'BTC-KRW', side: 'buy', price: 1_000, quantity: 987_654_321, leaderEquity: 7_777_777_777_777_777, referencePrice: 1_000, ts: T0 + 1 }), T0 + 1);
     const exact = (3_999_999_999_999_999n * 987_654_321n) / 7_777_777_777_777_777n;
     expect(out.orders[0].command.quantity).toBe(Number(exact));
   });
@@ -357,8 +357,8 @@ describe('bad input', () => {
     ['opening a strategy twice', () => h.copy.openStrategy({ leader: LEADER, profitShareBps: 0, ts: T0 }), 'STRATEGY_EXISTS'],
     ['a long description', () => h.copy.openStrategy({ leader: 3, description: 'x'.repeat(501), profitShareBps: 0, ts: T0 }), 'INVALID_INPUT'],
     ['an unknown subscription', () => h.copy.pause({ subscriptionId: 42, ts: T0 }), 'UNKNOWN_SUBSCRIPTION'],
-    ['an unknown market', () => h.copy.mirrorFill({ leader: LEADER, market: 'DOGE-KRW', side: 'buy', price: 1, quantity: 1, leaderEquity: 1, ts: T0 }), 'UNKNOWN_MARKET'],
-    ['a zero leader equity', () => h.copy.mirrorFill({ leader: LEADER, market: 'BTC-KRW', side: 'buy', price: P, quantity: 1, leaderEquity: 0, ts: T0 }), 'INVALID_INPUT'],
+    ['an unknown market', () => h.copy.mirrorFill({ leader: LEADER, market: 'DOGE-KRW', side: 'buy', price: 1, quantity: 1, leaderEquity: 1, referencePrice: 1, ts: T0 }), 'UNKNOWN_MARKET'],
+    ['a zero leader equity', () => h.copy.mirrorFill({ leader: LEADER, market: 'BTC-KRW', side: 'buy', price: P, quantity: 1, leaderEquity: 0, referencePrice: P, ts: T0 }), 'INVALID_INPUT'],
     ['a result for an unknown order', () => h.copy.copyOrderResult({ clientOrderId: 'copy-9-9', fills: [], ts: T0 }), 'UNKNOWN_ORDER'],
   ];
   for (const [name, f, expected] of cases) it(`rejects ${name} (${expected})`, () => expect(code(f)).toBe(expected));
@@ -376,7 +376,7 @@ describe('bad input', () => {
   it('refuses fills beyond what an order could take', () => {
     const g = setup();
     subscribe(g);
-    const out = g.copy.mirrorFill({ leader: LEADER, market: 'BTC-KRW', side: 'buy', price: P, quantity: 10_000_000, leaderEquity: 100_000_000, ts: T0 + 2 });
+    const out = g.copy.mirrorFill({ leader: LEADER, market: 'BTC-KRW', side: 'buy', price: P, quantity: 10_000_000, leaderEquity: 100_000_000, referencePrice: P, ts: T0 + 2 });
     const o = out.orders[0];
     const q = o.command.quantity as number;
     expect(code(() => g.copy.copyOrderResult({ clientOrderId: o.command.clientOrderId!, fills: [{ price: P, quantity: q + 1, quoteAmount: 1, fee: 0 }], ts: T0 }))).toBe(

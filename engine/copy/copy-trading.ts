@@ -8,9 +8,17 @@
  * that account exactly from the fills reported back: free cash, quote set aside for copy buys in flight, coins,
  * and coins set aside for sells in flight. A buy is sized to the free cash at its slippage limit, so copies can
  * never spend more than the allocation.
+ *
+ * Copies are priced against the market, not against the leader's fill: a leader who trades with their own second
+ * account far from the market must not drag followers to that price (see mirrorFill).
+ *
+ * Amounts stay safe integers: sizing saturates past the range and the copy is skipped AMOUNT_OUT_OF_RANGE, an
+ * equity valued beyond it stops no copy and settles nothing (the period is skipped with that reason), and an
+ * operation that would take a tracked balance past it is refused INVALID_INPUT before anything changes.
  */
 import type { AccountId, MarketConfig, Side } from '../matching/types';
 import { settleProfitShare } from './settlement';
+import { inRange } from '../matching/money';
 import { affordableQuantity, BPS, limitPrice, maxBuyCost, notionalOf, proportionalQuantity } from './sizing';
 import { mulDivFloor } from '../ranking/exact';
 import { emptyOutput, notify, transfer } from './output';
@@ -293,6 +301,9 @@ export class CopyTrading {
     if (amount > int(i.availableBalance, 'availableBalance')) {
       throw new CopyError('INSUFFICIENT_BALANCE', `adding ${amount} exceeds the available ${i.availableBalance} ${this.quote}`);
     }
+    if (!inRange(sub.allocation + amount) || !inRange(sub.cash + sub.reservedQuote + amount)) {
+      throw new CopyError('INVALID_INPUT', `adding ${amount} would take the allocation past the largest amount the ledger holds`);
+    }
     sub.allocation += amount;
     sub.cash += amount;
     const out = emptyOutput();
@@ -348,8 +359,17 @@ export class CopyTrading {
 
   /**
    * One fill of the leader's order, mirrored to every running subscription: quantity × allocation / leader
-   * equity, rounded down to the lot, as an IOC limit at the slippage limit. `leaderPositionAfter` = 0 says the
-   * leader has sold out of the coin, and the copies sell all they hold of it rather than a proportion.
+   * equity, rounded down to the lot, as an IOC limit at the slippage limit around the market's reference
+   * price. `leaderPositionAfter` = 0 says the leader has sold out of the coin, and the copies sell all they hold
+   * of it rather than a proportion.
+   *
+   * The reference is what a trader would call the market price when the leader traded: the caller passes the
+   * last trade price in which the leader took no part (see MarketReference). A fill beyond the slippage limit
+   * from it (a buy above, a sell below) is not copied at all (AWAY_FROM_MARKET): a leader who buys from their own
+   * second account at ten times the market, or walks the price up trading with it, only ever trades against
+   * the same reference, and followers neither chase the price nor fill against that second account's orders
+   * left there. Null says the market has no such price (NO_MARKET_PRICE). Operations logged before the
+   * reference was passed carry none, and replay as they ran then: limited around the leader's price.
    */
   mirrorFill(i: {
     leader: AccountId;
@@ -359,6 +379,8 @@ export class CopyTrading {
     quantity: number;
     /** The leader's marked equity just before the fill, quote units. */
     leaderEquity: number;
+    /** The market's price before the leader's trades (see above); null when there is none. */
+    referencePrice: number | null;
     leaderPositionAfter?: number;
     ts: number;
   }): CopyOutput {
@@ -368,13 +390,23 @@ export class CopyTrading {
     const price = pos(i.price, 'price');
     const quantity = pos(i.quantity, 'quantity');
     const leaderEquity = pos(i.leaderEquity, 'leaderEquity');
+    const reference = i.referencePrice === undefined ? price : i.referencePrice === null ? null : pos(i.referencePrice, 'referencePrice');
     const closeOut = i.leaderPositionAfter !== undefined && nonNeg(i.leaderPositionAfter, 'leaderPositionAfter') === 0;
     const ts = int(i.ts, 'ts');
     const out = emptyOutput();
     const s = this.strategies.get(nonNeg(i.leader, 'leader'));
     if (!s || this.deletedLeaders.has(s.leader)) return out;
-    this.lastPrice[m] = price;
-    const limit = limitPrice(mk, i.side, price, this.slippageBps);
+    if (reference !== null) this.lastPrice[m] = reference;
+    const limit = reference === null ? 0 : limitPrice(mk, i.side, reference, this.slippageBps);
+    // Why no copy of this fill can be placed, whoever the subscriber.
+    const blocked: SkipReason | null =
+      reference === null
+        ? 'NO_MARKET_PRICE'
+        : !inRange(limit)
+          ? 'AMOUNT_OUT_OF_RANGE'
+          : (i.side === 'buy' ? price > limit : price < limit)
+            ? 'AWAY_FROM_MARKET'
+            : null;
     let placed = 0;
     for (const id of s.subs) {
       const sub = this.subs.get(id)!;
@@ -383,6 +415,7 @@ export class CopyTrading {
       let q = 0;
       let reason: SkipReason | null = null;
       if (sub.status === 'paused') reason = 'PAUSED';
+      else if (blocked !== null) reason = blocked;
       else if (i.side === 'buy') {
         if (lots === 0) reason = 'BELOW_LOT_SIZE';
         else {
@@ -398,7 +431,10 @@ export class CopyTrading {
           if (q === 0) reason = 'BELOW_LOT_SIZE';
         }
       }
-      if (reason === null && notionalOf(mk, limit, q) < mk.minNotional) reason = 'BELOW_MIN_NOTIONAL';
+      // A buy's value is within its free cash; a sell of a large holding at its limit may be beyond the range.
+      const value = reason === null ? notionalOf(mk, limit, q) : 0;
+      if (reason === null && !inRange(value)) reason = 'AMOUNT_OUT_OF_RANGE';
+      if (reason === null && value < mk.minNotional) reason = 'BELOW_MIN_NOTIONAL';
       if (reason !== null) {
         out.skipped.push({ subscriptionId: id, subscriber: sub.subscriber, market: mk.id, side: i.side, wanted, reason });
         // A paused subscriber asked not to be copied; telling them about every fill they sit out would be noise.
@@ -429,9 +465,15 @@ export class CopyTrading {
       quote += nonNeg(f.quoteAmount, 'fill quoteAmount');
       fees += int(f.fee, 'fill fee');
     }
+    // Sums past the range read past it (rounding is monotonic), so these checks hold for them too.
     if (qty > o.quantity) throw new CopyError('FILL_EXCEEDS_ORDER', `fills of ${qty} exceed the order's ${o.quantity}`);
     if (o.side === 'buy' && quote + fees > o.reserved) throw new CopyError('FILL_EXCEEDS_ORDER', `fills cost ${quote + fees}, more than the ${o.reserved} set aside`);
     const sub = this.subs.get(o.subId)!;
+    // What a sell brings in lands in the sub-account's ledger balance, which the ledger keeps in range; fills
+    // that say otherwise cannot be the engine's.
+    if (o.side === 'sell' && (!Number.isSafeInteger(fees) || !inRange(sub.cash + sub.reservedQuote + quote))) {
+      throw new CopyError('INVALID_INPUT', `fills of ${quote} would take the sub-account past the largest amount the ledger holds`);
+    }
     this.orders.delete(i.clientOrderId);
     sub.pending.delete(i.clientOrderId);
     if (o.side === 'buy') {
@@ -497,10 +539,15 @@ export class CopyTrading {
       freeCash: sub.cash,
       leaderDeleted,
     });
-    sub.hwm = r.highWaterMark;
-    sub.owed = r.owed;
     sub.lastSettledPeriod = period;
     sub.rateBps = this.strategies.get(sub.leader)!.profitShareBps;
+    if (r === null) {
+      // Nothing is charged and the mark stays: the next period that values in range settles from it.
+      notify(out, sub.subscriber, ts, { kind: 'settlement_skipped', leader: sub.leader, period, reason: 'amount_out_of_range' }, sub.id);
+      return true;
+    }
+    sub.hwm = r.highWaterMark;
+    sub.owed = r.owed;
     if (leaderDeleted) {
       notify(out, sub.subscriber, ts, { kind: 'settlement_skipped', leader: sub.leader, period, reason: 'leader_deleted' }, sub.id);
       return true;
@@ -625,7 +672,10 @@ export class CopyTrading {
     });
   }
 
-  /** Quote value of a sub-account at the last known prices: free and set-aside cash plus every coin held. */
+  /**
+   * Quote value of a sub-account at the last known prices: free and set-aside cash plus every coin held;
+   * +Infinity when that is beyond the safe range (a value that large is above any stop-loss floor).
+   */
   private equity(sub: Subscription): number {
     let e = sub.cash + sub.reservedQuote;
     this.markets.forEach((mk, m) => {
@@ -634,7 +684,8 @@ export class CopyTrading {
       if (this.lastPrice[m] === 0) throw new CopyError('INVALID_INPUT', `no price for ${mk.id} to value subscription ${sub.id}`);
       e += notionalOf(mk, this.lastPrice[m], q);
     });
-    return e;
+    // Terms in range (or +Infinity) and monotonic rounding: a sum past the range reads past it.
+    return inRange(e) ? e : Infinity;
   }
 
   private takePrices(prices: Prices): void {

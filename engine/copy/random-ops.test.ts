@@ -84,7 +84,7 @@ function play(ops: Op[]): { refused: number; placed: number; settledPaid: number
         }
         case 'fill': {
           const out = h.run(
-            h.copy.mirrorFill({ leader: LEADER, market: BTC_KRW.id, side: o.buy ? 'buy' : 'sell', price, quantity: o.qty, leaderEquity: o.equity, leaderPositionAfter: o.out ? 0 : undefined, ts }),
+            h.copy.mirrorFill({ leader: LEADER, market: BTC_KRW.id, side: o.buy ? 'buy' : 'sell', price, quantity: o.qty, leaderEquity: o.equity, referencePrice: price, leaderPositionAfter: o.out ? 0 : undefined, ts }),
             ts,
           );
           placed += out.orders.length;

@@ -63,7 +63,7 @@ describe('copy trading → ranking records', () => {
     ).transfers[0].subscriptionId;
     ranking.advanceTo(T0 + H);
     expect(ranking.figures('all', LEADER).followers).toBe(1);
-    run(() => h.copy.mirrorFill({ leader: LEADER, market: BTC_KRW.id, side: 'buy', price: P, quantity: 50_000_000, leaderEquity: 50_000_000, ts: T0 + H + 1 }), T0 + H + 1);
+    run(() => h.copy.mirrorFill({ leader: LEADER, market: BTC_KRW.id, side: 'buy', price: P, quantity: 50_000_000, leaderEquity: 50_000_000, referencePrice: P, ts: T0 + H + 1 }), T0 + H + 1);
     // The price rises 10%; the sub-account gains, Alice's own account (which only moved money) does not.
     h.price.set(BTC_KRW.id, 110_000_000);
     ranking.apply({ type: 'price', ts: T0 + H + 2, market: BTC_KRW.id, price: 110_000_000 });

@@ -6,11 +6,16 @@
  * allocation removes the subscriber's own money going in and out. The fee is rate × (P − HWM) when P is above
  * the high-water mark, and the mark then moves to P after the fee — so the next period pays only on what it
  * adds, and a loss has to be made good before anything is paid again.
+ *
+ * Computed exactly in bigint: P and P − HWM combine amounts that are each in range but whose differences need
+ * not be. A result that is not a safe integer (an equity valued beyond the range, see CopyTrading.equity)
+ * settles nothing: the caller skips the period with that reason.
  */
-import { mulDivFloor } from '../ranking/exact';
+import { inRange } from '../matching/money';
 import { BPS } from './sizing';
 
 export interface SettlementInput {
+  /** +Infinity when the sub-account's value at the marks is beyond the safe range. */
   equity: number;
   allocation: number;
   owed: number;
@@ -30,12 +35,27 @@ export interface SettlementResult {
   highWaterMark: number;
 }
 
-export function settleProfitShare(i: SettlementInput): SettlementResult {
-  const profit = i.equity - i.owed - i.allocation;
-  if (i.leaderDeleted) return { profit, fee: 0, paid: 0, owed: 0, highWaterMark: i.highWaterMark };
-  const gain = profit - i.highWaterMark;
-  const fee = gain > 0 ? mulDivFloor(gain, i.rateBps, BPS) : 0;
-  const due = i.owed + fee;
-  const paid = Math.max(0, Math.min(due, i.freeCash));
-  return { profit, fee, paid, owed: due - paid, highWaterMark: gain > 0 ? profit - fee : i.highWaterMark };
+/** The settlement, or null when one of its figures would not be a safe integer. */
+export function settleProfitShare(i: SettlementInput): SettlementResult | null {
+  if (!inRange(i.equity)) return null;
+  const profit = BigInt(i.equity) - BigInt(i.owed) - BigInt(i.allocation);
+  if (i.leaderDeleted) return safe({ profit, fee: 0n, paid: 0n, owed: 0n, highWaterMark: BigInt(i.highWaterMark) });
+  const gain = profit - BigInt(i.highWaterMark);
+  // Floor of a non-negative product: bigint division truncates, which is the floor here.
+  const fee = gain > 0n ? (gain * BigInt(i.rateBps)) / BigInt(BPS) : 0n;
+  const due = BigInt(i.owed) + fee;
+  const free = BigInt(i.freeCash);
+  const upTo = due < free ? due : free;
+  const paid = upTo < 0n ? 0n : upTo;
+  return safe({ profit, fee, paid, owed: due - paid, highWaterMark: gain > 0n ? profit - fee : BigInt(i.highWaterMark) });
+}
+
+function safe(r: { [K in keyof SettlementResult]: bigint }): SettlementResult | null {
+  const out = {} as SettlementResult;
+  for (const k of Object.keys(r) as (keyof SettlementResult)[]) {
+    const v = Number(r[k]);
+    if (!Number.isSafeInteger(v)) return null;
+    out[k] = v;
+  }
+  return out;
 }

@@ -1,7 +1,10 @@
 /**
  * Sizing a copy: the proportional quantity, the slippage-limited price, and what a buy can cost at most.
- * Integers throughout; products that may pass 2^53 go through mulDivFloor.
+ * Integers throughout. Products that may pass 2^53 are computed exactly (../matching/money, ../ranking/exact),
+ * and a result beyond the safe range comes back as +Infinity, as money's helpers do, for the caller to skip the
+ * copy with a reason (see mirrorFill) rather than place an order no engine could take.
  */
+import { inRange, MAX_AMOUNT, notional } from '../matching/money';
 import type { MarketConfig } from '../matching/types';
 import { mulDivFloor } from '../ranking/exact';
 
@@ -12,17 +15,24 @@ export function mulDivCeil(a: number, b: number, c: number): number {
   return -mulDivFloor(-a, b, c);
 }
 
-/** The leader's fill scaled to the subscriber: allocation / leader equity × quantity, down to whole lots. */
+/**
+ * The leader's fill scaled to the subscriber: allocation / leader equity × quantity, down to whole lots. Held to
+ * MAX_AMOUNT, more than any balance holds: a buy is then bounded by the free cash, a sell by the holding.
+ */
 export function proportionalQuantity(allocation: number, leaderEquity: number, leaderQuantity: number, lotSize: number): { wanted: number; lots: number } {
-  const wanted = mulDivFloor(allocation, leaderQuantity, leaderEquity);
+  const wanted = Math.min(MAX_AMOUNT, mulDivFloor(allocation, leaderQuantity, leaderEquity));
   return { wanted, lots: wanted - (wanted % lotSize) };
 }
 
-/** The worst price a copy accepts: above the leader's price for a buy (rounded down to the tick), below for a
- *  sell (rounded up), so the limit never exceeds the slippage allowed. */
+/**
+ * The worst price a copy accepts, `slippageBps` from `price` (the market's reference): above it for a buy
+ * (rounded down to the tick), below it for a sell (rounded up), so the limit never exceeds the slippage
+ * allowed. +Infinity when a buy's limit is beyond the safe range.
+ */
 export function limitPrice(m: MarketConfig, side: 'buy' | 'sell', price: number, slippageBps: number): number {
   if (side === 'buy') {
     const p = mulDivFloor(price, BPS + slippageBps, BPS);
+    if (!inRange(p)) return Infinity;
     return Math.max(m.tickSize, p - (p % m.tickSize));
   }
   const p = mulDivCeil(price, BPS - slippageBps, BPS);
@@ -30,20 +40,27 @@ export function limitPrice(m: MarketConfig, side: 'buy' | 'sell', price: number,
   return Math.max(m.tickSize, r === 0 ? p : p + m.tickSize - r);
 }
 
-export const notionalOf = (m: MarketConfig, price: number, quantity: number): number => mulDivFloor(price, quantity, 10 ** m.baseDecimals);
+/** floor(price × quantity / 10^baseDecimals); +Infinity beyond the safe range. */
+export const notionalOf = (m: MarketConfig, price: number, quantity: number): number => notional(price, quantity, 10 ** m.baseDecimals);
 
-/** Most a buy of `quantity` at `price` can take from the buyer: notional plus the taker fee rounded up. */
+/** Most a buy of `quantity` at `price` can take from the buyer: notional plus the taker fee rounded up (+Infinity past the range). */
 export function maxBuyCost(m: MarketConfig, price: number, quantity: number): number {
   const n = notionalOf(m, price, quantity);
-  return n + mulDivCeil(n, Math.max(0, m.takerFeeBps), BPS);
+  if (!inRange(n)) return Infinity;
+  const cost = n + mulDivCeil(n, Math.max(0, m.takerFeeBps), BPS);
+  return inRange(cost) ? cost : Infinity;
 }
 
-/** Largest lot multiple, at most `quantity`, whose maxBuyCost fits in `budget`. */
+/**
+ * Largest lot multiple, at most `quantity`, whose maxBuyCost fits in `budget` (a safe integer, like `price`
+ * and `quantity`). The estimate is at most a lot or two above the answer, so the loop takes a few steps.
+ */
 export function affordableQuantity(m: MarketConfig, price: number, quantity: number, budget: number): number {
   if (maxBuyCost(m, price, quantity) <= budget) return quantity;
   // Estimate from the budget less the fee, then step down the few lots rounding can leave over.
   const beforeFee = mulDivFloor(budget, BPS, BPS + Math.max(0, m.takerFeeBps));
   let q = mulDivFloor(beforeFee, 10 ** m.baseDecimals, price);
+  // A tiny price can afford more than the range holds; the wanted quantity is within it.
   if (q > quantity) q = quantity;
   q -= q % m.lotSize;
   while (q > 0 && maxBuyCost(m, price, q) > budget) q -= m.lotSize;

@@ -43,7 +43,7 @@ export interface CopyConfig {
   minAllocation?: number;
   /** Highest profit-share rate a leader may set, bps (default and at most 3,000 = 30%). */
   maxProfitShareBps?: number;
-  /** How far from the leader's fill price a copy may fill, bps (default 100 = 1%). */
+  /** How far from the market's reference price (see mirrorFill) a copy may fill, bps (default 100 = 1%). */
   slippageBps?: number;
   /** Settlement period length and start offset from 00:00 UTC (default one day from 00:00 UTC). */
   settlementPeriodMs?: number;
@@ -59,7 +59,10 @@ export type SkipReason =
   | 'BELOW_LOT_SIZE' // the proportional quantity rounds down to zero lots
   | 'BELOW_MIN_NOTIONAL'
   | 'ALLOCATION_EXHAUSTED' // the sub-account's free cash cannot buy a single lot at the slippage limit
-  | 'NO_POSITION'; // the leader sold, the subscriber holds nothing of it
+  | 'NO_POSITION' // the leader sold, the subscriber holds nothing of it
+  | 'AWAY_FROM_MARKET' // the leader's fill is beyond the slippage limit from the market's reference price
+  | 'NO_MARKET_PRICE' // the market has no price but the leader's own trades to copy against
+  | 'AMOUNT_OUT_OF_RANGE'; // the copy's limit or value would pass 2^53 − 1
 
 export interface CopyOrder {
   subscriptionId: number;
@@ -108,7 +111,8 @@ export type CopyNotice =
   | { kind: 'copy_ended'; leader: AccountId; reason: EndReason; returnedQuote: number; returnedCoins: Record<string, number> }
   | { kind: 'follower_left'; subscriber: AccountId; reason: EndReason }
   | { kind: 'settled'; counterparty: AccountId; period: number; profit: number; fee: number; paid: number; owed: number; role: 'leader' | 'subscriber' }
-  | { kind: 'settlement_skipped'; leader: AccountId; period: number; reason: 'leader_deleted' }
+  /** amount_out_of_range: a figure of the settlement (the sub-account valued at the marks) passes 2^53 − 1. */
+  | { kind: 'settlement_skipped'; leader: AccountId; period: number; reason: 'leader_deleted' | 'amount_out_of_range' }
   | { kind: 'profit_share_changed'; leader: AccountId; profitShareBps: number; fromPeriod: number }
   | { kind: 'strategy_closed'; leader: AccountId };
 

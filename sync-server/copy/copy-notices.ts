@@ -79,7 +79,12 @@ export function noticeText(n: CopyNotice, subscriptionId: number | undefined, na
       };
     }
     case 'settlement_skipped':
-      return { kind: 'subscription_changed', title: `No profit share for ${name(n.leader)}`, body: 'the leader deleted their account', data: { ...sub, change: 'settlement_skipped', period: n.period, leader: name(n.leader) } };
+      return {
+        kind: 'subscription_changed',
+        title: `No profit share for ${name(n.leader)}`,
+        body: n.reason === 'leader_deleted' ? 'the leader deleted their account' : 'the copy is valued beyond the largest amount the ledger holds',
+        data: { ...sub, change: 'settlement_skipped', reason: n.reason, period: n.period, leader: name(n.leader) },
+      };
     case 'profit_share_changed':
       return {
         kind: 'subscription_changed',

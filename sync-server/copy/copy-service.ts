@@ -11,7 +11,8 @@
  * - A settlement is recorded under its period key (unique) and paid by a transfer whose reference is that key.
  */
 import type { Logger } from 'pino';
-import { CopyError, CopyTrading, type CopyConfig, type CopyOutput, type Fill, type Prices, type SubscriptionView } from '../../engine/copy';
+import { CopyError, CopyTrading, MarketReference, type CopyConfig, type CopyOutput, type Fill, type Prices, type SubscriptionView } from '../../engine/copy';
+import { MAX_AMOUNT, notional } from '../../engine/matching/money';
 import type { Db } from '../../engine/db/database';
 import type { EngineEvent, MarketConfig, Side } from '../../engine/matching/types';
 import type { Notifications } from '../notifications/notifications';
@@ -61,6 +62,8 @@ export class CopyService {
   readonly store: CopyStore;
   private readonly quote: string;
   private readonly prices = new Map<string, number>();
+  /** The price each leader's fills are copied against: the market before the leader's own run of trades. */
+  private readonly references: MarketReference;
   /** Copy orders submitted whose result has not been reported yet (to wait for in tests and shutdown). */
   private readonly inFlight = new Set<Promise<void>>();
   private replaying = false;
@@ -73,6 +76,7 @@ export class CopyService {
       const p = o.exchange.engine.lastPrice(m.id);
       if (p !== undefined) this.prices.set(m.id, p);
     }
+    this.references = new MarketReference(this.prices);
     this.replay();
   }
 
@@ -171,10 +175,11 @@ export class CopyService {
    * trades (the equity "just before the fill"); the ranking then ingests the batch; then fills are mirrored.
    */
   committed(events: readonly EngineEvent[]): void {
-    const mirrors: { leader: number; market: string; side: Side; price: number; quantity: number; leaderEquity: number; ts: number }[] = [];
+    const mirrors: { leader: number; market: string; side: Side; price: number; quantity: number; leaderEquity: number; referencePrice: number | null; ts: number }[] = [];
     for (const e of events) {
       if (e.type !== 'trade') continue;
       this.prices.set(e.market, e.price);
+      this.references.trade(e.market, e.price, e.takerAccount, e.makerAccount);
       for (const [leader, side] of [
         [e.takerAccount, e.takerSide],
         [e.makerAccount, e.takerSide === 'buy' ? 'sell' : 'buy'],
@@ -186,7 +191,9 @@ export class CopyService {
         } catch {
           continue; // not in the ranking (deleted): nothing to copy
         }
-        if (leaderEquity > 0) mirrors.push({ leader, market: e.market, side, price: e.price, quantity: e.quantity, leaderEquity, ts: e.ts });
+        // The reference is taken here, in trade order: later trades of the batch must not move it for this one.
+        const referencePrice = this.references.referenceFor(e.market, leader);
+        if (leaderEquity > 0) mirrors.push({ leader, market: e.market, side, price: e.price, quantity: e.quantity, leaderEquity, referencePrice, ts: e.ts });
       }
     }
     this.o.ranking.ingest(events);
@@ -210,14 +217,14 @@ export class CopyService {
     return this.copy.subscription(id);
   }
 
-  /** Sub-account value at the last prices. */
+  /** Sub-account value at the last prices, exactly; shown as MAX_AMOUNT past the safe range. */
   equityOf(v: SubscriptionView): number {
     let e = v.freeCash + v.reservedQuote;
     for (const [market, q] of Object.entries(v.holdings)) {
       const m = this.o.markets.find((x) => x.id === market)!;
-      e += Math.floor(((this.prices.get(market) ?? 0) * q) / 10 ** m.baseDecimals);
+      e += notional(this.prices.get(market) ?? 0, q, 10 ** m.baseDecimals);
     }
-    return e;
+    return Math.min(e, MAX_AMOUNT);
   }
 
   // ---- internals -----------------------------------------------------------------------------------------

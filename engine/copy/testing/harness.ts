@@ -1,8 +1,9 @@
 /**
  * A stand-in for the server around CopyTrading in tests: a double-entry ledger that books every transfer and
  * fill, and a market that fills copy orders against a set price (IOC limits only within their limit, market
- * orders always). It checks after every step that the ledger and the copy state agree about each sub-account
- * and that no asset was created or destroyed.
+ * orders always) when the market maker has what the order takes (as an engine's ledger, the maker cannot pay
+ * out more than it holds). It checks after every step that the ledger and the copy state agree about each
+ * sub-account and that no asset was created or destroyed.
  */
 import type { MarketConfig } from '../../matching/types';
 import { mulDivFloor } from '../../ranking/exact';
@@ -65,9 +66,9 @@ export class Harness {
       const p = this.price.get(c.market)!;
       const fills: Fill[] = [];
       const within = c.orderType === 'market' || (c.side === 'buy' ? p <= (c.price as number) : p >= (c.price as number));
-      if (within) {
-        const q = c.quantity as number;
-        const quote = mulDivFloor(p, q, 10 ** mk.baseDecimals);
+      const q = c.quantity as number;
+      const quote = mulDivFloor(p, q, 10 ** mk.baseDecimals);
+      if (within && this.balance(MARKET_MAKER, c.side === 'buy' ? mk.base : mk.quote) >= (c.side === 'buy' ? q : quote)) {
         const fee = mulDivFloor(quote, mk.takerFeeBps, 10_000);
         fills.push({ price: p, quantity: q, quoteAmount: quote, fee });
         const [pay, get] = c.side === 'buy' ? [mk.quote, mk.base] : [mk.base, mk.quote];

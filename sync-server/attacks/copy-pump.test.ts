@@ -1,0 +1,147 @@
+/**
+ * Pumping followers: a leader with a follower trades with their own second account far above the market, so
+ * that copies would buy the second account's coins at that price. Against the real server on the shipped
+ * configuration: the market is priced at 100,000 KRW by two honest accounts; the follower copies 10% of the
+ * leader's size.
+ *
+ * Copies are priced against the market's reference (the last trade price the leader took no part in) with the
+ * slippage limit around it, so the follower never buys above reference + 1%; a leader fill beyond that is not
+ * copied, and the follower is told why (AWAY_FROM_MARKET). Tried both ways the engine allows: straight to ten
+ * times the market (a limit there is refused by the band; a market order into the only ask is not), and a walk
+ * up in 10% steps within the band. A leader buying at the market afterwards is still copied. Each test ends
+ * with two fresh accounts trading (honestPairTrades).
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Notification, Session, SubscriptionView } from '../../engine/protocol/sync';
+import { LOT, LPJ, MARKET, eventually, honestPairTrades, http, signUp } from '../testing/harness';
+import { limitOrder, serverPerTest } from '../testing/per-test';
+import type { TestWsClient } from '../testing/ws-client';
+
+const t = serverPerTest();
+
+const MARKET_PRICE = 100_000;
+/** The shipped copy slippage (1%) around the market price, on the 1 KRW tick. */
+const COPY_LIMIT = 101_000;
+const ALLOCATION = 2_000_000;
+
+interface Trader {
+  s: Session;
+  ws: TestWsClient;
+}
+
+let cid = 0;
+const trader = async (name: string): Promise<Trader> => {
+  const s = await signUp(t.server.url, name);
+  return { s, ws: await t.connect(s) };
+};
+const limit = (who: Trader, side: 'buy' | 'sell', price: number, quantity: number) => who.ws.request(limitOrder(`p${++cid}`, side, price, quantity));
+const api = <T>(who: Trader, method: string, path: string, body?: unknown) => http<T>(t.server.url, method, path, { token: who.s.accessToken, body });
+const notes = async (who: Trader, kind: string) => (await api<Notification[]>(who, 'GET', '/api/v1/notifications?limit=500')).body.filter((n) => n.kind === kind);
+const subscription = async (who: Trader, id: number) => (await api<SubscriptionView>(who, 'GET', `/api/v1/subscriptions/${id}`)).body;
+
+let maker: Trader;
+let taker: Trader;
+let leader: Trader;
+let second: Trader;
+let follower: Trader;
+let subId: number;
+
+beforeEach(async () => {
+  await t.start();
+  maker = await trader('honest_maker');
+  taker = await trader('honest_taker');
+  leader = await trader('pump_leader');
+  second = await trader('pump_second');
+  follower = await trader('follower');
+  // Two honest accounts price the market; the ask side is then empty.
+  expect((await limit(maker, 'sell', MARKET_PRICE, LPJ)).type).toBe('ack');
+  expect((await limit(taker, 'buy', MARKET_PRICE, LPJ)).type).toBe('ack');
+  await eventually(() => t.server.exchange.engine.lastPrice(MARKET) === MARKET_PRICE, 'the market priced at 100,000');
+  expect((await api(leader, 'POST', '/api/v1/strategy', { profitShareBps: 2_000, description: 'to the moon' })).status).toBe(201);
+  const sub = await api<SubscriptionView>(follower, 'POST', '/api/v1/subscriptions', { leader: 'pump_leader', allocation: ALLOCATION });
+  expect(sub.status, sub.text).toBe(201);
+  subId = sub.body.id;
+});
+
+/** Waits until the follower has been told about `count` skipped copies, and every copy order has its result. */
+async function skipsReach(count: number): Promise<Notification[]> {
+  await eventually(async () => (await notes(follower, 'copy_skipped')).length >= count, `${count} skipped copies`);
+  await t.server.copy.idle();
+  return notes(follower, 'copy_skipped');
+}
+
+/** The follower's copy sub-account holds and has spent only what its earlier copies at the market did. */
+async function expectNotDragged(before = { holding: 0, freeCash: ALLOCATION, copies: 0 }): Promise<void> {
+  await t.server.copy.idle();
+  const v = await subscription(follower, subId);
+  expect(v.holdings[MARKET] ?? 0).toBe(before.holding);
+  expect(v.freeCash).toBe(before.freeCash);
+  expect(await notes(follower, 'copy_executed')).toHaveLength(before.copies);
+}
+
+/** The pumping accounts take their orders off the book, and two fresh accounts trade at the last price. */
+async function honestUsersStillTrade(): Promise<void> {
+  await second.ws.ok({ op: 'order.cancel_all', market: MARKET });
+  await honestPairTrades(t.server);
+}
+
+describe('a leader pumping the price with their own second account', () => {
+  it('straight to ten times the market: the limit is refused by the band, the market order is not copied', async () => {
+    const pumped = 10 * MARKET_PRICE;
+    // The second account offers 5 LPJ at ten times the market: a sell far above is allowed to rest.
+    expect((await limit(second, 'sell', pumped, 5 * LPJ)).type).toBe('ack');
+    const direct = await limit(leader, 'buy', pumped, LPJ);
+    expect(direct).toMatchObject({ type: 'reject', reason: 'PRICE_OUT_OF_BAND' });
+    // A market order's band is measured from the best ask, and the only ask is the second account's.
+    const market = await leader.ws.request({ op: 'order.new', order: { market: MARKET, clientOrderId: `p${++cid}`, side: 'buy', type: 'market', quantity: LPJ } });
+    expect(market.type).toBe('ack');
+    await eventually(() => t.server.exchange.engine.lastPrice(MARKET) === pumped, 'the leader’s fill at ten times the market');
+
+    const [skip] = await skipsReach(1);
+    expect(skip.data).toMatchObject({ subscriptionId: subId, leader: 'pump_leader', side: 'buy', reason: 'AWAY_FROM_MARKET' });
+    expect((skip.data as { wanted: number }).wanted).toBeGreaterThanOrEqual(10 * LOT);
+    await expectNotDragged();
+    // The bait is still there: none of it went to the follower.
+    const bait = t.server.exchange.engine.openOrders(second.s.accountId);
+    expect(bait.map((o) => [o.price, o.remaining])).toEqual([[pumped, 4 * LPJ]]);
+    expect((await notes(leader, 'fill_mirrored')).at(-1)!.data).toMatchObject({ placed: 0, skipped: 1 });
+    await honestUsersStillTrade();
+  });
+
+  it('a buy at the market is copied; walking up from there in 10% steps within the band, no step is', async () => {
+    // An honest ask just above the market: the leader buys there, and the copy follows at no more than the limit.
+    expect((await limit(maker, 'sell', 100_500, 2 * LPJ)).type).toBe('ack');
+    expect((await limit(leader, 'buy', 100_500, LPJ)).type).toBe('ack');
+    await eventually(async () => (await notes(follower, 'copy_executed')).length === 1, 'the copy of a buy at the market');
+    await t.server.copy.idle();
+    const [copied] = await notes(follower, 'copy_executed');
+    const { quantity, quoteAmount } = copied.data as { quantity: number; quoteAmount: number };
+    expect(quantity).toBeGreaterThanOrEqual(10 * LOT);
+    expect(quoteAmount).toBe(Math.floor((100_500 * quantity) / LPJ));
+    expect(quoteAmount).toBeLessThanOrEqual(Math.floor((COPY_LIMIT * quantity) / LPJ));
+    const afterCopy = await subscription(follower, subId);
+    expect(afterCopy.holdings[MARKET]).toBe(quantity);
+    await maker.ws.ok({ op: 'order.cancel_all', market: MARKET });
+
+    // The copy's own trade at 100,500 is the market's last price the leader took no part in.
+    let price = 100_500;
+    const steps = 5;
+    for (let k = 1; k <= steps; k++) {
+      // Each step as far as the band allows above the last trade; the second account leaves 3 LPJ of bait there.
+      price = Math.floor((price * 11_000) / 10_000);
+      await second.ws.ok({ op: 'order.cancel_all', market: MARKET });
+      expect((await limit(second, 'sell', price, 4 * LPJ)).type).toBe('ack');
+      expect((await limit(leader, 'buy', price, LPJ)).type).toBe('ack');
+      const at = price;
+      await eventually(() => t.server.exchange.engine.lastPrice(MARKET) === at, `step ${k} printed at ${at}`);
+      const skips = await skipsReach(k);
+      expect(skips.length).toBe(k);
+      expect(skips.every((n) => (n.data as { reason: string }).reason === 'AWAY_FROM_MARKET')).toBe(true);
+    }
+    expect(price).toBeGreaterThan(160_000);
+    await expectNotDragged({ holding: quantity, freeCash: afterCopy.freeCash, copies: 1 });
+    // The bait at the top of the walk is untouched.
+    expect(t.server.exchange.engine.openOrders(second.s.accountId).map((o) => [o.price, o.remaining])).toEqual([[price, 3 * LPJ]]);
+    await honestUsersStillTrade();
+  });
+});
