@@ -5,6 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import { MockExchange } from '../engine/feed/mock-exchange/mock-exchange';
+import { SAMPLE_SESSION_PATH } from '../engine/replay/sample-session';
 import { expect, keepScreenshot, test } from './fixtures';
 
 const nav = (app: Page, name: string) => app.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
@@ -87,6 +88,26 @@ test.describe('replay', () => {
     await controls.getByRole('slider', { name: 'Session time' }).fill('60000');
     await expect(time).toHaveText(/^1:0\d \/ 10:00$/);
     await keepScreenshot(app, 'paper-replay', testInfo);
+  });
+
+  test('a session file picked in Settings replays, and only what was picked', async ({ app }, testInfo) => {
+    // The desktop app picks in the operating system's dialog, which a test cannot drive.
+    test.skip(testInfo.project.name !== 'web', 'the native open dialog of the desktop app cannot be driven from a test');
+    await nav(app, 'Settings');
+    const chooser = app.waitForEvent('filechooser');
+    await app.getByRole('button', { name: 'Play a session file…' }).click();
+    await (await chooser).setFiles(SAMPLE_SESSION_PATH);
+    await expect(app.getByText('Playing generated-practice-btc-krw.p777s')).toBeVisible();
+    await expect(app.getByRole('combobox', { name: 'Real-coin prices' })).toHaveValue('replay');
+    await expect(app.getByText('Generated practice session — BTC-KRW (simulated, not real market data)')).toBeVisible();
+
+    // A file that is not a session is refused with the reason, and the picked one keeps playing.
+    const second = app.waitForEvent('filechooser');
+    await app.getByRole('button', { name: 'Play a session file…' }).click();
+    await (await second).setFiles({ name: 'notes.p777s', mimeType: 'application/octet-stream', buffer: Buffer.from('not a session') });
+    await expect(app.getByRole('alert')).toContainText('notes.p777s: not a session file');
+    await openRealMarket(app, testInfo.project.name, 'BTC-KRW');
+    await expect(app.getByRole('region', { name: 'Replay controls' })).toContainText('Generated practice session — BTC-KRW');
   });
 
   test('reset asks first, then restores the starting balances', async ({ app }, testInfo) => {

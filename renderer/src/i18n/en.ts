@@ -214,6 +214,8 @@ export const en = {
   'settings.feed.hint': 'Paper trading on real coins uses these prices. Offline replay plays a session file on this computer, without the internet.',
   'settings.feed.switching': 'Switching…',
   'settings.feed.error': 'Could not switch the price source: {n}',
+  'settings.feed.pick': 'Play a session file…',
+  'settings.feed.picked': 'Playing {n}',
   ...liveEn,
   ...rankingEn,
 } as const;

@@ -216,6 +216,8 @@ export const ko: Record<MessageKey, string> = {
   'settings.feed.hint': '실제 코인 모의 거래에 이 시세를 씁니다. 오프라인 리플레이는 인터넷 없이 이 컴퓨터의 세션 파일을 재생합니다.',
   'settings.feed.switching': '바꾸는 중…',
   'settings.feed.error': '시세 출처를 바꾸지 못했습니다: {n}',
+  'settings.feed.pick': '세션 파일 재생…',
+  'settings.feed.picked': '{n} 재생 중',
   ...liveKo,
   ...rankingKo,
 };

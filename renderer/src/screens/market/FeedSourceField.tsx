@@ -3,10 +3,13 @@ import { FeedSource } from '../../../../engine/protocol/api';
 import { fill, useT } from '../../i18n';
 import { useFeedSource } from './feed-source';
 
-/** Settings: where real-coin prices come from — Upbit, Binance, or an offline replay (`feed.setSource`). */
+/**
+ * Settings: where real-coin prices come from — Upbit, Binance, or an offline replay (`feed.setSource`) of the
+ * shipped session or of a session file the user picks (the transport's file picker; never a typed path).
+ */
 export function FeedSourceField() {
   const t = useT();
-  const { source, switching, error, replay } = useFeedSource();
+  const { source, switching, error, replay, picked } = useFeedSource();
   useEffect(() => {
     void useFeedSource.getState().load();
   }, []);
@@ -29,11 +32,15 @@ export function FeedSourceField() {
             </option>
           ))}
         </select>
+        <button type="button" className="pick-session" disabled={!source || switching} onClick={() => void useFeedSource.getState().pickSession()}>
+          {t('settings.feed.pick')}
+        </button>
         {switching && <span className="muted"> {t('settings.feed.switching')}</span>}
         <p id="feed-source-hint" className="muted field-hint">
           {t('settings.feed.hint')}
         </p>
         {source === 'replay' && replay && <p className="field-hint replay-label generated">{replay.info.label}</p>}
+        {source === 'replay' && picked && <p className="muted field-hint">{fill(t('settings.feed.picked'), picked)}</p>}
         {error && (
           <p role="alert" className="error field-hint">
             {fill(t('settings.feed.error'), error)}

@@ -20,8 +20,12 @@ interface FeedSourceState {
   replay: ReplayClock | null;
   /** Set while a source switch is under way. */
   switching: boolean;
+  /** Name of the session file the user last picked to replay (this run). */
+  picked: string | null;
   load(): Promise<void>;
   setSource(source: FeedSourceName): Promise<void>;
+  /** Lets the user pick a session file and replays it; call it from the click (it opens a file picker). */
+  pickSession(): Promise<void>;
   setReplay(info: ReplayInfo): void;
   control(c: ReplayControl): Promise<void>;
 }
@@ -40,6 +44,7 @@ export const useFeedSource = create<FeedSourceState>((set, get) => ({
   error: null,
   replay: null,
   switching: false,
+  picked: null,
   async load() {
     if (get().status === 'idle' || get().status === 'error') set({ status: 'loading' });
     try {
@@ -53,6 +58,22 @@ export const useFeedSource = create<FeedSourceState>((set, get) => ({
     set({ switching: true, error: null });
     try {
       await api.invoke('feed.setSource', { source });
+      await get().load();
+    } catch (err) {
+      set({ error: (err as Error).message });
+    } finally {
+      set({ switching: false });
+    }
+  },
+  async pickSession() {
+    // The picker opens before anything is awaited: browsers open one only within the user's click.
+    const picking = api.pickSession();
+    set({ switching: true, error: null });
+    try {
+      const picked = await picking;
+      if (!picked) return;
+      await api.invoke('feed.setSource', { source: 'replay', session: picked.session });
+      set({ picked: picked.name });
       await get().load();
     } catch (err) {
       set({ error: (err as Error).message });
