@@ -32,12 +32,26 @@ test('language switches to Korean and back, and the choice survives a reload', a
   await expect(nav.getByRole('link', { name: '거래소' })).toBeVisible();
   await expect(app.getByRole('status', { name: 'Engine status' })).toContainText('로컬 엔진 준비됨');
   await expect(app.locator('html')).toHaveAttribute('lang', 'ko');
+  await expect(app.locator('.durability-list li', { hasText: 'practice.db' })).toContainText(
+    'SQLite WAL, synchronous=NORMAL: 앱이 비정상 종료되어도 유지됩니다. 정전이나 운영체제 오류 시 가장 최근의 변경이 사라질 수 있습니다',
+  );
   await keepScreenshot(app, 'settings-ko', testInfo);
 
   await app.reload();
   await expect(app.getByRole('heading', { level: 1, name: '설정' })).toBeVisible();
   await app.getByRole('combobox', { name: '언어' }).selectOption('en');
   await expect(app.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Market' })).toBeVisible();
+});
+
+test('Settings says what each local database survives', async ({ app }) => {
+  await app.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Settings' }).click();
+  const list = app.locator('.durability-list li');
+  await expect(list).toHaveCount(4);
+  for (const file of ['app.db', 'practice.db', 'paper.db', 'candles.db']) {
+    await expect(list.filter({ hasText: file })).toContainText(
+      'SQLite WAL, synchronous=NORMAL: survives an app crash; the most recent changes may be lost on a power cut or an operating-system crash',
+    );
+  }
 });
 
 test('theme switches to light', async ({ app }) => {

@@ -19,6 +19,7 @@ import type { ExchangeOptions } from './real-markets-config';
 import { LiveMarket, type LiveMarketOptions } from './live-market';
 import { liveHandlers } from './live-handlers';
 import { rankingHandlers, rankingLink } from './ranking-handlers';
+import { localDurability } from './local-durability';
 
 export interface AppHostOptions {
   dataDir: string;
@@ -100,6 +101,7 @@ export class AppHost {
         dbPath: this.dbPath,
       }),
       'app.health': () => this.health(),
+      'app.durability': () => ({ databases: localDurability(this.options.dataDir, this.db) }),
       'settings.get': () => this.settings.get(),
       'settings.update': (patch) => {
         const next = this.settings.update(patch);

@@ -25,6 +25,18 @@ export const AppInfo = z.object({
   dbPath: z.string(),
 });
 
+/**
+ * What a commit to one of the app's local databases survives: SQLite's journal mode and `synchronous` level
+ * (under WAL, `normal` survives an app crash but a power cut can take the latest commits; `full` survives both).
+ */
+export const LocalDatabaseDurability = z.object({
+  /** app.db, practice.db, paper.db or candles.db. */
+  file: z.string(),
+  path: z.string(),
+  journalMode: z.string(),
+  synchronous: z.enum(['off', 'normal', 'full']),
+});
+
 export const EngineStatus = z.enum(['starting', 'ready', 'error']);
 
 export const Health = z.object({
@@ -494,6 +506,8 @@ export const CopyChange = z.discriminatedUnion('action', [
 export const methods = {
   'app.info': { params: NoParams, result: AppInfo },
   'app.health': { params: NoParams, result: Health },
+  /** How durable each local database's commits are (shown in Settings). */
+  'app.durability': { params: NoParams, result: z.object({ databases: z.array(LocalDatabaseDurability) }) },
   'settings.get': { params: NoParams, result: Settings },
   'settings.update': { params: Settings.partial().strict(), result: Settings },
   'practice.state': { params: NoParams, result: PracticeState },
@@ -616,6 +630,7 @@ export type AppInfo = z.output<typeof AppInfo>;
 export type PickedSession = z.output<typeof PickedSession>;
 export type Health = z.output<typeof Health>;
 export type PracticeState = z.output<typeof PracticeState>;
+export type LocalDatabaseDurability = z.output<typeof LocalDatabaseDurability>;
 export type PracticeOrder = z.output<typeof PracticeOrder>;
 export type OrderOutcome = z.output<typeof OrderOutcome>;
 export type TapeTrade = z.output<typeof TapeTrade>;

@@ -5,6 +5,7 @@ import { useSettings } from '../stores/settings-store';
 import { AccountSettings, ServerSettings } from '../components/account/LiveSettings';
 import { FeedSourceField } from './market/FeedSourceField';
 import { ExportTrades } from '../components/settings/ExportTrades';
+import { LocalDurability } from '../components/settings/LocalDurability';
 
 export function SettingsScreen() {
   const t = useT();
@@ -56,6 +57,7 @@ export function SettingsScreen() {
           <code>{info.dataDir}</code>
         </div>
       )}
+      <LocalDurability />
       <ExportTrades />
       <ServerSettings />
       <AccountSettings />
