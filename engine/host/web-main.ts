@@ -4,6 +4,9 @@
  *     [--practice-pace TICKS_PER_S] [--practice-publish-ms MS]
  * Environment: LPJ_PORT, LPJ_HOST, LPJ_DATA_DIR, LPJ_PRACTICE_PACE, LPJ_PRACTICE_PUBLISH_MS.
  *
+ * The bridge answers only to its own names (127.0.0.1, localhost, [::1] on its port, and --host when given)
+ * and lets in only the page it served (see ./web-bridge).
+ *
  * The practice settings drive the offline LPJ market harder than a user would see it, for load tests of the
  * UI (npm run bench:ui): the pace is the simulated traders' ticks per second (0-1000; 0 = no traders;
  * default 2), the publish interval the least time between two `practice.update` pushes (1-10000 ms;
@@ -72,7 +75,8 @@ const host = AppHost.open({
 });
 const bridge = await startWebBridge({ host, staticDir, hostname, port });
 if (hostname !== '127.0.0.1' && hostname !== 'localhost' && hostname !== '::1') {
-  console.warn(`warning: listening on ${hostname}, reachable from other machines; the local engine has no login`);
+  // The bridge admits the page it serves under this address (with its key), whoever loads it.
+  console.warn(`warning: listening on ${hostname}: anyone who can reach this address can open the app and trade, sign in and copy as you`);
 }
 console.log(`Playground 777 (web mode) is running: open ${bridge.url}`);
 console.log(`data folder: ${dataDir}`);
