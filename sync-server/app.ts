@@ -29,7 +29,8 @@ import { OrderProjection } from './trading/order-projection';
 import { Gateway } from './ws/gateway';
 import { WriteBehind } from './db/write-behind';
 import { WalCheckpointer } from '../engine/db/wal-checkpointer';
-import { CopyService } from './copy/copy-service';
+import { CopyService, SUB_ACCOUNT_BASE } from './copy/copy-service';
+import { keepAccountIdsAbove } from './db/account-ids';
 import { registerCopyRoutes } from './copy/copy-routes';
 import { RankingFeed } from './ranking/ranking-feed';
 import { LiquidityProvider } from './liquidity/liquidity-provider';
@@ -126,6 +127,8 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     onFailure: (err) => log.error({ err }, 'WAL checkpoints fell back to the event loop'),
   });
   const accounts = new Accounts(db, config, config.now);
+  // No sign-up may be given the id of a ledger account that exists already (see db/account-ids.ts).
+  if (keepAccountIdsAbove(db, exchange.highestAccountIn(1, SUB_ACCOUNT_BASE))) log.warn('account ids raised above ledger accounts that have no account row');
   // An account whose sign-up committed but whose ledger account did not (a crash in between) gets it now.
   for (const id of accounts.ids()) await exchange.openAccount(id);
   const marketData = new MarketData(exchange, config.now);

@@ -1,3 +1,4 @@
+/** The window gets no browser permission: every request, check and device is refused. */
 import { describe, expect, it } from 'vitest';
 import { installPermissionPolicy } from './permissions';
 

@@ -1,3 +1,4 @@
+/** What Settings is told about each local database is what SQLite was actually set to. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -175,4 +175,34 @@ export const serverMigrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'account ids never reused; copy operations say where their ledger commands start',
+    up: (db) => {
+      // An account's id is also its ledger account's id in markets.db, so an id must never be handed out twice.
+      // Plain INTEGER PRIMARY KEY takes max(id) + 1, which repeats an id whose row was lost; AUTOINCREMENT keeps
+      // the highest id ever used in sqlite_sequence, and start-up raises that above every ledger account
+      // (sync-server/db/account-ids.ts). SQLite cannot add AUTOINCREMENT to a table, so the table is rebuilt from
+      // its own definition (columns added by earlier steps included) with its indexes. Sessions refer to it: the
+      // check is deferred to the commit, by when every row is back under the same id.
+      const table = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'accounts'").get() as { sql: string };
+      const rebuilt = table.sql.replace(/\bid INTEGER PRIMARY KEY\b/i, 'id INTEGER PRIMARY KEY AUTOINCREMENT');
+      if (rebuilt === table.sql) throw new Error(`accounts has no "id INTEGER PRIMARY KEY" column to rebuild: ${table.sql}`);
+      const indexes = db.prepare("SELECT sql FROM sqlite_master WHERE tbl_name = 'accounts' AND type IN ('index', 'trigger') AND sql IS NOT NULL").all() as { sql: string }[];
+      db.pragma('defer_foreign_keys = ON');
+      db.exec('CREATE TEMP TABLE accounts_before AS SELECT * FROM accounts');
+      db.exec('DROP TABLE accounts');
+      db.exec(rebuilt);
+      db.exec('INSERT INTO accounts SELECT * FROM temp.accounts_before');
+      db.exec('DROP TABLE temp.accounts_before');
+      for (const i of indexes) db.exec(i.sql);
+
+      db.exec(`
+        -- For an operation that books ledger commands (transfers, a sub-account's opening): the ledger stream's
+        -- last committed seq when it was recorded. Its commands follow at once, so start-up can tell whether they
+        -- reached the journal (see sync-server/copy/copy-operations.ts). NULL for the rest.
+        ALTER TABLE copy_ops ADD COLUMN ledger_after INTEGER;
+      `);
+    },
+  },
 ];

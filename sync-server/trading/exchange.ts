@@ -134,6 +134,13 @@ export class Exchange {
     );
   }
 
+  /** The highest ledger account id in [from, below), or from − 1 when there is none (for id allocation). */
+  highestAccountIn(from: number, below: number): number {
+    let highest = from - 1;
+    for (const id of this.engine.ledger.accounts.keys()) if (id >= from && id < below && id > highest) highest = id;
+    return highest;
+  }
+
   order(accountId: number, orderId: number): OrderView | undefined {
     return this.projection.order(accountId, orderId);
   }
