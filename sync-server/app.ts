@@ -72,7 +72,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
   const logOptions: pino.LoggerOptions = {
     level: config.logLevel,
     // Tokens and passwords never reach the log: request bodies are not logged, and the request line is logged
-    // without its query (the SSE stream takes its token there, since EventSource cannot send headers).
+    // without its query (the SSE stream's single-use ticket is there, since EventSource cannot send headers).
     serializers: {
       req: (req: { method?: string; url?: string; ip?: string }) => ({ method: req.method, path: (req.url ?? '').split('?')[0], ip: req.ip }),
     },
@@ -208,10 +208,12 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     now: config.now,
     isReady: () => ready,
     notReadyReason: () => notReady,
-    onSessionRevoked: (id, session) => gateway.sessionRevoked(id, session),
   });
   registerCandleRoutes(app, { exchange, candles, now: config.now });
-  registerCopyRoutes(app, { db, accounts, exchange, projection, ranking, copy, now: config.now, onSignedOut: (id) => gateway.signedOut(id) });
+  // Signing out, refreshing, a reused refresh token and deletion end sessions: their sockets close (their
+  // notification streams close in the routes, which own them).
+  accounts.onSessionsEnded((e) => gateway.sessionsEnded(e));
+  registerCopyRoutes(app, { db, accounts, exchange, projection, ranking, copy, now: config.now });
   app.server.on('upgrade', (req, socket, head) => {
     if ((req.url ?? '').split('?')[0] !== '/ws') {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');

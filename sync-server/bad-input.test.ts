@@ -149,8 +149,10 @@ describe('malformed and refused messages', () => {
     const refreshed = await http<Session>(t.server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: alice.refreshToken } });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.accessExpiresAt).toBe(clock + 60_000);
-    expect(await c.ok({ op: 'auth', token: refreshed.body.accessToken })).toMatchObject({ op: 'auth' });
-    expect(await c.ok(limit('t2', 'buy', 99_000, 2 * LOT))).toMatchObject({ op: 'order.new' });
+    // The refresh ended the old session, so its socket is closed, saying why; a new one signs in with the new token.
+    expect(await c.waitFor((m) => m.type === 'bye', 'bye')).toMatchObject({ code: 'SESSION_REFRESHED' });
+    const again = await t.connect(refreshed.body);
+    expect(await again.ok(limit('t2', 'buy', 99_000, 2 * LOT))).toMatchObject({ op: 'order.new' });
     const orders = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders', { token: refreshed.body.accessToken });
     expect(orders.body.orders.map((o) => o.clientOrderId)).toEqual(['t2', 't1']);
 

@@ -299,7 +299,8 @@ describe('copy trading on the server', () => {
 
     await order(leader, 'buy', PRICE, 20 * LPJ);
     await settled();
-    expect((await api(leader, 'DELETE', '/api/v1/me')).status).toBe(204);
+    // Deletion asks for the password again (signUp's default one).
+    expect((await api(leader, 'DELETE', '/api/v1/me', { password: `pw-${leader.s.nickname}-secret` })).status).toBe(204);
     await settled();
     const v = (await api<SubscriptionView>(f1, 'GET', `/api/v1/subscriptions/${s.id}`)).body;
     expect(v).toMatchObject({ status: 'ended', endReason: 'leader_deleted' });

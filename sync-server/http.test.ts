@@ -5,7 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { Session, type HttpError, type Notification, type OrderView } from '../engine/protocol/sync';
+import { Session, type HttpError, type Notification, type OrderView, type StreamTicket } from '../engine/protocol/sync';
 import type { ServerConfig } from './config';
 import { LOT, LPJ, MARKET, SseClient, http, signUp } from './testing/harness';
 import { limitOrder, serverPerTest } from './testing/per-test';
@@ -50,11 +50,12 @@ describe('accounts', () => {
     expect(refreshed.body.refreshToken).not.toBe(signin.body.refreshToken);
     expect(refreshed.body.accessToken).not.toBe(signin.body.accessToken);
     expect((await http(t.server.url, 'GET', '/api/v1/me', { token: refreshed.body.accessToken })).status).toBe(200);
-    // The old refresh token is spent.
+    // The old refresh token is spent: used again, it must have leaked, so the session it led to ends too.
     const again = await http(t.server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: signin.body.refreshToken } });
     expect(again.status).toBe(401);
-    expect(errorCode(again)).toBe('TOKEN_INVALID');
-    // The first session is untouched by the other's refresh.
+    expect(errorCode(again)).toBe('TOKEN_REUSED');
+    expect((await http(t.server.url, 'GET', '/api/v1/me', { token: refreshed.body.accessToken })).status).toBe(401);
+    // The first session, another sign-in, is untouched.
     expect((await http(t.server.url, 'GET', '/api/v1/me', { token: signup.body.accessToken })).status).toBe(200);
   });
 
@@ -235,8 +236,9 @@ describe('notifications', () => {
     // Missed while away.
     await trade(3);
     await trade(4);
-    // The token in the query, as EventSource sends it, and the resume point in Last-Event-ID.
-    const resumed = await SseClient.open(`${t.server.url}/notifications/stream?token=${encodeURIComponent(alice.accessToken)}`, { 'last-event-id': first.events[1].id! });
+    // A single-use ticket in the query, as an EventSource sends it, and the resume point in Last-Event-ID.
+    const ticket = await http<StreamTicket>(t.server.url, 'POST', '/api/v1/notifications/ticket', { token: alice.accessToken });
+    const resumed = await SseClient.open(`${t.server.url}/notifications/stream?ticket=${encodeURIComponent(ticket.body.ticket)}`, { 'last-event-id': first.events[1].id! });
     t.track(resumed);
     await resumed.waitForCount(2);
     await trade(5);
@@ -274,9 +276,10 @@ describe('logs', () => {
     await http(t.server.url, 'POST', '/api/v1/auth/signup', { rawBody: `{"nickname":"bob","password":"${password}"` });
     const signin = await http<Session>(t.server.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'alice', password } });
     const refreshed = await http<Session>(t.server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: signin.body.refreshToken } });
-    await http(t.server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: signin.body.refreshToken } });
     await http(t.server.url, 'GET', '/api/v1/me', { token: s.body.accessToken });
-    const sse = await SseClient.open(`${t.server.url}/notifications/stream?token=${s.body.accessToken}`);
+    await http(t.server.url, 'GET', `/api/v1/me?token=${s.body.accessToken}`);
+    const ticket = await http<StreamTicket>(t.server.url, 'POST', '/api/v1/notifications/ticket', { token: s.body.accessToken });
+    const sse = await SseClient.open(`${t.server.url}/notifications/stream?ticket=${ticket.body.ticket}`);
     t.track(sse);
     const c = await t.connect();
     await c.request({ op: 'auth', token: refreshed.body.accessToken });
@@ -286,11 +289,13 @@ describe('logs', () => {
     await http(t.server.url, 'POST', '/api/v1/auth/signout', { token: refreshed.body.accessToken });
     sse.close();
     await c.closed;
+    // A spent refresh token used again.
+    await http(t.server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: signin.body.refreshToken } });
     await t.server.close();
 
     expect(log).toContain('sync server listening');
     expect(log).toContain('/api/v1/auth/signin');
-    for (const secret of [password, s.body.accessToken, s.body.refreshToken, signin.body.accessToken, signin.body.refreshToken, refreshed.body.accessToken, refreshed.body.refreshToken]) {
+    for (const secret of [password, s.body.accessToken, s.body.refreshToken, signin.body.accessToken, signin.body.refreshToken, refreshed.body.accessToken, refreshed.body.refreshToken, ticket.body.ticket]) {
       expect(log.includes(secret), `a secret in the log: ${secret.slice(0, 4)}…`).toBe(false);
     }
   });

@@ -152,6 +152,12 @@ export const Password = z.string().min(8, 'at least 8 characters').max(128);
 export const SignUpBody = z.object({ nickname: Nickname, password: Password }).strict();
 export const SignInBody = SignUpBody;
 export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(512) }).strict();
+/** DELETE /api/v1/me: the password again, so an access token alone cannot delete an account. */
+export const DeleteAccountBody = z.object({ password: z.string().min(1).max(128) }).strict();
+export type DeleteAccountBody = z.output<typeof DeleteAccountBody>;
+/** POST /api/v1/notifications/ticket: opens one notification stream (`?ticket=`) within 30 s. */
+export const StreamTicket = z.object({ ticket: z.string().min(1).max(128), expiresAt: int });
+export type StreamTicket = z.output<typeof StreamTicket>;
 
 export const Session = z.object({
   accountId: posInt,

@@ -5,11 +5,17 @@
  *
  * This is the definition of every per-account figure; the incremental service and the batch recompute both
  * build on it and differ only in how they derive the windowed figures and the boards from the snapshots.
+ *
+ * Every value kept is a safe integer. A record that would take cash, a position, its cost basis, the cash of
+ * a round trip or the cumulative flows past ±(2^53 − 1) is refused (INVALID_RECORD) before anything changes, so
+ * a refused record leaves no trace and the batch, which replays only the records applied, agrees. Equity and
+ * the index are computed exactly and held to ±MAX_AMOUNT (see ./exact).
  */
 import type { AccountId } from '../matching/types';
 import type { ResolvedRankingConfig } from './config';
 import { RankingError } from './config';
-import { mulDivFloor } from './exact';
+import { MAX_AMOUNT } from '../matching/money';
+import { bigMulDivFloor, clampAmount, mulDivFloor } from './exact';
 import { FLOW_KINDS, type RankingRecord } from './records';
 
 /** The unit-value index starts at 10^8: eight decimal digits of precision, far finer than a basis point. */
@@ -29,6 +35,15 @@ const bad = (why: string): never => {
 const safeInt = (v: unknown, what: string): number => (Number.isSafeInteger(v) ? (v as number) : bad(`${what} must be a safe integer`));
 const posInt = (v: unknown, what: string): number => (safeInt(v, what) > 0 ? (v as number) : bad(`${what} must be positive`));
 const checked = (v: number, what: string): number => (Number.isSafeInteger(v) ? v : bad(`${what} leaves the safe integer range`));
+const outOfRange = (what: string): never => bad(`${what} would leave the safe integer range`);
+
+/**
+ * A planned position move (see planMove): position, cost basis and round-trip cash after it, whether it closed
+ * a round trip (1/0) and whether that trip made money (1/0). Two of them, for the two sides of a trade.
+ */
+const BUY_SIDE = new Float64Array(5);
+const SELL_SIDE = new Float64Array(5);
+
 
 // Local alias: equity and the index are computed for every account at every mark, and some module loaders
 // route each imported call through a getter.
@@ -192,23 +207,46 @@ export class AccountTable {
     this.lastPrice[m] = price;
   }
 
-  /** Equity marked at the last prices: cash plus every holding at its market's last price, in quote units. */
+  /**
+   * Equity marked at the last prices: cash plus every holding at its market's last price, in quote units,
+   * exactly, held to ±MAX_AMOUNT.
+   */
   equity(s: number): number {
-    let e = this.cash[s];
+    return this.equityWith(s, this.cash[s], -1, 0);
+  }
+
+  /** The equity of slot s with `cash`, and with `position` in market `market` instead of its own (−1: none). */
+  private equityWith(s: number, cash: number, market: number, position: number): number {
+    let e = cash;
+    let exact = true;
     const m = this.marketCount;
     const base = s * m;
     for (let i = 0; i < m; i++) {
-      const q = this.position[base + i];
-      if (q !== 0) e += mulDiv(q, this.lastPrice[i], this.unitOf[i]);
+      const q = i === market ? position : this.position[base + i];
+      if (q === 0) continue;
+      const v = mulDiv(q, this.lastPrice[i], this.unitOf[i]);
+      e += v;
+      // Once a term or a partial sum leaves the safe range, the double sum is no longer exact.
+      if (!Number.isSafeInteger(v) || !Number.isSafeInteger(e)) exact = false;
     }
-    return e;
+    if (exact) return e;
+    let big = BigInt(cash);
+    for (let i = 0; i < m; i++) {
+      const q = i === market ? position : this.position[base + i];
+      if (q !== 0) big += bigMulDivFloor(q, this.lastPrice[i], this.unitOf[i]);
+    }
+    const max = BigInt(MAX_AMOUNT);
+    return Number(big > max ? max : big < -max ? -max : big);
   }
 
-  /** The unit-value index at equity e: the index at the last flow grown by the equity change since. A wiped-out
-   *  account (equity ≤ 0) marks at 0 and, with nothing to grow from, stays there. */
+  /**
+   * The unit-value index at equity e: the index at the last flow grown by the equity change since, held to
+   * MAX_AMOUNT (a return of some 90 million times). A wiped-out account (equity ≤ 0) marks at 0 and, with
+   * nothing to grow from, stays there.
+   */
   indexAt(s: number, e: number): number {
     const base = this.baseCk[s];
-    return base > 0 ? mulDiv(this.idxCk[s], e > 0 ? e : 0, base) : this.idxCk[s];
+    return base > 0 ? clampAmount(mulDiv(this.idxCk[s], e > 0 ? e : 0, base)) : this.idxCk[s];
   }
 
   applyTrade(t: Trade): void {
@@ -221,50 +259,34 @@ export class AccountTable {
     safeInt(t.sellerFee, 'sellerFee');
     const b = this.liveSlot(t.buyer);
     const sl = this.liveSlot(t.seller);
+    // Both sides are worked out before either changes (the seller's on top of the buyer's when they are one
+    // account), so a trade either applies whole or is refused leaving nothing behind.
+    const buyerDelta = checked(-quote - t.buyerFee, 'buyer cash');
+    const sellerDelta = checked(quote - t.sellerFee, 'seller cash');
+    const buyerCash = checked(this.cash[b] + buyerDelta, 'cash');
+    const sellerCash = checked((sl === b ? buyerCash : this.cash[sl]) + sellerDelta, 'cash');
+    const kb = b * this.marketCount + m;
+    const ks = sl * this.marketCount + m;
+    if (!planMove(this.position[kb], this.basis[kb], this.tripCash[kb], qty, buyerDelta, BUY_SIDE)) outOfRange('the buyer’s position');
+    const same = sl === b;
+    if (!planMove(same ? BUY_SIDE[0] : this.position[ks], same ? BUY_SIDE[1] : this.basis[ks], same ? BUY_SIDE[2] : this.tripCash[ks], -qty, sellerDelta, SELL_SIDE)) {
+      outOfRange('the seller’s position');
+    }
     this.lastPrice[m] = price;
-    this.fill(b, m, qty, checked(-quote - t.buyerFee, 'buyer cash'));
-    this.fill(sl, m, -qty, checked(quote - t.sellerFee, 'seller cash'));
+    this.cash[b] = buyerCash;
+    this.cumTrades[b] += 1;
+    this.commitMove(b, kb, BUY_SIDE);
+    this.cash[sl] = sellerCash;
+    this.cumTrades[sl] += 1;
+    this.commitMove(sl, ks, SELL_SIDE);
   }
 
-  private fill(s: number, m: number, dq: number, cashDelta: number): void {
-    this.cash[s] = checked(this.cash[s] + cashDelta, 'cash');
-    this.cumTrades[s] += 1;
-    this.movePosition(s, m, dq, cashDelta);
-  }
-
-  /**
-   * Average-cost round trips. A round trip opens when the position leaves zero and closes when it returns to
-   * zero; its result is the sum of the cash moves inside it. A move that crosses zero is split in proportion to
-   * the quantity on each side, and a partial close takes its share of the cost basis (rounded down), so that
-   * the last close of a trip takes exactly what is left.
-   */
-  private movePosition(s: number, m: number, dq: number, cashDelta: number): void {
-    const k = s * this.marketCount + m;
-    const pos = this.position[k];
-    if (pos === 0 || pos > 0 === dq > 0) {
-      this.position[k] = checked(pos + dq, 'position');
-      this.basis[k] += cashDelta;
-      return;
-    }
-    const absPos = Math.abs(pos);
-    const absDq = Math.abs(dq);
-    const q = absDq < absPos ? absDq : absPos;
-    const closeCash = q === absDq ? cashDelta : mulDivFloor(cashDelta, q, absDq);
-    const removed = q === absPos ? this.basis[k] : mulDivFloor(this.basis[k], q, absPos);
-    this.tripCash[k] += closeCash + removed;
-    this.basis[k] -= removed;
-    const after = pos + (dq > 0 ? q : -q);
-    this.position[k] = after;
-    if (after === 0) {
-      this.cumTrips[s] += 1;
-      if (this.tripCash[k] > 0) this.cumWins[s] += 1;
-      this.tripCash[k] = 0;
-      this.basis[k] = 0;
-      if (q < absDq) {
-        this.position[k] = dq > 0 ? absDq - q : q - absDq;
-        this.basis[k] = cashDelta - closeCash;
-      }
-    }
+  private commitMove(s: number, k: number, plan: Float64Array): void {
+    this.position[k] = plan[0];
+    this.basis[k] = plan[1];
+    this.tripCash[k] = plan[2];
+    this.cumTrips[s] += plan[3];
+    this.cumWins[s] += plan[4];
   }
 
   /**
@@ -283,16 +305,74 @@ export class AccountTable {
       if (this.lastPrice[i] === 0) throw new RankingError('NO_PRICE', `${f.asset} has no price yet, so a flow in it cannot be valued`);
       m = i;
     }
+    // Worked out whole before anything changes, like a trade.
     const before = this.equity(s);
-    this.idxCk[s] = this.indexAt(s, before);
+    let after: number;
+    let k = -1;
     if (m < 0) {
-      this.cash[s] = checked(this.cash[s] + amount, 'cash');
+      const cash = checked(this.cash[s] + amount, 'cash');
+      after = this.equityWith(s, cash, -1, 0);
     } else {
       // Coins in or out count as bought or sold at the last price for the round-trip accounting.
-      this.movePosition(s, m, amount, -mulDivFloor(amount, this.lastPrice[m], this.unitOf[m]));
+      k = s * this.marketCount + m;
+      const cashDelta = checked(-mulDivFloor(amount, this.lastPrice[m], this.unitOf[m]), 'the flow’s value');
+      if (!planMove(this.position[k], this.basis[k], this.tripCash[k], amount, cashDelta, BUY_SIDE)) outOfRange('the position');
+      after = this.equityWith(s, this.cash[s], m, BUY_SIDE[0]);
     }
-    const after = this.equity(s);
+    const cumFlow = Number(BigInt(this.cumFlow[s]) + BigInt(after) - BigInt(before));
+    if (!Number.isSafeInteger(cumFlow)) outOfRange('the cumulative flow');
+    this.idxCk[s] = this.indexAt(s, before);
+    if (k < 0) this.cash[s] += amount;
+    else this.commitMove(s, k, BUY_SIDE);
     this.baseCk[s] = after;
-    this.cumFlow[s] = checked(this.cumFlow[s] + (after - before), 'cumulative flow');
+    this.cumFlow[s] = cumFlow;
   }
+}
+
+/**
+ * Average-cost round trips. A round trip opens when the position leaves zero and closes when it returns to
+ * zero; its result is the sum of the cash moves inside it. A move that crosses zero is split in proportion to
+ * the quantity on each side, and a partial close takes its share of the cost basis (rounded down), so that
+ * the last close of a trip takes exactly what is left.
+ *
+ * Plans a move of `dq` with cash `cashDelta` from (pos, basis, trip) into `out` (see BUY_SIDE); false when a
+ * kept value would leave the safe range. Inputs are safe integers; a share is at most what it is a share of,
+ * and a closed trip's cash is only tested for its sign (which rounding cannot flip), so only the values kept
+ * need checking.
+ */
+function planMove(pos: number, basis: number, trip: number, dq: number, cashDelta: number, out: Float64Array): boolean {
+  if (pos === 0 || pos > 0 === dq > 0) {
+    out[0] = pos + dq;
+    out[1] = basis + cashDelta;
+    out[2] = trip;
+    out[3] = 0;
+    out[4] = 0;
+    return Number.isSafeInteger(out[0]) && Number.isSafeInteger(out[1]);
+  }
+  const absPos = Math.abs(pos);
+  const absDq = Math.abs(dq);
+  const q = absDq < absPos ? absDq : absPos;
+  const closeCash = q === absDq ? cashDelta : mulDivFloor(cashDelta, q, absDq);
+  const removed = q === absPos ? basis : mulDivFloor(basis, q, absPos);
+  const tripCash = trip + closeCash + removed;
+  const after = pos + (dq > 0 ? q : -q);
+  if (after !== 0) {
+    out[0] = after;
+    out[1] = basis - removed;
+    out[2] = tripCash;
+    out[3] = 0;
+    out[4] = 0;
+    return Number.isSafeInteger(tripCash);
+  }
+  out[3] = 1;
+  out[4] = tripCash > 0 ? 1 : 0;
+  out[2] = 0;
+  if (q < absDq) {
+    out[0] = dq > 0 ? absDq - q : q - absDq;
+    out[1] = cashDelta - closeCash;
+  } else {
+    out[0] = 0;
+    out[1] = 0;
+  }
+  return true;
 }

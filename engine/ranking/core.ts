@@ -16,7 +16,7 @@
  */
 import { DAY_MS, RankingError, resolveConfig, type RankingConfig, type ResolvedRankingConfig } from './config';
 import { AccountTable, UNIT } from './accounts';
-import { drawdownBps } from './exact';
+import { clampAmount, drawdownBps } from './exact';
 import type { RankingRecord } from './records';
 
 export type Period = '1d' | '7d' | '30d' | 'all';
@@ -213,7 +213,8 @@ export class RankingCore {
       if (a.closed[s]) continue;
       const e = a.equity(s);
       const idx = a.indexAt(s, e);
-      const pnl = e - a.cumFlow[s];
+      // Both terms are safe integers, so the difference is exact wherever it is in range.
+      const pnl = clampAmount(e - a.cumFlow[s]);
       const h = hBase + s;
       this.hIdx[h] = idx;
       this.hPnl[h] = pnl;

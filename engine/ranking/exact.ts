@@ -2,14 +2,21 @@
  * Exact integer arithmetic for the ranking figures. Every figure is an integer (minimal units, basis points or
  * a fixed-point index), so the incremental and the batch computation give bit-identical results: the same
  * integers in, the same operations, the same integers out — no float rounding that depends on evaluation order.
+ *
+ * Every figure is also a safe integer, never NaN or Infinity: products are computed exactly (mulDivFloor goes
+ * through BigInt past 2^52), and a figure whose exact value is beyond ±(2^53 − 1) is held at that bound
+ * (clampAmount) — an equity, index or return that large is far beyond anything a trader can reach, and the
+ * bound keeps every later computation exact.
  */
+import { MAX_AMOUNT } from '../matching/money';
 
 /** Doubles represent every integer up to 2^53; keeping the product under 2^52 leaves room for the remainder check. */
 const FAST_LIMIT = 2 ** 52;
 
 /**
  * floor(a × b / c) exactly, for safe integers a, b and c > 0. The common case stays in doubles; a product that
- * could exceed 2^52 goes through BigInt.
+ * could exceed 2^52 goes through BigInt. The result is exact as an integer but may itself be beyond the safe
+ * range (up to 2^106): callers hold it (clampAmount) or check it.
  */
 export function mulDivFloor(a: number, b: number, c: number): number {
   const p = a * b;
@@ -22,7 +29,12 @@ export function mulDivFloor(a: number, b: number, c: number): number {
     else if (r >= c) q += 1;
     return q;
   }
-  return Number(bigFloorDiv(BigInt(a) * BigInt(b), BigInt(c)));
+  return Number(bigMulDivFloor(a, b, c));
+}
+
+/** floor(a × b / c) as a bigint, for sums that must stay exact past the safe range. */
+export function bigMulDivFloor(a: number, b: number, c: number): bigint {
+  return bigFloorDiv(BigInt(a) * BigInt(b), BigInt(c));
 }
 
 function bigFloorDiv(n: bigint, d: bigint): bigint {
@@ -30,11 +42,19 @@ function bigFloorDiv(n: bigint, d: bigint): bigint {
   return n % d !== 0n && n < 0n !== d < 0n ? q - 1n : q;
 }
 
+/** `v` held to ±MAX_AMOUNT (for an integer within a double's range; +Infinity and −Infinity are held too). */
+export function clampAmount(v: number): number {
+  return v > MAX_AMOUNT ? MAX_AMOUNT : v < -MAX_AMOUNT ? -MAX_AMOUNT : v;
+}
+
 export const BPS = 10_000;
 
-/** (to − from) / from in whole basis points, rounded down; 0 when there is no positive base to measure from. */
+/**
+ * (to − from) / from in whole basis points, rounded down, held to MAX_AMOUNT; 0 when there is no positive base
+ * to measure from. For from, to in [0, MAX_AMOUNT] (index values) the difference is exact.
+ */
 export function changeBps(from: number, to: number): number {
-  return from > 0 ? mulDivFloor(to - from, BPS, from) : 0;
+  return from > 0 ? clampAmount(mulDivFloor(to - from, BPS, from)) : 0;
 }
 
 /** Decline from a peak to a trough in whole basis points, rounded down (0 if the trough is not below the peak). */

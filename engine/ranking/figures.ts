@@ -9,7 +9,7 @@
  */
 import type { AccountId } from '../matching/types';
 import { UNIT } from './accounts';
-import { changeBps, shareBps } from './exact';
+import { changeBps, clampAmount, shareBps } from './exact';
 import { PERIOD_DAYS, type Period, type RankingCore } from './core';
 
 export interface BoardRow {
@@ -18,7 +18,7 @@ export interface BoardRow {
   nickname: string;
   /** Time-weighted return over the period, whole basis points rounded down. */
   returnBps: number;
-  /** Equity change over the period less net external flows, quote minimal units. */
+  /** Equity change over the period less net external flows, quote minimal units (held to ±(2^53 − 1)). */
   pnl: number;
   /** Largest fall of the unit value from a running peak over the period's marks, basis points. */
   maxDrawdownBps: number;
@@ -123,7 +123,7 @@ export function figuresOf(core: RankingCore, f: PeriodFrame, s: number, period: 
   const trips = core.hTrips[now] - trips0;
   return {
     returnBps: change(idx0, core.hIdx[now]),
-    pnl: core.hPnl[now] - pnl0,
+    pnl: clampAmount(core.hPnl[now] - pnl0),
     maxDrawdownBps: ddBps,
     winRateBps: trips > 0 ? share(core.hWins[now] - wins0, trips) : null,
     closedRoundTrips: trips,

@@ -9,7 +9,7 @@
  *   so far).
  * See drawdown.ts for why combining summaries is exact.
  */
-import { BPS, drawdownBps, mulDivFloor } from './exact';
+import { changeBps, drawdownBps } from './exact';
 import { UNIT } from './accounts';
 import type { RankingConfig } from './config';
 import type { BatchOptions } from './batch';
@@ -21,7 +21,7 @@ import type { RankingRecord } from './records';
 
 // Local aliases for the per-account loop (some module loaders route each imported call through a getter).
 const fall = drawdownBps;
-const mulDiv = mulDivFloor;
+const change = changeBps;
 
 export class RankingService extends RankingReadModel {
   private sMax!: Float64Array;
@@ -122,7 +122,7 @@ export class RankingService extends RankingReadModel {
           }
         }
         const c = cols[w];
-        c.ret[s] = idx0 > 0 ? mulDiv(idx - idx0, BPS, idx0) : 0;
+        c.ret[s] = change(idx0, idx);
         c.ok[s] = rk && idx0 > 0 && trades - trades0 >= minTrades ? 1 : 0;
       }
     }

@@ -1,8 +1,9 @@
 /**
  * HTTP endpoints of ranking and copy trading: public leaderboards and trader profiles; the caller's strategy,
- * subscriptions, followers and settlements; and account deletion with its defined outcome for copy trading
- * (the account's followers' copies end with reason leader_deleted, positions closed and funds returned; its own
- * copies end as if unsubscribed; it leaves every board; its sessions are revoked and it cannot sign in again).
+ * subscriptions, followers and settlements; and account deletion, asked with the password, with its defined
+ * outcome (the account's followers' copies end with reason leader_deleted, positions closed and funds returned;
+ * its own copies end as if unsubscribed; its open orders are cancelled; it leaves every board; the account
+ * itself is anonymised and its sessions end as Accounts.deleteAccount says, its ledger account kept).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -10,6 +11,7 @@ import { CopyError, type CopyErrorCode as EngineCopyErrorCode } from '../../engi
 import type { Db } from '../../engine/db/database';
 import {
   CreateSubscriptionBody,
+  DeleteAccountBody,
   LeaderboardQuery,
   OpenStrategyBody,
   RankingPeriod,
@@ -23,7 +25,7 @@ import {
   type TraderProfile,
 } from '../../engine/protocol/sync';
 import { PERIODS, RankingError } from '../../engine/ranking';
-import { AuthError, type Accounts, type AccountRow } from '../accounts/accounts';
+import { AuthError, nicknameKey, type Accounts, type AccountRow } from '../accounts/accounts';
 import { HttpFailure, parse } from '../http/errors';
 import type { RankingFeed } from '../ranking/ranking-feed';
 import { leaderboard, statsOf } from '../ranking/ranking-queries';
@@ -40,7 +42,6 @@ export interface CopyRouteDeps {
   ranking: RankingFeed;
   copy: CopyService;
   now: () => number;
-  onSignedOut: (accountId: number) => void;
 }
 
 const STATUS: Record<EngineCopyErrorCode, number> = {
@@ -73,8 +74,6 @@ function copyCall<T>(f: () => T): T {
     throw err;
   }
 }
-
-const nicknameKey = (nickname: string) => nickname.normalize('NFKC').toLowerCase();
 
 export function registerCopyRoutes(app: FastifyInstance, d: CopyRouteDeps): void {
   const authed = (req: FastifyRequest): AccountRow => {
@@ -251,17 +250,11 @@ export function registerCopyRoutes(app: FastifyInstance, d: CopyRouteDeps): void
 
   app.delete('/api/v1/me', async (req, reply) => {
     const a = authed(req);
-    const ts = d.now();
-    d.db.transaction(() => {
-      d.db.prepare('INSERT OR IGNORE INTO deleted_accounts (account_id, deleted_at) VALUES (?, ?)').run(a.id, ts);
-      d.db.prepare('UPDATE sessions SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL').run(ts, a.id);
-      // No password verifies against this, so the account cannot be signed into again; the nickname stays taken.
-      d.db.prepare("UPDATE accounts SET password_hash = 'deleted' WHERE id = ?").run(a.id);
-    }).immediate(); // takes the write lock up front: the read models' writer shares the file (see WriteBehind)
+    const { password } = parse(DeleteAccountBody, req.body);
+    await d.accounts.deleteAccount(a.id, password); // refuses a wrong password; ends every session of the account
     d.copy.accountDeleted(a.id);
     await settled((r) => d.exchange.cancelAll(a.id, undefined, r));
-    d.ranking.apply([{ type: 'account_closed', ts, account: a.id }]);
-    d.onSignedOut(a.id);
+    d.ranking.apply([{ type: 'account_closed', ts: d.now(), account: a.id }]);
     await d.copy.idle();
     return reply.code(204).send();
   });

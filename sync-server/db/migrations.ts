@@ -162,6 +162,29 @@ export const serverMigrations: Migration[] = [
     },
   },
   {
+    version: 3,
+    name: 'session families (refresh-token reuse), sign-in failures per nickname',
+    up: (db) => {
+      db.exec(`
+        -- A sign-in starts a family; every refresh continues it. A refresh token used again after it was
+        -- rotated (rotated_at set) means it leaked: the whole family is revoked.
+        ALTER TABLE sessions ADD COLUMN family_id INTEGER;
+        ALTER TABLE sessions ADD COLUMN rotated_at INTEGER;
+        UPDATE sessions SET family_id = id;
+        CREATE INDEX sessions_by_family ON sessions(family_id);
+
+        -- Consecutive failed sign-ins per nickname (known or not, so a refusal tells nothing about existence).
+        CREATE TABLE sign_in_failures (
+          nickname_key TEXT PRIMARY KEY,
+          failures INTEGER NOT NULL,
+          locked_until INTEGER NOT NULL,
+          last_failure_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX sign_in_failures_by_age ON sign_in_failures(last_failure_at);
+      `);
+    },
+  },
+  {
     version: 4,
     name: "account kinds: the liquidity provider's accounts",
     up: (db) => {

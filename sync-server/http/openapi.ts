@@ -3,7 +3,7 @@
  * document cannot drift from what the server accepts.
  */
 import { z } from 'zod';
-import { BalanceView, Fill, HttpError, MarketInfo, Notification, OrderView, PracticeEntry, PracticeUpload, RefreshBody, Session, SignInBody, SignUpBody, Ticker } from '../../engine/protocol/sync';
+import { BalanceView, DeleteAccountBody, Fill, HttpError, MarketInfo, Notification, OrderView, PracticeEntry, PracticeUpload, RefreshBody, Session, SignInBody, SignUpBody, StreamTicket, Ticker } from '../../engine/protocol/sync';
 import { CreateSubscriptionBody, FollowerView, LeaderboardPage, MyStrategy, OpenStrategyBody, SettlementPage, SubscriptionView, TraderProfile, UpdateStrategyBody, UpdateSubscriptionBody } from '../../engine/protocol/sync';
 import { ENGINE_VERSION } from '../../engine/version';
 import { CandlesResponse } from './candle-routes';
@@ -23,11 +23,29 @@ export function openApiDocument(): object {
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     paths: {
       '/api/v1/auth/signup': { post: { summary: 'Create an account (credited with the practice grant)', requestBody: json(SignUpBody), responses: { 201: ok(Session, 'Signed up and signed in'), ...errors } } },
-      '/api/v1/auth/signin': { post: { summary: 'Sign in', requestBody: json(SignInBody), responses: { 200: ok(Session), ...errors } } },
-      '/api/v1/auth/refresh': { post: { summary: 'Trade a refresh token for a new session', requestBody: json(RefreshBody), responses: { 200: ok(Session), ...errors } } },
-      '/api/v1/auth/signout': { post: { summary: 'Revoke this session', security: secured, responses: { 204: { description: 'Signed out' }, ...errors } } },
+      '/api/v1/auth/signin': {
+        post: {
+          summary: 'Sign in. After 5 failures in a row a nickname (known or not) waits 1 s, then 2 s, 4 s … up to 15 min: 429 RATE_LIMITED with Retry-After, the password not checked',
+          requestBody: json(SignInBody),
+          responses: { 200: ok(Session), ...errors },
+        },
+      },
+      '/api/v1/auth/refresh': {
+        post: {
+          summary: 'Trade a refresh token for the next session (the old one ends, its sockets and streams close). A refresh token used twice revokes every session of its sign-in: 401 TOKEN_REUSED',
+          requestBody: json(RefreshBody),
+          responses: { 200: ok(Session), ...errors },
+        },
+      },
+      '/api/v1/auth/signout': { post: { summary: 'Revoke this session; its sockets and streams close', security: secured, responses: { 204: { description: 'Signed out' }, ...errors } } },
       '/api/v1/me': { get: { summary: 'My account', security: secured, responses: { 200: ok(z.object({ accountId: z.number().int(), nickname: z.string(), createdAt: z.number().int() })), ...errors } },
-        delete: { summary: "Delete my account: my followers' copies end (leader_deleted), my own copies end, I leave the boards", security: secured, responses: { 204: { description: 'Deleted' }, ...errors } },
+        delete: {
+          summary:
+            "Delete my account (with my password): open orders cancelled; my followers' copies end (leader_deleted) and my own copies end; I leave the boards; every session ends; the nickname becomes deleted-<id> and is free again; the ledger account stays, so totals still add up and the id is never reused",
+          security: secured,
+          requestBody: json(DeleteAccountBody),
+          responses: { 204: { description: 'Deleted' }, ...errors },
+        },
       },
       '/api/v1/balances': { get: { summary: 'My balances', security: secured, responses: { 200: ok(z.array(BalanceView)), ...errors } } },
       '/api/v1/orders': { get: { summary: 'My orders, newest first (page with ?before=<orderId>)', security: secured, responses: { 200: ok(page('orders', OrderView)), ...errors } } },
@@ -38,7 +56,18 @@ export function openApiDocument(): object {
       '/api/v1/markets/{id}/ticker': { get: { summary: '24 h ticker', responses: { 200: ok(Ticker), ...errors } } },
       '/api/v1/markets/{id}/candles': { get: { summary: 'Candles, oldest first, the open one included (?interval=1m|5m|15m|1h|4h|1d&from=&to=&limit=; ms; gaps stay gaps)', responses: { 200: ok(CandlesResponse), ...errors } } },
       '/api/v1/notifications': { get: { summary: 'My notifications after ?after=<id>', security: secured, responses: { 200: ok(z.array(Notification)), ...errors } } },
-      '/notifications/stream': { get: { summary: 'Server-Sent Events of my notifications; resume with Last-Event-ID', security: secured, responses: { 200: { description: 'text/event-stream' }, ...errors } } },
+      '/api/v1/notifications/ticket': { post: { summary: 'A single-use ticket for opening one notification stream within 30 s (EventSource cannot send headers)', security: secured, responses: { 200: ok(StreamTicket), ...errors } } },
+      '/notifications/stream': {
+        get: {
+          summary: 'Server-Sent Events of my notifications (?ticket=<from /api/v1/notifications/ticket>, or the Authorization header); resume with Last-Event-ID or ?after=. Ends with the session; a reader that falls 1 MiB behind is dropped',
+          parameters: [
+            { name: 'ticket', in: 'query', required: false, schema: { type: 'string' } },
+            { name: 'after', in: 'query', required: false, schema: { type: 'integer', minimum: 0 } },
+          ],
+          security: [...secured, {}],
+          responses: { 200: { description: 'text/event-stream' }, ...errors },
+        },
+      },
       '/api/v1/leaderboards/{period}': { get: { summary: 'Leaderboard of 1d|7d|30d|all (?sort=&order=&search=&minTrades=&limit=&offset=)', responses: { 200: ok(LeaderboardPage), ...errors } } },
       '/api/v1/traders/{nickname}': { get: { summary: 'A trader\'s public profile: stats per period, equity curve, recent trades, strategy', responses: { 200: ok(TraderProfile), ...errors } } },
       '/api/v1/strategy': {

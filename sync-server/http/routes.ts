@@ -1,11 +1,14 @@
 /**
  * The HTTP API under /api/v1 (JSON), health and metrics endpoints, and the notification stream (SSE).
- * Every body and query is validated with the contract's schemas before a handler uses it.
+ * Every body and query is validated with the contract's schemas before a handler uses it. Tokens are taken
+ * from the Authorization header only; the stream, which an EventSource opens without headers, also takes a
+ * single-use ticket (POST /api/v1/notifications/ticket) in its URL. A stream lives as long as its session: it
+ * ends when the session is signed out, refreshed, revoked or its account deleted, or its access token expires.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { PracticeUpload, RefreshBody, SignInBody, SignUpBody, type BalanceView, type MarketInfo } from '../../engine/protocol/sync';
-import { AuthError, type Accounts, type AccountRow } from '../accounts/accounts';
+import { PracticeUpload, RefreshBody, SignInBody, SignUpBody, type BalanceView, type MarketInfo, type Notification, type StreamTicket } from '../../engine/protocol/sync';
+import { AuthError, type Accounts, type Authenticated } from '../accounts/accounts';
 import type { Metrics } from '../metrics';
 import type { MarketData } from '../market-data/market-data';
 import type { Notifications } from '../notifications/notifications';
@@ -15,6 +18,7 @@ import type { OrderProjection } from '../trading/order-projection';
 import { TokenBucket } from '../ws/token-bucket';
 import { HttpFailure, parse, send } from './errors';
 import { openApiDocument } from './openapi';
+import { SseStream, type SseLimits } from './sse-stream';
 
 export interface RouteDeps {
   accounts: Accounts;
@@ -28,8 +32,6 @@ export interface RouteDeps {
   isReady: () => boolean;
   /** Why the server is not ready (starting, shutting down, or a store that cannot go on), for /readyz. */
   notReadyReason: () => string;
-  /** A sign-out ended one session: its connections close, the account's other devices stay signed in. */
-  onSessionRevoked: (accountId: number, sessionId: number) => void;
 }
 
 const Paging = z.object({
@@ -42,8 +44,21 @@ const BookQuery = z.object({ levels: z.coerce.number().int().min(1).max(5_000).d
 const AfterQuery = z.object({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(500).default(100) });
 
 const AUTH_RATE = { perSecond: 5, burst: 20 };
-/** Bytes an SSE stream may have waiting before its reader is considered gone. */
-const SSE_MAX_BUFFERED = 1 << 20;
+/**
+ * A notification stream's reader may keep 1 MiB waiting (past what the kernel holds), or leave a full buffer
+ * undrained for 30 s, before it is let go; it resumes from its Last-Event-ID, so it misses nothing.
+ */
+const SSE_LIMITS: SseLimits = { maxBufferedBytes: 1 << 20, drainTimeoutMs: 30_000, keepAliveMs: 15_000 };
+/** Open streams per account (a new one ends the oldest) and in all (past it a new one is refused). */
+const SSE_PER_ACCOUNT = 8;
+const SSE_MAX_STREAMS = 10_000;
+/** Backlog read per query when a stream opens (sent as the reader takes it), and live events held meanwhile. */
+const SSE_BACKLOG_PAGE = 500;
+const StreamQuery = z.object({
+  after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  ticket: z.string().min(1).max(128).optional(),
+});
+const sseEvent = (n: Notification) => `id: ${n.id}\nevent: ${n.kind}\ndata: ${JSON.stringify(n)}\n\n`;
 
 export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
   const authBuckets = new Map<string, TokenBucket>();
@@ -53,24 +68,15 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
       if (authBuckets.size > 10_000) authBuckets.clear(); // bounded memory under a spray of addresses
       authBuckets.set(req.ip, (b = new TokenBucket(AUTH_RATE.perSecond, AUTH_RATE.burst, d.now)));
     }
-    if (!b.take()) throw new HttpFailure(429, 'RATE_LIMITED', 'too many sign-in attempts: wait a moment');
+    if (!b.take()) throw new AuthError('RATE_LIMITED', 'too many sign-in attempts: wait a moment', 1_000 / AUTH_RATE.perSecond);
   };
 
   const bearer = (req: FastifyRequest): string => {
     const h = req.headers.authorization;
     if (typeof h === 'string' && h.startsWith('Bearer ')) return h.slice(7);
-    const q = (req.query as Record<string, unknown> | undefined)?.token;
-    if (typeof q === 'string' && q.length > 0) return q; // EventSource cannot set headers
     throw new HttpFailure(401, 'NOT_AUTHENTICATED', 'send "Authorization: Bearer <access token>"');
   };
-  const authed = (req: FastifyRequest): AccountRow => {
-    try {
-      return d.accounts.authenticate(bearer(req));
-    } catch (err) {
-      if (err instanceof AuthError) throw new HttpFailure(401, err.code, err.message);
-      throw err;
-    }
-  };
+  const authed = (req: FastifyRequest): Authenticated => d.accounts.authenticate(bearer(req));
   const market = (id: string) => {
     const m = d.exchange.engine.marketConfig(id);
     if (!m) throw new HttpFailure(404, 'UNKNOWN_MARKET', `no market ${id}`);
@@ -79,7 +85,10 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof HttpFailure) return send(reply, err.status, err.code, err.message);
-    if (err instanceof AuthError) return send(reply, err.code === 'NICKNAME_TAKEN' ? 409 : 401, err.code, err.message);
+    if (err instanceof AuthError) {
+      if (err.retryAfterMs !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
+      return send(reply, err.status, err.code, err.message);
+    }
     const e = err as { statusCode?: number; code?: string; message?: string };
     if (e.statusCode && e.statusCode < 500) return send(reply, e.statusCode, e.code ?? 'BAD_REQUEST', e.message ?? 'bad request');
     req.log.error({ err }, 'request failed');
@@ -112,9 +121,7 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
     return d.accounts.refresh(parse(RefreshBody, req.body).refreshToken);
   });
   app.post('/api/v1/auth/signout', async (req, reply) => {
-    const token = bearer(req);
-    const account = authed(req);
-    d.onSessionRevoked(account.id, d.accounts.signOut(token));
+    d.accounts.signOut(bearer(req)); // its sockets and streams close (onSessionsEnded)
     return reply.code(204).send();
   });
 
@@ -166,48 +173,71 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
     const q = parse(AfterQuery, req.query);
     return d.notifications.since(a.id, q.after, q.limit);
   });
+  app.post('/api/v1/notifications/ticket', async (req): Promise<StreamTicket> => d.accounts.issueStreamTicket(bearer(req)));
+
+  // Open streams by account, oldest first, with the session each belongs to.
+  const streams = new Map<number, Map<SseStream, number>>();
+  let streamCount = 0;
+  d.accounts.onSessionsEnded((e) => {
+    for (const [s, session] of streams.get(e.accountId) ?? []) if (e.sessionIds === 'all' || e.sessionIds.includes(session)) s.end();
+  });
+  const streamAccount = (req: FastifyRequest, ticket: string | undefined): Authenticated => (ticket !== undefined ? d.accounts.redeemStreamTicket(ticket) : authed(req));
   const stream = async (req: FastifyRequest, reply: import('fastify').FastifyReply) => {
-    const a = authed(req);
+    const q = parse(StreamQuery, req.query);
+    const a = streamAccount(req, q.ticket);
     const header = req.headers['last-event-id'];
-    const q = parse(z.object({ after: z.coerce.number().int().min(0).optional(), token: z.string().optional() }), req.query);
-    const after = parse(z.coerce.number().int().min(0), typeof header === 'string' ? header : String(q.after ?? 0));
+    const after = parse(z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER), typeof header === 'string' ? header : String(q.after ?? 0));
+    if (streamCount >= SSE_MAX_STREAMS) throw new HttpFailure(503, 'BUSY', 'too many notification streams open: try again later');
     reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    // A reader that stops reading is let go rather than buffered for without bound: it resumes from its
-    // Last-Event-ID when it reconnects, so it misses nothing.
-    const write = (n: { id: number; kind: string }) => {
-      if (res.writableLength > SSE_MAX_BUFFERED) {
-        res.end();
-        return;
-      }
-      res.write(`id: ${n.id}\nevent: ${n.kind}\ndata: ${JSON.stringify(n)}\n\n`);
-    };
-    res.write('retry: 3000\n\n');
+    const s = new SseStream(
+      reply.raw,
+      SSE_LIMITS,
+      (reason, err) => req.log.info({ account: a.id, reason, err: err?.message }, 'notification stream dropped'),
+      () => a.expiresAt > d.now(),
+    );
+    let mine = streams.get(a.id);
+    if (!mine) streams.set(a.id, (mine = new Map()));
+    mine.set(s, a.sessionId);
+    streamCount++;
+    if (mine.size > SSE_PER_ACCOUNT) mine.keys().next().value?.end();
+    // Live notifications are listened for from the start but held back while the backlog is sent, an event at
+    // a time as the reader takes them; then the held ones go out (everything pushed live is also stored, so an
+    // event may come both ways: ids only grow, and one at or below the last sent is skipped).
     let last = after;
-    for (;;) {
-      const backlog = d.notifications.since(a.id, last, 500);
-      for (const n of backlog) write(n);
-      if (backlog.length < 500) break;
-      last = backlog[backlog.length - 1].id;
-    }
-    const stop = d.notifications.listen(a.id, write);
-    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    keepAlive.unref();
-    const end = () => {
-      stop();
-      clearInterval(keepAlive);
-      openStreams.delete(end);
-      res.end();
+    let held: Notification[] | undefined = [];
+    const write = (n: Notification) => {
+      if (n.id <= last) return;
+      last = n.id;
+      s.send(sseEvent(n));
     };
-    openStreams.add(end);
-    req.raw.on('close', end);
+    const stopListening = d.notifications.listen(a.id, (n) => {
+      if (!held) return write(n);
+      held.push(n);
+      if (held.length > SSE_BACKLOG_PAGE) s.end(); // more arriving than the reader takes: it resumes later
+    });
+    s.onEnd(() => {
+      stopListening();
+      streamCount--;
+      mine.delete(s);
+      if (mine.size === 0 && streams.get(a.id) === mine) streams.delete(a.id);
+    });
+    s.send('retry: 3000\n\n');
+    for (;;) {
+      const page = d.notifications.since(a.id, last, SSE_BACKLOG_PAGE);
+      for (const n of page) {
+        write(n);
+        await s.whenDrained();
+        if (!s.open) return;
+      }
+      if (page.length < SSE_BACKLOG_PAGE) break;
+    }
+    for (const n of held) write(n);
+    held = undefined;
   };
   // A stream never ends by itself, and the server cannot close while a response is open: end them on shutdown
   // (the client's EventSource reconnects, with Last-Event-ID, to wherever the service comes back).
-  const openStreams = new Set<() => void>();
   app.addHook('preClose', async () => {
-    for (const end of [...openStreams]) end();
+    for (const mine of [...streams.values()]) for (const s of [...mine.keys()]) s.end();
   });
   app.get('/notifications/stream', stream);
   app.get('/api/v1/notifications/stream', stream);
