@@ -155,7 +155,19 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     onTop10: (account, period, rank) =>
       notifications.add(account, 'rank_top10', `Top 10 on the ${period} board`, `You are number ${rank}`, { period, rank }),
   });
-  const copy = new CopyService({ db, exchange, projection, ranking, notifications, markets: config.markets, nicknameOf, now: config.now, log, settings: config.copy });
+  const copy = new CopyService({
+    db,
+    exchange,
+    projection,
+    ranking,
+    notifications,
+    markets: config.markets,
+    nicknameOf,
+    now: config.now,
+    log,
+    settings: config.copy,
+    onFatal: (err) => stop('copy trading cannot go on', err),
+  });
   exchange.onCommit((events) => copy.committed(events));
   const runSchedule = () => {
     ranking.mark();

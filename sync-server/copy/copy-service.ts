@@ -3,12 +3,14 @@
  * fills, marks and the settlement schedule, and its intents carried out on the exchange.
  *
  * - Each subscription trades through its own ledger account (numbered from SUB_ACCOUNT_BASE, never a user id), funded and emptied by ledger transfers from and to the subscriber's main account.
- * - Every accepted operation is logged (copy_ops) before its intents are carried out; start-up replays the log
- *   to rebuild the state, and copy orders whose result was not recorded are resolved from the order history.
+ * - Every accepted operation is logged (copy_ops) with its rows and ranking records before its ledger commands
+ *   and orders are carried out, and a crash between the two files is completed at start-up (see
+ *   copy-operations.ts); start-up replays the log to rebuild the state, and copy orders whose result was not
+ *   recorded are resolved from the order history.
  * - Ledger transfers and copy orders of a request are submitted synchronously, so the balances the state
  *   machine was told about cannot change in between. Intents that arise inside a journal commit (a leader's
  *   fill) are carried out right after it.
- * - A settlement is recorded under its period key (unique) and paid by a transfer whose reference is that key.
+ * - A settlement is recorded under its period key (unique) and paid by a transfer whose reference carries it.
  */
 import type { Logger } from 'pino';
 import { CopyError, CopyTrading, MarketReference, type CopyConfig, type CopyOutput, type Fill, type Prices, type SubscriptionView } from '../../engine/copy';
@@ -20,7 +22,8 @@ import type { RankingFeed } from '../ranking/ranking-feed';
 import type { Exchange } from '../trading/exchange';
 import type { OrderProjection } from '../trading/order-projection';
 import { noticeText } from './copy-notices';
-import { CopyStore, periodKey } from './copy-store';
+import { CopyOperations } from './copy-operations';
+import { CopyStore, periodKey, type LoggedOp, type OpRows } from './copy-store';
 
 /** Sub-account ids start here: far above any user id the accounts table will hand out; one per subscription. */
 export const SUB_ACCOUNT_BASE = 1_000_000_000;
@@ -38,6 +41,8 @@ export interface CopyServiceOptions {
   now: () => number;
   log: Pick<Logger, 'info' | 'error' | 'warn'>;
   settings?: CopySettings;
+  /** Copy trading cannot go on until a restart (see CopyOperations); the server should restart into recovery. */
+  onFatal?: (err: Error) => void;
 }
 
 type Op =
@@ -60,17 +65,25 @@ type Op =
 export class CopyService {
   readonly copy: CopyTrading;
   readonly store: CopyStore;
+  private readonly operations: CopyOperations;
   private readonly quote: string;
   private readonly prices = new Map<string, number>();
   /** The price each leader's fills are copied against: the market before the leader's own run of trades. */
   private readonly references: MarketReference;
   /** Copy orders submitted whose result has not been reported yet (to wait for in tests and shutdown). */
   private readonly inFlight = new Set<Promise<void>>();
-  private replaying = false;
 
   constructor(private readonly o: CopyServiceOptions) {
     this.copy = new CopyTrading({ markets: o.markets, ...o.settings });
     this.store = new CopyStore(o.db);
+    this.operations = new CopyOperations({
+      store: this.store,
+      exchange: o.exchange,
+      ranking: o.ranking,
+      subAccountBase: SUB_ACCOUNT_BASE,
+      log: o.log,
+      onFatal: o.onFatal,
+    });
     this.quote = this.copy.quote;
     for (const m of o.markets) {
       const p = o.exchange.engine.lastPrice(m.id);
@@ -247,9 +260,9 @@ export class CopyService {
 
   /** Applies one operation, logs it (only when accepted) and carries out what it returned. */
   private run(op: Op, input: Record<string, unknown>): CopyOutput {
+    this.operations.prepare(op);
     const rates = this.ratesBefore(op);
     const out = this.apply(op, input);
-    this.store.logOp(op, input);
     this.carryOut(out, op, input, rates);
     return out;
   }
@@ -274,55 +287,44 @@ export class CopyService {
     return rates;
   }
 
+  /** Records the operation with its rows and ranking records, books its ledger commands, places its orders, notifies. */
   private carryOut(out: CopyOutput, op: Op, input: Record<string, unknown>, rates: Map<number, number>): void {
-    const ts = input.ts as number;
-    if (op === 'subscribe') {
-      const id = out.transfers[0].subscriptionId;
-      this.store.addSubscription({ id, subscriber_id: input.subscriber as number, leader_id: input.leader as number, sub_account: input.subAccount as number, created_at: ts });
-      if (!this.replaying) this.submit({ type: 'open_account', account: input.subAccount as number, ts });
-    }
-    // Settlements first: their rows carry the period key the profit-share transfer is booked under.
-    const periodOf = new Map<number, number>();
-    for (const n of out.notifications) {
-      if (n.notice.kind !== 'settled' || n.notice.role !== 'subscriber' || n.subscriptionId === undefined) continue;
-      const row = this.store.subscription(n.subscriptionId)!;
-      periodOf.set(n.subscriptionId, n.notice.period);
-      this.store.addSettlement({
-        subscription_id: row.id,
-        period: n.notice.period,
-        period_key: periodKey(row.id, n.notice.period),
-        subscriber_id: row.subscriber_id,
-        leader_id: row.leader_id,
-        profit: n.notice.profit,
-        fee: n.notice.fee,
-        paid: n.notice.paid,
-        owed: n.notice.owed,
-        high_water_mark: this.copy.subscription(row.id).highWaterMark,
-        profit_share_bps: rates.get(row.id) ?? this.copy.subscription(row.id).profitShareBps,
-        ts,
-      });
-    }
-    for (const n of out.notifications) {
-      if (n.notice.kind === 'copy_ended' && n.subscriptionId !== undefined) this.store.endSubscription(n.subscriptionId, ts, n.notice.reason);
-    }
-    if (this.replaying) return;
-    for (const t of out.transfers) {
-      const reference = t.reason === 'profit_share' ? `copy-settlement:${periodKey(t.subscriptionId, periodOf.get(t.subscriptionId)!)}` : `copy:${t.subscriptionId}:${t.reason}`;
-      this.submit({ type: 'transfer', from: t.from, to: t.to, asset: t.asset, amount: t.amount, reference, ts });
-    }
-    this.o.ranking.apply(out.ranking);
+    this.operations.commit(op, input, out, this.rowsOf(out, op, input, rates));
     for (const o of out.orders) this.placeCopy(o.command);
     this.notify(out);
   }
 
-  private submit(cmd: Parameters<Exchange['journal']['submit']>[0]): void {
-    this.o.exchange.journal.submit(cmd).then(
-      (events) => {
-        const r = events.find((e) => e.type === 'rejected');
-        if (r) this.o.log.error({ command: cmd, event: r }, 'copy trading: ledger command refused');
-      },
-      (err: unknown) => this.o.log.error({ err, command: cmd }, 'copy trading: ledger command failed'),
-    );
+  /** The subscription and settlement rows an operation makes. */
+  private rowsOf(out: CopyOutput, op: Op, input: Record<string, unknown>, rates: Map<number, number>): OpRows {
+    const ts = input.ts as number;
+    const rows: OpRows = { settlements: [], ended: [] };
+    if (op === 'subscribe') {
+      const id = out.transfers[0].subscriptionId;
+      rows.subscription = { id, subscriber_id: input.subscriber as number, leader_id: input.leader as number, sub_account: input.subAccount as number, created_at: ts };
+    }
+    for (const n of out.notifications) {
+      if (n.notice.kind !== 'settled' || n.notice.role !== 'subscriber' || n.subscriptionId === undefined) continue;
+      const id = n.subscriptionId;
+      const v = this.copy.subscription(id);
+      rows.settlements.push({
+        subscription_id: id,
+        period: n.notice.period,
+        period_key: periodKey(id, n.notice.period),
+        subscriber_id: v.subscriber,
+        leader_id: v.leader,
+        profit: n.notice.profit,
+        fee: n.notice.fee,
+        paid: n.notice.paid,
+        owed: n.notice.owed,
+        high_water_mark: v.highWaterMark,
+        profit_share_bps: rates.get(id) ?? v.profitShareBps,
+        ts,
+      });
+    }
+    for (const n of out.notifications) {
+      if (n.notice.kind === 'copy_ended' && n.subscriptionId !== undefined) rows.ended.push({ id: n.subscriptionId, ts, reason: n.notice.reason });
+    }
+    return rows;
   }
 
   /** Places a copy order and reports its fills back once it has committed. */
@@ -374,26 +376,28 @@ export class CopyService {
   }
 
   /**
-   * Rebuilds the state from the operation log. Copy orders the log placed but never saw a result for (the
+   * Rebuilds the state from the operation log, then books the ledger commands of the last operation that a stop
+   * may have cut off (see CopyOperations.complete). Copy orders the log placed but never saw a result for (the
    * process stopped in between) are resolved from the order history: their fills if they reached the journal,
    * none if they did not.
    */
   private replay(): void {
-    this.replaying = true;
     const placed = new Map<string, number>();
+    const lastLedgerOp = this.store.lastLedgerOp();
+    let last: { logged: LoggedOp; out: CopyOutput } | undefined;
     let n = 0;
-    try {
-      for (const { op, input } of this.store.ops()) {
-        const out = this.apply(op as Op, input);
-        this.carryOut(out, op as Op, input, new Map());
-        for (const o of out.orders) placed.set(o.command.clientOrderId!, o.command.account);
-        if (op === 'copyOrderResult') placed.delete(input.clientOrderId as string);
-        n++;
-      }
-    } finally {
-      this.replaying = false;
+    // Only the state is rebuilt: the rows, ranking records and ledger commands of each operation were recorded
+    // or booked with it.
+    for (const logged of this.store.ops()) {
+      const { op, input } = logged;
+      const out = this.apply(op as Op, input);
+      if (logged.id === lastLedgerOp) last = { logged, out };
+      for (const o of out.orders) placed.set(o.command.clientOrderId!, o.command.account);
+      if (op === 'copyOrderResult') placed.delete(input.clientOrderId as string);
+      n++;
     }
     if (n > 0) this.o.log.info({ operations: n }, 'copy trading: state rebuilt from its log');
+    if (last) this.operations.complete(last.logged, last.out);
     for (const [clientOrderId, account] of placed) {
       const order = this.o.projection.byClientOrderId(account, clientOrderId);
       const fills: Fill[] = order

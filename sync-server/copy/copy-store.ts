@@ -2,6 +2,9 @@
  * What copy trading keeps in server.db: the accepted operations of the state machine (replayed in order at
  * start-up to rebuild it), one row per subscription (who, which sub-account, when it started and ended) and the
  * settlement ledger, unique by period key so a period can never be recorded — or paid — twice.
+ *
+ * An operation and every row it makes are written in one transaction (`record`), so after a crash either all of
+ * it is here or none of it is; the rows are never rebuilt from the operations.
  */
 import type { Db } from '../../engine/db/database';
 import type { SettlementView } from '../../engine/protocol/sync';
@@ -36,32 +39,71 @@ export type NewSettlement = Omit<SettlementRow, 'id'>;
 
 export const periodKey = (subscriptionId: number, period: number) => `${subscriptionId}:${period}`;
 
+/** The rows one operation makes, written with it. */
+export interface OpRows {
+  subscription?: Omit<SubscriptionRow, 'ended_at' | 'end_reason'>;
+  settlements: NewSettlement[];
+  ended: { id: number; ts: number; reason: string }[];
+}
+
+/** An accepted operation as logged. */
+export interface LoggedOp {
+  id: number;
+  op: string;
+  input: Record<string, unknown>;
+  /**
+   * For an operation that books ledger commands: the ledger stream's last committed seq when it was recorded.
+   * Its commands were submitted right after, so their events are the next ones on that stream.
+   */
+  ledgerAfter: number | null;
+}
+
+const PAGE = 5000;
+
 export class CopyStore {
+  /** Sub-account ids up to this one are taken in the ledger even if no subscription row names them. */
+  private subAccountsTaken = 0;
+
   constructor(private readonly db: Db) {}
 
-  logOp(op: string, input: unknown): void {
-    this.db.prepare('INSERT INTO copy_ops (op, input) VALUES (?, ?)').run(op, JSON.stringify(input));
+  /**
+   * Logs an accepted operation with its rows in one IMMEDIATE transaction (the read models' writer shares the
+   * file; see WriteBehind); `also` runs inside it (the operation's ranking records). Returns the operation's id.
+   */
+  record(op: string, input: unknown, ledgerAfter: number | null, rows: OpRows, also: () => void = () => undefined): number {
+    return this.db.transaction(() => {
+      const { lastInsertRowid } = this.db.prepare('INSERT INTO copy_ops (op, input, ledger_after) VALUES (?, ?, ?)').run(op, JSON.stringify(input), ledgerAfter);
+      const sub = rows.subscription;
+      if (sub) {
+        this.db
+          .prepare('INSERT INTO copy_subscriptions (id, subscriber_id, leader_id, sub_account, created_at) VALUES (?, ?, ?, ?, ?)')
+          .run(sub.id, sub.subscriber_id, sub.leader_id, sub.sub_account, sub.created_at);
+      }
+      for (const s of rows.settlements) this.addSettlement(s);
+      for (const e of rows.ended) {
+        this.db.prepare('UPDATE copy_subscriptions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL').run(e.ts, e.reason, e.id);
+      }
+      also();
+      return Number(lastInsertRowid);
+    }).immediate();
   }
 
-  *ops(): Generator<{ op: string; input: Record<string, unknown> }> {
-    const page = this.db.prepare('SELECT id, op, input FROM copy_ops WHERE id > ? ORDER BY id LIMIT 5000');
+  /** Every logged operation in order, read in pages. */
+  *ops(): Generator<LoggedOp> {
+    const page = this.db.prepare('SELECT id, op, input, ledger_after FROM copy_ops WHERE id > ? ORDER BY id LIMIT ?');
     let after = 0;
     for (;;) {
-      const rows = page.all(after) as { id: number; op: string; input: string }[];
-      for (const r of rows) yield { op: r.op, input: JSON.parse(r.input) as Record<string, unknown> };
-      if (rows.length < 5000) return;
+      const rows = page.all(after, PAGE) as { id: number; op: string; input: string; ledger_after: number | null }[];
+      for (const r of rows) yield { id: r.id, op: r.op, input: JSON.parse(r.input) as Record<string, unknown>, ledgerAfter: r.ledger_after };
+      if (rows.length < PAGE) return;
       after = rows[rows.length - 1].id;
     }
   }
 
-  addSubscription(row: Omit<SubscriptionRow, 'ended_at' | 'end_reason'>): void {
-    this.db
-      .prepare('INSERT OR IGNORE INTO copy_subscriptions (id, subscriber_id, leader_id, sub_account, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(row.id, row.subscriber_id, row.leader_id, row.sub_account, row.created_at);
-  }
-
-  endSubscription(id: number, ts: number, reason: string): void {
-    this.db.prepare('UPDATE copy_subscriptions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL').run(ts, reason, id);
+  /** The id of the last operation that booked ledger commands (0 when none has). */
+  lastLedgerOp(): number {
+    const r = this.db.prepare('SELECT max(id) AS id FROM copy_ops WHERE ledger_after IS NOT NULL').get() as { id: number | null };
+    return r.id ?? 0;
   }
 
   subscription(id: number): SubscriptionRow | undefined {
@@ -81,10 +123,18 @@ export class CopyStore {
     return this.db.prepare('SELECT * FROM copy_subscriptions WHERE sub_account = ?').get(subAccount) as SubscriptionRow | undefined;
   }
 
-  /** The next unused sub-account id (ids are never reused, so an ended copy's history stays its own). */
+  /**
+   * The next unused sub-account id (ids are never reused, so an ended copy's history stays its own): above every
+   * subscription's and every one the ledger already has (`takeSubAccountsUpTo`).
+   */
   nextSubAccount(base: number): number {
     const r = this.db.prepare('SELECT max(sub_account) AS m FROM copy_subscriptions').get() as { m: number | null };
-    return Math.max(base, (r.m ?? base - 1) + 1);
+    return Math.max(base, (r.m ?? base - 1) + 1, this.subAccountsTaken + 1);
+  }
+
+  /** Ledger accounts up to `id` exist: no new subscription may trade through one of them. */
+  takeSubAccountsUpTo(id: number): void {
+    this.subAccountsTaken = Math.max(this.subAccountsTaken, id);
   }
 
   running(): SubscriptionRow[] {
@@ -115,6 +165,11 @@ export class CopyStore {
 
   isDeleted(accountId: number): boolean {
     return this.db.prepare('SELECT 1 FROM deleted_accounts WHERE account_id = ?').get(accountId) !== undefined;
+  }
+
+  /** Every deleted account, oldest deletion first. */
+  deletedAccounts(): number[] {
+    return (this.db.prepare('SELECT account_id FROM deleted_accounts ORDER BY deleted_at, account_id').all() as { account_id: number }[]).map((r) => r.account_id);
   }
 }
 

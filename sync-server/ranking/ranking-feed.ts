@@ -4,7 +4,8 @@
  * - committed engine events: trades (`rankingRecordOf`), account openings (with the user's nickname), grants
  *   (deposits) as flows; ledger transfers are skipped here because copy trading hands over the flows of every
  *   transfer it books, with their kind (allocation or profit share);
- * - copy trading's own records (sub-accounts, their flows, follower counts, closed sub-accounts);
+ * - copy trading's own records (sub-accounts, their flows, follower counts, closed sub-accounts), logged in
+ *   the same transaction as the copy operation that made them (`applyWithin`);
  * - the clock: `mark()` carries the ranking to now, so boards move on at every interval even without trades.
  *
  * Start-up replays the ranking log into a fresh service (progress logged), then turns whatever the journal
@@ -107,10 +108,21 @@ export class RankingFeed {
     this.rankingLog.append(applied, cursors, batch.waiting, batch.released);
   }
 
-  /** Records from outside the journal (copy trading), applied and logged now. */
+  /** Records from outside the journal, applied now and logged behind the queued read-model writes. */
   apply(records: readonly RankingRecord[]): void {
     if (records.length === 0) return;
     this.rankingLog.append(this.applyAll(records));
+  }
+
+  /**
+   * Records that must be logged exactly when the operation that made them is (copy trading's): applied now,
+   * then `write` runs — it opens the operation's transaction — with a function that logs them inside it. What
+   * is queued is committed first, so the log keeps the order the ranking applied records in.
+   */
+  applyWithin(records: readonly RankingRecord[], write: (logRecords: () => void) => void): void {
+    const applied = this.applyAll(records);
+    if (applied.length > 0) this.rankingLog.flushQueued();
+    write(() => this.rankingLog.insertNow(applied));
   }
 
   /**

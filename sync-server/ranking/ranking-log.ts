@@ -2,6 +2,12 @@
  * The ranking's record stream in server.db: every record in the order the live ranking applied it, the journal
  * position each stream has been turned into records up to, and coin deposits still waiting for a price.
  * Start-up and the batch recompute both read the stream back, so they see exactly what the live boards saw.
+ *
+ * Records reach the log in the order the ranking applied them, by one of two ways: queued behind the other
+ * read models (`append`, for records derived from the journal, which a restart can derive again), or written at
+ * once inside the caller's own transaction (`insertNow`, for copy trading's records, which must be durable
+ * exactly when the operation that made them is). The second way first waits for the queue to commit, so the
+ * log's order stays the order of application.
  */
 import type { Db } from '../../engine/db/database';
 import type { RankingRecord } from '../../engine/ranking';
@@ -16,6 +22,7 @@ const CLEAR_PENDING = "DELETE FROM ranking_pending WHERE json_extract(record, '$
 export class RankingLog {
   /** Statement ids in the write-behind queue; none for a log opened to be read only. */
   private readonly statements: { insert: number; setCursor: number; insertPending: number; clearPending: number } | undefined;
+  private insertNowStatement: ReturnType<Db['prepare']> | undefined;
 
   /** @param writes where appends queue behind the other read models' writes; without it the log is read only. */
   constructor(
@@ -42,6 +49,21 @@ export class RankingLog {
     for (const [stream, seq] of cursors) w.run(st.setCursor, [stream, seq]);
     for (const asset of released) w.run(st.clearPending, [asset]);
     for (const r of waiting) w.run(st.insertPending, [JSON.stringify(r)]);
+  }
+
+  /**
+   * Writes records on the main connection, at once: call it inside the transaction that must hold them, after
+   * `flushQueued` (a queued record applied earlier must not land after these).
+   */
+  insertNow(records: readonly RankingRecord[]): void {
+    if (records.length === 0) return;
+    const insert = (this.insertNowStatement ??= this.db.prepare(INSERT));
+    for (const r of records) insert.run(JSON.stringify(r));
+  }
+
+  /** Waits until every queued append has committed. */
+  flushQueued(): void {
+    this.writes?.flush();
   }
 
   cursors(): Map<string, number> {
