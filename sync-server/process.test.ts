@@ -2,14 +2,13 @@
  * The server as its own process (sync-server/main.ts): an acknowledged order survives kill -9 and a restart on
  * the same data directory; SIGTERM tells connected clients, ends open streams, commits and exits 0.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OrderView, Session } from '../engine/protocol/sync';
 import { LOT, MARKET, SseClient, TEST_GRANT, http, signUp, tempDir } from './testing/harness';
+import { startServerProcess, type ServerProcess } from './testing/server-process';
 import { TestWsClient } from './testing/ws-client';
-
-const MAIN = resolve(import.meta.dirname, 'main.ts');
 
 let dir: ReturnType<typeof tempDir>;
 const children: ChildProcess[] = [];
@@ -24,38 +23,8 @@ afterEach(async () => {
   dir.remove();
 });
 
-interface Child {
-  proc: ChildProcess;
-  url: string;
-  wsUrl: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stderr: () => string;
-}
-
-/** Starts main.ts on a free port and waits for the line that says where it listens. */
-function startChild(): Promise<Child> {
-  const dataDir = join(dir.path, 'data');
-  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(proc);
-  let err = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => proc.on('exit', (code, signal) => r({ code, signal })));
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start: ${err}`)), 15_000);
-    proc.stderr!.setEncoding('utf8');
-    proc.stderr!.on('data', (chunk: string) => {
-      err += chunk;
-      const m = /sync server: (http:\/\/\S+) \(WebSocket (ws:\/\/\S+)\)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolvePromise({ proc, url: m[1], wsUrl: m[2], exited, stderr: () => err });
-      }
-    });
-    proc.stdout!.resume();
-    void exited.then(({ code, signal }) => reject(new Error(`the server exited (${code ?? signal}) before listening: ${err}`)));
-  });
-}
+/** Starts main.ts on a free port on the test's data directory. */
+const startChild = (): Promise<ServerProcess> => startServerProcess(join(dir.path, 'data'), children);
 
 async function connect(wsUrl: string, session: Session): Promise<TestWsClient> {
   const c = await TestWsClient.connect(wsUrl);

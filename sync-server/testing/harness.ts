@@ -177,13 +177,18 @@ export async function eventually(check: () => boolean | Promise<boolean>, what: 
  * to the last trade price (or 100,000 KRW on a market that has not traded), so the order is inside any band.
  */
 export async function honestPairTrades(server: SyncServer, price?: number): Promise<void> {
+  await honestPairTradesAt(server.url, server.wsUrl, price ?? server.exchange.engine.lastPrice(MARKET));
+}
+
+/** `honestPairTrades` against a server known only by its address (one running as its own process, say). */
+export async function honestPairTradesAt(url: string, wsUrl: string, price?: number): Promise<void> {
   const { TestWsClient } = await import('./ws-client');
   const tag = `${(Date.now() % 1e9).toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
-  const seller = await signUp(server.url, `hs_${tag}`);
-  const buyer = await signUp(server.url, `hb_${tag}`);
-  const at = price ?? server.exchange.engine.lastPrice(MARKET) ?? 100_000;
-  const s = await TestWsClient.connect(server.wsUrl);
-  const b = await TestWsClient.connect(server.wsUrl);
+  const seller = await signUp(url, `hs_${tag}`);
+  const buyer = await signUp(url, `hb_${tag}`);
+  const at = price ?? ((await http<{ last: number }>(url, 'GET', `/api/v1/markets/${MARKET}/ticker`)).body.last || 100_000);
+  const s = await TestWsClient.connect(wsUrl);
+  const b = await TestWsClient.connect(wsUrl);
   try {
     await s.ok({ op: 'auth', token: seller.accessToken });
     await b.ok({ op: 'auth', token: buyer.accessToken });
