@@ -796,12 +796,10 @@ export class MatchingEngine {
    * reference is the last trade price, else the best opposite price; with neither, every price is.
    */
   private inBand(m: Market, side: Side, price: number): boolean {
-    let reference = m.lastPrice;
-    if (reference === 0) {
-      const best = (side === 'buy' ? m.asks : m.bids).best();
-      if (best === null) return true;
-      reference = best.price;
-    }
+    const reference = m.lastPrice !== 0 ? m.lastPrice : (side === 'buy' ? m.asks : m.bids).bestPrice();
+    if (reference === 0) return true;
+    // Most orders are priced on the passive side of the reference, and are within the band without arithmetic.
+    if (side === 'buy' ? price <= reference : price >= reference) return true;
     return side === 'buy' ? price <= this.bandPrice(m, side, reference) : price >= this.bandPrice(m, side, reference);
   }
 

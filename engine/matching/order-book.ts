@@ -88,6 +88,12 @@ export class BookSide {
     return n === 0 ? null : (this.levels.get(this.prices[n - 1]) as Level);
   }
 
+  /** The best price, or 0 on an empty side (no level lookup: for checks that need only the price). */
+  bestPrice(): number {
+    const n = this.prices.length;
+    return n === 0 ? 0 : this.prices[n - 1];
+  }
+
   get levelCount(): number {
     return this.prices.length;
   }
