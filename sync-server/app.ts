@@ -31,7 +31,7 @@ import { WriteBehind } from './db/write-behind';
 import { WalCheckpointer } from '../engine/db/wal-checkpointer';
 import { CopyService, SUB_ACCOUNT_BASE } from './copy/copy-service';
 import { keepAccountIdsAbove } from './db/account-ids';
-import { registerCopyRoutes } from './copy/copy-routes';
+import { finishAccountDeletions, registerCopyRoutes } from './copy/copy-routes';
 import { RankingFeed } from './ranking/ranking-feed';
 import { LiquidityProvider } from './liquidity/liquidity-provider';
 
@@ -169,6 +169,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     onFatal: (err) => stop('copy trading cannot go on', err),
   });
   exchange.onCommit((events) => copy.committed(events));
+  await finishAccountDeletions({ copy, exchange, ranking, now: config.now });
   const runSchedule = () => {
     ranking.mark();
     copy.checkStopLoss();

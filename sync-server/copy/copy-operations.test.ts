@@ -2,15 +2,16 @@
  * Copy operations across server.db and markets.db: a stop that falls after an operation was recorded but before
  * its ledger commands reached the journal (the journal's last batch lost) is completed at the next start — the
  * subscription gets its money, an ended copy returns it — and the ranking log holds each operation's records
- * exactly once, written with the operation itself.
+ * exactly once, written with the operation itself. An account deletion a stop cut short after the account's own
+ * row is finished at the next start too.
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { MyStrategy, Session, SubscriptionView, TraderProfile } from '../../engine/protocol/sync';
 import { compareWithBatch } from '../ranking/verify';
-import { TEST_GRANT, honestPairTrades, http, signUp } from '../testing/harness';
-import { serverPerTest } from '../testing/per-test';
+import { LOT, TEST_GRANT, honestPairTrades, http, signUp } from '../testing/harness';
+import { limitOrder, serverPerTest } from '../testing/per-test';
 import { SUB_ACCOUNT_BASE } from './copy-service';
 
 const T0 = Date.UTC(2026, 0, 5, 1, 0, 0);
@@ -153,6 +154,35 @@ describe('copy operations across the two files', () => {
     expect((await api<SubscriptionView>(follower, 'GET', `/api/v1/subscriptions/${r.body.id}`)).body).toMatchObject({ status: 'ended' });
     expect(await followers(leader)).toEqual({ ranking: 0, strategy: 0, list: 0 });
     expectRankingAgrees();
+    await honestPairTrades(srv.server);
+  });
+
+  it('finishes an account deletion a stop cut short: the copies end, the orders go, the boards let it go', async () => {
+    const { leader, follower } = await leaderAndFollower();
+    const r = await api<SubscriptionView>(follower, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: ALLOCATION });
+    expect(r.status, r.text).toBe(201);
+    await (await srv.connect(leader)).ok(limitOrder('resting', 'buy', 99_000, 2 * LOT));
+    await srv.disconnectAll();
+    await srv.server.close();
+    // The deletion's own transaction committed (Accounts.deleteAccount); the process stopped before the rest.
+    const db = new Database(join(srv.dataDir, 'server.db'));
+    db.prepare('INSERT INTO deleted_accounts (account_id, deleted_at) VALUES (?, ?)').run(leader.accountId, clock);
+    db.close();
+
+    await srv.start(options());
+    expect((await api<SubscriptionView>(follower, 'GET', `/api/v1/subscriptions/${r.body.id}`)).body).toMatchObject({ status: 'ended', endReason: 'leader_deleted' });
+    expect(krw(follower.accountId)).toBe(TEST_GRANT.KRW);
+    expect(srv.server.exchange.engine.openOrders(leader.accountId)).toEqual([]);
+    expect(() => srv.server.ranking.service.equityNow(leader.accountId)).toThrow(/closed/);
+    expectConservation(2);
+    expectRankingAgrees();
+
+    // The next start finds it finished and does nothing again.
+    const operations = () => [...srv.server.copy.store.ops()].length;
+    const before = operations();
+    await srv.server.close();
+    await srv.start(options());
+    expect(operations()).toBe(before);
     await honestPairTrades(srv.server);
   });
 });

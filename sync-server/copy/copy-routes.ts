@@ -3,7 +3,8 @@
  * subscriptions, followers and settlements; and account deletion, asked with the password, with its defined
  * outcome (the account's followers' copies end with reason leader_deleted, positions closed and funds returned;
  * its own copies end as if unsubscribed; its open orders are cancelled; it leaves every board; the account
- * itself is anonymised and its sessions end as Accounts.deleteAccount says, its ledger account kept).
+ * itself is anonymised and its sessions end as Accounts.deleteAccount says, its ledger account kept). A stop
+ * between the account's own deletion and the rest is finished at the next start (`finishAccountDeletions`).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -252,10 +253,37 @@ export function registerCopyRoutes(app: FastifyInstance, d: CopyRouteDeps): void
     const a = authed(req);
     const { password } = parse(DeleteAccountBody, req.body);
     await d.accounts.deleteAccount(a.id, password); // refuses a wrong password; ends every session of the account
-    d.copy.accountDeleted(a.id);
-    await settled((r) => d.exchange.cancelAll(a.id, undefined, r));
-    d.ranking.apply([{ type: 'account_closed', ts: d.now(), account: a.id }]);
-    await d.copy.idle();
+    await endDeletedAccount(d, a.id);
     return reply.code(204).send();
   });
+}
+
+type DeletionDeps = Pick<CopyRouteDeps, 'copy' | 'exchange' | 'ranking' | 'now'>;
+
+/**
+ * What deleting an account does beyond its own row (Accounts.deleteAccount, which commits first): its copy
+ * trading ends, its open orders are cancelled, it leaves every board. Each step does nothing the second time,
+ * so a deletion a stop cut short is finished at start-up (`finishAccountDeletions`).
+ */
+export async function endDeletedAccount(d: DeletionDeps, accountId: number): Promise<void> {
+  d.copy.accountDeleted(accountId);
+  if (d.exchange.engine.openOrders(accountId).length > 0) await settled((r) => d.exchange.cancelAll(accountId, undefined, r));
+  if (onTheBoards(d.ranking, accountId)) d.ranking.apply([{ type: 'account_closed', ts: d.now(), account: accountId }]);
+  await d.copy.idle();
+}
+
+/** Start-up: finishes every account deletion (see endDeletedAccount). */
+export async function finishAccountDeletions(d: DeletionDeps): Promise<void> {
+  for (const id of d.copy.store.deletedAccounts()) await endDeletedAccount(d, id);
+}
+
+/** Whether the ranking still has the account open (it is closed once, and ids are never reused). */
+function onTheBoards(ranking: RankingFeed, accountId: number): boolean {
+  try {
+    ranking.service.equityNow(accountId);
+    return true;
+  } catch (err) {
+    if (err instanceof RankingError) return false; // closed already, or never registered
+    throw err;
+  }
 }

@@ -72,6 +72,8 @@ export class CopyService {
   private readonly references: MarketReference;
   /** Copy orders submitted whose result has not been reported yet (to wait for in tests and shutdown). */
   private readonly inFlight = new Set<Promise<void>>();
+  /** Accounts whose deletion the log has (a `leaderDeleted` operation). */
+  private readonly deletedLeaders = new Set<number>();
 
   constructor(private readonly o: CopyServiceOptions) {
     this.copy = new CopyTrading({ markets: o.markets, ...o.settings });
@@ -150,9 +152,15 @@ export class CopyService {
     this.run('unsubscribe', { subscriptionId: id, ts: this.o.now() });
   }
 
-  /** The account is being deleted: its followers' copies close out, and its own copies end. */
+  /**
+   * The account is being deleted: its followers' copies close out, and its own copies end. Safe to repeat, so
+   * start-up can finish a deletion a stop cut short.
+   */
   accountDeleted(accountId: number): void {
-    this.run('leaderDeleted', { leader: accountId, ts: this.o.now() });
+    if (!this.deletedLeaders.has(accountId)) {
+      this.run('leaderDeleted', { leader: accountId, ts: this.o.now() });
+      this.deletedLeaders.add(accountId);
+    }
     for (const row of this.store.bySubscriber(accountId)) {
       const s = this.copy.subscription(row.id).status;
       if (s === 'active' || s === 'paused') this.unsubscribe(row.id);
@@ -392,6 +400,7 @@ export class CopyService {
       const { op, input } = logged;
       const out = this.apply(op as Op, input);
       if (logged.id === lastLedgerOp) last = { logged, out };
+      if (op === 'leaderDeleted') this.deletedLeaders.add(input.leader as number);
       for (const o of out.orders) placed.set(o.command.clientOrderId!, o.command.account);
       if (op === 'copyOrderResult') placed.delete(input.clientOrderId as string);
       n++;
