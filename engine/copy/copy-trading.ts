@@ -83,6 +83,12 @@ export interface Fill {
 }
 
 export type Prices = Readonly<Record<string, number>>;
+/**
+ * Marks for the copies of particular leaders (keyed by leader id), where they differ from the market's: the
+ * price before the leader's own run of trades (see MarketReference), so that a leader trading with their own
+ * second account can neither mark their followers' copies up before a settlement nor down into a stop-loss.
+ */
+export type LeaderPrices = Readonly<Record<string, Prices>>;
 
 export class CopyTrading {
   readonly quote: string;
@@ -494,15 +500,16 @@ export class CopyTrading {
     return out;
   }
 
-  /** Checks every stop-loss against marks; those reached stop copying and close out. */
-  checkStopLoss(i: { prices: Prices; ts: number }): CopyOutput {
+  /** Checks every stop-loss against marks (a leader's own, where given); those reached stop copying and close out. */
+  checkStopLoss(i: { prices: Prices; leaderPrices?: LeaderPrices; ts: number }): CopyOutput {
     const ts = int(i.ts, 'ts');
+    const marks = this.leaderMarks(i.leaderPrices);
     this.takePrices(i.prices);
     const out = emptyOutput();
     for (const sub of this.subs.values()) {
       if (sub.stopLossBps === null || (sub.status !== 'active' && sub.status !== 'paused')) continue;
       const floor = mulDivFloor(sub.allocation, BPS - sub.stopLossBps, BPS);
-      if (this.equity(sub) <= floor) this.startClosing(sub, 'stop_loss', ts, out);
+      if (this.equity(sub, marks.get(sub.leader)) <= floor) this.startClosing(sub, 'stop_loss', ts, out);
     }
     return out;
   }
@@ -513,25 +520,26 @@ export class CopyTrading {
    * Scheduled settlement of `period` (see periodOf) for every subscription, at marks. Settling a period a
    * subscription has already settled does nothing, so a retried or duplicated run cannot charge twice.
    */
-  settle(i: { period: number; prices: Prices; ts: number }): CopyOutput & { settled: number; alreadySettled: number } {
+  settle(i: { period: number; prices: Prices; leaderPrices?: LeaderPrices; ts: number }): CopyOutput & { settled: number; alreadySettled: number } {
     const period = int(i.period, 'period');
     const ts = int(i.ts, 'ts');
     if (period >= this.periodOf(ts)) throw new CopyError('FUTURE_PERIOD', `period ${period} has not ended at ${ts}`);
+    const marks = this.leaderMarks(i.leaderPrices);
     this.takePrices(i.prices);
     const out = { ...emptyOutput(), settled: 0, alreadySettled: 0 };
     for (const sub of this.subs.values()) {
       if (sub.status === 'ended') continue;
-      if (this.settleOne(sub, period, ts, out)) out.settled++;
+      if (this.settleOne(sub, period, ts, out, marks.get(sub.leader))) out.settled++;
       else out.alreadySettled++;
     }
     return out;
   }
 
-  private settleOne(sub: Subscription, period: number, ts: number, out: CopyOutput): boolean {
+  private settleOne(sub: Subscription, period: number, ts: number, out: CopyOutput, marks?: readonly number[]): boolean {
     if (period <= sub.lastSettledPeriod) return false;
     const leaderDeleted = this.deletedLeaders.has(sub.leader);
     const r = settleProfitShare({
-      equity: this.equity(sub),
+      equity: this.equity(sub, marks),
       allocation: sub.allocation,
       owed: sub.owed,
       highWaterMark: sub.hwm,
@@ -673,19 +681,35 @@ export class CopyTrading {
   }
 
   /**
-   * Quote value of a sub-account at the last known prices: free and set-aside cash plus every coin held;
-   * +Infinity when that is beyond the safe range (a value that large is above any stop-loss floor).
+   * Quote value of a sub-account at the last known prices (or `marks`, per market index, where not 0): free and
+   * set-aside cash plus every coin held; +Infinity when that is beyond the safe range (a value that large is
+   * above any stop-loss floor).
    */
-  private equity(sub: Subscription): number {
+  private equity(sub: Subscription, marks?: readonly number[]): number {
     let e = sub.cash + sub.reservedQuote;
     this.markets.forEach((mk, m) => {
       const q = sub.holdings[m];
       if (q === 0) return;
-      if (this.lastPrice[m] === 0) throw new CopyError('INVALID_INPUT', `no price for ${mk.id} to value subscription ${sub.id}`);
-      e += notionalOf(mk, this.lastPrice[m], q);
+      const price = marks?.[m] || this.lastPrice[m];
+      if (price === 0) throw new CopyError('INVALID_INPUT', `no price for ${mk.id} to value subscription ${sub.id}`);
+      e += notionalOf(mk, price, q);
     });
     // Terms in range (or +Infinity) and monotonic rounding: a sum past the range reads past it.
     return inRange(e) ? e : Infinity;
+  }
+
+  /** Leader marks as prices per market index (0: the market's own), checked like prices. */
+  private leaderMarks(leaderPrices: LeaderPrices | undefined): Map<AccountId, number[]> {
+    const out = new Map<AccountId, number[]>();
+    if (leaderPrices === undefined) return out;
+    if (leaderPrices === null || typeof leaderPrices !== 'object') throw new CopyError('INVALID_INPUT', 'leaderPrices must be a map of leader to prices');
+    for (const [leader, prices] of Object.entries(leaderPrices)) {
+      if (prices === null || typeof prices !== 'object') throw new CopyError('INVALID_INPUT', `prices of leader ${leader} must be a map of market to price`);
+      const marks = this.markets.map(() => 0);
+      for (const [id, p] of Object.entries(prices)) marks[this.market(id)] = pos(p, `price of ${id} for leader ${leader}`);
+      out.set(nonNeg(Number(leader), 'leader'), marks);
+    }
+    return out;
   }
 
   private takePrices(prices: Prices): void {

@@ -49,7 +49,8 @@ const num = fc.oneof(
 type Step =
   | { k: 'fill'; buy: boolean; price: number; reference: number | null; quantity: number; equity: number; out: boolean }
   | { k: 'market'; price: number }
-  | { k: 'stop' | 'settle' }
+  /** With the leader's own mark, as the server passes it when the leader's trades moved the last price. */
+  | { k: 'stop' | 'settle'; own: number | null }
   | { k: 'unsubscribe' | 'pause' | 'resume'; sub: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -58,7 +59,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.record({ k: fc.constant('fill' as const), buy: fc.boolean(), price: num, reference: fc.option(num, { freq: 8 }), quantity: num, equity: num, out: fc.boolean() }),
   },
   { weight: 3, arbitrary: fc.record({ k: fc.constant('market' as const), price: num }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constantFrom('stop' as const, 'settle' as const) }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constantFrom('stop' as const, 'settle' as const), own: fc.option(num) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constantFrom('unsubscribe' as const, 'pause' as const, 'resume' as const), sub: fc.integer({ min: 1, max: 2 }) }) },
 );
 
@@ -93,6 +94,8 @@ function checkOutput(out: CopyOutput, fill: Extract<Step, { k: 'fill' }> | null,
     for (const v of Object.values(n.notice)) if (typeof v === 'number') expect(Number.isSafeInteger(v)).toBe(true);
   }
 }
+
+const own = (mark: number | null) => (mark === null ? undefined : { [LEADER]: { [WHOLE.id]: mark } });
 
 function play(steps: Step[]): { placed: number; skipped: Map<string, number>; settled: number } {
   const h = new Harness({ markets: [WHOLE], minAllocation: 1, slippageBps: SLIPPAGE });
@@ -134,11 +137,11 @@ function play(steps: Step[]): { placed: number; skipped: Map<string, number>; se
         h.price.set(WHOLE.id, s.price);
         break;
       case 'stop':
-        checkOutput(h.run(h.copy.checkStopLoss({ prices: { [WHOLE.id]: h.price.get(WHOLE.id)! }, ts }), ts), null, cash());
+        checkOutput(h.run(h.copy.checkStopLoss({ prices: { [WHOLE.id]: h.price.get(WHOLE.id)! }, leaderPrices: own(s.own), ts }), ts), null, cash());
         break;
       case 'settle': {
         ts += DAY;
-        const out = h.run(h.copy.settle({ period: h.copy.periodOf(ts) - 1, prices: { [WHOLE.id]: h.price.get(WHOLE.id)! }, ts }), ts);
+        const out = h.run(h.copy.settle({ period: h.copy.periodOf(ts) - 1, prices: { [WHOLE.id]: h.price.get(WHOLE.id)! }, leaderPrices: own(s.own), ts }), ts);
         checkOutput(out, null, cash());
         seen.settled += out.notifications.filter((n) => n.notice.kind === 'settled' || n.notice.kind === 'settlement_skipped').length;
         break;
@@ -175,6 +178,30 @@ describe('copy sizing and settlement with numbers at the edge of the range', () 
     expect(placed).toBeGreaterThan(100);
     for (const reason of ['AWAY_FROM_MARKET', 'NO_MARKET_PRICE', 'AMOUNT_OUT_OF_RANGE', 'ALLOCATION_EXHAUSTED'] as const) expect(skipped.get(reason) ?? 0, reason).toBeGreaterThan(0);
     expect(settled).toBeGreaterThan(50);
+  });
+
+  it('settles and checks stop-losses at the leader’s own marks where given, not at the price the leader printed', () => {
+    const h = new Harness({ markets: [WHOLE], minAllocation: 1 });
+    h.deposit(MARKET_MAKER, 'WHL', 1_000_000);
+    h.deposit(10, 'KRW', 10_000_000);
+    h.price.set(WHOLE.id, 1_000);
+    h.run(h.copy.openStrategy({ leader: LEADER, profitShareBps: 2_000, ts: T0 }));
+    h.run(h.copy.subscribe({ subscriber: 10, subAccount: 100, leader: LEADER, amount: 1_000_000, availableBalance: 10_000_000, stopLossBps: 1_000, ts: T0 }));
+    h.run(h.copy.mirrorFill({ leader: LEADER, market: WHOLE.id, side: 'buy', price: 1_000, quantity: 500, leaderEquity: 1_000_000, referencePrice: 1_000, ts: T0 + 1 }), T0 + 1);
+    expect(h.copy.subscription(1).holdings[WHOLE.id]).toBe(500);
+    // The leader printed 500 (half the market): at that price the copy is past its 10% stop; at its own mark not.
+    const kept = h.run(h.copy.checkStopLoss({ prices: { [WHOLE.id]: 500 }, leaderPrices: { [LEADER]: { [WHOLE.id]: 1_000 } }, ts: T0 + 2 }), T0 + 2);
+    expect(kept.orders).toEqual([]);
+    expect(h.copy.subscription(1).status).toBe('active');
+    // The leader printed 2,000: at that price the copy gained 500,000 and would pay 20% of it; at its mark nothing.
+    const t = T0 + DAY;
+    const settled = h.run(h.copy.settle({ period: h.copy.periodOf(t) - 1, prices: { [WHOLE.id]: 2_000 }, leaderPrices: { [LEADER]: { [WHOLE.id]: 1_000 } }, ts: t }), t);
+    expect(settled.transfers).toEqual([]);
+    expect(h.copy.subscription(1)).toMatchObject({ highWaterMark: 0, owed: 0 });
+    // Without the leader's mark, the same settlement would have charged.
+    const h2 = h.copy.settle({ period: h.copy.periodOf(t + DAY) - 1, prices: { [WHOLE.id]: 2_000 }, ts: t + DAY });
+    expect(h2.transfers.map((x) => x.reason)).toEqual(['profit_share']);
+    h.run(h2, t + DAY);
   });
 
   it('a copy is priced against the market: a leader buying at ten times the reference is not copied', () => {

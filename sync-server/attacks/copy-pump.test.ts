@@ -8,18 +8,23 @@
  * slippage limit around it, so the follower never buys above reference + 1%; a leader fill beyond that is not
  * copied, and the follower is told why (AWAY_FROM_MARKET). Tried both ways the engine allows: straight to ten
  * times the market (a limit there is refused by the band; a market order into the only ask is not), and a walk
- * up in 10% steps within the band. A leader buying at the market afterwards is still copied. Each test ends
- * with two fresh accounts trading (honestPairTrades).
+ * up in 10% steps within the band. A leader buying at the market is still copied. The same marks value the
+ * copies for settlements and stop-losses: walking the price up before a settlement charges no profit share on
+ * it, and walking it down does not trip the followers' stop-loss into selling to the second account's bids.
+ * Each test ends with two fresh accounts trading (honestPairTrades).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Notification, Session, SubscriptionView } from '../../engine/protocol/sync';
+import type { Notification, Session, SettlementPage, SubscriptionView } from '../../engine/protocol/sync';
 import { LOT, LPJ, MARKET, eventually, honestPairTrades, http, signUp } from '../testing/harness';
 import { limitOrder, serverPerTest } from '../testing/per-test';
 import type { TestWsClient } from '../testing/ws-client';
 
 const t = serverPerTest();
 
+const DAY = 86_400_000;
 const MARKET_PRICE = 100_000;
+/** Where the honest maker offers the leader a buy at the market. */
+const AT_MARKET = 100_500;
 /** The shipped copy slippage (1%) around the market price, on the 1 KRW tick. */
 const COPY_LIMIT = 101_000;
 const ALLOCATION = 2_000_000;
@@ -45,9 +50,12 @@ let leader: Trader;
 let second: Trader;
 let follower: Trader;
 let subId: number;
+/** The server's clock: real time, moved on by a test that needs a settlement period to end. */
+let clock = 0;
 
 beforeEach(async () => {
-  await t.start();
+  clock = Date.now();
+  await t.start({ now: () => clock, accessTtlMs: 30 * DAY });
   maker = await trader('honest_maker');
   taker = await trader('honest_taker');
   leader = await trader('pump_leader');
@@ -77,6 +85,40 @@ async function expectNotDragged(before = { holding: 0, freeCash: ALLOCATION, cop
   expect(v.holdings[MARKET] ?? 0).toBe(before.holding);
   expect(v.freeCash).toBe(before.freeCash);
   expect(await notes(follower, 'copy_executed')).toHaveLength(before.copies);
+}
+
+/**
+ * The leader buys `quantity` from an honest ask just above the market and the follower's copy follows it there;
+ * returns the follower's subscription after its copy.
+ */
+async function copyAtMarket(quantity: number): Promise<SubscriptionView> {
+  expect((await limit(maker, 'sell', AT_MARKET, quantity + quantity / 10)).type).toBe('ack');
+  expect((await limit(leader, 'buy', AT_MARKET, quantity)).type).toBe('ack');
+  await eventually(async () => (await notes(follower, 'copy_executed')).length === 1, 'the copy of a buy at the market');
+  await t.server.copy.idle();
+  await maker.ws.ok({ op: 'order.cancel_all', market: MARKET });
+  return subscription(follower, subId);
+}
+
+/**
+ * The leader trades `steps` times with the second account, each step as far as the band allows from the last
+ * trade (up: the leader buys from the second account's ask; down: sells to its bid), with 3 LPJ of bait left
+ * at each price for the followers' copies. Returns the last price.
+ */
+async function walk(direction: 'up' | 'down', steps: number, from: number): Promise<number> {
+  let price = from;
+  const skipsBefore = (await notes(follower, 'copy_skipped')).length;
+  for (let k = 1; k <= steps; k++) {
+    price = direction === 'up' ? Math.floor((price * 11_000) / 10_000) : Math.ceil((price * 9_000) / 10_000);
+    await second.ws.ok({ op: 'order.cancel_all', market: MARKET });
+    expect((await limit(second, direction === 'up' ? 'sell' : 'buy', price, 4 * LPJ)).type).toBe('ack');
+    expect((await limit(leader, direction === 'up' ? 'buy' : 'sell', price, LPJ)).type).toBe('ack');
+    const at = price;
+    await eventually(() => t.server.exchange.engine.lastPrice(MARKET) === at, `step ${k} printed at ${at}`);
+    const skips = await skipsReach(skipsBefore + k);
+    expect(skips.every((n) => (n.data as { reason: string }).reason === 'AWAY_FROM_MARKET')).toBe(true);
+  }
+  return price;
 }
 
 /** The pumping accounts take their orders off the book, and two fresh accounts trade at the last price. */
@@ -109,39 +151,57 @@ describe('a leader pumping the price with their own second account', () => {
   });
 
   it('a buy at the market is copied; walking up from there in 10% steps within the band, no step is', async () => {
-    // An honest ask just above the market: the leader buys there, and the copy follows at no more than the limit.
-    expect((await limit(maker, 'sell', 100_500, 2 * LPJ)).type).toBe('ack');
-    expect((await limit(leader, 'buy', 100_500, LPJ)).type).toBe('ack');
-    await eventually(async () => (await notes(follower, 'copy_executed')).length === 1, 'the copy of a buy at the market');
-    await t.server.copy.idle();
+    const afterCopy = await copyAtMarket(LPJ);
     const [copied] = await notes(follower, 'copy_executed');
     const { quantity, quoteAmount } = copied.data as { quantity: number; quoteAmount: number };
     expect(quantity).toBeGreaterThanOrEqual(10 * LOT);
-    expect(quoteAmount).toBe(Math.floor((100_500 * quantity) / LPJ));
+    expect(quoteAmount).toBe(Math.floor((AT_MARKET * quantity) / LPJ));
     expect(quoteAmount).toBeLessThanOrEqual(Math.floor((COPY_LIMIT * quantity) / LPJ));
-    const afterCopy = await subscription(follower, subId);
     expect(afterCopy.holdings[MARKET]).toBe(quantity);
-    await maker.ws.ok({ op: 'order.cancel_all', market: MARKET });
 
     // The copy's own trade at 100,500 is the market's last price the leader took no part in.
-    let price = 100_500;
-    const steps = 5;
-    for (let k = 1; k <= steps; k++) {
-      // Each step as far as the band allows above the last trade; the second account leaves 3 LPJ of bait there.
-      price = Math.floor((price * 11_000) / 10_000);
-      await second.ws.ok({ op: 'order.cancel_all', market: MARKET });
-      expect((await limit(second, 'sell', price, 4 * LPJ)).type).toBe('ack');
-      expect((await limit(leader, 'buy', price, LPJ)).type).toBe('ack');
-      const at = price;
-      await eventually(() => t.server.exchange.engine.lastPrice(MARKET) === at, `step ${k} printed at ${at}`);
-      const skips = await skipsReach(k);
-      expect(skips.length).toBe(k);
-      expect(skips.every((n) => (n.data as { reason: string }).reason === 'AWAY_FROM_MARKET')).toBe(true);
-    }
-    expect(price).toBeGreaterThan(160_000);
+    const top = await walk('up', 5, AT_MARKET);
+    expect(top).toBeGreaterThan(160_000);
     await expectNotDragged({ holding: quantity, freeCash: afterCopy.freeCash, copies: 1 });
     // The bait at the top of the walk is untouched.
-    expect(t.server.exchange.engine.openOrders(second.s.accountId).map((o) => [o.price, o.remaining])).toEqual([[price, 3 * LPJ]]);
+    expect(t.server.exchange.engine.openOrders(second.s.accountId).map((o) => [o.price, o.remaining])).toEqual([[top, 3 * LPJ]]);
+    await honestUsersStillTrade();
+  });
+
+  it('walking the price up just before a settlement charges no profit share on it', async () => {
+    const afterCopy = await copyAtMarket(LPJ);
+    const top = await walk('up', 5, AT_MARKET);
+    // At the last price the copy would show a 60% gain; at the market it shows the fee it paid.
+    const leaderKrw = t.server.exchange.engine.balances(leader.s.accountId).KRW.available;
+    clock += DAY;
+    t.server.runSchedule();
+    await t.server.copy.idle();
+    const page = (await api<SettlementPage>(follower, 'GET', '/api/v1/settlements')).body;
+    expect(page.settlements).toHaveLength(1);
+    const [settlement] = page.settlements;
+    const held = afterCopy.holdings[MARKET];
+    expect(settlement.profit).toBe(afterCopy.freeCash + Math.floor((AT_MARKET * held) / LPJ) - ALLOCATION);
+    expect(settlement.profit).toBeLessThan(Math.floor(((top - AT_MARKET) * held) / LPJ));
+    expect(settlement).toMatchObject({ fee: 0, paid: 0 });
+    expect(t.server.exchange.engine.balances(leader.s.accountId).KRW.available).toBe(leaderKrw);
+    await honestUsersStillTrade();
+  });
+
+  it('walking the price down does not trip the followers’ stop-loss into selling to the second account', async () => {
+    const stopped = await api<SubscriptionView>(follower, 'PATCH', `/api/v1/subscriptions/${subId}`, { action: 'stopLoss', stopLossBps: 1_000 });
+    expect(stopped.status, stopped.text).toBe(200);
+    // Most of the follower's allocation goes into LPJ, so a 40% fall at the last price would pass the 10% stop.
+    const afterCopy = await copyAtMarket(90 * LPJ);
+    const held = afterCopy.holdings[MARKET];
+    expect(Math.floor((AT_MARKET * held) / LPJ)).toBeGreaterThan(ALLOCATION / 3);
+    const bottom = await walk('down', 5, AT_MARKET);
+    expect(bottom).toBeLessThan(60_000);
+    t.server.runSchedule();
+    await t.server.copy.idle();
+    const v = await subscription(follower, subId);
+    expect(v.status).toBe('active');
+    expect(v.holdings[MARKET]).toBe(held);
+    expect(await notes(follower, 'stop_loss_hit')).toEqual([]);
     await honestUsersStillTrade();
   });
 });

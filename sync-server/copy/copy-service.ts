@@ -13,7 +13,7 @@
  * - A settlement is recorded under its period key (unique) and paid by a transfer whose reference carries it.
  */
 import type { Logger } from 'pino';
-import { CopyError, CopyTrading, MarketReference, type CopyConfig, type CopyOutput, type Fill, type Prices, type SubscriptionView } from '../../engine/copy';
+import { CopyError, CopyTrading, MarketReference, type CopyConfig, type CopyOutput, type Fill, type LeaderPrices, type Prices, type SubscriptionView } from '../../engine/copy';
 import { MAX_AMOUNT, notional } from '../../engine/matching/money';
 import type { Db } from '../../engine/db/database';
 import type { EngineEvent, MarketConfig, Side } from '../../engine/matching/types';
@@ -174,14 +174,14 @@ export class CopyService {
     const ts = this.o.now();
     const period = this.copy.periodOf(ts) - 1;
     if (this.store.running().length === 0) return { settled: 0, alreadySettled: 0 };
-    const out = this.run('settle', { period, prices: this.priceMap(), ts }) as ReturnType<CopyTrading['settle']>;
+    const out = this.run('settle', { period, prices: this.priceMap(), leaderPrices: this.leaderPriceMap(), ts }) as ReturnType<CopyTrading['settle']>;
     return { settled: out.settled, alreadySettled: out.alreadySettled };
   }
 
-  /** Checks stop-losses against the last prices (at marks, and after trades). */
+  /** Checks stop-losses against the last prices, each leader's copies at that leader's marks (at marks, and after trades). */
   checkStopLoss(): void {
     if (!this.store.running().some((r) => this.copy.subscription(r.id).stopLossBps !== null)) return;
-    this.run('checkStopLoss', { prices: this.priceMap(), ts: this.o.now() });
+    this.run('checkStopLoss', { prices: this.priceMap(), leaderPrices: this.leaderPriceMap(), ts: this.o.now() });
   }
 
   /** Resolves once every copy order placed so far has had its result recorded. */
@@ -256,6 +256,25 @@ export class CopyService {
 
   private priceMap(): Prices {
     return Object.fromEntries(this.prices);
+  }
+
+  /**
+   * Each copied leader's marks where they differ from the last prices: the price before the leader's own run of
+   * trades, so a leader's trades with their own second account move neither a settlement nor a stop-loss of
+   * their followers. A market whose only price is the leader's own keeps the last price (there is no other).
+   */
+  private leaderPriceMap(): LeaderPrices {
+    const out: Record<string, Record<string, number>> = {};
+    for (const { leader_id: leader } of this.store.running()) {
+      if (out[leader]) continue;
+      const marks: Record<string, number> = {};
+      for (const [market, last] of this.prices) {
+        const own = this.references.referenceFor(market, leader);
+        if (own !== null && own !== last) marks[market] = own;
+      }
+      if (Object.keys(marks).length > 0) out[leader] = marks;
+    }
+    return out;
   }
 
   private guard(f: () => void): void {
