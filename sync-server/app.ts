@@ -18,6 +18,7 @@ import type { ServerConfig } from './config';
 import { serverMigrations } from './db/migrations';
 import { registerCandleRoutes } from './http/candle-routes';
 import { HttpFailure } from './http/errors';
+import { registerRateLimits } from './http/rate-limits';
 import { registerRoutes } from './http/routes';
 import { ServerCandles } from './market-data/candles';
 import { MarketData } from './market-data/market-data';
@@ -104,7 +105,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     onError: (err) => stop('the read models could not be written', err),
     onFlushTimed: (ms) => metrics.readModelFlushSeconds.observe(ms / 1000),
   });
-  const notifications = new Notifications(db, writes, config.markets, config.now);
+  const notifications = new Notifications(db, writes, config.markets, config.now, config.limits.notifications);
   const projection = new OrderProjection(db, writes, (account, fill, ts) => notifications.recordFill(account, fill, ts));
   const exchange = new Exchange(config.dataDir, config.markets, config.grant, projection, config.now, {
     synchronous,
@@ -187,13 +188,14 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
         }, scheduleEvery)
       : undefined;
   schedule?.unref();
-  const practice = new PracticeJournal(db, config.now);
+  const practice = new PracticeJournal(db, config.now, config.limits);
   const liquidity = await LiquidityProvider.start({ accounts, exchange, log, now: config.now }, config.liquidity);
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
   });
+  registerRateLimits(app, config.limits, accounts);
   // A statement that waited out its busy timeout for another connection's lock fails its own request only, as
   // 503 with Retry-After: nothing is wrong with the server, and the client can simply try again.
   app.addHook('onRoute', (route) => {

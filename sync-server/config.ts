@@ -76,13 +76,12 @@ export interface ServerLimits {
   httpPerIp: { max: number; windowMs: number };
   /** HTTP requests per signed-in account per window, across all its addresses. */
   httpPerAccount: { max: number; windowMs: number };
-  /** Practice-journal entries kept per account; an upload past it is refused (QUOTA_EXCEEDED) until the
-   *  account deletes old ones. */
+  /** Practice-journal entries, and bytes of their ids and data, kept per account; an upload past either is
+   *  refused whole (413 QUOTA_EXCEEDED) until the account deletes old entries. */
   practiceEntries: number;
+  practiceBytes: number;
   /** Notifications kept per account: the oldest are deleted as new ones arrive, so new fills always get in. */
   notifications: number;
-  /** Signed-in sessions per account: signing in past it signs out the oldest session. */
-  sessions: number;
 }
 
 /** File descriptors the server keeps for itself beyond WebSocket connections: databases, logs, HTTP. */
@@ -108,9 +107,9 @@ export function defaultLimits(): ServerLimits {
     wsHeartbeatMs: 30_000,
     httpPerIp: { max: 1_200, windowMs: 60_000 },
     httpPerAccount: { max: 600, windowMs: 60_000 },
-    practiceEntries: 100_000,
+    practiceEntries: 20_000,
+    practiceBytes: 16 * 1024 * 1024,
     notifications: 1_000,
-    sessions: 10,
   };
 }
 

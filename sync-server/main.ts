@@ -17,6 +17,17 @@
  *   --sync full        (SYNC_SYNCHRONOUS) `full`: an acknowledged order survives power loss (each group commit is
  *                                         synced); `normal`: only a crash of the process (for measuring the cost)
  *
+ * Limits on what clients can hold or make the server do (config.ts ServerLimits says each in full):
+ *   --ws-per-ip 256            (SYNC_WS_PER_IP)          WebSocket connections per client address (IPv6: per /64)
+ *   --ws-max N                 (SYNC_WS_MAX)             WebSocket connections in all; default: the open-file limit
+ *                                                        less 1,024. At the cap the longest idle one makes room
+ *   --ws-idle-ms 15000         (SYNC_WS_IDLE_MS)         close a connection that neither signs in nor subscribes
+ *   --ws-heartbeat-ms 30000    (SYNC_WS_HEARTBEAT_MS)    ping interval; a connection silent for one is cut
+ *   --http-rate 1200:60000     (SYNC_HTTP_RATE)          HTTP requests per client address : per window of ms
+ *   --http-account-rate 600:60000 (SYNC_HTTP_ACCOUNT_RATE) HTTP requests per signed-in account : per window of ms
+ *   --practice-quota 20000:16777216 (SYNC_PRACTICE_QUOTA) practice-backup entries : bytes per account
+ *   --notifications-kept 1000  (SYNC_NOTIFICATIONS_KEPT) notifications kept per account (oldest deleted first)
+ *
  * SIGTERM/SIGINT: stop accepting, close connections with a reason, commit what is pending, close the files.
  *
  * Errors: an exception nobody caught or a promise rejection nobody handled is a bug. It is logged (JSON, with
@@ -46,6 +57,14 @@ const { values } = parseArgs({
     'schedule-every-ms': { type: 'string' },
     liquidity: { type: 'string' },
     sync: { type: 'string' },
+    'ws-per-ip': { type: 'string' },
+    'ws-max': { type: 'string' },
+    'ws-idle-ms': { type: 'string' },
+    'ws-heartbeat-ms': { type: 'string' },
+    'http-rate': { type: 'string' },
+    'http-account-rate': { type: 'string' },
+    'practice-quota': { type: 'string' },
+    'notifications-kept': { type: 'string' },
   },
 });
 const env = process.env;
@@ -91,6 +110,42 @@ const ranking = {
   minTrades: whole('min-trades', values['min-trades'] ?? env.SYNC_MIN_TRADES),
   minAccountAgeMs: whole('min-account-age-ms', values['min-account-age-ms'] ?? env.SYNC_MIN_ACCOUNT_AGE_MS),
 };
+/** A positive whole number, or undefined to keep the default. */
+function positive(flag: string, value: string | undefined): number | undefined {
+  const n = whole(flag, value);
+  if (n === 0) {
+    console.error(`--${flag} must be at least 1`);
+    process.exit(2);
+  }
+  return n;
+}
+/** "A:B", two positive whole numbers, or undefined to keep the default. */
+function pair(flag: string, value: string | undefined): [number, number] | undefined {
+  if (value === undefined) return undefined;
+  const [a, b] = value.split(':');
+  if (b === undefined) {
+    console.error(`--${flag} must be two numbers joined by ':', got ${value}`);
+    process.exit(2);
+  }
+  return [positive(flag, a)!, positive(flag, b)!];
+}
+const flag = (name: string, envName: string) => (values as Record<string, string | undefined>)[name] ?? env[envName];
+const httpPerIp = pair('http-rate', flag('http-rate', 'SYNC_HTTP_RATE'));
+const httpPerAccount = pair('http-account-rate', flag('http-account-rate', 'SYNC_HTTP_ACCOUNT_RATE'));
+const practiceQuota = pair('practice-quota', flag('practice-quota', 'SYNC_PRACTICE_QUOTA'));
+const limits = Object.fromEntries(
+  Object.entries({
+    wsConnectionsPerIp: positive('ws-per-ip', flag('ws-per-ip', 'SYNC_WS_PER_IP')),
+    wsConnections: positive('ws-max', flag('ws-max', 'SYNC_WS_MAX')),
+    wsIdleMs: positive('ws-idle-ms', flag('ws-idle-ms', 'SYNC_WS_IDLE_MS')),
+    wsHeartbeatMs: positive('ws-heartbeat-ms', flag('ws-heartbeat-ms', 'SYNC_WS_HEARTBEAT_MS')),
+    httpPerIp: httpPerIp && { max: httpPerIp[0], windowMs: httpPerIp[1] },
+    httpPerAccount: httpPerAccount && { max: httpPerAccount[0], windowMs: httpPerAccount[1] },
+    practiceEntries: practiceQuota?.[0],
+    practiceBytes: practiceQuota?.[1],
+    notifications: positive('notifications-kept', flag('notifications-kept', 'SYNC_NOTIFICATIONS_KEPT')),
+  }).filter(([, v]) => v !== undefined),
+);
 const scheduleEveryMs = whole('schedule-every-ms', values['schedule-every-ms'] ?? env.SYNC_SCHEDULE_EVERY_MS);
 const synchronous = values.sync ?? env.SYNC_SYNCHRONOUS ?? 'full';
 if (synchronous !== 'full' && synchronous !== 'normal') {
@@ -121,6 +176,7 @@ const server = await startSyncServer(
     ...(accountOrderRate && { accountOrderRate }),
     ranking: Object.fromEntries(Object.entries(ranking).filter(([, v]) => v !== undefined)),
     ...(scheduleEveryMs !== undefined && { scheduleEveryMs }),
+    limits,
   }),
 );
 console.error(`sync server: ${server.url} (WebSocket ${server.wsUrl})`);

@@ -103,6 +103,8 @@ function startServer(): Promise<{ child: ChildProcess; url: string }> {
     ...['--port', '0', '--data-dir', join(dataDir, 'data'), '--markets', marketsFile, '--log-level', 'warn'],
     // Budgets far above what one bench connection or account sends, so no request is refused for pace.
     ...['--ws-rate', '100000', '--order-rate', '100000'],
+    // The fan-out clients connect from 16 loopback addresses, 625 each: past the per-address cap's default (256).
+    ...['--ws-per-ip', '1000'],
   ];
   return listening(args);
 }

@@ -228,4 +228,29 @@ export const serverMigrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'indexes that bound history pages; practice-journal usage per account',
+    up: (db) => {
+      db.exec(`
+        -- Every history page is read through an index in its own order, so a page costs its rows, not the
+        -- account's history: open orders (the statuses OrderProjection counts as open) without stepping over
+        -- closed ones, orders and fills of one market, and practice entries in time order.
+        CREATE INDEX orders_open_by_account ON orders(account_id, id) WHERE status IN ('open', 'waiting');
+        CREATE INDEX orders_by_account_market ON orders(account_id, market, id);
+        CREATE INDEX fills_by_account_market ON fills(account_id, market, trade_id);
+        CREATE INDEX practice_entries_by_ts ON practice_entries(account_id, ts, local_id);
+
+        -- What each account's practice journal holds (entries, bytes of ids and data), kept with every upload and
+        -- deletion, so the quota check reads one row.
+        CREATE TABLE practice_usage (
+          account_id INTEGER PRIMARY KEY,
+          entries INTEGER NOT NULL,
+          bytes INTEGER NOT NULL
+        );
+        INSERT INTO practice_usage (account_id, entries, bytes)
+          SELECT account_id, COUNT(*), SUM(LENGTH(CAST(local_id AS BLOB)) + LENGTH(CAST(data AS BLOB))) FROM practice_entries GROUP BY account_id;
+      `);
+    },
+  },
 ];

@@ -52,7 +52,7 @@ export function openApiDocument(): object {
       '/api/v1/orders/{id}': { get: { summary: 'One of my orders', security: secured, responses: { 200: ok(OrderView), ...errors } } },
       '/api/v1/trades': { get: { summary: 'My fills, newest first (page with ?before=<tradeId>)', security: secured, responses: { 200: ok(page('fills', Fill)), ...errors } } },
       '/api/v1/markets': { get: { summary: 'Markets and their settings', responses: { 200: ok(z.array(MarketInfo)) } } },
-      '/api/v1/markets/{id}/book': { get: { summary: 'Order book depth (?levels=)', responses: { 200: ok(z.object({ market: z.string(), seq: z.number().int(), bids: z.array(z.tuple([z.number(), z.number()])), asks: z.array(z.tuple([z.number(), z.number()])) })), ...errors } } },
+      '/api/v1/markets/{id}/book': { get: { summary: 'Order book depth (?levels=, 1 to 1,000; default 50)', responses: { 200: ok(z.object({ market: z.string(), seq: z.number().int(), bids: z.array(z.tuple([z.number(), z.number()])), asks: z.array(z.tuple([z.number(), z.number()])) })), ...errors } } },
       '/api/v1/markets/{id}/ticker': { get: { summary: '24 h ticker', responses: { 200: ok(Ticker), ...errors } } },
       '/api/v1/markets/{id}/candles': { get: { summary: 'Candles, oldest first, the open one included (?interval=1m|5m|15m|1h|4h|1d&from=&to=&limit=; ms; gaps stay gaps)', responses: { 200: ok(CandlesResponse), ...errors } } },
       '/api/v1/notifications': { get: { summary: 'My notifications after ?after=<id>', security: secured, responses: { 200: ok(z.array(Notification)), ...errors } } },
@@ -88,8 +88,9 @@ export function openApiDocument(): object {
       '/api/v1/followers': { get: { summary: 'The running copies of my strategy', security: secured, responses: { 200: ok(z.array(FollowerView)), ...errors } } },
       '/api/v1/settlements': { get: { summary: 'Profit-share settlements I paid or received, newest first (?role=&before=&limit=)', security: secured, responses: { 200: ok(SettlementPage), ...errors } } },
       '/api/v1/practice/journal': {
-        post: { summary: 'Back up offline practice entries (idempotent by localId)', security: secured, requestBody: json(PracticeUpload), responses: { 200: ok(z.object({ stored: z.number().int(), duplicates: z.number().int() })), ...errors } },
-        get: { summary: 'My backed-up practice entries', security: secured, responses: { 200: ok(z.array(PracticeEntry)), ...errors } },
+        post: { summary: 'Back up offline practice entries (idempotent by localId); 413 QUOTA_EXCEEDED when the backup would pass its entry or byte quota', security: secured, requestBody: json(PracticeUpload), responses: { 200: ok(z.object({ stored: z.number().int(), duplicates: z.number().int() })), ...errors } },
+        get: { summary: 'My backed-up practice entries, oldest first (?afterTs=&afterId=&limit=: page after the last entry returned)', security: secured, responses: { 200: ok(z.array(PracticeEntry)), ...errors } },
+        delete: { summary: 'Delete my backed-up entries older than ?beforeTs= (all without it), to make room under the quota', security: secured, responses: { 200: ok(z.object({ deleted: z.number().int() })), ...errors } },
       },
     },
   };

@@ -12,7 +12,7 @@ import { AuthError, type Accounts, type Authenticated } from '../accounts/accoun
 import type { Metrics } from '../metrics';
 import type { MarketData } from '../market-data/market-data';
 import type { Notifications } from '../notifications/notifications';
-import type { PracticeJournal } from '../practice/practice-journal';
+import { QuotaExceeded, type PracticeJournal } from '../practice/practice-journal';
 import type { Exchange } from '../trading/exchange';
 import type { OrderProjection } from '../trading/order-projection';
 import { TokenBucket } from '../ws/token-bucket';
@@ -40,7 +40,15 @@ const Paging = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 const OrdersQuery = Paging.extend({ status: z.enum(['open', 'closed']).optional() });
-const BookQuery = z.object({ levels: z.coerce.number().int().min(1).max(5_000).default(50) });
+/** Levels per side a book snapshot returns at most: a request costs what it returns, and no screen shows more. */
+const BookQuery = z.object({ levels: z.coerce.number().int().min(1).max(1_000).default(50) });
+/** A page of the practice backup: after the entry (time, then local id) the last page ended with. */
+const PracticeListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+  afterTs: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  afterId: z.string().min(1).max(100).optional(),
+});
+const PracticeDeleteQuery = z.object({ beforeTs: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() });
 const AfterQuery = z.object({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(500).default(100) });
 
 const AUTH_RATE = { perSecond: 5, burst: 20 };
@@ -242,13 +250,25 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
   app.get('/notifications/stream', stream);
   app.get('/api/v1/notifications/stream', stream);
 
+  // Bounded per account (limits.practiceEntries / practiceBytes): a full backup refuses uploads with 413
+  // QUOTA_EXCEEDED until old entries are deleted.
   app.post('/api/v1/practice/journal', async (req) => {
     const a = authed(req);
-    return d.practice.upload(a.id, parse(PracticeUpload, req.body).entries);
+    const entries = parse(PracticeUpload, req.body).entries;
+    try {
+      return d.practice.upload(a.id, entries);
+    } catch (err) {
+      if (err instanceof QuotaExceeded) throw new HttpFailure(413, err.code, err.message);
+      throw err;
+    }
   });
   app.get('/api/v1/practice/journal', async (req) => {
     const a = authed(req);
-    const q = parse(z.object({ limit: z.coerce.number().int().min(1).max(1000).default(500), afterTs: z.coerce.number().int().min(0).default(0) }), req.query);
-    return d.practice.list(a.id, q.afterTs, q.limit);
+    const q = parse(PracticeListQuery, req.query);
+    return d.practice.list(a.id, { ts: q.afterTs, localId: q.afterId }, q.limit);
+  });
+  app.delete('/api/v1/practice/journal', async (req) => {
+    const a = authed(req);
+    return d.practice.deleteBefore(a.id, parse(PracticeDeleteQuery, req.query).beforeTs);
   });
 }

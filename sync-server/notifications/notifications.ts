@@ -2,6 +2,11 @@
  * Notifications per account: stored (so a client that reconnects with Last-Event-ID misses nothing) and pushed
  * live to the account's open Server-Sent-Events streams. Fills notify both sides; copy trading and ranking
  * add their own kinds through `add`.
+ *
+ * Bounded per account: the newest `keep` (limits.notifications) are kept and older ones deleted as new ones
+ * arrive, never the other way round — a user must not miss a new fill because old notices piled up. The
+ * deletion runs once per tenth of `keep` new notifications of an account (and at its first one after start),
+ * so an account holds at most `keep` plus a tenth between two deletions.
  */
 import type { Db } from '../../engine/db/database';
 import type { Fill, Notification } from '../../engine/protocol/sync';
@@ -27,6 +32,10 @@ export class Notifications {
   /** The same insert, for fill notifications, which are written with their fills (see recordFill). */
   private readonly insertQueued: number;
   private readonly selectSince;
+  private readonly prune: number;
+  /** Notifications added per account since its last prune (none yet: prune at the next). */
+  private readonly sincePrune = new Map<number, number>();
+  private readonly pruneEvery: number;
 
   /** Fill notifications written in the projection's transaction, pushed to live streams after its commit. */
   private unpublished: { account: number; n: Notification }[] = [];
@@ -37,7 +46,14 @@ export class Notifications {
     private readonly writes: WriteBehind,
     private readonly markets: readonly MarketConfig[],
     private readonly now: () => number,
+    /** Notifications kept per account. */
+    private readonly keep: number,
   ) {
+    this.pruneEvery = Math.max(1, Math.floor(keep / 10));
+    // Everything older than the account's keep-th newest: one walk of `keep` index entries, then the excess.
+    this.prune = writes.statement(
+      'DELETE FROM notifications WHERE account_id = ? AND id <= (SELECT id FROM notifications WHERE account_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)',
+    );
     this.insert = db.prepare('INSERT INTO notifications (account_id, ts, kind, title, body, data) VALUES (?, ?, ?, ?, ?, ?)');
     this.insertQueued = writes.statement('INSERT INTO notifications (account_id, ts, kind, title, body, data) VALUES (?, ?, ?, ?, ?, ?)');
     this.selectSince = db.prepare('SELECT id, ts, kind, title, body, data FROM notifications WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?');
@@ -57,6 +73,18 @@ export class Notifications {
     this.writes.run(this.insertQueued, [account, ts, 'fill', title, body, JSON.stringify(data)], (id) =>
       this.unpublished.push({ account, n: { id, ts, kind: 'fill', title, body, data } }),
     );
+    this.added(account);
+  }
+
+  /** Counts a new notification of the account, and queues the deletion of its oldest when one is due. */
+  private added(account: number): void {
+    const n = this.sincePrune.get(account);
+    if (n !== undefined && n + 1 < this.pruneEvery) {
+      this.sincePrune.set(account, n + 1);
+      return;
+    }
+    this.sincePrune.set(account, 0);
+    this.writes.run(this.prune, [account, account, this.keep]);
   }
 
   /** Pushes the fill notifications of the last flush to the accounts' open streams. */
@@ -70,6 +98,7 @@ export class Notifications {
     const ts = this.now();
     const { lastInsertRowid } = this.insert.run(accountId, ts, kind, title, body, data ? JSON.stringify(data) : null);
     const n: Notification = { id: Number(lastInsertRowid), ts, kind, title, body, data };
+    this.added(accountId);
     for (const l of this.listeners.get(accountId) ?? []) l(n);
     return n;
   }
