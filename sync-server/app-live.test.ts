@@ -127,6 +127,7 @@ describe('live LPJ market in the app host', () => {
     // Each side is told of its fill, live, and the centre lists it unread until marked read.
     for (const [app, title] of [[alice, 'Sold 1 LPJ'], [bob, 'Bought 1 LPJ']] as const) {
       await eventually(() => app.events.some((e) => e.name === 'notification'), 'fill notification', 10_000);
+      expect(app.host.live.notifications.streaming).toBe(true); // over the stream, opened with a ticket
       const n = app.events.find((e) => e.name === 'notification')!;
       expect(n.payload).toMatchObject({ kind: 'fill', title, read: false });
       const list = (await app.host.invoke('notifications.list', {})) as { items: { id: number; read: boolean }[]; unread: number };
@@ -167,7 +168,14 @@ describe('live LPJ market in the app host', () => {
     await expect(again.host.invoke('live.signIn', { nickname: 'carol_live', password: 'wrong-password' })).rejects.toMatchObject({ code: 'BAD_CREDENTIALS' });
     await again.host.invoke('live.signIn', { nickname: 'carol_live', password: 'carol-password' });
     await online(again);
-  }, 30_000);
+
+    // Deleting the account asks for its password; a wrong one changes nothing.
+    await expect(call(again, 'live.deleteAccount', { password: 'wrong-password' })).rejects.toMatchObject({ code: 'BAD_CREDENTIALS' });
+    expect((await status(again)).account).toMatchObject({ nickname: 'carol_live' });
+    expect((await call(again, 'live.deleteAccount', { password: 'carol-password' })).account).toBeUndefined();
+    await eventually(async () => (await status(again)).connection === 'signed_out', 'signed out after deletion');
+    await expect(again.host.invoke('live.signIn', { nickname: 'carol_live', password: 'carol-password' })).rejects.toMatchObject({ code: 'BAD_CREDENTIALS' });
+  }, 60_000);
 
   it('backs up the offline practice journal once per entry', async () => {
     const srv = await server();

@@ -162,4 +162,52 @@ describe('the sync client', () => {
     synced.clear(); // as if the app lost its record of what it uploaded
     expect(await again.syncPractice(outbox)).toEqual({ uploaded: 0, duplicates: 1_200 });
   });
+
+  it('refreshes an expired session once for every call that needs it, and signs its socket in again after the refresh closes it', async () => {
+    // A server whose clock the test moves, so the access token expires exactly when it says.
+    await server.close();
+    let clock = Date.now();
+    server = await startSyncServer(defaultConfig({ dataDir: dir, port: 0, logLevel: 'silent', now: () => clock }));
+    const store: { session?: Session } = {};
+    const gina = client('direct', store);
+    gina.connect();
+    await gina.signUp('gina', 'password-1');
+    await statusIs(gina, 'online');
+    const first = store.session!;
+    clock += 16 * 60_000; // past the 15-minute access token
+
+    // Four calls at once all meet TOKEN_EXPIRED. A second refresh with the same refresh token would look like a
+    // leak to the server and end the session; one shared refresh keeps it.
+    const before = mark(gina);
+    const answers = await Promise.all([1, 2, 3, 4].map(() => gina.withFreshToken((t) => gina.http.balances(t))));
+    expect(answers.map((b) => b.find((x) => x.asset === 'KRW')?.available)).toEqual([10_000_000, 10_000_000, 10_000_000, 10_000_000]);
+    expect(store.session!.refreshToken).not.toBe(first.refreshToken);
+    // The refresh closed the old session's socket; the client signs the new one in and trades on.
+    await passedThrough(gina, 'reconnecting', before);
+    await statusIs(gina, 'online');
+    const placed = await gina.placeOrder({ market: 'LPJ-KRW', side: 'buy', type: 'limit', price: 90_000, quantity: ONE });
+    expect(placed.duplicate).toBe(false);
+    expect(statusLog.get(gina)!.slice(before)).not.toContain('signed_out');
+    expect(gina.account?.nickname).toBe('gina');
+  });
+
+  it('deletes the account only with its password, and is signed out after', async () => {
+    const store: { session?: Session } = {};
+    const hana = client('direct', store);
+    hana.connect();
+    await hana.signUp('hana', 'hana-password');
+    await statusIs(hana, 'online');
+    const id = hana.account!.id;
+    await hana.placeOrder({ market: 'LPJ-KRW', side: 'buy', type: 'limit', price: 90_000, quantity: ONE });
+    await expect(hana.deleteAccount('not-the-password')).rejects.toMatchObject({ code: 'BAD_CREDENTIALS' });
+    expect(hana.account?.id).toBe(id);
+    expect(server.exchange.engine.openOrders(id)).toHaveLength(1);
+
+    await hana.deleteAccount('hana-password');
+    expect(hana.account).toBeUndefined();
+    expect(store.session).toBeUndefined();
+    expect(server.exchange.engine.openOrders(id)).toEqual([]);
+    await statusIs(hana, 'online'); // market data goes on, signed out
+    await expect(hana.signIn('hana', 'hana-password')).rejects.toMatchObject({ code: 'BAD_CREDENTIALS' });
+  });
 });

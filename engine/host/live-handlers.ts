@@ -14,6 +14,7 @@ export function liveHandlers(live: LiveMarket) {
     'live.signUp': ({ nickname, password }: { nickname: string; password: string }) => live.signUp(nickname, password),
     'live.signIn': ({ nickname, password }: { nickname: string; password: string }) => live.signIn(nickname, password),
     'live.signOut': () => live.signOut(),
+    'live.deleteAccount': ({ password }: { password: string }) => live.deleteAccount(password),
     'live.state': () => live.state(),
     'live.candles': ({ interval, limit }: { interval: CandleInterval; limit: number }) => live.candles(interval, limit),
     'live.place': (order: PracticeOrder) => live.place(order),

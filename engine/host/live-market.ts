@@ -168,6 +168,25 @@ export class LiveMarket {
   async signOut(): Promise<LiveStatus> {
     this.notifications.stop();
     await this.client.signOut();
+    return this.signedOut();
+  }
+
+  /**
+   * Deletes the account on the server, which asks for its password again; its open orders are cancelled there
+   * and the account signs out here. A wrong password is an error and nothing changes.
+   */
+  async deleteAccount(password: string): Promise<LiveStatus> {
+    if (!this.client.account) throw new ApiError('NOT_SIGNED_IN', 'sign in to delete your account');
+    try {
+      await this.client.deleteAccount(password);
+    } catch (err) {
+      throw apiError(err);
+    }
+    this.notifications.stop();
+    return this.signedOut();
+  }
+
+  private signedOut(): LiveStatus {
     this.mine = NO_ACCOUNT;
     this.fillsByOrder.clear();
     this.pendingMine = true;

@@ -1,8 +1,10 @@
 /**
  * My notifications from the sync server (fills, and whatever else the server tells the account): a backlog
  * read over HTTP when an account signs in, then the server's SSE stream, resumed with Last-Event-ID after
- * every drop so nothing is missed. While the stream is down the list is polled over HTTP instead, which also
- * refreshes an expired access token before the stream is tried again.
+ * every drop so nothing is missed. Each stream is opened with a single-use ticket asked for just before (the
+ * access token never goes into a URL). The server ends a stream when its session ends or its access token
+ * expires; while the stream is down the list is polled over HTTP instead, which also refreshes an expired
+ * access token before the stream is tried again.
  *
  * The server keeps no read flags, so what has been read is kept here, per server and account, in app.db.
  */
@@ -135,10 +137,9 @@ export class LiveNotifications {
     }
     while (current()) {
       try {
-        const token = await feed.client.withFreshToken(async (t) => t);
+        const { ticket } = await feed.client.withFreshToken((t) => feed.client.http.streamTicket(t));
         if (!current()) return;
-        this.conn = openSse(`${feed.origin}/notifications/stream`, {
-          headers: { authorization: `Bearer ${token}` },
+        this.conn = openSse(`${feed.origin}/notifications/stream?ticket=${encodeURIComponent(ticket)}`, {
           lastEventId: String(this.lastId),
           onOpen: () => (this.streaming = true),
           onEvent: (e) => {

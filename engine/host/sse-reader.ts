@@ -72,8 +72,8 @@ export interface SseConnection {
 }
 
 /**
- * Opens one event stream. `headers` carries the credentials (so they never appear in a URL or a log line);
- * `lastEventId` resumes after the last event seen.
+ * Opens one event stream. Credentials go in `headers`, or in the URL only as something worthless once used
+ * (the sync server's single-use stream ticket); `lastEventId` resumes after the last event seen.
  */
 export function openSse(url: string, options: { headers?: Record<string, string>; lastEventId?: string; onEvent: (e: SseEvent) => void; onOpen?: () => void }): SseConnection {
   const abort = new AbortController();

@@ -551,6 +551,8 @@ export const methods = {
   'live.signUp': { params: Credentials, result: LiveStatus },
   'live.signIn': { params: Credentials, result: LiveStatus },
   'live.signOut': { params: NoParams, result: LiveStatus },
+  /** Deletes my account on the sync server (its password asked again); signs out. */
+  'live.deleteAccount': { params: z.object({ password: z.string().min(1).max(128) }).strict(), result: LiveStatus },
   'live.state': { params: NoParams, result: LiveState },
   /** Candles of the live market from the server, oldest first, the forming one included. */
   'live.candles': {
@@ -628,9 +630,9 @@ export type Language = z.output<typeof Language>;
 export type Theme = z.output<typeof Theme>;
 export type AppInfo = z.output<typeof AppInfo>;
 export type PickedSession = z.output<typeof PickedSession>;
+export type LocalDatabaseDurability = z.output<typeof LocalDatabaseDurability>;
 export type Health = z.output<typeof Health>;
 export type PracticeState = z.output<typeof PracticeState>;
-export type LocalDatabaseDurability = z.output<typeof LocalDatabaseDurability>;
 export type PracticeOrder = z.output<typeof PracticeOrder>;
 export type OrderOutcome = z.output<typeof OrderOutcome>;
 export type TapeTrade = z.output<typeof TapeTrade>;

@@ -8,6 +8,11 @@
  *
  * It also backs up the offline practice journal (see `syncPractice`), which the server keeps apart from the
  * ranked live account.
+ *
+ * Sessions: a refresh token is good for one refresh (the server takes a second use for a leak and ends every
+ * session of the sign-in), so refreshes never overlap — callers share the one under way — and a call refused
+ * with a token that has since been replaced is retried with the new one instead of refreshing again. The
+ * server closes the socket of a session it has just refreshed; the socket signs in again after the refresh.
  */
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
@@ -87,6 +92,10 @@ export class SyncClient {
   private nextRequest = 1;
   private wanted = false;
   private authed = false;
+  /** The access token the socket last signed in with: a refusal of an older one says nothing about the session. */
+  private authToken: string | undefined;
+  /** The refresh under way, shared by everyone who needs a fresh token meanwhile. */
+  private refreshing: Promise<void> | undefined;
   private readonly pending = new Map<string, PendingRequest>();
   private readonly subscriptions = new Map<string, { channel: Channel; market: string; interval?: CandleInterval }>();
   private readonly books = new Map<string, BookMirror>();
@@ -133,6 +142,14 @@ export class SyncClient {
     this.setSession(undefined);
     this.failPending('SIGNED_OUT', 'signed out');
     if (token) await this.http.signOut(token).catch(() => undefined); // the local sign-out stands even offline
+    this.restart();
+  }
+
+  /** Deletes the account on the server (asking for its password again), then signs out here. */
+  async deleteAccount(password: string): Promise<void> {
+    await this.withFreshToken((token) => this.http.deleteAccount(token, password));
+    this.setSession(undefined);
+    this.failPending('SIGNED_OUT', 'the account was deleted');
     this.restart();
   }
 
@@ -226,10 +243,15 @@ export class SyncClient {
   /** Runs an HTTP call with the access token, refreshing it once if it has expired. */
   async withFreshToken<T>(call: (token: string) => Promise<T>): Promise<T> {
     if (!this.session) throw new SyncHttpError(401, 'NOT_AUTHENTICATED', 'sign in first');
+    const used = this.session.accessToken;
     try {
-      return await call(this.session.accessToken);
+      return await call(used);
     } catch (err) {
-      if (!(err instanceof SyncHttpError) || err.code !== 'TOKEN_EXPIRED') throw err;
+      // Expired, or revoked by a refresh another call made meanwhile (the server then says TOKEN_INVALID).
+      if (!(err instanceof SyncHttpError) || (err.code !== 'TOKEN_EXPIRED' && err.code !== 'TOKEN_INVALID')) throw err;
+      if (this.refreshing) await this.refreshing.catch(() => undefined);
+      if (this.session && this.session.accessToken !== used) return call(this.session.accessToken);
+      if (err.code !== 'TOKEN_EXPIRED') throw err;
       await this.refreshSession();
       return call(this.session!.accessToken);
     }
@@ -248,7 +270,12 @@ export class SyncClient {
     this.options.sessionStore?.save(session);
   }
 
-  private async refreshSession(): Promise<void> {
+  private refreshSession(): Promise<void> {
+    this.refreshing ??= this.exchangeRefreshToken().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async exchangeRefreshToken(): Promise<void> {
     if (!this.session) throw new SyncHttpError(401, 'NOT_AUTHENTICATED', 'sign in first');
     try {
       this.setSession(await this.http.refresh(this.session.refreshToken));
@@ -328,10 +355,14 @@ export class SyncClient {
 
   private received(msg: ServerMessage): void {
     switch (msg.type) {
-      case 'welcome':
-        if (this.session) this.send({ op: 'auth', id: 'auth', token: this.session.accessToken });
-        else this.online();
+      case 'welcome': {
+        // A socket opened while a refresh runs (the refresh itself closes the old session's socket) waits for
+        // the new token: the old one would be refused as revoked.
+        const ws = this.ws;
+        if (this.refreshing) void this.refreshing.catch(() => undefined).then(() => ws === this.ws && this.signInSocket());
+        else this.signInSocket();
         break;
+      }
       case 'ack':
         if (msg.id === 'auth') {
           this.authed = true;
@@ -372,11 +403,21 @@ export class SyncClient {
     if (this.authed) for (const p of this.pending.values()) this.transmit(p);
   }
 
+  /** Signs the socket in with the session's access token, or goes online signed out without one. */
+  private signInSocket(): void {
+    if (!this.session) return this.online();
+    this.authToken = this.session.accessToken;
+    this.send({ op: 'auth', id: 'auth', token: this.authToken });
+  }
+
   private async authRefused(reason: string, message: string): Promise<void> {
+    // Refused with a token that a refresh replaces (or has replaced) since: try the new one.
+    if (this.refreshing) await this.refreshing.catch(() => undefined);
+    if (this.session && this.authToken !== this.session.accessToken) return this.signInSocket();
     if (reason === 'TOKEN_EXPIRED' && this.session) {
       try {
-        await this.refreshSession();
-        this.send({ op: 'auth', id: 'auth', token: this.session!.accessToken });
+        await this.refreshSession(); // or the one under way
+        this.signInSocket();
         return;
       } catch (err) {
         // Unreachable rather than refused: drop the link and let the reconnect try again.

@@ -4,7 +4,7 @@
  */
 import axios, { type AxiosInstance } from 'axios';
 import { z } from 'zod';
-import { BalanceView, HttpError, Notification, OrderView, Session, type PracticeEntry } from '../protocol/sync';
+import { BalanceView, HttpError, Notification, OrderView, Session, StreamTicket, type PracticeEntry } from '../protocol/sync';
 import {
   FollowerView,
   LeaderboardPage,
@@ -46,7 +46,9 @@ export class SyncHttp {
   private async call<S extends z.ZodType>(schema: S, method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: unknown, token?: string): Promise<z.output<S>> {
     let res;
     try {
-      res = await this.http.request({ method, url: path, data: body, headers: token ? { authorization: `Bearer ${token}` } : undefined });
+      // No body, no content type: axios would otherwise label an empty POST as a form, which the server refuses (415).
+      const headers = { ...(token && { authorization: `Bearer ${token}` }), ...(body === undefined && { 'content-type': false }) };
+      res = await this.http.request({ method, url: path, data: body, headers });
     } catch (err) {
       throw new SyncHttpError(0, 'UNREACHABLE', `sync server unreachable: ${(err as Error).message}`);
     }
@@ -70,6 +72,14 @@ export class SyncHttp {
   }
   async signOut(token: string): Promise<void> {
     await this.call(z.unknown(), 'post', '/api/v1/auth/signout', undefined, token);
+  }
+  /** Deletes the account (the server asks for the password again); every session of it ends. */
+  async deleteAccount(token: string, password: string): Promise<void> {
+    await this.call(z.unknown(), 'delete', '/api/v1/me', { password }, token);
+  }
+  /** A single-use ticket for opening the notification stream within 30 s (the token stays out of the URL). */
+  streamTicket(token: string) {
+    return this.call(StreamTicket, 'post', '/api/v1/notifications/ticket', undefined, token);
   }
   balances(token: string) {
     return this.call(z.array(BalanceView), 'get', '/api/v1/balances', undefined, token);

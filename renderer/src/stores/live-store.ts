@@ -9,13 +9,15 @@ import { api } from '../api';
 
 interface LiveStore {
   status: LiveStatus | null;
-  /** Set while a sign-in, sign-up, sign-out or server change is under way. */
+  /** Set while a sign-in, sign-up, sign-out, deletion or server change is under way. */
   busy: boolean;
   load(): Promise<void>;
   setServer(url: string): Promise<void>;
   signIn(nickname: string, password: string): Promise<void>;
   signUp(nickname: string, password: string): Promise<void>;
   signOut(): Promise<void>;
+  /** Deletes the account on the server (its password asked again) and signs out. */
+  deleteAccount(password: string): Promise<void>;
 }
 
 /** An error the host answered with: its code (for a friendly message) and text. */
@@ -49,6 +51,7 @@ export const useLive = create<LiveStore>((set) => ({
   signIn: (nickname, password) => busy(async () => set({ status: await api.invoke('live.signIn', { nickname, password }) })),
   signUp: (nickname, password) => busy(async () => set({ status: await api.invoke('live.signUp', { nickname, password }) })),
   signOut: () => busy(async () => set({ status: await api.invoke('live.signOut', {}) })),
+  deleteAccount: (password) => busy(async () => set({ status: await api.invoke('live.deleteAccount', { password }) })),
 }));
 
 api.onEvent((event) => {

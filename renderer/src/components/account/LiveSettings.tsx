@@ -3,6 +3,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { ServerUrl } from '../../../../engine/protocol/api';
 import { fill, useT } from '../../i18n';
 import { hostError, useLive } from '../../stores/live-store';
+import { DeleteAccount } from './DeleteAccount';
 import { LiveStatusBadge } from './LiveStatusBadge';
 import { SignInForm } from './SignInForm';
 
@@ -77,7 +78,7 @@ export function ServerSettings() {
   );
 }
 
-/** Settings › Account: who is signed in on the sync server, and signing in, up or out. */
+/** Settings › Account: who is signed in on the sync server, and signing in, up or out, or deleting the account. */
 export function AccountSettings() {
   const t = useT();
   const account = useLive((s) => s.status?.account);
@@ -86,12 +87,15 @@ export function AccountSettings() {
     <section className="settings-group" aria-labelledby="settings-account">
       <h2 id="settings-account">{t('settings.account')}</h2>
       {account ? (
-        <div className="account-row">
-          <span data-testid="signed-in-as">{fill(t('settings.account.signedInAs'), account.nickname)}</span>
-          <button type="button" disabled={busy} onClick={() => void useLive.getState().signOut()}>
-            {t('settings.account.signOut')}
-          </button>
-        </div>
+        <>
+          <div className="account-row">
+            <span data-testid="signed-in-as">{fill(t('settings.account.signedInAs'), account.nickname)}</span>
+            <button type="button" disabled={busy} onClick={() => void useLive.getState().signOut()}>
+              {t('settings.account.signOut')}
+            </button>
+          </div>
+          <DeleteAccount />
+        </>
       ) : (
         <SignInForm />
       )}
