@@ -20,6 +20,9 @@ import { limitOrder, serverPerTest } from '../testing/per-test';
 import type { TestWsClient } from '../testing/ws-client';
 
 const t = serverPerTest();
+/** Time allowed for a condition (a fill, a copy's result) and for a whole test, on a slow, loaded machine. */
+const WAIT_MS = 20_000;
+const TEST_MS = 120_000;
 
 const DAY = 86_400_000;
 const MARKET_PRICE = 100_000;
@@ -64,16 +67,16 @@ beforeEach(async () => {
   // Two honest accounts price the market; the ask side is then empty.
   expect((await limit(maker, 'sell', MARKET_PRICE, LPJ)).type).toBe('ack');
   expect((await limit(taker, 'buy', MARKET_PRICE, LPJ)).type).toBe('ack');
-  await eventually(() => t.server.exchange.engine.lastPrice(MARKET) === MARKET_PRICE, 'the market priced at 100,000');
+  await eventually(() => t.server.exchange.engine.lastPrice(MARKET) === MARKET_PRICE, 'the market priced at 100,000', WAIT_MS);
   expect((await api(leader, 'POST', '/api/v1/strategy', { profitShareBps: 2_000, description: 'to the moon' })).status).toBe(201);
   const sub = await api<SubscriptionView>(follower, 'POST', '/api/v1/subscriptions', { leader: 'pump_leader', allocation: ALLOCATION });
   expect(sub.status, sub.text).toBe(201);
   subId = sub.body.id;
-});
+}, TEST_MS);
 
 /** Waits until the follower has been told about `count` skipped copies, and every copy order has its result. */
 async function skipsReach(count: number): Promise<Notification[]> {
-  await eventually(async () => (await notes(follower, 'copy_skipped')).length >= count, `${count} skipped copies`);
+  await eventually(async () => (await notes(follower, 'copy_skipped')).length >= count, `${count} skipped copies`, WAIT_MS);
   await t.server.copy.idle();
   return notes(follower, 'copy_skipped');
 }
@@ -94,7 +97,7 @@ async function expectNotDragged(before = { holding: 0, freeCash: ALLOCATION, cop
 async function copyAtMarket(quantity: number): Promise<SubscriptionView> {
   expect((await limit(maker, 'sell', AT_MARKET, quantity + quantity / 10)).type).toBe('ack');
   expect((await limit(leader, 'buy', AT_MARKET, quantity)).type).toBe('ack');
-  await eventually(async () => (await notes(follower, 'copy_executed')).length === 1, 'the copy of a buy at the market');
+  await eventually(async () => (await notes(follower, 'copy_executed')).length === 1, 'the copy of a buy at the market', WAIT_MS);
   await t.server.copy.idle();
   await maker.ws.ok({ op: 'order.cancel_all', market: MARKET });
   return subscription(follower, subId);
@@ -114,7 +117,7 @@ async function walk(direction: 'up' | 'down', steps: number, from: number): Prom
     expect((await limit(second, direction === 'up' ? 'sell' : 'buy', price, 4 * LPJ)).type).toBe('ack');
     expect((await limit(leader, direction === 'up' ? 'buy' : 'sell', price, LPJ)).type).toBe('ack');
     const at = price;
-    await eventually(() => t.server.exchange.engine.lastPrice(MARKET) === at, `step ${k} printed at ${at}`);
+    await eventually(() => t.server.exchange.engine.lastPrice(MARKET) === at, `step ${k} printed at ${at}`, WAIT_MS);
     const skips = await skipsReach(skipsBefore + k);
     expect(skips.every((n) => (n.data as { reason: string }).reason === 'AWAY_FROM_MARKET')).toBe(true);
   }
@@ -137,7 +140,7 @@ describe('a leader pumping the price with their own second account', () => {
     // A market order's band is measured from the best ask, and the only ask is the second account's.
     const market = await leader.ws.request({ op: 'order.new', order: { market: MARKET, clientOrderId: `p${++cid}`, side: 'buy', type: 'market', quantity: LPJ } });
     expect(market.type).toBe('ack');
-    await eventually(() => t.server.exchange.engine.lastPrice(MARKET) === pumped, 'the leader’s fill at ten times the market');
+    await eventually(() => t.server.exchange.engine.lastPrice(MARKET) === pumped, 'the leader’s fill at ten times the market', WAIT_MS);
 
     const [skip] = await skipsReach(1);
     expect(skip.data).toMatchObject({ subscriptionId: subId, leader: 'pump_leader', side: 'buy', reason: 'AWAY_FROM_MARKET' });
@@ -148,7 +151,7 @@ describe('a leader pumping the price with their own second account', () => {
     expect(bait.map((o) => [o.price, o.remaining])).toEqual([[pumped, 4 * LPJ]]);
     expect((await notes(leader, 'fill_mirrored')).at(-1)!.data).toMatchObject({ placed: 0, skipped: 1 });
     await honestUsersStillTrade();
-  });
+  }, TEST_MS);
 
   it('a buy at the market is copied; walking up from there in 10% steps within the band, no step is', async () => {
     const afterCopy = await copyAtMarket(LPJ);
@@ -166,7 +169,7 @@ describe('a leader pumping the price with their own second account', () => {
     // The bait at the top of the walk is untouched.
     expect(t.server.exchange.engine.openOrders(second.s.accountId).map((o) => [o.price, o.remaining])).toEqual([[top, 3 * LPJ]]);
     await honestUsersStillTrade();
-  });
+  }, TEST_MS);
 
   it('walking the price up just before a settlement charges no profit share on it', async () => {
     const afterCopy = await copyAtMarket(LPJ);
@@ -185,7 +188,7 @@ describe('a leader pumping the price with their own second account', () => {
     expect(settlement).toMatchObject({ fee: 0, paid: 0 });
     expect(t.server.exchange.engine.balances(leader.s.accountId).KRW.available).toBe(leaderKrw);
     await honestUsersStillTrade();
-  });
+  }, TEST_MS);
 
   it('walking the price down does not trip the followers’ stop-loss into selling to the second account', async () => {
     const stopped = await api<SubscriptionView>(follower, 'PATCH', `/api/v1/subscriptions/${subId}`, { action: 'stopLoss', stopLossBps: 1_000 });
@@ -203,5 +206,5 @@ describe('a leader pumping the price with their own second account', () => {
     expect(v.holdings[MARKET]).toBe(held);
     expect(await notes(follower, 'stop_loss_hit')).toEqual([]);
     await honestUsersStillTrade();
-  });
+  }, TEST_MS);
 });
