@@ -113,6 +113,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
       metrics.commitSeconds.observe(ms / 1000);
       metrics.committedCommands.inc(n);
     },
+    onSyncTimed: (ms) => metrics.logSyncSeconds.observe(ms / 1000),
     onFault: (err, command) => {
       metrics.engineFaults.inc();
       log.error({ err, command }, 'the matching engine failed on a command: it was refused and the state rebuilt from the journal');

@@ -24,6 +24,12 @@ export class Metrics {
     buckets: [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1],
     registers: [this.registry],
   });
+  readonly logSyncSeconds = new Histogram({
+    name: 'lpj_db_log_sync_seconds',
+    help: 'Duration of one sync of the journal log (synchronous=FULL): the batches written before it are acknowledged when it ends',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25],
+    registers: [this.registry],
+  });
   readonly readModelFlushSeconds = new Histogram({
     name: 'lpj_read_model_flush_seconds',
     help: 'Duration of one write of the queued order history, notification and ranking rows',

@@ -4,8 +4,10 @@
  * Commands are applied in memory at once and written to SQLite in group commits: one transaction per batch
  * holds the batch's commands and the events they produced, so a batch is either wholly in the journal or not at
  * all. `submit` resolves only after the batch holding its command committed, so an acknowledged command
- * survives a crash of the process. A batch is committed when `maxBatch` commands are waiting or on the next
- * macrotask (setImmediate), whichever comes first.
+ * survives a crash of the process (and with `synchronous: 'full'` a power cut: the batch is announced only
+ * once a sync of the log that began after it was written has finished — see JournalStore; commands go on
+ * being applied and written meanwhile). A batch is committed when `maxBatch` commands are waiting or on the
+ * next macrotask (setImmediate), whichever comes first.
  *
  * Start-up restores the latest snapshot and replays the commands after it, comparing every replayed event with
  * the stored one: a difference means the engine is not deterministic (or changed incompatibly) and opening
@@ -52,7 +54,8 @@ export interface DurableEngineOptions<C, E extends JournalEvent, S, M extends Jo
   /** Store a snapshot on close when commands arrived since the last one, so the next start replays nothing (default true). */
   snapshotOnClose?: boolean;
   /**
-   * Called with the events of each batch right after it committed, in order (before the commands' waiters) —
+   * Called with the events of each batch right after it committed (with `synchronous: 'full'`, once the log
+   * holding it is synced), in order (before the commands' waiters) —
    * the point to fan events out to market data subscribers, since an event published earlier could vanish in a
    * crash. An exception thrown here propagates to whatever triggered the commit (the command is committed
    * regardless, and its waiters are still told).
@@ -60,6 +63,8 @@ export interface DurableEngineOptions<C, E extends JournalEvent, S, M extends Jo
   onCommit?: (events: E[]) => void;
   /** Told how long each commit's SQLite transaction took (ms) and how many commands it held, for metrics. */
   onCommitTimed?: (ms: number, commands: number) => void;
+  /** With `synchronous: 'full'`: told how long each sync of the log took (ms) and how many batches it made durable. */
+  onSyncTimed?: (ms: number, batches: number) => void;
   /**
    * The engine failed on `cmd` (`err` is what it threw): the command was refused, and by the time this is
    * called the state has been rebuilt from the journal. For logging; must not throw.
@@ -122,6 +127,7 @@ export class JournalBusyError extends Error {
 
 /** One group commit written to the file, its waiters not yet told. */
 interface Written<E> {
+  batch: number;
   eventLists: E[][];
   waiters: (Waiter<E[]> | undefined)[];
 }
@@ -147,6 +153,9 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
   private closed = false;
   private sinceSnapshot: number;
   private readonly counters = { commits: 0, snapshots: 0, faults: 0 };
+  /** Batches written and waiting for a sync of the log before they are announced (`full` only), in order. */
+  private unsynced: Written<E>[] = [];
+  private syncRunning = false;
   /** The last event seq of each market in the state as applied (committed or waiting), to catch a gap at once. */
   private appliedSeq: Map<string, number>;
   private readonly maxBatch: number;
@@ -234,7 +243,7 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
     return out;
   }
 
-  /** Commits whatever is waiting now instead of on the next macrotask. */
+  /** Commits whatever is waiting now instead of on the next macrotask (and makes it durable, announcing it). */
   flush(): void {
     this.assertUsable();
     this.commitPending(true);
@@ -329,7 +338,7 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
     }
     if (!this.failure) this.rebuild();
     this.options.onFault?.(cause, cmd);
-    if (written) this.announce(written);
+    if (written) this.settle(written, false);
     return new EngineFaultError(
       `journal ${this.store.path}: the engine failed on a command, which was refused and not journaled ` +
         `(the state was rebuilt from the journal): ${cause.message}`,
@@ -355,10 +364,19 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
     }
   }
 
-  /** The journal cannot go on: every later command is refused. */
+  /**
+   * The journal cannot go on: every later command is refused, and so is every command not yet announced
+   * (those written but not yet synced may or may not be found after a restart; none was acknowledged).
+   */
   private stop(err: Error): void {
     if (this.failure) return;
     this.failure = err;
+    const untold = [...this.unsynced.flatMap((w) => w.waiters), ...this.waiters];
+    this.unsynced = [];
+    this.pendingCommands = [];
+    this.pendingEvents = [];
+    this.waiters = [];
+    for (const w of untold) w?.reject(err);
     this.options.onFatal?.(err);
   }
 
@@ -369,17 +387,78 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
     this.commitPending(false);
   }
 
-  /** Commits the waiting commands in one transaction, then acknowledges them. */
-  private commitPending(throwOnFailure: boolean): void {
+  /**
+   * Commits the waiting commands in one transaction, then acknowledges them. `now`: the caller needs them
+   * durable and announced when this returns (and is told of a failure by an exception); otherwise a log that
+   * needs syncing is synced off this thread and failures reach the waiters.
+   */
+  private commitPending(now: boolean): void {
     let written: Written<E> | undefined;
     try {
       written = this.writePending(true);
     } catch (err) {
       if (err instanceof JournalBusyError) this.rebuild();
-      if (throwOnFailure) throw err;
+      if (now) throw err;
       return;
     }
-    if (written) this.announce(written);
+    if (written) this.settle(written, now);
+    else if (now) this.syncNow();
+  }
+
+  /** A batch is written: announce it, or (`full`) have it wait for a sync of the log. */
+  private settle(written: Written<E>, now: boolean): void {
+    if (!this.store.syncsLog) return this.announce(written);
+    this.unsynced.push(written);
+    if (now) this.syncNow();
+    else this.syncSoon();
+  }
+
+  /** Syncs the log on this thread and announces every batch written so far. */
+  private syncNow(): void {
+    if (this.unsynced.length === 0) return;
+    const started = performance.now();
+    try {
+      this.store.syncLogNow();
+    } catch (err) {
+      throw this.syncFailed(err);
+    }
+    this.options.onSyncTimed?.(performance.now() - started, this.unsynced.length);
+    for (const w of this.unsynced.splice(0)) this.announce(w);
+  }
+
+  /**
+   * Starts a sync of the log on the thread pool unless one is running; when it ends, the batches written
+   * before it began are announced, and the next sync starts for those written since.
+   */
+  private syncSoon(): void {
+    if (this.syncRunning || this.unsynced.length === 0 || this.failure) return;
+    this.syncRunning = true;
+    const upTo = this.lastBatch;
+    const started = performance.now();
+    this.store.syncLog((err) => {
+      this.syncRunning = false;
+      if (this.failure) return;
+      if (err) {
+        if (!this.closed) this.syncFailed(err);
+        return;
+      }
+      let n = 0;
+      while (n < this.unsynced.length && this.unsynced[n].batch <= upTo) n++;
+      // (A syncNow meanwhile may have announced them already.)
+      if (n > 0) this.options.onSyncTimed?.(performance.now() - started, n);
+      for (const w of this.unsynced.splice(0, n)) this.announce(w);
+      this.syncSoon();
+    });
+  }
+
+  private syncFailed(err: unknown): Error {
+    const error = new Error(
+      `journal ${this.store.path}: the log could not be synced, so the last ${this.unsynced.length} batches are not known to be durable: ` +
+        `${(err as Error).message}; reopen the journal to continue from what is on disk`,
+      { cause: err },
+    );
+    this.stop(error);
+    return error;
   }
 
   /**
@@ -423,7 +502,7 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
     } else {
       this.sinceSnapshot += count;
     }
-    return { eventLists, waiters };
+    return { batch: batchId, eventLists, waiters };
   }
 
   /** Listeners first, then each command's waiter: an owner hears of its order's fills before the reply to it. */

@@ -1,7 +1,17 @@
 /**
  * The SQL side of a journal: appends group-committed batches (commands, their events, and now and then a
  * snapshot) in one transaction each, and reads them back with every row checked before it is trusted.
+ *
+ * Durability `full` is kept by the journal itself rather than by SQLite's synchronous=FULL: SQLite commits
+ * under NORMAL (the transaction's frames are written to the log, not synced), and the owner syncs the log file
+ * with `syncLog` (on libuv's thread pool) or `syncLogNow` before it tells anyone a batch is committed. One
+ * sync then covers every batch written before it, and the thread that matches orders never waits for the
+ * disk: it goes on matching and writing the next batches while the previous ones are synced. What survives a
+ * power cut is the same as under FULL: a batch is acknowledged only once the frames holding it are on disk,
+ * and SQLite itself syncs the log before each checkpoint copies it into the database file.
  */
+import { closeSync, fdatasync, fdatasyncSync, fsyncSync, openSync, constants as fsConstants } from 'node:fs';
+import { dirname } from 'node:path';
 import { openDatabase, type Db, type Synchronous } from '../db/database';
 import { decode, rowChecksum } from './codec';
 import { journalMigrations } from './migrations';
@@ -28,7 +38,8 @@ export class JournalCorruptError extends Error {
 export interface JournalStoreOptions {
   /**
    * What a group commit survives (see Synchronous; default `normal`). A server that tells clients an order is
-   * accepted uses `full`: one sync of the log per group commit, however many commands it holds.
+   * accepted uses `full`: the log is synced before a batch is acknowledged, one sync for however many batches
+   * were written while the previous sync ran (see the note at the top).
    */
   synchronous?: Synchronous;
   /** How long a commit waits for another connection's lock (the checkpointer's) before SQLITE_BUSY. */
@@ -94,6 +105,10 @@ interface SnapshotRow {
 export class JournalStore {
   readonly path: string;
   private readonly db: Db;
+  /** The write-ahead log's file, kept open to sync it (`full` only). SQLite deletes the log only when the last connection closes, so this one is the log as long as the store is open. */
+  private readonly logFd: number | undefined;
+  private syncing = false;
+  private closeLogAfterSync = false;
   private readonly insertBatch;
   private readonly insertEvents;
   private readonly insertSnapshot;
@@ -111,10 +126,23 @@ export class JournalStore {
     this.db = openDatabase(path, journalMigrations, {
       nativeBinding: options.nativeBinding,
       manualCheckpoints: options.manualCheckpoints,
-      synchronous: options.synchronous,
+      // `full` is the journal's own sync of the log (see the note at the top); SQLite only writes it.
+      synchronous: 'normal',
       busyTimeoutMs: options.busyTimeoutMs,
     });
     try {
+      if (options.synchronous === 'full') {
+        this.logFd = openSync(`${path}-wal`, fsConstants.O_RDWR | fsConstants.O_CREAT);
+        // The log's directory entry too, once: a log synced into a file that a power cut unlinks is no use.
+        if (process.platform !== 'win32') {
+          const dir = openSync(dirname(path), 'r');
+          try {
+            fsyncSync(dir);
+          } finally {
+            closeSync(dir);
+          }
+        }
+      }
       this.insertBatch = this.db.prepare(
         'INSERT INTO journal_batches (id, first_command, command_count, commands, checksum) VALUES (?, ?, ?, ?, ?)',
       );
@@ -161,8 +189,35 @@ export class JournalStore {
       );
     } catch (err) {
       this.db.close();
+      if (this.logFd !== undefined) closeSync(this.logFd);
       throw err;
     }
+  }
+
+  /** True when batches must be made durable with `syncLog`/`syncLogNow` before they are acknowledged (`full`). */
+  get syncsLog(): boolean {
+    return this.logFd !== undefined;
+  }
+
+  /**
+   * Syncs the log on libuv's thread pool: every batch appended before this call is on disk when `done` is
+   * called without an error. One at a time (the caller waits for `done` before asking again).
+   */
+  syncLog(done: (err: Error | null) => void): void {
+    if (this.logFd === undefined) throw new Error(`journal ${this.path} does not sync its own log`);
+    if (this.syncing) throw new Error(`journal ${this.path}: a sync of the log is already running`);
+    this.syncing = true;
+    fdatasync(this.logFd, (err) => {
+      this.syncing = false;
+      if (this.closeLogAfterSync) closeSync(this.logFd!);
+      done(err);
+    });
+  }
+
+  /** Syncs the log now, on this thread: every batch appended so far is on disk when this returns. */
+  syncLogNow(): void {
+    if (this.logFd === undefined) throw new Error(`journal ${this.path} does not sync its own log`);
+    fdatasyncSync(this.logFd);
   }
 
   /** Commits one batch: its commands, its events per market and optionally a snapshot of the state after it. */
@@ -238,7 +293,12 @@ export class JournalStore {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.db.close();
+    if (this.logFd === undefined) return;
+    // A sync running on the thread pool still uses the descriptor: it is closed when that sync ends.
+    if (this.syncing) this.closeLogAfterSync = true;
+    else closeSync(this.logFd);
   }
 
   private decodeBatch<C>(row: BatchRow): StoredBatch<C> {

@@ -97,10 +97,14 @@ export function numberArgs<K extends string>(defaults: Record<K, number>): Recor
 }
 
 export function stringArg(name: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? process.argv[i + 1] : undefined;
+  const value = optionalStringArg(name);
   if (!value) throw new Error(`--${name} is required`);
   return value;
+}
+
+export function optionalStringArg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 /** Progress goes to stderr; the result is the last line of stdout, as one JSON object. */
@@ -126,4 +130,24 @@ export async function cpuSeconds(baseUrl: string): Promise<{ server: number; loa
   if (!m) throw new Error('the server reports no process_cpu_seconds_total');
   const own = process.cpuUsage();
   return { server: Number(m[1]), load: (own.user + own.system) / 1e6 };
+}
+
+/**
+ * The journal's group commits so far, from the server's /metrics: how many, the seconds spent in them and the
+ * commands they held. Differences over a measured window say how often the server committed, how long a
+ * commit took (under synchronous=FULL, mostly the sync of the log) and how many orders shared one. Zeros for a
+ * server that does not report them (the transport floor).
+ */
+export async function journalCommits(
+  baseUrl: string,
+): Promise<{ commits: number; seconds: number; commands: number; syncs: number; syncSeconds: number }> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return {
+    commits: value('lpj_db_commit_seconds_count'),
+    seconds: value('lpj_db_commit_seconds_sum'),
+    commands: value('lpj_committed_commands_total'),
+    syncs: value('lpj_db_log_sync_seconds_count'),
+    syncSeconds: value('lpj_db_log_sync_seconds_sum'),
+  };
 }

@@ -6,13 +6,18 @@
  * Orders are GTC limits of 0.1 LPJ on a random side, a few ticks around one price, so about half of them trade
  * and the rest rest in the book: matching, fills, balance pushes and the order history all work as in use.
  *
- * Accounts are created before timing with bounded concurrency (each sign-up is a scrypt hash).
+ * Accounts are created before timing with bounded concurrency (each sign-up is a scrypt hash). With
+ * `--sessions FILE` they are created once and their sessions kept in FILE, so later runs against the same data
+ * folder (the server restarted with other settings) reuse them instead of paying for the hashes again; each
+ * run ends by cancelling its traders' resting orders, so the next one starts from the same empty book.
  *
- * Prints one JSON line: orders/s and ack latency.
+ * Prints one JSON line: orders/s, ack latency, CPU per order and the journal's group commits.
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { frameMessages } from '../../engine/protocol/sync';
-import { bounded, cpuSeconds, finish, log, loopbackAddress, numberArgs, percentile, round, signUp, stringArg } from './common';
+import type { Session } from '../../engine/protocol/sync';
+import { bounded, cpuSeconds, finish, journalCommits, log, loopbackAddress, numberArgs, optionalStringArg, percentile, round, signUp, stringArg } from './common';
 
 const MARKET = 'LPJ-KRW';
 const LPJ = 100_000_000;
@@ -21,11 +26,20 @@ const baseUrl = stringArg('url');
 const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/ws`;
 const run = Date.now().toString(36);
 
+const sessionsFile = optionalStringArg('sessions');
 let t = performance.now();
-log(`orders: signing up ${args.clients} accounts (${args.signupConcurrency} at a time)`);
-const sessions = await bounded(args.clients, args.signupConcurrency, (i) => signUp(baseUrl, `o${run}_${i}`, loopbackAddress(i)));
+let sessions: Pick<Session, 'accessToken'>[];
+if (sessionsFile && existsSync(sessionsFile)) {
+  sessions = (JSON.parse(readFileSync(sessionsFile, 'utf8')) as Session[]).slice(0, args.clients);
+  if (sessions.length < args.clients) throw new Error(`${sessionsFile} holds ${sessions.length} sessions, ${args.clients} needed`);
+  log(`orders: ${sessions.length} accounts from ${sessionsFile}; connecting`);
+} else {
+  log(`orders: signing up ${args.clients} accounts (${args.signupConcurrency} at a time)`);
+  sessions = await bounded(args.clients, args.signupConcurrency, (i) => signUp(baseUrl, `o${run}_${i}`, loopbackAddress(i)));
+  if (sessionsFile) writeFileSync(sessionsFile, JSON.stringify(sessions));
+  log(`orders: signed up in ${((performance.now() - t) / 1000).toFixed(1)} s; connecting`);
+}
 const signupSeconds = (performance.now() - t) / 1000;
-log(`orders: signed up in ${signupSeconds.toFixed(1)} s; connecting`);
 
 interface Trader {
   ws: WebSocket;
@@ -69,7 +83,8 @@ async function trade(trader: Trader, i: number): Promise<void> {
   for (let n = 0; !stop; n++) {
     const side = Math.random() < 0.5 ? 'buy' : 'sell';
     const price = 50_000 + Math.floor(Math.random() * 21 - 10) * 10;
-    const order = { market: MARKET, clientOrderId: `c${i}_${n}`, side, type: 'limit', price, quantity: LPJ / 10 };
+    // Unique per run: a later run with the same accounts would otherwise be answered as resends of these.
+    const order = { market: MARKET, clientOrderId: `c${run}_${i}_${n}`, side, type: 'limit', price, quantity: LPJ / 10 };
     const started = performance.now();
     const reply = await request(trader, { op: 'order.new', id: n + 1, order });
     if (!measuring) continue;
@@ -88,13 +103,23 @@ await new Promise((r) => setTimeout(r, args.warmup * 1000));
 measuring = true;
 t = performance.now();
 const cpuBefore = await cpuSeconds(baseUrl);
+const commitsBefore = await journalCommits(baseUrl);
 await new Promise((r) => setTimeout(r, args.duration * 1000));
 measuring = false;
 const seconds = (performance.now() - t) / 1000;
 const cpuAfter = await cpuSeconds(baseUrl);
+const commitsAfter = await journalCommits(baseUrl);
 stop = true;
 await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 5_000))]);
+// The book back to empty for whoever runs next (a trader still waiting for a reply is left as it is).
+await Promise.race([
+  bounded(traders.length, 100, async (i) => {
+    if (!traders[i].pending) await request(traders[i], { op: 'order.cancel_all', id: 'cancel', market: MARKET });
+  }),
+  new Promise((r) => setTimeout(r, 10_000)),
+]);
 for (const tr of traders) tr.ws.terminate();
+const commits = commitsAfter.commits - commitsBefore.commits;
 finish({
   orderClients: traders.length,
   signupSeconds: round(signupSeconds),
@@ -107,4 +132,12 @@ finish({
   // CPU per acknowledged order (µs): what each side costs, whatever else shares the machine.
   serverCpuMicrosPerOrder: round(((cpuAfter.server - cpuBefore.server) * 1e6) / Math.max(1, acked)),
   loadCpuMicrosPerOrder: round(((cpuAfter.load - cpuBefore.load) * 1e6) / Math.max(1, acked)),
+  // The journal's group commits in the measured window: how often, how long each took, how many commands each held.
+  commitsPerSec: Math.round(commits / seconds),
+  commitMeanMs: round(((commitsAfter.seconds - commitsBefore.seconds) * 1000) / Math.max(1, commits), 3),
+  commandsPerCommit: round((commitsAfter.commands - commitsBefore.commands) / Math.max(1, commits)),
+  // Under synchronous=FULL, the syncs of the log that acknowledge them (off the event loop, each for every batch
+  // written before it began).
+  syncsPerSec: Math.round((commitsAfter.syncs - commitsBefore.syncs) / seconds),
+  syncMeanMs: round(((commitsAfter.syncSeconds - commitsBefore.syncSeconds) * 1000) / Math.max(1, commitsAfter.syncs - commitsBefore.syncs), 3),
 });

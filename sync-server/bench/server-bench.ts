@@ -5,15 +5,19 @@
  * directory, with a grant in both assets and message budgets high enough that the bench measures the server,
  * not its rate limits. Then runs, one after the other:
  *   - load-fanout.ts: 10,000 WebSocket clients on the LPJ book and trades while orders match;
- *   - load-orders.ts: 1,000 signed-in clients sending orders as fast as acks return;
+ *   - load-orders.ts: 1,000 signed-in clients sending orders as fast as acks return, in passes that alternate
+ *     the server's durability (`--sync full`, the default, syncs every group commit so an acked order survives
+ *     power loss; `--sync normal` survives only a crash of the process): full, normal, normal, full, … so drift
+ *     in what else the machine is doing falls on both alike. Each pass restarts the server on the same data
+ *     folder and reuses the same accounts; the figures of each mode are averaged and printed side by side;
  *   - the same loads against transport-floor.ts, a bare `ws` server that acks every message at once and writes
  *     the fan-out clients the frames a match would: the most this machine's loopback and the `ws` library allow
  *     for those loads, printed beside the server's figures.
  * Each prints one JSON line; this prints the figures and, last, one JSON object with all of them. Everything
  * is killed at the end, or when `--timeout` seconds have passed.
  *
- *   --clients 10000  --rate 20  --fanout-seconds 10  --order-clients 1000  --order-seconds 10
- *   --only fanout|orders   --no-floor (skip the transport floor)   --profile DIR (the server writes a .cpuprofile there)   --timeout 600
+ *   --clients 10000  --rate 20  --fanout-seconds 10  --order-clients 1000  --order-seconds 10  --sync-passes 2 (per mode)
+ *   --only fanout|orders   --no-floor (skip the transport floor)   --profile DIR (the server writes a .cpuprofile there)   --timeout 900
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,10 +36,11 @@ const { values } = parseArgs({
     'fanout-seconds': { type: 'string', default: '10' },
     'order-clients': { type: 'string', default: '1000' },
     'order-seconds': { type: 'string', default: '10' },
+    'sync-passes': { type: 'string', default: '2' },
     only: { type: 'string' },
     'no-floor': { type: 'boolean', default: false },
     profile: { type: 'string' },
-    timeout: { type: 'string', default: '600' },
+    timeout: { type: 'string', default: '900' },
   },
 });
 
@@ -87,8 +92,10 @@ function listening(args: string[]): Promise<{ child: ChildProcess; url: string }
   });
 }
 
-/** Starts the server and resolves with its base URL once it listens. */
-function startServer(): Promise<{ child: ChildProcess; url: string }> {
+type Sync = 'full' | 'normal';
+
+/** Starts the server (on the same data folder each time) and resolves with its base URL once it listens. */
+function startServer(sync: Sync): Promise<{ child: ChildProcess; url: string }> {
   const { markets } = loadMarketsFile(DEFAULT_MARKETS_FILE);
   const marketsFile = join(dataDir, 'markets.json');
   // Both assets, so every bench user can sell as well as buy; plenty for a bench run's orders.
@@ -100,7 +107,7 @@ function startServer(): Promise<{ child: ChildProcess; url: string }> {
     // events, messages) dies young without a scavenge per few hundred orders.
     '--max-semi-space-size=64',
     'sync-server/main.ts',
-    ...['--port', '0', '--data-dir', join(dataDir, 'data'), '--markets', marketsFile, '--log-level', 'warn'],
+    ...['--port', '0', '--data-dir', join(dataDir, 'data'), '--markets', marketsFile, '--log-level', 'warn', '--sync', sync],
     // Budgets far above what one bench connection or account sends, so no request is refused for pace.
     ...['--ws-rate', '100000', '--order-rate', '100000'],
     // The fan-out clients connect from 16 loopback addresses, 625 each: past the per-address cap's default (256).
@@ -136,12 +143,32 @@ async function stopServer(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** One order pass's figures as printed. */
+function ordersLine(label: string, o: Record<string, unknown>): string {
+  return (
+    `orders (${label}): ${o.orderClients} clients, ${o.ordersPerSec} orders/s acked (durable), ack p50 ${o.ackP50Ms} ms p99 ${o.ackP99Ms} ms ` +
+    `(max ${o.ackMaxMs} ms), rejects ${JSON.stringify(o.rejects)}; CPU per order: server ${o.serverCpuMicrosPerOrder} µs, ` +
+    `load generator ${o.loadCpuMicrosPerOrder} µs; ${o.commitsPerSec} commits/s of ${o.commandsPerCommit} commands, ${o.commitMeanMs} ms each; ` +
+    `${o.syncsPerSec} syncs/s of the log, ${o.syncMeanMs} ms each`
+  );
+}
+
+const mean = (runs: Record<string, unknown>[], key: string) => runs.reduce((sum, r) => sum + Number(r[key]), 0) / runs.length;
+
+/** full, normal, normal, full, … (`passes` of each), so that a drift in the machine's load falls on both modes alike. */
+function syncSchedule(passes: number): Sync[] {
+  const out: Sync[] = [];
+  for (let i = 0; i < passes; i++) out.push(...(i % 2 === 0 ? (['full', 'normal'] as const) : (['normal', 'full'] as const)));
+  return out;
+}
+
 let server: { child: ChildProcess; url: string } | undefined;
 try {
-  server = await startServer();
+  server = await startServer('full');
   console.log(`bench: server at ${server.url}`);
   let fanout: Record<string, unknown> = {};
   let orders: Record<string, unknown> = {};
+  let durability: Record<string, unknown> = {};
   if (values.only !== 'orders') {
     fanout = await load('load-fanout.ts', ['--url', server.url, '--clients', values.clients!, '--rate', values.rate!, '--duration', values['fanout-seconds']!]);
     console.log(
@@ -153,11 +180,51 @@ try {
     );
   }
   if (values.only !== 'fanout') {
-    orders = await load('load-orders.ts', ['--url', server.url, '--clients', values['order-clients']!, '--duration', values['order-seconds']!]);
+    const schedule = syncSchedule(Number(values['sync-passes']));
+    const sessions = join(dataDir, 'order-sessions.json');
+    const runs: Record<Sync, Record<string, unknown>[]> = { full: [], normal: [] };
+    const passes: { sync: Sync; ordersPerSec: unknown; ackP99Ms: unknown }[] = [];
+    for (const [i, sync] of schedule.entries()) {
+      if (i > 0) {
+        await stopServer(server.child);
+        server = await startServer(sync);
+      }
+      const r = await load('load-orders.ts', ['--url', server.url, '--clients', values['order-clients']!, '--duration', values['order-seconds']!, '--sessions', sessions]);
+      runs[sync].push(r);
+      passes.push({ sync, ordersPerSec: r.ordersPerSec, ackP99Ms: r.ackP99Ms });
+      console.log(ordersLine(`synchronous=${sync.toUpperCase()}, pass ${i + 1}/${schedule.length}`, r));
+    }
+    // The figures of record are the shipped setting's (FULL): its first pass, as a single run always reported.
+    orders = runs.full[0];
+    const [full, normal] = [runs.full, runs.normal].map((rs) => ({
+      ordersPerSec: Math.round(mean(rs, 'ordersPerSec')),
+      ackP50Ms: Number(mean(rs, 'ackP50Ms').toFixed(2)),
+      ackP99Ms: Number(mean(rs, 'ackP99Ms').toFixed(2)),
+      commitMeanMs: Number(mean(rs, 'commitMeanMs').toFixed(3)),
+      commandsPerCommit: Number(mean(rs, 'commandsPerCommit').toFixed(1)),
+      syncMeanMs: Number(mean(rs, 'syncMeanMs').toFixed(3)),
+    }));
+    const ratio = full.ordersPerSec / normal.ordersPerSec;
+    durability = {
+      syncPasses: passes,
+      fullOrdersPerSec: full.ordersPerSec,
+      normalOrdersPerSec: normal.ordersPerSec,
+      fullToNormalThroughput: Number(ratio.toFixed(3)),
+      fullAckP50Ms: full.ackP50Ms,
+      normalAckP50Ms: normal.ackP50Ms,
+      fullAckP99Ms: full.ackP99Ms,
+      normalAckP99Ms: normal.ackP99Ms,
+      fullCommitMeanMs: full.commitMeanMs,
+      normalCommitMeanMs: normal.commitMeanMs,
+      fullCommandsPerCommit: full.commandsPerCommit,
+      normalCommandsPerCommit: normal.commandsPerCommit,
+      fullLogSyncMeanMs: full.syncMeanMs,
+    };
     console.log(
-      `orders: ${orders.orderClients} clients, ${orders.ordersPerSec} orders/s acked (durable), ack p50 ${orders.ackP50Ms} ms p99 ${orders.ackP99Ms} ms ` +
-        `(max ${orders.ackMaxMs} ms), rejects ${JSON.stringify(orders.rejects)}; CPU per order: server ${orders.serverCpuMicrosPerOrder} µs, ` +
-        `load generator ${orders.loadCpuMicrosPerOrder} µs; sign-up of the accounts took ${orders.signupSeconds} s`,
+      `cost of synchronous=FULL (mean of ${runs.full.length} passes each, interleaved): ${full.ordersPerSec} vs ${normal.ordersPerSec} orders/s with NORMAL ` +
+        `(${(ratio * 100).toFixed(1)}%: ${ratio >= 0.85 ? 'within' : 'NOT within'} 15%); ack p50 ${full.ackP50Ms} vs ${normal.ackP50Ms} ms, ` +
+        `p99 ${full.ackP99Ms} vs ${normal.ackP99Ms} ms; a group commit takes ${full.commitMeanMs} vs ${normal.commitMeanMs} ms and holds ` +
+        `${full.commandsPerCommit} vs ${normal.commandsPerCommit} commands; with FULL each sync of the log takes ${full.syncMeanMs} ms, off the event loop`,
     );
   }
   await stopServer(server.child);
@@ -186,7 +253,7 @@ try {
       await stopServer(bare.child);
     }
   }
-  console.log(JSON.stringify({ ...fanout, ...orders, ...floor }));
+  console.log(JSON.stringify({ ...fanout, ...orders, ...durability, ...floor }));
 } catch (err) {
   console.error(`bench failed: ${(err as Error).message}`);
   process.exitCode = 1;

@@ -24,7 +24,7 @@ export function settled<T>(operation: (reply: Waiter<T>) => void): Promise<T> {
 }
 
 /** How the exchange's journal commits and whom it tells of commit times, engine faults and a journal that cannot go on. */
-export type ExchangeJournalOptions = Pick<MatchingJournalOptions, 'synchronous' | 'onCommitTimed' | 'onFault' | 'onFatal'>;
+export type ExchangeJournalOptions = Pick<MatchingJournalOptions, 'synchronous' | 'onCommitTimed' | 'onSyncTimed' | 'onFault' | 'onFatal'>;
 
 export interface CommitListener {
   (events: EngineEvent[], changes: ProjectedChanges): void;
