@@ -144,9 +144,19 @@ export class CopyOperations {
     const missing = commands.slice(events.length);
     if (missing.length === 0) return 0;
     this.o.log.warn({ operation: last.id, op: last.op, commands: missing.length }, 'copy trading: booking the ledger commands of an operation a stop cut off');
-    const results = this.o.exchange.journal.submitBatch(missing);
-    results.forEach((evs, i) => this.reportRefusal(evs, missing[i]));
-    return missing.length;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const results = this.o.exchange.journal.submitBatch(missing);
+        results.forEach((evs, i) => this.reportRefusal(evs, missing[i]));
+        return missing.length;
+      } catch (err) {
+        // A busy commit refused them and rebuilt the state: the same ledger, so try again. An engine fault costs
+        // only its command (the journal's rule): logged, and the server starts rather than fail on it forever.
+        if (err instanceof JournalBusyError && attempt < BUSY_ATTEMPTS) continue;
+        this.o.log.error({ err, operation: last.id, op: last.op }, 'copy trading: the ledger commands of an operation could not be booked');
+        return 0;
+      }
+    }
   }
 
   private book(cmd: LedgerCommand, attempt: number): void {
