@@ -53,10 +53,18 @@ function withDb(path: string, use: (db: Database.Database) => void): void {
   }
 }
 
+/** Every order of the account, newest first, read page by page from the order history. */
 async function ordersOf(session: Session): Promise<OrderView[]> {
-  const r = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?limit=500', { token: session.accessToken });
-  expect(r.status).toBe(200);
-  return r.body.orders;
+  const all: OrderView[] = [];
+  for (let before: number | undefined; ; ) {
+    const r = await http<{ orders: OrderView[]; nextBefore?: number }>(t.server.url, 'GET', `/api/v1/orders?limit=500${before ? `&before=${before}` : ''}`, {
+      token: session.accessToken,
+    });
+    expect(r.status).toBe(200);
+    all.push(...r.body.orders);
+    if (r.body.nextBefore === undefined) return all;
+    before = r.body.nextBefore;
+  }
 }
 
 /** The reply the gateway sends for an order whose command failed inside the server. */
