@@ -3,7 +3,7 @@
  * its ledger commands reached the journal (the journal's last batch lost) is completed at the next start — the
  * subscription gets its money, an ended copy returns it — and the ranking log holds each operation's records
  * exactly once, written with the operation itself. An account deletion a stop cut short after the account's own
- * row is finished at the next start too.
+ * row is finished at the next start too, and no new copy trades through a sub-account the ledger already has.
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
@@ -184,5 +184,25 @@ describe('copy operations across the two files', () => {
     await srv.start(options());
     expect(operations()).toBe(before);
     await honestPairTrades(srv.server);
+  });
+
+  it('never trades a new copy through a sub-account the ledger already has, even one no subscription names', async () => {
+    const { follower } = await leaderAndFollower();
+    const first = await api<SubscriptionView>(follower, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: ALLOCATION });
+    expect(first.status, first.text).toBe(201);
+    const orphan = srv.server.copy.store.subscription(first.body.id)!.sub_account;
+    await srv.server.close();
+    // server.db loses the subscription (its operation and rows) while markets.db keeps the funded sub-account.
+    const db = new Database(join(srv.dataDir, 'server.db'));
+    db.exec("DELETE FROM copy_ops WHERE op = 'subscribe'; DELETE FROM copy_subscriptions;");
+    db.close();
+
+    await srv.start(options());
+    const second = await api<SubscriptionView>(follower, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: 2 * ALLOCATION });
+    expect(second.status, second.text).toBe(201);
+    const fresh = srv.server.copy.store.subscription(second.body.id)!.sub_account;
+    expect(fresh).toBeGreaterThan(orphan);
+    expect(krw(fresh)).toBe(2 * ALLOCATION);
+    expect(krw(orphan)).toBe(ALLOCATION);
   });
 });
