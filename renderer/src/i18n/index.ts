@@ -19,6 +19,11 @@ export function useT(): (key: MessageKey) => string {
 
 export type { MessageKey };
 
+/** Whether a message exists for this key (every dictionary has the same keys: ko is typed against en). */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
+}
+
 /** Puts a value into a message's {n} placeholder. */
 export function fill(text: string, n: string | number): string {
   return text.replace('{n}', String(n));

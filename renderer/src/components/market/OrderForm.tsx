@@ -1,7 +1,7 @@
 import { memo, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { MessageKey } from '../../i18n';
-import { fill, useT } from '../../i18n';
+import { fill, isMessageKey, useT } from '../../i18n';
 import { amountForPercent, buildOrder, preview, type MarketContext } from '../../lib/build-order';
 import { formatUnits, parseUnits } from '../../lib/units';
 import { formatBalance, formatQuote, quoteUnit } from '../../screens/market/format';
@@ -22,15 +22,10 @@ const TYPES: { type: FormType; label: MessageKey }[] = [
   { type: 'market', label: 'form.market' },
   { type: 'stop_limit', label: 'form.stopLimit' },
 ];
-const KNOWN_REASONS = new Set([
-  'INSUFFICIENT_FUNDS', 'BELOW_MIN_NOTIONAL', 'BELOW_LOT_SIZE', 'OFF_TICK', 'INVALID_PRICE', 'INVALID_QUANTITY', 'INVALID_ORDER',
-  'NO_LIQUIDITY', 'POST_ONLY_WOULD_TAKE', 'FOK_NOT_FILLABLE', 'SELF_TRADE_PREVENTED', 'ORDER_CLOSED', 'UNKNOWN_ORDER',
-  'NO_BOOK', 'STALE_BOOK', 'BOOK_TOO_THIN',
-]);
-
-/** The engine's reject reason as a message key with friendly text in both languages. */
+/** The engine's reject reason as a message key with friendly text in both languages (any reason with a `reject.` text). */
 export function rejectMessage(reason: string | undefined): { key: MessageKey; detail?: string } {
-  if (reason && KNOWN_REASONS.has(reason)) return { key: `reject.${reason}` as MessageKey };
+  const key = `reject.${reason}`;
+  if (reason && key !== 'reject.other' && isMessageKey(key)) return { key };
   return { key: 'reject.other', detail: reason ?? '?' };
 }
 
