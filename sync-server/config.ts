@@ -82,6 +82,8 @@ export interface ServerLimits {
   practiceBytes: number;
   /** Notifications kept per account: the oldest are deleted as new ones arrive, so new fills always get in. */
   notifications: number;
+  /** Live sign-in sessions per account: signing in past it signs out the oldest (SESSION_REVOKED). */
+  sessions: number;
 }
 
 /** File descriptors the server keeps for itself beyond WebSocket connections: databases, logs, HTTP. */
@@ -110,6 +112,7 @@ export function defaultLimits(): ServerLimits {
     practiceEntries: 20_000,
     practiceBytes: 16 * 1024 * 1024,
     notifications: 1_000,
+    sessions: 10,
   };
 }
 

@@ -27,6 +27,7 @@
  *   --http-account-rate 600:60000 (SYNC_HTTP_ACCOUNT_RATE) HTTP requests per signed-in account : per window of ms
  *   --practice-quota 20000:16777216 (SYNC_PRACTICE_QUOTA) practice-backup entries : bytes per account
  *   --notifications-kept 1000  (SYNC_NOTIFICATIONS_KEPT) notifications kept per account (oldest deleted first)
+ *   --sessions-per-account 10  (SYNC_SESSIONS_PER_ACCOUNT) live sign-ins per account (a new one signs out the oldest)
  *
  * SIGTERM/SIGINT: stop accepting, close connections with a reason, commit what is pending, close the files.
  *
@@ -65,6 +66,7 @@ const { values } = parseArgs({
     'http-account-rate': { type: 'string' },
     'practice-quota': { type: 'string' },
     'notifications-kept': { type: 'string' },
+    'sessions-per-account': { type: 'string' },
   },
 });
 const env = process.env;
@@ -144,6 +146,7 @@ const limits = Object.fromEntries(
     practiceEntries: practiceQuota?.[0],
     practiceBytes: practiceQuota?.[1],
     notifications: positive('notifications-kept', flag('notifications-kept', 'SYNC_NOTIFICATIONS_KEPT')),
+    sessions: positive('sessions-per-account', flag('sessions-per-account', 'SYNC_SESSIONS_PER_ACCOUNT')),
   }).filter(([, v]) => v !== undefined),
 );
 const scheduleEveryMs = whole('schedule-every-ms', values['schedule-every-ms'] ?? env.SYNC_SCHEDULE_EVERY_MS);

@@ -6,7 +6,9 @@
  * Sessions: a sign-in starts a family, and each refresh replaces the session with the next of the family. A
  * refresh token presented again after it was replaced has leaked (its owner has already moved on), so the
  * whole family is revoked. Whatever ends a session — sign-out, refresh, a reused token, deletion — is told to
- * the `onSessionsEnded` listeners, which close that session's sockets and streams.
+ * the `onSessionsEnded` listeners, which close that session's sockets and streams. An account holds at most
+ * `limits.sessions` live sessions: a sign-in past that signs out the oldest (SESSION_REVOKED), and session rows
+ * whose refresh token has expired are deleted then, so an account's rows stay bounded too.
  *
  * Deleting an account (with its password): the row stays, so its id — which is also its ledger account's id —
  * is never given to anyone else and the ledger keeps adding up; its nickname becomes `deleted-<id>` (a name no
@@ -15,6 +17,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../engine/db/database';
+import type { ServerLimits } from '../config';
 import type { AccountKind, Session } from '../../engine/protocol/sync';
 import { AuthError } from './auth-error';
 import { PasswordBusyError, dummyHash, hashPassword, verifyPassword } from './passwords';
@@ -77,7 +80,7 @@ export class Accounts {
 
   constructor(
     private readonly db: Db,
-    private readonly ttl: { accessTtlMs: number; refreshTtlMs: number },
+    private readonly ttl: { accessTtlMs: number; refreshTtlMs: number; limits: Pick<ServerLimits, 'sessions'> },
     private readonly now: () => number,
   ) {
     const session = 'SELECT a.id, a.nickname, a.created_at, s.id AS session_id, s.access_expires_at, s.revoked_at FROM sessions s JOIN accounts a ON a.id = s.account_id';
@@ -300,13 +303,27 @@ export class Accounts {
       refreshToken,
       refreshExpiresAt: now + this.ttl.refreshTtlMs,
     };
-    this.db.transaction(() => {
+    const cap = this.ttl.limits.sessions;
+    const signedOut = this.db.transaction(() => {
       const { lastInsertRowid } = this.db
         .prepare('INSERT INTO sessions (account_id, access_hash, access_expires_at, refresh_hash, refresh_expires_at, family_id) VALUES (?, ?, ?, ?, ?, ?)')
         .run(accountId, sha256(accessToken), session.accessExpiresAt, sha256(refreshToken), session.refreshExpiresAt, familyId ?? null);
       // A sign-in starts a family named after its first session.
       if (familyId === undefined) this.db.prepare('UPDATE sessions SET family_id = id WHERE id = ?').run(lastInsertRowid);
+      // Rows whose refresh token has expired serve nothing any more (an expired token is refused as expired).
+      this.db.prepare('DELETE FROM sessions WHERE account_id = ? AND refresh_expires_at <= ?').run(accountId, now);
+      // The live sessions past the cap, oldest first, are signed out.
+      const over = this.db
+        .prepare('SELECT id FROM sessions WHERE account_id = ? AND revoked_at IS NULL ORDER BY id DESC LIMIT -1 OFFSET ?')
+        .pluck()
+        .all(accountId, cap) as number[];
+      const revoke = this.db.prepare('UPDATE sessions SET revoked_at = ? WHERE id = ?');
+      for (const id of over) revoke.run(now, id);
+      return over;
     })();
+    if (signedOut.length > 0) {
+      this.ended({ accountId, sessionIds: signedOut, code: 'SESSION_REVOKED', message: `signed in on more than ${cap} devices: the oldest session was signed out` });
+    }
     return session;
   }
 

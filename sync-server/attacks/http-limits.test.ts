@@ -344,3 +344,21 @@ describe('what an account can store', () => {
     await honestPairTrades(t.server);
   });
 });
+
+describe('sessions per account', () => {
+  it('signs out the oldest session past the cap, closing its sockets, and keeps the newer ones', async () => {
+    await t.start(limits({ sessions: 3 }));
+    const first = await signUp(t.server.url, 'roamer');
+    const oldSocket = await t.connect(first);
+    const signIn = async () => (await http<{ accessToken: string }>(t.server.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'roamer', password: 'pw-roamer-secret' } })).body;
+    const later = [await signIn(), await signIn()];
+    expect((await http(t.server.url, 'GET', '/api/v1/me', { token: first.accessToken })).status).toBe(200);
+    later.push(await signIn()); // the fourth: the first goes
+    const refused = await http<{ error: { code: string } }>(t.server.url, 'GET', '/api/v1/me', { token: first.accessToken });
+    expect(refused.status).toBe(401);
+    const bye = await oldSocket.waitFor((m) => m.type === 'bye', 'the old session’s socket told why');
+    expect(bye).toMatchObject({ code: 'SESSION_REVOKED' });
+    for (const s of later) expect((await http(t.server.url, 'GET', '/api/v1/me', { token: s.accessToken })).status).toBe(200);
+    await honestPairTrades(t.server);
+  });
+});
