@@ -192,11 +192,14 @@ export async function honestPairTradesAt(url: string, wsUrl: string, price?: num
   try {
     await s.ok({ op: 'auth', token: seller.accessToken });
     await b.ok({ op: 'auth', token: buyer.accessToken });
-    const order = (side: 'buy' | 'sell', type: 'limit' | 'market' = 'limit') => ({
+    // The fewest lots worth the market's minimum notional at this price (one lot at 100,000 KRW and above).
+    const { minNotional } = loadMarketsFile(DEFAULT_MARKETS_FILE).markets.find((m) => m.id === MARKET)!;
+    const quantity = Math.max(1, Math.ceil((minNotional * LPJ) / (at * LOT))) * LOT;
+    const order = (side: 'buy' | 'sell') => ({
       op: 'order.new' as const,
-      order: { market: MARKET, clientOrderId: `${side}-${tag}`, side, type, ...(type === 'limit' ? { price: at } : {}), quantity: LOT, ...(side === 'buy' ? { timeInForce: 'IOC' as const } : {}) },
+      order: { market: MARKET, clientOrderId: `${side}-${tag}`, side, type: 'limit' as const, price: at, quantity, ...(side === 'buy' ? { timeInForce: 'IOC' as const } : {}) },
     });
-    // The seller rests a lot at the price, the buyer takes it: a fill for both.
+    // The seller rests the order at the price, the buyer takes it: a fill for both.
     await s.ok(order('sell'));
     await b.ok(order('buy'));
     await s.waitFor((m) => m.type === 'fill', 'the honest seller’s fill');
