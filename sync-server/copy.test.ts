@@ -97,9 +97,13 @@ async function cast() {
  *  maker then bids `bid` for the close-outs to sell into. */
 async function movePrice(maker: Trader, f2: Trader, price: number, bid = price - 3_000): Promise<void> {
   await maker.ws.ok({ op: 'order.cancel_all', market: MARKET });
+  // In steps the price band allows (10% from the last trade on the shipped market).
+  for (let last = srv.server.exchange.engine.lastPrice(MARKET)!; last !== price; ) {
+    last = price < last ? Math.max(price, Math.ceil(last * 0.9)) : Math.min(price, Math.floor(last * 1.1));
+    await order(f2, 'sell', last, LPJ);
+    await order(maker, 'buy', last, LPJ);
+  }
   await order(maker, 'buy', bid, 80 * LPJ);
-  await order(f2, 'sell', price, LPJ);
-  await order(maker, 'buy', price, LPJ);
   await settled();
 }
 

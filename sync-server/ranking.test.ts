@@ -35,9 +35,10 @@ describe('leaderboards on the server', () => {
     await limit(wb, 'buy', 100_000, 10 * LPJ);
     clock += HOUR;
     srv.server.runSchedule();
-    // The price doubles: bravo, who bought, gains; alpha, who sold, missed it.
-    await limit(wa, 'sell', 200_000, LPJ);
-    await limit(wb, 'buy', 200_000, LPJ);
+    // The price rises 10% (as far as the price band lets one trade move it): bravo, who bought, gains; alpha,
+    // who sold, missed it.
+    await limit(wa, 'sell', 110_000, LPJ);
+    await limit(wb, 'buy', 110_000, LPJ);
     // Charlie copies bravo: an allocation moves money, it is not a loss for charlie.
     expect((await http(srv.server.url, 'POST', '/api/v1/strategy', { token: b.accessToken, body: { profitShareBps: 1_000 } })).status).toBe(201);
     expect((await http(srv.server.url, 'POST', '/api/v1/subscriptions', { token: c.accessToken, body: { leader: 'bravo', allocation: 500_000 } })).status).toBe(201);
@@ -69,9 +70,9 @@ describe('leaderboards on the server', () => {
     expect(profile.body.equity.hourly.length).toBeGreaterThan(0);
     const charlie = await http<TraderProfile>(srv.server.url, 'GET', '/api/v1/traders/charlie');
     // Charlie only holds the grant (10,000,000 KRW and 100 LPJ, valued from the first price of 100,000): the
-    // doubling makes +50% and +10,000,000 exactly; the 500,000 allocated to the copy is not counted as a loss.
-    expect(charlie.body.stats.all.returnBps).toBe(5_000);
-    expect(charlie.body.stats.all.pnl).toBe(10_000_000);
+    // 10% rise makes +5% and +1,000,000 exactly; the 500,000 allocated to the copy is not counted as a loss.
+    expect(charlie.body.stats.all.returnBps).toBe(500);
+    expect(charlie.body.stats.all.pnl).toBe(1_000_000);
     expect((await http(srv.server.url, 'GET', '/api/v1/traders/nobody')).status).toBe(404);
 
     const check = compareWithBatch(srv.server.ranking.config, srv.server.ranking.service, srv.server.ranking.records(), clock);
