@@ -20,6 +20,7 @@ import { registerCandleRoutes } from './http/candle-routes';
 import { HttpFailure } from './http/errors';
 import { registerRateLimits } from './http/rate-limits';
 import { registerRoutes } from './http/routes';
+import { guardSockets } from './http/socket-guard';
 import { ServerCandles } from './market-data/candles';
 import { MarketData } from './market-data/market-data';
 import { Metrics } from './metrics';
@@ -197,6 +198,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     bodyLimit: 256 * 1024,
   });
   registerRateLimits(app, config.limits, accounts);
+  guardSockets(app.server, config.limits);
   // A statement that waited out its busy timeout for another connection's lock fails its own request only, as
   // 503 with Retry-After: nothing is wrong with the server, and the client can simply try again.
   app.addHook('onRoute', (route) => {

@@ -67,6 +67,15 @@ export interface ServerLimits {
    * default leaves 1,024 of the process's open-file limit for databases and HTTP.
    */
   wsConnections: number;
+  /**
+   * TCP connections open at once, of every kind (HTTP, WebSocket, ones that have sent nothing yet). At the cap a
+   * new connection takes the place of the one idle the longest (no request in progress); with none idle it is
+   * closed. The default leaves 256 of the process's open-file limit for databases and logs.
+   */
+  connections: number;
+  /** A connection with no HTTP request in progress this long (ms) is closed: a request's headers sent slowly
+   *  or never, or keep-alive between requests. WebSockets are timed by `wsIdleMs` instead. */
+  httpIdleMs: number;
   /** A WebSocket that neither signs in nor subscribes within this long (ms) is closed: market-data readers
    *  subscribe and stay, traders sign in and stay, an idle socket goes. */
   wsIdleMs: number;
@@ -86,8 +95,9 @@ export interface ServerLimits {
   sessions: number;
 }
 
-/** File descriptors the server keeps for itself beyond WebSocket connections: databases, logs, HTTP. */
+/** File descriptors kept beyond WebSocket connections (databases, logs, HTTP), and beyond all connections. */
 const FD_RESERVE = 1_024;
+const FD_RESERVE_ALL = 256;
 
 let fdLimit: number | null | undefined;
 /** The process's soft open-file limit, or null where the platform reports none (Windows). */
@@ -105,6 +115,8 @@ export function defaultLimits(): ServerLimits {
   return {
     wsConnectionsPerIp: 256,
     wsConnections: fds === null ? 50_000 : Math.max(64, fds - FD_RESERVE),
+    connections: fds === null ? 60_000 : Math.max(128, fds - FD_RESERVE_ALL),
+    httpIdleMs: 15_000,
     wsIdleMs: 15_000,
     wsHeartbeatMs: 30_000,
     httpPerIp: { max: 1_200, windowMs: 60_000 },

@@ -23,6 +23,9 @@
  *                                                        less 1,024. At the cap the longest idle one makes room
  *   --ws-idle-ms 15000         (SYNC_WS_IDLE_MS)         close a connection that neither signs in nor subscribes
  *   --ws-heartbeat-ms 30000    (SYNC_WS_HEARTBEAT_MS)    ping interval; a connection silent for one is cut
+ *   --connections N            (SYNC_CONNECTIONS)        TCP connections in all; default: the open-file limit less
+ *                                                        256. At the cap the longest idle one makes room
+ *   --http-idle-ms 15000       (SYNC_HTTP_IDLE_MS)       close a connection with no HTTP request in progress
  *   --http-rate 1200:60000     (SYNC_HTTP_RATE)          HTTP requests per client address : per window of ms
  *   --http-account-rate 600:60000 (SYNC_HTTP_ACCOUNT_RATE) HTTP requests per signed-in account : per window of ms
  *   --practice-quota 20000:16777216 (SYNC_PRACTICE_QUOTA) practice-backup entries : bytes per account
@@ -62,6 +65,8 @@ const { values } = parseArgs({
     'ws-max': { type: 'string' },
     'ws-idle-ms': { type: 'string' },
     'ws-heartbeat-ms': { type: 'string' },
+    connections: { type: 'string' },
+    'http-idle-ms': { type: 'string' },
     'http-rate': { type: 'string' },
     'http-account-rate': { type: 'string' },
     'practice-quota': { type: 'string' },
@@ -141,6 +146,8 @@ const limits = Object.fromEntries(
     wsConnections: positive('ws-max', flag('ws-max', 'SYNC_WS_MAX')),
     wsIdleMs: positive('ws-idle-ms', flag('ws-idle-ms', 'SYNC_WS_IDLE_MS')),
     wsHeartbeatMs: positive('ws-heartbeat-ms', flag('ws-heartbeat-ms', 'SYNC_WS_HEARTBEAT_MS')),
+    connections: positive('connections', flag('connections', 'SYNC_CONNECTIONS')),
+    httpIdleMs: positive('http-idle-ms', flag('http-idle-ms', 'SYNC_HTTP_IDLE_MS')),
     httpPerIp: httpPerIp && { max: httpPerIp[0], windowMs: httpPerIp[1] },
     httpPerAccount: httpPerAccount && { max: httpPerAccount[0], windowMs: httpPerAccount[1] },
     practiceEntries: practiceQuota?.[0],

@@ -19,7 +19,7 @@ const t = serverPerTest();
 const limit = limitOrder;
 
 async function serverBook() {
-  const r = await http<{ seq: number; bids: [number, number][]; asks: [number, number][] }>(t.server.url, 'GET', `/api/v1/markets/${MARKET}/book?levels=5000`);
+  const r = await http<{ seq: number; bids: [number, number][]; asks: [number, number][] }>(t.server.url, 'GET', `/api/v1/markets/${MARKET}/book?levels=1000`); // the most a snapshot returns
   expect(r.status).toBe(200);
   return r.body;
 }

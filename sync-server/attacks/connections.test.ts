@@ -195,15 +195,16 @@ describe('the server connection cap', () => {
 });
 
 /**
- * Opens `count` idle WebSocket connections (raw TCP and the upgrade handshake, nothing after) from 250 per address
- * starting at 127.0.<first>.1, `inFlight` at a time, and holds them until its stdin closes. Prints one JSON line
- * when all are settled: how many were upgraded (101), refused, or failed. Plain JavaScript run by `node -e`: its
- * own process, so the test process's descriptors are all the server's.
+ * Opens `count` idle connections from 250 per address starting at 127.0.<first>.1, `inFlight` at a time, and
+ * holds them until its stdin closes: WebSockets (raw TCP and the upgrade handshake, nothing after) with `upgrade`
+ * 1, bare TCP connections that never send a byte with 0. Prints one JSON line when all are settled: how many
+ * were upgraded (101) or connected, refused, or failed. Plain JavaScript run by `node -e`: its own process, so
+ * the test process's descriptors are all the server's.
  */
 const IDLE_CLIENTS = `
 const net = require('node:net');
-const [port, count, first, inFlight] = process.argv.slice(1).map(Number);
-const counts = { upgraded: 0, refused: 0, failed: 0, closedByServer: 0 };
+const [port, count, first, inFlight, upgrade] = process.argv.slice(1).map(Number);
+const counts = { upgraded: 0, connected: 0, refused: 0, failed: 0, closedByServer: 0 };
 const sockets = [];
 let next = 0, settled = 0;
 function open() {
@@ -215,7 +216,7 @@ function open() {
   let head = '', done = false;
   const finish = (kind) => { if (done) return; done = true; counts[kind]++; if (++settled === count) report(); else open(); };
   s.setEncoding('latin1');
-  s.on('connect', () => s.write('GET /ws HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\nSec-WebSocket-Version: 13\\r\\n\\r\\n'));
+  s.on('connect', () => upgrade ? s.write('GET /ws HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\nSec-WebSocket-Version: 13\\r\\n\\r\\n') : finish('connected'));
   s.on('data', (chunk) => {
     if (done) return;
     head += chunk;
@@ -233,42 +234,98 @@ process.stdin.on('end', () => { for (const s of sockets) s.destroy(); process.ex
 process.stdin.resume();
 `;
 
+/** Holds 20,000 idle connections from two child processes while `during` runs (10,000 each: a process's
+ *  descriptors are limited too); returns how many connected or upgraded, and how long opening them took. */
+async function withIdleFlood(upgrade: boolean, during: (opened: { settled: number; ms: number }) => Promise<void>): Promise<void> {
+  const PER_CHILD = 10_000;
+  const started = performance.now();
+  const children = [0, 1].map((k) => {
+    const child = spawn(process.execPath, ['-e', IDLE_CLIENTS, String(t.server.port), String(PER_CHILD), String(10 + k * 40), '200', upgrade ? '1' : '0'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const report = new Promise<{ upgraded: number; connected: number }>((resolve, reject) => {
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => {
+        out += c;
+        if (out.includes('\n')) resolve(JSON.parse(out));
+      });
+      child.once('exit', (code) => reject(new Error(`idle clients exited with ${code} before reporting`)));
+    });
+    return { child, report };
+  });
+  try {
+    const reports = await Promise.all(children.map((c) => c.report));
+    await during({ settled: reports.reduce((n, r) => n + (upgrade ? r.upgraded : r.connected), 0), ms: performance.now() - started });
+  } finally {
+    for (const { child } of children) child.stdin!.end();
+    await Promise.all(children.map(({ child }) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : undefined)));
+  }
+}
+
 describe('a flood of idle sockets', () => {
+  // Shipped defaults throughout: 250 sockets per address stays under the per-address cap, and the server's own
+  // caps (its open-file limit less a reserve) decide how many of the 20,000 it holds at once.
   it('20,000 idle sockets do not stop a real client from trading', { timeout: 180_000 }, async () => {
-    // Shipped defaults throughout: 250 sockets per address stays under the per-address cap, and the server's
-    // own cap (its open-file limit less a reserve) decides how many of the 20,000 it holds at once.
     await t.start();
     const cap = t.server.config.limits.wsConnections;
-    const PER_CHILD = 10_000; // a process's descriptors are limited too: two children hold 10,000 each
-    const started = performance.now();
-    const children = [0, 1].map((k) => {
-      const child = spawn(process.execPath, ['-e', IDLE_CLIENTS, String(t.server.port), String(PER_CHILD), String(10 + k * 40), '200'], { stdio: ['pipe', 'pipe', 'inherit'] });
-      const report = new Promise<{ upgraded: number; refused: number; failed: number }>((resolve, reject) => {
-        let out = '';
-        child.stdout.setEncoding('utf8').on('data', (c: string) => {
-          out += c;
-          if (out.includes('\n')) resolve(JSON.parse(out));
-        });
-        child.once('exit', (code) => reject(new Error(`idle clients exited with ${code} before reporting`)));
-      });
-      return { child, report };
-    });
-    try {
-      const reports = await Promise.all(children.map((c) => c.report));
-      const opened = performance.now() - started;
-      const upgraded = reports.reduce((n, r) => n + r.upgraded, 0);
+    await withIdleFlood(true, async (opened) => {
       // Every socket got through the handshake: past the cap a new one took the place of the longest idle.
-      expect(upgraded).toBe(2 * PER_CHILD);
+      expect(opened.settled).toBe(20_000);
       const holding = await openConnections();
       expect(holding).toBeLessThanOrEqual(cap);
       const tradeStarted = performance.now();
       await honestPairTrades(t.server);
       const traded = performance.now() - tradeStarted;
-      console.log(`20,000 idle sockets opened in ${Math.round(opened)} ms (server cap ${cap}, holding ${holding}); an honest pair signed up, connected and traded in ${Math.round(traded)} ms`);
+      console.log(`20,000 idle WebSockets opened in ${Math.round(opened.ms)} ms (server cap ${cap}, holding ${holding}); an honest pair signed up, connected and traded in ${Math.round(traded)} ms`);
       expect(traded).toBeLessThan(15_000);
+    });
+  });
+
+  it('20,000 connections that never send a byte do not stop a real client from trading', { timeout: 180_000 }, async () => {
+    await t.start();
+    await withIdleFlood(false, async (opened) => {
+      expect(opened.settled).toBe(20_000);
+      const tradeStarted = performance.now();
+      await honestPairTrades(t.server);
+      const traded = performance.now() - tradeStarted;
+      console.log(`20,000 silent TCP connections opened in ${Math.round(opened.ms)} ms (server cap ${t.server.config.limits.connections}); an honest pair signed up, connected and traded in ${Math.round(traded)} ms`);
+      expect(traded).toBeLessThan(15_000);
+    });
+  });
+});
+
+describe('connections that never make a request', () => {
+  it('closes a connection that sends nothing, or its request headers too slowly, and serves clients that ask', async () => {
+    await t.start(limits({ httpIdleMs: 500 }));
+    const silent = tcpConnect({ host: '127.0.0.1', port: t.server.port });
+    const slow = tcpConnect({ host: '127.0.0.1', port: t.server.port });
+    const closed = (s: Socket) => new Promise<void>((resolve) => s.once('close', () => resolve()));
+    const silentClosed = closed(silent);
+    const slowClosed = closed(slow);
+    silent.on('error', () => undefined);
+    slow.on('error', () => undefined);
+    // A header line every 100 ms: always sending, never finishing.
+    slow.write('GET /api/v1/markets HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    const drip = setInterval(() => slow.writable && slow.write('X-Slow: 1\r\n'), 100);
+    try {
+      await Promise.all([silentClosed, slowClosed]);
     } finally {
-      for (const { child } of children) child.stdin!.end();
-      await Promise.all(children.map(({ child }) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : undefined)));
+      clearInterval(drip);
     }
+    expect((await http(t.server.url, 'GET', '/api/v1/markets')).status).toBe(200);
+    await honestPairTrades(t.server);
+  });
+
+  it('at the connection cap lets a client that asks take the place of the longest idle connection', async () => {
+    await t.start(limits({ connections: 20 }));
+    const idle = await Promise.all(
+      Array.from({ length: 20 }, () => new Promise<Socket>((resolve) => {
+        const s = tcpConnect({ host: '127.0.0.1', port: t.server.port }, () => resolve(s));
+        s.on('error', () => undefined);
+      })),
+    );
+    const firstClosed = new Promise<void>((resolve) => idle[0].once('close', () => resolve()));
+    expect((await http(t.server.url, 'GET', '/api/v1/markets')).status).toBe(200);
+    await firstClosed; // the oldest made room
+    for (const s of idle) s.destroy();
+    await honestPairTrades(t.server);
   });
 });
