@@ -9,10 +9,11 @@ import Database from 'better-sqlite3';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LeaderboardQuery, type LeaderboardPage, type Notification, type PracticeEntry } from '../../engine/protocol/sync';
+import { LeaderboardQuery, type Candle, type LeaderboardPage, type Notification, type PracticeEntry } from '../../engine/protocol/sync';
 import { PERIODS, RankingService, type BoardRow, type Period } from '../../engine/ranking';
 import { COIN, LPJ, account, flow, price, trade } from '../../engine/ranking/testing/history';
 import { defaultLimits, type ServerLimits } from '../config';
+import { ServerCandles } from '../market-data/candles';
 import { leaderboard } from '../ranking/ranking-queries';
 import { LOT, MARKET, honestPairTrades, http, signUp } from '../testing/harness';
 import { limitOrder, serverPerTest } from '../testing/per-test';
@@ -273,6 +274,50 @@ describe('work per request', () => {
       }
     } finally {
       Object.assign(statementProto, originals);
+    }
+    await honestPairTrades(t.server);
+  });
+});
+
+describe('candle pages', () => {
+  it('builds a closed day’s hour, 4-hour and daily candles once, and serves every later page from them', async () => {
+    const DAY = 86_400_000;
+    const T0 = Date.UTC(2026, 0, 5);
+    let clock = T0 + 10 * 3_600_000;
+    await t.start({ now: () => clock });
+    // One trade on each of three days, each by a fresh pair (tokens are issued on the server's clock).
+    const prices = [100_000, 101_000, 99_500];
+    for (let day = 0; day < 3; day++) {
+      clock = T0 + day * DAY + (10 + day) * 3_600_000;
+      await honestPairTrades(t.server, prices[day]);
+    }
+    clock = T0 + 3 * DAY + 3_600_000; // an hour into the fourth day: the first three are closed
+    const reads: [number, number][] = [];
+    const history = ServerCandles.prototype.history;
+    ServerCandles.prototype.history = function (this: ServerCandles, market, interval, from, to) {
+      reads.push([from, to]);
+      return history.call(this, market, interval, from, to);
+    };
+    try {
+      const page = async (interval: string) => {
+        const r = await http<{ candles: Candle[] }>(t.server.url, 'GET', `/api/v1/markets/${MARKET}/candles?interval=${interval}&from=${T0}&limit=1000`);
+        expect(r.status).toBe(200);
+        return r.body.candles;
+      };
+      const daily = await page('1d');
+      expect(daily.map((c) => [c.openTime, c.open, c.close])).toEqual(prices.map((p, day) => [T0 + day * DAY, p, p]));
+      expect(reads.length).toBe(4); // three closed days, then the open one
+      reads.length = 0;
+      expect(await page('1d')).toEqual(daily);
+      expect(reads).toEqual([[T0 + 3 * DAY, T0 + 1000 * DAY]]); // only the day still open
+      expect((await page('4h')).map((c) => c.openTime)).toEqual([T0 + 8 * 3_600_000, T0 + DAY + 8 * 3_600_000, T0 + 2 * DAY + 12 * 3_600_000]);
+      const hourly = await page('1h');
+      expect(hourly.map((c) => c.openTime)).toEqual(prices.map((_, day) => T0 + day * DAY + (10 + day) * 3_600_000));
+      // A window starting inside a day reads that part of it directly, and agrees with the cached whole day.
+      const inside = await http<{ candles: Candle[] }>(t.server.url, 'GET', `/api/v1/markets/${MARKET}/candles?interval=1h&from=${T0 + DAY + 6 * 3_600_000}&limit=48`);
+      expect(inside.body.candles).toEqual(hourly.slice(1, 3));
+    } finally {
+      ServerCandles.prototype.history = history;
     }
     await honestPairTrades(t.server);
   });
