@@ -450,17 +450,19 @@ export class MatchingEngine {
     if (!byQuote && quantity % c.lotSize !== 0) return 'BELOW_LOT_SIZE';
     if (cid !== undefined && this.accountOrders.get(account.id)!.byClientId.has(cid)) return 'DUPLICATE_CLIENT_ORDER_ID';
 
-    // The price this order may fill at, at worst: its limit, or for market orders the protection band around
-    // the best opposite price now (for stop-markets: around the stop price, known now, so the hold is too).
-    // Min notional is judged at the order's own price, or for market orders at the best opposite price.
-    // A limit order beyond the band is refused; a stop-limit meets the band when it triggers.
+    // The price this order may fill at, at worst: its limit, or for market orders the band around the same
+    // reference a limit order is held to (the last trade, else the best opposite price), so a market order
+    // cannot print far from the market either, e.g. by selling into a lone far bid. For stop-markets: around
+    // the stop price, known now, so the hold is too. Min notional is judged at the order's own price, or for
+    // market orders at the best opposite price. A limit order beyond the band is refused; a stop-limit meets
+    // the band when it triggers.
     let worst = price;
     let reference = hasLimit ? price : stopPrice;
     if (orderType === 'market') {
       const best = (side === 'buy' ? m.asks : m.bids).best();
       if (!best) return 'NO_LIQUIDITY';
       reference = best.price;
-      worst = this.bandPrice(m, side, best.price);
+      worst = this.bandPrice(m, side, m.lastPrice !== 0 ? m.lastPrice : best.price);
     } else if (orderType === 'stop_market') worst = this.bandPrice(m, side, stopPrice);
     else if (orderType === 'limit' && !this.inBand(m, side, price)) return 'PRICE_OUT_OF_BAND';
     if (!inRange(worst)) return 'AMOUNT_OUT_OF_RANGE';

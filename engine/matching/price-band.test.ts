@@ -150,3 +150,27 @@ describe('amends and triggered stop-limits meet the band too', () => {
     h.check();
   });
 });
+
+describe('market orders are held to the band around the last trade too', () => {
+  it('a market sell into a lone far bid does not print: it expires price_band and the bid stays', () => {
+    const h = tradedAt10k();
+    h.limit(B, 'buy', 5_000, 100); // far below the market, the only bid
+    const events = h.place(A, { side: 'sell', orderType: 'market', quantity: 100 });
+    expect(trades(events)).toEqual([]);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'expired', reason: 'price_band' }));
+    expect(h.engine.depth(LPJ.id)!.bids).toEqual([[5_000, 100]]);
+    expect(h.engine.lastPrice(LPJ.id)).toBe(10_000);
+    h.check();
+  });
+
+  it('a market buy fills up to the band above the last trade and no further', () => {
+    const h = tradedAt10k();
+    h.limit(B, 'sell', 10_400, 100);
+    h.limit(B, 'sell', 11_000, 100);
+    const events = h.place(A, { side: 'buy', orderType: 'market', quantity: 200 });
+    expect(trades(events)).toMatchObject([{ price: 10_400, quantity: 100 }]);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'expired', reason: 'price_band' }));
+    h.check();
+  });
+});
+

@@ -32,7 +32,8 @@ export interface MarketConfig {
   takerFeeBps: number; // >= 0 and >= -makerFeeBps, so the fee account never pays out more than it takes
   /**
    * The price band, in basis points: no order can print a trade far from the market.
-   * - A market order fills no further than this from the best opposite price when it arrives; a stop-market,
+   * - A market order fills no further than this from the reference below (the last trade price, else the best
+   *   opposite price when it arrives); a stop-market,
    *   no further than this from its stop price (known when placed, so its hold is too). What is left beyond
    *   the band expires with reason 'price_band'.
    * - A limit order (placed, or amended to a new price) is refused PRICE_OUT_OF_BAND when its price is beyond
