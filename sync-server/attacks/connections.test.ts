@@ -124,7 +124,7 @@ describe('connections per client address', () => {
 
 describe('idle connections', () => {
   it('closes a connection that neither signs in nor subscribes, and keeps subscribers and signed-in traders', async () => {
-    await t.start(limits({ wsIdleMs: 300 }));
+    await t.start(limits({ wsIdleMs: 1_000 }));
     const trader = await t.connect(await signUp(t.server.url, 'trader'));
     const reader = await t.connect();
     await reader.ok({ op: 'subscribe', channel: 'trades', market: 'LPJ-KRW' });
@@ -148,7 +148,7 @@ describe('idle connections', () => {
 
 describe('heartbeats', () => {
   it('cuts a connection that stops answering pings, and keeps one that answers', async () => {
-    await t.start(limits({ wsHeartbeatMs: 100 }));
+    await t.start(limits({ wsHeartbeatMs: 1_000 }));
     const answering = await t.connect(await signUp(t.server.url, 'answers'));
     const silent = await wsFrom(t.server.wsUrl, '127.0.0.1', { autoPong: false });
     let pings = 0;
@@ -294,7 +294,7 @@ describe('a flood of idle sockets', () => {
 
 describe('connections that never make a request', () => {
   it('closes a connection that sends nothing, or its request headers too slowly, and serves clients that ask', async () => {
-    await t.start(limits({ httpIdleMs: 500 }));
+    await t.start(limits({ httpIdleMs: 1_000 }));
     const silent = tcpConnect({ host: '127.0.0.1', port: t.server.port });
     const slow = tcpConnect({ host: '127.0.0.1', port: t.server.port });
     const closed = (s: Socket) => new Promise<void>((resolve) => s.once('close', () => resolve()));
