@@ -2,7 +2,8 @@
  * The live LPJ market end to end: a real sync server, and two players — each a web-mode app with its own data
  * folder (one app host holds one account) in its own browser page. Both point the app at the server in
  * Settings and sign up; one sells LPJ with a limit order, the other buys it; both books, tapes and balances
- * agree, and each player finds the fill in the notifications centre.
+ * agree, and each player finds the fill in the notifications centre. Then one signs out, and the other deletes
+ * the account (its password asked for).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -155,4 +156,18 @@ test('two players trade LPJ on the live market and both see the same book, tape,
   await nav(buyer, 'Market');
   await expect(buyer.getByRole('region', { name: 'LPJ · live' })).toBeVisible();
   await expect(buyer.locator('.live-status')).toHaveAttribute('data-connection', 'signed_out');
+
+  // Deleting an account from Settings asks for its password: a wrong one is refused and changes nothing.
+  await nav(seller, 'Settings');
+  await seller.getByRole('button', { name: 'Delete account…' }).click();
+  const deletion = seller.getByRole('form', { name: 'Delete account…' });
+  await deletion.getByLabel('Your password, to confirm').fill('not-the-password');
+  await deletion.getByRole('button', { name: 'Delete for good' }).click();
+  await expect(deletion.getByRole('alert')).toHaveText('Could not delete the account: Wrong password');
+  await expect(seller.getByTestId('signed-in-as')).toHaveText('Signed in as seller_e2e');
+  await keepScreenshot(seller, 'live-delete-account', testInfo);
+  await deletion.getByLabel('Your password, to confirm').fill('seller_e2e-password');
+  await deletion.getByRole('button', { name: 'Delete for good' }).click();
+  await expect(seller.getByRole('button', { name: 'Create account' })).toBeVisible();
+  await expect(seller.locator('.live-status')).toHaveAttribute('data-connection', 'signed_out', { timeout: 15_000 });
 });

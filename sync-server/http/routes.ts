@@ -230,14 +230,22 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
       if (mine.size === 0 && streams.get(a.id) === mine) streams.delete(a.id);
     });
     s.send('retry: 3000\n\n');
-    for (;;) {
-      const page = d.notifications.since(a.id, last, SSE_BACKLOG_PAGE);
-      for (const n of page) {
-        write(n);
-        await s.whenDrained();
-        if (!s.open) return;
+    try {
+      for (;;) {
+        const page = d.notifications.since(a.id, last, SSE_BACKLOG_PAGE);
+        for (const n of page) {
+          write(n);
+          await s.whenDrained();
+          if (!s.open) return;
+        }
+        if (page.length < SSE_BACKLOG_PAGE) break;
       }
-      if (page.length < SSE_BACKLOG_PAGE) break;
+    } catch (err) {
+      // The response is already under way (hijacked), so no error answer can follow: say so and end it; the
+      // reader resumes from its last event.
+      req.log.error({ err, account: a.id }, 'notification backlog could not be read');
+      s.end();
+      return;
     }
     for (const n of held) write(n);
     held = undefined;
