@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Unit and integration tests of the plain-Node parts and of the renderer's pure modules (no DOM); the UI as a
 // whole is tested end to end by Playwright (e2e/).
 export default defineConfig({
+  // Path aliases come from each folder's tsconfig.json (the renderer's `@protocol/*`), as in the renderer build.
+  resolve: { tsconfigPaths: true },
   test: {
     include: ['engine/**/*.test.ts', 'sync-server/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/src/**/*.test.ts'],
     environment: 'node',

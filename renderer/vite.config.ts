@@ -29,6 +29,9 @@ export default defineConfig({
   root: import.meta.dirname,
   base: './',
   plugins: [react(), compileHints(/^(index|MarketScreen|lightweight-charts)/)],
+  // `@protocol/*` (the shared contract in engine/protocol) is defined once, in tsconfig.json's `paths`; the
+  // bundler reads it from there, so the compiler and the bundle cannot disagree.
+  resolve: { tsconfigPaths: true },
   build: {
     outDir: '../out/renderer', // relative to root
     emptyOutDir: true,

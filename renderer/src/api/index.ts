@@ -1,5 +1,5 @@
-import type { LpjApi } from '../../../engine/protocol/client';
-import { API_PATH, BRIDGE_KEY_META } from '../../../engine/protocol/web-bridge';
+import type { LpjApi } from '@protocol/client';
+import { API_PATH, BRIDGE_KEY_META } from '@protocol/web-bridge';
 import { createWsApi } from './ws-client';
 
 declare global {

@@ -6,12 +6,12 @@
  * The bridge admits only its own page: every connection and upload carries the key the bridge wrote into the
  * page (engine/host/web-bridge.ts says why). A session file the user picks is uploaded, never named by path.
  */
-import type { EventFrame, Method, Params, PickedSession, Result } from '../../../engine/protocol/api';
-import type { LpjApi } from '../../../engine/protocol/client';
-import type { ApiErrorBody } from '../../../engine/protocol/errors';
-import { parseServerFrame } from '../../../engine/protocol/server-frame';
-import { MAX_SESSION_FILE_BYTES, parsePickedSession } from '../../../engine/protocol/session-files';
-import { API_SUBPROTOCOL, KEY_SUBPROTOCOL_PREFIX, SESSION_UPLOAD_PATH } from '../../../engine/protocol/web-bridge';
+import type { EventFrame, Method, Params, PickedSession, Result } from '@protocol/api';
+import type { LpjApi } from '@protocol/client';
+import type { ApiErrorBody } from '@protocol/errors';
+import { parseServerFrame } from '@protocol/server-frame';
+import { MAX_SESSION_FILE_BYTES, parsePickedSession } from '@protocol/session-files';
+import { API_SUBPROTOCOL, KEY_SUBPROTOCOL_PREFIX, SESSION_UPLOAD_PATH } from '@protocol/web-bridge';
 
 export class RemoteError extends Error {
   readonly code: string;

@@ -1,4 +1,4 @@
-import type { Language } from '../../../engine/protocol/api';
+import type { Language } from '@protocol/api';
 import { useSettings } from '../stores/settings-store';
 import { en, type MessageKey } from './en';
 import { ko } from './ko';

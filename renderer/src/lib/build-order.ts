@@ -3,7 +3,7 @@
  * minimum total, funds) so that the user sees why at once; the engine still has the last word and its
  * rejections are shown too. All amounts are bigint minimal units until the API call.
  */
-import type { PracticeOrder } from '../../../engine/protocol/api';
+import type { PracticeOrder } from '@protocol/api';
 import { formatPrice, formatQuote, valueOf, valueShift } from '../screens/market/format';
 import type { ViewMarket } from '../screens/market/view';
 import type { FormMessage, FormType, Side } from '../stores/order-form-store';

@@ -1,4 +1,4 @@
-import { Language, Theme } from '../../../engine/protocol/api';
+import { Language, Theme } from '@protocol/api';
 import { languageNames, useT } from '../i18n';
 import { useEngine } from '../stores/engine-store';
 import { useSettings } from '../stores/settings-store';

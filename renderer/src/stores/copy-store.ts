@@ -5,10 +5,10 @@
  * screen read them again; nothing here is computed from guesses between reads.
  */
 import { create } from 'zustand';
-import type { CopyChange, CopyFollower, CopySettlement, CopySubscription, MarketSettings, MyStrategy } from '../../../engine/protocol/api';
+import type { CopyChange, CopyFollower, CopySettlement, CopySubscription, MarketSettings, MyStrategy } from '@protocol/api';
 import { api } from '../api';
 import { hostError, type HostError } from './live-store';
-import { COPY_NOTIFICATION_KINDS } from '../../../engine/protocol/notification-kinds';
+import { COPY_NOTIFICATION_KINDS } from '@protocol/notification-kinds';
 
 export interface Section<T> {
   data: T | null;

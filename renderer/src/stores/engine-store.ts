@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { AppInfo, Health } from '../../../engine/protocol/api';
+import type { AppInfo, Health } from '@protocol/api';
 import { api } from '../api';
 
 interface EngineState {

@@ -4,7 +4,7 @@
  * live market view, the header) shows the same state.
  */
 import { create } from 'zustand';
-import type { LiveStatus } from '../../../engine/protocol/api';
+import type { LiveStatus } from '@protocol/api';
 import { api } from '../api';
 
 interface LiveStore {

@@ -4,7 +4,7 @@
  * as a whole (another account's backlog, marks set elsewhere).
  */
 import { create } from 'zustand';
-import type { AppNotification } from '../../../engine/protocol/api';
+import type { AppNotification } from '@protocol/api';
 import { api } from '../api';
 
 interface NotificationsStore {

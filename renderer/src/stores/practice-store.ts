@@ -9,7 +9,7 @@
  * through React at all: it listens for new trades with `onTrades` and updates its last candle in place.
  */
 import { create } from 'zustand';
-import type { EventPayload, PracticeState, TapeTrade } from '../../../engine/protocol/api';
+import type { EventPayload, PracticeState, TapeTrade } from '@protocol/api';
 import { api } from '../api';
 
 type Level = [price: number, quantity: number];

@@ -3,7 +3,7 @@
  * read again after I subscribe, so the Subscribe button turns into the state of my copy.
  */
 import { create } from 'zustand';
-import type { TraderProfile } from '../../../engine/protocol/api';
+import type { TraderProfile } from '@protocol/api';
 import { api } from '../api';
 import { hostError, type HostError } from './live-store';
 

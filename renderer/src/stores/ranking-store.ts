@@ -4,7 +4,7 @@
  * never replaces a newer one.
  */
 import { create } from 'zustand';
-import type { RankingBoard, RankingPeriod, RankingSort } from '../../../engine/protocol/api';
+import type { RankingBoard, RankingPeriod, RankingSort } from '@protocol/api';
 import { api } from '../api';
 import { hostError, type HostError } from './live-store';
 

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Settings } from '../../../engine/protocol/api';
+import type { Settings } from '@protocol/api';
 import { api } from '../api';
 
 interface SettingsState {

@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import type { CandleBar } from '../../../../engine/protocol/api';
+import type { CandleBar } from '@protocol/api';
 import { api } from '../../api';
 import { useT } from '../../i18n';
 import { formatUnits } from '../../lib/units';

@@ -8,7 +8,7 @@ import { formatBalance, formatQuote, quoteUnit } from '../../screens/market/form
 import { useMarketT } from '../../screens/market/market-text';
 import { isStale, useView, type ViewMarket } from '../../screens/market/view';
 import { useOrderForm, type FormType, type Side } from '../../stores/order-form-store';
-import type { PracticeOrder } from '../../../../engine/protocol/api';
+import type { PracticeOrder } from '@protocol/api';
 import { ConfirmDialog } from './ConfirmDialog';
 import { PanelState, loadState } from './PanelState';
 

@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { PaperMarketInfo, PaperPosition } from '../../../../engine/protocol/api';
+import type { PaperMarketInfo, PaperPosition } from '@protocol/api';
 import { useT } from '../../i18n';
 import { useFeedSource } from '../../screens/market/feed-source';
 import { formatPrice, formatQuote, formatSignedQuote, formatSize } from '../../screens/market/format';

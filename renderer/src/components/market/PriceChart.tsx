@@ -7,7 +7,7 @@ import type {
   UTCTimestamp,
 } from 'lightweight-charts';
 import { memo, useEffect, useRef, useState } from 'react';
-import type { Language } from '../../../../engine/protocol/api';
+import type { Language } from '@protocol/api';
 import { create } from 'zustand';
 import { fill, useLanguage, useT } from '../../i18n';
 import { afterNextPaint } from '../../lib/after-paint';

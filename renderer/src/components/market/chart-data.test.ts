@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CandleBar } from '../../../../engine/protocol/api';
+import type { CandleBar } from '@protocol/api';
 import { rsi, sma } from '../../lib/indicators';
 import { CandleSet, MA_PERIODS, RSI_PERIOD, chartTime } from './chart-data';
 

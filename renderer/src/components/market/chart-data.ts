@@ -2,7 +2,7 @@
  * Candles as the chart draws them, and the in-place update of the live candle from trades.
  */
 import type { CandlestickData, HistogramData, LineData, UTCTimestamp } from 'lightweight-charts';
-import type { CandleBar } from '../../../../engine/protocol/api';
+import type { CandleBar } from '@protocol/api';
 import type { ViewTrade } from '../../screens/market/view';
 import { rsi, sma } from '../../lib/indicators';
 

@@ -6,7 +6,7 @@
  * that on a busy machine. The fields are read in UTC because chart times are already shifted to the local wall
  * clock (see chartTime in chart-data).
  */
-import type { Language } from '../../../../engine/protocol/api';
+import type { Language } from '@protocol/api';
 
 const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { LocalDatabaseDurability } from '../../../../engine/protocol/api';
+import type { LocalDatabaseDurability } from '@protocol/api';
 import { api } from '../../api';
 import { useT, type MessageKey } from '../../i18n';
 

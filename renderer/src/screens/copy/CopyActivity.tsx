@@ -1,4 +1,4 @@
-import type { AppNotification, MarketSettings } from '../../../../engine/protocol/api';
+import type { AppNotification, MarketSettings } from '@protocol/api';
 import { useT, type MessageKey } from '../../i18n';
 import { formatDateTime } from '../../lib/time';
 import { formatUnits } from '../../lib/units';

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import type { CopySubscription } from '../../../../engine/protocol/api';
+import type { CopySubscription } from '@protocol/api';
 import { fill, useT } from '../../i18n';
 import { useCopy } from '../../stores/copy-store';
 import { hostError } from '../../stores/live-store';

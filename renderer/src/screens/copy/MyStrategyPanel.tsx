@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import type { MyStrategy } from '../../../../engine/protocol/api';
+import type { MyStrategy } from '@protocol/api';
 import { useT } from '../../i18n';
 import { formatUnits } from '../../lib/units';
 import { useCopy } from '../../stores/copy-store';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { CopySubscription, MarketSettings } from '../../../../engine/protocol/api';
+import type { CopySubscription, MarketSettings } from '@protocol/api';
 import { ConfirmDialog } from '../../components/market/ConfirmDialog';
 import { fill, useT } from '../../i18n';
 import { formatUnits } from '../../lib/units';

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { FeedSource } from '../../../../engine/protocol/api';
+import { FeedSource } from '@protocol/api';
 import { fill, useT } from '../../i18n';
 import { useFeedSource } from './feed-source';
 

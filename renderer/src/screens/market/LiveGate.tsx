@@ -1,4 +1,4 @@
-import type { LiveStatus } from '../../../../engine/protocol/api';
+import type { LiveStatus } from '@protocol/api';
 import { SignInForm } from '../../components/account/SignInForm';
 import { fill, useT } from '../../i18n';
 import { useLive } from '../../stores/live-store';

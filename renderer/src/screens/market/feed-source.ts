@@ -3,7 +3,7 @@
  * and the replay's player state. Shared by the Market screen (selector, replay controls) and Settings.
  */
 import { create } from 'zustand';
-import type { FeedSourceName, PaperMarketInfo, ReplayControl, ReplayInfo } from '../../../../engine/protocol/api';
+import type { FeedSourceName, PaperMarketInfo, ReplayControl, ReplayInfo } from '@protocol/api';
 import { api } from '../../api';
 
 export interface ReplayClock {

@@ -6,7 +6,7 @@
  * Units are the practice market's: prices and quote amounts in whole won, sizes in 1e-8 LPJ.
  */
 import { create } from 'zustand';
-import type { LiveState, LiveUpdate, TapeTrade } from '../../../../engine/protocol/api';
+import type { LiveState, LiveUpdate, TapeTrade } from '@protocol/api';
 import { api } from '../../api';
 import type { LiveCandles, Outcome, ViewMarket, ViewState, ViewTicker, ViewTrade } from './view';
 import { emptyView, fillRows, prependTrades, priceMove } from './view-merge';

@@ -7,7 +7,7 @@
  * of each interval.
  */
 import { create } from 'zustand';
-import type { PaperAccount, PaperMarketInfo, PaperMarketState, PaperPosition, PaperUpdate, PracticeOrder } from '../../../../engine/protocol/api';
+import type { PaperAccount, PaperMarketInfo, PaperMarketState, PaperPosition, PaperUpdate, PracticeOrder } from '@protocol/api';
 import { api } from '../../api';
 import type { Interval, LiveCandles, Outcome, ViewBalance, ViewMarket, ViewOrder, ViewState, ViewTicker, ViewTrade } from './view';
 import { emptyView, prependTrades, priceMove } from './view-merge';

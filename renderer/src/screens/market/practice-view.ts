@@ -3,7 +3,7 @@
  * mapped once per source object (WeakMap), so a tick re-renders only the rows that changed.
  */
 import { create } from 'zustand';
-import type { PracticeState, TapeTrade } from '../../../../engine/protocol/api';
+import type { PracticeState, TapeTrade } from '@protocol/api';
 import { api } from '../../api';
 import { cancelAllOrders, cancelOrder, onTrades, placeOrder, usePractice } from '../../stores/practice-store';
 import type { ViewBalance, ViewMarket, ViewState, ViewTrade } from './view';

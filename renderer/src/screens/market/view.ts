@@ -8,7 +8,7 @@
  */
 import { createContext, useContext } from 'react';
 import type { StoreApi, UseBoundStore } from 'zustand';
-import type { CandleBar, CandlesProgress, FeedSourceName, FeedStatusName, PaperPosition, PracticeOrder } from '../../../../engine/protocol/api';
+import type { CandleBar, CandlesProgress, FeedSourceName, FeedStatusName, PaperPosition, PracticeOrder } from '@protocol/api';
 
 export type Level = [price: number, size: number];
 export type PriceMove = 'up' | 'down' | 'flat';

@@ -1,6 +1,6 @@
 import type { AreaData, IChartApi, ISeriesApi, UTCTimestamp } from 'lightweight-charts';
 import { useEffect, useRef, useState } from 'react';
-import type { TraderProfile } from '../../../../engine/protocol/api';
+import type { TraderProfile } from '@protocol/api';
 import { useT } from '../../i18n';
 import { loadChartLib, type ChartLib } from '../../lib/charts';
 import { formatInt } from '../../lib/units';

@@ -1,4 +1,4 @@
-import type { MarketSettings, PublicTrade } from '../../../../engine/protocol/api';
+import type { MarketSettings, PublicTrade } from '@protocol/api';
 import { useT } from '../../i18n';
 import { formatDateTime } from '../../lib/time';
 import { formatInt, formatUnits } from '../../lib/units';

@@ -1,4 +1,4 @@
-import { RankingPeriod, type TraderProfile, type TraderStats } from '../../../../engine/protocol/api';
+import { RankingPeriod, type TraderProfile, type TraderStats } from '@protocol/api';
 import { useT, type MessageKey } from '../../i18n';
 import { formatBps, formatWon, tone } from '../ranking/figures';
 import { RankChange } from '../ranking/RankChange';

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import type { TraderProfile } from '../../../../engine/protocol/api';
+import type { TraderProfile } from '@protocol/api';
 import { fill, useT } from '../../i18n';
 import { useCopy } from '../../stores/copy-store';
 import { hostError } from '../../stores/live-store';

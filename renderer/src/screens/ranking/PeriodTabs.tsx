@@ -1,5 +1,5 @@
 import type { KeyboardEvent } from 'react';
-import { RankingPeriod, type RankingPeriod as Period } from '../../../../engine/protocol/api';
+import { RankingPeriod, type RankingPeriod as Period } from '@protocol/api';
 import { useT } from '../../i18n';
 
 const PERIODS = RankingPeriod.options;

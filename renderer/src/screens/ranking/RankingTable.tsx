@@ -1,4 +1,4 @@
-import type { RankingRow, RankingSort } from '../../../../engine/protocol/api';
+import type { RankingRow, RankingSort } from '@protocol/api';
 import { fill, useT, type MessageKey } from '../../i18n';
 import { traderHash, useRoute } from '../../stores/route-store';
 import { formatBps, formatWon, tone } from './figures';

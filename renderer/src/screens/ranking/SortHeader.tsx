@@ -1,4 +1,4 @@
-import type { RankingSort } from '../../../../engine/protocol/api';
+import type { RankingSort } from '@protocol/api';
 import { fill, useT, type MessageKey } from '../../i18n';
 
 /**
