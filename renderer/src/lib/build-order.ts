@@ -4,8 +4,8 @@
  * rejections are shown too. All amounts are bigint minimal units until the API call.
  */
 import type { PracticeOrder } from '@protocol/api';
-import { formatPrice, formatQuote, valueOf, valueShift } from '../screens/market/format';
-import type { ViewMarket } from '../screens/market/view';
+import { formatPrice, formatQuote, valueOf, valueShift } from './market-format';
+import type { ViewMarket } from './market-view';
 import type { FormMessage, FormType, Side } from '../stores/order-form-store';
 import { affordableQuantity, feeOf, floorToLot, formatUnits, parseUnits, toSafeNumber } from './units';
 

@@ -1,8 +1,8 @@
 /**
  * Display of a market's integer amounts, exact (string/bigint arithmetic only, see lib/units).
  */
-import { formatUnits, notional } from '../../lib/units';
-import type { ViewMarket } from './view';
+import { formatUnits, notional } from './units';
+import type { ViewMarket } from './market-view';
 
 /** Fraction digits shown for quote amounts: won are read whole, other currencies to the cent. */
 function quoteDigits(quote: string, decimals: number): number {

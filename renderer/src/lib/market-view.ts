@@ -1,13 +1,12 @@
 /**
  * A market "view": what the Market screen's panels need to show one market and trade on it, whichever engine
- * serves it — the offline LPJ practice market or paper trading on a real coin's feed. The panels read the view
- * of the market chosen in the selector from context, so one set of components serves every market.
+ * serves it — the offline LPJ practice market, paper trading on a real coin's feed or the live LPJ market. The
+ * shapes only: the view stores that fill them are in stores/ (one per engine), and the panels read the one
+ * shown through stores/view-context, so one set of components serves every market.
  *
  * Amounts stay integers in the market's own units: prices 10^-priceDecimals quote per coin, sizes
  * 10^-sizeDecimals coin, quote amounts (balances, totals, fees, PnL) 10^-quoteDecimals quote.
  */
-import { createContext, useContext } from 'react';
-import type { StoreApi, UseBoundStore } from 'zustand';
 import type { CandleBar, CandlesProgress, FeedSourceName, FeedStatusName, PaperPosition, PracticeOrder } from '@protocol/api';
 
 export type Level = [price: number, size: number];
@@ -131,24 +130,6 @@ export interface ViewState {
   candles(interval: Interval, limit: number): Promise<{ bars: CandleBar[]; loading: boolean }>;
   /** Live candle changes; returns the unsubscribe function. */
   onLive(listener: (live: LiveCandles) => void): () => void;
-}
-
-export type ViewStore = UseBoundStore<StoreApi<ViewState>>;
-
-export const ViewContext = createContext<ViewStore | null>(null);
-
-/** The view of the market on screen, or a slice of it. */
-export function useView<T>(selector: (s: ViewState) => T): T {
-  const store = useContext(ViewContext);
-  if (!store) throw new Error('useView outside a market view');
-  return store(selector);
-}
-
-/** The view store itself, for actions taken outside rendering. */
-export function useViewStore(): ViewStore {
-  const store = useContext(ViewContext);
-  if (!store) throw new Error('useViewStore outside a market view');
-  return store;
 }
 
 /** Whether the view's data can be trusted as current: a real-coin feed that is not live shows old prices. */

@@ -20,7 +20,8 @@ import { LIVE_CHOICE, liveView } from './market/live-view';
 import { LiveGate, useLiveGateShown } from './market/LiveGate';
 import { LiveStatusBadge } from '../components/account/LiveStatusBadge';
 import { ReplayBar } from './market/ReplayBar';
-import { isStale, useView, ViewContext } from './market/view';
+import { isStale } from '../lib/market-view';
+import { useView, ViewContext } from '../stores/view-context';
 import './market/market.css';
 
 /** Keys typed into these go to the field; elsewhere B and S switch the order side. Numeric fields take no

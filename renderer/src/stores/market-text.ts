@@ -1,5 +1,5 @@
-import { useT, type MessageKey } from '../../i18n';
-import { useView } from './view';
+import { useT, type MessageKey } from '../i18n';
+import { useView } from './view-context';
 
 /**
  * The translate function with the shown market's assets put into {base} and {quote} ("Price (KRW)",

@@ -1,6 +1,6 @@
 import { memo, useState } from 'react';
 import { useT } from '../../i18n';
-import { useView } from '../../screens/market/view';
+import { useView } from '../../stores/view-context';
 import { MyFills } from './MyFills';
 import { OpenOrders } from './OpenOrders';
 import { Positions } from './Positions';

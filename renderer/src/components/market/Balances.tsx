@@ -1,10 +1,10 @@
 import { memo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { fill, useT } from '../../i18n';
-import { formatBalance, formatQuote, valueOf } from '../../screens/market/format';
-import { useMarketT } from '../../screens/market/market-text';
+import { formatBalance, formatQuote, valueOf } from '../../lib/market-format';
+import { useMarketT } from '../../stores/market-text';
 import { resetPaperAccount } from '../../screens/market/paper-view';
-import { useView } from '../../screens/market/view';
+import { useView } from '../../stores/view-context';
 import { ConfirmDialog } from './ConfirmDialog';
 import { PanelState, loadState } from './PanelState';
 

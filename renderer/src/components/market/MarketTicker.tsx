@@ -3,8 +3,9 @@ import type { CandleBar } from '@protocol/api';
 import { api } from '../../api';
 import { useT } from '../../i18n';
 import { formatUnits } from '../../lib/units';
-import { formatPrice, formatSize } from '../../screens/market/format';
-import { useView, type ViewTicker } from '../../screens/market/view';
+import { formatPrice, formatSize } from '../../lib/market-format';
+import { type ViewTicker } from '../../lib/market-view';
+import { useView } from '../../stores/view-context';
 import { onTrades } from '../../stores/practice-store';
 
 const HOUR = 3_600_000;

@@ -1,8 +1,9 @@
 import { memo } from 'react';
 import { useT } from '../../i18n';
 import { formatDateTime } from '../../lib/time';
-import { formatPrice, formatQuote, formatSize } from '../../screens/market/format';
-import { useView, type ViewFill, type ViewMarket } from '../../screens/market/view';
+import { formatPrice, formatQuote, formatSize } from '../../lib/market-format';
+import { type ViewFill, type ViewMarket } from '../../lib/market-view';
+import { useView } from '../../stores/view-context';
 import { PanelState, loadState } from './PanelState';
 
 const FillRow = memo(function FillRow({ f, market, sideLabel }: { f: ViewFill; market: ViewMarket; sideLabel: string }) {

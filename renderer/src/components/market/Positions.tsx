@@ -2,8 +2,9 @@ import { memo } from 'react';
 import type { PaperMarketInfo, PaperPosition } from '@protocol/api';
 import { useT } from '../../i18n';
 import { useFeedSource } from '../../screens/market/feed-source';
-import { formatPrice, formatQuote, formatSignedQuote, formatSize } from '../../screens/market/format';
-import { useView, type ViewMarket } from '../../screens/market/view';
+import { formatPrice, formatQuote, formatSignedQuote, formatSize } from '../../lib/market-format';
+import { type ViewMarket } from '../../lib/market-view';
+import { useView } from '../../stores/view-context';
 import { PanelState, loadState } from './PanelState';
 
 function pnlClass(v: number | undefined): string {

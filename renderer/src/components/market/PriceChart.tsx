@@ -13,7 +13,7 @@ import { fill, useLanguage, useT } from '../../i18n';
 import { afterNextPaint } from '../../lib/after-paint';
 import { loadChartLib, type ChartLib } from '../../lib/charts';
 import { formatUnits } from '../../lib/units';
-import { useView, useViewStore } from '../../screens/market/view';
+import { useView, useViewStore } from '../../stores/view-context';
 import { CandleSet, MA_PERIODS, RSI_PERIOD, TIMEFRAMES, type Timeframe } from './chart-data';
 import { crosshairTimeText, tickMarkText, type TickMark } from './chart-time';
 import { PanelState } from './PanelState';

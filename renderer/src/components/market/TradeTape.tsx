@@ -1,9 +1,10 @@
 import { memo } from 'react';
 import { formatTime } from '../../lib/time';
 import { formatUnits } from '../../lib/units';
-import { formatPrice, formatSize } from '../../screens/market/format';
-import { useMarketT } from '../../screens/market/market-text';
-import { useView, type ViewMarket, type ViewTrade } from '../../screens/market/view';
+import { formatPrice, formatSize } from '../../lib/market-format';
+import { useMarketT } from '../../stores/market-text';
+import { type ViewMarket, type ViewTrade } from '../../lib/market-view';
+import { useView } from '../../stores/view-context';
 import { useOrderForm } from '../../stores/order-form-store';
 import { PanelState, loadState } from './PanelState';
 import { useFitRows } from './fit-rows';

@@ -3,7 +3,7 @@
  */
 import type { CandlestickData, HistogramData, LineData, UTCTimestamp } from 'lightweight-charts';
 import type { CandleBar } from '@protocol/api';
-import type { ViewTrade } from '../../screens/market/view';
+import type { ViewTrade } from '../../lib/market-view';
 import { rsi, sma } from '../../lib/indicators';
 
 export const TIMEFRAMES = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;

@@ -1,6 +1,6 @@
 import type { MessageKey } from '../../i18n';
 import { useT } from '../../i18n';
-import { useView } from './view';
+import { useView } from '../../stores/view-context';
 
 /** Live / reconnecting / stale / offline, always in view for a real-coin market, with the reason on hover. */
 export function FeedStatusBadge() {

@@ -8,7 +8,7 @@
 import { create } from 'zustand';
 import type { LiveState, LiveUpdate, TapeTrade } from '@protocol/api';
 import { api } from '../../api';
-import type { LiveCandles, Outcome, ViewMarket, ViewState, ViewTicker, ViewTrade } from './view';
+import type { LiveCandles, Outcome, ViewMarket, ViewState, ViewTicker, ViewTrade } from '../../lib/market-view';
 import { emptyView, fillRows, prependTrades, priceMove } from './view-merge';
 import { oncePerFrame } from '../../lib/once-per-frame';
 

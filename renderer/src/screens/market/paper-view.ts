@@ -9,7 +9,7 @@
 import { create } from 'zustand';
 import type { PaperAccount, PaperMarketInfo, PaperMarketState, PaperPosition, PaperUpdate, PracticeOrder } from '@protocol/api';
 import { api } from '../../api';
-import type { Interval, LiveCandles, Outcome, ViewBalance, ViewMarket, ViewOrder, ViewState, ViewTicker, ViewTrade } from './view';
+import type { Interval, LiveCandles, Outcome, ViewBalance, ViewMarket, ViewOrder, ViewState, ViewTicker, ViewTrade } from '../../lib/market-view';
 import { emptyView, prependTrades, priceMove } from './view-merge';
 import { onFeedJump, useFeedSource } from './feed-source';
 import { oncePerFrame } from '../../lib/once-per-frame';
