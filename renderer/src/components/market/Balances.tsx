@@ -3,7 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { fill, useT } from '../../i18n';
 import { formatBalance, formatQuote, valueOf } from '../../lib/market-format';
 import { useMarketT } from '../../stores/market-text';
-import { resetPaperAccount } from '../../screens/market/paper-view';
+import { resetPaperAccount } from '../../stores/paper-view';
 import { useView } from '../../stores/view-context';
 import { ConfirmDialog } from './ConfirmDialog';
 import { PanelState, loadState } from './PanelState';

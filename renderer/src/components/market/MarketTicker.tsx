@@ -4,7 +4,7 @@ import { api } from '../../api';
 import { useT } from '../../i18n';
 import { formatUnits } from '../../lib/units';
 import { formatPrice, formatSize } from '../../lib/market-format';
-import { type ViewTicker } from '../../lib/market-view';
+import type { ViewTicker } from '../../lib/market-view';
 import { useView } from '../../stores/view-context';
 import { onTrades } from '../../stores/practice-store';
 

@@ -2,7 +2,7 @@ import { memo } from 'react';
 import { useT } from '../../i18n';
 import { formatDateTime } from '../../lib/time';
 import { formatPrice, formatQuote, formatSize } from '../../lib/market-format';
-import { type ViewFill, type ViewMarket } from '../../lib/market-view';
+import type { ViewFill, ViewMarket } from '../../lib/market-view';
 import { useView } from '../../stores/view-context';
 import { PanelState, loadState } from './PanelState';
 

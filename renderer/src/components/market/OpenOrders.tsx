@@ -2,7 +2,7 @@ import { memo, useState } from 'react';
 import { fill, useT, type MessageKey } from '../../i18n';
 import { formatDateTime } from '../../lib/time';
 import { formatPrice, formatSize } from '../../lib/market-format';
-import { type ViewMarket, type ViewOrder } from '../../lib/market-view';
+import type { ViewMarket, ViewOrder } from '../../lib/market-view';
 import { useView } from '../../stores/view-context';
 import { rejectMessage } from './OrderForm';
 import { PanelState, loadState } from './PanelState';

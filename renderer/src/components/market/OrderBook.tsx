@@ -3,7 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { formatUnits } from '../../lib/units';
 import { formatPrice, formatSize } from '../../lib/market-format';
 import { useMarketT } from '../../stores/market-text';
-import { type ViewMarket, type ViewState } from '../../lib/market-view';
+import type { ViewMarket, ViewState } from '../../lib/market-view';
 import { useView } from '../../stores/view-context';
 import { useOrderForm } from '../../stores/order-form-store';
 import { PanelState, loadState } from './PanelState';

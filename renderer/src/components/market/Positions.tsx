@@ -1,9 +1,9 @@
 import { memo } from 'react';
 import type { PaperMarketInfo, PaperPosition } from '@protocol/api';
 import { useT } from '../../i18n';
-import { useFeedSource } from '../../screens/market/feed-source';
+import { useFeedSource } from '../../stores/feed-source-store';
 import { formatPrice, formatQuote, formatSignedQuote, formatSize } from '../../lib/market-format';
-import { type ViewMarket } from '../../lib/market-view';
+import type { ViewMarket } from '../../lib/market-view';
 import { useView } from '../../stores/view-context';
 import { PanelState, loadState } from './PanelState';
 

@@ -3,7 +3,7 @@ import { formatTime } from '../../lib/time';
 import { formatUnits } from '../../lib/units';
 import { formatPrice, formatSize } from '../../lib/market-format';
 import { useMarketT } from '../../stores/market-text';
-import { type ViewMarket, type ViewTrade } from '../../lib/market-view';
+import type { ViewMarket, ViewTrade } from '../../lib/market-view';
 import { useView } from '../../stores/view-context';
 import { useOrderForm } from '../../stores/order-form-store';
 import { PanelState, loadState } from './PanelState';

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { FeedSource } from '@protocol/api';
 import { fill, useT } from '../../i18n';
-import { useFeedSource } from './feed-source';
+import { useFeedSource } from '../../stores/feed-source-store';
 
 /**
  * Settings: where real-coin prices come from — Upbit, Binance, or an offline replay (`feed.setSource`) of the

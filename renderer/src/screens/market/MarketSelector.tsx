@@ -1,7 +1,7 @@
 import { useT } from '../../i18n';
-import { useFeedSource } from './feed-source';
-import { LIVE_CHOICE } from './live-view';
-import { useMarketChoice } from './market-choice';
+import { useFeedSource } from '../../stores/feed-source-store';
+import { LIVE_CHOICE } from '../../stores/live-view';
+import { useMarketChoice } from '../../stores/market-choice-store';
 
 /**
  * The market on screen: the offline LPJ practice market, or a real coin of the chosen price source (paper

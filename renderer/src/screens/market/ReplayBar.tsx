@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useT } from '../../i18n';
-import { replayPosition, useFeedSource } from './feed-source';
+import { replayPosition, useFeedSource } from '../../stores/feed-source-store';
 
 const SPEEDS = [1, 2, 5, 10, 25, 50, 100] as const;
 

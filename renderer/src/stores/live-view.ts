@@ -7,10 +7,10 @@
  */
 import { create } from 'zustand';
 import type { LiveState, LiveUpdate, TapeTrade } from '@protocol/api';
-import { api } from '../../api';
-import type { LiveCandles, Outcome, ViewMarket, ViewState, ViewTicker, ViewTrade } from '../../lib/market-view';
+import { api } from '../api';
+import type { LiveCandles, Outcome, ViewMarket, ViewState, ViewTicker, ViewTrade } from '../lib/market-view';
 import { emptyView, fillRows, prependTrades, priceMove } from './view-merge';
-import { oncePerFrame } from '../../lib/once-per-frame';
+import { oncePerFrame } from '../lib/once-per-frame';
 
 /** The selector's value for this market. */
 export const LIVE_CHOICE = 'lpj-live';

@@ -2,7 +2,7 @@
  * What the three market views (practice, paper, live) do alike when they fold a snapshot or a push into their
  * ViewState: the last price's direction, the newest-first tape, and the rows of my fills.
  */
-import type { ViewFill, ViewState, ViewTrade } from '../../lib/market-view';
+import type { ViewFill, ViewState, ViewTrade } from '../lib/market-view';
 
 /** Trades kept on the tape. */
 export const TAPE_LENGTH = 100;

@@ -4,9 +4,9 @@
  */
 import { create } from 'zustand';
 import type { PracticeState, TapeTrade } from '@protocol/api';
-import { api } from '../../api';
-import { cancelAllOrders, cancelOrder, onTrades, placeOrder, usePractice } from '../../stores/practice-store';
-import type { ViewBalance, ViewMarket, ViewState, ViewTrade } from '../../lib/market-view';
+import { api } from '../api';
+import { cancelAllOrders, cancelOrder, onTrades, placeOrder, usePractice } from './practice-store';
+import type { ViewBalance, ViewMarket, ViewState, ViewTrade } from '../lib/market-view';
 import { emptyView, fillRows } from './view-merge';
 
 const tradeRows = new WeakMap<TapeTrade, ViewTrade>();

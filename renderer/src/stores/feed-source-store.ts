@@ -4,7 +4,7 @@
  */
 import { create } from 'zustand';
 import type { FeedSourceName, PaperMarketInfo, ReplayControl, ReplayInfo } from '@protocol/api';
-import { api } from '../../api';
+import { api } from '../api';
 
 export interface ReplayClock {
   info: ReplayInfo;

@@ -8,11 +8,11 @@
  */
 import { create } from 'zustand';
 import type { PaperAccount, PaperMarketInfo, PaperMarketState, PaperPosition, PaperUpdate, PracticeOrder } from '@protocol/api';
-import { api } from '../../api';
-import type { Interval, LiveCandles, Outcome, ViewBalance, ViewMarket, ViewOrder, ViewState, ViewTicker, ViewTrade } from '../../lib/market-view';
+import { api } from '../api';
+import type { Interval, LiveCandles, Outcome, ViewBalance, ViewMarket, ViewOrder, ViewState, ViewTicker, ViewTrade } from '../lib/market-view';
 import { emptyView, prependTrades, priceMove } from './view-merge';
-import { onFeedJump, useFeedSource } from './feed-source';
-import { oncePerFrame } from '../../lib/once-per-frame';
+import { onFeedJump, useFeedSource } from './feed-source-store';
+import { oncePerFrame } from '../lib/once-per-frame';
 
 /** How many trades the tape keeps. */
 
