@@ -8,11 +8,11 @@ import type {
 } from 'lightweight-charts';
 import { memo, useEffect, useRef, useState } from 'react';
 import type { Language } from '@protocol/api';
-import { create } from 'zustand';
 import { fill, useLanguage, useT } from '../../i18n';
 import { afterNextPaint } from '../../lib/after-paint';
 import { loadChartLib, type ChartLib } from '../../lib/charts';
 import { formatUnits } from '../../lib/units';
+import { useLegend } from '../../stores/chart-legend-store';
 import { useView, useViewStore } from '../../stores/view-context';
 import { CandleSet, MA_PERIODS, RSI_PERIOD, TIMEFRAMES, type Timeframe } from './chart-data';
 import { crosshairTimeText, tickMarkText, type TickMark } from './chart-time';
@@ -21,21 +21,6 @@ import { PanelState } from './PanelState';
 const MA_COLORS = ['#f0b90b', '#b36bff'];
 const RSI_COLOR = '#27b3c9';
 const HISTORY = 500;
-
-/** Legend prices are price units (exact integers of the bar), formatted with the market's decimals. */
-interface Legend {
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  ma: (number | undefined)[];
-  rsi: number | undefined;
-}
-
-/** The OHLC readout: the candle under the crosshair, else the newest. Its own store so that moving the mouse
- * re-renders only the readout. */
-const useLegend = create<{ legend: Legend | null }>(() => ({ legend: null }));
 
 interface Series {
   candles: ISeriesApi<'Candlestick'>;

@@ -1,0 +1,18 @@
+/**
+ * The price chart's OHLC readout: the candle under the crosshair, else the newest, with its studies. A store of
+ * its own, written by the chart outside React, so that moving the mouse re-renders only the readout.
+ */
+import { create } from 'zustand';
+
+/** Legend prices are price units (exact integers of the bar), formatted with the market's decimals. */
+interface Legend {
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  ma: (number | undefined)[];
+  rsi: number | undefined;
+}
+
+export const useLegend = create<{ legend: Legend | null }>(() => ({ legend: null }));
