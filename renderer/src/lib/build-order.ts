@@ -4,17 +4,31 @@
  * rejections are shown too. All amounts are bigint minimal units until the API call.
  */
 import type { PracticeOrder } from '@protocol/api';
+import type { MessageKey } from '../i18n';
 import { formatPrice, formatQuote, valueOf, valueShift } from './market-format';
 import type { ViewMarket } from './market-view';
-import type { FormMessage, FormType, Side } from '../stores/order-form-store';
 import { affordableQuantity, feeOf, floorToLot, formatUnits, parseUnits, toSafeNumber } from './units';
 
+export type Side = 'buy' | 'sell';
+export type FormType = 'limit' | 'market' | 'stop_limit';
+
+export interface FormMessage {
+  kind: 'error' | 'success';
+  key: MessageKey;
+  /** Filled into the message's {n} placeholder. */
+  detail?: string;
+}
+
+/** What the order form holds. */
 export interface FormInput {
   side: Side;
   type: FormType;
+  /** Typed text, kept as typed; converted to units only when the order is built. */
   price: string;
   stopPrice: string;
+  /** Base amount (LPJ) for limit, stop-limit and market sells. */
   amount: string;
+  /** Quote amount (KRW) for market buys, which spend a sum rather than buy a size. */
   total: string;
 }
 

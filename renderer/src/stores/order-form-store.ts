@@ -3,28 +3,9 @@
  * that the book (click a price) and the keyboard shortcuts can set it from outside the form.
  */
 import { create } from 'zustand';
-import type { MessageKey } from '../i18n';
+import type { FormInput, FormMessage, FormType, Side } from '../lib/build-order';
 
-export type Side = 'buy' | 'sell';
-export type FormType = 'limit' | 'market' | 'stop_limit';
-
-export interface FormMessage {
-  kind: 'error' | 'success';
-  key: MessageKey;
-  /** Filled into the message's {n} placeholder. */
-  detail?: string;
-}
-
-interface OrderFormState {
-  side: Side;
-  type: FormType;
-  /** Typed text, kept as typed; converted to units only when the order is built. */
-  price: string;
-  stopPrice: string;
-  /** Base amount (LPJ) for limit, stop-limit and market sells. */
-  amount: string;
-  /** Quote amount (KRW) for market buys, which spend a sum rather than buy a size. */
-  total: string;
+interface OrderFormState extends FormInput {
   /** Which of the percent buttons produced the amount, so it can be shown as selected. */
   percent: number | null;
   message: FormMessage | null;

@@ -2,13 +2,13 @@ import { memo, useEffect, useMemo, useRef, useState, type FormEvent } from 'reac
 import { useShallow } from 'zustand/react/shallow';
 import type { MessageKey } from '../../i18n';
 import { fill, isMessageKey, useT } from '../../i18n';
-import { amountForPercent, buildOrder, preview, type MarketContext } from '../../lib/build-order';
+import { amountForPercent, buildOrder, preview, type FormType, type MarketContext, type Side } from '../../lib/build-order';
 import { formatUnits, parseUnits } from '../../lib/units';
 import { formatBalance, formatQuote, quoteUnit } from '../../lib/market-format';
 import { useMarketT } from '../../stores/market-text';
 import { isStale, type ViewMarket } from '../../lib/market-view';
 import { useView } from '../../stores/view-context';
-import { useOrderForm, type FormType, type Side } from '../../stores/order-form-store';
+import { useOrderForm } from '../../stores/order-form-store';
 import type { PracticeOrder } from '@protocol/api';
 import { ConfirmDialog } from './ConfirmDialog';
 import { PanelState, loadState } from './PanelState';
