@@ -14,8 +14,6 @@ import { emptyView, prependTrades, priceMove } from './view-merge';
 import { onFeedJump, useFeedSource } from './feed-source-store';
 import { oncePerFrame } from '../lib/once-per-frame';
 
-/** How many trades the tape keeps. */
-
 function marketOf(m: PaperMarketInfo): ViewMarket {
   return {
     id: m.id,

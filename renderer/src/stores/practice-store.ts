@@ -11,13 +11,10 @@
 import { create } from 'zustand';
 import type { EventPayload, PracticeState, TapeTrade } from '@protocol/api';
 import { api } from '../api';
+import type { Level, PriceMove } from '../lib/market-view';
+import { TAPE_LENGTH, priceMove } from './view-merge';
 
-type Level = [price: number, quantity: number];
 type Update = EventPayload<'practice.update'>;
-export type PriceMove = 'up' | 'down' | 'flat';
-
-/** How many trades the tape keeps. */
-const TAPE_LENGTH = 100;
 
 interface PracticeStore {
   status: 'idle' | 'loading' | 'ready' | 'error';
@@ -80,11 +77,6 @@ function prependTrades(tape: TapeTrade[], fresh: TapeTrade[]): TapeTrade[] {
   return out;
 }
 
-function moveOf(previous: number, next: number, fallback: PriceMove): PriceMove {
-  if (!previous || next === previous) return fallback;
-  return next > previous ? 'up' : 'down';
-}
-
 let inFlight: Promise<void> | null = null;
 let again = false;
 
@@ -115,7 +107,7 @@ function refreshState(): Promise<void> {
               seq: state.seq,
               bids: state.bids,
               asks: state.asks,
-              lastMove: moveOf(prev.lastPrice, state.lastPrice, prev.lastMove),
+              lastMove: priceMove(prev.lastPrice, state.lastPrice, prev.lastMove),
               lastPrice: state.lastPrice,
               trades: mergeTrades(prev.trades, state.trades),
             }),
@@ -204,7 +196,7 @@ function applyBook(): void {
     seq: p.last.seq,
     bids: p.last.bids,
     asks: p.last.asks,
-    lastMove: moveOf(s.lastPrice, p.last.lastPrice, s.lastMove),
+    lastMove: priceMove(s.lastPrice, p.last.lastPrice, s.lastMove),
     lastPrice: p.last.lastPrice,
   });
 }

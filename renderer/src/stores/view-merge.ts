@@ -1,14 +1,15 @@
 /**
  * What the three market views (practice, paper, live) do alike when they fold a snapshot or a push into their
- * ViewState: the last price's direction, the newest-first tape, and the rows of my fills.
+ * ViewState: the last price's direction, the newest-first tape, and the rows of my fills. The practice store,
+ * which the practice view follows, takes its tape length and price direction from here too.
  */
-import type { ViewFill, ViewState, ViewTrade } from '../lib/market-view';
+import type { PriceMove, ViewFill, ViewState, ViewTrade } from '../lib/market-view';
 
 /** Trades kept on the tape. */
 export const TAPE_LENGTH = 100;
 
 /** Which way the last price moved; an unchanged or first price keeps the previous direction. */
-export function priceMove(previous: number, next: number, fallback: ViewState['lastMove']): ViewState['lastMove'] {
+export function priceMove(previous: number, next: number, fallback: PriceMove): PriceMove {
   if (!previous || next === previous) return fallback;
   return next > previous ? 'up' : 'down';
 }
