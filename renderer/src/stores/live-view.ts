@@ -11,6 +11,7 @@ import { api } from '../api';
 import type { LiveCandles, Outcome, ViewMarket, ViewState, ViewTicker, ViewTrade } from '../lib/market-view';
 import { emptyView, fillRows, prependTrades, priceMove } from './view-merge';
 import { oncePerFrame } from '../lib/once-per-frame';
+import { oneAtATime } from '../lib/one-at-a-time';
 
 /** The selector's value for this market. */
 export const LIVE_CHOICE = 'lpj-live';
@@ -64,18 +65,11 @@ export const liveView = create<ViewState>(() => ({
   },
 }));
 
-let inFlight: Promise<void> | null = null;
-let again = false;
-
 /** One state read at a time; one asked for meanwhile runs once after it. */
-function refresh(): Promise<void> {
-  if (inFlight) {
-    again = true;
-    return inFlight;
-  }
+const refresh = oneAtATime(() => {
   const s = liveView.getState();
   if (s.status === 'idle' || s.status === 'error') liveView.setState({ status: 'loading' });
-  inFlight = api
+  return api
     .invoke('live.state', {})
     .then((state) => {
       const prev = liveView.getState();
@@ -102,16 +96,8 @@ function refresh(): Promise<void> {
       });
       if (!bookIsNewer) seq = state.seq;
     })
-    .catch((err: Error) => liveView.setState({ status: liveView.getState().market ? 'ready' : 'error', error: err.message }))
-    .finally(() => {
-      inFlight = null;
-      if (again) {
-        again = false;
-        void refresh();
-      }
-    });
-  return inFlight;
-}
+    .catch((err: Error) => liveView.setState({ status: liveView.getState().market ? 'ready' : 'error', error: err.message }));
+});
 
 // --- pushed updates, applied once per frame ---
 

@@ -12,6 +12,7 @@ import { create } from 'zustand';
 import type { EventPayload, PracticeState, TapeTrade } from '@protocol/api';
 import { api } from '../api';
 import type { Level, PriceMove } from '../lib/market-view';
+import { oneAtATime } from '../lib/one-at-a-time';
 import { TAPE_LENGTH, priceMove } from './view-merge';
 
 type Update = EventPayload<'practice.update'>;
@@ -77,18 +78,11 @@ function prependTrades(tape: TapeTrade[], fresh: TapeTrade[]): TapeTrade[] {
   return out;
 }
 
-let inFlight: Promise<void> | null = null;
-let again = false;
-
 /** One state request at a time; a request asked for meanwhile runs once after it (changes are never missed). */
-function refreshState(): Promise<void> {
-  if (inFlight) {
-    again = true;
-    return inFlight;
-  }
+const refreshState = oneAtATime(() => {
   const s = usePractice.getState();
   if (s.status === 'idle' || s.status === 'error') usePractice.setState({ status: 'loading' });
-  inFlight = api
+  return api
     .invoke('practice.state', {})
     .then((state) => {
       const prev = usePractice.getState();
@@ -115,16 +109,8 @@ function refreshState(): Promise<void> {
     })
     .catch((err: Error) => {
       usePractice.setState({ status: usePractice.getState().market ? 'ready' : 'error', error: err.message });
-    })
-    .finally(() => {
-      inFlight = null;
-      if (again) {
-        again = false;
-        void refreshState();
-      }
     });
-  return inFlight;
-}
+});
 
 // --- pushed updates, applied after frames in tasks of their own, the book and the trades taking turns ---
 
