@@ -8,24 +8,13 @@
 import { create } from 'zustand';
 import type { LiveState, LiveUpdate, TapeTrade } from '@protocol/api';
 import { api } from '../api';
-import type { LiveCandles, Outcome, ViewMarket, ViewState, ViewTicker, ViewTrade } from '../lib/market-view';
-import { emptyView, fillRows, prependTrades, priceMove } from './view-merge';
+import type { LiveCandles, Outcome, ViewState, ViewTicker } from '../lib/market-view';
+import { emptyView, fillRows, lpjBalances, lpjMarket, prependTrades, priceMove, tapeRow } from './view-merge';
 import { oncePerFrame } from '../lib/once-per-frame';
 import { oneAtATime } from '../lib/one-at-a-time';
 
 /** The selector's value for this market. */
 export const LIVE_CHOICE = 'lpj-live';
-
-function marketOf(m: NonNullable<LiveState['market']>): ViewMarket {
-  return {
-    id: m.id, base: m.base, quote: m.quote,
-    priceDecimals: 0, sizeDecimals: m.baseDecimals, quoteDecimals: 0,
-    tickSize: m.tickSize, lotSize: m.lotSize, minNotional: m.minNotional,
-    makerFeeBps: m.makerFeeBps, takerFeeBps: m.takerFeeBps, priceBandBps: m.priceBandBps,
-  };
-}
-
-const tradeRow = (t: TapeTrade): ViewTrade => ({ id: String(t.tradeId), price: t.price, size: t.quantity, side: t.takerSide, ts: t.ts });
 
 function tickerOf(t: LiveState['ticker']): ViewTicker | null {
   if (!t || t.last === 0) return null;
@@ -73,14 +62,14 @@ const refresh = oneAtATime(() => {
     .invoke('live.state', {})
     .then((state) => {
       const prev = liveView.getState();
-      const market = state.market ? marketOf(state.market) : prev.market;
+      const market = state.market ? lpjMarket(state.market) : prev.market;
       const bookIsNewer = seq > state.seq && state.seq > 0;
       liveView.setState({
         // Without the market's settings (never reached the server) the panels have nothing to show yet.
         status: market ? 'ready' : 'error',
         error: market ? null : (state.status.reason ?? state.status.connection),
         market,
-        balances: state.balances.map((b) => ({ ...b, decimals: b.asset === market?.base ? market.sizeDecimals : 0 })),
+        balances: lpjBalances(state.balances, market),
         openOrders: state.openOrders,
         fills: fillRows(state.fills),
         ticker: tickerOf(state.ticker) ?? prev.ticker,
@@ -91,7 +80,7 @@ const refresh = oneAtATime(() => {
               asks: state.asks,
               lastMove: priceMove(prev.lastPrice, state.lastPrice, prev.lastMove),
               lastPrice: state.lastPrice,
-              trades: prependTrades(state.trades.map(tradeRow), prev.trades),
+              trades: prependTrades(state.trades.map(tapeRow), prev.trades),
             }),
       });
       if (!bookIsNewer) seq = state.seq;
@@ -109,7 +98,7 @@ function applyPending(): void {
   pending = null;
   if (!p) return;
   const s = liveView.getState();
-  const fresh = p.trades.map(tradeRow).reverse(); // pushes are oldest first; the tape is newest first
+  const fresh = p.trades.map(tapeRow).reverse(); // pushes are oldest first; the tape is newest first
   seq = p.last.seq;
   liveView.setState({
     bids: p.last.bids,
@@ -119,7 +108,7 @@ function applyPending(): void {
     ticker: tickerOf(p.last.ticker) ?? s.ticker,
     trades: prependTrades(fresh, s.trades),
   });
-  if (p.trades.length) for (const l of liveListeners) l({ kind: 'trades', trades: p.trades.map(tradeRow) });
+  if (p.trades.length) for (const l of liveListeners) l({ kind: 'trades', trades: p.trades.map(tapeRow) });
   if (s.status !== 'idle' && (p.mine || s.status !== 'ready')) void refresh();
 }
 

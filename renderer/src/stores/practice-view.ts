@@ -1,42 +1,12 @@
 /**
- * The LPJ practice market as a market view: the practice store's state mapped onto the view's shape. Rows are
- * mapped once per source object (WeakMap), so a tick re-renders only the rows that changed.
+ * The LPJ practice market as a market view: the practice store's state mapped onto the view's shape, only the
+ * slices that changed, and trade rows once per trade (view-merge's tapeRow), so a tick re-renders only what changed.
  */
 import { create } from 'zustand';
-import type { PracticeState, TapeTrade } from '@protocol/api';
 import { api } from '../api';
 import { cancelAllOrders, cancelOrder, onTrades, placeOrder, usePractice } from './practice-store';
-import type { ViewBalance, ViewMarket, ViewState, ViewTrade } from '../lib/market-view';
-import { emptyView, fillRows } from './view-merge';
-
-const tradeRows = new WeakMap<TapeTrade, ViewTrade>();
-function tradeRow(t: TapeTrade): ViewTrade {
-  let row = tradeRows.get(t);
-  if (!row) tradeRows.set(t, (row = { id: String(t.tradeId), price: t.price, size: t.quantity, side: t.takerSide, ts: t.ts }));
-  return row;
-}
-
-function marketOf(m: PracticeState['market']): ViewMarket {
-  return {
-    id: m.id,
-    base: m.base,
-    quote: m.quote,
-    // LPJ is priced in whole won and its balances are whole won.
-    priceDecimals: 0,
-    sizeDecimals: m.baseDecimals,
-    quoteDecimals: 0,
-    tickSize: m.tickSize,
-    lotSize: m.lotSize,
-    minNotional: m.minNotional,
-    makerFeeBps: m.makerFeeBps,
-    takerFeeBps: m.takerFeeBps,
-    priceBandBps: m.priceBandBps,
-  };
-}
-
-function balancesOf(rows: PracticeState['balances'], m: ViewMarket | null): ViewBalance[] {
-  return rows.map((b) => ({ ...b, decimals: b.asset === m?.base ? m.sizeDecimals : 0 }));
-}
+import type { ViewState } from '../lib/market-view';
+import { emptyView, fillRows, lpjBalances, lpjMarket, tapeRow } from './view-merge';
 
 export const practiceView = create<ViewState>(() => ({
   // The day's figures (ticker) come from hourly candles, read by the ticker itself.
@@ -46,7 +16,7 @@ export const practiceView = create<ViewState>(() => ({
   cancel: (orderId) => cancelOrder(orderId),
   cancelAll: () => cancelAllOrders(),
   candles: async (interval, limit) => ({ bars: await api.invoke('practice.candles', { interval, limit }), loading: false }),
-  onLive: (listener) => onTrades((trades) => listener({ kind: 'trades', trades: trades.map(tradeRow) })),
+  onLive: (listener) => onTrades((trades) => listener({ kind: 'trades', trades: trades.map(tapeRow) })),
 }));
 
 /** Keeps the view in step with the practice store, re-mapping only the slices that changed. */
@@ -54,13 +24,13 @@ function follow(s: ReturnType<typeof usePractice.getState>, prev: ReturnType<typ
   const patch: Partial<ViewState> = {};
   if (!prev || s.status !== prev.status) patch.status = s.status;
   if (!prev || s.error !== prev.error) patch.error = s.error;
-  if (!prev || s.market !== prev.market) patch.market = s.market ? marketOf(s.market) : null;
+  if (!prev || s.market !== prev.market) patch.market = s.market ? lpjMarket(s.market) : null;
   if (!prev || s.lastPrice !== prev.lastPrice) patch.lastPrice = s.lastPrice;
   if (!prev || s.lastMove !== prev.lastMove) patch.lastMove = s.lastMove;
   if (!prev || s.bids !== prev.bids) patch.bids = s.bids;
   if (!prev || s.asks !== prev.asks) patch.asks = s.asks;
-  if (!prev || s.trades !== prev.trades) patch.trades = s.trades.map(tradeRow);
-  if (!prev || s.balances !== prev.balances || s.market !== prev.market) patch.balances = balancesOf(s.balances, patch.market ?? practiceView.getState().market);
+  if (!prev || s.trades !== prev.trades) patch.trades = s.trades.map(tapeRow);
+  if (!prev || s.balances !== prev.balances || s.market !== prev.market) patch.balances = lpjBalances(s.balances, patch.market ?? practiceView.getState().market);
   if (!prev || s.openOrders !== prev.openOrders) patch.openOrders = s.openOrders;
   if (!prev || s.fills !== prev.fills) patch.fills = fillRows(s.fills);
   if (Object.keys(patch).length) practiceView.setState(patch);

@@ -1,9 +1,11 @@
 /**
  * What the three market views (practice, paper, live) do alike when they fold a snapshot or a push into their
  * ViewState: the last price's direction, the newest-first tape, and the rows of my fills. The practice store,
- * which the practice view follows, takes its tape length and price direction from here too.
+ * which the practice view follows, takes its tape length and price direction from here too; the two LPJ views
+ * (practice and live) share the mapping of LPJ's settings, balances and trades.
  */
-import type { PriceMove, ViewFill, ViewState, ViewTrade } from '../lib/market-view';
+import type { MarketSettings, PracticeState, TapeTrade } from '@protocol/api';
+import type { PriceMove, ViewBalance, ViewFill, ViewMarket, ViewState, ViewTrade } from '../lib/market-view';
 
 /** Trades kept on the tape. */
 export const TAPE_LENGTH = 100;
@@ -27,6 +29,39 @@ export function fillRows(
   rows: readonly { tradeId: number; orderId: number; side: ViewFill['side']; price: number; quantity: number; quoteAmount: number; fee: number; ts: number }[],
 ): ViewFill[] {
   return rows.map((f) => ({ key: `${f.tradeId}-${f.orderId}`, side: f.side, price: f.price, quantity: f.quantity, quoteAmount: f.quoteAmount, fee: f.fee, ts: f.ts }));
+}
+
+/** An LPJ market (the offline practice market or the live one) in the view's terms. */
+export function lpjMarket(m: MarketSettings): ViewMarket {
+  return {
+    id: m.id,
+    base: m.base,
+    quote: m.quote,
+    // LPJ is priced in whole won and its balances are whole won.
+    priceDecimals: 0,
+    sizeDecimals: m.baseDecimals,
+    quoteDecimals: 0,
+    tickSize: m.tickSize,
+    lotSize: m.lotSize,
+    minNotional: m.minNotional,
+    makerFeeBps: m.makerFeeBps,
+    takerFeeBps: m.takerFeeBps,
+    priceBandBps: m.priceBandBps,
+  };
+}
+
+/** An LPJ market's balances: the coin in its own decimals, won whole. */
+export function lpjBalances(rows: PracticeState['balances'], m: ViewMarket | null): ViewBalance[] {
+  return rows.map((b) => ({ ...b, decimals: b.asset === m?.base ? m.sizeDecimals : 0 }));
+}
+
+const tapeRows = new WeakMap<TapeTrade, ViewTrade>();
+
+/** An LPJ tape trade as a view row, mapped once per trade object, so a tick re-renders only the rows that changed. */
+export function tapeRow(t: TapeTrade): ViewTrade {
+  let row = tapeRows.get(t);
+  if (!row) tapeRows.set(t, (row = { id: String(t.tradeId), price: t.price, size: t.quantity, side: t.takerSide, ts: t.ts }));
+  return row;
 }
 
 type ViewActions = 'refresh' | 'place' | 'cancel' | 'cancelAll' | 'candles' | 'onLive';
