@@ -4,7 +4,7 @@ import { formatDateTime } from '../../lib/time';
 import { formatUnits } from '../../lib/units';
 import { COPY_KINDS, useCopy } from '../../stores/copy-store';
 import { useNotifications } from '../../stores/notifications-store';
-import { formatWon } from '../ranking/figures';
+import { formatWon } from '../../lib/figures';
 
 /**
  * A copied fill in the user's language and units, from the figures the notice carries; null when they are not

@@ -3,8 +3,8 @@ import type { CopySubscription } from '@protocol/api';
 import { fill, useT } from '../../i18n';
 import { useCopy } from '../../stores/copy-store';
 import { hostError } from '../../stores/live-store';
-import { formatWon, parseWon } from '../ranking/figures';
-import { errorText } from '../ranking/hostErrors';
+import { formatWon, parseWon } from '../../lib/figures';
+import { errorText } from '../../i18n/host-errors';
 import { FormDialog } from './FormDialog';
 
 /**

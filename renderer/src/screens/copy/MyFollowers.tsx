@@ -1,7 +1,7 @@
 import { useT } from '../../i18n';
 import { formatDateTime } from '../../lib/time';
 import { useCopy } from '../../stores/copy-store';
-import { formatBps, formatWon } from '../ranking/figures';
+import { formatBps, formatWon } from '../../lib/figures';
 import { StatusChip } from './MySubscriptions';
 import { SectionBody } from './SectionBody';
 

@@ -4,8 +4,8 @@ import { useT } from '../../i18n';
 import { formatUnits } from '../../lib/units';
 import { useCopy } from '../../stores/copy-store';
 import { hostError } from '../../stores/live-store';
-import { parsePercent } from '../ranking/figures';
-import { errorText } from '../ranking/hostErrors';
+import { parsePercent } from '../../lib/figures';
+import { errorText } from '../../i18n/host-errors';
 import { SectionBody } from './SectionBody';
 
 const MAX_SHARE_BPS = 3_000;

@@ -1,7 +1,7 @@
 import { useT } from '../../i18n';
 import { formatDateTime } from '../../lib/time';
 import { useCopy } from '../../stores/copy-store';
-import { formatBps, formatWon, tone } from '../ranking/figures';
+import { formatBps, formatWon, tone } from '../../lib/figures';
 import { SectionBody } from './SectionBody';
 
 /** Profit-share settlements, as leader (received) and as follower (paid), newest first. */

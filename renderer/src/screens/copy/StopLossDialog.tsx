@@ -4,8 +4,8 @@ import { fill, useT } from '../../i18n';
 import { formatUnits } from '../../lib/units';
 import { useCopy } from '../../stores/copy-store';
 import { hostError } from '../../stores/live-store';
-import { parsePercent } from '../ranking/figures';
-import { errorText } from '../ranking/hostErrors';
+import { parsePercent } from '../../lib/figures';
+import { errorText } from '../../i18n/host-errors';
 import { FormDialog } from './FormDialog';
 
 /** Set, change or remove (left empty) the loss at which a running copy stops by itself. */

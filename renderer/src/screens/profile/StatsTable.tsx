@@ -1,6 +1,6 @@
 import { RankingPeriod, type TraderProfile, type TraderStats } from '@protocol/api';
 import { useT, type MessageKey } from '../../i18n';
-import { formatBps, formatWon, tone } from '../ranking/figures';
+import { formatBps, formatWon, tone } from '../../lib/figures';
 import { RankChange } from '../ranking/RankChange';
 
 const ROWS: { label: MessageKey; cell(s: TraderStats): React.ReactNode; className?(s: TraderStats): string | undefined }[] = [

@@ -4,8 +4,8 @@ import { fill, useT } from '../../i18n';
 import { useCopy } from '../../stores/copy-store';
 import { hostError } from '../../stores/live-store';
 import { FormDialog } from '../copy/FormDialog';
-import { formatBps, formatWon, parsePercent, parseWon } from '../ranking/figures';
-import { errorText } from '../ranking/hostErrors';
+import { formatBps, formatWon, parsePercent, parseWon } from '../../lib/figures';
+import { errorText } from '../../i18n/host-errors';
 
 /** What is wrong with the typed allocation, or null when it can be sent. */
 function allocationProblem(text: string, available: number | null): 'required' | 'number' | 'funds' | null {

@@ -4,7 +4,7 @@ import { formatDateTime } from '../../lib/time';
 import { useLive } from '../../stores/live-store';
 import { PAGE_SIZE, useRanking } from '../../stores/ranking-store';
 import { useRoute } from '../../stores/route-store';
-import { errorText } from './hostErrors';
+import { errorText } from '../../i18n/host-errors';
 
 /** Boards move on at each mark; an open board is read again this often (ms). */
 const REFRESH_MS = 15_000;

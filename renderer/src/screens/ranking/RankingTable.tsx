@@ -1,7 +1,7 @@
 import type { RankingRow, RankingSort } from '@protocol/api';
 import { fill, useT, type MessageKey } from '../../i18n';
 import { traderHash, useRoute } from '../../stores/route-store';
-import { formatBps, formatWon, tone } from './figures';
+import { formatBps, formatWon, tone } from '../../lib/figures';
 import { RankChange } from './RankChange';
 import { SortHeader } from './SortHeader';
 

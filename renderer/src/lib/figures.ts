@@ -2,7 +2,7 @@
  * Text of the ranking's figures. Returns, rates and drawdowns arrive as whole basis points and money as whole
  * won; both are shown with integer arithmetic only (bps → percent is a shift of two decimal places).
  */
-import { formatInt, formatUnits, parseUnits } from '../../lib/units';
+import { formatInt, formatUnits, parseUnits } from './units';
 
 /** 1234 → "12.34%", with "+" on gains when `signed`. */
 export function formatBps(bps: number, signed = false): string {

@@ -1,5 +1,9 @@
-import { fill, type MessageKey } from '../../i18n';
-import type { HostError } from '../../stores/live-store';
+/**
+ * The live server's refusals (a HostError's code) in the user's language, for the screens that talk to it
+ * (ranking, profiles, copy trading): known codes have words of their own, any other shows the host's message.
+ */
+import { fill, type MessageKey } from './index';
+import type { HostError } from '../stores/live-store';
 
 /** Codes with words of their own; anything else shows the host's message. */
 const KNOWN = new Set([
