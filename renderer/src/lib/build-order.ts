@@ -7,7 +7,7 @@ import type { PracticeOrder } from '@protocol/api';
 import type { MessageKey } from '../i18n';
 import { formatPrice, formatQuote, valueOf, valueShift } from './market-format';
 import type { ViewMarket } from './market-view';
-import { affordableQuantity, feeOf, floorToLot, formatUnits, parseUnits, toSafeNumber } from './units';
+import { BPS, affordableQuantity, feeOf, floorToLot, formatUnits, parseUnits, toSafeNumber } from './units';
 
 export type Side = 'buy' | 'sell';
 export type FormType = 'limit' | 'market' | 'stop_limit';
@@ -68,7 +68,7 @@ export function preview(input: FormInput, ctx: MarketContext): Preview {
     if (input.side === 'buy') {
       const spend = parseUnits(input.total, m.quoteDecimals);
       // A market buy spends a sum fee included: the fee is the part of it above the traded value.
-      const fee = spend === null ? null : spend - (spend * 10_000n) / (10_000n + BigInt(bps));
+      const fee = spend === null ? null : spend - (spend * BPS) / (BPS + BigInt(bps));
       return { notional: spend, fee, feeKind: 'taker', feeBps: bps, estimated: true };
     }
     const value = qty !== null && ctx.bestBid ? valueOf(m, BigInt(ctx.bestBid), qty) : null;

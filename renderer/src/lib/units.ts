@@ -89,6 +89,7 @@ export function notional(price: bigint, quantity: bigint, baseDecimals: number):
   return mulDiv(price, quantity, 10n ** BigInt(baseDecimals));
 }
 
+/** Basis points in a whole (fees, spreads and changes are counted in them). */
 export const BPS = 10_000n;
 
 /** Fee at `bps` basis points of a quote amount, rounded down as the engine does. */

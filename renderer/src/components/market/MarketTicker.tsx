@@ -2,7 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { CandleBar } from '@protocol/api';
 import { api } from '../../api';
 import { useT } from '../../i18n';
-import { formatUnits } from '../../lib/units';
+import { BPS, formatUnits } from '../../lib/units';
 import { formatPrice, formatSize } from '../../lib/market-format';
 import type { ViewTicker } from '../../lib/market-view';
 import { useView } from '../../stores/view-context';
@@ -73,7 +73,7 @@ export function MarketTicker({ lead, badges }: { lead?: ReactNode; badges?: Reac
   const reference = day?.reference ?? 0;
   const change = reference && last ? last - reference : 0;
   // Percent with two decimals by integer arithmetic: basis points of the reference, then split.
-  const bps = reference ? (BigInt(change) * 10_000n) / BigInt(reference) : 0n;
+  const bps = reference ? (BigInt(change) * BPS) / BigInt(reference) : 0n;
   const pct = `${change > 0 ? '+' : ''}${formatUnits(bps, 2, { minFraction: 2 })}%`;
   const direction = change > 0 ? 'up' : change < 0 ? 'down' : '';
   const price = (v: number) => (market ? formatPrice(market, v) : '—');

@@ -1,6 +1,6 @@
 import { memo, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { formatUnits } from '../../lib/units';
+import { BPS, formatUnits } from '../../lib/units';
 import { formatPrice, formatSize } from '../../lib/market-format';
 import { useMarketT } from '../../stores/market-text';
 import type { ViewMarket, ViewState } from '../../lib/market-view';
@@ -112,7 +112,7 @@ function SpreadRow({ market, bestBid, bestAsk }: { market: ViewMarket; bestBid?:
   if (flash.price !== lastPrice) setFlash({ price: lastPrice, again: !flash.again });
   const spread = bestBid !== undefined && bestAsk !== undefined ? bestAsk - bestBid : null;
   // Spread in basis points of the ask, shown as a percent with two decimals (integer arithmetic).
-  const bps = spread !== null && bestAsk ? (BigInt(spread) * 10_000n) / BigInt(bestAsk) : null;
+  const bps = spread !== null && bestAsk ? (BigInt(spread) * BPS) / BigInt(bestAsk) : null;
   return (
     <div className="book-spread">
       <span className={`last flash-${lastMove}${flash.again ? ' again' : ''}`} aria-label={t('book.lastPrice')} data-move={lastMove}>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { CopySubscription, MarketSettings } from '@protocol/api';
 import { ConfirmDialog } from '../../components/market/ConfirmDialog';
 import { fill, useT } from '../../i18n';
-import { formatUnits } from '../../lib/units';
+import { BPS, formatUnits } from '../../lib/units';
 import { useCopy } from '../../stores/copy-store';
 import { hostError } from '../../stores/live-store';
 import { traderHash, useRoute } from '../../stores/route-store';
@@ -15,7 +15,7 @@ import { StopLossDialog } from './StopLossDialog';
 /** The copy's return on what was put in, in bps, by integer division (rounded toward zero). */
 function returnBps(sub: CopySubscription): number | null {
   if (sub.allocation <= 0) return null;
-  return Number((BigInt(sub.pnl) * 10_000n) / BigInt(sub.allocation));
+  return Number((BigInt(sub.pnl) * BPS) / BigInt(sub.allocation));
 }
 
 /** Coins the copy holds, e.g. "0.5 LPJ" (a market whose units are unknown here shows its base units). */
