@@ -1,6 +1,10 @@
+/** Which market the Market screen shows, kept outside the screen so the choice outlives a visit elsewhere. */
 import { create } from 'zustand';
 
-/** The LPJ practice market, or a real-coin market id ("BTC-KRW"). */
+/**
+ * 'lpj' for the offline practice market, live-view's LIVE_CHOICE for the live market, or a real-coin market id
+ * ("BTC-KRW").
+ */
 export type MarketChoice = 'lpj' | string;
 
 /** Which market the Market screen shows; kept while the user visits other screens. */

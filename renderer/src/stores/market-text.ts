@@ -1,3 +1,4 @@
+/** Message text for the market panels, with the assets of the market on screen filled in. */
 import { useT, type MessageKey } from '../i18n';
 import { useView } from './view-context';
 
