@@ -33,8 +33,9 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ApiError, errorBody, type ApiErrorBody } from '../protocol/errors';
 import { MAX_SESSION_FILE_BYTES } from '../protocol/session-files';
 import { API_PATH, API_SUBPROTOCOL, BRIDGE_KEY_META, KEY_SUBPROTOCOL_PREFIX, SESSION_UPLOAD_PATH } from '../protocol/web-bridge';
-import { MAX_FRAME_BYTES, RequestFrame, type PushFrame, type ResponseFrame } from '../protocol/wire';
+import { MAX_FRAME_BYTES, type PushFrame, type ResponseFrame } from '../protocol/wire';
 import type { AppHost } from './app-host';
+import { answerFrame } from './request-frames';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -263,16 +264,5 @@ export async function handleMessage(host: AppHost, data: RawData, isBinary: bool
   } catch (err) {
     return { type: 'response', id: -1, ok: false, error: err instanceof ApiError ? err.toBody() : { code: 'BAD_REQUEST', message: 'frame is not valid JSON' } };
   }
-  const frame = RequestFrame.safeParse(raw);
-  if (!frame.success) {
-    const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : -1;
-    const detail = frame.error.issues.map((i) => `${i.path.join('.') || '(frame)'}: ${i.message}`).join('; ');
-    return { type: 'response', id, ok: false, error: { code: 'BAD_REQUEST', message: `malformed request frame: ${detail}` } };
-  }
-  try {
-    const result = await host.invoke(frame.data.method, frame.data.params);
-    return { type: 'response', id: frame.data.id, ok: true, result };
-  } catch (err) {
-    return { type: 'response', id: frame.data.id, ok: false, error: errorBody(err) };
-  }
+  return answerFrame(host, raw);
 }
