@@ -35,9 +35,3 @@ export function parseWon(text: string): number | null {
   if (won === null || won > BigInt(Number.MAX_SAFE_INTEGER)) return null;
   return Number(won);
 }
-
-/** "2026-11-25" of an epoch-ms time, local. */
-export function formatDate(ts: number): string {
-  const d = new Date(ts);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}

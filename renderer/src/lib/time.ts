@@ -1,13 +1,24 @@
-const two = (n: number) => String(n).padStart(2, '0');
+/** Times and dates as the lists show them: the local wall clock, in fixed numeric forms, the same in every language. */
+
+/** 7 → "07". */
+export function twoDigits(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
 
 /** Local wall-clock time "HH:MM:SS" of an epoch-milliseconds timestamp. */
 export function formatTime(ts: number): string {
   const d = new Date(ts);
-  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  return `${twoDigits(d.getHours())}:${twoDigits(d.getMinutes())}:${twoDigits(d.getSeconds())}`;
 }
 
 /** Local "MM-DD HH:MM:SS", for lists that may span days. */
 export function formatDateTime(ts: number): string {
   const d = new Date(ts);
-  return `${two(d.getMonth() + 1)}-${two(d.getDate())} ${formatTime(ts)}`;
+  return `${twoDigits(d.getMonth() + 1)}-${twoDigits(d.getDate())} ${formatTime(ts)}`;
+}
+
+/** Local "YYYY-MM-DD" of an epoch-milliseconds timestamp. */
+export function formatDate(ts: number): string {
+  const d = new Date(ts);
+  return `${d.getFullYear()}-${twoDigits(d.getMonth() + 1)}-${twoDigits(d.getDate())}`;
 }

@@ -7,10 +7,9 @@
  * clock (see chartTime in chart-data).
  */
 import type { Language } from '@protocol/api';
+import { twoDigits } from '../../lib/time';
 
 const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-const two = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 function month(language: Language, m: number): string {
   return language === 'ko' ? `${m + 1}월` : MONTHS_EN[m];
@@ -30,15 +29,16 @@ export function tickMarkText(seconds: number, type: TickMark, language: Language
     case 2:
       return String(d.getUTCDate());
     case 3:
-      return `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+      return `${twoDigits(d.getUTCHours())}:${twoDigits(d.getUTCMinutes())}`;
     default:
-      return `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+      return `${twoDigits(d.getUTCHours())}:${twoDigits(d.getUTCMinutes())}:${twoDigits(d.getUTCSeconds())}`;
   }
 }
 
 /** The crosshair's time label: day, month, two-digit year and time of day, as the library's default writes it. */
 export function crosshairTimeText(seconds: number, language: Language): string {
   const d = new Date(seconds * 1000);
-  const date = `${two(d.getUTCDate())} ${month(language, d.getUTCMonth())} '${two(d.getUTCFullYear() % 100)}`;
-  return `${date}   ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+  const year = twoDigits(d.getUTCFullYear() % 100);
+  const date = `${twoDigits(d.getUTCDate())} ${month(language, d.getUTCMonth())} '${year}`;
+  return `${date}   ${twoDigits(d.getUTCHours())}:${twoDigits(d.getUTCMinutes())}`;
 }

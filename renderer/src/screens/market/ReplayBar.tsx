@@ -1,17 +1,16 @@
 import { useEffect, useRef, useState } from 'react';
 import { useT } from '../../i18n';
+import { twoDigits } from '../../lib/time';
 import { replayPosition, useFeedSource } from '../../stores/feed-source-store';
 
 const SPEEDS = [1, 2, 5, 10, 25, 50, 100] as const;
-
-const two = (n: number) => String(n).padStart(2, '0');
 
 /** Ms since the session's start as "m:ss" (or "h:mm:ss"). */
 function elapsed(ms: number): string {
   const s = Math.floor(ms / 1000);
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
-  return h ? `${h}:${two(m)}:${two(s % 60)}` : `${m}:${two(s % 60)}`;
+  return h ? `${h}:${twoDigits(m)}:${twoDigits(s % 60)}` : `${m}:${twoDigits(s % 60)}`;
 }
 
 /** The session's own clock, in UTC as sessions are recorded. */
