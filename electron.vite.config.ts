@@ -8,7 +8,8 @@ export default defineConfig({
       outDir: 'out/main',
       // Native and Node-only packages load from node_modules at run time.
       externalizeDeps: true,
-      rolldownOptions: { input: { index: resolve('electron/main/index.ts') } },
+      // The main process, and the host process it starts as a utilityProcess (out/main/host.js).
+      rolldownOptions: { input: { index: resolve('electron/main/index.ts'), host: resolve('engine/host/host-process.ts') } },
     },
   },
   preload: {

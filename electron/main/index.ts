@@ -1,6 +1,8 @@
 /**
- * The desktop shell: one secure window in front of the app host. All behaviour lives in the host; this file
- * only wires IPC, the window and the operating system.
+ * The desktop shell: one secure window in front of the app host. All behaviour lives in the host, which runs
+ * in a process of its own (engine/host/host-process.ts, started as a utilityProcess) so that matching, the
+ * simulator, SQLite and feed sockets can never freeze the window; this file only relays IPC to it
+ * (./host-relay.ts) and wires the window and the operating system.
  *
  * Only the app's own window may call the host (sender and frame are checked on every IPC call); it is
  * sandboxed, sees the host only through the preload's typed API, gets no browser permissions
@@ -9,9 +11,9 @@
  */
 import { app, BrowserWindow, dialog, ipcMain, shell, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
-import { AppHost } from '../../engine/host/app-host';
-import { errorBody } from '../../engine/protocol/errors';
 import type { Reply } from '../../engine/protocol/wire';
+import { HostRelay } from './host-relay';
+import { forkUtilityHost } from './utility-host';
 import { IPC_EVENT, IPC_INVOKE, IPC_PICK_SESSION } from './ipc-channels';
 import { installPermissionPolicy } from './permissions';
 import { electronNativeBinding } from './native-binding';
@@ -23,7 +25,7 @@ import { FillNotifier } from './fill-notifier';
 
 const here = import.meta.dirname;
 let win: BrowserWindow | null = null;
-let host: AppHost | null = null;
+let relay: HostRelay | null = null;
 let tray: PriceTray | null = null;
 /** A link that arrived before the window could show it. */
 let pendingLink: string | undefined = deepLinkInArgs(process.argv);
@@ -61,31 +63,29 @@ function showWindow(): void {
 function openLink(raw: string): void {
   const target = parseDeepLink(raw);
   if (!target) return;
-  if (!host || !win) {
+  if (!relay || !win) {
     pendingLink = raw;
     return;
   }
-  host.emit('app.navigate', { hash: hashFor(target) });
+  relay.emit('app.navigate', { hash: hashFor(target) });
   showWindow();
 }
 
 function start(): void {
   const dataDir = app.getPath('userData');
-  host = AppHost.open({
-    dataDir,
-    appVersion: app.getVersion(),
-    mode: 'desktop',
-    nativeBinding: electronNativeBinding(app.getAppPath(), app.isPackaged),
+  const started = new HostRelay({
+    spawn: () => forkUtilityHost(join(here, 'host.js')),
+    // The utility process runs Electron's Node, so it loads the Electron-ABI build of better-sqlite3 too.
+    start: { dataDir, appVersion: app.getVersion(), nativeBinding: electronNativeBinding(app.getAppPath(), app.isPackaged) },
+    // A restarted host has none of the old one's in-memory state (open markets, picked sessions): reload the UI.
+    onRestarted: () => win?.webContents.reload(),
   });
+  relay = started;
 
   ipcMain.handle(IPC_INVOKE, async (event, method: unknown, params: unknown): Promise<Reply> => {
     if (!fromAppWindow(event)) return notAppWindow;
     if (typeof method !== 'string') return { ok: false, error: { code: 'BAD_REQUEST', message: 'method must be a string' } };
-    try {
-      return { ok: true, result: await host!.invoke(method, params) };
-    } catch (err) {
-      return { ok: false, error: errorBody(err) };
-    }
+    return started.invoke(method, params);
   });
   // A session to replay: the user picks it in the native dialog; the UI gets the host's handle, not the path.
   ipcMain.handle(IPC_PICK_SESSION, async (event): Promise<Reply> => {
@@ -99,18 +99,14 @@ function start(): void {
       ],
     });
     const path = choice.canceled ? undefined : choice.filePaths[0];
-    try {
-      return { ok: true, result: path ? host!.realMarkets.sessions.pickedFile(path) : null };
-    } catch (err) {
-      return { ok: false, error: errorBody(err) };
-    }
+    return path ? started.sessionPicked(path) : { ok: true, result: null };
   });
-  host.onEvent((frame) => win?.webContents.send(IPC_EVENT, frame));
-  installMenu((hash) => host?.emit('app.navigate', { hash }));
+  started.onPush((frame) => win?.webContents.send(IPC_EVENT, frame));
+  installMenu((hash) => started.emit('app.navigate', { hash }));
   tray = new PriceTray(showWindow);
-  host.onEvent((frame) => tray?.onHostEvent(frame));
+  started.onPush((frame) => tray?.onHostEvent(frame));
   const fills = new FillNotifier(() => win?.isFocused() ?? false, showWindow);
-  host.onEvent((frame) => fills.onHostEvent(frame));
+  started.onPush((frame) => fills.onHostEvent(frame));
 
   createWindow(dataDir);
   app.on('activate', () => {
@@ -177,9 +173,15 @@ function createWindow(dataDir: string): void {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
-app.on('before-quit', () => {
+app.on('before-quit', (event) => {
   tray?.destroy();
   tray = null;
-  host?.close();
-  host = null;
+  if (!relay) return;
+  // The host closes its databases first; then the app quits for real (relay is null by then).
+  event.preventDefault();
+  const closing = relay;
+  void closing.close().finally(() => {
+    relay = null;
+    app.quit();
+  });
 });
