@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page, TestInfo } from '@playwright/test';
 import { expect, keepScreenshot, startWebMode, test } from './fixtures';
-import { startTestSyncServer } from './live-fixtures';
+import { othersTrade, startTestSyncServer } from './live-fixtures';
 
 interface Stoppable {
   stop(): Promise<void>;
@@ -145,6 +145,10 @@ test('the follower finds a leader on the ranking, subscribes from the profile, a
   await expect(follower.getByRole('region', { name: 'Strategy' })).toContainText('Trend following on LPJ');
   await expect(follower.getByRole('region', { name: 'Strategy' })).toContainText('10.00%');
   await expect(follower.getByRole('table', { name: 'Recent trades' }).locator('tbody tr')).toHaveCount(1);
+
+  // Copies are priced against the market, which needs a trade the leader took no part in: two other traders
+  // trade at the same price.
+  await othersTrade(serverUrl, 10_000);
 
   // Subscribe: an allocation above the balance is refused before it is sent; 1,000,000 KRW is accepted.
   await follower.getByRole('button', { name: 'Subscribe' }).click();
