@@ -7,18 +7,17 @@
  * balance, and no sum of balances, can leave the safe-integer range however money moves inside the ledger.
  * The caller refuses a deposit that `canDeposit` says no to.
  *
- * The ledger trusts its caller (the matching engine) to have checked funds; a move that would drive a balance
- * negative, or a supply past the range, is a bug in the engine, and throws rather than corrupting money.
+ * The ledger trusts its caller (the risk stage of the matching engine, or the paper engine) to have checked
+ * funds; a move that would drive a balance negative, or a supply past the range, is a bug in the caller, and
+ * throws rather than corrupting money. An account here is balances only: how it trades (self-trade prevention,
+ * its orders) is the engine's business (./accounts.ts).
  */
 import { MAX_AMOUNT } from './money';
-import { FEE_ACCOUNT, type AccountId, type Balance, type StpMode } from './types';
+import { FEE_ACCOUNT, type AccountId, type Balance } from './types';
 
 export class Account {
   readonly balances = new Map<string, Balance>();
-  constructor(
-    readonly id: AccountId,
-    public stp: StpMode,
-  ) {}
+  constructor(readonly id: AccountId) {}
 
   balance(asset: string): Balance {
     let b = this.balances.get(asset);
@@ -43,15 +42,15 @@ export class Ledger {
   private readonly supplies = new Map<string, number>();
 
   constructor() {
-    this.accounts.set(FEE_ACCOUNT, new Account(FEE_ACCOUNT, 'cancel_resting'));
+    this.accounts.set(FEE_ACCOUNT, new Account(FEE_ACCOUNT));
   }
 
   get(id: AccountId): Account | undefined {
     return this.accounts.get(id);
   }
 
-  open(id: AccountId, stp: StpMode): Account {
-    const account = new Account(id, stp);
+  open(id: AccountId): Account {
+    const account = new Account(id);
     this.accounts.set(id, account);
     return account;
   }

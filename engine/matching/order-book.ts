@@ -1,55 +1,49 @@
 /**
- * One side of a price-time priority book.
+ * One side of a price-time priority book: price levels, and a FIFO queue of orders at each.
  *
- * Levels are kept in a price-sorted array with the best level LAST (bids ascending, asks descending), so the
- * common changes — a new best level, the best level emptied by a taker — are a push or a pop, and a level
- * deeper in the book costs a binary search and a short memmove. A Map from price to level finds a level in
- * O(1). Within a level, orders form an intrusive doubly-linked FIFO list, so removing any order (cancel, fill)
- * is O(1) given the order, which the engine finds through its id → order map.
+ * The book knows an order's side, price, remaining quantity and place in its queue — nothing else. It holds no
+ * balances and refuses nothing: funds are the risk stage's (./risk.ts), who may trade with whom is the
+ * matcher's (./matcher.ts), and whatever reaches the book has been checked by them.
+ *
+ * Levels are kept in an array sorted with the best level LAST (bids ascending, asks descending), so the common
+ * changes — a new best level, the best level emptied by a taker — are a push or a pop, the best level is one
+ * read, and a level deeper in the book costs a binary search and a short memmove. A Map from price to level
+ * finds any level in O(1). Within a level, orders form an intrusive doubly-linked FIFO list, so removing any
+ * order (cancel, fill, a move to another price) is O(1) given the order.
+ *
+ * Every level whose total changes during a command is listed once in its `LevelChanges`, with the total it
+ * had before, so the engine can publish one `book` event per changed level at the end of the command instead of
+ * one per fill.
  */
-import type { AccountId, Balance, OrderId, OrderType, Side, TimeInForce } from './types';
+import type { Side } from './types';
 
-export class Order {
-  prev: Order | null = null;
-  next: Order | null = null;
-  level: Level | null = null;
-  /** The owner's balances in this market's quote and base, and its set of live orders (set when registered). */
-  quoteBalance: Balance | null = null;
-  baseBalance: Balance | null = null;
-  owner: unknown = null;
-  /** Neighbours in the owner's list of live orders. */
-  ownerPrev: Order | null = null;
-  ownerNext: Order | null = null;
-  constructor(
-    readonly id: OrderId,
-    readonly account: AccountId,
-    readonly market: string,
-    readonly side: Side,
-    public type: OrderType,
-    public timeInForce: TimeInForce,
-    public postOnly: boolean,
-    /** Limit price (0 for market orders). */
-    public price: number,
-    /** Trigger price of a stop order (0 otherwise). */
-    public stopPrice: number,
-    /** Total base quantity; 0 marks a market buy by quote amount. */
-    public quantity: number,
-    /** Base quantity not yet filled. */
-    public remaining: number,
-    /** Quote (buys) or base (sells) still held for this order; for a buy by quote amount, the budget left. */
-    public held: number,
-    readonly clientOrderId: string | undefined,
-    readonly ts: number,
-  ) {}
+/** What the book needs of an order: the order record itself carries these fields (see ./order.ts). */
+export interface BookOrder<O extends BookOrder<O>> {
+  readonly side: Side;
+  price: number;
+  /** Base quantity not yet filled: what the order adds to its level's total. */
+  remaining: number;
+  prev: O | null;
+  next: O | null;
+  /** The level the order rests at, or null when it is not in the book. */
+  level: Level<O> | null;
 }
 
-export class Level {
-  head: Order | null = null;
-  tail: Order | null = null;
+/** A level's totals as the `book` events report them. */
+export interface LevelTotals {
+  readonly side: Side;
+  readonly price: number;
+  total: number;
+  /** Total at the start of the current command, or -1 when the level has not changed in it. */
+  totalBefore: number;
+}
+
+export class Level<O extends BookOrder<O>> implements LevelTotals {
+  head: O | null = null;
+  tail: O | null = null;
   /** Sum of the remaining quantity of the orders at this level. */
   total = 0;
   count = 0;
-  /** Total at the start of the current command, or -1 when the level has not changed in it. */
   totalBefore = -1;
   constructor(
     readonly side: Side,
@@ -57,120 +51,131 @@ export class Level {
   ) {}
 }
 
-export class BookSide {
-  /** Sorted with the best price last. */
-  private readonly prices: number[] = [];
-  private readonly levels = new Map<number, Level>();
+/** The levels changed during the current command, each once, in the order they first changed. */
+export class LevelChanges {
+  readonly levels: LevelTotals[] = [];
+  count = 0;
 
-  /**
-   * @param changed collects the levels whose total changes during a command (each once), so the engine can
-   * publish one `book` event per changed level at the end of the command instead of one per fill.
-   */
+  /** Forgets the list (the slots are cleared so dropped levels can be collected). */
+  clear(): void {
+    const levels = this.levels;
+    for (let i = 0; i < this.count; i++) {
+      levels[i].totalBefore = -1;
+      (levels as (LevelTotals | undefined)[])[i] = undefined;
+    }
+    this.count = 0;
+  }
+}
+
+export class BookSide<O extends BookOrder<O>> {
+  /** Sorted with the best price last. */
+  private readonly levels: Level<O>[] = [];
+  private readonly byPrice = new Map<number, Level<O>>();
+  private readonly buy: boolean;
+
   constructor(
     readonly side: Side,
-    private readonly changed: Level[],
-  ) {}
+    private readonly changes: LevelChanges,
+  ) {
+    this.buy = side === 'buy';
+  }
 
-  private touch(level: Level): void {
+  private touch(level: Level<O>): void {
     if (level.totalBefore < 0) {
       level.totalBefore = level.total;
-      this.changed.push(level);
+      this.changes.levels[this.changes.count++] = level;
     }
   }
 
   /** True when `a` is a better price than `b` on this side. */
   better(a: number, b: number): boolean {
-    return this.side === 'buy' ? a > b : a < b;
+    return this.buy ? a > b : a < b;
   }
 
-  best(): Level | null {
-    const n = this.prices.length;
-    return n === 0 ? null : (this.levels.get(this.prices[n - 1]) as Level);
+  best(): Level<O> | null {
+    const n = this.levels.length;
+    return n === 0 ? null : this.levels[n - 1];
   }
 
-  /** The best price, or 0 on an empty side (no level lookup: for checks that need only the price). */
+  /** The best price, or 0 on an empty side. */
   bestPrice(): number {
-    const n = this.prices.length;
-    return n === 0 ? 0 : this.prices[n - 1];
+    const n = this.levels.length;
+    return n === 0 ? 0 : this.levels[n - 1].price;
   }
 
   get levelCount(): number {
-    return this.prices.length;
+    return this.levels.length;
   }
 
-  level(price: number): Level | undefined {
-    return this.levels.get(price);
+  level(price: number): Level<O> | undefined {
+    return this.byPrice.get(price);
   }
 
   /** Appends the order at the back of its price level's queue, creating the level if needed. */
-  append(order: Order): Level {
-    let level = this.levels.get(order.price);
+  append(order: O): void {
+    let level = this.byPrice.get(order.price);
     if (level === undefined) {
-      level = new Level(this.side, order.price);
-      this.levels.set(order.price, level);
-      this.insertPrice(order.price);
+      level = new Level<O>(this.side, order.price);
+      this.byPrice.set(order.price, level);
+      this.insertLevel(level);
     }
     this.touch(level);
     order.level = level;
     order.prev = level.tail;
     order.next = null;
-    if (level.tail) level.tail.next = order;
+    if (level.tail !== null) level.tail.next = order;
     else level.head = order;
     level.tail = order;
     level.total += order.remaining;
     level.count++;
-    return level;
   }
 
   /** Unlinks the order; drops its level when it was the last one there. */
-  remove(order: Order): Level {
-    const level = order.level as Level;
+  remove(order: O): void {
+    const level = order.level as Level<O>;
     this.touch(level);
-    if (order.prev) order.prev.next = order.next;
-    else level.head = order.next;
-    if (order.next) order.next.prev = order.prev;
-    else level.tail = order.prev;
+    const prev = order.prev;
+    const next = order.next;
+    if (prev !== null) prev.next = next;
+    else level.head = next;
+    if (next !== null) next.prev = prev;
+    else level.tail = prev;
     order.prev = order.next = order.level = null;
     level.total -= order.remaining;
-    level.count--;
-    if (level.count === 0) this.dropLevel(level);
-    return level;
+    if (--level.count === 0) this.dropLevel(level);
   }
 
   /** Takes `quantity` off a resting order in place (a fill, or an amend down); it keeps its queue position. */
-  reduce(order: Order, quantity: number): void {
-    const level = order.level as Level;
+  reduce(order: O, quantity: number): void {
+    const level = order.level as Level<O>;
     this.touch(level);
     order.remaining -= quantity;
     level.total -= quantity;
   }
 
-  private dropLevel(level: Level): void {
-    this.levels.delete(level.price);
-    const n = this.prices.length;
-    if (this.prices[n - 1] === level.price) {
-      this.prices.pop();
-      return;
-    }
-    this.prices.splice(this.indexOf(level.price), 1);
+  private dropLevel(level: Level<O>): void {
+    this.byPrice.delete(level.price);
+    const levels = this.levels;
+    const n = levels.length;
+    if (levels[n - 1] === level) levels.pop();
+    else levels.splice(this.indexOf(level.price), 1);
   }
 
-  private insertPrice(price: number): void {
-    const n = this.prices.length;
-    if (n === 0 || this.better(price, this.prices[n - 1])) {
-      this.prices.push(price);
-      return;
-    }
-    this.prices.splice(this.indexOf(price), 0, price);
+  private insertLevel(level: Level<O>): void {
+    const levels = this.levels;
+    const n = levels.length;
+    if (n === 0 || this.better(level.price, levels[n - 1].price)) levels.push(level);
+    else levels.splice(this.indexOf(level.price), 0, level);
   }
 
   /** Index of `price` in the sorted array, or where it would go (binary search, worst price first). */
   private indexOf(price: number): number {
+    const levels = this.levels;
     let lo = 0;
-    let hi = this.prices.length;
+    let hi = levels.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.better(price, this.prices[mid])) lo = mid + 1;
+      if (this.better(price, levels[mid].price)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -179,26 +184,23 @@ export class BookSide {
   /** The best `depth` levels as [price, total quantity], best first. */
   depth(depth: number): [number, number][] {
     const out: [number, number][] = [];
-    for (let i = this.prices.length - 1; i >= 0 && out.length < depth; i--) {
-      const price = this.prices[i];
-      out.push([price, (this.levels.get(price) as Level).total]);
-    }
+    for (let i = this.levels.length - 1; i >= 0 && out.length < depth; i--) out.push([this.levels[i].price, this.levels[i].total]);
     return out;
   }
 
   /** Every resting order, best level first, FIFO within a level. */
-  *orders(): Generator<Order> {
-    for (let i = this.prices.length - 1; i >= 0; i--) {
-      for (let o = (this.levels.get(this.prices[i]) as Level).head; o; o = o.next) yield o;
+  *orders(): Generator<O> {
+    for (let i = this.levels.length - 1; i >= 0; i--) {
+      for (let o = this.levels[i].head; o !== null; o = o.next) yield o;
     }
   }
 
   /** Levels from the best down to (and including) `limit`, for fill-or-kill checks. */
-  *levelsUpTo(limit: number): Generator<Level> {
-    for (let i = this.prices.length - 1; i >= 0; i--) {
-      const price = this.prices[i];
-      if (this.better(limit, price)) return;
-      yield this.levels.get(price) as Level;
+  *levelsUpTo(limit: number): Generator<Level<O>> {
+    for (let i = this.levels.length - 1; i >= 0; i--) {
+      const level = this.levels[i];
+      if (this.better(limit, level.price)) return;
+      yield level;
     }
   }
 }

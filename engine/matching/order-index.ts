@@ -3,7 +3,7 @@
  * array, looked up by id: reading and writing a slot needs no hashing, and a page is dropped once every order
  * on it has closed, so memory follows the live orders rather than every id ever issued.
  */
-import type { Order } from './order-book';
+import type { Order } from './order';
 
 const PAGE_SIZE = 1024;
 

@@ -156,7 +156,7 @@ export class PaperEngine {
     }
     this.maxBookAgeMs = options.maxBookAgeMs ?? DEFAULT_MAX_BOOK_AGE_MS;
     if (!isPosInt(this.maxBookAgeMs)) throw new Error(`maxBookAgeMs must be a positive integer, got ${this.maxBookAgeMs}`);
-    this.ledger.open(VENUE_ACCOUNT, 'cancel_resting');
+    this.ledger.open(VENUE_ACCOUNT);
     for (const config of options.markets ?? []) {
       const problem = this.marketProblem(config);
       if (problem) throw new Error(`paper market ${String(config?.id)}: ${problem}`);
@@ -342,7 +342,7 @@ export class PaperEngine {
     e.nextTradeId = s.nextTradeId;
     e.ledgerSeq = s.ledgerSeq;
     for (const [id, balances] of s.accounts) {
-      const account = e.ledger.get(id) ?? e.ledger.open(id, 'cancel_resting');
+      const account = e.ledger.get(id) ?? e.ledger.open(id);
       for (const [asset, available, held] of balances) account.balances.set(asset, { available, held });
     }
     e.ledger.recountSupplies();
@@ -561,7 +561,7 @@ export class PaperEngine {
     if (!isPosInt(account)) return this.rejectLedger(0, 'UNKNOWN_ACCOUNT', 'open_account');
     if (this.ledger.get(account)) return this.rejectLedger(account, 'ACCOUNT_EXISTS', 'open_account');
     if (!this.grantRoom(new Map(), false)) return this.rejectLedger(account, 'AMOUNT_OUT_OF_RANGE', 'open_account');
-    this.ledger.open(account, 'cancel_resting');
+    this.ledger.open(account);
     this.emitLedger({ type: 'account_opened', account });
     this.grant(account);
   }

@@ -1,0 +1,160 @@
+/**
+ * The events of the command being applied: every event the engine publishes is built here, stamped with its
+ * stream's next sequence number and the command's clock, and appended to the command's list.
+ *
+ * Rules:
+ * - A market's events carry that market's sequence number, gap-free; account and money commands (and commands
+ *   naming no known market) go on LEDGER_STREAM with its own.
+ * - `book` events come last in a command: one per price level whose total changed, with its total at the end of
+ *   the command, market by market in the order the command first touched them. A level that changed and came
+ *   back to where it was publishes nothing.
+ * - The events of the order lifecycle are built as literals, header first, with their keys always in the same
+ *   order: every order makes several, a literal of a fixed shape is cheaper to build and to encode than a
+ *   spread, and a journal compares the events a replay produces with the stored ones byte for byte.
+ */
+import type { Market } from './market';
+import type { Order } from './order';
+import {
+  LEDGER_STREAM,
+  type AccountId,
+  type CancelReason,
+  type EngineEvent,
+  type ExpireReason,
+  type OrderId,
+  type RejectReason,
+  type Side,
+} from './types';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** An event without its stream header (seq, market, ts), which the log fills in. */
+export type EventBody = DistributiveOmit<EngineEvent, 'seq' | 'market' | 'ts'>;
+
+export class EventLog {
+  /** Events of the command being applied. */
+  out: EngineEvent[] = [];
+  /** The command's clock. */
+  ts = 0;
+  /** Sequence number of the last event on LEDGER_STREAM. */
+  ledgerSeq = 0;
+  private readonly touched: Market[] = [];
+  private touchedCount = 0;
+
+  /** Starts a command's list of events. */
+  begin(ts: number): EngineEvent[] {
+    this.ts = ts;
+    return (this.out = []);
+  }
+
+  /** Lists the market among those the command changed (their book events are published at the end). */
+  touch(m: Market): void {
+    if (m.touched) return;
+    m.touched = true;
+    this.touched[this.touchedCount++] = m;
+  }
+
+  /** Publishes an event on the market's stream. */
+  emit(m: Market, body: EventBody): void {
+    this.touch(m);
+    this.out.push({ seq: ++m.seq, market: m.id, ts: this.ts, ...body } as EngineEvent);
+  }
+
+  emitLedger(body: EventBody): void {
+    this.out.push({ seq: ++this.ledgerSeq, market: LEDGER_STREAM, ts: this.ts, ...body } as EngineEvent);
+  }
+
+  reject(m: Market, account: AccountId, reason: RejectReason, command: string, clientOrderId?: string, orderId?: OrderId): void {
+    this.emit(m, { type: 'rejected', account, clientOrderId, orderId, reason, command });
+  }
+
+  rejectLedger(account: AccountId, reason: RejectReason, command: string, clientOrderId?: string, orderId?: OrderId): void {
+    this.emitLedger({ type: 'rejected', account, clientOrderId, orderId, reason, command });
+  }
+
+  accepted(m: Market, o: Order, hasLimit: boolean, isStop: boolean, quoteAmount: number | undefined): void {
+    this.touch(m);
+    this.out.push({
+      seq: ++m.seq,
+      market: m.id,
+      ts: this.ts,
+      type: 'accepted',
+      orderId: o.id,
+      account: o.account,
+      clientOrderId: o.clientOrderId,
+      side: o.side,
+      orderType: o.type,
+      timeInForce: o.timeInForce,
+      price: hasLimit ? o.price : undefined,
+      stopPrice: isStop ? o.stopPrice : undefined,
+      quantity: quoteAmount === undefined ? o.quantity : undefined,
+      quoteAmount,
+      held: o.held,
+    });
+  }
+
+  trade(
+    m: Market,
+    tradeId: number,
+    price: number,
+    quantity: number,
+    amount: number,
+    takerSide: Side,
+    maker: Order,
+    taker: Order,
+    makerFee: number,
+    takerFee: number,
+  ): void {
+    this.touch(m);
+    this.out.push({
+      seq: ++m.seq,
+      market: m.id,
+      ts: this.ts,
+      type: 'trade',
+      tradeId,
+      price,
+      quantity,
+      quoteAmount: amount,
+      takerSide,
+      makerOrderId: maker.id,
+      takerOrderId: taker.id,
+      makerAccount: maker.account,
+      takerAccount: taker.account,
+      makerFee,
+      takerFee,
+    });
+  }
+
+  filled(m: Market, o: Order): void {
+    this.touch(m);
+    this.out.push({ seq: ++m.seq, market: m.id, ts: this.ts, type: 'filled', orderId: o.id, account: o.account });
+  }
+
+  expired(m: Market, o: Order, reason: ExpireReason): void {
+    this.touch(m);
+    this.out.push({ seq: ++m.seq, market: m.id, ts: this.ts, type: 'expired', orderId: o.id, account: o.account, remaining: o.remaining, reason });
+  }
+
+  cancelled(m: Market, o: Order, reason: CancelReason): void {
+    this.touch(m);
+    this.out.push({ seq: ++m.seq, market: m.id, ts: this.ts, type: 'cancelled', orderId: o.id, account: o.account, remaining: o.remaining, reason });
+  }
+
+  /** Ends the command: one `book` event per level whose total changed in it. */
+  flushBooks(): void {
+    const touched = this.touched;
+    for (let t = 0; t < this.touchedCount; t++) {
+      const m = touched[t];
+      (touched as (Market | undefined)[])[t] = undefined;
+      m.touched = false;
+      const changes = m.changes;
+      const levels = changes.levels;
+      for (let i = 0; i < changes.count; i++) {
+        const level = levels[i];
+        if (level.total !== level.totalBefore) {
+          this.out.push({ seq: ++m.seq, market: m.id, ts: this.ts, type: 'book', side: level.side, price: level.price, quantity: level.total });
+        }
+      }
+      changes.clear();
+    }
+    this.touchedCount = 0;
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * The path of an order command through the engine's stages, as in exchange-core's pipeline:
+ *
+ *   place:  validation (./validation) → risk: hold the worst cost (./risk) → accepted → the matcher walks the
+ *           book (./matcher) → the taker rests, fills, expires or is cancelled (./orders), releasing what it no
+ *           longer holds → triggered stops run the same way (./stops).
+ *   amend:  validation → risk: hold more or release the difference → a new price leaves the queue and meets the
+ *           book like a new order; a smaller quantity keeps its place.
+ *   cancel: the order leaves the book or the stops and its hold is released.
+ *
+ * Every check comes before any change: a refused command produces exactly one `rejected` event and leaves
+ * books and balances as they were.
+ */
+import { FEE_ACCOUNT, type AccountId, type OrderId, type PlaceCommand, type RejectReason } from './types';
+import type { Market } from './market';
+import { Walk } from './matcher';
+import { Order } from './order';
+import { bandPrice, inBand } from './price-band';
+import type { EngineState } from './state';
+import { AmendTerms, PlaceTerms, checkAmend, checkPlace } from './validation';
+
+export class OrderFlow {
+  private readonly log;
+  private readonly risk;
+  private readonly orders;
+  private readonly matcher;
+  private readonly placeTerms = new PlaceTerms();
+  private readonly amendTerms = new AmendTerms();
+
+  constructor(private readonly state: EngineState) {
+    this.log = state.log;
+    this.risk = state.risk;
+    this.orders = state.orders;
+    this.matcher = state.matcher;
+  }
+
+  place(cmd: PlaceCommand): void {
+    const m = this.state.market(cmd.market);
+    if (m === undefined) return this.log.rejectLedger(cmd.account, 'UNKNOWN_MARKET', 'place', cmd.clientOrderId);
+    const refused = this.placeIn(m, cmd);
+    if (refused !== null) this.log.reject(m, cmd.account, refused, 'place', cmd.clientOrderId);
+  }
+
+  /** Checks and places the order; returns why it was refused (and then nothing has changed), or null. */
+  private placeIn(m: Market, cmd: PlaceCommand): RejectReason | null {
+    const trader = this.state.traders.get(cmd.account);
+    if (trader === undefined || cmd.account === FEE_ACCOUNT) return 'UNKNOWN_ACCOUNT';
+    const t = this.placeTerms;
+    const invalid = checkPlace(m, trader, cmd, t);
+    if (invalid !== null) return invalid;
+    const hold = t.byQuote ? t.quoteAmount : this.risk.holdFor(m, t.side, t.worst, t.quantity);
+    const unfunded = this.risk.refuseHold(trader, m, t.side, hold, 0);
+    if (unfunded !== null) return unfunded;
+    if (t.timeInForce === 'FOK' && !t.isStop) {
+      const why = this.matcher.fokCheck(m, trader, t.side, t.price, t.quantity);
+      if (why !== null) return why;
+    }
+
+    const { orderType, worst } = t;
+    const order = new Order(
+      this.orders.nextOrderId++,
+      trader.id,
+      m.id,
+      t.side,
+      orderType,
+      t.timeInForce,
+      t.postOnly,
+      t.price,
+      t.stopPrice,
+      t.quantity,
+      t.quantity,
+      t.quoteAmount,
+      t.clientOrderId,
+      this.log.ts,
+      trader,
+      this.risk.funds(trader, m),
+      0,
+    );
+    this.risk.setHold(order, hold);
+    this.orders.register(order);
+    this.log.accepted(m, order, t.hasLimit, t.isStop, t.byQuote ? t.quoteAmount : undefined);
+    // A stop whose condition already holds triggers at once, like one that was resting when the price moved.
+    if (t.isStop) m.stops.add(order);
+    else if (orderType === 'market') this.execMarket(m, order, worst);
+    else this.execLimit(m, order);
+    this.runStops(m);
+    return null;
+  }
+
+  cancel(marketId: string, account: AccountId, orderId: OrderId): void {
+    const m = this.state.market(marketId);
+    if (m === undefined) return this.log.rejectLedger(account, 'UNKNOWN_MARKET', 'cancel', undefined, orderId);
+    const order = this.orders.find(m, account, orderId, 'cancel');
+    if (order !== undefined) this.orders.cancel(m, order, 'user');
+  }
+
+  cancelAll(account: AccountId, marketId: string | undefined): void {
+    const m = marketId === undefined ? undefined : this.state.market(marketId);
+    if (marketId !== undefined && m === undefined) return this.log.rejectLedger(account, 'UNKNOWN_MARKET', 'cancel_all');
+    const trader = this.state.traders.get(account);
+    if (trader === undefined || account === FEE_ACCOUNT) {
+      if (m !== undefined) return this.log.reject(m, account, 'UNKNOWN_ACCOUNT', 'cancel_all');
+      return this.log.rejectLedger(account, 'UNKNOWN_ACCOUNT', 'cancel_all');
+    }
+    this.orders.cancelAll(trader, this.state.markets, m);
+  }
+
+  amend(marketId: string, account: AccountId, orderId: OrderId, quantity: number | undefined, price: number | undefined): void {
+    const m = this.state.market(marketId);
+    if (m === undefined) return this.log.rejectLedger(account, 'UNKNOWN_MARKET', 'amend', undefined, orderId);
+    const order = this.orders.find(m, account, orderId, 'amend');
+    if (order === undefined) return;
+    const refused = this.amendIn(m, order, quantity, price);
+    if (refused !== null) this.log.reject(m, account, refused, 'amend', order.clientOrderId, orderId);
+  }
+
+  /** Checks and applies the amend; returns why it was refused (and then nothing has changed), or null. */
+  private amendIn(m: Market, order: Order, newQuantity: number | undefined, newPrice: number | undefined): RejectReason | null {
+    const t = this.amendTerms;
+    const invalid = checkAmend(m, order, newQuantity, newPrice, t);
+    if (invalid !== null) return invalid;
+    const { price, quantity, remaining } = t;
+    const need = this.risk.holdFor(m, order.side, price, remaining);
+    const unfunded = this.risk.refuseHold(order.owner, m, order.side, need, order.held);
+    if (unfunded !== null) return unfunded;
+
+    // Reducing the quantity keeps the order's place in the queue; a new price or a larger quantity is a new
+    // promise to the book and goes to the back, as on every exchange.
+    const keptPriority = price === order.price && quantity < order.quantity;
+    const book = order.side === 'buy' ? m.bids : m.asks;
+    if (keptPriority) {
+      book.reduce(order, order.remaining - remaining);
+      order.quantity = quantity;
+    } else {
+      book.remove(order);
+      order.quantity = quantity;
+      order.remaining = remaining;
+      order.price = price;
+    }
+    this.risk.setHold(order, need);
+    this.log.emit(m, { type: 'amended', orderId: order.id, account: order.account, price, quantity, remaining, keptPriority });
+    if (!keptPriority) {
+      this.execLimit(m, order);
+      this.runStops(m);
+    }
+    return null;
+  }
+
+  /** A limit order (new, moved, or a triggered stop-limit) meets the book; what is left rests or ends. */
+  private execLimit(m: Market, order: Order): void {
+    if (order.timeInForce === 'FOK' && order.type === 'stop_limit') {
+      // Checked when placed for plain FOK orders; a triggered stop-limit meets the book only now.
+      if (this.matcher.fokCheck(m, order.owner, order.side, order.price, order.remaining) !== null) return this.orders.expire(m, order, 'fok');
+    }
+    const before = order.remaining;
+    const end = this.matcher.match(m, order, order.price);
+    if (end === Walk.Filled) return this.orders.fill(m, order);
+    if (end === Walk.SelfTrade) return this.orders.cancel(m, order, 'self_trade');
+    if (order.timeInForce !== 'GTC') return this.orders.expire(m, order, order.timeInForce === 'FOK' ? 'fok' : 'ioc');
+    (order.side === 'buy' ? m.bids : m.asks).append(order);
+    // A buy holds exactly what its remaining quantity can cost (placed or amended so); only fills on entry, at
+    // better prices, can leave it holding more.
+    if (order.remaining !== before) this.risk.trim(m, order);
+  }
+
+  private execMarket(m: Market, order: Order, worst: number): void {
+    const end = this.matcher.match(m, order, worst);
+    if (end === Walk.Filled || end === Walk.Budget) return this.orders.fill(m, order);
+    if (end === Walk.SelfTrade) return this.orders.cancel(m, order, 'self_trade');
+    this.orders.expire(m, order, end === Walk.Limit ? 'price_band' : 'market_remainder');
+  }
+
+  /** Triggers every stop the last trade price has reached, including those reached by triggered orders' trades. */
+  private runStops(m: Market): void {
+    if (m.lastPrice === 0) return;
+    for (;;) {
+      const last = m.lastPrice;
+      const order = m.stops.takeTriggered(last);
+      if (order === undefined) return;
+      this.log.emit(m, { type: 'triggered', orderId: order.id, account: order.account, lastPrice: last });
+      if (order.type === 'stop_market') this.execMarket(m, order, bandPrice(m, order.side, order.stopPrice));
+      else if (!inBand(m, order.side, order.price)) this.orders.expire(m, order, 'price_band');
+      else this.execLimit(m, order);
+    }
+  }
+}
