@@ -94,15 +94,15 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     log.fatal({ err }, `${what}; the server must restart to recover`);
     reportFatal(err);
   };
-  // Acknowledged means on disk: both files written on every order sync each commit (FULL), so what a client was
-  // told survives a power cut, not only a crash of this process.
+  // Acknowledged means on disk: the journal syncs its log before an order is acknowledged, and server.db's own
+  // writes (accounts, sessions, copy operations) sync each commit, so what a client was told survives a power
+  // cut, not only a crash of this process. The read models written behind stay NORMAL (see WriteBehind).
   const synchronous = config.synchronous ?? 'full';
   const db: Db = openDatabase(join(config.dataDir, 'server.db'), serverMigrations, { cacheMiB: 64, manualCheckpoints: true, synchronous });
   const metrics = new Metrics();
   const writes = new WriteBehind(join(config.dataDir, 'server.db'), {
     delayMs: READ_MODEL_DELAY_MS,
     maxPending: READ_MODEL_MAX_PENDING,
-    synchronous,
     onError: (err) => stop('the read models could not be written', err),
     onFlushTimed: (ms) => metrics.readModelFlushSeconds.observe(ms / 1000),
   });

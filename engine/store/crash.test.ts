@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Synchronous } from '../db/database';
 import { DurableEngine } from './durable-engine';
 import { TallyMachine, tallyStream, type TallyCommand, type TallyEvent, type TallySnapshot } from './testing/tally-machine';
 
@@ -16,9 +17,9 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the writer until it has acknowledged `minAcks` commands, then SIGKILLs it; returns the highest ack. */
-function runAndKill(path: string, minAcks: number, extraDelayMs: number): Promise<{ start: number; maxAck: number }> {
+function runAndKill(path: string, synchronous: Synchronous, minAcks: number, extraDelayMs: number): Promise<{ start: number; maxAck: number }> {
   return new Promise((done, fail) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, path, String(SEED)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, path, String(SEED), synchronous], { stdio: ['ignore', 'pipe', 'pipe'] });
     let buffered = '';
     let start = -1;
     let maxAck = -1;
@@ -51,7 +52,8 @@ function runAndKill(path: string, minAcks: number, extraDelayMs: number): Promis
 }
 
 describe('crash safety', () => {
-  it('a writer killed with SIGKILL mid-stream loses no acknowledged command and leaves no half batch', async () => {
+  // `full` acknowledges from the callback of a sync on the thread pool, `normal` from the commit itself.
+  it.each(['normal', 'full'] as const)('a writer (synchronous %s) killed with SIGKILL mid-stream loses no acknowledged command and leaves no half batch', async (synchronous) => {
     const path = join(dir, 'markets.db');
     const stream = tallyStream(SEED);
     const expected: TallyCommand[] = [];
@@ -61,7 +63,7 @@ describe('crash safety', () => {
       [4000, 3],
       [2500, 11],
     ]) {
-      const { start, maxAck } = await runAndKill(path, minAcks, delay);
+      const { start, maxAck } = await runAndKill(path, synchronous, minAcks, delay);
       // Each run resumes exactly after what the previous run had committed.
       expect(start).toBe(committedBefore);
       expect(maxAck).toBeGreaterThanOrEqual(start + minAcks - 1);

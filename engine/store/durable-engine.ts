@@ -6,8 +6,8 @@
  * all. `submit` resolves only after the batch holding its command committed, so an acknowledged command
  * survives a crash of the process (and with `synchronous: 'full'` a power cut: the batch is announced only
  * once a sync of the log that began after it was written has finished — see JournalStore; commands go on
- * being applied and written meanwhile). A batch is committed when `maxBatch` commands are waiting or on the
- * next macrotask (setImmediate), whichever comes first.
+ * being applied meanwhile, and are written as one batch when that sync ends). A batch is committed when
+ * `maxBatch` commands are waiting or on the next macrotask (setImmediate), whichever comes first.
  *
  * Start-up restores the latest snapshot and replays the commands after it, comparing every replayed event with
  * the stored one: a difference means the engine is not deterministic (or changed incompatibly) and opening
@@ -383,6 +383,9 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
   private commitScheduled(): void {
     this.scheduled = undefined;
     if (this.closed || this.failure) return;
+    // While the log is being synced, a batch written now would wait for the next sync anyway: it is written when
+    // that sync starts, together with whatever arrives meanwhile (fewer, larger transactions for the same acks).
+    if (this.syncRunning) return;
     // A failed commit is reported to every waiter by rejecting its promise.
     this.commitPending(false);
   }
@@ -428,7 +431,7 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
 
   /**
    * Starts a sync of the log on the thread pool unless one is running; when it ends, the batches written
-   * before it began are announced, and the next sync starts for those written since.
+   * before it began are announced, what arrived meanwhile is written, and the next sync starts.
    */
   private syncSoon(): void {
     if (this.syncRunning || this.unsynced.length === 0 || this.failure) return;
@@ -447,6 +450,7 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
       // (A syncNow meanwhile may have announced them already.)
       if (n > 0) this.options.onSyncTimed?.(performance.now() - started, n);
       for (const w of this.unsynced.splice(0, n)) this.announce(w);
+      if (this.pendingCommands.length > 0) this.commitPending(false);
       this.syncSoon();
     });
   }

@@ -6,7 +6,7 @@
  * under NORMAL (the transaction's frames are written to the log, not synced), and the owner syncs the log file
  * with `syncLog` (on libuv's thread pool) or `syncLogNow` before it tells anyone a batch is committed. One
  * sync then covers every batch written before it, and the thread that matches orders never waits for the
- * disk: it goes on matching and writing the next batches while the previous ones are synced. What survives a
+ * disk: it goes on matching while the previous batches are synced. What survives a
  * power cut is the same as under FULL: a batch is acknowledged only once the frames holding it are on disk,
  * and SQLite itself syncs the log before each checkpoint copies it into the database file.
  */

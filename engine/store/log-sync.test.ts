@@ -1,7 +1,7 @@
 /**
  * `synchronous: 'full'`: a journal acknowledges a batch only after a sync of its log that began after the
- * batch was written, keeps applying and writing commands while a sync runs, and stops (onFatal) when the log
- * cannot be synced. The thread-pool sync (`fdatasync`) is held here until the test lets it finish, so the test
+ * batch was written, keeps applying commands while a sync runs (and writes them as one batch when it ends),
+ * and stops (onFatal) when the log cannot be synced. The thread-pool sync (`fdatasync`) is held here until the test lets it finish, so the test
  * decides when the disk answers; everything else is the real file.
  */
 import Database from 'better-sqlite3';
@@ -70,7 +70,7 @@ function batchesInFile(): number {
 }
 
 describe('a journal that syncs its own log (synchronous full)', () => {
-  it('announces a batch only once a sync that began after it has finished, and goes on writing meanwhile', async () => {
+  it('announces a batch only once a sync that began after it has finished; what arrives meanwhile is one batch for the next sync', async () => {
     const told: string[] = [];
     const synced: number[] = [];
     const j = open({ onCommit: (events) => told.push(`commit ${events.map((e) => e.seq).join(',')}`), onSyncTimed: (_ms, batches) => synced.push(batches) });
@@ -84,27 +84,32 @@ describe('a journal that syncs its own log (synchronous full)', () => {
     expect(disk.started).toBe(1);
     expect(told).toEqual([]);
 
-    // The next command is applied and written while the disk is busy; it waits for a sync of its own.
+    // Commands that arrive while the disk is busy are applied at once (the state has them) and wait, over
+    // several turns, to be written together when the sync ends.
     void submit(20, 2);
     await nextTurn();
-    expect(batchesInFile()).toBe(2);
+    void submit(5, 3);
+    await nextTurn();
+    expect(j.machine.snapshot().markets.A.balances[1]).toBe(35);
+    expect(batchesInFile()).toBe(1);
     expect(disk.started).toBe(1);
 
     finishSync();
     await vi.waitFor(() => expect(acks).toEqual(['ack 1']));
     expect(told).toEqual(['commit 1']);
-    expect(disk.started).toBe(2); // the second batch's sync started as soon as the first ended
+    expect(batchesInFile()).toBe(2); // both commands in one batch, written as the first sync ended
+    expect(disk.started).toBe(2); // and its sync started then
 
     finishSync();
-    await vi.waitFor(() => expect(acks).toEqual(['ack 1', 'ack 2']));
-    expect(told).toEqual(['commit 1', 'commit 2']);
+    await vi.waitFor(() => expect(acks).toEqual(['ack 1', 'ack 2', 'ack 3']));
+    expect(told).toEqual(['commit 1', 'commit 2,3']);
     expect(synced).toEqual([1, 1]);
 
     // A reader that flushes gets everything durable and announced before it reads, on its own thread.
-    void submit(30, 3);
-    expect(j.eventsSince('A', 2, 10)).toMatchObject([{ seq: 3, balance: 60 }]);
-    expect(told).toEqual(['commit 1', 'commit 2', 'commit 3']);
-    await vi.waitFor(() => expect(acks).toHaveLength(3));
+    void submit(30, 4);
+    expect(j.eventsSince('A', 3, 10)).toMatchObject([{ seq: 4, balance: 65 }]);
+    expect(told).toEqual(['commit 1', 'commit 2,3', 'commit 4']);
+    await vi.waitFor(() => expect(acks).toHaveLength(4));
     j.close();
     disk.held.splice(0).forEach((finish) => finish());
   });

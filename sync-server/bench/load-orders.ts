@@ -8,7 +8,7 @@
  *
  * Accounts are created before timing with bounded concurrency (each sign-up is a scrypt hash). With
  * `--sessions FILE` they are created once and their sessions kept in FILE, so later runs against the same data
- * folder (the server restarted with other settings) reuse them instead of paying for the hashes again; each
+ * folder (the server restarted with other settings) refresh and reuse them instead of paying for the hashes again; each
  * run ends by cancelling its traders' resting orders, so the next one starts from the same empty book.
  *
  * Prints one JSON line: orders/s, ack latency, CPU per order and the journal's group commits.
@@ -17,7 +17,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { frameMessages } from '../../engine/protocol/sync';
 import type { Session } from '../../engine/protocol/sync';
-import { bounded, cpuSeconds, finish, journalCommits, log, loopbackAddress, numberArgs, optionalStringArg, percentile, round, signUp, stringArg } from './common';
+import { bounded, cpuSeconds, finish, journalCommits, log, loopbackAddress, numberArgs, optionalStringArg, percentile, refreshSession, round, signUp, stringArg } from './common';
 
 const MARKET = 'LPJ-KRW';
 const LPJ = 100_000_000;
@@ -28,11 +28,14 @@ const run = Date.now().toString(36);
 
 const sessionsFile = optionalStringArg('sessions');
 let t = performance.now();
-let sessions: Pick<Session, 'accessToken'>[];
+let sessions: Session[];
 if (sessionsFile && existsSync(sessionsFile)) {
-  sessions = (JSON.parse(readFileSync(sessionsFile, 'utf8')) as Session[]).slice(0, args.clients);
-  if (sessions.length < args.clients) throw new Error(`${sessionsFile} holds ${sessions.length} sessions, ${args.clients} needed`);
-  log(`orders: ${sessions.length} accounts from ${sessionsFile}; connecting`);
+  const stored = (JSON.parse(readFileSync(sessionsFile, 'utf8')) as Session[]).slice(0, args.clients);
+  if (stored.length < args.clients) throw new Error(`${sessionsFile} holds ${stored.length} sessions, ${args.clients} needed`);
+  // Access tokens live minutes and the sign-ups alone may take longer: each run starts with fresh ones.
+  sessions = await bounded(stored.length, 50, (i) => refreshSession(baseUrl, stored[i], loopbackAddress(i)));
+  writeFileSync(sessionsFile, JSON.stringify(sessions));
+  log(`orders: ${sessions.length} accounts from ${sessionsFile}, refreshed; connecting`);
 } else {
   log(`orders: signing up ${args.clients} accounts (${args.signupConcurrency} at a time)`);
   sessions = await bounded(args.clients, args.signupConcurrency, (i) => signUp(baseUrl, `o${run}_${i}`, loopbackAddress(i)));

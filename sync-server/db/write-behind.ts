@@ -7,7 +7,10 @@
  * SQLite for them, and one commit carries hundreds of orders' rows.
  *
  * Each read model keeps the journal position it has reached in the same transaction as its rows, so a crash
- * before a batch commits loses nothing: start-up catches up from the journal. Readers call `flush` first,
+ * before a batch commits loses nothing: start-up catches up from the journal. For the same reason the writer
+ * commits with synchronous=NORMAL even where the journal syncs every batch: a power cut can take only its last
+ * batches, which the journal gives back, and syncing tens of megabytes of history a second would cost the
+ * order path half its throughput (the sync of the journal's log waits behind it). Readers call `flush` first,
  * which waits for every queued write to commit, so a client that was just acknowledged finds its order in
  * the history.
  *
@@ -16,7 +19,6 @@
  */
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { Synchronous } from '../../engine/db/database';
 
 export type SqlValue = string | number | bigint | null | Buffer;
 
@@ -29,8 +31,6 @@ export interface WriteBehindOptions {
   onError: (err: Error) => void;
   /** Told how long each batch's transaction took on the worker (ms) and how many writes it held. */
   onFlushTimed?: (ms: number, writes: number) => void;
-  /** What a batch's commit survives (default `normal`: the rows are folds of the journal, rebuilt after a loss). */
-  synchronous?: Synchronous;
 }
 
 /** A flush waits this long for the worker before it gives up on it (its connection waits 5 s for a lock). */
@@ -45,7 +45,7 @@ const { workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.path);
 db.pragma('busy_timeout = 5000');
-db.pragma(workerData.synchronous === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
+db.pragma('synchronous = NORMAL');
 db.pragma('wal_autocheckpoint = 0');
 db.pragma('foreign_keys = ON');
 const committed = new Int32Array(workerData.shared);
@@ -122,7 +122,7 @@ export class WriteBehind {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, path, shared, port: port2, synchronous: options.synchronous }, transferList: [port2] });
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, path, shared, port: port2 }, transferList: [port2] });
     this.worker.on('error', (err) => this.fail(new Error(`read model writer stopped: ${err.message}`), true));
     this.port.on('message', (m: Reply | { closed: true }) => {
       if (!('closed' in m)) this.settle(m, true);

@@ -2,16 +2,18 @@
  * Child process for the crash test: writes a seeded command stream into a journal and prints `ack <n>` for
  * command n only once its commit is done, until the parent kills it.
  *
- *   node --import tsx engine/store/testing/crash-child.ts <journal path> <seed>
+ *   node --import tsx engine/store/testing/crash-child.ts <journal path> <seed> [normal|full]
  *
  * On a reused journal it continues the stream after the commands already committed.
  */
+import type { Synchronous } from '../../db/database';
 import { DurableEngine } from '../durable-engine';
 import { TallyMachine, tallyStream, type TallyCommand, type TallyEvent, type TallySnapshot } from './tally-machine';
 
-const [path, seedArg] = process.argv.slice(2);
+const [path, seedArg, synchronous = 'normal'] = process.argv.slice(2);
 const journal = DurableEngine.open<TallyCommand, TallyEvent, TallySnapshot, TallyMachine>({
   path,
+  synchronous: synchronous as Synchronous,
   create: () => new TallyMachine(),
   restore: (s) => TallyMachine.restore(s),
   maxBatch: 256,
