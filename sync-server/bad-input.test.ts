@@ -6,10 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BalanceView, OrderView, ServerMessage, Session } from '../engine/protocol/sync';
 import { MAX_WS_FRAME_BYTES } from '../engine/protocol/sync';
-import type { ServerConfig } from './config';
 import { LOT, MARKET, eventually, http, signUp } from './testing/harness';
 import { limitOrder, serverPerTest } from './testing/per-test';
-import { TestWsClient } from './testing/ws-client';
 
 const t = serverPerTest();
 const limit = limitOrder;

@@ -201,7 +201,7 @@ export function loadMarketsFile(path: string): { markets: MarketConfig[]; grant:
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`markets file ${path}: ${(err as Error).message}`);
+    throw new Error(`markets file ${path}: ${(err as Error).message}`, { cause: err });
   }
   const parsed = MarketsFile.safeParse(raw);
   if (!parsed.success) throw new Error(`markets file ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);

@@ -12,7 +12,6 @@ import { serverPerTest } from './testing/per-test';
 import type { TestWsClient } from './testing/ws-client';
 
 const T0 = Date.UTC(2026, 0, 5, 1, 0, 0);
-const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const PRICE = 100_000;
 

@@ -6,10 +6,8 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Session, type HttpError, type Notification, type OrderView, type StreamTicket } from '../engine/protocol/sync';
-import type { ServerConfig } from './config';
 import { LOT, LPJ, MARKET, SseClient, http, signUp } from './testing/harness';
 import { limitOrder, serverPerTest } from './testing/per-test';
-import { TestWsClient } from './testing/ws-client';
 
 const t = serverPerTest();
 const limit = limitOrder;

@@ -288,6 +288,7 @@ export class ByteReader {
     const b = this.b;
     let i = s;
     let acc = 0;
+    // eslint-disable-next-line no-useless-assignment -- a number like the loop's others; this hot path changes only with a bench:feed run
     let c = 0;
     while (i < e && (c = b[i]) >= D0 && c <= D9) {
       acc = acc * 10 + (c - D0);

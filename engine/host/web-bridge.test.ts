@@ -94,6 +94,8 @@ function connect(options: { key?: string | null; headers?: Record<string, string
   });
 }
 
+// A frame as the bridge sent it, untyped on purpose: the tests assert its shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function nextFrame(ws: WebSocket, match: (f: any) => boolean = () => true): Promise<any> {
   return new Promise((resolve) => {
     const onMessage = (data: WebSocket.RawData) => {

@@ -69,7 +69,7 @@ export class SessionRecorder {
     try {
       decodeEvent(this.header, tuple);
     } catch (err) {
-      throw new RangeError(`cannot record ${event.type} event on ${event.market}: ${(err as Error).message}`);
+      throw new RangeError(`cannot record ${event.type} event on ${event.market}: ${(err as Error).message}`, { cause: err });
     }
     this.lastAt = t;
     this.write(frame(tuple));

@@ -25,7 +25,7 @@
  * - A fault in an agent stops the provider (logged), never the server.
  */
 import type { Logger } from 'pino';
-import { systemClock, type Clock } from '../../engine/feed/clock';
+import { systemClock } from '../../engine/feed/clock';
 import type { AccountId, Command, EngineEvent } from '../../engine/matching/types';
 import type { EngineReader } from '../../engine/simulator/agents/agent';
 import { SimulatorDriver } from '../../engine/simulator/driver';

@@ -260,7 +260,7 @@ export function leaderboard(service: RankingService, period: Period, q: Leaderbo
   const keep = (p: number) => minTrades === undefined || board.trades(p) >= minTrades;
   const end = q.offset + q.limit;
   const page: number[] = [];
-  let total = 0;
+  let total: number;
 
   if (q.search) {
     // The matches (usually few) in the requested order: by their place in the column's order.

@@ -287,10 +287,16 @@ export class OrderProjection {
   orders(accountId: number, opts: { market?: string; status?: 'open' | 'closed'; before?: number; limit: number }): OrderView[] {
     const where = ['account_id = ?'];
     const args: (string | number)[] = [accountId];
-    if (opts.market) (where.push('market = ?'), args.push(opts.market));
+    if (opts.market) {
+      where.push('market = ?');
+      args.push(opts.market);
+    }
     if (opts.status === 'open') where.push("status IN ('open', 'waiting')");
     if (opts.status === 'closed') where.push("status NOT IN ('open', 'waiting')");
-    if (opts.before !== undefined) (where.push('id < ?'), args.push(opts.before));
+    if (opts.before !== undefined) {
+      where.push('id < ?');
+      args.push(opts.before);
+    }
     this.writes.flush();
     const rows = this.db.prepare(`SELECT * FROM orders WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`).all(...args, opts.limit) as OrderRow[];
     return rows.map(orderView);
@@ -300,8 +306,14 @@ export class OrderProjection {
   fills(accountId: number, opts: { market?: string; before?: number; limit: number }): Fill[] {
     const where = ['account_id = ?'];
     const args: (string | number)[] = [accountId];
-    if (opts.market) (where.push('market = ?'), args.push(opts.market));
-    if (opts.before !== undefined) (where.push('trade_id < ?'), args.push(opts.before));
+    if (opts.market) {
+      where.push('market = ?');
+      args.push(opts.market);
+    }
+    if (opts.before !== undefined) {
+      where.push('trade_id < ?');
+      args.push(opts.before);
+    }
     this.writes.flush();
     const rows = this.db.prepare(`SELECT * FROM fills WHERE ${where.join(' AND ')} ORDER BY trade_id DESC LIMIT ?`).all(...args, opts.limit) as {
       trade_id: number; order_id: number; market: string; side: 'buy' | 'sell'; price: number; quantity: number; quote_amount: number; fee: number; liquidity: 'maker' | 'taker'; ts: number;

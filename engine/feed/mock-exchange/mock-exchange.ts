@@ -782,7 +782,7 @@ export class MockExchange {
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (text += chunk));
     req.on('end', () => {
-      let b: Record<string, unknown> = {};
+      let b: Record<string, unknown>;
       try {
         b = text ? JSON.parse(text) : {};
       } catch {

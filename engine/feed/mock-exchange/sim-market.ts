@@ -107,8 +107,18 @@ export class SimMarket {
     // Re-centre the book: drop levels that crossed the mid or fell out of range, fill missing ones.
     const lowBid = this.mid - this.levels * t;
     const highAsk = this.mid + this.levels * t;
-    for (const p of [...this.bids.keys()]) if (p >= this.mid || p < lowBid) (this.bids.delete(p), bidChanges.set(p, 0));
-    for (const p of [...this.asks.keys()]) if (p <= this.mid || p > highAsk) (this.asks.delete(p), askChanges.set(p, 0));
+    for (const p of [...this.bids.keys()]) {
+      if (p >= this.mid || p < lowBid) {
+        this.bids.delete(p);
+        bidChanges.set(p, 0);
+      }
+    }
+    for (const p of [...this.asks.keys()]) {
+      if (p <= this.mid || p > highAsk) {
+        this.asks.delete(p);
+        askChanges.set(p, 0);
+      }
+    }
     for (let k = 1; k <= this.levels; k++) {
       const bp = this.mid - k * t;
       if (!this.bids.has(bp) && this.rng() < 0.9) {

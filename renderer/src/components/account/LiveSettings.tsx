@@ -1,6 +1,6 @@
 import './live.css';
 import { useEffect, useState, type FormEvent } from 'react';
-import { ServerUrl } from '../../../../engine/protocol/api';
+import { ServerUrl } from '@protocol/api';
 import { fill, useT } from '../../i18n';
 import { hostError, useLive } from '../../stores/live-store';
 import { DeleteAccount } from './DeleteAccount';

@@ -199,6 +199,9 @@ export const PriceChart = memo(function PriceChart() {
       cancelFrame();
       dispose();
     };
+    // Made once per panel (a new market mounts a new one): makeChart reads the language, the price scale and the
+    // view's state through refs and getState() when it runs, and the effects below follow their changes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   function makeChart(lib: ChartLib): () => void {
