@@ -14,10 +14,11 @@
  *     the fan-out clients the frames a match would: the most this machine's loopback and the `ws` library allow
  *     for those loads, printed beside the server's figures.
  * Each prints one JSON line; this prints the figures and, last, one JSON object with all of them. Everything
- * is killed at the end, or when `--timeout` seconds have passed.
+ * is killed at the end, or when `--timeout` seconds have passed (the 1,000 order accounts alone take minutes
+ * to create: each sign-up is a scrypt hash of 128 MiB).
  *
  *   --clients 10000  --rate 20  --fanout-seconds 10  --order-clients 1000  --order-seconds 10  --sync-passes 2 (per mode)
- *   --only fanout|orders   --no-floor (skip the transport floor)   --profile DIR (the server writes a .cpuprofile there)   --timeout 900
+ *   --only fanout|orders   --no-floor (skip the transport floor)   --profile DIR (the server writes a .cpuprofile there)   --timeout 1800
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,7 +41,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'no-floor': { type: 'boolean', default: false },
     profile: { type: 'string' },
-    timeout: { type: 'string', default: '900' },
+    timeout: { type: 'string', default: '1800' },
   },
 });
 
