@@ -179,7 +179,10 @@ const server = await startSyncServer(
     dataDir: resolve(values['data-dir'] ?? env.SYNC_DATA_DIR ?? 'sync-data'),
     markets: file.markets,
     grant: file.grant,
-    liquidity: file.liquidity && { ...file.liquidity, enabled: liquidityFlag === undefined ? file.liquidity.enabled : liquidityFlag === 'on' },
+    liquidity: file.liquidity && {
+      ...file.liquidity,
+      enabled: liquidityFlag === undefined ? file.liquidity.enabled : liquidityFlag === 'on',
+    },
     logLevel,
     synchronous,
     ...(wsRate && { wsRate }),

@@ -7,11 +7,33 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 export class Metrics {
   readonly registry = new Registry();
-  readonly connections = new Gauge({ name: 'lpj_ws_connections', help: 'Open WebSocket connections', registers: [this.registry] });
-  readonly messagesIn = new Counter({ name: 'lpj_ws_messages_in_total', help: 'WebSocket messages received', registers: [this.registry] });
-  readonly messagesOut = new Counter({ name: 'lpj_ws_messages_out_total', help: 'WebSocket messages sent', registers: [this.registry] });
-  readonly badMessages = new Counter({ name: 'lpj_ws_bad_messages_total', help: 'WebSocket messages refused before handling', labelNames: ['reason'], registers: [this.registry] });
-  readonly orders = new Counter({ name: 'lpj_orders_total', help: 'Order requests by outcome', labelNames: ['result'], registers: [this.registry] });
+  readonly connections = new Gauge({
+    name: 'lpj_ws_connections',
+    help: 'Open WebSocket connections',
+    registers: [this.registry],
+  });
+  readonly messagesIn = new Counter({
+    name: 'lpj_ws_messages_in_total',
+    help: 'WebSocket messages received',
+    registers: [this.registry],
+  });
+  readonly messagesOut = new Counter({
+    name: 'lpj_ws_messages_out_total',
+    help: 'WebSocket messages sent',
+    registers: [this.registry],
+  });
+  readonly badMessages = new Counter({
+    name: 'lpj_ws_bad_messages_total',
+    help: 'WebSocket messages refused before handling',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly orders = new Counter({
+    name: 'lpj_orders_total',
+    help: 'Order requests by outcome',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
   readonly orderLatency = new Histogram({
     name: 'lpj_order_ack_seconds',
     help: 'Time from an order request arriving to its durable acknowledgement (match + commit)',
@@ -36,13 +58,22 @@ export class Metrics {
     buckets: [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1],
     registers: [this.registry],
   });
-  readonly committedCommands = new Counter({ name: 'lpj_committed_commands_total', help: 'Commands made durable', registers: [this.registry] });
+  readonly committedCommands = new Counter({
+    name: 'lpj_committed_commands_total',
+    help: 'Commands made durable',
+    registers: [this.registry],
+  });
   readonly engineFaults = new Counter({
     name: 'lpj_engine_faults_total',
     help: 'Commands the matching engine failed on: each was refused and the state rebuilt from the journal',
     registers: [this.registry],
   });
-  readonly httpRequests = new Counter({ name: 'lpj_http_requests_total', help: 'HTTP requests by status class', labelNames: ['status'], registers: [this.registry] });
+  readonly httpRequests = new Counter({
+    name: 'lpj_http_requests_total',
+    help: 'HTTP requests by status class',
+    labelNames: ['status'],
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });

@@ -8,7 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SYNCHRONOUS, DURABILITY, LOCAL_DATABASES, isBusyError, openDatabase, type Migration } from './database';
+import {
+  DEFAULT_SYNCHRONOUS,
+  DURABILITY,
+  LOCAL_DATABASES,
+  isBusyError,
+  openDatabase,
+  type Migration,
+} from './database';
 
 const schema: Migration[] = [{ version: 1, name: 't', up: (d) => d.exec('CREATE TABLE t (v INTEGER NOT NULL)') }];
 /** SQLite's numbers for PRAGMA synchronous. */

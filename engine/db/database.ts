@@ -46,9 +46,21 @@ export interface LocalDatabase {
  */
 export const LOCAL_DATABASES: readonly LocalDatabase[] = [
   { file: 'app.db', holds: 'settings and the sign-in session', synchronous: DEFAULT_SYNCHRONOUS },
-  { file: 'practice.db', holds: 'the offline practice market: its journal of orders and trades', synchronous: DEFAULT_SYNCHRONOUS },
-  { file: 'paper.db', holds: 'paper trading on real coins: its journal of balances, orders and fills', synchronous: DEFAULT_SYNCHRONOUS },
-  { file: 'candles.db', holds: 'candle history of real coins (downloaded again if lost)', synchronous: DEFAULT_SYNCHRONOUS },
+  {
+    file: 'practice.db',
+    holds: 'the offline practice market: its journal of orders and trades',
+    synchronous: DEFAULT_SYNCHRONOUS,
+  },
+  {
+    file: 'paper.db',
+    holds: 'paper trading on real coins: its journal of balances, orders and fills',
+    synchronous: DEFAULT_SYNCHRONOUS,
+  },
+  {
+    file: 'candles.db',
+    holds: 'candle history of real coins (downloaded again if lost)',
+    synchronous: DEFAULT_SYNCHRONOUS,
+  },
 ];
 
 /** One schema step. Versions are applied in ascending order, each exactly once, each in its own transaction. */
@@ -104,7 +116,8 @@ export function openDatabase(path: string, migrations: readonly Migration[], opt
 export function migrate(db: Db, migrations: readonly Migration[]): void {
   const sorted = [...migrations].sort((a, b) => a.version - b.version);
   for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i].version === sorted[i - 1].version) throw new Error(`duplicate migration version ${sorted[i].version}`);
+    if (sorted[i].version === sorted[i - 1].version)
+      throw new Error(`duplicate migration version ${sorted[i].version}`);
   }
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY,
@@ -142,7 +155,8 @@ export function isBusyError(err: unknown): boolean {
 }
 
 function nonNegativeMs(ms: number): number {
-  if (!Number.isSafeInteger(ms) || ms < 0) throw new RangeError(`busyTimeoutMs must be a non-negative whole number, got ${ms}`);
+  if (!Number.isSafeInteger(ms) || ms < 0)
+    throw new RangeError(`busyTimeoutMs must be a non-negative whole number, got ${ms}`);
   return ms;
 }
 

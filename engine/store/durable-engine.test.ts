@@ -4,10 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isBusyError } from '../db/database';
-import { DurableEngine, EngineFaultError, JournalBusyError, ReplayMismatchError, type DurableEngineOptions } from './durable-engine';
+import {
+  DurableEngine,
+  EngineFaultError,
+  JournalBusyError,
+  ReplayMismatchError,
+  type DurableEngineOptions,
+} from './durable-engine';
 import { rowChecksum } from './codec';
 import { JournalCorruptError } from './journal-store';
-import { TallyMachine, tallyStream, type TallyCommand, type TallyEvent, type TallySnapshot } from './testing/tally-machine';
+import {
+  TallyMachine,
+  tallyStream,
+  type TallyCommand,
+  type TallyEvent,
+  type TallySnapshot,
+} from './testing/tally-machine';
 
 type Opts = Partial<DurableEngineOptions<TallyCommand, TallyEvent, TallySnapshot, TallyMachine>>;
 
@@ -56,7 +68,10 @@ function peek<T>(sql: string, ...params: unknown[]): T[] {
 function damage(table: string, column: string, where: string, change: (bytes: Buffer) => Buffer, key = ['id']): void {
   const db = new Database(path);
   try {
-    const rows = db.prepare(`SELECT ${key.join(', ')}, ${column} AS v FROM ${table} WHERE ${where}`).all() as Record<string, unknown>[];
+    const rows = db.prepare(`SELECT ${key.join(', ')}, ${column} AS v FROM ${table} WHERE ${where}`).all() as Record<
+      string,
+      unknown
+    >[];
     expect(rows.length).toBeGreaterThan(0);
     const update = db.prepare(`UPDATE ${table} SET ${column} = ? WHERE ${key.map((k) => `${k} = ?`).join(' AND ')}`);
     for (const row of rows) update.run(change(Buffer.from(row.v as Buffer)), ...key.map((k) => row[k]));
@@ -110,7 +125,9 @@ describe('DurableEngine', () => {
     expect(j.stats().snapshots).toBe(3);
     const before = j.machine.snapshot();
     j.close();
-    expect(peek<{ batch: number; command_count: number }>('SELECT batch, command_count FROM journal_snapshots ORDER BY id')).toEqual([
+    expect(
+      peek<{ batch: number; command_count: number }>('SELECT batch, command_count FROM journal_snapshots ORDER BY id'),
+    ).toEqual([
       { batch: 20, command_count: 2000 },
       { batch: 30, command_count: 3000 },
     ]);
@@ -134,7 +151,9 @@ describe('DurableEngine', () => {
   });
 
   it('keeps the initial state in the journal, so a later change to create() does not alter it', () => {
-    const j = open({ create: () => TallyMachine.restore({ markets: { Z: { seq: 0, added: 5, balances: { 1: 5 } } } }) });
+    const j = open({
+      create: () => TallyMachine.restore({ markets: { Z: { seq: 0, added: 5, balances: { 1: 5 } } } }),
+    });
     j.close();
     const again = open({ create: () => new TallyMachine() });
     expect(again.machine.snapshot()).toEqual({ markets: { Z: { seq: 0, added: 5, balances: { 1: 5 } } } });
@@ -166,7 +185,10 @@ describe('DurableEngine', () => {
     const heard: string[] = [];
     const j = open({ onCommit: (events) => heard.push(`commit ${events.length}`) });
     const commands = take(tallyStream(6), 3);
-    const waiter = (i: number) => ({ resolve: (events: TallyEvent[]) => heard.push(`ack ${i} ${events.length}`), reject: (err: Error) => heard.push(`fail ${i} ${err.message}`) });
+    const waiter = (i: number) => ({
+      resolve: (events: TallyEvent[]) => heard.push(`ack ${i} ${events.length}`),
+      reject: (err: Error) => heard.push(`fail ${i} ${err.message}`),
+    });
     commands.forEach((c, i) => j.submitWith(c, waiter(i)));
     expect(heard).toEqual([]);
     await new Promise((resolve) => setImmediate(resolve));
@@ -182,7 +204,10 @@ describe('DurableEngine', () => {
   it('commits at once when maxBatch commands are waiting', async () => {
     const j = open({ maxBatch: 4 });
     const acks = take(tallyStream(9), 10).map((c) => j.submit(c));
-    expect(peek('SELECT command_count FROM journal_batches ORDER BY id')).toEqual([{ command_count: 4 }, { command_count: 4 }]);
+    expect(peek('SELECT command_count FROM journal_batches ORDER BY id')).toEqual([
+      { command_count: 4 },
+      { command_count: 4 },
+    ]);
     await Promise.all(acks);
     expect(peek('SELECT command_count FROM journal_batches ORDER BY id').length).toBe(3);
     expect(j.stats().commits).toBe(3);
@@ -214,7 +239,9 @@ describe('DurableEngine', () => {
     expect(j.machine).not.toBe(poisoned);
     expect(j.machine.snapshot()).toEqual({ markets: { A: { seq: 5, added: 45, balances: { 1: 40, 2: 5 } } } });
 
-    await expect(j.submit({ type: 'add', market: 'A', account: 1, amount: 1, ts: 7 })).resolves.toMatchObject([{ seq: 6, balance: 41 }]);
+    await expect(j.submit({ type: 'add', market: 'A', account: 1, amount: 1, ts: 7 })).resolves.toMatchObject([
+      { seq: 6, balance: 41 },
+    ]);
     expect(j.stats()).toMatchObject({ faults: 1, committedCommands: 6 });
     expect(fatal).toEqual([]);
     j.machine.checkInvariants();
@@ -229,7 +256,9 @@ describe('DurableEngine', () => {
   it('a fault inside submitBatch commits the commands before it and throws; those after it are not applied', () => {
     const j = open();
     const add = (amount: number, ts: number): TallyCommand => ({ type: 'add', market: 'A', account: 1, amount, ts });
-    expect(() => j.submitBatch([add(1, 1), add(2, 2), { type: 'explode', market: 'A', ts: 3 }, add(4, 4)])).toThrow(EngineFaultError);
+    expect(() => j.submitBatch([add(1, 1), add(2, 2), { type: 'explode', market: 'A', ts: 3 }, add(4, 4)])).toThrow(
+      EngineFaultError,
+    );
     expect(j.machine.snapshot().markets.A).toEqual({ seq: 2, added: 3, balances: { 1: 3 } });
     expect(j.submitBatch([add(8, 5)])).toMatchObject([[{ seq: 3, balance: 11 }]]);
     j.close();
@@ -244,14 +273,20 @@ describe('DurableEngine', () => {
       }
     }
     const faults: string[] = [];
-    const j = open({ create: () => new Gappy(), restore: (s) => TallyMachine.restore(s), onFault: (err) => faults.push(err.message) });
+    const j = open({
+      create: () => new Gappy(),
+      restore: (s) => TallyMachine.restore(s),
+      onFault: (err) => faults.push(err.message),
+    });
     await j.submit({ type: 'add', market: 'A', account: 1, amount: 10, ts: 1 });
     const good = j.submit({ type: 'add', market: 'A', account: 1, amount: 20, ts: 2 });
     const bad = j.submit({ type: 'add', market: 'A', account: 1, amount: 13, ts: 3 });
     await expect(bad).rejects.toThrow(EngineFaultError);
     await expect(good).resolves.toMatchObject([{ seq: 2, balance: 30 }]);
     expect(faults).toEqual(['event seq of market A jumps from 2 to 8']);
-    await expect(j.submit({ type: 'add', market: 'A', account: 1, amount: 1, ts: 4 })).resolves.toMatchObject([{ seq: 3, balance: 31 }]);
+    await expect(j.submit({ type: 'add', market: 'A', account: 1, amount: 1, ts: 4 })).resolves.toMatchObject([
+      { seq: 3, balance: 31 },
+    ]);
     j.close();
     const again = open();
     expect(again.machine.snapshot()).toEqual({ markets: { A: { seq: 3, added: 31, balances: { 1: 31 } } } });
@@ -263,19 +298,31 @@ describe('DurableEngine', () => {
     const j = open({ onFatal: (err) => fatal.push(err) });
     await j.submit({ type: 'add', market: 'A', account: 1, amount: 10, ts: 1 });
     // The disk refuses the next write, as a full disk or an I/O error would (injected from another connection).
-    edit("CREATE TRIGGER refuse BEFORE INSERT ON journal_batches BEGIN SELECT RAISE(ABORT, 'injected write failure'); END");
-    const lost = [j.submit({ type: 'add', market: 'A', account: 1, amount: 20, ts: 2 }), j.submit({ type: 'add', market: 'A', account: 1, amount: 30, ts: 3 })];
-    for (const p of lost) await expect(p).rejects.toThrow(/commit of batch 2 failed, its 2 commands are not durable: injected write failure/);
+    edit(
+      "CREATE TRIGGER refuse BEFORE INSERT ON journal_batches BEGIN SELECT RAISE(ABORT, 'injected write failure'); END",
+    );
+    const lost = [
+      j.submit({ type: 'add', market: 'A', account: 1, amount: 20, ts: 2 }),
+      j.submit({ type: 'add', market: 'A', account: 1, amount: 30, ts: 3 }),
+    ];
+    for (const p of lost)
+      await expect(p).rejects.toThrow(
+        /commit of batch 2 failed, its 2 commands are not durable: injected write failure/,
+      );
     expect(fatal).toHaveLength(1);
     expect(fatal[0].message).toMatch(/injected write failure; reopen the journal/);
-    await expect(j.submit({ type: 'add', market: 'A', account: 1, amount: 1, ts: 4 })).rejects.toThrow(/reopen the journal/);
+    await expect(j.submit({ type: 'add', market: 'A', account: 1, amount: 1, ts: 4 })).rejects.toThrow(
+      /reopen the journal/,
+    );
     expect(() => j.flush()).toThrow(/reopen the journal/);
     expect(fatal).toHaveLength(1);
     j.close();
     edit('DROP TRIGGER refuse');
     const again = open();
     expect(again.machine.snapshot()).toEqual({ markets: { A: { seq: 1, added: 10, balances: { 1: 10 } } } });
-    await expect(again.submit({ type: 'add', market: 'A', account: 1, amount: 5, ts: 5 })).resolves.toMatchObject([{ seq: 2, balance: 15 }]);
+    await expect(again.submit({ type: 'add', market: 'A', account: 1, amount: 5, ts: 5 })).resolves.toMatchObject([
+      { seq: 2, balance: 15 },
+    ]);
     again.close();
   });
 
@@ -292,8 +339,12 @@ describe('DurableEngine', () => {
     await j.submit({ type: 'add', market: 'A', account: 1, amount: 10, ts: 1 });
     restorable = false;
     await expect(j.submit({ type: 'explode', market: 'A', ts: 2 })).rejects.toThrow(EngineFaultError);
-    expect(fatal.map((e) => e.message)).toEqual([expect.stringMatching(/could not be rebuilt from the journal: .*snapshot unreadable; reopen the journal/)]);
-    await expect(j.submit({ type: 'add', market: 'A', account: 1, amount: 1, ts: 3 })).rejects.toThrow(/could not be rebuilt/);
+    expect(fatal.map((e) => e.message)).toEqual([
+      expect.stringMatching(/could not be rebuilt from the journal: .*snapshot unreadable; reopen the journal/),
+    ]);
+    await expect(j.submit({ type: 'add', market: 'A', account: 1, amount: 1, ts: 3 })).rejects.toThrow(
+      /could not be rebuilt/,
+    );
     j.close();
     const again = open();
     expect(again.machine.snapshot().markets.A).toEqual({ seq: 1, added: 10, balances: { 1: 10 } });
@@ -318,7 +369,9 @@ describe('DurableEngine', () => {
       other.prepare('ROLLBACK').run();
       other.close();
     }
-    await expect(j.submit({ type: 'add', market: 'A', account: 1, amount: 20, ts: 3 })).resolves.toMatchObject([{ seq: 2, balance: 30 }]);
+    await expect(j.submit({ type: 'add', market: 'A', account: 1, amount: 20, ts: 3 })).resolves.toMatchObject([
+      { seq: 2, balance: 30 },
+    ]);
     expect(fatal).toEqual([]);
     j.close();
     const again = open();
@@ -332,7 +385,9 @@ describe('DurableEngine', () => {
     j.close();
     const changed = () => open({ create: () => new TallyMachine(1), restore: (s) => TallyMachine.restore(s, 1) });
     expect(changed).toThrow(ReplayMismatchError);
-    expect(changed).toThrow(/replaying batch 1 produced different events than were stored \(market \w, seq \d+: stored \{.*\}, replayed \{.*\}\)/);
+    expect(changed).toThrow(
+      /replaying batch 1 produced different events than were stored \(market \w, seq \d+: stored \{.*\}, replayed \{.*\}\)/,
+    );
   });
 
   it('names a corrupted command row and changes nothing', () => {
@@ -360,7 +415,9 @@ describe('DurableEngine', () => {
     j.submitBatch(take(tallyStream(2), 30));
     j.close();
     damage('journal_events', 'events', "market = 'A'", flipMiddleByte, ['market', 'last_seq']);
-    expect(() => open()).toThrow(/journal_events row \(market A, seq 1\.\.\d+, batch 1\) is corrupt \(checksum mismatch\)/);
+    expect(() => open()).toThrow(
+      /journal_events row \(market A, seq 1\.\.\d+, batch 1\) is corrupt \(checksum mismatch\)/,
+    );
   });
 
   it('names a row that passes its checksum but does not decode', () => {
@@ -368,7 +425,11 @@ describe('DurableEngine', () => {
     j.submitBatch(take(tallyStream(2), 30));
     j.close();
     const garbage = Buffer.from([0xc1, 0x00, 0x01]);
-    edit('UPDATE journal_batches SET commands = ?, checksum = ? WHERE id = 3', garbage, rowChecksum(garbage, 3, 20, 10));
+    edit(
+      'UPDATE journal_batches SET commands = ?, checksum = ? WHERE id = 3',
+      garbage,
+      rowChecksum(garbage, 3, 20, 10),
+    );
     expect(() => open()).toThrow(/journal_batches row 3 is corrupt \(undecodable: .+\)/);
   });
 
@@ -378,7 +439,9 @@ describe('DurableEngine', () => {
     j.close();
     edit('DELETE FROM journal_events WHERE batch = 2');
     edit('DELETE FROM journal_batches WHERE id = 2');
-    expect(() => open()).toThrow(/journal_batches row 3 starts at command 20, expected batch 2 starting at command 10: the log has a gap/);
+    expect(() => open()).toThrow(
+      /journal_batches row 3 starts at command 20, expected batch 2 starting at command 10: the log has a gap/,
+    );
   });
 
   it('refuses a snapshot the engine cannot restore, naming its row', () => {
@@ -403,7 +466,7 @@ describe('DurableEngine', () => {
     const results = await Promise.all(take(tallyStream(4), 400).map((c) => j.submit(c)));
     const expected = results.flat().filter((e) => e.market === 'C');
     const paged: TallyEvent[] = [];
-    for (let seq = 0; ; ) {
+    for (let seq = 0; ;) {
       const page = j.eventsSince('C', seq, 7);
       if (page.length === 0) break;
       expect(page.length).toBeLessThanOrEqual(7);

@@ -37,8 +37,12 @@ export interface Journaled<C, E extends JournalEvent, S> {
   snapshot(): S;
 }
 
-export interface DurableEngineOptions<C, E extends JournalEvent, S, M extends Journaled<C, E, S>>
-  extends JournalStoreOptions {
+export interface DurableEngineOptions<
+  C,
+  E extends JournalEvent,
+  S,
+  M extends Journaled<C, E, S>,
+> extends JournalStoreOptions {
   /** The journal's SQLite file (its own file: it carries its own schema version). */
   path: string;
   /** The initial state of a new journal. Used only when the file holds no journal yet. */
@@ -194,7 +198,16 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
     const store = new JournalStore(options.path, options);
     try {
       const r = recover(store, options);
-      return new DurableEngine(store, options, r.machine, r.batch, r.commands, store.lastSeqs(), r.replayed, r.snapshotAt);
+      return new DurableEngine(
+        store,
+        options,
+        r.machine,
+        r.batch,
+        r.commands,
+        store.lastSeqs(),
+        r.replayed,
+        r.snapshotAt,
+      );
     } catch (err) {
       store.close();
       throw err;
@@ -257,10 +270,12 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
 
   /** Up to `limit` committed events of `market` with seq > afterSeq, in seq order (waiting commands are committed first). */
   eventsSince(market: string, afterSeq: number, limit: number): E[] {
-    if (typeof market !== 'string' || market === '') throw new TypeError('eventsSince: market must be a non-empty string');
+    if (typeof market !== 'string' || market === '')
+      throw new TypeError('eventsSince: market must be a non-empty string');
     nonNegativeInt(afterSeq, 'eventsSince: afterSeq');
     positiveInt(limit, 'eventsSince: limit');
-    if (limit > MAX_EVENTS_PAGE) throw new RangeError(`eventsSince: limit must be at most ${MAX_EVENTS_PAGE}, got ${limit}`);
+    if (limit > MAX_EVENTS_PAGE)
+      throw new RangeError(`eventsSince: limit must be at most ${MAX_EVENTS_PAGE}, got ${limit}`);
     this.flush();
     return this.store.eventsSince<E>(market, afterSeq, limit);
   }
@@ -316,7 +331,8 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
   private checkSequence(events: E[]): void {
     for (const e of events) {
       const last = this.appliedSeq.get(e.market);
-      if (last !== undefined && e.seq !== last + 1) throw new Error(`event seq of market ${e.market} jumps from ${last} to ${e.seq}`);
+      if (last !== undefined && e.seq !== last + 1)
+        throw new Error(`event seq of market ${e.market} jumps from ${last} to ${e.seq}`);
       this.appliedSeq.set(e.market, e.seq);
     }
   }
@@ -351,15 +367,20 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
     try {
       const r = recover(this.store, this.options);
       if (r.batch !== this.lastBatch || r.commands !== this.committed) {
-        throw new Error(`the journal ends at batch ${r.batch} (command ${r.commands}), this instance committed up to batch ${this.lastBatch} (command ${this.committed})`);
+        throw new Error(
+          `the journal ends at batch ${r.batch} (command ${r.commands}), this instance committed up to batch ${this.lastBatch} (command ${this.committed})`,
+        );
       }
       this.current = r.machine;
       this.appliedSeq = new Map(this.lastSeq);
     } catch (err) {
       this.stop(
-        new Error(`journal ${this.store.path}: the state could not be rebuilt from the journal: ${(err as Error).message}; reopen the journal to recover`, {
-          cause: err,
-        }),
+        new Error(
+          `journal ${this.store.path}: the state could not be rebuilt from the journal: ${(err as Error).message}; reopen the journal to recover`,
+          {
+            cause: err,
+          },
+        ),
       );
     }
   }
@@ -491,7 +512,9 @@ export class DurableEngine<C, E extends JournalEvent, S, M extends Journaled<C, 
     } catch (err) {
       const message = `journal ${this.store.path}: commit of batch ${batchId} failed, its ${count} commands are not durable: ${(err as Error).message}`;
       const error = isBusyError(err)
-        ? new JournalBusyError(`${message}; they were refused and can be sent again`, (err as { code: string }).code, { cause: err })
+        ? new JournalBusyError(`${message}; they were refused and can be sent again`, (err as { code: string }).code, {
+            cause: err,
+          })
         : new Error(`${message}; reopen the journal to continue from the last committed state`, { cause: err });
       if (!(error instanceof JournalBusyError)) this.stop(error);
       for (const w of waiters) w?.reject(error);
@@ -586,14 +609,19 @@ function recover<C, E extends JournalEvent, S, M extends Journaled<C, E, S>>(
   let commands = 0;
   if (snap) {
     if (snap.batch > last.id) {
-      throw new Error(`journal ${file}: snapshot row ${snap.id} is of batch ${snap.batch} but the journal ends at batch ${last.id}`);
+      throw new Error(
+        `journal ${file}: snapshot row ${snap.id} is of batch ${snap.batch} but the journal ends at batch ${last.id}`,
+      );
     }
     try {
       machine = options.restore(snap.state);
     } catch (err) {
-      throw new Error(`journal ${file}: snapshot row ${snap.id} (after batch ${snap.batch}) cannot be restored: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw new Error(
+        `journal ${file}: snapshot row ${snap.id} (after batch ${snap.batch}) cannot be restored: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
     }
     batch = snap.batch;
     commands = snap.commandCount;
@@ -629,7 +657,9 @@ function recover<C, E extends JournalEvent, S, M extends Journaled<C, E, S>>(
     commands += stored.commands.length;
   }
   if (commands !== last.nextCommand) {
-    throw new Error(`journal ${file}: the latest snapshot is at command ${commands} but the journal ends at command ${last.nextCommand}`);
+    throw new Error(
+      `journal ${file}: the latest snapshot is at command ${commands} but the journal ends at command ${last.nextCommand}`,
+    );
   }
   return { machine, batch, commands, snapshotAt, replayed: commands - snapshotAt };
 }
@@ -651,7 +681,9 @@ function verifyReplay(file: string, batch: number, replayed: EventRun[], stored:
     for (let i = 0; i < Math.max(a.length, b.length); i++) {
       if (!jsonEqual(a[i], b[i])) {
         const seq = (a[i] ?? b[i]).seq;
-        throw fail(`market ${run.market}, seq ${seq}: stored ${JSON.stringify(a[i]) ?? 'nothing'}, replayed ${JSON.stringify(b[i]) ?? 'nothing'}`);
+        throw fail(
+          `market ${run.market}, seq ${seq}: stored ${JSON.stringify(a[i]) ?? 'nothing'}, replayed ${JSON.stringify(b[i]) ?? 'nothing'}`,
+        );
       }
     }
   }

@@ -254,7 +254,12 @@ export class JournalStore {
     if (rowChecksum(row.state, row.batch, row.command_count) !== row.checksum) {
       throw this.corrupt('journal_snapshots', where, 'checksum mismatch');
     }
-    return { id: row.id, batch: row.batch, commandCount: row.command_count, state: this.decode(row.state, 'journal_snapshots', where) as S };
+    return {
+      id: row.id,
+      batch: row.batch,
+      commandCount: row.command_count,
+      state: this.decode(row.state, 'journal_snapshots', where) as S,
+    };
   }
 
   /** Committed batches after `afterBatch`, in order, each checked. */

@@ -73,9 +73,13 @@ describe('a journal that syncs its own log (synchronous full)', () => {
   it('announces a batch only once a sync that began after it has finished; what arrives meanwhile is one batch for the next sync', async () => {
     const told: string[] = [];
     const synced: number[] = [];
-    const j = open({ onCommit: (events) => told.push(`commit ${events.map((e) => e.seq).join(',')}`), onSyncTimed: (_ms, batches) => synced.push(batches) });
+    const j = open({
+      onCommit: (events) => told.push(`commit ${events.map((e) => e.seq).join(',')}`),
+      onSyncTimed: (_ms, batches) => synced.push(batches),
+    });
     const acks: string[] = [];
-    const submit = (amount: number, ts: number) => j.submit(add(amount, ts)).then((events) => acks.push(`ack ${events[0].seq}`));
+    const submit = (amount: number, ts: number) =>
+      j.submit(add(amount, ts)).then((events) => acks.push(`ack ${events[0].seq}`));
 
     void submit(10, 1);
     await nextTurn();

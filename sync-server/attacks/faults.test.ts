@@ -56,10 +56,15 @@ function withDb(path: string, use: (db: Database.Database) => void): void {
 /** Every order of the account, newest first, read page by page from the order history. */
 async function ordersOf(session: Session): Promise<OrderView[]> {
   const all: OrderView[] = [];
-  for (let before: number | undefined; ; ) {
-    const r = await http<{ orders: OrderView[]; nextBefore?: number }>(t.server.url, 'GET', `/api/v1/orders?limit=500${before ? `&before=${before}` : ''}`, {
-      token: session.accessToken,
-    });
+  for (let before: number | undefined; ;) {
+    const r = await http<{ orders: OrderView[]; nextBefore?: number }>(
+      t.server.url,
+      'GET',
+      `/api/v1/orders?limit=500${before ? `&before=${before}` : ''}`,
+      {
+        token: session.accessToken,
+      },
+    );
     expect(r.status).toBe(200);
     all.push(...r.body.orders);
     if (r.body.nextBefore === undefined) return all;
@@ -106,7 +111,13 @@ describe('a command the matching engine fails on', () => {
     const logged = log.lines.filter((l) => l.level === ERROR && /matching engine failed on a command/.test(l.msg));
     expect(logged).toHaveLength(1);
     expect(logged[0].err?.message).toBe('injected engine fault');
-    expect(logged[0].command).toMatchObject({ type: 'place', account: alice.accountId, clientOrderId: 'poison', side: 'sell', price: PRICE });
+    expect(logged[0].command).toMatchObject({
+      type: 'place',
+      account: alice.accountId,
+      clientOrderId: 'poison',
+      side: 'sell',
+      price: PRICE,
+    });
     expect((await http(t.server.url, 'GET', '/metrics')).text).toMatch(/^lpj_engine_faults_total 1$/m);
 
     // Everything goes on: the same sell under a new id fills Bob's buy, reads answer, the server is ready.
@@ -127,15 +138,24 @@ describe('a journal that cannot commit', () => {
     await a.ok(limitOrder('kept', 'sell', RESTING_SELL, LOT));
     // The disk refuses the journal's next write, as a full disk or an I/O error would.
     const markets = join(t.dataDir, 'markets.db');
-    withDb(markets, (db) => db.exec("CREATE TRIGGER refuse BEFORE INSERT ON journal_batches BEGIN SELECT RAISE(ABORT, 'injected write failure'); END"));
+    withDb(markets, (db) =>
+      db.exec(
+        "CREATE TRIGGER refuse BEFORE INSERT ON journal_batches BEGIN SELECT RAISE(ABORT, 'injected write failure'); END",
+      ),
+    );
     a.send({ ...limitOrder('lost', 'sell', PRICE + 1, LOT), id: 'lost' });
     await a.waitFor(internalReject, 'the refusal of the order whose commit failed');
     expect((await t.server.fatal).message).toMatch(/injected write failure/);
 
     const ready = await http<{ status: string; reason: string }>(t.server.url, 'GET', '/readyz');
     expect(ready.status).toBe(503);
-    expect(ready.body).toEqual({ status: 'not ready', reason: expect.stringMatching(/^the order journal cannot go on: .*injected write failure/) });
-    expect(log.lines.filter((l) => l.level === FATAL).map((l) => l.msg)).toEqual(['the order journal cannot go on; the server must restart to recover']);
+    expect(ready.body).toEqual({
+      status: 'not ready',
+      reason: expect.stringMatching(/^the order journal cannot go on: .*injected write failure/),
+    });
+    expect(log.lines.filter((l) => l.level === FATAL).map((l) => l.msg)).toEqual([
+      'the order journal cannot go on; the server must restart to recover',
+    ]);
     // Nothing more is taken on: an order now is refused, not acknowledged and then lost.
     const from = a.ofType('reject').length;
     a.send({ ...limitOrder('later', 'sell', PRICE + 2, LOT), id: 'later' });
@@ -173,7 +193,15 @@ function holdWriteLock(path: string, forMs?: number) {
     Atomics.store(flags, 1, 1);
     db.close();
     `,
-    { eval: true, workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), path, flags: flags.buffer, forMs } },
+    {
+      eval: true,
+      workerData: {
+        module: createRequire(import.meta.url).resolve('better-sqlite3'),
+        path,
+        flags: flags.buffer,
+        forMs,
+      },
+    },
   );
   const locked = new Promise<void>((resolveLocked, reject) => {
     worker.once('message', () => resolveLocked());
@@ -199,7 +227,9 @@ describe('another connection holding server.db’s write lock', () => {
     // Held for a moment: the sign-up waits for the lock and succeeds.
     const brief = holdWriteLock(serverDb, 500);
     await brief.locked;
-    const waited = await http(t.server.url, 'POST', '/api/v1/auth/signup', { body: { nickname: 'patient', password: 'pw-patient-secret' } });
+    const waited = await http(t.server.url, 'POST', '/api/v1/auth/signup', {
+      body: { nickname: 'patient', password: 'pw-patient-secret' },
+    });
     expect(waited.status).toBe(201);
     expect(brief.released()).toBe(true); // it could only commit once the lock was let go
     await brief.release();
@@ -210,7 +240,9 @@ describe('another connection holding server.db’s write lock', () => {
     const long = holdWriteLock(serverDb);
     try {
       await long.locked;
-      const refused = await http<{ error: { code: string } }>(t.server.url, 'POST', '/api/v1/auth/signup', { body: { nickname: 'hasty', password: 'pw-hasty-secret' } });
+      const refused = await http<{ error: { code: string } }>(t.server.url, 'POST', '/api/v1/auth/signup', {
+        body: { nickname: 'hasty', password: 'pw-hasty-secret' },
+      });
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('1');
       expect(refused.body.error.code).toBe('BUSY');
@@ -222,7 +254,13 @@ describe('another connection holding server.db’s write lock', () => {
     }
     // The read models caught up once the lock was gone, and the refused sign-up succeeds when tried again.
     expect((await ordersOf(alice)).map((o) => o.clientOrderId)).toEqual(['during']);
-    expect((await http(t.server.url, 'POST', '/api/v1/auth/signup', { body: { nickname: 'hasty', password: 'pw-hasty-secret' } })).status).toBe(201);
+    expect(
+      (
+        await http(t.server.url, 'POST', '/api/v1/auth/signup', {
+          body: { nickname: 'hasty', password: 'pw-hasty-secret' },
+        })
+      ).status,
+    ).toBe(201);
     expect((await http(t.server.url, 'GET', '/readyz')).status).toBe(200);
     await honestPairTrades(t.server);
   }, 30_000);
@@ -244,14 +282,29 @@ afterEach(() => {
 
 /** Starts main.ts, optionally under a wrapper command (e.g. prlimit) and with extra node flags; waits until it listens. */
 function startChild(opts: { wrapper?: string[]; nodeArgs?: string[] } = {}): Promise<Child> {
-  const args = [...(opts.nodeArgs ?? []), '--import', 'tsx', MAIN, '--port', '0', '--data-dir', t.dataDir, '--log-level', 'warn'];
+  const args = [
+    ...(opts.nodeArgs ?? []),
+    '--import',
+    'tsx',
+    MAIN,
+    '--port',
+    '0',
+    '--data-dir',
+    t.dataDir,
+    '--log-level',
+    'warn',
+  ];
   const [command, ...prefix] = opts.wrapper ?? [process.execPath];
-  const proc = spawn(command, opts.wrapper ? [...prefix, process.execPath, ...args] : args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(command, opts.wrapper ? [...prefix, process.execPath, ...args] : args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(proc);
   let out = '';
   let err = '';
   proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => proc.on('exit', (code, signal) => done({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    proc.on('exit', (code, signal) => done({ code, signal })),
+  );
   const log = () =>
     out
       .split('\n')
@@ -267,7 +320,9 @@ function startChild(opts: { wrapper?: string[]; nodeArgs?: string[] } = {}): Pro
         resolveChild({ url: m[1], wsUrl: m[2], exited, log, proc });
       }
     });
-    void exited.then(({ code, signal }) => reject(new Error(`the server exited (${code ?? signal}) before listening: ${err}`)));
+    void exited.then(({ code, signal }) =>
+      reject(new Error(`the server exited (${code ?? signal}) before listening: ${err}`)),
+    );
   });
 }
 
@@ -275,37 +330,43 @@ describe('the server process', () => {
   it.each([
     ['an exception nobody catches', 'throw', 'uncaught exception: exiting'],
     ['a promise rejection nobody handles', 'reject', 'unhandled promise rejection: exiting'],
-  ])('logs %s at fatal level and exits 1; a restart keeps every acknowledged order', async (_what, mode, message) => {
-    // A bug planted in the process: on SIGUSR2 it throws from a callback, or rejects a promise nobody awaits.
-    const planted = tempDir('planted-bug-');
-    try {
-      const preload = join(planted.path, 'bug.mjs');
-      writeFileSync(
-        preload,
-        `process.on('SIGUSR2', () => setImmediate(() => {
+  ])(
+    'logs %s at fatal level and exits 1; a restart keeps every acknowledged order',
+    async (_what, mode, message) => {
+      // A bug planted in the process: on SIGUSR2 it throws from a callback, or rejects a promise nobody awaits.
+      const planted = tempDir('planted-bug-');
+      try {
+        const preload = join(planted.path, 'bug.mjs');
+        writeFileSync(
+          preload,
+          `process.on('SIGUSR2', () => setImmediate(() => {
           if (${JSON.stringify(mode)} === 'throw') throw new Error('planted bug');
           void Promise.reject(new Error('planted bug'));
         }));\n`,
-      );
-      const child = await startChild({ nodeArgs: ['--import', preload] });
-      const alice = await signUp(child.url, 'alice');
-      const a = await TestWsClient.connect(child.wsUrl);
-      try {
-        await a.ok({ op: 'auth', token: alice.accessToken });
-        await a.ok(limitOrder('acked', 'sell', RESTING_SELL, LOT));
+        );
+        const child = await startChild({ nodeArgs: ['--import', preload] });
+        const alice = await signUp(child.url, 'alice');
+        const a = await TestWsClient.connect(child.wsUrl);
+        try {
+          await a.ok({ op: 'auth', token: alice.accessToken });
+          await a.ok(limitOrder('acked', 'sell', RESTING_SELL, LOT));
+        } finally {
+          await a.close();
+        }
+        child.proc.kill('SIGUSR2');
+        expect(await child.exited).toEqual({ code: 1, signal: null });
+        expect(child.log().filter((l) => l.level === FATAL)).toEqual([
+          expect.objectContaining({ msg: message, err: expect.objectContaining({ message: 'planted bug' }) }),
+        ]);
       } finally {
-        await a.close();
+        planted.remove();
       }
-      child.proc.kill('SIGUSR2');
-      expect(await child.exited).toEqual({ code: 1, signal: null });
-      expect(child.log().filter((l) => l.level === FATAL)).toEqual([expect.objectContaining({ msg: message, err: expect.objectContaining({ message: 'planted bug' }) })]);
-    } finally {
-      planted.remove();
-    }
-    await t.start();
-    expect((await ordersOf(await signIn('alice'))).map((o) => o.clientOrderId)).toEqual(['acked']);
-    await honestPairTrades(t.server);
-  }, 60_000);
+      await t.start();
+      expect((await ordersOf(await signIn('alice'))).map((o) => o.clientOrderId)).toEqual(['acked']);
+      await honestPairTrades(t.server);
+    },
+    60_000,
+  );
 
   it('exits 1 with a fatal log line when the disk refuses its writes, and a restart keeps every acknowledged order', async () => {
     // The process may not write a file past 1 MiB, as a full disk would refuse it: the first log or database
@@ -313,11 +374,13 @@ describe('the server process', () => {
     const child = await startChild({ wrapper: ['prlimit', `--fsize=${1 << 20}`] });
     const alice = await signUp(child.url, 'alice');
     const bob = await signUp(child.url, 'bob');
-    const clients = await Promise.all([alice, alice, bob, bob].map(async (s) => {
-      const c = await TestWsClient.connect(child.wsUrl);
-      await c.ok({ op: 'auth', token: s.accessToken });
-      return c;
-    }));
+    const clients = await Promise.all(
+      [alice, alice, bob, bob].map(async (s) => {
+        const c = await TestWsClient.connect(child.wsUrl);
+        await c.ok({ op: 'auth', token: s.accessToken });
+        return c;
+      }),
+    );
     const acked = new Set<string>();
     let n = 0;
     let running = true;
@@ -329,7 +392,10 @@ describe('the server process', () => {
         await Promise.all(
           clients.map(async (c, i) => {
             const id = `o${n++}`;
-            const order = i < 2 ? limitOrder(id, 'sell', RESTING_SELL + (n % 40), LOT) : limitOrder(id, 'buy', PRICE - 1_000 - (n % 40), 2 * LOT);
+            const order =
+              i < 2
+                ? limitOrder(id, 'sell', RESTING_SELL + (n % 40), LOT)
+                : limitOrder(id, 'buy', PRICE - 1_000 - (n % 40), 2 * LOT);
             const reply = await c.request(order, 2_000).catch(() => undefined);
             if (reply?.type === 'ack') acked.add(id);
           }),
@@ -344,7 +410,11 @@ describe('the server process', () => {
     expect(acked.size).toBeGreaterThan(0);
 
     await t.start();
-    const kept = new Set([...(await ordersOf(await signIn('alice'))), ...(await ordersOf(await signIn('bob')))].map((o) => o.clientOrderId));
+    const kept = new Set(
+      [...(await ordersOf(await signIn('alice'))), ...(await ordersOf(await signIn('bob')))].map(
+        (o) => o.clientOrderId,
+      ),
+    );
     for (const id of acked) expect(kept.has(id), `acknowledged order ${id} is kept`).toBe(true);
     expect((await http(t.server.url, 'GET', '/readyz')).status).toBe(200);
     await honestPairTrades(t.server);
@@ -352,7 +422,9 @@ describe('the server process', () => {
 });
 
 async function signIn(nickname: string): Promise<Session> {
-  const r = await http<Session>(t.server.url, 'POST', '/api/v1/auth/signin', { body: { nickname, password: `pw-${nickname}-secret` } });
+  const r = await http<Session>(t.server.url, 'POST', '/api/v1/auth/signin', {
+    body: { nickname, password: `pw-${nickname}-secret` },
+  });
   expect(r.status).toBe(200);
   return r.body;
 }

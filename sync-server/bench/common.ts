@@ -51,25 +51,54 @@ export function loopbackAddress(i: number): string {
 }
 
 export function signUp(baseUrl: string, nickname: string, localAddress: string): Promise<Session> {
-  return postSession(baseUrl, '/api/v1/auth/signup', { nickname, password: `bench-${nickname}-password` }, localAddress, 201, `sign-up ${nickname}`);
+  return postSession(
+    baseUrl,
+    '/api/v1/auth/signup',
+    { nickname, password: `bench-${nickname}-password` },
+    localAddress,
+    201,
+    `sign-up ${nickname}`,
+  );
 }
 
 /** A fresh session for a stored one (no password hash: cheap), so stored sessions outlive their access tokens. */
 export function refreshSession(baseUrl: string, session: Session, localAddress: string): Promise<Session> {
-  return postSession(baseUrl, '/api/v1/auth/refresh', { refreshToken: session.refreshToken }, localAddress, 200, 'refresh');
+  return postSession(
+    baseUrl,
+    '/api/v1/auth/refresh',
+    { refreshToken: session.refreshToken },
+    localAddress,
+    200,
+    'refresh',
+  );
 }
 
-function postSession(baseUrl: string, path: string, payload: object, localAddress: string, status: number, what: string): Promise<Session> {
+function postSession(
+  baseUrl: string,
+  path: string,
+  payload: object,
+  localAddress: string,
+  status: number,
+  what: string,
+): Promise<Session> {
   const body = JSON.stringify(payload);
   return new Promise((resolve, reject) => {
     const req = request(
       `${baseUrl}${path}`,
-      { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        method: 'POST',
+        localAddress,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => (res.statusCode === status ? resolve(JSON.parse(text) as Session) : reject(new Error(`${what}: ${res.statusCode} ${text}`))));
+        res.on('end', () =>
+          res.statusCode === status
+            ? resolve(JSON.parse(text) as Session)
+            : reject(new Error(`${what}: ${res.statusCode} ${text}`)),
+        );
       },
     );
     req.on('error', reject);

@@ -11,7 +11,19 @@
  */
 import WebSocket from 'ws';
 import { frameMessages } from '../../engine/protocol/sync';
-import { MsHistogram, bounded, cpuSeconds, finish, log, loopbackAddress, numberArgs, percentile, round, signUp, stringArg } from './common';
+import {
+  MsHistogram,
+  bounded,
+  cpuSeconds,
+  finish,
+  log,
+  loopbackAddress,
+  numberArgs,
+  percentile,
+  round,
+  signUp,
+  stringArg,
+} from './common';
 
 const MARKET = 'LPJ-KRW';
 const LPJ = 100_000_000;
@@ -35,7 +47,11 @@ function connect(i: number): Promise<boolean> {
     const started = performance.now();
     // Spread over source addresses: one address has about 28,000 ephemeral ports, and TIME_WAIT of earlier runs.
     // The server's text is checked UTF-8 already (it produced it); re-validating 200,000 messages/s only slows the measuring side.
-    const ws = new WebSocket(wsUrl, { perMessageDeflate: false, skipUTF8Validation: true, localAddress: loopbackAddress(i % 16) });
+    const ws = new WebSocket(wsUrl, {
+      perMessageDeflate: false,
+      skipUTF8Validation: true,
+      localAddress: loopbackAddress(i % 16),
+    });
     let acks = 0;
     let done = false;
     const settle = (ok: boolean) => {
@@ -86,7 +102,10 @@ function connect(i: number): Promise<boolean> {
 /** Two accounts sending a crossing ask and bid at the same price together: one trade per match. */
 async function driver(): Promise<{ run: (ms: number) => Promise<number> }> {
   const suffix = Date.now().toString(36);
-  const [maker, taker] = await Promise.all([signUp(baseUrl, `fm${suffix}`, '127.0.0.1'), signUp(baseUrl, `ft${suffix}`, '127.0.0.1')]);
+  const [maker, taker] = await Promise.all([
+    signUp(baseUrl, `fm${suffix}`, '127.0.0.1'),
+    signUp(baseUrl, `ft${suffix}`, '127.0.0.1'),
+  ]);
   const open = async (token: string) => {
     const ws = new WebSocket(wsUrl, { perMessageDeflate: false });
     const replies = new Map<number, (ok: boolean) => void>();
@@ -137,7 +156,9 @@ log(`fan-out: connecting ${args.clients} clients (${args.concurrency} at a time)
 const results = await bounded(args.clients, args.concurrency, connect);
 const connected = results.filter(Boolean).length;
 const rampSeconds = (performance.now() - started) / 1000;
-log(`fan-out: ${connected}/${args.clients} connected in ${rampSeconds.toFixed(1)} s; trading at ${args.rate} matches/s for ${args.duration} s`);
+log(
+  `fan-out: ${connected}/${args.clients} connected in ${rampSeconds.toFixed(1)} s; trading at ${args.rate} matches/s for ${args.duration} s`,
+);
 
 const d = await driver();
 measuring = true;

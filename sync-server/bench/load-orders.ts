@@ -17,7 +17,21 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { frameMessages } from '../../engine/protocol/sync';
 import type { Session } from '../../engine/protocol/sync';
-import { bounded, cpuSeconds, finish, journalCommits, log, loopbackAddress, numberArgs, optionalStringArg, percentile, refreshSession, round, signUp, stringArg } from './common';
+import {
+  bounded,
+  cpuSeconds,
+  finish,
+  journalCommits,
+  log,
+  loopbackAddress,
+  numberArgs,
+  optionalStringArg,
+  percentile,
+  refreshSession,
+  round,
+  signUp,
+  stringArg,
+} from './common';
 
 const MARKET = 'LPJ-KRW';
 const LPJ = 100_000_000;
@@ -31,14 +45,17 @@ let t = performance.now();
 let sessions: Session[];
 if (sessionsFile && existsSync(sessionsFile)) {
   const stored = (JSON.parse(readFileSync(sessionsFile, 'utf8')) as Session[]).slice(0, args.clients);
-  if (stored.length < args.clients) throw new Error(`${sessionsFile} holds ${stored.length} sessions, ${args.clients} needed`);
+  if (stored.length < args.clients)
+    throw new Error(`${sessionsFile} holds ${stored.length} sessions, ${args.clients} needed`);
   // Access tokens live minutes and the sign-ups alone may take longer: each run starts with fresh ones.
   sessions = await bounded(stored.length, 50, (i) => refreshSession(baseUrl, stored[i], loopbackAddress(i)));
   writeFileSync(sessionsFile, JSON.stringify(sessions));
   log(`orders: ${sessions.length} accounts from ${sessionsFile}, refreshed; connecting`);
 } else {
   log(`orders: signing up ${args.clients} accounts (${args.signupConcurrency} at a time)`);
-  sessions = await bounded(args.clients, args.signupConcurrency, (i) => signUp(baseUrl, `o${run}_${i}`, loopbackAddress(i)));
+  sessions = await bounded(args.clients, args.signupConcurrency, (i) =>
+    signUp(baseUrl, `o${run}_${i}`, loopbackAddress(i)),
+  );
   if (sessionsFile) writeFileSync(sessionsFile, JSON.stringify(sessions));
   log(`orders: signed up in ${((performance.now() - t) / 1000).toFixed(1)} s; connecting`);
 }
@@ -51,7 +68,11 @@ interface Trader {
 }
 
 const traders = await bounded(args.clients, 100, async (i): Promise<Trader> => {
-  const ws = new WebSocket(wsUrl, { perMessageDeflate: false, skipUTF8Validation: true, localAddress: loopbackAddress(i) });
+  const ws = new WebSocket(wsUrl, {
+    perMessageDeflate: false,
+    skipUTF8Validation: true,
+    localAddress: loopbackAddress(i),
+  });
   const trader: Trader = { ws };
   ws.on('message', (data: Buffer) => {
     // A frame holds the reply together with the order, fill and balance updates of the same commit: all parsed,
@@ -87,7 +108,14 @@ async function trade(trader: Trader, i: number): Promise<void> {
     const side = Math.random() < 0.5 ? 'buy' : 'sell';
     const price = 50_000 + Math.floor(Math.random() * 21 - 10) * 10;
     // Unique per run: a later run with the same accounts would otherwise be answered as resends of these.
-    const order = { market: MARKET, clientOrderId: `c${run}_${i}_${n}`, side, type: 'limit', price, quantity: LPJ / 10 };
+    const order = {
+      market: MARKET,
+      clientOrderId: `c${run}_${i}_${n}`,
+      side,
+      type: 'limit',
+      price,
+      quantity: LPJ / 10,
+    };
     const started = performance.now();
     const reply = await request(trader, { op: 'order.new', id: n + 1, order });
     if (!measuring) continue;
@@ -142,5 +170,9 @@ finish({
   // Under synchronous=FULL, the syncs of the log that acknowledge them (off the event loop, each for every batch
   // written before it began).
   syncsPerSec: Math.round((commitsAfter.syncs - commitsBefore.syncs) / seconds),
-  syncMeanMs: round(((commitsAfter.syncSeconds - commitsBefore.syncSeconds) * 1000) / Math.max(1, commitsAfter.syncs - commitsBefore.syncs), 3),
+  syncMeanMs: round(
+    ((commitsAfter.syncSeconds - commitsBefore.syncSeconds) * 1000) /
+      Math.max(1, commitsAfter.syncs - commitsBefore.syncs),
+    3,
+  ),
 });

@@ -53,11 +53,14 @@ function cleanUp(): void {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-const deadline = setTimeout(() => {
-  console.error(`bench: gave up after ${values.timeout} s`);
-  cleanUp();
-  process.exit(1);
-}, Number(values.timeout) * 1000);
+const deadline = setTimeout(
+  () => {
+    console.error(`bench: gave up after ${values.timeout} s`);
+    cleanUp();
+    process.exit(1);
+  },
+  Number(values.timeout) * 1000,
+);
 deadline.unref();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
@@ -108,7 +111,18 @@ function startServer(sync: Sync): Promise<{ child: ChildProcess; url: string }> 
     // events, messages) dies young without a scavenge per few hundred orders.
     '--max-semi-space-size=64',
     'sync-server/main.ts',
-    ...['--port', '0', '--data-dir', join(dataDir, 'data'), '--markets', marketsFile, '--log-level', 'warn', '--sync', sync],
+    ...[
+      '--port',
+      '0',
+      '--data-dir',
+      join(dataDir, 'data'),
+      '--markets',
+      marketsFile,
+      '--log-level',
+      'warn',
+      '--sync',
+      sync,
+    ],
     // Budgets far above what one bench connection or account sends, so no request is refused for pace.
     ...['--ws-rate', '100000', '--order-rate', '100000'],
     // The fan-out clients connect from 16 loopback addresses, 625 each: past the per-address cap's default (256).
@@ -154,12 +168,14 @@ function ordersLine(label: string, o: Record<string, unknown>): string {
   );
 }
 
-const mean = (runs: Record<string, unknown>[], key: string) => runs.reduce((sum, r) => sum + Number(r[key]), 0) / runs.length;
+const mean = (runs: Record<string, unknown>[], key: string) =>
+  runs.reduce((sum, r) => sum + Number(r[key]), 0) / runs.length;
 
 /** full, normal, normal, full, … (`passes` of each), so that a drift in the machine's load falls on both modes alike. */
 function syncSchedule(passes: number): Sync[] {
   const out: Sync[] = [];
-  for (let i = 0; i < passes; i++) out.push(...(i % 2 === 0 ? (['full', 'normal'] as const) : (['normal', 'full'] as const)));
+  for (let i = 0; i < passes; i++)
+    out.push(...(i % 2 === 0 ? (['full', 'normal'] as const) : (['normal', 'full'] as const)));
   return out;
 }
 
@@ -171,7 +187,16 @@ try {
   let orders: Record<string, unknown> = {};
   let durability: Record<string, unknown> = {};
   if (values.only !== 'orders') {
-    fanout = await load('load-fanout.ts', ['--url', server.url, '--clients', values.clients!, '--rate', values.rate!, '--duration', values['fanout-seconds']!]);
+    fanout = await load('load-fanout.ts', [
+      '--url',
+      server.url,
+      '--clients',
+      values.clients!,
+      '--rate',
+      values.rate!,
+      '--duration',
+      values['fanout-seconds']!,
+    ]);
     console.log(
       `fan-out: ${fanout.connected}/${fanout.clients} connected (${(Number(fanout.connectSuccessRate) * 100).toFixed(2)}%), ` +
         `connect p50 ${fanout.connectP50Ms} ms p99 ${fanout.connectP99Ms} ms; ${fanout.matchesPerSec} matches/s, ` +
@@ -190,7 +215,16 @@ try {
         await stopServer(server.child);
         server = await startServer(sync);
       }
-      const r = await load('load-orders.ts', ['--url', server.url, '--clients', values['order-clients']!, '--duration', values['order-seconds']!, '--sessions', sessions]);
+      const r = await load('load-orders.ts', [
+        '--url',
+        server.url,
+        '--clients',
+        values['order-clients']!,
+        '--duration',
+        values['order-seconds']!,
+        '--sessions',
+        sessions,
+      ]);
       runs[sync].push(r);
       passes.push({ sync, ordersPerSec: r.ordersPerSec, ackP99Ms: r.ackP99Ms });
       console.log(ordersLine(`synchronous=${sync.toUpperCase()}, pass ${i + 1}/${schedule.length}`, r));
@@ -234,16 +268,45 @@ try {
     const bare = await listening(['sync-server/bench/transport-floor.ts']);
     try {
       if (values.only !== 'orders') {
-        const r = await load('load-fanout.ts', ['--url', bare.url, '--clients', values.clients!, '--rate', values.rate!, '--duration', values['fanout-seconds']!]);
-        floor = { ...floor, floorConnectP99Ms: r.connectP99Ms, floorDeliveryP50Ms: r.deliveryP50Ms, floorDeliveryP99Ms: r.deliveryP99Ms, floorFanoutServerCores: r.serverCores, floorFanoutClientCores: r.clientCores };
+        const r = await load('load-fanout.ts', [
+          '--url',
+          bare.url,
+          '--clients',
+          values.clients!,
+          '--rate',
+          values.rate!,
+          '--duration',
+          values['fanout-seconds']!,
+        ]);
+        floor = {
+          ...floor,
+          floorConnectP99Ms: r.connectP99Ms,
+          floorDeliveryP50Ms: r.deliveryP50Ms,
+          floorDeliveryP99Ms: r.deliveryP99Ms,
+          floorFanoutServerCores: r.serverCores,
+          floorFanoutClientCores: r.clientCores,
+        };
         console.log(
           `transport floor, fan-out (bare ws server writing the same frames per order to every subscriber): ${r.connected}/${r.clients} connected, ` +
             `connect p99 ${r.connectP99Ms} ms; delivery p50 ${r.deliveryP50Ms} ms p99 ${r.deliveryP99Ms} ms; cores busy: server ${r.serverCores}, clients ${r.clientCores}`,
         );
       }
       if (values.only !== 'fanout') {
-        const r = await load('load-orders.ts', ['--url', bare.url, '--clients', values['order-clients']!, '--duration', values['order-seconds']!]);
-        floor = { ...floor, floorOrdersPerSec: r.ordersPerSec, floorAckP99Ms: r.ackP99Ms, floorServerCpuMicrosPerOrder: r.serverCpuMicrosPerOrder, floorLoadCpuMicrosPerOrder: r.loadCpuMicrosPerOrder };
+        const r = await load('load-orders.ts', [
+          '--url',
+          bare.url,
+          '--clients',
+          values['order-clients']!,
+          '--duration',
+          values['order-seconds']!,
+        ]);
+        floor = {
+          ...floor,
+          floorOrdersPerSec: r.ordersPerSec,
+          floorAckP99Ms: r.ackP99Ms,
+          floorServerCpuMicrosPerOrder: r.serverCpuMicrosPerOrder,
+          floorLoadCpuMicrosPerOrder: r.loadCpuMicrosPerOrder,
+        };
         console.log(
           `transport floor, orders (bare ws server acking at once, same load): ${r.ordersPerSec} acks/s, ack p99 ${r.ackP99Ms} ms; CPU per ack: server ` +
             `${r.serverCpuMicrosPerOrder} µs, load generator ${r.loadCpuMicrosPerOrder} µs → the server reaches ` +

@@ -47,9 +47,29 @@ let tradeId = 0;
 
 function broadcast(side: string, price: number): void {
   if (subscribers.size === 0) return;
-  const texts = [JSON.stringify({ type: 'book.delta', market: MARKET, prevSeq: seq, seq: ++seq, bids: [], asks: [[price, side === 'sell' ? LOT : 0]] })];
+  const texts = [
+    JSON.stringify({
+      type: 'book.delta',
+      market: MARKET,
+      prevSeq: seq,
+      seq: ++seq,
+      bids: [],
+      asks: [[price, side === 'sell' ? LOT : 0]],
+    }),
+  ];
   if (side === 'buy') {
-    texts.unshift(JSON.stringify({ type: 'trade', market: MARKET, seq, tradeId: ++tradeId, price, quantity: LOT, takerSide: 'buy', ts: Date.now() }));
+    texts.unshift(
+      JSON.stringify({
+        type: 'trade',
+        market: MARKET,
+        seq,
+        tradeId: ++tradeId,
+        price,
+        quantity: LOT,
+        takerSide: 'buy',
+        ts: Date.now(),
+      }),
+    );
   }
   const bytes = Buffer.concat(texts.map(textFrame));
   for (const socket of subscribers) socket.write(bytes);
@@ -59,9 +79,21 @@ http.on('upgrade', (req, socket, head) =>
   wss.handleUpgrade(req, socket, head, (ws) => {
     socket.once('close', () => subscribers.delete(socket));
     ws.on('message', (data: RawData) => {
-      const msg = JSON.parse(data.toString()) as { op: string; id: number; channel?: string; order?: { side: string; price: number } };
+      const msg = JSON.parse(data.toString()) as {
+        op: string;
+        id: number;
+        channel?: string;
+        order?: { side: string; price: number };
+      };
       if (msg.op === 'order.new' && msg.order) broadcast(msg.order.side, msg.order.price);
-      ws.send(JSON.stringify({ type: 'ack', id: msg.id, op: msg.op, orderId: msg.op === 'order.new' ? nextOrderId++ : undefined }));
+      ws.send(
+        JSON.stringify({
+          type: 'ack',
+          id: msg.id,
+          op: msg.op,
+          orderId: msg.op === 'order.new' ? nextOrderId++ : undefined,
+        }),
+      );
       // After its ack, as on the real server, so the client counts the subscription before data arrives.
       if (msg.op === 'subscribe' && msg.channel === 'trades') subscribers.add(socket);
     });

@@ -60,13 +60,26 @@ export class TallyMachine implements Journaled<TallyCommand, TallyEvent, TallySn
       case 'move': {
         const m = this.market(cmd.market);
         const have = m.balances[cmd.from] ?? 0;
-        if (have < cmd.amount) return [{ market: cmd.market, seq: ++m.seq, ts: cmd.ts, type: 'rejected', reason: 'insufficient' }];
+        if (have < cmd.amount)
+          return [{ market: cmd.market, seq: ++m.seq, ts: cmd.ts, type: 'rejected', reason: 'insufficient' }];
         m.balances[cmd.from] = have - cmd.amount;
         m.balances[cmd.to] = (m.balances[cmd.to] ?? 0) + cmd.amount;
-        return [{ market: cmd.market, seq: ++m.seq, ts: cmd.ts, type: 'moved', from: cmd.from, to: cmd.to, amount: cmd.amount }];
+        return [
+          {
+            market: cmd.market,
+            seq: ++m.seq,
+            ts: cmd.ts,
+            type: 'moved',
+            from: cmd.from,
+            to: cmd.to,
+            amount: cmd.amount,
+          },
+        ];
       }
       case 'spread':
-        return cmd.markets.flatMap((market) => this.apply({ type: 'add', market, account: cmd.account, amount: cmd.amount, ts: cmd.ts }));
+        return cmd.markets.flatMap((market) =>
+          this.apply({ type: 'add', market, account: cmd.account, amount: cmd.amount, ts: cmd.ts }),
+        );
       case 'explode':
         this.market(cmd.market).seq += 1000;
         throw new Error('exploded');
@@ -84,7 +97,8 @@ export class TallyMachine implements Journaled<TallyCommand, TallyEvent, TallySn
     for (const [id, m] of this.markets) {
       const sum = Object.values(m.balances).reduce((a, b) => a + b, 0);
       if (sum !== m.added) throw new Error(`market ${id}: balances sum to ${sum} but ${m.added} was added`);
-      for (const [acct, b] of Object.entries(m.balances)) if (b < 0) throw new Error(`market ${id}: account ${acct} is negative`);
+      for (const [acct, b] of Object.entries(m.balances))
+        if (b < 0) throw new Error(`market ${id}: account ${acct} is negative`);
     }
   }
 
@@ -104,10 +118,24 @@ export function tallyStream(seed: number): () => TallyCommand {
     ts += 1 + Math.floor(rand() * 5);
     const market = markets[Math.floor(rand() * markets.length)];
     const r = rand();
-    if (r < 0.4) return { type: 'add', market, account: Math.floor(rand() * 20), amount: 1 + Math.floor(rand() * 1000), ts };
+    if (r < 0.4)
+      return { type: 'add', market, account: Math.floor(rand() * 20), amount: 1 + Math.floor(rand() * 1000), ts };
     if (r < 0.95) {
-      return { type: 'move', market, from: Math.floor(rand() * 20), to: Math.floor(rand() * 20), amount: 1 + Math.floor(rand() * 800), ts };
+      return {
+        type: 'move',
+        market,
+        from: Math.floor(rand() * 20),
+        to: Math.floor(rand() * 20),
+        amount: 1 + Math.floor(rand() * 800),
+        ts,
+      };
     }
-    return { type: 'spread', markets: ['A', 'C'], account: Math.floor(rand() * 20), amount: 1 + Math.floor(rand() * 50), ts };
+    return {
+      type: 'spread',
+      markets: ['A', 'C'],
+      account: Math.floor(rand() * 20),
+      amount: 1 + Math.floor(rand() * 50),
+      ts,
+    };
   };
 }
