@@ -15,6 +15,7 @@ import type { EngineEvent, MarketConfig, PlaceCommand } from '../matching/types'
 import { SimulatorDriver } from '../simulator/driver';
 import { readAll, userFills, type FillRow } from './trade-export';
 import { LiquiditySimulator } from '../simulator/liquidity-simulator';
+import { liveReader } from '../simulator/agents/agent';
 
 export const PRACTICE_MARKET: MarketConfig = {
   id: 'LPJ-KRW',
@@ -113,7 +114,7 @@ export class PracticeMarket {
     const pace = options.ticksPerSecond ?? 2;
     if (pace > 0) {
       const sim = new LiquiditySimulator(
-        { reader: engine, submit: (cmd) => this.journal.submit({ ...cmd, ts: this.now() } as typeof cmd), onError: () => this.driver?.stop() },
+        { reader: liveReader(() => this.journal.machine), submit: (cmd) => this.journal.submit({ ...cmd, ts: this.now() } as typeof cmd), onError: () => this.driver?.stop() },
         { market: PRACTICE_MARKET.id, seed: options.seed ?? 777, startPrice: START_PRICE, maxCommandsPerTick: 32 },
       );
       this.driver = new SimulatorDriver(sim, { ticksPerSecond: pace });

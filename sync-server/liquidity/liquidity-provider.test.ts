@@ -41,11 +41,14 @@ function manual(changes: Partial<LiquiditySettings> = {}): { clock: ManualClock;
   return { clock, options: { now: () => clock.now(), accessTtlMs: 24 * HOUR, liquidity: { ...settings(changes), clock } } };
 }
 
-/** Runs `n` of the provider's turns, letting each turn's commands commit before the next. */
+/**
+ * Runs `n` of the provider's turns, letting each turn's commands commit before the next: a commit is answered
+ * only once the journal's log is synced to disk, which takes longer than a turn of the event loop.
+ */
 async function turns(server: TestServer, clock: ManualClock, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
     clock.advance(1000 / server.config.liquidity!.ticksPerSecond);
-    await new Promise((r) => setImmediate(r));
+    await eventually(() => server.liquidity!.pendingCommands === 0, `turn ${i + 1} of ${n} committed`, 15_000);
   }
 }
 

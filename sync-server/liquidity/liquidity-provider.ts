@@ -27,7 +27,7 @@
 import type { Logger } from 'pino';
 import { systemClock } from '../../engine/feed/clock';
 import type { AccountId, Command, EngineEvent } from '../../engine/matching/types';
-import type { EngineReader } from '../../engine/simulator/agents/agent';
+import { liveReader, type EngineReader } from '../../engine/simulator/agents/agent';
 import { SimulatorDriver } from '../../engine/simulator/driver';
 import { DEFAULT_ACCOUNT_BASE, LiquiditySimulator, type SimulatorStats } from '../../engine/simulator/liquidity-simulator';
 import type { Accounts } from '../accounts/accounts';
@@ -135,14 +135,13 @@ export class LiquidityProvider {
       if (!account) throw new Error(`liquidity provider: no account for agent ${simulated}`);
       return account.id;
     };
-    // The engine is read afresh each time: the journal replaces it when it rebuilds its state after a fault.
+    // The engine is read afresh each time (liveReader), under the agents' own account numbers.
+    const engine = liveReader(() => exchange.engine);
     const reader: EngineReader = {
-      depth: (m, levels) => exchange.engine.depth(m, levels),
-      lastPrice: (m) => exchange.engine.lastPrice(m),
-      marketConfig: (m) => exchange.engine.marketConfig(m),
-      openOrders: (account, m) => exchange.engine.openOrders(real(account), m),
-      balance: (account, asset) => exchange.engine.balance(real(account), asset),
-      hasAccount: (account) => exchange.engine.hasAccount(real(account)),
+      ...engine,
+      openOrders: (account, m) => engine.openOrders(real(account), m),
+      balance: (account, asset) => engine.balance(real(account), asset),
+      hasAccount: (account) => engine.hasAccount(real(account)),
     };
     this.sim = new LiquiditySimulator(
       { reader, submit: (cmd) => this.submit(cmd, real), onError: (err) => this.fail(err) },
@@ -171,6 +170,11 @@ export class LiquidityProvider {
 
   stats(): LiquidityStats {
     return { ...this.sim.stats(), skippedTicks: this.skippedTicks, running: this.driver.running };
+  }
+
+  /** Commands sent and not yet answered: 0 once everything the agents sent is committed (durably) and replied to. */
+  get pendingCommands(): number {
+    return this.inFlight;
   }
 
   /** Stops trading (server shutdown); resting orders stay in the book and the journal for the next start. */

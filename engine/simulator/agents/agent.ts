@@ -10,6 +10,21 @@ import type { MarketMath } from '../market-math';
 /** The engine's read side, as far as agents need it. `MatchingEngine` (or `DurableEngine.machine`) satisfies it. */
 export type EngineReader = Pick<MatchingEngine, 'depth' | 'lastPrice' | 'openOrders' | 'balance' | 'hasAccount' | 'marketConfig'>;
 
+/**
+ * A reader that asks `current()` for the engine on every read: a journal replaces its engine when it rebuilds
+ * its state after a fault, and a simulator holding the old one would go on reading a state nobody trades on.
+ */
+export function liveReader(current: () => EngineReader): EngineReader {
+  return {
+    depth: (market, levels) => current().depth(market, levels),
+    lastPrice: (market) => current().lastPrice(market),
+    marketConfig: (market) => current().marketConfig(market),
+    openOrders: (account, market) => current().openOrders(account, market),
+    balance: (account, asset) => current().balance(account, asset),
+    hasAccount: (account) => current().hasAccount(account),
+  };
+}
+
 /** Funding an agent's account receives when it is opened, in minimal units. */
 export interface Funding {
   base: number;
