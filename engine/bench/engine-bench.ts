@@ -133,7 +133,7 @@ function main(): void {
   console.log(`engine benchmark — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, seed ${SEED}`);
   console.log('Throughput: median of the trials, each on a fresh engine; latency: one extra run timing each operation (hrtime).');
   console.log('heap MiB: peak heap growth during a run over the settled heap before it (which holds the pre-generated streams).');
-  let t = performance.now();
+  const t = performance.now();
   const a = mixedStream(OPS, SEED);
   const b = insertStream(OPS, SEED + 1);
   console.log(`streams generated in ${((performance.now() - t) / 1000).toFixed(1)} s (not timed in any figure)`);
@@ -142,7 +142,6 @@ function main(): void {
   const workloadB = compare(b);
 
   console.log(`\nDurable: our engine in DurableEngine (temporary SQLite file, WAL, synchronous=NORMAL), workload A, submitBatch of ${fmt(DURABLE_BATCH)}`);
-  t = performance.now();
   const durable: DurableOutcome = runDurable(a, DURABLE_BATCH);
   if (durable.audit.length > 0) throw new Error(`durable run: audit() found ${durable.audit.length} problems, first: ${durable.audit[0]}`);
   if (durable.committedCommands !== a.commands.length) throw new Error(`durable run: ${durable.committedCommands} of ${a.commands.length} commands committed`);

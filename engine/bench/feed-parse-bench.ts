@@ -81,7 +81,6 @@ const pass = (): number => {
 };
 const rates: number[] = [];
 for (let i = 0; i < 25; i++) {
-  const before = events;
   const ms = pass();
 
 

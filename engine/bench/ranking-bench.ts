@@ -93,7 +93,7 @@ log(`machine: ${cpus().length} cores, load average ${loadAtStart.toFixed(1)}`);
 log(`history: ${TRADES.toLocaleString('en')} trades, ${ACCOUNTS.toLocaleString('en')} accounts, ${DAYS} days, seed ${SEED}`);
 
 // 1. Batch recompute.
-let t = performance.now();
+const t = performance.now();
 const batch = recomputeRanking(RANKING, history(), {
   progressEvery: 2_000_000,
   onProgress: (p) => {
@@ -122,7 +122,6 @@ const flush = () => {
   applied += chunk.length;
   chunk = [];
 };
-t = performance.now();
 let nextReport = 2_000_000;
 for (const rec of history()) {
   chunk.push(rec);
