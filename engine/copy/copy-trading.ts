@@ -18,8 +18,8 @@
  */
 import type { AccountId, MarketConfig, Side } from '../matching/types';
 import { settleProfitShare } from './settlement';
-import { inRange } from '../matching/money';
-import { affordableQuantity, BPS, limitPrice, maxBuyCost, notionalOf, proportionalQuantity } from './sizing';
+import { BPS, inRange } from '../matching/money';
+import { affordableQuantity, limitPrice, maxBuyCost, notionalOf, proportionalQuantity } from './sizing';
 import { mulDivFloor } from '../ranking/exact';
 import { emptyOutput, notify, transfer } from './output';
 import { int, nonNeg, pos } from './validate';

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MarketConfig } from '../matching/types';
 import { Harness, MARKET_MAKER } from './testing/harness';
-import { BPS } from './sizing';
+import { BPS } from '../matching/money';
 import { CopyError, type CopyOutput, type SkipReason } from './types';
 
 const MAX = Number.MAX_SAFE_INTEGER;

@@ -12,7 +12,7 @@
  * settles nothing: the caller skips the period with that reason.
  */
 import { inRange } from '../matching/money';
-import { BPS } from './sizing';
+import { BPS } from '../matching/money';
 
 export interface SettlementInput {
   /** +Infinity when the sub-account's value at the marks is beyond the safe range. */

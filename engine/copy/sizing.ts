@@ -4,11 +4,9 @@
  * and a result beyond the safe range comes back as +Infinity, as money's helpers do, for the caller to skip the
  * copy with a reason (see mirrorFill) rather than place an order no engine could take.
  */
-import { inRange, MAX_AMOUNT, notional } from '../matching/money';
+import { BPS, inRange, MAX_AMOUNT, notional } from '../matching/money';
 import type { MarketConfig } from '../matching/types';
 import { mulDivFloor } from '../ranking/exact';
-
-export const BPS = 10_000;
 
 /** ceil(a × b / c) for non-negative a, b and positive c. */
 export function mulDivCeil(a: number, b: number, c: number): number {

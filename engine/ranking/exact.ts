@@ -8,7 +8,7 @@
  * (clampAmount) — an equity, index or return that large is far beyond anything a trader can reach, and the
  * bound keeps every later computation exact.
  */
-import { MAX_AMOUNT } from '../matching/money';
+import { BPS, MAX_AMOUNT } from '../matching/money';
 
 /** Doubles represent every integer up to 2^53; keeping the product under 2^52 leaves room for the remainder check. */
 const FAST_LIMIT = 2 ** 52;
@@ -46,8 +46,6 @@ function bigFloorDiv(n: bigint, d: bigint): bigint {
 export function clampAmount(v: number): number {
   return v > MAX_AMOUNT ? MAX_AMOUNT : v < -MAX_AMOUNT ? -MAX_AMOUNT : v;
 }
-
-export const BPS = 10_000;
 
 /**
  * (to − from) / from in whole basis points, rounded down, held to MAX_AMOUNT; 0 when there is no positive base

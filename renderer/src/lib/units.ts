@@ -89,7 +89,11 @@ export function notional(price: bigint, quantity: bigint, baseDecimals: number):
   return mulDiv(price, quantity, 10n ** BigInt(baseDecimals));
 }
 
-/** Basis points in a whole (fees, spreads and changes are counted in them). */
+/**
+ * Basis points in a whole (fees, spreads and changes are counted in them), as a bigint for the exact products
+ * here. The engine's BPS (engine/matching/money.ts) is the same number; the renderer cannot import it (it
+ * imports only its own code and the protocol).
+ */
 export const BPS = 10_000n;
 
 /** Fee at `bps` basis points of a quote amount, rounded down as the engine does. */
