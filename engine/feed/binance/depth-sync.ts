@@ -4,7 +4,7 @@
  * where the book is (U <= bookId + 1 <= u; after the first, U = previous u + 1). Anything else means a diff was
  * missed or reordered: the book is discarded and rebuilt from a new snapshot.
  */
-import { BookSide } from '../book-side';
+import { DepthSide } from '../depth-side';
 import type { Level } from '../types';
 import type { DepthDiff, DepthSnapshot } from './binance-protocol';
 
@@ -24,8 +24,8 @@ export type SnapshotOutcome = 'synced' | 'too-old' | 'gap';
 const MAX_BUFFERED = 5000;
 
 export class DepthSync {
-  readonly bids = new BookSide(true);
-  readonly asks = new BookSide(false);
+  readonly bids = new DepthSide(true);
+  readonly asks = new DepthSide(false);
   private buffer: DepthDiff[] = [];
   private bookId = -1;
   private synced = false;

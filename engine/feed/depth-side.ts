@@ -1,11 +1,12 @@
 import type { Level } from './types';
 
 /**
- * One side of a locally kept order book: levels sorted best first (bids descending, asks ascending), found by
+ * One side of a locally kept depth book of an exchange feed (price levels only, no orders; not the matching
+ * engine's BookSide): levels sorted best first (bids descending, asks ascending), found by
  * binary search. Level tuples are immutable and replaced on change, so a published book can share them with
  * the kept one: publishing the top N costs one array, not N new tuples.
  */
-export class BookSide {
+export class DepthSide {
   private levels: Level[] = [];
 
   constructor(readonly descending: boolean) {}
