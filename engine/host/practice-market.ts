@@ -17,7 +17,7 @@ import { readAll, userFills, type FillRow } from './trade-export';
 import { LiquiditySimulator } from '../simulator/liquidity-simulator';
 import { liveReader } from '../simulator/agents/agent';
 
-export const PRACTICE_MARKET: MarketConfig = {
+export const OFFLINE_PRACTICE_MARKET: MarketConfig = {
   id: 'LPJ-KRW',
   base: 'LPJ',
   quote: 'KRW',
@@ -98,7 +98,7 @@ export class PracticeMarket {
     this.now = options.now ?? Date.now;
     this.journal = openMatchingJournal({
       path: join(options.dataDir, 'practice.db'),
-      markets: [PRACTICE_MARKET],
+      markets: [OFFLINE_PRACTICE_MARKET],
       nativeBinding: options.nativeBinding,
       onCommit: (events) => this.committed(events),
     });
@@ -115,7 +115,7 @@ export class PracticeMarket {
     if (pace > 0) {
       const sim = new LiquiditySimulator(
         { reader: liveReader(() => this.journal.machine), submit: (cmd) => this.journal.submit({ ...cmd, ts: this.now() } as typeof cmd), onError: () => this.driver?.stop() },
-        { market: PRACTICE_MARKET.id, seed: options.seed ?? 777, startPrice: START_PRICE, maxCommandsPerTick: 32 },
+        { market: OFFLINE_PRACTICE_MARKET.id, seed: options.seed ?? 777, startPrice: START_PRICE, maxCommandsPerTick: 32 },
       );
       this.driver = new SimulatorDriver(sim, { ticksPerSecond: pace });
       this.driver.start();
@@ -123,7 +123,7 @@ export class PracticeMarket {
   }
 
   get market(): MarketConfig {
-    return PRACTICE_MARKET;
+    return OFFLINE_PRACTICE_MARKET;
   }
 
   get engine() {
@@ -136,15 +136,15 @@ export class PracticeMarket {
   }
 
   async place(order: Omit<PlaceCommand, 'type' | 'account' | 'market' | 'ts'>): Promise<EngineEvent[]> {
-    return this.journal.submit({ ...order, type: 'place', market: PRACTICE_MARKET.id, account: PRACTICE_USER, ts: this.now() });
+    return this.journal.submit({ ...order, type: 'place', market: OFFLINE_PRACTICE_MARKET.id, account: PRACTICE_USER, ts: this.now() });
   }
 
   async cancel(orderId: number): Promise<EngineEvent[]> {
-    return this.journal.submit({ type: 'cancel', market: PRACTICE_MARKET.id, account: PRACTICE_USER, orderId, ts: this.now() });
+    return this.journal.submit({ type: 'cancel', market: OFFLINE_PRACTICE_MARKET.id, account: PRACTICE_USER, orderId, ts: this.now() });
   }
 
   async cancelAll(): Promise<EngineEvent[]> {
-    return this.journal.submit({ type: 'cancel_all', market: PRACTICE_MARKET.id, account: PRACTICE_USER, ts: this.now() });
+    return this.journal.submit({ type: 'cancel_all', market: OFFLINE_PRACTICE_MARKET.id, account: PRACTICE_USER, ts: this.now() });
   }
 
   /** My most recent fills, newest first. */
@@ -154,9 +154,9 @@ export class PracticeMarket {
 
   /** Every fill of mine, from the journal (for the trade history export). */
   exportFills(): FillRow[] {
-    const events = readAll((after, limit) => this.journal.eventsSince(PRACTICE_MARKET.id, after, limit));
+    const events = readAll((after, limit) => this.journal.eventsSince(OFFLINE_PRACTICE_MARKET.id, after, limit));
     // LPJ prices are whole won, quantities 10^-8 LPJ, amounts whole won.
-    const units = { priceDecimals: 0, sizeDecimals: PRACTICE_MARKET.baseDecimals, quoteDecimals: 0 };
+    const units = { priceDecimals: 0, sizeDecimals: OFFLINE_PRACTICE_MARKET.baseDecimals, quoteDecimals: 0 };
     return userFills(events, PRACTICE_USER, 'lpj-practice', () => units);
   }
 
@@ -192,13 +192,13 @@ export class PracticeMarket {
 
   private flush(): void {
     this.flushTimer = undefined;
-    const depth = this.engine.depth(PRACTICE_MARKET.id, BOOK_LEVELS)!;
+    const depth = this.engine.depth(OFFLINE_PRACTICE_MARKET.id, BOOK_LEVELS)!;
     const update: PracticeUpdate = {
       seq: depth.seq,
       trades: this.pendingTrades,
       bids: depth.bids,
       asks: depth.asks,
-      lastPrice: this.engine.lastPrice(PRACTICE_MARKET.id) ?? 0,
+      lastPrice: this.engine.lastPrice(OFFLINE_PRACTICE_MARKET.id) ?? 0,
       mine: this.pendingMine,
     };
     this.pendingTrades = [];
@@ -245,7 +245,7 @@ export class PracticeMarket {
     let after = 0;
     const since = this.now() - MINUTES_KEPT * MINUTE;
     for (;;) {
-      const events = this.journal.eventsSince(PRACTICE_MARKET.id, after, 50_000);
+      const events = this.journal.eventsSince(OFFLINE_PRACTICE_MARKET.id, after, 50_000);
       if (events.length === 0) break;
       for (const e of events) {
         if (e.type !== 'trade') continue;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FEE_ACCOUNT, LEDGER_STREAM } from '../matching/types';
-import { PRACTICE_MARKET } from '../replay/practice-market';
+import { GENERATED_PAPER_MARKET } from '../replay/generated-paper-market';
 import { paperMarket } from './market-config';
 import { PaperEngine } from './paper-engine';
 import { GRANT, Harness, TST, only, types } from './testing/fixtures';
@@ -419,7 +419,7 @@ describe('bad input is refused with a distinct reason and changes nothing', () =
 
 describe('real market units', () => {
   it('BTC-KRW (won prices, 1e-8 BTC, balances in 1e-4 won) and BTC-USDT (cent prices, balances in 1e-8 USDT)', () => {
-    const krw = paperMarket(PRACTICE_MARKET);
+    const krw = paperMarket(GENERATED_PAPER_MARKET);
     const usdt = paperMarket({ exchange: 'binance', id: 'BTC-USDT', symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', priceDecimals: 2, sizeDecimals: 8 });
     expect(krw).toMatchObject({ quoteDecimals: 4, makerFeeBps: 5, takerFeeBps: 5 });
     expect(usdt).toMatchObject({ quoteDecimals: 8, makerFeeBps: 10, takerFeeBps: 10 });
@@ -447,7 +447,7 @@ describe('real market units', () => {
   });
 
   it('refuses markets whose units clash with a market of the same asset', () => {
-    const krw = paperMarket(PRACTICE_MARKET);
+    const krw = paperMarket(GENERATED_PAPER_MARKET);
     const engine = new PaperEngine({ markets: [krw], grants: { KRW: 1 } });
     expect(engine.marketProblem({ ...krw, id: 'ETH-KRW', base: 'ETH', quoteDecimals: 2, priceDecimals: 0 })).toMatch(/KRW has 4 decimals/);
     expect(engine.marketProblem({ ...krw, priceDecimals: 1 })).toMatch(/keeps its exchange and units/);

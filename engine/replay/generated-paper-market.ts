@@ -1,5 +1,6 @@
 /**
- * A seeded, deterministic practice market: a random walk with a book around it and trades against it, as
+ * A seeded, deterministic made-up market of a real coin for paper trading and replay tests (not the offline LPJ
+ * practice market of engine/host/practice-market.ts): a random walk with a book around it and trades against it, as
  * feed events, produced in-process (no sockets) so tests can make sessions of any length quickly. It is made
  * up and never shown as market data (sessions made from it must be marked kind 'generated').
  */
@@ -7,7 +8,7 @@ import type { BookEvent, FeedEvent, FeedMarket, Level, TickerEvent, TradeEvent }
 import { mulberry32 } from '../random/prng';
 import type { SessionRecord } from './session-format';
 
-export const PRACTICE_MARKET: FeedMarket = {
+export const GENERATED_PAPER_MARKET: FeedMarket = {
   exchange: 'upbit',
   id: 'BTC-KRW',
   symbol: 'KRW-BTC',
@@ -17,7 +18,7 @@ export const PRACTICE_MARKET: FeedMarket = {
   sizeDecimals: 8,
 };
 
-export interface PracticeMarketOptions {
+export interface GeneratedPaperMarketOptions {
   seed: number;
   /** ms UTC of the session's start. */
   startTime: number;
@@ -30,11 +31,11 @@ export interface PracticeMarketOptions {
 }
 
 /** The events of a practice session, in arrival order, `at` in ms since the start. */
-export function practiceSession(options: PracticeMarketOptions): SessionRecord[] {
+export function generatedPaperSession(options: GeneratedPaperMarketOptions): SessionRecord[] {
   const rand = mulberry32(options.seed);
   const tick = options.tick ?? 1000;
   const depth = options.depth ?? 15;
-  const market = PRACTICE_MARKET.id;
+  const market = GENERATED_PAPER_MARKET.id;
   let mid = Math.round((options.startPrice ?? 140_000_000) / tick) * tick;
   const open = mid;
   let high = mid;

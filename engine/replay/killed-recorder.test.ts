@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../candles/testing/temp-dir';
-import { practiceSession } from './practice-market';
+import { generatedPaperSession } from './generated-paper-market';
 import { readSessionFile } from './session-reader';
 
 const tempDir = useTempDirs('killed-recorder-');
@@ -48,7 +48,7 @@ describe('a recorder killed with SIGKILL', () => {
     const session = readSessionFile(path);
     // Written up to the kill (gzip: up to its last flush), every record intact and in order.
     expect(session.records.length).toBeGreaterThan(mode === 'plain' ? 1000 : 10);
-    const expected = practiceSession({ seed: 1, startTime: session.header.startTime, durationMs: 3_600_000 });
+    const expected = generatedPaperSession({ seed: 1, startTime: session.header.startTime, durationMs: 3_600_000 });
     expect(session.records).toEqual(expected.slice(0, session.records.length));
   });
 });

@@ -4,13 +4,13 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { FeedEvent } from '../feed/types';
 import { useTempDirs } from '../candles/testing/temp-dir';
-import { PRACTICE_MARKET } from './practice-market';
+import { GENERATED_PAPER_MARKET } from './generated-paper-market';
 import { SESSION_MAGIC, SessionFileError, frame } from './session-format';
 import { parseSession, readSessionFile } from './session-reader';
 import { SessionRecorder } from './session-recorder';
 
 const tempDir = useTempDirs('session-file-');
-const ETH = { ...PRACTICE_MARKET, id: 'ETH-KRW', symbol: 'KRW-ETH', base: 'ETH' };
+const ETH = { ...GENERATED_PAPER_MARKET, id: 'ETH-KRW', symbol: 'KRW-ETH', base: 'ETH' };
 const START = Date.UTC(2025, 2, 1, 12, 0);
 
 const EVENTS: { at: number; event: FeedEvent }[] = [
@@ -24,7 +24,7 @@ const EVENTS: { at: number; event: FeedEvent }[] = [
 ];
 
 async function record(path: string, gzip = false) {
-  const recorder = new SessionRecorder(path, { markets: [PRACTICE_MARKET, ETH], now: () => START, gzip, note: 'test' });
+  const recorder = new SessionRecorder(path, { markets: [GENERATED_PAPER_MARKET, ETH], now: () => START, gzip, note: 'test' });
   for (const { at, event } of EVENTS) recorder.record(event, at);
   await recorder.close();
 }
@@ -37,7 +37,7 @@ describe('session files', () => {
     expect(bytes[0] === 0x1f).toBe(gzip);
     const session = readSessionFile(path);
     expect(session.truncated).toBe(false);
-    expect(session.header).toEqual({ format: 1, kind: 'recorded', markets: [PRACTICE_MARKET, ETH], startTime: START, note: 'test' });
+    expect(session.header).toEqual({ format: 1, kind: 'recorded', markets: [GENERATED_PAPER_MARKET, ETH], startTime: START, note: 'test' });
     expect(session.records).toEqual(EVENTS);
   });
 
@@ -98,7 +98,7 @@ describe('session files', () => {
   });
 
   it('validates the header and each record’s content, not just the checksums', () => {
-    const header = { format: 1, kind: 'recorded', markets: [PRACTICE_MARKET], startTime: START };
+    const header = { format: 1, kind: 'recorded', markets: [GENERATED_PAPER_MARKET], startTime: START };
     const file = (...frames: unknown[]) => Buffer.concat([SESSION_MAGIC, ...frames.map((f) => frame(f))]);
     expect(parseSession(file(header, [0, 1, 0, 0, 5, 6, 0, 'a'])).records[0].event).toMatchObject({ type: 'trade', price: 5, size: 6 });
     expect(() => parseSession(file({ ...header, format: 2 }))).toThrow(/bad header \(format/);
@@ -114,7 +114,7 @@ describe('session files', () => {
   it('the recorder refuses events the reader would refuse, and never lets time go back', async () => {
     let now = START;
     const path = join(tempDir(), 's.p777s');
-    const recorder = new SessionRecorder(path, { markets: [PRACTICE_MARKET], now: () => now });
+    const recorder = new SessionRecorder(path, { markets: [GENERATED_PAPER_MARKET], now: () => now });
     expect(() => recorder.record({ ...(EVENTS[2].event as FeedEvent), market: 'BTC-KRW', price: 1.5 } as FeedEvent)).toThrow(/price is not an integer/);
     expect(() => recorder.record(EVENTS[2].event)).toThrow(/ETH-KRW is not in this session/);
     now = START + 100;
@@ -124,7 +124,7 @@ describe('session files', () => {
     await recorder.close();
     expect(readSessionFile(path).records.map((r) => r.at)).toEqual([100, 100]);
     // Never appends to (or overwrites) an existing session.
-    expect(() => new SessionRecorder(path, { markets: [PRACTICE_MARKET] })).toThrow(/EEXIST/);
+    expect(() => new SessionRecorder(path, { markets: [GENERATED_PAPER_MARKET] })).toThrow(/EEXIST/);
   });
 });
 
