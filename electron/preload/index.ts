@@ -5,22 +5,14 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { EventFrame, Method, Params, PickedSession, Result } from '../../engine/protocol/api';
 import type { LpjApi } from '../../engine/protocol/client';
+import { ApiError } from '../../engine/protocol/errors';
 import type { Reply } from '../../engine/protocol/wire';
 import { IPC_EVENT, IPC_INVOKE, IPC_PICK_SESSION } from '../main/ipc-channels';
-
-class RemoteError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 async function call(channel: string, ...args: unknown[]): Promise<unknown> {
   const reply = (await ipcRenderer.invoke(channel, ...args)) as Reply;
   if (reply.ok) return reply.result;
-  throw new RemoteError(reply.error.code, reply.error.message);
+  throw ApiError.fromBody(reply.error);
 }
 
 const api: LpjApi = {

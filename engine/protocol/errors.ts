@@ -20,6 +20,10 @@ export class ApiError extends Error {
   toBody(): ApiErrorBody {
     return this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
   }
+  /** The error a reply carried, rebuilt on the calling side (the preload and the web bridge's client throw it). */
+  static fromBody(body: ApiErrorBody): ApiError {
+    return new ApiError(body.code, body.message, body.issues);
+  }
 }
 
 export function errorBody(err: unknown): ApiErrorBody {

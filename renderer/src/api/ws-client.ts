@@ -8,18 +8,10 @@
  */
 import type { EventFrame, Method, Params, PickedSession, Result } from '@protocol/api';
 import type { LpjApi } from '@protocol/client';
-import type { ApiErrorBody } from '@protocol/errors';
+import { ApiError, type ApiErrorBody } from '@protocol/errors';
 import { parseServerFrame } from '@protocol/server-frame';
 import { MAX_SESSION_FILE_BYTES, parsePickedSession } from '@protocol/session-files';
 import { API_SUBPROTOCOL, KEY_SUBPROTOCOL_PREFIX, SESSION_UPLOAD_PATH } from '@protocol/web-bridge';
-
-export class RemoteError extends Error {
-  readonly code: string;
-  constructor(body: ApiErrorBody) {
-    super(body.message);
-    this.code = body.code;
-  }
-}
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
@@ -59,13 +51,13 @@ export function createWsApi(apiUrl: URL, key: string): LpjApi {
           if (!p) return;
           pending.delete(frame.id);
           if (frame.ok) p.resolve(frame.result);
-          else p.reject(new RemoteError(frame.error));
+          else p.reject(ApiError.fromBody(frame.error));
         };
         ws.onclose = () => {
           if (socket === ws) {
             socket = null;
             ready = null;
-            for (const p of pending.values()) p.reject(new RemoteError({ code: 'TRANSPORT', message: 'connection to the local engine lost' }));
+            for (const p of pending.values()) p.reject(new ApiError('TRANSPORT', 'connection to the local engine lost'));
             pending.clear();
             return;
           }
@@ -124,20 +116,20 @@ function chooseFile(): Promise<File | null> {
 async function uploadSession(url: URL, key: string, file: File): Promise<PickedSession> {
   // The bridge refuses larger files too; refused here, the browser does not send them first.
   if (file.size > MAX_SESSION_FILE_BYTES) {
-    throw new RemoteError({ code: 'SESSION_TOO_LARGE', message: `${file.name} is larger than ${MAX_SESSION_FILE_BYTES / (1024 * 1024)} MiB` });
+    throw new ApiError('SESSION_TOO_LARGE', `${file.name} is larger than ${MAX_SESSION_FILE_BYTES / (1024 * 1024)} MiB`);
   }
   url.searchParams.set('name', file.name);
   let res: Response;
   try {
     res = await fetch(url, { method: 'POST', body: file, headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/octet-stream' } });
   } catch {
-    throw new RemoteError({ code: 'TRANSPORT', message: 'could not send the file to the local engine' });
+    throw new ApiError('TRANSPORT', 'could not send the file to the local engine');
   }
   const body: unknown = await res.json().catch(() => null);
   const picked = res.ok ? parsePickedSession(body) : null;
   if (picked) return picked;
   const error = body as Partial<ApiErrorBody> | null;
-  throw new RemoteError({
+  throw ApiError.fromBody({
     code: typeof error?.code === 'string' ? error.code : 'TRANSPORT',
     message: typeof error?.message === 'string' ? error.message : `the local engine answered ${res.status}`,
   });
