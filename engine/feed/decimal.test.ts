@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DecimalError, formatUnits, formatUnitsTrimmed, numberToUnits, parseDecimalUnits, toUnits } from './decimal';
+import { DecimalError, formatFixedUnits, formatUnitsTrimmed, numberToUnits, parseDecimalUnits, toUnits } from './decimal';
 
 describe('parseDecimalUnits', () => {
   it('reads exchange decimal text exactly', () => {
@@ -76,7 +76,7 @@ describe('numberToUnits', () => {
     const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     for (let i = 0; i < 5000; i++) {
       const units = Math.floor(rnd() * 1e13);
-      const text = formatUnits(units, 8);
+      const text = formatFixedUnits(units, 8);
       expect(parseDecimalUnits(text, 8)).toBe(units);
       expect(numberToUnits(Number(text), 8)).toBe(units);
     }
@@ -90,12 +90,12 @@ describe('numberToUnits', () => {
   });
 });
 
-describe('formatUnits', () => {
+describe('formatFixedUnits', () => {
   it('writes units back as decimal text', () => {
-    expect(formatUnits(6_700_012, 2, 8)).toBe('67000.12000000');
-    expect(formatUnits(5, 8)).toBe('0.00000005');
-    expect(formatUnits(-125, 1)).toBe('-12.5');
-    expect(formatUnits(42, 0, 2)).toBe('42.00');
+    expect(formatFixedUnits(6_700_012, 2, 8)).toBe('67000.12000000');
+    expect(formatFixedUnits(5, 8)).toBe('0.00000005');
+    expect(formatFixedUnits(-125, 1)).toBe('-12.5');
+    expect(formatFixedUnits(42, 0, 2)).toBe('42.00');
     expect(formatUnitsTrimmed(148_642_100, 8)).toBe('1.486421');
     expect(formatUnitsTrimmed(300_000_000, 8)).toBe('3');
   });

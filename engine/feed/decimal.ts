@@ -15,6 +15,7 @@
  *   can carry float noise like 1234.5600000000002): rounds half away from zero.
  * - 'down': truncates towards zero.
  */
+import { formatUnits } from '../protocol/units';
 
 export type Rounding = 'exact' | 'nearest' | 'down';
 
@@ -198,36 +199,22 @@ export function toUnits(value: unknown, decimals: number, rounding: Rounding = '
 
 /**
  * Integer units back to decimal text with exactly `fractionDigits` places (default `decimals`; more pads with
- * zeros the way Binance writes "0.00100000"). Used by the mock exchange and for display.
+ * zeros the way Binance writes "0.00100000"), no separators: what an exchange writes on the wire. Formatting is
+ * the protocol's formatUnits; this adds the wire's strictness: throws for a value that is not a safe integer and
+ * for one that needs more places than `fractionDigits` (cutting digits would change the value).
  */
-export function formatUnits(units: number, decimals: number, fractionDigits = decimals): string {
-  if (!Number.isSafeInteger(units)) throw new DecimalError(`formatUnits: ${units} is not a safe integer`);
-  const negative = units < 0;
-  let digits = String(negative ? -units : units);
-  if (decimals > 0) {
-    if (digits.length <= decimals) digits = '0'.repeat(decimals - digits.length + 1) + digits;
-    const int = digits.slice(0, digits.length - decimals);
-    let frac = digits.slice(digits.length - decimals);
-    if (fractionDigits > decimals) frac += '0'.repeat(fractionDigits - decimals);
-    else if (fractionDigits < decimals) {
-      if (/[1-9]/.test(frac.slice(fractionDigits))) throw new DecimalError(`formatUnits: ${units} needs ${decimals} places`);
-      frac = frac.slice(0, fractionDigits);
-    }
-    digits = frac.length ? `${int}.${frac}` : int;
-  } else if (fractionDigits > 0) {
-    digits += '.' + '0'.repeat(fractionDigits);
+export function formatFixedUnits(units: number, decimals: number, fractionDigits = decimals): string {
+  if (!Number.isSafeInteger(units)) throw new DecimalError(`formatFixedUnits: ${units} is not a safe integer`);
+  if (fractionDigits < decimals && units % POW10[decimals - fractionDigits] !== 0) {
+    throw new DecimalError(`formatFixedUnits: ${units} needs ${decimals} places`);
   }
-  return negative ? '-' + digits : digits;
+  return formatUnits(units, decimals, { group: false, minFraction: fractionDigits, maxFraction: fractionDigits });
 }
 
-/** Integer units as the shortest decimal text (no trailing zeros): what a JSON number prints as. */
+/** Integer units as the shortest decimal text (no trailing zeros, no separators): what a JSON number prints as. */
 export function formatUnitsTrimmed(units: number, decimals: number): string {
-  const text = formatUnits(units, decimals);
-  if (decimals === 0) return text;
-  let end = text.length;
-  while (text.charCodeAt(end - 1) === CH_0) end--;
-  if (text.charCodeAt(end - 1) === CH_DOT) end--;
-  return text.slice(0, end);
+  if (!Number.isSafeInteger(units)) throw new DecimalError(`formatUnitsTrimmed: ${units} is not a safe integer`);
+  return formatUnits(units, decimals, { group: false });
 }
 
 /** Integer units as the nearest double (exact for the decimal value: one correctly rounded division). */

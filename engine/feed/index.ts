@@ -2,7 +2,7 @@
 export * from './types';
 export { createFeedClient, FeedClient, UpbitFeedClient, BinanceFeedClient, DEFAULT_CHANNELS, type FeedClientOptions } from './feed-client';
 export { MarketRegistry, resolveMarket, UnknownMarketError, QUOTE_OF } from './markets';
-export { parseDecimalUnits, numberToUnits, toUnits, formatUnits, formatUnitsTrimmed, DecimalError, type Rounding } from './decimal';
+export { parseDecimalUnits, numberToUnits, toUnits, formatFixedUnits, formatUnitsTrimmed, DecimalError, type Rounding } from './decimal';
 export { RestClient, HttpError, RateLimitedError } from './rest-client';
 export { UpbitCandleSource } from './upbit/upbit-candles';
 export { BinanceRest } from './binance/binance-rest';

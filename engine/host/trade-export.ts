@@ -3,7 +3,7 @@
  * trading on real coins, as one CSV (RFC 4180). Amounts are written as exact decimals from their integer units,
  * never through a float, so a spreadsheet sees exactly what the ledger holds.
  */
-import { formatUnits } from '../feed/decimal';
+import { formatFixedUnits } from '../feed/decimal';
 import type { EngineEvent } from '../matching/types';
 
 export interface FillRow {
@@ -43,10 +43,10 @@ export function userFills(events: readonly { type: string }[], user: number, ven
       venue,
       market: e.market,
       side: maker ? (e.takerSide === 'buy' ? 'sell' : 'buy') : e.takerSide,
-      price: formatUnits(e.price, u.priceDecimals),
-      quantity: formatUnits(e.quantity, u.sizeDecimals),
-      quoteAmount: formatUnits(e.quoteAmount, u.quoteDecimals),
-      fee: formatUnits(maker ? e.makerFee : e.takerFee, u.quoteDecimals),
+      price: formatFixedUnits(e.price, u.priceDecimals),
+      quantity: formatFixedUnits(e.quantity, u.sizeDecimals),
+      quoteAmount: formatFixedUnits(e.quoteAmount, u.quoteDecimals),
+      fee: formatFixedUnits(maker ? e.makerFee : e.takerFee, u.quoteDecimals),
       liquidity: maker ? 'maker' : 'taker',
       tradeId: e.tradeId,
       orderId: maker ? e.makerOrderId : e.takerOrderId,

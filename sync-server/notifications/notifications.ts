@@ -10,6 +10,7 @@
  */
 import type { Db } from '../../engine/db/database';
 import type { Fill, Notification } from '../../engine/protocol/sync';
+import { formatUnits } from '../../engine/protocol/units';
 import type { MarketConfig } from '../../engine/matching/types';
 import type { WriteBehind } from '../db/write-behind';
 
@@ -66,7 +67,7 @@ export class Notifications {
    */
   recordFill(account: number, fill: Fill, ts: number): void {
     const m = this.markets.find((x) => x.id === fill.market);
-    const qty = m ? formatUnits(fill.quantity, m.baseDecimals) : String(fill.quantity);
+    const qty = m ? formatUnits(fill.quantity, m.baseDecimals, { group: false }) : String(fill.quantity);
     const title = `${fill.side === 'buy' ? 'Bought' : 'Sold'} ${qty} ${m?.base ?? ''}`.trim();
     const body = `${fill.market} at ${fill.price} ${m?.quote ?? ''}`.trim();
     const data = { market: fill.market, orderId: fill.orderId, tradeId: fill.tradeId, side: fill.side, price: fill.price, quantity: fill.quantity };
@@ -114,13 +115,4 @@ export class Notifications {
     set.add(listener);
     return () => set.delete(listener);
   }
-}
-
-/** Minimal units as a decimal string (for notification text only; never parsed back). */
-function formatUnits(units: number, decimals: number): string {
-  if (decimals === 0) return String(units);
-  const s = String(units).padStart(decimals + 1, '0');
-  const whole = s.slice(0, -decimals);
-  const frac = s.slice(-decimals).replace(/0+$/, '');
-  return frac ? `${whole}.${frac}` : whole;
 }

@@ -1,12 +1,12 @@
 /** Binance Spot message shapes, as the mock exchange writes them (decimal strings with 8 places). */
-import { formatUnits } from '../decimal';
+import { formatFixedUnits } from '../decimal';
 import type { Level } from '../types';
 import type { MinuteCandle } from './candle-history';
 import { SIZE_DECIMALS } from './instruments';
 import type { SimMarket, SimTrade } from './sim-market';
 
-const px = (m: SimMarket, units: number): string => formatUnits(units, m.instrument.priceDecimals, 8);
-const qty = (units: number): string => formatUnits(units, SIZE_DECIMALS, 8);
+const px = (m: SimMarket, units: number): string => formatFixedUnits(units, m.instrument.priceDecimals, 8);
+const qty = (units: number): string => formatFixedUnits(units, SIZE_DECIMALS, 8);
 
 export function levelsText(m: SimMarket, levels: readonly Level[]): string {
   let s = '[';
