@@ -7,7 +7,7 @@ import { mulberry32 } from '../engine/random/prng';
 import { settled, type OrderResult } from './trading/exchange';
 import { describe, expect, it } from 'vitest';
 import type { BalanceView, Fill, OrderView, ServerMessage, Session } from '../engine/protocol/sync';
-import { BookMirror } from './testing/book-mirror';
+import { BookMirror } from '../engine/sync/book-mirror';
 import { LOT, LPJ, MARKET, TEST_GRANT, honestPairTrades, http, signUp } from './testing/harness';
 import { limitOrder, serverPerTest } from './testing/per-test';
 import { TestWsClient } from './testing/ws-client';
@@ -145,16 +145,16 @@ describe('trading between two accounts', () => {
     await randomStream(a, b, 1, 40);
 
     let observer!: TestWsClient;
-    const mirror = new BookMirror(MARKET, () => observer.send({ op: 'snapshot', id: 'resync', market: MARKET }));
+    const mirror = followBook(MARKET, () => observer.send({ op: 'snapshot', id: 'resync', market: MARKET }));
     observer = await t.connect(undefined, (m) => mirror.handle(m));
     await observer.ok({ op: 'subscribe', channel: 'book', market: MARKET });
     await observer.waitFor((m) => m.type === 'book.snapshot', 'snapshot');
-    expect(mirror.levels()).toEqual({ bids: (await serverBook()).bids, asks: (await serverBook()).asks });
+    expect(mirror.book.levels()).toEqual({ bids: (await serverBook()).bids, asks: (await serverBook()).asks });
 
     await randomStream(a, b, 2, 300);
     await observer.sync();
     const book = await serverBook();
-    expect(mirror.levels()).toEqual({ bids: book.bids, asks: book.asks });
+    expect(mirror.book.levels()).toEqual({ bids: book.bids, asks: book.asks });
     expect(book.bids.length + book.asks.length).toBeGreaterThan(10);
     expect(mirror.applied).toBeGreaterThan(50);
     expect(mirror.gaps).toBe(0);
@@ -176,7 +176,7 @@ describe('trading between two accounts', () => {
     const a = await t.connect(alice);
     const b = await t.connect(bob);
     let observer!: TestWsClient;
-    const mirror = new BookMirror(MARKET, () => observer.send({ op: 'snapshot', id: 'resync', market: MARKET }));
+    const mirror = followBook(MARKET, () => observer.send({ op: 'snapshot', id: 'resync', market: MARKET }));
     observer = await t.connect(undefined, (m) => mirror.handle(m));
     await observer.ok({ op: 'subscribe', channel: 'book', market: MARKET });
     await observer.waitFor((m) => m.type === 'book.snapshot', 'snapshot');
@@ -195,8 +195,8 @@ describe('trading between two accounts', () => {
     await randomStream(a, b, 4, 100);
     await observer.sync();
     const book = await serverBook();
-    expect(mirror.levels()).toEqual({ bids: book.bids, asks: book.asks });
-    expect(mirror.bids.get(90_000)).toBe(2 * LOT);
+    expect(mirror.book.levels()).toEqual({ bids: book.bids, asks: book.asks });
+    expect(mirror.book.levels().bids.find(([price]) => price === 90_000)?.[1]).toBe(2 * LOT);
   });
 });
 
@@ -291,3 +291,37 @@ describe('restart', () => {
     expect(await a2.ok({ op: 'order.cancel', market: MARKET, orderId: rest.orderId! })).toMatchObject({ op: 'order.cancel' });
   });
 });
+
+/**
+ * The production mirror (engine/sync/book-mirror.ts) fed from an observer's socket the way the sync client feeds
+ * it: a snapshot replaces the book, a gap asks for a fresh snapshot. Counts what happened, and `dropNext` loses
+ * the next deltas as a lossy link would.
+ */
+function followBook(market: string, requestSnapshot: () => void) {
+  const follower = {
+    book: new BookMirror(market),
+    snapshots: 0,
+    applied: 0,
+    gaps: 0,
+    dropNext: 0,
+    handle(msg: ServerMessage): void {
+      if (msg.type === 'book.snapshot' && msg.market === market) {
+        follower.book.snapshot(msg);
+        follower.snapshots++;
+        return;
+      }
+      if (msg.type !== 'book.delta' || msg.market !== market) return;
+      if (follower.dropNext > 0) {
+        follower.dropNext--;
+        return;
+      }
+      const outcome = follower.book.delta(msg);
+      if (outcome === 'applied') follower.applied++;
+      else if (outcome === 'gap') {
+        follower.gaps++;
+        requestSnapshot();
+      }
+    },
+  };
+  return follower;
+}
