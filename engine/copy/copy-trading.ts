@@ -18,9 +18,8 @@
  */
 import type { AccountId, MarketConfig, Side } from '../matching/types';
 import { settleProfitShare } from './settlement';
-import { BPS, inRange } from '../matching/money';
+import { BPS, inRange, mulDiv } from '../matching/money';
 import { affordableQuantity, limitPrice, maxBuyCost, notionalOf, proportionalQuantity } from './sizing';
-import { mulDivFloor } from '../ranking/exact';
 import { emptyOutput, notify, transfer } from './output';
 import { int, nonNeg, pos } from './validate';
 import {
@@ -508,7 +507,7 @@ export class CopyTrading {
     const out = emptyOutput();
     for (const sub of this.subs.values()) {
       if (sub.stopLossBps === null || (sub.status !== 'active' && sub.status !== 'paused')) continue;
-      const floor = mulDivFloor(sub.allocation, BPS - sub.stopLossBps, BPS);
+      const floor = mulDiv(sub.allocation, BPS - sub.stopLossBps, BPS);
       if (this.equity(sub, marks.get(sub.leader)) <= floor) this.startClosing(sub, 'stop_loss', ts, out);
     }
     return out;

@@ -1,10 +1,11 @@
 /**
  * Sizing a copy: the proportional quantity, the slippage-limited price, and what a buy can cost at most.
- * Integers throughout. Products that may pass 2^53 are computed exactly (../matching/money, ../ranking/exact),
- * and a result beyond the safe range comes back as +Infinity, as money's helpers do, for the caller to skip the
- * copy with a reason (see mirrorFill) rather than place an order no engine could take.
+ * Integers throughout. Products that may pass 2^53 are computed exactly: amounts with the engine's own mulDiv
+ * (../matching/money), and the one rounding up (a negated floor, so a signed product) with ranking's signed
+ * mulDivFloor. A result beyond the safe range comes back as +Infinity, as money's helpers do, for the caller to
+ * skip the copy with a reason (see mirrorFill) rather than place an order no engine could take.
  */
-import { BPS, inRange, MAX_AMOUNT, notional } from '../matching/money';
+import { BPS, inRange, MAX_AMOUNT, mulDiv, notional } from '../matching/money';
 import type { MarketConfig } from '../matching/types';
 import { mulDivFloor } from '../ranking/exact';
 
@@ -18,7 +19,7 @@ export function mulDivCeil(a: number, b: number, c: number): number {
  * MAX_AMOUNT, more than any balance holds: a buy is then bounded by the free cash, a sell by the holding.
  */
 export function proportionalQuantity(allocation: number, leaderEquity: number, leaderQuantity: number, lotSize: number): { wanted: number; lots: number } {
-  const wanted = Math.min(MAX_AMOUNT, mulDivFloor(allocation, leaderQuantity, leaderEquity));
+  const wanted = Math.min(MAX_AMOUNT, mulDiv(allocation, leaderQuantity, leaderEquity));
   return { wanted, lots: wanted - (wanted % lotSize) };
 }
 
@@ -29,7 +30,7 @@ export function proportionalQuantity(allocation: number, leaderEquity: number, l
  */
 export function limitPrice(m: MarketConfig, side: 'buy' | 'sell', price: number, slippageBps: number): number {
   if (side === 'buy') {
-    const p = mulDivFloor(price, BPS + slippageBps, BPS);
+    const p = mulDiv(price, BPS + slippageBps, BPS);
     if (!inRange(p)) return Infinity;
     return Math.max(m.tickSize, p - (p % m.tickSize));
   }
@@ -56,8 +57,8 @@ export function maxBuyCost(m: MarketConfig, price: number, quantity: number): nu
 export function affordableQuantity(m: MarketConfig, price: number, quantity: number, budget: number): number {
   if (maxBuyCost(m, price, quantity) <= budget) return quantity;
   // Estimate from the budget less the fee, then step down the few lots rounding can leave over.
-  const beforeFee = mulDivFloor(budget, BPS, BPS + Math.max(0, m.takerFeeBps));
-  let q = mulDivFloor(beforeFee, 10 ** m.baseDecimals, price);
+  const beforeFee = mulDiv(budget, BPS, BPS + Math.max(0, m.takerFeeBps));
+  let q = mulDiv(beforeFee, 10 ** m.baseDecimals, price);
   // A tiny price can afford more than the range holds; the wanted quantity is within it.
   if (q > quantity) q = quantity;
   q -= q % m.lotSize;

@@ -15,7 +15,7 @@ import type { AccountId } from '../matching/types';
 import type { ResolvedRankingConfig } from './config';
 import { RankingError } from './config';
 import { MAX_AMOUNT } from '../matching/money';
-import { bigMulDivFloor, clampAmount, mulDivFloor } from './exact';
+import { bigMulDivFloor, clampAmount, mulDivFloor as exactMulDivFloor } from './exact';
 import { FLOW_KINDS, type RankingRecord } from './records';
 
 /** The unit-value index starts at 10^8: eight decimal digits of precision, far finer than a basis point. */
@@ -45,9 +45,9 @@ const BUY_SIDE = new Float64Array(5);
 const SELL_SIDE = new Float64Array(5);
 
 
-// Local alias: equity and the index are computed for every account at every mark, and some module loaders
-// route each imported call through a getter.
-const mulDiv = mulDivFloor;
+// A local binding of the same function: equity and the index are computed for every account at every mark, and
+// some module loaders route each imported call through a getter.
+const mulDivFloor = exactMulDivFloor;
 
 export class AccountTable {
   readonly marketCount: number;
@@ -224,7 +224,7 @@ export class AccountTable {
     for (let i = 0; i < m; i++) {
       const q = i === market ? position : this.position[base + i];
       if (q === 0) continue;
-      const v = mulDiv(q, this.lastPrice[i], this.unitOf[i]);
+      const v = mulDivFloor(q, this.lastPrice[i], this.unitOf[i]);
       e += v;
       // Once a term or a partial sum leaves the safe range, the double sum is no longer exact.
       if (!Number.isSafeInteger(v) || !Number.isSafeInteger(e)) exact = false;
@@ -246,7 +246,7 @@ export class AccountTable {
    */
   indexAt(s: number, e: number): number {
     const base = this.baseCk[s];
-    return base > 0 ? clampAmount(mulDiv(this.idxCk[s], e > 0 ? e : 0, base)) : this.idxCk[s];
+    return base > 0 ? clampAmount(mulDivFloor(this.idxCk[s], e > 0 ? e : 0, base)) : this.idxCk[s];
   }
 
   applyTrade(t: Trade): void {

@@ -14,9 +14,14 @@ import { BPS, MAX_AMOUNT } from '../matching/money';
 const FAST_LIMIT = 2 ** 52;
 
 /**
- * floor(a × b / c) exactly, for safe integers a, b and c > 0. The common case stays in doubles; a product that
- * could exceed 2^52 goes through BigInt. The result is exact as an integer but may itself be beyond the safe
- * range (up to 2^106): callers hold it (clampAmount) or check it.
+ * floor(a × b / c) exactly, for safe integers a, b (either sign) and c > 0. The common case stays in doubles; a
+ * product that could exceed 2^52 goes through BigInt. The result is exact as an integer but may itself be beyond
+ * the safe range (up to 2^106): callers hold it (clampAmount) or check it.
+ *
+ * The engine's mulDiv (../matching/money) is the same floor for what the engine holds, non-negative amounts, and
+ * answers +Infinity past the safe range so a command can be refused. Figures here are signed (a return, a cash
+ * delta, a short position's value) and must stay exact past the range to be held at its bound, so this is the
+ * signed, unbounded one of the two; an amount that cannot be negative is computed with mulDiv.
  */
 export function mulDivFloor(a: number, b: number, c: number): number {
   const p = a * b;

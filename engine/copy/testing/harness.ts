@@ -6,7 +6,7 @@
  * sub-account and that no asset was created or destroyed.
  */
 import type { MarketConfig } from '../../matching/types';
-import { mulDivFloor } from '../../ranking/exact';
+import { fee as feeOf, notional } from '../../matching/money';
 import { CopyTrading, type Fill } from '../copy-trading';
 import type { CopyConfig, CopyOutput } from '../types';
 
@@ -67,9 +67,9 @@ export class Harness {
       const fills: Fill[] = [];
       const within = c.orderType === 'market' || (c.side === 'buy' ? p <= (c.price as number) : p >= (c.price as number));
       const q = c.quantity as number;
-      const quote = mulDivFloor(p, q, 10 ** mk.baseDecimals);
+      const quote = notional(p, q, 10 ** mk.baseDecimals);
       if (within && this.balance(MARKET_MAKER, c.side === 'buy' ? mk.base : mk.quote) >= (c.side === 'buy' ? q : quote)) {
-        const fee = mulDivFloor(quote, mk.takerFeeBps, 10_000);
+        const fee = feeOf(quote, mk.takerFeeBps);
         fills.push({ price: p, quantity: q, quoteAmount: quote, fee });
         const [pay, get] = c.side === 'buy' ? [mk.quote, mk.base] : [mk.base, mk.quote];
         const given = c.side === 'buy' ? quote + fee : q;

@@ -1,6 +1,6 @@
 /** Helpers that build ranking records for tests: valid trades (quote amount computed the engine's way). */
 import type { RankingMarket } from '../config';
-import { mulDivFloor } from '../exact';
+import { notional } from '../../matching/money';
 import type { FlowKind, RankingRecord } from '../records';
 
 export const LPJ: RankingMarket = { id: 'LPJ-KRW', base: 'LPJ', quote: 'KRW', baseDecimals: 8 };
@@ -23,7 +23,7 @@ export function trade(
     market: market.id,
     price,
     quantity,
-    quoteAmount: mulDivFloor(price, quantity, 10 ** market.baseDecimals),
+    quoteAmount: notional(price, quantity, 10 ** market.baseDecimals),
     buyer,
     seller,
     buyerFee,
