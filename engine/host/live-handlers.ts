@@ -3,7 +3,7 @@
  * notifications.*). Order refusals by the server's engine are answers (`rejected` with its reason); not being
  * signed in or connected is an error the UI shows as such.
  */
-import type { PracticeOrder } from '../protocol/api';
+import type { OrderRequest } from '../protocol/api';
 import type { CandleInterval } from '../protocol/sync';
 import type { LiveMarket } from './live-market';
 
@@ -17,7 +17,7 @@ export function liveHandlers(live: LiveMarket) {
     'live.deleteAccount': ({ password }: { password: string }) => live.deleteAccount(password),
     'live.state': () => live.state(),
     'live.candles': ({ interval, limit }: { interval: CandleInterval; limit: number }) => live.candles(interval, limit),
-    'live.place': (order: PracticeOrder) => live.place(order),
+    'live.place': (order: OrderRequest) => live.place(order),
     'live.cancel': ({ orderId }: { orderId: number }) => live.cancel(orderId),
     'live.cancelAll': () => live.cancelAll(),
     'notifications.list': () => live.notifications.list(),

@@ -8,7 +8,7 @@
  * Tokens stay in this process: the UI learns who is signed in, never with what.
  */
 import type { BackoffPolicy } from '../feed/clock';
-import { ServerUrl, type CandleBar, type EventPayload, type LiveConnection, type LiveTicker, type LiveState, type LiveStatus, type LiveUpdate, type OrderOutcome, type PracticeOrder } from '../protocol/api';
+import { ServerUrl, type CandleBar, type EventPayload, type LiveConnection, type LiveTicker, type LiveState, type LiveStatus, type LiveUpdate, type OrderOutcome, type OrderRequest } from '../protocol/api';
 import { ApiError } from '../protocol/errors';
 import { Session, type CandleInterval, type Fill, type MarketInfo, type OrderView, type ServerMessage } from '../protocol/sync';
 import { SyncClient, SyncOrderError, type SessionStore, type SyncStatus } from '../sync/sync-client';
@@ -266,7 +266,7 @@ export class LiveMarket {
     if (this.connection !== 'online') throw new ApiError('OFFLINE', 'the live market is not connected: try again when it is back');
   }
 
-  async place(order: PracticeOrder): Promise<OrderOutcome> {
+  async place(order: OrderRequest): Promise<OrderOutcome> {
     this.requireTrading();
     try {
       const { orderId } = await this.client.placeOrder({

@@ -1,11 +1,11 @@
 /**
- * The practice account as the UI sees it: balances with the decimals to format them, open orders, positions
+ * The paper account as the UI sees it: balances with the decimals to format them, open orders, positions
  * with PnL, and an order's outcome from the matcher's events.
  */
 import { QUOTE_DECIMALS, type PaperEvent, type PaperMarketConfig, type PaperTrader } from '../paper';
 import type { PaperAccount, PaperMarketInfo, PaperOrderOutcome, PaperPosition } from '../protocol/api';
 
-/** The local user's account in both practice journals. */
+/** The local user's account in both paper journals (exchange sources and replay). */
 export const PAPER_USER = 1;
 
 export function marketInfo(c: PaperMarketConfig): PaperMarketInfo {

@@ -3,7 +3,7 @@
  * answers, not errors: an order outcome says `rejected` with the engine's reason code.
  */
 import type { EngineEvent } from '../matching/types';
-import type { OrderOutcome, PracticeOrder, PracticeState } from '../protocol/api';
+import type { OrderOutcome, OrderRequest, PracticeState } from '../protocol/api';
 import type { CandleInterval } from '../feed/types';
 import { BOOK_LEVELS, PRACTICE_USER, type PracticeMarket } from './practice-market';
 
@@ -34,7 +34,7 @@ export function practiceHandlers(practice: PracticeMarket) {
         fills: practice.fills(100),
       };
     },
-    'practice.place': async (order: PracticeOrder) => outcome(await practice.place(order)),
+    'practice.place': async (order: OrderRequest) => outcome(await practice.place(order)),
     'practice.cancel': async ({ orderId }: { orderId: number }) => outcome(await practice.cancel(orderId)),
     'practice.cancelAll': async () => ({ cancelled: (await practice.cancelAll()).filter((e) => e.type === 'cancelled').length }),
     'practice.candles': ({ interval, limit }: { interval: CandleInterval; limit: number }) => practice.candles(interval, limit),

@@ -4,10 +4,10 @@
  *
  * - Nothing connects until the UI opens a real-coin market: the feed client is made on first use and
  *   subscribes only what is open. Views are counted; a market stays subscribed while a view of it is open or
- *   the practice account has a live order on it (a resting order must still meet the market's trades).
- * - Every feed event goes to the practice matcher, to the candles and to the market's view; views publish
+ *   the paper account has a live order on it (a resting order must still meet the market's trades).
+ * - Every feed event goes to the paper matcher, to the candles and to the market's view; views publish
  *   throttled `paper.update` events, and `feed.status` at once when a market's status changes.
- * - Exchange sources trade in the practice journal `paper.db` and store candles in `candles.db`. A replay
+ * - Exchange sources trade in the paper journal `paper.db` and store candles in `candles.db`. A replay
  *   trades in its own journal (`replay-practice/paper.db`) on the replay's clock and keeps its candles in
  *   memory: replayed prices — a generated session especially — must never mark real positions, fill real
  *   orders or enter the stored history of a real market.
@@ -59,7 +59,7 @@ export interface RealMarketsOptions {
   env?: NodeJS.ProcessEnv;
   /** Least time between two updates of one market to the UI (default 100 ms: at most ~10 per second). */
   publishEveryMs?: number;
-  /** The session 'replay' plays when none was chosen (default: the shipped generated practice session). */
+  /** The session 'replay' plays when none was chosen (default: the shipped generated session for paper trading). */
   defaultSessionPath?: string;
   /** Where problems nobody awaits go (a journal write that failed under a feed event, a bad frame's effect). */
   onError?: (err: unknown) => void;
@@ -413,7 +413,7 @@ export class RealMarkets {
     if (status) view.status = status;
   }
 
-  /** Keeps a market subscribed without a view, while the practice account has live orders on it. */
+  /** Keeps a market subscribed without a view, while the paper account has live orders on it. */
   private keepSubscribed(marketId: string): void {
     if (this.source.source === 'replay') return;
     let market: FeedMarket;
@@ -535,7 +535,7 @@ export class RealMarkets {
     return rows;
   }
 
-  /** The practice journal of a source (default: the current one), opened on first use, with the local user's account. */
+  /** The paper journal of a source (default: the current one), opened on first use, with the local user's account. */
   private async trader(replay = this.source.source === 'replay'): Promise<PaperTrader> {
     let trader = replay ? this.replayTrader : this.liveTrader;
     if (!trader) {

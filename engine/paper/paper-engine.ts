@@ -1,5 +1,5 @@
 /**
- * The practice matcher: paper orders of every local user against the live books and trades of real markets.
+ * The paper matcher: paper orders of every local user against the live books and trades of real markets.
  *
  * A deterministic state machine, like the LPJ engine: `apply(command)` returns the events it produced, and the
  * only inputs are the commands — which carry the clock and the market data the engine reacts to (see

@@ -1,5 +1,5 @@
 /**
- * The practice matcher as the app host uses it: the paper engine made durable in its own SQLite file, fed by
+ * The paper matcher as the app host uses it: the paper engine made durable in its own SQLite file, fed by
  * the market feed (live or replayed).
  *
  * Persistence is the journal of ../store/durable-engine: commands are logged in group commits and start-up
@@ -36,7 +36,7 @@ import type {
 export const PAPER_DB_FILE = 'paper.db';
 
 /**
- * Levels per side kept from a book (and copied into the commands that use it). Deep enough for any practice
+ * Levels per side kept from a book (and copied into the commands that use it). Deep enough for any paper
  * order; an order that would walk further is refused as too thin for the book as kept.
  */
 export const MAX_BOOK_LEVELS = 100;

@@ -1,5 +1,5 @@
 /**
- * The practice matcher's contract: paper markets, commands in, events out.
+ * The paper matcher's contract: paper markets, commands in, events out.
  *
  * Units (all integers):
  * - price: the feed's price units, 10^-priceDecimals quote per ONE WHOLE base coin;

@@ -65,7 +65,11 @@ export const MarketSettings = z.object({
   priceBandBps: positive,
 });
 
-export const PracticeOrder = z
+/**
+ * An order as the order form builds it, for every market it trades on: the offline practice market
+ * (practice.place), the live market (live.place) and, with its market added, paper trading (PaperOrderRequest).
+ */
+export const OrderRequest = z
   .object({
     side: z.enum(['buy', 'sell']),
     orderType: z.enum(['limit', 'market', 'stop_market', 'stop_limit']),
@@ -511,7 +515,7 @@ export const methods = {
   'settings.get': { params: NoParams, result: Settings },
   'settings.update': { params: Settings.partial().strict(), result: Settings },
   'practice.state': { params: NoParams, result: PracticeState },
-  'practice.place': { params: PracticeOrder, result: OrderOutcome },
+  'practice.place': { params: OrderRequest, result: OrderOutcome },
   'practice.cancel': { params: z.object({ orderId: positive }).strict(), result: OrderOutcome },
   'practice.cancelAll': { params: NoParams, result: z.object({ cancelled: amount }) },
   /** My whole trade history (offline practice and paper trading) as CSV, for the user to save. */
@@ -528,7 +532,7 @@ export const methods = {
   'paper.state': { params: z.object({ market: MarketId }).strict(), result: PaperMarketState },
   'paper.place': { params: PaperOrderRequest, result: PaperOrderOutcome },
   'paper.cancel': { params: z.object({ market: MarketId, orderId: positive }).strict(), result: PaperOrderOutcome },
-  /** Cancels every order and restores the starting balances of the current source's practice account. */
+  /** Cancels every order and restores the starting balances of the current source's paper account. */
   'paper.reset': { params: NoParams, result: PaperAccount },
   'paper.candles': {
     params: z.object({ market: MarketId, interval: CandleInterval, limit: z.number().int().min(1).max(5_000).default(500) }).strict(),
@@ -559,7 +563,7 @@ export const methods = {
     params: z.object({ interval: CandleInterval, limit: z.number().int().min(1).max(1_000).default(500) }).strict(),
     result: z.array(CandleBar),
   },
-  'live.place': { params: PracticeOrder, result: OrderOutcome },
+  'live.place': { params: OrderRequest, result: OrderOutcome },
   'live.cancel': { params: z.object({ orderId: positive }).strict(), result: OrderOutcome },
   'live.cancelAll': { params: NoParams, result: z.object({ cancelled: amount }) },
   /** My notifications from the sync server, newest first (empty when signed out). */
@@ -633,7 +637,7 @@ export type PickedSession = z.output<typeof PickedSession>;
 export type LocalDatabaseDurability = z.output<typeof LocalDatabaseDurability>;
 export type Health = z.output<typeof Health>;
 export type PracticeState = z.output<typeof PracticeState>;
-export type PracticeOrder = z.output<typeof PracticeOrder>;
+export type OrderRequest = z.output<typeof OrderRequest>;
 export type OrderOutcome = z.output<typeof OrderOutcome>;
 export type TapeTrade = z.output<typeof TapeTrade>;
 export type CandleBar = z.output<typeof CandleBar>;

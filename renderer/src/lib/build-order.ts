@@ -3,7 +3,7 @@
  * minimum total, funds) so that the user sees why at once; the engine still has the last word and its
  * rejections are shown too. All amounts are bigint minimal units until the API call.
  */
-import type { PracticeOrder } from '@protocol/api';
+import type { OrderRequest } from '@protocol/api';
 import type { MessageKey } from '../i18n';
 import { formatPrice, formatQuote, valueOf, valueShift } from './market-format';
 import type { ViewMarket } from './market-view';
@@ -50,7 +50,7 @@ export interface Preview {
   estimated: boolean;
 }
 
-export type Built = { ok: true; order: PracticeOrder; preview: Preview } | { ok: false; error: FormMessage };
+export type Built = { ok: true; order: OrderRequest; preview: Preview } | { ok: false; error: FormMessage };
 
 const err = (key: FormMessage['key'], detail?: string): Built => ({ ok: false, error: { kind: 'error', key, detail } });
 
@@ -148,7 +148,7 @@ export function buildOrder(input: FormInput, ctx: MarketContext): Built {
   const q = num(qty);
   if (failed(p)) return p;
   if (failed(q)) return q;
-  const order: PracticeOrder = { side: input.side, orderType: input.type, price: p, quantity: q };
+  const order: OrderRequest = { side: input.side, orderType: input.type, price: p, quantity: q };
   if (stop !== undefined) {
     const s = num(stop);
     if (failed(s)) return s;

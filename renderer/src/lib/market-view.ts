@@ -7,7 +7,7 @@
  * Amounts stay integers in the market's own units: prices 10^-priceDecimals quote per coin, sizes
  * 10^-sizeDecimals coin, quote amounts (balances, totals, fees, PnL) 10^-quoteDecimals quote.
  */
-import type { CandleBar, CandlesProgress, FeedSourceName, FeedStatusName, PaperPosition, PracticeOrder } from '@protocol/api';
+import type { CandleBar, CandlesProgress, FeedSourceName, FeedStatusName, PaperPosition, OrderRequest } from '@protocol/api';
 
 export type Level = [price: number, size: number];
 export type PriceMove = 'up' | 'down' | 'flat';
@@ -123,7 +123,7 @@ export interface ViewState {
   /** Goes up when what was shown belongs to another time (a replay seek, a source switch): reload history. */
   epoch: number;
   refresh(): Promise<void>;
-  place(order: PracticeOrder): Promise<Outcome>;
+  place(order: OrderRequest): Promise<Outcome>;
   cancel(orderId: number): Promise<Outcome>;
   cancelAll(): Promise<{ cancelled: number }>;
   /** Oldest first; `loading` while missing history is still being fetched. */

@@ -7,7 +7,7 @@
  * of each interval.
  */
 import { create } from 'zustand';
-import type { PaperAccount, PaperMarketInfo, PaperMarketState, PaperPosition, PaperUpdate, PracticeOrder } from '@protocol/api';
+import type { PaperAccount, PaperMarketInfo, PaperMarketState, PaperPosition, PaperUpdate, OrderRequest } from '@protocol/api';
 import { api } from '../api';
 import type { Interval, LiveCandles, Outcome, ViewBalance, ViewMarket, ViewOrder, ViewState, ViewTicker, ViewTrade } from '../lib/market-view';
 import { emptyView, prependTrades, priceMove } from './view-merge';
@@ -61,7 +61,7 @@ const liveListeners = new Set<(live: LiveCandles) => void>();
 let current: string | null = null;
 let generation = 0;
 
-async function placeOrder(order: PracticeOrder): Promise<Outcome> {
+async function placeOrder(order: OrderRequest): Promise<Outcome> {
   if (!current) throw new Error('no market open');
   const outcome = await api.invoke('paper.place', { ...order, market: current });
   void refreshAccount();
@@ -179,7 +179,7 @@ onFeedJump(() => {
   void openPaperMarket(current, true);
 });
 
-/** Resets the practice account of the current source (starting balances, no orders). */
+/** Resets the paper account of the current source (starting balances, no orders). */
 export async function resetPaperAccount(): Promise<void> {
   const account = await api.invoke('paper.reset', {});
   if (current) paperView.setState(accountPatch(account, current));

@@ -9,7 +9,7 @@ import { useMarketT } from '../../stores/market-text';
 import { isStale, type ViewMarket } from '../../lib/market-view';
 import { useView } from '../../stores/view-context';
 import { useOrderForm } from '../../stores/order-form-store';
-import type { PracticeOrder } from '@protocol/api';
+import type { OrderRequest } from '@protocol/api';
 import { ConfirmDialog } from './ConfirmDialog';
 import { PanelState, loadState } from './PanelState';
 
@@ -103,7 +103,7 @@ export const OrderForm = memo(function OrderForm() {
       stale: isStale(s.feed),
     })),
   );
-  const [confirming, setConfirming] = useState<{ order: PracticeOrder; value: bigint } | null>(null);
+  const [confirming, setConfirming] = useState<{ order: OrderRequest; value: bigint } | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
 
   const ctx: MarketContext | null = useMemo(() => {
@@ -139,7 +139,7 @@ export const OrderForm = memo(function OrderForm() {
   const availableText = side === 'buy' ? formatQuote(market, available) : formatBalance(market.base, available, market.sizeDecimals, []);
   const marketBuy = type === 'market' && side === 'buy';
 
-  const send = async (order: PracticeOrder) => {
+  const send = async (order: OrderRequest) => {
     setConfirming(null);
     form.set({ submitting: true, message: null });
     try {
