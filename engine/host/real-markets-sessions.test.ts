@@ -34,7 +34,7 @@ const sample = readFileSync(SAMPLE_SESSION_PATH);
 /** The same session as other bytes (a different file to the host). */
 const variant = (level: number) => gzipSync(gunzipSync(sample), { level });
 
-/** The honest path: a picked session replays and the practice account can trade on it. */
+/** The honest path: a picked session replays and the paper account can trade on it. */
 async function tradesOnPickedSession(): Promise<void> {
   const picked = host!.realMarkets.sessions.uploaded(sample, 'honest.p777s');
   const info = await call<FeedSourceInfo>('feed.setSource', { source: 'replay', session: picked.session, speed: 100 });

@@ -221,7 +221,7 @@ describe('real-coin markets in the app host', () => {
     expect(bought.fills).toBeGreaterThan(0);
   });
 
-  it('switches to the generated practice session at 100×, trades on it with PnL moving, and keeps it apart from the live account', async () => {
+  it('switches to the generated session at 100×, trades on it with PnL moving, and keeps it apart from the exchange source’s paper account', async () => {
     open();
     await call('paper.open', { market: 'BTC-KRW' });
     const info = await call<FeedSourceInfo>('feed.setSource', { source: 'replay', speed: 100 });
@@ -250,7 +250,7 @@ describe('real-coin markets in the app host', () => {
     const at = replay.position;
     await sleep(200);
     expect((await call<ReplayInfo>('replay.control', { action: 'speed', speed: 50 })).position).toBe(at);
-    // Paused, the replay's book does not go stale: the practice account can still trade.
+    // Paused, the replay's book does not go stale: the paper account can still trade.
     const paused = await call<PaperOrderOutcome>('paper.place', { market: 'BTC-KRW', side: 'sell', orderType: 'market', quantity: 1_000_000 });
     expect(paused.status).toBe('accepted');
     replay = await call<ReplayInfo>('replay.control', { action: 'seek', at: 60_000 });
@@ -259,7 +259,7 @@ describe('real-coin markets in the app host', () => {
     const rewound = await call<PaperCandles>('paper.candles', { market: 'BTC-KRW', interval: '1m', limit: 50 });
     expect(rewound.candles.length).toBeLessThanOrEqual(1);
 
-    // Back on Upbit, the live practice account never saw the replayed trades.
+    // Back on Upbit, the paper account of the exchange source never saw the replayed trades.
     await call('feed.setSource', { source: 'upbit' });
     const live = await call<PaperMarketState>('paper.state', { market: 'BTC-KRW' });
     expect(live.account.positions.filter((p) => p.quantity !== 0)).toEqual([]);

@@ -4,7 +4,7 @@
  *
  * Candles come from the session's own trades up to the play position, rebuilt on every seek, so a chart never
  * shows minutes the replay has not reached and a replayed session never mixes into the stored candle history
- * of the real exchange (a generated session is practice data, not market history).
+ * of the real exchange (a generated session is made-up data, not market history).
  */
 import { aggregateCandles, CANDLE_INTERVALS, INTERVAL_MS, MINUTE_MS, intervalStart } from '../candles';
 import type { Candle, CandleInterval, FeedEvent, FeedMarket } from '../feed/types';

@@ -30,7 +30,7 @@ export interface GeneratedPaperMarketOptions {
   depth?: number;
 }
 
-/** The events of a practice session, in arrival order, `at` in ms since the start. */
+/** The events of a generated session, in arrival order, `at` in ms since the start. */
 export function generatedPaperSession(options: GeneratedPaperMarketOptions): SessionRecord[] {
   const rand = mulberry32(options.seed);
   const tick = options.tick ?? 1000;

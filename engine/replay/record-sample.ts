@@ -1,8 +1,8 @@
 /**
- * Writes the shipped practice session by recording the mock exchange (engine/feed/mock-exchange) through the
+ * Writes the shipped generated session by recording the mock exchange (engine/feed/mock-exchange) through the
  * Upbit feed client, exactly as a live session would be recorded — but from the mock's seeded, simulated
  * KRW-BTC market, stepped by hand on a virtual clock. The header says kind 'generated' and names the source:
- * it is a practice session, not a recording of the real exchange.
+ * it is a generated session, not a recording of the real exchange.
  *
  *   tsx engine/replay/record-sample.ts [out-file]
  *

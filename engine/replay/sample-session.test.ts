@@ -12,7 +12,7 @@ import { readSessionFile } from './session-reader';
 
 const tempDir = useTempDirs('sample-session-');
 
-describe('the shipped practice session', () => {
+describe('the shipped generated session', () => {
   it('is small, marked as generated, and exactly what record-sample.ts writes', async () => {
     expect(statSync(SAMPLE_SESSION_PATH).size).toBeLessThan(300_000);
     const session = readSessionFile(SAMPLE_SESSION_PATH);

@@ -1,4 +1,4 @@
-/** Where the shipped practice session lives and how it is made (see ./record-sample). */
+/** Where the shipped generated session lives and how it is made (see ./record-sample). */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 

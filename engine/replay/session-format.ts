@@ -44,7 +44,7 @@ const feedMarketSchema = z.looseObject({
 
 export const sessionHeaderSchema = z.object({
   format: z.literal(SESSION_FORMAT_VERSION),
-  /** 'recorded': captured from a live feed; 'generated': made by a program (a practice session, not market data). */
+  /** 'recorded': captured from a live feed; 'generated': made by a program (made-up prices to paper trade on, not market data). */
   kind: z.enum(['recorded', 'generated']),
   markets: z.array(feedMarketSchema).min(1),
   /** ms UTC when recording began; every record's `at` counts from here. */

@@ -1,5 +1,6 @@
 /**
- * Records a live session of feed events to a file (./session-format), for offline practice and for tests.
+ * Records a live session of feed events to a file (./session-format), for offline replay (paper trading
+ * without the internet) and for tests.
  *
  * Frames go to the file as they come (through Node's write stream; gzip, when chosen, is flushed on a timer)
  * so that a recorder that is killed loses at most the last moments, and the reader drops a cut last frame.
