@@ -3,8 +3,9 @@
  * prevention mode, its live orders and their client order ids, and the risk stage's handles on its balances in
  * each market. Every ledger account has one; the engine finds it with one lookup per command.
  *
- * Live orders form an intrusive doubly-linked list through the orders themselves (no hashing on the hot path);
- * the list is in no particular order, and readers sort by order id.
+ * Live orders are kept in an array in no particular order, each order knowing its slot: removing one moves the
+ * last into its place, which touches only the account's newest order rather than two neighbours anywhere in
+ * memory. Readers sort by order id.
  */
 import type { Account } from './ledger';
 import type { Order } from './order';
@@ -16,7 +17,7 @@ export const STP_MODES: readonly StpMode[] = ['cancel_resting', 'cancel_incoming
 export const DEFAULT_STP: StpMode = 'cancel_resting';
 
 export class Trader {
-  private head: Order | null = null;
+  private readonly orders: Order[] = [];
   readonly byClientId = new Map<string, Order>();
   /** By market index: this account's balances in the market's quote and base, once an order has used them. */
   readonly funds: (MarketFunds | undefined)[] = [];
@@ -29,25 +30,24 @@ export class Trader {
   ) {}
 
   add(o: Order): void {
-    o.ownerPrev = null;
-    o.ownerNext = this.head;
-    if (this.head !== null) this.head.ownerPrev = o;
-    this.head = o;
+    o.ownerSlot = this.orders.length;
+    this.orders.push(o);
     if (o.clientOrderId !== undefined) this.byClientId.set(o.clientOrderId, o);
   }
 
   delete(o: Order): void {
-    if (o.ownerPrev !== null) o.ownerPrev.ownerNext = o.ownerNext;
-    else this.head = o.ownerNext;
-    if (o.ownerNext !== null) o.ownerNext.ownerPrev = o.ownerPrev;
-    o.ownerPrev = o.ownerNext = null;
+    const orders = this.orders;
+    const last = orders.pop() as Order;
+    if (last !== o) {
+      orders[o.ownerSlot] = last;
+      last.ownerSlot = o.ownerSlot;
+    }
+    o.ownerSlot = -1;
     if (o.clientOrderId !== undefined) this.byClientId.delete(o.clientOrderId);
   }
 
   /** The live orders (resting or waiting stops), oldest first. */
   list(): Order[] {
-    const out: Order[] = [];
-    for (let o = this.head; o !== null; o = o.ownerNext) out.push(o);
-    return out.sort((a, b) => a.id - b.id);
+    return this.orders.slice().sort((a, b) => a.id - b.id);
   }
 }

@@ -27,6 +27,9 @@ import { LEDGER_STREAM, type AccountId, type Balance, type Command, type EngineE
 
 export type { EngineSnapshot } from './snapshot';
 
+/** A command's clock: its `ts` when that is a safe integer, else 0. */
+const clock = (ts: unknown): number => (Number.isSafeInteger(ts) ? (ts as number) : 0);
+
 export interface DepthView {
   market: string;
   seq: number;
@@ -69,42 +72,53 @@ export class MatchingEngine {
 
   /** Applies one command and returns the events it produced, in order. Never throws on bad input. */
   apply(cmd: Command): EngineEvent[] {
-    const raw = cmd as unknown as Record<string, unknown> | null;
-    const isObject = raw !== null && typeof raw === 'object';
     const log = this.state.log;
-    const out = log.begin(isObject && Number.isSafeInteger(raw.ts) ? (raw.ts as number) : 0);
-    if (!isObject) {
+    if (cmd === null || typeof cmd !== 'object') {
+      const out = log.begin(0);
       log.rejectLedger(0, 'INVALID_COMMAND', 'unknown');
       return out;
     }
+    // The clock is read in each branch: a command's fields are looked up where only its own kind arrives.
+    let out: EngineEvent[];
     switch (cmd.type) {
       case 'place':
+        out = log.begin(clock(cmd.ts));
         this.flow.place(cmd);
         break;
       case 'cancel':
+        out = log.begin(clock(cmd.ts));
         this.flow.cancel(cmd.market, cmd.account, cmd.orderId);
         break;
       case 'amend':
+        out = log.begin(clock(cmd.ts));
         this.flow.amend(cmd.market, cmd.account, cmd.orderId, cmd.quantity, cmd.price);
         break;
       case 'cancel_all':
+        out = log.begin(clock(cmd.ts));
         this.flow.cancelAll(cmd.account, cmd.market);
         break;
       case 'open_account':
+        out = log.begin(clock(cmd.ts));
         openAccount(this.state, cmd.account, cmd.stp);
         break;
       case 'set_stp':
+        out = log.begin(clock(cmd.ts));
         setStp(this.state, cmd.account, cmd.stp);
         break;
       case 'transfer':
+        out = log.begin(clock(cmd.ts));
         transfer(this.state, cmd.from, cmd.to, cmd.asset, cmd.amount, cmd.reference);
         break;
       case 'deposit':
       case 'withdraw':
+        out = log.begin(clock(cmd.ts));
         depositOrWithdraw(this.state, cmd.type, cmd.account, cmd.asset, cmd.amount);
         break;
-      default:
+      default: {
+        const raw = cmd as unknown as Record<string, unknown>;
+        out = log.begin(clock(raw.ts));
         log.rejectLedger(typeof raw.account === 'number' ? raw.account : 0, 'INVALID_COMMAND', String(raw.type));
+      }
     }
     log.flushBooks();
     return out;

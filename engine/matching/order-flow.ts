@@ -14,7 +14,7 @@
 import { FEE_ACCOUNT, type AccountId, type OrderId, type PlaceCommand, type RejectReason } from './types';
 import type { Market } from './market';
 import { Walk } from './matcher';
-import { Order } from './order';
+import type { Order } from './order';
 import { bandPrice, inBand } from './price-band';
 import type { EngineState } from './state';
 import { AmendTerms, PlaceTerms, checkAmend, checkPlace } from './validation';
@@ -57,10 +57,10 @@ export class OrderFlow {
     }
 
     const { orderType, worst } = t;
-    const order = new Order(
+    const order = this.orders.open(
       this.orders.nextOrderId++,
-      trader.id,
-      m.id,
+      trader,
+      m,
       t.side,
       orderType,
       t.timeInForce,
@@ -72,12 +72,8 @@ export class OrderFlow {
       t.quoteAmount,
       t.clientOrderId,
       this.log.ts,
-      trader,
-      this.risk.funds(trader, m),
-      0,
     );
     this.risk.setHold(order, hold);
-    this.orders.register(order);
     this.log.accepted(m, order, t.hasLimit, t.isStop, t.byQuote ? t.quoteAmount : undefined);
     // A stop whose condition already holds triggers at once, like one that was resting when the price moved.
     if (t.isStop) m.stops.add(order);

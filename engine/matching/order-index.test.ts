@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Trader } from './accounts';
 import { Account } from './ledger';
-import { Order } from './order';
+import { blankOrder } from './order';
 import { OrderIndex } from './order-index';
 import { MarketFunds } from './risk';
 
 const owner = new Trader(1, 'cancel_resting', new Account(1));
 const funds = new MarketFunds({ available: 0, held: 0 }, { available: 0, held: 0 });
-const order = (id: number) => new Order(id, 1, 'LPJ-KRW', 'buy', 'limit', 'GTC', false, 100, 0, 10, 10, 0, undefined, 0, owner, funds, 0);
+const order = (id: number) => ({ ...blankOrder(owner, funds), id });
 
 describe('the live order index', () => {
   it('finds, replaces and forgets orders by id across pages, and frees pages once empty', () => {

@@ -3,6 +3,10 @@
  * and how it ends — filled, expired or cancelled — each ending taking it out of the book or the stops, releasing
  * what it still holds through the risk stage, and publishing its event.
  *
+ * An ended order's record goes back to a pool and is reused by the next order (see ./order.ts for why records
+ * are never let go). Nothing may hold on to a record past the end of its order: the book, the stops, the index
+ * and the owner's list have all let go of it by then, and its event has been built.
+ *
  * Closed orders are remembered (the last CLOSED_MEMORY ids) so that a late cancel or amend is told
  * ORDER_CLOSED rather than UNKNOWN_ORDER: slot id % CLOSED_MEMORY holds the id and its account. A ring indexed
  * by id needs no hashing and no eviction scan (order ids only grow).
@@ -10,10 +14,10 @@
 import type { Trader } from './accounts';
 import type { EventLog } from './events';
 import type { Market } from './market';
-import type { Order } from './order';
+import { blankOrder, type Order } from './order';
 import { OrderIndex } from './order-index';
 import type { RiskStage } from './risk';
-import type { AccountId, CancelReason, ExpireReason, OrderId, RejectReason } from './types';
+import type { AccountId, CancelReason, ExpireReason, OrderId, OrderType, RejectReason, Side, TimeInForce } from './types';
 
 const CLOSED_MEMORY = 65_536;
 
@@ -30,10 +34,52 @@ export class LiveOrders {
     private readonly log: EventLog,
   ) {}
 
-  /** Lists a new (or restored) order as live: by id, and among its owner's orders. */
-  register(order: Order): void {
-    this.index.set(order);
-    order.owner.add(order);
+  /** Records of ended orders, waiting to be reused. */
+  private readonly spare: Order[] = [];
+
+  /**
+   * Opens an order: a record (reused or new) with these terms, listed as live by id and among its owner's
+   * orders. It holds nothing yet (the risk stage sets its hold). Ids come from the caller (`nextOrderId` for a
+   * new order, the snapshot's for a restored one).
+   */
+  open(
+    id: OrderId,
+    owner: Trader,
+    m: Market,
+    side: Side,
+    type: OrderType,
+    timeInForce: TimeInForce,
+    postOnly: boolean,
+    price: number,
+    stopPrice: number,
+    quantity: number,
+    remaining: number,
+    budget: number,
+    clientOrderId: string | undefined,
+    ts: number,
+  ): Order {
+    const funds = this.risk.funds(owner, m);
+    const o = this.spare.pop() ?? blankOrder(owner, funds);
+    o.id = id;
+    o.account = owner.id;
+    o.market = m.id;
+    o.side = side;
+    o.type = type;
+    o.timeInForce = timeInForce;
+    o.postOnly = postOnly;
+    o.price = price;
+    o.stopPrice = stopPrice;
+    o.quantity = quantity;
+    o.remaining = remaining;
+    o.budget = budget;
+    o.clientOrderId = clientOrderId;
+    o.ts = ts;
+    o.owner = owner;
+    o.funds = funds;
+    o.held = 0;
+    this.index.set(o);
+    owner.add(o);
+    return o;
   }
 
   /** The live order `orderId` of `account` in market `m`, or a rejection saying why there is none. */
@@ -50,11 +96,13 @@ export class LiveOrders {
   fill(m: Market, order: Order): void {
     this.close(order);
     this.log.filled(m, order);
+    this.spare.push(order);
   }
 
   expire(m: Market, order: Order, reason: ExpireReason): void {
     this.close(order);
     this.log.expired(m, order, reason);
+    this.spare.push(order);
   }
 
   cancel(m: Market, order: Order, reason: CancelReason): void {
@@ -62,6 +110,7 @@ export class LiveOrders {
     else if (order.type === 'stop_market' || order.type === 'stop_limit') m.stops.remove(order);
     this.close(order);
     this.log.cancelled(m, order, reason);
+    this.spare.push(order);
   }
 
   /** Every account's live orders in every market, cancelled oldest first so the events read in placing order. */
@@ -71,7 +120,7 @@ export class LiveOrders {
     }
   }
 
-  /** Forgets a finished order and releases whatever it still holds. */
+  /** Forgets an ending order and releases whatever it still holds. */
   private close(order: Order): void {
     this.index.delete(order.id);
     order.owner.delete(order);

@@ -13,7 +13,7 @@
  * - Reading throws on a snapshot that does not describe a valid state (unknown version, market or account).
  */
 import type { Market } from './market';
-import { Order } from './order';
+import type { Order } from './order';
 import type { EngineState } from './state';
 import { FEE_ACCOUNT, type MarketConfig, type OrderType, type Side, type StpMode, type TimeInForce } from './types';
 
@@ -106,7 +106,7 @@ function readOrder(s: EngineState, m: Market, r: OrderRow): Order {
   const [id, account, side, type, tif, postOnly, price, stopPrice, quantity, remaining, held, cid, ts] = r;
   const trader = s.traders.get(account);
   if (!trader) throw new Error(`snapshot order ${id} of unknown account ${account}`);
-  const o = new Order(id, account, m.id, side, type, tif, postOnly, price, stopPrice, quantity, remaining, 0, cid ?? undefined, ts, trader, s.risk.funds(trader, m), held);
-  s.orders.register(o);
+  const o = s.orders.open(id, trader, m, side, type, tif, postOnly, price, stopPrice, quantity, remaining, 0, cid ?? undefined, ts);
+  o.held = held;
   return o;
 }
