@@ -3,11 +3,17 @@
  * plus our engine behind its SQLite journal. Run with `npm run bench:engine`.
  *
  *   A — 1M mixed operations around a mid price (60% limit, 25% cancel, 10% market, 5% amend);
- *   B — 1M limit inserts that never cross, with 10% random cancels.
+ *   B — 1M limit inserts that never cross, with 10% random cancels;
+ *   C — 1M operations of market makers requoting around a drifting mid: about 50% price moves (amends) and
+ *       20% cancels of live orders, 30% new orders.
  *
- * Per engine: throughput (median of BENCH_TRIALS runs after a warm-up run, each on a fresh engine), latency
- * percentiles from one more run timing every operation, and the peak heap growth during a run. The last line
- * is one JSON object with the figures.
+ * Per engine: throughput (median of BENCH_TRIALS runs after a warm-up run, each on a fresh engine), CPU time
+ * per operation over the same runs (the process's, GC threads included: steadier than the wall clock on a
+ * machine that is busy with other work), latency percentiles from one more run timing every operation, and the
+ * peak heap growth during a run. The funds check is in every timed operation of ours: each order's hold is
+ * checked against its owner's balance and held before it meets the book. The last line is one JSON object with
+ * the figures: `opsPerSec`, `ratio` and `p99Micros` are workload A's, `insert…` B's, `move…` C's, and
+ * `minRatio` the lowest ratio of the three.
  *
  * Environment: BENCH_OPS (default 1,000,000), BENCH_TRIALS (3), BENCH_SEED (777), BENCH_DURABLE_BATCH (4096).
  * Figures move with whatever else the machine is running; compare runs on an idle machine.
@@ -16,7 +22,7 @@ import { cpus } from 'node:os';
 import { runDurable, type DurableOutcome } from './engine-durable';
 import { MiB, median, percentile } from './engine-measure';
 import { runOurs, runPeer, type RunOutcome } from './engine-runners';
-import { insertStream, mixedStream, type OrderStream } from './order-stream';
+import { insertStream, mixedStream, moveStream, type OrderStream } from './order-stream';
 
 const OPS = envInt('BENCH_OPS', 1_000_000);
 const TRIALS = envInt('BENCH_TRIALS', 3);
@@ -34,6 +40,8 @@ function envInt(name: string, fallback: number): number {
 interface EngineFigures {
   opsPerSec: number;
   trialOpsPerSec: number[];
+  /** Median CPU time per operation over the trials, in nanoseconds. */
+  cpuNanosPerOp: number;
   p50Micros: number;
   p99Micros: number;
   p999Micros: number;
@@ -59,6 +67,7 @@ function summarise(n: number, trials: RunOutcome[], latencies: Float64Array): En
   return {
     opsPerSec: n / median(trials.map((t) => t.seconds)),
     trialOpsPerSec: trials.map((t) => n / t.seconds),
+    cpuNanosPerOp: (median(trials.map((t) => t.cpuSeconds)) * 1e9) / n,
     p50Micros: percentile(latencies, 50),
     p99Micros: percentile(latencies, 99),
     p999Micros: percentile(latencies, 99.9),
@@ -105,7 +114,10 @@ function compare(stream: OrderStream): WorkloadFigures {
     const peer = runPeer(stream);
     oursTrials.push(ours);
     peerTrials.push(peer);
-    console.log(`  trial ${t}: ours ${fmt(n / ours.seconds)} ops/s, peer ${fmt(n / peer.seconds)} ops/s`);
+    console.log(
+      `  trial ${t}: ours ${fmt(n / ours.seconds)} ops/s (${fmt((ours.cpuSeconds * 1e9) / n)} ns CPU/op), ` +
+        `peer ${fmt(n / peer.seconds)} ops/s (${fmt((peer.cpuSeconds * 1e9) / n)} ns CPU/op)`,
+    );
   }
   oursRuns.push(...oursTrials);
   peerRuns.push(...peerTrials);
@@ -119,13 +131,16 @@ function compare(stream: OrderStream): WorkloadFigures {
   const ratio = ours.opsPerSec / peer.opsPerSec;
 
   const row = (name: string, f: EngineFigures) =>
-    `  ${name.padEnd(18)} ${fmt(f.opsPerSec).padStart(11)} ${fmt(f.p50Micros, 2).padStart(8)} ${fmt(f.p99Micros, 2).padStart(8)} ` +
+    `  ${name.padEnd(18)} ${fmt(f.opsPerSec).padStart(11)} ${fmt(f.cpuNanosPerOp).padStart(10)} ${fmt(f.p50Micros, 2).padStart(8)} ${fmt(f.p99Micros, 2).padStart(8)} ` +
     `${fmt(f.p999Micros, 2).padStart(9)} ${fmt(f.maxMicros, 0).padStart(9)} ${fmt(f.heapMiB, 1).padStart(9)} ${fmt(f.trades).padStart(9)} ` +
     `${fmt(f.refused).padStart(8)} ${fmt(f.restingQuantity).padStart(12)}`;
-  console.log(`  ${'engine'.padEnd(18)} ${'ops/s'.padStart(11)} ${'p50 µs'.padStart(8)} ${'p99 µs'.padStart(8)} ${'p99.9 µs'.padStart(9)} ${'max µs'.padStart(9)} ${'heap MiB'.padStart(9)} ${'trades'.padStart(9)} ${'refused'.padStart(8)} ${'resting qty'.padStart(12)}`);
+  console.log(`  ${'engine'.padEnd(18)} ${'ops/s'.padStart(11)} ${'CPU ns/op'.padStart(10)} ${'p50 µs'.padStart(8)} ${'p99 µs'.padStart(8)} ${'p99.9 µs'.padStart(9)} ${'max µs'.padStart(9)} ${'heap MiB'.padStart(9)} ${'trades'.padStart(9)} ${'refused'.padStart(8)} ${'resting qty'.padStart(12)}`);
   console.log(row('ours', ours));
   console.log(row('nodejs-order-book', peer));
-  console.log(`  ratio ours/peer: ${ratio.toFixed(2)}×  (audit() clean after every run of ours; ours refused only the ${fmt(stream.expectedRejects)} market orders that met an empty book)`);
+  console.log(
+    `  ratio ours/peer: ${ratio.toFixed(2)}× (CPU time: ${(peer.cpuNanosPerOp / ours.cpuNanosPerOp).toFixed(2)}×)  ` +
+      `(audit() clean after every run of ours; ours refused only the ${fmt(stream.expectedRejects)} market orders that met an empty book)`,
+  );
   return { ours, peer, ratio };
 }
 
@@ -136,10 +151,12 @@ function main(): void {
   const t = performance.now();
   const a = mixedStream(OPS, SEED);
   const b = insertStream(OPS, SEED + 1);
+  const c = moveStream(OPS, SEED + 2);
   console.log(`streams generated in ${((performance.now() - t) / 1000).toFixed(1)} s (not timed in any figure)`);
 
   const workloadA = compare(a);
   const workloadB = compare(b);
+  const workloadC = compare(c);
 
   console.log(`\nDurable: our engine in DurableEngine (temporary SQLite file, WAL, synchronous=NORMAL), workload A, submitBatch of ${fmt(DURABLE_BATCH)}`);
   const durable: DurableOutcome = runDurable(a, DURABLE_BATCH);
@@ -157,6 +174,9 @@ function main(): void {
       opsPerSec: Math.round(ours.opsPerSec),
       peerOpsPerSec: Math.round(peer.opsPerSec),
       ratio: round(workloadA.ratio, 2),
+      minRatio: round(Math.min(workloadA.ratio, workloadB.ratio, workloadC.ratio), 2),
+      cpuNanosPerOp: Math.round(ours.cpuNanosPerOp),
+      peerCpuNanosPerOp: Math.round(peer.cpuNanosPerOp),
       p50Micros: round(ours.p50Micros, 2),
       p99Micros: round(ours.p99Micros, 2),
       p999Micros: round(ours.p999Micros, 2),
@@ -173,8 +193,20 @@ function main(): void {
       insertPeerP99Micros: round(workloadB.peer.p99Micros, 2),
       insertHeapMiB: round(workloadB.ours.heapMiB, 1),
       insertPeerHeapMiB: round(workloadB.peer.heapMiB, 1),
+      insertCpuNanosPerOp: Math.round(workloadB.ours.cpuNanosPerOp),
+      insertPeerCpuNanosPerOp: Math.round(workloadB.peer.cpuNanosPerOp),
+      moveOpsPerSec: Math.round(workloadC.ours.opsPerSec),
+      movePeerOpsPerSec: Math.round(workloadC.peer.opsPerSec),
+      moveRatio: round(workloadC.ratio, 2),
+      moveP99Micros: round(workloadC.ours.p99Micros, 2),
+      movePeerP99Micros: round(workloadC.peer.p99Micros, 2),
+      moveHeapMiB: round(workloadC.ours.heapMiB, 1),
+      movePeerHeapMiB: round(workloadC.peer.heapMiB, 1),
+      moveCpuNanosPerOp: Math.round(workloadC.ours.cpuNanosPerOp),
+      movePeerCpuNanosPerOp: Math.round(workloadC.peer.cpuNanosPerOp),
       operations: a.commands.length,
       insertOperations: b.commands.length,
+      moveOperations: c.commands.length,
       trials: TRIALS,
     }),
   );

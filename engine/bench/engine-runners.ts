@@ -14,6 +14,8 @@ import { OP_AMEND, OP_CANCEL, OP_LIMIT, OP_MARKET, type OrderStream } from './or
 
 export interface RunOutcome {
   seconds: number;
+  /** CPU time of the whole process during the timed loop (user + system, every thread: GC helpers included). */
+  cpuSeconds: number;
   trades: number;
   /** Operations the engine refused (our `rejected` events; the peer's `err` results and cancels of unknown ids). */
   refused: number;
@@ -29,10 +31,12 @@ export interface RunOutcome {
 const HEAP_SAMPLE_MASK = 0x3fff;
 
 /**
- * Runs `step` for operations 0..n-1 and returns the seconds taken: as a whole (sampling the heap now and then),
- * or, given `latencies`, each operation timed on its own into it. Both engines go through this same loop.
+ * Runs `step` for operations 0..n-1 and returns the wall and CPU seconds taken: as a whole (sampling the heap
+ * now and then), or, given `latencies`, each operation timed on its own into it. Both engines go through this
+ * same loop.
  */
-function timeSteps(n: number, step: (i: number) => void, heap: HeapPeak, latencies: Float64Array | null): number {
+function timeSteps(n: number, step: (i: number) => void, heap: HeapPeak, latencies: Float64Array | null): { seconds: number; cpuSeconds: number } {
+  const cpu = process.cpuUsage();
   const start = performance.now();
   if (latencies) {
     for (let i = 0; i < n; i++) {
@@ -46,7 +50,9 @@ function timeSteps(n: number, step: (i: number) => void, heap: HeapPeak, latenci
       if ((i & HEAP_SAMPLE_MASK) === 0) heap.sample();
     }
   }
-  return (performance.now() - start) / 1000;
+  const seconds = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { seconds, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
 export function runOurs(stream: OrderStream, latencies: Float64Array | null = null): RunOutcome {
@@ -66,11 +72,11 @@ export function runOurs(stream: OrderStream, latencies: Float64Array | null = nu
       else if (type === 'rejected') refused++;
     }
   };
-  const seconds = timeSteps(n, step, heap, latencies);
+  const { seconds, cpuSeconds } = timeSteps(n, step, heap, latencies);
   heap.sample();
   const depth = engine.depth(stream.market.id, Number.MAX_SAFE_INTEGER)!;
   const restingQuantity = [...depth.bids, ...depth.asks].reduce((sum, [, q]) => sum + q, 0);
-  return { seconds, trades, refused, heapGrowthBytes: heap.peak - baseline, restingQuantity, audit: engine.audit() };
+  return { seconds, cpuSeconds, trades, refused, heapGrowthBytes: heap.peak - baseline, restingQuantity, audit: engine.audit() };
 }
 
 /**
@@ -114,9 +120,9 @@ export function runPeer(stream: OrderStream, latencies: Float64Array | null = nu
     if (r.err !== null) refused++;
     trades += peerTrades(r, peerIds[i]);
   };
-  const seconds = timeSteps(n, step, heap, latencies);
+  const { seconds, cpuSeconds } = timeSteps(n, step, heap, latencies);
   heap.sample();
   const [asks, bids] = ob.depth();
   const restingQuantity = [...asks, ...bids].reduce((sum, [, q]) => sum + q, 0);
-  return { seconds, trades, refused, heapGrowthBytes: heap.peak - baseline, restingQuantity };
+  return { seconds, cpuSeconds, trades, refused, heapGrowthBytes: heap.peak - baseline, restingQuantity };
 }

@@ -153,20 +153,25 @@ class StreamBuilder {
    */
   amend(order: ModelOrder): void {
     const lot = BENCH_MARKET.lotSize;
-    const base = { type: 'amend', market: BENCH_MARKET.id, account: order.account, orderId: order.id } as const;
-    this.stream.counts.amend++;
     if (order.remaining >= 2 * lot && this.rng.chance(0.5)) {
       const remaining = this.rng.int(1, order.remaining / lot - 1) * lot;
       const quantity = order.quantity - order.remaining + remaining;
       this.model.reduce(order, remaining);
-      this.push(OP_AMEND, { ...base, quantity }, String(order.id), { size: remaining });
+      this.stream.counts.amend++;
+      this.push(OP_AMEND, { type: 'amend', market: BENCH_MARKET.id, account: order.account, orderId: order.id, quantity }, String(order.id), { size: remaining });
       return;
     }
     let level = this.rng.int(0, this.model.levels - 2);
     if (level >= order.level) level++; // any level but its own
+    this.move(order, level);
+  }
+
+  /** A new price for a live order, at another level: it leaves its queue, may trade, and rests at the back. */
+  move(order: ModelOrder, level: number): void {
     const price = this.price(level);
     this.model.reprice(order, level);
-    this.push(OP_AMEND, { ...base, price }, String(order.id), { price });
+    this.stream.counts.amend++;
+    this.push(OP_AMEND, { type: 'amend', market: BENCH_MARKET.id, account: order.account, orderId: order.id, price }, String(order.id), { price });
   }
 
   finish(): OrderStream {
@@ -232,6 +237,48 @@ export function insertStream(inserts: number, seed: number): OrderStream {
       b.limit(side, side === 'buy' ? b.rng.int(0, half - 1) : b.rng.int(half + 1, 2 * half));
       toInsert--;
     } else break; // nothing left to cancel
+  }
+  return b.finish();
+}
+
+/** Workload C keeps its book near this many resting orders (see `moveStream`). */
+const MOVE_BOOK_TARGET = 2_000;
+/** Workload C's grid: the mid may drift this many ticks either way from where it starts. */
+const MOVE_DRIFT = 800;
+
+/**
+ * Workload C: market makers requoting around a drifting mid — `n` operations: half of them move a live order to
+ * a new price near the current mid (an amend with a price), two in five cancel a live order, one in ten places a
+ * new limit order near the mid. A cancel while the book holds fewer than MOVE_BOOK_TARGET orders becomes a new
+ * order instead, which keeps the book about that deep and replaces what trades away: the stream ends up about
+ * 50% moves, 20% cancels and 30% new orders.
+ *
+ * The mid takes a one-tick step up or down once in a hundred operations on average (a random walk kept within
+ * MOVE_DRIFT ticks of where it started), so quotes left behind are picked off by those placed for the new mid,
+ * moved back or cancelled, and the book's levels keep appearing and emptying. A new price is 1 to 20 ticks
+ * behind the mid on the order's own side, or one time in fifty up to 4 ticks past it.
+ */
+export function moveStream(n: number, seed: number): OrderStream {
+  const half = MOVE_DRIFT + 100;
+  const b = new StreamBuilder('C: moves + cancels, drifting mid', seed, half);
+  let mid = half;
+  const near = (side: Side): number => {
+    const ticks = b.rng.chance(0.02) ? b.rng.int(0, 4) : -b.rng.int(1, 20); // towards the other side: positive
+    return side === 'buy' ? mid + ticks : mid - ticks;
+  };
+  for (let i = 0; i < n; i++) {
+    if (b.rng.chance(0.01)) mid = Math.min(half + MOVE_DRIFT, Math.max(half - MOVE_DRIFT, mid + (b.rng.chance(0.5) ? 1 : -1)));
+    const r = b.rng.next();
+    const victim = r < 0.9 ? b.randomLive() : undefined;
+    if (victim && r < 0.5) {
+      const level = near(victim.side);
+      // A move to the price it already has would change nothing (the engine refuses it): one tick further back.
+      b.move(victim, level !== victim.level ? level : victim.side === 'buy' ? level - 1 : level + 1);
+    } else if (victim && b.model.live.length >= MOVE_BOOK_TARGET) b.cancel(victim);
+    else {
+      const side: Side = b.rng.chance(0.5) ? 'buy' : 'sell';
+      b.limit(side, near(side));
+    }
   }
   return b.finish();
 }
