@@ -72,8 +72,8 @@ async function ordersOf(session: Session): Promise<OrderView[]> {
   }
 }
 
-/** The reply the gateway sends for an order whose command failed inside the server. */
-const internalReject = (m: ServerMessage) => m.type === 'reject' && m.reason === 'INTERNAL';
+/** The reply the gateway sends for an order whose command failed inside the server (named by its request id). */
+const internalReject = (m: ServerMessage) => m.type === 'reject' && (m.reason === 'INTERNAL' || m.reason === 'ENGINE_FAULT');
 
 describe('a command the matching engine fails on', () => {
   it('is refused alone, logged with the command, and leaves no trace; the same order sent again trades, and so do honest pairs', async () => {
@@ -96,7 +96,8 @@ describe('a command the matching engine fails on', () => {
       return events;
     };
     a.send({ ...limitOrder('poison', 'sell', PRICE, LOT), id: 'poisoned' });
-    await a.waitFor(internalReject, 'the refusal of the poisoned order');
+    const refusal = await a.waitFor(internalReject, 'the refusal of the poisoned order');
+    expect(refusal).toMatchObject({ id: 'poisoned', op: 'order.new', reason: 'ENGINE_FAULT' });
 
     // The sell never happened: the live state was rebuilt from the journal, Bob's buy still rests, nobody heard
     // of a fill, no trade printed.

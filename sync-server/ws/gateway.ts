@@ -26,7 +26,7 @@ import type { ServerConfig } from '../config';
 import type { MarketData } from '../market-data/market-data';
 import type { Metrics } from '../metrics';
 import type { CancelAllResult, Exchange, OrderResult } from '../trading/exchange';
-import type { Waiter } from '../../engine/store/durable-engine';
+import { EngineFaultError, JournalBusyError, type Waiter } from '../../engine/store/durable-engine';
 import type { ProjectedChanges } from '../trading/order-projection';
 import { ENGINE_VERSION } from '../../engine/version';
 import { clientAddress } from './client-address';
@@ -362,7 +362,19 @@ class OrderReply implements Waiter<OrderResult | CancelAllResult> {
     else session.send({ type: 'ack', id: msg.id, op: msg.op, result: { cancelled: result.cancelled } });
   }
 
+  /**
+   * The operation was not journaled. Named by the request's own id so the client knows which one failed: a
+   * busy journal is worth a resend (idempotent by client order id), a fault in the engine or a stopped journal
+   * is not.
+   */
   reject(err: Error): void {
-    failed(this.log, this.session, err);
+    const { session, msg, metrics, log } = this;
+    metrics.orders.inc({ result: 'failed' });
+    if (err instanceof JournalBusyError) {
+      return refuse(metrics, session, msg.id, 'BUSY', 'the exchange was busy and did not take this order: send it again', msg.op);
+    }
+    log.error({ err, session: session.id, op: msg.op }, 'order operation failed');
+    const fault = err instanceof EngineFaultError;
+    refuse(metrics, session, msg.id, fault ? 'ENGINE_FAULT' : 'INTERNAL', fault ? 'the exchange could not handle this order; it was not placed' : 'the exchange could not take this order now', msg.op);
   }
 }

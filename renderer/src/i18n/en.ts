@@ -116,6 +116,8 @@ export const en = {
   'reject.UNKNOWN_ORDER': 'No such open order',
   'reject.PRICE_OUT_OF_BAND': 'The price is too far from the market price (outside the price band)',
   'reject.AMOUNT_OUT_OF_RANGE': 'The amounts in this order are too large to handle',
+  'reject.BUSY': 'The exchange was busy and did not take the order: send it again',
+  'reject.ENGINE_FAULT': 'The exchange could not handle this order, so it was not placed',
   'reject.other': 'The engine refused the order ({n})',
   'confirm.title': 'Confirm a large order',
   'confirm.body': 'This order is worth about {n} {quote}. Place it?',

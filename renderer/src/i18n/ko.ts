@@ -118,6 +118,8 @@ export const ko: Record<MessageKey, string> = {
   'reject.UNKNOWN_ORDER': '해당 미체결 주문이 없습니다',
   'reject.PRICE_OUT_OF_BAND': '가격이 시장가에서 너무 멉니다 (가격 제한 범위 밖)',
   'reject.AMOUNT_OUT_OF_RANGE': '주문 금액이나 수량이 너무 커서 처리할 수 없습니다',
+  'reject.BUSY': '거래소가 바빠서 주문을 받지 못했습니다. 다시 보내 주세요',
+  'reject.ENGINE_FAULT': '거래소가 이 주문을 처리하지 못해 주문이 들어가지 않았습니다',
   'reject.other': '주문이 거부되었습니다 ({n})',
   'confirm.title': '큰 주문 확인',
   'confirm.body': '약 {n} {quote} 규모의 주문입니다. 주문하시겠습니까?',
