@@ -52,22 +52,17 @@ export class EventLog {
     this.touched[this.touchedCount++] = m;
   }
 
-  /** Publishes an event on the market's stream. */
-  emit(m: Market, body: EventBody): void {
-    this.touch(m);
-    this.out.push({ seq: ++m.seq, market: m.id, ts: this.ts, ...body } as EngineEvent);
-  }
-
   emitLedger(body: EventBody): void {
     this.out.push({ seq: ++this.ledgerSeq, market: LEDGER_STREAM, ts: this.ts, ...body } as EngineEvent);
   }
 
   reject(m: Market, account: AccountId, reason: RejectReason, command: string, clientOrderId?: string, orderId?: OrderId): void {
-    this.emit(m, { type: 'rejected', account, clientOrderId, orderId, reason, command });
+    this.touch(m);
+    this.out.push({ seq: ++m.seq, market: m.id, ts: this.ts, type: 'rejected', account, clientOrderId, orderId, reason, command });
   }
 
   rejectLedger(account: AccountId, reason: RejectReason, command: string, clientOrderId?: string, orderId?: OrderId): void {
-    this.emitLedger({ type: 'rejected', account, clientOrderId, orderId, reason, command });
+    this.out.push({ seq: ++this.ledgerSeq, market: LEDGER_STREAM, ts: this.ts, type: 'rejected', account, clientOrderId, orderId, reason, command });
   }
 
   accepted(m: Market, o: Order, hasLimit: boolean, isStop: boolean, quoteAmount: number | undefined): void {
@@ -131,6 +126,27 @@ export class EventLog {
   expired(m: Market, o: Order, reason: ExpireReason): void {
     this.touch(m);
     this.out.push({ seq: ++m.seq, market: m.id, ts: this.ts, type: 'expired', orderId: o.id, account: o.account, remaining: o.remaining, reason });
+  }
+
+  amended(m: Market, o: Order, keptPriority: boolean): void {
+    this.touch(m);
+    this.out.push({
+      seq: ++m.seq,
+      market: m.id,
+      ts: this.ts,
+      type: 'amended',
+      orderId: o.id,
+      account: o.account,
+      price: o.price,
+      quantity: o.quantity,
+      remaining: o.remaining,
+      keptPriority,
+    });
+  }
+
+  triggered(m: Market, o: Order, lastPrice: number): void {
+    this.touch(m);
+    this.out.push({ seq: ++m.seq, market: m.id, ts: this.ts, type: 'triggered', orderId: o.id, account: o.account, lastPrice });
   }
 
   cancelled(m: Market, o: Order, reason: CancelReason): void {

@@ -13,7 +13,7 @@ export class Market {
   readonly unit: number;
   /** Highest fee rate either side can pay: what a buy order's hold must cover. */
   readonly maxFeeBps: number;
-  readonly changes = new LevelChanges();
+  readonly changes = new LevelChanges<Order>();
   readonly bids: BookSide<Order>;
   readonly asks: BookSide<Order>;
   readonly stops = new StopOrders();

@@ -5,15 +5,18 @@
  * balances and refuses nothing: funds are the risk stage's (./risk.ts), who may trade with whom is the
  * matcher's (./matcher.ts), and whatever reaches the book has been checked by them.
  *
- * Levels are kept in an array sorted with the best level LAST (bids ascending, asks descending), so the common
- * changes — a new best level, the best level emptied by a taker — are a push or a pop, the best level is one
- * read, and a level deeper in the book costs a binary search and a short memmove. A Map from price to level
- * finds any level in O(1). Within a level, orders form an intrusive doubly-linked FIFO list, so removing any
- * order (cancel, fill, a move to another price) is O(1) given the order.
+ * Levels are kept in an array sorted with the best level LAST (bids ascending, asks descending), beside an
+ * array of their prices in the same order: the best level is one read, a new best level or an emptied best
+ * level is a push or a pop, and any other level is found by a binary search over the prices (plain numbers side
+ * by side in memory, no level record touched on the way). There is no map from price to level: adding and
+ * deleting map entries as levels come and go cost more than the search.
+ * Within a level, orders form an intrusive doubly-linked FIFO list, so removing any order (cancel, fill, a move
+ * to another price) is O(1) given the order.
  *
- * Every level whose total changes during a command is listed once in its `LevelChanges`, with the total it
- * had before, so the engine can publish one `book` event per changed level at the end of the command instead of
- * one per fill.
+ * Every level whose total changes during a command is listed once in the market's `LevelChanges`, with the
+ * total it had before, so the engine can publish one `book` event per changed level at the end of the command
+ * instead of one per fill. A level that empties leaves the book at once but stays listed until then; only after
+ * that is its record reused for another level.
  */
 import type { Side } from './types';
 
@@ -29,39 +32,41 @@ export interface BookOrder<O extends BookOrder<O>> {
   level: Level<O> | null;
 }
 
-/** A level's totals as the `book` events report them. */
-export interface LevelTotals {
-  readonly side: Side;
-  readonly price: number;
+export interface Level<O extends BookOrder<O>> {
+  side: Side;
+  price: number;
+  head: O | null;
+  tail: O | null;
+  /** Sum of the remaining quantity of the orders at this level. */
   total: number;
+  count: number;
   /** Total at the start of the current command, or -1 when the level has not changed in it. */
   totalBefore: number;
 }
 
-export class Level<O extends BookOrder<O>> implements LevelTotals {
-  head: O | null = null;
-  tail: O | null = null;
-  /** Sum of the remaining quantity of the orders at this level. */
-  total = 0;
-  count = 0;
-  totalBefore = -1;
-  constructor(
-    readonly side: Side,
-    readonly price: number,
-  ) {}
+/**
+ * A level record. Like order records (see ./order.ts) they are reused and made by one object literal, so that
+ * V8 allocates them where long-lived objects go.
+ */
+function newLevel<O extends BookOrder<O>>(side: Side, price: number): Level<O> {
+  return { side, price, head: null, tail: null, total: 0, count: 0, totalBefore: -1 };
 }
 
 /** The levels changed during the current command, each once, in the order they first changed. */
-export class LevelChanges {
-  readonly levels: LevelTotals[] = [];
+export class LevelChanges<O extends BookOrder<O>> {
+  readonly levels: Level<O>[] = [];
   count = 0;
+  /** Records of levels that left the book, to be reused once the command that emptied them has ended. */
+  readonly spare: Level<O>[] = [];
 
-  /** Forgets the list (the slots are cleared so dropped levels can be collected). */
+  /** Forgets the list at the end of a command, and takes back the records of the levels that left the book. */
   clear(): void {
     const levels = this.levels;
     for (let i = 0; i < this.count; i++) {
-      levels[i].totalBefore = -1;
-      (levels as (LevelTotals | undefined)[])[i] = undefined;
+      const level = levels[i];
+      level.totalBefore = -1;
+      if (level.count === 0) this.spare.push(level);
+      levels[i] = undefined as never;
     }
     this.count = 0;
   }
@@ -70,12 +75,13 @@ export class LevelChanges {
 export class BookSide<O extends BookOrder<O>> {
   /** Sorted with the best price last. */
   private readonly levels: Level<O>[] = [];
-  private readonly byPrice = new Map<number, Level<O>>();
+  /** levels[i].price, for the search. */
+  private readonly prices: number[] = [];
   private readonly buy: boolean;
 
   constructor(
     readonly side: Side,
-    private readonly changes: LevelChanges,
+    private readonly changes: LevelChanges<O>,
   ) {
     this.buy = side === 'buy';
   }
@@ -99,8 +105,8 @@ export class BookSide<O extends BookOrder<O>> {
 
   /** The best price, or 0 on an empty side. */
   bestPrice(): number {
-    const n = this.levels.length;
-    return n === 0 ? 0 : this.levels[n - 1].price;
+    const n = this.prices.length;
+    return n === 0 ? 0 : this.prices[n - 1];
   }
 
   get levelCount(): number {
@@ -108,16 +114,35 @@ export class BookSide<O extends BookOrder<O>> {
   }
 
   level(price: number): Level<O> | undefined {
-    return this.byPrice.get(price);
+    const i = this.indexOf(price);
+    return i < this.prices.length && this.prices[i] === price ? this.levels[i] : undefined;
   }
 
   /** Appends the order at the back of its price level's queue, creating the level if needed. */
   append(order: O): void {
-    let level = this.byPrice.get(order.price);
-    if (level === undefined) {
-      level = new Level<O>(this.side, order.price);
-      this.byPrice.set(order.price, level);
-      this.insertLevel(level);
+    const levels = this.levels;
+    const prices = this.prices;
+    const price = order.price;
+    const n = prices.length;
+    let level: Level<O>;
+    if (n > 0 && prices[n - 1] === price) level = levels[n - 1];
+    else {
+      const i = n === 0 || this.better(price, prices[n - 1]) ? n : this.indexOf(price);
+      if (i < n && prices[i] === price) level = levels[i];
+      else {
+        level = this.changes.spare.pop() ?? newLevel<O>(this.side, price);
+        level.side = this.side;
+        level.price = price;
+        // Into the sorted arrays at i: the levels from i on (all better) move up one place.
+        levels.push(level);
+        prices.push(price);
+        for (let j = n; j > i; j--) {
+          levels[j] = levels[j - 1];
+          prices[j] = prices[j - 1];
+        }
+        levels[i] = level;
+        prices[i] = price;
+      }
     }
     this.touch(level);
     order.level = level;
@@ -130,7 +155,7 @@ export class BookSide<O extends BookOrder<O>> {
     level.count++;
   }
 
-  /** Unlinks the order; drops its level when it was the last one there. */
+  /** Unlinks the order; drops its level from the book when it was the last one there. */
   remove(order: O): void {
     const level = order.level as Level<O>;
     this.touch(level);
@@ -153,30 +178,40 @@ export class BookSide<O extends BookOrder<O>> {
     level.total -= quantity;
   }
 
+  /** Takes an empty level out of the array (its record is reused after the command, see LevelChanges). */
   private dropLevel(level: Level<O>): void {
-    this.byPrice.delete(level.price);
     const levels = this.levels;
-    const n = levels.length;
-    if (levels[n - 1] === level) levels.pop();
-    else levels.splice(this.indexOf(level.price), 1);
+    const prices = this.prices;
+    const last = levels.length - 1;
+    if (levels[last] !== level) {
+      // The levels above it (all better) move down one place.
+      for (let j = this.indexOf(level.price); j < last; j++) {
+        levels[j] = levels[j + 1];
+        prices[j] = prices[j + 1];
+      }
+    }
+    levels.pop();
+    prices.pop();
+    level.head = level.tail = null;
   }
 
-  private insertLevel(level: Level<O>): void {
-    const levels = this.levels;
-    const n = levels.length;
-    if (n === 0 || this.better(level.price, levels[n - 1].price)) levels.push(level);
-    else levels.splice(this.indexOf(level.price), 0, level);
-  }
-
-  /** Index of `price` in the sorted array, or where it would go (binary search, worst price first). */
+  /** Index of `price` in the sorted arrays, or where it would go (binary search, worst price first). */
   private indexOf(price: number): number {
-    const levels = this.levels;
+    const prices = this.prices;
     let lo = 0;
-    let hi = levels.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.better(price, levels[mid].price)) lo = mid + 1;
-      else hi = mid;
+    let hi = prices.length;
+    if (this.buy) {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (price > prices[mid]) lo = mid + 1;
+        else hi = mid;
+      }
+    } else {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (price < prices[mid]) lo = mid + 1;
+        else hi = mid;
+      }
     }
     return lo;
   }

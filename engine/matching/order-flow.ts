@@ -134,7 +134,7 @@ export class OrderFlow {
       order.price = price;
     }
     this.risk.setHold(order, need);
-    this.log.emit(m, { type: 'amended', orderId: order.id, account: order.account, price, quantity, remaining, keptPriority });
+    this.log.amended(m, order, keptPriority);
     if (!keptPriority) {
       this.execLimit(m, order);
       this.runStops(m);
@@ -173,7 +173,7 @@ export class OrderFlow {
       const last = m.lastPrice;
       const order = m.stops.takeTriggered(last);
       if (order === undefined) return;
-      this.log.emit(m, { type: 'triggered', orderId: order.id, account: order.account, lastPrice: last });
+      this.log.triggered(m, order, last);
       if (order.type === 'stop_market') this.execMarket(m, order, bandPrice(m, order.side, order.stopPrice));
       else if (!inBand(m, order.side, order.price)) this.orders.expire(m, order, 'price_band');
       else this.execLimit(m, order);

@@ -8,8 +8,8 @@
  * and the owner's list have all let go of it by then, and its event has been built.
  *
  * Closed orders are remembered (the last CLOSED_MEMORY ids) so that a late cancel or amend is told
- * ORDER_CLOSED rather than UNKNOWN_ORDER: slot id % CLOSED_MEMORY holds the id and its account. A ring indexed
- * by id needs no hashing and no eviction scan (order ids only grow).
+ * ORDER_CLOSED rather than UNKNOWN_ORDER: slot id % CLOSED_MEMORY holds the id and its account, side by side
+ * (one cache line per close). A ring indexed by id needs no hashing and no eviction scan (order ids only grow).
  */
 import type { Trader } from './accounts';
 import type { EventLog } from './events';
@@ -26,8 +26,8 @@ const isPosInt = (v: unknown): v is number => typeof v === 'number' && Number.is
 export class LiveOrders {
   readonly index = new OrderIndex();
   nextOrderId = 1;
-  private readonly closedIds = new Float64Array(CLOSED_MEMORY);
-  private readonly closedAccounts = new Float64Array(CLOSED_MEMORY);
+  /** [id, account] of the last order closed in each slot. */
+  private readonly closedRing = new Float64Array(2 * CLOSED_MEMORY);
 
   constructor(
     private readonly risk: RiskStage,
@@ -86,8 +86,8 @@ export class LiveOrders {
   find(m: Market, account: AccountId, orderId: OrderId, command: 'cancel' | 'amend'): Order | undefined {
     const order = this.index.get(orderId);
     if (order !== undefined && order.account === account && order.market === m.id) return order;
-    const slot = isPosInt(orderId) ? orderId % CLOSED_MEMORY : -1;
-    const closedHere = order === undefined && slot >= 0 && this.closedIds[slot] === orderId && this.closedAccounts[slot] === account;
+    const slot = isPosInt(orderId) ? 2 * (orderId % CLOSED_MEMORY) : -1;
+    const closedHere = order === undefined && slot >= 0 && this.closedRing[slot] === orderId && this.closedRing[slot + 1] === account;
     const reason: RejectReason = closedHere ? 'ORDER_CLOSED' : 'UNKNOWN_ORDER';
     this.log.reject(m, account, reason, command, undefined, orderId);
     return undefined;
@@ -129,15 +129,16 @@ export class LiveOrders {
   }
 
   remember(id: OrderId, account: AccountId): void {
-    const slot = id % CLOSED_MEMORY;
-    this.closedIds[slot] = id;
-    this.closedAccounts[slot] = account;
+    const slot = 2 * (id % CLOSED_MEMORY);
+    this.closedRing[slot] = id;
+    this.closedRing[slot + 1] = account;
   }
 
   /** The remembered closed orders as [id, account], by id. */
   closed(): [number, number][] {
     const out: [number, number][] = [];
-    for (let i = 0; i < CLOSED_MEMORY; i++) if (this.closedIds[i] !== 0) out.push([this.closedIds[i], this.closedAccounts[i]]);
+    const ring = this.closedRing;
+    for (let i = 0; i < ring.length; i += 2) if (ring[i] !== 0) out.push([ring[i], ring[i + 1]]);
     return out.sort((a, b) => a[0] - b[0]);
   }
 }
