@@ -19,7 +19,7 @@ export interface RunOutcome {
   trades: number;
   /** Operations the engine refused (our `rejected` events; the peer's `err` results and cancels of unknown ids). */
   refused: number;
-  /** Peak heap in use during the run above the settled heap before it (which holds the pre-generated streams). */
+  /** Peak heap in use during the run above the settled heap before it (which holds the pre-generated stream). */
   heapGrowthBytes: number;
   /** Total base quantity resting at the end, both sides. */
   restingQuantity: number;
