@@ -74,54 +74,53 @@ export class MatchingEngine {
   apply(cmd: Command): EngineEvent[] {
     const log = this.state.log;
     if (cmd === null || typeof cmd !== 'object') {
-      const out = log.begin(0);
+      log.begin(0);
       log.rejectLedger(0, 'INVALID_COMMAND', 'unknown');
-      return out;
+      return log.end();
     }
     // The clock is read in each branch: a command's fields are looked up where only its own kind arrives.
-    let out: EngineEvent[];
     switch (cmd.type) {
       case 'place':
-        out = log.begin(clock(cmd.ts));
+        log.begin(clock(cmd.ts));
         this.flow.place(cmd);
         break;
       case 'cancel':
-        out = log.begin(clock(cmd.ts));
+        log.begin(clock(cmd.ts));
         this.flow.cancel(cmd.market, cmd.account, cmd.orderId);
         break;
       case 'amend':
-        out = log.begin(clock(cmd.ts));
+        log.begin(clock(cmd.ts));
         this.flow.amend(cmd.market, cmd.account, cmd.orderId, cmd.quantity, cmd.price);
         break;
       case 'cancel_all':
-        out = log.begin(clock(cmd.ts));
+        log.begin(clock(cmd.ts));
         this.flow.cancelAll(cmd.account, cmd.market);
         break;
       case 'open_account':
-        out = log.begin(clock(cmd.ts));
+        log.begin(clock(cmd.ts));
         openAccount(this.state, cmd.account, cmd.stp);
         break;
       case 'set_stp':
-        out = log.begin(clock(cmd.ts));
+        log.begin(clock(cmd.ts));
         setStp(this.state, cmd.account, cmd.stp);
         break;
       case 'transfer':
-        out = log.begin(clock(cmd.ts));
+        log.begin(clock(cmd.ts));
         transfer(this.state, cmd.from, cmd.to, cmd.asset, cmd.amount, cmd.reference);
         break;
       case 'deposit':
       case 'withdraw':
-        out = log.begin(clock(cmd.ts));
+        log.begin(clock(cmd.ts));
         depositOrWithdraw(this.state, cmd.type, cmd.account, cmd.asset, cmd.amount);
         break;
       default: {
         const raw = cmd as unknown as Record<string, unknown>;
-        out = log.begin(clock(raw.ts));
+        log.begin(clock(raw.ts));
         log.rejectLedger(typeof raw.account === 'number' ? raw.account : 0, 'INVALID_COMMAND', String(raw.type));
       }
     }
     log.flushBooks();
-    return out;
+    return log.end();
   }
 
   // ---------------------------------------------------------------- snapshot
