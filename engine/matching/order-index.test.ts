@@ -25,4 +25,23 @@ describe('the live order index', () => {
     index.delete(12); // unknown: nothing happens
     expect(index.size).toBe(0);
   });
+
+  it('keeps no page of orders that have all closed, even one that was the newest when they did', () => {
+    const index = new OrderIndex();
+    // Orders that close at once (market, IOC): each page empties while it is still the newest.
+    for (let id = 1; id <= 10 * 1024; id++) {
+      index.set(order(id));
+      index.delete(id);
+    }
+    expect(index.size).toBe(0);
+    expect(index.pageCount).toBeLessThanOrEqual(1);
+    // A long-lived order keeps its page, and only its page.
+    index.set(order(10 * 1024 + 1));
+    for (let id = 10 * 1024 + 2; id <= 20 * 1024; id++) {
+      index.set(order(id));
+      index.delete(id);
+    }
+    expect(index.get(10 * 1024 + 1)?.id).toBe(10 * 1024 + 1);
+    expect(index.pageCount).toBeLessThanOrEqual(2);
+  });
 });

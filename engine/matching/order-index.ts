@@ -1,11 +1,14 @@
 /**
  * Live orders by id. Order ids are issued in sequence, so the index is a set of fixed-size pages of a plain
  * array, looked up by id: reading and writing a slot needs no hashing, and a page is dropped once every order
- * on it has closed, so memory follows the live orders rather than every id ever issued.
+ * on it has closed, so memory follows the live orders rather than every id ever issued. A dropped page (all
+ * its slots empty) is kept for the next one needed, up to SPARE_PAGES of them: a new page every thousand
+ * orders would otherwise be young garbage that lives long enough to be copied by the collector.
  */
 import type { Order } from './order';
 
 const PAGE_SIZE = 1024;
+const SPARE_PAGES = 16;
 
 interface Page {
   slots: (Order | undefined)[];
@@ -18,9 +21,15 @@ export class OrderIndex {
   private lastNo = -1;
   private last: Page | undefined;
   private count = 0;
+  private readonly spare: Page[] = [];
 
   get size(): number {
     return this.count;
+  }
+
+  /** Pages held (each holds at least one live order, but for the newest). */
+  get pageCount(): number {
+    return this.pages.size;
   }
 
   get(id: number): Order | undefined {
@@ -34,9 +43,11 @@ export class OrderIndex {
     const no = Math.floor(order.id / PAGE_SIZE);
     let page = no === this.lastNo ? this.last : this.pages.get(no);
     if (!page) {
-      page = { slots: new Array<Order | undefined>(PAGE_SIZE), live: 0 };
+      page = this.spare.pop() ?? { slots: new Array<Order | undefined>(PAGE_SIZE), live: 0 };
       this.pages.set(no, page);
     }
+    // The newest page is kept while it is empty (its next ids are coming); once ids move on, it goes too.
+    if (no !== this.lastNo && this.last !== undefined && this.last.live === 0) this.drop(this.lastNo, this.last);
     this.lastNo = no;
     this.last = page;
     const slot = order.id % PAGE_SIZE;
@@ -55,7 +66,12 @@ export class OrderIndex {
     page.slots[slot] = undefined;
     page.live--;
     this.count--;
-    if (page.live === 0 && no !== this.lastNo) this.pages.delete(no);
+    if (page.live === 0 && no !== this.lastNo) this.drop(no, page);
+  }
+
+  private drop(no: number, page: Page): void {
+    this.pages.delete(no);
+    if (this.spare.length < SPARE_PAGES) this.spare.push(page);
   }
 
   *values(): Generator<Order> {
