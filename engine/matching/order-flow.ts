@@ -11,19 +11,23 @@
  * Every check comes before any change: a refused command produces exactly one `rejected` event and leaves
  * books and balances as they were.
  */
-import { FEE_ACCOUNT, type AccountId, type OrderId, type PlaceCommand, type RejectReason } from './types';
+import type { EventLog } from './events';
 import type { Market } from './market';
-import { Walk } from './matcher';
+import { Walk, type Matcher } from './matcher';
 import type { Order } from './order';
+import type { LiveOrders } from './orders';
 import { bandPrice, inBand } from './price-band';
+import type { RiskStage } from './risk';
 import type { EngineState } from './state';
+import { FEE_ACCOUNT, type AccountId, type OrderId, type PlaceCommand, type RejectReason } from './types';
 import { AmendTerms, PlaceTerms, checkAmend, checkPlace } from './validation';
 
 export class OrderFlow {
-  private readonly log;
-  private readonly risk;
-  private readonly orders;
-  private readonly matcher;
+  // The stages, held directly: a command's path through them is a chain of monomorphic calls.
+  private readonly log: EventLog;
+  private readonly risk: RiskStage;
+  private readonly orders: LiveOrders;
+  private readonly matcher: Matcher;
   private readonly placeTerms = new PlaceTerms();
   private readonly amendTerms = new AmendTerms();
 

@@ -18,24 +18,22 @@ import { blankOrder, type Order } from './order';
 import { OrderIndex } from './order-index';
 import type { RiskStage } from './risk';
 import type { AccountId, CancelReason, ExpireReason, OrderId, OrderType, RejectReason, Side, TimeInForce } from './types';
+import { isPosInt } from './validation';
 
 const CLOSED_MEMORY = 65_536;
-
-const isPosInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
 
 export class LiveOrders {
   readonly index = new OrderIndex();
   nextOrderId = 1;
   /** [id, account] of the last order closed in each slot. */
   private readonly closedRing = new Float64Array(2 * CLOSED_MEMORY);
+  /** Records of ended orders, waiting to be reused: at most as many as were ever live at once. */
+  private readonly spare: Order[] = [];
 
   constructor(
     private readonly risk: RiskStage,
     private readonly log: EventLog,
   ) {}
-
-  /** Records of ended orders, waiting to be reused. */
-  private readonly spare: Order[] = [];
 
   /**
    * Opens an order: a record (reused or new) with these terms, listed as live by id and among its owner's
@@ -113,7 +111,7 @@ export class LiveOrders {
     this.spare.push(order);
   }
 
-  /** Every account's live orders in every market, cancelled oldest first so the events read in placing order. */
+  /** The account's live orders in market `only`, or in every market: oldest first, so the events read in placing order. */
   cancelAll(trader: Trader, markets: ReadonlyMap<string, Market>, only: Market | undefined): void {
     for (const order of trader.list()) {
       if (only === undefined || order.market === only.id) this.cancel(only ?? markets.get(order.market)!, order, 'cancel_all');
