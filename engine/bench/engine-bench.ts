@@ -158,14 +158,13 @@ function main(): void {
   };
   const a = generated(() => mixedStream(OPS, SEED));
   const workloadA = compare(a);
-  let b: OrderStream | null = generated(() => insertStream(OPS, SEED + 1));
-  const workloadB = compare(b);
-  const insertOperations = b.commands.length;
-  b = null;
-  let c: OrderStream | null = generated(() => moveStream(OPS, SEED + 2));
-  const workloadC = compare(c);
-  const moveOperations = c.commands.length;
-  c = null;
+  // B and C live only inside this call, so each is garbage once its workload has run.
+  const comparedAndLetGo = (make: () => OrderStream) => {
+    const stream = generated(make);
+    return { workload: compare(stream), operations: stream.commands.length };
+  };
+  const { workload: workloadB, operations: insertOperations } = comparedAndLetGo(() => insertStream(OPS, SEED + 1));
+  const { workload: workloadC, operations: moveOperations } = comparedAndLetGo(() => moveStream(OPS, SEED + 2));
 
   console.log(`\nDurable: our engine in DurableEngine (temporary SQLite file, WAL, synchronous=NORMAL), workload A, submitBatch of ${fmt(DURABLE_BATCH)}`);
   const durable: DurableOutcome = runDurable(a, DURABLE_BATCH);
