@@ -53,31 +53,32 @@ export class AmendTerms {
 
 /** Checks a place command for `trader` in market `m`; fills in `t` and returns null, or returns why not. */
 export function checkPlace(m: Market, trader: Trader, cmd: PlaceCommand, t: PlaceTerms): RejectReason | null {
-  const cid = cmd.clientOrderId;
-  const { side, orderType } = cmd;
+  // Each field is read once: a command's shape is the client's, and every read of it costs a lookup.
+  const { side, orderType, clientOrderId: cid, price: rawPrice, stopPrice: rawStopPrice, quantity: rawQuantity, quoteAmount, timeInForce } = cmd;
   if (side !== 'buy' && side !== 'sell') return 'INVALID_ORDER';
   if (cid !== undefined && (typeof cid !== 'string' || cid.length === 0 || cid.length > MAX_CLIENT_ORDER_ID)) return 'INVALID_ORDER';
   const c = m.config;
   const isStop = orderType === 'stop_market' || orderType === 'stop_limit';
   const hasLimit = orderType === 'limit' || orderType === 'stop_limit';
   if (!hasLimit && orderType !== 'market' && !isStop) return 'INVALID_ORDER';
-  if (hasLimit ? !isPosInt(cmd.price) : cmd.price !== undefined) return hasLimit ? 'INVALID_PRICE' : 'INVALID_ORDER';
-  if (isStop ? !isPosInt(cmd.stopPrice) : cmd.stopPrice !== undefined) return isStop ? 'INVALID_PRICE' : 'INVALID_ORDER';
-  const byQuote = cmd.quoteAmount !== undefined;
+  if (hasLimit ? !isPosInt(rawPrice) : rawPrice !== undefined) return hasLimit ? 'INVALID_PRICE' : 'INVALID_ORDER';
+  if (isStop ? !isPosInt(rawStopPrice) : rawStopPrice !== undefined) return isStop ? 'INVALID_PRICE' : 'INVALID_ORDER';
+  const byQuote = quoteAmount !== undefined;
   if (byQuote) {
-    if (orderType !== 'market' || side !== 'buy' || cmd.quantity !== undefined) return 'INVALID_ORDER';
-    if (!isPosInt(cmd.quoteAmount)) return 'INVALID_QUANTITY';
-  } else if (!isPosInt(cmd.quantity)) return 'INVALID_QUANTITY';
-  const tif: TimeInForce = cmd.timeInForce ?? (orderType === 'market' || orderType === 'stop_market' ? 'IOC' : 'GTC');
+    if (orderType !== 'market' || side !== 'buy' || rawQuantity !== undefined) return 'INVALID_ORDER';
+    if (!isPosInt(quoteAmount)) return 'INVALID_QUANTITY';
+  } else if (!isPosInt(rawQuantity)) return 'INVALID_QUANTITY';
+  const tif: TimeInForce = timeInForce ?? (orderType === 'market' || orderType === 'stop_market' ? 'IOC' : 'GTC');
   if (tif !== 'GTC' && tif !== 'IOC' && tif !== 'FOK') return 'INVALID_ORDER';
   if (!hasLimit && tif !== 'IOC') return 'INVALID_ORDER';
-  const postOnly = cmd.postOnly === true;
-  if (cmd.postOnly !== undefined && typeof cmd.postOnly !== 'boolean') return 'INVALID_ORDER';
+  const rawPostOnly = cmd.postOnly;
+  const postOnly = rawPostOnly === true;
+  if (rawPostOnly !== undefined && typeof rawPostOnly !== 'boolean') return 'INVALID_ORDER';
   if (postOnly && (orderType !== 'limit' || tif !== 'GTC')) return 'INVALID_ORDER';
-  const price = cmd.price ?? 0;
-  const stopPrice = cmd.stopPrice ?? 0;
-  if (price % c.tickSize !== 0 || stopPrice % c.tickSize !== 0) return 'OFF_TICK';
-  const quantity = cmd.quantity ?? 0;
+  const price = rawPrice ?? 0;
+  const stopPrice = rawStopPrice ?? 0;
+  if ((price !== 0 && price % c.tickSize !== 0) || (stopPrice !== 0 && stopPrice % c.tickSize !== 0)) return 'OFF_TICK';
+  const quantity = rawQuantity ?? 0;
   if (!byQuote && quantity % c.lotSize !== 0) return 'BELOW_LOT_SIZE';
   if (cid !== undefined && trader.byClientId.has(cid)) return 'DUPLICATE_CLIENT_ORDER_ID';
 
@@ -91,7 +92,7 @@ export function checkPlace(m: Market, trader: Trader, cmd: PlaceCommand, t: Plac
   } else if (orderType === 'stop_market') worst = bandPrice(m, side, stopPrice);
   else if (orderType === 'limit' && !inBand(m, side, price)) return 'PRICE_OUT_OF_BAND';
   if (!inRange(worst)) return 'AMOUNT_OUT_OF_RANGE';
-  const valued = byQuote ? (cmd.quoteAmount as number) : notional(reference, quantity, m.unit);
+  const valued = byQuote ? (quoteAmount as number) : notional(reference, quantity, m.unit);
   if (!inRange(valued)) return 'AMOUNT_OUT_OF_RANGE';
   if (valued < c.minNotional) return 'BELOW_MIN_NOTIONAL';
   if (postOnly && wouldTake(m, side, price)) return 'POST_ONLY_WOULD_TAKE';
@@ -103,7 +104,7 @@ export function checkPlace(m: Market, trader: Trader, cmd: PlaceCommand, t: Plac
   t.price = price;
   t.stopPrice = stopPrice;
   t.quantity = quantity;
-  t.quoteAmount = byQuote ? (cmd.quoteAmount as number) : 0;
+  t.quoteAmount = byQuote ? (quoteAmount as number) : 0;
   t.byQuote = byQuote;
   t.hasLimit = hasLimit;
   t.isStop = isStop;
