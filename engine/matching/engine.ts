@@ -8,7 +8,8 @@
  * each in its own file: validation (./validation), the risk stage that holds and settles funds and alone
  * touches balances (./risk), the book (./order-book) and the matcher that walks it (./matcher), stops
  * (./stops), the order lifecycle (./orders), the path of an order command through them (./order-flow),
- * account and money commands (./ledger-commands), events (./events) and snapshots (./snapshot).
+ * accounts' trading settings and live orders (./accounts; self-trade prevention is set there, not in the
+ * ledger), account and money commands (./ledger-commands), events (./events) and snapshots (./snapshot).
  *
  * Every input is checked before anything changes: a refused command produces exactly one `rejected` event
  * and leaves books and balances as they were. That includes the arithmetic: every amount a command implies
