@@ -58,7 +58,8 @@ interface WorkloadFigures {
   ratio: number;
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const round = (n: number, digits: number) => Number(n.toFixed(digits));
 
 function summarise(n: number, trials: RunOutcome[], latencies: Float64Array): EngineFigures {
@@ -82,13 +83,18 @@ function summarise(n: number, trials: RunOutcome[], latencies: Float64Array): En
 /** Our engine is deterministic: every run of a stream must end the same way, and audit clean. */
 function checkOurs(stream: OrderStream, runs: RunOutcome[]): void {
   for (const run of runs) {
-    if (run.audit && run.audit.length > 0) throw new Error(`${stream.name}: audit() found ${run.audit.length} problems, first: ${run.audit[0]}`);
+    if (run.audit && run.audit.length > 0)
+      throw new Error(`${stream.name}: audit() found ${run.audit.length} problems, first: ${run.audit[0]}`);
     if (run.trades !== runs[0].trades || run.restingQuantity !== runs[0].restingQuantity) {
-      throw new Error(`${stream.name}: runs of the same stream ended differently (trades ${run.trades} vs ${runs[0].trades})`);
+      throw new Error(
+        `${stream.name}: runs of the same stream ended differently (trades ${run.trades} vs ${runs[0].trades})`,
+      );
     }
   }
   if (runs[0].refused !== stream.expectedRejects) {
-    throw new Error(`${stream.name}: ${runs[0].refused} commands refused, the stream expected ${stream.expectedRejects}`);
+    throw new Error(
+      `${stream.name}: ${runs[0].refused} commands refused, the stream expected ${stream.expectedRejects}`,
+    );
   }
 }
 
@@ -134,7 +140,9 @@ function compare(stream: OrderStream): WorkloadFigures {
     `  ${name.padEnd(18)} ${fmt(f.opsPerSec).padStart(11)} ${fmt(f.cpuNanosPerOp).padStart(10)} ${fmt(f.p50Micros, 2).padStart(8)} ${fmt(f.p99Micros, 2).padStart(8)} ` +
     `${fmt(f.p999Micros, 2).padStart(9)} ${fmt(f.maxMicros, 0).padStart(9)} ${fmt(f.heapMiB, 1).padStart(9)} ${fmt(f.trades).padStart(9)} ` +
     `${fmt(f.refused).padStart(8)} ${fmt(f.restingQuantity).padStart(12)}`;
-  console.log(`  ${'engine'.padEnd(18)} ${'ops/s'.padStart(11)} ${'CPU ns/op'.padStart(10)} ${'p50 µs'.padStart(8)} ${'p99 µs'.padStart(8)} ${'p99.9 µs'.padStart(9)} ${'max µs'.padStart(9)} ${'heap MiB'.padStart(9)} ${'trades'.padStart(9)} ${'refused'.padStart(8)} ${'resting qty'.padStart(12)}`);
+  console.log(
+    `  ${'engine'.padEnd(18)} ${'ops/s'.padStart(11)} ${'CPU ns/op'.padStart(10)} ${'p50 µs'.padStart(8)} ${'p99 µs'.padStart(8)} ${'p99.9 µs'.padStart(9)} ${'max µs'.padStart(9)} ${'heap MiB'.padStart(9)} ${'trades'.padStart(9)} ${'refused'.padStart(8)} ${'resting qty'.padStart(12)}`,
+  );
   console.log(row('ours', ours));
   console.log(row('nodejs-order-book', peer));
   console.log(
@@ -145,15 +153,23 @@ function compare(stream: OrderStream): WorkloadFigures {
 }
 
 function main(): void {
-  console.log(`engine benchmark — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, seed ${SEED}`);
-  console.log('Throughput: median of the trials, each on a fresh engine; latency: one extra run timing each operation (hrtime).');
-  console.log('heap MiB: peak heap growth during a run over the settled heap before it (which holds the pre-generated stream).');
+  console.log(
+    `engine benchmark — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, seed ${SEED}`,
+  );
+  console.log(
+    'Throughput: median of the trials, each on a fresh engine; latency: one extra run timing each operation (hrtime).',
+  );
+  console.log(
+    'heap MiB: peak heap growth during a run over the settled heap before it (which holds the pre-generated stream).',
+  );
   // Each stream is generated just before its workload and B and C are let go after theirs, so the heap during a
   // run holds one stream: less for the garbage collector to mark while it runs (A is kept for the durable run).
   const generated = (make: () => OrderStream): OrderStream => {
     const t = performance.now();
     const stream = make();
-    console.log(`\n${stream.name}: generated in ${((performance.now() - t) / 1000).toFixed(1)} s (not timed in any figure)`);
+    console.log(
+      `\n${stream.name}: generated in ${((performance.now() - t) / 1000).toFixed(1)} s (not timed in any figure)`,
+    );
     return stream;
   };
   const a = generated(() => mixedStream(OPS, SEED));
@@ -166,10 +182,14 @@ function main(): void {
   const { workload: workloadB, operations: insertOperations } = comparedAndLetGo(() => insertStream(OPS, SEED + 1));
   const { workload: workloadC, operations: moveOperations } = comparedAndLetGo(() => moveStream(OPS, SEED + 2));
 
-  console.log(`\nDurable: our engine in DurableEngine (temporary SQLite file, WAL, synchronous=NORMAL), workload A, submitBatch of ${fmt(DURABLE_BATCH)}`);
+  console.log(
+    `\nDurable: our engine in DurableEngine (temporary SQLite file, WAL, synchronous=NORMAL), workload A, submitBatch of ${fmt(DURABLE_BATCH)}`,
+  );
   const durable: DurableOutcome = runDurable(a, DURABLE_BATCH);
-  if (durable.audit.length > 0) throw new Error(`durable run: audit() found ${durable.audit.length} problems, first: ${durable.audit[0]}`);
-  if (durable.committedCommands !== a.commands.length) throw new Error(`durable run: ${durable.committedCommands} of ${a.commands.length} commands committed`);
+  if (durable.audit.length > 0)
+    throw new Error(`durable run: audit() found ${durable.audit.length} problems, first: ${durable.audit[0]}`);
+  if (durable.committedCommands !== a.commands.length)
+    throw new Error(`durable run: ${durable.committedCommands} of ${a.commands.length} commands committed`);
   const durableOpsPerSec = a.commands.length / durable.seconds;
   console.log(
     `  ${fmt(durableOpsPerSec)} ops/s committed (${fmt(durable.committedCommands)} commands in ${fmt(durable.commits)} group commits, ` +

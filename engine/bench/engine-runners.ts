@@ -6,7 +6,13 @@
  *
  * Both engines do the same bookkeeping inside the timed loop: count the trades in each result.
  */
-import { OrderBook, type IProcessOrder, type LimitOrderOptions, type MarketOrderOptions, type OrderUpdatePrice } from 'nodejs-order-book';
+import {
+  OrderBook,
+  type IProcessOrder,
+  type LimitOrderOptions,
+  type MarketOrderOptions,
+  type OrderUpdatePrice,
+} from 'nodejs-order-book';
 import { MatchingEngine } from '../matching/engine';
 import type { EngineEvent } from '../matching/types';
 import { HeapPeak, settleHeap } from './engine-measure';
@@ -35,7 +41,12 @@ const HEAP_SAMPLE_MASK = 0x3fff;
  * now and then), or, given `latencies`, each operation timed on its own into it. Both engines go through this
  * same loop.
  */
-function timeSteps(n: number, step: (i: number) => void, heap: HeapPeak, latencies: Float64Array | null): { seconds: number; cpuSeconds: number } {
+function timeSteps(
+  n: number,
+  step: (i: number) => void,
+  heap: HeapPeak,
+  latencies: Float64Array | null,
+): { seconds: number; cpuSeconds: number } {
   const cpu = process.cpuUsage();
   const start = performance.now();
   if (latencies) {
@@ -76,7 +87,15 @@ export function runOurs(stream: OrderStream, latencies: Float64Array | null = nu
   heap.sample();
   const depth = engine.depth(stream.market.id, Number.MAX_SAFE_INTEGER)!;
   const restingQuantity = [...depth.bids, ...depth.asks].reduce((sum, [, q]) => sum + q, 0);
-  return { seconds, cpuSeconds, trades, refused, heapGrowthBytes: heap.peak - baseline, restingQuantity, audit: engine.audit() };
+  return {
+    seconds,
+    cpuSeconds,
+    trades,
+    refused,
+    heapGrowthBytes: heap.peak - baseline,
+    restingQuantity,
+    audit: engine.audit(),
+  };
 }
 
 /**

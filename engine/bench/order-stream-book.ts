@@ -53,7 +53,10 @@ export class BookModel {
   /** Places a limit order (level given) or a market order (level null); returns its id, which the engine assigns alike. */
   place(account: number, side: Side, level: number | null, quantity: number): number {
     const id = this.nextId++;
-    this.execute({ id, account, side, level: level ?? -1, quantity, remaining: quantity, live: false, slot: -1 }, level !== null);
+    this.execute(
+      { id, account, side, level: level ?? -1, quantity, remaining: quantity, live: false, slot: -1 },
+      level !== null,
+    );
     return id;
   }
 

@@ -17,7 +17,14 @@ const streams: [string, (n: number, seed: number) => OrderStream][] = [
 ];
 
 /** Everything a stream gives either engine, as plain data. */
-const contents = (s: OrderStream) => ({ setup: s.setup, kinds: [...s.kinds], commands: s.commands, peerIds: s.peerIds, peerArgs: s.peerArgs, counts: s.counts });
+const contents = (s: OrderStream) => ({
+  setup: s.setup,
+  kinds: [...s.kinds],
+  commands: s.commands,
+  peerIds: s.peerIds,
+  peerArgs: s.peerArgs,
+  counts: s.counts,
+});
 
 describe.each(streams)('the %s stream generator', (_name, generate) => {
   it('gives the same stream for the same seed, and another for another seed', () => {
@@ -62,7 +69,9 @@ describe('workload C: moves and cancels near a drifting mid', () => {
 
   it('follows a mid that drifts: its prices span far more than the ±21 ticks quoted around any one mid', () => {
     const tick = stream.market.tickSize;
-    const prices = stream.commands.flatMap((c) => (c.type === 'amend' ? [c.price!] : c.type === 'place' ? [c.price!] : []));
+    const prices = stream.commands.flatMap((c) =>
+      c.type === 'amend' ? [c.price!] : c.type === 'place' ? [c.price!] : [],
+    );
     const span = (Math.max(...prices) - Math.min(...prices)) / tick;
     expect(span).toBeGreaterThan(2 * 21 + 20);
     // Within a short window (a step of the mid or two) the prices stay near one mid.
@@ -85,7 +94,8 @@ describe('workload C: moves and cancels near a drifting mid', () => {
     const engine = new MatchingEngine([stream.market]);
     for (const c of stream.setup) engine.apply(c);
     stream.commands.slice(0, 10_000).forEach((c, i) => {
-      if (stream.kinds[i] === OP_AMEND || stream.kinds[i] === OP_CANCEL) expect(live.has(Number(stream.peerIds[i]))).toBe(true);
+      if (stream.kinds[i] === OP_AMEND || stream.kinds[i] === OP_CANCEL)
+        expect(live.has(Number(stream.peerIds[i]))).toBe(true);
       for (const e of engine.apply(c)) {
         if (e.type === 'accepted') live.add(e.orderId);
         if (e.type === 'filled' || e.type === 'cancelled' || e.type === 'expired') live.delete(e.orderId);

@@ -68,7 +68,11 @@ class StreamBuilder {
   private readonly stream: OrderStream;
   private readonly kinds: number[] = [];
 
-  constructor(name: string, seed: number, readonly halfWidth: number) {
+  constructor(
+    name: string,
+    seed: number,
+    readonly halfWidth: number,
+  ) {
     this.rng = new Prng(seed);
     this.model = new BookModel(2 * halfWidth + 1);
     const setup: Command[] = [];
@@ -116,12 +120,17 @@ class StreamBuilder {
     const price = this.price(level);
     const id = this.model.place(account, side, level, quantity);
     this.stream.counts.limit++;
-    this.push(OP_LIMIT, { type: 'place', market: BENCH_MARKET.id, account, side, orderType: 'limit', price, quantity }, String(id), {
-      id: String(id),
-      side: peerSide(side),
-      size: quantity,
-      price,
-    });
+    this.push(
+      OP_LIMIT,
+      { type: 'place', market: BENCH_MARKET.id, account, side, orderType: 'limit', price, quantity },
+      String(id),
+      {
+        id: String(id),
+        side: peerSide(side),
+        size: quantity,
+        price,
+      },
+    );
   }
 
   market(side: Side): void {
@@ -144,7 +153,12 @@ class StreamBuilder {
   cancel(order: ModelOrder): void {
     this.model.cancel(order);
     this.stream.counts.cancel++;
-    this.push(OP_CANCEL, { type: 'cancel', market: BENCH_MARKET.id, account: order.account, orderId: order.id }, String(order.id), null);
+    this.push(
+      OP_CANCEL,
+      { type: 'cancel', market: BENCH_MARKET.id, account: order.account, orderId: order.id },
+      String(order.id),
+      null,
+    );
   }
 
   /**
@@ -158,7 +172,12 @@ class StreamBuilder {
       const quantity = order.quantity - order.remaining + remaining;
       this.model.reduce(order, remaining);
       this.stream.counts.amend++;
-      this.push(OP_AMEND, { type: 'amend', market: BENCH_MARKET.id, account: order.account, orderId: order.id, quantity }, String(order.id), { size: remaining });
+      this.push(
+        OP_AMEND,
+        { type: 'amend', market: BENCH_MARKET.id, account: order.account, orderId: order.id, quantity },
+        String(order.id),
+        { size: remaining },
+      );
       return;
     }
     let level = this.rng.int(0, this.model.levels - 2);
@@ -171,7 +190,12 @@ class StreamBuilder {
     const price = this.price(level);
     this.model.reprice(order, level);
     this.stream.counts.amend++;
-    this.push(OP_AMEND, { type: 'amend', market: BENCH_MARKET.id, account: order.account, orderId: order.id, price }, String(order.id), { price });
+    this.push(
+      OP_AMEND,
+      { type: 'amend', market: BENCH_MARKET.id, account: order.account, orderId: order.id, price },
+      String(order.id),
+      { price },
+    );
   }
 
   finish(): OrderStream {
@@ -267,7 +291,8 @@ export function moveStream(n: number, seed: number): OrderStream {
     return side === 'buy' ? mid + ticks : mid - ticks;
   };
   for (let i = 0; i < n; i++) {
-    if (b.rng.chance(0.01)) mid = Math.min(half + MOVE_DRIFT, Math.max(half - MOVE_DRIFT, mid + (b.rng.chance(0.5) ? 1 : -1)));
+    if (b.rng.chance(0.01))
+      mid = Math.min(half + MOVE_DRIFT, Math.max(half - MOVE_DRIFT, mid + (b.rng.chance(0.5) ? 1 : -1)));
     const r = b.rng.next();
     const victim = r < 0.9 ? b.randomLive() : undefined;
     if (victim && r < 0.5) {

@@ -9,11 +9,13 @@ import type { EngineState } from './state';
 export function audit(s: EngineState): string[] {
   const problems: string[] = [];
   const held = new Map<string, number>();
-  const addHeld = (account: number, asset: string, amount: number) => held.set(`${account}/${asset}`, (held.get(`${account}/${asset}`) ?? 0) + amount);
+  const addHeld = (account: number, asset: string, amount: number) =>
+    held.set(`${account}/${asset}`, (held.get(`${account}/${asset}`) ?? 0) + amount);
   for (const m of s.markets.values()) {
     const bid = m.bids.best();
     const ask = m.asks.best();
-    if (bid && ask && bid.price >= ask.price) problems.push(`${m.id}: crossed book at rest (bid ${bid.price} >= ask ${ask.price})`);
+    if (bid && ask && bid.price >= ask.price)
+      problems.push(`${m.id}: crossed book at rest (bid ${bid.price} >= ask ${ask.price})`);
     for (const side of [m.bids, m.asks]) {
       const sums = new Map<number, number>();
       for (const o of side.orders()) {
@@ -23,7 +25,8 @@ export function audit(s: EngineState): string[] {
       }
       for (const [price, sum] of sums) {
         const level = side.level(price);
-        if (!level || level.total !== sum) problems.push(`${m.id}: ${side.side} level ${price} total ${level?.total} != ${sum}`);
+        if (!level || level.total !== sum)
+          problems.push(`${m.id}: ${side.side} level ${price} total ${level?.total} != ${sum}`);
       }
     }
   }
@@ -33,9 +36,11 @@ export function audit(s: EngineState): string[] {
   }
   for (const account of s.risk.ledger.accounts.values()) {
     for (const [asset, b] of account.balances) {
-      if (b.available < 0 || b.held < 0) problems.push(`account ${account.id} ${asset}: negative balance ${b.available}/${b.held}`);
+      if (b.available < 0 || b.held < 0)
+        problems.push(`account ${account.id} ${asset}: negative balance ${b.available}/${b.held}`);
       const expected = held.get(`${account.id}/${asset}`) ?? 0;
-      if (b.held !== expected) problems.push(`account ${account.id} ${asset}: held ${b.held} but its orders hold ${expected}`);
+      if (b.held !== expected)
+        problems.push(`account ${account.id} ${asset}: held ${b.held} but its orders hold ${expected}`);
     }
   }
   return problems;

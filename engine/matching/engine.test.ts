@@ -16,7 +16,8 @@ function harness(): Harness {
   return h;
 }
 
-const trades = (events: EngineEvent[]) => events.filter((e): e is Extract<EngineEvent, { type: 'trade' }> => e.type === 'trade');
+const trades = (events: EngineEvent[]) =>
+  events.filter((e): e is Extract<EngineEvent, { type: 'trade' }> => e.type === 'trade');
 const only = <T extends EngineEvent['type']>(events: EngineEvent[], type: T) =>
   events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
 
@@ -43,7 +44,16 @@ describe('limit orders and the ledger', () => {
     h.limit(B, 'sell', 10_000, 100);
     const events = h.limit(A, 'buy', 10_005, 100);
     expect(types(events)).toEqual(['accepted', 'trade', 'filled', 'filled', 'book']);
-    expect(events[1]).toMatchObject({ price: 10_000, quantity: 100, quoteAmount: 10_000, takerSide: 'buy', makerFee: 10, takerFee: 20, makerAccount: B, takerAccount: A });
+    expect(events[1]).toMatchObject({
+      price: 10_000,
+      quantity: 100,
+      quoteAmount: 10_000,
+      takerSide: 'buy',
+      makerFee: 10,
+      takerFee: 20,
+      makerAccount: B,
+      takerAccount: A,
+    });
     expect(h.engine.balance(A, 'KRW')).toEqual({ available: 100_000_000 - 10_020, held: 0 });
     expect(h.engine.balance(A, 'LPJ')).toEqual({ available: 1_000_100, held: 0 });
     expect(h.engine.balance(B, 'KRW')).toEqual({ available: 100_000_000 + 9_990, held: 0 });
@@ -94,7 +104,15 @@ describe('limit orders and the ledger', () => {
   });
 
   it('keeps notional exact beyond 2^53', () => {
-    const market = { ...LPJ, id: 'BTC-KRW', base: 'BTC', baseDecimals: 8, tickSize: 1_000, lotSize: 1, minNotional: 5_000 };
+    const market = {
+      ...LPJ,
+      id: 'BTC-KRW',
+      base: 'BTC',
+      baseDecimals: 8,
+      tickSize: 1_000,
+      lotSize: 1,
+      minNotional: 5_000,
+    };
     const h = new Harness([market]);
     // 9,007,199 BTC at 150,000,000 won: price × quantity ≈ 1.35e23, far past 2^53 before the division.
     const quantity = 900_719_900_000_000; // 9,007,199 BTC in satoshi
@@ -103,7 +121,9 @@ describe('limit orders and the ledger', () => {
     h.fund(A, { KRW: notional * 2 });
     h.fund(B, { BTC: quantity });
     h.apply({ type: 'place', market: 'BTC-KRW', account: B, side: 'sell', orderType: 'limit', price, quantity });
-    const [t] = trades(h.apply({ type: 'place', market: 'BTC-KRW', account: A, side: 'buy', orderType: 'limit', price, quantity }));
+    const [t] = trades(
+      h.apply({ type: 'place', market: 'BTC-KRW', account: A, side: 'buy', orderType: 'limit', price, quantity }),
+    );
     expect(t.quoteAmount).toBe(notional);
     expect(t.takerFee).toBe(notional / 500); // 20 bps
     h.check();
@@ -186,7 +206,10 @@ describe('time in force and post-only', () => {
   it('post-only rests when passive and is refused when it would take', () => {
     const h = harness();
     h.limit(B, 'sell', 10_000, 100);
-    expect(h.limit(A, 'buy', 10_000, 100, { postOnly: true })[0]).toMatchObject({ type: 'rejected', reason: 'POST_ONLY_WOULD_TAKE' });
+    expect(h.limit(A, 'buy', 10_000, 100, { postOnly: true })[0]).toMatchObject({
+      type: 'rejected',
+      reason: 'POST_ONLY_WOULD_TAKE',
+    });
     expect(types(h.limit(A, 'buy', 9_995, 100, { postOnly: true }))).toEqual(['accepted', 'book']);
     h.check();
   });
@@ -195,7 +218,9 @@ describe('time in force and post-only', () => {
 describe('stop orders', () => {
   it('a stop-market waits, holds its funds, and triggers when the last trade reaches its price', () => {
     const h = harness();
-    const stop = Harness.orderId(h.place(A, { side: 'buy', orderType: 'stop_market', stopPrice: 10_100, quantity: 100 }));
+    const stop = Harness.orderId(
+      h.place(A, { side: 'buy', orderType: 'stop_market', stopPrice: 10_100, quantity: 100 }),
+    );
     expect(h.engine.balance(A, 'KRW').held).toBeGreaterThan(0);
     h.limit(B, 'sell', 10_100, 100);
     h.limit(B, 'sell', 10_150, 100);
@@ -211,8 +236,12 @@ describe('stop orders', () => {
 
   it('a stop-limit sell triggers into a resting limit order, and triggers can cascade', () => {
     const h = harness();
-    const stopLimit = Harness.orderId(h.place(A, { side: 'sell', orderType: 'stop_limit', stopPrice: 9_900, price: 9_950, quantity: 100 }));
-    const cascade = Harness.orderId(h.place(C, { side: 'sell', orderType: 'stop_market', stopPrice: 9_850, quantity: 100 }));
+    const stopLimit = Harness.orderId(
+      h.place(A, { side: 'sell', orderType: 'stop_limit', stopPrice: 9_900, price: 9_950, quantity: 100 }),
+    );
+    const cascade = Harness.orderId(
+      h.place(C, { side: 'sell', orderType: 'stop_market', stopPrice: 9_850, quantity: 100 }),
+    );
     h.limit(B, 'buy', 9_900, 100);
     h.limit(B, 'buy', 9_850, 100);
     // A trade at 9,900 triggers the stop-limit, which rests at 9,950 (above the bids).
@@ -257,11 +286,17 @@ describe('amend', () => {
     const h = harness();
     const done = Harness.orderId(h.limit(A, 'sell', 10_000, 100));
     h.limit(B, 'buy', 10_000, 100);
-    expect(h.apply({ type: 'amend', market: LPJ.id, account: A, orderId: done, quantity: 50 })[0]).toMatchObject({ reason: 'ORDER_CLOSED' });
+    expect(h.apply({ type: 'amend', market: LPJ.id, account: A, orderId: done, quantity: 50 })[0]).toMatchObject({
+      reason: 'ORDER_CLOSED',
+    });
     const part = Harness.orderId(h.limit(A, 'sell', 10_000, 200));
     h.limit(B, 'buy', 10_000, 100);
-    expect(h.apply({ type: 'amend', market: LPJ.id, account: A, orderId: part, quantity: 100 })[0]).toMatchObject({ reason: 'ORDER_NOT_AMENDABLE' });
-    expect(h.apply({ type: 'amend', market: LPJ.id, account: A, orderId: part, quantity: 200, price: 10_000 })[0]).toMatchObject({ reason: 'ORDER_NOT_AMENDABLE' });
+    expect(h.apply({ type: 'amend', market: LPJ.id, account: A, orderId: part, quantity: 100 })[0]).toMatchObject({
+      reason: 'ORDER_NOT_AMENDABLE',
+    });
+    expect(
+      h.apply({ type: 'amend', market: LPJ.id, account: A, orderId: part, quantity: 200, price: 10_000 })[0],
+    ).toMatchObject({ reason: 'ORDER_NOT_AMENDABLE' });
     h.check();
   });
 });
@@ -303,8 +338,17 @@ describe('self-trade prevention', () => {
 describe('transfers between accounts', () => {
   it('move available balance and leave every total unchanged', () => {
     const h = harness();
-    const events = h.apply({ type: 'transfer', from: A, to: B, asset: 'KRW', amount: 250_000, reference: 'copy-allocation-7' });
-    expect(events).toMatchObject([{ type: 'transferred', account: A, to: B, asset: 'KRW', amount: 250_000, reference: 'copy-allocation-7' }]);
+    const events = h.apply({
+      type: 'transfer',
+      from: A,
+      to: B,
+      asset: 'KRW',
+      amount: 250_000,
+      reference: 'copy-allocation-7',
+    });
+    expect(events).toMatchObject([
+      { type: 'transferred', account: A, to: B, asset: 'KRW', amount: 250_000, reference: 'copy-allocation-7' },
+    ]);
     expect(h.engine.balance(A, 'KRW').available).toBe(100_000_000 - 250_000);
     expect(h.engine.balance(B, 'KRW').available).toBe(100_000_000 + 250_000);
     h.check();
@@ -352,7 +396,11 @@ describe('cancel-all', () => {
 describe('bad input', () => {
   /** Each refusal names its reason and changes no order and no balance. */
   const cases: [string, RejectReason, (h: Harness) => EngineEvent[]][] = [
-    ['unknown market', 'UNKNOWN_MARKET', (h) => h.place(A, { market: 'NOPE-KRW', side: 'buy', orderType: 'limit', price: 10_000, quantity: 100 })],
+    [
+      'unknown market',
+      'UNKNOWN_MARKET',
+      (h) => h.place(A, { market: 'NOPE-KRW', side: 'buy', orderType: 'limit', price: 10_000, quantity: 100 }),
+    ],
     ['unknown account', 'UNKNOWN_ACCOUNT', (h) => h.limit(99, 'buy', 10_000, 100)],
     ['fractional price', 'INVALID_PRICE', (h) => h.limit(A, 'buy', 10_000.5, 100)],
     ['negative price', 'INVALID_PRICE', (h) => h.limit(A, 'buy', -10_000, 100)],
@@ -362,15 +410,51 @@ describe('bad input', () => {
     ['below lot size', 'BELOW_LOT_SIZE', (h) => h.limit(A, 'buy', 10_000, 15)],
     ['below min notional', 'BELOW_MIN_NOTIONAL', (h) => h.limit(A, 'buy', 1_000, 10)],
     ['insufficient funds', 'INSUFFICIENT_FUNDS', (h) => h.limit(A, 'buy', 10_000, 10_000_000)],
-    ['price on a market order', 'INVALID_ORDER', (h) => h.place(A, { side: 'buy', orderType: 'market', price: 10_000, quantity: 100 })],
-    ['unknown order type', 'INVALID_ORDER', (h) => h.place(A, { side: 'buy', orderType: 'iceberg' as 'limit', price: 10_000, quantity: 100 })],
-    ['duplicate client order id', 'DUPLICATE_CLIENT_ORDER_ID', (h) => h.limit(A, 'buy', 9_000, 100, { clientOrderId: 'live-1' })],
-    ['unknown order id', 'UNKNOWN_ORDER', (h) => h.apply({ type: 'cancel', market: LPJ.id, account: A, orderId: 12_345 })],
-    ['another account’s order', 'UNKNOWN_ORDER', (h) => h.apply({ type: 'cancel', market: LPJ.id, account: B, orderId: 1 })],
-    ['amending a filled order', 'ORDER_CLOSED', (h) => h.apply({ type: 'amend', market: LPJ.id, account: A, orderId: 2, quantity: 10 })],
-    ['withdrawing more than available', 'INSUFFICIENT_FUNDS', (h) => h.apply({ type: 'withdraw', account: A, asset: 'KRW', amount: 1e15 })],
-    ['depositing an unknown asset', 'UNKNOWN_ASSET', (h) => h.apply({ type: 'deposit', account: A, asset: 'DOGE', amount: 5 })],
-    ['a fractional deposit', 'INVALID_AMOUNT', (h) => h.apply({ type: 'deposit', account: A, asset: 'KRW', amount: 0.5 })],
+    [
+      'price on a market order',
+      'INVALID_ORDER',
+      (h) => h.place(A, { side: 'buy', orderType: 'market', price: 10_000, quantity: 100 }),
+    ],
+    [
+      'unknown order type',
+      'INVALID_ORDER',
+      (h) => h.place(A, { side: 'buy', orderType: 'iceberg' as 'limit', price: 10_000, quantity: 100 }),
+    ],
+    [
+      'duplicate client order id',
+      'DUPLICATE_CLIENT_ORDER_ID',
+      (h) => h.limit(A, 'buy', 9_000, 100, { clientOrderId: 'live-1' }),
+    ],
+    [
+      'unknown order id',
+      'UNKNOWN_ORDER',
+      (h) => h.apply({ type: 'cancel', market: LPJ.id, account: A, orderId: 12_345 }),
+    ],
+    [
+      'another account’s order',
+      'UNKNOWN_ORDER',
+      (h) => h.apply({ type: 'cancel', market: LPJ.id, account: B, orderId: 1 }),
+    ],
+    [
+      'amending a filled order',
+      'ORDER_CLOSED',
+      (h) => h.apply({ type: 'amend', market: LPJ.id, account: A, orderId: 2, quantity: 10 }),
+    ],
+    [
+      'withdrawing more than available',
+      'INSUFFICIENT_FUNDS',
+      (h) => h.apply({ type: 'withdraw', account: A, asset: 'KRW', amount: 1e15 }),
+    ],
+    [
+      'depositing an unknown asset',
+      'UNKNOWN_ASSET',
+      (h) => h.apply({ type: 'deposit', account: A, asset: 'DOGE', amount: 5 }),
+    ],
+    [
+      'a fractional deposit',
+      'INVALID_AMOUNT',
+      (h) => h.apply({ type: 'deposit', account: A, asset: 'KRW', amount: 0.5 }),
+    ],
     ['an unknown command', 'INVALID_COMMAND', (h) => h.apply({ type: 'explode', account: A } as never)],
   ];
 
@@ -386,7 +470,9 @@ describe('bad input', () => {
     const after = h.engine.snapshot();
     // Only the sequence number of the stream that carried the refusal moved.
     expect(after.accounts).toEqual(before.accounts);
-    expect(after.books.map((b) => [b.orders, b.buyStops, b.sellStops, b.lastPrice])).toEqual(before.books.map((b) => [b.orders, b.buyStops, b.sellStops, b.lastPrice]));
+    expect(after.books.map((b) => [b.orders, b.buyStops, b.sellStops, b.lastPrice])).toEqual(
+      before.books.map((b) => [b.orders, b.buyStops, b.sellStops, b.lastPrice]),
+    );
     expect(after.nextOrderId).toBe(before.nextOrderId);
     h.check();
   });

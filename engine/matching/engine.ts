@@ -24,7 +24,18 @@ import { depositOrWithdraw, openAccount, setStp, transfer } from './ledger-comma
 import { OrderFlow } from './order-flow';
 import { readSnapshot, snapshotMarkets, writeSnapshot, type EngineSnapshot } from './snapshot';
 import { EngineState } from './state';
-import { LEDGER_STREAM, type AccountId, type Balance, type Command, type EngineEvent, type MarketConfig, type OrderId, type OrderType, type Side, type TimeInForce } from './types';
+import {
+  LEDGER_STREAM,
+  type AccountId,
+  type Balance,
+  type Command,
+  type EngineEvent,
+  type MarketConfig,
+  type OrderId,
+  type OrderType,
+  type Side,
+  type TimeInForce,
+} from './types';
 
 export type { EngineSnapshot } from './snapshot';
 
@@ -173,7 +184,8 @@ export class MatchingEngine {
 
   balances(account: AccountId): Record<string, Balance> {
     const out: Record<string, Balance> = {};
-    for (const [asset, b] of this.ledger.get(account)?.balances ?? []) out[asset] = { available: b.available, held: b.held };
+    for (const [asset, b] of this.ledger.get(account)?.balances ?? [])
+      out[asset] = { available: b.available, held: b.held };
     return out;
   }
 

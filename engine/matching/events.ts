@@ -70,13 +70,46 @@ export class EventLog {
     this.buf[this.n++] = { seq: ++this.ledgerSeq, market: LEDGER_STREAM, ts: this.ts, ...body } as EngineEvent;
   }
 
-  reject(m: Market, account: AccountId, reason: RejectReason, command: string, clientOrderId?: string, orderId?: OrderId): void {
+  reject(
+    m: Market,
+    account: AccountId,
+    reason: RejectReason,
+    command: string,
+    clientOrderId?: string,
+    orderId?: OrderId,
+  ): void {
     this.touch(m);
-    this.buf[this.n++] = { seq: ++m.seq, market: m.id, ts: this.ts, type: 'rejected', account, clientOrderId, orderId, reason, command };
+    this.buf[this.n++] = {
+      seq: ++m.seq,
+      market: m.id,
+      ts: this.ts,
+      type: 'rejected',
+      account,
+      clientOrderId,
+      orderId,
+      reason,
+      command,
+    };
   }
 
-  rejectLedger(account: AccountId, reason: RejectReason, command: string, clientOrderId?: string, orderId?: OrderId): void {
-    this.buf[this.n++] = { seq: ++this.ledgerSeq, market: LEDGER_STREAM, ts: this.ts, type: 'rejected', account, clientOrderId, orderId, reason, command };
+  rejectLedger(
+    account: AccountId,
+    reason: RejectReason,
+    command: string,
+    clientOrderId?: string,
+    orderId?: OrderId,
+  ): void {
+    this.buf[this.n++] = {
+      seq: ++this.ledgerSeq,
+      market: LEDGER_STREAM,
+      ts: this.ts,
+      type: 'rejected',
+      account,
+      clientOrderId,
+      orderId,
+      reason,
+      command,
+    };
   }
 
   accepted(m: Market, o: Order, hasLimit: boolean, isStop: boolean, quoteAmount: number | undefined): void {
@@ -139,7 +172,16 @@ export class EventLog {
 
   expired(m: Market, o: Order, reason: ExpireReason): void {
     this.touch(m);
-    this.buf[this.n++] = { seq: ++m.seq, market: m.id, ts: this.ts, type: 'expired', orderId: o.id, account: o.account, remaining: o.remaining, reason };
+    this.buf[this.n++] = {
+      seq: ++m.seq,
+      market: m.id,
+      ts: this.ts,
+      type: 'expired',
+      orderId: o.id,
+      account: o.account,
+      remaining: o.remaining,
+      reason,
+    };
   }
 
   amended(m: Market, o: Order, keptPriority: boolean): void {
@@ -160,12 +202,29 @@ export class EventLog {
 
   triggered(m: Market, o: Order, lastPrice: number): void {
     this.touch(m);
-    this.buf[this.n++] = { seq: ++m.seq, market: m.id, ts: this.ts, type: 'triggered', orderId: o.id, account: o.account, lastPrice };
+    this.buf[this.n++] = {
+      seq: ++m.seq,
+      market: m.id,
+      ts: this.ts,
+      type: 'triggered',
+      orderId: o.id,
+      account: o.account,
+      lastPrice,
+    };
   }
 
   cancelled(m: Market, o: Order, reason: CancelReason): void {
     this.touch(m);
-    this.buf[this.n++] = { seq: ++m.seq, market: m.id, ts: this.ts, type: 'cancelled', orderId: o.id, account: o.account, remaining: o.remaining, reason };
+    this.buf[this.n++] = {
+      seq: ++m.seq,
+      market: m.id,
+      ts: this.ts,
+      type: 'cancelled',
+      orderId: o.id,
+      account: o.account,
+      remaining: o.remaining,
+      reason,
+    };
   }
 
   /** Ends the command: one `book` event per level whose total changed in it. */
@@ -180,7 +239,15 @@ export class EventLog {
       for (let i = 0; i < changes.count; i++) {
         const level = levels[i];
         if (level.total !== level.totalBefore) {
-          this.buf[this.n++] = { seq: ++m.seq, market: m.id, ts: this.ts, type: 'book', side: level.side, price: level.price, quantity: level.total };
+          this.buf[this.n++] = {
+            seq: ++m.seq,
+            market: m.id,
+            ts: this.ts,
+            type: 'book',
+            side: level.side,
+            price: level.price,
+            quantity: level.total,
+          };
         }
       }
       changes.clear();

@@ -30,7 +30,13 @@ describe('the durable matching engine', () => {
   it('reopens to the same books, balances and sequence numbers, from snapshot plus replay', () => {
     const path = join(dir, 'markets.db');
     const reference = new MatchingEngine([LPJ]);
-    let journal = openMatchingJournal({ path, markets: [LPJ], maxBatch: 64, snapshotEvery: 500, snapshotOnClose: false });
+    let journal = openMatchingJournal({
+      path,
+      markets: [LPJ],
+      maxBatch: 64,
+      snapshotEvery: 500,
+      snapshotOnClose: false,
+    });
     journal.submitBatch(funding());
     for (const c of funding()) reference.apply(c);
     const next = commandStream(11, reference, { market: LPJ, accounts: ACCOUNTS, mid: 10_000, spreadTicks: 20 });
@@ -60,7 +66,9 @@ describe('the durable matching engine', () => {
 function runAndKill(path: string, run: number, minAcks: number, delayMs: number): Promise<string[]> {
   const child = resolve(import.meta.dirname, 'testing/crash-child.ts');
   return new Promise((done, fail) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, path, String(run)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, path, String(run)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const acked: string[] = [];
     let buffered = '';
     let stderr = '';

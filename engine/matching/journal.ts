@@ -8,7 +8,10 @@ import type { Command, EngineEvent, MarketConfig } from './types';
 
 export type MatchingJournal = DurableEngine<Command, EngineEvent, EngineSnapshot, MatchingEngine>;
 
-export type MatchingJournalOptions = Omit<DurableEngineOptions<Command, EngineEvent, EngineSnapshot, MatchingEngine>, 'create' | 'restore'> & {
+export type MatchingJournalOptions = Omit<
+  DurableEngineOptions<Command, EngineEvent, EngineSnapshot, MatchingEngine>,
+  'create' | 'restore'
+> & {
   /** Markets of a new journal. An existing journal keeps the markets it was created with. */
   markets: readonly MarketConfig[];
 };

@@ -28,14 +28,23 @@ export function setStp(s: EngineState, id: AccountId, stp: StpMode): void {
 }
 
 /** Moves available balance between two accounts; the asset's supply does not change. */
-export function transfer(s: EngineState, from: AccountId, to: AccountId, asset: string, amount: number, reference: string | undefined): void {
+export function transfer(
+  s: EngineState,
+  from: AccountId,
+  to: AccountId,
+  asset: string,
+  amount: number,
+  reference: string | undefined,
+): void {
   const ledger = s.risk.ledger;
   const source = ledger.get(from);
   const target = ledger.get(to);
-  if (!source || !target || from === FEE_ACCOUNT || to === FEE_ACCOUNT || from === to) return s.log.rejectLedger(from, 'UNKNOWN_ACCOUNT', 'transfer');
+  if (!source || !target || from === FEE_ACCOUNT || to === FEE_ACCOUNT || from === to)
+    return s.log.rejectLedger(from, 'UNKNOWN_ACCOUNT', 'transfer');
   if (!s.assets.has(asset)) return s.log.rejectLedger(from, 'UNKNOWN_ASSET', 'transfer');
   if (!isPosInt(amount)) return s.log.rejectLedger(from, 'INVALID_AMOUNT', 'transfer');
-  if (reference !== undefined && (typeof reference !== 'string' || reference.length > 100)) return s.log.rejectLedger(from, 'INVALID_COMMAND', 'transfer');
+  if (reference !== undefined && (typeof reference !== 'string' || reference.length > 100))
+    return s.log.rejectLedger(from, 'INVALID_COMMAND', 'transfer');
   const a = source.balance(asset);
   if (a.available < amount) return s.log.rejectLedger(from, 'INSUFFICIENT_FUNDS', 'transfer');
   const b = target.balance(asset);
@@ -47,7 +56,13 @@ export function transfer(s: EngineState, from: AccountId, to: AccountId, asset: 
 }
 
 /** Money entering or leaving the ledger: the only commands that change an asset's supply. */
-export function depositOrWithdraw(s: EngineState, kind: 'deposit' | 'withdraw', id: AccountId, asset: string, amount: number): void {
+export function depositOrWithdraw(
+  s: EngineState,
+  kind: 'deposit' | 'withdraw',
+  id: AccountId,
+  asset: string,
+  amount: number,
+): void {
   const ledger = s.risk.ledger;
   const account = ledger.get(id);
   if (!account || id === FEE_ACCOUNT) return s.log.rejectLedger(id, 'UNKNOWN_ACCOUNT', kind);

@@ -66,14 +66,20 @@ export class Ledger {
   }
 
   deposit(account: Account, asset: string, amount: number): void {
-    if (!this.canDeposit(asset, amount)) throw new LedgerInvariantError(`deposit ${amount} ${asset}: the supply ${this.supply(asset)} would pass ${MAX_AMOUNT}`);
+    if (!this.canDeposit(asset, amount))
+      throw new LedgerInvariantError(
+        `deposit ${amount} ${asset}: the supply ${this.supply(asset)} would pass ${MAX_AMOUNT}`,
+      );
     account.balance(asset).available += amount;
     this.supplies.set(asset, this.supply(asset) + amount);
   }
 
   withdraw(account: Account, asset: string, amount: number): void {
     const b = account.balance(asset);
-    if (b.available < amount) throw new LedgerInvariantError(`withdraw ${amount} ${asset} from account ${account.id}: only ${b.available} available`);
+    if (b.available < amount)
+      throw new LedgerInvariantError(
+        `withdraw ${amount} ${asset} from account ${account.id}: only ${b.available} available`,
+      );
     b.available -= amount;
     this.supplies.set(asset, this.supply(asset) - amount);
   }

@@ -28,6 +28,7 @@ export function validateMarketConfig(c: MarketConfig): void {
   if (!int(c.minNotional, 0)) bad('minNotional must be a non-negative integer');
   if (!int(c.takerFeeBps, 0, 1000)) bad('takerFeeBps must be an integer 0..1000');
   if (!int(c.makerFeeBps, -1000, 1000)) bad('makerFeeBps must be an integer -1000..1000');
-  if (c.makerFeeBps < 0 && -c.makerFeeBps > c.takerFeeBps) bad('a maker rebate larger than the taker fee would drain the fee account');
+  if (c.makerFeeBps < 0 && -c.makerFeeBps > c.takerFeeBps)
+    bad('a maker rebate larger than the taker fee would drain the fee account');
   if (!int(c.priceBandBps, 1, 9000)) bad('priceBandBps must be an integer 1..9000');
 }

@@ -65,7 +65,10 @@ export class Matcher {
       }
       let quantity: number;
       if (byQuote) {
-        quantity = Math.min(maker.remaining, affordableQuantity(taker.budget, level.price, m.unit, m.config.takerFeeBps, m.config.lotSize));
+        quantity = Math.min(
+          maker.remaining,
+          affordableQuantity(taker.budget, level.price, m.unit, m.config.takerFeeBps, m.config.lotSize),
+        );
         if (quantity === 0) return Walk.Budget;
       } else {
         quantity = taker.remaining < maker.remaining ? taker.remaining : maker.remaining;

@@ -80,7 +80,8 @@ export function affordableQuantity(budget: number, price: number, unit: number, 
   while (n + 1 + fee(n + 1, bps) <= budget) n++;
   // The largest q with floor(price × q / unit) ≤ n, i.e. price × q ≤ (n + 1) × unit − 1.
   const top = (n + 1) * unit;
-  let q = top <= FAST_LIMIT ? Math.floor((top - 1) / price) : Number((BigInt(n + 1) * BigInt(unit) - 1n) / BigInt(price));
+  let q =
+    top <= FAST_LIMIT ? Math.floor((top - 1) / price) : Number((BigInt(n + 1) * BigInt(unit) - 1n) / BigInt(price));
   // Fewer units cost no more, so the capped quantity still fits the budget.
   if (q > MAX_AMOUNT) q = MAX_AMOUNT;
   // The double division above can round up across an integer; step back until the exact bound holds.

@@ -219,7 +219,8 @@ export class BookSide<O extends BookOrder<O>> {
   /** The best `depth` levels as [price, total quantity], best first. */
   depth(depth: number): [number, number][] {
     const out: [number, number][] = [];
-    for (let i = this.levels.length - 1; i >= 0 && out.length < depth; i--) out.push([this.levels[i].price, this.levels[i].total]);
+    for (let i = this.levels.length - 1; i >= 0 && out.length < depth; i--)
+      out.push([this.levels[i].price, this.levels[i].total]);
     return out;
   }
 

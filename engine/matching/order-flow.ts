@@ -96,7 +96,8 @@ export class OrderFlow {
 
   cancelAll(account: AccountId, marketId: string | undefined): void {
     const m = marketId === undefined ? undefined : this.state.market(marketId);
-    if (marketId !== undefined && m === undefined) return this.log.rejectLedger(account, 'UNKNOWN_MARKET', 'cancel_all');
+    if (marketId !== undefined && m === undefined)
+      return this.log.rejectLedger(account, 'UNKNOWN_MARKET', 'cancel_all');
     const trader = this.state.traders.get(account);
     if (trader === undefined || account === FEE_ACCOUNT) {
       if (m !== undefined) return this.log.reject(m, account, 'UNKNOWN_ACCOUNT', 'cancel_all');
@@ -105,7 +106,13 @@ export class OrderFlow {
     this.orders.cancelAll(trader, this.state.markets, m);
   }
 
-  amend(marketId: string, account: AccountId, orderId: OrderId, quantity: number | undefined, price: number | undefined): void {
+  amend(
+    marketId: string,
+    account: AccountId,
+    orderId: OrderId,
+    quantity: number | undefined,
+    price: number | undefined,
+  ): void {
     const m = this.state.market(marketId);
     if (m === undefined) return this.log.rejectLedger(account, 'UNKNOWN_MARKET', 'amend', undefined, orderId);
     const order = this.orders.find(m, account, orderId, 'amend');
@@ -115,7 +122,12 @@ export class OrderFlow {
   }
 
   /** Checks and applies the amend; returns why it was refused (and then nothing has changed), or null. */
-  private amendIn(m: Market, order: Order, newQuantity: number | undefined, newPrice: number | undefined): RejectReason | null {
+  private amendIn(
+    m: Market,
+    order: Order,
+    newQuantity: number | undefined,
+    newPrice: number | undefined,
+  ): RejectReason | null {
     const t = this.amendTerms;
     const invalid = checkAmend(m, order, newQuantity, newPrice, t);
     if (invalid !== null) return invalid;
@@ -150,7 +162,8 @@ export class OrderFlow {
   private execLimit(m: Market, order: Order): void {
     if (order.timeInForce === 'FOK' && order.type === 'stop_limit') {
       // Checked when placed for plain FOK orders; a triggered stop-limit meets the book only now.
-      if (this.matcher.fokCheck(m, order.owner, order.side, order.price, order.remaining) !== null) return this.orders.expire(m, order, 'fok');
+      if (this.matcher.fokCheck(m, order.owner, order.side, order.price, order.remaining) !== null)
+        return this.orders.expire(m, order, 'fok');
     }
     const before = order.remaining;
     const end = this.matcher.match(m, order, order.price);

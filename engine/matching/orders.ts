@@ -17,7 +17,16 @@ import type { Market } from './market';
 import { blankOrder, type Order } from './order';
 import { OrderIndex } from './order-index';
 import type { RiskStage } from './risk';
-import type { AccountId, CancelReason, ExpireReason, OrderId, OrderType, RejectReason, Side, TimeInForce } from './types';
+import type {
+  AccountId,
+  CancelReason,
+  ExpireReason,
+  OrderId,
+  OrderType,
+  RejectReason,
+  Side,
+  TimeInForce,
+} from './types';
 import { isPosInt } from './validation';
 
 const CLOSED_MEMORY = 65_536;
@@ -85,7 +94,8 @@ export class LiveOrders {
     const order = this.index.get(orderId);
     if (order !== undefined && order.account === account && order.market === m.id) return order;
     const slot = isPosInt(orderId) ? 2 * (orderId % CLOSED_MEMORY) : -1;
-    const closedHere = order === undefined && slot >= 0 && this.closedRing[slot] === orderId && this.closedRing[slot + 1] === account;
+    const closedHere =
+      order === undefined && slot >= 0 && this.closedRing[slot] === orderId && this.closedRing[slot + 1] === account;
     const reason: RejectReason = closedHere ? 'ORDER_CLOSED' : 'UNKNOWN_ORDER';
     this.log.reject(m, account, reason, command, undefined, orderId);
     return undefined;
@@ -114,7 +124,8 @@ export class LiveOrders {
   /** The account's live orders in market `only`, or in every market: oldest first, so the events read in placing order. */
   cancelAll(trader: Trader, markets: ReadonlyMap<string, Market>, only: Market | undefined): void {
     for (const order of trader.list()) {
-      if (only === undefined || order.market === only.id) this.cancel(only ?? markets.get(order.market)!, order, 'cancel_all');
+      if (only === undefined || order.market === only.id)
+        this.cancel(only ?? markets.get(order.market)!, order, 'cancel_all');
     }
   }
 

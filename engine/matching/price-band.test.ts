@@ -30,7 +30,8 @@ function tradedAt10k(): Harness {
   return h;
 }
 
-const trades = (events: EngineEvent[]) => events.filter((e): e is Extract<EngineEvent, { type: 'trade' }> => e.type === 'trade');
+const trades = (events: EngineEvent[]) =>
+  events.filter((e): e is Extract<EngineEvent, { type: 'trade' }> => e.type === 'trade');
 
 /** The command is refused PRICE_OUT_OF_BAND and changes no order and no balance. */
 function outOfBand(h: Harness, act: () => EngineEvent[]): void {
@@ -39,7 +40,9 @@ function outOfBand(h: Harness, act: () => EngineEvent[]): void {
   expect(events).toMatchObject([{ type: 'rejected', reason: 'PRICE_OUT_OF_BAND' }]);
   const after = h.engine.snapshot();
   expect(after.accounts).toEqual(before.accounts);
-  expect(after.books.map((b) => [b.orders, b.buyStops, b.sellStops, b.lastPrice])).toEqual(before.books.map((b) => [b.orders, b.buyStops, b.sellStops, b.lastPrice]));
+  expect(after.books.map((b) => [b.orders, b.buyStops, b.sellStops, b.lastPrice])).toEqual(
+    before.books.map((b) => [b.orders, b.buyStops, b.sellStops, b.lastPrice]),
+  );
   h.check();
 }
 
@@ -117,15 +120,22 @@ describe('amends and triggered stop-limits meet the band too', () => {
     outOfBand(h, () => h.apply({ type: 'amend', market: LPJ.id, account: B, orderId: ask, price: 9_000 }));
     expect(h.engine.openOrders(A)).toMatchObject([{ id: bid, price: 9_900, remaining: 100 }]);
     // A quantity-only amend keeps the price and is not held to the band again; one within the band crosses.
-    expect(h.apply({ type: 'amend', market: LPJ.id, account: A, orderId: bid, quantity: 50 })[0]).toMatchObject({ type: 'amended', keptPriority: true });
-    expect(trades(h.apply({ type: 'amend', market: LPJ.id, account: A, orderId: bid, price: 10_100 }))).toMatchObject([{ price: 10_100, quantity: 50 }]);
+    expect(h.apply({ type: 'amend', market: LPJ.id, account: A, orderId: bid, quantity: 50 })[0]).toMatchObject({
+      type: 'amended',
+      keptPriority: true,
+    });
+    expect(trades(h.apply({ type: 'amend', market: LPJ.id, account: A, orderId: bid, price: 10_100 }))).toMatchObject([
+      { price: 10_100, quantity: 50 },
+    ]);
     h.check();
   });
 
   it('a stop-limit whose price is beyond the band when it triggers expires with reason price_band, releasing its hold', () => {
     const h = tradedAt10k();
     // Buy stop at 10,200 with a limit of 11,000: when a trade reaches 10,200, 11,000 is beyond 10,200 × 1.05.
-    const stop = Harness.orderId(h.place(A, { side: 'buy', orderType: 'stop_limit', stopPrice: 10_200, price: 11_000, quantity: 100 }));
+    const stop = Harness.orderId(
+      h.place(A, { side: 'buy', orderType: 'stop_limit', stopPrice: 10_200, price: 11_000, quantity: 100 }),
+    );
     expect(h.engine.balance(A, 'KRW').held).toBeGreaterThan(0);
     h.limit(B, 'sell', 10_200, 100);
     h.limit(B, 'sell', 10_900, 100);
@@ -142,7 +152,9 @@ describe('amends and triggered stop-limits meet the band too', () => {
 
   it('a stop-limit within the band when it triggers trades as a limit order', () => {
     const h = tradedAt10k();
-    const stop = Harness.orderId(h.place(A, { side: 'sell', orderType: 'stop_limit', stopPrice: 9_900, price: 9_800, quantity: 100 }));
+    const stop = Harness.orderId(
+      h.place(A, { side: 'sell', orderType: 'stop_limit', stopPrice: 9_900, price: 9_800, quantity: 100 }),
+    );
     h.limit(B, 'buy', 9_900, 100);
     h.limit(B, 'buy', 9_850, 100);
     const events = h.limit(C, 'sell', 9_900, 100);
@@ -173,4 +185,3 @@ describe('market orders are held to the band around the last trade too', () => {
     h.check();
   });
 });
-

@@ -19,7 +19,10 @@ export function bandPrice(m: Market, side: Side, reference: number): number {
     const top = mulDiv(reference, BPS + band, BPS);
     return inRange(top) ? floorToTick(top, m.config.tickSize) : top;
   }
-  return Math.max(m.config.tickSize, ceilToTick(mulDiv(reference, BPS - Math.min(band, BPS - 1), BPS), m.config.tickSize));
+  return Math.max(
+    m.config.tickSize,
+    ceilToTick(mulDiv(reference, BPS - Math.min(band, BPS - 1), BPS), m.config.tickSize),
+  );
 }
 
 /** True when a limit price is within the band on its aggressive side. */

@@ -19,7 +19,8 @@ class EntryOrder {
   private next = 0;
   readonly entry = new Map<number, number>();
   see(e: EngineEvent): void {
-    if (e.type === 'accepted' || e.type === 'triggered' || (e.type === 'amended' && !e.keptPriority)) this.entry.set(e.orderId, this.next++);
+    if (e.type === 'accepted' || e.type === 'triggered' || (e.type === 'amended' && !e.keptPriority))
+      this.entry.set(e.orderId, this.next++);
   }
 }
 

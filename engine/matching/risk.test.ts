@@ -44,7 +44,9 @@ function expectHoldsAccounted(risk: RiskStage, orders: Order[]): void {
   for (const account of risk.ledger.accounts.values()) {
     for (const [asset, b] of account.balances) {
       expect(b.available, `${account.id} ${asset} available`).toBeGreaterThanOrEqual(0);
-      const held = orders.filter((o) => o.account === account.id && (o.side === 'buy' ? 'KRW' : 'LPJ') === asset).reduce((s, o) => s + o.held, 0);
+      const held = orders
+        .filter((o) => o.account === account.id && (o.side === 'buy' ? 'KRW' : 'LPJ') === asset)
+        .reduce((s, o) => s + o.held, 0);
       expect(b.held, `${account.id} ${asset} held`).toBe(held);
     }
   }
@@ -59,12 +61,32 @@ type Step =
 const price = fc.integer({ min: 180, max: 220 }).map((n) => n * 50);
 const quantity = fc.integer({ min: 1, max: 2_000 }).map((n) => n * LPJ.lotSize);
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('place' as const), who: fc.nat(2), side: fc.constantFrom<Side>('buy', 'sell'), price, quantity }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('place' as const),
+      who: fc.nat(2),
+      side: fc.constantFrom<Side>('buy', 'sell'),
+      price,
+      quantity,
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('rehold' as const), pick: fc.nat(), price, quantity }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('release' as const), pick: fc.nat() }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('trade' as const), pick: fc.nat(), other: fc.nat(), lots: fc.integer({ min: 1, max: 3_000 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('trade' as const),
+      pick: fc.nat(),
+      other: fc.nat(),
+      lots: fc.integer({ min: 1, max: 3_000 }),
+    }),
+  },
 );
-const funding = fc.array(fc.tuple(fc.integer({ min: 0, max: 20_000_000 }), fc.integer({ min: 0, max: 200_000 })), { minLength: 3, maxLength: 3 });
+const funding = fc.array(fc.tuple(fc.integer({ min: 0, max: 20_000_000 }), fc.integer({ min: 0, max: 200_000 })), {
+  minLength: 3,
+  maxLength: 3,
+});
 
 describe('the risk stage', () => {
   it('holds only what is available, releases exactly what was held, and settles trades out of the holds', () => {
@@ -107,7 +129,10 @@ describe('the risk stage', () => {
             }
             risk.setHold(o, need);
             Object.assign(o, { price: s.price, quantity: s.quantity, remaining: s.quantity });
-            expect(b).toEqual({ available: before.available - (need - heldBefore), held: before.held + (need - heldBefore) });
+            expect(b).toEqual({
+              available: before.available - (need - heldBefore),
+              held: before.held + (need - heldBefore),
+            });
           } else if (open.length > 0 && s.kind === 'release') {
             const [o] = open.splice(s.pick % open.length, 1);
             const b = balanceOf(o);
@@ -155,7 +180,11 @@ describe('the risk stage', () => {
   });
 
   it('releases what a partly filled buy holds beyond what the rest can cost, and nothing more', () => {
-    const { risk, m, traders } = stage([[10_000_000, 0], [0, 0], [0, 0]]);
+    const { risk, m, traders } = stage([
+      [10_000_000, 0],
+      [0, 0],
+      [0, 0],
+    ]);
     const o = order(risk, m, traders[0], 'buy', 10_000, 1_000);
     risk.setHold(o, risk.holdFor(m, 'buy', 10_000, 1_000));
     expect(o.held).toBe(100_000 + 200); // notional + the highest fee (20 bps)
@@ -168,7 +197,11 @@ describe('the risk stage', () => {
   });
 
   it('refuses a hold beyond the safe range without touching any balance', () => {
-    const { risk, m, traders } = stage([[MAX_AMOUNT, 0], [0, 0], [0, 0]]);
+    const { risk, m, traders } = stage([
+      [MAX_AMOUNT, 0],
+      [0, 0],
+      [0, 0],
+    ]);
     const need = risk.holdFor(m, 'buy', MAX_AMOUNT - (MAX_AMOUNT % LPJ.tickSize), 1_000_000);
     expect(need).toBe(Infinity);
     const before = copy(traders[0].account.balance('KRW'));

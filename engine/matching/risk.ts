@@ -113,7 +113,15 @@ export class RiskStage {
    * account. The taker's fee is settled before the maker's, so a maker rebate is always covered by the same
    * trade's taker fee.
    */
-  settle(m: Market, maker: Order, taker: Order, quantity: number, amount: number, makerFee: number, takerFee: number): void {
+  settle(
+    m: Market,
+    maker: Order,
+    taker: Order,
+    quantity: number,
+    amount: number,
+    makerFee: number,
+    takerFee: number,
+  ): void {
     const ledger = this.ledger;
     const takerBuys = taker.side === 'buy';
     const buyer = takerBuys ? taker : maker;

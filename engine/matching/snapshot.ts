@@ -40,11 +40,32 @@ export interface EngineSnapshot {
   nextTradeId: number;
   ledgerSeq: number;
   accounts: [id: number, stp: StpMode, balances: [asset: string, available: number, held: number][]][];
-  books: { market: string; seq: number; lastPrice: number; orders: OrderRow[]; buyStops: OrderRow[]; sellStops: OrderRow[] }[];
+  books: {
+    market: string;
+    seq: number;
+    lastPrice: number;
+    orders: OrderRow[];
+    buyStops: OrderRow[];
+    sellStops: OrderRow[];
+  }[];
   closed: [orderId: number, account: number][];
 }
 
-const row = (o: Order): OrderRow => [o.id, o.account, o.side, o.type, o.timeInForce, o.postOnly, o.price, o.stopPrice, o.quantity, o.remaining, o.held, o.clientOrderId ?? null, o.ts];
+const row = (o: Order): OrderRow => [
+  o.id,
+  o.account,
+  o.side,
+  o.type,
+  o.timeInForce,
+  o.postOnly,
+  o.price,
+  o.stopPrice,
+  o.quantity,
+  o.remaining,
+  o.held,
+  o.clientOrderId ?? null,
+  o.ts,
+];
 
 export function writeSnapshot(s: EngineState): EngineSnapshot {
   const markets = [...s.markets.values()];
@@ -54,7 +75,11 @@ export function writeSnapshot(s: EngineState): EngineSnapshot {
     nextOrderId: s.orders.nextOrderId,
     nextTradeId: s.matcher.nextTradeId,
     ledgerSeq: s.log.ledgerSeq,
-    accounts: [...s.risk.ledger.accounts.values()].map((a) => [a.id, s.traders.get(a.id)!.stp, [...a.balances].map(([asset, b]) => [asset, b.available, b.held])]),
+    accounts: [...s.risk.ledger.accounts.values()].map((a) => [
+      a.id,
+      s.traders.get(a.id)!.stp,
+      [...a.balances].map(([asset, b]) => [asset, b.available, b.held]),
+    ]),
     books: markets.map((m) => ({
       market: m.id,
       seq: m.seq,
@@ -106,7 +131,22 @@ function readOrder(s: EngineState, m: Market, r: OrderRow): Order {
   const [id, account, side, type, tif, postOnly, price, stopPrice, quantity, remaining, held, cid, ts] = r;
   const trader = s.traders.get(account);
   if (!trader) throw new Error(`snapshot order ${id} of unknown account ${account}`);
-  const o = s.orders.open(id, trader, m, side, type, tif, postOnly, price, stopPrice, quantity, remaining, 0, cid ?? undefined, ts);
+  const o = s.orders.open(
+    id,
+    trader,
+    m,
+    side,
+    type,
+    tif,
+    postOnly,
+    price,
+    stopPrice,
+    quantity,
+    remaining,
+    0,
+    cid ?? undefined,
+    ts,
+  );
   o.held = held;
   return o;
 }

@@ -154,7 +154,14 @@ export type EngineEvent = EventBase &
         /** Quote (buy) or base (sell) held for this order. */
         held: number;
       }
-    | { type: 'rejected'; account: AccountId; clientOrderId?: string; orderId?: OrderId; reason: RejectReason; command: string }
+    | {
+        type: 'rejected';
+        account: AccountId;
+        clientOrderId?: string;
+        orderId?: OrderId;
+        reason: RejectReason;
+        command: string;
+      }
     | {
         type: 'trade';
         tradeId: number;
@@ -172,7 +179,15 @@ export type EngineEvent = EventBase &
     | { type: 'cancelled'; orderId: OrderId; account: AccountId; remaining: number; reason: CancelReason }
     | { type: 'expired'; orderId: OrderId; account: AccountId; remaining: number; reason: ExpireReason }
     | { type: 'triggered'; orderId: OrderId; account: AccountId; lastPrice: number }
-    | { type: 'amended'; orderId: OrderId; account: AccountId; price: number; quantity: number; remaining: number; keptPriority: boolean }
+    | {
+        type: 'amended';
+        orderId: OrderId;
+        account: AccountId;
+        price: number;
+        quantity: number;
+        remaining: number;
+        keptPriority: boolean;
+      }
     | { type: 'filled'; orderId: OrderId; account: AccountId }
     /** Aggregate quantity now resting at one price level (0 = level removed). */
     | { type: 'book'; side: Side; price: number; quantity: number }

@@ -54,9 +54,19 @@ export class AmendTerms {
 /** Checks a place command for `trader` in market `m`; fills in `t` and returns null, or returns why not. */
 export function checkPlace(m: Market, trader: Trader, cmd: PlaceCommand, t: PlaceTerms): RejectReason | null {
   // Each field is read once: a command's shape is the client's, and every read of it costs a lookup.
-  const { side, orderType, clientOrderId: cid, price: rawPrice, stopPrice: rawStopPrice, quantity: rawQuantity, quoteAmount, timeInForce } = cmd;
+  const {
+    side,
+    orderType,
+    clientOrderId: cid,
+    price: rawPrice,
+    stopPrice: rawStopPrice,
+    quantity: rawQuantity,
+    quoteAmount,
+    timeInForce,
+  } = cmd;
   if (side !== 'buy' && side !== 'sell') return 'INVALID_ORDER';
-  if (cid !== undefined && (typeof cid !== 'string' || cid.length === 0 || cid.length > MAX_CLIENT_ORDER_ID)) return 'INVALID_ORDER';
+  if (cid !== undefined && (typeof cid !== 'string' || cid.length === 0 || cid.length > MAX_CLIENT_ORDER_ID))
+    return 'INVALID_ORDER';
   const c = m.config;
   const isStop = orderType === 'stop_market' || orderType === 'stop_limit';
   const hasLimit = orderType === 'limit' || orderType === 'stop_limit';
@@ -118,7 +128,13 @@ export function checkPlace(m: Market, trader: Trader, cmd: PlaceCommand, t: Plac
  * returns why not. Only resting limit orders can be amended: a waiting stop has no place in the queue to keep
  * or lose.
  */
-export function checkAmend(m: Market, order: Order, newQuantity: number | undefined, newPrice: number | undefined, t: AmendTerms): RejectReason | null {
+export function checkAmend(
+  m: Market,
+  order: Order,
+  newQuantity: number | undefined,
+  newPrice: number | undefined,
+  t: AmendTerms,
+): RejectReason | null {
   const c = m.config;
   if (newQuantity !== undefined && !isPosInt(newQuantity)) return 'INVALID_QUANTITY';
   if (newPrice !== undefined && !isPosInt(newPrice)) return 'INVALID_PRICE';

@@ -31,11 +31,27 @@ function pump(): void {
     const price = 10_000 + (Math.floor(rnd() * 41) - 20) * 5;
     const quantity = (1 + Math.floor(rnd() * 20)) * 10;
     void journal
-      .submit({ type: 'place', market: CRASH_MARKET.id, account, clientOrderId, side, orderType: 'limit', price, quantity, timeInForce: rnd() < 0.2 ? 'IOC' : 'GTC' })
+      .submit({
+        type: 'place',
+        market: CRASH_MARKET.id,
+        account,
+        clientOrderId,
+        side,
+        orderType: 'limit',
+        price,
+        quantity,
+        timeInForce: rnd() < 0.2 ? 'IOC' : 'GTC',
+      })
       .then(() => process.stdout.write(`ack ${clientOrderId}\n`));
     if (rnd() < 0.3) {
       const live = engine.openOrders(account);
-      if (live.length > 0) void journal.submit({ type: 'cancel', market: CRASH_MARKET.id, account, orderId: live[Math.floor(rnd() * live.length)].id });
+      if (live.length > 0)
+        void journal.submit({
+          type: 'cancel',
+          market: CRASH_MARKET.id,
+          account,
+          orderId: live[Math.floor(rnd() * live.length)].id,
+        });
     }
   }
   setImmediate(pump);

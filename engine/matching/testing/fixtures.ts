@@ -46,11 +46,20 @@ export class Harness {
     for (const [asset, amount] of Object.entries(balances)) this.apply({ type: 'deposit', account, asset, amount });
   }
 
-  place(account: number, order: Omit<PlaceCommand, 'type' | 'account' | 'market'> & { market?: string }): EngineEvent[] {
+  place(
+    account: number,
+    order: Omit<PlaceCommand, 'type' | 'account' | 'market'> & { market?: string },
+  ): EngineEvent[] {
     return this.apply({ type: 'place', market: LPJ.id, account, ...order } as PlaceCommand);
   }
 
-  limit(account: number, side: 'buy' | 'sell', price: number, quantity: number, extra: Partial<PlaceCommand> = {}): EngineEvent[] {
+  limit(
+    account: number,
+    side: 'buy' | 'sell',
+    price: number,
+    quantity: number,
+    extra: Partial<PlaceCommand> = {},
+  ): EngineEvent[] {
     return this.place(account, { side, orderType: 'limit', price, quantity, ...extra });
   }
 

@@ -15,7 +15,10 @@ export function acceptedOrderId(events: readonly ({ type: string } | { type: 'ac
  * Conservation and sanity: per asset, the ledger's total over all accounts equals what flowed in from outside
  * (deposits and grants less withdrawals), no asset appears on one side only, and the engine's audit is clean.
  */
-export function expectConserved(engine: { audit(): string[]; ledger: { totals(): Map<string, number> } }, external: ReadonlyMap<string, number>): void {
+export function expectConserved(
+  engine: { audit(): string[]; ledger: { totals(): Map<string, number> } },
+  external: ReadonlyMap<string, number>,
+): void {
   expect(engine.audit()).toEqual([]);
   const totals = Object.fromEntries(engine.ledger.totals());
   for (const [asset, amount] of external) expect(totals[asset] ?? 0, `total ${asset}`).toBe(amount);

@@ -31,16 +31,46 @@ export function commandStream(seed: number, engine: MatchingEngine, o: StreamOpt
     const side = rnd() < 0.5 ? 'buy' : 'sell';
     if (r < 0.45) {
       const tif = pick(['GTC', 'GTC', 'GTC', 'IOC', 'FOK'] as const);
-      return { type: 'place', market: m.id, account, side, orderType: 'limit', price: price(), quantity: qty(), timeInForce: tif, postOnly: tif === 'GTC' && rnd() < 0.1, clientOrderId: rnd() < 0.3 ? `c${cid++ % 50}` : undefined };
+      return {
+        type: 'place',
+        market: m.id,
+        account,
+        side,
+        orderType: 'limit',
+        price: price(),
+        quantity: qty(),
+        timeInForce: tif,
+        postOnly: tif === 'GTC' && rnd() < 0.1,
+        clientOrderId: rnd() < 0.3 ? `c${cid++ % 50}` : undefined,
+      };
     }
     if (r < 0.53) {
-      if (side === 'buy' && rnd() < 0.4) return { type: 'place', market: m.id, account, side, orderType: 'market', quoteAmount: 1_000 + Math.floor(rnd() * 200_000) };
+      if (side === 'buy' && rnd() < 0.4)
+        return {
+          type: 'place',
+          market: m.id,
+          account,
+          side,
+          orderType: 'market',
+          quoteAmount: 1_000 + Math.floor(rnd() * 200_000),
+        };
       return { type: 'place', market: m.id, account, side, orderType: 'market', quantity: qty() };
     }
     if (r < 0.6) {
       const stopPrice = price();
-      if (rnd() < 0.5) return { type: 'place', market: m.id, account, side, orderType: 'stop_market', stopPrice, quantity: qty() };
-      return { type: 'place', market: m.id, account, side, orderType: 'stop_limit', stopPrice, price: price(), quantity: qty(), timeInForce: pick(['GTC', 'IOC', 'FOK'] as const) };
+      if (rnd() < 0.5)
+        return { type: 'place', market: m.id, account, side, orderType: 'stop_market', stopPrice, quantity: qty() };
+      return {
+        type: 'place',
+        market: m.id,
+        account,
+        side,
+        orderType: 'stop_limit',
+        stopPrice,
+        price: price(),
+        quantity: qty(),
+        timeInForce: pick(['GTC', 'IOC', 'FOK'] as const),
+      };
     }
     const live = engine.openOrders(account);
     if (r < 0.8) {
@@ -51,13 +81,33 @@ export function commandStream(seed: number, engine: MatchingEngine, o: StreamOpt
       const orderId = live.length > 0 && rnd() < 0.9 ? pick(live).id : 1 + Math.floor(rnd() * 1000);
       const target = live.find((x) => x.id === orderId);
       return rnd() < 0.5
-        ? { type: 'amend', market: m.id, account, orderId, quantity: Math.max(m.lotSize, (target?.quantity ?? qty()) - m.lotSize * Math.floor(rnd() * 3)) }
+        ? {
+            type: 'amend',
+            market: m.id,
+            account,
+            orderId,
+            quantity: Math.max(m.lotSize, (target?.quantity ?? qty()) - m.lotSize * Math.floor(rnd() * 3)),
+          }
         : { type: 'amend', market: m.id, account, orderId, price: price() };
     }
     if (r < 0.92) return { type: 'cancel_all', market: rnd() < 0.5 ? m.id : undefined, account };
-    if (r < 0.94) return { type: 'set_stp', account, stp: pick(['cancel_resting', 'cancel_incoming', 'cancel_both'] as StpMode[]) };
-    if (r < 0.955) return { type: rnd() < 0.6 ? 'deposit' : 'withdraw', account, asset: rnd() < 0.5 ? m.base : m.quote, amount: 1 + Math.floor(rnd() * 1_000_000) };
-    if (r < 0.97) return { type: 'transfer', from: account, to: pick(o.accounts), asset: rnd() < 0.5 ? m.base : m.quote, amount: 1 + Math.floor(rnd() * 500_000) };
+    if (r < 0.94)
+      return { type: 'set_stp', account, stp: pick(['cancel_resting', 'cancel_incoming', 'cancel_both'] as StpMode[]) };
+    if (r < 0.955)
+      return {
+        type: rnd() < 0.6 ? 'deposit' : 'withdraw',
+        account,
+        asset: rnd() < 0.5 ? m.base : m.quote,
+        amount: 1 + Math.floor(rnd() * 1_000_000),
+      };
+    if (r < 0.97)
+      return {
+        type: 'transfer',
+        from: account,
+        to: pick(o.accounts),
+        asset: rnd() < 0.5 ? m.base : m.quote,
+        amount: 1 + Math.floor(rnd() * 500_000),
+      };
     // Invalid input: off-tick, fractional, unknown market, wrong fields.
     return pick<Command>([
       { type: 'place', market: m.id, account, side, orderType: 'limit', price: price() + 1, quantity: qty() },
