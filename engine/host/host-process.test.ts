@@ -166,6 +166,7 @@ describe('the desktop host process', () => {
     const host = started();
     await ready(host, tempDir());
     host.process.disconnect();
-    expect(await host.exited).toEqual({ code: 0, signal: null });
+    const exited = await host.exited;
+    expect(exited, host.stderr()).toEqual({ code: 0, signal: null });
   });
 });

@@ -20,8 +20,10 @@ function parentPort(): MessagePortLike | null {
   if (electron) return { postMessage: (m) => electron.postMessage(m), onMessage: (l) => electron.on('message', (e) => l(e.data)) };
   if (!process.send) return null;
   return {
-    // Once the parent is gone there is nobody to answer; the disconnect handler below ends the process.
-    postMessage: (m) => void (process.connected && process.send!(m)),
+    // Once the parent is gone there is nobody to answer; the disconnect handler below ends the process. A send
+    // racing the disconnect fails with EPIPE: the callback takes that error, which would otherwise be thrown
+    // as an unhandled 'error' event and end the process before it closed its databases.
+    postMessage: (m) => void (process.connected && process.send!(m, undefined, undefined, () => {})),
     onMessage: (l) => process.on('message', l),
   };
 }
