@@ -26,6 +26,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../engine/db/database';
 import { openMatchingJournal } from '../../engine/matching/journal';
 import { LEDGER_STREAM } from '../../engine/matching/types';
+import { mulberry32 } from '../../engine/random/prng';
 import { frameMessages, type MyStrategy, type OrderView, type ServerMessage, type Session, type SubscriptionView, type TraderProfile } from '../../engine/protocol/sync';
 import { DEFAULT_MARKETS_FILE, loadMarketsFile } from '../config';
 import { SUB_ACCOUNT_BASE } from '../copy/copy-service';
@@ -111,18 +112,6 @@ class OrderClient {
   close(): void {
     this.ws.terminate();
   }
-}
-
-/** mulberry32: a small seeded generator, so a failing run can be repeated. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Cast {
@@ -352,7 +341,7 @@ async function expectRecovered(server: ServerProcess, dataDir: string, cast: Cas
 describe('kill loop', () => {
   it('loses nothing acknowledged and stays consistent through ten kills at random moments', async () => {
     const seed = Number(process.env.KILL_LOOP_SEED ?? Math.floor(Math.random() * 2 ** 31));
-    const rand = generator(seed);
+    const rand = mulberry32(seed); // seeded, so a failing run can be repeated
     console.log(`kill loop: KILL_LOOP_SEED=${seed}`);
     const dataDir = join(dir.path, 'data');
     const start = () => startServerProcess(dataDir, children, SERVER_ARGS);
