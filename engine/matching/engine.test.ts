@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MatchingEngine } from './engine';
-import { Harness, LPJ, types } from './testing/fixtures';
+import { A, B, C, Harness, LPJ, RICH, funded, types } from './testing/fixtures';
 import { FEE_ACCOUNT, type EngineEvent, type RejectReason } from './types';
 
-const A = 1;
-const B = 2;
-const C = 3;
-const RICH = { KRW: 100_000_000, LPJ: 1_000_000 };
-
-function harness(): Harness {
-  const h = new Harness();
-  h.fund(A, RICH);
-  h.fund(B, RICH);
-  h.fund(C, RICH);
-  return h;
-}
+const harness = funded;
 
 const trades = (events: EngineEvent[]) =>
   events.filter((e): e is Extract<EngineEvent, { type: 'trade' }> => e.type === 'trade');

@@ -5,21 +5,10 @@
  * The LPJ fixture's band is 5% (500 bps) on a tick of 5.
  */
 import { describe, expect, it } from 'vitest';
-import { Harness, LPJ, types } from './testing/fixtures';
+import { A, B, C, Harness, LPJ, RICH, funded, types } from './testing/fixtures';
 import type { EngineEvent } from './types';
 
-const A = 1;
-const B = 2;
-const C = 3;
-const RICH = { KRW: 100_000_000, LPJ: 1_000_000 };
-
-function harness(): Harness {
-  const h = new Harness();
-  h.fund(A, RICH);
-  h.fund(B, RICH);
-  h.fund(C, RICH);
-  return h;
-}
+const harness = funded;
 
 /** A market whose last trade was at 10,000: the band is 9,500 … 10,500. */
 function tradedAt10k(): Harness {

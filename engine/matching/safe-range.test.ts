@@ -7,25 +7,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MatchingEngine, type EngineSnapshot } from './engine';
 import { affordableQuantity, fee, MAX_AMOUNT, mulDiv, notional } from './money';
-import { Harness, LPJ, types } from './testing/fixtures';
+import { A, B, C, Harness, LPJ, funded, types } from './testing/fixtures';
 import type { Command, EngineEvent, MarketConfig, RejectReason } from './types';
 
-const A = 1;
-const B = 2;
-const C = 3;
-const RICH = { KRW: 100_000_000, LPJ: 1_000_000 };
 /** The highest price on the LPJ fixture's tick grid. */
 const TOP_PRICE = MAX_AMOUNT - (MAX_AMOUNT % LPJ.tickSize);
 /** The largest quantity on its lot grid. */
 const TOP_QUANTITY = MAX_AMOUNT - (MAX_AMOUNT % LPJ.lotSize);
 
-function harness(): Harness {
-  const h = new Harness();
-  h.fund(A, RICH);
-  h.fund(B, RICH);
-  h.fund(C, RICH);
-  return h;
-}
+const harness = funded;
 
 /** Applies a command that must be refused with `reason` and change nothing but the refusing stream's seq. */
 function refused(h: Harness, reason: RejectReason, cmd: Command): void {

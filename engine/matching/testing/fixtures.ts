@@ -20,6 +20,12 @@ export const LPJ: MarketConfig = {
   priceBandBps: 500,
 };
 
+/** Three traders and the balances each starts with in `funded()`. */
+export const A = 1;
+export const B = 2;
+export const C = 3;
+export const RICH = { KRW: 100_000_000, LPJ: 1_000_000 };
+
 export class Harness {
   readonly engine: MatchingEngine;
   /** Per asset: deposits minus withdrawals accepted so far. */
@@ -75,3 +81,10 @@ export class Harness {
 }
 
 export const types = (events: EngineEvent[]) => events.map((e) => e.type);
+
+/** A harness on the LPJ market with A, B and C each funded with RICH. */
+export function funded(): Harness {
+  const h = new Harness();
+  for (const account of [A, B, C]) h.fund(account, RICH);
+  return h;
+}
