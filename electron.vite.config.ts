@@ -9,7 +9,9 @@ export default defineConfig({
       // Native and Node-only packages load from node_modules at run time.
       externalizeDeps: true,
       // The main process, and the host process it starts as a utilityProcess (out/main/host.js).
-      rolldownOptions: { input: { index: resolve('electron/main/index.ts'), host: resolve('engine/host/host-process.ts') } },
+      rolldownOptions: {
+        input: { index: resolve('electron/main/index.ts'), host: resolve('engine/host/host-process.ts') },
+      },
     },
   },
   preload: {
@@ -28,6 +30,10 @@ export default defineConfig({
   renderer: {
     ...renderer,
     root: resolve('renderer'),
-    build: { ...renderer.build, outDir: resolve('out/renderer'), rolldownOptions: { input: resolve('renderer/index.html') } },
+    build: {
+      ...renderer.build,
+      outDir: resolve('out/renderer'),
+      rolldownOptions: { input: resolve('renderer/index.html') },
+    },
   },
 });

@@ -6,7 +6,13 @@ export default defineConfig({
   // Path aliases come from each folder's tsconfig.json (the renderer's `@protocol/*`), as in the renderer build.
   resolve: { tsconfigPaths: true },
   test: {
-    include: ['engine/**/*.test.ts', 'sync-server/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/src/**/*.test.ts', 'build/**/*.test.ts'],
+    include: [
+      'engine/**/*.test.ts',
+      'sync-server/**/*.test.ts',
+      'electron/**/*.test.ts',
+      'renderer/src/**/*.test.ts',
+      'build/**/*.test.ts',
+    ],
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,

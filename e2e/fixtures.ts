@@ -20,7 +20,12 @@ type WebMode = ListeningProcess;
  * (e.g. LPJ_UPBIT_WS pointing the feed at a mock exchange).
  */
 export function startWebMode(dataDir: string, env: Record<string, string> = {}): Promise<WebMode> {
-  return startListening(['engine/host/web-main.ts', '--port', '0', '--data-dir', dataDir], /open (http:\/\/\S+)/, 'web mode', env);
+  return startListening(
+    ['engine/host/web-main.ts', '--port', '0', '--data-dir', dataDir],
+    /open (http:\/\/\S+)/,
+    'web mode',
+    env,
+  );
 }
 
 /** Path of an installed Electron binary, or null with the reason it is not usable. */
@@ -32,7 +37,11 @@ function electronBinary(): { path: string | null; reason: string } {
   } catch {
     // electron's index throws when its binary was never downloaded
   }
-  return { path: null, reason: 'no Electron binary is installed here (npm start fetches it on a desktop machine); web mode covers these specs' };
+  return {
+    path: null,
+    reason:
+      'no Electron binary is installed here (npm start fetches it on a desktop machine); web mode covers these specs',
+  };
 }
 
 export const test = base.extend<{ app: Page; dataDir: string; appEnv: Record<string, string> }>({

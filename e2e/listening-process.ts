@@ -17,8 +17,17 @@ export interface ListeningProcess {
  * Runs `node --import tsx <args>` from the project root and resolves with the first URL its output matches
  * (`printed` captures it); rejects with that output if it exits first or prints nothing within 30 s.
  */
-export function startListening(args: string[], printed: RegExp, what: string, env: Record<string, string> = {}): Promise<ListeningProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+export function startListening(
+  args: string[],
+  printed: RegExp,
+  what: string,
+  env: Record<string, string> = {},
+): Promise<ListeningProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let output = '';
   return new Promise<ListeningProcess>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`${what} did not start in 30 s:\n${output}`)), 30_000);

@@ -17,7 +17,9 @@ export interface TestSyncServer {
 }
 
 /** What the shipped markets file grants every new account (KRW and LPJ in minimal units). */
-export const GRANT = (JSON.parse(readFileSync(join(root, 'sync-server', 'markets.json'), 'utf8')) as { grant: { KRW: number; LPJ: number } }).grant;
+export const GRANT = (
+  JSON.parse(readFileSync(join(root, 'sync-server', 'markets.json'), 'utf8')) as { grant: { KRW: number; LPJ: number } }
+).grant;
 
 /** `flags` are passed to `sync-server/main.ts` as an operator would (e.g. a shorter ranking schedule). */
 export async function startTestSyncServer(flags: string[] = []): Promise<TestSyncServer> {
@@ -71,7 +73,20 @@ export async function othersTrade(url: string, price: number, lots = 100): Promi
     };
     ws.send(JSON.stringify({ op: 'auth', id: 'auth', token }));
     await until((m) => m.type === 'ack' && m.id === 'auth', 'sign-in');
-    ws.send(JSON.stringify({ op: 'order.new', id: 'order', order: { market: 'LPJ-KRW', clientOrderId: `${side}-${tag}`, side, type: 'limit', price, quantity: lots * 1_000_000 } }));
+    ws.send(
+      JSON.stringify({
+        op: 'order.new',
+        id: 'order',
+        order: {
+          market: 'LPJ-KRW',
+          clientOrderId: `${side}-${tag}`,
+          side,
+          type: 'limit',
+          price,
+          quantity: lots * 1_000_000,
+        },
+      }),
+    );
     await until((m) => m.type === 'ack' && m.id === 'order', 'order ack');
     return { ws, filled: () => until((m) => m.type === 'fill', 'fill') };
   };

@@ -49,11 +49,13 @@ async function openPlayer(): Promise<Page> {
   return page;
 }
 
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
+const nav = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
 const book = (page: Page) => page.getByRole('region', { name: 'Order book' });
 const form = (page: Page) => page.getByRole('region', { name: 'Place order' });
 const tape = (page: Page) => page.getByRole('region', { name: 'Recent trades' });
-const balanceCell = (page: Page, asset: string, col: 'available' | 'held') => page.getByRole('region', { name: 'Balances' }).locator(`[data-asset="${asset}"] [data-col="${col}"]`);
+const balanceCell = (page: Page, asset: string, col: 'available' | 'held') =>
+  page.getByRole('region', { name: 'Balances' }).locator(`[data-asset="${asset}"] [data-col="${col}"]`);
 
 /** Settings › Server: the test server's address; then Settings › Account: a new account. */
 async function signUp(page: Page, nickname: string, testInfo: TestInfo): Promise<void> {
@@ -109,7 +111,10 @@ test('two players trade LPJ on the live market and both see the same book, tape,
   // The buyer sees it in the book and takes it.
   const ask = book(buyer).getByRole('list', { name: 'Asks' }).locator('[data-price="10000"]');
   await expect(ask).toBeVisible();
-  await expect(book(seller).getByRole('list', { name: 'Asks' }).locator('[data-price="10000"]')).toHaveAttribute('data-mine', 'true');
+  await expect(book(seller).getByRole('list', { name: 'Asks' }).locator('[data-price="10000"]')).toHaveAttribute(
+    'data-mine',
+    'true',
+  );
   await ask.click();
   await expect(form(buyer).getByRole('textbox', { name: 'Price (KRW)' })).toHaveValue('10000');
   await form(buyer).getByRole('textbox', { name: 'Amount (LPJ)' }).fill('1');
@@ -134,7 +139,10 @@ test('two players trade LPJ on the live market and both see the same book, tape,
   await keepScreenshot(buyer, 'live-market-buyer', testInfo);
 
   // Each player's bell counts the fill; the centre lists it; marking it read clears the count.
-  for (const [page, title, name] of [[seller, 'Sold 1 LPJ', 'seller'], [buyer, 'Bought 1 LPJ', 'buyer']] as const) {
+  for (const [page, title, name] of [
+    [seller, 'Sold 1 LPJ', 'seller'],
+    [buyer, 'Bought 1 LPJ', 'buyer'],
+  ] as const) {
     await expect(page.getByTestId('unread-count')).toHaveText('1', { timeout: 15_000 });
     await page.getByRole('button', { name: 'Notifications, 1 unread' }).click();
     const centre = page.getByRole('dialog', { name: 'Notifications' });

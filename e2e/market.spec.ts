@@ -38,11 +38,15 @@ test('the market screen shows the live book, the chart and the tape', async ({ a
   await expect(chart.getByRole('button', { name: '5m', exact: true })).toHaveAttribute('aria-pressed', 'true');
   await expect(chart.locator('.chart-host')).toHaveAttribute('data-state', 'ready');
 
-  await expect(app.getByRole('region', { name: 'Recent trades' }).locator('tbody tr').first()).toBeVisible({ timeout: 20_000 });
+  await expect(app.getByRole('region', { name: 'Recent trades' }).locator('tbody tr').first()).toBeVisible({
+    timeout: 20_000,
+  });
   await expect(balanceCell(app, 'KRW', 'available')).toHaveText('10,000,000');
 });
 
-test('a limit buy below the market rests in the book and open orders, and cancelling releases the funds', async ({ app }, testInfo) => {
+test('a limit buy below the market rests in the book and open orders, and cancelling releases the funds', async ({
+  app,
+}, testInfo) => {
   await openMarket(app, testInfo.project.name);
   await expect(balanceCell(app, 'KRW', 'available')).toHaveText('10,000,000');
   const price = (await bestBid(app)) - 30;
@@ -61,7 +65,11 @@ test('a limit buy below the market rests in the book and open orders, and cancel
 
   const cancel = app.getByRole('button', { name: `Cancel order #${orderId}` });
   await expect(cancel).toBeVisible();
-  await expect(book(app).getByRole('list', { name: 'Bids' }).getByRole('button', { name: new RegExp(`^Bid ${grouped(price)} KRW, .* includes my order$`) })).toBeAttached();
+  await expect(
+    book(app)
+      .getByRole('list', { name: 'Bids' })
+      .getByRole('button', { name: new RegExp(`^Bid ${grouped(price)} KRW, .* includes my order$`) }),
+  ).toBeAttached();
   await expect(balanceCell(app, 'KRW', 'available')).not.toHaveText('10,000,000');
   await expect(balanceCell(app, 'KRW', 'held')).not.toHaveText('0');
   await keepScreenshot(app, 'market-open-order', testInfo);
@@ -92,7 +100,11 @@ test('a small market buy fills at once and moves both balances', async ({ app },
   await expect(app.getByRole('region', { name: 'My fills' }).locator('tbody tr').first()).toContainText('Buy');
   await app.getByRole('tab', { name: /Open orders/ }).click();
   // Let the chart and the tape fill in before the picture is kept.
-  await expect(app.getByRole('region', { name: 'Price chart' }).locator('.chart-host')).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
+  await expect(app.getByRole('region', { name: 'Price chart' }).locator('.chart-host')).toHaveAttribute(
+    'data-state',
+    'ready',
+    { timeout: 20_000 },
+  );
   await keepScreenshot(app, 'market', testInfo);
 });
 
@@ -108,14 +120,19 @@ test('my trade history exports as CSV with the fill in exact decimals', async ({
   await app.getByRole('button', { name: 'Export as CSV' }).click();
   const file = await download;
   expect(file.suggestedFilename()).toMatch(/^playground777-trades-\d{4}-\d{2}-\d{2}\.csv$/);
-  const lines = readFileSync((await file.path())!, 'utf8').trim().split('\r\n');
+  const lines = readFileSync((await file.path())!, 'utf8')
+    .trim()
+    .split('\r\n');
   expect(lines[0]).toBe('time_utc,venue,market,side,price,quantity,quote_amount,fee,liquidity,trade_id,order_id');
   expect(lines.length).toBeGreaterThan(1);
-  for (const line of lines.slice(1)) expect(line).toMatch(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z,lpj-practice,LPJ-KRW,buy,\d+,\d+\.\d{8},\d+,\d+,taker,\d+,\d+$/);
+  for (const line of lines.slice(1))
+    expect(line).toMatch(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z,lpj-practice,LPJ-KRW,buy,\d+,\d+\.\d{8},\d+,\d+,taker,\d+,\d+$/);
   await expect(app.getByRole('status').filter({ hasText: 'trades exported' })).toBeVisible();
 });
 
-test('large orders ask for confirmation, engine-side limits are explained, and the keyboard drives the form', async ({ app }, testInfo) => {
+test('large orders ask for confirmation, engine-side limits are explained, and the keyboard drives the form', async ({
+  app,
+}, testInfo) => {
   await openMarket(app, testInfo.project.name);
   await expect(balanceCell(app, 'KRW', 'available')).toHaveText('10,000,000');
   const price = (await bestBid(app)) - 30;
@@ -164,7 +181,9 @@ test('a stop-limit waits for its stop in open orders, and cancel-all removes it'
   const stop = Number(await askButton.getAttribute('data-price')) + 2_000;
   await form(app).getByRole('tab', { name: 'Stop-limit' }).click();
   await form(app).getByRole('textbox', { name: 'Stop price (KRW)' }).fill(String(stop));
-  await form(app).getByRole('textbox', { name: 'Limit price (KRW)' }).fill(String(stop + 10));
+  await form(app)
+    .getByRole('textbox', { name: 'Limit price (KRW)' })
+    .fill(String(stop + 10));
   await form(app).getByRole('textbox', { name: 'Amount (LPJ)' }).fill('0.2');
   await form(app).getByRole('button', { name: 'Buy LPJ' }).click();
   await expect(form(app).getByRole('status')).toContainText(/Order #\d+ placed/);
@@ -190,7 +209,13 @@ test('the market screen speaks Korean', async ({ app }, testInfo) => {
   await app.getByRole('navigation', { name: '주 메뉴' }).getByRole('link', { name: '거래소' }).click();
 
   await expect(app.getByRole('heading', { level: 1, name: '거래소' })).toBeAttached();
-  await expect(app.getByRole('region', { name: '호가', exact: true }).getByRole('list', { name: '매수 호가' }).getByRole('button').first()).toBeVisible();
+  await expect(
+    app
+      .getByRole('region', { name: '호가', exact: true })
+      .getByRole('list', { name: '매수 호가' })
+      .getByRole('button')
+      .first(),
+  ).toBeVisible();
   await expect(app.getByRole('region', { name: '가격 차트' })).toBeVisible();
   await expect(app.getByRole('region', { name: '체결', exact: true })).toBeVisible();
   await expect(app.getByRole('tab', { name: '매수', exact: true })).toBeVisible();

@@ -8,11 +8,13 @@ import { MockExchange } from '../engine/feed/mock-exchange/mock-exchange';
 import { SAMPLE_SESSION_PATH } from '../engine/replay/sample-session';
 import { expect, keepScreenshot, test } from './fixtures';
 
-const nav = (app: Page, name: string) => app.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
+const nav = (app: Page, name: string) =>
+  app.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
 const book = (app: Page) => app.getByRole('region', { name: 'Order book' });
 const form = (app: Page) => app.getByRole('region', { name: 'Place order' });
 const feedStatus = (app: Page) => app.getByRole('status', { name: 'Feed status' });
-const positionCell = (app: Page, market: string, col: string) => app.getByRole('region', { name: 'Positions' }).locator(`[data-market="${market}"] [data-col="${col}"]`);
+const positionCell = (app: Page, market: string, col: string) =>
+  app.getByRole('region', { name: 'Positions' }).locator(`[data-market="${market}"] [data-col="${col}"]`);
 
 async function openRealMarket(app: Page, project: string, market: string): Promise<void> {
   if (project === 'web') await app.setViewportSize({ width: 1600, height: 1000 });
@@ -49,7 +51,9 @@ test.describe('replay', () => {
     const time = controls.locator('.replay-time');
     const startedAt = Number(await time.getAttribute('data-position'));
     await expect.poll(async () => Number(await time.getAttribute('data-position'))).toBeGreaterThan(startedAt);
-    await expect(app.getByRole('region', { name: 'Recent trades' }).locator('tbody tr').first()).toBeVisible({ timeout: 20_000 });
+    await expect(app.getByRole('region', { name: 'Recent trades' }).locator('tbody tr').first()).toBeVisible({
+      timeout: 20_000,
+    });
 
     // A market buy of 1,000,000 KRW walks the replayed book.
     await form(app).getByRole('tab', { name: 'Market' }).click();
@@ -92,7 +96,10 @@ test.describe('replay', () => {
 
   test('a session file picked in Settings replays, and only what was picked', async ({ app }, testInfo) => {
     // The desktop app picks in the operating system's dialog, which a test cannot drive.
-    test.skip(testInfo.project.name !== 'web', 'the native open dialog of the desktop app cannot be driven from a test');
+    test.skip(
+      testInfo.project.name !== 'web',
+      'the native open dialog of the desktop app cannot be driven from a test',
+    );
     await nav(app, 'Settings');
     const chooser = app.waitForEvent('filechooser');
     await app.getByRole('button', { name: 'Play a session file…' }).click();
@@ -104,10 +111,14 @@ test.describe('replay', () => {
     // A file that is not a session is refused with the reason, and the picked one keeps playing.
     const second = app.waitForEvent('filechooser');
     await app.getByRole('button', { name: 'Play a session file…' }).click();
-    await (await second).setFiles({ name: 'notes.p777s', mimeType: 'application/octet-stream', buffer: Buffer.from('not a session') });
+    await (
+      await second
+    ).setFiles({ name: 'notes.p777s', mimeType: 'application/octet-stream', buffer: Buffer.from('not a session') });
     await expect(app.getByRole('alert')).toContainText('notes.p777s: not a session file');
     await openRealMarket(app, testInfo.project.name, 'BTC-KRW');
-    await expect(app.getByRole('region', { name: 'Replay controls' })).toContainText('Generated practice session — BTC-KRW');
+    await expect(app.getByRole('region', { name: 'Replay controls' })).toContainText(
+      'Generated practice session — BTC-KRW',
+    );
   });
 
   test('reset asks first, then restores the starting balances', async ({ app }, testInfo) => {
@@ -134,7 +145,9 @@ test.describe('replay', () => {
     await dialog.getByRole('button', { name: 'Reset account' }).click();
     await expect(app.getByText('The paper account was reset')).toBeVisible();
     await expect(krw).toHaveText('10,000,000');
-    await expect(app.getByRole('region', { name: 'Balances' }).locator('[data-asset="BTC"] [data-col="available"]')).toHaveText('0.00');
+    await expect(
+      app.getByRole('region', { name: 'Balances' }).locator('[data-asset="BTC"] [data-col="available"]'),
+    ).toHaveText('0.00');
   });
 });
 
@@ -158,15 +171,23 @@ test.describe('live prices from the mock exchange', () => {
     },
   });
 
-  test('BTC-KRW opens live with book and trades, and shows reconnecting when the exchange drops the connection', async ({ app }, testInfo) => {
+  test('BTC-KRW opens live with book and trades, and shows reconnecting when the exchange drops the connection', async ({
+    app,
+  }, testInfo) => {
     await openRealMarket(app, testInfo.project.name, 'BTC-KRW');
     await expect(app.getByRole('region', { name: 'Market summary' })).toContainText('Upbit');
     await expect(feedStatus(app)).toHaveAttribute('data-status', 'live', { timeout: 20_000 });
     await expect(feedStatus(app)).toHaveText('Live');
     await expect(book(app).getByRole('list', { name: 'Asks' }).getByRole('button').first()).toBeVisible();
     await expect(book(app).getByRole('list', { name: 'Bids' }).getByRole('button').first()).toBeVisible();
-    await expect(app.getByRole('region', { name: 'Recent trades' }).locator('tbody tr').first()).toBeVisible({ timeout: 20_000 });
-    await expect(app.getByRole('region', { name: 'Price chart' }).locator('.chart-host')).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
+    await expect(app.getByRole('region', { name: 'Recent trades' }).locator('tbody tr').first()).toBeVisible({
+      timeout: 20_000,
+    });
+    await expect(app.getByRole('region', { name: 'Price chart' }).locator('.chart-host')).toHaveAttribute(
+      'data-state',
+      'ready',
+      { timeout: 20_000 },
+    );
     await expect(app.getByRole('region', { name: 'Replay controls' })).toHaveCount(0);
     await keepScreenshot(app, 'paper-live', testInfo);
 
@@ -175,11 +196,16 @@ test.describe('live prices from the mock exchange', () => {
       const seen: string[] = [];
       (window as unknown as { feedStatuses: string[] }).feedStatuses = seen;
       const badge = document.querySelector('[aria-label="Feed status"]')!;
-      new MutationObserver(() => seen.push(badge.getAttribute('data-status') ?? '')).observe(badge, { attributes: true, attributeFilter: ['data-status'] });
+      new MutationObserver(() => seen.push(badge.getAttribute('data-status') ?? '')).observe(badge, {
+        attributes: true,
+        attributeFilter: ['data-status'],
+      });
     });
     const dropped = await fetch(`${mock.urls.control}/drop`, { method: 'POST', body: '{}' });
     expect(dropped.ok).toBe(true);
-    await expect.poll(() => app.evaluate(() => (window as unknown as { feedStatuses: string[] }).feedStatuses)).toContain('reconnecting');
+    await expect
+      .poll(() => app.evaluate(() => (window as unknown as { feedStatuses: string[] }).feedStatuses))
+      .toContain('reconnecting');
     await expect(feedStatus(app)).toHaveAttribute('data-status', 'live', { timeout: 20_000 });
 
     // Silence makes the data stale: marked as such, and the prices dimmed.

@@ -25,7 +25,16 @@ let browser: Browser | undefined;
  * age to be on a board, stop-losses and settlements checked every 300 ms.
  */
 const startRankingServer = () =>
-  startTestSyncServer(['--mark-interval-ms', '1000', '--min-trades', '1', '--min-account-age-ms', '0', '--schedule-every-ms', '300']);
+  startTestSyncServer([
+    '--mark-interval-ms',
+    '1000',
+    '--min-trades',
+    '1',
+    '--min-account-age-ms',
+    '0',
+    '--schedule-every-ms',
+    '300',
+  ]);
 
 test.beforeAll(async ({ playwright, launchOptions }, testInfo) => {
   test.skip(testInfo.project.name !== 'web', 'two players need two app hosts: web mode starts one per process');
@@ -56,7 +65,8 @@ async function openPlayer(): Promise<Page> {
   return page;
 }
 
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
+const nav = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
 const form = (page: Page) => page.getByRole('region', { name: 'Place order' });
 
 /** Settings › Server: the test server; Settings › Account: a new account. */
@@ -79,7 +89,9 @@ async function placeLimit(page: Page, side: 'Buy' | 'Sell', price: string, amoun
   await form(page).getByRole('tab', { name: side }).click();
   await form(page).getByRole('textbox', { name: 'Price (KRW)' }).fill(price);
   await form(page).getByRole('textbox', { name: 'Amount (LPJ)' }).fill(amount);
-  await form(page).getByRole('button', { name: `${side} LPJ` }).click();
+  await form(page)
+    .getByRole('button', { name: `${side} LPJ` })
+    .click();
   const confirm = page.getByRole('dialog', { name: 'Confirm a large order' });
   if (await confirm.isVisible().catch(() => false)) await confirm.getByRole('button', { name: 'Place order' }).click();
   await expect(form(page).getByRole('status')).toContainText(/Order #\d+ placed/);
@@ -179,7 +191,9 @@ test('the follower finds a leader on the ranking, subscribes from the profile, a
   await expect(row).toContainText(/\d+\.\d+ LPJ/, { timeout: 30_000 });
   const activity = follower.getByRole('region', { name: 'Copy activity' });
   await expect(activity.locator('li[data-kind="copy_executed"]')).toHaveCount(1, { timeout: 30_000 });
-  await expect(activity.locator('li[data-kind="copy_executed"]')).toContainText(/Copied leader_e2e: bought \d+\.\d+ LPJ for [\d,]+ KRW/);
+  await expect(activity.locator('li[data-kind="copy_executed"]')).toContainText(
+    /Copied leader_e2e: bought \d+\.\d+ LPJ for [\d,]+ KRW/,
+  );
   await keepScreenshot(follower, 'ranking-copy-follower', testInfo);
 
   // The same copy in the notifications centre.
@@ -228,5 +242,7 @@ test('the follower finds a leader on the ranking, subscribes from the profile, a
   await leader.evaluate(() => (location.hash = '#/trader/leader_e2e'));
   await expect(leader.getByRole('heading', { level: 1, name: 'leader_e2e' })).toBeVisible();
   await expect(leader.getByText('This is you')).toBeVisible();
-  await expect(leader.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Ranking' })).toHaveAttribute('aria-current', 'page');
+  await expect(
+    leader.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Ranking' }),
+  ).toHaveAttribute('aria-current', 'page');
 });

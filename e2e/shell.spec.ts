@@ -1,7 +1,10 @@
 import { ENGINE_VERSION } from '../engine/version';
 import { expect, keepScreenshot, test } from './fixtures';
 
-test('the shell opens with the local engine ready, its version and database path', async ({ app, dataDir }, testInfo) => {
+test('the shell opens with the local engine ready, its version and database path', async ({
+  app,
+  dataDir,
+}, testInfo) => {
   const status = app.getByRole('status', { name: 'Engine status' });
   await expect(status).toContainText('local engine ready');
   await expect(status).toContainText(`Engine v${ENGINE_VERSION}`);
@@ -40,7 +43,9 @@ test('language switches to Korean and back, and the choice survives a reload', a
   await app.reload();
   await expect(app.getByRole('heading', { level: 1, name: '설정' })).toBeVisible();
   await app.getByRole('combobox', { name: '언어' }).selectOption('en');
-  await expect(app.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Market' })).toBeVisible();
+  await expect(
+    app.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Market' }),
+  ).toBeVisible();
 });
 
 test('Settings says what each local database survives', async ({ app }) => {

@@ -47,6 +47,8 @@ describe('electron-builder configuration', () => {
   it('rejects an invalid configuration (the check is live)', async () => {
     const { validateConfiguration } = require('app-builder-lib/out/util/config/config');
     const { DebugLogger } = require('builder-util');
-    await expect(validateConfiguration({ appId: 'x', nsis: { oneClick: 'yes' }, notAnOption: true }, new DebugLogger(false))).rejects.toThrow(/configuration/i);
+    await expect(
+      validateConfiguration({ appId: 'x', nsis: { oneClick: 'yes' }, notAnOption: true }, new DebugLogger(false)),
+    ).rejects.toThrow(/configuration/i);
   });
 });

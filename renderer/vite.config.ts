@@ -17,7 +17,8 @@ function compileHints(chunkName: RegExp): Plugin {
       order: 'post',
       handler(_options, bundle) {
         for (const file of Object.values(bundle)) {
-          if (file.type === 'chunk' && chunkName.test(file.name)) file.code = `//# allFunctionsCalledOnLoad\n${file.code}`;
+          if (file.type === 'chunk' && chunkName.test(file.name))
+            file.code = `//# allFunctionsCalledOnLoad\n${file.code}`;
         }
       },
     },

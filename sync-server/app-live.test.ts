@@ -26,7 +26,13 @@ function openApp(dir = tempDir('lpj-live-app-').path, serverUrl = 'http://127.0.
     appVersion: '0.0.0',
     mode: 'web',
     practice: { ticksPerSecond: 0 },
-    live: { defaultServerUrl: serverUrl, backoff: { baseMs: 50, maxMs: 200 }, publishEveryMs: 20, notificationPollMs: 200, backupDelayMs: 50 },
+    live: {
+      defaultServerUrl: serverUrl,
+      backoff: { baseMs: 50, maxMs: 200 },
+      publishEveryMs: 20,
+      notificationPollMs: 200,
+      backupDelayMs: 50,
+    },
   });
   const events: EventFrame[] = [];
   host.onEvent((e) => events.push(e));
@@ -43,7 +49,8 @@ async function server(): Promise<TestServer> {
 }
 
 /** A typed request, as the UI makes it. */
-const call = <M extends Method>(app: App, method: M, params: Params<M>) => app.host.invoke(method, params) as Promise<Result<M>>;
+const call = <M extends Method>(app: App, method: M, params: Params<M>) =>
+  app.host.invoke(method, params) as Promise<Result<M>>;
 const status = (app: App) => app.host.invoke('live.status', {}) as Promise<LiveStatus>;
 const state = (app: App) => app.host.invoke('live.state', {}) as Promise<LiveState>;
 const balance = (s: LiveState, asset: string) => s.balances.find((b) => b.asset === asset) ?? { available: 0, held: 0 };
@@ -57,13 +64,21 @@ describe('live LPJ market in the app host', () => {
     const app = openApp();
     await eventually(async () => (await status(app)).connection === 'offline', 'offline');
     const s = await status(app);
-    expect(s).toMatchObject({ serverUrl: 'http://127.0.0.1:9', connection: 'offline', reason: 'cannot reach http://127.0.0.1:9' });
+    expect(s).toMatchObject({
+      serverUrl: 'http://127.0.0.1:9',
+      connection: 'offline',
+      reason: 'cannot reach http://127.0.0.1:9',
+    });
     expect(s.account).toBeUndefined();
     const st = await state(app);
     expect(st).toMatchObject({ market: undefined, bids: [], asks: [], trades: [], balances: [], openOrders: [] });
-    await expect(app.host.invoke('live.place', { side: 'buy', orderType: 'limit', price: 10_000, quantity: LPJ })).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
+    await expect(
+      app.host.invoke('live.place', { side: 'buy', orderType: 'limit', price: 10_000, quantity: LPJ }),
+    ).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
     await expect(app.host.invoke('live.setServer', { url: 'ftp://example.com' })).rejects.toBeInstanceOf(ApiError);
-    await expect(app.host.invoke('live.setServer', { url: 'http://127.0.0.1:7780/some/path' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(app.host.invoke('live.setServer', { url: 'http://127.0.0.1:7780/some/path' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
     expect(app.events.some((e) => e.name === 'live.status' && e.payload.connection === 'offline')).toBe(true);
   });
 
@@ -79,7 +94,9 @@ describe('live LPJ market in the app host', () => {
 
     await alice.host.invoke('live.signUp', { nickname: 'alice_live', password: 'alice-password' });
     await bob.host.invoke('live.signUp', { nickname: 'bob_live', password: 'bob-password' });
-    await expect(bob.host.invoke('live.signUp', { nickname: 'bob_live', password: 'bob-password' })).rejects.toMatchObject({ code: 'NICKNAME_TAKEN' });
+    await expect(
+      bob.host.invoke('live.signUp', { nickname: 'bob_live', password: 'bob-password' }),
+    ).rejects.toMatchObject({ code: 'NICKNAME_TAKEN' });
     await online(alice);
     await online(bob);
     expect((await status(alice)).account).toMatchObject({ nickname: 'alice_live' });
@@ -92,18 +109,28 @@ describe('live LPJ market in the app host', () => {
     // Alice offers 1 LPJ at 10,000 KRW: it rests, both apps see the ask.
     const ask = await call(alice, 'live.place', { side: 'sell', orderType: 'limit', price: 10_000, quantity: LPJ });
     expect(ask).toMatchObject({ status: 'accepted', fills: 0 });
-    await eventually(async () => (await state(bob)).asks.some(([p, q]) => p === 10_000 && q === LPJ), 'ask in bob’s book');
+    await eventually(
+      async () => (await state(bob)).asks.some(([p, q]) => p === 10_000 && q === LPJ),
+      'ask in bob’s book',
+    );
     const resting = await state(alice);
-    expect(resting.openOrders).toEqual([expect.objectContaining({ id: ask.orderId, side: 'sell', price: 10_000, remaining: LPJ })]);
+    expect(resting.openOrders).toEqual([
+      expect.objectContaining({ id: ask.orderId, side: 'sell', price: 10_000, remaining: LPJ }),
+    ]);
     expect(balance(resting, 'LPJ').held).toBe(LPJ);
 
     // A refusal is an answer with the engine's reason.
-    expect(await bob.host.invoke('live.place', { side: 'buy', orderType: 'limit', price: 10_000, quantity: 1 })).toMatchObject({ status: 'rejected', reason: 'BELOW_LOT_SIZE' });
+    expect(
+      await bob.host.invoke('live.place', { side: 'buy', orderType: 'limit', price: 10_000, quantity: 1 }),
+    ).toMatchObject({ status: 'rejected', reason: 'BELOW_LOT_SIZE' });
 
     // Bob takes it.
     const bid = await call(bob, 'live.place', { side: 'buy', orderType: 'limit', price: 10_000, quantity: LPJ });
     expect(bid.status).toBe('accepted');
-    await eventually(async () => (await state(alice)).trades.length === 1 && (await state(bob)).trades.length === 1, 'the trade on both tapes');
+    await eventually(
+      async () => (await state(alice)).trades.length === 1 && (await state(bob)).trades.length === 1,
+      'the trade on both tapes',
+    );
     const [a, b] = [await state(alice), await state(bob)];
     expect(a.trades).toEqual(b.trades);
     expect(a.trades[0]).toMatchObject({ price: 10_000, quantity: LPJ, takerSide: 'buy' });
@@ -120,20 +147,32 @@ describe('live LPJ market in the app host', () => {
     expect(balance(b, 'KRW')).toEqual({ asset: 'KRW', available: TEST_GRANT.KRW - 10_000 - 10, held: 0 });
     expect(balance(b, 'LPJ')).toEqual({ asset: 'LPJ', available: TEST_GRANT.LPJ + LPJ, held: 0 });
     expect(a.openOrders).toEqual([]);
-    expect(a.fills).toEqual([expect.objectContaining({ orderId: ask.orderId, side: 'sell', price: 10_000, quantity: LPJ, fee: 5 })]);
+    expect(a.fills).toEqual([
+      expect.objectContaining({ orderId: ask.orderId, side: 'sell', price: 10_000, quantity: LPJ, fee: 5 }),
+    ]);
     expect(b.fills).toEqual([expect.objectContaining({ orderId: bid.orderId, side: 'buy', fee: 10 })]);
     expect(alice.events.some((e) => e.name === 'live.update' && e.payload.mine)).toBe(true);
 
     // Each side is told of its fill, live, and the centre lists it unread until marked read.
-    for (const [app, title] of [[alice, 'Sold 1 LPJ'], [bob, 'Bought 1 LPJ']] as const) {
+    for (const [app, title] of [
+      [alice, 'Sold 1 LPJ'],
+      [bob, 'Bought 1 LPJ'],
+    ] as const) {
       await eventually(() => app.events.some((e) => e.name === 'notification'), 'fill notification', 10_000);
       expect(app.host.live.notifications.streaming).toBe(true); // over the stream, opened with a ticket
       const n = app.events.find((e) => e.name === 'notification')!;
       expect(n.payload).toMatchObject({ kind: 'fill', title, read: false });
-      const list = (await app.host.invoke('notifications.list', {})) as { items: { id: number; read: boolean }[]; unread: number };
+      const list = (await app.host.invoke('notifications.list', {})) as {
+        items: { id: number; read: boolean }[];
+        unread: number;
+      };
       expect(list.unread).toBe(1);
       expect(await app.host.invoke('notifications.markRead', { all: true })).toEqual({ unread: 0 });
-      expect(((await app.host.invoke('notifications.list', {})) as { items: { read: boolean }[] }).items.every((i) => i.read)).toBe(true);
+      expect(
+        ((await app.host.invoke('notifications.list', {})) as { items: { read: boolean }[] }).items.every(
+          (i) => i.read,
+        ),
+      ).toBe(true);
     }
 
     // Cancel-all and cancel answer as answers.
@@ -163,18 +202,26 @@ describe('live LPJ market in the app host', () => {
     const out = (await again.host.invoke('live.signOut', {})) as LiveStatus;
     expect(out.account).toBeUndefined();
     await eventually(async () => (await status(again)).connection === 'signed_out', 'signed out');
-    await expect(again.host.invoke('live.place', { side: 'buy', orderType: 'limit', price: 10_000, quantity: LPJ })).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
+    await expect(
+      again.host.invoke('live.place', { side: 'buy', orderType: 'limit', price: 10_000, quantity: LPJ }),
+    ).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
     expect(await again.host.invoke('notifications.list', {})).toEqual({ items: [], unread: 0 });
-    await expect(again.host.invoke('live.signIn', { nickname: 'carol_live', password: 'wrong-password' })).rejects.toMatchObject({ code: 'BAD_CREDENTIALS' });
+    await expect(
+      again.host.invoke('live.signIn', { nickname: 'carol_live', password: 'wrong-password' }),
+    ).rejects.toMatchObject({ code: 'BAD_CREDENTIALS' });
     await again.host.invoke('live.signIn', { nickname: 'carol_live', password: 'carol-password' });
     await online(again);
 
     // Deleting the account asks for its password; a wrong one changes nothing.
-    await expect(call(again, 'live.deleteAccount', { password: 'wrong-password' })).rejects.toMatchObject({ code: 'BAD_CREDENTIALS' });
+    await expect(call(again, 'live.deleteAccount', { password: 'wrong-password' })).rejects.toMatchObject({
+      code: 'BAD_CREDENTIALS',
+    });
     expect((await status(again)).account).toMatchObject({ nickname: 'carol_live' });
     expect((await call(again, 'live.deleteAccount', { password: 'carol-password' })).account).toBeUndefined();
     await eventually(async () => (await status(again)).connection === 'signed_out', 'signed out after deletion');
-    await expect(again.host.invoke('live.signIn', { nickname: 'carol_live', password: 'carol-password' })).rejects.toMatchObject({ code: 'BAD_CREDENTIALS' });
+    await expect(
+      again.host.invoke('live.signIn', { nickname: 'carol_live', password: 'carol-password' }),
+    ).rejects.toMatchObject({ code: 'BAD_CREDENTIALS' });
   }, 60_000);
 
   it('backs up the offline practice journal once per entry', async () => {
@@ -188,12 +235,27 @@ describe('live LPJ market in the app host', () => {
     await app.host.invoke('practice.cancel', { orderId: placed.orderId! });
     await app.host.live.backupPractice();
 
-    const signIn = await http<{ accessToken: string }>(srv.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'dave_live', password: 'dave-password' } });
-    const journal = async () => (await http<{ localId: string; kind: string; data: Record<string, unknown> }[]>(srv.url, 'GET', '/api/v1/practice/journal', { token: signIn.body.accessToken })).body;
+    const signIn = await http<{ accessToken: string }>(srv.url, 'POST', '/api/v1/auth/signin', {
+      body: { nickname: 'dave_live', password: 'dave-password' },
+    });
+    const journal = async () =>
+      (
+        await http<{ localId: string; kind: string; data: Record<string, unknown> }[]>(
+          srv.url,
+          'GET',
+          '/api/v1/practice/journal',
+          { token: signIn.body.accessToken },
+        )
+      ).body;
     await eventually(async () => (await journal()).length === 2, 'order and cancel backed up');
     const entries = await journal();
     expect(entries.map((e) => e.kind).sort()).toEqual(['cancel', 'order']);
-    expect(entries.find((e) => e.kind === 'order')!.data).toMatchObject({ orderId: placed.orderId, side: 'buy', price: 9_000, quantity: LPJ });
+    expect(entries.find((e) => e.kind === 'order')!.data).toMatchObject({
+      orderId: placed.orderId,
+      side: 'buy',
+      price: 9_000,
+      quantity: LPJ,
+    });
 
     // Nothing new: nothing goes up again.
     await app.host.live.backupPractice();

@@ -76,7 +76,11 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     // Tokens and passwords never reach the log: request bodies are not logged, and the request line is logged
     // without its query (the SSE stream's single-use ticket is there, since EventSource cannot send headers).
     serializers: {
-      req: (req: { method?: string; url?: string; ip?: string }) => ({ method: req.method, path: (req.url ?? '').split('?')[0], ip: req.ip }),
+      req: (req: { method?: string; url?: string; ip?: string }) => ({
+        method: req.method,
+        path: (req.url ?? '').split('?')[0],
+        ip: req.ip,
+      }),
     },
   };
   const log = config.logDestination ? pino(logOptions, config.logDestination) : pino(logOptions);
@@ -98,7 +102,11 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
   // writes (accounts, sessions, copy operations) sync each commit, so what a client was told survives a power
   // cut, not only a crash of this process. The read models written behind stay NORMAL (see WriteBehind).
   const synchronous = config.synchronous ?? 'full';
-  const db: Db = openDatabase(join(config.dataDir, 'server.db'), serverMigrations, { cacheMiB: 64, manualCheckpoints: true, synchronous });
+  const db: Db = openDatabase(join(config.dataDir, 'server.db'), serverMigrations, {
+    cacheMiB: 64,
+    manualCheckpoints: true,
+    synchronous,
+  });
   const metrics = new Metrics();
   const writes = new WriteBehind(join(config.dataDir, 'server.db'), {
     delayMs: READ_MODEL_DELAY_MS,
@@ -107,7 +115,9 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     onFlushTimed: (ms) => metrics.readModelFlushSeconds.observe(ms / 1000),
   });
   const notifications = new Notifications(db, writes, config.markets, config.now, config.limits.notifications);
-  const projection = new OrderProjection(db, writes, (account, fill, ts) => notifications.recordFill(account, fill, ts));
+  const projection = new OrderProjection(db, writes, (account, fill, ts) =>
+    notifications.recordFill(account, fill, ts),
+  );
   const exchange = new Exchange(config.dataDir, config.markets, config.grant, projection, config.now, {
     synchronous,
     onCommitTimed: (ms, n) => {
@@ -117,7 +127,10 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     onSyncTimed: (ms) => metrics.logSyncSeconds.observe(ms / 1000),
     onFault: (err, command) => {
       metrics.engineFaults.inc();
-      log.error({ err, command }, 'the matching engine failed on a command: it was refused and the state rebuilt from the journal');
+      log.error(
+        { err, command },
+        'the matching engine failed on a command: it was refused and the state rebuilt from the journal',
+      );
     },
     onFatal: (err) => stop('the order journal cannot go on', err),
   });
@@ -131,7 +144,8 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
   });
   const accounts = new Accounts(db, config, config.now);
   // No sign-up may be given the id of a ledger account that exists already (see db/account-ids.ts).
-  if (keepAccountIdsAbove(db, exchange.highestAccountIn(1, SUB_ACCOUNT_BASE))) log.warn('account ids raised above ledger accounts that have no account row');
+  if (keepAccountIdsAbove(db, exchange.highestAccountIn(1, SUB_ACCOUNT_BASE)))
+    log.warn('account ids raised above ledger accounts that have no account row');
   // An account whose sign-up committed but whose ledger account did not (a crash in between) gets it now.
   for (const id of accounts.ids()) await exchange.openAccount(id);
   const marketData = new MarketData(exchange, config.now);
@@ -156,7 +170,10 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     log,
     settings: config.ranking,
     onTop10: (account, period, rank) =>
-      notifications.add(account, 'rank_top10', `Top 10 on the ${period} board`, `You are number ${rank}`, { period, rank }),
+      notifications.add(account, 'rank_top10', `Top 10 on the ${period} board`, `You are number ${rank}`, {
+        period,
+        rank,
+      }),
   });
   const copy = new CopyService({
     db,

@@ -17,7 +17,9 @@ type Reject = Extract<ServerMessage, { type: 'reject' }>;
 /** What an account owns and has open: must be unchanged by anything refused. */
 async function state(s: Session) {
   const b = await http<BalanceView[]>(t.server.url, 'GET', '/api/v1/balances', { token: s.accessToken });
-  const o = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?limit=500', { token: s.accessToken });
+  const o = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?limit=500', {
+    token: s.accessToken,
+  });
   return { balances: b.body, orders: o.body.orders };
 }
 
@@ -43,11 +45,24 @@ describe('malformed and refused messages', () => {
     expect(await next(() => c.sendRaw('null'))).toMatchObject({ id: null, reason: 'BAD_MESSAGE' });
     expect(await next(() => c.sendRaw('[1,2,3]'))).toMatchObject({ id: null, reason: 'BAD_MESSAGE' });
     expect(await next(() => c.send({ op: 'order.teleport', id: 7 }))).toMatchObject({ id: 7, reason: 'UNKNOWN_OP' });
-    expect(await next(() => c.send({ id: 8 }))).toMatchObject({ id: 8, reason: 'BAD_MESSAGE', message: expect.stringContaining('op') });
-    expect(await next(() => c.sendRaw(Buffer.from('{"op":"ping","id":1}'), true))).toMatchObject({ reason: 'BAD_MESSAGE', message: expect.stringMatching(/binary/) });
+    expect(await next(() => c.send({ id: 8 }))).toMatchObject({
+      id: 8,
+      reason: 'BAD_MESSAGE',
+      message: expect.stringContaining('op'),
+    });
+    expect(await next(() => c.sendRaw(Buffer.from('{"op":"ping","id":1}'), true))).toMatchObject({
+      reason: 'BAD_MESSAGE',
+      message: expect.stringMatching(/binary/),
+    });
 
     // Wrong types and extra fields are named in the message.
-    const badPrice = await next(() => c.send({ ...limit('x1', 'buy', 100_000, 2 * LOT), id: 'p', order: { ...limit('x1', 'buy', 100_000, 2 * LOT).order, price: '100000' } }));
+    const badPrice = await next(() =>
+      c.send({
+        ...limit('x1', 'buy', 100_000, 2 * LOT),
+        id: 'p',
+        order: { ...limit('x1', 'buy', 100_000, 2 * LOT).order, price: '100000' },
+      }),
+    );
     expect(badPrice).toMatchObject({ id: 'p', reason: 'BAD_MESSAGE', message: expect.stringContaining('order.price') });
     const extra = await next(() => c.send({ op: 'ping', id: 'e', admin: true }));
     expect(extra).toMatchObject({ id: 'e', reason: 'BAD_MESSAGE', message: expect.stringContaining('admin') });
@@ -57,19 +72,50 @@ describe('malformed and refused messages', () => {
     expect(float).toMatchObject({ id: 'f', reason: 'BAD_MESSAGE', message: expect.stringContaining('order.quantity') });
     const badId = await next(() => c.send({ op: 'ping', id: { nested: 1 } }));
     expect(badId).toMatchObject({ id: null, reason: 'BAD_MESSAGE' });
-    const badCid = await next(() => c.send({ op: 'order.new', id: 'c', order: { ...limit('has space', 'buy', 100_000, 2 * LOT).order } }));
+    const badCid = await next(() =>
+      c.send({ op: 'order.new', id: 'c', order: { ...limit('has space', 'buy', 100_000, 2 * LOT).order } }),
+    );
     expect(badCid).toMatchObject({ id: 'c', reason: 'BAD_MESSAGE', message: expect.stringContaining('clientOrderId') });
 
     // Refused by the engine or the gateway, with the engine's reason.
-    expect(await c.request({ op: 'subscribe', channel: 'book', market: 'DOGE-KRW' })).toMatchObject({ type: 'reject', reason: 'UNKNOWN_MARKET' });
-    expect(await c.request({ op: 'subscribe', channel: 'candles', market: MARKET })).toMatchObject({ type: 'reject', reason: 'BAD_MESSAGE' });
-    expect(await c.request({ op: 'subscribe', channel: 'book', market: MARKET, interval: '1m' })).toMatchObject({ type: 'reject', reason: 'BAD_MESSAGE' });
-    expect(await c.request({ op: 'order.new', order: { ...limit('u1', 'buy', 100_000, 2 * LOT).order, market: 'DOGE-KRW' } })).toMatchObject({ type: 'reject', reason: 'UNKNOWN_MARKET' });
-    expect(await c.request(limit('u2', 'buy', 100_000, LOT + 1))).toMatchObject({ type: 'reject', op: 'order.new', reason: 'BELOW_LOT_SIZE' });
+    expect(await c.request({ op: 'subscribe', channel: 'book', market: 'DOGE-KRW' })).toMatchObject({
+      type: 'reject',
+      reason: 'UNKNOWN_MARKET',
+    });
+    expect(await c.request({ op: 'subscribe', channel: 'candles', market: MARKET })).toMatchObject({
+      type: 'reject',
+      reason: 'BAD_MESSAGE',
+    });
+    expect(await c.request({ op: 'subscribe', channel: 'book', market: MARKET, interval: '1m' })).toMatchObject({
+      type: 'reject',
+      reason: 'BAD_MESSAGE',
+    });
+    expect(
+      await c.request({
+        op: 'order.new',
+        order: { ...limit('u1', 'buy', 100_000, 2 * LOT).order, market: 'DOGE-KRW' },
+      }),
+    ).toMatchObject({ type: 'reject', reason: 'UNKNOWN_MARKET' });
+    expect(await c.request(limit('u2', 'buy', 100_000, LOT + 1))).toMatchObject({
+      type: 'reject',
+      op: 'order.new',
+      reason: 'BELOW_LOT_SIZE',
+    });
     expect(await c.request(limit('u3', 'buy', 1, LOT))).toMatchObject({ type: 'reject', reason: 'BELOW_MIN_NOTIONAL' });
-    expect(await c.request(limit('u4', 'buy', 10_000_000, 100 * LOT))).toMatchObject({ type: 'reject', reason: 'INSUFFICIENT_FUNDS' });
-    expect(await c.request({ op: 'order.new', order: { market: MARKET, clientOrderId: 'u5', side: 'buy', type: 'market', quantity: LOT } })).toMatchObject({ type: 'reject', reason: 'NO_LIQUIDITY' });
-    expect(await c.request({ op: 'order.cancel', market: MARKET, orderId: 999_999 })).toMatchObject({ type: 'reject', reason: 'UNKNOWN_ORDER' });
+    expect(await c.request(limit('u4', 'buy', 10_000_000, 100 * LOT))).toMatchObject({
+      type: 'reject',
+      reason: 'INSUFFICIENT_FUNDS',
+    });
+    expect(
+      await c.request({
+        op: 'order.new',
+        order: { market: MARKET, clientOrderId: 'u5', side: 'buy', type: 'market', quantity: LOT },
+      }),
+    ).toMatchObject({ type: 'reject', reason: 'NO_LIQUIDITY' });
+    expect(await c.request({ op: 'order.cancel', market: MARKET, orderId: 999_999 })).toMatchObject({
+      type: 'reject',
+      reason: 'UNKNOWN_ORDER',
+    });
 
     // Still connected and served, and nothing changed.
     await c.sync();
@@ -95,17 +141,34 @@ describe('malformed and refused messages', () => {
     expect(again.isOpen).toBe(true);
   });
 
-  it('refuses order entry without a sign-in, with a bad token, and on another account\'s orders', async () => {
+  it("refuses order entry without a sign-in, with a bad token, and on another account's orders", async () => {
     await t.start();
     const alice = await signUp(t.server.url, 'alice');
     const bob = await signUp(t.server.url, 'bob');
     const anon = await t.connect();
-    expect(await anon.request(limit('a1', 'buy', 100_000, 2 * LOT))).toMatchObject({ type: 'reject', op: 'order.new', reason: 'NOT_AUTHENTICATED' });
-    expect(await anon.request({ op: 'order.cancel_all' })).toMatchObject({ type: 'reject', reason: 'NOT_AUTHENTICATED' });
-    expect(await anon.request({ op: 'auth', token: 'not-a-token' })).toMatchObject({ type: 'reject', op: 'auth', reason: 'TOKEN_INVALID' });
+    expect(await anon.request(limit('a1', 'buy', 100_000, 2 * LOT))).toMatchObject({
+      type: 'reject',
+      op: 'order.new',
+      reason: 'NOT_AUTHENTICATED',
+    });
+    expect(await anon.request({ op: 'order.cancel_all' })).toMatchObject({
+      type: 'reject',
+      reason: 'NOT_AUTHENTICATED',
+    });
+    expect(await anon.request({ op: 'auth', token: 'not-a-token' })).toMatchObject({
+      type: 'reject',
+      op: 'auth',
+      reason: 'TOKEN_INVALID',
+    });
     // A refresh token is not an access token.
-    expect(await anon.request({ op: 'auth', token: alice.refreshToken })).toMatchObject({ type: 'reject', reason: 'TOKEN_INVALID' });
-    expect(await anon.request(limit('a1', 'buy', 100_000, 2 * LOT))).toMatchObject({ type: 'reject', reason: 'NOT_AUTHENTICATED' });
+    expect(await anon.request({ op: 'auth', token: alice.refreshToken })).toMatchObject({
+      type: 'reject',
+      reason: 'TOKEN_INVALID',
+    });
+    expect(await anon.request(limit('a1', 'buy', 100_000, 2 * LOT))).toMatchObject({
+      type: 'reject',
+      reason: 'NOT_AUTHENTICATED',
+    });
     // Public data needs no sign-in.
     expect(await anon.request({ op: 'subscribe', channel: 'book', market: MARKET })).toMatchObject({ type: 'ack' });
 
@@ -114,12 +177,21 @@ describe('malformed and refused messages', () => {
     const bobBefore = await state(bob);
     const a = await t.connect(alice);
     const aliceBefore = await state(alice);
-    expect(await a.request({ op: 'order.cancel', market: MARKET, orderId: bobOrder.orderId! })).toMatchObject({ type: 'reject', reason: 'UNKNOWN_ORDER' });
-    expect(await a.request({ op: 'order.amend', market: MARKET, orderId: bobOrder.orderId!, quantity: 2 * LOT })).toMatchObject({ type: 'reject', reason: 'UNKNOWN_ORDER' });
+    expect(await a.request({ op: 'order.cancel', market: MARKET, orderId: bobOrder.orderId! })).toMatchObject({
+      type: 'reject',
+      reason: 'UNKNOWN_ORDER',
+    });
+    expect(
+      await a.request({ op: 'order.amend', market: MARKET, orderId: bobOrder.orderId!, quantity: 2 * LOT }),
+    ).toMatchObject({ type: 'reject', reason: 'UNKNOWN_ORDER' });
     expect(await a.ok({ op: 'order.cancel_all', market: MARKET })).toMatchObject({ result: { cancelled: 0 } });
     // Bob's order is neither visible to Alice nor reported to her.
-    expect((await http(t.server.url, 'GET', `/api/v1/orders/${bobOrder.orderId}`, { token: alice.accessToken })).status).toBe(404);
-    expect((await http(t.server.url, 'GET', `/api/v1/orders/${bobOrder.orderId}`, { token: bob.accessToken })).status).toBe(200);
+    expect(
+      (await http(t.server.url, 'GET', `/api/v1/orders/${bobOrder.orderId}`, { token: alice.accessToken })).status,
+    ).toBe(404);
+    expect(
+      (await http(t.server.url, 'GET', `/api/v1/orders/${bobOrder.orderId}`, { token: bob.accessToken })).status,
+    ).toBe(200);
     await a.sync();
     expect(a.ofType('order')).toEqual([]);
     expect(await state(bob)).toEqual(bobBefore);
@@ -136,27 +208,40 @@ describe('malformed and refused messages', () => {
 
     clock += 60_000;
     // The signed-in socket stops trading when its token expires; reads are refused too.
-    expect(await c.request(limit('t2', 'buy', 99_000, 2 * LOT))).toMatchObject({ type: 'reject', reason: 'TOKEN_EXPIRED', message: expect.stringMatching(/refresh/) });
+    expect(await c.request(limit('t2', 'buy', 99_000, 2 * LOT))).toMatchObject({
+      type: 'reject',
+      reason: 'TOKEN_EXPIRED',
+      message: expect.stringMatching(/refresh/),
+    });
     expect(await c.request({ op: 'order.cancel_all' })).toMatchObject({ type: 'reject', reason: 'TOKEN_EXPIRED' });
     const fresh = await t.connect();
-    expect(await fresh.request({ op: 'auth', token: alice.accessToken })).toMatchObject({ type: 'reject', reason: 'TOKEN_EXPIRED' });
+    expect(await fresh.request({ op: 'auth', token: alice.accessToken })).toMatchObject({
+      type: 'reject',
+      reason: 'TOKEN_EXPIRED',
+    });
     const me = await http<{ error: { code: string } }>(t.server.url, 'GET', '/api/v1/me', { token: alice.accessToken });
     expect(me.status).toBe(401);
     expect(me.body.error.code).toBe('TOKEN_EXPIRED');
 
-    const refreshed = await http<Session>(t.server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: alice.refreshToken } });
+    const refreshed = await http<Session>(t.server.url, 'POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: alice.refreshToken },
+    });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.accessExpiresAt).toBe(clock + 60_000);
     // The refresh ended the old session, so its socket is closed, saying why; a new one signs in with the new token.
     expect(await c.waitFor((m) => m.type === 'bye', 'bye')).toMatchObject({ code: 'SESSION_REFRESHED' });
     const again = await t.connect(refreshed.body);
     expect(await again.ok(limit('t2', 'buy', 99_000, 2 * LOT))).toMatchObject({ op: 'order.new' });
-    const orders = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders', { token: refreshed.body.accessToken });
+    const orders = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders', {
+      token: refreshed.body.accessToken,
+    });
     expect(orders.body.orders.map((o) => o.clientOrderId)).toEqual(['t2', 't1']);
 
     // An expired refresh token cannot be traded in.
     clock += 31 * 24 * 3_600_000;
-    const late = await http<{ error: { code: string } }>(t.server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: refreshed.body.refreshToken } });
+    const late = await http<{ error: { code: string } }>(t.server.url, 'POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: refreshed.body.refreshToken },
+    });
     expect(late.status).toBe(401);
     expect(late.body.error.code).toBe('TOKEN_EXPIRED');
   });
@@ -178,8 +263,12 @@ describe('closed connections', () => {
     socket.resume();
     expect((await c.closed).code).toBe(1008);
     expect(c.ofType('ack')).toHaveLength(1); // the auth
-    const again = await http<Session>(t.server.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'alice', password: 'alice-password' } });
-    const orders = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders', { token: again.body.accessToken });
+    const again = await http<Session>(t.server.url, 'POST', '/api/v1/auth/signin', {
+      body: { nickname: 'alice', password: 'alice-password' },
+    });
+    const orders = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders', {
+      token: again.body.accessToken,
+    });
     expect(orders.body.orders).toEqual([]);
     expect(await metric('lpj_orders_total{result="accepted"}')).toBeNaN();
   });
@@ -195,7 +284,15 @@ describe('floods', () => {
     for (let i = 0; i < 8; i++) c.send({ op: 'ping', id: i });
     await c.waitFor((m) => m.type === 'reject' && m.id === 7, 'the 8th ping refused');
     expect(c.ofType('pong').map((p) => p.id)).toEqual([0, 1, 2, 3, 4]);
-    expect(c.ofType('reject')).toEqual([5, 6, 7].map((id) => ({ type: 'reject', id, op: 'ping', reason: 'RATE_LIMITED', message: expect.stringContaining('messages/s') })));
+    expect(c.ofType('reject')).toEqual(
+      [5, 6, 7].map((id) => ({
+        type: 'reject',
+        id,
+        op: 'ping',
+        reason: 'RATE_LIMITED',
+        message: expect.stringContaining('messages/s'),
+      })),
+    );
 
     // Going on regardless: cut off with a reason.
     for (let i = 0; i < 60; i++) c.send({ op: 'ping', id: 100 + i });
@@ -216,13 +313,20 @@ describe('floods', () => {
     expect(await a2.ok(limit('o2', 'buy', 99_001, 2 * LOT))).toMatchObject({ op: 'order.new' });
     expect(await a1.ok(limit('o3', 'buy', 99_002, 2 * LOT))).toMatchObject({ op: 'order.new' });
     const limited = await a2.request(limit('o4', 'buy', 99_003, 2 * LOT));
-    expect(limited).toMatchObject({ type: 'reject', op: 'order.new', reason: 'RATE_LIMITED', message: expect.stringContaining('orders/s') });
+    expect(limited).toMatchObject({
+      type: 'reject',
+      op: 'order.new',
+      reason: 'RATE_LIMITED',
+      message: expect.stringContaining('orders/s'),
+    });
     expect(await a1.request({ op: 'order.cancel_all' })).toMatchObject({ type: 'reject', reason: 'RATE_LIMITED' });
     // Reads are not orders; another account has its own budget.
     await a1.sync();
     const b = await t.connect(bob);
     expect(await b.ok(limit('b1', 'sell', 101_000, 2 * LOT))).toMatchObject({ op: 'order.new' });
-    const orders = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders', { token: alice.accessToken });
+    const orders = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders', {
+      token: alice.accessToken,
+    });
     expect(orders.body.orders.map((o) => o.clientOrderId)).toEqual(['o3', 'o2', 'o1']);
     expect(await metric('lpj_orders_total{result="rate_limited"}')).toBe(2);
   });
@@ -247,7 +351,7 @@ describe('floods', () => {
     // The slow client keeps asking for snapshots and the book keeps changing; it reads nothing. Once the server
     // stops sending to it, fewer than the 100 snapshots of a round go out.
     let round = 0;
-    for (let sentInRound = Infinity; sentInRound >= 100; ) {
+    for (let sentInRound = Infinity; sentInRound >= 100;) {
       if (++round > 100) throw new Error('the slow consumer was never cut off');
       const out = await metric('lpj_ws_messages_out_total');
       for (let i = 0; i < 100; i++) slow.send({ op: 'snapshot', id: `s${round}-${i}`, market: MARKET });
@@ -268,7 +372,9 @@ describe('floods', () => {
     await maker.sync();
     expect((await http(t.server.url, 'GET', '/healthz')).status).toBe(200);
     await eventually(async () => (await metric('lpj_ws_connections')) === 2, 'the slow connection to be gone');
-    const orders = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?limit=500', { token: alice.accessToken });
+    const orders = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?limit=500', {
+      token: alice.accessToken,
+    });
     expect(orders.body.orders).toHaveLength(200 + round);
   });
 });

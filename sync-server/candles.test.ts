@@ -47,7 +47,10 @@ function candlesOf(c: TestWsClient, interval: string): Candle[] {
 
 let orderSeq = 0;
 const limit = (c: TestWsClient, side: 'buy' | 'sell', price: number, quantity: number) =>
-  c.ok({ op: 'order.new', order: { market: MARKET, clientOrderId: `o${++orderSeq}`, side, type: 'limit', price, quantity } });
+  c.ok({
+    op: 'order.new',
+    order: { market: MARKET, clientOrderId: `o${++orderSeq}`, side, type: 'limit', price, quantity },
+  });
 
 async function signUp(base: string, nickname: string): Promise<Session> {
   const res = await fetch(`${base}/api/v1/auth/signup`, {
@@ -59,7 +62,10 @@ async function signUp(base: string, nickname: string): Promise<Session> {
   return (await res.json()) as Session;
 }
 
-async function history(base: string, query: string): Promise<{ status: number; body: { candles: Candle[]; error?: { code: string } } }> {
+async function history(
+  base: string,
+  query: string,
+): Promise<{ status: number; body: { candles: Candle[]; error?: { code: string } } }> {
   const res = await fetch(`${base}/api/v1/markets/${MARKET}/candles?${query}`);
   return { status: res.status, body: (await res.json()) as { candles: Candle[]; error?: { code: string } } };
 }
@@ -92,11 +98,15 @@ describe('LPJ candles', () => {
 
   beforeAll(async () => {
     server = await start();
-    tokens = { seller: (await signUp(server.url, 'candle_seller')).accessToken, buyer: (await signUp(server.url, 'candle_buyer')).accessToken };
+    tokens = {
+      seller: (await signUp(server.url, 'candle_seller')).accessToken,
+      buyer: (await signUp(server.url, 'candle_buyer')).accessToken,
+    };
     seller = await open(server.wsUrl, tokens.seller);
     buyer = await open(server.wsUrl, tokens.buyer);
     watcher = await open(server.wsUrl);
-    for (const interval of ['1m', '5m', '1h'] as const) await watcher.ok({ op: 'subscribe', channel: 'candles', market: MARKET, interval });
+    for (const interval of ['1m', '5m', '1h'] as const)
+      await watcher.ok({ op: 'subscribe', channel: 'candles', market: MARKET, interval });
   });
 
   afterAll(async () => {
@@ -148,8 +158,12 @@ describe('LPJ candles', () => {
     expect((await history(server.url, `interval=5m&${WINDOW}`)).body.candles).toEqual([FIVE_0, FIVE_5]);
     expect((await history(server.url, `interval=15m&${WINDOW}`)).body.candles).toEqual([HOUR]);
     expect((await history(server.url, `interval=1h&${WINDOW}`)).body.candles).toEqual([HOUR]);
-    expect((await history(server.url, `interval=4h&${WINDOW}`)).body.candles).toEqual([{ ...HOUR, openTime: Date.UTC(2025, 0, 6, 8) }]);
-    expect((await history(server.url, 'interval=1d')).body.candles).toEqual([{ ...HOUR, openTime: Date.UTC(2025, 0, 6) }]);
+    expect((await history(server.url, `interval=4h&${WINDOW}`)).body.candles).toEqual([
+      { ...HOUR, openTime: Date.UTC(2025, 0, 6, 8) },
+    ]);
+    expect((await history(server.url, 'interval=1d')).body.candles).toEqual([
+      { ...HOUR, openTime: Date.UTC(2025, 0, 6) },
+    ]);
   });
 
   it('counts limit in intervals back from `to`, or forward from `from`', async () => {

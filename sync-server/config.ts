@@ -129,51 +129,63 @@ export function defaultLimits(): ServerLimits {
 }
 
 /** One kind of the liquidity provider's agents: how many, and what each one's account is granted once, when opened. */
-const LiquidityAgents = z.object({
-  count: z.number().int().min(0).max(20),
-  // Bounded so that the provider can never take a noticeable share of an asset's supply range (2^53 − 1
-  // minimal units, which every sign-up's grant also comes out of): 60 agents × 10^13 is under 7% of it.
-  grant: z.record(z.string(), z.number().int().min(0).max(10_000_000_000_000)),
-}).strict();
+const LiquidityAgents = z
+  .object({
+    count: z.number().int().min(0).max(20),
+    // Bounded so that the provider can never take a noticeable share of an asset's supply range (2^53 − 1
+    // minimal units, which every sign-up's grant also comes out of): 60 agents × 10^13 is under 7% of it.
+    grant: z.record(z.string(), z.number().int().min(0).max(10_000_000_000_000)),
+  })
+  .strict();
 
 /**
  * The liquidity provider: the offline practice market's simulated traders (market makers, noise traders,
  * momentum takers) trading one live market through ordinary, labelled accounts. See
  * liquidity/liquidity-provider.ts for how it trades; `enabled` is the switch (`--liquidity on|off` overrides it).
  */
-export const LiquiditySection = z.object({
-  enabled: z.boolean(),
-  market: z.string(),
-  /** Seeds the agents' random choices. */
-  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  /** Agent turns per second. */
-  ticksPerSecond: z.number().positive().max(50),
-  /** Orders, amends and cancels per second, all agents together: a turn sends at most ordersPerSecond / ticksPerSecond. */
-  ordersPerSecond: z.number().int().min(1).max(1_000),
-  /** Where the agents' fair value starts if the market has never traded, quote units per whole coin. */
-  startPrice: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
-  marketMakers: LiquidityAgents,
-  noiseTraders: LiquidityAgents,
-  momentumTakers: LiquidityAgents,
-}).strict();
+export const LiquiditySection = z
+  .object({
+    enabled: z.boolean(),
+    market: z.string(),
+    /** Seeds the agents' random choices. */
+    seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    /** Agent turns per second. */
+    ticksPerSecond: z.number().positive().max(50),
+    /** Orders, amends and cancels per second, all agents together: a turn sends at most ordersPerSecond / ticksPerSecond. */
+    ordersPerSecond: z.number().int().min(1).max(1_000),
+    /** Where the agents' fair value starts if the market has never traded, quote units per whole coin. */
+    startPrice: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    marketMakers: LiquidityAgents,
+    noiseTraders: LiquidityAgents,
+    momentumTakers: LiquidityAgents,
+  })
+  .strict();
 export type LiquiditySettings = z.output<typeof LiquiditySection>;
 
-export const MarketsFile = z.object({
-  markets: z.array(z.object({
-    id: z.string(),
-    base: z.string(),
-    quote: z.string(),
-    baseDecimals: z.number().int(),
-    tickSize: z.number().int(),
-    lotSize: z.number().int(),
-    minNotional: z.number().int(),
-    makerFeeBps: z.number().int(),
-    takerFeeBps: z.number().int(),
-    priceBandBps: z.number().int(),
-  }).strict()).min(1),
-  grant: z.record(z.string(), z.number().int().nonnegative()),
-  liquidity: LiquiditySection.optional(),
-}).strict();
+export const MarketsFile = z
+  .object({
+    markets: z
+      .array(
+        z
+          .object({
+            id: z.string(),
+            base: z.string(),
+            quote: z.string(),
+            baseDecimals: z.number().int(),
+            tickSize: z.number().int(),
+            lotSize: z.number().int(),
+            minNotional: z.number().int(),
+            makerFeeBps: z.number().int(),
+            takerFeeBps: z.number().int(),
+            priceBandBps: z.number().int(),
+          })
+          .strict(),
+      )
+      .min(1),
+    grant: z.record(z.string(), z.number().int().nonnegative()),
+    liquidity: LiquiditySection.optional(),
+  })
+  .strict();
 
 export const DEFAULT_MARKETS_FILE = resolve(import.meta.dirname, 'markets.json');
 
@@ -181,11 +193,13 @@ export const DEFAULT_MARKETS_FILE = resolve(import.meta.dirname, 'markets.json')
 function liquidityProblem(l: LiquiditySettings, markets: readonly MarketConfig[]): string | undefined {
   const market = markets.find((m) => m.id === l.market);
   if (!market) return `liquidity.market: no market ${l.market}`;
-  if (l.ordersPerSecond < l.ticksPerSecond) return 'liquidity.ordersPerSecond must be at least ticksPerSecond (one command per turn)';
+  if (l.ordersPerSecond < l.ticksPerSecond)
+    return 'liquidity.ordersPerSecond must be at least ticksPerSecond (one command per turn)';
   if (l.marketMakers.count + l.noiseTraders.count + l.momentumTakers.count === 0) return 'liquidity: no agents';
   for (const kind of ['marketMakers', 'noiseTraders', 'momentumTakers'] as const) {
     for (const asset of Object.keys(l[kind].grant)) {
-      if (asset !== market.base && asset !== market.quote) return `liquidity.${kind}.grant: ${asset} is not traded on ${market.id}`;
+      if (asset !== market.base && asset !== market.quote)
+        return `liquidity.${kind}.grant: ${asset} is not traded on ${market.id}`;
     }
     // Agents value what they hold at the market price; leave that room to rise a thousandfold in range.
     const coins = l[kind].grant[market.base] ?? 0;
@@ -196,7 +210,11 @@ function liquidityProblem(l: LiquiditySettings, markets: readonly MarketConfig[]
   return undefined;
 }
 
-export function loadMarketsFile(path: string): { markets: MarketConfig[]; grant: Record<string, number>; liquidity?: LiquiditySettings } {
+export function loadMarketsFile(path: string): {
+  markets: MarketConfig[];
+  grant: Record<string, number>;
+  liquidity?: LiquiditySettings;
+} {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
@@ -204,16 +222,22 @@ export function loadMarketsFile(path: string): { markets: MarketConfig[]; grant:
     throw new Error(`markets file ${path}: ${(err as Error).message}`, { cause: err });
   }
   const parsed = MarketsFile.safeParse(raw);
-  if (!parsed.success) throw new Error(`markets file ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `markets file ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   for (const m of parsed.data.markets) validateMarketConfig(m);
   const assets = new Set(parsed.data.markets.flatMap((m) => [m.base, m.quote]));
-  for (const asset of Object.keys(parsed.data.grant)) if (!assets.has(asset)) throw new Error(`markets file ${path}: grant in ${asset}, which no market trades`);
+  for (const asset of Object.keys(parsed.data.grant))
+    if (!assets.has(asset)) throw new Error(`markets file ${path}: grant in ${asset}, which no market trades`);
   const problem = parsed.data.liquidity && liquidityProblem(parsed.data.liquidity, parsed.data.markets);
   if (problem) throw new Error(`markets file ${path}: ${problem}`);
   return parsed.data;
 }
 
-export function defaultConfig(overrides: Partial<Omit<ServerConfig, 'limits'>> & { dataDir: string; limits?: Partial<ServerLimits> }): ServerConfig {
+export function defaultConfig(
+  overrides: Partial<Omit<ServerConfig, 'limits'>> & { dataDir: string; limits?: Partial<ServerLimits> },
+): ServerConfig {
   const file = overrides.markets ? undefined : loadMarketsFile(DEFAULT_MARKETS_FILE);
   return {
     host: '127.0.0.1',

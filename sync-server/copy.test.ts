@@ -42,9 +42,13 @@ async function trader(name: string): Promise<Trader> {
 
 let cid = 0;
 const order = (t: Trader, side: 'buy' | 'sell', price: number, quantity: number) =>
-  t.ws.ok({ op: 'order.new', order: { market: MARKET, clientOrderId: `o${++cid}`, side, type: 'limit', price, quantity } });
+  t.ws.ok({
+    op: 'order.new',
+    order: { market: MARKET, clientOrderId: `o${++cid}`, side, type: 'limit', price, quantity },
+  });
 
-const api = <T>(t: Trader | null, method: string, path: string, body?: unknown) => http<T>(srv.server.url, method, path, { token: t?.s.accessToken, body });
+const api = <T>(t: Trader | null, method: string, path: string, body?: unknown) =>
+  http<T>(srv.server.url, method, path, { token: t?.s.accessToken, body });
 
 async function settled(): Promise<void> {
   await new Promise((r) => setImmediate(r));
@@ -58,8 +62,17 @@ async function notes(t: Trader, kind?: string): Promise<Notification[]> {
   return kind ? r.body.filter((n) => n.kind === kind) : r.body;
 }
 
-async function subscribe(t: Trader, leader: string, allocation: number, stopLossBps?: number): Promise<SubscriptionView> {
-  const r = await api<SubscriptionView>(t, 'POST', '/api/v1/subscriptions', { leader, allocation, ...(stopLossBps ? { stopLossBps } : {}) });
+async function subscribe(
+  t: Trader,
+  leader: string,
+  allocation: number,
+  stopLossBps?: number,
+): Promise<SubscriptionView> {
+  const r = await api<SubscriptionView>(t, 'POST', '/api/v1/subscriptions', {
+    leader,
+    allocation,
+    ...(stopLossBps ? { stopLossBps } : {}),
+  });
   expect(r.status, r.text).toBe(201);
   return r.body;
 }
@@ -68,12 +81,18 @@ const krw = (id: number) => srv.server.exchange.engine.balances(id).KRW ?? { ava
 
 /** Every asset's total over all ledger accounts (fee account, users, copy sub-accounts) equals the grants. */
 function expectConservation(users: number): void {
-  const ids = [0, ...Array.from({ length: users }, (_, i) => i + 1), ...srv.server.copy.store.running().map((r) => r.sub_account)];
+  const ids = [
+    0,
+    ...Array.from({ length: users }, (_, i) => i + 1),
+    ...srv.server.copy.store.running().map((r) => r.sub_account),
+  ];
   for (const r of srv.server.copy.store.bySubscriber(0)) ids.push(r.sub_account);
   const all = new Set(ids);
   for (let id = SUB_ACCOUNT_BASE; srv.server.exchange.engine.hasAccount(id); id++) all.add(id);
   const totals: Record<string, number> = {};
-  for (const id of all) for (const [asset, b] of Object.entries(srv.server.exchange.engine.balances(id))) totals[asset] = (totals[asset] ?? 0) + b.available + b.held;
+  for (const id of all)
+    for (const [asset, b] of Object.entries(srv.server.exchange.engine.balances(id)))
+      totals[asset] = (totals[asset] ?? 0) + b.available + b.held;
   for (const [asset, amount] of Object.entries(TEST_GRANT)) expect(totals[asset], asset).toBe(amount * users);
 }
 
@@ -97,7 +116,7 @@ async function cast() {
 async function movePrice(maker: Trader, f2: Trader, price: number, bid = price - 3_000): Promise<void> {
   await maker.ws.ok({ op: 'order.cancel_all', market: MARKET });
   // In steps the price band allows (10% from the last trade on the shipped market).
-  for (let last = srv.server.exchange.engine.lastPrice(MARKET)!; last !== price; ) {
+  for (let last = srv.server.exchange.engine.lastPrice(MARKET)!; last !== price;) {
     last = price < last ? Math.max(price, Math.ceil(last * 0.9)) : Math.min(price, Math.floor(last * 1.1));
     await order(f2, 'sell', last, LPJ);
     await order(maker, 'buy', last, LPJ);
@@ -135,9 +154,18 @@ describe('copy trading on the server', () => {
     expect(v2.freeCash).toBe(100_000);
 
     const executed = await notes(f1, 'copy_executed');
-    expect(executed.at(-1)!.data).toMatchObject({ subscriptionId: s1.id, leader: 'leader', side: 'buy', quantity: want1.lots });
+    expect(executed.at(-1)!.data).toMatchObject({
+      subscriptionId: s1.id,
+      leader: 'leader',
+      side: 'buy',
+      quantity: want1.lots,
+    });
     const skipped = await notes(f2, 'copy_skipped');
-    expect(skipped.at(-1)!.data).toMatchObject({ subscriptionId: s2.id, reason: 'BELOW_LOT_SIZE', wanted: want2.wanted });
+    expect(skipped.at(-1)!.data).toMatchObject({
+      subscriptionId: s2.id,
+      reason: 'BELOW_LOT_SIZE',
+      wanted: want2.wanted,
+    });
     expect((await notes(leader, 'fill_mirrored')).at(-1)!.data).toMatchObject({ placed: 1, skipped: 1 });
     // The copy never spends more than its allocation.
     expect(v1.freeCash + Math.floor((want1.lots * PRICE) / LPJ)).toBeLessThanOrEqual(1_000_000);
@@ -160,13 +188,22 @@ describe('copy trading on the server', () => {
     expect(v.holdings[MARKET]).toBeGreaterThan(0);
 
     const before = krw(f1.s.accountId).available;
-    const add = await api<SubscriptionView>(f1, 'PATCH', `/api/v1/subscriptions/${s.id}`, { action: 'addFunds', amount: 500_000 });
+    const add = await api<SubscriptionView>(f1, 'PATCH', `/api/v1/subscriptions/${s.id}`, {
+      action: 'addFunds',
+      amount: 500_000,
+    });
     expect(add.body.allocation).toBe(1_500_000);
     expect(krw(f1.s.accountId).available).toBe(before - 500_000);
-    const reduce = await api<SubscriptionView>(f1, 'PATCH', `/api/v1/subscriptions/${s.id}`, { action: 'reduceFunds', amount: 200_000 });
+    const reduce = await api<SubscriptionView>(f1, 'PATCH', `/api/v1/subscriptions/${s.id}`, {
+      action: 'reduceFunds',
+      amount: 200_000,
+    });
     expect(reduce.body.allocation).toBe(1_300_000);
     expect(krw(f1.s.accountId).available).toBe(before - 300_000);
-    const tooMuch = await api<{ error: { code: string } }>(f1, 'PATCH', `/api/v1/subscriptions/${s.id}`, { action: 'reduceFunds', amount: 1_250_000 });
+    const tooMuch = await api<{ error: { code: string } }>(f1, 'PATCH', `/api/v1/subscriptions/${s.id}`, {
+      action: 'reduceFunds',
+      amount: 1_250_000,
+    });
     expect(tooMuch.status).toBe(400);
     expect(['INSUFFICIENT_FREE_FUNDS', 'BELOW_MIN_ALLOCATION']).toContain(tooMuch.body.error.code);
 
@@ -189,10 +226,15 @@ describe('copy trading on the server', () => {
     const s = await subscribe(f1, 'leader', 1_000_000, 1_000);
     await order(leader, 'buy', PRICE, 60 * LPJ);
     await settled();
-    expect((await api<SubscriptionView>(f1, 'GET', `/api/v1/subscriptions/${s.id}`)).body.holdings[MARKET]).toBeGreaterThan(0);
+    expect(
+      (await api<SubscriptionView>(f1, 'GET', `/api/v1/subscriptions/${s.id}`)).body.holdings[MARKET],
+    ).toBeGreaterThan(0);
     // The price halves, and the copy has lost far more than 10%.
     await movePrice(maker, f2, PRICE / 2);
-    await eventually(async () => (await api<SubscriptionView>(f1, 'GET', `/api/v1/subscriptions/${s.id}`)).body.status === 'ended', 'the stop-loss close-out');
+    await eventually(
+      async () => (await api<SubscriptionView>(f1, 'GET', `/api/v1/subscriptions/${s.id}`)).body.status === 'ended',
+      'the stop-loss close-out',
+    );
     const v = (await api<SubscriptionView>(f1, 'GET', `/api/v1/subscriptions/${s.id}`)).body;
     expect(v.endReason).toBe('stop_loss');
     expect((await notes(f1, 'stop_loss_hit')).length).toBe(1);
@@ -211,7 +253,10 @@ describe('copy trading on the server', () => {
     await order(leader, 'buy', PRICE, 60 * LPJ);
     await settled();
     await movePrice(maker, f2, PRICE / 2);
-    await eventually(async () => (await api<SubscriptionView>(f1, 'GET', `/api/v1/subscriptions/${s.id}`)).body.status === 'ended', 'the stop-loss close-out');
+    await eventually(
+      async () => (await api<SubscriptionView>(f1, 'GET', `/api/v1/subscriptions/${s.id}`)).body.status === 'ended',
+      'the stop-loss close-out',
+    );
     expect((await api<SubscriptionView>(f1, 'GET', `/api/v1/subscriptions/${s.id}`)).body.endReason).toBe('stop_loss');
     // An ended copy's stop-loss cannot be changed.
     expect((await patch({ action: 'stopLoss', stopLossBps: 200 })).status).toBe(409);
@@ -241,7 +286,12 @@ describe('copy trading on the server', () => {
     expect(first.periodKey).toBe(`${s.id}:${first.period}`);
     expect(krw(leader.s.accountId).available).toBe(leaderBefore + first.paid);
     const leaderView = (await api<SettlementPage>(leader, 'GET', '/api/v1/settlements')).body.settlements;
-    expect(leaderView[0]).toMatchObject({ role: 'leader', counterparty: 'follower1', paid: first.paid, periodKey: first.periodKey });
+    expect(leaderView[0]).toMatchObject({
+      role: 'leader',
+      counterparty: 'follower1',
+      paid: first.paid,
+      periodKey: first.periodKey,
+    });
     expect((await notes(f1, 'settlement_paid')).length).toBe(1);
     expect((await notes(leader, 'settlement_received')).length).toBe(1);
 
@@ -279,38 +329,76 @@ describe('copy trading on the server', () => {
       const x = await r;
       return [x.status, (x.body as { error?: { code: string } }).error?.code];
     };
-    expect(await code(api(leader, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: 200_000 }))).toEqual([400, 'SELF_SUBSCRIBE']);
-    expect(await code(api(f1, 'POST', '/api/v1/subscriptions', { leader: 'nobody', allocation: 200_000 }))).toEqual([404, 'UNKNOWN_TRADER']);
-    expect(await code(api(f1, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: 99_999 }))).toEqual([400, 'BELOW_MIN_ALLOCATION']);
-    expect(await code(api(f1, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: TEST_GRANT.KRW + 1 }))).toEqual([400, 'INSUFFICIENT_BALANCE']);
-    expect(await code(api(f1, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: -5 }))).toEqual([400, 'BAD_REQUEST']);
-    expect(await code(api(f1, 'POST', '/api/v1/subscriptions', { leader: 'maker', allocation: 200_000 }))).toEqual([404, 'NO_STRATEGY']);
-    expect(await code(api(leader, 'POST', '/api/v1/strategy', { profitShareBps: 3_001 }))).toEqual([400, 'BAD_REQUEST']);
-    expect(await code(api(leader, 'POST', '/api/v1/strategy', { profitShareBps: 1_000 }))).toEqual([409, 'STRATEGY_EXISTS']);
+    expect(await code(api(leader, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: 200_000 }))).toEqual(
+      [400, 'SELF_SUBSCRIBE'],
+    );
+    expect(await code(api(f1, 'POST', '/api/v1/subscriptions', { leader: 'nobody', allocation: 200_000 }))).toEqual([
+      404,
+      'UNKNOWN_TRADER',
+    ]);
+    expect(await code(api(f1, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: 99_999 }))).toEqual([
+      400,
+      'BELOW_MIN_ALLOCATION',
+    ]);
+    expect(
+      await code(api(f1, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: TEST_GRANT.KRW + 1 })),
+    ).toEqual([400, 'INSUFFICIENT_BALANCE']);
+    expect(await code(api(f1, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: -5 }))).toEqual([
+      400,
+      'BAD_REQUEST',
+    ]);
+    expect(await code(api(f1, 'POST', '/api/v1/subscriptions', { leader: 'maker', allocation: 200_000 }))).toEqual([
+      404,
+      'NO_STRATEGY',
+    ]);
+    expect(await code(api(leader, 'POST', '/api/v1/strategy', { profitShareBps: 3_001 }))).toEqual([
+      400,
+      'BAD_REQUEST',
+    ]);
+    expect(await code(api(leader, 'POST', '/api/v1/strategy', { profitShareBps: 1_000 }))).toEqual([
+      409,
+      'STRATEGY_EXISTS',
+    ]);
     const s = await subscribe(f1, 'leader', 200_000);
-    expect(await code(api(f1, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: 200_000 }))).toEqual([409, 'ALREADY_SUBSCRIBED']);
+    expect(await code(api(f1, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: 200_000 }))).toEqual([
+      409,
+      'ALREADY_SUBSCRIBED',
+    ]);
     expect(await code(api(f2, 'GET', `/api/v1/subscriptions/${s.id}`))).toEqual([404, 'UNKNOWN_SUBSCRIPTION']);
-    expect(await code(api(f1, 'PATCH', `/api/v1/subscriptions/${s.id}`, { action: 'resume' }))).toEqual([409, 'SUBSCRIPTION_NOT_ACTIVE']);
+    expect(await code(api(f1, 'PATCH', `/api/v1/subscriptions/${s.id}`, { action: 'resume' }))).toEqual([
+      409,
+      'SUBSCRIPTION_NOT_ACTIVE',
+    ]);
 
     // A new rate applies to new periods: the running copy keeps the rate of the period in progress.
-    const patched = await api<{ profitShareBps: number; followers: number }>(leader, 'PATCH', '/api/v1/strategy', { profitShareBps: 500 });
+    const patched = await api<{ profitShareBps: number; followers: number }>(leader, 'PATCH', '/api/v1/strategy', {
+      profitShareBps: 500,
+    });
     expect(patched.body).toMatchObject({ profitShareBps: 500, followers: 1 });
     expect((await api<SubscriptionView>(f1, 'GET', `/api/v1/subscriptions/${s.id}`)).body.profitShareBps).toBe(2_000);
 
     expect((await api(leader, 'DELETE', '/api/v1/strategy')).status).toBe(200);
-    expect(await code(api(f2, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: 200_000 }))).toEqual([409, 'STRATEGY_CLOSED']);
+    expect(await code(api(f2, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: 200_000 }))).toEqual([
+      409,
+      'STRATEGY_CLOSED',
+    ]);
 
     await order(leader, 'buy', PRICE, 20 * LPJ);
     await settled();
     // Deletion asks for the password again (signUp's default one).
-    expect((await api(leader, 'DELETE', '/api/v1/me', { password: `pw-${leader.s.nickname}-secret` })).status).toBe(204);
+    expect((await api(leader, 'DELETE', '/api/v1/me', { password: `pw-${leader.s.nickname}-secret` })).status).toBe(
+      204,
+    );
     await settled();
     const v = (await api<SubscriptionView>(f1, 'GET', `/api/v1/subscriptions/${s.id}`)).body;
     expect(v).toMatchObject({ status: 'ended', endReason: 'leader_deleted' });
     expect(krw(srv.server.copy.store.subscription(s.id)!.sub_account).available).toBe(0);
     expect((await api(leader, 'GET', '/api/v1/me')).status).toBe(401);
     expect(await code(api(null, 'GET', '/api/v1/traders/leader'))).toEqual([404, 'UNKNOWN_TRADER']);
-    expect(await code(api(f2, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: 200_000 }))).toEqual([404, 'UNKNOWN_TRADER']);
+    expect(await code(api(f2, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: 200_000 }))).toEqual([
+      404,
+      'UNKNOWN_TRADER',
+    ]);
     expectConservation(4);
   });
 });

@@ -17,39 +17,57 @@ const errorCode = (r: { body: unknown }) => (r.body as HttpError).error.code;
 describe('accounts', () => {
   it('signs up, refuses a taken nickname and a wrong password, signs in, and rotates tokens on refresh', async () => {
     await t.start();
-    const signup = await http<Session>(t.server.url, 'POST', '/api/v1/auth/signup', { body: { nickname: 'Kim_1', password: 'correct horse' } });
+    const signup = await http<Session>(t.server.url, 'POST', '/api/v1/auth/signup', {
+      body: { nickname: 'Kim_1', password: 'correct horse' },
+    });
     expect(signup.status).toBe(201);
     expect(Session.safeParse(signup.body).success).toBe(true);
-    const me = await http<{ accountId: number; nickname: string }>(t.server.url, 'GET', '/api/v1/me', { token: signup.body.accessToken });
+    const me = await http<{ accountId: number; nickname: string }>(t.server.url, 'GET', '/api/v1/me', {
+      token: signup.body.accessToken,
+    });
     expect(me.body).toMatchObject({ accountId: signup.body.accountId, nickname: 'Kim_1' });
     // New accounts get the grant.
-    expect((await http(t.server.url, 'GET', '/api/v1/balances', { token: signup.body.accessToken })).body).toContainEqual({ asset: 'KRW', available: 10_000_000, held: 0 });
+    expect(
+      (await http(t.server.url, 'GET', '/api/v1/balances', { token: signup.body.accessToken })).body,
+    ).toContainEqual({ asset: 'KRW', available: 10_000_000, held: 0 });
 
     // The nickname is taken, whatever its case.
     for (const nickname of ['Kim_1', 'kim_1']) {
-      const dup = await http(t.server.url, 'POST', '/api/v1/auth/signup', { body: { nickname, password: 'another password' } });
+      const dup = await http(t.server.url, 'POST', '/api/v1/auth/signup', {
+        body: { nickname, password: 'another password' },
+      });
       expect(dup.status).toBe(409);
       expect(errorCode(dup)).toBe('NICKNAME_TAKEN');
     }
-    const wrong = await http(t.server.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'Kim_1', password: 'wrong horse' } });
+    const wrong = await http(t.server.url, 'POST', '/api/v1/auth/signin', {
+      body: { nickname: 'Kim_1', password: 'wrong horse' },
+    });
     expect(wrong.status).toBe(401);
     expect(errorCode(wrong)).toBe('BAD_CREDENTIALS');
-    const nobody = await http(t.server.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'nobody', password: 'correct horse' } });
+    const nobody = await http(t.server.url, 'POST', '/api/v1/auth/signin', {
+      body: { nickname: 'nobody', password: 'correct horse' },
+    });
     expect(nobody.status).toBe(401);
     expect(errorCode(nobody)).toBe('BAD_CREDENTIALS');
-    const signin = await http<Session>(t.server.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'kim_1', password: 'correct horse' } });
+    const signin = await http<Session>(t.server.url, 'POST', '/api/v1/auth/signin', {
+      body: { nickname: 'kim_1', password: 'correct horse' },
+    });
     expect(signin.status).toBe(200);
     expect(signin.body.accountId).toBe(signup.body.accountId);
     expect(signin.body.accessToken).not.toBe(signup.body.accessToken);
 
-    const refreshed = await http<Session>(t.server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: signin.body.refreshToken } });
+    const refreshed = await http<Session>(t.server.url, 'POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: signin.body.refreshToken },
+    });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.accountId).toBe(signup.body.accountId);
     expect(refreshed.body.refreshToken).not.toBe(signin.body.refreshToken);
     expect(refreshed.body.accessToken).not.toBe(signin.body.accessToken);
     expect((await http(t.server.url, 'GET', '/api/v1/me', { token: refreshed.body.accessToken })).status).toBe(200);
     // The old refresh token is spent: used again, it must have leaked, so the session it led to ends too.
-    const again = await http(t.server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: signin.body.refreshToken } });
+    const again = await http(t.server.url, 'POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: signin.body.refreshToken },
+    });
     expect(again.status).toBe(401);
     expect(errorCode(again)).toBe('TOKEN_REUSED');
     expect((await http(t.server.url, 'GET', '/api/v1/me', { token: refreshed.body.accessToken })).status).toBe(401);
@@ -57,7 +75,7 @@ describe('accounts', () => {
     expect((await http(t.server.url, 'GET', '/api/v1/me', { token: signup.body.accessToken })).status).toBe(200);
   });
 
-  it('signs out: the token stops working and the account\'s sockets are closed with a reason', async () => {
+  it("signs out: the token stops working and the account's sockets are closed with a reason", async () => {
     await t.start();
     const alice = await signUp(t.server.url, 'alice');
     const bob = await signUp(t.server.url, 'bob');
@@ -68,9 +86,14 @@ describe('accounts', () => {
     expect(await a.waitFor((m) => m.type === 'bye', 'bye')).toMatchObject({ code: 'SIGNED_OUT' });
     expect((await a.closed).code).toBe(1008);
     expect((await http(t.server.url, 'GET', '/api/v1/me', { token: alice.accessToken })).status).toBe(401);
-    expect((await http(t.server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: alice.refreshToken } })).status).toBe(401);
+    expect(
+      (await http(t.server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: alice.refreshToken } })).status,
+    ).toBe(401);
     const again = await t.connect();
-    expect(await again.request({ op: 'auth', token: alice.accessToken })).toMatchObject({ type: 'reject', reason: 'TOKEN_INVALID' });
+    expect(await again.request({ op: 'auth', token: alice.accessToken })).toMatchObject({
+      type: 'reject',
+      reason: 'TOKEN_INVALID',
+    });
     // Bob is not affected.
     await b.sync();
     expect(b.isOpen).toBe(true);
@@ -85,7 +108,13 @@ describe('accounts', () => {
       ['POST', '/api/v1/auth/signup', { rawBody: '{"nickname": "bob", "password": ' }, 400, ''],
       ['POST', '/api/v1/auth/signup', { body: { nickname: 'b', password: 'long enough' } }, 400, 'BAD_REQUEST'],
       ['POST', '/api/v1/auth/signup', { body: { nickname: 'bob', password: 'short' } }, 400, 'BAD_REQUEST'],
-      ['POST', '/api/v1/auth/signup', { body: { nickname: 'bob', password: 'long enough', admin: true } }, 400, 'BAD_REQUEST'],
+      [
+        'POST',
+        '/api/v1/auth/signup',
+        { body: { nickname: 'bob', password: 'long enough', admin: true } },
+        400,
+        'BAD_REQUEST',
+      ],
       ['POST', '/api/v1/auth/signup', { body: { nickname: ['bob'], password: 'long enough' } }, 400, 'BAD_REQUEST'],
       ['GET', '/api/v1/orders', {}, 401, 'NOT_AUTHENTICATED'],
       ['GET', '/api/v1/orders', { token: 'forged' }, 401, 'TOKEN_INVALID'],
@@ -105,14 +134,18 @@ describe('accounts', () => {
       if (code) expect(body.code, `${method} ${path}`).toBe(code);
     }
     // Nothing was created along the way.
-    expect((await http(t.server.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'bob', password: 'long enough' } })).status).toBe(401);
+    expect(
+      (await http(t.server.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'bob', password: 'long enough' } }))
+        .status,
+    ).toBe(401);
     expect((await http(t.server.url, 'GET', '/healthz')).status).toBe(200);
   });
 });
 
 function HttpErrorShape(body: unknown): { code: string; message: string } {
   const e = (body as HttpError | undefined)?.error;
-  if (!e || typeof e.code !== 'string' || typeof e.message !== 'string') throw new Error(`not an error body: ${JSON.stringify(body)}`);
+  if (!e || typeof e.code !== 'string' || typeof e.message !== 'string')
+    throw new Error(`not an error body: ${JSON.stringify(body)}`);
   return e;
 }
 
@@ -132,7 +165,12 @@ describe('order history', () => {
     const pages: number[][] = [];
     let before: number | undefined;
     for (;;) {
-      const r = await http<{ orders: OrderView[]; nextBefore?: number }>(t.server.url, 'GET', `/api/v1/orders?limit=3${before ? `&before=${before}` : ''}`, { token: alice.accessToken });
+      const r = await http<{ orders: OrderView[]; nextBefore?: number }>(
+        t.server.url,
+        'GET',
+        `/api/v1/orders?limit=3${before ? `&before=${before}` : ''}`,
+        { token: alice.accessToken },
+      );
       expect(r.status).toBe(200);
       pages.push(r.body.orders.map((o) => o.orderId));
       if (r.body.nextBefore === undefined) break;
@@ -141,19 +179,43 @@ describe('order history', () => {
     }
     expect(pages).toEqual([ids.slice(4).reverse(), ids.slice(1, 4).reverse(), [ids[0]]]);
 
-    const open = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?status=open', { token: alice.accessToken });
+    const open = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?status=open', {
+      token: alice.accessToken,
+    });
     expect(open.body.orders.map((o) => o.orderId)).toEqual([ids[5], ids[4], ids[3], ids[2]]);
-    const closed = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?status=closed', { token: alice.accessToken });
-    expect(closed.body.orders.map((o) => [o.orderId, o.status])).toEqual([[ids[6], 'cancelled'], [ids[1], 'filled'], [ids[0], 'filled']]);
-    expect((await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?market=XRP-KRW', { token: alice.accessToken })).body.orders).toEqual([]);
+    const closed = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?status=closed', {
+      token: alice.accessToken,
+    });
+    expect(closed.body.orders.map((o) => [o.orderId, o.status])).toEqual([
+      [ids[6], 'cancelled'],
+      [ids[1], 'filled'],
+      [ids[0], 'filled'],
+    ]);
+    expect(
+      (
+        await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?market=XRP-KRW', {
+          token: alice.accessToken,
+        })
+      ).body.orders,
+    ).toEqual([]);
     // Bob sees only his own.
     const bobs = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders', { token: bob.accessToken });
     expect(bobs.body.orders.map((o) => o.clientOrderId)).toEqual(['take']);
 
-    const fills1 = await http<{ fills: { tradeId: number; orderId: number }[]; nextBefore?: number }>(t.server.url, 'GET', '/api/v1/trades?limit=1', { token: alice.accessToken });
+    const fills1 = await http<{ fills: { tradeId: number; orderId: number }[]; nextBefore?: number }>(
+      t.server.url,
+      'GET',
+      '/api/v1/trades?limit=1',
+      { token: alice.accessToken },
+    );
     expect(fills1.body.fills).toHaveLength(1);
     expect(fills1.body.fills[0].orderId).toBe(ids[1]);
-    const fills2 = await http<{ fills: { tradeId: number; orderId: number }[]; nextBefore?: number }>(t.server.url, 'GET', `/api/v1/trades?limit=1&before=${fills1.body.nextBefore}`, { token: alice.accessToken });
+    const fills2 = await http<{ fills: { tradeId: number; orderId: number }[]; nextBefore?: number }>(
+      t.server.url,
+      'GET',
+      `/api/v1/trades?limit=1&before=${fills1.body.nextBefore}`,
+      { token: alice.accessToken },
+    );
     expect(fills2.body.fills.map((f) => f.orderId)).toEqual([ids[0]]);
     expect(fills2.body.fills[0].tradeId).toBeLessThan(fills1.body.fills[0].tradeId);
   });
@@ -174,7 +236,13 @@ describe('operations endpoints', () => {
     const metrics = await http(t.server.url, 'GET', '/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toMatch(/text\/plain/);
-    const value = (series: string) => Number(metrics.text.split('\n').find((l) => l.startsWith(series + ' '))?.split(' ')[1]);
+    const value = (series: string) =>
+      Number(
+        metrics.text
+          .split('\n')
+          .find((l) => l.startsWith(series + ' '))
+          ?.split(' ')[1],
+      );
     expect(value('lpj_ws_connections')).toBe(1);
     expect(value('lpj_orders_total{result="accepted"}')).toBe(1);
     expect(value('lpj_orders_total{result="rejected"}')).toBe(1);
@@ -186,11 +254,26 @@ describe('operations endpoints', () => {
     expect(metrics.text).toMatch(/^lpj_db_commit_seconds_bucket/m);
     expect(metrics.text).toMatch(/^nodejs_eventloop_lag_seconds /m);
 
-    const doc = await http<{ openapi: string; paths: Record<string, Record<string, { responses: object }>> }>(t.server.url, 'GET', '/api/v1/openapi.json');
+    const doc = await http<{ openapi: string; paths: Record<string, Record<string, { responses: object }>> }>(
+      t.server.url,
+      'GET',
+      '/api/v1/openapi.json',
+    );
     expect(doc.status).toBe(200);
     expect(JSON.parse(doc.text)).toEqual(doc.body);
     expect(doc.body.openapi).toBe('3.1.0');
-    for (const path of ['/api/v1/auth/signup', '/api/v1/auth/signin', '/api/v1/auth/refresh', '/api/v1/auth/signout', '/api/v1/orders', '/api/v1/orders/{id}', '/api/v1/trades', '/api/v1/balances', '/api/v1/markets', '/notifications/stream']) {
+    for (const path of [
+      '/api/v1/auth/signup',
+      '/api/v1/auth/signin',
+      '/api/v1/auth/refresh',
+      '/api/v1/auth/signout',
+      '/api/v1/orders',
+      '/api/v1/orders/{id}',
+      '/api/v1/trades',
+      '/api/v1/balances',
+      '/api/v1/markets',
+      '/notifications/stream',
+    ]) {
       expect(Object.keys(doc.body.paths), path).toContain(path);
     }
     // Every documented path answers something other than "no such route".
@@ -218,7 +301,9 @@ describe('notifications', () => {
     };
     await trade(1);
 
-    const first = await SseClient.open(`${t.server.url}/notifications/stream`, { authorization: `Bearer ${alice.accessToken}` });
+    const first = await SseClient.open(`${t.server.url}/notifications/stream`, {
+      authorization: `Bearer ${alice.accessToken}`,
+    });
     t.track(first);
     expect(first.status).toBe(200);
     await first.waitForCount(1);
@@ -228,25 +313,36 @@ describe('notifications', () => {
     expect(seen.map((n) => n.kind)).toEqual(['fill', 'fill']);
     expect(first.events.map((e) => Number(e.id))).toEqual(seen.map((n) => n.id));
     expect(first.events[0].event).toBe('fill');
-    expect(seen[0]).toMatchObject({ title: 'Sold 1 LPJ', data: { market: MARKET, side: 'sell', price: 100_000, quantity: LPJ } });
+    expect(seen[0]).toMatchObject({
+      title: 'Sold 1 LPJ',
+      data: { market: MARKET, side: 'sell', price: 100_000, quantity: LPJ },
+    });
     first.close();
 
     // Missed while away.
     await trade(3);
     await trade(4);
     // A single-use ticket in the query, as an EventSource sends it, and the resume point in Last-Event-ID.
-    const ticket = await http<StreamTicket>(t.server.url, 'POST', '/api/v1/notifications/ticket', { token: alice.accessToken });
-    const resumed = await SseClient.open(`${t.server.url}/notifications/stream?ticket=${encodeURIComponent(ticket.body.ticket)}`, { 'last-event-id': first.events[1].id! });
+    const ticket = await http<StreamTicket>(t.server.url, 'POST', '/api/v1/notifications/ticket', {
+      token: alice.accessToken,
+    });
+    const resumed = await SseClient.open(
+      `${t.server.url}/notifications/stream?ticket=${encodeURIComponent(ticket.body.ticket)}`,
+      { 'last-event-id': first.events[1].id! },
+    );
     t.track(resumed);
     await resumed.waitForCount(2);
     await trade(5);
     await resumed.waitForCount(3);
     const after = resumed.events.map((e) => JSON.parse(e.data) as Notification);
-    const all = (await http<Notification[]>(t.server.url, 'GET', '/api/v1/notifications', { token: alice.accessToken })).body;
+    const all = (await http<Notification[]>(t.server.url, 'GET', '/api/v1/notifications', { token: alice.accessToken }))
+      .body;
     expect(all).toHaveLength(5);
     expect([...seen, ...after]).toEqual(all);
     // Bob's own stream holds his fills only.
-    const bobs = await SseClient.open(`${t.server.url}/api/v1/notifications/stream?after=4`, { authorization: `Bearer ${bob.accessToken}` });
+    const bobs = await SseClient.open(`${t.server.url}/api/v1/notifications/stream?after=4`, {
+      authorization: `Bearer ${bob.accessToken}`,
+    });
     t.track(bobs);
     await bobs.waitForCount(1);
     expect((JSON.parse(bobs.events[0].data) as Notification).title).toBe('Bought 1 LPJ');
@@ -269,14 +365,24 @@ describe('logs', () => {
     });
     await t.start({ logLevel: 'trace', logDestination: sink });
     const password = 'Secret-Passw0rd-xyz';
-    const s = await http<Session>(t.server.url, 'POST', '/api/v1/auth/signup', { body: { nickname: 'alice', password } });
-    await http(t.server.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'alice', password: `${password}-wrong` } });
+    const s = await http<Session>(t.server.url, 'POST', '/api/v1/auth/signup', {
+      body: { nickname: 'alice', password },
+    });
+    await http(t.server.url, 'POST', '/api/v1/auth/signin', {
+      body: { nickname: 'alice', password: `${password}-wrong` },
+    });
     await http(t.server.url, 'POST', '/api/v1/auth/signup', { rawBody: `{"nickname":"bob","password":"${password}"` });
-    const signin = await http<Session>(t.server.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'alice', password } });
-    const refreshed = await http<Session>(t.server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: signin.body.refreshToken } });
+    const signin = await http<Session>(t.server.url, 'POST', '/api/v1/auth/signin', {
+      body: { nickname: 'alice', password },
+    });
+    const refreshed = await http<Session>(t.server.url, 'POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: signin.body.refreshToken },
+    });
     await http(t.server.url, 'GET', '/api/v1/me', { token: s.body.accessToken });
     await http(t.server.url, 'GET', `/api/v1/me?token=${s.body.accessToken}`);
-    const ticket = await http<StreamTicket>(t.server.url, 'POST', '/api/v1/notifications/ticket', { token: s.body.accessToken });
+    const ticket = await http<StreamTicket>(t.server.url, 'POST', '/api/v1/notifications/ticket', {
+      token: s.body.accessToken,
+    });
     const sse = await SseClient.open(`${t.server.url}/notifications/stream?ticket=${ticket.body.ticket}`);
     t.track(sse);
     const c = await t.connect();
@@ -293,7 +399,16 @@ describe('logs', () => {
 
     expect(log).toContain('sync server listening');
     expect(log).toContain('/api/v1/auth/signin');
-    for (const secret of [password, s.body.accessToken, s.body.refreshToken, signin.body.accessToken, signin.body.refreshToken, refreshed.body.accessToken, refreshed.body.refreshToken, ticket.body.ticket]) {
+    for (const secret of [
+      password,
+      s.body.accessToken,
+      s.body.refreshToken,
+      signin.body.accessToken,
+      signin.body.refreshToken,
+      refreshed.body.accessToken,
+      refreshed.body.refreshToken,
+      ticket.body.ticket,
+    ]) {
       expect(log.includes(secret), `a secret in the log: ${secret.slice(0, 4)}…`).toBe(false);
     }
   });

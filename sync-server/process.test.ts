@@ -44,7 +44,19 @@ describe('sync server process', () => {
     const pending = [];
     for (let i = 0; i < 60; i++) {
       const c = i % 2 === 0 ? a : b;
-      pending.push(c.request({ op: 'order.new', order: { market: MARKET, clientOrderId: `k${i}`, side: i % 2 === 0 ? 'sell' : 'buy', type: 'limit', price: 100_000 + (i % 7) - 3, quantity: 2 * LOT } }));
+      pending.push(
+        c.request({
+          op: 'order.new',
+          order: {
+            market: MARKET,
+            clientOrderId: `k${i}`,
+            side: i % 2 === 0 ? 'sell' : 'buy',
+            type: 'limit',
+            price: 100_000 + (i % 7) - 3,
+            quantity: 2 * LOT,
+          },
+        }),
+      );
     }
     const replies = await Promise.all(pending);
     const acked = replies.flatMap((r) => (r.type === 'ack' && r.orderId ? [r.orderId] : []));
@@ -57,7 +69,9 @@ describe('sync server process', () => {
     const second = await startChild();
     const seen = new Map<number, OrderView>();
     for (const s of [alice, bob]) {
-      const r = await http<{ orders: OrderView[] }>(second.url, 'GET', '/api/v1/orders?limit=500', { token: s.accessToken });
+      const r = await http<{ orders: OrderView[] }>(second.url, 'GET', '/api/v1/orders?limit=500', {
+        token: s.accessToken,
+      });
       expect(r.status).toBe(200);
       for (const o of r.body.orders) seen.set(o.orderId, o);
     }
@@ -66,12 +80,27 @@ describe('sync server process', () => {
     expect(one.body).toMatchObject({ orderId: acked[0], clientOrderId: 'k0' });
     // The restarted server knows the client order ids too: a resend is a duplicate, not a new order.
     const a2 = await connect(second.wsUrl, alice);
-    const resend = await a2.ok({ op: 'order.new', order: { market: MARKET, clientOrderId: 'k58', side: 'sell', type: 'limit', price: 100_000 + (58 % 7) - 3, quantity: 2 * LOT } });
+    const resend = await a2.ok({
+      op: 'order.new',
+      order: {
+        market: MARKET,
+        clientOrderId: 'k58',
+        side: 'sell',
+        type: 'limit',
+        price: 100_000 + (58 % 7) - 3,
+        quantity: 2 * LOT,
+      },
+    });
     expect(resend).toMatchObject({ orderId: acked[58], duplicate: true });
     // Money is conserved across the two accounts and the fee account's take.
     const totals = { KRW: 0, LPJ: 0 };
     for (const s of [alice, bob]) {
-      for (const bal of (await http<{ asset: 'KRW' | 'LPJ'; available: number; held: number }[]>(second.url, 'GET', '/api/v1/balances', { token: s.accessToken })).body) totals[bal.asset] += bal.available + bal.held;
+      for (const bal of (
+        await http<{ asset: 'KRW' | 'LPJ'; available: number; held: number }[]>(second.url, 'GET', '/api/v1/balances', {
+          token: s.accessToken,
+        })
+      ).body)
+        totals[bal.asset] += bal.available + bal.held;
     }
     expect(totals.LPJ).toBe(2 * TEST_GRANT.LPJ);
     expect(totals.KRW).toBeLessThanOrEqual(2 * TEST_GRANT.KRW);
@@ -82,14 +111,28 @@ describe('sync server process', () => {
     const child = await startChild();
     const alice = await signUp(child.url, 'alice');
     const a = await connect(child.wsUrl, alice);
-    const sse = await SseClient.open(`${child.url}/notifications/stream`, { authorization: `Bearer ${alice.accessToken}` });
+    const sse = await SseClient.open(`${child.url}/notifications/stream`, {
+      authorization: `Bearer ${alice.accessToken}`,
+    });
     expect(sse.status).toBe(200);
-    const ack = await a.ok({ op: 'order.new', order: { market: MARKET, clientOrderId: 'before-term', side: 'buy', type: 'limit', price: 99_000, quantity: 2 * LOT } });
+    const ack = await a.ok({
+      op: 'order.new',
+      order: {
+        market: MARKET,
+        clientOrderId: 'before-term',
+        side: 'buy',
+        type: 'limit',
+        price: 99_000,
+        quantity: 2 * LOT,
+      },
+    });
 
     child.proc.kill('SIGTERM');
     expect(await a.waitFor((m) => m.type === 'bye', 'bye')).toMatchObject({ code: 'SHUTDOWN' });
     expect((await a.closed).code).toBe(1001);
-    expect(await Promise.race([sse.ended.then(() => 'ended'), new Promise((r) => setTimeout(() => r('still open'), 5_000))])).toBe('ended');
+    expect(
+      await Promise.race([sse.ended.then(() => 'ended'), new Promise((r) => setTimeout(() => r('still open'), 5_000))]),
+    ).toBe('ended');
     const exit = await Promise.race([child.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 8_000))]);
     expect(exit).toEqual({ code: 0, signal: null });
     // It stopped listening.

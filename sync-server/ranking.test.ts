@@ -14,7 +14,13 @@ const T0 = Date.UTC(2026, 0, 5, 1, 0, 0);
 const HOUR = 3_600_000;
 
 let clock = T0;
-const options = () => ({ now: () => clock, scheduleEveryMs: 0, accessTtlMs: 1000 * 24 * HOUR, ranking: { minTrades: 1, minAccountAgeMs: 0 }, copy: { minAllocation: 100_000 } });
+const options = () => ({
+  now: () => clock,
+  scheduleEveryMs: 0,
+  accessTtlMs: 1000 * 24 * HOUR,
+  ranking: { minTrades: 1, minAccountAgeMs: 0 },
+  copy: { minAllocation: 100_000 },
+});
 const srv = serverPerTest();
 
 beforeEach(async () => {
@@ -25,11 +31,18 @@ beforeEach(async () => {
 const ws = (s: Session): Promise<TestWsClient> => srv.connect(s);
 let cid = 0;
 const limit = (c: TestWsClient, side: 'buy' | 'sell', price: number, quantity: number) =>
-  c.ok({ op: 'order.new', order: { market: MARKET, clientOrderId: `r${++cid}`, side, type: 'limit', price, quantity } });
+  c.ok({
+    op: 'order.new',
+    order: { market: MARKET, clientOrderId: `r${++cid}`, side, type: 'limit', price, quantity },
+  });
 
 describe('leaderboards on the server', () => {
   it('ranks by return after trades, unaffected by allocations, and agrees exactly with the batch recompute', async () => {
-    const [a, b, c] = [await signUp(srv.server.url, 'alpha'), await signUp(srv.server.url, 'bravo'), await signUp(srv.server.url, 'charlie')];
+    const [a, b, c] = [
+      await signUp(srv.server.url, 'alpha'),
+      await signUp(srv.server.url, 'bravo'),
+      await signUp(srv.server.url, 'charlie'),
+    ];
     const [wa, wb] = [await ws(a), await ws(b)];
     await limit(wa, 'sell', 100_000, 10 * LPJ);
     await limit(wb, 'buy', 100_000, 10 * LPJ);
@@ -40,8 +53,22 @@ describe('leaderboards on the server', () => {
     await limit(wa, 'sell', 110_000, LPJ);
     await limit(wb, 'buy', 110_000, LPJ);
     // Charlie copies bravo: an allocation moves money, it is not a loss for charlie.
-    expect((await http(srv.server.url, 'POST', '/api/v1/strategy', { token: b.accessToken, body: { profitShareBps: 1_000 } })).status).toBe(201);
-    expect((await http(srv.server.url, 'POST', '/api/v1/subscriptions', { token: c.accessToken, body: { leader: 'bravo', allocation: 500_000 } })).status).toBe(201);
+    expect(
+      (
+        await http(srv.server.url, 'POST', '/api/v1/strategy', {
+          token: b.accessToken,
+          body: { profitShareBps: 1_000 },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await http(srv.server.url, 'POST', '/api/v1/subscriptions', {
+          token: c.accessToken,
+          body: { leader: 'bravo', allocation: 500_000 },
+        })
+      ).status,
+    ).toBe(201);
     clock += HOUR;
     srv.server.runSchedule();
 
@@ -58,7 +85,9 @@ describe('leaderboards on the server', () => {
 
     const searched = await http<LeaderboardPage>(srv.server.url, 'GET', '/api/v1/leaderboards/all?search=ALP&sort=pnl');
     expect(searched.body.rows.map((r) => r.nickname)).toEqual(['alpha']);
-    expect((await http<LeaderboardPage>(srv.server.url, 'GET', '/api/v1/leaderboards/1d?minTrades=3')).body.total).toBe(0);
+    expect((await http<LeaderboardPage>(srv.server.url, 'GET', '/api/v1/leaderboards/1d?minTrades=3')).body.total).toBe(
+      0,
+    );
     expect((await http(srv.server.url, 'GET', '/api/v1/leaderboards/2d')).status).toBe(400);
     expect((await http(srv.server.url, 'GET', '/api/v1/leaderboards/all?limit=0')).status).toBe(400);
 
@@ -75,7 +104,12 @@ describe('leaderboards on the server', () => {
     expect(charlie.body.stats.all.pnl).toBe(1_000_000);
     expect((await http(srv.server.url, 'GET', '/api/v1/traders/nobody')).status).toBe(404);
 
-    const check = compareWithBatch(srv.server.ranking.config, srv.server.ranking.service, srv.server.ranking.records(), clock);
+    const check = compareWithBatch(
+      srv.server.ranking.config,
+      srv.server.ranking.service,
+      srv.server.ranking.records(),
+      clock,
+    );
     expect(check.difference).toBeUndefined();
     expect(check.agree).toBe(true);
     expect(check.batch.boards.all.length).toBe(2);

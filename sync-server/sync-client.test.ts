@@ -62,7 +62,8 @@ function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 
 const statusLog = new WeakMap<SyncClient, SyncStatus[]>();
 const statusIs = (c: SyncClient, s: SyncStatus) => until(`status ${s}`, () => c.status === s);
 /** Waits until the client has passed through `s` since the log had `from` entries. */
-const passedThrough = (c: SyncClient, s: SyncStatus, from: number) => until(`status ${s}`, () => statusLog.get(c)!.slice(from).includes(s));
+const passedThrough = (c: SyncClient, s: SyncStatus, from: number) =>
+  until(`status ${s}`, () => statusLog.get(c)!.slice(from).includes(s));
 const mark = (c: SyncClient) => statusLog.get(c)!.length;
 
 describe('the sync client', () => {
@@ -72,7 +73,13 @@ describe('the sync client', () => {
     await alice.signUp('alice', 'password-1');
     alice.subscribe('book', 'LPJ-KRW');
     await statusIs(alice, 'online');
-    const placed = await alice.placeOrder({ market: 'LPJ-KRW', side: 'sell', type: 'limit', price: 1_000, quantity: 2 * ONE });
+    const placed = await alice.placeOrder({
+      market: 'LPJ-KRW',
+      side: 'sell',
+      type: 'limit',
+      price: 1_000,
+      quantity: 2 * ONE,
+    });
     expect(placed.duplicate).toBe(false);
     await until('ask in the mirror', () => alice.book('LPJ-KRW')?.asks.length === 1);
 
@@ -95,7 +102,14 @@ describe('the sync client', () => {
     const before = mark(bob);
     proxy.cut();
     await passedThrough(bob, 'reconnecting', before);
-    const offline = bob.placeOrder({ market: 'LPJ-KRW', side: 'buy', type: 'limit', price: 900, quantity: 2 * ONE, clientOrderId: 'while-offline' });
+    const offline = bob.placeOrder({
+      market: 'LPJ-KRW',
+      side: 'buy',
+      type: 'limit',
+      price: 900,
+      quantity: 2 * ONE,
+      clientOrderId: 'while-offline',
+    });
     expect(bob.unanswered).toBe(1);
     proxy.hold(false);
     const done = await offline;
@@ -111,8 +125,17 @@ describe('the sync client', () => {
     await statusIs(carol, 'online');
     // The server places the order but its answer is lost, and then the link dies.
     proxy.mute(true);
-    const pending = carol.placeOrder({ market: 'LPJ-KRW', side: 'buy', type: 'limit', price: 950, quantity: 2 * ONE, clientOrderId: 'lost-ack' });
-    await until('order reached the server', () => server.exchange.engine.orderByClientId(carol.account!.id, 'lost-ack'));
+    const pending = carol.placeOrder({
+      market: 'LPJ-KRW',
+      side: 'buy',
+      type: 'limit',
+      price: 950,
+      quantity: 2 * ONE,
+      clientOrderId: 'lost-ack',
+    });
+    await until('order reached the server', () =>
+      server.exchange.engine.orderByClientId(carol.account!.id, 'lost-ack'),
+    );
     proxy.cut();
     proxy.mute(false);
     const result = await pending;
@@ -137,7 +160,9 @@ describe('the sync client', () => {
   it('refuses to trade before sign-in, and reports an engine refusal with its reason', async () => {
     const eve = client();
     eve.connect();
-    await expect(eve.placeOrder({ market: 'LPJ-KRW', side: 'buy', type: 'limit', price: 1_000, quantity: ONE })).rejects.toMatchObject({ reason: 'NOT_AUTHENTICATED' });
+    await expect(
+      eve.placeOrder({ market: 'LPJ-KRW', side: 'buy', type: 'limit', price: 1_000, quantity: ONE }),
+    ).rejects.toMatchObject({ reason: 'NOT_AUTHENTICATED' });
     await eve.signUp('eve', 'password-1');
     await statusIs(eve, 'online');
     const refused = eve.placeOrder({ market: 'LPJ-KRW', side: 'buy', type: 'limit', price: 1_000, quantity: ONE + 1 });
@@ -155,9 +180,18 @@ describe('the sync client', () => {
     await statusIs(again, 'online');
     expect(again.account?.nickname).toBe('frank');
 
-    const entries: PracticeEntry[] = Array.from({ length: 1_200 }, (_, i) => ({ localId: `p${i}`, kind: 'fill', market: 'LPJ-KRW', ts: 1_000 + i, data: { price: 1_000 + i } }));
+    const entries: PracticeEntry[] = Array.from({ length: 1_200 }, (_, i) => ({
+      localId: `p${i}`,
+      kind: 'fill',
+      market: 'LPJ-KRW',
+      ts: 1_000 + i,
+      data: { price: 1_000 + i },
+    }));
     const synced = new Set<string>();
-    const outbox = { pending: (n: number) => entries.filter((e) => !synced.has(e.localId)).slice(0, n), markSynced: (ids: string[]) => ids.forEach((id) => synced.add(id)) };
+    const outbox = {
+      pending: (n: number) => entries.filter((e) => !synced.has(e.localId)).slice(0, n),
+      markSynced: (ids: string[]) => ids.forEach((id) => synced.add(id)),
+    };
     expect(await again.syncPractice(outbox)).toEqual({ uploaded: 1_200, duplicates: 0 });
     synced.clear(); // as if the app lost its record of what it uploaded
     expect(await again.syncPractice(outbox)).toEqual({ uploaded: 0, duplicates: 1_200 });
@@ -180,12 +214,20 @@ describe('the sync client', () => {
     // leak to the server and end the session; one shared refresh keeps it.
     const before = mark(gina);
     const answers = await Promise.all([1, 2, 3, 4].map(() => gina.withFreshToken((t) => gina.http.balances(t))));
-    expect(answers.map((b) => b.find((x) => x.asset === 'KRW')?.available)).toEqual([10_000_000, 10_000_000, 10_000_000, 10_000_000]);
+    expect(answers.map((b) => b.find((x) => x.asset === 'KRW')?.available)).toEqual([
+      10_000_000, 10_000_000, 10_000_000, 10_000_000,
+    ]);
     expect(store.session!.refreshToken).not.toBe(first.refreshToken);
     // The refresh closed the old session's socket; the client signs the new one in and trades on.
     await passedThrough(gina, 'reconnecting', before);
     await statusIs(gina, 'online');
-    const placed = await gina.placeOrder({ market: 'LPJ-KRW', side: 'buy', type: 'limit', price: 90_000, quantity: ONE });
+    const placed = await gina.placeOrder({
+      market: 'LPJ-KRW',
+      side: 'buy',
+      type: 'limit',
+      price: 90_000,
+      quantity: ONE,
+    });
     expect(placed.duplicate).toBe(false);
     expect(statusLog.get(gina)!.slice(before)).not.toContain('signed_out');
     expect(gina.account?.nickname).toBe('gina');

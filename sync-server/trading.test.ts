@@ -19,7 +19,11 @@ const t = serverPerTest();
 const limit = limitOrder;
 
 async function serverBook() {
-  const r = await http<{ seq: number; bids: [number, number][]; asks: [number, number][] }>(t.server.url, 'GET', `/api/v1/markets/${MARKET}/book?levels=1000`); // the most a snapshot returns
+  const r = await http<{ seq: number; bids: [number, number][]; asks: [number, number][] }>(
+    t.server.url,
+    'GET',
+    `/api/v1/markets/${MARKET}/book?levels=1000`,
+  ); // the most a snapshot returns
   expect(r.status).toBe(200);
   return r.body;
 }
@@ -29,7 +33,6 @@ async function balances(s: Session): Promise<Record<string, BalanceView>> {
   expect(r.status).toBe(200);
   return Object.fromEntries(r.body.map((b) => [b.asset, b]));
 }
-
 
 /** Sends a random mix of limit orders, cancels and market orders from two accounts and waits for every reply. */
 async function randomStream(a: TestWsClient, b: TestWsClient, seed: number, count: number): Promise<void> {
@@ -46,10 +49,34 @@ async function randomStream(a: TestWsClient, b: TestWsClient, seed: number, coun
       // Stops that trigger later, when a trade reaches them, and then rest or trade.
       const side = rand() < 0.5 ? 'buy' : 'sell';
       const stopPrice = 100_000 + (side === 'buy' ? 1 : -1) * Math.floor(rand() * 10);
-      pending.push(client.request({ op: 'order.new', order: { market: MARKET, clientOrderId: `s${seed}-${i}`, side, type: 'stop_limit', stopPrice, price: stopPrice + (side === 'buy' ? 5 : -5), quantity: 2 * LOT } }));
+      pending.push(
+        client.request({
+          op: 'order.new',
+          order: {
+            market: MARKET,
+            clientOrderId: `s${seed}-${i}`,
+            side,
+            type: 'stop_limit',
+            stopPrice,
+            price: stopPrice + (side === 'buy' ? 5 : -5),
+            quantity: 2 * LOT,
+          },
+        }),
+      );
     } else if (r < 0.34) {
       const side = rand() < 0.5 ? 'buy' : 'sell';
-      pending.push(client.request({ op: 'order.new', order: { market: MARKET, clientOrderId: `m${seed}-${i}`, side, type: 'market', quantity: (1 + Math.floor(rand() * 3)) * LOT } }));
+      pending.push(
+        client.request({
+          op: 'order.new',
+          order: {
+            market: MARKET,
+            clientOrderId: `m${seed}-${i}`,
+            side,
+            type: 'market',
+            quantity: (1 + Math.floor(rand() * 3)) * LOT,
+          },
+        }),
+      );
     } else {
       const side = rand() < 0.5 ? 'buy' : 'sell';
       // Bids mostly below 100,000 and asks mostly above, overlapping enough to trade now and then.
@@ -81,7 +108,10 @@ describe('trading between two accounts', () => {
     const alice = await signUp(t.server.url, 'alice');
     const bob = await signUp(t.server.url, 'bob');
     expect(alice.accountId).not.toBe(bob.accountId);
-    expect(await balances(alice)).toEqual({ KRW: { asset: 'KRW', available: TEST_GRANT.KRW, held: 0 }, LPJ: { asset: 'LPJ', available: TEST_GRANT.LPJ, held: 0 } });
+    expect(await balances(alice)).toEqual({
+      KRW: { asset: 'KRW', available: TEST_GRANT.KRW, held: 0 },
+      LPJ: { asset: 'LPJ', available: TEST_GRANT.LPJ, held: 0 },
+    });
 
     const watcher = await t.connect();
     await watcher.ok({ op: 'subscribe', channel: 'trades', market: MARKET });
@@ -93,41 +123,101 @@ describe('trading between two accounts', () => {
     const sell = await a.ok(limit('a-1', 'sell', 100_000, LPJ));
     expect(sell.orderId).toBeGreaterThan(0);
     // The seller's order is open and its LPJ held.
-    await a.waitFor((m) => m.type === 'order' && m.order.orderId === sell.orderId && m.order.status === 'open', 'open order');
+    await a.waitFor(
+      (m) => m.type === 'order' && m.order.orderId === sell.orderId && m.order.status === 'open',
+      'open order',
+    );
     expect((await balances(alice)).LPJ).toEqual({ asset: 'LPJ', available: TEST_GRANT.LPJ - LPJ, held: LPJ });
 
     const bobFrames: unknown[] = [];
     b.ws.on('message', (data) => bobFrames.push(JSON.parse(data.toString())));
     const buy = await b.ok(limit('b-1', 'buy', 100_000, LPJ));
     // What the commit said to the taker came as one frame: its order, its fill and balance, then the reply.
-    const replyFrame = bobFrames.find((f): f is { type: string }[] => Array.isArray(f) && f.some((m) => m.type === 'ack'));
+    const replyFrame = bobFrames.find(
+      (f): f is { type: string }[] => Array.isArray(f) && f.some((m) => m.type === 'ack'),
+    );
     expect(replyFrame?.map((m) => m.type)).toEqual(['order', 'fill', 'balance', 'ack']);
     const bobFill = await b.waitFor<Extract<ServerMessage, { type: 'fill' }>>((m) => m.type === 'fill', 'bob fill');
     const aliceFill = await a.waitFor<Extract<ServerMessage, { type: 'fill' }>>((m) => m.type === 'fill', 'alice fill');
-    expect(bobFill.fill).toMatchObject({ orderId: buy.orderId, side: 'buy', price: 100_000, quantity: LPJ, quoteAmount: 100_000, liquidity: 'taker', fee: 100 });
-    expect(aliceFill.fill).toMatchObject({ orderId: sell.orderId, side: 'sell', price: 100_000, quantity: LPJ, quoteAmount: 100_000, liquidity: 'maker', fee: 50 });
+    expect(bobFill.fill).toMatchObject({
+      orderId: buy.orderId,
+      side: 'buy',
+      price: 100_000,
+      quantity: LPJ,
+      quoteAmount: 100_000,
+      liquidity: 'taker',
+      fee: 100,
+    });
+    expect(aliceFill.fill).toMatchObject({
+      orderId: sell.orderId,
+      side: 'sell',
+      price: 100_000,
+      quantity: LPJ,
+      quoteAmount: 100_000,
+      liquidity: 'maker',
+      fee: 50,
+    });
     expect(aliceFill.fill.tradeId).toBe(bobFill.fill.tradeId);
-    await a.waitFor((m) => m.type === 'order' && m.order.orderId === sell.orderId && m.order.status === 'filled', 'alice order filled');
-    await b.waitFor((m) => m.type === 'order' && m.order.orderId === buy.orderId && m.order.status === 'filled', 'bob order filled');
+    await a.waitFor(
+      (m) => m.type === 'order' && m.order.orderId === sell.orderId && m.order.status === 'filled',
+      'alice order filled',
+    );
+    await b.waitFor(
+      (m) => m.type === 'order' && m.order.orderId === buy.orderId && m.order.status === 'filled',
+      'bob order filled',
+    );
 
     // Money moved exactly: price × quantity between them, taker fee 10 bps, maker fee 5 bps, nothing left held.
-    expect(await balances(bob)).toEqual({ KRW: { asset: 'KRW', available: TEST_GRANT.KRW - 100_000 - 100, held: 0 }, LPJ: { asset: 'LPJ', available: TEST_GRANT.LPJ + LPJ, held: 0 } });
-    expect(await balances(alice)).toEqual({ KRW: { asset: 'KRW', available: TEST_GRANT.KRW + 100_000 - 50, held: 0 }, LPJ: { asset: 'LPJ', available: TEST_GRANT.LPJ - LPJ, held: 0 } });
+    expect(await balances(bob)).toEqual({
+      KRW: { asset: 'KRW', available: TEST_GRANT.KRW - 100_000 - 100, held: 0 },
+      LPJ: { asset: 'LPJ', available: TEST_GRANT.LPJ + LPJ, held: 0 },
+    });
+    expect(await balances(alice)).toEqual({
+      KRW: { asset: 'KRW', available: TEST_GRANT.KRW + 100_000 - 50, held: 0 },
+      LPJ: { asset: 'LPJ', available: TEST_GRANT.LPJ - LPJ, held: 0 },
+    });
     // The balance pushed last over the socket agrees with HTTP.
     await b.sync();
-    expect(b.ofType('balance').at(-1)?.balances).toContainEqual({ asset: 'KRW', available: TEST_GRANT.KRW - 100_100, held: 0 });
+    expect(b.ofType('balance').at(-1)?.balances).toContainEqual({
+      asset: 'KRW',
+      available: TEST_GRANT.KRW - 100_100,
+      held: 0,
+    });
 
     // History over HTTP.
-    const orders = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders', { token: bob.accessToken });
-    expect(orders.body.orders).toEqual([expect.objectContaining({ orderId: buy.orderId, clientOrderId: 'b-1', status: 'filled', filled: LPJ, quantity: LPJ })]);
+    const orders = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders', {
+      token: bob.accessToken,
+    });
+    expect(orders.body.orders).toEqual([
+      expect.objectContaining({
+        orderId: buy.orderId,
+        clientOrderId: 'b-1',
+        status: 'filled',
+        filled: LPJ,
+        quantity: LPJ,
+      }),
+    ]);
     const trades = await http<{ fills: Fill[] }>(t.server.url, 'GET', '/api/v1/trades', { token: alice.accessToken });
     expect(trades.body.fills).toEqual([aliceFill.fill]);
 
     // The public tape and ticker.
     const trade = await watcher.waitFor<Extract<ServerMessage, { type: 'trade' }>>((m) => m.type === 'trade', 'trade');
-    expect(trade).toMatchObject({ market: MARKET, price: 100_000, quantity: LPJ, takerSide: 'buy', tradeId: bobFill.fill.tradeId });
-    await watcher.waitFor((m) => m.type === 'ticker' && m.last === 100_000 && m.volume === LPJ, 'ticker after the trade');
-    const ticker = await http<{ last: number; volume: number }>(t.server.url, 'GET', `/api/v1/markets/${MARKET}/ticker`);
+    expect(trade).toMatchObject({
+      market: MARKET,
+      price: 100_000,
+      quantity: LPJ,
+      takerSide: 'buy',
+      tradeId: bobFill.fill.tradeId,
+    });
+    await watcher.waitFor(
+      (m) => m.type === 'ticker' && m.last === 100_000 && m.volume === LPJ,
+      'ticker after the trade',
+    );
+    const ticker = await http<{ last: number; volume: number }>(
+      t.server.url,
+      'GET',
+      `/api/v1/markets/${MARKET}/ticker`,
+    );
     expect(ticker.body).toMatchObject({ last: 100_000, volume: LPJ, quoteVolume: 100_000 });
 
     // Each side heard only about its own orders.
@@ -135,7 +225,7 @@ describe('trading between two accounts', () => {
     expect(b.ofType('order').every((m) => m.order.orderId === buy.orderId)).toBe(true);
   });
 
-  it('keeps a mirrored book equal to the server\'s through a random order stream', async () => {
+  it("keeps a mirrored book equal to the server's through a random order stream", async () => {
     await t.start(UNTHROTTLED);
     const alice = await signUp(t.server.url, 'alice');
     const bob = await signUp(t.server.url, 'bob');
@@ -161,7 +251,12 @@ describe('trading between two accounts', () => {
     expect(mirror.snapshots).toBe(1);
     // The stream exercised triggered stops, not only plain orders.
     const all = [];
-    for (const s of [alice, bob]) all.push(...(await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?limit=500', { token: s.accessToken })).body.orders);
+    for (const s of [alice, bob])
+      all.push(
+        ...(
+          await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?limit=500', { token: s.accessToken })
+        ).body.orders,
+      );
     expect(all.filter((o) => o.type === 'stop_limit' && o.status !== 'waiting').length).toBeGreaterThan(0);
     // Deltas chain: each one's prevSeq is the previous one's seq.
     const deltas = observer.ofType('book.delta');
@@ -189,7 +284,12 @@ describe('trading between two accounts', () => {
     await a.ok(limit('gap-2', 'buy', 90_001, 2 * LOT));
     await observer.sync();
     expect(mirror.gaps).toBe(1);
-    await observer.waitFor((m) => m.type === 'book.snapshot', 'resync snapshot', 5_000, observer.messages.findIndex((m) => m.type === 'book.snapshot') + 1);
+    await observer.waitFor(
+      (m) => m.type === 'book.snapshot',
+      'resync snapshot',
+      5_000,
+      observer.messages.findIndex((m) => m.type === 'book.snapshot') + 1,
+    );
     expect(mirror.snapshots).toBe(2);
 
     await randomStream(a, b, 4, 100);
@@ -219,10 +319,15 @@ describe('reconnect and resend', () => {
     const bob = await signUp(t.server.url, 'bob');
     const b = await t.connect(bob);
     await b.ok(limit('bob-1', 'sell', 99_000, 2 * LOT));
-    await second.waitFor((m) => m.type === 'order' && m.order.orderId === ack.orderId && m.order.status === 'filled', 'filled');
+    await second.waitFor(
+      (m) => m.type === 'order' && m.order.orderId === ack.orderId && m.order.status === 'filled',
+      'filled',
+    );
     expect(await second.ok(order)).toMatchObject({ orderId: ack.orderId, duplicate: true });
 
-    const orders = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders', { token: alice.accessToken });
+    const orders = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders', {
+      token: alice.accessToken,
+    });
     expect(orders.body.orders.map((o) => o.orderId)).toEqual([ack.orderId]);
     expect((await balances(alice)).LPJ.available).toBe(TEST_GRANT.LPJ + 2 * LOT);
   });
@@ -234,14 +339,22 @@ describe('reconnect and resend', () => {
     const b = await t.connect(bob);
     await b.ok(limit('ask', 'sell', 100_000, 10 * LOT));
     // Both copies arrive before the commit: the first takes liquidity and is gone from the book at once.
-    const order = { market: MARKET, clientOrderId: 'twice', side: 'buy' as const, type: 'market' as const, quantity: 2 * LOT };
+    const order = {
+      market: MARKET,
+      clientOrderId: 'twice',
+      side: 'buy' as const,
+      type: 'market' as const,
+      quantity: 2 * LOT,
+    };
     const place = () => settled<OrderResult>((r) => t.server.exchange.place(alice.accountId, order, r));
     const [one, two] = await Promise.all([place(), place()]);
     expect(one).toMatchObject({ ok: true, duplicate: false });
     expect(two).toMatchObject({ ok: true, duplicate: true });
     expect(two.ok && one.ok && two.orderId === one.orderId).toBe(true);
     expect((await balances(alice)).LPJ.available).toBe(TEST_GRANT.LPJ + 2 * LOT);
-    const orders = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders', { token: alice.accessToken });
+    const orders = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders', {
+      token: alice.accessToken,
+    });
     expect(orders.body.orders).toHaveLength(1);
 
     // The same over one socket: two frames back to back.
@@ -264,8 +377,14 @@ describe('restart', () => {
     const rest = await a.ok(limit('resting', 'buy', 95_000, 2 * LOT));
     const before = {
       book: await serverBook(),
-      aliceOrders: (await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?limit=500', { token: alice.accessToken })).body.orders,
-      aliceFills: (await http<{ fills: Fill[] }>(t.server.url, 'GET', '/api/v1/trades?limit=500', { token: alice.accessToken })).body.fills,
+      aliceOrders: (
+        await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?limit=500', {
+          token: alice.accessToken,
+        })
+      ).body.orders,
+      aliceFills: (
+        await http<{ fills: Fill[] }>(t.server.url, 'GET', '/api/v1/trades?limit=500', { token: alice.accessToken })
+      ).body.fills,
       aliceBalances: await balances(alice),
       bobBalances: await balances(bob),
       ticker: (await http(t.server.url, 'GET', `/api/v1/markets/${MARKET}/ticker`)).body,
@@ -278,17 +397,37 @@ describe('restart', () => {
     // Tokens issued before the restart still work; so does the password.
     expect(await balances(alice)).toEqual(before.aliceBalances);
     expect(await balances(bob)).toEqual(before.bobBalances);
-    expect((await http(t.server.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'alice', password: 'alice-password' } })).status).toBe(200);
+    expect(
+      (
+        await http(t.server.url, 'POST', '/api/v1/auth/signin', {
+          body: { nickname: 'alice', password: 'alice-password' },
+        })
+      ).status,
+    ).toBe(200);
     expect(await serverBook()).toEqual(before.book);
-    expect((await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?limit=500', { token: alice.accessToken })).body.orders).toEqual(before.aliceOrders);
-    expect((await http<{ fills: Fill[] }>(t.server.url, 'GET', '/api/v1/trades?limit=500', { token: alice.accessToken })).body.fills).toEqual(before.aliceFills);
+    expect(
+      (
+        await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?limit=500', {
+          token: alice.accessToken,
+        })
+      ).body.orders,
+    ).toEqual(before.aliceOrders);
+    expect(
+      (await http<{ fills: Fill[] }>(t.server.url, 'GET', '/api/v1/trades?limit=500', { token: alice.accessToken }))
+        .body.fills,
+    ).toEqual(before.aliceFills);
     expect((await http(t.server.url, 'GET', `/api/v1/markets/${MARKET}/ticker`)).body).toEqual(before.ticker);
     const a2 = await t.connect(alice);
-    expect(await a2.ok(limit('resting', 'buy', 95_000, 2 * LOT))).toMatchObject({ orderId: rest.orderId, duplicate: true });
+    expect(await a2.ok(limit('resting', 'buy', 95_000, 2 * LOT))).toMatchObject({
+      orderId: rest.orderId,
+      duplicate: true,
+    });
     // New orders get new ids and the same account can cancel what it left resting.
     const next = await a2.ok(limit('after-restart', 'buy', 95_001, 2 * LOT));
     expect(next.orderId).toBeGreaterThan(Math.max(...before.aliceOrders.map((o) => o.orderId)));
-    expect(await a2.ok({ op: 'order.cancel', market: MARKET, orderId: rest.orderId! })).toMatchObject({ op: 'order.cancel' });
+    expect(await a2.ok({ op: 'order.cancel', market: MARKET, orderId: rest.orderId! })).toMatchObject({
+      op: 'order.cancel',
+    });
   });
 });
 

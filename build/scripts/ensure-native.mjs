@@ -17,15 +17,29 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(join(root, 'package.json'));
 
 export function ensureNodeNative() {
-  const probe = spawnSync(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], { cwd: root, encoding: 'utf8' });
+  const probe = spawnSync(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (probe.status === 0) return;
-  console.log('[native] better-sqlite3 does not load in this Node (' + (probe.stderr.split('\n').find((l) => l.includes('Error')) ?? 'unknown error') + '): rebuilding it');
-  execFileSync('npm', ['rebuild', 'better-sqlite3'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  console.log(
+    '[native] better-sqlite3 does not load in this Node (' +
+      (probe.stderr.split('\n').find((l) => l.includes('Error')) ?? 'unknown error') +
+      '): rebuilding it',
+  );
+  execFileSync('npm', ['rebuild', 'better-sqlite3'], {
+    cwd: root,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
 }
 
 /** Returns the path of better_sqlite3.node built for the installed Electron, building it when needed. */
 export async function ensureElectronNative(electronPath) {
-  const abi = execFileSync(electronPath, ['-p', 'process.versions.modules'], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8' }).trim();
+  const abi = execFileSync(electronPath, ['-p', 'process.versions.modules'], {
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    encoding: 'utf8',
+  }).trim();
   const target = join(root, 'node_modules', '.cache', 'lpj-native', `electron-${abi}`, 'better_sqlite3.node');
   if (existsSync(target)) return target;
   const electronVersion = require('electron/package.json').version;
@@ -37,7 +51,13 @@ export async function ensureElectronNative(electronPath) {
     const copy = join(scratch, 'node_modules', 'better-sqlite3');
     cpSync(pkgDir, copy, { recursive: true, filter: (src) => !src.includes(`${pkgDir}/build`) });
     const { rebuild } = await import('@electron/rebuild');
-    await rebuild({ buildPath: scratch, electronVersion, onlyModules: ['better-sqlite3'], force: true, projectRootPath: scratch });
+    await rebuild({
+      buildPath: scratch,
+      electronVersion,
+      onlyModules: ['better-sqlite3'],
+      force: true,
+      projectRootPath: scratch,
+    });
     mkdirSync(dirname(target), { recursive: true });
     copyFileSync(join(copy, 'build', 'Release', 'better_sqlite3.node'), target);
     return target;

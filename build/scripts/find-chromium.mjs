@@ -22,15 +22,24 @@ export function findChromium({ install = true } = {}) {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const hasApt = existsSync('/usr/bin/apt-get') && existsSync('/etc/debian_version');
   if (isRoot && hasApt) {
-    console.log('[chromium] none found: installing Debian\'s chromium package (apt-get install -y chromium fonts-noto-cjk)');
+    console.log(
+      "[chromium] none found: installing Debian's chromium package (apt-get install -y chromium fonts-noto-cjk)",
+    );
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium', 'fonts-noto-cjk'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium', 'fonts-noto-cjk'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
     throw new Error('apt-get installed chromium but /usr/bin/chromium is missing');
   }
-  console.log('[chromium] none found: installing Playwright\'s Chromium (npx playwright install chromium)');
-  const r = spawnSync('npx', ['playwright', 'install', 'chromium'], { stdio: 'inherit', shell: process.platform === 'win32' });
-  if (r.status !== 0) throw new Error('could not install a Chromium; set CHROMIUM_PATH to an installed Chrome or Chromium');
+  console.log("[chromium] none found: installing Playwright's Chromium (npx playwright install chromium)");
+  const r = spawnSync('npx', ['playwright', 'install', 'chromium'], {
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
+  if (r.status !== 0)
+    throw new Error('could not install a Chromium; set CHROMIUM_PATH to an installed Chrome or Chromium');
   return '';
 }
 

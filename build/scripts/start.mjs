@@ -27,7 +27,10 @@ function electronBinary() {
   if (path) return path;
   // Installs never download binaries; the Electron runtime is fetched on first start instead.
   console.log('[start] fetching the Electron runtime (first start only)…');
-  const r = spawnSync(process.execPath, [join(dirname(require.resolve('electron/package.json')), 'install.js')], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [join(dirname(require.resolve('electron/package.json')), 'install.js')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (r.status === 0) path = tryPath();
   return path;
 }

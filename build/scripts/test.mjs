@@ -13,9 +13,6 @@ import { ensureNodeNative } from './ensure-native.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-// Whether the code's formatting is checked too (prettier.config.js). Off until the repository has been
-// formatted once, in a commit of its own (`npm run format`).
-const CHECK_FORMAT = false;
 const reports = join(root, 'test-results', 'reports');
 mkdirSync(reports, { recursive: true });
 const counts = { passed: 0, failed: 0, skipped: 0 };
@@ -46,10 +43,16 @@ try {
   ensureNodeNative();
   step('typecheck', npx, ['tsc', '-b']);
   step('lint', npm, ['run', '--silent', 'lint']);
-  if (CHECK_FORMAT) step('format', npm, ['run', '--silent', 'format:check']);
+  step('format', npm, ['run', '--silent', 'format:check']);
   const vitestReport = join(reports, 'vitest.json');
   try {
-    step('unit and integration tests', npx, ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
+    step('unit and integration tests', npx, [
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${vitestReport}`,
+    ]);
   } finally {
     count('vitest', vitestReport);
   }

@@ -48,7 +48,11 @@ export function traceLongTasks(path: string, thresholdMs = 50): TraceTask[] {
   const events = Array.isArray(raw) ? raw : raw.traceEvents;
 
   // The page's main thread: of the renderer main threads, the busiest.
-  const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const mains = new Set(
+    events
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
   const busy = new Map<string, number>();
   for (const e of events) {
     const key = `${e.pid}:${e.tid}`;
@@ -57,7 +61,9 @@ export function traceLongTasks(path: string, thresholdMs = 50): TraceTask[] {
   const main = [...busy.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
   if (!main) return [];
   const [pid] = main.split(':').map(Number);
-  const onMain = events.filter((e) => `${e.pid}:${e.tid}` === main && (e.ph === 'X' || e.ph === 'B' || e.ph === 'E')).sort((a, b) => a.ts - b.ts);
+  const onMain = events
+    .filter((e) => `${e.pid}:${e.tid}` === main && (e.ph === 'X' || e.ph === 'B' || e.ph === 'E'))
+    .sort((a, b) => a.ts - b.ts);
   const origin = onMain[0]?.ts ?? 0;
 
   // Complete events only (B/E pairs are rare on this thread); a stack gives each its self time.
@@ -69,12 +75,14 @@ export function traceLongTasks(path: string, thresholdMs = 50): TraceTask[] {
   const profiles = new Map<string, number>();
   for (const e of events) {
     if (e.pid !== pid) continue;
-    if (e.name === 'Profile' && e.id) profiles.set(e.id, Number((e.args?.data as { startTime?: number })?.startTime ?? 0));
+    if (e.name === 'Profile' && e.id)
+      profiles.set(e.id, Number((e.args?.data as { startTime?: number })?.startTime ?? 0));
   }
   const clock = new Map<string, number>();
   for (const e of events) {
     if (e.pid !== pid || e.name !== 'ProfileChunk' || !e.id) continue;
-    const data = e.args?.data as { cpuProfile?: { nodes?: ProfileNode[]; samples?: number[] }; timeDeltas?: number[] } | undefined;
+    const data = e.args?.data as
+      { cpuProfile?: { nodes?: ProfileNode[]; samples?: number[] }; timeDeltas?: number[] } | undefined;
     for (const n of data?.cpuProfile?.nodes ?? []) nodes.set(n.id, n);
     let t = clock.get(e.id) ?? profiles.get(e.id) ?? 0;
     const ids = data?.cpuProfile?.samples ?? [];
@@ -139,7 +147,11 @@ export function traceLongTasks(path: string, thresholdMs = 50): TraceTask[] {
 }
 
 export function describeTask(t: TraceTask, limit = 6): string {
-  const list = (xs: { name: string; ms: number }[]) => xs.slice(0, limit).map((x) => `${x.name} ${x.ms}`).join(', ');
+  const list = (xs: { name: string; ms: number }[]) =>
+    xs
+      .slice(0, limit)
+      .map((x) => `${x.name} ${x.ms}`)
+      .join(', ');
   return `${t.durationMs} ms (cpu ${t.cpuMs}) at +${t.atMs} ms — events: ${list(t.events)}${t.functions.length ? ` — functions: ${list(t.functions)}` : ''}`;
 }
 

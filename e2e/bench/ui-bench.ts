@@ -132,14 +132,21 @@ function newestMtime(dir: string): number {
  * out/renderer first) cannot pull the files from under a run. Built when missing, when a renderer or protocol
  * source is newer, or with --build.
  */
-const staticDir = join(root, 'node_modules', '.cache', 'bench-ui', args.unminified ? 'renderer-unminified' : 'renderer');
+const staticDir = join(
+  root,
+  'node_modules',
+  '.cache',
+  'bench-ui',
+  args.unminified ? 'renderer-unminified' : 'renderer',
+);
 
 function ensureRenderer(): void {
   const index = join(staticDir, 'index.html');
   const stale =
     args.build ||
     !existsSync(index) ||
-    Math.max(newestMtime(join(root, 'renderer')), newestMtime(join(root, 'engine', 'protocol'))) > statSync(index).mtimeMs;
+    Math.max(newestMtime(join(root, 'renderer')), newestMtime(join(root, 'engine', 'protocol'))) >
+      statSync(index).mtimeMs;
   if (!stale) {
     console.log(`renderer: ${staticDir} is current`);
     return;
@@ -147,7 +154,18 @@ function ensureRenderer(): void {
   console.log(`renderer: building into ${staticDir}`);
   const build = spawnSync(
     process.execPath,
-    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--outDir', staticDir, '--emptyOutDir', '--logLevel', 'warn', ...(args.unminified ? ['--minify', 'false'] : [])],
+    [
+      join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      'renderer/vite.config.ts',
+      '--outDir',
+      staticDir,
+      '--emptyOutDir',
+      '--logLevel',
+      'warn',
+      ...(args.unminified ? ['--minify', 'false'] : []),
+    ],
     { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
   );
   if (build.status !== 0) throw new Error(`renderer build failed (exit ${build.status})`);
@@ -181,7 +199,10 @@ class UpdateCounter {
     page.on('websocket', (ws) => {
       ws.on('framereceived', ({ payload }) => {
         if (typeof payload !== 'string' || !payload.includes('"practice.update"')) return;
-        const frame = JSON.parse(payload) as { name?: string; payload?: { trades: unknown[]; bids: unknown; asks: unknown } };
+        const frame = JSON.parse(payload) as {
+          name?: string;
+          payload?: { trades: unknown[]; bids: unknown; asks: unknown };
+        };
         if (frame.name !== 'practice.update' || !frame.payload) return;
         this.times.push(performance.now());
         if (frame.payload.trades.length) this.withTrades++;
@@ -291,9 +312,12 @@ function attribute(task: { start: number; duration: number }, frames: LongFrame[
   return over
     .map((f) => {
       const scripts = [...f.scripts].sort((a, b) => b.duration - a.duration).slice(0, 4);
-      const parts = scripts.map((s) => `${s.what} ${s.duration} ms${s.forced ? ` (forced style/layout ${s.forced})` : ''}`);
+      const parts = scripts.map(
+        (s) => `${s.what} ${s.duration} ms${s.forced ? ` (forced style/layout ${s.forced})` : ''}`,
+      );
       const unscripted = f.duration - f.scripts.reduce((n, s) => n + s.duration, 0) - f.render;
-      if (f.render) parts.push(`rendering ${f.render} ms${f.styleAndLayout ? ` (style/layout ${f.styleAndLayout})` : ''}`);
+      if (f.render)
+        parts.push(`rendering ${f.render} ms${f.styleAndLayout ? ` (style/layout ${f.styleAndLayout})` : ''}`);
       if (unscripted > 5) parts.push(`${unscripted} ms neither script >= 5 ms nor rendering`);
       return `frame ${f.duration} ms: ${parts.join('; ')}`;
     })
@@ -348,7 +372,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function printTraceTasks(what: string, path: string): void {
   const tasks = traceLongTasks(path, taskMs);
   const cpu = tasks.filter((t) => t.cpuMs > taskMs).length;
-  console.log(`performance trace of ${what}: ${path}; ${tasks.length} main-thread task(s) over ${taskMs} ms, ${cpu} of them in CPU time`);
+  console.log(
+    `performance trace of ${what}: ${path}; ${tasks.length} main-thread task(s) over ${taskMs} ms, ${cpu} of them in CPU time`,
+  );
   for (const t of tasks) console.log(`  ${describeTask(t)}`);
 }
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -362,14 +388,28 @@ async function main(): Promise<void> {
   let web: ListeningProcess | null = null;
   let browser: Awaited<ReturnType<typeof chromium.launch>> | null = null;
   // The figures depend on what else the machine is doing; say so next to them.
-  const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
-  console.log(`machine: ${availableParallelism()} CPUs, load average ${load()}${cpuSlowdown !== 1 ? `; the page runs ${cpuSlowdown}× slower (--cpu-slowdown)` : ''}`);
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
+  console.log(
+    `machine: ${availableParallelism()} CPUs, load average ${load()}${cpuSlowdown !== 1 ? `; the page runs ${cpuSlowdown}× slower (--cpu-slowdown)` : ''}`,
+  );
   try {
     web = await startWebMode(dataDir);
-    console.log(`web mode: ${web.url} (practice market at ${pace} ticks/s, updates at most every ${publishMs} ms; data ${dataDir})`);
+    console.log(
+      `web mode: ${web.url} (practice market at ${pace} ticks/s, updates at most every ${publishMs} ms; data ${dataDir})`,
+    );
     browser = await chromium.launch({
       executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--enable-precise-memory-info'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--enable-precise-memory-info',
+      ],
     });
     console.log(`browser: ${chromiumPath} ${browser.version()}`);
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -383,7 +423,12 @@ async function main(): Promise<void> {
     page.on('pageerror', (err) => pageErrors.push(err.message));
 
     // First chart: timed in the page against its own navigation start (performance.now() is relative to it).
-    if (args['trace-startup']) await browser.startTracing(page, { path: args['trace-startup'], screenshots: false, categories: traceCategories });
+    if (args['trace-startup'])
+      await browser.startTracing(page, {
+        path: args['trace-startup'],
+        screenshots: false,
+        categories: traceCategories,
+      });
     await page.goto(web.url);
     await page.waitForSelector('.chart-host[data-painted]', { timeout: 30_000 });
     const paintedAt = (await readProbe(page)).chartPaintedAt;
@@ -402,10 +447,15 @@ async function main(): Promise<void> {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
-    if (args.trace) await browser.startTracing(page, { path: args.trace, screenshots: false, categories: traceCategories });
+    if (args.trace)
+      await browser.startTracing(page, { path: args.trace, screenshots: false, categories: traceCategories });
     const fpsFrom = performance.now();
     const timesFrom = await mainThreadTimes(cdp);
-    const fpsRun = (await page.evaluate(countFrames(FPS_WINDOW_MS))) as { frames: number; elapsedMs: number; worstGapMs: number };
+    const fpsRun = (await page.evaluate(countFrames(FPS_WINDOW_MS))) as {
+      frames: number;
+      elapsedMs: number;
+      worstGapMs: number;
+    };
     const timesTo = await mainThreadTimes(cdp);
     const fpsTo = performance.now();
     if (args.profile) {
@@ -424,7 +474,8 @@ async function main(): Promise<void> {
         `meanwhile ${updatesPerSec} practice.update/s received`,
     );
     // Where the page's main thread went in that window, per frame drawn (wall time, so a busy machine inflates it).
-    const perFrame = (name: string) => round(((timesTo[name] - timesFrom[name]) * 1000) / Math.max(1, fpsRun.frames), 2);
+    const perFrame = (name: string) =>
+      round(((timesTo[name] - timesFrom[name]) * 1000) / Math.max(1, fpsRun.frames), 2);
     const busy = round((100 * (timesTo.TaskDuration - timesFrom.TaskDuration) * 1000) / fpsRun.elapsedMs);
     console.log(
       `main thread: busy ${busy}% of the window; per frame ${perFrame('TaskDuration')} ms, of which script ${perFrame('ScriptDuration')}, ` +
@@ -438,7 +489,8 @@ async function main(): Promise<void> {
     const heapMiB: number[] = [];
     const gcSpans: Span[] = [];
     const heapStart = performance.now();
-    if (args['trace-heap']) await browser.startTracing(page, { path: args['trace-heap'], screenshots: false, categories: traceCategories });
+    if (args['trace-heap'])
+      await browser.startTracing(page, { path: args['trace-heap'], screenshots: false, categories: traceCategories });
     for (let i = 0; ; i++) {
       const due = heapStart + i * HEAP_EVERY_MS;
       await sleep(Math.max(0, due - performance.now()));
@@ -466,11 +518,15 @@ async function main(): Promise<void> {
     // Long tasks: the app's, from navigation to now; those overlapping a forced GC of the heap sampling are the
     // bench's and are listed apart (both clocks are this machine's wall clock; 100 ms covers the CDP round trip).
     const probe = await readProbe(page);
-    const byGc = (t: { start: number; duration: number }) => gcSpans.some((g) => t.start <= g.to + 100 && t.start + t.duration >= g.from - 100);
+    const byGc = (t: { start: number; duration: number }) =>
+      gcSpans.some((g) => t.start <= g.to + 100 && t.start + t.duration >= g.from - 100);
     const appTasks = probe.longTasks.filter((t) => !byGc(t));
     const longTasks = appTasks.length;
-    const phase = (t: { start: number }) => (t.start < firstChartMs ? 'start-up' : t.start < firstChartMs + SETTLE_MS ? 'settling' : 'streaming');
-    const phases = ['start-up', 'settling', 'streaming'].map((p) => `${p} ${appTasks.filter((t) => phase(t) === p).length}`).join(', ');
+    const phase = (t: { start: number }) =>
+      t.start < firstChartMs ? 'start-up' : t.start < firstChartMs + SETTLE_MS ? 'settling' : 'streaming';
+    const phases = ['start-up', 'settling', 'streaming']
+      .map((p) => `${p} ${appTasks.filter((t) => phase(t) === p).length}`)
+      .join(', ');
     const longest = [...appTasks].sort((a, b) => b.duration - a.duration).slice(0, 5);
     console.log(
       `long tasks (> 50 ms) over the whole run: ${longTasks} (${phases})` +
@@ -494,7 +550,11 @@ async function main(): Promise<void> {
       longTasks: longTasks <= TARGET.longTasks,
       heapFlat,
     };
-    console.log(`targets: ${Object.entries(met).map(([k, ok]) => `${k} ${ok ? 'met' : 'MISSED'}`).join(', ')}`);
+    console.log(
+      `targets: ${Object.entries(met)
+        .map(([k, ok]) => `${k} ${ok ? 'met' : 'MISSED'}`)
+        .join(', ')}`,
+    );
     console.log(
       JSON.stringify({
         firstChartMs,

@@ -5,7 +5,8 @@
 export const DEEP_LINK_SCHEME = 'playground777';
 
 /** The screens a deep link may open, as the renderer's hash routes. */
-export type DeepLinkTarget = { route: 'market' | 'ranking' | 'copy' | 'settings' } | { route: 'trader'; nickname: string };
+export type DeepLinkTarget =
+  { route: 'market' | 'ranking' | 'copy' | 'settings' } | { route: 'trader'; nickname: string };
 
 const SCREENS = new Set(['market', 'ranking', 'copy', 'settings']);
 const NICKNAME = /^[\p{L}\p{N}_]{2,20}$/u;
@@ -22,7 +23,8 @@ export function parseDeepLink(raw: string): DeepLinkTarget | null {
   // playground777://trader/kim parses with host "trader" and path "/kim".
   const parts = [url.hostname, ...url.pathname.split('/')].filter(Boolean).map((p) => decodeURIComponent(p));
   if (parts.length === 1 && SCREENS.has(parts[0])) return { route: parts[0] as 'market' };
-  if (parts.length === 2 && parts[0] === 'trader' && NICKNAME.test(parts[1])) return { route: 'trader', nickname: parts[1] };
+  if (parts.length === 2 && parts[0] === 'trader' && NICKNAME.test(parts[1]))
+    return { route: 'trader', nickname: parts[1] };
   return null;
 }
 

@@ -64,7 +64,12 @@ const statuses = (r: Running) => r.pushes.flatMap((p) => (p.name === 'engine.sta
 
 /** The user can still place a practice order through the relay and see it rest. */
 async function honestOrderRests(relay: HostRelay, price: number): Promise<number> {
-  const placed = await result<OrderOutcome>(relay, 'practice.place', { side: 'buy', orderType: 'limit', price, quantity: 100_000_000 });
+  const placed = await result<OrderOutcome>(relay, 'practice.place', {
+    side: 'buy',
+    orderType: 'limit',
+    price,
+    quantity: 100_000_000,
+  });
   expect(placed).toMatchObject({ status: 'accepted', fills: 0 });
   const state = await result<PracticeState>(relay, 'practice.state');
   expect(state.openOrders.map((o) => o.id)).toContain(placed.orderId);
@@ -81,7 +86,11 @@ describe('the relay to the host process', () => {
     expect(statuses(r)).toMatchObject([{ status: 'ready' }]);
 
     await honestOrderRests(r.relay, 9_000);
-    await waitFor(() => r.pushes.some((p) => p.name === 'practice.update' && p.payload.bids.some(([price]) => price === 9_000)), 10_000, 'the book push');
+    await waitFor(
+      () => r.pushes.some((p) => p.name === 'practice.update' && p.payload.bids.some(([price]) => price === 9_000)),
+      10_000,
+      'the book push',
+    );
     expect(await r.relay.invoke('wallet.drain', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
 
     // Events that start in the main process reach the same listeners, checked like the host's: one that
@@ -129,9 +138,15 @@ describe('the relay to the host process', () => {
     const r = relayOn(notAFolder, { maxCrashes: 3, restartDelayMs: 10 });
     const waiting = r.relay.invoke('app.info', {});
     const answer: Reply = await waiting;
-    expect(answer).toMatchObject({ ok: false, error: { code: 'NOT_READY', message: expect.stringMatching(/could not open its data.*3 times.*restart the app/) } });
+    expect(answer).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_READY', message: expect.stringMatching(/could not open its data.*3 times.*restart the app/) },
+    });
     expect(r.hosts).toHaveLength(3);
-    expect(statuses(r).at(-1)).toMatchObject({ status: 'error', message: expect.stringMatching(/stopped: it could not open its data/) });
+    expect(statuses(r).at(-1)).toMatchObject({
+      status: 'error',
+      message: expect.stringMatching(/stopped: it could not open its data/),
+    });
     expect(await r.relay.invoke('app.info', {})).toMatchObject({ ok: false, error: { code: 'NOT_READY' } });
     await Promise.all(r.hosts.map((h) => h.exited));
     expect(r.hosts).toHaveLength(3);
@@ -171,14 +186,28 @@ describe('the relay against a host that misbehaves', () => {
   it('bounds the requests waiting for a host that does not start, and drops messages outside the protocol', async () => {
     const host = silentHost();
     const logs: string[] = [];
-    const relay = new HostRelay({ spawn: () => host.child, start: { dataDir: '/nowhere', appVersion: '0' }, log: (l) => logs.push(l) });
+    const relay = new HostRelay({
+      spawn: () => host.child,
+      start: { dataDir: '/nowhere', appVersion: '0' },
+      log: (l) => logs.push(l),
+    });
     const waiting = Array.from({ length: MAX_WAITING }, () => relay.invoke('app.info', {}));
-    expect(await relay.invoke('app.info', {})).toMatchObject({ ok: false, error: { code: 'NOT_READY', message: expect.stringMatching(/too many/) } });
+    expect(await relay.invoke('app.info', {})).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_READY', message: expect.stringMatching(/too many/) },
+    });
     expect(host.sent).toEqual([{ type: 'start', dataDir: '/nowhere', appVersion: '0' }]);
 
     const pushes: EventFrame[] = [];
     relay.onPush((p) => pushes.push(p));
-    for (const junk of ['x', null, { type: 'response', id: 'one', ok: true }, { type: 'ready' }, { type: 'event', name: 7 }]) host.say(junk);
+    for (const junk of [
+      'x',
+      null,
+      { type: 'response', id: 'one', ok: true },
+      { type: 'ready' },
+      { type: 'event', name: 7 },
+    ])
+      host.say(junk);
     // A response to nothing the relay asked is logged, not delivered.
     host.say({ type: 'response', id: 123_456, ok: true, result: 'surprise' });
     expect(pushes).toEqual([]);

@@ -141,10 +141,15 @@ export class HostRelay {
         this.inFlight.set(message.id, resolve);
         this.child.postMessage(message);
       } else if (this.state === 'starting' || this.state === 'restarting') {
-        if (this.waiting.length >= MAX_WAITING) resolve(notReady('the local engine is starting; too many requests are waiting for it'));
+        if (this.waiting.length >= MAX_WAITING)
+          resolve(notReady('the local engine is starting; too many requests are waiting for it'));
         else this.waiting.push({ message, resolve });
       } else {
-        resolve(notReady(this.state === 'gave-up' ? `the local engine is stopped: ${this.gaveUpBecause}` : 'the app is closing'));
+        resolve(
+          notReady(
+            this.state === 'gave-up' ? `the local engine is stopped: ${this.gaveUpBecause}` : 'the app is closing',
+          ),
+        );
       }
     });
   }
@@ -224,7 +229,10 @@ export class HostRelay {
 
   /** The host is gone without being asked to stop: report it, then restart it or give up. */
   private died(problem: string): void {
-    this.failInFlight({ code: 'TRANSPORT', message: 'the local engine stopped before answering; check whether the request took effect' });
+    this.failInFlight({
+      code: 'TRANSPORT',
+      message: 'the local engine stopped before answering; check whether the request took effect',
+    });
     const now = Date.now();
     const window = this.options.crashWindowMs ?? 60_000;
     this.crashes.push(now);

@@ -76,7 +76,11 @@ function start(): void {
   const started = new HostRelay({
     spawn: () => forkUtilityHost(join(here, 'host.js')),
     // The utility process runs Electron's Node, so it loads the Electron-ABI build of better-sqlite3 too.
-    start: { dataDir, appVersion: app.getVersion(), nativeBinding: electronNativeBinding(app.getAppPath(), app.isPackaged) },
+    start: {
+      dataDir,
+      appVersion: app.getVersion(),
+      nativeBinding: electronNativeBinding(app.getAppPath(), app.isPackaged),
+    },
     // A restarted host has none of the old one's in-memory state (open markets, picked sessions): reload the UI.
     onRestarted: () => win?.webContents.reload(),
   });
@@ -84,7 +88,8 @@ function start(): void {
 
   ipcMain.handle(IPC_INVOKE, async (event, method: unknown, params: unknown): Promise<Reply> => {
     if (!fromAppWindow(event)) return notAppWindow;
-    if (typeof method !== 'string') return { ok: false, error: { code: 'BAD_REQUEST', message: 'method must be a string' } };
+    if (typeof method !== 'string')
+      return { ok: false, error: { code: 'BAD_REQUEST', message: 'method must be a string' } };
     return started.invoke(method, params);
   });
   // A session to replay: the user picks it in the native dialog; the UI gets the host's handle, not the path.

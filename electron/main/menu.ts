@@ -6,7 +6,11 @@ import { app, Menu, type MenuItemConstructorOptions } from 'electron';
 
 export function installMenu(navigate: (hash: string) => void): void {
   const mac = process.platform === 'darwin';
-  const screen = (label: string, hash: string, accelerator: string): MenuItemConstructorOptions => ({ label, accelerator, click: () => navigate(hash) });
+  const screen = (label: string, hash: string, accelerator: string): MenuItemConstructorOptions => ({
+    label,
+    accelerator,
+    click: () => navigate(hash),
+  });
   const template: MenuItemConstructorOptions[] = [
     ...(mac ? [{ role: 'appMenu' as const }] : []),
     { label: 'File', submenu: [mac ? { role: 'close' as const } : { role: 'quit' as const }] },

@@ -8,6 +8,13 @@ import { join } from 'node:path';
  */
 export function electronNativeBinding(appRoot: string, isPackaged: boolean): string | undefined {
   if (isPackaged) return undefined;
-  const candidate = join(appRoot, 'node_modules', '.cache', 'lpj-native', `electron-${process.versions.modules}`, 'better_sqlite3.node');
+  const candidate = join(
+    appRoot,
+    'node_modules',
+    '.cache',
+    'lpj-native',
+    `electron-${process.versions.modules}`,
+    'better_sqlite3.node',
+  );
   return existsSync(candidate) ? candidate : undefined;
 }

@@ -4,9 +4,29 @@ import { installPermissionPolicy } from './permissions';
 
 // Every permission Electron 40 can ask a session about (Session.setPermissionRequestHandler's list).
 const PERMISSIONS = [
-  'clipboard-read', 'clipboard-sanitized-write', 'display-capture', 'fullscreen', 'geolocation', 'idle-detection', 'media',
-  'mediaKeySystem', 'midi', 'midiSysex', 'notifications', 'pointerLock', 'keyboardLock', 'openExternal', 'speaker-selection',
-  'storage-access', 'top-level-storage-access', 'window-management', 'unknown', 'fileSystem', 'hid', 'serial', 'usb',
+  'clipboard-read',
+  'clipboard-sanitized-write',
+  'display-capture',
+  'fullscreen',
+  'geolocation',
+  'idle-detection',
+  'media',
+  'mediaKeySystem',
+  'midi',
+  'midiSysex',
+  'notifications',
+  'pointerLock',
+  'keyboardLock',
+  'openExternal',
+  'speaker-selection',
+  'storage-access',
+  'top-level-storage-access',
+  'window-management',
+  'unknown',
+  'fileSystem',
+  'hid',
+  'serial',
+  'usb',
 ];
 
 describe('window permission policy', () => {
@@ -21,9 +41,15 @@ describe('window permission policy', () => {
     });
     for (const permission of PERMISSIONS) {
       let granted: boolean | undefined;
-      handlers.request({}, permission, (g: boolean) => (granted = g), { requestingUrl: 'file:///app/index.html', isMainFrame: true });
+      handlers.request({}, permission, (g: boolean) => (granted = g), {
+        requestingUrl: 'file:///app/index.html',
+        isMainFrame: true,
+      });
       expect(granted, `request ${permission}`).toBe(false);
-      expect(handlers.check({}, permission, 'file://', { requestingUrl: 'file:///app/index.html', isMainFrame: true }), `check ${permission}`).toBe(false);
+      expect(
+        handlers.check({}, permission, 'file://', { requestingUrl: 'file:///app/index.html', isMainFrame: true }),
+        `check ${permission}`,
+      ).toBe(false);
     }
     expect(handlers.device({ deviceType: 'usb', origin: 'file://', device: {} })).toBe(false);
   });

@@ -16,7 +16,9 @@ export function isGranted(permission: string): boolean {
 }
 
 /** Installs the policy on a session (the window's): permission requests, permission checks and devices. */
-export function installPermissionPolicy(session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'>): void {
+export function installPermissionPolicy(
+  session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'>,
+): void {
   session.setPermissionRequestHandler((_contents, permission, callback) => callback(isGranted(permission)));
   session.setPermissionCheckHandler((_contents, permission) => isGranted(permission));
   session.setDevicePermissionHandler(() => false);

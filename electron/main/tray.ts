@@ -15,15 +15,13 @@ export class PriceTray {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(show: () => void) {
-    const icon = nativeImage.createFromPath(join(app.getAppPath(), 'build/icons/icon.png')).resize({ width: 16, height: 16 });
+    const icon = nativeImage
+      .createFromPath(join(app.getAppPath(), 'build/icons/icon.png'))
+      .resize({ width: 16, height: 16 });
     this.tray = new Tray(icon);
     this.tray.setToolTip('Playground 777');
     this.tray.setContextMenu(
-      Menu.buildFromTemplate([
-        { label: 'Open Playground 777', click: show },
-        { type: 'separator' },
-        { role: 'quit' },
-      ]),
+      Menu.buildFromTemplate([{ label: 'Open Playground 777', click: show }, { type: 'separator' }, { role: 'quit' }]),
     );
     this.tray.on('click', show);
   }

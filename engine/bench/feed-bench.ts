@@ -27,7 +27,10 @@ const BINANCE = ['BTC-USDT', 'ETH-USDT', 'XRP-USDT', 'SOL-USDT'];
 function startWorker(): { call: (msg: object) => Promise<Record<string, unknown>>; worker: Worker } {
   // tsx is registered inside the worker so it can load the TypeScript mock directly.
   const target = new URL('../feed/mock-exchange/worker.ts', import.meta.url).href;
-  const worker = new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(target)}); })`, { eval: true });
+  const worker = new Worker(
+    `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(target)}); })`,
+    { eval: true },
+  );
   let pending: ((m: Record<string, unknown>) => void) | undefined;
   worker.on('message', (m: Record<string, unknown>) => pending?.(m));
   worker.on('error', (e) => {
@@ -68,9 +71,22 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
-async function benchFeed(): Promise<{ messagesPerSec: number; perBusySecond: number; cpuMicrosPerMessage: number | null; p50Micros: number; p99Micros: number; frames: number; upbitFrames: number; binanceFrames: number; bookResyncs: number; malformed: number }> {
+async function benchFeed(): Promise<{
+  messagesPerSec: number;
+  perBusySecond: number;
+  cpuMicrosPerMessage: number | null;
+  p50Micros: number;
+  p99Micros: number;
+  frames: number;
+  upbitFrames: number;
+  binanceFrames: number;
+  bookResyncs: number;
+  malformed: number;
+}> {
   const { call, worker } = startWorker();
-  const { urls } = (await call({ cmd: 'start', options: { stepsPerSec: 0, seed: 777 } })) as unknown as { urls: MockUrls };
+  const { urls } = (await call({ cmd: 'start', options: { stepsPerSec: 0, seed: 777 } })) as unknown as {
+    urls: MockUrls;
+  };
 
   let frameAt = 0;
   const latencies = new Float64Array(4_000_000);
@@ -85,8 +101,22 @@ async function benchFeed(): Promise<{ messagesPerSec: number; perBusySecond: num
     if (recording && firstFrame === 0) firstFrame = frameAt;
   };
   const common = { heartbeatMs: 5000, deadAfterMs: 60_000, staleAfterMs: 60_000, logger: silentLogger, onFrame };
-  const upbit = createFeedClient({ exchange: 'upbit', wsUrl: urls.upbitWs, restUrl: urls.upbitRest, upbitFormat: 'SIMPLE', bookDepth: 15, ...common });
-  const binance = createFeedClient({ exchange: 'binance', wsUrl: urls.binanceWs, restUrl: urls.binanceRest, bookDepth: 20, depthSnapshotLimit: 1000, ...common });
+  const upbit = createFeedClient({
+    exchange: 'upbit',
+    wsUrl: urls.upbitWs,
+    restUrl: urls.upbitRest,
+    upbitFormat: 'SIMPLE',
+    bookDepth: 15,
+    ...common,
+  });
+  const binance = createFeedClient({
+    exchange: 'binance',
+    wsUrl: urls.binanceWs,
+    restUrl: urls.binanceRest,
+    bookDepth: 20,
+    depthSnapshotLimit: 1000,
+    ...common,
+  });
   const clients: FeedClient[] = [upbit, binance];
   for (const c of clients) {
     const record = (): void => {
@@ -153,24 +183,58 @@ async function benchFeed(): Promise<{ messagesPerSec: number; perBusySecond: num
 }
 
 /** The candle store's own benchmark, when that module is present in this checkout. */
-async function benchCandlesIfPresent(): Promise<{ aggregateCandlesPerSec: number | null; openYearMs: number | null; note?: string }> {
+async function benchCandlesIfPresent(): Promise<{
+  aggregateCandlesPerSec: number | null;
+  openYearMs: number | null;
+  note?: string;
+}> {
   const path = fileURLToPath(new URL('../candles/bench-candles.ts', import.meta.url));
-  if (!existsSync(path)) return { aggregateCandlesPerSec: null, openYearMs: null, note: 'engine/candles/bench-candles.ts not present: candle figures not measured' };
-  const mod = (await import(pathToFileURL(path).href)) as { benchCandles?: () => Promise<{ aggregateCandlesPerSec: number; openYearMs: number }> };
-  if (typeof mod.benchCandles !== 'function') return { aggregateCandlesPerSec: null, openYearMs: null, note: 'bench-candles.ts exports no benchCandles()' };
+  if (!existsSync(path))
+    return {
+      aggregateCandlesPerSec: null,
+      openYearMs: null,
+      note: 'engine/candles/bench-candles.ts not present: candle figures not measured',
+    };
+  const mod = (await import(pathToFileURL(path).href)) as {
+    benchCandles?: () => Promise<{ aggregateCandlesPerSec: number; openYearMs: number }>;
+  };
+  if (typeof mod.benchCandles !== 'function')
+    return { aggregateCandlesPerSec: null, openYearMs: null, note: 'bench-candles.ts exports no benchCandles()' };
   const r = await mod.benchCandles();
   return { aggregateCandlesPerSec: r.aggregateCandlesPerSec, openYearMs: r.openYearMs };
 }
 
 const feed = await benchFeed();
-console.log(`feed: ${feed.frames} frames (Upbit ${feed.upbitFrames}: SIMPLE orderbooks + trades; Binance ${feed.binanceFrames}: depth diffs + trades), 8 markets`);
-console.log(`feed: ${feed.messagesPerSec.toLocaleString('en')} messages/s parsed and applied, wall clock from first to last frame (target >= 200,000)`);
-console.log(`feed: ${feed.perBusySecond.toLocaleString('en')} messages per second of client busy time (event-loop utilisation)`);
-if (feed.cpuMicrosPerMessage !== null) console.log(`feed: ${feed.cpuMicrosPerMessage} us of client thread CPU per message (10 ms ticks; steady when the machine is busy)`);
+console.log(
+  `feed: ${feed.frames} frames (Upbit ${feed.upbitFrames}: SIMPLE orderbooks + trades; Binance ${feed.binanceFrames}: depth diffs + trades), 8 markets`,
+);
+console.log(
+  `feed: ${feed.messagesPerSec.toLocaleString('en')} messages/s parsed and applied, wall clock from first to last frame (target >= 200,000)`,
+);
+console.log(
+  `feed: ${feed.perBusySecond.toLocaleString('en')} messages per second of client busy time (event-loop utilisation)`,
+);
+if (feed.cpuMicrosPerMessage !== null)
+  console.log(
+    `feed: ${feed.cpuMicrosPerMessage} us of client thread CPU per message (10 ms ticks; steady when the machine is busy)`,
+  );
 console.log(`feed: frame arrival -> event p50 ${feed.p50Micros} us, p99 ${feed.p99Micros} us (target p99 <= 1000 us)`);
 console.log(`feed: book resyncs ${feed.bookResyncs}, malformed ${feed.malformed}`);
 const candles = await benchCandlesIfPresent();
 if (candles.note) console.log(`candles: ${candles.note}`);
-else console.log(`candles: ${candles.aggregateCandlesPerSec} candles/s aggregated, a year of 1m candles opens in ${candles.openYearMs} ms`);
-console.log(JSON.stringify({ messagesPerSec: feed.messagesPerSec, messagesPerBusySec: feed.perBusySecond, cpuMicrosPerMessage: feed.cpuMicrosPerMessage, p50Micros: feed.p50Micros, p99Micros: feed.p99Micros, aggregateCandlesPerSec: candles.aggregateCandlesPerSec, openYearMs: candles.openYearMs }));
+else
+  console.log(
+    `candles: ${candles.aggregateCandlesPerSec} candles/s aggregated, a year of 1m candles opens in ${candles.openYearMs} ms`,
+  );
+console.log(
+  JSON.stringify({
+    messagesPerSec: feed.messagesPerSec,
+    messagesPerBusySec: feed.perBusySecond,
+    cpuMicrosPerMessage: feed.cpuMicrosPerMessage,
+    p50Micros: feed.p50Micros,
+    p99Micros: feed.p99Micros,
+    aggregateCandlesPerSec: candles.aggregateCandlesPerSec,
+    openYearMs: candles.openYearMs,
+  }),
+);
 process.exit(0);

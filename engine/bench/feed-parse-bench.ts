@@ -19,7 +19,10 @@ type Internals = {
 };
 
 const target = new URL('../feed/mock-exchange/worker.ts', import.meta.url).href;
-const worker = new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(target)}); })`, { eval: true });
+const worker = new Worker(
+  `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(target)}); })`,
+  { eval: true },
+);
 let pending: ((m: Record<string, unknown>) => void) | undefined;
 worker.on('message', (m: Record<string, unknown>) => pending?.(m));
 const call = (msg: object): Promise<Record<string, unknown>> =>
@@ -29,10 +32,26 @@ const call = (msg: object): Promise<Record<string, unknown>> =>
   });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-const { urls } = (await call({ cmd: 'start', options: { stepsPerSec: 0, seed: 777 } })) as unknown as { urls: MockUrls };
+const { urls } = (await call({ cmd: 'start', options: { stepsPerSec: 0, seed: 777 } })) as unknown as {
+  urls: MockUrls;
+};
 const common = { heartbeatMs: 5000, deadAfterMs: 60_000, staleAfterMs: 60_000, logger: silentLogger };
-const upbit = createFeedClient({ exchange: 'upbit', wsUrl: urls.upbitWs, restUrl: urls.upbitRest, upbitFormat: 'SIMPLE', bookDepth: 15, ...common });
-const binance = createFeedClient({ exchange: 'binance', wsUrl: urls.binanceWs, restUrl: urls.binanceRest, bookDepth: 20, depthSnapshotLimit: 1000, ...common });
+const upbit = createFeedClient({
+  exchange: 'upbit',
+  wsUrl: urls.upbitWs,
+  restUrl: urls.upbitRest,
+  upbitFormat: 'SIMPLE',
+  bookDepth: 15,
+  ...common,
+});
+const binance = createFeedClient({
+  exchange: 'binance',
+  wsUrl: urls.binanceWs,
+  restUrl: urls.binanceRest,
+  bookDepth: 20,
+  depthSnapshotLimit: 1000,
+  ...common,
+});
 let events = 0;
 for (const c of [upbit, binance] as FeedClient[]) {
   c.on('book', () => events++);
@@ -72,7 +91,9 @@ for (const r of recorded) {
   const m = /"depthUpdate".*"s":"([A-Z]+)","U":(\d+)/.exec(t);
   if (m && !firstIds.has(m[1])) firstIds.set(m[1], Number(m[2]));
 }
-const handlers = recorded.map((r) => (r.client as unknown as { handleFrame(d: Buffer, b: boolean): void }).handleFrame.bind(r.client));
+const handlers = recorded.map((r) =>
+  (r.client as unknown as { handleFrame(d: Buffer, b: boolean): void }).handleFrame.bind(r.client),
+);
 const pass = (): number => {
   for (const [symbol, first] of firstIds) bnBooks.get(symbol.replace('USDT', '-USDT'))!.sync.bookId = first - 1;
   const t0 = performance.now();
@@ -83,12 +104,13 @@ const rates: number[] = [];
 for (let i = 0; i < 25; i++) {
   const ms = pass();
 
-
   if (i >= 5) rates.push(recorded.length / (ms / 1000));
 }
 rates.sort((a, b) => a - b);
 const malformed = upbit.stats().malformed + binance.stats().malformed;
-console.log(`feed parse+apply: ${recorded.length} frames, median ${Math.round(rates[rates.length >> 1]).toLocaleString('en')} frames/s (best ${Math.round(rates[rates.length - 1]).toLocaleString('en')}), malformed ${malformed}, resyncs ${binance.stats().bookResyncs}`);
+console.log(
+  `feed parse+apply: ${recorded.length} frames, median ${Math.round(rates[rates.length >> 1]).toLocaleString('en')} frames/s (best ${Math.round(rates[rates.length - 1]).toLocaleString('en')}), malformed ${malformed}, resyncs ${binance.stats().bookResyncs}`,
+);
 upbit.close();
 binance.close();
 process.exit(0);

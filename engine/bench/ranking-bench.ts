@@ -35,10 +35,54 @@ const SEED = arg('seed', 777);
 const T0 = 1_767_225_600_000; // 2026-01-01 00:00 UTC
 
 const MARKETS: MarketConfig[] = [
-  { id: 'LPJ-KRW', base: 'LPJ', quote: 'KRW', baseDecimals: 8, tickSize: 1, lotSize: 1_000, minNotional: 5_000, makerFeeBps: 0, takerFeeBps: 5, priceBandBps: 1_000 },
-  { id: 'BTC-KRW', base: 'BTC', quote: 'KRW', baseDecimals: 8, tickSize: 1_000, lotSize: 1_000, minNotional: 5_000, makerFeeBps: 5, takerFeeBps: 5, priceBandBps: 500 },
-  { id: 'ETH-KRW', base: 'ETH', quote: 'KRW', baseDecimals: 8, tickSize: 100, lotSize: 1_000, minNotional: 5_000, makerFeeBps: 5, takerFeeBps: 5, priceBandBps: 500 },
-  { id: 'XRP-KRW', base: 'XRP', quote: 'KRW', baseDecimals: 6, tickSize: 1, lotSize: 1, minNotional: 5_000, makerFeeBps: 5, takerFeeBps: 5, priceBandBps: 500 },
+  {
+    id: 'LPJ-KRW',
+    base: 'LPJ',
+    quote: 'KRW',
+    baseDecimals: 8,
+    tickSize: 1,
+    lotSize: 1_000,
+    minNotional: 5_000,
+    makerFeeBps: 0,
+    takerFeeBps: 5,
+    priceBandBps: 1_000,
+  },
+  {
+    id: 'BTC-KRW',
+    base: 'BTC',
+    quote: 'KRW',
+    baseDecimals: 8,
+    tickSize: 1_000,
+    lotSize: 1_000,
+    minNotional: 5_000,
+    makerFeeBps: 5,
+    takerFeeBps: 5,
+    priceBandBps: 500,
+  },
+  {
+    id: 'ETH-KRW',
+    base: 'ETH',
+    quote: 'KRW',
+    baseDecimals: 8,
+    tickSize: 100,
+    lotSize: 1_000,
+    minNotional: 5_000,
+    makerFeeBps: 5,
+    takerFeeBps: 5,
+    priceBandBps: 500,
+  },
+  {
+    id: 'XRP-KRW',
+    base: 'XRP',
+    quote: 'KRW',
+    baseDecimals: 6,
+    tickSize: 1,
+    lotSize: 1,
+    minNotional: 5_000,
+    makerFeeBps: 5,
+    takerFeeBps: 5,
+    priceBandBps: 500,
+  },
 ];
 const START_PRICE = [1_000, 140_000_000, 5_000_000, 3_000];
 const RANKING = { markets: MARKETS, expectedAccounts: ACCOUNTS + 16 };
@@ -69,8 +113,20 @@ function* history(): Generator<RankingRecord> {
     if (seller === buyer) seller = (seller % ACCOUNTS) + 1;
     const quote = mulDivFloor(p, qty, unit);
     const fee = Math.floor((quote * 5) / 10_000);
-    yield { type: 'trade', ts, market: mk.id, price: p, quantity: qty, quoteAmount: quote, buyer, seller, buyerFee: fee, sellerFee: fee };
-    if (i % 2_000 === 0) yield { type: 'flow', ts, account: 1 + ((r() * ACCOUNTS) | 0), asset: 'KRW', amount: 1_000_000, kind: 'deposit' };
+    yield {
+      type: 'trade',
+      ts,
+      market: mk.id,
+      price: p,
+      quantity: qty,
+      quoteAmount: quote,
+      buyer,
+      seller,
+      buyerFee: fee,
+      sellerFee: fee,
+    };
+    if (i % 2_000 === 0)
+      yield { type: 'flow', ts, account: 1 + ((r() * ACCOUNTS) | 0), asset: 'KRW', amount: 1_000_000, kind: 'deposit' };
     if (i % 5_000 === 0) yield { type: 'followers', ts, account: 1 + ((r() * 100) | 0), delta: 1 };
   }
 }
@@ -90,7 +146,9 @@ function percentile(sorted: number[], q: number): number {
 const loadAtStart = loadavg()[0];
 const cpuAtStart = process.cpuUsage();
 log(`machine: ${cpus().length} cores, load average ${loadAtStart.toFixed(1)}`);
-log(`history: ${TRADES.toLocaleString('en')} trades, ${ACCOUNTS.toLocaleString('en')} accounts, ${DAYS} days, seed ${SEED}`);
+log(
+  `history: ${TRADES.toLocaleString('en')} trades, ${ACCOUNTS.toLocaleString('en')} accounts, ${DAYS} days, seed ${SEED}`,
+);
 
 // 1. Batch recompute.
 const t = performance.now();
@@ -98,7 +156,9 @@ const batch = recomputeRanking(RANKING, history(), {
   progressEvery: 2_000_000,
   onProgress: (p) => {
     sampleMemory();
-    log(`  batch: ${p.records.toLocaleString('en')} records, ${new Date(p.ts).toISOString()}${p.done ? ' (done)' : ''}`);
+    log(
+      `  batch: ${p.records.toLocaleString('en')} records, ${new Date(p.ts).toISOString()}${p.done ? ' (done)' : ''}`,
+    );
   },
 });
 const batchSeconds = (performance.now() - t) / 1000;
@@ -130,7 +190,9 @@ for (const rec of history()) {
     flush();
     if (tradesApplied >= nextReport) {
       sampleMemory();
-      log(`  incremental: ${tradesApplied.toLocaleString('en')} trades, ${((tradesApplied / applyMs) * 1000).toFixed(0)} trades/s so far`);
+      log(
+        `  incremental: ${tradesApplied.toLocaleString('en')} trades, ${((tradesApplied / applyMs) * 1000).toFixed(0)} trades/s so far`,
+      );
       nextReport += 2_000_000;
     }
   }
@@ -138,11 +200,14 @@ for (const rec of history()) {
 flush();
 live.advanceTo(batch.markMs);
 const incrementalTradesPerSec = Math.round((TRADES / applyMs) * 1000);
-log(`incremental: ${(applyMs / 1000).toFixed(1)} s applying ${applied.toLocaleString('en')} records (${incrementalTradesPerSec.toLocaleString('en')} trades/s)`);
+log(
+  `incremental: ${(applyMs / 1000).toFixed(1)} s applying ${applied.toLocaleString('en')} records (${incrementalTradesPerSec.toLocaleString('en')} trades/s)`,
+);
 
 // The two must agree; the test suite checks every figure, here the top 1,000 of every board.
 for (const p of PERIODS) {
-  if (JSON.stringify(live.top(p, 1000)) !== JSON.stringify(batchTop[p])) throw new Error(`batch and incremental disagree on the ${p} board`);
+  if (JSON.stringify(live.top(p, 1000)) !== JSON.stringify(batchTop[p]))
+    throw new Error(`batch and incremental disagree on the ${p} board`);
 }
 log('batch = incremental on the top 1,000 of every board');
 
@@ -189,11 +254,14 @@ for (let i = 0; i < 5; i++) {
   fanout.push(performance.now() - s);
   intents = out.orders.length + out.skipped.length;
   // The orders come back unfilled (an empty book), which releases their reservations for the next round.
-  for (const o of out.orders) copy.copyOrderResult({ clientOrderId: o.command.clientOrderId as string, fills: [], ts: T0 + i });
+  for (const o of out.orders)
+    copy.copyOrderResult({ clientOrderId: o.command.clientOrderId as string, fills: [], ts: T0 + i });
 }
 fanout.sort((a, b) => a - b);
 const fanout10kMs = fanout[Math.floor(fanout.length / 2)];
-log(`copy fan-out: ${intents.toLocaleString('en')} copies in ${fanout10kMs.toFixed(1)} ms (median of ${fanout.length})`);
+log(
+  `copy fan-out: ${intents.toLocaleString('en')} copies in ${fanout10kMs.toFixed(1)} ms (median of ${fanout.length})`,
+);
 sampleMemory();
 
 const peakMemMiB = mib(Math.max(peakRss, process.resourceUsage().maxRSS * 1024));

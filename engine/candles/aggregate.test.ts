@@ -33,7 +33,12 @@ describe('aggregation of 1m candles', () => {
   });
 
   it('puts a candle on each side of an hour boundary, and a partial current hour holds only its minutes so far', () => {
-    const minutes = [m(58, 10, 12, 9, 11, 1), m(59, 11, 11, 11, 11, 1), m(60, 20, 25, 19, 21, 4), m(61, 21, 30, 21, 22, 6)];
+    const minutes = [
+      m(58, 10, 12, 9, 11, 1),
+      m(59, 11, 11, 11, 11, 1),
+      m(60, 20, 25, 19, 21, 4),
+      m(61, 21, 30, 21, 22, 6),
+    ];
     expect(aggregateCandles(minutes, '1h')).toEqual([
       { openTime: T0, open: 10, high: 12, low: 9, close: 11, volume: 2 },
       // 01:00 so far: two minutes
@@ -42,7 +47,12 @@ describe('aggregation of 1m candles', () => {
   });
 
   it('starts 4h candles at multiples of 4 h UTC and daily candles at the configured minute of the day', () => {
-    const minutes = [m(3 * 60 + 59, 1, 1, 1, 1, 1), m(4 * 60, 2, 2, 2, 2, 1), m(8 * 60 + 59, 3, 3, 3, 3, 1), m(9 * 60, 4, 4, 4, 4, 1)];
+    const minutes = [
+      m(3 * 60 + 59, 1, 1, 1, 1, 1),
+      m(4 * 60, 2, 2, 2, 2, 1),
+      m(8 * 60 + 59, 3, 3, 3, 3, 1),
+      m(9 * 60, 4, 4, 4, 4, 1),
+    ];
     expect(aggregateCandles(minutes, '4h').map((c) => (c.openTime - T0) / 3_600_000)).toEqual([0, 4, 8]);
     expect(aggregateCandles(minutes, '1d')).toEqual([{ openTime: T0, open: 1, high: 4, low: 1, close: 4, volume: 4 }]);
     // A day starting at 09:00 UTC (dayStartMinute 540) splits them: the first three belong to the day before.
@@ -64,14 +74,23 @@ describe('aggregation of 1m candles', () => {
   it('aggregateAll (chained) equals aggregating each interval straight from the minutes, for any day start', () => {
     // A random walk with random gaps over three days.
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const minutes: Candle[] = [];
     let price = 50_000;
     for (let i = 0; i < 3 * 1440; i++) {
       if (rand() < 0.3) continue;
       const o = price;
       const c = Math.max(1, o + Math.round((rand() - 0.5) * 200));
-      minutes.push(m(i, o, Math.max(o, c) + Math.round(rand() * 50), Math.min(o, c) - Math.round(rand() * 50), c, Math.round(rand() * 1e8)));
+      minutes.push(
+        m(
+          i,
+          o,
+          Math.max(o, c) + Math.round(rand() * 50),
+          Math.min(o, c) - Math.round(rand() * 50),
+          c,
+          Math.round(rand() * 1e8),
+        ),
+      );
       price = c;
     }
     const cols = toColumns(minutes);
@@ -83,7 +102,8 @@ describe('aggregation of 1m candles', () => {
         );
       }
       // Every bucket lies on its boundary.
-      for (const c of fromColumns(all['1d'])) expect(intervalStart(c.openTime, '1d', { dayStartMinute })).toBe(c.openTime);
+      for (const c of fromColumns(all['1d']))
+        expect(intervalStart(c.openTime, '1d', { dayStartMinute })).toBe(c.openTime);
     }
     expect(all5m(cols).length).toBeLessThan(3 * 288 + 1);
   });
@@ -100,7 +120,9 @@ describe('aggregation of 1m candles', () => {
 
   it('refuses a volume sum that would no longer be exact', () => {
     const big = Number.MAX_SAFE_INTEGER - 10;
-    expect(() => aggregateColumns(toColumns([m(0, 1, 1, 1, 1, big), m(1, 1, 1, 1, 1, 20)]), INTERVAL_MS['5m'])).toThrow(/2\^53/);
+    expect(() => aggregateColumns(toColumns([m(0, 1, 1, 1, 1, big), m(1, 1, 1, 1, 1, 20)]), INTERVAL_MS['5m'])).toThrow(
+      /2\^53/,
+    );
   });
 });
 

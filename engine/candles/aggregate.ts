@@ -70,7 +70,8 @@ export class CandleAggregator {
 
   private grow(filled: number): CandleColumns {
     const bigger = allocColumns(this.out.openTime.length * 2);
-    for (const key of ['openTime', 'open', 'high', 'low', 'close', 'volume'] as const) bigger[key].set(this.out[key].subarray(0, filled));
+    for (const key of ['openTime', 'open', 'high', 'low', 'close', 'volume'] as const)
+      bigger[key].set(this.out[key].subarray(0, filled));
     this.out = bigger;
     return bigger;
   }
@@ -94,7 +95,11 @@ export function aggregateMinutes(
 }
 
 /** The same as aggregateMinutes for `Candle` objects; validates the input (integers, order) first. */
-export function aggregateCandles(minutes: readonly Candle[], interval: CandleInterval, options: BoundaryOptions = {}): Candle[] {
+export function aggregateCandles(
+  minutes: readonly Candle[],
+  interval: CandleInterval,
+  options: BoundaryOptions = {},
+): Candle[] {
   return fromColumns(aggregateMinutes(toColumns(minutes), interval, options));
 }
 

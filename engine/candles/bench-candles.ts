@@ -93,7 +93,13 @@ export async function benchCandles(): Promise<{ aggregateCandlesPerSec: number; 
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const d = await benchCandlesDetail();
-  console.log(`aggregate 1m → 5m,15m,1h,4h,1d: ${d.aggregateCandlesPerSec.toLocaleString('en')} candles/s (${d.minutes} minutes)`);
-  console.log(`open a stored year as 1h candles: ${d.openYearMs} ms (median; first open ${d.firstOpenYearMs} ms; CPU ${d.openYearCpuMs} ms; target ≤ 200 ms)`);
-  console.log(`write a year: ${d.writeYearMs} ms; stored candle bytes: ${(d.storedBytes / 1e6).toFixed(2)} MB (${(d.storedBytes / d.minutes).toFixed(1)} B/candle)`);
+  console.log(
+    `aggregate 1m → 5m,15m,1h,4h,1d: ${d.aggregateCandlesPerSec.toLocaleString('en')} candles/s (${d.minutes} minutes)`,
+  );
+  console.log(
+    `open a stored year as 1h candles: ${d.openYearMs} ms (median; first open ${d.firstOpenYearMs} ms; CPU ${d.openYearCpuMs} ms; target ≤ 200 ms)`,
+  );
+  console.log(
+    `write a year: ${d.writeYearMs} ms; stored candle bytes: ${(d.storedBytes / 1e6).toFixed(2)} MB (${(d.storedBytes / d.minutes).toFixed(1)} B/candle)`,
+  );
 }

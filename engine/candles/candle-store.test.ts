@@ -58,7 +58,9 @@ describe('CandleStore', () => {
     const inRange = minutes.filter((c) => c.openTime >= range.from && c.openTime < range.to);
     for (const interval of ['5m', '1h', '4h', '1d'] as const) {
       for (const dayStartMinute of [0, 540]) {
-        expect(store.readCandles(BTC, interval, range, { dayStartMinute })).toEqual(aggregateCandles(inRange, interval, { dayStartMinute }));
+        expect(store.readCandles(BTC, interval, range, { dayStartMinute })).toEqual(
+          aggregateCandles(inRange, interval, { dayStartMinute }),
+        );
       }
     }
     expect(store.readCandles(BTC, '1d', range, { dayStartMinute: 540 })).toHaveLength(3);
@@ -111,9 +113,15 @@ describe('CandleStore', () => {
   it('rejects candles that are not whole-minute, valid or inside the range, without writing anything', () => {
     const store = openStore();
     expect(() => store.writeRange(BTC, { from: at(0), to: at(5) }, [candle(5, 100_000)])).toThrow(/outside/);
-    expect(() => store.writeRange(BTC, { from: at(0), to: at(5) }, [{ ...candle(1, 100_000), openTime: at(1) + 1 }])).toThrow(/whole minute/);
-    expect(() => store.writeRange(BTC, { from: at(0), to: at(5) }, [{ ...candle(1, 100_000), volume: 0.5 }])).toThrow(/safe integer/);
-    expect(() => store.writeRange(BTC, { from: at(0), to: at(5) }, [candle(2, 100_000), candle(1, 100_000)])).toThrow(/oldest first/);
+    expect(() =>
+      store.writeRange(BTC, { from: at(0), to: at(5) }, [{ ...candle(1, 100_000), openTime: at(1) + 1 }]),
+    ).toThrow(/whole minute/);
+    expect(() => store.writeRange(BTC, { from: at(0), to: at(5) }, [{ ...candle(1, 100_000), volume: 0.5 }])).toThrow(
+      /safe integer/,
+    );
+    expect(() => store.writeRange(BTC, { from: at(0), to: at(5) }, [candle(2, 100_000), candle(1, 100_000)])).toThrow(
+      /oldest first/,
+    );
     expect(() => store.writeRange(BTC, { from: at(0) + 1, to: at(5) }, [])).toThrow(/whole minutes/);
     expect(store.knownRanges(BTC, { from: at(0), to: at(5) })).toEqual([]);
     store.close();
@@ -125,7 +133,10 @@ describe('CandleStore', () => {
     store.writeRange(BTC, { from: at(0), to: at(3000) }, [candle(1, 100_000), candle(2000, 100_500)]);
     store.close();
     const raw = new Database(path);
-    const blob = raw.prepare('SELECT candles FROM candle_days WHERE day = ?').pluck().get(T0 / DAY_MS + 1) as Buffer;
+    const blob = raw
+      .prepare('SELECT candles FROM candle_days WHERE day = ?')
+      .pluck()
+      .get(T0 / DAY_MS + 1) as Buffer;
     blob[3] ^= 0x55;
     raw.prepare('UPDATE candle_days SET candles = ? WHERE day = ?').run(blob, T0 / DAY_MS + 1);
     raw.close();
@@ -133,7 +144,9 @@ describe('CandleStore', () => {
     // The undamaged day still reads.
     expect(reopened.readCandles(BTC, '1m', { from: at(0), to: at(1440) })).toEqual([candle(1, 100_000)]);
     expect(() => reopened.readMinutes(BTC, { from: at(0), to: at(3000) })).toThrow(CandleStoreCorruptError);
-    expect(() => reopened.readMinutes(BTC, { from: at(0), to: at(3000) })).toThrow(/BTC-KRW day 2024-01-02 is corrupt \(checksum mismatch\)/);
+    expect(() => reopened.readMinutes(BTC, { from: at(0), to: at(3000) })).toThrow(
+      /BTC-KRW day 2024-01-02 is corrupt \(checksum mismatch\)/,
+    );
     reopened.dropMarket(BTC);
     expect(reopened.readMinutes(BTC, { from: at(0), to: at(3000) }).length).toBe(0);
     reopened.close();

@@ -10,7 +10,15 @@ import { openDatabase, type Db, type OpenOptions } from '../db/database';
 import type { Candle, CandleInterval, ExchangeId } from '../feed/types';
 import { CandleAggregator } from './aggregate';
 import { allocColumns, candleProblem, fromColumns, trimColumns, type CandleColumns } from './columns';
-import { DayChunkError, MINUTES_PER_DAY, allocDay, dayChunkCount, decodeDay, decodeDayInto, encodeDay } from './day-chunk';
+import {
+  DayChunkError,
+  MINUTES_PER_DAY,
+  allocDay,
+  dayChunkCount,
+  decodeDay,
+  decodeDayInto,
+  encodeDay,
+} from './day-chunk';
 import { DAY_MS, INTERVAL_MS, MINUTE_MS, intervalOffsetMs, isMinuteAligned, type BoundaryOptions } from './intervals';
 import { candleMigrations } from './migrations';
 import { clipRanges, mergeRanges, subtractRanges, type TimeRange } from './time-ranges';
@@ -164,7 +172,11 @@ export class CandleStore {
     if (id === undefined || range.to <= range.from) return [];
     const rows = this.selectDays.all(id, Math.floor(range.from / DAY_MS), Math.ceil(range.to / DAY_MS)) as DayRow[];
     const length = INTERVAL_MS[interval];
-    const agg = new CandleAggregator(length, intervalOffsetMs(interval, options), Math.ceil((range.to - range.from) / length) + 1);
+    const agg = new CandleAggregator(
+      length,
+      intervalOffsetMs(interval, options),
+      Math.ceil((range.to - range.from) / length) + 1,
+    );
     const day = allocColumns(MINUTES_PER_DAY);
     for (const row of rows) {
       this.checkRow(id, market, row);

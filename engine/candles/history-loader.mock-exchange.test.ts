@@ -25,13 +25,22 @@ afterEach(async () => {
 describe('CandleHistoryLoader with the Upbit adapter and the mock exchange', () => {
   it('fills a 6-hour chart exactly with the exchange’s candles, gaps included, and asks nothing twice', async () => {
     mock = await MockExchange.start({ stepsPerSec: 0, now: () => NOW });
-    const rest = new RestClient({ exchange: 'upbit', baseURL: mock.urls.upbitRest, logger: silentLogger, backoff: { baseMs: 20, maxMs: 200 }, rateLimitFloorMs: 50 });
+    const rest = new RestClient({
+      exchange: 'upbit',
+      baseURL: mock.urls.upbitRest,
+      logger: silentLogger,
+      backoff: { baseMs: 20, maxMs: 200 },
+      rateLimitFloorMs: 50,
+    });
     const source = new UpbitCandleSource(rest);
     const market = resolveMarket('upbit', 'BTC-KRW');
     const store = CandleStore.open(join(tempDir(), 'candles.db'));
     const loader = new CandleHistoryLoader(store, source, { now: () => NOW });
     const progress: number[] = [];
-    const chart = loader.open({ market, interval: '1h', from: NOW - 6 * 3_600_000, to: NOW }, { onProgress: (p) => progress.push(p.minutesCovered) });
+    const chart = loader.open(
+      { market, interval: '1h', from: NOW - 6 * 3_600_000, to: NOW },
+      { onProgress: (p) => progress.push(p.minutesCovered) },
+    );
     const result = await chart.done;
     expect(result.state).toBe('complete');
     const range = chart.range;

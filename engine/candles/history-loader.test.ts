@@ -10,7 +10,15 @@ import { MemoryCandleSource } from './testing/memory-candle-source';
 import { useTempDirs } from './testing/temp-dir';
 
 const tempDir = useTempDirs('history-loader-');
-const MARKET: FeedMarket = { exchange: 'upbit', id: 'BTC-KRW', symbol: 'KRW-BTC', base: 'BTC', quote: 'KRW', priceDecimals: 0, sizeDecimals: 8 };
+const MARKET: FeedMarket = {
+  exchange: 'upbit',
+  id: 'BTC-KRW',
+  symbol: 'KRW-BTC',
+  base: 'BTC',
+  quote: 'KRW',
+  priceDecimals: 0,
+  sizeDecimals: 8,
+};
 const T0 = Date.UTC(2024, 5, 1); // 00:00 UTC
 const at = (minute: number) => T0 + minute * MINUTE_MS;
 // The exchange's history: 3 days, with 10% quiet minutes, and nothing before T0 (the market's listing).
@@ -33,7 +41,10 @@ describe('CandleHistoryLoader', () => {
     const chart = loader.open({ market: MARKET, interval: '5m', from: at(0), to: at(900) });
     expect(chart.range).toEqual({ from: at(0), to: at(900) });
     expect(chart.stored).toEqual(aggregateCandles(truth(at(300), at(600)), '5m'));
-    expect(chart.missing).toEqual([{ from: at(0), to: at(300) }, { from: at(600), to: at(900) }]);
+    expect(chart.missing).toEqual([
+      { from: at(0), to: at(300) },
+      { from: at(600), to: at(900) },
+    ]);
     const result = await chart.done;
     expect(result.state).toBe('complete');
     expect(result.candles).toEqual(aggregateCandles(truth(at(0), at(900)), '5m'));
@@ -51,7 +62,10 @@ describe('CandleHistoryLoader', () => {
   it('pages backwards from each page’s oldest candle and reports progress per page', async () => {
     const { store, source, loader } = setup();
     const progress: HistoryProgress[] = [];
-    const chart = loader.open({ market: MARKET, interval: '1m', from: at(1000), to: at(1500) }, { onProgress: (p) => progress.push(p) });
+    const chart = loader.open(
+      { market: MARKET, interval: '1m', from: at(1000), to: at(1500) },
+      { onProgress: (p) => progress.push(p) },
+    );
     const result = await chart.done;
     const ends = source.calls.map((c) => c.endBefore);
     expect(ends[0]).toBe(at(1500));
@@ -64,7 +78,8 @@ describe('CandleHistoryLoader', () => {
     expect(ends.length).toBe(Math.ceil(truth(at(1000), at(1500)).length / 100));
     expect(progress.map((p) => p.pagesDone)).toEqual(ends.map((_, i) => i + 1));
     expect(progress[0].pagesEstimated).toBe(5); // 1 + ceil(rest / 100) after a page of 100 candles
-    for (let i = 1; i < progress.length; i++) expect(progress[i].minutesCovered).toBeGreaterThan(progress[i - 1].minutesCovered);
+    for (let i = 1; i < progress.length; i++)
+      expect(progress[i].minutesCovered).toBeGreaterThan(progress[i - 1].minutesCovered);
     expect(progress.at(-1)).toMatchObject({ minutesCovered: 500, minutesTotal: 500, pagesEstimated: ends.length });
     // Adjacent pages tile the range exactly.
     for (let i = 1; i < progress.length; i++) expect(progress[i].page.to).toBe(progress[i - 1].page.from);
@@ -109,7 +124,9 @@ describe('CandleHistoryLoader', () => {
     expect(known).toHaveLength(1);
     const firstPageFrom = known[0].from;
     expect(known[0].to).toBe(at(3 * 1440));
-    expect(store.readCandles(MARKET, '1m', { from: at(0), to: at(3 * 1440) })).toEqual(truth(firstPageFrom, at(3 * 1440)));
+    expect(store.readCandles(MARKET, '1m', { from: at(0), to: at(3 * 1440) })).toEqual(
+      truth(firstPageFrom, at(3 * 1440)),
+    );
     store.close();
   });
 

@@ -10,7 +10,14 @@
 import type { Candle, CandleInterval, CandlePage, CandleSource, FeedMarket } from '../feed/types';
 import type { CandleStore } from './candle-store';
 import { candleProblem } from './columns';
-import { INTERVAL_MS, MINUTE_MS, bucketStart, intervalOffsetMs, isMinuteAligned, type BoundaryOptions } from './intervals';
+import {
+  INTERVAL_MS,
+  MINUTE_MS,
+  bucketStart,
+  intervalOffsetMs,
+  isMinuteAligned,
+  type BoundaryOptions,
+} from './intervals';
 import { rangeLength, type TimeRange } from './time-ranges';
 
 export interface HistoryRequest {
@@ -81,7 +88,13 @@ export class CandlePageError extends Error {
 }
 
 /** The 1m range behind a chart: whole candles of the interval, never reaching into the current minute. */
-export function chartRange(interval: CandleInterval, from: number, to: number, now: number, options: BoundaryOptions = {}): TimeRange {
+export function chartRange(
+  interval: CandleInterval,
+  from: number,
+  to: number,
+  now: number,
+  options: BoundaryOptions = {},
+): TimeRange {
   const length = INTERVAL_MS[interval];
   const offset = intervalOffsetMs(interval, options);
   const start = bucketStart(from, length, offset);
@@ -106,7 +119,11 @@ export class CandleHistoryLoader {
     this.maxPages = options.maxPages ?? 500;
     this.concurrency = options.concurrency ?? 2;
     this.now = options.now ?? Date.now;
-    for (const [name, v] of [['pageLimit', this.pageLimit], ['maxPages', this.maxPages], ['concurrency', this.concurrency]] as const) {
+    for (const [name, v] of [
+      ['pageLimit', this.pageLimit],
+      ['maxPages', this.maxPages],
+      ['concurrency', this.concurrency],
+    ] as const) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
     }
   }

@@ -15,5 +15,12 @@ export {
 export { LiveCandles, storeClosedMinutes, type ClosedMinutes, type LiveCandlesOptions } from './live-candles';
 export { CandleAggregator, aggregateAll, aggregateCandles, aggregateMinutes, aggregateColumns } from './aggregate';
 export { toColumns, fromColumns, type CandleColumns } from './columns';
-export { CANDLE_INTERVALS, INTERVAL_MS, MINUTE_MS, intervalStart, isCandleInterval, type BoundaryOptions } from './intervals';
+export {
+  CANDLE_INTERVALS,
+  INTERVAL_MS,
+  MINUTE_MS,
+  intervalStart,
+  isCandleInterval,
+  type BoundaryOptions,
+} from './intervals';
 export { mergeRanges, subtractRanges, type TimeRange } from './time-ranges';

@@ -35,13 +35,48 @@ describe('LiveCandles', () => {
     expect(events[5].candle.openTime).toBe(Date.UTC(2024, 4, 1));
     live.trade(trade(20, 90, 1));
     live.trade(trade(59, 95, 2));
-    expect(live.current('BTC-KRW', '1m')).toEqual({ openTime: T0, open: 100, high: 100, low: 90, close: 95, volume: 8 });
+    expect(live.current('BTC-KRW', '1m')).toEqual({
+      openTime: T0,
+      open: 100,
+      high: 100,
+      low: 90,
+      close: 95,
+      volume: 8,
+    });
     live.trade(trade(61, 120, 1)); // next minute: new 1m candle, same 5m candle
-    expect(live.current('BTC-KRW', '1m')).toEqual({ openTime: T0 + MINUTE_MS, open: 120, high: 120, low: 120, close: 120, volume: 1 });
-    expect(live.current('BTC-KRW', '5m')).toEqual({ openTime: T0, open: 100, high: 120, low: 90, close: 120, volume: 9 });
+    expect(live.current('BTC-KRW', '1m')).toEqual({
+      openTime: T0 + MINUTE_MS,
+      open: 120,
+      high: 120,
+      low: 120,
+      close: 120,
+      volume: 1,
+    });
+    expect(live.current('BTC-KRW', '5m')).toEqual({
+      openTime: T0,
+      open: 100,
+      high: 120,
+      low: 90,
+      close: 120,
+      volume: 9,
+    });
     live.trade(trade(5 * 60, 80, 1)); // 10:05 → new 5m candle, same 15m
-    expect(live.current('BTC-KRW', '5m')).toEqual({ openTime: T0 + 5 * MINUTE_MS, open: 80, high: 80, low: 80, close: 80, volume: 1 });
-    expect(live.current('BTC-KRW', '15m')).toEqual({ openTime: T0, open: 100, high: 120, low: 80, close: 80, volume: 10 });
+    expect(live.current('BTC-KRW', '5m')).toEqual({
+      openTime: T0 + 5 * MINUTE_MS,
+      open: 80,
+      high: 80,
+      low: 80,
+      close: 80,
+      volume: 1,
+    });
+    expect(live.current('BTC-KRW', '15m')).toEqual({
+      openTime: T0,
+      open: 100,
+      high: 120,
+      low: 80,
+      close: 80,
+      volume: 10,
+    });
     expect(events.filter((e) => e.interval === '1h').at(-1)!.candle.volume).toBe(10);
   });
 
@@ -65,7 +100,14 @@ describe('LiveCandles', () => {
     live.trade(trade(20, 130, 1, 'c')); // stamped before b, delivered after: high and volume, not close
     live.trade(trade(30, 110, 1, 'b')); // a reconnect resent b
     live.trade(trade(5, 90, 1, 'd')); // earliest trade of the minute: it sets the open
-    expect(live.current('BTC-KRW', '1m')).toEqual({ openTime: T0, open: 90, high: 130, low: 90, close: 110, volume: 4 });
+    expect(live.current('BTC-KRW', '1m')).toEqual({
+      openTime: T0,
+      open: 90,
+      high: 130,
+      low: 90,
+      close: 110,
+      volume: 4,
+    });
     live.trade(trade(70, 100, 1));
     live.trade(trade(50, 100, 1)); // its minute is closed and stored already
     expect(live.lateTrades('BTC-KRW')).toBe(1);
@@ -77,7 +119,13 @@ describe('LiveCandles', () => {
     live.watch('BTC-KRW', T0 + 30_000); // began mid-minute: 10:00 is not vouched for
     live.trade(trade(40, 100, 1));
     live.trade(trade(61, 101, 1)); // closes 10:00
-    expect(closed).toEqual([{ market: 'BTC-KRW', candle: { openTime: T0, open: 100, high: 100, low: 100, close: 100, volume: 1 }, known: undefined }]);
+    expect(closed).toEqual([
+      {
+        market: 'BTC-KRW',
+        candle: { openTime: T0, open: 100, high: 100, low: 100, close: 100, volume: 1 },
+        known: undefined,
+      },
+    ]);
     live.advance(T0 + 2 * MINUTE_MS + 1000); // within the grace: 10:01 stays open
     expect(closed).toHaveLength(1);
     live.advance(T0 + 4 * MINUTE_MS + 2000); // quiet 10:02 and 10:03 close with 10:01
@@ -92,7 +140,11 @@ describe('LiveCandles', () => {
     live.advance(T0 + 7 * MINUTE_MS + 2000);
     // 10:04 (interrupted) and 10:05 (watching resumed inside it) are not vouched; 10:06 is.
     expect(closed.slice(2)).toEqual([
-      { market: 'BTC-KRW', candle: { openTime: T0 + 4 * MINUTE_MS, open: 102, high: 102, low: 102, close: 102, volume: 1 }, known: { from: T0 + 6 * MINUTE_MS, to: T0 + 7 * MINUTE_MS } },
+      {
+        market: 'BTC-KRW',
+        candle: { openTime: T0 + 4 * MINUTE_MS, open: 102, high: 102, low: 102, close: 102, volume: 1 },
+        known: { from: T0 + 6 * MINUTE_MS, to: T0 + 7 * MINUTE_MS },
+      },
     ]);
   });
 
@@ -104,10 +156,23 @@ describe('LiveCandles', () => {
     live.advance(T0 + 10_000);
     // Three hours later: the open minute and everything up to now are closed, but only the candle is stored.
     live.advance(T0 + 3 * 3_600_000 + 5_000);
-    expect(closed).toEqual([{ market: 'BTC-KRW', candle: { openTime: T0, open: 100, high: 100, low: 100, close: 100, volume: 1 }, known: undefined }]);
+    expect(closed).toEqual([
+      {
+        market: 'BTC-KRW',
+        candle: { openTime: T0, open: 100, high: 100, low: 100, close: 100, volume: 1 },
+        known: undefined,
+      },
+    ]);
     // Watching resumed at the wake-up: the first whole minute after it is vouched once it ends.
-    for (let t = T0 + 3 * 3_600_000 + 10_000; t <= T0 + 3 * 3_600_000 + 2 * MINUTE_MS + 10_000; t += 10_000) live.advance(t);
-    expect(closed.slice(1)).toEqual([{ market: 'BTC-KRW', candle: undefined, known: { from: T0 + 3 * 3_600_000 + MINUTE_MS, to: T0 + 3 * 3_600_000 + 2 * MINUTE_MS } }]);
+    for (let t = T0 + 3 * 3_600_000 + 10_000; t <= T0 + 3 * 3_600_000 + 2 * MINUTE_MS + 10_000; t += 10_000)
+      live.advance(t);
+    expect(closed.slice(1)).toEqual([
+      {
+        market: 'BTC-KRW',
+        candle: undefined,
+        known: { from: T0 + 3 * 3_600_000 + MINUTE_MS, to: T0 + 3 * 3_600_000 + 2 * MINUTE_MS },
+      },
+    ]);
   });
 
   it('closed minutes stored through storeClosedMinutes become known ranges and gaps', () => {
@@ -118,8 +183,12 @@ describe('LiveCandles', () => {
     live.trade(trade(40, 100, 1));
     live.trade(trade(61, 101, 1));
     live.advance(T0 + 3 * MINUTE_MS + 5000);
-    expect(store.readCandles(market, '1m', { from: T0, to: T0 + 10 * MINUTE_MS }).map((c) => c.close)).toEqual([100, 101]);
-    expect(store.knownRanges(market, { from: T0, to: T0 + 10 * MINUTE_MS })).toEqual([{ from: T0 + MINUTE_MS, to: T0 + 3 * MINUTE_MS }]);
+    expect(store.readCandles(market, '1m', { from: T0, to: T0 + 10 * MINUTE_MS }).map((c) => c.close)).toEqual([
+      100, 101,
+    ]);
+    expect(store.knownRanges(market, { from: T0, to: T0 + 10 * MINUTE_MS })).toEqual([
+      { from: T0 + MINUTE_MS, to: T0 + 3 * MINUTE_MS },
+    ]);
     store.close();
   });
 

@@ -9,7 +9,14 @@
  * stored but not vouched for, since trades before or during the interruption may be missing from it.
  */
 import type { Candle, CandleEvent, CandleInterval, FeedEvent, TradeEvent } from '../feed/types';
-import { CANDLE_INTERVALS, INTERVAL_MS, MINUTE_MS, bucketStart, intervalOffsetMs, type BoundaryOptions } from './intervals';
+import {
+  CANDLE_INTERVALS,
+  INTERVAL_MS,
+  MINUTE_MS,
+  bucketStart,
+  intervalOffsetMs,
+  type BoundaryOptions,
+} from './intervals';
 import type { MarketKey } from './candle-store';
 import type { TimeRange } from './time-ranges';
 
@@ -34,7 +41,8 @@ export interface ClosedMinutesSink {
 /** Stores closed live minutes: vouched ranges with their candle in one write, a partly watched candle alone. */
 export function storeClosedMinutes(store: ClosedMinutesSink, market: MarketKey, closed: ClosedMinutes): void {
   const { candle, known } = closed;
-  const inside = candle !== undefined && known !== undefined && candle.openTime >= known.from && candle.openTime < known.to;
+  const inside =
+    candle !== undefined && known !== undefined && candle.openTime >= known.from && candle.openTime < known.to;
   if (known) store.writeRange(market, known, inside ? [candle] : []);
   if (candle && !inside) store.putCandles(market, [candle]);
 }
@@ -153,7 +161,14 @@ export class LiveCandles {
     if (minuteStart > state.minuteStart) this.closeMinute(t.market, state, minuteStart);
     if (state.liveFrom === Infinity) state.liveFrom = minuteStart;
     const m = state.minute;
-    const c: Candle = { openTime: minuteStart, open: t.price, high: t.price, low: t.price, close: t.price, volume: t.size };
+    const c: Candle = {
+      openTime: minuteStart,
+      open: t.price,
+      high: t.price,
+      low: t.price,
+      close: t.price,
+      volume: t.size,
+    };
     if (!m) state.minute = { ...c, openTs: t.ts, closeTs: t.ts };
     else mergeInto(m, c, t.ts);
     if (this.emit1m) this.emitCandle(t.market, '1m', state.minute!);

@@ -26,16 +26,49 @@ function setup(extra: Partial<ConstructorParameters<typeof CopyTrading>[0]> = {}
   return h;
 }
 
-function subscribe(h: Harness, subscriber = ALICE, subAccount = ALICE_SUB, amount = 10_000_000, stopLossBps?: number): number {
+function subscribe(
+  h: Harness,
+  subscriber = ALICE,
+  subAccount = ALICE_SUB,
+  amount = 10_000_000,
+  stopLossBps?: number,
+): number {
   const out = h.run(
-    h.copy.subscribe({ subscriber, subAccount, leader: LEADER, amount, availableBalance: h.balance(subscriber, 'KRW'), stopLossBps, ts: T0 + 1 }),
+    h.copy.subscribe({
+      subscriber,
+      subAccount,
+      leader: LEADER,
+      amount,
+      availableBalance: h.balance(subscriber, 'KRW'),
+      stopLossBps,
+      ts: T0 + 1,
+    }),
   );
   return out.transfers[0].subscriptionId;
 }
 
 /** The leader (equity 100,000,000 KRW) fills `quantity` BTC at the market price. */
-function leaderFill(h: Harness, side: 'buy' | 'sell', quantity: number, ts = T0 + 2, leaderPositionAfter?: number): CopyOutput {
-  return h.run(h.copy.mirrorFill({ leader: LEADER, market: 'BTC-KRW', side, price: h.price.get('BTC-KRW')!, quantity, leaderEquity: 100_000_000, referencePrice: h.price.get('BTC-KRW')!, leaderPositionAfter, ts }), ts);
+function leaderFill(
+  h: Harness,
+  side: 'buy' | 'sell',
+  quantity: number,
+  ts = T0 + 2,
+  leaderPositionAfter?: number,
+): CopyOutput {
+  return h.run(
+    h.copy.mirrorFill({
+      leader: LEADER,
+      market: 'BTC-KRW',
+      side,
+      price: h.price.get('BTC-KRW')!,
+      quantity,
+      leaderEquity: 100_000_000,
+      referencePrice: h.price.get('BTC-KRW')!,
+      leaderPositionAfter,
+      ts,
+    }),
+    ts,
+  );
 }
 
 const code = (f: () => unknown): string => {
@@ -83,7 +116,9 @@ describe('mirroring', () => {
     subscribe(h);
     const tiny = leaderFill(h, 'buy', 99_999); // → 9,999 units, under one lot
     expect(tiny.orders).toHaveLength(0);
-    expect(tiny.skipped).toEqual([{ subscriptionId: 1, subscriber: ALICE, market: 'BTC-KRW', side: 'buy', wanted: 9_999, reason: 'BELOW_LOT_SIZE' }]);
+    expect(tiny.skipped).toEqual([
+      { subscriptionId: 1, subscriber: ALICE, market: 'BTC-KRW', side: 'buy', wanted: 9_999, reason: 'BELOW_LOT_SIZE' },
+    ]);
     const h2 = new Harness({ markets: [{ ...BTC_KRW, minNotional: 50_000 }], minAllocation: 100_000 });
     h2.deposit(ALICE, 'KRW', 50_000_000);
     h2.price.set('BTC-KRW', P);
@@ -116,7 +151,12 @@ describe('mirroring', () => {
     expect(leaderFill(h, 'sell', COIN).skipped[0].reason).toBe('NO_POSITION');
     leaderFill(h, 'buy', 50_000_000); // copy buys 5,000,000
     const part = leaderFill(h, 'sell', 20_000_000);
-    expect(part.orders[0].command).toMatchObject({ side: 'sell', quantity: 2_000_000, price: 99_000_000, timeInForce: 'IOC' });
+    expect(part.orders[0].command).toMatchObject({
+      side: 'sell',
+      quantity: 2_000_000,
+      price: 99_000_000,
+      timeInForce: 'IOC',
+    });
     // The leader sells 0.1 of its 0.3 BTC left and is out: the copy sells all its 3,000,000, not 1,000,000.
     const out = leaderFill(h, 'sell', 10_000_000, T0 + 3, 0);
     expect(out.orders[0].command.quantity).toBe(3_000_000);
@@ -129,8 +169,29 @@ describe('mirroring', () => {
     big.deposit(MARKET_MAKER, 'BTC', 1_000_000 * COIN);
     big.price.set('BTC-KRW', 1_000);
     big.run(big.copy.openStrategy({ leader: LEADER, profitShareBps: 0, ts: T0 }));
-    big.run(big.copy.subscribe({ subscriber: ALICE, subAccount: ALICE_SUB, leader: LEADER, amount: 3_999_999_999_999_999, availableBalance: 4_000_000_000_000_000, ts: T0 }));
-    const out = big.run(big.copy.mirrorFill({ leader: LEADER, market: 'BTC-KRW', side: 'buy', price: 1_000, quantity: 987_654_321, leaderEquity: 7_777_777_777_777_777, referencePrice: 1_000, ts: T0 + 1 }), T0 + 1);
+    big.run(
+      big.copy.subscribe({
+        subscriber: ALICE,
+        subAccount: ALICE_SUB,
+        leader: LEADER,
+        amount: 3_999_999_999_999_999,
+        availableBalance: 4_000_000_000_000_000,
+        ts: T0,
+      }),
+    );
+    const out = big.run(
+      big.copy.mirrorFill({
+        leader: LEADER,
+        market: 'BTC-KRW',
+        side: 'buy',
+        price: 1_000,
+        quantity: 987_654_321,
+        leaderEquity: 7_777_777_777_777_777,
+        referencePrice: 1_000,
+        ts: T0 + 1,
+      }),
+      T0 + 1,
+    );
     const exact = (3_999_999_999_999_999n * 987_654_321n) / 7_777_777_777_777_777n;
     expect(out.orders[0].command.quantity).toBe(Number(exact));
   });
@@ -169,7 +230,12 @@ describe('stop-loss', () => {
     expect(h.run(h.copy.checkStopLoss({ prices: { 'BTC-KRW': 85_000_000 }, ts: T0 + 10 })).orders).toHaveLength(0); // −15%
     h.price.set('BTC-KRW', 79_000_000);
     const out = h.run(h.copy.checkStopLoss({ prices: { 'BTC-KRW': 79_000_000 }, ts: T0 + 11 }), T0 + 11);
-    expect(out.orders[0].command).toMatchObject({ orderType: 'market', side: 'sell', quantity: held, account: ALICE_SUB });
+    expect(out.orders[0].command).toMatchObject({
+      orderType: 'market',
+      side: 'sell',
+      quantity: held,
+      account: ALICE_SUB,
+    });
     const v = h.copy.subscription(id);
     expect(v.status).toBe('ended');
     expect(v.endReason).toBe('stop_loss');
@@ -182,7 +248,9 @@ describe('stop-loss', () => {
     expect(h.balance(ALICE, 'KRW')).toBe(50_000_000 - cost + proceeds - fees);
     expect(h.balance(LEADER, 'KRW')).toBe(0);
     const kinds = h.log.flatMap((o) => o.notifications.map((n) => `${n.to}:${n.notice.kind}`));
-    expect(kinds).toEqual(expect.arrayContaining([`${ALICE}:copy_stopping`, `${ALICE}:copy_ended`, `${LEADER}:follower_left`]));
+    expect(kinds).toEqual(
+      expect.arrayContaining([`${ALICE}:copy_stopping`, `${ALICE}:copy_ended`, `${LEADER}:follower_left`]),
+    );
     // Leader's later fills no longer reach Alice, and she may subscribe again.
     expect(leaderFill(h, 'buy', 10_000_000, T0 + 12).orders).toHaveLength(0);
     expect(subscribe(h, ALICE, 111)).toBe(2);
@@ -193,22 +261,41 @@ describe('funds', () => {
   it('adds and reduces funds within the free cash and the minimum', () => {
     const h = setup();
     const id = subscribe(h, ALICE, ALICE_SUB, 1_000_000);
-    h.run(h.copy.addFunds({ subscriptionId: id, amount: 500_000, availableBalance: h.balance(ALICE, 'KRW'), ts: T0 + 2 }));
+    h.run(
+      h.copy.addFunds({ subscriptionId: id, amount: 500_000, availableBalance: h.balance(ALICE, 'KRW'), ts: T0 + 2 }),
+    );
     expect(h.copy.subscription(id).allocation).toBe(1_500_000);
     leaderFill(h, 'buy', 60_000_000); // spends ~900,000
-    expect(code(() => h.copy.reduceFunds({ subscriptionId: id, amount: 700_000, ts: T0 + 3 }))).toBe('INSUFFICIENT_FREE_FUNDS');
+    expect(code(() => h.copy.reduceFunds({ subscriptionId: id, amount: 700_000, ts: T0 + 3 }))).toBe(
+      'INSUFFICIENT_FREE_FUNDS',
+    );
     h.run(h.copy.reduceFunds({ subscriptionId: id, amount: 400_000, ts: T0 + 3 }));
     expect(h.copy.subscription(id).allocation).toBe(1_100_000);
     // 1,500,000 − 900,000 − 450 fee − 400,000 = 199,550 free.
-    expect(code(() => h.copy.reduceFunds({ subscriptionId: id, amount: 199_551, ts: T0 + 3 }))).toBe('INSUFFICIENT_FREE_FUNDS');
-    expect(code(() => h.copy.addFunds({ subscriptionId: id, amount: 60_000_000, availableBalance: h.balance(ALICE, 'KRW'), ts: T0 + 3 }))).toBe('INSUFFICIENT_BALANCE');
-    expect(code(() => h.copy.addFunds({ subscriptionId: id, amount: 0, availableBalance: 1, ts: T0 + 3 }))).toBe('INVALID_INPUT');
+    expect(code(() => h.copy.reduceFunds({ subscriptionId: id, amount: 199_551, ts: T0 + 3 }))).toBe(
+      'INSUFFICIENT_FREE_FUNDS',
+    );
+    expect(
+      code(() =>
+        h.copy.addFunds({
+          subscriptionId: id,
+          amount: 60_000_000,
+          availableBalance: h.balance(ALICE, 'KRW'),
+          ts: T0 + 3,
+        }),
+      ),
+    ).toBe('INSUFFICIENT_BALANCE');
+    expect(code(() => h.copy.addFunds({ subscriptionId: id, amount: 0, availableBalance: 1, ts: T0 + 3 }))).toBe(
+      'INVALID_INPUT',
+    );
   });
 
   it('will not reduce an allocation below the minimum', () => {
     const h = setup();
     const id = subscribe(h, ALICE, ALICE_SUB, 150_000);
-    expect(code(() => h.copy.reduceFunds({ subscriptionId: id, amount: 60_000, ts: T0 + 2 }))).toBe('BELOW_MIN_ALLOCATION');
+    expect(code(() => h.copy.reduceFunds({ subscriptionId: id, amount: 60_000, ts: T0 + 2 }))).toBe(
+      'BELOW_MIN_ALLOCATION',
+    );
   });
 
   it('unsubscribes: positions closed at market, profit share settled, the rest returned', () => {
@@ -231,7 +318,9 @@ describe('funds', () => {
     const fee = Math.floor(profit / 10);
     expect(h.balance(LEADER, 'KRW')).toBe(fee);
     expect(h.balance(ALICE, 'KRW')).toBe(50_000_000 + profit - fee);
-    expect(after.flatMap((o) => o.ranking.filter((r) => r.type === 'followers'))).toEqual([{ type: 'followers', ts: T0 + DAY / 2, account: LEADER, delta: -1 }]);
+    expect(after.flatMap((o) => o.ranking.filter((r) => r.type === 'followers'))).toEqual([
+      { type: 'followers', ts: T0 + DAY / 2, account: LEADER, delta: -1 },
+    ]);
     expect(after.flatMap((o) => o.transfers.map((t) => [t.to, t.asset, t.reason]))).toEqual([
       [LEADER, 'KRW', 'profit_share'],
       [ALICE, 'KRW', 'return'],
@@ -253,18 +342,58 @@ describe('funds', () => {
 
 describe('settlement', () => {
   it('charges only profit above the high-water mark, across periods', () => {
-    const r1 = settleProfitShare({ equity: 11_000_000, allocation: 10_000_000, owed: 0, highWaterMark: 0, rateBps: 1_000, freeCash: 5_000_000, leaderDeleted: false });
+    const r1 = settleProfitShare({
+      equity: 11_000_000,
+      allocation: 10_000_000,
+      owed: 0,
+      highWaterMark: 0,
+      rateBps: 1_000,
+      freeCash: 5_000_000,
+      leaderDeleted: false,
+    });
     expect(r1).toEqual({ profit: 1_000_000, fee: 100_000, paid: 100_000, owed: 0, highWaterMark: 900_000 });
     // After paying, equity 10,900,000; a loss period: nothing.
-    const r2 = settleProfitShare({ equity: 10_400_000, allocation: 10_000_000, owed: 0, highWaterMark: 900_000, rateBps: 1_000, freeCash: 5_000_000, leaderDeleted: false });
+    const r2 = settleProfitShare({
+      equity: 10_400_000,
+      allocation: 10_000_000,
+      owed: 0,
+      highWaterMark: 900_000,
+      rateBps: 1_000,
+      freeCash: 5_000_000,
+      leaderDeleted: false,
+    });
     expect(r2).toMatchObject({ fee: 0, paid: 0, highWaterMark: 900_000 });
     // Back above: only the 200,000 above the mark is charged.
-    const r3 = settleProfitShare({ equity: 11_100_000, allocation: 10_000_000, owed: 0, highWaterMark: 900_000, rateBps: 1_000, freeCash: 5_000_000, leaderDeleted: false });
+    const r3 = settleProfitShare({
+      equity: 11_100_000,
+      allocation: 10_000_000,
+      owed: 0,
+      highWaterMark: 900_000,
+      rateBps: 1_000,
+      freeCash: 5_000_000,
+      leaderDeleted: false,
+    });
     expect(r3).toEqual({ profit: 1_100_000, fee: 20_000, paid: 20_000, owed: 0, highWaterMark: 1_080_000 });
     // Short of cash: the rest is owed, counted as a liability so paying it later is not a loss.
-    const r4 = settleProfitShare({ equity: 12_080_000, allocation: 10_000_000, owed: 0, highWaterMark: 1_080_000, rateBps: 1_000, freeCash: 30_000, leaderDeleted: false });
+    const r4 = settleProfitShare({
+      equity: 12_080_000,
+      allocation: 10_000_000,
+      owed: 0,
+      highWaterMark: 1_080_000,
+      rateBps: 1_000,
+      freeCash: 30_000,
+      leaderDeleted: false,
+    });
     expect(r4).toEqual({ profit: 2_080_000, fee: 100_000, paid: 30_000, owed: 70_000, highWaterMark: 1_980_000 });
-    const r5 = settleProfitShare({ equity: 12_050_000, allocation: 10_000_000, owed: 70_000, highWaterMark: 1_980_000, rateBps: 1_000, freeCash: 1_000_000, leaderDeleted: false });
+    const r5 = settleProfitShare({
+      equity: 12_050_000,
+      allocation: 10_000_000,
+      owed: 70_000,
+      highWaterMark: 1_980_000,
+      rateBps: 1_000,
+      freeCash: 1_000_000,
+      leaderDeleted: false,
+    });
     expect(r5).toEqual({ profit: 1_980_000, fee: 0, paid: 70_000, owed: 0, highWaterMark: 1_980_000 });
   });
 
@@ -272,13 +401,16 @@ describe('settlement', () => {
     const h = setup();
     const id = subscribe(h);
     leaderFill(h, 'buy', 50_000_000); // 5,000,000 units for 5,000,000 + 2,500 fee
-    const settle = (period: number, price: number, ts: number) => h.run(h.copy.settle({ period, prices: { 'BTC-KRW': price }, ts }), ts);
+    const settle = (period: number, price: number, ts: number) =>
+      h.run(h.copy.settle({ period, prices: { 'BTC-KRW': price }, ts }), ts);
     const day0 = h.copy.periodOf(T0);
     expect(code(() => h.copy.settle({ period: day0, prices: {}, ts: T0 + 5 }))).toBe('FUTURE_PERIOD');
     // Day 0 closes at 110,000,000: profit 500,000 − 2,500 = 497,500 → fee 49,750.
     const first = settle(day0, 110_000_000, T0 + DAY);
     expect(first.settled).toBe(1);
-    expect(first.transfers).toEqual([{ subscriptionId: id, from: ALICE_SUB, to: LEADER, asset: 'KRW', amount: 49_750, reason: 'profit_share' }]);
+    expect(first.transfers).toEqual([
+      { subscriptionId: id, from: ALICE_SUB, to: LEADER, asset: 'KRW', amount: 49_750, reason: 'profit_share' },
+    ]);
     expect(transferCommand(first.transfers[0], T0 + DAY)).toEqual({
       type: 'transfer',
       from: ALICE_SUB,
@@ -330,10 +462,22 @@ describe('settlement', () => {
     h.price.set('BTC-KRW', 150_000_000);
     const out = h.run(h.copy.leaderDeleted({ leader: LEADER, ts: T0 + 10 }), T0 + 10);
     expect(out.orders).toHaveLength(2);
-    for (const id of [a, b]) expect(h.copy.subscription(id)).toMatchObject({ status: 'ended', endReason: 'leader_deleted', feesPaid: 0 });
+    for (const id of [a, b])
+      expect(h.copy.subscription(id)).toMatchObject({ status: 'ended', endReason: 'leader_deleted', feesPaid: 0 });
     expect(h.balance(LEADER, 'KRW')).toBe(0);
     expect(out.ranking.some((r) => r.type === 'followers')).toBe(false);
-    expect(code(() => h.copy.subscribe({ subscriber: ALICE, subAccount: 999, leader: LEADER, amount: 1_000_000, availableBalance: 10_000_000, ts: T0 + 11 }))).toBe('LEADER_DELETED');
+    expect(
+      code(() =>
+        h.copy.subscribe({
+          subscriber: ALICE,
+          subAccount: 999,
+          leader: LEADER,
+          amount: 1_000_000,
+          availableBalance: 10_000_000,
+          ts: T0 + 11,
+        }),
+      ),
+    ).toBe('LEADER_DELETED');
     expect(code(() => h.copy.openStrategy({ leader: LEADER, profitShareBps: 0, ts: T0 + 11 }))).toBe('LEADER_DELETED');
   });
 });
@@ -342,7 +486,15 @@ describe('bad input', () => {
   const h = setup();
   subscribe(h);
   const sub = (over: Record<string, unknown>) => () =>
-    h.copy.subscribe({ subscriber: BOB, subAccount: BOB_SUB, leader: LEADER, amount: 1_000_000, availableBalance: 5_000_000, ts: T0 + 5, ...over } as never);
+    h.copy.subscribe({
+      subscriber: BOB,
+      subAccount: BOB_SUB,
+      leader: LEADER,
+      amount: 1_000_000,
+      availableBalance: 5_000_000,
+      ts: T0 + 5,
+      ...over,
+    } as never);
   const cases: [string, () => unknown, string][] = [
     ['subscribing to oneself', sub({ subscriber: LEADER }), 'SELF_SUBSCRIBE'],
     ['subscribing to a trader without a strategy', sub({ leader: 77 }), 'NO_STRATEGY'],
@@ -352,14 +504,62 @@ describe('bad input', () => {
     ['a fractional amount', sub({ amount: 1_000_000.5 }), 'INVALID_INPUT'],
     ['reusing a sub-account', sub({ subAccount: ALICE_SUB }), 'INVALID_INPUT'],
     ['a stop-loss of 100%', sub({ stopLossBps: 10_000 }), 'INVALID_INPUT'],
-    ['a profit share above 30%', () => h.copy.setProfitShare({ leader: LEADER, profitShareBps: 3_001, ts: T0 }), 'RATE_OUT_OF_RANGE'],
-    ['a negative profit share', () => h.copy.openStrategy({ leader: 2, profitShareBps: -1, ts: T0 }), 'RATE_OUT_OF_RANGE'],
-    ['opening a strategy twice', () => h.copy.openStrategy({ leader: LEADER, profitShareBps: 0, ts: T0 }), 'STRATEGY_EXISTS'],
-    ['a long description', () => h.copy.openStrategy({ leader: 3, description: 'x'.repeat(501), profitShareBps: 0, ts: T0 }), 'INVALID_INPUT'],
+    [
+      'a profit share above 30%',
+      () => h.copy.setProfitShare({ leader: LEADER, profitShareBps: 3_001, ts: T0 }),
+      'RATE_OUT_OF_RANGE',
+    ],
+    [
+      'a negative profit share',
+      () => h.copy.openStrategy({ leader: 2, profitShareBps: -1, ts: T0 }),
+      'RATE_OUT_OF_RANGE',
+    ],
+    [
+      'opening a strategy twice',
+      () => h.copy.openStrategy({ leader: LEADER, profitShareBps: 0, ts: T0 }),
+      'STRATEGY_EXISTS',
+    ],
+    [
+      'a long description',
+      () => h.copy.openStrategy({ leader: 3, description: 'x'.repeat(501), profitShareBps: 0, ts: T0 }),
+      'INVALID_INPUT',
+    ],
     ['an unknown subscription', () => h.copy.pause({ subscriptionId: 42, ts: T0 }), 'UNKNOWN_SUBSCRIPTION'],
-    ['an unknown market', () => h.copy.mirrorFill({ leader: LEADER, market: 'DOGE-KRW', side: 'buy', price: 1, quantity: 1, leaderEquity: 1, referencePrice: 1, ts: T0 }), 'UNKNOWN_MARKET'],
-    ['a zero leader equity', () => h.copy.mirrorFill({ leader: LEADER, market: 'BTC-KRW', side: 'buy', price: P, quantity: 1, leaderEquity: 0, referencePrice: P, ts: T0 }), 'INVALID_INPUT'],
-    ['a result for an unknown order', () => h.copy.copyOrderResult({ clientOrderId: 'copy-9-9', fills: [], ts: T0 }), 'UNKNOWN_ORDER'],
+    [
+      'an unknown market',
+      () =>
+        h.copy.mirrorFill({
+          leader: LEADER,
+          market: 'DOGE-KRW',
+          side: 'buy',
+          price: 1,
+          quantity: 1,
+          leaderEquity: 1,
+          referencePrice: 1,
+          ts: T0,
+        }),
+      'UNKNOWN_MARKET',
+    ],
+    [
+      'a zero leader equity',
+      () =>
+        h.copy.mirrorFill({
+          leader: LEADER,
+          market: 'BTC-KRW',
+          side: 'buy',
+          price: P,
+          quantity: 1,
+          leaderEquity: 0,
+          referencePrice: P,
+          ts: T0,
+        }),
+      'INVALID_INPUT',
+    ],
+    [
+      'a result for an unknown order',
+      () => h.copy.copyOrderResult({ clientOrderId: 'copy-9-9', fills: [], ts: T0 }),
+      'UNKNOWN_ORDER',
+    ],
   ];
   for (const [name, f, expected] of cases) it(`rejects ${name} (${expected})`, () => expect(code(f)).toBe(expected));
 
@@ -367,28 +567,60 @@ describe('bad input', () => {
     const g = setup();
     const id = subscribe(g);
     g.run(g.copy.closeStrategy({ leader: LEADER, ts: T0 + 3 }));
-    expect(code(() => g.copy.subscribe({ subscriber: BOB, subAccount: BOB_SUB, leader: LEADER, amount: 1_000_000, availableBalance: 5_000_000, ts: T0 + 4 }))).toBe(
-      'STRATEGY_CLOSED',
-    );
+    expect(
+      code(() =>
+        g.copy.subscribe({
+          subscriber: BOB,
+          subAccount: BOB_SUB,
+          leader: LEADER,
+          amount: 1_000_000,
+          availableBalance: 5_000_000,
+          ts: T0 + 4,
+        }),
+      ),
+    ).toBe('STRATEGY_CLOSED');
     expect(leaderFill(g, 'buy', 10_000_000).orders[0].subscriptionId).toBe(id);
   });
 
   it('refuses fills beyond what an order could take', () => {
     const g = setup();
     subscribe(g);
-    const out = g.copy.mirrorFill({ leader: LEADER, market: 'BTC-KRW', side: 'buy', price: P, quantity: 10_000_000, leaderEquity: 100_000_000, referencePrice: P, ts: T0 + 2 });
+    const out = g.copy.mirrorFill({
+      leader: LEADER,
+      market: 'BTC-KRW',
+      side: 'buy',
+      price: P,
+      quantity: 10_000_000,
+      leaderEquity: 100_000_000,
+      referencePrice: P,
+      ts: T0 + 2,
+    });
     const o = out.orders[0];
     const q = o.command.quantity as number;
-    expect(code(() => g.copy.copyOrderResult({ clientOrderId: o.command.clientOrderId!, fills: [{ price: P, quantity: q + 1, quoteAmount: 1, fee: 0 }], ts: T0 }))).toBe(
-      'FILL_EXCEEDS_ORDER',
-    );
-    expect(code(() => g.copy.copyOrderResult({ clientOrderId: o.command.clientOrderId!, fills: [{ price: P, quantity: q, quoteAmount: o.reserved, fee: 1 }], ts: T0 }))).toBe(
-      'FILL_EXCEEDS_ORDER',
-    );
+    expect(
+      code(() =>
+        g.copy.copyOrderResult({
+          clientOrderId: o.command.clientOrderId!,
+          fills: [{ price: P, quantity: q + 1, quoteAmount: 1, fee: 0 }],
+          ts: T0,
+        }),
+      ),
+    ).toBe('FILL_EXCEEDS_ORDER');
+    expect(
+      code(() =>
+        g.copy.copyOrderResult({
+          clientOrderId: o.command.clientOrderId!,
+          fills: [{ price: P, quantity: q, quoteAmount: o.reserved, fee: 1 }],
+          ts: T0,
+        }),
+      ),
+    ).toBe('FILL_EXCEEDS_ORDER');
   });
 
   it('rejects configurations outside the rules', () => {
     expect(code(() => new CopyTrading({ markets: [BTC_KRW], maxProfitShareBps: 3_500 }))).toBe('INVALID_CONFIG');
-    expect(code(() => new CopyTrading({ markets: [BTC_KRW, { ...BTC_KRW, id: 'BTC-USDT', quote: 'USDT' }] }))).toBe('INVALID_CONFIG');
+    expect(code(() => new CopyTrading({ markets: [BTC_KRW, { ...BTC_KRW, id: 'BTC-USDT', quote: 'USDT' }] }))).toBe(
+      'INVALID_CONFIG',
+    );
   });
 });

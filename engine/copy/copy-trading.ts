@@ -119,8 +119,10 @@ export class CopyTrading {
     this.markets.forEach((m, i) => {
       if (m.quote !== this.quote) bad(`market ${m.id} is not quoted in ${this.quote}`);
       if (this.marketIndex.has(m.id)) bad(`market ${m.id} is listed twice`);
-      for (const k of ['tickSize', 'lotSize'] as const) if (!Number.isSafeInteger(m[k]) || m[k] <= 0) bad(`market ${m.id}: ${k} must be a positive integer`);
-      if (!Number.isSafeInteger(m.minNotional) || m.minNotional < 0) bad(`market ${m.id}: minNotional must be a non-negative integer`);
+      for (const k of ['tickSize', 'lotSize'] as const)
+        if (!Number.isSafeInteger(m[k]) || m[k] <= 0) bad(`market ${m.id}: ${k} must be a positive integer`);
+      if (!Number.isSafeInteger(m.minNotional) || m.minNotional < 0)
+        bad(`market ${m.id}: minNotional must be a non-negative integer`);
       this.marketIndex.set(m.id, i);
     });
     this.lastPrice = this.markets.map(() => 0);
@@ -129,12 +131,19 @@ export class CopyTrading {
     this.slippageBps = config.slippageBps ?? 100;
     this.periodMs = config.settlementPeriodMs ?? DAY_MS;
     this.periodOffsetMs = config.settlementOffsetMs ?? 0;
-    if (!Number.isSafeInteger(this.minAllocation) || this.minAllocation < 1) bad('minAllocation must be a positive integer');
-    if (!Number.isSafeInteger(this.maxProfitShareBps) || this.maxProfitShareBps < 0 || this.maxProfitShareBps > MAX_RATE_BPS) {
+    if (!Number.isSafeInteger(this.minAllocation) || this.minAllocation < 1)
+      bad('minAllocation must be a positive integer');
+    if (
+      !Number.isSafeInteger(this.maxProfitShareBps) ||
+      this.maxProfitShareBps < 0 ||
+      this.maxProfitShareBps > MAX_RATE_BPS
+    ) {
       bad('maxProfitShareBps must be 0–3,000');
     }
-    if (!Number.isSafeInteger(this.slippageBps) || this.slippageBps < 0 || this.slippageBps >= BPS) bad('slippageBps must be 0–9,999');
-    if (!Number.isSafeInteger(this.periodMs) || this.periodMs < 60_000) bad('settlementPeriodMs must be at least a minute');
+    if (!Number.isSafeInteger(this.slippageBps) || this.slippageBps < 0 || this.slippageBps >= BPS)
+      bad('slippageBps must be 0–9,999');
+    if (!Number.isSafeInteger(this.periodMs) || this.periodMs < 60_000)
+      bad('settlementPeriodMs must be at least a minute');
     if (!Number.isSafeInteger(this.periodOffsetMs)) bad('settlementOffsetMs must be an integer');
   }
 
@@ -175,7 +184,8 @@ export class CopyTrading {
     if (!s.open) throw new CopyError('STRATEGY_CLOSED', `the strategy of ${i.leader} is already closed`);
     s.open = false;
     const out = emptyOutput();
-    for (const id of s.subs) notify(out, this.subs.get(id)!.subscriber, i.ts, { kind: 'strategy_closed', leader: s.leader }, id);
+    for (const id of s.subs)
+      notify(out, this.subs.get(id)!.subscriber, i.ts, { kind: 'strategy_closed', leader: s.leader }, id);
     return out;
   }
 
@@ -193,7 +203,13 @@ export class CopyTrading {
     s.profitShareBps = rate;
     for (const id of s.subs) {
       const sub = this.subs.get(id)!;
-      notify(out, sub.subscriber, ts, { kind: 'profit_share_changed', leader: s.leader, profitShareBps: rate, fromPeriod: sub.lastSettledPeriod + 2 }, id);
+      notify(
+        out,
+        sub.subscriber,
+        ts,
+        { kind: 'profit_share_changed', leader: s.leader, profitShareBps: rate, fromPeriod: sub.lastSettledPeriod + 2 },
+        id,
+      );
     }
   }
 
@@ -221,12 +237,26 @@ export class CopyTrading {
     const s = this.strategies.get(leader);
     if (!s) throw new CopyError('NO_STRATEGY', `account ${leader} has not opened a strategy for copying`);
     if (!s.open) throw new CopyError('STRATEGY_CLOSED', `the strategy of ${leader} is closed to new subscribers`);
-    if (this.live.has(`${subscriber}:${leader}`)) throw new CopyError('ALREADY_SUBSCRIBED', `account ${subscriber} already copies ${leader}`);
-    if (subAccount === subscriber || subAccount === leader || this.subAccounts.has(subAccount) || this.strategies.has(subAccount)) {
+    if (this.live.has(`${subscriber}:${leader}`))
+      throw new CopyError('ALREADY_SUBSCRIBED', `account ${subscriber} already copies ${leader}`);
+    if (
+      subAccount === subscriber ||
+      subAccount === leader ||
+      this.subAccounts.has(subAccount) ||
+      this.strategies.has(subAccount)
+    ) {
       throw new CopyError('INVALID_INPUT', `sub-account ${subAccount} must be a new account of its own`);
     }
-    if (amount < this.minAllocation) throw new CopyError('BELOW_MIN_ALLOCATION', `the allocation must be at least ${this.minAllocation} ${this.quote}`);
-    if (amount > balance) throw new CopyError('INSUFFICIENT_BALANCE', `the allocation ${amount} exceeds the available ${balance} ${this.quote}`);
+    if (amount < this.minAllocation)
+      throw new CopyError(
+        'BELOW_MIN_ALLOCATION',
+        `the allocation must be at least ${this.minAllocation} ${this.quote}`,
+      );
+    if (amount > balance)
+      throw new CopyError(
+        'INSUFFICIENT_BALANCE',
+        `the allocation ${amount} exceeds the available ${balance} ${this.quote}`,
+      );
     const stopLossBps = i.stopLossBps ?? null;
     if (stopLossBps !== null && (!Number.isSafeInteger(stopLossBps) || stopLossBps < 1 || stopLossBps >= BPS)) {
       throw new CopyError('INVALID_INPUT', 'stopLossBps must be 1–9,999');
@@ -258,7 +288,13 @@ export class CopyTrading {
     this.subAccounts.add(subAccount);
     s.subs.add(id);
     const out = emptyOutput();
-    out.ranking.push({ type: 'account', ts, account: subAccount, nickname: `copy ${subscriber}→${leader}`, ranked: false });
+    out.ranking.push({
+      type: 'account',
+      ts,
+      account: subAccount,
+      nickname: `copy ${subscriber}→${leader}`,
+      ranked: false,
+    });
     transfer(out, id, subscriber, subAccount, this.quote, amount, 'allocation', ts);
     out.ranking.push({ type: 'followers', ts, account: leader, delta: 1 });
     notify(out, subscriber, ts, { kind: 'subscribed', leader, amount }, id);
@@ -268,7 +304,8 @@ export class CopyTrading {
 
   pause(i: { subscriptionId: number; ts: number }): CopyOutput {
     const sub = this.subOf(i.subscriptionId);
-    if (sub.status !== 'active') throw new CopyError('SUBSCRIPTION_NOT_ACTIVE', `subscription ${sub.id} is ${sub.status}`);
+    if (sub.status !== 'active')
+      throw new CopyError('SUBSCRIPTION_NOT_ACTIVE', `subscription ${sub.id} is ${sub.status}`);
     sub.status = 'paused';
     const out = emptyOutput();
     notify(out, sub.subscriber, int(i.ts, 'ts'), { kind: 'paused', leader: sub.leader }, sub.id);
@@ -277,7 +314,8 @@ export class CopyTrading {
 
   resume(i: { subscriptionId: number; ts: number }): CopyOutput {
     const sub = this.subOf(i.subscriptionId);
-    if (sub.status !== 'paused') throw new CopyError('SUBSCRIPTION_NOT_ACTIVE', `subscription ${sub.id} is ${sub.status}, not paused`);
+    if (sub.status !== 'paused')
+      throw new CopyError('SUBSCRIPTION_NOT_ACTIVE', `subscription ${sub.id} is ${sub.status}, not paused`);
     sub.status = 'active';
     const out = emptyOutput();
     notify(out, sub.subscriber, int(i.ts, 'ts'), { kind: 'resumed', leader: sub.leader }, sub.id);
@@ -292,10 +330,17 @@ export class CopyTrading {
   setStopLoss(i: { subscriptionId: number; stopLossBps: number | null; ts: number }): CopyOutput {
     const sub = this.running(i.subscriptionId);
     const bps = i.stopLossBps;
-    if (bps !== null && (!Number.isSafeInteger(bps) || bps < 1 || bps >= BPS)) throw new CopyError('INVALID_INPUT', 'stopLossBps must be 1–9,999 or null');
+    if (bps !== null && (!Number.isSafeInteger(bps) || bps < 1 || bps >= BPS))
+      throw new CopyError('INVALID_INPUT', 'stopLossBps must be 1–9,999 or null');
     sub.stopLossBps = bps;
     const out = emptyOutput();
-    notify(out, sub.subscriber, int(i.ts, 'ts'), { kind: 'stop_loss_set', leader: sub.leader, stopLossBps: bps }, sub.id);
+    notify(
+      out,
+      sub.subscriber,
+      int(i.ts, 'ts'),
+      { kind: 'stop_loss_set', leader: sub.leader, stopLossBps: bps },
+      sub.id,
+    );
     return out;
   }
 
@@ -304,16 +349,28 @@ export class CopyTrading {
     const amount = pos(i.amount, 'amount');
     const ts = int(i.ts, 'ts');
     if (amount > int(i.availableBalance, 'availableBalance')) {
-      throw new CopyError('INSUFFICIENT_BALANCE', `adding ${amount} exceeds the available ${i.availableBalance} ${this.quote}`);
+      throw new CopyError(
+        'INSUFFICIENT_BALANCE',
+        `adding ${amount} exceeds the available ${i.availableBalance} ${this.quote}`,
+      );
     }
     if (!inRange(sub.allocation + amount) || !inRange(sub.cash + sub.reservedQuote + amount)) {
-      throw new CopyError('INVALID_INPUT', `adding ${amount} would take the allocation past the largest amount the ledger holds`);
+      throw new CopyError(
+        'INVALID_INPUT',
+        `adding ${amount} would take the allocation past the largest amount the ledger holds`,
+      );
     }
     sub.allocation += amount;
     sub.cash += amount;
     const out = emptyOutput();
     transfer(out, sub.id, sub.subscriber, sub.subAccount, this.quote, amount, 'add_funds', ts);
-    notify(out, sub.subscriber, ts, { kind: 'funds_added', leader: sub.leader, amount, allocation: sub.allocation }, sub.id);
+    notify(
+      out,
+      sub.subscriber,
+      ts,
+      { kind: 'funds_added', leader: sub.leader, amount, allocation: sub.allocation },
+      sub.id,
+    );
     return out;
   }
 
@@ -322,15 +379,25 @@ export class CopyTrading {
     const sub = this.running(i.subscriptionId);
     const amount = pos(i.amount, 'amount');
     const ts = int(i.ts, 'ts');
-    if (amount > sub.cash) throw new CopyError('INSUFFICIENT_FREE_FUNDS', `only ${sub.cash} ${this.quote} is free in the sub-account`);
+    if (amount > sub.cash)
+      throw new CopyError('INSUFFICIENT_FREE_FUNDS', `only ${sub.cash} ${this.quote} is free in the sub-account`);
     if (sub.allocation - amount < this.minAllocation) {
-      throw new CopyError('BELOW_MIN_ALLOCATION', `the allocation may not fall below ${this.minAllocation} ${this.quote}`);
+      throw new CopyError(
+        'BELOW_MIN_ALLOCATION',
+        `the allocation may not fall below ${this.minAllocation} ${this.quote}`,
+      );
     }
     sub.allocation -= amount;
     sub.cash -= amount;
     const out = emptyOutput();
     transfer(out, sub.id, sub.subAccount, sub.subscriber, this.quote, amount, 'reduce_funds', ts);
-    notify(out, sub.subscriber, ts, { kind: 'funds_reduced', leader: sub.leader, amount, allocation: sub.allocation }, sub.id);
+    notify(
+      out,
+      sub.subscriber,
+      ts,
+      { kind: 'funds_reduced', leader: sub.leader, amount, allocation: sub.allocation },
+      sub.id,
+    );
     return out;
   }
 
@@ -395,7 +462,12 @@ export class CopyTrading {
     const price = pos(i.price, 'price');
     const quantity = pos(i.quantity, 'quantity');
     const leaderEquity = pos(i.leaderEquity, 'leaderEquity');
-    const reference = i.referencePrice === undefined ? price : i.referencePrice === null ? null : pos(i.referencePrice, 'referencePrice');
+    const reference =
+      i.referencePrice === undefined
+        ? price
+        : i.referencePrice === null
+          ? null
+          : pos(i.referencePrice, 'referencePrice');
     const closeOut = i.leaderPositionAfter !== undefined && nonNeg(i.leaderPositionAfter, 'leaderPositionAfter') === 0;
     const ts = int(i.ts, 'ts');
     const out = emptyOutput();
@@ -441,16 +513,43 @@ export class CopyTrading {
       if (reason === null && !inRange(value)) reason = 'AMOUNT_OUT_OF_RANGE';
       if (reason === null && value < mk.minNotional) reason = 'BELOW_MIN_NOTIONAL';
       if (reason !== null) {
-        out.skipped.push({ subscriptionId: id, subscriber: sub.subscriber, market: mk.id, side: i.side, wanted, reason });
+        out.skipped.push({
+          subscriptionId: id,
+          subscriber: sub.subscriber,
+          market: mk.id,
+          side: i.side,
+          wanted,
+          reason,
+        });
         // A paused subscriber asked not to be copied; telling them about every fill they sit out would be noise.
-        if (reason !== 'PAUSED') notify(out, sub.subscriber, ts, { kind: 'copy_skipped', leader: s.leader, market: mk.id, side: i.side, wanted, reason }, id);
+        if (reason !== 'PAUSED')
+          notify(
+            out,
+            sub.subscriber,
+            ts,
+            { kind: 'copy_skipped', leader: s.leader, market: mk.id, side: i.side, wanted, reason },
+            id,
+          );
         continue;
       }
       this.place(out, sub, m, i.side, q, limit, 'copy', ts);
-      notify(out, sub.subscriber, ts, { kind: 'copy_placed', leader: s.leader, market: mk.id, side: i.side, quantity: q, price: limit }, id);
+      notify(
+        out,
+        sub.subscriber,
+        ts,
+        { kind: 'copy_placed', leader: s.leader, market: mk.id, side: i.side, quantity: q, price: limit },
+        id,
+      );
       placed++;
     }
-    if (placed + out.skipped.length > 0) notify(out, s.leader, ts, { kind: 'fill_mirrored', market: mk.id, side: i.side, placed, skipped: out.skipped.length });
+    if (placed + out.skipped.length > 0)
+      notify(out, s.leader, ts, {
+        kind: 'fill_mirrored',
+        market: mk.id,
+        side: i.side,
+        placed,
+        skipped: out.skipped.length,
+      });
     return out;
   }
 
@@ -472,12 +571,16 @@ export class CopyTrading {
     }
     // Sums past the range read past it (rounding is monotonic), so these checks hold for them too.
     if (qty > o.quantity) throw new CopyError('FILL_EXCEEDS_ORDER', `fills of ${qty} exceed the order's ${o.quantity}`);
-    if (o.side === 'buy' && quote + fees > o.reserved) throw new CopyError('FILL_EXCEEDS_ORDER', `fills cost ${quote + fees}, more than the ${o.reserved} set aside`);
+    if (o.side === 'buy' && quote + fees > o.reserved)
+      throw new CopyError('FILL_EXCEEDS_ORDER', `fills cost ${quote + fees}, more than the ${o.reserved} set aside`);
     const sub = this.subs.get(o.subId)!;
     // What a sell brings in lands in the sub-account's ledger balance, which the ledger keeps in range; fills
     // that say otherwise cannot be the engine's.
     if (o.side === 'sell' && (!Number.isSafeInteger(fees) || !inRange(sub.cash + sub.reservedQuote + quote))) {
-      throw new CopyError('INVALID_INPUT', `fills of ${quote} would take the sub-account past the largest amount the ledger holds`);
+      throw new CopyError(
+        'INVALID_INPUT',
+        `fills of ${quote} would take the sub-account past the largest amount the ledger holds`,
+      );
     }
     this.orders.delete(i.clientOrderId);
     sub.pending.delete(i.clientOrderId);
@@ -493,7 +596,21 @@ export class CopyTrading {
     const out = emptyOutput();
     if (qty > 0) {
       this.lastPrice[o.market] = last;
-      notify(out, sub.subscriber, ts, { kind: 'copy_filled', leader: sub.leader, market: this.markets[o.market].id, side: o.side, quantity: qty, quoteAmount: quote, fee: fees }, sub.id);
+      notify(
+        out,
+        sub.subscriber,
+        ts,
+        {
+          kind: 'copy_filled',
+          leader: sub.leader,
+          market: this.markets[o.market].id,
+          side: o.side,
+          quantity: qty,
+          quoteAmount: quote,
+          fee: fees,
+        },
+        sub.id,
+      );
     }
     if (sub.status === 'closing' && sub.pending.size === 0) this.finish(sub, ts, out);
     return out;
@@ -519,7 +636,12 @@ export class CopyTrading {
    * Scheduled settlement of `period` (see periodOf) for every subscription, at marks. Settling a period a
    * subscription has already settled does nothing, so a retried or duplicated run cannot charge twice.
    */
-  settle(i: { period: number; prices: Prices; leaderPrices?: LeaderPrices; ts: number }): CopyOutput & { settled: number; alreadySettled: number } {
+  settle(i: {
+    period: number;
+    prices: Prices;
+    leaderPrices?: LeaderPrices;
+    ts: number;
+  }): CopyOutput & { settled: number; alreadySettled: number } {
     const period = int(i.period, 'period');
     const ts = int(i.ts, 'ts');
     if (period >= this.periodOf(ts)) throw new CopyError('FUTURE_PERIOD', `period ${period} has not ended at ${ts}`);
@@ -534,7 +656,13 @@ export class CopyTrading {
     return out;
   }
 
-  private settleOne(sub: Subscription, period: number, ts: number, out: CopyOutput, marks?: readonly number[]): boolean {
+  private settleOne(
+    sub: Subscription,
+    period: number,
+    ts: number,
+    out: CopyOutput,
+    marks?: readonly number[],
+  ): boolean {
     if (period <= sub.lastSettledPeriod) return false;
     const leaderDeleted = this.deletedLeaders.has(sub.leader);
     const r = settleProfitShare({
@@ -550,13 +678,25 @@ export class CopyTrading {
     sub.rateBps = this.strategies.get(sub.leader)!.profitShareBps;
     if (r === null) {
       // Nothing is charged and the mark stays: the next period that values in range settles from it.
-      notify(out, sub.subscriber, ts, { kind: 'settlement_skipped', leader: sub.leader, period, reason: 'amount_out_of_range' }, sub.id);
+      notify(
+        out,
+        sub.subscriber,
+        ts,
+        { kind: 'settlement_skipped', leader: sub.leader, period, reason: 'amount_out_of_range' },
+        sub.id,
+      );
       return true;
     }
     sub.hwm = r.highWaterMark;
     sub.owed = r.owed;
     if (leaderDeleted) {
-      notify(out, sub.subscriber, ts, { kind: 'settlement_skipped', leader: sub.leader, period, reason: 'leader_deleted' }, sub.id);
+      notify(
+        out,
+        sub.subscriber,
+        ts,
+        { kind: 'settlement_skipped', leader: sub.leader, period, reason: 'leader_deleted' },
+        sub.id,
+      );
       return true;
     }
     if (r.paid > 0) {
@@ -603,9 +743,13 @@ export class CopyTrading {
     return [...(this.strategies.get(leader)?.subs ?? [])];
   }
 
-  strategy(leader: AccountId): { leader: AccountId; description: string; profitShareBps: number; open: boolean; subscribers: number } | null {
+  strategy(
+    leader: AccountId,
+  ): { leader: AccountId; description: string; profitShareBps: number; open: boolean; subscribers: number } | null {
     const s = this.strategies.get(leader);
-    return s ? { leader, description: s.description, profitShareBps: s.profitShareBps, open: s.open, subscribers: s.subs.size } : null;
+    return s
+      ? { leader, description: s.description, profitShareBps: s.profitShareBps, open: s.open, subscribers: s.subs.size }
+      : null;
   }
 
   // ---- internals -----------------------------------------------------------------------------------------
@@ -645,7 +789,13 @@ export class CopyTrading {
     this.strategies.get(sub.leader)!.subs.delete(sub.id);
     out.ranking.push({ type: 'account_closed', ts, account: sub.subAccount });
     const reason = sub.endReason!;
-    notify(out, sub.subscriber, ts, { kind: 'copy_ended', leader: sub.leader, reason, returnedQuote: cash, returnedCoins: coins }, sub.id);
+    notify(
+      out,
+      sub.subscriber,
+      ts,
+      { kind: 'copy_ended', leader: sub.leader, reason, returnedQuote: cash, returnedCoins: coins },
+      sub.id,
+    );
     if (!this.deletedLeaders.has(sub.leader)) {
       out.ranking.push({ type: 'followers', ts, account: sub.leader, delta: -1 });
       notify(out, sub.leader, ts, { kind: 'follower_left', subscriber: sub.subscriber, reason }, sub.id);
@@ -653,7 +803,16 @@ export class CopyTrading {
   }
 
   /** Emits an order and sets aside what it may take. A null price is a market order (close-outs must fill). */
-  private place(out: CopyOutput, sub: Subscription, m: number, side: Side, quantity: number, price: number | null, purpose: 'copy' | 'close', ts: number): void {
+  private place(
+    out: CopyOutput,
+    sub: Subscription,
+    m: number,
+    side: Side,
+    quantity: number,
+    price: number | null,
+    purpose: 'copy' | 'close',
+    ts: number,
+  ): void {
     const mk = this.markets[m];
     const clientOrderId = `copy-${sub.id}-${++this.orderSeq}`;
     let reserved: number;
@@ -674,8 +833,28 @@ export class CopyTrading {
       purpose,
       command:
         price === null
-          ? { type: 'place', ts, market: mk.id, account: sub.subAccount, clientOrderId, side, orderType: 'market', quantity }
-          : { type: 'place', ts, market: mk.id, account: sub.subAccount, clientOrderId, side, orderType: 'limit', timeInForce: 'IOC', price, quantity },
+          ? {
+              type: 'place',
+              ts,
+              market: mk.id,
+              account: sub.subAccount,
+              clientOrderId,
+              side,
+              orderType: 'market',
+              quantity,
+            }
+          : {
+              type: 'place',
+              ts,
+              market: mk.id,
+              account: sub.subAccount,
+              clientOrderId,
+              side,
+              orderType: 'limit',
+              timeInForce: 'IOC',
+              price,
+              quantity,
+            },
     });
   }
 
@@ -701,18 +880,22 @@ export class CopyTrading {
   private leaderMarks(leaderPrices: LeaderPrices | undefined): Map<AccountId, number[]> {
     const out = new Map<AccountId, number[]>();
     if (leaderPrices === undefined) return out;
-    if (leaderPrices === null || typeof leaderPrices !== 'object') throw new CopyError('INVALID_INPUT', 'leaderPrices must be a map of leader to prices');
+    if (leaderPrices === null || typeof leaderPrices !== 'object')
+      throw new CopyError('INVALID_INPUT', 'leaderPrices must be a map of leader to prices');
     for (const [leader, prices] of Object.entries(leaderPrices)) {
-      if (prices === null || typeof prices !== 'object') throw new CopyError('INVALID_INPUT', `prices of leader ${leader} must be a map of market to price`);
+      if (prices === null || typeof prices !== 'object')
+        throw new CopyError('INVALID_INPUT', `prices of leader ${leader} must be a map of market to price`);
       const marks = this.markets.map(() => 0);
-      for (const [id, p] of Object.entries(prices)) marks[this.market(id)] = pos(p, `price of ${id} for leader ${leader}`);
+      for (const [id, p] of Object.entries(prices))
+        marks[this.market(id)] = pos(p, `price of ${id} for leader ${leader}`);
       out.set(nonNeg(Number(leader), 'leader'), marks);
     }
     return out;
   }
 
   private takePrices(prices: Prices): void {
-    if (prices === null || typeof prices !== 'object') throw new CopyError('INVALID_INPUT', 'prices must be a map of market to price');
+    if (prices === null || typeof prices !== 'object')
+      throw new CopyError('INVALID_INPUT', 'prices must be a map of market to price');
     for (const [id, p] of Object.entries(prices)) this.lastPrice[this.market(id)] = pos(p, `price of ${id}`);
   }
 
@@ -745,7 +928,8 @@ export class CopyTrading {
   /** A subscription that is copying or paused (not closing or ended). */
   private running(id: number): Subscription {
     const s = this.subOf(id);
-    if (s.status !== 'active' && s.status !== 'paused') throw new CopyError('SUBSCRIPTION_NOT_ACTIVE', `subscription ${s.id} is ${s.status}`);
+    if (s.status !== 'active' && s.status !== 'paused')
+      throw new CopyError('SUBSCRIPTION_NOT_ACTIVE', `subscription ${s.id} is ${s.status}`);
     return s;
   }
 }

@@ -38,7 +38,16 @@ const WHOLE: MarketConfig = {
   priceBandBps: 1_000,
 };
 
-const SKIPS: readonly SkipReason[] = ['PAUSED', 'BELOW_LOT_SIZE', 'BELOW_MIN_NOTIONAL', 'ALLOCATION_EXHAUSTED', 'NO_POSITION', 'AWAY_FROM_MARKET', 'NO_MARKET_PRICE', 'AMOUNT_OUT_OF_RANGE'];
+const SKIPS: readonly SkipReason[] = [
+  'PAUSED',
+  'BELOW_LOT_SIZE',
+  'BELOW_MIN_NOTIONAL',
+  'ALLOCATION_EXHAUSTED',
+  'NO_POSITION',
+  'AWAY_FROM_MARKET',
+  'NO_MARKET_PRICE',
+  'AMOUNT_OUT_OF_RANGE',
+];
 
 const num = fc.oneof(
   fc.constantFrom(1, 2, 3, 10, 1_000, MAX, MAX - 1, 2 ** 52, 10 ** 15, 10 ** 9),
@@ -56,15 +65,33 @@ type Step =
 const step: fc.Arbitrary<Step> = fc.oneof(
   {
     weight: 6,
-    arbitrary: fc.record({ k: fc.constant('fill' as const), buy: fc.boolean(), price: num, reference: fc.option(num, { freq: 8 }), quantity: num, equity: num, out: fc.boolean() }),
+    arbitrary: fc.record({
+      k: fc.constant('fill' as const),
+      buy: fc.boolean(),
+      price: num,
+      reference: fc.option(num, { freq: 8 }),
+      quantity: num,
+      equity: num,
+      out: fc.boolean(),
+    }),
   },
   { weight: 3, arbitrary: fc.record({ k: fc.constant('market' as const), price: num }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constantFrom('stop' as const, 'settle' as const), own: fc.option(num) }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constantFrom('unsubscribe' as const, 'pause' as const, 'resume' as const), sub: fc.integer({ min: 1, max: 2 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constantFrom('unsubscribe' as const, 'pause' as const, 'resume' as const),
+      sub: fc.integer({ min: 1, max: 2 }),
+    }),
+  },
 );
 
 /** Every order in an output is one an engine can take, priced around the reference; every skip has a reason. */
-function checkOutput(out: CopyOutput, fill: Extract<Step, { k: 'fill' }> | null, cashBefore: Map<number, number>): void {
+function checkOutput(
+  out: CopyOutput,
+  fill: Extract<Step, { k: 'fill' }> | null,
+  cashBefore: Map<number, number>,
+): void {
   for (const o of out.orders) {
     const c = o.command;
     expect(Number.isSafeInteger(c.quantity) && (c.quantity as number) > 0).toBe(true);
@@ -108,7 +135,17 @@ function play(steps: Step[]): { placed: number; skipped: Map<string, number>; se
   const seen = { placed: 0, skipped: new Map<string, number>(), settled: 0 };
   h.run(h.copy.openStrategy({ leader: LEADER, profitShareBps: 3_000, ts }));
   SUBSCRIBERS.forEach((s, i) =>
-    h.run(h.copy.subscribe({ subscriber: s, subAccount: 100 + i, leader: LEADER, amount: i === 0 ? Math.floor(MAX / 8) : 1_000_000, availableBalance: h.balance(s, 'KRW'), ts }), ts),
+    h.run(
+      h.copy.subscribe({
+        subscriber: s,
+        subAccount: 100 + i,
+        leader: LEADER,
+        amount: i === 0 ? Math.floor(MAX / 8) : 1_000_000,
+        availableBalance: h.balance(s, 'KRW'),
+        ts,
+      }),
+      ts,
+    ),
   );
   const cash = () => new Map([1, 2].map((id) => [id, h.copy.subscription(id).freeCash]));
   // Refusals with a code are fine for the operations that validate state; nothing else may throw.
@@ -125,7 +162,17 @@ function play(steps: Step[]): { placed: number; skipped: Map<string, number>; se
       case 'fill': {
         const before = cash();
         const out = h.run(
-          h.copy.mirrorFill({ leader: LEADER, market: WHOLE.id, side: s.buy ? 'buy' : 'sell', price: s.price, quantity: s.quantity, leaderEquity: s.equity, referencePrice: s.reference, leaderPositionAfter: s.out ? 0 : undefined, ts }),
+          h.copy.mirrorFill({
+            leader: LEADER,
+            market: WHOLE.id,
+            side: s.buy ? 'buy' : 'sell',
+            price: s.price,
+            quantity: s.quantity,
+            leaderEquity: s.equity,
+            referencePrice: s.reference,
+            leaderPositionAfter: s.out ? 0 : undefined,
+            ts,
+          }),
           ts,
         );
         checkOutput(out, s, before);
@@ -137,13 +184,30 @@ function play(steps: Step[]): { placed: number; skipped: Map<string, number>; se
         h.price.set(WHOLE.id, s.price);
         break;
       case 'stop':
-        checkOutput(h.run(h.copy.checkStopLoss({ prices: { [WHOLE.id]: h.price.get(WHOLE.id)! }, leaderPrices: own(s.own), ts }), ts), null, cash());
+        checkOutput(
+          h.run(
+            h.copy.checkStopLoss({ prices: { [WHOLE.id]: h.price.get(WHOLE.id)! }, leaderPrices: own(s.own), ts }),
+            ts,
+          ),
+          null,
+          cash(),
+        );
         break;
       case 'settle': {
         ts += DAY;
-        const out = h.run(h.copy.settle({ period: h.copy.periodOf(ts) - 1, prices: { [WHOLE.id]: h.price.get(WHOLE.id)! }, leaderPrices: own(s.own), ts }), ts);
+        const out = h.run(
+          h.copy.settle({
+            period: h.copy.periodOf(ts) - 1,
+            prices: { [WHOLE.id]: h.price.get(WHOLE.id)! },
+            leaderPrices: own(s.own),
+            ts,
+          }),
+          ts,
+        );
         checkOutput(out, null, cash());
-        seen.settled += out.notifications.filter((n) => n.notice.kind === 'settled' || n.notice.kind === 'settlement_skipped').length;
+        seen.settled += out.notifications.filter(
+          (n) => n.notice.kind === 'settled' || n.notice.kind === 'settlement_skipped',
+        ).length;
         break;
       }
       case 'unsubscribe':
@@ -154,7 +218,16 @@ function play(steps: Step[]): { placed: number; skipped: Map<string, number>; se
     }
     for (const id of [1, 2]) {
       const v = h.copy.subscription(id);
-      for (const x of [v.allocation, v.freeCash, v.reservedQuote, v.highWaterMark, v.owed, v.feesPaid, ...Object.values(v.holdings)]) expect(Number.isSafeInteger(x), JSON.stringify(v)).toBe(true);
+      for (const x of [
+        v.allocation,
+        v.freeCash,
+        v.reservedQuote,
+        v.highWaterMark,
+        v.owed,
+        v.feesPaid,
+        ...Object.values(v.holdings),
+      ])
+        expect(Number.isSafeInteger(x), JSON.stringify(v)).toBe(true);
     }
   }
   return seen;
@@ -176,7 +249,13 @@ describe('copy sizing and settlement with numbers at the edge of the range', () 
     );
     // The runs placed copies, met the range's edge, the market's reference and the settlement.
     expect(placed).toBeGreaterThan(100);
-    for (const reason of ['AWAY_FROM_MARKET', 'NO_MARKET_PRICE', 'AMOUNT_OUT_OF_RANGE', 'ALLOCATION_EXHAUSTED'] as const) expect(skipped.get(reason) ?? 0, reason).toBeGreaterThan(0);
+    for (const reason of [
+      'AWAY_FROM_MARKET',
+      'NO_MARKET_PRICE',
+      'AMOUNT_OUT_OF_RANGE',
+      'ALLOCATION_EXHAUSTED',
+    ] as const)
+      expect(skipped.get(reason) ?? 0, reason).toBeGreaterThan(0);
     expect(settled).toBeGreaterThan(50);
   });
 
@@ -186,16 +265,53 @@ describe('copy sizing and settlement with numbers at the edge of the range', () 
     h.deposit(10, 'KRW', 10_000_000);
     h.price.set(WHOLE.id, 1_000);
     h.run(h.copy.openStrategy({ leader: LEADER, profitShareBps: 2_000, ts: T0 }));
-    h.run(h.copy.subscribe({ subscriber: 10, subAccount: 100, leader: LEADER, amount: 1_000_000, availableBalance: 10_000_000, stopLossBps: 1_000, ts: T0 }));
-    h.run(h.copy.mirrorFill({ leader: LEADER, market: WHOLE.id, side: 'buy', price: 1_000, quantity: 500, leaderEquity: 1_000_000, referencePrice: 1_000, ts: T0 + 1 }), T0 + 1);
+    h.run(
+      h.copy.subscribe({
+        subscriber: 10,
+        subAccount: 100,
+        leader: LEADER,
+        amount: 1_000_000,
+        availableBalance: 10_000_000,
+        stopLossBps: 1_000,
+        ts: T0,
+      }),
+    );
+    h.run(
+      h.copy.mirrorFill({
+        leader: LEADER,
+        market: WHOLE.id,
+        side: 'buy',
+        price: 1_000,
+        quantity: 500,
+        leaderEquity: 1_000_000,
+        referencePrice: 1_000,
+        ts: T0 + 1,
+      }),
+      T0 + 1,
+    );
     expect(h.copy.subscription(1).holdings[WHOLE.id]).toBe(500);
     // The leader printed 500 (half the market): at that price the copy is past its 10% stop; at its own mark not.
-    const kept = h.run(h.copy.checkStopLoss({ prices: { [WHOLE.id]: 500 }, leaderPrices: { [LEADER]: { [WHOLE.id]: 1_000 } }, ts: T0 + 2 }), T0 + 2);
+    const kept = h.run(
+      h.copy.checkStopLoss({
+        prices: { [WHOLE.id]: 500 },
+        leaderPrices: { [LEADER]: { [WHOLE.id]: 1_000 } },
+        ts: T0 + 2,
+      }),
+      T0 + 2,
+    );
     expect(kept.orders).toEqual([]);
     expect(h.copy.subscription(1).status).toBe('active');
     // The leader printed 2,000: at that price the copy gained 500,000 and would pay 20% of it; at its mark nothing.
     const t = T0 + DAY;
-    const settled = h.run(h.copy.settle({ period: h.copy.periodOf(t) - 1, prices: { [WHOLE.id]: 2_000 }, leaderPrices: { [LEADER]: { [WHOLE.id]: 1_000 } }, ts: t }), t);
+    const settled = h.run(
+      h.copy.settle({
+        period: h.copy.periodOf(t) - 1,
+        prices: { [WHOLE.id]: 2_000 },
+        leaderPrices: { [LEADER]: { [WHOLE.id]: 1_000 } },
+        ts: t,
+      }),
+      t,
+    );
     expect(settled.transfers).toEqual([]);
     expect(h.copy.subscription(1)).toMatchObject({ highWaterMark: 0, owed: 0 });
     // Without the leader's mark, the same settlement would have charged.
@@ -209,9 +325,30 @@ describe('copy sizing and settlement with numbers at the edge of the range', () 
     h.deposit(10, 'KRW', 10_000_000);
     h.price.set(WHOLE.id, 1_000);
     h.run(h.copy.openStrategy({ leader: LEADER, profitShareBps: 0, ts: T0 }));
-    h.run(h.copy.subscribe({ subscriber: 10, subAccount: 100, leader: LEADER, amount: 1_000_000, availableBalance: 10_000_000, ts: T0 }));
+    h.run(
+      h.copy.subscribe({
+        subscriber: 10,
+        subAccount: 100,
+        leader: LEADER,
+        amount: 1_000_000,
+        availableBalance: 10_000_000,
+        ts: T0,
+      }),
+    );
     const fill = (price: number, referencePrice: number | null) =>
-      h.run(h.copy.mirrorFill({ leader: LEADER, market: WHOLE.id, side: 'buy', price, quantity: 100, leaderEquity: 1_000_000, referencePrice, ts: T0 + 1 }), T0 + 1);
+      h.run(
+        h.copy.mirrorFill({
+          leader: LEADER,
+          market: WHOLE.id,
+          side: 'buy',
+          price,
+          quantity: 100,
+          leaderEquity: 1_000_000,
+          referencePrice,
+          ts: T0 + 1,
+        }),
+        T0 + 1,
+      );
     const pumped = fill(10_000, 1_000);
     expect(pumped.orders).toEqual([]);
     expect(pumped.skipped.map((s) => s.reason)).toEqual(['AWAY_FROM_MARKET']);

@@ -3,10 +3,25 @@ import type { AccountId, Command } from '../matching/types';
 import type { RankingRecord } from '../ranking/records';
 import type { CopyNotice, CopyOutput, Transfer, TransferReason } from './types';
 
-export const emptyOutput = (): CopyOutput => ({ orders: [], skipped: [], transfers: [], ranking: [], notifications: [] });
+export const emptyOutput = (): CopyOutput => ({
+  orders: [],
+  skipped: [],
+  transfers: [],
+  ranking: [],
+  notifications: [],
+});
 
 /** A transfer, and the matching ranking flows so the move is never counted as profit or loss. */
-export function transfer(out: CopyOutput, subId: number, from: AccountId, to: AccountId, asset: string, amount: number, reason: TransferReason, ts: number): void {
+export function transfer(
+  out: CopyOutput,
+  subId: number,
+  from: AccountId,
+  to: AccountId,
+  asset: string,
+  amount: number,
+  reason: TransferReason,
+  ts: number,
+): void {
   out.transfers.push({ subscriptionId: subId, from, to, asset, amount, reason });
   const kind = reason === 'profit_share' ? 'profit_share' : 'allocation';
   const flows: RankingRecord[] = [
@@ -22,5 +37,13 @@ export function notify(out: CopyOutput, to: AccountId, ts: number, notice: CopyN
 
 /** The ledger command that books a transfer; the reference names the subscription and why, for the audit trail. */
 export function transferCommand(t: Transfer, ts: number): Extract<Command, { type: 'transfer' }> {
-  return { type: 'transfer', from: t.from, to: t.to, asset: t.asset, amount: t.amount, reference: `copy:${t.subscriptionId}:${t.reason}`, ts };
+  return {
+    type: 'transfer',
+    from: t.from,
+    to: t.to,
+    asset: t.asset,
+    amount: t.amount,
+    reference: `copy:${t.subscriptionId}:${t.reason}`,
+    ts,
+  };
 }

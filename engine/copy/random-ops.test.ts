@@ -25,7 +25,12 @@ type Op =
   | { k: 'rate'; bps: number };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ k: fc.constant('subscribe' as const), who: fc.integer({ min: 0, max: 4 }), amount: fc.integer({ min: 50_000, max: 30_000_000 }), stop: fc.integer({ min: 0, max: 5_000 }) }),
+  fc.record({
+    k: fc.constant('subscribe' as const),
+    who: fc.integer({ min: 0, max: 4 }),
+    amount: fc.integer({ min: 50_000, max: 30_000_000 }),
+    stop: fc.integer({ min: 0, max: 5_000 }),
+  }),
   fc.record({
     k: fc.constant('fill' as const),
     buy: fc.boolean(),
@@ -37,8 +42,15 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.constant({ k: 'stop' as const }),
   fc.constant({ k: 'settle' as const }),
   fc.record({ k: fc.constant('time' as const), ms: fc.integer({ min: 0, max: 30 * 3_600_000 }) }),
-  fc.record({ k: fc.constantFrom('add' as const, 'reduce' as const), sub: fc.integer({ min: 1, max: 8 }), amount: fc.integer({ min: 0, max: 5_000_000 }) }),
-  fc.record({ k: fc.constantFrom('pause' as const, 'resume' as const, 'unsubscribe' as const), sub: fc.integer({ min: 1, max: 8 }) }),
+  fc.record({
+    k: fc.constantFrom('add' as const, 'reduce' as const),
+    sub: fc.integer({ min: 1, max: 8 }),
+    amount: fc.integer({ min: 0, max: 5_000_000 }),
+  }),
+  fc.record({
+    k: fc.constantFrom('pause' as const, 'resume' as const, 'unsubscribe' as const),
+    sub: fc.integer({ min: 1, max: 8 }),
+  }),
   fc.record({ k: fc.constant('rate' as const), bps: fc.integer({ min: 0, max: 3_200 }) }),
 );
 
@@ -84,7 +96,17 @@ function play(ops: Op[]): { refused: number; placed: number; settledPaid: number
         }
         case 'fill': {
           const out = h.run(
-            h.copy.mirrorFill({ leader: LEADER, market: BTC_KRW.id, side: o.buy ? 'buy' : 'sell', price, quantity: o.qty, leaderEquity: o.equity, referencePrice: price, leaderPositionAfter: o.out ? 0 : undefined, ts }),
+            h.copy.mirrorFill({
+              leader: LEADER,
+              market: BTC_KRW.id,
+              side: o.buy ? 'buy' : 'sell',
+              price,
+              quantity: o.qty,
+              leaderEquity: o.equity,
+              referencePrice: price,
+              leaderPositionAfter: o.out ? 0 : undefined,
+              ts,
+            }),
             ts,
           );
           placed += out.orders.length;
@@ -104,7 +126,15 @@ function play(ops: Op[]): { refused: number; placed: number; settledPaid: number
           ts += o.ms;
           return;
         case 'add':
-          h.run(h.copy.addFunds({ subscriptionId: o.sub, amount: o.amount, availableBalance: h.balance(h.copy.subscription(o.sub).subscriber, 'KRW'), ts }), ts);
+          h.run(
+            h.copy.addFunds({
+              subscriptionId: o.sub,
+              amount: o.amount,
+              availableBalance: h.balance(h.copy.subscription(o.sub).subscriber, 'KRW'),
+              ts,
+            }),
+            ts,
+          );
           return;
         case 'reduce':
           h.run(h.copy.reduceFunds({ subscriptionId: o.sub, amount: o.amount, ts }), ts);
@@ -123,7 +153,8 @@ function play(ops: Op[]): { refused: number; placed: number; settledPaid: number
   // Close everything: all sub-accounts empty, subscribers whole but for gains, losses and fees.
   for (const id of h.copy.followersOf(LEADER)) {
     const v = h.copy.subscription(id);
-    if (v.status === 'active' || v.status === 'paused') h.run(h.copy.unsubscribe({ subscriptionId: id, ts: ts + 1 }), ts + 1);
+    if (v.status === 'active' || v.status === 'paused')
+      h.run(h.copy.unsubscribe({ subscriptionId: id, ts: ts + 1 }), ts + 1);
   }
   let feesPaid = 0;
   for (let id = 1; ; id++) {

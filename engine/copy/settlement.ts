@@ -47,7 +47,13 @@ export function settleProfitShare(i: SettlementInput): SettlementResult | null {
   const free = BigInt(i.freeCash);
   const upTo = due < free ? due : free;
   const paid = upTo < 0n ? 0n : upTo;
-  return safe({ profit, fee, paid, owed: due - paid, highWaterMark: gain > 0n ? profit - fee : BigInt(i.highWaterMark) });
+  return safe({
+    profit,
+    fee,
+    paid,
+    owed: due - paid,
+    highWaterMark: gain > 0n ? profit - fee : BigInt(i.highWaterMark),
+  });
 }
 
 function safe(r: { [K in keyof SettlementResult]: bigint }): SettlementResult | null {

@@ -18,7 +18,12 @@ export function mulDivCeil(a: number, b: number, c: number): number {
  * The leader's fill scaled to the subscriber: allocation / leader equity × quantity, down to whole lots. Held to
  * MAX_AMOUNT, more than any balance holds: a buy is then bounded by the free cash, a sell by the holding.
  */
-export function proportionalQuantity(allocation: number, leaderEquity: number, leaderQuantity: number, lotSize: number): { wanted: number; lots: number } {
+export function proportionalQuantity(
+  allocation: number,
+  leaderEquity: number,
+  leaderQuantity: number,
+  lotSize: number,
+): { wanted: number; lots: number } {
   const wanted = Math.min(MAX_AMOUNT, mulDiv(allocation, leaderQuantity, leaderEquity));
   return { wanted, lots: wanted - (wanted % lotSize) };
 }
@@ -40,7 +45,8 @@ export function limitPrice(m: MarketConfig, side: 'buy' | 'sell', price: number,
 }
 
 /** floor(price × quantity / 10^baseDecimals); +Infinity beyond the safe range. */
-export const notionalOf = (m: MarketConfig, price: number, quantity: number): number => notional(price, quantity, 10 ** m.baseDecimals);
+export const notionalOf = (m: MarketConfig, price: number, quantity: number): number =>
+  notional(price, quantity, 10 ** m.baseDecimals);
 
 /** Most a buy of `quantity` at `price` can take from the buyer: notional plus the taker fee rounded up (+Infinity past the range). */
 export function maxBuyCost(m: MarketConfig, price: number, quantity: number): number {

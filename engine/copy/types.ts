@@ -102,15 +102,38 @@ export type CopyNotice =
   | { kind: 'follower_joined'; subscriber: AccountId; amount: number }
   | { kind: 'copy_placed'; leader: AccountId; market: string; side: Side; quantity: number; price: number }
   | { kind: 'copy_skipped'; leader: AccountId; market: string; side: Side; wanted: number; reason: SkipReason }
-  | { kind: 'copy_filled'; leader: AccountId; market: string; side: Side; quantity: number; quoteAmount: number; fee: number }
+  | {
+      kind: 'copy_filled';
+      leader: AccountId;
+      market: string;
+      side: Side;
+      quantity: number;
+      quoteAmount: number;
+      fee: number;
+    }
   | { kind: 'fill_mirrored'; market: string; side: Side; placed: number; skipped: number }
   | { kind: 'paused' | 'resumed'; leader: AccountId }
   | { kind: 'stop_loss_set'; leader: AccountId; stopLossBps: number | null }
   | { kind: 'funds_added' | 'funds_reduced'; leader: AccountId; amount: number; allocation: number }
   | { kind: 'copy_stopping'; leader: AccountId; reason: EndReason }
-  | { kind: 'copy_ended'; leader: AccountId; reason: EndReason; returnedQuote: number; returnedCoins: Record<string, number> }
+  | {
+      kind: 'copy_ended';
+      leader: AccountId;
+      reason: EndReason;
+      returnedQuote: number;
+      returnedCoins: Record<string, number>;
+    }
   | { kind: 'follower_left'; subscriber: AccountId; reason: EndReason }
-  | { kind: 'settled'; counterparty: AccountId; period: number; profit: number; fee: number; paid: number; owed: number; role: 'leader' | 'subscriber' }
+  | {
+      kind: 'settled';
+      counterparty: AccountId;
+      period: number;
+      profit: number;
+      fee: number;
+      paid: number;
+      owed: number;
+      role: 'leader' | 'subscriber';
+    }
   /** amount_out_of_range: a figure of the settlement (the sub-account valued at the marks) passes 2^53 − 1. */
   | { kind: 'settlement_skipped'; leader: AccountId; period: number; reason: 'leader_deleted' | 'amount_out_of_range' }
   | { kind: 'profit_share_changed'; leader: AccountId; profitShareBps: number; fromPeriod: number }

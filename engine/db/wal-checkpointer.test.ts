@@ -15,7 +15,9 @@ describe('WAL checkpoints on a worker thread', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ckpt-'));
     dirs.push(dir);
     const path = join(dir, 'a.db');
-    const db = openDatabase(path, [{ version: 1, name: 't', up: (d) => d.exec('CREATE TABLE t (v TEXT NOT NULL)') }], { manualCheckpoints: true });
+    const db = openDatabase(path, [{ version: 1, name: 't', up: (d) => d.exec('CREATE TABLE t (v TEXT NOT NULL)') }], {
+      manualCheckpoints: true,
+    });
     const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
     db.transaction(() => {
       for (let i = 0; i < 2_000; i++) insert.run('x'.repeat(1_000));
@@ -37,11 +39,20 @@ describe('WAL checkpoints on a worker thread', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ckpt-'));
     dirs.push(dir);
     const path = join(dir, 'b.db');
-    const db = openDatabase(path, [{ version: 1, name: 't', up: (d) => d.exec('CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)') }], { manualCheckpoints: true });
+    const db = openDatabase(
+      path,
+      [{ version: 1, name: 't', up: (d) => d.exec('CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)') }],
+      { manualCheckpoints: true },
+    );
     // Rows spread over the table so each commit dirties pages all over it, as the read models' indexes do.
     const upsert = db.prepare('INSERT INTO t (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v');
     const failures: Error[] = [];
-    const checkpointer = new WalCheckpointer({ paths: [path], everyMs: 5, maxWalBytes: 2 << 20, onFailure: (e) => failures.push(e) });
+    const checkpointer = new WalCheckpointer({
+      paths: [path],
+      everyMs: 5,
+      maxWalBytes: 2 << 20,
+      onFailure: (e) => failures.push(e),
+    });
     // Started: it has copied a first commit into the database file.
     db.transaction(() => {
       for (let k = 0; k < 2_000; k++) upsert.run(k, 'x'.repeat(400));

@@ -67,13 +67,21 @@ export class WalCheckpointer {
     const maxWalBytes = options.maxWalBytes ?? DEFAULT_MAX_WAL_BYTES;
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module, paths: [...options.paths], everyMs: options.everyMs, maxWalBytes, nativeBinding: options.nativeBinding },
+      workerData: {
+        module,
+        paths: [...options.paths],
+        everyMs: options.everyMs,
+        maxWalBytes,
+        nativeBinding: options.nativeBinding,
+      },
     });
     this.worker.on('error', (err) => {
       if (this.closing) return;
       options.onFailure(err);
       const dbs = options.paths.map((p) => new Database(p, { nativeBinding: options.nativeBinding }));
-      const maxFrames = dbs.map((db) => Math.max(1, Math.floor(maxWalBytes / (db.pragma('page_size', { simple: true }) as number))));
+      const maxFrames = dbs.map((db) =>
+        Math.max(1, Math.floor(maxWalBytes / (db.pragma('page_size', { simple: true }) as number))),
+      );
       // The worker's checkpoint (above), from this thread.
       const timer = setInterval(() => {
         dbs.forEach((db, i) => {

@@ -16,7 +16,8 @@ afterEach(async () => {
   await mock.close();
 });
 
-const statuses = (events: FeedEvent[], market: string): string[] => events.filter((e): e is StatusEvent => e.type === 'status' && e.market === market).map((e) => e.status);
+const statuses = (events: FeedEvent[], market: string): string[] =>
+  events.filter((e): e is StatusEvent => e.type === 'status' && e.market === market).map((e) => e.status);
 const depthRequests = (): number => mock.stats().rest.filter((r) => r.path.startsWith('/api/v3/depth')).length;
 
 /** The client's kept book equals the mock's own book (top 30 per side). */
@@ -68,11 +69,22 @@ describe('Binance feed client against the mock exchange', () => {
     await waitFor(() => client.status('BTC-USDT') === 'live', 3000, 'live');
     client.subscribe('ETH-USDT', ['trade', 'ticker']);
     client.subscribe('BTC-USDT', ['candle']);
-    await waitFor(() => events.some((e) => e.type === 'trade' && e.market === 'ETH-USDT') && events.some((e) => e.type === 'candle'), 3000, 'ETH trades and BTC candles');
-    expect(mock.stats().binanceRequests).toEqual([{ method: 'SUBSCRIBE', params: ['btcusdt@kline_1m', 'ethusdt@ticker', 'ethusdt@trade'], id: 1 }]);
+    await waitFor(
+      () =>
+        events.some((e) => e.type === 'trade' && e.market === 'ETH-USDT') && events.some((e) => e.type === 'candle'),
+      3000,
+      'ETH trades and BTC candles',
+    );
+    expect(mock.stats().binanceRequests).toEqual([
+      { method: 'SUBSCRIBE', params: ['btcusdt@kline_1m', 'ethusdt@ticker', 'ethusdt@trade'], id: 1 },
+    ]);
     client.unsubscribe('BTC-USDT');
     await waitFor(() => mock.stats().binanceRequests.length === 2, 2000, 'UNSUBSCRIBE');
-    expect(mock.stats().binanceRequests[1]).toEqual({ method: 'UNSUBSCRIBE', params: ['btcusdt@trade', 'btcusdt@kline_1m'], id: 2 });
+    expect(mock.stats().binanceRequests[1]).toEqual({
+      method: 'UNSUBSCRIBE',
+      params: ['btcusdt@trade', 'btcusdt@kline_1m'],
+      id: 2,
+    });
     await sleepMs(100);
     const btc = events.filter((e) => e.market === 'BTC-USDT' && e.type !== 'status').length;
     const eth = events.filter((e) => e.market === 'ETH-USDT').length;
@@ -93,7 +105,9 @@ describe('Binance feed client against the mock exchange', () => {
     mock.dropConnections();
     await waitFor(() => statuses(events, 'BTC-USDT').length === 4, 3000, 'reconnecting then live');
     expect(statuses(events, 'BTC-USDT')).toEqual(['reconnecting', 'live', 'reconnecting', 'live']);
-    expect(mock.stats().binanceConnectUrls[1]).toBe('/stream?streams=btcusdt@ticker/btcusdt@trade/btcusdt@depth@100ms/solusdt@trade');
+    expect(mock.stats().binanceConnectUrls[1]).toBe(
+      '/stream?streams=btcusdt@ticker/btcusdt@trade/btcusdt@depth@100ms/solusdt@trade',
+    );
     expect(client.stats().reconnects).toBe(1);
     await sleepMs(200);
     await settle();
@@ -101,7 +115,9 @@ describe('Binance feed client against the mock exchange', () => {
 
   it('answers server pings, notices silence, goes stale, reconnects and goes live', async () => {
     mock.setSpeed(0);
-    client = createFeedClient(fastOptions(mock, 'binance', { heartbeatMs: 10_000, deadAfterMs: 800, staleAfterMs: 60_000 }));
+    client = createFeedClient(
+      fastOptions(mock, 'binance', { heartbeatMs: 10_000, deadAfterMs: 800, staleAfterMs: 60_000 }),
+    );
     client.subscribe('BTC-USDT', ['trade']);
     await waitFor(() => mock.stats().binanceConnections === 1, 2000, 'connected');
     // No data at all: only the server's pings (every 100 ms, answered or it closes us after 400 ms).
@@ -117,9 +133,17 @@ describe('Binance feed client against the mock exchange', () => {
     const silentAt = Date.now();
     mock.silence(1500, 'binance');
     await waitFor(() => statuses(events, 'BTC-USDT').includes('stale'), 2000, 'stale');
-    await waitFor(() => statuses(events, 'BTC-USDT').filter((s) => s === 'reconnecting').length === 2, 2000, 'dead link noticed');
+    await waitFor(
+      () => statuses(events, 'BTC-USDT').filter((s) => s === 'reconnecting').length === 2,
+      2000,
+      'dead link noticed',
+    );
     expect(Date.now() - silentAt).toBeLessThan(1400);
-    await waitFor(() => statuses(events, 'BTC-USDT').at(-1) === 'live' && Date.now() - silentAt > 1500, 5000, 'live again');
+    await waitFor(
+      () => statuses(events, 'BTC-USDT').at(-1) === 'live' && Date.now() - silentAt > 1500,
+      5000,
+      'live again',
+    );
   });
 
   it('counts malformed frames and rebuilds a book whose diff failed validation', async () => {
@@ -143,7 +167,9 @@ describe('Binance feed client against the mock exchange', () => {
     client.subscribe('DOGE-USDT', ['book']);
     mock.step(1);
     await waitFor(() => client.status('DOGE-USDT') === 'offline', 3000, 'offline');
-    expect(events.find((e) => e.type === 'status' && e.status === 'offline')).toMatchObject({ reason: expect.stringMatching(/unknown market "DOGE-USDT" on binance/) });
+    expect(events.find((e) => e.type === 'status' && e.status === 'offline')).toMatchObject({
+      reason: expect.stringMatching(/unknown market "DOGE-USDT" on binance/),
+    });
     await waitFor(() => mock.stats().binanceRequests.some((r) => r.method === 'UNSUBSCRIBE'), 2000, 'stream dropped');
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DecimalError, formatFixedUnits, formatUnitsTrimmed, numberToUnits, parseDecimalUnits, toUnits } from './decimal';
+import {
+  DecimalError,
+  formatFixedUnits,
+  formatUnitsTrimmed,
+  numberToUnits,
+  parseDecimalUnits,
+  toUnits,
+} from './decimal';
 
 describe('parseDecimalUnits', () => {
   it('reads exchange decimal text exactly', () => {
@@ -44,7 +51,23 @@ describe('parseDecimalUnits', () => {
   });
 
   it('rejects malformed text', () => {
-    for (const bad of ['', '-', '.', 'abc', '1.2.3', '1,5', ' 1', '1 ', '0x10', '1e', '1e+', 'NaN', 'Infinity', '1e5x', '--1']) {
+    for (const bad of [
+      '',
+      '-',
+      '.',
+      'abc',
+      '1.2.3',
+      '1,5',
+      ' 1',
+      '1 ',
+      '0x10',
+      '1e',
+      '1e+',
+      'NaN',
+      'Infinity',
+      '1e5x',
+      '--1',
+    ]) {
       expect(() => parseDecimalUnits(bad, 8), bad).toThrow(DecimalError);
     }
   });
@@ -73,7 +96,7 @@ describe('numberToUnits', () => {
 
   it('agrees with text parsing on many random 8-decimal values', () => {
     let seed = 12345;
-    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 5000; i++) {
       const units = Math.floor(rnd() * 1e13);
       const text = formatFixedUnits(units, 8);

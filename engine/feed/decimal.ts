@@ -177,7 +177,8 @@ function scale(value: number, places: number, text: string): number {
 
 /** Converts a JSON number into integer units, exactly as if its shortest round-trip text were parsed. */
 export function numberToUnits(value: number, decimals: number, rounding: Rounding = 'exact'): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new DecimalError(`bad decimal ${String(value)}: not a finite number`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new DecimalError(`bad decimal ${String(value)}: not a finite number`);
   if (decimals <= 22) {
     // Fast path without building text. k = round(value·10^d) is the right integer whenever |k| < 2^52 (the
     // multiply's error is below 0.5 there), and k / 10^d === value proves value is exactly that d-place
@@ -194,7 +195,9 @@ export function numberToUnits(value: number, decimals: number, rounding: Roundin
 export function toUnits(value: unknown, decimals: number, rounding: Rounding = 'exact'): number {
   if (typeof value === 'string') return parseDecimalUnits(value, decimals, rounding);
   if (typeof value === 'number') return numberToUnits(value, decimals, rounding);
-  throw new DecimalError(`bad decimal: expected a number or decimal text, got ${value === null ? 'null' : typeof value}`);
+  throw new DecimalError(
+    `bad decimal: expected a number or decimal text, got ${value === null ? 'null' : typeof value}`,
+  );
 }
 
 /**

@@ -16,8 +16,18 @@ import { encodeUpbit, upbitOrderbook, upbitTicker, upbitTrade, type UpbitWireFor
 import type { FeedMarket } from './types';
 import { parseUpbitFrame, parseUpbitFrameFast, type UpbitEvent } from './upbit/upbit-protocol';
 
-const upbitMarkets = new Map<string, FeedMarket>(['BTC-KRW', 'ETH-KRW', 'XRP-KRW', 'SOL-KRW'].map((id) => [resolveMarket('upbit', id).symbol, resolveMarket('upbit', id)]));
-const binanceMarkets = new Map<string, FeedMarket>(['BTC-USDT', 'ETH-USDT', 'XRP-USDT', 'SOL-USDT'].map((id) => [resolveMarket('binance', id).symbol, resolveMarket('binance', id)]));
+const upbitMarkets = new Map<string, FeedMarket>(
+  ['BTC-KRW', 'ETH-KRW', 'XRP-KRW', 'SOL-KRW'].map((id) => [
+    resolveMarket('upbit', id).symbol,
+    resolveMarket('upbit', id),
+  ]),
+);
+const binanceMarkets = new Map<string, FeedMarket>(
+  ['BTC-USDT', 'ETH-USDT', 'XRP-USDT', 'SOL-USDT'].map((id) => [
+    resolveMarket('binance', id).symbol,
+    resolveMarket('binance', id),
+  ]),
+);
 const upbitLookup = (code: string): FeedMarket | undefined => upbitMarkets.get(code);
 const binanceLookup = (symbol: string): FeedMarket | undefined => binanceMarkets.get(symbol);
 
@@ -26,7 +36,12 @@ type Outcome = { events: UpbitEvent[] } | { rejected: true } | { declined: true 
 function upbitFull(bytes: Uint8Array): Outcome {
   const events: UpbitEvent[] = [];
   try {
-    parseUpbitFrame(Buffer.from(bytes).toString('utf8'), upbitLookup, (e) => events.push(e), () => {});
+    parseUpbitFrame(
+      Buffer.from(bytes).toString('utf8'),
+      upbitLookup,
+      (e) => events.push(e),
+      () => {},
+    );
   } catch {
     return { rejected: true };
   }
@@ -88,7 +103,10 @@ function mockFrames(): { upbit: string[]; binance: string[] } {
       } else {
         const s = inst.symbol.toLowerCase();
         for (const t of r.trades) binance.push(`{"stream":"${s}@trade","data":${binanceTrade(m, t, now)}}`);
-        if (r.firstUpdateId <= r.lastUpdateId) binance.push(`{"stream":"${s}@depth@100ms","data":${binanceDepthUpdate(m, now, r.firstUpdateId, r.lastUpdateId, r.bidChanges, r.askChanges)}}`);
+        if (r.firstUpdateId <= r.lastUpdateId)
+          binance.push(
+            `{"stream":"${s}@depth@100ms","data":${binanceDepthUpdate(m, now, r.firstUpdateId, r.lastUpdateId, r.bidChanges, r.askChanges)}}`,
+          );
         if (step % 10 === 0) binance.push(`{"stream":"${s}@ticker","data":${binanceTicker(m, now)}}`);
       }
     }
@@ -126,7 +144,11 @@ describe('fast frame parsers', () => {
       return Object.fromEntries(entries);
     };
     for (const [i, f] of frames.upbit.slice(0, 200).entries()) {
-      for (const variant of [JSON.stringify(shuffle(JSON.parse(f), i + 2)), JSON.stringify(JSON.parse(f), null, 2), ` \r\n\t${f}\n`]) {
+      for (const variant of [
+        JSON.stringify(shuffle(JSON.parse(f), i + 2)),
+        JSON.stringify(JSON.parse(f), null, 2),
+        ` \r\n\t${f}\n`,
+      ]) {
         expect(checkUpbit(variant)).toBe(!f.includes('ticker'));
       }
     }
@@ -176,7 +198,11 @@ describe('fast frame parsers', () => {
       expect(upbitFull(Buffer.from(text)), text).toEqual({ rejected: true });
       expect(checkUpbit(text), text).toBe(false);
     }
-    const invalidUtf8 = Buffer.concat([Buffer.from('{"type":"trade","code":"KRW-BTC","x":"'), Buffer.from([0xff, 0xfe]), Buffer.from('","trade_price":95000000,"trade_volume":1,"ask_bid":"BID","trade_timestamp":1,"sequential_id":1}')]);
+    const invalidUtf8 = Buffer.concat([
+      Buffer.from('{"type":"trade","code":"KRW-BTC","x":"'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('","trade_price":95000000,"trade_volume":1,"ask_bid":"BID","trade_timestamp":1,"sequential_id":1}'),
+    ]);
     expect(checkUpbit(invalidUtf8)).toBe(false);
 
     const binanceBad = [
@@ -234,9 +260,21 @@ describe('fast frame parsers', () => {
     ]) {
       expect(checkUpbit(text), text).toBe(true);
     }
-    expect(checkBinance('{"data":{"M":true,"m":false,"T":1,"q":"1.","p":".5","t":1,"s":"BTCUSDT","E":2,"e":"trade"},"stream":"btcusdt@trade","extra":[1]}')).toBe(true);
-    expect(checkBinance('{"stream":"btcusdt@depth","data":{"e":"depthUpdate","E":5,"s":"BTCUSDT","U":1,"u":2,"b":[["1.5","1e2",{"x":1}]],"a":[["+2","1"]]}}')).toBe(true);
-    expect(checkBinance('{"stream":"btcusdt@trade","data":{"e":"trade","E":2,"s":"BTCUSDT","t":1,"t":2,"p":"1","q":"1","T":1,"m":true}}')).toBe(false);
+    expect(
+      checkBinance(
+        '{"data":{"M":true,"m":false,"T":1,"q":"1.","p":".5","t":1,"s":"BTCUSDT","E":2,"e":"trade"},"stream":"btcusdt@trade","extra":[1]}',
+      ),
+    ).toBe(true);
+    expect(
+      checkBinance(
+        '{"stream":"btcusdt@depth","data":{"e":"depthUpdate","E":5,"s":"BTCUSDT","U":1,"u":2,"b":[["1.5","1e2",{"x":1}]],"a":[["+2","1"]]}}',
+      ),
+    ).toBe(true);
+    expect(
+      checkBinance(
+        '{"stream":"btcusdt@trade","data":{"e":"trade","E":2,"s":"BTCUSDT","t":1,"t":2,"p":"1","q":"1","T":1,"m":true}}',
+      ),
+    ).toBe(false);
     expect(checkBinance('{"e":"trade","E":2,"s":"BTCUSDT","t":1,"p":"1","q":"1","T":1,"m":true}')).toBe(false);
     expect(checkBinance('{"result":null,"id":7}')).toBe(false);
   });
@@ -244,7 +282,12 @@ describe('fast frame parsers', () => {
   it('never disagree with the full parsers on damaged frames', () => {
     const upbitSample = frames.upbit.filter((_, i) => i % 7 === 0);
     const binanceSample = frames.binance.filter((_, i) => i % 7 === 0);
-    const damage = fc.record({ which: fc.nat(), at: fc.nat(), kind: fc.integer({ min: 0, max: 3 }), byte: fc.constantFrom(...'0123456789.,:-+eE"{}[] \\x\u00e9'.split('').map((c) => c.charCodeAt(0) & 0xff)) });
+    const damage = fc.record({
+      which: fc.nat(),
+      at: fc.nat(),
+      kind: fc.integer({ min: 0, max: 3 }),
+      byte: fc.constantFrom(...'0123456789.,:-+eE"{}[] \\x\u00e9'.split('').map((c) => c.charCodeAt(0) & 0xff)),
+    });
     const apply = (text: string, d: { at: number; kind: number; byte: number }): Uint8Array => {
       const b = Buffer.from(text);
       const at = d.at % b.length;
@@ -283,20 +326,47 @@ describe('ByteReader numbers', () => {
   };
 
   it('convert JSON numbers to units exactly as numberToUnits(JSON.parse(text)) does', () => {
-    for (const [text, d] of [['0.29', 2], ['1.005', 3], ['0.00012345', 8], ['11436000.0', 0], ['1e-7', 8], ['0', 8], ['-0', 8], ['-0.0', 2], ['12345678.12345678', 8], ['123456789012345', 0], ['1234567890123456', 0], ['99999999999999999', 0], ['0.1', 0], ['1234.5600000000002', 8], ['9007199254740993', 0], ['0.000000000000000000000001', 30]] as const) {
+    for (const [text, d] of [
+      ['0.29', 2],
+      ['1.005', 3],
+      ['0.00012345', 8],
+      ['11436000.0', 0],
+      ['1e-7', 8],
+      ['0', 8],
+      ['-0', 8],
+      ['-0.0', 2],
+      ['12345678.12345678', 8],
+      ['123456789012345', 0],
+      ['1234567890123456', 0],
+      ['99999999999999999', 0],
+      ['0.1', 0],
+      ['1234.5600000000002', 8],
+      ['9007199254740993', 0],
+      ['0.000000000000000000000001', 30],
+    ] as const) {
       expect(read(text).units(d), `${text} at ${d}`).toBe(reference(text, d));
     }
     const digits = fc.stringMatching(/^(0|[1-9][0-9]{0,17})$/);
     const fracDigits = fc.stringMatching(/^[0-9]{0,20}$/);
     fc.assert(
-      fc.property(fc.boolean(), digits, fracDigits, fc.option(fc.integer({ min: -30, max: 30 })), fc.integer({ min: 0, max: 12 }), (neg, int, frac, exp, d) => {
-        const text = `${neg ? '-' : ''}${int}${frac ? `.${frac}` : ''}${exp === null ? '' : `e${exp}`}`;
-        expect(Object.is(read(text).units(d), reference(text, d)) || read(text).units(d) === reference(text, d), `${text} at ${d}`).toBe(true);
-        const v = JSON.parse(text) as number;
-        const int2 = read(text).integer();
-        if (Number.isSafeInteger(v)) expect(int2).toBe(v);
-        else expect(int2).toBeNaN();
-      }),
+      fc.property(
+        fc.boolean(),
+        digits,
+        fracDigits,
+        fc.option(fc.integer({ min: -30, max: 30 })),
+        fc.integer({ min: 0, max: 12 }),
+        (neg, int, frac, exp, d) => {
+          const text = `${neg ? '-' : ''}${int}${frac ? `.${frac}` : ''}${exp === null ? '' : `e${exp}`}`;
+          expect(
+            Object.is(read(text).units(d), reference(text, d)) || read(text).units(d) === reference(text, d),
+            `${text} at ${d}`,
+          ).toBe(true);
+          const v = JSON.parse(text) as number;
+          const int2 = read(text).integer();
+          if (Number.isSafeInteger(v)) expect(int2).toBe(v);
+          else expect(int2).toBeNaN();
+        },
+      ),
       { numRuns: 20_000 },
     );
   });
@@ -330,16 +400,20 @@ describe('ByteReader numbers', () => {
 
   it('convert decimal text to units exactly as parseDecimalUnits does', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[-+]?[0-9]{0,19}(\.[0-9]{0,20})?([eE][-+]?[0-9]{1,2})?$/), fc.integer({ min: 0, max: 12 }), (text, d) => {
-        r.reset(Buffer.from(text));
-        let want: number;
-        try {
-          want = parseDecimalUnits(text, d);
-        } catch {
-          want = NaN;
-        }
-        expect(r.decimalUnits(0, text.length, d), `${text} at ${d}`).toBe(want);
-      }),
+      fc.property(
+        fc.stringMatching(/^[-+]?[0-9]{0,19}(\.[0-9]{0,20})?([eE][-+]?[0-9]{1,2})?$/),
+        fc.integer({ min: 0, max: 12 }),
+        (text, d) => {
+          r.reset(Buffer.from(text));
+          let want: number;
+          try {
+            want = parseDecimalUnits(text, d);
+          } catch {
+            want = NaN;
+          }
+          expect(r.decimalUnits(0, text.length, d), `${text} at ${d}`).toBe(want);
+        },
+      ),
       { numRuns: 20_000 },
     );
   });

@@ -9,7 +9,17 @@ import { excerpt, MalformedFrameError } from './frame-error';
 import { consoleLogger, type FeedLogger, ThrottledWarn } from './logger';
 import { MarketRegistry } from './markets';
 import { RestClient, type RestClientOptions } from './rest-client';
-import type { BookEvent, CandleSource, ExchangeId, FeedChannel, FeedEvent, FeedMarket, FeedStats, FeedStatus, StatusEvent } from './types';
+import type {
+  BookEvent,
+  CandleSource,
+  ExchangeId,
+  FeedChannel,
+  FeedEvent,
+  FeedMarket,
+  FeedStats,
+  FeedStatus,
+  StatusEvent,
+} from './types';
 import { ReconnectingConnection } from './ws-connection';
 
 export interface FeedClientOptions {
@@ -77,8 +87,16 @@ export abstract class FeedClient {
   protected readonly connection: ReconnectingConnection;
   protected readonly bookDepth: number;
   protected readonly counters: FeedStats = {
-    frames: 0, parsed: 0, malformed: 0, ignored: 0, events: 0, reconnects: 0,
-    bookResyncs: 0, exchangeErrors: 0, restRequests: 0, restRateLimited: 0,
+    frames: 0,
+    parsed: 0,
+    malformed: 0,
+    ignored: 0,
+    events: 0,
+    reconnects: 0,
+    bookResyncs: 0,
+    exchangeErrors: 0,
+    restRequests: 0,
+    restRateLimited: 0,
   };
   private readonly byType = new Map<string, Set<Listener<never>>>();
   private readonly anyListeners = new Set<Listener<FeedEvent>>();
@@ -93,7 +111,13 @@ export abstract class FeedClient {
   /** When the frame being handled arrived (clock time): what markData stamps, rather than reading the clock again. */
   private frameAt = 0;
 
-  constructor(protected readonly options: FeedClientOptions & { heartbeat: 'ping-frame' | 'text-ping'; defaultWsUrl: string; defaultRestUrl: string }) {
+  constructor(
+    protected readonly options: FeedClientOptions & {
+      heartbeat: 'ping-frame' | 'text-ping';
+      defaultWsUrl: string;
+      defaultRestUrl: string;
+    },
+  ) {
     this.exchange = options.exchange;
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
@@ -296,7 +320,10 @@ export abstract class FeedClient {
   protected setStatus(sub: Subscription, status: FeedStatus, reason?: string): void {
     if (sub.status === status) return;
     sub.status = status;
-    const ev: StatusEvent = reason === undefined ? { type: 'status', market: sub.market.id, status } : { type: 'status', market: sub.market.id, status, reason };
+    const ev: StatusEvent =
+      reason === undefined
+        ? { type: 'status', market: sub.market.id, status }
+        : { type: 'status', market: sub.market.id, status, reason };
     this.emit(ev);
   }
 
@@ -312,7 +339,11 @@ export abstract class FeedClient {
     if (!(err instanceof MalformedFrameError) && !(err instanceof DecimalError)) throw err;
     this.counters.malformed++;
     const shown = typeof text === 'string' ? text : text.subarray(0, 200).toString('utf8');
-    this.badFrameLog.warn('malformed frame dropped', { exchange: this.exchange, error: err.message, frame: excerpt(shown) });
+    this.badFrameLog.warn('malformed frame dropped', {
+      exchange: this.exchange,
+      error: err.message,
+      frame: excerpt(shown),
+    });
   }
 
   private armStatusTimer(): void {
@@ -324,7 +355,8 @@ export abstract class FeedClient {
       for (const s of this.subs.values()) {
         if (s.rejected) continue;
         if (s.downSince !== undefined && !this.connection.isOpen) {
-          if (now - s.downSince >= this.offlineAfterMs) this.setStatus(s, 'offline', `unreachable for ${Math.round((now - s.downSince) / 1000)} s`);
+          if (now - s.downSince >= this.offlineAfterMs)
+            this.setStatus(s, 'offline', `unreachable for ${Math.round((now - s.downSince) / 1000)} s`);
         } else if (now - s.lastDataAt >= this.staleAfterMs && s.status !== 'stale') {
           this.setStatus(s, 'stale', `no data for ${((now - s.lastDataAt) / 1000).toFixed(1)} s`);
         }

@@ -1,8 +1,23 @@
 /** Public surface of the market feed (what the app host imports). */
 export * from './types';
-export { createFeedClient, FeedClient, UpbitFeedClient, BinanceFeedClient, DEFAULT_CHANNELS, type FeedClientOptions } from './feed-client';
+export {
+  createFeedClient,
+  FeedClient,
+  UpbitFeedClient,
+  BinanceFeedClient,
+  DEFAULT_CHANNELS,
+  type FeedClientOptions,
+} from './feed-client';
 export { MarketRegistry, resolveMarket, UnknownMarketError, QUOTE_OF } from './markets';
-export { parseDecimalUnits, numberToUnits, toUnits, formatFixedUnits, formatUnitsTrimmed, DecimalError, type Rounding } from './decimal';
+export {
+  parseDecimalUnits,
+  numberToUnits,
+  toUnits,
+  formatFixedUnits,
+  formatUnitsTrimmed,
+  DecimalError,
+  type Rounding,
+} from './decimal';
 export { RestClient, HttpError, RateLimitedError } from './rest-client';
 export { UpbitCandleSource } from './upbit/upbit-candles';
 export { BinanceRest } from './binance/binance-rest';

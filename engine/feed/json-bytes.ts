@@ -236,7 +236,14 @@ export class ByteReader {
       this.lastLiteral = V_TRUE;
       return i + 4;
     }
-    if (c === 0x66 && i + 5 <= len && b[i + 1] === 0x61 && b[i + 2] === 0x6c && b[i + 3] === 0x73 && b[i + 4] === 0x65) {
+    if (
+      c === 0x66 &&
+      i + 5 <= len &&
+      b[i + 1] === 0x61 &&
+      b[i + 2] === 0x6c &&
+      b[i + 3] === 0x73 &&
+      b[i + 4] === 0x65
+    ) {
       this.lastLiteral = V_FALSE;
       return i + 5;
     }

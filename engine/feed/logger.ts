@@ -22,6 +22,7 @@ export class ThrottledWarn {
 
   warn(message: string, details?: Record<string, unknown>): void {
     this.count++;
-    if (this.count <= this.burst || this.count % this.every === 0) this.logger.warn(message, { ...details, occurrences: this.count });
+    if (this.count <= this.burst || this.count % this.every === 0)
+      this.logger.warn(message, { ...details, occurrences: this.count });
   }
 }

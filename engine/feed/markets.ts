@@ -31,7 +31,21 @@ export const SIZE_DECIMALS = 8;
  */
 const WELL_KNOWN: Record<ExchangeId, Record<string, number>> = {
   upbit: { BTC: 0, ETH: 0, SOL: 0, BCH: 0, XRP: 1, ADA: 1, DOGE: 1, TRX: 1, LINK: 1, DOT: 1, AVAX: 0, ETC: 1, USDT: 1 },
-  binance: { BTC: 2, ETH: 2, SOL: 2, BNB: 2, BCH: 2, XRP: 4, ADA: 4, DOGE: 5, TRX: 5, LINK: 3, DOT: 3, AVAX: 2, ETC: 2 },
+  binance: {
+    BTC: 2,
+    ETH: 2,
+    SOL: 2,
+    BNB: 2,
+    BCH: 2,
+    XRP: 4,
+    ADA: 4,
+    DOGE: 5,
+    TRX: 5,
+    LINK: 3,
+    DOT: 3,
+    AVAX: 2,
+    ETC: 2,
+  },
 };
 
 /**

@@ -120,7 +120,12 @@ export class RestClient {
         if (req.signal?.aborted) throw new AbortedError();
         if (attempt >= this.o.maxRetries) throw err;
         const delay = backoffDelay(this.o.backoff, attempt, this.random);
-        this.logger.warn('REST request failed, retrying', { exchange: this.o.exchange, path: req.path, error: String(err), delayMs: delay });
+        this.logger.warn('REST request failed, retrying', {
+          exchange: this.o.exchange,
+          path: req.path,
+          error: String(err),
+          delayMs: delay,
+        });
         await sleep(this.clock, delay, req.signal);
         continue;
       }
@@ -135,11 +140,13 @@ export class RestClient {
           this.gateUntil = Math.max(this.gateUntil, this.clock.now() + wait);
           this.logger.warn('REST banned (418): all requests wait', { exchange: this.o.exchange, waitMs: wait });
         } else {
-          const wait = retryAfterMs ?? Math.max(this.o.rateLimitFloorMs, backoffDelay(this.o.backoff, attempt, this.random));
+          const wait =
+            retryAfterMs ?? Math.max(this.o.rateLimitFloorMs, backoffDelay(this.o.backoff, attempt, this.random));
           this.gateUntil = Math.max(this.gateUntil, this.clock.now() + wait);
           this.logger.warn('REST rate limited (429): backing off', { exchange: this.o.exchange, waitMs: wait });
         }
-        if (attempt >= this.o.maxRetries) throw new RateLimitedError(`${this.o.exchange} kept answering ${res.status}`, this.gateUntil);
+        if (attempt >= this.o.maxRetries)
+          throw new RateLimitedError(`${this.o.exchange} kept answering ${res.status}`, this.gateUntil);
         continue;
       }
       if (res.status >= 500) {
@@ -163,7 +170,10 @@ export class RestClient {
       return;
     }
     if (this.blocked && wait > this.o.maxBlockWaitMs) {
-      throw new RateLimitedError(`${this.o.exchange} REST is blocked for ${Math.ceil(wait / 1000)} s more (418)`, this.gateUntil);
+      throw new RateLimitedError(
+        `${this.o.exchange} REST is blocked for ${Math.ceil(wait / 1000)} s more (418)`,
+        this.gateUntil,
+      );
     }
     await sleep(this.clock, wait, signal);
     this.blocked = false;
@@ -174,7 +184,8 @@ export class RestClient {
     if (this.o.exchange === 'upbit') {
       const remaining = parseUpbitRemaining(res.headers['remaining-req']);
       // Wait for the next one-second window rather than spending the last request(s) of this one.
-      if (remaining !== undefined && remaining <= this.o.upbitMinRemaining) this.gateUntil = Math.max(this.gateUntil, now + 1000);
+      if (remaining !== undefined && remaining <= this.o.upbitMinRemaining)
+        this.gateUntil = Math.max(this.gateUntil, now + 1000);
     } else {
       const used = Number(res.headers['x-mbx-used-weight-1m']);
       if (Number.isFinite(used) && used >= this.o.binanceWeightLimit * this.o.binancePauseAt) {

@@ -20,12 +20,28 @@ async function start(options: MockExchangeOptions = {}): Promise<void> {
 }
 
 function upbit(options: Partial<RestClientOptions> = {}): { source: UpbitCandleSource; rest: RestClient } {
-  const rest = new RestClient({ exchange: 'upbit', baseURL: mock.urls.upbitRest, logger: silentLogger, backoff: { baseMs: 20, maxMs: 200 }, rateLimitFloorMs: 50, ...options });
+  const rest = new RestClient({
+    exchange: 'upbit',
+    baseURL: mock.urls.upbitRest,
+    logger: silentLogger,
+    backoff: { baseMs: 20, maxMs: 200 },
+    rateLimitFloorMs: 50,
+    ...options,
+  });
   return { source: new UpbitCandleSource(rest), rest };
 }
 
 function binance(options: Partial<RestClientOptions> = {}): BinanceRest {
-  return new BinanceRest(new RestClient({ exchange: 'binance', baseURL: mock.urls.binanceRest, logger: silentLogger, backoff: { baseMs: 20, maxMs: 200 }, rateLimitFloorMs: 50, ...options }));
+  return new BinanceRest(
+    new RestClient({
+      exchange: 'binance',
+      baseURL: mock.urls.binanceRest,
+      logger: silentLogger,
+      backoff: { baseMs: 20, maxMs: 200 },
+      rateLimitFloorMs: 50,
+      ...options,
+    }),
+  );
 }
 
 const krwBtc = resolveMarket('upbit', 'BTC-KRW');
@@ -84,8 +100,12 @@ describe('REST candle history', () => {
 
   it('says which market is unknown', async () => {
     await start();
-    await expect(upbit().source.fetchMinuteCandles(resolveMarket('upbit', 'NOPE-KRW'), NOW, 5)).rejects.toThrow(UnknownMarketError);
-    await expect(binance().fetchMinuteCandles(resolveMarket('binance', 'NOPE-USDT'), NOW, 5)).rejects.toThrow(/unknown market "NOPE-USDT" on binance/);
+    await expect(upbit().source.fetchMinuteCandles(resolveMarket('upbit', 'NOPE-KRW'), NOW, 5)).rejects.toThrow(
+      UnknownMarketError,
+    );
+    await expect(binance().fetchMinuteCandles(resolveMarket('binance', 'NOPE-USDT'), NOW, 5)).rejects.toThrow(
+      /unknown market "NOPE-USDT" on binance/,
+    );
     await expect(binance().fetchDepth(resolveMarket('binance', 'NOPE-USDT'), 100)).rejects.toThrow(UnknownMarketError);
   });
 });

@@ -17,9 +17,11 @@ afterEach(async () => {
   await mock.close();
 });
 
-const statuses = (events: FeedEvent[], market: string): string[] => events.filter((e): e is StatusEvent => e.type === 'status' && e.market === market).map((e) => e.status);
+const statuses = (events: FeedEvent[], market: string): string[] =>
+  events.filter((e): e is StatusEvent => e.type === 'status' && e.market === market).map((e) => e.status);
 const subscribeMessages = (): unknown[][] => mock.stats().upbitSubscribeMessages.map((m) => JSON.parse(m));
-const codesOf = (msg: unknown[], type: string): string[] => (msg.find((o) => (o as { type?: string }).type === type) as { codes: string[] } | undefined)?.codes ?? [];
+const codesOf = (msg: unknown[], type: string): string[] =>
+  (msg.find((o) => (o as { type?: string }).type === type) as { codes: string[] } | undefined)?.codes ?? [];
 
 describe('Upbit feed client against the mock exchange', () => {
   it('subscribes and unsubscribes at run time, resending the whole array with a new ticket', async () => {
@@ -30,7 +32,13 @@ describe('Upbit feed client against the mock exchange', () => {
 
     client.subscribe('ETH-KRW', ['trade', 'book']);
     client.subscribe('XRP-KRW', ['ticker']);
-    await waitFor(() => events.some((e) => e.type === 'book' && e.market === 'ETH-KRW') && events.some((e) => e.type === 'ticker' && e.market === 'XRP-KRW'), 3000, 'ETH and XRP data');
+    await waitFor(
+      () =>
+        events.some((e) => e.type === 'book' && e.market === 'ETH-KRW') &&
+        events.some((e) => e.type === 'ticker' && e.market === 'XRP-KRW'),
+      3000,
+      'ETH and XRP data',
+    );
     const msgs = subscribeMessages();
     // Two calls in one tick: one message.
     expect(msgs).toHaveLength(2);
@@ -41,7 +49,11 @@ describe('Upbit feed client against the mock exchange', () => {
     expect((last[0] as { ticket: string }).ticket).not.toBe((msgs[0][0] as { ticket: string }).ticket);
     // BTC kept flowing through the change.
     const btcBefore = events.filter((e) => e.market === 'BTC-KRW' && e.type === 'trade').length;
-    await waitFor(() => events.filter((e) => e.market === 'BTC-KRW' && e.type === 'trade').length > btcBefore, 2000, 'more BTC trades');
+    await waitFor(
+      () => events.filter((e) => e.market === 'BTC-KRW' && e.type === 'trade').length > btcBefore,
+      2000,
+      'more BTC trades',
+    );
 
     client.unsubscribe('BTC-KRW');
     await waitFor(() => subscribeMessages().length === 3, 2000, 'third subscribe message');
@@ -88,7 +100,9 @@ describe('Upbit feed client against the mock exchange', () => {
     mock.dropConnections();
     await waitFor(() => statuses(events, 'BTC-KRW').length === 4, 3000, 'back live');
     expect(statuses(events, 'BTC-KRW')).toEqual(['reconnecting', 'live', 'reconnecting', 'live']);
-    expect(events.find((e) => e.type === 'status' && e.status === 'reconnecting' && e.reason?.includes('1006'))).toBeTruthy();
+    expect(
+      events.find((e) => e.type === 'status' && e.status === 'reconnecting' && e.reason?.includes('1006')),
+    ).toBeTruthy();
     expect(client.stats().reconnects).toBe(1);
     expect(mock.stats().upbitConnections).toBe(2);
     const resent = subscribeMessages().slice(before);
@@ -106,9 +120,17 @@ describe('Upbit feed client against the mock exchange', () => {
     mock.silence(1500);
     await waitFor(() => statuses(events, 'BTC-KRW').includes('stale'), 2000, 'stale');
     // The link is declared dead (no data, no pong) within deadAfterMs and reconnected.
-    await waitFor(() => statuses(events, 'BTC-KRW').filter((s) => s === 'reconnecting').length >= 2, 2000, 'reconnecting');
+    await waitFor(
+      () => statuses(events, 'BTC-KRW').filter((s) => s === 'reconnecting').length >= 2,
+      2000,
+      'reconnecting',
+    );
     expect(Date.now() - silentAt).toBeLessThan(1400);
-    await waitFor(() => statuses(events, 'BTC-KRW').at(-1) === 'live' && Date.now() - silentAt > 1500, 5000, 'live again');
+    await waitFor(
+      () => statuses(events, 'BTC-KRW').at(-1) === 'live' && Date.now() - silentAt > 1500,
+      5000,
+      'live again',
+    );
     const seq = statuses(events, 'BTC-KRW');
     expect(seq.indexOf('stale')).toBeLessThan(seq.lastIndexOf('reconnecting'));
     expect(client.stats().reconnects).toBeGreaterThanOrEqual(1);
@@ -134,7 +156,11 @@ describe('Upbit feed client against the mock exchange', () => {
     mock.sendMalformed(10, 'upbit');
     await waitFor(() => client.stats().malformed === 10, 2000, '10 malformed');
     mock.step(1);
-    await waitFor(() => JSON.stringify(client.book('BTC-KRW')?.bids) === JSON.stringify(mock.market('KRW-BTC').book(30).bids), 2000, 'book matches');
+    await waitFor(
+      () => JSON.stringify(client.book('BTC-KRW')?.bids) === JSON.stringify(mock.market('KRW-BTC').book(30).bids),
+      2000,
+      'book matches',
+    );
     expect(client.book('BTC-KRW')?.asks).toEqual(mock.market('KRW-BTC').book(30).asks);
     const s = client.stats();
     expect(s.frames).toBe(s.parsed + s.ignored + s.malformed);
@@ -145,6 +171,8 @@ describe('Upbit feed client against the mock exchange', () => {
     client = createFeedClient(fastOptions(mock, 'upbit'));
     expect(() => client.subscribe('BTC-USDT')).toThrow(UnknownMarketError);
     expect(() => client.subscribe('btc')).toThrow(/BASE-QUOTE/);
-    await expect(client.candles.fetchMinuteCandles(client.market('NOPE-KRW'), Date.now(), 10)).rejects.toThrow(/unknown market "NOPE-KRW" on upbit/);
+    await expect(client.candles.fetchMinuteCandles(client.market('NOPE-KRW'), Date.now(), 10)).rejects.toThrow(
+      /unknown market "NOPE-KRW" on upbit/,
+    );
   });
 });

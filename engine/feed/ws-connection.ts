@@ -111,7 +111,12 @@ export class ReconnectingConnection {
       const secure = /^(wss|https):/i.test(url);
       // Whole data frames are read off the socket by the tap; ws handles the handshake, control frames,
       // anything unusual, and sending (see ws-frame-tap.ts).
-      const createConnection = tappedConnection(secure, onMessage, () => ws.readyState === WebSocket.OPEN, (t) => (tap = t));
+      const createConnection = tappedConnection(
+        secure,
+        onMessage,
+        () => ws.readyState === WebSocket.OPEN,
+        (t) => (tap = t),
+      );
       // Text frames are not checked for valid UTF-8 here: every frame is parsed as JSON and validated field by
       // field next, which refuses a damaged frame anyway, and the check costs a pass over every byte.
       ws = new WebSocket(url, {

@@ -29,7 +29,11 @@ type Seen = { messages: { text: string; binary: boolean }[]; passed: Buffer };
 function tapRun(stream: Buffer, cuts: number[], isOpen: () => boolean = () => true): Seen {
   const socket = new EventEmitter();
   const messages: Seen['messages'] = [];
-  const tap = new DataFrameTap(socket as unknown as Socket, (d, binary) => messages.push({ text: d.toString('latin1'), binary }), isOpen);
+  const tap = new DataFrameTap(
+    socket as unknown as Socket,
+    (d, binary) => messages.push({ text: d.toString('latin1'), binary }),
+    isOpen,
+  );
   const passed: Buffer[] = [];
   socket.on('data', (c: Buffer) => passed.push(Buffer.from(c)));
   tap.start();
@@ -114,7 +118,11 @@ describe('DataFrameTap', () => {
     let open = true;
     const socket = new EventEmitter();
     const got: string[] = [];
-    const tap = new DataFrameTap(socket as unknown as Socket, (d) => got.push(d.toString()), () => open);
+    const tap = new DataFrameTap(
+      socket as unknown as Socket,
+      (d) => got.push(d.toString()),
+      () => open,
+    );
     const passed: Buffer[] = [];
     socket.on('data', (c: Buffer) => {
       passed.push(c);
@@ -151,8 +159,17 @@ describe('a ws client with the tap', () => {
       viaTap++;
       onMessage(d, binary);
     };
-    const createConnection = tappedConnection(false, fromTap, () => ws?.readyState === WebSocket.OPEN, (t) => (tap = t));
-    ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true, createConnection: createConnection as never });
+    const createConnection = tappedConnection(
+      false,
+      fromTap,
+      () => ws?.readyState === WebSocket.OPEN,
+      (t) => (tap = t),
+    );
+    ws = new WebSocket(url, {
+      perMessageDeflate: false,
+      skipUTF8Validation: true,
+      createConnection: createConnection as never,
+    });
     ws.on('open', () => tap?.start());
     ws.on('message', onMessage);
     ws.on('error', () => {});
@@ -203,13 +220,17 @@ describe('a ws client with the tap', () => {
             const key = /Sec-WebSocket-Key: (.*)\r\n/i.exec(req)![1];
             const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
             // The 101 response and the first frames in one write: they reach the client in one read.
-            sock.write(Buffer.concat([
-              Buffer.from(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`),
-              frame(1, 'first'),
-              frame(9, 'are you there'),
-              frame(2, 'second'),
-              frame(1, 'x'.repeat(300)),
-            ]));
+            sock.write(
+              Buffer.concat([
+                Buffer.from(
+                  `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+                ),
+                frame(1, 'first'),
+                frame(9, 'are you there'),
+                frame(2, 'second'),
+                frame(1, 'x'.repeat(300)),
+              ]),
+            );
             return;
           }
           // A masked pong from the client.

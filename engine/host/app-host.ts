@@ -5,7 +5,18 @@
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { openDatabase, schemaVersion, type Db } from '../db/database';
-import { events, isMethod, methods, type EventFrame, type EventName, type EventPayload, type Health, type Method, type Methods, type Result } from '../protocol/api';
+import {
+  events,
+  isMethod,
+  methods,
+  type EventFrame,
+  type EventName,
+  type EventPayload,
+  type Health,
+  type Method,
+  type Methods,
+  type Result,
+} from '../protocol/api';
 import { ApiError } from '../protocol/errors';
 import { ENGINE_VERSION } from '../version';
 import { appMigrations } from './migrations';
@@ -37,7 +48,13 @@ export interface AppHostOptions {
    * LPJ_BINANCE_WS, LPJ_BINANCE_REST, then the exchanges' own), the environment to read them from, the least
    * time between two UI updates of a market, and the session 'replay' plays unless the user picked another.
    */
-  realMarkets?: { upbit?: ExchangeOptions; binance?: ExchangeOptions; env?: NodeJS.ProcessEnv; publishEveryMs?: number; defaultSessionPath?: string };
+  realMarkets?: {
+    upbit?: ExchangeOptions;
+    binance?: ExchangeOptions;
+    env?: NodeJS.ProcessEnv;
+    publishEveryMs?: number;
+    defaultSessionPath?: string;
+  };
   /**
    * The live LPJ market: the sync server used until the user picks one in Settings (default LPJ_SYNC_URL, then
    * http://127.0.0.1:7780), and timings tests shorten.
@@ -63,7 +80,11 @@ export class AppHost {
     this.dbPath = join(options.dataDir, 'app.db');
     this.db = openDatabase(this.dbPath, appMigrations, { nativeBinding: options.nativeBinding });
     this.settings = new SettingsStore(this.db);
-    this.practice = new PracticeMarket({ dataDir: options.dataDir, nativeBinding: options.nativeBinding, ...options.practice });
+    this.practice = new PracticeMarket({
+      dataDir: options.dataDir,
+      nativeBinding: options.nativeBinding,
+      ...options.practice,
+    });
     this.practice.onUpdate((u) => this.emit('practice.update', u));
     // Connects nothing until the UI opens a real-coin market.
     this.realMarkets = new RealMarkets({
@@ -130,7 +151,11 @@ export class AppHost {
     const parsed = methods[method].params.safeParse(params ?? {});
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(params)', message: i.message }));
-      throw new ApiError('BAD_REQUEST', `invalid params for ${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+      throw new ApiError(
+        'BAD_REQUEST',
+        `invalid params for ${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        issues,
+      );
     }
     const handler = this.handlers[method] as (p: unknown) => unknown;
     return await handler(parsed.data);

@@ -44,7 +44,12 @@ export function serveHostOverPort(port: MessagePortLike, exit: (code: number) =>
 
   function start(message: HostStart): void {
     if (started) {
-      port.postMessage({ type: 'response', id: -1, ok: false, error: { code: 'BAD_REQUEST', message: 'the local engine is already started' } });
+      port.postMessage({
+        type: 'response',
+        id: -1,
+        ok: false,
+        error: { code: 'BAD_REQUEST', message: 'the local engine is already started' },
+      });
       return;
     }
     started = true;
@@ -90,7 +95,12 @@ export function serveHostOverPort(port: MessagePortLike, exit: (code: number) =>
         const open = stopping ? null : host;
         if (!open) return port.postMessage(refusal(message.id));
         try {
-          return port.postMessage({ type: 'response', id: message.id, ok: true, result: open.realMarkets.sessions.pickedFile(message.path) });
+          return port.postMessage({
+            type: 'response',
+            id: message.id,
+            ok: true,
+            result: open.realMarkets.sessions.pickedFile(message.path),
+          });
         } catch (err) {
           return port.postMessage({ type: 'response', id: message.id, ok: false, error: errorBody(err) });
         }

@@ -35,7 +35,11 @@ const responses = (host: ForkedHost) => messages(host).filter((m): m is Response
 
 async function ready(host: ForkedHost, dataDir: string): Promise<Health> {
   host.send({ type: 'start', dataDir, appVersion: '7.7.7', practice: { ticksPerSecond: 0 } });
-  await waitFor(() => messages(host).some((m) => m.type === 'ready' || m.type === 'failed'), 20_000, 'the host to start');
+  await waitFor(
+    () => messages(host).some((m) => m.type === 'ready' || m.type === 'failed'),
+    20_000,
+    'the host to start',
+  );
   const answer = messages(host).find((m) => m.type === 'ready' || m.type === 'failed')!;
   if (answer.type !== 'ready') throw new Error(`the host did not start: ${JSON.stringify(answer)}`);
   return answer.health;
@@ -58,7 +62,12 @@ async function result<T>(host: ForkedHost, method: string, params: unknown = {})
 
 /** The check every attack here ends with: the user can still place a practice order and see it rest. */
 async function honestOrderRests(host: ForkedHost, price: number): Promise<void> {
-  const placed = await result<OrderOutcome>(host, 'practice.place', { side: 'buy', orderType: 'limit', price, quantity: 100_000_000 });
+  const placed = await result<OrderOutcome>(host, 'practice.place', {
+    side: 'buy',
+    orderType: 'limit',
+    price,
+    quantity: 100_000_000,
+  });
   expect(placed).toMatchObject({ status: 'accepted', fills: 0 });
   const state = await result<PracticeState>(host, 'practice.state');
   expect(state.openOrders.map((o) => o.id)).toContain(placed.orderId);
@@ -73,12 +82,26 @@ describe('the desktop host process', () => {
     expect(health.schemaVersion).toBeGreaterThan(0);
 
     const info = await result<AppInfo>(host, 'app.info');
-    expect(info).toMatchObject({ name: 'Playground 777', version: '7.7.7', mode: 'desktop', dataDir, dbPath: join(dataDir, 'app.db') });
+    expect(info).toMatchObject({
+      name: 'Playground 777',
+      version: '7.7.7',
+      mode: 'desktop',
+      dataDir,
+      dbPath: join(dataDir, 'app.db'),
+    });
 
-    const placed = await result<OrderOutcome>(host, 'practice.place', { side: 'buy', orderType: 'limit', price: 9_000, quantity: 100_000_000 });
+    const placed = await result<OrderOutcome>(host, 'practice.place', {
+      side: 'buy',
+      orderType: 'limit',
+      price: 9_000,
+      quantity: 100_000_000,
+    });
     expect(placed).toMatchObject({ status: 'accepted', fills: 0 });
     const bookHasIt = () =>
-      messages(host).some((m): m is PushFrame => m.type === 'event' && m.name === 'practice.update' && m.payload.bids.some(([price]) => price === 9_000));
+      messages(host).some(
+        (m): m is PushFrame =>
+          m.type === 'event' && m.name === 'practice.update' && m.payload.bids.some(([price]) => price === 9_000),
+      );
     await waitFor(bookHasIt, 10_000, 'a practice.update push with the new bid');
   });
 
@@ -102,9 +125,31 @@ describe('the desktop host process', () => {
       [{ type: 'request', id: 900_001, method: 'x'.repeat(101), params: {} }, 900_001, /method/],
       [{ type: 'request', id: 900_002, method: 'wallet.drain', params: {} }, 900_002, /unknown method/],
       [{ type: 'request', id: 900_003, method: 'app.info', params: {}, admin: true }, 900_003, /admin|unrecognized/i],
-      [{ type: 'request', id: 900_004, method: 'practice.place', params: { side: 'buy', orderType: 'limit', price: 2 ** 60, quantity: 1 } }, 900_004, /price/],
-      [{ type: 'request', id: 900_005, method: 'practice.place', params: { side: 'buy', orderType: 'limit', price: 9_000n, quantity: 1n } }, 900_005, /price/],
-      [{ type: 'request', id: 900_006, method: 'settings.update', params: { language: 'x'.repeat(5_000_000) } }, 900_006, /language/],
+      [
+        {
+          type: 'request',
+          id: 900_004,
+          method: 'practice.place',
+          params: { side: 'buy', orderType: 'limit', price: 2 ** 60, quantity: 1 },
+        },
+        900_004,
+        /price/,
+      ],
+      [
+        {
+          type: 'request',
+          id: 900_005,
+          method: 'practice.place',
+          params: { side: 'buy', orderType: 'limit', price: 9_000n, quantity: 1n },
+        },
+        900_005,
+        /price/,
+      ],
+      [
+        { type: 'request', id: 900_006, method: 'settings.update', params: { language: 'x'.repeat(5_000_000) } },
+        900_006,
+        /language/,
+      ],
       // The UI never names a path: a relative one is refused, and a session only comes from the main process.
       [{ type: 'session.picked', id: 900_007, path: 'sessions/../../secret' }, 900_007, /absolute/],
       [{ type: 'session.picked', id: 900_008, path: '' }, 900_008, /path/],
@@ -116,7 +161,11 @@ describe('the desktop host process', () => {
     for (const [message, id, why] of cases) {
       const count = responses(host).length;
       host.send(message);
-      await waitFor(() => responses(host).length > count, 10_000, `an answer to ${String(JSON.stringify(message, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)))?.slice(0, 80)}`);
+      await waitFor(
+        () => responses(host).length > count,
+        10_000,
+        `an answer to ${String(JSON.stringify(message, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)))?.slice(0, 80)}`,
+      );
       const reply = responses(host).at(-1)!;
       expect(reply.ok, String(why)).toBe(false);
       expect(reply.id).toBe(id);
@@ -140,9 +189,15 @@ describe('the desktop host process', () => {
     host.send({ type: 'start', dataDir: notAFolder, appVersion: '7.7.7' });
     await waitFor(() => messages(host).some((m) => m.type === 'failed'), 20_000, 'the host to report it failed');
     const failed = messages(host).find((m) => m.type === 'failed');
-    expect(failed).toMatchObject({ type: 'failed', error: { message: expect.stringMatching(/ENOTDIR|EEXIST|not a directory|file already exists/i) } });
+    expect(failed).toMatchObject({
+      type: 'failed',
+      error: { message: expect.stringMatching(/ENOTDIR|EEXIST|not a directory|file already exists/i) },
+    });
     const later = await call(host, 'app.info');
-    expect(later).toMatchObject({ ok: false, error: { code: 'NOT_READY', message: expect.stringMatching(/could not start/) } });
+    expect(later).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_READY', message: expect.stringMatching(/could not start/) },
+    });
     expect(host.process.exitCode).toBeNull();
   });
 
@@ -150,7 +205,12 @@ describe('the desktop host process', () => {
     const dataDir = tempDir();
     const first = started();
     await ready(first, dataDir);
-    const placed = await result<OrderOutcome>(first, 'practice.place', { side: 'buy', orderType: 'limit', price: 9_200, quantity: 100_000_000 });
+    const placed = await result<OrderOutcome>(first, 'practice.place', {
+      side: 'buy',
+      orderType: 'limit',
+      price: 9_200,
+      quantity: 100_000_000,
+    });
     first.send({ type: 'shutdown' });
     expect(await first.exited).toEqual({ code: 0, signal: null });
     expect(first.stderr()).toBe('');

@@ -17,7 +17,8 @@ interface ParentPort {
 
 function parentPort(): MessagePortLike | null {
   const electron = (process as { parentPort?: ParentPort }).parentPort;
-  if (electron) return { postMessage: (m) => electron.postMessage(m), onMessage: (l) => electron.on('message', (e) => l(e.data)) };
+  if (electron)
+    return { postMessage: (m) => electron.postMessage(m), onMessage: (l) => electron.on('message', (e) => l(e.data)) };
   if (!process.send) return null;
   return {
     // Once the parent is gone there is nobody to answer; the disconnect handler below ends the process. A send
@@ -30,7 +31,9 @@ function parentPort(): MessagePortLike | null {
 
 const port = parentPort();
 if (!port) {
-  console.error('host-process: the desktop app starts this process itself (an Electron utilityProcess, or child_process.fork with IPC)');
+  console.error(
+    'host-process: the desktop app starts this process itself (an Electron utilityProcess, or child_process.fork with IPC)',
+  );
   process.exit(2);
 }
 const served = serveHostOverPort(port, (code) => process.exit(code));

@@ -9,10 +9,18 @@ import { SyncHttpError } from '../sync/sync-http';
 
 const TIMEOUT_MS = 10_000;
 
-async function getJson<S extends z.ZodType>(origin: string, path: string, schema: S, token?: string): Promise<z.output<S>> {
+async function getJson<S extends z.ZodType>(
+  origin: string,
+  path: string,
+  schema: S,
+  token?: string,
+): Promise<z.output<S>> {
   let res: Response;
   try {
-    res = await fetch(origin + path, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    res = await fetch(origin + path, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
   } catch (err) {
     throw new SyncHttpError(0, 'UNREACHABLE', `sync server unreachable: ${(err as Error).message}`);
   }
@@ -24,7 +32,11 @@ async function getJson<S extends z.ZodType>(origin: string, path: string, schema
   }
   if (res.status >= 400) {
     const e = HttpError.safeParse(body);
-    throw new SyncHttpError(res.status, e.success ? e.data.error.code : `HTTP_${res.status}`, e.success ? e.data.error.message : `HTTP ${res.status}`);
+    throw new SyncHttpError(
+      res.status,
+      e.success ? e.data.error.code : `HTTP_${res.status}`,
+      e.success ? e.data.error.message : `HTTP ${res.status}`,
+    );
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new SyncHttpError(res.status, 'BAD_RESPONSE', `unexpected response from ${path}`);
@@ -37,11 +49,20 @@ export function fetchMarkets(origin: string) {
 
 /** My fills on `market`, newest first. */
 export function fetchFills(origin: string, token: string, market: string, limit: number) {
-  return getJson(origin, `/api/v1/trades?market=${encodeURIComponent(market)}&limit=${limit}`, z.object({ fills: z.array(Fill) }), token);
+  return getJson(
+    origin,
+    `/api/v1/trades?market=${encodeURIComponent(market)}&limit=${limit}`,
+    z.object({ fills: z.array(Fill) }),
+    token,
+  );
 }
 
 /** Candles of `market`, oldest first, the forming one included. */
 export async function fetchCandles(origin: string, market: string, interval: CandleInterval, limit: number) {
-  const body = await getJson(origin, `/api/v1/markets/${encodeURIComponent(market)}/candles?interval=${interval}&limit=${limit}`, z.object({ candles: z.array(Candle) }));
+  const body = await getJson(
+    origin,
+    `/api/v1/markets/${encodeURIComponent(market)}/candles?interval=${interval}&limit=${limit}`,
+    z.object({ candles: z.array(Candle) }),
+  );
   return body.candles;
 }

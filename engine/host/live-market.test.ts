@@ -27,7 +27,8 @@ function tempDir(): string {
 
 describe('SseParser', () => {
   it('parses ids, event names, multi-line data and comments, whatever the chunking and line endings', () => {
-    const text = 'retry: 3000\r\n\r\n: keep-alive\n\nid: 7\nevent: fill\ndata: {"a":1,\ndata: "b":2}\n\nid: 8\r\ndata: plain\r\n\r\n';
+    const text =
+      'retry: 3000\r\n\r\n: keep-alive\n\nid: 7\nevent: fill\ndata: {"a":1,\ndata: "b":2}\n\nid: 8\r\ndata: plain\r\n\r\n';
     for (const size of [1, 2, 5, text.length]) {
       const seen: SseEvent[] = [];
       const p = new SseParser((e) => seen.push(e));
@@ -55,10 +56,13 @@ describe('SseParser', () => {
     cleanups.push(() => new Promise((r) => server.close(r)));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/stream`;
     const events: SseEvent[] = [];
-    await openSse(url, { headers: { authorization: 'Bearer good' }, lastEventId: '4', onEvent: (e) => events.push(e) }).done;
+    await openSse(url, { headers: { authorization: 'Bearer good' }, lastEventId: '4', onEvent: (e) => events.push(e) })
+      .done;
     expect(seen['last-event-id']).toBe('4');
     expect(events).toEqual([{ id: '5', event: 'message', data: 'hello' }]);
-    await expect(openSse(url, { headers: { authorization: 'Bearer bad' }, onEvent: () => undefined }).done).rejects.toBeInstanceOf(SseHttpError);
+    await expect(
+      openSse(url, { headers: { authorization: 'Bearer bad' }, onEvent: () => undefined }).done,
+    ).rejects.toBeInstanceOf(SseHttpError);
   });
 });
 
@@ -71,8 +75,20 @@ describe('PracticeJournalOutbox', () => {
     cleanups.push(() => practice.close());
     const settings = new SettingsStore(db);
     // A resting sell from another account, so my buy trades with it.
-    practice.journal.submitBatch([{ type: 'open_account', account: 42, ts: 1 }, { type: 'deposit', account: 42, asset: 'LPJ', amount: 100_000_000, ts: 1 }]);
-    await practice.journal.submit({ type: 'place', market: 'LPJ-KRW', account: 42, side: 'sell', orderType: 'limit', price: 10_000, quantity: 100_000_000, ts: 2 });
+    practice.journal.submitBatch([
+      { type: 'open_account', account: 42, ts: 1 },
+      { type: 'deposit', account: 42, asset: 'LPJ', amount: 100_000_000, ts: 1 },
+    ]);
+    await practice.journal.submit({
+      type: 'place',
+      market: 'LPJ-KRW',
+      account: 42,
+      side: 'sell',
+      orderType: 'limit',
+      price: 10_000,
+      quantity: 100_000_000,
+      ts: 2,
+    });
     await practice.place({ side: 'buy', orderType: 'limit', price: 10_000, quantity: 50_000_000 });
     const resting = await practice.place({ side: 'buy', orderType: 'limit', price: 9_500, quantity: 20_000_000 });
     await practice.cancel(resting.find((e) => e.type === 'accepted')!.orderId as number);
@@ -95,13 +111,30 @@ describe('PracticeJournalOutbox', () => {
 describe('AppHost live market without a server', () => {
   it('starts offline, remembers a new server address, and refuses a bad one', async () => {
     const dir = tempDir();
-    const open = () => AppHost.open({ dataDir: dir, appVersion: '0', mode: 'web', practice: { ticksPerSecond: 0 }, live: { defaultServerUrl: 'http://127.0.0.1:9', backoff: { baseMs: 20, maxMs: 50 } } });
+    const open = () =>
+      AppHost.open({
+        dataDir: dir,
+        appVersion: '0',
+        mode: 'web',
+        practice: { ticksPerSecond: 0 },
+        live: { defaultServerUrl: 'http://127.0.0.1:9', backoff: { baseMs: 20, maxMs: 50 } },
+      });
     const host = open();
     cleanups.push(() => host.close());
-    for (let i = 0; i < 200 && (await host.invoke('live.status', {}) as { connection: string }).connection !== 'offline'; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(await host.invoke('live.status', {})).toMatchObject({ connection: 'offline', serverUrl: 'http://127.0.0.1:9' });
+    for (
+      let i = 0;
+      i < 200 && ((await host.invoke('live.status', {})) as { connection: string }).connection !== 'offline';
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 10));
+    expect(await host.invoke('live.status', {})).toMatchObject({
+      connection: 'offline',
+      serverUrl: 'http://127.0.0.1:9',
+    });
     await expect(host.invoke('live.setServer', { url: 'not a url' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    expect(await host.invoke('live.setServer', { url: ' http://127.0.0.1:8/ ' })).toMatchObject({ serverUrl: 'http://127.0.0.1:8' });
+    expect(await host.invoke('live.setServer', { url: ' http://127.0.0.1:8/ ' })).toMatchObject({
+      serverUrl: 'http://127.0.0.1:8',
+    });
     expect(await host.invoke('notifications.list', {})).toEqual({ items: [], unread: 0 });
     await expect(host.invoke('live.cancelAll', {})).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
     host.close();

@@ -8,9 +8,27 @@
  * Tokens stay in this process: the UI learns who is signed in, never with what.
  */
 import type { BackoffPolicy } from '../feed/clock';
-import { ServerUrl, type CandleBar, type EventPayload, type LiveConnection, type LiveTicker, type LiveState, type LiveStatus, type LiveUpdate, type OrderOutcome, type OrderRequest } from '../protocol/api';
+import {
+  ServerUrl,
+  type CandleBar,
+  type EventPayload,
+  type LiveConnection,
+  type LiveTicker,
+  type LiveState,
+  type LiveStatus,
+  type LiveUpdate,
+  type OrderOutcome,
+  type OrderRequest,
+} from '../protocol/api';
 import { ApiError } from '../protocol/errors';
-import { Session, type CandleInterval, type Fill, type MarketInfo, type OrderView, type ServerMessage } from '../protocol/sync';
+import {
+  Session,
+  type CandleInterval,
+  type Fill,
+  type MarketInfo,
+  type OrderView,
+  type ServerMessage,
+} from '../protocol/sync';
 import { SyncClient, SyncOrderError, type SessionStore, type SyncStatus } from '../sync/sync-client';
 import { SyncHttpError } from '../sync/sync-http';
 import { fetchCandles, fetchFills, fetchMarkets } from './live-http';
@@ -62,7 +80,12 @@ function sessionStore(settings: SettingsStore, origin: string): SessionStore {
 
 function openOrderOf(o: OrderView): LiveState['openOrders'][number] {
   return {
-    id: o.orderId, side: o.side, type: o.type, price: o.price, stopPrice: o.stopPrice, quantity: o.quantity,
+    id: o.orderId,
+    side: o.side,
+    type: o.type,
+    price: o.price,
+    stopPrice: o.stopPrice,
+    quantity: o.quantity,
     remaining: Math.max(0, o.quantity - o.filled),
     // A stop order waits until its trigger price trades; once triggered it is an ordinary open order.
     triggered: o.status === 'open',
@@ -71,7 +94,16 @@ function openOrderOf(o: OrderView): LiveState['openOrders'][number] {
 }
 
 function fillOf(f: Fill): LiveState['fills'][number] {
-  return { tradeId: f.tradeId, orderId: f.orderId, side: f.side, price: f.price, quantity: f.quantity, quoteAmount: f.quoteAmount, fee: f.fee, ts: f.ts };
+  return {
+    tradeId: f.tradeId,
+    orderId: f.orderId,
+    side: f.side,
+    price: f.price,
+    quantity: f.quantity,
+    quoteAmount: f.quoteAmount,
+    fee: f.fee,
+    ts: f.ts,
+  };
 }
 
 function apiError(err: unknown): ApiError {
@@ -127,7 +159,12 @@ export class LiveMarket {
 
   status(): LiveStatus {
     const account = this.client.account;
-    return { serverUrl: this.origin, connection: this.connection, reason: this.reason, account: account ? { id: account.id, nickname: account.nickname } : undefined };
+    return {
+      serverUrl: this.origin,
+      connection: this.connection,
+      reason: this.reason,
+      account: account ? { id: account.id, nickname: account.nickname } : undefined,
+    };
   }
 
   // ------------------------------------------------------------------ server and account
@@ -263,7 +300,8 @@ export class LiveMarket {
 
   private requireTrading(): void {
     if (!this.client.account) throw new ApiError('NOT_SIGNED_IN', 'sign in to trade on the live market');
-    if (this.connection !== 'online') throw new ApiError('OFFLINE', 'the live market is not connected: try again when it is back');
+    if (this.connection !== 'online')
+      throw new ApiError('OFFLINE', 'the live market is not connected: try again when it is back');
   }
 
   async place(order: OrderRequest): Promise<OrderOutcome> {
@@ -320,7 +358,10 @@ export class LiveMarket {
     const outbox = new PracticeJournalOutbox(this.o.practice, this.o.settings, `${this.origin}#${account.id}`);
     this.backingUp = this.client
       .syncPractice(outbox)
-      .then(() => undefined, () => undefined) // retried on the next change or reconnect
+      .then(
+        () => undefined,
+        () => undefined,
+      ) // retried on the next change or reconnect
       .finally(() => (this.backingUp = undefined));
     return this.backingUp;
   }
@@ -336,7 +377,11 @@ export class LiveMarket {
   // ------------------------------------------------------------------ connection
 
   private start(): void {
-    const client = new SyncClient({ serverUrl: this.origin, sessionStore: sessionStore(this.o.settings, this.origin), backoff: this.o.backoff ?? { baseMs: 500, maxMs: 10_000 } });
+    const client = new SyncClient({
+      serverUrl: this.origin,
+      sessionStore: sessionStore(this.o.settings, this.origin),
+      backoff: this.o.backoff ?? { baseMs: 500, maxMs: 10_000 },
+    });
     this.client = client;
     this.reached = false;
     this.connection = 'connecting';
@@ -389,7 +434,10 @@ export class LiveMarket {
         if (!this.reached) this.set('offline', `cannot reach ${this.origin}`);
         else {
           this.set('reconnecting', 'the connection dropped');
-          this.offlineTimer = setTimeout(() => this.set('offline', `lost the connection to ${this.origin}`), this.o.offlineAfterMs ?? 10_000);
+          this.offlineTimer = setTimeout(
+            () => this.set('offline', `lost the connection to ${this.origin}`),
+            this.o.offlineAfterMs ?? 10_000,
+          );
         }
         break;
       case 'closed':
@@ -415,7 +463,13 @@ export class LiveMarket {
         if (m.market !== LIVE_MARKET) return;
         const last = this.tape[this.tape.length - 1];
         if (last && m.tradeId <= last.tradeId) return; // trade ids only grow: a repeat after a resubscribe
-        const t: TapeTrade = { tradeId: m.tradeId, price: m.price, quantity: m.quantity, takerSide: m.takerSide, ts: m.ts };
+        const t: TapeTrade = {
+          tradeId: m.tradeId,
+          price: m.price,
+          quantity: m.quantity,
+          takerSide: m.takerSide,
+          ts: m.ts,
+        };
         this.tape.push(t);
         if (this.tape.length > TAPE_LENGTH * 2) this.tape.splice(0, this.tape.length - TAPE_LENGTH);
         this.pendingTrades.push(t);
@@ -424,7 +478,14 @@ export class LiveMarket {
       }
       case 'ticker':
         if (m.market !== LIVE_MARKET) return;
-        this.ticker = { last: m.last, open: m.open, high: m.high, low: m.low, volume: m.volume, changeBps: m.changeBps };
+        this.ticker = {
+          last: m.last,
+          open: m.open,
+          high: m.high,
+          low: m.low,
+          volume: m.volume,
+          changeBps: m.changeBps,
+        };
         if (m.last > 0) this.lastPrice = m.last;
         break;
       case 'fill':
@@ -473,4 +534,3 @@ export class LiveMarket {
     clearTimeout(this.backupTimer);
   }
 }
-

@@ -111,7 +111,15 @@ export class LiveNotifications {
   }
 
   private view(n: Notification): AppNotification {
-    return { id: n.id, ts: n.ts, kind: n.kind, title: n.title, body: n.body, read: this.isRead(n.id), data: plainData(n.data) };
+    return {
+      id: n.id,
+      ts: n.ts,
+      kind: n.kind,
+      title: n.title,
+      body: n.body,
+      read: this.isRead(n.id),
+      data: plainData(n.data),
+    };
   }
 
   private readKey(): string {

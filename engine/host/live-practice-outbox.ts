@@ -26,8 +26,14 @@ function entryOf(e: EngineEvent): PracticeEntry | undefined {
         ...base,
         kind: 'order',
         data: {
-          orderId: e.orderId, side: e.side, type: e.orderType, timeInForce: e.timeInForce,
-          price: e.price ?? null, stopPrice: e.stopPrice ?? null, quantity: e.quantity ?? null, quoteAmount: e.quoteAmount ?? null,
+          orderId: e.orderId,
+          side: e.side,
+          type: e.orderType,
+          timeInForce: e.timeInForce,
+          price: e.price ?? null,
+          stopPrice: e.stopPrice ?? null,
+          quantity: e.quantity ?? null,
+          quoteAmount: e.quoteAmount ?? null,
         },
       };
     case 'trade': {
@@ -38,8 +44,14 @@ function entryOf(e: EngineEvent): PracticeEntry | undefined {
         ...base,
         kind: 'fill',
         data: {
-          tradeId: e.tradeId, orderId: maker ? e.makerOrderId : e.takerOrderId, side, price: e.price, quantity: e.quantity,
-          quoteAmount: e.quoteAmount, fee: maker ? e.makerFee : e.takerFee, liquidity: maker ? 'maker' : 'taker',
+          tradeId: e.tradeId,
+          orderId: maker ? e.makerOrderId : e.takerOrderId,
+          side,
+          price: e.price,
+          quantity: e.quantity,
+          quoteAmount: e.quoteAmount,
+          fee: maker ? e.makerFee : e.takerFee,
+          liquidity: maker ? 'maker' : 'taker',
         },
       };
     }

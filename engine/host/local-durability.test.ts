@@ -21,11 +21,22 @@ const tempDir = () => {
 describe('local database durability', () => {
   it('the host reports each local database: WAL, commits synced at checkpoints (normal)', async () => {
     const dataDir = tempDir();
-    const host = AppHost.open({ dataDir, appVersion: '0.0.0', mode: 'web', practice: { ticksPerSecond: 0 }, realMarkets: { env: {} } });
+    const host = AppHost.open({
+      dataDir,
+      appVersion: '0.0.0',
+      mode: 'web',
+      practice: { ticksPerSecond: 0 },
+      realMarkets: { env: {} },
+    });
     try {
       const { databases } = (await host.invoke('app.durability', {})) as { databases: LocalDatabaseDurability[] };
       expect(databases).toEqual(
-        ['app.db', 'practice.db', 'paper.db', 'candles.db'].map((file) => ({ file, path: join(dataDir, file), journalMode: 'wal', synchronous: 'normal' })),
+        ['app.db', 'practice.db', 'paper.db', 'candles.db'].map((file) => ({
+          file,
+          path: join(dataDir, file),
+          journalMode: 'wal',
+          synchronous: 'normal',
+        })),
       );
     } finally {
       host.close();
@@ -36,7 +47,10 @@ describe('local database durability', () => {
     const dir = tempDir();
     const db = openDatabase(join(dir, 'app.db'), [], { synchronous: 'full' });
     try {
-      expect(localDurability(dir, db).find((d) => d.file === 'app.db')).toMatchObject({ journalMode: 'wal', synchronous: 'full' });
+      expect(localDurability(dir, db).find((d) => d.file === 'app.db')).toMatchObject({
+        journalMode: 'wal',
+        synchronous: 'full',
+      });
       db.pragma('synchronous = OFF');
       expect(localDurability(dir, db)[0].synchronous).toBe('off');
     } finally {

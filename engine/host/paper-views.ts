@@ -83,7 +83,8 @@ export function accountView(trader: PaperTrader): PaperAccount {
 export function orderOutcome(events: readonly PaperEvent[]): PaperOrderOutcome {
   const fills = events.filter((e) => e.type === 'trade').length;
   for (const e of events) {
-    if (e.type === 'rejected') return { status: 'rejected', reason: e.reason, fills, ...(e.orderId ? { orderId: e.orderId } : {}) };
+    if (e.type === 'rejected')
+      return { status: 'rejected', reason: e.reason, fills, ...(e.orderId ? { orderId: e.orderId } : {}) };
   }
   const accepted = events.find((e) => e.type === 'accepted' || e.type === 'cancelled');
   const orderId = accepted && 'orderId' in accepted ? accepted.orderId : undefined;

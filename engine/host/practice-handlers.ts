@@ -10,7 +10,8 @@ import { BOOK_LEVELS, PRACTICE_USER, type PracticeMarket } from './practice-mark
 function outcome(events: EngineEvent[]): OrderOutcome {
   const fills = events.filter((e) => e.type === 'trade').length;
   const rejected = events.find((e) => e.type === 'rejected');
-  if (rejected && rejected.type === 'rejected') return { status: 'rejected', reason: rejected.reason, orderId: rejected.orderId, fills };
+  if (rejected && rejected.type === 'rejected')
+    return { status: 'rejected', reason: rejected.reason, orderId: rejected.orderId, fills };
   const accepted = events.find((e) => e.type === 'accepted' || e.type === 'cancelled');
   return { status: 'accepted', orderId: accepted && 'orderId' in accepted ? accepted.orderId : undefined, fills };
 }
@@ -29,14 +30,25 @@ export function practiceHandlers(practice: PracticeMarket) {
         trades: practice.recentTrades(100),
         balances: Object.entries(engine.balances(PRACTICE_USER)).map(([asset, b]) => ({ asset, ...b })),
         openOrders: engine.openOrders(PRACTICE_USER).map((o) => ({
-          id: o.id, side: o.side, type: o.type, price: o.price, stopPrice: o.stopPrice, quantity: o.quantity, remaining: o.remaining, triggered: o.triggered, ts: o.ts,
+          id: o.id,
+          side: o.side,
+          type: o.type,
+          price: o.price,
+          stopPrice: o.stopPrice,
+          quantity: o.quantity,
+          remaining: o.remaining,
+          triggered: o.triggered,
+          ts: o.ts,
         })),
         fills: practice.fills(100),
       };
     },
     'practice.place': async (order: OrderRequest) => outcome(await practice.place(order)),
     'practice.cancel': async ({ orderId }: { orderId: number }) => outcome(await practice.cancel(orderId)),
-    'practice.cancelAll': async () => ({ cancelled: (await practice.cancelAll()).filter((e) => e.type === 'cancelled').length }),
-    'practice.candles': ({ interval, limit }: { interval: CandleInterval; limit: number }) => practice.candles(interval, limit),
+    'practice.cancelAll': async () => ({
+      cancelled: (await practice.cancelAll()).filter((e) => e.type === 'cancelled').length,
+    }),
+    'practice.candles': ({ interval, limit }: { interval: CandleInterval; limit: number }) =>
+      practice.candles(interval, limit),
   };
 }

@@ -15,7 +15,8 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const open = (ticksPerSecond: number) => AppHost.open({ dataDir: dir, appVersion: '0.0.0', mode: 'web', practice: { ticksPerSecond } });
+const open = (ticksPerSecond: number) =>
+  AppHost.open({ dataDir: dir, appVersion: '0.0.0', mode: 'web', practice: { ticksPerSecond } });
 const until = async (what: string, probe: () => boolean, ms = 10_000) => {
   const start = Date.now();
   while (!probe()) {
@@ -29,7 +30,12 @@ describe('the offline LPJ practice market', () => {
     host = open(0);
     let state = (await host.invoke('practice.state', {})) as PracticeState;
     expect(state.balances).toEqual([{ asset: 'KRW', available: 10_000_000, held: 0 }]);
-    const placed = (await host.invoke('practice.place', { side: 'buy', orderType: 'limit', price: 9_000, quantity: 100_000_000 })) as OrderOutcome;
+    const placed = (await host.invoke('practice.place', {
+      side: 'buy',
+      orderType: 'limit',
+      price: 9_000,
+      quantity: 100_000_000,
+    })) as OrderOutcome;
     expect(placed).toMatchObject({ status: 'accepted', fills: 0 });
     state = (await host.invoke('practice.state', {})) as PracticeState;
     expect(state.openOrders).toMatchObject([{ id: placed.orderId, side: 'buy', price: 9_000, remaining: 100_000_000 }]);
@@ -49,22 +55,35 @@ describe('the offline LPJ practice market', () => {
 
   it('answers an order the engine refuses with its reason, and bad params with BAD_REQUEST', async () => {
     host = open(0);
-    const refused = (await host.invoke('practice.place', { side: 'buy', orderType: 'limit', price: 9_000, quantity: 1 })) as OrderOutcome;
+    const refused = (await host.invoke('practice.place', {
+      side: 'buy',
+      orderType: 'limit',
+      price: 9_000,
+      quantity: 1,
+    })) as OrderOutcome;
     expect(refused).toMatchObject({ status: 'rejected', reason: 'BELOW_LOT_SIZE' });
-    await expect(host.invoke('practice.place', { side: 'buy', orderType: 'limit', price: -5, quantity: 1 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(
+      host.invoke('practice.place', { side: 'buy', orderType: 'limit', price: -5, quantity: 1 }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 
   it('has simulated traders who make a two-sided book and a tape, pushed as throttled updates', async () => {
     host = open(20);
     const updates: EventFrame[] = [];
     host.onEvent((e) => e.name === 'practice.update' && updates.push(e));
-    await until('a trade on the tape', () => updates.some((u) => u.name === 'practice.update' && u.payload.trades.length > 0));
+    await until('a trade on the tape', () =>
+      updates.some((u) => u.name === 'practice.update' && u.payload.trades.length > 0),
+    );
     const state = (await host.invoke('practice.state', {})) as PracticeState;
     expect(state.bids.length).toBeGreaterThan(3);
     expect(state.asks.length).toBeGreaterThan(3);
     expect(state.bids[0][0]).toBeLessThan(state.asks[0][0]);
     // A market buy by the user fills against the agents.
-    const bought = (await host.invoke('practice.place', { side: 'buy', orderType: 'market', quoteAmount: 100_000 })) as OrderOutcome;
+    const bought = (await host.invoke('practice.place', {
+      side: 'buy',
+      orderType: 'market',
+      quoteAmount: 100_000,
+    })) as OrderOutcome;
     expect(bought.fills).toBeGreaterThan(0);
     const candles = (await host.invoke('practice.candles', { interval: '1m', limit: 10 })) as unknown[];
     expect(candles.length).toBeGreaterThan(0);
@@ -72,6 +91,8 @@ describe('the offline LPJ practice market', () => {
     const exported = (await host.invoke('history.exportCsv', {})) as { csv: string; rows: number; filename: string };
     expect(exported.rows).toBe(bought.fills);
     expect(exported.filename).toMatch(/^playground777-trades-\d{4}-\d{2}-\d{2}\.csv$/);
-    expect(exported.csv.split('\r\n').filter((l) => l.includes(',lpj-practice,LPJ-KRW,buy,'))).toHaveLength(bought.fills);
+    expect(exported.csv.split('\r\n').filter((l) => l.includes(',lpj-practice,LPJ-KRW,buy,'))).toHaveLength(
+      bought.fills,
+    );
   });
 });

@@ -108,14 +108,29 @@ export class PracticeMarket {
       const ts = this.now();
       this.journal.submitBatch([
         { type: 'open_account', account: PRACTICE_USER, ts },
-        ...Object.entries(PRACTICE_GRANT).map(([asset, amount]) => ({ type: 'deposit' as const, account: PRACTICE_USER, asset, amount, ts })),
+        ...Object.entries(PRACTICE_GRANT).map(([asset, amount]) => ({
+          type: 'deposit' as const,
+          account: PRACTICE_USER,
+          asset,
+          amount,
+          ts,
+        })),
       ]);
     }
     const pace = options.ticksPerSecond ?? 2;
     if (pace > 0) {
       const sim = new LiquiditySimulator(
-        { reader: liveReader(() => this.journal.machine), submit: (cmd) => this.journal.submit({ ...cmd, ts: this.now() } as typeof cmd), onError: () => this.driver?.stop() },
-        { market: OFFLINE_PRACTICE_MARKET.id, seed: options.seed ?? 777, startPrice: START_PRICE, maxCommandsPerTick: 32 },
+        {
+          reader: liveReader(() => this.journal.machine),
+          submit: (cmd) => this.journal.submit({ ...cmd, ts: this.now() } as typeof cmd),
+          onError: () => this.driver?.stop(),
+        },
+        {
+          market: OFFLINE_PRACTICE_MARKET.id,
+          seed: options.seed ?? 777,
+          startPrice: START_PRICE,
+          maxCommandsPerTick: 32,
+        },
       );
       this.driver = new SimulatorDriver(sim, { ticksPerSecond: pace });
       this.driver.start();
@@ -136,15 +151,32 @@ export class PracticeMarket {
   }
 
   async place(order: Omit<PlaceCommand, 'type' | 'account' | 'market' | 'ts'>): Promise<EngineEvent[]> {
-    return this.journal.submit({ ...order, type: 'place', market: OFFLINE_PRACTICE_MARKET.id, account: PRACTICE_USER, ts: this.now() });
+    return this.journal.submit({
+      ...order,
+      type: 'place',
+      market: OFFLINE_PRACTICE_MARKET.id,
+      account: PRACTICE_USER,
+      ts: this.now(),
+    });
   }
 
   async cancel(orderId: number): Promise<EngineEvent[]> {
-    return this.journal.submit({ type: 'cancel', market: OFFLINE_PRACTICE_MARKET.id, account: PRACTICE_USER, orderId, ts: this.now() });
+    return this.journal.submit({
+      type: 'cancel',
+      market: OFFLINE_PRACTICE_MARKET.id,
+      account: PRACTICE_USER,
+      orderId,
+      ts: this.now(),
+    });
   }
 
   async cancelAll(): Promise<EngineEvent[]> {
-    return this.journal.submit({ type: 'cancel_all', market: OFFLINE_PRACTICE_MARKET.id, account: PRACTICE_USER, ts: this.now() });
+    return this.journal.submit({
+      type: 'cancel_all',
+      market: OFFLINE_PRACTICE_MARKET.id,
+      account: PRACTICE_USER,
+      ts: this.now(),
+    });
   }
 
   /** My most recent fills, newest first. */
@@ -250,7 +282,8 @@ export class PracticeMarket {
       for (const e of events) {
         if (e.type !== 'trade') continue;
         this.recordFill(e);
-        if (e.ts >= since) this.record({ tradeId: e.tradeId, price: e.price, quantity: e.quantity, takerSide: e.takerSide, ts: e.ts });
+        if (e.ts >= since)
+          this.record({ tradeId: e.tradeId, price: e.price, quantity: e.quantity, takerSide: e.takerSide, ts: e.ts });
       }
       after = events[events.length - 1].seq;
     }

@@ -31,7 +31,12 @@ async function standIn(route: Route): Promise<{ url: string; seen: Seen[] }> {
     let raw = '';
     req.on('data', (c) => (raw += c));
     req.on('end', () => {
-      const s: Seen = { method: req.method!, url: req.url!, auth: req.headers.authorization, body: raw ? JSON.parse(raw) : undefined };
+      const s: Seen = {
+        method: req.method!,
+        url: req.url!,
+        auth: req.headers.authorization,
+        body: raw ? JSON.parse(raw) : undefined,
+      };
       seen.push(s);
       const answer = route(s) ?? { status: 404, body: { error: { code: 'NOT_FOUND', message: 'no route' } } };
       res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
@@ -51,24 +56,64 @@ function link(url: string, account?: { id: number; nickname: string }): RankingL
 }
 
 const stats = (rank: number, extra: Partial<TraderStats> = {}): TraderStats => ({
-  rank, returnBps: 100, pnl: 1_000, maxDrawdownBps: 50, winRateBps: null, closedRoundTrips: 0, trades: 3, followers: 0, rankChange: null, ...extra,
+  rank,
+  returnBps: 100,
+  pnl: 1_000,
+  maxDrawdownBps: 50,
+  winRateBps: null,
+  closedRoundTrips: 0,
+  trades: 3,
+  followers: 0,
+  rankChange: null,
+  ...extra,
 });
-const row = (rank: number, nickname: string, extra: Partial<TraderStats> = {}): LeaderboardRow => ({ ...stats(rank, extra), nickname });
+const row = (rank: number, nickname: string, extra: Partial<TraderStats> = {}): LeaderboardRow => ({
+  ...stats(rank, extra),
+  nickname,
+});
 
 const subscription = (id: number, leader: string, status: SubscriptionView['status'] = 'active'): SubscriptionView => ({
-  id, leader, status, endReason: null, allocation: 1_000_000, equity: 1_000_000, pnl: 0, freeCash: 1_000_000, holdings: {}, stopLossBps: null,
-  profitShareBps: 1_000, highWaterMark: 0, owed: 0, feesPaid: 0, createdAt: id, endedAt: null, settlements: [],
+  id,
+  leader,
+  status,
+  endReason: null,
+  allocation: 1_000_000,
+  equity: 1_000_000,
+  pnl: 0,
+  freeCash: 1_000_000,
+  holdings: {},
+  stopLossBps: null,
+  profitShareBps: 1_000,
+  highWaterMark: 0,
+  owed: 0,
+  feesPaid: 0,
+  createdAt: id,
+  endedAt: null,
+  settlements: [],
 });
 
 describe('ranking.board', () => {
   it('passes a sort the server offers straight through, with the search and the page', async () => {
     const server = await standIn(() => ({ body: { period: '7d', asOf: 5, total: 1, rows: [row(1, 'alice')] } }));
     const h = rankingHandlers(link(server.url));
-    const board = await h['ranking.board']({ period: '7d', sort: 'pnl', order: 'asc', search: 'ali', limit: 20, offset: 40 });
+    const board = await h['ranking.board']({
+      period: '7d',
+      sort: 'pnl',
+      order: 'asc',
+      search: 'ali',
+      limit: 20,
+      offset: 40,
+    });
     expect(board).toEqual({ period: '7d', asOf: 5, total: 1, rows: [row(1, 'alice')] });
     const q = new URL(server.seen[0].url, server.url);
     expect(q.pathname).toBe('/api/v1/leaderboards/7d');
-    expect(Object.fromEntries(q.searchParams)).toEqual({ sort: 'pnl', order: 'asc', search: 'ali', limit: '20', offset: '40' });
+    expect(Object.fromEntries(q.searchParams)).toEqual({
+      sort: 'pnl',
+      order: 'asc',
+      search: 'ali',
+      limit: '20',
+      offset: '40',
+    });
     expect(server.seen[0].auth).toBeUndefined();
   });
 
@@ -77,8 +122,11 @@ describe('ranking.board', () => {
     const names = Array.from({ length: total }, (_, i) => `t${String((i * 7919) % total).padStart(4, '0')}`);
     const server = await standIn((req) => {
       const q = new URL(req.url, 'http://x').searchParams;
-      const offset = Number(q.get('offset')), limit = Number(q.get('limit'));
-      const rows = names.slice(offset, offset + limit).map((n, i) => row(offset + i + 1, n, { rankChange: (offset + i) % 5 === 0 ? null : ((offset + i) % 9) - 4 }));
+      const offset = Number(q.get('offset')),
+        limit = Number(q.get('limit'));
+      const rows = names
+        .slice(offset, offset + limit)
+        .map((n, i) => row(offset + i + 1, n, { rankChange: (offset + i) % 5 === 0 ? null : ((offset + i) % 9) - 4 }));
       return { body: { period: 'all', asOf: 9, total, rows } };
     });
     const h = rankingHandlers(link(server.url));
@@ -100,35 +148,53 @@ describe('ranking.board', () => {
 
   it('answers OFFLINE when the server cannot be reached', async () => {
     const h = rankingHandlers(link('http://127.0.0.1:9'));
-    await expect(h['ranking.board']({ period: '1d', sort: 'rank', limit: 50, offset: 0 })).rejects.toMatchObject({ code: 'OFFLINE' });
+    await expect(h['ranking.board']({ period: '1d', sort: 'rank', limit: 50, offset: 0 })).rejects.toMatchObject({
+      code: 'OFFLINE',
+    });
   });
 });
 
 describe('ranking.profile', () => {
   const profile: TraderProfile = {
-    nickname: 'Alice', joinedAt: 1, asOf: 2, stats: { '1d': stats(1), '7d': stats(1), '30d': stats(2), all: stats(3) },
-    equity: { hourly: [], daily: [] }, recentTrades: [], followers: 4, strategy: { open: true, description: 'd', profitShareBps: 500 },
+    nickname: 'Alice',
+    joinedAt: 1,
+    asOf: 2,
+    stats: { '1d': stats(1), '7d': stats(1), '30d': stats(2), all: stats(3) },
+    equity: { hourly: [], daily: [] },
+    recentTrades: [],
+    followers: 4,
+    strategy: { open: true, description: 'd', profitShareBps: 500 },
   };
 
   it('tells whether I already copy the trader, and whether it is me', async () => {
     const server = await standIn((req) => {
       if (req.url.startsWith('/api/v1/traders/')) return { body: profile };
-      if (req.url === '/api/v1/subscriptions') return { body: [subscription(3, 'Bob'), subscription(7, 'Alice'), subscription(2, 'Alice', 'ended')] };
+      if (req.url === '/api/v1/subscriptions')
+        return { body: [subscription(3, 'Bob'), subscription(7, 'Alice'), subscription(2, 'Alice', 'ended')] };
       return undefined;
     });
-    const p = await rankingHandlers(link(server.url, { id: 1, nickname: 'carol' }))['ranking.profile']({ nickname: 'alice' });
+    const p = await rankingHandlers(link(server.url, { id: 1, nickname: 'carol' }))['ranking.profile']({
+      nickname: 'alice',
+    });
     expect(p.viewer).toEqual({ signedIn: true, self: false, subscriptionId: 7 });
     expect(server.seen.find((s) => s.url === '/api/v1/subscriptions')?.auth).toBe('Bearer token-1');
 
-    const mine = await rankingHandlers(link(server.url, { id: 2, nickname: 'alice' }))['ranking.profile']({ nickname: 'alice' });
+    const mine = await rankingHandlers(link(server.url, { id: 2, nickname: 'alice' }))['ranking.profile']({
+      nickname: 'alice',
+    });
     expect(mine.viewer).toEqual({ signedIn: true, self: true });
     const anon = await rankingHandlers(link(server.url))['ranking.profile']({ nickname: 'Alice' });
     expect(anon.viewer).toEqual({ signedIn: false, self: false });
   });
 
   it('keeps the server’s UNKNOWN_TRADER', async () => {
-    const server = await standIn(() => ({ status: 404, body: { error: { code: 'UNKNOWN_TRADER', message: 'no such trader' } } }));
-    await expect(rankingHandlers(link(server.url))['ranking.profile']({ nickname: 'ghost' })).rejects.toMatchObject({ code: 'UNKNOWN_TRADER' });
+    const server = await standIn(() => ({
+      status: 404,
+      body: { error: { code: 'UNKNOWN_TRADER', message: 'no such trader' } },
+    }));
+    await expect(rankingHandlers(link(server.url))['ranking.profile']({ nickname: 'ghost' })).rejects.toMatchObject({
+      code: 'UNKNOWN_TRADER',
+    });
   });
 });
 
@@ -136,7 +202,12 @@ describe('copy.*', () => {
   it('answers NOT_SIGNED_IN without asking the server when no one is signed in', async () => {
     const server = await standIn(() => ({ body: [] }));
     const h = rankingHandlers(link(server.url));
-    for (const call of [() => h['copy.subscriptions'](), () => h['copy.followers'](), () => h['copy.strategy.get'](), () => h['copy.subscribe']({ leader: 'a', allocation: 1 })]) {
+    for (const call of [
+      () => h['copy.subscriptions'](),
+      () => h['copy.followers'](),
+      () => h['copy.strategy.get'](),
+      () => h['copy.subscribe']({ leader: 'a', allocation: 1 }),
+    ]) {
       const err = await call().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ApiError);
       expect(err).toMatchObject({ code: 'NOT_SIGNED_IN' });
@@ -147,9 +218,11 @@ describe('copy.*', () => {
   it('opens a strategy with POST, changes only what changed with PATCH, closes it with DELETE', async () => {
     let current: MyStrategy | null = null;
     const server = await standIn((req) => {
-      if (req.method === 'GET') return current ? { body: current } : { status: 404, body: { error: { code: 'NO_STRATEGY', message: 'none' } } };
+      if (req.method === 'GET')
+        return current ? { body: current } : { status: 404, body: { error: { code: 'NO_STRATEGY', message: 'none' } } };
       const b = (req.body ?? {}) as Partial<MyStrategy>;
-      if (req.method === 'POST') current = { open: true, description: b.description ?? '', profitShareBps: b.profitShareBps!, followers: 0 };
+      if (req.method === 'POST')
+        current = { open: true, description: b.description ?? '', profitShareBps: b.profitShareBps!, followers: 0 };
       if (req.method === 'PATCH') current = { ...current!, ...b };
       if (req.method === 'DELETE') current = { ...current!, open: false };
       return { body: current };
@@ -171,7 +244,10 @@ describe('copy.*', () => {
   it('subscribes, changes and stops a copy, keeping the server’s refusal codes', async () => {
     const server = await standIn((req) => {
       if (req.method === 'POST' && (req.body as { allocation: number }).allocation > 5_000_000) {
-        return { status: 400, body: { error: { code: 'INSUFFICIENT_BALANCE', message: 'more than your available balance' } } };
+        return {
+          status: 400,
+          body: { error: { code: 'INSUFFICIENT_BALANCE', message: 'more than your available balance' } },
+        };
       }
       if (req.method === 'POST') return { status: 201, body: subscription(9, 'lead') };
       if (req.method === 'PATCH') return { body: subscription(9, 'lead', 'paused') };
@@ -179,7 +255,9 @@ describe('copy.*', () => {
       return undefined;
     });
     const h = rankingHandlers(link(server.url, { id: 2, nickname: 'follow' }));
-    await expect(h['copy.subscribe']({ leader: 'lead', allocation: 9_000_000 })).rejects.toMatchObject({ code: 'INSUFFICIENT_BALANCE' });
+    await expect(h['copy.subscribe']({ leader: 'lead', allocation: 9_000_000 })).rejects.toMatchObject({
+      code: 'INSUFFICIENT_BALANCE',
+    });
     expect((await h['copy.subscribe']({ leader: 'lead', allocation: 1_000_000, stopLossBps: 2_000 })).id).toBe(9);
     expect((await h['copy.update']({ id: 9, change: { action: 'pause' } })).status).toBe('paused');
     expect((await h['copy.unsubscribe']({ id: 9 })).status).toBe('closing');

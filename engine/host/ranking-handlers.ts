@@ -27,7 +27,15 @@ import { SyncHttp, SyncHttpError } from '../sync/sync-http';
 import type { LiveMarket } from './live-market';
 
 /** Sorts the server offers; the others (nickname, rank change) are applied here over the board's first rows. */
-const SERVER_SORTS = new Set<string>(['rank', 'returnBps', 'pnl', 'maxDrawdownBps', 'winRateBps', 'trades', 'followers'] satisfies LeaderboardSort[]);
+const SERVER_SORTS = new Set<string>([
+  'rank',
+  'returnBps',
+  'pnl',
+  'maxDrawdownBps',
+  'winRateBps',
+  'trades',
+  'followers',
+] satisfies LeaderboardSort[]);
 /** How many rows of a board a host-side sort looks at (the server pages at most 200 at a time). */
 const LOCAL_SORT_ROWS = 1_000;
 const SERVER_PAGE = 200;
@@ -58,15 +66,20 @@ export function rankingLink(live: LiveMarket): RankingLink {
 function apiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof SyncHttpError) {
-    if (err.code === 'UNREACHABLE') return new ApiError('OFFLINE', 'the sync server cannot be reached; try again when it is back');
-    if (err.code === 'NOT_AUTHENTICATED' || err.status === 401) return new ApiError('NOT_SIGNED_IN', 'sign in to the live market first');
+    if (err.code === 'UNREACHABLE')
+      return new ApiError('OFFLINE', 'the sync server cannot be reached; try again when it is back');
+    if (err.code === 'NOT_AUTHENTICATED' || err.status === 401)
+      return new ApiError('NOT_SIGNED_IN', 'sign in to the live market first');
     return new ApiError(err.code, err.message);
   }
   return new ApiError('INTERNAL', err instanceof Error ? err.message : String(err));
 }
 
 /** The host-side sorts: by nickname, or by rank change (not on yesterday's board sorts last either way). */
-function compareRows(sort: Exclude<RankingSort, LeaderboardSort>, order: 'asc' | 'desc'): (a: RankingRow, b: RankingRow) => number {
+function compareRows(
+  sort: Exclude<RankingSort, LeaderboardSort>,
+  order: 'asc' | 'desc',
+): (a: RankingRow, b: RankingRow) => number {
   const sign = order === 'asc' ? 1 : -1;
   return (a, b) => {
     if (sort === 'rankChange' && (a.rankChange === null || b.rankChange === null)) {
@@ -79,18 +92,51 @@ function compareRows(sort: Exclude<RankingSort, LeaderboardSort>, order: 'asc' |
 
 function subscriptionOf(s: SubscriptionView): CopySubscription {
   return {
-    id: s.id, leader: s.leader, status: s.status, endReason: s.endReason, allocation: s.allocation, equity: s.equity, pnl: s.pnl,
-    freeCash: s.freeCash, holdings: s.holdings, stopLossBps: s.stopLossBps, profitShareBps: s.profitShareBps, owed: s.owed,
-    feesPaid: s.feesPaid, createdAt: s.createdAt, endedAt: s.endedAt,
+    id: s.id,
+    leader: s.leader,
+    status: s.status,
+    endReason: s.endReason,
+    allocation: s.allocation,
+    equity: s.equity,
+    pnl: s.pnl,
+    freeCash: s.freeCash,
+    holdings: s.holdings,
+    stopLossBps: s.stopLossBps,
+    profitShareBps: s.profitShareBps,
+    owed: s.owed,
+    feesPaid: s.feesPaid,
+    createdAt: s.createdAt,
+    endedAt: s.endedAt,
   };
 }
 
 function followerOf(f: FollowerView): CopyFollower {
-  return { subscriptionId: f.subscriptionId, nickname: f.nickname, status: f.status, allocation: f.allocation, equity: f.equity, since: f.since, profitShareBps: f.profitShareBps, feesPaid: f.feesPaid };
+  return {
+    subscriptionId: f.subscriptionId,
+    nickname: f.nickname,
+    status: f.status,
+    allocation: f.allocation,
+    equity: f.equity,
+    since: f.since,
+    profitShareBps: f.profitShareBps,
+    feesPaid: f.feesPaid,
+  };
 }
 
 function settlementOf(s: SettlementView): CopySettlement {
-  return { id: s.id, subscriptionId: s.subscriptionId, period: s.period, role: s.role, counterparty: s.counterparty, profit: s.profit, fee: s.fee, paid: s.paid, owed: s.owed, profitShareBps: s.profitShareBps, ts: s.ts };
+  return {
+    id: s.id,
+    subscriptionId: s.subscriptionId,
+    period: s.period,
+    role: s.role,
+    counterparty: s.counterparty,
+    profit: s.profit,
+    fee: s.fee,
+    paid: s.paid,
+    owed: s.owed,
+    profitShareBps: s.profitShareBps,
+    ts: s.ts,
+  };
 }
 
 function strategyOf(s: MyStrategy): MyStrategyView {
@@ -125,7 +171,13 @@ export function rankingHandlers(link: RankingLink) {
     const search = q.search || undefined;
     try {
       if (SERVER_SORTS.has(q.sort)) {
-        const page = await http.leaderboard(q.period, { sort: q.sort as LeaderboardSort, order: q.order, search, limit: q.limit, offset: q.offset });
+        const page = await http.leaderboard(q.period, {
+          sort: q.sort as LeaderboardSort,
+          order: q.order,
+          search,
+          limit: q.limit,
+          offset: q.offset,
+        });
         return { period: page.period, asOf: page.asOf, total: page.total, rows: page.rows };
       }
       // Read the board's first rows in rank order and sort those.
@@ -133,7 +185,12 @@ export function rankingHandlers(link: RankingLink) {
       let total = 0;
       let asOf: number | null = null;
       while (rows.length < LOCAL_SORT_ROWS) {
-        const page = await http.leaderboard(q.period, { sort: 'rank', search, limit: SERVER_PAGE, offset: rows.length });
+        const page = await http.leaderboard(q.period, {
+          sort: 'rank',
+          search,
+          limit: SERVER_PAGE,
+          offset: rows.length,
+        });
         total = page.total;
         asOf = page.asOf;
         rows.push(...page.rows);
@@ -167,14 +224,22 @@ export function rankingHandlers(link: RankingLink) {
       // Whether I already copy this trader decides between Subscribe and Manage; a failure here only hides that.
       try {
         const subs = await link.withToken((http, token) => http.subscriptions(token));
-        subscriptionId = subs.find((s) => s.leader === p.nickname && (s.status === 'active' || s.status === 'paused'))?.id;
+        subscriptionId = subs.find(
+          (s) => s.leader === p.nickname && (s.status === 'active' || s.status === 'paused'),
+        )?.id;
       } catch {
         subscriptionId = undefined;
       }
     }
     return {
-      nickname: p.nickname, joinedAt: p.joinedAt, asOf: p.asOf, stats: p.stats, equity: p.equity, recentTrades: p.recentTrades,
-      followers: p.followers, strategy: p.strategy,
+      nickname: p.nickname,
+      joinedAt: p.joinedAt,
+      asOf: p.asOf,
+      stats: p.stats,
+      equity: p.equity,
+      recentTrades: p.recentTrades,
+      followers: p.followers,
+      strategy: p.strategy,
       viewer: { signedIn: !!status.account, self, ...(subscriptionId !== undefined && { subscriptionId }) },
     };
   }
@@ -188,7 +253,11 @@ export function rankingHandlers(link: RankingLink) {
     }
   }
 
-  async function strategySet(p: { open: boolean; description?: string; profitShareBps?: number }): Promise<{ strategy: MyStrategyView | null }> {
+  async function strategySet(p: {
+    open: boolean;
+    description?: string;
+    profitShareBps?: number;
+  }): Promise<{ strategy: MyStrategyView | null }> {
     const { strategy: current } = await strategyGet();
     if (!p.open) {
       if (!current || !current.open) return { strategy: current };
@@ -196,12 +265,16 @@ export function rankingHandlers(link: RankingLink) {
     }
     if (!current || !current.open) {
       if (p.profitShareBps === undefined) throw new ApiError('BAD_REQUEST', 'give the profit share to open a strategy');
-      const body = { profitShareBps: p.profitShareBps, ...(p.description !== undefined && { description: p.description }) };
+      const body = {
+        profitShareBps: p.profitShareBps,
+        ...(p.description !== undefined && { description: p.description }),
+      };
       return { strategy: strategyOf(await mine('your strategy', (http, t) => http.openStrategy(t, body))) };
     }
     const change = {
       ...(p.description !== undefined && p.description !== current.description && { description: p.description }),
-      ...(p.profitShareBps !== undefined && p.profitShareBps !== current.profitShareBps && { profitShareBps: p.profitShareBps }),
+      ...(p.profitShareBps !== undefined &&
+        p.profitShareBps !== current.profitShareBps && { profitShareBps: p.profitShareBps }),
     };
     if (Object.keys(change).length === 0) return { strategy: current };
     return { strategy: strategyOf(await mine('your strategy', (http, t) => http.updateStrategy(t, change))) };
@@ -220,8 +293,13 @@ export function rankingHandlers(link: RankingLink) {
       subscriptionOf(await mine('copy trading', (http, t) => http.subscribe(t, p))),
     'copy.update': async ({ id, change }: { id: number; change: CopyChange }) =>
       subscriptionOf(await mine('copy trading', (http, t) => http.updateSubscription(t, id, change))),
-    'copy.unsubscribe': async ({ id }: { id: number }) => subscriptionOf(await mine('copy trading', (http, t) => http.unsubscribe(t, id))),
-    'copy.followers': async () => ({ items: (await mine('your followers', (http, t) => http.followers(t))).map(followerOf) }),
-    'copy.settlements': async () => ({ items: (await mine('your settlements', (http, t) => http.settlements(t))).settlements.map(settlementOf) }),
+    'copy.unsubscribe': async ({ id }: { id: number }) =>
+      subscriptionOf(await mine('copy trading', (http, t) => http.unsubscribe(t, id))),
+    'copy.followers': async () => ({
+      items: (await mine('your followers', (http, t) => http.followers(t))).map(followerOf),
+    }),
+    'copy.settlements': async () => ({
+      items: (await mine('your settlements', (http, t) => http.settlements(t))).settlements.map(settlementOf),
+    }),
   };
 }

@@ -50,12 +50,21 @@ export class MarketView {
         this.tape.push(t);
         if (this.tape.length > VIEW_TRADES * 2) this.tape.splice(0, this.tape.length - VIEW_TRADES);
         this.pending.trades.push(t);
-        if (this.pending.trades.length > VIEW_TRADES) this.pending.trades.splice(0, this.pending.trades.length - VIEW_TRADES);
+        if (this.pending.trades.length > VIEW_TRADES)
+          this.pending.trades.splice(0, this.pending.trades.length - VIEW_TRADES);
         this.lastPrice = t.price;
         return false;
       }
       case 'ticker':
-        this.ticker = { ts: e.ts, last: e.last, open: e.open, high: e.high, low: e.low, prevClose: e.prevClose, volume24h: e.volume24h };
+        this.ticker = {
+          ts: e.ts,
+          last: e.last,
+          open: e.open,
+          high: e.high,
+          low: e.low,
+          prevClose: e.prevClose,
+          volume24h: e.volume24h,
+        };
         if (this.lastPrice === undefined && e.last > 0) this.lastPrice = e.last;
         this.pending.ticker = true;
         return false;

@@ -12,9 +12,11 @@ export function realMarketHandlers(real: RealMarkets) {
     'paper.place': (order: PaperOrderRequest) => real.place(order),
     'paper.cancel': ({ market, orderId }: { market: string; orderId: number }) => real.cancel(market, orderId),
     'paper.reset': () => real.reset(),
-    'paper.candles': ({ market, interval, limit }: { market: string; interval: CandleInterval; limit: number }) => real.candles(market, interval, limit),
+    'paper.candles': ({ market, interval, limit }: { market: string; interval: CandleInterval; limit: number }) =>
+      real.candles(market, interval, limit),
     'feed.source': () => real.sourceInfo(),
-    'feed.setSource': ({ source, speed, session }: { source: FeedSourceName; speed?: number; session?: string }) => real.setSource(source, speed, session),
+    'feed.setSource': ({ source, speed, session }: { source: FeedSourceName; speed?: number; session?: string }) =>
+      real.setSource(source, speed, session),
     'replay.control': (control: ReplayControl) => real.replayControl(control),
   };
 }

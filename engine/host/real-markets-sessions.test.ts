@@ -25,7 +25,13 @@ afterEach(() => {
 
 function open(dataDir = (dir = mkdtempSync(join(tmpdir(), 'session-picks-')))): AppHost {
   // No simulated traders, no exchange addresses: nothing here may reach the network.
-  host = AppHost.open({ dataDir, appVersion: '0.0.0', mode: 'web', practice: { ticksPerSecond: 0 }, realMarkets: { env: {} } });
+  host = AppHost.open({
+    dataDir,
+    appVersion: '0.0.0',
+    mode: 'web',
+    practice: { ticksPerSecond: 0 },
+    realMarkets: { env: {} },
+  });
   return host;
 }
 const call = async <T>(method: string, params: unknown = {}): Promise<T> => (await host!.invoke(method, params)) as T;
@@ -44,7 +50,12 @@ async function tradesOnPickedSession(): Promise<void> {
   let bought: PaperOrderOutcome | undefined;
   const deadline = Date.now() + 20_000;
   while (!bought?.fills && Date.now() < deadline) {
-    bought = await call<PaperOrderOutcome>('paper.place', { market: 'BTC-KRW', side: 'buy', orderType: 'market', quoteAmount: 1_000_000 * 10_000 });
+    bought = await call<PaperOrderOutcome>('paper.place', {
+      market: 'BTC-KRW',
+      side: 'buy',
+      orderType: 'market',
+      quoteAmount: 1_000_000 * 10_000,
+    });
     if (!bought.fills) await new Promise((r) => setTimeout(r, 25));
   }
   expect(bought!.fills).toBeGreaterThan(0);
@@ -87,9 +98,13 @@ describe('session files the user picked', () => {
       { source: 'replay', session: '/dev/zero' },
       { source: 'replay', session: 'x'.repeat(5000) },
     ]) {
-      await expect(call('feed.setSource', params), JSON.stringify(params).slice(0, 80)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+      await expect(call('feed.setSource', params), JSON.stringify(params).slice(0, 80)).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+      });
     }
-    await expect(call('feed.setSource', { source: 'replay', session: 'AAAAAAAAAAAAAAAAAAAAAA' })).rejects.toMatchObject({ code: 'UNKNOWN_SESSION', message: /choose it again/ });
+    await expect(call('feed.setSource', { source: 'replay', session: 'AAAAAAAAAAAAAAAAAAAAAA' })).rejects.toMatchObject(
+      { code: 'UNKNOWN_SESSION', message: /choose it again/ },
+    );
     expect(await call<FeedSourceInfo>('feed.source')).toEqual(before);
     await tradesOnPickedSession();
   });
@@ -97,10 +112,22 @@ describe('session files the user picked', () => {
   it('refuses an upload that is not a session, is too large or inflates past the bound, and stores nothing of it', async () => {
     open();
     const sessions = host!.realMarkets.sessions;
-    expect(() => sessions.uploaded(Buffer.from('<html>not a session</html>'), 'page.html')).toThrow(expect.objectContaining({ code: 'BAD_SESSION', message: expect.stringMatching(/^page\.html: not a session file/) }));
+    expect(() => sessions.uploaded(Buffer.from('<html>not a session</html>'), 'page.html')).toThrow(
+      expect.objectContaining({
+        code: 'BAD_SESSION',
+        message: expect.stringMatching(/^page\.html: not a session file/),
+      }),
+    );
     const bomb = gzipSync(Buffer.concat([SESSION_MAGIC, Buffer.alloc(300 * 1024 * 1024)]), { level: 9 });
-    expect(() => sessions.uploaded(bomb, 'bomb.p777s')).toThrow(expect.objectContaining({ code: 'BAD_SESSION', message: expect.stringMatching(/decompressed content is too large/) }));
-    expect(() => sessions.uploaded(Buffer.alloc(MAX_SESSION_FILE_BYTES + 1), 'huge.p777s')).toThrow(expect.objectContaining({ code: 'SESSION_TOO_LARGE' }));
+    expect(() => sessions.uploaded(bomb, 'bomb.p777s')).toThrow(
+      expect.objectContaining({
+        code: 'BAD_SESSION',
+        message: expect.stringMatching(/decompressed content is too large/),
+      }),
+    );
+    expect(() => sessions.uploaded(Buffer.alloc(MAX_SESSION_FILE_BYTES + 1), 'huge.p777s')).toThrow(
+      expect.objectContaining({ code: 'SESSION_TOO_LARGE' }),
+    );
     expect(() => uploads()).toThrow(/ENOENT/); // not even the folder was made
     await tradesOnPickedSession();
   });
@@ -113,7 +140,9 @@ describe('session files the user picked', () => {
     const picks: PickedSession[] = [];
     for (let level = 2; level <= 8; level++) picks.push(sessions.uploaded(variant(level), `s${level}.p777s`));
     expect(uploads().length).toBeLessThanOrEqual(MAX_HANDLES + 1);
-    await expect(call('feed.setSource', { source: 'replay', session: picks[0].session })).rejects.toMatchObject({ code: 'UNKNOWN_SESSION' });
+    await expect(call('feed.setSource', { source: 'replay', session: picks[0].session })).rejects.toMatchObject({
+      code: 'UNKNOWN_SESSION',
+    });
     // The playing session's copy was kept though its handle expired; the newest pick still plays.
     expect((await call<FeedSourceInfo>('feed.source')).replay).toBeDefined();
     const info = await call<FeedSourceInfo>('feed.setSource', { source: 'replay', session: picks.at(-1)!.session });

@@ -45,7 +45,10 @@ export class SessionPicks {
    */
   uploaded(bytes: Buffer, name: string): PickedSession {
     if (bytes.length > MAX_SESSION_FILE_BYTES) {
-      throw new ApiError('SESSION_TOO_LARGE', `the session file is larger than ${MAX_SESSION_FILE_BYTES / (1024 * 1024)} MiB`);
+      throw new ApiError(
+        'SESSION_TOO_LARGE',
+        `the session file is larger than ${MAX_SESSION_FILE_BYTES / (1024 * 1024)} MiB`,
+      );
     }
     try {
       parseSession(bytes);
@@ -66,7 +69,8 @@ export class SessionPicks {
   /** The file behind a handle; an unknown or expired handle is refused. */
   resolve(handle: string): { path: string; name: string } {
     const entry = this.handles.get(handle);
-    if (!entry) throw new ApiError('UNKNOWN_SESSION', 'this session file is no longer known to the app: choose it again');
+    if (!entry)
+      throw new ApiError('UNKNOWN_SESSION', 'this session file is no longer known to the app: choose it again');
     return entry;
   }
 
@@ -98,6 +102,9 @@ export class SessionPicks {
 
 /** A file name fit to show: its last part, no control characters, at most 255 characters. */
 function displayName(name: string): string {
-  const clean = basename(name.replace(/\\/g, '/')).replace(/[\p{Cc}\p{Cf}]/gu, '').trim().slice(0, 255);
+  const clean = basename(name.replace(/\\/g, '/'))
+    .replace(/[\p{Cc}\p{Cf}]/gu, '')
+    .trim()
+    .slice(0, 255);
   return clean || 'session';
 }

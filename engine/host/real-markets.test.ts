@@ -5,7 +5,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MockExchange } from '../feed/mock-exchange/mock-exchange';
 import { fastOptions } from '../feed/testing/helpers';
 import { DEFAULT_GRANTS } from '../paper';
-import type { EventFrame, FeedSourceInfo, PaperAccount, PaperCandles, PaperMarketState, PaperOrderOutcome, PaperUpdate, ReplayInfo } from '../protocol/api';
+import type {
+  EventFrame,
+  FeedSourceInfo,
+  PaperAccount,
+  PaperCandles,
+  PaperMarketState,
+  PaperOrderOutcome,
+  PaperUpdate,
+  ReplayInfo,
+} from '../protocol/api';
 import { AppHost } from './app-host';
 
 let mock: MockExchange;
@@ -70,10 +79,24 @@ describe('real-coin markets in the app host', () => {
     expect(mock.stats().upbitConnections + mock.stats().binanceConnections).toBe(before);
 
     const state = await call<PaperMarketState>('paper.open', { market: 'BTC-KRW' });
-    expect(state.market).toMatchObject({ id: 'BTC-KRW', exchange: 'upbit', priceDecimals: 0, sizeDecimals: 8, quoteDecimals: 4 });
-    expect(state.account.balances).toContainEqual({ asset: 'KRW', available: DEFAULT_GRANTS.KRW, held: 0, decimals: 4 });
+    expect(state.market).toMatchObject({
+      id: 'BTC-KRW',
+      exchange: 'upbit',
+      priceDecimals: 0,
+      sizeDecimals: 8,
+      quoteDecimals: 4,
+    });
+    expect(state.account.balances).toContainEqual({
+      asset: 'KRW',
+      available: DEFAULT_GRANTS.KRW,
+      held: 0,
+      decimals: 4,
+    });
 
-    await until('a live book and trades', () => updates('BTC-KRW').some((u) => u.bids?.length) && updates('BTC-KRW').some((u) => u.trades.length > 0));
+    await until(
+      'a live book and trades',
+      () => updates('BTC-KRW').some((u) => u.bids?.length) && updates('BTC-KRW').some((u) => u.trades.length > 0),
+    );
     expect(statuses('BTC-KRW')).toContain('live');
     const u = updates('BTC-KRW').find((x) => x.bids?.length)!;
     expect(u.bids![0][0]).toBeLessThan(u.asks![0][0]);
@@ -95,7 +118,12 @@ describe('real-coin markets in the app host', () => {
     open();
     await call('paper.open', { market: 'BTC-KRW' });
     await until('a book', () => updates('BTC-KRW').some((u) => u.bids?.length));
-    const bought = await call<PaperOrderOutcome>('paper.place', { market: 'BTC-KRW', side: 'buy', orderType: 'market', quoteAmount: 1_000_000 * 10_000 });
+    const bought = await call<PaperOrderOutcome>('paper.place', {
+      market: 'BTC-KRW',
+      side: 'buy',
+      orderType: 'market',
+      quoteAmount: 1_000_000 * 10_000,
+    });
     expect(bought).toMatchObject({ status: 'accepted' });
     expect(bought.fills).toBeGreaterThan(0);
 
@@ -105,15 +133,24 @@ describe('real-coin markets in the app host', () => {
     expect(position.averagePrice).toBeGreaterThan(0);
     const krw = state.account.balances.find((b) => b.asset === 'KRW')!;
     expect(krw.available).toBeLessThan(DEFAULT_GRANTS.KRW);
-    expect(state.account.balances.find((b) => b.asset === 'BTC')).toMatchObject({ available: position.quantity, decimals: 8 });
+    expect(state.account.balances.find((b) => b.asset === 'BTC')).toMatchObject({
+      available: position.quantity,
+      decimals: 8,
+    });
 
     const pnls = new Set<number>();
     await until('unrealised PnL moving with the price', () => {
-      for (const x of updates('BTC-KRW')) if (x.position?.unrealisedPnl !== undefined) pnls.add(x.position.unrealisedPnl);
+      for (const x of updates('BTC-KRW'))
+        if (x.position?.unrealisedPnl !== undefined) pnls.add(x.position.unrealisedPnl);
       return pnls.size >= 3;
     });
 
-    const sold = await call<PaperOrderOutcome>('paper.place', { market: 'BTC-KRW', side: 'sell', orderType: 'market', quantity: Math.floor(position.quantity / 2) });
+    const sold = await call<PaperOrderOutcome>('paper.place', {
+      market: 'BTC-KRW',
+      side: 'sell',
+      orderType: 'market',
+      quantity: Math.floor(position.quantity / 2),
+    });
     expect(sold.fills).toBeGreaterThan(0);
     state = await call<PaperMarketState>('paper.state', { market: 'BTC-KRW' });
     const after = state.account.positions.find((p) => p.market === 'BTC-KRW')!;
@@ -123,10 +160,24 @@ describe('real-coin markets in the app host', () => {
     expect(after.feesPaid).toBeGreaterThan(position.feesPaid);
 
     // A resting limit far below the market shows as an open order; my changes reach the UI as account updates.
-    const resting = await call<PaperOrderOutcome>('paper.place', { market: 'BTC-KRW', side: 'buy', orderType: 'limit', price: 50_000_000, quantity: 1_000_000 });
+    const resting = await call<PaperOrderOutcome>('paper.place', {
+      market: 'BTC-KRW',
+      side: 'buy',
+      orderType: 'limit',
+      price: 50_000_000,
+      quantity: 1_000_000,
+    });
     expect(resting.status).toBe('accepted');
-    await until('an account update', () => updates('BTC-KRW').some((x) => x.account?.openOrders.some((o) => o.id === resting.orderId)));
-    const refused = await call<PaperOrderOutcome>('paper.place', { market: 'BTC-KRW', side: 'buy', orderType: 'limit', price: 50_000_000, quantity: 1 });
+    await until('an account update', () =>
+      updates('BTC-KRW').some((x) => x.account?.openOrders.some((o) => o.id === resting.orderId)),
+    );
+    const refused = await call<PaperOrderOutcome>('paper.place', {
+      market: 'BTC-KRW',
+      side: 'buy',
+      orderType: 'limit',
+      price: 50_000_000,
+      quantity: 1,
+    });
     expect(refused).toMatchObject({ status: 'rejected', reason: expect.any(String) });
 
     const account = await call<PaperAccount>('paper.reset');
@@ -139,7 +190,9 @@ describe('real-coin markets in the app host', () => {
     open();
     const first = await call<PaperCandles>('paper.candles', { market: 'BTC-KRW', interval: '1m', limit: 120 });
     expect(first).toMatchObject({ market: 'BTC-KRW', interval: '1m', loading: true });
-    await until('history fetched', () => frames.some((f) => f.name === 'candles.progress' && f.payload.state === 'complete'));
+    await until('history fetched', () =>
+      frames.some((f) => f.name === 'candles.progress' && f.payload.state === 'complete'),
+    );
     const progress = frames.flatMap((f) => (f.name === 'candles.progress' ? [f.payload] : []));
     expect(progress.some((p) => p.state === 'loading' && p.pagesDone >= 1)).toBe(true);
     const stored = await call<PaperCandles>('paper.candles', { market: 'BTC-KRW', interval: '1m', limit: 120 });
@@ -148,7 +201,9 @@ describe('real-coin markets in the app host', () => {
     expect(fiveMin.candles.length).toBeGreaterThan(10);
 
     await call('paper.open', { market: 'BTC-KRW' });
-    await until('live candles in updates', () => updates('BTC-KRW').some((u) => u.candles?.some((c) => c.interval === '1m')));
+    await until('live candles in updates', () =>
+      updates('BTC-KRW').some((u) => u.candles?.some((c) => c.interval === '1m')),
+    );
     const minute = Math.floor(Date.now() / 60_000) * 60_000;
     const live = await call<PaperCandles>('paper.candles', { market: 'BTC-KRW', interval: '1m', limit: 120 });
     expect(live.candles.at(-1)!.openTime).toBeGreaterThanOrEqual(minute - 60_000);
@@ -159,7 +214,10 @@ describe('real-coin markets in the app host', () => {
     open({ dataDir, upbitRest: 'http://127.0.0.1:9/' });
     const offline = await call<PaperCandles>('paper.candles', { market: 'BTC-KRW', interval: '1m', limit: 120 });
     expect(offline.candles.length).toBeGreaterThan(60);
-    if (offline.loading) await until('the fetch to fail', () => frames.some((f) => f.name === 'candles.progress' && f.payload.state === 'error'));
+    if (offline.loading)
+      await until('the fetch to fail', () =>
+        frames.some((f) => f.name === 'candles.progress' && f.payload.state === 'error'),
+      );
   });
 
   it('keeps other markets subscribed when one view closes, and counts views of the same market', async () => {
@@ -196,17 +254,31 @@ describe('real-coin markets in the app host', () => {
 
   it('answers unknown markets and bad requests with clear errors, and keeps running', async () => {
     open();
-    await expect(call('paper.open', { market: 'BTC-USD' })).rejects.toMatchObject({ code: 'UNKNOWN_MARKET', message: expect.stringMatching(/KRW markets only/) });
+    await expect(call('paper.open', { market: 'BTC-USD' })).rejects.toMatchObject({
+      code: 'UNKNOWN_MARKET',
+      message: expect.stringMatching(/KRW markets only/),
+    });
     await expect(call('paper.open', { market: 'not a market' })).rejects.toMatchObject({ code: 'UNKNOWN_MARKET' });
-    await expect(call('paper.place', { market: 'BTC-USDT', side: 'buy', orderType: 'market', quoteAmount: 1 })).rejects.toMatchObject({ code: 'UNKNOWN_MARKET' });
+    await expect(
+      call('paper.place', { market: 'BTC-USDT', side: 'buy', orderType: 'market', quoteAmount: 1 }),
+    ).rejects.toMatchObject({ code: 'UNKNOWN_MARKET' });
     await expect(call('paper.open', { market: 7 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    await expect(call('paper.place', { market: 'BTC-KRW', side: 'buy', orderType: 'market', quoteAmount: -5 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(
+      call('paper.place', { market: 'BTC-KRW', side: 'buy', orderType: 'market', quoteAmount: -5 }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(call('replay.control', { action: 'play' })).rejects.toMatchObject({ code: 'NOT_REPLAY' });
     // A replay plays only files the user picked (real-markets-sessions.test.ts): a path is not a parameter.
-    await expect(call('feed.setSource', { source: 'replay', sessionPath: join(dir, 'missing.p777s') })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(
+      call('feed.setSource', { source: 'replay', sessionPath: join(dir, 'missing.p777s') }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     expect(await call<FeedSourceInfo>('feed.source')).toEqual({ source: 'upbit' });
     // With no book yet, a market order is refused with the matcher's reason rather than an error.
-    const early = await call<PaperOrderOutcome>('paper.place', { market: 'SOL-KRW', side: 'buy', orderType: 'market', quoteAmount: 100_000_000 });
+    const early = await call<PaperOrderOutcome>('paper.place', {
+      market: 'SOL-KRW',
+      side: 'buy',
+      orderType: 'market',
+      quoteAmount: 100_000_000,
+    });
     expect(early).toMatchObject({ status: 'rejected', reason: 'NO_BOOK' });
   });
 
@@ -217,7 +289,12 @@ describe('real-coin markets in the app host', () => {
     const state = await call<PaperMarketState>('paper.open', { market: 'BTC-USDT' });
     expect(state.market).toMatchObject({ exchange: 'binance', priceDecimals: 2, quoteDecimals: 8 });
     await until('a Binance book', () => updates('BTC-USDT').some((u) => u.bids?.length));
-    const bought = await call<PaperOrderOutcome>('paper.place', { market: 'BTC-USDT', side: 'buy', orderType: 'market', quoteAmount: 100 * 10 ** 8 });
+    const bought = await call<PaperOrderOutcome>('paper.place', {
+      market: 'BTC-USDT',
+      side: 'buy',
+      orderType: 'market',
+      quoteAmount: 100 * 10 ** 8,
+    });
     expect(bought.fills).toBeGreaterThan(0);
   });
 
@@ -233,11 +310,17 @@ describe('real-coin markets in the app host', () => {
     await until('replayed book', () => updates('BTC-KRW').some((u) => u.source === 'replay' && u.bids?.length));
     await expect(call('paper.open', { market: 'ETH-KRW' })).rejects.toMatchObject({ code: 'UNKNOWN_MARKET' });
 
-    const bought = await call<PaperOrderOutcome>('paper.place', { market: 'BTC-KRW', side: 'buy', orderType: 'market', quoteAmount: 2_000_000 * 10_000 });
+    const bought = await call<PaperOrderOutcome>('paper.place', {
+      market: 'BTC-KRW',
+      side: 'buy',
+      orderType: 'market',
+      quoteAmount: 2_000_000 * 10_000,
+    });
     expect(bought.fills).toBeGreaterThan(0);
     const pnls = new Set<number>();
     await until('replay PnL moving', () => {
-      for (const x of updates('BTC-KRW')) if (x.source === 'replay' && x.position?.unrealisedPnl !== undefined) pnls.add(x.position.unrealisedPnl);
+      for (const x of updates('BTC-KRW'))
+        if (x.source === 'replay' && x.position?.unrealisedPnl !== undefined) pnls.add(x.position.unrealisedPnl);
       return pnls.size >= 3;
     });
 
@@ -251,7 +334,12 @@ describe('real-coin markets in the app host', () => {
     await sleep(200);
     expect((await call<ReplayInfo>('replay.control', { action: 'speed', speed: 50 })).position).toBe(at);
     // Paused, the replay's book does not go stale: the paper account can still trade.
-    const paused = await call<PaperOrderOutcome>('paper.place', { market: 'BTC-KRW', side: 'sell', orderType: 'market', quantity: 1_000_000 });
+    const paused = await call<PaperOrderOutcome>('paper.place', {
+      market: 'BTC-KRW',
+      side: 'sell',
+      orderType: 'market',
+      quantity: 1_000_000,
+    });
     expect(paused.status).toBe('accepted');
     replay = await call<ReplayInfo>('replay.control', { action: 'seek', at: 60_000 });
     expect(replay.position).toBe(60_000);

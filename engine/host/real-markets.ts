@@ -137,11 +137,17 @@ export class RealMarkets {
       try {
         await this.openView(id, refs);
       } catch (err) {
-        this.emit('feed.status', { market: id, source, status: 'offline', reason: `not available from ${source}: ${(err as Error).message}` });
+        this.emit('feed.status', {
+          market: id,
+          source,
+          status: 'offline',
+          reason: `not available from ${source}: ${(err as Error).message}`,
+        });
       }
     }
     // A replay chosen with charts open starts playing, as opening a chart on it would.
-    if (this.active?.kind === 'replay' && [...this.views.values()].some((v) => v.refs > 0)) this.active.replay.autoStart();
+    if (this.active?.kind === 'replay' && [...this.views.values()].some((v) => v.refs > 0))
+      this.active.replay.autoStart();
     const info = this.sourceInfo();
     this.emit('feed.source', info);
     return info;
@@ -151,10 +157,17 @@ export class RealMarkets {
     this.checkOpen();
     if (this.source.source === 'replay') {
       const replay = this.ensureReplay();
-      return { source: 'replay', markets: replay.markets.map((m) => marketInfo(paperMarket(m))), replay: replay.info() };
+      return {
+        source: 'replay',
+        markets: replay.markets.map((m) => marketInfo(paperMarket(m))),
+        replay: replay.info(),
+      };
     }
     const exchange = this.source.source;
-    return { source: exchange, markets: OFFERED_MARKETS[exchange].map((id) => marketInfo(paperMarket(resolveMarket(exchange, id)))) };
+    return {
+      source: exchange,
+      markets: OFFERED_MARKETS[exchange].map((id) => marketInfo(paperMarket(resolveMarket(exchange, id)))),
+    };
   }
 
   async openMarket(marketId: string): Promise<PaperMarketState> {
@@ -233,19 +246,28 @@ export class RealMarkets {
     const market = this.resolve(marketId);
     const active = this.activate();
     if (active.kind === 'replay') {
-      return { market: market.id, interval, candles: active.replay.candles(market.id, interval, limit), loading: false };
+      return {
+        market: market.id,
+        interval,
+        candles: active.replay.candles(market.id, interval, limit),
+        loading: false,
+      };
     }
     try {
       const { candles, loading } = active.candles.candles(market, interval, limit);
       return { market: market.id, interval, candles, loading };
     } catch (err) {
-      throw new ApiError('CANDLES_UNAVAILABLE', `candle history of ${market.id} cannot be read: ${(err as Error).message}`);
+      throw new ApiError(
+        'CANDLES_UNAVAILABLE',
+        `candle history of ${market.id} cannot be read: ${(err as Error).message}`,
+      );
     }
   }
 
   replayControl(control: ReplayControl): ReplayInfo {
     this.checkOpen();
-    if (this.source.source !== 'replay') throw new ApiError('NOT_REPLAY', `the feed source is ${this.source.source}, not a replay`);
+    if (this.source.source !== 'replay')
+      throw new ApiError('NOT_REPLAY', `the feed source is ${this.source.source}, not a replay`);
     const replay = this.ensureReplay();
     switch (control.action) {
       case 'play':
@@ -263,7 +285,8 @@ export class RealMarkets {
         // The tape shown belongs to the old position; the player re-sends book, ticker and status for the new one.
         for (const v of this.views.values()) v.clearTrades();
         replay.seek(control.at);
-        for (const v of this.views.values()) if (v.refs > 0) this.publish(v, { trades: [], book: true, ticker: true, mine: false });
+        for (const v of this.views.values())
+          if (v.refs > 0) this.publish(v, { trades: [], book: true, ticker: true, mine: false });
         break;
     }
     return replay.info();
@@ -310,7 +333,8 @@ export class RealMarkets {
 
   private ensureReplay(): ReplayFeed {
     const active = this.activate();
-    if (active.kind !== 'replay') throw new ApiError('NOT_REPLAY', `the feed source is ${this.source.source}, not a replay`);
+    if (active.kind !== 'replay')
+      throw new ApiError('NOT_REPLAY', `the feed source is ${this.source.source}, not a replay`);
     return active.replay;
   }
 
@@ -347,7 +371,8 @@ export class RealMarkets {
       active.replay.close();
     }
     for (const view of this.views.values()) {
-      if (view.refs > 0 && !this.closed) this.emit('feed.status', { market: view.market, source: this.source.source, status: 'offline', reason });
+      if (view.refs > 0 && !this.closed)
+        this.emit('feed.status', { market: view.market, source: this.source.source, status: 'offline', reason });
       view.dispose();
     }
     this.views.clear();
@@ -362,7 +387,10 @@ export class RealMarkets {
       const replay = this.ensureReplay();
       const market = replay.markets.find((m) => m.id === marketId);
       if (!market) {
-        throw new ApiError('UNKNOWN_MARKET', `"${marketId}" is not in the replayed session (it has ${replay.markets.map((m) => m.id).join(', ')})`);
+        throw new ApiError(
+          'UNKNOWN_MARKET',
+          `"${marketId}" is not in the replayed session (it has ${replay.markets.map((m) => m.id).join(', ')})`,
+        );
       }
       return market;
     }
@@ -465,9 +493,15 @@ export class RealMarkets {
     if (!view) return;
     if (view.apply(e)) {
       const reason = view.statusReason;
-      this.emit('feed.status', { market: view.market, source: this.source.source, status: view.status, ...(reason ? { reason } : {}) });
+      this.emit('feed.status', {
+        market: view.market,
+        source: this.source.source,
+        status: view.status,
+        ...(reason ? { reason } : {}),
+      });
     }
-    if (view.refs > 0 && !(replayed && e.type === 'status')) view.schedule(this.publishEveryMs, (c) => this.publish(view, c));
+    if (view.refs > 0 && !(replayed && e.type === 'status'))
+      view.schedule(this.publishEveryMs, (c) => this.publish(view, c));
   }
 
   private onPaperEvents(ofReplay: boolean, events: readonly PaperEvent[]): void {
@@ -493,7 +527,12 @@ export class RealMarkets {
     if (!active || !trader || this.views.get(view.market) !== view) return;
     const position = trader.positions(PAPER_USER).find((p) => p.market === view.market);
     const price = lastPrice(trader, view, view.market);
-    const candles = changes.trades.length === 0 ? [] : active.kind === 'replay' ? active.replay.currentCandles(view.market) : active.candles.current(view.market);
+    const candles =
+      changes.trades.length === 0
+        ? []
+        : active.kind === 'replay'
+          ? active.replay.currentCandles(view.market)
+          : active.candles.current(view.market);
     this.emit('paper.update', {
       market: view.market,
       source: this.source.source,
@@ -578,4 +617,3 @@ export class RealMarkets {
 function lastPrice(trader: PaperTrader, view: MarketView | undefined, marketId: string): number | undefined {
   return trader.lastPrice(marketId) ?? view?.lastPrice;
 }
-

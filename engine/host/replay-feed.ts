@@ -131,7 +131,8 @@ export class ReplayFeed {
       let i = minutes.length - 1;
       while (i > 0 && minutes[i - 1].openTime >= start) i--;
       const candle = interval === '1m' ? last : aggregateCandles(minutes.slice(i), interval).at(-1);
-      if (candle && candle.openTime + INTERVAL_MS[interval] > last.openTime) out.push({ interval, candle: { ...candle } });
+      if (candle && candle.openTime + INTERVAL_MS[interval] > last.openTime)
+        out.push({ interval, candle: { ...candle } });
     }
     return out;
   }

@@ -14,7 +14,12 @@ export function malformedFrame(raw: unknown, error: z.ZodError): ResponseFrame {
   const given = (raw as { id?: unknown } | null)?.id;
   const id = typeof given === 'number' && Number.isSafeInteger(given) && given >= 0 ? given : -1;
   const detail = error.issues.map((i) => `${i.path.join('.') || '(frame)'}: ${i.message}`).join('; ');
-  return { type: 'response', id, ok: false, error: { code: 'BAD_REQUEST', message: `malformed request frame: ${detail}` } };
+  return {
+    type: 'response',
+    id,
+    ok: false,
+    error: { code: 'BAD_REQUEST', message: `malformed request frame: ${detail}` },
+  };
 }
 
 /** Answers a valid request frame; the host validates its params. */

@@ -38,7 +38,11 @@ export class SettingsStore {
    * A host-side preference kept beside the user's Settings (e.g. the feed source), read through its own
    * schema: missing, unreadable or no longer valid values give `fallback`.
    */
-  getValue<T>(key: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, fallback: T): T {
+  getValue<T>(
+    key: string,
+    schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+    fallback: T,
+  ): T {
     const row = this.selectOne.get(key) as { value: string } | undefined;
     if (!row) return fallback;
     try {

@@ -38,7 +38,8 @@ export class SseParser {
 
   private line(line: string): void {
     if (line === '') {
-      if (this.data.length > 0) this.onEvent({ id: this.id, event: this.event || 'message', data: this.data.join('\n') });
+      if (this.data.length > 0)
+        this.onEvent({ id: this.id, event: this.event || 'message', data: this.data.join('\n') });
       this.data = [];
       this.event = '';
       return;
@@ -75,7 +76,15 @@ export interface SseConnection {
  * Opens one event stream. Credentials go in `headers`, or in the URL only as something worthless once used
  * (the sync server's single-use stream ticket); `lastEventId` resumes after the last event seen.
  */
-export function openSse(url: string, options: { headers?: Record<string, string>; lastEventId?: string; onEvent: (e: SseEvent) => void; onOpen?: () => void }): SseConnection {
+export function openSse(
+  url: string,
+  options: {
+    headers?: Record<string, string>;
+    lastEventId?: string;
+    onEvent: (e: SseEvent) => void;
+    onOpen?: () => void;
+  },
+): SseConnection {
   const abort = new AbortController();
   const headers: Record<string, string> = { accept: 'text/event-stream', ...options.headers };
   if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId;

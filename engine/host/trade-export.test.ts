@@ -2,15 +2,41 @@ import { describe, expect, it } from 'vitest';
 import { fillsCsv, userFills } from './trade-export';
 
 const trade = (over: Record<string, unknown>) => ({
-  type: 'trade', seq: 1, market: 'BTC-KRW', ts: Date.UTC(2026, 10, 25, 9, 30), tradeId: 7, price: 1_234_567_891, quantity: 1_500_000, quoteAmount: 185_185_183_650,
-  takerSide: 'buy', makerOrderId: 11, takerOrderId: 12, makerAccount: -1, takerAccount: 1, makerFee: 0, takerFee: 92_592_591, ...over,
+  type: 'trade',
+  seq: 1,
+  market: 'BTC-KRW',
+  ts: Date.UTC(2026, 10, 25, 9, 30),
+  tradeId: 7,
+  price: 1_234_567_891,
+  quantity: 1_500_000,
+  quoteAmount: 185_185_183_650,
+  takerSide: 'buy',
+  makerOrderId: 11,
+  takerOrderId: 12,
+  makerAccount: -1,
+  takerAccount: 1,
+  makerFee: 0,
+  takerFee: 92_592_591,
+  ...over,
 });
 const units = { priceDecimals: 4, sizeDecimals: 8, quoteDecimals: 4 };
 
 describe('trade history export', () => {
   it('writes my side of each trade with exact decimals, oldest first', () => {
     const rows = userFills(
-      [trade({}), trade({ tradeId: 8, ts: Date.UTC(2026, 10, 25, 9, 0), makerAccount: 1, takerAccount: 9, takerSide: 'buy', makerFee: 50 }), trade({ tradeId: 9, makerAccount: 5, takerAccount: 6 }), { type: 'book' }],
+      [
+        trade({}),
+        trade({
+          tradeId: 8,
+          ts: Date.UTC(2026, 10, 25, 9, 0),
+          makerAccount: 1,
+          takerAccount: 9,
+          takerSide: 'buy',
+          makerFee: 50,
+        }),
+        trade({ tradeId: 9, makerAccount: 5, takerAccount: 6 }),
+        { type: 'book' },
+      ],
       1,
       'paper-upbit',
       () => units,

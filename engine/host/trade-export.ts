@@ -27,10 +27,27 @@ export interface MarketUnits {
   quoteDecimals: number;
 }
 
-const HEADER = ['time_utc', 'venue', 'market', 'side', 'price', 'quantity', 'quote_amount', 'fee', 'liquidity', 'trade_id', 'order_id'];
+const HEADER = [
+  'time_utc',
+  'venue',
+  'market',
+  'side',
+  'price',
+  'quantity',
+  'quote_amount',
+  'fee',
+  'liquidity',
+  'trade_id',
+  'order_id',
+];
 
 /** The user's legs of the trade events in `events` (both engines' trade events have this shape). */
-export function userFills(events: readonly { type: string }[], user: number, venue: string, units: (market: string) => MarketUnits | undefined): FillRow[] {
+export function userFills(
+  events: readonly { type: string }[],
+  user: number,
+  venue: string,
+  units: (market: string) => MarketUnits | undefined,
+): FillRow[] {
   const rows: FillRow[] = [];
   for (const e of events as readonly EngineEvent[]) {
     if (e.type !== 'trade') continue;
@@ -65,7 +82,23 @@ export function fillsCsv(rows: FillRow[]): string {
   const sorted = [...rows].sort((a, b) => a.ts - b.ts || a.venue.localeCompare(b.venue) || a.tradeId - b.tradeId);
   const lines = [HEADER.join(',')];
   for (const r of sorted) {
-    lines.push([new Date(r.ts).toISOString(), r.venue, r.market, r.side, r.price, r.quantity, r.quoteAmount, r.fee, r.liquidity, r.tradeId, r.orderId].map(cell).join(','));
+    lines.push(
+      [
+        new Date(r.ts).toISOString(),
+        r.venue,
+        r.market,
+        r.side,
+        r.price,
+        r.quantity,
+        r.quoteAmount,
+        r.fee,
+        r.liquidity,
+        r.tradeId,
+        r.orderId,
+      ]
+        .map(cell)
+        .join(','),
+    );
   }
   return lines.join('\r\n') + '\r\n';
 }
@@ -73,7 +106,7 @@ export function fillsCsv(rows: FillRow[]): string {
 /** Reads a journal stream page by page (`read(after, limit)` returns events with seq > after). */
 export function readAll<E extends { seq: number }>(read: (after: number, limit: number) => E[]): E[] {
   const all: E[] = [];
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = read(after, 10_000);
     if (page.length === 0) return all;
     all.push(...page);

@@ -26,10 +26,19 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lpj-bridge-'));
   const staticDir = join(dir, 'static');
   mkdirSync(join(staticDir, 'assets'), { recursive: true });
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><html><head><title>Playground 777</title></head><body></body></html>');
+  writeFileSync(
+    join(staticDir, 'index.html'),
+    '<!doctype html><html><head><title>Playground 777</title></head><body></body></html>',
+  );
   writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log("app")');
   // No simulated traders: the practice orders below meet an empty book and rest.
-  host = AppHost.open({ dataDir: join(dir, 'data'), appVersion: '1.2.3', mode: 'web', practice: { ticksPerSecond: 0 }, realMarkets: { env: {} } });
+  host = AppHost.open({
+    dataDir: join(dir, 'data'),
+    appVersion: '1.2.3',
+    mode: 'web',
+    practice: { ticksPerSecond: 0 },
+    realMarkets: { env: {} },
+  });
   bridge = await startWebBridge({ host, staticDir, port: 0 });
   own = `127.0.0.1:${bridge.port}`;
 });
@@ -46,21 +55,33 @@ interface Reply {
 }
 
 /** One HTTP request with exactly the headers given (Host included: `host: null` sends none). */
-function request(path: string, options: { method?: string; headers?: Record<string, string | number | null>; body?: Buffer | Buffer[] } = {}): Promise<Reply> {
+function request(
+  path: string,
+  options: { method?: string; headers?: Record<string, string | number | null>; body?: Buffer | Buffer[] } = {},
+): Promise<Reply> {
   const headers: OutgoingHttpHeaders = {};
   for (const [k, v] of Object.entries({ host: own, ...options.headers })) if (v !== null) headers[k] = v;
   // Node would add its own Host for an empty or missing one: this request sends exactly what it was given.
   const setHost = false;
   return new Promise((resolve, reject) => {
     // A connection of its own: a refused request must not leave a shared one waiting for a body never sent.
-    const req = httpRequest({ host: '127.0.0.1', port: bridge.port, path, method: options.method ?? 'GET', headers, setHost, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port: bridge.port, path, method: options.method ?? 'GET', headers, setHost, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+        );
+        res.on('error', reject);
+      },
+    );
     // The server may answer and close before the whole body is sent (that is what a bound does).
-    req.on('error', (err) => (err as NodeJS.ErrnoException).code === 'EPIPE' || (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(err));
+    req.on('error', (err) =>
+      (err as NodeJS.ErrnoException).code === 'EPIPE' || (err as NodeJS.ErrnoException).code === 'ECONNRESET'
+        ? undefined
+        : reject(err),
+    );
     const parts = options.body === undefined ? [] : Array.isArray(options.body) ? options.body : [options.body];
     const write = (i: number): void => {
       if (i === parts.length || req.destroyed) return void req.end();
@@ -83,9 +104,12 @@ async function pageKey(): Promise<string> {
  * A WebSocket as a browser page would open it: our Origin, the key as a subprotocol (`key: null`: none);
  * `headers` override (an empty Origin: none sent, as from a program).
  */
-function connect(options: { key?: string | null; headers?: Record<string, string>; path?: string } = {}): Promise<WebSocket> {
+function connect(
+  options: { key?: string | null; headers?: Record<string, string>; path?: string } = {},
+): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const protocols = options.key === null ? [API_SUBPROTOCOL] : [API_SUBPROTOCOL, `${KEY_SUBPROTOCOL_PREFIX}${options.key}`];
+    const protocols =
+      options.key === null ? [API_SUBPROTOCOL] : [API_SUBPROTOCOL, `${KEY_SUBPROTOCOL_PREFIX}${options.key}`];
     const headers: Record<string, string> = { Origin: `http://${own}`, ...options.headers };
     if (headers.Origin === '') delete headers.Origin;
     const ws = new WebSocket(`ws://127.0.0.1:${bridge.port}${options.path ?? '/api'}`, protocols, { headers });
@@ -127,7 +151,12 @@ async function pageClientWorks(): Promise<void> {
     expect(await call(ws, 'app.info')).toMatchObject({ version: '1.2.3', mode: 'web' });
     const state = await call<PracticeState>(ws, 'practice.state');
     const price = state.lastPrice || 10_000;
-    const placed = await call<OrderOutcome>(ws, 'practice.place', { side: 'buy', orderType: 'limit', price, quantity: 100_000_000 });
+    const placed = await call<OrderOutcome>(ws, 'practice.place', {
+      side: 'buy',
+      orderType: 'limit',
+      price,
+      quantity: 100_000_000,
+    });
     expect(placed, JSON.stringify(placed)).toMatchObject({ status: 'accepted' });
     await call(ws, 'practice.cancel', { orderId: placed.orderId });
   } finally {
@@ -160,8 +189,23 @@ describe('web bridge', () => {
   it('refuses HTTP requests naming another host (a DNS-rebinding page), and never shows them the key', async () => {
     const key = await pageKey();
     const p = bridge.port;
-    const hosts = ['attacker.test', `attacker.test:${p}`, `127.0.0.1.evil:${p}`, `127.0.0.1.evil`, `${own}.evil.test`, `evil.test:${p}`, `localhost.:${p}`,
-      '127.0.0.1', 'localhost', `127.0.0.1:${p + 1}`, `0.0.0.0:${p}`, `127.0.0.2:${p}`, `[::ffff:127.0.0.1]:${p}`, `${own}@evil.test`, ''];
+    const hosts = [
+      'attacker.test',
+      `attacker.test:${p}`,
+      `127.0.0.1.evil:${p}`,
+      `127.0.0.1.evil`,
+      `${own}.evil.test`,
+      `evil.test:${p}`,
+      `localhost.:${p}`,
+      '127.0.0.1',
+      'localhost',
+      `127.0.0.1:${p + 1}`,
+      `0.0.0.0:${p}`,
+      `127.0.0.2:${p}`,
+      `[::ffff:127.0.0.1]:${p}`,
+      `${own}@evil.test`,
+      '',
+    ];
     for (const name of hosts) {
       for (const path of ['/', '/index.html', '/assets/app.js', '/settings']) {
         const res = await request(path, { headers: { host: name } });
@@ -180,8 +224,14 @@ describe('web bridge', () => {
     const key = await pageKey();
     const p = bridge.port;
     const attempts: [string, Parameters<typeof connect>[0]][] = [
-      ['rebinding page (Host and Origin attacker.test)', { key, headers: { Host: `attacker.test:${p}`, Origin: `http://attacker.test:${p}` } }],
-      ['rebinding page without the key', { key: null, headers: { Host: 'attacker.test', Origin: 'http://attacker.test' } }],
+      [
+        'rebinding page (Host and Origin attacker.test)',
+        { key, headers: { Host: `attacker.test:${p}`, Origin: `http://attacker.test:${p}` } },
+      ],
+      [
+        'rebinding page without the key',
+        { key: null, headers: { Host: 'attacker.test', Origin: 'http://attacker.test' } },
+      ],
       ['Host 127.0.0.1.evil', { key, headers: { Host: `127.0.0.1.evil:${p}`, Origin: `http://127.0.0.1.evil:${p}` } }],
       ['another site', { key, headers: { Origin: 'http://attacker.test' } }],
       ['another site on a look-alike origin', { key, headers: { Origin: `http://${own}.evil.test` } }],
@@ -218,7 +268,11 @@ describe('web bridge', () => {
     // The practice market pushes its own events on the same socket; wait for the settings one.
     const pushed = nextFrame(ws, (f) => f.type === 'event' && f.name === 'settings.changed');
     await call(ws, 'settings.update', { language: 'ko' });
-    expect(await pushed).toEqual({ type: 'event', name: 'settings.changed', payload: { language: 'ko', theme: 'dark' } });
+    expect(await pushed).toEqual({
+      type: 'event',
+      name: 'settings.changed',
+      payload: { language: 'ko', theme: 'dark' },
+    });
     await call(ws, 'settings.update', { language: 'en' });
     ws.close();
   });
@@ -230,7 +284,15 @@ describe('web bridge', () => {
       [JSON.stringify({ type: 'request', id: 'x', method: 'app.info' }), /id/],
       [JSON.stringify({ type: 'request', id: 3, method: 'settings.update', params: { language: 'xx' } }), /language/],
       [JSON.stringify({ type: 'request', id: 4, method: 'nope', params: {} }), /unknown method/],
-      [JSON.stringify({ type: 'request', id: 6, method: 'feed.setSource', params: { source: 'replay', sessionPath: '/etc/passwd' } }), /sessionPath/],
+      [
+        JSON.stringify({
+          type: 'request',
+          id: 6,
+          method: 'feed.setSource',
+          params: { source: 'replay', sessionPath: '/etc/passwd' },
+        }),
+        /sessionPath/,
+      ],
       [Buffer.from([1, 2, 3]), /binary/],
     ];
     for (const [payload, message] of cases) {
@@ -256,24 +318,49 @@ describe('web bridge', () => {
   it('takes a picked session file as an upload from its page only, bounded, and replays it by handle', async () => {
     const key = await pageKey();
     const sample = readFileSync(SAMPLE_SESSION_PATH);
-    const auth = { authorization: `Bearer ${key}`, origin: `http://${own}`, 'content-type': 'application/octet-stream' };
+    const auth = {
+      authorization: `Bearer ${key}`,
+      origin: `http://${own}`,
+      'content-type': 'application/octet-stream',
+    };
     const path = `${SESSION_UPLOAD_PATH}?name=${encodeURIComponent('my session.p777s')}`;
 
-    expect((await request(path, { method: 'POST', headers: { ...auth, authorization: null }, body: sample })).status).toBe(403);
-    expect((await request(path, { method: 'POST', headers: { ...auth, authorization: 'Bearer nope' }, body: sample })).status).toBe(403);
-    expect((await request(path, { method: 'POST', headers: { ...auth, origin: 'http://attacker.test' }, body: sample })).status).toBe(403);
-    expect((await request(path, { method: 'POST', headers: { ...auth, host: 'attacker.test' }, body: sample })).status).toBe(403);
+    expect(
+      (await request(path, { method: 'POST', headers: { ...auth, authorization: null }, body: sample })).status,
+    ).toBe(403);
+    expect(
+      (await request(path, { method: 'POST', headers: { ...auth, authorization: 'Bearer nope' }, body: sample }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await request(path, { method: 'POST', headers: { ...auth, origin: 'http://attacker.test' }, body: sample }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await request(path, { method: 'POST', headers: { ...auth, host: 'attacker.test' }, body: sample })).status,
+    ).toBe(403);
     expect((await request(path, { method: 'GET', headers: auth })).status).toBe(405);
     // Too large, as declared (refused before reading) and as streamed without a length.
-    const declared = await request(path, { method: 'POST', headers: { ...auth, 'content-length': MAX_SESSION_FILE_BYTES + 1 }, body: Buffer.alloc(16) });
+    const declared = await request(path, {
+      method: 'POST',
+      headers: { ...auth, 'content-length': MAX_SESSION_FILE_BYTES + 1 },
+      body: Buffer.alloc(16),
+    });
     expect(declared.status).toBe(413);
     expect(JSON.parse(declared.body)).toMatchObject({ code: 'SESSION_TOO_LARGE', message: /at most 64 MiB/ });
     const mib = Buffer.alloc(1024 * 1024, 7);
-    const streamed = await request(path, { method: 'POST', headers: { ...auth, 'transfer-encoding': 'chunked' }, body: Array.from({ length: 65 }, () => mib) });
+    const streamed = await request(path, {
+      method: 'POST',
+      headers: { ...auth, 'transfer-encoding': 'chunked' },
+      body: Array.from({ length: 65 }, () => mib),
+    });
     expect(streamed.status).toBe(413);
     const garbage = await request(path, { method: 'POST', headers: auth, body: Buffer.from('{"not":"a session"}') });
     expect(garbage.status).toBe(400);
-    expect(JSON.parse(garbage.body)).toMatchObject({ code: 'BAD_SESSION', message: /^my session\.p777s: not a session file/ });
+    expect(JSON.parse(garbage.body)).toMatchObject({
+      code: 'BAD_SESSION',
+      message: /^my session\.p777s: not a session file/,
+    });
     await pageClientWorks();
 
     const uploaded = await request(path, { method: 'POST', headers: auth, body: sample });
@@ -295,7 +382,18 @@ describe('own host names', () => {
     expect([...ownHostNames('127.0.0.1', 7777)].sort()).toEqual(['127.0.0.1:7777', '[::1]:7777', 'localhost:7777']);
     expect(ownHostNames('192.168.1.5', 7777).has('192.168.1.5:7777')).toBe(true);
     expect(ownHostNames('fd00::5', 7777).has('[fd00::5]:7777')).toBe(true);
-    expect(ownHostNames('Box.Local', 80)).toEqual(new Set(['127.0.0.1:80', '127.0.0.1', 'localhost:80', 'localhost', '[::1]:80', '[::1]', 'box.local:80', 'box.local']));
+    expect(ownHostNames('Box.Local', 80)).toEqual(
+      new Set([
+        '127.0.0.1:80',
+        '127.0.0.1',
+        'localhost:80',
+        'localhost',
+        '[::1]:80',
+        '[::1]',
+        'box.local:80',
+        'box.local',
+      ]),
+    );
     const interfaces = {
       eth0: [
         { address: '10.0.0.7', family: 'IPv4', internal: false },
@@ -303,6 +401,12 @@ describe('own host names', () => {
         { address: 'fd00::7', family: 'IPv6', internal: false },
       ],
     } as unknown as ReturnType<typeof import('node:os').networkInterfaces>;
-    expect([...ownHostNames('0.0.0.0', 9000, interfaces)].sort()).toEqual(['10.0.0.7:9000', '127.0.0.1:9000', '[::1]:9000', '[fd00::7]:9000', 'localhost:9000']);
+    expect([...ownHostNames('0.0.0.0', 9000, interfaces)].sort()).toEqual([
+      '10.0.0.7:9000',
+      '127.0.0.1:9000',
+      '[::1]:9000',
+      '[fd00::7]:9000',
+      'localhost:9000',
+    ]);
   });
 });

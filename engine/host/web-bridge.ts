@@ -32,7 +32,13 @@ import sirv from 'sirv';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ApiError, errorBody, type ApiErrorBody } from '../protocol/errors';
 import { MAX_SESSION_FILE_BYTES } from '../protocol/session-files';
-import { API_PATH, API_SUBPROTOCOL, BRIDGE_KEY_META, KEY_SUBPROTOCOL_PREFIX, SESSION_UPLOAD_PATH } from '../protocol/web-bridge';
+import {
+  API_PATH,
+  API_SUBPROTOCOL,
+  BRIDGE_KEY_META,
+  KEY_SUBPROTOCOL_PREFIX,
+  SESSION_UPLOAD_PATH,
+} from '../protocol/web-bridge';
 import { MAX_FRAME_BYTES, type PushFrame, type ResponseFrame } from '../protocol/wire';
 import type { AppHost } from './app-host';
 import { answerFrame } from './request-frames';
@@ -75,7 +81,10 @@ const WILDCARD = new Set(['0.0.0.0', '::', '']);
 export function ownHostNames(bindHost: string, port: number, interfaces = networkInterfaces()): Set<string> {
   const bracket = (h: string) => (h.includes(':') ? `[${h}]` : h);
   const names = new Set(LOOPBACK_NAMES);
-  const bind = bindHost.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const bind = bindHost
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   if (WILDCARD.has(bind)) {
     for (const list of Object.values(interfaces)) {
       // Link-local IPv6 addresses need a zone (fe80::1%eth0), which a Host header cannot carry.
@@ -108,7 +117,8 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     if (refused) return sendError(res, 403, { code: 'FORBIDDEN', message: refused });
     const path = pathOf(req);
     if (path === SESSION_UPLOAD_PATH) return void upload(req, res, options.host, key);
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, { code: 'BAD_REQUEST', message: 'only GET and HEAD here' }, { Allow: 'GET, HEAD' });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendError(res, 405, { code: 'BAD_REQUEST', message: 'only GET and HEAD here' }, { Allow: 'GET, HEAD' });
     if (path === '/' || path === '/index.html') return servePage(req, res, page);
     serveStatic(req, res, () => {
       // Paths without a file extension are the UI's own routes: the page handles them.
@@ -125,9 +135,14 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   });
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
-    const refused = pathOf(req) !== API_PATH ? 'no WebSocket here' : (refusal(req, hosts) ?? (hasKey(req, key, true) ? null : 'the key of this app window is missing or wrong'));
+    const refused =
+      pathOf(req) !== API_PATH
+        ? 'no WebSocket here'
+        : (refusal(req, hosts) ?? (hasKey(req, key, true) ? null : 'the key of this app window is missing or wrong'));
     if (refused) {
-      socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(refused)}\r\n\r\n${refused}`);
+      socket.end(
+        `HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(refused)}\r\n\r\n${refused}`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => serveConnection(ws, options.host));
@@ -156,7 +171,8 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
 /** Why a request may not come in (null: it may): a Host that is not ours, or an Origin of another site. */
 function refusal(req: IncomingMessage, hosts: ReadonlySet<string>): string | null {
   const host = req.headers.host?.toLowerCase();
-  if (!host || !hosts.has(host)) return `this app answers only to its own address (${[...hosts][0]}), not "${(req.headers.host ?? '').slice(0, 100)}"`;
+  if (!host || !hosts.has(host))
+    return `this app answers only to its own address (${[...hosts][0]}), not "${(req.headers.host ?? '').slice(0, 100)}"`;
   // Programs send no Origin; they still need the key where it matters.
   const origin = req.headers.origin?.toLowerCase();
   if (origin !== undefined && !(origin.startsWith('http://') && hosts.has(origin.slice('http://'.length)))) {
@@ -201,20 +217,36 @@ function pageWithKey(html: string, key: string): Buffer {
 }
 
 function servePage(req: IncomingMessage, res: ServerResponse, page: Buffer): void {
-  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': page.length, 'Cache-Control': 'no-store' });
+  res.writeHead(200, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': page.length,
+    'Cache-Control': 'no-store',
+  });
   res.end(req.method === 'HEAD' ? undefined : page);
 }
 
 /** A refusal; the connection closes after it, so a request body nobody read cannot hold it open. */
-function sendError(res: ServerResponse, status: number, body: ApiErrorBody, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': 'application/json', Connection: 'close', ...headers }).end(JSON.stringify(body));
+function sendError(
+  res: ServerResponse,
+  status: number,
+  body: ApiErrorBody,
+  headers: Record<string, string> = {},
+): void {
+  res
+    .writeHead(status, { 'Content-Type': 'application/json', Connection: 'close', ...headers })
+    .end(JSON.stringify(body));
 }
 
 /** POST SESSION_UPLOAD_PATH: a session file's bytes, at most MAX_SESSION_FILE_BYTES, handed to the host. */
 async function upload(req: IncomingMessage, res: ServerResponse, host: AppHost, key: string): Promise<void> {
-  if (req.method !== 'POST') return sendError(res, 405, { code: 'BAD_REQUEST', message: 'upload a session with POST' }, { Allow: 'POST' });
-  if (!hasKey(req, key, false)) return sendError(res, 403, { code: 'FORBIDDEN', message: 'the key of this app window is missing or wrong' });
-  const tooLarge = { code: 'SESSION_TOO_LARGE', message: `a session file may be at most ${MAX_SESSION_FILE_BYTES / (1024 * 1024)} MiB` };
+  if (req.method !== 'POST')
+    return sendError(res, 405, { code: 'BAD_REQUEST', message: 'upload a session with POST' }, { Allow: 'POST' });
+  if (!hasKey(req, key, false))
+    return sendError(res, 403, { code: 'FORBIDDEN', message: 'the key of this app window is missing or wrong' });
+  const tooLarge = {
+    code: 'SESSION_TOO_LARGE',
+    message: `a session file may be at most ${MAX_SESSION_FILE_BYTES / (1024 * 1024)} MiB`,
+  };
   const declared = Number(req.headers['content-length'] ?? 0);
   // Refused before a byte is read (the connection closes rather than take the rest of the body).
   if (!(declared <= MAX_SESSION_FILE_BYTES)) return sendError(res, 413, tooLarge);
@@ -262,7 +294,12 @@ export async function handleMessage(host: AppHost, data: RawData, isBinary: bool
     if (isBinary) throw new ApiError('BAD_REQUEST', 'binary frames are not accepted');
     raw = JSON.parse(data.toString());
   } catch (err) {
-    return { type: 'response', id: -1, ok: false, error: err instanceof ApiError ? err.toBody() : { code: 'BAD_REQUEST', message: 'frame is not valid JSON' } };
+    return {
+      type: 'response',
+      id: -1,
+      ok: false,
+      error: err instanceof ApiError ? err.toBody() : { code: 'BAD_REQUEST', message: 'frame is not valid JSON' },
+    };
   }
   return answerFrame(host, raw);
 }

@@ -47,7 +47,12 @@ if (!existsSync(join(staticDir, 'index.html'))) {
 }
 
 /** A number option from its flag or environment variable; undefined when neither is set, exit 2 when invalid. */
-function numberOption(flag: string, envName: string, valid: (n: number) => boolean, expected: string): number | undefined {
+function numberOption(
+  flag: string,
+  envName: string,
+  valid: (n: number) => boolean,
+  expected: string,
+): number | undefined {
   const raw = (values as Record<string, string | undefined>)[flag] ?? process.env[envName];
   if (raw === undefined || raw === '') return undefined;
   const n = Number(raw);
@@ -58,7 +63,12 @@ function numberOption(flag: string, envName: string, valid: (n: number) => boole
   return n;
 }
 // The simulator driver accepts (0, 1000] ticks per second; 0 here means no simulated traders at all.
-const practicePace = numberOption('practice-pace', 'LPJ_PRACTICE_PACE', (n) => Number.isFinite(n) && n >= 0 && n <= 1000, 'a number of ticks per second, 0-1000');
+const practicePace = numberOption(
+  'practice-pace',
+  'LPJ_PRACTICE_PACE',
+  (n) => Number.isFinite(n) && n >= 0 && n <= 1000,
+  'a number of ticks per second, 0-1000',
+);
 const practicePublishMs = numberOption(
   'practice-publish-ms',
   'LPJ_PRACTICE_PUBLISH_MS',
@@ -71,17 +81,24 @@ const host = AppHost.open({
   dataDir,
   appVersion,
   mode: 'web',
-  practice: { ...(practicePace !== undefined && { ticksPerSecond: practicePace }), ...(practicePublishMs !== undefined && { publishEveryMs: practicePublishMs }) },
+  practice: {
+    ...(practicePace !== undefined && { ticksPerSecond: practicePace }),
+    ...(practicePublishMs !== undefined && { publishEveryMs: practicePublishMs }),
+  },
 });
 const bridge = await startWebBridge({ host, staticDir, hostname, port });
 if (hostname !== '127.0.0.1' && hostname !== 'localhost' && hostname !== '::1') {
   // The bridge admits the page it serves under this address (with its key), whoever loads it.
-  console.warn(`warning: listening on ${hostname}: anyone who can reach this address can open the app and trade, sign in and copy as you`);
+  console.warn(
+    `warning: listening on ${hostname}: anyone who can reach this address can open the app and trade, sign in and copy as you`,
+  );
 }
 console.log(`Playground 777 (web mode) is running: open ${bridge.url}`);
 console.log(`data folder: ${dataDir}`);
 if (practicePace !== undefined || practicePublishMs !== undefined) {
-  console.log(`practice market: ${practicePace ?? 'default'} ticks/s, updates at most every ${practicePublishMs ?? 'default'} ms`);
+  console.log(
+    `practice market: ${practicePace ?? 'default'} ticks/s, updates at most every ${practicePublishMs ?? 'default'} ms`,
+  );
 }
 
 let stopping = false;

@@ -30,18 +30,28 @@ export interface Walk {
 }
 
 /** Whether `price` is within a taker's `limit` (buy: at or below it; sell: at or above it). */
-export const withinLimit = (side: Side, price: number, limit: number): boolean => (side === 'buy' ? price <= limit : price >= limit);
+export const withinLimit = (side: Side, price: number, limit: number): boolean =>
+  side === 'buy' ? price <= limit : price >= limit;
 
 /** The side of the book a taker on `side` meets. */
-export const oppositeLevels = (book: { bids: readonly Level[]; asks: readonly Level[] }, side: Side): readonly Level[] =>
-  side === 'buy' ? book.asks : book.bids;
+export const oppositeLevels = (
+  book: { bids: readonly Level[]; asks: readonly Level[] },
+  side: Side,
+): readonly Level[] => (side === 'buy' ? book.asks : book.bids);
 
 /**
  * Takes up to `quantity` from `levels` (the opposite side, best first) while prices are within `limit`
  * (undefined: no limit). Levels with a non-positive size are skipped: an exchange may list a level it is
  * about to remove.
  */
-export function walkQuantity(levels: readonly Level[], side: Side, quantity: number, limit: number | undefined, divisor: number, feeBps: number): Walk {
+export function walkQuantity(
+  levels: readonly Level[],
+  side: Side,
+  quantity: number,
+  limit: number | undefined,
+  divisor: number,
+  feeBps: number,
+): Walk {
   const walk: Walk = { fills: [], quantity: 0, amount: 0, fee: 0, exhausted: false };
   for (const [price, size] of levels) {
     if (walk.quantity === quantity) return walk;

@@ -63,7 +63,13 @@ const side = fc.constantFrom('buy' as const, 'sell' as const);
 
 type Step =
   | { k: 'book'; market: number; bids: Level[]; asks: Level[]; live: boolean }
-  | { k: 'place'; market: number; account: number; order: Record<string, unknown>; book: { bids: Level[]; asks: Level[] } | null }
+  | {
+      k: 'place';
+      market: number;
+      account: number;
+      order: Record<string, unknown>;
+      book: { bids: Level[]; asks: Level[] } | null;
+    }
   | { k: 'trade'; market: number; price: number; size: number }
   | { k: 'cancel'; market: number; account: number; pick: number }
   | { k: 'reset' | 'open'; account: number }
@@ -72,7 +78,16 @@ type Step =
 const market = fc.integer({ min: 0, max: MARKETS.length - 1 });
 const account = fc.constantFrom(...ACCOUNTS);
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ k: fc.constant('book' as const), market, bids: fc.array(level, { maxLength: 4 }), asks: fc.array(level, { maxLength: 4 }), live: fc.boolean() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant('book' as const),
+      market,
+      bids: fc.array(level, { maxLength: 4 }),
+      asks: fc.array(level, { maxLength: 4 }),
+      live: fc.boolean(),
+    }),
+  },
   {
     weight: 8,
     arbitrary: fc.record({
@@ -80,7 +95,13 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       market,
       account,
       // Often with a book just received, as when the user orders on a market being watched.
-      book: fc.option(fc.record({ bids: fc.array(level, { minLength: 1, maxLength: 4 }), asks: fc.array(level, { minLength: 1, maxLength: 4 }) }), { freq: 2 }),
+      book: fc.option(
+        fc.record({
+          bids: fc.array(level, { minLength: 1, maxLength: 4 }),
+          asks: fc.array(level, { minLength: 1, maxLength: 4 }),
+        }),
+        { freq: 2 },
+      ),
       order: fc.oneof(
         fc.record({ side, orderType: fc.constant('market'), quantity: size }),
         fc.record({ side: fc.constant('buy'), orderType: fc.constant('market'), quoteAmount: num }),
@@ -97,7 +118,10 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 );
 
 /** Plays the commands, checking everything after each; returns how often each interesting outcome came up. */
-function play(grant: number, steps: Step[]): { refusedOutOfRange: number; expiredOutOfRange: number; trades: number; outsideFlows: number } {
+function play(
+  grant: number,
+  steps: Step[],
+): { refusedOutOfRange: number; expiredOutOfRange: number; trades: number; outsideFlows: number } {
   const engine = new PaperEngine({ markets: MARKETS, grants: { KRW: grant } });
   const external = new Map<string, bigint>();
   const seen = { refusedOutOfRange: 0, expiredOutOfRange: 0, trades: 0, outsideFlows: 0 };
@@ -129,7 +153,15 @@ function play(grant: number, steps: Step[]): { refusedOutOfRange: number; expire
         const id = MARKETS[s.market].id;
         if (s.book) books.set(id, { receivedAt: now, live: true, ...s.book });
         const book = books.get(id);
-        apply({ type: 'place', ts: now, account: s.account, market: id, ...(book ? { book } : {}), ...(last.has(id) ? { last: last.get(id) } : {}), ...s.order } as PaperCommand);
+        apply({
+          type: 'place',
+          ts: now,
+          account: s.account,
+          market: id,
+          ...(book ? { book } : {}),
+          ...(last.has(id) ? { last: last.get(id) } : {}),
+          ...s.order,
+        } as PaperCommand);
         break;
       }
       case 'trade': {
@@ -168,17 +200,22 @@ function check(engine: PaperEngine, external: ReadonlyMap<string, bigint>, marks
   const totals = new Map<string, bigint>();
   for (const a of engine.ledger.accounts.values()) {
     for (const [asset, b] of a.balances) {
-      if (!Number.isSafeInteger(b.available) || !Number.isSafeInteger(b.held)) throw new Error(`account ${a.id} ${asset}: ${b.available}/${b.held} is not a safe integer`);
+      if (!Number.isSafeInteger(b.available) || !Number.isSafeInteger(b.held))
+        throw new Error(`account ${a.id} ${asset}: ${b.available}/${b.held} is not a safe integer`);
       totals.set(asset, (totals.get(asset) ?? 0n) + BigInt(b.available) + BigInt(b.held));
     }
   }
-  for (const asset of new Set([...totals.keys(), ...external.keys()])) expect(totals.get(asset) ?? 0n, `total ${asset}`).toBe(external.get(asset) ?? 0n);
+  for (const asset of new Set([...totals.keys(), ...external.keys()]))
+    expect(totals.get(asset) ?? 0n, `total ${asset}`).toBe(external.get(asset) ?? 0n);
   for (const a of [...ACCOUNTS, ...ACCOUNTS.map((x) => x + 10)]) {
-    for (const o of engine.openOrders(a)) for (const v of [o.price, o.stopPrice, o.quantity, o.remaining, o.held]) expect(Number.isSafeInteger(v)).toBe(true);
+    for (const o of engine.openOrders(a))
+      for (const v of [o.price, o.stopPrice, o.quantity, o.remaining, o.held])
+        expect(Number.isSafeInteger(v)).toBe(true);
     // Views at the last trade price, and at the top of the range.
     for (const mark of [(m: string) => marks.get(m), () => MAX]) {
       for (const p of engine.positionsOf(a, mark)) {
-        for (const v of [p.quantity, p.costBasis, p.averagePrice, p.realisedPnl, p.feesPaid, p.netPnl]) expect(Number.isSafeInteger(v), JSON.stringify(p)).toBe(true);
+        for (const v of [p.quantity, p.costBasis, p.averagePrice, p.realisedPnl, p.feesPaid, p.netPnl])
+          expect(Number.isSafeInteger(v), JSON.stringify(p)).toBe(true);
         expect(p.averagePrice).toBeGreaterThanOrEqual(0);
         if (p.unrealisedPnl !== undefined) expect(Number.isSafeInteger(p.unrealisedPnl)).toBe(true);
       }
@@ -190,13 +227,17 @@ describe('paper engine with numbers at the edge of the range', () => {
   it('never throws, keeps every figure a safe integer and every asset conserved, exactly', () => {
     const seen = { refusedOutOfRange: 0, expiredOutOfRange: 0, trades: 0, outsideFlows: 0 };
     fc.assert(
-      fc.property(fc.constantFrom(1, 10 ** 11, Math.floor(MAX / 3), MAX), fc.array(step, { minLength: 5, maxLength: 60 }), (grant, steps) => {
-        const r = play(grant, steps);
-        seen.refusedOutOfRange += r.refusedOutOfRange;
-        seen.expiredOutOfRange += r.expiredOutOfRange;
-        seen.trades += r.trades;
-        seen.outsideFlows += r.outsideFlows;
-      }),
+      fc.property(
+        fc.constantFrom(1, 10 ** 11, Math.floor(MAX / 3), MAX),
+        fc.array(step, { minLength: 5, maxLength: 60 }),
+        (grant, steps) => {
+          const r = play(grant, steps);
+          seen.refusedOutOfRange += r.refusedOutOfRange;
+          seen.expiredOutOfRange += r.expiredOutOfRange;
+          seen.trades += r.trades;
+          seen.outsideFlows += r.outsideFlows;
+        },
+      ),
       { numRuns: 300 },
     );
     // The runs met the range's edge, and traded.
@@ -213,7 +254,8 @@ function wide(grant: number) {
   const run = (cmd: PaperCommand): PaperEvent[] => {
     const events = engine.apply(cmd);
     for (const e of events) {
-      if (e.type === 'deposited' || e.type === 'withdrawn') external.set(e.asset, (external.get(e.asset) ?? 0n) + (e.type === 'deposited' ? 1n : -1n) * BigInt(e.amount));
+      if (e.type === 'deposited' || e.type === 'withdrawn')
+        external.set(e.asset, (external.get(e.asset) ?? 0n) + (e.type === 'deposited' ? 1n : -1n) * BigInt(e.amount));
     }
     check(engine, external, new Map());
     return events;
@@ -229,20 +271,33 @@ function wide(grant: number) {
   };
 }
 
-const reasons = (events: PaperEvent[]) => events.flatMap((e) => (e.type === 'rejected' || e.type === 'expired' ? [e.reason] : []));
+const reasons = (events: PaperEvent[]) =>
+  events.flatMap((e) => (e.type === 'rejected' || e.type === 'expired' ? [e.reason] : []));
 
 describe('the worst a user can type or a replayed file can hold', () => {
   it('orders whose value, hold or band price passes 2^53 − 1 are refused AMOUNT_OUT_OF_RANGE, and an ordinary order still trades', () => {
     const w = wide(1_000_000);
     w.open(1);
     const asks: Level[] = [[MAX, 10]];
-    expect(reasons(w.place(1, { side: 'sell', orderType: 'limit', price: MAX, quantity: MAX }))).toEqual(['AMOUNT_OUT_OF_RANGE']);
-    expect(reasons(w.place(1, { side: 'buy', orderType: 'limit', price: MAX, quantity: 2 }))).toEqual(['AMOUNT_OUT_OF_RANGE']);
-    expect(reasons(w.place(1, { side: 'buy', orderType: 'stop_market', stopPrice: MAX, quantity: 1 }))).toEqual(['AMOUNT_OUT_OF_RANGE']);
-    expect(reasons(w.place(1, { side: 'buy', orderType: 'stop_limit', stopPrice: 5, price: MAX, quantity: 3 }))).toEqual(['AMOUNT_OUT_OF_RANGE']);
-    expect(reasons(w.place(1, { side: 'buy', orderType: 'market', quantity: 2 }, [], asks))).toEqual(['AMOUNT_OUT_OF_RANGE']);
+    expect(reasons(w.place(1, { side: 'sell', orderType: 'limit', price: MAX, quantity: MAX }))).toEqual([
+      'AMOUNT_OUT_OF_RANGE',
+    ]);
+    expect(reasons(w.place(1, { side: 'buy', orderType: 'limit', price: MAX, quantity: 2 }))).toEqual([
+      'AMOUNT_OUT_OF_RANGE',
+    ]);
+    expect(reasons(w.place(1, { side: 'buy', orderType: 'stop_market', stopPrice: MAX, quantity: 1 }))).toEqual([
+      'AMOUNT_OUT_OF_RANGE',
+    ]);
+    expect(
+      reasons(w.place(1, { side: 'buy', orderType: 'stop_limit', stopPrice: 5, price: MAX, quantity: 3 })),
+    ).toEqual(['AMOUNT_OUT_OF_RANGE']);
+    expect(reasons(w.place(1, { side: 'buy', orderType: 'market', quantity: 2 }, [], asks))).toEqual([
+      'AMOUNT_OUT_OF_RANGE',
+    ]);
     // A book with a level that is not a pair of safe integers is no book.
-    expect(reasons(w.place(1, { side: 'buy', orderType: 'market', quantity: 1 }, [], [[2 ** 60, 1]]))).toEqual(['NO_BOOK']);
+    expect(reasons(w.place(1, { side: 'buy', orderType: 'market', quantity: 1 }, [], [[2 ** 60, 1]]))).toEqual([
+      'NO_BOOK',
+    ]);
     expect(w.engine.balance(1, 'KRW')).toEqual({ available: 1_000_000, held: 0 });
     const ordinary = w.place(1, { side: 'buy', orderType: 'market', quantity: 3 }, [], [[100, 10]]);
     expect(ordinary.map((e) => e.type)).toEqual(['accepted', 'trade', 'filled']);
@@ -255,7 +310,10 @@ describe('the worst a user can type or a replayed file can hold', () => {
     w.place(1, { side: 'buy', orderType: 'market', quantity: 2 }, [], [[1, 2]]);
     const price = Math.floor(MAX * 0.6);
     // Each fits on its own; once the first has paid out, the second cannot.
-    for (let i = 0; i < 2; i++) expect(w.place(1, { side: 'sell', orderType: 'limit', price, quantity: 1 }).map((e) => e.type)).toEqual(['accepted']);
+    for (let i = 0; i < 2; i++)
+      expect(w.place(1, { side: 'sell', orderType: 'limit', price, quantity: 1 }).map((e) => e.type)).toEqual([
+        'accepted',
+      ]);
     const events = w.trade(price + 1, 2);
     expect(events.map((e) => e.type)).toEqual(['trade', 'filled', 'expired']);
     expect(reasons(events)).toEqual(['amount_out_of_range']);

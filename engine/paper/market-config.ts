@@ -19,7 +19,10 @@ export const EXCHANGE_FEES: Record<ExchangeId, { makerFeeBps: number; takerFeeBp
 export const QUOTE_DECIMALS: Record<string, number> = { KRW: 4, USDT: 8 };
 
 /** The exchanges' minimum order values: Upbit 5,000 KRW, Binance 5 USDT (in balance units). */
-const MIN_NOTIONAL: Record<string, number> = { KRW: 5_000 * 10 ** QUOTE_DECIMALS.KRW, USDT: 5 * 10 ** QUOTE_DECIMALS.USDT };
+const MIN_NOTIONAL: Record<string, number> = {
+  KRW: 5_000 * 10 ** QUOTE_DECIMALS.KRW,
+  USDT: 5 * 10 ** QUOTE_DECIMALS.USDT,
+};
 
 /** Starting grant of a new or reset account: 10,000,000 KRW and 10,000 USDT, in balance units. */
 export const DEFAULT_GRANTS: Readonly<Record<string, number>> = {
@@ -30,7 +33,10 @@ export const DEFAULT_GRANTS: Readonly<Record<string, number>> = {
 export const DEFAULT_STOP_BAND_BPS = 1_000;
 
 /** The paper market for a feed market, with the exchange's fees; `overrides` replace any setting. */
-export function paperMarket(feed: FeedMarket, overrides: Partial<Omit<PaperMarketConfig, 'id'>> = {}): PaperMarketConfig {
+export function paperMarket(
+  feed: FeedMarket,
+  overrides: Partial<Omit<PaperMarketConfig, 'id'>> = {},
+): PaperMarketConfig {
   const quoteDecimals = overrides.quoteDecimals ?? QUOTE_DECIMALS[feed.quote] ?? feed.priceDecimals;
   return {
     id: feed.id,
@@ -63,11 +69,14 @@ export function marketConfigProblem(c: PaperMarketConfig): string | null {
   if (c === null || typeof c !== 'object') return 'not an object';
   if (typeof c.id !== 'string' || c.id !== `${c.base}-${c.quote}`) return 'id must be BASE-QUOTE of its base and quote';
   if (c.exchange !== 'upbit' && c.exchange !== 'binance') return 'unknown exchange';
-  if (!assetCode(c.base) || !assetCode(c.quote) || c.base === c.quote) return 'base and quote must be two different asset codes';
-  if (!int(c.priceDecimals, 0, 12) || !int(c.sizeDecimals, 0, 12)) return 'priceDecimals and sizeDecimals must be integers 0..12';
+  if (!assetCode(c.base) || !assetCode(c.quote) || c.base === c.quote)
+    return 'base and quote must be two different asset codes';
+  if (!int(c.priceDecimals, 0, 12) || !int(c.sizeDecimals, 0, 12))
+    return 'priceDecimals and sizeDecimals must be integers 0..12';
   if (!int(c.quoteDecimals, c.priceDecimals, 12)) return 'quoteDecimals must be an integer from priceDecimals to 12';
   // notional = price × size / 10^(sizeDecimals − (quoteDecimals − priceDecimals)) needs a whole divisor.
-  if (c.quoteDecimals - c.priceDecimals > c.sizeDecimals) return 'quoteDecimals − priceDecimals must not exceed sizeDecimals';
+  if (c.quoteDecimals - c.priceDecimals > c.sizeDecimals)
+    return 'quoteDecimals − priceDecimals must not exceed sizeDecimals';
   if (!int(c.makerFeeBps, 0, 1000) || !int(c.takerFeeBps, 0, 1000)) return 'fees must be integers 0..1000 bps';
   if (!int(c.minNotional, 0)) return 'minNotional must be a non-negative integer';
   if (!int(c.stopBandBps, 1, 9000)) return 'stopBandBps must be an integer 1..9000';

@@ -26,7 +26,11 @@ function harness(): Harness {
 
 /** Everything about accounts A and B that a refused command must leave as it was. */
 function state(h: Harness) {
-  return [A, B].map((a) => ({ balances: h.engine.balances(a), orders: h.engine.openOrders(a), positions: h.engine.positionsOf(a) }));
+  return [A, B].map((a) => ({
+    balances: h.engine.balances(a),
+    orders: h.engine.openOrders(a),
+    positions: h.engine.positionsOf(a),
+  }));
 }
 
 const ASKS: [number, number][] = [
@@ -52,7 +56,13 @@ describe('market orders walk the book', () => {
       [10_100, 30, 3_030, 6],
       [10_200, 20, 2_040, 4],
     ]);
-    expect(only(events, 'trade')[0]).toMatchObject({ takerSide: 'buy', takerAccount: A, makerAccount: VENUE_ACCOUNT, makerOrderId: 0, makerFee: 0 });
+    expect(only(events, 'trade')[0]).toMatchObject({
+      takerSide: 'buy',
+      takerAccount: A,
+      makerAccount: VENUE_ACCOUNT,
+      makerOrderId: 0,
+      makerFee: 0,
+    });
     expect(h.engine.balance(A, 'KRW')).toEqual({ available: GRANT - 10_090, held: 0 });
     expect(h.engine.balance(A, 'TST')).toEqual({ available: 100, held: 0 });
     expect(h.engine.balance(VENUE_ACCOUNT, 'KRW')).toEqual({ available: 10_070, held: 0 });
@@ -132,7 +142,16 @@ describe('limit orders', () => {
     expect(h.trade(10_000, 500)).toEqual([]);
     const filled = h.trade(9_940, 1);
     expect(types(filled)).toEqual(['trade', 'filled']);
-    expect(filled[0]).toMatchObject({ price: 9_950, quantity: 100, quoteAmount: 9_950, makerAccount: A, takerAccount: VENUE_ACCOUNT, makerFee: 9, takerFee: 0, takerSide: 'sell' });
+    expect(filled[0]).toMatchObject({
+      price: 9_950,
+      quantity: 100,
+      quoteAmount: 9_950,
+      makerAccount: A,
+      takerAccount: VENUE_ACCOUNT,
+      makerFee: 9,
+      takerFee: 0,
+      takerSide: 'sell',
+    });
     expect(h.engine.balance(A, 'KRW')).toEqual({ available: GRANT - 9_959, held: 0 });
     expect(h.engine.balance(A, 'TST')).toEqual({ available: 100, held: 0 });
   });
@@ -247,7 +266,10 @@ describe('stop orders', () => {
     expect(types(thin)).toEqual(['accepted', 'triggered', 'expired']);
     expect(thin[2]).toMatchObject({ reason: 'book_too_thin' });
     h.book = undefined;
-    expect(h.place(A, { side: 'sell', orderType: 'stop_market', stopPrice: 9_800, quantity: 20 })[2]).toMatchObject({ type: 'expired', reason: 'no_book' });
+    expect(h.place(A, { side: 'sell', orderType: 'stop_market', stopPrice: 9_800, quantity: 20 })[2]).toMatchObject({
+      type: 'expired',
+      reason: 'no_book',
+    });
     expect(h.engine.balance(A, 'TST')).toEqual({ available: 30, held: 0 });
   });
 
@@ -283,11 +305,17 @@ describe('cancel', () => {
     h.trade(9_900, 45);
     expect(h.engine.openOrders(A)[0].remaining).toBe(25);
     expect(h.cancel(B, id)).toEqual([expect.objectContaining({ type: 'rejected', reason: 'UNKNOWN_ORDER' })]);
-    expect(h.cancel(A, id)).toEqual([expect.objectContaining({ type: 'cancelled', orderId: id, remaining: 25, reason: 'user' })]);
+    expect(h.cancel(A, id)).toEqual([
+      expect.objectContaining({ type: 'cancelled', orderId: id, remaining: 25, reason: 'user' }),
+    ]);
     expect(h.engine.balance(A, 'KRW')).toEqual({ available: GRANT - 495 - 0, held: 0 });
-    expect(h.cancel(A, id)).toEqual([expect.objectContaining({ type: 'rejected', reason: 'ORDER_CLOSED', orderId: id })]);
+    expect(h.cancel(A, id)).toEqual([
+      expect.objectContaining({ type: 'rejected', reason: 'ORDER_CLOSED', orderId: id }),
+    ]);
     expect(h.cancel(A, 999)).toEqual([expect.objectContaining({ type: 'rejected', reason: 'UNKNOWN_ORDER' })]);
-    const stop = Harness.orderId(h.place(A, { side: 'buy', orderType: 'stop_limit', stopPrice: 11_000, price: 11_000, quantity: 10 }));
+    const stop = Harness.orderId(
+      h.place(A, { side: 'buy', orderType: 'stop_limit', stopPrice: 11_000, price: 11_000, quantity: 10 }),
+    );
     expect(h.cancel(A, stop)[0]).toMatchObject({ type: 'cancelled' });
     expect(h.engine.balance(A, 'KRW').held).toBe(0);
     expect(h.trade(11_000, 1)).toEqual([]);
@@ -302,7 +330,17 @@ describe('positions', () => {
     h.setBook(BIDS, [[12_000, 1_000]]);
     h.place(A, { side: 'buy', orderType: 'market', quantity: 100 }); // 12,000, fee 24
     expect(h.engine.positionsOf(A)).toEqual([
-      { market: TST.id, quantity: 200, costBasis: 22_000, averagePrice: 11_000, realisedPnl: 0, feesPaid: 44, markPrice: undefined, unrealisedPnl: undefined, netPnl: -44 },
+      {
+        market: TST.id,
+        quantity: 200,
+        costBasis: 22_000,
+        averagePrice: 11_000,
+        realisedPnl: 0,
+        feesPaid: 44,
+        markPrice: undefined,
+        unrealisedPnl: undefined,
+        netPnl: -44,
+      },
     ]);
     h.setBook([[13_000, 1_000]], [[13_100, 1_000]]);
     h.place(A, { side: 'sell', orderType: 'market', quantity: 50 }); // 6,500, fee 13
@@ -354,7 +392,9 @@ describe('reset', () => {
     expect(h.engine.positionsOf(A)).toEqual([]);
     // B is untouched; a reset of an account that does not exist is refused.
     expect(h.engine.balances(B)).toEqual({ KRW: { available: GRANT, held: 0 } });
-    expect(h.apply({ type: 'reset', ts: h.now, account: 77 })).toEqual([expect.objectContaining({ type: 'rejected', reason: 'UNKNOWN_ACCOUNT' })]);
+    expect(h.apply({ type: 'reset', ts: h.now, account: 77 })).toEqual([
+      expect.objectContaining({ type: 'rejected', reason: 'UNKNOWN_ACCOUNT' }),
+    ]);
   });
 });
 
@@ -365,13 +405,25 @@ describe('bad input is refused with a distinct reason and changes nothing', () =
     ['non-integer price', { side: 'buy', orderType: 'limit', price: 9_000.5, quantity: 10 }, 'INVALID_PRICE'],
     ['limit without a price', { side: 'buy', orderType: 'limit', quantity: 10 }, 'INVALID_PRICE'],
     ['price on a market order', { side: 'buy', orderType: 'market', price: 9_000, quantity: 10 }, 'INVALID_ORDER'],
-    ['quantity and quote amount', { side: 'buy', orderType: 'market', quantity: 10, quoteAmount: 10_000 }, 'INVALID_ORDER'],
+    [
+      'quantity and quote amount',
+      { side: 'buy', orderType: 'market', quantity: 10, quoteAmount: 10_000 },
+      'INVALID_ORDER',
+    ],
     ['quote amount on a sell', { side: 'sell', orderType: 'market', quoteAmount: 10_000 }, 'INVALID_ORDER'],
     ['unknown side', { side: 'hold' as 'buy', orderType: 'market', quantity: 10 }, 'INVALID_ORDER'],
     ['unknown type', { side: 'buy', orderType: 'iceberg' as 'limit', price: 9_000, quantity: 10 }, 'INVALID_ORDER'],
     ['below the minimum value', { side: 'buy', orderType: 'limit', price: 9_000, quantity: 10 }, 'BELOW_MIN_NOTIONAL'],
-    ['more quote than the account has', { side: 'buy', orderType: 'limit', price: 9_000, quantity: 20_000 }, 'INSUFFICIENT_FUNDS'],
-    ['coins the account does not have', { side: 'sell', orderType: 'limit', price: 9_000, quantity: 20 }, 'INSUFFICIENT_FUNDS'],
+    [
+      'more quote than the account has',
+      { side: 'buy', orderType: 'limit', price: 9_000, quantity: 20_000 },
+      'INSUFFICIENT_FUNDS',
+    ],
+    [
+      'coins the account does not have',
+      { side: 'sell', orderType: 'limit', price: 9_000, quantity: 20 },
+      'INSUFFICIENT_FUNDS',
+    ],
     ['a market buy it cannot pay for', { side: 'buy', orderType: 'market', quantity: 180 }, 'INSUFFICIENT_FUNDS'],
   ];
   for (const [name, order, reason] of cases) {
@@ -393,16 +445,25 @@ describe('bad input is refused with a distinct reason and changes nothing', () =
     const h = harness();
     h.setBook(BIDS, ASKS);
     const before = state(h);
-    const reasons = (events: PaperEvent[]) => events.map((e) => (e.type === 'rejected' ? `${e.market}:${e.reason}` : e.type));
-    expect(reasons(h.place(A, { market: 'DOGE-KRW', side: 'buy', orderType: 'market', quantity: 10 }))).toEqual([`${LEDGER_STREAM}:UNKNOWN_MARKET`]);
-    expect(reasons(h.place(99, { side: 'buy', orderType: 'market', quantity: 10 }))).toEqual([`${TST.id}:UNKNOWN_ACCOUNT`]);
-    expect(reasons(h.place(VENUE_ACCOUNT, { side: 'buy', orderType: 'market', quantity: 10 }))).toEqual([`${TST.id}:UNKNOWN_ACCOUNT`]);
+    const reasons = (events: PaperEvent[]) =>
+      events.map((e) => (e.type === 'rejected' ? `${e.market}:${e.reason}` : e.type));
+    expect(reasons(h.place(A, { market: 'DOGE-KRW', side: 'buy', orderType: 'market', quantity: 10 }))).toEqual([
+      `${LEDGER_STREAM}:UNKNOWN_MARKET`,
+    ]);
+    expect(reasons(h.place(99, { side: 'buy', orderType: 'market', quantity: 10 }))).toEqual([
+      `${TST.id}:UNKNOWN_ACCOUNT`,
+    ]);
+    expect(reasons(h.place(VENUE_ACCOUNT, { side: 'buy', orderType: 'market', quantity: 10 }))).toEqual([
+      `${TST.id}:UNKNOWN_ACCOUNT`,
+    ]);
     expect(reasons(h.apply({ type: 'open_account', ts: 0, account: A }))).toEqual([`${LEDGER_STREAM}:ACCOUNT_EXISTS`]);
     expect(reasons(h.apply({ type: 'withdraw_all', ts: 0 } as never))).toEqual([`${LEDGER_STREAM}:INVALID_COMMAND`]);
     expect(state(h)).toEqual(before);
     h.place(A, { side: 'buy', orderType: 'limit', price: 9_000, quantity: 20, clientOrderId: 'x1' });
     const mid = state(h);
-    expect(reasons(h.place(A, { side: 'buy', orderType: 'limit', price: 9_000, quantity: 20, clientOrderId: 'x1' }))).toEqual([`${TST.id}:DUPLICATE_CLIENT_ORDER_ID`]);
+    expect(
+      reasons(h.place(A, { side: 'buy', orderType: 'limit', price: 9_000, quantity: 20, clientOrderId: 'x1' })),
+    ).toEqual([`${TST.id}:DUPLICATE_CLIENT_ORDER_ID`]);
     expect(state(h)).toEqual(mid);
   });
 
@@ -420,7 +481,15 @@ describe('bad input is refused with a distinct reason and changes nothing', () =
 describe('real market units', () => {
   it('BTC-KRW (won prices, 1e-8 BTC, balances in 1e-4 won) and BTC-USDT (cent prices, balances in 1e-8 USDT)', () => {
     const krw = paperMarket(GENERATED_PAPER_MARKET);
-    const usdt = paperMarket({ exchange: 'binance', id: 'BTC-USDT', symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', priceDecimals: 2, sizeDecimals: 8 });
+    const usdt = paperMarket({
+      exchange: 'binance',
+      id: 'BTC-USDT',
+      symbol: 'BTCUSDT',
+      base: 'BTC',
+      quote: 'USDT',
+      priceDecimals: 2,
+      sizeDecimals: 8,
+    });
     expect(krw).toMatchObject({ quoteDecimals: 4, makerFeeBps: 5, takerFeeBps: 5 });
     expect(usdt).toMatchObject({ quoteDecimals: 8, makerFeeBps: 10, takerFeeBps: 10 });
     const h = new Harness([krw, usdt], { KRW: 10_000_000 * 10 ** 4, USDT: 10_000 * 10 ** 8 });
@@ -435,7 +504,16 @@ describe('real market units', () => {
 
     // Sell that BTC on Binance: 0.01 BTC at 100,000.00 USDT = 1,000 USDT; fee 0.1 % = 1 USDT.
     h.setBook([[10_000_000, 50_000_000]], [[10_000_100, 50_000_000]]);
-    const sold = h.apply({ type: 'place', ts: h.now, account: A, market: 'BTC-USDT', side: 'sell', orderType: 'market', quantity: 1_000_000, book: h.book });
+    const sold = h.apply({
+      type: 'place',
+      ts: h.now,
+      account: A,
+      market: 'BTC-USDT',
+      side: 'sell',
+      orderType: 'market',
+      quantity: 1_000_000,
+      book: h.book,
+    });
     expect(sold[1]).toMatchObject({ quoteAmount: 1_000 * 10 ** 8, takerFee: 10 ** 8 });
     expect(h.engine.balance(A, 'USDT').available).toBe((10_000 + 999) * 10 ** 8);
     expect(h.engine.balance(A, 'BTC').available).toBe(0);
@@ -449,7 +527,9 @@ describe('real market units', () => {
   it('refuses markets whose units clash with a market of the same asset', () => {
     const krw = paperMarket(GENERATED_PAPER_MARKET);
     const engine = new PaperEngine({ markets: [krw], grants: { KRW: 1 } });
-    expect(engine.marketProblem({ ...krw, id: 'ETH-KRW', base: 'ETH', quoteDecimals: 2, priceDecimals: 0 })).toMatch(/KRW has 4 decimals/);
+    expect(engine.marketProblem({ ...krw, id: 'ETH-KRW', base: 'ETH', quoteDecimals: 2, priceDecimals: 0 })).toMatch(
+      /KRW has 4 decimals/,
+    );
     expect(engine.marketProblem({ ...krw, priceDecimals: 1 })).toMatch(/keeps its exchange and units/);
     expect(engine.apply({ type: 'set_market', ts: 0, config: { ...krw, takerFeeBps: 2_000 } })).toEqual([
       expect.objectContaining({ type: 'rejected', reason: 'INVALID_COMMAND' }),

@@ -29,7 +29,15 @@ import { Ledger } from '../matching/ledger';
 import { BPS, fee, inRange, MAX_AMOUNT, mulDiv, notional } from '../matching/money';
 import { depth, oppositeLevels, walkBudget, walkQuantity, type Fill, type Walk } from './book-walk';
 import { marketConfigProblem, notionalDivisor } from './market-config';
-import { applyFill, averagePrice, emptyPosition, netPnl, positionInRange, unrealisedPnl, type Position } from './position';
+import {
+  applyFill,
+  averagePrice,
+  emptyPosition,
+  netPnl,
+  positionInRange,
+  unrealisedPnl,
+  type Position,
+} from './position';
 import { fillsFromTrade, type RestingOrder } from './resting-fills';
 import { settleFill } from './settlement';
 import {
@@ -59,7 +67,13 @@ const isPosInt = (v: unknown): v is number => typeof v === 'number' && Number.is
 /** Levels as a command may carry them: [positive price, size] pairs of safe integers (sizes ≤ 0 are skipped). */
 const usableLevels = (side: unknown): side is readonly Level[] =>
   Array.isArray(side) && side.every((l) => Array.isArray(l) && isPosInt(l[0]) && Number.isSafeInteger(l[1]));
-const NO_WALK: Walk = Object.freeze({ fills: Object.freeze([]) as unknown as Fill[], quantity: 0, amount: 0, fee: 0, exhausted: false });
+const NO_WALK: Walk = Object.freeze({
+  fills: Object.freeze([]) as unknown as Fill[],
+  quantity: 0,
+  amount: 0,
+  fee: 0,
+  exhausted: false,
+});
 
 /** Σ quantity, value and fee of some fills; a sum past the range reads past it (rounding is monotonic). */
 function totals(fills: readonly Fill[]): { quantity: number; amount: number; fee: number } {
@@ -125,7 +139,14 @@ export interface PaperSnapshot {
   ledgerSeq: number;
   accounts: [id: number, balances: [asset: string, available: number, held: number][]][];
   orders: Order[];
-  positions: [account: number, market: string, quantity: number, costBasis: number, realisedPnl: number, feesPaid: number][];
+  positions: [
+    account: number,
+    market: string,
+    quantity: number,
+    costBasis: number,
+    realisedPnl: number,
+    feesPaid: number,
+  ][];
   closed: [orderId: number, account: number][];
 }
 
@@ -152,10 +173,12 @@ export class PaperEngine {
   constructor(options: PaperEngineOptions) {
     this.grants = new Map(Object.entries(options.grants));
     for (const [asset, amount] of this.grants) {
-      if (!/^[A-Z0-9]{1,16}$/.test(asset) || !isPosInt(amount)) throw new Error(`grant of ${amount} ${asset}: expected an asset code and a positive integer`);
+      if (!/^[A-Z0-9]{1,16}$/.test(asset) || !isPosInt(amount))
+        throw new Error(`grant of ${amount} ${asset}: expected an asset code and a positive integer`);
     }
     this.maxBookAgeMs = options.maxBookAgeMs ?? DEFAULT_MAX_BOOK_AGE_MS;
-    if (!isPosInt(this.maxBookAgeMs)) throw new Error(`maxBookAgeMs must be a positive integer, got ${this.maxBookAgeMs}`);
+    if (!isPosInt(this.maxBookAgeMs))
+      throw new Error(`maxBookAgeMs must be a positive integer, got ${this.maxBookAgeMs}`);
     this.ledger.open(VENUE_ACCOUNT);
     for (const config of options.markets ?? []) {
       const problem = this.marketProblem(config);
@@ -182,20 +205,30 @@ export class PaperEngine {
     const existing = this.markets.get(config.id);
     if (existing) {
       const e = existing.config;
-      if (e.exchange !== config.exchange || e.priceDecimals !== config.priceDecimals || e.sizeDecimals !== config.sizeDecimals || e.quoteDecimals !== config.quoteDecimals) {
+      if (
+        e.exchange !== config.exchange ||
+        e.priceDecimals !== config.priceDecimals ||
+        e.sizeDecimals !== config.sizeDecimals ||
+        e.quoteDecimals !== config.quoteDecimals
+      ) {
         return 'a market keeps its exchange and units';
       }
       // Resting buys hold for the highest fee known when they were placed; a higher one could outrun the hold.
       const maxFee = Math.max(config.makerFeeBps, config.takerFeeBps);
-      if (maxFee > existing.maxFeeBps && existing.live.some((o) => o.side === 'buy')) return 'fees cannot rise while buy orders are live';
+      if (maxFee > existing.maxFeeBps && existing.live.some((o) => o.side === 'buy'))
+        return 'fees cannot rise while buy orders are live';
     }
     for (const m of this.markets.values()) {
       const c = m.config;
       if (c.id === config.id) continue;
-      if (c.quote === config.quote && c.quoteDecimals !== config.quoteDecimals) return `${c.quote} has ${c.quoteDecimals} decimals in ${c.id}`;
-      if (c.base === config.base && c.sizeDecimals !== config.sizeDecimals) return `${c.base} has ${c.sizeDecimals} decimals in ${c.id}`;
-      if (c.quote === config.base && c.quoteDecimals !== config.sizeDecimals) return `${c.quote} has ${c.quoteDecimals} decimals in ${c.id}`;
-      if (c.base === config.quote && c.sizeDecimals !== config.quoteDecimals) return `${c.base} has ${c.sizeDecimals} decimals in ${c.id}`;
+      if (c.quote === config.quote && c.quoteDecimals !== config.quoteDecimals)
+        return `${c.quote} has ${c.quoteDecimals} decimals in ${c.id}`;
+      if (c.base === config.base && c.sizeDecimals !== config.sizeDecimals)
+        return `${c.base} has ${c.sizeDecimals} decimals in ${c.id}`;
+      if (c.quote === config.base && c.quoteDecimals !== config.sizeDecimals)
+        return `${c.quote} has ${c.quoteDecimals} decimals in ${c.id}`;
+      if (c.base === config.quote && c.sizeDecimals !== config.quoteDecimals)
+        return `${c.base} has ${c.sizeDecimals} decimals in ${c.id}`;
     }
     return null;
   }
@@ -211,7 +244,8 @@ export class PaperEngine {
 
   balances(account: AccountId): Record<string, Balance> {
     const out: Record<string, Balance> = {};
-    for (const [asset, b] of this.ledger.get(account)?.balances ?? []) out[asset] = { available: b.available, held: b.held };
+    for (const [asset, b] of this.ledger.get(account)?.balances ?? [])
+      out[asset] = { available: b.available, held: b.held };
     return out;
   }
 
@@ -302,13 +336,16 @@ export class PaperEngine {
       if (o.held < 0 || o.remaining < 0) problems.push(`order ${o.id}: held ${o.held}, remaining ${o.remaining}`);
     }
     for (const m of this.markets.values()) {
-      for (const o of m.live) if (this.orders.get(o.id) !== o) problems.push(`${m.config.id}: live order ${o.id} is not in the order map`);
+      for (const o of m.live)
+        if (this.orders.get(o.id) !== o) problems.push(`${m.config.id}: live order ${o.id} is not in the order map`);
     }
     for (const account of this.ledger.accounts.values()) {
       for (const [asset, b] of account.balances) {
-        if (account.id !== VENUE_ACCOUNT && (b.available < 0 || b.held < 0)) problems.push(`account ${account.id} ${asset}: negative balance ${b.available}/${b.held}`);
+        if (account.id !== VENUE_ACCOUNT && (b.available < 0 || b.held < 0))
+          problems.push(`account ${account.id} ${asset}: negative balance ${b.available}/${b.held}`);
         const expected = held.get(`${account.id}/${asset}`) ?? 0;
-        if (b.held !== expected) problems.push(`account ${account.id} ${asset}: held ${b.held} but its orders hold ${expected}`);
+        if (b.held !== expected)
+          problems.push(`account ${account.id} ${asset}: held ${b.held} but its orders hold ${expected}`);
       }
     }
     return problems;
@@ -325,10 +362,16 @@ export class PaperEngine {
       nextOrderId: this.nextOrderId,
       nextTradeId: this.nextTradeId,
       ledgerSeq: this.ledgerSeq,
-      accounts: [...this.ledger.accounts.values()].map((a) => [a.id, [...a.balances].map(([asset, b]) => [asset, b.available, b.held])]),
+      accounts: [...this.ledger.accounts.values()].map((a) => [
+        a.id,
+        [...a.balances].map(([asset, b]) => [asset, b.available, b.held]),
+      ]),
       orders: [...this.orders.values()].map((o) => ({ ...o })),
       positions: [...this.positions].flatMap(([account, byMarket]) =>
-        [...byMarket].map(([market, p]) => [account, market, p.quantity, p.costBasis, p.realisedPnl, p.feesPaid] as PaperSnapshot['positions'][number]),
+        [...byMarket].map(
+          ([market, p]) =>
+            [account, market, p.quantity, p.costBasis, p.realisedPnl, p.feesPaid] as PaperSnapshot['positions'][number],
+        ),
       ),
       closed: [...this.closed],
     };
@@ -336,7 +379,11 @@ export class PaperEngine {
 
   static restore(s: PaperSnapshot): PaperEngine {
     if (!s || s.version !== 1) throw new Error(`unsupported paper engine snapshot version ${String(s?.version)}`);
-    const e = new PaperEngine({ grants: Object.fromEntries(s.grants), maxBookAgeMs: s.maxBookAgeMs, markets: s.markets.map((m) => m.config) });
+    const e = new PaperEngine({
+      grants: Object.fromEntries(s.grants),
+      maxBookAgeMs: s.maxBookAgeMs,
+      markets: s.markets.map((m) => m.config),
+    });
     for (const { config, seq } of s.markets) e.markets.get(config.id)!.seq = seq;
     e.nextOrderId = s.nextOrderId;
     e.nextTradeId = s.nextTradeId;
@@ -408,18 +455,22 @@ export class PaperEngine {
     const { side, orderType } = cmd;
     if (side !== 'buy' && side !== 'sell') return reject('INVALID_ORDER');
     if (!ORDER_TYPES.includes(orderType)) return reject('INVALID_ORDER');
-    if (cid !== undefined && (typeof cid !== 'string' || cid.length === 0 || cid.length > MAX_CLIENT_ORDER_ID)) return reject('INVALID_ORDER');
+    if (cid !== undefined && (typeof cid !== 'string' || cid.length === 0 || cid.length > MAX_CLIENT_ORDER_ID))
+      return reject('INVALID_ORDER');
     const hasLimit = orderType === 'limit' || orderType === 'stop_limit';
     const stop = orderType === 'stop_market' || orderType === 'stop_limit';
     // Fields that belong to another order type are refused rather than ignored: they show a confused client.
-    if (hasLimit ? !isPosInt(cmd.price) : cmd.price !== undefined) return reject(hasLimit ? 'INVALID_PRICE' : 'INVALID_ORDER');
-    if (stop ? !isPosInt(cmd.stopPrice) : cmd.stopPrice !== undefined) return reject(stop ? 'INVALID_PRICE' : 'INVALID_ORDER');
+    if (hasLimit ? !isPosInt(cmd.price) : cmd.price !== undefined)
+      return reject(hasLimit ? 'INVALID_PRICE' : 'INVALID_ORDER');
+    if (stop ? !isPosInt(cmd.stopPrice) : cmd.stopPrice !== undefined)
+      return reject(stop ? 'INVALID_PRICE' : 'INVALID_ORDER');
     const byQuote = cmd.quoteAmount !== undefined;
     if (byQuote) {
       if (orderType !== 'market' || side !== 'buy' || cmd.quantity !== undefined) return reject('INVALID_ORDER');
       if (!isPosInt(cmd.quoteAmount)) return reject('INVALID_QUANTITY');
     } else if (!isPosInt(cmd.quantity)) return reject('INVALID_QUANTITY');
-    if (cid !== undefined && m.live.some((o) => o.account === cmd.account && o.clientOrderId === cid)) return reject('DUPLICATE_CLIENT_ORDER_ID');
+    if (cid !== undefined && m.live.some((o) => o.account === cmd.account && o.clientOrderId === cid))
+      return reject('DUPLICATE_CLIENT_ORDER_ID');
     if (orderType === 'market') return this.placeMarket(m, cmd, reject);
     if (orderType === 'limit') return this.placeLimit(m, cmd, reject);
     return this.placeStop(m, cmd, reject);
@@ -474,7 +525,10 @@ export class PaperEngine {
     const hold = cmd.side === 'sell' ? quantity : this.buyHold(m, worst, quantity);
     if (!inRange(value) || !inRange(hold)) return reject('AMOUNT_OUT_OF_RANGE');
     // Judged, like a limit, as if the whole order filled now, at its worst price for a buy, its reference for a sell.
-    if (!this.fillsFit(m, cmd.account, cmd.side, [this.makerFillOf(m, cmd.side === 'buy' ? worst : reference, quantity)])) return reject('AMOUNT_OUT_OF_RANGE');
+    if (
+      !this.fillsFit(m, cmd.account, cmd.side, [this.makerFillOf(m, cmd.side === 'buy' ? worst : reference, quantity)])
+    )
+      return reject('AMOUNT_OUT_OF_RANGE');
     if (value < m.config.minNotional) return reject('BELOW_MIN_NOTIONAL');
     if (!this.canHold(m, cmd.account, cmd.side, hold)) return reject('INSUFFICIENT_FUNDS');
     const order = this.accept(m, cmd, hold);
@@ -533,7 +587,8 @@ export class PaperEngine {
     this.emit(m, { type: 'triggered', orderId: order.id, account: order.account, lastPrice: last });
     if (order.type === 'stop_limit') {
       const entry = this.entryWalk(m, order.side, order.remaining, order.price, book);
-      if (!this.limitFits(m, order.account, order.side, order.price, order.remaining, entry)) return this.expire(m, order, 'amount_out_of_range');
+      if (!this.limitFits(m, order.account, order.side, order.price, order.remaining, entry))
+        return this.expire(m, order, 'amount_out_of_range');
       return this.enterLimit(m, order, book, entry);
     }
     // A stop-market fills whole within its band or not at all, like a market order refused on a thin book.
@@ -572,7 +627,8 @@ export class PaperEngine {
    * positions start over. The venue and fee accounts keep their history.
    */
   private reset(account: AccountId): void {
-    if (!this.hasAccount(account)) return this.rejectLedger(isPosInt(account) ? account : 0, 'UNKNOWN_ACCOUNT', 'reset');
+    if (!this.hasAccount(account))
+      return this.rejectLedger(isPosInt(account) ? account : 0, 'UNKNOWN_ACCOUNT', 'reset');
     // What the account owns (held included: its orders are cancelled first) leaves before the grant enters.
     const freed = new Map<string, number>();
     for (const [asset, b] of this.ledger.get(account)!.balances) freed.set(asset, b.available + b.held);
@@ -642,7 +698,8 @@ export class PaperEngine {
     const t = totals(fills);
     if (!inRange(t.quantity) || !inRange(t.amount) || !inRange(t.fee)) return false;
     const received = this.ledger.get(account)!.balances.get(side === 'buy' ? m.config.base : m.config.quote);
-    if (!inRange((received ? received.available + received.held : 0) + (side === 'buy' ? t.quantity : t.amount))) return false;
+    if (!inRange((received ? received.available + received.held : 0) + (side === 'buy' ? t.quantity : t.amount)))
+      return false;
     if (!this.outsideRoom(m, side, t, false)) return false;
     const p = { ...(this.positions.get(account)?.get(m.config.id) ?? emptyPosition()) };
     for (const f of fills) {
@@ -656,7 +713,12 @@ export class PaperEngine {
    * Room in the outside accounts for fills totalling `t` on `side`: the venue delivers what the user receives
    * and takes what the user gives, the fee account takes the fees. With `apply`, makes it, in the same order.
    */
-  private outsideRoom(m: Market, side: Side, t: { quantity: number; amount: number; fee: number }, apply: boolean): boolean {
+  private outsideRoom(
+    m: Market,
+    side: Side,
+    t: { quantity: number; amount: number; fee: number },
+    apply: boolean,
+  ): boolean {
     const buy = side === 'buy';
     return (
       this.outsideShift(VENUE_ACCOUNT, m.config.base, buy ? -t.quantity : t.quantity, apply) &&
@@ -754,7 +816,12 @@ export class PaperEngine {
   }
 
   private settle(m: Market, order: Order, quantity: number, amount: number, paid: number): void {
-    settleFill(this.ledger, order.account, m.config.base, m.config.quote, { side: order.side, quantity, amount, fee: paid });
+    settleFill(this.ledger, order.account, m.config.base, m.config.quote, {
+      side: order.side,
+      quantity,
+      amount,
+      fee: paid,
+    });
     order.held -= order.side === 'buy' ? amount + paid : quantity;
     if (order.quantity > 0) order.remaining -= quantity;
     let p = this.positionMap(order.account).get(m.config.id);
@@ -793,7 +860,8 @@ export class PaperEngine {
   /** A book that is missing or malformed is none; one the feed gave up on, or too old, is stale. */
   private bookProblem(book: PaperBook | undefined): 'NO_BOOK' | 'STALE_BOOK' | null {
     if (!book || !usableLevels(book.bids) || !usableLevels(book.asks)) return 'NO_BOOK';
-    if (book.live !== true || !Number.isSafeInteger(book.receivedAt) || this.ts - book.receivedAt > this.maxBookAgeMs) return 'STALE_BOOK';
+    if (book.live !== true || !Number.isSafeInteger(book.receivedAt) || this.ts - book.receivedAt > this.maxBookAgeMs)
+      return 'STALE_BOOK';
     return null;
   }
 
@@ -883,12 +951,24 @@ export class PaperEngine {
     this.out.push({ seq: ++this.ledgerSeq, market: LEDGER_STREAM, ts: this.ts, ...body } as PaperEvent);
   }
 
-  private reject(m: Market, account: AccountId, reason: PaperRejectReason, command: string, clientOrderId?: string, orderId?: OrderId): void {
+  private reject(
+    m: Market,
+    account: AccountId,
+    reason: PaperRejectReason,
+    command: string,
+    clientOrderId?: string,
+    orderId?: OrderId,
+  ): void {
     this.emit(m, { type: 'rejected', account, clientOrderId, orderId, reason, command });
   }
 
-  private rejectLedger(account: AccountId, reason: PaperRejectReason, command: string, clientOrderId?: string, orderId?: OrderId): void {
+  private rejectLedger(
+    account: AccountId,
+    reason: PaperRejectReason,
+    command: string,
+    clientOrderId?: string,
+    orderId?: OrderId,
+  ): void {
     this.emitLedger({ type: 'rejected', account, clientOrderId, orderId, reason, command });
   }
 }
-

@@ -26,8 +26,22 @@ class Clock {
   now = () => this.t;
 }
 
-const book = (bids: [number, number][], asks: [number, number][]): BookEvent => ({ type: 'book', market: TST.id, ts: 0, bids, asks });
-const trade = (price: number, size: number): TradeEvent => ({ type: 'trade', market: TST.id, ts: 0, price, size, side: 'sell', tradeId: `${price}/${size}` });
+const book = (bids: [number, number][], asks: [number, number][]): BookEvent => ({
+  type: 'book',
+  market: TST.id,
+  ts: 0,
+  bids,
+  asks,
+});
+const trade = (price: number, size: number): TradeEvent => ({
+  type: 'trade',
+  market: TST.id,
+  ts: 0,
+  price,
+  size,
+  side: 'sell',
+  tradeId: `${price}/${size}`,
+});
 const BOOK = book(
   [
     [9_900, 40],
@@ -45,7 +59,12 @@ function open(dir: string, clock: Clock, extra: Partial<PaperTraderOptions> = {}
 
 /** What must survive a restart: balances, live orders and positions of A, and the engine's invariants. */
 function view(t: PaperTrader) {
-  return { balances: t.balances(A), orders: t.openOrders(A), positions: t.engine.positionsOf(A), audit: t.engine.audit() };
+  return {
+    balances: t.balances(A),
+    orders: t.openOrders(A),
+    positions: t.engine.positionsOf(A),
+    audit: t.engine.audit(),
+  };
 }
 
 /** Conservation over the committed event log: every asset's total equals grants minus withdrawals. */
@@ -56,7 +75,8 @@ function expectConserved(t: PaperTrader): void {
     if (e.type === 'withdrawn') external.set(e.asset, (external.get(e.asset) ?? 0) - e.amount);
   }
   const totals = t.engine.ledger.totals();
-  for (const asset of new Set([...totals.keys(), ...external.keys()])) expect(totals.get(asset) ?? 0, asset).toBe(external.get(asset) ?? 0);
+  for (const asset of new Set([...totals.keys(), ...external.keys()]))
+    expect(totals.get(asset) ?? 0, asset).toBe(external.get(asset) ?? 0);
   expect(totals.get('KRW')).toBeGreaterThan(0);
 }
 
@@ -69,7 +89,14 @@ describe('PaperTrader', () => {
     await t.openAccount(A);
     t.onBook(BOOK);
     await t.place(A, { market: TST.id, side: 'buy', orderType: 'market', quantity: 60 });
-    await t.place(A, { market: TST.id, side: 'buy', orderType: 'limit', price: 9_900, quantity: 30, clientOrderId: 'rest' });
+    await t.place(A, {
+      market: TST.id,
+      side: 'buy',
+      orderType: 'limit',
+      price: 9_900,
+      quantity: 30,
+      clientOrderId: 'rest',
+    });
     await t.onTrade(trade(9_900, 50)); // 40 ahead, 10 fill
     const before = view(t);
     expect(before.orders).toMatchObject([{ clientOrderId: 'rest', remaining: 20, queueAhead: 0 }]);
@@ -102,7 +129,8 @@ describe('PaperTrader', () => {
     await t.place(A, { market: TST.id, side: 'buy', orderType: 'limit', price: 9_500, quantity: 30 });
     // The files as a crash right now would leave them (the database and its write-ahead log).
     const copy = tempDir();
-    for (const suffix of ['', '-wal']) copyFileSync(join(dir, PAPER_DB_FILE + suffix), join(copy, PAPER_DB_FILE + suffix));
+    for (const suffix of ['', '-wal'])
+      copyFileSync(join(dir, PAPER_DB_FILE + suffix), join(copy, PAPER_DB_FILE + suffix));
     const recovered = open(copy, clock);
     expect(view(recovered)).toEqual(view(t));
     expect(recovered.openOrders(A)).toHaveLength(1);
@@ -124,9 +152,18 @@ describe('PaperTrader', () => {
     const events = await t.onTrade(trade(10_050, 5));
     expect(events?.map((e) => e.type)).toEqual(['triggered', 'trade', 'filled']);
     expect(events?.[1]).toMatchObject({ price: 10_000, quantity: 20 });
-    expect(published.map((e) => e.type)).toEqual(['account_opened', 'deposited', 'accepted', 'triggered', 'trade', 'filled']);
+    expect(published.map((e) => e.type)).toEqual([
+      'account_opened',
+      'deposited',
+      'accepted',
+      'triggered',
+      'trade',
+      'filled',
+    ]);
     // Marked at the last trade seen.
-    expect(t.positions(A)).toMatchObject([{ quantity: 20, averagePrice: 10_000, markPrice: 10_050, unrealisedPnl: 10 }]);
+    expect(t.positions(A)).toMatchObject([
+      { quantity: 20, averagePrice: 10_000, markPrice: 10_050, unrealisedPnl: 10 },
+    ]);
     t.close();
   });
 
@@ -178,10 +215,20 @@ describe('PaperTrader', () => {
     await t.place(A, { market: TST.id, side: 'buy', orderType: 'limit', price: 9_000, quantity: 30 });
     t.close();
     const errors: Error[] = [];
-    t = PaperTrader.open({ dir, markets: [{ ...TST, makerFeeBps: 5 }], now: clock.now, onError: (e) => errors.push(e) });
+    t = PaperTrader.open({
+      dir,
+      markets: [{ ...TST, makerFeeBps: 5 }],
+      now: clock.now,
+      onError: (e) => errors.push(e),
+    });
     expect(t.engine.marketConfig(TST.id)?.makerFeeBps).toBe(5);
     t.close();
-    t = PaperTrader.open({ dir, markets: [{ ...TST, takerFeeBps: 50 }], now: clock.now, onError: (e) => errors.push(e) });
+    t = PaperTrader.open({
+      dir,
+      markets: [{ ...TST, takerFeeBps: 50 }],
+      now: clock.now,
+      onError: (e) => errors.push(e),
+    });
     expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/fees cannot rise while buy orders are live/)]);
     expect(t.engine.marketConfig(TST.id)).toMatchObject({ makerFeeBps: 5, takerFeeBps: 20 });
     await expect(t.addMarket({ ...TST, quoteDecimals: 2 })).rejects.toThrow(/keeps its exchange and units/);

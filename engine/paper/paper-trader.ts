@@ -186,7 +186,14 @@ export class PaperTrader {
     const effect = this.engine.tradeEffect(e.market, e.price);
     if (effect === 'none') return undefined;
     const book = effect === 'stops' ? this.books.get(e.market) : undefined;
-    const committed = this.journal.submit({ type: 'trade', ts: this.now(), market: e.market, price: e.price, size: e.size, ...(book ? { book } : {}) });
+    const committed = this.journal.submit({
+      type: 'trade',
+      ts: this.now(),
+      market: e.market,
+      price: e.price,
+      size: e.size,
+      ...(book ? { book } : {}),
+    });
     committed.catch((err: Error) => this.onError(err));
     return committed;
   }
@@ -238,7 +245,8 @@ function levels(side: readonly Level[]): Level[] | undefined {
   if (!Array.isArray(side)) return undefined;
   const out: Level[] = [];
   for (const level of side.slice(0, MAX_BOOK_LEVELS)) {
-    if (!Array.isArray(level) || !isPosInt(level[0]) || !Number.isSafeInteger(level[1]) || level[1] < 0) return undefined;
+    if (!Array.isArray(level) || !isPosInt(level[0]) || !Number.isSafeInteger(level[1]) || level[1] < 0)
+      return undefined;
     out.push([level[0], level[1]]);
   }
   return out;

@@ -54,7 +54,12 @@ export function applyFill(p: Position, side: Side, quantity: number, amount: num
 
 /** Every figure of the position is a safe integer (what the engine checks before it books a fill). */
 export function positionInRange(p: Position): boolean {
-  return Number.isSafeInteger(p.quantity) && Number.isSafeInteger(p.costBasis) && Number.isSafeInteger(p.realisedPnl) && Number.isSafeInteger(p.feesPaid);
+  return (
+    Number.isSafeInteger(p.quantity) &&
+    Number.isSafeInteger(p.costBasis) &&
+    Number.isSafeInteger(p.realisedPnl) &&
+    Number.isSafeInteger(p.feesPaid)
+  );
 }
 
 /**

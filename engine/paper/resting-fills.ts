@@ -33,7 +33,11 @@ export interface RestingFill<O extends RestingOrder> {
  * The fills a trade of `size` at `price` gives `orders` (resting, oldest first), and the queues it consumed
  * (updated on the orders). Remaining quantities are left to the caller, which settles each fill.
  */
-export function fillsFromTrade<O extends RestingOrder>(orders: readonly O[], price: number, size: number): RestingFill<O>[] {
+export function fillsFromTrade<O extends RestingOrder>(
+  orders: readonly O[],
+  price: number,
+  size: number,
+): RestingFill<O>[] {
   const fills: RestingFill<O>[] = [];
   // Volume of this trade already given to older paper orders at the trade price, per side.
   const given = { buy: 0, sell: 0 };

@@ -82,7 +82,13 @@ export const OrderRequest = z
   })
   .strict();
 
-export const TapeTrade = z.object({ tradeId: positive, price: positive, quantity: positive, takerSide: z.enum(['buy', 'sell']), ts: amount });
+export const TapeTrade = z.object({
+  tradeId: positive,
+  price: positive,
+  quantity: positive,
+  takerSide: z.enum(['buy', 'sell']),
+  ts: amount,
+});
 
 export const OpenOrder = z.object({
   id: positive,
@@ -98,7 +104,16 @@ export const OpenOrder = z.object({
 
 export const BalanceRow = z.object({ asset: z.string(), available: amount, held: amount });
 
-export const PracticeFill = z.object({ tradeId: positive, orderId: positive, side: z.enum(['buy', 'sell']), price: positive, quantity: positive, quoteAmount: amount, fee: z.number().int(), ts: amount });
+export const PracticeFill = z.object({
+  tradeId: positive,
+  orderId: positive,
+  side: z.enum(['buy', 'sell']),
+  price: positive,
+  quantity: positive,
+  quoteAmount: amount,
+  fee: z.number().int(),
+  ts: amount,
+});
 
 export const PracticeState = z.object({
   market: MarketSettings,
@@ -120,8 +135,14 @@ export const OrderOutcome = z.object({
   fills: amount,
 });
 
-export const CandleBar = z.object({ openTime: amount, open: amount, high: amount, low: amount, close: amount, volume: amount });
-
+export const CandleBar = z.object({
+  openTime: amount,
+  open: amount,
+  high: amount,
+  low: amount,
+  close: amount,
+  volume: amount,
+});
 
 // ---- Real coins: the market feed (Upbit, Binance or a replayed session) and paper trading on it ----
 //
@@ -183,8 +204,22 @@ export const PickedSession = z.object({
   name: z.string().max(255),
 });
 
-export const FeedTrade = z.object({ tradeId: z.string(), price: positive, size: positive, side: z.enum(['buy', 'sell']), ts: amount });
-export const FeedTicker = z.object({ ts: amount, last: amount, open: amount, high: amount, low: amount, prevClose: amount, volume24h: amount });
+export const FeedTrade = z.object({
+  tradeId: z.string(),
+  price: positive,
+  size: positive,
+  side: z.enum(['buy', 'sell']),
+  ts: amount,
+});
+export const FeedTicker = z.object({
+  ts: amount,
+  last: amount,
+  open: amount,
+  high: amount,
+  low: amount,
+  prevClose: amount,
+  volume24h: amount,
+});
 
 export const PaperBalance = z.object({ asset: z.string(), available: amount, held: amount, decimals });
 
@@ -220,7 +255,11 @@ export const PaperPosition = z.object({
   netPnl: signedInt,
 });
 
-export const PaperAccount = z.object({ balances: z.array(PaperBalance), openOrders: z.array(PaperOpenOrder), positions: z.array(PaperPosition) });
+export const PaperAccount = z.object({
+  balances: z.array(PaperBalance),
+  openOrders: z.array(PaperOpenOrder),
+  positions: z.array(PaperPosition),
+});
 
 export const PaperMarketState = z.object({
   source: FeedSource,
@@ -307,7 +346,6 @@ export const CandlesProgress = z.object({
   error: z.string().optional(),
 });
 
-
 // ---- The live LPJ market on the sync server, and my account there ----
 
 /**
@@ -325,7 +363,14 @@ export const ServerUrl = z
   .refine((text) => {
     try {
       const u = new URL(text);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && (u.pathname === '/' || u.pathname === '') && !u.search && !u.hash;
+      return (
+        (u.protocol === 'http:' || u.protocol === 'https:') &&
+        !u.username &&
+        !u.password &&
+        (u.pathname === '/' || u.pathname === '') &&
+        !u.search &&
+        !u.hash
+      );
     } catch {
       return false;
     }
@@ -340,10 +385,19 @@ export const LiveStatus = z.object({
   account: z.object({ id: positive, nickname: z.string() }).optional(),
 });
 
-export const Credentials = z.object({ nickname: z.string().min(1).max(40), password: z.string().min(1).max(128) }).strict();
+export const Credentials = z
+  .object({ nickname: z.string().min(1).max(40), password: z.string().min(1).max(128) })
+  .strict();
 
 /** The server's rolling 24 h figures of the live market (prices in won, volume in LPJ units). */
-export const LiveTicker = z.object({ last: amount, open: amount, high: amount, low: amount, volume: amount, changeBps: z.number().int() });
+export const LiveTicker = z.object({
+  last: amount,
+  open: amount,
+  high: amount,
+  low: amount,
+  volume: amount,
+  changeBps: z.number().int(),
+});
 
 /** The live market as the UI sees it; `market` is absent until the server has been reached once. */
 export const LiveState = z.object({
@@ -361,7 +415,15 @@ export const LiveState = z.object({
   fills: z.array(PracticeFill),
 });
 
-export const LiveUpdate = z.object({ seq: amount, trades: z.array(TapeTrade), bids: z.array(Level), asks: z.array(Level), lastPrice: amount, ticker: LiveTicker.optional(), mine: z.boolean() });
+export const LiveUpdate = z.object({
+  seq: amount,
+  trades: z.array(TapeTrade),
+  bids: z.array(Level),
+  asks: z.array(Level),
+  lastPrice: amount,
+  ticker: LiveTicker.optional(),
+  mine: z.boolean(),
+});
 
 export const AppNotification = z.object({
   id: positive,
@@ -380,7 +442,17 @@ export const AppNotification = z.object({
 
 export const RankingPeriod = z.enum(['1d', '7d', '30d', 'all']);
 /** Board columns a user can sort by; `rank` is the board's own order (best return first). */
-export const RankingSort = z.enum(['rank', 'nickname', 'returnBps', 'pnl', 'maxDrawdownBps', 'winRateBps', 'trades', 'followers', 'rankChange']);
+export const RankingSort = z.enum([
+  'rank',
+  'nickname',
+  'returnBps',
+  'pnl',
+  'maxDrawdownBps',
+  'winRateBps',
+  'trades',
+  'followers',
+  'rankChange',
+]);
 
 export const TraderStats = z.object({
   /** Place on the board; 0 when not on it (too few trades, too new, or no return yet). */
@@ -424,7 +496,13 @@ export const RankingBoard = z.object({
 });
 
 export const EquityPoint = z.object({ ts: amount, equity: signedInt });
-export const PublicTrade = z.object({ market: z.string(), side: z.enum(['buy', 'sell']), price: positive, quantity: positive, ts: amount });
+export const PublicTrade = z.object({
+  market: z.string(),
+  side: z.enum(['buy', 'sell']),
+  price: positive,
+  quantity: positive,
+  ts: amount,
+});
 export const StrategyInfo = z.object({ open: z.boolean(), description: z.string(), profitShareBps: amount });
 export const MyStrategy = StrategyInfo.extend({ followers: amount });
 
@@ -521,11 +599,19 @@ export const methods = {
   /** My whole trade history (offline practice and paper trading) as CSV, for the user to save. */
   'history.exportCsv': { params: NoParams, result: z.object({ filename: z.string(), csv: z.string(), rows: amount }) },
   'practice.candles': {
-    params: z.object({ interval: z.enum(['1m', '5m', '15m', '1h', '4h', '1d']), limit: z.number().int().min(1).max(5_000).default(500) }).strict(),
+    params: z
+      .object({
+        interval: z.enum(['1m', '5m', '15m', '1h', '4h', '1d']),
+        limit: z.number().int().min(1).max(5_000).default(500),
+      })
+      .strict(),
     result: z.array(CandleBar),
   },
   /** Markets the current feed source offers, with their units. */
-  'paper.markets': { params: NoParams, result: z.object({ source: FeedSource, markets: z.array(PaperMarketInfo), replay: ReplayInfo.optional() }) },
+  'paper.markets': {
+    params: NoParams,
+    result: z.object({ source: FeedSource, markets: z.array(PaperMarketInfo), replay: ReplayInfo.optional() }),
+  },
   /** Opens a market view (subscribes it; views are counted, so two charts of one market need two closes). */
   'paper.open': { params: z.object({ market: MarketId }).strict(), result: PaperMarketState },
   'paper.close': { params: z.object({ market: MarketId }).strict(), result: z.object({ views: amount }) },
@@ -535,7 +621,9 @@ export const methods = {
   /** Cancels every order and restores the starting balances of the current source's paper account. */
   'paper.reset': { params: NoParams, result: PaperAccount },
   'paper.candles': {
-    params: z.object({ market: MarketId, interval: CandleInterval, limit: z.number().int().min(1).max(5_000).default(500) }).strict(),
+    params: z
+      .object({ market: MarketId, interval: CandleInterval, limit: z.number().int().min(1).max(5_000).default(500) })
+      .strict(),
     result: PaperCandles,
   },
   'feed.source': { params: NoParams, result: FeedSourceInfo },
@@ -544,7 +632,13 @@ export const methods = {
    * PickedSession handle), else the one chosen before, else the shipped generated practice session.
    */
   'feed.setSource': {
-    params: z.object({ source: FeedSource, speed: z.number().min(1).max(100).optional(), session: PickedSession.shape.session.optional() }).strict(),
+    params: z
+      .object({
+        source: FeedSource,
+        speed: z.number().min(1).max(100).optional(),
+        session: PickedSession.shape.session.optional(),
+      })
+      .strict(),
     result: FeedSourceInfo,
   },
   'replay.control': { params: ReplayControl, result: ReplayInfo },
@@ -568,22 +662,36 @@ export const methods = {
   'live.cancelAll': { params: NoParams, result: z.object({ cancelled: amount }) },
   /** My notifications from the sync server, newest first (empty when signed out). */
   'notifications.list': { params: NoParams, result: z.object({ items: z.array(AppNotification), unread: amount }) },
-  'notifications.markRead': { params: z.object({ ids: z.array(positive).max(1_000).optional(), all: z.boolean().optional() }).strict(), result: z.object({ unread: amount }) },
+  'notifications.markRead': {
+    params: z.object({ ids: z.array(positive).max(1_000).optional(), all: z.boolean().optional() }).strict(),
+    result: z.object({ unread: amount }),
+  },
   /** A leaderboard page: period, sort, nickname search, paging. Readable signed out. */
   'ranking.board': { params: RankingQuery, result: RankingBoard },
   /** A trader's public profile (stats per period, equity curve, recent trades, strategy) and how I stand to them. */
-  'ranking.profile': { params: z.object({ nickname: z.string().trim().min(1).max(40) }).strict(), result: TraderProfile },
+  'ranking.profile': {
+    params: z.object({ nickname: z.string().trim().min(1).max(40) }).strict(),
+    result: TraderProfile,
+  },
   /** My strategy (null if I never opened one). */
   'copy.strategy.get': { params: NoParams, result: z.object({ strategy: MyStrategy.nullable() }) },
   /** Opens my strategy for copying, changes its description or rate, or closes it to new subscribers. */
   'copy.strategy.set': {
-    params: z.object({ open: z.boolean(), description: z.string().max(500).optional(), profitShareBps: ProfitShareBps.optional() }).strict(),
+    params: z
+      .object({
+        open: z.boolean(),
+        description: z.string().max(500).optional(),
+        profitShareBps: ProfitShareBps.optional(),
+      })
+      .strict(),
     result: z.object({ strategy: MyStrategy.nullable() }),
   },
   /** My copies of other traders, newest first. */
   'copy.subscriptions': { params: NoParams, result: z.object({ items: z.array(CopySubscription) }) },
   'copy.subscribe': {
-    params: z.object({ leader: z.string().trim().min(1).max(40), allocation: positive, stopLossBps: StopLossBps.optional() }).strict(),
+    params: z
+      .object({ leader: z.string().trim().min(1).max(40), allocation: positive, stopLossBps: StopLossBps.optional() })
+      .strict(),
     result: CopySubscription,
   },
   'copy.update': { params: z.object({ id: positive, change: CopyChange }).strict(), result: CopySubscription },
@@ -598,14 +706,31 @@ export const methods = {
 export const events = {
   'engine.status': Health,
   /** The desktop shell asks the UI to show a screen (application menu, a playground777:// link). */
-  'app.navigate': z.object({ hash: z.string().regex(/^#\/[A-Za-z0-9%_./-]*$/).max(200) }),
+  'app.navigate': z.object({
+    hash: z
+      .string()
+      .regex(/^#\/[A-Za-z0-9%_./-]*$/)
+      .max(200),
+  }),
   'settings.changed': Settings,
   /** The practice market moved: new trades, the book's top levels, and whether my orders or balances changed. */
-  'practice.update': z.object({ seq: amount, trades: z.array(TapeTrade), bids: z.array(Level), asks: z.array(Level), lastPrice: amount, mine: z.boolean() }),
+  'practice.update': z.object({
+    seq: amount,
+    trades: z.array(TapeTrade),
+    bids: z.array(Level),
+    asks: z.array(Level),
+    lastPrice: amount,
+    mine: z.boolean(),
+  }),
   /** A real-coin market view moved (at most ~10 per second per market). */
   'paper.update': PaperUpdate,
   /** A market's feed status changed (live, reconnecting, stale, offline), with why. */
-  'feed.status': z.object({ market: z.string(), source: FeedSource, status: FeedStatus, reason: z.string().optional() }),
+  'feed.status': z.object({
+    market: z.string(),
+    source: FeedSource,
+    status: FeedStatus,
+    reason: z.string().optional(),
+  }),
   'feed.source': FeedSourceInfo,
   'candles.progress': CandlesProgress,
   'replay.state': ReplayInfo,

@@ -7,7 +7,9 @@ import { ApiError, errorBody } from './errors';
 
 describe('ApiError across the wire', () => {
   it('comes back from its body with the code, message and field issues the host threw', () => {
-    const thrown = new ApiError('BAD_REQUEST', 'quantity must be positive', [{ path: 'quantity', message: 'must be > 0' }]);
+    const thrown = new ApiError('BAD_REQUEST', 'quantity must be positive', [
+      { path: 'quantity', message: 'must be > 0' },
+    ]);
     const body = JSON.parse(JSON.stringify(errorBody(thrown)));
     const rebuilt = ApiError.fromBody(body);
     expect(rebuilt).toBeInstanceOf(Error);

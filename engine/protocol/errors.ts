@@ -18,7 +18,9 @@ export class ApiError extends Error {
     this.issues = issues;
   }
   toBody(): ApiErrorBody {
-    return this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
+    return this.issues
+      ? { code: this.code, message: this.message, issues: this.issues }
+      : { code: this.code, message: this.message };
   }
   /** The error a reply carried, rebuilt on the calling side (the preload and the web bridge's client throw it). */
   static fromBody(body: ApiErrorBody): ApiError {

@@ -37,7 +37,9 @@ export const HostStart = z
 export type HostStart = z.output<typeof HostStart>;
 
 /** A session file the user chose in the main process's open dialog; answered like a request with `id`. */
-export const SessionPicked = z.object({ type: z.literal('session.picked'), id, path: z.string().min(1).max(4096) }).strict();
+export const SessionPicked = z
+  .object({ type: z.literal('session.picked'), id, path: z.string().min(1).max(4096) })
+  .strict();
 export type SessionPicked = z.output<typeof SessionPicked>;
 
 /** Closes the host's databases and ends the process. */

@@ -14,6 +14,7 @@ export const SESSION_HANDLE = /^[A-Za-z0-9_-]{16,64}$/;
 export function parsePickedSession(value: unknown): PickedSession | null {
   if (typeof value !== 'object' || value === null) return null;
   const { session, name } = value as Record<string, unknown>;
-  if (typeof session !== 'string' || !SESSION_HANDLE.test(session) || typeof name !== 'string' || name.length > 255) return null;
+  if (typeof session !== 'string' || !SESSION_HANDLE.test(session) || typeof name !== 'string' || name.length > 255)
+    return null;
   return { session, name };
 }

@@ -46,14 +46,39 @@ export type Channel = z.output<typeof Channel>;
 /** Messages from the app to the server. */
 export const ClientMessage = z.discriminatedUnion('op', [
   z.object({ op: z.literal('auth'), id: requestId, token: z.string().min(1).max(512) }).strict(),
-  z.object({ op: z.literal('subscribe'), id: requestId, channel: Channel, market: marketId, interval: CandleInterval.optional() }).strict(),
-  z.object({ op: z.literal('unsubscribe'), id: requestId, channel: Channel, market: marketId, interval: CandleInterval.optional() }).strict(),
+  z
+    .object({
+      op: z.literal('subscribe'),
+      id: requestId,
+      channel: Channel,
+      market: marketId,
+      interval: CandleInterval.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      op: z.literal('unsubscribe'),
+      id: requestId,
+      channel: Channel,
+      market: marketId,
+      interval: CandleInterval.optional(),
+    })
+    .strict(),
   /** Asks for a fresh book snapshot (after a gap in the deltas). */
   z.object({ op: z.literal('snapshot'), id: requestId, market: marketId }).strict(),
   z.object({ op: z.literal('order.new'), id: requestId, order: NewOrder }).strict(),
   z.object({ op: z.literal('order.cancel'), id: requestId, market: marketId, orderId: posInt }).strict(),
   z.object({ op: z.literal('order.cancel_all'), id: requestId, market: marketId.optional() }).strict(),
-  z.object({ op: z.literal('order.amend'), id: requestId, market: marketId, orderId: posInt, quantity: posInt.optional(), price: posInt.optional() }).strict(),
+  z
+    .object({
+      op: z.literal('order.amend'),
+      id: requestId,
+      market: marketId,
+      orderId: posInt,
+      quantity: posInt.optional(),
+      price: posInt.optional(),
+    })
+    .strict(),
   z.object({ op: z.literal('ping'), id: requestId }).strict(),
 ]);
 export type ClientMessage = z.output<typeof ClientMessage>;
@@ -133,7 +158,16 @@ export type ServerMessage =
    * skip when seq ≤ your seq; prevSeq > your seq is a gap: ask for a snapshot.
    */
   | { type: 'book.delta'; market: string; prevSeq: number; seq: number; bids: Level[]; asks: Level[] }
-  | { type: 'trade'; market: string; seq: number; tradeId: number; price: number; quantity: number; takerSide: 'buy' | 'sell'; ts: number }
+  | {
+      type: 'trade';
+      market: string;
+      seq: number;
+      tradeId: number;
+      price: number;
+      quantity: number;
+      takerSide: 'buy' | 'sell';
+      ts: number;
+    }
   | ({ type: 'ticker' } & Ticker)
   | { type: 'candle'; market: string; interval: CandleInterval; candle: Candle }
   /** Private: one of my orders changed. */
@@ -224,7 +258,15 @@ export const RankingPeriod = z.enum(['1d', '7d', '30d', 'all']);
 export type RankingPeriod = z.output<typeof RankingPeriod>;
 
 /** Columns a leaderboard can be sorted by. `rank` is the board's own order (best return first). */
-export const LeaderboardSort = z.enum(['rank', 'returnBps', 'pnl', 'maxDrawdownBps', 'winRateBps', 'trades', 'followers']);
+export const LeaderboardSort = z.enum([
+  'rank',
+  'returnBps',
+  'pnl',
+  'maxDrawdownBps',
+  'winRateBps',
+  'trades',
+  'followers',
+]);
 export type LeaderboardSort = z.output<typeof LeaderboardSort>;
 
 /** Query string of GET /api/v1/leaderboards/:period. */
@@ -322,14 +364,19 @@ const ProfitShareBps = z.number().int().min(0).max(3_000, 'at most 3,000 bps (30
 const StopLossBps = z.number().int().min(1).max(10_000);
 
 /** POST /api/v1/strategy: open my strategy for copying (or reopen a closed one). */
-export const OpenStrategyBody = z.object({ description: Description.optional(), profitShareBps: ProfitShareBps }).strict();
+export const OpenStrategyBody = z
+  .object({ description: Description.optional(), profitShareBps: ProfitShareBps })
+  .strict();
 export type OpenStrategyBody = z.output<typeof OpenStrategyBody>;
 
 /** PATCH /api/v1/strategy: a new rate binds new subscribers at once and running ones from their next period. */
 export const UpdateStrategyBody = z
   .object({ description: Description.optional(), profitShareBps: ProfitShareBps.optional() })
   .strict()
-  .refine((b) => b.description !== undefined || b.profitShareBps !== undefined, 'give a description or a profitShareBps');
+  .refine(
+    (b) => b.description !== undefined || b.profitShareBps !== undefined,
+    'give a description or a profitShareBps',
+  );
 export type UpdateStrategyBody = z.output<typeof UpdateStrategyBody>;
 
 /** GET/POST/PATCH/DELETE /api/v1/strategy answer with my strategy (GET: 404 NO_STRATEGY if never opened). */

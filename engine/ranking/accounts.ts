@@ -32,9 +32,12 @@ type Flow = Extract<RankingRecord, { type: 'flow' }>;
 const bad = (why: string): never => {
   throw new RankingError('INVALID_RECORD', why);
 };
-const safeInt = (v: unknown, what: string): number => (Number.isSafeInteger(v) ? (v as number) : bad(`${what} must be a safe integer`));
-const posInt = (v: unknown, what: string): number => (safeInt(v, what) > 0 ? (v as number) : bad(`${what} must be positive`));
-const checked = (v: number, what: string): number => (Number.isSafeInteger(v) ? v : bad(`${what} leaves the safe integer range`));
+const safeInt = (v: unknown, what: string): number =>
+  Number.isSafeInteger(v) ? (v as number) : bad(`${what} must be a safe integer`);
+const posInt = (v: unknown, what: string): number =>
+  safeInt(v, what) > 0 ? (v as number) : bad(`${what} must be positive`);
+const checked = (v: number, what: string): number =>
+  Number.isSafeInteger(v) ? v : bad(`${what} leaves the safe integer range`);
 const outOfRange = (what: string): never => bad(`${what} would leave the safe integer range`);
 
 /**
@@ -43,7 +46,6 @@ const outOfRange = (what: string): never => bad(`${what} would leave the safe in
  */
 const BUY_SIDE = new Float64Array(5);
 const SELL_SIDE = new Float64Array(5);
-
 
 // A local binding of the same function: equity and the index are computed for every account at every mark, and
 // some module loaders route each imported call through a getter.
@@ -106,7 +108,11 @@ export class AccountTable {
   onGrow: ((capacity: number) => void) | null = null;
 
   private allocate(capacity: number): void {
-    const grow = <T extends Float64Array | Int32Array | Uint8Array>(old: T | undefined, ctor: new (n: number) => T, per = 1): T => {
+    const grow = <T extends Float64Array | Int32Array | Uint8Array>(
+      old: T | undefined,
+      ctor: new (n: number) => T,
+      per = 1,
+    ): T => {
       const next = new ctor(capacity * per);
       if (old) next.set(old);
       return next;
@@ -157,11 +163,13 @@ export class AccountTable {
   /** Registers an account (returning its new slot) or updates the nickname/ranked flag of a known one (null). */
   register(r: Extract<RankingRecord, { type: 'account' }>, markNo: number): number | null {
     safeInt(r.account, 'account');
-    if (typeof r.nickname !== 'string' || r.nickname.length === 0 || r.nickname.length > 64) bad('nickname must be 1–64 characters');
+    if (typeof r.nickname !== 'string' || r.nickname.length === 0 || r.nickname.length > 64)
+      bad('nickname must be 1–64 characters');
     if (r.ranked !== undefined && typeof r.ranked !== 'boolean') bad('ranked must be a boolean');
     const known = this.slot(r.account);
     if (known !== undefined) {
-      if (this.closed[known]) throw new RankingError('ACCOUNT_CLOSED', `account ${r.account} is closed; ids are never reused`);
+      if (this.closed[known])
+        throw new RankingError('ACCOUNT_CLOSED', `account ${r.account} is closed; ids are never reused`);
       this.nickname[known] = r.nickname;
       if (r.ranked !== undefined) this.ranked[known] = r.ranked ? 1 : 0;
       return null;
@@ -254,7 +262,8 @@ export class AccountTable {
     const price = posInt(t.price, 'price');
     const qty = posInt(t.quantity, 'quantity');
     const quote = safeInt(t.quoteAmount, 'quoteAmount');
-    if (quote !== mulDivFloor(price, qty, this.unitOf[m])) bad('quoteAmount must be floor(price × quantity / 10^baseDecimals)');
+    if (quote !== mulDivFloor(price, qty, this.unitOf[m]))
+      bad('quoteAmount must be floor(price × quantity / 10^baseDecimals)');
     safeInt(t.buyerFee, 'buyerFee');
     safeInt(t.sellerFee, 'sellerFee');
     const b = this.liveSlot(t.buyer);
@@ -267,9 +276,19 @@ export class AccountTable {
     const sellerCash = checked((sl === b ? buyerCash : this.cash[sl]) + sellerDelta, 'cash');
     const kb = b * this.marketCount + m;
     const ks = sl * this.marketCount + m;
-    if (!planMove(this.position[kb], this.basis[kb], this.tripCash[kb], qty, buyerDelta, BUY_SIDE)) outOfRange('the buyer’s position');
+    if (!planMove(this.position[kb], this.basis[kb], this.tripCash[kb], qty, buyerDelta, BUY_SIDE))
+      outOfRange('the buyer’s position');
     const same = sl === b;
-    if (!planMove(same ? BUY_SIDE[0] : this.position[ks], same ? BUY_SIDE[1] : this.basis[ks], same ? BUY_SIDE[2] : this.tripCash[ks], -qty, sellerDelta, SELL_SIDE)) {
+    if (
+      !planMove(
+        same ? BUY_SIDE[0] : this.position[ks],
+        same ? BUY_SIDE[1] : this.basis[ks],
+        same ? BUY_SIDE[2] : this.tripCash[ks],
+        -qty,
+        sellerDelta,
+        SELL_SIDE,
+      )
+    ) {
       outOfRange('the seller’s position');
     }
     this.lastPrice[m] = price;
@@ -301,8 +320,10 @@ export class AccountTable {
     let m = -1;
     if (f.asset !== this.config.quote) {
       const i = this.assetIndex.get(f.asset);
-      if (i === undefined) throw new RankingError('UNKNOWN_ASSET', `asset ${f.asset} is neither ${this.config.quote} nor a market's base`);
-      if (this.lastPrice[i] === 0) throw new RankingError('NO_PRICE', `${f.asset} has no price yet, so a flow in it cannot be valued`);
+      if (i === undefined)
+        throw new RankingError('UNKNOWN_ASSET', `asset ${f.asset} is neither ${this.config.quote} nor a market's base`);
+      if (this.lastPrice[i] === 0)
+        throw new RankingError('NO_PRICE', `${f.asset} has no price yet, so a flow in it cannot be valued`);
       m = i;
     }
     // Worked out whole before anything changes, like a trade.
@@ -316,7 +337,8 @@ export class AccountTable {
       // Coins in or out count as bought or sold at the last price for the round-trip accounting.
       k = s * this.marketCount + m;
       const cashDelta = checked(-mulDivFloor(amount, this.lastPrice[m], this.unitOf[m]), 'the flow’s value');
-      if (!planMove(this.position[k], this.basis[k], this.tripCash[k], amount, cashDelta, BUY_SIDE)) outOfRange('the position');
+      if (!planMove(this.position[k], this.basis[k], this.tripCash[k], amount, cashDelta, BUY_SIDE))
+        outOfRange('the position');
       after = this.equityWith(s, this.cash[s], m, BUY_SIDE[0]);
     }
     const cumFlow = Number(BigInt(this.cumFlow[s]) + BigInt(after) - BigInt(before));

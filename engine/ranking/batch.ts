@@ -77,7 +77,11 @@ function checkOptions(opts: BatchOptions): number {
 }
 
 /** Recomputes every board from a synchronous record stream. */
-export function recomputeRanking(config: RankingConfig, records: Iterable<RankingRecord>, opts: BatchOptions = {}): BatchRanking {
+export function recomputeRanking(
+  config: RankingConfig,
+  records: Iterable<RankingRecord>,
+  opts: BatchOptions = {},
+): BatchRanking {
   const every = checkOptions(opts);
   const b = new BatchRanking(config);
   let n = 0;

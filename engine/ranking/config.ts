@@ -66,10 +66,12 @@ export function resolveConfig(config: RankingConfig): ResolvedRankingConfig {
   const ids = new Set<string>();
   const bases = new Set<string>();
   for (const m of config.markets) {
-    if (m.quote !== quote) bad(`market ${m.id} is quoted in ${m.quote}, not ${quote}: one valuation currency is required`);
+    if (m.quote !== quote)
+      bad(`market ${m.id} is quoted in ${m.quote}, not ${quote}: one valuation currency is required`);
     if (ids.has(m.id)) bad(`market ${m.id} is listed twice`);
     if (bases.has(m.base) || m.base === quote) bad(`asset ${m.base} is the base of two markets or the quote`);
-    if (!Number.isInteger(m.baseDecimals) || m.baseDecimals < 0 || m.baseDecimals > 15) bad(`market ${m.id}: baseDecimals out of range`);
+    if (!Number.isInteger(m.baseDecimals) || m.baseDecimals < 0 || m.baseDecimals > 15)
+      bad(`market ${m.id}: baseDecimals out of range`);
     ids.add(m.id);
     bases.add(m.base);
   }
@@ -78,7 +80,11 @@ export function resolveConfig(config: RankingConfig): ResolvedRankingConfig {
     bad('markIntervalMs must be a whole number of ms, at least a second, that divides a day');
   }
   const dayStartOffsetMs = config.dayStartOffsetMs ?? 0;
-  if (!Number.isSafeInteger(dayStartOffsetMs) || Math.abs(dayStartOffsetMs) >= DAY_MS || dayStartOffsetMs % markIntervalMs !== 0) {
+  if (
+    !Number.isSafeInteger(dayStartOffsetMs) ||
+    Math.abs(dayStartOffsetMs) >= DAY_MS ||
+    dayStartOffsetMs % markIntervalMs !== 0
+  ) {
     bad('dayStartOffsetMs must be a multiple of markIntervalMs within a day');
   }
   const dailyRetentionDays = config.dailyRetentionDays ?? 35;

@@ -29,7 +29,13 @@ export const PERIOD_DAYS = { '7d': 7, '30d': 30 } as const;
  * contiguous run and a period start is read as one, instead of one cache line per account. Growing re-lays
  * each position's run out at the new stride.
  */
-export function relayout(old: Float64Array | undefined, oldCap: number, cap: number, positions: number, fill: number): Float64Array {
+export function relayout(
+  old: Float64Array | undefined,
+  oldCap: number,
+  cap: number,
+  positions: number,
+  fill: number,
+): Float64Array {
   const next = new Float64Array(cap * positions);
   if (fill !== 0) next.fill(fill);
   if (old) for (let p = 0; p < positions; p++) next.set(old.subarray(p * oldCap, (p + 1) * oldCap), p * cap);
@@ -138,8 +144,10 @@ export class RankingCore {
   apply(r: RankingRecord): void {
     if (r === null || typeof r !== 'object') throw new RankingError('INVALID_RECORD', 'a record must be an object');
     const ts = r.ts;
-    if (!Number.isSafeInteger(ts) || ts < 0) throw new RankingError('INVALID_RECORD', 'ts must be a non-negative safe integer');
-    if (ts < this.lastTs) throw new RankingError('INVALID_RECORD', `record at ${ts} is older than the previous one (${this.lastTs})`);
+    if (!Number.isSafeInteger(ts) || ts < 0)
+      throw new RankingError('INVALID_RECORD', 'ts must be a non-negative safe integer');
+    if (ts < this.lastTs)
+      throw new RankingError('INVALID_RECORD', `record at ${ts} is older than the previous one (${this.lastTs})`);
     this.advanceTo(ts);
     this.lastTs = ts;
     const a = this.accounts;

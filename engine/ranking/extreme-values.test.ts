@@ -36,7 +36,17 @@ const who = fc.constantFrom(...ACCOUNTS);
 const market = fc.integer({ min: 0, max: MARKETS.length - 1 });
 
 type Step =
-  | { k: 'trade'; m: number; buyer: number; seller: number; price: number; quantity: number; buyerFee: number; sellerFee: number; wrongQuote: boolean }
+  | {
+      k: 'trade';
+      m: number;
+      buyer: number;
+      seller: number;
+      price: number;
+      quantity: number;
+      buyerFee: number;
+      sellerFee: number;
+      wrongQuote: boolean;
+    }
   | { k: 'price'; m: number; price: number }
   | { k: 'cash'; a: number; amount: number }
   | { k: 'coin'; a: number; m: number; amount: number }
@@ -60,7 +70,13 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ k: fc.constant('price' as const), m: market, price: num }) },
   { weight: 3, arbitrary: fc.record({ k: fc.constant('cash' as const), a: who, amount: signed }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('coin' as const), a: who, m: market, amount: signed }) },
-  { weight: 3, arbitrary: fc.record({ k: fc.constant('gap' as const), ms: fc.oneof(fc.integer({ min: 0, max: 3 * HOUR_MS }), fc.integer({ min: 0, max: 3 * DAY_MS })) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant('gap' as const),
+      ms: fc.oneof(fc.integer({ min: 0, max: 3 * HOUR_MS }), fc.integer({ min: 0, max: 3 * DAY_MS })),
+    }),
+  },
 );
 
 function records(steps: Step[]): RankingRecord[] {
@@ -76,7 +92,18 @@ function records(steps: Step[]): RankingRecord[] {
         const exact = mulDivFloor(s.price, s.quantity, 10 ** MARKETS[s.m].baseDecimals);
         // The quote amount the engine would report, when it is one; otherwise one that cannot be right.
         const quoteAmount = Number.isSafeInteger(exact) && !s.wrongQuote ? exact : Math.min(MAX, exact);
-        out.push({ type: 'trade', ts, market: MARKETS[s.m].id, price: s.price, quantity: s.quantity, quoteAmount, buyer: s.buyer, seller: s.seller, buyerFee: s.buyerFee, sellerFee: s.sellerFee });
+        out.push({
+          type: 'trade',
+          ts,
+          market: MARKETS[s.m].id,
+          price: s.price,
+          quantity: s.quantity,
+          quoteAmount,
+          buyer: s.buyer,
+          seller: s.seller,
+          buyerFee: s.buyerFee,
+          sellerFee: s.sellerFee,
+        });
         break;
       }
       case 'price':
@@ -96,7 +123,19 @@ function records(steps: Step[]): RankingRecord[] {
 /** What a record could change: every column of the per-account state. */
 function state(svc: RankingService): string {
   const a = svc.accounts;
-  const cols = [a.cash, a.cumFlow, a.idxCk, a.baseCk, a.cumTrades, a.cumTrips, a.cumWins, a.position, a.basis, a.tripCash, a.lastPrice];
+  const cols = [
+    a.cash,
+    a.cumFlow,
+    a.idxCk,
+    a.baseCk,
+    a.cumTrades,
+    a.cumTrips,
+    a.cumWins,
+    a.position,
+    a.basis,
+    a.tripCash,
+    a.lastPrice,
+  ];
   // The slots of the accounts here (and their positions in each market) come first.
   return JSON.stringify(cols.map((c) => Array.from(c.subarray(0, ACCOUNTS.length * MARKETS.length))));
 }
@@ -128,11 +167,22 @@ function play(rs: RankingRecord[]): { applied: RankingRecord[]; refused: number 
   const boards = live.boards();
   for (const p of PERIODS) {
     for (const row of boards.boards[p]) {
-      for (const k of ['returnBps', 'pnl', 'maxDrawdownBps', 'winRateBps', 'closedRoundTrips', 'trades', 'rank'] as const) expectSafe(row[k], `${p} ${k} of ${row.account}`);
+      for (const k of [
+        'returnBps',
+        'pnl',
+        'maxDrawdownBps',
+        'winRateBps',
+        'closedRoundTrips',
+        'trades',
+        'rank',
+      ] as const)
+        expectSafe(row[k], `${p} ${k} of ${row.account}`);
     }
   }
   for (const a of ACCOUNTS) {
-    for (const p of PERIODS) for (const v of Object.values(live.figures(p, a))) if (typeof v === 'number') expectSafe(v, `${p} figure of ${a}`);
+    for (const p of PERIODS)
+      for (const v of Object.values(live.figures(p, a)))
+        if (typeof v === 'number') expectSafe(v, `${p} figure of ${a}`);
     const h = live.equityHistory(a);
     for (const point of [...h.hourly, ...h.daily]) expectSafe(point.equity, `equity history of ${a}`);
   }
@@ -173,7 +223,20 @@ describe('ranking figures with numbers at the edge of the range', () => {
     expect(all.returnBps).toBe(Number(((index - 10n ** 8n) * 10_000n) / 10n ** 8n));
     expect(all.pnl).toBe(MAX - (10 ** 9 + 1_000));
     // A trade whose quote amount no engine could report is refused, with nothing changed.
-    expect(() => svc.apply({ type: 'trade', ts: T0 + 3 * HOUR_MS, market: WHOLE.id, price: MAX, quantity: 2, quoteAmount: MAX, buyer: 1, seller: 1, buyerFee: 0, sellerFee: 0 })).toThrow(RankingError);
+    expect(() =>
+      svc.apply({
+        type: 'trade',
+        ts: T0 + 3 * HOUR_MS,
+        market: WHOLE.id,
+        price: MAX,
+        quantity: 2,
+        quoteAmount: MAX,
+        buyer: 1,
+        seller: 1,
+        buyerFee: 0,
+        sellerFee: 0,
+      }),
+    ).toThrow(RankingError);
     expect(svc.equityNow(1)).toBe(MAX);
   });
 });

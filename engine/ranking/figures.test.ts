@@ -258,8 +258,15 @@ describe('bad records', () => {
 
 describe('start-up replay', () => {
   it('brings a live service to the state of one fed record by record', async () => {
-    const records: RankingRecord[] = [account(T0, 1), account(T0, 2), price(T0, LPJ, 1_000), flow(T0, 1, 1_000_000), flow(T0, 2, 1_000_000)];
-    for (let i = 0; i < 40; i++) records.push(trade(T0 + i * H, LPJ, 1 + (i % 2), 2 - (i % 2), 1_000 + ((i * 37) % 200), COIN));
+    const records: RankingRecord[] = [
+      account(T0, 1),
+      account(T0, 2),
+      price(T0, LPJ, 1_000),
+      flow(T0, 1, 1_000_000),
+      flow(T0, 2, 1_000_000),
+    ];
+    for (let i = 0; i < 40; i++)
+      records.push(trade(T0 + i * H, LPJ, 1 + (i % 2), 2 - (i % 2), 1_000 + ((i * 37) % 200), COIN));
     const fed = new RankingService({ markets: [LPJ], minTrades: 0, minAccountAgeMs: 0 });
     fed.applyAll(records);
     fed.advanceTo(T0 + 2 * DAY_MS);

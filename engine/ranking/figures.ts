@@ -50,7 +50,10 @@ export class FigureColumns {
   }
 }
 
-export type Figures = Pick<BoardRow, 'returnBps' | 'pnl' | 'maxDrawdownBps' | 'winRateBps' | 'closedRoundTrips' | 'trades'>;
+export type Figures = Pick<
+  BoardRow,
+  'returnBps' | 'pnl' | 'maxDrawdownBps' | 'winRateBps' | 'closedRoundTrips' | 'trades'
+>;
 
 /**
  * Where each period starts at the current mark, worked out once per mark rather than per account: the mark
@@ -100,7 +103,14 @@ function startOf(core: RankingCore, f: PeriodFrame, s: number, period: Period): 
 }
 
 /** Return and qualification of slot s over `period` at the current mark, into the columns. */
-export function fillFigures(core: RankingCore, f: PeriodFrame, s: number, period: Period, cols: FigureColumns, rankable: boolean): void {
+export function fillFigures(
+  core: RankingCore,
+  f: PeriodFrame,
+  s: number,
+  period: Period,
+  cols: FigureColumns,
+  rankable: boolean,
+): void {
   const { hourly, p } = startOf(core, f, s, period);
   const idx0 = p < 0 ? UNIT : hourly ? core.hIdx[p] : core.dIdx[p];
   const trades0 = p < 0 ? 0 : hourly ? core.hTrades[p] : core.dTrades[p];

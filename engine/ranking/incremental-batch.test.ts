@@ -29,10 +29,16 @@ type Step =
 
 const acct = fc.integer({ min: 0, max: 9 });
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({
+  {
+    weight: 3,
+    arbitrary: fc.record({
       k: fc.constant('gap' as const),
-      ms: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 2 * HOUR_MS }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 3 * DAY_MS }) }),
-    }) },
+      ms: fc.oneof(
+        { weight: 8, arbitrary: fc.integer({ min: 0, max: 2 * HOUR_MS }) },
+        { weight: 1, arbitrary: fc.integer({ min: 0, max: 3 * DAY_MS }) },
+      ),
+    }),
+  },
   {
     weight: 10,
     arbitrary: fc.record({
@@ -45,13 +51,42 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       fee: fc.integer({ min: -5, max: 50 }),
     }),
   },
-  { weight: 3, arbitrary: fc.record({ k: fc.constant('price' as const), m: fc.integer({ min: 0, max: 1 }), move: fc.integer({ min: -2_000, max: 2_000 }) }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('cash' as const), a: acct, amount: fc.integer({ min: -3_000_000, max: 5_000_000 }) }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant('coin' as const), a: acct, m: fc.integer({ min: 0, max: 1 }), q: fc.integer({ min: -COIN, max: 2 * COIN }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant('price' as const),
+      m: fc.integer({ min: 0, max: 1 }),
+      move: fc.integer({ min: -2_000, max: 2_000 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant('cash' as const),
+      a: acct,
+      amount: fc.integer({ min: -3_000_000, max: 5_000_000 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant('coin' as const),
+      a: acct,
+      m: fc.integer({ min: 0, max: 1 }),
+      q: fc.integer({ min: -COIN, max: 2 * COIN }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('open' as const), ranked: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('rename' as const), a: acct }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('close' as const), a: acct }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant('follow' as const), a: acct, delta: fc.constantFrom(1 as const, -1 as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant('follow' as const),
+      a: acct,
+      delta: fc.constantFrom(1 as const, -1 as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ k: 'tick' as const }) },
 );
 
@@ -108,7 +143,8 @@ function build(steps: Step[]): History {
         break;
       case 'cash': {
         const a = pick(s.a);
-        if (a !== undefined && s.amount !== 0) records.push(flow(ts, a, s.amount, 'KRW', s.amount > 0 ? 'deposit' : 'withdrawal'));
+        if (a !== undefined && s.amount !== 0)
+          records.push(flow(ts, a, s.amount, 'KRW', s.amount > 0 ? 'deposit' : 'withdrawal'));
         break;
       }
       case 'coin': {
@@ -159,7 +195,8 @@ function compare(config: RankingConfig, h: History): void {
     if (h.ticks.has(i)) {
       live.advanceTo(r.ts - 1);
       // Mid-stream too: the batch over the records so far, carried to the same time, sees the same boards.
-      if (checks++ < 8) expect(live.boards()).toEqual(recomputeRanking(config, h.records.slice(0, i), { until: r.ts - 1 }).boards());
+      if (checks++ < 8)
+        expect(live.boards()).toEqual(recomputeRanking(config, h.records.slice(0, i), { until: r.ts - 1 }).boards());
     }
     live.apply(r);
     // Reads in between change nothing.
@@ -204,7 +241,16 @@ describe('incremental = batch', () => {
   it('on long random histories crossing every window, with coarse marks and a shifted day start', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 1_200, maxLength: 2_000 }), (steps) => {
-        compare({ markets: [LPJ, BTC], markIntervalMs: 3 * HOUR_MS, dayStartOffsetMs: -9 * HOUR_MS, minTrades: 0, minAccountAgeMs: 0 }, build(steps));
+        compare(
+          {
+            markets: [LPJ, BTC],
+            markIntervalMs: 3 * HOUR_MS,
+            dayStartOffsetMs: -9 * HOUR_MS,
+            minTrades: 0,
+            minAccountAgeMs: 0,
+          },
+          build(steps),
+        );
       }),
       { numRuns: 25, endOnFailure: true },
     );
@@ -227,7 +273,11 @@ describe('incremental = batch', () => {
     const live = new RankingService(config);
     live.applyAll(h.records);
     live.advanceTo(h.end);
-    const batch = recomputeRanking(config, h.records.filter((r) => r.type !== 'price' || r.ts === T0), { until: h.end });
+    const batch = recomputeRanking(
+      config,
+      h.records.filter((r) => r.type !== 'price' || r.ts === T0),
+      { until: h.end },
+    );
     expect(live.boards()).not.toEqual(batch.boards());
   });
 });

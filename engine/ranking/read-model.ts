@@ -38,7 +38,12 @@ export abstract class RankingReadModel extends RankingCore {
   constructor(config: RankingConfig) {
     super(config);
     const cap = this.accounts.capacity;
-    this.cols = { '1d': new FigureColumns(cap), '7d': new FigureColumns(cap), '30d': new FigureColumns(cap), all: new FigureColumns(cap) };
+    this.cols = {
+      '1d': new FigureColumns(cap),
+      '7d': new FigureColumns(cap),
+      '30d': new FigureColumns(cap),
+      all: new FigureColumns(cap),
+    };
     this.boardOf = { '1d': new Board(cap), '7d': new Board(cap), '30d': new Board(cap), all: new Board(cap) };
     const chained = this.accounts.onGrow;
     this.accounts.onGrow = (c) => {
@@ -112,8 +117,10 @@ export abstract class RankingReadModel extends RankingCore {
   /** Rows [offset, offset + limit) of a board, best first. */
   top(period: Period, limit = 100, offset = 0): BoardRow[] {
     this.checkPeriod(period);
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new RankingError('INVALID_QUERY', `limit must be 1–${MAX_PAGE}`);
-    if (!Number.isSafeInteger(offset) || offset < 0) throw new RankingError('INVALID_QUERY', 'offset must be a non-negative integer');
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE)
+      throw new RankingError('INVALID_QUERY', `limit must be 1–${MAX_PAGE}`);
+    if (!Number.isSafeInteger(offset) || offset < 0)
+      throw new RankingError('INVALID_QUERY', 'offset must be a non-negative integer');
     return this.rows(period, offset, limit);
   }
 

@@ -10,7 +10,14 @@
 import type { AccountId, EngineEvent } from '../matching/types';
 
 export type FlowKind = 'deposit' | 'withdrawal' | 'grant' | 'allocation' | 'profit_share' | 'transfer';
-export const FLOW_KINDS: readonly FlowKind[] = ['deposit', 'withdrawal', 'grant', 'allocation', 'profit_share', 'transfer'];
+export const FLOW_KINDS: readonly FlowKind[] = [
+  'deposit',
+  'withdrawal',
+  'grant',
+  'allocation',
+  'profit_share',
+  'transfer',
+];
 
 export type RankingRecord =
   /** Registers an account (its age counts from `ts`) or, for a known one, renames it / changes `ranked`. */

@@ -65,14 +65,23 @@ export class RankingService extends RankingReadModel {
    * Start-up: a fresh service brought up to date from the log, reporting progress like the batch does, then
    * carried to `until` (now) so the boards are current.
    */
-  static async replay(config: RankingConfig, records: AsyncIterable<RankingRecord> | Iterable<RankingRecord>, opts: BatchOptions = {}): Promise<RankingService> {
+  static async replay(
+    config: RankingConfig,
+    records: AsyncIterable<RankingRecord> | Iterable<RankingRecord>,
+    opts: BatchOptions = {},
+  ): Promise<RankingService> {
     const every = opts.progressEvery ?? 1_000_000;
     if (!Number.isSafeInteger(every) || every < 1) throw new RangeError('progressEvery must be a positive integer');
     const svc = new RankingService(config);
     let n = 0;
     let ts = 0;
     const report = (done: boolean) =>
-      opts.onProgress?.({ records: n, ts, fraction: opts.totalRecords ? Math.min(1, n / opts.totalRecords) : null, done });
+      opts.onProgress?.({
+        records: n,
+        ts,
+        fraction: opts.totalRecords ? Math.min(1, n / opts.totalRecords) : null,
+        done,
+      });
     for await (const r of records) {
       svc.apply(r);
       ts = r.ts;
@@ -198,5 +207,3 @@ export class RankingService extends RankingReadModel {
     }
   }
 }
-
-

@@ -13,7 +13,14 @@
 import type { Candle, CandleEvent, CandleInterval, TickerEvent } from '../feed/types';
 import type { CandleStore, MarketKey } from '../candles/candle-store';
 import { fromColumns } from '../candles/columns';
-import { CANDLE_INTERVALS, INTERVAL_MS, MINUTE_MS, bucketStart, intervalOffsetMs, type BoundaryOptions } from '../candles/intervals';
+import {
+  CANDLE_INTERVALS,
+  INTERVAL_MS,
+  MINUTE_MS,
+  bucketStart,
+  intervalOffsetMs,
+  type BoundaryOptions,
+} from '../candles/intervals';
 import type { TimeRange } from '../candles/time-ranges';
 import type { ReplayTimeline } from './replay-player';
 import type { SessionRecord } from './session-format';

@@ -95,7 +95,8 @@ export function generatedPaperSession(options: GeneratedPaperMarketOptions): Ses
       events.push({ at: nextTrade, event: trade });
       nextTrade += 100 + Math.floor(rand() * 1400);
     }
-    if (second * 1000 + 999 < options.durationMs) events.push({ at: second * 1000 + 999, event: ticker(second * 1000 + 999) });
+    if (second * 1000 + 999 < options.durationMs)
+      events.push({ at: second * 1000 + 999, event: ticker(second * 1000 + 999) });
     events.sort((a, b) => a.at - b.at);
     out.push(...events);
   }

@@ -27,7 +27,8 @@ function waitFor(events: FeedEvent[], test: () => boolean, ms: number, what: str
     const started = Date.now();
     const check = () => {
       if (test()) return resolve();
-      if (Date.now() - started > ms) return reject(new Error(`timed out waiting for ${what} (${events.length} events so far)`));
+      if (Date.now() - started > ms)
+        return reject(new Error(`timed out waiting for ${what} (${events.length} events so far)`));
       setTimeout(check, 50);
     };
     check();
@@ -63,11 +64,16 @@ export async function recordSample(path = SAMPLE_SESSION_PATH): Promise<{ path: 
     // Whatever the last step sent after its newest-stamped event (a ticker behind a book) arrives in order,
     // right behind it: wait until the stream has been quiet for a moment.
     let count = -1;
-    await waitFor(received, () => {
-      const settled = received.length === count;
-      count = received.length;
-      return settled;
-    }, 10_000, 'the stream to settle');
+    await waitFor(
+      received,
+      () => {
+        const settled = received.length === count;
+        count = received.length;
+        return settled;
+      },
+      10_000,
+      'the stream to settle',
+    );
 
     rmSync(path, { force: true });
     const recorder = new SessionRecorder(path, {

@@ -13,12 +13,30 @@ const trade = (at: number, price: number): SessionRecord => ({
 });
 const ticker = (at: number, last: number): SessionRecord => ({
   at,
-  event: { type: 'ticker', market: 'BTC-KRW', ts: START + at, last, open: 1, high: 1000, low: 1, prevClose: 1, volume24h: 0 },
+  event: {
+    type: 'ticker',
+    market: 'BTC-KRW',
+    ts: START + at,
+    last,
+    open: 1,
+    high: 1000,
+    low: 1,
+    prevClose: 1,
+    volume24h: 0,
+  },
 });
 const TIMELINE: ReplayTimeline = {
   startTime: START,
   endAt: 10_000,
-  records: [ticker(0, 100), trade(1000, 101), trade(1000, 102), ticker(2000, 102), trade(5000, 103), ticker(8000, 103), trade(9000, 99)],
+  records: [
+    ticker(0, 100),
+    trade(1000, 101),
+    trade(1000, 102),
+    ticker(2000, 102),
+    trade(5000, 103),
+    ticker(8000, 103),
+    trade(9000, 99),
+  ],
 };
 
 interface Seen {
@@ -27,7 +45,8 @@ interface Seen {
   what: string;
   replayed: boolean;
 }
-const describeEvent = (e: FeedEvent) => (e.type === 'trade' ? `trade ${e.price}` : e.type === 'ticker' ? `ticker ${e.last}` : e.type);
+const describeEvent = (e: FeedEvent) =>
+  e.type === 'trade' ? `trade ${e.price}` : e.type === 'ticker' ? `ticker ${e.last}` : e.type;
 
 function run(timeline: ReplayTimeline, options: PlayerOptions = {}) {
   const clock = new ManualClock(1_000_000);

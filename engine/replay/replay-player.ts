@@ -203,6 +203,9 @@ function lowerBound(records: readonly SessionRecord[], target: number): number {
 }
 
 /** A session file's records as a timeline that ends at its last record. */
-export function sessionTimeline(session: { header: { startTime: number }; records: readonly SessionRecord[] }): ReplayTimeline {
+export function sessionTimeline(session: {
+  header: { startTime: number };
+  records: readonly SessionRecord[];
+}): ReplayTimeline {
   return { startTime: session.header.startTime, records: session.records, endAt: session.records.at(-1)?.at ?? 0 };
 }

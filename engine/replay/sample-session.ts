@@ -3,7 +3,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Resolved from this module's location: a packaged app should ship `sessions/` and pass its own path. */
-export const SAMPLE_SESSION_PATH = join(dirname(fileURLToPath(import.meta.url)), 'sessions', 'generated-practice-btc-krw.p777s');
+export const SAMPLE_SESSION_PATH = join(
+  dirname(fileURLToPath(import.meta.url)),
+  'sessions',
+  'generated-practice-btc-krw.p777s',
+);
 export const SAMPLE_SEED = 777;
 export const SAMPLE_START = Date.UTC(2025, 0, 6, 0, 0, 0);
 export const SAMPLE_DURATION_MS = 10 * 60_000;

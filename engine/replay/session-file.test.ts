@@ -15,16 +15,65 @@ const START = Date.UTC(2025, 2, 1, 12, 0);
 
 const EVENTS: { at: number; event: FeedEvent }[] = [
   { at: 0, event: { type: 'status', market: 'BTC-KRW', status: 'live' } },
-  { at: 5, event: { type: 'ticker', market: 'BTC-KRW', ts: START + 2, last: 140_000_000, open: 139_000_000, high: 141_000_000, low: 138_500_000, prevClose: 139_000_000, volume24h: 312_345_678_901 } },
-  { at: 7, event: { type: 'trade', market: 'ETH-KRW', ts: START + 6, price: 5_000_000, size: 123_456_789, side: 'sell', tradeId: '17100000000001' } },
-  { at: 7, event: { type: 'book', market: 'BTC-KRW', ts: START + 7, bids: [[139_999_000, 5], [139_998_000, 7]], asks: [[140_001_000, 1]] } },
-  { at: 9, event: { type: 'candle', market: 'ETH-KRW', interval: '15m', candle: { openTime: START, open: 1, high: 3, low: 1, close: 2, volume: 9 } } },
+  {
+    at: 5,
+    event: {
+      type: 'ticker',
+      market: 'BTC-KRW',
+      ts: START + 2,
+      last: 140_000_000,
+      open: 139_000_000,
+      high: 141_000_000,
+      low: 138_500_000,
+      prevClose: 139_000_000,
+      volume24h: 312_345_678_901,
+    },
+  },
+  {
+    at: 7,
+    event: {
+      type: 'trade',
+      market: 'ETH-KRW',
+      ts: START + 6,
+      price: 5_000_000,
+      size: 123_456_789,
+      side: 'sell',
+      tradeId: '17100000000001',
+    },
+  },
+  {
+    at: 7,
+    event: {
+      type: 'book',
+      market: 'BTC-KRW',
+      ts: START + 7,
+      bids: [
+        [139_999_000, 5],
+        [139_998_000, 7],
+      ],
+      asks: [[140_001_000, 1]],
+    },
+  },
+  {
+    at: 9,
+    event: {
+      type: 'candle',
+      market: 'ETH-KRW',
+      interval: '15m',
+      candle: { openTime: START, open: 1, high: 3, low: 1, close: 2, volume: 9 },
+    },
+  },
   { at: 20, event: { type: 'status', market: 'ETH-KRW', status: 'stale', reason: 'no data for 10 s' } },
   { at: 25, event: { type: 'book', market: 'ETH-KRW', ts: START + 30, bids: [], asks: [] } },
 ];
 
 async function record(path: string, gzip = false) {
-  const recorder = new SessionRecorder(path, { markets: [GENERATED_PAPER_MARKET, ETH], now: () => START, gzip, note: 'test' });
+  const recorder = new SessionRecorder(path, {
+    markets: [GENERATED_PAPER_MARKET, ETH],
+    now: () => START,
+    gzip,
+    note: 'test',
+  });
   for (const { at, event } of EVENTS) recorder.record(event, at);
   await recorder.close();
 }
@@ -37,7 +86,13 @@ describe('session files', () => {
     expect(bytes[0] === 0x1f).toBe(gzip);
     const session = readSessionFile(path);
     expect(session.truncated).toBe(false);
-    expect(session.header).toEqual({ format: 1, kind: 'recorded', markets: [GENERATED_PAPER_MARKET, ETH], startTime: START, note: 'test' });
+    expect(session.header).toEqual({
+      format: 1,
+      kind: 'recorded',
+      markets: [GENERATED_PAPER_MARKET, ETH],
+      startTime: START,
+      note: 'test',
+    });
     expect(session.records).toEqual(EVENTS);
   });
 
@@ -57,7 +112,10 @@ describe('session files', () => {
       expect(s.truncated).toBe(!boundaries.has(cut));
     }
     // A cut inside the last record loses exactly that record.
-    expect(parseSession(bytes.subarray(0, bytes.length - 3))).toMatchObject({ truncated: true, records: full.slice(0, -1) });
+    expect(parseSession(bytes.subarray(0, bytes.length - 3))).toMatchObject({
+      truncated: true,
+      records: full.slice(0, -1),
+    });
     expect(() => parseSession(bytes.subarray(0, 12))).toThrow(/no header/);
   });
 
@@ -100,10 +158,16 @@ describe('session files', () => {
   it('validates the header and each record’s content, not just the checksums', () => {
     const header = { format: 1, kind: 'recorded', markets: [GENERATED_PAPER_MARKET], startTime: START };
     const file = (...frames: unknown[]) => Buffer.concat([SESSION_MAGIC, ...frames.map((f) => frame(f))]);
-    expect(parseSession(file(header, [0, 1, 0, 0, 5, 6, 0, 'a'])).records[0].event).toMatchObject({ type: 'trade', price: 5, size: 6 });
+    expect(parseSession(file(header, [0, 1, 0, 0, 5, 6, 0, 'a'])).records[0].event).toMatchObject({
+      type: 'trade',
+      price: 5,
+      size: 6,
+    });
     expect(() => parseSession(file({ ...header, format: 2 }))).toThrow(/bad header \(format/);
     expect(() => parseSession(file({ ...header, markets: [] }))).toThrow(/bad header/);
-    expect(() => parseSession(file(header, [0, 1, 0, 0, 5.5, 6, 0, 'a']))).toThrow(/record 1 .*price is not an integer/);
+    expect(() => parseSession(file(header, [0, 1, 0, 0, 5.5, 6, 0, 'a']))).toThrow(
+      /record 1 .*price is not an integer/,
+    );
     expect(() => parseSession(file(header, [0, 1, 3, 0, 5, 6, 0, 'a']))).toThrow(/market index 3 out of range/);
     expect(() => parseSession(file(header, [0, 9, 0, 0]))).toThrow(/unknown event kind 9/);
     expect(() => parseSession(file(header, [0, 2, 0, 0, [1, 2, 3], []]))).toThrow(/price, size pairs/);
@@ -115,7 +179,9 @@ describe('session files', () => {
     let now = START;
     const path = join(tempDir(), 's.p777s');
     const recorder = new SessionRecorder(path, { markets: [GENERATED_PAPER_MARKET], now: () => now });
-    expect(() => recorder.record({ ...(EVENTS[2].event as FeedEvent), market: 'BTC-KRW', price: 1.5 } as FeedEvent)).toThrow(/price is not an integer/);
+    expect(() =>
+      recorder.record({ ...(EVENTS[2].event as FeedEvent), market: 'BTC-KRW', price: 1.5 } as FeedEvent),
+    ).toThrow(/price is not an integer/);
     expect(() => recorder.record(EVENTS[2].event)).toThrow(/ETH-KRW is not in this session/);
     now = START + 100;
     recorder.record(EVENTS[0].event);

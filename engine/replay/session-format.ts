@@ -181,7 +181,16 @@ export function decodeEvent(header: SessionHeader, value: unknown): SessionRecor
     }
     case 2: {
       want(6);
-      return { at, event: { type: 'book', market, ts: base + int(t[3], 'ts'), bids: levels(t[4], 'bids'), asks: levels(t[5], 'asks') } };
+      return {
+        at,
+        event: {
+          type: 'book',
+          market,
+          ts: base + int(t[3], 'ts'),
+          bids: levels(t[4], 'bids'),
+          asks: levels(t[5], 'asks'),
+        },
+      };
     }
     case 3: {
       want(10);

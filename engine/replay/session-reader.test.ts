@@ -43,7 +43,9 @@ describe('session reader bounds', () => {
     expect(MAX_SESSION_DATA_BYTES).toBeLessThan(300 * 1024 * 1024);
     const path = join(tempDir(), 'bomb.p777s');
     writeFileSync(path, bomb);
-    expect(() => readSessionFile(path)).toThrow(/its decompressed content is too large for a session: at most 256 MiB is read/);
+    expect(() => readSessionFile(path)).toThrow(
+      /its decompressed content is too large for a session: at most 256 MiB is read/,
+    );
     // Cut short as well (the reader's second, forgiving pass for killed recorders is bounded too).
     expect(() => parseSession(bomb.subarray(0, bomb.length - 100))).toThrow(/decompressed content is too large/);
     sampleStillReads();

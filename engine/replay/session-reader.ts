@@ -85,7 +85,9 @@ function readBounded(path: string, max: number): Buffer {
 
 function tooLarge(what: string, size: number | undefined, max: number): SessionFileError {
   const limit = max % (1024 * 1024) === 0 ? `${max / (1024 * 1024)} MiB` : `${max.toLocaleString('en-US')} bytes`;
-  return new SessionFileError(`${what} is too large for a session${size !== undefined ? ` (${size.toLocaleString('en-US')} bytes)` : ''}: at most ${limit} is read`);
+  return new SessionFileError(
+    `${what} is too large for a session${size !== undefined ? ` (${size.toLocaleString('en-US')} bytes)` : ''}: at most ${limit} is read`,
+  );
 }
 
 export function parseSession(raw: Buffer, limits: SessionLimits = {}): Session {
@@ -99,7 +101,8 @@ export function parseSession(raw: Buffer, limits: SessionLimits = {}): Session {
       try {
         return gunzipSync(raw, { maxOutputLength: maxData, ...(cut ? { finishFlush: constants.Z_SYNC_FLUSH } : {}) });
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge('its decompressed content', undefined, maxData);
+        if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+          throw tooLarge('its decompressed content', undefined, maxData);
         throw err;
       }
     };

@@ -8,7 +8,14 @@
 import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { createGzip, constants, type Gzip } from 'node:zlib';
 import type { FeedEvent, FeedMarket } from '../feed/types';
-import { EventEncoder, SESSION_FORMAT_VERSION, SESSION_MAGIC, decodeEvent, frame, type SessionHeader } from './session-format';
+import {
+  EventEncoder,
+  SESSION_FORMAT_VERSION,
+  SESSION_MAGIC,
+  decodeEvent,
+  frame,
+  type SessionHeader,
+} from './session-format';
 
 export interface RecorderOptions {
   markets: FeedMarket[];
@@ -35,7 +42,10 @@ export class SessionRecorder {
   private closed = false;
   count = 0;
 
-  constructor(readonly path: string, options: RecorderOptions) {
+  constructor(
+    readonly path: string,
+    options: RecorderOptions,
+  ) {
     this.now = options.now ?? Date.now;
     const header: SessionHeader = {
       format: SESSION_FORMAT_VERSION,
@@ -70,7 +80,9 @@ export class SessionRecorder {
     try {
       decodeEvent(this.header, tuple);
     } catch (err) {
-      throw new RangeError(`cannot record ${event.type} event on ${event.market}: ${(err as Error).message}`, { cause: err });
+      throw new RangeError(`cannot record ${event.type} event on ${event.market}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     this.lastAt = t;
     this.write(frame(tuple));

@@ -71,7 +71,8 @@ describe('SimulatorDriver', () => {
 
   it('refuses a pace that is not a positive rate', () => {
     const rec = new Recorder();
-    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => new SimulatorDriver(rec, { ticksPerSecond: bad })).toThrow(RangeError);
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => new SimulatorDriver(rec, { ticksPerSecond: bad })).toThrow(RangeError);
   });
 });
 

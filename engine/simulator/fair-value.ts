@@ -61,7 +61,8 @@ export class FairValue {
       const bps = c.jumpMinBps + this.rng.next() * (c.jumpMaxBps - c.jumpMinBps);
       move += ((this.rng.chance(0.5) ? bps : -bps) * this.ticks) / 10_000;
     }
-    if (lastPrice !== undefined && c.followLastPrice > 0) move += (lastPrice / this.tick - this.ticks) * c.followLastPrice;
+    if (lastPrice !== undefined && c.followLastPrice > 0)
+      move += (lastPrice / this.tick - this.ticks) * c.followLastPrice;
     this.ticks = Math.max(this.floorTicks, this.ticks + stochasticRound(this.rng, move));
     return this.price;
   }

@@ -14,7 +14,8 @@ function expectSound(h: Harness): void {
   for (const asset of ['LPJ', 'KRW']) expect(totals.get(asset) ?? 0).toBe(deposits.get(asset) ?? 0);
 }
 
-const trades = (events: readonly EngineEvent[]) => events.filter((e): e is Extract<EngineEvent, { type: 'trade' }> => e.type === 'trade');
+const trades = (events: readonly EngineEvent[]) =>
+  events.filter((e): e is Extract<EngineEvent, { type: 'trade' }> => e.type === 'trade');
 
 describe('LiquiditySimulator on a fresh LPJ-KRW market', () => {
   it('builds a two-sided book around the fair value, prints trades, and the last price follows the fair value', () => {
@@ -35,7 +36,8 @@ describe('LiquiditySimulator on a fresh LPJ-KRW market', () => {
     // The touch sits within 1% of the fair value, and there is size within 2% on both sides.
     expect(Math.abs(bestBid - fair) / fair).toBeLessThan(0.01);
     expect(Math.abs(bestAsk - fair) / fair).toBeLessThan(0.01);
-    const near = (levels: [number, number][]) => levels.filter(([p]) => Math.abs(p - fair) / fair < 0.02).reduce((s, [, q]) => s + q, 0);
+    const near = (levels: [number, number][]) =>
+      levels.filter(([p]) => Math.abs(p - fair) / fair < 0.02).reduce((s, [, q]) => s + q, 0);
     expect(near(depth.bids)).toBeGreaterThan(10 ** 8); // over one LPJ
     expect(near(depth.asks)).toBeGreaterThan(10 ** 8);
 
@@ -56,11 +58,25 @@ describe('LiquiditySimulator on a fresh LPJ-KRW market', () => {
   });
 
   it('opens and funds its agents with ordinary commands, on accounts from the configured base', () => {
-    const h = harness({ accountBase: 5_000_000, marketMakers: { count: 2 }, noiseTraders: { count: 3 }, momentumTakers: { count: 1 } });
+    const h = harness({
+      accountBase: 5_000_000,
+      marketMakers: { count: 2 },
+      noiseTraders: { count: 3 },
+      momentumTakers: { count: 1 },
+    });
     const first = h.sim.step(T0);
-    expect(first.filter((c) => c.type === 'open_account').map((c) => c.account)).toEqual([5_000_000, 5_000_001, 5_000_002, 5_000_003, 5_000_004, 5_000_005]);
+    expect(first.filter((c) => c.type === 'open_account').map((c) => c.account)).toEqual([
+      5_000_000, 5_000_001, 5_000_002, 5_000_003, 5_000_004, 5_000_005,
+    ]);
     expect(first.every((c) => c.type === 'open_account' || c.type === 'deposit')).toBe(true);
-    expect(h.sim.agents.map((a) => a.kind)).toEqual(['market_maker', 'market_maker', 'noise_trader', 'noise_trader', 'noise_trader', 'momentum_taker']);
+    expect(h.sim.agents.map((a) => a.kind)).toEqual([
+      'market_maker',
+      'market_maker',
+      'noise_trader',
+      'noise_trader',
+      'noise_trader',
+      'momentum_taker',
+    ]);
     for (const a of h.sim.agents) {
       expect(h.engine.balance(a.account, 'KRW').available).toBe(a.funding.quote);
       expect(h.engine.balance(a.account, 'LPJ').available).toBe(a.funding.base);
@@ -98,7 +114,16 @@ describe('LiquiditySimulator on a fresh LPJ-KRW market', () => {
       h.apply({ type: 'open_account', account: USER });
       h.apply({ type: 'deposit', account: USER, asset: 'KRW', amount: 10_000_000 });
       run(h, 600, T0, (i) => {
-        if (i % 50 === 49) h.apply({ type: 'place', market: 'LPJ-KRW', account: USER, side: 'buy', orderType: 'market', quoteAmount: 200_000, ts: T0 + i * 1000 });
+        if (i % 50 === 49)
+          h.apply({
+            type: 'place',
+            market: 'LPJ-KRW',
+            account: USER,
+            side: 'buy',
+            orderType: 'market',
+            quoteAmount: 200_000,
+            ts: T0 + i * 1000,
+          });
       });
       return h.events;
     };
@@ -113,7 +138,14 @@ describe('LiquiditySimulator on a fresh LPJ-KRW market', () => {
     h.apply({ type: 'open_account', account: USER });
     h.apply({ type: 'deposit', account: USER, asset: 'KRW', amount: 5_000_000 });
     const fair = h.sim.fairValue;
-    const buy = h.apply({ type: 'place', market: 'LPJ-KRW', account: USER, side: 'buy', orderType: 'market', quoteAmount: 1_000_000 });
+    const buy = h.apply({
+      type: 'place',
+      market: 'LPJ-KRW',
+      account: USER,
+      side: 'buy',
+      orderType: 'market',
+      quoteAmount: 1_000_000,
+    });
     const bought = trades(buy);
     expect(bought.length).toBeGreaterThan(0);
     expect(bought.every((t) => t.takerAccount === USER && t.makerAccount >= DEFAULT_ACCOUNT_BASE)).toBe(true);
@@ -124,7 +156,15 @@ describe('LiquiditySimulator on a fresh LPJ-KRW market', () => {
     // A resting sell just above the touch gets lifted by the agents as the market trades up to it.
     const bestAsk = h.engine.depth('LPJ-KRW', 1)!.asks[0][0];
     const quantity = lpj - (lpj % LPJ_KRW.lotSize);
-    h.apply({ type: 'place', market: 'LPJ-KRW', account: USER, side: 'sell', orderType: 'limit', price: bestAsk, quantity });
+    h.apply({
+      type: 'place',
+      market: 'LPJ-KRW',
+      account: USER,
+      side: 'sell',
+      orderType: 'limit',
+      price: bestAsk,
+      quantity,
+    });
     run(h, 600, T0 + 1_000_000);
     const sold = trades(h.events).filter((t) => t.makerAccount === USER);
     expect(sold.length).toBeGreaterThan(0);
@@ -218,7 +258,9 @@ describe('LiquiditySimulator on a fresh LPJ-KRW market', () => {
     const engine = new MatchingEngine([LPJ_KRW]);
     const io = { reader: engine, submit: () => undefined };
     expect(() => new LiquiditySimulator(io, { market: 'BTC-KRW', seed: 1 })).toThrow(/unknown market/);
-    expect(() => new LiquiditySimulator(io, { market: 'LPJ-KRW', seed: 1, maxCommandsPerTick: 0 })).toThrow(/maxCommandsPerTick/);
+    expect(() => new LiquiditySimulator(io, { market: 'LPJ-KRW', seed: 1, maxCommandsPerTick: 0 })).toThrow(
+      /maxCommandsPerTick/,
+    );
     expect(() => new LiquiditySimulator(io, { market: 'LPJ-KRW', seed: 1, accountBase: -5 })).toThrow(/accountBase/);
   });
 });

@@ -100,12 +100,15 @@ export class LiquiditySimulator {
     this.refill = config.refill === undefined ? DEFAULT_REFILL : config.refill;
     if (this.refill) {
       positiveInt(this.refill.everyTicks, 'refill.everyTicks');
-      if (!(this.refill.belowPct >= 0 && this.refill.belowPct <= 100)) throw new RangeError('liquidity simulator: refill.belowPct must be within 0..100');
+      if (!(this.refill.belowPct >= 0 && this.refill.belowPct <= 100))
+        throw new RangeError('liquidity simulator: refill.belowPct must be within 0..100');
     }
 
     const root = seedToU32(config.seed);
     // A restart continues from where the market is, not from the configured start.
-    const start = io.reader.lastPrice(config.market) ?? this.math.ceilTick(positiveInt(config.startPrice ?? DEFAULT_START_PRICE, 'startPrice'));
+    const start =
+      io.reader.lastPrice(config.market) ??
+      this.math.ceilTick(positiveInt(config.startPrice ?? DEFAULT_START_PRICE, 'startPrice'));
     const fairConfig = { ...DEFAULT_FAIR_VALUE, ...config.fairValue };
     this.fair = new FairValue(fairConfig, this.math.tick, start, streamPrng(root, FAIR_VALUE_STREAM));
 
@@ -113,11 +116,18 @@ export class LiquiditySimulator {
     const noise = { ...DEFAULT_NOISE_TRADER, ...config.noiseTraders };
     const momentum = { ...DEFAULT_MOMENTUM_TAKER, ...config.momentumTakers };
     const base = positiveInt(config.accountBase ?? DEFAULT_ACCOUNT_BASE, 'accountBase');
-    const count = nonNegativeInt(makers.count, 'marketMakers.count') + nonNegativeInt(noise.count, 'noiseTraders.count') + nonNegativeInt(momentum.count, 'momentumTakers.count');
+    const count =
+      nonNegativeInt(makers.count, 'marketMakers.count') +
+      nonNegativeInt(noise.count, 'noiseTraders.count') +
+      nonNegativeInt(momentum.count, 'momentumTakers.count');
     positiveInt(base + count, 'accountBase + agent count');
     const agents: Agent[] = [];
-    const next = (): { account: AccountId; rng: Prng } => ({ account: base + agents.length, rng: streamPrng(root, agents.length + 1) });
-    const funding = (f: Funding, kind: keyof typeof DEFAULT_FUNDING_VALUE): Funding => this.funding(f, DEFAULT_FUNDING_VALUE[kind], start);
+    const next = (): { account: AccountId; rng: Prng } => ({
+      account: base + agents.length,
+      rng: streamPrng(root, agents.length + 1),
+    });
+    const funding = (f: Funding, kind: keyof typeof DEFAULT_FUNDING_VALUE): Funding =>
+      this.funding(f, DEFAULT_FUNDING_VALUE[kind], start);
     for (let i = 0; i < makers.count; i++) {
       const { account, rng } = next();
       agents.push(new MarketMaker(account, makers, funding(makers.funding, 'market_maker'), rng));
@@ -190,8 +200,10 @@ export class LiquiditySimulator {
     for (const a of this.agents) {
       if (reader.hasAccount(a.account)) continue;
       out.push({ type: 'open_account', ts: now, account: a.account });
-      if (a.funding.base > 0) out.push({ type: 'deposit', ts: now, account: a.account, asset: base, amount: a.funding.base });
-      if (a.funding.quote > 0) out.push({ type: 'deposit', ts: now, account: a.account, asset: quote, amount: a.funding.quote });
+      if (a.funding.base > 0)
+        out.push({ type: 'deposit', ts: now, account: a.account, asset: base, amount: a.funding.base });
+      if (a.funding.quote > 0)
+        out.push({ type: 'deposit', ts: now, account: a.account, asset: quote, amount: a.funding.quote });
     }
     return out;
   }
@@ -250,11 +262,13 @@ export class LiquiditySimulator {
 }
 
 function positiveInt(v: number, name: string): number {
-  if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`liquidity simulator: ${name} must be a positive safe integer, got ${v}`);
+  if (!Number.isSafeInteger(v) || v <= 0)
+    throw new RangeError(`liquidity simulator: ${name} must be a positive safe integer, got ${v}`);
   return v;
 }
 
 function nonNegativeInt(v: number, name: string): number {
-  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`liquidity simulator: ${name} must be a non-negative safe integer, got ${v}`);
+  if (!Number.isSafeInteger(v) || v < 0)
+    throw new RangeError(`liquidity simulator: ${name} must be a non-negative safe integer, got ${v}`);
   return v;
 }

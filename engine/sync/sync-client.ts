@@ -17,7 +17,16 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { backoffDelay, systemClock, type BackoffPolicy, type Clock, type Random } from '../feed/clock';
-import { frameMessages, type Channel, type ClientMessage, type NewOrder, type PracticeEntry, type ServerMessage, type Session, type CandleInterval } from '../protocol/sync';
+import {
+  frameMessages,
+  type Channel,
+  type ClientMessage,
+  type NewOrder,
+  type PracticeEntry,
+  type ServerMessage,
+  type Session,
+  type CandleInterval,
+} from '../protocol/sync';
 import { BookMirror } from './book-mirror';
 import { SyncHttp, SyncHttpError } from './sync-http';
 
@@ -99,11 +108,16 @@ export class SyncClient {
   private readonly pending = new Map<string, PendingRequest>();
   private readonly subscriptions = new Map<string, { channel: Channel; market: string; interval?: CandleInterval }>();
   private readonly books = new Map<string, BookMirror>();
-  private readonly listeners: { [K in keyof SyncClientEvents]: Set<SyncClientEvents[K]> } = { status: new Set(), book: new Set(), message: new Set() };
+  private readonly listeners: { [K in keyof SyncClientEvents]: Set<SyncClientEvents[K]> } = {
+    status: new Set(),
+    book: new Set(),
+    message: new Set(),
+  };
 
   constructor(private readonly options: SyncClientOptions) {
     const url = new URL(options.serverUrl);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`sync server URL must be http(s), got ${options.serverUrl}`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new Error(`sync server URL must be http(s), got ${options.serverUrl}`);
     this.http = new SyncHttp(url.origin);
     this.wsUrl = `${url.protocol === 'https:' ? 'wss' : 'ws'}://${url.host}/ws`;
     this.clock = options.clock ?? systemClock;
@@ -186,7 +200,8 @@ export class SyncClient {
     const key = `${channel}:${market}:${interval ?? ''}`;
     if (!this.subscriptions.delete(key)) return;
     if (channel === 'book') this.books.delete(market);
-    if (this.statusValue === 'online') this.send({ op: 'unsubscribe', id: this.requestId(), channel, market, interval });
+    if (this.statusValue === 'online')
+      this.send({ op: 'unsubscribe', id: this.requestId(), channel, market, interval });
   }
 
   /** The mirrored book of a subscribed market (undefined before its first snapshot). */
@@ -198,7 +213,9 @@ export class SyncClient {
   // ------------------------------------------------------------ orders
 
   /** Places an order; resolves with the server's order id once it is durable there. */
-  placeOrder(order: Omit<NewOrder, 'clientOrderId'> & { clientOrderId?: string }): Promise<{ orderId: number; duplicate: boolean; clientOrderId: string }> {
+  placeOrder(
+    order: Omit<NewOrder, 'clientOrderId'> & { clientOrderId?: string },
+  ): Promise<{ orderId: number; duplicate: boolean; clientOrderId: string }> {
     const clientOrderId = order.clientOrderId ?? randomUUID();
     return this.request({ op: 'order.new', id: this.requestId(), order: { ...order, clientOrderId } }).then((ack) => ({
       orderId: ack.orderId as number,
@@ -216,7 +233,9 @@ export class SyncClient {
   }
 
   cancelAll(market?: string): Promise<number> {
-    return this.request({ op: 'order.cancel_all', id: this.requestId(), market }).then((ack) => (ack.result as { cancelled: number }).cancelled);
+    return this.request({ op: 'order.cancel_all', id: this.requestId(), market }).then(
+      (ack) => (ack.result as { cancelled: number }).cancelled,
+    );
   }
 
   /** Order requests sent but not yet answered (they are resent after a reconnect). */
@@ -303,7 +322,10 @@ export class SyncClient {
     this.authed = false;
     this.setStatus(this.attempt === 0 ? 'connecting' : 'reconnecting');
     // A handshake that gets no answer is a dead link like any other silence: give up on it just as soon.
-    const ws = new WebSocket(this.wsUrl, { handshakeTimeout: Math.min(10_000, this.silenceMs), perMessageDeflate: false });
+    const ws = new WebSocket(this.wsUrl, {
+      handshakeTimeout: Math.min(10_000, this.silenceMs),
+      perMessageDeflate: false,
+    });
     this.ws = ws;
     ws.on('message', (data) => {
       if (ws !== this.ws) return;
@@ -359,7 +381,8 @@ export class SyncClient {
         // A socket opened while a refresh runs (the refresh itself closes the old session's socket) waits for
         // the new token: the old one would be refused as revoked.
         const ws = this.ws;
-        if (this.refreshing) void this.refreshing.catch(() => undefined).then(() => ws === this.ws && this.signInSocket());
+        if (this.refreshing)
+          void this.refreshing.catch(() => undefined).then(() => ws === this.ws && this.signInSocket());
         else this.signInSocket();
         break;
       }
@@ -436,7 +459,8 @@ export class SyncClient {
   }
 
   private request(msg: OrderOp): Promise<Ack> {
-    if (!this.session) return Promise.reject(new SyncOrderError('NOT_AUTHENTICATED', 'sign in to trade on the live market'));
+    if (!this.session)
+      return Promise.reject(new SyncOrderError('NOT_AUTHENTICATED', 'sign in to trade on the live market'));
     return new Promise<Ack>((resolve, reject) => {
       const p: PendingRequest = { msg, sends: 0, resolve, reject };
       this.pending.set(String(msg.id), p);
@@ -449,7 +473,11 @@ export class SyncClient {
     this.send(p.msg);
   }
 
-  private answer(id: string, ack: Ack | undefined, reject: Extract<ServerMessage, { type: 'reject' }> | undefined): void {
+  private answer(
+    id: string,
+    ack: Ack | undefined,
+    reject: Extract<ServerMessage, { type: 'reject' }> | undefined,
+  ): void {
     const p = this.pending.get(id);
     if (!p) return;
     // A resent cancel whose first copy got through finds the order closed: that is the outcome asked for.

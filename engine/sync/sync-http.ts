@@ -4,7 +4,15 @@
  */
 import axios, { type AxiosInstance } from 'axios';
 import { z } from 'zod';
-import { BalanceView, HttpError, Notification, OrderView, Session, StreamTicket, type PracticeEntry } from '../protocol/sync';
+import {
+  BalanceView,
+  HttpError,
+  Notification,
+  OrderView,
+  Session,
+  StreamTicket,
+  type PracticeEntry,
+} from '../protocol/sync';
 import {
   FollowerView,
   LeaderboardPage,
@@ -43,21 +51,39 @@ export class SyncHttp {
     this.http = axios.create({ baseURL: baseUrl, timeout: timeoutMs, validateStatus: () => true });
   }
 
-  private async call<S extends z.ZodType>(schema: S, method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: unknown, token?: string): Promise<z.output<S>> {
+  private async call<S extends z.ZodType>(
+    schema: S,
+    method: 'get' | 'post' | 'patch' | 'delete',
+    path: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<z.output<S>> {
     let res;
     try {
       // No body, no content type: axios would otherwise label an empty POST as a form, which the server refuses (415).
-      const headers = { ...(token && { authorization: `Bearer ${token}` }), ...(body === undefined && { 'content-type': false }) };
+      const headers = {
+        ...(token && { authorization: `Bearer ${token}` }),
+        ...(body === undefined && { 'content-type': false }),
+      };
       res = await this.http.request({ method, url: path, data: body, headers });
     } catch (err) {
       throw new SyncHttpError(0, 'UNREACHABLE', `sync server unreachable: ${(err as Error).message}`);
     }
     if (res.status >= 400) {
       const e = HttpError.safeParse(res.data);
-      throw new SyncHttpError(res.status, e.success ? e.data.error.code : 'HTTP_' + res.status, e.success ? e.data.error.message : `HTTP ${res.status}`);
+      throw new SyncHttpError(
+        res.status,
+        e.success ? e.data.error.code : 'HTTP_' + res.status,
+        e.success ? e.data.error.message : `HTTP ${res.status}`,
+      );
     }
     const parsed = schema.safeParse(res.data);
-    if (!parsed.success) throw new SyncHttpError(res.status, 'BAD_RESPONSE', `unexpected response from ${path}: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success)
+      throw new SyncHttpError(
+        res.status,
+        'BAD_RESPONSE',
+        `unexpected response from ${path}: ${parsed.error.issues[0]?.message}`,
+      );
     return parsed.data;
   }
 
@@ -85,13 +111,25 @@ export class SyncHttp {
     return this.call(z.array(BalanceView), 'get', '/api/v1/balances', undefined, token);
   }
   orders(token: string, query = '') {
-    return this.call(z.object({ orders: z.array(OrderView), nextBefore: z.number().optional() }), 'get', `/api/v1/orders${query}`, undefined, token);
+    return this.call(
+      z.object({ orders: z.array(OrderView), nextBefore: z.number().optional() }),
+      'get',
+      `/api/v1/orders${query}`,
+      undefined,
+      token,
+    );
   }
   notifications(token: string, after: number) {
     return this.call(z.array(Notification), 'get', `/api/v1/notifications?after=${after}`, undefined, token);
   }
   uploadPractice(token: string, entries: PracticeEntry[]) {
-    return this.call(z.object({ stored: z.number(), duplicates: z.number() }), 'post', '/api/v1/practice/journal', { entries }, token);
+    return this.call(
+      z.object({ stored: z.number(), duplicates: z.number() }),
+      'post',
+      '/api/v1/practice/journal',
+      { entries },
+      token,
+    );
   }
 
   // ------------------------------------------------------------ ranking and copy trading

@@ -83,7 +83,8 @@ export class Accounts {
     private readonly ttl: { accessTtlMs: number; refreshTtlMs: number; limits: Pick<ServerLimits, 'sessions'> },
     private readonly now: () => number,
   ) {
-    const session = 'SELECT a.id, a.nickname, a.created_at, s.id AS session_id, s.access_expires_at, s.revoked_at FROM sessions s JOIN accounts a ON a.id = s.account_id';
+    const session =
+      'SELECT a.id, a.nickname, a.created_at, s.id AS session_id, s.access_expires_at, s.revoked_at FROM sessions s JOIN accounts a ON a.id = s.account_id';
     this.selectByAccessHash = db.prepare(`${session} WHERE s.access_hash = ?`);
     this.selectBySessionId = db.prepare(`${session} WHERE s.id = ?`);
     this.selectAccount = db.prepare('SELECT id, nickname, created_at FROM accounts WHERE id = ?');
@@ -102,14 +103,16 @@ export class Accounts {
     // IMMEDIATE: the read models are written by another connection (WriteBehind); a transaction that reads
     // first and then writes could not upgrade past a commit of theirs, while one that takes the write lock
     // up front simply waits its turn.
-    const created = this.db.transaction(() => {
-      const exists = this.db.prepare('SELECT 1 FROM accounts WHERE nickname_key = ?').get(nicknameKey(nickname));
-      if (exists) throw new AuthError('NICKNAME_TAKEN', `the nickname "${nickname}" is taken`);
-      const { lastInsertRowid } = this.db
-        .prepare('INSERT INTO accounts (nickname, nickname_key, password_hash, created_at) VALUES (?, ?, ?, ?)')
-        .run(nickname, nicknameKey(nickname), hash, this.now());
-      return Number(lastInsertRowid);
-    }).immediate();
+    const created = this.db
+      .transaction(() => {
+        const exists = this.db.prepare('SELECT 1 FROM accounts WHERE nickname_key = ?').get(nicknameKey(nickname));
+        if (exists) throw new AuthError('NICKNAME_TAKEN', `the nickname "${nickname}" is taken`);
+        const { lastInsertRowid } = this.db
+          .prepare('INSERT INTO accounts (nickname, nickname_key, password_hash, created_at) VALUES (?, ?, ?, ?)')
+          .run(nickname, nicknameKey(nickname), hash, this.now());
+        return Number(lastInsertRowid);
+      })
+      .immediate();
     return this.issue(created, nickname);
   }
 
@@ -125,29 +128,56 @@ export class Accounts {
    */
   refresh(refreshToken: string): Session {
     const row = this.db
-      .prepare('SELECT s.id, s.account_id, s.family_id, s.refresh_expires_at, s.revoked_at, s.rotated_at, a.nickname FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.refresh_hash = ?')
+      .prepare(
+        'SELECT s.id, s.account_id, s.family_id, s.refresh_expires_at, s.revoked_at, s.rotated_at, a.nickname FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.refresh_hash = ?',
+      )
       .get(sha256(refreshToken)) as
-      | { id: number; account_id: number; family_id: number; refresh_expires_at: number; revoked_at: number | null; rotated_at: number | null; nickname: string }
+      | {
+          id: number;
+          account_id: number;
+          family_id: number;
+          refresh_expires_at: number;
+          revoked_at: number | null;
+          rotated_at: number | null;
+          nickname: string;
+        }
       | undefined;
     if (!row) throw new AuthError('TOKEN_INVALID', 'unknown or revoked refresh token');
     if (row.rotated_at !== null) {
-      const ids = this.db.transaction(() => {
-        const live = (this.db.prepare('SELECT id FROM sessions WHERE family_id = ? AND revoked_at IS NULL').all(row.family_id) as { id: number }[]).map((r) => r.id);
-        this.db.prepare('UPDATE sessions SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL').run(this.now(), row.family_id);
-        return live;
-      }).immediate();
-      const message = 'a refresh token was used twice, so it may have leaked: every session of that sign-in is revoked; sign in again';
+      const ids = this.db
+        .transaction(() => {
+          const live = (
+            this.db
+              .prepare('SELECT id FROM sessions WHERE family_id = ? AND revoked_at IS NULL')
+              .all(row.family_id) as { id: number }[]
+          ).map((r) => r.id);
+          this.db
+            .prepare('UPDATE sessions SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL')
+            .run(this.now(), row.family_id);
+          return live;
+        })
+        .immediate();
+      const message =
+        'a refresh token was used twice, so it may have leaked: every session of that sign-in is revoked; sign in again';
       if (ids.length > 0) this.ended({ accountId: row.account_id, sessionIds: ids, code: 'SESSION_REVOKED', message });
       throw new AuthError('TOKEN_REUSED', message);
     }
     if (row.revoked_at !== null) throw new AuthError('TOKEN_INVALID', 'unknown or revoked refresh token');
-    if (row.refresh_expires_at <= this.now()) throw new AuthError('TOKEN_EXPIRED', 'the refresh token has expired; sign in again');
+    if (row.refresh_expires_at <= this.now())
+      throw new AuthError('TOKEN_EXPIRED', 'the refresh token has expired; sign in again');
     const now = this.now();
-    const next = this.db.transaction(() => {
-      this.db.prepare('UPDATE sessions SET revoked_at = ?, rotated_at = ? WHERE id = ?').run(now, now, row.id);
-      return this.issue(row.account_id, row.nickname, row.family_id);
-    }).immediate();
-    this.ended({ accountId: row.account_id, sessionIds: [row.id], code: 'SESSION_REFRESHED', message: 'the session was refreshed: sign in with the new token' });
+    const next = this.db
+      .transaction(() => {
+        this.db.prepare('UPDATE sessions SET revoked_at = ?, rotated_at = ? WHERE id = ?').run(now, now, row.id);
+        return this.issue(row.account_id, row.nickname, row.family_id);
+      })
+      .immediate();
+    this.ended({
+      accountId: row.account_id,
+      sessionIds: [row.id],
+      code: 'SESSION_REFRESHED',
+      message: 'the session was refreshed: sign in with the new token',
+    });
     return next;
   }
 
@@ -155,7 +185,12 @@ export class Accounts {
   signOut(accessToken: string): number {
     const account = this.authenticate(accessToken);
     this.db.prepare('UPDATE sessions SET revoked_at = ? WHERE id = ?').run(this.now(), account.sessionId);
-    this.ended({ accountId: account.id, sessionIds: [account.sessionId], code: 'SIGNED_OUT', message: 'this session was signed out' });
+    this.ended({
+      accountId: account.id,
+      sessionIds: [account.sessionId],
+      code: 'SIGNED_OUT',
+      message: 'this session was signed out',
+    });
     return account.sessionId;
   }
 
@@ -169,12 +204,20 @@ export class Accounts {
     await this.checkPassword(nicknameKey(account.nickname), password);
     const ts = this.now();
     const anonymous = `deleted-${accountId}`;
-    this.db.transaction(() => {
-      this.db.prepare('INSERT OR IGNORE INTO deleted_accounts (account_id, deleted_at) VALUES (?, ?)').run(accountId, ts);
-      this.db.prepare('UPDATE sessions SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL').run(ts, accountId);
-      // No password verifies against 'deleted', so the account cannot be signed into again.
-      this.db.prepare("UPDATE accounts SET nickname = ?, nickname_key = ?, password_hash = 'deleted' WHERE id = ?").run(anonymous, anonymous, accountId);
-    }).immediate(); // takes the write lock up front: the read models' writer shares the file (see WriteBehind)
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare('INSERT OR IGNORE INTO deleted_accounts (account_id, deleted_at) VALUES (?, ?)')
+          .run(accountId, ts);
+        this.db
+          .prepare('UPDATE sessions SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL')
+          .run(ts, accountId);
+        // No password verifies against 'deleted', so the account cannot be signed into again.
+        this.db
+          .prepare("UPDATE accounts SET nickname = ?, nickname_key = ?, password_hash = 'deleted' WHERE id = ?")
+          .run(anonymous, anonymous, accountId);
+      })
+      .immediate(); // takes the write lock up front: the read models' writer shares the file (see WriteBehind)
     this.ended({ accountId, sessionIds: 'all', code: 'ACCOUNT_DELETED', message: 'this account was deleted' });
   }
 
@@ -194,7 +237,11 @@ export class Accounts {
     this.sweepTickets(now);
     const held = this.ticketsPerSession.get(a.sessionId) ?? 0;
     if (held >= TICKETS_PER_SESSION) {
-      throw new AuthError('RATE_LIMITED', `this session holds ${held} unused stream tickets: use one, or wait for them to expire`, STREAM_TICKET_TTL_MS);
+      throw new AuthError(
+        'RATE_LIMITED',
+        `this session holds ${held} unused stream tickets: use one, or wait for them to expire`,
+        STREAM_TICKET_TTL_MS,
+      );
     }
     const ticket = newToken();
     const expiresAt = now + STREAM_TICKET_TTL_MS;
@@ -209,14 +256,17 @@ export class Accounts {
     const t = this.tickets.get(key);
     if (!t) throw new AuthError('TOKEN_INVALID', 'unknown or already used stream ticket');
     this.dropTicket(key, t);
-    if (t.expiresAt <= this.now()) throw new AuthError('TOKEN_EXPIRED', 'the stream ticket has expired: ask for a new one');
+    if (t.expiresAt <= this.now())
+      throw new AuthError('TOKEN_EXPIRED', 'the stream ticket has expired: ask for a new one');
     return this.live(this.selectBySessionId.get(t.sessionId) as SessionRow | undefined);
   }
 
   /** Every user's account id, for the start-up check that each has its ledger account (the liquidity
    *  provider opens and funds its own). */
   ids(): number[] {
-    return (this.db.prepare("SELECT id FROM accounts WHERE kind = 'user' ORDER BY id").all() as { id: number }[]).map((r) => r.id);
+    return (this.db.prepare("SELECT id FROM accounts WHERE kind = 'user' ORDER BY id").all() as { id: number }[]).map(
+      (r) => r.id,
+    );
   }
 
   get(id: number): AccountRow | undefined {
@@ -234,19 +284,26 @@ export class Accounts {
    * sign-up can take; no password opens the account.
    */
   liquidityAccount(role: string, nickname: string): number {
-    return this.db.transaction(() => {
-      const found = this.db.prepare('SELECT id FROM accounts WHERE liquidity_role = ?').pluck().get(role) as number | undefined;
-      if (found !== undefined) return found;
-      const { lastInsertRowid } = this.db
-        .prepare("INSERT INTO accounts (nickname, nickname_key, password_hash, created_at, kind, liquidity_role) VALUES (?, ?, 'liquidity', ?, 'liquidity', ?)")
-        .run(nickname, nicknameKey(nickname), this.now(), role);
-      return Number(lastInsertRowid);
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const found = this.db.prepare('SELECT id FROM accounts WHERE liquidity_role = ?').pluck().get(role) as
+          number | undefined;
+        if (found !== undefined) return found;
+        const { lastInsertRowid } = this.db
+          .prepare(
+            "INSERT INTO accounts (nickname, nickname_key, password_hash, created_at, kind, liquidity_role) VALUES (?, ?, 'liquidity', ?, 'liquidity', ?)",
+          )
+          .run(nickname, nicknameKey(nickname), this.now(), role);
+        return Number(lastInsertRowid);
+      })
+      .immediate();
   }
 
   /** Every account the liquidity provider has opened, whichever agents it runs now. */
   liquidityAccounts(): { id: number; role: string; nickname: string }[] {
-    return this.db.prepare("SELECT id, liquidity_role AS role, nickname FROM accounts WHERE kind = 'liquidity' ORDER BY id").all() as { id: number; role: string; nickname: string }[];
+    return this.db
+      .prepare("SELECT id, liquidity_role AS role, nickname FROM accounts WHERE kind = 'liquidity' ORDER BY id")
+      .all() as { id: number; role: string; nickname: string }[];
   }
 
   /**
@@ -257,9 +314,9 @@ export class Accounts {
   private async checkPassword(key: string, password: string): Promise<{ id: number; nickname: string }> {
     const release = this.throttle.begin(key);
     try {
-      const row = this.db.prepare('SELECT id, nickname, password_hash FROM accounts WHERE nickname_key = ?').get(key) as
-        | { id: number; nickname: string; password_hash: string }
-        | undefined;
+      const row = this.db
+        .prepare('SELECT id, nickname, password_hash FROM accounts WHERE nickname_key = ?')
+        .get(key) as { id: number; nickname: string; password_hash: string } | undefined;
       const verdict = await hashing(async () => verifyPassword(password, row?.password_hash ?? (await dummyHash())));
       if (!row || !verdict.ok) {
         this.throttle.failed(key);
@@ -282,13 +339,22 @@ export class Accounts {
       throw err;
     }
     // Only if nothing changed the hash meanwhile (a deletion, say).
-    this.db.prepare('UPDATE accounts SET password_hash = ? WHERE id = ? AND password_hash = ?').run(hash, accountId, old);
+    this.db
+      .prepare('UPDATE accounts SET password_hash = ? WHERE id = ? AND password_hash = ?')
+      .run(hash, accountId, old);
   }
 
   private live(row: SessionRow | undefined): Authenticated {
     if (!row || row.revoked_at !== null) throw new AuthError('TOKEN_INVALID', 'unknown or revoked token');
-    if (row.access_expires_at <= this.now()) throw new AuthError('TOKEN_EXPIRED', 'the access token has expired; refresh it');
-    return { id: row.id, nickname: row.nickname, created_at: row.created_at, expiresAt: row.access_expires_at, sessionId: row.session_id };
+    if (row.access_expires_at <= this.now())
+      throw new AuthError('TOKEN_EXPIRED', 'the access token has expired; refresh it');
+    return {
+      id: row.id,
+      nickname: row.nickname,
+      created_at: row.created_at,
+      expiresAt: row.access_expires_at,
+      sessionId: row.session_id,
+    };
   }
 
   private issue(accountId: number, nickname: string, familyId?: number): Session {
@@ -306,15 +372,27 @@ export class Accounts {
     const cap = this.ttl.limits.sessions;
     const signedOut = this.db.transaction(() => {
       const { lastInsertRowid } = this.db
-        .prepare('INSERT INTO sessions (account_id, access_hash, access_expires_at, refresh_hash, refresh_expires_at, family_id) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(accountId, sha256(accessToken), session.accessExpiresAt, sha256(refreshToken), session.refreshExpiresAt, familyId ?? null);
+        .prepare(
+          'INSERT INTO sessions (account_id, access_hash, access_expires_at, refresh_hash, refresh_expires_at, family_id) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          accountId,
+          sha256(accessToken),
+          session.accessExpiresAt,
+          sha256(refreshToken),
+          session.refreshExpiresAt,
+          familyId ?? null,
+        );
       // A sign-in starts a family named after its first session.
-      if (familyId === undefined) this.db.prepare('UPDATE sessions SET family_id = id WHERE id = ?').run(lastInsertRowid);
+      if (familyId === undefined)
+        this.db.prepare('UPDATE sessions SET family_id = id WHERE id = ?').run(lastInsertRowid);
       // Rows whose refresh token has expired serve nothing any more (an expired token is refused as expired).
       this.db.prepare('DELETE FROM sessions WHERE account_id = ? AND refresh_expires_at <= ?').run(accountId, now);
       // The live sessions past the cap, oldest first, are signed out.
       const over = this.db
-        .prepare('SELECT id FROM sessions WHERE account_id = ? AND revoked_at IS NULL ORDER BY id DESC LIMIT -1 OFFSET ?')
+        .prepare(
+          'SELECT id FROM sessions WHERE account_id = ? AND revoked_at IS NULL ORDER BY id DESC LIMIT -1 OFFSET ?',
+        )
         .pluck()
         .all(accountId, cap) as number[];
       const revoke = this.db.prepare('UPDATE sessions SET revoked_at = ? WHERE id = ?');
@@ -322,7 +400,12 @@ export class Accounts {
       return over;
     })();
     if (signedOut.length > 0) {
-      this.ended({ accountId, sessionIds: signedOut, code: 'SESSION_REVOKED', message: `signed in on more than ${cap} devices: the oldest session was signed out` });
+      this.ended({
+        accountId,
+        sessionIds: signedOut,
+        code: 'SESSION_REVOKED',
+        message: `signed in on more than ${cap} devices: the oldest session was signed out`,
+      });
     }
     return session;
   }

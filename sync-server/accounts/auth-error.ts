@@ -2,7 +2,8 @@
  * Why an account operation was refused, and the HTTP status each reason is answered with. A refusal that ends
  * by waiting (a locked nickname, a busy server) says how long, for the Retry-After header.
  */
-export type AuthCode = 'NICKNAME_TAKEN' | 'BAD_CREDENTIALS' | 'TOKEN_EXPIRED' | 'TOKEN_INVALID' | 'TOKEN_REUSED' | 'RATE_LIMITED' | 'BUSY';
+export type AuthCode =
+  'NICKNAME_TAKEN' | 'BAD_CREDENTIALS' | 'TOKEN_EXPIRED' | 'TOKEN_INVALID' | 'TOKEN_REUSED' | 'RATE_LIMITED' | 'BUSY';
 
 const STATUS: Record<AuthCode, number> = {
   NICKNAME_TAKEN: 409,

@@ -30,13 +30,27 @@ describe('password hashes', () => {
   it('answer "no" for anything stored that is not a hash of theirs, without throwing', async () => {
     const good = await hashPassword('pw', CHEAP);
     const [, , , , salt, key] = good.split('$');
-    for (const stored of ['deleted', '', 'scrypt', `scrypt$0$8$1$${salt}$${key}`, `scrypt$1000$8$1$${salt}$${key}`, `scrypt$${2 ** 40}$8$1$${salt}$${key}`, `scrypt$1024$0$1$${salt}$${key}`, `scrypt$1024$8$99999$${salt}$${key}`, `scrypt$1024$8$1$${salt}$`, `scrypt$1024$8$1$${salt}$${key}$extra`, `bcrypt$1024$8$1$${salt}$${key}`]) {
+    for (const stored of [
+      'deleted',
+      '',
+      'scrypt',
+      `scrypt$0$8$1$${salt}$${key}`,
+      `scrypt$1000$8$1$${salt}$${key}`,
+      `scrypt$${2 ** 40}$8$1$${salt}$${key}`,
+      `scrypt$1024$0$1$${salt}$${key}`,
+      `scrypt$1024$8$99999$${salt}$${key}`,
+      `scrypt$1024$8$1$${salt}$`,
+      `scrypt$1024$8$1$${salt}$${key}$extra`,
+      `bcrypt$1024$8$1$${salt}$${key}`,
+    ]) {
       expect(await verifyPassword('pw', stored), stored).toEqual({ ok: false, rehash: false });
     }
   });
 
   it('refuse hashing past the queue bound rather than queue without end', async () => {
-    const results = await Promise.allSettled(Array.from({ length: 60 }, (_, i) => hashPassword(`password ${i}`, CHEAP)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, i) => hashPassword(`password ${i}`, CHEAP)),
+    );
     const refused = results.filter((r) => r.status === 'rejected');
     expect(refused.length).toBeGreaterThan(0);
     for (const r of refused) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(PasswordBusyError);

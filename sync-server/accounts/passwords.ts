@@ -40,11 +40,15 @@ export class PasswordBusyError extends Error {
 }
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) => scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))));
+  new Promise<Buffer>((resolve, reject) =>
+    scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 
 function derive(password: string, salt: Buffer, keylen: number, q: ScryptParams): Promise<Buffer> {
   if (limit.pendingCount >= MAX_WAITING) return Promise.reject(new PasswordBusyError());
-  return limit(() => scrypt(password.normalize('NFKC'), salt, keylen, { N: q.N, r: q.r, p: q.p, maxmem: maxmemFor(q) }));
+  return limit(() =>
+    scrypt(password.normalize('NFKC'), salt, keylen, { N: q.N, r: q.r, p: q.p, maxmem: maxmemFor(q) }),
+  );
 }
 
 export async function hashPassword(password: string, params: ScryptParams = CURRENT_PARAMS): Promise<string> {
@@ -63,7 +67,17 @@ function parseStored(stored: string): Stored | undefined {
   const [scheme, n, r, p, salt, key, extra] = stored.split('$');
   if (scheme !== 'scrypt' || extra !== undefined || !salt || !key) return undefined;
   const q = { N: Number(n), r: Number(r), p: Number(p) };
-  const sane = Number.isSafeInteger(q.N) && q.N > 1 && (q.N & (q.N - 1)) === 0 && q.N <= 1 << 20 && Number.isSafeInteger(q.r) && q.r >= 1 && q.r <= 32 && Number.isSafeInteger(q.p) && q.p >= 1 && q.p <= 16;
+  const sane =
+    Number.isSafeInteger(q.N) &&
+    q.N > 1 &&
+    (q.N & (q.N - 1)) === 0 &&
+    q.N <= 1 << 20 &&
+    Number.isSafeInteger(q.r) &&
+    q.r >= 1 &&
+    q.r <= 32 &&
+    Number.isSafeInteger(q.p) &&
+    q.p >= 1 &&
+    q.p <= 16;
   if (!sane) return undefined;
   return { ...q, salt: Buffer.from(salt, 'base64'), key: Buffer.from(key, 'base64') };
 }
@@ -83,7 +97,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   }
   const key = await derive(password, s.salt, s.key.length, s);
   const ok = key.length === s.key.length && timingSafeEqual(key, s.key);
-  const current = s.N === CURRENT_PARAMS.N && s.r === CURRENT_PARAMS.r && s.p === CURRENT_PARAMS.p && s.key.length === KEY_LENGTH;
+  const current =
+    s.N === CURRENT_PARAMS.N && s.r === CURRENT_PARAMS.r && s.p === CURRENT_PARAMS.p && s.key.length === KEY_LENGTH;
   return { ok, rehash: ok && !current };
 }
 

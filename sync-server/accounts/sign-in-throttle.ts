@@ -41,7 +41,9 @@ export class SignInThrottle {
     db: Db,
     private readonly now: () => number,
   ) {
-    this.select = db.prepare('SELECT failures, locked_until, last_failure_at FROM sign_in_failures WHERE nickname_key = ?');
+    this.select = db.prepare(
+      'SELECT failures, locked_until, last_failure_at FROM sign_in_failures WHERE nickname_key = ?',
+    );
     this.upsert = db.prepare(
       'INSERT INTO sign_in_failures (nickname_key, failures, locked_until, last_failure_at) VALUES (?, ?, ?, ?) ON CONFLICT (nickname_key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, last_failure_at = excluded.last_failure_at',
     );
@@ -56,8 +58,18 @@ export class SignInThrottle {
   begin(key: string): () => void {
     const row = this.select.get(key) as Row | undefined;
     const wait = row ? row.locked_until - this.now() : 0;
-    if (wait > 0) throw new AuthError('RATE_LIMITED', `too many failed sign-ins for this nickname: try again in ${Math.ceil(wait / 1000)} s`, wait);
-    if (this.inFlight.has(key)) throw new AuthError('RATE_LIMITED', 'a sign-in for this nickname is already under way: try again in a moment', 1_000);
+    if (wait > 0)
+      throw new AuthError(
+        'RATE_LIMITED',
+        `too many failed sign-ins for this nickname: try again in ${Math.ceil(wait / 1000)} s`,
+        wait,
+      );
+    if (this.inFlight.has(key))
+      throw new AuthError(
+        'RATE_LIMITED',
+        'a sign-in for this nickname is already under way: try again in a moment',
+        1_000,
+      );
     this.inFlight.add(key);
     return () => this.inFlight.delete(key);
   }
@@ -68,7 +80,10 @@ export class SignInThrottle {
     const prior = row && now - row.last_failure_at < SIGN_IN_BACKOFF.forgetAfterMs ? row.failures : 0;
     const failures = Math.min(prior + 1, MAX_COUNTED);
     const over = failures - SIGN_IN_BACKOFF.freeFailures;
-    const lockedUntil = over > 0 ? now + Math.min(SIGN_IN_BACKOFF.maxDelayMs, SIGN_IN_BACKOFF.baseDelayMs * 2 ** Math.min(over - 1, 30)) : 0;
+    const lockedUntil =
+      over > 0
+        ? now + Math.min(SIGN_IN_BACKOFF.maxDelayMs, SIGN_IN_BACKOFF.baseDelayMs * 2 ** Math.min(over - 1, 30))
+        : 0;
     this.upsert.run(key, failures, lockedUntil, now);
     if (now - this.prunedAt >= PRUNE_EVERY_MS) {
       this.prunedAt = now;

@@ -32,21 +32,39 @@ interface Closed {
 }
 
 /** A plain `ws` client from a given address: resolves once open, or rejects with the refusal's status and body. */
-function wsFrom(url: string, localAddress: string, opts: { autoPong?: boolean } = {}): Promise<WebSocket & { closedWith: Promise<Closed> }> {
+function wsFrom(
+  url: string,
+  localAddress: string,
+  opts: { autoPong?: boolean } = {},
+): Promise<WebSocket & { closedWith: Promise<Closed> }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { localAddress, perMessageDeflate: false, autoPong: opts.autoPong ?? true }) as WebSocket & { closedWith: Promise<Closed> };
+    const ws = new WebSocket(url, {
+      localAddress,
+      perMessageDeflate: false,
+      autoPong: opts.autoPong ?? true,
+    }) as WebSocket & { closedWith: Promise<Closed> };
     let bye: Closed['bye'];
     ws.on('message', (data) => {
       const m = JSON.parse(data.toString()) as { type?: string; code?: string; message?: string };
       if (m.type === 'bye') bye = { code: m.code!, message: m.message! };
     });
-    ws.closedWith = new Promise((done) => ws.on('close', (code, reason) => done({ code, reason: reason.toString(), bye })));
+    ws.closedWith = new Promise((done) =>
+      ws.on('close', (code, reason) => done({ code, reason: reason.toString(), bye })),
+    );
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
-      res.on('end', () => reject(Object.assign(new Error(`refused ${res.statusCode}`), { status: res.statusCode, body: JSON.parse(body), retryAfter: res.headers['retry-after'] })));
+      res.on('end', () =>
+        reject(
+          Object.assign(new Error(`refused ${res.statusCode}`), {
+            status: res.statusCode,
+            body: JSON.parse(body),
+            retryAfter: res.headers['retry-after'],
+          }),
+        ),
+      );
     });
     ws.once('error', reject);
   });
@@ -59,7 +77,9 @@ function rawUpgrade(port: number, localAddress: string): Promise<{ socket: Socke
     let head = '';
     socket.setEncoding('latin1');
     socket.once('connect', () =>
-      socket.write(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`),
+      socket.write(
+        `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      ),
     );
     const onData = (chunk: string) => {
       head += chunk;
@@ -89,7 +109,14 @@ describe('connections per client address', () => {
 
     held[0].close();
     await held[0].closedWith;
-    await eventually(async () => (await wsFrom(t.server.wsUrl, '127.0.0.2').then((ws) => (ws.close(), true), () => false)), 'a place freed by a closed connection');
+    await eventually(
+      async () =>
+        await wsFrom(t.server.wsUrl, '127.0.0.2').then(
+          (ws) => (ws.close(), true),
+          () => false,
+        ),
+      'a place freed by a closed connection',
+    );
     for (const ws of held) ws.terminate();
     await honestPairTrades(t.server);
   });
@@ -134,7 +161,9 @@ describe('idle connections', () => {
     expect(closed.bye?.code).toBe('IDLE_TIMEOUT');
     expect(closed.bye?.message).toMatch(/send "auth" or "subscribe"/);
     // A second idle socket opened after the first has timed out too: the reader and trader, older than both, stay.
-    await (await wsFrom(t.server.wsUrl, '127.0.0.1')).closedWith;
+    await (
+      await wsFrom(t.server.wsUrl, '127.0.0.1')
+    ).closedWith;
     expect(trader.isOpen && reader.isOpen).toBe(true);
     await trader.sync();
     await reader.sync();
@@ -180,15 +209,30 @@ describe('the server connection cap', () => {
     expect(younger.readyState).toBe(WebSocket.OPEN);
 
     // Everyone in use: no idle connection to replace, so the next is refused.
-    for (const ws of [younger, newcomer]) ws.send(JSON.stringify({ op: 'subscribe', id: 1, channel: 'book', market: 'LPJ-KRW' }));
+    for (const ws of [younger, newcomer])
+      ws.send(JSON.stringify({ op: 'subscribe', id: 1, channel: 'book', market: 'LPJ-KRW' }));
     await reader.sync(); // the subscriptions above were handled by the time this answers
-    await eventually(async () => (await wsFrom(t.server.wsUrl, '127.0.0.6').then((ws) => (ws.terminate(), false), (err: { status?: number }) => err.status === 503)), 'a refusal with 503');
+    await eventually(
+      async () =>
+        await wsFrom(t.server.wsUrl, '127.0.0.6').then(
+          (ws) => (ws.terminate(), false),
+          (err: { status?: number }) => err.status === 503,
+        ),
+      'a refusal with 503',
+    );
     expect(trader.isOpen && reader.isOpen).toBe(true);
 
     younger.close();
     newcomer.close();
     await Promise.all([younger.closedWith, newcomer.closedWith]);
-    await eventually(async () => (await wsFrom(t.server.wsUrl, '127.0.0.6').then((ws) => (ws.close(), true), () => false)), 'room again');
+    await eventually(
+      async () =>
+        await wsFrom(t.server.wsUrl, '127.0.0.6').then(
+          (ws) => (ws.close(), true),
+          () => false,
+        ),
+      'room again',
+    );
     await t.disconnectAll();
     await honestPairTrades(t.server);
   });
@@ -236,11 +280,18 @@ process.stdin.resume();
 
 /** Holds 20,000 idle connections from two child processes while `during` runs (10,000 each: a process's
  *  descriptors are limited too); returns how many connected or upgraded, and how long opening them took. */
-async function withIdleFlood(upgrade: boolean, during: (opened: { settled: number; ms: number }) => Promise<void>): Promise<void> {
+async function withIdleFlood(
+  upgrade: boolean,
+  during: (opened: { settled: number; ms: number }) => Promise<void>,
+): Promise<void> {
   const PER_CHILD = 10_000;
   const started = performance.now();
   const children = [0, 1].map((k) => {
-    const child = spawn(process.execPath, ['-e', IDLE_CLIENTS, String(t.server.port), String(PER_CHILD), String(10 + k * 40), '200', upgrade ? '1' : '0'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['-e', IDLE_CLIENTS, String(t.server.port), String(PER_CHILD), String(10 + k * 40), '200', upgrade ? '1' : '0'],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     const report = new Promise<{ upgraded: number; connected: number }>((resolve, reject) => {
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (c: string) => {
@@ -253,10 +304,15 @@ async function withIdleFlood(upgrade: boolean, during: (opened: { settled: numbe
   });
   try {
     const reports = await Promise.all(children.map((c) => c.report));
-    await during({ settled: reports.reduce((n, r) => n + (upgrade ? r.upgraded : r.connected), 0), ms: performance.now() - started });
+    await during({
+      settled: reports.reduce((n, r) => n + (upgrade ? r.upgraded : r.connected), 0),
+      ms: performance.now() - started,
+    });
   } finally {
     for (const { child } of children) child.stdin!.end();
-    await Promise.all(children.map(({ child }) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : undefined)));
+    await Promise.all(
+      children.map(({ child }) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : undefined)),
+    );
   }
 }
 
@@ -274,22 +330,30 @@ describe('a flood of idle sockets', () => {
       const tradeStarted = performance.now();
       await honestPairTrades(t.server);
       const traded = performance.now() - tradeStarted;
-      console.log(`20,000 idle WebSockets opened in ${Math.round(opened.ms)} ms (server cap ${cap}, holding ${holding}); an honest pair signed up, connected and traded in ${Math.round(traded)} ms`);
+      console.log(
+        `20,000 idle WebSockets opened in ${Math.round(opened.ms)} ms (server cap ${cap}, holding ${holding}); an honest pair signed up, connected and traded in ${Math.round(traded)} ms`,
+      );
       expect(traded).toBeLessThan(15_000);
     });
   });
 
-  it('20,000 connections that never send a byte do not stop a real client from trading', { timeout: 180_000 }, async () => {
-    await t.start();
-    await withIdleFlood(false, async (opened) => {
-      expect(opened.settled).toBe(20_000);
-      const tradeStarted = performance.now();
-      await honestPairTrades(t.server);
-      const traded = performance.now() - tradeStarted;
-      console.log(`20,000 silent TCP connections opened in ${Math.round(opened.ms)} ms (server cap ${t.server.config.limits.connections}); an honest pair signed up, connected and traded in ${Math.round(traded)} ms`);
-      expect(traded).toBeLessThan(15_000);
-    });
-  });
+  it(
+    '20,000 connections that never send a byte do not stop a real client from trading',
+    { timeout: 180_000 },
+    async () => {
+      await t.start();
+      await withIdleFlood(false, async (opened) => {
+        expect(opened.settled).toBe(20_000);
+        const tradeStarted = performance.now();
+        await honestPairTrades(t.server);
+        const traded = performance.now() - tradeStarted;
+        console.log(
+          `20,000 silent TCP connections opened in ${Math.round(opened.ms)} ms (server cap ${t.server.config.limits.connections}); an honest pair signed up, connected and traded in ${Math.round(traded)} ms`,
+        );
+        expect(traded).toBeLessThan(15_000);
+      });
+    },
+  );
 });
 
 describe('connections that never make a request', () => {
@@ -317,10 +381,14 @@ describe('connections that never make a request', () => {
   it('at the connection cap lets a client that asks take the place of the longest idle connection', async () => {
     await t.start(limits({ connections: 20 }));
     const idle = await Promise.all(
-      Array.from({ length: 20 }, () => new Promise<Socket>((resolve) => {
-        const s = tcpConnect({ host: '127.0.0.1', port: t.server.port }, () => resolve(s));
-        s.on('error', () => undefined);
-      })),
+      Array.from(
+        { length: 20 },
+        () =>
+          new Promise<Socket>((resolve) => {
+            const s = tcpConnect({ host: '127.0.0.1', port: t.server.port }, () => resolve(s));
+            s.on('error', () => undefined);
+          }),
+      ),
     );
     const firstClosed = new Promise<void>((resolve) => idle[0].once('close', () => resolve()));
     expect((await http(t.server.url, 'GET', '/api/v1/markets')).status).toBe(200);

@@ -73,7 +73,8 @@ async function ordersOf(session: Session): Promise<OrderView[]> {
 }
 
 /** The reply the gateway sends for an order whose command failed inside the server (named by its request id). */
-const internalReject = (m: ServerMessage) => m.type === 'reject' && (m.reason === 'INTERNAL' || m.reason === 'ENGINE_FAULT');
+const internalReject = (m: ServerMessage) =>
+  m.type === 'reject' && (m.reason === 'INTERNAL' || m.reason === 'ENGINE_FAULT');
 
 describe('a command the matching engine fails on', () => {
   it('is refused alone, logged with the command, and leaves no trace; the same order sent again trades, and so do honest pairs', async () => {

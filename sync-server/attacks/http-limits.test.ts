@@ -9,7 +9,13 @@ import Database from 'better-sqlite3';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LeaderboardQuery, type Candle, type LeaderboardPage, type Notification, type PracticeEntry } from '../../engine/protocol/sync';
+import {
+  LeaderboardQuery,
+  type Candle,
+  type LeaderboardPage,
+  type Notification,
+  type PracticeEntry,
+} from '../../engine/protocol/sync';
 import { PERIODS, RankingService, type BoardRow, type Period } from '../../engine/ranking';
 import { COIN, LPJ, account, flow, price, trade } from '../../engine/ranking/testing/history';
 import { defaultLimits, type ServerLimits } from '../config';
@@ -29,7 +35,12 @@ interface Answer {
 }
 
 /** An HTTP request from a given loopback address (another client machine, as far as the server can tell). */
-function from(localAddress: string, method: string, path: string, opts: { token?: string; body?: unknown } = {}): Promise<Answer> {
+function from(
+  localAddress: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown } = {},
+): Promise<Answer> {
   const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   const headers: Record<string, string> = {};
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -39,7 +50,9 @@ function from(localAddress: string, method: string, path: string, opts: { token?
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {}, headers: res.headers }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {}, headers: res.headers }),
+      );
     });
     req.on('error', reject);
     req.end(body);
@@ -56,7 +69,10 @@ function boardRows(service: RankingService, period: Period): BoardRow[] {
 /** The leaderboard as sorting the whole board gives it: what the index must agree with, row for row. */
 function wholeBoard(service: RankingService, period: Period, board: BoardRow[], q: LeaderboardQuery): LeaderboardPage {
   let rows = board;
-  if (q.search) rows = rows.filter((r) => r.nickname.normalize('NFKC').toLowerCase().includes(q.search!.normalize('NFKC').toLowerCase()));
+  if (q.search)
+    rows = rows.filter((r) =>
+      r.nickname.normalize('NFKC').toLowerCase().includes(q.search!.normalize('NFKC').toLowerCase()),
+    );
   if (q.minTrades !== undefined) rows = rows.filter((r) => r.trades >= q.minTrades!);
   const asc = (q.order ?? (q.sort === 'rank' || q.sort === 'maxDrawdownBps' ? 'asc' : 'desc')) === 'asc';
   rows = [...rows].sort((a, b) => {
@@ -72,7 +88,18 @@ function wholeBoard(service: RankingService, period: Period, board: BoardRow[], 
     period,
     asOf,
     total: rows.length,
-    rows: rows.slice(q.offset, q.offset + q.limit).map(({ account: _, ...r }) => ({ nickname: r.nickname, rank: r.rank, returnBps: r.returnBps, pnl: r.pnl, maxDrawdownBps: r.maxDrawdownBps, winRateBps: r.winRateBps, closedRoundTrips: r.closedRoundTrips, trades: r.trades, followers: r.followers, rankChange: r.rankChange })),
+    rows: rows.slice(q.offset, q.offset + q.limit).map(({ account: _, ...r }) => ({
+      nickname: r.nickname,
+      rank: r.rank,
+      returnBps: r.returnBps,
+      pnl: r.pnl,
+      maxDrawdownBps: r.maxDrawdownBps,
+      winRateBps: r.winRateBps,
+      closedRoundTrips: r.closedRoundTrips,
+      trades: r.trades,
+      followers: r.followers,
+      rankChange: r.rankChange,
+    })),
   };
 }
 
@@ -116,10 +143,14 @@ describe('leaderboard queries', () => {
       for (const order of [undefined, 'asc', 'desc'] as const)
         for (const search of [undefined, 'k', 'ki', 'KIM', 'kim1', 'ｋｉｍ2', '김1', 'zz', 'nobody'])
           for (const minTrades of [undefined, 6])
-            for (const offset of [0, 37]) queries.push(LeaderboardQuery.parse({ sort, order, search, minTrades, offset, limit: 25 }));
+            for (const offset of [0, 37])
+              queries.push(LeaderboardQuery.parse({ sort, order, search, minTrades, offset, limit: 25 }));
     const agree = (period: Period) => {
       const board = boardRows(service, period);
-      for (const q of queries) expect(leaderboard(service, period, q), JSON.stringify({ period, q })).toEqual(wholeBoard(service, period, board, q));
+      for (const q of queries)
+        expect(leaderboard(service, period, q), JSON.stringify({ period, q })).toEqual(
+          wholeBoard(service, period, board, q),
+        );
     };
     for (const p of PERIODS) agree(p);
 
@@ -158,11 +189,24 @@ describe('request rates', () => {
     const answers: number[] = [];
     for (let i = 0; i < 3; i++) {
       answers.push((await from('127.0.0.2', 'GET', '/api/v1/markets')).status);
-      answers.push((await from('127.0.0.2', 'POST', '/api/v1/practice/journal', { token: flooder.accessToken, body: { entries: [] } })).status);
+      answers.push(
+        (
+          await from('127.0.0.2', 'POST', '/api/v1/practice/journal', {
+            token: flooder.accessToken,
+            body: { entries: [] },
+          })
+        ).status,
+      );
     }
     expect(answers).toEqual([200, 200, 200, 200, 200, 200]);
-    for (const [method, path] of [['GET', '/api/v1/markets/LPJ-KRW/book'], ['POST', '/api/v1/practice/journal']] as const) {
-      const refused = await from('127.0.0.2', method, path, { token: flooder.accessToken, body: method === 'POST' ? { entries: [] } : undefined });
+    for (const [method, path] of [
+      ['GET', '/api/v1/markets/LPJ-KRW/book'],
+      ['POST', '/api/v1/practice/journal'],
+    ] as const) {
+      const refused = await from('127.0.0.2', method, path, {
+        token: flooder.accessToken,
+        body: method === 'POST' ? { entries: [] } : undefined,
+      });
       expect(refused.status).toBe(429);
       expect(refused.body.error?.code).toBe('RATE_LIMITED');
       expect(refused.body.error?.message).toMatch(/more than 6 requests in 60 s from this address/);
@@ -180,7 +224,8 @@ describe('request rates', () => {
     const busy = await signUp(t.server.url, 'busy');
     const other = await signUp(t.server.url, 'other');
     const statuses: number[] = [];
-    for (const address of ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6']) statuses.push((await from(address, 'GET', '/api/v1/balances', { token: busy.accessToken })).status);
+    for (const address of ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6'])
+      statuses.push((await from(address, 'GET', '/api/v1/balances', { token: busy.accessToken })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 429]);
     const refused = await from('127.0.0.7', 'GET', '/api/v1/orders', { token: busy.accessToken });
     expect(refused.status).toBe(429);
@@ -199,9 +244,16 @@ describe('work per request', () => {
     const c = await t.connect(maker);
     for (let i = 0; i < 5; i++) await c.ok(limitOrder(`b${i}`, 'buy', 95_000 + i * 100, 2 * LOT));
     const two = await http<{ bids: [number, number][] }>(t.server.url, 'GET', '/api/v1/markets/LPJ-KRW/book?levels=2');
-    expect(two.body.bids).toEqual([[95_400, 2 * LOT], [95_300, 2 * LOT]]);
+    expect(two.body.bids).toEqual([
+      [95_400, 2 * LOT],
+      [95_300, 2 * LOT],
+    ]);
     expect((await http(t.server.url, 'GET', '/api/v1/markets/LPJ-KRW/book?levels=1000')).status).toBe(200);
-    const over = await http<{ error: { code: string; message: string } }>(t.server.url, 'GET', '/api/v1/markets/LPJ-KRW/book?levels=1001');
+    const over = await http<{ error: { code: string; message: string } }>(
+      t.server.url,
+      'GET',
+      '/api/v1/markets/LPJ-KRW/book?levels=1001',
+    );
     expect(over.status).toBe(400);
     expect(over.body.error.message).toMatch(/levels/);
     await honestPairTrades(t.server);
@@ -211,7 +263,10 @@ describe('work per request', () => {
     // Every statement the server runs while serving the pages is recorded, then explained: each table is reached
     // by SEARCH (a bounded range of an index, never a SCAN of a table or a whole index), rows come in the index's
     // order (no temporary sort), and open orders come from their own index without stepping over closed ones.
-    const statementProto = Object.getPrototypeOf(new Database(':memory:').prepare('SELECT 1')) as Record<'all' | 'get' | 'iterate', (...a: unknown[]) => unknown> & { source?: string };
+    const statementProto = Object.getPrototypeOf(new Database(':memory:').prepare('SELECT 1')) as Record<
+      'all' | 'get' | 'iterate',
+      (...a: unknown[]) => unknown
+    > & { source?: string };
     const ran = new Set<string>();
     const originals = { all: statementProto.all, get: statementProto.get, iterate: statementProto.iterate };
     for (const name of ['all', 'get', 'iterate'] as const) {
@@ -230,8 +285,17 @@ describe('work per request', () => {
       await ca.ok(limitOrder('s1', 'sell', 100_000, LOT));
       await cb.ok(limitOrder('b1', 'buy', 100_000, LOT));
       await ca.ok(limitOrder('s2', 'sell', 101_000, LOT));
-      const entries: PracticeEntry[] = [1, 1, 2].map((ts, i) => ({ localId: `e${i}`, kind: 'order', market: MARKET, ts, data: { price: 1 } }));
-      expect((await http(t.server.url, 'POST', '/api/v1/practice/journal', { token: a.accessToken, body: { entries } })).status).toBe(200);
+      const entries: PracticeEntry[] = [1, 1, 2].map((ts, i) => ({
+        localId: `e${i}`,
+        kind: 'order',
+        market: MARKET,
+        ts,
+        data: { price: 1 },
+      }));
+      expect(
+        (await http(t.server.url, 'POST', '/api/v1/practice/journal', { token: a.accessToken, body: { entries } }))
+          .status,
+      ).toBe(200);
       ran.clear();
       const pages = [
         '/api/v1/orders',
@@ -247,13 +311,25 @@ describe('work per request', () => {
         `/api/v1/markets/${MARKET}/candles?interval=1m&limit=100`,
         `/api/v1/markets/${MARKET}/candles?interval=1h&from=0&limit=10`,
       ];
-      for (const page of pages) expect((await http(t.server.url, 'GET', page, { token: a.accessToken })).status, page).toBe(200);
-      expect((await http(t.server.url, 'DELETE', '/api/v1/practice/journal?beforeTs=2', { token: a.accessToken })).status).toBe(200);
+      for (const page of pages)
+        expect((await http(t.server.url, 'GET', page, { token: a.accessToken })).status, page).toBe(200);
+      expect(
+        (await http(t.server.url, 'DELETE', '/api/v1/practice/journal?beforeTs=2', { token: a.accessToken })).status,
+      ).toBe(200);
       // The pages above really are the ones asked for: a's open order, its fill, its backup after the cursor.
-      const open = await http<{ orders: { clientOrderId: string }[] }>(t.server.url, 'GET', '/api/v1/orders?status=open', { token: a.accessToken });
+      const open = await http<{ orders: { clientOrderId: string }[] }>(
+        t.server.url,
+        'GET',
+        '/api/v1/orders?status=open',
+        { token: a.accessToken },
+      );
       expect(open.body.orders.map((o) => o.clientOrderId)).toEqual(['s2']);
       ran.delete('');
-      const selects = [...ran].filter((sql) => /^\s*(SELECT|WITH)/i.test(sql) && /\bFROM\s+(orders|fills|notifications|practice_entries|candle_days)\b/i.test(sql));
+      const selects = [...ran].filter(
+        (sql) =>
+          /^\s*(SELECT|WITH)/i.test(sql) &&
+          /\bFROM\s+(orders|fills|notifications|practice_entries|candle_days)\b/i.test(sql),
+      );
       expect(selects.length).toBeGreaterThanOrEqual(8);
       const db = new Database(join(t.dataDir, 'server.db'), { readonly: true });
       const candlesDb = new Database(join(t.dataDir, 'candles.db'), { readonly: true, fileMustExist: false });
@@ -261,12 +337,15 @@ describe('work per request', () => {
         for (const sql of selects) {
           const target = /candle_days/.test(sql) ? candlesDb : db;
           const params = (sql.match(/\?/g) ?? []).map(() => 1);
-          const plan = (target.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+          const plan = (target.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map(
+            (r) => r.detail,
+          );
           for (const step of plan) {
             expect(step, `${sql}\n${plan.join('\n')}`).not.toMatch(/^SCAN (?!CONSTANT ROW)/);
             expect(step, `${sql}\n${plan.join('\n')}`).not.toMatch(/TEMP B-TREE/);
           }
-          if (/status IN \('open', 'waiting'\)/.test(sql) && !/market = \?/.test(sql)) expect(plan.join('\n'), sql).toMatch(/orders_open_by_account/);
+          if (/status IN \('open', 'waiting'\)/.test(sql) && !/market = \?/.test(sql))
+            expect(plan.join('\n'), sql).toMatch(/orders_open_by_account/);
         }
       } finally {
         db.close();
@@ -300,7 +379,11 @@ describe('candle pages', () => {
     };
     try {
       const page = async (interval: string) => {
-        const r = await http<{ candles: Candle[] }>(t.server.url, 'GET', `/api/v1/markets/${MARKET}/candles?interval=${interval}&from=${T0}&limit=1000`);
+        const r = await http<{ candles: Candle[] }>(
+          t.server.url,
+          'GET',
+          `/api/v1/markets/${MARKET}/candles?interval=${interval}&from=${T0}&limit=1000`,
+        );
         expect(r.status).toBe(200);
         return r.body.candles;
       };
@@ -310,11 +393,19 @@ describe('candle pages', () => {
       reads.length = 0;
       expect(await page('1d')).toEqual(daily);
       expect(reads).toEqual([[T0 + 3 * DAY, T0 + 1000 * DAY]]); // only the day still open
-      expect((await page('4h')).map((c) => c.openTime)).toEqual([T0 + 8 * 3_600_000, T0 + DAY + 8 * 3_600_000, T0 + 2 * DAY + 12 * 3_600_000]);
+      expect((await page('4h')).map((c) => c.openTime)).toEqual([
+        T0 + 8 * 3_600_000,
+        T0 + DAY + 8 * 3_600_000,
+        T0 + 2 * DAY + 12 * 3_600_000,
+      ]);
       const hourly = await page('1h');
       expect(hourly.map((c) => c.openTime)).toEqual(prices.map((_, day) => T0 + day * DAY + (10 + day) * 3_600_000));
       // A window starting inside a day reads that part of it directly, and agrees with the cached whole day.
-      const inside = await http<{ candles: Candle[] }>(t.server.url, 'GET', `/api/v1/markets/${MARKET}/candles?interval=1h&from=${T0 + DAY + 6 * 3_600_000}&limit=48`);
+      const inside = await http<{ candles: Candle[] }>(
+        t.server.url,
+        'GET',
+        `/api/v1/markets/${MARKET}/candles?interval=1h&from=${T0 + DAY + 6 * 3_600_000}&limit=48`,
+      );
       expect(inside.body.candles).toEqual(hourly.slice(1, 3));
     } finally {
       ServerCandles.prototype.history = history;
@@ -335,7 +426,9 @@ describe('what an account can store', () => {
       await b.ok({ ...limitOrder(`b${i}`, 'buy', 100_000, LOT) });
     }
     await b.waitFor((m) => m.type === 'fill' && m.fill.orderId > 0 && b.ofType('fill').length >= 25, '25 fills');
-    const kept = await http<Notification[]>(t.server.url, 'GET', '/api/v1/notifications?after=0&limit=500', { token: buyer.accessToken });
+    const kept = await http<Notification[]>(t.server.url, 'GET', '/api/v1/notifications?after=0&limit=500', {
+      token: buyer.accessToken,
+    });
     const fills = kept.body.filter((n) => n.kind === 'fill');
     // The newest ten at least, and no more than a tenth past the bound (deletion runs once per tenth).
     expect(kept.body.length).toBeGreaterThanOrEqual(10);
@@ -350,27 +443,53 @@ describe('what an account can store', () => {
   it('refuses a practice upload past the entry or byte quota whole, with what to delete, and takes it once room is made', async () => {
     await t.start(limits({ practiceEntries: 5, practiceBytes: 4_000 }));
     const me = await signUp(t.server.url, 'practiser');
-    const entry = (i: number, ts = i, text = 'x'): PracticeEntry => ({ localId: `p${i}`, kind: 'fill', market: 'BTC-KRW', ts, data: { note: text } });
-    const upload = (entries: PracticeEntry[]) => http<{ stored: number; duplicates: number; error?: { code: string; message: string } }>(t.server.url, 'POST', '/api/v1/practice/journal', { token: me.accessToken, body: { entries } });
-    const list = async () => (await http<PracticeEntry[]>(t.server.url, 'GET', '/api/v1/practice/journal', { token: me.accessToken })).body.map((e) => e.localId);
+    const entry = (i: number, ts = i, text = 'x'): PracticeEntry => ({
+      localId: `p${i}`,
+      kind: 'fill',
+      market: 'BTC-KRW',
+      ts,
+      data: { note: text },
+    });
+    const upload = (entries: PracticeEntry[]) =>
+      http<{ stored: number; duplicates: number; error?: { code: string; message: string } }>(
+        t.server.url,
+        'POST',
+        '/api/v1/practice/journal',
+        { token: me.accessToken, body: { entries } },
+      );
+    const list = async () =>
+      (
+        await http<PracticeEntry[]>(t.server.url, 'GET', '/api/v1/practice/journal', { token: me.accessToken })
+      ).body.map((e) => e.localId);
 
     expect((await upload([1, 2, 3].map((i) => entry(i)))).body).toEqual({ stored: 3, duplicates: 0 });
     const full = await upload([3, 4, 5, 6].map((i) => entry(i)));
     expect(full.status).toBe(413);
     expect(full.body.error?.code).toBe('QUOTA_EXCEEDED');
-    expect(full.body.error?.message).toMatch(/holds 3 of 5 entries .* adds 3 .*DELETE \/api\/v1\/practice\/journal\?beforeTs=/);
+    expect(full.body.error?.message).toMatch(
+      /holds 3 of 5 entries .* adds 3 .*DELETE \/api\/v1\/practice\/journal\?beforeTs=/,
+    );
     expect(await list()).toEqual(['p1', 'p2', 'p3']);
     // Entries already stored cost nothing again.
     expect((await upload([1, 2, 3, 4, 5].map((i) => entry(i)))).body).toEqual({ stored: 2, duplicates: 3 });
 
-    expect((await http(t.server.url, 'DELETE', '/api/v1/practice/journal?beforeTs=3', { token: me.accessToken })).body).toEqual({ deleted: 2 });
+    expect(
+      (await http(t.server.url, 'DELETE', '/api/v1/practice/journal?beforeTs=3', { token: me.accessToken })).body,
+    ).toEqual({ deleted: 2 });
     expect((await upload([6, 7].map((i) => entry(i)))).body).toEqual({ stored: 2, duplicates: 0 });
     expect(await list()).toEqual(['p3', 'p4', 'p5', 'p6', 'p7']);
 
     // Bytes count too: a few large entries fill the backup before the count does.
-    expect((await http(t.server.url, 'DELETE', '/api/v1/practice/journal', { token: me.accessToken })).body).toEqual({ deleted: 5 });
+    expect((await http(t.server.url, 'DELETE', '/api/v1/practice/journal', { token: me.accessToken })).body).toEqual({
+      deleted: 5,
+    });
     const big = (i: number) => entry(i, i, 'y'.repeat(190));
-    const large = await upload(Array.from({ length: 5 }, (_, i) => ({ ...big(i), data: Object.fromEntries(Array.from({ length: 5 }, (_, k) => [`k${k}`, 'y'.repeat(190)])) })));
+    const large = await upload(
+      Array.from({ length: 5 }, (_, i) => ({
+        ...big(i),
+        data: Object.fromEntries(Array.from({ length: 5 }, (_, k) => [`k${k}`, 'y'.repeat(190)])),
+      })),
+    );
     expect(large.status).toBe(413);
     expect(large.body.error?.message).toMatch(/of 4000 bytes/);
     expect(await list()).toEqual([]);
@@ -380,11 +499,24 @@ describe('what an account can store', () => {
   it('pages the practice backup by time and id, so entries sharing a time are not skipped between pages', async () => {
     await t.start();
     const me = await signUp(t.server.url, 'pager');
-    const entries: PracticeEntry[] = ['a', 'b', 'c', 'd'].map((id) => ({ localId: id, kind: 'order', market: 'BTC-KRW', ts: 1_000, data: {} }));
+    const entries: PracticeEntry[] = ['a', 'b', 'c', 'd'].map((id) => ({
+      localId: id,
+      kind: 'order',
+      market: 'BTC-KRW',
+      ts: 1_000,
+      data: {},
+    }));
     await http(t.server.url, 'POST', '/api/v1/practice/journal', { token: me.accessToken, body: { entries } });
-    const first = await http<PracticeEntry[]>(t.server.url, 'GET', '/api/v1/practice/journal?limit=2', { token: me.accessToken });
+    const first = await http<PracticeEntry[]>(t.server.url, 'GET', '/api/v1/practice/journal?limit=2', {
+      token: me.accessToken,
+    });
     const last = first.body.at(-1)!;
-    const second = await http<PracticeEntry[]>(t.server.url, 'GET', `/api/v1/practice/journal?limit=2&afterTs=${last.ts}&afterId=${last.localId}`, { token: me.accessToken });
+    const second = await http<PracticeEntry[]>(
+      t.server.url,
+      'GET',
+      `/api/v1/practice/journal?limit=2&afterTs=${last.ts}&afterId=${last.localId}`,
+      { token: me.accessToken },
+    );
     expect([...first.body, ...second.body].map((e) => e.localId)).toEqual(['a', 'b', 'c', 'd']);
     await honestPairTrades(t.server);
   });
@@ -395,15 +527,23 @@ describe('sessions per account', () => {
     await t.start(limits({ sessions: 3 }));
     const first = await signUp(t.server.url, 'roamer');
     const oldSocket = await t.connect(first);
-    const signIn = async () => (await http<{ accessToken: string }>(t.server.url, 'POST', '/api/v1/auth/signin', { body: { nickname: 'roamer', password: 'pw-roamer-secret' } })).body;
+    const signIn = async () =>
+      (
+        await http<{ accessToken: string }>(t.server.url, 'POST', '/api/v1/auth/signin', {
+          body: { nickname: 'roamer', password: 'pw-roamer-secret' },
+        })
+      ).body;
     const later = [await signIn(), await signIn()];
     expect((await http(t.server.url, 'GET', '/api/v1/me', { token: first.accessToken })).status).toBe(200);
     later.push(await signIn()); // the fourth: the first goes
-    const refused = await http<{ error: { code: string } }>(t.server.url, 'GET', '/api/v1/me', { token: first.accessToken });
+    const refused = await http<{ error: { code: string } }>(t.server.url, 'GET', '/api/v1/me', {
+      token: first.accessToken,
+    });
     expect(refused.status).toBe(401);
     const bye = await oldSocket.waitFor((m) => m.type === 'bye', 'the old session’s socket told why');
     expect(bye).toMatchObject({ code: 'SESSION_REVOKED' });
-    for (const s of later) expect((await http(t.server.url, 'GET', '/api/v1/me', { token: s.accessToken })).status).toBe(200);
+    for (const s of later)
+      expect((await http(t.server.url, 'GET', '/api/v1/me', { token: s.accessToken })).status).toBe(200);
     await honestPairTrades(t.server);
   });
 });

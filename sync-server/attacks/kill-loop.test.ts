@@ -27,7 +27,15 @@ import { openDatabase } from '../../engine/db/database';
 import { openMatchingJournal } from '../../engine/matching/journal';
 import { LEDGER_STREAM } from '../../engine/matching/types';
 import { mulberry32 } from '../../engine/random/prng';
-import { frameMessages, type MyStrategy, type OrderView, type ServerMessage, type Session, type SubscriptionView, type TraderProfile } from '../../engine/protocol/sync';
+import {
+  frameMessages,
+  type MyStrategy,
+  type OrderView,
+  type ServerMessage,
+  type Session,
+  type SubscriptionView,
+  type TraderProfile,
+} from '../../engine/protocol/sync';
 import { DEFAULT_MARKETS_FILE, loadMarketsFile } from '../config';
 import { SUB_ACCOUNT_BASE } from '../copy/copy-service';
 import { serverMigrations } from '../db/migrations';
@@ -127,7 +135,8 @@ interface Told {
   subscriptions: Map<number, { follower: number; ended: boolean }>;
 }
 
-const api = <T>(server: ServerProcess, s: Session | null, method: string, path: string, body?: unknown) => http<T>(server.url, method, path, { token: s?.accessToken, body });
+const api = <T>(server: ServerProcess, s: Session | null, method: string, path: string, body?: unknown) =>
+  http<T>(server.url, method, path, { token: s?.accessToken, body });
 
 /** Copy operations each follower makes before the orders start, so that some are under way when the kill comes. */
 const COPY_OPS_BEFORE_ORDERS = 2;
@@ -137,14 +146,24 @@ const COPY_OPS_BEFORE_ORDERS = 2;
  * some back, pause or resume, or unsubscribe. Stops when the server is gone. `started` is called once the
  * first few are done (or it stopped before).
  */
-async function copyOperations(server: ServerProcess, follower: Session, rand: () => number, told: Told, isKilled: () => boolean, started: () => void): Promise<number> {
+async function copyOperations(
+  server: ServerProcess,
+  follower: Session,
+  rand: () => number,
+  told: Told,
+  isKilled: () => boolean,
+  started: () => void,
+): Promise<number> {
   let done = 0;
   try {
     const mine = (await api<SubscriptionView[]>(server, follower, 'GET', '/api/v1/subscriptions')).body;
     let running = mine.find((v) => v.status === 'active' || v.status === 'paused');
     for (let n = 0; n < COPY_OPS && !isKilled(); n++) {
       if (!running) {
-        const r = await api<SubscriptionView>(server, follower, 'POST', '/api/v1/subscriptions', { leader: 'kleader', allocation: 200_000 + 100_000 * Math.floor(rand() * 9) });
+        const r = await api<SubscriptionView>(server, follower, 'POST', '/api/v1/subscriptions', {
+          leader: 'kleader',
+          allocation: 200_000 + 100_000 * Math.floor(rand() * 9),
+        });
         if (r.status === 201) {
           told.subscriptions.set(r.body.id, { follower: follower.accountId, ended: false });
           running = r.body;
@@ -155,7 +174,9 @@ async function copyOperations(server: ServerProcess, follower: Session, rand: ()
         if (x < 0.3) await api(server, follower, 'PATCH', path, { action: 'addFunds', amount: 100_000 });
         else if (x < 0.55) await api(server, follower, 'PATCH', path, { action: 'reduceFunds', amount: 100_000 });
         else if (x < 0.7) {
-          const r = await api<SubscriptionView>(server, follower, 'PATCH', path, { action: running.status === 'paused' ? 'resume' : 'pause' });
+          const r = await api<SubscriptionView>(server, follower, 'PATCH', path, {
+            action: running.status === 'paused' ? 'resume' : 'pause',
+          });
           if (r.status === 200) running = r.body;
         } else {
           const r = await api<SubscriptionView>(server, follower, 'DELETE', path);
@@ -173,7 +194,14 @@ async function copyOperations(server: ServerProcess, follower: Session, rand: ()
 }
 
 /** One round of load: the orders and copy operations at once, and SIGKILL when the `killAt`-th order reply arrives. */
-async function loadAndKill(server: ServerProcess, cast: Cast, rand: () => number, round: number, killAt: number, told: Told): Promise<{ replies: number; copyOps: number }> {
+async function loadAndKill(
+  server: ServerProcess,
+  cast: Cast,
+  rand: () => number,
+  round: number,
+  killAt: number,
+  told: Told,
+): Promise<{ replies: number; copyOps: number }> {
   const orderers = [...cast.traders, cast.leader];
   const clients = await Promise.all(orderers.map((s) => OrderClient.open(server.wsUrl, s)));
   let killed = false;
@@ -200,14 +228,28 @@ async function loadAndKill(server: ServerProcess, cast: Cast, rand: () => number
     // The leader takes size across the spread (so its fills are big enough to copy); traders quote around it.
     const order =
       orderers[who] === cast.leader
-        ? { side, type: 'limit', timeInForce: 'IOC', price: side === 'buy' ? PRICE + 5 : PRICE - 5, quantity: LOT * (20 + Math.floor(rand() * 40)) }
-        : { side, type: 'limit', ...(rand() < 0.3 ? { timeInForce: 'IOC' } : {}), price: PRICE + Math.floor(rand() * 9) - 4, quantity: LOT * (1 + Math.floor(rand() * 3)) };
+        ? {
+            side,
+            type: 'limit',
+            timeInForce: 'IOC',
+            price: side === 'buy' ? PRICE + 5 : PRICE - 5,
+            quantity: LOT * (20 + Math.floor(rand() * 40)),
+          }
+        : {
+            side,
+            type: 'limit',
+            ...(rand() < 0.3 ? { timeInForce: 'IOC' } : {}),
+            price: PRICE + Math.floor(rand() * 9) - 4,
+            quantity: LOT * (1 + Math.floor(rand() * 3)),
+          };
     orders.push(
-      clients[who].request({ op: 'order.new', order: { market: MARKET, clientOrderId: `r${round}-${i}`, ...order } }).then((reply) => {
-        if (!reply) return;
-        if (reply.type === 'ack' && reply.orderId !== undefined) told.orders.get(account)!.add(reply.orderId);
-        if (++replies >= killAt) kill();
-      }),
+      clients[who]
+        .request({ op: 'order.new', order: { market: MARKET, clientOrderId: `r${round}-${i}`, ...order } })
+        .then((reply) => {
+          if (!reply) return;
+          if (reply.type === 'ack' && reply.orderId !== undefined) told.orders.get(account)!.add(reply.orderId);
+          if (++replies >= killAt) kill();
+        }),
     );
   }
   await Promise.all(orders);
@@ -224,7 +266,11 @@ async function expectRankingVerifies(dataDir: string): Promise<void> {
   const db = openDatabase(join(dataDir, 'server.db'), serverMigrations);
   try {
     const log = new RankingLog(db);
-    const check = await verifyLog(RankingFeed.configOf({ markets, settings: VERIFY_SETTINGS }), () => log.records(), Date.now() + 2 * HOUR);
+    const check = await verifyLog(
+      RankingFeed.configOf({ markets, settings: VERIFY_SETTINGS }),
+      () => log.records(),
+      Date.now() + 2 * HOUR,
+    );
     expect(check.difference).toBeUndefined();
     expect(check.agree).toBe(true);
     expect(check.batch.boards.all.length).toBeGreaterThan(0);
@@ -257,7 +303,7 @@ function expectLedgerConsistent(dataDir: string, views?: Map<number, Subscriptio
   try {
     const ledger = journal.machine.ledger;
     const granted: Record<string, number> = {};
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const events = journal.eventsSince(LEDGER_STREAM, after, 10_000);
       if (events.length === 0) break;
       for (const e of events) {
@@ -274,10 +320,16 @@ function expectLedgerConsistent(dataDir: string, views?: Map<number, Subscriptio
     for (const [asset, amount] of Object.entries(granted)) expect(ledger.supply(asset), asset).toBe(amount);
 
     const rows = (db.prepare('SELECT id FROM accounts ORDER BY id').all() as { id: number }[]).map((r) => r.id);
-    const userAccounts = [...ledger.accounts.keys()].filter((id) => id > 0 && id < SUB_ACCOUNT_BASE).sort((a, b) => a - b);
+    const userAccounts = [...ledger.accounts.keys()]
+      .filter((id) => id > 0 && id < SUB_ACCOUNT_BASE)
+      .sort((a, b) => a - b);
     expect(userAccounts).toEqual(rows);
 
-    const subscriptions = db.prepare('SELECT id, sub_account, ended_at FROM copy_subscriptions ORDER BY id').all() as { id: number; sub_account: number; ended_at: number | null }[];
+    const subscriptions = db.prepare('SELECT id, sub_account, ended_at FROM copy_subscriptions ORDER BY id').all() as {
+      id: number;
+      sub_account: number;
+      ended_at: number | null;
+    }[];
     const subAccounts = [...ledger.accounts.keys()].filter((id) => id >= SUB_ACCOUNT_BASE).sort((a, b) => a - b);
     expect(subAccounts).toEqual(subscriptions.map((s) => s.sub_account));
     if (!views) return;
@@ -290,7 +342,11 @@ function expectLedgerConsistent(dataDir: string, views?: Map<number, Subscriptio
       };
       const ended = view!.status === 'ended';
       expect(ended, `subscription ${s.id} ended in both files`).toBe(s.ended_at !== null);
-      expect({ id: s.id, KRW: held('KRW'), LPJ: held('LPJ') }).toEqual({ id: s.id, KRW: ended ? 0 : view!.freeCash, LPJ: ended ? 0 : (view!.holdings[MARKET] ?? 0) });
+      expect({ id: s.id, KRW: held('KRW'), LPJ: held('LPJ') }).toEqual({
+        id: s.id,
+        KRW: ended ? 0 : view!.freeCash,
+        LPJ: ended ? 0 : (view!.holdings[MARKET] ?? 0),
+      });
     }
   } finally {
     db.close();
@@ -302,14 +358,22 @@ function expectLedgerConsistent(dataDir: string, views?: Map<number, Subscriptio
 async function expectRecovered(server: ServerProcess, dataDir: string, cast: Cast, told: Told): Promise<void> {
   for (const s of [...cast.traders, cast.leader]) {
     const seen = new Set<number>();
-    for (let before: number | undefined; ; ) {
-      const page = await api<{ orders: OrderView[]; nextBefore?: number }>(server, s, 'GET', `/api/v1/orders?limit=500${before ? `&before=${before}` : ''}`);
+    for (let before: number | undefined; ;) {
+      const page = await api<{ orders: OrderView[]; nextBefore?: number }>(
+        server,
+        s,
+        'GET',
+        `/api/v1/orders?limit=500${before ? `&before=${before}` : ''}`,
+      );
       expect(page.status, page.text).toBe(200);
       for (const o of page.body.orders) seen.add(o.orderId);
       if (page.body.nextBefore === undefined) break;
       before = page.body.nextBefore;
     }
-    expect([...told.orders.get(s.accountId)!].filter((id) => !seen.has(id)), `acknowledged orders of ${s.nickname} missing`).toEqual([]);
+    expect(
+      [...told.orders.get(s.accountId)!].filter((id) => !seen.has(id)),
+      `acknowledged orders of ${s.nickname} missing`,
+    ).toEqual([]);
   }
 
   const views = new Map<number, SubscriptionView>();
@@ -327,7 +391,11 @@ async function expectRecovered(server: ServerProcess, dataDir: string, cast: Cas
   const profile = await api<TraderProfile>(server, null, 'GET', '/api/v1/traders/kleader');
   const strategy = await api<MyStrategy>(server, cast.leader, 'GET', '/api/v1/strategy');
   const list = await api<unknown[]>(server, cast.leader, 'GET', '/api/v1/followers');
-  expect({ ranking: profile.body.followers, strategy: strategy.body.followers, list: list.body.length }).toEqual({ ranking: running, strategy: running, list: running });
+  expect({ ranking: profile.body.followers, strategy: strategy.body.followers, list: list.body.length }).toEqual({
+    ranking: running,
+    strategy: running,
+    list: running,
+  });
 
   const files = await copyOfFiles(dataDir);
   try {
@@ -353,7 +421,10 @@ describe('kill loop', () => {
     for (let i = 0; i < FOLLOWERS; i++) followers.push(await signUp(server.url, `kf${i}`));
     expect((await api(server, leader, 'POST', '/api/v1/strategy', { profitShareBps: 1_000 })).status).toBe(201);
     const cast: Cast = { traders, leader, followers };
-    const told: Told = { orders: new Map([...traders, leader].map((s) => [s.accountId, new Set<number>()])), subscriptions: new Map() };
+    const told: Told = {
+      orders: new Map([...traders, leader].map((s) => [s.accountId, new Set<number>()])),
+      subscriptions: new Map(),
+    };
 
     const rounds: { killAt: number; replies: number; copyOps: number; copyCompleted: boolean }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
@@ -365,7 +436,13 @@ describe('kill loop', () => {
       // Whether this start had to book a copy operation's ledger commands (reported, not required).
       rounds.push({ killAt, ...load, copyCompleted: server.stdout().includes('booking the ledger commands') });
     }
-    console.log(JSON.stringify({ rounds, acknowledgedOrders: [...told.orders.values()].reduce((a, s) => a + s.size, 0), subscriptions: told.subscriptions.size }));
+    console.log(
+      JSON.stringify({
+        rounds,
+        acknowledgedOrders: [...told.orders.values()].reduce((a, s) => a + s.size, 0),
+        subscriptions: told.subscriptions.size,
+      }),
+    );
 
     // The loop's traders leave the book, and two newcomers trade with each other.
     for (const s of [...traders, leader]) {
@@ -378,7 +455,17 @@ describe('kill loop', () => {
     expect(await server.exited).toEqual({ code: 0, signal: null });
     expectLedgerConsistent(dataDir);
     await expectRankingVerifies(dataDir);
-    const verify = await promisify(execFile)(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../ranking/verify-main.ts'), '--data', dataDir, '--min-trades', '0', '--min-age-ms', '0']);
+    const verify = await promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      resolve(import.meta.dirname, '../ranking/verify-main.ts'),
+      '--data',
+      dataDir,
+      '--min-trades',
+      '0',
+      '--min-age-ms',
+      '0',
+    ]);
     expect(JSON.parse(verify.stdout.trim())).toMatchObject({ agree: true });
   }, 240_000);
 });

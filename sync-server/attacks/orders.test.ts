@@ -23,14 +23,19 @@ type Reply = Extract<ServerMessage, { type: 'ack' | 'reject' }>;
 /** What an account owns and has open. */
 async function state(s: Session): Promise<{ balances: BalanceView[]; orders: OrderView[] }> {
   const b = await http<BalanceView[]>(t.server.url, 'GET', '/api/v1/balances', { token: s.accessToken });
-  const o = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?limit=500', { token: s.accessToken });
+  const o = await http<{ orders: OrderView[] }>(t.server.url, 'GET', '/api/v1/orders?limit=500', {
+    token: s.accessToken,
+  });
   expect(b.status).toBe(200);
   expect(o.status).toBe(200);
   // Refusals are in the order history too; what must not change is what is open and what is owned.
   return { balances: b.body, orders: o.body.orders.filter((x) => x.status === 'open' || x.status === 'waiting') };
 }
 
-const order = (clientOrderId: string, fields: Record<string, unknown>) => ({ op: 'order.new' as const, order: { market: MARKET, clientOrderId, ...fields } });
+const order = (clientOrderId: string, fields: Record<string, unknown>) => ({
+  op: 'order.new' as const,
+  order: { market: MARKET, clientOrderId, ...fields },
+});
 
 interface Attack {
   name: string;
@@ -60,7 +65,16 @@ const attacks: Attack[] = [
   {
     name: 'a sell stop-limit at 9007199254740991',
     reason: 'AMOUNT_OUT_OF_RANGE',
-    send: (a) => a.request(order('top-stop-limit', { side: 'sell', type: 'stop_limit', stopPrice: 100_000, price: TOP, quantity: 10 * LPJ })),
+    send: (a) =>
+      a.request(
+        order('top-stop-limit', {
+          side: 'sell',
+          type: 'stop_limit',
+          stopPrice: 100_000,
+          price: TOP,
+          quantity: 10 * LPJ,
+        }),
+      ),
   },
   {
     name: 'an amend of a resting sell to 9007199254740991',
@@ -82,7 +96,8 @@ const attacks: Attack[] = [
   {
     name: 'the largest on-lot quantity at 1,000,000,000 KRW',
     reason: 'AMOUNT_OUT_OF_RANGE',
-    send: (a) => a.request(order('top-lots', { side: 'sell', type: 'limit', price: 1_000_000_000, quantity: TOP_LOTS })),
+    send: (a) =>
+      a.request(order('top-lots', { side: 'sell', type: 'limit', price: 1_000_000_000, quantity: TOP_LOTS })),
   },
   {
     // Its notional at the best bid fits the range (9 × 10^12 KRW); the LPJ to hold for it does not exist.
@@ -149,13 +164,23 @@ describe('the worst orders', () => {
     const attacker = await signUp(t.server.url, 'attacker');
     const a = await t.connect(attacker);
     // One lot at the top price is worth 9 × 10^13 KRW: in range, and on the passive side, so it may rest.
-    expect(await a.request(order('top-lot', { side: 'sell', type: 'limit', price: TOP, quantity: LOT }))).toMatchObject({ type: 'ack' });
+    expect(await a.request(order('top-lot', { side: 'sell', type: 'limit', price: TOP, quantity: LOT }))).toMatchObject(
+      { type: 'ack' },
+    );
     await honestPairTrades(t.server); // prices the market at 100,000 beneath it
     const buyer = await t.connect(await signUp(t.server.url, 'buyer'));
-    expect(await buyer.request(limitOrder('reach', 'buy', TOP, LOT))).toMatchObject({ type: 'reject', reason: 'PRICE_OUT_OF_BAND' });
+    expect(await buyer.request(limitOrder('reach', 'buy', TOP, LOT))).toMatchObject({
+      type: 'reject',
+      reason: 'PRICE_OUT_OF_BAND',
+    });
     // A market buy is banded around the last trade: it expires without reaching the lot at the top.
-    expect(await buyer.request(order('sweep', { side: 'buy', type: 'market', quantity: LOT }))).toMatchObject({ type: 'ack' });
-    await buyer.waitFor((m) => m.type === 'order' && m.order.clientOrderId === 'sweep' && m.order.status !== 'open', 'the sweep’s end');
+    expect(await buyer.request(order('sweep', { side: 'buy', type: 'market', quantity: LOT }))).toMatchObject({
+      type: 'ack',
+    });
+    await buyer.waitFor(
+      (m) => m.type === 'order' && m.order.clientOrderId === 'sweep' && m.order.status !== 'open',
+      'the sweep’s end',
+    );
     expect(t.server.exchange.engine.lastPrice(MARKET)).toBe(100_000);
     expect((await state(attacker)).orders).toMatchObject([{ price: TOP, status: 'open' }]);
     expect((await http(t.server.url, 'GET', '/readyz')).status).toBe(200);

@@ -14,7 +14,10 @@ import { serverPerTest } from '../testing/per-test';
 const t = serverPerTest();
 
 /** Everything the server logs, one parsed JSON object per line. */
-function logSink(): { stream: Writable; lines: () => { level: number; msg?: string; account?: number; reason?: string }[] } {
+function logSink(): {
+  stream: Writable;
+  lines: () => { level: number; msg?: string; account?: number; reason?: string }[];
+} {
   let text = '';
   return {
     stream: new Writable({
@@ -23,11 +26,17 @@ function logSink(): { stream: Writable; lines: () => { level: number; msg?: stri
         done();
       },
     }),
-    lines: () => text.split('\n').filter(Boolean).map((l) => JSON.parse(l)),
+    lines: () =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
   };
 }
 
-const ticketFor = async (s: Session) => (await http<StreamTicket>(t.server.url, 'POST', '/api/v1/notifications/ticket', { token: s.accessToken })).body.ticket;
+const ticketFor = async (s: Session) =>
+  (await http<StreamTicket>(t.server.url, 'POST', '/api/v1/notifications/ticket', { token: s.accessToken })).body
+    .ticket;
 
 /**
  * A stream opened over a bare TCP socket, read only as the caller says. Resolves once the response has begun
@@ -46,7 +55,9 @@ async function rawStream(s: Session): Promise<{ socket: Socket; received: () => 
       socket.pause();
       resolve();
     });
-    socket.write(`GET /notifications/stream?ticket=${encodeURIComponent(ticket)} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n`);
+    socket.write(
+      `GET /notifications/stream?ticket=${encodeURIComponent(ticket)} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n`,
+    );
   });
   socket.on('data', (chunk: Buffer) => (received += chunk.length));
   return { socket, received: () => received, closed };
@@ -64,8 +75,10 @@ async function pour(account: number, enough: () => boolean, alsoWait?: () => Pro
   return sent;
 }
 
-const dropped = (log: ReturnType<typeof logSink>, account: number) => log.lines().some((l) => l.msg === 'notification stream dropped' && l.account === account);
-const errorsIn = (log: ReturnType<typeof logSink>) => log.lines().filter((l) => l.level >= 50 || /write after end/i.test(JSON.stringify(l)));
+const dropped = (log: ReturnType<typeof logSink>, account: number) =>
+  log.lines().some((l) => l.msg === 'notification stream dropped' && l.account === account);
+const errorsIn = (log: ReturnType<typeof logSink>) =>
+  log.lines().filter((l) => l.level >= 50 || /write after end/i.test(JSON.stringify(l)));
 
 describe('slow and stalled readers', () => {
   it('lets go of a reader that never reads, while the account’s other stream and other accounts keep every notification', async () => {
@@ -78,9 +91,15 @@ describe('slow and stalled readers', () => {
     const bobs = t.track(await SseClient.open(`${t.server.url}/notifications/stream?ticket=${await ticketFor(bob)}`));
 
     // The good reader keeps up (each round waits for it), the stalled one takes nothing.
-    const sent = await pour(alice.accountId, () => dropped(log, alice.accountId), () => good.waitForCount(good.events.length + 25, 20_000).then(() => undefined));
+    const sent = await pour(
+      alice.accountId,
+      () => dropped(log, alice.accountId),
+      () => good.waitForCount(good.events.length + 25, 20_000).then(() => undefined),
+    );
     expect(good.events).toHaveLength(sent);
-    expect(good.events.map((e) => (JSON.parse(e.data) as Notification).title)).toEqual(Array.from({ length: sent }, (_, i) => `flood ${i}`));
+    expect(good.events.map((e) => (JSON.parse(e.data) as Notification).title)).toEqual(
+      Array.from({ length: sent }, (_, i) => `flood ${i}`),
+    );
 
     // The server holds nothing for the stalled reader any more: once it reads, what was in flight arrives and
     // then the connection ends.
@@ -120,8 +139,16 @@ describe('slow and stalled readers', () => {
     slow.socket.destroy();
 
     // Back with its Last-Event-ID: everything after it, in order, nothing twice.
-    const resumed = t.track(await SseClient.open(`${t.server.url}/notifications/stream?ticket=${await ticketFor(alice)}`, { 'last-event-id': String(lastId) }));
-    const all = (await http<Notification[]>(t.server.url, 'GET', `/api/v1/notifications?after=${lastId}&limit=500`, { token: alice.accessToken })).body;
+    const resumed = t.track(
+      await SseClient.open(`${t.server.url}/notifications/stream?ticket=${await ticketFor(alice)}`, {
+        'last-event-id': String(lastId),
+      }),
+    );
+    const all = (
+      await http<Notification[]>(t.server.url, 'GET', `/api/v1/notifications?after=${lastId}&limit=500`, {
+        token: alice.accessToken,
+      })
+    ).body;
     await resumed.waitForCount(Math.min(all.length, 500), 20_000);
     expect(resumed.events.slice(0, all.length).map((e) => Number(e.id))).toEqual(all.map((n) => n.id));
     expect(errorsIn(log)).toEqual([]);
@@ -132,7 +159,11 @@ describe('slow and stalled readers', () => {
     const log = logSink();
     await t.start({ logLevel: 'info', logDestination: log.stream });
     const alice = await signUp(t.server.url, 'alice');
-    const streams = await Promise.all([0, 1, 2].map(async () => t.track(await SseClient.open(`${t.server.url}/notifications/stream?ticket=${await ticketFor(alice)}`))));
+    const streams = await Promise.all(
+      [0, 1, 2].map(async () =>
+        t.track(await SseClient.open(`${t.server.url}/notifications/stream?ticket=${await ticketFor(alice)}`)),
+      ),
+    );
     let signedOut = false;
     const flood = pour(alice.accountId, () => signedOut);
     await streams[0].waitForCount(100, 20_000);
@@ -140,7 +171,9 @@ describe('slow and stalled readers', () => {
     await Promise.all(streams.map((s) => s.ended));
     // The flood goes on after the streams ended: a write to an ended response would be logged as an error (or,
     // unhandled, fail the run).
-    await pour(alice.accountId, () => true).then(() => t.server.notifications.add(alice.accountId, 'test', 'one more', 'body'));
+    await pour(alice.accountId, () => true).then(() =>
+      t.server.notifications.add(alice.accountId, 'test', 'one more', 'body'),
+    );
     signedOut = true;
     await flood;
     expect(errorsIn(log)).toEqual([]);
@@ -153,7 +186,10 @@ describe('stream limits and bad requests', () => {
     await t.start();
     const alice = await signUp(t.server.url, 'alice');
     const streams: SseClient[] = [];
-    for (let i = 0; i < 9; i++) streams.push(t.track(await SseClient.open(`${t.server.url}/notifications/stream?ticket=${await ticketFor(alice)}`)));
+    for (let i = 0; i < 9; i++)
+      streams.push(
+        t.track(await SseClient.open(`${t.server.url}/notifications/stream?ticket=${await ticketFor(alice)}`)),
+      );
     await streams[0].ended;
     t.server.notifications.add(alice.accountId, 'test', 'to the eight', 'body');
     for (const s of streams.slice(1)) await s.waitForCount(1);
@@ -164,8 +200,20 @@ describe('stream limits and bad requests', () => {
   it('refuses malformed resume points and queries with a 4xx, never a 500', async () => {
     await t.start();
     const alice = await signUp(t.server.url, 'alice');
-    for (const lastEventId of ['-1', 'abc', '1e400', '9007199254740993', 'x'.repeat(4_000), '1\r\nX: y'.replace(/\r\n/, ' ')]) {
-      const s = t.track(await SseClient.open(`${t.server.url}/notifications/stream`, { authorization: `Bearer ${alice.accessToken}`, 'last-event-id': lastEventId }));
+    for (const lastEventId of [
+      '-1',
+      'abc',
+      '1e400',
+      '9007199254740993',
+      'x'.repeat(4_000),
+      '1\r\nX: y'.replace(/\r\n/, ' '),
+    ]) {
+      const s = t.track(
+        await SseClient.open(`${t.server.url}/notifications/stream`, {
+          authorization: `Bearer ${alice.accessToken}`,
+          'last-event-id': lastEventId,
+        }),
+      );
       expect([lastEventId.slice(0, 12), s.status]).toEqual([lastEventId.slice(0, 12), 400]);
     }
     for (const query of ['after=-5', 'after=abc', 'after=1&after=2', `after=${'9'.repeat(400)}`]) {

@@ -17,7 +17,12 @@ import { SUB_ACCOUNT_BASE } from './copy-service';
 const T0 = Date.UTC(2026, 0, 5, 1, 0, 0);
 const ALLOCATION = 1_000_000;
 let clock = T0;
-const options = () => ({ now: () => clock, scheduleEveryMs: 0, ranking: { minTrades: 0, minAccountAgeMs: 0 }, copy: { minAllocation: 100_000 } });
+const options = () => ({
+  now: () => clock,
+  scheduleEveryMs: 0,
+  ranking: { minTrades: 0, minAccountAgeMs: 0 },
+  copy: { minAllocation: 100_000 },
+});
 const srv = serverPerTest();
 
 beforeEach(async () => {
@@ -25,7 +30,8 @@ beforeEach(async () => {
   await srv.start(options());
 });
 
-const api = <T>(s: Session | null, method: string, path: string, body?: unknown) => http<T>(srv.server.url, method, path, { token: s?.accessToken, body });
+const api = <T>(s: Session | null, method: string, path: string, body?: unknown) =>
+  http<T>(srv.server.url, method, path, { token: s?.accessToken, body });
 
 /** The last batch the journal has committed (read beside the running server, as another process would). */
 function lastBatch(): number {
@@ -65,7 +71,9 @@ function expectConservation(users: number): void {
   for (const [, account] of srv.server.exchange.engine.ledger.accounts) {
     for (const [asset, b] of account.balances) totals[asset] = (totals[asset] ?? 0) + b.available + b.held;
   }
-  expect(totals).toEqual(Object.fromEntries(Object.entries(TEST_GRANT).map(([asset, amount]) => [asset, amount * users])));
+  expect(totals).toEqual(
+    Object.fromEntries(Object.entries(TEST_GRANT).map(([asset, amount]) => [asset, amount * users])),
+  );
 }
 
 async function followers(leader: Session): Promise<{ ranking: number; strategy: number; list: number }> {
@@ -76,7 +84,12 @@ async function followers(leader: Session): Promise<{ ranking: number; strategy: 
 }
 
 function expectRankingAgrees(): void {
-  const check = compareWithBatch(srv.server.ranking.config, srv.server.ranking.service, srv.server.ranking.records(), clock);
+  const check = compareWithBatch(
+    srv.server.ranking.config,
+    srv.server.ranking.service,
+    srv.server.ranking.records(),
+    clock,
+  );
   expect(check.difference).toBeUndefined();
 }
 
@@ -90,15 +103,24 @@ async function leaderAndFollower(): Promise<{ leader: Session; follower: Session
 describe('copy operations across the two files', () => {
   it('records an operation and its ranking records in one transaction, before its reply', async () => {
     const { leader, follower } = await leaderAndFollower();
-    const r = await api<SubscriptionView>(follower, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: ALLOCATION });
+    const r = await api<SubscriptionView>(follower, 'POST', '/api/v1/subscriptions', {
+      leader: 'leader',
+      allocation: ALLOCATION,
+    });
     expect(r.status, r.text).toBe(201);
     // Read at once from another connection: nothing waits in a queue.
     const db = new Database(join(srv.dataDir, 'server.db'), { readonly: true });
     try {
       expect(db.prepare("SELECT count(*) AS n FROM copy_ops WHERE op = 'subscribe'").get()).toEqual({ n: 1 });
-      expect(db.prepare('SELECT subscriber_id, leader_id FROM copy_subscriptions').all()).toEqual([{ subscriber_id: follower.accountId, leader_id: leader.accountId }]);
-      const records = (db.prepare('SELECT record FROM ranking_log ORDER BY id').all() as { record: string }[]).map((x) => JSON.parse(x.record) as { type: string; account: number; delta?: number });
-      expect(records.filter((x) => x.type === 'followers')).toEqual([expect.objectContaining({ account: leader.accountId, delta: 1 })]);
+      expect(db.prepare('SELECT subscriber_id, leader_id FROM copy_subscriptions').all()).toEqual([
+        { subscriber_id: follower.accountId, leader_id: leader.accountId },
+      ]);
+      const records = (db.prepare('SELECT record FROM ranking_log ORDER BY id').all() as { record: string }[]).map(
+        (x) => JSON.parse(x.record) as { type: string; account: number; delta?: number },
+      );
+      expect(records.filter((x) => x.type === 'followers')).toEqual([
+        expect.objectContaining({ account: leader.accountId, delta: 1 }),
+      ]);
       expect(records.some((x) => x.type === 'account' && x.account >= SUB_ACCOUNT_BASE)).toBe(true);
     } finally {
       db.close();
@@ -108,7 +130,10 @@ describe('copy operations across the two files', () => {
   it('gives a subscription its money at the next start when the allocation never reached the journal', async () => {
     const { leader, follower } = await leaderAndFollower();
     const before = lastBatch();
-    const r = await api<SubscriptionView>(follower, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: ALLOCATION });
+    const r = await api<SubscriptionView>(follower, 'POST', '/api/v1/subscriptions', {
+      leader: 'leader',
+      allocation: ALLOCATION,
+    });
     expect(r.status, r.text).toBe(201);
     const subAccount = srv.server.copy.store.subscription(r.body.id)!.sub_account;
     await loseJournalAfter(before);
@@ -119,7 +144,11 @@ describe('copy operations across the two files', () => {
     expect(krw(subAccount)).toBe(ALLOCATION);
     expect(krw(follower.accountId)).toBe(TEST_GRANT.KRW - ALLOCATION);
     expectConservation(2);
-    expect((await api<SubscriptionView>(follower, 'GET', `/api/v1/subscriptions/${r.body.id}`)).body).toMatchObject({ status: 'active', allocation: ALLOCATION, freeCash: ALLOCATION });
+    expect((await api<SubscriptionView>(follower, 'GET', `/api/v1/subscriptions/${r.body.id}`)).body).toMatchObject({
+      status: 'active',
+      allocation: ALLOCATION,
+      freeCash: ALLOCATION,
+    });
     expect(await followers(leader)).toEqual({ ranking: 1, strategy: 1, list: 1 });
     expectRankingAgrees();
 
@@ -138,7 +167,10 @@ describe('copy operations across the two files', () => {
 
   it('returns an ended copy’s money at the next start when the return never reached the journal', async () => {
     const { leader, follower } = await leaderAndFollower();
-    const r = await api<SubscriptionView>(follower, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: ALLOCATION });
+    const r = await api<SubscriptionView>(follower, 'POST', '/api/v1/subscriptions', {
+      leader: 'leader',
+      allocation: ALLOCATION,
+    });
     expect(r.status, r.text).toBe(201);
     const subAccount = srv.server.copy.store.subscription(r.body.id)!.sub_account;
     clock += 60_000;
@@ -151,7 +183,9 @@ describe('copy operations across the two files', () => {
     expect(krw(follower.accountId)).toBe(TEST_GRANT.KRW);
     expect(krw(subAccount)).toBe(0);
     expectConservation(2);
-    expect((await api<SubscriptionView>(follower, 'GET', `/api/v1/subscriptions/${r.body.id}`)).body).toMatchObject({ status: 'ended' });
+    expect((await api<SubscriptionView>(follower, 'GET', `/api/v1/subscriptions/${r.body.id}`)).body).toMatchObject({
+      status: 'ended',
+    });
     expect(await followers(leader)).toEqual({ ranking: 0, strategy: 0, list: 0 });
     expectRankingAgrees();
     await honestPairTrades(srv.server);
@@ -159,7 +193,10 @@ describe('copy operations across the two files', () => {
 
   it('finishes an account deletion a stop cut short: the copies end, the orders go, the boards let it go', async () => {
     const { leader, follower } = await leaderAndFollower();
-    const r = await api<SubscriptionView>(follower, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: ALLOCATION });
+    const r = await api<SubscriptionView>(follower, 'POST', '/api/v1/subscriptions', {
+      leader: 'leader',
+      allocation: ALLOCATION,
+    });
     expect(r.status, r.text).toBe(201);
     await (await srv.connect(leader)).ok(limitOrder('resting', 'buy', 99_000, 2 * LOT));
     await srv.disconnectAll();
@@ -170,7 +207,10 @@ describe('copy operations across the two files', () => {
     db.close();
 
     await srv.start(options());
-    expect((await api<SubscriptionView>(follower, 'GET', `/api/v1/subscriptions/${r.body.id}`)).body).toMatchObject({ status: 'ended', endReason: 'leader_deleted' });
+    expect((await api<SubscriptionView>(follower, 'GET', `/api/v1/subscriptions/${r.body.id}`)).body).toMatchObject({
+      status: 'ended',
+      endReason: 'leader_deleted',
+    });
     expect(krw(follower.accountId)).toBe(TEST_GRANT.KRW);
     expect(srv.server.exchange.engine.openOrders(leader.accountId)).toEqual([]);
     expect(() => srv.server.ranking.service.equityNow(leader.accountId)).toThrow(/closed/);
@@ -188,7 +228,10 @@ describe('copy operations across the two files', () => {
 
   it('never trades a new copy through a sub-account the ledger already has, even one no subscription names', async () => {
     const { follower } = await leaderAndFollower();
-    const first = await api<SubscriptionView>(follower, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: ALLOCATION });
+    const first = await api<SubscriptionView>(follower, 'POST', '/api/v1/subscriptions', {
+      leader: 'leader',
+      allocation: ALLOCATION,
+    });
     expect(first.status, first.text).toBe(201);
     const orphan = srv.server.copy.store.subscription(first.body.id)!.sub_account;
     await srv.server.close();
@@ -198,7 +241,10 @@ describe('copy operations across the two files', () => {
     db.close();
 
     await srv.start(options());
-    const second = await api<SubscriptionView>(follower, 'POST', '/api/v1/subscriptions', { leader: 'leader', allocation: 2 * ALLOCATION });
+    const second = await api<SubscriptionView>(follower, 'POST', '/api/v1/subscriptions', {
+      leader: 'leader',
+      allocation: 2 * ALLOCATION,
+    });
     expect(second.status, second.text).toBe(201);
     const fresh = srv.server.copy.store.subscription(second.body.id)!.sub_account;
     expect(fresh).toBeGreaterThan(orphan);

@@ -62,7 +62,8 @@ export interface CopyOperationsOptions {
 function settledPeriods(out: CopyOutput): Map<number, number> {
   const periods = new Map<number, number>();
   for (const n of out.notifications) {
-    if (n.notice.kind === 'settled' && n.notice.role === 'subscriber' && n.subscriptionId !== undefined) periods.set(n.subscriptionId, n.notice.period);
+    if (n.notice.kind === 'settled' && n.notice.role === 'subscriber' && n.subscriptionId !== undefined)
+      periods.set(n.subscriptionId, n.notice.period);
   }
   return periods;
 }
@@ -71,15 +72,31 @@ function settledPeriods(out: CopyOutput): Map<number, number> {
 const booksLedger = (op: string, out: CopyOutput) => op === 'subscribe' || out.transfers.length > 0;
 
 /** The ledger commands of logged operation `id`, in the order they are submitted. */
-export function ledgerCommandsOf(id: number, op: string, input: Record<string, unknown>, out: CopyOutput): LedgerCommand[] {
+export function ledgerCommandsOf(
+  id: number,
+  op: string,
+  input: Record<string, unknown>,
+  out: CopyOutput,
+): LedgerCommand[] {
   const ts = input.ts as number;
   const commands: LedgerCommand[] = [];
   if (op === 'subscribe') commands.push({ type: 'open_account', account: input.subAccount as number, ts });
   const periods = settledPeriods(out);
   out.transfers.forEach((t, n) => {
     // Profit share is booked under its settlement's period key, the rest under the subscription and the reason.
-    const what = t.reason === 'profit_share' ? `copy-settlement:${periodKey(t.subscriptionId, periods.get(t.subscriptionId)!)}` : `copy:${t.subscriptionId}:${t.reason}`;
-    commands.push({ type: 'transfer', from: t.from, to: t.to, asset: t.asset, amount: t.amount, reference: `${what}#${id}.${n}`, ts });
+    const what =
+      t.reason === 'profit_share'
+        ? `copy-settlement:${periodKey(t.subscriptionId, periods.get(t.subscriptionId)!)}`
+        : `copy:${t.subscriptionId}:${t.reason}`;
+    commands.push({
+      type: 'transfer',
+      from: t.from,
+      to: t.to,
+      asset: t.asset,
+      amount: t.amount,
+      reference: `${what}#${id}.${n}`,
+      ts,
+    });
   });
   return commands;
 }
@@ -121,7 +138,9 @@ export class CopyOperations {
     } catch (err) {
       // The state machine (and the live ranking) already took it: nothing may build on it until a restart
       // rebuilds both from the log, where it is not.
-      throw this.fail(new Error(`copy trading: operation ${op} could not be recorded: ${(err as Error).message}`, { cause: err }));
+      throw this.fail(
+        new Error(`copy trading: operation ${op} could not be recorded: ${(err as Error).message}`, { cause: err }),
+      );
     }
     if (books) for (const cmd of ledgerCommandsOf(id, op, input, out)) this.book(cmd, 1);
     return id;
@@ -137,13 +156,19 @@ export class CopyOperations {
     const events = this.o.exchange.journal.eventsSince(LEDGER_STREAM, last.ledgerAfter, commands.length);
     for (let i = 0; i < events.length; i++) {
       if (!isEventOf(events[i], commands[i])) {
-        this.o.log.error({ operation: last.id, op: last.op, event: events[i], command: commands[i] }, 'copy trading: the ledger after an operation is not its commands; nothing booked again');
+        this.o.log.error(
+          { operation: last.id, op: last.op, event: events[i], command: commands[i] },
+          'copy trading: the ledger after an operation is not its commands; nothing booked again',
+        );
         return 0;
       }
     }
     const missing = commands.slice(events.length);
     if (missing.length === 0) return 0;
-    this.o.log.warn({ operation: last.id, op: last.op, commands: missing.length }, 'copy trading: booking the ledger commands of an operation a stop cut off');
+    this.o.log.warn(
+      { operation: last.id, op: last.op, commands: missing.length },
+      'copy trading: booking the ledger commands of an operation a stop cut off',
+    );
     for (let attempt = 1; ; attempt++) {
       try {
         const results = this.o.exchange.journal.submitBatch(missing);
@@ -153,7 +178,10 @@ export class CopyOperations {
         // A busy commit refused them and rebuilt the state: the same ledger, so try again. An engine fault costs
         // only its command (the journal's rule): logged, and the server starts rather than fail on it forever.
         if (err instanceof JournalBusyError && attempt < BUSY_ATTEMPTS) continue;
-        this.o.log.error({ err, operation: last.id, op: last.op }, 'copy trading: the ledger commands of an operation could not be booked');
+        this.o.log.error(
+          { err, operation: last.id, op: last.op },
+          'copy trading: the ledger commands of an operation could not be booked',
+        );
         return 0;
       }
     }
@@ -165,8 +193,14 @@ export class CopyOperations {
       reject: (err) => {
         // The batch was refused and the state rebuilt without it (that happens before this turn ends): the
         // ledger is again the one the command was first applied to.
-        if (err instanceof JournalBusyError && attempt < BUSY_ATTEMPTS) return queueMicrotask(() => this.book(cmd, attempt + 1));
-        this.fail(new Error(`copy trading: ledger command ${cmd.type === 'transfer' ? cmd.reference : `open_account ${cmd.account}`} could not be booked: ${err.message}`, { cause: err }));
+        if (err instanceof JournalBusyError && attempt < BUSY_ATTEMPTS)
+          return queueMicrotask(() => this.book(cmd, attempt + 1));
+        this.fail(
+          new Error(
+            `copy trading: ledger command ${cmd.type === 'transfer' ? cmd.reference : `open_account ${cmd.account}`} could not be booked: ${err.message}`,
+            { cause: err },
+          ),
+        );
       },
     });
   }

@@ -79,7 +79,8 @@ function copyCall<T>(f: () => T): T {
 export function registerCopyRoutes(app: FastifyInstance, d: CopyRouteDeps): void {
   const authed = (req: FastifyRequest): AccountRow => {
     const h = req.headers.authorization;
-    if (typeof h !== 'string' || !h.startsWith('Bearer ')) throw new HttpFailure(401, 'NOT_AUTHENTICATED', 'send "Authorization: Bearer <access token>"');
+    if (typeof h !== 'string' || !h.startsWith('Bearer '))
+      throw new HttpFailure(401, 'NOT_AUTHENTICATED', 'send "Authorization: Bearer <access token>"');
     try {
       return d.accounts.authenticate(h.slice(7));
     } catch (err) {
@@ -90,7 +91,9 @@ export function registerCopyRoutes(app: FastifyInstance, d: CopyRouteDeps): void
   const nameOf = (id: number) => d.accounts.get(id)?.nickname ?? `#${id}`;
   /** A live (not deleted) account by nickname. */
   const trader = (nickname: string): AccountRow => {
-    const row = d.db.prepare('SELECT id, nickname, created_at FROM accounts WHERE nickname_key = ?').get(nicknameKey(nickname)) as AccountRow | undefined;
+    const row = d.db
+      .prepare('SELECT id, nickname, created_at FROM accounts WHERE nickname_key = ?')
+      .get(nicknameKey(nickname)) as AccountRow | undefined;
     if (!row || d.copy.store.isDeleted(row.id)) throw new HttpFailure(404, 'UNKNOWN_TRADER', `no trader "${nickname}"`);
     return row;
   };
@@ -101,7 +104,8 @@ export function registerCopyRoutes(app: FastifyInstance, d: CopyRouteDeps): void
   };
   const subscriptionView = (id: number, viewer: number): SubscriptionView => {
     const row = d.copy.store.subscription(id);
-    if (!row || row.subscriber_id !== viewer) throw new HttpFailure(404, 'UNKNOWN_SUBSCRIPTION', `no subscription ${id} of yours`);
+    if (!row || row.subscriber_id !== viewer)
+      throw new HttpFailure(404, 'UNKNOWN_SUBSCRIPTION', `no subscription ${id} of yours`);
     const v = d.copy.view(id);
     const equity = v.status === 'ended' ? 0 : d.copy.equityOf(v);
     return {
@@ -142,11 +146,14 @@ export function registerCopyRoutes(app: FastifyInstance, d: CopyRouteDeps): void
       stats = Object.fromEntries(PERIODS.map((p) => [p, statsOf(svc.figures(p, row.id))])) as TraderProfile['stats'];
       equity = svc.equityHistory(row.id);
     } catch (err) {
-      if (err instanceof RankingError) throw new HttpFailure(404, 'UNKNOWN_TRADER', `no ranking for "${row.nickname}" yet`);
+      if (err instanceof RankingError)
+        throw new HttpFailure(404, 'UNKNOWN_TRADER', `no ranking for "${row.nickname}" yet`);
       throw err;
     }
     d.exchange.journal.flush();
-    const recentTrades = d.projection.fills(row.id, { limit: 20 }).map((f) => ({ market: f.market, side: f.side, price: f.price, quantity: f.quantity, ts: f.ts }));
+    const recentTrades = d.projection
+      .fills(row.id, { limit: 20 })
+      .map((f) => ({ market: f.market, side: f.side, price: f.price, quantity: f.quantity, ts: f.ts }));
     const s = d.copy.copy.strategy(row.id);
     return {
       nickname: row.nickname,
@@ -191,7 +198,9 @@ export function registerCopyRoutes(app: FastifyInstance, d: CopyRouteDeps): void
     const a = authed(req);
     return d.copy.store.bySubscriber(a.id).map((r) => subscriptionView(r.id, a.id));
   });
-  app.get<{ Params: { id: string } }>('/api/v1/subscriptions/:id', async (req) => subscriptionView(subscriptionId(req.params.id), authed(req).id));
+  app.get<{ Params: { id: string } }>('/api/v1/subscriptions/:id', async (req) =>
+    subscriptionView(subscriptionId(req.params.id), authed(req).id),
+  );
   app.post('/api/v1/subscriptions', async (req, reply) => {
     const a = authed(req);
     const body = parse(CreateSubscriptionBody, req.body);
@@ -244,7 +253,10 @@ export function registerCopyRoutes(app: FastifyInstance, d: CopyRouteDeps): void
     const a = authed(req);
     const q = parse(SettlementsQuery, req.query);
     const rows = d.copy.store.settlementsFor(a.id, q.role, q.before, q.limit);
-    return { settlements: rows.map((r) => settlementView(r, a.id, nameOf)), nextBefore: rows.length === q.limit ? rows[rows.length - 1].id : undefined };
+    return {
+      settlements: rows.map((r) => settlementView(r, a.id, nameOf)),
+      nextBefore: rows.length === q.limit ? rows[rows.length - 1].id : undefined,
+    };
   });
 
   // ---- account deletion ----
@@ -267,7 +279,8 @@ type DeletionDeps = Pick<CopyRouteDeps, 'copy' | 'exchange' | 'ranking' | 'now'>
  */
 export async function endDeletedAccount(d: DeletionDeps, accountId: number): Promise<void> {
   d.copy.accountDeleted(accountId);
-  if (d.exchange.engine.openOrders(accountId).length > 0) await settled((r) => d.exchange.cancelAll(accountId, undefined, r));
+  if (d.exchange.engine.openOrders(accountId).length > 0)
+    await settled((r) => d.exchange.cancelAll(accountId, undefined, r));
   if (onTheBoards(d.ranking, accountId)) d.ranking.apply([{ type: 'account_closed', ts: d.now(), account: accountId }]);
   await d.copy.idle();
 }

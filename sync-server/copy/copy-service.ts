@@ -13,7 +13,17 @@
  * - A settlement is recorded under its period key (unique) and paid by a transfer whose reference carries it.
  */
 import type { Logger } from 'pino';
-import { CopyError, CopyTrading, MarketReference, type CopyConfig, type CopyOutput, type Fill, type LeaderPrices, type Prices, type SubscriptionView } from '../../engine/copy';
+import {
+  CopyError,
+  CopyTrading,
+  MarketReference,
+  type CopyConfig,
+  type CopyOutput,
+  type Fill,
+  type LeaderPrices,
+  type Prices,
+  type SubscriptionView,
+} from '../../engine/copy';
 import { MAX_AMOUNT, notional } from '../../engine/matching/money';
 import type { Db } from '../../engine/db/database';
 import type { EngineEvent, MarketConfig, Side } from '../../engine/matching/types';
@@ -28,7 +38,10 @@ import { CopyStore, periodKey, type LoggedOp, type OpRows } from './copy-store';
 /** Sub-account ids start here: far above any user id the accounts table will hand out; one per subscription. */
 export const SUB_ACCOUNT_BASE = 1_000_000_000;
 
-export type CopySettings = Pick<CopyConfig, 'minAllocation' | 'maxProfitShareBps' | 'slippageBps' | 'settlementPeriodMs' | 'settlementOffsetMs'>;
+export type CopySettings = Pick<
+  CopyConfig,
+  'minAllocation' | 'maxProfitShareBps' | 'slippageBps' | 'settlementPeriodMs' | 'settlementOffsetMs'
+>;
 
 export interface CopyServiceOptions {
   db: Db;
@@ -140,7 +153,12 @@ export class CopyService {
   }
   addFunds(id: number, amount: number): void {
     const sub = this.copy.subscription(id);
-    this.run('addFunds', { subscriptionId: id, amount, availableBalance: this.available(sub.subscriber), ts: this.o.now() });
+    this.run('addFunds', {
+      subscriptionId: id,
+      amount,
+      availableBalance: this.available(sub.subscriber),
+      ts: this.o.now(),
+    });
   }
   reduceFunds(id: number, amount: number): void {
     this.run('reduceFunds', { subscriptionId: id, amount, ts: this.o.now() });
@@ -174,7 +192,12 @@ export class CopyService {
     const ts = this.o.now();
     const period = this.copy.periodOf(ts) - 1;
     if (this.store.running().length === 0) return { settled: 0, alreadySettled: 0 };
-    const out = this.run('settle', { period, prices: this.priceMap(), leaderPrices: this.leaderPriceMap(), ts }) as ReturnType<CopyTrading['settle']>;
+    const out = this.run('settle', {
+      period,
+      prices: this.priceMap(),
+      leaderPrices: this.leaderPriceMap(),
+      ts,
+    }) as ReturnType<CopyTrading['settle']>;
     return { settled: out.settled, alreadySettled: out.alreadySettled };
   }
 
@@ -196,7 +219,16 @@ export class CopyService {
    * trades (the equity "just before the fill"); the ranking then ingests the batch; then fills are mirrored.
    */
   committed(events: readonly EngineEvent[]): void {
-    const mirrors: { leader: number; market: string; side: Side; price: number; quantity: number; leaderEquity: number; referencePrice: number | null; ts: number }[] = [];
+    const mirrors: {
+      leader: number;
+      market: string;
+      side: Side;
+      price: number;
+      quantity: number;
+      leaderEquity: number;
+      referencePrice: number | null;
+      ts: number;
+    }[] = [];
     for (const e of events) {
       if (e.type !== 'trade') continue;
       this.prices.set(e.market, e.price);
@@ -214,7 +246,17 @@ export class CopyService {
         }
         // The reference is taken here, in trade order: later trades of the batch must not move it for this one.
         const referencePrice = this.references.referenceFor(e.market, leader);
-        if (leaderEquity > 0) mirrors.push({ leader, market: e.market, side, price: e.price, quantity: e.quantity, leaderEquity, referencePrice, ts: e.ts });
+        if (leaderEquity > 0)
+          mirrors.push({
+            leader,
+            market: e.market,
+            side,
+            price: e.price,
+            quantity: e.quantity,
+            leaderEquity,
+            referencePrice,
+            ts: e.ts,
+          });
       }
     }
     this.o.ranking.ingest(events);
@@ -226,7 +268,13 @@ export class CopyService {
         const base = this.o.markets.find((x) => x.id === m.market)!.base;
         const b = this.o.exchange.engine.balances(m.leader)[base];
         const position = b ? b.available + b.held : 0;
-        this.guard(() => this.run('mirrorFill', { ...m, ts: Math.max(m.ts, this.o.now()), ...(position === 0 ? { leaderPositionAfter: 0 } : {}) }));
+        this.guard(() =>
+          this.run('mirrorFill', {
+            ...m,
+            ts: Math.max(m.ts, this.o.now()),
+            ...(position === 0 ? { leaderPositionAfter: 0 } : {}),
+          }),
+        );
       }
       if (traded) this.guard(() => this.checkStopLoss());
     });
@@ -308,7 +356,13 @@ export class CopyService {
   /** Rates of the running subscriptions before an operation that may settle, for the settlement records. */
   private ratesBefore(op: Op): Map<number, number> {
     const rates = new Map<number, number>();
-    if (op === 'settle' || op === 'unsubscribe' || op === 'copyOrderResult' || op === 'checkStopLoss' || op === 'leaderDeleted') {
+    if (
+      op === 'settle' ||
+      op === 'unsubscribe' ||
+      op === 'copyOrderResult' ||
+      op === 'checkStopLoss' ||
+      op === 'leaderDeleted'
+    ) {
       for (const r of this.store.running()) rates.set(r.id, this.copy.subscription(r.id).profitShareBps);
     }
     return rates;
@@ -327,7 +381,13 @@ export class CopyService {
     const rows: OpRows = { settlements: [], ended: [] };
     if (op === 'subscribe') {
       const id = out.transfers[0].subscriptionId;
-      rows.subscription = { id, subscriber_id: input.subscriber as number, leader_id: input.leader as number, sub_account: input.subAccount as number, created_at: ts };
+      rows.subscription = {
+        id,
+        subscriber_id: input.subscriber as number,
+        leader_id: input.leader as number,
+        sub_account: input.subAccount as number,
+        created_at: ts,
+      };
     }
     for (const n of out.notifications) {
       if (n.notice.kind !== 'settled' || n.notice.role !== 'subscriber' || n.subscriptionId === undefined) continue;
@@ -349,7 +409,8 @@ export class CopyService {
       });
     }
     for (const n of out.notifications) {
-      if (n.notice.kind === 'copy_ended' && n.subscriptionId !== undefined) rows.ended.push({ id: n.subscriptionId, ts, reason: n.notice.reason });
+      if (n.notice.kind === 'copy_ended' && n.subscriptionId !== undefined)
+        rows.ended.push({ id: n.subscriptionId, ts, reason: n.notice.reason });
     }
     return rows;
   }
@@ -378,19 +439,28 @@ export class CopyService {
   }
 
   /** A copy that found nothing to fill within its slippage limit is a skip, and the subscriber hears why. */
-  private notifyUnfilled(clientOrderId: string, command: { market: string; side: Side; quantity?: number; account: number }): void {
+  private notifyUnfilled(
+    clientOrderId: string,
+    command: { market: string; side: Side; quantity?: number; account: number },
+  ): void {
     const row = this.store.bySubAccount(command.account);
     if (!row) return;
     const leader = this.o.nicknameOf(row.leader_id) ?? `#${row.leader_id}`;
-    this.o.notifications.add(row.subscriber_id, 'copy_skipped', `Copy of ${leader} skipped`, `${command.side} ${command.market}: NOT_FILLED`, {
-      subscriptionId: row.id,
-      leader,
-      market: command.market,
-      side: command.side,
-      wanted: command.quantity ?? 0,
-      reason: 'NOT_FILLED',
-      clientOrderId,
-    });
+    this.o.notifications.add(
+      row.subscriber_id,
+      'copy_skipped',
+      `Copy of ${leader} skipped`,
+      `${command.side} ${command.market}: NOT_FILLED`,
+      {
+        subscriptionId: row.id,
+        leader,
+        market: command.market,
+        side: command.side,
+        wanted: command.quantity ?? 0,
+        reason: 'NOT_FILLED',
+        clientOrderId,
+      },
+    );
   }
 
   private notify(out: CopyOutput): void {
@@ -444,8 +514,10 @@ function fillsOf(events: readonly EngineEvent[], account: number): Fill[] {
   const fills: Fill[] = [];
   for (const e of events) {
     if (e.type !== 'trade') continue;
-    if (e.takerAccount === account) fills.push({ price: e.price, quantity: e.quantity, quoteAmount: e.quoteAmount, fee: e.takerFee });
-    else if (e.makerAccount === account) fills.push({ price: e.price, quantity: e.quantity, quoteAmount: e.quoteAmount, fee: e.makerFee });
+    if (e.takerAccount === account)
+      fills.push({ price: e.price, quantity: e.quantity, quoteAmount: e.quoteAmount, fee: e.takerFee });
+    else if (e.makerAccount === account)
+      fills.push({ price: e.price, quantity: e.quantity, quoteAmount: e.quoteAmount, fee: e.makerFee });
   }
   return fills;
 }

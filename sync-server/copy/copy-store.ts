@@ -70,22 +70,36 @@ export class CopyStore {
    * Logs an accepted operation with its rows in one IMMEDIATE transaction (the read models' writer shares the
    * file; see WriteBehind); `also` runs inside it (the operation's ranking records). Returns the operation's id.
    */
-  record(op: string, input: unknown, ledgerAfter: number | null, rows: OpRows, also: () => void = () => undefined): number {
-    return this.db.transaction(() => {
-      const { lastInsertRowid } = this.db.prepare('INSERT INTO copy_ops (op, input, ledger_after) VALUES (?, ?, ?)').run(op, JSON.stringify(input), ledgerAfter);
-      const sub = rows.subscription;
-      if (sub) {
-        this.db
-          .prepare('INSERT INTO copy_subscriptions (id, subscriber_id, leader_id, sub_account, created_at) VALUES (?, ?, ?, ?, ?)')
-          .run(sub.id, sub.subscriber_id, sub.leader_id, sub.sub_account, sub.created_at);
-      }
-      for (const s of rows.settlements) this.addSettlement(s);
-      for (const e of rows.ended) {
-        this.db.prepare('UPDATE copy_subscriptions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL').run(e.ts, e.reason, e.id);
-      }
-      also();
-      return Number(lastInsertRowid);
-    }).immediate();
+  record(
+    op: string,
+    input: unknown,
+    ledgerAfter: number | null,
+    rows: OpRows,
+    also: () => void = () => undefined,
+  ): number {
+    return this.db
+      .transaction(() => {
+        const { lastInsertRowid } = this.db
+          .prepare('INSERT INTO copy_ops (op, input, ledger_after) VALUES (?, ?, ?)')
+          .run(op, JSON.stringify(input), ledgerAfter);
+        const sub = rows.subscription;
+        if (sub) {
+          this.db
+            .prepare(
+              'INSERT INTO copy_subscriptions (id, subscriber_id, leader_id, sub_account, created_at) VALUES (?, ?, ?, ?, ?)',
+            )
+            .run(sub.id, sub.subscriber_id, sub.leader_id, sub.sub_account, sub.created_at);
+        }
+        for (const s of rows.settlements) this.addSettlement(s);
+        for (const e of rows.ended) {
+          this.db
+            .prepare('UPDATE copy_subscriptions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL')
+            .run(e.ts, e.reason, e.id);
+        }
+        also();
+        return Number(lastInsertRowid);
+      })
+      .immediate();
   }
 
   /** Every logged operation in order, read in pages. */
@@ -94,7 +108,13 @@ export class CopyStore {
     let after = 0;
     for (;;) {
       const rows = page.all(after, PAGE) as { id: number; op: string; input: string; ledger_after: number | null }[];
-      for (const r of rows) yield { id: r.id, op: r.op, input: JSON.parse(r.input) as Record<string, unknown>, ledgerAfter: r.ledger_after };
+      for (const r of rows)
+        yield {
+          id: r.id,
+          op: r.op,
+          input: JSON.parse(r.input) as Record<string, unknown>,
+          ledgerAfter: r.ledger_after,
+        };
       if (rows.length < PAGE) return;
       after = rows[rows.length - 1].id;
     }
@@ -102,7 +122,9 @@ export class CopyStore {
 
   /** The id of the last operation that booked ledger commands (0 when none has). */
   lastLedgerOp(): number {
-    const r = this.db.prepare('SELECT max(id) AS id FROM copy_ops WHERE ledger_after IS NOT NULL').get() as { id: number | null };
+    const r = this.db.prepare('SELECT max(id) AS id FROM copy_ops WHERE ledger_after IS NOT NULL').get() as {
+      id: number | null;
+    };
     return r.id ?? 0;
   }
 
@@ -111,7 +133,9 @@ export class CopyStore {
   }
 
   bySubscriber(accountId: number): SubscriptionRow[] {
-    return this.db.prepare('SELECT * FROM copy_subscriptions WHERE subscriber_id = ? ORDER BY id DESC').all(accountId) as SubscriptionRow[];
+    return this.db
+      .prepare('SELECT * FROM copy_subscriptions WHERE subscriber_id = ? ORDER BY id DESC')
+      .all(accountId) as SubscriptionRow[];
   }
 
   byLeader(accountId: number, runningOnly: boolean): SubscriptionRow[] {
@@ -120,7 +144,8 @@ export class CopyStore {
   }
 
   bySubAccount(subAccount: number): SubscriptionRow | undefined {
-    return this.db.prepare('SELECT * FROM copy_subscriptions WHERE sub_account = ?').get(subAccount) as SubscriptionRow | undefined;
+    return this.db.prepare('SELECT * FROM copy_subscriptions WHERE sub_account = ?').get(subAccount) as
+      SubscriptionRow | undefined;
   }
 
   /**
@@ -138,7 +163,9 @@ export class CopyStore {
   }
 
   running(): SubscriptionRow[] {
-    return this.db.prepare('SELECT * FROM copy_subscriptions WHERE ended_at IS NULL ORDER BY id').all() as SubscriptionRow[];
+    return this.db
+      .prepare('SELECT * FROM copy_subscriptions WHERE ended_at IS NULL ORDER BY id')
+      .all() as SubscriptionRow[];
   }
 
   /** Records a settlement; false when its period key is already there (a rerun), which changes nothing. */
@@ -148,16 +175,41 @@ export class CopyStore {
         `INSERT OR IGNORE INTO copy_settlements (subscription_id, period, period_key, subscriber_id, leader_id, profit, fee, paid, owed,
            high_water_mark, profit_share_bps, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(s.subscription_id, s.period, s.period_key, s.subscriber_id, s.leader_id, s.profit, s.fee, s.paid, s.owed, s.high_water_mark, s.profit_share_bps, s.ts);
+      .run(
+        s.subscription_id,
+        s.period,
+        s.period_key,
+        s.subscriber_id,
+        s.leader_id,
+        s.profit,
+        s.fee,
+        s.paid,
+        s.owed,
+        s.high_water_mark,
+        s.profit_share_bps,
+        s.ts,
+      );
     return r.changes === 1;
   }
 
   settlementsOf(subscriptionId: number): SettlementRow[] {
-    return this.db.prepare('SELECT * FROM copy_settlements WHERE subscription_id = ? ORDER BY id DESC').all(subscriptionId) as SettlementRow[];
+    return this.db
+      .prepare('SELECT * FROM copy_settlements WHERE subscription_id = ? ORDER BY id DESC')
+      .all(subscriptionId) as SettlementRow[];
   }
 
-  settlementsFor(accountId: number, role: 'leader' | 'subscriber' | undefined, before: number | undefined, limit: number): SettlementRow[] {
-    const who = role === 'leader' ? 'leader_id = ?' : role === 'subscriber' ? 'subscriber_id = ?' : '(leader_id = ? OR subscriber_id = ?)';
+  settlementsFor(
+    accountId: number,
+    role: 'leader' | 'subscriber' | undefined,
+    before: number | undefined,
+    limit: number,
+  ): SettlementRow[] {
+    const who =
+      role === 'leader'
+        ? 'leader_id = ?'
+        : role === 'subscriber'
+          ? 'subscriber_id = ?'
+          : '(leader_id = ? OR subscriber_id = ?)';
     const args: number[] = role ? [accountId] : [accountId, accountId];
     const sql = `SELECT * FROM copy_settlements WHERE ${who} AND id < ? ORDER BY id DESC LIMIT ?`;
     return this.db.prepare(sql).all(...args, before ?? Number.MAX_SAFE_INTEGER, limit) as SettlementRow[];
@@ -169,7 +221,11 @@ export class CopyStore {
 
   /** Every deleted account, oldest deletion first. */
   deletedAccounts(): number[] {
-    return (this.db.prepare('SELECT account_id FROM deleted_accounts ORDER BY deleted_at, account_id').all() as { account_id: number }[]).map((r) => r.account_id);
+    return (
+      this.db.prepare('SELECT account_id FROM deleted_accounts ORDER BY deleted_at, account_id').all() as {
+        account_id: number;
+      }[]
+    ).map((r) => r.account_id);
   }
 }
 

@@ -21,7 +21,10 @@ describe('account ids', () => {
     const dir = tempDir();
     try {
       const path = join(dir.path, 'server.db');
-      const before = openDatabase(path, serverMigrations.filter((m) => m.version < 5));
+      const before = openDatabase(
+        path,
+        serverMigrations.filter((m) => m.version < 5),
+      );
       before.exec(`
         INSERT INTO accounts (id, nickname, nickname_key, password_hash, created_at, kind, liquidity_role) VALUES
           (1, 'Ann', 'ann', 'h1', 10, 'user', NULL), (2, 'mm', 'mm', 'h2', 11, 'liquidity', 'market_maker:1'), (7, 'Zed', 'zed', 'h7', 12, 'user', NULL);
@@ -37,23 +40,55 @@ describe('account ids', () => {
           { id: 2, nickname: 'mm', kind: 'liquidity', liquidity_role: 'market_maker:1' },
           { id: 7, nickname: 'Zed', kind: 'user', liquidity_role: null },
         ]);
-        expect(db.prepare("SELECT name FROM sqlite_master WHERE tbl_name = 'accounts' AND type = 'index' AND sql IS NOT NULL").all()).toEqual([{ name: 'accounts_by_liquidity_role' }]);
+        expect(
+          db
+            .prepare(
+              "SELECT name FROM sqlite_master WHERE tbl_name = 'accounts' AND type = 'index' AND sql IS NOT NULL",
+            )
+            .all(),
+        ).toEqual([{ name: 'accounts_by_liquidity_role' }]);
         expect(db.pragma('foreign_key_check')).toEqual([]);
         // Sessions still point at their accounts, and the foreign key still holds.
-        expect(db.prepare('SELECT count(*) AS n FROM sessions s JOIN accounts a ON a.id = s.account_id').get()).toEqual({ n: 2 });
-        expect(() => db.prepare("INSERT INTO sessions (account_id, access_hash, access_expires_at, refresh_hash, refresh_expires_at) VALUES (99, x'05', 1, x'06', 2)").run()).toThrow(/FOREIGN KEY/);
+        expect(db.prepare('SELECT count(*) AS n FROM sessions s JOIN accounts a ON a.id = s.account_id').get()).toEqual(
+          { n: 2 },
+        );
+        expect(() =>
+          db
+            .prepare(
+              "INSERT INTO sessions (account_id, access_hash, access_expires_at, refresh_hash, refresh_expires_at) VALUES (99, x'05', 1, x'06', 2)",
+            )
+            .run(),
+        ).toThrow(/FOREIGN KEY/);
         // A nickname stays unique.
-        expect(() => db.prepare("INSERT INTO accounts (nickname, nickname_key, password_hash, created_at) VALUES ('ANN', 'ann', 'h', 1)").run()).toThrow(/UNIQUE/);
+        expect(() =>
+          db
+            .prepare(
+              "INSERT INTO accounts (nickname, nickname_key, password_hash, created_at) VALUES ('ANN', 'ann', 'h', 1)",
+            )
+            .run(),
+        ).toThrow(/UNIQUE/);
 
         // The highest id is remembered even once its row is gone.
         db.prepare('DELETE FROM sessions WHERE account_id = 7').run();
         db.prepare('DELETE FROM accounts WHERE id = 7').run();
-        const next = db.prepare("INSERT INTO accounts (nickname, nickname_key, password_hash, created_at) VALUES ('New', 'new', 'h', 1)").run();
+        const next = db
+          .prepare(
+            "INSERT INTO accounts (nickname, nickname_key, password_hash, created_at) VALUES ('New', 'new', 'h', 1)",
+          )
+          .run();
         expect(Number(next.lastInsertRowid)).toBe(8);
         // And can be raised past ids taken elsewhere (ledger accounts), but never lowered.
         expect(keepAccountIdsAbove(db, 20)).toBe(true);
         expect(keepAccountIdsAbove(db, 5)).toBe(false);
-        expect(Number(db.prepare("INSERT INTO accounts (nickname, nickname_key, password_hash, created_at) VALUES ('Next', 'next', 'h', 1)").run().lastInsertRowid)).toBe(21);
+        expect(
+          Number(
+            db
+              .prepare(
+                "INSERT INTO accounts (nickname, nickname_key, password_hash, created_at) VALUES ('Next', 'next', 'h', 1)",
+              )
+              .run().lastInsertRowid,
+          ),
+        ).toBe(21);
       } finally {
         db.close();
       }
@@ -85,10 +120,14 @@ describe('account ids', () => {
     await srv.start();
     const dan = await signUp(srv.server.url, 'dan');
     expect(dan.accountId).toBeGreaterThan(cat.accountId);
-    const balances = (await http<BalanceView[]>(srv.server.url, 'GET', '/api/v1/balances', { token: dan.accessToken })).body;
+    const balances = (await http<BalanceView[]>(srv.server.url, 'GET', '/api/v1/balances', { token: dan.accessToken }))
+      .body;
     expect(Object.fromEntries(balances.map((b) => [b.asset, b.available + b.held]))).toEqual(TEST_GRANT);
     // Cat's ledger account is untouched, and Ann's id is still Ann's.
     expect(srv.server.exchange.engine.balances(cat.accountId)).toEqual(catsLedger);
-    expect((await http<{ accountId: number }>(srv.server.url, 'GET', '/api/v1/me', { token: ann.accessToken })).body.accountId).toBe(ann.accountId);
+    expect(
+      (await http<{ accountId: number }>(srv.server.url, 'GET', '/api/v1/me', { token: ann.accessToken })).body
+        .accountId,
+    ).toBe(ann.accountId);
   });
 });

@@ -11,14 +11,18 @@ import type { Db } from '../../engine/db/database';
 
 /** Makes the next account id SQLite gives out greater than `highestTaken`; true when it had to be raised. */
 export function keepAccountIdsAbove(db: Db, highestTaken: number): boolean {
-  if (!Number.isSafeInteger(highestTaken) || highestTaken < 0) throw new RangeError(`highestTaken must be a non-negative safe integer, got ${highestTaken}`);
-  return db.transaction(() => {
-    const row = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'accounts'").get() as { seq: number } | undefined;
-    const max = (db.prepare('SELECT max(id) AS id FROM accounts').get() as { id: number | null }).id ?? 0;
-    const next = Math.max(row?.seq ?? 0, max);
-    if (next >= highestTaken) return false;
-    if (row) db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'accounts'").run(highestTaken);
-    else db.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('accounts', ?)").run(highestTaken);
-    return true;
-  }).immediate(); // the read models' writer shares the file (see WriteBehind)
+  if (!Number.isSafeInteger(highestTaken) || highestTaken < 0)
+    throw new RangeError(`highestTaken must be a non-negative safe integer, got ${highestTaken}`);
+  return db
+    .transaction(() => {
+      const row = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'accounts'").get() as
+        { seq: number } | undefined;
+      const max = (db.prepare('SELECT max(id) AS id FROM accounts').get() as { id: number | null }).id ?? 0;
+      const next = Math.max(row?.seq ?? 0, max);
+      if (next >= highestTaken) return false;
+      if (row) db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'accounts'").run(highestTaken);
+      else db.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('accounts', ?)").run(highestTaken);
+      return true;
+    })
+    .immediate(); // the read models' writer shares the file (see WriteBehind)
 }

@@ -208,10 +208,17 @@ export const serverMigrations: Migration[] = [
       // (sync-server/db/account-ids.ts). SQLite cannot add AUTOINCREMENT to a table, so the table is rebuilt from
       // its own definition (columns added by earlier steps included) with its indexes. Sessions refer to it: the
       // check is deferred to the commit, by when every row is back under the same id.
-      const table = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'accounts'").get() as { sql: string };
+      const table = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'accounts'").get() as {
+        sql: string;
+      };
       const rebuilt = table.sql.replace(/\bid INTEGER PRIMARY KEY\b/i, 'id INTEGER PRIMARY KEY AUTOINCREMENT');
-      if (rebuilt === table.sql) throw new Error(`accounts has no "id INTEGER PRIMARY KEY" column to rebuild: ${table.sql}`);
-      const indexes = db.prepare("SELECT sql FROM sqlite_master WHERE tbl_name = 'accounts' AND type IN ('index', 'trigger') AND sql IS NOT NULL").all() as { sql: string }[];
+      if (rebuilt === table.sql)
+        throw new Error(`accounts has no "id INTEGER PRIMARY KEY" column to rebuild: ${table.sql}`);
+      const indexes = db
+        .prepare(
+          "SELECT sql FROM sqlite_master WHERE tbl_name = 'accounts' AND type IN ('index', 'trigger') AND sql IS NOT NULL",
+        )
+        .all() as { sql: string }[];
       db.pragma('defer_foreign_keys = ON');
       db.exec('CREATE TEMP TABLE accounts_before AS SELECT * FROM accounts');
       db.exec('DROP TABLE accounts');

@@ -13,7 +13,13 @@ afterEach(async () => {
 function setUp(maxPending = 100) {
   const dir = mkdtempSync(join(tmpdir(), 'write-behind-'));
   const path = join(dir, 'read.db');
-  const db: Db = openDatabase(path, [{ version: 1, name: 't', up: (d) => d.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER NOT NULL CHECK (v >= 0))') }]);
+  const db: Db = openDatabase(path, [
+    {
+      version: 1,
+      name: 't',
+      up: (d) => d.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER NOT NULL CHECK (v >= 0))'),
+    },
+  ]);
   const errors: Error[] = [];
   const writes = new WriteBehind(path, { delayMs: 5, maxPending, onError: (e) => errors.push(e) });
   cleanUps.push(

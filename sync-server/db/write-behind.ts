@@ -122,7 +122,11 @@ export class WriteBehind {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, path, shared, port: port2 }, transferList: [port2] });
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { module, path, shared, port: port2 },
+      transferList: [port2],
+    });
     this.worker.on('error', (err) => this.fail(new Error(`read model writer stopped: ${err.message}`), true));
     this.port.on('message', (m: Reply | { closed: true }) => {
       if (!('closed' in m)) this.settle(m, true);
@@ -187,7 +191,10 @@ export class WriteBehind {
       const done = Atomics.load(this.committed, 0);
       if (done >= target && !this.waiting.has(target)) return;
       if (Date.now() > deadline) {
-        this.fail(new Error(`read model writer has not committed batch ${target} within ${FLUSH_TIMEOUT_MS / 1000} s`), false);
+        this.fail(
+          new Error(`read model writer has not committed batch ${target} within ${FLUSH_TIMEOUT_MS / 1000} s`),
+          false,
+        );
         throw this.failure;
       }
       if (Atomics.load(this.committed, 1) === 0) Atomics.wait(this.committed, 0, done, 100);
@@ -223,7 +230,10 @@ export class WriteBehind {
     if ('error' in reply) {
       // The batch rolled back whole (rows and journal positions together); writing later batches on top would
       // leave holes, so the read models stop here and a restart rebuilds them from the journal.
-      this.fail(new Error(`read model write failed: ${reply.error}; restart the server to catch up from the journal`), fromEventLoop);
+      this.fail(
+        new Error(`read model write failed: ${reply.error}; restart the server to catch up from the journal`),
+        fromEventLoop,
+      );
       return;
     }
     const callbacks = this.waiting.get(reply.batch) ?? [];

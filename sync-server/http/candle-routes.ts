@@ -54,7 +54,8 @@ class ClosedDays {
   get(market: string, interval: CandleInterval, day: number): Candle[] {
     const key = `${market}\u0000${interval}\u0000${day}`;
     let found = this.days.get(key);
-    if (found) this.days.delete(key); // to the back of the queue: recently read
+    if (found)
+      this.days.delete(key); // to the back of the queue: recently read
     else found = this.candles.history(market, interval, day, day + DAY_MS);
     this.days.set(key, found);
     if (this.days.size > KEPT_DAYS) this.days.delete(this.days.keys().next().value!);
@@ -63,7 +64,14 @@ class ClosedDays {
 }
 
 /** Candles of `interval` opening in [from, to) (`from` on an interval boundary), closed days from ClosedDays. */
-function history(d: CandleRouteDeps, closed: ClosedDays, market: string, interval: CandleInterval, from: number, to: number): Candle[] {
+function history(
+  d: CandleRouteDeps,
+  closed: ClosedDays,
+  market: string,
+  interval: CandleInterval,
+  from: number,
+  to: number,
+): Candle[] {
   if (!DAY_ALIGNED.has(interval)) return d.candles.history(market, interval, from, to);
   const settled = intervalStart(d.now() - SETTLE_MS, '1d'); // days before this one are closed
   const out: Candle[] = [];

@@ -20,6 +20,11 @@ export function send(reply: FastifyReply, status: number, code: string, message:
 /** Parses untrusted input against a schema, or fails with 400 and every problem named. */
 export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const r = schema.safeParse(value);
-  if (!r.success) throw new HttpFailure(400, 'BAD_REQUEST', r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
+  if (!r.success)
+    throw new HttpFailure(
+      400,
+      'BAD_REQUEST',
+      r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+    );
   return r.data;
 }

@@ -18,7 +18,11 @@ const PROBES = new Set(['/healthz', '/readyz']);
 
 type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
 
-export function registerRateLimits(app: FastifyInstance, limits: ServerLimits, accounts: Pick<Accounts, 'authenticate'>): void {
+export function registerRateLimits(
+  app: FastifyInstance,
+  limits: ServerLimits,
+  accounts: Pick<Accounts, 'authenticate'>,
+): void {
   // The plugin's own hook is left off (global: false): it attaches only to routes declared after it has
   // loaded, and these limits must cover every route, so they run in one root hook instead.
   void app.register(rateLimit, { global: false });
@@ -35,7 +39,12 @@ export function registerRateLimits(app: FastifyInstance, limits: ServerLimits, a
   const accountOf = new WeakMap<FastifyRequest, string>();
   let perIp: Limiter | undefined;
   let perAccount: Limiter | undefined;
-  const check = async (limiter: Limiter, req: FastifyRequest, reply: { header(k: string, v: number): unknown }, what: string) => {
+  const check = async (
+    limiter: Limiter,
+    req: FastifyRequest,
+    reply: { header(k: string, v: number): unknown },
+    what: string,
+  ) => {
     const r = await limiter(req);
     if (r.isAllowed) return;
     reply.header('x-ratelimit-limit', r.max);
@@ -43,7 +52,11 @@ export function registerRateLimits(app: FastifyInstance, limits: ServerLimits, a
     reply.header('x-ratelimit-reset', r.ttlInSeconds);
     if (!r.isExceeded) return;
     reply.header('retry-after', Math.max(1, r.ttlInSeconds));
-    throw new HttpFailure(429, 'RATE_LIMITED', `more than ${r.max} requests in ${r.timeWindow / 1000} s ${what}: wait ${Math.max(1, r.ttlInSeconds)} s`);
+    throw new HttpFailure(
+      429,
+      'RATE_LIMITED',
+      `more than ${r.max} requests in ${r.timeWindow / 1000} s ${what}: wait ${Math.max(1, r.ttlInSeconds)} s`,
+    );
   };
   app.addHook('onRequest', async (req, reply) => {
     if (PROBES.has(req.url.split('?')[0])) return;
@@ -52,7 +65,11 @@ export function registerRateLimits(app: FastifyInstance, limits: ServerLimits, a
     const key = accountKey(req);
     if (key === undefined) return;
     accountOf.set(req, key);
-    perAccount ??= app.createRateLimit({ max: limits.httpPerAccount.max, timeWindow: limits.httpPerAccount.windowMs, keyGenerator: (r) => accountOf.get(r)! });
+    perAccount ??= app.createRateLimit({
+      max: limits.httpPerAccount.max,
+      timeWindow: limits.httpPerAccount.windowMs,
+      keyGenerator: (r) => accountOf.get(r)!,
+    });
     await check(perAccount, req, reply, 'for this account');
   });
 }

@@ -7,7 +7,16 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { PracticeUpload, RefreshBody, SignInBody, SignUpBody, type BalanceView, type MarketInfo, type Notification, type StreamTicket } from '../../engine/protocol/sync';
+import {
+  PracticeUpload,
+  RefreshBody,
+  SignInBody,
+  SignUpBody,
+  type BalanceView,
+  type MarketInfo,
+  type Notification,
+  type StreamTicket,
+} from '../../engine/protocol/sync';
 import { AuthError, type Accounts, type Authenticated } from '../accounts/accounts';
 import type { Metrics } from '../metrics';
 import type { MarketData } from '../market-data/market-data';
@@ -48,8 +57,13 @@ const PracticeListQuery = z.object({
   afterTs: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
   afterId: z.string().min(1).max(100).optional(),
 });
-const PracticeDeleteQuery = z.object({ beforeTs: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() });
-const AfterQuery = z.object({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(500).default(100) });
+const PracticeDeleteQuery = z.object({
+  beforeTs: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+});
+const AfterQuery = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
 
 const AUTH_RATE = { perSecond: 5, burst: 20 };
 /**
@@ -76,7 +90,8 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
       if (authBuckets.size > 10_000) authBuckets.clear(); // bounded memory under a spray of addresses
       authBuckets.set(req.ip, (b = new TokenBucket(AUTH_RATE.perSecond, AUTH_RATE.burst, d.now)));
     }
-    if (!b.take()) throw new AuthError('RATE_LIMITED', 'too many sign-in attempts: wait a moment', 1_000 / AUTH_RATE.perSecond);
+    if (!b.take())
+      throw new AuthError('RATE_LIMITED', 'too many sign-in attempts: wait a moment', 1_000 / AUTH_RATE.perSecond);
   };
 
   const bearer = (req: FastifyRequest): string => {
@@ -94,22 +109,30 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof HttpFailure) return send(reply, err.status, err.code, err.message);
     if (err instanceof AuthError) {
-      if (err.retryAfterMs !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
+      if (err.retryAfterMs !== undefined)
+        reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
       return send(reply, err.status, err.code, err.message);
     }
     const e = err as { statusCode?: number; code?: string; message?: string };
-    if (e.statusCode && e.statusCode < 500) return send(reply, e.statusCode, e.code ?? 'BAD_REQUEST', e.message ?? 'bad request');
+    if (e.statusCode && e.statusCode < 500)
+      return send(reply, e.statusCode, e.code ?? 'BAD_REQUEST', e.message ?? 'bad request');
     req.log.error({ err }, 'request failed');
     return send(reply, 500, 'INTERNAL', 'the server could not handle this request');
   });
-  app.setNotFoundHandler((req, reply) => send(reply, 404, 'NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`));
+  app.setNotFoundHandler((req, reply) =>
+    send(reply, 404, 'NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`),
+  );
   app.addHook('onResponse', async (_req, reply) => {
     d.metrics.httpRequests.inc({ status: `${Math.floor(reply.statusCode / 100)}xx` });
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => (d.isReady() ? { status: 'ready' } : reply.code(503).send({ status: 'not ready', reason: d.notReadyReason() })));
-  app.get('/metrics', async (_req, reply) => reply.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics()));
+  app.get('/readyz', async (_req, reply) =>
+    d.isReady() ? { status: 'ready' } : reply.code(503).send({ status: 'not ready', reason: d.notReadyReason() }),
+  );
+  app.get('/metrics', async (_req, reply) =>
+    reply.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics()),
+  );
   app.get('/api/v1/openapi.json', async () => openApiDocument());
 
   app.post('/api/v1/auth/signup', async (req, reply) => {
@@ -139,7 +162,11 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
   });
   app.get('/api/v1/balances', async (req): Promise<BalanceView[]> => {
     const a = authed(req);
-    return Object.entries(d.exchange.engine.balances(a.id)).map(([asset, b]) => ({ asset, available: b.available, held: b.held }));
+    return Object.entries(d.exchange.engine.balances(a.id)).map(([asset, b]) => ({
+      asset,
+      available: b.available,
+      held: b.held,
+    }));
   });
   app.get('/api/v1/orders', async (req) => {
     const a = authed(req);
@@ -181,21 +208,29 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
     const q = parse(AfterQuery, req.query);
     return d.notifications.since(a.id, q.after, q.limit);
   });
-  app.post('/api/v1/notifications/ticket', async (req): Promise<StreamTicket> => d.accounts.issueStreamTicket(bearer(req)));
+  app.post('/api/v1/notifications/ticket', async (req): Promise<StreamTicket> =>
+    d.accounts.issueStreamTicket(bearer(req)),
+  );
 
   // Open streams by account, oldest first, with the session each belongs to.
   const streams = new Map<number, Map<SseStream, number>>();
   let streamCount = 0;
   d.accounts.onSessionsEnded((e) => {
-    for (const [s, session] of streams.get(e.accountId) ?? []) if (e.sessionIds === 'all' || e.sessionIds.includes(session)) s.end();
+    for (const [s, session] of streams.get(e.accountId) ?? [])
+      if (e.sessionIds === 'all' || e.sessionIds.includes(session)) s.end();
   });
-  const streamAccount = (req: FastifyRequest, ticket: string | undefined): Authenticated => (ticket !== undefined ? d.accounts.redeemStreamTicket(ticket) : authed(req));
+  const streamAccount = (req: FastifyRequest, ticket: string | undefined): Authenticated =>
+    ticket !== undefined ? d.accounts.redeemStreamTicket(ticket) : authed(req);
   const stream = async (req: FastifyRequest, reply: import('fastify').FastifyReply) => {
     const q = parse(StreamQuery, req.query);
     const a = streamAccount(req, q.ticket);
     const header = req.headers['last-event-id'];
-    const after = parse(z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER), typeof header === 'string' ? header : String(q.after ?? 0));
-    if (streamCount >= SSE_MAX_STREAMS) throw new HttpFailure(503, 'BUSY', 'too many notification streams open: try again later');
+    const after = parse(
+      z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+      typeof header === 'string' ? header : String(q.after ?? 0),
+    );
+    if (streamCount >= SSE_MAX_STREAMS)
+      throw new HttpFailure(503, 'BUSY', 'too many notification streams open: try again later');
     reply.hijack();
     const s = new SseStream(
       reply.raw,

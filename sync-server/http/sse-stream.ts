@@ -37,7 +37,12 @@ export class SseStream {
     res.on('error', (err) => this.drop('response error', err));
     res.on('drain', () => this.drained());
     res.on('close', () => this.stop()); // the reader went away
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     this.keepAlive = setInterval(() => {
       if (!this.stillValid()) this.end();
       else this.send(': keep-alive\n\n');
@@ -58,7 +63,10 @@ export class SseStream {
       return;
     }
     if (!this.res.write(text) && !this.drainTimer) {
-      this.drainTimer = setTimeout(() => this.drop(`the reader took nothing for ${this.limits.drainTimeoutMs} ms`), this.limits.drainTimeoutMs);
+      this.drainTimer = setTimeout(
+        () => this.drop(`the reader took nothing for ${this.limits.drainTimeoutMs} ms`),
+        this.limits.drainTimeoutMs,
+      );
       this.drainTimer.unref();
     }
   }

@@ -20,11 +20,25 @@ import type { LeaderboardPage, TraderProfile } from '../../engine/protocol/sync'
 import { ManualClock } from '../../engine/simulator/testing/manual-clock';
 import { DEFAULT_MARKETS_FILE, loadMarketsFile, type LiquiditySettings, type ServerConfig } from '../config';
 import { compareWithBatch } from '../ranking/verify';
-import { LOT, LPJ, MARKET, eventually, honestPairTrades, http, signUp, tempDir, type TestServer } from '../testing/harness';
+import {
+  LOT,
+  LPJ,
+  MARKET,
+  eventually,
+  honestPairTrades,
+  http,
+  signUp,
+  tempDir,
+  type TestServer,
+} from '../testing/harness';
 import { serverPerTest } from '../testing/per-test';
 
 const shipped = loadMarketsFile(DEFAULT_MARKETS_FILE);
-const settings = (changes: Partial<LiquiditySettings> = {}): LiquiditySettings => ({ ...shipped.liquidity!, enabled: true, ...changes });
+const settings = (changes: Partial<LiquiditySettings> = {}): LiquiditySettings => ({
+  ...shipped.liquidity!,
+  enabled: true,
+  ...changes,
+});
 const AGENTS = settings().marketMakers.count + settings().noiseTraders.count + settings().momentumTakers.count;
 const HOUR = 3_600_000;
 
@@ -38,7 +52,10 @@ const ABOVE_ONE_LOT_MINIMUM = { startPrice: 200_000 };
 /** Server options whose clock, the provider's pace included, moves only when the test says. */
 function manual(changes: Partial<LiquiditySettings> = {}): { clock: ManualClock; options: Partial<ServerConfig> } {
   const clock = new ManualClock(Date.now());
-  return { clock, options: { now: () => clock.now(), accessTtlMs: 24 * HOUR, liquidity: { ...settings(changes), clock } } };
+  return {
+    clock,
+    options: { now: () => clock.now(), accessTtlMs: 24 * HOUR, liquidity: { ...settings(changes), clock } },
+  };
 }
 
 /**
@@ -85,7 +102,9 @@ describe('the liquidity provider', () => {
     expect(server.config.liquidity?.enabled).toBe(false);
     expect(server.liquidity).toBeUndefined();
     // Switched on, it would have opened its accounts before the server started listening.
-    expect(server.exchange.journal.eventsSince(LEDGER_STREAM, 0, 100).filter((e) => e.type === 'account_opened')).toEqual([]);
+    expect(
+      server.exchange.journal.eventsSince(LEDGER_STREAM, 0, 100).filter((e) => e.type === 'account_opened'),
+    ).toEqual([]);
     expect((await http(server.url, 'GET', '/api/v1/traders/lp-maker-1')).status).toBe(404);
     expect(book(server)).toMatchObject({ bids: [], asks: [] });
     await honestPairTrades(server);
@@ -95,10 +114,23 @@ describe('the liquidity provider', () => {
     const started = Date.now();
     const server = await srv.start({ liquidity: settings() });
     const lp = server.liquidity!;
-    expect(lp.accounts.map((a) => a.nickname)).toEqual(['lp-maker-1', 'lp-maker-2', 'lp-maker-3', 'lp-noise-1', 'lp-noise-2', 'lp-noise-3', 'lp-noise-4', 'lp-momentum-1']);
+    expect(lp.accounts.map((a) => a.nickname)).toEqual([
+      'lp-maker-1',
+      'lp-maker-2',
+      'lp-maker-3',
+      'lp-noise-1',
+      'lp-noise-2',
+      'lp-noise-3',
+      'lp-noise-4',
+      'lp-momentum-1',
+    ]);
     await eventually(
       async () => {
-        const r = await http<{ bids: [number, number][]; asks: [number, number][] }>(server.url, 'GET', `/api/v1/markets/${MARKET}/book`);
+        const r = await http<{ bids: [number, number][]; asks: [number, number][] }>(
+          server.url,
+          'GET',
+          `/api/v1/markets/${MARKET}/book`,
+        );
         return r.body.bids.length >= 3 && r.body.asks.length >= 3;
       },
       'three levels on each side of the public book',
@@ -111,7 +143,11 @@ describe('the liquidity provider', () => {
     for (const { id } of lp.accounts) {
       for (const o of server.exchange.engine.openOrders(id, MARKET)) {
         resting++;
-        expect(server.exchange.order(id, o.id)).toMatchObject({ orderId: o.id, clientOrderId: expect.stringMatching(/^lp\./), status: 'open' });
+        expect(server.exchange.order(id, o.id)).toMatchObject({
+          orderId: o.id,
+          clientOrderId: expect.stringMatching(/^lp\./),
+          status: 'open',
+        });
         expect(o.quantity % LOT).toBe(0);
         expect((o.price * o.quantity) / LPJ).toBeGreaterThanOrEqual(1_000);
       }
@@ -142,8 +178,14 @@ describe('the liquidity provider', () => {
     const trades = tape(server);
     const user = await signUp(server.url, 'taker');
     const ws = await srv.connect(user);
-    await ws.ok({ op: 'order.new', order: { market: MARKET, clientOrderId: 'buy', side: 'buy', type: 'market', quoteAmount: 500_000 } });
-    await ws.ok({ op: 'order.new', order: { market: MARKET, clientOrderId: 'sell', side: 'sell', type: 'market', quantity: 5 * LPJ } });
+    await ws.ok({
+      op: 'order.new',
+      order: { market: MARKET, clientOrderId: 'buy', side: 'buy', type: 'market', quoteAmount: 500_000 },
+    });
+    await ws.ok({
+      op: 'order.new',
+      order: { market: MARKET, clientOrderId: 'sell', side: 'sell', type: 'market', quantity: 5 * LPJ },
+    });
     const mine = trades.filter((t) => t.takerAccount === user.accountId);
     expect(mine.filter((t) => t.takerSide === 'buy').length).toBeGreaterThan(0);
     expect(mine.filter((t) => t.takerSide === 'sell').length).toBeGreaterThan(0);
@@ -156,7 +198,11 @@ describe('the liquidity provider', () => {
 
   it('follows a price that users set instead of trading it back', async () => {
     // One market maker and nobody else, so a user can clear its whole ask ladder.
-    const { clock, options } = manual({ noiseTraders: { count: 0, grant: {} }, momentumTakers: { count: 0, grant: {} }, marketMakers: { ...settings().marketMakers, count: 1 } });
+    const { clock, options } = manual({
+      noiseTraders: { count: 0, grant: {} },
+      momentumTakers: { count: 0, grant: {} },
+      marketMakers: { ...settings().marketMakers, count: 1 },
+    });
     const server = await srv.start(options);
     await turns(server, clock, 10);
     const before = book(server);
@@ -165,8 +211,14 @@ describe('the liquidity provider', () => {
     const [seller, buyer] = [await signUp(server.url, 'seller'), await signUp(server.url, 'buyer')];
     const [s, b] = [await srv.connect(seller), await srv.connect(buyer)];
     const high = Math.round(mid * 1.05);
-    await s.ok({ op: 'order.new', order: { market: MARKET, clientOrderId: 'offer', side: 'sell', type: 'limit', price: high, quantity: LPJ } });
-    await b.ok({ op: 'order.new', order: { market: MARKET, clientOrderId: 'sweep', side: 'buy', type: 'market', quoteAmount: 9_000_000 } });
+    await s.ok({
+      op: 'order.new',
+      order: { market: MARKET, clientOrderId: 'offer', side: 'sell', type: 'limit', price: high, quantity: LPJ },
+    });
+    await b.ok({
+      op: 'order.new',
+      order: { market: MARKET, clientOrderId: 'sweep', side: 'buy', type: 'market', quoteAmount: 9_000_000 },
+    });
     expect(server.exchange.engine.lastPrice(MARKET)).toBe(high);
     // The maker's fair value closes 2% of its gap to the last price each turn: 200 turns leave under 2% of it.
     await turns(server, clock, 200);
@@ -184,7 +236,10 @@ describe('the liquidity provider', () => {
     const trades = tape(server);
     const user = await signUp(server.url, 'lpfan');
     const ws = await srv.connect(user);
-    await ws.ok({ op: 'order.new', order: { market: MARKET, clientOrderId: 'b', side: 'buy', type: 'market', quoteAmount: 300_000 } });
+    await ws.ok({
+      op: 'order.new',
+      order: { market: MARKET, clientOrderId: 'b', side: 'buy', type: 'market', quoteAmount: 300_000 },
+    });
     await turns(server, clock, 40);
     clock.stall(HOUR);
     server.runSchedule();
@@ -195,28 +250,54 @@ describe('the liquidity provider', () => {
       expect(board.status).toBe(200);
       if (period === 'all') expect(board.body.rows.map((r) => r.nickname)).toEqual(['lpfan']);
       for (const r of board.body.rows) expect(nicknames.has(r.nickname)).toBe(false);
-      const searched = await http<LeaderboardPage>(server.url, 'GET', `/api/v1/leaderboards/${period}?search=lp-&sort=pnl`);
+      const searched = await http<LeaderboardPage>(
+        server.url,
+        'GET',
+        `/api/v1/leaderboards/${period}?search=lp-&sort=pnl`,
+      );
       expect(searched.body.total).toBe(0);
     }
-    const maker = server.liquidity!.accounts.find((a) => a.id === trades.find((t) => t.takerAccount === user.accountId)!.makerAccount)!;
+    const maker = server.liquidity!.accounts.find(
+      (a) => a.id === trades.find((t) => t.takerAccount === user.accountId)!.makerAccount,
+    )!;
     const profile = await http<TraderProfile>(server.url, 'GET', `/api/v1/traders/${maker.nickname}`);
     expect(profile.status).toBe(200);
     expect(profile.body).toMatchObject({ nickname: maker.nickname, kind: 'liquidity', strategy: null, followers: 0 });
     expect(profile.body.stats.all.rank).toBe(0);
     expect(profile.body.stats.all.trades).toBeGreaterThan(0);
-    expect((await http<TraderProfile>(server.url, 'GET', '/api/v1/traders/lpfan')).body).toMatchObject({ kind: 'user' });
+    expect((await http<TraderProfile>(server.url, 'GET', '/api/v1/traders/lpfan')).body).toMatchObject({
+      kind: 'user',
+    });
 
     // Not copyable: the API takes no such leader, and copy trading itself finds no strategy to copy.
-    const sub = await http(server.url, 'POST', '/api/v1/subscriptions', { token: user.accessToken, body: { leader: maker.nickname, allocation: 1_000_000 } });
+    const sub = await http(server.url, 'POST', '/api/v1/subscriptions', {
+      token: user.accessToken,
+      body: { leader: maker.nickname, allocation: 1_000_000 },
+    });
     expect(sub.status).toBe(400);
-    expect(() => server.copy.subscribe(user.accountId, maker.id, 1_000_000)).toThrow(expect.objectContaining({ code: 'NO_STRATEGY' }));
+    expect(() => server.copy.subscribe(user.accountId, maker.id, 1_000_000)).toThrow(
+      expect.objectContaining({ code: 'NO_STRATEGY' }),
+    );
     // Nobody can sign in as it, and no sign-up can take its name.
-    const signIn = await http<{ accessToken?: string }>(server.url, 'POST', '/api/v1/auth/signin', { body: { nickname: maker.nickname, password: 'any-password-at-all' } });
+    const signIn = await http<{ accessToken?: string }>(server.url, 'POST', '/api/v1/auth/signin', {
+      body: { nickname: maker.nickname, password: 'any-password-at-all' },
+    });
     expect(signIn.status).toBeGreaterThanOrEqual(400);
     expect(signIn.body?.accessToken).toBeUndefined();
-    expect((await http(server.url, 'POST', '/api/v1/auth/signup', { body: { nickname: maker.nickname, password: 'any-password-at-all' } })).status).toBe(400);
+    expect(
+      (
+        await http(server.url, 'POST', '/api/v1/auth/signup', {
+          body: { nickname: maker.nickname, password: 'any-password-at-all' },
+        })
+      ).status,
+    ).toBe(400);
 
-    const check = compareWithBatch(server.ranking.config, server.ranking.service, server.ranking.records(), clock.now());
+    const check = compareWithBatch(
+      server.ranking.config,
+      server.ranking.service,
+      server.ranking.records(),
+      clock.now(),
+    );
     expect(check.difference).toBeUndefined();
     expect(check.agree).toBe(true);
   });
@@ -245,7 +326,10 @@ describe('the liquidity provider', () => {
     expect(server.liquidity!.stats().commands).toBeGreaterThan(sent);
     await server.close();
 
-    server = await srv.start({ ...options, liquidity: { ...settings({ ...ABOVE_ONE_LOT_MINIMUM, enabled: false }), clock } });
+    server = await srv.start({
+      ...options,
+      liquidity: { ...settings({ ...ABOVE_ONE_LOT_MINIMUM, enabled: false }), clock },
+    });
     expect(server.liquidity).toBeUndefined();
     for (const { id } of accounts) expect(server.exchange.engine.openOrders(id)).toEqual([]);
     expect(book(server)).toMatchObject({ bids: [], asks: [] });
@@ -265,7 +349,8 @@ describe('the liquidity provider', () => {
     await turns(server, clock, 20);
     // The pair trades one lot with each other: at a price strictly inside the provider's spread, where neither
     // of their orders meets one of its quotes first.
-    for (let i = 0; i < 50 && !(book(server).asks[0][0] - book(server).bids[0][0] >= 2); i++) await turns(server, clock, 1);
+    for (let i = 0; i < 50 && !(book(server).asks[0][0] - book(server).bids[0][0] >= 2); i++)
+      await turns(server, clock, 1);
     const { bids, asks } = book(server);
     const inside = Math.floor((bids[0][0] + asks[0][0]) / 2);
     expect(inside).toBeGreaterThan(bids[0][0]);
@@ -301,11 +386,15 @@ describe('the markets file’s liquidity section', () => {
       [settings({ ticksPerSecond: 0 }), /ticksPerSecond/],
       [settings({ ordersPerSecond: 1.5 }), /ordersPerSecond/],
       [settings({ startPrice: -1 }), /startPrice/],
-      [settings({ startPrice: 1_000_000_000_000 }), /marketMakers\.grant: 30000000000 LPJ at startPrice 1000000000000 is worth too much/],
+      [
+        settings({ startPrice: 1_000_000_000_000 }),
+        /marketMakers\.grant: 30000000000 LPJ at startPrice 1000000000000 is worth too much/,
+      ],
       [{ ...settings(), refill: true }, /refill/],
       [{ enabled: 'yes' }, /liquidity\.enabled/],
     ];
-    for (const [section, message] of bad) expect(() => loadMarketsFile(writeMarkets(section)), JSON.stringify(section)).toThrow(message);
+    for (const [section, message] of bad)
+      expect(() => loadMarketsFile(writeMarkets(section)), JSON.stringify(section)).toThrow(message);
     expect(loadMarketsFile(writeMarkets(settings())).liquidity).toEqual(settings());
   });
 
@@ -314,8 +403,17 @@ describe('the markets file’s liquidity section', () => {
     // (100,000 LPJ each, valued at it, just under (2^53 − 1) / 1,000 KRW).
     const max = { count: 20, grant: { KRW: 10_000_000_000_000, LPJ: 10_000_000_000_000 } };
     const startPrice = Math.floor(Number.MAX_SAFE_INTEGER / 1_000 / 100_000);
-    const extreme = { startPrice, ticksPerSecond: 50, ordersPerSecond: 1_000, marketMakers: max, noiseTraders: max, momentumTakers: max };
-    expect(() => loadMarketsFile(writeMarkets(settings({ ...extreme, startPrice: startPrice + 1 })))).toThrow(/worth too much/);
+    const extreme = {
+      startPrice,
+      ticksPerSecond: 50,
+      ordersPerSecond: 1_000,
+      marketMakers: max,
+      noiseTraders: max,
+      momentumTakers: max,
+    };
+    expect(() => loadMarketsFile(writeMarkets(settings({ ...extreme, startPrice: startPrice + 1 })))).toThrow(
+      /worth too much/,
+    );
     const { clock, options } = manual(extreme);
     const server = await srv.start(options);
     expect(server.liquidity!.accounts.length).toBe(60);
@@ -329,10 +427,25 @@ describe('the markets file’s liquidity section', () => {
 
   it('is switched by --liquidity / SYNC_LIQUIDITY when the server runs as its own process', async () => {
     const run = (args: string[], env: Record<string, string> = {}) => {
-      const proc = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../main.ts'), '--port', '0', '--data-dir', join(dir.path, 'data'), '--log-level', 'warn', ...args], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-        env: { ...process.env, ...env },
-      });
+      const proc = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          resolve(import.meta.dirname, '../main.ts'),
+          '--port',
+          '0',
+          '--data-dir',
+          join(dir.path, 'data'),
+          '--log-level',
+          'warn',
+          ...args,
+        ],
+        {
+          stdio: ['ignore', 'ignore', 'pipe'],
+          env: { ...process.env, ...env },
+        },
+      );
       let err = '';
       proc.stderr!.setEncoding('utf8');
       proc.stderr!.on('data', (chunk: string) => (err += chunk));

@@ -29,7 +29,11 @@ import { systemClock } from '../../engine/feed/clock';
 import type { AccountId, Command, EngineEvent } from '../../engine/matching/types';
 import { liveReader, type EngineReader } from '../../engine/simulator/agents/agent';
 import { SimulatorDriver } from '../../engine/simulator/driver';
-import { DEFAULT_ACCOUNT_BASE, LiquiditySimulator, type SimulatorStats } from '../../engine/simulator/liquidity-simulator';
+import {
+  DEFAULT_ACCOUNT_BASE,
+  LiquiditySimulator,
+  type SimulatorStats,
+} from '../../engine/simulator/liquidity-simulator';
 import type { Accounts } from '../accounts/accounts';
 import type { ServerConfig } from '../config';
 import { settled, type CancelAllResult, type Exchange, type OrderResult } from '../trading/exchange';
@@ -83,19 +87,33 @@ export class LiquidityProvider {
     const accounts = enabled ? LiquidityProvider.openAccounts(deps, enabled) : [];
     const running = new Set(accounts.map((a) => a.id));
     for (const stale of deps.accounts.liquidityAccounts()) {
-      if (running.has(stale.id) || !deps.exchange.engine.hasAccount(stale.id) || deps.exchange.engine.openOrders(stale.id).length === 0) continue;
+      if (
+        running.has(stale.id) ||
+        !deps.exchange.engine.hasAccount(stale.id) ||
+        deps.exchange.engine.openOrders(stale.id).length === 0
+      )
+        continue;
       const r = await settled<CancelAllResult>((w) => deps.exchange.cancelAll(stale.id, undefined, w));
-      deps.log.info({ account: stale.id, role: stale.role, cancelled: r.ok ? r.cancelled : r.reason }, 'liquidity provider: withdrew the orders of an account it no longer runs');
+      deps.log.info(
+        { account: stale.id, role: stale.role, cancelled: r.ok ? r.cancelled : r.reason },
+        'liquidity provider: withdrew the orders of an account it no longer runs',
+      );
     }
     if (!enabled) return undefined;
     const provider = new LiquidityProvider(deps, enabled, accounts);
     provider.driver.start();
-    deps.log.info({ market: enabled.market, accounts: accounts.length, ordersPerSecond: enabled.ordersPerSecond }, 'liquidity provider started');
+    deps.log.info(
+      { market: enabled.market, accounts: accounts.length, ordersPerSecond: enabled.ordersPerSecond },
+      'liquidity provider started',
+    );
     return provider;
   }
 
   /** Each agent's account, found by role or opened and granted its kind's funds (one journal batch each). */
-  private static openAccounts({ accounts, exchange, log, now }: LiquidityDeps, settings: NonNullable<ServerConfig['liquidity']>): LiquidityAccount[] {
+  private static openAccounts(
+    { accounts, exchange, log, now }: LiquidityDeps,
+    settings: NonNullable<ServerConfig['liquidity']>,
+  ): LiquidityAccount[] {
     const out: LiquidityAccount[] = [];
     for (const kind of KINDS) {
       const { count, grant } = settings[kind.section];
@@ -108,9 +126,14 @@ export class LiquidityProvider {
         // One batch: the account is never open without its grant, whatever happens in between.
         const ts = now();
         const batch: Command[] = [{ type: 'open_account', account: id, ts }];
-        for (const [asset, amount] of Object.entries(grant)) if (amount > 0) batch.push({ type: 'deposit', account: id, asset, amount, ts });
-        const refused = exchange.journal.submitBatch(batch).flat().filter((e) => e.type === 'rejected');
-        if (refused.length > 0) log.warn({ account: id, role, refused }, 'liquidity provider: part of a grant was refused');
+        for (const [asset, amount] of Object.entries(grant))
+          if (amount > 0) batch.push({ type: 'deposit', account: id, asset, amount, ts });
+        const refused = exchange.journal
+          .submitBatch(batch)
+          .flat()
+          .filter((e) => e.type === 'rejected');
+        if (refused.length > 0)
+          log.warn({ account: id, role, refused }, 'liquidity provider: part of a grant was refused');
       }
     }
     return out;
@@ -128,7 +151,10 @@ export class LiquidityProvider {
     this.runTag = exchange.journal.stats().committedCommands.toString(36);
     this.perTick = Math.max(1, Math.floor(settings.ordersPerSecond / settings.ticksPerSecond));
     const market = exchange.engine.marketConfig(settings.market)!;
-    const funding = (grant: Record<string, number>) => ({ base: grant[market.base] ?? 0, quote: grant[market.quote] ?? 0 });
+    const funding = (grant: Record<string, number>) => ({
+      base: grant[market.base] ?? 0,
+      quote: grant[market.quote] ?? 0,
+    });
     // The simulator numbers its agents' accounts from a base; they are mapped onto the real accounts here.
     const real = (simulated: AccountId): AccountId => {
       const account = this.accounts[simulated - DEFAULT_ACCOUNT_BASE];
@@ -165,7 +191,10 @@ export class LiquidityProvider {
         return failed();
       },
     };
-    this.driver = new SimulatorDriver(turns, { ticksPerSecond: settings.ticksPerSecond, clock: settings.clock ?? systemClock });
+    this.driver = new SimulatorDriver(turns, {
+      ticksPerSecond: settings.ticksPerSecond,
+      clock: settings.clock ?? systemClock,
+    });
   }
 
   stats(): LiquidityStats {
@@ -203,10 +232,23 @@ export class LiquidityProvider {
     if (cmd.type === 'place') {
       const clientOrderId = `lp.${this.runTag}.${(++this.nextOrder).toString(36)}`;
       const { market, side, orderType: type, timeInForce, postOnly, price, stopPrice, quantity, quoteAmount } = cmd;
-      const order = { market, clientOrderId, side, type, timeInForce, postOnly, price, stopPrice, quantity, quoteAmount };
+      const order = {
+        market,
+        clientOrderId,
+        side,
+        type,
+        timeInForce,
+        postOnly,
+        price,
+        stopPrice,
+        quantity,
+        quoteAmount,
+      };
       result = settled<OrderResult>((w) => exchange.place(real(cmd.account), order, w));
     } else if (cmd.type === 'amend') {
-      result = settled<OrderResult>((w) => exchange.amend(real(cmd.account), cmd.market, cmd.orderId, cmd.quantity, cmd.price, w));
+      result = settled<OrderResult>((w) =>
+        exchange.amend(real(cmd.account), cmd.market, cmd.orderId, cmd.quantity, cmd.price, w),
+      );
     } else if (cmd.type === 'cancel') {
       result = settled<OrderResult>((w) => exchange.cancel(real(cmd.account), cmd.market, cmd.orderId, w));
     } else {
@@ -230,6 +272,9 @@ export class LiquidityProvider {
     if (this.failure) return;
     this.failure = err instanceof Error ? err : new Error(String(err));
     this.driver.stop();
-    this.deps.log.error({ err: this.failure, ...this.stats() }, 'liquidity provider stopped after a fault; the market carries on without it');
+    this.deps.log.error(
+      { err: this.failure, ...this.stats() },
+      'liquidity provider stopped after a fault; the market carries on without it',
+    );
   }
 }

@@ -83,7 +83,8 @@ export class ServerCandles implements ChannelExtension {
     const i = interval as CandleInterval;
     const candle = this.live.current(market, i);
     // Only the candle of the period now running: an older one is history, which the HTTP route serves.
-    if (candle && candle.openTime === intervalStart(this.now(), i)) session.send({ type: 'candle', market, interval: i, candle });
+    if (candle && candle.openTime === intervalStart(this.now(), i))
+      session.send({ type: 'candle', market, interval: i, candle });
   }
 
   committed(events: EngineEvent[], publish: (key: string, msg: ServerMessage) => void): void {
@@ -107,9 +108,9 @@ export class ServerCandles implements ChannelExtension {
     if (!key || to <= from) return [];
     const start = intervalStart(from, interval);
     const end = intervalStart(to - 1, interval) + INTERVAL_MS[interval];
-    const candles = fromColumns(aggregateMinutes(this.store.readMinutes(key, { from: start, to: end }), interval)).filter(
-      (c) => c.openTime < to,
-    );
+    const candles = fromColumns(
+      aggregateMinutes(this.store.readMinutes(key, { from: start, to: end }), interval),
+    ).filter((c) => c.openTime < to);
     const current = this.live.current(market, interval);
     if (current && current.openTime >= start && current.openTime < to) {
       const last = candles.at(-1);
@@ -130,7 +131,15 @@ export class ServerCandles implements ChannelExtension {
     if (e.type === 'trade') {
       this.cursorDuringTrade = e.seq - 1;
       try {
-        this.live.trade({ type: 'trade', market: e.market, ts: e.ts, price: e.price, size: e.quantity, side: e.takerSide, tradeId: String(e.tradeId) });
+        this.live.trade({
+          type: 'trade',
+          market: e.market,
+          ts: e.ts,
+          price: e.price,
+          size: e.quantity,
+          side: e.takerSide,
+          tradeId: String(e.tradeId),
+        });
       } finally {
         this.cursorDuringTrade = undefined;
       }

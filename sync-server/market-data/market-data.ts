@@ -97,7 +97,10 @@ export class MarketData {
   }
 
   private committed(events: EngineEvent[]): void {
-    const perMarket = new Map<string, { seq: number; bids: Map<number, number>; asks: Map<number, number>; traded: boolean }>();
+    const perMarket = new Map<
+      string,
+      { seq: number; bids: Map<number, number>; asks: Map<number, number>; traded: boolean }
+    >();
     for (const e of events) {
       const ticker = this.tickers.get(e.market);
       if (!ticker) continue; // the ledger stream
@@ -109,7 +112,14 @@ export class MarketData {
         ticker.trade(e.price, e.quantity, e.quoteAmount, e.ts);
         m.traded = true;
         this.publish(MarketData.key('trades', e.market), {
-          type: 'trade', market: e.market, seq: e.seq, tradeId: e.tradeId, price: e.price, quantity: e.quantity, takerSide: e.takerSide, ts: e.ts,
+          type: 'trade',
+          market: e.market,
+          seq: e.seq,
+          tradeId: e.tradeId,
+          price: e.price,
+          quantity: e.quantity,
+          takerSide: e.takerSide,
+          ts: e.ts,
         });
       }
     }
@@ -118,9 +128,20 @@ export class MarketData {
         const prevSeq = this.lastDeltaSeq.get(market)!;
         this.lastDeltaSeq.set(market, m.seq);
         const levels = (side: Map<number, number>): Level[] => [...side];
-        this.publish(MarketData.key('book', market), { type: 'book.delta', market, prevSeq, seq: m.seq, bids: levels(m.bids), asks: levels(m.asks) });
+        this.publish(MarketData.key('book', market), {
+          type: 'book.delta',
+          market,
+          prevSeq,
+          seq: m.seq,
+          bids: levels(m.bids),
+          asks: levels(m.asks),
+        });
       }
-      if (m.traded) this.publish(MarketData.key('ticker', market), { type: 'ticker', ...this.tickers.get(market)!.read(this.now()) });
+      if (m.traded)
+        this.publish(MarketData.key('ticker', market), {
+          type: 'ticker',
+          ...this.tickers.get(market)!.read(this.now()),
+        });
     }
     for (const ext of this.extensions.values()) ext.committed(events, (key, msg) => this.publish(key, msg));
   }
@@ -133,7 +154,8 @@ export class MarketData {
       for (;;) {
         const events = this.exchange.journal.eventsSince(market, after, 10_000);
         if (events.length === 0) break;
-        for (const e of events) if (e.type === 'trade' && e.ts >= since) ticker.trade(e.price, e.quantity, e.quoteAmount, e.ts);
+        for (const e of events)
+          if (e.type === 'trade' && e.ts >= since) ticker.trade(e.price, e.quantity, e.quoteAmount, e.ts);
         after = events[events.length - 1].seq;
       }
     }

@@ -25,7 +25,14 @@ interface Row {
   data: string | null;
 }
 
-const toNotification = (r: Row): Notification => ({ id: r.id, ts: r.ts, kind: r.kind, title: r.title, body: r.body, data: r.data ? (JSON.parse(r.data) as Record<string, unknown>) : undefined });
+const toNotification = (r: Row): Notification => ({
+  id: r.id,
+  ts: r.ts,
+  kind: r.kind,
+  title: r.title,
+  body: r.body,
+  data: r.data ? (JSON.parse(r.data) as Record<string, unknown>) : undefined,
+});
 
 export class Notifications {
   private readonly listeners = new Map<number, Set<Listener>>();
@@ -55,9 +62,15 @@ export class Notifications {
     this.prune = writes.statement(
       'DELETE FROM notifications WHERE account_id = ? AND id <= (SELECT id FROM notifications WHERE account_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)',
     );
-    this.insert = db.prepare('INSERT INTO notifications (account_id, ts, kind, title, body, data) VALUES (?, ?, ?, ?, ?, ?)');
-    this.insertQueued = writes.statement('INSERT INTO notifications (account_id, ts, kind, title, body, data) VALUES (?, ?, ?, ?, ?, ?)');
-    this.selectSince = db.prepare('SELECT id, ts, kind, title, body, data FROM notifications WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?');
+    this.insert = db.prepare(
+      'INSERT INTO notifications (account_id, ts, kind, title, body, data) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.insertQueued = writes.statement(
+      'INSERT INTO notifications (account_id, ts, kind, title, body, data) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.selectSince = db.prepare(
+      'SELECT id, ts, kind, title, body, data FROM notifications WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?',
+    );
   }
 
   /**
@@ -70,7 +83,14 @@ export class Notifications {
     const qty = m ? formatUnits(fill.quantity, m.baseDecimals, { group: false }) : String(fill.quantity);
     const title = `${fill.side === 'buy' ? 'Bought' : 'Sold'} ${qty} ${m?.base ?? ''}`.trim();
     const body = `${fill.market} at ${fill.price} ${m?.quote ?? ''}`.trim();
-    const data = { market: fill.market, orderId: fill.orderId, tradeId: fill.tradeId, side: fill.side, price: fill.price, quantity: fill.quantity };
+    const data = {
+      market: fill.market,
+      orderId: fill.orderId,
+      tradeId: fill.tradeId,
+      side: fill.side,
+      price: fill.price,
+      quantity: fill.quantity,
+    };
     this.writes.run(this.insertQueued, [account, ts, 'fill', title, body, JSON.stringify(data)], (id) =>
       this.unpublished.push({ account, n: { id, ts, kind: 'fill', title, body, data } }),
     );

@@ -15,7 +15,14 @@ import type { Logger } from 'pino';
 import type { Db } from '../../engine/db/database';
 import type { EngineEvent, MarketConfig } from '../../engine/matching/types';
 import { LEDGER_STREAM } from '../../engine/matching/types';
-import { PERIODS, RankingService, rankingRecordOf, type Period, type RankingConfig, type RankingRecord } from '../../engine/ranking';
+import {
+  PERIODS,
+  RankingService,
+  rankingRecordOf,
+  type Period,
+  type RankingConfig,
+  type RankingRecord,
+} from '../../engine/ranking';
 import type { Exchange } from '../trading/exchange';
 import { RankingLog } from './ranking-log';
 import type { WriteBehind } from '../db/write-behind';
@@ -64,7 +71,10 @@ export class RankingFeed {
   }
 
   static configOf(o: Pick<RankingFeedOptions, 'markets' | 'settings'>): RankingConfig {
-    return { markets: o.markets.map((m) => ({ id: m.id, base: m.base, quote: m.quote, baseDecimals: m.baseDecimals })), ...o.settings };
+    return {
+      markets: o.markets.map((m) => ({ id: m.id, base: m.base, quote: m.quote, baseDecimals: m.baseDecimals })),
+      ...o.settings,
+    };
   }
 
   static async start(o: RankingFeedOptions): Promise<RankingFeed> {
@@ -84,7 +94,8 @@ export class RankingFeed {
     const service = await RankingService.replay(config, seen(), {
       totalRecords: total,
       progressEvery: 100_000,
-      onProgress: (p) => o.log.info({ records: p.records, of: total, done: p.done }, 'ranking: replaying the ranking log'),
+      onProgress: (p) =>
+        o.log.info({ records: p.records, of: total, done: p.done }, 'ranking: replaying the ranking log'),
     });
     const feed = new RankingFeed(o, config, service);
     feed.lastTs = lastTs;
@@ -179,7 +190,14 @@ export class RankingFeed {
     switch (e.type) {
       case 'account_opened': {
         const nickname = this.o.nicknameOf(e.account);
-        if (nickname !== undefined) batch.records.push({ type: 'account', ts: e.ts, account: e.account, nickname, ...(this.o.unranked?.(e.account) && { ranked: false }) });
+        if (nickname !== undefined)
+          batch.records.push({
+            type: 'account',
+            ts: e.ts,
+            account: e.account,
+            nickname,
+            ...(this.o.unranked?.(e.account) && { ranked: false }),
+          });
         return;
       }
       case 'deposited':

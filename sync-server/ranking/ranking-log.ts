@@ -15,13 +15,15 @@ import type { WriteBehind } from '../db/write-behind';
 
 const PAGE = 10_000;
 const INSERT = 'INSERT INTO ranking_log (record) VALUES (?)';
-const SET_CURSOR = 'INSERT INTO ranking_cursor (stream, seq) VALUES (?, ?) ON CONFLICT(stream) DO UPDATE SET seq = excluded.seq';
+const SET_CURSOR =
+  'INSERT INTO ranking_cursor (stream, seq) VALUES (?, ?) ON CONFLICT(stream) DO UPDATE SET seq = excluded.seq';
 const INSERT_PENDING = 'INSERT INTO ranking_pending (record) VALUES (?)';
 const CLEAR_PENDING = "DELETE FROM ranking_pending WHERE json_extract(record, '$.asset') = ?";
 
 export class RankingLog {
   /** Statement ids in the write-behind queue; none for a log opened to be read only. */
-  private readonly statements: { insert: number; setCursor: number; insertPending: number; clearPending: number } | undefined;
+  private readonly statements:
+    { insert: number; setCursor: number; insertPending: number; clearPending: number } | undefined;
   private insertNowStatement: ReturnType<Db['prepare']> | undefined;
 
   /** @param writes where appends queue behind the other read models' writes; without it the log is read only. */
@@ -41,7 +43,12 @@ export class RankingLog {
    * Appends records and moves journal cursors. They are queued in one turn of the event loop, so they commit in
    * one transaction (see WriteBehind.run) and a crash keeps the two consistent.
    */
-  append(records: readonly RankingRecord[], cursors: ReadonlyMap<string, number> = new Map(), waiting: readonly RankingRecord[] = [], released: readonly string[] = []): void {
+  append(
+    records: readonly RankingRecord[],
+    cursors: ReadonlyMap<string, number> = new Map(),
+    waiting: readonly RankingRecord[] = [],
+    released: readonly string[] = [],
+  ): void {
     const w = this.writes;
     const st = this.statements;
     if (!w || !st) throw new Error('this ranking log was opened to be read only');
@@ -74,7 +81,9 @@ export class RankingLog {
 
   pending(): RankingRecord[] {
     this.writes?.flush();
-    return (this.db.prepare('SELECT record FROM ranking_pending ORDER BY id').all() as { record: string }[]).map((r) => JSON.parse(r.record) as RankingRecord);
+    return (this.db.prepare('SELECT record FROM ranking_pending ORDER BY id').all() as { record: string }[]).map(
+      (r) => JSON.parse(r.record) as RankingRecord,
+    );
   }
 
   count(): number {

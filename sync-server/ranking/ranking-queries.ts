@@ -12,7 +12,13 @@
  * exactly what the board says now.
  */
 import type { BoardRow, Period, RankingService } from '../../engine/ranking';
-import type { LeaderboardPage, LeaderboardQuery, LeaderboardRow, LeaderboardSort, TraderStats } from '../../engine/protocol/sync';
+import type {
+  LeaderboardPage,
+  LeaderboardQuery,
+  LeaderboardRow,
+  LeaderboardSort,
+  TraderStats,
+} from '../../engine/protocol/sync';
 
 /** Rows read per call while building an index (the service's page limit). */
 const PAGE = 1000;
@@ -269,13 +275,20 @@ export function leaderboard(service: RankingService, period: Period, q: Leaderbo
     if (q.sort === 'rank') page.push(...(asc ? found : found.reverse()).subarray(q.offset, end));
     else if (found.length * 8 < board.size) {
       const { order, placeOf } = board.sorted(q.sort, asc);
-      page.push(...found.map((p) => placeOf[p]).sort().subarray(q.offset, end).map((place) => order[place]));
+      page.push(
+        ...found
+          .map((p) => placeOf[p])
+          .sort()
+          .subarray(q.offset, end)
+          .map((place) => order[place]),
+      );
     } else {
       // Most of the board matches: walking the column's order over a membership map is cheaper than sorting.
       const { order } = board.sorted(q.sort, asc);
       const member = new Uint8Array(board.size);
       for (const p of found) member[p] = 1;
-      for (let i = 0, kept = 0; i < order.length && kept < end; i++) if (member[order[i]] && kept++ >= q.offset) page.push(order[i]);
+      for (let i = 0, kept = 0; i < order.length && kept < end; i++)
+        if (member[order[i]] && kept++ >= q.offset) page.push(order[i]);
     }
   } else {
     // The whole board in the column's order, less those under minTrades (counted from the trades order): walk

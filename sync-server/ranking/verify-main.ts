@@ -13,7 +13,14 @@ import { RankingLog } from './ranking-log';
 import { RankingFeed } from './ranking-feed';
 import { verifyLog } from './verify';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, markets: { type: 'string' }, 'min-trades': { type: 'string' }, 'min-age-ms': { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string' },
+    markets: { type: 'string' },
+    'min-trades': { type: 'string' },
+    'min-age-ms': { type: 'string' },
+  },
+});
 if (!values.data) {
   console.error('usage: npm run ranking:verify -- --data <server data dir> [--markets <markets.json>]');
   process.exit(2);
@@ -31,5 +38,13 @@ const config = RankingFeed.configOf({
 const check = await verifyLog(config, () => log.records(), Date.now());
 const records = log.count();
 db.close();
-console.log(JSON.stringify({ agree: check.agree, records, asOf: check.asOf, rows: Object.fromEntries(Object.entries(check.batch.boards).map(([p, rows]) => [p, rows.length])), difference: check.difference }));
+console.log(
+  JSON.stringify({
+    agree: check.agree,
+    records,
+    asOf: check.asOf,
+    rows: Object.fromEntries(Object.entries(check.batch.boards).map(([p, rows]) => [p, rows.length])),
+    difference: check.difference,
+  }),
+);
 process.exit(check.agree ? 0 : 1);

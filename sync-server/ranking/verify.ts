@@ -3,7 +3,13 @@
  * service carried to the same time. They must agree exactly — row for row, figure for figure.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { recomputeRanking, RankingService, type RankingBoards, type RankingConfig, type RankingRecord } from '../../engine/ranking';
+import {
+  recomputeRanking,
+  RankingService,
+  type RankingBoards,
+  type RankingConfig,
+  type RankingRecord,
+} from '../../engine/ranking';
 
 export interface RankingCheck {
   agree: boolean;
@@ -16,10 +22,20 @@ export interface RankingCheck {
 }
 
 /** Compares `live` (fed record by record as things happened) with a batch recompute of `records` up to `until`. */
-export function compareWithBatch(config: RankingConfig, live: RankingService, records: Iterable<RankingRecord>, until: number, onProgress?: (n: number) => void): RankingCheck {
+export function compareWithBatch(
+  config: RankingConfig,
+  live: RankingService,
+  records: Iterable<RankingRecord>,
+  until: number,
+  onProgress?: (n: number) => void,
+): RankingCheck {
   live.advanceTo(until);
   let n = 0;
-  const batch = recomputeRanking(config, records, { until, progressEvery: 100_000, onProgress: (p) => onProgress?.((n = p.records)) });
+  const batch = recomputeRanking(config, records, {
+    until,
+    progressEvery: 100_000,
+    onProgress: (p) => onProgress?.((n = p.records)),
+  });
   const a = live.boards();
   const b = batch.boards();
   const check: RankingCheck = { agree: isDeepStrictEqual(a, b), records: n, asOf: a.asOf, incremental: a, batch: b };
@@ -28,7 +44,11 @@ export function compareWithBatch(config: RankingConfig, live: RankingService, re
 }
 
 /** The incremental service replayed record by record from the log, then compared with the batch. */
-export async function verifyLog(config: RankingConfig, records: () => Iterable<RankingRecord>, until: number): Promise<RankingCheck> {
+export async function verifyLog(
+  config: RankingConfig,
+  records: () => Iterable<RankingRecord>,
+  until: number,
+): Promise<RankingCheck> {
   const live = await RankingService.replay(config, records());
   return compareWithBatch(config, live, records(), until);
 }

@@ -21,7 +21,8 @@ export const TEST_GRANT = shippedGrant();
 
 function shippedGrant(): { KRW: number; LPJ: number } {
   const { grant } = loadMarketsFile(DEFAULT_MARKETS_FILE);
-  if (!grant.KRW || !grant.LPJ) throw new Error(`the shipped markets file must grant both KRW and LPJ, it grants ${JSON.stringify(grant)}`);
+  if (!grant.KRW || !grant.LPJ)
+    throw new Error(`the shipped markets file must grant both KRW and LPJ, it grants ${JSON.stringify(grant)}`);
   return { KRW: grant.KRW, LPJ: grant.LPJ };
 }
 
@@ -48,7 +49,12 @@ export interface HttpResult<T = unknown> {
   headers: Headers;
 }
 
-export async function http<T = unknown>(base: string, method: string, path: string, opts: { token?: string; body?: unknown; rawBody?: string } = {}): Promise<HttpResult<T>> {
+export async function http<T = unknown>(
+  base: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; rawBody?: string } = {},
+): Promise<HttpResult<T>> {
   const headers: Record<string, string> = {};
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined;
@@ -162,7 +168,11 @@ export class SseClient {
 }
 
 /** Polls `check` until it returns true, or fails after the timeout. */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 5_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
@@ -186,7 +196,8 @@ export async function honestPairTradesAt(url: string, wsUrl: string, price?: num
   const tag = `${(Date.now() % 1e9).toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
   const seller = await signUp(url, `hs_${tag}`);
   const buyer = await signUp(url, `hb_${tag}`);
-  const at = price ?? ((await http<{ last: number }>(url, 'GET', `/api/v1/markets/${MARKET}/ticker`)).body.last || 100_000);
+  const at =
+    price ?? ((await http<{ last: number }>(url, 'GET', `/api/v1/markets/${MARKET}/ticker`)).body.last || 100_000);
   const s = await TestWsClient.connect(wsUrl);
   const b = await TestWsClient.connect(wsUrl);
   try {
@@ -197,7 +208,15 @@ export async function honestPairTradesAt(url: string, wsUrl: string, price?: num
     const quantity = Math.max(1, Math.ceil((minNotional * LPJ) / (at * LOT))) * LOT;
     const order = (side: 'buy' | 'sell') => ({
       op: 'order.new' as const,
-      order: { market: MARKET, clientOrderId: `${side}-${tag}`, side, type: 'limit' as const, price: at, quantity, ...(side === 'buy' ? { timeInForce: 'IOC' as const } : {}) },
+      order: {
+        market: MARKET,
+        clientOrderId: `${side}-${tag}`,
+        side,
+        type: 'limit' as const,
+        price: at,
+        quantity,
+        ...(side === 'buy' ? { timeInForce: 'IOC' as const } : {}),
+      },
     });
     // The seller rests the order at the price, the buyer takes it: a fill for both.
     await s.ok(order('sell'));

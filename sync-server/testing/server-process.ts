@@ -22,14 +22,25 @@ export interface ServerProcess {
  * Starts main.ts with `--port 0 --data-dir <dataDir> --log-level warn` and `args`, and waits for the line that
  * says where it listens. The process is pushed to `children` at once, so the caller can kill whatever is left.
  */
-export function startServerProcess(dataDir: string, children: ChildProcess[], args: readonly string[] = [], startTimeoutMs = 30_000): Promise<ServerProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export function startServerProcess(
+  dataDir: string,
+  children: ChildProcess[],
+  args: readonly string[] = [],
+  startTimeoutMs = 30_000,
+): Promise<ServerProcess> {
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', MAIN, '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(proc);
   let err = '';
   let out = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => proc.on('exit', (code, signal) => r({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    proc.on('exit', (code, signal) => r({ code, signal })),
+  );
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => {
       proc.kill('SIGKILL');

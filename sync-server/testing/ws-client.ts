@@ -32,7 +32,9 @@ export class TestWsClient {
         });
       }
     });
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
   }
 
   /** Connects and waits for the server's welcome. */
@@ -50,12 +52,22 @@ export class TestWsClient {
   }
 
   /** The first message (at index `from` or later, received or still to come) that matches. */
-  waitFor<T extends ServerMessage = ServerMessage>(pred: (m: ServerMessage) => boolean, what: string, timeoutMs = 10_000, from = 0): Promise<T> {
-    for (let i = from; i < this.messages.length; i++) if (pred(this.messages[i])) return Promise.resolve(this.messages[i] as T);
+  waitFor<T extends ServerMessage = ServerMessage>(
+    pred: (m: ServerMessage) => boolean,
+    what: string,
+    timeoutMs = 10_000,
+    from = 0,
+  ): Promise<T> {
+    for (let i = from; i < this.messages.length; i++)
+      if (pred(this.messages[i])) return Promise.resolve(this.messages[i] as T);
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last messages: ${JSON.stringify(this.messages.slice(-5))}`));
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for ${what}; last messages: ${JSON.stringify(this.messages.slice(-5))}`,
+          ),
+        );
       }, timeoutMs);
       const waiter = {
         pred,
@@ -82,13 +94,19 @@ export class TestWsClient {
     const id = (body as { id?: string | number }).id ?? `r${this.nextId++}`;
     const from = this.messages.length;
     this.send({ ...body, id });
-    return this.waitFor<Reply>((m) => (m.type === 'ack' || m.type === 'reject') && m.id === id, `reply to ${JSON.stringify(body)}`, timeoutMs, from);
+    return this.waitFor<Reply>(
+      (m) => (m.type === 'ack' || m.type === 'reject') && m.id === id,
+      `reply to ${JSON.stringify(body)}`,
+      timeoutMs,
+      from,
+    );
   }
 
   /** Like request, but fails unless the reply is an ack. */
   async ok(body: RequestBody, timeoutMs = 10_000): Promise<Extract<ServerMessage, { type: 'ack' }>> {
     const reply = await this.request(body, timeoutMs);
-    if (reply.type !== 'ack') throw new Error(`expected an ack for ${JSON.stringify(body)}, got ${JSON.stringify(reply)}`);
+    if (reply.type !== 'ack')
+      throw new Error(`expected an ack for ${JSON.stringify(body)}, got ${JSON.stringify(reply)}`);
     return reply;
   }
 

@@ -6,7 +6,8 @@ describe('ClientIdFilter', () => {
     const f = new ClientIdFilter();
     for (let account = 1; account <= 200; account++) for (let n = 0; n < 500; n++) f.add(account, `c${n}`);
     expect(f.size).toBeGreaterThan(99_990); // a rare shared fingerprint counts once
-    for (let account = 1; account <= 200; account++) for (let n = 0; n < 500; n++) expect(f.mightHave(account, `c${n}`)).toBe(true);
+    for (let account = 1; account <= 200; account++)
+      for (let n = 0; n < 500; n++) expect(f.mightHave(account, `c${n}`)).toBe(true);
     f.add(7, 'c0');
     expect(f.size).toBeLessThanOrEqual(100_000);
     expect(f.mightHave(2 ** 40 + 7, 'c0')).toBe(false);

@@ -24,7 +24,10 @@ export function settled<T>(operation: (reply: Waiter<T>) => void): Promise<T> {
 }
 
 /** How the exchange's journal commits and whom it tells of commit times, engine faults and a journal that cannot go on. */
-export type ExchangeJournalOptions = Pick<MatchingJournalOptions, 'synchronous' | 'onCommitTimed' | 'onSyncTimed' | 'onFault' | 'onFatal'>;
+export type ExchangeJournalOptions = Pick<
+  MatchingJournalOptions,
+  'synchronous' | 'onCommitTimed' | 'onSyncTimed' | 'onFault' | 'onFatal'
+>;
 
 export interface CommitListener {
   (events: EngineEvent[], changes: ProjectedChanges): void;
@@ -115,8 +118,19 @@ export class Exchange {
     this.simple({ type: 'cancel', ts: this.now(), market, account: accountId, orderId }, orderId, reply);
   }
 
-  amend(accountId: number, market: string, orderId: number, quantity: number | undefined, price: number | undefined, reply: Waiter<OrderResult>): void {
-    this.simple({ type: 'amend', ts: this.now(), market, account: accountId, orderId, quantity, price }, orderId, reply);
+  amend(
+    accountId: number,
+    market: string,
+    orderId: number,
+    quantity: number | undefined,
+    price: number | undefined,
+    reply: Waiter<OrderResult>,
+  ): void {
+    this.simple(
+      { type: 'amend', ts: this.now(), market, account: accountId, orderId, quantity, price },
+      orderId,
+      reply,
+    );
   }
 
   cancelAll(accountId: number, market: string | undefined, reply: Waiter<CancelAllResult>): void {
@@ -153,14 +167,19 @@ export class Exchange {
     this.journal.submitWith(cmd, {
       resolve: (events) =>
         reply.resolve(
-          events.some((e) => e.type === 'rejected') ? { ok: false, reason: rejectReason(events), events } : { ok: true, orderId, duplicate: false, events },
+          events.some((e) => e.type === 'rejected')
+            ? { ok: false, reason: rejectReason(events), events }
+            : { ok: true, orderId, duplicate: false, events },
         ),
       reject: (err) => reply.reject(err),
     });
   }
 
   private findByClientId(accountId: number, clientOrderId: string): number | undefined {
-    return this.engine.orderByClientId(accountId, clientOrderId)?.id ?? this.projection.orderIdByClientId(accountId, clientOrderId);
+    return (
+      this.engine.orderByClientId(accountId, clientOrderId)?.id ??
+      this.projection.orderIdByClientId(accountId, clientOrderId)
+    );
   }
 
   private committed(events: EngineEvent[]): void {
@@ -201,7 +220,9 @@ class Placement implements Waiter<EngineEvent[]> {
   resolve(events: EngineEvent[]): void {
     const accepted = events.find((e) => e.type === 'accepted');
     this.reply.resolve(
-      accepted && accepted.type === 'accepted' ? { ok: true, orderId: accepted.orderId, duplicate: false, events } : { ok: false, reason: rejectReason(events), events },
+      accepted && accepted.type === 'accepted'
+        ? { ok: true, orderId: accepted.orderId, duplicate: false, events }
+        : { ok: false, reason: rejectReason(events), events },
     );
     this.settled();
   }

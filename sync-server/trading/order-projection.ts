@@ -93,19 +93,31 @@ export class OrderProjection {
     private readonly writes: WriteBehind,
     private readonly onFill?: (account: number, fill: Fill, ts: number) => void,
   ) {
-    this.upsertOrder = writes.statement(`INSERT INTO orders (id, account_id, market, client_order_id, side, type, time_in_force, price, stop_price, quantity,
+    this.upsertOrder =
+      writes.statement(`INSERT INTO orders (id, account_id, market, client_order_id, side, type, time_in_force, price, stop_price, quantity,
       quote_amount, filled, status, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET price = excluded.price, quantity = excluded.quantity, filled = excluded.filled, status = excluded.status,
       reason = excluded.reason, updated_at = excluded.updated_at`);
-    this.insertFill = writes.statement(`INSERT OR IGNORE INTO fills (trade_id, account_id, order_id, market, side, price, quantity, quote_amount, fee, liquidity, ts)
+    this.insertFill =
+      writes.statement(`INSERT OR IGNORE INTO fills (trade_id, account_id, order_id, market, side, price, quantity, quote_amount, fee, liquidity, ts)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.selectOrder = db.prepare('SELECT * FROM orders WHERE id = ?');
-    this.setCursor = writes.statement('INSERT INTO projection_cursor (stream, seq) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq');
+    this.setCursor = writes.statement(
+      'INSERT INTO projection_cursor (stream, seq) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq',
+    );
     this.selectByClientId = db.prepare('SELECT * FROM orders WHERE account_id = ? AND client_order_id = ?');
     // Asked for every new order (is it a resend?): the id alone, straight from the index.
     this.selectIdByClientId = db.prepare('SELECT id FROM orders WHERE account_id = ? AND client_order_id = ?').pluck();
-    this.cursorCache = new Map((db.prepare('SELECT stream, seq FROM projection_cursor').all() as { stream: string; seq: number }[]).map((r) => [r.stream, r.seq]));
-    for (const [account, clientOrderId] of db.prepare('SELECT account_id, client_order_id FROM orders WHERE client_order_id IS NOT NULL').raw().iterate() as Iterable<[number, string]>) {
+    this.cursorCache = new Map(
+      (db.prepare('SELECT stream, seq FROM projection_cursor').all() as { stream: string; seq: number }[]).map((r) => [
+        r.stream,
+        r.seq,
+      ]),
+    );
+    for (const [account, clientOrderId] of db
+      .prepare('SELECT account_id, client_order_id FROM orders WHERE client_order_id IS NOT NULL')
+      .raw()
+      .iterate() as Iterable<[number, string]>) {
       this.clientIds.add(account, clientOrderId);
     }
     writes.onFlushed((batch) => {
@@ -159,7 +171,10 @@ export class OrderProjection {
           this.live.set(e.orderId, order);
           if (e.clientOrderId !== undefined) {
             this.clientIds.add(e.account, e.clientOrderId);
-            this.unflushedClientIds.set(`${e.account}:${e.clientOrderId}`, { orderId: e.orderId, batch: this.writes.nextBatch });
+            this.unflushedClientIds.set(`${e.account}:${e.clientOrderId}`, {
+              orderId: e.orderId,
+              batch: this.writes.nextBatch,
+            });
           }
           touched.add(order);
           changes.accounts.add(e.account);
@@ -178,7 +193,18 @@ export class OrderProjection {
               order.view.updatedAt = e.ts;
               touched.add(order);
             }
-            const fill: Fill = { tradeId: e.tradeId, orderId, market: e.market, side, price: e.price, quantity: e.quantity, quoteAmount: e.quoteAmount, fee, liquidity, ts: e.ts };
+            const fill: Fill = {
+              tradeId: e.tradeId,
+              orderId,
+              market: e.market,
+              side,
+              price: e.price,
+              quantity: e.quantity,
+              quoteAmount: e.quoteAmount,
+              fee,
+              liquidity,
+              ts: e.ts,
+            };
             changes.fills.push({ account, fill });
             changes.accounts.add(account);
           }
@@ -229,17 +255,51 @@ export class OrderProjection {
    */
   private write(orders: ProjectedChanges['orders'], fills: ProjectedChanges['fills'], last: Map<string, number>): void {
     for (const { account, order: o } of orders) {
-      this.writes.run(this.upsertOrder, [o.orderId, account, o.market, o.clientOrderId ?? null, o.side, o.type, o.timeInForce, o.price, o.stopPrice, o.quantity,
-        o.quoteAmount, o.filled, o.status, o.reason ?? null, o.createdAt, o.updatedAt]);
+      this.writes.run(this.upsertOrder, [
+        o.orderId,
+        account,
+        o.market,
+        o.clientOrderId ?? null,
+        o.side,
+        o.type,
+        o.timeInForce,
+        o.price,
+        o.stopPrice,
+        o.quantity,
+        o.quoteAmount,
+        o.filled,
+        o.status,
+        o.reason ?? null,
+        o.createdAt,
+        o.updatedAt,
+      ]);
     }
     for (const { account, fill: f } of fills) {
-      this.writes.run(this.insertFill, [f.tradeId, account, f.orderId, f.market, f.side, f.price, f.quantity, f.quoteAmount, f.fee, f.liquidity, f.ts]);
+      this.writes.run(this.insertFill, [
+        f.tradeId,
+        account,
+        f.orderId,
+        f.market,
+        f.side,
+        f.price,
+        f.quantity,
+        f.quoteAmount,
+        f.fee,
+        f.liquidity,
+        f.ts,
+      ]);
       this.onFill?.(account, f, f.ts);
     }
     for (const [stream, seq] of last) this.writes.run(this.setCursor, [stream, seq]);
   }
 
-  private setStatus(orderId: number, status: OrderView['status'], reason: string | undefined, ts: number, touched: Set<LiveOrder>): void {
+  private setStatus(
+    orderId: number,
+    status: OrderView['status'],
+    reason: string | undefined,
+    ts: number,
+    touched: Set<LiveOrder>,
+  ): void {
     const order = this.liveOrder(orderId);
     if (!order) return;
     order.view.status = status;
@@ -284,7 +344,10 @@ export class OrderProjection {
   }
 
   /** Newest first; `before` is the order id to page back from. */
-  orders(accountId: number, opts: { market?: string; status?: 'open' | 'closed'; before?: number; limit: number }): OrderView[] {
+  orders(
+    accountId: number,
+    opts: { market?: string; status?: 'open' | 'closed'; before?: number; limit: number },
+  ): OrderView[] {
     const where = ['account_id = ?'];
     const args: (string | number)[] = [accountId];
     if (opts.market) {
@@ -298,7 +361,9 @@ export class OrderProjection {
       args.push(opts.before);
     }
     this.writes.flush();
-    const rows = this.db.prepare(`SELECT * FROM orders WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`).all(...args, opts.limit) as OrderRow[];
+    const rows = this.db
+      .prepare(`SELECT * FROM orders WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`)
+      .all(...args, opts.limit) as OrderRow[];
     return rows.map(orderView);
   }
 
@@ -315,9 +380,31 @@ export class OrderProjection {
       args.push(opts.before);
     }
     this.writes.flush();
-    const rows = this.db.prepare(`SELECT * FROM fills WHERE ${where.join(' AND ')} ORDER BY trade_id DESC LIMIT ?`).all(...args, opts.limit) as {
-      trade_id: number; order_id: number; market: string; side: 'buy' | 'sell'; price: number; quantity: number; quote_amount: number; fee: number; liquidity: 'maker' | 'taker'; ts: number;
+    const rows = this.db
+      .prepare(`SELECT * FROM fills WHERE ${where.join(' AND ')} ORDER BY trade_id DESC LIMIT ?`)
+      .all(...args, opts.limit) as {
+      trade_id: number;
+      order_id: number;
+      market: string;
+      side: 'buy' | 'sell';
+      price: number;
+      quantity: number;
+      quote_amount: number;
+      fee: number;
+      liquidity: 'maker' | 'taker';
+      ts: number;
     }[];
-    return rows.map((r) => ({ tradeId: r.trade_id, orderId: r.order_id, market: r.market, side: r.side, price: r.price, quantity: r.quantity, quoteAmount: r.quote_amount, fee: r.fee, liquidity: r.liquidity, ts: r.ts }));
+    return rows.map((r) => ({
+      tradeId: r.trade_id,
+      orderId: r.order_id,
+      market: r.market,
+      side: r.side,
+      price: r.price,
+      quantity: r.quantity,
+      quoteAmount: r.quote_amount,
+      fee: r.fee,
+      liquidity: r.liquidity,
+      ts: r.ts,
+    }));
   }
 }

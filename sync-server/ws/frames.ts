@@ -20,5 +20,7 @@ const TEXT = 0x1;
 
 /** One complete, final, unmasked text frame carrying `text`. */
 export function textFrame(text: string): Buffer {
-  return Buffer.concat(Sender.frame(Buffer.from(text), { fin: true, opcode: TEXT, mask: false, readOnly: true, rsv1: false }));
+  return Buffer.concat(
+    Sender.frame(Buffer.from(text), { fin: true, opcode: TEXT, mask: false, readOnly: true, rsv1: false }),
+  );
 }

@@ -110,13 +110,23 @@ export class Gateway {
     const address = clientAddress(req.socket.remoteAddress);
     const fromAddress = this.perAddress.get(address) ?? 0;
     if (fromAddress >= wsConnectionsPerIp) {
-      return refuseUpgrade(socket, 429, 'TOO_MANY_CONNECTIONS', `${wsConnectionsPerIp} connections from this address are open already: close one first`);
+      return refuseUpgrade(
+        socket,
+        429,
+        'TOO_MANY_CONNECTIONS',
+        `${wsConnectionsPerIp} connections from this address are open already: close one first`,
+      );
     }
     if (this.sockets >= wsConnections) {
       const longestIdle = this.idle.values().next();
-      if (longestIdle.done) return refuseUpgrade(socket, 503, 'SERVER_FULL', 'the server is at its connection limit: try again shortly');
+      if (longestIdle.done)
+        return refuseUpgrade(socket, 503, 'SERVER_FULL', 'the server is at its connection limit: try again shortly');
       this.setBusy(longestIdle.value);
-      longestIdle.value.drop(CLOSE_TRY_AGAIN_LATER, 'SERVER_FULL', 'the server needed this idle connection for another: reconnect when you need it');
+      longestIdle.value.drop(
+        CLOSE_TRY_AGAIN_LATER,
+        'SERVER_FULL',
+        'the server needed this idle connection for another: reconnect when you need it',
+      );
     }
     // Counted from the upgrade request until the socket is gone, whether or not the handshake completes.
     this.perAddress.set(address, fromAddress + 1);
@@ -144,7 +154,11 @@ export class Gateway {
     for (const s of this.idle) {
       if (s.idleSince > cutoff) break;
       this.idle.delete(s);
-      s.drop(CLOSE_POLICY, 'IDLE_TIMEOUT', `neither signed in nor subscribed within ${this.config.limits.wsIdleMs} ms: send "auth" or "subscribe" after connecting`);
+      s.drop(
+        CLOSE_POLICY,
+        'IDLE_TIMEOUT',
+        `neither signed in nor subscribed within ${this.config.limits.wsIdleMs} ms: send "auth" or "subscribe" after connecting`,
+      );
     }
   }
 
@@ -174,7 +188,15 @@ export class Gateway {
   }
 
   private connected(ws: WebSocket, socket: Duplex): void {
-    const session = new Session(this.nextId++, ws, this.config.wsRate, this.config.maxBufferedBytes, this.config.now, (n) => this.metrics.messagesOut.inc(n), socket);
+    const session = new Session(
+      this.nextId++,
+      ws,
+      this.config.wsRate,
+      this.config.maxBufferedBytes,
+      this.config.now,
+      (n) => this.metrics.messagesOut.inc(n),
+      socket,
+    );
     this.sessions.add(session);
     this.setIdleIfUnused(session);
     this.metrics.connections.inc();
@@ -188,10 +210,17 @@ export class Gateway {
       if (session.closed) return;
       if (!session.bucket.take()) {
         this.metrics.badMessages.inc({ reason: 'RATE_LIMITED' });
-        if (++strikes >= MAX_STRIKES) return session.close(CLOSE_POLICY, 'RATE_LIMITED', 'too many messages: slow down and reconnect');
+        if (++strikes >= MAX_STRIKES)
+          return session.close(CLOSE_POLICY, 'RATE_LIMITED', 'too many messages: slow down and reconnect');
         // Named by its id when it has one, so the client knows which request to retry instead of waiting for it.
         const { id, op } = requestOf(data, isBinary);
-        return session.send({ type: 'reject', id, op, reason: 'RATE_LIMITED', message: `more than ${this.config.wsRate.perSecond} messages/s on this connection` });
+        return session.send({
+          type: 'reject',
+          id,
+          op,
+          reason: 'RATE_LIMITED',
+          message: `more than ${this.config.wsRate.perSecond} messages/s on this connection`,
+        });
       }
       strikes = 0;
       try {
@@ -225,7 +254,8 @@ export class Gateway {
       const r = raw as { id?: unknown; op?: unknown } | null;
       const id = r && (typeof r.id === 'string' || typeof r.id === 'number') ? r.id : null;
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ');
-      const unknownOp = r && typeof r.op === 'string' && parsed.error.issues.some((i) => i.path.length === 1 && i.path[0] === 'op');
+      const unknownOp =
+        r && typeof r.op === 'string' && parsed.error.issues.some((i) => i.path.length === 1 && i.path[0] === 'op');
       return this.refuse(session, id, unknownOp ? 'UNKNOWN_OP' : 'BAD_MESSAGE', issues);
     }
     const msg = parsed.data;
@@ -235,7 +265,8 @@ export class Gateway {
       case 'auth': {
         try {
           const account = this.accounts.authenticate(msg.token);
-          if (session.account && session.account.id !== account.id) this.byAccount.get(session.account.id)?.delete(session);
+          if (session.account && session.account.id !== account.id)
+            this.byAccount.get(session.account.id)?.delete(session);
           session.account = { id: account.id, nickname: account.nickname };
           session.tokenExpiresAt = account.expiresAt;
           session.authSession = account.sessionId;
@@ -243,7 +274,12 @@ export class Gateway {
           if (!set) this.byAccount.set(account.id, (set = new Set()));
           set.add(session);
           this.setBusy(session);
-          session.send({ type: 'ack', id: msg.id, op: 'auth', result: { accountId: account.id, nickname: account.nickname } });
+          session.send({
+            type: 'ack',
+            id: msg.id,
+            op: 'auth',
+            result: { accountId: account.id, nickname: account.nickname },
+          });
           session.send({ type: 'balance', balances: this.balances(account.id) });
         } catch (err) {
           if (err instanceof AuthError) return this.refuse(session, msg.id, err.code, err.message, 'auth');
@@ -253,9 +289,16 @@ export class Gateway {
       }
       case 'subscribe':
       case 'unsubscribe': {
-        if (!this.exchange.engine.marketConfig(msg.market)) return this.refuse(session, msg.id, 'UNKNOWN_MARKET', `no market ${msg.market}`, msg.op);
+        if (!this.exchange.engine.marketConfig(msg.market))
+          return this.refuse(session, msg.id, 'UNKNOWN_MARKET', `no market ${msg.market}`, msg.op);
         if ((msg.channel === 'candles') !== (msg.interval !== undefined)) {
-          return this.refuse(session, msg.id, 'BAD_MESSAGE', 'candles need an interval, and only candles take one', msg.op);
+          return this.refuse(
+            session,
+            msg.id,
+            'BAD_MESSAGE',
+            'candles need an interval, and only candles take one',
+            msg.op,
+          );
         }
         if (msg.op === 'unsubscribe') {
           this.marketData.unsubscribe(session, msg.channel, msg.market, msg.interval);
@@ -268,38 +311,71 @@ export class Gateway {
         return;
       }
       case 'snapshot':
-        if (!this.exchange.engine.marketConfig(msg.market)) return this.refuse(session, msg.id, 'UNKNOWN_MARKET', `no market ${msg.market}`, msg.op);
+        if (!this.exchange.engine.marketConfig(msg.market))
+          return this.refuse(session, msg.id, 'UNKNOWN_MARKET', `no market ${msg.market}`, msg.op);
         return this.marketData.sendSnapshot(session, msg.market);
     }
     // Order entry from here on: signed-in sessions only, within the account's order budget.
     const account = session.account;
-    if (!account) return this.refuse(session, msg.id, 'NOT_AUTHENTICATED', 'sign in (op "auth") before trading', msg.op);
+    if (!account)
+      return this.refuse(session, msg.id, 'NOT_AUTHENTICATED', 'sign in (op "auth") before trading', msg.op);
     if (session.tokenExpiresAt <= this.config.now()) {
-      return this.refuse(session, msg.id, 'TOKEN_EXPIRED', 'the access token has expired: refresh it and send "auth" again', msg.op);
+      return this.refuse(
+        session,
+        msg.id,
+        'TOKEN_EXPIRED',
+        'the access token has expired: refresh it and send "auth" again',
+        msg.op,
+      );
     }
     if (!this.accountBucket(account.id).take()) {
       this.metrics.orders.inc({ result: 'rate_limited' });
-      return this.refuse(session, msg.id, 'RATE_LIMITED', `more than ${this.config.accountOrderRate.perSecond} orders/s for this account`, msg.op);
+      return this.refuse(
+        session,
+        msg.id,
+        'RATE_LIMITED',
+        `more than ${this.config.accountOrderRate.perSecond} orders/s for this account`,
+        msg.op,
+      );
     }
     const reply = new OrderReply(session, msg, this.metrics, this.log);
     if (msg.op === 'order.new') this.exchange.place(account.id, msg.order, reply);
     else if (msg.op === 'order.cancel') this.exchange.cancel(account.id, msg.market, msg.orderId, reply);
-    else if (msg.op === 'order.amend') this.exchange.amend(account.id, msg.market, msg.orderId, msg.quantity, msg.price, reply);
+    else if (msg.op === 'order.amend')
+      this.exchange.amend(account.id, msg.market, msg.orderId, msg.quantity, msg.price, reply);
     else this.exchange.cancelAll(account.id, msg.market, reply);
   }
 
-  private refuse(session: Session, id: string | number | null, reason: string, message: string, op: ClientMessage['op'] | null = null): void {
+  private refuse(
+    session: Session,
+    id: string | number | null,
+    reason: string,
+    message: string,
+    op: ClientMessage['op'] | null = null,
+  ): void {
     refuse(this.metrics, session, id, reason, message, op);
   }
 
   private accountBucket(accountId: number): TokenBucket {
     let b = this.accountBuckets.get(accountId);
-    if (!b) this.accountBuckets.set(accountId, (b = new TokenBucket(this.config.accountOrderRate.perSecond, this.config.accountOrderRate.burst, this.config.now)));
+    if (!b)
+      this.accountBuckets.set(
+        accountId,
+        (b = new TokenBucket(
+          this.config.accountOrderRate.perSecond,
+          this.config.accountOrderRate.burst,
+          this.config.now,
+        )),
+      );
     return b;
   }
 
   private balances(accountId: number) {
-    return Object.entries(this.exchange.engine.balances(accountId)).map(([asset, b]) => ({ asset, available: b.available, held: b.held }));
+    return Object.entries(this.exchange.engine.balances(accountId)).map(([asset, b]) => ({
+      asset,
+      available: b.available,
+      held: b.held,
+    }));
   }
 
   /** Closes the connections signed in through one session that was just signed out (other devices stay). */
@@ -314,8 +390,10 @@ export class Gateway {
   }
 
   private pushPrivate(changes: ProjectedChanges): void {
-    for (const { account, order } of changes.orders) for (const s of this.byAccount.get(account) ?? NO_SESSIONS) s.send({ type: 'order', order });
-    for (const { account, fill } of changes.fills) for (const s of this.byAccount.get(account) ?? NO_SESSIONS) s.send({ type: 'fill', fill });
+    for (const { account, order } of changes.orders)
+      for (const s of this.byAccount.get(account) ?? NO_SESSIONS) s.send({ type: 'order', order });
+    for (const { account, fill } of changes.fills)
+      for (const s of this.byAccount.get(account) ?? NO_SESSIONS) s.send({ type: 'fill', fill });
     for (const account of changes.accounts) {
       const sessions = this.byAccount.get(account);
       if (sessions && sessions.size > 0) {
@@ -326,14 +404,27 @@ export class Gateway {
   }
 }
 
-function refuse(metrics: Metrics, session: Session, id: string | number | null, reason: string, message: string, op: ClientMessage['op'] | null): void {
+function refuse(
+  metrics: Metrics,
+  session: Session,
+  id: string | number | null,
+  reason: string,
+  message: string,
+  op: ClientMessage['op'] | null,
+): void {
   metrics.badMessages.inc({ reason });
   session.send({ type: 'reject', id, op, reason, message });
 }
 
 function failed(log: Logger, session: Session, err: unknown): void {
   log.error({ err, session: session.id }, 'ws handler failed');
-  session.send({ type: 'reject', id: null, op: null, reason: 'INTERNAL', message: 'the server could not handle this message' });
+  session.send({
+    type: 'reject',
+    id: null,
+    op: null,
+    reason: 'INTERNAL',
+    message: 'the server could not handle this message',
+  });
 }
 
 /**
@@ -358,7 +449,14 @@ class OrderReply implements Waiter<OrderResult | CancelAllResult> {
       return refuse(metrics, session, msg.id, result.reason, `refused: ${result.reason}`, msg.op);
     }
     metrics.orders.inc({ result: 'accepted' });
-    if ('orderId' in result) session.send({ type: 'ack', id: msg.id, op: msg.op, orderId: result.orderId, duplicate: result.duplicate || undefined });
+    if ('orderId' in result)
+      session.send({
+        type: 'ack',
+        id: msg.id,
+        op: msg.op,
+        orderId: result.orderId,
+        duplicate: result.duplicate || undefined,
+      });
     else session.send({ type: 'ack', id: msg.id, op: msg.op, result: { cancelled: result.cancelled } });
   }
 
@@ -371,10 +469,26 @@ class OrderReply implements Waiter<OrderResult | CancelAllResult> {
     const { session, msg, metrics, log } = this;
     metrics.orders.inc({ result: 'failed' });
     if (err instanceof JournalBusyError) {
-      return refuse(metrics, session, msg.id, 'BUSY', 'the exchange was busy and did not take this order: send it again', msg.op);
+      return refuse(
+        metrics,
+        session,
+        msg.id,
+        'BUSY',
+        'the exchange was busy and did not take this order: send it again',
+        msg.op,
+      );
     }
     log.error({ err, session: session.id, op: msg.op }, 'order operation failed');
     const fault = err instanceof EngineFaultError;
-    refuse(metrics, session, msg.id, fault ? 'ENGINE_FAULT' : 'INTERNAL', fault ? 'the exchange could not handle this order; it was not placed' : 'the exchange could not take this order now', msg.op);
+    refuse(
+      metrics,
+      session,
+      msg.id,
+      fault ? 'ENGINE_FAULT' : 'INTERNAL',
+      fault
+        ? 'the exchange could not handle this order; it was not placed'
+        : 'the exchange could not take this order now',
+      msg.op,
+    );
   }
 }

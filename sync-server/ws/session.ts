@@ -95,7 +95,11 @@ export class Session {
   private writable(): boolean {
     if (this.closed) return false;
     if (this.ws.bufferedAmount > this.maxBufferedBytes) {
-      this.close(CLOSE_SLOW_CONSUMER, 'SLOW_CONSUMER', `more than ${this.maxBufferedBytes} bytes waiting to be sent: reconnect and resync`);
+      this.close(
+        CLOSE_SLOW_CONSUMER,
+        'SLOW_CONSUMER',
+        `more than ${this.maxBufferedBytes} bytes waiting to be sent: reconnect and resync`,
+      );
       return false;
     }
     if (!this.isCorked) {
@@ -124,7 +128,8 @@ export class Session {
     this.closed = true;
     this.unframed = [];
     try {
-      if (this.ws.bufferedAmount <= this.maxBufferedBytes) this.ws.send(JSON.stringify({ type: 'bye', code: reason, message } satisfies ServerMessage));
+      if (this.ws.bufferedAmount <= this.maxBufferedBytes)
+        this.ws.send(JSON.stringify({ type: 'bye', code: reason, message } satisfies ServerMessage));
       this.ws.close(code, reason);
     } catch {
       // The socket is already gone; nothing to tell.

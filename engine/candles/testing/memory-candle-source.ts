@@ -22,7 +22,12 @@ export class MemoryCandleSource implements CandleSource {
 
   constructor(private readonly candles: readonly Candle[]) {}
 
-  async fetchMinuteCandles(market: FeedMarket, endBefore: number, limit: number, signal?: AbortSignal): Promise<CandlePage> {
+  async fetchMinuteCandles(
+    market: FeedMarket,
+    endBefore: number,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<CandlePage> {
     this.calls.push({ market: market.id, endBefore, limit });
     const call = this.calls.length;
     if (this.gate) {

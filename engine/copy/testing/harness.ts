@@ -34,7 +34,18 @@ export class Harness {
   /** Every output seen, in order (orders' results included). */
   readonly log: CopyOutput[] = [];
   /** Called for every fill the market makes against a copy order (the trade the engine would report). */
-  onFill: ((fill: { ts: number; market: string; account: number; side: 'buy' | 'sell'; price: number; quantity: number; quoteAmount: number; fee: number }) => void) | null = null;
+  onFill:
+    | ((fill: {
+        ts: number;
+        market: string;
+        account: number;
+        side: 'buy' | 'sell';
+        price: number;
+        quantity: number;
+        quoteAmount: number;
+        fee: number;
+      }) => void)
+    | null = null;
   private readonly totals = new Map<string, number>();
   private readonly markets: readonly MarketConfig[];
 
@@ -56,7 +67,8 @@ export class Harness {
   run<T extends CopyOutput>(out: T, ts = 0): T {
     this.log.push(out);
     for (const t of out.transfers) {
-      if (this.balance(t.from, t.asset) < t.amount) throw new Error(`ledger: ${t.from} cannot pay ${t.amount} ${t.asset}`);
+      if (this.balance(t.from, t.asset) < t.amount)
+        throw new Error(`ledger: ${t.from} cannot pay ${t.amount} ${t.asset}`);
       this.add(t.from, t.asset, -t.amount);
       this.add(t.to, t.asset, t.amount);
     }
@@ -65,10 +77,14 @@ export class Harness {
       const mk = this.markets.find((m) => m.id === c.market)!;
       const p = this.price.get(c.market)!;
       const fills: Fill[] = [];
-      const within = c.orderType === 'market' || (c.side === 'buy' ? p <= (c.price as number) : p >= (c.price as number));
+      const within =
+        c.orderType === 'market' || (c.side === 'buy' ? p <= (c.price as number) : p >= (c.price as number));
       const q = c.quantity as number;
       const quote = notional(p, q, 10 ** mk.baseDecimals);
-      if (within && this.balance(MARKET_MAKER, c.side === 'buy' ? mk.base : mk.quote) >= (c.side === 'buy' ? q : quote)) {
+      if (
+        within &&
+        this.balance(MARKET_MAKER, c.side === 'buy' ? mk.base : mk.quote) >= (c.side === 'buy' ? q : quote)
+      ) {
         const fee = feeOf(quote, mk.takerFeeBps);
         fills.push({ price: p, quantity: q, quoteAmount: quote, fee });
         const [pay, get] = c.side === 'buy' ? [mk.quote, mk.base] : [mk.base, mk.quote];
@@ -80,7 +96,16 @@ export class Harness {
         this.add(MARKET_MAKER, get, -(c.side === 'buy' ? q : quote));
         this.add(MARKET_MAKER, pay, c.side === 'buy' ? quote : q);
         this.add(FEE_ACCOUNT, mk.quote, fee);
-        this.onFill?.({ ts, market: c.market, account: c.account, side: c.side, price: p, quantity: q, quoteAmount: quote, fee });
+        this.onFill?.({
+          ts,
+          market: c.market,
+          account: c.account,
+          side: c.side,
+          price: p,
+          quantity: q,
+          quoteAmount: quote,
+          fee,
+        });
       }
       this.run(this.copy.copyOrderResult({ clientOrderId: c.clientOrderId as string, fills, ts }), ts);
     }
@@ -103,10 +128,14 @@ export class Harness {
         break;
       }
       const quote = this.balance(v.subAccount, this.markets[0].quote);
-      if (quote !== v.freeCash + v.reservedQuote) throw new Error(`sub-account ${v.subAccount}: ledger ${quote}, copy state ${v.freeCash + v.reservedQuote}`);
+      if (quote !== v.freeCash + v.reservedQuote)
+        throw new Error(`sub-account ${v.subAccount}: ledger ${quote}, copy state ${v.freeCash + v.reservedQuote}`);
       for (const mk of this.markets) {
         const coins = this.balance(v.subAccount, mk.base);
-        if (coins !== (v.holdings[mk.id] ?? 0)) throw new Error(`sub-account ${v.subAccount}: ledger ${coins} ${mk.base}, copy state ${v.holdings[mk.id] ?? 0}`);
+        if (coins !== (v.holdings[mk.id] ?? 0))
+          throw new Error(
+            `sub-account ${v.subAccount}: ledger ${coins} ${mk.base}, copy state ${v.holdings[mk.id] ?? 0}`,
+          );
       }
       if (v.freeCash < 0) throw new Error(`subscription ${id} has negative free cash`);
     }

@@ -8,7 +8,13 @@ import { backoffDelay } from '../clock';
 import { FeedClient, type FeedClientOptions, type Subscription } from '../feed-client-base';
 import { UnknownMarketError } from '../markets';
 import type { BookEvent, FeedChannel, FeedEvent, FeedMarket } from '../types';
-import { type BinanceFrame, binanceRequest, binanceStream, parseBinanceFrame, parseBinanceFrameFast } from './binance-protocol';
+import {
+  type BinanceFrame,
+  binanceRequest,
+  binanceStream,
+  parseBinanceFrame,
+  parseBinanceFrameFast,
+} from './binance-protocol';
 import { BinanceRest } from './binance-rest';
 import { DepthSync } from './depth-sync';
 
@@ -44,7 +50,13 @@ export class BinanceFeedClient extends FeedClient {
   private readonly lookup = (symbol: string): FeedMarket | undefined => this.bySymbol.get(symbol)?.market;
 
   constructor(options: Omit<FeedClientOptions, 'exchange'> = {}) {
-    super({ ...options, exchange: 'binance', heartbeat: 'ping-frame', defaultWsUrl: BINANCE_WS_URL, defaultRestUrl: BINANCE_REST_URL });
+    super({
+      ...options,
+      exchange: 'binance',
+      heartbeat: 'ping-frame',
+      defaultWsUrl: BINANCE_WS_URL,
+      defaultRestUrl: BINANCE_REST_URL,
+    });
     this.restApi = new BinanceRest(this.rest);
     this.candles = this.restApi;
     this.snapshotLimit = options.depthSnapshotLimit ?? 1000;

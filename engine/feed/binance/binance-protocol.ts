@@ -4,7 +4,25 @@
  */
 import { parseDecimalUnits } from '../decimal';
 import { malformed } from '../frame-error';
-import { ByteReader, COMMA, KeyTable, keyBytes, LBRACE, LBRACKET, QUOTE, RBRACE, RBRACKET, V_ARRAY, V_FALSE, V_NONE, V_NUMBER, V_OTHER, V_STRING, V_TRUE, WS } from '../json-bytes';
+import {
+  ByteReader,
+  COMMA,
+  KeyTable,
+  keyBytes,
+  LBRACE,
+  LBRACKET,
+  QUOTE,
+  RBRACE,
+  RBRACKET,
+  V_ARRAY,
+  V_FALSE,
+  V_NONE,
+  V_NUMBER,
+  V_OTHER,
+  V_STRING,
+  V_TRUE,
+  WS,
+} from '../json-bytes';
 import type { Candle, FeedChannel, FeedMarket, Level, TickerEvent, TradeEvent } from '../types';
 
 /** The stream carrying a channel for a market (names are lower case). */
@@ -73,7 +91,8 @@ function str(v: unknown, key: string, what: string): string {
 }
 
 function int(v: unknown, key: string, what: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) malformed(`${what}: "${key}" must be a non-negative integer`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    malformed(`${what}: "${key}" must be a non-negative integer`);
   return v;
 }
 
@@ -125,7 +144,8 @@ export function parseBinanceFrame(text: string, lookup: (symbol: string) => Feed
   let o = msg as Obj;
   let stream: string | undefined;
   if ('stream' in o && 'data' in o) {
-    if (typeof o.stream !== 'string' || typeof o.data !== 'object' || o.data === null) malformed('bad combined-stream wrapper');
+    if (typeof o.stream !== 'string' || typeof o.data !== 'object' || o.data === null)
+      malformed('bad combined-stream wrapper');
     stream = o.stream;
     o = o.data as Obj;
   } else if ('id' in o && !('e' in o)) {
@@ -137,7 +157,12 @@ export function parseBinanceFrame(text: string, lookup: (symbol: string) => Feed
     }
     const err = o.error as Obj | undefined;
     if (typeof err === 'object' && err !== null) {
-      return { kind: 'error', id, code: typeof err.code === 'number' ? err.code : 0, msg: typeof err.msg === 'string' ? err.msg : '' };
+      return {
+        kind: 'error',
+        id,
+        code: typeof err.code === 'number' ? err.code : 0,
+        msg: typeof err.msg === 'string' ? err.msg : '',
+      };
     }
     malformed('reply without result or error');
   }
@@ -320,7 +345,7 @@ function readEvent(i: number): number {
   fieldKind.fill(V_NONE);
   i = r.ws(i + 1);
   if (i < len && b[i] === RBRACE) return i + 1;
-  for (let previous = KeyTable.FIRST; ; ) {
+  for (let previous = KeyTable.FIRST; ;) {
     i = EVENT.key(r, i, previous);
     if (i < 0 || i >= len) return -1;
     const id = r.key;
@@ -384,7 +409,10 @@ function levelsOf(text: Int32Array, n: number, m: FeedMarket): Level[] | undefin
  * bytes, giving exactly what parseBinanceFrame gives. Returns undefined for any other frame (replies, other
  * streams, raw-stream events, unsubscribed markets, anything odd or invalid); those go to parseBinanceFrame.
  */
-export function parseBinanceFrameFast(data: Uint8Array, lookup: (symbol: string) => FeedMarket | undefined): BinanceFrame | undefined {
+export function parseBinanceFrameFast(
+  data: Uint8Array,
+  lookup: (symbol: string) => FeedMarket | undefined,
+): BinanceFrame | undefined {
   r.reset(data);
   const b = r.b;
   const len = r.len;
@@ -393,7 +421,7 @@ export function parseBinanceFrameFast(data: Uint8Array, lookup: (symbol: string)
   i = r.ws(i + 1);
   let haveStream = false;
   let haveData = false;
-  for (let previous = KeyTable.FIRST; ; ) {
+  for (let previous = KeyTable.FIRST; ;) {
     i = WRAPPER.key(r, i, previous);
     if (i < 0 || i >= len) return undefined;
     const id = r.key;
@@ -427,7 +455,8 @@ export function parseBinanceFrameFast(data: Uint8Array, lookup: (symbol: string)
     const firstId = nonNegativeInt(F_FIRST);
     const lastId = nonNegativeInt(F_LAST);
     const ts = nonNegativeInt(F_EVENT_TIME);
-    if (!(lastId >= firstId) || ts !== ts || fieldKind[F_BIDS] !== V_ARRAY || fieldKind[F_ASKS] !== V_ARRAY) return undefined;
+    if (!(lastId >= firstId) || ts !== ts || fieldKind[F_BIDS] !== V_ARRAY || fieldKind[F_ASKS] !== V_ARRAY)
+      return undefined;
     const bids = levelsOf(bidText, nBids, market);
     const asks = bids && levelsOf(askText, nAsks, market);
     if (!bids || !asks) return undefined;

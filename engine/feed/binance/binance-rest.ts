@@ -21,8 +21,14 @@ function unknownSymbol(err: unknown, market: FeedMarket): never {
 export class BinanceRest implements CandleSource {
   constructor(private readonly rest: RestClient) {}
 
-  async fetchMinuteCandles(market: FeedMarket, endBefore: number, limit: number, signal?: AbortSignal): Promise<CandlePage> {
-    if (market.exchange !== 'binance') throw new Error(`BinanceRest cannot serve ${market.exchange} market ${market.id}`);
+  async fetchMinuteCandles(
+    market: FeedMarket,
+    endBefore: number,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<CandlePage> {
+    if (market.exchange !== 'binance')
+      throw new Error(`BinanceRest cannot serve ${market.exchange} market ${market.id}`);
     const pages: Candle[][] = [];
     let got = 0;
     let end = endBefore;
@@ -32,7 +38,11 @@ export class BinanceRest implements CandleSource {
       let raw: unknown;
       try {
         // endTime is inclusive on Binance; endBefore is exclusive.
-        raw = await this.rest.get({ path: '/api/v3/klines', params: { symbol: market.symbol, interval: '1m', endTime: end - 1, limit: want }, signal });
+        raw = await this.rest.get({
+          path: '/api/v3/klines',
+          params: { symbol: market.symbol, interval: '1m', endTime: end - 1, limit: want },
+          signal,
+        });
       } catch (err) {
         unknownSymbol(err, market);
       }
@@ -67,8 +77,10 @@ export function parseKlines(raw: unknown, m: FeedMarket, endBefore: number): Can
   const out: Candle[] = [];
   let prev = -1;
   for (const r of raw) {
-    if (!Array.isArray(r) || r.length < 6 || typeof r[0] !== 'number' || !Number.isSafeInteger(r[0])) malformed('klines: bad row');
-    for (let i = 1; i <= 5; i++) if (typeof r[i] !== 'string') malformed('klines: prices and volume must be decimal text');
+    if (!Array.isArray(r) || r.length < 6 || typeof r[0] !== 'number' || !Number.isSafeInteger(r[0]))
+      malformed('klines: bad row');
+    for (let i = 1; i <= 5; i++)
+      if (typeof r[i] !== 'string') malformed('klines: prices and volume must be decimal text');
     const c: Candle = {
       openTime: r[0],
       open: parseDecimalUnits(r[1], m.priceDecimals),
@@ -77,8 +89,10 @@ export function parseKlines(raw: unknown, m: FeedMarket, endBefore: number): Can
       close: parseDecimalUnits(r[4], m.priceDecimals),
       volume: parseDecimalUnits(r[5], m.sizeDecimals),
     };
-    if (c.openTime <= prev || c.openTime >= endBefore || c.openTime % 60_000 !== 0) malformed('klines: rows out of order or out of range');
-    if (c.low > c.high || c.open > c.high || c.close > c.high || c.open < c.low || c.close < c.low) malformed('klines: inconsistent OHLC');
+    if (c.openTime <= prev || c.openTime >= endBefore || c.openTime % 60_000 !== 0)
+      malformed('klines: rows out of order or out of range');
+    if (c.low > c.high || c.open > c.high || c.close > c.high || c.open < c.low || c.close < c.low)
+      malformed('klines: inconsistent OHLC');
     prev = c.openTime;
     out.push(c);
   }

@@ -19,7 +19,14 @@ export function binanceTrade(m: SimMarket, t: SimTrade, now: number): string {
   return `{"e":"trade","E":${now},"s":"${m.instrument.symbol}","t":${t.id},"p":"${px(m, t.price)}","q":"${qty(t.size)}","T":${t.ts},"m":${t.side === 'sell'},"M":true}`;
 }
 
-export function binanceDepthUpdate(m: SimMarket, now: number, firstId: number, lastId: number, bids: readonly Level[], asks: readonly Level[]): string {
+export function binanceDepthUpdate(
+  m: SimMarket,
+  now: number,
+  firstId: number,
+  lastId: number,
+  bids: readonly Level[],
+  asks: readonly Level[],
+): string {
   return `{"e":"depthUpdate","E":${now},"s":"${m.instrument.symbol}","U":${firstId},"u":${lastId},"b":${levelsText(m, bids)},"a":${levelsText(m, asks)}}`;
 }
 

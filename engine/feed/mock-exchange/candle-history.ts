@@ -33,7 +33,10 @@ export class CandleHistory {
   /** The reference price at the start of a minute. */
   priceAt(minute: number): number {
     const { startPrice, tick } = this.instrument;
-    const w = 0.04 * Math.sin((2 * Math.PI * minute) / 1440 + hash01(this.key, 1, 0) * 6) + 0.015 * Math.sin((2 * Math.PI * minute) / 97 + hash01(this.key, 2, 0) * 6) + 0.004 * (hash01(this.key, 3, minute) - 0.5);
+    const w =
+      0.04 * Math.sin((2 * Math.PI * minute) / 1440 + hash01(this.key, 1, 0) * 6) +
+      0.015 * Math.sin((2 * Math.PI * minute) / 97 + hash01(this.key, 2, 0) * 6) +
+      0.004 * (hash01(this.key, 3, minute) - 0.5);
     return Math.max(tick, Math.round((startPrice * (1 + w)) / tick) * tick);
   }
 

@@ -28,7 +28,9 @@ const mock = await MockExchange.start({
   stepsPerSec: intFlag('speed', 10),
 });
 console.log(JSON.stringify({ mockExchange: mock.urls, markets: [...mock.markets.keys()] }, null, 2));
-console.log('control: POST {control}/drop | /silence {ms} | /diff-fault {kind,count} | /fail-rest {status,count,retryAfterSec} | /malformed {count} | /speed {stepsPerSec} | /step {n}; GET {control}/stats');
+console.log(
+  'control: POST {control}/drop | /silence {ms} | /diff-fault {kind,count} | /fail-rest {status,count,retryAfterSec} | /malformed {count} | /speed {stepsPerSec} | /step {n}; GET {control}/stats',
+);
 
 const stop = async (): Promise<void> => {
   await mock.close();

@@ -15,11 +15,27 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { ExchangeId } from '../types';
-import { binanceDepthSnapshot, binanceDepthUpdate, binanceKline, binanceKlineRow, binanceMiniTicker, binanceTicker, binanceTrade } from './binance-wire';
+import {
+  binanceDepthSnapshot,
+  binanceDepthUpdate,
+  binanceKline,
+  binanceKlineRow,
+  binanceMiniTicker,
+  binanceTicker,
+  binanceTrade,
+} from './binance-wire';
 import { CandleHistory, type MinuteCandle } from './candle-history';
 import { INSTRUMENTS } from './instruments';
 import { SimMarket, type StepResult } from './sim-market';
-import { encodeUpbit, upbitBucket, upbitCandleRow, upbitOrderbook, upbitTicker, upbitTrade, type UpbitWireFormat } from './upbit-wire';
+import {
+  encodeUpbit,
+  upbitBucket,
+  upbitCandleRow,
+  upbitOrderbook,
+  upbitTicker,
+  upbitTrade,
+  type UpbitWireFormat,
+} from './upbit-wire';
 
 export interface MockExchangeOptions {
   /** 0 = any free port. */
@@ -103,7 +119,10 @@ export class MockExchange {
   private readonly upbitWss = new WebSocketServer({ noServer: true, autoPong: false, perMessageDeflate: false });
   private readonly binanceWss = new WebSocketServer({ noServer: true, autoPong: false, perMessageDeflate: false });
   private readonly silentUntil: Record<ExchangeId, number> = { upbit: 0, binance: 0 };
-  private readonly forced: Record<ExchangeId, { status: number; left: number; retryAfterSec?: number }[]> = { upbit: [], binance: [] };
+  private readonly forced: Record<ExchangeId, { status: number; left: number; retryAfterSec?: number }[]> = {
+    upbit: [],
+    binance: [],
+  };
   private readonly upbitWindow = { second: 0, count: 0 };
   private readonly binanceWindow = { minute: 0, weight: 0 };
   private fault: Fault | undefined;
@@ -114,8 +133,16 @@ export class MockExchange {
   private stepTimer: NodeJS.Timeout | undefined;
   private readonly o: Required<MockExchangeOptions>;
   private readonly counters: MockStats = {
-    upbitConnections: 0, binanceConnections: 0, openConnections: 0, upbitSubscribeMessages: [], upbitPings: 0,
-    binanceRequests: [], binanceConnectUrls: [], rest: [], steps: 0, closedForMessageRate: 0,
+    upbitConnections: 0,
+    binanceConnections: 0,
+    openConnections: 0,
+    upbitSubscribeMessages: [],
+    upbitPings: 0,
+    binanceRequests: [],
+    binanceConnectUrls: [],
+    rest: [],
+    steps: 0,
+    closedForMessageRate: 0,
   };
   urls!: MockUrls;
 
@@ -156,7 +183,13 @@ export class MockExchange {
     const { port } = server.address() as AddressInfo;
     const http = `http://${mock.o.host}:${port}`;
     const ws = `ws://${mock.o.host}:${port}`;
-    mock.urls = { upbitWs: `${ws}/websocket/v1`, upbitRest: http, binanceWs: ws, binanceRest: http, control: `${http}/__mock` };
+    mock.urls = {
+      upbitWs: `${ws}/websocket/v1`,
+      upbitRest: http,
+      binanceWs: ws,
+      binanceRest: http,
+      control: `${http}/__mock`,
+    };
     mock.setSpeed(mock.o.stepsPerSec);
     return mock;
   }
@@ -208,8 +241,12 @@ export class MockExchange {
           const bad: (string | Buffer)[] = [
             Buffer.from([0xff, 0xfe, 0x7b, 0x22]),
             Buffer.from(`{"type":"orderbook","code":"${code}","orderbook_units":[{"ask_price":`),
-            Buffer.from(`{"type":"orderbook","code":"${code}","timestamp":${now},"orderbook_units":[{"ask_price":1000,"bid_price":900,"ask_size":-1,"bid_size":1}],"stream_type":"REALTIME"}`),
-            Buffer.from(`{"type":"trade","code":"${code}","trade_price":"95000000","trade_volume":1,"ask_bid":"BID","trade_timestamp":${now},"sequential_id":1}`),
+            Buffer.from(
+              `{"type":"orderbook","code":"${code}","timestamp":${now},"orderbook_units":[{"ask_price":1000,"bid_price":900,"ask_size":-1,"bid_size":1}],"stream_type":"REALTIME"}`,
+            ),
+            Buffer.from(
+              `{"type":"trade","code":"${code}","trade_price":"95000000","trade_volume":1,"ask_bid":"BID","trade_timestamp":${now},"sequential_id":1}`,
+            ),
             Buffer.from('{"type":"mystery","code":"KRW-BTC"}'),
           ];
           c.ws.send(bad[i % bad.length], { binary: true });
@@ -259,7 +296,7 @@ export class MockExchange {
    * `maxBuffered` bytes queued. For throughput measurements.
    */
   async burst(steps: number, maxBuffered = 4 << 20): Promise<void> {
-    for (let done = 0; done < steps; ) {
+    for (let done = 0; done < steps;) {
       const chunk = Math.min(50, steps - done);
       this.step(chunk);
       done += chunk;
@@ -309,14 +346,19 @@ export class MockExchange {
    * stream stays well formed.
    */
   async flushBurst(maxBuffered = 8 << 20): Promise<void> {
-    const queues = this.burstBatches.map((b) => ({ ...b, i: 0, socket: (b.ws as unknown as { _socket: import('node:net').Socket })._socket }));
+    const queues = this.burstBatches.map((b) => ({
+      ...b,
+      i: 0,
+      socket: (b.ws as unknown as { _socket: import('node:net').Socket })._socket,
+    }));
     this.burstBatches = [];
     while (queues.some((q) => q.i < q.batches.length)) {
       for (const q of queues) {
         if (q.i < q.batches.length && q.ws.readyState === WebSocket.OPEN) q.socket.write(q.batches[q.i]);
         q.i++;
       }
-      while (queues.some((q) => q.ws.readyState === WebSocket.OPEN && q.socket.writableLength > maxBuffered)) await new Promise((r) => setTimeout(r, 1));
+      while (queues.some((q) => q.ws.readyState === WebSocket.OPEN && q.socket.writableLength > maxBuffered))
+        await new Promise((r) => setTimeout(r, 1));
     }
   }
 
@@ -360,11 +402,26 @@ export class MockExchange {
     };
     for (const c of this.upbitConns) {
       if (c.trade.has(code)) {
-        for (const t of r.trades) this.out(c.ws, once(`t${t.id}${c.format}`, () => encodeUpbit(upbitTrade(m, t, now, 'REALTIME'), c.format)), true);
+        for (const t of r.trades)
+          this.out(
+            c.ws,
+            once(`t${t.id}${c.format}`, () => encodeUpbit(upbitTrade(m, t, now, 'REALTIME'), c.format)),
+            true,
+          );
       }
-      if (c.ticker.has(code) && r.trades.length) this.out(c.ws, once(`k${c.format}`, () => encodeUpbit(upbitTicker(m, now, 'REALTIME'), c.format)), true);
+      if (c.ticker.has(code) && r.trades.length)
+        this.out(
+          c.ws,
+          once(`k${c.format}`, () => encodeUpbit(upbitTicker(m, now, 'REALTIME'), c.format)),
+          true,
+        );
       const depth = c.book.get(code);
-      if (depth !== undefined) this.out(c.ws, once(`b${depth}${c.format}`, () => encodeUpbit(upbitOrderbook(m, depth, now, 'REALTIME'), c.format)), true);
+      if (depth !== undefined)
+        this.out(
+          c.ws,
+          once(`b${depth}${c.format}`, () => encodeUpbit(upbitOrderbook(m, depth, now, 'REALTIME'), c.format)),
+          true,
+        );
     }
   }
 
@@ -384,7 +441,13 @@ export class MockExchange {
     let sendDiff = diff !== undefined;
     let release: typeof this.heldDiff;
     if (diff !== undefined && this.heldDiff?.symbol === symbol) release = this.heldDiff;
-    if (diff !== undefined && this.fault && this.fault.left > 0 && (!this.fault.symbol || this.fault.symbol === symbol) && this.hasStream(`${s}@depth`)) {
+    if (
+      diff !== undefined &&
+      this.fault &&
+      this.fault.left > 0 &&
+      (!this.fault.symbol || this.fault.symbol === symbol) &&
+      this.hasStream(`${s}@depth`)
+    ) {
       this.fault.left--;
       if (this.fault.kind === 'gap') sendDiff = false;
       else {
@@ -483,11 +546,13 @@ export class MockExchange {
     }
     if (!Array.isArray(body)) return ['WRONG_FORMAT', 'request must be a JSON array'];
     const items = body as Record<string, unknown>[];
-    if (!items.some((i) => typeof i === 'object' && i !== null && typeof i.ticket === 'string' && i.ticket)) return ['NO_TICKET', 'ticket is required'];
+    if (!items.some((i) => typeof i === 'object' && i !== null && typeof i.ticket === 'string' && i.ticket))
+      return ['NO_TICKET', 'ticket is required'];
     const types = items.filter((i) => typeof i === 'object' && i !== null && 'type' in i);
     if (!types.length) return ['NO_TYPE', 'type is required'];
     const fmt = items.find((i) => typeof i === 'object' && i !== null && 'format' in i)?.format ?? 'DEFAULT';
-    if (fmt !== 'DEFAULT' && fmt !== 'SIMPLE' && fmt !== 'JSON_LIST' && fmt !== 'SIMPLE_LIST') return ['WRONG_FORMAT', `unknown format ${String(fmt)}`];
+    if (fmt !== 'DEFAULT' && fmt !== 'SIMPLE' && fmt !== 'JSON_LIST' && fmt !== 'SIMPLE_LIST')
+      return ['WRONG_FORMAT', `unknown format ${String(fmt)}`];
     const ticker = new Set<string>();
     const trade = new Set<string>();
     const book = new Map<string, number>();
@@ -495,7 +560,8 @@ export class MockExchange {
       const codes = t.codes;
       if (!Array.isArray(codes) || codes.length === 0) return ['NO_CODES', 'codes are required'];
       for (const code of codes) {
-        if (typeof code !== 'string' || code !== code.toUpperCase()) return ['INVALID_PARAM', `bad code ${String(code)}`];
+        if (typeof code !== 'string' || code !== code.toUpperCase())
+          return ['INVALID_PARAM', `bad code ${String(code)}`];
       }
       if (t.type === 'ticker') codes.forEach((c: string) => ticker.add(c));
       else if (t.type === 'trade') codes.forEach((c: string) => trade.add(c));
@@ -520,12 +586,17 @@ export class MockExchange {
   private sendUpbitSnapshots(conn: UpbitConn): void {
     if (this.silent('upbit')) return;
     const now = this.o.now();
-    for (const code of conn.ticker) conn.ws.send(encodeUpbit(upbitTicker(this.markets.get(code)!, now, 'SNAPSHOT'), conn.format), { binary: true });
+    for (const code of conn.ticker)
+      conn.ws.send(encodeUpbit(upbitTicker(this.markets.get(code)!, now, 'SNAPSHOT'), conn.format), { binary: true });
     for (const code of conn.trade) {
       const m = this.markets.get(code)!;
-      if (m.lastTrade) conn.ws.send(encodeUpbit(upbitTrade(m, m.lastTrade, now, 'SNAPSHOT'), conn.format), { binary: true });
+      if (m.lastTrade)
+        conn.ws.send(encodeUpbit(upbitTrade(m, m.lastTrade, now, 'SNAPSHOT'), conn.format), { binary: true });
     }
-    for (const [code, depth] of conn.book) conn.ws.send(encodeUpbit(upbitOrderbook(this.markets.get(code)!, depth, now, 'SNAPSHOT'), conn.format), { binary: true });
+    for (const [code, depth] of conn.book)
+      conn.ws.send(encodeUpbit(upbitOrderbook(this.markets.get(code)!, depth, now, 'SNAPSHOT'), conn.format), {
+        binary: true,
+      });
   }
 
   private onBinanceConnection(ws: WebSocket, url: URL, rawUrl: string): void {
@@ -533,7 +604,13 @@ export class MockExchange {
     this.counters.binanceConnectUrls.push(rawUrl);
     const combined = url.pathname === '/stream';
     const initial = combined ? (url.searchParams.get('streams') ?? '') : url.pathname.slice('/ws/'.length);
-    const conn: BinanceConn = { ws, combined, streams: new Set(initial.split('/').filter((s) => STREAM_NAME.test(s))), lastPong: this.o.now(), sent: [] };
+    const conn: BinanceConn = {
+      ws,
+      combined,
+      streams: new Set(initial.split('/').filter((s) => STREAM_NAME.test(s))),
+      lastPong: this.o.now(),
+      sent: [],
+    };
     this.binanceConns.add(conn);
     conn.pingTimer = setInterval(() => {
       if (this.o.now() - conn.lastPong > this.o.binancePongTimeoutMs) {
@@ -558,13 +635,20 @@ export class MockExchange {
       try {
         req = JSON.parse(data.toString('utf8'));
       } catch {
-        ws.send(JSON.stringify({ error: { code: 3, msg: 'Invalid JSON: expected value at line 1 column 1' }, id: null }));
+        ws.send(
+          JSON.stringify({ error: { code: 3, msg: 'Invalid JSON: expected value at line 1 column 1' }, id: null }),
+        );
         return;
       }
       this.counters.binanceRequests.push({ method: String(req.method), params: req.params, id: req.id });
       const id = req.id;
       if (typeof id !== 'number' && typeof id !== 'string' && id !== null) {
-        ws.send(JSON.stringify({ error: { code: 2, msg: 'Invalid request: request ID must be an unsigned integer' }, id: null }));
+        ws.send(
+          JSON.stringify({
+            error: { code: 2, msg: 'Invalid request: request ID must be an unsigned integer' },
+            id: null,
+          }),
+        );
         return;
       }
       const reply = (body: object): void => {
@@ -604,7 +688,8 @@ export class MockExchange {
       return;
     }
     if (req.method !== 'GET') return this.send(res, 405, '{"error":"method not allowed"}');
-    if (path.startsWith('/v1/candles/minutes/')) return this.upbitCandles(res, url, Number(path.slice('/v1/candles/minutes/'.length)));
+    if (path.startsWith('/v1/candles/minutes/'))
+      return this.upbitCandles(res, url, Number(path.slice('/v1/candles/minutes/'.length)));
     if (path === '/api/v3/klines') return this.binanceKlines(res, url);
     if (path === '/api/v3/depth') return this.binanceDepth(res, url);
     if (path === '/api/v3/ping') return this.binanceRest(res, 1, () => [200, '{}']);
@@ -642,8 +727,14 @@ export class MockExchange {
     const forced = this.takeForced('upbit');
     if (forced) {
       this.log('upbit', path, forced.status);
-      const h = forced.retryAfterSec !== undefined ? { ...headers, 'Retry-After': String(forced.retryAfterSec) } : headers;
-      return this.send(res, forced.status, `{"error":{"name":"${forced.status === 418 ? 'blocked' : 'too_many_requests'}","message":"Too many API requests."}}`, h);
+      const h =
+        forced.retryAfterSec !== undefined ? { ...headers, 'Retry-After': String(forced.retryAfterSec) } : headers;
+      return this.send(
+        res,
+        forced.status,
+        `{"error":{"name":"${forced.status === 418 ? 'blocked' : 'too_many_requests'}","message":"Too many API requests."}}`,
+        h,
+      );
     }
     if (this.upbitWindow.count > this.o.upbitRequestsPerSec) {
       this.log('upbit', path, 429);
@@ -676,16 +767,31 @@ export class MockExchange {
     const oldest = newest - this.o.historyMinutes + 1;
     const rows: string[] = [];
     // Buckets whose open time is strictly before `to`, newest first; buckets without trades are skipped.
-    for (let b = Math.floor((Math.ceil(to / 60_000) - 1) / unit); rows.length < count && b * unit >= oldest - unit + 1; b--) {
+    for (
+      let b = Math.floor((Math.ceil(to / 60_000) - 1) / unit);
+      rows.length < count && b * unit >= oldest - unit + 1;
+      b--
+    ) {
       if (b * unit * 60_000 >= to) continue;
-      const c = unit === 1 ? (b >= oldest && b <= newest ? history.candle(b) : undefined) : this.bucketWithin(history, unit, b, oldest, newest);
+      const c =
+        unit === 1
+          ? b >= oldest && b <= newest
+            ? history.candle(b)
+            : undefined
+          : this.bucketWithin(history, unit, b, oldest, newest);
       if (c) rows.push(upbitCandleRow(code, m.instrument.priceDecimals, unit, c));
     }
     this.log('upbit', path, 200);
     this.send(res, 200, `[${rows.join(',')}]`, headers);
   }
 
-  private bucketWithin(history: CandleHistory, unit: number, b: number, oldest: number, newest: number): MinuteCandle | undefined {
+  private bucketWithin(
+    history: CandleHistory,
+    unit: number,
+    b: number,
+    oldest: number,
+    newest: number,
+  ): MinuteCandle | undefined {
     if (b * unit > newest || (b + 1) * unit - 1 < oldest) return undefined;
     return upbitBucket(history, unit, b);
   }
@@ -699,18 +805,29 @@ export class MockExchange {
       this.binanceWindow.weight = 0;
     }
     this.binanceWindow.weight += weight;
-    const headers: Record<string, string> = { 'x-mbx-used-weight': String(this.binanceWindow.weight), 'x-mbx-used-weight-1m': String(this.binanceWindow.weight) };
+    const headers: Record<string, string> = {
+      'x-mbx-used-weight': String(this.binanceWindow.weight),
+      'x-mbx-used-weight-1m': String(this.binanceWindow.weight),
+    };
     const forced = this.takeForced('binance');
     if (forced) {
       this.log('binance', path, forced.status);
       if (forced.retryAfterSec !== undefined) headers['Retry-After'] = String(forced.retryAfterSec);
-      const msg = forced.status === 418 ? `Way too many requests; IP banned until ${now + (forced.retryAfterSec ?? 120) * 1000}.` : 'Too many requests; current limit of IP is 6000 requests per minute.';
+      const msg =
+        forced.status === 418
+          ? `Way too many requests; IP banned until ${now + (forced.retryAfterSec ?? 120) * 1000}.`
+          : 'Too many requests; current limit of IP is 6000 requests per minute.';
       return this.send(res, forced.status, JSON.stringify({ code: -1003, msg }), headers);
     }
     if (this.binanceWindow.weight > this.o.binanceWeightLimit) {
       this.log('binance', path, 429);
       headers['Retry-After'] = String(Math.ceil(((minute + 1) * 60_000 - now) / 1000));
-      return this.send(res, 429, JSON.stringify({ code: -1003, msg: 'Too many requests; current limit of IP is 6000 requests per minute.' }), headers);
+      return this.send(
+        res,
+        429,
+        JSON.stringify({ code: -1003, msg: 'Too many requests; current limit of IP is 6000 requests per minute.' }),
+        headers,
+      );
     }
     const [status, body] = handler();
     this.log('binance', path, status);
@@ -731,18 +848,22 @@ export class MockExchange {
         if (!m) return [400, '{"code":-1121,"msg":"Invalid symbol."}'];
         if (url.searchParams.get('interval') !== '1m') return [400, '{"code":-1120,"msg":"Invalid interval."}'];
         const limit = Number(url.searchParams.get('limit') ?? '500');
-        if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return [400, '{"code":-1100,"msg":"Illegal characters found in parameter \'limit\'."}'];
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+          return [400, '{"code":-1100,"msg":"Illegal characters found in parameter \'limit\'."}'];
         const now = this.o.now();
         const newest = Math.floor(now / 60_000);
         const oldest = newest - this.o.historyMinutes + 1;
         const startTime = url.searchParams.get('startTime');
         const endTime = url.searchParams.get('endTime');
         const last = Math.min(newest, endTime ? Math.floor(Number(endTime) / 60_000) : newest);
-        let first = startTime ? Math.max(oldest, Math.ceil(Number(startTime) / 60_000)) : Math.max(oldest, last - limit + 1);
+        let first = startTime
+          ? Math.max(oldest, Math.ceil(Number(startTime) / 60_000))
+          : Math.max(oldest, last - limit + 1);
         if (startTime) first = Math.max(first, oldest);
         const history = this.histories.get(m.instrument.symbol)!;
         const rows: string[] = [];
-        for (let minute = first; minute <= last && rows.length < limit; minute++) rows.push(binanceKlineRow(m, this.binanceCandle(history, minute)));
+        for (let minute = first; minute <= last && rows.length < limit; minute++)
+          rows.push(binanceKlineRow(m, this.binanceCandle(history, minute)));
         return [200, `[${rows.join(',')}]`];
       },
       url.pathname + url.search,
@@ -754,7 +875,16 @@ export class MockExchange {
     const c = history.candle(minute);
     if (c) return c;
     const p = history.priceAt(minute);
-    return { openTime: minute * 60_000, open: p, high: p, low: p, close: p, volume: 0, lastTradeAt: minute * 60_000, trades: 0 };
+    return {
+      openTime: minute * 60_000,
+      open: p,
+      high: p,
+      low: p,
+      close: p,
+      volume: 0,
+      lastTradeAt: minute * 60_000,
+      trades: 0,
+    };
   }
 
   private binanceDepth(res: ServerResponse, url: URL): void {
@@ -766,7 +896,8 @@ export class MockExchange {
       () => {
         const m = this.binanceSymbol(url);
         if (!m) return [400, '{"code":-1121,"msg":"Invalid symbol."}'];
-        if (!Number.isInteger(limit) || limit < 1 || limit > 5000) return [400, '{"code":-1100,"msg":"Illegal characters found in parameter \'limit\'."}'];
+        if (!Number.isInteger(limit) || limit < 1 || limit > 5000)
+          return [400, '{"code":-1100,"msg":"Illegal characters found in parameter \'limit\'."}'];
         return [200, binanceDepthSnapshot(m, limit)];
       },
       url.pathname + url.search,
@@ -798,12 +929,20 @@ export class MockExchange {
           this.silence(n(b.ms, 5000), ex);
           break;
         case '/diff-fault':
-          this.binanceDiffFault(b.kind === 'reorder' ? 'reorder' : 'gap', n(b.count, 1), typeof b.symbol === 'string' ? b.symbol : undefined);
+          this.binanceDiffFault(
+            b.kind === 'reorder' ? 'reorder' : 'gap',
+            n(b.count, 1),
+            typeof b.symbol === 'string' ? b.symbol : undefined,
+          );
           break;
         case '/fail-rest': {
           const status = n(b.status, 429);
-          if (status !== 429 && status !== 418 && status !== 500) return this.send(res, 400, '{"error":"status must be 429, 418 or 500"}');
-          this.failRest(status, n(b.count, 1), { retryAfterSec: typeof b.retryAfterSec === 'number' ? b.retryAfterSec : undefined, exchange: ex });
+          if (status !== 429 && status !== 418 && status !== 500)
+            return this.send(res, 400, '{"error":"status must be 429, 418 or 500"}');
+          this.failRest(status, n(b.count, 1), {
+            retryAfterSec: typeof b.retryAfterSec === 'number' ? b.retryAfterSec : undefined,
+            exchange: ex,
+          });
           break;
         }
         case '/malformed':
@@ -816,7 +955,14 @@ export class MockExchange {
           this.step(n(b.n, 1));
           break;
         default:
-          return this.send(res, 404, JSON.stringify({ error: `unknown action ${action}`, actions: ['drop', 'silence', 'diff-fault', 'fail-rest', 'malformed', 'speed', 'step', 'stats'] }));
+          return this.send(
+            res,
+            404,
+            JSON.stringify({
+              error: `unknown action ${action}`,
+              actions: ['drop', 'silence', 'diff-fault', 'fail-rest', 'malformed', 'speed', 'step', 'stats'],
+            }),
+          );
       }
       this.send(res, 200, '{"ok":true}');
     });

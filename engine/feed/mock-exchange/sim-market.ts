@@ -42,7 +42,19 @@ export class SimMarket {
   quoteVolume24 = 0;
   lastTrade: SimTrade | undefined;
   /** The live 1m candle built from trades. */
-  kline: { openTime: number; open: number; high: number; low: number; close: number; volume: number; trades: number; firstId: number; lastId: number } | undefined;
+  kline:
+    | {
+        openTime: number;
+        open: number;
+        high: number;
+        low: number;
+        close: number;
+        volume: number;
+        trades: number;
+        firstId: number;
+        lastId: number;
+      }
+    | undefined;
   private readonly rng: () => number;
 
   constructor(
@@ -148,14 +160,30 @@ export class SimMarket {
     const changes = bidChanges.size + askChanges.size;
     const firstUpdateId = this.updateId + 1;
     this.updateId += changes;
-    return { trades, bidChanges: [...bidChanges], askChanges: [...askChanges], firstUpdateId, lastUpdateId: this.updateId };
+    return {
+      trades,
+      bidChanges: [...bidChanges],
+      askChanges: [...askChanges],
+      firstUpdateId,
+      lastUpdateId: this.updateId,
+    };
   }
 
   private noteKline(trade: SimTrade): void {
     const openTime = Math.floor(trade.ts / 60_000) * 60_000;
     const k = this.kline;
     if (!k || k.openTime !== openTime) {
-      this.kline = { openTime, open: trade.price, high: trade.price, low: trade.price, close: trade.price, volume: trade.size, trades: 1, firstId: trade.id, lastId: trade.id };
+      this.kline = {
+        openTime,
+        open: trade.price,
+        high: trade.price,
+        low: trade.price,
+        close: trade.price,
+        volume: trade.size,
+        trades: 1,
+        firstId: trade.id,
+        lastId: trade.id,
+      };
       return;
     }
     k.high = Math.max(k.high, trade.price);

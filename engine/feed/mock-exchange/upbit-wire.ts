@@ -9,22 +9,58 @@ export type UpbitWireFormat = 'DEFAULT' | 'SIMPLE' | 'JSON_LIST' | 'SIMPLE_LIST'
 
 /** DEFAULT key → SIMPLE key, per the published list. */
 const SIMPLE: Record<string, string> = {
-  type: 'ty', code: 'cd', opening_price: 'op', high_price: 'hp', low_price: 'lp', trade_price: 'tp',
-  prev_closing_price: 'pcp', change: 'c', change_price: 'cp', signed_change_price: 'scp', change_rate: 'cr',
-  signed_change_rate: 'scr', trade_volume: 'tv', acc_trade_volume: 'atv', acc_trade_volume_24h: 'atv24h',
-  acc_trade_price: 'atp', acc_trade_price_24h: 'atp24h', trade_date: 'tdt', trade_time: 'ttm', trade_timestamp: 'ttms',
-  ask_bid: 'ab', acc_ask_volume: 'aav', acc_bid_volume: 'abv', highest_52_week_price: 'h52wp',
-  highest_52_week_date: 'h52wdt', lowest_52_week_price: 'l52wp', lowest_52_week_date: 'l52wdt', market_state: 'ms',
-  timestamp: 'tms', stream_type: 'st', total_ask_size: 'tas', total_bid_size: 'tbs', orderbook_units: 'obu',
-  ask_price: 'ap', bid_price: 'bp', ask_size: 'as', bid_size: 'bs', level: 'lv', sequential_id: 'sid',
-  best_ask_price: 'bap', best_ask_size: 'bas', best_bid_price: 'bbp', best_bid_size: 'bbs',
+  type: 'ty',
+  code: 'cd',
+  opening_price: 'op',
+  high_price: 'hp',
+  low_price: 'lp',
+  trade_price: 'tp',
+  prev_closing_price: 'pcp',
+  change: 'c',
+  change_price: 'cp',
+  signed_change_price: 'scp',
+  change_rate: 'cr',
+  signed_change_rate: 'scr',
+  trade_volume: 'tv',
+  acc_trade_volume: 'atv',
+  acc_trade_volume_24h: 'atv24h',
+  acc_trade_price: 'atp',
+  acc_trade_price_24h: 'atp24h',
+  trade_date: 'tdt',
+  trade_time: 'ttm',
+  trade_timestamp: 'ttms',
+  ask_bid: 'ab',
+  acc_ask_volume: 'aav',
+  acc_bid_volume: 'abv',
+  highest_52_week_price: 'h52wp',
+  highest_52_week_date: 'h52wdt',
+  lowest_52_week_price: 'l52wp',
+  lowest_52_week_date: 'l52wdt',
+  market_state: 'ms',
+  timestamp: 'tms',
+  stream_type: 'st',
+  total_ask_size: 'tas',
+  total_bid_size: 'tbs',
+  orderbook_units: 'obu',
+  ask_price: 'ap',
+  bid_price: 'bp',
+  ask_size: 'as',
+  bid_size: 'bs',
+  level: 'lv',
+  sequential_id: 'sid',
+  best_ask_price: 'bap',
+  best_ask_size: 'bas',
+  best_bid_price: 'bbp',
+  best_bid_size: 'bbs',
 };
 
 function simplify(o: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k in o) {
     const v = o[k];
-    out[SIMPLE[k] ?? k] = Array.isArray(v) ? v.map((u) => (typeof u === 'object' && u !== null ? simplify(u as Record<string, unknown>) : u)) : v;
+    out[SIMPLE[k] ?? k] = Array.isArray(v)
+      ? v.map((u) => (typeof u === 'object' && u !== null ? simplify(u as Record<string, unknown>) : u))
+      : v;
   }
   // Trade messages name their date "td" in SIMPLE; tickers "tdt".
   if (o.type === 'trade' && 'trade_date' in o) {
@@ -42,7 +78,13 @@ export function encodeUpbit(o: Record<string, unknown>, format: UpbitWireFormat)
 const price = (m: SimMarket, units: number): number => unitsToNumber(units, m.instrument.priceDecimals);
 const size = (units: number): number => unitsToNumber(units, SIZE_DECIMALS);
 
-function change(m: SimMarket): { change: string; change_price: number; signed_change_price: number; change_rate: number; signed_change_rate: number } {
+function change(m: SimMarket): {
+  change: string;
+  change_price: number;
+  signed_change_price: number;
+  change_rate: number;
+  signed_change_rate: number;
+} {
   const d = m.last - m.prevClose;
   const rate = Math.round((Math.abs(d) / m.prevClose) * 1e8) / 1e8;
   return {
@@ -100,7 +142,12 @@ export function upbitTicker(m: SimMarket, now: number, stream: 'SNAPSHOT' | 'REA
   };
 }
 
-export function upbitTrade(m: SimMarket, t: SimTrade, now: number, stream: 'SNAPSHOT' | 'REALTIME'): Record<string, unknown> {
+export function upbitTrade(
+  m: SimMarket,
+  t: SimTrade,
+  now: number,
+  stream: 'SNAPSHOT' | 'REALTIME',
+): Record<string, unknown> {
   const book = m.book(1);
   return {
     type: 'trade',
@@ -125,7 +172,12 @@ export function upbitTrade(m: SimMarket, t: SimTrade, now: number, stream: 'SNAP
   };
 }
 
-export function upbitOrderbook(m: SimMarket, depth: number, now: number, stream: 'SNAPSHOT' | 'REALTIME'): Record<string, unknown> {
+export function upbitOrderbook(
+  m: SimMarket,
+  depth: number,
+  now: number,
+  stream: 'SNAPSHOT' | 'REALTIME',
+): Record<string, unknown> {
   const { bids, asks } = m.book(depth);
   const units: Record<string, number>[] = [];
   let tas = 0;

@@ -6,7 +6,12 @@
 import { parentPort } from 'node:worker_threads';
 import { MockExchange, type MockExchangeOptions } from './mock-exchange';
 
-type Command = { cmd: 'start'; options: MockExchangeOptions } | { cmd: 'prepare'; steps: number } | { cmd: 'flush' } | { cmd: 'step'; n: number } | { cmd: 'stop' };
+type Command =
+  | { cmd: 'start'; options: MockExchangeOptions }
+  | { cmd: 'prepare'; steps: number }
+  | { cmd: 'flush' }
+  | { cmd: 'step'; n: number }
+  | { cmd: 'stop' };
 
 let mock: MockExchange | undefined;
 const port = parentPort;

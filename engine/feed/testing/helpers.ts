@@ -5,7 +5,11 @@ import type { MockExchange } from '../mock-exchange/mock-exchange';
 import type { FeedEvent } from '../types';
 
 /** Client options pointed at a mock, with timings short enough for a suite that runs in seconds. */
-export function fastOptions(mock: MockExchange, exchange: 'upbit' | 'binance', extra: Partial<FeedClientOptions> = {}): FeedClientOptions {
+export function fastOptions(
+  mock: MockExchange,
+  exchange: 'upbit' | 'binance',
+  extra: Partial<FeedClientOptions> = {},
+): FeedClientOptions {
   return {
     exchange,
     wsUrl: exchange === 'upbit' ? mock.urls.upbitWs : mock.urls.binanceWs,

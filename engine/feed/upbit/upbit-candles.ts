@@ -31,8 +31,14 @@ export function upbitTo(endBefore: number): string {
 export class UpbitCandleSource implements CandleSource {
   constructor(private readonly rest: RestClient) {}
 
-  async fetchMinuteCandles(market: FeedMarket, endBefore: number, limit: number, signal?: AbortSignal): Promise<CandlePage> {
-    if (market.exchange !== 'upbit') throw new Error(`UpbitCandleSource cannot serve ${market.exchange} market ${market.id}`);
+  async fetchMinuteCandles(
+    market: FeedMarket,
+    endBefore: number,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<CandlePage> {
+    if (market.exchange !== 'upbit')
+      throw new Error(`UpbitCandleSource cannot serve ${market.exchange} market ${market.id}`);
     const newestFirst: Candle[] = [];
     let end = endBefore;
     let exhausted = false;
@@ -40,7 +46,11 @@ export class UpbitCandleSource implements CandleSource {
       const count = Math.min(UPBIT_MAX_CANDLES, limit - newestFirst.length);
       let raw: unknown;
       try {
-        raw = await this.rest.get({ path: '/v1/candles/minutes/1', params: { market: market.symbol, count, to: upbitTo(end) }, signal });
+        raw = await this.rest.get({
+          path: '/v1/candles/minutes/1',
+          params: { market: market.symbol, count, to: upbitTo(end) },
+          signal,
+        });
       } catch (err) {
         if (err instanceof HttpError && (err.status === 404 || /code not found/i.test(err.body))) {
           throw new UnknownMarketError('upbit', market.id, `Upbit does not list ${market.symbol}`);
@@ -48,13 +58,15 @@ export class UpbitCandleSource implements CandleSource {
         throw err;
       }
       const parsed = body.safeParse(raw);
-      if (!parsed.success) throw new Error(`Upbit candles for ${market.symbol}: malformed response: ${parsed.error.issues[0]?.message}`);
+      if (!parsed.success)
+        throw new Error(`Upbit candles for ${market.symbol}: malformed response: ${parsed.error.issues[0]?.message}`);
       let prev = end;
       for (const r of parsed.data) {
         if (r.market !== market.symbol) throw new Error(`Upbit candles: asked for ${market.symbol}, got ${r.market}`);
         const candle = toCandle(r, market);
         // Newest first and strictly before `to`: anything else is a broken page, not something to paper over.
-        if (candle.openTime >= prev) throw new Error(`Upbit candles for ${market.symbol}: rows out of order at ${r.candle_date_time_utc}`);
+        if (candle.openTime >= prev)
+          throw new Error(`Upbit candles for ${market.symbol}: rows out of order at ${r.candle_date_time_utc}`);
         prev = candle.openTime;
         newestFirst.push(candle);
       }
@@ -71,7 +83,8 @@ export class UpbitCandleSource implements CandleSource {
 
 function toCandle(r: z.infer<typeof row>, m: FeedMarket): Candle {
   const openTime = Date.parse(`${r.candle_date_time_utc}Z`);
-  if (!Number.isFinite(openTime) || openTime % 60_000 !== 0) throw new Error(`Upbit candles: bad candle time ${r.candle_date_time_utc}`);
+  if (!Number.isFinite(openTime) || openTime % 60_000 !== 0)
+    throw new Error(`Upbit candles: bad candle time ${r.candle_date_time_utc}`);
   const c: Candle = {
     openTime,
     open: numberToUnits(r.opening_price, m.priceDecimals),

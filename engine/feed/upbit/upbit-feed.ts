@@ -9,7 +9,15 @@ import { FeedClient, type FeedClientOptions } from '../feed-client-base';
 import { malformed } from '../frame-error';
 import type { FeedChannel, FeedMarket } from '../types';
 import { UpbitCandleSource } from './upbit-candles';
-import { parseUpbitFrame, parseUpbitFrameFast, upbitBookDepth, upbitSubscribeMessage, type UpbitControl, type UpbitEvent, type UpbitTypeRequest } from './upbit-protocol';
+import {
+  parseUpbitFrame,
+  parseUpbitFrameFast,
+  upbitBookDepth,
+  upbitSubscribeMessage,
+  type UpbitControl,
+  type UpbitEvent,
+  type UpbitTypeRequest,
+} from './upbit-protocol';
 
 export const UPBIT_WS_URL = 'wss://api.upbit.com/websocket/v1';
 export const UPBIT_REST_URL = 'https://api.upbit.com';
@@ -35,13 +43,20 @@ export class UpbitFeedClient extends FeedClient {
   };
 
   constructor(options: Omit<FeedClientOptions, 'exchange'> = {}) {
-    super({ ...options, exchange: 'upbit', heartbeat: 'text-ping', defaultWsUrl: UPBIT_WS_URL, defaultRestUrl: UPBIT_REST_URL });
+    super({
+      ...options,
+      exchange: 'upbit',
+      heartbeat: 'text-ping',
+      defaultWsUrl: UPBIT_WS_URL,
+      defaultRestUrl: UPBIT_REST_URL,
+    });
     this.format = options.upbitFormat ?? 'DEFAULT';
     this.candles = new UpbitCandleSource(this.rest);
   }
 
   protected override checkChannels(channels: readonly FeedChannel[]): void {
-    if (channels.includes('candle')) throw new Error('Upbit feed: no candle stream here; build candles from trades or load them over REST');
+    if (channels.includes('candle'))
+      throw new Error('Upbit feed: no candle stream here; build candles from trades or load them over REST');
   }
 
   protected connectionUrl(base: string): string {

@@ -7,7 +7,22 @@
  */
 import { numberToUnits } from '../decimal';
 import { malformed } from '../frame-error';
-import { ByteReader, COMMA, KeyTable, keyBytes, LBRACE, LBRACKET, QUOTE, RBRACE, RBRACKET, V_NONE, V_NUMBER, V_OTHER, V_STRING, WS } from '../json-bytes';
+import {
+  ByteReader,
+  COMMA,
+  KeyTable,
+  keyBytes,
+  LBRACE,
+  LBRACKET,
+  QUOTE,
+  RBRACE,
+  RBRACKET,
+  V_NONE,
+  V_NUMBER,
+  V_OTHER,
+  V_STRING,
+  WS,
+} from '../json-bytes';
 import type { BookEvent, FeedMarket, Level, TickerEvent, TradeEvent } from '../types';
 
 export type UpbitFormat = 'DEFAULT' | 'SIMPLE' | 'JSON_LIST' | 'SIMPLE_LIST';
@@ -30,7 +45,11 @@ export function upbitBookDepth(wanted: number): number {
  * The subscribe message: ticket, one object per type, format. It replaces whatever the connection was
  * subscribed to before, so it always lists every subscription.
  */
-export function upbitSubscribeMessage(ticket: string, requests: readonly UpbitTypeRequest[], format: UpbitFormat): string {
+export function upbitSubscribeMessage(
+  ticket: string,
+  requests: readonly UpbitTypeRequest[],
+  format: UpbitFormat,
+): string {
   const body: object[] = [{ ticket }];
   for (const r of requests) if (r.codes.length) body.push({ type: r.type, codes: r.codes });
   body.push({ format });
@@ -38,25 +57,69 @@ export function upbitSubscribeMessage(ticket: string, requests: readonly UpbitTy
 }
 
 type Keys = {
-  type: string; code: string; timestamp: string; stream_type: string;
-  opening_price: string; high_price: string; low_price: string; trade_price: string; prev_closing_price: string;
-  acc_trade_volume_24h: string; trade_timestamp: string; trade_volume: string; ask_bid: string; sequential_id: string;
-  orderbook_units: string; ask_price: string; bid_price: string; ask_size: string; bid_size: string;
+  type: string;
+  code: string;
+  timestamp: string;
+  stream_type: string;
+  opening_price: string;
+  high_price: string;
+  low_price: string;
+  trade_price: string;
+  prev_closing_price: string;
+  acc_trade_volume_24h: string;
+  trade_timestamp: string;
+  trade_volume: string;
+  ask_bid: string;
+  sequential_id: string;
+  orderbook_units: string;
+  ask_price: string;
+  bid_price: string;
+  ask_size: string;
+  bid_size: string;
 };
 
 const DEFAULT_KEYS: Keys = {
-  type: 'type', code: 'code', timestamp: 'timestamp', stream_type: 'stream_type',
-  opening_price: 'opening_price', high_price: 'high_price', low_price: 'low_price', trade_price: 'trade_price',
-  prev_closing_price: 'prev_closing_price', acc_trade_volume_24h: 'acc_trade_volume_24h',
-  trade_timestamp: 'trade_timestamp', trade_volume: 'trade_volume', ask_bid: 'ask_bid', sequential_id: 'sequential_id',
-  orderbook_units: 'orderbook_units', ask_price: 'ask_price', bid_price: 'bid_price', ask_size: 'ask_size', bid_size: 'bid_size',
+  type: 'type',
+  code: 'code',
+  timestamp: 'timestamp',
+  stream_type: 'stream_type',
+  opening_price: 'opening_price',
+  high_price: 'high_price',
+  low_price: 'low_price',
+  trade_price: 'trade_price',
+  prev_closing_price: 'prev_closing_price',
+  acc_trade_volume_24h: 'acc_trade_volume_24h',
+  trade_timestamp: 'trade_timestamp',
+  trade_volume: 'trade_volume',
+  ask_bid: 'ask_bid',
+  sequential_id: 'sequential_id',
+  orderbook_units: 'orderbook_units',
+  ask_price: 'ask_price',
+  bid_price: 'bid_price',
+  ask_size: 'ask_size',
+  bid_size: 'bid_size',
 };
 
 export const SIMPLE_KEYS: Keys = {
-  type: 'ty', code: 'cd', timestamp: 'tms', stream_type: 'st',
-  opening_price: 'op', high_price: 'hp', low_price: 'lp', trade_price: 'tp', prev_closing_price: 'pcp',
-  acc_trade_volume_24h: 'atv24h', trade_timestamp: 'ttms', trade_volume: 'tv', ask_bid: 'ab', sequential_id: 'sid',
-  orderbook_units: 'obu', ask_price: 'ap', bid_price: 'bp', ask_size: 'as', bid_size: 'bs',
+  type: 'ty',
+  code: 'cd',
+  timestamp: 'tms',
+  stream_type: 'st',
+  opening_price: 'op',
+  high_price: 'hp',
+  low_price: 'lp',
+  trade_price: 'tp',
+  prev_closing_price: 'pcp',
+  acc_trade_volume_24h: 'atv24h',
+  trade_timestamp: 'ttms',
+  trade_volume: 'tv',
+  ask_bid: 'ab',
+  sequential_id: 'sid',
+  orderbook_units: 'obu',
+  ask_price: 'ap',
+  bid_price: 'bp',
+  ask_size: 'as',
+  bid_size: 'bs',
 };
 
 export { DEFAULT_KEYS as UPBIT_DEFAULT_KEYS };
@@ -227,10 +290,51 @@ function parseUpbitObject(
 const r = new ByteReader();
 // Top-level fields the fast path keeps: the DEFAULT name at an even id, its SIMPLE name right after.
 const TOP = new KeyTable([
-  'type', 'ty', 'code', 'cd', 'timestamp', 'tms', 'orderbook_units', 'obu', 'trade_timestamp', 'ttms', 'trade_price', 'tp', 'trade_volume', 'tv', 'ask_bid', 'ab', 'sequential_id', 'sid',
+  'type',
+  'ty',
+  'code',
+  'cd',
+  'timestamp',
+  'tms',
+  'orderbook_units',
+  'obu',
+  'trade_timestamp',
+  'ttms',
+  'trade_price',
+  'tp',
+  'trade_volume',
+  'tv',
+  'ask_bid',
+  'ab',
+  'sequential_id',
+  'sid',
   // Fields the fast path skips, listed so that they too are recognised at once (see KeyTable).
-  'total_ask_size', 'tas', 'total_bid_size', 'tbs', 'stream_type', 'st', 'level', 'lv', 'trade_date', 'td', 'trade_time', 'ttm',
-  'prev_closing_price', 'pcp', 'change', 'c', 'change_price', 'cp', 'best_ask_price', 'bap', 'best_ask_size', 'bas', 'best_bid_price', 'bbp', 'best_bid_size', 'bbs',
+  'total_ask_size',
+  'tas',
+  'total_bid_size',
+  'tbs',
+  'stream_type',
+  'st',
+  'level',
+  'lv',
+  'trade_date',
+  'td',
+  'trade_time',
+  'ttm',
+  'prev_closing_price',
+  'pcp',
+  'change',
+  'c',
+  'change_price',
+  'cp',
+  'best_ask_price',
+  'bap',
+  'best_ask_size',
+  'bas',
+  'best_bid_price',
+  'bbp',
+  'best_bid_size',
+  'bbs',
 ]);
 const K_TYPE = 0;
 const K_CODE = 2;
@@ -277,7 +381,7 @@ function readUnits(i: number): number {
     i = r.ws(i + 1);
     if (i < len && b[i] === RBRACE) i++;
     else {
-      for (let previous = KeyTable.FIRST; ; ) {
+      for (let previous = KeyTable.FIRST; ;) {
         i = UNIT.key(r, i, previous);
         if (i < 0) return -1;
         const id = r.key;
@@ -325,7 +429,7 @@ function readTop(data: Uint8Array): boolean {
   let i = r.ws(0);
   if (i >= len || b[i] !== LBRACE) return false;
   i = r.ws(i + 1);
-  for (let previous = KeyTable.FIRST; ; ) {
+  for (let previous = KeyTable.FIRST; ;) {
     i = TOP.key(r, i, previous);
     if (i < 0 || i >= len) return false;
     const id = r.key;
@@ -382,7 +486,11 @@ function fieldInteger(id: number): number {
  * other frame: control replies, tickers, lists, unsubscribed markets, anything odd or invalid. Those go to
  * parseUpbitFrame, which handles or rejects them.
  */
-export function parseUpbitFrameFast(data: Uint8Array, lookup: (code: string) => FeedMarket | undefined, emit: (event: UpbitEvent) => void): 'data' | undefined {
+export function parseUpbitFrameFast(
+  data: Uint8Array,
+  lookup: (code: string) => FeedMarket | undefined,
+  emit: (event: UpbitEvent) => void,
+): 'data' | undefined {
   if (!readTop(data)) return undefined;
   // As parseUpbitObject: DEFAULT names when "type" is a string, else SIMPLE ones when "ty" is.
   const f = topKind[K_TYPE] === V_STRING ? 0 : topKind[K_TYPE + 1] === V_STRING ? 1 : -1;
@@ -434,7 +542,13 @@ export function parseUpbitFrameFast(data: Uint8Array, lookup: (code: string) => 
     if (topKind[ab] !== V_STRING) return undefined;
     const bid = r.equals(topS[ab], topE[ab], B_BID);
     if (!bid && !r.equals(topS[ab], topE[ab], B_ASK)) return undefined;
-    if (topKind[K_SID + f] !== V_NUMBER || topKind[K_TRADE_TS + f] !== V_NUMBER || topKind[K_PRICE + f] !== V_NUMBER || topKind[K_VOLUME + f] !== V_NUMBER) return undefined;
+    if (
+      topKind[K_SID + f] !== V_NUMBER ||
+      topKind[K_TRADE_TS + f] !== V_NUMBER ||
+      topKind[K_PRICE + f] !== V_NUMBER ||
+      topKind[K_VOLUME + f] !== V_NUMBER
+    )
+      return undefined;
     const sid = fieldInteger(K_SID + f);
     const ts = fieldInteger(K_TRADE_TS + f);
     const price = fieldUnits(K_PRICE + f, pd);

@@ -38,7 +38,9 @@ export function forkHost(env: NodeJS.ProcessEnv = {}): ForkedHost {
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.on('message', (m) => received.push(m));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.once('exit', (code, signal) => done({ code, signal })),
+  );
   // A message to a process that has just died is dropped, as Electron drops it.
   const send = (message: unknown) => {
     if (child.connected) child.send(message as object, () => {});

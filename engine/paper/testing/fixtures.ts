@@ -5,7 +5,14 @@
 import { acceptedOrderId, expectConserved } from '../../matching/testing/ledger-checks';
 import type { Level } from '../../feed/types';
 import { PaperEngine } from '../paper-engine';
-import type { PaperBook, PaperCommand, PaperEvent, PaperEventType, PaperMarketConfig, PaperOrderRequest } from '../types';
+import type {
+  PaperBook,
+  PaperCommand,
+  PaperEvent,
+  PaperEventType,
+  PaperMarketConfig,
+  PaperOrderRequest,
+} from '../types';
 
 /**
  * Size unit 0.01 TST, price and balances in whole won: notional = price × size / 100. Distinct maker and
@@ -64,7 +71,15 @@ export class Harness {
   }
 
   place(account: number, order: Omit<PaperOrderRequest, 'market'> & { market?: string }): PaperEvent[] {
-    return this.apply({ type: 'place', ts: this.now, account, market: this.market, book: this.book, last: this.last, ...order });
+    return this.apply({
+      type: 'place',
+      ts: this.now,
+      account,
+      market: this.market,
+      book: this.book,
+      last: this.last,
+      ...order,
+    });
   }
 
   /** A trade printed by the exchange; it carries the book, as the trader does when stops may trigger. */

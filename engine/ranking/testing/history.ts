@@ -32,9 +32,17 @@ export function trade(
 }
 
 export const account = (ts: number, id: number, nickname = `trader${id}`, ranked?: boolean): RankingRecord =>
-  ranked === undefined ? { type: 'account', ts, account: id, nickname } : { type: 'account', ts, account: id, nickname, ranked };
+  ranked === undefined
+    ? { type: 'account', ts, account: id, nickname }
+    : { type: 'account', ts, account: id, nickname, ranked };
 
-export const flow = (ts: number, id: number, amount: number, asset = 'KRW', kind: FlowKind = 'deposit'): RankingRecord => ({
+export const flow = (
+  ts: number,
+  id: number,
+  amount: number,
+  asset = 'KRW',
+  kind: FlowKind = 'deposit',
+): RankingRecord => ({
   type: 'flow',
   ts,
   account: id,
@@ -43,4 +51,9 @@ export const flow = (ts: number, id: number, amount: number, asset = 'KRW', kind
   kind,
 });
 
-export const price = (ts: number, market: RankingMarket, p: number): RankingRecord => ({ type: 'price', ts, market: market.id, price: p });
+export const price = (ts: number, market: RankingMarket, p: number): RankingRecord => ({
+  type: 'price',
+  ts,
+  market: market.id,
+  price: p,
+});

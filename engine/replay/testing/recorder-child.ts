@@ -7,7 +7,12 @@ import { SessionRecorder } from '../session-recorder';
 
 const [path, mode] = process.argv.slice(2);
 const start = Date.now();
-const recorder = new SessionRecorder(path, { markets: [GENERATED_PAPER_MARKET], gzip: mode === 'gzip', flushIntervalMs: 5, now: () => start });
+const recorder = new SessionRecorder(path, {
+  markets: [GENERATED_PAPER_MARKET],
+  gzip: mode === 'gzip',
+  flushIntervalMs: 5,
+  now: () => start,
+});
 const events = generatedPaperSession({ seed: 1, startTime: start, durationMs: 3_600_000 });
 let i = 0;
 const tick = () => {

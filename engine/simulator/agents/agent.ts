@@ -8,7 +8,10 @@ import type { AccountId, Command } from '../../matching/types';
 import type { MarketMath } from '../market-math';
 
 /** The engine's read side, as far as agents need it. `MatchingEngine` (or `DurableEngine.machine`) satisfies it. */
-export type EngineReader = Pick<MatchingEngine, 'depth' | 'lastPrice' | 'openOrders' | 'balance' | 'hasAccount' | 'marketConfig'>;
+export type EngineReader = Pick<
+  MatchingEngine,
+  'depth' | 'lastPrice' | 'openOrders' | 'balance' | 'hasAccount' | 'marketConfig'
+>;
 
 /**
  * A reader that asks `current()` for the engine on every read: a journal replaces its engine when it rebuilds

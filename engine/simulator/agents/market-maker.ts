@@ -110,7 +110,14 @@ export class MarketMaker implements Agent {
    * Moves `orders` onto `ladder` with as few commands as it can, within `funds` (the side's available
    * balance). Returns false when the tick's command budget ran out.
    */
-  private reconcile(ctx: TickContext, sink: CommandSink, side: Side, orders: OpenOrderView[], ladder: Rung[], funds: number): boolean {
+  private reconcile(
+    ctx: TickContext,
+    sink: CommandSink,
+    side: Side,
+    orders: OpenOrderView[],
+    ladder: Rung[],
+    funds: number,
+  ): boolean {
     const { math, market } = ctx;
     const tolerance = math.bpsToTicks(ctx.fair, this.config.requoteToleranceBps) * math.tick;
     const claimed = new Array<OpenOrderView | undefined>(ladder.length);
@@ -141,7 +148,17 @@ export class MarketMaker implements Agent {
       const filled = o.quantity - o.remaining;
       const need = hold(o.price, ladder[i].quantity) - o.held;
       if (need > funds || math.notional(o.price, filled + ladder[i].quantity) < math.config.minNotional) continue;
-      if (!sink.send({ type: 'amend', ts: ctx.now, market, account: this.account, orderId: o.id, quantity: filled + ladder[i].quantity })) return false;
+      if (
+        !sink.send({
+          type: 'amend',
+          ts: ctx.now,
+          market,
+          account: this.account,
+          orderId: o.id,
+          quantity: filled + ladder[i].quantity,
+        })
+      )
+        return false;
       funds -= need;
     }
     // Unclaimed quotes move to the empty rungs (best rungs first), the rest of the empty rungs get new orders.
@@ -149,12 +166,26 @@ export class MarketMaker implements Agent {
       const rung = empty[k];
       const o = spare[k];
       const budget = funds + (o?.held ?? 0);
-      const quantity = Math.min(rung.quantity, side === 'buy' ? math.affordableBuy(rung.price, budget) : math.floorLot(budget));
+      const quantity = Math.min(
+        rung.quantity,
+        side === 'buy' ? math.affordableBuy(rung.price, budget) : math.floorLot(budget),
+      );
       const enough = quantity > 0 && math.notional(rung.price, quantity) >= math.config.minNotional;
       if (o) {
         const filled = o.quantity - o.remaining;
         if (enough) {
-          if (!sink.send({ type: 'amend', ts: ctx.now, market, account: this.account, orderId: o.id, price: rung.price, quantity: filled + quantity })) return false;
+          if (
+            !sink.send({
+              type: 'amend',
+              ts: ctx.now,
+              market,
+              account: this.account,
+              orderId: o.id,
+              price: rung.price,
+              quantity: filled + quantity,
+            })
+          )
+            return false;
           funds = budget - hold(rung.price, quantity);
         } else {
           // Cannot afford to keep a quote here any longer: a stale quote would only be picked off.
@@ -162,7 +193,18 @@ export class MarketMaker implements Agent {
           funds = budget;
         }
       } else if (enough) {
-        if (!sink.send({ type: 'place', ts: ctx.now, market, account: this.account, side, orderType: 'limit', price: rung.price, quantity }))
+        if (
+          !sink.send({
+            type: 'place',
+            ts: ctx.now,
+            market,
+            account: this.account,
+            side,
+            orderType: 'limit',
+            price: rung.price,
+            quantity,
+          })
+        )
           return false;
         funds -= hold(rung.price, quantity);
       }

@@ -64,7 +64,9 @@ export class NoiseTrader implements Agent {
     const value = this.rng.int(cfg.minValue, cfg.maxValue);
     if (this.rng.chance(cfg.marketOrderShare)) return sendMarketOrder(ctx, sink, this.account, side, value);
     if (live >= cfg.maxOpenOrders) return;
-    const offset = ctx.math.bpsToTicks(ctx.fair, -cfg.crossBps + this.rng.next() * (cfg.maxOffsetBps + cfg.crossBps)) * ctx.math.tick;
+    const offset =
+      ctx.math.bpsToTicks(ctx.fair, -cfg.crossBps + this.rng.next() * (cfg.maxOffsetBps + cfg.crossBps)) *
+      ctx.math.tick;
     sendLimitOrder(ctx, sink, this.account, side, side === 'buy' ? ctx.fair - offset : ctx.fair + offset, value);
   }
 }

@@ -6,7 +6,13 @@ import type { AccountId, Side } from '../../matching/types';
 import { available, type CommandSink, type TickContext } from './agent';
 
 /** A market order worth about `value` quote units. Buys spend quote (fees included), sells sell base. */
-export function sendMarketOrder(ctx: TickContext, sink: CommandSink, account: AccountId, side: Side, value: number): void {
+export function sendMarketOrder(
+  ctx: TickContext,
+  sink: CommandSink,
+  account: AccountId,
+  side: Side,
+  value: number,
+): void {
   const { math, reader, market } = ctx;
   const min = math.config.minNotional;
   const book = reader.depth(market, 1);
@@ -26,12 +32,22 @@ export function sendMarketOrder(ctx: TickContext, sink: CommandSink, account: Ac
 }
 
 /** A GTC limit order worth about `value` at `price`, shrunk to what the account can hold. */
-export function sendLimitOrder(ctx: TickContext, sink: CommandSink, account: AccountId, side: Side, price: number, value: number): void {
+export function sendLimitOrder(
+  ctx: TickContext,
+  sink: CommandSink,
+  account: AccountId,
+  side: Side,
+  price: number,
+  value: number,
+): void {
   const { math, market } = ctx;
   if (price < math.tick) return;
   const funds = available(ctx, account);
   const wanted = math.quantityForValue(price, value);
-  const quantity = Math.min(wanted, side === 'buy' ? math.affordableBuy(price, funds.quote) : math.floorLot(funds.base));
+  const quantity = Math.min(
+    wanted,
+    side === 'buy' ? math.affordableBuy(price, funds.quote) : math.floorLot(funds.base),
+  );
   if (quantity <= 0 || math.notional(price, quantity) < math.config.minNotional) return;
   sink.send({ type: 'place', ts: ctx.now, market, account, side, orderType: 'limit', price, quantity });
 }

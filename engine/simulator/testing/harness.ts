@@ -24,7 +24,10 @@ export interface Harness {
   sim: LiquiditySimulator;
 }
 
-export function harness(config: Partial<LiquiditySimulatorConfig> = {}, engine = new MatchingEngine([LPJ_KRW])): Harness {
+export function harness(
+  config: Partial<LiquiditySimulatorConfig> = {},
+  engine = new MatchingEngine([LPJ_KRW]),
+): Harness {
   const events: EngineEvent[] = [];
   const apply = (cmd: Command) => {
     const out = engine.apply(cmd);

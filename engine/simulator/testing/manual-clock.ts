@@ -44,7 +44,8 @@ export class ManualClock implements Clock {
     const end = this.time + ms;
     for (;;) {
       let next: Timer | undefined;
-      for (const t of this.timers) if (t.at <= end && (!next || t.at < next.at || (t.at === next.at && t.id < next.id))) next = t;
+      for (const t of this.timers)
+        if (t.at <= end && (!next || t.at < next.at || (t.at === next.at && t.id < next.id))) next = t;
       if (!next) break;
       this.timers = this.timers.filter((t) => t !== next);
       this.time = Math.max(this.time, next.at);

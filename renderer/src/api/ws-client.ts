@@ -57,7 +57,8 @@ export function createWsApi(apiUrl: URL, key: string): LpjApi {
           if (socket === ws) {
             socket = null;
             ready = null;
-            for (const p of pending.values()) p.reject(new ApiError('TRANSPORT', 'connection to the local engine lost'));
+            for (const p of pending.values())
+              p.reject(new ApiError('TRANSPORT', 'connection to the local engine lost'));
             pending.clear();
             return;
           }
@@ -116,12 +117,19 @@ function chooseFile(): Promise<File | null> {
 async function uploadSession(url: URL, key: string, file: File): Promise<PickedSession> {
   // The bridge refuses larger files too; refused here, the browser does not send them first.
   if (file.size > MAX_SESSION_FILE_BYTES) {
-    throw new ApiError('SESSION_TOO_LARGE', `${file.name} is larger than ${MAX_SESSION_FILE_BYTES / (1024 * 1024)} MiB`);
+    throw new ApiError(
+      'SESSION_TOO_LARGE',
+      `${file.name} is larger than ${MAX_SESSION_FILE_BYTES / (1024 * 1024)} MiB`,
+    );
   }
   url.searchParams.set('name', file.name);
   let res: Response;
   try {
-    res = await fetch(url, { method: 'POST', body: file, headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/octet-stream' } });
+    res = await fetch(url, {
+      method: 'POST',
+      body: file,
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/octet-stream' },
+    });
   } catch {
     throw new ApiError('TRANSPORT', 'could not send the file to the local engine');
   }

@@ -38,9 +38,19 @@ export function NotificationCentre() {
 
   return (
     <div className="notif" ref={root}>
-      <button type="button" className="notif-bell" aria-label={fill(t('notifications.open'), unread)} aria-expanded={open} aria-haspopup="dialog" onClick={() => setOpen((o) => !o)}>
+      <button
+        type="button"
+        className="notif-bell"
+        aria-label={fill(t('notifications.open'), unread)}
+        aria-expanded={open}
+        aria-haspopup="dialog"
+        onClick={() => setOpen((o) => !o)}
+      >
         <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
-          <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z" />
+          <path
+            fill="currentColor"
+            d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z"
+          />
         </svg>
         {unread > 0 && (
           <span className="notif-count" data-testid="unread-count">
@@ -52,7 +62,12 @@ export function NotificationCentre() {
         <div className="notif-panel panel" role="dialog" aria-label={t('notifications.title')}>
           <div className="panel-head">
             <h2>{t('notifications.title')}</h2>
-            <button type="button" className="link-button" disabled={unread === 0} onClick={() => void useNotifications.getState().markAllRead()}>
+            <button
+              type="button"
+              className="link-button"
+              disabled={unread === 0}
+              onClick={() => void useNotifications.getState().markAllRead()}
+            >
               {t('notifications.markAll')}
             </button>
           </div>
@@ -61,7 +76,12 @@ export function NotificationCentre() {
           ) : (
             <ul className="notif-list">
               {items.map((n) => (
-                <li key={n.id} className={n.read ? 'notif-item' : 'notif-item unread'} data-kind={n.kind} data-read={n.read}>
+                <li
+                  key={n.id}
+                  className={n.read ? 'notif-item' : 'notif-item unread'}
+                  data-kind={n.kind}
+                  data-read={n.read}
+                >
                   <div className="notif-text">
                     <strong>{n.title}</strong>
                     <span>{n.body}</span>
@@ -70,7 +90,12 @@ export function NotificationCentre() {
                     </time>
                   </div>
                   {!n.read && (
-                    <button type="button" className="link-button" aria-label={`${t('notifications.markRead')}: ${n.title}`} onClick={() => void useNotifications.getState().markRead([n.id])}>
+                    <button
+                      type="button"
+                      className="link-button"
+                      aria-label={`${t('notifications.markRead')}: ${n.title}`}
+                      onClick={() => void useNotifications.getState().markRead([n.id])}
+                    >
                       {t('notifications.markRead')}
                     </button>
                   )}

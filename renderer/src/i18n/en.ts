@@ -25,7 +25,7 @@ export const en = {
   'settings.export.done': '{n} trades exported',
   'settings.export.failed': 'Export failed',
   'settings.saveError': 'Could not save the setting',
-  'loading': 'Loading…',
+  loading: 'Loading…',
   'market.title': 'Market',
   'market.practice': 'Offline practice market',
   'market.pair': 'LPJ / KRW market',
@@ -199,7 +199,8 @@ export const en = {
   'col.netPnl': 'Net PnL',
   'reset.button': 'Reset account',
   'reset.title': 'Reset the paper account?',
-  'reset.body': 'Every open order is cancelled and the balances go back to the starting amounts; positions and PnL start over. This cannot be undone.',
+  'reset.body':
+    'Every open order is cancelled and the balances go back to the starting amounts; positions and PnL start over. This cannot be undone.',
   'reset.ok': 'Reset account',
   'reset.done': 'The paper account was reset',
   'reset.failed': 'Could not reset the account: {n}',
@@ -213,16 +214,20 @@ export const en = {
   'settings.feed.upbit': 'Upbit (live)',
   'settings.feed.binance': 'Binance (live)',
   'settings.feed.replay': 'Offline replay',
-  'settings.feed.hint': 'Paper trading on real coins uses these prices. Offline replay plays a session file on this computer, without the internet.',
+  'settings.feed.hint':
+    'Paper trading on real coins uses these prices. Offline replay plays a session file on this computer, without the internet.',
   'settings.feed.switching': 'Switching…',
   'settings.feed.error': 'Could not switch the price source: {n}',
   'settings.feed.pick': 'Play a session file…',
   'settings.feed.picked': 'Playing {n}',
   'settings.durability': 'Local data',
   'settings.durability.hint': 'How safe each file in the data folder is when something goes wrong:',
-  'settings.durability.off': 'SQLite {mode}, synchronous=OFF: survives an app crash; a power cut or an operating-system crash can lose or damage recent changes',
-  'settings.durability.normal': 'SQLite {mode}, synchronous=NORMAL: survives an app crash; the most recent changes may be lost on a power cut or an operating-system crash',
-  'settings.durability.full': 'SQLite {mode}, synchronous=FULL: survives an app crash, a power cut and an operating-system crash',
+  'settings.durability.off':
+    'SQLite {mode}, synchronous=OFF: survives an app crash; a power cut or an operating-system crash can lose or damage recent changes',
+  'settings.durability.normal':
+    'SQLite {mode}, synchronous=NORMAL: survives an app crash; the most recent changes may be lost on a power cut or an operating-system crash',
+  'settings.durability.full':
+    'SQLite {mode}, synchronous=FULL: survives an app crash, a power cut and an operating-system crash',
   'settings.durability.file.app.db': 'settings and sign-in',
   'settings.durability.file.practice.db': 'offline practice market',
   'settings.durability.file.paper.db': 'paper trading',

@@ -8,8 +8,10 @@ export const liveEn = {
   'live.status.online': 'Online',
   'live.status.reconnecting': 'Reconnecting…',
   'live.status.signed_out': 'Signed out',
-  'live.gate.offline': 'The live market server cannot be reached. The app keeps trying; practice trading works meanwhile.',
-  'live.gate.signedOut': 'Sign in to trade on the live LPJ market with other players. You can watch the market without an account.',
+  'live.gate.offline':
+    'The live market server cannot be reached. The app keeps trying; practice trading works meanwhile.',
+  'live.gate.signedOut':
+    'Sign in to trade on the live LPJ market with other players. You can watch the market without an account.',
   'live.gate.settings': 'Server settings',
   'live.gate.why': 'Reason: {n}',
   'reject.NOT_SIGNED_IN': 'Sign in to trade on the live market',

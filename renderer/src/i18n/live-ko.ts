@@ -9,8 +9,10 @@ export const liveKo: Record<keyof typeof liveEn, string> = {
   'live.status.online': '온라인',
   'live.status.reconnecting': '다시 연결 중…',
   'live.status.signed_out': '로그아웃됨',
-  'live.gate.offline': '실전 마켓 서버에 연결할 수 없습니다. 앱이 계속 다시 시도하며, 그동안 연습 거래는 쓸 수 있습니다.',
-  'live.gate.signedOut': '로그인하면 다른 플레이어와 실전 LPJ 마켓에서 거래할 수 있습니다. 계정 없이도 시세는 볼 수 있습니다.',
+  'live.gate.offline':
+    '실전 마켓 서버에 연결할 수 없습니다. 앱이 계속 다시 시도하며, 그동안 연습 거래는 쓸 수 있습니다.',
+  'live.gate.signedOut':
+    '로그인하면 다른 플레이어와 실전 LPJ 마켓에서 거래할 수 있습니다. 계정 없이도 시세는 볼 수 있습니다.',
   'live.gate.settings': '서버 설정',
   'live.gate.why': '이유: {n}',
   'reject.NOT_SIGNED_IN': '실전 마켓에서 거래하려면 로그인하세요',

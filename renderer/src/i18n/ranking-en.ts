@@ -56,8 +56,10 @@ export const rankingEn = {
   'strategy.title': 'My strategy',
   'strategy.open': 'Open for copying',
   'strategy.closed': 'Closed',
-  'strategy.openHint': 'Others can copy your trades on the live market. Closing it stops new followers; running copies carry on.',
-  'strategy.closedHint': 'Open your trading for copying: followers mirror your live-market trades and pay the profit share on what they gain above their high-water mark.',
+  'strategy.openHint':
+    'Others can copy your trades on the live market. Closing it stops new followers; running copies carry on.',
+  'strategy.closedHint':
+    'Open your trading for copying: followers mirror your live-market trades and pay the profit share on what they gain above their high-water mark.',
   'strategy.description': 'Description',
   'strategy.descriptionPlaceholder': 'How you trade, what followers can expect',
   'strategy.profitShare': 'Profit share',
@@ -69,13 +71,15 @@ export const rankingEn = {
   'strategy.saved': 'Saved',
   'strategy.closedDone': 'Closed to new followers',
   'subscribe.title': 'Copy {n}',
-  'subscribe.body': 'Their trades on the live market are copied in proportion into a separate copy account funded from your balance. Profit share: {n} of profit above the high-water mark.',
+  'subscribe.body':
+    'Their trades on the live market are copied in proportion into a separate copy account funded from your balance. Profit share: {n} of profit above the high-water mark.',
   'subscribe.allocation': 'Allocation',
   'subscribe.available': 'Available: {n}',
   'subscribe.availableUnknown': 'Your balance could not be read; the server checks it.',
   'subscribe.stopLoss': 'Copy stop-loss',
   'subscribe.stopLossNone': 'none',
-  'subscribe.stopLossHint': 'Optional: stop copying and sell when the copy has lost this share of its allocation. You can change it later in Copy trading.',
+  'subscribe.stopLossHint':
+    'Optional: stop copying and sell when the copy has lost this share of its allocation. You can change it later in Copy trading.',
   'subscribe.err.required': 'Enter an amount',
   'subscribe.err.number': 'Enter a whole number of won above zero',
   'subscribe.err.funds': 'More than your available balance',
@@ -93,7 +97,8 @@ export const rankingEn = {
   'copy.intro': 'Signed in as {n}.',
   'copy.introSignedOut': 'Copy the trades of traders on the ranking, or let others copy yours.',
   'copy.gate.signedOut': 'Sign in to the live market to copy traders and to open your own trading for copying.',
-  'copy.gate.offline': 'The live market server cannot be reached, so your copies cannot be shown now. The app keeps trying.',
+  'copy.gate.offline':
+    'The live market server cannot be reached, so your copies cannot be shown now. The app keeps trying.',
   'copy.gate.ranking': 'See the ranking',
   'copy.mine': 'Traders I copy',
   'copy.mineEmpty': 'You copy no one yet. Open a trader from the ranking and subscribe.',
@@ -127,12 +132,14 @@ export const rankingEn = {
   'copy.stopLossOf': 'Change the stop-loss of the copy of {n}',
   'stopLoss.title': 'Stop-loss of the copy of {n}',
   'stopLoss.save': 'Save stop-loss',
-  'stopLoss.hint': 'Copying stops and the copy sells when it has lost this share of its allocation. Leave it empty for none.',
+  'stopLoss.hint':
+    'Copying stops and the copy sells when it has lost this share of its allocation. Leave it empty for none.',
   'copy.fundsOf': 'Add or take out funds of the copy of {n}',
   'copy.stop': 'Stop copying',
   'copy.stopOf': 'Stop copying {n}',
   'copy.stopTitle': 'Stop copying {n}?',
-  'copy.stopBody': 'The copy’s coins are sold at the market and its funds come back to your balance. Profit share due so far is settled.',
+  'copy.stopBody':
+    'The copy’s coins are sold at the market and its funds come back to your balance. Profit share due so far is settled.',
   'copy.activity': 'Copy activity',
   'copy.activity.bought': 'Copied {leader}: bought {qty} for {quote} (fee {fee})',
   'copy.activity.sold': 'Copied {leader}: sold {qty} for {quote} (fee {fee})',
@@ -149,7 +156,8 @@ export const rankingEn = {
   'copyErr.BELOW_MIN_ALLOCATION': 'The amount is below the smallest allocation the server accepts.',
   'copyErr.SELF_SUBSCRIBE': 'You cannot copy yourself.',
   'copyErr.INSUFFICIENT_BALANCE': 'Not enough available balance.',
-  'copyErr.INSUFFICIENT_FREE_FUNDS': 'The copy does not have that much free cash, or it would fall below the minimum allocation.',
+  'copyErr.INSUFFICIENT_FREE_FUNDS':
+    'The copy does not have that much free cash, or it would fall below the minimum allocation.',
   'copyErr.STRATEGY_CLOSED': 'This trader is not taking new followers.',
   'copyErr.ALREADY_SUBSCRIBED': 'You already copy this trader.',
   'copyErr.SUBSCRIPTION_NOT_ACTIVE': 'The copy is not in a state that allows this.',

@@ -58,8 +58,10 @@ export const rankingKo: Record<keyof typeof rankingEn, string> = {
   'strategy.title': '내 전략',
   'strategy.open': '카피 허용',
   'strategy.closed': '닫힘',
-  'strategy.openHint': '다른 사람이 내 실시간 마켓 거래를 카피할 수 있습니다. 닫으면 새 팔로워만 막고, 진행 중인 카피는 계속됩니다.',
-  'strategy.closedHint': '내 거래를 카피할 수 있게 엽니다. 팔로워는 내 실시간 마켓 거래를 따라 하고, 최고 수익 기준선을 넘은 수익에 대해 수익 배분을 냅니다.',
+  'strategy.openHint':
+    '다른 사람이 내 실시간 마켓 거래를 카피할 수 있습니다. 닫으면 새 팔로워만 막고, 진행 중인 카피는 계속됩니다.',
+  'strategy.closedHint':
+    '내 거래를 카피할 수 있게 엽니다. 팔로워는 내 실시간 마켓 거래를 따라 하고, 최고 수익 기준선을 넘은 수익에 대해 수익 배분을 냅니다.',
   'strategy.description': '설명',
   'strategy.descriptionPlaceholder': '어떻게 거래하는지, 팔로워가 무엇을 기대할 수 있는지',
   'strategy.profitShare': '수익 배분',
@@ -71,13 +73,15 @@ export const rankingKo: Record<keyof typeof rankingEn, string> = {
   'strategy.saved': '저장했습니다',
   'strategy.closedDone': '새 팔로워를 받지 않습니다',
   'subscribe.title': '{n} 카피하기',
-  'subscribe.body': '이 트레이더의 실시간 마켓 거래가 내 잔고에서 떼어 둔 별도 카피 계정에 비율대로 복사됩니다. 수익 배분: 최고 수익 기준선을 넘은 수익의 {n}.',
+  'subscribe.body':
+    '이 트레이더의 실시간 마켓 거래가 내 잔고에서 떼어 둔 별도 카피 계정에 비율대로 복사됩니다. 수익 배분: 최고 수익 기준선을 넘은 수익의 {n}.',
   'subscribe.allocation': '배정 금액',
   'subscribe.available': '주문 가능: {n}',
   'subscribe.availableUnknown': '잔고를 읽지 못했습니다. 서버가 확인합니다.',
   'subscribe.stopLoss': '카피 손절',
   'subscribe.stopLossNone': '없음',
-  'subscribe.stopLossHint': '선택: 카피가 배정 금액의 이만큼을 잃으면 카피를 멈추고 매도합니다. 나중에 카피 트레이딩에서 바꿀 수 있습니다.',
+  'subscribe.stopLossHint':
+    '선택: 카피가 배정 금액의 이만큼을 잃으면 카피를 멈추고 매도합니다. 나중에 카피 트레이딩에서 바꿀 수 있습니다.',
   'subscribe.err.required': '금액을 입력하세요',
   'subscribe.err.number': '0보다 큰 원 단위 정수를 입력하세요',
   'subscribe.err.funds': '주문 가능 잔고보다 많습니다',
@@ -95,7 +99,8 @@ export const rankingKo: Record<keyof typeof rankingEn, string> = {
   'copy.intro': '{n}(으)로 로그인했습니다.',
   'copy.introSignedOut': '랭킹의 트레이더를 카피하거나, 내 거래를 다른 사람이 카피하게 할 수 있습니다.',
   'copy.gate.signedOut': '실시간 마켓에 로그인하면 트레이더를 카피하고 내 거래도 카피할 수 있게 열 수 있습니다.',
-  'copy.gate.offline': '실시간 마켓 서버에 연결할 수 없어 지금은 카피 현황을 보여줄 수 없습니다. 앱이 계속 다시 시도합니다.',
+  'copy.gate.offline':
+    '실시간 마켓 서버에 연결할 수 없어 지금은 카피 현황을 보여줄 수 없습니다. 앱이 계속 다시 시도합니다.',
   'copy.gate.ranking': '랭킹 보기',
   'copy.mine': '내가 카피하는 트레이더',
   'copy.mineEmpty': '아직 카피하는 트레이더가 없습니다. 랭킹에서 트레이더를 열고 구독하세요.',

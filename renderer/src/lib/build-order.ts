@@ -72,14 +72,30 @@ export function preview(input: FormInput, ctx: MarketContext): Preview {
       return { notional: spend, fee, feeKind: 'taker', feeBps: bps, estimated: true };
     }
     const value = qty !== null && ctx.bestBid ? valueOf(m, BigInt(ctx.bestBid), qty) : null;
-    return { notional: value, fee: value === null ? null : feeOf(value, bps), feeKind: 'taker', feeBps: bps, estimated: true };
+    return {
+      notional: value,
+      fee: value === null ? null : feeOf(value, bps),
+      feeKind: 'taker',
+      feeBps: bps,
+      estimated: true,
+    };
   }
   // A limit that crosses the book takes liquidity (taker fee); one that rests pays the maker fee when hit.
-  const crosses = price !== null && (input.side === 'buy' ? ctx.bestAsk !== undefined && price >= BigInt(ctx.bestAsk) : ctx.bestBid !== undefined && price <= BigInt(ctx.bestBid));
+  const crosses =
+    price !== null &&
+    (input.side === 'buy'
+      ? ctx.bestAsk !== undefined && price >= BigInt(ctx.bestAsk)
+      : ctx.bestBid !== undefined && price <= BigInt(ctx.bestBid));
   const kind = input.type === 'stop_limit' || crosses ? 'taker' : 'maker';
   const bps = feeBpsOf(kind, m);
   const value = price !== null && qty !== null ? valueOf(m, price, qty) : null;
-  return { notional: value, fee: value === null ? null : feeOf(value, bps), feeKind: kind, feeBps: bps, estimated: input.type === 'stop_limit' };
+  return {
+    notional: value,
+    fee: value === null ? null : feeOf(value, bps),
+    feeKind: kind,
+    feeBps: bps,
+    estimated: input.type === 'stop_limit',
+  };
 }
 
 export function buildOrder(input: FormInput, ctx: MarketContext): Built {
@@ -143,7 +159,8 @@ export function buildOrder(input: FormInput, ctx: MarketContext): Built {
   const value = valueOf(m, price, qty);
   if (value < minTotal) return err('form.err.minNotional', minText);
   // The engine holds a buy's value plus the highest fee it could pay; a sell holds the coins.
-  if (input.side === 'buy' ? value + feeOf(value, maxFeeBps) > quoteAvail : qty > baseAvail) return err('form.err.funds');
+  if (input.side === 'buy' ? value + feeOf(value, maxFeeBps) > quoteAvail : qty > baseAvail)
+    return err('form.err.funds');
   const p = num(price);
   const q = num(qty);
   if (failed(p)) return p;
@@ -161,7 +178,12 @@ export function buildOrder(input: FormInput, ctx: MarketContext): Built {
  * The amount for a percent button: a share of the available balance, in whole lots for sizes; for limit buys
  * the most the share affords at the price with the fee held.
  */
-export function amountForPercent(percent: number, input: FormInput, ctx: MarketContext, price: bigint | null): { amount?: string; total?: string } {
+export function amountForPercent(
+  percent: number,
+  input: FormInput,
+  ctx: MarketContext,
+  price: bigint | null,
+): { amount?: string; total?: string } {
   const m = ctx.market;
   const pct = BigInt(percent);
   if (input.side === 'sell') {

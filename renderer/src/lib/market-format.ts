@@ -14,7 +14,10 @@ export function formatPrice(m: ViewMarket, price: number | bigint): string {
 }
 
 export function formatSize(m: ViewMarket, size: number | bigint, maxFraction?: number): string {
-  return formatUnits(size, m.sizeDecimals, { minFraction: Math.min(2, m.sizeDecimals), ...(maxFraction !== undefined ? { maxFraction } : {}) });
+  return formatUnits(size, m.sizeDecimals, {
+    minFraction: Math.min(2, m.sizeDecimals),
+    ...(maxFraction !== undefined ? { maxFraction } : {}),
+  });
 }
 
 /** A quote amount (balance, total, fee, PnL), cut (never rounded up) to the digits people read. */
@@ -24,7 +27,12 @@ export function formatQuote(m: Pick<ViewMarket, 'quote' | 'quoteDecimals'>, unit
 }
 
 /** A balance of any asset in its own decimals. */
-export function formatBalance(asset: string, units: number | bigint, decimals: number, quoteAssets: readonly string[]): string {
+export function formatBalance(
+  asset: string,
+  units: number | bigint,
+  decimals: number,
+  quoteAssets: readonly string[],
+): string {
   if (quoteAssets.includes(asset)) return formatQuote({ quote: asset, quoteDecimals: decimals }, units);
   return formatUnits(units, decimals, { minFraction: Math.min(2, decimals) });
 }

@@ -7,7 +7,14 @@
  * Amounts stay integers in the market's own units: prices 10^-priceDecimals quote per coin, sizes
  * 10^-sizeDecimals coin, quote amounts (balances, totals, fees, PnL) 10^-quoteDecimals quote.
  */
-import type { CandleBar, CandlesProgress, FeedSourceName, FeedStatusName, PaperPosition, OrderRequest } from '@protocol/api';
+import type {
+  CandleBar,
+  CandlesProgress,
+  FeedSourceName,
+  FeedStatusName,
+  PaperPosition,
+  OrderRequest,
+} from '@protocol/api';
 
 export type Level = [price: number, size: number];
 export type PriceMove = 'up' | 'down' | 'flat';
@@ -96,7 +103,8 @@ export interface Outcome {
 }
 
 /** A candle that changed: the forming candle of an interval, or raw trades the chart folds in itself. */
-export type LiveCandles = { kind: 'candles'; interval: Interval; candle: CandleBar } | { kind: 'trades'; trades: ViewTrade[] };
+export type LiveCandles =
+  { kind: 'candles'; interval: Interval; candle: CandleBar } | { kind: 'trades'; trades: ViewTrade[] };
 
 export interface ViewState {
   kind: 'practice' | 'paper' | 'live';

@@ -59,7 +59,13 @@ export function floorToLot(quantity: bigint, lot: number): bigint {
  * The most base units (whole lots) that `budget` quote buys at `price` with the fee included — the same
  * bound the engine holds for a resting buy, so 100% of the available balance is never refused for funds.
  */
-export function affordableQuantity(budget: bigint, price: bigint, baseDecimals: number, feeBps: number, lot: number): bigint {
+export function affordableQuantity(
+  budget: bigint,
+  price: bigint,
+  baseDecimals: number,
+  feeBps: number,
+  lot: number,
+): bigint {
   if (price <= 0n || budget <= 0n) return 0n;
   const unit = 10n ** BigInt(baseDecimals);
   let q = floorToLot((budget * unit * BPS) / (price * (BPS + BigInt(Math.max(0, feeBps)))), lot);

@@ -28,7 +28,8 @@ import './market/market.css';
  * letters, so the shortcut works there too. */
 function takesLetters(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement)
+    return true;
   return target instanceof HTMLInputElement && !target.hasAttribute('data-numeric');
 }
 
@@ -104,7 +105,12 @@ function MarketLayout() {
   const bar = (kind === 'paper' && (replaying || stale)) || goneNote !== null || liveGate;
   const stage = useMountStage();
   return (
-    <section className={bar ? 'market with-bar' : 'market'} aria-labelledby="screen-title" data-kind={kind} data-stale={stale || undefined}>
+    <section
+      className={bar ? 'market with-bar' : 'market'}
+      aria-labelledby="screen-title"
+      data-kind={kind}
+      data-stale={stale || undefined}
+    >
       <h1 id="screen-title" className="visually-hidden">
         {t('market.title')}
       </h1>

@@ -42,7 +42,11 @@ export function SettingsScreen() {
       </label>
       <label className="field">
         <span>{t('settings.theme')}</span>
-        <select aria-label={t('settings.theme')} value={settings.theme} onChange={(e) => void update({ theme: Theme.parse(e.target.value) })}>
+        <select
+          aria-label={t('settings.theme')}
+          value={settings.theme}
+          onChange={(e) => void update({ theme: Theme.parse(e.target.value) })}
+        >
           {Theme.options.map((th) => (
             <option key={th} value={th}>
               {t(`settings.theme.${th}`)}

@@ -5,7 +5,14 @@
  * screen read them again; nothing here is computed from guesses between reads.
  */
 import { create } from 'zustand';
-import type { CopyChange, CopyFollower, CopySettlement, CopySubscription, MarketSettings, MyStrategy } from '@protocol/api';
+import type {
+  CopyChange,
+  CopyFollower,
+  CopySettlement,
+  CopySubscription,
+  MarketSettings,
+  MyStrategy,
+} from '@protocol/api';
 import { api } from '../api';
 import { hostError, type HostError } from './live-store';
 import { COPY_NOTIFICATION_KINDS } from '@protocol/notification-kinds';
@@ -15,7 +22,7 @@ export interface Section<T> {
   status: 'idle' | 'loading' | 'ready' | 'error';
   error: HostError | null;
 }
-const idle = <T,>(): Section<T> => ({ data: null, status: 'idle', error: null });
+const idle = <T>(): Section<T> => ({ data: null, status: 'idle', error: null });
 
 /** What the subscribe and funds forms check against: my available quote on the live market, and its units. */
 export interface Wallet {
@@ -47,7 +54,9 @@ async function read<K extends SectionKey>(key: K, fetch: () => Promise<CopyStore
     const data = await fetch();
     useCopy.setState({ [key]: { data, status: 'ready', error: null } } as Partial<CopyStore>);
   } catch (err) {
-    useCopy.setState((s) => ({ [key]: { data: s[key].data, status: 'error', error: hostError(err) } }) as Partial<CopyStore>);
+    useCopy.setState(
+      (s) => ({ [key]: { data: s[key].data, status: 'error', error: hostError(err) } }) as Partial<CopyStore>,
+    );
   }
 }
 
@@ -78,7 +87,11 @@ export const useCopy = create<CopyStore>((set, get) => ({
     }
   },
   async subscribe(leader, allocation, stopLossBps) {
-    const sub = await api.invoke('copy.subscribe', { leader, allocation, ...(stopLossBps !== undefined && { stopLossBps }) });
+    const sub = await api.invoke('copy.subscribe', {
+      leader,
+      allocation,
+      ...(stopLossBps !== undefined && { stopLossBps }),
+    });
     void get().loadSubscriptions();
     void get().loadWallet();
     return sub;
@@ -101,7 +114,9 @@ export const useCopy = create<CopyStore>((set, get) => ({
 /** Puts the host's answer for one copy in place of the row shown. */
 function replace(sub: CopySubscription): void {
   const current = useCopy.getState().subscriptions.data ?? [];
-  const rows = current.some((s) => s.id === sub.id) ? current.map((s) => (s.id === sub.id ? sub : s)) : [sub, ...current];
+  const rows = current.some((s) => s.id === sub.id)
+    ? current.map((s) => (s.id === sub.id ? sub : s))
+    : [sub, ...current];
   useCopy.setState({ subscriptions: { data: rows, status: 'ready', error: null } });
 }
 

@@ -49,7 +49,13 @@ export const useFeedSource = create<FeedSourceState>((set, get) => ({
     if (get().status === 'idle' || get().status === 'error') set({ status: 'loading' });
     try {
       const m = await api.invoke('paper.markets', {});
-      set({ source: m.source, markets: m.markets, status: 'ready', error: null, replay: m.replay ? { info: m.replay, at: performance.now() } : null });
+      set({
+        source: m.source,
+        markets: m.markets,
+        status: 'ready',
+        error: null,
+        replay: m.replay ? { info: m.replay, at: performance.now() } : null,
+      });
     } catch (err) {
       set({ status: get().markets.length ? 'ready' : 'error', error: (err as Error).message });
     }
@@ -108,7 +114,10 @@ api.onEvent((event) => {
   } else if (event.name === 'feed.source') {
     const s = useFeedSource.getState();
     const changed = s.source !== event.payload.source;
-    useFeedSource.setState({ source: event.payload.source, replay: event.payload.replay ? { info: event.payload.replay, at: performance.now() } : null });
+    useFeedSource.setState({
+      source: event.payload.source,
+      replay: event.payload.replay ? { info: event.payload.replay, at: performance.now() } : null,
+    });
     if (changed) void s.load();
     for (const l of jumpListeners) l();
   }

@@ -28,7 +28,10 @@ export interface HostError {
 
 export function hostError(err: unknown): HostError {
   const e = err as { code?: unknown; message?: unknown };
-  return { code: typeof e.code === 'string' ? e.code : 'INTERNAL', message: typeof e.message === 'string' ? e.message : String(err) };
+  return {
+    code: typeof e.code === 'string' ? e.code : 'INTERNAL',
+    message: typeof e.message === 'string' ? e.message : String(err),
+  };
 }
 
 async function busy<T>(work: () => Promise<T>): Promise<T> {
@@ -48,8 +51,10 @@ export const useLive = create<LiveStore>((set) => ({
   },
   // Errors are thrown to the form that asked, which shows them next to its fields.
   setServer: (url) => busy(async () => set({ status: await api.invoke('live.setServer', { url }) })),
-  signIn: (nickname, password) => busy(async () => set({ status: await api.invoke('live.signIn', { nickname, password }) })),
-  signUp: (nickname, password) => busy(async () => set({ status: await api.invoke('live.signUp', { nickname, password }) })),
+  signIn: (nickname, password) =>
+    busy(async () => set({ status: await api.invoke('live.signIn', { nickname, password }) })),
+  signUp: (nickname, password) =>
+    busy(async () => set({ status: await api.invoke('live.signUp', { nickname, password }) })),
   signOut: () => busy(async () => set({ status: await api.invoke('live.signOut', {}) })),
   deleteAccount: (password) => busy(async () => set({ status: await api.invoke('live.deleteAccount', { password }) })),
 }));

@@ -47,7 +47,10 @@ export const liveView = create<ViewState>(() => ({
     void refresh();
     return r;
   },
-  candles: async (interval, limit) => ({ bars: await api.invoke('live.candles', { interval, limit: Math.min(limit, 1_000) }), loading: false }),
+  candles: async (interval, limit) => ({
+    bars: await api.invoke('live.candles', { interval, limit: Math.min(limit, 1_000) }),
+    loading: false,
+  }),
   onLive: (listener) => {
     liveListeners.add(listener);
     return () => liveListeners.delete(listener);
@@ -85,7 +88,9 @@ const refresh = oneAtATime(() => {
       });
       if (!bookIsNewer) seq = state.seq;
     })
-    .catch((err: Error) => liveView.setState({ status: liveView.getState().market ? 'ready' : 'error', error: err.message }));
+    .catch((err: Error) =>
+      liveView.setState({ status: liveView.getState().market ? 'ready' : 'error', error: err.message }),
+    );
 });
 
 // --- pushed updates, applied once per frame ---

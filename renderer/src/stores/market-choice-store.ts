@@ -8,7 +8,11 @@ import { create } from 'zustand';
 export type MarketChoice = 'lpj' | string;
 
 /** Which market the Market screen shows; kept while the user visits other screens. */
-export const useMarketChoice = create<{ choice: MarketChoice; goneNote: string | null; choose(choice: MarketChoice): void }>((set) => ({
+export const useMarketChoice = create<{
+  choice: MarketChoice;
+  goneNote: string | null;
+  choose(choice: MarketChoice): void;
+}>((set) => ({
   choice: 'lpj',
   goneNote: null,
   choose: (choice) => set({ choice, goneNote: null }),

@@ -36,6 +36,9 @@ api.onEvent((event) => {
   if (event.name === 'notification') {
     const { items, unread } = useNotifications.getState();
     if (items.some((n) => n.id === event.payload.id)) return;
-    useNotifications.setState({ items: [event.payload, ...items].slice(0, 200), unread: unread + (event.payload.read ? 0 : 1) });
+    useNotifications.setState({
+      items: [event.payload, ...items].slice(0, 200),
+      unread: unread + (event.payload.read ? 0 : 1),
+    });
   } else if (event.name === 'notifications.changed') void useNotifications.getState().load();
 });

@@ -12,7 +12,11 @@ interface OrderFormState extends FormInput {
   submitting: boolean;
   setSide(side: Side): void;
   setType(type: FormType): void;
-  set(patch: Partial<Pick<OrderFormState, 'price' | 'stopPrice' | 'amount' | 'total' | 'percent' | 'message' | 'submitting'>>): void;
+  set(
+    patch: Partial<
+      Pick<OrderFormState, 'price' | 'stopPrice' | 'amount' | 'total' | 'percent' | 'message' | 'submitting'>
+    >,
+  ): void;
   /** Clicking a price in the book or the tape. */
   pickPrice(price: string): void;
   clear(): void;

@@ -7,9 +7,26 @@
  * of each interval.
  */
 import { create } from 'zustand';
-import type { PaperAccount, PaperMarketInfo, PaperMarketState, PaperPosition, PaperUpdate, OrderRequest } from '@protocol/api';
+import type {
+  PaperAccount,
+  PaperMarketInfo,
+  PaperMarketState,
+  PaperPosition,
+  PaperUpdate,
+  OrderRequest,
+} from '@protocol/api';
 import { api } from '../api';
-import type { Interval, LiveCandles, Outcome, ViewBalance, ViewMarket, ViewOrder, ViewState, ViewTicker, ViewTrade } from '../lib/market-view';
+import type {
+  Interval,
+  LiveCandles,
+  Outcome,
+  ViewBalance,
+  ViewMarket,
+  ViewOrder,
+  ViewState,
+  ViewTicker,
+  ViewTrade,
+} from '../lib/market-view';
 import { emptyView, prependTrades, priceMove } from './view-merge';
 import { onFeedJump, useFeedSource } from './feed-source-store';
 import { oncePerFrame } from '../lib/once-per-frame';
@@ -41,7 +58,12 @@ function tickerOf(t: PaperMarketState['ticker']): ViewTicker | null {
 }
 
 function accountPatch(account: PaperAccount, market: string): Pick<ViewState, 'balances' | 'openOrders' | 'positions'> {
-  const balances: ViewBalance[] = account.balances.map((b) => ({ asset: b.asset, available: b.available, held: b.held, decimals: b.decimals }));
+  const balances: ViewBalance[] = account.balances.map((b) => ({
+    asset: b.asset,
+    available: b.available,
+    held: b.held,
+    decimals: b.decimals,
+  }));
   const openOrders: ViewOrder[] = account.openOrders.filter((o) => o.market === market);
   return { balances, openOrders, positions: account.positions };
 }
@@ -136,13 +158,29 @@ export async function openPaperMarket(market: string, again = false): Promise<vo
     current = market;
     if (left) void api.invoke('paper.close', { market: left }).catch(() => undefined);
     pending = null;
-    paperView.setState({ status: 'loading', error: null, market: null, bids: [], asks: [], trades: [], ticker: null, lastPrice: 0, lastMove: 'flat', feed: null, history: {}, openOrders: [] });
+    paperView.setState({
+      status: 'loading',
+      error: null,
+      market: null,
+      bids: [],
+      asks: [],
+      trades: [],
+      ticker: null,
+      lastPrice: 0,
+      lastMove: 'flat',
+      feed: null,
+      history: {},
+      openOrders: [],
+    });
   } else if (paperView.getState().status === 'error') {
     paperView.setState({ status: 'loading', error: null });
   }
   try {
     // A retry of a market already open re-reads it; opening again would count a second view.
-    const state = left === market && paperView.getState().market ? await api.invoke('paper.state', { market }) : await api.invoke('paper.open', { market });
+    const state =
+      left === market && paperView.getState().market
+        ? await api.invoke('paper.state', { market })
+        : await api.invoke('paper.open', { market });
     if (gen === generation) applySnapshot(state);
   } catch (err) {
     if (gen === generation) paperView.setState({ status: 'error', error: (err as Error).message });
@@ -187,7 +225,12 @@ export async function resetPaperAccount(): Promise<void> {
 
 // --- pushed updates, applied once per frame ---
 
-let pending: { last: PaperUpdate; trades: ViewTrade[]; candles: Map<Interval, LiveCandles>; account?: PaperAccount } | null = null;
+let pending: {
+  last: PaperUpdate;
+  trades: ViewTrade[];
+  candles: Map<Interval, LiveCandles>;
+  account?: PaperAccount;
+} | null = null;
 const applySoon = oncePerFrame(applyPending);
 
 function applyPending(): void {
@@ -200,9 +243,15 @@ function applyPending(): void {
     ...(u.bids ? { bids: u.bids } : {}),
     ...(u.asks ? { asks: u.asks } : {}),
     ...(u.ticker ? { ticker: tickerOf(u.ticker) } : {}),
-    ...(u.lastPrice !== undefined ? { lastPrice: u.lastPrice, lastMove: priceMove(s.lastPrice, u.lastPrice, s.lastMove) } : {}),
+    ...(u.lastPrice !== undefined
+      ? { lastPrice: u.lastPrice, lastMove: priceMove(s.lastPrice, u.lastPrice, s.lastMove) }
+      : {}),
     trades: prependTrades(p.trades, s.trades),
-    feed: { source: u.source, status: u.status, ...(u.status === s.feed?.status && s.feed.reason ? { reason: s.feed.reason } : {}) },
+    feed: {
+      source: u.source,
+      status: u.status,
+      ...(u.status === s.feed?.status && s.feed.reason ? { reason: s.feed.reason } : {}),
+    },
     ...(u.position ? { positions: withPosition(s.positions, u.position) } : {}),
     ...(p.account ? accountPatch(p.account, u.market) : {}),
   });
@@ -217,7 +266,8 @@ api.onEvent((event) => {
     // Each push lists its trades newest first; a later push's trades are newer still.
     pending.trades = [...tradesOf(u.trades), ...pending.trades];
     pending.last = { ...pending.last, ...u };
-    for (const c of u.candles ?? []) pending.candles.set(c.interval, { kind: 'candles', interval: c.interval, candle: c.candle });
+    for (const c of u.candles ?? [])
+      pending.candles.set(c.interval, { kind: 'candles', interval: c.interval, candle: c.candle });
     if (u.account) pending.account = u.account;
     applySoon();
   } else if (event.name === 'feed.status') {

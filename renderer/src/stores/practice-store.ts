@@ -143,10 +143,11 @@ const afterFrame = new MessageChannel();
 afterFrame.port1.onmessage = () => applyNext();
 
 function askFrame(): void {
-  if (!frame) frame = requestAnimationFrame(() => {
-    frame = 0;
-    afterFrame.port2.postMessage(null);
-  });
+  if (!frame)
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      afterFrame.port2.postMessage(null);
+    });
 }
 
 /**

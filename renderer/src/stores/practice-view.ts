@@ -15,12 +15,18 @@ export const practiceView = create<ViewState>(() => ({
   place: (order) => placeOrder(order),
   cancel: (orderId) => cancelOrder(orderId),
   cancelAll: () => cancelAllOrders(),
-  candles: async (interval, limit) => ({ bars: await api.invoke('practice.candles', { interval, limit }), loading: false }),
+  candles: async (interval, limit) => ({
+    bars: await api.invoke('practice.candles', { interval, limit }),
+    loading: false,
+  }),
   onLive: (listener) => onTrades((trades) => listener({ kind: 'trades', trades: trades.map(tapeRow) })),
 }));
 
 /** Keeps the view in step with the practice store, re-mapping only the slices that changed. */
-function follow(s: ReturnType<typeof usePractice.getState>, prev: ReturnType<typeof usePractice.getState> | null): void {
+function follow(
+  s: ReturnType<typeof usePractice.getState>,
+  prev: ReturnType<typeof usePractice.getState> | null,
+): void {
   const patch: Partial<ViewState> = {};
   if (!prev || s.status !== prev.status) patch.status = s.status;
   if (!prev || s.error !== prev.error) patch.error = s.error;
@@ -30,7 +36,8 @@ function follow(s: ReturnType<typeof usePractice.getState>, prev: ReturnType<typ
   if (!prev || s.bids !== prev.bids) patch.bids = s.bids;
   if (!prev || s.asks !== prev.asks) patch.asks = s.asks;
   if (!prev || s.trades !== prev.trades) patch.trades = s.trades.map(tapeRow);
-  if (!prev || s.balances !== prev.balances || s.market !== prev.market) patch.balances = lpjBalances(s.balances, patch.market ?? practiceView.getState().market);
+  if (!prev || s.balances !== prev.balances || s.market !== prev.market)
+    patch.balances = lpjBalances(s.balances, patch.market ?? practiceView.getState().market);
   if (!prev || s.openOrders !== prev.openOrders) patch.openOrders = s.openOrders;
   if (!prev || s.fills !== prev.fills) patch.fills = fillRows(s.fills);
   if (Object.keys(patch).length) practiceView.setState(patch);

@@ -65,7 +65,14 @@ export const useRanking = create<RankingStore>((set, get) => ({
     const { period, sort, order, search, offset } = get();
     set({ status: 'loading' });
     try {
-      const board = await api.invoke('ranking.board', { period, sort, order, search: search.trim() || undefined, limit: PAGE_SIZE, offset });
+      const board = await api.invoke('ranking.board', {
+        period,
+        sort,
+        order,
+        search: search.trim() || undefined,
+        limit: PAGE_SIZE,
+        offset,
+      });
       if (request === latest) set({ board, status: 'ready', error: null });
     } catch (err) {
       if (request === latest) set({ status: 'error', error: hostError(err) });

@@ -26,9 +26,26 @@ export function prependTrades(fresh: ViewTrade[], shown: ViewTrade[]): ViewTrade
 
 /** My fills as the view shows them (a trade fills two orders, so the key names both). */
 export function fillRows(
-  rows: readonly { tradeId: number; orderId: number; side: ViewFill['side']; price: number; quantity: number; quoteAmount: number; fee: number; ts: number }[],
+  rows: readonly {
+    tradeId: number;
+    orderId: number;
+    side: ViewFill['side'];
+    price: number;
+    quantity: number;
+    quoteAmount: number;
+    fee: number;
+    ts: number;
+  }[],
 ): ViewFill[] {
-  return rows.map((f) => ({ key: `${f.tradeId}-${f.orderId}`, side: f.side, price: f.price, quantity: f.quantity, quoteAmount: f.quoteAmount, fee: f.fee, ts: f.ts }));
+  return rows.map((f) => ({
+    key: `${f.tradeId}-${f.orderId}`,
+    side: f.side,
+    price: f.price,
+    quantity: f.quantity,
+    quoteAmount: f.quoteAmount,
+    fee: f.fee,
+    ts: f.ts,
+  }));
 }
 
 /** An LPJ market (the offline practice market or the live one) in the view's terms. */
@@ -60,7 +77,8 @@ const tapeRows = new WeakMap<TapeTrade, ViewTrade>();
 /** An LPJ tape trade as a view row, mapped once per trade object, so a tick re-renders only the rows that changed. */
 export function tapeRow(t: TapeTrade): ViewTrade {
   let row = tapeRows.get(t);
-  if (!row) tapeRows.set(t, (row = { id: String(t.tradeId), price: t.price, size: t.quantity, side: t.takerSide, ts: t.ts }));
+  if (!row)
+    tapeRows.set(t, (row = { id: String(t.tradeId), price: t.price, size: t.quantity, side: t.takerSide, ts: t.ts }));
   return row;
 }
 
@@ -70,7 +88,10 @@ type ViewActions = 'refresh' | 'place' | 'cancel' | 'cancelAll' | 'candles' | 'o
  * What a view shows before a market is open. `fills` and `positions` are empty lists where the engine keeps
  * them and null where it does not.
  */
-export function emptyView(kind: ViewState['kind'], keeps: { fills: boolean; positions: boolean }): Omit<ViewState, ViewActions> {
+export function emptyView(
+  kind: ViewState['kind'],
+  keeps: { fills: boolean; positions: boolean },
+): Omit<ViewState, ViewActions> {
   return {
     kind,
     status: 'idle',

@@ -53,7 +53,16 @@ export function DeleteAccount() {
       <p>{t('settings.account.delete.explain')}</p>
       <label className="form-field">
         <span className="form-label">{t('settings.account.delete.password')}</span>
-        <input type="password" autoComplete="current-password" aria-label={t('settings.account.delete.password')} value={password} onChange={(e) => setPassword(e.target.value)} maxLength={128} required autoFocus />
+        <input
+          type="password"
+          autoComplete="current-password"
+          aria-label={t('settings.account.delete.password')}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          maxLength={128}
+          required
+          autoFocus
+        />
       </label>
       <div className="signin-actions">
         <button type="submit" className="danger" disabled={busy || !password}>

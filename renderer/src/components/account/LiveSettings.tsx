@@ -71,7 +71,9 @@ export function ServerSettings() {
         <span>{t('settings.server.status')}</span>
         <span>
           <LiveStatusBadge />
-          {status?.reason && status.connection !== 'online' && <span className="muted"> {fill(t('live.gate.why'), status.reason)}</span>}
+          {status?.reason && status.connection !== 'online' && (
+            <span className="muted"> {fill(t('live.gate.why'), status.reason)}</span>
+          )}
         </span>
       </div>
     </section>

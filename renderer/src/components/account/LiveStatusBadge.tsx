@@ -7,7 +7,12 @@ export function LiveStatusBadge() {
   const status = useLive((s) => s.status);
   if (!status) return null;
   return (
-    <span className={`badge live-status ${status.connection}`} data-connection={status.connection} role="status" title={status.reason}>
+    <span
+      className={`badge live-status ${status.connection}`}
+      data-connection={status.connection}
+      role="status"
+      title={status.reason}
+    >
       <span className="dot" aria-hidden="true" />
       {t(`live.status.${status.connection}`)}
     </span>

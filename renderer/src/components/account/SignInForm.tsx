@@ -37,14 +37,34 @@ export function SignInForm({ compact = false }: { compact?: boolean }) {
   };
 
   return (
-    <form className={compact ? 'signin-form compact' : 'signin-form'} onSubmit={submit} aria-label={t('settings.account')}>
+    <form
+      className={compact ? 'signin-form compact' : 'signin-form'}
+      onSubmit={submit}
+      aria-label={t('settings.account')}
+    >
       <label className="form-field">
         <span className="form-label">{t('settings.account.nickname')}</span>
-        <input type="text" autoComplete="username" aria-label={t('settings.account.nickname')} value={nickname} onChange={(e) => setNickname(e.target.value)} maxLength={40} required />
+        <input
+          type="text"
+          autoComplete="username"
+          aria-label={t('settings.account.nickname')}
+          value={nickname}
+          onChange={(e) => setNickname(e.target.value)}
+          maxLength={40}
+          required
+        />
       </label>
       <label className="form-field">
         <span className="form-label">{t('settings.account.password')}</span>
-        <input type="password" autoComplete="current-password" aria-label={t('settings.account.password')} value={password} onChange={(e) => setPassword(e.target.value)} maxLength={128} required />
+        <input
+          type="password"
+          autoComplete="current-password"
+          aria-label={t('settings.account.password')}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          maxLength={128}
+          required
+        />
       </label>
       <div className="signin-actions">
         <button type="submit" className="primary" disabled={busy || !nickname.trim() || !password}>

@@ -30,7 +30,14 @@ export const AccountPanel = memo(function AccountPanel() {
         {tabs
           .filter((x) => x.shown)
           .map((x) => (
-            <button key={x.id} type="button" role="tab" aria-selected={current === x.id} className={current === x.id ? 'tab active' : 'tab'} onClick={() => setTab(x.id)}>
+            <button
+              key={x.id}
+              type="button"
+              role="tab"
+              aria-selected={current === x.id}
+              className={current === x.id ? 'tab active' : 'tab'}
+              onClick={() => setTab(x.id)}
+            >
               {x.label} {x.id === 'orders' && <OpenCount />}
             </button>
           ))}

@@ -32,7 +32,16 @@ function ResetAccount() {
       <button type="button" className="button small" onClick={() => setAsking(true)}>
         {t('reset.button')}
       </button>
-      {asking && <ConfirmDialog title={t('reset.title')} body={t('reset.body')} confirmLabel={t('reset.ok')} danger onCancel={() => setAsking(false)} onConfirm={() => void reset()} />}
+      {asking && (
+        <ConfirmDialog
+          title={t('reset.title')}
+          body={t('reset.body')}
+          confirmLabel={t('reset.ok')}
+          danger
+          onCancel={() => setAsking(false)}
+          onConfirm={() => void reset()}
+        />
+      )}
     </>
   );
 }
@@ -41,16 +50,28 @@ function ResetAccount() {
 export const Balances = memo(function Balances() {
   const t = useMarketT();
   const { balances, market, lastPrice, status, error, refresh, kind } = useView(
-    useShallow((s) => ({ balances: s.balances, market: s.market, lastPrice: s.lastPrice, status: s.status, error: s.error, refresh: s.refresh, kind: s.kind })),
+    useShallow((s) => ({
+      balances: s.balances,
+      market: s.market,
+      lastPrice: s.lastPrice,
+      status: s.status,
+      error: s.error,
+      refresh: s.refresh,
+      kind: s.kind,
+    })),
   );
   const pending = loadState(status);
   const body = () => {
-    if (pending || !market) return <PanelState state={pending ?? 'loading'} error={error} onRetry={() => void refresh()} />;
+    if (pending || !market)
+      return <PanelState state={pending ?? 'loading'} error={error} onRetry={() => void refresh()} />;
     if (balances.length === 0) return <PanelState state="empty" emptyKey="balances.empty" />;
     // Only the market's two assets have a value in its quote; other currencies' balances are listed unvalued.
     const valueOfAsset = (asset: string, units: bigint): bigint | null =>
       asset === market.quote ? units : asset === market.base ? valueOf(market, BigInt(lastPrice), units) : null;
-    const quotes = [market.quote, ...balances.filter((b) => b.asset !== market.base && b.decimals === market.quoteDecimals).map((b) => b.asset)];
+    const quotes = [
+      market.quote,
+      ...balances.filter((b) => b.asset !== market.base && b.decimals === market.quoteDecimals).map((b) => b.asset),
+    ];
     let total = 0n;
     const rows = balances.map((b) => {
       const all = BigInt(b.available) + BigInt(b.held);

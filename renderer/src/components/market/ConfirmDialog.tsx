@@ -48,7 +48,12 @@ export function ConfirmDialog({
           <button type="button" className="button" ref={back} onClick={onCancel}>
             {t('confirm.back')}
           </button>
-          <button type="button" className={danger ? 'button danger' : 'button primary'} ref={confirm} onClick={onConfirm}>
+          <button
+            type="button"
+            className={danger ? 'button danger' : 'button primary'}
+            ref={confirm}
+            onClick={onConfirm}
+          >
             {confirmLabel ?? t('confirm.ok')}
           </button>
         </div>

@@ -6,7 +6,15 @@ import type { ViewFill, ViewMarket } from '../../lib/market-view';
 import { useView } from '../../stores/view-context';
 import { PanelState, loadState } from './PanelState';
 
-const FillRow = memo(function FillRow({ f, market, sideLabel }: { f: ViewFill; market: ViewMarket; sideLabel: string }) {
+const FillRow = memo(function FillRow({
+  f,
+  market,
+  sideLabel,
+}: {
+  f: ViewFill;
+  market: ViewMarket;
+  sideLabel: string;
+}) {
   return (
     <tr>
       <td className="muted">{formatDateTime(f.ts)}</td>
@@ -28,7 +36,8 @@ export const MyFills = memo(function MyFills() {
   const market = useView((s) => s.market);
   const refresh = useView((s) => s.refresh);
   const pending = loadState(status);
-  if (pending || !market) return <PanelState state={pending ?? 'loading'} error={error} onRetry={() => void refresh()} />;
+  if (pending || !market)
+    return <PanelState state={pending ?? 'loading'} error={error} onRetry={() => void refresh()} />;
   if (!fills || fills.length === 0) return <PanelState state="empty" emptyKey="fills.empty" />;
   return (
     <div className="scroll" role="region" aria-label={t('fills.title')}>

@@ -9,7 +9,15 @@ import { PanelState, loadState } from './PanelState';
 
 type Note = { kind: 'error' | 'ok'; key: MessageKey; detail?: string } | null;
 
-const OrderRow = memo(function OrderRow({ order, market, onCancelled }: { order: ViewOrder; market: ViewMarket; onCancelled(note: Note): void }) {
+const OrderRow = memo(function OrderRow({
+  order,
+  market,
+  onCancelled,
+}: {
+  order: ViewOrder;
+  market: ViewMarket;
+  onCancelled(note: Note): void;
+}) {
   const t = useT();
   const cancelOrder = useView((s) => s.cancel);
   const [busy, setBusy] = useState(false);
@@ -37,7 +45,13 @@ const OrderRow = memo(function OrderRow({ order, market, onCancelled }: { order:
       <td className="num">{formatSize(market, order.quantity - order.remaining)}</td>
       <td className="muted">{isStop ? t(order.triggered ? 'orders.triggered' : 'orders.waiting') : ''}</td>
       <td className="actions">
-        <button type="button" className="link-button" aria-label={fill(t('orders.cancelOrder'), order.id)} disabled={busy} onClick={() => void cancel()}>
+        <button
+          type="button"
+          className="link-button"
+          aria-label={fill(t('orders.cancelOrder'), order.id)}
+          disabled={busy}
+          onClick={() => void cancel()}
+        >
           {t('orders.cancel')}
         </button>
       </td>
@@ -78,7 +92,12 @@ export const OpenOrders = memo(function OpenOrders() {
             {note.detail !== undefined ? fill(t(note.key), note.detail) : t(note.key)}
           </span>
         )}
-        <button type="button" className="button small" disabled={busy || orders.length === 0} onClick={() => void cancelAll()}>
+        <button
+          type="button"
+          className="button small"
+          disabled={busy || orders.length === 0}
+          onClick={() => void cancelAll()}
+        >
           {t('orders.cancelAll')}
         </button>
       </div>

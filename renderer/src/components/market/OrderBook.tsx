@@ -88,7 +88,9 @@ const BookRow = memo(function BookRow({
         aria-label={`${label} ${price} ${market.quote}, ${amount} ${market.base}${mine ? `, ${mineLabel}` : ''}`}
         data-price={levelPrice}
         data-mine={mine || undefined}
-        onClick={() => useOrderForm.getState().pickPrice(formatUnits(levelPrice, market.priceDecimals, { group: false }))}
+        onClick={() =>
+          useOrderForm.getState().pickPrice(formatUnits(levelPrice, market.priceDecimals, { group: false }))
+        }
         style={{ backgroundSize: `${depth * 100}% 17px` }}
       >
         <span className="price">
@@ -115,14 +117,19 @@ function SpreadRow({ market, bestBid, bestAsk }: { market: ViewMarket; bestBid?:
   const bps = spread !== null && bestAsk ? (BigInt(spread) * BPS) / BigInt(bestAsk) : null;
   return (
     <div className="book-spread">
-      <span className={`last flash-${lastMove}${flash.again ? ' again' : ''}`} aria-label={t('book.lastPrice')} data-move={lastMove}>
+      <span
+        className={`last flash-${lastMove}${flash.again ? ' again' : ''}`}
+        aria-label={t('book.lastPrice')}
+        data-move={lastMove}
+      >
         {lastPrice ? formatPrice(market, lastPrice) : '—'}
         <span className="arrow" aria-hidden="true">
           {lastMove === 'up' ? '▲' : lastMove === 'down' ? '▼' : ''}
         </span>
       </span>
       <span className="muted">
-        {t('book.spread')} {spread === null ? '—' : `${formatPrice(market, spread)} (${formatUnits(bps!, 2, { minFraction: 2 })}%)`}
+        {t('book.spread')}{' '}
+        {spread === null ? '—' : `${formatPrice(market, spread)} (${formatUnits(bps!, 2, { minFraction: 2 })}%)`}
       </span>
     </div>
   );
@@ -132,7 +139,17 @@ function SpreadRow({ market, bestBid, bestAsk }: { market: ViewMarket; bestBid?:
 export const OrderBook = memo(function OrderBook() {
   const t = useMarketT();
   const { status, error, market, bids, asks, openOrders, refresh, kind, lastPrice } = useView(
-    useShallow((s) => ({ status: s.status, error: s.error, market: s.market, bids: s.bids, asks: s.asks, openOrders: s.openOrders, refresh: s.refresh, kind: s.kind, lastPrice: s.lastPrice })),
+    useShallow((s) => ({
+      status: s.status,
+      error: s.error,
+      market: s.market,
+      bids: s.bids,
+      asks: s.asks,
+      openOrders: s.openOrders,
+      refresh: s.refresh,
+      kind: s.kind,
+      lastPrice: s.lastPrice,
+    })),
   );
   const steps = groupSteps(market, lastPrice, kind);
   const [chosen, setStep] = useState<number>(0);
@@ -147,7 +164,11 @@ export const OrderBook = memo(function OrderBook() {
     const bidRows = group(bids, step, 'bid').slice(0, bidFit);
     const askRows = group(asks, step, 'ask').slice(0, askFit);
     // Bars are scaled to the depth shown, so the deepest visible level spans the side.
-    const maxDepth = Math.max(bidRows[bidRows.length - 1]?.cumulative ?? 0, askRows[askRows.length - 1]?.cumulative ?? 0, 1);
+    const maxDepth = Math.max(
+      bidRows[bidRows.length - 1]?.cumulative ?? 0,
+      askRows[askRows.length - 1]?.cumulative ?? 0,
+      1,
+    );
     return { bidRows, askRows, maxDepth };
   }, [bids, asks, step, bidFit, askFit]);
 

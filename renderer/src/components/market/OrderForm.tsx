@@ -2,7 +2,14 @@ import { memo, useEffect, useMemo, useRef, useState, type FormEvent } from 'reac
 import { useShallow } from 'zustand/react/shallow';
 import type { MessageKey } from '../../i18n';
 import { fill, isMessageKey, useT } from '../../i18n';
-import { amountForPercent, buildOrder, preview, type FormType, type MarketContext, type Side } from '../../lib/build-order';
+import {
+  amountForPercent,
+  buildOrder,
+  preview,
+  type FormType,
+  type MarketContext,
+  type Side,
+} from '../../lib/build-order';
 import { formatUnits, parseUnits } from '../../lib/units';
 import { formatBalance, formatQuote, quoteUnit } from '../../lib/market-format';
 import { useMarketT } from '../../stores/market-text';
@@ -35,7 +42,21 @@ function numericText(text: string): string {
   return text.replace(/[^\d.,]/g, '');
 }
 
-function NumberField({ label, value, onChange, unit, placeholder, disabled }: { label: string; value: string; onChange(v: string): void; unit: string; placeholder?: string; disabled?: boolean }) {
+function NumberField({
+  label,
+  value,
+  onChange,
+  unit,
+  placeholder,
+  disabled,
+}: {
+  label: string;
+  value: string;
+  onChange(v: string): void;
+  unit: string;
+  placeholder?: string;
+  disabled?: boolean;
+}) {
   return (
     <label className="form-field">
       <span className="form-label">{label}</span>
@@ -64,7 +85,14 @@ function SideTabs({ side }: { side: Side }) {
   return (
     <div className="side-tabs" role="tablist" aria-label={t('form.side')}>
       {(['buy', 'sell'] as const).map((s) => (
-        <button key={s} type="button" role="tab" aria-selected={side === s} className={`side-tab ${s}${side === s ? ' active' : ''}`} onClick={() => setSide(s)}>
+        <button
+          key={s}
+          type="button"
+          role="tab"
+          aria-selected={side === s}
+          className={`side-tab ${s}${side === s ? ' active' : ''}`}
+          onClick={() => setSide(s)}
+        >
           {t(s === 'buy' ? 'form.buy' : 'form.sell')}
         </button>
       ))}
@@ -78,7 +106,14 @@ function TypeTabs({ type }: { type: FormType }) {
   return (
     <div className="type-tabs" role="tablist" aria-label={t('form.type')}>
       {TYPES.map((x) => (
-        <button key={x.type} type="button" role="tab" aria-selected={type === x.type} className={type === x.type ? 'chip active' : 'chip'} onClick={() => setType(x.type)}>
+        <button
+          key={x.type}
+          type="button"
+          role="tab"
+          aria-selected={type === x.type}
+          className={type === x.type ? 'chip active' : 'chip'}
+          onClick={() => setType(x.type)}
+        >
           {t(x.label)}
         </button>
       ))}
@@ -136,7 +171,8 @@ export const OrderForm = memo(function OrderForm() {
   const view = preview(input, ctx);
   const payAsset = side === 'buy' ? market.quote : market.base;
   const available = ctx.available[payAsset] ?? 0n;
-  const availableText = side === 'buy' ? formatQuote(market, available) : formatBalance(market.base, available, market.sizeDecimals, []);
+  const availableText =
+    side === 'buy' ? formatQuote(market, available) : formatBalance(market.base, available, market.sizeDecimals, []);
   const marketBuy = type === 'market' && side === 'buy';
 
   const send = async (order: OrderRequest) => {
@@ -150,14 +186,21 @@ export const OrderForm = memo(function OrderForm() {
           amount: '',
           total: '',
           percent: null,
-          message: { kind: 'success', key: outcome.fills > 0 ? 'form.filled' : 'form.accepted', detail: String(outcome.orderId ?? '') },
+          message: {
+            kind: 'success',
+            key: outcome.fills > 0 ? 'form.filled' : 'form.accepted',
+            detail: String(outcome.orderId ?? ''),
+          },
         });
       } else {
         const m = rejectMessage(outcome.reason);
         form.set({ submitting: false, message: { kind: 'error', key: m.key, detail: m.detail } });
       }
     } catch (err) {
-      form.set({ submitting: false, message: { kind: 'error', key: 'form.err.transport', detail: (err as Error).message } });
+      form.set({
+        submitting: false,
+        message: { kind: 'error', key: 'form.err.transport', detail: (err as Error).message },
+      });
     }
   };
 
@@ -197,20 +240,56 @@ export const OrderForm = memo(function OrderForm() {
             {availableText} {payAsset}
           </span>
         </div>
-        {type === 'stop_limit' && <NumberField label={t('form.stopPrice')} unit={market.quote} value={form.stopPrice} onChange={(v) => form.set({ stopPrice: v, message: null })} />}
+        {type === 'stop_limit' && (
+          <NumberField
+            label={t('form.stopPrice')}
+            unit={market.quote}
+            value={form.stopPrice}
+            onChange={(v) => form.set({ stopPrice: v, message: null })}
+          />
+        )}
         {type === 'market' ? (
-          <NumberField label={t('form.price')} unit={market.quote} value="" placeholder={t('form.marketPrice')} onChange={() => undefined} disabled />
+          <NumberField
+            label={t('form.price')}
+            unit={market.quote}
+            value=""
+            placeholder={t('form.marketPrice')}
+            onChange={() => undefined}
+            disabled
+          />
         ) : (
-          <NumberField label={t(type === 'stop_limit' ? 'form.limitPrice' : 'form.price')} unit={market.quote} value={form.price} onChange={(v) => form.set({ price: v, message: null })} />
+          <NumberField
+            label={t(type === 'stop_limit' ? 'form.limitPrice' : 'form.price')}
+            unit={market.quote}
+            value={form.price}
+            onChange={(v) => form.set({ price: v, message: null })}
+          />
         )}
         {marketBuy ? (
-          <NumberField label={t('form.spend')} unit={market.quote} value={form.total} onChange={(v) => form.set({ total: v, percent: null, message: null })} />
+          <NumberField
+            label={t('form.spend')}
+            unit={market.quote}
+            value={form.total}
+            onChange={(v) => form.set({ total: v, percent: null, message: null })}
+          />
         ) : (
-          <NumberField label={t('form.amount')} unit={market.base} value={form.amount} onChange={(v) => form.set({ amount: v, percent: null, message: null })} />
+          <NumberField
+            label={t('form.amount')}
+            unit={market.base}
+            value={form.amount}
+            onChange={(v) => form.set({ amount: v, percent: null, message: null })}
+          />
         )}
         <div className="percent-row" role="group" aria-label={t('form.available')}>
           {PERCENTS.map((p) => (
-            <button key={p} type="button" className={form.percent === p ? 'chip active' : 'chip'} aria-label={fill(t('form.percent'), p)} aria-pressed={form.percent === p} onClick={() => pickPercent(p)}>
+            <button
+              key={p}
+              type="button"
+              className={form.percent === p ? 'chip active' : 'chip'}
+              aria-label={fill(t('form.percent'), p)}
+              aria-pressed={form.percent === p}
+              onClick={() => pickPercent(p)}
+            >
               {p}%
             </button>
           ))}
@@ -219,19 +298,32 @@ export const OrderForm = memo(function OrderForm() {
           <div>
             <dt>{t('form.total')}</dt>
             <dd aria-label={t('form.total')}>
-              {view.notional === null ? '—' : `${view.estimated ? '≈ ' : ''}${formatQuote(market, view.notional)} ${market.quote}`}
+              {view.notional === null
+                ? '—'
+                : `${view.estimated ? '≈ ' : ''}${formatQuote(market, view.notional)} ${market.quote}`}
             </dd>
           </div>
           <div>
             <dt>
-              {t('form.fee')} <span className="muted">({t(view.feeKind === 'maker' ? 'form.feeMaker' : 'form.feeTaker')} {formatUnits(view.feeBps, 2)}%)</span>
+              {t('form.fee')}{' '}
+              <span className="muted">
+                ({t(view.feeKind === 'maker' ? 'form.feeMaker' : 'form.feeTaker')} {formatUnits(view.feeBps, 2)}%)
+              </span>
             </dt>
-            <dd>{view.fee === null ? '—' : `${view.estimated ? '≈ ' : ''}${formatQuote(market, view.fee)} ${market.quote}`}</dd>
+            <dd>
+              {view.fee === null
+                ? '—'
+                : `${view.estimated ? '≈ ' : ''}${formatQuote(market, view.fee)} ${market.quote}`}
+            </dd>
           </div>
         </dl>
         {type === 'stop_limit' && <p className="form-hint muted">{t('form.stopHint')}</p>}
         {type === 'market' && (
-          <p className="form-hint muted">{market.priceBandBps !== undefined ? fill(t('form.marketHint'), formatUnits(market.priceBandBps, 2)) : t('form.marketHintPaper')}</p>
+          <p className="form-hint muted">
+            {market.priceBandBps !== undefined
+              ? fill(t('form.marketHint'), formatUnits(market.priceBandBps, 2))
+              : t('form.marketHintPaper')}
+          </p>
         )}
         {stale && (
           <p className="form-hint error" role="note">
@@ -240,7 +332,10 @@ export const OrderForm = memo(function OrderForm() {
         )}
         <div className="form-message" aria-live="polite">
           {message && (
-            <p role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind === 'error' ? 'error' : 'ok'}>
+            <p
+              role={message.kind === 'error' ? 'alert' : 'status'}
+              className={message.kind === 'error' ? 'error' : 'ok'}
+            >
               {message.detail !== undefined ? fill(t(message.key), message.detail) : t(message.key)}
             </p>
           )}

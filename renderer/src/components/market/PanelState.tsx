@@ -2,7 +2,17 @@ import { fill, useT } from '../../i18n';
 import type { MessageKey } from '../../i18n';
 
 /** What a panel shows instead of its content: still loading, nothing to show, or why it failed. */
-export function PanelState({ state, emptyKey, error, onRetry }: { state: 'loading' | 'empty' | 'error'; emptyKey?: MessageKey; error?: string | null; onRetry?: () => void }) {
+export function PanelState({
+  state,
+  emptyKey,
+  error,
+  onRetry,
+}: {
+  state: 'loading' | 'empty' | 'error';
+  emptyKey?: MessageKey;
+  error?: string | null;
+  onRetry?: () => void;
+}) {
   const t = useT();
   if (state === 'loading') {
     return (

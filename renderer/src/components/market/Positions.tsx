@@ -12,7 +12,15 @@ function pnlClass(v: number | undefined): string {
   return v > 0 ? 'num up' : 'num down';
 }
 
-const PositionRow = memo(function PositionRow({ p, market, current }: { p: PaperPosition; market: ViewMarket; current: boolean }) {
+const PositionRow = memo(function PositionRow({
+  p,
+  market,
+  current,
+}: {
+  p: PaperPosition;
+  market: ViewMarket;
+  current: boolean;
+}) {
   return (
     <tr data-market={p.market} aria-current={current || undefined}>
       <th scope="row">{p.market}</th>
@@ -60,7 +68,8 @@ export const Positions = memo(function Positions() {
   const market = useView((s) => s.market);
   const listed = useFeedSource((s) => s.markets);
   const pending = loadState(status);
-  if (pending || !market) return <PanelState state={pending ?? 'loading'} error={error} onRetry={() => void refresh()} />;
+  if (pending || !market)
+    return <PanelState state={pending ?? 'loading'} error={error} onRetry={() => void refresh()} />;
   const marketOf = (id: string): ViewMarket | undefined => {
     if (id === market.id) return market;
     const info = listed.find((m) => m.id === id);
@@ -70,7 +79,11 @@ export const Positions = memo(function Positions() {
   const rows = (positions ?? [])
     .map((p) => ({ p, m: marketOf(p.market) }))
     .filter((r): r is { p: PaperPosition; m: ViewMarket } => r.m !== undefined)
-    .sort((a, b) => Number(b.p.market === market.id) - Number(a.p.market === market.id) || Number(b.p.quantity !== 0) - Number(a.p.quantity !== 0));
+    .sort(
+      (a, b) =>
+        Number(b.p.market === market.id) - Number(a.p.market === market.id) ||
+        Number(b.p.quantity !== 0) - Number(a.p.quantity !== 0),
+    );
   if (rows.length === 0) return <PanelState state="empty" emptyKey="positions.empty" />;
   return (
     <div className="scroll" role="region" aria-label={t('positions.title')}>

@@ -49,12 +49,22 @@ function palette() {
 
 function applyTheme(lib: ChartLib, chart: IChartApi, s: Series, p: Palette): void {
   chart.applyOptions({
-    layout: { background: { type: lib.ColorType.Solid, color: p.panel }, textColor: p.text, panes: { separatorColor: p.border } },
+    layout: {
+      background: { type: lib.ColorType.Solid, color: p.panel },
+      textColor: p.text,
+      panes: { separatorColor: p.border },
+    },
     grid: { vertLines: { color: p.grid }, horzLines: { color: p.grid } },
     rightPriceScale: { borderColor: p.border },
     timeScale: { borderColor: p.border },
   });
-  s.candles.applyOptions({ upColor: p.up, downColor: p.down, wickUpColor: p.up, wickDownColor: p.down, borderVisible: false });
+  s.candles.applyOptions({
+    upColor: p.up,
+    downColor: p.down,
+    wickUpColor: p.up,
+    wickDownColor: p.down,
+    borderVisible: false,
+  });
 }
 
 /**
@@ -66,7 +76,10 @@ function applyTheme(lib: ChartLib, chart: IChartApi, s: Series, p: Palette): voi
  */
 function axisWidthFor(lastPrice: number, priceDecimals: number, fontFamily: string): number {
   if (!(lastPrice > 0)) return 0;
-  const label = formatUnits(Math.round(lastPrice * 1.5), priceDecimals, { minFraction: priceDecimals }).replace(/\d/g, '8');
+  const label = formatUnits(Math.round(lastPrice * 1.5), priceDecimals, { minFraction: priceDecimals }).replace(
+    /\d/g,
+    '8',
+  );
   const ctx = document.createElement('canvas').getContext('2d');
   if (!ctx) return 0;
   ctx.font = `12px ${fontFamily || 'sans-serif'}`;
@@ -77,7 +90,8 @@ function axisWidthFor(lastPrice: number, priceDecimals: number, fontFamily: stri
 function timeLabels(language: Language) {
   return {
     timeFormatter: (time: unknown) => (typeof time === 'number' ? crosshairTimeText(time, language) : String(time)),
-    tickMarkFormatter: (time: unknown, type: TickMark) => (typeof time === 'number' ? tickMarkText(time, type, language) : null),
+    tickMarkFormatter: (time: unknown, type: TickMark) =>
+      typeof time === 'number' ? tickMarkText(time, type, language) : null,
   };
 }
 
@@ -86,7 +100,13 @@ function ChartToolbar({ timeframe, onChange }: { timeframe: Timeframe; onChange(
   return (
     <div className="chart-toolbar" role="group" aria-label={t('chart.timeframe')}>
       {TIMEFRAMES.map((tf) => (
-        <button key={tf} type="button" className={tf === timeframe ? 'chip active' : 'chip'} aria-pressed={tf === timeframe} onClick={() => onChange(tf)}>
+        <button
+          key={tf}
+          type="button"
+          className={tf === timeframe ? 'chip active' : 'chip'}
+          aria-pressed={tf === timeframe}
+          onClick={() => onChange(tf)}
+        >
           {tf}
         </button>
       ))}
@@ -163,7 +183,9 @@ export const PriceChart = memo(function PriceChart() {
   const priceDecimals = market?.priceDecimals ?? 0;
   const marketId = market?.id ?? null;
   const [timeframe, setTimeframe] = useState<Timeframe>('1m');
-  const [status, setStatus] = useState<{ state: 'loading' | 'ready' | 'empty' | 'error'; error?: string }>({ state: 'loading' });
+  const [status, setStatus] = useState<{ state: 'loading' | 'ready' | 'empty' | 'error'; error?: string }>({
+    state: 'loading',
+  });
   const [attempt, setAttempt] = useState(0);
   const host = useRef<HTMLDivElement>(null);
   const scale = useRef(1);
@@ -217,24 +239,55 @@ export const PriceChart = memo(function PriceChart() {
       // not have to look a new one up.
       layout: fontFamily ? { fontFamily } : {},
       crosshair: { mode: CrosshairMode.Normal },
-      localization: { priceFormatter: (p: number) => String(Math.round(p)), timeFormatter: timeLabels(languageRef.current).timeFormatter },
-      timeScale: { timeVisible: true, secondsVisible: false, rightOffset: 4, tickMarkFormatter: timeLabels(languageRef.current).tickMarkFormatter },
+      localization: {
+        priceFormatter: (p: number) => String(Math.round(p)),
+        timeFormatter: timeLabels(languageRef.current).timeFormatter,
+      },
+      timeScale: {
+        timeVisible: true,
+        secondsVisible: false,
+        rightOffset: 4,
+        tickMarkFormatter: timeLabels(languageRef.current).tickMarkFormatter,
+      },
       rightPriceScale: { minimumWidth: axisWidth },
     });
     const candles = chart.addSeries(CandlestickSeries);
-    const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: 'volume', lastValueVisible: false, priceLineVisible: false });
+    const volume = chart.addSeries(HistogramSeries, {
+      priceFormat: { type: 'volume' },
+      priceScaleId: 'volume',
+      lastValueVisible: false,
+      priceLineVisible: false,
+    });
     // An overlay scale pinned to the bottom fifth, so volume sits under the candles.
     volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
     candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.22 } });
     const ma = MA_PERIODS.map((_, i) =>
-      chart.addSeries(LineSeries, { color: MA_COLORS[i], lineWidth: 1, priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false }),
+      chart.addSeries(LineSeries, {
+        color: MA_COLORS[i],
+        lineWidth: 1,
+        priceLineVisible: false,
+        lastValueVisible: false,
+        crosshairMarkerVisible: false,
+      }),
     );
     const rsiSeries = chart.addSeries(
       LineSeries,
-      { color: RSI_COLOR, lineWidth: 1, priceLineVisible: false, priceFormat: { type: 'price', precision: 1, minMove: 0.1 } },
+      {
+        color: RSI_COLOR,
+        lineWidth: 1,
+        priceLineVisible: false,
+        priceFormat: { type: 'price', precision: 1, minMove: 0.1 },
+      },
       1,
     );
-    for (const level of [70, 30]) rsiSeries.createPriceLine({ price: level, color: '#5f6b7a', lineStyle: LineStyle.Dashed, lineWidth: 1, axisLabelVisible: false });
+    for (const level of [70, 30])
+      rsiSeries.createPriceLine({
+        price: level,
+        color: '#5f6b7a',
+        lineStyle: LineStyle.Dashed,
+        lineWidth: 1,
+        axisLabelVisible: false,
+      });
     chart.panes()[1]?.setStretchFactor(0.28);
     const series: Series = { candles, volume, ma, rsi: rsiSeries };
     applyTheme(lib, chart, series, colours);
@@ -258,7 +311,17 @@ export const PriceChart = memo(function PriceChart() {
       // Plotted prices back to price units for the exact readout.
       const k = scale.current;
       const units = (p: number) => Math.round(p * k);
-      useLegend.setState({ legend: { open: units(bar.open), high: units(bar.high), low: units(bar.low), close: units(bar.close), volume: v?.value ?? 0, ma: maV, rsi: r } });
+      useLegend.setState({
+        legend: {
+          open: units(bar.open),
+          high: units(bar.high),
+          low: units(bar.low),
+          close: units(bar.close),
+          volume: v?.value ?? 0,
+          ma: maV,
+          rsi: r,
+        },
+      });
     };
     chart.subscribeCrosshairMove(onMove);
     return () => {
@@ -294,7 +357,11 @@ export const PriceChart = memo(function PriceChart() {
     const c = chartRef.current;
     if (!c) return;
     const k = 10 ** priceDecimals;
-    c.chart.applyOptions({ localization: { priceFormatter: (p: number) => formatUnits(Math.round(p * k), priceDecimals, { minFraction: priceDecimals }) } });
+    c.chart.applyOptions({
+      localization: {
+        priceFormatter: (p: number) => formatUnits(Math.round(p * k), priceDecimals, { minFraction: priceDecimals }),
+      },
+    });
     c.series.candles.applyOptions({ priceFormat: { type: 'price', precision: priceDecimals, minMove: 1 / k } });
   }, [priceDecimals, chartReady]);
 
@@ -334,7 +401,15 @@ export const PriceChart = memo(function PriceChart() {
       if (!set || !bar || c.hovering) return;
       const last = studies ?? set.lastStudies();
       useLegend.setState({
-        legend: { open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume / 10 ** baseDecimals, ma: last.ma.map((p) => p?.value), rsi: last.rsi?.value },
+        legend: {
+          open: bar.open,
+          high: bar.high,
+          low: bar.low,
+          close: bar.close,
+          volume: bar.volume / 10 ** baseDecimals,
+          ma: last.ma.map((p) => p?.value),
+          rsi: last.rsi?.value,
+        },
       });
     };
 

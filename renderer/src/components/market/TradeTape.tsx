@@ -17,11 +17,21 @@ const ROW_PX = 20;
  * as prints arrive each slot shows the next print along, so the rows' elements are kept and only their text
  * changes, instead of rows being created at the top and removed at the bottom up to every frame.
  */
-const TradeRow = memo(function TradeRow({ trade, market, sideLabel }: { trade: ViewTrade; market: ViewMarket; sideLabel: string }) {
+const TradeRow = memo(function TradeRow({
+  trade,
+  market,
+  sideLabel,
+}: {
+  trade: ViewTrade;
+  market: ViewMarket;
+  sideLabel: string;
+}) {
   return (
     <tr
       className={trade.side === 'buy' ? 'up' : 'down'}
-      onClick={() => useOrderForm.getState().pickPrice(formatUnits(trade.price, market.priceDecimals, { group: false }))}
+      onClick={() =>
+        useOrderForm.getState().pickPrice(formatUnits(trade.price, market.priceDecimals, { group: false }))
+      }
       title={sideLabel}
     >
       <td className="num">{formatPrice(market, trade.price)}</td>

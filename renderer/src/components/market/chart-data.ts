@@ -10,7 +10,14 @@ export const TIMEFRAMES = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
 export type Timeframe = (typeof TIMEFRAMES)[number];
 
 const MINUTE = 60_000;
-export const TIMEFRAME_MS: Record<Timeframe, number> = { '1m': MINUTE, '5m': 5 * MINUTE, '15m': 15 * MINUTE, '1h': 60 * MINUTE, '4h': 240 * MINUTE, '1d': 1_440 * MINUTE };
+export const TIMEFRAME_MS: Record<Timeframe, number> = {
+  '1m': MINUTE,
+  '5m': 5 * MINUTE,
+  '15m': 15 * MINUTE,
+  '1h': 60 * MINUTE,
+  '4h': 240 * MINUTE,
+  '1d': 1_440 * MINUTE,
+};
 
 export const MA_PERIODS = [7, 25] as const;
 export const RSI_PERIOD = 14;
@@ -80,11 +87,21 @@ export class CandleSet {
 
   candle(bar: CandleBar): CandlestickData<UTCTimestamp> {
     const k = this.priceScale;
-    return { time: chartTime(bar.openTime), open: bar.open / k, high: bar.high / k, low: bar.low / k, close: bar.close / k };
+    return {
+      time: chartTime(bar.openTime),
+      open: bar.open / k,
+      high: bar.high / k,
+      low: bar.low / k,
+      close: bar.close / k,
+    };
   }
 
   volume(bar: CandleBar, baseDecimals: number, up: string, down: string): HistogramData<UTCTimestamp> {
-    return { time: chartTime(bar.openTime), value: volumeValue(bar.volume, baseDecimals), color: bar.close >= bar.open ? up : down };
+    return {
+      time: chartTime(bar.openTime),
+      value: volumeValue(bar.volume, baseDecimals),
+      color: bar.close >= bar.open ? up : down,
+    };
   }
 
   /** A study's points, skipping the warm-up where it has no value yet. */
@@ -97,11 +114,21 @@ export class CandleSet {
   }
 
   ma(period: number): LineData<UTCTimestamp>[] {
-    return this.line(sma(this.bars.map((b) => b.close / this.priceScale), period));
+    return this.line(
+      sma(
+        this.bars.map((b) => b.close / this.priceScale),
+        period,
+      ),
+    );
   }
 
   rsi(): LineData<UTCTimestamp>[] {
-    return this.line(rsi(this.bars.map((b) => b.close / this.priceScale), RSI_PERIOD));
+    return this.line(
+      rsi(
+        this.bars.map((b) => b.close / this.priceScale),
+        RSI_PERIOD,
+      ),
+    );
   }
 
   /**
@@ -147,7 +174,11 @@ export class CandleSet {
     const step = (s: { index: number; gain: number; loss: number }) => {
       const i = s.index + 1;
       const d = close(i) - close(i - 1);
-      return { index: i, gain: (s.gain * (period - 1) + Math.max(d, 0)) / period, loss: (s.loss * (period - 1) + Math.max(-d, 0)) / period };
+      return {
+        index: i,
+        gain: (s.gain * (period - 1) + Math.max(d, 0)) / period,
+        loss: (s.loss * (period - 1) + Math.max(-d, 0)) / period,
+      };
     };
     if (n === period + 1) {
       // The last candle is the seed's own: it still forms, so nothing is kept.

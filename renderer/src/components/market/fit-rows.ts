@@ -10,7 +10,12 @@ import { useCallback, useRef, useState } from 'react';
  * `min-height: 0`), so mounting fewer rows never changes its height. Until it is measured, `initial` rows are
  * shown. `rowSelector` finds a row to measure; until one exists `fallbackRowPx` is the row height.
  */
-export function useFitRows(initial: number, fallbackRowPx: number, rowSelector: string, headSelector?: string): [(el: HTMLElement | null) => void, number] {
+export function useFitRows(
+  initial: number,
+  fallbackRowPx: number,
+  rowSelector: string,
+  headSelector?: string,
+): [(el: HTMLElement | null) => void, number] {
   const [count, setCount] = useState(initial);
   const observer = useRef<ResizeObserver | null>(null);
   const rowPx = useRef(0);
@@ -28,7 +33,9 @@ export function useFitRows(initial: number, fallbackRowPx: number, rowSelector: 
           const h = row?.getBoundingClientRect().height ?? 0;
           if (h > 0) rowPx.current = h;
         }
-        const head = headSelector ? (el.querySelector<HTMLElement>(headSelector)?.getBoundingClientRect().height ?? 0) : 0;
+        const head = headSelector
+          ? (el.querySelector<HTMLElement>(headSelector)?.getBoundingClientRect().height ?? 0)
+          : 0;
         const px = rowPx.current || fallbackRowPx;
         setCount(Math.max(1, Math.ceil(Math.max(0, height - head) / px) + 1));
       };

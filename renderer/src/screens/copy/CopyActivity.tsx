@@ -10,10 +10,21 @@ import { formatWon } from '../../lib/figures';
  * A copied fill in the user's language and units, from the figures the notice carries; null when they are not
  * all there (the server's own title and body are shown then).
  */
-function copiedFillText(n: AppNotification, market: MarketSettings | null, t: (k: MessageKey) => string): string | null {
+function copiedFillText(
+  n: AppNotification,
+  market: MarketSettings | null,
+  t: (k: MessageKey) => string,
+): string | null {
   const d = n.data ?? {};
   const { leader, side, quantity, quoteAmount, fee } = d;
-  if (typeof leader !== 'string' || (side !== 'buy' && side !== 'sell') || typeof quantity !== 'number' || typeof quoteAmount !== 'number' || typeof fee !== 'number') return null;
+  if (
+    typeof leader !== 'string' ||
+    (side !== 'buy' && side !== 'sell') ||
+    typeof quantity !== 'number' ||
+    typeof quoteAmount !== 'number' ||
+    typeof fee !== 'number'
+  )
+    return null;
   if (!market || d.market !== market.id) return null;
   return t(side === 'buy' ? 'copy.activity.bought' : 'copy.activity.sold')
     .replace('{leader}', leader)
@@ -26,7 +37,9 @@ function copiedFillText(n: AppNotification, market: MarketSettings | null, t: (k
 export function CopyActivity() {
   const t = useT();
   const market = useCopy((s) => s.wallet.market);
-  const items = useNotifications((s) => s.items).filter((n) => COPY_KINDS.has(n.kind)).slice(0, 20);
+  const items = useNotifications((s) => s.items)
+    .filter((n) => COPY_KINDS.has(n.kind))
+    .slice(0, 20);
   return (
     <section className="panel" aria-labelledby="activity-title">
       <div className="panel-head">

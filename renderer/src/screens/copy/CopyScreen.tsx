@@ -40,7 +40,11 @@ export function CopyScreen() {
   const connection = status?.connection;
   const reachable = connection === 'online' || connection === 'signed_out' || connection === 'reconnecting';
   useEffect(() => {
-    if (!useLive.getState().status) void useLive.getState().load().catch(() => undefined);
+    if (!useLive.getState().status)
+      void useLive
+        .getState()
+        .load()
+        .catch(() => undefined);
   }, []);
   useEffect(() => {
     if (account && reachable) {

@@ -22,7 +22,13 @@ export function FundsDialog({ sub, onClose }: { sub: CopySubscription; onClose()
   const [error, setError] = useState<string | null>(null);
   const limit = direction === 'addFunds' ? available : sub.freeCash;
   const amount = parseWon(text);
-  const problem = !text.trim() ? 'required' : amount === null || amount <= 0 ? 'number' : limit !== null && amount > limit ? 'limit' : null;
+  const problem = !text.trim()
+    ? 'required'
+    : amount === null || amount <= 0
+      ? 'number'
+      : limit !== null && amount > limit
+        ? 'limit'
+        : null;
 
   const submit = async () => {
     setBusy(true);
@@ -37,10 +43,25 @@ export function FundsDialog({ sub, onClose }: { sub: CopySubscription; onClose()
   };
 
   return (
-    <FormDialog title={fill(t('funds.title'), sub.leader)} submitLabel={t(direction === 'addFunds' ? 'funds.add' : 'funds.reduce')} busy={busy} canSubmit={!problem} error={error} onSubmit={() => void submit()} onCancel={onClose}>
+    <FormDialog
+      title={fill(t('funds.title'), sub.leader)}
+      submitLabel={t(direction === 'addFunds' ? 'funds.add' : 'funds.reduce')}
+      busy={busy}
+      canSubmit={!problem}
+      error={error}
+      onSubmit={() => void submit()}
+      onCancel={onClose}
+    >
       <div className="type-tabs" role="radiogroup" aria-label={t('funds.direction')}>
         {(['addFunds', 'reduceFunds'] as const).map((d) => (
-          <button key={d} type="button" role="radio" aria-checked={direction === d} className={direction === d ? 'chip active' : 'chip'} onClick={() => setDirection(d)}>
+          <button
+            key={d}
+            type="button"
+            role="radio"
+            aria-checked={direction === d}
+            className={direction === d ? 'chip active' : 'chip'}
+            onClick={() => setDirection(d)}
+          >
             {t(d === 'addFunds' ? 'funds.add' : 'funds.reduce')}
           </button>
         ))}
@@ -48,14 +69,34 @@ export function FundsDialog({ sub, onClose }: { sub: CopySubscription; onClose()
       <label className="form-field" htmlFor={id}>
         <span className="form-label">{t('funds.amount')}</span>
         <span className="input-wrap">
-          <input id={id} inputMode="numeric" autoComplete="off" value={text} onChange={(e) => setText(e.target.value)} aria-invalid={!!text && !!problem} aria-describedby={`${id}-note`} />
+          <input
+            id={id}
+            inputMode="numeric"
+            autoComplete="off"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            aria-invalid={!!text && !!problem}
+            aria-describedby={`${id}-note`}
+          />
           <span className="unit">{quote}</span>
         </span>
       </label>
       <p className="field-note muted" id={`${id}-note`}>
-        {limit === null ? t('subscribe.availableUnknown') : fill(t(direction === 'addFunds' ? 'subscribe.available' : 'funds.free'), `${formatWon(limit)} ${quote}`)}
+        {limit === null
+          ? t('subscribe.availableUnknown')
+          : fill(t(direction === 'addFunds' ? 'subscribe.available' : 'funds.free'), `${formatWon(limit)} ${quote}`)}
       </p>
-      {text && problem && <p className="field-error">{t(problem === 'limit' ? (direction === 'addFunds' ? 'subscribe.err.funds' : 'funds.err.free') : `subscribe.err.${problem}`)}</p>}
+      {text && problem && (
+        <p className="field-error">
+          {t(
+            problem === 'limit'
+              ? direction === 'addFunds'
+                ? 'subscribe.err.funds'
+                : 'funds.err.free'
+              : `subscribe.err.${problem}`,
+          )}
+        </p>
+      )}
       <p className="summary muted">{fill(t('funds.current'), `${formatWon(sub.allocation)} ${quote}`)}</p>
     </FormDialog>
   );

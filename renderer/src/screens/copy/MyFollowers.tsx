@@ -15,7 +15,12 @@ export function MyFollowers() {
         <h2 id="followers-title">{t('copy.followers')}</h2>
         {section.data && section.data.length > 0 && <span className="count">{section.data.length}</span>}
       </div>
-      <SectionBody section={section} isEmpty={(d) => d.length === 0} emptyKey="copy.followersEmpty" onRetry={() => void useCopy.getState().loadAll()}>
+      <SectionBody
+        section={section}
+        isEmpty={(d) => d.length === 0}
+        emptyKey="copy.followersEmpty"
+        onRetry={() => void useCopy.getState().loadAll()}
+      >
         {(followers) => (
           <div className="scroll">
             <table className="grid" aria-label={t('copy.followers')}>
@@ -24,10 +29,18 @@ export function MyFollowers() {
                   <th scope="col">{t('ranking.col.nickname')}</th>
                   <th scope="col">{t('col.status')}</th>
                   <th scope="col">{t('copy.col.since')}</th>
-                  <th scope="col" className="num">{t('copy.col.allocation')}</th>
-                  <th scope="col" className="num">{t('copy.col.value')}</th>
-                  <th scope="col" className="num">{t('strategy.profitShare')}</th>
-                  <th scope="col" className="num">{t('copy.col.paidMe')}</th>
+                  <th scope="col" className="num">
+                    {t('copy.col.allocation')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('copy.col.value')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('strategy.profitShare')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('copy.col.paidMe')}
+                  </th>
                 </tr>
               </thead>
               <tbody>

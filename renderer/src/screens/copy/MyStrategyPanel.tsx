@@ -51,13 +51,27 @@ function StrategyForm({ strategy }: { strategy: MyStrategy | null }) {
       <label htmlFor={ids.description} className="form-label">
         {t('strategy.description')}
       </label>
-      <textarea id={ids.description} maxLength={500} value={description} onChange={(e) => setDescription(e.target.value)} placeholder={t('strategy.descriptionPlaceholder')} />
+      <textarea
+        id={ids.description}
+        maxLength={500}
+        value={description}
+        onChange={(e) => setDescription(e.target.value)}
+        placeholder={t('strategy.descriptionPlaceholder')}
+      />
       <div className="row">
         <label htmlFor={ids.share} className="form-label">
           {t('strategy.profitShare')}
         </label>
         <span className="input-wrap">
-          <input id={ids.share} inputMode="decimal" value={share} onChange={(e) => setShare(e.target.value)} aria-invalid={!shareOk} aria-describedby={`${ids.share}-hint`} size={6} />
+          <input
+            id={ids.share}
+            inputMode="decimal"
+            value={share}
+            onChange={(e) => setShare(e.target.value)}
+            aria-invalid={!shareOk}
+            aria-describedby={`${ids.share}-hint`}
+            size={6}
+          />
           <span className="unit">%</span>
         </span>
         <span id={`${ids.share}-hint`} className={shareOk ? 'muted form-hint' : 'error form-hint'}>
@@ -90,9 +104,18 @@ export function MyStrategyPanel() {
     <section className="panel" aria-labelledby="strategy-title">
       <div className="panel-head">
         <h2 id="strategy-title">{t('strategy.title')}</h2>
-        {section.data && <span className={`status-chip ${section.data.open ? 'active' : 'ended'}`}>{t(section.data.open ? 'strategy.open' : 'strategy.closed')}</span>}
+        {section.data && (
+          <span className={`status-chip ${section.data.open ? 'active' : 'ended'}`}>
+            {t(section.data.open ? 'strategy.open' : 'strategy.closed')}
+          </span>
+        )}
       </div>
-      <SectionBody section={section} isEmpty={() => false} emptyKey="strategy.title" onRetry={() => void useCopy.getState().loadAll()}>
+      <SectionBody
+        section={section}
+        isEmpty={() => false}
+        emptyKey="strategy.title"
+        onRetry={() => void useCopy.getState().loadAll()}
+      >
         {(strategy) => <StrategyForm strategy={strategy} />}
       </SectionBody>
     </section>

@@ -22,7 +22,11 @@ function returnBps(sub: CopySubscription): number | null {
 function holdingsText(holdings: Record<string, number>, market: MarketSettings | null): string {
   const parts = Object.entries(holdings)
     .filter(([, q]) => q > 0)
-    .map(([m, q]) => (market && market.id === m ? `${formatUnits(q, market.baseDecimals, { minFraction: 2 })} ${market.base}` : `${q} ${m}`));
+    .map(([m, q]) =>
+      market && market.id === m
+        ? `${formatUnits(q, market.baseDecimals, { minFraction: 2 })} ${market.base}`
+        : `${q} ${m}`,
+    );
   return parts.length ? parts.join(', ') : '–';
 }
 
@@ -62,13 +66,31 @@ function CopyActions({ sub, onError }: { sub: CopySubscription; onError(message:
       >
         {t(paused ? 'copy.resume' : 'copy.pause')}
       </button>
-      <button type="button" className="button small" disabled={busy} aria-label={fill(t('copy.fundsOf'), sub.leader)} onClick={() => setFunds(true)}>
+      <button
+        type="button"
+        className="button small"
+        disabled={busy}
+        aria-label={fill(t('copy.fundsOf'), sub.leader)}
+        onClick={() => setFunds(true)}
+      >
         {t('copy.funds')}
       </button>
-      <button type="button" className="button small" disabled={busy} aria-label={fill(t('copy.stopLossOf'), sub.leader)} onClick={() => setStopLoss(true)}>
+      <button
+        type="button"
+        className="button small"
+        disabled={busy}
+        aria-label={fill(t('copy.stopLossOf'), sub.leader)}
+        onClick={() => setStopLoss(true)}
+      >
         {t('copy.stopLoss')}
       </button>
-      <button type="button" className="button small danger" disabled={busy} aria-label={fill(t('copy.stopOf'), sub.leader)} onClick={() => setStopping(true)}>
+      <button
+        type="button"
+        className="button small danger"
+        disabled={busy}
+        aria-label={fill(t('copy.stopOf'), sub.leader)}
+        onClick={() => setStopping(true)}
+      >
         {t('copy.stop')}
       </button>
       {funds && <FundsDialog sub={sub} onClose={() => setFunds(false)} />}
@@ -107,7 +129,12 @@ export function MySubscriptions() {
           {error}
         </p>
       )}
-      <SectionBody section={section} isEmpty={(d) => d.length === 0} emptyKey="copy.mineEmpty" onRetry={() => void useCopy.getState().loadSubscriptions()}>
+      <SectionBody
+        section={section}
+        isEmpty={(d) => d.length === 0}
+        emptyKey="copy.mineEmpty"
+        onRetry={() => void useCopy.getState().loadSubscriptions()}
+      >
         {(subs) => (
           <div className="scroll">
             <table className="grid" aria-label={t('copy.mine')}>
@@ -115,13 +142,25 @@ export function MySubscriptions() {
                 <tr>
                   <th scope="col">{t('copy.col.leader')}</th>
                   <th scope="col">{t('col.status')}</th>
-                  <th scope="col" className="num">{t('copy.col.allocation')}</th>
-                  <th scope="col" className="num">{t('copy.col.value')}</th>
-                  <th scope="col" className="num">{t('ranking.col.pnl')}</th>
+                  <th scope="col" className="num">
+                    {t('copy.col.allocation')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('copy.col.value')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('ranking.col.pnl')}
+                  </th>
                   <th scope="col">{t('copy.col.holdings')}</th>
-                  <th scope="col" className="num">{t('copy.col.stopLoss')}</th>
-                  <th scope="col" className="num">{t('strategy.profitShare')}</th>
-                  <th scope="col" className="num">{t('col.fees')}</th>
+                  <th scope="col" className="num">
+                    {t('copy.col.stopLoss')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('strategy.profitShare')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('col.fees')}
+                  </th>
                   <th scope="col">
                     <span className="visually-hidden">{t('copy.col.actions')}</span>
                   </th>
@@ -155,7 +194,9 @@ export function MySubscriptions() {
                         {r !== null && <span className="muted"> ({formatBps(r, true)})</span>}
                       </td>
                       <td>{holdingsText(s.holdings, market)}</td>
-                      <td className="num">{s.stopLossBps === null ? <span className="muted">–</span> : formatBps(s.stopLossBps)}</td>
+                      <td className="num">
+                        {s.stopLossBps === null ? <span className="muted">–</span> : formatBps(s.stopLossBps)}
+                      </td>
                       <td className="num">{formatBps(s.profitShareBps)}</td>
                       <td className="num">{formatWon(s.feesPaid)}</td>
                       <td className="actions">

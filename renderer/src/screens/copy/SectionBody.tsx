@@ -4,7 +4,19 @@ import type { Section } from '../../stores/copy-store';
 import { errorText } from '../../i18n/host-errors';
 
 /** A copy-trading section's content, or what stands in for it: loading, the failure with Retry, or empty. */
-export function SectionBody<T>({ section, isEmpty, emptyKey, onRetry, children }: { section: Section<T>; isEmpty(data: T): boolean; emptyKey: MessageKey; onRetry(): void; children(data: T): ReactNode }) {
+export function SectionBody<T>({
+  section,
+  isEmpty,
+  emptyKey,
+  onRetry,
+  children,
+}: {
+  section: Section<T>;
+  isEmpty(data: T): boolean;
+  emptyKey: MessageKey;
+  onRetry(): void;
+  children(data: T): ReactNode;
+}) {
   const t = useT();
   if (section.status === 'error' && section.error) {
     return (

@@ -13,7 +13,12 @@ export function Settlements() {
       <div className="panel-head">
         <h2 id="settlements-title">{t('copy.settlements')}</h2>
       </div>
-      <SectionBody section={section} isEmpty={(d) => d.length === 0} emptyKey="copy.settlementsEmpty" onRetry={() => void useCopy.getState().loadAll()}>
+      <SectionBody
+        section={section}
+        isEmpty={(d) => d.length === 0}
+        emptyKey="copy.settlementsEmpty"
+        onRetry={() => void useCopy.getState().loadAll()}
+      >
         {(items) => (
           <div className="scroll">
             <table className="grid" aria-label={t('copy.settlements')}>
@@ -22,11 +27,21 @@ export function Settlements() {
                   <th scope="col">{t('col.time')}</th>
                   <th scope="col">{t('copy.col.role')}</th>
                   <th scope="col">{t('copy.col.counterparty')}</th>
-                  <th scope="col" className="num">{t('copy.col.profit')}</th>
-                  <th scope="col" className="num">{t('strategy.profitShare')}</th>
-                  <th scope="col" className="num">{t('copy.col.fee')}</th>
-                  <th scope="col" className="num">{t('copy.col.paid')}</th>
-                  <th scope="col" className="num">{t('copy.col.owed')}</th>
+                  <th scope="col" className="num">
+                    {t('copy.col.profit')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('strategy.profitShare')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('copy.col.fee')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('copy.col.paid')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('copy.col.owed')}
+                  </th>
                 </tr>
               </thead>
               <tbody>

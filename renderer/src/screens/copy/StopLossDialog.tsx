@@ -31,11 +31,28 @@ export function StopLossDialog({ sub, onClose }: { sub: CopySubscription; onClos
   };
 
   return (
-    <FormDialog title={fill(t('stopLoss.title'), sub.leader)} submitLabel={t('stopLoss.save')} busy={busy} canSubmit={!invalid} error={error} onSubmit={() => void submit()} onCancel={onClose}>
+    <FormDialog
+      title={fill(t('stopLoss.title'), sub.leader)}
+      submitLabel={t('stopLoss.save')}
+      busy={busy}
+      canSubmit={!invalid}
+      error={error}
+      onSubmit={() => void submit()}
+      onCancel={onClose}
+    >
       <label className="form-field" htmlFor={id}>
         <span className="form-label">{t('subscribe.stopLoss')}</span>
         <span className="input-wrap">
-          <input id={id} inputMode="decimal" autoComplete="off" placeholder={t('subscribe.stopLossNone')} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={invalid} aria-describedby={`${id}-note`} />
+          <input
+            id={id}
+            inputMode="decimal"
+            autoComplete="off"
+            placeholder={t('subscribe.stopLossNone')}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            aria-invalid={invalid}
+            aria-describedby={`${id}-note`}
+          />
           <span className="unit">%</span>
         </span>
       </label>

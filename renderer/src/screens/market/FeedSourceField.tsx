@@ -32,7 +32,12 @@ export function FeedSourceField() {
             </option>
           ))}
         </select>
-        <button type="button" className="pick-session" disabled={!source || switching} onClick={() => void useFeedSource.getState().pickSession()}>
+        <button
+          type="button"
+          className="pick-session"
+          disabled={!source || switching}
+          onClick={() => void useFeedSource.getState().pickSession()}
+        >
           {t('settings.feed.pick')}
         </button>
         {switching && <span className="muted"> {t('settings.feed.switching')}</span>}

@@ -8,7 +8,13 @@ export function FeedStatusBadge() {
   const feed = useView((s) => s.feed);
   const status = feed?.status ?? 'offline';
   return (
-    <span className={`feed-status ${status}`} role="status" aria-label={t('feed.label')} data-status={feed ? status : 'loading'} title={feed?.reason}>
+    <span
+      className={`feed-status ${status}`}
+      role="status"
+      aria-label={t('feed.label')}
+      data-status={feed ? status : 'loading'}
+      title={feed?.reason}
+    >
       <span className="dot" aria-hidden="true" />
       {feed ? t(`feed.${status}` as MessageKey) : t('loading')}
     </span>

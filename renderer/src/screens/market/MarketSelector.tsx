@@ -13,7 +13,11 @@ export function MarketSelector() {
   const choice = useMarketChoice((s) => s.choice);
   const choose = useMarketChoice((s) => s.choose);
   const { source, markets, status } = useFeedSource();
-  const group = source ? t(`market.group.${source}`) : status === 'error' ? t('market.marketsError').replace('{n}', '') : t('market.marketsLoading');
+  const group = source
+    ? t(`market.group.${source}`)
+    : status === 'error'
+      ? t('market.marketsError').replace('{n}', '')
+      : t('market.marketsLoading');
   return (
     <label className="market-select">
       <span className="visually-hidden">{t('market.select')}</span>
@@ -31,7 +35,9 @@ export function MarketSelector() {
             </option>
           ))}
           {/* Until the list arrives, keep the chosen market selectable so the select shows it. */}
-          {choice !== 'lpj' && choice !== LIVE_CHOICE && !markets.some((m) => m.id === choice) && <option value={choice}>{choice.replace('-', '/')}</option>}
+          {choice !== 'lpj' && choice !== LIVE_CHOICE && !markets.some((m) => m.id === choice) && (
+            <option value={choice}>{choice.replace('-', '/')}</option>
+          )}
         </optgroup>
       </select>
     </label>

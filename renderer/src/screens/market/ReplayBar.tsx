@@ -75,8 +75,14 @@ export function ReplayBar() {
       </button>
       <label className="replay-speed">
         <span className="visually-hidden">{t('replay.speed')}</span>
-        <select aria-label={t('replay.speed')} value={info.speed} onChange={(e) => void control({ action: 'speed', speed: Number(e.target.value) })}>
-          {(SPEEDS as readonly number[]).includes(info.speed) ? null : <option value={info.speed}>{info.speed}×</option>}
+        <select
+          aria-label={t('replay.speed')}
+          value={info.speed}
+          onChange={(e) => void control({ action: 'speed', speed: Number(e.target.value) })}
+        >
+          {(SPEEDS as readonly number[]).includes(info.speed) ? null : (
+            <option value={info.speed}>{info.speed}×</option>
+          )}
           {SPEEDS.map((s) => (
             <option key={s} value={s}>
               {s}×
@@ -99,7 +105,9 @@ export function ReplayBar() {
         {elapsed(position)} / {elapsed(info.endAt)}
       </span>
       <span className="muted replay-clock">{sessionClock(info.startTime + position)}</span>
-      <span className="muted replay-state">{t(info.state === 'ended' ? 'replay.ended' : playing ? 'replay.playing' : 'replay.paused')}</span>
+      <span className="muted replay-state">
+        {t(info.state === 'ended' ? 'replay.ended' : playing ? 'replay.playing' : 'replay.paused')}
+      </span>
       {error && (
         <span role="alert" className="error">
           {error}

@@ -71,12 +71,19 @@ export function EquityChart({ equity, theme }: { equity: TraderProfile['equity']
     if (!c) return;
     const accent = cssVar('--accent', '#f0b90b');
     c.api.applyOptions({
-      layout: { background: { type: c.lib.ColorType.Solid, color: cssVar('--panel', '#161b22') }, textColor: cssVar('--muted', '#8b95a3') },
+      layout: {
+        background: { type: c.lib.ColorType.Solid, color: cssVar('--panel', '#161b22') },
+        textColor: cssVar('--muted', '#8b95a3'),
+      },
       grid: { vertLines: { color: cssVar('--grid', '#1c222b') }, horzLines: { color: cssVar('--grid', '#1c222b') } },
       rightPriceScale: { borderColor: cssVar('--border', '#262d37') },
       timeScale: { borderColor: cssVar('--border', '#262d37') },
     });
-    c.series.applyOptions({ lineColor: accent, topColor: 'rgba(240, 185, 11, 0.35)', bottomColor: 'rgba(240, 185, 11, 0.02)' });
+    c.series.applyOptions({
+      lineColor: accent,
+      topColor: 'rgba(240, 185, 11, 0.35)',
+      bottomColor: 'rgba(240, 185, 11, 0.02)',
+    });
   }, [theme, ready]);
 
   useEffect(() => {

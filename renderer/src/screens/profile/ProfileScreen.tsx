@@ -93,11 +93,17 @@ function ProfileBody({ profile }: { profile: TraderProfile }) {
         <section className="panel" aria-labelledby="strategy-title">
           <div className="panel-head">
             <h2 id="strategy-title">{t('profile.strategy')}</h2>
-            {profile.strategy && <span className={`status-chip ${profile.strategy.open ? 'active' : 'ended'}`}>{t(profile.strategy.open ? 'strategy.open' : 'strategy.closed')}</span>}
+            {profile.strategy && (
+              <span className={`status-chip ${profile.strategy.open ? 'active' : 'ended'}`}>
+                {t(profile.strategy.open ? 'strategy.open' : 'strategy.closed')}
+              </span>
+            )}
           </div>
           {profile.strategy ? (
             <>
-              <p className="strategy-text">{profile.strategy.description || <span className="muted">{t('profile.noDescription')}</span>}</p>
+              <p className="strategy-text">
+                {profile.strategy.description || <span className="muted">{t('profile.noDescription')}</span>}
+              </p>
               <dl className="strategy-facts">
                 <div>
                   <dt>{t('strategy.profitShare')}</dt>

@@ -21,8 +21,12 @@ export function RecentTrades({ trades, market }: { trades: PublicTrade[]; market
             <th scope="col">{t('col.time')}</th>
             <th scope="col">{t('col.market')}</th>
             <th scope="col">{t('col.side')}</th>
-            <th scope="col" className="num">{t('col.price')}</th>
-            <th scope="col" className="num">{t('col.amount')}</th>
+            <th scope="col" className="num">
+              {t('col.price')}
+            </th>
+            <th scope="col" className="num">
+              {t('col.amount')}
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -30,7 +34,9 @@ export function RecentTrades({ trades, market }: { trades: PublicTrade[]; market
             <tr key={`${tr.ts}-${i}`}>
               <td>{formatDateTime(tr.ts)}</td>
               <td>{tr.market}</td>
-              <td className={tr.side === 'buy' ? 'side-buy' : 'side-sell'}>{t(tr.side === 'buy' ? 'side.buy' : 'side.sell')}</td>
+              <td className={tr.side === 'buy' ? 'side-buy' : 'side-sell'}>
+                {t(tr.side === 'buy' ? 'side.buy' : 'side.sell')}
+              </td>
               <td className="num">{formatInt(tr.price)}</td>
               <td className="num">{quantityText(tr, market)}</td>
             </tr>

@@ -3,15 +3,25 @@ import { useT, type MessageKey } from '../../i18n';
 import { formatBps, formatWon, tone } from '../../lib/figures';
 import { RankChange } from '../ranking/RankChange';
 
-const ROWS: { label: MessageKey; cell(s: TraderStats): React.ReactNode; className?(s: TraderStats): string | undefined }[] = [
+const ROWS: {
+  label: MessageKey;
+  cell(s: TraderStats): React.ReactNode;
+  className?(s: TraderStats): string | undefined;
+}[] = [
   { label: 'ranking.col.rank', cell: (s) => (s.rank > 0 ? s.rank : <span className="muted">–</span>) },
   { label: 'ranking.col.return', cell: (s) => formatBps(s.returnBps, true), className: (s) => tone(s.returnBps) },
   { label: 'ranking.col.pnl', cell: (s) => formatWon(s.pnl, true), className: (s) => tone(s.pnl) },
   { label: 'ranking.col.drawdown', cell: (s) => formatBps(-s.maxDrawdownBps) },
-  { label: 'ranking.col.winRate', cell: (s) => (s.winRateBps === null ? <span className="muted">–</span> : formatBps(s.winRateBps)) },
+  {
+    label: 'ranking.col.winRate',
+    cell: (s) => (s.winRateBps === null ? <span className="muted">–</span> : formatBps(s.winRateBps)),
+  },
   { label: 'profile.roundTrips', cell: (s) => s.closedRoundTrips },
   { label: 'ranking.col.trades', cell: (s) => s.trades },
-  { label: 'ranking.col.rankChange', cell: (s) => (s.rank > 0 ? <RankChange change={s.rankChange} /> : <span className="muted">–</span>) },
+  {
+    label: 'ranking.col.rankChange',
+    cell: (s) => (s.rank > 0 ? <RankChange change={s.rankChange} /> : <span className="muted">–</span>),
+  },
 ];
 
 /** The trader's figures over each period side by side. */

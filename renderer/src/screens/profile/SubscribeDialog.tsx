@@ -27,7 +27,17 @@ function stopLossProblem(text: string): boolean {
  * Start copying a trader: how much of my available won goes to the copy, and optionally the loss at which
  * copying stops by itself. Checked here against my balance before the server checks it again.
  */
-export function SubscribeDialog({ leader, strategy, onDone, onCancel }: { leader: string; strategy: NonNullable<TraderProfile['strategy']>; onDone(): void; onCancel(): void }) {
+export function SubscribeDialog({
+  leader,
+  strategy,
+  onDone,
+  onCancel,
+}: {
+  leader: string;
+  strategy: NonNullable<TraderProfile['strategy']>;
+  onDone(): void;
+  onCancel(): void;
+}) {
   const t = useT();
   const ids = { allocation: useId(), stop: useId() };
   const available = useCopy((s) => s.wallet.available);
@@ -84,13 +94,24 @@ export function SubscribeDialog({ leader, strategy, onDone, onCancel }: { leader
         </span>
       </label>
       <p className="field-note muted" id={`${ids.allocation}-note`}>
-        {available === null ? t('subscribe.availableUnknown') : fill(t('subscribe.available'), `${formatWon(available)} ${quote}`)}
+        {available === null
+          ? t('subscribe.availableUnknown')
+          : fill(t('subscribe.available'), `${formatWon(available)} ${quote}`)}
       </p>
       {touched && allocationIssue && <p className="field-error">{t(`subscribe.err.${allocationIssue}`)}</p>}
       <label className="form-field" htmlFor={ids.stop}>
         <span className="form-label">{t('subscribe.stopLoss')}</span>
         <span className="input-wrap">
-          <input id={ids.stop} inputMode="decimal" autoComplete="off" placeholder={t('subscribe.stopLossNone')} value={stopLoss} onChange={(e) => setStopLoss(e.target.value)} aria-invalid={stopIssue} aria-describedby={`${ids.stop}-note`} />
+          <input
+            id={ids.stop}
+            inputMode="decimal"
+            autoComplete="off"
+            placeholder={t('subscribe.stopLossNone')}
+            value={stopLoss}
+            onChange={(e) => setStopLoss(e.target.value)}
+            aria-invalid={stopIssue}
+            aria-describedby={`${ids.stop}-note`}
+          />
           <span className="unit">%</span>
         </span>
       </label>

@@ -4,7 +4,12 @@ import { fill, useT } from '../../i18n';
 export function RankChange({ change }: { change: number | null }) {
   const t = useT();
   if (change === null) return <span className="muted">{t('ranking.new')}</span>;
-  if (change === 0) return <span className="muted" aria-label={t('ranking.same')}>–</span>;
+  if (change === 0)
+    return (
+      <span className="muted" aria-label={t('ranking.same')}>
+        –
+      </span>
+    );
   const up = change > 0;
   return (
     <span className={up ? 'up' : 'down'} aria-label={fill(t(up ? 'ranking.gained' : 'ranking.lost'), Math.abs(change))}>

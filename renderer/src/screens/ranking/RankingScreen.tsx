@@ -25,7 +25,14 @@ function RankingSearch() {
   return (
     <label className="ranking-search">
       <span className="visually-hidden">{t('ranking.search')}</span>
-      <input type="search" placeholder={t('ranking.search')} aria-label={t('ranking.search')} value={text} maxLength={20} onChange={(e) => setText(e.target.value)} />
+      <input
+        type="search"
+        placeholder={t('ranking.search')}
+        aria-label={t('ranking.search')}
+        value={text}
+        maxLength={20}
+        onChange={(e) => setText(e.target.value)}
+      />
     </label>
   );
 }
@@ -37,11 +44,26 @@ function Pager({ total, offset }: { total: number; offset: number }) {
   const last = Math.min(total, offset + PAGE_SIZE);
   return (
     <nav className="pager" aria-label={t('ranking.pages')}>
-      <button type="button" className="button small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
+      <button
+        type="button"
+        className="button small"
+        disabled={offset === 0}
+        onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
+      >
         {t('ranking.prev')}
       </button>
-      <span className="muted">{t('ranking.range').replace('{from}', String(offset + 1)).replace('{to}', String(last)).replace('{total}', String(total))}</span>
-      <button type="button" className="button small" disabled={last >= total} onClick={() => setOffset(offset + PAGE_SIZE)}>
+      <span className="muted">
+        {t('ranking.range')
+          .replace('{from}', String(offset + 1))
+          .replace('{to}', String(last))
+          .replace('{total}', String(total))}
+      </span>
+      <button
+        type="button"
+        className="button small"
+        disabled={last >= total}
+        onClick={() => setOffset(offset + PAGE_SIZE)}
+      >
         {t('ranking.next')}
       </button>
     </nav>
@@ -78,7 +100,11 @@ function BoardBody() {
     );
   }
   if (!board || board.rows.length === 0) {
-    return <div className="panel-state muted">{search.trim() ? fill(t('ranking.noMatch'), search.trim()) : t('ranking.empty')}</div>;
+    return (
+      <div className="panel-state muted">
+        {search.trim() ? fill(t('ranking.noMatch'), search.trim()) : t('ranking.empty')}
+      </div>
+    );
   }
   return (
     <div className="scroll" aria-busy={status === 'loading'}>
@@ -113,11 +139,18 @@ export function RankingScreen() {
           <PeriodTabs value={period} onChange={setPeriod} />
           <RankingSearch />
           <span className="muted as-of">{board?.asOf ? fill(t('ranking.asOf'), formatDateTime(board.asOf)) : ''}</span>
-          <button type="button" className="button small" onClick={() => void useRanking.getState().load()} disabled={status === 'loading'}>
+          <button
+            type="button"
+            className="button small"
+            onClick={() => void useRanking.getState().load()}
+            disabled={status === 'loading'}
+          >
             {t('ranking.refresh')}
           </button>
         </div>
-        {board?.sortedWithin !== undefined && <p className="muted small-note notice">{fill(t('ranking.sortedWithin'), board.sortedWithin)}</p>}
+        {board?.sortedWithin !== undefined && (
+          <p className="muted small-note notice">{fill(t('ranking.sortedWithin'), board.sortedWithin)}</p>
+        )}
         <BoardBody />
         {board && <Pager total={board.total} offset={offset} />}
       </div>

@@ -18,7 +18,19 @@ const COLUMNS: { column: RankingSort; label: MessageKey; numeric: boolean }[] = 
 ];
 
 /** One page of a leaderboard; a row (or its nickname link) opens the trader's profile. */
-export function RankingTable({ rows, sort, order, me, onSort }: { rows: RankingRow[]; sort: RankingSort; order: 'asc' | 'desc'; me?: string; onSort(column: RankingSort): void }) {
+export function RankingTable({
+  rows,
+  sort,
+  order,
+  me,
+  onSort,
+}: {
+  rows: RankingRow[];
+  sort: RankingSort;
+  order: 'asc' | 'desc';
+  me?: string;
+  onSort(column: RankingSort): void;
+}) {
   const t = useT();
   const openTrader = useRoute((s) => s.openTrader);
   return (
@@ -32,7 +44,11 @@ export function RankingTable({ rows, sort, order, me, onSort }: { rows: RankingR
       </thead>
       <tbody>
         {rows.map((r) => (
-          <tr key={r.nickname} className={r.nickname === me ? 'clickable me' : 'clickable'} onClick={() => openTrader(r.nickname)}>
+          <tr
+            key={r.nickname}
+            className={r.nickname === me ? 'clickable me' : 'clickable'}
+            onClick={() => openTrader(r.nickname)}
+          >
             <td className="num rank">{r.rank}</td>
             <th scope="row" className="trader">
               <a
@@ -51,7 +67,9 @@ export function RankingTable({ rows, sort, order, me, onSort }: { rows: RankingR
             <td className={`num ${tone(r.returnBps) ?? ''}`}>{formatBps(r.returnBps, true)}</td>
             <td className={`num ${tone(r.pnl) ?? ''}`}>{formatWon(r.pnl, true)}</td>
             <td className="num">{formatBps(-r.maxDrawdownBps)}</td>
-            <td className="num">{r.winRateBps === null ? <span className="muted">–</span> : formatBps(r.winRateBps)}</td>
+            <td className="num">
+              {r.winRateBps === null ? <span className="muted">–</span> : formatBps(r.winRateBps)}
+            </td>
             <td className="num">{r.trades}</td>
             <td className="num">{r.followers}</td>
             <td className="num">

@@ -23,8 +23,17 @@ export function SortHeader({
   const t = useT();
   const active = sort === column;
   return (
-    <th scope="col" className={numeric ? 'num' : undefined} aria-sort={active ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}>
-      <button type="button" className="sort-button" onClick={() => onSort(column)} aria-label={fill(t('ranking.sortBy'), t(label))}>
+    <th
+      scope="col"
+      className={numeric ? 'num' : undefined}
+      aria-sort={active ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}
+    >
+      <button
+        type="button"
+        className="sort-button"
+        onClick={() => onSort(column)}
+        aria-label={fill(t('ranking.sortBy'), t(label))}
+      >
         {t(label)}
         <span className="sort-arrow" aria-hidden="true">
           {active ? (order === 'asc' ? '▲' : '▼') : '↕'}
