@@ -30,16 +30,62 @@ const packages = (...names) => names.flatMap((name) => [name, `${name}/**`]);
 /** Node's own modules, by either name (`fs/promises`, `node:fs/promises`). */
 const NODE_BUILTINS = ['node:*', 'node:*/**', ...builtinModules];
 
-const engineWalls = [
-  {
-    name: packages('electron', 'react', 'react-dom', 'zustand', 'lightweight-charts'),
-    message: 'engine/ is plain TypeScript that runs in Node: no Electron and no UI.',
-  },
-  {
-    name: [folder('sync-server'), folder('renderer'), folder('electron')],
-    message: 'engine/ stands alone: the server, the UI and the desktop shell build on it, never the reverse.',
-  },
-];
+/** Packages that do I/O in Node: the pure core uses none of them. */
+const NODE_IO_PACKAGES = packages('better-sqlite3', 'ws', 'axios', 'msgpackr', 'sirv');
+
+const noUi = {
+  name: packages('electron', 'react', 'react-dom', 'zustand', 'lightweight-charts'),
+  message: 'engine/ is plain TypeScript that runs in Node: no Electron and no UI.',
+};
+const engineStandsAlone = {
+  name: [folder('sync-server'), folder('renderer'), folder('electron'), folder('e2e')],
+  message: 'engine/ stands alone: the server, the UI and the desktop shell build on it, never the reverse.',
+};
+/** What every file of engine/ keeps to, tests included. */
+const engineWalls = [noUi, engineStandsAlone];
+
+/**
+ * The rooms of engine/, inner to outer: protocol ← core ← node ← host and tools. Each names what it may not
+ * import; its tests (and testing/ helpers) keep only the walls all of engine/ keeps.
+ */
+const engineRooms = {
+  'engine/protocol': [
+    {
+      name: ['**', '!zod', '!zod/**', `!${folder('engine/protocol')}`],
+      message: 'The protocol is the contract every process shares: it imports zod and itself, nothing else.',
+    },
+  ],
+  'engine/core': [
+    ...engineWalls,
+    {
+      name: [...NODE_BUILTINS, ...NODE_IO_PACKAGES],
+      message:
+        'engine/core is the pure domain core: no Node built-ins and no I/O, so it could run in a browser or a worker.',
+    },
+    {
+      name: [folder('engine'), `!${folder('engine/core')}`, `!${folder('engine/protocol')}`],
+      message: 'engine/core imports only itself and the protocol: infrastructure, the host and the tools build on it.',
+    },
+  ],
+  'engine/node': [
+    ...engineWalls,
+    {
+      name: [folder('engine/host'), folder('engine/tools')],
+      message: 'engine/node is infrastructure under the desktop host and the tools: it imports neither.',
+    },
+  ],
+  'engine/host': [
+    ...engineWalls,
+    {
+      name: [folder('engine/tools')],
+      message: 'The desktop host ships and the developer tools do not: engine/host does not import engine/tools.',
+    },
+  ],
+  'engine/tools': engineWalls,
+};
+
+/** Tests and their helpers, which may reach further than the code they test. */
+const TEST_FILES = ['**/*.test.ts', '**/testing/**'];
 
 const rendererWalls = [
   {
@@ -72,6 +118,10 @@ const serverWalls = [
 const appHostWall = {
   name: [folder('engine/host')],
   message: 'The sync server does not import the desktop app host (engine/host).',
+};
+const toolsWall = {
+  name: [folder('engine/tools')],
+  message: 'The sync server ships and the developer tools do not: its code does not import engine/tools.',
 };
 
 const screens = {
@@ -107,8 +157,13 @@ export default defineConfig([
     languageOptions: { globals: globals.node },
   },
 
+  ...Object.entries(engineRooms).map(([room, walls]) => ({
+    files: [`${room}/**`],
+    ignores: TEST_FILES.map((glob) => `${room}/${glob}`),
+    rules: { 'n/no-restricted-import': ['error', walls] },
+  })),
   {
-    files: ['engine/**'],
+    files: TEST_FILES.map((glob) => `engine/${glob}`),
     rules: { 'n/no-restricted-import': ['error', engineWalls] },
   },
 
@@ -160,6 +215,22 @@ export default defineConfig([
   },
 
   {
+    files: ['electron/main/**'],
+    ignores: TEST_FILES.map((glob) => `electron/main/${glob}`),
+    rules: {
+      'n/no-restricted-import': [
+        'error',
+        [
+          {
+            name: [folder('engine'), `!${folder('engine/protocol')}`],
+            message:
+              'The desktop shell only relays messages to the host process: of engine/ it imports the protocol alone.',
+          },
+        ],
+      ],
+    },
+  },
+  {
     files: ['electron/preload/**'],
     rules: {
       'n/no-restricted-import': [
@@ -177,6 +248,11 @@ export default defineConfig([
 
   {
     files: ['sync-server/**'],
+    rules: { 'n/no-restricted-import': ['error', [...serverWalls, appHostWall, toolsWall]] },
+  },
+  {
+    // Its benchmark and test helpers drive the server with the developer tools (the mock exchange).
+    files: ['sync-server/bench/**', 'sync-server/testing/**'],
     rules: { 'n/no-restricted-import': ['error', [...serverWalls, appHostWall]] },
   },
   {

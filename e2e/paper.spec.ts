@@ -4,8 +4,8 @@
  * so nothing reaches the internet).
  */
 import type { Page } from '@playwright/test';
-import { MockExchange } from '../engine/feed/mock-exchange/mock-exchange';
-import { SAMPLE_SESSION_PATH } from '../engine/replay/sample-session';
+import { MockExchange } from '../engine/tools/mock-exchange/mock-exchange';
+import { SAMPLE_SESSION_PATH } from '../engine/node/replay/sample-session';
 import { expect, keepScreenshot, test } from './fixtures';
 
 const nav = (app: Page, name: string) =>

@@ -1,4 +1,4 @@
-import { ENGINE_VERSION } from '../engine/version';
+import { ENGINE_VERSION } from '../engine/core/version';
 import { expect, keepScreenshot, test } from './fixtures';
 
 test('the shell opens with the local engine ready, its version and database path', async ({

@@ -28,7 +28,7 @@ function compileHints(chunkName: RegExp): Plugin {
 // One renderer build for both transports: Electron loads it from file://, web mode serves it over HTTP.
 export default defineConfig({
   root: import.meta.dirname,
-  base: './',
+  base: '.',
   plugins: [react(), compileHints(/^(index|MarketScreen|lightweight-charts)/)],
   // `@protocol/*` (the shared contract in engine/protocol) is defined once, in tsconfig.json's `paths`; the
   // bundler reads it from there, so the compiler and the bundle cannot disagree.

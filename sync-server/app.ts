@@ -12,7 +12,7 @@
 import Fastify, { type FastifyBaseLogger, type RouteHandlerMethod } from 'fastify';
 import { join } from 'node:path';
 import pino from 'pino';
-import { isBusyError, openDatabase, type Db } from '../engine/db/database';
+import { isBusyError, openDatabase, type Db } from '../engine/node/db/database';
 import { Accounts } from './accounts/accounts';
 import type { ServerConfig } from './config';
 import { serverMigrations } from './db/migrations';
@@ -30,7 +30,7 @@ import { Exchange } from './trading/exchange';
 import { OrderProjection } from './trading/order-projection';
 import { Gateway } from './ws/gateway';
 import { WriteBehind } from './db/write-behind';
-import { WalCheckpointer } from '../engine/db/wal-checkpointer';
+import { WalCheckpointer } from '../engine/node/db/wal-checkpointer';
 import { CopyService, SUB_ACCOUNT_BASE } from './copy/copy-service';
 import { keepAccountIdsAbove } from './db/account-ids';
 import { finishAccountDeletions, registerCopyRoutes } from './copy/copy-routes';

@@ -7,11 +7,11 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { z } from 'zod';
-import type { Clock } from '../engine/feed/clock';
-import type { Synchronous } from '../engine/db/database';
-import { validateMarketConfig } from '../engine/matching/market-config';
-import { notional } from '../engine/matching/money';
-import type { MarketConfig } from '../engine/matching/types';
+import type { Clock } from '../engine/core/market-data/clock';
+import type { Synchronous } from '../engine/node/db/database';
+import { validateMarketConfig } from '../engine/core/matching/market-config';
+import { notional } from '../engine/core/matching/money';
+import type { MarketConfig } from '../engine/core/matching/types';
 
 export interface ServerConfig {
   host: string;

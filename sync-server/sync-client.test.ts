@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PracticeEntry, Session } from '../engine/protocol/sync';
-import { SyncClient, SyncOrderError, type SyncStatus } from '../engine/sync/sync-client';
-import { TcpProxy } from '../engine/sync/testing/tcp-proxy';
+import { SyncClient, SyncOrderError, type SyncStatus } from '../engine/node/sync/sync-client';
+import { TcpProxy } from '../engine/node/sync/testing/tcp-proxy';
 import { startSyncServer, type SyncServer } from './app';
 import { defaultConfig } from './config';
 

@@ -1,4 +1,4 @@
-import { mulberry32 } from '../engine/random/prng';
+import { mulberry32 } from '../engine/core/random/prng';
 /**
  * The sync server end to end over real sockets: sign-up to a first fill between two accounts, a mirrored book
  * that matches the server's after a random order stream, gap resync, idempotent resend after a reconnect, and
@@ -7,7 +7,7 @@ import { mulberry32 } from '../engine/random/prng';
 import { settled, type OrderResult } from './trading/exchange';
 import { describe, expect, it } from 'vitest';
 import type { BalanceView, Fill, OrderView, ServerMessage, Session } from '../engine/protocol/sync';
-import { BookMirror } from '../engine/sync/book-mirror';
+import { BookMirror } from '../engine/node/sync/book-mirror';
 import { LOT, LPJ, MARKET, TEST_GRANT, honestPairTrades, http, signUp } from './testing/harness';
 import { limitOrder, serverPerTest } from './testing/per-test';
 import { TestWsClient } from './testing/ws-client';
@@ -432,7 +432,7 @@ describe('restart', () => {
 });
 
 /**
- * The production mirror (engine/sync/book-mirror.ts) fed from an observer's socket the way the sync client feeds
+ * The production mirror (engine/node/sync/book-mirror.ts) fed from an observer's socket the way the sync client feeds
  * it: a snapshot replaces the book, a gap asks for a fresh snapshot. Counts what happened, and `dropNext` loses
  * the next deltas as a lossy link would.
  */

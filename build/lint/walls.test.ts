@@ -47,29 +47,116 @@ async function allowed(path: string, specifiers: string[]): Promise<void> {
 
 describe('the walls between rooms', () => {
   it('engine/ imports no Electron, no UI library, and nothing of the server, the renderer or the desktop shell', async () => {
-    const at = 'engine/matching/probe.ts';
-    await refused(at, 'no Electron and no UI', [
-      'electron',
-      'react',
-      'react/jsx-runtime',
-      'react-dom/client',
-      'zustand',
-      'lightweight-charts',
-    ]);
+    for (const at of ['engine/core/matching/probe.ts', 'engine/node/store/probe.ts', 'engine/host/probe.ts']) {
+      await refused(at, 'no Electron and no UI', [
+        'electron',
+        'react',
+        'react/jsx-runtime',
+        'react-dom/client',
+        'zustand',
+        'lightweight-charts',
+      ]);
+    }
+    const at = 'engine/tools/bench/probe.ts';
     await refused(at, 'engine/ stands alone', [
-      '../../sync-server/app',
-      '../../renderer/src/lib/units',
-      '../../electron/main/index',
-      '../../sync-server/no/such/file',
+      '../../../sync-server/app',
+      '../../../renderer/src/lib/units',
+      '../../../electron/main/index',
+      '../../../e2e/fixtures',
+      '../../../sync-server/no/such/file',
     ]);
-    await allowed(at, ['./money', '../protocol/api', '../../engine/feed/types', 'node:fs', 'zod', 'better-sqlite3']);
+    await allowed(at, ['../../core/matching/engine', '../../node/db/database', '../mock-exchange/mock-exchange']);
+  });
+
+  it('engine/protocol imports zod and itself, nothing else', async () => {
+    const at = 'engine/protocol/probe.ts';
+    await refused(at, 'imports zod and itself', ['node:fs', 'ws', '../core/matching/money', '../node/db/database']);
+    await allowed(at, ['zod', './api', './units']);
+  });
+
+  it('engine/core is pure: no Node built-in, no I/O package, nothing of engine/ but itself and the protocol', async () => {
+    const at = 'engine/core/matching/probe.ts';
+    await refused(at, 'could run in a browser or a worker', [
+      'node:fs',
+      'node:zlib',
+      'fs',
+      'worker_threads',
+      'better-sqlite3',
+      'ws',
+      'axios',
+      'msgpackr',
+    ]);
+    await refused(at, 'engine/core imports only itself and the protocol', [
+      '../../node/db/database',
+      '../../node/store/durable-engine',
+      '../../host/app-host',
+      '../../tools/mock-exchange/mock-exchange',
+    ]);
+    await allowed(at, ['./money', '../market-data/types', '../../protocol/units', 'zod']);
+  });
+
+  it("engine/core's tests may use Node and the infrastructure, and stay inside engine/", async () => {
+    const at = 'engine/core/paper/probe.test.ts';
+    await allowed(at, [
+      'node:fs',
+      '../../node/replay/session-reader',
+      '../../tools/mock-exchange/mock-exchange',
+      'vitest',
+    ]);
+    await refused(at, 'engine/ stands alone', ['../../../sync-server/app']);
+    const helper = 'engine/core/matching/testing/probe.ts';
+    await allowed(helper, ['node:child_process', '../../../node/store/durable-engine']);
+  });
+
+  it('engine/node builds on the core and imports neither the desktop host nor the tools', async () => {
+    const at = 'engine/node/store/probe.ts';
+    await refused(at, 'imports neither', [
+      '../../host/app-host',
+      '../../host/web-bridge',
+      '../../tools/mock-exchange/mock-exchange',
+      '../../tools/bench/engine-bench',
+    ]);
+    await allowed(at, [
+      '../../core/matching/engine',
+      '../../protocol/sync',
+      '../db/database',
+      'node:fs',
+      'better-sqlite3',
+    ]);
+  });
+
+  it('engine/host does not import the developer tools', async () => {
+    const at = 'engine/host/probe.ts';
+    await refused(at, 'does not import engine/tools', [
+      '../tools/mock-exchange/mock-exchange',
+      '../tools/record-sample',
+    ]);
+    await allowed(at, [
+      '../core/paper/index',
+      '../node/db/database',
+      '../protocol/api',
+      './app-host',
+      'ws',
+      'node:http',
+    ]);
+  });
+
+  it('electron/main relays to the host process and imports only the protocol from engine/', async () => {
+    const at = 'electron/main/probe.ts';
+    await refused(at, 'of engine/ it imports the protocol alone', [
+      '../../engine/host/app-host',
+      '../../engine/core/matching/engine',
+      '../../engine/node/db/database',
+    ]);
+    await allowed(at, ['electron', '../../engine/protocol/host-channel', './host-relay', 'node:path']);
+    await allowed('electron/main/probe.test.ts', ['../../engine/host/testing/fork-host']);
   });
 
   it('renderer/src imports no Node built-in, no Node-side package, nothing outside the renderer but the protocol, and the protocol only as @protocol/*', async () => {
     const at = 'renderer/src/screens/probe.tsx';
     await refused(at, 'no Node built-ins', ['node:fs', 'node:fs/promises', 'fs', 'path', 'child_process', 'os']);
     await refused(at, 'no Electron, database or sockets of Node', ['electron', 'better-sqlite3', 'ws', 'axios']);
-    await refused(at, 'through @protocol/*', ['../../../engine/protocol/api', '../../../engine/matching/money']);
+    await refused(at, 'through @protocol/*', ['../../../engine/protocol/api', '../../../engine/core/matching/money']);
     await refused(at, 'only its own code, the protocol', [
       '../../../sync-server/config',
       '../../../electron/preload/index',
@@ -145,8 +232,9 @@ describe('the walls between rooms', () => {
       '../../electron/main/host-relay',
     ]);
     await refused(at, 'desktop app host (engine/host)', ['../../engine/host/app-host', '../../engine/host/web-bridge']);
+    await refused(at, 'does not import engine/tools', ['../../engine/tools/mock-exchange/mock-exchange']);
     await allowed(at, [
-      '../../engine/matching/money',
+      '../../engine/core/matching/money',
       '../../engine/protocol/sync',
       '../config',
       'fastify',
@@ -156,7 +244,12 @@ describe('the walls between rooms', () => {
 
   it('sync-server tests may run the desktop app host against the server, and are walled off from the rest as the server is', async () => {
     const at = 'sync-server/probe.test.ts';
-    await allowed(at, ['../engine/host/app-host', './testing/harness', 'vitest']);
+    await allowed(at, [
+      '../engine/host/app-host',
+      '../engine/tools/mock-exchange/mock-exchange',
+      './testing/harness',
+      'vitest',
+    ]);
     await refused(at, 'no Electron and no UI', ['electron', 'react']);
     await refused(at, 'does not import the desktop app.', ['../renderer/src/lib/units']);
   });

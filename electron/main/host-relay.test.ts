@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppInfo, EventFrame, OrderOutcome, PracticeState } from '../../engine/protocol/api';
 import type { Reply } from '../../engine/protocol/wire';
-import { waitFor } from '../../engine/feed/testing/helpers';
+import { waitFor } from '../../engine/node/feed/testing/helpers';
 import { forkHost, type ForkedHost } from '../../engine/host/testing/fork-host';
 import { HostRelay, MAX_WAITING, type HostChild, type HostRelayOptions } from './host-relay';
 

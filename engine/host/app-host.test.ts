@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/database';
+import { openDatabase } from '../node/db/database';
 import { ApiError } from '../protocol/errors';
-import { ENGINE_VERSION } from '../version';
+import { ENGINE_VERSION } from '../core/version';
 import { AppHost } from './app-host';
 import { appMigrations } from './migrations';
 

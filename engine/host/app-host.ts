@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { openDatabase, schemaVersion, type Db } from '../db/database';
+import { openDatabase, schemaVersion, type Db } from '../node/db/database';
 import {
   events,
   isMethod,
@@ -18,7 +18,7 @@ import {
   type Result,
 } from '../protocol/api';
 import { ApiError } from '../protocol/errors';
-import { ENGINE_VERSION } from '../version';
+import { ENGINE_VERSION } from '../core/version';
 import { appMigrations } from './migrations';
 import { SettingsStore } from './settings-store';
 import { PracticeMarket } from './practice-market';

@@ -5,18 +5,22 @@
  */
 import {
   CANDLE_INTERVALS,
-  CandleHistoryLoader,
   INTERVAL_MS,
   LiveCandles,
   MINUTE_MS,
-  chartRange,
   fromColumns,
   intervalStart,
   storeClosedMinutes,
-  type CandleStore,
-  type HistoryProgress,
-} from '../candles';
-import type { Candle, CandleInterval, CandleSource, ExchangeId, FeedEvent, FeedMarket } from '../feed/types';
+} from '../core/candles';
+import { CandleHistoryLoader, chartRange, type CandleStore, type HistoryProgress } from '../node/candles';
+import type {
+  Candle,
+  CandleInterval,
+  CandleSource,
+  ExchangeId,
+  FeedEvent,
+  FeedMarket,
+} from '../core/market-data/types';
 import type { CandlesProgress } from '../protocol/api';
 
 export interface ExchangeCandlesOptions {

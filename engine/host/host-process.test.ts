@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AppInfo, Health, OrderOutcome, PracticeState } from '../protocol/api';
 import type { FromHost } from '../protocol/host-channel';
 import type { PushFrame, ResponseFrame } from '../protocol/wire';
-import { waitFor } from '../feed/testing/helpers';
+import { waitFor } from '../node/feed/testing/helpers';
 import { forkHost, type ForkedHost } from './testing/fork-host';
 
 const cleanups: (() => void)[] = [];

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { Candle, CandleInterval, Fill, HttpError, MarketInfo } from '../protocol/sync';
-import { SyncHttpError } from '../sync/sync-http';
+import { SyncHttpError } from '../node/sync/sync-http';
 
 const TIMEOUT_MS = 10_000;
 

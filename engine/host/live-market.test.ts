@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/database';
+import { openDatabase } from '../node/db/database';
 import { AppHost } from './app-host';
 import { PracticeJournalOutbox } from './live-practice-outbox';
 import { appMigrations } from './migrations';

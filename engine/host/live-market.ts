@@ -7,7 +7,7 @@
  * With no server the app still opens: the status says offline and the client keeps retrying with backoff.
  * Tokens stay in this process: the UI learns who is signed in, never with what.
  */
-import type { BackoffPolicy } from '../feed/clock';
+import type { BackoffPolicy } from '../core/market-data/clock';
 import {
   ServerUrl,
   type CandleBar,
@@ -29,8 +29,8 @@ import {
   type OrderView,
   type ServerMessage,
 } from '../protocol/sync';
-import { SyncClient, SyncOrderError, type SessionStore, type SyncStatus } from '../sync/sync-client';
-import { SyncHttpError } from '../sync/sync-http';
+import { SyncClient, SyncOrderError, type SessionStore, type SyncStatus } from '../node/sync/sync-client';
+import { SyncHttpError } from '../node/sync/sync-http';
 import { fetchCandles, fetchFills, fetchMarkets } from './live-http';
 import { LiveNotifications } from './live-notifications';
 import { PracticeJournalOutbox } from './live-practice-outbox';

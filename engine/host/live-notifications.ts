@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { AppNotification } from '../protocol/api';
 import type { Notification } from '../protocol/sync';
 import { Notification as NotificationSchema } from '../protocol/sync';
-import type { SyncClient } from '../sync/sync-client';
+import type { SyncClient } from '../node/sync/sync-client';
 import type { SettingsStore } from './settings-store';
 import { openSse, type SseConnection } from './sse-reader';
 

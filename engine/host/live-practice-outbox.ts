@@ -8,9 +8,9 @@
  * (a crash between the upload and the cursor save, or a second device) changes nothing on the server.
  */
 import { z } from 'zod';
-import type { EngineEvent } from '../matching/types';
+import type { EngineEvent } from '../core/matching/types';
 import type { PracticeEntry } from '../protocol/sync';
-import type { PracticeOutbox } from '../sync/sync-client';
+import type { PracticeOutbox } from '../node/sync/sync-client';
 import { PRACTICE_USER, type PracticeMarket } from './practice-market';
 import type { SettingsStore } from './settings-store';
 

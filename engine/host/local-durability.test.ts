@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/database';
+import { openDatabase } from '../node/db/database';
 import type { LocalDatabaseDurability } from '../protocol/api';
 import { AppHost } from './app-host';
 import { localDurability } from './local-durability';

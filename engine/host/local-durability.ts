@@ -4,7 +4,7 @@
  * journals are opened by the same opener with the level LOCAL_DATABASES names, which is what they report.
  */
 import { join } from 'node:path';
-import { LOCAL_DATABASES, type Db } from '../db/database';
+import { LOCAL_DATABASES, type Db } from '../node/db/database';
 import type { LocalDatabaseDurability } from '../protocol/api';
 
 /** SQLite's `PRAGMA synchronous` numbers: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA (FULL and more). */

@@ -1,4 +1,4 @@
-import type { Migration } from '../db/database';
+import type { Migration } from '../node/db/database';
 
 /** Schema of the app's local database (app.db). Append new steps; never edit a released one. */
 export const appMigrations: Migration[] = [

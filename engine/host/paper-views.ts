@@ -2,7 +2,8 @@
  * The paper account as the UI sees it: balances with the decimals to format them, open orders, positions
  * with PnL, and an order's outcome from the matcher's events.
  */
-import { QUOTE_DECIMALS, type PaperEvent, type PaperMarketConfig, type PaperTrader } from '../paper';
+import { QUOTE_DECIMALS, type PaperEvent, type PaperMarketConfig } from '../core/paper';
+import type { PaperTrader } from '../node/paper/paper-trader';
 import type { PaperAccount, PaperMarketInfo, PaperOrderOutcome, PaperPosition } from '../protocol/api';
 
 /** The local user's account in both paper journals (exchange sources and replay). */

@@ -2,9 +2,9 @@
  * The API methods of the offline LPJ practice market (see ../protocol/api: practice.*). Engine refusals are
  * answers, not errors: an order outcome says `rejected` with the engine's reason code.
  */
-import type { EngineEvent } from '../matching/types';
+import type { EngineEvent } from '../core/matching/types';
 import type { OrderOutcome, OrderRequest, PracticeState } from '../protocol/api';
-import type { CandleInterval } from '../feed/types';
+import type { CandleInterval } from '../core/market-data/types';
 import { BOOK_LEVELS, PRACTICE_USER, type PracticeMarket } from './practice-market';
 
 function outcome(events: EngineEvent[]): OrderOutcome {

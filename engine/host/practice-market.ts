@@ -8,14 +8,14 @@
  * market costs the renderer one message per frame budget rather than one per order.
  */
 import { join } from 'node:path';
-import { aggregateCandles } from '../candles/aggregate';
-import type { Candle, CandleInterval } from '../feed/types';
-import { openMatchingJournal, type MatchingJournal } from '../matching/journal';
-import type { EngineEvent, MarketConfig, PlaceCommand } from '../matching/types';
-import { SimulatorDriver } from '../simulator/driver';
+import { aggregateCandles } from '../core/candles/aggregate';
+import type { Candle, CandleInterval } from '../core/market-data/types';
+import { openMatchingJournal, type MatchingJournal } from '../node/matching-journal/journal';
+import type { EngineEvent, MarketConfig, PlaceCommand } from '../core/matching/types';
+import { SimulatorDriver } from '../core/simulator/driver';
 import { readAll, userFills, type FillRow } from './trade-export';
-import { LiquiditySimulator } from '../simulator/liquidity-simulator';
-import { liveReader } from '../simulator/agents/agent';
+import { LiquiditySimulator } from '../core/simulator/liquidity-simulator';
+import { liveReader } from '../core/simulator/agents/agent';
 
 export const OFFLINE_PRACTICE_MARKET: MarketConfig = {
   id: 'LPJ-KRW',

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LiveStatus } from '../protocol/api';
 import { ApiError } from '../protocol/errors';
 import type { LeaderboardRow, MyStrategy, SubscriptionView, TraderProfile, TraderStats } from '../protocol/sync';
-import { SyncHttp } from '../sync/sync-http';
+import { SyncHttp } from '../node/sync/sync-http';
 import { rankingHandlers, type RankingLink } from './ranking-handlers';
 
 const cleanups: (() => unknown)[] = [];

@@ -22,8 +22,8 @@ import type {
 } from '../protocol/api';
 import { ApiError } from '../protocol/errors';
 import type { FollowerView, LeaderboardSort, MyStrategy, SettlementView, SubscriptionView } from '../protocol/sync';
-import type { SyncClient } from '../sync/sync-client';
-import { SyncHttp, SyncHttpError } from '../sync/sync-http';
+import type { SyncClient } from '../node/sync/sync-client';
+import { SyncHttp, SyncHttpError } from '../node/sync/sync-http';
 import type { LiveMarket } from './live-market';
 
 /** Sorts the server offers; the others (nickname, rank change) are applied here over the board's first rows. */

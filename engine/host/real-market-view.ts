@@ -5,7 +5,7 @@
  * Feed events can arrive hundreds of times a second; the UI gets one update per `publishEveryMs` at most
  * (a trailing timer collects everything in between), so a busy market costs the renderer a steady trickle.
  */
-import type { FeedEvent, FeedStatus, Level } from '../feed/types';
+import type { FeedEvent, FeedStatus, Level } from '../core/market-data/types';
 import type { FeedTicker, FeedTrade } from '../protocol/api';
 
 /** Book levels per side sent to the UI: what an order book panel shows. */

@@ -5,8 +5,8 @@
  * LPJ_BINANCE_WS, LPJ_BINANCE_REST), then the exchanges' public endpoints (the feed clients' own defaults).
  * Tests and e2e runs set them to the mock exchange so nothing reaches the internet.
  */
-import type { FeedClientOptions } from '../feed';
-import type { ExchangeId } from '../feed/types';
+import type { FeedClientOptions } from '../node/feed';
+import type { ExchangeId } from '../core/market-data/types';
 
 /** Per-exchange feed client settings a host may override (URLs, timings, logger). */
 export type ExchangeOptions = Partial<Omit<FeedClientOptions, 'exchange'>>;

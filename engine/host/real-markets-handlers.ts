@@ -1,5 +1,5 @@
 /** The API methods of real-coin markets and paper trading (see ../protocol/api: paper.*, feed.*, replay.*). */
-import type { CandleInterval } from '../feed/types';
+import type { CandleInterval } from '../core/market-data/types';
 import type { FeedSourceName, PaperOrderRequest, ReplayControl } from '../protocol/api';
 import type { RealMarkets } from './real-markets';
 

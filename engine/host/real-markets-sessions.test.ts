@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FeedSourceInfo, PaperOrderOutcome, PickedSession } from '../protocol/api';
-import { MAX_SESSION_FILE_BYTES, SAMPLE_SESSION_PATH } from '../replay';
-import { SESSION_MAGIC } from '../replay/session-format';
+import { MAX_SESSION_FILE_BYTES, SAMPLE_SESSION_PATH } from '../node/replay';
+import { SESSION_MAGIC } from '../node/replay/session-format';
 import { AppHost } from './app-host';
 import { MAX_HANDLES } from './real-markets-sessions';
 

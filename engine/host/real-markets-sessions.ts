@@ -17,7 +17,7 @@ import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { PickedSession } from '../protocol/api';
 import { ApiError } from '../protocol/errors';
-import { MAX_SESSION_FILE_BYTES, parseSession, SessionFileError } from '../replay';
+import { MAX_SESSION_FILE_BYTES, parseSession, SessionFileError } from '../node/replay';
 
 /** Picks remembered at once: enough to pick again after a mistake, few enough to bound the uploads kept. */
 export const MAX_HANDLES = 4;

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MockExchange } from '../feed/mock-exchange/mock-exchange';
-import { fastOptions } from '../feed/testing/helpers';
-import { DEFAULT_GRANTS } from '../paper';
+import { MockExchange } from '../tools/mock-exchange/mock-exchange';
+import { fastOptions } from '../node/feed/testing/helpers';
+import { DEFAULT_GRANTS } from '../core/paper';
 import type {
   EventFrame,
   FeedSourceInfo,

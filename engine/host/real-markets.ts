@@ -16,11 +16,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { CandleStore } from '../candles';
-import { createFeedClient, resolveMarket, UnknownMarketError, type FeedClient } from '../feed';
-import type { CandleInterval, ExchangeId, FeedEvent, FeedMarket } from '../feed/types';
-import { LEDGER_STREAM } from '../matching/types';
-import { paperMarket, PaperMarketConfigError, PaperTrader, type PaperEvent } from '../paper';
+import { CandleStore } from '../node/candles';
+import { createFeedClient, resolveMarket, UnknownMarketError, type FeedClient } from '../node/feed';
+import type { CandleInterval, ExchangeId, FeedEvent, FeedMarket } from '../core/market-data/types';
+import { LEDGER_STREAM } from '../core/matching/types';
+import { paperMarket, PaperMarketConfigError, type PaperEvent } from '../core/paper';
+import { PaperTrader } from '../node/paper/paper-trader';
 import {
   FeedSource,
   type EventName,
@@ -37,7 +38,7 @@ import {
   type ReplayInfo,
 } from '../protocol/api';
 import { ApiError } from '../protocol/errors';
-import { SAMPLE_SESSION_PATH, SessionFileError } from '../replay';
+import { SAMPLE_SESSION_PATH, SessionFileError } from '../node/replay';
 import { ExchangeCandles } from './exchange-candles';
 import { accountView, marketInfo, orderOutcome, PAPER_USER, positionView } from './paper-views';
 import { readAll, userFills, type FillRow } from './trade-export';

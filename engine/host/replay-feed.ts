@@ -6,10 +6,10 @@
  * shows minutes the replay has not reached and a replayed session never mixes into the stored candle history
  * of the real exchange (a generated session is made-up data, not market history).
  */
-import { aggregateCandles, CANDLE_INTERVALS, INTERVAL_MS, MINUTE_MS, intervalStart } from '../candles';
-import type { Candle, CandleInterval, FeedEvent, FeedMarket } from '../feed/types';
+import { aggregateCandles, CANDLE_INTERVALS, INTERVAL_MS, MINUTE_MS, intervalStart } from '../core/candles';
+import type { Candle, CandleInterval, FeedEvent, FeedMarket } from '../core/market-data/types';
 import type { ReplayInfo } from '../protocol/api';
-import { ReplayPlayer, readSessionFile, sessionTimeline, type PlayerState, type Session } from '../replay';
+import { ReplayPlayer, readSessionFile, sessionTimeline, type PlayerState, type Session } from '../node/replay';
 
 export interface ReplayFeedOptions {
   path: string;

@@ -1,5 +1,5 @@
 import { Settings } from '../protocol/api';
-import type { Db } from '../db/database';
+import type { Db } from '../node/db/database';
 
 const DEFAULTS: Settings = { language: 'en', theme: 'dark' };
 

@@ -3,8 +3,8 @@
  * trading on real coins, as one CSV (RFC 4180). Amounts are written as exact decimals from their integer units,
  * never through a float, so a spreadsheet sees exactly what the ledger holds.
  */
-import { formatFixedUnits } from '../feed/decimal';
-import type { EngineEvent } from '../matching/types';
+import { formatFixedUnits } from '../core/market-data/decimal';
+import type { EngineEvent } from '../core/matching/types';
 
 export interface FillRow {
   ts: number;

@@ -13,7 +13,7 @@ import WebSocket from 'ws';
 import type { FeedSourceInfo, OrderOutcome, PracticeState } from '../protocol/api';
 import { MAX_SESSION_FILE_BYTES } from '../protocol/session-files';
 import { API_SUBPROTOCOL, BRIDGE_KEY_META, KEY_SUBPROTOCOL_PREFIX, SESSION_UPLOAD_PATH } from '../protocol/web-bridge';
-import { SAMPLE_SESSION_PATH } from '../replay';
+import { SAMPLE_SESSION_PATH } from '../node/replay';
 import { AppHost } from './app-host';
 import { ownHostNames, startWebBridge, type WebBridge } from './web-bridge';
 

@@ -4,7 +4,7 @@
  * else sees it; the client validates what the server sends. One file, so both sides compile against the same
  * shapes.
  *
- * All amounts are integers in minimal units, as in ../matching/types.
+ * All amounts are integers in minimal units, as in ../core/matching/types.
  */
 import { z } from 'zod';
 import { COPY_NOTIFICATION_KINDS } from './notification-kinds';

@@ -16,7 +16,7 @@
  * every session is revoked. Cancelling its orders and ending its copy trading is the caller's part.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../../engine/db/database';
+import type { Db } from '../../engine/node/db/database';
 import type { ServerLimits } from '../config';
 import type { AccountKind, Session } from '../../engine/protocol/sync';
 import { AuthError } from './auth-error';

@@ -5,7 +5,7 @@
  * and a refusal tells nothing about existence; the count lives in server.db, so a restart does not reset it;
  * one attempt per nickname at a time, so parallel guesses do not slip past a lock that the first would set.
  */
-import type { Db } from '../../engine/db/database';
+import type { Db } from '../../engine/node/db/database';
 import { AuthError } from './auth-error';
 
 export const SIGN_IN_BACKOFF = {

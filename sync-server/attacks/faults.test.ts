@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Command, EngineEvent } from '../../engine/matching/types';
+import type { Command, EngineEvent } from '../../engine/core/matching/types';
 import type { OrderView, ServerMessage, Session } from '../../engine/protocol/sync';
 import { LOT, MARKET, eventually, honestPairTrades, http, signUp, tempDir } from '../testing/harness';
 import { limitOrder, serverPerTest } from '../testing/per-test';

@@ -16,8 +16,8 @@ import {
   type Notification,
   type PracticeEntry,
 } from '../../engine/protocol/sync';
-import { PERIODS, RankingService, type BoardRow, type Period } from '../../engine/ranking';
-import { COIN, LPJ, account, flow, price, trade } from '../../engine/ranking/testing/history';
+import { PERIODS, RankingService, type BoardRow, type Period } from '../../engine/core/ranking';
+import { COIN, LPJ, account, flow, price, trade } from '../../engine/core/ranking/testing/history';
 import { defaultLimits, type ServerLimits } from '../config';
 import { ServerCandles } from '../market-data/candles';
 import { leaderboard } from '../ranking/ranking-queries';

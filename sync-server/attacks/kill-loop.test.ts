@@ -23,10 +23,10 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../engine/db/database';
-import { openMatchingJournal } from '../../engine/matching/journal';
-import { LEDGER_STREAM } from '../../engine/matching/types';
-import { mulberry32 } from '../../engine/random/prng';
+import { openDatabase } from '../../engine/node/db/database';
+import { openMatchingJournal } from '../../engine/node/matching-journal/journal';
+import { LEDGER_STREAM } from '../../engine/core/matching/types';
+import { mulberry32 } from '../../engine/core/random/prng';
 import {
   frameMessages,
   type MyStrategy,

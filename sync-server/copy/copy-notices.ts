@@ -2,7 +2,7 @@
  * Turns copy-trading notices into entries of the notification centre (kinds from the sync contract), with a
  * short English title and body; `data` carries the figures so the app can render its own language.
  */
-import type { CopyNotice } from '../../engine/copy';
+import type { CopyNotice } from '../../engine/core/copy';
 import type { CopyNotificationKind } from '../../engine/protocol/sync';
 
 export interface NoticeText {

@@ -32,9 +32,9 @@
  * are the subscriptions', and the ranking log holds each operation's records exactly once.
  */
 import type { Logger } from 'pino';
-import type { CopyOutput } from '../../engine/copy';
-import { LEDGER_STREAM, type Command, type EngineEvent } from '../../engine/matching/types';
-import { JournalBusyError } from '../../engine/store/durable-engine';
+import type { CopyOutput } from '../../engine/core/copy';
+import { LEDGER_STREAM, type Command, type EngineEvent } from '../../engine/core/matching/types';
+import { JournalBusyError } from '../../engine/node/store/durable-engine';
 import type { RankingFeed } from '../ranking/ranking-feed';
 import type { Exchange } from '../trading/exchange';
 import { periodKey, type CopyStore, type LoggedOp, type OpRows } from './copy-store';

@@ -8,8 +8,8 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { CopyError, type CopyErrorCode as EngineCopyErrorCode } from '../../engine/copy';
-import type { Db } from '../../engine/db/database';
+import { CopyError, type CopyErrorCode as EngineCopyErrorCode } from '../../engine/core/copy';
+import type { Db } from '../../engine/node/db/database';
 import {
   CreateSubscriptionBody,
   DeleteAccountBody,
@@ -25,7 +25,7 @@ import {
   type SubscriptionView,
   type TraderProfile,
 } from '../../engine/protocol/sync';
-import { PERIODS, RankingError } from '../../engine/ranking';
+import { PERIODS, RankingError } from '../../engine/core/ranking';
 import { AuthError, nicknameKey, type Accounts, type AccountRow } from '../accounts/accounts';
 import { HttpFailure, parse } from '../http/errors';
 import type { RankingFeed } from '../ranking/ranking-feed';

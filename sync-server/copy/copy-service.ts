@@ -1,5 +1,5 @@
 /**
- * Copy trading on the server: the CopyTrading state machine (engine/copy) driven by requests, committed leader
+ * Copy trading on the server: the CopyTrading state machine (engine/core/copy) driven by requests, committed leader
  * fills, marks and the settlement schedule, and its intents carried out on the exchange.
  *
  * - Each subscription trades through its own ledger account (numbered from SUB_ACCOUNT_BASE, never a user id), funded and emptied by ledger transfers from and to the subscriber's main account.
@@ -23,10 +23,10 @@ import {
   type LeaderPrices,
   type Prices,
   type SubscriptionView,
-} from '../../engine/copy';
-import { MAX_AMOUNT, notional } from '../../engine/matching/money';
-import type { Db } from '../../engine/db/database';
-import type { EngineEvent, MarketConfig, Side } from '../../engine/matching/types';
+} from '../../engine/core/copy';
+import { MAX_AMOUNT, notional } from '../../engine/core/matching/money';
+import type { Db } from '../../engine/node/db/database';
+import type { EngineEvent, MarketConfig, Side } from '../../engine/core/matching/types';
 import type { Notifications } from '../notifications/notifications';
 import type { RankingFeed } from '../ranking/ranking-feed';
 import type { Exchange } from '../trading/exchange';

@@ -6,7 +6,7 @@
  * An operation and every row it makes are written in one transaction (`record`), so after a crash either all of
  * it is here or none of it is; the rows are never rebuilt from the operations.
  */
-import type { Db } from '../../engine/db/database';
+import type { Db } from '../../engine/node/db/database';
 import type { SettlementView } from '../../engine/protocol/sync';
 
 export interface SubscriptionRow {

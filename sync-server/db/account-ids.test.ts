@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../engine/db/database';
+import { openDatabase } from '../../engine/node/db/database';
 import type { BalanceView } from '../../engine/protocol/sync';
 import { LPJ, TEST_GRANT, http, signUp, tempDir } from '../testing/harness';
 import { limitOrder, serverPerTest } from '../testing/per-test';

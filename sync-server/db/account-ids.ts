@@ -7,7 +7,7 @@
  * journal has; the accounts table keeps the highest id it ever gave in sqlite_sequence (AUTOINCREMENT, see
  * migration 5), so a deleted or lost row's id is not given again either.
  */
-import type { Db } from '../../engine/db/database';
+import type { Db } from '../../engine/node/db/database';
 
 /** Makes the next account id SQLite gives out greater than `highestTaken`; true when it had to be raised. */
 export function keepAccountIdsAbove(db: Db, highestTaken: number): boolean {

@@ -1,4 +1,4 @@
-import type { Migration } from '../../engine/db/database';
+import type { Migration } from '../../engine/node/db/database';
 
 /**
  * Schema of server.db: accounts and sessions (the source of truth), and read models projected from the

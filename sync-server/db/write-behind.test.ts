@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../engine/db/database';
+import { openDatabase, type Db } from '../../engine/node/db/database';
 import { WriteBehind } from './write-behind';
 
 const cleanUps: (() => Promise<void> | void)[] = [];

@@ -13,7 +13,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { INTERVAL_MS, MINUTE_MS, intervalStart } from '../../engine/candles';
+import { INTERVAL_MS, MINUTE_MS, intervalStart } from '../../engine/core/candles';
 import { Candle, CandleInterval } from '../../engine/protocol/sync';
 import type { ServerCandles } from '../market-data/candles';
 import type { Exchange } from '../trading/exchange';

@@ -32,7 +32,7 @@ import {
   UpdateStrategyBody,
   UpdateSubscriptionBody,
 } from '../../engine/protocol/sync';
-import { ENGINE_VERSION } from '../../engine/version';
+import { ENGINE_VERSION } from '../../engine/core/version';
 import { CandlesResponse } from './candle-routes';
 
 const json = (schema: z.ZodType) => ({

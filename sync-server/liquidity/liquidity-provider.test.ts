@@ -14,10 +14,10 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { expectConserved } from '../../engine/matching/testing/ledger-checks';
-import { LEDGER_STREAM, type EngineEvent } from '../../engine/matching/types';
+import { expectConserved } from '../../engine/core/matching/testing/ledger-checks';
+import { LEDGER_STREAM, type EngineEvent } from '../../engine/core/matching/types';
 import type { LeaderboardPage, TraderProfile } from '../../engine/protocol/sync';
-import { ManualClock } from '../../engine/simulator/testing/manual-clock';
+import { ManualClock } from '../../engine/core/simulator/testing/manual-clock';
 import { DEFAULT_MARKETS_FILE, loadMarketsFile, type LiquiditySettings, type ServerConfig } from '../config';
 import { compareWithBatch } from '../ranking/verify';
 import {

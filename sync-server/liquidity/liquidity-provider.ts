@@ -1,7 +1,7 @@
 /**
  * The liquidity provider: an operator's switch (the markets file's `liquidity` section, or `--liquidity on`)
  * that gives the live market depth from the first minute. Its traders are the offline practice market's
- * simulated ones (engine/simulator: market makers, noise traders, momentum takers), and it holds them to the
+ * simulated ones (engine/core/simulator: market makers, noise traders, momentum takers), and it holds them to the
  * rules every user trades under:
  *
  * - Labelled accounts. Each agent trades through an account of its own, of kind 'liquidity' in server.db, with
@@ -25,15 +25,15 @@
  * - A fault in an agent stops the provider (logged), never the server.
  */
 import type { Logger } from 'pino';
-import { systemClock } from '../../engine/feed/clock';
-import type { AccountId, Command, EngineEvent } from '../../engine/matching/types';
-import { liveReader, type EngineReader } from '../../engine/simulator/agents/agent';
-import { SimulatorDriver } from '../../engine/simulator/driver';
+import { systemClock } from '../../engine/core/market-data/clock';
+import type { AccountId, Command, EngineEvent } from '../../engine/core/matching/types';
+import { liveReader, type EngineReader } from '../../engine/core/simulator/agents/agent';
+import { SimulatorDriver } from '../../engine/core/simulator/driver';
 import {
   DEFAULT_ACCOUNT_BASE,
   LiquiditySimulator,
   type SimulatorStats,
-} from '../../engine/simulator/liquidity-simulator';
+} from '../../engine/core/simulator/liquidity-simulator';
 import type { Accounts } from '../accounts/accounts';
 import type { ServerConfig } from '../config';
 import { settled, type CancelAllResult, type Exchange, type OrderResult } from '../trading/exchange';

@@ -10,7 +10,6 @@
 import { join } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import {
-  CandleStore,
   INTERVAL_MS,
   LiveCandles,
   MINUTE_MS,
@@ -19,10 +18,10 @@ import {
   intervalStart,
   storeClosedMinutes,
   type ClosedMinutes,
-  type MarketKey,
-} from '../../engine/candles';
-import type { CandleEvent, ExchangeId } from '../../engine/feed/types';
-import type { EngineEvent } from '../../engine/matching/types';
+} from '../../engine/core/candles';
+import { CandleStore, type MarketKey } from '../../engine/node/candles';
+import type { CandleEvent, ExchangeId } from '../../engine/core/market-data/types';
+import type { EngineEvent } from '../../engine/core/matching/types';
 import type { Candle, CandleInterval, ServerMessage } from '../../engine/protocol/sync';
 import type { Exchange } from '../trading/exchange';
 import type { Session } from '../ws/session';

@@ -4,7 +4,7 @@
  *
  * Each message is serialised and framed once and the same bytes are sent to every subscriber.
  */
-import type { EngineEvent } from '../../engine/matching/types';
+import type { EngineEvent } from '../../engine/core/matching/types';
 import type { Channel, Level, ServerMessage } from '../../engine/protocol/sync';
 import type { Exchange } from '../trading/exchange';
 import { textFrame } from '../ws/frames';

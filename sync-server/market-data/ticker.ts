@@ -2,7 +2,7 @@
  * The rolling 24-hour ticker of a market, kept in one bucket per minute so that each trade is O(1) and a
  * ticker read walks at most 1,440 buckets.
  */
-import { mulDiv } from '../../engine/matching/money';
+import { mulDiv } from '../../engine/core/matching/money';
 import type { Ticker } from '../../engine/protocol/sync';
 
 const MINUTE = 60_000;

@@ -8,10 +8,10 @@
  * deletion runs once per tenth of `keep` new notifications of an account (and at its first one after start),
  * so an account holds at most `keep` plus a tenth between two deletions.
  */
-import type { Db } from '../../engine/db/database';
+import type { Db } from '../../engine/node/db/database';
 import type { Fill, Notification } from '../../engine/protocol/sync';
 import { formatUnits } from '../../engine/protocol/units';
-import type { MarketConfig } from '../../engine/matching/types';
+import type { MarketConfig } from '../../engine/core/matching/types';
 import type { WriteBehind } from '../db/write-behind';
 
 type Listener = (n: Notification) => void;

@@ -9,7 +9,7 @@
  * a time (`deleteBefore`). What each account holds is kept in practice_usage with every change, so the check
  * reads one row.
  */
-import type { Db } from '../../engine/db/database';
+import type { Db } from '../../engine/node/db/database';
 import type { PracticeEntry } from '../../engine/protocol/sync';
 import type { ServerLimits } from '../config';
 

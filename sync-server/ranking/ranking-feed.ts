@@ -12,9 +12,9 @@
  * committed after the log's cursors into records, so a crash between a journal commit and the log loses nothing.
  */
 import type { Logger } from 'pino';
-import type { Db } from '../../engine/db/database';
-import type { EngineEvent, MarketConfig } from '../../engine/matching/types';
-import { LEDGER_STREAM } from '../../engine/matching/types';
+import type { Db } from '../../engine/node/db/database';
+import type { EngineEvent, MarketConfig } from '../../engine/core/matching/types';
+import { LEDGER_STREAM } from '../../engine/core/matching/types';
 import {
   PERIODS,
   RankingService,
@@ -22,7 +22,7 @@ import {
   type Period,
   type RankingConfig,
   type RankingRecord,
-} from '../../engine/ranking';
+} from '../../engine/core/ranking';
 import type { Exchange } from '../trading/exchange';
 import { RankingLog } from './ranking-log';
 import type { WriteBehind } from '../db/write-behind';

@@ -9,8 +9,8 @@
  * exactly when the operation that made them is). The second way first waits for the queue to commit, so the
  * log's order stays the order of application.
  */
-import type { Db } from '../../engine/db/database';
-import type { RankingRecord } from '../../engine/ranking';
+import type { Db } from '../../engine/node/db/database';
+import type { RankingRecord } from '../../engine/core/ranking';
 import type { WriteBehind } from '../db/write-behind';
 
 const PAGE = 10_000;

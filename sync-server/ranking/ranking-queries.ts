@@ -11,7 +11,7 @@
  * order is re-sorted when they have changed. Rows are read from the service as they are returned, so they are
  * exactly what the board says now.
  */
-import type { BoardRow, Period, RankingService } from '../../engine/ranking';
+import type { BoardRow, Period, RankingService } from '../../engine/core/ranking';
 import type {
   LeaderboardPage,
   LeaderboardQuery,

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../../engine/db/database';
+import { openDatabase } from '../../engine/node/db/database';
 import { DEFAULT_MARKETS_FILE, loadMarketsFile } from '../config';
 import { serverMigrations } from '../db/migrations';
 import { RankingLog } from './ranking-log';

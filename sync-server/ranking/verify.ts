@@ -9,7 +9,7 @@ import {
   type RankingBoards,
   type RankingConfig,
   type RankingRecord,
-} from '../../engine/ranking';
+} from '../../engine/core/ranking';
 
 export interface RankingCheck {
   agree: boolean;

@@ -6,9 +6,13 @@
  * reconnect, say) answers with the original order instead of placing a second one.
  */
 import { join } from 'node:path';
-import { openMatchingJournal, type MatchingJournal, type MatchingJournalOptions } from '../../engine/matching/journal';
-import type { Waiter } from '../../engine/store/durable-engine';
-import type { Command, EngineEvent, MarketConfig, RejectReason } from '../../engine/matching/types';
+import {
+  openMatchingJournal,
+  type MatchingJournal,
+  type MatchingJournalOptions,
+} from '../../engine/node/matching-journal/journal';
+import type { Waiter } from '../../engine/node/store/durable-engine';
+import type { Command, EngineEvent, MarketConfig, RejectReason } from '../../engine/core/matching/types';
 import type { NewOrder, OrderView } from '../../engine/protocol/sync';
 import type { OrderProjection, ProjectedChanges } from './order-projection';
 

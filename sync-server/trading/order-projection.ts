@@ -4,8 +4,8 @@
  * rows follow through the write-behind queue. The table remembers how far each market stream has been applied,
  * so after a crash it catches up from the journal exactly, and it can be dropped and rebuilt from the journal.
  */
-import type { Db } from '../../engine/db/database';
-import type { EngineEvent } from '../../engine/matching/types';
+import type { Db } from '../../engine/node/db/database';
+import type { EngineEvent } from '../../engine/core/matching/types';
 import type { Fill, OrderView } from '../../engine/protocol/sync';
 import type { WriteBehind } from '../db/write-behind';
 import { ClientIdFilter } from './client-id-filter';

@@ -39,7 +39,7 @@ export function notional(price: bigint, quantity: bigint, baseDecimals: number):
 
 /**
  * Basis points in a whole (fees, spreads and changes are counted in them), as a bigint for the exact products
- * here. The engine's BPS (engine/matching/money.ts) is the same number; the renderer cannot import it (it
+ * here. The engine's BPS (engine/core/matching/money.ts) is the same number; the renderer cannot import it (it
  * imports only its own code and the protocol).
  */
 export const BPS = 10_000n;

@@ -1,0 +1,13 @@
+/** Public surface of candle arithmetic: intervals, aggregation, live candles (pure; the store is engine/node/candles). */
+export { LiveCandles, storeClosedMinutes, type ClosedMinutes, type LiveCandlesOptions } from './live-candles';
+export { CandleAggregator, aggregateAll, aggregateCandles, aggregateMinutes, aggregateColumns } from './aggregate';
+export { toColumns, fromColumns, type CandleColumns } from './columns';
+export {
+  CANDLE_INTERVALS,
+  INTERVAL_MS,
+  MINUTE_MS,
+  intervalStart,
+  isCandleInterval,
+  type BoundaryOptions,
+} from './intervals';
+export { mergeRanges, subtractRanges, type TimeRange } from './time-ranges';

@@ -1,0 +1,227 @@
+/**
+ * The matching engine: price-time priority books for every market, stop orders, and the ledger that funds
+ * them. A deterministic state machine — `apply(command)` returns the events it produced and nothing else
+ * changes state — so the journal (../../node/store/durable-engine) can make it durable by logging commands, and a
+ * replay of the same commands yields the same events.
+ *
+ * This file is the engine's public face: commands in, events out, and the reads. The work is done by stages,
+ * each in its own file: validation (./validation), the risk stage that holds and settles funds and alone
+ * touches balances (./risk), the book (./order-book) and the matcher that walks it (./matcher), stops
+ * (./stops), the order lifecycle (./orders), the path of an order command through them (./order-flow),
+ * accounts' trading settings and live orders (./accounts; self-trade prevention is set there, not in the
+ * ledger), account and money commands (./ledger-commands), events (./events) and snapshots (./snapshot).
+ *
+ * Every input is checked before anything changes: a refused command produces exactly one `rejected` event
+ * and leaves books and balances as they were. That includes the arithmetic: every amount a command implies
+ * (notional, notional + fee, a band price, an asset's supply) is computed with the saturating helpers of
+ * ./money and checked with `inRange` before it is used, and a command that would leave the safe-integer range
+ * is refused AMOUNT_OUT_OF_RANGE. Once every hold is in range, so is every fill (a fill never costs more than
+ * the buy side holds) and every balance (none exceeds its asset's supply, which the ledger bounds).
+ */
+import { audit } from './audit';
+import type { Ledger } from './ledger';
+import { depositOrWithdraw, openAccount, setStp, transfer } from './ledger-commands';
+import { OrderFlow } from './order-flow';
+import { readSnapshot, snapshotMarkets, writeSnapshot, type EngineSnapshot } from './snapshot';
+import { EngineState } from './state';
+import {
+  LEDGER_STREAM,
+  type AccountId,
+  type Balance,
+  type Command,
+  type EngineEvent,
+  type MarketConfig,
+  type OrderId,
+  type OrderType,
+  type Side,
+  type TimeInForce,
+} from './types';
+
+export type { EngineSnapshot } from './snapshot';
+
+/** A command's clock: its `ts` when that is a safe integer, else 0. */
+const clock = (ts: unknown): number => (Number.isSafeInteger(ts) ? (ts as number) : 0);
+
+export interface DepthView {
+  market: string;
+  seq: number;
+  bids: [price: number, quantity: number][];
+  asks: [price: number, quantity: number][];
+}
+
+export interface OpenOrderView {
+  id: OrderId;
+  market: string;
+  side: Side;
+  type: OrderType;
+  timeInForce: TimeInForce;
+  price: number;
+  stopPrice: number;
+  quantity: number;
+  remaining: number;
+  held: number;
+  clientOrderId?: string;
+  ts: number;
+  triggered: boolean;
+}
+
+export class MatchingEngine {
+  private readonly state: EngineState;
+  private readonly flow: OrderFlow;
+
+  /** Throws on a market setting that would break the money rules (see ./market-config). */
+  constructor(markets: readonly MarketConfig[]) {
+    this.state = new EngineState(markets);
+    this.flow = new OrderFlow(this.state);
+  }
+
+  /** Balances of every account; its totals per asset change only by deposits and withdrawals. */
+  get ledger(): Ledger {
+    return this.state.risk.ledger;
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  /** Applies one command and returns the events it produced, in order. Never throws on bad input. */
+  apply(cmd: Command): EngineEvent[] {
+    const log = this.state.log;
+    if (cmd === null || typeof cmd !== 'object') {
+      log.begin(0);
+      log.rejectLedger(0, 'INVALID_COMMAND', 'unknown');
+      return log.end();
+    }
+    // The clock is read in each branch: a command's fields are looked up where only its own kind arrives.
+    switch (cmd.type) {
+      case 'place':
+        log.begin(clock(cmd.ts));
+        this.flow.place(cmd);
+        break;
+      case 'cancel':
+        log.begin(clock(cmd.ts));
+        this.flow.cancel(cmd.market, cmd.account, cmd.orderId);
+        break;
+      case 'amend':
+        log.begin(clock(cmd.ts));
+        this.flow.amend(cmd.market, cmd.account, cmd.orderId, cmd.quantity, cmd.price);
+        break;
+      case 'cancel_all':
+        log.begin(clock(cmd.ts));
+        this.flow.cancelAll(cmd.account, cmd.market);
+        break;
+      case 'open_account':
+        log.begin(clock(cmd.ts));
+        openAccount(this.state, cmd.account, cmd.stp);
+        break;
+      case 'set_stp':
+        log.begin(clock(cmd.ts));
+        setStp(this.state, cmd.account, cmd.stp);
+        break;
+      case 'transfer':
+        log.begin(clock(cmd.ts));
+        transfer(this.state, cmd.from, cmd.to, cmd.asset, cmd.amount, cmd.reference);
+        break;
+      case 'deposit':
+      case 'withdraw':
+        log.begin(clock(cmd.ts));
+        depositOrWithdraw(this.state, cmd.type, cmd.account, cmd.asset, cmd.amount);
+        break;
+      default: {
+        const raw = cmd as unknown as Record<string, unknown>;
+        log.begin(clock(raw.ts));
+        log.rejectLedger(typeof raw.account === 'number' ? raw.account : 0, 'INVALID_COMMAND', String(raw.type));
+      }
+    }
+    log.flushBooks();
+    return log.end();
+  }
+
+  // ---------------------------------------------------------------- snapshot
+
+  snapshot(): EngineSnapshot {
+    return writeSnapshot(this.state);
+  }
+
+  /** Rebuilds an engine from `snapshot()` output; throws on a snapshot that does not describe a valid state. */
+  static restore(s: EngineSnapshot): MatchingEngine {
+    const e = new MatchingEngine(snapshotMarkets(s));
+    readSnapshot(e.state, s);
+    return e;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  get marketIds(): string[] {
+    return [...this.state.markets.keys()];
+  }
+
+  marketConfig(id: string): MarketConfig | undefined {
+    const m = this.state.markets.get(id);
+    return m ? { ...m.config } : undefined;
+  }
+
+  /** The best `levels` price levels per side and the sequence number they are consistent with. */
+  depth(market: string, levels = 50): DepthView | undefined {
+    const m = this.state.markets.get(market);
+    if (!m) return undefined;
+    return { market, seq: m.seq, bids: m.bids.depth(levels), asks: m.asks.depth(levels) };
+  }
+
+  lastPrice(market: string): number | undefined {
+    const m = this.state.markets.get(market);
+    return m && m.lastPrice > 0 ? m.lastPrice : undefined;
+  }
+
+  /** The sequence number of the last event on a stream (a market id or LEDGER_STREAM). */
+  lastSeq(stream: string): number {
+    if (stream === LEDGER_STREAM) return this.state.log.ledgerSeq;
+    return this.state.markets.get(stream)?.seq ?? 0;
+  }
+
+  balance(account: AccountId, asset: string): Balance {
+    const b = this.ledger.get(account)?.balances.get(asset);
+    return b ? { available: b.available, held: b.held } : { available: 0, held: 0 };
+  }
+
+  balances(account: AccountId): Record<string, Balance> {
+    const out: Record<string, Balance> = {};
+    for (const [asset, b] of this.ledger.get(account)?.balances ?? [])
+      out[asset] = { available: b.available, held: b.held };
+    return out;
+  }
+
+  hasAccount(account: AccountId): boolean {
+    return this.ledger.get(account) !== undefined;
+  }
+
+  /** The account's live orders (resting or waiting stops), oldest first. */
+  openOrders(account: AccountId, market?: string): OpenOrderView[] {
+    return (this.state.traders.get(account)?.list() ?? [])
+      .filter((o) => market === undefined || o.market === market)
+      .map((o) => ({
+        id: o.id,
+        market: o.market,
+        side: o.side,
+        type: o.type,
+        timeInForce: o.timeInForce,
+        price: o.price,
+        stopPrice: o.stopPrice,
+        quantity: o.quantity,
+        remaining: o.remaining,
+        held: o.held,
+        clientOrderId: o.clientOrderId,
+        ts: o.ts,
+        triggered: o.level !== null,
+      }));
+  }
+
+  /** The live order with this client order id, if any (how a resend after a reconnect finds its order). */
+  orderByClientId(account: AccountId, clientOrderId: string): OpenOrderView | undefined {
+    const o = this.state.traders.get(account)?.byClientId.get(clientOrderId);
+    return o ? this.openOrders(account, o.market).find((v) => v.id === o.id) : undefined;
+  }
+
+  /** The engine's invariants; what is wrong, or nothing (see ./audit). */
+  audit(): string[] {
+    return audit(this.state);
+  }
+}

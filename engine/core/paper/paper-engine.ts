@@ -1,0 +1,974 @@
+/**
+ * The paper matcher: paper orders of every local user against the live books and trades of real markets.
+ *
+ * A deterministic state machine, like the LPJ engine: `apply(command)` returns the events it produced, and the
+ * only inputs are the commands — which carry the clock and the market data the engine reacts to (see
+ * PlaceCommand, TradeCommand). The durable journal (../../node/store/durable-engine) makes it persistent by logging
+ * commands, and a replay yields the same events.
+ *
+ * Money lives in the LPJ engine's double-entry ledger: every fill is settled against VENUE_ACCOUNT and fees go
+ * to FEE_ACCOUNT (./settlement). Funds are held per order when it is accepted and released when it closes.
+ * A refused command produces one `rejected` event and changes nothing.
+ *
+ * Every number stays a safe integer whatever arrives — prices and sizes up to 2^53 − 1 typed by the user, sent
+ * by the feed or read from a replayed file:
+ * - what an order implies (its value, value plus the fee, a band price) is computed with the saturating
+ *   helpers of ../matching/money, and a place beyond the range is refused AMOUNT_OUT_OF_RANGE;
+ * - fills are checked before they are booked (fillsFit): the user's balances and position, the venue's balances
+ *   and the fee account all stay in range, or the order is refused on entry (AMOUNT_OUT_OF_RANGE, judged as if
+ *   the whole order filled now) or, when the market reaches it later, expires 'amount_out_of_range';
+ * - the venue and the fee account stand outside the users' world, so when one of them would pass the range
+ *   (or a grant needs room in an asset's supply), what it holds leaves the ledger, or what the venue is short
+ *   enters it, as an explicit withdrawal or deposit: conservation stays exact and nothing a user owns moves.
+ *
+ * A user has a handful of live orders, so orders are kept in plain arrays per market and scanned.
+ */
+import type { Level } from '../market-data/types';
+import { FEE_ACCOUNT, LEDGER_STREAM, type Balance, type CancelReason, type OrderType } from '../matching/types';
+import { Ledger } from '../matching/ledger';
+import { isPosInt } from '../matching/validation';
+import { BPS, fee, inRange, MAX_AMOUNT, mulDiv, notional } from '../matching/money';
+import { depth, oppositeLevels, walkBudget, walkQuantity, type Fill, type Walk } from './book-walk';
+import { marketConfigProblem, notionalDivisor } from './market-config';
+import {
+  applyFill,
+  averagePrice,
+  emptyPosition,
+  netPnl,
+  positionInRange,
+  unrealisedPnl,
+  type Position,
+} from './position';
+import { fillsFromTrade, type RestingOrder } from './resting-fills';
+import { settleFill } from './settlement';
+import {
+  VENUE_ACCOUNT,
+  type AccountId,
+  type OrderId,
+  type PaperBook,
+  type PaperCommand,
+  type PaperEvent,
+  type PaperExpireReason,
+  type PaperMarketConfig,
+  type PaperOrderView,
+  type PaperRejectReason,
+  type PlaceCommand,
+  type PositionView,
+  type Side,
+  type TradeCommand,
+} from './types';
+
+/** Closed orders remembered so a late cancel says ORDER_CLOSED rather than UNKNOWN_ORDER. */
+const CLOSED_MEMORY = 65_536;
+const MAX_CLIENT_ORDER_ID = 64;
+const ORDER_TYPES: readonly OrderType[] = ['market', 'limit', 'stop_market', 'stop_limit'];
+export const DEFAULT_MAX_BOOK_AGE_MS = 10_000;
+
+/** Levels as a command may carry them: [positive price, size] pairs of safe integers (sizes ≤ 0 are skipped). */
+const usableLevels = (side: unknown): side is readonly Level[] =>
+  Array.isArray(side) && side.every((l) => Array.isArray(l) && isPosInt(l[0]) && Number.isSafeInteger(l[1]));
+const NO_WALK: Walk = Object.freeze({
+  fills: Object.freeze([]) as unknown as Fill[],
+  quantity: 0,
+  amount: 0,
+  fee: 0,
+  exhausted: false,
+});
+
+/** Σ quantity, value and fee of some fills; a sum past the range reads past it (rounding is monotonic). */
+function totals(fills: readonly Fill[]): { quantity: number; amount: number; fee: number } {
+  const t = { quantity: 0, amount: 0, fee: 0 };
+  for (const f of fills) {
+    t.quantity += f.quantity;
+    t.amount += f.amount;
+    t.fee += f.fee;
+  }
+  return t;
+}
+
+interface Order extends RestingOrder {
+  account: AccountId;
+  market: string;
+  type: OrderType;
+  stopPrice: number;
+  /** 0 for a market buy by quote amount. */
+  quantity: number;
+  quoteAmount: number;
+  /** Quote (buys) or base (sells) still held for this order. */
+  held: number;
+  triggered: boolean;
+  clientOrderId?: string;
+  ts: number;
+}
+
+class Market {
+  divisor: number;
+  /** Highest fee either role pays: what a resting buy must hold for, not knowing yet which role it fills in. */
+  maxFeeBps: number;
+  seq = 0;
+  /** Live orders (resting limits, waiting stops), oldest first. */
+  readonly live: Order[] = [];
+  constructor(public config: PaperMarketConfig) {
+    this.divisor = notionalDivisor(config);
+    this.maxFeeBps = Math.max(config.makerFeeBps, config.takerFeeBps);
+  }
+}
+
+const isStop = (o: Order) => o.type === 'stop_market' || o.type === 'stop_limit';
+const isResting = (o: Order) => o.type === 'limit' || (o.type === 'stop_limit' && o.triggered);
+/** Whether a last price of `price` triggers a waiting stop (buy stops at or above, sell stops at or below). */
+const reaches = (o: Order, price: number) => (o.side === 'buy' ? price >= o.stopPrice : price <= o.stopPrice);
+const opposite = (side: Side): Side => (side === 'buy' ? 'sell' : 'buy');
+
+export interface PaperEngineOptions {
+  markets?: readonly PaperMarketConfig[];
+  /** What a new or reset account is granted, per asset, in balance units. */
+  grants: Readonly<Record<string, number>>;
+  /** A book older than this (command ts − receivedAt) is stale. */
+  maxBookAgeMs?: number;
+}
+
+/** The whole state, JSON- and MessagePack-safe; `PaperEngine.restore(snapshot())` is an identical engine. */
+export interface PaperSnapshot {
+  version: 1;
+  grants: [asset: string, amount: number][];
+  maxBookAgeMs: number;
+  markets: { config: PaperMarketConfig; seq: number }[];
+  nextOrderId: number;
+  nextTradeId: number;
+  ledgerSeq: number;
+  accounts: [id: number, balances: [asset: string, available: number, held: number][]][];
+  orders: Order[];
+  positions: [
+    account: number,
+    market: string,
+    quantity: number,
+    costBasis: number,
+    realisedPnl: number,
+    feesPaid: number,
+  ][];
+  closed: [orderId: number, account: number][];
+}
+
+/** What a trade means to the engine: nothing, fills or queue progress, or also stops to trigger (which need the book). */
+export type TradeEffect = 'none' | 'resting' | 'stops';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type EventBody = DistributiveOmit<PaperEvent, 'seq' | 'market' | 'ts'>;
+
+export class PaperEngine {
+  readonly ledger = new Ledger();
+  private readonly markets = new Map<string, Market>();
+  private readonly orders = new Map<OrderId, Order>();
+  private readonly closed = new Map<OrderId, AccountId>();
+  private readonly positions = new Map<AccountId, Map<string, Position>>();
+  private readonly grants: Map<string, number>;
+  private readonly maxBookAgeMs: number;
+  private nextOrderId = 1;
+  private nextTradeId = 1;
+  private ledgerSeq = 0;
+  private out: PaperEvent[] = [];
+  private ts = 0;
+
+  constructor(options: PaperEngineOptions) {
+    this.grants = new Map(Object.entries(options.grants));
+    for (const [asset, amount] of this.grants) {
+      if (!/^[A-Z0-9]{1,16}$/.test(asset) || !isPosInt(amount))
+        throw new Error(`grant of ${amount} ${asset}: expected an asset code and a positive integer`);
+    }
+    this.maxBookAgeMs = options.maxBookAgeMs ?? DEFAULT_MAX_BOOK_AGE_MS;
+    if (!isPosInt(this.maxBookAgeMs))
+      throw new Error(`maxBookAgeMs must be a positive integer, got ${this.maxBookAgeMs}`);
+    this.ledger.open(VENUE_ACCOUNT);
+    for (const config of options.markets ?? []) {
+      const problem = this.marketProblem(config);
+      if (problem) throw new Error(`paper market ${String(config?.id)}: ${problem}`);
+      this.markets.set(config.id, new Market({ ...config }));
+    }
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  get marketIds(): string[] {
+    return [...this.markets.keys()];
+  }
+
+  marketConfig(id: string): PaperMarketConfig | undefined {
+    const m = this.markets.get(id);
+    return m ? { ...m.config } : undefined;
+  }
+
+  /** Why `config` cannot be set now (bad settings, or units that clash with existing markets), or null. */
+  marketProblem(config: PaperMarketConfig): string | null {
+    const bad = marketConfigProblem(config);
+    if (bad) return bad;
+    const existing = this.markets.get(config.id);
+    if (existing) {
+      const e = existing.config;
+      if (
+        e.exchange !== config.exchange ||
+        e.priceDecimals !== config.priceDecimals ||
+        e.sizeDecimals !== config.sizeDecimals ||
+        e.quoteDecimals !== config.quoteDecimals
+      ) {
+        return 'a market keeps its exchange and units';
+      }
+      // Resting buys hold for the highest fee known when they were placed; a higher one could outrun the hold.
+      const maxFee = Math.max(config.makerFeeBps, config.takerFeeBps);
+      if (maxFee > existing.maxFeeBps && existing.live.some((o) => o.side === 'buy'))
+        return 'fees cannot rise while buy orders are live';
+    }
+    for (const m of this.markets.values()) {
+      const c = m.config;
+      if (c.id === config.id) continue;
+      if (c.quote === config.quote && c.quoteDecimals !== config.quoteDecimals)
+        return `${c.quote} has ${c.quoteDecimals} decimals in ${c.id}`;
+      if (c.base === config.base && c.sizeDecimals !== config.sizeDecimals)
+        return `${c.base} has ${c.sizeDecimals} decimals in ${c.id}`;
+      if (c.quote === config.base && c.quoteDecimals !== config.sizeDecimals)
+        return `${c.quote} has ${c.quoteDecimals} decimals in ${c.id}`;
+      if (c.base === config.quote && c.sizeDecimals !== config.quoteDecimals)
+        return `${c.base} has ${c.sizeDecimals} decimals in ${c.id}`;
+    }
+    return null;
+  }
+
+  hasAccount(account: AccountId): boolean {
+    return account > 0 && this.ledger.get(account) !== undefined;
+  }
+
+  balance(account: AccountId, asset: string): Balance {
+    const b = this.ledger.get(account)?.balances.get(asset);
+    return b ? { available: b.available, held: b.held } : { available: 0, held: 0 };
+  }
+
+  balances(account: AccountId): Record<string, Balance> {
+    const out: Record<string, Balance> = {};
+    for (const [asset, b] of this.ledger.get(account)?.balances ?? [])
+      out[asset] = { available: b.available, held: b.held };
+    return out;
+  }
+
+  /** The starting balances of a new or reset account. */
+  startingGrants(): Record<string, number> {
+    return Object.fromEntries(this.grants);
+  }
+
+  openOrders(account: AccountId, market?: string): PaperOrderView[] {
+    const out: PaperOrderView[] = [];
+    for (const o of this.orders.values()) {
+      if (o.account !== account || (market !== undefined && o.market !== market)) continue;
+      out.push({
+        id: o.id,
+        market: o.market,
+        side: o.side,
+        type: o.type,
+        price: o.price,
+        stopPrice: o.stopPrice,
+        quantity: o.quantity,
+        remaining: o.remaining,
+        held: o.held,
+        queueAhead: o.queueAhead,
+        triggered: o.triggered,
+        clientOrderId: o.clientOrderId,
+        ts: o.ts,
+      });
+    }
+    return out;
+  }
+
+  /** The account's positions (every market it traded since its last reset), marked where `mark` knows a price. */
+  positionsOf(account: AccountId, mark: (market: string) => number | undefined = () => undefined): PositionView[] {
+    const out: PositionView[] = [];
+    for (const [market, p] of this.positions.get(account) ?? []) {
+      const m = this.markets.get(market)!;
+      const markPrice = mark(market);
+      const unrealised = markPrice === undefined ? undefined : unrealisedPnl(p, markPrice, m.divisor);
+      out.push({
+        market,
+        quantity: p.quantity,
+        costBasis: p.costBasis,
+        averagePrice: averagePrice(p, m.divisor),
+        realisedPnl: p.realisedPnl,
+        feesPaid: p.feesPaid,
+        markPrice,
+        unrealisedPnl: unrealised,
+        netPnl: netPnl(p.realisedPnl, unrealised ?? 0, p.feesPaid),
+      });
+    }
+    return out;
+  }
+
+  /** The sequence number of the last event on a stream (a market id or LEDGER_STREAM). */
+  lastSeq(stream: string): number {
+    if (stream === LEDGER_STREAM) return this.ledgerSeq;
+    return this.markets.get(stream)?.seq ?? 0;
+  }
+
+  /**
+   * What a trade at `price` would do. A trade that does nothing changes no state either, so a caller may
+   * skip it (and need not journal it); one that triggers stops needs the current book in its command.
+   */
+  tradeEffect(market: string, price: number): TradeEffect {
+    const m = this.markets.get(market);
+    if (!m) return 'none';
+    let effect: TradeEffect = 'none';
+    for (const o of m.live) {
+      if (isStop(o) && !o.triggered) {
+        if (reaches(o, price)) return 'stops';
+      } else if (o.side === 'buy' ? price <= o.price : price >= o.price) effect = 'resting';
+    }
+    return effect;
+  }
+
+  /**
+   * The engine's invariants, as a list of what is wrong (empty when all hold): every order's hold accounted in
+   * its owner's held balance, no user or fee balance negative, orders indexed consistently.
+   */
+  audit(): string[] {
+    const problems: string[] = [];
+    const held = new Map<string, number>();
+    for (const o of this.orders.values()) {
+      const m = this.markets.get(o.market)!;
+      const key = `${o.account}/${o.side === 'buy' ? m.config.quote : m.config.base}`;
+      held.set(key, (held.get(key) ?? 0) + o.held);
+      if (!m.live.includes(o)) problems.push(`order ${o.id} is not live in ${o.market}`);
+      if (o.held < 0 || o.remaining < 0) problems.push(`order ${o.id}: held ${o.held}, remaining ${o.remaining}`);
+    }
+    for (const m of this.markets.values()) {
+      for (const o of m.live)
+        if (this.orders.get(o.id) !== o) problems.push(`${m.config.id}: live order ${o.id} is not in the order map`);
+    }
+    for (const account of this.ledger.accounts.values()) {
+      for (const [asset, b] of account.balances) {
+        if (account.id !== VENUE_ACCOUNT && (b.available < 0 || b.held < 0))
+          problems.push(`account ${account.id} ${asset}: negative balance ${b.available}/${b.held}`);
+        const expected = held.get(`${account.id}/${asset}`) ?? 0;
+        if (b.held !== expected)
+          problems.push(`account ${account.id} ${asset}: held ${b.held} but its orders hold ${expected}`);
+      }
+    }
+    return problems;
+  }
+
+  // ---------------------------------------------------------------- snapshot
+
+  snapshot(): PaperSnapshot {
+    return {
+      version: 1,
+      grants: [...this.grants],
+      maxBookAgeMs: this.maxBookAgeMs,
+      markets: [...this.markets.values()].map((m) => ({ config: { ...m.config }, seq: m.seq })),
+      nextOrderId: this.nextOrderId,
+      nextTradeId: this.nextTradeId,
+      ledgerSeq: this.ledgerSeq,
+      accounts: [...this.ledger.accounts.values()].map((a) => [
+        a.id,
+        [...a.balances].map(([asset, b]) => [asset, b.available, b.held]),
+      ]),
+      orders: [...this.orders.values()].map((o) => ({ ...o })),
+      positions: [...this.positions].flatMap(([account, byMarket]) =>
+        [...byMarket].map(
+          ([market, p]) =>
+            [account, market, p.quantity, p.costBasis, p.realisedPnl, p.feesPaid] as PaperSnapshot['positions'][number],
+        ),
+      ),
+      closed: [...this.closed],
+    };
+  }
+
+  static restore(s: PaperSnapshot): PaperEngine {
+    if (!s || s.version !== 1) throw new Error(`unsupported paper engine snapshot version ${String(s?.version)}`);
+    const e = new PaperEngine({
+      grants: Object.fromEntries(s.grants),
+      maxBookAgeMs: s.maxBookAgeMs,
+      markets: s.markets.map((m) => m.config),
+    });
+    for (const { config, seq } of s.markets) e.markets.get(config.id)!.seq = seq;
+    e.nextOrderId = s.nextOrderId;
+    e.nextTradeId = s.nextTradeId;
+    e.ledgerSeq = s.ledgerSeq;
+    for (const [id, balances] of s.accounts) {
+      const account = e.ledger.get(id) ?? e.ledger.open(id);
+      for (const [asset, available, held] of balances) account.balances.set(asset, { available, held });
+    }
+    e.ledger.recountSupplies();
+    for (const row of s.orders) {
+      const m = e.markets.get(row.market);
+      if (!m || !e.hasAccount(row.account)) throw new Error(`snapshot order ${row.id} of unknown market or account`);
+      const o: Order = { ...row };
+      e.orders.set(o.id, o);
+      m.live.push(o);
+    }
+    for (const m of e.markets.values()) m.live.sort((a, b) => a.id - b.id);
+    for (const [account, market, quantity, costBasis, realisedPnl, feesPaid] of s.positions) {
+      e.positionMap(account).set(market, { quantity, costBasis, realisedPnl, feesPaid });
+    }
+    for (const [id, account] of s.closed) e.closed.set(id, account);
+    return e;
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  /** Applies one command and returns the events it produced, in order. Never throws on bad input. */
+  apply(cmd: PaperCommand): PaperEvent[] {
+    const out: PaperEvent[] = [];
+    this.out = out;
+    const raw = cmd as unknown as Record<string, unknown> | null;
+    if (raw === null || typeof raw !== 'object') {
+      this.ts = 0;
+      this.rejectLedger(0, 'INVALID_COMMAND', 'unknown');
+      return out;
+    }
+    this.ts = Number.isSafeInteger(raw.ts) ? (raw.ts as number) : 0;
+    switch (cmd.type) {
+      case 'place':
+        this.place(cmd);
+        break;
+      case 'trade':
+        this.trade(cmd);
+        break;
+      case 'cancel':
+        this.cancel(cmd.account, cmd.market, cmd.orderId);
+        break;
+      case 'open_account':
+        this.openAccount(cmd.account);
+        break;
+      case 'reset':
+        this.reset(cmd.account);
+        break;
+      case 'set_market':
+        this.setMarket(cmd.config);
+        break;
+      default:
+        this.rejectLedger(typeof raw.account === 'number' ? raw.account : 0, 'INVALID_COMMAND', String(raw.type));
+    }
+    return out;
+  }
+
+  private place(cmd: PlaceCommand): void {
+    const m = this.markets.get(cmd.market);
+    const cid = cmd.clientOrderId;
+    if (!m) return this.rejectLedger(cmd.account, 'UNKNOWN_MARKET', 'place', cid);
+    const reject = (reason: PaperRejectReason) => this.reject(m, cmd.account, reason, 'place', cid);
+    if (!this.hasAccount(cmd.account)) return reject('UNKNOWN_ACCOUNT');
+    const { side, orderType } = cmd;
+    if (side !== 'buy' && side !== 'sell') return reject('INVALID_ORDER');
+    if (!ORDER_TYPES.includes(orderType)) return reject('INVALID_ORDER');
+    if (cid !== undefined && (typeof cid !== 'string' || cid.length === 0 || cid.length > MAX_CLIENT_ORDER_ID))
+      return reject('INVALID_ORDER');
+    const hasLimit = orderType === 'limit' || orderType === 'stop_limit';
+    const stop = orderType === 'stop_market' || orderType === 'stop_limit';
+    // Fields that belong to another order type are refused rather than ignored: they show a confused client.
+    if (hasLimit ? !isPosInt(cmd.price) : cmd.price !== undefined)
+      return reject(hasLimit ? 'INVALID_PRICE' : 'INVALID_ORDER');
+    if (stop ? !isPosInt(cmd.stopPrice) : cmd.stopPrice !== undefined)
+      return reject(stop ? 'INVALID_PRICE' : 'INVALID_ORDER');
+    const byQuote = cmd.quoteAmount !== undefined;
+    if (byQuote) {
+      if (orderType !== 'market' || side !== 'buy' || cmd.quantity !== undefined) return reject('INVALID_ORDER');
+      if (!isPosInt(cmd.quoteAmount)) return reject('INVALID_QUANTITY');
+    } else if (!isPosInt(cmd.quantity)) return reject('INVALID_QUANTITY');
+    if (cid !== undefined && m.live.some((o) => o.account === cmd.account && o.clientOrderId === cid))
+      return reject('DUPLICATE_CLIENT_ORDER_ID');
+    if (orderType === 'market') return this.placeMarket(m, cmd, reject);
+    if (orderType === 'limit') return this.placeLimit(m, cmd, reject);
+    return this.placeStop(m, cmd, reject);
+  }
+
+  private placeMarket(m: Market, cmd: PlaceCommand, reject: (r: PaperRejectReason) => void): void {
+    const problem = this.bookProblem(cmd.book);
+    if (problem) return reject(problem);
+    const book = cmd.book!;
+    const c = m.config;
+    const levels = oppositeLevels(book, cmd.side);
+    if (depth(levels) === 0) return reject('NO_LIQUIDITY');
+    const budget = cmd.quoteAmount;
+    const walk =
+      budget !== undefined
+        ? walkBudget(book.asks, budget, m.divisor, c.takerFeeBps)
+        : walkQuantity(levels, cmd.side, cmd.quantity!, undefined, m.divisor, c.takerFeeBps);
+    if (walk.exhausted) return reject('BOOK_TOO_THIN');
+    if (walk.quantity === 0) return reject('BELOW_LOT_SIZE'); // a budget too small to buy one size unit
+    const hold = cmd.side === 'sell' ? cmd.quantity! : (budget ?? walk.amount + walk.fee);
+    if (!inRange(hold) || !this.fillsFit(m, cmd.account, cmd.side, walk.fills)) return reject('AMOUNT_OUT_OF_RANGE');
+    if ((budget ?? walk.amount) < c.minNotional) return reject('BELOW_MIN_NOTIONAL');
+    if (!this.canHold(m, cmd.account, cmd.side, hold)) return reject('INSUFFICIENT_FUNDS');
+    const order = this.accept(m, cmd, hold);
+    this.book(m, order, walk.fills, false);
+    this.fill(m, order);
+  }
+
+  private placeLimit(m: Market, cmd: PlaceCommand, reject: (r: PaperRejectReason) => void): void {
+    // The book decides whether the order takes liquidity on entry and how long the queue ahead of it is.
+    const problem = this.bookProblem(cmd.book);
+    if (problem) return reject(problem);
+    const price = cmd.price!;
+    const quantity = cmd.quantity!;
+    const value = notional(price, quantity, m.divisor);
+    const hold = cmd.side === 'sell' ? quantity : this.buyHold(m, price, quantity);
+    if (!inRange(value) || !inRange(hold)) return reject('AMOUNT_OUT_OF_RANGE');
+    if (value < m.config.minNotional) return reject('BELOW_MIN_NOTIONAL');
+    if (!this.canHold(m, cmd.account, cmd.side, hold)) return reject('INSUFFICIENT_FUNDS');
+    const walk = this.entryWalk(m, cmd.side, quantity, price, cmd.book);
+    if (!this.limitFits(m, cmd.account, cmd.side, price, quantity, walk)) return reject('AMOUNT_OUT_OF_RANGE');
+    this.enterLimit(m, this.accept(m, cmd, hold), cmd.book, walk);
+  }
+
+  private placeStop(m: Market, cmd: PlaceCommand, reject: (r: PaperRejectReason) => void): void {
+    const quantity = cmd.quantity!;
+    const stopPrice = cmd.stopPrice!;
+    const reference = cmd.orderType === 'stop_limit' ? cmd.price! : stopPrice;
+    const value = notional(reference, quantity, m.divisor);
+    // A stop-market buy fills somewhere up to the band above its stop price; it holds for the worst of it.
+    const worst = cmd.orderType === 'stop_limit' ? cmd.price! : this.bandPrice(m, cmd.side, stopPrice);
+    const hold = cmd.side === 'sell' ? quantity : this.buyHold(m, worst, quantity);
+    if (!inRange(value) || !inRange(hold)) return reject('AMOUNT_OUT_OF_RANGE');
+    // Judged, like a limit, as if the whole order filled now, at its worst price for a buy, its reference for a sell.
+    if (
+      !this.fillsFit(m, cmd.account, cmd.side, [this.makerFillOf(m, cmd.side === 'buy' ? worst : reference, quantity)])
+    )
+      return reject('AMOUNT_OUT_OF_RANGE');
+    if (value < m.config.minNotional) return reject('BELOW_MIN_NOTIONAL');
+    if (!this.canHold(m, cmd.account, cmd.side, hold)) return reject('INSUFFICIENT_FUNDS');
+    const order = this.accept(m, cmd, hold);
+    // A stop whose condition already holds triggers at once, like one that was waiting when the price moved.
+    if (isPosInt(cmd.last) && reaches(order, cmd.last)) this.trigger(m, order, cmd.last, cmd.book);
+  }
+
+  /** What a limit order takes from the book on entry: the opposite levels up to its price; nothing without a usable book. */
+  private entryWalk(m: Market, side: Side, quantity: number, price: number, book: PaperBook | undefined): Walk {
+    if (this.bookProblem(book) !== null) return NO_WALK;
+    return walkQuantity(oppositeLevels(book!, side), side, quantity, price, m.divisor, m.config.takerFeeBps);
+  }
+
+  /** Whether a limit order fits as if it filled whole now: its entry walk, and the rest at its own price. */
+  private limitFits(m: Market, account: AccountId, side: Side, price: number, quantity: number, walk: Walk): boolean {
+    const rest = quantity - walk.quantity;
+    return this.fillsFit(m, account, side, rest > 0 ? [...walk.fills, this.makerFillOf(m, price, rest)] : walk.fills);
+  }
+
+  /** A limit order meets the book with its entry walk: it takes that, and the rest rests behind the queue. */
+  private enterLimit(m: Market, order: Order, book: PaperBook | undefined, walk: Walk): void {
+    if (this.bookProblem(book) === null) {
+      this.book(m, order, walk.fills, false);
+      if (order.remaining === 0) return this.fill(m, order);
+      this.rebalanceHold(m, order);
+      const own = order.side === 'buy' ? book!.bids : book!.asks;
+      order.queueAhead = own.find(([price]) => price === order.price)?.[1] ?? 0;
+    }
+    // Without a usable book (only a stop-limit triggered while the feed was stale gets here) the order rests
+    // with no queue ahead: it still fills only when trades reach its price.
+  }
+
+  private trade(cmd: TradeCommand): void {
+    const m = this.markets.get(cmd.market);
+    // Trades of markets without paper orders are none of the engine's business (and carry no reply).
+    if (!m || !isPosInt(cmd.price) || !isPosInt(cmd.size)) return;
+    const resting = m.live.filter(isResting);
+    for (const { order, quantity } of fillsFromTrade(resting, cmd.price, cmd.size)) {
+      const fill = this.makerFillOf(m, order.price, quantity);
+      // The market reached the order, but booking it would leave the range: it ends here instead, unfilled.
+      if (!this.fillsFit(m, order.account, order.side, [fill])) {
+        this.expire(m, order, 'amount_out_of_range');
+        continue;
+      }
+      this.book(m, order, [fill], true);
+      if (order.remaining === 0) this.fill(m, order);
+      else this.rebalanceHold(m, order);
+    }
+    // Stops triggered by this trade, oldest first; decided before any of them acts.
+    const due = m.live.filter((o) => isStop(o) && !o.triggered && reaches(o, cmd.price));
+    for (const order of due) this.trigger(m, order, cmd.price, cmd.book);
+  }
+
+  private trigger(m: Market, order: Order, last: number, book: PaperBook | undefined): void {
+    order.triggered = true;
+    this.emit(m, { type: 'triggered', orderId: order.id, account: order.account, lastPrice: last });
+    if (order.type === 'stop_limit') {
+      const entry = this.entryWalk(m, order.side, order.remaining, order.price, book);
+      if (!this.limitFits(m, order.account, order.side, order.price, order.remaining, entry))
+        return this.expire(m, order, 'amount_out_of_range');
+      return this.enterLimit(m, order, book, entry);
+    }
+    // A stop-market fills whole within its band or not at all, like a market order refused on a thin book.
+    const problem = this.bookProblem(book);
+    if (problem) return this.expire(m, order, problem === 'NO_BOOK' ? 'no_book' : 'stale_book');
+    const levels = oppositeLevels(book!, order.side);
+    const limit = this.bandPrice(m, order.side, order.stopPrice);
+    const walk = walkQuantity(levels, order.side, order.remaining, limit, m.divisor, m.config.takerFeeBps);
+    if (walk.exhausted) return this.expire(m, order, depth(levels) >= order.remaining ? 'price_band' : 'book_too_thin');
+    if (!this.fillsFit(m, order.account, order.side, walk.fills)) return this.expire(m, order, 'amount_out_of_range');
+    this.book(m, order, walk.fills, false);
+    this.fill(m, order);
+  }
+
+  private cancel(account: AccountId, market: string, orderId: OrderId): void {
+    const m = this.markets.get(market);
+    if (!m) return this.rejectLedger(account, 'UNKNOWN_MARKET', 'cancel', undefined, orderId);
+    const order = this.orders.get(orderId);
+    if (order && order.account === account && order.market === market) return this.cancelOrder(m, order, 'user');
+    const reason = !order && this.closed.get(orderId) === account ? 'ORDER_CLOSED' : 'UNKNOWN_ORDER';
+    this.reject(m, account, reason, 'cancel', undefined, orderId);
+  }
+
+  private openAccount(account: AccountId): void {
+    if (!isPosInt(account)) return this.rejectLedger(0, 'UNKNOWN_ACCOUNT', 'open_account');
+    if (this.ledger.get(account)) return this.rejectLedger(account, 'ACCOUNT_EXISTS', 'open_account');
+    if (!this.grantRoom(new Map(), false)) return this.rejectLedger(account, 'AMOUNT_OUT_OF_RANGE', 'open_account');
+    this.ledger.open(account);
+    this.emitLedger({ type: 'account_opened', account });
+    this.grant(account);
+  }
+
+  /**
+   * Back to the start: the account's orders are cancelled, everything it owns leaves the ledger (withdrawn)
+   * and the starting grant enters it (deposited) — explicit flows, so conservation holds across a reset. Its
+   * positions start over. The venue and fee accounts keep their history.
+   */
+  private reset(account: AccountId): void {
+    if (!this.hasAccount(account))
+      return this.rejectLedger(isPosInt(account) ? account : 0, 'UNKNOWN_ACCOUNT', 'reset');
+    // What the account owns (held included: its orders are cancelled first) leaves before the grant enters.
+    const freed = new Map<string, number>();
+    for (const [asset, b] of this.ledger.get(account)!.balances) freed.set(asset, b.available + b.held);
+    if (!this.grantRoom(freed, false)) return this.rejectLedger(account, 'AMOUNT_OUT_OF_RANGE', 'reset');
+    this.emitLedger({ type: 'reset', account });
+    for (const order of [...this.orders.values()]) {
+      if (order.account === account) this.cancelOrder(this.markets.get(order.market)!, order, 'cancel_all');
+    }
+    const a = this.ledger.get(account)!;
+    for (const [asset, b] of [...a.balances].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+      if (b.available === 0) continue;
+      const amount = b.available;
+      this.ledger.withdraw(a, asset, amount);
+      this.emitLedger({ type: 'withdrawn', account, asset, amount });
+    }
+    this.positions.delete(account);
+    this.grant(account);
+  }
+
+  /**
+   * Whether every asset's supply can take the starting grant once `freed` has left it, after taking out of the
+   * ledger what the outside accounts hold if need be; with `apply`, takes that out.
+   */
+  private grantRoom(freed: ReadonlyMap<string, number>, apply: boolean): boolean {
+    for (const [asset, amount] of this.grants) {
+      let supply = this.ledger.supply(asset) - (freed.get(asset) ?? 0);
+      for (const id of [VENUE_ACCOUNT, FEE_ACCOUNT]) {
+        const held = this.ledger.get(id)!.balances.get(asset)?.available ?? 0;
+        if (amount <= MAX_AMOUNT - supply || held <= 0) continue;
+        supply -= held;
+        if (apply) this.takeOut(id, asset, held);
+      }
+      if (amount > MAX_AMOUNT - supply) return false;
+    }
+    return true;
+  }
+
+  /** Grants the starting balances, with room made for them (see grantRoom, which the caller asked first). */
+  private grant(account: AccountId): void {
+    this.grantRoom(new Map(), true);
+    const a = this.ledger.get(account)!;
+    for (const [asset, amount] of this.grants) {
+      this.ledger.deposit(a, asset, amount);
+      this.emitLedger({ type: 'deposited', account, asset, amount });
+    }
+  }
+
+  private setMarket(config: PaperMarketConfig): void {
+    if (this.marketProblem(config) !== null) return this.rejectLedger(0, 'INVALID_COMMAND', 'set_market');
+    const existing = this.markets.get(config.id);
+    if (!existing) {
+      this.markets.set(config.id, new Market({ ...config }));
+      return;
+    }
+    existing.config = { ...config };
+    existing.maxFeeBps = Math.max(config.makerFeeBps, config.takerFeeBps);
+  }
+
+  // ---------------------------------------------------------------- fills and holds
+
+  /**
+   * Whether booking `fills` of an order of `account` on `side` keeps every number it touches a safe integer:
+   * the user's total in the asset it receives, its position figures after each fill, and the outside accounts
+   * once room is made in them (see outsideRoom). The user's other balances only shrink.
+   */
+  private fillsFit(m: Market, account: AccountId, side: Side, fills: readonly Fill[]): boolean {
+    const t = totals(fills);
+    if (!inRange(t.quantity) || !inRange(t.amount) || !inRange(t.fee)) return false;
+    const received = this.ledger.get(account)!.balances.get(side === 'buy' ? m.config.base : m.config.quote);
+    if (!inRange((received ? received.available + received.held : 0) + (side === 'buy' ? t.quantity : t.amount)))
+      return false;
+    if (!this.outsideRoom(m, side, t, false)) return false;
+    const p = { ...(this.positions.get(account)?.get(m.config.id) ?? emptyPosition()) };
+    for (const f of fills) {
+      applyFill(p, side, f.quantity, f.amount, f.fee);
+      if (!positionInRange(p)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Room in the outside accounts for fills totalling `t` on `side`: the venue delivers what the user receives
+   * and takes what the user gives, the fee account takes the fees. With `apply`, makes it, in the same order.
+   */
+  private outsideRoom(
+    m: Market,
+    side: Side,
+    t: { quantity: number; amount: number; fee: number },
+    apply: boolean,
+  ): boolean {
+    const buy = side === 'buy';
+    return (
+      this.outsideShift(VENUE_ACCOUNT, m.config.base, buy ? -t.quantity : t.quantity, apply) &&
+      this.outsideShift(VENUE_ACCOUNT, m.config.quote, buy ? t.amount : -t.amount, apply) &&
+      this.outsideShift(FEE_ACCOUNT, m.config.quote, t.fee, apply)
+    );
+  }
+
+  /**
+   * Whether an outside account's balance can move by `delta` (in range) and stay a safe integer. Past the top,
+   * what it holds leaves the ledger first (it holds something positive there); past the bottom (only the venue
+   * goes below zero), what it is short enters it, as far as the asset's supply allows. With `apply`, does that.
+   */
+  private outsideShift(account: AccountId, asset: string, delta: number, apply: boolean): boolean {
+    const a = this.ledger.get(account)!;
+    const b = a.balances.get(asset)?.available ?? 0;
+    if (Number.isSafeInteger(b + delta)) return true;
+    if (delta > 0) {
+      if (apply) this.takeOut(account, asset, b);
+      return true;
+    }
+    const put = Math.min(-b, MAX_AMOUNT - this.ledger.supply(asset));
+    if (put <= 0 || !Number.isSafeInteger(b + put + delta)) return false;
+    if (apply) {
+      this.ledger.deposit(a, asset, put);
+      this.emitLedger({ type: 'deposited', account, asset, amount: put });
+    }
+    return true;
+  }
+
+  /** An outside account's holding leaves the ledger, as a withdrawal anyone replaying the events sees. */
+  private takeOut(account: AccountId, asset: string, amount: number): void {
+    this.ledger.withdraw(this.ledger.get(account)!, asset, amount);
+    this.emitLedger({ type: 'withdrawn', account, asset, amount });
+  }
+
+  /** Books fills that fillsFit accepted: room in the outside accounts first, then each fill, as taker or maker. */
+  private book(m: Market, order: Order, fills: readonly Fill[], maker: boolean): void {
+    this.outsideRoom(m, order.side, totals(fills), true);
+    for (const fill of fills) {
+      if (maker) this.makerFill(m, order, fill);
+      else this.takerFill(m, order, fill);
+    }
+  }
+
+  /** A maker fill of `quantity` at `price`, with the maker fee. */
+  private makerFillOf(m: Market, price: number, quantity: number): Fill {
+    const amount = notional(price, quantity, m.divisor);
+    return { price, quantity, amount, fee: fee(amount, m.config.makerFeeBps) };
+  }
+
+  /** A fill of an order taking from the book on entry: the venue is the maker. */
+  private takerFill(m: Market, order: Order, fill: Fill): void {
+    this.settle(m, order, fill.quantity, fill.amount, fill.fee);
+    this.out.push({
+      seq: ++m.seq,
+      market: m.config.id,
+      ts: this.ts,
+      type: 'trade',
+      tradeId: this.nextTradeId++,
+      price: fill.price,
+      quantity: fill.quantity,
+      quoteAmount: fill.amount,
+      takerSide: order.side,
+      makerOrderId: 0,
+      takerOrderId: order.id,
+      makerAccount: VENUE_ACCOUNT,
+      takerAccount: order.account,
+      makerFee: 0,
+      takerFee: fill.fee,
+    });
+  }
+
+  /** A fill of a resting order reached by the market (see makerFillOf): the order is the maker, at its own price. */
+  private makerFill(m: Market, order: Order, fill: Fill): void {
+    const { quantity, amount, fee: makerFee } = fill;
+    this.settle(m, order, quantity, amount, makerFee);
+    this.out.push({
+      seq: ++m.seq,
+      market: m.config.id,
+      ts: this.ts,
+      type: 'trade',
+      tradeId: this.nextTradeId++,
+      price: order.price,
+      quantity,
+      quoteAmount: amount,
+      takerSide: opposite(order.side),
+      makerOrderId: order.id,
+      takerOrderId: 0,
+      makerAccount: order.account,
+      takerAccount: VENUE_ACCOUNT,
+      makerFee,
+      takerFee: 0,
+    });
+  }
+
+  private settle(m: Market, order: Order, quantity: number, amount: number, paid: number): void {
+    settleFill(this.ledger, order.account, m.config.base, m.config.quote, {
+      side: order.side,
+      quantity,
+      amount,
+      fee: paid,
+    });
+    order.held -= order.side === 'buy' ? amount + paid : quantity;
+    if (order.quantity > 0) order.remaining -= quantity;
+    let p = this.positionMap(order.account).get(m.config.id);
+    if (!p) this.positionMap(order.account).set(m.config.id, (p = emptyPosition()));
+    applyFill(p, order.side, quantity, amount, paid);
+  }
+
+  /** What a buy of `quantity` at `price` can cost at most: its value plus the higher of the two fees. */
+  private buyHold(m: Market, price: number, quantity: number): number {
+    const amount = notional(price, quantity, m.divisor);
+    return amount + fee(amount, m.maxFeeBps);
+  }
+
+  /** Releases what a buy order holds beyond what its remaining quantity can still cost (after fills below its price). */
+  private rebalanceHold(m: Market, order: Order): void {
+    if (order.side !== 'buy') return;
+    const need = this.buyHold(m, order.price, order.remaining);
+    if (order.held > need) {
+      this.ledger.release(this.ledger.get(order.account)!.balance(m.config.quote), order.held - need);
+      order.held = need;
+    }
+  }
+
+  /** The worst price a triggered stop-market may fill at: `stopBandBps` beyond its stop price. */
+  private bandPrice(m: Market, side: Side, stopPrice: number): number {
+    const band = m.config.stopBandBps;
+    return side === 'buy' ? mulDiv(stopPrice, BPS + band, BPS) : Math.max(1, mulDiv(stopPrice, BPS - band, BPS));
+  }
+
+  private canHold(m: Market, account: AccountId, side: Side, amount: number): boolean {
+    const asset = side === 'buy' ? m.config.quote : m.config.base;
+    // Read without creating the balance, so a refused order leaves no empty entry behind.
+    return amount <= (this.ledger.get(account)!.balances.get(asset)?.available ?? 0);
+  }
+
+  /** A book that is missing or malformed is none; one the feed gave up on, or too old, is stale. */
+  private bookProblem(book: PaperBook | undefined): 'NO_BOOK' | 'STALE_BOOK' | null {
+    if (!book || !usableLevels(book.bids) || !usableLevels(book.asks)) return 'NO_BOOK';
+    if (book.live !== true || !Number.isSafeInteger(book.receivedAt) || this.ts - book.receivedAt > this.maxBookAgeMs)
+      return 'STALE_BOOK';
+    return null;
+  }
+
+  // ---------------------------------------------------------------- order lifecycle
+
+  private accept(m: Market, cmd: PlaceCommand, hold: number): Order {
+    const quantity = cmd.quantity ?? 0;
+    const order: Order = {
+      id: this.nextOrderId++,
+      account: cmd.account,
+      market: m.config.id,
+      side: cmd.side,
+      type: cmd.orderType,
+      price: cmd.price ?? 0,
+      stopPrice: cmd.stopPrice ?? 0,
+      quantity,
+      quoteAmount: cmd.quoteAmount ?? 0,
+      remaining: quantity,
+      held: hold,
+      queueAhead: 0,
+      triggered: false,
+      ts: this.ts,
+    };
+    if (cmd.clientOrderId !== undefined) order.clientOrderId = cmd.clientOrderId;
+    this.ledger.hold(this.ledger.get(cmd.account)!.balance(cmd.side === 'buy' ? m.config.quote : m.config.base), hold);
+    this.orders.set(order.id, order);
+    m.live.push(order);
+    const hasLimit = order.type === 'limit' || order.type === 'stop_limit';
+    this.emit(m, {
+      type: 'accepted',
+      orderId: order.id,
+      account: order.account,
+      clientOrderId: order.clientOrderId,
+      side: order.side,
+      orderType: order.type,
+      timeInForce: hasLimit ? 'GTC' : 'IOC',
+      price: hasLimit ? order.price : undefined,
+      stopPrice: isStop(order) ? order.stopPrice : undefined,
+      quantity: cmd.quoteAmount !== undefined ? undefined : quantity,
+      quoteAmount: cmd.quoteAmount,
+      held: hold,
+    });
+    return order;
+  }
+
+  /** Forgets a finished order and releases whatever it still holds. */
+  private close(m: Market, order: Order): void {
+    this.orders.delete(order.id);
+    m.live.splice(m.live.indexOf(order), 1);
+    this.closed.set(order.id, order.account);
+    if (this.closed.size > CLOSED_MEMORY) this.closed.delete(this.closed.keys().next().value as number);
+    if (order.held > 0) {
+      const asset = order.side === 'buy' ? m.config.quote : m.config.base;
+      this.ledger.release(this.ledger.get(order.account)!.balance(asset), order.held);
+      order.held = 0;
+    }
+  }
+
+  private fill(m: Market, order: Order): void {
+    this.close(m, order);
+    this.emit(m, { type: 'filled', orderId: order.id, account: order.account });
+  }
+
+  private expire(m: Market, order: Order, reason: PaperExpireReason): void {
+    this.close(m, order);
+    this.emit(m, { type: 'expired', orderId: order.id, account: order.account, remaining: order.remaining, reason });
+  }
+
+  private cancelOrder(m: Market, order: Order, reason: CancelReason): void {
+    this.close(m, order);
+    this.emit(m, { type: 'cancelled', orderId: order.id, account: order.account, remaining: order.remaining, reason });
+  }
+
+  private positionMap(account: AccountId): Map<string, Position> {
+    let map = this.positions.get(account);
+    if (!map) this.positions.set(account, (map = new Map()));
+    return map;
+  }
+
+  // ---------------------------------------------------------------- events
+
+  private emit(m: Market, body: EventBody): void {
+    this.out.push({ seq: ++m.seq, market: m.config.id, ts: this.ts, ...body } as PaperEvent);
+  }
+
+  private emitLedger(body: EventBody): void {
+    this.out.push({ seq: ++this.ledgerSeq, market: LEDGER_STREAM, ts: this.ts, ...body } as PaperEvent);
+  }
+
+  private reject(
+    m: Market,
+    account: AccountId,
+    reason: PaperRejectReason,
+    command: string,
+    clientOrderId?: string,
+    orderId?: OrderId,
+  ): void {
+    this.emit(m, { type: 'rejected', account, clientOrderId, orderId, reason, command });
+  }
+
+  private rejectLedger(
+    account: AccountId,
+    reason: PaperRejectReason,
+    command: string,
+    clientOrderId?: string,
+    orderId?: OrderId,
+  ): void {
+    this.emitLedger({ type: 'rejected', account, clientOrderId, orderId, reason, command });
+  }
+}
