@@ -36,6 +36,8 @@ export interface MarketContext {
   market: ViewMarket;
   bestBid?: number;
   bestAsk?: number;
+  /** The last trade price, price units (0 or absent before the market's first trade). */
+  lastPrice?: number;
   /** Available (not held) balances by asset, in minimal units. */
   available: Record<string, bigint>;
 }
