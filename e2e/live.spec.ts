@@ -109,9 +109,9 @@ test('two players trade LPJ on the live market and both see the same book, tape,
   await expect(balanceCell(seller, 'LPJ', 'held')).toHaveText('1.00');
 
   // The buyer sees it in the book and takes it.
-  const ask = book(buyer).getByRole('list', { name: 'Asks' }).locator('[data-price="10000"]');
+  const ask = book(buyer).getByRole('group', { name: 'Asks' }).locator('[data-price="10000"]');
   await expect(ask).toBeVisible();
-  await expect(book(seller).getByRole('list', { name: 'Asks' }).locator('[data-price="10000"]')).toHaveAttribute(
+  await expect(book(seller).getByRole('group', { name: 'Asks' }).locator('[data-price="10000"]')).toHaveAttribute(
     'data-mine',
     'true',
   );
@@ -128,7 +128,7 @@ test('two players trade LPJ on the live market and both see the same book, tape,
     await expect(rows).toHaveCount(1);
     await expect(rows.first()).toContainText('10,000');
     await expect(rows.first()).toContainText('1.00');
-    await expect(book(page).getByRole('list', { name: 'Asks' }).locator('[data-price="10000"]')).toHaveCount(0);
+    await expect(book(page).getByRole('group', { name: 'Asks' }).locator('[data-price="10000"]')).toHaveCount(0);
   }
   await expect(balanceCell(seller, 'KRW', 'available')).toHaveText('10,009,995');
   await expect(balanceCell(seller, 'LPJ', 'available')).toHaveText('99.00');

@@ -16,7 +16,7 @@ const balanceCell = (app: Page, asset: string, col: 'available' | 'held') =>
 
 /** The best bid now, read from the book as shown. */
 async function bestBid(app: Page): Promise<number> {
-  const first = book(app).getByRole('list', { name: 'Bids' }).getByRole('button').first();
+  const first = book(app).getByRole('group', { name: 'Bids' }).getByRole('option').first();
   await expect(first).toBeVisible();
   return Number(await first.getAttribute('data-price'));
 }
@@ -25,8 +25,8 @@ const grouped = (n: number) => n.toLocaleString('en-US');
 
 test('the market screen shows the live book, the chart and the tape', async ({ app }, testInfo) => {
   await openMarket(app, testInfo.project.name);
-  await expect(book(app).getByRole('list', { name: 'Asks' }).getByRole('button').first()).toBeVisible();
-  await expect(book(app).getByRole('list', { name: 'Bids' }).getByRole('button').first()).toBeVisible();
+  await expect(book(app).getByRole('group', { name: 'Asks' }).getByRole('option').first()).toBeVisible();
+  await expect(book(app).getByRole('group', { name: 'Bids' }).getByRole('option').first()).toBeVisible();
   await expect(book(app)).toContainText('Spread');
 
   const chart = app.getByRole('region', { name: 'Price chart' });
@@ -52,7 +52,7 @@ test('a limit buy below the market rests in the book and open orders, and cancel
   const price = (await bestBid(app)) - 30;
 
   // Clicking a price in the book fills the form's price; then type the one wanted.
-  await book(app).getByRole('list', { name: 'Bids' }).getByRole('button').first().click();
+  await book(app).getByRole('group', { name: 'Bids' }).getByRole('option').first().click();
   await expect(form(app).getByRole('textbox', { name: 'Price (KRW)' })).not.toHaveValue('');
   await form(app).getByRole('textbox', { name: 'Price (KRW)' }).fill(String(price));
   await form(app).getByRole('textbox', { name: 'Amount (LPJ)' }).fill('0.5');
@@ -67,8 +67,8 @@ test('a limit buy below the market rests in the book and open orders, and cancel
   await expect(cancel).toBeVisible();
   await expect(
     book(app)
-      .getByRole('list', { name: 'Bids' })
-      .getByRole('button', { name: new RegExp(`^Bid ${grouped(price)} KRW, .* includes my order$`) }),
+      .getByRole('group', { name: 'Bids' })
+      .getByRole('option', { name: new RegExp(`^Bid ${grouped(price)} KRW, .* includes my order$`) }),
   ).toBeAttached();
   await expect(balanceCell(app, 'KRW', 'available')).not.toHaveText('10,000,000');
   await expect(balanceCell(app, 'KRW', 'held')).not.toHaveText('0');
@@ -77,7 +77,7 @@ test('a limit buy below the market rests in the book and open orders, and cancel
   await cancel.click();
   await expect(cancel).toHaveCount(0);
   await expect(app.getByRole('region', { name: 'Open orders' })).toContainText('No open orders');
-  await expect(book(app).getByRole('button', { name: /includes my order/ })).toHaveCount(0);
+  await expect(book(app).getByRole('option', { name: /includes my order/ })).toHaveCount(0);
   await expect(balanceCell(app, 'KRW', 'available')).toHaveText('10,000,000');
   await expect(balanceCell(app, 'KRW', 'held')).toHaveText('0');
 });
@@ -175,7 +175,7 @@ test('large orders ask for confirmation, engine-side limits are explained, and t
 test('a stop-limit waits for its stop in open orders, and cancel-all removes it', async ({ app }, testInfo) => {
   await openMarket(app, testInfo.project.name);
   await expect(balanceCell(app, 'KRW', 'available')).toHaveText('10,000,000');
-  const askButton = book(app).getByRole('list', { name: 'Asks' }).getByRole('button').first();
+  const askButton = book(app).getByRole('group', { name: 'Asks' }).getByRole('option').first();
   await expect(askButton).toBeVisible();
   // Far above the market so that it does not trigger while the test looks at it.
   const stop = Number(await askButton.getAttribute('data-price')) + 2_000;
@@ -194,7 +194,7 @@ test('a stop-limit waits for its stop in open orders, and cancel-all removes it'
   await expect(orders.locator('tbody tr')).toContainText('waiting for stop');
   await expect(orders.locator('tbody tr')).toContainText(grouped(stop));
   // A stop that has not triggered is not in the book.
-  await expect(book(app).getByRole('button', { name: /includes my order/ })).toHaveCount(0);
+  await expect(book(app).getByRole('option', { name: /includes my order/ })).toHaveCount(0);
 
   await orders.getByRole('button', { name: 'Cancel all' }).click();
   await expect(orders).toContainText('Orders cancelled: 1');
@@ -212,8 +212,8 @@ test('the market screen speaks Korean', async ({ app }, testInfo) => {
   await expect(
     app
       .getByRole('region', { name: '호가', exact: true })
-      .getByRole('list', { name: '매수 호가' })
-      .getByRole('button')
+      .getByRole('group', { name: '매수 호가' })
+      .getByRole('option')
       .first(),
   ).toBeVisible();
   await expect(app.getByRole('region', { name: '가격 차트' })).toBeVisible();

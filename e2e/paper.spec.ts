@@ -41,7 +41,7 @@ test.describe('replay', () => {
     const controls = app.getByRole('region', { name: 'Replay controls' });
     await expect(controls).toContainText('Generated practice session — BTC-KRW (simulated, not real market data)');
     await expect(feedStatus(app)).toHaveAttribute('data-status', 'live');
-    await expect(book(app).getByRole('list', { name: 'Asks' }).getByRole('button').first()).toBeVisible();
+    await expect(book(app).getByRole('group', { name: 'Asks' }).getByRole('option').first()).toBeVisible();
 
     // Fast, but slow enough that the 10-minute session is still playing while the test trades.
     await controls.getByRole('combobox', { name: 'Replay speed' }).selectOption('10');
@@ -125,7 +125,7 @@ test.describe('replay', () => {
     await nav(app, 'Settings');
     await app.getByRole('combobox', { name: 'Real-coin prices' }).selectOption('replay');
     await openRealMarket(app, testInfo.project.name, 'BTC-KRW');
-    await expect(book(app).getByRole('list', { name: 'Asks' }).getByRole('button').first()).toBeVisible();
+    await expect(book(app).getByRole('group', { name: 'Asks' }).getByRole('option').first()).toBeVisible();
     const krw = app.getByRole('region', { name: 'Balances' }).locator('[data-asset="KRW"] [data-col="available"]');
     await expect(krw).toHaveText('10,000,000');
     await form(app).getByRole('tab', { name: 'Market' }).click();
@@ -178,8 +178,8 @@ test.describe('live prices from the mock exchange', () => {
     await expect(app.getByRole('region', { name: 'Market summary' })).toContainText('Upbit');
     await expect(feedStatus(app)).toHaveAttribute('data-status', 'live', { timeout: 20_000 });
     await expect(feedStatus(app)).toHaveText('Live');
-    await expect(book(app).getByRole('list', { name: 'Asks' }).getByRole('button').first()).toBeVisible();
-    await expect(book(app).getByRole('list', { name: 'Bids' }).getByRole('button').first()).toBeVisible();
+    await expect(book(app).getByRole('group', { name: 'Asks' }).getByRole('option').first()).toBeVisible();
+    await expect(book(app).getByRole('group', { name: 'Bids' }).getByRole('option').first()).toBeVisible();
     await expect(app.getByRole('region', { name: 'Recent trades' }).locator('tbody tr').first()).toBeVisible({
       timeout: 20_000,
     });

@@ -31,6 +31,7 @@ export const liveEn = {
   'settings.account.signedInAs': 'Signed in as {n}',
   'settings.account.hint': 'Nickname: 2–20 letters, digits or _. Password: at least 8 characters.',
   'settings.account.error': 'Could not sign in: {n}',
+  'settings.account.signUpError': 'Could not create the account: {n}',
   'settings.account.delete': 'Delete account…',
   'settings.account.delete.explain':
     'Deleting your account cancels your open orders, ends your copy trading (yours and your followers’) and takes you off the leaderboards. Your nickname becomes free for others. This cannot be undone.',
@@ -43,6 +44,9 @@ export const liveEn = {
   'account.err.NICKNAME_TAKEN': 'That nickname is taken',
   'account.err.UNREACHABLE': 'The server cannot be reached',
   'account.err.RATE_LIMITED': 'Too many attempts: wait a moment',
+  'account.err.missing': 'Enter a nickname and a password',
+  'account.err.nickname': 'The nickname must be 2–20 letters, digits or _',
+  'account.err.password': 'The password must be at least 8 characters',
   'notifications.title': 'Notifications',
   'notifications.open': 'Notifications, {n} unread',
   'notifications.empty': 'No notifications yet. Fills on the live market appear here.',

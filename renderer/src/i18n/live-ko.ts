@@ -32,6 +32,7 @@ export const liveKo: Record<keyof typeof liveEn, string> = {
   'settings.account.signedInAs': '{n}(으)로 로그인됨',
   'settings.account.hint': '닉네임: 글자, 숫자, _ 2–20자. 비밀번호: 8자 이상.',
   'settings.account.error': '로그인하지 못했습니다: {n}',
+  'settings.account.signUpError': '계정을 만들지 못했습니다: {n}',
   'settings.account.delete': '계정 삭제…',
   'settings.account.delete.explain':
     '계정을 삭제하면 미체결 주문이 취소되고, 카피 트레이딩(내 구독과 나를 따르는 구독)이 끝나며, 리더보드에서 빠집니다. 닉네임은 다른 사람이 쓸 수 있게 됩니다. 되돌릴 수 없습니다.',
@@ -44,6 +45,9 @@ export const liveKo: Record<keyof typeof liveEn, string> = {
   'account.err.NICKNAME_TAKEN': '이미 쓰이는 닉네임입니다',
   'account.err.UNREACHABLE': '서버에 연결할 수 없습니다',
   'account.err.RATE_LIMITED': '시도가 너무 많습니다. 잠시 기다리세요',
+  'account.err.missing': '닉네임과 비밀번호를 입력하세요',
+  'account.err.nickname': '닉네임은 글자, 숫자, _로 2–20자여야 합니다',
+  'account.err.password': '비밀번호는 8자 이상이어야 합니다',
   'notifications.title': '알림',
   'notifications.open': '알림, 읽지 않음 {n}개',
   'notifications.empty': '아직 알림이 없습니다. 실전 마켓의 체결이 여기에 표시됩니다.',

@@ -7,7 +7,7 @@ import type { OrderRequest } from '@protocol/api';
 import type { MessageKey } from '../i18n';
 import { formatPrice, formatQuote, valueOf, valueShift } from './market-format';
 import type { ViewMarket } from './market-view';
-import { BPS, affordableQuantity, feeOf, floorToLot, formatUnits, parseUnits, toSafeNumber } from './units';
+import { BPS, affordableQuantity, feeOf, floorToLot, formatUnits, isDecimal, parseUnits, toSafeNumber } from './units';
 
 export type Side = 'buy' | 'sell';
 export type FormType = 'limit' | 'market' | 'stop_limit';
@@ -36,6 +36,8 @@ export interface MarketContext {
   market: ViewMarket;
   bestBid?: number;
   bestAsk?: number;
+  /** The last trade price, price units (0 or absent before the market's first trade). */
+  lastPrice?: number;
   /** Available (not held) balances by asset, in minimal units. */
   available: Record<string, bigint>;
 }
@@ -110,14 +112,17 @@ export function buildOrder(input: FormInput, ctx: MarketContext): Built {
   const priceField = (text: string, missing: FormMessage['key']): bigint | Built => {
     if (text.trim() === '') return err(missing);
     const v = parseUnits(text, m.priceDecimals);
-    if (v === null || v <= 0n) return err('form.err.number', String(m.priceDecimals));
+    // More decimals than the price has is a price off its step, and said so: the step is what to type.
+    if (v === null && isDecimal(text)) return err('form.err.tick', formatPrice(m, m.tickSize));
+    if (v === null || v <= 0n) return err('form.err.number');
     if (v % BigInt(m.tickSize) !== 0n) return err('form.err.tick', formatPrice(m, m.tickSize));
     return v;
   };
   const amountField = (): bigint | Built => {
     if (input.amount.trim() === '') return err('form.err.amount');
     const v = parseUnits(input.amount, m.sizeDecimals);
-    if (v === null || v <= 0n) return err('form.err.number', String(m.sizeDecimals));
+    if (v === null && isDecimal(input.amount)) return err('form.err.lot', lotText);
+    if (v === null || v <= 0n) return err('form.err.number');
     if (v % BigInt(m.lotSize) !== 0n) return err('form.err.lot', lotText);
     return v;
   };
@@ -130,7 +135,8 @@ export function buildOrder(input: FormInput, ctx: MarketContext): Built {
     if (input.side === 'buy') {
       if (input.total.trim() === '') return err('form.err.total');
       const spend = parseUnits(input.total, m.quoteDecimals);
-      if (spend === null || spend <= 0n) return err('form.err.number', String(m.quoteDecimals));
+      if (spend === null && isDecimal(input.total)) return err('form.err.spendStep', formatUnits(1, m.quoteDecimals));
+      if (spend === null || spend <= 0n) return err('form.err.number');
       if (spend < minTotal) return err('form.err.minNotional', minText);
       if (spend > quoteAvail) return err('form.err.funds');
       const quoteAmount = num(spend);

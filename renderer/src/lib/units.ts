@@ -19,12 +19,21 @@ export function formatInt(value: number | bigint): string {
  * digits than the asset has. Thousands separators and surrounding spaces are allowed: "1,000.5".
  */
 export function parseUnits(text: string, decimals: number): bigint | null {
+  const parts = decimalParts(text);
+  if (parts === null || parts.fraction.length > decimals) return null;
+  return BigInt((parts.whole || '0') + parts.fraction.padEnd(decimals, '0'));
+}
+
+/** Whether typed text is a plain non-negative decimal, whatever its number of fraction digits. */
+export function isDecimal(text: string): boolean {
+  return decimalParts(text) !== null;
+}
+
+function decimalParts(text: string): { whole: string; fraction: string } | null {
   const clean = text.trim().replace(/,/g, '');
   const match = /^(\d*)(?:\.(\d*))?$/.exec(clean);
   if (!match || clean === '' || clean === '.') return null;
-  const [, whole = '', fraction = ''] = match;
-  if (fraction.length > decimals) return null;
-  return BigInt((whole || '0') + fraction.padEnd(decimals, '0'));
+  return { whole: match[1] ?? '', fraction: match[2] ?? '' };
 }
 
 /** floor(a × b / c) in bigint. */

@@ -24,8 +24,8 @@ import { isStale } from '../lib/market-view';
 import { useView, ViewContext } from '../stores/view-context';
 import './market/market.css';
 
-/** Keys typed into these go to the field; elsewhere B and S switch the order side. Numeric fields take no
- * letters, so the shortcut works there too. */
+/** Keys typed into these go to the field; elsewhere B and S switch the order side and go to the order form.
+ * Numeric fields take no letters, so the shortcut works there too. */
 function takesLetters(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement)
@@ -41,7 +41,7 @@ function useSideShortcuts(): void {
       const key = e.key.toLowerCase();
       if (key !== 'b' && key !== 's') return;
       e.preventDefault();
-      useOrderForm.getState().setSide(key === 'b' ? 'buy' : 'sell');
+      useOrderForm.getState().goToForm(key === 'b' ? 'buy' : 'sell');
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

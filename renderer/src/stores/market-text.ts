@@ -10,5 +10,5 @@ export function useMarketT(): (key: MessageKey) => string {
   const t = useT();
   const base = useView((s) => s.market?.base ?? '…');
   const quote = useView((s) => s.market?.quote ?? '…');
-  return (key) => t(key).replace('{base}', base).replace('{quote}', quote);
+  return (key) => t(key).replaceAll('{base}', base).replaceAll('{quote}', quote);
 }

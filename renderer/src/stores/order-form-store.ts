@@ -10,7 +10,11 @@ interface OrderFormState extends FormInput {
   percent: number | null;
   message: FormMessage | null;
   submitting: boolean;
+  /** Goes up each time the keyboard asks for the form (B or S): the form then takes the focus. */
+  focusRequest: number;
   setSide(side: Side): void;
+  /** B or S from anywhere on the screen: that side, and the focus to the form's first field. */
+  goToForm(side: Side): void;
   setType(type: FormType): void;
   set(
     patch: Partial<
@@ -29,7 +33,10 @@ export const useOrderForm = create<OrderFormState>((set) => ({
   type: 'limit',
   ...empty,
   submitting: false,
+  focusRequest: 0,
   setSide: (side) => set({ side, amount: '', total: '', percent: null, message: null }),
+  goToForm: (side) =>
+    set((s) => ({ side, amount: '', total: '', percent: null, message: null, focusRequest: s.focusRequest + 1 })),
   setType: (type) => set({ type, amount: '', total: '', percent: null, message: null }),
   set: (patch) => set(patch),
   pickPrice: (price) =>

@@ -7,26 +7,32 @@ export function ConfirmDialog({
   body,
   confirmLabel,
   danger,
+  cautious,
   onConfirm,
   onCancel,
 }: {
   title: string;
-  body: string;
+  /** One paragraph, or several. */
+  body: string | readonly string[];
   /** The forward button's words (default: place the order). */
   confirmLabel?: string;
   /** The step cannot be undone: the safe way out gets the focus. */
   danger?: boolean;
+  /** The question warns of something the user may not have meant: the safe way out gets the focus, so a
+   * reflex Enter goes back. */
+  cautious?: boolean;
   onConfirm(): void;
   onCancel(): void;
 }) {
   const t = useT();
   const confirm = useRef<HTMLButtonElement>(null);
   const back = useRef<HTMLButtonElement>(null);
+  const safeFirst = danger || cautious;
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
-    (danger ? back : confirm).current?.focus();
+    (safeFirst ? back : confirm).current?.focus();
     return () => previous?.focus();
-  }, [danger]);
+  }, [safeFirst]);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onCancel()}>
       <div
@@ -43,7 +49,11 @@ export function ConfirmDialog({
         }}
       >
         <h2 id="confirm-title">{title}</h2>
-        <p id="confirm-body">{body}</p>
+        <div id="confirm-body">
+          {(typeof body === 'string' ? [body] : body).map((text, i) => (
+            <p key={i}>{text}</p>
+          ))}
+        </div>
         <div className="modal-actions">
           <button type="button" className="button" ref={back} onClick={onCancel}>
             {t('confirm.back')}

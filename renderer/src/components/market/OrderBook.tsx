@@ -1,4 +1,4 @@
-import { memo, useMemo, useState } from 'react';
+import { memo, useId, useMemo, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { BPS, formatUnits } from '../../lib/units';
 import { formatPrice, formatSize } from '../../lib/market-format';
@@ -52,13 +52,17 @@ function groupedPrice(price: number, step: number, side: 'bid' | 'ask'): number 
 }
 
 /**
- * One level. Props are primitives, not the grouped Row (a new object on every book update), so `memo` skips
- * the levels whose price, size and depth did not change. Rows are slots (best level first), not one element
- * per price: when the best price moves, the rows' elements are kept and show the levels now at their place,
- * instead of rows being created at one end and removed at the other up to every frame.
+ * One level: an option of the book's listbox. Props are primitives, not the grouped Row (a new object on every
+ * book update), so `memo` skips the levels whose price, size and depth did not change. Rows are slots (best
+ * level first), not one element per price: when the best price moves, the rows' elements are kept and show the
+ * levels now at their place, instead of rows being created at one end and removed at the other up to every
+ * frame. Clicks are taken by the listbox (one handler for every row).
  */
 const BookRow = memo(function BookRow({
+  id,
   side,
+  slot,
+  active,
   levelPrice,
   quantity,
   cumulative,
@@ -68,7 +72,10 @@ const BookRow = memo(function BookRow({
   label,
   mineLabel,
 }: {
+  id: string;
   side: 'bid' | 'ask';
+  slot: number;
+  active: boolean;
   levelPrice: number;
   quantity: number;
   cumulative: number;
@@ -81,28 +88,66 @@ const BookRow = memo(function BookRow({
   const price = formatPrice(market, levelPrice);
   const amount = formatSize(market, quantity);
   return (
-    <li>
-      <button
-        type="button"
-        className={`book-row ${side}`}
-        aria-label={`${label} ${price} ${market.quote}, ${amount} ${market.base}${mine ? `, ${mineLabel}` : ''}`}
-        data-price={levelPrice}
-        data-mine={mine || undefined}
-        onClick={() =>
-          useOrderForm.getState().pickPrice(formatUnits(levelPrice, market.priceDecimals, { group: false }))
-        }
-        style={{ backgroundSize: `${depth * 100}% 17px` }}
-      >
-        <span className="price">
-          {mine && <span className="mine-dot" title={mineLabel} aria-hidden="true" />}
-          {price}
-        </span>
-        <span className="num">{amount}</span>
-        <span className="num muted">{formatSize(market, cumulative, 2)}</span>
-      </button>
+    <li
+      id={id}
+      role="option"
+      aria-selected={active}
+      className={`book-row ${side}`}
+      aria-label={`${label} ${price} ${market.quote}, ${amount} ${market.base}${mine ? `, ${mineLabel}` : ''}`}
+      data-side={side}
+      data-slot={slot}
+      data-price={levelPrice}
+      data-mine={mine || undefined}
+      style={{ backgroundSize: `${depth * 100}% 17px` }}
+    >
+      <span className="price">
+        {mine && <span className="mine-dot" title={mineLabel} aria-hidden="true" />}
+        {price}
+      </span>
+      <span className="num">{amount}</span>
+      <span className="num muted">{formatSize(market, cumulative, 2)}</span>
     </li>
   );
 });
+
+/** A row of the book by side and slot (0 = the best level of its side). */
+interface RowAt {
+  side: 'ask' | 'bid';
+  slot: number;
+}
+
+/**
+ * The rows top to bottom as shown: asks from the highest down to the best, then bids from the best down.
+ * `index` and `at` convert between a row and its place in that order.
+ */
+function rowOrder(asks: number, bids: number) {
+  return {
+    count: asks + bids,
+    index: (r: RowAt) => (r.side === 'ask' ? asks - 1 - r.slot : asks + r.slot),
+    at: (i: number): RowAt => (i < asks ? { side: 'ask', slot: asks - 1 - i } : { side: 'bid', slot: i - asks }),
+  };
+}
+
+/** The active row still on screen: the same slot, or the nearest one left when its side shrank. */
+function clampRow(r: RowAt | null, asks: number, bids: number): RowAt | null {
+  if (asks + bids === 0) return null;
+  // At first the best ask, the row next to the spread: where a buyer starts reading.
+  const start: RowAt = asks > 0 ? { side: 'ask', slot: 0 } : { side: 'bid', slot: 0 };
+  if (r === null) return start;
+  const size = r.side === 'ask' ? asks : bids;
+  if (size === 0) return start;
+  return { side: r.side, slot: Math.min(r.slot, size - 1) };
+}
+
+/** Keys of the book's listbox (WAI-ARIA listbox): arrows, Home, End and page keys move, Enter or Space picks. */
+const MOVES: Record<string, (i: number, last: number) => number> = {
+  ArrowUp: (i) => i - 1,
+  ArrowDown: (i) => i + 1,
+  PageUp: (i) => i - 10,
+  PageDown: (i) => i + 10,
+  Home: () => 0,
+  End: (_, last) => last,
+};
 
 function SpreadRow({ market, bestBid, bestAsk }: { market: ViewMarket; bestBid?: number; bestAsk?: number }) {
   const t = useMarketT();
@@ -153,6 +198,8 @@ export const OrderBook = memo(function OrderBook() {
   );
   const steps = groupSteps(market, lastPrice, kind);
   const [chosen, setStep] = useState<number>(0);
+  const idPrefix = useId();
+  const [activeRow, setActiveRow] = useState<RowAt | null>(null);
   // The chosen step is kept as an index, so it survives the price growing a digit.
   const step = steps[chosen] ?? steps[0];
 
@@ -184,6 +231,36 @@ export const OrderBook = memo(function OrderBook() {
     return m;
   }, [openOrders, step]);
 
+  // One tab stop for the whole book: the listbox holds the focus and marks the active row (aria-activedescendant).
+  const active = clampRow(activeRow, askRows.length, bidRows.length);
+  const rowId = (r: RowAt) => `${idPrefix}-${r.side}-${r.slot}`;
+  const isActive = (side: RowAt['side'], slot: number) => active?.side === side && active.slot === slot;
+  const pick = (r: RowAt) => {
+    const level = (r.side === 'ask' ? askRows : bidRows)[r.slot];
+    if (!level || !market) return;
+    useOrderForm.getState().pickPrice(formatUnits(level.price, market.priceDecimals, { group: false }));
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (!active || e.altKey || e.ctrlKey || e.metaKey) return;
+    const order = rowOrder(askRows.length, bidRows.length);
+    const move = MOVES[e.key];
+    if (move) {
+      e.preventDefault();
+      const next = Math.max(0, Math.min(order.count - 1, move(order.index(active), order.count - 1)));
+      setActiveRow(order.at(next));
+    } else if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      pick(active);
+    }
+  };
+  const onClick = (e: MouseEvent<HTMLDivElement>) => {
+    const row = (e.target as HTMLElement).closest<HTMLElement>('[role="option"]');
+    if (!row) return;
+    const r: RowAt = { side: row.dataset.side === 'bid' ? 'bid' : 'ask', slot: Number(row.dataset.slot) };
+    setActiveRow(r);
+    pick(r);
+  };
+
   const pending = loadState(status);
   return (
     <section className="panel book-panel" aria-label={t('book.title')}>
@@ -209,41 +286,66 @@ export const OrderBook = memo(function OrderBook() {
         <PanelState state={pending ?? 'loading'} error={error} onRetry={() => void refresh()} />
       ) : (
         <div className="book-body">
-          <ul ref={askRef} className="book-side asks" aria-label={t('book.asks')}>
-            {askRows.length === 0 && <li className="panel-state muted">{t('book.empty')}</li>}
-            {askRows.map((r, slot) => (
-              <BookRow
-                key={slot}
-                side="ask"
-                levelPrice={r.price}
-                quantity={r.quantity}
-                cumulative={r.cumulative}
-                depth={r.cumulative / maxDepth}
-                mine={mine.ask.has(r.price)}
-                market={market}
-                label={t('book.ask')}
-                mineLabel={t('book.mine')}
-              />
-            ))}
-          </ul>
+          <div
+            className="book-levels"
+            role="listbox"
+            tabIndex={0}
+            aria-label={t('book.levels')}
+            aria-activedescendant={active ? rowId(active) : undefined}
+            onKeyDown={onKeyDown}
+            onClick={onClick}
+          >
+            <ul ref={askRef} className="book-side asks" role="group" aria-label={t('book.asks')}>
+              {askRows.length === 0 && (
+                <li role="none" className="panel-state muted">
+                  {t('book.empty')}
+                </li>
+              )}
+              {askRows.map((r, slot) => (
+                <BookRow
+                  key={slot}
+                  id={rowId({ side: 'ask', slot })}
+                  side="ask"
+                  slot={slot}
+                  active={isActive('ask', slot)}
+                  levelPrice={r.price}
+                  quantity={r.quantity}
+                  cumulative={r.cumulative}
+                  depth={r.cumulative / maxDepth}
+                  mine={mine.ask.has(r.price)}
+                  market={market}
+                  label={t('book.ask')}
+                  mineLabel={t('book.mine')}
+                />
+              ))}
+            </ul>
+            <ul ref={bidRef} className="book-side bids" role="group" aria-label={t('book.bids')}>
+              {bidRows.length === 0 && (
+                <li role="none" className="panel-state muted">
+                  {t('book.empty')}
+                </li>
+              )}
+              {bidRows.map((r, slot) => (
+                <BookRow
+                  key={slot}
+                  id={rowId({ side: 'bid', slot })}
+                  side="bid"
+                  slot={slot}
+                  active={isActive('bid', slot)}
+                  levelPrice={r.price}
+                  quantity={r.quantity}
+                  cumulative={r.cumulative}
+                  depth={r.cumulative / maxDepth}
+                  mine={mine.bid.has(r.price)}
+                  market={market}
+                  label={t('book.bid')}
+                  mineLabel={t('book.mine')}
+                />
+              ))}
+            </ul>
+          </div>
+          {/* Outside the listbox (which holds only its rows), laid over the gap it leaves between the sides. */}
           <SpreadRow market={market} bestBid={bids[0]?.[0]} bestAsk={asks[0]?.[0]} />
-          <ul ref={bidRef} className="book-side bids" aria-label={t('book.bids')}>
-            {bidRows.length === 0 && <li className="panel-state muted">{t('book.empty')}</li>}
-            {bidRows.map((r, slot) => (
-              <BookRow
-                key={slot}
-                side="bid"
-                levelPrice={r.price}
-                quantity={r.quantity}
-                cumulative={r.cumulative}
-                depth={r.cumulative / maxDepth}
-                mine={mine.bid.has(r.price)}
-                market={market}
-                label={t('book.bid')}
-                mineLabel={t('book.mine')}
-              />
-            ))}
-          </ul>
         </div>
       )}
     </section>

@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent as KeyEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { MessageKey } from '../../i18n';
 import { fill, isMessageKey, useT } from '../../i18n';
@@ -11,19 +11,17 @@ import {
   type Side,
 } from '../../lib/build-order';
 import { formatUnits, parseUnits } from '../../lib/units';
-import { formatBalance, formatQuote, quoteUnit } from '../../lib/market-format';
+import { formatBalance, formatQuote } from '../../lib/market-format';
 import { useMarketT } from '../../stores/market-text';
-import { isStale, type ViewMarket } from '../../lib/market-view';
-import { useView } from '../../stores/view-context';
+import { isStale } from '../../lib/market-view';
+import { priceAtMarket, surprises, type Surprise } from '../../lib/order-checks';
+import { useView, useViewStore } from '../../stores/view-context';
 import { useOrderForm } from '../../stores/order-form-store';
 import type { OrderRequest } from '@protocol/api';
 import { ConfirmDialog } from './ConfirmDialog';
 import { PanelState, loadState } from './PanelState';
+import { surpriseLines, surpriseTitle } from './surprise-text';
 
-/** Orders worth more than this many whole quote (1,000,000 won; 1,000 of another currency) ask for confirmation first. */
-function confirmAbove(m: ViewMarket): bigint {
-  return (m.quote === 'KRW' ? 1_000_000n : 1_000n) * quoteUnit(m);
-}
 const PERCENTS = [25, 50, 75, 100] as const;
 const TYPES: { type: FormType; label: MessageKey }[] = [
   { type: 'limit', label: 'form.limit' },
@@ -79,17 +77,42 @@ function NumberField({
   );
 }
 
+/**
+ * Keys of a tablist (WAI-ARIA tabs): the list is one tab stop, its selected tab; the arrows, Home and End
+ * select another and move the focus to it.
+ */
+function tabKeys<T>(e: KeyEvent<HTMLElement>, values: readonly T[], current: T, select: (v: T) => void): void {
+  const i = values.indexOf(current);
+  const to = ({ ArrowLeft: i - 1, ArrowRight: i + 1, Home: 0, End: values.length - 1 } as Record<string, number>)[
+    e.key
+  ];
+  if (to === undefined || e.altKey || e.ctrlKey || e.metaKey) return;
+  e.preventDefault();
+  const next = (to + values.length) % values.length;
+  select(values[next]);
+  e.currentTarget.querySelectorAll<HTMLElement>('[role="tab"]')[next]?.focus();
+}
+
+const SIDES = ['buy', 'sell'] as const;
+const TYPE_VALUES = TYPES.map((x) => x.type);
+
 function SideTabs({ side }: { side: Side }) {
   const t = useT();
   const setSide = useOrderForm((s) => s.setSide);
   return (
-    <div className="side-tabs" role="tablist" aria-label={t('form.side')}>
-      {(['buy', 'sell'] as const).map((s) => (
+    <div
+      className="side-tabs"
+      role="tablist"
+      aria-label={t('form.side')}
+      onKeyDown={(e) => tabKeys(e, SIDES, side, setSide)}
+    >
+      {SIDES.map((s) => (
         <button
           key={s}
           type="button"
           role="tab"
           aria-selected={side === s}
+          tabIndex={side === s ? 0 : -1}
           className={`side-tab ${s}${side === s ? ' active' : ''}`}
           onClick={() => setSide(s)}
         >
@@ -104,13 +127,19 @@ function TypeTabs({ type }: { type: FormType }) {
   const t = useT();
   const setType = useOrderForm((s) => s.setType);
   return (
-    <div className="type-tabs" role="tablist" aria-label={t('form.type')}>
+    <div
+      className="type-tabs"
+      role="tablist"
+      aria-label={t('form.type')}
+      onKeyDown={(e) => tabKeys(e, TYPE_VALUES, type, setType)}
+    >
       {TYPES.map((x) => (
         <button
           key={x.type}
           type="button"
           role="tab"
           aria-selected={type === x.type}
+          tabIndex={type === x.type ? 0 : -1}
           className={type === x.type ? 'chip active' : 'chip'}
           onClick={() => setType(x.type)}
         >
@@ -125,7 +154,7 @@ function TypeTabs({ type }: { type: FormType }) {
 export const OrderForm = memo(function OrderForm() {
   const t = useMarketT();
   const form = useOrderForm();
-  const { status, error, market, balances, bestBid, bestAsk, place, refresh, stale } = useView(
+  const { status, error, market, balances, bestBid, bestAsk, lastPrice, place, refresh, stale } = useView(
     useShallow((s) => ({
       status: s.status,
       error: s.error,
@@ -133,20 +162,45 @@ export const OrderForm = memo(function OrderForm() {
       balances: s.balances,
       bestBid: s.bids[0]?.[0],
       bestAsk: s.asks[0]?.[0],
+      lastPrice: s.lastPrice,
       place: s.place,
       refresh: s.refresh,
       stale: isStale(s.feed),
     })),
   );
-  const [confirming, setConfirming] = useState<{ order: OrderRequest; value: bigint } | null>(null);
+  const [confirming, setConfirming] = useState<{ order: OrderRequest; surprises: Surprise[] } | null>(null);
+  // Whether the focus is in the form, where Enter places the order (the hint says so only then).
+  const [focusInside, setFocusInside] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  const viewStore = useViewStore();
 
   const ctx: MarketContext | null = useMemo(() => {
     if (!market) return null;
     const available: Record<string, bigint> = {};
     for (const b of balances) available[b.asset] = BigInt(b.available);
-    return { market, bestBid, bestAsk, available };
-  }, [market, balances, bestBid, bestAsk]);
+    return { market, bestBid, bestAsk, lastPrice, available };
+  }, [market, balances, bestBid, bestAsk, lastPrice]);
+
+  // B or S pressed anywhere: the focus comes to the first field, and an empty limit price starts at the market
+  // price. Only a request made while this form is shown counts, not one made before it mounted.
+  const focusRequest = useOrderForm((s) => s.focusRequest);
+  const focusServed = useRef(focusRequest);
+  useEffect(() => {
+    if (focusRequest === focusServed.current) return;
+    focusServed.current = focusRequest;
+    const f = useOrderForm.getState();
+    const v = viewStore.getState();
+    if (f.type === 'limit' && f.price.trim() === '' && v.market) {
+      const p = priceAtMarket({
+        market: v.market,
+        lastPrice: v.lastPrice,
+        bestBid: v.bids[0]?.[0],
+        bestAsk: v.asks[0]?.[0],
+      });
+      if (p !== null) f.set({ price: formatUnits(p, v.market.priceDecimals, { group: false }) });
+    }
+    formRef.current?.querySelector<HTMLInputElement>('input:not([disabled])')?.focus();
+  }, [focusRequest, viewStore]);
 
   // Esc clears the form wherever focus is on the screen (the dialog handles its own Esc first).
   useEffect(() => {
@@ -212,8 +266,8 @@ export const OrderForm = memo(function OrderForm() {
       form.set({ message: built.error });
       return;
     }
-    const value = built.preview.notional ?? 0n;
-    if (value > confirmAbove(market)) setConfirming({ order: built.order, value });
+    const found = surprises(built.order, built.preview.notional ?? 0n, ctx);
+    if (found.length > 0) setConfirming({ order: built.order, surprises: found });
     else void send(built.order);
   };
 
@@ -231,7 +285,17 @@ export const OrderForm = memo(function OrderForm() {
   const message = form.message;
   return (
     <section className="panel form-panel" aria-label={t('form.title')}>
-      <form ref={formRef} className={`order-form ${side}`} onSubmit={submit} noValidate aria-label={t('form.title')}>
+      <form
+        ref={formRef}
+        className={`order-form ${side}`}
+        onSubmit={submit}
+        noValidate
+        aria-label={t('form.title')}
+        onFocus={() => setFocusInside(true)}
+        onBlur={(e) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocusInside(false);
+        }}
+      >
         <SideTabs side={side} />
         <TypeTabs type={type} />
         <div className="form-available">
@@ -343,12 +407,13 @@ export const OrderForm = memo(function OrderForm() {
         <button type="submit" className={`submit ${side}`} disabled={form.submitting} aria-busy={form.submitting}>
           {t(side === 'buy' ? 'form.submitBuy' : 'form.submitSell')}
         </button>
-        <p className="form-hint muted shortcuts">{t('form.shortcuts')}</p>
+        <p className="form-hint muted shortcuts">{t(focusInside ? 'form.shortcutsInside' : 'form.shortcuts')}</p>
       </form>
       {confirming && (
         <ConfirmDialog
-          title={t('confirm.title')}
-          body={fill(t('confirm.body'), formatQuote(market, confirming.value))}
+          title={surpriseTitle(confirming.surprises, t)}
+          body={surpriseLines(confirming.surprises, market, t)}
+          cautious={confirming.surprises.some((s) => s.kind !== 'large')}
           onCancel={() => {
             setConfirming(null);
             formRef.current?.querySelector<HTMLInputElement>('input:not([disabled])')?.focus();
