@@ -6,7 +6,7 @@
  * "Place order" sends the order as typed.
  */
 import type { Locator, Page } from '@playwright/test';
-import { MockExchange } from '../engine/feed/mock-exchange/mock-exchange';
+import { MockExchange } from '../engine/tools/mock-exchange/mock-exchange';
 import { expect, keepScreenshot, test } from './fixtures';
 import { othersTrade, startTestSyncServer, type TestSyncServer } from './live-fixtures';
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { SESSION_HANDLE } from './session-files';
+import { MAX_PROFIT_SHARE_BPS } from './sync';
 
 export const Language = z.enum(['en', 'ko']);
 export const Theme = z.enum(['dark', 'light']);
@@ -572,7 +573,7 @@ export const CopySettlement = z.object({
   ts: amount,
 });
 
-const ProfitShareBps = z.number().int().min(0).max(3_000);
+const ProfitShareBps = z.number().int().min(0).max(MAX_PROFIT_SHARE_BPS);
 /** A copy stop-loss: the loss, in bps of the allocation, at which copying stops and positions close. */
 const StopLossBps = z.number().int().min(1).max(9_999);
 

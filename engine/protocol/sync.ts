@@ -360,7 +360,9 @@ export const TraderProfile = z.object({
 export type TraderProfile = z.output<typeof TraderProfile>;
 
 const Description = z.string().max(500, 'at most 500 characters');
-const ProfitShareBps = z.number().int().min(0).max(3_000, 'at most 3,000 bps (30%)');
+/** The largest share of a follower's profit a leader may ask: 30%, in basis points (the copy engine's own ceiling). */
+export const MAX_PROFIT_SHARE_BPS = 3_000;
+const ProfitShareBps = z.number().int().min(0).max(MAX_PROFIT_SHARE_BPS, 'at most 3,000 bps (30%)');
 const StopLossBps = z.number().int().min(1).max(10_000);
 
 /** POST /api/v1/strategy: open my strategy for copying (or reopen a closed one). */

@@ -19,6 +19,7 @@
 import type { AccountId, MarketConfig, Side } from '../matching/types';
 import { settleProfitShare } from './settlement';
 import { BPS, inRange, mulDiv } from '../matching/money';
+import { MAX_PROFIT_SHARE_BPS } from '../../protocol/sync';
 import { affordableQuantity, limitPrice, maxBuyCost, notionalOf, proportionalQuantity } from './sizing';
 import { emptyOutput, notify, transfer } from './output';
 import { int, nonNeg, pos } from './validate';
@@ -33,7 +34,6 @@ import {
 } from './types';
 
 const DAY_MS = 86_400_000;
-const MAX_RATE_BPS = 3_000;
 const MAX_DESCRIPTION = 500;
 
 interface Strategy {
@@ -127,7 +127,7 @@ export class CopyTrading {
     });
     this.lastPrice = this.markets.map(() => 0);
     this.minAllocation = config.minAllocation ?? 10_000;
-    this.maxProfitShareBps = config.maxProfitShareBps ?? MAX_RATE_BPS;
+    this.maxProfitShareBps = config.maxProfitShareBps ?? MAX_PROFIT_SHARE_BPS;
     this.slippageBps = config.slippageBps ?? 100;
     this.periodMs = config.settlementPeriodMs ?? DAY_MS;
     this.periodOffsetMs = config.settlementOffsetMs ?? 0;
@@ -136,7 +136,7 @@ export class CopyTrading {
     if (
       !Number.isSafeInteger(this.maxProfitShareBps) ||
       this.maxProfitShareBps < 0 ||
-      this.maxProfitShareBps > MAX_RATE_BPS
+      this.maxProfitShareBps > MAX_PROFIT_SHARE_BPS
     ) {
       bad('maxProfitShareBps must be 0–3,000');
     }

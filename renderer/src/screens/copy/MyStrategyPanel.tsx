@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import type { MyStrategy } from '@protocol/api';
+import { MAX_PROFIT_SHARE_BPS } from '@protocol/sync';
 import { useT } from '../../i18n';
 import { formatUnits } from '../../lib/units';
 import { useCopy } from '../../stores/copy-store';
@@ -7,8 +8,6 @@ import { hostError } from '../../stores/live-store';
 import { parsePercent } from '../../lib/figures';
 import { errorText } from '../../i18n/host-errors';
 import { SectionBody } from './SectionBody';
-
-const MAX_SHARE_BPS = 3_000;
 
 /** Open my trading for copying (description, profit share 0–30 %), change it, or close it to new followers. */
 function StrategyForm({ strategy }: { strategy: MyStrategy | null }) {
@@ -24,7 +23,7 @@ function StrategyForm({ strategy }: { strategy: MyStrategy | null }) {
   }, [strategy?.description, strategy?.profitShareBps]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const shareBps = parsePercent(share);
-  const shareOk = shareBps !== null && shareBps <= MAX_SHARE_BPS;
+  const shareOk = shareBps !== null && shareBps <= MAX_PROFIT_SHARE_BPS;
   const isOpen = !!strategy?.open;
   const save = async (open: boolean) => {
     setBusy(true);
