@@ -107,7 +107,7 @@ function ChartToolbar({ timeframe, onChange }: { timeframe: Timeframe; onChange(
           aria-pressed={tf === timeframe}
           onClick={() => onChange(tf)}
         >
-          {tf}
+          {t(`chart.tf.${tf}`)}
         </button>
       ))}
     </div>
