@@ -13,7 +13,7 @@ import { expect, keepScreenshot, test } from './fixtures';
 function brokenWords(page: Page, selector: string): Promise<string[]> {
   return page.evaluate((sel) => {
     const broken: string[] = [];
-    for (const root of document.querySelectorAll(sel)) {
+    for (const root of Array.from(document.querySelectorAll(sel))) {
       const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         const text = node.textContent ?? '';
@@ -21,7 +21,11 @@ function brokenWords(page: Page, selector: string): Promise<string[]> {
           const range = document.createRange();
           range.setStart(node, m.index);
           range.setEnd(node, m.index + m[0].length);
-          const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+          const tops = new Set(
+            Array.from(range.getClientRects())
+              .filter((r) => r.width > 0)
+              .map((r) => Math.round(r.top)),
+          );
           if (tops.size > 1) broken.push(m[0]);
         }
       }
@@ -33,7 +37,7 @@ function brokenWords(page: Page, selector: string): Promise<string[]> {
 /** Every navigation label fits the rail: no label is wider than its item. */
 function overflowingLabels(page: Page): Promise<string[]> {
   return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('.nav-label')]
+    Array.from(document.querySelectorAll<HTMLElement>('.nav-label'))
       .filter(
         (l) =>
           l.scrollWidth > l.clientWidth ||
