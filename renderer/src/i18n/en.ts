@@ -1,4 +1,5 @@
 import { liveEn } from './live-en';
+import { noticeEn } from './notice-en';
 import { rankingEn } from './ranking-en';
 export const en = {
   'app.title': 'Playground 777',
@@ -239,6 +240,7 @@ export const en = {
   'settings.durability.file.paper.db': 'paper trading',
   'settings.durability.file.candles.db': 'candle history, downloaded again if lost',
   ...liveEn,
+  ...noticeEn,
   ...rankingEn,
 } as const;
 
