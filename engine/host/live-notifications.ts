@@ -49,7 +49,7 @@ const AMOUNTS_KEPT = 20;
  * The server's free-form `data` reduced to what the UI contract allows: flat primitives (short strings) and
  * sets of finite amounts by asset, both bounded.
  */
-function plainData(data: Record<string, unknown> | undefined): Record<string, Value> | undefined {
+export function plainData(data: Record<string, unknown> | undefined): Record<string, Value> | undefined {
   if (!data) return undefined;
   const out: Record<string, Value> = {};
   for (const [k, v] of Object.entries(data).slice(0, 40)) {
