@@ -144,8 +144,6 @@ export type Notice = {
   [K in NotificationKind]: { kind: K; data: z.output<(typeof NOTIFICATION_DATA)[K]> };
 }[NotificationKind];
 
-export const NOTIFICATION_KINDS = Object.keys(NOTIFICATION_DATA) as NotificationKind[];
-
 /** Notification kinds copy trading and ranking add (every kind but fills). */
 export const COPY_NOTIFICATION_KINDS = [
   'copy_executed',
