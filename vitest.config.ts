@@ -14,6 +14,8 @@ export default defineConfig({
       'build/**/*.test.ts',
     ],
     environment: 'node',
+    // A stylesheet imported as text (`?raw`) keeps its text, for the tests that read the theme's tokens.
+    css: { include: [/\.css\?raw$/] },
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 30_000,

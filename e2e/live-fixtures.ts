@@ -13,6 +13,8 @@ import { startListening } from './listening-process';
 export interface TestSyncServer {
   url: string;
   process: ChildProcess;
+  /** The server's data folder (server.db, markets.db). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function startTestSyncServer(flags: string[] = []): Promise<TestSyn
   return {
     url,
     process: child,
+    dataDir: join(dir, 'data'),
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
@@ -43,56 +46,74 @@ export async function startTestSyncServer(flags: string[] = []): Promise<TestSyn
   };
 }
 
+/** A trader outside the scene, signed up over the server's API, who places orders over its WebSocket. */
+export interface ApiTrader {
+  accountId: number;
+  /** A limit order of `lots` of 0.01 LPJ at `price` KRW; `filled` resolves at its first fill. */
+  limit(side: 'buy' | 'sell', price: number, lots: number): Promise<{ filled: () => Promise<void> }>;
+  close(): void;
+}
+
+export async function apiTrader(url: string, nickname: string): Promise<ApiTrader> {
+  const { default: WebSocket } = await import('ws');
+  const { frameMessages } = await import('../engine/protocol/sync');
+  const res = await fetch(`${url}/api/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ nickname, password: `${nickname}-password` }),
+  });
+  if (res.status !== 201) throw new Error(`sign-up of ${nickname}: ${res.status} ${await res.text()}`);
+  const { accessToken, accountId } = (await res.json()) as { accessToken: string; accountId: number };
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws`);
+  const replies: { type?: string; id?: string; orderId?: number; fill?: { orderId: number } }[] = [];
+  ws.on('message', (data) => replies.push(...(frameMessages(data.toString()) as typeof replies)));
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const until = async (pred: (m: (typeof replies)[number]) => boolean, what: string) => {
+    for (let waited = 0; !replies.some(pred); waited += 20) {
+      if (waited > 15_000) throw new Error(`${nickname}: no ${what}; got ${JSON.stringify(replies.slice(-3))}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  ws.send(JSON.stringify({ op: 'auth', id: 'auth', token: accessToken }));
+  await until((m) => m.type === 'ack' && m.id === 'auth', 'sign-in');
+  let n = 0;
+  return {
+    accountId,
+    async limit(side, price, lots) {
+      const id = `order-${++n}`;
+      ws.send(
+        JSON.stringify({
+          op: 'order.new',
+          id,
+          order: {
+            market: 'LPJ-KRW',
+            clientOrderId: `${id}-${nickname}`,
+            side,
+            type: 'limit',
+            price,
+            quantity: lots * 1_000_000,
+          },
+        }),
+      );
+      await until((m) => m.type === 'ack' && m.id === id, 'order ack');
+      const orderId = replies.find((m) => m.type === 'ack' && m.id === id)!.orderId;
+      return { filled: () => until((m) => m.type === 'fill' && m.fill?.orderId === orderId, 'fill') };
+    },
+    close: () => ws.close(),
+  };
+}
+
 /**
  * Two traders outside the scene (signed up over the server's API) trade `lots` of 0.01 LPJ with each other at
  * `price` KRW: the market price a copy is measured against when every trade on screen involves the leader.
  */
 export async function othersTrade(url: string, price: number, lots = 100): Promise<void> {
-  const { default: WebSocket } = await import('ws');
-  const { frameMessages } = await import('../engine/protocol/sync');
   const tag = Math.floor(Math.random() * 1e9).toString(36);
-  const signUp = async (nickname: string) => {
-    const res = await fetch(`${url}/api/v1/auth/signup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ nickname, password: `${nickname}-password` }),
-    });
-    if (res.status !== 201) throw new Error(`sign-up of ${nickname}: ${res.status} ${await res.text()}`);
-    return ((await res.json()) as { accessToken: string }).accessToken;
-  };
-  const trade = async (token: string, side: 'buy' | 'sell') => {
-    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws`);
-    const replies: unknown[] = [];
-    ws.on('message', (data) => replies.push(...frameMessages(data.toString())));
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    const until = async (pred: (m: { type?: string; id?: string }) => boolean, what: string) => {
-      for (let waited = 0; !replies.some((m) => pred(m as { type?: string; id?: string })); waited += 20) {
-        if (waited > 15_000) throw new Error(`${side}: no ${what}; got ${JSON.stringify(replies.slice(-3))}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
-    ws.send(JSON.stringify({ op: 'auth', id: 'auth', token }));
-    await until((m) => m.type === 'ack' && m.id === 'auth', 'sign-in');
-    ws.send(
-      JSON.stringify({
-        op: 'order.new',
-        id: 'order',
-        order: {
-          market: 'LPJ-KRW',
-          clientOrderId: `${side}-${tag}`,
-          side,
-          type: 'limit',
-          price,
-          quantity: lots * 1_000_000,
-        },
-      }),
-    );
-    await until((m) => m.type === 'ack' && m.id === 'order', 'order ack');
-    return { ws, filled: () => until((m) => m.type === 'fill', 'fill') };
-  };
-  const seller = await trade(await signUp(`os_${tag}`), 'sell');
-  const buyer = await trade(await signUp(`ob_${tag}`), 'buy');
-  await Promise.all([seller.filled(), buyer.filled()]);
-  seller.ws.close();
-  buyer.ws.close();
+  const seller = await apiTrader(url, `os_${tag}`);
+  const buyer = await apiTrader(url, `ob_${tag}`);
+  const sell = await seller.limit('sell', price, lots);
+  const buy = await buyer.limit('buy', price, lots);
+  await Promise.all([sell.filled(), buy.filled()]);
+  seller.close();
+  buyer.close();
 }

@@ -140,15 +140,15 @@ test('two players trade LPJ on the live market and both see the same book, tape,
 
   // Each player's bell counts the fill; the centre lists it; marking it read clears the count.
   for (const [page, title, name] of [
-    [seller, 'Sold 1 LPJ', 'seller'],
-    [buyer, 'Bought 1 LPJ', 'buyer'],
+    [seller, 'Sold 1.00 LPJ', 'seller'],
+    [buyer, 'Bought 1.00 LPJ', 'buyer'],
   ] as const) {
     await expect(page.getByTestId('unread-count')).toHaveText('1', { timeout: 15_000 });
     await page.getByRole('button', { name: 'Notifications, 1 unread' }).click();
     const centre = page.getByRole('dialog', { name: 'Notifications' });
     await expect(centre.locator('.notif-item.unread')).toHaveCount(1);
     await expect(centre).toContainText(title);
-    await expect(centre).toContainText('LPJ-KRW at 10000 KRW');
+    await expect(centre).toContainText('LPJ/KRW at 10,000 KRW');
     await keepScreenshot(page, `live-notifications-${name}`, testInfo);
     await centre.getByRole('button', { name: 'Mark all read' }).click();
     await expect(centre.locator('.notif-item.unread')).toHaveCount(0);

@@ -154,19 +154,28 @@ describe('live LPJ market in the app host', () => {
     expect(alice.events.some((e) => e.name === 'live.update' && e.payload.mine)).toBe(true);
 
     // Each side is told of its fill, live, and the centre lists it unread until marked read.
-    for (const [app, title] of [
-      [alice, 'Sold 1 LPJ'],
-      [bob, 'Bought 1 LPJ'],
+    for (const [app, side] of [
+      [alice, 'sell'],
+      [bob, 'buy'],
     ] as const) {
       await eventually(() => app.events.some((e) => e.name === 'notification'), 'fill notification', 10_000);
       expect(app.host.live.notifications.streaming).toBe(true); // over the stream, opened with a ticket
       const n = app.events.find((e) => e.name === 'notification')!;
-      expect(n.payload).toMatchObject({ kind: 'fill', title, read: false });
+      // The fill's figures, in minimal units with their market: the UI words them in the user's language.
+      expect(n.payload).toMatchObject({
+        kind: 'fill',
+        read: false,
+        data: { market: 'LPJ-KRW', side, price: 10_000, quantity: LPJ },
+      });
+      expect(n.payload).not.toHaveProperty('title');
       const list = (await app.host.invoke('notifications.list', {})) as {
         items: { id: number; read: boolean }[];
         unread: number;
+        markets: { id: string; baseDecimals: number }[];
       };
       expect(list.unread).toBe(1);
+      // With the server's markets, which give the figures their units.
+      expect(list.markets).toEqual([expect.objectContaining({ id: 'LPJ-KRW', baseDecimals: 8 })]);
       expect(await app.host.invoke('notifications.markRead', { all: true })).toEqual({ unread: 0 });
       expect(
         ((await app.host.invoke('notifications.list', {})) as { items: { read: boolean }[] }).items.every(
@@ -205,7 +214,7 @@ describe('live LPJ market in the app host', () => {
     await expect(
       again.host.invoke('live.place', { side: 'buy', orderType: 'limit', price: 10_000, quantity: LPJ }),
     ).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
-    expect(await again.host.invoke('notifications.list', {})).toEqual({ items: [], unread: 0 });
+    expect(await again.host.invoke('notifications.list', {})).toEqual({ items: [], unread: 0, markets: [] });
     await expect(
       again.host.invoke('live.signIn', { nickname: 'carol_live', password: 'wrong-password' }),
     ).rejects.toMatchObject({ code: 'BAD_CREDENTIALS' });

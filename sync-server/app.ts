@@ -114,7 +114,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     onError: (err) => stop('the read models could not be written', err),
     onFlushTimed: (ms) => metrics.readModelFlushSeconds.observe(ms / 1000),
   });
-  const notifications = new Notifications(db, writes, config.markets, config.now, config.limits.notifications);
+  const notifications = new Notifications(db, writes, config.now, config.limits.notifications);
   const projection = new OrderProjection(db, writes, (account, fill, ts) =>
     notifications.recordFill(account, fill, ts),
   );
@@ -169,11 +169,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     now: config.now,
     log,
     settings: config.ranking,
-    onTop10: (account, period, rank) =>
-      notifications.add(account, 'rank_top10', `Top 10 on the ${period} board`, `You are number ${rank}`, {
-        period,
-        rank,
-      }),
+    onTop10: (account, period, rank) => notifications.add(account, 'rank_top10', { period, rank }),
   });
   const copy = new CopyService({
     db,

@@ -313,9 +313,20 @@ describe('notifications', () => {
     expect(seen.map((n) => n.kind)).toEqual(['fill', 'fill']);
     expect(first.events.map((e) => Number(e.id))).toEqual(seen.map((n) => n.id));
     expect(first.events[0].event).toBe('fill');
-    expect(seen[0]).toMatchObject({
-      title: 'Sold 1 LPJ',
-      data: { market: MARKET, side: 'sell', price: 100_000, quantity: LPJ },
+    // A kind and its figures in minimal units, no finished text: the app words it in the user's language.
+    expect(seen[0]).toEqual({
+      id: seen[0].id,
+      ts: seen[0].ts,
+      kind: 'fill',
+      data: {
+        market: MARKET,
+        orderId: expect.any(Number),
+        tradeId: expect.any(Number),
+        side: 'sell',
+        price: 100_000,
+        quantity: LPJ,
+        fee: 50,
+      },
     });
     first.close();
 
@@ -345,7 +356,7 @@ describe('notifications', () => {
     });
     t.track(bobs);
     await bobs.waitForCount(1);
-    expect((JSON.parse(bobs.events[0].data) as Notification).title).toBe('Bought 1 LPJ');
+    expect((JSON.parse(bobs.events[0].data) as Notification).data).toMatchObject({ side: 'buy', quantity: LPJ });
     expect(Number(bobs.events[0].id)).toBeGreaterThan(4);
 
     const denied = await SseClient.open(`${t.server.url}/notifications/stream`);

@@ -9,19 +9,19 @@
  * (./permissions) and cannot navigate away. Files reach the host only as the user's own choice in a native
  * dialog shown here (a session to replay): the renderer never names a path.
  */
-import { app, BrowserWindow, dialog, ipcMain, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, shell, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
 import type { Reply } from '../../engine/protocol/wire';
 import { HostRelay } from './host-relay';
 import { forkUtilityHost } from './utility-host';
-import { IPC_EVENT, IPC_INVOKE, IPC_PICK_SESSION } from './ipc-channels';
+import { IPC_EVENT, IPC_INVOKE, IPC_NOTIFY, IPC_PICK_SESSION } from './ipc-channels';
 import { installPermissionPolicy } from './permissions';
 import { electronNativeBinding } from './native-binding';
 import { loadWindowState, trackWindowState } from './window-state';
 import { DEEP_LINK_SCHEME, deepLinkInArgs, hashFor, parseDeepLink } from './deep-link';
 import { installMenu } from './menu';
 import { PriceTray } from './tray';
-import { FillNotifier } from './fill-notifier';
+import { DesktopNotifier } from './desktop-notifier';
 
 const here = import.meta.dirname;
 let win: BrowserWindow | null = null;
@@ -110,8 +110,20 @@ function start(): void {
   installMenu((hash) => started.emit('app.navigate', { hash }));
   tray = new PriceTray(showWindow);
   started.onPush((frame) => tray?.onHostEvent(frame));
-  const fills = new FillNotifier(() => win?.isFocused() ?? false, showWindow);
-  started.onPush((frame) => fills.onHostEvent(frame));
+  // Notes the UI words in the user's language; shown while the window is not in front.
+  const notifier = new DesktopNotifier({
+    windowFocused: () => win?.isFocused() ?? false,
+    supported: () => Notification.isSupported(),
+    show: (note, onClick) => {
+      const shown = new Notification(note);
+      shown.on('click', onClick);
+      shown.show();
+    },
+    bringForward: showWindow,
+  });
+  ipcMain.on(IPC_NOTIFY, (event, note: unknown) => {
+    if (fromAppWindow(event)) notifier.offer(note);
+  });
 
   createWindow(dataDir);
   app.on('activate', () => {
@@ -122,7 +134,7 @@ function start(): void {
 const notAppWindow: Reply = { ok: false, error: { code: 'FORBIDDEN', message: 'caller is not the app window' } };
 
 /** Only our own window's top frame may call the host. */
-function fromAppWindow(event: IpcMainInvokeEvent): boolean {
+function fromAppWindow(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>): boolean {
   return !!win && event.sender === win.webContents && event.senderFrame === win.webContents.mainFrame;
 }
 

@@ -1,7 +1,7 @@
 /**
  * What the app's window may ask of the browser engine: nothing. The UI uses no camera, microphone, location,
  * clipboard API, MIDI, HID/serial/USB devices, screen capture or web notifications — desktop notifications of
- * fills come from the main process (fill-notifier.ts), which needs no permission from a page. So every request
+ * fills come from the main process (desktop-notifier.ts), which needs no permission from a page. So every request
  * and every check is answered no, and a page that was somehow made to ask gets nothing.
  *
  * Kept free of Electron at run time (types only), so the policy is tested in plain Node.

@@ -7,7 +7,7 @@ import type { EventFrame, Method, Params, PickedSession, Result } from '../../en
 import type { LpjApi } from '../../engine/protocol/client';
 import { ApiError } from '../../engine/protocol/errors';
 import type { Reply } from '../../engine/protocol/wire';
-import { IPC_EVENT, IPC_INVOKE, IPC_PICK_SESSION } from '../main/ipc-channels';
+import { IPC_EVENT, IPC_INVOKE, IPC_NOTIFY, IPC_PICK_SESSION } from '../main/ipc-channels';
 
 async function call(channel: string, ...args: unknown[]): Promise<unknown> {
   const reply = (await ipcRenderer.invoke(channel, ...args)) as Reply;
@@ -22,6 +22,9 @@ const api: LpjApi = {
   async pickSession() {
     // The main process shows the dialog and registers the file; only its handle comes back.
     return (await call(IPC_PICK_SESSION)) as PickedSession | null;
+  },
+  notify(note) {
+    ipcRenderer.send(IPC_NOTIFY, note);
   },
   onEvent(listener: (event: EventFrame) => void) {
     const handler = (_e: IpcRendererEvent, frame: EventFrame) => listener(frame);

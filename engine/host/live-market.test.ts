@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../node/db/database';
 import { AppHost } from './app-host';
+import { AppNotification } from '../protocol/api';
+import { plainData } from './live-notifications';
 import { PracticeJournalOutbox } from './live-practice-outbox';
 import { appMigrations } from './migrations';
 import { PracticeMarket } from './practice-market';
@@ -135,7 +137,7 @@ describe('AppHost live market without a server', () => {
     expect(await host.invoke('live.setServer', { url: ' http://127.0.0.1:8/ ' })).toMatchObject({
       serverUrl: 'http://127.0.0.1:8',
     });
-    expect(await host.invoke('notifications.list', {})).toEqual({ items: [], unread: 0 });
+    expect(await host.invoke('notifications.list', {})).toEqual({ items: [], unread: 0, markets: [] });
     await expect(host.invoke('live.cancelAll', {})).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
     host.close();
     const again = open();
@@ -143,5 +145,32 @@ describe('AppHost live market without a server', () => {
     expect(await again.invoke('live.status', {})).toMatchObject({ serverUrl: 'http://127.0.0.1:8' });
     // Stored settings are untouched by the new keys.
     expect(await again.invoke('settings.get', {})).toEqual({ language: 'en', theme: 'dark' });
+  });
+});
+
+describe("a notification's data from the server", () => {
+  it('reaches the UI flat and bounded, whatever the server sends, and an honest notice unchanged', () => {
+    const honest = { market: 'LPJ-KRW', side: 'buy', price: 10_200, quantity: 178_000_000, fee: 18 };
+    expect(plainData(honest)).toEqual(honest);
+    expect(plainData({ returnedQuote: 1_800_000, returnedCoins: { LPJ: 50_000_000 } })).toEqual({
+      returnedQuote: 1_800_000,
+      returnedCoins: { LPJ: 50_000_000 },
+    });
+    const hostile = plainData({
+      long: 'x'.repeat(1_000_000),
+      nested: { a: { b: { c: 1 } }, n: Number.NaN, s: 'text', ok: 5 },
+      many: Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`coin${i}`, i])),
+      list: [1, 2, 3],
+      infinite: Number.POSITIVE_INFINITY,
+      fn: 'function () {}',
+      ...Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i])),
+    })!;
+    expect(Object.keys(hostile).length).toBeLessThanOrEqual(40);
+    expect(hostile.long).toHaveLength(200);
+    expect(hostile.nested).toEqual({ ok: 5 });
+    expect(Object.keys(hostile.many as object)).toHaveLength(20);
+    expect(hostile).not.toHaveProperty('infinite');
+    // What is left matches the contract the UI reads.
+    expect(AppNotification.safeParse({ id: 1, ts: 0, kind: 'fill', read: false, data: hostile }).success).toBe(true);
   });
 });

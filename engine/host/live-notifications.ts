@@ -7,13 +7,17 @@
  * access token before the stream is tried again.
  *
  * The server keeps no read flags, so what has been read is kept here, per server and account, in app.db.
+ *
+ * Notifications are passed on as the server sent them, a kind and its data (the UI puts them into words), with
+ * the server's markets, which give the data's figures their units.
  */
 import { z } from 'zod';
-import type { AppNotification } from '../protocol/api';
+import type { AppNotification, MarketSettings } from '../protocol/api';
 import type { Notification } from '../protocol/sync';
 import { Notification as NotificationSchema } from '../protocol/sync';
 import type { SyncClient } from '../node/sync/sync-client';
 import type { SettingsStore } from './settings-store';
+import { fetchMarkets } from './live-http';
 import { openSse, type SseConnection } from './sse-reader';
 
 /** Notifications kept for the list (newest first). */
@@ -37,21 +41,35 @@ interface Feed {
   accountId: number;
 }
 
-type Primitive = string | number | boolean | null;
+type Value = NonNullable<AppNotification['data']>[string];
+/** Entries kept of a set of amounts (by asset) in a notification's data. */
+const AMOUNTS_KEPT = 20;
 
-/** The server's free-form `data` reduced to what the UI contract allows (flat primitives, short strings). */
-function plainData(data: Record<string, unknown> | undefined): Record<string, Primitive> | undefined {
+/**
+ * The server's free-form `data` reduced to what the UI contract allows: flat primitives (short strings) and
+ * sets of finite amounts by asset, both bounded.
+ */
+export function plainData(data: Record<string, unknown> | undefined): Record<string, Value> | undefined {
   if (!data) return undefined;
-  const out: Record<string, Primitive> = {};
-  for (const [k, v] of Object.entries(data)) {
+  const out: Record<string, Value> = {};
+  for (const [k, v] of Object.entries(data).slice(0, 40)) {
     if (typeof v === 'string') out[k] = v.slice(0, 200);
     else if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' || v === null) out[k] = v;
+    else if (typeof v === 'object' && !Array.isArray(v)) {
+      const amounts = Object.entries(v as Record<string, unknown>)
+        .filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1]))
+        .slice(0, AMOUNTS_KEPT)
+        .map(([asset, n]) => [asset.slice(0, 16), n]);
+      out[k] = Object.fromEntries(amounts) as Record<string, number>;
+    }
   }
   return out;
 }
 
 export class LiveNotifications {
   private items: Notification[] = [];
+  /** The server's markets, read once per account followed. */
+  private markets: MarketSettings[] = [];
   private lastId = 0;
   private read: ReadState = { upTo: 0, ids: [] };
   private feed: Feed | undefined;
@@ -76,6 +94,7 @@ export class LiveNotifications {
     this.generation++;
     this.feed = undefined;
     this.items = [];
+    this.markets = [];
     this.lastId = 0;
     this.streaming = false;
     this.conn?.close();
@@ -84,8 +103,8 @@ export class LiveNotifications {
     this.options.onChanged(0);
   }
 
-  list(): { items: AppNotification[]; unread: number } {
-    return { items: this.items.map((n) => this.view(n)), unread: this.unread() };
+  list(): { items: AppNotification[]; unread: number; markets: MarketSettings[] } {
+    return { items: this.items.map((n) => this.view(n)), unread: this.unread(), markets: this.markets };
   }
 
   markRead(change: { ids?: number[]; all?: boolean }): { unread: number } {
@@ -115,8 +134,8 @@ export class LiveNotifications {
       id: n.id,
       ts: n.ts,
       kind: n.kind,
-      title: n.title,
-      body: n.body,
+      ...(n.title !== undefined && { title: n.title.slice(0, 200) }),
+      ...(n.body !== undefined && { body: n.body.slice(0, 500) }),
       read: this.isRead(n.id),
       data: plainData(n.data),
     };
@@ -138,6 +157,7 @@ export class LiveNotifications {
     const current = () => gen === this.generation;
     // The backlog first, quietly: it is history, not news.
     try {
+      await this.readMarkets(feed, current);
       await this.poll(feed, false, current);
       if (current()) this.options.onChanged(this.unread());
     } catch {
@@ -168,12 +188,22 @@ export class LiveNotifications {
       this.streaming = false;
       if (!current()) return;
       try {
+        await this.readMarkets(feed, current);
         await this.poll(feed, true, current);
       } catch {
         // still unreachable; try the stream again after the pause
       }
       await this.pause(this.options.pollMs ?? 5_000);
     }
+  }
+
+  /** Reads the server's markets unless they are known; the list changes when they arrive. */
+  private async readMarkets(feed: Feed, current: () => boolean): Promise<void> {
+    if (this.markets.length > 0) return;
+    const markets: MarketSettings[] = await fetchMarkets(feed.origin);
+    if (!current()) return;
+    this.markets = markets;
+    this.options.onChanged(this.unread());
   }
 
   /** Reads everything after the last id over HTTP (refreshing the token if it expired). */

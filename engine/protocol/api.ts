@@ -426,15 +426,28 @@ export const LiveUpdate = z.object({
   mine: z.boolean(),
 });
 
+/**
+ * A notification from the sync server: its kind and data (notification-kinds.ts), which the UI puts into words;
+ * `title` and `body` only on notifications stored as finished English text before that. Data values are flat,
+ * but for a set of amounts by asset (the coins a copy returned).
+ */
 export const AppNotification = z.object({
   id: positive,
   ts: amount,
   kind: z.string(),
-  title: z.string(),
-  body: z.string(),
+  title: z.string().optional(),
+  body: z.string().optional(),
   read: z.boolean(),
-  data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  data: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.record(z.string(), z.number())]))
+    .optional(),
 });
+
+/**
+ * A desktop notification as the UI words it (the desktop shell shows it while the window is not in front; a
+ * browser shows none).
+ */
+export const DesktopNote = z.object({ title: z.string().min(1).max(200), body: z.string().max(500) }).strict();
 
 // ---- Ranking, trader profiles and copy trading (the sync server's, read through the host) ----
 //
@@ -661,8 +674,14 @@ export const methods = {
   'live.place': { params: OrderRequest, result: OrderOutcome },
   'live.cancel': { params: z.object({ orderId: positive }).strict(), result: OrderOutcome },
   'live.cancelAll': { params: NoParams, result: z.object({ cancelled: amount }) },
-  /** My notifications from the sync server, newest first (empty when signed out). */
-  'notifications.list': { params: NoParams, result: z.object({ items: z.array(AppNotification), unread: amount }) },
+  /**
+   * My notifications from the sync server, newest first (empty when signed out), with the server's markets:
+   * the units of the figures they carry.
+   */
+  'notifications.list': {
+    params: NoParams,
+    result: z.object({ items: z.array(AppNotification), unread: amount, markets: z.array(MarketSettings) }),
+  },
   'notifications.markRead': {
     params: z.object({ ids: z.array(positive).max(1_000).optional(), all: z.boolean().optional() }).strict(),
     result: z.object({ unread: amount }),
@@ -791,6 +810,7 @@ export type LiveState = z.output<typeof LiveState>;
 export type LiveUpdate = z.output<typeof LiveUpdate>;
 export type LiveTicker = z.output<typeof LiveTicker>;
 export type AppNotification = z.output<typeof AppNotification>;
+export type DesktopNote = z.output<typeof DesktopNote>;
 export type RankingPeriod = z.output<typeof RankingPeriod>;
 export type RankingSort = z.output<typeof RankingSort>;
 export type RankingQuery = z.output<typeof RankingQuery>;

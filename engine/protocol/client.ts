@@ -1,5 +1,5 @@
 /** The API the UI sees as `window.lpj`, whichever transport is underneath. */
-import type { EventFrame, Method, Params, PickedSession, Result } from './api';
+import type { DesktopNote, EventFrame, Method, Params, PickedSession, Result } from './api';
 
 export interface LpjApi {
   invoke<M extends Method>(method: M, params: Params<M>): Promise<Result<M>>;
@@ -11,6 +11,11 @@ export interface LpjApi {
    * Call it straight from the click that asks for it: browsers open a file picker only in answer to one.
    */
   pickSession(): Promise<PickedSession | null>;
+  /**
+   * A notification worded by the UI, shown by the desktop while the app's window is not in front (the
+   * notifications centre shows it otherwise); a browser shows none.
+   */
+  notify(note: DesktopNote): void;
 }
 
 export type { EventFrame };

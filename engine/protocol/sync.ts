@@ -7,7 +7,6 @@
  * All amounts are integers in minimal units, as in ../core/matching/types.
  */
 import { z } from 'zod';
-import { COPY_NOTIFICATION_KINDS } from './notification-kinds';
 
 /** Largest WebSocket frame the server accepts, in bytes; larger frames close the connection with 1009. */
 export const MAX_WS_FRAME_BYTES = 16 * 1024;
@@ -236,13 +235,17 @@ export const PracticeUpload = z.object({ entries: z.array(PracticeEntry).max(100
 export const HttpError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type HttpError = z.output<typeof HttpError>;
 
-/** A notification as the SSE stream and the notification list carry it. */
+/**
+ * A notification as the SSE stream and the notification list carry it: its kind and that kind's data (see
+ * notification-kinds.ts), which the app puts into words. `title` and `body` are the finished English text of
+ * notifications stored before that, kept so they still read.
+ */
 export const Notification = z.object({
   id: posInt,
   ts: int,
   kind: z.string(),
-  title: z.string(),
-  body: z.string(),
+  title: z.string().optional(),
+  body: z.string().optional(),
   data: z.record(z.string(), z.unknown()).optional(),
 });
 export type Notification = z.output<typeof Notification>;
@@ -508,10 +511,6 @@ export const CopyErrorCode = z.enum([
   'LEADER_DELETED',
 ]);
 export type CopyErrorCode = z.output<typeof CopyErrorCode>;
-
-/** Notification kinds copy trading and ranking add (see notification-kinds.ts). */
-export const CopyNotificationKind = z.enum(COPY_NOTIFICATION_KINDS);
-export type CopyNotificationKind = z.output<typeof CopyNotificationKind>;
 
 /** GET /api/v1/settlements */
 export const SettlementPage = z.object({ settlements: z.array(SettlementView), nextBefore: posInt.optional() });

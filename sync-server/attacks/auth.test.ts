@@ -218,7 +218,7 @@ describe('ending sessions', () => {
     const two = (await signIn('alice', 'alice-password')).body;
     const [ws1, ws2] = [await t.connect(one), await t.connect(two)];
     const [sse1, sse2] = [await openStream(one), await openStream(two)];
-    const notify = (title: string) => t.server.notifications.add(one.accountId, 'test', title, 'body');
+    const notify = (tag: string) => t.server.notifications.add(one.accountId, 'stop_loss_hit', { leader: tag });
 
     // Refreshing the second device ends its session: its socket and stream close, the first device's do not.
     const refreshed = await http<Session>(t.server.url, 'POST', '/api/v1/auth/refresh', {
@@ -243,7 +243,7 @@ describe('ending sessions', () => {
     await sse1.ended;
     notify('one left');
     await sse3.waitForCount(2);
-    expect(sse1.events.map((e) => JSON.parse(e.data).title)).toEqual(['still here', 'after the refresh']);
+    expect(sse1.events.map((e) => JSON.parse(e.data).data.leader)).toEqual(['still here', 'after the refresh']);
     await honestPairTrades(t.server);
   });
 

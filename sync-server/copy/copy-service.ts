@@ -31,7 +31,7 @@ import type { Notifications } from '../notifications/notifications';
 import type { RankingFeed } from '../ranking/ranking-feed';
 import type { Exchange } from '../trading/exchange';
 import type { OrderProjection } from '../trading/order-projection';
-import { noticeText } from './copy-notices';
+import { noticeOf } from './copy-notices';
 import { CopyOperations } from './copy-operations';
 import { CopyStore, periodKey, type LoggedOp, type OpRows } from './copy-store';
 
@@ -446,29 +446,23 @@ export class CopyService {
     const row = this.store.bySubAccount(command.account);
     if (!row) return;
     const leader = this.o.nicknameOf(row.leader_id) ?? `#${row.leader_id}`;
-    this.o.notifications.add(
-      row.subscriber_id,
-      'copy_skipped',
-      `Copy of ${leader} skipped`,
-      `${command.side} ${command.market}: NOT_FILLED`,
-      {
-        subscriptionId: row.id,
-        leader,
-        market: command.market,
-        side: command.side,
-        wanted: command.quantity ?? 0,
-        reason: 'NOT_FILLED',
-        clientOrderId,
-      },
-    );
+    this.o.notifications.add(row.subscriber_id, 'copy_skipped', {
+      subscriptionId: row.id,
+      leader,
+      market: command.market,
+      side: command.side,
+      wanted: command.quantity ?? 0,
+      reason: 'NOT_FILLED',
+      clientOrderId,
+    });
   }
 
   private notify(out: CopyOutput): void {
     const name = (id: number) => this.o.nicknameOf(id) ?? `#${id}`;
     for (const n of out.notifications) {
       if (n.to >= SUB_ACCOUNT_BASE || this.store.isDeleted(n.to)) continue;
-      const t = noticeText(n.notice, n.subscriptionId, name);
-      if (t) this.o.notifications.add(n.to, t.kind, t.title, t.body, t.data);
+      const notice = noticeOf(n.notice, n.subscriptionId, name, this.quote);
+      if (notice) this.o.notifications.add(n.to, notice.kind, notice.data);
     }
   }
 

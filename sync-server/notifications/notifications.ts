@@ -1,7 +1,9 @@
 /**
  * Notifications per account: stored (so a client that reconnects with Last-Event-ID misses nothing) and pushed
  * live to the account's open Server-Sent-Events streams. Fills notify both sides; copy trading and ranking
- * add their own kinds through `add`.
+ * add their own kinds through `add`. A notification is its kind and that kind's data (engine/protocol/
+ * notification-kinds.ts), which the app puts into the user's language; the title and body columns hold text
+ * only for notifications stored before that, and are left empty.
  *
  * Bounded per account: the newest `keep` (limits.notifications) are kept and older ones deleted as new ones
  * arrive, never the other way round — a user must not miss a new fill because old notices piled up. The
@@ -9,9 +11,8 @@
  * so an account holds at most `keep` plus a tenth between two deletions.
  */
 import type { Db } from '../../engine/node/db/database';
+import type { NotificationData, NotificationKind } from '../../engine/protocol/notification-kinds';
 import type { Fill, Notification } from '../../engine/protocol/sync';
-import { formatUnits } from '../../engine/protocol/units';
-import type { MarketConfig } from '../../engine/core/matching/types';
 import type { WriteBehind } from '../db/write-behind';
 
 type Listener = (n: Notification) => void;
@@ -29,8 +30,8 @@ const toNotification = (r: Row): Notification => ({
   id: r.id,
   ts: r.ts,
   kind: r.kind,
-  title: r.title,
-  body: r.body,
+  ...(r.title && { title: r.title }),
+  ...(r.body && { body: r.body }),
   data: r.data ? (JSON.parse(r.data) as Record<string, unknown>) : undefined,
 });
 
@@ -52,7 +53,6 @@ export class Notifications {
     db: Db,
     /** The read models' write-behind queue (fill notifications are written in its flushes). */
     private readonly writes: WriteBehind,
-    private readonly markets: readonly MarketConfig[],
     private readonly now: () => number,
     /** Notifications kept per account. */
     private readonly keep: number,
@@ -79,20 +79,17 @@ export class Notifications {
    * both); `publishCommitted` then pushes it live.
    */
   recordFill(account: number, fill: Fill, ts: number): void {
-    const m = this.markets.find((x) => x.id === fill.market);
-    const qty = m ? formatUnits(fill.quantity, m.baseDecimals, { group: false }) : String(fill.quantity);
-    const title = `${fill.side === 'buy' ? 'Bought' : 'Sold'} ${qty} ${m?.base ?? ''}`.trim();
-    const body = `${fill.market} at ${fill.price} ${m?.quote ?? ''}`.trim();
-    const data = {
+    const data: NotificationData<'fill'> = {
       market: fill.market,
       orderId: fill.orderId,
       tradeId: fill.tradeId,
       side: fill.side,
       price: fill.price,
       quantity: fill.quantity,
+      fee: fill.fee,
     };
-    this.writes.run(this.insertQueued, [account, ts, 'fill', title, body, JSON.stringify(data)], (id) =>
-      this.unpublished.push({ account, n: { id, ts, kind: 'fill', title, body, data } }),
+    this.writes.run(this.insertQueued, [account, ts, 'fill', '', '', JSON.stringify(data)], (id) =>
+      this.unpublished.push({ account, n: { id, ts, kind: 'fill', data } }),
     );
     this.added(account);
   }
@@ -115,10 +112,10 @@ export class Notifications {
     for (const { account, n } of batch) for (const l of this.listeners.get(account) ?? []) l(n);
   }
 
-  add(accountId: number, kind: string, title: string, body: string, data?: Record<string, unknown>): Notification {
+  add<K extends NotificationKind>(accountId: number, kind: K, data: NotificationData<K>): Notification {
     const ts = this.now();
-    const { lastInsertRowid } = this.insert.run(accountId, ts, kind, title, body, data ? JSON.stringify(data) : null);
-    const n: Notification = { id: Number(lastInsertRowid), ts, kind, title, body, data };
+    const { lastInsertRowid } = this.insert.run(accountId, ts, kind, '', '', JSON.stringify(data));
+    const n: Notification = { id: Number(lastInsertRowid), ts, kind, data };
     this.added(accountId);
     for (const l of this.listeners.get(accountId) ?? []) l(n);
     return n;

@@ -92,6 +92,8 @@ export function createWsApi(apiUrl: URL, key: string): LpjApi {
       if (!file) return null;
       return uploadSession(new URL(SESSION_UPLOAD_PATH, apiUrl), key, file);
     },
+    // A browser tab has the notifications centre only: its permission to notify is not asked for.
+    notify() {},
   };
 }
 

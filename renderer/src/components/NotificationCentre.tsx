@@ -1,17 +1,18 @@
 import './account/live.css';
 import { useEffect, useRef, useState } from 'react';
 import { fill, useT } from '../i18n';
+import { notificationText } from '../i18n/notification-text';
 import { formatDateTime } from '../lib/time';
 import { useLive } from '../stores/live-store';
 import { useNotifications } from '../stores/notifications-store';
 
 /**
  * The bell in the header: my unread count from the live market, and a panel listing the notifications
- * (newest first) with mark-read. Esc or a click outside closes the panel.
+ * (newest first, worded in the user's language) with mark-read. Esc or a click outside closes the panel.
  */
 export function NotificationCentre() {
   const t = useT();
-  const { items, unread } = useNotifications();
+  const { items, unread, markets } = useNotifications();
   const signedIn = useLive((s) => s.status?.account !== undefined);
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
@@ -75,32 +76,35 @@ export function NotificationCentre() {
             <p className="panel-state muted">{t(signedIn ? 'notifications.empty' : 'notifications.signedOut')}</p>
           ) : (
             <ul className="notif-list">
-              {items.map((n) => (
-                <li
-                  key={n.id}
-                  className={n.read ? 'notif-item' : 'notif-item unread'}
-                  data-kind={n.kind}
-                  data-read={n.read}
-                >
-                  <div className="notif-text">
-                    <strong>{n.title}</strong>
-                    <span>{n.body}</span>
-                    <time className="muted" dateTime={new Date(n.ts).toISOString()}>
-                      {formatDateTime(n.ts)}
-                    </time>
-                  </div>
-                  {!n.read && (
-                    <button
-                      type="button"
-                      className="link-button"
-                      aria-label={`${t('notifications.markRead')}: ${n.title}`}
-                      onClick={() => void useNotifications.getState().markRead([n.id])}
-                    >
-                      {t('notifications.markRead')}
-                    </button>
-                  )}
-                </li>
-              ))}
+              {items.map((n) => {
+                const { title, body } = notificationText(n, markets, t);
+                return (
+                  <li
+                    key={n.id}
+                    className={n.read ? 'notif-item' : 'notif-item unread'}
+                    data-kind={n.kind}
+                    data-read={n.read}
+                  >
+                    <div className="notif-text">
+                      <strong>{title}</strong>
+                      {body && <span>{body}</span>}
+                      <time className="muted" dateTime={new Date(n.ts).toISOString()}>
+                        {formatDateTime(n.ts)}
+                      </time>
+                    </div>
+                    {!n.read && (
+                      <button
+                        type="button"
+                        className="link-button"
+                        aria-label={`${t('notifications.markRead')}: ${title}`}
+                        onClick={() => void useNotifications.getState().markRead([n.id])}
+                      >
+                        {t('notifications.markRead')}
+                      </button>
+                    )}
+                  </li>
+                );
+              })}
             </ul>
           )}
         </div>

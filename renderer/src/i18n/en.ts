@@ -1,4 +1,5 @@
 import { liveEn } from './live-en';
+import { noticeEn } from './notice-en';
 import { rankingEn } from './ranking-en';
 export const en = {
   'app.title': 'Playground 777',
@@ -37,6 +38,12 @@ export const en = {
   'ticker.volume24h': '24h volume',
   'chart.label': 'Price chart',
   'chart.timeframe': 'Timeframe',
+  'chart.tf.1m': '1m',
+  'chart.tf.5m': '5m',
+  'chart.tf.15m': '15m',
+  'chart.tf.1h': '1h',
+  'chart.tf.4h': '4h',
+  'chart.tf.1d': '1d',
   'chart.open': 'O',
   'chart.high': 'H',
   'chart.low': 'L',
@@ -79,7 +86,7 @@ export const en = {
   'form.percent': '{n}% of available',
   'form.available': 'Available',
   'form.total': 'Total',
-  'form.fee': 'Fee (est.)',
+  'form.fee': 'Est. fee',
   'form.feeMaker': 'maker',
   'form.feeTaker': 'taker',
   'form.submitBuy': 'Buy {base}',
@@ -244,8 +251,9 @@ export const en = {
   'settings.durability.file.app.db': 'settings and sign-in',
   'settings.durability.file.practice.db': 'offline practice market',
   'settings.durability.file.paper.db': 'paper trading',
-  'settings.durability.file.candles.db': 'candle history (downloaded again if lost)',
+  'settings.durability.file.candles.db': 'candle history, downloaded again if lost',
   ...liveEn,
+  ...noticeEn,
   ...rankingEn,
 } as const;
 

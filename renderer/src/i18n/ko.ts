@@ -1,4 +1,5 @@
 import { liveKo } from './live-ko';
+import { noticeKo } from './notice-ko';
 import { rankingKo } from './ranking-ko';
 import type { MessageKey } from './en';
 
@@ -39,6 +40,12 @@ export const ko: Record<MessageKey, string> = {
   'ticker.volume24h': '24시간 거래량',
   'chart.label': '가격 차트',
   'chart.timeframe': '차트 주기',
+  'chart.tf.1m': '1분',
+  'chart.tf.5m': '5분',
+  'chart.tf.15m': '15분',
+  'chart.tf.1h': '1시간',
+  'chart.tf.4h': '4시간',
+  'chart.tf.1d': '1일',
   'chart.open': '시',
   'chart.high': '고',
   'chart.low': '저',
@@ -81,7 +88,7 @@ export const ko: Record<MessageKey, string> = {
   'form.percent': '주문 가능 잔고의 {n}%',
   'form.available': '주문 가능',
   'form.total': '주문 총액',
-  'form.fee': '수수료(예상)',
+  'form.fee': '예상 수수료',
   'form.feeMaker': '메이커',
   'form.feeTaker': '테이커',
   'form.submitBuy': '{base} 매수',
@@ -246,7 +253,8 @@ export const ko: Record<MessageKey, string> = {
   'settings.durability.file.app.db': '설정과 로그인',
   'settings.durability.file.practice.db': '오프라인 연습 거래소',
   'settings.durability.file.paper.db': '모의 거래',
-  'settings.durability.file.candles.db': '캔들 기록(사라지면 다시 내려받음)',
+  'settings.durability.file.candles.db': '캔들 기록, 사라지면 다시 내려받음',
   ...liveKo,
+  ...noticeKo,
   ...rankingKo,
 };

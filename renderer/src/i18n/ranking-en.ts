@@ -141,8 +141,6 @@ export const rankingEn = {
   'copy.stopBody':
     'The copy’s coins are sold at the market and its funds come back to your balance. Profit share due so far is settled.',
   'copy.activity': 'Copy activity',
-  'copy.activity.bought': 'Copied {leader}: bought {qty} for {quote} (fee {fee})',
-  'copy.activity.sold': 'Copied {leader}: sold {qty} for {quote} (fee {fee})',
   'copy.activityEmpty': 'Copied trades, followers and settlements appear here as they happen.',
   'copy.followers': 'My followers',
   'copy.followersEmpty': 'No one copies you yet.',

@@ -141,8 +141,6 @@ export const rankingKo: Record<keyof typeof rankingEn, string> = {
   'copy.stopTitle': '{n} 카피를 중단할까요?',
   'copy.stopBody': '카피 계정의 코인을 시장가로 팔고 자금을 내 잔고로 돌려받습니다. 지금까지의 수익 배분은 정산됩니다.',
   'copy.activity': '카피 활동',
-  'copy.activity.bought': '{leader} 카피: {qty} 매수, {quote} (수수료 {fee})',
-  'copy.activity.sold': '{leader} 카피: {qty} 매도, {quote} (수수료 {fee})',
   'copy.activityEmpty': '카피된 거래, 팔로워, 정산이 생기면 여기에 나타납니다.',
   'copy.followers': '내 팔로워',
   'copy.followersEmpty': '아직 나를 카피하는 사람이 없습니다.',

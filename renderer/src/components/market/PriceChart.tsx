@@ -18,8 +18,9 @@ import { CandleSet, MA_PERIODS, RSI_PERIOD, TIMEFRAMES, type Timeframe } from '.
 import { crosshairTimeText, tickMarkText, type TickMark } from './chart-time';
 import { PanelState } from './PanelState';
 
-const MA_COLORS = ['#f0b90b', '#b36bff'];
-const RSI_COLOR = '#27b3c9';
+/** The indicators' colours are theme tokens (contrast-checked in both themes); the legend uses them as written. */
+const MA_COLORS = ['var(--ma-short)', 'var(--ma-long)'];
+const RSI_COLOR = 'var(--rsi)';
 const HISTORY = 500;
 
 interface Series {
@@ -44,6 +45,8 @@ function palette() {
     down: cssVar('--down') || '#3182f6',
     upFaint: cssVar('--up-faint') || 'rgba(240,68,82,0.45)',
     downFaint: cssVar('--down-faint') || 'rgba(49,130,246,0.45)',
+    ma: [cssVar('--ma-short') || '#f0b90b', cssVar('--ma-long') || '#b36bff'],
+    rsi: cssVar('--rsi') || '#27b3c9',
   };
 }
 
@@ -65,6 +68,8 @@ function applyTheme(lib: ChartLib, chart: IChartApi, s: Series, p: Palette): voi
     wickDownColor: p.down,
     borderVisible: false,
   });
+  s.ma.forEach((line, i) => line.applyOptions({ color: p.ma[i] }));
+  s.rsi.applyOptions({ color: p.rsi });
 }
 
 /**
@@ -107,7 +112,7 @@ function ChartToolbar({ timeframe, onChange }: { timeframe: Timeframe; onChange(
           aria-pressed={tf === timeframe}
           onClick={() => onChange(tf)}
         >
-          {tf}
+          {t(`chart.tf.${tf}`)}
         </button>
       ))}
     </div>
@@ -263,7 +268,7 @@ export const PriceChart = memo(function PriceChart() {
     candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.22 } });
     const ma = MA_PERIODS.map((_, i) =>
       chart.addSeries(LineSeries, {
-        color: MA_COLORS[i],
+        color: colours.ma[i],
         lineWidth: 1,
         priceLineVisible: false,
         lastValueVisible: false,
@@ -273,7 +278,7 @@ export const PriceChart = memo(function PriceChart() {
     const rsiSeries = chart.addSeries(
       LineSeries,
       {
-        color: RSI_COLOR,
+        color: colours.rsi,
         lineWidth: 1,
         priceLineVisible: false,
         priceFormat: { type: 'price', precision: 1, minMove: 0.1 },

@@ -1,0 +1,138 @@
+/**
+ * The theme's colours meet WCAG 2.2 AA in both themes: 4.5:1 for text, 3:1 for the boundaries and states of
+ * controls (success criteria 1.4.3 and 1.4.11). The tokens are read from the stylesheets themselves (the
+ * dark theme in `:root`, the light theme as its overrides in `:root[data-theme='light']`), and every
+ * foreground colour a stylesheet sets on text must be one of the pairs checked here, so a new colour cannot slip
+ * in unchecked. Translucent backgrounds are composited over the surface they are drawn on, as the browser does.
+ */
+import { describe, expect, it } from 'vitest';
+import styles from './styles.css?raw';
+import liveCss from './components/account/live.css?raw';
+import rankingCss from './screens/ranking/ranking.css?raw';
+import marketCss from './screens/market/market.css?raw';
+
+const sheets = { 'styles.css': styles, 'live.css': liveCss, 'ranking.css': rankingCss, 'market.css': marketCss };
+
+type Rgba = [r: number, g: number, b: number, a: number];
+type Theme = 'dark' | 'light';
+
+/** `--name: value;` declarations of the first rule whose selector is exactly `selector`. */
+function tokensOf(css: string, selector: string): Map<string, string> {
+  const start = css.indexOf(`${selector} {`);
+  if (start < 0) throw new Error(`no rule ${selector}`);
+  const body = css.slice(start, css.indexOf('}', start));
+  return new Map([...body.matchAll(/(--[\w-]+):\s*([^;]+);/g)].map((m) => [m[1], m[2].trim()]));
+}
+
+const dark = tokensOf(styles, ':root');
+const themes: Record<Theme, Map<string, string>> = {
+  dark,
+  light: new Map([...dark, ...tokensOf(styles, ":root[data-theme='light']")]),
+};
+
+function parseColour(text: string): Rgba {
+  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(text);
+  if (hex) {
+    const h = hex[1].length === 3 ? [...hex[1]].map((c) => c + c).join('') : hex[1];
+    return [parseInt(h.slice(0, 2), 16), parseInt(h.slice(2, 4), 16), parseInt(h.slice(4, 6), 16), 1];
+  }
+  const rgb = /^rgba?\(\s*(\d+),\s*(\d+),\s*(\d+)(?:,\s*([\d.]+))?\s*\)$/.exec(text);
+  if (rgb) return [Number(rgb[1]), Number(rgb[2]), Number(rgb[3]), rgb[4] === undefined ? 1 : Number(rgb[4])];
+  throw new Error(`not a colour: ${text}`);
+}
+
+/** A token (`--text`) or a literal colour (`#fff`) in a theme. */
+function colour(theme: Theme, ref: string): Rgba {
+  if (!ref.startsWith('--')) return parseColour(ref);
+  const value = themes[theme].get(ref);
+  if (value === undefined) throw new Error(`no token ${ref}`);
+  return parseColour(value);
+}
+
+/** `top` painted over the opaque `bottom` (source-over, 8-bit channels). */
+function over(top: Rgba, bottom: Rgba): Rgba {
+  const [r, g, b, a] = top;
+  return [r * a + bottom[0] * (1 - a), g * a + bottom[1] * (1 - a), b * a + bottom[2] * (1 - a), 1];
+}
+
+/** WCAG relative luminance of an sRGB colour. */
+function luminance([r, g, b]: Rgba): number {
+  const lin = (c: number) => {
+    const s = c / 255;
+    return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+function ratio(a: Rgba, b: Rgba): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** A background: a surface token, or a translucent token over one (`--hover over --panel`). */
+function background(theme: Theme, ref: string): Rgba {
+  const [top, , bottom] = ref.split(' ');
+  return bottom === undefined ? colour(theme, top) : over(colour(theme, top), colour(theme, bottom));
+}
+
+const TEXT = 4.5;
+const CONTROL = 3;
+
+/** [foreground, background, least ratio, where the UI draws it]. */
+const PAIRS: [string, string, number, string][] = [
+  ['--text', '--bg', TEXT, 'screen text, input values'],
+  ['--text', '--panel', TEXT, 'panel text, header, navigation on hover'],
+  ['--text', '--border', TEXT, 'buttons, the active chip, navigation on hover'],
+  ['--text', '--hover over --panel', TEXT, 'an unread notification'],
+  ['--muted', '--bg', TEXT, 'placeholders and units in inputs, notes on a screen'],
+  ['--muted', '--panel', TEXT, 'labels, column heads, inactive tabs and navigation'],
+  ['--muted', '--hover over --panel', TEXT, 'the time of an unread notification'],
+  ['--accent', '--panel', TEXT, 'links, badges (Paper trading), the sort and copy states'],
+  ['--accent', '--bg', TEXT, 'the back link on hover'],
+  ['--accent', '--border', TEXT, 'the active navigation item'],
+  ['--up', '--panel', TEXT, 'rising prices, buys, errors in panels'],
+  ['--up', '--bg', TEXT, 'errors on a screen'],
+  ['--up', '--up-bg over --panel', TEXT, 'bid prices over their depth bar'],
+  ['--down', '--panel', TEXT, 'falling prices, sells'],
+  ['--down', '--down-bg over --panel', TEXT, 'ask prices over their depth bar'],
+  ['--ok', '--panel', TEXT, 'the Live and Online badges'],
+  ['--ok', '--bg', TEXT, 'the Online badge on Settings'],
+  ['#111', '--accent-fill', TEXT, 'primary buttons, the logo, counts'],
+  ['#fff', '--up-fill', TEXT, 'the buy button, danger buttons, the unread count'],
+  ['#fff', '--down-fill', TEXT, 'the sell button'],
+  ['--ma-short', '--panel', TEXT, 'the chart legend: short moving average'],
+  ['--ma-long', '--panel', TEXT, 'the chart legend: long moving average'],
+  ['--rsi', '--panel', TEXT, 'the chart legend: RSI'],
+  ['--control', '--panel', CONTROL, 'borders of inputs and selects in panels'],
+  ['--control', '--bg', CONTROL, 'borders of inputs and selects on a screen'],
+  ['--accent', '--panel', CONTROL, 'the focus ring in panels'],
+  ['--accent', '--bg', CONTROL, 'the focus ring on a screen'],
+];
+
+describe('theme contrast (WCAG AA)', () => {
+  for (const theme of ['dark', 'light'] as const)
+    for (const [fg, bg, least, use] of PAIRS)
+      it(`${theme}: ${fg} on ${bg} is at least ${least}:1 (${use})`, () => {
+        const measured = ratio(over(colour(theme, fg), background(theme, bg)), background(theme, bg));
+        expect(Math.round(measured * 100) / 100).toBeGreaterThanOrEqual(least);
+      });
+
+  it('checks every colour a stylesheet gives text', () => {
+    const checked = new Set(PAIRS.map(([fg]) => fg));
+    for (const [name, css] of Object.entries(sheets))
+      for (const m of css.matchAll(/(?:^|[\s;{])color:\s*([^;]+);/g)) {
+        const value = m[1].trim();
+        if (value === 'inherit' || value === 'transparent') continue;
+        const ref = /^var\((--[\w-]+)\)$/.exec(value)?.[1] ?? value;
+        expect(checked, `${name}: color: ${value}`).toContain(ref);
+      }
+  });
+
+  it('computes the ratios WCAG publishes', () => {
+    expect(ratio(parseColour('#000'), parseColour('#fff'))).toBeCloseTo(21, 5);
+    expect(ratio(parseColour('#777'), parseColour('#fff'))).toBeCloseTo(4.48, 2);
+    expect(ratio(parseColour('#fff'), parseColour('#fff'))).toBe(1);
+    // Half-transparent black over white is mid grey (#808080 within rounding).
+    expect(ratio(over([0, 0, 0, 0.5], [255, 255, 255, 1]), parseColour('#fff'))).toBeCloseTo(3.98, 1);
+  });
+});
