@@ -2,8 +2,8 @@
  * Notification kinds (Notification.kind) copy trading and ranking add; `data` carries the figures named.
  * copy_executed {subscriptionId, leader, market, side, quantity, quoteAmount, fee} — to the subscriber
  * copy_skipped {subscriptionId, leader, market, side, wanted, reason: PAUSED|BELOW_LOT_SIZE|BELOW_MIN_NOTIONAL|
- *   ALLOCATION_EXHAUSTED|NO_POSITION|AWAY_FROM_MARKET|NO_MARKET_PRICE|AMOUNT_OUT_OF_RANGE|NOT_FILLED} — to the
- *   subscriber
+ *   ALLOCATION_EXHAUSTED|NO_POSITION|AWAY_FROM_MARKET|NO_MARKET_PRICE|AMOUNT_OUT_OF_RANGE|NOT_FILLED|
+ *   SELF_TRADE_PREVENTED (the subscriber's own order was next in the book)} — to the subscriber
  * fill_mirrored {market, side, placed, skipped} — to the leader
  * stop_loss_hit {subscriptionId, leader} — to the subscriber; copy_ended {subscriptionId, leader, reason,
  *   returnedQuote, returnedCoins} — to the subscriber
