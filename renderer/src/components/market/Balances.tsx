@@ -79,12 +79,12 @@ export const Balances = memo(function Balances() {
       ...balances.filter((b) => b.asset !== market.base && b.decimals === market.quoteDecimals).map((b) => b.asset),
     ];
     const reason = (why: 'no_price' | 'no_market') => t(why === 'no_price' ? 'balances.noPrice' : 'balances.noMarket');
-    const rows = (list: ViewBalance[], values: HoldingValue[], copy?: string) =>
+    const rows = (list: ViewBalance[], values: HoldingValue[], ofCopy = false) =>
       list.map((b, i) => {
         const value = values[i];
         const fmt = (v: number) => formatBalance(b.asset, v, b.decimals, quotes);
         return (
-          <tr key={b.asset} {...(copy === undefined ? { 'data-asset': b.asset } : { 'data-copy-asset': b.asset })}>
+          <tr key={b.asset} {...(ofCopy ? { 'data-copy-asset': b.asset } : { 'data-asset': b.asset })}>
             <th scope="row">{b.asset}</th>
             <td className="num" data-col="available">
               {fmt(b.available)}
@@ -124,7 +124,7 @@ export const Balances = memo(function Balances() {
                   {c.status !== 'active' && <span className="muted"> · {t(`copy.status.${c.status}`)}</span>}
                 </th>
               </tr>
-              {rows(c.balances, valuation.values[i + 1], c.key)}
+              {rows(c.balances, valuation.values[i + 1], true)}
             </tbody>
           ))}
           <tfoot>
