@@ -117,3 +117,10 @@ export async function othersTrade(url: string, price: number, lots = 100): Promi
   seller.close();
   buyer.close();
 }
+
+/** A trader outside the scene leaves `lots` of 0.01 LPJ resting on `side` at `price` KRW, for others to take. */
+export async function othersOffer(url: string, side: 'buy' | 'sell', price: number, lots: number): Promise<void> {
+  const trader = await apiTrader(url, `o${side[0]}_${Math.floor(Math.random() * 1e9).toString(36)}`);
+  await trader.limit(side, price, lots);
+  trader.close();
+}

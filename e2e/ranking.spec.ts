@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page, TestInfo } from '@playwright/test';
 import { expect, keepScreenshot, startWebMode, test } from './fixtures';
-import { othersTrade, startTestSyncServer } from './live-fixtures';
+import { othersOffer, othersTrade, startTestSyncServer } from './live-fixtures';
 
 interface Stoppable {
   stop(): Promise<void>;
@@ -179,8 +179,9 @@ test('the follower finds a leader on the ranking, subscribes from the profile, a
   await expect(follower.getByText('Copying', { exact: true })).toBeVisible();
   await keepScreenshot(follower, 'ranking-profile', testInfo);
 
-  // The follower offers LPJ; the leader buys 10 — and the copy buys its share from what is left.
-  await placeLimit(follower, 'Sell', '10000', '20');
+  // Someone else offers LPJ; the leader buys 10 — and the copy buys its share from what is left. (A copy never
+  // buys from the follower's own offer: e2e/copy-accounts.spec.ts.)
+  await othersOffer(serverUrl, 'sell', 10_000, 2_000);
   await placeLimit(leader, 'Buy', '10000', '10');
 
   await nav(follower, 'Copy trading');

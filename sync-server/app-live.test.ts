@@ -1,7 +1,8 @@
 /**
  * The app host's live LPJ market against a real sync server on a free port: two app hosts (two users, each
  * with its own data folder) sign up, trade with each other, and see the same book, tape and balances; fills
- * arrive as notifications; the session survives a restart of the app; the practice journal is backed up.
+ * arrive as notifications; a follower sees their copies' sub-accounts with their balances; the session survives a
+ * restart of the app; the practice journal is backed up.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppHost } from '../engine/host/app-host';
@@ -192,6 +193,44 @@ describe('live LPJ market in the app host', () => {
     // No token ever leaves the host: not in a result, not in an event.
     const seen = JSON.stringify([alice.events, bob.events, await status(alice), await state(alice)]);
     expect(seen).not.toMatch(/accessToken|refreshToken/);
+  }, 60_000);
+
+  it('shows my copies’ sub-accounts beside my balances, and tells the app when the copy’s money moves', async () => {
+    const srv = await server();
+    const leader = openApp(undefined, srv.url);
+    const follower = openApp(undefined, srv.url);
+    await leader.host.invoke('live.signUp', { nickname: 'lead_copy', password: 'lead-password' });
+    await follower.host.invoke('live.signUp', { nickname: 'follow_copy', password: 'follow-password' });
+    await online(leader);
+    await online(follower);
+    expect((await state(follower)).copies).toEqual([]);
+    await call(leader, 'copy.strategy.set', { open: true, profitShareBps: 1_000 });
+    const sub = await call(follower, 'copy.subscribe', { leader: 'lead_copy', allocation: 2_000_000 });
+
+    // The allocation left my balance and shows as the copy's, with whom it copies.
+    const mine = async () => state(follower);
+    await eventually(async () => (await mine()).copies.length === 1, 'the copy in my account', 10_000);
+    const s = await mine();
+    expect(balance(s, 'KRW').available).toBe(TEST_GRANT.KRW - 2_000_000);
+    expect(s.copies).toEqual([
+      {
+        subscriptionId: sub.id,
+        leader: 'lead_copy',
+        status: 'active',
+        balances: [{ asset: 'KRW', available: 2_000_000, held: 0 }],
+      },
+    ]);
+
+    // The copy's money moving (here: the allocation returned) reaches the app as a change of mine.
+    const from = follower.events.length;
+    await call(follower, 'copy.unsubscribe', { id: sub.id });
+    await eventually(
+      () => follower.events.slice(from).some((e) => e.name === 'live.update' && e.payload.mine),
+      'an update of my account',
+      10_000,
+    );
+    await eventually(async () => (await mine()).copies.length === 0, 'the ended copy gone', 10_000);
+    expect(balance(await mine(), 'KRW').available).toBe(TEST_GRANT.KRW);
   }, 60_000);
 
   it('keeps the server address and the session across a restart of the app, and signs out and in', async () => {

@@ -2,7 +2,7 @@
  * The live LPJ market inside the app host: one SyncClient for the server address in settings, the session
  * kept in app.db, the market mirrored (book, trades, ticker) and my account read from the server. The UI gets
  * the same shape as the offline practice market — one state read, then throttled updates — plus the
- * connection status and my notifications.
+ * connection status and my notifications. My account includes my copies' sub-accounts, which hold money of mine.
  *
  * With no server the app still opens: the status says offline and the client keeps retrying with backoff.
  * Tokens stay in this process: the UI learns who is signed in, never with what.
@@ -64,10 +64,11 @@ export interface LiveMarketOptions {
 
 interface Mine {
   balances: LiveState['balances'];
+  copies: LiveState['copies'];
   openOrders: LiveState['openOrders'];
   fills: LiveState['fills'];
 }
-const NO_ACCOUNT: Mine = { balances: [], openOrders: [], fills: [] };
+const NO_ACCOUNT: Mine = { balances: [], copies: [], openOrders: [], fills: [] };
 
 /** Keeps the session of each server apart, so switching servers back and forth keeps both sign-ins. */
 function sessionStore(settings: SettingsStore, origin: string): SessionStore {
@@ -284,13 +285,27 @@ export class LiveMarket {
 
   private async readMine(): Promise<Mine> {
     const c = this.client;
-    const [balances, orders, fills] = await Promise.all([
+    const [balances, copies, orders, fills] = await Promise.all([
       c.withFreshToken((t) => c.http.balances(t)),
+      // A server from before copy accounts were listed answers 404: it shows none, the rest of my account stands.
+      c
+        .withFreshToken((t) => c.http.copyAccounts(t))
+        .catch((err: unknown) => {
+          if (err instanceof SyncHttpError && err.status === 404) return [];
+          throw err;
+        }),
       c.withFreshToken((t) => c.http.orders(t, `?market=${LIVE_MARKET}&status=open&limit=500`)),
       c.withFreshToken((t) => fetchFills(this.origin, t, LIVE_MARKET, FILLS_SHOWN)),
     ]);
+    const rows = (list: typeof balances) => list.map((b) => ({ asset: b.asset, available: b.available, held: b.held }));
     return {
-      balances: balances.map((b) => ({ asset: b.asset, available: b.available, held: b.held })),
+      balances: rows(balances),
+      copies: copies.map((x) => ({
+        subscriptionId: x.subscriptionId,
+        leader: x.leader,
+        status: x.status,
+        balances: rows(x.balances),
+      })),
       openOrders: orders.orders.map(openOrderOf),
       fills: fills.fills.map(fillOf),
     };
@@ -495,6 +510,7 @@ export class LiveMarket {
         break;
       case 'order':
       case 'balance':
+      case 'copy_balance':
         this.pendingMine = true;
         break;
       default:

@@ -186,6 +186,76 @@ describe('real-coin markets in the app host', () => {
     expect(account.positions.filter((p) => p.quantity !== 0)).toEqual([]);
   });
 
+  it('marks every coin held at its own market whichever market is open, keeps that market live, and after a restart', async () => {
+    open();
+    await call('paper.open', { market: 'BTC-KRW' });
+    await until('a book', () => updates('BTC-KRW').some((u) => u.bids?.length));
+    const bought = await call<PaperOrderOutcome>('paper.place', {
+      market: 'BTC-KRW',
+      side: 'buy',
+      orderType: 'market',
+      quoteAmount: 1_000_000 * 10_000,
+    });
+    expect(bought.fills).toBeGreaterThan(0);
+    const btcMark = (marks: PaperMarketState['marks'] | undefined) => marks?.find((m) => m.market === 'BTC-KRW');
+
+    // ETH-KRW on screen instead: the BTC holding comes with BTC-KRW's mark; ETH, not held, has none.
+    await call('paper.close', { market: 'BTC-KRW' });
+    const eth = await call<PaperMarketState>('paper.open', { market: 'ETH-KRW' });
+    expect(eth.marks).toEqual([
+      {
+        market: 'BTC-KRW',
+        base: 'BTC',
+        quote: 'KRW',
+        priceDecimals: 0,
+        sizeDecimals: 8,
+        quoteDecimals: 4,
+        price: expect.any(Number),
+      },
+    ]);
+    // BTC-KRW stays subscribed for its price: the mark moves in ETH-KRW's updates.
+    const seen = new Set<number>();
+    await until('the BTC mark moving while ETH-KRW is open', () => {
+      for (const u of updates('ETH-KRW')) if (btcMark(u.marks)?.price) seen.add(btcMark(u.marks)!.price!);
+      return seen.size >= 2;
+    });
+    // Still, the mark is BTC-KRW's own last price, as its own screen shows it.
+    mock.setSpeed(0);
+    try {
+      await sleep(300);
+      const [onEth, onBtc] = await Promise.all([
+        call<PaperMarketState>('paper.state', { market: 'ETH-KRW' }),
+        call<PaperMarketState>('paper.state', { market: 'BTC-KRW' }),
+      ]);
+      expect(btcMark(onEth.marks)?.price).toBe(onBtc.lastPrice);
+    } finally {
+      mock.setSpeed(20);
+    }
+
+    // A restart: nothing is known of BTC-KRW until its market is subscribed again for the holding.
+    host!.close();
+    open({ dataDir: dir });
+    await call<PaperMarketState>('paper.open', { market: 'ETH-KRW' });
+    await until('the BTC mark after a restart', () => updates('ETH-KRW').some((u) => btcMark(u.marks)?.price));
+
+    // Sold out, BTC is no longer marked.
+    const state = await call<PaperMarketState>('paper.state', { market: 'ETH-KRW' });
+    const held = state.account.balances.find((b) => b.asset === 'BTC')!.available;
+    await call('paper.open', { market: 'BTC-KRW' });
+    await until('a BTC-KRW book', () => updates('BTC-KRW').some((u) => u.bids?.length));
+    const sold = await call<PaperOrderOutcome>('paper.place', {
+      market: 'BTC-KRW',
+      side: 'sell',
+      orderType: 'market',
+      quantity: held,
+    });
+    expect(sold.fills).toBeGreaterThan(0);
+    await until('the sale settled', () => updates('BTC-KRW').some((u) => u.account !== undefined));
+    const after = await call<PaperMarketState>('paper.state', { market: 'ETH-KRW' });
+    expect(after.account.balances.find((b) => b.asset === 'BTC')?.available ?? 0).toBe(0);
+    expect(after.marks).toEqual([]);
+  });
+
   it('opens charts from stored candles at once, fetches the missing history with progress, adds live candles, and works offline', async () => {
     open();
     const first = await call<PaperCandles>('paper.candles', { market: 'BTC-KRW', interval: '1m', limit: 120 });

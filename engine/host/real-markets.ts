@@ -3,8 +3,11 @@
  * or a replayed session — feeding paper trading, candles and the UI's market views.
  *
  * - Nothing connects until the UI opens a real-coin market: the feed client is made on first use and
- *   subscribes only what is open. Views are counted; a market stays subscribed while a view of it is open or
- *   the paper account has a live order on it (a resting order must still meet the market's trades).
+ *   subscribes only what is open. Views are counted; a market stays subscribed while a view of it is open, the
+ *   paper account has a live order on it (a resting order must still meet the market's trades) or holds its
+ *   coin (a holding is valued at its own market's price, whichever market is on screen).
+ * - Every state and update carries the marks of the markets whose coins the account holds (their last price,
+ *   where one is known), so the UI's total values every holding, not only the market on screen.
  * - Every feed event goes to the paper matcher, to the candles and to the market's view; views publish
  *   throttled `paper.update` events, and `feed.status` at once when a market's status changes.
  * - Exchange sources trade in the paper journal `paper.db` and store candles in `candles.db`. A replay
@@ -32,6 +35,7 @@ import {
   type PaperCandles,
   type PaperMarketInfo,
   type PaperMarketState,
+  type PaperMark,
   type PaperOrderOutcome,
   type PaperOrderRequest,
   type ReplayControl,
@@ -176,9 +180,10 @@ export class RealMarkets {
     await this.openView(marketId, 1);
     if (!this.engaged) {
       this.engaged = true;
-      // Orders left resting in an earlier run need the market's trades again.
+      // Orders left resting in an earlier run need the market's trades again, and coins held their prices.
       const trader = await this.trader();
       for (const o of trader.openOrders(PAPER_USER)) this.keepSubscribed(o.market);
+      for (const id of heldMarkets(trader)) this.keepSubscribed(id);
     }
     if (this.active?.kind === 'replay') this.active.replay.autoStart();
     return this.state(marketId);
@@ -211,6 +216,7 @@ export class RealMarkets {
       ...(view?.ticker ? { ticker: view.ticker } : {}),
       ...(price !== undefined ? { lastPrice: price } : {}),
       account: accountView(trader),
+      marks: this.marks(trader),
       ...(replay ? { replay } : {}),
     };
   }
@@ -221,6 +227,7 @@ export class RealMarkets {
     const trader = await this.trader();
     await this.ensurePaperMarket(trader, market);
     const outcome = orderOutcome(await trader.place(PAPER_USER, { ...order, market: market.id }));
+    // A live order needs the market's trades; a fill may leave coins that need its price.
     if (outcome.status === 'accepted' && this.engaged) this.keepSubscribed(market.id);
     return outcome;
   }
@@ -458,12 +465,13 @@ export class RealMarkets {
     }
   }
 
-  /** The last view of a market closed: unsubscribe unless live orders still need its trades. */
+  /** The last view of a market closed: unsubscribe unless live orders still need its trades or a holding its price. */
   private release(marketId: string): void {
     const active = this.active;
     if (active?.kind !== 'exchange') return;
     const trader = this.liveTrader;
-    if (trader && trader.openOrders(PAPER_USER, marketId).length > 0) return;
+    if (trader && (trader.openOrders(PAPER_USER, marketId).length > 0 || heldMarkets(trader).includes(marketId)))
+      return;
     active.candles.unwatch(marketId);
     active.client.unsubscribe(marketId);
     this.views.get(marketId)?.dispose();
@@ -516,7 +524,7 @@ export class RealMarkets {
     for (const view of this.views.values()) {
       if (all) view.markMine();
       if (view.refs > 0) view.schedule(this.publishEveryMs, (c) => this.publish(view, c));
-      else if (trader.openOrders(PAPER_USER, view.market).length === 0) this.release(view.market);
+      else this.release(view.market);
     }
   }
 
@@ -545,6 +553,24 @@ export class RealMarkets {
       ...(candles.length ? { candles } : {}),
       ...(position ? { position: positionView(position) } : {}),
       ...(changes.mine ? { account: accountView(trader) } : {}),
+      marks: this.marks(trader),
+    });
+  }
+
+  /** The mark of each market whose coin the account holds: its last price, from its own trades or ticker. */
+  private marks(trader: PaperTrader): PaperMark[] {
+    return heldMarkets(trader).map((id) => {
+      const c = trader.engine.marketConfig(id)!;
+      const price = lastPrice(trader, this.views.get(id), id);
+      return {
+        market: id,
+        base: c.base,
+        quote: c.quote,
+        priceDecimals: c.priceDecimals,
+        sizeDecimals: c.sizeDecimals,
+        quoteDecimals: c.quoteDecimals,
+        ...(price ? { price } : {}),
+      };
     });
   }
 
@@ -617,4 +643,13 @@ export class RealMarkets {
 
 function lastPrice(trader: PaperTrader, view: MarketView | undefined, marketId: string): number | undefined {
   return trader.lastPrice(marketId) ?? view?.lastPrice;
+}
+
+/** The paper markets whose base the account holds (available or in orders). */
+function heldMarkets(trader: PaperTrader): string[] {
+  const balances = trader.balances(PAPER_USER);
+  return trader.engine.marketIds.filter((id) => {
+    const b = balances[trader.engine.marketConfig(id)!.base];
+    return b !== undefined && b.available + b.held > 0;
+  });
 }

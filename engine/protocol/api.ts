@@ -256,6 +256,21 @@ export const PaperPosition = z.object({
   netPnl: signedInt,
 });
 
+/**
+ * What a holding of another market's base is valued at: that market's own last price (price units), absent while
+ * none is known. One per paper market whose base the account holds, so a total counts every holding at its own
+ * market's price whichever market is on screen.
+ */
+export const PaperMark = z.object({
+  market: z.string(),
+  base: z.string(),
+  quote: z.string(),
+  priceDecimals: decimals,
+  sizeDecimals: decimals,
+  quoteDecimals: decimals,
+  price: positive.optional(),
+});
+
 export const PaperAccount = z.object({
   balances: z.array(PaperBalance),
   openOrders: z.array(PaperOpenOrder),
@@ -274,6 +289,7 @@ export const PaperMarketState = z.object({
   ticker: FeedTicker.optional(),
   lastPrice: amount.optional(),
   account: PaperAccount,
+  marks: z.array(PaperMark),
   replay: ReplayInfo.optional(),
 });
 
@@ -334,6 +350,8 @@ export const PaperUpdate = z.object({
   position: PaperPosition.optional(),
   /** Present when my orders or balances changed. */
   account: PaperAccount.optional(),
+  /** The marks of every market I hold the base of, as of this update. */
+  marks: z.array(PaperMark).optional(),
 });
 
 export const CandlesProgress = z.object({
@@ -401,6 +419,14 @@ export const LiveTicker = z.object({
 });
 
 /** The live market as the UI sees it; `market` is absent until the server has been reached once. */
+/** One of my copies on the live market: its sub-account's balances, money of mine outside my own balances. */
+export const LiveCopyAccount = z.object({
+  subscriptionId: positive,
+  leader: z.string(),
+  status: z.enum(['active', 'paused', 'closing', 'ended']),
+  balances: z.array(BalanceRow),
+});
+
 export const LiveState = z.object({
   status: LiveStatus,
   market: MarketSettings.optional(),
@@ -412,6 +438,8 @@ export const LiveState = z.object({
   /** Trades seen since the app connected, newest first. */
   trades: z.array(TapeTrade),
   balances: z.array(BalanceRow),
+  /** My copies that have not ended (signed in), each with its own balances. */
+  copies: z.array(LiveCopyAccount),
   openOrders: z.array(OpenOrder),
   fills: z.array(PracticeFill),
 });
@@ -794,6 +822,7 @@ export type PaperMarketInfo = z.output<typeof PaperMarketInfo>;
 export type PaperMarketState = z.output<typeof PaperMarketState>;
 export type PaperAccount = z.output<typeof PaperAccount>;
 export type PaperPosition = z.output<typeof PaperPosition>;
+export type PaperMark = z.output<typeof PaperMark>;
 export type PaperOrderRequest = z.output<typeof PaperOrderRequest>;
 export type PaperOrderOutcome = z.output<typeof PaperOrderOutcome>;
 export type PaperCandles = z.output<typeof PaperCandles>;
@@ -808,6 +837,7 @@ export type LiveStatus = z.output<typeof LiveStatus>;
 export type LiveConnection = z.output<typeof LiveConnection>;
 export type LiveState = z.output<typeof LiveState>;
 export type LiveUpdate = z.output<typeof LiveUpdate>;
+export type LiveCopyAccount = z.output<typeof LiveCopyAccount>;
 export type LiveTicker = z.output<typeof LiveTicker>;
 export type AppNotification = z.output<typeof AppNotification>;
 export type DesktopNote = z.output<typeof DesktopNote>;

@@ -26,7 +26,10 @@ const subscriptionId = positive.optional();
 /** The asset of a copy's money; notices stored before it was sent are in the copy markets' quote. */
 const copyAsset = asset.optional();
 
-/** Why a copy of a leader's fill was not made (or, NOT_FILLED, made but nothing filled within the limit). */
+/**
+ * Why a copy of a leader's fill was not made (or, NOT_FILLED, made but nothing filled within the limit;
+ * SELF_TRADE_PREVENTED, made but the subscriber's own order was next in the book).
+ */
 export const CopySkipReason = z.enum([
   'PAUSED',
   'BELOW_LOT_SIZE',
@@ -37,6 +40,7 @@ export const CopySkipReason = z.enum([
   'NO_MARKET_PRICE',
   'AMOUNT_OUT_OF_RANGE',
   'NOT_FILLED',
+  'SELF_TRADE_PREVENTED',
 ]);
 
 const copyChange = z.discriminatedUnion('change', [

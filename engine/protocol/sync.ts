@@ -173,6 +173,8 @@ export type ServerMessage =
   | { type: 'order'; order: OrderView }
   | { type: 'fill'; fill: Fill }
   | { type: 'balance'; balances: BalanceView[] }
+  /** Private: the balances of one of my copy sub-accounts (CopyAccountView.account) changed. */
+  | { type: 'copy_balance'; account: number; balances: BalanceView[] }
   | { type: 'pong'; id: string | number; serverTime: number }
   /** Sent right before the server closes the connection, saying why. */
   | { type: 'bye'; code: string; message: string };
@@ -466,6 +468,20 @@ export const SubscriptionView = z.object({
   settlements: z.array(SettlementView),
 });
 export type SubscriptionView = z.output<typeof SubscriptionView>;
+
+/**
+ * GET /api/v1/copy-accounts: what each of my copies that has not ended holds, as its sub-account's ledger balances
+ * (the allocation not yet spent, coins bought, what its orders hold): money of mine that is not in my balances.
+ */
+export const CopyAccountView = z.object({
+  subscriptionId: posInt,
+  /** The sub-account's ledger id (named by `copy_balance` messages). */
+  account: posInt,
+  leader: z.string(),
+  status: SubscriptionStatus,
+  balances: z.array(BalanceView),
+});
+export type CopyAccountView = z.output<typeof CopyAccountView>;
 
 /** GET /api/v1/followers: my strategy's running subscriptions. */
 export const FollowerView = z.object({

@@ -3,12 +3,15 @@
  * its ledger commands reached the journal (the journal's last batch lost) is completed at the next start — the
  * subscription gets its money, an ended copy returns it — and the ranking log holds each operation's records
  * exactly once, written with the operation itself. An account deletion a stop cut short after the account's own
- * row is finished at the next start too, and no new copy trades through a sub-account the ledger already has.
+ * row is finished at the next start too, no new copy trades through a sub-account the ledger already has, and a
+ * sub-account opened before sub-accounts had owners is joined to its subscriber.
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { LEDGER_STREAM } from '../../engine/core/matching/types';
 import type { MyStrategy, Session, SubscriptionView, TraderProfile } from '../../engine/protocol/sync';
+import { decode, encode, rowChecksum } from '../../engine/node/store/codec';
 import { compareWithBatch } from '../ranking/verify';
 import { LOT, TEST_GRANT, honestPairTrades, http, signUp } from '../testing/harness';
 import { limitOrder, serverPerTest } from '../testing/per-test';
@@ -56,6 +59,51 @@ async function loseJournalAfter(batch: number): Promise<void> {
     db.prepare('DELETE FROM journal_events WHERE batch > ?').run(batch);
     db.prepare('DELETE FROM journal_snapshots WHERE batch > ?').run(batch);
     expect(db.prepare('DELETE FROM journal_batches WHERE id > ?').run(batch).changes).toBeGreaterThan(0);
+  })();
+  db.close();
+}
+
+/**
+ * Rewrites markets.db (server stopped) as a version without sub-account owners wrote it: no `owner` in its
+ * commands and events, and no snapshot (whose accounts would carry one), so the next start replays the log.
+ */
+function forgetOwners(): void {
+  const db = new Database(join(srv.dataDir, 'markets.db'));
+  const strip = (rows: Record<string, unknown>[]) => {
+    let changed = false;
+    for (const x of rows) {
+      if ((x.type === 'open_account' || x.type === 'account_opened') && 'owner' in x) {
+        delete x.owner;
+        changed = true;
+      }
+    }
+    return changed;
+  };
+  db.transaction(() => {
+    type Batch = { id: number; first_command: number; command_count: number; commands: Buffer };
+    for (const b of db.prepare('SELECT * FROM journal_batches').all() as Batch[]) {
+      const commands = decode(b.commands) as Record<string, unknown>[];
+      if (!strip(commands)) continue;
+      const bytes = encode(commands);
+      db.prepare('UPDATE journal_batches SET commands = ?, checksum = ? WHERE id = ?').run(
+        bytes,
+        rowChecksum(bytes, b.id, b.first_command, b.command_count),
+        b.id,
+      );
+    }
+    type Run = { market: string; first_seq: number; last_seq: number; batch: number; events: Buffer };
+    for (const e of db.prepare('SELECT * FROM journal_events').all() as Run[]) {
+      const events = decode(e.events) as Record<string, unknown>[];
+      if (!strip(events)) continue;
+      const bytes = encode(events);
+      db.prepare('UPDATE journal_events SET events = ?, checksum = ? WHERE market = ? AND last_seq = ?').run(
+        bytes,
+        rowChecksum(bytes, e.market, e.first_seq, e.last_seq, e.batch),
+        e.market,
+        e.last_seq,
+      );
+    }
+    db.prepare('DELETE FROM journal_snapshots').run();
   })();
   db.close();
 }
@@ -223,6 +271,37 @@ describe('copy operations across the two files', () => {
     await srv.server.close();
     await srv.start(options());
     expect(operations()).toBe(before);
+    await honestPairTrades(srv.server);
+  });
+
+  it('joins a sub-account opened before sub-accounts had owners to its subscriber at the next start, once', async () => {
+    const { follower } = await leaderAndFollower();
+    const r = await api<SubscriptionView>(follower, 'POST', '/api/v1/subscriptions', {
+      leader: 'leader',
+      allocation: ALLOCATION,
+    });
+    expect(r.status, r.text).toBe(201);
+    const subAccount = srv.server.copy.store.subscription(r.body.id)!.sub_account;
+    expect(srv.server.exchange.engine.ownerOf(subAccount)).toBe(follower.accountId);
+    await srv.disconnectAll();
+    await srv.server.close();
+    forgetOwners();
+
+    await srv.start(options());
+    const engine = srv.server.exchange.engine;
+    expect(engine.ownerOf(subAccount)).toBe(follower.accountId);
+    const joined = () =>
+      srv.server.exchange.journal
+        .eventsSince(LEDGER_STREAM, 0, 10_000)
+        .filter((e) => e.type === 'stp_set' && e.account === subAccount);
+    expect(joined()).toMatchObject([{ stp: 'cancel_incoming', owner: follower.accountId }]);
+    // The next start finds it joined and books nothing; the copy still ends as any other.
+    await srv.server.close();
+    await srv.start(options());
+    expect(joined()).toHaveLength(1);
+    expect((await api(follower, 'DELETE', `/api/v1/subscriptions/${r.body.id}`)).status).toBe(200);
+    expect(krw(follower.accountId)).toBe(TEST_GRANT.KRW);
+    expectConservation(2);
     await honestPairTrades(srv.server);
   });
 

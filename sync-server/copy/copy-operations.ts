@@ -33,13 +33,22 @@
  */
 import type { Logger } from 'pino';
 import type { CopyOutput } from '../../engine/core/copy';
-import { LEDGER_STREAM, type Command, type EngineEvent } from '../../engine/core/matching/types';
+import { LEDGER_STREAM, type Command, type EngineEvent, type StpMode } from '../../engine/core/matching/types';
 import { JournalBusyError } from '../../engine/node/store/durable-engine';
 import type { RankingFeed } from '../ranking/ranking-feed';
 import type { Exchange } from '../trading/exchange';
 import { periodKey, type CopyStore, type LoggedOp, type OpRows } from './copy-store';
 
 type LedgerCommand = Extract<Command, { type: 'open_account' | 'transfer' }>;
+
+/**
+ * A sub-account belongs to its subscriber (open_account's owner), so it never trades with the subscriber's own
+ * orders, nor with their other copies. Its orders are the only ones of the pair that take (copies are IOC or
+ * market orders, and never rest), so its mode decides: the copy order is cancelled where the owner's order would
+ * be next, and the owner's order stays. A copy then fills only what others offered before it; a close-out sells
+ * only into others' better bids, and what it could not sell goes back to the subscriber in kind.
+ */
+export const SUB_ACCOUNT_STP: StpMode = 'cancel_incoming';
 
 /** Times a ledger command refused by a busy commit is submitted again before copy trading gives up. */
 const BUSY_ATTEMPTS = 3;
@@ -80,7 +89,15 @@ export function ledgerCommandsOf(
 ): LedgerCommand[] {
   const ts = input.ts as number;
   const commands: LedgerCommand[] = [];
-  if (op === 'subscribe') commands.push({ type: 'open_account', account: input.subAccount as number, ts });
+  if (op === 'subscribe') {
+    commands.push({
+      type: 'open_account',
+      account: input.subAccount as number,
+      stp: SUB_ACCOUNT_STP,
+      owner: input.subscriber as number,
+      ts,
+    });
+  }
   const periods = settledPeriods(out);
   out.transfers.forEach((t, n) => {
     // Profit share is booked under its settlement's period key, the rest under the subscription and the reason.

@@ -1,6 +1,6 @@
 /**
  * HTTP endpoints of ranking and copy trading: public leaderboards and trader profiles; the caller's strategy,
- * subscriptions, followers and settlements; and account deletion, asked with the password, with its defined
+ * subscriptions, copy sub-accounts' balances, followers and settlements; and account deletion, asked with the password, with its defined
  * outcome (the account's followers' copies end with reason leader_deleted, positions closed and funds returned;
  * its own copies end as if unsubscribed; its open orders are cancelled; it leaves every board; the account
  * itself is anonymised and its sessions end as Accounts.deleteAccount says, its ledger account kept). A stop
@@ -19,6 +19,7 @@ import {
   SettlementsQuery,
   UpdateStrategyBody,
   UpdateSubscriptionBody,
+  type CopyAccountView,
   type FollowerView,
   type MyStrategy,
   type SettlementPage,
@@ -30,7 +31,7 @@ import { AuthError, nicknameKey, type Accounts, type AccountRow } from '../accou
 import { HttpFailure, parse } from '../http/errors';
 import type { RankingFeed } from '../ranking/ranking-feed';
 import { leaderboard, statsOf } from '../ranking/ranking-queries';
-import { settled, type Exchange } from '../trading/exchange';
+import { balanceViews, settled, type Exchange } from '../trading/exchange';
 import type { OrderProjection } from '../trading/order-projection';
 import type { CopyService } from './copy-service';
 import { settlementView } from './copy-store';
@@ -230,6 +231,20 @@ export function registerCopyRoutes(app: FastifyInstance, d: CopyRouteDeps): void
     // Positions are sold at market; once those orders have their results the funds go back.
     await d.copy.idle();
     return subscriptionView(id, a.id);
+  });
+
+  app.get('/api/v1/copy-accounts', async (req): Promise<CopyAccountView[]> => {
+    const a = authed(req);
+    return d.copy.store
+      .bySubscriber(a.id)
+      .filter((r) => r.ended_at === null)
+      .map((r) => ({
+        subscriptionId: r.id,
+        account: r.sub_account,
+        leader: nameOf(r.leader_id),
+        status: d.copy.view(r.id).status,
+        balances: balanceViews(d.exchange, r.sub_account),
+      }));
   });
 
   app.get('/api/v1/followers', async (req): Promise<FollowerView[]> => {

@@ -3,6 +3,9 @@
  * fills, marks and the settlement schedule, and its intents carried out on the exchange.
  *
  * - Each subscription trades through its own ledger account (numbered from SUB_ACCOUNT_BASE, never a user id), funded and emptied by ledger transfers from and to the subscriber's main account.
+ * - A sub-account belongs to its subscriber in the matching engine (see SUB_ACCOUNT_STP): a copy never trades
+ *   with the subscriber's own orders or other copies. Sub-accounts opened before owners existed are joined to
+ *   their subscribers at start-up.
  * - Every accepted operation is logged (copy_ops) with its rows and ranking records before its ledger commands
  *   and orders are carried out, and a crash between the two files is completed at start-up (see
  *   copy-operations.ts); start-up replays the log to rebuild the state, and copy orders whose result was not
@@ -32,7 +35,7 @@ import type { RankingFeed } from '../ranking/ranking-feed';
 import type { Exchange } from '../trading/exchange';
 import type { OrderProjection } from '../trading/order-projection';
 import { noticeOf } from './copy-notices';
-import { CopyOperations } from './copy-operations';
+import { CopyOperations, SUB_ACCOUNT_STP } from './copy-operations';
 import { CopyStore, periodKey, type LoggedOp, type OpRows } from './copy-store';
 
 /** Sub-account ids start here: far above any user id the accounts table will hand out; one per subscription. */
@@ -106,6 +109,7 @@ export class CopyService {
     }
     this.references = new MarketReference(this.prices);
     this.replay();
+    this.joinOwners();
   }
 
   // ---- requests ------------------------------------------------------------------------------------------
@@ -415,22 +419,51 @@ export class CopyService {
     return rows;
   }
 
+  /**
+   * Joins each running subscription's sub-account to its subscriber where the ledger does not have it yet (opened
+   * before sub-accounts had owners). After replay, which books what a stop cut off: these commands come after it.
+   */
+  private joinOwners(): void {
+    const engine = this.o.exchange.engine;
+    for (const row of this.store.running()) {
+      if (!engine.hasAccount(row.sub_account) || engine.ownerOf(row.sub_account) === row.subscriber_id) continue;
+      const cmd = {
+        type: 'set_stp' as const,
+        account: row.sub_account,
+        stp: SUB_ACCOUNT_STP,
+        owner: row.subscriber_id,
+        ts: this.o.now(),
+      };
+      this.o.exchange.journal.submitWith(cmd, {
+        resolve: (events) => {
+          const refused = events.find((e) => e.type === 'rejected');
+          if (refused) this.o.log.error({ command: cmd, event: refused }, 'copy trading: sub-account owner refused');
+        },
+        reject: (err) => this.o.log.error({ err, command: cmd }, 'copy trading: sub-account owner not set'),
+      });
+    }
+  }
+
   /** Places a copy order and reports its fills back once it has committed. */
   private placeCopy(command: Extract<Parameters<Exchange['journal']['submit']>[0], { type: 'place' }>): void {
     const clientOrderId = command.clientOrderId!;
     const done = this.o.exchange.journal
       .submit(command)
       .then(
-        (events) => fillsOf(events, command.account),
+        (events) => ({
+          fills: fillsOf(events, command.account),
+          selfTrade: selfTradeCancelled(events, command.account),
+        }),
         (err: unknown) => {
           this.o.log.error({ err, clientOrderId }, 'copy trading: copy order failed');
-          return [] as Fill[];
+          return { fills: [] as Fill[], selfTrade: false };
         },
       )
-      .then((fills) => {
+      .then(({ fills, selfTrade }) => {
         this.guard(() => {
           const out = this.run('copyOrderResult', { clientOrderId, fills, ts: this.o.now() });
-          if (fills.length === 0) this.notifyUnfilled(command.clientOrderId!, command);
+          if (fills.length === 0)
+            this.notifyUnfilled(command.clientOrderId!, command, selfTrade ? 'SELF_TRADE_PREVENTED' : 'NOT_FILLED');
           void out;
         });
       })
@@ -438,10 +471,14 @@ export class CopyService {
     this.inFlight.add(done);
   }
 
-  /** A copy that found nothing to fill within its slippage limit is a skip, and the subscriber hears why. */
+  /**
+   * A copy that found nothing to fill is a skip, and the subscriber hears why: nothing within its slippage limit
+   * (NOT_FILLED), or the subscriber's own order was next in the book (SELF_TRADE_PREVENTED).
+   */
   private notifyUnfilled(
     clientOrderId: string,
     command: { market: string; side: Side; quantity?: number; account: number },
+    reason: 'NOT_FILLED' | 'SELF_TRADE_PREVENTED',
   ): void {
     const row = this.store.bySubAccount(command.account);
     if (!row) return;
@@ -452,7 +489,7 @@ export class CopyService {
       market: command.market,
       side: command.side,
       wanted: command.quantity ?? 0,
-      reason: 'NOT_FILLED',
+      reason,
       clientOrderId,
     });
   }
@@ -501,6 +538,11 @@ export class CopyService {
       this.guard(() => this.run('copyOrderResult', { clientOrderId, fills, ts: this.o.now() }));
     }
   }
+}
+
+/** Whether self-trade prevention cancelled the account's order among one command's events. */
+function selfTradeCancelled(events: readonly EngineEvent[], account: number): boolean {
+  return events.some((e) => e.type === 'cancelled' && e.account === account && e.reason === 'self_trade');
 }
 
 /** The fills of the account's order in one command's events (a copy order is IOC or market: it only takes). */

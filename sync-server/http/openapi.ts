@@ -21,6 +21,7 @@ import {
   Ticker,
 } from '../../engine/protocol/sync';
 import {
+  CopyAccountView,
   CreateSubscriptionBody,
   FollowerView,
   LeaderboardPage,
@@ -221,6 +222,13 @@ export function openApiDocument(): object {
           security: secured,
           requestBody: json(CreateSubscriptionBody),
           responses: { 201: ok(SubscriptionView), ...errors },
+        },
+      },
+      '/api/v1/copy-accounts': {
+        get: {
+          summary: 'What each of my copies that has not ended holds (its sub-account’s balances)',
+          security: secured,
+          responses: { 200: ok(z.array(CopyAccountView)), ...errors },
         },
       },
       '/api/v1/subscriptions/{id}': {

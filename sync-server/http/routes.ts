@@ -22,7 +22,7 @@ import type { Metrics } from '../metrics';
 import type { MarketData } from '../market-data/market-data';
 import type { Notifications } from '../notifications/notifications';
 import { QuotaExceeded, type PracticeJournal } from '../practice/practice-journal';
-import type { Exchange } from '../trading/exchange';
+import { balanceViews, type Exchange } from '../trading/exchange';
 import type { OrderProjection } from '../trading/order-projection';
 import { TokenBucket } from '../ws/token-bucket';
 import { HttpFailure, parse, send } from './errors';
@@ -160,14 +160,7 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
     const a = authed(req);
     return { accountId: a.id, nickname: a.nickname, createdAt: a.created_at };
   });
-  app.get('/api/v1/balances', async (req): Promise<BalanceView[]> => {
-    const a = authed(req);
-    return Object.entries(d.exchange.engine.balances(a.id)).map(([asset, b]) => ({
-      asset,
-      available: b.available,
-      held: b.held,
-    }));
-  });
+  app.get('/api/v1/balances', async (req): Promise<BalanceView[]> => balanceViews(d.exchange, authed(req).id));
   app.get('/api/v1/orders', async (req) => {
     const a = authed(req);
     const q = parse(OrdersQuery, req.query);

@@ -13,7 +13,7 @@ import {
 } from '../../engine/node/matching-journal/journal';
 import type { Waiter } from '../../engine/node/store/durable-engine';
 import type { Command, EngineEvent, MarketConfig, RejectReason } from '../../engine/core/matching/types';
-import type { NewOrder, OrderView } from '../../engine/protocol/sync';
+import type { BalanceView, NewOrder, OrderView } from '../../engine/protocol/sync';
 import type { OrderProjection, ProjectedChanges } from './order-projection';
 
 export type OrderResult =
@@ -25,6 +25,15 @@ export type CancelAllResult = { ok: true; cancelled: number } | { ok: false; rea
 /** Runs one of the exchange's order operations as a promise (for callers that handle one at a time). */
 export function settled<T>(operation: (reply: Waiter<T>) => void): Promise<T> {
   return new Promise((resolve, reject) => operation({ resolve, reject }));
+}
+
+/** An account's ledger balances as the contract shows them (mine over HTTP and WebSocket, my copies'). */
+export function balanceViews(exchange: Exchange, accountId: number): BalanceView[] {
+  return Object.entries(exchange.engine.balances(accountId)).map(([asset, b]) => ({
+    asset,
+    available: b.available,
+    held: b.held,
+  }));
 }
 
 /** How the exchange's journal commits and whom it tells of commit times, engine faults and a journal that cannot go on. */

@@ -236,6 +236,11 @@ export class OrderProjection {
         case 'withdrawn':
           changes.accounts.add(e.account);
           break;
+        case 'transferred':
+          // A copy allocation, return or profit share: both sides' balances changed.
+          changes.accounts.add(e.account);
+          changes.accounts.add(e.to);
+          break;
         default:
           break;
       }

@@ -1,7 +1,7 @@
 /**
  * The WebSocket endpoint (/ws): validates every message, authenticates, enforces per-connection and
  * per-account rate limits, routes order entry to the exchange and subscriptions to market data, and pushes
- * each account's own orders, fills and balances to its sessions.
+ * each account's own orders, fills and balances to its sessions (and the balances of its copy sub-accounts).
  *
  * Nothing a client sends can crash the server or change another account's data: a message that does not
  * parse, does not match the contract, or is not allowed is answered with a `reject` naming why.
@@ -25,7 +25,7 @@ import { AuthError, type Accounts, type SessionsEnded } from '../accounts/accoun
 import type { ServerConfig } from '../config';
 import type { MarketData } from '../market-data/market-data';
 import type { Metrics } from '../metrics';
-import type { CancelAllResult, Exchange, OrderResult } from '../trading/exchange';
+import { balanceViews, type CancelAllResult, type Exchange, type OrderResult } from '../trading/exchange';
 import { EngineFaultError, JournalBusyError, type Waiter } from '../../engine/node/store/durable-engine';
 import type { ProjectedChanges } from '../trading/order-projection';
 import { ENGINE_VERSION } from '../../engine/core/version';
@@ -371,11 +371,7 @@ export class Gateway {
   }
 
   private balances(accountId: number) {
-    return Object.entries(this.exchange.engine.balances(accountId)).map(([asset, b]) => ({
-      asset,
-      available: b.available,
-      held: b.held,
-    }));
+    return balanceViews(this.exchange, accountId);
   }
 
   /** Closes the connections signed in through one session that was just signed out (other devices stay). */
@@ -399,6 +395,14 @@ export class Gateway {
       if (sessions && sessions.size > 0) {
         const text = JSON.stringify({ type: 'balance', balances: this.balances(account) } satisfies ServerMessage);
         for (const s of sessions) s.sendRaw(text);
+      }
+      // A copy sub-account has no sessions of its own: its owner (the subscriber) is told.
+      const owner = this.exchange.engine.ownerOf(account);
+      const owners = owner === undefined ? undefined : this.byAccount.get(owner);
+      if (owners && owners.size > 0) {
+        const message: ServerMessage = { type: 'copy_balance', account, balances: this.balances(account) };
+        const text = JSON.stringify(message);
+        for (const s of owners) s.sendRaw(text);
       }
     }
   }

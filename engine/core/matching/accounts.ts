@@ -1,6 +1,6 @@
 /**
  * An account as the engine trades it, beside its ledger account (./ledger.ts, balances only): its self-trade
- * prevention mode, its live orders and their client order ids, and the risk stage's handles on its balances in
+ * prevention mode and group, its live orders and their client order ids, and the risk stage's handles on its balances in
  * each market. Every ledger account has one; the engine finds it with one lookup per command.
  *
  * Live orders are kept in an array in no particular order, each order knowing its slot: removing one moves the
@@ -21,13 +21,20 @@ export class Trader {
   readonly byClientId = new Map<string, Order>();
   /** By market index: this account's balances in the market's quote and base, once an order has used them. */
   readonly funds: (MarketFunds | undefined)[] = [];
+  /**
+   * Self-trade prevention group: the account's own id, or that of the main account it belongs to (a copy
+   * sub-account's subscriber). Orders of one group never trade with each other; the taker's mode decides.
+   */
+  stpGroup: AccountId;
 
   constructor(
     readonly id: AccountId,
     /** Self-trade prevention: which side of a would-be trade with itself is cancelled. */
     public stp: StpMode,
     readonly account: Account,
-  ) {}
+  ) {
+    this.stpGroup = id;
+  }
 
   add(o: Order): void {
     o.ownerSlot = this.orders.length;

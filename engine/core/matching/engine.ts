@@ -110,11 +110,11 @@ export class MatchingEngine {
         break;
       case 'open_account':
         log.begin(clock(cmd.ts));
-        openAccount(this.state, cmd.account, cmd.stp);
+        openAccount(this.state, cmd.account, cmd.stp, cmd.owner);
         break;
       case 'set_stp':
         log.begin(clock(cmd.ts));
-        setStp(this.state, cmd.account, cmd.stp);
+        setStp(this.state, cmd.account, cmd.stp, cmd.owner);
         break;
       case 'transfer':
         log.begin(clock(cmd.ts));
@@ -187,6 +187,12 @@ export class MatchingEngine {
     for (const [asset, b] of this.ledger.get(account)?.balances ?? [])
       out[asset] = { available: b.available, held: b.held };
     return out;
+  }
+
+  /** The main account `account` belongs to for self-trade prevention (see open_account's owner), if any. */
+  ownerOf(account: AccountId): AccountId | undefined {
+    const t = this.state.traders.get(account);
+    return t !== undefined && t.stpGroup !== account ? t.stpGroup : undefined;
   }
 
   hasAccount(account: AccountId): boolean {

@@ -7,7 +7,8 @@
  * - A trade is at the maker's price, for the smaller of the two remaining quantities; a market buy by quote
  *   amount takes what its budget still affords at that price, fees included.
  * - Each side pays its fee rate on the trade's notional (a negative maker rate is a rebate), rounded down.
- * - Self-trade prevention: when the next maker belongs to the taker's own account, the account's mode decides:
+ * - Self-trade prevention: when the next maker belongs to the taker's own account or to another account of the
+ *   same owner (its STP group: a main account and its copy sub-accounts), the taker account's mode decides:
  *   cancel_resting cancels the maker and walks on, cancel_incoming ends the walk (the taker is cancelled),
  *   cancel_both does both.
  * - The matcher reads no balance. It hands each trade to the risk stage, which settles it out of the two orders'
@@ -51,13 +52,14 @@ export class Matcher {
     const buying = taker.side === 'buy';
     const book = buying ? m.asks : m.bids;
     const byQuote = taker.quantity === 0;
+    const group = taker.owner.stpGroup;
     for (;;) {
       if (!byQuote && taker.remaining === 0) return Walk.Filled;
       const level = book.best();
       if (level === null) return Walk.Empty;
       if (buying ? level.price > limit : level.price < limit) return Walk.Limit;
       const maker = level.head as Order;
-      if (maker.account === taker.account) {
+      if (maker.owner.stpGroup === group) {
         const mode = taker.owner.stp;
         if (mode !== 'cancel_incoming') this.orders.cancel(m, maker, 'self_trade');
         if (mode !== 'cancel_resting') return Walk.SelfTrade;
@@ -98,13 +100,14 @@ export class Matcher {
 
   /**
    * Why a fill-or-kill order on `side` for `quantity` up to `limit` could not fill whole right now, or null if
-   * it could. Its own orders in the way count as a self-trade unless they would simply be cancelled.
+   * it could. Its own orders (or its STP group's) in the way count as a self-trade unless they would simply be
+   * cancelled.
    */
   fokCheck(m: Market, trader: Trader, side: Side, limit: number, quantity: number): RejectReason | null {
     let available = 0;
     for (const level of (side === 'buy' ? m.asks : m.bids).levelsUpTo(limit)) {
       for (let o = level.head; o !== null; o = o.next) {
-        if (o.account === trader.id) {
+        if (o.owner.stpGroup === trader.stpGroup) {
           if (trader.stp !== 'cancel_resting') return 'SELF_TRADE_PREVENTED';
           continue;
         }

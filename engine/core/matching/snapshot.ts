@@ -7,7 +7,9 @@
  * - Orders are listed in book order (best level first, oldest first within a level), so restoring them by
  *   appending keeps every queue position; stops in their trigger order.
  * - An account row carries its self-trade prevention mode beside its balances (the engine keeps the mode on
- *   the account's trading record, the ledger only balances); the fee account's mode is fixed and not read.
+ *   the account's trading record, the ledger only balances); the fee account's mode is fixed and not read. An
+ *   account that belongs to another (open_account's owner) has the owner's id as a fourth element; rows
+ *   written before owners existed have none, and read as accounts of their own.
  * - Balances are restored in place and their order within an account kept, so a restored engine's snapshot
  *   equals the one it was made from.
  * - Reading throws on a snapshot that does not describe a valid state (unknown version, market or account).
@@ -39,7 +41,7 @@ export interface EngineSnapshot {
   nextOrderId: number;
   nextTradeId: number;
   ledgerSeq: number;
-  accounts: [id: number, stp: StpMode, balances: [asset: string, available: number, held: number][]][];
+  accounts: [id: number, stp: StpMode, balances: [asset: string, available: number, held: number][], owner?: number][];
   books: {
     market: string;
     seq: number;
@@ -75,11 +77,11 @@ export function writeSnapshot(s: EngineState): EngineSnapshot {
     nextOrderId: s.orders.nextOrderId,
     nextTradeId: s.matcher.nextTradeId,
     ledgerSeq: s.log.ledgerSeq,
-    accounts: [...s.risk.ledger.accounts.values()].map((a) => [
-      a.id,
-      s.traders.get(a.id)!.stp,
-      [...a.balances].map(([asset, b]) => [asset, b.available, b.held]),
-    ]),
+    accounts: [...s.risk.ledger.accounts.values()].map((a) => {
+      const t = s.traders.get(a.id)!;
+      const balances = [...a.balances].map(([asset, b]): [string, number, number] => [asset, b.available, b.held]);
+      return t.stpGroup === a.id ? [a.id, t.stp, balances] : [a.id, t.stp, balances, t.stpGroup];
+    }),
     books: markets.map((m) => ({
       market: m.id,
       seq: m.seq,
@@ -108,6 +110,11 @@ export function readSnapshot(s: EngineState, snap: EngineSnapshot): void {
     const account = id === FEE_ACCOUNT ? ledger.get(FEE_ACCOUNT)! : s.openAccount(id, stp).account;
     // Filled in place: the risk stage and orders hold references to these balance objects.
     for (const [asset, available, held] of balances) Object.assign(account.balance(asset), { available, held });
+  }
+  for (const [id, , , owner] of snap.accounts) {
+    if (owner === undefined) continue;
+    if (!s.traders.has(owner)) throw new Error(`snapshot account ${id} belongs to unknown account ${owner}`);
+    s.traders.get(id)!.stpGroup = owner;
   }
   for (const b of snap.books) {
     const m = s.markets.get(b.market);

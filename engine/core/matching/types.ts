@@ -54,9 +54,15 @@ export interface MarketConfig {
  */
 export type Command =
   | PlaceCommand
-  /** Opens an account in the ledger (ids are the caller's; 0 is the fee account and always exists). */
-  | { type: 'open_account'; account: AccountId; stp?: StpMode; ts?: number }
-  | { type: 'set_stp'; account: AccountId; stp: StpMode; ts?: number }
+  /**
+   * Opens an account in the ledger (ids are the caller's; 0 is the fee account and always exists). `owner`: the
+   * main account this one belongs to (a copy sub-account's subscriber), whose orders it must never trade with:
+   * self-trade prevention treats the two as one trader (see Trader.stpGroup). The owner must be an open account
+   * that belongs to no one else.
+   */
+  | { type: 'open_account'; account: AccountId; stp?: StpMode; owner?: AccountId; ts?: number }
+  /** Sets the self-trade prevention mode; with `owner`, also joins the account to that owner as open_account does. */
+  | { type: 'set_stp'; account: AccountId; stp: StpMode; owner?: AccountId; ts?: number }
   /** Money entering (deposit, practice grant) or leaving the ledger: the only commands that change an asset's total. */
   | { type: 'deposit'; account: AccountId; asset: string; amount: number; ts?: number }
   | { type: 'withdraw'; account: AccountId; asset: string; amount: number; ts?: number }
@@ -191,8 +197,8 @@ export type EngineEvent = EventBase &
     | { type: 'filled'; orderId: OrderId; account: AccountId }
     /** Aggregate quantity now resting at one price level (0 = level removed). */
     | { type: 'book'; side: Side; price: number; quantity: number }
-    | { type: 'account_opened'; account: AccountId; stp: StpMode }
-    | { type: 'stp_set'; account: AccountId; stp: StpMode }
+    | { type: 'account_opened'; account: AccountId; stp: StpMode; owner?: AccountId }
+    | { type: 'stp_set'; account: AccountId; stp: StpMode; owner?: AccountId }
     | { type: 'deposited'; account: AccountId; asset: string; amount: number }
     | { type: 'withdrawn'; account: AccountId; asset: string; amount: number }
     | { type: 'transferred'; account: AccountId; to: AccountId; asset: string; amount: number; reference?: string }

@@ -14,6 +14,7 @@ import {
   type PracticeEntry,
 } from '../../protocol/sync';
 import {
+  CopyAccountView,
   FollowerView,
   LeaderboardPage,
   MyStrategy,
@@ -155,6 +156,9 @@ export class SyncHttp {
   }
   closeStrategy(token: string) {
     return this.call(MyStrategy, 'delete', '/api/v1/strategy', undefined, token);
+  }
+  copyAccounts(token: string) {
+    return this.call(listOf(CopyAccountView, 'copy accounts'), 'get', '/api/v1/copy-accounts', undefined, token);
   }
   subscriptions(token: string) {
     return this.call(listOf(SubscriptionView, 'subscriptions'), 'get', '/api/v1/subscriptions', undefined, token);

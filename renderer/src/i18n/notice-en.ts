@@ -25,6 +25,7 @@ export const noticeEn = {
   'notice.skip.NO_MARKET_PRICE': 'the market had no price to copy at yet',
   'notice.skip.AMOUNT_OUT_OF_RANGE': 'the amount is beyond what the market can hold',
   'notice.skip.NOT_FILLED': 'nothing filled within the slippage limit',
+  'notice.skip.SELF_TRADE_PREVENTED': 'your own order was next in the book, and a copy never trades with you',
   'notice.mirrored.buy': 'Your buy on {pair} was copied',
   'notice.mirrored.sell': 'Your sell on {pair} was copied',
   'notice.mirrored.body': '{placed} copies placed, {skipped} skipped',

@@ -23,6 +23,7 @@ export const noticeKo: Record<keyof typeof noticeEn, string> = {
   'notice.skip.NO_MARKET_PRICE': '아직 카피할 시세가 없습니다',
   'notice.skip.AMOUNT_OUT_OF_RANGE': '금액이 마켓이 다룰 수 있는 범위를 넘습니다',
   'notice.skip.NOT_FILLED': '허용 슬리피지 안에서 체결되지 않았습니다',
+  'notice.skip.SELF_TRADE_PREVENTED': '호가에서 내 주문이 먼저였습니다. 카피는 나와 체결하지 않습니다',
   'notice.mirrored.buy': '내 {pair} 매수가 카피되었습니다',
   'notice.mirrored.sell': '내 {pair} 매도가 카피되었습니다',
   'notice.mirrored.body': '카피 주문 {placed}건, 건너뜀 {skipped}건',

@@ -4,6 +4,9 @@
 import { formatUnits, notional } from './units';
 import type { ViewMarket } from './market-view';
 
+/** The decimals that turn a market's price × size into its quote units (a ViewMarket's, or a ViewMark's). */
+type MarketUnits = Pick<ViewMarket, 'priceDecimals' | 'sizeDecimals' | 'quoteDecimals'>;
+
 /** Fraction digits shown for quote amounts: won are read whole, other currencies to the cent. */
 function quoteDigits(quote: string, decimals: number): number {
   return Math.min(decimals, quote === 'KRW' ? 0 : 2);
@@ -47,12 +50,12 @@ export function formatSignedQuote(m: ViewMarket, units: number | bigint): string
  * The divisor exponent of price × size → quote units: notional = price × size / 10^(sizeDecimals −
  * (quoteDecimals − priceDecimals)), floored, exactly as the engines compute it.
  */
-export function valueShift(m: ViewMarket): number {
+export function valueShift(m: MarketUnits): number {
   return m.sizeDecimals - (m.quoteDecimals - m.priceDecimals);
 }
 
 /** Quote value of `size` at `price`, quote units. */
-export function valueOf(m: ViewMarket, price: bigint, size: bigint): bigint {
+export function valueOf(m: MarketUnits, price: bigint, size: bigint): bigint {
   return notional(price, size, valueShift(m));
 }
 

@@ -55,6 +55,29 @@ export interface ViewBalance {
   decimals: number;
 }
 
+/**
+ * Another market's price, for valuing my holding of its base while a different market is on screen: its last
+ * price in its own units, null while none is known.
+ */
+export interface ViewMark {
+  market: string;
+  base: string;
+  quote: string;
+  priceDecimals: number;
+  sizeDecimals: number;
+  quoteDecimals: number;
+  price: number | null;
+}
+
+/** Money of mine in an account of its own beside my main one: a copy's sub-account on the live market. */
+export interface ViewCopyAccount {
+  key: string;
+  /** Whom it copies (nickname). */
+  leader: string;
+  status: 'active' | 'paused' | 'closing' | 'ended';
+  balances: ViewBalance[];
+}
+
 export interface ViewOrder {
   id: number;
   side: 'buy' | 'sell';
@@ -119,6 +142,10 @@ export interface ViewState {
   trades: ViewTrade[];
   ticker: ViewTicker | null;
   balances: ViewBalance[];
+  /** Prices of the other markets whose coins I hold (paper trading); empty where one market holds everything. */
+  marks: ViewMark[];
+  /** My copies' sub-accounts (live market): part of my money, shown and counted with my balances. */
+  copies: ViewCopyAccount[];
   openOrders: ViewOrder[];
   /** My fills, where the engine keeps them; null where it does not. */
   fills: ViewFill[] | null;

@@ -1,7 +1,7 @@
 /**
  * The live LPJ market (on the sync server, shared with other players) as a market view: one `live.state` read,
  * then `live.update` pushes merged and applied once per animation frame, like the practice market. My orders,
- * balances and fills are read again when an update says they changed.
+ * balances (my copies' sub-accounts' too) and fills are read again when an update says they changed.
  *
  * Units are the practice market's: prices and quote amounts in whole won, sizes in 1e-8 LPJ.
  */
@@ -73,6 +73,12 @@ const refresh = oneAtATime(() => {
         error: market ? null : (state.status.reason ?? state.status.connection),
         market,
         balances: lpjBalances(state.balances, market),
+        copies: state.copies.map((c) => ({
+          key: String(c.subscriptionId),
+          leader: c.leader,
+          status: c.status,
+          balances: lpjBalances(c.balances, market),
+        })),
         openOrders: state.openOrders,
         fills: fillRows(state.fills),
         ticker: tickerOf(state.ticker) ?? prev.ticker,

@@ -4,12 +4,14 @@
  *
  * As with the practice market, pushes are merged and applied once per animation frame: the book, ticker and
  * status are replaced by the newest, trades are prepended, and the chart gets only the newest forming candle
- * of each interval.
+ * of each interval. Each push carries the marks of the other markets whose coins the account holds, so the
+ * balances value every holding, not only this market's.
  */
 import { create } from 'zustand';
 import type {
   PaperAccount,
   PaperMarketInfo,
+  PaperMark,
   PaperMarketState,
   PaperPosition,
   PaperUpdate,
@@ -21,6 +23,7 @@ import type {
   LiveCandles,
   Outcome,
   ViewBalance,
+  ViewMark,
   ViewMarket,
   ViewOrder,
   ViewState,
@@ -66,6 +69,10 @@ function accountPatch(account: PaperAccount, market: string): Pick<ViewState, 'b
   }));
   const openOrders: ViewOrder[] = account.openOrders.filter((o) => o.market === market);
   return { balances, openOrders, positions: account.positions };
+}
+
+function marksOf(marks: readonly PaperMark[]): ViewMark[] {
+  return marks.map((m) => ({ ...m, price: m.price ?? null }));
 }
 
 function withPosition(positions: PaperPosition[] | null, p: PaperPosition): PaperPosition[] {
@@ -141,6 +148,7 @@ function applySnapshot(state: PaperMarketState): void {
     lastMove: priceMove(prev.lastPrice, state.lastPrice ?? 0, prev.lastMove),
     lastPrice: state.lastPrice ?? 0,
     feed: { source: state.source, status: state.status, ...(state.statusReason ? { reason: state.statusReason } : {}) },
+    marks: marksOf(state.marks),
     ...accountPatch(state.account, state.market.id),
   });
   if (state.replay) useFeedSource.getState().setReplay(state.replay);
@@ -171,6 +179,7 @@ export async function openPaperMarket(market: string, again = false): Promise<vo
       feed: null,
       history: {},
       openOrders: [],
+      marks: [],
     });
   } else if (paperView.getState().status === 'error') {
     paperView.setState({ status: 'loading', error: null });
@@ -203,7 +212,7 @@ async function refreshAccount(): Promise<void> {
   if (!market) return;
   try {
     const state = await api.invoke('paper.state', { market });
-    if (market === current) paperView.setState(accountPatch(state.account, market));
+    if (market === current) paperView.setState({ ...accountPatch(state.account, market), marks: marksOf(state.marks) });
   } catch {
     // the next push carries the account anyway
   }
@@ -254,6 +263,7 @@ function applyPending(): void {
     },
     ...(u.position ? { positions: withPosition(s.positions, u.position) } : {}),
     ...(p.account ? accountPatch(p.account, u.market) : {}),
+    ...(u.marks ? { marks: marksOf(u.marks) } : {}),
   });
   for (const live of p.candles.values()) for (const l of liveListeners) l(live);
 }

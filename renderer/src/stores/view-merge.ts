@@ -104,6 +104,8 @@ export function emptyView(
     trades: [],
     ticker: null,
     balances: [],
+    marks: [],
+    copies: [],
     openOrders: [],
     fills: keeps.fills ? [] : null,
     positions: keeps.positions ? [] : null,

@@ -1,7 +1,9 @@
 import { memo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { fill, useT } from '../../i18n';
-import { formatBalance, formatQuote, valueOf } from '../../lib/market-format';
+import { formatBalance, formatQuote } from '../../lib/market-format';
+import type { ViewBalance } from '../../lib/market-view';
+import { valueAccounts, type HoldingValue } from '../../lib/valuation';
 import { useMarketT } from '../../stores/market-text';
 import { resetPaperAccount } from '../../stores/paper-view';
 import { useView } from '../../stores/view-context';
@@ -46,12 +48,18 @@ function ResetAccount() {
   );
 }
 
-/** What I hold, free and in orders, valued in the market's quote currency at the last price. */
+/**
+ * What I hold, free and in orders, with my copies' sub-accounts (live market) below my own balances, each holding
+ * valued in the market's quote currency at its own market's price (lib/valuation): the total is the same on
+ * every market of that quote, and what it cannot count is named under it.
+ */
 export const Balances = memo(function Balances() {
   const t = useMarketT();
-  const { balances, market, lastPrice, status, error, refresh, kind } = useView(
+  const { balances, copies, marks, market, lastPrice, status, error, refresh, kind } = useView(
     useShallow((s) => ({
       balances: s.balances,
+      copies: s.copies,
+      marks: s.marks,
       market: s.market,
       lastPrice: s.lastPrice,
       status: s.status,
@@ -64,33 +72,38 @@ export const Balances = memo(function Balances() {
   const body = () => {
     if (pending || !market)
       return <PanelState state={pending ?? 'loading'} error={error} onRetry={() => void refresh()} />;
-    if (balances.length === 0) return <PanelState state="empty" emptyKey="balances.empty" />;
-    // Only the market's two assets have a value in its quote; other currencies' balances are listed unvalued.
-    const valueOfAsset = (asset: string, units: bigint): bigint | null =>
-      asset === market.quote ? units : asset === market.base ? valueOf(market, BigInt(lastPrice), units) : null;
+    if (balances.length === 0 && copies.length === 0) return <PanelState state="empty" emptyKey="balances.empty" />;
+    const valuation = valueAccounts(market, lastPrice, marks, [balances, ...copies.map((c) => c.balances)]);
     const quotes = [
       market.quote,
       ...balances.filter((b) => b.asset !== market.base && b.decimals === market.quoteDecimals).map((b) => b.asset),
     ];
-    let total = 0n;
-    const rows = balances.map((b) => {
-      const all = BigInt(b.available) + BigInt(b.held);
-      const value = valueOfAsset(b.asset, all);
-      if (value !== null) total += value;
-      const fmt = (v: number) => formatBalance(b.asset, v, b.decimals, quotes);
-      return (
-        <tr key={b.asset} data-asset={b.asset}>
-          <th scope="row">{b.asset}</th>
-          <td className="num" data-col="available">
-            {fmt(b.available)}
-          </td>
-          <td className="num" data-col="held">
-            {fmt(b.held)}
-          </td>
-          <td className="num">{value === null ? '—' : formatQuote(market, value)}</td>
-        </tr>
-      );
-    });
+    const reason = (why: 'no_price' | 'no_market') => t(why === 'no_price' ? 'balances.noPrice' : 'balances.noMarket');
+    const rows = (list: ViewBalance[], values: HoldingValue[], ofCopy = false) =>
+      list.map((b, i) => {
+        const value = values[i];
+        const fmt = (v: number) => formatBalance(b.asset, v, b.decimals, quotes);
+        return (
+          <tr key={b.asset} {...(ofCopy ? { 'data-copy-asset': b.asset } : { 'data-asset': b.asset })}>
+            <th scope="row">{b.asset}</th>
+            <td className="num" data-col="available">
+              {fmt(b.available)}
+            </td>
+            <td className="num" data-col="held">
+              {fmt(b.held)}
+            </td>
+            <td className="num" data-col="value">
+              {value.kind === 'valued' ? (
+                formatQuote(market, value.value)
+              ) : (
+                <span className="muted" data-unvalued={value.kind}>
+                  {reason(value.kind)}
+                </span>
+              )}
+            </td>
+          </tr>
+        );
+      });
     return (
       <div className="scroll">
         <table className="grid balances">
@@ -102,14 +115,37 @@ export const Balances = memo(function Balances() {
               <th className="num">{t('balances.value')}</th>
             </tr>
           </thead>
-          <tbody>{rows}</tbody>
+          <tbody>{rows(balances, valuation.values[0])}</tbody>
+          {copies.map((c, i) => (
+            <tbody key={c.key} className="copy-account" data-copy={c.key}>
+              <tr>
+                <th scope="rowgroup" colSpan={4}>
+                  {fill(t('balances.copyOf'), c.leader)}
+                  {c.status !== 'active' && <span className="muted"> · {t(`copy.status.${c.status}`)}</span>}
+                </th>
+              </tr>
+              {rows(c.balances, valuation.values[i + 1], true)}
+            </tbody>
+          ))}
           <tfoot>
             <tr>
               <th scope="row" colSpan={3}>
                 {t('balances.total')}
               </th>
-              <td className="num">{formatQuote(market, total)}</td>
+              <td className="num" data-col="total">
+                {formatQuote(market, valuation.total)}
+              </td>
             </tr>
+            {valuation.excluded.length > 0 && (
+              <tr className="excluded">
+                <td colSpan={4}>
+                  {fill(
+                    t('balances.excluded'),
+                    valuation.excluded.map((x) => `${x.asset}: ${reason(x.why)}`).join(' · '),
+                  )}
+                </td>
+              </tr>
+            )}
           </tfoot>
         </table>
       </div>
