@@ -5,6 +5,8 @@ import { formatBalance, formatQuote, valueOf } from '../../lib/market-format';
 import { useMarketT } from '../../stores/market-text';
 import { resetPaperAccount } from '../../stores/paper-view';
 import { useView } from '../../stores/view-context';
+import { accountKey } from '../../lib/market-identity';
+import { useMarketIdentity } from '../../stores/market-state';
 import { ConfirmDialog } from './ConfirmDialog';
 import { PanelState, loadState } from './PanelState';
 
@@ -60,6 +62,8 @@ export const Balances = memo(function Balances() {
       kind: s.kind,
     })),
   );
+  // Whose balances these are: the practice, live, paper and replay accounts are four different accounts.
+  const account = accountKey(useMarketIdentity());
   const pending = loadState(status);
   const body = () => {
     if (pending || !market)
@@ -121,6 +125,9 @@ export const Balances = memo(function Balances() {
         <h2>{t('balances.title')}</h2>
         {kind === 'paper' && market && <ResetAccount />}
       </div>
+      <p className="account-note muted" data-account={account.slice('account.'.length)}>
+        {t(account)}
+      </p>
       {body()}
     </section>
   );

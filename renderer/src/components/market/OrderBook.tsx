@@ -7,6 +7,8 @@ import type { ViewMarket, ViewState } from '../../lib/market-view';
 import { useView } from '../../stores/view-context';
 import { useOrderForm } from '../../stores/order-form-store';
 import { PanelState, loadState } from './PanelState';
+import { isLive } from '../../lib/market-state';
+import { useMarketState } from '../../stores/market-state';
 import { useFitRows } from './fit-rows';
 
 /** A level's height in the layout (`.book-row`'s line height), used until a row can be measured. */
@@ -151,6 +153,8 @@ export const OrderBook = memo(function OrderBook() {
       lastPrice: s.lastPrice,
     })),
   );
+  // An empty side is said to be empty only while the book is current; a stale one is not claimed empty.
+  const current = isLive(useMarketState());
   const steps = groupSteps(market, lastPrice, kind);
   const [chosen, setStep] = useState<number>(0);
   // The chosen step is kept as an index, so it survives the price growing a digit.
@@ -210,7 +214,7 @@ export const OrderBook = memo(function OrderBook() {
       ) : (
         <div className="book-body">
           <ul ref={askRef} className="book-side asks" aria-label={t('book.asks')}>
-            {askRows.length === 0 && <li className="panel-state muted">{t('book.empty')}</li>}
+            {askRows.length === 0 && <li className="panel-state muted">{current && t('book.empty')}</li>}
             {askRows.map((r, slot) => (
               <BookRow
                 key={slot}
@@ -228,7 +232,7 @@ export const OrderBook = memo(function OrderBook() {
           </ul>
           <SpreadRow market={market} bestBid={bids[0]?.[0]} bestAsk={asks[0]?.[0]} />
           <ul ref={bidRef} className="book-side bids" aria-label={t('book.bids')}>
-            {bidRows.length === 0 && <li className="panel-state muted">{t('book.empty')}</li>}
+            {bidRows.length === 0 && <li className="panel-state muted">{current && t('book.empty')}</li>}
             {bidRows.map((r, slot) => (
               <BookRow
                 key={slot}

@@ -13,7 +13,10 @@ import {
 import { formatUnits, parseUnits } from '../../lib/units';
 import { formatBalance, formatQuote, quoteUnit } from '../../lib/market-format';
 import { useMarketT } from '../../stores/market-text';
-import { isStale, type ViewMarket } from '../../lib/market-view';
+import type { ViewMarket } from '../../lib/market-view';
+import { submitKey } from '../../lib/market-identity';
+import { isStateRefusal, type OrderBlock } from '../../lib/market-state';
+import { useMarketState } from '../../stores/market-state';
 import { useView } from '../../stores/view-context';
 import { useOrderForm } from '../../stores/order-form-store';
 import type { OrderRequest } from '@protocol/api';
@@ -35,6 +38,16 @@ export function rejectMessage(reason: string | undefined): { key: MessageKey; de
   const key = `reject.${reason}`;
   if (reason && key !== 'reject.other' && isMessageKey(key)) return { key };
   return { key: 'reject.other', detail: reason ?? '?' };
+}
+
+/** Why orders cannot be placed now, beside the disabled button. */
+function BlockedNote({ blocked }: { blocked: OrderBlock }) {
+  const t = useT();
+  return (
+    <p className="form-hint error" role="note" data-blocked={blocked}>
+      {t(`orders.blocked.${blocked}`)}
+    </p>
+  );
 }
 
 /** Only digits and one decimal point (and thousands separators) reach a numeric field. */
@@ -125,7 +138,7 @@ function TypeTabs({ type }: { type: FormType }) {
 export const OrderForm = memo(function OrderForm() {
   const t = useMarketT();
   const form = useOrderForm();
-  const { status, error, market, balances, bestBid, bestAsk, place, refresh, stale } = useView(
+  const { status, error, market, balances, bestBid, bestAsk, place, refresh, kind } = useView(
     useShallow((s) => ({
       status: s.status,
       error: s.error,
@@ -135,9 +148,11 @@ export const OrderForm = memo(function OrderForm() {
       bestAsk: s.asks[0]?.[0],
       place: s.place,
       refresh: s.refresh,
-      stale: isStale(s.feed),
+      kind: s.kind,
     })),
   );
+  // Orders are refused here, with the reason, while the market cannot take them (lib/market-state).
+  const blocked = useMarketState().ordersBlocked;
   const [confirming, setConfirming] = useState<{ order: OrderRequest; value: bigint } | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
 
@@ -157,11 +172,19 @@ export const OrderForm = memo(function OrderForm() {
     return () => window.removeEventListener('keydown', onKey);
   }, [confirming]);
 
+  // A refusal that said the market could not take orders is out of date once it can.
+  const message = form.message;
+  const outdated = blocked === null && message?.kind === 'error' && isStateRefusal(message.key);
+  useEffect(() => {
+    if (outdated) useOrderForm.getState().set({ message: null });
+  }, [outdated]);
+
   const pending = loadState(status);
   if (pending || !ctx || !market) {
     return (
       <section className="panel form-panel" aria-label={t('form.title')}>
         <PanelState state={pending ?? 'loading'} error={error} onRetry={() => void refresh()} />
+        {blocked && <BlockedNote blocked={blocked} />}
       </section>
     );
   }
@@ -206,7 +229,7 @@ export const OrderForm = memo(function OrderForm() {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (form.submitting) return;
+    if (form.submitting || blocked) return;
     const built = buildOrder(input, ctx);
     if (!built.ok) {
       form.set({ message: built.error });
@@ -228,7 +251,6 @@ export const OrderForm = memo(function OrderForm() {
     form.set({ ...patch, ...amountForPercent(pct, input, ctx, price) });
   };
 
-  const message = form.message;
   return (
     <section className="panel form-panel" aria-label={t('form.title')}>
       <form ref={formRef} className={`order-form ${side}`} onSubmit={submit} noValidate aria-label={t('form.title')}>
@@ -325,11 +347,7 @@ export const OrderForm = memo(function OrderForm() {
               : t('form.marketHintPaper')}
           </p>
         )}
-        {stale && (
-          <p className="form-hint error" role="note">
-            {t('feed.staleNote')}
-          </p>
-        )}
+        {blocked && <BlockedNote blocked={blocked} />}
         <div className="form-message" aria-live="polite">
           {message && (
             <p
@@ -340,8 +358,13 @@ export const OrderForm = memo(function OrderForm() {
             </p>
           )}
         </div>
-        <button type="submit" className={`submit ${side}`} disabled={form.submitting} aria-busy={form.submitting}>
-          {t(side === 'buy' ? 'form.submitBuy' : 'form.submitSell')}
+        <button
+          type="submit"
+          className={`submit ${side}`}
+          disabled={form.submitting || blocked !== null}
+          aria-busy={form.submitting}
+        >
+          {t(submitKey(kind, side))}
         </button>
         <p className="form-hint muted shortcuts">{t('form.shortcuts')}</p>
       </form>
