@@ -119,3 +119,43 @@ test('a stored choice that names no market opens the practice market', async ({ 
     await expect(submit(app)).toBeEnabled({ timeout: 20_000 });
   }
 });
+
+/** WCAG contrast ratio of two computed `rgb(…)` colours. */
+function contrast(a: string, b: string): number {
+  const luminance = (rgb: string) => {
+    const [r, g, bl] = (rgb.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+test('in both themes each kind keeps its own colour and its name stays readable on it', async ({ app }, testInfo) => {
+  test.setTimeout(90_000);
+  await openMarket(app, testInfo.project.name);
+  for (const theme of ['dark', 'light'] as const) {
+    await app.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Settings' }).click();
+    await app.getByRole('combobox', { name: 'Theme' }).selectOption(theme);
+    await app.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Market' }).click();
+    const colours = new Set<string>();
+    const kinds: [{ label: string } | string, string][] = [
+      [{ label: 'LPJ/KRW · offline practice' }, 'practice'],
+      [{ label: 'LPJ · live' }, 'live'],
+      ['BTC-KRW', 'paper'],
+    ];
+    for (const [choice, name] of kinds) {
+      if (typeof choice === 'string') await expect(selector(app).locator(`option[value="${choice}"]`)).toBeAttached();
+      await selector(app).selectOption(choice);
+      const kind = app.locator('section.market .badge.kind');
+      await expect(kind).toHaveAttribute('data-kind', name);
+      const [fg, bg] = await kind.evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor]);
+      expect(contrast(fg, bg)).toBeGreaterThanOrEqual(4.5);
+      colours.add(bg);
+      await keepScreenshot(app, `identity-${theme}-${name}`, testInfo);
+    }
+    expect(colours.size).toBe(3);
+  }
+});
