@@ -72,6 +72,18 @@ describe('the offline LPJ practice market', () => {
     host = open(20);
     const updates: EventFrame[] = [];
     host.onEvent((e) => e.name === 'practice.update' && updates.push(e));
+    const preparing: EventFrame[] = [];
+    host.onEvent((e) => e.name === 'practice.preparing' && preparing.push(e));
+    // A new market runs its past first, and says so in its state and in pushes until it is done.
+    expect(((await host.invoke('practice.state', {})) as PracticeState).preparing).toMatchObject({
+      done: expect.any(Number),
+    });
+    await until(
+      'the past done',
+      () => preparing.some((e) => e.name === 'practice.preparing' && e.payload.done === e.payload.total),
+      60_000,
+    );
+    expect(((await host.invoke('practice.state', {})) as PracticeState).preparing).toBeUndefined();
     await until('a trade on the tape', () =>
       updates.some((u) => u.name === 'practice.update' && u.payload.trades.length > 0),
     );
@@ -95,7 +107,7 @@ describe('the offline LPJ practice market', () => {
     expect(exported.csv.split('\r\n').filter((l) => l.includes(',lpj-practice,LPJ-KRW,buy,'))).toHaveLength(
       bought.fills,
     );
-  });
+  }, 90_000);
 
   it('opens for the first time on a day of simulated past, journaled, with an order of the user waiting for it', async () => {
     const opened = Date.now();
@@ -146,5 +158,5 @@ describe('the offline LPJ practice market', () => {
     } finally {
       again.close();
     }
-  });
+  }, 90_000);
 });
