@@ -90,8 +90,17 @@ const refreshState = oneAtATime(() => {
     .then((state) => {
       const prev = usePractice.getState();
       if (state.preparing) {
-        // The past is still being run: nothing of its book or tape is shown; the end of it is pushed.
-        usePractice.setState({ status: 'loading', error: null, market: state.market, preparing: state.preparing });
+        // The past is still being run: my account is shown, nothing of the past's book or tape (it is not the
+        // present); the end of it is pushed.
+        usePractice.setState({
+          status: 'ready',
+          error: null,
+          market: state.market,
+          balances: state.balances,
+          openOrders: state.openOrders,
+          fills: state.fills,
+          preparing: state.preparing,
+        });
         return;
       }
       // A push newer than this snapshot may already have been applied; keep the newer book then.
