@@ -309,4 +309,36 @@ describe('live LPJ market in the app host', () => {
     await app.host.live.backupPractice();
     expect(await journal()).toHaveLength(2);
   }, 30_000);
+
+  it('keeps the last book through a dropped connection, marked by the status, and follows the server again after it', async () => {
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const first = await startTestServer(dir.path);
+    const port = Number(new URL(first.url).port);
+    const seller = openApp(undefined, first.url);
+    await call(seller, 'live.signUp', { nickname: 'erin_live', password: 'erin-password' });
+    await online(seller);
+    const ask = await call(seller, 'live.place', { side: 'sell', orderType: 'limit', price: 11_000, quantity: LPJ });
+    expect(ask.status).toBe('accepted');
+    const watcher = openApp(undefined, first.url); // market data only, nobody signed in
+    const hasAsk = (levels: [number, number][]) => levels.some(([p, q]) => p === 11_000 && q === LPJ);
+    await eventually(async () => hasAsk((await state(watcher)).asks), 'the ask in the watcher’s book');
+
+    await first.close();
+    await eventually(async () => (await status(watcher)).connection === 'reconnecting', 'reconnecting', 10_000);
+    const pushedSince = watcher.events.length;
+    // The book shown is the last one received, not an empty one; updates published meanwhile carry it too.
+    expect(hasAsk((await state(watcher)).asks)).toBe(true);
+    await eventually(() => watcher.events.slice(pushedSince).some((e) => e.name === 'live.update'), 'an update', 5_000);
+    for (const e of watcher.events.slice(pushedSince))
+      if (e.name === 'live.update') expect(hasAsk(e.payload.asks)).toBe(true);
+
+    // Back on the same address: the fresh snapshot replaces what was kept (the seller's order is still there).
+    const second = await startTestServer(dir.path, { port });
+    cleanups.push(() => second.close());
+    await eventually(async () => (await status(watcher)).connection === 'signed_out', 'connected again', 15_000);
+    await online(seller);
+    expect(await call(seller, 'live.cancelAll', {})).toEqual({ cancelled: 1 });
+    await eventually(async () => !hasAsk((await state(watcher)).asks), 'the cancelled ask gone from the book', 10_000);
+  }, 60_000);
 });

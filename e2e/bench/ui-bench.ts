@@ -24,9 +24,9 @@
  *   --build         rebuild the renderer even when its build looks current.
  *   --unminified    serve a build without minification (its own copy), so profiles show the source's names.
  *   --data-dir      run against an existing data folder (written to: use a copy) instead of a fresh one. A fresh
- *                   one has no candle history, so the chart starts from the first minute's candle and its
- *                   per-update study work is that of a short history; days of practice history measure the
- *                   chart as users see it.
+ *                   one runs the practice market's simulated day of past at start (a few seconds; the chart
+ *                   shows it as it is made), so the chart has a day of candles; days of practice history
+ *                   measure the chart as long-time users see it.
  *   --profile FILE  a CPU profile of the page during the fps window (.cpuprofile, opens in DevTools);
  *   --trace FILE    a Chromium performance trace of that window (scripting, style, layout, paint). Both cost
  *                   frames themselves, so the fps of such a run is not the figure.

@@ -86,6 +86,7 @@ export class AppHost {
       ...options.practice,
     });
     this.practice.onUpdate((u) => this.emit('practice.update', u));
+    this.practice.onPreparing((p) => this.emit('practice.preparing', p));
     // Connects nothing until the UI opens a real-coin market.
     this.realMarkets = new RealMarkets({
       ...options.realMarkets,

@@ -124,6 +124,11 @@ export class LiveMarket {
   private reached = false;
   private offlineTimer: NodeJS.Timeout | undefined;
   private market: MarketInfo | undefined;
+  /**
+   * The book's top levels as last mirrored. The mirror forgets the book when the connection drops (it is no
+   * longer current); what was last seen is still shown, marked stale by the status, rather than an empty book.
+   */
+  private lastBook: { seq: number; bids: [number, number][]; asks: [number, number][] } | undefined;
   private lastPrice = 0;
   private ticker: LiveTicker | undefined;
   private tape: TapeTrade[] = [];
@@ -177,6 +182,7 @@ export class LiveMarket {
     this.stop();
     this.serverUrl = origin;
     this.market = undefined;
+    this.lastBook = undefined;
     this.lastPrice = 0;
     this.ticker = undefined;
     this.tape = [];
@@ -246,7 +252,7 @@ export class LiveMarket {
 
   async state(): Promise<LiveState> {
     if (!this.market && this.connection !== 'offline') await this.loadMarket();
-    const book = this.client.book(LIVE_MARKET);
+    const book = this.book();
     if (this.client.account && this.reached && this.connection !== 'offline') {
       try {
         this.mine = await this.readMine();
@@ -260,11 +266,23 @@ export class LiveMarket {
       seq: book?.seq ?? 0,
       lastPrice: this.lastPrice,
       ticker: this.ticker,
-      bids: book?.bids.slice(0, BOOK_LEVELS) ?? [],
-      asks: book?.asks.slice(0, BOOK_LEVELS) ?? [],
+      bids: book?.bids ?? [],
+      asks: book?.asks ?? [],
       trades: this.tape.slice(-TAPE_LENGTH).reverse(),
       ...this.mine,
     };
+  }
+
+  /** The mirrored book's top levels, or the last ones seen while there is none (after a drop). */
+  private book(): { seq: number; bids: [number, number][]; asks: [number, number][] } | undefined {
+    const mirrored = this.client.book(LIVE_MARKET);
+    if (mirrored)
+      this.lastBook = {
+        seq: mirrored.seq,
+        bids: mirrored.bids.slice(0, BOOK_LEVELS),
+        asks: mirrored.asks.slice(0, BOOK_LEVELS),
+      };
+    return this.lastBook;
   }
 
   async candles(interval: CandleInterval, limit: number): Promise<CandleBar[]> {
@@ -526,12 +544,12 @@ export class LiveMarket {
 
   private flush(): void {
     this.flushTimer = undefined;
-    const book = this.client.book(LIVE_MARKET);
+    const book = this.book();
     const update: LiveUpdate = {
       seq: book?.seq ?? 0,
       trades: this.pendingTrades,
-      bids: book?.bids.slice(0, BOOK_LEVELS) ?? [],
-      asks: book?.asks.slice(0, BOOK_LEVELS) ?? [],
+      bids: book?.bids ?? [],
+      asks: book?.asks ?? [],
       lastPrice: this.lastPrice,
       ticker: this.ticker,
       mine: this.pendingMine,

@@ -21,8 +21,10 @@ export function practiceHandlers(practice: PracticeMarket) {
     'practice.state': (): PracticeState => {
       const engine = practice.engine;
       const depth = engine.depth(practice.market.id, BOOK_LEVELS)!;
+      const preparing = practice.preparing();
       return {
         market: practice.market,
+        ...(preparing ? { preparing } : {}),
         seq: depth.seq,
         lastPrice: engine.lastPrice(practice.market.id) ?? 0,
         bids: depth.bids,

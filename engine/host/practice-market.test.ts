@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventFrame, OrderOutcome, PracticeState } from '../protocol/api';
 import { AppHost } from './app-host';
+import { PRACTICE_HISTORY, PracticeMarket, type PracticePreparing } from './practice-market';
 
 let dir: string;
 let host: AppHost;
@@ -71,6 +72,18 @@ describe('the offline LPJ practice market', () => {
     host = open(20);
     const updates: EventFrame[] = [];
     host.onEvent((e) => e.name === 'practice.update' && updates.push(e));
+    const preparing: EventFrame[] = [];
+    host.onEvent((e) => e.name === 'practice.preparing' && preparing.push(e));
+    // A new market runs its past first, and says so in its state and in pushes until it is done.
+    expect(((await host.invoke('practice.state', {})) as PracticeState).preparing).toMatchObject({
+      done: expect.any(Number),
+    });
+    await until(
+      'the past done',
+      () => preparing.some((e) => e.name === 'practice.preparing' && e.payload.done === e.payload.total),
+      60_000,
+    );
+    expect(((await host.invoke('practice.state', {})) as PracticeState).preparing).toBeUndefined();
     await until('a trade on the tape', () =>
       updates.some((u) => u.name === 'practice.update' && u.payload.trades.length > 0),
     );
@@ -94,5 +107,56 @@ describe('the offline LPJ practice market', () => {
     expect(exported.csv.split('\r\n').filter((l) => l.includes(',lpj-practice,LPJ-KRW,buy,'))).toHaveLength(
       bought.fills,
     );
-  });
+  }, 90_000);
+
+  it('opens for the first time on a day of simulated past, journaled, with an order of the user waiting for it', async () => {
+    const opened = Date.now();
+    const market = new PracticeMarket({ dataDir: dir });
+    const progress: PracticePreparing[] = [];
+    market.onPreparing((p) => progress.push(p));
+    const updates: unknown[] = [];
+    market.onUpdate((u) => updates.push(u));
+    try {
+      expect(market.preparing()).toMatchObject({ total: PRACTICE_HISTORY.spanMs / PRACTICE_HISTORY.stepMs });
+      expect(market.preparing()!.done).toBeLessThan(market.preparing()!.total);
+      // Sent while the past runs: it waits, then trades in the present.
+      const buying = market.place({ side: 'buy', orderType: 'market', quoteAmount: 50_000 });
+      await market.ready;
+      const events = await buying;
+      expect(events.filter((e) => e.type === 'trade').length).toBeGreaterThan(0);
+      expect(events.every((e) => e.ts >= opened)).toBe(true);
+
+      expect(market.preparing()).toBeNull();
+      const last = progress[progress.length - 1];
+      expect(last.done).toBe(last.total);
+      expect(progress.every((p, i) => i === 0 || p.done > progress[i - 1].done)).toBe(true);
+      // Nothing of the past was pushed as if it were happening now.
+      for (const u of updates as { trades: { ts: number }[] }[])
+        expect(u.trades.every((t) => t.ts >= opened)).toBe(true);
+
+      // A day of minutes, every hour of it traded, and a book on both sides.
+      const minutes = market.candles('1m', 2_000);
+      expect(minutes.length).toBeGreaterThan(1_300);
+      expect(minutes[0].openTime).toBeLessThan(opened - 23.9 * 3_600_000);
+      const hours = market.candles('1h', 30);
+      expect(hours.length).toBeGreaterThanOrEqual(24);
+      expect(hours.every((h) => h.volume > 0 && h.low <= h.high)).toBe(true);
+      const depth = market.engine.depth(market.market.id, 10)!;
+      expect(depth.bids.length).toBeGreaterThan(0);
+      expect(depth.asks.length).toBeGreaterThan(0);
+      expect(market.engine.audit()).toEqual([]);
+    } finally {
+      market.close();
+    }
+
+    // The past is kept: a restart opens at once, on the same minutes, and runs no past again.
+    const again = new PracticeMarket({ dataDir: dir });
+    try {
+      expect(again.preparing()).toBeNull();
+      expect(again.candles('1m', 2_000).length).toBeGreaterThan(1_300);
+      expect(again.engine.audit()).toEqual([]);
+    } finally {
+      again.close();
+    }
+  }, 90_000);
 });

@@ -116,8 +116,13 @@ export const PracticeFill = z.object({
   ts: amount,
 });
 
+/** A new practice market's simulated past being run: simulator ticks done of all (see practice.preparing). */
+export const PracticePreparing = z.object({ done: amount, total: amount });
+
 export const PracticeState = z.object({
   market: MarketSettings,
+  /** Present while the market's simulated past is run: its book and tape are not the present's yet. */
+  preparing: PracticePreparing.optional(),
   seq: amount,
   lastPrice: amount,
   bids: z.array(Level),
@@ -770,6 +775,8 @@ export const events = {
     lastPrice: amount,
     mine: z.boolean(),
   }),
+  /** How far a new practice market's simulated past has been run; done = total when the market opens. */
+  'practice.preparing': PracticePreparing,
   /** A real-coin market view moved (at most ~10 per second per market). */
   'paper.update': PaperUpdate,
   /** A market's feed status changed (live, reconnecting, stale, offline), with why. */

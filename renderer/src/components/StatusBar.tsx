@@ -1,5 +1,20 @@
 import { useT } from '../i18n';
 import { useEngine } from '../stores/engine-store';
+import { useLive } from '../stores/live-store';
+import { useLiveConnectionState } from '../stores/market-state';
+
+/** The live market server's connection as it really is: coloured by its market state, said in its own words. */
+function LiveConnection() {
+  const t = useT();
+  const state = useLiveConnectionState();
+  const connection = useLive((s) => s.status?.connection ?? 'connecting');
+  return (
+    <span className="status-item live-connection" data-status={state.name} title={state.reason}>
+      <span className={`dot ${state.name}`} aria-hidden="true" />
+      {t('status.live')}: {t(`live.status.${connection}`)}
+    </span>
+  );
+}
 
 export function StatusBar() {
   const t = useT();
@@ -11,6 +26,7 @@ export function StatusBar() {
     <footer className="status-bar" role="status" aria-label="Engine status">
       <span className={`dot ${state}`} aria-hidden="true" />
       <span className="status-text">{text}</span>
+      <LiveConnection />
       {info && (
         <>
           <span className="status-item">

@@ -153,6 +153,8 @@ export interface ViewState {
   positions: PaperPosition[] | null;
   /** Null for the local practice market, which has no feed to lose. */
   feed: ViewFeed | null;
+  /** A new practice market's simulated past being run (ticks done of all); null once it is open. */
+  preparing: { done: number; total: number } | null;
   /** History loading of a timeframe (exchange candle history is fetched page by page). */
   history: Partial<Record<Interval, CandlesProgress>>;
   /** Goes up when what was shown belongs to another time (a replay seek, a source switch): reload history. */
@@ -167,7 +169,22 @@ export interface ViewState {
   onLive(listener: (live: LiveCandles) => void): () => void;
 }
 
-/** Whether the view's data can be trusted as current: a real-coin feed that is not live shows old prices. */
-export function isStale(feed: ViewFeed | null): boolean {
-  return feed !== null && feed.status !== 'live';
+/**
+ * The ticker's figures over a window of candles (oldest first): the change is measured from the first open,
+ * the range includes the last price, and `since` adds volume traded after the candles were read (size units).
+ */
+export function windowTicker(
+  bars: readonly { open: number; high: number; low: number; volume: number }[],
+  last: number,
+  since = 0n,
+): ViewTicker {
+  let high = last;
+  let low = last;
+  let volume = since;
+  for (const b of bars) {
+    if (b.high > high) high = b.high;
+    if (!low || b.low < low) low = b.low;
+    volume += BigInt(b.volume);
+  }
+  return { last, reference: bars[0]?.open ?? 0, high, low, volume };
 }

@@ -6,21 +6,22 @@ import { OrderBook } from '../components/market/OrderBook';
 import { OrderForm } from '../components/market/OrderForm';
 import { PriceChart } from '../components/market/PriceChart';
 import { TradeTape } from '../components/market/TradeTape';
+import { MarketBadges } from '../components/market/MarketBadges';
+import { MarketStateNote } from '../components/market/MarketStateNote';
 import { fill, useT } from '../i18n';
 import { afterNextPaint } from '../lib/after-paint';
+import { LIVE_CHOICE, PRACTICE_CHOICE } from '../lib/market-identity';
 import { useOrderForm } from '../stores/order-form-store';
 import { usePractice } from '../stores/practice-store';
-import { FeedStatusBadge } from './market/FeedStatusBadge';
 import { useFeedSource } from '../stores/feed-source-store';
 import { useMarketChoice } from '../stores/market-choice-store';
+import { useMarketState } from '../stores/market-state';
 import { MarketSelector } from './market/MarketSelector';
 import { closePaperMarket, openPaperMarket, paperView } from '../stores/paper-view';
 import { practiceView } from '../stores/practice-view';
-import { LIVE_CHOICE, liveView } from '../stores/live-view';
+import { liveView } from '../stores/live-view';
 import { LiveGate, useLiveGateShown } from './market/LiveGate';
-import { LiveStatusBadge } from '../components/account/LiveStatusBadge';
 import { ReplayBar } from './market/ReplayBar';
-import { isStale } from '../lib/market-view';
 import { useView, ViewContext } from '../stores/view-context';
 import './market/market.css';
 
@@ -48,35 +49,6 @@ function useSideShortcuts(): void {
   }, []);
 }
 
-/** What kind of market this is: the local practice market, or paper trading on a source's prices. */
-function MarketBadges() {
-  const t = useT();
-  const kind = useView((s) => s.kind);
-  const source = useView((s) => s.feed?.source);
-  if (kind === 'practice') return <span className="badge">{t('market.practice')}</span>;
-  if (kind === 'live') return <LiveStatusBadge />;
-  return (
-    <>
-      {source && <span className="badge source">{t(`source.${source}`)}</span>}
-      <span className="badge">{t('market.paper')}</span>
-      <FeedStatusBadge />
-    </>
-  );
-}
-
-/** Said while a real-coin feed is not live, beside the dimmed prices. */
-function StaleNote() {
-  const t = useT();
-  const feed = useView((s) => s.feed);
-  if (!isStale(feed)) return null;
-  return (
-    <p className="stale-note" role="note">
-      {t('feed.staleNote')}
-      {feed?.reason ? <span className="muted"> ({feed.reason})</span> : null}
-    </p>
-  );
-}
-
 /**
  * The screen's panels mount in stages, each in a task of its own after the previous stage was drawn: the
  * ticker first, then the chart, then the book and the tape, then order entry and the account. One render of
@@ -98,18 +70,21 @@ function useMountStage(): number {
 function MarketLayout() {
   const t = useT();
   const kind = useView((s) => s.kind);
-  const stale = useView((s) => isStale(s.feed));
+  const state = useMarketState();
   const replaying = useView((s) => s.feed?.source === 'replay');
   const goneNote = useMarketChoice((s) => s.goneNote);
   const liveGate = useLiveGateShown() && kind === 'live';
-  const bar = (kind === 'paper' && (replaying || stale)) || goneNote !== null || liveGate;
+  // The market's state is said once, in the notes (the live market's inside its gate).
+  const stateNote = kind !== 'live' && (state.name !== 'live' || state.preparing !== null);
+  const bar = replaying || stateNote || goneNote !== null || liveGate;
   const stage = useMountStage();
   return (
     <section
       className={bar ? 'market with-bar' : 'market'}
       aria-labelledby="screen-title"
       data-kind={kind}
-      data-stale={stale || undefined}
+      data-state={state.name}
+      data-stale={state.stale || undefined}
     >
       <h1 id="screen-title" className="visually-hidden">
         {t('market.title')}
@@ -122,8 +97,8 @@ function MarketLayout() {
               {fill(t('market.gone'), goneNote)}
             </p>
           )}
-          {kind === 'paper' && replaying && <ReplayBar />}
-          {kind === 'paper' && <StaleNote />}
+          {replaying && <ReplayBar />}
+          {stateNote && <MarketStateNote />}
           {liveGate && <LiveGate />}
         </div>
       )}
@@ -144,8 +119,9 @@ function MarketLayout() {
 }
 
 /**
- * The Market screen: the LPJ practice market or a real coin (paper trading), chosen in the selector. Both are
- * shown by the same panels through a market view (see ./market/view).
+ * The Market screen: the LPJ practice market, the live LPJ market or a real coin (paper trading), chosen in the
+ * selector (the choice is kept across reloads). All are shown by the same panels through a market view (see
+ * lib/market-view), each kind of market in its own colour (`data-kind`).
  */
 export function MarketScreen() {
   const choice = useMarketChoice((s) => s.choice);
@@ -161,19 +137,21 @@ export function MarketScreen() {
   useEffect(() => {
     useOrderForm.getState().clear();
     if (choice === LIVE_CHOICE) void liveView.getState().refresh();
-    if (choice === 'lpj' || choice === LIVE_CHOICE) return;
+    if (choice === PRACTICE_CHOICE || choice === LIVE_CHOICE) return;
     void openPaperMarket(choice);
     return () => closePaperMarket();
   }, [choice]);
 
   // A market the current source does not offer (the source was switched in Settings): back to practice.
   useEffect(() => {
-    if (choice === 'lpj' || choice === LIVE_CHOICE || !source || markets.length === 0) return;
-    if (!markets.some((m) => m.id === choice)) useMarketChoice.setState({ choice: 'lpj', goneNote: choice });
+    if (choice === PRACTICE_CHOICE || choice === LIVE_CHOICE || !source || markets.length === 0) return;
+    if (!markets.some((m) => m.id === choice)) useMarketChoice.setState({ choice: PRACTICE_CHOICE, goneNote: choice });
   }, [choice, source, markets]);
 
   return (
-    <ViewContext.Provider value={choice === 'lpj' ? practiceView : choice === LIVE_CHOICE ? liveView : paperView}>
+    <ViewContext.Provider
+      value={choice === PRACTICE_CHOICE ? practiceView : choice === LIVE_CHOICE ? liveView : paperView}
+    >
       <MarketLayout key={choice} />
     </ViewContext.Provider>
   );

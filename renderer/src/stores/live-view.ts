@@ -13,9 +13,6 @@ import { emptyView, fillRows, lpjBalances, lpjMarket, prependTrades, priceMove, 
 import { oncePerFrame } from '../lib/once-per-frame';
 import { oneAtATime } from '../lib/one-at-a-time';
 
-/** The selector's value for this market. */
-export const LIVE_CHOICE = 'lpj-live';
-
 function tickerOf(t: LiveState['ticker']): ViewTicker | null {
   if (!t || t.last === 0) return null;
   return { last: t.last, reference: t.open, high: t.high, low: t.low, volume: BigInt(t.volume) };

@@ -31,6 +31,8 @@ interface PracticeStore {
   balances: PracticeState['balances'];
   openOrders: PracticeState['openOrders'];
   fills: PracticeState['fills'];
+  /** A new market's simulated past being run: its book and tape are not the present's yet. */
+  preparing: { done: number; total: number } | null;
   /** Loads the full state; also used to refresh my orders and balances after they changed. */
   refresh(): Promise<void>;
 }
@@ -48,6 +50,7 @@ export const usePractice = create<PracticeStore>(() => ({
   balances: [],
   openOrders: [],
   fills: [],
+  preparing: null,
   refresh: () => refreshState(),
 }));
 
@@ -86,11 +89,26 @@ const refreshState = oneAtATime(() => {
     .invoke('practice.state', {})
     .then((state) => {
       const prev = usePractice.getState();
+      if (state.preparing) {
+        // The past is still being run: my account is shown, nothing of the past's book or tape (it is not the
+        // present); the end of it is pushed.
+        usePractice.setState({
+          status: 'ready',
+          error: null,
+          market: state.market,
+          balances: state.balances,
+          openOrders: state.openOrders,
+          fills: state.fills,
+          preparing: state.preparing,
+        });
+        return;
+      }
       // A push newer than this snapshot may already have been applied; keep the newer book then.
       const bookIsNewer = prev.seq > state.seq;
       usePractice.setState({
         status: 'ready',
         error: null,
+        preparing: null,
         market: state.market,
         balances: state.balances,
         openOrders: state.openOrders,
@@ -202,6 +220,13 @@ function applyTrades(): void {
 }
 
 api.onEvent((event) => {
+  if (event.name === 'practice.preparing') {
+    const p = event.payload;
+    if (p.done < p.total) usePractice.setState({ preparing: p });
+    // Done: the market is open; read it whole (also over an answer read while it was preparing).
+    else void refreshState();
+    return;
+  }
   if (event.name !== 'practice.update') return;
   const u = event.payload;
   const now = performance.now();

@@ -40,6 +40,11 @@ function follow(
     patch.balances = lpjBalances(s.balances, patch.market ?? practiceView.getState().market);
   if (!prev || s.openOrders !== prev.openOrders) patch.openOrders = s.openOrders;
   if (!prev || s.fills !== prev.fills) patch.fills = fillRows(s.fills);
+  if (!prev || s.preparing !== prev.preparing) {
+    patch.preparing = s.preparing;
+    // The past is complete: charts and the day's figures read their history again.
+    if (prev?.preparing && !s.preparing) patch.epoch = practiceView.getState().epoch + 1;
+  }
   if (Object.keys(patch).length) practiceView.setState(patch);
 }
 

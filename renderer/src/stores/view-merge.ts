@@ -110,6 +110,7 @@ export function emptyView(
     fills: keeps.fills ? [] : null,
     positions: keeps.positions ? [] : null,
     feed: null,
+    preparing: null,
     history: {},
     epoch: 0,
   };

@@ -7,6 +7,8 @@ import { valueAccounts, type HoldingValue } from '../../lib/valuation';
 import { useMarketT } from '../../stores/market-text';
 import { resetPaperAccount } from '../../stores/paper-view';
 import { useView } from '../../stores/view-context';
+import { accountKey } from '../../lib/market-identity';
+import { useMarketIdentity } from '../../stores/market-state';
 import { ConfirmDialog } from './ConfirmDialog';
 import { PanelState, loadState } from './PanelState';
 
@@ -68,6 +70,8 @@ export const Balances = memo(function Balances() {
       kind: s.kind,
     })),
   );
+  // Whose balances these are: the practice, live, paper and replay accounts are four different accounts.
+  const account = accountKey(useMarketIdentity());
   const pending = loadState(status);
   const body = () => {
     if (pending || !market)
@@ -157,6 +161,9 @@ export const Balances = memo(function Balances() {
         <h2>{t('balances.title')}</h2>
         {kind === 'paper' && market && <ResetAccount />}
       </div>
+      <p className="account-note muted" data-account={account.slice('account.'.length)}>
+        {t(account)}
+      </p>
       {body()}
     </section>
   );

@@ -1,9 +1,11 @@
-import { memo, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import { fill, useT, type MessageKey } from '../../i18n';
 import { formatDateTime } from '../../lib/time';
 import { formatPrice, formatSize } from '../../lib/market-format';
 import type { ViewMarket, ViewOrder } from '../../lib/market-view';
 import { useView } from '../../stores/view-context';
+import { isStateRefusal } from '../../lib/market-state';
+import { useMarketState } from '../../stores/market-state';
 import { rejectMessage } from './OrderForm';
 import { PanelState, loadState } from './PanelState';
 
@@ -13,10 +15,13 @@ const OrderRow = memo(function OrderRow({
   order,
   market,
   onCancelled,
+  blocked,
 }: {
   order: ViewOrder;
   market: ViewMarket;
   onCancelled(note: Note): void;
+  /** The market cannot take a cancel now (the reason is shown above the list). */
+  blocked: boolean;
 }) {
   const t = useT();
   const cancelOrder = useView((s) => s.cancel);
@@ -49,7 +54,7 @@ const OrderRow = memo(function OrderRow({
           type="button"
           className="link-button"
           aria-label={fill(t('orders.cancelOrder'), order.id)}
-          disabled={busy}
+          disabled={busy || blocked}
           onClick={() => void cancel()}
         >
           {t('orders.cancel')}
@@ -71,6 +76,12 @@ export const OpenOrders = memo(function OpenOrders() {
   const [note, setNote] = useState<Note>(null);
   const [busy, setBusy] = useState(false);
   const pending = loadState(status);
+  // Cancels wait, like orders, while the market cannot take them; a refusal that said so goes once it can.
+  const blocked = useMarketState().ordersBlocked;
+  const outdated = blocked === null && note?.kind === 'error' && isStateRefusal(note.key);
+  useEffect(() => {
+    if (outdated) setNote(null);
+  }, [outdated]);
 
   const cancelAll = async () => {
     setBusy(true);
@@ -92,10 +103,11 @@ export const OpenOrders = memo(function OpenOrders() {
             {note.detail !== undefined ? fill(t(note.key), note.detail) : t(note.key)}
           </span>
         )}
+        {blocked && orders.length > 0 && <span className="muted">{t(`orders.blocked.${blocked}`)}</span>}
         <button
           type="button"
           className="button small"
-          disabled={busy || orders.length === 0}
+          disabled={busy || orders.length === 0 || blocked !== null}
           onClick={() => void cancelAll()}
         >
           {t('orders.cancelAll')}
@@ -123,7 +135,7 @@ export const OpenOrders = memo(function OpenOrders() {
             </thead>
             <tbody>
               {orders.map((o) => (
-                <OrderRow key={o.id} order={o} market={market} onCancelled={setNote} />
+                <OrderRow key={o.id} order={o} market={market} onCancelled={setNote} blocked={blocked !== null} />
               ))}
             </tbody>
           </table>

@@ -7,6 +7,8 @@ import type { ViewMarket, ViewState } from '../../lib/market-view';
 import { useView } from '../../stores/view-context';
 import { useOrderForm } from '../../stores/order-form-store';
 import { PanelState, loadState } from './PanelState';
+import { isLive } from '../../lib/market-state';
+import { useMarketState } from '../../stores/market-state';
 import { useFitRows } from './fit-rows';
 
 /** A level's height in the layout (`.book-row`'s line height), used until a row can be measured. */
@@ -196,6 +198,8 @@ export const OrderBook = memo(function OrderBook() {
       lastPrice: s.lastPrice,
     })),
   );
+  // An empty side is said to be empty only while the book is current; a stale one is not claimed empty.
+  const current = isLive(useMarketState());
   const steps = groupSteps(market, lastPrice, kind);
   const [chosen, setStep] = useState<number>(0);
   const idPrefix = useId();
@@ -298,7 +302,7 @@ export const OrderBook = memo(function OrderBook() {
             <ul ref={askRef} className="book-side asks" role="group" aria-label={t('book.asks')}>
               {askRows.length === 0 && (
                 <li role="none" className="panel-state muted">
-                  {t('book.empty')}
+                  {current && t('book.empty')}
                 </li>
               )}
               {askRows.map((r, slot) => (
@@ -322,7 +326,7 @@ export const OrderBook = memo(function OrderBook() {
             <ul ref={bidRef} className="book-side bids" role="group" aria-label={t('book.bids')}>
               {bidRows.length === 0 && (
                 <li role="none" className="panel-state muted">
-                  {t('book.empty')}
+                  {current && t('book.empty')}
                 </li>
               )}
               {bidRows.map((r, slot) => (

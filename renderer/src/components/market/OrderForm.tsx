@@ -13,8 +13,10 @@ import {
 import { formatUnits, parseUnits } from '../../lib/units';
 import { formatBalance, formatQuote } from '../../lib/market-format';
 import { useMarketT } from '../../stores/market-text';
-import { isStale } from '../../lib/market-view';
 import { priceAtMarket, surprises, type Surprise } from '../../lib/order-checks';
+import { submitKey } from '../../lib/market-identity';
+import { isStateRefusal, type OrderBlock } from '../../lib/market-state';
+import { useMarketState } from '../../stores/market-state';
 import { useView, useViewStore } from '../../stores/view-context';
 import { useOrderForm } from '../../stores/order-form-store';
 import type { OrderRequest } from '@protocol/api';
@@ -33,6 +35,16 @@ export function rejectMessage(reason: string | undefined): { key: MessageKey; de
   const key = `reject.${reason}`;
   if (reason && key !== 'reject.other' && isMessageKey(key)) return { key };
   return { key: 'reject.other', detail: reason ?? '?' };
+}
+
+/** Why orders cannot be placed now, beside the disabled button. */
+function BlockedNote({ blocked }: { blocked: OrderBlock }) {
+  const t = useT();
+  return (
+    <p className="form-hint error" role="note" data-blocked={blocked}>
+      {t(`orders.blocked.${blocked}`)}
+    </p>
+  );
 }
 
 /** Only digits and one decimal point (and thousands separators) reach a numeric field. */
@@ -154,7 +166,7 @@ function TypeTabs({ type }: { type: FormType }) {
 export const OrderForm = memo(function OrderForm() {
   const t = useMarketT();
   const form = useOrderForm();
-  const { status, error, market, balances, bestBid, bestAsk, lastPrice, place, refresh, stale } = useView(
+  const { status, error, market, balances, bestBid, bestAsk, lastPrice, place, refresh, kind } = useView(
     useShallow((s) => ({
       status: s.status,
       error: s.error,
@@ -165,9 +177,11 @@ export const OrderForm = memo(function OrderForm() {
       lastPrice: s.lastPrice,
       place: s.place,
       refresh: s.refresh,
-      stale: isStale(s.feed),
+      kind: s.kind,
     })),
   );
+  // Orders are refused here, with the reason, while the market cannot take them (lib/market-state).
+  const blocked = useMarketState().ordersBlocked;
   const [confirming, setConfirming] = useState<{ order: OrderRequest; surprises: Surprise[] } | null>(null);
   // Whether the focus is in the form, where Enter places the order (the hint says so only then).
   const [focusInside, setFocusInside] = useState(false);
@@ -211,11 +225,19 @@ export const OrderForm = memo(function OrderForm() {
     return () => window.removeEventListener('keydown', onKey);
   }, [confirming]);
 
+  // A refusal that said the market could not take orders is out of date once it can.
+  const message = form.message;
+  const outdated = blocked === null && message?.kind === 'error' && isStateRefusal(message.key);
+  useEffect(() => {
+    if (outdated) useOrderForm.getState().set({ message: null });
+  }, [outdated]);
+
   const pending = loadState(status);
   if (pending || !ctx || !market) {
     return (
       <section className="panel form-panel" aria-label={t('form.title')}>
         <PanelState state={pending ?? 'loading'} error={error} onRetry={() => void refresh()} />
+        {blocked && <BlockedNote blocked={blocked} />}
       </section>
     );
   }
@@ -260,7 +282,7 @@ export const OrderForm = memo(function OrderForm() {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (form.submitting) return;
+    if (form.submitting || blocked) return;
     const built = buildOrder(input, ctx);
     if (!built.ok) {
       form.set({ message: built.error });
@@ -282,7 +304,6 @@ export const OrderForm = memo(function OrderForm() {
     form.set({ ...patch, ...amountForPercent(pct, input, ctx, price) });
   };
 
-  const message = form.message;
   return (
     <section className="panel form-panel" aria-label={t('form.title')}>
       <form
@@ -389,11 +410,7 @@ export const OrderForm = memo(function OrderForm() {
               : t('form.marketHintPaper')}
           </p>
         )}
-        {stale && (
-          <p className="form-hint error" role="note">
-            {t('feed.staleNote')}
-          </p>
-        )}
+        {blocked && <BlockedNote blocked={blocked} />}
         <div className="form-message" aria-live="polite">
           {message && (
             <p
@@ -404,8 +421,13 @@ export const OrderForm = memo(function OrderForm() {
             </p>
           )}
         </div>
-        <button type="submit" className={`submit ${side}`} disabled={form.submitting} aria-busy={form.submitting}>
-          {t(side === 'buy' ? 'form.submitBuy' : 'form.submitSell')}
+        <button
+          type="submit"
+          className={`submit ${side}`}
+          disabled={form.submitting || blocked !== null}
+          aria-busy={form.submitting}
+        >
+          {t(submitKey(kind, side))}
         </button>
         <p className="form-hint muted shortcuts">{t(focusInside ? 'form.shortcutsInside' : 'form.shortcuts')}</p>
       </form>

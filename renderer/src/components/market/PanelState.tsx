@@ -1,7 +1,14 @@
 import { fill, useT } from '../../i18n';
 import type { MessageKey } from '../../i18n';
+import { isLive } from '../../lib/market-state';
+import { useMarketState } from '../../stores/market-state';
 
-/** What a panel shows instead of its content: still loading, nothing to show, or why it failed. */
+/**
+ * What a panel shows instead of its content: still loading, nothing to show, or why it failed. While the
+ * market itself is not live, the notes above the panels say so once and a panel with nothing to show stays
+ * quiet: no spinner that never ends, no "could not load" repeated in every panel, no "nothing here" about data
+ * that is merely not current.
+ */
 export function PanelState({
   state,
   emptyKey,
@@ -14,6 +21,8 @@ export function PanelState({
   onRetry?: () => void;
 }) {
   const t = useT();
+  const market = useMarketState();
+  if (!isLive(market)) return <div className="panel-state quiet" data-state="quiet" aria-hidden="true" />;
   if (state === 'loading') {
     return (
       <div className="panel-state" aria-busy="true">

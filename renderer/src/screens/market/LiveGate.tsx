@@ -1,37 +1,45 @@
-import type { LiveStatus } from '@protocol/api';
+import { LiveStatusBadge } from '../../components/account/LiveStatusBadge';
 import { SignInForm } from '../../components/account/SignInForm';
+import { MarketStateNote } from '../../components/market/MarketStateNote';
 import { fill, useT } from '../../i18n';
 import { useLive } from '../../stores/live-store';
+import { useMarketState } from '../../stores/market-state';
 import { useRoute } from '../../stores/route-store';
 
-/** Whether the live market cannot be traded now: nobody signed in, or no server. */
-function gateShown(status: LiveStatus): boolean {
-  return !status.account || status.connection === 'offline';
+/** Connected with nobody signed in: the market can be watched, not traded. */
+function useSignedOut(): boolean {
+  return useLive((s) => s.status?.connection === 'signed_out');
 }
 
+/** Whether the live market needs words above its panels: it is not live, or nobody is signed in. */
 export function useLiveGateShown(): boolean {
-  return useLive((s) => s.status !== null && gateShown(s.status));
+  const state = useMarketState();
+  return useSignedOut() || state.name !== 'live';
 }
 
 /**
- * Above the live market's panels while it cannot be traded: offline (with why, and that the app keeps
- * retrying) or signed out (with a sign-in form right here). Nothing is shown when signed in and online.
+ * Above the live market's panels while it cannot be traded: its state when that is not live (see
+ * MarketStateNote), and when nobody is signed in, a sign-in form right here. Nothing when signed in and live.
  */
 export function LiveGate() {
   const t = useT();
   const status = useLive((s) => s.status);
-  if (!status || !gateShown(status)) return null;
-  const offline = status.connection === 'offline';
+  const signedOut = useSignedOut();
   return (
     <div className="live-gate" role="region" aria-label={t('live.market')}>
-      <p>
-        {t(offline ? 'live.gate.offline' : 'live.gate.signedOut')}
-        {status.reason && <span className="muted"> {fill(t('live.gate.why'), status.reason)}</span>}{' '}
-        <button type="button" className="link-button" onClick={() => useRoute.getState().go('settings')}>
-          {t('live.gate.settings')}
-        </button>
-      </p>
-      {!status.account && !offline && <SignInForm compact />}
+      <MarketStateNote />
+      {signedOut && status && (
+        <>
+          <p>
+            {t('live.gate.signedOut')} <LiveStatusBadge />
+            {status.reason && <span className="muted"> {fill(t('live.gate.why'), status.reason)}</span>}{' '}
+            <button type="button" className="link-button" onClick={() => useRoute.getState().go('settings')}>
+              {t('live.gate.settings')}
+            </button>
+          </p>
+          <SignInForm compact />
+        </>
+      )}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { useT } from '../../i18n';
+import { LIVE_CHOICE, PRACTICE_CHOICE } from '../../lib/market-identity';
 import { useFeedSource } from '../../stores/feed-source-store';
-import { LIVE_CHOICE } from '../../stores/live-view';
 import { useMarketChoice } from '../../stores/market-choice-store';
 
 /**
@@ -23,7 +23,7 @@ export function MarketSelector() {
       <span className="visually-hidden">{t('market.select')}</span>
       <select aria-label={t('market.select')} value={choice} onChange={(e) => choose(e.target.value)}>
         <optgroup label={t('market.group.practice')}>
-          <option value="lpj">{t('market.lpj')}</option>
+          <option value={PRACTICE_CHOICE}>{t('market.lpj')}</option>
         </optgroup>
         <optgroup label={t('live.group')}>
           <option value={LIVE_CHOICE}>{t('live.market')}</option>
@@ -35,7 +35,7 @@ export function MarketSelector() {
             </option>
           ))}
           {/* Until the list arrives, keep the chosen market selectable so the select shows it. */}
-          {choice !== 'lpj' && choice !== LIVE_CHOICE && !markets.some((m) => m.id === choice) && (
+          {choice !== PRACTICE_CHOICE && choice !== LIVE_CHOICE && !markets.some((m) => m.id === choice) && (
             <option value={choice}>{choice.replace('-', '/')}</option>
           )}
         </optgroup>
