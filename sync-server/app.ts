@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { isBusyError, openDatabase, type Db } from '../engine/db/database';
 import { Accounts } from './accounts/accounts';
-import type { ServerConfig } from './config';
+import { engineMarket, type ServerConfig } from './config';
 import { serverMigrations } from './db/migrations';
 import { registerCandleRoutes } from './http/candle-routes';
 import { HttpFailure } from './http/errors';
@@ -118,22 +118,29 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
   const projection = new OrderProjection(db, writes, (account, fill, ts) =>
     notifications.recordFill(account, fill, ts),
   );
-  const exchange = new Exchange(config.dataDir, config.markets, config.grant, projection, config.now, {
-    synchronous,
-    onCommitTimed: (ms, n) => {
-      metrics.commitSeconds.observe(ms / 1000);
-      metrics.committedCommands.inc(n);
+  const exchange = new Exchange(
+    config.dataDir,
+    config.markets.map(engineMarket),
+    config.grant,
+    projection,
+    config.now,
+    {
+      synchronous,
+      onCommitTimed: (ms, n) => {
+        metrics.commitSeconds.observe(ms / 1000);
+        metrics.committedCommands.inc(n);
+      },
+      onSyncTimed: (ms) => metrics.logSyncSeconds.observe(ms / 1000),
+      onFault: (err, command) => {
+        metrics.engineFaults.inc();
+        log.error(
+          { err, command },
+          'the matching engine failed on a command: it was refused and the state rebuilt from the journal',
+        );
+      },
+      onFatal: (err) => stop('the order journal cannot go on', err),
     },
-    onSyncTimed: (ms) => metrics.logSyncSeconds.observe(ms / 1000),
-    onFault: (err, command) => {
-      metrics.engineFaults.inc();
-      log.error(
-        { err, command },
-        'the matching engine failed on a command: it was refused and the state rebuilt from the journal',
-      );
-    },
-    onFatal: (err) => stop('the order journal cannot go on', err),
-  });
+  );
   // The two files written on every order are checkpointed off the event loop (see WalCheckpointer), every second:
   // under full order load server.db's log takes about 80 MB/s (its indexes are by account, so a commit dirties a
   // page per account), and a log over the limit is emptied at the next tick.

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { SESSION_HANDLE } from './session-files';
+import { FLOW_KINDS } from './flow-kinds';
 
 export const Language = z.enum(['en', 'ko']);
 export const Theme = z.enum(['dark', 'light']);
@@ -484,10 +485,15 @@ export const RankingQuery = z
   })
   .strict();
 
+/** What it takes to appear on a board: fills in the period and account age (the server's settings). */
+export const BoardRules = z.object({ minTrades: amount, minAccountAgeMs: amount, markIntervalMs: positive });
+
 export const RankingBoard = z.object({
   period: RankingPeriod,
   /** Time of the mark the board describes; null before the first one. */
   asOf: amount.nullable(),
+  /** Absent when the server does not say (an older server). */
+  rules: BoardRules.optional(),
   /** Rows matching the search, for paging. */
   total: amount,
   rows: z.array(RankingRow),
@@ -496,6 +502,16 @@ export const RankingBoard = z.object({
 });
 
 export const EquityPoint = z.object({ ts: amount, equity: signedInt });
+/** Money or coins moved in or out from outside trading (a grant, a deposit, a copy allocation): not profit. */
+export const EquityFlow = z.object({
+  ts: amount,
+  kind: z.enum(FLOW_KINDS),
+  asset: z.string(),
+  /** Minimal units of the asset; negative when it left. */
+  amount: signedInt,
+  /** Quote minimal units when it moved: the step it made in equity. */
+  value: signedInt,
+});
 export const PublicTrade = z.object({
   market: z.string(),
   side: z.enum(['buy', 'sell']),
@@ -511,8 +527,8 @@ export const TraderProfile = z.object({
   joinedAt: amount,
   asOf: amount.nullable(),
   stats: z.object({ '1d': TraderStats, '7d': TraderStats, '30d': TraderStats, all: TraderStats }),
-  /** Equity at each mark of the last day and at each day start kept, oldest first. */
-  equity: z.object({ hourly: z.array(EquityPoint), daily: z.array(EquityPoint) }),
+  /** Equity at each mark of the last day and at each day start kept, oldest first; the flows in that time. */
+  equity: z.object({ hourly: z.array(EquityPoint), daily: z.array(EquityPoint), flows: z.array(EquityFlow) }),
   /** Newest first. */
   recentTrades: z.array(PublicTrade),
   followers: amount,
@@ -799,6 +815,8 @@ export type TraderStats = z.output<typeof TraderStats>;
 export type TraderProfile = z.output<typeof TraderProfile>;
 export type PublicTrade = z.output<typeof PublicTrade>;
 export type EquityPoint = z.output<typeof EquityPoint>;
+export type EquityFlow = z.output<typeof EquityFlow>;
+export type BoardRules = z.output<typeof BoardRules>;
 export type MyStrategy = z.output<typeof MyStrategy>;
 export type StrategyInfo = z.output<typeof StrategyInfo>;
 export type CopySubscription = z.output<typeof CopySubscription>;
