@@ -77,7 +77,7 @@ export const Balances = memo(function Balances() {
       const all = BigInt(b.available) + BigInt(b.held);
       const value = valueOfAsset(b.asset, all);
       if (value !== null) total += value;
-      const fmt = (v: number) => formatBalance(b.asset, v, b.decimals, quotes);
+      const fmt = (v: number) => formatBalance(market, b.asset, v, b.decimals, quotes);
       return (
         <tr key={b.asset} data-asset={b.asset}>
           <th scope="row">{b.asset}</th>

@@ -11,13 +11,14 @@ import {
   type Side,
 } from '../../lib/build-order';
 import { formatUnits, parseUnits } from '../../lib/units';
-import { formatBalance, formatQuote, quoteUnit } from '../../lib/market-format';
+import { formatQuote, formatSize, quoteUnit } from '../../lib/market-format';
 import { useMarketT } from '../../stores/market-text';
 import { isStale, type ViewMarket } from '../../lib/market-view';
 import { useView } from '../../stores/view-context';
 import { useOrderForm } from '../../stores/order-form-store';
 import type { OrderRequest } from '@protocol/api';
 import { ConfirmDialog } from './ConfirmDialog';
+import { useGroupedInput } from './use-grouped-input';
 import { PanelState, loadState } from './PanelState';
 
 /** Orders worth more than this many whole quote (1,000,000 won; 1,000 of another currency) ask for confirmation first. */
@@ -37,11 +38,6 @@ export function rejectMessage(reason: string | undefined): { key: MessageKey; de
   return { key: 'reject.other', detail: reason ?? '?' };
 }
 
-/** Only digits and one decimal point (and thousands separators) reach a numeric field. */
-function numericText(text: string): string {
-  return text.replace(/[^\d.,]/g, '');
-}
-
 function NumberField({
   label,
   value,
@@ -57,6 +53,8 @@ function NumberField({
   placeholder?: string;
   disabled?: boolean;
 }) {
+  // Thousands grouped as typed; the form keeps the plain digits.
+  const field = useGroupedInput(value, onChange);
   return (
     <label className="form-field">
       <span className="form-label">{label}</span>
@@ -68,10 +66,11 @@ function NumberField({
           spellCheck={false}
           data-numeric=""
           aria-label={label}
-          value={value}
+          ref={field.ref}
+          value={field.value}
           placeholder={placeholder}
           disabled={disabled}
-          onChange={(e) => onChange(numericText(e.target.value))}
+          onChange={field.onChange}
         />
         <span className="unit">{unit}</span>
       </span>
@@ -171,8 +170,7 @@ export const OrderForm = memo(function OrderForm() {
   const view = preview(input, ctx);
   const payAsset = side === 'buy' ? market.quote : market.base;
   const available = ctx.available[payAsset] ?? 0n;
-  const availableText =
-    side === 'buy' ? formatQuote(market, available) : formatBalance(market.base, available, market.sizeDecimals, []);
+  const availableText = side === 'buy' ? formatQuote(market, available) : formatSize(market, available);
   const marketBuy = type === 'market' && side === 'buy';
 
   const send = async (order: OrderRequest) => {
