@@ -55,10 +55,12 @@ describe('one number rule per market', () => {
     expect(formatPlottedPrice(LPJ, Number.NaN)).toBe('—');
   });
 
-  it('writes balances by their asset: the coin to its lot, quote currencies as read, other coins in full', () => {
+  it('writes balances by their asset: the coin to its lot, quote currencies as read, others as they are', () => {
     expect(formatBalance(LPJ, 'LPJ', 10_000_000_000, 8, ['KRW'])).toBe('100.00');
+    expect(formatBalance(BTC, 'BTC', 50_000_000, 8, ['KRW'])).toBe('0.50000000');
     expect(formatBalance(LPJ, 'KRW', 10_000_000, 0, ['KRW'])).toBe('10,000,000');
-    expect(formatBalance(BTC, 'ETH', 50_000_000, 8, ['KRW'])).toBe('0.50000000');
+    expect(formatBalance(BTC, 'ETH', 50_000_000, 8, ['KRW'])).toBe('0.50');
+    expect(formatBalance(BTC, 'ETH', 12_345_678, 8, ['KRW'])).toBe('0.12345678');
     expect(formatBalance(BTC, 'KRW', 123_456_789, 4, ['KRW'])).toBe('12,345');
   });
 });

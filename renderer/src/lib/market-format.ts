@@ -63,7 +63,8 @@ export function formatQuote(m: Pick<ViewMarket, 'quote' | 'quoteDecimals'>, unit
 
 /**
  * A balance of any asset in its own decimals: the market's coin to its lot, a quote currency as quote amounts
- * are read, any other coin with all its decimals (its lot is not known here), so a column of one asset lines up.
+ * are read. Another market's asset has no rule known here (its lot or quote role): its digits are shown as they
+ * are, at least two.
  */
 export function formatBalance(
   m: ViewMarket,
@@ -74,7 +75,7 @@ export function formatBalance(
 ): string {
   if (asset === m.base && decimals === m.sizeDecimals) return formatSize(m, units);
   if (quoteAssets.includes(asset)) return formatQuote({ quote: asset, quoteDecimals: decimals }, units);
-  return formatUnits(units, decimals, { minFraction: decimals });
+  return formatUnits(units, decimals, { minFraction: Math.min(2, decimals) });
 }
 
 /** A signed quote amount with its sign always shown ("+1,200", "-300"). */
