@@ -44,55 +44,64 @@ export async function startTestSyncServer(flags: string[] = []): Promise<TestSyn
 }
 
 /**
- * Two traders outside the scene (signed up over the server's API) trade `lots` of 0.01 LPJ with each other at
- * `price` KRW: the market price a copy is measured against when every trade on screen involves the leader.
+ * A trader outside the scene, signed up over the server's API, places a limit order of `lots` of 0.01 LPJ at
+ * `price` KRW over WebSocket. `filled()` waits for its first fill; `close()` ends its connection.
  */
-export async function othersTrade(url: string, price: number, lots = 100): Promise<void> {
+export async function outsideOrder(
+  url: string,
+  side: 'buy' | 'sell',
+  price: number,
+  lots: number,
+): Promise<{ filled(): Promise<void>; close(): void }> {
   const { default: WebSocket } = await import('ws');
   const { frameMessages } = await import('../engine/protocol/sync');
   const tag = Math.floor(Math.random() * 1e9).toString(36);
-  const signUp = async (nickname: string) => {
-    const res = await fetch(`${url}/api/v1/auth/signup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ nickname, password: `${nickname}-password` }),
-    });
-    if (res.status !== 201) throw new Error(`sign-up of ${nickname}: ${res.status} ${await res.text()}`);
-    return ((await res.json()) as { accessToken: string }).accessToken;
+  const nickname = `o${side[0]}_${tag}`;
+  const res = await fetch(`${url}/api/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ nickname, password: `${nickname}-password` }),
+  });
+  if (res.status !== 201) throw new Error(`sign-up of ${nickname}: ${res.status} ${await res.text()}`);
+  const token = ((await res.json()) as { accessToken: string }).accessToken;
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws`);
+  const replies: unknown[] = [];
+  ws.on('message', (data) => replies.push(...frameMessages(data.toString())));
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const until = async (pred: (m: { type?: string; id?: string }) => boolean, what: string) => {
+    for (let waited = 0; !replies.some((m) => pred(m as { type?: string; id?: string })); waited += 20) {
+      if (waited > 15_000) throw new Error(`${side}: no ${what}; got ${JSON.stringify(replies.slice(-3))}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   };
-  const trade = async (token: string, side: 'buy' | 'sell') => {
-    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws`);
-    const replies: unknown[] = [];
-    ws.on('message', (data) => replies.push(...frameMessages(data.toString())));
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    const until = async (pred: (m: { type?: string; id?: string }) => boolean, what: string) => {
-      for (let waited = 0; !replies.some((m) => pred(m as { type?: string; id?: string })); waited += 20) {
-        if (waited > 15_000) throw new Error(`${side}: no ${what}; got ${JSON.stringify(replies.slice(-3))}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
-    ws.send(JSON.stringify({ op: 'auth', id: 'auth', token }));
-    await until((m) => m.type === 'ack' && m.id === 'auth', 'sign-in');
-    ws.send(
-      JSON.stringify({
-        op: 'order.new',
-        id: 'order',
-        order: {
-          market: 'LPJ-KRW',
-          clientOrderId: `${side}-${tag}`,
-          side,
-          type: 'limit',
-          price,
-          quantity: lots * 1_000_000,
-        },
-      }),
-    );
-    await until((m) => m.type === 'ack' && m.id === 'order', 'order ack');
-    return { ws, filled: () => until((m) => m.type === 'fill', 'fill') };
-  };
-  const seller = await trade(await signUp(`os_${tag}`), 'sell');
-  const buyer = await trade(await signUp(`ob_${tag}`), 'buy');
+  ws.send(JSON.stringify({ op: 'auth', id: 'auth', token }));
+  await until((m) => m.type === 'ack' && m.id === 'auth', 'sign-in');
+  ws.send(
+    JSON.stringify({
+      op: 'order.new',
+      id: 'order',
+      order: {
+        market: 'LPJ-KRW',
+        clientOrderId: `${side}-${tag}`,
+        side,
+        type: 'limit',
+        price,
+        quantity: lots * 1_000_000,
+      },
+    }),
+  );
+  await until((m) => m.type === 'ack' && m.id === 'order', 'order ack');
+  return { filled: () => until((m) => m.type === 'fill', 'fill'), close: () => ws.close() };
+}
+
+/**
+ * Two traders outside the scene trade `lots` of 0.01 LPJ with each other at `price` KRW: the market price a copy
+ * is measured against when every trade on screen involves the leader.
+ */
+export async function othersTrade(url: string, price: number, lots = 100): Promise<void> {
+  const seller = await outsideOrder(url, 'sell', price, lots);
+  const buyer = await outsideOrder(url, 'buy', price, lots);
   await Promise.all([seller.filled(), buyer.filled()]);
-  seller.ws.close();
-  buyer.ws.close();
+  seller.close();
+  buyer.close();
 }

@@ -1,3 +1,4 @@
+import { historyEn } from './history-en';
 import { liveEn } from './live-en';
 import { rankingEn } from './ranking-en';
 export const en = {
@@ -239,6 +240,7 @@ export const en = {
   'settings.durability.file.paper.db': 'paper trading',
   'settings.durability.file.candles.db': 'candle history (downloaded again if lost)',
   ...liveEn,
+  ...historyEn,
   ...rankingEn,
 } as const;
 

@@ -1,3 +1,4 @@
+import { historyKo } from './history-ko';
 import { liveKo } from './live-ko';
 import { rankingKo } from './ranking-ko';
 import type { MessageKey } from './en';
@@ -241,5 +242,6 @@ export const ko: Record<MessageKey, string> = {
   'settings.durability.file.paper.db': '모의 거래',
   'settings.durability.file.candles.db': '캔들 기록(사라지면 다시 내려받음)',
   ...liveKo,
+  ...historyKo,
   ...rankingKo,
 };
