@@ -64,10 +64,7 @@ export class RankingFeed {
     this.rankingLog = new RankingLog(o.db, o.writes);
   }
 
-  static configOf(o: {
-    markets: RankingFeedOptions['markets'];
-    settings?: RankingFeedOptions['settings'];
-  }): RankingConfig {
+  static configOf(o: Pick<RankingFeedOptions, 'markets' | 'settings'>): RankingConfig {
     return {
       markets: o.markets.map((m) => ({ id: m.id, base: m.base, quote: m.quote, baseDecimals: m.baseDecimals })),
       ...o.settings,

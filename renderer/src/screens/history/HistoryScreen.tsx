@@ -1,3 +1,8 @@
+/**
+ * Orders & trades: one list of my orders and one of my fills across the offline practice market, paper trading
+ * and the live market. Each row is written by its own market's number rule; a place that cannot be listed says
+ * why above the list while the others still show.
+ */
 import { useEffect, useMemo } from 'react';
 import type { HistoryFill, HistoryOrder, HistoryVenue, VenueHistory } from '@protocol/api';
 import { PanelState } from '../../components/market/PanelState';
