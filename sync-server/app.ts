@@ -118,29 +118,24 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
   const projection = new OrderProjection(db, writes, (account, fill, ts) =>
     notifications.recordFill(account, fill, ts),
   );
-  const exchange = new Exchange(
-    config.dataDir,
-    config.markets.map(engineMarket),
-    config.grant,
-    projection,
-    config.now,
-    {
-      synchronous,
-      onCommitTimed: (ms, n) => {
-        metrics.commitSeconds.observe(ms / 1000);
-        metrics.committedCommands.inc(n);
-      },
-      onSyncTimed: (ms) => metrics.logSyncSeconds.observe(ms / 1000),
-      onFault: (err, command) => {
-        metrics.engineFaults.inc();
-        log.error(
-          { err, command },
-          'the matching engine failed on a command: it was refused and the state rebuilt from the journal',
-        );
-      },
-      onFatal: (err) => stop('the order journal cannot go on', err),
+  // The engine trades the markets; their listing prices are the ranking's.
+  const traded = config.markets.map(engineMarket);
+  const exchange = new Exchange(config.dataDir, traded, config.grant, projection, config.now, {
+    synchronous,
+    onCommitTimed: (ms, n) => {
+      metrics.commitSeconds.observe(ms / 1000);
+      metrics.committedCommands.inc(n);
     },
-  );
+    onSyncTimed: (ms) => metrics.logSyncSeconds.observe(ms / 1000),
+    onFault: (err, command) => {
+      metrics.engineFaults.inc();
+      log.error(
+        { err, command },
+        'the matching engine failed on a command: it was refused and the state rebuilt from the journal',
+      );
+    },
+    onFatal: (err) => stop('the order journal cannot go on', err),
+  });
   // The two files written on every order are checkpointed off the event loop (see WalCheckpointer), every second:
   // under full order load server.db's log takes about 80 MB/s (its indexes are by account, so a commit dirties a
   // page per account), and a log over the limit is emptied at the next tick.
