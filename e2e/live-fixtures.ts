@@ -104,23 +104,34 @@ export async function apiTrader(url: string, nickname: string): Promise<ApiTrade
 }
 
 /**
- * Two traders outside the scene (signed up over the server's API) trade `lots` of 0.01 LPJ with each other at
- * `price` KRW: the market price a copy is measured against when every trade on screen involves the leader.
+ * A trader outside the scene, signed up over the server's API, places a limit order of `lots` of 0.01 LPJ at
+ * `price` KRW over WebSocket. `filled()` waits for its first fill; `close()` ends its connection.
+ */
+/** One outside trader's limit order of `lots` of 0.01 LPJ at `price` KRW; `filled` resolves at its first fill. */
+export async function outsideOrder(
+  url: string,
+  side: 'buy' | 'sell',
+  price: number,
+  lots: number,
+): Promise<{ filled(): Promise<void>; close(): void }> {
+  const trader = await apiTrader(url, `o${side[0]}_${Math.floor(Math.random() * 1e9).toString(36)}`);
+  const order = await trader.limit(side, price, lots);
+  return { filled: order.filled, close: () => trader.close() };
+}
+
+/**
+ * Two traders outside the scene trade `lots` of 0.01 LPJ with each other at `price` KRW: the market price a copy
+ * is measured against when every trade on screen involves the leader.
  */
 export async function othersTrade(url: string, price: number, lots = 100): Promise<void> {
-  const tag = Math.floor(Math.random() * 1e9).toString(36);
-  const seller = await apiTrader(url, `os_${tag}`);
-  const buyer = await apiTrader(url, `ob_${tag}`);
-  const sell = await seller.limit('sell', price, lots);
-  const buy = await buyer.limit('buy', price, lots);
-  await Promise.all([sell.filled(), buy.filled()]);
+  const seller = await outsideOrder(url, 'sell', price, lots);
+  const buyer = await outsideOrder(url, 'buy', price, lots);
+  await Promise.all([seller.filled(), buyer.filled()]);
   seller.close();
   buyer.close();
 }
 
 /** A trader outside the scene leaves `lots` of 0.01 LPJ resting on `side` at `price` KRW, for others to take. */
 export async function othersOffer(url: string, side: 'buy' | 'sell', price: number, lots: number): Promise<void> {
-  const trader = await apiTrader(url, `o${side[0]}_${Math.floor(Math.random() * 1e9).toString(36)}`);
-  await trader.limit(side, price, lots);
-  trader.close();
+  (await outsideOrder(url, side, price, lots)).close();
 }

@@ -116,7 +116,7 @@ test('two players trade LPJ on the live market and both see the same book, tape,
     'true',
   );
   await ask.click();
-  await expect(form(buyer).getByRole('textbox', { name: 'Price (KRW)' })).toHaveValue('10000');
+  await expect(form(buyer).getByRole('textbox', { name: 'Price (KRW)' })).toHaveValue('10,000');
   await form(buyer).getByRole('textbox', { name: 'Amount (LPJ)' }).fill('1');
   await form(buyer).getByRole('button', { name: 'Buy LPJ' }).click();
   await expect(form(buyer).getByRole('status')).toContainText(/Order #\d+ placed/);

@@ -147,7 +147,7 @@ test.describe('replay', () => {
     await expect(krw).toHaveText('10,000,000');
     await expect(
       app.getByRole('region', { name: 'Balances' }).locator('[data-asset="BTC"] [data-col="available"]'),
-    ).toHaveText('0.00');
+    ).toHaveText('0.00000000');
   });
 });
 

@@ -186,9 +186,32 @@ describe('live LPJ market in the app host', () => {
     }
 
     // Cancel-all and cancel answer as answers.
-    await alice.host.invoke('live.place', { side: 'sell', orderType: 'limit', price: 12_000, quantity: LPJ });
+    const later = await call(alice, 'live.place', { side: 'sell', orderType: 'limit', price: 12_000, quantity: LPJ });
     expect(await alice.host.invoke('live.cancelAll', {})).toEqual({ cancelled: 1 });
     expect(await alice.host.invoke('live.cancel', { orderId: ask.orderId! })).toMatchObject({ status: 'rejected' });
+
+    // All my orders and trades: the live venue lists every order with its end, and my fills with their side.
+    const { venues } = await call(alice, 'history.list', { limit: 50 });
+    const live = venues.find((v) => v.venue === 'live')!;
+    expect(live.state).toBe('ok');
+    expect(live.markets).toEqual([expect.objectContaining({ id: 'LPJ-KRW', sizeDecimals: 8, lotSize: 1_000_000 })]);
+    expect(live.orders.map((o) => [o.id, o.status, o.filled])).toEqual([
+      [later.orderId, 'cancelled', 0],
+      [ask.orderId, 'filled', LPJ],
+    ]);
+    expect(live.fills).toEqual([
+      expect.objectContaining({ venue: 'live', orderId: ask.orderId, side: 'sell', liquidity: 'maker', fee: 5 }),
+    ]);
+    expect(venues.map((v) => [v.venue, v.state])).toEqual([
+      ['practice', 'ok'],
+      ['paper', 'ok'],
+      ['live', 'ok'],
+    ]);
+    // With the server gone, the live venue says so and the others still list.
+    await srv.close();
+    const gone = (await call(alice, 'history.list', { limit: 50 })).venues;
+    expect(gone.find((v) => v.venue === 'live')!.state).toMatch(/^(offline|signed_out)$/);
+    expect(gone.find((v) => v.venue === 'practice')!.state).toBe('ok');
 
     // No token ever leaves the host: not in a result, not in an event.
     const seen = JSON.stringify([alice.events, bob.events, await status(alice), await state(alice)]);
@@ -329,7 +352,7 @@ describe('live LPJ market in the app host', () => {
     const pushedSince = watcher.events.length;
     // The book shown is the last one received, not an empty one; updates published meanwhile carry it too.
     expect(hasAsk((await state(watcher)).asks)).toBe(true);
-    await eventually(() => watcher.events.slice(pushedSince).some((e) => e.name === 'live.update'), 'an update', 5_000);
+    await eventually(() => watcher.events.slice(pushedSince).some((e) => e.name === 'live.update'), 'an update', 15_000);
     for (const e of watcher.events.slice(pushedSince))
       if (e.name === 'live.update') expect(hasAsk(e.payload.asks)).toBe(true);
 

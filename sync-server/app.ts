@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { isBusyError, openDatabase, type Db } from '../engine/node/db/database';
 import { Accounts } from './accounts/accounts';
-import type { ServerConfig } from './config';
+import { engineMarket, type ServerConfig } from './config';
 import { serverMigrations } from './db/migrations';
 import { registerCandleRoutes } from './http/candle-routes';
 import { HttpFailure } from './http/errors';
@@ -118,7 +118,9 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
   const projection = new OrderProjection(db, writes, (account, fill, ts) =>
     notifications.recordFill(account, fill, ts),
   );
-  const exchange = new Exchange(config.dataDir, config.markets, config.grant, projection, config.now, {
+  // The engine trades the markets; their listing prices are the ranking's.
+  const traded = config.markets.map(engineMarket);
+  const exchange = new Exchange(config.dataDir, traded, config.grant, projection, config.now, {
     synchronous,
     onCommitTimed: (ms, n) => {
       metrics.commitSeconds.observe(ms / 1000);

@@ -18,7 +18,7 @@ export interface ServerConfig {
   /** 0 picks a free port. */
   port: number;
   dataDir: string;
-  markets: MarketConfig[];
+  markets: ListedMarket[];
   /** Practice money credited to every new account, per asset, in minimal units. */
   grant: Record<string, number>;
   /** The liquidity provider (liquidity/liquidity-provider.ts); absent or `enabled: false`: users alone set the price.
@@ -93,6 +93,22 @@ export interface ServerLimits {
   notifications: number;
   /** Live sign-in sessions per account: signing in past it signs out the oldest (SESSION_REVOKED). */
   sessions: number;
+}
+
+/**
+ * A market the server runs: the matching engine's settings, and the price its coin is valued at until it first
+ * trades (quote units per whole coin). Every sign-up is granted coins before anyone has traded them; valued at
+ * nothing, they would enter equity as a jump at the first trade, a jump the return leaves out but the equity
+ * curve shows.
+ */
+export interface ListedMarket extends MarketConfig {
+  listingPrice: number;
+}
+
+/** The matching engine's settings of a listed market: the listing price is the server's, not the engine's. */
+export function engineMarket(market: ListedMarket): MarketConfig {
+  const { listingPrice, ...config } = market;
+  return config;
 }
 
 /** File descriptors kept beyond WebSocket connections (databases, logs, HTTP), and beyond all connections. */
@@ -178,6 +194,8 @@ export const MarketsFile = z
             makerFeeBps: z.number().int(),
             takerFeeBps: z.number().int(),
             priceBandBps: z.number().int(),
+            /** Valuation before the first trade, quote units per whole coin, on the tick grid. */
+            listingPrice: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
           })
           .strict(),
       )
@@ -210,8 +228,19 @@ function liquidityProblem(l: LiquiditySettings, markets: readonly MarketConfig[]
   return undefined;
 }
 
+/** Why a market's listing price cannot value its coins, or undefined when it can. */
+function listingProblem(m: ListedMarket, grant: Record<string, number>): string | undefined {
+  if (m.listingPrice % m.tickSize !== 0)
+    return `${m.id}.listingPrice: ${m.listingPrice} is not a multiple of the tick (${m.tickSize})`;
+  // The ranking values holdings at it: leave a granted amount the same thousandfold room as the provider's.
+  const coins = grant[m.base] ?? 0;
+  if (notional(m.listingPrice, coins, 10 ** m.baseDecimals) > Number.MAX_SAFE_INTEGER / 1_000)
+    return `${m.id}.listingPrice: the grant of ${coins} ${m.base} at ${m.listingPrice} is worth too much to value`;
+  return undefined;
+}
+
 export function loadMarketsFile(path: string): {
-  markets: MarketConfig[];
+  markets: ListedMarket[];
   grant: Record<string, number>;
   liquidity?: LiquiditySettings;
 } {
@@ -226,7 +255,11 @@ export function loadMarketsFile(path: string): {
     throw new Error(
       `markets file ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
-  for (const m of parsed.data.markets) validateMarketConfig(m);
+  for (const m of parsed.data.markets) {
+    validateMarketConfig(m);
+    const problem = listingProblem(m, parsed.data.grant);
+    if (problem) throw new Error(`markets file ${path}: ${problem}`);
+  }
   const assets = new Set(parsed.data.markets.flatMap((m) => [m.base, m.quote]));
   for (const asset of Object.keys(parsed.data.grant))
     if (!assets.has(asset)) throw new Error(`markets file ${path}: grant in ${asset}, which no market trades`);

@@ -1,12 +1,17 @@
 /**
  * Leaderboards on a real server: rows and profiles after trades, returns untouched by grants and copy
  * allocations, paging / search / filters, and the incremental ranking agreeing exactly with a batch recompute
- * of the server's own ranking log — also after a restart, which rebuilds the ranking from that log.
+ * of the server's own ranking log — also after a restart, which rebuilds the ranking from that log. Coins
+ * granted before the market trades are valued at its listing price; a profile's curve carries its flows; a
+ * board says what it takes to appear on it.
  */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LeaderboardPage, Session, TraderProfile } from '../engine/protocol/sync';
 import { compareWithBatch } from './ranking/verify';
-import { LPJ, MARKET, http, signUp } from './testing/harness';
+import { DEFAULT_MARKETS_FILE, loadMarketsFile } from './config';
+import { LPJ, MARKET, TEST_GRANT, honestPairTrades, http, signUp } from './testing/harness';
 import { serverPerTest } from './testing/per-test';
 import type { TestWsClient } from './testing/ws-client';
 
@@ -120,5 +125,122 @@ describe('leaderboards on the server', () => {
     await srv.server.close();
     await srv.start(options());
     expect(srv.server.ranking.service.boards()).toEqual(before);
+  });
+});
+
+describe('values and flows an equity curve shows', () => {
+  const listing = loadMarketsFile(DEFAULT_MARKETS_FILE).markets.find((m) => m.id === MARKET)!.listingPrice;
+  /** The grant's worth at `price` won per LPJ. */
+  const grantWorth = (price: number) => TEST_GRANT.KRW + (TEST_GRANT.LPJ / LPJ) * price;
+
+  it('values the sign-up LPJ at the listing price until the market trades, and marks the grants on the curve', async () => {
+    await signUp(srv.server.url, 'alpha');
+    clock += HOUR;
+    srv.server.runSchedule();
+    const before = (await http<TraderProfile>(srv.server.url, 'GET', '/api/v1/traders/alpha')).body;
+    // Nobody has traded yet, and the 100 LPJ already count, at the listing price.
+    expect(srv.server.exchange.engine.lastPrice(MARKET)).toBeUndefined();
+    expect(before.equity.hourly.at(-1)!.equity).toBe(grantWorth(listing));
+    expect(before.equity.flows).toEqual([
+      { ts: T0, kind: 'grant', asset: 'KRW', amount: TEST_GRANT.KRW, value: TEST_GRANT.KRW },
+      { ts: T0, kind: 'grant', asset: 'LPJ', amount: TEST_GRANT.LPJ, value: (TEST_GRANT.LPJ / LPJ) * listing },
+    ]);
+
+    // The first trade, 10% above the listing price, moves the value of what alpha holds: a gain, not a flow.
+    const [bravo, charlie] = [await signUp(srv.server.url, 'bravo'), await signUp(srv.server.url, 'charlie')];
+    const [wb, wc] = [await ws(bravo), await ws(charlie)];
+    const first = listing + listing / 10;
+    await limit(wb, 'sell', first, LPJ);
+    await limit(wc, 'buy', first, LPJ);
+    clock += HOUR;
+    srv.server.runSchedule();
+    const after = (await http<TraderProfile>(srv.server.url, 'GET', '/api/v1/traders/alpha')).body;
+    const rise = grantWorth(first) - grantWorth(listing);
+    expect(after.equity.hourly.at(-1)!.equity).toBe(grantWorth(first));
+    expect(after.stats.all.pnl).toBe(rise);
+    // The return is the rise over what the grants were worth: the curve and the figure say the same.
+    expect(after.stats.all.returnBps).toBe(Math.floor((rise * 10_000) / grantWorth(listing)));
+    expect(after.equity.flows.map((f) => f.kind)).toEqual(['grant', 'grant']);
+
+    // The live ranking and a batch recompute of the log (price records included) still agree exactly.
+    const check = compareWithBatch(
+      srv.server.ranking.config,
+      srv.server.ranking.service,
+      srv.server.ranking.records(),
+      clock,
+    );
+    expect(check.difference).toBeUndefined();
+    expect(check.agree).toBe(true);
+  });
+
+  it('values coin grants an earlier version left waiting for a first trade, at start-up', async () => {
+    await signUp(srv.server.url, 'alpha');
+    await srv.server.close();
+    // The data folder as an earlier version left it: the LPJ grant waiting in ranking_pending, no price logged.
+    const db = new Database(join(srv.dataDir, 'server.db'));
+    const rows = db.prepare('SELECT id, record FROM ranking_log ORDER BY id').all() as { id: number; record: string }[];
+    const waiting = rows.filter((r) => /"type":"price"|"asset":"LPJ"/.test(r.record));
+    expect(waiting.length).toBe(2);
+    for (const r of waiting) db.prepare('DELETE FROM ranking_log WHERE id = ?').run(r.id);
+    db.prepare('INSERT INTO ranking_pending (record) VALUES (?)').run(
+      waiting.find((r) => r.record.includes('"asset":"LPJ"'))!.record,
+    );
+    db.close();
+
+    await srv.start(options());
+    clock += HOUR;
+    srv.server.runSchedule();
+    const p = (await http<TraderProfile>(srv.server.url, 'GET', '/api/v1/traders/alpha')).body;
+    expect(p.equity.hourly.at(-1)!.equity).toBe(grantWorth(listing));
+    expect(p.stats.all.returnBps).toBe(0);
+    const left = new Database(join(srv.dataDir, 'server.db'), { readonly: true });
+    srv.server.ranking.records(); // flushes the queued log writes
+    expect((left.prepare('SELECT count(*) AS n FROM ranking_pending').get() as { n: number }).n).toBe(0);
+    left.close();
+    // And a restart replays the released grant from the log: the same boards.
+    const boards = srv.server.ranking.service.boards();
+    await srv.server.close();
+    await srv.start(options());
+    expect(srv.server.ranking.service.boards()).toEqual(boards);
+  });
+
+  it('marks a copy allocation on the follower’s curve, with its value, and keeps it out of the return', async () => {
+    const [maker, leader, follower] = [
+      await signUp(srv.server.url, 'maker'),
+      await signUp(srv.server.url, 'leader'),
+      await signUp(srv.server.url, 'follower'),
+    ];
+    const [wm, wl] = [await ws(maker), await ws(leader)];
+    await limit(wm, 'sell', listing, LPJ);
+    await limit(wl, 'buy', listing, LPJ);
+    await http(srv.server.url, 'POST', '/api/v1/strategy', { token: leader.accessToken, body: { profitShareBps: 0 } });
+    clock += HOUR;
+    const sub = await http(srv.server.url, 'POST', '/api/v1/subscriptions', {
+      token: follower.accessToken,
+      body: { leader: 'leader', allocation: 2_000_000 },
+    });
+    expect(sub.status).toBe(201);
+    clock += HOUR;
+    srv.server.runSchedule();
+    const p = (await http<TraderProfile>(srv.server.url, 'GET', '/api/v1/traders/follower')).body;
+    const allocation = p.equity.flows.find((f) => f.kind === 'allocation');
+    expect(allocation).toMatchObject({ asset: 'KRW', amount: -2_000_000, value: -2_000_000, ts: T0 + HOUR });
+    expect(p.equity.hourly.at(-1)!.equity).toBe(grantWorth(listing) - 2_000_000);
+    expect(p.stats.all.returnBps).toBe(0);
+    await honestPairTrades(srv.server);
+  });
+
+  it('tells an empty board’s entry rules, as the server is configured', async () => {
+    await srv.disconnectAll();
+    await srv.server.close();
+    await srv.start({ ...options(), ranking: { minTrades: 7, minAccountAgeMs: 2 * 86_400_000 } });
+    await signUp(srv.server.url, 'newcomer');
+    clock += HOUR;
+    srv.server.runSchedule();
+    const board = await http<LeaderboardPage>(srv.server.url, 'GET', '/api/v1/leaderboards/7d');
+    expect(board.body.total).toBe(0);
+    expect(board.body.rules).toEqual({ minTrades: 7, minAccountAgeMs: 2 * 86_400_000, markIntervalMs: HOUR });
+    const sorted = await http<LeaderboardPage>(srv.server.url, 'GET', '/api/v1/leaderboards/7d?sort=pnl&search=new');
+    expect(sorted.body.rules).toEqual(board.body.rules);
   });
 });

@@ -21,6 +21,7 @@ export function installMenu(navigate: (hash: string) => void): void {
         screen('Market', '#/market', 'CmdOrCtrl+1'),
         screen('Ranking', '#/ranking', 'CmdOrCtrl+2'),
         screen('Copy trading', '#/copy', 'CmdOrCtrl+3'),
+        screen('Orders && trades', '#/history', 'CmdOrCtrl+4'),
         screen('Settings', '#/settings', 'CmdOrCtrl+,'),
       ],
     },

@@ -16,6 +16,7 @@ import {
   type Method,
   type Methods,
   type Result,
+  type VenueHistory,
 } from '../protocol/api';
 import { ApiError } from '../protocol/errors';
 import { ENGINE_VERSION } from '../core/version';
@@ -108,6 +109,22 @@ export class AppHost {
       ...liveHandlers(this.live),
       ...rankingHandlers(rankingLink(this.live)),
       ...realMarketHandlers(this.realMarkets),
+      'history.list': async ({ limit }) => {
+        // Each venue answers on its own: one that fails is listed as failed, the others still show.
+        const failed = (venue: VenueHistory['venue'], err: unknown): VenueHistory => ({
+          venue,
+          state: 'error',
+          error: err instanceof Error ? err.message : String(err),
+          markets: [],
+          orders: [],
+          fills: [],
+        });
+        const [paper, live] = await Promise.all([
+          this.realMarkets.history(limit).catch((err: unknown) => failed('paper', err)),
+          this.live.history(limit).catch((err: unknown) => failed('live', err)),
+        ]);
+        return { venues: [this.practiceHistory(limit), paper, live] };
+      },
       'history.exportCsv': async () => {
         const rows = [...this.practice.exportFills(), ...(await this.realMarkets.exportFills())];
         const day = new Date().toISOString().slice(0, 10);
@@ -130,6 +147,32 @@ export class AppHost {
         this.emit('settings.changed', next);
         return next;
       },
+    };
+  }
+
+  /** My latest orders and fills on the offline practice market. */
+  private practiceHistory(limit: number): VenueHistory {
+    const m = this.practice.market;
+    const h = this.practice.history;
+    return {
+      venue: 'practice',
+      state: 'ok',
+      // LPJ is priced in whole won and its amounts are whole won.
+      markets: [
+        {
+          venue: 'practice',
+          id: m.id,
+          base: m.base,
+          quote: m.quote,
+          priceDecimals: 0,
+          sizeDecimals: m.baseDecimals,
+          quoteDecimals: 0,
+          tickSize: m.tickSize,
+          lotSize: m.lotSize,
+        },
+      ],
+      orders: h.latestOrders(limit),
+      fills: h.latestFills(limit),
     };
   }
 

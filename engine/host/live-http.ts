@@ -47,14 +47,10 @@ export function fetchMarkets(origin: string) {
   return getJson(origin, '/api/v1/markets', z.array(MarketInfo));
 }
 
-/** My fills on `market`, newest first. */
-export function fetchFills(origin: string, token: string, market: string, limit: number) {
-  return getJson(
-    origin,
-    `/api/v1/trades?market=${encodeURIComponent(market)}&limit=${limit}`,
-    z.object({ fills: z.array(Fill) }),
-    token,
-  );
+/** My fills on `market` (undefined: on every market), newest first. */
+export function fetchFills(origin: string, token: string, market: string | undefined, limit: number) {
+  const on = market === undefined ? '' : `market=${encodeURIComponent(market)}&`;
+  return getJson(origin, `/api/v1/trades?${on}limit=${limit}`, z.object({ fills: z.array(Fill) }), token);
 }
 
 /** Candles of `market`, oldest first, the forming one included. */

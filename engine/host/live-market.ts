@@ -19,6 +19,7 @@ import {
   type LiveUpdate,
   type OrderOutcome,
   type OrderRequest,
+  type VenueHistory,
 } from '../protocol/api';
 import { ApiError } from '../protocol/errors';
 import {
@@ -327,6 +328,63 @@ export class LiveMarket {
       openOrders: orders.orders.map(openOrderOf),
       fills: fills.fills.map(fillOf),
     };
+  }
+
+  /**
+   * My latest orders (every status) and fills on the server's markets. Signed out or unreachable is an answer
+   * the list shows, not an error; anything else the server refuses is.
+   */
+  async history(limit: number): Promise<VenueHistory> {
+    const none = { venue: 'live' as const, markets: [], orders: [], fills: [] };
+    if (!this.client.account) return { ...none, state: 'signed_out' };
+    const c = this.client;
+    try {
+      if (!this.market) await this.loadMarket();
+      const [orders, fills] = await Promise.all([
+        c.withFreshToken((t) => c.http.orders(t, `?limit=${limit}`)),
+        c.withFreshToken((t) => fetchFills(this.origin, t, undefined, limit)),
+      ]);
+      const m = this.market;
+      return {
+        venue: 'live',
+        state: 'ok',
+        // LPJ is priced in whole won and its amounts are whole won.
+        markets: m
+          ? [
+              {
+                venue: 'live',
+                id: m.id,
+                base: m.base,
+                quote: m.quote,
+                priceDecimals: 0,
+                sizeDecimals: m.baseDecimals,
+                quoteDecimals: 0,
+                tickSize: m.tickSize,
+                lotSize: m.lotSize,
+              },
+            ]
+          : [],
+        orders: orders.orders.map((o) => ({
+          venue: 'live',
+          market: o.market,
+          id: o.orderId,
+          side: o.side,
+          type: o.type,
+          price: o.price,
+          stopPrice: o.stopPrice,
+          quantity: o.quantity,
+          filled: o.filled,
+          status: o.status === 'open' && o.filled > 0 ? 'partial' : o.status,
+          ...(o.reason !== undefined && { reason: o.reason }),
+          ts: o.createdAt,
+          updatedAt: o.updatedAt,
+        })),
+        fills: fills.fills.map((f) => ({ venue: 'live', ...f })),
+      };
+    } catch (err) {
+      if (err instanceof SyncHttpError && err.code === 'UNREACHABLE') return { ...none, state: 'offline' };
+      throw apiError(err);
+    }
   }
 
   // ------------------------------------------------------------------ orders

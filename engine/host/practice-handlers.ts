@@ -4,6 +4,7 @@
  */
 import type { EngineEvent } from '../core/matching/types';
 import type { OrderOutcome, OrderRequest, PracticeState } from '../protocol/api';
+import { marketFill } from './order-history';
 import type { CandleInterval } from '../core/market-data/types';
 import { BOOK_LEVELS, PRACTICE_USER, type PracticeMarket } from './practice-market';
 
@@ -42,7 +43,7 @@ export function practiceHandlers(practice: PracticeMarket) {
           triggered: o.triggered,
           ts: o.ts,
         })),
-        fills: practice.fills(100),
+        fills: practice.history.latestFills(100).map(marketFill),
       };
     },
     'practice.place': async (order: OrderRequest) => outcome(await practice.place(order)),

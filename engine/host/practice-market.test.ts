@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventFrame, OrderOutcome, PracticeState } from '../protocol/api';
+import type { EventFrame, OrderOutcome, PracticeState, VenueHistory } from '../protocol/api';
 import { AppHost } from './app-host';
 import { PRACTICE_HISTORY, PracticeMarket, type PracticePreparing } from './practice-market';
 
@@ -52,6 +52,13 @@ describe('the offline LPJ practice market', () => {
     state = (await host.invoke('practice.state', {})) as PracticeState;
     expect(state.openOrders).toEqual([]);
     expect(state.balances[0]).toEqual({ asset: 'KRW', available: 10_000_000, held: 0 });
+    // The order stays in my history, read back from the journal after the restart, with how it ended.
+    const { venues } = (await host.invoke('history.list', { limit: 10 })) as { venues: VenueHistory[] };
+    const practice = venues.find((v) => v.venue === 'practice')!;
+    expect(practice.markets).toEqual([expect.objectContaining({ id: 'LPJ-KRW', sizeDecimals: 8, lotSize: 1_000_000 })]);
+    expect(practice.orders).toEqual([
+      expect.objectContaining({ id: placed.orderId, side: 'buy', price: 9_000, filled: 0, status: 'cancelled' }),
+    ]);
   });
 
   it('answers an order the engine refuses with its reason, and bad params with BAD_REQUEST', async () => {
@@ -98,6 +105,15 @@ describe('the offline LPJ practice market', () => {
       quoteAmount: 100_000,
     })) as OrderOutcome;
     expect(bought.fills).toBeGreaterThan(0);
+    // Only my fills are mine, among the agents' trades: in the state and in my history alike.
+    const mine = (await host.invoke('practice.state', {})) as PracticeState;
+    expect(mine.fills.length).toBe(bought.fills);
+    const { venues } = (await host.invoke('history.list', { limit: 10 })) as { venues: VenueHistory[] };
+    const practice = venues.find((v) => v.venue === 'practice')!;
+    expect(practice.fills.map((f) => f.tradeId)).toEqual(mine.fills.map((f) => f.tradeId));
+    expect(practice.orders).toEqual([
+      expect.objectContaining({ id: bought.orderId, type: 'market', status: 'filled' }),
+    ]);
     const candles = (await host.invoke('practice.candles', { interval: '1m', limit: 10 })) as unknown[];
     expect(candles.length).toBeGreaterThan(0);
     // The trade history export has my fills, and only mine.

@@ -20,6 +20,7 @@ import { openMatchingJournal, type MatchingJournal } from '../node/matching-jour
 import type { EngineEvent, MarketConfig, PlaceCommand } from '../core/matching/types';
 import { SimulatorDriver } from '../core/simulator/driver';
 import { readAll, userFills, type FillRow } from './trade-export';
+import { OrderHistory } from './order-history';
 import { LiquiditySimulator } from '../core/simulator/liquidity-simulator';
 import { liveReader } from '../core/simulator/agents/agent';
 import { runAhead, runAheadTicks } from '../core/simulator/run-ahead';
@@ -84,20 +85,8 @@ export interface PracticeUpdate {
   mine: boolean;
 }
 
-export interface UserFill {
-  tradeId: number;
-  orderId: number;
-  side: 'buy' | 'sell';
-  price: number;
-  quantity: number;
-  quoteAmount: number;
-  fee: number;
-  ts: number;
-}
-
 /** Book levels per side in updates: what an order book panel shows. */
 export const BOOK_LEVELS = 50;
-const FILLS_KEPT = 500;
 
 export interface PracticeMarketOptions {
   dataDir: string;
@@ -116,7 +105,8 @@ export class PracticeMarket {
   private readonly driver: SimulatorDriver | undefined;
   private readonly tape: TapeTrade[] = [];
   private readonly minutes: Candle[] = [];
-  private readonly userFills: UserFill[] = [];
+  /** My orders and fills, folded from the journal's events. */
+  readonly history = new OrderHistory('practice', PRACTICE_USER);
   private readonly listeners = new Set<(u: PracticeUpdate) => void>();
   private pendingTrades: TapeTrade[] = [];
   private pendingMine = false;
@@ -274,11 +264,6 @@ export class PracticeMarket {
     });
   }
 
-  /** My most recent fills, newest first. */
-  fills(limit = 100): UserFill[] {
-    return this.userFills.slice(-limit).reverse();
-  }
-
   /** Every fill of mine, from the journal (for the trade history export). */
   exportFills(): FillRow[] {
     const events = readAll((after, limit) => this.journal.eventsSince(OFFLINE_PRACTICE_MARKET.id, after, limit));
@@ -313,11 +298,11 @@ export class PracticeMarket {
           this.record({ tradeId: e.tradeId, price: e.price, quantity: e.quantity, takerSide: e.takerSide, ts: e.ts });
       return;
     }
+    this.history.apply(events);
     for (const e of events) {
       if (e.type === 'trade') {
         const t = { tradeId: e.tradeId, price: e.price, quantity: e.quantity, takerSide: e.takerSide, ts: e.ts };
         this.record(t);
-        this.recordFill(e);
         this.pendingTrades.push(t);
         if (e.makerAccount === PRACTICE_USER || e.takerAccount === PRACTICE_USER) this.pendingMine = true;
       } else if ('account' in e && e.account === PRACTICE_USER) this.pendingMine = true;
@@ -357,34 +342,16 @@ export class PracticeMarket {
     }
   }
 
-  private recordFill(e: EngineEvent): void {
-    if (e.type !== 'trade') return;
-    const maker = e.makerAccount === PRACTICE_USER;
-    if (!maker && e.takerAccount !== PRACTICE_USER) return;
-    const takerSide = e.takerSide;
-    this.userFills.push({
-      tradeId: e.tradeId,
-      orderId: maker ? e.makerOrderId : e.takerOrderId,
-      side: maker ? (takerSide === 'buy' ? 'sell' : 'buy') : takerSide,
-      price: e.price,
-      quantity: e.quantity,
-      quoteAmount: e.quoteAmount,
-      fee: maker ? e.makerFee : e.takerFee,
-      ts: e.ts,
-    });
-    if (this.userFills.length > FILLS_KEPT * 2) this.userFills.splice(0, this.userFills.length - FILLS_KEPT);
-  }
-
-  /** Rebuilds the tape, my fills and the recent candles from the journal's trades. */
+  /** Rebuilds the tape, my orders and fills and the recent candles from the journal. */
   private loadHistory(): void {
     let after = 0;
     const since = this.now() - MINUTES_KEPT * MINUTE;
     for (;;) {
       const events = this.journal.eventsSince(OFFLINE_PRACTICE_MARKET.id, after, 50_000);
       if (events.length === 0) break;
+      this.history.apply(events);
       for (const e of events) {
         if (e.type !== 'trade') continue;
-        this.recordFill(e);
         if (e.ts >= since)
           this.record({ tradeId: e.tradeId, price: e.price, quantity: e.quantity, takerSide: e.takerSide, ts: e.ts });
       }

@@ -160,7 +160,7 @@ describe('ranking.profile', () => {
     joinedAt: 1,
     asOf: 2,
     stats: { '1d': stats(1), '7d': stats(1), '30d': stats(2), all: stats(3) },
-    equity: { hourly: [], daily: [] },
+    equity: { hourly: [], daily: [], flows: [] },
     recentTrades: [],
     followers: 4,
     strategy: { open: true, description: 'd', profitShareBps: 500 },

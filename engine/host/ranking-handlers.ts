@@ -8,6 +8,7 @@
  * (NOT_SIGNED_IN, OFFLINE); the server's own refusals keep their codes (INSUFFICIENT_BALANCE, …).
  */
 import type {
+  BoardRules,
   CopyChange,
   CopyFollower,
   CopySettlement,
@@ -178,12 +179,19 @@ export function rankingHandlers(link: RankingLink) {
           limit: q.limit,
           offset: q.offset,
         });
-        return { period: page.period, asOf: page.asOf, total: page.total, rows: page.rows };
+        return {
+          period: page.period,
+          asOf: page.asOf,
+          ...(page.rules && { rules: page.rules }),
+          total: page.total,
+          rows: page.rows,
+        };
       }
       // Read the board's first rows in rank order and sort those.
       const rows: RankingRow[] = [];
       let total = 0;
       let asOf: number | null = null;
+      let rules: BoardRules | undefined;
       while (rows.length < LOCAL_SORT_ROWS) {
         const page = await http.leaderboard(q.period, {
           sort: 'rank',
@@ -193,6 +201,7 @@ export function rankingHandlers(link: RankingLink) {
         });
         total = page.total;
         asOf = page.asOf;
+        rules = page.rules;
         rows.push(...page.rows);
         if (page.rows.length < SERVER_PAGE || rows.length >= total) break;
       }
@@ -201,6 +210,7 @@ export function rankingHandlers(link: RankingLink) {
       return {
         period: q.period,
         asOf,
+        ...(rules && { rules }),
         total: Math.min(total, rows.length),
         rows: rows.slice(q.offset, q.offset + q.limit),
         ...(total > rows.length && { sortedWithin: rows.length }),

@@ -14,6 +14,7 @@ import type {
   PaperOrderOutcome,
   PaperUpdate,
   ReplayInfo,
+  VenueHistory,
 } from '../protocol/api';
 import { AppHost } from './app-host';
 
@@ -171,6 +172,26 @@ describe('real-coin markets in the app host', () => {
     await until('an account update', () =>
       updates('BTC-KRW').some((x) => x.account?.openOrders.some((o) => o.id === resting.orderId)),
     );
+    // My fills on the market: the sale's, then the purchase's, listed with the state and pushed with the account.
+    const fills = (await call<PaperMarketState>('paper.state', { market: 'BTC-KRW' })).fills;
+    expect(fills.length).toBe(bought.fills + sold.fills);
+    expect(fills.map((f) => f.side)).toEqual([...Array(sold.fills).fill('sell'), ...Array(bought.fills).fill('buy')]);
+    expect(fills.filter((f) => f.side === 'sell').reduce((q, f) => q + f.quantity, 0)).toBe(
+      Math.floor(position.quantity / 2),
+    );
+    expect(updates('BTC-KRW').find((x) => x.account)?.fills).toBeDefined();
+    // The same orders and fills in the list of all my orders and trades.
+    const { venues } = await call<{ venues: VenueHistory[] }>('history.list', { limit: 50 });
+    const paper = venues.find((v) => v.venue === 'paper')!;
+    expect(paper.state).toBe('ok');
+    expect(paper.markets.find((m) => m.id === 'BTC-KRW')).toMatchObject({ priceDecimals: 0, sizeDecimals: 8 });
+    expect(paper.orders.map((o) => [o.id, o.type, o.status])).toEqual([
+      [resting.orderId, 'limit', 'open'],
+      [sold.orderId, 'market', 'filled'],
+      [bought.orderId, 'market', 'filled'],
+    ]);
+    expect(paper.fills.map((f) => f.tradeId)).toEqual(fills.map((f) => f.tradeId));
+    expect(venues.find((v) => v.venue === 'live')!.state).toBe('signed_out');
     const refused = await call<PaperOrderOutcome>('paper.place', {
       market: 'BTC-KRW',
       side: 'buy',

@@ -40,12 +40,14 @@ import {
   type PaperOrderRequest,
   type ReplayControl,
   type ReplayInfo,
+  type VenueHistory,
 } from '../protocol/api';
 import { ApiError } from '../protocol/errors';
 import { SAMPLE_SESSION_PATH, SessionFileError } from '../node/replay';
 import { ExchangeCandles } from './exchange-candles';
 import { accountView, marketInfo, orderOutcome, PAPER_USER, positionView } from './paper-views';
 import { readAll, userFills, type FillRow } from './trade-export';
+import { marketFill, OrderHistory } from './order-history';
 import { feedClientOptions, OFFERED_MARKETS, type ExchangeOptions } from './real-markets-config';
 import { MarketView, type ViewChanges } from './real-market-view';
 import { ReplayFeed } from './replay-feed';
@@ -82,6 +84,9 @@ const StoredSource = z.object({
 });
 type StoredSource = z.output<typeof StoredSource>;
 
+/** Fills a market view lists. */
+const FILLS_SHOWN = 100;
+
 type Active =
   | { kind: 'exchange'; exchange: ExchangeId; client: FeedClient; candles: ExchangeCandles; off: () => void }
   | { kind: 'replay'; replay: ReplayFeed };
@@ -94,6 +99,8 @@ export class RealMarkets {
   private readonly views = new Map<string, MarketView>();
   private liveTrader: PaperTrader | undefined;
   private replayTrader: PaperTrader | undefined;
+  /** My orders and fills in each paper journal, read back from it on first use and followed after. */
+  private readonly histories = new Map<PaperTrader, OrderHistory>();
   private candleStore: CandleStore | undefined;
   /** Set once the UI opened a real-coin market: from then on, markets with live orders stay subscribed. */
   private engaged = false;
@@ -217,8 +224,35 @@ export class RealMarkets {
       ...(price !== undefined ? { lastPrice: price } : {}),
       account: accountView(trader),
       marks: this.marks(trader),
+      fills: this.fillsOf(trader, market.id),
       ...(replay ? { replay } : {}),
     };
+  }
+
+  /** My latest orders and fills in the current source's paper account, with the units of their markets. */
+  async history(limit: number): Promise<VenueHistory> {
+    this.checkOpen();
+    const trader = await this.trader();
+    const h = this.historyOf(trader);
+    const markets = trader.engine.marketIds.flatMap((id) => {
+      const c = trader.engine.marketConfig(id);
+      if (!c) return [];
+      return [
+        {
+          venue: 'paper' as const,
+          id: c.id,
+          base: c.base,
+          quote: c.quote,
+          priceDecimals: c.priceDecimals,
+          sizeDecimals: c.sizeDecimals,
+          quoteDecimals: c.quoteDecimals,
+          // The paper engine takes any price and size in the feed's units.
+          tickSize: 1,
+          lotSize: 1,
+        },
+      ];
+    });
+    return { venue: 'paper', state: 'ok', markets, orders: h.latestOrders(limit), fills: h.latestFills(limit) };
   }
 
   async place(order: PaperOrderRequest): Promise<PaperOrderOutcome> {
@@ -514,6 +548,8 @@ export class RealMarkets {
   }
 
   private onPaperEvents(ofReplay: boolean, events: readonly PaperEvent[]): void {
+    const journal = ofReplay ? this.replayTrader : this.liveTrader;
+    if (journal) this.histories.get(journal)?.apply(events);
     const trader = this.currentTrader();
     if (!trader || (this.source.source === 'replay') !== ofReplay) return;
     let all = false;
@@ -552,7 +588,7 @@ export class RealMarkets {
       ...(price !== undefined ? { lastPrice: price } : {}),
       ...(candles.length ? { candles } : {}),
       ...(position ? { position: positionView(position) } : {}),
-      ...(changes.mine ? { account: accountView(trader) } : {}),
+      ...(changes.mine ? { account: accountView(trader), fills: this.fillsOf(trader, view.market) } : {}),
       marks: this.marks(trader),
     });
   }
@@ -587,6 +623,23 @@ export class RealMarkets {
 
   private currentTrader(): PaperTrader | undefined {
     return this.source.source === 'replay' ? this.replayTrader : this.liveTrader;
+  }
+
+  /** A journal's order history, folded from everything in it the first time it is asked for. */
+  private historyOf(trader: PaperTrader): OrderHistory {
+    let h = this.histories.get(trader);
+    if (!h) {
+      h = new OrderHistory('paper', PAPER_USER);
+      for (const id of trader.engine.marketIds)
+        h.apply(readAll((after, limit) => trader.eventsSince(id, after, limit)));
+      this.histories.set(trader, h);
+    }
+    return h;
+  }
+
+  /** My latest fills on one market, as its view lists them. */
+  private fillsOf(trader: PaperTrader, market: string) {
+    return this.historyOf(trader).latestFills(FILLS_SHOWN, market).map(marketFill);
   }
 
   /** My paper fills on real-coin prices (the exchange sources' journal; replays of generated sessions are not history). */

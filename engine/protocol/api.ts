@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { SESSION_HANDLE } from './session-files';
 import { MAX_PROFIT_SHARE_BPS } from './sync';
+import { FLOW_KINDS } from './flow-kinds';
 
 export const Language = z.enum(['en', 'ko']);
 export const Theme = z.enum(['dark', 'light']);
@@ -295,6 +296,8 @@ export const PaperMarketState = z.object({
   lastPrice: amount.optional(),
   account: PaperAccount,
   marks: z.array(PaperMark),
+  /** My latest fills on this market, newest first. */
+  fills: z.array(PracticeFill),
   replay: ReplayInfo.optional(),
 });
 
@@ -357,6 +360,8 @@ export const PaperUpdate = z.object({
   account: PaperAccount.optional(),
   /** The marks of every market I hold the base of, as of this update. */
   marks: z.array(PaperMark).optional(),
+  /** With `account`: my latest fills on this market, newest first. */
+  fills: z.array(PracticeFill).optional(),
 });
 
 export const CandlesProgress = z.object({
@@ -531,10 +536,15 @@ export const RankingQuery = z
   })
   .strict();
 
+/** What it takes to appear on a board: fills in the period and account age (the server's settings). */
+export const BoardRules = z.object({ minTrades: amount, minAccountAgeMs: amount, markIntervalMs: positive });
+
 export const RankingBoard = z.object({
   period: RankingPeriod,
   /** Time of the mark the board describes; null before the first one. */
   asOf: amount.nullable(),
+  /** Absent when the server does not say (an older server). */
+  rules: BoardRules.optional(),
   /** Rows matching the search, for paging. */
   total: amount,
   rows: z.array(RankingRow),
@@ -543,6 +553,16 @@ export const RankingBoard = z.object({
 });
 
 export const EquityPoint = z.object({ ts: amount, equity: signedInt });
+/** Money or coins moved in or out from outside trading (a grant, a deposit, a copy allocation): not profit. */
+export const EquityFlow = z.object({
+  ts: amount,
+  kind: z.enum(FLOW_KINDS),
+  asset: z.string(),
+  /** Minimal units of the asset; negative when it left. */
+  amount: signedInt,
+  /** Quote minimal units when it moved: the step it made in equity. */
+  value: signedInt,
+});
 export const PublicTrade = z.object({
   market: z.string(),
   side: z.enum(['buy', 'sell']),
@@ -558,8 +578,8 @@ export const TraderProfile = z.object({
   joinedAt: amount,
   asOf: amount.nullable(),
   stats: z.object({ '1d': TraderStats, '7d': TraderStats, '30d': TraderStats, all: TraderStats }),
-  /** Equity at each mark of the last day and at each day start kept, oldest first. */
-  equity: z.object({ hourly: z.array(EquityPoint), daily: z.array(EquityPoint) }),
+  /** Equity at each mark of the last day and at each day start kept, oldest first; the flows in that time. */
+  equity: z.object({ hourly: z.array(EquityPoint), daily: z.array(EquityPoint), flows: z.array(EquityFlow) }),
   /** Newest first. */
   recentTrades: z.array(PublicTrade),
   followers: amount,
@@ -619,6 +639,75 @@ export const CopySettlement = z.object({
   ts: amount,
 });
 
+// ---- My orders and trades across markets: the offline practice market, paper trading, the live market ----
+//
+// Each venue answers on its own (one that cannot be reached says so, the others still list); every market
+// listed carries its units, so each row is shown by its own market's number rule.
+
+export const HistoryVenue = z.enum(['practice', 'paper', 'live']);
+
+export const HistoryMarket = z.object({
+  venue: HistoryVenue,
+  id: z.string(),
+  base: z.string(),
+  quote: z.string(),
+  priceDecimals: decimals,
+  sizeDecimals: decimals,
+  quoteDecimals: decimals,
+  tickSize: positive,
+  lotSize: positive,
+});
+
+/** open: resting, nothing filled; partial: resting, partly filled; waiting: a stop not triggered yet. */
+export const HistoryOrderStatus = z.enum(['open', 'partial', 'waiting', 'filled', 'cancelled', 'expired', 'rejected']);
+
+export const HistoryOrder = z.object({
+  venue: HistoryVenue,
+  market: z.string(),
+  id: positive,
+  side: z.enum(['buy', 'sell']),
+  type: z.enum(['limit', 'market', 'stop_market', 'stop_limit']),
+  /** 0 for a market order. */
+  price: amount,
+  /** 0 unless a stop. */
+  stopPrice: amount,
+  /** 0 for a market buy by quote amount. */
+  quantity: amount,
+  filled: amount,
+  status: HistoryOrderStatus,
+  /** Why it was cancelled or expired (the engine's reason), when it says. */
+  reason: z.string().optional(),
+  ts: amount,
+  /** When it last changed (a fill, a trigger, the end). */
+  updatedAt: amount,
+});
+
+export const HistoryFill = z.object({
+  venue: HistoryVenue,
+  market: z.string(),
+  tradeId: positive,
+  orderId: positive,
+  side: z.enum(['buy', 'sell']),
+  price: positive,
+  quantity: positive,
+  quoteAmount: amount,
+  fee: signedInt,
+  liquidity: z.enum(['maker', 'taker']),
+  ts: amount,
+});
+
+export const VenueHistory = z.object({
+  venue: HistoryVenue,
+  /** ok; signed_out / offline: the live market without an account or a server; error: it failed (see error). */
+  state: z.enum(['ok', 'signed_out', 'offline', 'error']),
+  error: z.string().optional(),
+  markets: z.array(HistoryMarket),
+  /** Newest first. */
+  orders: z.array(HistoryOrder),
+  /** Newest first. */
+  fills: z.array(HistoryFill),
+});
+
 const ProfitShareBps = z.number().int().min(0).max(MAX_PROFIT_SHARE_BPS);
 /** A copy stop-loss: the loss, in bps of the allocation, at which copying stops and positions close. */
 const StopLossBps = z.number().int().min(1).max(9_999);
@@ -643,6 +732,11 @@ export const methods = {
   'practice.place': { params: OrderRequest, result: OrderOutcome },
   'practice.cancel': { params: z.object({ orderId: positive }).strict(), result: OrderOutcome },
   'practice.cancelAll': { params: NoParams, result: z.object({ cancelled: amount }) },
+  /** My latest orders and fills on every venue, each venue's newest `limit` of each. */
+  'history.list': {
+    params: z.object({ limit: z.number().int().min(1).max(500).default(200) }).strict(),
+    result: z.object({ venues: z.array(VenueHistory) }),
+  },
   /** My whole trade history (offline practice and paper trading) as CSV, for the user to save. */
   'history.exportCsv': { params: NoParams, result: z.object({ filename: z.string(), csv: z.string(), rows: amount }) },
   'practice.candles': {
@@ -822,6 +916,7 @@ export type OrderOutcome = z.output<typeof OrderOutcome>;
 export type TapeTrade = z.output<typeof TapeTrade>;
 export type CandleBar = z.output<typeof CandleBar>;
 export type OpenOrder = z.output<typeof OpenOrder>;
+export type PracticeFill = z.output<typeof PracticeFill>;
 export type MarketSettings = z.output<typeof MarketSettings>;
 export type FeedSourceName = z.output<typeof FeedSource>;
 export type FeedStatusName = z.output<typeof FeedStatus>;
@@ -857,6 +952,8 @@ export type TraderStats = z.output<typeof TraderStats>;
 export type TraderProfile = z.output<typeof TraderProfile>;
 export type PublicTrade = z.output<typeof PublicTrade>;
 export type EquityPoint = z.output<typeof EquityPoint>;
+export type EquityFlow = z.output<typeof EquityFlow>;
+export type BoardRules = z.output<typeof BoardRules>;
 export type MyStrategy = z.output<typeof MyStrategy>;
 export type StrategyInfo = z.output<typeof StrategyInfo>;
 export type CopySubscription = z.output<typeof CopySubscription>;
@@ -864,6 +961,12 @@ export type CopyFollower = z.output<typeof CopyFollower>;
 export type CopySettlement = z.output<typeof CopySettlement>;
 export type CopyChange = z.output<typeof CopyChange>;
 export type CopyStatus = z.output<typeof CopyStatus>;
+export type HistoryVenue = z.output<typeof HistoryVenue>;
+export type HistoryMarket = z.output<typeof HistoryMarket>;
+export type HistoryOrder = z.output<typeof HistoryOrder>;
+export type HistoryOrderStatus = z.output<typeof HistoryOrderStatus>;
+export type HistoryFill = z.output<typeof HistoryFill>;
+export type VenueHistory = z.output<typeof VenueHistory>;
 
 export function isMethod(name: string): name is Method {
   return Object.prototype.hasOwnProperty.call(methods, name);

@@ -7,6 +7,7 @@
  * All amounts are integers in minimal units, as in ../core/matching/types.
  */
 import { z } from 'zod';
+import { FLOW_KINDS } from './flow-kinds';
 
 /** Largest WebSocket frame the server accepts, in bytes; larger frames close the connection with 1009. */
 export const MAX_WS_FRAME_BYTES = 16 * 1024;
@@ -314,10 +315,23 @@ export type TraderStats = z.output<typeof TraderStats>;
 export const LeaderboardRow = TraderStats.extend({ nickname: z.string() });
 export type LeaderboardRow = z.output<typeof LeaderboardRow>;
 
+/** What it takes to appear on a board, as the server is configured. */
+export const BoardRules = z.object({
+  /** Fills within the board's period. */
+  minTrades: int,
+  /** Age of the account at the board's mark, ms. */
+  minAccountAgeMs: int,
+  /** Boards move on at marks this far apart, ms. */
+  markIntervalMs: posInt,
+});
+export type BoardRules = z.output<typeof BoardRules>;
+
 export const LeaderboardPage = z.object({
   period: RankingPeriod,
   /** Time of the mark the board describes (boards move on at each hourly mark); null before the first one. */
   asOf: int.nullable(),
+  /** Absent from older servers. */
+  rules: BoardRules.optional(),
   /** Rows matching the search and filters, for paging. */
   total: int,
   rows: z.array(LeaderboardRow),
@@ -326,6 +340,21 @@ export type LeaderboardPage = z.output<typeof LeaderboardPage>;
 
 export const EquityPoint = z.object({ ts: int, equity: z.number().int() });
 export type EquityPoint = z.output<typeof EquityPoint>;
+
+/** How money came into or left an account without being profit: a step in its equity curve. */
+export const FlowKind = z.enum(FLOW_KINDS);
+export type FlowKind = z.output<typeof FlowKind>;
+
+export const EquityFlow = z.object({
+  ts: int,
+  kind: FlowKind,
+  asset: z.string(),
+  /** Minimal units of the asset; negative when it left the account. */
+  amount: z.number().int(),
+  /** Its value when it moved, quote minimal units: the step it made in equity. */
+  value: z.number().int(),
+});
+export type EquityFlow = z.output<typeof EquityFlow>;
 
 /** A strategy as others see it. `open: false` = closed to new subscribers (running copies carry on). */
 export const StrategyInfo = z.object({
@@ -355,8 +384,15 @@ export const TraderProfile = z.object({
   joinedAt: int,
   asOf: int.nullable(),
   stats: z.object({ '1d': TraderStats, '7d': TraderStats, '30d': TraderStats, all: TraderStats }),
-  /** Equity at each mark of the last day and at each day start kept, oldest first. */
-  equity: z.object({ hourly: z.array(EquityPoint), daily: z.array(EquityPoint) }),
+  /**
+   * Equity at each mark of the last day and at each day start kept, oldest first, and the flows in that time
+   * (a point at mark T includes every flow before T); older servers send no flows.
+   */
+  equity: z.object({
+    hourly: z.array(EquityPoint),
+    daily: z.array(EquityPoint),
+    flows: z.array(EquityFlow).default([]),
+  }),
   /** Latest fills, newest first. */
   recentTrades: z.array(PublicTrade),
   followers: int,

@@ -15,6 +15,7 @@ const CopyScreen = lazy(() => import('./screens/copy/CopyScreen').then((m) => ({
 const ProfileScreen = lazy(() => import('./screens/profile/ProfileScreen').then((m) => ({ default: m.ProfileScreen })));
 const RankingScreen = lazy(() => import('./screens/ranking/RankingScreen').then((m) => ({ default: m.RankingScreen })));
 const SettingsScreen = lazy(() => import('./screens/SettingsScreen').then((m) => ({ default: m.SettingsScreen })));
+const HistoryScreen = lazy(() => import('./screens/history/HistoryScreen').then((m) => ({ default: m.HistoryScreen })));
 
 export function App() {
   const route = useRoute((s) => s.route);
@@ -40,6 +41,7 @@ export function App() {
           {route === 'market' && <MarketScreen />}
           {route === 'ranking' && (trader ? <ProfileScreen nickname={trader} /> : <RankingScreen />)}
           {route === 'copy' && <CopyScreen />}
+          {route === 'history' && <HistoryScreen />}
           {route === 'settings' && <SettingsScreen />}
         </Suspense>
       </main>

@@ -84,9 +84,11 @@ function wholeBoard(service: RankingService, period: Period, board: BoardRow[], 
     return asc ? x - y : y - x;
   });
   const asOf = Number.isNaN(service.asOf) ? null : service.asOf;
+  const { minTrades, minAccountAgeMs, markIntervalMs } = service.cfg;
   return {
     period,
     asOf,
+    rules: { minTrades, minAccountAgeMs, markIntervalMs },
     total: rows.length,
     rows: rows.slice(q.offset, q.offset + q.limit).map(({ account: _, ...r }) => ({
       nickname: r.nickname,

@@ -3,7 +3,9 @@
  * applied and appended to the ranking log in one order:
  * - committed engine events: trades (`rankingRecordOf`), account openings (with the user's nickname), grants
  *   (deposits) as flows; ledger transfers are skipped here because copy trading hands over the flows of every
- *   transfer it books, with their kind (allocation or profit share);
+ *   transfer it books, with their kind (allocation or profit share). A coin granted before its market has
+ *   traded is valued at the market's listing price (a `price` record ahead of the first such grant), so it
+ *   enters equity at once and the first trade moves its value as any later trade does;
  * - copy trading's own records (sub-accounts, their flows, follower counts, closed sub-accounts), logged in
  *   the same transaction as the copy operation that made them (`applyWithin`);
  * - the clock: `mark()` carries the ranking to now, so boards move on at every interval even without trades.
@@ -13,7 +15,7 @@
  */
 import type { Logger } from 'pino';
 import type { Db } from '../../engine/node/db/database';
-import type { EngineEvent, MarketConfig } from '../../engine/core/matching/types';
+import type { EngineEvent } from '../../engine/core/matching/types';
 import { LEDGER_STREAM } from '../../engine/core/matching/types';
 import {
   PERIODS,
@@ -26,13 +28,14 @@ import {
 import type { Exchange } from '../trading/exchange';
 import { RankingLog } from './ranking-log';
 import type { WriteBehind } from '../db/write-behind';
+import type { ListedMarket } from '../config';
 
 export interface RankingFeedOptions {
   db: Db;
   /** The read models' write-behind queue: the log is appended through it, in commit order with the rest. */
   writes: WriteBehind;
   exchange: Exchange;
-  markets: readonly MarketConfig[];
+  markets: readonly ListedMarket[];
   /** The user's nickname, or undefined for ledger accounts that are not users (fee account, copy sub-accounts). */
   nicknameOf: (accountId: number) => string | undefined;
   /** True for accounts with a nickname that must never rank on a board (the liquidity provider's). */
@@ -46,20 +49,11 @@ export interface RankingFeedOptions {
 
 const TOP = 10;
 
-interface Batch {
-  records: RankingRecord[];
-  /** Coin flows that start waiting for a price, and assets whose waiting flows were released into the log. */
-  waiting: RankingRecord[];
-  released: string[];
-}
-
 export class RankingFeed {
   private readonly rankingLog: RankingLog;
   private lastTs = 0;
   /** Markets that have had a trade or price, so coin flows in their base can be valued. */
   private readonly priced = new Set<string>();
-  /** Coin flows waiting for their market's first price, by asset. */
-  private readonly waiting = new Map<string, RankingRecord[]>();
   private top10 = new Map<Period, Set<number>>();
 
   private constructor(
@@ -100,7 +94,7 @@ export class RankingFeed {
     const feed = new RankingFeed(o, config, service);
     feed.lastTs = lastTs;
     for (const m of priced) feed.priced.add(m);
-    for (const r of rankingLog.pending()) if (r.type === 'flow') feed.waitFor(r);
+    feed.releasePending(rankingLog.pending());
     feed.catchUp();
     feed.mark(false);
     o.log.info({ records: rankingLog.count(), ms: Date.now() - started }, 'ranking: up to date');
@@ -110,13 +104,12 @@ export class RankingFeed {
   /** Committed engine events, in commit order (the exchange's commit listener). */
   ingest(events: readonly EngineEvent[]): void {
     const cursors = new Map<string, number>();
-    const batch: Batch = { records: [], waiting: [], released: [] };
+    const records: RankingRecord[] = [];
     for (const e of events) {
       cursors.set(e.market, e.seq);
-      this.recordsOf(e, batch);
+      this.recordsOf(e, records);
     }
-    const applied = this.applyAll(batch.records);
-    this.rankingLog.append(applied, cursors, batch.waiting, batch.released);
+    this.rankingLog.append(this.applyAll(records), cursors);
   }
 
   /** Records from outside the journal, applied now and logged behind the queued read-model writes. */
@@ -186,12 +179,12 @@ export class RankingFeed {
     return applied;
   }
 
-  private recordsOf(e: EngineEvent, batch: Batch): void {
+  private recordsOf(e: EngineEvent, records: RankingRecord[]): void {
     switch (e.type) {
       case 'account_opened': {
         const nickname = this.o.nicknameOf(e.account);
         if (nickname !== undefined)
-          batch.records.push({
+          records.push({
             type: 'account',
             ts: e.ts,
             account: e.account,
@@ -203,46 +196,47 @@ export class RankingFeed {
       case 'deposited':
       case 'withdrawn': {
         if (this.o.nicknameOf(e.account) === undefined) return;
-        const flow: RankingRecord = {
+        this.listed(e.asset, e.ts, records);
+        records.push({
           type: 'flow',
           ts: e.ts,
           account: e.account,
           asset: e.asset,
           amount: e.type === 'deposited' ? e.amount : -e.amount,
           kind: e.type === 'deposited' ? 'grant' : 'withdrawal',
-        };
-        const m = this.o.markets.find((x) => x.base === e.asset);
-        if (m && !this.priced.has(m.id)) {
-          // A coin with no price yet cannot be valued: it joins the log at the market's first trade.
-          this.waitFor(flow);
-          batch.waiting.push(flow);
-        } else batch.records.push(flow);
+        });
         return;
       }
-      case 'trade': {
-        const trade = rankingRecordOf(e)!;
-        if (!this.priced.has(e.market)) {
-          this.priced.add(e.market);
-          const base = this.o.markets.find((x) => x.id === e.market)!.base;
-          const released = (this.waiting.get(base) ?? []).map((r) => ({ ...r, ts: e.ts }));
-          this.waiting.delete(base);
-          batch.released.push(base);
-          // Drop from this batch's new waiting list what is released in the same batch.
-          batch.waiting = batch.waiting.filter((r) => r.type !== 'flow' || r.asset !== base);
-          batch.records.push({ type: 'price', ts: e.ts, market: e.market, price: e.price }, ...released);
-        }
-        batch.records.push(trade);
+      case 'trade':
+        this.priced.add(e.market);
+        records.push(rankingRecordOf(e)!);
         return;
-      }
       default:
         return;
     }
   }
 
-  private waitFor(flow: Extract<RankingRecord, { type: 'flow' }>): void {
-    const list = this.waiting.get(flow.asset) ?? [];
-    list.push(flow);
-    this.waiting.set(flow.asset, list);
+  /** Before a flow in `asset`: its market's listing price, if the market has no price yet. */
+  private listed(asset: string, ts: number, records: RankingRecord[]): void {
+    const m = this.o.markets.find((x) => x.base === asset);
+    if (!m || this.priced.has(m.id)) return;
+    this.priced.add(m.id);
+    records.push({ type: 'price', ts, market: m.id, price: m.listingPrice });
+  }
+
+  /**
+   * Coin grants that a data folder of an earlier version kept waiting for their market's first trade: valued now,
+   * at the listing price (or the price the market has since), and the wait list emptied in the same commit.
+   */
+  private releasePending(pending: readonly RankingRecord[]): void {
+    if (pending.length === 0) return;
+    const records: RankingRecord[] = [];
+    for (const r of pending) {
+      if (r.type !== 'flow') continue;
+      this.listed(r.asset, this.lastTs, records);
+      records.push({ ...r, ts: Math.max(r.ts, this.lastTs) });
+    }
+    this.rankingLog.append(this.applyAll(records), new Map(), { clearPending: true });
   }
 
   /** Journal events committed after the log's cursors, merged across streams by time (ledger first on ties). */

@@ -1,6 +1,8 @@
 /**
- * The ranking's record stream in server.db: every record in the order the live ranking applied it, the journal
- * position each stream has been turned into records up to, and coin deposits still waiting for a price.
+ * The ranking's record stream in server.db: every record in the order the live ranking applied it, and the journal
+ * position each stream has been turned into records up to. (`ranking_pending` holds coin deposits that earlier
+ * versions kept waiting for their market's first trade; they are now valued at the listing price, so the table
+ * is only read once, at start-up, and emptied.)
  * Start-up and the batch recompute both read the stream back, so they see exactly what the live boards saw.
  *
  * Records reach the log in the order the ranking applied them, by one of two ways: queued behind the other
@@ -17,13 +19,11 @@ const PAGE = 10_000;
 const INSERT = 'INSERT INTO ranking_log (record) VALUES (?)';
 const SET_CURSOR =
   'INSERT INTO ranking_cursor (stream, seq) VALUES (?, ?) ON CONFLICT(stream) DO UPDATE SET seq = excluded.seq';
-const INSERT_PENDING = 'INSERT INTO ranking_pending (record) VALUES (?)';
-const CLEAR_PENDING = "DELETE FROM ranking_pending WHERE json_extract(record, '$.asset') = ?";
+const CLEAR_PENDING = 'DELETE FROM ranking_pending';
 
 export class RankingLog {
   /** Statement ids in the write-behind queue; none for a log opened to be read only. */
-  private readonly statements:
-    { insert: number; setCursor: number; insertPending: number; clearPending: number } | undefined;
+  private readonly statements: { insert: number; setCursor: number; clearPending: number } | undefined;
   private insertNowStatement: ReturnType<Db['prepare']> | undefined;
 
   /** @param writes where appends queue behind the other read models' writes; without it the log is read only. */
@@ -34,7 +34,6 @@ export class RankingLog {
     this.statements = writes && {
       insert: writes.statement(INSERT),
       setCursor: writes.statement(SET_CURSOR),
-      insertPending: writes.statement(INSERT_PENDING),
       clearPending: writes.statement(CLEAR_PENDING),
     };
   }
@@ -46,16 +45,14 @@ export class RankingLog {
   append(
     records: readonly RankingRecord[],
     cursors: ReadonlyMap<string, number> = new Map(),
-    waiting: readonly RankingRecord[] = [],
-    released: readonly string[] = [],
+    opts: { clearPending?: boolean } = {},
   ): void {
     const w = this.writes;
     const st = this.statements;
     if (!w || !st) throw new Error('this ranking log was opened to be read only');
     for (const r of records) w.run(st.insert, [JSON.stringify(r)]);
     for (const [stream, seq] of cursors) w.run(st.setCursor, [stream, seq]);
-    for (const asset of released) w.run(st.clearPending, [asset]);
-    for (const r of waiting) w.run(st.insertPending, [JSON.stringify(r)]);
+    if (opts.clearPending) w.run(st.clearPending, []);
   }
 
   /**

@@ -13,6 +13,7 @@
  */
 import type { BoardRow, Period, RankingService } from '../../engine/core/ranking';
 import type {
+  BoardRules,
   LeaderboardPage,
   LeaderboardQuery,
   LeaderboardRow,
@@ -253,13 +254,20 @@ function boardIndex(service: RankingService, period: Period): BoardIndex {
   return (x.boards[period] = new BoardIndex(service, period, service.asOf, x.nicknames));
 }
 
+/** What it takes to appear on a board, from the ranking's own settings (the app explains an empty board with it). */
+export function boardRules(service: RankingService): BoardRules {
+  const { minTrades, minAccountAgeMs, markIntervalMs } = service.cfg;
+  return { minTrades, minAccountAgeMs, markIntervalMs };
+}
+
 export function leaderboard(service: RankingService, period: Period, q: LeaderboardQuery): LeaderboardPage {
   const asOf = Number.isNaN(service.asOf) ? null : service.asOf;
+  const rules = boardRules(service);
   const size = service.boardSize(period);
   const asc = (q.order ?? (ASCENDING_BEST.has(q.sort) ? 'asc' : 'desc')) === 'asc';
   if (q.sort === 'rank' && asc && !q.search && q.minTrades === undefined) {
     const rows = q.offset < size ? service.top(period, q.limit, q.offset) : [];
-    return { period, asOf, total: size, rows: rows.map(rowOf) };
+    return { period, asOf, rules, total: size, rows: rows.map(rowOf) };
   }
   const board = boardIndex(service, period);
   const minTrades = q.minTrades;
@@ -302,5 +310,5 @@ export function leaderboard(service: RankingService, period: Period, q: Leaderbo
       if (kept++ >= q.offset) page.push(p);
     }
   }
-  return { period, asOf, total, rows: page.map((p) => rowOf(service.top(period, 1, p)[0])) };
+  return { period, asOf, rules, total, rows: page.map((p) => rowOf(service.top(period, 1, p)[0])) };
 }

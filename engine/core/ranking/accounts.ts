@@ -310,9 +310,10 @@ export class AccountTable {
 
   /**
    * An external flow: checkpoint the index at the equity just before it (so the flow is not performance), then
-   * move the money or coins, then restart growth from the equity just after it.
+   * move the money or coins, then restart growth from the equity just after it. Returns what the flow was worth
+   * (equity after − before, quote units, held to ±MAX_AMOUNT) and the account's slot.
    */
-  applyFlow(f: Flow): void {
+  applyFlow(f: Flow): { slot: number; value: number } {
     const amount = safeInt(f.amount, 'amount');
     if (amount === 0) bad('a flow of zero');
     if (!FLOW_KINDS.includes(f.kind)) bad(`unknown flow kind ${String(f.kind)}`);
@@ -348,6 +349,7 @@ export class AccountTable {
     else this.commitMove(s, k, BUY_SIDE);
     this.baseCk[s] = after;
     this.cumFlow[s] = cumFlow;
+    return { slot: s, value: clampAmount(after - before) };
   }
 }
 

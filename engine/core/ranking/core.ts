@@ -158,9 +158,11 @@ export class RankingCore {
       case 'price':
         a.setPrice(r.market, r.price);
         return;
-      case 'flow':
-        a.applyFlow(r);
+      case 'flow': {
+        const { slot, value } = a.applyFlow(r);
+        this.flowApplied(slot, r, value);
         return;
+      }
       case 'account': {
         const s = a.register(r, this.markNo);
         if (s !== null) this.initSeries(s);
@@ -266,6 +268,9 @@ export class RankingCore {
 
   /** Hook: an account was closed. */
   protected accountClosed(_slot: number): void {}
+
+  /** Hook: money or coins worth `value` quote units moved into (> 0) or out of (< 0) an account. */
+  protected flowApplied(_slot: number, _flow: Extract<RankingRecord, { type: 'flow' }>, _value: number): void {}
 
   /** Whether the account would appear on boards at all (before the window-specific trade filter). */
   rankable(s: number): boolean {

@@ -8,10 +8,22 @@ import { Board } from './board';
 import { RankingError, type RankingConfig } from './config';
 import { PERIODS, RankingCore, type Period } from './core';
 import { FigureColumns, figuresOf, periodFrame, type BoardRow, type PeriodFrame } from './figures';
+import type { FlowKind, RankingRecord } from './records';
 
 export interface EquityPoint {
   ts: number;
   equity: number;
+}
+
+/** Money or coins moved into or out of an account from outside its trading: a step in equity that is not profit. */
+export interface EquityFlow {
+  ts: number;
+  kind: FlowKind;
+  asset: string;
+  /** Minimal units of `asset`; negative when it left the account. */
+  amount: number;
+  /** What it was worth when it moved, quote units (the step it made in equity). */
+  value: number;
 }
 
 export interface EquityHistory {
@@ -19,7 +31,12 @@ export interface EquityHistory {
   hourly: EquityPoint[];
   /** Equity at each day start kept (oldest first). */
   daily: EquityPoint[];
+  /** The flows inside the time the points cover (after the mark before the first point), oldest first. */
+  flows: EquityFlow[];
 }
+
+/** Flows kept per account for its equity curve: the latest ones (the rest are older than any curve shows). */
+export const FLOWS_KEPT = 64;
 
 /** Every board in full: what the incremental service and the batch recompute are compared on. */
 export interface RankingBoards {
@@ -34,6 +51,8 @@ export abstract class RankingReadModel extends RankingCore {
   protected readonly boardOf: Record<Period, Board>;
   /** Mark number the boards were last built at; NaN = never. */
   protected builtAt = NaN;
+  /** Latest flows by account slot, oldest first (accounts without any have no entry). */
+  private readonly flowsOf = new Map<number, EquityFlow[]>();
 
   constructor(config: RankingConfig) {
     super(config);
@@ -104,6 +123,13 @@ export abstract class RankingReadModel extends RankingCore {
     if (this.builtAt === this.markNo) this.buildBoards();
   }
 
+  protected override flowApplied(slot: number, f: Extract<RankingRecord, { type: 'flow' }>, value: number): void {
+    let list = this.flowsOf.get(slot);
+    if (!list) this.flowsOf.set(slot, (list = []));
+    list.push({ ts: f.ts, kind: f.kind, asset: f.asset, amount: f.amount, value });
+    if (list.length > FLOWS_KEPT) list.splice(0, list.length - FLOWS_KEPT);
+  }
+
   /** Time of the mark the boards describe; NaN before the first mark. */
   get asOf(): number {
     return Number.isNaN(this.builtAt) ? NaN : this.builtAt * this.cfg.markIntervalMs;
@@ -164,7 +190,7 @@ export abstract class RankingReadModel extends RankingCore {
 
   equityHistory(account: AccountId): EquityHistory {
     const s = this.profileSlot(account);
-    const out: EquityHistory = { hourly: [], daily: [] };
+    const out: EquityHistory = { hourly: [], daily: [], flows: [] };
     if (Number.isNaN(this.markNo)) return out;
     const first = this.accounts.firstMark[s];
     const I = this.cfg.markIntervalMs;
@@ -180,6 +206,9 @@ export abstract class RankingReadModel extends RankingCore {
       if (m <= first || m > lastMark) continue;
       out.daily.push({ ts: m * I, equity: this.dEq[(((day % D) + D) % D) * this.cap + s] });
     }
+    // A point at mark time T values what happened before T: a flow shows as the step into the first point after it.
+    const from = Math.min(out.daily[0]?.ts ?? Infinity, out.hourly[0]?.ts ?? Infinity) - I;
+    out.flows = (this.flowsOf.get(s) ?? []).filter((f) => f.ts >= from);
     return out;
   }
 

@@ -8,16 +8,10 @@
  * (and their return), profit share paid or received and transfers between a user's own accounts are flows.
  */
 import type { AccountId, EngineEvent } from '../matching/types';
+import type { FlowKind } from '../../protocol/flow-kinds';
 
-export type FlowKind = 'deposit' | 'withdrawal' | 'grant' | 'allocation' | 'profit_share' | 'transfer';
-export const FLOW_KINDS: readonly FlowKind[] = [
-  'deposit',
-  'withdrawal',
-  'grant',
-  'allocation',
-  'profit_share',
-  'transfer',
-];
+// The kinds are the protocol's: a profile's equity curve names each flow by its kind.
+export { FLOW_KINDS, type FlowKind } from '../../protocol/flow-kinds';
 
 export type RankingRecord =
   /** Registers an account (its age counts from `ts`) or, for a known one, renames it / changes `ranked`. */

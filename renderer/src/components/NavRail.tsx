@@ -5,9 +5,10 @@ const labels: Record<Route, MessageKey> = {
   market: 'nav.market',
   ranking: 'nav.ranking',
   copy: 'nav.copy',
+  history: 'nav.history',
   settings: 'nav.settings',
 };
-const icons: Record<Route, string> = { market: '▤', ranking: '★', copy: '⇄', settings: '⚙' };
+const icons: Record<Route, string> = { market: '▤', ranking: '★', copy: '⇄', history: '☰', settings: '⚙' };
 
 export function NavRail() {
   const t = useT();

@@ -1,3 +1,4 @@
+import { historyEn } from './history-en';
 import { liveEn } from './live-en';
 import { noticeEn } from './notice-en';
 import { rankingEn } from './ranking-en';
@@ -163,8 +164,14 @@ export const en = {
   'orders.cancel': 'Cancel',
   'orders.cancelAll': 'Cancel all',
   'orders.empty': 'No open orders',
-  'orders.waiting': 'waiting for stop',
-  'orders.triggered': 'triggered',
+  'orderStatus.open': 'open',
+  'orderStatus.partial': 'partly filled',
+  'orderStatus.waiting': 'waiting for stop',
+  'orderStatus.triggered': 'triggered',
+  'orderStatus.filled': 'filled',
+  'orderStatus.cancelled': 'cancelled',
+  'orderStatus.expired': 'expired',
+  'orderStatus.rejected': 'rejected',
   'orders.cancelled': 'Order #{n} cancelled',
   'orders.cancelledAll': 'Orders cancelled: {n}',
   'col.time': 'Time',
@@ -301,6 +308,7 @@ export const en = {
   'settings.durability.file.candles.db': 'candle history, downloaded again if lost',
   ...liveEn,
   ...noticeEn,
+  ...historyEn,
   ...rankingEn,
 } as const;
 

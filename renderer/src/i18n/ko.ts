@@ -1,3 +1,4 @@
+import { historyKo } from './history-ko';
 import { liveKo } from './live-ko';
 import { noticeKo } from './notice-ko';
 import { rankingKo } from './ranking-ko';
@@ -165,8 +166,14 @@ export const ko: Record<MessageKey, string> = {
   'orders.cancel': '취소',
   'orders.cancelAll': '전체 취소',
   'orders.empty': '미체결 주문이 없습니다',
-  'orders.waiting': '감시 중',
-  'orders.triggered': '발동됨',
+  'orderStatus.open': '대기',
+  'orderStatus.partial': '부분 체결',
+  'orderStatus.waiting': '감시 중',
+  'orderStatus.triggered': '발동됨',
+  'orderStatus.filled': '체결 완료',
+  'orderStatus.cancelled': '취소됨',
+  'orderStatus.expired': '만료됨',
+  'orderStatus.rejected': '거부됨',
   'orders.cancelled': '#{n} 주문이 취소되었습니다',
   'orders.cancelledAll': '{n}건의 주문이 취소되었습니다',
   'col.time': '시간',
@@ -302,5 +309,6 @@ export const ko: Record<MessageKey, string> = {
   'settings.durability.file.candles.db': '캔들 기록, 사라지면 다시 내려받음',
   ...liveKo,
   ...noticeKo,
+  ...historyKo,
   ...rankingKo,
 };

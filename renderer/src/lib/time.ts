@@ -22,3 +22,17 @@ export function formatDate(ts: number): string {
   const d = new Date(ts);
   return `${d.getFullYear()}-${twoDigits(d.getMonth() + 1)}-${twoDigits(d.getDate())}`;
 }
+
+export type DurationUnit = 'day' | 'hour' | 'minute' | 'second';
+const UNIT_MS: [DurationUnit, number][] = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1_000],
+];
+
+/** A length of time in its largest whole unit (36 h → 36 hours, 48 h → 2 days); under a second, 0 seconds. */
+export function durationParts(ms: number): { n: number; unit: DurationUnit } {
+  for (const [unit, size] of UNIT_MS) if (ms >= size && ms % size === 0) return { n: ms / size, unit };
+  return { n: Math.floor(ms / 1_000), unit: 'second' };
+}

@@ -4,7 +4,10 @@
  */
 import { create } from 'zustand';
 
-/** Legend prices are price units (exact integers of the bar), formatted with the market's decimals. */
+/**
+ * Legend prices are price units (exact integers of the bar) and volume size units, formatted by the market's
+ * rule; the studies are plotted floats (whole quote per coin), rounded to the tick when shown.
+ */
 interface Legend {
   open: number;
   high: number;

@@ -30,7 +30,7 @@ import type {
   ViewTicker,
   ViewTrade,
 } from '../lib/market-view';
-import { emptyView, prependTrades, priceMove } from './view-merge';
+import { emptyView, fillRows, prependTrades, priceMove } from './view-merge';
 import { onFeedJump, useFeedSource } from './feed-source-store';
 import { oncePerFrame } from '../lib/once-per-frame';
 
@@ -60,7 +60,11 @@ function tickerOf(t: PaperMarketState['ticker']): ViewTicker | null {
   return { last: t.last, reference: t.prevClose || t.open, high: t.high, low: t.low, volume: BigInt(t.volume24h) };
 }
 
-function accountPatch(account: PaperAccount, market: string): Pick<ViewState, 'balances' | 'openOrders' | 'positions'> {
+function accountPatch(
+  account: PaperAccount,
+  market: string,
+  fills?: PaperMarketState['fills'],
+): Pick<ViewState, 'balances' | 'openOrders' | 'positions'> & Partial<Pick<ViewState, 'fills'>> {
   const balances: ViewBalance[] = account.balances.map((b) => ({
     asset: b.asset,
     available: b.available,
@@ -68,7 +72,7 @@ function accountPatch(account: PaperAccount, market: string): Pick<ViewState, 'b
     decimals: b.decimals,
   }));
   const openOrders: ViewOrder[] = account.openOrders.filter((o) => o.market === market);
-  return { balances, openOrders, positions: account.positions };
+  return { balances, openOrders, positions: account.positions, ...(fills ? { fills: fillRows(fills) } : {}) };
 }
 
 function marksOf(marks: readonly PaperMark[]): ViewMark[] {
@@ -118,7 +122,7 @@ async function cancelAllOrders(): Promise<{ cancelled: number }> {
 }
 
 export const paperView = create<ViewState>(() => ({
-  ...emptyView('paper', { fills: false, positions: true }),
+  ...emptyView('paper', { fills: true, positions: true }),
   refresh: () => (current ? openPaperMarket(current, true) : Promise.resolve()),
   place: placeOrder,
   cancel: cancelOrder,
@@ -149,7 +153,7 @@ function applySnapshot(state: PaperMarketState): void {
     lastPrice: state.lastPrice ?? 0,
     feed: { source: state.source, status: state.status, ...(state.statusReason ? { reason: state.statusReason } : {}) },
     marks: marksOf(state.marks),
-    ...accountPatch(state.account, state.market.id),
+    ...accountPatch(state.account, state.market.id, state.fills),
   });
   if (state.replay) useFeedSource.getState().setReplay(state.replay);
 }
@@ -180,6 +184,7 @@ export async function openPaperMarket(market: string, again = false): Promise<vo
       history: {},
       openOrders: [],
       marks: [],
+      fills: [],
     });
   } else if (paperView.getState().status === 'error') {
     paperView.setState({ status: 'loading', error: null });
@@ -212,7 +217,8 @@ async function refreshAccount(): Promise<void> {
   if (!market) return;
   try {
     const state = await api.invoke('paper.state', { market });
-    if (market === current) paperView.setState({ ...accountPatch(state.account, market), marks: marksOf(state.marks) });
+    if (market === current)
+      paperView.setState({ ...accountPatch(state.account, market, state.fills), marks: marksOf(state.marks) });
   } catch {
     // the next push carries the account anyway
   }
@@ -239,6 +245,7 @@ let pending: {
   trades: ViewTrade[];
   candles: Map<Interval, LiveCandles>;
   account?: PaperAccount;
+  fills?: PaperMarketState['fills'];
 } | null = null;
 const applySoon = oncePerFrame(applyPending);
 
@@ -262,7 +269,7 @@ function applyPending(): void {
       ...(u.status === s.feed?.status && s.feed.reason ? { reason: s.feed.reason } : {}),
     },
     ...(u.position ? { positions: withPosition(s.positions, u.position) } : {}),
-    ...(p.account ? accountPatch(p.account, u.market) : {}),
+    ...(p.account ? accountPatch(p.account, u.market, p.fills) : {}),
     ...(u.marks ? { marks: marksOf(u.marks) } : {}),
   });
   for (const live of p.candles.values()) for (const l of liveListeners) l(live);
@@ -279,6 +286,7 @@ api.onEvent((event) => {
     for (const c of u.candles ?? [])
       pending.candles.set(c.interval, { kind: 'candles', interval: c.interval, candle: c.candle });
     if (u.account) pending.account = u.account;
+    if (u.fills) pending.fills = u.fills;
     applySoon();
   } else if (event.name === 'feed.status') {
     const f = event.payload;

@@ -86,7 +86,7 @@ export const Balances = memo(function Balances() {
     const rows = (list: ViewBalance[], values: HoldingValue[], ofCopy = false) =>
       list.map((b, i) => {
         const value = values[i];
-        const fmt = (v: number) => formatBalance(b.asset, v, b.decimals, quotes);
+        const fmt = (v: number) => formatBalance(market, b.asset, v, b.decimals, quotes);
         return (
           <tr key={b.asset} {...(ofCopy ? { 'data-copy-asset': b.asset } : { 'data-asset': b.asset })}>
             <th scope="row">{b.asset}</th>

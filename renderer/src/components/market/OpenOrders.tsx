@@ -2,6 +2,7 @@ import { memo, useEffect, useState } from 'react';
 import { fill, useT, type MessageKey } from '../../i18n';
 import { formatDateTime } from '../../lib/time';
 import { formatPrice, formatSize } from '../../lib/market-format';
+import { openOrderStatus } from '../../lib/order-status';
 import type { ViewMarket, ViewOrder } from '../../lib/market-view';
 import { useView } from '../../stores/view-context';
 import { isStateRefusal } from '../../lib/market-state';
@@ -27,6 +28,7 @@ const OrderRow = memo(function OrderRow({
   const cancelOrder = useView((s) => s.cancel);
   const [busy, setBusy] = useState(false);
   const isStop = order.type === 'stop_limit' || order.type === 'stop_market';
+  const status = openOrderStatus(order);
   const cancel = async () => {
     setBusy(true);
     try {
@@ -48,7 +50,9 @@ const OrderRow = memo(function OrderRow({
       <td className="num">{isStop ? formatPrice(market, order.stopPrice) : '—'}</td>
       <td className="num">{formatSize(market, order.quantity)}</td>
       <td className="num">{formatSize(market, order.quantity - order.remaining)}</td>
-      <td className="muted">{isStop ? t(order.triggered ? 'orders.triggered' : 'orders.waiting') : ''}</td>
+      <td className="muted" data-status={status}>
+        {t(`orderStatus.${status}`)}
+      </td>
       <td className="actions">
         <button
           type="button"

@@ -107,7 +107,7 @@ const BookRow = memo(function BookRow({
         {price}
       </span>
       <span className="num">{amount}</span>
-      <span className="num muted">{formatSize(market, cumulative, 2)}</span>
+      <span className="num muted">{formatSize(market, cumulative)}</span>
     </li>
   );
 });

@@ -11,7 +11,7 @@ import {
   type Side,
 } from '../../lib/build-order';
 import { formatUnits, parseUnits } from '../../lib/units';
-import { formatBalance, formatQuote } from '../../lib/market-format';
+import { formatQuote, formatSize } from '../../lib/market-format';
 import { useMarketT } from '../../stores/market-text';
 import { priceAtMarket, surprises, type Surprise } from '../../lib/order-checks';
 import { submitKey } from '../../lib/market-identity';
@@ -21,6 +21,7 @@ import { useView, useViewStore } from '../../stores/view-context';
 import { useOrderForm } from '../../stores/order-form-store';
 import type { OrderRequest } from '@protocol/api';
 import { ConfirmDialog } from './ConfirmDialog';
+import { useGroupedInput } from './use-grouped-input';
 import { PanelState, loadState } from './PanelState';
 import { surpriseLines, surpriseTitle } from './surprise-text';
 
@@ -47,11 +48,6 @@ function BlockedNote({ blocked }: { blocked: OrderBlock }) {
   );
 }
 
-/** Only digits and one decimal point (and thousands separators) reach a numeric field. */
-function numericText(text: string): string {
-  return text.replace(/[^\d.,]/g, '');
-}
-
 function NumberField({
   label,
   value,
@@ -67,6 +63,8 @@ function NumberField({
   placeholder?: string;
   disabled?: boolean;
 }) {
+  // Thousands grouped as typed; the form keeps the plain digits.
+  const field = useGroupedInput(value, onChange);
   return (
     <label className="form-field">
       <span className="form-label">{label}</span>
@@ -78,10 +76,11 @@ function NumberField({
           spellCheck={false}
           data-numeric=""
           aria-label={label}
-          value={value}
+          ref={field.ref}
+          value={field.value}
           placeholder={placeholder}
           disabled={disabled}
-          onChange={(e) => onChange(numericText(e.target.value))}
+          onChange={field.onChange}
         />
         <span className="unit">{unit}</span>
       </span>
@@ -247,8 +246,7 @@ export const OrderForm = memo(function OrderForm() {
   const view = preview(input, ctx);
   const payAsset = side === 'buy' ? market.quote : market.base;
   const available = ctx.available[payAsset] ?? 0n;
-  const availableText =
-    side === 'buy' ? formatQuote(market, available) : formatBalance(market.base, available, market.sizeDecimals, []);
+  const availableText = side === 'buy' ? formatQuote(market, available) : formatSize(market, available);
   const marketBuy = type === 'market' && side === 'buy';
 
   const send = async (order: OrderRequest) => {

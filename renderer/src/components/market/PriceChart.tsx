@@ -12,6 +12,8 @@ import { fill, useLanguage, useT } from '../../i18n';
 import { afterNextPaint } from '../../lib/after-paint';
 import { loadChartLib, type ChartLib } from '../../lib/charts';
 import { formatUnits } from '../../lib/units';
+import { formatPlottedPrice, formatPrice, formatSize } from '../../lib/market-format';
+import type { ViewMarket } from '../../lib/market-view';
 import { useLegend } from '../../stores/chart-legend-store';
 import { useView, useViewStore } from '../../stores/view-context';
 import { CandleSet, MA_PERIODS, RSI_PERIOD, TIMEFRAMES, type Timeframe } from './chart-data';
@@ -119,32 +121,32 @@ function ChartToolbar({ timeframe, onChange }: { timeframe: Timeframe; onChange(
   );
 }
 
-function ChartLegend({ sizeDecimals, priceDecimals }: { sizeDecimals: number; priceDecimals: number }) {
+/** The readout by the market's rule: prices to the tick (the studies' averages rounded to it), volume to the lot. */
+function ChartLegend({ market }: { market: ViewMarket }) {
   const t = useT();
   const legend = useLegend((s) => s.legend);
   if (!legend) return null;
   const dir = legend.close >= legend.open ? 'up' : 'down';
-  const formatInt = (v: number) => formatUnits(v, priceDecimals, { minFraction: priceDecimals });
   return (
     <div className="chart-legend" aria-label="OHLC">
       <span>
-        {t('chart.open')} <b className={dir}>{formatInt(legend.open)}</b>
+        {t('chart.open')} <b className={dir}>{formatPrice(market, legend.open)}</b>
       </span>
       <span>
-        {t('chart.high')} <b className={dir}>{formatInt(legend.high)}</b>
+        {t('chart.high')} <b className={dir}>{formatPrice(market, legend.high)}</b>
       </span>
       <span>
-        {t('chart.low')} <b className={dir}>{formatInt(legend.low)}</b>
+        {t('chart.low')} <b className={dir}>{formatPrice(market, legend.low)}</b>
       </span>
       <span>
-        {t('chart.close')} <b className={dir}>{formatInt(legend.close)}</b>
+        {t('chart.close')} <b className={dir}>{formatPrice(market, legend.close)}</b>
       </span>
       <span>
-        {t('chart.volume')} <b>{legend.volume.toFixed(Math.min(2, sizeDecimals))}</b>
+        {t('chart.volume')} <b>{formatSize(market, legend.volume)}</b>
       </span>
       {MA_PERIODS.map((p, i) => (
-        <span key={p} style={{ color: MA_COLORS[i] }}>
-          MA{p} {legend.ma[i] === undefined ? '—' : legend.ma[i]!.toFixed(1)}
+        <span key={p} style={{ color: MA_COLORS[i] }} data-study={`ma${p}`}>
+          MA{p} {legend.ma[i] === undefined ? '—' : formatPlottedPrice(market, legend.ma[i]!)}
         </span>
       ))}
       <span style={{ color: RSI_COLOR }}>
@@ -322,7 +324,7 @@ export const PriceChart = memo(function PriceChart() {
           high: units(bar.high),
           low: units(bar.low),
           close: units(bar.close),
-          volume: v?.value ?? 0,
+          volume: Math.round((v?.value ?? 0) * 10 ** (view.getState().market?.sizeDecimals ?? 0)),
           ma: maV,
           rsi: r,
         },
@@ -411,7 +413,7 @@ export const PriceChart = memo(function PriceChart() {
           high: bar.high,
           low: bar.low,
           close: bar.close,
-          volume: bar.volume / 10 ** baseDecimals,
+          volume: bar.volume,
           ma: last.ma.map((p) => p?.value),
           rsi: last.rsi?.value,
         },
@@ -503,7 +505,7 @@ export const PriceChart = memo(function PriceChart() {
       <div className="chart-host" ref={host} data-state={status.state}>
         {/* Over the chart's top left rather than in the head: its figures change width with every trade, and
             in the head a wrap would change the chart's height, which redraws the whole chart. */}
-        <ChartLegend sizeDecimals={baseDecimals} priceDecimals={priceDecimals} />
+        {market && <ChartLegend market={market} />}
         {status.state !== 'ready' && (
           <div className="chart-overlay">
             <PanelState

@@ -88,7 +88,7 @@ function ProfileBody({ profile }: { profile: TraderProfile }) {
           <div className="panel-head">
             <h2 id="equity-title">{t('profile.equity')}</h2>
           </div>
-          <EquityChart equity={profile.equity} theme={theme} />
+          <EquityChart equity={profile.equity} theme={theme} market={market} />
         </section>
         <section className="panel" aria-labelledby="strategy-title">
           <div className="panel-head">

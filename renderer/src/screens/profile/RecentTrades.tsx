@@ -1,12 +1,19 @@
 import type { MarketSettings, PublicTrade } from '@protocol/api';
 import { useT } from '../../i18n';
 import { formatDateTime } from '../../lib/time';
-import { formatInt, formatUnits } from '../../lib/units';
+import { formatPrice, formatSize } from '../../lib/market-format';
+import { formatInt } from '../../lib/units';
+import { lpjMarket } from '../../stores/view-merge';
 
 /** Quantities need the market's decimals; without them (another market) the base units are shown as they are. */
 function quantityText(trade: PublicTrade, market: MarketSettings | null): string {
-  if (market && market.id === trade.market) return formatUnits(trade.quantity, market.baseDecimals, { minFraction: 2 });
+  if (market && market.id === trade.market) return formatSize(lpjMarket(market), trade.quantity);
   return formatInt(trade.quantity);
+}
+
+function priceText(trade: PublicTrade, market: MarketSettings | null): string {
+  if (market && market.id === trade.market) return formatPrice(lpjMarket(market), trade.price);
+  return formatInt(trade.price);
 }
 
 /** The trader's latest fills, newest first. */
@@ -37,7 +44,7 @@ export function RecentTrades({ trades, market }: { trades: PublicTrade[]; market
               <td className={tr.side === 'buy' ? 'side-buy' : 'side-sell'}>
                 {t(tr.side === 'buy' ? 'side.buy' : 'side.sell')}
               </td>
-              <td className="num">{formatInt(tr.price)}</td>
+              <td className="num">{priceText(tr, market)}</td>
               <td className="num">{quantityText(tr, market)}</td>
             </tr>
           ))}

@@ -4,6 +4,7 @@ import { fill, useT } from '../../i18n';
 import { useCopy } from '../../stores/copy-store';
 import { hostError } from '../../stores/live-store';
 import { FormDialog } from '../copy/FormDialog';
+import { useGroupedInput } from '../../components/market/use-grouped-input';
 import { formatBps, formatWon, parsePercent, parseWon } from '../../lib/figures';
 import { errorText } from '../../i18n/host-errors';
 
@@ -43,6 +44,8 @@ export function SubscribeDialog({
   const available = useCopy((s) => s.wallet.available);
   const quote = useCopy((s) => s.wallet.market?.quote ?? 'KRW');
   const [allocation, setAllocation] = useState('');
+  // Thousands grouped as typed, like the order form's amounts.
+  const allocationField = useGroupedInput(allocation, setAllocation);
   const [stopLoss, setStopLoss] = useState('');
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -84,8 +87,9 @@ export function SubscribeDialog({
             id={ids.allocation}
             inputMode="numeric"
             autoComplete="off"
-            value={allocation}
-            onChange={(e) => setAllocation(e.target.value)}
+            ref={allocationField.ref}
+            value={allocationField.value}
+            onChange={allocationField.onChange}
             onBlur={() => setTouched(true)}
             aria-invalid={touched && !!allocationIssue}
             aria-describedby={`${ids.allocation}-note`}

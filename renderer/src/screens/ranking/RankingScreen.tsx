@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import { fill, useT } from '../../i18n';
-import { formatDateTime } from '../../lib/time';
+import type { BoardRules } from '@protocol/api';
+import { fill, useT, type MessageKey } from '../../i18n';
+import { durationParts, formatDateTime } from '../../lib/time';
 import { useLive } from '../../stores/live-store';
 import { PAGE_SIZE, useRanking } from '../../stores/ranking-store';
 import { useRoute } from '../../stores/route-store';
@@ -70,6 +71,31 @@ function Pager({ total, offset }: { total: number; offset: number }) {
   );
 }
 
+/** A length of time in words: "1 day", "36 hours", "1일". */
+function durationText(ms: number, t: ReturnType<typeof useT>): string {
+  const { n, unit } = durationParts(ms);
+  return fill(t(`duration.${unit}${n === 1 ? '' : 's'}` as MessageKey), n);
+}
+
+/** An empty board says what it takes to appear on it, as the server is configured. */
+function EmptyBoardRules({ rules }: { rules: BoardRules }) {
+  const t = useT();
+  return (
+    <div className="panel-state muted" role="note" data-empty-board="">
+      <div>
+        <p>{t('ranking.emptyRules')}</p>
+        <ul className="board-rules">
+          {rules.minTrades > 0 && (
+            <li>{fill(t(rules.minTrades === 1 ? 'ranking.rule.trade' : 'ranking.rule.trades'), rules.minTrades)}</li>
+          )}
+          {rules.minAccountAgeMs > 0 && <li>{fill(t('ranking.rule.age'), durationText(rules.minAccountAgeMs, t))}</li>}
+        </ul>
+        <p>{fill(t('ranking.rule.mark'), durationText(rules.markIntervalMs, t))}</p>
+      </div>
+    </div>
+  );
+}
+
 /** What the board area shows: the table, or why there is none. */
 function BoardBody() {
   const t = useT();
@@ -100,10 +126,11 @@ function BoardBody() {
     );
   }
   if (!board || board.rows.length === 0) {
-    return (
-      <div className="panel-state muted">
-        {search.trim() ? fill(t('ranking.noMatch'), search.trim()) : t('ranking.empty')}
-      </div>
+    if (search.trim()) return <div className="panel-state muted">{fill(t('ranking.noMatch'), search.trim())}</div>;
+    return board?.rules ? (
+      <EmptyBoardRules rules={board.rules} />
+    ) : (
+      <div className="panel-state muted">{t('ranking.empty')}</div>
     );
   }
   return (

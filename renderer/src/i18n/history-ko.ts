@@ -1,0 +1,30 @@
+import type { historyEn } from './history-en';
+
+/** 주문·체결 화면: 모든 시장의 내 주문과 체결. */
+export const historyKo: Record<keyof typeof historyEn, string> = {
+  'nav.history': '주문·체결',
+  'history.title': '주문·체결 내역',
+  'history.intro': '오프라인 연습 시장, 모의 거래, 실시간 마켓에서 낸 최근 주문과 체결입니다.',
+  'history.tabs': '주문 또는 체결',
+  'history.tab.orders': '주문',
+  'history.tab.trades': '체결',
+  'history.filters': '필터',
+  'history.filter.venue': '시장 종류',
+  'history.filter.market': '마켓',
+  'history.filter.side': '매수/매도',
+  'history.filter.status': '상태',
+  'history.filter.all': '전체',
+  'history.venue.practice': '오프라인 연습',
+  'history.venue.paper': '모의 거래',
+  'history.venue.live': '실시간 마켓',
+  'history.col.role': '역할',
+  'history.role.maker': '메이커',
+  'history.role.taker': '테이커',
+  'history.refresh': '새로고침',
+  'history.empty.orders': '아직 주문이 없습니다. 어느 마켓에서든 주문하면 여기에 나옵니다.',
+  'history.empty.trades': '아직 체결이 없습니다. 어느 마켓에서든 체결되면 여기에 나옵니다.',
+  'history.noMatch': '필터에 맞는 내역이 없습니다.',
+  'history.live.signed_out': '실시간 마켓: 로그인하면 그곳의 주문과 체결도 나옵니다.',
+  'history.live.offline': '실시간 마켓: 서버에 연결할 수 없어 주문과 체결을 보여 줄 수 없습니다.',
+  'history.venueError': '{venue}: 내역을 불러오지 못했습니다 ({n}).',
+};
