@@ -352,7 +352,11 @@ describe('live LPJ market in the app host', () => {
     const pushedSince = watcher.events.length;
     // The book shown is the last one received, not an empty one; updates published meanwhile carry it too.
     expect(hasAsk((await state(watcher)).asks)).toBe(true);
-    await eventually(() => watcher.events.slice(pushedSince).some((e) => e.name === 'live.update'), 'an update', 15_000);
+    await eventually(
+      () => watcher.events.slice(pushedSince).some((e) => e.name === 'live.update'),
+      'an update',
+      15_000,
+    );
     for (const e of watcher.events.slice(pushedSince))
       if (e.name === 'live.update') expect(hasAsk(e.payload.asks)).toBe(true);
 
