@@ -52,7 +52,7 @@ test('the total value is the same on the BTC and ETH screens, and names what it 
     timeout: 20_000,
   });
   await expect(
-    app.getByRole('region', { name: 'Order book' }).getByRole('list', { name: 'Asks' }).getByRole('button').first(),
+    app.getByRole('region', { name: 'Order book' }).getByRole('group', { name: 'Asks' }).getByRole('option').first(),
   ).toBeVisible();
 
   // 1,000,000 KRW of BTC at market.

@@ -53,7 +53,7 @@ test('from B to a placed order in at most five keys', async ({ app }, testInfo) 
   // B chose the buy side and went to the price, which starts at the market price.
   await expect(form(app).getByRole('tab', { name: 'Buy' })).toHaveAttribute('aria-selected', 'true');
   await expect(priceBox(app)).toBeFocused();
-  await expect(priceBox(app)).toHaveValue(/^\d+$/);
+  await expect(priceBox(app)).toHaveValue(/^\d[\d,]*$/);
   // Inside the form, and only there, the hint says that Enter places the order.
   await expect(form(app).locator('.shortcuts')).toHaveText('Enter in a field: place · B / S: buy or sell · Esc: clear');
   await keys.press('Tab');
@@ -88,7 +88,7 @@ test('the order book is one tab stop: arrows walk its rows, Enter puts the price
   await keepScreenshot(app, 'keyboard-book', testInfo);
   await keys.press('Enter');
   // The row shows the level now at its place: compare with the price it holds once Enter was taken.
-  await expect.poll(async () => priceBox(app).inputValue()).toMatch(/^\d+$/);
+  await expect.poll(async () => priceBox(app).inputValue()).toMatch(/^\d[\d,]*$/);
   const picked = await priceBox(app).inputValue();
   expect(Number(picked)).toBeGreaterThan(0);
   // Focus stays in the book, so another row can be picked; Home goes to the top row, Space picks it.

@@ -150,7 +150,7 @@ test.describe('a live market server that drops mid-session', () => {
     await form(app).getByRole('textbox', { name: 'Amount (LPJ)' }).fill('1');
     await submit(app).click();
     await expect(form(app).getByRole('status')).toContainText(/Order #\d+ placed/);
-    const ask = book(app).getByRole('list', { name: 'Asks' }).locator('[data-price="20000"]');
+    const ask = book(app).getByRole('group', { name: 'Asks' }).locator('[data-price="20000"]');
     await expect(ask).toBeVisible();
     const openOrders = app.getByRole('region', { name: 'Open orders' });
     await expect(openOrders.locator('tbody tr')).toHaveCount(1);

@@ -45,7 +45,7 @@ test.describe('number formats', () => {
     const selector = app.getByRole('combobox', { name: 'Market', exact: true });
     await expect(selector.locator('option[value="BTC-KRW"]')).toBeAttached();
     await selector.selectOption('BTC-KRW');
-    await expect(book(app).getByRole('list', { name: 'Asks' }).getByRole('button').first()).toBeVisible({
+    await expect(book(app).getByRole('group', { name: 'Asks' }).getByRole('option').first()).toBeVisible({
       timeout: 20_000,
     });
     await expect(tape(app).locator('tbody tr').nth(3)).toBeVisible({ timeout: 20_000 });

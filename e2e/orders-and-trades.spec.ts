@@ -97,7 +97,7 @@ test.describe('orders and trades', () => {
     await expect(market(app).locator('option[value="BTC-KRW"]')).toBeAttached();
     await market(app).selectOption('BTC-KRW');
     await expect(
-      app.getByRole('region', { name: 'Order book' }).getByRole('list', { name: 'Asks' }).getByRole('button').first(),
+      app.getByRole('region', { name: 'Order book' }).getByRole('group', { name: 'Asks' }).getByRole('option').first(),
     ).toBeVisible({ timeout: 20_000 });
     await form(app).getByRole('tab', { name: 'Buy' }).click();
     await form(app).getByRole('tab', { name: 'Market' }).click();

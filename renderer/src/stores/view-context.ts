@@ -17,6 +17,11 @@ export function useView<T>(selector: (s: ViewState) => T): T {
   return store(selector);
 }
 
+/** Whether this component is rendered inside a market view (the Market screen's panels), or elsewhere. */
+export function useInMarketView(): boolean {
+  return useContext(ViewContext) !== null;
+}
+
 /** The view store itself, for actions taken outside rendering. */
 export function useViewStore(): ViewStore {
   const store = useContext(ViewContext);

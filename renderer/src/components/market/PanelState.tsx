@@ -2,27 +2,33 @@ import { fill, useT } from '../../i18n';
 import type { MessageKey } from '../../i18n';
 import { isLive } from '../../lib/market-state';
 import { useMarketState } from '../../stores/market-state';
+import { useInMarketView } from '../../stores/view-context';
 
 /**
  * What a panel shows instead of its content: still loading, nothing to show, or why it failed. While the
  * market itself is not live, the notes above the panels say so once and a panel with nothing to show stays
  * quiet: no spinner that never ends, no "could not load" repeated in every panel, no "nothing here" about data
- * that is merely not current.
+ * that is merely not current. Outside a market view (another screen's list) it says what it says plainly.
  */
-export function PanelState({
-  state,
-  emptyKey,
-  error,
-  onRetry,
-}: {
+export function PanelState(props: PanelStateProps) {
+  return useInMarketView() ? <MarketPanelState {...props} /> : <PanelBody {...props} />;
+}
+
+interface PanelStateProps {
   state: 'loading' | 'empty' | 'error';
   emptyKey?: MessageKey;
   error?: string | null;
   onRetry?: () => void;
-}) {
-  const t = useT();
+}
+
+function MarketPanelState(props: PanelStateProps) {
   const market = useMarketState();
   if (!isLive(market)) return <div className="panel-state quiet" data-state="quiet" aria-hidden="true" />;
+  return <PanelBody {...props} />;
+}
+
+function PanelBody({ state, emptyKey, error, onRetry }: PanelStateProps) {
+  const t = useT();
   if (state === 'loading') {
     return (
       <div className="panel-state" aria-busy="true">
