@@ -4,6 +4,7 @@
  * sync server started here, and the order form's refusal of a price with decimals the market does not have,
  * which names the tick.
  */
+import { parse, wcagContrast, type Color } from 'culori';
 import type { Locator, Page } from '@playwright/test';
 import { expect, keepScreenshot, test } from './fixtures';
 import { startTestSyncServer, type TestSyncServer } from './live-fixtures';
@@ -11,29 +12,11 @@ import { startTestSyncServer, type TestSyncServer } from './live-fixtures';
 const nav = (app: Page, name: string) =>
   app.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
 
-type Rgba = [number, number, number, number];
-
-function rgba(css: string): Rgba {
-  const m = /rgba?\(([^)]+)\)/.exec(css);
-  if (!m) throw new Error(`not a colour: ${css}`);
-  const [r, g, b, a = 1] = m[1]
-    .split(/[ ,/]+/)
-    .filter(Boolean)
-    .map(Number);
-  return [r, g, b, a];
-}
-
-/** WCAG 2 relative luminance and contrast ratio. */
-function contrast(a: Rgba, b: Rgba): number {
-  const lum = ([r, g, b]: Rgba) => {
-    const c = [r, g, b].map((v) => {
-      const s = v / 255;
-      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-    });
-    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
-  };
-  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
-  return (hi + 0.05) / (lo + 0.05);
+/** A computed CSS colour (`rgb(…)`, `rgba(…)`), parsed. */
+function rgba(css: string): Color {
+  const parsed = parse(css);
+  if (!parsed) throw new Error(`not a colour: ${css}`);
+  return parsed;
 }
 
 /** What a button looks like: its opacity, text colour, its own fill or (if none) what shows behind it, border. */
@@ -53,13 +36,13 @@ async function looks(button: Locator) {
     };
   });
   const behind = rgba(s.behind);
-  const fill = rgba(s.fill)[3] === 0 ? behind : rgba(s.fill);
+  const fill = rgba(s.fill).alpha === 0 ? behind : rgba(s.fill);
   return {
     opacity: Number(s.opacity),
     cursor: s.cursor,
-    text: contrast(rgba(s.color), fill),
+    text: wcagContrast(rgba(s.color), fill),
     // The edge that tells a button from what is behind it: its fill, or its border.
-    edge: Math.max(contrast(fill, behind), contrast(rgba(s.border), behind)),
+    edge: Math.max(wcagContrast(fill, behind), wcagContrast(rgba(s.border), behind)),
   };
 }
 
@@ -163,6 +146,8 @@ test('a price with decimals the market does not have names the tick', async ({ a
   if (testInfo.project.name === 'web') await app.setViewportSize({ width: 1600, height: 1000 });
   await nav(app, 'Market');
   const form = app.getByRole('region', { name: 'Place order' });
+  // A fresh practice market takes orders once its simulated past is ready.
+  await expect(form.getByRole('button', { name: /^Buy LPJ/ })).toBeEnabled({ timeout: 60_000 });
   await form.getByRole('textbox', { name: 'Price (KRW)' }).fill('10000.5');
   await form.getByRole('textbox', { name: 'Amount (LPJ)' }).fill('1');
   await form.getByRole('textbox', { name: 'Amount (LPJ)' }).press('Enter');

@@ -5,6 +5,7 @@
  * for the live market cannot land in the practice market; a stored choice that names no market opens the
  * practice market. The live market here is a real sync server (market data without signing in).
  */
+import { wcagContrast } from 'culori';
 import type { Page } from '@playwright/test';
 import { expect, keepScreenshot, test } from './fixtures';
 import { startTestSyncServer, type TestSyncServer } from './live-fixtures';
@@ -120,19 +121,6 @@ test('a stored choice that names no market opens the practice market', async ({ 
   }
 });
 
-/** WCAG contrast ratio of two computed `rgb(…)` colours. */
-function contrast(a: string, b: string): number {
-  const luminance = (rgb: string) => {
-    const [r, g, bl] = (rgb.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
-      const c = Number(v) / 255;
-      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-    });
-    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
-  };
-  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-  return (hi + 0.05) / (lo + 0.05);
-}
-
 test('in both themes each kind keeps its own colour and its name stays readable on it', async ({ app }, testInfo) => {
   test.setTimeout(90_000);
   await openMarket(app, testInfo.project.name);
@@ -152,7 +140,7 @@ test('in both themes each kind keeps its own colour and its name stays readable 
       const kind = app.locator('section.market .badge.kind');
       await expect(kind).toHaveAttribute('data-kind', name);
       const [fg, bg] = await kind.evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor]);
-      expect(contrast(fg, bg)).toBeGreaterThanOrEqual(4.5);
+      expect(wcagContrast(fg, bg)).toBeGreaterThanOrEqual(4.5);
       colours.add(bg);
       await keepScreenshot(app, `identity-${theme}-${name}`, testInfo);
     }

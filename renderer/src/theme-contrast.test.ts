@@ -5,6 +5,7 @@
  * foreground colour a stylesheet sets on text must be one of the pairs checked here, so a new colour cannot slip
  * in unchecked. Translucent backgrounds are composited over the surface they are drawn on, as the browser does.
  */
+import { blend, parse, wcagContrast, type Color } from 'culori';
 import { describe, expect, it } from 'vitest';
 import styles from './styles.css?raw';
 import liveCss from './components/account/live.css?raw';
@@ -13,7 +14,6 @@ import marketCss from './screens/market/market.css?raw';
 
 const sheets = { 'styles.css': styles, 'live.css': liveCss, 'ranking.css': rankingCss, 'market.css': marketCss };
 
-type Rgba = [r: number, g: number, b: number, a: number];
 type Theme = 'dark' | 'light';
 
 /** `--name: value;` declarations of the first rule whose selector is exactly `selector`. */
@@ -30,47 +30,20 @@ const themes: Record<Theme, Map<string, string>> = {
   light: new Map([...dark, ...tokensOf(styles, ":root[data-theme='light']")]),
 };
 
-function parseColour(text: string): Rgba {
-  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(text);
-  if (hex) {
-    const h = hex[1].length === 3 ? [...hex[1]].map((c) => c + c).join('') : hex[1];
-    return [parseInt(h.slice(0, 2), 16), parseInt(h.slice(2, 4), 16), parseInt(h.slice(4, 6), 16), 1];
-  }
-  const rgb = /^rgba?\(\s*(\d+),\s*(\d+),\s*(\d+)(?:,\s*([\d.]+))?\s*\)$/.exec(text);
-  if (rgb) return [Number(rgb[1]), Number(rgb[2]), Number(rgb[3]), rgb[4] === undefined ? 1 : Number(rgb[4])];
-  throw new Error(`not a colour: ${text}`);
-}
-
 /** A token (`--text`) or a literal colour (`#fff`) in a theme. */
-function colour(theme: Theme, ref: string): Rgba {
-  if (!ref.startsWith('--')) return parseColour(ref);
-  const value = themes[theme].get(ref);
+function colour(theme: Theme, ref: string): Color {
+  const value = ref.startsWith('--') ? themes[theme].get(ref) : ref;
   if (value === undefined) throw new Error(`no token ${ref}`);
-  return parseColour(value);
+  const parsed = parse(value);
+  if (!parsed) throw new Error(`not a colour: ${value}`);
+  return parsed;
 }
 
-/** `top` painted over the opaque `bottom` (source-over, 8-bit channels). */
-function over(top: Rgba, bottom: Rgba): Rgba {
-  const [r, g, b, a] = top;
-  return [r * a + bottom[0] * (1 - a), g * a + bottom[1] * (1 - a), b * a + bottom[2] * (1 - a), 1];
-}
-
-/** WCAG relative luminance of an sRGB colour. */
-function luminance([r, g, b]: Rgba): number {
-  const lin = (c: number) => {
-    const s = c / 255;
-    return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-  };
-  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
-}
-
-function ratio(a: Rgba, b: Rgba): number {
-  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-  return (hi + 0.05) / (lo + 0.05);
-}
+/** `top` painted over `bottom` (source-over), as the browser composites a translucent colour. */
+const over = (top: Color, bottom: Color): Color => blend([bottom, top], 'normal');
 
 /** A background: a surface token, or a translucent token over one (`--hover over --panel`). */
-function background(theme: Theme, ref: string): Rgba {
+function background(theme: Theme, ref: string): Color {
   const [top, , bottom] = ref.split(' ');
   return bottom === undefined ? colour(theme, top) : over(colour(theme, top), colour(theme, bottom));
 }
@@ -113,7 +86,7 @@ describe('theme contrast (WCAG AA)', () => {
   for (const theme of ['dark', 'light'] as const)
     for (const [fg, bg, least, use] of PAIRS)
       it(`${theme}: ${fg} on ${bg} is at least ${least}:1 (${use})`, () => {
-        const measured = ratio(over(colour(theme, fg), background(theme, bg)), background(theme, bg));
+        const measured = wcagContrast(over(colour(theme, fg), background(theme, bg)), background(theme, bg));
         expect(Math.round(measured * 100) / 100).toBeGreaterThanOrEqual(least);
       });
 
@@ -128,11 +101,13 @@ describe('theme contrast (WCAG AA)', () => {
       }
   });
 
-  it('computes the ratios WCAG publishes', () => {
-    expect(ratio(parseColour('#000'), parseColour('#fff'))).toBeCloseTo(21, 5);
-    expect(ratio(parseColour('#777'), parseColour('#fff'))).toBeCloseTo(4.48, 2);
-    expect(ratio(parseColour('#fff'), parseColour('#fff'))).toBe(1);
+  it('computes the ratios WCAG publishes, translucent colours composited first', () => {
+    expect(wcagContrast(colour('dark', '#000'), colour('dark', '#fff'))).toBeCloseTo(21, 5);
+    expect(wcagContrast(colour('dark', '#777'), colour('dark', '#fff'))).toBeCloseTo(4.48, 2);
     // Half-transparent black over white is mid grey (#808080 within rounding).
-    expect(ratio(over([0, 0, 0, 0.5], [255, 255, 255, 1]), parseColour('#fff'))).toBeCloseTo(3.98, 1);
+    expect(wcagContrast(over(colour('dark', 'rgba(0, 0, 0, 0.5)'), colour('dark', '#fff')), '#fff')).toBeCloseTo(
+      3.98,
+      1,
+    );
   });
 });
