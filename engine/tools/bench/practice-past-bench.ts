@@ -4,7 +4,7 @@
  * where the host shares the process with the bridge), what it leaves on disk, and how long the next start
  * takes to read it back. Each run opens a fresh data folder.
  *
- *   npx tsx engine/bench/practice-past-bench.ts [runs=3]
+ *   npm run bench:practice -- [runs=3]
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
