@@ -18,6 +18,10 @@ const form = (app: Page) => app.getByRole('region', { name: 'Place order' });
 const priceBox = (app: Page) => form(app).getByRole('textbox', { name: 'Price (KRW)' });
 const amountBox = (app: Page) => form(app).getByRole('textbox', { name: 'Amount (LPJ)' });
 const openOrders = (app: Page) => app.getByRole('region', { name: 'Open orders' });
+/** A whole price as the field shows it: thousands grouped (the market's number rule, also while typing). */
+const grouped = /^\d{1,3}(,\d{3})*$/;
+/** The price in a field's grouped text, as a number. */
+const won = (field: string) => Number(field.replace(/,/g, ''));
 
 /** Presses keys one by one, as a user would, and counts them. */
 function keyboard(app: Page) {
@@ -53,7 +57,7 @@ test('from B to a placed order in at most five keys', async ({ app }, testInfo) 
   // B chose the buy side and went to the price, which starts at the market price.
   await expect(form(app).getByRole('tab', { name: 'Buy' })).toHaveAttribute('aria-selected', 'true');
   await expect(priceBox(app)).toBeFocused();
-  await expect(priceBox(app)).toHaveValue(/^\d[\d,]*$/);
+  await expect(priceBox(app)).toHaveValue(grouped);
   // Inside the form, and only there, the hint says that Enter places the order.
   await expect(form(app).locator('.shortcuts')).toHaveText('Enter in a field: place · B / S: buy or sell · Esc: clear');
   await keys.press('Tab');
@@ -88,15 +92,15 @@ test('the order book is one tab stop: arrows walk its rows, Enter puts the price
   await keepScreenshot(app, 'keyboard-book', testInfo);
   await keys.press('Enter');
   // The row shows the level now at its place: compare with the price it holds once Enter was taken.
-  await expect.poll(async () => priceBox(app).inputValue()).toMatch(/^\d[\d,]*$/);
-  const picked = await priceBox(app).inputValue();
-  expect(Number(picked)).toBeGreaterThan(0);
+  await expect.poll(async () => priceBox(app).inputValue()).toMatch(grouped);
+  const picked = won(await priceBox(app).inputValue());
+  expect(picked).toBeGreaterThan(0);
   // Focus stays in the book, so another row can be picked; Home goes to the top row, Space picks it.
   await expect(levels(app)).toBeFocused();
   await keys.press('Home', ' ');
   const top = book(app).getByRole('group', { name: 'Asks' }).getByRole('option').last();
   await expect(top).toHaveAttribute('aria-selected', 'true');
-  expect(Number(await priceBox(app).inputValue())).toBeGreaterThan(Number(picked));
+  await expect.poll(async () => won(await priceBox(app).inputValue())).toBeGreaterThan(picked);
 
   // One more Tab leaves the book for the order form: the rows are not tab stops.
   await keys.press('Tab');

@@ -105,8 +105,12 @@ test.describe('number formats', () => {
     await expect(amount).toHaveValue('0.001');
     await keepScreenshot(app, 'number-formats-typed', testInfo);
 
-    // The order placed is exactly the one typed: 0.001 BTC at 50,000,000 KRW, shown by the same rule.
+    // The order placed is exactly the one typed: 0.001 BTC at 50,000,000 KRW, shown by the same rule. That is far
+    // below the mock's market (about 95,000,000), so the form asks first, with the typed price grouped the same way.
     await form(app).getByRole('button', { name: 'Buy BTC' }).click();
+    const far = app.getByRole('dialog', { name: 'Price far from the market' });
+    await expect(far).toContainText('The price of 50,000,000 KRW is ');
+    await far.getByRole('button', { name: 'Place order' }).click();
     await expect(form(app).getByRole('status')).toContainText(/Order #\d+ placed/);
     const row = app.getByRole('region', { name: 'Open orders' }).locator('tbody tr').first();
     await expect(row.locator('td').nth(3)).toHaveText('50,000,000');

@@ -15,7 +15,15 @@ const form = (app: Page) => app.getByRole('region', { name: 'Place order' });
 const openOrders = (app: Page) => app.getByRole('region', { name: 'Open orders' });
 const market = (app: Page) => app.getByRole('combobox', { name: 'Market', exact: true });
 
-async function placeLimit(app: Page, side: 'Buy' | 'Sell', base: string, price: string, amount: string) {
+/** Places a limit order through the form; `far`: its price is far from the market, so the form asks first. */
+async function placeLimit(
+  app: Page,
+  side: 'Buy' | 'Sell',
+  base: string,
+  price: string,
+  amount: string,
+  { far = false } = {},
+) {
   await form(app).getByRole('tab', { name: side, exact: true }).click();
   await form(app).getByRole('tab', { name: 'Limit', exact: true }).click();
   await form(app)
@@ -27,6 +35,11 @@ async function placeLimit(app: Page, side: 'Buy' | 'Sell', base: string, price: 
   await form(app)
     .getByRole('button', { name: new RegExp(`^${side} ${base}`) })
     .click();
+  if (far) {
+    const question = app.getByRole('dialog', { name: 'Price far from the market' });
+    await expect(question).toContainText('(more than 10% away)');
+    await question.getByRole('button', { name: 'Place order' }).click();
+  }
   await expect(form(app).getByRole('status')).toContainText(/Order #\d+ placed/);
 }
 
@@ -68,10 +81,10 @@ test.describe('orders and trades', () => {
     );
     await keepScreenshot(app, 'orders-trades-empty', testInfo);
 
-    // The practice market: a bid far below the market rests, and says so.
+    // The practice market: a bid far below the market (asked about first) rests, and says so.
     await nav(app, 'Market');
     await expect(market(app)).toHaveValue('lpj');
-    await placeLimit(app, 'Buy', 'LPJ', '5000', '1');
+    await placeLimit(app, 'Buy', 'LPJ', '5000', '1', { far: true });
     await expect(openOrders(app).locator('tbody tr').first().locator('[data-status]')).toHaveText('open');
 
     // The live market: I offer 1 LPJ; someone else takes 0.40 of it, and my order says it is partly filled.
