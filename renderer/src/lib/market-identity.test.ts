@@ -6,6 +6,7 @@ import {
   accountKey,
   identityOf,
   kindOf,
+  marketName,
   submitKey,
   validChoice,
 } from './market-identity';
@@ -39,6 +40,12 @@ describe('market identity', () => {
       'LPJ-LIVE ',
     ])
       expect(validChoice(bad)).toBeNull();
+  });
+
+  it('writes a market id as the UI names markets, base over quote', () => {
+    expect(marketName('LPJ-KRW')).toBe('LPJ/KRW');
+    expect(marketName('BTC-USDT')).toBe('BTC/USDT');
+    expect(marketName('1INCH-KRW')).toBe('1INCH/KRW');
   });
 
   it('names the market on the order button and over the balances, in both languages', () => {

@@ -20,6 +20,11 @@ export type MarketChoice = string;
 /** A real coin's market id as the exchanges' markets are named here: BASE-QUOTE in capitals and digits. */
 const REAL_MARKET = /^[A-Z0-9]{1,15}-[A-Z0-9]{1,15}$/;
 
+/** A market id ("LPJ-KRW", "BTC-KRW") written as the UI names markets everywhere: "LPJ/KRW". */
+export function marketName(id: string): string {
+  return id.replace('-', '/');
+}
+
 export function kindOf(choice: MarketChoice): MarketKind {
   return choice === PRACTICE_CHOICE ? 'practice' : choice === LIVE_CHOICE ? 'live' : 'paper';
 }

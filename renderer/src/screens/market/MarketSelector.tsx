@@ -1,5 +1,5 @@
 import { useT } from '../../i18n';
-import { LIVE_CHOICE, PRACTICE_CHOICE } from '../../lib/market-identity';
+import { LIVE_CHOICE, PRACTICE_CHOICE, marketName } from '../../lib/market-identity';
 import { useFeedSource } from '../../stores/feed-source-store';
 import { useMarketChoice } from '../../stores/market-choice-store';
 
@@ -36,7 +36,7 @@ export function MarketSelector() {
           ))}
           {/* Until the list arrives, keep the chosen market selectable so the select shows it. */}
           {choice !== PRACTICE_CHOICE && choice !== LIVE_CHOICE && !markets.some((m) => m.id === choice) && (
-            <option value={choice}>{choice.replace('-', '/')}</option>
+            <option value={choice}>{marketName(choice)}</option>
           )}
         </optgroup>
       </select>

@@ -1,5 +1,6 @@
 import type { MarketSettings, PublicTrade } from '@protocol/api';
 import { useT } from '../../i18n';
+import { marketName } from '../../lib/market-identity';
 import { formatDateTime } from '../../lib/time';
 import { formatPrice, formatSize } from '../../lib/market-format';
 import { formatInt } from '../../lib/units';
@@ -40,7 +41,7 @@ export function RecentTrades({ trades, market }: { trades: PublicTrade[]; market
           {trades.map((tr, i) => (
             <tr key={`${tr.ts}-${i}`}>
               <td>{formatDateTime(tr.ts)}</td>
-              <td>{tr.market}</td>
+              <td>{marketName(tr.market)}</td>
               <td className={tr.side === 'buy' ? 'side-buy' : 'side-sell'}>
                 {t(tr.side === 'buy' ? 'side.buy' : 'side.sell')}
               </td>
