@@ -35,11 +35,15 @@ test.describe('replay', () => {
     const source = app.getByRole('combobox', { name: 'Real-coin prices' });
     await expect(source).toHaveValue('upbit');
     await source.selectOption('replay');
-    await expect(app.getByText('Generated practice session — BTC-KRW (simulated, not real market data)')).toBeVisible();
+    await expect(
+      app.getByText('Generated practice session — BTC/KRW · 10 minutes (simulated, not real market data)'),
+    ).toBeVisible();
 
     await openRealMarket(app, testInfo.project.name, 'BTC-KRW');
     const controls = app.getByRole('region', { name: 'Replay controls' });
-    await expect(controls).toContainText('Generated practice session — BTC-KRW (simulated, not real market data)');
+    await expect(controls).toContainText(
+      'Generated practice session — BTC/KRW · 10 minutes (simulated, not real market data)',
+    );
     await expect(feedStatus(app)).toHaveAttribute('data-status', 'live');
     await expect(book(app).getByRole('group', { name: 'Asks' }).getByRole('option').first()).toBeVisible();
 
@@ -106,7 +110,9 @@ test.describe('replay', () => {
     await (await chooser).setFiles(SAMPLE_SESSION_PATH);
     await expect(app.getByText('Playing generated-practice-btc-krw.p777s')).toBeVisible();
     await expect(app.getByRole('combobox', { name: 'Real-coin prices' })).toHaveValue('replay');
-    await expect(app.getByText('Generated practice session — BTC-KRW (simulated, not real market data)')).toBeVisible();
+    await expect(
+      app.getByText('Generated practice session — BTC/KRW · 10 minutes (simulated, not real market data)'),
+    ).toBeVisible();
 
     // A file that is not a session is refused with the reason, and the picked one keeps playing.
     const second = app.waitForEvent('filechooser');
@@ -117,7 +123,7 @@ test.describe('replay', () => {
     await expect(app.getByRole('alert')).toContainText('notes.p777s: not a session file');
     await openRealMarket(app, testInfo.project.name, 'BTC-KRW');
     await expect(app.getByRole('region', { name: 'Replay controls' })).toContainText(
-      'Generated practice session — BTC-KRW',
+      'Generated practice session — BTC/KRW · 10 minutes',
     );
   });
 

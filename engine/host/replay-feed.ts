@@ -48,19 +48,14 @@ export class ReplayFeed {
     });
   }
 
+  /** The session as data; the UI words its title (kind, markets, start, length) in the user's language. */
   info(): ReplayInfo {
     const { header } = this.session;
-    const ids = this.markets.map((m) => m.id);
-    const label =
-      header.kind === 'generated'
-        ? `Generated practice session — ${ids.join(', ')} (simulated, not real market data)`
-        : `Recorded session — ${ids.join(', ')}, ${new Date(header.startTime).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
     return {
       path: this.options.path,
       kind: header.kind,
-      label,
       ...(header.note ? { note: header.note } : {}),
-      markets: ids,
+      markets: this.markets.map((m) => m.id),
       startTime: header.startTime,
       endAt: sessionTimeline(this.session).endAt,
       position: Math.floor(this.player.position),

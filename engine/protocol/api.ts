@@ -184,14 +184,18 @@ export const PaperMarketInfo = z.object({
 export const ReplayInfo = z.object({
   /** Session file being played. */
   path: z.string(),
-  /** 'generated': a simulated practice session, not real market data; 'recorded': captured from an exchange. */
+  /**
+   * 'generated': a simulated practice session, not real market data; 'recorded': captured from an exchange.
+   * The UI words the session's title from this, its markets, start and length, in the user's language.
+   */
   kind: z.enum(['recorded', 'generated']),
-  /** What to show the user, e.g. "Generated practice session — BTC-KRW". */
-  label: z.string(),
+  /** The session file's own note (free text of its author), shown as it is. */
   note: z.string().optional(),
+  /** Market ids of the session ("BTC-KRW"). */
   markets: z.array(z.string()),
   /** ms UTC the session starts at; positions are ms since then. */
   startTime: amount,
+  /** The session's length in ms: where its last position is. */
   endAt: amount,
   position: amount,
   state: z.enum(['paused', 'playing', 'ended']),

@@ -262,6 +262,8 @@ export const en = {
   'replay.paused': 'Paused',
   'replay.playing': 'Playing',
   'replay.loading': 'Loading the replay session…',
+  'replay.title.generated': 'Generated practice session — {markets} · {length} (simulated, not real market data)',
+  'replay.title.recorded': 'Recorded session — {markets} · {start} UTC · {length}',
   'positions.title': 'Positions',
   'positions.empty': 'No positions yet: a filled order opens one.',
   'col.market': 'Market',

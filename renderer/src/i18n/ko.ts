@@ -264,6 +264,8 @@ export const ko: Record<MessageKey, string> = {
   'replay.paused': '일시정지됨',
   'replay.playing': '재생 중',
   'replay.loading': '리플레이 세션을 불러오는 중…',
+  'replay.title.generated': '생성된 연습 세션 — {markets} · {length} (시뮬레이션, 실제 시장 데이터가 아님)',
+  'replay.title.recorded': '녹화된 세션 — {markets} · {start} UTC · {length}',
   'positions.title': '보유 포지션',
   'positions.empty': '아직 포지션이 없습니다. 주문이 체결되면 생깁니다.',
   'col.market': '마켓',

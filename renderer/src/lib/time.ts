@@ -1,4 +1,8 @@
-/** Times and dates as the lists show them: the local wall clock, in fixed numeric forms, the same in every language. */
+/**
+ * Times and dates as the lists show them: the local wall clock, in fixed numeric forms, the same in every
+ * language; lengths of time in words of the language (through the translate function passed in).
+ */
+import type { MessageKey } from '../i18n';
 
 /** 7 → "07". */
 export function twoDigits(n: number): string {
@@ -35,4 +39,10 @@ const UNIT_MS: [DurationUnit, number][] = [
 export function durationParts(ms: number): { n: number; unit: DurationUnit } {
   for (const [unit, size] of UNIT_MS) if (ms >= size && ms % size === 0) return { n: ms / size, unit };
   return { n: Math.floor(ms / 1_000), unit: 'second' };
+}
+
+/** A length of time in words: "1 day", "36 hours", "1일". */
+export function durationText(ms: number, t: (key: MessageKey) => string): string {
+  const { n, unit } = durationParts(ms);
+  return t(`duration.${unit}${n === 1 ? '' : 's'}`).replace('{n}', String(n));
 }

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { FeedSource } from '@protocol/api';
 import { fill, useT } from '../../i18n';
+import { replayTitle } from '../../i18n/replay-title';
 import { useFeedSource } from '../../stores/feed-source-store';
 
 /**
@@ -44,7 +45,11 @@ export function FeedSourceField() {
         <p id="feed-source-hint" className="muted field-hint">
           {t('settings.feed.hint')}
         </p>
-        {source === 'replay' && replay && <p className="field-hint replay-label generated">{replay.info.label}</p>}
+        {source === 'replay' && replay && (
+          <p className={`field-hint replay-label${replay.info.kind === 'generated' ? ' generated' : ''}`}>
+            {replayTitle(replay.info, t)}
+          </p>
+        )}
         {source === 'replay' && picked && <p className="muted field-hint">{fill(t('settings.feed.picked'), picked)}</p>}
         {error && (
           <p role="alert" className="error field-hint">

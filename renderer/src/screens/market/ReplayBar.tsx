@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useT } from '../../i18n';
+import { replayTitle } from '../../i18n/replay-title';
 import { twoDigits } from '../../lib/time';
 import { replayPosition, useFeedSource } from '../../stores/feed-source-store';
 
@@ -29,7 +30,7 @@ function useTicking(on: boolean): void {
 }
 
 /**
- * Controls of the offline replay: what session this is (its label says when it is generated, not real market
+ * Controls of the offline replay: what session this is (its title says when it is generated, not real market
  * data), play / pause, speed and a seek bar with the session time.
  */
 export function ReplayBar() {
@@ -63,7 +64,7 @@ export function ReplayBar() {
   return (
     <section className="replay-bar" aria-label={t('replay.label')}>
       <span className={info.kind === 'generated' ? 'replay-label generated' : 'replay-label'} title={info.note}>
-        {info.label}
+        {replayTitle(info, t)}
       </span>
       <button
         type="button"

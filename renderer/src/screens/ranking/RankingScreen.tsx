@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { BoardRules } from '@protocol/api';
-import { fill, useT, type MessageKey } from '../../i18n';
-import { durationParts, formatDateTime } from '../../lib/time';
+import { fill, useT } from '../../i18n';
+import { durationText, formatDateTime } from '../../lib/time';
 import { useLive } from '../../stores/live-store';
 import { PAGE_SIZE, useRanking } from '../../stores/ranking-store';
 import { useRoute } from '../../stores/route-store';
@@ -69,12 +69,6 @@ function Pager({ total, offset }: { total: number; offset: number }) {
       </button>
     </nav>
   );
-}
-
-/** A length of time in words: "1 day", "36 hours", "1일". */
-function durationText(ms: number, t: ReturnType<typeof useT>): string {
-  const { n, unit } = durationParts(ms);
-  return fill(t(`duration.${unit}${n === 1 ? '' : 's'}` as MessageKey), n);
 }
 
 /** An empty board says what it takes to appear on it, as the server is configured. */
