@@ -49,8 +49,8 @@ const focused = (app: Page) =>
 test('from B to a placed order in at most five keys', async ({ app }, testInfo) => {
   await openMarket(app, testInfo.project.name);
   await expect(levels(app).getByRole('option').first()).toBeVisible();
-  // Start where a user's focus would be after looking around: on the chart's timeframe buttons.
-  await app.getByRole('region', { name: 'Price chart' }).getByRole('button', { name: '1m', exact: true }).focus();
+  // Start where a user's focus would be after looking around: on the chart's timeframes.
+  await app.getByRole('region', { name: 'Price chart' }).getByRole('radio', { name: '1m', exact: true }).focus();
 
   const keys = keyboard(app);
   await keys.press('b');
@@ -126,8 +126,8 @@ test('the price field is a few Tabs from the market selector', async ({ app }, t
     stops.push(await focused(app));
   }
   await expect(priceBox(app)).toBeFocused();
-  // The chart's six timeframes and its attribution link, the book's grouping, the book, and one stop for each
-  // tablist of the form (side, order type): no book row among them.
+  // The chart's timeframes (one stop) and its attribution link, the book's grouping, the book, and one stop for
+  // each tablist of the form (side, order type): no book row among them.
   expect(stops.filter((s) => s.startsWith('option'))).toEqual([]);
   testInfo.annotations.push({ type: 'Tabs from the market selector to the price', description: String(keys.count) });
   expect(keys.count, stops.join(' → ')).toBeLessThanOrEqual(12);

@@ -69,10 +69,10 @@ test('Korean text breaks between words; the fee label and the timeframes read as
   await expect(form).toBeVisible();
   await expect(form.locator('.form-summary dt').nth(1)).toHaveText(/^예상 수수료 \((메이커|테이커) \d+\.\d+%\)$/);
   const chart = app.getByRole('region', { name: '가격 차트' });
-  const timeframes = chart.getByRole('group', { name: '차트 주기' }).getByRole('button');
+  const timeframes = chart.getByRole('radiogroup', { name: '차트 주기' }).getByRole('radio');
   await expect(timeframes).toHaveText(['1분', '5분', '15분', '1시간', '4시간', '1일']);
-  await chart.getByRole('button', { name: '1시간', exact: true }).click();
-  await expect(chart.getByRole('button', { name: '1시간', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await chart.getByRole('radio', { name: '1시간', exact: true }).click();
+  await expect(chart.getByRole('radio', { name: '1시간', exact: true })).toHaveAttribute('aria-checked', 'true');
   expect(await brokenWords(app, '.content')).toEqual([]);
   expect(await brokenWords(app, '.nav-rail')).toEqual([]);
   await keepScreenshot(app, 'korean-layout-market', testInfo);
@@ -84,7 +84,7 @@ test('Korean text breaks between words; the fee label and the timeframes read as
   await expect(app.getByRole('region', { name: 'Place order' }).locator('.form-summary dt').nth(1)).toHaveText(
     /^Est\. fee \((maker|taker) \d+\.\d+%\)$/,
   );
-  await expect(app.getByRole('group', { name: 'Timeframe' }).getByRole('button')).toHaveText([
+  await expect(app.getByRole('radiogroup', { name: 'Timeframe' }).getByRole('radio')).toHaveText([
     '1m',
     '5m',
     '15m',

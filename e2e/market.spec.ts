@@ -34,8 +34,8 @@ test('the market screen shows the live book, the chart and the tape', async ({ a
   // The simulated traders trade within seconds, so the chart leaves its empty state by itself.
   await expect(chart.locator('.chart-host')).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
   await expect(chart.getByLabel('OHLC')).toContainText('RSI14');
-  await chart.getByRole('button', { name: '5m', exact: true }).click();
-  await expect(chart.getByRole('button', { name: '5m', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await chart.getByRole('radio', { name: '5m', exact: true }).click();
+  await expect(chart.getByRole('radio', { name: '5m', exact: true })).toHaveAttribute('aria-checked', 'true');
   await expect(chart.locator('.chart-host')).toHaveAttribute('data-state', 'ready');
 
   await expect(app.getByRole('region', { name: 'Recent trades' }).locator('tbody tr').first()).toBeVisible({

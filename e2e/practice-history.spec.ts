@@ -24,13 +24,13 @@ test('the practice chart has a day of history, with its indicators and 24 h figu
   await expect(app.getByRole('region', { name: 'Place order' }).locator('button[type="submit"]')).toBeEnabled();
 
   // Fifteen-minute candles over a day: the 25-candle average and the 14-candle RSI have values.
-  await chart(app).getByRole('button', { name: '15m', exact: true }).click();
+  await chart(app).getByRole('radio', { name: '15m', exact: true }).click();
   await expect(chart(app).locator('.chart-host')).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
   const legend = chart(app).getByLabel('OHLC');
   await expect(legend).toContainText(/MA25 [\d,.]+/);
   await expect(legend).toContainText(/RSI14 [\d.]+/);
   // Hourly candles too: a day of them.
-  await chart(app).getByRole('button', { name: '1h', exact: true }).click();
+  await chart(app).getByRole('radio', { name: '1h', exact: true }).click();
   await expect(chart(app).locator('.chart-host')).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
   await expect(legend).toContainText(/MA7 [\d,.]+/);
 
@@ -41,7 +41,7 @@ test('the practice chart has a day of history, with its indicators and 24 h figu
   expect(high).toBeGreaterThan(low);
   expect(low).toBeGreaterThan(0);
   expect(units(await figure(app, '24h volume').textContent())).toBeGreaterThan(10_000);
-  await chart(app).getByRole('button', { name: '1m', exact: true }).click();
+  await chart(app).getByRole('radio', { name: '1m', exact: true }).click();
   await expect(chart(app).locator('.chart-host')).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
   await keepScreenshot(app, 'practice-history', testInfo);
 });

@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent as KeyEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { MessageKey } from '../../i18n';
 import { fill, isMessageKey, useT } from '../../i18n';
@@ -20,6 +20,7 @@ import { useMarketState } from '../../stores/market-state';
 import { useView, useViewStore } from '../../stores/view-context';
 import { useOrderForm } from '../../stores/order-form-store';
 import type { OrderRequest } from '@protocol/api';
+import { rovingKeys } from '../roving-keys';
 import { ConfirmDialog } from './ConfirmDialog';
 import { useGroupedInput } from './use-grouped-input';
 import { PanelState, loadState } from './PanelState';
@@ -88,22 +89,6 @@ function NumberField({
   );
 }
 
-/**
- * Keys of a tablist (WAI-ARIA tabs): the list is one tab stop, its selected tab; the arrows, Home and End
- * select another and move the focus to it.
- */
-function tabKeys<T>(e: KeyEvent<HTMLElement>, values: readonly T[], current: T, select: (v: T) => void): void {
-  const i = values.indexOf(current);
-  const to = ({ ArrowLeft: i - 1, ArrowRight: i + 1, Home: 0, End: values.length - 1 } as Record<string, number>)[
-    e.key
-  ];
-  if (to === undefined || e.altKey || e.ctrlKey || e.metaKey) return;
-  e.preventDefault();
-  const next = (to + values.length) % values.length;
-  select(values[next]);
-  e.currentTarget.querySelectorAll<HTMLElement>('[role="tab"]')[next]?.focus();
-}
-
 const SIDES = ['buy', 'sell'] as const;
 const TYPE_VALUES = TYPES.map((x) => x.type);
 
@@ -115,7 +100,7 @@ function SideTabs({ side }: { side: Side }) {
       className="side-tabs"
       role="tablist"
       aria-label={t('form.side')}
-      onKeyDown={(e) => tabKeys(e, SIDES, side, setSide)}
+      onKeyDown={(e) => rovingKeys(e, 'tab', SIDES, side, setSide)}
     >
       {SIDES.map((s) => (
         <button
@@ -142,7 +127,7 @@ function TypeTabs({ type }: { type: FormType }) {
       className="type-tabs"
       role="tablist"
       aria-label={t('form.type')}
-      onKeyDown={(e) => tabKeys(e, TYPE_VALUES, type, setType)}
+      onKeyDown={(e) => rovingKeys(e, 'tab', TYPE_VALUES, type, setType)}
     >
       {TYPES.map((x) => (
         <button

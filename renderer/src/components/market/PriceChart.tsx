@@ -19,6 +19,7 @@ import { useView, useViewStore } from '../../stores/view-context';
 import { CandleSet, MA_PERIODS, RSI_PERIOD, TIMEFRAMES, type Timeframe } from './chart-data';
 import { crosshairTimeText, tickMarkText, type TickMark } from './chart-time';
 import { PanelState } from './PanelState';
+import { rovingKeys } from '../roving-keys';
 
 /** The indicators' colours are theme tokens (contrast-checked in both themes); the legend uses them as written. */
 const MA_COLORS = ['var(--ma-short)', 'var(--ma-long)'];
@@ -102,16 +103,24 @@ function timeLabels(language: Language) {
   };
 }
 
+/** The timeframes as one radio group (one tab stop; the arrows choose another), like the order form's tabs. */
 function ChartToolbar({ timeframe, onChange }: { timeframe: Timeframe; onChange(tf: Timeframe): void }) {
   const t = useT();
   return (
-    <div className="chart-toolbar" role="group" aria-label={t('chart.timeframe')}>
+    <div
+      className="chart-toolbar"
+      role="radiogroup"
+      aria-label={t('chart.timeframe')}
+      onKeyDown={(e) => rovingKeys(e, 'radio', TIMEFRAMES, timeframe, onChange)}
+    >
       {TIMEFRAMES.map((tf) => (
         <button
           key={tf}
           type="button"
+          role="radio"
           className={tf === timeframe ? 'chip active' : 'chip'}
-          aria-pressed={tf === timeframe}
+          aria-checked={tf === timeframe}
+          tabIndex={tf === timeframe ? 0 : -1}
           onClick={() => onChange(tf)}
         >
           {t(`chart.tf.${tf}`)}

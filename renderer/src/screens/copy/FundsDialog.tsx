@@ -5,7 +5,11 @@ import { useCopy } from '../../stores/copy-store';
 import { hostError } from '../../stores/live-store';
 import { formatWon, parseWon } from '../../lib/figures';
 import { errorText } from '../../i18n/host-errors';
+import { useGroupedInput } from '../../components/market/use-grouped-input';
+import { rovingKeys } from '../../components/roving-keys';
 import { FormDialog } from './FormDialog';
+
+const DIRECTIONS = ['addFunds', 'reduceFunds'] as const;
 
 /**
  * Put more of my won into a copy, or take some out. Adding is bounded by my available balance, taking out by
@@ -18,6 +22,8 @@ export function FundsDialog({ sub, onClose }: { sub: CopySubscription; onClose()
   const quote = useCopy((s) => s.wallet.market?.quote ?? 'KRW');
   const [direction, setDirection] = useState<'addFunds' | 'reduceFunds'>('addFunds');
   const [text, setText] = useState('');
+  // Thousands grouped as typed, like the order form's amounts; `text` keeps the plain digits.
+  const amountField = useGroupedInput(text, setText);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const limit = direction === 'addFunds' ? available : sub.freeCash;
@@ -52,13 +58,19 @@ export function FundsDialog({ sub, onClose }: { sub: CopySubscription; onClose()
       onSubmit={() => void submit()}
       onCancel={onClose}
     >
-      <div className="type-tabs" role="radiogroup" aria-label={t('funds.direction')}>
-        {(['addFunds', 'reduceFunds'] as const).map((d) => (
+      <div
+        className="type-tabs"
+        role="radiogroup"
+        aria-label={t('funds.direction')}
+        onKeyDown={(e) => rovingKeys(e, 'radio', DIRECTIONS, direction, setDirection)}
+      >
+        {DIRECTIONS.map((d) => (
           <button
             key={d}
             type="button"
             role="radio"
             aria-checked={direction === d}
+            tabIndex={direction === d ? 0 : -1}
             className={direction === d ? 'chip active' : 'chip'}
             onClick={() => setDirection(d)}
           >
@@ -73,8 +85,9 @@ export function FundsDialog({ sub, onClose }: { sub: CopySubscription; onClose()
             id={id}
             inputMode="numeric"
             autoComplete="off"
-            value={text}
-            onChange={(e) => setText(e.target.value)}
+            ref={amountField.ref}
+            value={amountField.value}
+            onChange={amountField.onChange}
             aria-invalid={!!text && !!problem}
             aria-describedby={`${id}-note`}
           />
