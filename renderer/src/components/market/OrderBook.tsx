@@ -119,6 +119,65 @@ interface RowAt {
 }
 
 /**
+ * One side of the book as a group of the listbox: its levels from the best outwards (the asks' list is laid out
+ * bottom up, so their best level sits by the spread), or, while the book is current, that it has none.
+ */
+function BookSide({
+  side,
+  listRef,
+  rows,
+  maxDepth,
+  mine,
+  active,
+  rowId,
+  market,
+  current,
+}: {
+  side: RowAt['side'];
+  listRef: (el: HTMLElement | null) => void;
+  rows: Row[];
+  maxDepth: number;
+  mine: ReadonlySet<number>;
+  active: RowAt | null;
+  rowId(r: RowAt): string;
+  market: ViewMarket;
+  current: boolean;
+}) {
+  const t = useMarketT();
+  return (
+    <ul
+      ref={listRef}
+      className={`book-side ${side}s`}
+      role="group"
+      aria-label={t(side === 'ask' ? 'book.asks' : 'book.bids')}
+    >
+      {rows.length === 0 && (
+        <li role="none" className="panel-state muted">
+          {current && t('book.empty')}
+        </li>
+      )}
+      {rows.map((r, slot) => (
+        <BookRow
+          key={slot}
+          id={rowId({ side, slot })}
+          side={side}
+          slot={slot}
+          active={active?.side === side && active.slot === slot}
+          levelPrice={r.price}
+          quantity={r.quantity}
+          cumulative={r.cumulative}
+          depth={r.cumulative / maxDepth}
+          mine={mine.has(r.price)}
+          market={market}
+          label={t(side === 'ask' ? 'book.ask' : 'book.bid')}
+          mineLabel={t('book.mine')}
+        />
+      ))}
+    </ul>
+  );
+}
+
+/**
  * The rows top to bottom as shown: asks from the highest down to the best, then bids from the best down.
  * `index` and `at` convert between a row and its place in that order.
  */
@@ -238,7 +297,6 @@ export const OrderBook = memo(function OrderBook() {
   // One tab stop for the whole book: the listbox holds the focus and marks the active row (aria-activedescendant).
   const active = clampRow(activeRow, askRows.length, bidRows.length);
   const rowId = (r: RowAt) => `${idPrefix}-${r.side}-${r.slot}`;
-  const isActive = (side: RowAt['side'], slot: number) => active?.side === side && active.slot === slot;
   const pick = (r: RowAt) => {
     const level = (r.side === 'ask' ? askRows : bidRows)[r.slot];
     if (!level || !market) return;
@@ -299,54 +357,28 @@ export const OrderBook = memo(function OrderBook() {
             onKeyDown={onKeyDown}
             onClick={onClick}
           >
-            <ul ref={askRef} className="book-side asks" role="group" aria-label={t('book.asks')}>
-              {askRows.length === 0 && (
-                <li role="none" className="panel-state muted">
-                  {current && t('book.empty')}
-                </li>
-              )}
-              {askRows.map((r, slot) => (
-                <BookRow
-                  key={slot}
-                  id={rowId({ side: 'ask', slot })}
-                  side="ask"
-                  slot={slot}
-                  active={isActive('ask', slot)}
-                  levelPrice={r.price}
-                  quantity={r.quantity}
-                  cumulative={r.cumulative}
-                  depth={r.cumulative / maxDepth}
-                  mine={mine.ask.has(r.price)}
-                  market={market}
-                  label={t('book.ask')}
-                  mineLabel={t('book.mine')}
-                />
-              ))}
-            </ul>
-            <ul ref={bidRef} className="book-side bids" role="group" aria-label={t('book.bids')}>
-              {bidRows.length === 0 && (
-                <li role="none" className="panel-state muted">
-                  {current && t('book.empty')}
-                </li>
-              )}
-              {bidRows.map((r, slot) => (
-                <BookRow
-                  key={slot}
-                  id={rowId({ side: 'bid', slot })}
-                  side="bid"
-                  slot={slot}
-                  active={isActive('bid', slot)}
-                  levelPrice={r.price}
-                  quantity={r.quantity}
-                  cumulative={r.cumulative}
-                  depth={r.cumulative / maxDepth}
-                  mine={mine.bid.has(r.price)}
-                  market={market}
-                  label={t('book.bid')}
-                  mineLabel={t('book.mine')}
-                />
-              ))}
-            </ul>
+            <BookSide
+              side="ask"
+              listRef={askRef}
+              rows={askRows}
+              maxDepth={maxDepth}
+              mine={mine.ask}
+              active={active}
+              rowId={rowId}
+              market={market}
+              current={current}
+            />
+            <BookSide
+              side="bid"
+              listRef={bidRef}
+              rows={bidRows}
+              maxDepth={maxDepth}
+              mine={mine.bid}
+              active={active}
+              rowId={rowId}
+              market={market}
+              current={current}
+            />
           </div>
           {/* Outside the listbox (which holds only its rows), laid over the gap it leaves between the sides. */}
           <SpreadRow market={market} bestBid={bids[0]?.[0]} bestAsk={asks[0]?.[0]} />
