@@ -5,7 +5,7 @@
  * foreground colour a stylesheet sets on text must be one of the pairs checked here, so a new colour cannot slip
  * in unchecked. Translucent backgrounds are composited over the surface they are drawn on, as the browser does.
  */
-import { blend, parse, wcagContrast, type Color } from 'culori';
+import { blend, converter, parse, wcagContrast, type Color } from 'culori';
 import { describe, expect, it } from 'vitest';
 import styles from './styles.css?raw';
 import liveCss from './components/account/live.css?raw';
@@ -71,6 +71,7 @@ const PAIRS: [string, string, number, string][] = [
   ['--ok', '--panel', TEXT, 'the Live and Online badges'],
   ['--ok', '--bg', TEXT, 'the Online badge on Settings'],
   ['#111', '--accent-fill', TEXT, 'primary buttons, the logo, counts'],
+  ['#111', '--accent-fill-hover', TEXT, 'a primary button under the pointer'],
   ['#fff', '--up-fill', TEXT, 'the buy button, danger buttons, the unread count'],
   ['#fff', '--down-fill', TEXT, 'the sell button'],
   ['--ma-short', '--panel', TEXT, 'the chart legend: short moving average'],
@@ -78,8 +79,31 @@ const PAIRS: [string, string, number, string][] = [
   ['--rsi', '--panel', TEXT, 'the chart legend: RSI'],
   ['--control', '--panel', CONTROL, 'borders of inputs and selects in panels'],
   ['--control', '--bg', CONTROL, 'borders of inputs and selects on a screen'],
+  ['--accent-fill', '--panel', CONTROL, 'primary buttons in panels (Sign in on the live market)'],
+  ['--accent-fill', '--bg', CONTROL, 'primary buttons on a screen (Sign in, Create account in Settings)'],
+  ['--accent-fill-hover', '--panel', CONTROL, 'a primary button under the pointer, in a panel'],
+  ['--accent-fill-hover', '--bg', CONTROL, 'a primary button under the pointer, on a screen'],
   ['--accent', '--panel', CONTROL, 'the focus ring in panels'],
   ['--accent', '--bg', CONTROL, 'the focus ring on a screen'],
+];
+
+const toRgb = converter('rgb');
+
+/**
+ * The text lightweight-charts writes on a series' last-value label: black or white by its own grey scale of the
+ * label's colour on 8-bit channels (ColorParser.generateContrastColors in lightweight-charts 5: above 160, black).
+ */
+function chartLabelText(fill: Color): '#000' | '#fff' {
+  const { r, g, b } = toRgb(fill);
+  return 255 * (0.199 * r + 0.687 * g + 0.114 * b) > 160 ? '#000' : '#fff';
+}
+
+/** [the colour a chart's last-value label is drawn in, where]. */
+const CHART_LABELS: [string, string][] = [
+  ['--up-fill', 'the price chart: the last price of a rising candle'],
+  ['--down-fill', 'the price chart: the last price of a falling candle'],
+  ['--rsi', 'the price chart: the RSI'],
+  ['--accent', 'a profile: the equity curve'],
 ];
 
 describe('theme contrast (WCAG AA)', () => {
@@ -89,6 +113,22 @@ describe('theme contrast (WCAG AA)', () => {
         const measured = wcagContrast(over(colour(theme, fg), background(theme, bg)), background(theme, bg));
         expect(Math.round(measured * 100) / 100).toBeGreaterThanOrEqual(least);
       });
+
+  for (const theme of ['dark', 'light'] as const)
+    for (const [label, use] of CHART_LABELS)
+      it(`${theme}: the chart's text on ${label} is at least ${TEXT}:1 (${use})`, () => {
+        const fill = colour(theme, label);
+        const measured = wcagContrast(chartLabelText(fill), fill);
+        expect(Math.round(measured * 100) / 100).toBeGreaterThanOrEqual(TEXT);
+      });
+
+  it('reads the chart library’s text choice as the library makes it', () => {
+    // Its candles' own colours in the dark theme: white text, 3.2:1 — why the label takes the fills instead.
+    const darkUp = colour('dark', '#f65a66');
+    expect(chartLabelText(darkUp)).toBe('#fff');
+    expect(wcagContrast('#fff', darkUp)).toBeLessThan(TEXT);
+    expect(chartLabelText(colour('dark', '#f0b90b'))).toBe('#000');
+  });
 
   it('checks every colour a stylesheet gives text', () => {
     const checked = new Set(PAIRS.map(([fg]) => fg));

@@ -7,7 +7,7 @@ import type {
   UTCTimestamp,
 } from 'lightweight-charts';
 import { memo, useEffect, useRef, useState } from 'react';
-import type { Language } from '@protocol/api';
+import type { CandleBar, Language } from '@protocol/api';
 import { fill, useLanguage, useT } from '../../i18n';
 import { afterNextPaint } from '../../lib/after-paint';
 import { loadChartLib, type ChartLib } from '../../lib/charts';
@@ -46,6 +46,8 @@ function palette() {
     panel: cssVar('--panel') || '#161b22',
     up: cssVar('--up') || '#f04452',
     down: cssVar('--down') || '#3182f6',
+    upFill: cssVar('--up-fill') || '#cc2d3d',
+    downFill: cssVar('--down-fill') || '#1763d0',
     upFaint: cssVar('--up-faint') || 'rgba(240,68,82,0.45)',
     downFaint: cssVar('--down-faint') || 'rgba(49,130,246,0.45)',
     ma: [cssVar('--ma-short') || '#f0b90b', cssVar('--ma-long') || '#b36bff'],
@@ -73,6 +75,20 @@ function applyTheme(lib: ChartLib, chart: IChartApi, s: Series, p: Palette): voi
   });
   s.ma.forEach((line, i) => line.applyOptions({ color: p.ma[i] }));
   s.rsi.applyOptions({ color: p.rsi });
+}
+
+/**
+ * The last price's label on the price axis. lightweight-charts writes it in white or black (by its own grey
+ * scale) on the series' price-line colour, which is the last candle's colour unless set; the dark theme's candle
+ * colours are too light for white text, so the label (and its line) take the buy or sell fill of the last
+ * candle's direction instead, which white text meets at 4.5:1 in both themes (theme-contrast.test.ts). A candle
+ * that closes where it opened is drawn as rising (the library's rule), and so is its label.
+ */
+function showLastPriceLabel(c: { series: Series; colours: Palette; label: string }, bar?: CandleBar): void {
+  const colour = !bar || bar.open <= bar.close ? c.colours.upFill : c.colours.downFill;
+  if (colour === c.label) return;
+  c.label = colour;
+  c.series.candles.applyOptions({ priceLineColor: colour });
 }
 
 /**
@@ -211,6 +227,10 @@ export const PriceChart = memo(function PriceChart() {
     chart: IChartApi;
     series: Series;
     colours: Palette;
+    /** The last price label's colour now (see showLastPriceLabel). */
+    label: string;
+    /** The newest candle, whose direction the label's colour follows. */
+    lastBar?: CandleBar;
     /** The price axis's least width: the widest it has been (see axisWidthFor). */
     axisWidth: number;
     hovering: boolean;
@@ -307,7 +327,18 @@ export const PriceChart = memo(function PriceChart() {
     chart.panes()[1]?.setStretchFactor(0.28);
     const series: Series = { candles, volume, ma, rsi: rsiSeries };
     applyTheme(lib, chart, series, colours);
-    const state = { lib, chart, series, colours, axisWidth, hovering: false, showLatest: () => {} };
+    const state = {
+      lib,
+      chart,
+      series,
+      colours,
+      label: '',
+      lastBar: undefined as CandleBar | undefined,
+      axisWidth,
+      hovering: false,
+      showLatest: () => {},
+    };
+    showLastPriceLabel(state);
     chartRef.current = state;
     setChartReady(true);
 
@@ -355,6 +386,7 @@ export const PriceChart = memo(function PriceChart() {
       if (!c) return;
       c.colours = palette();
       applyTheme(c.lib, c.chart, c.series, c.colours);
+      showLastPriceLabel(c, c.lastBar);
     });
     observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
     return () => observer.disconnect();
@@ -409,6 +441,8 @@ export const PriceChart = memo(function PriceChart() {
       series.volume.setData(set.bars.map((b) => set!.volume(b, baseDecimals, p.upFaint, p.downFaint)));
       MA_PERIODS.forEach((period, i) => series.ma[i].setData(set!.ma(period)));
       series.rsi.setData(set.rsi());
+      c.lastBar = set.bars[set.bars.length - 1];
+      showLastPriceLabel(c, c.lastBar);
     };
     // The studies' newest points: a live update (up to every frame) computes them once, from the last candles
     // only, and hands them to the legend too.
@@ -486,6 +520,8 @@ export const PriceChart = memo(function PriceChart() {
         series.candles.update(set.candle(b));
         series.volume.update(set.volume(b, baseDecimals, p.upFaint, p.downFaint));
       }
+      c.lastBar = set.bars[set.bars.length - 1];
+      showLastPriceLabel(c, c.lastBar);
       // The axis keeps the widest width it has had: were it to narrow again, every canvas would be resized.
       const width = series.candles.priceScale().width();
       if (width > c.axisWidth) {

@@ -99,6 +99,8 @@ export function EquityChart({
       rightPriceScale: { borderColor: cssVar('--border', '#262d37') },
       timeScale: { borderColor: cssVar('--border', '#262d37') },
     });
+    // The line's colour is also its last value's label, whose text the library writes in black or white:
+    // --accent is checked for that label in both themes (theme-contrast.test.ts).
     c.series.applyOptions({
       lineColor: accent,
       topColor: 'rgba(240, 185, 11, 0.35)',
