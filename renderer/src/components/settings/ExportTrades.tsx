@@ -31,7 +31,13 @@ export function ExportTrades() {
     <div className="field">
       <span>{t('settings.export')}</span>
       <div>
-        <button type="button" onClick={() => void run()} disabled={state.busy} aria-busy={state.busy}>
+        <button
+          type="button"
+          className="outline-button"
+          onClick={() => void run()}
+          disabled={state.busy}
+          aria-busy={state.busy}
+        >
           {state.busy ? t('loading') : t('settings.export.button')}
         </button>
         {state.message && (

@@ -18,30 +18,32 @@ export function FeedSourceField() {
     <div className="field feed-source-field">
       <span id="feed-source-label">{t('settings.feed')}</span>
       <div className="field-body">
-        <select
-          aria-labelledby="feed-source-label"
-          value={source ?? ''}
-          disabled={!source || switching}
-          aria-busy={switching}
-          aria-describedby="feed-source-hint"
-          onChange={(e) => void useFeedSource.getState().setSource(FeedSource.parse(e.target.value))}
-        >
-          {!source && <option value="">{t('loading')}</option>}
-          {FeedSource.options.map((s) => (
-            <option key={s} value={s}>
-              {t(`settings.feed.${s}`)}
-            </option>
-          ))}
-        </select>
-        <button
-          type="button"
-          className="pick-session"
-          disabled={!source || switching}
-          onClick={() => void useFeedSource.getState().pickSession()}
-        >
-          {t('settings.feed.pick')}
-        </button>
-        {switching && <span className="muted"> {t('settings.feed.switching')}</span>}
+        <div className="field-controls">
+          <select
+            aria-labelledby="feed-source-label"
+            value={source ?? ''}
+            disabled={!source || switching}
+            aria-busy={switching}
+            aria-describedby="feed-source-hint"
+            onChange={(e) => void useFeedSource.getState().setSource(FeedSource.parse(e.target.value))}
+          >
+            {!source && <option value="">{t('loading')}</option>}
+            {FeedSource.options.map((s) => (
+              <option key={s} value={s}>
+                {t(`settings.feed.${s}`)}
+              </option>
+            ))}
+          </select>
+          <button
+            type="button"
+            className="outline-button"
+            disabled={!source || switching}
+            onClick={() => void useFeedSource.getState().pickSession()}
+          >
+            {t('settings.feed.pick')}
+          </button>
+          {switching && <span className="muted">{t('settings.feed.switching')}</span>}
+        </div>
         <p id="feed-source-hint" className="muted field-hint">
           {t('settings.feed.hint')}
         </p>
