@@ -6,14 +6,24 @@
  * sell (the copy is cancelled, the follower's order stays); on "Stop copying" it does not sell into the
  * follower's bid (nor below it), and the LPJ it could not sell comes back to the follower.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page, TestInfo } from '@playwright/test';
-import { expect, keepScreenshot, startWebMode, test } from './fixtures';
-import { GRANT, othersOffer, othersTrade, startTestSyncServer, type TestSyncServer } from './live-fixtures';
+import { expect, keepScreenshot, test } from './fixtures';
+import {
+  GRANT,
+  NO_SERVER,
+  nav,
+  openLive,
+  openPlayer as startPlayer,
+  othersOffer,
+  othersTrade,
+  placeLimit,
+  signUp as signUpAt,
+  startTestSyncServer,
+  type Stoppable,
+  type TestSyncServer,
+} from './live-fixtures';
 
-const running: { stop(): Promise<void> }[] = [];
+const running: Stoppable[] = [];
 let server: TestSyncServer | undefined;
 let browser: Browser | undefined;
 
@@ -30,24 +40,8 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-async function openPlayer(): Promise<Page> {
-  const dir = mkdtempSync(join(tmpdir(), 'lpj-e2e-player-'));
-  const web = await startWebMode(dir, { LPJ_SYNC_URL: 'http://127.0.0.1:9' });
-  const page = await browser!.newPage({ viewport: { width: 1600, height: 1000 } });
-  await page.goto(web.url);
-  running.push({
-    stop: async () => {
-      await page.close();
-      web.process.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  });
-  return page;
-}
-
-const nav = (page: Page, name: string) =>
-  page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
-const form = (page: Page) => page.getByRole('region', { name: 'Place order' });
+const openPlayer = () => startPlayer(browser!, running, { viewport: { width: 1600, height: 1000 }, env: NO_SERVER });
+const signUp = (page: Page, nickname: string) => signUpAt(page, server!.url, nickname);
 const balances = (page: Page) => page.getByRole('region', { name: 'Balances' });
 const mine = (page: Page, asset: string, col: string) =>
   balances(page).locator(`tbody:not([data-copy]) [data-asset="${asset}"] [data-col="${col}"]`);
@@ -55,36 +49,6 @@ const copyGroup = (page: Page) => balances(page).locator('tbody[data-copy]');
 const copyCell = (page: Page, asset: string, col: string) =>
   copyGroup(page).locator(`[data-copy-asset="${asset}"] [data-col="${col}"]`);
 const total = (page: Page) => balances(page).locator('[data-col="total"]');
-
-async function signUp(page: Page, nickname: string): Promise<void> {
-  await nav(page, 'Settings');
-  await page.getByRole('textbox', { name: 'Server address' }).fill(server!.url);
-  await page.getByRole('button', { name: 'Connect' }).click();
-  await expect(page.locator('.live-status')).toHaveAttribute('data-connection', 'signed_out', { timeout: 15_000 });
-  await page.getByRole('textbox', { name: 'Nickname' }).fill(nickname);
-  await page.getByLabel('Password').fill(`${nickname}-password`);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.locator('.live-status')).toHaveAttribute('data-connection', 'online', { timeout: 15_000 });
-}
-
-async function openLive(page: Page): Promise<void> {
-  await nav(page, 'Market');
-  await page.getByRole('combobox', { name: 'Market' }).selectOption({ label: 'LPJ · live' });
-  await expect(page.locator('.market')).toHaveAttribute('data-kind', 'live');
-}
-
-async function placeLimit(page: Page, side: 'Buy' | 'Sell', price: string, amount: string): Promise<void> {
-  await openLive(page);
-  await form(page).getByRole('tab', { name: side }).click();
-  await form(page).getByRole('textbox', { name: 'Price (KRW)' }).fill(price);
-  await form(page).getByRole('textbox', { name: 'Amount (LPJ)' }).fill(amount);
-  await form(page)
-    .getByRole('button', { name: `${side} LPJ` })
-    .click();
-  const confirm = page.getByRole('dialog', { name: 'Confirm a large order' });
-  if (await confirm.isVisible().catch(() => false)) await confirm.getByRole('button', { name: 'Place order' }).click();
-  await expect(form(page).getByRole('status')).toContainText(/Order #\d+ placed/);
-}
 
 /** An LPJ amount as shown ("1,234.5"), in 1e-8 LPJ. */
 function lpjUnits(text: string): bigint {

@@ -1,13 +1,15 @@
 /**
  * A sync server for the live-market specs: `sync-server/main.ts` started the way an operator would, on a free
  * port with a fresh data folder and the shipped markets file (which grants every new account both KRW and LPJ,
- * so one player can sell to another right after signing up).
+ * so one player can sell to another right after signing up). Players: web-mode apps a spec drives through the
+ * UI (open one, sign up, place a limit order on the live market); traders outside the scene, over the API.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root } from './fixtures';
+import type { Browser, Page } from '@playwright/test';
+import { expect, root, startWebMode } from './fixtures';
 import { startListening } from './listening-process';
 
 export interface TestSyncServer {
@@ -46,9 +48,81 @@ export async function startTestSyncServer(flags: string[] = []): Promise<TestSyn
   };
 }
 
+/** Something a spec started and stops when it ends (a server, a player). */
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+/**
+ * A player: a web-mode app with its own data folder (one app host holds one account) in a new page of `browser`,
+ * added to `running` to be stopped with the rest. `env` is the app's environment (e.g. LPJ_SYNC_URL).
+ */
+export async function openPlayer(
+  browser: Browser,
+  running: Stoppable[],
+  { viewport, env = {} }: { viewport: { width: number; height: number }; env?: Record<string, string> },
+): Promise<Page> {
+  const dir = mkdtempSync(join(tmpdir(), 'lpj-e2e-player-'));
+  const web = await startWebMode(dir, env);
+  const page = await browser.newPage({ viewport });
+  await page.goto(web.url);
+  running.push({
+    stop: async () => {
+      await page.close();
+      web.process.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+  return page;
+}
+
+/** Until Settings points it at a test server, a player looks for one where nothing listens (port 9, discard). */
+export const NO_SERVER = { LPJ_SYNC_URL: 'http://127.0.0.1:9' };
+
+/** A screen of the main navigation, by its English name. */
+export const nav = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
+
+/** The order form of the Market screen. */
+export const orderForm = (page: Page) => page.getByRole('region', { name: 'Place order' });
+
+/** Settings › Server: the test server's address; then Settings › Account: a new account, signed in. */
+export async function signUp(page: Page, serverUrl: string, nickname: string): Promise<void> {
+  await nav(page, 'Settings');
+  await page.getByRole('textbox', { name: 'Server address' }).fill(serverUrl);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await expect(page.locator('.live-status')).toHaveAttribute('data-connection', 'signed_out', { timeout: 15_000 });
+  await page.getByRole('textbox', { name: 'Nickname' }).fill(nickname);
+  await page.getByLabel('Password').fill(`${nickname}-password`);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.locator('.live-status')).toHaveAttribute('data-connection', 'online', { timeout: 15_000 });
+}
+
+/** The Market screen on the live market. */
+export async function openLive(page: Page): Promise<void> {
+  await nav(page, 'Market');
+  await page.getByRole('combobox', { name: 'Market' }).selectOption({ label: 'LPJ · live' });
+  await expect(page.locator('.market')).toHaveAttribute('data-kind', 'live');
+}
+
+/** A limit order on the live market through the order form, confirming it if it is large. */
+export async function placeLimit(page: Page, side: 'Buy' | 'Sell', price: string, amount: string): Promise<void> {
+  await openLive(page);
+  const form = orderForm(page);
+  await form.getByRole('tab', { name: side }).click();
+  await form.getByRole('textbox', { name: 'Price (KRW)' }).fill(price);
+  await form.getByRole('textbox', { name: 'Amount (LPJ)' }).fill(amount);
+  await form.getByRole('button', { name: `${side} LPJ` }).click();
+  const confirm = page.getByRole('dialog', { name: 'Confirm a large order' });
+  if (await confirm.isVisible().catch(() => false)) await confirm.getByRole('button', { name: 'Place order' }).click();
+  await expect(form.getByRole('status')).toContainText(/Order #\d+ placed/);
+}
+
 /** A trader outside the scene, signed up over the server's API, who places orders over its WebSocket. */
 export interface ApiTrader {
   accountId: number;
+  /** For the server's HTTP API (Authorization: Bearer). */
+  accessToken: string;
   /** A limit order of `lots` of 0.01 LPJ at `price` KRW; `filled` resolves at its first fill. */
   limit(side: 'buy' | 'sell', price: number, lots: number): Promise<{ filled: () => Promise<void> }>;
   close(): void;
@@ -79,6 +153,7 @@ export async function apiTrader(url: string, nickname: string): Promise<ApiTrade
   let n = 0;
   return {
     accountId,
+    accessToken,
     async limit(side, price, lots) {
       const id = `order-${++n}`;
       ws.send(

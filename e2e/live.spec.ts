@@ -5,19 +5,20 @@
  * agree, and each player finds the fill in the notifications centre. Then one signs out, and the other deletes
  * the account (its password asked for).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page, TestInfo } from '@playwright/test';
-import { expect, keepScreenshot, startWebMode, test } from './fixtures';
-import { startTestSyncServer, type TestSyncServer } from './live-fixtures';
+import { expect, keepScreenshot, test } from './fixtures';
+import {
+  nav,
+  openLive,
+  openPlayer as startPlayer,
+  orderForm as form,
+  signUp as signUpAt,
+  startTestSyncServer,
+  type Stoppable,
+  type TestSyncServer,
+} from './live-fixtures';
 
-interface Player {
-  page: Page;
-  stop(): Promise<void>;
-}
-
-const players: Player[] = [];
+const players: Stoppable[] = [];
 let server: TestSyncServer | undefined;
 let browser: Browser | undefined;
 
@@ -33,31 +34,13 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-async function openPlayer(): Promise<Page> {
-  const dir = mkdtempSync(join(tmpdir(), 'lpj-e2e-player-'));
-  const web = await startWebMode(dir);
-  const page = await browser!.newPage({ viewport: { width: 1600, height: 1000 } });
-  await page.goto(web.url);
-  players.push({
-    page,
-    stop: async () => {
-      await page.close();
-      web.process.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  });
-  return page;
-}
-
-const nav = (page: Page, name: string) =>
-  page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
+const openPlayer = () => startPlayer(browser!, players, { viewport: { width: 1600, height: 1000 } });
 const book = (page: Page) => page.getByRole('region', { name: 'Order book' });
-const form = (page: Page) => page.getByRole('region', { name: 'Place order' });
 const tape = (page: Page) => page.getByRole('region', { name: 'Recent trades' });
 const balanceCell = (page: Page, asset: string, col: 'available' | 'held') =>
   page.getByRole('region', { name: 'Balances' }).locator(`[data-asset="${asset}"] [data-col="${col}"]`);
 
-/** Settings › Server: the test server's address; then Settings › Account: a new account. */
+/** Settings › Server: a malformed address is refused; then the test server's address and a new account. */
 async function signUp(page: Page, nickname: string, testInfo: TestInfo): Promise<void> {
   await nav(page, 'Settings');
   const url = page.getByRole('textbox', { name: 'Server address' });
@@ -65,21 +48,13 @@ async function signUp(page: Page, nickname: string, testInfo: TestInfo): Promise
   // A malformed address is refused before it is sent.
   await url.fill('not a server');
   await expect(page.getByText('Enter an address such as http://127.0.0.1:7780').first()).toBeVisible();
-  await url.fill(server!.url);
-  await page.getByRole('button', { name: 'Connect' }).click();
-  await expect(page.locator('.live-status')).toHaveAttribute('data-connection', 'signed_out', { timeout: 15_000 });
-  await page.getByRole('textbox', { name: 'Nickname' }).fill(nickname);
-  await page.getByLabel('Password').fill(`${nickname}-password`);
-  await page.getByRole('button', { name: 'Create account' }).click();
+  await signUpAt(page, server!.url, nickname);
   await expect(page.getByTestId('signed-in-as')).toHaveText(`Signed in as ${nickname}`);
-  await expect(page.locator('.live-status')).toHaveAttribute('data-connection', 'online', { timeout: 15_000 });
   await keepScreenshot(page, `live-settings-${nickname}`, testInfo);
 }
 
 async function openLiveMarket(page: Page): Promise<void> {
-  await nav(page, 'Market');
-  await page.getByRole('combobox', { name: 'Market' }).selectOption({ label: 'LPJ · live' });
-  await expect(page.locator('.market')).toHaveAttribute('data-kind', 'live');
+  await openLive(page);
   await expect(balanceCell(page, 'KRW', 'available')).toHaveText('10,000,000');
 }
 

@@ -6,15 +6,20 @@
  * English, the same notifications read in English. A notification the server stored as finished English text
  * (as it did before) still shows its text.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Locator, Page } from '@playwright/test';
-import { expect, keepScreenshot, startWebMode, test } from './fixtures';
-import { apiTrader, othersTrade, startTestSyncServer, type TestSyncServer } from './live-fixtures';
+import { expect, keepScreenshot, test } from './fixtures';
+import {
+  apiTrader,
+  openPlayer as startPlayer,
+  othersTrade,
+  startTestSyncServer,
+  type Stoppable,
+  type TestSyncServer,
+} from './live-fixtures';
 
-const running: { stop(): Promise<void> }[] = [];
+const running: Stoppable[] = [];
 let server: TestSyncServer;
 let browser: Browser | undefined;
 
@@ -30,20 +35,8 @@ test.afterAll(async () => {
   await browser?.close();
 });
 
-async function openPlayer(): Promise<Page> {
-  const dir = mkdtempSync(join(tmpdir(), 'lpj-e2e-player-'));
-  const web = await startWebMode(dir, { LPJ_SYNC_URL: server.url });
-  const page = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(web.url);
-  running.push({
-    stop: async () => {
-      await page.close();
-      web.process.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  });
-  return page;
-}
+const openPlayer = () =>
+  startPlayer(browser!, running, { viewport: { width: 1440, height: 900 }, env: { LPJ_SYNC_URL: server.url } });
 
 /** Opens a screen by its address, in whichever language the app is in. */
 const open = (page: Page, hash: string) => page.evaluate((h) => (location.hash = h), hash);

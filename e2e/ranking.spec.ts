@@ -5,16 +5,19 @@
  * profile and subscribes; the leader trades again and the follower sees the copied trade in Copy trading and
  * its notification in the notifications centre.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page, TestInfo } from '@playwright/test';
-import { expect, keepScreenshot, startWebMode, test } from './fixtures';
-import { othersOffer, othersTrade, startTestSyncServer } from './live-fixtures';
-
-interface Stoppable {
-  stop(): Promise<void>;
-}
+import { expect, keepScreenshot, test } from './fixtures';
+import {
+  NO_SERVER,
+  nav,
+  openPlayer as startPlayer,
+  othersOffer,
+  othersTrade,
+  placeLimit,
+  signUp as signUpAt,
+  startTestSyncServer,
+  type Stoppable,
+} from './live-fixtures';
 
 const running: Stoppable[] = [];
 let serverUrl = '';
@@ -49,53 +52,8 @@ test.afterAll(async () => {
   await browser?.close();
 });
 
-async function openPlayer(): Promise<Page> {
-  const dir = mkdtempSync(join(tmpdir(), 'lpj-e2e-player-'));
-  // Until Settings points it at the test server, the app looks for one where nothing listens (port 9, discard).
-  const web = await startWebMode(dir, { LPJ_SYNC_URL: 'http://127.0.0.1:9' });
-  const page = await browser!.newPage({ viewport: { width: 1440, height: 960 } });
-  await page.goto(web.url);
-  running.push({
-    stop: async () => {
-      await page.close();
-      web.process.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  });
-  return page;
-}
-
-const nav = (page: Page, name: string) =>
-  page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
-const form = (page: Page) => page.getByRole('region', { name: 'Place order' });
-
-/** Settings › Server: the test server; Settings › Account: a new account. */
-async function signUp(page: Page, nickname: string): Promise<void> {
-  await nav(page, 'Settings');
-  await page.getByRole('textbox', { name: 'Server address' }).fill(serverUrl);
-  await page.getByRole('button', { name: 'Connect' }).click();
-  await expect(page.locator('.live-status')).toHaveAttribute('data-connection', 'signed_out', { timeout: 15_000 });
-  await page.getByRole('textbox', { name: 'Nickname' }).fill(nickname);
-  await page.getByLabel('Password').fill(`${nickname}-password`);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.locator('.live-status')).toHaveAttribute('data-connection', 'online', { timeout: 15_000 });
-}
-
-/** A limit order on the live LPJ market through the order form. */
-async function placeLimit(page: Page, side: 'Buy' | 'Sell', price: string, amount: string): Promise<void> {
-  await nav(page, 'Market');
-  await page.getByRole('combobox', { name: 'Market' }).selectOption({ label: 'LPJ · live' });
-  await expect(page.locator('.market')).toHaveAttribute('data-kind', 'live');
-  await form(page).getByRole('tab', { name: side }).click();
-  await form(page).getByRole('textbox', { name: 'Price (KRW)' }).fill(price);
-  await form(page).getByRole('textbox', { name: 'Amount (LPJ)' }).fill(amount);
-  await form(page)
-    .getByRole('button', { name: `${side} LPJ` })
-    .click();
-  const confirm = page.getByRole('dialog', { name: 'Confirm a large order' });
-  if (await confirm.isVisible().catch(() => false)) await confirm.getByRole('button', { name: 'Place order' }).click();
-  await expect(form(page).getByRole('status')).toContainText(/Order #\d+ placed/);
-}
+const openPlayer = () => startPlayer(browser!, running, { viewport: { width: 1440, height: 960 }, env: NO_SERVER });
+const signUp = (page: Page, nickname: string) => signUpAt(page, serverUrl, nickname);
 
 test('the follower finds a leader on the ranking, subscribes from the profile, and sees a copied trade and its notification', async ({}, testInfo: TestInfo) => {
   test.setTimeout(180_000);
