@@ -53,8 +53,12 @@ export class EventLog {
   end(): EngineEvent[] {
     const n = this.n;
     const buf = this.buf;
-    const out = buf.slice(0, n) as EngineEvent[];
-    for (let i = 0; i < n; i++) buf[i] = undefined;
+    // Copied by hand into an array of exactly n: `slice` is a call into a builtin that cost more than the copy.
+    const out = new Array<EngineEvent>(n);
+    for (let i = 0; i < n; i++) {
+      out[i] = buf[i] as EngineEvent;
+      buf[i] = undefined;
+    }
     this.n = 0;
     return out;
   }
