@@ -130,10 +130,10 @@ test.describe('orders and trades', () => {
     const orders = app.getByRole('table', { name: 'Orders' });
     await expect(orders.locator('tbody tr')).toHaveCount(3);
     await expect(orders.locator('tbody tr').nth(0)).toContainText('Paper trading');
-    await expect(orders.locator('tbody tr').nth(0)).toContainText('BTC-KRW');
+    await expect(orders.locator('tbody tr').nth(0)).toContainText('BTC/KRW');
     await expect(orders.locator('tbody tr').nth(0).locator('[data-status]')).toHaveText('filled');
     await expect(orders.locator('tbody tr').nth(1)).toContainText('Live market');
-    await expect(orders.locator('tbody tr').nth(1)).toContainText('LPJ-KRW');
+    await expect(orders.locator('tbody tr').nth(1)).toContainText('LPJ/KRW');
     await expect(orders.locator('tbody tr').nth(1).locator('[data-status]')).toHaveText('partly filled');
     await expect(orders.locator('tbody tr').nth(2)).toContainText('Offline practice');
     await expect(orders.locator('tbody tr').nth(2).locator('[data-status]')).toHaveText('open');

@@ -166,6 +166,11 @@ for (const [language, theme] of COMBOS) {
     await open('#/copy');
     await shot('copy', language, theme, testInfo);
 
+    // Orders & trades: the live orders placed at sign-up and their fill, beside the other places' lists.
+    await open('#/history');
+    await expect(page.locator('.history table tbody tr').first()).toBeVisible({ timeout: 20_000 });
+    await shot('orders-trades', language, theme, testInfo);
+
     // The notification centre over it: the fill and the top-10 entries, in this language.
     await page.locator('.notif-bell').click();
     await expect(page.locator('.notif-item[data-kind="fill"]')).toBeVisible();

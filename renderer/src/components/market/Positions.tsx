@@ -6,6 +6,7 @@ import { formatPrice, formatQuote, formatSignedQuote, formatSize } from '../../l
 import type { ViewMarket } from '../../lib/market-view';
 import { useView } from '../../stores/view-context';
 import { PanelState, loadState } from './PanelState';
+import { marketName } from '../../lib/market-identity';
 
 function pnlClass(v: number | undefined): string {
   if (!v) return 'num';
@@ -23,7 +24,7 @@ const PositionRow = memo(function PositionRow({
 }) {
   return (
     <tr data-market={p.market} aria-current={current || undefined}>
-      <th scope="row">{p.market}</th>
+      <th scope="row">{marketName(p.market)}</th>
       <td className="num" data-col="quantity">
         {formatSize(market, p.quantity)}
       </td>

@@ -18,6 +18,7 @@ import {
 } from '../../lib/history-view';
 import { formatPrice, formatQuote, formatSize } from '../../lib/market-format';
 import type { ViewMarket } from '../../lib/market-view';
+import { marketName } from '../../lib/market-identity';
 import { ORDER_STATUSES } from '../../lib/order-status';
 import { formatDateTime } from '../../lib/time';
 import { formatUnits } from '../../lib/units';
@@ -82,7 +83,10 @@ function Filters({ venues, filters }: { venues: VenueHistory[]; filters: History
       <Select
         label={t('history.filter.market')}
         value={filters.market}
-        options={[{ value: 'all', label: all }, ...marketIds(venues).map((id) => ({ value: id, label: id }))]}
+        options={[
+          { value: 'all', label: all },
+          ...marketIds(venues).map((id) => ({ value: id, label: marketName(id) })),
+        ]}
         onChange={(market) => filter({ market })}
       />
       <Select
@@ -168,7 +172,7 @@ function OrderRows({ orders, markets }: { orders: HistoryOrder[]; markets: Marke
             <tr key={`${o.venue}:${o.market}:${o.id}`} data-venue={o.venue} data-order-id={o.id}>
               <td className="muted">{formatDateTime(o.ts)}</td>
               <td>{t(`history.venue.${o.venue}`)}</td>
-              <td>{o.market}</td>
+              <td>{marketName(o.market)}</td>
               <td className={o.side === 'buy' ? 'up' : 'down'}>{t(o.side === 'buy' ? 'side.buy' : 'side.sell')}</td>
               <td>{t(`type.${o.type}`)}</td>
               <td className="num">{o.price ? f.price(o.price) : '—'}</td>
@@ -216,7 +220,7 @@ function FillRows({ fills, markets }: { fills: HistoryFill[]; markets: Markets }
             <tr key={`${x.venue}:${x.market}:${x.tradeId}:${x.orderId}`} data-venue={x.venue}>
               <td className="muted">{formatDateTime(x.ts)}</td>
               <td>{t(`history.venue.${x.venue}`)}</td>
-              <td>{x.market}</td>
+              <td>{marketName(x.market)}</td>
               <td className={x.side === 'buy' ? 'up' : 'down'}>{t(x.side === 'buy' ? 'side.buy' : 'side.sell')}</td>
               <td className="num">{f.price(x.price)}</td>
               <td className="num">{f.size(x.quantity)}</td>
