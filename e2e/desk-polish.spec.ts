@@ -334,6 +334,9 @@ test.describe('against a sync server', () => {
       '1',
       '--min-account-age-ms',
       '0',
+      // Marks are taken by the schedule (every minute by default): every 300 ms here, so the curve grows.
+      '--schedule-every-ms',
+      '300',
     ]);
   });
   test.afterEach(async () => {
