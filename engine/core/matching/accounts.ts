@@ -7,6 +7,7 @@
  * last into its place, which touches only the account's newest order rather than two neighbours anywhere in
  * memory. Readers sort by order id.
  */
+import { objectList, objectSlots } from './arrays';
 import type { Account } from './ledger';
 import type { Order } from './order';
 import type { MarketFunds } from './risk';
@@ -17,10 +18,10 @@ export const STP_MODES: readonly StpMode[] = ['cancel_resting', 'cancel_incoming
 export const DEFAULT_STP: StpMode = 'cancel_resting';
 
 export class Trader {
-  private readonly orders: Order[] = [];
+  private readonly orders = objectList<Order>();
   readonly byClientId = new Map<string, Order>();
   /** By market index: this account's balances in the market's quote and base, once an order has used them. */
-  readonly funds: (MarketFunds | undefined)[] = [];
+  readonly funds: (MarketFunds | undefined)[];
   /**
    * Self-trade prevention group: the account's own id, or that of the main account it belongs to (a copy
    * sub-account's subscriber). Orders of one group never trade with each other; the taker's mode decides.
@@ -32,8 +33,11 @@ export class Trader {
     /** Self-trade prevention: which side of a would-be trade with itself is cancelled. */
     public stp: StpMode,
     readonly account: Account,
+    /** How many markets the engine has (the slots of `funds`). */
+    markets: number,
   ) {
     this.stpGroup = id;
+    this.funds = objectSlots<MarketFunds>(markets);
   }
 
   add(o: Order): void {

@@ -15,6 +15,7 @@
  *   an array grown by pushes would reserve room for sixteen, and those arrays were a third of what the engine
  *   allocated (so of its minor garbage collections).
  */
+import { objectSlots } from './arrays';
 import type { Market } from './market';
 import type { Order } from './order';
 import {
@@ -34,13 +35,13 @@ export type EventBody = DistributiveOmit<EngineEvent, 'seq' | 'market' | 'ts'>;
 
 export class EventLog {
   /** Events of the command being applied, in buf[0 .. n). */
-  private readonly buf: (EngineEvent | undefined)[] = [];
+  private readonly buf = objectSlots<EngineEvent>(64);
   private n = 0;
   /** The command's clock. */
   ts = 0;
   /** Sequence number of the last event on LEDGER_STREAM. */
   ledgerSeq = 0;
-  private readonly touched: Market[] = [];
+  private readonly touched = objectSlots<Market>(8);
   private touchedCount = 0;
 
   /** Starts a command (dropping what a command that threw half way had gathered). */
@@ -235,13 +236,14 @@ export class EventLog {
   flushBooks(): void {
     const touched = this.touched;
     for (let t = 0; t < this.touchedCount; t++) {
-      const m = touched[t];
-      (touched as (Market | undefined)[])[t] = undefined;
+      const m = touched[t] as Market;
+      touched[t] = undefined;
       m.touched = false;
       const changes = m.changes;
       const levels = changes.levels;
       for (let i = 0; i < changes.count; i++) {
-        const level = levels[i];
+        // Listed levels are in levels[0 .. count).
+        const level = levels[i]!;
         if (level.total !== level.totalBefore) {
           this.buf[this.n++] = {
             seq: ++m.seq,

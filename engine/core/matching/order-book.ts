@@ -18,6 +18,7 @@
  * instead of one per fill. A level that empties leaves the book at once but stays listed until then; only after
  * that is its record reused for another level.
  */
+import { objectList, objectSlots } from './arrays';
 import type { Side } from './types';
 
 /** What the book needs of an order: the order record itself carries these fields (see ./order.ts). */
@@ -54,19 +55,19 @@ function newLevel<O extends BookOrder<O>>(side: Side, price: number): Level<O> {
 
 /** The levels changed during the current command, each once, in the order they first changed. */
 export class LevelChanges<O extends BookOrder<O>> {
-  readonly levels: Level<O>[] = [];
+  readonly levels = objectSlots<Level<O>>(64);
   count = 0;
   /** Records of levels that left the book, to be reused once the command that emptied them has ended. */
-  readonly spare: Level<O>[] = [];
+  readonly spare = objectList<Level<O>>();
 
   /** Forgets the list at the end of a command, and takes back the records of the levels that left the book. */
   clear(): void {
     const levels = this.levels;
     for (let i = 0; i < this.count; i++) {
-      const level = levels[i];
+      const level = levels[i] as Level<O>;
       level.totalBefore = -1;
       if (level.count === 0) this.spare.push(level);
-      levels[i] = undefined as never;
+      levels[i] = undefined;
     }
     this.count = 0;
   }
@@ -74,7 +75,7 @@ export class LevelChanges<O extends BookOrder<O>> {
 
 export class BookSide<O extends BookOrder<O>> {
   /** Sorted with the best price last. */
-  private readonly levels: Level<O>[] = [];
+  private readonly levels = objectList<Level<O>>();
   /** levels[i].price, for the search. */
   private readonly prices: number[] = [];
   private readonly buy: boolean;

@@ -5,7 +5,7 @@ import { blankOrder } from './order';
 import { OrderIndex } from './order-index';
 import { MarketFunds } from './risk';
 
-const owner = new Trader(1, 'cancel_resting', new Account(1));
+const owner = new Trader(1, 'cancel_resting', new Account(1), 1);
 const funds = new MarketFunds({ available: 0, held: 0 }, { available: 0, held: 0 });
 const order = (id: number) => ({ ...blankOrder(owner, funds), id });
 

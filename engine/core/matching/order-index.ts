@@ -5,6 +5,7 @@
  * its slots empty) is kept for the next one needed, up to SPARE_PAGES of them: a new page every thousand
  * orders would otherwise be young garbage that lives long enough to be copied by the collector.
  */
+import { objectList, objectSlots } from './arrays';
 import type { Order } from './order';
 
 const PAGE_SIZE = 1024;
@@ -21,7 +22,7 @@ export class OrderIndex {
   private lastNo = -1;
   private last: Page | undefined;
   private count = 0;
-  private readonly spare: Page[] = [];
+  private readonly spare = objectList<Page>();
 
   get size(): number {
     return this.count;
@@ -43,7 +44,7 @@ export class OrderIndex {
     const no = Math.floor(order.id / PAGE_SIZE);
     let page = no === this.lastNo ? this.last : this.pages.get(no);
     if (!page) {
-      page = this.spare.pop() ?? { slots: new Array<Order | undefined>(PAGE_SIZE), live: 0 };
+      page = this.spare.pop() ?? { slots: objectSlots<Order>(PAGE_SIZE), live: 0 };
       this.pages.set(no, page);
     }
     // The newest page is kept while it is empty (its next ids are coming); once ids move on, it goes too.

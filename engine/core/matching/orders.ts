@@ -12,6 +12,7 @@
  * (one cache line per close). A ring indexed by id needs no hashing and no eviction scan (order ids only grow).
  */
 import type { Trader } from './accounts';
+import { objectList } from './arrays';
 import type { EventLog } from './events';
 import type { Market } from './market';
 import { blankOrder, type Order } from './order';
@@ -37,7 +38,7 @@ export class LiveOrders {
   /** [id, account] of the last order closed in each slot. */
   private readonly closedRing = new Float64Array(2 * CLOSED_MEMORY);
   /** Records of ended orders, waiting to be reused: at most as many as were ever live at once. */
-  private readonly spare: Order[] = [];
+  private readonly spare = objectList<Order>();
 
   constructor(
     private readonly risk: RiskStage,

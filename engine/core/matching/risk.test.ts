@@ -21,7 +21,7 @@ function stage(funding: number[][]) {
   const m = new Market(LPJ, 0);
   risk.addMarket(m);
   const traders = ACCOUNTS.map((id, i) => {
-    const trader = new Trader(id, 'cancel_resting', risk.ledger.open(id));
+    const trader = new Trader(id, 'cancel_resting', risk.ledger.open(id), 1);
     const [krw, lpj] = funding[i];
     if (krw > 0) risk.ledger.deposit(trader.account, 'KRW', krw);
     if (lpj > 0) risk.ledger.deposit(trader.account, 'LPJ', lpj);
@@ -214,7 +214,7 @@ describe('the risk stage', () => {
     const risk = new RiskStage();
     const m = new Market(LPJ, 0);
     risk.addMarket(m);
-    const trader = new Trader(7, 'cancel_resting', risk.ledger.open(7));
+    const trader = new Trader(7, 'cancel_resting', risk.ledger.open(7), 1);
     expect(risk.refuseHold(trader, m, 'sell', 100, 0)).toBe('INSUFFICIENT_FUNDS');
     expect([...trader.account.balances.keys()]).toEqual(['LPJ']);
     risk.funds(trader, m);

@@ -16,6 +16,7 @@
  *   throw (a bug, never an input): every move here was checked first.
  */
 import type { Trader } from './accounts';
+import { objectList } from './arrays';
 import { Ledger } from './ledger';
 import type { Market } from './market';
 import { fee, inRange, notional } from './money';
@@ -33,7 +34,7 @@ export class MarketFunds {
 export class RiskStage {
   readonly ledger = new Ledger();
   /** By market index: the fee account's balance in the market's quote asset. */
-  private readonly feeQuote: Balance[] = [];
+  private readonly feeQuote = objectList<Balance>();
 
   addMarket(m: Market): void {
     this.feeQuote[m.index] = this.ledger.get(FEE_ACCOUNT)!.balance(m.config.quote);

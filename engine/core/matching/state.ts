@@ -21,8 +21,12 @@ export class EngineState {
   /** Every asset some market trades: the only ones money can be deposited in. */
   readonly assets = new Set<string>();
   readonly traders = new Map<AccountId, Trader>();
-  /** The market the last lookup found: commands mostly follow one another in the same market. */
-  private lastId: unknown = null;
+  /**
+   * The market the last lookup found: commands mostly follow one another in the same market. It starts as the
+   * first market (with none, as '', which no market id is): a new engine's first command then takes the same
+   * path through compiled code as every later one, rather than one the code has never seen.
+   */
+  private lastId: unknown = '';
   private lastMarket: Market | undefined = undefined;
 
   /** Throws on a market setting that would break the money rules (see ./market-config). */
@@ -34,9 +38,13 @@ export class EngineState {
       this.markets.set(config.id, m);
       this.risk.addMarket(m);
       this.assets.add(config.base).add(config.quote);
+      if (this.lastMarket === undefined) {
+        this.lastId = m.id;
+        this.lastMarket = m;
+      }
     }
     const fees = this.risk.ledger.get(FEE_ACCOUNT)!;
-    this.traders.set(FEE_ACCOUNT, new Trader(FEE_ACCOUNT, DEFAULT_STP, fees));
+    this.traders.set(FEE_ACCOUNT, new Trader(FEE_ACCOUNT, DEFAULT_STP, fees, this.markets.size));
   }
 
   /** The market with this id (any value is accepted: commands are not trusted). */
@@ -52,7 +60,7 @@ export class EngineState {
 
   /** Opens an account in the ledger and its trading record. */
   openAccount(id: AccountId, stp: StpMode): Trader {
-    const trader = new Trader(id, stp, this.risk.ledger.open(id));
+    const trader = new Trader(id, stp, this.risk.ledger.open(id), this.markets.size);
     this.traders.set(id, trader);
     return trader;
   }

@@ -6,13 +6,14 @@
  * Each side is an array sorted so that the next stop to trigger is LAST (a pop): buy stops by trigger price
  * descending, sell stops ascending; among equal trigger prices the older order triggers first.
  */
+import { objectList } from './arrays';
 import type { Order } from './order';
 
 export class StopOrders {
   /** Sorted by trigger price descending (ties: newest first). */
-  readonly buy: Order[] = [];
+  readonly buy = objectList<Order>();
   /** Sorted by trigger price ascending (ties: newest first). */
-  readonly sell: Order[] = [];
+  readonly sell = objectList<Order>();
 
   add(order: Order): void {
     const buying = order.side === 'buy';
