@@ -476,4 +476,18 @@ describe('bad input', () => {
     expect(() => new MatchingEngine([{ ...LPJ, makerFeeBps: -30, takerFeeBps: 20 }])).toThrow(/rebate/);
     expect(() => new MatchingEngine([{ ...LPJ, baseDecimals: 1.5 }])).toThrow(/baseDecimals/);
   });
+
+  it('refuses a snapshot that lists one order twice, and restores the honest one', () => {
+    const h = harness();
+    h.limit(A, 'buy', 10_000, 100);
+    h.limit(B, 'sell', 10_100, 100);
+    const snap = h.engine.snapshot();
+    const book = snap.books[0];
+    expect(() =>
+      MatchingEngine.restore({ ...snap, books: [{ ...book, orders: [...book.orders, book.orders[0]] }] }),
+    ).toThrow(/appears twice/);
+    const restored = MatchingEngine.restore(snap);
+    expect(restored.audit()).toEqual([]);
+    expect(restored.openOrders(A)).toEqual(h.engine.openOrders(A));
+  });
 });

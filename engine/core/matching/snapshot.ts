@@ -138,6 +138,7 @@ function readOrder(s: EngineState, m: Market, r: OrderRow): Order {
   const [id, account, side, type, tif, postOnly, price, stopPrice, quantity, remaining, held, cid, ts] = r;
   const trader = s.traders.get(account);
   if (!trader) throw new Error(`snapshot order ${id} of unknown account ${account}`);
+  if (s.orders.index.get(id) !== undefined) throw new Error(`snapshot order ${id} appears twice`);
   const o = s.orders.open(
     id,
     trader,
