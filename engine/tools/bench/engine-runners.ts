@@ -5,6 +5,12 @@
  * depress the throughput figure.
  *
  * Both engines do the same bookkeeping inside the timed loop: count the trades in each result.
+ *
+ * Each timed run is preceded by a warm-up of its own: the first WARM_OPS operations on a throwaway engine of the
+ * same kind, kept alive until the timed run is over. The forced collection before a run (see `settleHeap`)
+ * frees the previous run's engine, and V8 then throws away every optimized function that had embedded one of
+ * its objects ("weak objects" in --trace-deopt): without the warm-up each run would start in the interpreter and
+ * be timed while it compiles again, which a long-lived engine never does.
  */
 import {
   OrderBook,
@@ -31,6 +37,23 @@ export interface RunOutcome {
   restingQuantity: number;
   /** Our engine only: what `audit()` found wrong at the end (nothing, if sane). */
   audit?: string[];
+}
+
+/** Operations run untimed on a throwaway engine before each timed run (see the top of this file). */
+const WARM_OPS = 100_000;
+
+/** The warm-up engine of the run in progress: held here so that no collection frees it while the run is timed. */
+const warmedOn: unknown[] = [];
+
+/**
+ * Settles the heap, warms the code on a throwaway engine made by `warm`, and settles again: returns the heap in
+ * use, the baseline of the run's heap growth.
+ */
+function settleAndWarm(warm: () => unknown): number {
+  warmedOn.length = 0;
+  settleHeap();
+  warmedOn.push(warm());
+  return settleHeap();
 }
 
 /** Heap is sampled once per this many operations (a power of two minus one, used as a mask). */
@@ -66,11 +89,18 @@ function timeSteps(
   return { seconds, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
-export function runOurs(stream: OrderStream, latencies: Float64Array | null = null): RunOutcome {
-  const baseline = settleHeap();
-  const heap = new HeapPeak();
+function oursOn(stream: OrderStream, ops: number): MatchingEngine {
   const engine = new MatchingEngine([stream.market]);
   for (const cmd of stream.setup) engine.apply(cmd);
+  const n = Math.min(ops, stream.commands.length);
+  for (let i = 0; i < n; i++) engine.apply(stream.commands[i]);
+  return engine;
+}
+
+export function runOurs(stream: OrderStream, latencies: Float64Array | null = null): RunOutcome {
+  const baseline = settleAndWarm(() => oursOn(stream, WARM_OPS));
+  const heap = new HeapPeak();
+  const engine = oursOn(stream, 0);
   const commands = stream.commands;
   const n = commands.length;
   let trades = 0;
@@ -111,30 +141,45 @@ function peerTrades(r: IProcessOrder, takerId: string): number {
   return trades;
 }
 
+/**
+ * Operation i of the stream on the peer's book: its result, or for a cancel, whether the order was there. Both the
+ * warm-up and the timed run go through it.
+ */
+function peerOp(ob: OrderBook, stream: OrderStream, i: number): IProcessOrder | boolean {
+  const { peerIds, peerArgs } = stream;
+  switch (stream.kinds[i]) {
+    case OP_LIMIT:
+      return ob.limit(peerArgs[i] as LimitOrderOptions);
+    case OP_MARKET:
+      return ob.market(peerArgs[i] as MarketOrderOptions);
+    case OP_AMEND:
+      return ob.modify(peerIds[i], peerArgs[i] as OrderUpdatePrice);
+    case OP_CANCEL:
+    default:
+      return ob.cancel(peerIds[i]) !== undefined;
+  }
+}
+
+function peerOn(stream: OrderStream, ops: number): OrderBook {
+  const ob = new OrderBook();
+  const n = Math.min(ops, stream.kinds.length);
+  for (let i = 0; i < n; i++) peerOp(ob, stream, i);
+  return ob;
+}
+
 export function runPeer(stream: OrderStream, latencies: Float64Array | null = null): RunOutcome {
-  const baseline = settleHeap();
+  const baseline = settleAndWarm(() => peerOn(stream, WARM_OPS));
   const heap = new HeapPeak();
   const ob = new OrderBook();
-  const { kinds, peerIds, peerArgs } = stream;
-  const n = kinds.length;
+  const peerIds = stream.peerIds;
+  const n = stream.kinds.length;
   let trades = 0;
   let refused = 0;
   const step = (i: number): void => {
-    let r: IProcessOrder;
-    switch (kinds[i]) {
-      case OP_LIMIT:
-        r = ob.limit(peerArgs[i] as LimitOrderOptions);
-        break;
-      case OP_MARKET:
-        r = ob.market(peerArgs[i] as MarketOrderOptions);
-        break;
-      case OP_AMEND:
-        r = ob.modify(peerIds[i], peerArgs[i] as OrderUpdatePrice);
-        break;
-      case OP_CANCEL:
-      default:
-        if (ob.cancel(peerIds[i]) === undefined) refused++;
-        return;
+    const r = peerOp(ob, stream, i);
+    if (typeof r === 'boolean') {
+      if (!r) refused++;
+      return;
     }
     if (r.err !== null) refused++;
     trades += peerTrades(r, peerIds[i]);
