@@ -33,10 +33,21 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 /** An event without its stream header (seq, market, ts), which the log fills in. */
 export type EventBody = DistributiveOmit<EngineEvent, 'seq' | 'market' | 'ts'>;
 
+/** Slots of the event buffer (more events in a command grow it). */
+const BUFFER_SIZE = 64;
+/** A power of two. */
+const FRESH_BUFFER_EVERY = 1024;
+
 export class EventLog {
-  /** Events of the command being applied, in buf[0 .. n). */
-  private readonly buf = objectSlots<EngineEvent>(64);
+  /**
+   * Events of the command being applied, in buf[0 .. n). The buffer is replaced by a new one every
+   * FRESH_BUFFER_EVERY commands, so that it is nearly always as young as the events put in it: V8 records every
+   * store of a young object into an old one for its next minor collection (the write barrier's slow path),
+   * and that was two calls into the collector's bookkeeping per command.
+   */
+  private buf = objectSlots<EngineEvent>(BUFFER_SIZE);
   private n = 0;
+  private commands = 0;
   /** The command's clock. */
   ts = 0;
   /** Sequence number of the last event on LEDGER_STREAM. */
@@ -61,6 +72,7 @@ export class EventLog {
       buf[i] = undefined;
     }
     this.n = 0;
+    if ((++this.commands & (FRESH_BUFFER_EVERY - 1)) === 0) this.buf = objectSlots<EngineEvent>(BUFFER_SIZE);
     return out;
   }
 
