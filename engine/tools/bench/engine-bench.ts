@@ -7,7 +7,8 @@
  *   C — 1M operations of market makers requoting around a drifting mid: about 50% price moves (amends) and
  *       20% cancels of live orders, 30% new orders.
  *
- * Per engine: throughput (median of BENCH_TRIALS runs after a warm-up run, each on a fresh engine), CPU time
+ * Per engine: throughput (median of BENCH_TRIALS runs after a warm-up run, each on a fresh engine whose code was
+ * warmed on a throwaway one first: see ./engine-runners), CPU time
  * per operation over the same runs (the process's, GC threads included: steadier than the wall clock on a
  * machine that is busy with other work), latency percentiles from one more run timing every operation, and the
  * peak heap growth during a run. The funds check is in every timed operation of ours: each order's hold is
