@@ -94,6 +94,10 @@ function draw(canvas: HTMLCanvasElement, d: Drawn | null, hoverX: number | null)
     ctx.textAlign = align;
     ctx.fillText(formatPrice(d.market, Math.round(price)), x, height - 2);
   }
+  // The top of the amount scale, in the far corner from the readout.
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'top';
+  ctx.fillText(formatSize(d.market, d.window.maxCumulative), width - 2, 2);
   ctx.strokeStyle = muted;
   ctx.setLineDash([3, 3]);
   ctx.beginPath();
