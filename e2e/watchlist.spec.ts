@@ -1,5 +1,5 @@
 /**
- * The Markets screen, end to end in web mode against the mock exchange (still: its markets do not step, so the
+ * The Watchlist screen, end to end in web mode against the mock exchange (still: its markets do not step, so the
  * prices the list shows can be checked against the exchange's own): prices and 24h change of the practice
  * market and of Upbit's and Binance's markets, the search, a favourite that comes first and survives a reload,
  * and a row (by mouse and by keyboard) opening its market.
@@ -54,8 +54,8 @@ test.describe('markets list', () => {
     app,
   }, testInfo) => {
     await app.setViewportSize({ width: 1400, height: 1000 });
-    await nav(app, 'Markets');
-    await expect(app.getByRole('heading', { level: 1, name: 'Markets' })).toBeVisible();
+    await nav(app, 'Watchlist');
+    await expect(app.getByRole('heading', { level: 1, name: 'Watchlist' })).toBeVisible();
 
     // Several markets of both exchanges, each at the exchange's last price and change.
     const checks = [
@@ -93,7 +93,7 @@ test.describe('markets list', () => {
       .click();
     await expect.poll(async () => (await rowKeys(app))[0]).toBe('binance:SOL-USDT');
     await app.reload();
-    await expect(app.getByRole('heading', { level: 1, name: 'Markets' })).toBeVisible();
+    await expect(app.getByRole('heading', { level: 1, name: 'Watchlist' })).toBeVisible();
     await expect.poll(async () => (await rowKeys(app))[0]).toBe('binance:SOL-USDT');
     await expect(
       row(app, 'binance:SOL-USDT').getByRole('button', { name: /Remove SOL\/USDT · Binance from favourites/ }),
@@ -110,7 +110,7 @@ test.describe('markets list', () => {
     await expect(app.getByRole('region', { name: 'Market summary' })).toContainText('Binance');
 
     // By keyboard: search, arrow down to the rows, Enter opens the one chosen.
-    await nav(app, 'Markets');
+    await nav(app, 'Watchlist');
     await expect(row(app, 'binance:ETH-USDT')).toHaveAttribute('aria-current', 'true');
     await search.fill('krw');
     await search.press('ArrowDown');
@@ -126,7 +126,7 @@ test.describe('markets list', () => {
     await app.setViewportSize({ width: 1400, height: 1000 });
     // Binance answers nothing but errors from here on (and keeps doing so for the retries).
     mock.failRest(500, 1_000, { exchange: 'binance' });
-    await nav(app, 'Markets');
+    await nav(app, 'Watchlist');
     await expect(app.getByRole('status').filter({ hasText: 'Binance did not answer' })).toBeVisible({
       timeout: 30_000,
     });

@@ -1,5 +1,5 @@
 /**
- * The market list behind the Markets screen: every market the app knows with its last price, the day's change
+ * The market list behind the Watchlist screen: every market the app knows with its last price, the day's change
  * reference and an hourly sparkline, and the user's favourites (kept in the settings store).
  *
  * Rules:

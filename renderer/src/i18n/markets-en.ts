@@ -1,7 +1,7 @@
-/** The Markets screen (every market with its price, favourites first) and the order book's depth chart. */
+/** The Watchlist screen (every market with its price, favourites first) and the order book's depth chart. */
 export const marketsEn = {
-  'nav.markets': 'Markets',
-  'markets.title': 'Markets',
+  'nav.markets': 'Watchlist',
+  'markets.title': 'Watchlist',
   'markets.intro': 'Every market you can trade here, favourites first. Choose one to open it.',
   'markets.search': 'Search markets',
   'markets.searchHint': 'Coin, pair or exchange',

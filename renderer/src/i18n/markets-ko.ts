@@ -2,8 +2,8 @@ import type { marketsEn } from './markets-en';
 
 /** 마켓 화면(모든 시장과 시세, 즐겨찾기 먼저)과 호가의 뎁스 차트. */
 export const marketsKo: Record<keyof typeof marketsEn, string> = {
-  'nav.markets': '마켓',
-  'markets.title': '마켓',
+  'nav.markets': '관심 마켓',
+  'markets.title': '관심 마켓',
   'markets.intro': '여기서 거래할 수 있는 모든 시장입니다. 즐겨찾기가 먼저 나옵니다. 고르면 그 시장이 열립니다.',
   'markets.search': '마켓 검색',
   'markets.searchHint': '코인, 마켓 또는 거래소',

@@ -1,5 +1,5 @@
 /**
- * Markets: every market the app knows — the offline practice market, the live market while signed in, and the
+ * The watchlist: every market the app knows — the offline practice market, the live market while signed in, and the
  * paper markets of Upbit and Binance — with its last price, the day's change and a sparkline of the last day,
  * favourites first, searchable. Choosing a row opens that market on the Market screen.
  *
