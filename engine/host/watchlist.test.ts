@@ -13,7 +13,10 @@ import type { EventFrame } from '../protocol/api';
 import type { WatchlistState } from '../protocol/watchlist';
 import { ApiError } from '../protocol/errors';
 import { AppHost } from './app-host';
-import { FAVOURITES_KEY } from './watchlist';
+import { FAVOURITES_KEY, liveQuote, Watchlist } from './watchlist';
+import { openDatabase } from '../node/db/database';
+import { appMigrations } from './migrations';
+import { SettingsStore } from './settings-store';
 
 let mock: MockExchange;
 const dirs: string[] = [];
@@ -181,5 +184,70 @@ describe('watchlist', () => {
     expect(((await a.host.invoke('watchlist.list', {})) as WatchlistState).favourites).toEqual([]);
     await a.host.invoke('watchlist.favourite', { key: 'lpj', favourite: true });
     expect(((await a.host.invoke('watchlist.list', {})) as WatchlistState).favourites).toEqual(['lpj']);
+  });
+});
+
+describe('the live market in the list', () => {
+  it('is listed only while signed in, priced from the mirrored ticker, with the server’s hourly closes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'watchlist-'));
+    dirs.push(dir);
+    const db = openDatabase(join(dir, 'app.db'), appMigrations);
+    const market = { id: 'LPJ-KRW', base: 'LPJ', quote: 'KRW', tickSize: 1 };
+    let signedIn = false;
+    const pushed: WatchlistState[] = [];
+    const list = new Watchlist({
+      settings: new SettingsStore(db),
+      practice: { market, lastPrice: () => 0, candles: () => [] },
+      live: {
+        quote: () => (signedIn ? { market, last: 101_000, reference: 100_000 } : null),
+        candles: async () => [
+          { openTime: 0, open: 1, high: 1, low: 1, close: 99_000, volume: 0 },
+          { openTime: 3_600_000, open: 1, high: 1, low: 1, close: 101_000, volume: 0 },
+        ],
+      },
+      exchanges: { upbit: { restUrl: 'http://127.0.0.1:9' }, binance: { restUrl: 'http://127.0.0.1:9' } },
+      env: {},
+      emit: (s) => pushed.push(s),
+      timeoutMs: 500,
+    });
+    try {
+      expect(list.list().rows.map((r) => r.key)).not.toContain('lpj-live');
+      // The practice market with no trade yet has no price rather than a price of 0.
+      expect(list.list().rows[0].last).toBeUndefined();
+      signedIn = true;
+      expect(list.list().rows.find((r) => r.key === 'lpj-live')).toMatchObject({ last: 101_000, reference: 100_000 });
+      const withSpark = await until('the live sparkline', () =>
+        pushed.find((s) => s.rows.find((r) => r.key === 'lpj-live')?.spark.length === 2),
+      );
+      expect(withSpark.rows.find((r) => r.key === 'lpj-live')!.spark).toEqual([99_000, 101_000]);
+    } finally {
+      list.close();
+      db.close();
+    }
+  });
+
+  it('reads the mirrored state: online with the market known, the ticker’s open as the reference', () => {
+    const market = {
+      id: 'LPJ-KRW',
+      base: 'LPJ',
+      quote: 'KRW',
+      baseDecimals: 8,
+      tickSize: 1,
+      lotSize: 1_000_000,
+      minNotional: 1_000,
+      makerFeeBps: 5,
+      takerFeeBps: 10,
+      priceBandBps: 1_000,
+    };
+    const status = { serverUrl: 'http://127.0.0.1:7780', connection: 'online' as const };
+    const ticker = { last: 120, open: 100, high: 130, low: 90, volume: 5, changeBps: 2_000 };
+    expect(liveQuote({ status, market, lastPrice: 0, ticker })).toEqual({ market, last: 120, reference: 100 });
+    expect(liveQuote({ status: { ...status, connection: 'signed_out' }, market, lastPrice: 120, ticker })).toBeNull();
+    expect(liveQuote({ status, market: undefined, lastPrice: 120, ticker })).toBeNull();
+    expect(liveQuote({ status, market, lastPrice: 0, ticker: undefined })).toEqual({
+      market,
+      last: 0,
+      reference: undefined,
+    });
   });
 });

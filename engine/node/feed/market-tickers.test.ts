@@ -68,6 +68,25 @@ describe('fetchQuotes', () => {
     expect(withUnlisted.unlisted).toEqual(['DOGE-USDT']);
   });
 
+  it('finds the unlisted code when Upbit refuses the whole list for it, and still prices the others', async () => {
+    server = createServer((req, res) => {
+      const codes = new URL(req.url ?? '/', 'http://x').searchParams.get('markets')!.split(',');
+      if (codes.includes('KRW-DOGE')) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end('{"error":{"name":"404","message":"Code not found"}}');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(codes.map((c) => ({ market: c, trade_price: 1000, prev_closing_price: 900 }))));
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const markets = ['BTC-KRW', 'DOGE-KRW', 'ETH-KRW'].map((id) => resolveMarket('upbit', id));
+    const answer = await fetchQuotes(rest('upbit', url), 'upbit', markets);
+    expect(answer.quotes.map((q) => q.market)).toEqual(['BTC-KRW', 'ETH-KRW']);
+    expect(answer.unlisted).toEqual(['DOGE-KRW']);
+  });
+
   it('drops rows that are not prices of the market instead of showing them', async () => {
     const url = await lying(
       JSON.stringify([

@@ -5,8 +5,8 @@
  *
  * Rules: every figure is parsed into the market's integer units or the row is dropped (a malformed row is never
  * shown as a price); markets the exchange does not list come back as `unlisted` rather than failing the others:
- * Upbit leaves unknown codes out of its answer (or answers 404 when it knows none), Binance refuses the whole
- * request with -1121, so its markets are then asked one by one to find the ones it does not list.
+ * Upbit leaves unknown codes out of its answer; where the whole request is refused for one (Binance -1121, Upbit
+ * 404 "Code not found"), the markets are asked one by one, once, to find the ones it does not list.
  */
 import { numberToUnits, parseDecimalUnits } from '../../core/market-data/decimal';
 import type { ExchangeId, FeedMarket } from '../../core/market-data/types';
@@ -52,59 +52,30 @@ function rowsOf(raw: unknown): Record<string, unknown>[] {
   return list.filter((r): r is Record<string, unknown> => typeof r === 'object' && r !== null);
 }
 
-async function upbitQuotes(rest: RestClient, markets: readonly FeedMarket[], signal?: AbortSignal) {
-  let raw: unknown;
-  try {
-    raw = await rest.get({ path: '/v1/ticker', params: { markets: markets.map((m) => m.symbol).join(',') }, signal });
-  } catch (err) {
-    if (isUnlistedError(err)) return { quotes: [], unlisted: markets.map((m) => m.id) };
-    throw err;
-  }
+/** One request for the day's figures of `markets`: the quotes it answered and the markets it left out. */
+async function batch(rest: RestClient, exchange: ExchangeId, markets: readonly FeedMarket[], signal?: AbortSignal) {
+  const raw =
+    exchange === 'upbit'
+      ? await rest.get({ path: '/v1/ticker', params: { markets: markets.map((m) => m.symbol).join(',') }, signal })
+      : await rest.get({
+          path: '/api/v3/ticker/24hr',
+          params: { symbols: JSON.stringify(markets.map((m) => m.symbol)) },
+          signal,
+        });
   const bySymbol = new Map(markets.map((m) => [m.symbol, m]));
   const quotes: MarketQuote[] = [];
+  const answered = new Set<string>();
   for (const r of rowsOf(raw)) {
-    const m = typeof r.market === 'string' ? bySymbol.get(r.market) : undefined;
-    const u = m && units(m, [r.trade_price, r.prev_closing_price]);
-    if (m && u) quotes.push({ market: m.id, last: u[0], reference: u[1] });
+    const symbol = exchange === 'upbit' ? r.market : r.symbol;
+    const m = typeof symbol === 'string' ? bySymbol.get(symbol) : undefined;
+    if (!m) continue;
+    answered.add(m.symbol);
+    const u =
+      exchange === 'upbit' ? units(m, [r.trade_price, r.prev_closing_price]) : units(m, [r.lastPrice, r.openPrice]);
+    if (u) quotes.push({ market: m.id, last: u[0], reference: u[1] });
   }
-  const answered = new Set(rowsOf(raw).map((r) => r.market));
+  // Upbit leaves out codes it does not list; a row that was there but malformed is not "unlisted".
   return { quotes, unlisted: markets.filter((m) => !answered.has(m.symbol)).map((m) => m.id) };
-}
-
-async function binanceBatch(rest: RestClient, markets: readonly FeedMarket[], signal?: AbortSignal) {
-  const raw = await rest.get({
-    path: '/api/v3/ticker/24hr',
-    params: { symbols: JSON.stringify(markets.map((m) => m.symbol)) },
-    signal,
-  });
-  const bySymbol = new Map(markets.map((m) => [m.symbol, m]));
-  const quotes: MarketQuote[] = [];
-  for (const r of rowsOf(raw)) {
-    const m = typeof r.symbol === 'string' ? bySymbol.get(r.symbol) : undefined;
-    const u = m && units(m, [r.lastPrice, r.openPrice]);
-    if (m && u) quotes.push({ market: m.id, last: u[0], reference: u[1] });
-  }
-  return quotes;
-}
-
-async function binanceQuotes(rest: RestClient, markets: readonly FeedMarket[], signal?: AbortSignal) {
-  try {
-    return { quotes: await binanceBatch(rest, markets, signal), unlisted: [] };
-  } catch (err) {
-    if (!isUnlistedError(err)) throw err;
-  }
-  // One unlisted symbol fails the batch: find which, asking each alone (once; the caller leaves them out after).
-  const quotes: MarketQuote[] = [];
-  const unlisted: string[] = [];
-  for (const m of markets) {
-    try {
-      quotes.push(...(await binanceBatch(rest, [m], signal)));
-    } catch (err) {
-      if (!isUnlistedError(err)) throw err;
-      unlisted.push(m.id);
-    }
-  }
-  return { quotes, unlisted };
 }
 
 /** The day's figures of `markets` (all of one exchange), in one request while every market is listed. */
@@ -116,7 +87,24 @@ export async function fetchQuotes(
 ): Promise<QuotesAnswer> {
   const mine = markets.filter((m) => m.exchange === exchange);
   if (mine.length === 0) return { quotes: [], unlisted: [] };
-  return exchange === 'upbit' ? upbitQuotes(rest, mine, signal) : binanceQuotes(rest, mine, signal);
+  try {
+    return await batch(rest, exchange, mine, signal);
+  } catch (err) {
+    if (!isUnlistedError(err)) throw err;
+  }
+  // The exchange refused the whole list for a market it does not list: find which, asking each alone (once;
+  // the caller leaves the unlisted ones out after).
+  const quotes: MarketQuote[] = [];
+  const unlisted: string[] = [];
+  for (const m of mine) {
+    try {
+      quotes.push(...(await batch(rest, exchange, [m], signal)).quotes);
+    } catch (err) {
+      if (!isUnlistedError(err)) throw err;
+      unlisted.push(m.id);
+    }
+  }
+  return { quotes, unlisted };
 }
 
 /** Closing prices of the last `count` hourly candles (oldest first), price units; hours without trades are skipped. */
