@@ -2,12 +2,13 @@
  * The Watchlist screen, end to end in web mode against the mock exchange (still: its markets do not step, so the
  * prices the list shows can be checked against the exchange's own): prices and 24h change of the practice
  * market and of Upbit's and Binance's markets, the search, a favourite that comes first and survives a reload,
- * and a row (by mouse and by keyboard) opening its market.
+ * a row (by mouse and by keyboard) opening its market, and the live market listed once signed in to a server.
  */
 import type { Page } from '@playwright/test';
 import { MockExchange } from '../engine/tools/mock-exchange/mock-exchange';
 import { formatUnits } from '../engine/protocol/units';
 import { expect, keepScreenshot, test } from './fixtures';
+import { othersTrade, signUp, startTestSyncServer, type TestSyncServer } from './live-fixtures';
 
 const nav = (app: Page, name: string) =>
   app.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name, exact: true }).click();
@@ -134,5 +135,43 @@ test.describe('markets list', () => {
     await expect(row(app, 'upbit:BTC-KRW').locator('[data-col="price"]')).toHaveText(
       expected(mock, 'KRW-BTC', 'prevClose', 0).price,
     );
+  });
+});
+
+test.describe('the live market in the list', () => {
+  test.setTimeout(120_000);
+  let server: TestSyncServer;
+  test.beforeEach(async () => {
+    server = await startTestSyncServer();
+  });
+  test.afterEach(async () => {
+    await server?.stop();
+  });
+  // No exchange here: the list's paper markets ask an address where nothing listens, never the internet.
+  test.use({
+    appEnv: {
+      LPJ_UPBIT_WS: 'ws://127.0.0.1:9',
+      LPJ_UPBIT_REST: 'http://127.0.0.1:9',
+      LPJ_BINANCE_WS: 'ws://127.0.0.1:9',
+      LPJ_BINANCE_REST: 'http://127.0.0.1:9',
+    },
+  });
+
+  test('is listed once signed in, at its last trade, and opens the live market', async ({ app }, testInfo) => {
+    await app.setViewportSize({ width: 1400, height: 1000 });
+    await othersTrade(server.url, 10_300);
+    await nav(app, 'Watchlist');
+    await expect(row(app, 'lpj')).toBeVisible();
+    await expect(row(app, 'lpj-live')).toHaveCount(0);
+
+    await signUp(app, server.url, 'watcher');
+    await nav(app, 'Watchlist');
+    await expect(row(app, 'lpj-live').locator('[data-col="price"]')).toHaveText('10,300', { timeout: 20_000 });
+    await expect(row(app, 'lpj-live')).toContainText('Live market');
+    await keepScreenshot(app, 'watchlist-live', testInfo);
+    await row(app, 'lpj-live')
+      .getByRole('button', { name: /^LPJ\/KRW/ })
+      .click();
+    await expect(app.locator('.market')).toHaveAttribute('data-kind', 'live');
   });
 });
