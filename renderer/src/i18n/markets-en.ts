@@ -20,7 +20,6 @@ export const marketsEn = {
   'markets.noMatch': 'No market matches “{n}”.',
   'markets.unreachable': '{n} did not answer: its markets show the last prices fetched, if any. Retrying.',
   'markets.loading': 'Fetching prices…',
-  'markets.error': 'The market list could not be loaded: {n}',
   'markets.trendLabel': 'Price over the last 24 hours, {n}',
   'markets.trendNone': 'no trend yet',
   'book.view': 'Order book or depth chart',
@@ -32,5 +31,4 @@ export const marketsEn = {
   'depth.price': 'Price',
   'depth.total': 'Total',
   'depth.value': 'Value',
-  'depth.mid': 'Mid',
 } as const;

@@ -22,7 +22,6 @@ export const marketsKo: Record<keyof typeof marketsEn, string> = {
   'markets.noMatch': '“{n}”에 맞는 마켓이 없습니다.',
   'markets.unreachable': '{n} 응답 없음: 그 시장들은 마지막으로 받은 시세를 보여 줍니다. 다시 시도하는 중입니다.',
   'markets.loading': '시세를 받는 중…',
-  'markets.error': '마켓 목록을 불러오지 못했습니다: {n}',
   'markets.trendLabel': '최근 24시간 가격 흐름, {n}',
   'markets.trendNone': '아직 흐름 없음',
   'book.view': '호가 또는 뎁스 차트',
@@ -34,5 +33,4 @@ export const marketsKo: Record<keyof typeof marketsEn, string> = {
   'depth.price': '가격',
   'depth.total': '누적 수량',
   'depth.value': '누적 금액',
-  'depth.mid': '중간',
 };
