@@ -32,6 +32,7 @@ import { LiveMarket, type LiveMarketOptions } from './live-market';
 import { liveHandlers } from './live-handlers';
 import { rankingHandlers, rankingLink } from './ranking-handlers';
 import { localDurability } from './local-durability';
+import { liveQuote, Watchlist } from './watchlist';
 
 export interface AppHostOptions {
   dataDir: string;
@@ -72,6 +73,7 @@ export class AppHost {
   readonly practice: PracticeMarket;
   readonly realMarkets: RealMarkets;
   readonly live: LiveMarket;
+  readonly watchlist: Watchlist;
   private readonly listeners = new Set<(event: EventFrame) => void>();
   private readonly startedAt = Date.now();
   private readonly handlers: Handlers;
@@ -104,8 +106,22 @@ export class AppHost {
       practice: this.practice,
       emit: (name, payload) => this.emit(name, payload),
     });
+    this.watchlist = new Watchlist({
+      settings: this.settings,
+      practice: {
+        market: this.practice.market,
+        lastPrice: () => this.practice.engine.lastPrice(this.practice.market.id) ?? 0,
+        candles: (interval, limit) => this.practice.candles(interval, limit),
+      },
+      live: { quote: () => liveQuote(this.live.mirrored()), candles: (i, limit) => this.live.candles(i, limit) },
+      exchanges: { upbit: options.realMarkets?.upbit, binance: options.realMarkets?.binance },
+      env: options.realMarkets?.env,
+      emit: (state) => this.emit('watchlist.update', state),
+    });
     this.handlers = {
       ...practiceHandlers(this.practice),
+      'watchlist.list': () => this.watchlist.list(),
+      'watchlist.favourite': ({ key, favourite }) => this.watchlist.setFavourite(key, favourite),
       ...liveHandlers(this.live),
       ...rankingHandlers(rankingLink(this.live)),
       ...realMarketHandlers(this.realMarkets),
@@ -221,6 +237,7 @@ export class AppHost {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
+    this.watchlist.close();
     this.live.close();
     this.practice.close();
     this.realMarkets.close();

@@ -274,6 +274,16 @@ export class LiveMarket {
     };
   }
 
+  /** The market and its figures as last mirrored, with no call to the server (the market list reads it often). */
+  mirrored(): Pick<LiveState, 'status' | 'market' | 'lastPrice' | 'ticker'> {
+    return {
+      status: this.status(),
+      market: this.market && { ...this.market },
+      lastPrice: this.lastPrice,
+      ticker: this.ticker,
+    };
+  }
+
   /** The mirrored book's top levels, or the last ones seen while there is none (after a drop). */
   private book(): { seq: number; bids: [number, number][]; asks: [number, number][] } | undefined {
     const mirrored = this.client.book(LIVE_MARKET);

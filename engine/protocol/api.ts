@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { SESSION_HANDLE } from './session-files';
 import { MAX_PROFIT_SHARE_BPS } from './sync';
 import { FLOW_KINDS } from './flow-kinds';
+import { watchlistEvents, watchlistMethods } from './watchlist';
 
 export const Language = z.enum(['en', 'ko']);
 export const Theme = z.enum(['dark', 'light']);
@@ -852,6 +853,7 @@ export const methods = {
   'copy.followers': { params: NoParams, result: z.object({ items: z.array(CopyFollower) }) },
   /** Profit-share settlements, both roles, newest first. */
   'copy.settlements': { params: NoParams, result: z.object({ items: z.array(CopySettlement) }) },
+  ...watchlistMethods,
 } as const;
 
 export const events = {
@@ -894,6 +896,7 @@ export const events = {
   notification: AppNotification,
   /** The list changed as a whole (an account's backlog was read, or notifications were marked read): read it again. */
   'notifications.changed': z.object({ unread: amount }),
+  ...watchlistEvents,
 } as const;
 
 export type Methods = typeof methods;

@@ -11,6 +11,7 @@ import { useSettings } from './stores/settings-store';
 // link for each chunk and style sheet it needs — and evaluated in another; the others load when first opened.
 const marketScreen = new Promise((start) => setTimeout(start, 0)).then(() => import('./screens/MarketScreen'));
 const MarketScreen = lazy(() => marketScreen.then((m) => ({ default: m.MarketScreen })));
+const MarketsScreen = lazy(() => import('./screens/markets/MarketsScreen').then((m) => ({ default: m.MarketsScreen })));
 const CopyScreen = lazy(() => import('./screens/copy/CopyScreen').then((m) => ({ default: m.CopyScreen })));
 const ProfileScreen = lazy(() => import('./screens/profile/ProfileScreen').then((m) => ({ default: m.ProfileScreen })));
 const RankingScreen = lazy(() => import('./screens/ranking/RankingScreen').then((m) => ({ default: m.RankingScreen })));
@@ -39,6 +40,7 @@ export function App() {
       <main className={route === 'market' ? 'content content-market' : 'content'}>
         <Suspense fallback={null}>
           {route === 'market' && <MarketScreen />}
+          {route === 'markets' && <MarketsScreen />}
           {route === 'ranking' && (trader ? <ProfileScreen nickname={trader} /> : <RankingScreen />)}
           {route === 'copy' && <CopyScreen />}
           {route === 'history' && <HistoryScreen />}

@@ -45,6 +45,22 @@ export function binanceTicker(m: SimMarket, now: number): string {
   );
 }
 
+/** A row of the REST 24 h ticker (`GET /api/v3/ticker/24hr`, FULL type). */
+export function binanceRestTicker(m: SimMarket, now: number): string {
+  const d = m.last - m.open24;
+  const pct = ((d / m.open24) * 100).toFixed(3);
+  const book = m.book(1);
+  const t = m.lastTrade;
+  return (
+    `{"symbol":"${m.instrument.symbol}","priceChange":"${px(m, d)}","priceChangePercent":"${pct}","weightedAvgPrice":"${px(m, m.last)}",` +
+    `"prevClosePrice":"${px(m, m.prevClose)}","lastPrice":"${px(m, m.last)}","lastQty":"${qty(t?.size ?? 0)}",` +
+    `"bidPrice":"${px(m, book.bids[0]?.[0] ?? 0)}","bidQty":"${qty(book.bids[0]?.[1] ?? 0)}","askPrice":"${px(m, book.asks[0]?.[0] ?? 0)}",` +
+    `"askQty":"${qty(book.asks[0]?.[1] ?? 0)}","openPrice":"${px(m, m.open24)}","highPrice":"${px(m, m.high)}","lowPrice":"${px(m, m.low)}",` +
+    `"volume":"${qty(m.volume24)}","quoteVolume":"${m.quoteVolume24.toFixed(8)}","openTime":${now - 86_400_000},"closeTime":${now},` +
+    `"firstId":1,"lastId":${m.tradeId},"count":${m.tradeId}}`
+  );
+}
+
 export function binanceMiniTicker(m: SimMarket, now: number): string {
   return (
     `{"e":"24hrMiniTicker","E":${now},"s":"${m.instrument.symbol}","c":"${px(m, m.last)}","o":"${px(m, m.open24)}",` +
@@ -64,8 +80,8 @@ export function binanceKline(m: SimMarket, now: number): string | undefined {
 }
 
 /** A REST kline row. */
-export function binanceKlineRow(m: SimMarket, c: MinuteCandle): string {
-  return `[${c.openTime},"${px(m, c.open)}","${px(m, c.high)}","${px(m, c.low)}","${px(m, c.close)}","${qty(c.volume)}",${c.openTime + 59_999},"0.00000000",${c.trades},"0.00000000","0.00000000","0"]`;
+export function binanceKlineRow(m: SimMarket, c: MinuteCandle, spanMs = 60_000): string {
+  return `[${c.openTime},"${px(m, c.open)}","${px(m, c.high)}","${px(m, c.low)}","${px(m, c.close)}","${qty(c.volume)}",${c.openTime + spanMs - 1},"0.00000000",${c.trades},"0.00000000","0.00000000","0"]`;
 }
 
 export function binanceDepthSnapshot(m: SimMarket, limit: number): string {

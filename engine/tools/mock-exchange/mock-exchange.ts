@@ -3,8 +3,9 @@
  * public market-data formats (see EXCHANGE-FEEDS.md), driven by deterministic simulated markets. Tests and
  * offline development point the feed clients at it; nothing here reaches the internet.
  *
- *   Upbit:   WS  /websocket/v1            REST GET /v1/candles/minutes/{unit}
- *   Binance: WS  /ws, /ws/<streams>, /stream?streams=a/b   REST GET /api/v3/klines, /api/v3/depth
+ *   Upbit:   WS  /websocket/v1            REST GET /v1/candles/minutes/{unit}, /v1/ticker
+ *   Binance: WS  /ws, /ws/<streams>, /stream?streams=a/b   REST GET /api/v3/klines (1m, 1h), /api/v3/depth,
+ *            /api/v3/ticker/24hr
  *   Control: POST /__mock/<action> (JSON body), GET /__mock/stats — the same as the methods below.
  *
  * Faults to exercise clients: drop every connection, go silent (no data, no pongs, no pings), drop or reorder
@@ -21,6 +22,7 @@ import {
   binanceKline,
   binanceKlineRow,
   binanceMiniTicker,
+  binanceRestTicker,
   binanceTicker,
   binanceTrade,
 } from './binance-wire';
@@ -32,6 +34,7 @@ import {
   upbitBucket,
   upbitCandleRow,
   upbitOrderbook,
+  upbitRestTicker,
   upbitTicker,
   upbitTrade,
   type UpbitWireFormat,
@@ -690,7 +693,9 @@ export class MockExchange {
     if (req.method !== 'GET') return this.send(res, 405, '{"error":"method not allowed"}');
     if (path.startsWith('/v1/candles/minutes/'))
       return this.upbitCandles(res, url, Number(path.slice('/v1/candles/minutes/'.length)));
+    if (path === '/v1/ticker') return this.upbitTickers(res, url);
     if (path === '/api/v3/klines') return this.binanceKlines(res, url);
+    if (path === '/api/v3/ticker/24hr') return this.binanceTickers(res, url);
     if (path === '/api/v3/depth') return this.binanceDepth(res, url);
     if (path === '/api/v3/ping') return this.binanceRest(res, 1, () => [200, '{}']);
     this.send(res, 404, '{"error":{"name":"404","message":"Not found"}}');
@@ -785,6 +790,86 @@ export class MockExchange {
     this.send(res, 200, `[${rows.join(',')}]`, headers);
   }
 
+  /**
+   * `GET /v1/ticker?markets=KRW-BTC,KRW-ETH`: one row per listed code, in the order asked; codes Upbit does not
+   * list are left out, and a request naming none it lists is answered 404 "Code not found".
+   */
+  private upbitTickers(res: ServerResponse, url: URL): void {
+    const path = url.pathname + url.search;
+    const headers = { 'Remaining-Req': 'group=ticker; min=600; sec=9' };
+    const forced = this.takeForced('upbit');
+    if (forced) {
+      this.log('upbit', path, forced.status);
+      return this.send(
+        res,
+        forced.status,
+        '{"error":{"name":"too_many_requests","message":"Too many API requests."}}',
+        headers,
+      );
+    }
+    const codes = (url.searchParams.get('markets') ?? '').split(',').filter((c) => c !== '');
+    if (codes.length === 0) {
+      this.log('upbit', path, 400);
+      return this.send(res, 400, '{"error":{"name":"invalid_parameter","message":"markets is required"}}', headers);
+    }
+    const now = this.o.now();
+    const rows = codes.flatMap((code) => {
+      const m = this.markets.get(code);
+      return m && m.instrument.exchange === 'upbit' ? [JSON.stringify(upbitRestTicker(m, now))] : [];
+    });
+    if (rows.length === 0) {
+      this.log('upbit', path, 404);
+      return this.send(res, 404, '{"error":{"name":"404","message":"Code not found"}}', headers);
+    }
+    this.log('upbit', path, 200);
+    this.send(res, 200, `[${rows.join(',')}]`, headers);
+  }
+
+  /**
+   * `GET /api/v3/ticker/24hr?symbol=X` (one object) or `?symbols=["X","Y"]` (an array); any symbol Binance does
+   * not list fails the whole request with -1121. Weight 2 for up to 20 symbols, 40 to 100, 80 beyond (or none).
+   */
+  private binanceTickers(res: ServerResponse, url: URL): void {
+    const one = url.searchParams.get('symbol');
+    const many = url.searchParams.get('symbols');
+    let symbols: string[] | undefined;
+    if (many !== null) {
+      try {
+        const parsed: unknown = JSON.parse(many);
+        if (Array.isArray(parsed) && parsed.every((s) => typeof s === 'string')) symbols = parsed as string[];
+      } catch {
+        symbols = undefined;
+      }
+    }
+    const count = symbols?.length ?? (one ? 1 : 100);
+    const weight = count <= 20 ? 2 : count <= 100 ? 40 : 80;
+    this.binanceRest(
+      res,
+      weight,
+      () => {
+        if (one !== null && many !== null)
+          return [400, '{"code":-1106,"msg":"Parameter \'symbols\' sent when not required."}'];
+        if (many !== null && (!symbols || symbols.length === 0))
+          return [400, '{"code":-1100,"msg":"Illegal characters found in parameter \'symbols\'."}'];
+        const wanted = symbols ?? (one !== null ? [one] : undefined);
+        const now = this.o.now();
+        const listed = (s: string) => {
+          const m = this.markets.get(s);
+          return m && m.instrument.exchange === 'binance' ? m : undefined;
+        };
+        if (!wanted) {
+          const all = [...this.markets.values()].filter((m) => m.instrument.exchange === 'binance');
+          return [200, `[${all.map((m) => binanceRestTicker(m, now)).join(',')}]`];
+        }
+        const markets = wanted.map(listed);
+        if (markets.some((m) => !m)) return [400, '{"code":-1121,"msg":"Invalid symbol."}'];
+        const rows = markets.map((m) => binanceRestTicker(m!, now));
+        return [200, one !== null ? rows[0] : `[${rows.join(',')}]`];
+      },
+      url.pathname + url.search,
+    );
+  }
+
   private bucketWithin(
     history: CandleHistory,
     unit: number,
@@ -846,7 +931,9 @@ export class MockExchange {
       () => {
         const m = this.binanceSymbol(url);
         if (!m) return [400, '{"code":-1121,"msg":"Invalid symbol."}'];
-        if (url.searchParams.get('interval') !== '1m') return [400, '{"code":-1120,"msg":"Invalid interval."}'];
+        const interval = url.searchParams.get('interval');
+        if (interval === '1h') return this.binanceHourKlines(m, url);
+        if (interval !== '1m') return [400, '{"code":-1120,"msg":"Invalid interval."}'];
         const limit = Number(url.searchParams.get('limit') ?? '500');
         if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
           return [400, '{"code":-1100,"msg":"Illegal characters found in parameter \'limit\'."}'];
@@ -868,6 +955,36 @@ export class MockExchange {
       },
       url.pathname + url.search,
     );
+  }
+
+  /** Hourly klines, oldest first, ending at `endTime` (or now): the history's minutes summed per hour. */
+  private binanceHourKlines(m: SimMarket, url: URL): [number, string] {
+    const limit = Number(url.searchParams.get('limit') ?? '500');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      return [400, '{"code":-1100,"msg":"Illegal characters found in parameter \'limit\'."}'];
+    const now = this.o.now();
+    const newest = Math.floor(now / 60_000);
+    const oldest = newest - this.o.historyMinutes + 1;
+    const endTime = url.searchParams.get('endTime');
+    const lastHour = Math.floor(Math.min(newest, endTime ? Math.floor(Number(endTime) / 60_000) : newest) / 60);
+    const history = this.histories.get(m.instrument.symbol)!;
+    const rows: string[] = [];
+    for (let h = Math.max(Math.ceil(oldest / 60), lastHour - limit + 1); h <= lastHour; h++) {
+      let c: MinuteCandle | undefined;
+      for (let minute = h * 60; minute < (h + 1) * 60 && minute <= newest; minute++) {
+        const k = this.binanceCandle(history, minute);
+        if (!c) c = { ...k, openTime: h * 3_600_000 };
+        else {
+          c.high = Math.max(c.high, k.high);
+          c.low = Math.min(c.low, k.low);
+          c.close = k.close;
+          c.volume += k.volume;
+          c.trades += k.trades;
+        }
+      }
+      if (c) rows.push(binanceKlineRow(m, c, 3_600_000));
+    }
+    return [200, `[${rows.join(',')}]`];
   }
 
   /** Binance reports minutes without trades as zero-volume candles at the reference price. */

@@ -142,6 +142,36 @@ export function upbitTicker(m: SimMarket, now: number, stream: 'SNAPSHOT' | 'REA
   };
 }
 
+/** A row of the REST ticker (`GET /v1/ticker?markets=`): the WebSocket ticker's figures, named by `market`. */
+export function upbitRestTicker(m: SimMarket, now: number): Record<string, unknown> {
+  const t = m.lastTrade;
+  const ts = t?.ts ?? now;
+  return {
+    market: m.instrument.symbol,
+    trade_date: ymd(ts, ''),
+    trade_time: hms(ts, ''),
+    trade_date_kst: ymd(ts + 9 * 3_600_000, ''),
+    trade_time_kst: hms(ts + 9 * 3_600_000, ''),
+    trade_timestamp: ts,
+    opening_price: price(m, m.open24),
+    high_price: price(m, m.high),
+    low_price: price(m, m.low),
+    trade_price: price(m, m.last),
+    prev_closing_price: price(m, m.prevClose),
+    ...change(m),
+    trade_volume: size(t?.size ?? 0),
+    acc_trade_price: m.quoteVolume24,
+    acc_trade_price_24h: m.quoteVolume24,
+    acc_trade_volume: size(m.volume24),
+    acc_trade_volume_24h: size(m.volume24),
+    highest_52_week_price: price(m, m.high * 2),
+    highest_52_week_date: '2024-12-17',
+    lowest_52_week_price: price(m, Math.floor(m.low / 2)),
+    lowest_52_week_date: '2024-08-05',
+    timestamp: now,
+  };
+}
+
 export function upbitTrade(
   m: SimMarket,
   t: SimTrade,

@@ -1,5 +1,6 @@
 import { historyEn } from './history-en';
 import { liveEn } from './live-en';
+import { marketsEn } from './markets-en';
 import { noticeEn } from './notice-en';
 import { rankingEn } from './ranking-en';
 export const en = {
@@ -311,6 +312,7 @@ export const en = {
   ...liveEn,
   ...noticeEn,
   ...historyEn,
+  ...marketsEn,
   ...rankingEn,
 } as const;
 

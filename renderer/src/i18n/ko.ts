@@ -1,5 +1,6 @@
 import { historyKo } from './history-ko';
 import { liveKo } from './live-ko';
+import { marketsKo } from './markets-ko';
 import { noticeKo } from './notice-ko';
 import { rankingKo } from './ranking-ko';
 import type { MessageKey } from './en';
@@ -312,5 +313,6 @@ export const ko: Record<MessageKey, string> = {
   ...liveKo,
   ...noticeKo,
   ...historyKo,
+  ...marketsKo,
   ...rankingKo,
 };

@@ -33,7 +33,7 @@ export function sizeDigits(m: Pick<ViewMarket, 'sizeDecimals' | 'lotSize'>): num
   return stepDigits(m.lotSize, m.sizeDecimals);
 }
 
-export function formatPrice(m: ViewMarket, price: number | bigint): string {
+export function formatPrice(m: Pick<ViewMarket, 'priceDecimals' | 'tickSize'>, price: number | bigint): string {
   return formatUnits(price, m.priceDecimals, { minFraction: priceDigits(m) });
 }
 

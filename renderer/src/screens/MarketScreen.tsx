@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { AccountPanel } from '../components/market/AccountPanel';
 import { Balances } from '../components/market/Balances';
 import { MarketTicker } from '../components/market/MarketTicker';
-import { OrderBook } from '../components/market/OrderBook';
+import { BookPanel } from '../components/market/BookPanel';
 import { OrderForm } from '../components/market/OrderForm';
 import { PriceChart } from '../components/market/PriceChart';
 import { TradeTape } from '../components/market/TradeTape';
@@ -103,7 +103,7 @@ function MarketLayout() {
         </div>
       )}
       {stage >= 1 ? <PriceChart /> : <div className="panel chart-panel" />}
-      {stage >= 2 ? <OrderBook /> : <div className="panel book-panel" />}
+      {stage >= 2 ? <BookPanel /> : <div className="panel book-panel" />}
       <div className="market-side">
         {stage >= 3 && (
           <>

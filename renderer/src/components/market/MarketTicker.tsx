@@ -2,7 +2,8 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { CandleBar } from '@protocol/api';
 import { api } from '../../api';
 import { useT } from '../../i18n';
-import { BPS, formatUnits } from '../../lib/units';
+import { formatUnits } from '../../lib/units';
+import { dayChange } from '../../lib/watchlist';
 import { formatPrice, formatSize } from '../../lib/market-format';
 import { windowTicker, type Interval, type ViewTicker } from '../../lib/market-view';
 import { useView, useViewStore } from '../../stores/view-context';
@@ -108,11 +109,11 @@ export function MarketTicker({ lead, badges }: { lead?: ReactNode; badges?: Reac
 
   const last = lastPrice || day?.last || 0;
   const reference = day?.reference ?? 0;
-  const change = reference && last ? last - reference : 0;
+  const moved = dayChange(last, reference);
+  const change = moved?.change ?? 0;
   // Percent with two decimals by integer arithmetic: basis points of the reference, then split.
-  const bps = reference ? (BigInt(change) * BPS) / BigInt(reference) : 0n;
-  const pct = `${change > 0 ? '+' : ''}${formatUnits(bps, 2, { minFraction: 2 })}%`;
-  const direction = change > 0 ? 'up' : change < 0 ? 'down' : '';
+  const pct = `${change > 0 ? '+' : ''}${formatUnits(moved?.bps ?? 0n, 2, { minFraction: 2 })}%`;
+  const direction = moved?.direction ?? '';
   const price = (v: number) => (market ? formatPrice(market, v) : '—');
 
   return (

@@ -1,4 +1,4 @@
-import { memo, useId, useMemo, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useId, useMemo, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { BPS, formatUnits } from '../../lib/units';
 import { formatPrice, formatSize } from '../../lib/market-format';
@@ -241,8 +241,11 @@ function SpreadRow({ market, bestBid, bestAsk }: { market: ViewMarket; bestBid?:
   );
 }
 
-/** Asks above, bids below, each level's cumulative depth as a bar; a click puts the price in the order form. */
-export const OrderBook = memo(function OrderBook() {
+/**
+ * Asks above, bids below, each level's cumulative depth as a bar; a click puts the price in the order form.
+ * `tabs`, when given, stands in the head instead of the title (the panel's switch to the depth chart).
+ */
+export const OrderBook = memo(function OrderBook({ tabs }: { tabs?: ReactNode }) {
   const t = useMarketT();
   const { status, error, market, bids, asks, openOrders, refresh, kind, lastPrice } = useView(
     useShallow((s) => ({
@@ -327,7 +330,7 @@ export const OrderBook = memo(function OrderBook() {
   return (
     <section className="panel book-panel" aria-label={t('book.title')}>
       <div className="panel-head">
-        <h2>{t('book.title')}</h2>
+        {tabs ?? <h2>{t('book.title')}</h2>}
         <label className="book-step">
           <span className="visually-hidden">{t('book.group')}</span>
           <select aria-label={t('book.group')} value={chosen} onChange={(e) => setStep(Number(e.target.value))}>
