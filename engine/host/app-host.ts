@@ -32,6 +32,7 @@ import { LiveMarket, type LiveMarketOptions } from './live-market';
 import { liveHandlers } from './live-handlers';
 import { rankingHandlers, rankingLink } from './ranking-handlers';
 import { localDurability } from './local-durability';
+import { DeskNotices } from './desk-notices';
 
 export interface AppHostOptions {
   dataDir: string;
@@ -72,6 +73,7 @@ export class AppHost {
   readonly practice: PracticeMarket;
   readonly realMarkets: RealMarkets;
   readonly live: LiveMarket;
+  readonly notices: DeskNotices;
   private readonly listeners = new Set<(event: EventFrame) => void>();
   private readonly startedAt = Date.now();
   private readonly handlers: Handlers;
@@ -88,6 +90,14 @@ export class AppHost {
     });
     this.practice.onUpdate((u) => this.emit('practice.update', u));
     this.practice.onPreparing((p) => this.emit('practice.preparing', p));
+    this.notices = new DeskNotices({
+      db: this.db,
+      settings: this.settings,
+      practice: this.practice,
+      realMarkets: () => this.realMarkets,
+      live: () => this.live,
+      emit: (name, payload) => this.emit(name, payload),
+    });
     // Connects nothing until the UI opens a real-coin market.
     this.realMarkets = new RealMarkets({
       ...options.realMarkets,
@@ -95,6 +105,7 @@ export class AppHost {
       nativeBinding: options.nativeBinding,
       settings: this.settings,
       emit: (name, payload) => this.emit(name, payload),
+      ...this.notices.paperHooks,
     });
     // Connects to the sync server in the background; with none reachable the app works and the status says so.
     this.live = new LiveMarket({
@@ -102,13 +113,14 @@ export class AppHost {
       ...options.live,
       settings: this.settings,
       practice: this.practice,
-      emit: (name, payload) => this.emit(name, payload),
+      emit: this.notices.liveEmit((name, payload) => this.emit(name, payload)),
     });
     this.handlers = {
       ...practiceHandlers(this.practice),
       ...liveHandlers(this.live),
       ...rankingHandlers(rankingLink(this.live)),
       ...realMarketHandlers(this.realMarkets),
+      ...this.notices.handlers(),
       'history.list': async ({ limit }) => {
         // Each venue answers on its own: one that fails is listed as failed, the others still show.
         const failed = (venue: VenueHistory['venue'], err: unknown): VenueHistory => ({

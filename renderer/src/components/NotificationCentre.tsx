@@ -4,7 +4,7 @@ import { fill, useT } from '../i18n';
 import { notificationText } from '../i18n/notification-text';
 import { formatDateTime } from '../lib/time';
 import { useLive } from '../stores/live-store';
-import { useNotifications } from '../stores/notifications-store';
+import { notificationKey, useNotifications } from '../stores/notifications-store';
 
 /**
  * The bell in the header: my unread count from the live market, and a panel listing the notifications
@@ -80,7 +80,7 @@ export function NotificationCentre() {
                 const { title, body } = notificationText(n, markets, t);
                 return (
                   <li
-                    key={n.id}
+                    key={notificationKey(n)}
                     className={n.read ? 'notif-item' : 'notif-item unread'}
                     data-kind={n.kind}
                     data-read={n.read}
@@ -97,7 +97,7 @@ export function NotificationCentre() {
                         type="button"
                         className="link-button"
                         aria-label={`${t('notifications.markRead')}: ${title}`}
-                        onClick={() => void useNotifications.getState().markRead([n.id])}
+                        onClick={() => void useNotifications.getState().markRead([n])}
                       >
                         {t('notifications.markRead')}
                       </button>
