@@ -63,5 +63,8 @@ api.onEvent((event) => {
     });
     const language = useSettings.getState().settings?.language ?? 'en';
     api.notify(notificationText(event.payload, markets, (k) => translate(language, k)));
-  } else if (event.name === 'notifications.changed') void useNotifications.getState().load();
+  } else if (event.name === 'notifications.changed' || event.name === 'settings.changed') {
+    // A switch in Settings shows or hides a kind already listed: read the list again.
+    void useNotifications.getState().load();
+  }
 });
