@@ -7,8 +7,9 @@ import { useLive } from '../stores/live-store';
 import { notificationKey, useNotifications } from '../stores/notifications-store';
 
 /**
- * The bell in the header: my unread count from the live market, and a panel listing the notifications
- * (newest first, worded in the user's language) with mark-read. Esc or a click outside closes the panel.
+ * The bell in the header: my unread count — the live market's notifications and the app's own (practice and paper
+ * fills, triggered stops, price alerts) — and a panel listing them (newest first, worded in the user's language)
+ * with mark-read. Esc or a click outside closes the panel.
  */
 export function NotificationCentre() {
   const t = useT();
