@@ -209,6 +209,37 @@ describe('price alerts in the app host', () => {
   });
 });
 
+describe('the live market through the notification centre', () => {
+  it('checks alerts on its updates and holds back the server’s notices of a kind switched off', async () => {
+    host = open();
+    const shown: EventFrame[] = [];
+    const emit = host.notices.liveEmit((name, payload) => shown.push({ name, payload } as EventFrame));
+    // Offline, the live market's alerts take LPJ's units until the server's are read.
+    const alert = (await host.invoke('alerts.create', {
+      venue: 'live',
+      market: 'LPJ-KRW',
+      condition: { kind: 'below', price: 9_000 },
+    })) as PriceAlert;
+    expect(alert.market).toMatchObject({ venue: 'live', base: 'LPJ', sizeDecimals: 8 });
+    const update = { seq: 1, trades: [], bids: [], asks: [], lastPrice: 8_900, mine: false };
+    emit('live.update', update); // no trade and no ticker: not a price
+    expect((await list())[0].firedAt).toBeNull();
+    emit('live.update', { ...update, trades: [{ tradeId: 1, price: 8_900, quantity: 1, takerSide: 'sell', ts: 1 }] });
+    expect((await list())[0]).toMatchObject({ firedPrice: 8_900 });
+    expect(shown.filter((e) => e.name === 'live.update')).toHaveLength(2);
+
+    const fill = { id: 7, ts: 1, kind: 'fill', read: false, data: { market: 'LPJ-KRW' } };
+    emit('notification', fill);
+    await host.invoke('settings.update', { notify: { fills: false, stops: true, alerts: true, copy: true } });
+    emit('notification', { ...fill, id: 8 });
+    emit('notification', { ...fill, id: 9, kind: 'copy_executed' });
+    expect(shown.filter((e) => e.name === 'notification').map((e) => e.payload)).toEqual([
+      fill,
+      { ...fill, id: 9, kind: 'copy_executed' },
+    ]);
+  });
+});
+
 describe('practice fills and stops in the notification centre', () => {
   it('tells my fills and my triggered stops, from my side, and none of the others’', async () => {
     host = open();
