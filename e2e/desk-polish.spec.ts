@@ -227,7 +227,8 @@ test.describe('offline', () => {
     await expect(group.getByRole('radio')).toHaveText(['1m', '5m', '15m', '1h', '4h', '1d']);
     // Only the chosen one is in the tab order.
     await expect(group.locator('[role="radio"][tabindex="0"]')).toHaveCount(1);
-    await app.getByRole('combobox', { name: 'Market', exact: true }).focus();
+    // The control before the chart in the tab order: the market's price alerts, in the summary above it.
+    await app.getByRole('button', { name: 'Alerts', exact: true }).focus();
     await app.keyboard.press('Tab');
     await expect(radio('1m')).toBeFocused();
 

@@ -1,6 +1,7 @@
 /**
- * Desktop notifications of my fills on the live market, worded by the UI in the user's language (the UI sends
- * each as it arrives): shown only while the window is not in front — in front, the header's notification centre
+ * Desktop notifications of what reaches the notification centre (fills on every venue, triggered stops, price
+ * alerts, copy events; the host has left out the kinds switched off in Settings), worded by the UI in the user's
+ * language (the UI sends each as it arrives): shown only while the window is not in front — in front, the header's notification centre
  * already shows them. A note comes from the page, so it is checked against the contract (DesktopNote: two
  * bounded strings, nothing else) before anything is shown; anything else is dropped.
  *

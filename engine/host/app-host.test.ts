@@ -8,6 +8,7 @@ import { ApiError } from '../protocol/errors';
 import { ENGINE_VERSION } from '../core/version';
 import { AppHost } from './app-host';
 import { appMigrations } from './migrations';
+import { DEFAULT_SETTINGS } from './settings-store';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -41,12 +42,18 @@ describe('AppHost', () => {
   it('keeps settings across reopen and applies migrations once', async () => {
     const dir = tempDir();
     const first = open(dir);
-    expect(await first.invoke('settings.get', {})).toEqual({ language: 'en', theme: 'dark' });
-    await first.invoke('settings.update', { language: 'ko' });
+    expect(await first.invoke('settings.get', {})).toEqual({ ...DEFAULT_SETTINGS, language: 'en', theme: 'dark' });
+    await first.invoke('settings.update', { language: 'ko', colours: 'green-up' });
+    await first.invoke('settings.update', { notify: { fills: false, stops: true, alerts: true, copy: false } });
     first.close();
 
     const second = open(dir);
-    expect(await second.invoke('settings.get', {})).toEqual({ language: 'ko', theme: 'dark' });
+    expect(await second.invoke('settings.get', {})).toEqual({
+      language: 'ko',
+      theme: 'dark',
+      colours: 'green-up',
+      notify: { fills: false, stops: true, alerts: true, copy: false },
+    });
     second.close();
     const db = new Database(join(dir, 'app.db'), { readonly: true });
     const rows = db.prepare('SELECT version FROM schema_migrations').all();
@@ -70,6 +77,18 @@ describe('AppHost', () => {
       { method: 'settings.update', params: { theme: 42 }, path: 'theme' },
       { method: 'settings.update', params: { language: 'ko', admin: true }, path: '(params)' },
       { method: 'settings.update', params: 'ko', path: '(params)' },
+      { method: 'settings.update', params: { colours: 'purple-up' }, path: 'colours' },
+      { method: 'settings.update', params: { notify: { fills: false } }, path: 'notify.stops' },
+      {
+        method: 'settings.update',
+        params: { notify: { fills: 1, stops: true, alerts: true, copy: true } },
+        path: 'notify.fills',
+      },
+      {
+        method: 'settings.update',
+        params: { notify: { fills: true, stops: true, alerts: true, copy: true, spam: true } },
+        path: 'notify',
+      },
     ];
     for (const { method, params, path } of bad) {
       const err = await host.invoke(method, params).catch((e: unknown) => e);
@@ -78,7 +97,7 @@ describe('AppHost', () => {
       expect((err as ApiError).issues?.map((i) => i.path)).toContain(path);
     }
     await expect(host.invoke('wallet.drain', {})).rejects.toMatchObject({ code: 'UNKNOWN_METHOD' });
-    expect(await host.invoke('settings.get', {})).toEqual({ language: 'en', theme: 'dark' });
+    expect(await host.invoke('settings.get', {})).toEqual({ ...DEFAULT_SETTINGS, language: 'en', theme: 'dark' });
     host.close();
   });
 
@@ -89,7 +108,9 @@ describe('AppHost', () => {
     await host.invoke('settings.update', { theme: 'light' });
     off();
     await host.invoke('settings.update', { theme: 'dark' });
-    expect(seen).toEqual([{ name: 'settings.changed', payload: { language: 'en', theme: 'light' } }]);
+    expect(seen).toEqual([
+      { name: 'settings.changed', payload: { ...DEFAULT_SETTINGS, language: 'en', theme: 'light' } },
+    ]);
     host.close();
   });
 
@@ -99,9 +120,11 @@ describe('AppHost', () => {
     const db = openDatabase(join(dir, 'app.db'), appMigrations);
     db.prepare("INSERT INTO settings (key, value) VALUES ('language', '{not json')").run();
     db.prepare("INSERT INTO settings (key, value) VALUES ('theme', '\"neon\"')").run();
+    db.prepare("INSERT INTO settings (key, value) VALUES ('colours', '\"rainbow\"')").run();
+    db.prepare('INSERT INTO settings (key, value) VALUES (\'notify\', \'{"fills":"yes"}\')').run();
     db.close();
     const host = open(dir);
-    expect(await host.invoke('settings.get', {})).toEqual({ language: 'en', theme: 'dark' });
+    expect(await host.invoke('settings.get', {})).toEqual({ ...DEFAULT_SETTINGS, language: 'en', theme: 'dark' });
     host.close();
   });
 });

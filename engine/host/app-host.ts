@@ -33,6 +33,7 @@ import { liveHandlers } from './live-handlers';
 import { rankingHandlers, rankingLink } from './ranking-handlers';
 import { localDurability } from './local-durability';
 import { liveQuote, Watchlist } from './watchlist';
+import { DeskNotices } from './desk-notices';
 
 export interface AppHostOptions {
   dataDir: string;
@@ -74,6 +75,7 @@ export class AppHost {
   readonly realMarkets: RealMarkets;
   readonly live: LiveMarket;
   readonly watchlist: Watchlist;
+  readonly notices: DeskNotices;
   private readonly listeners = new Set<(event: EventFrame) => void>();
   private readonly startedAt = Date.now();
   private readonly handlers: Handlers;
@@ -90,6 +92,14 @@ export class AppHost {
     });
     this.practice.onUpdate((u) => this.emit('practice.update', u));
     this.practice.onPreparing((p) => this.emit('practice.preparing', p));
+    this.notices = new DeskNotices({
+      db: this.db,
+      settings: this.settings,
+      practice: this.practice,
+      realMarkets: () => this.realMarkets,
+      live: () => this.live,
+      emit: (name, payload) => this.emit(name, payload),
+    });
     // Connects nothing until the UI opens a real-coin market.
     this.realMarkets = new RealMarkets({
       ...options.realMarkets,
@@ -97,6 +107,7 @@ export class AppHost {
       nativeBinding: options.nativeBinding,
       settings: this.settings,
       emit: (name, payload) => this.emit(name, payload),
+      ...this.notices.paperHooks,
     });
     // Connects to the sync server in the background; with none reachable the app works and the status says so.
     this.live = new LiveMarket({
@@ -104,7 +115,7 @@ export class AppHost {
       ...options.live,
       settings: this.settings,
       practice: this.practice,
-      emit: (name, payload) => this.emit(name, payload),
+      emit: this.notices.liveEmit((name, payload) => this.emit(name, payload)),
     });
     this.watchlist = new Watchlist({
       settings: this.settings,
@@ -125,6 +136,7 @@ export class AppHost {
       ...liveHandlers(this.live),
       ...rankingHandlers(rankingLink(this.live)),
       ...realMarketHandlers(this.realMarkets),
+      ...this.notices.handlers(),
       'history.list': async ({ limit }) => {
         // Each venue answers on its own: one that fails is listed as failed, the others still show.
         const failed = (venue: VenueHistory['venue'], err: unknown): VenueHistory => ({

@@ -12,6 +12,7 @@ import type { FromHost } from '../protocol/host-channel';
 import type { PushFrame, ResponseFrame } from '../protocol/wire';
 import { waitFor } from '../node/feed/testing/helpers';
 import { forkHost, type ForkedHost } from './testing/fork-host';
+import { DEFAULT_SETTINGS } from './settings-store';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -175,7 +176,7 @@ describe('the desktop host process', () => {
 
     // Nothing changed: same folder, same settings, and the user can still trade.
     expect(await result<AppInfo>(host, 'app.info')).toMatchObject({ version: '7.7.7', dataDir });
-    expect(await result(host, 'settings.get')).toEqual({ language: 'en', theme: 'dark' });
+    expect(await result(host, 'settings.get')).toEqual({ ...DEFAULT_SETTINGS, language: 'en', theme: 'dark' });
     await honestOrderRests(host, 9_100);
   });
 

@@ -14,7 +14,7 @@ import { plainData } from './live-notifications';
 import { PracticeJournalOutbox } from './live-practice-outbox';
 import { appMigrations } from './migrations';
 import { PracticeMarket } from './practice-market';
-import { SettingsStore } from './settings-store';
+import { DEFAULT_SETTINGS, SettingsStore } from './settings-store';
 import { openSse, SseHttpError, SseParser, type SseEvent } from './sse-reader';
 
 const cleanups: (() => unknown)[] = [];
@@ -144,7 +144,7 @@ describe('AppHost live market without a server', () => {
     cleanups.push(() => again.close());
     expect(await again.invoke('live.status', {})).toMatchObject({ serverUrl: 'http://127.0.0.1:8' });
     // Stored settings are untouched by the new keys.
-    expect(await again.invoke('settings.get', {})).toEqual({ language: 'en', theme: 'dark' });
+    expect(await again.invoke('settings.get', {})).toEqual({ ...DEFAULT_SETTINGS, language: 'en', theme: 'dark' });
   });
 });
 

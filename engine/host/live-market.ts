@@ -251,6 +251,11 @@ export class LiveMarket {
 
   // ------------------------------------------------------------------ market and account state
 
+  /** The live market's settings (once read from the server) and its last price (0 before any). */
+  quote(): { market?: MarketInfo; lastPrice: number } {
+    return { market: this.market, lastPrice: this.lastPrice };
+  }
+
   async state(): Promise<LiveState> {
     if (!this.market && this.connection !== 'offline') await this.loadMarket();
     const book = this.book();

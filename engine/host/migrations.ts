@@ -12,4 +12,28 @@ export const appMigrations: Migration[] = [
       )`);
     },
   },
+  {
+    version: 2,
+    name: 'price alerts and app notifications',
+    up: (db) => {
+      // An alert keeps the units of its market as resolved when it was set, so the list and the notice it
+      // fires read without the market being open (or known to the current feed source).
+      db.exec(`CREATE TABLE price_alerts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        market TEXT NOT NULL,
+        condition TEXT NOT NULL,
+        base_price INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        fired_at INTEGER,
+        fired_price INTEGER
+      )`);
+      db.exec(`CREATE TABLE app_notifications (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ts INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        data TEXT NOT NULL,
+        read INTEGER NOT NULL DEFAULT 0
+      )`);
+    },
+  },
 ];

@@ -53,6 +53,11 @@ export class OrderHistory {
     this.trim();
   }
 
+  /** The side of one of my orders, while it is kept. */
+  sideOf(market: string, orderId: number): HistoryOrder['side'] | undefined {
+    return this.orders.get(`${market}:${orderId}`)?.side;
+  }
+
   /** Newest first. */
   latestOrders(limit: number): HistoryOrder[] {
     const out: HistoryOrder[] = [];

@@ -108,6 +108,7 @@ export class PracticeMarket {
   /** My orders and fills, folded from the journal's events. */
   readonly history = new OrderHistory('practice', PRACTICE_USER);
   private readonly listeners = new Set<(u: PracticeUpdate) => void>();
+  private readonly eventListeners = new Set<(events: readonly EngineEvent[]) => void>();
   private pendingTrades: TapeTrade[] = [];
   private pendingMine = false;
   private flushTimer: NodeJS.Timeout | undefined;
@@ -225,6 +226,12 @@ export class PracticeMarket {
     return this.journal.machine;
   }
 
+  /** Committed events as they happen (after the simulated past, and after my order history has them). */
+  onEvents(listener: (events: readonly EngineEvent[]) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
   onUpdate(listener: (u: PracticeUpdate) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -287,6 +294,7 @@ export class PracticeMarket {
     this.driver?.stop();
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.listeners.clear();
+    this.eventListeners.clear();
     this.journal.close();
   }
 
@@ -299,6 +307,7 @@ export class PracticeMarket {
       return;
     }
     this.history.apply(events);
+    for (const l of this.eventListeners) l(events);
     for (const e of events) {
       if (e.type === 'trade') {
         const t = { tradeId: e.tradeId, price: e.price, quantity: e.quantity, takerSide: e.takerSide, ts: e.ts };

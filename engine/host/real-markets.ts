@@ -43,6 +43,7 @@ import {
   type VenueHistory,
 } from '../protocol/api';
 import { ApiError } from '../protocol/errors';
+import type { AlertMarket } from '../protocol/alerts';
 import { SAMPLE_SESSION_PATH, SessionFileError } from '../node/replay';
 import { ExchangeCandles } from './exchange-candles';
 import { accountView, marketInfo, orderOutcome, PAPER_USER, positionView } from './paper-views';
@@ -68,6 +69,14 @@ export interface RealMarketsOptions {
   publishEveryMs?: number;
   /** The session 'replay' plays when none was chosen (default: the shipped generated session for paper trading). */
   defaultSessionPath?: string;
+  /** My paper events as committed (the current source's journal), with the units of their markets. */
+  onMyEvents?: (
+    events: readonly PaperEvent[],
+    marketOf: (id: string) => AlertMarket | undefined,
+    sideOf: (market: string, orderId: number) => 'buy' | 'sell' | undefined,
+  ) => void;
+  /** A price of a real-coin market from an exchange's feed (a trade, or a ticker's last price); never a replay's. */
+  onPrice?: (market: string, price: number) => void;
   /** Where problems nobody awaits go (a journal write that failed under a feed event, a bad frame's effect). */
   onError?: (err: unknown) => void;
 }
@@ -229,6 +238,15 @@ export class RealMarkets {
     };
   }
 
+  /** A market of the current source as an alert names it (UNKNOWN_MARKET if the source has none of that id). */
+  alertMarket(marketId: string): AlertMarket {
+    this.checkOpen();
+    // A replay's prices are not the market's: an alert on one would fire on a replayed past.
+    if (this.source.source === 'replay')
+      throw new ApiError('REPLAY_PRICES', 'price alerts follow an exchange; switch the feed from the replay first');
+    return alertMarket(paperMarket(this.resolve(marketId)));
+  }
+
   /** My latest orders and fills in the current source's paper account, with the units of their markets. */
   async history(limit: number): Promise<VenueHistory> {
     this.checkOpen();
@@ -236,21 +254,7 @@ export class RealMarkets {
     const h = this.historyOf(trader);
     const markets = trader.engine.marketIds.flatMap((id) => {
       const c = trader.engine.marketConfig(id);
-      if (!c) return [];
-      return [
-        {
-          venue: 'paper' as const,
-          id: c.id,
-          base: c.base,
-          quote: c.quote,
-          priceDecimals: c.priceDecimals,
-          sizeDecimals: c.sizeDecimals,
-          quoteDecimals: c.quoteDecimals,
-          // The paper engine takes any price and size in the feed's units.
-          tickSize: 1,
-          lotSize: 1,
-        },
-      ];
+      return c ? [alertMarket(c)] : [];
     });
     return { venue: 'paper', state: 'ok', markets, orders: h.latestOrders(limit), fills: h.latestFills(limit) };
   }
@@ -527,6 +531,8 @@ export class RealMarkets {
     if (active.kind === 'exchange') {
       try {
         active.candles.handle(e);
+        if (e.type === 'trade') this.o.onPrice?.(e.market, e.price);
+        else if (e.type === 'ticker') this.o.onPrice?.(e.market, e.last);
       } catch (err) {
         this.onError(err);
       }
@@ -552,6 +558,19 @@ export class RealMarkets {
     if (journal) this.histories.get(journal)?.apply(events);
     const trader = this.currentTrader();
     if (!trader || (this.source.source === 'replay') !== ofReplay) return;
+    try {
+      const history = this.historyOf(trader);
+      this.o.onMyEvents?.(
+        events,
+        (id) => {
+          const c = trader.engine.marketConfig(id);
+          return c && alertMarket(c);
+        },
+        (market, orderId) => history.sideOf(market, orderId),
+      );
+    } catch (err) {
+      this.onError(err);
+    }
     let all = false;
     for (const e of events) {
       if (e.market === LEDGER_STREAM) all = true;
@@ -705,4 +724,29 @@ function heldMarkets(trader: PaperTrader): string[] {
     const b = balances[trader.engine.marketConfig(id)!.base];
     return b !== undefined && b.available + b.held > 0;
   });
+}
+
+/**
+ * A paper market's identity and units as alerts, notices and the history name it (the paper engine takes any
+ * price and size in the feed's units).
+ */
+function alertMarket(c: {
+  id: string;
+  base: string;
+  quote: string;
+  priceDecimals: number;
+  sizeDecimals: number;
+  quoteDecimals: number;
+}): AlertMarket {
+  return {
+    venue: 'paper',
+    id: c.id,
+    base: c.base,
+    quote: c.quote,
+    priceDecimals: c.priceDecimals,
+    sizeDecimals: c.sizeDecimals,
+    quoteDecimals: c.quoteDecimals,
+    tickSize: 1,
+    lotSize: 1,
+  };
 }

@@ -1,7 +1,13 @@
 import { Settings } from '../protocol/api';
 import type { Db } from '../node/db/database';
 
-const DEFAULTS: Settings = { language: 'en', theme: 'dark' };
+/** What a new install starts with: Korean colours, every kind of notification on. */
+export const DEFAULT_SETTINGS: Settings = {
+  language: 'en',
+  theme: 'dark',
+  colours: 'red-up',
+  notify: { fills: true, stops: true, alerts: true, copy: true },
+};
 
 /** User preferences, one row per key, each value JSON. A stored value that no longer validates falls back. */
 export class SettingsStore {
@@ -26,8 +32,8 @@ export class SettingsStore {
         // A hand-edited or truncated value: ignore it and keep the default for that key.
       }
     }
-    const result = { ...DEFAULTS };
-    for (const key of Object.keys(DEFAULTS) as (keyof Settings)[]) {
+    const result = { ...DEFAULT_SETTINGS };
+    for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
       const parsed = Settings.shape[key].safeParse(stored[key]);
       if (parsed.success) (result as Record<string, unknown>)[key] = parsed.data;
     }

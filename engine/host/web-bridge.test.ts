@@ -16,6 +16,7 @@ import { API_SUBPROTOCOL, BRIDGE_KEY_META, KEY_SUBPROTOCOL_PREFIX, SESSION_UPLOA
 import { SAMPLE_SESSION_PATH } from '../node/replay';
 import { AppHost } from './app-host';
 import { ownHostNames, startWebBridge, type WebBridge } from './web-bridge';
+import { DEFAULT_SETTINGS } from './settings-store';
 
 let dir: string;
 let host: AppHost;
@@ -271,7 +272,7 @@ describe('web bridge', () => {
     expect(await pushed).toEqual({
       type: 'event',
       name: 'settings.changed',
-      payload: { language: 'ko', theme: 'dark' },
+      payload: { ...DEFAULT_SETTINGS, language: 'ko', theme: 'dark' },
     });
     await call(ws, 'settings.update', { language: 'en' });
     ws.close();

@@ -8,13 +8,22 @@ import { SESSION_HANDLE } from './session-files';
 import { MAX_PROFIT_SHARE_BPS } from './sync';
 import { FLOW_KINDS } from './flow-kinds';
 import { watchlistEvents, watchlistMethods } from './watchlist';
+import { NewPriceAlert, PriceAlert } from './alerts';
 
 export const Language = z.enum(['en', 'ko']);
 export const Theme = z.enum(['dark', 'light']);
+/** Which way prices are coloured: red up and blue down (the Korean convention), or green up and red down. */
+export const UpDownColours = z.enum(['red-up', 'green-up']);
+/** Which kinds of notification reach the notification centre (and the desktop): each on unless turned off. */
+export const NotifySwitches = z
+  .object({ fills: z.boolean(), stops: z.boolean(), alerts: z.boolean(), copy: z.boolean() })
+  .strict();
 
 export const Settings = z.object({
   language: Language,
   theme: Theme,
+  colours: UpDownColours,
+  notify: NotifySwitches,
 });
 
 export const AppInfo = z.object({
@@ -476,6 +485,8 @@ export const LiveUpdate = z.object({
  */
 export const AppNotification = z.object({
   id: positive,
+  /** Where it comes from: the sync server (absent, as before) or this app (fills, stops and alerts it saw). */
+  origin: z.literal('app').optional(),
   ts: amount,
   kind: z.string(),
   title: z.string().optional(),
@@ -815,9 +826,21 @@ export const methods = {
     result: z.object({ items: z.array(AppNotification), unread: amount, markets: z.array(MarketSettings) }),
   },
   'notifications.markRead': {
-    params: z.object({ ids: z.array(positive).max(1_000).optional(), all: z.boolean().optional() }).strict(),
+    params: z
+      .object({
+        ids: z.array(positive).max(1_000).optional(),
+        /** Ids of the app's own notifications (origin 'app'), a numbering of their own. */
+        appIds: z.array(positive).max(1_000).optional(),
+        all: z.boolean().optional(),
+      })
+      .strict(),
     result: z.object({ unread: amount }),
   },
+  /** My price alerts, waiting first then fired, newest first in each. */
+  'alerts.list': { params: NoParams, result: z.object({ items: z.array(PriceAlert) }) },
+  /** Sets an alert (refused with UNKNOWN_MARKET, NO_PRICE for a move with no price known, or ALERT_LIMIT). */
+  'alerts.create': { params: NewPriceAlert, result: PriceAlert },
+  'alerts.delete': { params: z.object({ id: positive }).strict(), result: z.object({ deleted: z.boolean() }) },
   /** A leaderboard page: period, sort, nickname search, paging. Readable signed out. */
   'ranking.board': { params: RankingQuery, result: RankingBoard },
   /** A trader's public profile (stats per period, equity curve, recent trades, strategy) and how I stand to them. */
@@ -897,6 +920,8 @@ export const events = {
   /** The list changed as a whole (an account's backlog was read, or notifications were marked read): read it again. */
   'notifications.changed': z.object({ unread: amount }),
   ...watchlistEvents,
+  /** An alert was set, fired or deleted: the list as it now is. */
+  'alerts.changed': z.object({ items: z.array(PriceAlert) }),
 } as const;
 
 export type Methods = typeof methods;
@@ -913,6 +938,8 @@ export type EventFrame = { [E in EventName]: { name: E; payload: EventPayload<E>
 export type Settings = z.output<typeof Settings>;
 export type Language = z.output<typeof Language>;
 export type Theme = z.output<typeof Theme>;
+export type UpDownColours = z.output<typeof UpDownColours>;
+export type NotifySwitches = z.output<typeof NotifySwitches>;
 export type AppInfo = z.output<typeof AppInfo>;
 export type PickedSession = z.output<typeof PickedSession>;
 export type LocalDatabaseDurability = z.output<typeof LocalDatabaseDurability>;

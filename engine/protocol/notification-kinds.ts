@@ -69,6 +69,22 @@ const copyChange = z.discriminatedUnion('change', [
   }),
 ]);
 
+/**
+ * The market an app notice is about, with its units (the app's own notices name markets of every venue, so they
+ * carry what the UI needs to write their figures instead of relying on the sync server's market list).
+ */
+const appMarket = {
+  venue: z.enum(['practice', 'paper', 'live']),
+  market,
+  base: asset,
+  quote: asset,
+  priceDecimals: z.number().int().min(0).max(18),
+  sizeDecimals: z.number().int().min(0).max(18),
+  quoteDecimals: z.number().int().min(0).max(18),
+  tickSize: positive,
+  lotSize: positive,
+};
+
 const settlement = z.object({
   subscriptionId,
   period: z.number().int(),
@@ -138,6 +154,19 @@ export const NOTIFICATION_DATA = {
   subscription_changed: z.intersection(z.object({ subscriptionId }), copyChange),
   /** I entered a board's top 10. */
   rank_top10: z.object({ period: RankingPeriod, rank: positive }),
+  /** One of my orders filled on the offline practice market or in paper trading (told by this app). */
+  order_filled: z.object({ ...appMarket, side: Side, price: positive, quantity: positive, fee: signed }),
+  /** One of my stop orders was triggered by the last price (told by this app). */
+  stop_triggered: z.object({ ...appMarket, orderId: positive, side: Side.optional(), lastPrice: positive }),
+  /** One of my price alerts fired (told by this app); `target` for above/below, `bps` and `basePrice` for a move. */
+  price_alert: z.object({
+    ...appMarket,
+    condition: z.enum(['above', 'below', 'move']),
+    target: positive.optional(),
+    bps: positive.optional(),
+    basePrice: amount.optional(),
+    price: positive,
+  }),
 } as const;
 
 export type NotificationKind = keyof typeof NOTIFICATION_DATA;
@@ -164,6 +193,15 @@ export const COPY_NOTIFICATION_KINDS = [
 ] as const satisfies readonly NotificationKind[];
 export const CopyNotificationKind = z.enum(COPY_NOTIFICATION_KINDS);
 export type CopyNotificationKind = z.output<typeof CopyNotificationKind>;
+
+/** The switch in Settings that lets each kind through (kinds of no switch always pass). */
+export const NOTIFY_SWITCH_OF: Partial<Record<NotificationKind, 'fills' | 'stops' | 'alerts' | 'copy'>> = {
+  fill: 'fills',
+  order_filled: 'fills',
+  stop_triggered: 'stops',
+  price_alert: 'alerts',
+  ...Object.fromEntries(COPY_NOTIFICATION_KINDS.map((k) => [k, 'copy' as const])),
+};
 
 function isKind(kind: string): kind is NotificationKind {
   return Object.hasOwn(NOTIFICATION_DATA, kind);

@@ -23,6 +23,7 @@ export function App() {
   const trader = useRoute((s) => s.trader);
   const theme = useSettings((s) => s.settings?.theme ?? 'dark');
   const language = useSettings((s) => s.settings?.language ?? 'en');
+  const colours = useSettings((s) => s.settings?.colours ?? 'red-up');
 
   useEffect(() => {
     void useEngine.getState().load();
@@ -30,8 +31,9 @@ export function App() {
   }, []);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
+    document.documentElement.dataset.updown = colours;
     document.documentElement.lang = language;
-  }, [theme, language]);
+  }, [theme, colours, language]);
 
   return (
     <div className="app">

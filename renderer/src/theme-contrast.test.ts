@@ -1,7 +1,8 @@
 /**
- * The theme's colours meet WCAG 2.2 AA in both themes: 4.5:1 for text, 3:1 for the boundaries and states of
- * controls (success criteria 1.4.3 and 1.4.11). The tokens are read from the stylesheets themselves (the
- * dark theme in `:root`, the light theme as its overrides in `:root[data-theme='light']`), and every
+ * The theme's colours meet WCAG 2.2 AA in both themes and both up/down colour conventions: 4.5:1 for text, 3:1
+ * for the boundaries and states of controls (success criteria 1.4.3 and 1.4.11). The tokens are read from the
+ * stylesheets themselves (the dark theme in `:root`, the light theme as its overrides in
+ * `:root[data-theme='light']`, green-up/red-down as overrides of either under `data-updown`), and every
  * foreground colour a stylesheet sets on text must be one of the pairs checked here, so a new colour cannot slip
  * in unchecked. Translucent backgrounds are composited over the surface they are drawn on, as the browser does.
  */
@@ -11,10 +12,19 @@ import styles from './styles.css?raw';
 import liveCss from './components/account/live.css?raw';
 import rankingCss from './screens/ranking/ranking.css?raw';
 import marketCss from './screens/market/market.css?raw';
+import alertsCss from './components/market/alerts.css?raw';
 
-const sheets = { 'styles.css': styles, 'live.css': liveCss, 'ranking.css': rankingCss, 'market.css': marketCss };
+const sheets = {
+  'styles.css': styles,
+  'live.css': liveCss,
+  'ranking.css': rankingCss,
+  'market.css': marketCss,
+  'alerts.css': alertsCss,
+};
 
-type Theme = 'dark' | 'light';
+/** A theme in a colour convention: red up/blue down (the default) or green up/red down. */
+type Theme = 'dark' | 'light' | 'dark green-up' | 'light green-up';
+const THEMES: Theme[] = ['dark', 'light', 'dark green-up', 'light green-up'];
 
 /** `--name: value;` declarations of the first rule whose selector is exactly `selector`. */
 function tokensOf(css: string, selector: string): Map<string, string> {
@@ -24,10 +34,19 @@ function tokensOf(css: string, selector: string): Map<string, string> {
   return new Map([...body.matchAll(/(--[\w-]+):\s*([^;]+);/g)].map((m) => [m[1], m[2].trim()]));
 }
 
+// The cascade as the browser applies it: each rule below overrides the ones before it.
 const dark = tokensOf(styles, ':root');
+const light = new Map([...dark, ...tokensOf(styles, ":root[data-theme='light']")]);
+const greenUp = tokensOf(styles, ":root[data-updown='green-up']");
 const themes: Record<Theme, Map<string, string>> = {
   dark,
-  light: new Map([...dark, ...tokensOf(styles, ":root[data-theme='light']")]),
+  light,
+  'dark green-up': new Map([...dark, ...greenUp]),
+  'light green-up': new Map([
+    ...light,
+    ...greenUp,
+    ...tokensOf(styles, ":root[data-theme='light'][data-updown='green-up']"),
+  ]),
 };
 
 /** A token (`--text`) or a literal colour (`#fff`) in a theme. */
@@ -63,16 +82,20 @@ const PAIRS: [string, string, number, string][] = [
   ['--accent', '--panel', TEXT, 'links, badges (Paper trading), the sort and copy states'],
   ['--accent', '--bg', TEXT, 'the back link on hover'],
   ['--accent', '--border', TEXT, 'the active navigation item'],
-  ['--up', '--panel', TEXT, 'rising prices, buys, errors in panels'],
-  ['--up', '--bg', TEXT, 'errors on a screen'],
+  ['--up', '--panel', TEXT, 'rising prices, buys'],
+  ['--up', '--bg', TEXT, 'rising figures on a screen'],
+  ['--danger', '--panel', TEXT, 'errors in panels, danger buttons'],
+  ['--danger', '--bg', TEXT, 'errors on a screen'],
   ['--up', '--up-bg over --panel', TEXT, 'bid prices over their depth bar'],
   ['--down', '--panel', TEXT, 'falling prices, sells'],
   ['--down', '--down-bg over --panel', TEXT, 'ask prices over their depth bar'],
+  ['--down', '--bg', TEXT, 'falling figures on a screen'],
   ['--ok', '--panel', TEXT, 'the Live and Online badges'],
   ['--ok', '--bg', TEXT, 'the Online badge on Settings'],
   ['#111', '--accent-fill', TEXT, 'primary buttons, the logo, counts'],
   ['#111', '--accent-fill-hover', TEXT, 'a primary button under the pointer'],
-  ['#fff', '--up-fill', TEXT, 'the buy button, danger buttons, the unread count'],
+  ['#fff', '--up-fill', TEXT, 'the buy button'],
+  ['#fff', '--danger-fill', TEXT, 'danger buttons, the unread count'],
   ['#fff', '--down-fill', TEXT, 'the sell button'],
   ['--ma-short', '--panel', TEXT, 'the chart legend: short moving average'],
   ['--ma-long', '--panel', TEXT, 'the chart legend: long moving average'],
@@ -107,20 +130,34 @@ const CHART_LABELS: [string, string][] = [
 ];
 
 describe('theme contrast (WCAG AA)', () => {
-  for (const theme of ['dark', 'light'] as const)
+  for (const theme of THEMES)
     for (const [fg, bg, least, use] of PAIRS)
       it(`${theme}: ${fg} on ${bg} is at least ${least}:1 (${use})`, () => {
         const measured = wcagContrast(over(colour(theme, fg), background(theme, bg)), background(theme, bg));
         expect(Math.round(measured * 100) / 100).toBeGreaterThanOrEqual(least);
       });
 
-  for (const theme of ['dark', 'light'] as const)
+  for (const theme of THEMES)
     for (const [label, use] of CHART_LABELS)
       it(`${theme}: the chart's text on ${label} is at least ${TEXT}:1 (${use})`, () => {
         const fill = colour(theme, label);
         const measured = wcagContrast(chartLabelText(fill), fill);
         expect(Math.round(measured * 100) / 100).toBeGreaterThanOrEqual(TEXT);
       });
+
+  it('green-up swaps the colours of rising and falling, and leaves errors red', () => {
+    for (const base of ['dark', 'light'] as const) {
+      const green = `${base} green-up` as const;
+      // Falling takes the red rising had; rising is green (more green than red or blue).
+      expect(themes[green].get('--down')).toBe(themes[base].get('--up'));
+      expect(themes[green].get('--down-fill')).toBe(themes[base].get('--up-fill'));
+      const up = toRgb(colour(green, '--up'));
+      expect(up.g).toBeGreaterThan(up.r);
+      expect(up.g).toBeGreaterThan(up.b);
+      for (const token of ['--danger', '--danger-fill', '--text', '--panel'])
+        expect(themes[green].get(token), token).toBe(themes[base].get(token));
+    }
+  });
 
   it('reads the chart library’s text choice as the library makes it', () => {
     // Its candles' own colours in the dark theme: white text, 3.2:1 — why the label takes the fills instead.

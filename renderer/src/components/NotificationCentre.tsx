@@ -4,11 +4,12 @@ import { fill, useT } from '../i18n';
 import { notificationText } from '../i18n/notification-text';
 import { formatDateTime } from '../lib/time';
 import { useLive } from '../stores/live-store';
-import { useNotifications } from '../stores/notifications-store';
+import { notificationKey, useNotifications } from '../stores/notifications-store';
 
 /**
- * The bell in the header: my unread count from the live market, and a panel listing the notifications
- * (newest first, worded in the user's language) with mark-read. Esc or a click outside closes the panel.
+ * The bell in the header: my unread count — the live market's notifications and the app's own (practice and paper
+ * fills, triggered stops, price alerts) — and a panel listing them (newest first, worded in the user's language)
+ * with mark-read. Esc or a click outside closes the panel.
  */
 export function NotificationCentre() {
   const t = useT();
@@ -80,7 +81,7 @@ export function NotificationCentre() {
                 const { title, body } = notificationText(n, markets, t);
                 return (
                   <li
-                    key={n.id}
+                    key={notificationKey(n)}
                     className={n.read ? 'notif-item' : 'notif-item unread'}
                     data-kind={n.kind}
                     data-read={n.read}
@@ -97,7 +98,7 @@ export function NotificationCentre() {
                         type="button"
                         className="link-button"
                         aria-label={`${t('notifications.markRead')}: ${title}`}
-                        onClick={() => void useNotifications.getState().markRead([n.id])}
+                        onClick={() => void useNotifications.getState().markRead([n])}
                       >
                         {t('notifications.markRead')}
                       </button>

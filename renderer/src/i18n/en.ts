@@ -1,3 +1,4 @@
+import { alertsEn } from './alerts-en';
 import { historyEn } from './history-en';
 import { liveEn } from './live-en';
 import { marketsEn } from './markets-en';
@@ -23,6 +24,16 @@ export const en = {
   'settings.theme': 'Theme',
   'settings.theme.dark': 'Dark',
   'settings.theme.light': 'Light',
+  'settings.colours': 'Price colours',
+  'settings.colours.red-up': 'Red up, blue down',
+  'settings.colours.green-up': 'Green up, red down',
+  'settings.notify': 'Notifications',
+  'settings.notify.hint':
+    'What reaches the notification centre (and the desktop while the window is in the background):',
+  'settings.notify.fills': 'My fills',
+  'settings.notify.stops': 'Triggered stop orders',
+  'settings.notify.alerts': 'Price alerts',
+  'settings.notify.copy': 'Copy trading and ranking',
   'settings.data': 'Data folder',
   'settings.export': 'Trade history',
   'settings.export.button': 'Export as CSV',
@@ -311,6 +322,7 @@ export const en = {
   'settings.durability.file.candles.db': 'candle history, downloaded again if lost',
   ...liveEn,
   ...noticeEn,
+  ...alertsEn,
   ...historyEn,
   ...marketsEn,
   ...rankingEn,

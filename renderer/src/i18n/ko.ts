@@ -1,3 +1,4 @@
+import { alertsKo } from './alerts-ko';
 import { historyKo } from './history-ko';
 import { liveKo } from './live-ko';
 import { marketsKo } from './markets-ko';
@@ -25,6 +26,15 @@ export const ko: Record<MessageKey, string> = {
   'settings.theme': '테마',
   'settings.theme.dark': '다크',
   'settings.theme.light': '라이트',
+  'settings.colours': '가격 색상',
+  'settings.colours.red-up': '상승 빨강, 하락 파랑',
+  'settings.colours.green-up': '상승 초록, 하락 빨강',
+  'settings.notify': '알림',
+  'settings.notify.hint': '알림 센터(창이 뒤에 있을 때는 데스크톱 알림)로 받을 소식:',
+  'settings.notify.fills': '내 체결',
+  'settings.notify.stops': '발동된 스톱 주문',
+  'settings.notify.alerts': '가격 알림',
+  'settings.notify.copy': '카피 트레이딩과 랭킹',
   'settings.data': '데이터 폴더',
   'settings.export': '거래 내역',
   'settings.export.button': 'CSV로 내보내기',
@@ -312,6 +322,7 @@ export const ko: Record<MessageKey, string> = {
   'settings.durability.file.candles.db': '캔들 기록, 사라지면 다시 내려받음',
   ...liveKo,
   ...noticeKo,
+  ...alertsKo,
   ...historyKo,
   ...marketsKo,
   ...rankingKo,

@@ -49,8 +49,9 @@ export const liveEn = {
   'account.err.password': 'The password must be at least 8 characters',
   'notifications.title': 'Notifications',
   'notifications.open': 'Notifications, {n} unread',
-  'notifications.empty': 'No notifications yet. Fills on the live market appear here.',
-  'notifications.signedOut': 'Sign in to the live market to get notifications.',
+  'notifications.empty': 'No notifications yet. Your fills, triggered stops, price alerts and copy events appear here.',
+  'notifications.signedOut':
+    'No notifications yet. Your practice and paper fills and price alerts appear here; sign in to the live market for its fills and copy events too.',
   'notifications.markAll': 'Mark all read',
   'notifications.markRead': 'Mark read',
   'notifications.unread': 'Unread',

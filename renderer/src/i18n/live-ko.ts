@@ -50,8 +50,10 @@ export const liveKo: Record<keyof typeof liveEn, string> = {
   'account.err.password': '비밀번호는 8자 이상이어야 합니다',
   'notifications.title': '알림',
   'notifications.open': '알림, 읽지 않음 {n}개',
-  'notifications.empty': '아직 알림이 없습니다. 실전 마켓의 체결이 여기에 표시됩니다.',
-  'notifications.signedOut': '알림을 받으려면 실전 마켓에 로그인하세요.',
+  'notifications.empty':
+    '아직 알림이 없습니다. 체결, 발동된 스톱 주문, 가격 알림, 카피 트레이딩 소식이 여기에 표시됩니다.',
+  'notifications.signedOut':
+    '아직 알림이 없습니다. 연습·모의 거래 체결과 가격 알림이 여기에 표시되며, 실전 마켓에 로그인하면 실전 체결과 카피 트레이딩 소식도 받습니다.',
   'notifications.markAll': '모두 읽음',
   'notifications.markRead': '읽음',
   'notifications.unread': '읽지 않음',

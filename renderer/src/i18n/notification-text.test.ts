@@ -27,7 +27,51 @@ const note = (kind: string, data: AppNotification['data'], text?: { title: strin
   ...text,
 });
 
+/** A paper market's units as the app's notices carry them (Upbit's BTC: whole won, 8 size decimals). */
+const BTC_PAPER = {
+  venue: 'paper',
+  market: 'KRW-BTC',
+  base: 'BTC',
+  quote: 'KRW',
+  priceDecimals: 0,
+  sizeDecimals: 8,
+  quoteDecimals: 0,
+  tickSize: 1,
+  lotSize: 1,
+};
+
 describe('notification text', () => {
+  it('words the app’s own notices from the units they carry, whatever the server’s markets', () => {
+    const filled = note('order_filled', {
+      ...BTC_PAPER,
+      side: 'buy',
+      price: 91_500_000,
+      quantity: 1_500_000,
+      fee: 687,
+    });
+    expect(notificationText(filled, [], inEnglish)).toEqual({
+      title: 'Bought 0.01500000 BTC',
+      body: 'Paper trading · BTC/KRW at 91,500,000 KRW, fee 687 KRW',
+    });
+    const practice = { ...BTC_PAPER, venue: 'practice', market: 'LPJ-KRW', base: 'LPJ', lotSize: 1_000_000 };
+    const stop = note('stop_triggered', { ...practice, orderId: 12, side: 'sell', lastPrice: 9_900 });
+    expect(notificationText(stop, [], inEnglish)).toEqual({
+      title: 'Sell stop order triggered',
+      body: 'Offline practice · LPJ/KRW: order #12 triggered at 9,900 KRW',
+    });
+    const alert = note('price_alert', { ...practice, condition: 'above', target: 10_000, price: 10_050 });
+    expect(notificationText(alert, [], inEnglish)).toEqual({
+      title: 'LPJ/KRW reached 10,050 KRW',
+      body: 'Offline practice · alert: at or above 10,000 KRW',
+    });
+    const move = note('price_alert', { ...practice, condition: 'move', bps: 500, basePrice: 10_000, price: 9_500 });
+    expect(notificationText(move, [], inKorean).body).toBe('오프라인 연습 · 알림 조건: 10,000 KRW에서 5.00% 변동');
+    // Data that does not carry its units is not guessed at.
+    expect(notificationText(note('order_filled', { market: 'KRW-BTC', side: 'buy' }), [], inEnglish).title).toBe(
+      'Notification',
+    );
+  });
+
   it('words a fill in either language, with the market’s figures grouped to its precision', () => {
     const fill = note('fill', {
       market: 'LPJ-KRW',
@@ -182,6 +226,9 @@ describe('notification text', () => {
       settlement_received: { period: 1, profit: big, fee: big, paid: big, owed: 0, counterparty: 'k' },
       subscription_changed: { change: 'funds_reduced', leader: 'k', amount: big, allocation: big, asset: 'KRW' },
       rank_top10: { period: 'all', rank: 10 },
+      order_filled: { ...BTC_PAPER, side: 'sell', price: big, quantity: big, fee: big },
+      stop_triggered: { ...BTC_PAPER, orderId: big, side: 'buy', lastPrice: big },
+      price_alert: { ...BTC_PAPER, condition: 'move', bps: 100_000, basePrice: big, price: big },
     };
     expect(Object.keys(samples).sort()).toEqual(Object.keys(NOTIFICATION_DATA).sort());
     for (const [kind, data] of Object.entries(samples))

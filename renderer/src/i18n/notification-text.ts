@@ -12,6 +12,7 @@
 import type { AppNotification, MarketSettings } from '@protocol/api';
 import { readNotice, type Notice } from '@protocol/notification-kinds';
 import { formatBps } from '../lib/figures';
+import { formatInt } from '../lib/units';
 import { formatPrice, formatQuote, formatSize } from '../lib/market-format';
 import type { ViewMarket } from '../lib/market-view';
 import { lpjMarket } from '../stores/view-merge';
@@ -76,8 +77,72 @@ class Units {
   }
 }
 
+type AppNoticeData = Extract<Notice, { kind: 'order_filled' | 'stop_triggered' | 'price_alert' }>['data'];
+
+/** The market an app notice names, from the units it carries (any venue's, not only the server's). */
+function noticeMarket(d: AppNoticeData): ViewMarket {
+  return {
+    id: d.market,
+    base: d.base,
+    quote: d.quote,
+    priceDecimals: d.priceDecimals,
+    sizeDecimals: d.sizeDecimals,
+    quoteDecimals: d.quoteDecimals,
+    tickSize: d.tickSize,
+    lotSize: d.lotSize,
+    minNotional: 0,
+    makerFeeBps: 0,
+    takerFeeBps: 0,
+  };
+}
+
+/** My practice or paper fills, triggered stops and fired alerts, in words. */
+function appWords(notice: Extract<Notice, { kind: 'order_filled' | 'stop_triggered' | 'price_alert' }>, t: T) {
+  const d = notice.data;
+  const m = noticeMarket(d);
+  const price = (p: number) => `${formatPrice(m, p)} ${m.quote}`;
+  const where = { venue: t(`history.venue.${d.venue}`), pair: `${m.base}/${m.quote}` };
+  switch (notice.kind) {
+    case 'order_filled': {
+      const f = notice.data;
+      return {
+        title: say(t, f.side === 'buy' ? 'notice.fill.buy' : 'notice.fill.sell', {
+          qty: `${formatSize(m, f.quantity)} ${m.base}`,
+        }),
+        body: say(t, 'notice.venueFill.body', {
+          ...where,
+          price: price(f.price),
+          fee: `${formatQuote(m, f.fee)} ${m.quote}`,
+        }),
+      };
+    }
+    case 'stop_triggered': {
+      const s = notice.data;
+      return {
+        title: say(t, 'notice.stopTriggered', { ...where, side: s.side ? t(`notice.side.${s.side}`) : '' }).trim(),
+        body: say(t, 'notice.stopTriggered.body', { ...where, id: formatInt(s.orderId), price: price(s.lastPrice) }),
+      };
+    }
+    case 'price_alert': {
+      const a = notice.data;
+      const condition =
+        a.condition === 'move'
+          ? say(t, 'alerts.condition.move', { pct: formatBps(a.bps ?? 0), from: price(a.basePrice ?? 0) })
+          : say(t, `alerts.condition.${a.condition}`, { price: price(a.target ?? 0) });
+      return {
+        title: say(t, 'notice.priceAlert', { ...where, price: price(a.price) }),
+        body: say(t, 'notice.priceAlert.body', { ...where, condition }),
+      };
+    }
+  }
+}
+
 function words(notice: Notice, u: Units, t: T): NotificationText {
   switch (notice.kind) {
+    case 'order_filled':
+    case 'stop_triggered':
+    case 'price_alert':
+      return appWords(notice, t);
     case 'fill': {
       const d = notice.data;
       const values = {

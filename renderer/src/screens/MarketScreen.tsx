@@ -8,6 +8,7 @@ import { PriceChart } from '../components/market/PriceChart';
 import { TradeTape } from '../components/market/TradeTape';
 import { MarketBadges } from '../components/market/MarketBadges';
 import { MarketStateNote } from '../components/market/MarketStateNote';
+import { PriceAlerts } from '../components/market/PriceAlerts';
 import { fill, useT } from '../i18n';
 import { afterNextPaint } from '../lib/after-paint';
 import { LIVE_CHOICE, PRACTICE_CHOICE } from '../lib/market-identity';
@@ -89,7 +90,15 @@ function MarketLayout() {
       <h1 id="screen-title" className="visually-hidden">
         {t('market.title')}
       </h1>
-      <MarketTicker lead={<MarketSelector />} badges={<MarketBadges />} />
+      <MarketTicker
+        lead={<MarketSelector />}
+        badges={
+          <>
+            <MarketBadges />
+            <PriceAlerts />
+          </>
+        }
+      />
       {bar && (
         <div className="market-notes">
           {goneNote && (

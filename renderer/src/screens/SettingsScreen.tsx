@@ -1,4 +1,4 @@
-import { Language, Theme } from '@protocol/api';
+import { Language, Theme, UpDownColours } from '@protocol/api';
 import { languageNames, useT } from '../i18n';
 import { useEngine } from '../stores/engine-store';
 import { useSettings } from '../stores/settings-store';
@@ -6,6 +6,7 @@ import { AccountSettings, ServerSettings } from '../components/account/LiveSetti
 import { FeedSourceField } from './market/FeedSourceField';
 import { ExportTrades } from '../components/settings/ExportTrades';
 import { LocalDurability } from '../components/settings/LocalDurability';
+import { NotificationSwitches } from '../components/settings/NotificationSwitches';
 
 export function SettingsScreen() {
   const t = useT();
@@ -54,6 +55,21 @@ export function SettingsScreen() {
           ))}
         </select>
       </label>
+      <label className="field">
+        <span>{t('settings.colours')}</span>
+        <select
+          aria-label={t('settings.colours')}
+          value={settings.colours}
+          onChange={(e) => void update({ colours: UpDownColours.parse(e.target.value) })}
+        >
+          {UpDownColours.options.map((c) => (
+            <option key={c} value={c}>
+              {t(`settings.colours.${c}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <NotificationSwitches notify={settings.notify} update={update} />
       <FeedSourceField />
       {info && (
         <div className="field">

@@ -4,8 +4,12 @@
  * The list is read again when the host says it changed as a whole (another account's backlog, marks set
  * elsewhere, the markets arrived).
  *
- * A new fill is also worded for the desktop (in the language chosen now), which shows it while the window is not
- * in front; a browser shows none.
+ * The app's own notices (origin 'app': my practice and paper fills, triggered stops, price alerts) are listed
+ * with them; the two are numbered apart, so a notification is known by its origin and id together.
+ *
+ * Every new notification is also worded for the desktop (in the language chosen now), which shows it while the
+ * window is not in front; a browser shows none (the centre is its notice). The host has already left out the
+ * kinds switched off in Settings.
  */
 import { create } from 'zustand';
 import type { AppNotification, MarketSettings } from '@protocol/api';
@@ -19,8 +23,13 @@ interface NotificationsStore {
   unread: number;
   markets: MarketSettings[];
   load(): Promise<void>;
-  markRead(ids: number[]): Promise<void>;
+  markRead(items: Pick<AppNotification, 'id' | 'origin'>[]): Promise<void>;
   markAllRead(): Promise<void>;
+}
+
+/** A notification's identity across both numberings (the server's and the app's). */
+export function notificationKey(n: Pick<AppNotification, 'id' | 'origin'>): string {
+  return `${n.origin ?? 'server'}:${n.id}`;
 }
 
 export const useNotifications = create<NotificationsStore>((set, get) => ({
@@ -30,10 +39,12 @@ export const useNotifications = create<NotificationsStore>((set, get) => ({
   async load() {
     set(await api.invoke('notifications.list', {}));
   },
-  async markRead(ids) {
-    const wanted = new Set(ids);
-    set({ items: get().items.map((n) => (wanted.has(n.id) ? { ...n, read: true } : n)) });
-    set(await api.invoke('notifications.markRead', { ids }));
+  async markRead(marked) {
+    const wanted = new Set(marked.map(notificationKey));
+    set({ items: get().items.map((n) => (wanted.has(notificationKey(n)) ? { ...n, read: true } : n)) });
+    const ids = marked.filter((n) => n.origin !== 'app').map((n) => n.id);
+    const appIds = marked.filter((n) => n.origin === 'app').map((n) => n.id);
+    set(await api.invoke('notifications.markRead', { ids, appIds }));
   },
   async markAllRead() {
     set({ items: get().items.map((n) => (n.read ? n : { ...n, read: true })) });
@@ -44,14 +55,16 @@ export const useNotifications = create<NotificationsStore>((set, get) => ({
 api.onEvent((event) => {
   if (event.name === 'notification') {
     const { items, unread, markets } = useNotifications.getState();
-    if (items.some((n) => n.id === event.payload.id)) return;
+    const key = notificationKey(event.payload);
+    if (items.some((n) => notificationKey(n) === key)) return;
     useNotifications.setState({
       items: [event.payload, ...items].slice(0, 200),
       unread: unread + (event.payload.read ? 0 : 1),
     });
-    if (event.payload.kind === 'fill') {
-      const language = useSettings.getState().settings?.language ?? 'en';
-      api.notify(notificationText(event.payload, markets, (key) => translate(language, key)));
-    }
-  } else if (event.name === 'notifications.changed') void useNotifications.getState().load();
+    const language = useSettings.getState().settings?.language ?? 'en';
+    api.notify(notificationText(event.payload, markets, (k) => translate(language, k)));
+  } else if (event.name === 'notifications.changed' || event.name === 'settings.changed') {
+    // A switch in Settings shows or hides a kind already listed: read the list again.
+    void useNotifications.getState().load();
+  }
 });

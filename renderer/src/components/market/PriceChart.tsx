@@ -235,6 +235,8 @@ export const PriceChart = memo(function PriceChart() {
     axisWidth: number;
     hovering: boolean;
     showLatest(): void;
+    /** Colours the volume bars again in the palette now (their colours are in their data). */
+    repaintVolume?(): void;
   } | null>(null);
   // Set once the chart exists: the effects that feed it run again then.
   const [chartReady, setChartReady] = useState(false);
@@ -387,8 +389,10 @@ export const PriceChart = memo(function PriceChart() {
       c.colours = palette();
       applyTheme(c.lib, c.chart, c.series, c.colours);
       showLastPriceLabel(c, c.lastBar);
+      c.repaintVolume?.();
     });
-    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    // The theme and the up/down colour convention (Settings) both change the tokens.
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme', 'data-updown'] });
     return () => observer.disconnect();
   }, []);
 
@@ -433,7 +437,7 @@ export const PriceChart = memo(function PriceChart() {
     let alive = true;
     // Read when the chart was made (or the theme last changed): reading styles here would make the browser
     // bring them up to date for the chart's new elements inside this task.
-    const p = c.colours;
+    let p = c.colours;
 
     const draw = () => {
       if (!set) return;
@@ -443,6 +447,11 @@ export const PriceChart = memo(function PriceChart() {
       series.rsi.setData(set.rsi());
       c.lastBar = set.bars[set.bars.length - 1];
       showLastPriceLabel(c, c.lastBar);
+    };
+    c.repaintVolume = () => {
+      p = c.colours;
+      if (set && drawn)
+        series.volume.setData(set.bars.map((b) => set!.volume(b, baseDecimals, p.upFaint, p.downFaint)));
     };
     // The studies' newest points: a live update (up to every frame) computes them once, from the last candles
     // only, and hands them to the legend too.
@@ -536,6 +545,7 @@ export const PriceChart = memo(function PriceChart() {
     });
     return () => {
       alive = false;
+      c.repaintVolume = undefined;
       cancelDraw();
       off();
     };
