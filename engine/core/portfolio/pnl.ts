@@ -1,0 +1,54 @@
+/**
+ * Profit and loss of an account from its fills, on an average-cost basis: each market's position folded fill
+ * by fill with the paper engine's own accounting (../paper/position), so the offline practice market, the live
+ * market and paper trading report the same figures for the same fills.
+ *
+ * - Fills are taken oldest first; a fill's value (`quoteAmount`) and fee are quote units of its market.
+ * - Buying adds to the cost basis; selling part of a position realises proceeds minus the proportional share of
+ *   the basis; fees are counted apart (net = realised + unrealised − fees).
+ * - A market whose position would leave the safe-integer range is dropped and named (`outOfRange`): no figure
+ *   could show it exactly, and nothing here throws on any input.
+ */
+import type { Side } from '../matching/types';
+import { applyFill, emptyPosition, positionInRange, type Position } from '../paper/position';
+
+export interface PnlFill {
+  market: string;
+  side: Side;
+  /** Size units, positive. */
+  quantity: number;
+  /** The fill's value, quote units. */
+  quoteAmount: number;
+  /** Quote units; negative for a rebate. */
+  fee: number;
+}
+
+export interface FoldedPositions {
+  positions: Map<string, Position>;
+  /** Markets whose fills could not be counted exactly. */
+  outOfRange: Set<string>;
+}
+
+/** Every market's position from an account's fills, oldest first. */
+export function positionsFromFills(fills: readonly PnlFill[]): FoldedPositions {
+  const positions = new Map<string, Position>();
+  const outOfRange = new Set<string>();
+  for (const f of fills) {
+    if (outOfRange.has(f.market)) continue;
+    const valid =
+      Number.isSafeInteger(f.quantity) &&
+      f.quantity > 0 &&
+      Number.isSafeInteger(f.quoteAmount) &&
+      f.quoteAmount >= 0 &&
+      Number.isSafeInteger(f.fee);
+    const next = { ...(positions.get(f.market) ?? emptyPosition()) };
+    if (valid) applyFill(next, f.side, f.quantity, f.quoteAmount, f.fee);
+    if (!valid || !positionInRange(next)) {
+      outOfRange.add(f.market);
+      positions.delete(f.market);
+      continue;
+    }
+    positions.set(f.market, next);
+  }
+  return { positions, outOfRange };
+}
