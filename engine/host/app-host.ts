@@ -32,6 +32,7 @@ import { LiveMarket, type LiveMarketOptions } from './live-market';
 import { liveHandlers } from './live-handlers';
 import { rankingHandlers, rankingLink } from './ranking-handlers';
 import { localDurability } from './local-durability';
+import { PortfolioService } from './portfolio';
 
 export interface AppHostOptions {
   dataDir: string;
@@ -61,6 +62,8 @@ export interface AppHostOptions {
    * http://127.0.0.1:7780), and timings tests shorten.
    */
   live?: Omit<LiveMarketOptions, 'settings' | 'practice' | 'emit'>;
+  /** How often the portfolio's total is recorded, and retried while it cannot be taken whole. */
+  portfolio?: { recordEveryMs?: number; retryMs?: number };
 }
 
 type Handlers = { [M in Method]: (params: z.output<Methods[M]['params']>) => Result<M> | Promise<Result<M>> };
@@ -72,6 +75,7 @@ export class AppHost {
   readonly practice: PracticeMarket;
   readonly realMarkets: RealMarkets;
   readonly live: LiveMarket;
+  readonly portfolio: PortfolioService;
   private readonly listeners = new Set<(event: EventFrame) => void>();
   private readonly startedAt = Date.now();
   private readonly handlers: Handlers;
@@ -104,6 +108,14 @@ export class AppHost {
       practice: this.practice,
       emit: (name, payload) => this.emit(name, payload),
     });
+    this.portfolio = new PortfolioService({
+      db: this.db,
+      practice: this.practice,
+      realMarkets: this.realMarkets,
+      live: this.live,
+      ...options.portfolio,
+    });
+    this.portfolio.start();
     this.handlers = {
       ...practiceHandlers(this.practice),
       ...liveHandlers(this.live),
@@ -130,6 +142,7 @@ export class AppHost {
         const day = new Date().toISOString().slice(0, 10);
         return { filename: `playground777-trades-${day}.csv`, csv: fillsCsv(rows), rows: rows.length };
       },
+      'portfolio.get': () => this.portfolio.get(),
       'app.info': () => ({
         name: 'Playground 777',
         version: this.options.appVersion,
@@ -221,6 +234,7 @@ export class AppHost {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
+    this.portfolio.close();
     this.live.close();
     this.practice.close();
     this.realMarkets.close();

@@ -24,31 +24,38 @@ export interface PnlFill {
 }
 
 export interface FoldedPositions {
-  positions: Map<string, Position>;
+  readonly positions: Map<string, Position>;
   /** Markets whose fills could not be counted exactly. */
-  outOfRange: Set<string>;
+  readonly outOfRange: Set<string>;
 }
 
-/** Every market's position from an account's fills, oldest first. */
-export function positionsFromFills(fills: readonly PnlFill[]): FoldedPositions {
-  const positions = new Map<string, Position>();
-  const outOfRange = new Set<string>();
-  for (const f of fills) {
-    if (outOfRange.has(f.market)) continue;
+/** Positions folded one fill at a time, as an account's fills arrive (oldest first). */
+export class PositionBook implements FoldedPositions {
+  readonly positions = new Map<string, Position>();
+  readonly outOfRange = new Set<string>();
+
+  add(f: PnlFill): void {
+    if (this.outOfRange.has(f.market)) return;
     const valid =
       Number.isSafeInteger(f.quantity) &&
       f.quantity > 0 &&
       Number.isSafeInteger(f.quoteAmount) &&
       f.quoteAmount >= 0 &&
       Number.isSafeInteger(f.fee);
-    const next = { ...(positions.get(f.market) ?? emptyPosition()) };
+    const next = { ...(this.positions.get(f.market) ?? emptyPosition()) };
     if (valid) applyFill(next, f.side, f.quantity, f.quoteAmount, f.fee);
     if (!valid || !positionInRange(next)) {
-      outOfRange.add(f.market);
-      positions.delete(f.market);
-      continue;
+      this.outOfRange.add(f.market);
+      this.positions.delete(f.market);
+      return;
     }
-    positions.set(f.market, next);
+    this.positions.set(f.market, next);
   }
-  return { positions, outOfRange };
+}
+
+/** Every market's position from an account's fills, oldest first. */
+export function positionsFromFills(fills: readonly PnlFill[]): FoldedPositions {
+  const book = new PositionBook();
+  for (const f of fills) book.add(f);
+  return book;
 }
