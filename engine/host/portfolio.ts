@@ -225,7 +225,7 @@ export class PortfolioService {
     const holdings = (rows: typeof st.balances) =>
       rows.map((b) => ({ ...b, decimals: b.asset === m.base ? m.baseDecimals : 0 }));
     let positions: AccountRead['positions'];
-    let pnlPartial = false;
+    let pnlPartial: boolean;
     try {
       const { fills, complete } = await live.fillsForPnl(LIVE_FILLS_READ);
       const folded = positionsFromFills(fills);

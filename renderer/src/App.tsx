@@ -15,6 +15,9 @@ const CopyScreen = lazy(() => import('./screens/copy/CopyScreen').then((m) => ({
 const ProfileScreen = lazy(() => import('./screens/profile/ProfileScreen').then((m) => ({ default: m.ProfileScreen })));
 const RankingScreen = lazy(() => import('./screens/ranking/RankingScreen').then((m) => ({ default: m.RankingScreen })));
 const SettingsScreen = lazy(() => import('./screens/SettingsScreen').then((m) => ({ default: m.SettingsScreen })));
+const PortfolioScreen = lazy(() =>
+  import('./screens/portfolio/PortfolioScreen').then((m) => ({ default: m.PortfolioScreen })),
+);
 const HistoryScreen = lazy(() => import('./screens/history/HistoryScreen').then((m) => ({ default: m.HistoryScreen })));
 
 export function App() {
@@ -39,6 +42,7 @@ export function App() {
       <main className={route === 'market' ? 'content content-market' : 'content'}>
         <Suspense fallback={null}>
           {route === 'market' && <MarketScreen />}
+          {route === 'portfolio' && <PortfolioScreen />}
           {route === 'ranking' && (trader ? <ProfileScreen nickname={trader} /> : <RankingScreen />)}
           {route === 'copy' && <CopyScreen />}
           {route === 'history' && <HistoryScreen />}

@@ -3,12 +3,20 @@ import { routes, useRoute, type Route } from '../stores/route-store';
 
 const labels: Record<Route, MessageKey> = {
   market: 'nav.market',
+  portfolio: 'nav.portfolio',
   ranking: 'nav.ranking',
   copy: 'nav.copy',
   history: 'nav.history',
   settings: 'nav.settings',
 };
-const icons: Record<Route, string> = { market: '▤', ranking: '★', copy: '⇄', history: '☰', settings: '⚙' };
+const icons: Record<Route, string> = {
+  market: '▤',
+  portfolio: '◔',
+  ranking: '★',
+  copy: '⇄',
+  history: '☰',
+  settings: '⚙',
+};
 
 export function NavRail() {
   const t = useT();

@@ -1,4 +1,5 @@
 import { historyEn } from './history-en';
+import { portfolioEn } from './portfolio-en';
 import { liveEn } from './live-en';
 import { noticeEn } from './notice-en';
 import { rankingEn } from './ranking-en';
@@ -311,6 +312,7 @@ export const en = {
   ...liveEn,
   ...noticeEn,
   ...historyEn,
+  ...portfolioEn,
   ...rankingEn,
 } as const;
 

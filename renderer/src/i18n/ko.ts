@@ -1,4 +1,5 @@
 import { historyKo } from './history-ko';
+import { portfolioKo } from './portfolio-ko';
 import { liveKo } from './live-ko';
 import { noticeKo } from './notice-ko';
 import { rankingKo } from './ranking-ko';
@@ -312,5 +313,6 @@ export const ko: Record<MessageKey, string> = {
   ...liveKo,
   ...noticeKo,
   ...historyKo,
+  ...portfolioKo,
   ...rankingKo,
 };

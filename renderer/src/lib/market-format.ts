@@ -79,7 +79,7 @@ export function formatBalance(
 }
 
 /** A signed quote amount with its sign always shown ("+1,200", "-300"). */
-export function formatSignedQuote(m: ViewMarket, units: number | bigint): string {
+export function formatSignedQuote(m: Pick<ViewMarket, 'quote' | 'quoteDecimals'>, units: number | bigint): string {
   const text = formatQuote(m, units);
   return BigInt(units) > 0n && /[1-9]/.test(text) ? `+${text}` : text;
 }
