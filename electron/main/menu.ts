@@ -19,9 +19,10 @@ export function installMenu(navigate: (hash: string) => void): void {
       label: 'Go',
       submenu: [
         screen('Market', '#/market', 'CmdOrCtrl+1'),
-        screen('Ranking', '#/ranking', 'CmdOrCtrl+2'),
-        screen('Copy trading', '#/copy', 'CmdOrCtrl+3'),
-        screen('Orders && trades', '#/history', 'CmdOrCtrl+4'),
+        screen('Portfolio', '#/portfolio', 'CmdOrCtrl+2'),
+        screen('Ranking', '#/ranking', 'CmdOrCtrl+3'),
+        screen('Copy trading', '#/copy', 'CmdOrCtrl+4'),
+        screen('Orders && trades', '#/history', 'CmdOrCtrl+5'),
         screen('Settings', '#/settings', 'CmdOrCtrl+,'),
       ],
     },

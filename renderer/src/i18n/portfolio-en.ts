@@ -11,6 +11,7 @@ export const portfolioEn = {
   'portfolio.byAccount': 'By account',
   'portfolio.byAsset': 'By asset',
   'portfolio.allocation': 'Allocation',
+  'portfolio.allocationOf': 'Allocation {n}',
   'portfolio.col.account': 'Account',
   'portfolio.col.asset': 'Asset',
   'portfolio.col.market': 'Market',

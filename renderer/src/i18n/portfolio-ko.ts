@@ -13,6 +13,7 @@ export const portfolioKo: Record<keyof typeof portfolioEn, string> = {
   'portfolio.byAccount': '계정별',
   'portfolio.byAsset': '자산별',
   'portfolio.allocation': '자산 배분',
+  'portfolio.allocationOf': '{n} 자산 배분',
   'portfolio.col.account': '계정',
   'portfolio.col.asset': '자산',
   'portfolio.col.market': '마켓',

@@ -44,7 +44,18 @@ interface Slice {
 }
 
 /** A stacked bar of the shares (decorative: the table beside it has the same figures for everyone). */
-function Allocation({ title, slices, p }: { title: string; slices: Slice[]; p: Portfolio }) {
+function Allocation({
+  title,
+  column,
+  slices,
+  p,
+}: {
+  title: string;
+  /** What each row is: an account or an asset. */
+  column: MessageKey;
+  slices: Slice[];
+  p: Portfolio;
+}) {
   const t = useT();
   const bps = shares(slices.map((s) => s.value));
   const won = { quote: p.quote, quoteDecimals: p.decimals };
@@ -58,10 +69,11 @@ function Allocation({ title, slices, p }: { title: string; slices: Slice[]; p: P
           ) : null,
         )}
       </div>
-      <table className="grid" aria-label={title} data-allocation={title}>
+      {/* Named apart from the accounts table above, which is called "By account" too. */}
+      <table className="grid" aria-label={fill(t('portfolio.allocationOf'), title.toLowerCase())}>
         <thead>
           <tr>
-            <th scope="col">{t('portfolio.col.account')}</th>
+            <th scope="col">{t(column)}</th>
             <th scope="col" className="num">
               {t('portfolio.col.value')}
             </th>
@@ -292,7 +304,7 @@ function Body({ p }: { p: Portfolio }) {
       <div className="panel portfolio-head">
         <div>
           <div className="muted">{t('portfolio.total')}</div>
-          <div className="portfolio-total" data-testid="portfolio-total" data-value={p.value}>
+          <div className="portfolio-total" data-testid="portfolio-total" data-value={p.value} data-as-of={p.asOf}>
             {formatQuote(won, BigInt(p.value))} {p.quote}
           </div>
           <div className="muted small-note">{fill(t('portfolio.asOf'), formatDateTime(p.asOf))}</div>
@@ -319,8 +331,8 @@ function Body({ p }: { p: Portfolio }) {
           <h2 id="allocation-title">{t('portfolio.allocation')}</h2>
         </div>
         <div className="portfolio-allocations">
-          <Allocation title={t('portfolio.byAccount')} slices={byAccount} p={p} />
-          <Allocation title={t('portfolio.byAsset')} slices={byAsset} p={p} />
+          <Allocation title={t('portfolio.byAccount')} column="portfolio.col.account" slices={byAccount} p={p} />
+          <Allocation title={t('portfolio.byAsset')} column="portfolio.col.asset" slices={byAsset} p={p} />
         </div>
       </section>
       <PnlByAsset p={p} />
