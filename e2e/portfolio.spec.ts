@@ -5,7 +5,8 @@
  * server — and the screen's total equals the sum of every account's holdings at their marks, computed here from
  * the host's own answers for each market (practice.state, paper.state, live.state) with the test's own
  * arithmetic, not from the screen's sum; the allocation's shares add up to exactly 100 %, and each asset traded
- * has its PnL. Screenshots in English and Korean, both themes, and at the narrowest window the desktop app allows.
+ * has its PnL. When the server goes away the live account says so and the rest still make the total. Screenshots
+ * in English and Korean, both themes, and at the narrowest window the desktop app allows.
  */
 import type { Page } from '@playwright/test';
 import { MockExchange } from '../engine/tools/mock-exchange/mock-exchange';
@@ -320,5 +321,21 @@ test.describe('after trading on every market', () => {
     await expect(app.getByRole('table', { name: '자산별 손익' }).locator('tr[data-asset="LPJ"]')).toBeVisible();
     await expect(total(app)).toHaveText(/^[1-9][\d,]*(\.\d+)? KRW$/);
     await keepScreenshot(app, 'portfolio-ko', testInfo);
+
+    // The server goes away: the live account says it is not counted and why, the others still show and make
+    // the total.
+    await server.stop();
+    const live = account(app, 'live');
+    await expect(async () => {
+      await app.getByRole('button', { name: '새로고침' }).click();
+      await expect(live).toHaveAttribute('data-state', 'offline', { timeout: 2_000 });
+    }).toPass({ timeout: 30_000 });
+    await expect(live).toContainText('서버에 연결할 수 없어 다시 연결될 때까지 집계하지 않습니다.');
+    const counted = await Promise.all(
+      ['practice', 'paper'].map(async (id) => BigInt((await account(app, id).getAttribute('data-value'))!)),
+    );
+    await expect(total(app)).toHaveAttribute('data-value', (counted[0] + counted[1]).toString());
+    await expect(app.getByRole('table', { name: '계정별 자산 배분' }).locator('tbody tr')).toHaveCount(2);
+    await keepScreenshot(app, 'portfolio-offline-ko', testInfo);
   });
 });

@@ -29,7 +29,7 @@ export const portfolioEn = {
   'portfolio.account.live': 'Live market',
   'portfolio.account.copy': 'Copy of {n}',
   'portfolio.state.signed_out': 'Sign in to the live market to count it.',
-  'portfolio.state.offline': 'The server cannot be reached: not counted ({n}).',
+  'portfolio.state.offline': 'The server cannot be reached: not counted until it is back.',
   'portfolio.state.error': 'Could not be read: not counted ({n}).',
   'portfolio.pnl': 'PnL by asset',
   'portfolio.pnlNote':

@@ -31,7 +31,7 @@ export const portfolioKo: Record<keyof typeof portfolioEn, string> = {
   'portfolio.account.live': '실전 시장',
   'portfolio.account.copy': '{n} 카피',
   'portfolio.state.signed_out': '실전 시장에 로그인하면 함께 집계됩니다.',
-  'portfolio.state.offline': '서버에 연결할 수 없어 집계하지 않았습니다 ({n}).',
+  'portfolio.state.offline': '서버에 연결할 수 없어 다시 연결될 때까지 집계하지 않습니다.',
   'portfolio.state.error': '읽을 수 없어 집계하지 않았습니다 ({n}).',
   'portfolio.pnl': '자산별 손익',
   'portfolio.pnlNote':

@@ -151,7 +151,8 @@ function Accounts({ p }: { p: Portfolio }) {
             <th scope="row">
               {accountName(a, t)}
               {a.state !== 'ok' && (
-                <div className="muted small-note" role="status">
+                // The connection's own words stay in the tooltip: the status bar says how it is, in the app's language.
+                <div className="muted small-note" role="status" title={a.reason}>
                   {fill(t(`portfolio.state.${a.state}`), a.reason ?? '')}
                 </div>
               )}
