@@ -2,7 +2,8 @@
  * Every screen in both languages and both themes, kept as screenshots in e2e/artifacts/ named
  * `web-screens-<screen>-<language>-<theme>.png`, for people to read as a user would: the Market screen on each
  * kind of market (the offline practice market, paper trading on the mock exchange's BTC/KRW, the live LPJ
- * market), Ranking, a trader's Profile, Copy trading, the notification centre, Settings, and the sign-in form.
+ * market), Portfolio, Ranking, a trader's Profile, Copy trading, the notification centre, Settings, and the
+ * sign-in form.
  *
  * One web-mode app against a real sync server (boards marked every second, one trade admits a trader) and a
  * mock exchange on 127.0.0.1, so nothing reaches the internet. Screens are opened by their addresses (#/market,
@@ -146,6 +147,13 @@ for (const [language, theme] of COMBOS) {
 
     await openMarket('lpj-live', 'live');
     await shot('market-live', language, theme, testInfo);
+
+    // Portfolio: every account valued together, the live one counted since sign-up.
+    await open('#/portfolio');
+    await expect(page.locator('table.portfolio-accounts tr[data-account="live"]')).toHaveAttribute('data-state', 'ok', {
+      timeout: 20_000,
+    });
+    await shot('portfolio', language, theme, testInfo);
 
     await open('#/ranking');
     const leader = page.locator('table a').first();

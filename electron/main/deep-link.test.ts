@@ -9,6 +9,8 @@ describe('deep links', () => {
       nickname: '김철수',
     });
     expect(parseDeepLink('playground777://ranking')).toEqual({ route: 'ranking' });
+    for (const route of ['markets', 'portfolio', 'history'])
+      expect(hashFor(parseDeepLink(`playground777://${route}`)!)).toBe(`#/${route}`);
     expect(hashFor({ route: 'trader', nickname: '김철수' })).toBe('#/trader/%EA%B9%80%EC%B2%A0%EC%88%98');
   });
 

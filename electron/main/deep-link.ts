@@ -6,9 +6,10 @@ export const DEEP_LINK_SCHEME = 'playground777';
 
 /** The screens a deep link may open, as the renderer's hash routes. */
 export type DeepLinkTarget =
-  { route: 'market' | 'ranking' | 'copy' | 'settings' } | { route: 'trader'; nickname: string };
+  | { route: 'market' | 'markets' | 'portfolio' | 'ranking' | 'copy' | 'history' | 'settings' }
+  | { route: 'trader'; nickname: string };
 
-const SCREENS = new Set(['market', 'ranking', 'copy', 'settings']);
+const SCREENS = new Set(['market', 'markets', 'portfolio', 'ranking', 'copy', 'history', 'settings']);
 const NICKNAME = /^[\p{L}\p{N}_]{2,20}$/u;
 
 export function parseDeepLink(raw: string): DeepLinkTarget | null {

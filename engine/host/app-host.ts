@@ -34,6 +34,7 @@ import { rankingHandlers, rankingLink } from './ranking-handlers';
 import { localDurability } from './local-durability';
 import { liveQuote, Watchlist } from './watchlist';
 import { DeskNotices } from './desk-notices';
+import { PortfolioService } from './portfolio';
 
 export interface AppHostOptions {
   dataDir: string;
@@ -63,6 +64,8 @@ export interface AppHostOptions {
    * http://127.0.0.1:7780), and timings tests shorten.
    */
   live?: Omit<LiveMarketOptions, 'settings' | 'practice' | 'emit'>;
+  /** How often the portfolio's total is recorded, and retried while it cannot be taken whole. */
+  portfolio?: { recordEveryMs?: number; retryMs?: number };
 }
 
 type Handlers = { [M in Method]: (params: z.output<Methods[M]['params']>) => Result<M> | Promise<Result<M>> };
@@ -76,6 +79,7 @@ export class AppHost {
   readonly live: LiveMarket;
   readonly watchlist: Watchlist;
   readonly notices: DeskNotices;
+  readonly portfolio: PortfolioService;
   private readonly listeners = new Set<(event: EventFrame) => void>();
   private readonly startedAt = Date.now();
   private readonly handlers: Handlers;
@@ -129,6 +133,14 @@ export class AppHost {
       env: options.realMarkets?.env,
       emit: (state) => this.emit('watchlist.update', state),
     });
+    this.portfolio = new PortfolioService({
+      db: this.db,
+      practice: this.practice,
+      realMarkets: this.realMarkets,
+      live: this.live,
+      ...options.portfolio,
+    });
+    this.portfolio.start();
     this.handlers = {
       ...practiceHandlers(this.practice),
       'watchlist.list': () => this.watchlist.list(),
@@ -158,6 +170,7 @@ export class AppHost {
         const day = new Date().toISOString().slice(0, 10);
         return { filename: `playground777-trades-${day}.csv`, csv: fillsCsv(rows), rows: rows.length };
       },
+      'portfolio.get': () => this.portfolio.get(),
       'app.info': () => ({
         name: 'Playground 777',
         version: this.options.appVersion,
@@ -250,6 +263,7 @@ export class AppHost {
     this.closed = true;
     this.listeners.clear();
     this.watchlist.close();
+    this.portfolio.close();
     this.live.close();
     this.practice.close();
     this.realMarkets.close();

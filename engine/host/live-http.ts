@@ -47,10 +47,11 @@ export function fetchMarkets(origin: string) {
   return getJson(origin, '/api/v1/markets', z.array(MarketInfo));
 }
 
-/** My fills on `market` (undefined: on every market), newest first. */
-export function fetchFills(origin: string, token: string, market: string | undefined, limit: number) {
+/** My fills on `market` (undefined: on every market), newest first; `before` a trade id: the page older than it. */
+export function fetchFills(origin: string, token: string, market: string | undefined, limit: number, before?: number) {
   const on = market === undefined ? '' : `market=${encodeURIComponent(market)}&`;
-  return getJson(origin, `/api/v1/trades?${on}limit=${limit}`, z.object({ fills: z.array(Fill) }), token);
+  const page = before === undefined ? '' : `&before=${before}`;
+  return getJson(origin, `/api/v1/trades?${on}limit=${limit}${page}`, z.object({ fills: z.array(Fill) }), token);
 }
 
 /** Candles of `market`, oldest first, the forming one included. */

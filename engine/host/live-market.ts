@@ -43,6 +43,8 @@ export const LIVE_MARKET = 'LPJ-KRW';
 const SERVER_KEY = 'live.serverUrl';
 const TAPE_LENGTH = 100;
 const FILLS_SHOWN = 100;
+/** The server's largest page of fills. */
+const FILLS_PAGE = 500;
 
 type LiveEvent = 'live.status' | 'live.update' | 'notification' | 'notifications.changed';
 
@@ -400,6 +402,27 @@ export class LiveMarket {
       if (err instanceof SyncHttpError && err.code === 'UNREACHABLE') return { ...none, state: 'offline' };
       throw apiError(err);
     }
+  }
+
+  /**
+   * My fills on the live market for the portfolio's PnL, oldest first: the newest `max` at most, read a page at
+   * a time; `complete` when there were no older ones. Throws the server's refusal as an ApiError.
+   */
+  async fillsForPnl(max: number): Promise<{ fills: Fill[]; complete: boolean }> {
+    const c = this.client;
+    const out: Fill[] = [];
+    let before: number | undefined;
+    try {
+      while (out.length < max) {
+        const page = await c.withFreshToken((t) => fetchFills(this.origin, t, LIVE_MARKET, FILLS_PAGE, before));
+        out.push(...page.fills);
+        if (page.fills.length < FILLS_PAGE) return { fills: out.reverse(), complete: true };
+        before = page.fills[page.fills.length - 1].tradeId;
+      }
+    } catch (err) {
+      throw apiError(err);
+    }
+    return { fills: out.reverse(), complete: false };
   }
 
   // ------------------------------------------------------------------ orders

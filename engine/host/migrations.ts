@@ -36,4 +36,16 @@ export const appMigrations: Migration[] = [
       )`);
     },
   },
+  {
+    version: 3,
+    name: 'portfolio equity',
+    // The portfolio's total over time (./portfolio-equity): exact integer text at the decimals it was taken in.
+    up: (db) => {
+      db.exec(`CREATE TABLE portfolio_equity (
+        ts INTEGER PRIMARY KEY,
+        value TEXT NOT NULL,
+        decimals INTEGER NOT NULL
+      )`);
+    },
+  },
 ];

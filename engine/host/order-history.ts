@@ -1,12 +1,14 @@
 /**
  * One user's orders and fills, folded from an engine's committed events: the offline practice market's and
  * paper trading's (both engines' order events have the matching engine's shape). What it keeps is bounded: the
- * latest `keep` finished orders and fills, and every order still working, however old.
+ * latest `keep` finished orders and fills, and every order still working, however old. Every fill is also folded
+ * into its market's position (average cost, ../core/portfolio/pnl), which the Portfolio screen's PnL reads.
  *
  * Events can reach it twice (read back from the journal at start, then pushed as committed): each stream's
  * sequence number tells what was already folded in, so nothing counts twice.
  */
 import type { EngineEvent } from '../core/matching/types';
+import { PositionBook } from '../core/portfolio/pnl';
 import type { HistoryFill, HistoryOrder, HistoryVenue, PracticeFill } from '../protocol/api';
 
 type Order = Omit<HistoryOrder, 'venue'>;
@@ -34,6 +36,8 @@ export class OrderHistory {
   /** Oldest first. */
   private fills: Fill[] = [];
   private readonly seen = new Map<string, number>();
+  /** Every fill of mine folded into positions (average cost), kept whole however many fills are trimmed. */
+  readonly positions = new PositionBook();
 
   constructor(
     readonly venue: HistoryVenue,
@@ -136,6 +140,8 @@ export class OrderHistory {
       liquidity,
       ts: e.ts,
     });
+    const fill = this.fills[this.fills.length - 1];
+    this.positions.add(fill);
     const o = this.orders.get(`${e.market}:${orderId}`);
     if (!o) return;
     o.filled += e.quantity;

@@ -16,7 +16,7 @@
  *   orders or enter the stored history of a real market.
  * - Bad input is answered with an ApiError; a failing feed shows as a status; nothing here throws into the feed.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CandleStore } from '../node/candles';
@@ -95,6 +95,14 @@ type StoredSource = z.output<typeof StoredSource>;
 
 /** Fills a market view lists. */
 const FILLS_SHOWN = 100;
+
+/** A paper account as the portfolio reads it, with its markets' units. */
+export interface PaperPortfolioAccount {
+  kind: 'paper' | 'replay';
+  account: PaperAccount;
+  marks: PaperMark[];
+  markets: Map<string, PaperMarketInfo>;
+}
 
 type Active =
   | { kind: 'exchange'; exchange: ExchangeId; client: FeedClient; candles: ExchangeCandles; off: () => void }
@@ -257,6 +265,22 @@ export class RealMarkets {
       return c ? [alertMarket(c)] : [];
     });
     return { venue: 'paper', state: 'ok', markets, orders: h.latestOrders(limit), fills: h.latestFills(limit) };
+  }
+
+  /**
+   * The paper accounts for the portfolio: the exchanges' journal, and the replay's when it was ever traded in
+   * (its journal exists). Holdings are marked at the prices known now; this connects nothing.
+   */
+  async portfolioAccounts(): Promise<PaperPortfolioAccount[]> {
+    this.checkOpen();
+    const replayUsed =
+      this.replayTrader !== undefined || existsSync(join(this.o.dataDir, 'replay-practice', 'paper.db'));
+    const traders: [PaperPortfolioAccount['kind'], PaperTrader][] = [['paper', await this.trader(false)]];
+    if (replayUsed) traders.push(['replay', await this.trader(true)]);
+    return traders.map(([kind, trader]) => {
+      const markets = new Map(trader.engine.marketIds.map((id) => [id, marketInfo(trader.engine.marketConfig(id)!)]));
+      return { kind, account: accountView(trader), marks: this.marks(trader), markets };
+    });
   }
 
   async place(order: PaperOrderRequest): Promise<PaperOrderOutcome> {
@@ -616,7 +640,8 @@ export class RealMarkets {
   private marks(trader: PaperTrader): PaperMark[] {
     return heldMarkets(trader).map((id) => {
       const c = trader.engine.marketConfig(id)!;
-      const price = lastPrice(trader, this.views.get(id), id);
+      // A view is of the current source's market: another journal's same-named market is not priced by it.
+      const price = lastPrice(trader, trader === this.currentTrader() ? this.views.get(id) : undefined, id);
       return {
         market: id,
         base: c.base,

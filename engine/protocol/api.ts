@@ -9,6 +9,7 @@ import { MAX_PROFIT_SHARE_BPS } from './sync';
 import { FLOW_KINDS } from './flow-kinds';
 import { watchlistEvents, watchlistMethods } from './watchlist';
 import { NewPriceAlert, PriceAlert } from './alerts';
+import { Portfolio } from './portfolio';
 
 export const Language = z.enum(['en', 'ko']);
 export const Theme = z.enum(['dark', 'light']);
@@ -755,6 +756,8 @@ export const methods = {
   },
   /** My whole trade history (offline practice and paper trading) as CSV, for the user to save. */
   'history.exportCsv': { params: NoParams, result: z.object({ filename: z.string(), csv: z.string(), rows: amount }) },
+  /** Every account of mine valued in won, with PnL and the total's record over time (./portfolio). */
+  'portfolio.get': { params: NoParams, result: Portfolio },
   'practice.candles': {
     params: z
       .object({

@@ -16,6 +16,9 @@ const CopyScreen = lazy(() => import('./screens/copy/CopyScreen').then((m) => ({
 const ProfileScreen = lazy(() => import('./screens/profile/ProfileScreen').then((m) => ({ default: m.ProfileScreen })));
 const RankingScreen = lazy(() => import('./screens/ranking/RankingScreen').then((m) => ({ default: m.RankingScreen })));
 const SettingsScreen = lazy(() => import('./screens/SettingsScreen').then((m) => ({ default: m.SettingsScreen })));
+const PortfolioScreen = lazy(() =>
+  import('./screens/portfolio/PortfolioScreen').then((m) => ({ default: m.PortfolioScreen })),
+);
 const HistoryScreen = lazy(() => import('./screens/history/HistoryScreen').then((m) => ({ default: m.HistoryScreen })));
 
 export function App() {
@@ -43,6 +46,7 @@ export function App() {
         <Suspense fallback={null}>
           {route === 'market' && <MarketScreen />}
           {route === 'markets' && <MarketsScreen />}
+          {route === 'portfolio' && <PortfolioScreen />}
           {route === 'ranking' && (trader ? <ProfileScreen nickname={trader} /> : <RankingScreen />)}
           {route === 'copy' && <CopyScreen />}
           {route === 'history' && <HistoryScreen />}

@@ -30,15 +30,7 @@ import { isPosInt } from '../matching/validation';
 import { BPS, fee, inRange, MAX_AMOUNT, mulDiv, notional } from '../matching/money';
 import { depth, oppositeLevels, walkBudget, walkQuantity, type Fill, type Walk } from './book-walk';
 import { marketConfigProblem, notionalDivisor } from './market-config';
-import {
-  applyFill,
-  averagePrice,
-  emptyPosition,
-  netPnl,
-  positionInRange,
-  unrealisedPnl,
-  type Position,
-} from './position';
+import { applyFill, emptyPosition, positionInRange, positionView, type Position } from './position';
 import { fillsFromTrade, type RestingOrder } from './resting-fills';
 import { settleFill } from './settlement';
 import {
@@ -280,22 +272,8 @@ export class PaperEngine {
   /** The account's positions (every market it traded since its last reset), marked where `mark` knows a price. */
   positionsOf(account: AccountId, mark: (market: string) => number | undefined = () => undefined): PositionView[] {
     const out: PositionView[] = [];
-    for (const [market, p] of this.positions.get(account) ?? []) {
-      const m = this.markets.get(market)!;
-      const markPrice = mark(market);
-      const unrealised = markPrice === undefined ? undefined : unrealisedPnl(p, markPrice, m.divisor);
-      out.push({
-        market,
-        quantity: p.quantity,
-        costBasis: p.costBasis,
-        averagePrice: averagePrice(p, m.divisor),
-        realisedPnl: p.realisedPnl,
-        feesPaid: p.feesPaid,
-        markPrice,
-        unrealisedPnl: unrealised,
-        netPnl: netPnl(p.realisedPnl, unrealised ?? 0, p.feesPaid),
-      });
-    }
+    for (const [market, p] of this.positions.get(account) ?? [])
+      out.push(positionView(market, p, this.markets.get(market)!.divisor, mark(market)));
     return out;
   }
 

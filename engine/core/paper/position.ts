@@ -19,6 +19,7 @@
  */
 import { inRange, MAX_AMOUNT, mulDiv, notional } from '../matching/money';
 import type { Side } from '../matching/types';
+import type { PositionView } from './types';
 
 export interface Position {
   quantity: number;
@@ -90,4 +91,20 @@ export function netPnl(realised: number, unrealised: number, fees: number): numb
   const exact = BigInt(realised) + BigInt(unrealised) - BigInt(fees);
   const max = BigInt(MAX_AMOUNT);
   return Number(exact > max ? max : exact < -max ? -max : exact);
+}
+
+/** A position's figures as shown, marked at `markPrice` (price units) when one is known. */
+export function positionView(market: string, p: Position, divisor: number, markPrice?: number): PositionView {
+  const unrealised = markPrice === undefined ? undefined : unrealisedPnl(p, markPrice, divisor);
+  return {
+    market,
+    quantity: p.quantity,
+    costBasis: p.costBasis,
+    averagePrice: averagePrice(p, divisor),
+    realisedPnl: p.realisedPnl,
+    feesPaid: p.feesPaid,
+    markPrice,
+    unrealisedPnl: unrealised,
+    netPnl: netPnl(p.realisedPnl, unrealised ?? 0, p.feesPaid),
+  };
 }

@@ -4,6 +4,7 @@ import { routes, useRoute, type Route } from '../stores/route-store';
 const labels: Record<Route, MessageKey> = {
   market: 'nav.market',
   markets: 'nav.markets',
+  portfolio: 'nav.portfolio',
   ranking: 'nav.ranking',
   copy: 'nav.copy',
   history: 'nav.history',
@@ -12,6 +13,7 @@ const labels: Record<Route, MessageKey> = {
 const icons: Record<Route, string> = {
   market: '▤',
   markets: '☆',
+  portfolio: '◔',
   ranking: '★',
   copy: '⇄',
   history: '☰',

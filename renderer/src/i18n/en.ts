@@ -1,5 +1,6 @@
 import { alertsEn } from './alerts-en';
 import { historyEn } from './history-en';
+import { portfolioEn } from './portfolio-en';
 import { liveEn } from './live-en';
 import { marketsEn } from './markets-en';
 import { noticeEn } from './notice-en';
@@ -325,6 +326,7 @@ export const en = {
   ...alertsEn,
   ...historyEn,
   ...marketsEn,
+  ...portfolioEn,
   ...rankingEn,
 } as const;
 

@@ -1,5 +1,6 @@
 import { alertsKo } from './alerts-ko';
 import { historyKo } from './history-ko';
+import { portfolioKo } from './portfolio-ko';
 import { liveKo } from './live-ko';
 import { marketsKo } from './markets-ko';
 import { noticeKo } from './notice-ko';
@@ -325,5 +326,6 @@ export const ko: Record<MessageKey, string> = {
   ...alertsKo,
   ...historyKo,
   ...marketsKo,
+  ...portfolioKo,
   ...rankingKo,
 };

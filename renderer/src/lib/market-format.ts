@@ -5,11 +5,8 @@
  * tabular digits the UI uses. A value finer than the tick or lot (an average, a remainder) keeps its further
  * digits rather than being shown as something it is not.
  */
-import { formatUnits, notional } from './units';
+import { formatUnits } from './units';
 import type { ViewMarket } from './market-view';
-
-/** The decimals that turn a market's price × size into its quote units (a ViewMarket's, or a ViewMark's). */
-type MarketUnits = Pick<ViewMarket, 'priceDecimals' | 'sizeDecimals' | 'quoteDecimals'>;
 
 /** Fraction digits shown for quote amounts: won are read whole, other currencies to the cent. */
 function quoteDigits(quote: string, decimals: number): number {
@@ -82,23 +79,13 @@ export function formatBalance(
 }
 
 /** A signed quote amount with its sign always shown ("+1,200", "-300"). */
-export function formatSignedQuote(m: ViewMarket, units: number | bigint): string {
+export function formatSignedQuote(m: Pick<ViewMarket, 'quote' | 'quoteDecimals'>, units: number | bigint): string {
   const text = formatQuote(m, units);
   return BigInt(units) > 0n && /[1-9]/.test(text) ? `+${text}` : text;
 }
 
-/**
- * The divisor exponent of price × size → quote units: notional = price × size / 10^(sizeDecimals −
- * (quoteDecimals − priceDecimals)), floored, exactly as the engines compute it.
- */
-export function valueShift(m: MarketUnits): number {
-  return m.sizeDecimals - (m.quoteDecimals - m.priceDecimals);
-}
-
-/** Quote value of `size` at `price`, quote units. */
-export function valueOf(m: MarketUnits, price: bigint, size: bigint): bigint {
-  return notional(price, size, valueShift(m));
-}
+// Valuing a size at a price is one definition in the protocol, shared with the host's portfolio.
+export { valueShift, valueOf } from '@protocol/valuation';
 
 /** Quote units per whole quote currency. */
 export function quoteUnit(m: ViewMarket): bigint {

@@ -41,10 +41,15 @@ export function EquityChart({
   equity,
   theme,
   market,
+  labelKey = 'profile.equity',
+  emptyKey = 'profile.equityEmpty',
 }: {
   equity: TraderProfile['equity'];
   theme: string;
   market: MarketSettings | null;
+  /** What the chart is called and what it says before it has two points (the Portfolio screen's own words). */
+  labelKey?: MessageKey;
+  emptyKey?: MessageKey;
 }) {
   const t = useT();
   const host = useRef<HTMLDivElement>(null);
@@ -140,11 +145,11 @@ export function EquityChart({
         className="equity-host"
         ref={host}
         role="img"
-        aria-label={t('profile.equity')}
+        aria-label={t(labelKey)}
         data-points={data.length}
         data-marks={marks.map((m) => `${m.time}:${m.value}`).join(' ')}
       >
-        {data.length < 2 && <div className="panel-state muted">{t('profile.equityEmpty')}</div>}
+        {data.length < 2 && <div className="panel-state muted">{t(emptyKey)}</div>}
       </div>
       {flows.length > 0 && (
         <div className="equity-flows">
