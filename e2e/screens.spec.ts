@@ -2,7 +2,7 @@
  * Every screen in both languages and both themes, kept as screenshots in e2e/artifacts/ named
  * `web-screens-<screen>-<language>-<theme>.png`, for people to read as a user would: the Market screen on each
  * kind of market (the offline practice market, paper trading on the mock exchange's BTC/KRW, the live LPJ
- * market), Portfolio, Ranking, a trader's Profile, Copy trading, the notification centre, Settings, and the
+ * market), the Watchlist, Portfolio, Ranking, a trader's Profile, Copy trading, the notification centre, Settings, and the
  * sign-in form.
  *
  * One web-mode app against a real sync server (boards marked every second, one trade admits a trader) and a
@@ -147,6 +147,16 @@ for (const [language, theme] of COMBOS) {
 
     await openMarket('lpj-live', 'live');
     await shot('market-live', language, theme, testInfo);
+
+    // The Watchlist: every market the app knows, the live one included since sign-up, priced.
+    await open('#/markets');
+    await expect(page.locator('table.markets-table td[data-col="price"]').filter({ hasText: /\d/ })).not.toHaveCount(
+      0,
+      {
+        timeout: 20_000,
+      },
+    );
+    await shot('watchlist', language, theme, testInfo);
 
     // Portfolio: every account valued together, the live one counted since sign-up.
     await open('#/portfolio');

@@ -15,7 +15,7 @@ test('the shell opens with the local engine ready, its version and database path
 
 test('the navigation rail reaches every screen and marks the current one', async ({ app }) => {
   const nav = app.getByRole('navigation', { name: 'Main navigation' });
-  for (const name of ['Portfolio', 'Ranking', 'Copy trading']) {
+  for (const name of ['Watchlist', 'Portfolio', 'Ranking', 'Copy trading']) {
     await nav.getByRole('link', { name }).click();
     await expect(app.getByRole('heading', { level: 1, name })).toBeVisible();
     await expect(nav.getByRole('link', { name })).toHaveAttribute('aria-current', 'page');
