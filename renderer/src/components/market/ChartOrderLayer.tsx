@@ -8,7 +8,7 @@ import type { IChartApi, ISeriesApi } from 'lightweight-charts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { fill, useT, type MessageKey } from '../../i18n';
 import type { ChartLib } from '../../lib/charts';
-import { stopSide, unrealisedAt } from '../../lib/chart-orders';
+import { orderLinePrice, stopSide, unrealisedAt } from '../../lib/chart-orders';
 import { formatPrice, formatSignedQuote, formatSize } from '../../lib/market-format';
 import type { ViewMarket, ViewState } from '../../lib/market-view';
 import { formatUnits } from '../../lib/units';
@@ -21,6 +21,8 @@ import './chart-orders.css';
 /** What the chart hands the layer once it exists; `barsDrawn` is called whenever its candles are replaced. */
 export class ChartParts {
   private readonly listeners = new Set<() => void>();
+  /** Set when the chart is removed, with everything drawn on it. */
+  removed = false;
   constructor(
     readonly lib: ChartLib,
     readonly chart: IChartApi,
@@ -68,10 +70,14 @@ export function ChartOrderLayer({ parts, market }: { parts: ChartParts; market: 
   const buttons = useRef(new Map<number, HTMLButtonElement>());
   const rows = useRef<ReadonlyMap<number, number | null>>(new Map());
 
+  /** Puts a line's control at the line's height (hidden off the pane); writes the page only when it moved. */
   const place = useCallback((el: HTMLButtonElement | null, y: number | null | undefined) => {
     if (!el) return;
-    el.hidden = y === null || y === undefined;
-    if (!el.hidden) el.style.transform = `translateY(${y! - 8}px)`;
+    const at = y === null || y === undefined ? '' : String(y);
+    if (el.dataset.y === at) return;
+    el.dataset.y = at;
+    el.hidden = at === '';
+    if (at !== '') el.style.transform = `translateY(${y! - 8}px)`;
   }, []);
 
   useEffect(() => {
@@ -105,7 +111,7 @@ export function ChartOrderLayer({ parts, market }: { parts: ChartParts; market: 
     return () => {
       observer.disconnect();
       offBars();
-      o.dispose();
+      o.dispose(parts.removed);
       setOverlay(null);
     };
   }, [parts, view, place]);
@@ -116,7 +122,7 @@ export function ChartOrderLayer({ parts, market }: { parts: ChartParts; market: 
       market,
       orders.map((order) => ({
         order,
-        title: `${t(order.side === 'buy' ? 'side.buy' : 'side.sell')} ${formatSize(market, order.remaining)} ${t(`type.${order.type}`)}`,
+        title: `${t(order.side === 'buy' ? 'side.buy' : 'side.sell')} ${formatSize(market, order.remaining)} ${t(`type.${order.type}`)} · ${formatPrice(market, orderLinePrice(order))}`,
       })),
     );
   }, [overlay, market, orders, t]);

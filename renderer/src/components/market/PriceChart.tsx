@@ -377,6 +377,7 @@ export const PriceChart = memo(function PriceChart() {
     };
     chart.subscribeCrosshairMove(onMove);
     return () => {
+      parts.removed = true;
       setOrderParts(null);
       chart.unsubscribeCrosshairMove(onMove);
       chart.remove();

@@ -6,8 +6,8 @@
  * snaps back. A right-click asks to start an order at the price under the pointer.
  *
  * Imperative, as the chart is: the React layer (ChartOrderLayer) hands it what to draw and places the controls
- * it reports positions for. Lines and marks change only when what they show changes, so a streaming market
- * redraws nothing here but the entry line's label when its PnL moves.
+ * it reports positions for. The order lines are one series primitive (./order-lines-primitive); lines and marks
+ * change only when what they show changes, so a streaming market costs no more than their drawing.
  */
 import type {
   IChartApi,
@@ -22,13 +22,14 @@ import type { ChartLib } from '../../lib/charts';
 import { fillMarks, isAmendable, orderLinePrice, plotted, snapToTick } from '../../lib/chart-orders';
 import type { ViewMarket, ViewOrder } from '../../lib/market-view';
 import { chartTime } from './chart-data';
+import { OrderLinesPrimitive } from './order-lines-primitive';
 
 /** How close (px) the pointer must come to a line to take it. */
 const GRAB_PX = 5;
 
 export interface OrderLine {
   order: ViewOrder;
-  /** The label drawn on the line. */
+  /** The label drawn on the line (its price included: the lines have no axis labels). */
   title: string;
 }
 
@@ -48,26 +49,23 @@ export interface ChartOrderEvents {
 }
 
 interface Drawn {
-  line: IPriceLine;
   order: ViewOrder;
+  /** Where the line is drawn now, price units. */
   price: number;
-  title: string;
-  colour: string;
 }
 
 export class ChartOrders {
   private readonly drawn = new Map<number, Drawn>();
+  private readonly lines: OrderLinesPrimitive;
+  private titles: readonly OrderLine[] = [];
   private readonly markers: ISeriesMarkersPluginApi<Time>;
   private market: ViewMarket | null = null;
-  private colours = { up: '#f04452', down: '#3182f6' };
+  private colours = { up: '#f04452', down: '#3182f6', upFill: '#cc2d3d', downFill: '#1763d0' };
   private entry: { line: IPriceLine; price: number; title: string; colour: string } | null = null;
   private fills: readonly { ts: number; side: 'buy' | 'sell'; quantity: number }[] = [];
   private drag: { id: number; from: number; to: number; pointer: number } | null = null;
   /** Orders whose drop is being confirmed: their line stays where it was dropped until the answer. */
   private readonly moving = new Map<number, number>();
-  private readonly rows = new Map<number, number | null>();
-  private frame = 0;
-  private disposed = false;
 
   constructor(
     lib: ChartLib,
@@ -77,6 +75,8 @@ export class ChartOrders {
     private readonly events: ChartOrderEvents,
   ) {
     this.markers = lib.createSeriesMarkers(series, []);
+    this.lines = new OrderLinesPrimitive((rows) => events.layout(rows));
+    series.attachPrimitive(this.lines);
     this.readColours();
     // Capture phase: a press on a line is this overlay's, and the chart must not start panning with it.
     host.addEventListener('pointerdown', this.onDown, true);
@@ -87,9 +87,13 @@ export class ChartOrders {
     host.addEventListener('contextmenu', this.onContextMenu);
   }
 
-  dispose(): void {
-    this.disposed = true;
-    cancelAnimationFrame(this.frame);
+  /** Takes everything off the chart (`chartGone`: the chart itself was removed first, with all of it). */
+  dispose(chartGone: boolean): void {
+    if (!chartGone) {
+      this.series.detachPrimitive(this.lines);
+      this.markers.detach();
+      if (this.entry) this.series.removePriceLine(this.entry.line);
+    }
     this.host.removeEventListener('pointerdown', this.onDown, true);
     this.host.removeEventListener('mousedown', this.onMouseDown, true);
     this.host.removeEventListener('pointermove', this.onMove);
@@ -101,63 +105,67 @@ export class ChartOrders {
   /** The colours of buys and sells, read again when the theme or colour convention changes. */
   readColours(): void {
     const style = getComputedStyle(document.documentElement);
+    const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
     this.colours = {
-      up: style.getPropertyValue('--up').trim() || this.colours.up,
-      down: style.getPropertyValue('--down').trim() || this.colours.down,
+      up: read('--up', this.colours.up),
+      down: read('--down', this.colours.down),
+      // Behind white text (the lines' labels) the fills, which white meets at 4.5:1 in both themes.
+      upFill: read('--up-fill', this.colours.upFill),
+      downFill: read('--down-fill', this.colours.downFill),
     };
-    for (const d of this.drawn.values()) d.colour = '';
     if (this.entry) this.entry.colour = '';
+    if (this.market) this.drawLines();
   }
 
-  /** The open orders to draw; lines are made, moved, relabelled or removed only where something changed. */
+  /** The open orders to draw (each with its label), redrawn in one pass. */
   setOrders(market: ViewMarket, lines: readonly OrderLine[]): void {
-    if (this.market !== market) this.market = market;
+    this.market = market;
+    this.titles = lines;
     const seen = new Set<number>();
-    for (const { order, title } of lines) {
+    for (const { order } of lines) {
       seen.add(order.id);
-      const price = this.moving.get(order.id) ?? orderLinePrice(order);
-      const colour = order.side === 'buy' ? this.colours.up : this.colours.down;
-      const waiting = orderLinePrice(order) !== order.price || order.price === 0;
       const d = this.drawn.get(order.id);
-      if (!d) {
-        const line = this.series.createPriceLine({
-          price: plotted(market, price),
-          color: colour,
-          lineWidth: 1,
-          lineStyle: waiting ? 2 : 0,
-          axisLabelVisible: true,
-          title,
-        });
-        this.drawn.set(order.id, { line, order, price, title, colour });
-        continue;
-      }
-      d.order = order;
-      if (this.drag?.id === order.id) continue;
-      if (d.price !== price || d.title !== title || d.colour !== colour) {
-        d.line.applyOptions({ price: plotted(market, price), title, color: colour, lineStyle: waiting ? 2 : 0 });
-        d.price = price;
-        d.title = title;
-        d.colour = colour;
+      const price = this.moving.get(order.id) ?? orderLinePrice(order);
+      if (!d) this.drawn.set(order.id, { order, price });
+      else {
+        d.order = order;
+        if (this.drag?.id !== order.id) d.price = price;
       }
     }
-    for (const [id, d] of this.drawn) {
+    for (const id of this.drawn.keys()) {
       if (seen.has(id)) continue;
-      this.series.removePriceLine(d.line);
       this.drawn.delete(id);
       this.moving.delete(id);
       if (this.drag?.id === id) this.endDrag();
     }
-    this.followLayout();
+    this.drawLines();
+  }
+
+  private drawLines(): void {
+    const market = this.market!;
+    this.lines.setLines(
+      this.titles.map(({ order, title }) => {
+        const waiting = (order.type === 'stop_limit' || order.type === 'stop_market') && !order.triggered;
+        return {
+          id: order.id,
+          value: plotted(market, this.drawn.get(order.id)?.price ?? orderLinePrice(order)),
+          colour: order.side === 'buy' ? this.colours.upFill : this.colours.downFill,
+          dashed: waiting,
+          label: title,
+        };
+      }),
+    );
   }
 
   /** The position's average entry line (null while flat or where the engine keeps no positions). */
   setEntry(market: ViewMarket, entry: EntryLine | null): void {
+    if (this.market === null) this.market = market;
     if (!entry) {
       if (this.entry) this.series.removePriceLine(this.entry.line);
       this.entry = null;
       return;
     }
-    const colour = entry.gain ? this.colours.up : this.colours.down;
+    const colour = entry.gain ? this.colours.upFill : this.colours.downFill;
     if (!this.entry) {
       const line = this.series.createPriceLine({
         price: plotted(market, entry.price),
@@ -204,34 +212,6 @@ export class ChartOrders {
     this.host.dataset.fillMarks = String(markers.length);
   }
 
-  // ------------------------------------------------------------------ where the lines are
-
-  /**
-   * Reports where each order's line is, every frame while there are orders (the price scale moves as the
-   * market streams), and only the rows that changed reach the layer.
-   */
-  private followLayout(): void {
-    if (this.frame || this.disposed) return;
-    const tick = () => {
-      this.frame = 0;
-      if (this.disposed) return;
-      const height = this.chart.panes()[0]?.getHeight() ?? 0;
-      let changed = this.rows.size !== this.drawn.size;
-      for (const id of this.rows.keys()) if (!this.drawn.has(id)) this.rows.delete(id);
-      for (const [id, d] of this.drawn) {
-        const y = this.series.priceToCoordinate(plotted(this.market!, this.drag?.id === id ? this.drag.to : d.price));
-        const row = y === null || y < 0 || y > height ? null : Math.round(y);
-        if (this.rows.get(id) !== row) {
-          this.rows.set(id, row);
-          changed = true;
-        }
-      }
-      if (changed) this.events.layout(this.rows);
-      if (this.drawn.size) this.frame = requestAnimationFrame(tick);
-    };
-    this.frame = requestAnimationFrame(tick);
-  }
-
   // ------------------------------------------------------------------ dragging
 
   private pointAt(e: MouseEvent): { x: number; y: number } {
@@ -245,7 +225,7 @@ export class ChartOrders {
     let bestGap = GRAB_PX + 1;
     for (const d of this.drawn.values()) {
       if (!isAmendable(d.order) || this.moving.has(d.order.id)) continue;
-      const at = this.series.priceToCoordinate(plotted(this.market!, d.price));
+      const at = this.lines.rowOf(d.order.id);
       if (at === null) continue;
       const gap = Math.abs(at - y);
       if (gap < bestGap) {
@@ -287,7 +267,7 @@ export class ChartOrders {
     const price = value === null ? null : snapToTick(this.market!, value);
     if (price === null || price === this.drag.to) return;
     this.drag.to = price;
-    this.drawn.get(this.drag.id)?.line.applyOptions({ price: plotted(this.market!, price) });
+    this.lines.moveLine(this.drag.id, plotted(this.market!, price));
   };
 
   private readonly onUp = () => {
@@ -305,7 +285,7 @@ export class ChartOrders {
       // Refused: back where the order still is.
       const back = orderLinePrice(now.order);
       now.price = back;
-      now.line.applyOptions({ price: plotted(this.market!, back) });
+      this.lines.moveLine(drag.id, plotted(this.market!, back));
     });
   };
 
@@ -313,7 +293,7 @@ export class ChartOrders {
     const drag = this.drag;
     if (!drag) return;
     this.endDrag();
-    this.drawn.get(drag.id)?.line.applyOptions({ price: plotted(this.market!, drag.from) });
+    this.lines.moveLine(drag.id, plotted(this.market!, drag.from));
   };
 
   private endDrag(): void {
