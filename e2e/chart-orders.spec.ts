@@ -100,7 +100,7 @@ test('a limit order started from the chart, moved by dragging its line, and canc
   await expect(orderPrice(app, id)).toHaveText(grouped(picked));
 
   // Its line carries a cancel control at the line's height; drag the line up by 30 px.
-  const control = chart(app).getByRole('button', { name: `Cancel order #${id} from the chart` });
+  const control = chart(app).getByRole('button', { name: `Cancel #${id} from the chart` });
   await expect(control).toBeVisible();
   // The chart rescales as the market trades, so the line may move under the pointer: take it again until the
   // press lands on it (a press off the line is only a click on the chart).
@@ -154,7 +154,7 @@ test('a dragged line the engine refuses snaps back, and the chart says why', asy
   await expect(placed).toContainText(/Order #\d+ placed/);
   const id = /#(\d+)/.exec((await placed.textContent()) ?? '')![1];
 
-  const control = chart(app).getByRole('button', { name: `Cancel order #${id} from the chart` });
+  const control = chart(app).getByRole('button', { name: `Cancel #${id} from the chart` });
   await expect(control).toBeVisible();
   const box = (await host.boundingBox())!;
   const grabX = box.x + box.width * 0.4;

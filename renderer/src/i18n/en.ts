@@ -294,7 +294,7 @@ export const en = {
   'chart.menu.buyLimit': 'Buy limit at {n}',
   'chart.menu.sellLimit': 'Sell limit at {n}',
   'chart.menu.stop': 'Stop at {n}',
-  'chart.order.cancel': 'Cancel order #{n} from the chart',
+  'chart.order.cancel': 'Cancel #{n} from the chart',
   'chart.order.moving': 'Moving order #{n}…',
   'chart.order.refused': 'Order #{n} was not moved',
   'chart.entry': 'Avg',

@@ -295,7 +295,7 @@ export const ko: Record<MessageKey, string> = {
   'chart.menu.buyLimit': '{n}에 지정가 매수',
   'chart.menu.sellLimit': '{n}에 지정가 매도',
   'chart.menu.stop': '{n}에 스탑 주문',
-  'chart.order.cancel': '차트에서 #{n} 주문 취소',
+  'chart.order.cancel': '차트에서 #{n} 취소',
   'chart.order.moving': '#{n} 주문 이동 중…',
   'chart.order.refused': '#{n} 주문을 옮기지 못했습니다',
   'chart.entry': '평균',
