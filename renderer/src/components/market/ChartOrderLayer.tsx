@@ -139,6 +139,13 @@ export function ChartOrderLayer({ parts, market }: { parts: ChartParts; market: 
     return view.subscribe(update);
   }, [overlay, view, market, t]);
 
+  // What a move or cancel did is said for a moment; a refusal stays until the next one.
+  useEffect(() => {
+    if (note?.kind !== 'status' || note.key === 'chart.order.moving') return;
+    const timer = setTimeout(() => setNote(null), 4_000);
+    return () => clearTimeout(timer);
+  }, [note]);
+
   useEffect(() => {
     if (!menu) return;
     const close = (e: Event) => {
