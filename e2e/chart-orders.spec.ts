@@ -286,6 +286,17 @@ test.describe('paper market on the mock exchange', () => {
     await keepScreenshot(app, 'chart-orders-paper-amend', testInfo);
 
     await expect(line).toBeAttached();
+
+    // A position: its average entry price is drawn as a line labelled with the unrealised PnL.
+    const host = chart(app).locator('.chart-host');
+    await expect(host).not.toHaveAttribute('data-entry', /./);
+    await form(app).getByRole('tab', { name: 'Market', exact: true }).click();
+    await form(app).getByRole('textbox', { name: 'Spend (KRW)' }).fill('1000000');
+    await form(app).getByRole('button', { name: 'Buy BTC' }).click();
+    await expect(form(app).getByRole('status')).toContainText(/placed and traded/);
+    await expect(host).toHaveAttribute('data-entry', /^Avg · PnL [+-]?[\d,]+(\.\d+)? KRW$/);
+    await expect(host).toHaveAttribute('data-fill-marks', /^[1-9]\d*$/);
+
     await openOrders(app)
       .getByRole('button', { name: `Cancel order #${id}` })
       .click();

@@ -160,6 +160,9 @@ export class ChartOrders {
   /** The position's average entry line (null while flat or where the engine keeps no positions). */
   setEntry(market: ViewMarket, entry: EntryLine | null): void {
     if (this.market === null) this.market = market;
+    // What the entry line says, for tests (the line itself is on the canvas).
+    if (entry) this.host.dataset.entry = entry.title;
+    else delete this.host.dataset.entry;
     if (!entry) {
       if (this.entry) this.series.removePriceLine(this.entry.line);
       this.entry = null;
