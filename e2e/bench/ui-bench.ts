@@ -13,6 +13,10 @@
  *     changed the book and carried trades.
  * Targets: first chart <= 1.5 s, >= 55 fps, no long task, flat heap. The last line printed is one JSON object.
  *
+ * Cases (--case): `market` (default) as above; `chart-orders` first trades the practice account through the web
+ * bridge (e2e/bench/seed-orders.ts) so the chart opens with 50 of my open orders as price lines and my fills
+ * (200 made; the view carries the latest 100) as marks, and measures the same while the market streams.
+ *
  *   npm run bench:ui -- [--heap-seconds 300] [--pace 500] [--publish-ms 7] [--build] [--unminified]
  *                       [--data-dir DIR] [--profile FILE] [--trace FILE] [--trace-startup FILE]
  *                       [--trace-heap FILE] [--trace-light] [--task-ms 50]
@@ -49,6 +53,7 @@ import { parseArgs } from 'node:util';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { startListening, type ListeningProcess } from '../listening-process';
 import { describeTask, traceLongTasks } from './trace-tasks';
+import { seedChartOrders } from './seed-orders';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MiB = 1024 * 1024;
@@ -74,8 +79,11 @@ const { values: args } = parseArgs({
     'task-ms': { type: 'string' },
     'trace-light': { type: 'boolean', default: false },
     'cpu-slowdown': { type: 'string' },
+    case: { type: 'string', default: 'market' },
   },
 });
+const benchCase = args.case === 'chart-orders' ? 'chart-orders' : 'market';
+if (args.case !== benchCase) throw new Error(`--case: market or chart-orders, not ${args.case}`);
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
@@ -400,6 +408,13 @@ async function main(): Promise<void> {
     console.log(
       `web mode: ${web.url} (practice market at ${pace} ticks/s, updates at most every ${publishMs} ms; data ${dataDir})`,
     );
+    let seeded: { orders: number; fills: number } | null = null;
+    if (benchCase === 'chart-orders') {
+      seeded = await seedChartOrders(web.url, { orders: 50, fills: 200 });
+      console.log(
+        `chart-orders case: ${seeded.orders} open orders and ${seeded.fills} fills of mine before the page opens`,
+      );
+    }
     browser = await chromium.launch({
       executablePath: chromiumPath,
       args: [
@@ -436,6 +451,18 @@ async function main(): Promise<void> {
     const firstChartMs = Math.round(paintedAt);
     const timeOrigin = (await page.evaluate('performance.timeOrigin')) as number;
     console.log(`first chart: ${firstChartMs} ms after navigation start (target <= ${TARGET.firstChartMs})`);
+    if (seeded) {
+      // The lines and marks are on the chart before the window is measured.
+      await page.waitForFunction(
+        `document.querySelectorAll('.chart-order-cancel').length >= ${seeded.orders} && Number(document.querySelector('.chart-host')?.dataset.fillMarks) > 0`,
+        undefined,
+        { timeout: 30_000 },
+      );
+      const marks = await page.evaluate(`document.querySelector('.chart-host').dataset.fillMarks`);
+      console.log(
+        `chart-orders case: ${seeded.orders} order lines and ${String(marks)} fill marks (one per candle and side) on the chart`,
+      );
+    }
 
     await sleep(SETTLE_MS);
     if (args['trace-startup']) {
@@ -557,6 +584,7 @@ async function main(): Promise<void> {
     );
     console.log(
       JSON.stringify({
+        case: benchCase,
         firstChartMs,
         fps,
         longTasks,

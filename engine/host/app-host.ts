@@ -24,6 +24,7 @@ import { appMigrations } from './migrations';
 import { SettingsStore } from './settings-store';
 import { PracticeMarket } from './practice-market';
 import { practiceHandlers } from './practice-handlers';
+import { amendHandlers } from './amend-handlers';
 import { fillsCsv } from './trade-export';
 import { RealMarkets } from './real-markets';
 import { realMarketHandlers } from './real-markets-handlers';
@@ -149,6 +150,7 @@ export class AppHost {
       ...rankingHandlers(rankingLink(this.live)),
       ...realMarketHandlers(this.realMarkets),
       ...this.notices.handlers(),
+      ...amendHandlers(this.practice, this.realMarkets, this.live),
       'history.list': async ({ limit }) => {
         // Each venue answers on its own: one that fails is listed as failed, the others still show.
         const failed = (venue: VenueHistory['venue'], err: unknown): VenueHistory => ({

@@ -467,6 +467,20 @@ export class LiveMarket {
     }
   }
 
+  async amend(orderId: number, change: { quantity?: number; price?: number }): Promise<OrderOutcome> {
+    this.requireTrading();
+    try {
+      await this.client.amendOrder(LIVE_MARKET, orderId, change);
+      // A moved order may have traded: my orders, balances and fills are read again.
+      this.pendingMine = true;
+      this.flushSoon();
+      return { status: 'accepted', orderId, fills: 0 };
+    } catch (err) {
+      if (err instanceof SyncOrderError) return { status: 'rejected', orderId, reason: err.reason, fills: 0 };
+      throw apiError(err);
+    }
+  }
+
   async cancelAll(): Promise<{ cancelled: number }> {
     this.requireTrading();
     try {

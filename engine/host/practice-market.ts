@@ -261,6 +261,19 @@ export class PracticeMarket {
     });
   }
 
+  /** A new total quantity and/or price for one of my resting orders (the engine's amend). */
+  async amend(orderId: number, change: { quantity?: number; price?: number }): Promise<EngineEvent[]> {
+    await this.ready;
+    return this.journal.submit({
+      type: 'amend',
+      market: OFFLINE_PRACTICE_MARKET.id,
+      account: PRACTICE_USER,
+      orderId,
+      ...change,
+      ts: this.now(),
+    });
+  }
+
   async cancelAll(): Promise<EngineEvent[]> {
     await this.ready;
     return this.journal.submit({

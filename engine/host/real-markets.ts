@@ -302,6 +302,18 @@ export class RealMarkets {
     return orderOutcome(await trader.cancel(PAPER_USER, market.id, orderId));
   }
 
+  async amend(
+    marketId: string,
+    orderId: number,
+    change: { quantity?: number; price?: number },
+  ): Promise<PaperOrderOutcome> {
+    this.checkOpen();
+    const market = this.resolve(marketId);
+    const trader = await this.trader();
+    await this.ensurePaperMarket(trader, market);
+    return { ...orderOutcome(await trader.amend(PAPER_USER, market.id, orderId, change)), orderId };
+  }
+
   async reset(): Promise<PaperAccount> {
     this.checkOpen();
     const trader = await this.trader();

@@ -339,6 +339,26 @@ export const PaperOrderOutcome = z.object({
   fills: amount,
 });
 
+/**
+ * A change to one of my open orders, on any market the app trades (order.amend): a new limit price and/or a new
+ * total quantity (what has filled included). Every engine applies the same rules: only a resting limit order can
+ * be amended; a smaller quantity at the same price keeps its place in the queue, a new price or a larger
+ * quantity goes to the back and meets the book like a new order; a refusal is an answer with the engine's
+ * reason code (ORDER_NOT_AMENDABLE, INSUFFICIENT_FUNDS, PRICE_OUT_OF_BAND, …), and changes nothing.
+ */
+export const OrderAmend = z
+  .object({
+    venue: z.enum(['practice', 'paper', 'live']),
+    /** Paper trading only, where one account trades many markets; the LPJ markets have one each. */
+    market: MarketId.optional(),
+    orderId: positive,
+    price: positive.optional(),
+    quantity: positive.optional(),
+  })
+  .strict()
+  .refine((a) => a.price !== undefined || a.quantity !== undefined, { message: 'a new price or quantity' })
+  .refine((a) => (a.venue === 'paper') === (a.market !== undefined), { message: 'a market for paper orders only' });
+
 export const PaperCandles = z.object({
   market: z.string(),
   interval: CandleInterval,
@@ -749,6 +769,8 @@ export const methods = {
   'practice.place': { params: OrderRequest, result: OrderOutcome },
   'practice.cancel': { params: z.object({ orderId: positive }).strict(), result: OrderOutcome },
   'practice.cancelAll': { params: NoParams, result: z.object({ cancelled: amount }) },
+  /** Amends one of my open orders on the practice market, a paper market or the live market. */
+  'order.amend': { params: OrderAmend, result: OrderOutcome },
   /** My latest orders and fills on every venue, each venue's newest `limit` of each. */
   'history.list': {
     params: z.object({ limit: z.number().int().min(1).max(500).default(200) }).strict(),
@@ -950,6 +972,7 @@ export type Health = z.output<typeof Health>;
 export type PracticeState = z.output<typeof PracticeState>;
 export type OrderRequest = z.output<typeof OrderRequest>;
 export type OrderOutcome = z.output<typeof OrderOutcome>;
+export type OrderAmend = z.output<typeof OrderAmend>;
 export type TapeTrade = z.output<typeof TapeTrade>;
 export type CandleBar = z.output<typeof CandleBar>;
 export type OpenOrder = z.output<typeof OpenOrder>;

@@ -36,6 +36,7 @@ import { settleFill } from './settlement';
 import {
   VENUE_ACCOUNT,
   type AccountId,
+  type AmendCommand,
   type OrderId,
   type PaperBook,
   type PaperCommand,
@@ -376,9 +377,10 @@ export class PaperEngine {
       if (!m || !e.hasAccount(row.account)) throw new Error(`snapshot order ${row.id} of unknown market or account`);
       const o: Order = { ...row };
       e.orders.set(o.id, o);
+      // The snapshot lists orders in the order map's order, which each market's live list follows (an
+      // amended order moves to the back of both): the older order at a price keeps taking its share first.
       m.live.push(o);
     }
-    for (const m of e.markets.values()) m.live.sort((a, b) => a.id - b.id);
     for (const [account, market, quantity, costBasis, realisedPnl, feesPaid] of s.positions) {
       e.positionMap(account).set(market, { quantity, costBasis, realisedPnl, feesPaid });
     }
@@ -408,6 +410,9 @@ export class PaperEngine {
         break;
       case 'cancel':
         this.cancel(cmd.account, cmd.market, cmd.orderId);
+        break;
+      case 'amend':
+        this.amend(cmd);
         break;
       case 'open_account':
         this.openAccount(cmd.account);
@@ -588,6 +593,69 @@ export class PaperEngine {
     if (order && order.account === account && order.market === market) return this.cancelOrder(m, order, 'user');
     const reason = !order && this.closed.get(orderId) === account ? 'ORDER_CLOSED' : 'UNKNOWN_ORDER';
     this.reject(m, account, reason, 'cancel', undefined, orderId);
+  }
+
+  /**
+   * Amends a resting limit order to a new total quantity and/or price, by the LPJ engine's rules
+   * (../matching/validation checkAmend, ../matching/order-flow): only a resting limit has a place to keep or
+   * lose (a waiting stop is refused ORDER_NOT_AMENDABLE, as is no change or a quantity not above what filled).
+   * A smaller quantity at the same price keeps its place in the queue; a new price or a larger quantity is a
+   * new promise and goes to the back — behind the book's size at its price and behind older paper orders — and
+   * meets the book like a new order, so it needs a usable book. The hold follows the order: more is held
+   * (refused INSUFFICIENT_FUNDS when it is not there) or the difference is released.
+   */
+  private amend(cmd: AmendCommand): void {
+    const { account, orderId } = cmd;
+    const m = this.markets.get(cmd.market);
+    if (!m) return this.rejectLedger(account, 'UNKNOWN_MARKET', 'amend', undefined, orderId);
+    const order = this.orders.get(orderId);
+    if (!order || order.account !== account || order.market !== cmd.market) {
+      const reason = !order && this.closed.get(orderId) === account ? 'ORDER_CLOSED' : 'UNKNOWN_ORDER';
+      return this.reject(m, account, reason, 'amend', undefined, orderId);
+    }
+    const reject = (reason: PaperRejectReason) =>
+      this.reject(m, account, reason, 'amend', order.clientOrderId, orderId);
+    if (cmd.quantity !== undefined && !isPosInt(cmd.quantity)) return reject('INVALID_QUANTITY');
+    if (cmd.price !== undefined && !isPosInt(cmd.price)) return reject('INVALID_PRICE');
+    if (!isResting(order)) return reject('ORDER_NOT_AMENDABLE');
+    const quantity = cmd.quantity ?? order.quantity;
+    const price = cmd.price ?? order.price;
+    const filled = order.quantity - order.remaining;
+    if (quantity <= filled || (quantity === order.quantity && price === order.price))
+      return reject('ORDER_NOT_AMENDABLE');
+    const remaining = quantity - filled;
+    const keptPriority = price === order.price && quantity < order.quantity;
+    const value = notional(price, quantity, m.divisor);
+    const need = order.side === 'sell' ? remaining : this.buyHold(m, price, remaining);
+    if (!inRange(value) || !inRange(need)) return reject('AMOUNT_OUT_OF_RANGE');
+    if (value < m.config.minNotional) return reject('BELOW_MIN_NOTIONAL');
+    let walk = NO_WALK;
+    if (!keptPriority) {
+      const problem = this.bookProblem(cmd.book);
+      if (problem) return reject(problem);
+      walk = this.entryWalk(m, order.side, remaining, price, cmd.book);
+      if (!this.limitFits(m, account, order.side, price, remaining, walk)) return reject('AMOUNT_OUT_OF_RANGE');
+    }
+    if (need > order.held && !this.canHold(m, account, order.side, need - order.held))
+      return reject('INSUFFICIENT_FUNDS');
+
+    const balance = this.ledger.get(account)!.balance(order.side === 'buy' ? m.config.quote : m.config.base);
+    if (need > order.held) this.ledger.hold(balance, need - order.held);
+    else if (need < order.held) this.ledger.release(balance, order.held - need);
+    order.held = need;
+    order.quantity = quantity;
+    order.remaining = remaining;
+    order.price = price;
+    this.emit(m, { type: 'amended', orderId, account, price, quantity, remaining, keptPriority });
+    if (keptPriority) return;
+    // To the back: of this market's paper orders (the order map keeps the same order, see snapshot) and of
+    // the book's queue at its price, which enterLimit measures once it has taken what it crosses.
+    m.live.splice(m.live.indexOf(order), 1);
+    m.live.push(order);
+    this.orders.delete(orderId);
+    this.orders.set(orderId, order);
+    order.queueAhead = 0;
+    this.enterLimit(m, order, cmd.book, walk);
   }
 
   private openAccount(account: AccountId): void {

@@ -95,9 +95,27 @@ export interface TradeCommand {
   book?: PaperBook;
 }
 
+/**
+ * Changes a resting limit order's total quantity and/or price, by the LPJ engine's rules (see PaperEngine's
+ * amend). Like a place, it carries the book a moved order meets.
+ */
+export interface AmendCommand {
+  type: 'amend';
+  ts: number;
+  account: AccountId;
+  market: string;
+  orderId: OrderId;
+  /** The new total quantity, base size units (what has filled included). */
+  quantity?: number;
+  /** The new limit price. */
+  price?: number;
+  book?: PaperBook;
+}
+
 export type PaperCommand =
   | PlaceCommand
   | TradeCommand
+  | AmendCommand
   /** Opens a paper account and grants it the starting balances. */
   | { type: 'open_account'; ts: number; account: AccountId }
   /** Cancels the account's orders, takes back all its balances and grants the starting balances again. */
@@ -133,6 +151,7 @@ export type PaperEvent =
   | Same<'trade'>
   | Same<'cancelled'>
   | Same<'triggered'>
+  | Same<'amended'>
   | Same<'filled'>
   | Same<'deposited'>
   | Same<'withdrawn'>

@@ -30,6 +30,7 @@ import type {
   PaperMarketConfig,
   PaperOrderRequest,
   PaperOrderView,
+  AmendCommand,
   PlaceCommand,
   PositionView,
 } from '../../core/paper/types';
@@ -144,6 +145,21 @@ export class PaperTrader {
       last: this.lastPrices.get(order.market),
     };
     for (const key of Object.keys(cmd) as (keyof PlaceCommand)[]) if (cmd[key] === undefined) delete cmd[key];
+    return this.journal.submit(cmd);
+  }
+
+  /** Amends a resting order (a new total quantity and/or price) against the book known now. */
+  amend(
+    account: AccountId,
+    market: string,
+    orderId: OrderId,
+    change: { quantity?: number; price?: number },
+  ): Promise<PaperEvent[]> {
+    const cmd: AmendCommand = { type: 'amend', ts: this.now(), account, market, orderId };
+    if (change.quantity !== undefined) cmd.quantity = change.quantity;
+    if (change.price !== undefined) cmd.price = change.price;
+    const book = this.books.get(market);
+    if (book) cmd.book = book;
     return this.journal.submit(cmd);
   }
 

@@ -118,6 +118,12 @@ export interface ViewFeed {
   reason?: string;
 }
 
+/** What an amend changes: the limit price, the total amount, or both (market units). */
+export interface OrderChange {
+  price?: number;
+  quantity?: number;
+}
+
 export interface Outcome {
   status: 'accepted' | 'rejected';
   orderId?: number;
@@ -162,6 +168,8 @@ export interface ViewState {
   refresh(): Promise<void>;
   place(order: OrderRequest): Promise<Outcome>;
   cancel(orderId: number): Promise<Outcome>;
+  /** A new price and/or total amount (what has filled included) for one of my resting orders. */
+  amend(orderId: number, change: OrderChange): Promise<Outcome>;
   cancelAll(): Promise<{ cancelled: number }>;
   /** Oldest first; `loading` while missing history is still being fetched. */
   candles(interval: Interval, limit: number): Promise<{ bars: CandleBar[]; loading: boolean }>;

@@ -39,6 +39,7 @@ export const liveView = create<ViewState>(() => ({
   refresh: () => refresh(),
   place: (order) => answer(() => api.invoke('live.place', order)),
   cancel: (orderId) => answer(() => api.invoke('live.cancel', { orderId })),
+  amend: (orderId, change) => answer(() => api.invoke('order.amend', { venue: 'live', orderId, ...change })),
   cancelAll: async () => {
     const r = await api.invoke('live.cancelAll', {});
     void refresh();

@@ -21,6 +21,7 @@ import { api } from '../api';
 import type {
   Interval,
   LiveCandles,
+  OrderChange,
   Outcome,
   ViewBalance,
   ViewMark,
@@ -108,6 +109,13 @@ async function cancelOrder(orderId: number): Promise<Outcome> {
   return outcome;
 }
 
+async function amendOrder(orderId: number, change: OrderChange): Promise<Outcome> {
+  if (!current) throw new Error('no market open');
+  const outcome = await api.invoke('order.amend', { venue: 'paper', market: current, orderId, ...change });
+  void refreshAccount();
+  return outcome;
+}
+
 /** The paper engine cancels one order at a time: cancel each open order of this market. */
 async function cancelAllOrders(): Promise<{ cancelled: number }> {
   const market = current;
@@ -126,6 +134,7 @@ export const paperView = create<ViewState>(() => ({
   refresh: () => (current ? openPaperMarket(current, true) : Promise.resolve()),
   place: placeOrder,
   cancel: cancelOrder,
+  amend: amendOrder,
   cancelAll: cancelAllOrders,
   candles: async (interval, limit) => {
     if (!current) return { bars: [], loading: false };

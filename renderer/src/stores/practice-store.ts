@@ -257,6 +257,12 @@ export async function cancelOrder(orderId: number) {
   return outcome;
 }
 
+export async function amendOrder(orderId: number, change: { price?: number; quantity?: number }) {
+  const outcome = await api.invoke('order.amend', { venue: 'practice', orderId, ...change });
+  void refreshState();
+  return outcome;
+}
+
 export async function cancelAllOrders() {
   const result = await api.invoke('practice.cancelAll', {});
   void refreshState();

@@ -4,7 +4,7 @@
  */
 import { create } from 'zustand';
 import { api } from '../api';
-import { cancelAllOrders, cancelOrder, onTrades, placeOrder, usePractice } from './practice-store';
+import { amendOrder, cancelAllOrders, cancelOrder, onTrades, placeOrder, usePractice } from './practice-store';
 import type { ViewState } from '../lib/market-view';
 import { emptyView, fillRows, lpjBalances, lpjMarket, tapeRow } from './view-merge';
 
@@ -14,6 +14,7 @@ export const practiceView = create<ViewState>(() => ({
   refresh: () => usePractice.getState().refresh(),
   place: (order) => placeOrder(order),
   cancel: (orderId) => cancelOrder(orderId),
+  amend: (orderId, change) => amendOrder(orderId, change),
   cancelAll: () => cancelAllOrders(),
   candles: async (interval, limit) => ({
     bars: await api.invoke('practice.candles', { interval, limit }),

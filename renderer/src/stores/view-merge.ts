@@ -82,7 +82,7 @@ export function tapeRow(t: TapeTrade): ViewTrade {
   return row;
 }
 
-type ViewActions = 'refresh' | 'place' | 'cancel' | 'cancelAll' | 'candles' | 'onLive';
+type ViewActions = 'refresh' | 'place' | 'cancel' | 'amend' | 'cancelAll' | 'candles' | 'onLive';
 
 /**
  * What a view shows before a market is open. `fills` and `positions` are empty lists where the engine keeps

@@ -92,6 +92,19 @@ export class Harness {
     return this.apply({ type: 'cancel', ts: this.now, account, market: this.market, orderId });
   }
 
+  /** Amends an order against the current book, as the trader does. */
+  amend(account: number, orderId: number, change: { quantity?: number; price?: number }): PaperEvent[] {
+    return this.apply({
+      type: 'amend',
+      ts: this.now,
+      account,
+      market: this.market,
+      orderId,
+      book: this.book,
+      ...change,
+    });
+  }
+
   /** The order id of the order accepted among `events`. */
   static orderId(events: PaperEvent[]): number {
     return acceptedOrderId(events);

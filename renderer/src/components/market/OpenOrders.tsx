@@ -1,4 +1,4 @@
-import { memo, useEffect, useState } from 'react';
+import { Fragment, memo, useEffect, useState } from 'react';
 import { fill, useT, type MessageKey } from '../../i18n';
 import { formatDateTime } from '../../lib/time';
 import { formatPrice, formatSize } from '../../lib/market-format';
@@ -9,62 +9,94 @@ import { isStateRefusal } from '../../lib/market-state';
 import { useMarketState } from '../../stores/market-state';
 import { rejectMessage } from './OrderForm';
 import { PanelState, loadState } from './PanelState';
+import { AmendOrderForm } from './AmendOrderForm';
+import { isAmendable } from '../../lib/chart-orders';
 
 type Note = { kind: 'error' | 'ok'; key: MessageKey; detail?: string } | null;
 
 const OrderRow = memo(function OrderRow({
   order,
   market,
-  onCancelled,
+  onNote,
   blocked,
 }: {
   order: ViewOrder;
   market: ViewMarket;
-  onCancelled(note: Note): void;
+  onNote(note: Note): void;
   /** The market cannot take a cancel now (the reason is shown above the list). */
   blocked: boolean;
 }) {
   const t = useT();
   const cancelOrder = useView((s) => s.cancel);
   const [busy, setBusy] = useState(false);
+  const [amending, setAmending] = useState(false);
   const isStop = order.type === 'stop_limit' || order.type === 'stop_market';
   const status = openOrderStatus(order);
   const cancel = async () => {
     setBusy(true);
     try {
       const outcome = await cancelOrder(order.id);
-      if (outcome.status === 'accepted') onCancelled({ kind: 'ok', key: 'orders.cancelled', detail: String(order.id) });
-      else onCancelled({ kind: 'error', ...rejectMessage(outcome.reason) });
+      if (outcome.status === 'accepted') onNote({ kind: 'ok', key: 'orders.cancelled', detail: String(order.id) });
+      else onNote({ kind: 'error', ...rejectMessage(outcome.reason) });
     } catch (err) {
-      onCancelled({ kind: 'error', key: 'form.err.transport', detail: (err as Error).message });
+      onNote({ kind: 'error', key: 'form.err.transport', detail: (err as Error).message });
     } finally {
       setBusy(false);
     }
   };
   return (
-    <tr data-order-id={order.id}>
-      <td className="muted">{formatDateTime(order.ts)}</td>
-      <td className={order.side === 'buy' ? 'up' : 'down'}>{t(order.side === 'buy' ? 'side.buy' : 'side.sell')}</td>
-      <td>{t(`type.${order.type}` as MessageKey)}</td>
-      <td className="num">{order.price ? formatPrice(market, order.price) : '—'}</td>
-      <td className="num">{isStop ? formatPrice(market, order.stopPrice) : '—'}</td>
-      <td className="num">{formatSize(market, order.quantity)}</td>
-      <td className="num">{formatSize(market, order.quantity - order.remaining)}</td>
-      <td className="muted" data-status={status}>
-        {t(`orderStatus.${status}`)}
-      </td>
-      <td className="actions">
-        <button
-          type="button"
-          className="link-button"
-          aria-label={fill(t('orders.cancelOrder'), order.id)}
-          disabled={busy || blocked}
-          onClick={() => void cancel()}
-        >
-          {t('orders.cancel')}
-        </button>
-      </td>
-    </tr>
+    <Fragment>
+      <tr data-order-id={order.id}>
+        <td className="muted">{formatDateTime(order.ts)}</td>
+        <td className={order.side === 'buy' ? 'up' : 'down'}>{t(order.side === 'buy' ? 'side.buy' : 'side.sell')}</td>
+        <td>{t(`type.${order.type}` as MessageKey)}</td>
+        <td className="num">{order.price ? formatPrice(market, order.price) : '—'}</td>
+        <td className="num">{isStop ? formatPrice(market, order.stopPrice) : '—'}</td>
+        <td className="num">{formatSize(market, order.quantity)}</td>
+        <td className="num">{formatSize(market, order.quantity - order.remaining)}</td>
+        <td className="muted" data-status={status}>
+          {t(`orderStatus.${status}`)}
+        </td>
+        <td className="actions">
+          {isAmendable(order) && (
+            <button
+              type="button"
+              className="link-button"
+              aria-label={fill(t('orders.amendOrder'), order.id)}
+              aria-expanded={amending}
+              disabled={busy || blocked}
+              onClick={() => setAmending((a) => !a)}
+            >
+              {t('orders.amend')}
+            </button>
+          )}
+          <button
+            type="button"
+            className="link-button"
+            aria-label={fill(t('orders.cancelOrder'), order.id)}
+            disabled={busy || blocked}
+            onClick={() => void cancel()}
+          >
+            {t('orders.cancel')}
+          </button>
+        </td>
+      </tr>
+      {amending && (
+        <tr className="amend-row">
+          <td colSpan={9}>
+            <AmendOrderForm
+              order={order}
+              market={market}
+              onClose={() => setAmending(false)}
+              onAmended={() => {
+                setAmending(false);
+                onNote({ kind: 'ok', key: 'orders.amended', detail: String(order.id) });
+              }}
+            />
+          </td>
+        </tr>
+      )}
+    </Fragment>
   );
 });
 
@@ -139,7 +171,7 @@ export const OpenOrders = memo(function OpenOrders() {
             </thead>
             <tbody>
               {orders.map((o) => (
-                <OrderRow key={o.id} order={o} market={market} onCancelled={setNote} blocked={blocked !== null} />
+                <OrderRow key={o.id} order={o} market={market} onNote={setNote} blocked={blocked !== null} />
               ))}
             </tbody>
           </table>

@@ -19,6 +19,7 @@ import { useView, useViewStore } from '../../stores/view-context';
 import { CandleSet, MA_PERIODS, RSI_PERIOD, TIMEFRAMES, type Timeframe } from './chart-data';
 import { crosshairTimeText, tickMarkText, type TickMark } from './chart-time';
 import { PanelState } from './PanelState';
+import { ChartOrderLayer, ChartParts } from './ChartOrderLayer';
 import { rovingKeys } from '../roving-keys';
 
 /** The indicators' colours are theme tokens (contrast-checked in both themes); the legend uses them as written. */
@@ -240,6 +241,8 @@ export const PriceChart = memo(function PriceChart() {
   } | null>(null);
   // Set once the chart exists: the effects that feed it run again then.
   const [chartReady, setChartReady] = useState(false);
+  // My orders, fills and position drawn on the chart (ChartOrderLayer), once the chart exists.
+  const [orderParts, setOrderParts] = useState<ChartParts | null>(null);
 
   // The chart itself lives as long as the panel. The library is its own chunk, loaded (and evaluated) in its own
   // task; the chart is made after the panel's first frame, and its data is set later still (see below), so
@@ -343,6 +346,8 @@ export const PriceChart = memo(function PriceChart() {
     showLastPriceLabel(state);
     chartRef.current = state;
     setChartReady(true);
+    const parts = new ChartParts(lib, chart, candles, host.current!);
+    setOrderParts(parts);
 
     const onMove = (param: MouseEventParams) => {
       if (!param.point) {
@@ -374,6 +379,8 @@ export const PriceChart = memo(function PriceChart() {
     };
     chart.subscribeCrosshairMove(onMove);
     return () => {
+      parts.removed = true;
+      setOrderParts(null);
       chart.unsubscribeCrosshairMove(onMove);
       chart.remove();
       chartRef.current = null;
@@ -430,6 +437,7 @@ export const PriceChart = memo(function PriceChart() {
     const c = chartRef.current;
     if (!c || !marketId) return;
     const { chart, series } = c;
+    const parts = orderParts;
     let set: CandleSet | null = null;
     let drawn = false;
     let cancelDraw = () => {};
@@ -447,6 +455,7 @@ export const PriceChart = memo(function PriceChart() {
       series.rsi.setData(set.rsi());
       c.lastBar = set.bars[set.bars.length - 1];
       showLastPriceLabel(c, c.lastBar);
+      parts?.barsDrawn();
     };
     c.repaintVolume = () => {
       p = c.colours;
@@ -549,7 +558,7 @@ export const PriceChart = memo(function PriceChart() {
       cancelDraw();
       off();
     };
-  }, [timeframe, baseDecimals, priceDecimals, attempt, marketId, epoch, view, chartReady]);
+  }, [timeframe, baseDecimals, priceDecimals, attempt, marketId, epoch, view, chartReady, orderParts]);
 
   return (
     <section className="panel chart-panel" aria-label={t('chart.label')}>
@@ -561,6 +570,7 @@ export const PriceChart = memo(function PriceChart() {
         {/* Over the chart's top left rather than in the head: its figures change width with every trade, and
             in the head a wrap would change the chart's height, which redraws the whole chart. */}
         {market && <ChartLegend market={market} />}
+        {market && orderParts && <ChartOrderLayer parts={orderParts} market={market} />}
         {status.state !== 'ready' && (
           <div className="chart-overlay">
             <PanelState
