@@ -9,7 +9,7 @@ interface SettingsState {
   update(patch: Partial<Settings>): Promise<void>;
 }
 
-export const useSettings = create<SettingsState>((set) => ({
+export const useSettings = create<SettingsState>((set, get) => ({
   settings: null,
   error: null,
   async load() {
@@ -19,11 +19,16 @@ export const useSettings = create<SettingsState>((set) => ({
       set({ error: (err as Error).message });
     }
   },
+  // Shown at once, as the control the user touched says: a switch that waited for the host's answer would not
+  // move under the pointer when the host is busy. The host's answer then settles it, or its refusal puts back
+  // what was there.
   async update(patch) {
+    const before = get().settings;
+    if (before) set({ settings: { ...before, ...patch } });
     try {
       set({ settings: await api.invoke('settings.update', patch), error: null });
     } catch (err) {
-      set({ error: (err as Error).message });
+      set({ settings: before ?? get().settings, error: (err as Error).message });
     }
   },
 }));
