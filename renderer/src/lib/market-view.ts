@@ -9,6 +9,7 @@
  */
 import type {
   CandleBar,
+  CandleInterval,
   CandlesProgress,
   FeedSourceName,
   FeedStatusName,
@@ -18,7 +19,7 @@ import type {
 
 export type Level = [price: number, size: number];
 export type PriceMove = 'up' | 'down' | 'flat';
-export type Interval = '1m' | '5m' | '15m' | '1h' | '4h' | '1d';
+export type Interval = CandleInterval;
 
 export interface ViewMarket {
   id: string;

@@ -6,13 +6,7 @@ import { parseDecimalUnits } from '../../../core/market-data/decimal';
 import { malformed } from '../frame-error';
 import { UnknownMarketError } from '../../../core/market-data/markets';
 import { HttpError, type RestClient } from '../rest-client';
-import type {
-  Candle,
-  CandlePage,
-  CandleSource,
-  FeedMarket,
-  LongCandleInterval,
-} from '../../../core/market-data/types';
+import type { Candle, CandlePage, CandleSource, FeedMarket, LongCandleInterval } from '../../../core/market-data/types';
 import { type DepthSnapshot, parseDepthSnapshot } from './binance-protocol';
 
 export const BINANCE_MAX_KLINES = 1000;

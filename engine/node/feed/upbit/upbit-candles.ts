@@ -8,13 +8,7 @@ import { z } from 'zod';
 import { numberToUnits } from '../../../core/market-data/decimal';
 import { UnknownMarketError } from '../../../core/market-data/markets';
 import { HttpError, type RestClient } from '../rest-client';
-import type {
-  Candle,
-  CandlePage,
-  CandleSource,
-  FeedMarket,
-  LongCandleInterval,
-} from '../../../core/market-data/types';
+import type { Candle, CandlePage, CandleSource, FeedMarket, LongCandleInterval } from '../../../core/market-data/types';
 
 const LONG_PATH: Record<LongCandleInterval, string> = { '1w': '/v1/candles/weeks', '1M': '/v1/candles/months' };
 
