@@ -27,6 +27,7 @@ import { practiceHandlers } from './practice-handlers';
 import { fillsCsv } from './trade-export';
 import { RealMarkets } from './real-markets';
 import { realMarketHandlers } from './real-markets-handlers';
+import { chartHandlers } from './chart-handlers';
 import type { ExchangeOptions } from './real-markets-config';
 import { LiveMarket, type LiveMarketOptions } from './live-market';
 import { liveHandlers } from './live-handlers';
@@ -109,6 +110,7 @@ export class AppHost {
       ...liveHandlers(this.live),
       ...rankingHandlers(rankingLink(this.live)),
       ...realMarketHandlers(this.realMarkets),
+      ...chartHandlers(this.settings),
       'history.list': async ({ limit }) => {
         // Each venue answers on its own: one that fails is listed as failed, the others still show.
         const failed = (venue: VenueHistory['venue'], err: unknown): VenueHistory => ({

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { SESSION_HANDLE } from './session-files';
 import { MAX_PROFIT_SHARE_BPS, CandleInterval as ServerCandleInterval } from './sync';
 import { FLOW_KINDS } from './flow-kinds';
+import { ChartIndicators } from './chart-indicators';
 
 export const Language = z.enum(['en', 'ko']);
 export const Theme = z.enum(['dark', 'light']);
@@ -735,6 +736,12 @@ export const methods = {
   'app.durability': { params: NoParams, result: z.object({ databases: z.array(LocalDatabaseDurability) }) },
   'settings.get': { params: NoParams, result: Settings },
   'settings.update': { params: Settings.partial().strict(), result: Settings },
+  /** The price chart's chosen studies, in order (the defaults until the user chooses). */
+  'chart.indicators': { params: NoParams, result: z.object({ indicators: ChartIndicators }) },
+  'chart.setIndicators': {
+    params: z.object({ indicators: ChartIndicators }).strict(),
+    result: z.object({ indicators: ChartIndicators }),
+  },
   'practice.state': { params: NoParams, result: PracticeState },
   'practice.place': { params: OrderRequest, result: OrderOutcome },
   'practice.cancel': { params: z.object({ orderId: positive }).strict(), result: OrderOutcome },
