@@ -164,8 +164,11 @@ export interface ViewState {
   place(order: OrderRequest): Promise<Outcome>;
   cancel(orderId: number): Promise<Outcome>;
   cancelAll(): Promise<{ cancelled: number }>;
-  /** Oldest first; `loading` while missing history is still being fetched. */
-  candles(interval: Interval, limit: number): Promise<{ bars: CandleBar[]; loading: boolean }>;
+  /**
+   * Oldest first; `loading` while missing history is still being fetched. With `before`, the candles opening
+   * before that time (a chart scrolled back; fetched first where they are not stored).
+   */
+  candles(interval: Interval, limit: number, before?: number): Promise<{ bars: CandleBar[]; loading: boolean }>;
   /** Live candle changes; returns the unsubscribe function. */
   onLive(listener: (live: LiveCandles) => void): () => void;
 }

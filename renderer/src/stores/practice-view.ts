@@ -15,8 +15,8 @@ export const practiceView = create<ViewState>(() => ({
   place: (order) => placeOrder(order),
   cancel: (orderId) => cancelOrder(orderId),
   cancelAll: () => cancelAllOrders(),
-  candles: async (interval, limit) => ({
-    bars: await api.invoke('practice.candles', { interval, limit }),
+  candles: async (interval, limit, before) => ({
+    bars: await api.invoke('practice.candles', { interval, limit, before }),
     loading: false,
   }),
   onLive: (listener) => onTrades((trades) => listener({ kind: 'trades', trades: trades.map(tapeRow) })),
