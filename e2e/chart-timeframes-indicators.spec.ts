@@ -167,6 +167,9 @@ test.describe('on a paper market priced by the mock exchange', () => {
     await expect.poll(() => bars(app)).toBeGreaterThanOrEqual(36);
     expect(mock.stats().rest.some((r) => r.path.startsWith('/v1/candles/months'))).toBe(true);
     expect(mock.stats().rest.some((r) => r.path.startsWith('/v1/candles/weeks'))).toBe(true);
+    await showTimeframe(app, '1W');
+    await expect.poll(() => bars(app)).toBeGreaterThanOrEqual(150);
+    await showTimeframe(app, '1M');
     await keepScreenshot(app, 'chart-paper-months', testInfo);
     // All of them are shown: scrolling back says so.
     await expect(async () => {

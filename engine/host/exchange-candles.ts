@@ -122,6 +122,8 @@ export class ExchangeCandles {
   candles(market: FeedMarket, interval: CandleInterval, limit: number): { candles: Candle[]; loading: boolean } {
     if (isLongInterval(interval)) {
       const { candles, loading, done } = this.long.candles(market, interval, limit);
+      // A chart showing what there is reads again when the fetch ends (the renderer waits for loading → done).
+      if (done) this.finished(market.id, interval, 'loading');
       void done?.then(
         () => this.finished(market.id, interval, 'complete'),
         (err: Error) => this.finished(market.id, interval, 'error', err.message),
@@ -204,13 +206,18 @@ export class ExchangeCandles {
     this.watched.clear();
   }
 
-  /** Says a week/month fetch ended, so a chart showing its first candles reads them again. */
-  private finished(market: string, interval: CandleInterval, state: 'complete' | 'error', error?: string): void {
+  /** Says a week/month fetch started or ended, so a chart showing what there was reads them again. */
+  private finished(
+    market: string,
+    interval: CandleInterval,
+    state: 'loading' | 'complete' | 'error',
+    error?: string,
+  ): void {
     this.o.onProgress({
       market,
       interval,
       state,
-      pagesDone: 1,
+      pagesDone: state === 'loading' ? 0 : 1,
       pagesEstimated: 1,
       minutesCovered: 0,
       minutesTotal: 0,

@@ -125,13 +125,19 @@ describe('weekly and monthly candles from the exchanges', () => {
     expect(long.candles(market, '1w', 100, before)).toEqual({ candles: [], loading: false });
   });
 
-  it('a source that fails leaves nothing invented and can be asked again', async () => {
-    mock = await MockExchange.start({ stepsPerSec: 0, now: () => NOW });
+  it('a source that fails leaves nothing invented and is asked again after a pause', async () => {
+    let now = NOW;
+    mock = await MockExchange.start({ stepsPerSec: 0, now: () => now });
     const source = new UpbitCandleSource(rest('upbit', mock.urls.upbitRest));
-    const long = new LongCandles({ source, pageLimit: 200, now: () => NOW });
+    const long = new LongCandles({ source, pageLimit: 200, now: () => now });
     const unknown = { ...resolveMarket('upbit', 'BTC-KRW'), id: 'NOPE-KRW', symbol: 'KRW-NOPE' };
     const first = long.candles(unknown, '1M', 10);
     await expect(first.done).rejects.toThrow();
-    expect(long.candles(unknown, '1M', 10).loading).toBe(true); // tried again, not marked as the end of history
+    // Not the end of history, and not asked again at once: after a pause it is tried again.
+    expect(long.candles(unknown, '1M', 10)).toEqual({ candles: [], loading: false });
+    now += 30_000;
+    const again = long.candles(unknown, '1M', 10);
+    expect(again.loading).toBe(true);
+    await expect(again.done).rejects.toThrow();
   });
 });

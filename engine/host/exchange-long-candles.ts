@@ -25,7 +25,11 @@ interface Series {
   exhausted: boolean;
   /** The fetch under way, if any (one at a time per series). */
   loading?: Promise<void>;
+  /** When the last fetch failed: not tried again before RETRY_AFTER_MS, so an unreachable exchange is not hammered. */
+  failedAt?: number;
 }
+
+const RETRY_AFTER_MS = 30_000;
 
 export interface LongCandlesOptions {
   source: CandleSource;
@@ -63,15 +67,25 @@ export class LongCandles {
     const fresh = s.fetchedAt > 0;
     if (s.loading) return { candles: page, loading: true, done: s.loading };
     if (fresh && (page.length >= limit || s.exhausted)) return { candles: page, loading: false };
+    if (s.failedAt !== undefined && this.o.now() - s.failedAt < RETRY_AFTER_MS)
+      return { candles: page, loading: false };
     const series = s;
     const oldest = s.candles[0]?.openTime;
     // The first fetch reads the newest candles; later ones page back from the oldest kept.
     const endBefore = fresh && oldest !== undefined ? Math.min(before, oldest) : this.o.now() + 1;
     const want = Math.max(limit, this.o.pageLimit);
     const fetchLimit = Math.min(want, this.o.pageLimit * 5);
-    series.loading = this.fetch(market, interval, series, endBefore, fetchLimit).finally(() => {
-      series.loading = undefined;
-    });
+    series.loading = this.fetch(market, interval, series, endBefore, fetchLimit)
+      .then(
+        () => void (series.failedAt = undefined),
+        (err: unknown) => {
+          series.failedAt = this.o.now();
+          throw err;
+        },
+      )
+      .finally(() => {
+        series.loading = undefined;
+      });
     return { candles: page, loading: true, done: series.loading };
   }
 

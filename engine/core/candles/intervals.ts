@@ -12,7 +12,7 @@ import type { CandleInterval } from '../market-data/types';
 export const MINUTE_MS = 60_000;
 export const DAY_MS = 86_400_000;
 
-/** Every interval, shortest first. */
+/** Every interval, shortest first. Session files store an interval as its index here: a new one goes at the end. */
 export const CANDLE_INTERVALS: readonly CandleInterval[] = ['1m', '5m', '15m', '1h', '4h', '1d', '1w', '1M'];
 
 /**
