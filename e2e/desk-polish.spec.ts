@@ -224,7 +224,7 @@ test.describe('offline', () => {
     const chart = await openPractice(app);
     const group = chart.getByRole('radiogroup', { name: 'Timeframe' });
     const radio = (name: string) => group.getByRole('radio', { name, exact: true });
-    await expect(group.getByRole('radio')).toHaveText(['1m', '5m', '15m', '1h', '4h', '1d']);
+    await expect(group.getByRole('radio')).toHaveText(['1m', '5m', '15m', '1h', '4h', '1d', '1W', '1M']);
     // Only the chosen one is in the tab order.
     await expect(group.locator('[role="radio"][tabindex="0"]')).toHaveCount(1);
     // The control before the chart in the tab order: the market's price alerts, in the summary above it.
@@ -235,12 +235,12 @@ test.describe('offline', () => {
     for (const [key, to] of [
       ['ArrowRight', '5m'],
       ['ArrowDown', '15m'],
-      ['End', '1d'],
+      ['End', '1M'],
       ['ArrowRight', '1m'],
-      ['ArrowLeft', '1d'],
+      ['ArrowLeft', '1M'],
       ['Home', '1m'],
-      ['ArrowUp', '1d'],
-      ['ArrowLeft', '4h'],
+      ['ArrowUp', '1M'],
+      ['ArrowLeft', '1W'],
     ] as const) {
       await app.keyboard.press(key);
       await expect(radio(to), `${key} → ${to}`).toBeFocused();
@@ -252,7 +252,7 @@ test.describe('offline', () => {
     await app.keyboard.press('Tab');
     await expect(group.getByRole('radio').and(app.locator(':focus'))).toHaveCount(0);
     await app.keyboard.press('Shift+Tab');
-    await expect(radio('4h')).toBeFocused();
+    await expect(radio('1W')).toBeFocused();
   });
 
   test('the order book’s two sides read the same way, each from its best level at the spread outwards', async ({

@@ -70,7 +70,7 @@ test('Korean text breaks between words; the fee label and the timeframes read as
   await expect(form.locator('.form-summary dt').nth(1)).toHaveText(/^예상 수수료 \((메이커|테이커) \d+\.\d+%\)$/);
   const chart = app.getByRole('region', { name: '가격 차트' });
   const timeframes = chart.getByRole('radiogroup', { name: '차트 주기' }).getByRole('radio');
-  await expect(timeframes).toHaveText(['1분', '5분', '15분', '1시간', '4시간', '1일']);
+  await expect(timeframes).toHaveText(['1분', '5분', '15분', '1시간', '4시간', '1일', '1주', '1개월']);
   await chart.getByRole('radio', { name: '1시간', exact: true }).click();
   await expect(chart.getByRole('radio', { name: '1시간', exact: true })).toHaveAttribute('aria-checked', 'true');
   expect(await brokenWords(app, '.content')).toEqual([]);
@@ -91,6 +91,8 @@ test('Korean text breaks between words; the fee label and the timeframes read as
     '1h',
     '4h',
     '1d',
+    '1W',
+    '1M',
   ]);
   expect(await overflowingLabels(app)).toEqual([]);
 });

@@ -164,6 +164,28 @@ describe('LPJ candles', () => {
     expect((await history(server.url, 'interval=1d')).body.candles).toEqual([
       { ...HOUR, openTime: Date.UTC(2025, 0, 6) },
     ]);
+    // Monday 6 January opens its week; the month opened on the 1st.
+    expect((await history(server.url, 'interval=1w')).body.candles).toEqual([
+      { ...HOUR, openTime: Date.UTC(2025, 0, 6) },
+    ]);
+    expect((await history(server.url, 'interval=1M')).body.candles).toEqual([
+      { ...HOUR, openTime: Date.UTC(2025, 0, 1) },
+    ]);
+  });
+
+  it('answers the widest week and month windows, from the epoch or from the year 2200', async () => {
+    // 1,000 months from January 1970 reach past 2025.
+    expect((await history(server.url, 'interval=1M&from=0&limit=1000')).body.candles).toEqual([
+      { ...HOUR, openTime: Date.UTC(2025, 0, 1) },
+    ]);
+    expect((await history(server.url, 'interval=1M&from=0&limit=600')).body.candles).toEqual([]);
+    expect((await history(server.url, 'interval=1M&limit=1000')).body.candles).toEqual([
+      { ...HOUR, openTime: Date.UTC(2025, 0, 1) },
+    ]);
+    expect((await history(server.url, `interval=1w&to=${Date.UTC(2200, 0, 1)}&limit=1000`)).body.candles).toEqual([]);
+    expect((await history(server.url, `interval=1w&from=${Date.UTC(2024, 11, 30)}&limit=2`)).body.candles).toEqual([
+      { ...HOUR, openTime: Date.UTC(2025, 0, 6) },
+    ]);
   });
 
   it('counts limit in intervals back from `to`, or forward from `from`', async () => {

@@ -28,6 +28,7 @@ import { amendHandlers } from './amend-handlers';
 import { fillsCsv } from './trade-export';
 import { RealMarkets } from './real-markets';
 import { realMarketHandlers } from './real-markets-handlers';
+import { chartHandlers } from './chart-handlers';
 import type { ExchangeOptions } from './real-markets-config';
 import { LiveMarket, type LiveMarketOptions } from './live-market';
 import { liveHandlers } from './live-handlers';
@@ -151,6 +152,7 @@ export class AppHost {
       ...realMarketHandlers(this.realMarkets),
       ...this.notices.handlers(),
       ...amendHandlers(this.practice, this.realMarkets, this.live),
+      ...chartHandlers(this.settings),
       'history.list': async ({ limit }) => {
         // Each venue answers on its own: one that fails is listed as failed, the others still show.
         const failed = (venue: VenueHistory['venue'], err: unknown): VenueHistory => ({

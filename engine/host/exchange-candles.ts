@@ -1,17 +1,19 @@
 /**
  * Candles of one exchange's markets: live candles built from the feed's trades (closed minutes stored in
  * candles.db), and chart history — what is stored at once, then the missing minutes fetched over REST with
- * progress reported, so a chart opens instantly and works offline with what was kept.
+ * progress reported, so a chart opens instantly and works offline with what was kept. Weeks and months come
+ * from the exchange's own candles of them (exchange-long-candles.ts).
  */
 import {
   CANDLE_INTERVALS,
-  INTERVAL_MS,
   LiveCandles,
   MINUTE_MS,
+  candlePage,
   fromColumns,
-  intervalStart,
+  intervalsBefore,
   storeClosedMinutes,
 } from '../core/candles';
+import { LongCandles, isLongInterval } from './exchange-long-candles';
 import { CandleHistoryLoader, chartRange, type CandleStore, type HistoryProgress } from '../node/candles';
 import type {
   Candle,
@@ -40,6 +42,7 @@ const ADVANCE_EVERY_MS = 1000;
 export class ExchangeCandles {
   private readonly live: LiveCandles;
   private readonly loader: CandleHistoryLoader;
+  private readonly long: LongCandles;
   private readonly loads = new Map<string, AbortController>();
   private readonly watched = new Map<string, FeedMarket>();
   /** Markets whose feed said 'live' last: only their watching may be restarted by a re-seed. */
@@ -50,6 +53,8 @@ export class ExchangeCandles {
   constructor(private readonly o: ExchangeCandlesOptions) {
     this.now = o.now ?? Date.now;
     this.live = new LiveCandles({
+      // Weeks and months are the exchange's own (LongCandles): built from today's minutes they would be wrong.
+      intervals: CANDLE_INTERVALS.filter((i) => !isLongInterval(i)),
       onMinutesClosed: (closed) => {
         const market = this.watched.get(closed.market);
         if (!market) return;
@@ -61,6 +66,7 @@ export class ExchangeCandles {
       },
     });
     this.loader = new CandleHistoryLoader(o.store, o.source, { pageLimit: PAGE_LIMIT[o.exchange], now: this.now });
+    this.long = new LongCandles({ source: o.source, pageLimit: PAGE_LIMIT[o.exchange], now: this.now });
     this.timer = setInterval(() => {
       try {
         this.live.advance(this.now());
@@ -83,6 +89,7 @@ export class ExchangeCandles {
 
   unwatch(marketId: string): void {
     this.live.interrupt(marketId);
+    this.long.forget(marketId);
     this.watched.delete(marketId);
     this.liveNow.delete(marketId);
   }
@@ -94,16 +101,18 @@ export class ExchangeCandles {
       else this.liveNow.delete(e.market);
     }
     this.live.handle(e, this.now());
+    if (e.type === 'trade') this.long.trade(e);
   }
 
   /** The forming candle of every interval. */
   current(marketId: string): { interval: CandleInterval; candle: Candle }[] {
     const out: { interval: CandleInterval; candle: Candle }[] = [];
     for (const interval of CANDLE_INTERVALS) {
+      if (isLongInterval(interval)) continue; // the exchange's own, below
       const candle = this.live.current(marketId, interval);
       if (candle) out.push({ interval, candle });
     }
-    return out;
+    return [...out, ...this.long.current(marketId)];
   }
 
   /**
@@ -111,8 +120,18 @@ export class ExchangeCandles {
    * already running — the missing minutes fetched in the background, reported through onProgress.
    */
   candles(market: FeedMarket, interval: CandleInterval, limit: number): { candles: Candle[]; loading: boolean } {
+    if (isLongInterval(interval)) {
+      const { candles, loading, done } = this.long.candles(market, interval, limit);
+      // A chart showing what there is reads again when the fetch ends (the renderer waits for loading → done).
+      if (done) this.finished(market.id, interval, 'loading');
+      void done?.then(
+        () => this.finished(market.id, interval, 'complete'),
+        (err: Error) => this.finished(market.id, interval, 'error', err.message),
+      );
+      return { candles, loading };
+    }
     const now = this.now();
-    const from = intervalStart(now, interval) - (limit - 1) * INTERVAL_MS[interval];
+    const from = intervalsBefore(now, interval, limit - 1);
     const key = `${market.id}\u0000${interval}`;
     let stored: Candle[];
     let loading = this.loads.has(key);
@@ -149,11 +168,61 @@ export class ExchangeCandles {
     return { candles: withForming(stored, this.live.current(market.id, interval)).slice(-limit), loading };
   }
 
+  /**
+   * Scrolling back: the newest `limit` candles opening before `before`, from the store, with the missing minutes
+   * (or the older weeks and months) fetched first. Settles with what is known when the fetch ends; an exchange
+   * that cannot be reached leaves the stored candles and says why.
+   */
+  async older(
+    market: FeedMarket,
+    interval: CandleInterval,
+    limit: number,
+    before: number,
+  ): Promise<{ candles: Candle[]; error?: string }> {
+    if (isLongInterval(interval)) {
+      const first = this.long.candles(market, interval, limit, before);
+      if (!first.done) return { candles: first.candles };
+      try {
+        await first.done;
+      } catch (err) {
+        return { candles: first.candles, error: (err as Error).message };
+      }
+      return { candles: this.long.candles(market, interval, limit, before).candles };
+    }
+    const from = intervalsBefore(before - 1, interval, limit - 1);
+    // No progress events: they describe the chart's own window, which this does not change.
+    const history = this.loader.open({ market, interval, from, to: before });
+    const result = await history.done;
+    return {
+      candles: candlePage(result.candles, limit, before),
+      ...(result.error ? { error: result.error.message } : {}),
+    };
+  }
+
   close(): void {
     clearInterval(this.timer);
     for (const abort of this.loads.values()) abort.abort(new Error('feed source closed'));
     this.loads.clear();
     this.watched.clear();
+  }
+
+  /** Says a week/month fetch started or ended, so a chart showing what there was reads them again. */
+  private finished(
+    market: string,
+    interval: CandleInterval,
+    state: 'loading' | 'complete' | 'error',
+    error?: string,
+  ): void {
+    this.o.onProgress({
+      market,
+      interval,
+      state,
+      pagesDone: state === 'loading' ? 0 : 1,
+      pagesEstimated: 1,
+      minutesCovered: 0,
+      minutesTotal: 0,
+      ...(error ? { error } : {}),
+    });
   }
 
   private progress(market: string, interval: CandleInterval, state: 'loading', p: HistoryProgress): void {
@@ -172,7 +241,7 @@ export class ExchangeCandles {
   private seed(market: FeedMarket): void {
     const now = this.now();
     const to = Math.floor(now / MINUTE_MS) * MINUTE_MS;
-    const from = intervalStart(now, '1d');
+    const from = intervalsBefore(now, '1d', 0);
     let minutes: Candle[] = [];
     try {
       minutes = fromColumns(this.o.store.readMinutes(market, { from, to }));

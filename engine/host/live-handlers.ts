@@ -16,7 +16,8 @@ export function liveHandlers(live: LiveMarket) {
     'live.signOut': () => live.signOut(),
     'live.deleteAccount': ({ password }: { password: string }) => live.deleteAccount(password),
     'live.state': () => live.state(),
-    'live.candles': ({ interval, limit }: { interval: CandleInterval; limit: number }) => live.candles(interval, limit),
+    'live.candles': ({ interval, limit, before }: { interval: CandleInterval; limit: number; before?: number }) =>
+      live.candles(interval, limit, before),
     'live.place': (order: OrderRequest) => live.place(order),
     'live.cancel': ({ orderId }: { orderId: number }) => live.cancel(orderId),
     'live.cancelAll': () => live.cancelAll(),

@@ -54,11 +54,18 @@ export function fetchFills(origin: string, token: string, market: string | undef
   return getJson(origin, `/api/v1/trades?${on}limit=${limit}${page}`, z.object({ fills: z.array(Fill) }), token);
 }
 
-/** Candles of `market`, oldest first, the forming one included. */
-export async function fetchCandles(origin: string, market: string, interval: CandleInterval, limit: number) {
+/** Candles of `market` opening before `before` (default: up to now), oldest first, the forming one included. */
+export async function fetchCandles(
+  origin: string,
+  market: string,
+  interval: CandleInterval,
+  limit: number,
+  before?: number,
+) {
+  const to = before === undefined ? '' : `&to=${before}`;
   const body = await getJson(
     origin,
-    `/api/v1/markets/${encodeURIComponent(market)}/candles?interval=${interval}&limit=${limit}`,
+    `/api/v1/markets/${encodeURIComponent(market)}/candles?interval=${interval}&limit=${limit}${to}`,
     z.object({ candles: z.array(Candle) }),
   );
   return body.candles;

@@ -303,9 +303,9 @@ export class LiveMarket {
     return this.lastBook;
   }
 
-  async candles(interval: CandleInterval, limit: number): Promise<CandleBar[]> {
+  async candles(interval: CandleInterval, limit: number, before?: number): Promise<CandleBar[]> {
     try {
-      return await fetchCandles(this.origin, LIVE_MARKET, interval, limit);
+      return await fetchCandles(this.origin, LIVE_MARKET, interval, limit, before);
     } catch (err) {
       throw apiError(err);
     }

@@ -51,7 +51,7 @@ export function practiceHandlers(practice: PracticeMarket) {
     'practice.cancelAll': async () => ({
       cancelled: (await practice.cancelAll()).filter((e) => e.type === 'cancelled').length,
     }),
-    'practice.candles': ({ interval, limit }: { interval: CandleInterval; limit: number }) =>
-      practice.candles(interval, limit),
+    'practice.candles': ({ interval, limit, before }: { interval: CandleInterval; limit: number; before?: number }) =>
+      practice.candles(interval, limit, before),
   };
 }

@@ -15,6 +15,7 @@
  */
 import { join } from 'node:path';
 import { aggregateCandles } from '../core/candles/aggregate';
+import { candlePage } from '../core/candles/page';
 import type { Candle, CandleInterval } from '../core/market-data/types';
 import { openMatchingJournal, type MatchingJournal } from '../node/matching-journal/journal';
 import type { EngineEvent, MarketConfig, PlaceCommand } from '../core/matching/types';
@@ -296,10 +297,13 @@ export class PracticeMarket {
     return this.tape.slice(-limit).reverse();
   }
 
-  /** Candles of `interval` from the kept minutes (gaps stay gaps), oldest first, the current one included. */
-  candles(interval: CandleInterval, limit: number): Candle[] {
+  /**
+   * Candles of `interval` from the kept minutes (gaps stay gaps) that open before `before`, oldest first, the
+   * current one included.
+   */
+  candles(interval: CandleInterval, limit: number, before?: number): Candle[] {
     const all = interval === '1m' ? this.minutes : aggregateCandles(this.minutes, interval);
-    return all.slice(-limit);
+    return candlePage(all, limit, before);
   }
 
   close(): void {

@@ -12,8 +12,17 @@ export function realMarketHandlers(real: RealMarkets) {
     'paper.place': (order: PaperOrderRequest) => real.place(order),
     'paper.cancel': ({ market, orderId }: { market: string; orderId: number }) => real.cancel(market, orderId),
     'paper.reset': () => real.reset(),
-    'paper.candles': ({ market, interval, limit }: { market: string; interval: CandleInterval; limit: number }) =>
-      real.candles(market, interval, limit),
+    'paper.candles': ({
+      market,
+      interval,
+      limit,
+      before,
+    }: {
+      market: string;
+      interval: CandleInterval;
+      limit: number;
+      before?: number;
+    }) => real.candles(market, interval, limit, before),
     'feed.source': () => real.sourceInfo(),
     'feed.setSource': ({ source, speed, session }: { source: FeedSourceName; speed?: number; session?: string }) =>
       real.setSource(source, speed, session),

@@ -323,7 +323,8 @@ export class RealMarkets {
     return accountView(trader);
   }
 
-  async candles(marketId: string, interval: CandleInterval, limit: number): Promise<PaperCandles> {
+  /** Candles of a market, oldest first; with `before`, the older ones a chart scrolled back to (fetched first). */
+  async candles(marketId: string, interval: CandleInterval, limit: number, before?: number): Promise<PaperCandles> {
     this.checkOpen();
     const market = this.resolve(marketId);
     const active = this.activate();
@@ -331,11 +332,17 @@ export class RealMarkets {
       return {
         market: market.id,
         interval,
-        candles: active.replay.candles(market.id, interval, limit),
+        candles: active.replay.candles(market.id, interval, limit, before),
         loading: false,
       };
     }
     try {
+      if (before !== undefined) {
+        const older = await active.candles.older(market, interval, limit, before);
+        // An exchange that could not be reached with nothing stored: an error, not the end of history.
+        if (older.error && older.candles.length === 0) throw new Error(older.error);
+        return { market: market.id, interval, candles: older.candles, loading: false };
+      }
       const { candles, loading } = active.candles.candles(market, interval, limit);
       return { market: market.id, interval, candles, loading };
     } catch (err) {

@@ -6,7 +6,14 @@
  * shows minutes the replay has not reached and a replayed session never mixes into the stored candle history
  * of the real exchange (a generated session is made-up data, not market history).
  */
-import { aggregateCandles, CANDLE_INTERVALS, INTERVAL_MS, MINUTE_MS, intervalStart } from '../core/candles';
+import {
+  aggregateCandles,
+  candlePage,
+  CANDLE_INTERVALS,
+  MINUTE_MS,
+  intervalStart,
+  nextIntervalStart,
+} from '../core/candles';
 import type { Candle, CandleInterval, FeedEvent, FeedMarket } from '../core/market-data/types';
 import type { ReplayInfo } from '../protocol/api';
 import { ReplayPlayer, readSessionFile, sessionTimeline, type PlayerState, type Session } from '../node/replay';
@@ -108,14 +115,14 @@ export class ReplayFeed {
     this.options.onState(this.info());
   }
 
-  /** Candles of `interval` played so far, oldest first (the last one may be forming). */
-  candles(market: string, interval: CandleInterval, limit: number): Candle[] {
+  /** Candles of `interval` played so far that open before `before`, oldest first (the last one may be forming). */
+  candles(market: string, interval: CandleInterval, limit: number, before = Infinity): Candle[] {
     const minutes = this.minutes.get(market) ?? [];
     const all = interval === '1m' ? minutes : aggregateCandles(minutes, interval);
-    return all.slice(-limit).map((c) => ({ ...c }));
+    return candlePage(all, limit, before).map((c) => ({ ...c }));
   }
 
-  /** The forming candle of every interval, from the minutes of the current day only. */
+  /** The forming candle of every interval, from the minutes of its own span only. */
   currentCandles(market: string): { interval: CandleInterval; candle: Candle }[] {
     const minutes = this.minutes.get(market);
     const last = minutes?.at(-1);
@@ -126,7 +133,7 @@ export class ReplayFeed {
       let i = minutes.length - 1;
       while (i > 0 && minutes[i - 1].openTime >= start) i--;
       const candle = interval === '1m' ? last : aggregateCandles(minutes.slice(i), interval).at(-1);
-      if (candle && candle.openTime + INTERVAL_MS[interval] > last.openTime)
+      if (candle && nextIntervalStart(candle.openTime, interval) > last.openTime)
         out.push({ interval, candle: { ...candle } });
     }
     return out;

@@ -5,11 +5,12 @@
  */
 import { z } from 'zod';
 import { SESSION_HANDLE } from './session-files';
-import { MAX_PROFIT_SHARE_BPS } from './sync';
+import { MAX_PROFIT_SHARE_BPS, CandleInterval as ServerCandleInterval } from './sync';
 import { FLOW_KINDS } from './flow-kinds';
 import { watchlistEvents, watchlistMethods } from './watchlist';
 import { NewPriceAlert, PriceAlert } from './alerts';
 import { Portfolio } from './portfolio';
+import { ChartIndicators } from './chart-indicators';
 
 export const Language = z.enum(['en', 'ko']);
 export const Theme = z.enum(['dark', 'light']);
@@ -175,7 +176,10 @@ const MarketId = z.string().min(3).max(33);
 
 export const FeedSource = z.enum(['upbit', 'binance', 'replay']);
 export const FeedStatus = z.enum(['live', 'reconnecting', 'stale', 'offline']);
-export const CandleInterval = z.enum(['1m', '5m', '15m', '1h', '4h', '1d']);
+/** One list of intervals for the app and the server. */
+export const CandleInterval = ServerCandleInterval;
+/** Scrolling back: only candles that open before this time (ms UTC); absent = up to now. */
+const CandlesBefore = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional();
 
 export const PaperMarketInfo = z.object({
   id: z.string(),
@@ -765,6 +769,12 @@ export const methods = {
   'app.durability': { params: NoParams, result: z.object({ databases: z.array(LocalDatabaseDurability) }) },
   'settings.get': { params: NoParams, result: Settings },
   'settings.update': { params: Settings.partial().strict(), result: Settings },
+  /** The price chart's chosen studies, in order (the defaults until the user chooses). */
+  'chart.indicators': { params: NoParams, result: z.object({ indicators: ChartIndicators }) },
+  'chart.setIndicators': {
+    params: z.object({ indicators: ChartIndicators }).strict(),
+    result: z.object({ indicators: ChartIndicators }),
+  },
   'practice.state': { params: NoParams, result: PracticeState },
   'practice.place': { params: OrderRequest, result: OrderOutcome },
   'practice.cancel': { params: z.object({ orderId: positive }).strict(), result: OrderOutcome },
@@ -783,8 +793,9 @@ export const methods = {
   'practice.candles': {
     params: z
       .object({
-        interval: z.enum(['1m', '5m', '15m', '1h', '4h', '1d']),
+        interval: CandleInterval,
         limit: z.number().int().min(1).max(5_000).default(500),
+        before: CandlesBefore,
       })
       .strict(),
     result: z.array(CandleBar),
@@ -804,7 +815,12 @@ export const methods = {
   'paper.reset': { params: NoParams, result: PaperAccount },
   'paper.candles': {
     params: z
-      .object({ market: MarketId, interval: CandleInterval, limit: z.number().int().min(1).max(5_000).default(500) })
+      .object({
+        market: MarketId,
+        interval: CandleInterval,
+        limit: z.number().int().min(1).max(5_000).default(500),
+        before: CandlesBefore,
+      })
       .strict(),
     result: PaperCandles,
   },
@@ -836,7 +852,13 @@ export const methods = {
   'live.state': { params: NoParams, result: LiveState },
   /** Candles of the live market from the server, oldest first, the forming one included. */
   'live.candles': {
-    params: z.object({ interval: CandleInterval, limit: z.number().int().min(1).max(1_000).default(500) }).strict(),
+    params: z
+      .object({
+        interval: CandleInterval,
+        limit: z.number().int().min(1).max(1_000).default(500),
+        before: CandlesBefore,
+      })
+      .strict(),
     result: z.array(CandleBar),
   },
   'live.place': { params: OrderRequest, result: OrderOutcome },
@@ -988,6 +1010,7 @@ export type PaperMark = z.output<typeof PaperMark>;
 export type PaperOrderRequest = z.output<typeof PaperOrderRequest>;
 export type PaperOrderOutcome = z.output<typeof PaperOrderOutcome>;
 export type PaperCandles = z.output<typeof PaperCandles>;
+export type CandleInterval = z.output<typeof CandleInterval>;
 export type PaperUpdate = z.output<typeof PaperUpdate>;
 export type FeedTrade = z.output<typeof FeedTrade>;
 export type FeedTicker = z.output<typeof FeedTicker>;

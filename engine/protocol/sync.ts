@@ -20,7 +20,7 @@ const requestId = z.union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
 export const ClientOrderId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, '1–64 letters, digits or _.:-');
 
 export const Side = z.enum(['buy', 'sell']);
-export const CandleInterval = z.enum(['1m', '5m', '15m', '1h', '4h', '1d']);
+export const CandleInterval = z.enum(['1m', '5m', '15m', '1h', '4h', '1d', '1w', '1M']);
 export type CandleInterval = z.output<typeof CandleInterval>;
 
 export const NewOrder = z

@@ -100,6 +100,8 @@ const PAIRS: [string, string, number, string][] = [
   ['--ma-short', '--panel', TEXT, 'the chart legend: short moving average'],
   ['--ma-long', '--panel', TEXT, 'the chart legend: long moving average'],
   ['--rsi', '--panel', TEXT, 'the chart legend: RSI'],
+  ['--study-4', '--panel', TEXT, 'the chart legend: a fourth study'],
+  ['--study-5', '--panel', TEXT, 'the chart legend: a fifth study'],
   ['--control', '--panel', CONTROL, 'borders of inputs and selects in panels'],
   ['--control', '--bg', CONTROL, 'borders of inputs and selects on a screen'],
   ['--accent-fill', '--panel', CONTROL, 'primary buttons in panels (Sign in on the live market)'],

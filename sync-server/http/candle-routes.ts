@@ -9,11 +9,21 @@
  * stored minutes, and a page of 1,000 daily candles stands on 1.44 million of them (a third of a second to
  * read). But each of those candles lies within one UTC day, and a day's candles never change once its last
  * minute is stored, so closed days are built once and kept (ClosedDays): a page reads only the days it has not
- * seen and the day still open.
+ * seen and the day still open. Weeks and months are made of whole days: they are built from the daily candles.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { INTERVAL_MS, MINUTE_MS, intervalStart } from '../../engine/core/candles';
+import {
+  INTERVAL_MS,
+  MINUTE_MS,
+  aggregateColumns,
+  fromColumns,
+  intervalStart,
+  intervalsBefore,
+  nextIntervalStart,
+  toColumns,
+} from '../../engine/core/candles';
+import { intervalBuckets } from '../../engine/core/candles/intervals';
 import { Candle, CandleInterval } from '../../engine/protocol/sync';
 import type { ServerCandles } from '../market-data/candles';
 import type { Exchange } from '../trading/exchange';
@@ -72,11 +82,16 @@ function history(
   from: number,
   to: number,
 ): Candle[] {
+  if (interval === '1w' || interval === '1M') {
+    const days = history(d, closed, market, '1d', from, to);
+    return fromColumns(aggregateColumns(toColumns(days), intervalBuckets(interval)));
+  }
   if (!DAY_ALIGNED.has(interval)) return d.candles.history(market, interval, from, to);
   const settled = intervalStart(d.now() - SETTLE_MS, '1d'); // days before this one are closed
   const out: Candle[] = [];
-  let at = from;
-  for (let day = intervalStart(from, '1d'); day + DAY_MS <= Math.min(to, settled); day += DAY_MS) {
+  // Days before the first stored one hold nothing: a page of 1,000 months reads no empty decades.
+  let at = Math.max(from, Math.min(to, d.candles.firstStoredDay(market) ?? settled));
+  for (let day = intervalStart(at, '1d'); day + DAY_MS <= Math.min(to, settled); day += DAY_MS) {
     // A window starting inside a day reads that part directly; whole closed days come from the cache.
     const part = at > day ? d.candles.history(market, interval, at, day + DAY_MS) : closed.get(market, interval, day);
     for (const c of part) out.push(c);
@@ -98,15 +113,15 @@ export function registerCandleRoutes(app: FastifyInstance, d: CandleRouteDeps): 
     const market = req.params.id;
     if (!d.exchange.engine.marketConfig(market)) throw new HttpFailure(404, 'UNKNOWN_MARKET', `no market ${market}`);
     const q = parse(CandlesQuery, req.query);
-    const span = INTERVAL_MS[q.interval] * q.limit;
     let from: number;
     let to: number;
     if (q.from !== undefined) {
       from = intervalStart(q.from, q.interval);
-      to = Math.min(q.to ?? Infinity, from + span);
+      // `limit` intervals on: the start of the one after the last (months by the calendar).
+      to = Math.min(q.to ?? Infinity, intervalsBefore(from, q.interval, -q.limit));
     } else {
-      to = q.to ?? intervalStart(d.now(), q.interval) + INTERVAL_MS[q.interval];
-      from = Math.max(0, intervalStart(to - 1, q.interval) + INTERVAL_MS[q.interval] - span);
+      to = q.to ?? nextIntervalStart(intervalStart(d.now(), q.interval), q.interval);
+      from = Math.max(0, intervalsBefore(to - 1, q.interval, q.limit - 1));
     }
     return { market, interval: q.interval, candles: history(d, closed, market, q.interval, from, to) };
   });

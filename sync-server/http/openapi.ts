@@ -148,7 +148,7 @@ export function openApiDocument(): object {
       '/api/v1/markets/{id}/candles': {
         get: {
           summary:
-            'Candles, oldest first, the open one included (?interval=1m|5m|15m|1h|4h|1d&from=&to=&limit=; ms; gaps stay gaps)',
+            'Candles, oldest first, the open one included (?interval=1m|5m|15m|1h|4h|1d|1w|1M&from=&to=&limit=; ms; weeks from Monday and months from the 1st, 00:00 UTC; gaps stay gaps)',
           responses: { 200: ok(CandlesResponse), ...errors },
         },
       },

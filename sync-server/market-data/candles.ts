@@ -1,5 +1,5 @@
 /**
- * Candles of the LPJ markets (1m … 1d), built on the server from committed trades only — the same trades every
+ * Candles of the LPJ markets (1m … 1M), built on the server from committed trades only — the same trades every
  * client sees on the tape, so a chart never shows a price a crash could undo.
  *
  * Closed minutes go to `<dataDir>/candles.db` (the engine's CandleStore) together with a cursor: the journal seq
@@ -10,12 +10,13 @@
 import { join } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import {
-  INTERVAL_MS,
   LiveCandles,
   MINUTE_MS,
   aggregateMinutes,
   fromColumns,
   intervalStart,
+  longestCandleStart,
+  nextIntervalStart,
   storeClosedMinutes,
   type ClosedMinutes,
 } from '../../engine/core/candles';
@@ -98,6 +99,12 @@ export class ServerCandles implements ChannelExtension {
     }
   }
 
+  /** Start of the oldest UTC day with a stored candle (undefined: none yet): nothing older is worth reading. */
+  firstStoredDay(market: string): number | undefined {
+    const key = this.keys.get(market);
+    return key && this.store.firstStoredDay(key);
+  }
+
   /**
    * Candles of `interval` opening in [from, to), oldest first: stored minutes aggregated, with the candle still
    * open taken from the live state. Periods without a trade have no candle.
@@ -106,7 +113,7 @@ export class ServerCandles implements ChannelExtension {
     const key = this.keys.get(market);
     if (!key || to <= from) return [];
     const start = intervalStart(from, interval);
-    const end = intervalStart(to - 1, interval) + INTERVAL_MS[interval];
+    const end = nextIntervalStart(intervalStart(to - 1, interval), interval);
     const candles = fromColumns(
       aggregateMinutes(this.store.readMinutes(key, { from: start, to: end }), interval),
     ).filter((c) => c.openTime < to);
@@ -158,7 +165,8 @@ export class ServerCandles implements ChannelExtension {
   }
 
   /**
-   * Picks up where the stored minutes end: seeds the longer intervals with today's stored minutes, then feeds
+   * Picks up where the stored minutes end: seeds the longer intervals with the stored minutes of their forming
+   * candles (this week's or this month's, whichever began first), then feeds
    * the journal's events after the cursor (closing and storing the minutes they complete).
    */
   private rebuild(market: string): void {
@@ -169,7 +177,7 @@ export class ServerCandles implements ChannelExtension {
     const firstTs = page.find((e) => e.ts > 0)?.ts;
     const start = cursor?.minute_end ?? intervalStart(firstTs ?? this.now(), '1m');
     const key = this.keys.get(market)!;
-    const seed = fromColumns(this.store.readMinutes(key, { from: intervalStart(start, '1d'), to: start }));
+    const seed = fromColumns(this.store.readMinutes(key, { from: longestCandleStart(start), to: start }));
     this.live.watch(market, start, seed);
     this.fedSeq.set(market, after);
     while (page.length > 0) {

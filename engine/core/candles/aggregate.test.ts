@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Candle } from '../market-data/types';
 import { CandleAggregator, aggregateAll, aggregateCandles, aggregateColumns } from './aggregate';
 import { fromColumns, toColumns } from './columns';
-import { CANDLE_INTERVALS, INTERVAL_MS, MINUTE_MS, intervalStart } from './intervals';
+import { CANDLE_INTERVALS, INTERVAL_MS, MINUTE_MS, fixedBuckets, intervalStart } from './intervals';
 
 const T0 = Date.UTC(2024, 2, 10, 0, 0); // a Sunday at 00:00 UTC
 const m = (minute: number, o: number, h: number, l: number, c: number, v: number): Candle => ({
@@ -112,7 +112,7 @@ describe('aggregation of 1m candles', () => {
     const minutes: Candle[] = [];
     for (let i = 0; i < 200; i++) if (i % 7 !== 3) minutes.push(m(i * 3, 100 + i, 110 + i, 90 + i, 105 + i, i));
     const whole = fromColumns(aggregateColumns(toColumns(minutes), INTERVAL_MS['5m']));
-    const agg = new CandleAggregator(INTERVAL_MS['5m'], 0, 1);
+    const agg = new CandleAggregator(fixedBuckets(INTERVAL_MS['5m']), 1);
     for (let i = 0; i < minutes.length; i += 13) agg.push(toColumns(minutes.slice(i, i + 13)));
     expect(fromColumns(agg.result())).toEqual(whole);
     expect(whole.length).toBeGreaterThan(100);

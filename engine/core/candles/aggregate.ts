@@ -7,10 +7,17 @@
  */
 import type { Candle, CandleInterval } from '../market-data/types';
 import { allocColumns, fromColumns, toColumns, trimColumns, type CandleColumns } from './columns';
-import { CANDLE_INTERVALS, INTERVAL_MS, bucketStart, intervalOffsetMs, type BoundaryOptions } from './intervals';
+import {
+  CANDLE_INTERVALS,
+  fixedBuckets,
+  intervalBuckets,
+  nestsIn,
+  type BoundaryOptions,
+  type Buckets,
+} from './intervals';
 
 /**
- * Groups candles (oldest first) into buckets of `lengthMs` starting at `offsetMs` past multiples of the length.
+ * Groups candles (oldest first) into buckets (fixed lengths, or calendar months).
  * Open is the first candle's open, close the last one's close, high/low the extremes, volume the sum.
  *
  * Fed in pieces (`push`, e.g. one stored day at a time) it never needs the whole 1m series in memory at once;
@@ -22,8 +29,7 @@ export class CandleAggregator {
   private bucketEnd = -Infinity;
 
   constructor(
-    private readonly lengthMs: number,
-    private readonly offsetMs = 0,
+    private readonly buckets: Buckets,
     capacity = 16,
   ) {
     this.out = allocColumns(Math.max(1, capacity));
@@ -33,7 +39,7 @@ export class CandleAggregator {
   push(src: CandleColumns): void {
     const n = src.length;
     const { openTime, open, high, low, close, volume } = src;
-    const { lengthMs, offsetMs } = this;
+    const { buckets } = this;
     let out = this.out;
     let k = this.k;
     let bucketEnd = this.bucketEnd;
@@ -42,8 +48,8 @@ export class CandleAggregator {
       if (t >= bucketEnd) {
         k++;
         if (k === out.openTime.length) out = this.grow(k);
-        const start = bucketStart(t, lengthMs, offsetMs);
-        bucketEnd = start + lengthMs;
+        const start = buckets.start(t);
+        bucketEnd = buckets.end(start);
         out.openTime[k] = start;
         out.open[k] = open[i];
         out.high[k] = high[i];
@@ -77,9 +83,10 @@ export class CandleAggregator {
   }
 }
 
-export function aggregateColumns(src: CandleColumns, lengthMs: number, offsetMs = 0): CandleColumns {
+/** Aggregates into buckets of `lengthMs` starting `offsetMs` past its multiples, or into the `buckets` given. */
+export function aggregateColumns(src: CandleColumns, buckets: Buckets | number, offsetMs = 0): CandleColumns {
   // Never more buckets than candles.
-  const agg = new CandleAggregator(lengthMs, offsetMs, src.length);
+  const agg = new CandleAggregator(typeof buckets === 'number' ? fixedBuckets(buckets, offsetMs) : buckets, src.length);
   agg.push(src);
   return agg.result();
 }
@@ -91,7 +98,7 @@ export function aggregateMinutes(
   options: BoundaryOptions = {},
 ): CandleColumns {
   if (interval === '1m') return minutes;
-  return aggregateColumns(minutes, INTERVAL_MS[interval], intervalOffsetMs(interval, options));
+  return aggregateColumns(minutes, intervalBuckets(interval, options));
 }
 
 /** The same as aggregateMinutes for `Candle` objects; validates the input (integers, order) first. */
@@ -105,8 +112,8 @@ export function aggregateCandles(
 
 /**
  * Every interval from one 1m series. Each interval is built from the longest one already built whose buckets
- * nest exactly inside it (5m → 15m → 1h → 4h, and 1d from 1h when the day starts on the hour), which reads far
- * fewer rows than going back to the minutes each time and gives identical candles.
+ * nest exactly inside it (5m → 15m → 1h → 4h, 1d from 1h when the day starts on the hour, 1w and 1M from 1d),
+ * which reads far fewer rows than going back to the minutes each time and gives identical candles.
  */
 export function aggregateAll(
   minutes: CandleColumns,
@@ -115,17 +122,10 @@ export function aggregateAll(
   const built = new Map<CandleInterval, CandleColumns>([['1m', minutes]]);
   for (const interval of CANDLE_INTERVALS) {
     if (interval === '1m') continue;
-    const length = INTERVAL_MS[interval];
-    const offset = intervalOffsetMs(interval, options);
     let from: CandleInterval = '1m';
-    for (const [candidate] of built) {
-      const l = INTERVAL_MS[candidate];
-      // Nests when the source's buckets never straddle a target boundary: lengths divide and offsets agree.
-      if (length % l === 0 && offset % l === 0 && intervalOffsetMs(candidate, options) === 0 && l > INTERVAL_MS[from]) {
-        from = candidate;
-      }
-    }
-    built.set(interval, aggregateColumns(built.get(from)!, length, offset));
+    // Intervals are built shortest first, so a later candidate that nests is a longer (fewer rows) source.
+    for (const [candidate] of built) if (nestsIn(candidate, interval, options)) from = candidate;
+    built.set(interval, aggregateColumns(built.get(from)!, intervalBuckets(interval, options)));
   }
   return Object.fromEntries(built) as Record<CandleInterval, CandleColumns>;
 }

@@ -7,7 +7,11 @@ export {
   INTERVAL_MS,
   MINUTE_MS,
   intervalStart,
+  intervalsBefore,
   isCandleInterval,
+  longestCandleStart,
+  nextIntervalStart,
   type BoundaryOptions,
 } from './intervals';
+export { candlePage } from './page';
 export { mergeRanges, subtractRanges, type TimeRange } from './time-ranges';

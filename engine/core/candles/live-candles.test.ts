@@ -30,9 +30,12 @@ describe('LiveCandles', () => {
   it('updates the current 1m candle and every longer one in place, one event per interval per trade', () => {
     const { live, events } = harness();
     live.trade(trade(1, 100, 5));
-    expect(events.map((e) => e.interval)).toEqual(['1m', '5m', '15m', '1h', '4h', '1d']);
+    expect(events.map((e) => e.interval)).toEqual(['1m', '5m', '15m', '1h', '4h', '1d', '1w', '1M']);
     expect(events[0].candle).toEqual({ openTime: T0, open: 100, high: 100, low: 100, close: 100, volume: 5 });
     expect(events[5].candle.openTime).toBe(Date.UTC(2024, 4, 1));
+    // 1 May 2024 was a Wednesday: its week opened on Monday 29 April, its month on the 1st.
+    expect(events[6].candle.openTime).toBe(Date.UTC(2024, 3, 29));
+    expect(events[7].candle.openTime).toBe(Date.UTC(2024, 4, 1));
     live.trade(trade(20, 90, 1));
     live.trade(trade(59, 95, 2));
     expect(live.current('BTC-KRW', '1m')).toEqual({

@@ -11,10 +11,10 @@
 import type { Candle, CandleEvent, CandleInterval, FeedEvent, TradeEvent } from '../market-data/types';
 import {
   CANDLE_INTERVALS,
-  INTERVAL_MS,
   MINUTE_MS,
   bucketStart,
   intervalOffsetMs,
+  intervalStart,
   type BoundaryOptions,
 } from './intervals';
 import type { MarketKey } from '../market-data/types';
@@ -232,7 +232,7 @@ export class LiveCandles {
   }
 
   private mergeLonger(state: MarketState, interval: CandleInterval, c: Candle, ts: number): LiveCandle {
-    const start = bucketStart(c.openTime, INTERVAL_MS[interval], intervalOffsetMs(interval, this.options));
+    const start = intervalStart(c.openTime, interval, this.options);
     const cur = state.longer.get(interval);
     if (!cur || start > cur.openTime) {
       const fresh: LiveCandle = { ...c, openTime: start, openTs: ts, closeTs: ts };

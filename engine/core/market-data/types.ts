@@ -68,7 +68,7 @@ export interface BookEvent {
   asks: Level[];
 }
 
-export type CandleInterval = '1m' | '5m' | '15m' | '1h' | '4h' | '1d';
+export type CandleInterval = '1m' | '5m' | '15m' | '1h' | '4h' | '1d' | '1w' | '1M';
 
 export interface Candle {
   /** Start of the candle's minute/hour/day, ms UTC. */
@@ -108,9 +108,23 @@ export interface CandlePage {
 }
 
 /** What the candle history loader needs from an exchange: 1m candles ending before a time. */
+/** Intervals too long to build from fetched minutes: taken from the exchange's own candles of them. */
+export type LongCandleInterval = '1w' | '1M';
+
 export interface CandleSource {
   /** 1m candles with openTime < endBefore, newest `limit` of them (gaps left as gaps), returned oldest first. */
   fetchMinuteCandles(market: FeedMarket, endBefore: number, limit: number, signal?: AbortSignal): Promise<CandlePage>;
+  /**
+   * The exchange's own weekly or monthly candles (weeks from Monday, months from the 1st, 00:00 UTC) with
+   * openTime < endBefore, the newest `limit` of them, oldest first. Absent where the source has none.
+   */
+  fetchLongCandles?(
+    market: FeedMarket,
+    interval: LongCandleInterval,
+    endBefore: number,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<CandlePage>;
 }
 
 /** What a subscription to one market can carry. `candle` is the exchange's own 1m candle stream where it has one. */

@@ -14,10 +14,10 @@ import type { Candle, CandleEvent, CandleInterval, MarketKey, TickerEvent } from
 import { fromColumns, type CandleColumns } from '../candles/columns';
 import {
   CANDLE_INTERVALS,
-  INTERVAL_MS,
   MINUTE_MS,
   bucketStart,
   intervalOffsetMs,
+  intervalStart,
   type BoundaryOptions,
 } from '../candles/intervals';
 import type { TimeRange } from '../candles/time-ranges';
@@ -88,7 +88,7 @@ export function candleTimeline(
 
     records.push({ at, event: { type: 'candle', market, interval: '1m', candle: { ...c } } satisfies CandleEvent });
     for (const interval of intervals) {
-      const start = bucketStart(c.openTime, INTERVAL_MS[interval], intervalOffsetMs(interval, options));
+      const start = intervalStart(c.openTime, interval, options);
       const cur = current.get(interval);
       let next: Candle;
       if (!cur || cur.openTime !== start) next = { ...c, openTime: start };

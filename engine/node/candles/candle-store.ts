@@ -23,7 +23,7 @@ import {
   DAY_MS,
   INTERVAL_MS,
   MINUTE_MS,
-  intervalOffsetMs,
+  intervalBuckets,
   isMinuteAligned,
   type BoundaryOptions,
 } from '../../core/candles/intervals';
@@ -175,8 +175,7 @@ export class CandleStore {
     const rows = this.selectDays.all(id, Math.floor(range.from / DAY_MS), Math.ceil(range.to / DAY_MS)) as DayRow[];
     const length = INTERVAL_MS[interval];
     const agg = new CandleAggregator(
-      length,
-      intervalOffsetMs(interval, options),
+      intervalBuckets(interval, options),
       Math.ceil((range.to - range.from) / length) + 1,
     );
     const day = allocColumns(MINUTES_PER_DAY);
@@ -187,6 +186,14 @@ export class CandleStore {
       agg.push(day);
     }
     return fromColumns(agg.result());
+  }
+
+  /** Start of the oldest UTC day holding a stored candle of the market (undefined: none stored). */
+  firstStoredDay(market: MarketKey): number | undefined {
+    const id = this.marketId(market, false);
+    if (id === undefined) return undefined;
+    const day = this.db.prepare('SELECT MIN(day) FROM candle_days WHERE market = ?').pluck().get(id) as number | null;
+    return day === null ? undefined : day * DAY_MS;
   }
 
   /** Known parts of `range`, merged, oldest first. */

@@ -11,11 +11,11 @@ import type { Candle, CandleInterval, CandlePage, CandleSource, FeedMarket } fro
 import type { CandleStore } from './candle-store';
 import { candleProblem } from '../../core/candles/columns';
 import {
-  INTERVAL_MS,
   MINUTE_MS,
   bucketStart,
-  intervalOffsetMs,
+  intervalStart,
   isMinuteAligned,
+  nextIntervalStart,
   type BoundaryOptions,
 } from '../../core/candles/intervals';
 import { rangeLength, type TimeRange } from '../../core/candles/time-ranges';
@@ -95,10 +95,8 @@ export function chartRange(
   now: number,
   options: BoundaryOptions = {},
 ): TimeRange {
-  const length = INTERVAL_MS[interval];
-  const offset = intervalOffsetMs(interval, options);
-  const start = bucketStart(from, length, offset);
-  const endCandle = bucketStart(to - 1, length, offset) + length;
+  const start = intervalStart(from, interval, options);
+  const endCandle = nextIntervalStart(intervalStart(to - 1, interval, options), interval, options);
   // The current minute is still trading: it is never stored as known (live candles cover it).
   const end = Math.min(endCandle, bucketStart(now, MINUTE_MS));
   return { from: start, to: Math.max(start, end) };

@@ -20,8 +20,9 @@
 import { Packr, Unpackr } from 'msgpackr';
 import { crc32 } from 'node:zlib';
 import { z } from 'zod';
-import type { CandleInterval, FeedEvent, FeedMarket, FeedStatus, Level } from '../../core/market-data/types';
+import type { FeedEvent, FeedMarket, FeedStatus, Level } from '../../core/market-data/types';
 import type { SessionRecord } from '../../core/replay/session-record';
+import { CANDLE_INTERVALS } from '../../core/candles/intervals';
 
 export type { SessionRecord };
 
@@ -31,7 +32,6 @@ const FRAME_HEADER = 8;
 /** A frame larger than this is damage, not data (a whole 30-level book is about 1 KB). */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
-const INTERVALS: readonly CandleInterval[] = ['1m', '5m', '15m', '1h', '4h', '1d'];
 const STATUSES: readonly FeedStatus[] = ['live', 'reconnecting', 'stale', 'offline'];
 
 // Loose: fields FeedMarket may gain later are kept as recorded, not stripped.
@@ -111,7 +111,7 @@ export class EventEncoder {
         return [at, 2, m, e.ts - base, flatten(e.bids), flatten(e.asks)];
       case 'candle': {
         const c = e.candle;
-        return [at, 3, m, INTERVALS.indexOf(e.interval), c.openTime, c.open, c.high, c.low, c.close, c.volume];
+        return [at, 3, m, CANDLE_INTERVALS.indexOf(e.interval), c.openTime, c.open, c.high, c.low, c.close, c.volume];
       }
       case 'status':
         return [at, 4, m, STATUSES.indexOf(e.status), e.reason ?? null];
@@ -191,7 +191,7 @@ export function decodeEvent(header: SessionHeader, value: unknown): SessionRecor
     }
     case 3: {
       want(10);
-      const interval = INTERVALS[int(t[3], 'interval')];
+      const interval = CANDLE_INTERVALS[int(t[3], 'interval')];
       if (!interval) throw new Error(`interval index ${String(t[3])}`);
       const candle = {
         openTime: uint(t[4], 'openTime'),

@@ -79,9 +79,9 @@ export function binanceKline(m: SimMarket, now: number): string | undefined {
   );
 }
 
-/** A REST kline row. */
-export function binanceKlineRow(m: SimMarket, c: MinuteCandle, spanMs = 60_000): string {
-  return `[${c.openTime},"${px(m, c.open)}","${px(m, c.high)}","${px(m, c.low)}","${px(m, c.close)}","${qty(c.volume)}",${c.openTime + spanMs - 1},"0.00000000",${c.trades},"0.00000000","0.00000000","0"]`;
+/** A REST kline row (a 1m one unless its close time is given: the next kline's open time - 1). */
+export function binanceKlineRow(m: SimMarket, c: MinuteCandle, closeTime = c.openTime + 59_999): string {
+  return `[${c.openTime},"${px(m, c.open)}","${px(m, c.high)}","${px(m, c.low)}","${px(m, c.close)}","${qty(c.volume)}",${closeTime},"0.00000000",${c.trades},"0.00000000","0.00000000","0"]`;
 }
 
 export function binanceDepthSnapshot(m: SimMarket, limit: number): string {

@@ -63,4 +63,39 @@ export class CandleHistory {
       trades: 1 + Math.floor(hash01(this.key, 9, minute) * 50),
     };
   }
+
+  /**
+   * A long period's candle (a week or a month, [fromMs, toMs)) from the reference price sampled hourly: reading
+   * every minute of years of months would take seconds per page. Open and close are the reference price at the
+   * period's first and last sampled minute; volume is a deterministic hourly figure summed.
+   */
+  periodCandle(fromMs: number, toMs: number): MinuteCandle | undefined {
+    const first = Math.ceil(fromMs / 60_000);
+    const last = Math.ceil(toMs / 60_000) - 1;
+    if (last < first) return undefined;
+    const tick = this.instrument.tick;
+    const open = this.priceAt(first);
+    let high = open;
+    let low = open;
+    let volume = 0;
+    let trades = 0;
+    for (let m = first; m <= last; m += 60) {
+      const p = this.priceAt(m);
+      if (p > high) high = p;
+      if (p < low) low = p;
+      volume += 1 + Math.floor(hash01(this.key, 7, m) * 300_000_000) * 50;
+      trades += 1 + Math.floor(hash01(this.key, 9, m) * 50) * 50;
+    }
+    const close = this.priceAt(last);
+    return {
+      openTime: fromMs,
+      open,
+      high: Math.max(high, close) + tick,
+      low: Math.max(tick, Math.min(low, close) - tick),
+      close,
+      volume,
+      lastTradeAt: last * 60_000,
+      trades,
+    };
+  }
 }

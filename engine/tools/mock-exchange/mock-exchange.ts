@@ -3,8 +3,9 @@
  * public market-data formats (see EXCHANGE-FEEDS.md), driven by deterministic simulated markets. Tests and
  * offline development point the feed clients at it; nothing here reaches the internet.
  *
- *   Upbit:   WS  /websocket/v1            REST GET /v1/candles/minutes/{unit}, /v1/ticker
- *   Binance: WS  /ws, /ws/<streams>, /stream?streams=a/b   REST GET /api/v3/klines (1m, 1h), /api/v3/depth,
+ *   Upbit:   WS  /websocket/v1            REST GET /v1/candles/minutes/{unit}, /v1/candles/weeks, /v1/candles/months,
+ *            /v1/ticker
+ *   Binance: WS  /ws, /ws/<streams>, /stream?streams=a/b   REST GET /api/v3/klines (1m, 1h, 1w, 1M), /api/v3/depth,
  *            /api/v3/ticker/24hr
  *   Control: POST /__mock/<action> (JSON body), GET /__mock/stats — the same as the methods below.
  *
@@ -15,7 +16,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { ExchangeId } from '../../core/market-data/types';
+import type { ExchangeId, LongCandleInterval } from '../../core/market-data/types';
+import { intervalStart, nextIntervalStart } from '../../core/candles/intervals';
 import {
   binanceDepthSnapshot,
   binanceDepthUpdate,
@@ -33,6 +35,7 @@ import {
   encodeUpbit,
   upbitBucket,
   upbitCandleRow,
+  upbitPeriodRow,
   upbitOrderbook,
   upbitRestTicker,
   upbitTicker,
@@ -112,6 +115,8 @@ interface BinanceConn {
 type Fault = { kind: 'gap' | 'reorder'; left: number; symbol?: string };
 
 const UPBIT_UNITS = new Set([1, 3, 5, 10, 15, 30, 60, 240]);
+/** Weekly and monthly candles reach this far back (the minute history is much shorter: see historyMinutes). */
+const LONG_HISTORY_MS = 3 * 365 * 86_400_000;
 const STREAM_NAME = /^([a-z0-9]+)@(trade|aggTrade|ticker|miniTicker|kline_1m|depth|depth@100ms|depth@1000ms)$/;
 
 export class MockExchange {
@@ -694,6 +699,8 @@ export class MockExchange {
     if (path.startsWith('/v1/candles/minutes/'))
       return this.upbitCandles(res, url, Number(path.slice('/v1/candles/minutes/'.length)));
     if (path === '/v1/ticker') return this.upbitTickers(res, url);
+    if (path === '/v1/candles/weeks') return this.upbitCandles(res, url, 0, '1w');
+    if (path === '/v1/candles/months') return this.upbitCandles(res, url, 0, '1M');
     if (path === '/api/v3/klines') return this.binanceKlines(res, url);
     if (path === '/api/v3/ticker/24hr') return this.binanceTickers(res, url);
     if (path === '/api/v3/depth') return this.binanceDepth(res, url);
@@ -718,7 +725,8 @@ export class MockExchange {
     return f;
   }
 
-  private upbitCandles(res: ServerResponse, url: URL, unit: number): void {
+  /** Minute candles of `unit`, or with `period` the weekly or monthly ones. */
+  private upbitCandles(res: ServerResponse, url: URL, unit: number, period?: LongCandleInterval): void {
     const now = this.o.now();
     const second = Math.floor(now / 1000);
     if (this.upbitWindow.second !== second) {
@@ -749,7 +757,7 @@ export class MockExchange {
       this.log('upbit', path, 400);
       this.send(res, 400, JSON.stringify({ error: { name: 'invalid_parameter', message: msg } }), headers);
     };
-    if (!UPBIT_UNITS.has(unit)) return bad(`unit must be one of ${[...UPBIT_UNITS].join(', ')}`);
+    if (!period && !UPBIT_UNITS.has(unit)) return bad(`unit must be one of ${[...UPBIT_UNITS].join(', ')}`);
     const code = url.searchParams.get('market');
     if (!code) return bad('market is required');
     const m = this.markets.get(code);
@@ -768,6 +776,13 @@ export class MockExchange {
       to = Math.min(t, now + 60_000);
     }
     const history = this.histories.get(code)!;
+    if (period) {
+      const rows = this.periodCandles(history, period, to, count).map((c) =>
+        upbitPeriodRow(code, m.instrument.priceDecimals, c),
+      );
+      this.log('upbit', path, 200);
+      return this.send(res, 200, `[${rows.join(',')}]`, headers);
+    }
     const newest = Math.floor(now / 60_000);
     const oldest = newest - this.o.historyMinutes + 1;
     const rows: string[] = [];
@@ -870,6 +885,26 @@ export class MockExchange {
     );
   }
 
+  /** Weekly or monthly candles opening before `endBefore`, newest first, at most `count`, the forming one to now. */
+  private periodCandles(
+    history: CandleHistory,
+    period: LongCandleInterval,
+    endBefore: number,
+    count: number,
+  ): MinuteCandle[] {
+    const now = this.o.now();
+    const out: MinuteCandle[] = [];
+    for (
+      let start = intervalStart(Math.min(endBefore, now + 1) - 1, period);
+      out.length < count && start >= now - LONG_HISTORY_MS;
+      start = intervalStart(start - 1, period)
+    ) {
+      const c = history.periodCandle(start, Math.min(nextIntervalStart(start, period), now + 1));
+      if (c) out.push(c);
+    }
+    return out;
+  }
+
   private bucketWithin(
     history: CandleHistory,
     unit: number,
@@ -933,11 +968,24 @@ export class MockExchange {
         if (!m) return [400, '{"code":-1121,"msg":"Invalid symbol."}'];
         const interval = url.searchParams.get('interval');
         if (interval === '1h') return this.binanceHourKlines(m, url);
-        if (interval !== '1m') return [400, '{"code":-1120,"msg":"Invalid interval."}'];
+        if (interval !== '1m' && interval !== '1w' && interval !== '1M')
+          return [400, '{"code":-1120,"msg":"Invalid interval."}'];
         const limit = Number(url.searchParams.get('limit') ?? '500');
         if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
           return [400, '{"code":-1100,"msg":"Illegal characters found in parameter \'limit\'."}'];
         const now = this.o.now();
+        if (interval !== '1m') {
+          // Klines opening at or before endTime (inclusive), oldest first; startTime keeps the oldest ones.
+          const endTime = url.searchParams.get('endTime');
+          const startTime = Number(url.searchParams.get('startTime') ?? '0');
+          const history = this.histories.get(m.instrument.symbol)!;
+          const newestFirst = this.periodCandles(history, interval, endTime ? Number(endTime) + 1 : now + 1, limit);
+          const rows = newestFirst
+            .filter((c) => c.openTime >= startTime)
+            .reverse()
+            .map((c) => binanceKlineRow(m, c, nextIntervalStart(c.openTime, interval) - 1));
+          return [200, `[${rows.join(',')}]`];
+        }
         const newest = Math.floor(now / 60_000);
         const oldest = newest - this.o.historyMinutes + 1;
         const startTime = url.searchParams.get('startTime');
@@ -982,7 +1030,7 @@ export class MockExchange {
           c.trades += k.trades;
         }
       }
-      if (c) rows.push(binanceKlineRow(m, c, 3_600_000));
+      if (c) rows.push(binanceKlineRow(m, c, c.openTime + 3_600_000 - 1));
     }
     return [200, `[${rows.join(',')}]`];
   }

@@ -253,6 +253,19 @@ export function upbitCandleRow(symbol: string, decimals: number, unit: number, c
   );
 }
 
+/** One row of /v1/candles/weeks or /months: the minute row's fields with `first_day_of_period`, no `unit`. */
+export function upbitPeriodRow(symbol: string, decimals: number, c: MinuteCandle): string {
+  const quote = (unitsToNumber(c.close, decimals) * c.volume) / 1e8;
+  return (
+    `{"market":"${symbol}","candle_date_time_utc":"${new Date(c.openTime).toISOString().slice(0, 19)}",` +
+    `"candle_date_time_kst":"${kst(c.openTime)}","opening_price":${restPrice(c.open, decimals)},` +
+    `"high_price":${restPrice(c.high, decimals)},"low_price":${restPrice(c.low, decimals)},` +
+    `"trade_price":${restPrice(c.close, decimals)},"timestamp":${c.lastTradeAt},` +
+    `"candle_acc_trade_price":${quote},"candle_acc_trade_volume":${formatUnitsTrimmed(c.volume, SIZE_DECIMALS)},` +
+    `"first_day_of_period":"${new Date(c.openTime).toISOString().slice(0, 10)}"}`
+  );
+}
+
 /** Candles of `unit` minutes built from the minute history (a bucket without any trade has no candle). */
 export function upbitBucket(history: CandleHistory, unit: number, bucket: number): MinuteCandle | undefined {
   let out: MinuteCandle | undefined;

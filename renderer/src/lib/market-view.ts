@@ -9,6 +9,7 @@
  */
 import type {
   CandleBar,
+  CandleInterval,
   CandlesProgress,
   FeedSourceName,
   FeedStatusName,
@@ -18,7 +19,7 @@ import type {
 
 export type Level = [price: number, size: number];
 export type PriceMove = 'up' | 'down' | 'flat';
-export type Interval = '1m' | '5m' | '15m' | '1h' | '4h' | '1d';
+export type Interval = CandleInterval;
 
 export interface ViewMarket {
   id: string;
@@ -171,8 +172,11 @@ export interface ViewState {
   /** A new price and/or total amount (what has filled included) for one of my resting orders. */
   amend(orderId: number, change: OrderChange): Promise<Outcome>;
   cancelAll(): Promise<{ cancelled: number }>;
-  /** Oldest first; `loading` while missing history is still being fetched. */
-  candles(interval: Interval, limit: number): Promise<{ bars: CandleBar[]; loading: boolean }>;
+  /**
+   * Oldest first; `loading` while missing history is still being fetched. With `before`, the candles opening
+   * before that time (a chart scrolled back; fetched first where they are not stored).
+   */
+  candles(interval: Interval, limit: number, before?: number): Promise<{ bars: CandleBar[]; loading: boolean }>;
   /** Live candle changes; returns the unsubscribe function. */
   onLive(listener: (live: LiveCandles) => void): () => void;
 }

@@ -45,8 +45,8 @@ export const liveView = create<ViewState>(() => ({
     void refresh();
     return r;
   },
-  candles: async (interval, limit) => ({
-    bars: await api.invoke('live.candles', { interval, limit: Math.min(limit, 1_000) }),
+  candles: async (interval, limit, before) => ({
+    bars: await api.invoke('live.candles', { interval, limit: Math.min(limit, 1_000), before }),
     loading: false,
   }),
   onLive: (listener) => {

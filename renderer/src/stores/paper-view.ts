@@ -136,9 +136,9 @@ export const paperView = create<ViewState>(() => ({
   cancel: cancelOrder,
   amend: amendOrder,
   cancelAll: cancelAllOrders,
-  candles: async (interval, limit) => {
+  candles: async (interval, limit, before) => {
     if (!current) return { bars: [], loading: false };
-    const c = await api.invoke('paper.candles', { market: current, interval, limit });
+    const c = await api.invoke('paper.candles', { market: current, interval, limit, before });
     return { bars: c.candles, loading: c.loading };
   },
   onLive: (listener) => {

@@ -16,8 +16,8 @@ export const practiceView = create<ViewState>(() => ({
   cancel: (orderId) => cancelOrder(orderId),
   amend: (orderId, change) => amendOrder(orderId, change),
   cancelAll: () => cancelAllOrders(),
-  candles: async (interval, limit) => ({
-    bars: await api.invoke('practice.candles', { interval, limit }),
+  candles: async (interval, limit, before) => ({
+    bars: await api.invoke('practice.candles', { interval, limit, before }),
     loading: false,
   }),
   onLive: (listener) => onTrades((trades) => listener({ kind: 'trades', trades: trades.map(tapeRow) })),

@@ -1,11 +1,12 @@
 /**
- * Binance Spot REST market data: 1m klines (oldest first, at most 1000 per request) and depth snapshots.
+ * Binance Spot REST market data: 1m, 1w and 1M klines (oldest first, at most 1000 per request; weeks open on
+ * Monday and months on the 1st, 00:00 UTC) and depth snapshots.
  */
 import { parseDecimalUnits } from '../../../core/market-data/decimal';
 import { malformed } from '../frame-error';
 import { UnknownMarketError } from '../../../core/market-data/markets';
 import { HttpError, type RestClient } from '../rest-client';
-import type { Candle, CandlePage, CandleSource, FeedMarket } from '../../../core/market-data/types';
+import type { Candle, CandlePage, CandleSource, FeedMarket, LongCandleInterval } from '../../../core/market-data/types';
 import { type DepthSnapshot, parseDepthSnapshot } from './binance-protocol';
 
 export const BINANCE_MAX_KLINES = 1000;
@@ -21,7 +22,22 @@ function unknownSymbol(err: unknown, market: FeedMarket): never {
 export class BinanceRest implements CandleSource {
   constructor(private readonly rest: RestClient) {}
 
-  async fetchMinuteCandles(
+  fetchMinuteCandles(market: FeedMarket, endBefore: number, limit: number, signal?: AbortSignal): Promise<CandlePage> {
+    return this.fetchKlines('1m', market, endBefore, limit, signal);
+  }
+
+  fetchLongCandles(
+    market: FeedMarket,
+    interval: LongCandleInterval,
+    endBefore: number,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<CandlePage> {
+    return this.fetchKlines(interval, market, endBefore, limit, signal);
+  }
+
+  private async fetchKlines(
+    interval: '1m' | LongCandleInterval,
     market: FeedMarket,
     endBefore: number,
     limit: number,
@@ -40,7 +56,7 @@ export class BinanceRest implements CandleSource {
         // endTime is inclusive on Binance; endBefore is exclusive.
         raw = await this.rest.get({
           path: '/api/v3/klines',
-          params: { symbol: market.symbol, interval: '1m', endTime: end - 1, limit: want },
+          params: { symbol: market.symbol, interval, endTime: end - 1, limit: want },
           signal,
         });
       } catch (err) {

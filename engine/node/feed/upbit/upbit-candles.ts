@@ -1,12 +1,16 @@
 /**
- * Upbit 1m candle history over REST: `/v1/candles/minutes/1?market&count&to`, newest first, at most 200 per
- * request, `to` an exclusive end. A minute without trades has no candle, so pages are not contiguous in time.
+ * Upbit candle history over REST: 1m candles from `/v1/candles/minutes/1?market&count&to`, weekly and monthly
+ * ones from `/v1/candles/weeks` and `/v1/candles/months` (same query and rows, `first_day_of_period` instead of
+ * `unit`); newest first, at most 200 per request, `to` an exclusive end. A period without trades has no candle,
+ * so pages are not contiguous in time.
  */
 import { z } from 'zod';
 import { numberToUnits } from '../../../core/market-data/decimal';
 import { UnknownMarketError } from '../../../core/market-data/markets';
 import { HttpError, type RestClient } from '../rest-client';
-import type { Candle, CandlePage, CandleSource, FeedMarket } from '../../../core/market-data/types';
+import type { Candle, CandlePage, CandleSource, FeedMarket, LongCandleInterval } from '../../../core/market-data/types';
+
+const LONG_PATH: Record<LongCandleInterval, string> = { '1w': '/v1/candles/weeks', '1M': '/v1/candles/months' };
 
 export const UPBIT_MAX_CANDLES = 200;
 
@@ -20,6 +24,7 @@ const row = z.object({
   timestamp: z.number(),
   candle_acc_trade_volume: z.number().nonnegative(),
   unit: z.number().optional(),
+  first_day_of_period: z.string().optional(),
 });
 const body = z.array(row);
 
@@ -31,7 +36,22 @@ export function upbitTo(endBefore: number): string {
 export class UpbitCandleSource implements CandleSource {
   constructor(private readonly rest: RestClient) {}
 
-  async fetchMinuteCandles(
+  fetchMinuteCandles(market: FeedMarket, endBefore: number, limit: number, signal?: AbortSignal): Promise<CandlePage> {
+    return this.fetchPages('/v1/candles/minutes/1', market, endBefore, limit, signal);
+  }
+
+  fetchLongCandles(
+    market: FeedMarket,
+    interval: LongCandleInterval,
+    endBefore: number,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<CandlePage> {
+    return this.fetchPages(LONG_PATH[interval], market, endBefore, limit, signal);
+  }
+
+  private async fetchPages(
+    path: string,
     market: FeedMarket,
     endBefore: number,
     limit: number,
@@ -47,7 +67,7 @@ export class UpbitCandleSource implements CandleSource {
       let raw: unknown;
       try {
         raw = await this.rest.get({
-          path: '/v1/candles/minutes/1',
+          path,
           params: { market: market.symbol, count, to: upbitTo(end) },
           signal,
         });

@@ -14,24 +14,23 @@ import { loadChartLib, type ChartLib } from '../../lib/charts';
 import { formatUnits } from '../../lib/units';
 import { formatPlottedPrice, formatPrice, formatSize } from '../../lib/market-format';
 import type { ViewMarket } from '../../lib/market-view';
-import { useLegend } from '../../stores/chart-legend-store';
+import { useLegend, type LegendStudy } from '../../stores/chart-legend-store';
 import { useView, useViewStore } from '../../stores/view-context';
-import { CandleSet, MA_PERIODS, RSI_PERIOD, TIMEFRAMES, type Timeframe } from './chart-data';
+import { CandleSet, TIMEFRAMES, type Timeframe } from './chart-data';
+import { ChartStudies } from './chart-studies';
+import { scrollBack, type OlderState } from './chart-scrollback';
+import { IndicatorPicker } from './IndicatorPicker';
+import { useChartIndicators } from '../../stores/chart-indicators-store';
 import { crosshairTimeText, tickMarkText, type TickMark } from './chart-time';
 import { PanelState } from './PanelState';
 import { ChartOrderLayer, ChartParts } from './ChartOrderLayer';
 import { rovingKeys } from '../roving-keys';
 
-/** The indicators' colours are theme tokens (contrast-checked in both themes); the legend uses them as written. */
-const MA_COLORS = ['var(--ma-short)', 'var(--ma-long)'];
-const RSI_COLOR = 'var(--rsi)';
 const HISTORY = 500;
 
 interface Series {
   candles: ISeriesApi<'Candlestick'>;
   volume: ISeriesApi<'Histogram'>;
-  ma: ISeriesApi<'Line'>[];
-  rsi: ISeriesApi<'Line'>;
 }
 
 type Palette = ReturnType<typeof palette>;
@@ -51,8 +50,8 @@ function palette() {
     downFill: cssVar('--down-fill') || '#1763d0',
     upFaint: cssVar('--up-faint') || 'rgba(240,68,82,0.45)',
     downFaint: cssVar('--down-faint') || 'rgba(49,130,246,0.45)',
-    ma: [cssVar('--ma-short') || '#f0b90b', cssVar('--ma-long') || '#b36bff'],
-    rsi: cssVar('--rsi') || '#27b3c9',
+    /** Any other token (the studies' colours), from the same computed style. */
+    token: (name: string) => cssVar(name) || '#8b95a3',
   };
 }
 
@@ -74,8 +73,6 @@ function applyTheme(lib: ChartLib, chart: IChartApi, s: Series, p: Palette): voi
     wickDownColor: p.down,
     borderVisible: false,
   });
-  s.ma.forEach((line, i) => line.applyOptions({ color: p.ma[i] }));
-  s.rsi.applyOptions({ color: p.rsi });
 }
 
 /**
@@ -154,7 +151,11 @@ function ChartLegend({ market }: { market: ViewMarket }) {
   if (!legend) return null;
   const dir = legend.close >= legend.open ? 'up' : 'down';
   return (
-    <div className="chart-legend" aria-label="OHLC">
+    <div
+      className="chart-legend"
+      aria-label="OHLC"
+      data-time={Number.isFinite(legend.openTime) ? legend.openTime : undefined}
+    >
       <span>
         {t('chart.open')} <b className={dir}>{formatPrice(market, legend.open)}</b>
       </span>
@@ -170,15 +171,34 @@ function ChartLegend({ market }: { market: ViewMarket }) {
       <span>
         {t('chart.volume')} <b>{formatSize(market, legend.volume)}</b>
       </span>
-      {MA_PERIODS.map((p, i) => (
-        <span key={p} style={{ color: MA_COLORS[i] }} data-study={`ma${p}`}>
-          MA{p} {legend.ma[i] === undefined ? '—' : formatPlottedPrice(market, legend.ma[i]!)}
-        </span>
-      ))}
-      <span style={{ color: RSI_COLOR }}>
-        RSI{RSI_PERIOD} {legend.rsi === undefined ? '—' : legend.rsi.toFixed(1)}
-      </span>
+      {legend.studies.map(
+        (s) =>
+          s.kind !== 'volume' && (
+            <span key={s.id} style={{ color: s.colour }} data-study={s.id}>
+              {s.label} {studyText(market, s)}
+            </span>
+          ),
+      )}
     </div>
+  );
+}
+
+/** A study's values as the legend writes them: RSI to a tenth, the others as prices to the tick. */
+function studyText(market: ViewMarket, s: LegendStudy): string {
+  const shown = s.values.filter((v) => !Number.isNaN(v));
+  if (shown.length === 0) return '—';
+  if (s.kind === 'rsi') return shown[0].toFixed(1);
+  return shown.map((v) => formatPlottedPrice(market, v)).join(' / ');
+}
+
+/** Older candles being fetched as the chart is scrolled back, or the start of history reached. */
+function OlderNote({ state }: { state: OlderState }) {
+  const t = useT();
+  if (state === 'idle') return null;
+  return (
+    <span className={state === 'error' ? 'chart-older error' : 'chart-older muted'} role="status" data-older={state}>
+      {t(`chart.older.${state}`)}
+    </span>
   );
 }
 
@@ -202,7 +222,7 @@ function HistoryProgress({ timeframe }: { timeframe: Timeframe }) {
   );
 }
 
-/** Candles with volume, MA 7/25 and RSI 14 below; history on open, the live candle updated in place. */
+/** Candles with the chosen studies; history on open and when scrolled back, the live candle updated in place. */
 export const PriceChart = memo(function PriceChart() {
   const t = useT();
   const language = useLanguage();
@@ -220,6 +240,8 @@ export const PriceChart = memo(function PriceChart() {
     state: 'loading',
   });
   const [attempt, setAttempt] = useState(0);
+  const [older, setOlder] = useState<OlderState>('idle');
+  const indicators = useChartIndicators((s) => s.indicators);
   const host = useRef<HTMLDivElement>(null);
   const scale = useRef(1);
   scale.current = 10 ** priceDecimals;
@@ -227,6 +249,9 @@ export const PriceChart = memo(function PriceChart() {
     lib: ChartLib;
     chart: IChartApi;
     series: Series;
+    studies: ChartStudies;
+    /** The candles shown now (null until the history arrived). */
+    set: CandleSet | null;
     colours: Palette;
     /** The last price label's colour now (see showLastPriceLabel). */
     label: string;
@@ -268,7 +293,7 @@ export const PriceChart = memo(function PriceChart() {
   }, []);
 
   function makeChart(lib: ChartLib): () => void {
-    const { CandlestickSeries, CrosshairMode, HistogramSeries, LineSeries, LineStyle, createChart } = lib;
+    const { CandlestickSeries, CrosshairMode, HistogramSeries, createChart } = lib;
     // Styles are up to date right after a frame: read them before the chart adds its elements.
     const colours = palette();
     const fontFamily = getComputedStyle(document.body).fontFamily;
@@ -302,40 +327,15 @@ export const PriceChart = memo(function PriceChart() {
     // An overlay scale pinned to the bottom fifth, so volume sits under the candles.
     volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
     candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.22 } });
-    const ma = MA_PERIODS.map((_, i) =>
-      chart.addSeries(LineSeries, {
-        color: colours.ma[i],
-        lineWidth: 1,
-        priceLineVisible: false,
-        lastValueVisible: false,
-        crosshairMarkerVisible: false,
-      }),
-    );
-    const rsiSeries = chart.addSeries(
-      LineSeries,
-      {
-        color: colours.rsi,
-        lineWidth: 1,
-        priceLineVisible: false,
-        priceFormat: { type: 'price', precision: 1, minMove: 0.1 },
-      },
-      1,
-    );
-    for (const level of [70, 30])
-      rsiSeries.createPriceLine({
-        price: level,
-        color: '#5f6b7a',
-        lineStyle: LineStyle.Dashed,
-        lineWidth: 1,
-        axisLabelVisible: false,
-      });
-    chart.panes()[1]?.setStretchFactor(0.28);
-    const series: Series = { candles, volume, ma, rsi: rsiSeries };
+    const series: Series = { candles, volume };
     applyTheme(lib, chart, series, colours);
+    const studies = new ChartStudies(lib, chart, volume);
     const state = {
       lib,
       chart,
       series,
+      studies,
+      set: null as CandleSet | null,
       colours,
       label: '',
       lastBar: undefined as CandleBar | undefined,
@@ -360,20 +360,21 @@ export const PriceChart = memo(function PriceChart() {
       const bar = param.seriesData.get(candles) as CandlestickData<UTCTimestamp> | undefined;
       if (!bar) return; // between candles: keep showing the one last hovered
       const v = param.seriesData.get(volume) as HistogramData<UTCTimestamp> | undefined;
-      const maV = ma.map((s) => (param.seriesData.get(s) as { value?: number } | undefined)?.value);
-      const r = (param.seriesData.get(rsiSeries) as { value?: number } | undefined)?.value;
+      // The hovered candle's index in the set (the studies are read there).
+      const index = state.set?.indexOfTime(bar.time);
       // Plotted prices back to price units for the exact readout.
       const k = scale.current;
       const units = (p: number) => Math.round(p * k);
+      const hovered = index === undefined ? undefined : state.set?.bars[index];
       useLegend.setState({
         legend: {
+          openTime: hovered?.openTime ?? NaN,
           open: units(bar.open),
           high: units(bar.high),
           low: units(bar.low),
           close: units(bar.close),
           volume: Math.round((v?.value ?? 0) * 10 ** (view.getState().market?.sizeDecimals ?? 0)),
-          ma: maV,
-          rsi: r,
+          studies: studies.readings(index),
         },
       });
     };
@@ -387,6 +388,15 @@ export const PriceChart = memo(function PriceChart() {
     };
   }
 
+  // The chosen studies: read from the host once, drawn anew whenever the choice changes.
+  useEffect(() => void useChartIndicators.getState().load(), []);
+  useEffect(() => {
+    const c = chartRef.current;
+    if (!c || !indicators) return;
+    c.studies.configure(indicators, c.colours.token, c.set);
+    c.showLatest();
+  }, [indicators, chartReady]);
+
   // The theme's colours are CSS variables set on <html> by the app shell, after this component's effects
   // run; follow the attribute itself rather than the setting, so the colours read are the new ones.
   useEffect(() => {
@@ -395,6 +405,7 @@ export const PriceChart = memo(function PriceChart() {
       if (!c) return;
       c.colours = palette();
       applyTheme(c.lib, c.chart, c.series, c.colours);
+      c.studies.recolour(c.colours.token);
       showLastPriceLabel(c, c.lastBar);
       c.repaintVolume?.();
     });
@@ -451,8 +462,10 @@ export const PriceChart = memo(function PriceChart() {
       if (!set) return;
       series.candles.setData(set.bars.map((b) => set!.candle(b)));
       series.volume.setData(set.bars.map((b) => set!.volume(b, baseDecimals, p.upFaint, p.downFaint)));
-      MA_PERIODS.forEach((period, i) => series.ma[i].setData(set!.ma(period)));
-      series.rsi.setData(set.rsi());
+      c.studies.draw(set);
+      // How many candles are loaded and from when: what scrolling back changes (read by the e2e specs).
+      host.current?.setAttribute('data-bars', String(set.bars.length));
+      host.current?.setAttribute('data-oldest', String(set.bars[0]?.openTime ?? ''));
       c.lastBar = set.bars[set.bars.length - 1];
       showLastPriceLabel(c, c.lastBar);
       parts?.barsDrawn();
@@ -464,19 +477,18 @@ export const PriceChart = memo(function PriceChart() {
     };
     // The studies' newest points: a live update (up to every frame) computes them once, from the last candles
     // only, and hands them to the legend too.
-    const showLatest = (studies?: ReturnType<CandleSet['lastStudies']>) => {
+    const showLatest = () => {
       const bar = set?.bars[set.bars.length - 1];
       if (!set || !bar || c.hovering) return;
-      const last = studies ?? set.lastStudies();
       useLegend.setState({
         legend: {
+          openTime: bar.openTime,
           open: bar.open,
           high: bar.high,
           low: bar.low,
           close: bar.close,
           volume: bar.volume,
-          ma: last.ma.map((p) => p?.value),
-          rsi: last.rsi?.value,
+          studies: c.studies.readings(),
         },
       });
     };
@@ -494,7 +506,9 @@ export const PriceChart = memo(function PriceChart() {
     hostEl.removeAttribute('data-painted');
 
     c.showLatest = showLatest;
+    c.set = null;
     setStatus({ state: 'loading' });
+    setOlder('idle');
     useLegend.setState({ legend: null });
     view
       .getState()
@@ -504,7 +518,7 @@ export const PriceChart = memo(function PriceChart() {
         // Trades stamped before the answer arrived are already inside these candles (host and UI share the
         // machine's clock); only later ones are folded in, so no trade is counted twice.
         loadedAt = Date.now();
-        const candles = (set = new CandleSet(bars, timeframe, priceDecimals));
+        const candles = (set = c.set = new CandleSet(bars, timeframe, priceDecimals));
         // Handed to the chart in a task after the next frame, so that a chart just made draws its empty panes
         // (and sizes its canvases) in one frame and the candles in another, rather than all in one long frame
         // when the answer comes back before the chart's first frame. Trades meanwhile go into the set.
@@ -546,17 +560,29 @@ export const PriceChart = memo(function PriceChart() {
         c.axisWidth = width;
         chart.applyOptions({ rightPriceScale: { minimumWidth: width } });
       }
-      const studies = set.lastStudies();
-      studies.ma.forEach((last, i) => last && series.ma[i].update(last));
-      if (studies.rsi) series.rsi.update(studies.rsi);
-      showLatest(studies);
+      c.studies.update(set);
+      showLatest();
       markPainted();
+    });
+
+    // Scrolled to the oldest candle: the ones before it are fetched and put in front.
+    const stopScrollBack = scrollBack({
+      chart,
+      oldest: () => (drawn ? set?.bars[0]?.openTime : undefined),
+      load: async (before) => (await view.getState().candles(timeframe, HISTORY, before)).bars,
+      prepend: (bars) => {
+        const added = set!.prepend(bars);
+        draw();
+        return added;
+      },
+      onState: setOlder,
     });
     return () => {
       alive = false;
       c.repaintVolume = undefined;
       cancelDraw();
       off();
+      stopScrollBack();
     };
   }, [timeframe, baseDecimals, priceDecimals, attempt, marketId, epoch, view, chartReady, orderParts]);
 
@@ -564,6 +590,7 @@ export const PriceChart = memo(function PriceChart() {
     <section className="panel chart-panel" aria-label={t('chart.label')}>
       <div className="panel-head">
         <ChartToolbar timeframe={timeframe} onChange={setTimeframe} />
+        <IndicatorPicker />
         <HistoryProgress timeframe={timeframe} />
       </div>
       <div className="chart-host" ref={host} data-state={status.state}>
@@ -571,6 +598,7 @@ export const PriceChart = memo(function PriceChart() {
             in the head a wrap would change the chart's height, which redraws the whole chart. */}
         {market && <ChartLegend market={market} />}
         {market && orderParts && <ChartOrderLayer parts={orderParts} market={market} />}
+        <OlderNote state={older} />
         {status.state !== 'ready' && (
           <div className="chart-overlay">
             <PanelState

@@ -4,23 +4,36 @@
 import type { CandlestickData, HistogramData, LineData, UTCTimestamp } from 'lightweight-charts';
 import type { CandleBar } from '@protocol/api';
 import type { ViewTrade } from '../../lib/market-view';
-import { rsi, sma } from '../../lib/indicators';
 
-export const TIMEFRAMES = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
+export const TIMEFRAMES = ['1m', '5m', '15m', '1h', '4h', '1d', '1w', '1M'] as const;
 export type Timeframe = (typeof TIMEFRAMES)[number];
 
 const MINUTE = 60_000;
-export const TIMEFRAME_MS: Record<Timeframe, number> = {
+const DAY = 1_440 * MINUTE;
+const FIXED_MS: Record<Exclude<Timeframe, '1M'>, number> = {
   '1m': MINUTE,
   '5m': 5 * MINUTE,
   '15m': 15 * MINUTE,
   '1h': 60 * MINUTE,
   '4h': 240 * MINUTE,
-  '1d': 1_440 * MINUTE,
+  '1d': DAY,
+  '1w': 7 * DAY,
 };
 
-export const MA_PERIODS = [7, 25] as const;
-export const RSI_PERIOD = 14;
+/**
+ * Start of the candle holding `ts`, by the host's rule (engine/core/candles/intervals.ts): multiples of the
+ * length since the epoch, days from 00:00 UTC (09:00 KST), weeks from Monday (the epoch was a Thursday, so
+ * 4 days past multiples of a week) and months from the 1st.
+ */
+export function timeframeStart(ts: number, tf: Timeframe): number {
+  if (tf === '1M') {
+    const d = new Date(ts);
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  }
+  const len = FIXED_MS[tf];
+  const offset = tf === '1w' ? 4 * DAY : 0;
+  return Math.floor((ts - offset) / len) * len + offset;
+}
 
 /**
  * The chart's time axis shows UTC; shifting each time by the local offset makes it show the user's wall
@@ -66,11 +79,9 @@ export class CandleSet {
    * and whether a new candle was opened (the studies then need one more point).
    */
   apply(trades: readonly ViewTrade[]): boolean {
-    const len = TIMEFRAME_MS[this.timeframe];
     let changed = false;
     for (const t of trades) {
-      // Buckets start at multiples of the length from the epoch (UTC days for 1d), as the host aggregates.
-      const openTime = Math.floor(t.ts / len) * len;
+      const openTime = timeframeStart(t.ts, this.timeframe);
       const last = this.bars[this.bars.length - 1];
       if (last && openTime === last.openTime) {
         if (t.price > last.high) last.high = t.price;
@@ -104,92 +115,51 @@ export class CandleSet {
     };
   }
 
-  /** A study's points, skipping the warm-up where it has no value yet. */
-  private line(values: number[]): LineData<UTCTimestamp>[] {
+  /** A study's points, skipping the warm-up where it has no value yet (index i is candle i). */
+  points(values: readonly number[]): LineData<UTCTimestamp>[] {
     const out: LineData<UTCTimestamp>[] = [];
     values.forEach((value, i) => {
-      if (!Number.isNaN(value)) out.push({ time: chartTime(this.bars[i].openTime), value });
+      if (!Number.isNaN(value) && i < this.bars.length) out.push({ time: chartTime(this.bars[i].openTime), value });
     });
     return out;
   }
 
-  ma(period: number): LineData<UTCTimestamp>[] {
-    return this.line(
-      sma(
-        this.bars.map((b) => b.close / this.priceScale),
-        period,
-      ),
-    );
+  /** The index of the candle drawn at chart time `time` (see chartTime), or undefined. */
+  indexOfTime(time: UTCTimestamp): number | undefined {
+    let lo = 0;
+    let hi = this.bars.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const t = chartTime(this.bars[mid].openTime);
+      if (t === time) return mid;
+      if (t < time) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
   }
 
-  rsi(): LineData<UTCTimestamp>[] {
-    return this.line(
-      rsi(
-        this.bars.map((b) => b.close / this.priceScale),
-        RSI_PERIOD,
-      ),
-    );
+  /** The closes as plotted (whole quote per coin), kept in step with the bars for the studies. */
+  closes(): number[] {
+    const n = this.bars.length;
+    const c = this.closeCache;
+    if (c.length > n) c.length = n;
+    // Only the last close changes as a candle forms; earlier ones are final unless older candles came in front.
+    for (let i = Math.max(0, c.length - 1); i < n; i++) c[i] = this.bars[i].close / this.priceScale;
+    return c;
   }
+
+  private closeCache: number[] = [];
 
   /**
-   * The studies' newest points, for the in-place update of a live candle (up to every frame): each MA from its
-   * last `period` closes, the RSI from the smoothed averages up to the candle before (final once a newer one
-   * exists, so kept), instead of recomputing every study over the whole history. The RSI is the same number
-   * rsi() gives for that candle; the MA may differ from sma()'s running sum in the last binary digits.
+   * Older candles (oldest first) put in front of the ones shown, for a chart scrolled back; returns how many
+   * were added (none of them at or after the oldest shown).
    */
-  lastStudies(): { ma: (LineData<UTCTimestamp> | undefined)[]; rsi: LineData<UTCTimestamp> | undefined } {
-    const n = this.bars.length;
-    if (n === 0) return { ma: MA_PERIODS.map(() => undefined), rsi: undefined };
-    const time = chartTime(this.bars[n - 1].openTime);
-    const k = this.priceScale;
-    const ma = MA_PERIODS.map((period) => {
-      if (n < period) return undefined;
-      let sum = 0;
-      for (let i = n - period; i < n; i++) sum += this.bars[i].close / k;
-      return { time, value: sum / period };
-    });
-    return { ma, rsi: this.lastRsi(time) };
-  }
-
-  /** Wilder's averages after the close at `index`, as rsi() builds them; advanced from the last one kept. */
-  private rsiState: { index: number; gain: number; loss: number } | null = null;
-
-  private lastRsi(time: UTCTimestamp): LineData<UTCTimestamp> | undefined {
-    const n = this.bars.length;
-    const period = RSI_PERIOD;
-    if (n <= period) return undefined;
-    const close = (i: number) => this.bars[i].close / this.priceScale;
-    const value = (gain: number, loss: number) => (loss === 0 ? 100 : 100 - 100 / (1 + gain / loss));
-    // The initial averages cover the first `period` changes (closes 0..period).
-    const seed = () => {
-      let gain = 0;
-      let loss = 0;
-      for (let i = 1; i <= period; i++) {
-        const d = close(i) - close(i - 1);
-        if (d > 0) gain += d;
-        else loss -= d;
-      }
-      return { index: period, gain: gain / period, loss: loss / period };
-    };
-    const step = (s: { index: number; gain: number; loss: number }) => {
-      const i = s.index + 1;
-      const d = close(i) - close(i - 1);
-      return {
-        index: i,
-        gain: (s.gain * (period - 1) + Math.max(d, 0)) / period,
-        loss: (s.loss * (period - 1) + Math.max(-d, 0)) / period,
-      };
-    };
-    if (n === period + 1) {
-      // The last candle is the seed's own: it still forms, so nothing is kept.
-      const s = seed();
-      return { time, value: value(s.gain, s.loss) };
-    }
-    // Kept: the state at the candle before the last (final). Built or advanced as candles open.
-    let s = this.rsiState && this.rsiState.index <= n - 2 ? this.rsiState : seed();
-    while (s.index < n - 2) s = step(s);
-    this.rsiState = s;
-    const last = step(s);
-    return { time, value: value(last.gain, last.loss) };
+  prepend(older: readonly CandleBar[]): number {
+    const first = this.bars[0]?.openTime ?? Infinity;
+    const fresh = older.filter((b) => b.openTime < first).map((b) => ({ ...b }));
+    if (!fresh.length) return 0;
+    this.bars = [...fresh, ...this.bars];
+    this.closeCache = [];
+    return fresh.length;
   }
 }
