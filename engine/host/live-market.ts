@@ -22,6 +22,7 @@ import {
   type VenueHistory,
 } from '../protocol/api';
 import { ApiError } from '../protocol/errors';
+import { orderLinks } from '../protocol/order-links';
 import {
   Session,
   type CandleInterval,
@@ -408,6 +409,7 @@ export class LiveMarket {
         ...(order.stopPrice !== undefined && { stopPrice: order.stopPrice }),
         ...(order.quantity !== undefined && { quantity: order.quantity }),
         ...(order.quoteAmount !== undefined && { quoteAmount: order.quoteAmount }),
+        ...orderLinks(order),
       });
       this.pendingMine = true;
       this.flushSoon();
