@@ -93,6 +93,7 @@ function openOrderOf(o: OrderView): LiveState['openOrders'][number] {
     // A stop order waits until its trigger price trades; once triggered it is an ordinary open order.
     triggered: o.status === 'open',
     ts: o.createdAt,
+    ...orderLinks(o),
   };
 }
 
