@@ -88,7 +88,8 @@ export const en = {
   'form.limit': 'Limit',
   'form.market': 'Market',
   'form.stopLimit': 'Stop-limit',
-  'form.stopMarket': 'Stop-market',
+  // A stop-market order's tab: named 'Stop' so that no tab name contains another's ('Market').
+  'form.stopMarket': 'Stop',
   'form.trailingStop': 'Trailing stop',
   'form.trail': 'Trailing distance',
   'form.trailUnit': 'Trailing distance in',
