@@ -22,6 +22,7 @@ import {
   type VenueHistory,
 } from '../protocol/api';
 import { ApiError } from '../protocol/errors';
+import { orderLinks } from '../protocol/order-links';
 import {
   Session,
   type CandleInterval,
@@ -94,6 +95,7 @@ function openOrderOf(o: OrderView): LiveState['openOrders'][number] {
     // A stop order waits until its trigger price trades; once triggered it is an ordinary open order.
     triggered: o.status === 'open',
     ts: o.createdAt,
+    ...orderLinks(o),
   };
 }
 
@@ -446,6 +448,7 @@ export class LiveMarket {
         ...(order.stopPrice !== undefined && { stopPrice: order.stopPrice }),
         ...(order.quantity !== undefined && { quantity: order.quantity }),
         ...(order.quoteAmount !== undefined && { quoteAmount: order.quoteAmount }),
+        ...orderLinks(order),
       });
       this.pendingMine = true;
       this.flushSoon();

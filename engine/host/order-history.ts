@@ -84,7 +84,7 @@ export class OrderHistory {
     switch (e.type) {
       case 'accepted': {
         if (e.account !== this.user) return;
-        const stop = e.orderType === 'stop_limit' || e.orderType === 'stop_market';
+        const stop = e.orderType === 'stop_limit' || e.orderType === 'stop_market' || e.orderType === 'trailing_stop';
         this.orders.set(`${e.market}:${e.orderId}`, {
           market: e.market,
           id: e.orderId,

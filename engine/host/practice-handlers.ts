@@ -5,12 +5,14 @@
 import type { EngineEvent } from '../core/matching/types';
 import type { OrderOutcome, OrderRequest, PracticeState } from '../protocol/api';
 import { marketFill } from './order-history';
+import { orderLinks } from '../protocol/order-links';
 import type { CandleInterval } from '../core/market-data/types';
 import { BOOK_LEVELS, PRACTICE_USER, type PracticeMarket } from './practice-market';
 
 function outcome(events: EngineEvent[]): OrderOutcome {
   const fills = events.filter((e) => e.type === 'trade').length;
-  const rejected = events.find((e) => e.type === 'rejected');
+  // Exits of a bracket refused after its entry was accepted (command 'bracket') do not refuse the order itself.
+  const rejected = events.find((e) => e.type === 'rejected' && e.command !== 'bracket');
   if (rejected && rejected.type === 'rejected')
     return { status: 'rejected', reason: rejected.reason, orderId: rejected.orderId, fills };
   const accepted = events.find((e) => e.type === 'accepted' || e.type === 'cancelled');
@@ -42,6 +44,7 @@ export function practiceHandlers(practice: PracticeMarket) {
           remaining: o.remaining,
           triggered: o.triggered,
           ts: o.ts,
+          ...orderLinks(o),
         })),
         fills: practice.history.latestFills(100).map(marketFill),
       };

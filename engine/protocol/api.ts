@@ -80,19 +80,39 @@ export const MarketSettings = z.object({
 });
 
 /**
+ * The fields of the newer order types (the engine checks them and refuses with its reasons, e.g. INVALID_TRAIL,
+ * INVALID_BRACKET): a trailing stop's distance (exactly one), and exits — on an entry, placed when it fills (a
+ * bracket); on an 'oco' order, the pair itself.
+ */
+export const OrderExtras = z.object({
+  trailAmount: positive.optional(),
+  trailBps: positive.optional(),
+  takeProfitPrice: positive.optional(),
+  stopLossPrice: positive.optional(),
+  stopLossLimitPrice: positive.optional(),
+});
+
+/** What an open order shows of those: its trailing distance, its exits, its entry and its OCO partner. */
+export const OrderLinks = OrderExtras.extend({
+  parentOrderId: positive.optional(),
+  ocoOrderId: positive.optional(),
+});
+
+/**
  * An order as the order form builds it, for every market it trades on: the offline practice market
  * (practice.place), the live market (live.place) and, with its market added, paper trading (PaperOrderRequest).
  */
 export const OrderRequest = z
   .object({
     side: z.enum(['buy', 'sell']),
-    orderType: z.enum(['limit', 'market', 'stop_market', 'stop_limit']),
+    orderType: z.enum(['limit', 'market', 'stop_market', 'stop_limit', 'trailing_stop', 'oco']),
     price: positive.optional(),
     stopPrice: positive.optional(),
     quantity: positive.optional(),
     quoteAmount: positive.optional(),
     timeInForce: z.enum(['GTC', 'IOC', 'FOK']).optional(),
     postOnly: z.boolean().optional(),
+    ...OrderExtras.shape,
   })
   .strict();
 
@@ -107,13 +127,15 @@ export const TapeTrade = z.object({
 export const OpenOrder = z.object({
   id: positive,
   side: z.enum(['buy', 'sell']),
-  type: z.enum(['limit', 'market', 'stop_market', 'stop_limit']),
+  type: z.enum(['limit', 'market', 'stop_market', 'stop_limit', 'trailing_stop']),
   price: amount,
+  /** A trailing stop's trigger now. */
   stopPrice: amount,
   quantity: amount,
   remaining: amount,
   triggered: z.boolean(),
   ts: amount,
+  ...OrderLinks.shape,
 });
 
 export const BalanceRow = z.object({ asset: z.string(), available: amount, held: amount });
@@ -253,7 +275,7 @@ export const PaperOpenOrder = z.object({
   id: positive,
   market: z.string(),
   side: z.enum(['buy', 'sell']),
-  type: z.enum(['limit', 'market', 'stop_market', 'stop_limit']),
+  type: z.enum(['limit', 'market', 'stop_market', 'stop_limit', 'trailing_stop']),
   price: amount,
   stopPrice: amount,
   quantity: amount,
@@ -263,6 +285,7 @@ export const PaperOpenOrder = z.object({
   triggered: z.boolean(),
   clientOrderId: z.string().optional(),
   ts: amount,
+  ...OrderLinks.shape,
 });
 
 export const PaperPosition = z.object({
@@ -707,7 +730,7 @@ export const HistoryOrder = z.object({
   market: z.string(),
   id: positive,
   side: z.enum(['buy', 'sell']),
-  type: z.enum(['limit', 'market', 'stop_market', 'stop_limit']),
+  type: z.enum(['limit', 'market', 'stop_market', 'stop_limit', 'trailing_stop']),
   /** 0 for a market order. */
   price: amount,
   /** 0 unless a stop. */

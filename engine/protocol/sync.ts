@@ -29,13 +29,24 @@ export const NewOrder = z
     /** Required: it makes a resend after a reconnect idempotent. */
     clientOrderId: ClientOrderId,
     side: Side,
-    type: z.enum(['limit', 'market', 'stop_market', 'stop_limit']),
+    /** trailing_stop: a stop-market whose trigger follows the last price; oco: a take-profit and a stop-loss, linked. */
+    type: z.enum(['limit', 'market', 'stop_market', 'stop_limit', 'trailing_stop', 'oco']),
     timeInForce: z.enum(['GTC', 'IOC', 'FOK']).optional(),
     postOnly: z.boolean().optional(),
     price: posInt.optional(),
     stopPrice: posInt.optional(),
     quantity: posInt.optional(),
     quoteAmount: posInt.optional(),
+    /**
+     * trailing_stop, exactly one: the distance in quote units, or in basis points of the last price. Any positive
+     * integer passes here; the engine refuses what it cannot trade with its reason (INVALID_TRAIL, OFF_TICK).
+     */
+    trailAmount: posInt.optional(),
+    trailBps: posInt.optional(),
+    /** Exits: on an entry, placed when it fills (a bracket); on an oco order, the pair itself. */
+    takeProfitPrice: posInt.optional(),
+    stopLossPrice: posInt.optional(),
+    stopLossLimitPrice: posInt.optional(),
   })
   .strict();
 export type NewOrder = z.output<typeof NewOrder>;
@@ -110,13 +121,24 @@ export const OrderView = z.object({
   market: marketId,
   clientOrderId: z.string().optional(),
   side: Side,
-  type: z.enum(['limit', 'market', 'stop_market', 'stop_limit']),
+  type: z.enum(['limit', 'market', 'stop_market', 'stop_limit', 'trailing_stop']),
   timeInForce: z.enum(['GTC', 'IOC', 'FOK']),
   price: int,
+  /** A trailing stop's trigger when it was placed (it follows the price from there). */
   stopPrice: int,
   quantity: int,
   quoteAmount: int,
   filled: int,
+  trailAmount: posInt.optional(),
+  trailBps: posInt.optional(),
+  /** An entry's exits, placed when it fills. */
+  takeProfitPrice: posInt.optional(),
+  stopLossPrice: posInt.optional(),
+  stopLossLimitPrice: posInt.optional(),
+  /** An exit: the entry it was placed for. */
+  parentOrderId: posInt.optional(),
+  /** The other order of its OCO pair (cancelled with reason oco when this one trades or triggers). */
+  ocoOrderId: posInt.optional(),
   status: z.enum(['open', 'waiting', 'filled', 'cancelled', 'expired', 'rejected']),
   reason: z.string().optional(),
   createdAt: int,

@@ -260,4 +260,14 @@ export const serverMigrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: 'order history: trailing distance, bracket exits and OCO links',
+    up: (db) => {
+      db.exec(`
+        -- JSON of the order's trailing distance, exits, entry and OCO partner (see OrderView); NULL for plain orders.
+        ALTER TABLE orders ADD COLUMN links TEXT;
+      `);
+    },
+  },
 ];

@@ -120,6 +120,11 @@ export class Exchange {
       stopPrice: order.stopPrice,
       quantity: order.quantity,
       quoteAmount: order.quoteAmount,
+      trailAmount: order.trailAmount,
+      trailBps: order.trailBps,
+      takeProfitPrice: order.takeProfitPrice,
+      stopLossPrice: order.stopLossPrice,
+      stopLossLimitPrice: order.stopLossLimitPrice,
     };
     // Registered before the command is applied: from then on a resend must wait for it.
     const placement = new Placement(this.inFlight, key, reply);
@@ -152,7 +157,7 @@ export class Exchange {
       {
         resolve: (events) =>
           reply.resolve(
-            events.some((e) => e.type === 'rejected')
+            events.some(refusal)
               ? { ok: false, reason: rejectReason(events) }
               : { ok: true, cancelled: events.filter((e) => e.type === 'cancelled').length },
           ),
@@ -180,7 +185,7 @@ export class Exchange {
     this.journal.submitWith(cmd, {
       resolve: (events) =>
         reply.resolve(
-          events.some((e) => e.type === 'rejected')
+          events.some(refusal)
             ? { ok: false, reason: rejectReason(events), events }
             : { ok: true, orderId, duplicate: false, events },
         ),
@@ -251,7 +256,13 @@ class Placement implements Waiter<EngineEvent[]> {
   }
 }
 
+/**
+ * A rejection of the command itself. The exits of someone's bracket entry that the command's trades filled can
+ * be refused in the same events (command 'bracket'); that is the entry owner's news, not a refusal of this.
+ */
+const refusal = (e: EngineEvent): boolean => e.type === 'rejected' && e.command !== 'bracket';
+
 function rejectReason(events: EngineEvent[]): RejectReason {
-  const r = events.find((e) => e.type === 'rejected');
+  const r = events.find(refusal);
   return r && r.type === 'rejected' ? r.reason : 'INVALID_COMMAND';
 }

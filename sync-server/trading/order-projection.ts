@@ -8,6 +8,7 @@ import type { Db } from '../../engine/node/db/database';
 import type { EngineEvent } from '../../engine/core/matching/types';
 import type { Fill, OrderView } from '../../engine/protocol/sync';
 import type { WriteBehind } from '../db/write-behind';
+import { orderLinks, type OrderLinkFields } from '../../engine/protocol/order-links';
 import { ClientIdFilter } from './client-id-filter';
 
 interface OrderRow {
@@ -27,6 +28,13 @@ interface OrderRow {
   reason: string | null;
   created_at: number;
   updated_at: number;
+  /** JSON of OrderLinks, or null. */
+  links: string | null;
+}
+
+function linksJson(view: OrderView): string | null {
+  const links = orderLinks(view);
+  return links === undefined ? null : JSON.stringify(links);
 }
 
 export function orderView(r: OrderRow): OrderView {
@@ -46,6 +54,7 @@ export function orderView(r: OrderRow): OrderView {
     reason: r.reason ?? undefined,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    ...(r.links !== null && (JSON.parse(r.links) as OrderLinkFields)),
   };
 }
 
@@ -95,7 +104,7 @@ export class OrderProjection {
   ) {
     this.upsertOrder =
       writes.statement(`INSERT INTO orders (id, account_id, market, client_order_id, side, type, time_in_force, price, stop_price, quantity,
-      quote_amount, filled, status, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      quote_amount, filled, status, reason, created_at, updated_at, links) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET price = excluded.price, quantity = excluded.quantity, filled = excluded.filled, status = excluded.status,
       reason = excluded.reason, updated_at = excluded.updated_at`);
     this.insertFill =
@@ -149,7 +158,7 @@ export class OrderProjection {
       last.set(e.market, e.seq);
       switch (e.type) {
         case 'accepted': {
-          const stop = e.orderType === 'stop_market' || e.orderType === 'stop_limit';
+          const stop = e.orderType === 'stop_market' || e.orderType === 'stop_limit' || e.orderType === 'trailing_stop';
           const view: OrderView = {
             orderId: e.orderId,
             market: e.market,
@@ -166,6 +175,7 @@ export class OrderProjection {
             reason: undefined,
             createdAt: e.ts,
             updatedAt: e.ts,
+            ...orderLinks(e),
           };
           const order = { account: e.account, view };
           this.live.set(e.orderId, order);
@@ -277,6 +287,7 @@ export class OrderProjection {
         o.reason ?? null,
         o.createdAt,
         o.updatedAt,
+        linksJson(o),
       ]);
     }
     for (const { account, fill: f } of fills) {

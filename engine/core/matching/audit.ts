@@ -1,8 +1,8 @@
 /**
  * The engine's invariants, checked from the outside in: no crossed book at rest, level totals equal to their
  * orders, every resting order in the order index, every order's hold accounted in its owner's held balance, no
- * negative balance. Returns what is wrong (empty when all hold). Cheap enough to run after a restore; tests run
- * it after every scenario.
+ * negative balance, OCO pairs linked both ways. Returns what is wrong (empty when all hold). Cheap enough to
+ * run after a restore; tests run it after every scenario.
  */
 import type { EngineState } from './state';
 
@@ -31,6 +31,8 @@ export function audit(s: EngineState): string[] {
     }
   }
   for (const o of s.orders.index.values()) {
+    if (o.oco !== null && (o.oco.oco !== o || s.orders.index.get(o.oco.id) !== o.oco))
+      problems.push(`order ${o.id}: OCO partner ${o.oco.id} is not live or not linked back`);
     const c = s.markets.get(o.market)!.config;
     addHeld(o.account, o.side === 'buy' ? c.quote : c.base, o.held);
   }

@@ -7,8 +7,8 @@
  * This file is the engine's public face: commands in, events out, and the reads. The work is done by stages,
  * each in its own file: validation (./validation), the risk stage that holds and settles funds and alone
  * touches balances (./risk), the book (./order-book) and the matcher that walks it (./matcher), stops
- * (./stops), the order lifecycle (./orders), the path of an order command through them (./order-flow),
- * accounts' trading settings and live orders (./accounts; self-trade prevention is set there, not in the
+ * (./stops) and trailing stops (./trailing), brackets and OCO pairs (./brackets), the order lifecycle
+ * (./orders), the path of an order command through them (./order-flow), accounts' trading settings and live orders (./accounts; self-trade prevention is set there, not in the
  * ledger), account and money commands (./ledger-commands), events (./events) and snapshots (./snapshot).
  *
  * Every input is checked before anything changes: a refused command produces exactly one `rejected` event
@@ -116,6 +116,17 @@ export interface OpenOrderView {
   clientOrderId?: string;
   ts: number;
   triggered: boolean;
+  /** A trailing stop's distance (stopPrice is its trigger now). */
+  trailAmount?: number;
+  trailBps?: number;
+  /** The other order of its OCO pair. */
+  ocoOrderId?: OrderId;
+  /** An exit: the entry it was placed for. */
+  parentOrderId?: OrderId;
+  /** The exits an entry carries, placed when it fills. */
+  takeProfitPrice?: number;
+  stopLossPrice?: number;
+  stopLossLimitPrice?: number;
 }
 
 export class MatchingEngine {
@@ -259,6 +270,13 @@ export class MatchingEngine {
         clientOrderId: o.clientOrderId,
         ts: o.ts,
         triggered: o.level !== null,
+        ...(o.trailAmount !== 0 && { trailAmount: o.trailAmount }),
+        ...(o.trailBps !== 0 && { trailBps: o.trailBps }),
+        ...(o.oco !== null && { ocoOrderId: o.oco.id }),
+        ...(o.parent !== 0 && { parentOrderId: o.parent }),
+        ...(o.exits !== null && o.exits.takeProfit !== 0 && { takeProfitPrice: o.exits.takeProfit }),
+        ...(o.exits !== null && o.exits.stopLoss !== 0 && { stopLossPrice: o.exits.stopLoss }),
+        ...(o.exits !== null && o.exits.stopLossLimit !== 0 && { stopLossLimitPrice: o.exits.stopLossLimit }),
       }));
   }
 

@@ -150,6 +150,39 @@ export class EventLog {
     };
   }
 
+  /**
+   * `accepted` of an order with trailing, bracket or OCO terms: the fields of `accepted` above, then those (a
+   * shape of its own, so that plain orders keep theirs).
+   */
+  acceptedWith(m: Market, o: Order, hasLimit: boolean, isStop: boolean): void {
+    this.touch(m);
+    const exits = o.exits;
+    this.buf[this.n++] = {
+      seq: ++m.seq,
+      market: m.id,
+      ts: this.ts,
+      type: 'accepted',
+      orderId: o.id,
+      account: o.account,
+      clientOrderId: o.clientOrderId,
+      side: o.side,
+      orderType: o.type,
+      timeInForce: o.timeInForce,
+      price: hasLimit ? o.price : undefined,
+      stopPrice: isStop ? o.stopPrice : undefined,
+      quantity: o.quantity,
+      quoteAmount: undefined,
+      held: o.held,
+      trailAmount: o.trailAmount !== 0 ? o.trailAmount : undefined,
+      trailBps: o.trailBps !== 0 ? o.trailBps : undefined,
+      takeProfitPrice: exits !== null && exits.takeProfit !== 0 ? exits.takeProfit : undefined,
+      stopLossPrice: exits !== null && exits.stopLoss !== 0 ? exits.stopLoss : undefined,
+      stopLossLimitPrice: exits !== null && exits.stopLossLimit !== 0 ? exits.stopLossLimit : undefined,
+      parentOrderId: o.parent !== 0 ? o.parent : undefined,
+      ocoOrderId: o.oco !== null ? o.oco.id : undefined,
+    };
+  }
+
   trade(
     m: Market,
     tradeId: number,

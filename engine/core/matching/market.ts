@@ -1,10 +1,11 @@
 /**
- * One market's state: its settings, its book (two sides sharing one list of changed levels), its waiting stops,
- * its event sequence number and last trade price. Plain data; the engine's stages act on it.
+ * One market's state: its settings, its book (two sides sharing one list of changed levels), its waiting stops
+ * and trailing stops, its event sequence number and last trade price. Plain data; the engine's stages act on it.
  */
 import { LevelChanges, BookSide } from './order-book';
 import type { Order } from './order';
 import { StopOrders } from './stops';
+import { TrailingStops } from './trailing';
 import type { MarketConfig } from './types';
 
 export class Market {
@@ -17,6 +18,7 @@ export class Market {
   readonly bids: BookSide<Order>;
   readonly asks: BookSide<Order>;
   readonly stops = new StopOrders();
+  readonly trailing = new TrailingStops();
   /** Sequence number of the market's last event. */
   seq = 0;
   /** Price of the last trade, 0 before the first. */

@@ -92,6 +92,9 @@ export class Matcher {
     else taker.budget -= amount + takerFee;
     m.lastPrice = price;
     this.log.trade(m, this.nextTradeId++, price, quantity, amount, taker.side, maker, taker, makerFee, takerFee);
+    // An OCO order that trades ends its pair (./brackets.ts); its partner is a waiting stop, never in this walk.
+    if (maker.oco !== null) this.orders.endOco(m, maker);
+    if (taker.oco !== null) this.orders.endOco(m, taker);
     if (maker.remaining === 0) {
       book.remove(maker);
       this.orders.fill(m, maker);

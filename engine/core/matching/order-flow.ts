@@ -8,9 +8,16 @@
  *           book like a new order; a smaller quantity keeps its place.
  *   cancel: the order leaves the book or the stops and its hold is released.
  *
+ * Trailing stops wait beside the other stops (./trailing.ts) and follow the last price each time stops are
+ * checked. Brackets and OCO pairs (./brackets.ts): an entry's exits are placed after the walk that ended it,
+ * where stops are checked; an OCO stop-loss that triggers first cancels its take-profit and takes over the
+ * pair's hold.
+ *
  * Every check comes before any change: a refused command produces exactly one `rejected` event and leaves
  * books and balances as they were.
  */
+import { exitHold, type PendingExits } from './brackets';
+import type { Trader } from './accounts';
 import type { EventLog } from './events';
 import type { Market } from './market';
 import { Walk, type Matcher } from './matcher';
@@ -19,7 +26,15 @@ import type { LiveOrders } from './orders';
 import { bandPrice, inBand } from './price-band';
 import type { RiskStage } from './risk';
 import type { EngineState } from './state';
-import { FEE_ACCOUNT, type AccountId, type OrderId, type PlaceCommand, type RejectReason } from './types';
+import {
+  FEE_ACCOUNT,
+  type AccountId,
+  type OrderId,
+  type OrderType,
+  type PlaceCommand,
+  type RejectReason,
+  type Side,
+} from './types';
 import { AmendTerms, PlaceTerms, checkAmend, checkPlace } from './validation';
 
 export class OrderFlow {
@@ -50,17 +65,36 @@ export class OrderFlow {
     const trader = this.state.traders.get(cmd.account);
     if (trader === undefined || cmd.account === FEE_ACCOUNT) return 'UNKNOWN_ACCOUNT';
     const t = this.placeTerms;
-    const invalid = checkPlace(m, trader, cmd, t);
+    const invalid = checkPlace(m, trader, cmd, t, this.risk);
     if (invalid !== null) return invalid;
-    const hold = t.byQuote ? t.quoteAmount : this.risk.holdFor(m, t.side, t.worst, t.quantity);
+    const isOco = t.orderType === 'oco';
+    const hold = t.byQuote ? t.quoteAmount : isOco ? t.exits.hold : this.risk.holdFor(m, t.side, t.worst, t.quantity);
     const unfunded = this.risk.refuseHold(trader, m, t.side, hold, 0);
     if (unfunded !== null) return unfunded;
     if (t.timeInForce === 'FOK' && !t.isStop) {
       const why = this.matcher.fokCheck(m, trader, t.side, t.price, t.quantity);
       if (why !== null) return why;
     }
+    if (isOco) {
+      const ex = t.exits;
+      this.openExits(
+        m,
+        trader,
+        t.side,
+        t.quantity,
+        ex.takeProfit,
+        ex.stopLoss,
+        ex.stopLossLimit,
+        hold,
+        0,
+        t.clientOrderId,
+      );
+      this.runStops(m);
+      return null;
+    }
 
-    const { orderType, worst } = t;
+    const orderType = t.orderType as OrderType;
+    const worst = t.worst;
     const order = this.orders.open(
       this.orders.nextOrderId++,
       trader,
@@ -78,13 +112,106 @@ export class OrderFlow {
       this.log.ts,
     );
     this.risk.setHold(order, hold);
-    this.log.accepted(m, order, t.hasLimit, t.isStop, t.byQuote ? t.quoteAmount : undefined);
+    if (t.hasExits || orderType === 'trailing_stop') {
+      order.trailAmount = t.trailAmount;
+      order.trailBps = t.trailBps;
+      const ex = t.exits;
+      if (t.hasExits)
+        order.exits = { takeProfit: ex.takeProfit, stopLoss: ex.stopLoss, stopLossLimit: ex.stopLossLimit };
+      this.log.acceptedWith(m, order, t.hasLimit, t.isStop);
+    } else this.log.accepted(m, order, t.hasLimit, t.isStop, t.byQuote ? t.quoteAmount : undefined);
     // A stop whose condition already holds triggers at once, like one that was resting when the price moved.
-    if (t.isStop) m.stops.add(order);
+    if (orderType === 'trailing_stop') m.trailing.place(order, m.lastPrice);
+    else if (t.isStop) m.stops.add(order);
     else if (orderType === 'market') this.execMarket(m, order, worst);
     else this.execLimit(m, order);
     this.runStops(m);
     return null;
+  }
+
+  /**
+   * Opens exits on `side` for `quantity` (an OCO pair when both a take-profit and a stop-loss are given) holding
+   * `hold` between them, as a bracket's (`parent`: its entry) or on their own: the stop-loss waits, the
+   * take-profit meets the book.
+   */
+  private openExits(
+    m: Market,
+    owner: Trader,
+    side: Side,
+    quantity: number,
+    takeProfit: number,
+    stopLoss: number,
+    stopLossLimit: number,
+    hold: number,
+    parent: OrderId,
+    clientOrderId: string | undefined,
+  ): void {
+    const orders = this.orders;
+    const ts = this.log.ts;
+    const tp =
+      takeProfit === 0
+        ? null
+        : orders.open(
+            orders.nextOrderId++,
+            owner,
+            m,
+            side,
+            'limit',
+            'GTC',
+            false,
+            takeProfit,
+            0,
+            quantity,
+            quantity,
+            0,
+            clientOrderId,
+            ts,
+          );
+    const sl =
+      stopLoss === 0
+        ? null
+        : orders.open(
+            orders.nextOrderId++,
+            owner,
+            m,
+            side,
+            stopLossLimit === 0 ? 'stop_market' : 'stop_limit',
+            stopLossLimit === 0 ? 'IOC' : 'GTC',
+            false,
+            stopLossLimit,
+            stopLoss,
+            quantity,
+            quantity,
+            0,
+            tp === null ? clientOrderId : undefined,
+            ts,
+          );
+    if (tp !== null && sl !== null) {
+      tp.oco = sl;
+      sl.oco = tp;
+    }
+    // The take-profit holds for the pair (./brackets.ts); a stop-loss on its own holds for itself.
+    if (tp !== null) {
+      tp.parent = parent;
+      this.risk.setHold(tp, hold);
+      this.log.acceptedWith(m, tp, true, false);
+    }
+    if (sl !== null) {
+      sl.parent = parent;
+      if (tp === null) this.risk.setHold(sl, hold);
+      this.log.acceptedWith(m, sl, stopLossLimit !== 0, true);
+      m.stops.add(sl);
+    }
+    if (tp !== null) this.execLimit(m, tp);
+  }
+
+  /** Places the exits of an entry that has ended, if the owner can fund them (./brackets.ts). */
+  private placeExits(m: Market, p: PendingExits): void {
+    const { owner, side, quantity, takeProfit, stopLoss, stopLossLimit, parent } = p;
+    const hold = exitHold(this.risk, m, side, quantity, takeProfit, stopLoss, stopLossLimit);
+    const unfunded = this.risk.refuseHold(owner, m, side, hold, 0);
+    if (unfunded !== null) return this.log.reject(m, owner.id, unfunded, 'bracket', undefined, parent);
+    this.openExits(m, owner, side, quantity, takeProfit, stopLoss, stopLossLimit, hold, parent, undefined);
   }
 
   cancel(marketId: string, account: AccountId, orderId: OrderId): void {
@@ -183,15 +310,33 @@ export class OrderFlow {
     this.orders.expire(m, order, end === Walk.Limit ? 'price_band' : 'market_remainder');
   }
 
-  /** Triggers every stop the last trade price has reached, including those reached by triggered orders' trades. */
+  /**
+   * Places the exits of entries that ended, moves trailing stops after the last price, and triggers every stop
+   * the last trade price has reached, including those reached by the trades of triggered orders and exits.
+   */
   private runStops(m: Market): void {
-    if (m.lastPrice === 0) return;
+    const pending = this.orders.pendingExits;
+    const trailing = m.trailing;
     for (;;) {
+      if (pending.length !== 0) {
+        this.placeExits(m, pending.shift()!);
+        continue;
+      }
       const last = m.lastPrice;
-      const order = m.stops.takeTriggered(last);
+      if (last === 0) return;
+      if (trailing.buy.length !== 0 || trailing.sell.length !== 0) trailing.follow(last, m.config.tickSize);
+      const order = m.stops.takeTriggered(last) ?? trailing.takeTriggered(last);
       if (order === undefined) return;
       this.log.triggered(m, order, last);
-      if (order.type === 'stop_market') this.execMarket(m, order, bandPrice(m, order.side, order.stopPrice));
+      const isLimit = order.type === 'stop_limit';
+      if (order.oco !== null) {
+        // The pair's hold moves from the take-profit (cancelled now) to the stop-loss, which needs no more.
+        const worst = isLimit ? order.price : bandPrice(m, order.side, order.stopPrice);
+        const need = this.risk.holdFor(m, order.side, worst, order.remaining);
+        this.orders.endOco(m, order);
+        this.risk.setHold(order, need);
+      }
+      if (!isLimit) this.execMarket(m, order, bandPrice(m, order.side, order.stopPrice));
       else if (!inBand(m, order.side, order.price)) this.orders.expire(m, order, 'price_band');
       else this.execLimit(m, order);
     }

@@ -16,6 +16,13 @@ import type { BookOrder, Level } from './order-book';
 import type { MarketFunds } from './risk';
 import type { AccountId, OrderId, OrderType, Side, TimeInForce } from './types';
 
+/** The exits an entry order carries (0 = none), placed when it fills (see ./brackets.ts). */
+export interface Exits {
+  takeProfit: number;
+  stopLoss: number;
+  stopLossLimit: number;
+}
+
 export interface Order extends BookOrder<Order> {
   // The fields a cancel or a fill touches come first, so that they share as few cache lines as possible.
   prev: Order | null;
@@ -47,6 +54,15 @@ export interface Order extends BookOrder<Order> {
   /** A market buy by quote amount: the quote it may still spend, fees included (0 for every other order). */
   budget: number;
   ts: number;
+  /** A trailing stop's distance: in quote units, or in basis points of the last price (the other is 0). */
+  trailAmount: number;
+  trailBps: number;
+  /** The other order of its OCO pair, while both are live. */
+  oco: Order | null;
+  /** An entry's exits, until it ends. */
+  exits: Exits | null;
+  /** An exit's entry order id (0 otherwise). */
+  parent: OrderId;
 }
 
 /** A new, empty record (see above for why a literal); every field is set when it is opened as an order. */
@@ -73,5 +89,10 @@ export function blankOrder(owner: Trader, funds: MarketFunds): Order {
     stopPrice: 0,
     budget: 0,
     ts: 0,
+    trailAmount: 0,
+    trailBps: 0,
+    oco: null,
+    exits: null,
+    parent: 0,
   };
 }

@@ -7,12 +7,17 @@
  * are never let go). Nothing may hold on to a record past the end of its order: the book, the stops, the index
  * and the owner's list have all let go of it by then, and its event has been built.
  *
+ * Ending an order also ends what is linked to it (./brackets.ts): its OCO partner is cancelled ('oco'), and an
+ * entry's exits are queued for the order flow to place once the walk that ended it is over (they may trade,
+ * and no walk may start inside another).
+ *
  * Closed orders are remembered (the last CLOSED_MEMORY ids) so that a late cancel or amend is told
  * ORDER_CLOSED rather than UNKNOWN_ORDER: slot id % CLOSED_MEMORY holds the id and its account, side by side
  * (one cache line per close). A ring indexed by id needs no hashing and no eviction scan (order ids only grow).
  */
 import type { Trader } from './accounts';
 import { objectList } from './arrays';
+import type { PendingExits } from './brackets';
 import type { EventLog } from './events';
 import type { Market } from './market';
 import { blankOrder, type Order } from './order';
@@ -39,6 +44,8 @@ export class LiveOrders {
   private readonly closedRing = new Float64Array(2 * CLOSED_MEMORY);
   /** Records of ended orders, waiting to be reused: at most as many as were ever live at once. */
   private readonly spare = objectList<Order>();
+  /** Exits of entries that ended in the current command, oldest first, waiting for the order flow. */
+  readonly pendingExits = objectList<PendingExits>();
 
   constructor(
     private readonly risk: RiskStage,
@@ -85,6 +92,11 @@ export class LiveOrders {
     o.owner = owner;
     o.funds = funds;
     o.held = 0;
+    o.trailAmount = 0;
+    o.trailBps = 0;
+    o.oco = null;
+    o.exits = null;
+    o.parent = 0;
     this.index.set(o);
     owner.add(o);
     return o;
@@ -103,31 +115,66 @@ export class LiveOrders {
   }
 
   fill(m: Market, order: Order): void {
+    if (order.exits !== null) this.queueExits(order);
     this.close(order);
     this.log.filled(m, order);
+    if (order.oco !== null) this.endOco(m, order);
     this.spare.push(order);
   }
 
   expire(m: Market, order: Order, reason: ExpireReason): void {
+    if (order.exits !== null) this.queueExits(order);
     this.close(order);
     this.log.expired(m, order, reason);
+    if (order.oco !== null) this.endOco(m, order);
     this.spare.push(order);
   }
 
   cancel(m: Market, order: Order, reason: CancelReason): void {
     if (order.level !== null) (order.side === 'buy' ? m.bids : m.asks).remove(order);
     else if (order.type === 'stop_market' || order.type === 'stop_limit') m.stops.remove(order);
+    else if (order.type === 'trailing_stop') m.trailing.remove(order);
+    // Cancelled by its owner, an entry takes its bracket with it; ended otherwise, it protects what filled.
+    if (order.exits !== null && reason !== 'user' && reason !== 'cancel_all') this.queueExits(order);
     this.close(order);
     this.log.cancelled(m, order, reason);
+    if (order.oco !== null) this.endOco(m, order);
     this.spare.push(order);
   }
 
   /** The account's live orders in market `only`, or in every market: oldest first, so the events read in placing order. */
   cancelAll(trader: Trader, markets: ReadonlyMap<string, Market>, only: Market | undefined): void {
     for (const order of trader.list()) {
+      // An OCO partner cancelled on the way is no longer live.
+      if (order.ownerSlot === -1) continue;
       if (only === undefined || order.market === only.id)
         this.cancel(only ?? markets.get(order.market)!, order, 'cancel_all');
     }
+  }
+
+  /** Unlinks an OCO order from its partner and cancels the partner ('oco'). */
+  endOco(m: Market, order: Order): void {
+    const partner = order.oco!;
+    order.oco = null;
+    partner.oco = null;
+    this.cancel(m, partner, 'oco');
+  }
+
+  /** Queues the exits of an ending entry for what it filled (nothing if it filled nothing). */
+  private queueExits(order: Order): void {
+    const exits = order.exits!;
+    order.exits = null;
+    const filled = order.quantity - order.remaining;
+    if (filled <= 0) return;
+    this.pendingExits.push({
+      owner: order.owner,
+      side: order.side === 'buy' ? 'sell' : 'buy',
+      quantity: filled,
+      takeProfit: exits.takeProfit,
+      stopLoss: exits.stopLoss,
+      stopLossLimit: exits.stopLossLimit,
+      parent: order.id,
+    });
   }
 
   /** Forgets an ending order and releases whatever it still holds. */

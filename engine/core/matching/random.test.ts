@@ -98,6 +98,24 @@ describe('randomised order streams', () => {
     );
   });
 
+  it('exercise the new order types: trailing stops trigger, brackets place exits, OCO legs cancel each other', () => {
+    const h = funded();
+    const next = commandStream(11, h.engine, streamOptions);
+    const seen = { trailingTriggered: 0, exitsPlaced: 0, ocoCancelled: 0, ocoPlaced: 0 };
+    const trailing = new Set<number>();
+    for (let i = 0; i < 4_000; i++) {
+      for (const e of h.apply(next())) {
+        if (e.type === 'accepted' && e.orderType === 'trailing_stop') trailing.add(e.orderId);
+        if (e.type === 'triggered' && trailing.has(e.orderId)) seen.trailingTriggered++;
+        if (e.type === 'accepted' && e.parentOrderId !== undefined) seen.exitsPlaced++;
+        if (e.type === 'accepted' && e.parentOrderId === undefined && e.ocoOrderId !== undefined) seen.ocoPlaced++;
+        if (e.type === 'cancelled' && e.reason === 'oco') seen.ocoCancelled++;
+      }
+    }
+    h.check();
+    for (const [what, count] of Object.entries(seen)) expect([what, count > 10]).toEqual([what, true]);
+  });
+
   it('a depth snapshot plus the book events after it rebuilds the book exactly', () => {
     const h = funded();
     const next = commandStream(7, h.engine, streamOptions);

@@ -12,6 +12,10 @@
  *   written before owners existed have none, and read as accounts of their own.
  * - Balances are restored in place and their order within an account kept, so a restored engine's snapshot
  *   equals the one it was made from.
+ * - Trailing stops are listed apart (trailingBuy, trailingSell) in their trigger order, with their current
+ *   trigger as stop price. An order with trailing, bracket or OCO terms has a 14th element, its `links`:
+ *   [trailAmount, trailBps, ocoOrderId, parentOrderId, takeProfit, stopLoss, stopLossLimit] (0 = none). Both are
+ *   written only when there is something in them, so snapshots without them read as before.
  * - Reading throws on a snapshot that does not describe a valid state (unknown version, market or account).
  */
 import type { Market } from './market';
@@ -33,6 +37,17 @@ type OrderRow = [
   held: number,
   clientOrderId: string | null,
   ts: number,
+  links?: OrderLinks,
+];
+
+type OrderLinks = [
+  trailAmount: number,
+  trailBps: number,
+  ocoOrderId: number,
+  parentOrderId: number,
+  takeProfit: number,
+  stopLoss: number,
+  stopLossLimit: number,
 ];
 
 export interface EngineSnapshot {
@@ -49,28 +64,49 @@ export interface EngineSnapshot {
     orders: OrderRow[];
     buyStops: OrderRow[];
     sellStops: OrderRow[];
+    trailingBuy?: OrderRow[];
+    trailingSell?: OrderRow[];
   }[];
   closed: [orderId: number, account: number][];
 }
 
-const row = (o: Order): OrderRow => [
-  o.id,
-  o.account,
-  o.side,
-  o.type,
-  o.timeInForce,
-  o.postOnly,
-  o.price,
-  o.stopPrice,
-  o.quantity,
-  o.remaining,
-  o.held,
-  o.clientOrderId ?? null,
-  o.ts,
-];
+const row = (o: Order): OrderRow => {
+  const r: OrderRow = [
+    o.id,
+    o.account,
+    o.side,
+    o.type,
+    o.timeInForce,
+    o.postOnly,
+    o.price,
+    o.stopPrice,
+    o.quantity,
+    o.remaining,
+    o.held,
+    o.clientOrderId ?? null,
+    o.ts,
+  ];
+  if (o.type === 'trailing_stop' || o.oco !== null || o.exits !== null || o.parent !== 0) {
+    const x = o.exits;
+    r.push([
+      o.trailAmount,
+      o.trailBps,
+      o.oco?.id ?? 0,
+      o.parent,
+      x?.takeProfit ?? 0,
+      x?.stopLoss ?? 0,
+      x?.stopLossLimit ?? 0,
+    ]);
+  }
+  return r;
+};
 
 export function writeSnapshot(s: EngineState): EngineSnapshot {
   const markets = [...s.markets.values()];
+  const trailing = (m: Market) =>
+    m.trailing.buy.length + m.trailing.sell.length === 0
+      ? {}
+      : { trailingBuy: m.trailing.buy.map(row), trailingSell: m.trailing.sell.map(row) };
   return {
     version: 1,
     markets: markets.map((m) => ({ ...m.config })),
@@ -89,6 +125,7 @@ export function writeSnapshot(s: EngineState): EngineSnapshot {
       orders: [...m.bids.orders(), ...m.asks.orders()].map(row),
       buyStops: m.stops.buy.map(row),
       sellStops: m.stops.sell.map(row),
+      ...trailing(m),
     })),
     closed: s.orders.closed(),
   };
@@ -127,15 +164,27 @@ export function readSnapshot(s: EngineState, snap: EngineSnapshot): void {
     }
     for (const r of b.buyStops) m.stops.buy.push(readOrder(s, m, r));
     for (const r of b.sellStops) m.stops.sell.push(readOrder(s, m, r));
+    for (const r of b.trailingBuy ?? []) m.trailing.buy.push(readOrder(s, m, r));
+    for (const r of b.trailingSell ?? []) m.trailing.sell.push(readOrder(s, m, r));
     // Restoring is not a change: nothing to publish.
     m.changes.clear();
   }
+  // OCO links, once every order exists.
+  for (const b of snap.books)
+    for (const r of [...b.orders, ...b.buyStops, ...b.sellStops]) {
+      const partner = r[13]?.[2];
+      if (partner === undefined || partner === 0) continue;
+      const o = s.orders.index.get(r[0])!;
+      const p = s.orders.index.get(partner);
+      if (p === undefined) throw new Error(`snapshot order ${r[0]} is linked to unknown order ${partner}`);
+      o.oco = p;
+    }
   for (const [id, account] of snap.closed) s.orders.remember(id, account);
   ledger.recountSupplies();
 }
 
 function readOrder(s: EngineState, m: Market, r: OrderRow): Order {
-  const [id, account, side, type, tif, postOnly, price, stopPrice, quantity, remaining, held, cid, ts] = r;
+  const [id, account, side, type, tif, postOnly, price, stopPrice, quantity, remaining, held, cid, ts, links] = r;
   const trader = s.traders.get(account);
   if (!trader) throw new Error(`snapshot order ${id} of unknown account ${account}`);
   if (s.orders.index.get(id) !== undefined) throw new Error(`snapshot order ${id} appears twice`);
@@ -156,5 +205,12 @@ function readOrder(s: EngineState, m: Market, r: OrderRow): Order {
     ts,
   );
   o.held = held;
+  if (links !== undefined) {
+    const [trailAmount, trailBps, , parent, takeProfit, stopLoss, stopLossLimit] = links;
+    o.trailAmount = trailAmount;
+    o.trailBps = trailBps;
+    o.parent = parent;
+    if (takeProfit !== 0 || stopLoss !== 0) o.exits = { takeProfit, stopLoss, stopLossLimit };
+  }
   return o;
 }

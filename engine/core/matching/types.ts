@@ -15,7 +15,16 @@
 export type AccountId = number;
 export type OrderId = number;
 export type Side = 'buy' | 'sell';
-export type OrderType = 'limit' | 'market' | 'stop_market' | 'stop_limit';
+/**
+ * The type of a live order. A trailing stop is a stop-market whose trigger follows the last trade price (see
+ * ./trailing.ts).
+ */
+export type OrderType = 'limit' | 'market' | 'stop_market' | 'stop_limit' | 'trailing_stop';
+/**
+ * What a place command may ask for: an order of one of the types above, or an OCO pair on its own ('oco': a
+ * take-profit limit and a stop-loss, linked, for a position the account already holds; see ./brackets.ts).
+ */
+export type PlaceOrderType = OrderType | 'oco';
 export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
 /** Self-trade prevention: which side of a would-be self trade is cancelled. */
 export type StpMode = 'cancel_resting' | 'cancel_incoming' | 'cancel_both';
@@ -92,7 +101,7 @@ export interface PlaceCommand {
   account: AccountId;
   clientOrderId?: string;
   side: Side;
-  orderType: OrderType;
+  orderType: PlaceOrderType;
   timeInForce?: TimeInForce; // default GTC for limit/stop_limit
   postOnly?: boolean;
   price?: number; // limit and stop_limit
@@ -100,7 +109,23 @@ export interface PlaceCommand {
   quantity?: number; // base units
   /** Market buys only: spend this much quote ("spend 100,000 KRW"), fees included. */
   quoteAmount?: number;
+  /** trailing_stop only, exactly one of: how far the trigger trails the last price, in quote units (on the tick) … */
+  trailAmount?: number;
+  /** … or in basis points of the last price (1 to MAX_TRAIL_BPS). */
+  trailBps?: number;
+  /**
+   * Exits (see ./brackets.ts): on an entry order they are placed when it fills; on an 'oco' order they are the
+   * pair itself. The take-profit is a limit order at this price …
+   */
+  takeProfitPrice?: number;
+  /** … the stop-loss a stop-market triggered at this price … */
+  stopLossPrice?: number;
+  /** … or, with this limit price too, a stop-limit. */
+  stopLossLimitPrice?: number;
 }
+
+/** The widest trailing distance in basis points (50%): wider is no longer a stop near the market. */
+export const MAX_TRAIL_BPS = 5_000;
 
 /** A distinct code for every way an input can be refused. */
 export type RejectReason =
@@ -125,10 +150,13 @@ export type RejectReason =
   | 'INVALID_AMOUNT' // a deposit or withdrawal amount that is not a positive safe integer
   | 'AMOUNT_OUT_OF_RANGE' // an amount the command implies (notional, hold, band price, a supply) passes 2^53 − 1
   | 'PRICE_OUT_OF_BAND' // a limit price beyond the price band on its aggressive side (see MarketConfig.priceBandBps)
+  | 'INVALID_TRAIL' // a trailing distance that is not a positive amount on the tick, or bps outside 1..MAX_TRAIL_BPS, or one that would put the trigger at or below zero
+  | 'INVALID_BRACKET' // exits on the wrong side of the entry (a long's take-profit at or below it, its stop-loss at or above it)
   | 'ACCOUNT_EXISTS'
   | 'INVALID_COMMAND'; // not a command object, or an unknown command type
 
-export type CancelReason = 'user' | 'cancel_all' | 'self_trade' | 'amend';
+/** 'oco': the other order of an OCO pair filled, triggered or ended first. */
+export type CancelReason = 'user' | 'cancel_all' | 'self_trade' | 'amend' | 'oco';
 export type ExpireReason = 'ioc' | 'market_remainder' | 'price_band' | 'fok';
 
 /** The event stream of the ledger's own commands (accounts, deposits, withdrawals), beside one per market. */
@@ -159,6 +187,17 @@ export type EngineEvent = EventBase &
         quoteAmount?: number;
         /** Quote (buy) or base (sell) held for this order. */
         held: number;
+        /** A trailing stop's distance (its stopPrice is the first trigger). */
+        trailAmount?: number;
+        trailBps?: number;
+        /** The exits an entry carries, placed when it fills. */
+        takeProfitPrice?: number;
+        stopLossPrice?: number;
+        stopLossLimitPrice?: number;
+        /** An exit: the entry it was placed for (absent for an OCO placed on its own). */
+        parentOrderId?: OrderId;
+        /** The other order of its OCO pair. */
+        ocoOrderId?: OrderId;
       }
     | {
         type: 'rejected';

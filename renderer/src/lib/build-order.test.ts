@@ -97,3 +97,63 @@ describe('isDecimal', () => {
     expect(isDecimal('-1')).toBe(false);
   });
 });
+
+describe('the newer order types are built as the engine takes them', () => {
+  const built = (over: Partial<FormInput>) => {
+    const b = buildOrder(input(over), ctx);
+    return b.ok ? b.order : b.error;
+  };
+
+  it('a trailing stop by percent becomes basis points; by amount, a price on the tick', () => {
+    expect(built({ side: 'sell', type: 'trailing_stop', amount: '0.01', trail: '1.5', trailUnit: 'percent' })).toEqual({
+      side: 'sell',
+      orderType: 'trailing_stop',
+      trailBps: 150,
+      quantity: 1_000_000,
+    });
+    expect(
+      built({ side: 'sell', type: 'trailing_stop', amount: '0.01', trail: '500000', trailUnit: 'amount' }),
+    ).toEqual({ side: 'sell', orderType: 'trailing_stop', trailAmount: 500_000, quantity: 1_000_000 });
+  });
+
+  it('refuses a trailing distance of nothing, over 50% or off the tick', () => {
+    for (const trail of ['', '0', '50.01', '1000', 'abc'])
+      expect(built({ side: 'sell', type: 'trailing_stop', amount: '0.01', trail, trailUnit: 'percent' })).toMatchObject(
+        { key: 'form.err.trail' },
+      );
+    expect(
+      built({ side: 'sell', type: 'trailing_stop', amount: '0.01', trail: '500', trailUnit: 'amount' }),
+    ).toMatchObject({ key: 'form.err.tick' });
+  });
+
+  it('a stop-market carries its stop price; a limit its time in force and post-only', () => {
+    expect(built({ side: 'sell', type: 'stop_market', stopPrice: '90000000', amount: '0.01' })).toEqual({
+      side: 'sell',
+      orderType: 'stop_market',
+      stopPrice: 90_000_000,
+      quantity: 1_000_000,
+    });
+    expect(built({ price: '93000000', amount: '0.01', timeInForce: 'IOC' })).toMatchObject({ timeInForce: 'IOC' });
+    expect(built({ price: '93000000', amount: '0.01', postOnly: true })).toMatchObject({ postOnly: true });
+    expect(built({ price: '93000000', amount: '0.01', postOnly: true, timeInForce: 'FOK' })).not.toHaveProperty(
+      'postOnly',
+    );
+  });
+
+  it('a buy carries its take-profit above and stop-loss below the entry; the wrong side is refused', () => {
+    expect(built({ price: '93000000', amount: '0.01', takeProfit: '99000000', stopLoss: '90000000' })).toMatchObject({
+      orderType: 'limit',
+      takeProfitPrice: 99_000_000,
+      stopLossPrice: 90_000_000,
+    });
+    expect(built({ price: '93000000', amount: '0.01', takeProfit: '92000000' })).toMatchObject({
+      key: 'form.err.bracket',
+    });
+    expect(built({ side: 'sell', price: '95000000', amount: '0.01', stopLoss: '94000000' })).toMatchObject({
+      key: 'form.err.bracket',
+    });
+    expect(built({ type: 'market', total: '100000', takeProfit: '99000000' })).toMatchObject({
+      key: 'form.err.exitsSpend',
+    });
+  });
+});

@@ -10,7 +10,13 @@ import type { ViewMarket } from './market-view';
 import { BPS, affordableQuantity, feeOf, floorToLot, formatUnits, isDecimal, parseUnits, toSafeNumber } from './units';
 
 export type Side = 'buy' | 'sell';
-export type FormType = 'limit' | 'market' | 'stop_limit';
+export type FormType = 'limit' | 'market' | 'stop_market' | 'stop_limit' | 'trailing_stop';
+export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
+/** The order types of every engine; trailing stops, time in force, post-only and exits only where the engine has them. */
+export const BASIC_TYPES: readonly FormType[] = ['limit', 'market', 'stop_market', 'stop_limit'];
+export const ALL_TYPES: readonly FormType[] = [...BASIC_TYPES, 'trailing_stop'];
+/** The widest trailing distance the engine takes, in percent (its MAX_TRAIL_BPS). */
+const MAX_TRAIL_BPS = 5_000n;
 
 export interface FormMessage {
   kind: 'error' | 'success';
@@ -30,7 +36,21 @@ export interface FormInput {
   amount: string;
   /** Quote amount (KRW) for market buys, which spend a sum rather than buy a size. */
   total: string;
+  /** Limit and stop-limit orders: GTC when absent. */
+  timeInForce?: TimeInForce;
+  /** Limit GTC orders: refuse rather than take liquidity. */
+  postOnly?: boolean;
+  /** A trailing stop's distance: a price, or a percent of the last price (two decimals). */
+  trail?: string;
+  trailUnit?: 'amount' | 'percent';
+  /** Exits attached to the entry (empty: none): a take-profit limit and a stop-loss stop-market. */
+  takeProfit?: string;
+  stopLoss?: string;
 }
+
+/** True when the entry carries a take-profit or a stop-loss. */
+export const hasExits = (input: FormInput): boolean =>
+  (input.takeProfit ?? '').trim() !== '' || (input.stopLoss ?? '').trim() !== '';
 
 export interface MarketContext {
   market: ViewMarket;
@@ -88,15 +108,25 @@ export function preview(input: FormInput, ctx: MarketContext): Preview {
     (input.side === 'buy'
       ? ctx.bestAsk !== undefined && price >= BigInt(ctx.bestAsk)
       : ctx.bestBid !== undefined && price <= BigInt(ctx.bestBid));
-  const kind = input.type === 'stop_limit' || crosses ? 'taker' : 'maker';
+  const triggered = input.type !== 'limit';
+  const kind = triggered || crosses ? 'taker' : 'maker';
   const bps = feeBpsOf(kind, m);
-  const value = price !== null && qty !== null ? valueOf(m, price, qty) : null;
+  // A stop-market is valued at its stop price, a trailing stop at the last price (where its trigger starts).
+  const at =
+    input.type === 'stop_market'
+      ? parseUnits(input.stopPrice, m.priceDecimals)
+      : input.type === 'trailing_stop'
+        ? ctx.lastPrice
+          ? BigInt(ctx.lastPrice)
+          : null
+        : price;
+  const value = at !== null && qty !== null ? valueOf(m, at, qty) : null;
   return {
     notional: value,
     fee: value === null ? null : feeOf(value, bps),
     feeKind: kind,
     feeBps: bps,
-    estimated: input.type === 'stop_limit',
+    estimated: triggered,
   };
 }
 
@@ -139,6 +169,7 @@ export function buildOrder(input: FormInput, ctx: MarketContext): Built {
       if (spend === null || spend <= 0n) return err('form.err.number');
       if (spend < minTotal) return err('form.err.minNotional', minText);
       if (spend > quoteAvail) return err('form.err.funds');
+      if (hasExits(input)) return err('form.err.exitsSpend');
       const quoteAmount = num(spend);
       if (failed(quoteAmount)) return quoteAmount;
       return { ok: true, order: { side: 'buy', orderType: 'market', quoteAmount }, preview: view };
@@ -149,7 +180,36 @@ export function buildOrder(input: FormInput, ctx: MarketContext): Built {
     if (view.notional !== null && view.notional < minTotal) return err('form.err.minNotional', minText);
     const quantity = num(qty);
     if (failed(quantity)) return quantity;
-    return { ok: true, order: { side: 'sell', orderType: 'market', quantity }, preview: view };
+    const exits = exitFields(input, ctx, priceField);
+    if (failed(exits)) return exits;
+    return { ok: true, order: { side: 'sell', orderType: 'market', quantity, ...exits }, preview: view };
+  }
+
+  const exits = exitFields(input, ctx, priceField);
+  if (failed(exits)) return exits;
+
+  if (input.type === 'stop_market' || input.type === 'trailing_stop') {
+    const qty = amountField();
+    if (failed(qty)) return qty;
+    const order: OrderRequest = { side: input.side, orderType: input.type };
+    if (input.type === 'stop_market') {
+      const stop = priceField(input.stopPrice, 'form.err.stopPrice');
+      if (failed(stop)) return stop;
+      const s = num(stop);
+      if (failed(s)) return s;
+      order.stopPrice = s;
+    } else {
+      const trail = trailField(input, m, priceField);
+      if (failed(trail)) return trail;
+      Object.assign(order, trail);
+    }
+    if (view.notional !== null && view.notional < minTotal) return err('form.err.minNotional', minText);
+    // A buy holds what it may cost when it runs (the engine adds the band); a sell holds the coins.
+    if (input.side === 'buy' ? (view.notional ?? 0n) > quoteAvail : qty > baseAvail) return err('form.err.funds');
+    const q = num(qty);
+    if (failed(q)) return q;
+    order.quantity = q;
+    return { ok: true, order: { ...order, ...exits }, preview: view };
   }
 
   let stop: bigint | undefined;
@@ -177,7 +237,83 @@ export function buildOrder(input: FormInput, ctx: MarketContext): Built {
     if (failed(s)) return s;
     order.stopPrice = s;
   }
-  return { ok: true, order, preview: view };
+  const tif = input.timeInForce ?? 'GTC';
+  if (tif !== 'GTC') order.timeInForce = tif;
+  if (input.postOnly && input.type === 'limit' && tif === 'GTC') order.postOnly = true;
+  return { ok: true, order: { ...order, ...exits }, preview: view };
+}
+
+type PriceField = (text: string, missing: FormMessage['key']) => bigint | Built;
+const isBuilt = (v: unknown): v is Built => typeof v === 'object' && v !== null && 'ok' in v;
+
+/** A trailing stop's distance as the engine takes it: an amount on the tick, or basis points up to 50%. */
+function trailField(
+  input: FormInput,
+  m: ViewMarket,
+  priceField: PriceField,
+): { trailAmount: number } | { trailBps: number } | Built {
+  const text = input.trail ?? '';
+  if (input.trailUnit === 'percent') {
+    if (text.trim() === '') return err('form.err.trail');
+    // A percent with two decimals is a number of basis points.
+    const bps = parseUnits(text, 2);
+    if (bps === null || bps <= 0n || bps > MAX_TRAIL_BPS) return err('form.err.trail');
+    return { trailBps: Number(bps) };
+  }
+  const amount = priceField(text, 'form.err.trail');
+  if (isBuilt(amount)) return amount;
+  const n = toSafeNumber(amount);
+  return n === null ? err('form.err.tooLarge') : { trailAmount: n };
+}
+
+/**
+ * The exits typed for an entry, checked as the engine checks them: closing a buy, the take-profit above the
+ * entry's price and the stop-loss below (a sell, the reverse). The entry's price is its limit, its stop, or the
+ * last price for market and trailing orders.
+ */
+function exitFields(
+  input: FormInput,
+  ctx: MarketContext,
+  priceField: PriceField,
+): { takeProfitPrice?: number; stopLossPrice?: number } | Built {
+  if (!hasExits(input)) return {};
+  if (input.type === 'market' && input.side === 'buy') return err('form.err.exitsSpend');
+  const m = ctx.market;
+  const out: { takeProfitPrice?: number; stopLossPrice?: number } = {};
+  let tp: bigint | null = null;
+  let sl: bigint | null = null;
+  if ((input.takeProfit ?? '').trim() !== '') {
+    const v = priceField(input.takeProfit ?? '', 'form.err.price');
+    if (isBuilt(v)) return v;
+    tp = v;
+  }
+  if ((input.stopLoss ?? '').trim() !== '') {
+    const v = priceField(input.stopLoss ?? '', 'form.err.price');
+    if (isBuilt(v)) return v;
+    sl = v;
+  }
+  const entryText = input.type === 'limit' || input.type === 'stop_limit' ? input.price : input.stopPrice;
+  const entry =
+    input.type === 'market' || input.type === 'trailing_stop'
+      ? ctx.lastPrice
+        ? BigInt(ctx.lastPrice)
+        : null
+      : parseUnits(entryText, m.priceDecimals);
+  const up = input.side === 'buy';
+  if (entry !== null && tp !== null && (up ? tp <= entry : tp >= entry)) return err('form.err.bracket');
+  if (entry !== null && sl !== null && (up ? sl >= entry : sl <= entry)) return err('form.err.bracket');
+  if (tp !== null && sl !== null && (up ? tp <= sl : tp >= sl)) return err('form.err.bracket');
+  if (tp !== null) {
+    const n = toSafeNumber(tp);
+    if (n === null) return err('form.err.tooLarge');
+    out.takeProfitPrice = n;
+  }
+  if (sl !== null) {
+    const n = toSafeNumber(sl);
+    if (n === null) return err('form.err.tooLarge');
+    out.stopLossPrice = n;
+  }
+  return out;
 }
 
 /**

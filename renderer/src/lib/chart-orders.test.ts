@@ -56,11 +56,14 @@ describe('order lines', () => {
     expect(isAmendable(order({ type: 'stop_limit', triggered: true }))).toBe(true);
     expect(isAmendable(order({ type: 'stop_limit', triggered: false }))).toBe(false);
     expect(isAmendable(order({ type: 'stop_market', triggered: false }))).toBe(false);
+    // A leg of an OCO pair (a bracket's take-profit) shares its hold with the other leg: not amendable.
+    expect(isAmendable(order({ ocoOrderId: 12 }))).toBe(false);
   });
 
   it('a waiting stop is drawn at its stop price, anything else at its limit price', () => {
     expect(orderLinePrice(order({ type: 'stop_limit', price: 9_000, stopPrice: 9_500 }))).toBe(9_500);
     expect(orderLinePrice(order({ type: 'stop_market', price: 0, stopPrice: 9_500 }))).toBe(9_500);
+    expect(orderLinePrice(order({ type: 'trailing_stop', price: 0, stopPrice: 9_400 }))).toBe(9_400);
     expect(orderLinePrice(order({ type: 'stop_limit', price: 9_000, stopPrice: 9_500, triggered: true }))).toBe(9_000);
     expect(orderLinePrice(order({ price: 9_000 }))).toBe(9_000);
   });

@@ -13,13 +13,15 @@ import { parseUnits, toSafeNumber } from './units';
  * Whether an order can be amended: a resting limit order (a triggered stop-limit rests as one). A waiting stop
  * has no place in the queue to keep or lose, and the engines refuse it (ORDER_NOT_AMENDABLE).
  */
-export function isAmendable(o: Pick<ViewOrder, 'type' | 'triggered'>): boolean {
+export function isAmendable(o: Pick<ViewOrder, 'type' | 'triggered' | 'ocoOrderId'>): boolean {
+  // A leg of an OCO pair shares its hold with the other leg: the engine refuses to amend it.
+  if (o.ocoOrderId !== undefined) return false;
   return o.type === 'limit' || (o.type === 'stop_limit' && o.triggered);
 }
 
 /** The price an order's line is drawn at: a waiting stop at its stop price, anything else at its limit price. */
 export function orderLinePrice(o: Pick<ViewOrder, 'type' | 'triggered' | 'price' | 'stopPrice'>): number {
-  const waiting = (o.type === 'stop_limit' || o.type === 'stop_market') && !o.triggered;
+  const waiting = (o.type === 'stop_limit' || o.type === 'stop_market' || o.type === 'trailing_stop') && !o.triggered;
   return waiting ? o.stopPrice : o.price;
 }
 

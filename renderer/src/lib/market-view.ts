@@ -82,13 +82,25 @@ export interface ViewCopyAccount {
 export interface ViewOrder {
   id: number;
   side: 'buy' | 'sell';
-  type: 'limit' | 'market' | 'stop_market' | 'stop_limit';
+  type: 'limit' | 'market' | 'stop_market' | 'stop_limit' | 'trailing_stop';
   price: number;
+  /** A trailing stop's trigger now. */
   stopPrice: number;
   quantity: number;
   remaining: number;
   triggered: boolean;
   ts: number;
+  /** A trailing stop's distance (one of the two). */
+  trailAmount?: number;
+  trailBps?: number;
+  /** An entry's exits, placed when it fills. */
+  takeProfitPrice?: number;
+  stopLossPrice?: number;
+  stopLossLimitPrice?: number;
+  /** An exit: its entry. */
+  parentOrderId?: number;
+  /** The other order of its OCO pair. */
+  ocoOrderId?: number;
 }
 
 export interface ViewFill {

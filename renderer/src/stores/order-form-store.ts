@@ -18,7 +18,22 @@ interface OrderFormState extends FormInput {
   setType(type: FormType): void;
   set(
     patch: Partial<
-      Pick<OrderFormState, 'price' | 'stopPrice' | 'amount' | 'total' | 'percent' | 'message' | 'submitting'>
+      Pick<
+        OrderFormState,
+        | 'price'
+        | 'stopPrice'
+        | 'amount'
+        | 'total'
+        | 'percent'
+        | 'message'
+        | 'submitting'
+        | 'timeInForce'
+        | 'postOnly'
+        | 'trail'
+        | 'trailUnit'
+        | 'takeProfit'
+        | 'stopLoss'
+      >
     >,
   ): void;
   /** Clicking a price in the book or the tape. */
@@ -26,12 +41,25 @@ interface OrderFormState extends FormInput {
   clear(): void;
 }
 
-const empty = { price: '', stopPrice: '', amount: '', total: '', percent: null, message: null } as const;
+const empty = {
+  price: '',
+  stopPrice: '',
+  amount: '',
+  total: '',
+  percent: null,
+  message: null,
+  trail: '',
+  takeProfit: '',
+  stopLoss: '',
+} as const;
 
 export const useOrderForm = create<OrderFormState>((set) => ({
   side: 'buy',
   type: 'limit',
   ...empty,
+  timeInForce: 'GTC',
+  postOnly: false,
+  trailUnit: 'percent',
   submitting: false,
   focusRequest: 0,
   setSide: (side) => set({ side, amount: '', total: '', percent: null, message: null }),

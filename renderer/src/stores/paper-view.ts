@@ -18,6 +18,7 @@ import type {
   OrderRequest,
 } from '@protocol/api';
 import { api } from '../api';
+import { orderLinks } from '@protocol/order-links';
 import type {
   Interval,
   LiveCandles,
@@ -97,7 +98,11 @@ let generation = 0;
 
 async function placeOrder(order: OrderRequest): Promise<Outcome> {
   if (!current) throw new Error('no market open');
-  const outcome = await api.invoke('paper.place', { ...order, market: current });
+  // The paper engine has no trailing stops, brackets or OCO pairs (the form offers none here): refused as it would.
+  const { orderType } = order;
+  if (orderType === 'trailing_stop' || orderType === 'oco' || orderLinks(order) !== undefined)
+    return { status: 'rejected', reason: 'INVALID_ORDER', fills: 0 };
+  const outcome = await api.invoke('paper.place', { ...order, orderType, market: current });
   void refreshAccount();
   return outcome;
 }

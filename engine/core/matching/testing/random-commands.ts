@@ -1,6 +1,7 @@
 /**
- * A seeded stream of varied commands for property tests and crash tests: every order type, cancels and amends
- * of live orders, cancel-all, STP changes, deposits and withdrawals, and a share of invalid input.
+ * A seeded stream of varied commands for property tests and crash tests: every order type (trailing stops, limit
+ * entries carrying take-profit / stop-loss exits and OCO pairs among them), cancels and amends of live orders,
+ * cancel-all, STP changes, deposits and withdrawals, and a share of invalid input.
  */
 import type { MatchingEngine } from '../engine';
 import type { Command, MarketConfig, StpMode } from '../types';
@@ -25,19 +26,34 @@ export function commandStream(seed: number, engine: MatchingEngine, o: StreamOpt
   const price = () => o.mid + (Math.floor(rnd() * (2 * o.spreadTicks + 1)) - o.spreadTicks) * m.tickSize;
   const qty = () => (1 + Math.floor(rnd() * 30)) * m.lotSize;
   let cid = 0;
+  /** Exits around `around` for an entry on `side` (now and then on the wrong side, which is refused). */
+  const exits = (side: 'buy' | 'sell', around: number) => {
+    const dir = (side === 'buy' ? 1 : -1) * (rnd() < 0.05 ? -1 : 1);
+    const tp = around + dir * (1 + Math.floor(rnd() * o.spreadTicks)) * m.tickSize;
+    const sl = around - dir * (1 + Math.floor(rnd() * o.spreadTicks)) * m.tickSize;
+    const r = rnd();
+    return {
+      takeProfitPrice: r < 0.8 ? tp : undefined,
+      stopLossPrice: r > 0.2 ? sl : undefined,
+      stopLossLimitPrice: r > 0.2 && rnd() < 0.3 ? sl - dir * m.tickSize : undefined,
+    };
+  };
   return () => {
     const account = pick(o.accounts);
     const r = rnd();
     const side = rnd() < 0.5 ? 'buy' : 'sell';
     if (r < 0.45) {
       const tif = pick(['GTC', 'GTC', 'GTC', 'IOC', 'FOK'] as const);
+      const at = price();
+      const bracket = rnd() < 0.12 ? exits(side, at) : {};
       return {
+        ...bracket,
         type: 'place',
         market: m.id,
         account,
         side,
         orderType: 'limit',
-        price: price(),
+        price: at,
         quantity: qty(),
         timeInForce: tif,
         postOnly: tif === 'GTC' && rnd() < 0.1,
@@ -58,6 +74,31 @@ export function commandStream(seed: number, engine: MatchingEngine, o: StreamOpt
     }
     if (r < 0.6) {
       const stopPrice = price();
+      const kind = rnd();
+      if (kind < 0.2)
+        return {
+          type: 'place',
+          market: m.id,
+          account,
+          side,
+          orderType: 'trailing_stop',
+          quantity: qty(),
+          ...(rnd() < 0.5
+            ? { trailAmount: (1 + Math.floor(rnd() * o.spreadTicks)) * m.tickSize }
+            : { trailBps: 1 + Math.floor(rnd() * 300) }),
+        };
+      if (kind < 0.35) {
+        const last = engine.lastPrice(m.id) ?? o.mid;
+        return {
+          type: 'place',
+          market: m.id,
+          account,
+          side,
+          orderType: 'oco',
+          quantity: qty(),
+          ...exits(side === 'buy' ? 'sell' : 'buy', last),
+        };
+      }
       if (rnd() < 0.5)
         return { type: 'place', market: m.id, account, side, orderType: 'stop_market', stopPrice, quantity: qty() };
       return {
@@ -114,6 +155,17 @@ export function commandStream(seed: number, engine: MatchingEngine, o: StreamOpt
       { type: 'place', market: m.id, account, side, orderType: 'limit', price: price(), quantity: 0.5 },
       { type: 'place', market: 'NOPE-KRW', account, side, orderType: 'limit', price: price(), quantity: qty() },
       { type: 'place', market: m.id, account, side, orderType: 'market', price: price(), quantity: qty() },
+      { type: 'place', market: m.id, account, side, orderType: 'trailing_stop', quantity: qty(), trailBps: 1e9 },
+      {
+        type: 'place',
+        market: m.id,
+        account,
+        side,
+        orderType: 'limit',
+        price: price(),
+        quantity: qty(),
+        takeProfitPrice: 2 ** 60,
+      },
     ]);
   };
 }

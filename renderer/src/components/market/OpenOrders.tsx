@@ -2,6 +2,7 @@ import { Fragment, memo, useEffect, useState } from 'react';
 import { fill, useT, type MessageKey } from '../../i18n';
 import { formatDateTime } from '../../lib/time';
 import { formatPrice, formatSize } from '../../lib/market-format';
+import { formatUnits } from '../../lib/units';
 import { openOrderStatus } from '../../lib/order-status';
 import type { ViewMarket, ViewOrder } from '../../lib/market-view';
 import { useView } from '../../stores/view-context';
@@ -30,7 +31,7 @@ const OrderRow = memo(function OrderRow({
   const cancelOrder = useView((s) => s.cancel);
   const [busy, setBusy] = useState(false);
   const [amending, setAmending] = useState(false);
-  const isStop = order.type === 'stop_limit' || order.type === 'stop_market';
+  const isStop = order.type === 'stop_limit' || order.type === 'stop_market' || order.type === 'trailing_stop';
   const status = openOrderStatus(order);
   const cancel = async () => {
     setBusy(true);
@@ -49,7 +50,10 @@ const OrderRow = memo(function OrderRow({
       <tr data-order-id={order.id}>
         <td className="muted">{formatDateTime(order.ts)}</td>
         <td className={order.side === 'buy' ? 'up' : 'down'}>{t(order.side === 'buy' ? 'side.buy' : 'side.sell')}</td>
-        <td>{t(`type.${order.type}` as MessageKey)}</td>
+        <td>
+          {t(`type.${order.type}` as MessageKey)}
+          <OrderLinksNote order={order} market={market} />
+        </td>
         <td className="num">{order.price ? formatPrice(market, order.price) : '—'}</td>
         <td className="num">{isStop ? formatPrice(market, order.stopPrice) : '—'}</td>
         <td className="num">{formatSize(market, order.quantity)}</td>
@@ -99,6 +103,28 @@ const OrderRow = memo(function OrderRow({
     </Fragment>
   );
 });
+
+/** What links an order to others, and a trailing stop's distance: shown under its type. */
+function OrderLinksNote({ order, market }: { order: ViewOrder; market: ViewMarket }) {
+  const t = useT();
+  const parts: string[] = [];
+  if (order.trailAmount !== undefined) parts.push(fill(t('orders.trails'), formatPrice(market, order.trailAmount)));
+  if (order.trailBps !== undefined) parts.push(fill(t('orders.trails'), `${formatUnits(order.trailBps, 2)}%`));
+  if (order.takeProfitPrice !== undefined || order.stopLossPrice !== undefined)
+    parts.push(
+      t('orders.exits')
+        .replace('{tp}', order.takeProfitPrice !== undefined ? formatPrice(market, order.takeProfitPrice) : '—')
+        .replace('{sl}', order.stopLossPrice !== undefined ? formatPrice(market, order.stopLossPrice) : '—'),
+    );
+  if (order.parentOrderId !== undefined) parts.push(fill(t('orders.exitOf'), order.parentOrderId));
+  if (order.ocoOrderId !== undefined) parts.push(fill(t('orders.ocoWith'), order.ocoOrderId));
+  if (parts.length === 0) return null;
+  return (
+    <div className="muted order-links" data-order-links="">
+      {parts.join(' · ')}
+    </div>
+  );
+}
 
 /** My resting and waiting orders, each with cancel, and cancel-all. */
 export const OpenOrders = memo(function OpenOrders() {

@@ -3,6 +3,8 @@ import { useShallow } from 'zustand/react/shallow';
 import type { MessageKey } from '../../i18n';
 import { fill, isMessageKey, useT } from '../../i18n';
 import {
+  ALL_TYPES,
+  BASIC_TYPES,
   amountForPercent,
   buildOrder,
   preview,
@@ -27,11 +29,14 @@ import { PanelState, loadState } from './PanelState';
 import { surpriseLines, surpriseTitle } from './surprise-text';
 
 const PERCENTS = [25, 50, 75, 100] as const;
-const TYPES: { type: FormType; label: MessageKey }[] = [
-  { type: 'limit', label: 'form.limit' },
-  { type: 'market', label: 'form.market' },
-  { type: 'stop_limit', label: 'form.stopLimit' },
-];
+const TYPE_LABELS: Record<FormType, MessageKey> = {
+  limit: 'form.limit',
+  market: 'form.market',
+  stop_market: 'form.stopMarket',
+  stop_limit: 'form.stopLimit',
+  trailing_stop: 'form.trailingStop',
+};
+const TIFS = ['GTC', 'IOC', 'FOK'] as const;
 /** The engine's reject reason as a message key with friendly text in both languages (any reason with a `reject.` text). */
 export function rejectMessage(reason: string | undefined): { key: MessageKey; detail?: string } {
   const key = `reject.${reason}`;
@@ -90,7 +95,6 @@ function NumberField({
 }
 
 const SIDES = ['buy', 'sell'] as const;
-const TYPE_VALUES = TYPES.map((x) => x.type);
 
 function SideTabs({ side }: { side: Side }) {
   const t = useT();
@@ -119,7 +123,7 @@ function SideTabs({ side }: { side: Side }) {
   );
 }
 
-function TypeTabs({ type }: { type: FormType }) {
+function TypeTabs({ type, types }: { type: FormType; types: readonly FormType[] }) {
   const t = useT();
   const setType = useOrderForm((s) => s.setType);
   return (
@@ -127,26 +131,62 @@ function TypeTabs({ type }: { type: FormType }) {
       className="type-tabs"
       role="tablist"
       aria-label={t('form.type')}
-      onKeyDown={(e) => rovingKeys(e, 'tab', TYPE_VALUES, type, setType)}
+      onKeyDown={(e) => rovingKeys(e, 'tab', types, type, setType)}
     >
-      {TYPES.map((x) => (
+      {types.map((x) => (
         <button
-          key={x.type}
+          key={x}
           type="button"
           role="tab"
-          aria-selected={type === x.type}
-          tabIndex={type === x.type ? 0 : -1}
-          className={type === x.type ? 'chip active' : 'chip'}
-          onClick={() => setType(x.type)}
+          aria-selected={type === x}
+          tabIndex={type === x ? 0 : -1}
+          className={type === x ? 'chip active' : 'chip'}
+          onClick={() => setType(x)}
         >
-          {t(x.label)}
+          {t(TYPE_LABELS[x])}
         </button>
       ))}
     </div>
   );
 }
 
-/** Buy or sell the market's coin: limit, market or stop-limit; size typed or as a share of the available balance. */
+/** A row of chips choosing one of a few values (time in force, the trailing distance's unit). */
+function ChipChoice<T extends string>({
+  label,
+  values,
+  value,
+  text,
+  onChange,
+}: {
+  label: string;
+  values: readonly T[];
+  value: T;
+  text(v: T): string;
+  onChange(v: T): void;
+}) {
+  return (
+    <div className="percent-row" role="radiogroup" aria-label={label}>
+      {values.map((v) => (
+        <button
+          key={v}
+          type="button"
+          role="radio"
+          aria-checked={value === v}
+          className={value === v ? 'chip active' : 'chip'}
+          onClick={() => onChange(v)}
+        >
+          {text(v)}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * Buy or sell the market's coin: limit, market, stop-market, stop-limit and, where the engine has them, trailing
+ * stops, time in force, post-only and take-profit / stop-loss exits; size typed or as a share of the available
+ * balance.
+ */
 export const OrderForm = memo(function OrderForm() {
   const t = useMarketT();
   const form = useOrderForm();
@@ -226,13 +266,35 @@ export const OrderForm = memo(function OrderForm() {
     );
   }
 
-  const { side, type } = form;
-  const input = { side, type, price: form.price, stopPrice: form.stopPrice, amount: form.amount, total: form.total };
+  // Trailing stops, time in force, post-only and exits where the matching engine is behind the market (the
+  // offline practice market and the live one); the paper engine has the basic types.
+  const advanced = kind !== 'paper';
+  const types = advanced ? ALL_TYPES : BASIC_TYPES;
+  const side = form.side;
+  const type = types.includes(form.type) ? form.type : 'limit';
+  const input = {
+    side,
+    type,
+    price: form.price,
+    stopPrice: form.stopPrice,
+    amount: form.amount,
+    total: form.total,
+    ...(advanced && {
+      timeInForce: form.timeInForce,
+      postOnly: form.postOnly,
+      trail: form.trail,
+      trailUnit: form.trailUnit,
+      takeProfit: form.takeProfit,
+      stopLoss: form.stopLoss,
+    }),
+  };
   const view = preview(input, ctx);
   const payAsset = side === 'buy' ? market.quote : market.base;
   const available = ctx.available[payAsset] ?? 0n;
   const availableText = side === 'buy' ? formatQuote(market, available) : formatSize(market, available);
   const marketBuy = type === 'market' && side === 'buy';
+  const atMarket = type === 'market' || type === 'stop_market' || type === 'trailing_stop';
+  const hasLimit = type === 'limit' || type === 'stop_limit';
 
   const send = async (order: OrderRequest) => {
     setConfirming(null);
@@ -301,14 +363,14 @@ export const OrderForm = memo(function OrderForm() {
         }}
       >
         <SideTabs side={side} />
-        <TypeTabs type={type} />
+        <TypeTabs type={type} types={types} />
         <div className="form-available">
           <span className="muted">{t('form.available')}</span>
           <span className="num">
             {availableText} {payAsset}
           </span>
         </div>
-        {type === 'stop_limit' && (
+        {(type === 'stop_limit' || type === 'stop_market') && (
           <NumberField
             label={t('form.stopPrice')}
             unit={market.quote}
@@ -316,7 +378,24 @@ export const OrderForm = memo(function OrderForm() {
             onChange={(v) => form.set({ stopPrice: v, message: null })}
           />
         )}
-        {type === 'market' ? (
+        {type === 'trailing_stop' && (
+          <>
+            <NumberField
+              label={t('form.trail')}
+              unit={form.trailUnit === 'percent' ? '%' : market.quote}
+              value={form.trail ?? ''}
+              onChange={(v) => form.set({ trail: v, message: null })}
+            />
+            <ChipChoice
+              label={t('form.trailUnit')}
+              values={['percent', 'amount'] as const}
+              value={form.trailUnit ?? 'percent'}
+              text={(v) => (v === 'percent' ? t('form.trailPercent') : market.quote)}
+              onChange={(v) => form.set({ trailUnit: v, message: null })}
+            />
+          </>
+        )}
+        {atMarket ? (
           <NumberField
             label={t('form.price')}
             unit={market.quote}
@@ -362,6 +441,43 @@ export const OrderForm = memo(function OrderForm() {
             </button>
           ))}
         </div>
+        {advanced && hasLimit && (
+          <>
+            <ChipChoice
+              label={t('form.tif')}
+              values={TIFS}
+              value={form.timeInForce ?? 'GTC'}
+              text={(v) => t(`form.tif.${v}`)}
+              onChange={(v) => form.set({ timeInForce: v, message: null })}
+            />
+            {type === 'limit' && (form.timeInForce ?? 'GTC') === 'GTC' && (
+              <label className="form-check">
+                <input
+                  type="checkbox"
+                  checked={form.postOnly ?? false}
+                  onChange={(e) => form.set({ postOnly: e.target.checked, message: null })}
+                />{' '}
+                {t('form.postOnly')}
+              </label>
+            )}
+          </>
+        )}
+        {advanced && !marketBuy && (
+          <div className="form-exits" role="group" aria-label={t('form.exitsHint')}>
+            <NumberField
+              label={t('form.takeProfit')}
+              unit={market.quote}
+              value={form.takeProfit ?? ''}
+              onChange={(v) => form.set({ takeProfit: v, message: null })}
+            />
+            <NumberField
+              label={t('form.stopLoss')}
+              unit={market.quote}
+              value={form.stopLoss ?? ''}
+              onChange={(v) => form.set({ stopLoss: v, message: null })}
+            />
+          </div>
+        )}
         <dl className="form-summary">
           <div>
             <dt>{t('form.total')}</dt>
@@ -386,6 +502,9 @@ export const OrderForm = memo(function OrderForm() {
           </div>
         </dl>
         {type === 'stop_limit' && <p className="form-hint muted">{t('form.stopHint')}</p>}
+        {type === 'stop_market' && <p className="form-hint muted">{t('form.stopMarketHint')}</p>}
+        {type === 'trailing_stop' && <p className="form-hint muted">{t('form.trailHint')}</p>}
+        {advanced && hasLimit && <p className="form-hint muted">{t('form.tifHint')}</p>}
         {type === 'market' && (
           <p className="form-hint muted">
             {market.priceBandBps !== undefined
