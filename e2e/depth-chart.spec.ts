@@ -5,7 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import { MockExchange } from '../engine/tools/mock-exchange/mock-exchange';
-import { expect, keepScreenshot, test } from './fixtures';
+import { exchangeEnv, expect, keepScreenshot, test } from './fixtures';
 
 const bookPanel = (app: Page) => app.locator('.book-panel');
 const canvas = (app: Page) => app.getByRole('img', { name: 'Cumulative bids and asks around the mid price' });
@@ -37,10 +37,7 @@ test.describe('depth chart', () => {
   test.use({
     appEnv: async ({}, use) => {
       await use({
-        LPJ_UPBIT_WS: mock.urls.upbitWs,
-        LPJ_UPBIT_REST: mock.urls.upbitRest,
-        LPJ_BINANCE_WS: mock.urls.binanceWs,
-        LPJ_BINANCE_REST: mock.urls.binanceRest,
+        ...exchangeEnv(mock),
       });
     },
   });

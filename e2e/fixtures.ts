@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron, test as base, type Page, type TestInfo } from '@playwright/test';
+import type { MockExchange } from '../engine/tools/mock-exchange/mock-exchange';
 import { startListening, type ListeningProcess } from './listening-process';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -80,6 +81,16 @@ export const test = base.extend<{ app: Page; dataDir: string; appEnv: Record<str
 });
 
 /** Saves a screenshot under e2e/artifacts and attaches it to the report. */
+/** The app's environment that points both exchanges' feeds, streaming and REST, at a mock exchange. */
+export function exchangeEnv(mock: Pick<MockExchange, 'urls'>): Record<string, string> {
+  return {
+    LPJ_UPBIT_WS: mock.urls.upbitWs,
+    LPJ_UPBIT_REST: mock.urls.upbitRest,
+    LPJ_BINANCE_WS: mock.urls.binanceWs,
+    LPJ_BINANCE_REST: mock.urls.binanceRest,
+  };
+}
+
 export async function keepScreenshot(page: Page, name: string, testInfo: TestInfo): Promise<void> {
   mkdirSync(artifactsDir, { recursive: true });
   const path = join(artifactsDir, `${testInfo.project.name}-${name}.png`);

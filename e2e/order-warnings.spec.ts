@@ -7,7 +7,7 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import { MockExchange } from '../engine/tools/mock-exchange/mock-exchange';
-import { expect, keepScreenshot, test } from './fixtures';
+import { exchangeEnv, expect, keepScreenshot, test } from './fixtures';
 import { othersTrade, startTestSyncServer, type TestSyncServer } from './live-fixtures';
 
 const nav = (app: Page, name: string) =>
@@ -150,10 +150,7 @@ test.describe('paper trading on the mock exchange', () => {
   test.use({
     appEnv: async ({}, use) => {
       await use({
-        LPJ_UPBIT_WS: mock.urls.upbitWs,
-        LPJ_UPBIT_REST: mock.urls.upbitRest,
-        LPJ_BINANCE_WS: mock.urls.binanceWs,
-        LPJ_BINANCE_REST: mock.urls.binanceRest,
+        ...exchangeEnv(mock),
       });
     },
   });

@@ -6,7 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 import { MockExchange } from '../engine/tools/mock-exchange/mock-exchange';
-import { expect, keepScreenshot, test } from './fixtures';
+import { exchangeEnv, expect, keepScreenshot, test } from './fixtures';
 import { outsideOrder, startTestSyncServer, type TestSyncServer } from './live-fixtures';
 
 const nav = (app: Page, name: string) =>
@@ -58,10 +58,7 @@ test.describe('orders and trades', () => {
   test.use({
     appEnv: async ({}, use) => {
       await use({
-        LPJ_UPBIT_WS: mock.urls.upbitWs,
-        LPJ_UPBIT_REST: mock.urls.upbitRest,
-        LPJ_BINANCE_WS: mock.urls.binanceWs,
-        LPJ_BINANCE_REST: mock.urls.binanceRest,
+        ...exchangeEnv(mock),
         LPJ_SYNC_URL: server.url,
       });
     },

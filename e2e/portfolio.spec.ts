@@ -10,7 +10,7 @@
  */
 import type { Page } from '@playwright/test';
 import { MockExchange } from '../engine/tools/mock-exchange/mock-exchange';
-import { expect, keepScreenshot, test } from './fixtures';
+import { exchangeEnv, expect, keepScreenshot, test } from './fixtures';
 import {
   GRANT,
   NO_SERVER,
@@ -161,10 +161,7 @@ test.use({
   appEnv: async ({}, use) => {
     await use({
       ...NO_SERVER,
-      LPJ_UPBIT_WS: mock.urls.upbitWs,
-      LPJ_UPBIT_REST: mock.urls.upbitRest,
-      LPJ_BINANCE_WS: mock.urls.binanceWs,
-      LPJ_BINANCE_REST: mock.urls.binanceRest,
+      ...exchangeEnv(mock),
     });
   },
 });

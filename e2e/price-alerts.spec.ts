@@ -6,7 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 import { MockExchange } from '../engine/tools/mock-exchange/mock-exchange';
-import { expect, keepScreenshot, test } from './fixtures';
+import { exchangeEnv, expect, keepScreenshot, test } from './fixtures';
 
 const nav = (app: Page, name: string) =>
   app.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
@@ -48,10 +48,7 @@ test.describe('price alerts and notifications on the mock exchange', () => {
   test.use({
     appEnv: async ({}, use) => {
       await use({
-        LPJ_UPBIT_WS: mock.urls.upbitWs,
-        LPJ_UPBIT_REST: mock.urls.upbitRest,
-        LPJ_BINANCE_WS: mock.urls.binanceWs,
-        LPJ_BINANCE_REST: mock.urls.binanceRest,
+        ...exchangeEnv(mock),
       });
     },
   });

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page, TestInfo } from '@playwright/test';
 import { MockExchange } from '../engine/tools/mock-exchange/mock-exchange';
-import { expect, keepScreenshot, startWebMode, test } from './fixtures';
+import { exchangeEnv, expect, keepScreenshot, startWebMode, test } from './fixtures';
 import { apiTrader, othersTrade, startTestSyncServer, type TestSyncServer } from './live-fixtures';
 
 type Language = 'en' | 'ko';
@@ -43,10 +43,7 @@ test.beforeAll(async ({ playwright, launchOptions }, testInfo) => {
   const dir = mkdtempSync(join(tmpdir(), 'lpj-e2e-screens-'));
   const web = await startWebMode(dir, {
     LPJ_SYNC_URL: server.url,
-    LPJ_UPBIT_WS: mock.urls.upbitWs,
-    LPJ_UPBIT_REST: mock.urls.upbitRest,
-    LPJ_BINANCE_WS: mock.urls.binanceWs,
-    LPJ_BINANCE_REST: mock.urls.binanceRest,
+    ...exchangeEnv(mock),
   });
   browser = await playwright.chromium.launch(launchOptions);
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

@@ -7,7 +7,7 @@
 import type { Page } from '@playwright/test';
 import { MockExchange } from '../engine/tools/mock-exchange/mock-exchange';
 import { formatUnits } from '../engine/protocol/units';
-import { expect, keepScreenshot, test } from './fixtures';
+import { exchangeEnv, expect, keepScreenshot, test } from './fixtures';
 import { othersTrade, signUp, startTestSyncServer, type TestSyncServer } from './live-fixtures';
 
 const nav = (app: Page, name: string) =>
@@ -43,10 +43,7 @@ test.describe('markets list', () => {
   test.use({
     appEnv: async ({}, use) => {
       await use({
-        LPJ_UPBIT_WS: mock.urls.upbitWs,
-        LPJ_UPBIT_REST: mock.urls.upbitRest,
-        LPJ_BINANCE_WS: mock.urls.binanceWs,
-        LPJ_BINANCE_REST: mock.urls.binanceRest,
+        ...exchangeEnv(mock),
       });
     },
   });
