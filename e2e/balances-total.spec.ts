@@ -6,8 +6,7 @@
  * USDT, which no KRW market prices) is named under it with the reason, in English and in Korean.
  */
 import type { Page } from '@playwright/test';
-import { MockExchange } from '../engine/tools/mock-exchange/mock-exchange';
-import { exchangeEnv, expect, keepScreenshot, test } from './fixtures';
+import { expect, keepScreenshot, test, useMockExchange } from './fixtures';
 
 const nav = (app: Page, name: string) =>
   app.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
@@ -23,20 +22,7 @@ async function showMarket(app: Page, market: string): Promise<void> {
   await expect(app.getByRole('region', { name: 'Market summary' })).toContainText(market.replace('-', '/'));
 }
 
-let mock: MockExchange;
-test.beforeEach(async () => {
-  mock = await MockExchange.start({ port: 0, seed: 11, stepsPerSec: 10 });
-});
-test.afterEach(async () => {
-  await mock?.close();
-});
-test.use({
-  appEnv: async ({}, use) => {
-    await use({
-      ...exchangeEnv(mock),
-    });
-  },
-});
+const exchange = useMockExchange({ seed: 11, stepsPerSec: 10 });
 
 test('the total value is the same on the BTC and ETH screens, and names what it leaves out', async ({
   app,
@@ -63,7 +49,7 @@ test('the total value is the same on the BTC and ETH screens, and names what it 
   await expect(balances(app).locator('tfoot tr.excluded')).toHaveText('Not in the total — USDT: Not priced in KRW');
 
   // Prices hold still from here; the two screens must then agree.
-  mock.setSpeed(0);
+  exchange.mock.setSpeed(0);
   let onBtc = '';
   await expect(async () => {
     await showMarket(app, 'BTC-KRW');

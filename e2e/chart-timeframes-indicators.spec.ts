@@ -5,8 +5,7 @@
  * candle under the pointer staying where it was.
  */
 import type { Page } from '@playwright/test';
-import { MockExchange } from '../engine/tools/mock-exchange/mock-exchange';
-import { exchangeEnv, expect, keepScreenshot, test } from './fixtures';
+import { expect, keepScreenshot, test, useMockExchange } from './fixtures';
 
 const chart = (app: Page) => app.getByRole('region', { name: 'Price chart' });
 const host = (app: Page) => chart(app).locator('.chart-host');
@@ -135,20 +134,7 @@ test.describe('on the practice market', () => {
 
 test.describe('on a paper market priced by the mock exchange', () => {
   test.setTimeout(120_000);
-  let mock: MockExchange;
-  test.beforeEach(async () => {
-    mock = await MockExchange.start({ port: 0, seed: 7, stepsPerSec: 10 });
-  });
-  test.afterEach(async () => {
-    await mock?.close();
-  });
-  test.use({
-    appEnv: async ({}, use) => {
-      await use({
-        ...exchangeEnv(mock),
-      });
-    },
-  });
+  const exchange = useMockExchange({ seed: 7, stepsPerSec: 10 });
 
   test('weekly and monthly candles come from the exchange’s own week and month candles', async ({ app }, testInfo) => {
     await app.setViewportSize({ width: 1600, height: 1000 });
@@ -162,8 +148,8 @@ test.describe('on a paper market priced by the mock exchange', () => {
     await expectCalendarCandles(app);
     // The mock keeps three years of months; they came from /v1/candles/months, not from minutes.
     await expect.poll(() => bars(app)).toBeGreaterThanOrEqual(36);
-    expect(mock.stats().rest.some((r) => r.path.startsWith('/v1/candles/months'))).toBe(true);
-    expect(mock.stats().rest.some((r) => r.path.startsWith('/v1/candles/weeks'))).toBe(true);
+    expect(exchange.mock.stats().rest.some((r) => r.path.startsWith('/v1/candles/months'))).toBe(true);
+    expect(exchange.mock.stats().rest.some((r) => r.path.startsWith('/v1/candles/weeks'))).toBe(true);
     await showTimeframe(app, '1W');
     await expect.poll(() => bars(app)).toBeGreaterThanOrEqual(150);
     await showTimeframe(app, '1M');

@@ -4,8 +4,7 @@
  * remembers it, and the hover readout of a level says the same cumulative amount as the book's row at that price.
  */
 import type { Page } from '@playwright/test';
-import { MockExchange } from '../engine/tools/mock-exchange/mock-exchange';
-import { exchangeEnv, expect, keepScreenshot, test } from './fixtures';
+import { expect, keepScreenshot, test, useMockExchange } from './fixtures';
 
 const bookPanel = (app: Page) => app.locator('.book-panel');
 const canvas = (app: Page) => app.getByRole('img', { name: 'Cumulative bids and asks around the mid price' });
@@ -26,21 +25,7 @@ async function readAt(app: Page, share: number) {
 
 test.describe('depth chart', () => {
   test.setTimeout(120_000);
-  let mock: MockExchange;
-  test.beforeEach(async () => {
-    mock = await MockExchange.start({ port: 0, seed: 5, stepsPerSec: 0 });
-    mock.step(40);
-  });
-  test.afterEach(async () => {
-    await mock?.close();
-  });
-  test.use({
-    appEnv: async ({}, use) => {
-      await use({
-        ...exchangeEnv(mock),
-      });
-    },
-  });
+  useMockExchange({ seed: 5, stepsPerSec: 0 }, (m) => m.step(40));
 
   test('shows the book as cumulative depth whose readout agrees with the book, and stays chosen', async ({
     app,

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron, test as base, type Page, type TestInfo } from '@playwright/test';
-import type { MockExchange } from '../engine/tools/mock-exchange/mock-exchange';
+import { MockExchange, type MockExchangeOptions } from '../engine/tools/mock-exchange/mock-exchange';
 import { startListening, type ListeningProcess } from './listening-process';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -89,6 +89,34 @@ export function exchangeEnv(mock: Pick<MockExchange, 'urls'>): Record<string, st
     LPJ_BINANCE_WS: mock.urls.binanceWs,
     LPJ_BINANCE_REST: mock.urls.binanceRest,
   };
+}
+
+/**
+ * A mock exchange for each test of the enclosing describe (or file): started on a free port before the test
+ * (then `ready`, e.g. to step its markets), closed after it, and the app's feeds pointed at it. `exchange.mock`
+ * is the running one.
+ */
+export function useMockExchange(
+  options: Omit<MockExchangeOptions, 'port'>,
+  ready?: (mock: MockExchange) => void,
+): { readonly mock: MockExchange } {
+  let running: MockExchange | undefined;
+  const exchange = {
+    get mock(): MockExchange {
+      if (!running) throw new Error('the mock exchange runs only during a test');
+      return running;
+    },
+  };
+  test.beforeEach(async () => {
+    running = await MockExchange.start({ ...options, port: 0 });
+    ready?.(running);
+  });
+  test.afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
+  test.use({ appEnv: async ({}, use) => use(exchangeEnv(exchange.mock)) });
+  return exchange;
 }
 
 export async function keepScreenshot(page: Page, name: string, testInfo: TestInfo): Promise<void> {

@@ -5,8 +5,7 @@
  * while typing, keep the caret after the digit typed, and place exactly the order typed.
  */
 import type { Page } from '@playwright/test';
-import { MockExchange } from '../engine/tools/mock-exchange/mock-exchange';
-import { exchangeEnv, expect, keepScreenshot, test } from './fixtures';
+import { expect, keepScreenshot, test, useMockExchange } from './fixtures';
 
 const nav = (app: Page, name: string) =>
   app.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
@@ -19,20 +18,7 @@ const caret = (field: ReturnType<Page['getByRole']>) => field.evaluate((el) => (
 
 test.describe('number formats', () => {
   test.setTimeout(120_000);
-  let mock: MockExchange;
-  test.beforeEach(async () => {
-    mock = await MockExchange.start({ port: 0, seed: 11, stepsPerSec: 10, historyMinutes: 120 });
-  });
-  test.afterEach(async () => {
-    await mock?.close();
-  });
-  test.use({
-    appEnv: async ({}, use) => {
-      await use({
-        ...exchangeEnv(mock),
-      });
-    },
-  });
+  useMockExchange({ seed: 11, stepsPerSec: 10, historyMinutes: 120 });
 
   test('book and tape amounts align at the lot’s decimals; the legend and the fields are grouped', async ({
     app,

@@ -6,8 +6,7 @@
  * "Place order" sends the order as typed.
  */
 import type { Locator, Page } from '@playwright/test';
-import { MockExchange } from '../engine/tools/mock-exchange/mock-exchange';
-import { exchangeEnv, expect, keepScreenshot, test } from './fixtures';
+import { expect, keepScreenshot, test, useMockExchange } from './fixtures';
 import { othersTrade, startTestSyncServer, type TestSyncServer } from './live-fixtures';
 
 const nav = (app: Page, name: string) =>
@@ -140,20 +139,7 @@ test.describe('offline practice market', () => {
 
 test.describe('paper trading on the mock exchange', () => {
   test.setTimeout(120_000);
-  let mock: MockExchange;
-  test.beforeEach(async () => {
-    mock = await MockExchange.start({ port: 0, seed: 7, stepsPerSec: 10 });
-  });
-  test.afterEach(async () => {
-    await mock?.close();
-  });
-  test.use({
-    appEnv: async ({}, use) => {
-      await use({
-        ...exchangeEnv(mock),
-      });
-    },
-  });
+  useMockExchange({ seed: 7, stepsPerSec: 10 });
 
   test('the same questions for a far price and a stop reached, on BTC-KRW', async ({ app }, testInfo) => {
     await openMarket(app, testInfo.project.name, { value: 'BTC-KRW' });

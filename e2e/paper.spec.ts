@@ -4,9 +4,8 @@
  * so nothing reaches the internet).
  */
 import type { Page } from '@playwright/test';
-import { MockExchange } from '../engine/tools/mock-exchange/mock-exchange';
 import { SAMPLE_SESSION_PATH } from '../engine/node/replay/sample-session';
-import { exchangeEnv, expect, keepScreenshot, test } from './fixtures';
+import { expect, keepScreenshot, test, useMockExchange } from './fixtures';
 
 const nav = (app: Page, name: string) =>
   app.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
@@ -159,20 +158,7 @@ test.describe('replay', () => {
 
 test.describe('live prices from the mock exchange', () => {
   test.setTimeout(120_000);
-  let mock: MockExchange;
-  test.beforeEach(async () => {
-    mock = await MockExchange.start({ port: 0, seed: 7, stepsPerSec: 10 });
-  });
-  test.afterEach(async () => {
-    await mock?.close();
-  });
-  test.use({
-    appEnv: async ({}, use) => {
-      await use({
-        ...exchangeEnv(mock),
-      });
-    },
-  });
+  const exchange = useMockExchange({ seed: 7, stepsPerSec: 10 });
 
   test('BTC-KRW opens live with book and trades, and shows reconnecting when the exchange drops the connection', async ({
     app,
@@ -204,7 +190,7 @@ test.describe('live prices from the mock exchange', () => {
         attributeFilter: ['data-status'],
       });
     });
-    const dropped = await fetch(`${mock.urls.control}/drop`, { method: 'POST', body: '{}' });
+    const dropped = await fetch(`${exchange.mock.urls.control}/drop`, { method: 'POST', body: '{}' });
     expect(dropped.ok).toBe(true);
     await expect
       .poll(() => app.evaluate(() => (window as unknown as { feedStatuses: string[] }).feedStatuses))
@@ -212,7 +198,7 @@ test.describe('live prices from the mock exchange', () => {
     await expect(feedStatus(app)).toHaveAttribute('data-status', 'live', { timeout: 20_000 });
 
     // Silence makes the data stale: marked as such, and the prices dimmed.
-    await fetch(`${mock.urls.control}/silence`, { method: 'POST', body: JSON.stringify({ ms: 30_000 }) });
+    await fetch(`${exchange.mock.urls.control}/silence`, { method: 'POST', body: JSON.stringify({ ms: 30_000 }) });
     await expect(feedStatus(app)).toHaveAttribute('data-status', /stale|reconnecting/, { timeout: 30_000 });
     await expect(app.locator('section.market')).toHaveAttribute('data-stale', 'true');
     await expect(app.getByRole('note').filter({ hasText: 'Prices are not live' }).first()).toBeVisible();

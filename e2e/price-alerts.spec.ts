@@ -5,8 +5,7 @@
  * switch in Settings stops fill notices.
  */
 import type { Page } from '@playwright/test';
-import { MockExchange } from '../engine/tools/mock-exchange/mock-exchange';
-import { exchangeEnv, expect, keepScreenshot, test } from './fixtures';
+import { expect, keepScreenshot, test, useMockExchange } from './fixtures';
 
 const nav = (app: Page, name: string) =>
   app.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
@@ -38,20 +37,7 @@ async function buyAtMarket(app: Page, krw: string): Promise<void> {
 
 test.describe('price alerts and notifications on the mock exchange', () => {
   test.setTimeout(120_000);
-  let mock: MockExchange;
-  test.beforeEach(async () => {
-    mock = await MockExchange.start({ port: 0, seed: 11, stepsPerSec: 10 });
-  });
-  test.afterEach(async () => {
-    await mock?.close();
-  });
-  test.use({
-    appEnv: async ({}, use) => {
-      await use({
-        ...exchangeEnv(mock),
-      });
-    },
-  });
+  const exchange = useMockExchange({ seed: 11, stepsPerSec: 10 });
 
   test('an alert set on the Market screen fires on the moving price and shows in the centre', async ({
     app,
@@ -91,7 +77,7 @@ test.describe('price alerts and notifications on the mock exchange', () => {
     await panel.getByRole('button', { name: 'Set alert' }).click();
     await expect(panel.locator('.alerts-item')).toHaveCount(2);
     // The exchange's price jumps 30 ticks (30,000 KRW, about 0.03%); its own walk moves one tick a step at most.
-    mock.market('KRW-BTC').mid += 30 * 1_000;
+    exchange.mock.market('KRW-BTC').mid += 30 * 1_000;
     const fired = panel.locator('.alerts-item[data-fired="true"]');
     await expect(fired).toHaveCount(1, { timeout: 30_000 });
     await expect(fired).toContainText(/moves 0\.01% from [\d,]+ KRW/);

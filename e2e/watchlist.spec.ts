@@ -5,9 +5,9 @@
  * a row (by mouse and by keyboard) opening its market, and the live market listed once signed in to a server.
  */
 import type { Page } from '@playwright/test';
-import { MockExchange } from '../engine/tools/mock-exchange/mock-exchange';
+import type { MockExchange } from '../engine/tools/mock-exchange/mock-exchange';
 import { formatUnits } from '../engine/protocol/units';
-import { exchangeEnv, expect, keepScreenshot, test } from './fixtures';
+import { expect, keepScreenshot, test, useMockExchange } from './fixtures';
 import { othersTrade, signUp, startTestSyncServer, type TestSyncServer } from './live-fixtures';
 
 const nav = (app: Page, name: string) =>
@@ -32,21 +32,7 @@ function expected(mock: MockExchange, symbol: string, reference: 'prevClose' | '
 
 test.describe('markets list', () => {
   test.setTimeout(120_000);
-  let mock: MockExchange;
-  test.beforeEach(async () => {
-    mock = await MockExchange.start({ port: 0, seed: 11, stepsPerSec: 0 });
-    mock.step(40);
-  });
-  test.afterEach(async () => {
-    await mock?.close();
-  });
-  test.use({
-    appEnv: async ({}, use) => {
-      await use({
-        ...exchangeEnv(mock),
-      });
-    },
-  });
+  const exchange = useMockExchange({ seed: 11, stepsPerSec: 0 }, (m) => m.step(40));
 
   test('shows every market priced, finds one, keeps a favourite first across a reload and opens a market', async ({
     app,
@@ -57,10 +43,10 @@ test.describe('markets list', () => {
 
     // Several markets of both exchanges, each at the exchange's last price and change.
     const checks = [
-      { key: 'upbit:BTC-KRW', ...expected(mock, 'KRW-BTC', 'prevClose', 0) },
-      { key: 'upbit:ETH-KRW', ...expected(mock, 'KRW-ETH', 'prevClose', 0) },
-      { key: 'binance:BTC-USDT', ...expected(mock, 'BTCUSDT', 'open24', 2) },
-      { key: 'binance:XRP-USDT', ...expected(mock, 'XRPUSDT', 'open24', 4) },
+      { key: 'upbit:BTC-KRW', ...expected(exchange.mock, 'KRW-BTC', 'prevClose', 0) },
+      { key: 'upbit:ETH-KRW', ...expected(exchange.mock, 'KRW-ETH', 'prevClose', 0) },
+      { key: 'binance:BTC-USDT', ...expected(exchange.mock, 'BTCUSDT', 'open24', 2) },
+      { key: 'binance:XRP-USDT', ...expected(exchange.mock, 'XRPUSDT', 'open24', 4) },
     ];
     for (const c of checks) {
       await expect(row(app, c.key).locator('[data-col="price"]')).toHaveText(c.price, { timeout: 20_000 });
@@ -123,14 +109,14 @@ test.describe('markets list', () => {
   test('says an exchange is unreachable and still shows the other one', async ({ app }) => {
     await app.setViewportSize({ width: 1400, height: 1000 });
     // Binance answers nothing but errors from here on (and keeps doing so for the retries).
-    mock.failRest(500, 1_000, { exchange: 'binance' });
+    exchange.mock.failRest(500, 1_000, { exchange: 'binance' });
     await nav(app, 'Watchlist');
     await expect(app.getByRole('status').filter({ hasText: 'Binance did not answer' })).toBeVisible({
       timeout: 30_000,
     });
     await expect(row(app, 'binance:BTC-USDT').locator('[data-col="price"]')).toHaveText('No price yet');
     await expect(row(app, 'upbit:BTC-KRW').locator('[data-col="price"]')).toHaveText(
-      expected(mock, 'KRW-BTC', 'prevClose', 0).price,
+      expected(exchange.mock, 'KRW-BTC', 'prevClose', 0).price,
     );
   });
 });
