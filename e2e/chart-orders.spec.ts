@@ -213,17 +213,20 @@ test('amend from Open orders on the practice market: a new price and amount, and
   );
   await expect(orderRow(app, id).locator('td').nth(5)).toHaveText('0.50');
 
-  await amend.getByRole('textbox', { name: 'Price (KRW)' }).fill(String(price - 10));
+  // Moved up to near the best bid: the book lists only its top levels, and the simulated traders quote a level
+  // every few won, so a price far below would be off the list.
+  const moved = (await bestBid(app)) - 10;
+  await amend.getByRole('textbox', { name: 'Price (KRW)' }).fill(String(moved));
   await amend.getByRole('textbox', { name: 'Amount (LPJ)' }).fill('0.7');
   await amend.getByRole('button', { name: 'Save' }).click();
   await expect(openOrders(app).getByRole('status')).toHaveText(`Order #${id} amended`);
   await expect(amend).toHaveCount(0);
-  await expect(orderPrice(app, id)).toHaveText(grouped(price - 10));
+  await expect(orderPrice(app, id)).toHaveText(grouped(moved));
   await expect(orderRow(app, id).locator('td').nth(5)).toHaveText('0.70');
   const mine = book(app)
     .getByRole('group', { name: 'Bids' })
     .getByRole('option', { name: /includes my order$/ });
-  await expect(mine).toHaveAttribute('data-price', String(price - 10));
+  await expect(mine).toHaveAttribute('data-price', String(moved));
   await keepScreenshot(app, 'chart-orders-practice-amend', testInfo);
   await openOrders(app)
     .getByRole('button', { name: `Cancel order #${id}` })
