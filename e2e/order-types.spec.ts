@@ -52,7 +52,11 @@ async function place(app: Page, button: 'Buy LPJ' | 'Sell LPJ'): Promise<string>
 }
 
 /** An amount in LPJ (lots of 0.01) worth at least `krw` at `price`. */
-const amountWorth = (krw: number, price: number) => (Math.ceil(krw / (price * 0.01)) * 0.01).toFixed(2);
+const amountWorth = (krw: number, price: number) => {
+  // Whole lots of 0.01 LPJ, counted in integers and written with the lot's two decimals.
+  const lots = Math.ceil((krw * 100) / price);
+  return `${Math.floor(lots / 100)}.${String(lots % 100).padStart(2, '0')}`;
+};
 
 /** A limit entry at `price` that fills what it can now (IOC), with exits. */
 async function bracket(app: Page, side: 'buy' | 'sell', price: number, takeProfit: number, stopLoss: number) {
