@@ -1,10 +1,11 @@
 import './account/live.css';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect } from 'react';
 import { fill, useT } from '../i18n';
 import { notificationText } from '../i18n/notification-text';
 import { formatDateTime } from '../lib/time';
 import { useLive } from '../stores/live-store';
 import { notificationKey, useNotifications } from '../stores/notifications-store';
+import { usePopover } from './use-popover';
 
 /**
  * The bell in the header: my unread count — the live market's notifications and the app's own (practice and paper
@@ -15,28 +16,12 @@ export function NotificationCentre() {
   const t = useT();
   const { items, unread, markets } = useNotifications();
   const signedIn = useLive((s) => s.status?.account !== undefined);
-  const [open, setOpen] = useState(false);
-  const root = useRef<HTMLDivElement>(null);
+  const { open, setOpen, root } = usePopover();
 
   useEffect(() => {
     void useNotifications.getState().load();
     if (!useLive.getState().status) void useLive.getState().load();
   }, []);
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') setOpen(false);
-    };
-    const onDown = (e: MouseEvent) => {
-      if (root.current && !root.current.contains(e.target as Node)) setOpen(false);
-    };
-    window.addEventListener('keydown', onKey);
-    window.addEventListener('mousedown', onDown);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      window.removeEventListener('mousedown', onDown);
-    };
-  }, [open]);
 
   return (
     <div className="notif" ref={root}>

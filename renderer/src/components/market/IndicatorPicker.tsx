@@ -3,7 +3,7 @@
  * studies (each with its settings and a remove button) and adds another. Every change is kept by the host
  * (stores/chart-indicators-store); a setting typed out of its bounds is shown as invalid and not kept.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   ChartIndicator,
   MAX_CHART_INDICATORS,
@@ -14,6 +14,7 @@ import { fill, useT } from '../../i18n';
 import { useChartIndicators } from '../../stores/chart-indicators-store';
 import { studyName } from './chart-studies';
 import './indicator-picker.css';
+import { usePopover } from '../use-popover';
 
 const KINDS: ChartIndicatorKind[] = ['ma', 'ema', 'bollinger', 'rsi', 'macd', 'volume'];
 
@@ -93,22 +94,8 @@ export function IndicatorPicker() {
   const t = useT();
   const indicators = useChartIndicators((s) => s.indicators);
   const error = useChartIndicators((s) => s.error);
-  const [open, setOpen] = useState(false);
+  const { open, setOpen, root } = usePopover();
   const [kind, setKind] = useState<ChartIndicatorKind>('ema');
-  const root = useRef<HTMLDivElement>(null);
-
-  // Closes on Escape and on a click outside, as the notification centre does.
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
-    const onDown = (e: MouseEvent) => root.current && !root.current.contains(e.target as Node) && setOpen(false);
-    document.addEventListener('keydown', onKey);
-    document.addEventListener('mousedown', onDown);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      document.removeEventListener('mousedown', onDown);
-    };
-  }, [open]);
 
   const list = indicators ?? [];
   const choose = (next: Study[]) => void useChartIndicators.getState().choose(next);

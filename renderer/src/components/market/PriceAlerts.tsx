@@ -1,5 +1,5 @@
 import './alerts.css';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { AlertMarket, PriceAlert } from '@protocol/alerts';
 import { fill, isMessageKey, useT, type MessageKey } from '../../i18n';
 import { alertCondition, type AlertKind } from '../../lib/alert-input';
@@ -10,6 +10,7 @@ import { formatDateTime } from '../../lib/time';
 import { useAlerts } from '../../stores/alerts-store';
 import { useView } from '../../stores/view-context';
 import { useGroupedInput } from './use-grouped-input';
+import { usePopover } from '../use-popover';
 
 const KINDS: AlertKind[] = ['above', 'below', 'move'];
 
@@ -39,27 +40,11 @@ export function PriceAlerts() {
   const market = useView((s) => s.market);
   const lastPrice = useView((s) => s.lastPrice);
   const { items, loadError } = useAlerts();
-  const [open, setOpen] = useState(false);
-  const root = useRef<HTMLDivElement>(null);
+  const { open, setOpen, root } = usePopover();
 
   useEffect(() => {
     if (useAlerts.getState().items === null) void useAlerts.getState().load();
   }, []);
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') setOpen(false);
-    };
-    const onDown = (e: MouseEvent) => {
-      if (root.current && !root.current.contains(e.target as Node)) setOpen(false);
-    };
-    window.addEventListener('keydown', onKey);
-    window.addEventListener('mousedown', onDown);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      window.removeEventListener('mousedown', onDown);
-    };
-  }, [open]);
 
   if (!market) return null;
   const mine = (items ?? []).filter((a) => a.market.venue === kind && a.market.id === market.id);
