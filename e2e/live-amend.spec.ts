@@ -3,40 +3,19 @@
  * order is moved to a new price and amount from Open orders (the host sends the server's order.amend); the
  * book every player sees and my Open orders agree on it, and the server's refusal comes back with its reason.
  */
-import type { Browser, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, keepScreenshot, test } from './fixtures';
-import {
-  openPlayer,
-  placeLimit,
-  signUp,
-  startTestSyncServer,
-  type Stoppable,
-  type TestSyncServer,
-} from './live-fixtures';
+import { placeLimit, signUp, useLivePlayers } from './live-fixtures';
 
-const players: Stoppable[] = [];
-let server: TestSyncServer | undefined;
-let browser: Browser | undefined;
-
-test.beforeAll(async ({ playwright, launchOptions }, testInfo) => {
-  test.skip(testInfo.project.name !== 'web', 'the player is a web-mode app host of its own');
-  server = await startTestSyncServer();
-  browser = await playwright.chromium.launch(launchOptions);
-});
-
-test.afterAll(async () => {
-  for (const p of players.splice(0)) await p.stop();
-  await browser?.close();
-  await server?.stop();
-});
+const live = useLivePlayers({ width: 1600, height: 1000 });
 
 const book = (page: Page) => page.getByRole('region', { name: 'Order book' });
 const openOrders = (page: Page) => page.getByRole('region', { name: 'Open orders' });
 
 test('a live limit order amended from Open orders: the server moves it, and refuses what it cannot hold', async ({}, testInfo) => {
   test.setTimeout(90_000);
-  const player = await openPlayer(browser!, players, { viewport: { width: 1600, height: 1000 } });
-  await signUp(player, server!.url, 'amender');
+  const player = await live.openPlayer();
+  await signUp(player, live.server.url, 'amender');
   await placeLimit(player, 'Buy', '9000', '1');
   const row = openOrders(player).locator('tbody tr[data-order-id]');
   await expect(row).toHaveCount(1);

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
-import { expect, root, startWebMode } from './fixtures';
+import { expect, root, startWebMode, test } from './fixtures';
 import { startListening } from './listening-process';
 
 export interface TestSyncServer {
@@ -74,6 +74,40 @@ export async function openPlayer(
     },
   });
   return page;
+}
+
+/**
+ * Players of the live market for a whole spec file: one test sync server and one browser, started before the
+ * file's first test and stopped after its last with every player opened. Web project only: each player is a
+ * web-mode app host of its own. `env` is each player's environment, given the server (e.g. its LPJ_SYNC_URL).
+ */
+export function useLivePlayers(
+  viewport: { width: number; height: number },
+  env: (server: TestSyncServer) => Record<string, string> = () => ({}),
+): { readonly server: TestSyncServer; openPlayer(): Promise<Page> } {
+  const running: Stoppable[] = [];
+  let server: TestSyncServer | undefined;
+  let browser: Browser | undefined;
+  test.beforeAll(async ({ playwright, launchOptions }, testInfo) => {
+    test.skip(testInfo.project.name !== 'web', 'each player is a web-mode app host: web mode starts one per process');
+    server = await startTestSyncServer();
+    browser = await playwright.chromium.launch(launchOptions);
+  });
+  test.afterAll(async () => {
+    for (const r of running.splice(0).reverse()) await r.stop();
+    await browser?.close();
+    await server?.stop();
+  });
+  const started = <T>(what: T | undefined): T => {
+    if (what === undefined) throw new Error('the live players run only during a test');
+    return what;
+  };
+  return {
+    get server() {
+      return started(server);
+    },
+    openPlayer: () => openPlayer(started(browser), running, { viewport, env: env(started(server)) }),
+  };
 }
 
 /** Until Settings points it at a test server, a player looks for one where nothing listens (port 9, discard). */

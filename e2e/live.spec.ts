@@ -5,36 +5,12 @@
  * agree, and each player finds the fill in the notifications centre. Then one signs out, and the other deletes
  * the account (its password asked for).
  */
-import type { Browser, Page, TestInfo } from '@playwright/test';
+import type { Page, TestInfo } from '@playwright/test';
 import { expect, keepScreenshot, test } from './fixtures';
-import {
-  nav,
-  openLive,
-  openPlayer as startPlayer,
-  orderForm as form,
-  signUp as signUpAt,
-  startTestSyncServer,
-  type Stoppable,
-  type TestSyncServer,
-} from './live-fixtures';
+import { nav, openLive, orderForm as form, signUp as signUpAt, useLivePlayers } from './live-fixtures';
 
-const players: Stoppable[] = [];
-let server: TestSyncServer | undefined;
-let browser: Browser | undefined;
-
-test.beforeAll(async ({ playwright, launchOptions }, testInfo) => {
-  test.skip(testInfo.project.name !== 'web', 'two players need two app hosts: web mode starts one per process');
-  server = await startTestSyncServer();
-  browser = await playwright.chromium.launch(launchOptions);
-});
-
-test.afterAll(async () => {
-  for (const p of players.splice(0)) await p.stop();
-  await browser?.close();
-  await server?.stop();
-});
-
-const openPlayer = () => startPlayer(browser!, players, { viewport: { width: 1600, height: 1000 } });
+const live = useLivePlayers({ width: 1600, height: 1000 });
+const openPlayer = () => live.openPlayer();
 const book = (page: Page) => page.getByRole('region', { name: 'Order book' });
 const tape = (page: Page) => page.getByRole('region', { name: 'Recent trades' });
 const balanceCell = (page: Page, asset: string, col: 'available' | 'held') =>
@@ -48,7 +24,7 @@ async function signUp(page: Page, nickname: string, testInfo: TestInfo): Promise
   // A malformed address is refused before it is sent.
   await url.fill('not a server');
   await expect(page.getByText('Enter an address such as http://127.0.0.1:7780').first()).toBeVisible();
-  await signUpAt(page, server!.url, nickname);
+  await signUpAt(page, live.server.url, nickname);
   await expect(page.getByTestId('signed-in-as')).toHaveText(`Signed in as ${nickname}`);
   await keepScreenshot(page, `live-settings-${nickname}`, testInfo);
 }

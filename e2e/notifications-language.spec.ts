@@ -8,35 +8,12 @@
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Browser, Locator, Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expect, keepScreenshot, test } from './fixtures';
-import {
-  apiTrader,
-  openPlayer as startPlayer,
-  othersTrade,
-  startTestSyncServer,
-  type Stoppable,
-  type TestSyncServer,
-} from './live-fixtures';
+import { apiTrader, othersTrade, useLivePlayers } from './live-fixtures';
 
-const running: Stoppable[] = [];
-let server: TestSyncServer;
-let browser: Browser | undefined;
-
-test.beforeAll(async ({ playwright, launchOptions }, testInfo) => {
-  test.skip(testInfo.project.name !== 'web', 'two players need two app hosts: web mode starts one per process');
-  server = await startTestSyncServer();
-  running.push(server);
-  browser = await playwright.chromium.launch(launchOptions);
-});
-
-test.afterAll(async () => {
-  for (const r of running.splice(0).reverse()) await r.stop();
-  await browser?.close();
-});
-
-const openPlayer = () =>
-  startPlayer(browser!, running, { viewport: { width: 1440, height: 900 }, env: { LPJ_SYNC_URL: server.url } });
+const live = useLivePlayers({ width: 1440, height: 900 }, (server) => ({ LPJ_SYNC_URL: server.url }));
+const openPlayer = () => live.openPlayer();
 
 /** Opens a screen by its address, in whichever language the app is in. */
 const open = (page: Page, hash: string) => page.evaluate((h) => (location.hash = h), hash);
@@ -91,9 +68,9 @@ test('notifications read in Korean with grouped numbers, then in English, and a 
 
   // The follower's account exists before the app signs in, with a notification stored as finished text, as the
   // server stored them before it sent data alone.
-  const signedUp = await apiTrader(server.url, 'follower_n');
+  const signedUp = await apiTrader(live.server.url, 'follower_n');
   signedUp.close();
-  const db = new Database(join(server.dataDir, 'server.db'));
+  const db = new Database(join(live.server.dataDir, 'server.db'));
   db.pragma('busy_timeout = 5000');
   db.prepare('INSERT INTO notifications (account_id, ts, kind, title, body, data) VALUES (?, ?, ?, ?, ?, ?)').run(
     signedUp.accountId,
@@ -118,7 +95,7 @@ test('notifications read in Korean with grouped numbers, then in English, and a 
   // A fill for each: the follower sells 1 LPJ to the leader at 10,000 KRW; two others set the market price.
   await placeLimit(follower, 'Sell', '10000', '1');
   await placeLimit(leader, 'Buy', '10000', '1');
-  await othersTrade(server.url, 10_000);
+  await othersTrade(live.server.url, 10_000);
 
   // The follower copies the leader with 2,000,000 KRW.
   await open(follower, '#/trader/leader_n');
@@ -130,7 +107,7 @@ test('notifications read in Korean with grouped numbers, then in English, and a 
 
   // In Korean from here: the leader buys 10 LPJ from a third trader, and the copy buys its share.
   await chooseLanguage(follower, 'ko');
-  const third = await apiTrader(server.url, 'third_n');
+  const third = await apiTrader(live.server.url, 'third_n');
   await third.limit('sell', 10_000, 2_000);
   await placeLimit(leader, 'Buy', '10000', '10');
 

@@ -123,28 +123,29 @@ function Pnl({ pnl, p }: { pnl: PortfolioPnl | undefined; p: Portfolio }) {
   );
 }
 
+/** The head of a table of values and PnL: its first column names the rows (accounts or assets). */
+function PnlHead({ first }: { first: MessageKey }) {
+  const t = useT();
+  return (
+    <thead>
+      <tr>
+        <th scope="col">{t(first)}</th>
+        {(['value', 'realised', 'unrealised', 'fees'] as const).map((c) => (
+          <th key={c} scope="col" className="num">
+            {t(`portfolio.col.${c}`)}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 function Accounts({ p }: { p: Portfolio }) {
   const t = useT();
   const won = { quote: p.quote, quoteDecimals: p.decimals };
   return (
     <table className="grid portfolio-accounts" aria-label={t('portfolio.byAccount')}>
-      <thead>
-        <tr>
-          <th scope="col">{t('portfolio.col.account')}</th>
-          <th scope="col" className="num">
-            {t('portfolio.col.value')}
-          </th>
-          <th scope="col" className="num">
-            {t('portfolio.col.realised')}
-          </th>
-          <th scope="col" className="num">
-            {t('portfolio.col.unrealised')}
-          </th>
-          <th scope="col" className="num">
-            {t('portfolio.col.fees')}
-          </th>
-        </tr>
-      </thead>
+      <PnlHead first="portfolio.col.account" />
       <tbody>
         {p.accounts.map((a) => (
           <tr key={a.id} data-account={a.id} data-state={a.state} data-value={a.value}>
@@ -190,23 +191,7 @@ function PnlByAsset({ p }: { p: Portfolio }) {
       ) : (
         <div className="scroll">
           <table className="grid portfolio-assets" aria-label={t('portfolio.pnl')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('portfolio.col.asset')}</th>
-                <th scope="col" className="num">
-                  {t('portfolio.col.value')}
-                </th>
-                <th scope="col" className="num">
-                  {t('portfolio.col.realised')}
-                </th>
-                <th scope="col" className="num">
-                  {t('portfolio.col.unrealised')}
-                </th>
-                <th scope="col" className="num">
-                  {t('portfolio.col.fees')}
-                </th>
-              </tr>
-            </thead>
+            <PnlHead first="portfolio.col.asset" />
             <tbody>
               {tradedAssets.map((a) => (
                 <tr key={a.asset} data-asset={a.asset}>
