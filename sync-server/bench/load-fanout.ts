@@ -7,6 +7,11 @@
  * listen backlog). Delivery latency is from the match (a trade's `ts`, the server clock when the order was
  * applied) to the client receiving the trade, on the same machine clock, so it includes the group commit.
  *
+ * Delivery is counted against the trades the server made (the selling account's fills, read back over HTTP),
+ * not against the pairs of orders sent: a pair need not trade with itself (when the price steps down, a buy can
+ * meet the next pair's lower ask and leave its own ask resting), so pairs overstate what subscribers can be
+ * sent. Counting stops once every connected client has every trade, or when deliveries stall.
+ *
  * Prints one JSON line: connection and delivery figures.
  */
 import WebSocket from 'ws';
@@ -100,7 +105,7 @@ function connect(i: number): Promise<boolean> {
 }
 
 /** Two accounts sending a crossing ask and bid at the same price together: one trade per match. */
-async function driver(): Promise<{ run: (ms: number) => Promise<number> }> {
+async function driver(): Promise<{ run: (ms: number) => Promise<number>; trades: () => Promise<number> }> {
   const suffix = Date.now().toString(36);
   const [maker, taker] = await Promise.all([
     signUp(baseUrl, `fm${suffix}`, '127.0.0.1'),
@@ -148,7 +153,36 @@ async function driver(): Promise<{ run: (ms: number) => Promise<number> }> {
       }
       return (await Promise.all(pending)).filter(Boolean).length;
     },
+    // Every trade has one seller, and all sells are the maker's: its fills are the trades made.
+    trades: async () => {
+      let count = 0;
+      let before: number | undefined;
+      for (;;) {
+        const page = `${baseUrl}/api/v1/trades?market=${MARKET}&limit=500${before ? `&before=${before}` : ''}`;
+        const res = await fetch(page, { headers: { authorization: `Bearer ${maker.accessToken}` } });
+        if (!res.ok) throw new Error(`trades: HTTP ${res.status}`);
+        const body = (await res.json()) as { fills: unknown[]; nextBefore?: number };
+        count += body.fills.length;
+        if (body.nextBefore === undefined) return count;
+        before = body.nextBefore;
+      }
+    },
   };
+}
+
+/** Waits until `received()` reaches `expected`, or stops growing for `stallMs`; returns how long it waited. */
+async function drain(received: () => number, expected: number, stallMs = 3_000): Promise<number> {
+  const started = performance.now();
+  let last = received();
+  let lastChange = started;
+  while (received() < expected && performance.now() - lastChange < stallMs) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (received() !== last) {
+      last = received();
+      lastChange = performance.now();
+    }
+  }
+  return performance.now() - started;
 }
 
 const started = performance.now();
@@ -168,9 +202,10 @@ const matches = await d.run(args.duration * 1000);
 const cpuAfter = await cpuSeconds(baseUrl);
 // The run ends once its last orders are answered, which a saturated side can push past --duration.
 const tradingSeconds = (performance.now() - tradingStarted) / 1000;
-await new Promise((r) => setTimeout(r, 1_000)); // let the last trades arrive
+const trades = await d.trades();
+const expectedTrades = trades * connected;
+const drainMs = await drain(() => tradesReceived, expectedTrades);
 measuring = false;
-const expectedTrades = matches * connected;
 for (const ws of sockets) ws.terminate();
 finish({
   clients: args.clients,
@@ -181,9 +216,11 @@ finish({
   rampSeconds: round(rampSeconds),
   matches,
   matchesPerSec: round(matches / args.duration),
+  trades,
   updatesPerSecPerClient: round((tradesReceived + deltasReceived) / Math.max(1, connected) / args.duration),
   tradesDelivered: tradesReceived,
   tradesDeliveredShare: round(expectedTrades ? tradesReceived / expectedTrades : 0, 4),
+  drainMs: round(drainMs),
   deliveryP50Ms: delivery.percentile(50),
   deliveryP99Ms: delivery.percentile(99),
   deliveryMaxMs: delivery.percentile(100),

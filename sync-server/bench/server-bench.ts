@@ -201,7 +201,7 @@ try {
       `fan-out: ${fanout.connected}/${fanout.clients} connected (${(Number(fanout.connectSuccessRate) * 100).toFixed(2)}%), ` +
         `connect p50 ${fanout.connectP50Ms} ms p99 ${fanout.connectP99Ms} ms; ${fanout.matchesPerSec} matches/s, ` +
         `${fanout.updatesPerSecPerClient} updates/s per client, delivery p50 ${fanout.deliveryP50Ms} ms p99 ${fanout.deliveryP99Ms} ms ` +
-        `(max ${fanout.deliveryMaxMs} ms, ${(Number(fanout.tradesDeliveredShare) * 100).toFixed(1)}% of trades delivered, ${fanout.closedEarly} dropped); ` +
+        `(max ${fanout.deliveryMaxMs} ms, ${(Number(fanout.tradesDeliveredShare) * 100).toFixed(1)}% of the ${fanout.trades} trades' deliveries made, ${fanout.closedEarly} dropped); ` +
         `cores busy: server ${fanout.serverCores}, clients ${fanout.clientCores}`,
     );
   }
