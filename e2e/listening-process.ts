@@ -13,9 +13,13 @@ export interface ListeningProcess {
   process: ChildProcess;
 }
 
+/** The sync server as `npm run server` runs it: built JavaScript (e2e/build-server.ts builds it before the specs). */
+export const SYNC_SERVER_MAIN = 'out/sync-server/main.js';
+
 /**
- * Runs `node --import tsx <args>` from the project root and resolves with the first URL its output matches
- * (`printed` captures it); rejects with that output if it exits first or prints nothing within 30 s.
+ * Runs `node <args>` from the project root (with the tsx loader when the program is TypeScript source, as
+ * `npm run web` does) and resolves with the first URL its output matches (`printed` captures it); rejects with
+ * that output if it exits first or prints nothing within 30 s.
  */
 export function startListening(
   args: string[],
@@ -23,7 +27,8 @@ export function startListening(
   what: string,
   env: Record<string, string> = {},
 ): Promise<ListeningProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const loader = args[0].endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },

@@ -1,5 +1,5 @@
 /**
- * A sync server for the live-market specs: `sync-server/main.ts` started the way an operator would, on a free
+ * A sync server for the live-market specs: the built server started the way `npm run server` does, on a free
  * port with a fresh data folder and the shipped markets file (which grants every new account both KRW and LPJ,
  * so one player can sell to another right after signing up). Players: web-mode apps a spec drives through the
  * UI (open one, sign up, place a limit order on the live market); traders outside the scene, over the API.
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { expect, root, startWebMode, test } from './fixtures';
-import { startListening } from './listening-process';
+import { startListening, SYNC_SERVER_MAIN } from './listening-process';
 
 export interface TestSyncServer {
   url: string;
@@ -25,11 +25,11 @@ export const GRANT = (
   JSON.parse(readFileSync(join(root, 'sync-server', 'markets.json'), 'utf8')) as { grant: { KRW: number; LPJ: number } }
 ).grant;
 
-/** `flags` are passed to `sync-server/main.ts` as an operator would (e.g. a shorter ranking schedule). */
+/** `flags` are passed to the server as an operator would (e.g. a shorter ranking schedule). */
 export async function startTestSyncServer(flags: string[] = []): Promise<TestSyncServer> {
   const dir = mkdtempSync(join(tmpdir(), 'lpj-e2e-sync-'));
   const { url, process: child } = await startListening(
-    ['sync-server/main.ts', '--port', '0', '--data-dir', join(dir, 'data'), '--log-level', 'warn', ...flags],
+    [SYNC_SERVER_MAIN, '--port', '0', '--data-dir', join(dir, 'data'), '--log-level', 'warn', ...flags],
     /sync server: (http:\/\/\S+)/,
     'sync server',
   );

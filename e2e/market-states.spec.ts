@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Page } from '@playwright/test';
 import { expect, keepScreenshot, test } from './fixtures';
-import { startListening } from './listening-process';
+import { startListening, SYNC_SERVER_MAIN } from './listening-process';
 
 const market = (app: Page) => app.locator('section.market');
 const selector = (app: Page) => app.getByRole('combobox', { name: 'Market', exact: true });
@@ -91,7 +91,7 @@ class RestartableServer {
   async start(): Promise<void> {
     const port = this.url ? new URL(this.url).port : '0';
     const started = await startListening(
-      ['sync-server/main.ts', '--port', port, '--data-dir', this.dir, '--log-level', 'warn'],
+      [SYNC_SERVER_MAIN, '--port', port, '--data-dir', this.dir, '--log-level', 'warn'],
       /sync server: (http:\/\/\S+)/,
       'sync server',
     );

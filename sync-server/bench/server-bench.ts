@@ -1,7 +1,7 @@
 /**
  * `npm run bench:server`: the sync server under load, each side in its own process.
  *
- * Starts the server (`node --import tsx sync-server/main.ts`) on a free port of 127.0.0.1 in a temporary data
+ * Builds the server and starts it as `npm run server` does (`node out/sync-server/main.js`) on a free port of 127.0.0.1 in a temporary data
  * directory, with a grant in both assets and message budgets high enough that the bench measures the server,
  * not its rate limits. Then runs, one after the other:
  *   - load-fanout.ts: 10,000 WebSocket clients on the LPJ book and trades while orders match;
@@ -25,6 +25,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { build } from 'vite';
 import { DEFAULT_MARKETS_FILE, loadMarketsFile } from '../config';
 
 const LPJ = 100_000_000;
@@ -69,8 +70,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+/** Runs `node <args>`, with the tsx loader when the program (the first argument not a flag) is TypeScript. */
 function node(args: string[], onStderr?: (line: string) => void): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const loader = args.find((a) => !a.startsWith('--'))?.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.on('exit', () => children.delete(child));
   let buffered = '';
@@ -110,7 +113,7 @@ function startServer(sync: Sync): Promise<{ child: ChildProcess; url: string }> 
     // As `npm run server` starts it: a young generation big enough that the garbage of one turn (parsed orders,
     // events, messages) dies young without a scavenge per few hundred orders.
     '--max-semi-space-size=64',
-    'sync-server/main.ts',
+    'out/sync-server/main.js',
     ...[
       '--port',
       '0',
@@ -181,6 +184,7 @@ function syncSchedule(passes: number): Sync[] {
 
 let server: { child: ChildProcess; url: string } | undefined;
 try {
+  await build({ configFile: join(ROOT, 'sync-server', 'vite.config.ts'), logLevel: 'warn' });
   server = await startServer('full');
   console.log(`bench: server at ${server.url}`);
   let fanout: Record<string, unknown> = {};
