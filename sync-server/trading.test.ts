@@ -118,6 +118,8 @@ describe('trading between two accounts', () => {
     await watcher.ok({ op: 'subscribe', channel: 'ticker', market: MARKET });
     const a = await t.connect(alice);
     const b = await t.connect(bob);
+    // Alice is signed in on a second device too.
+    const elsewhere = await t.connect(alice);
     expect(a.ofType('balance').at(-1)?.balances).toContainEqual({ asset: 'KRW', available: TEST_GRANT.KRW, held: 0 });
 
     const sell = await a.ok(limit('a-1', 'sell', 100_000, LPJ));
@@ -158,6 +160,15 @@ describe('trading between two accounts', () => {
       fee: 50,
     });
     expect(aliceFill.fill.tradeId).toBe(bobFill.fill.tradeId);
+    // Her other device is told the same, word for word: the order's updates, the fill and the balance.
+    await elsewhere.waitFor((m) => m.type === 'fill', 'alice fill on her other device');
+    await Promise.all([a.sync(), elsewhere.sync()]);
+    const told = (c: TestWsClient) =>
+      c.messages.filter(
+        (m) => (m.type === 'order' && m.order.orderId === sell.orderId) || m.type === 'fill' || m.type === 'balance',
+      );
+    expect(told(elsewhere).slice(-3)).toEqual(told(a).slice(-3));
+    expect(told(elsewhere).map((m) => m.type)).toContain('fill');
     await a.waitFor(
       (m) => m.type === 'order' && m.order.orderId === sell.orderId && m.order.status === 'filled',
       'alice order filled',

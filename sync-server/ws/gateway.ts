@@ -46,9 +46,6 @@ function refuseUpgrade(socket: Duplex, status: 429 | 503, code: string, message:
   );
 }
 
-/** What an account without a connection has: looked up for every order and fill of a commit. */
-const NO_SESSIONS: ReadonlySet<Session> = new Set();
-
 /** The messages that enter or change orders. */
 type OrderMessage = Extract<ClientMessage, { op: `order.${string}` }>;
 
@@ -385,26 +382,29 @@ export class Gateway {
     }
   }
 
+  /** Sends one message to every session of an account, serialised once however many devices are signed in. */
+  private toAccount(account: number, message: ServerMessage): void {
+    const sessions = this.byAccount.get(account);
+    if (!sessions || sessions.size === 0) return;
+    const text = JSON.stringify(message);
+    for (const s of sessions) s.sendRaw(text);
+  }
+
   private pushPrivate(changes: ProjectedChanges): void {
-    for (const { account, order } of changes.orders)
-      for (const s of this.byAccount.get(account) ?? NO_SESSIONS) s.send({ type: 'order', order });
-    for (const { account, fill } of changes.fills)
-      for (const s of this.byAccount.get(account) ?? NO_SESSIONS) s.send({ type: 'fill', fill });
+    for (const { account, order } of changes.orders) this.toAccount(account, { type: 'order', order });
+    for (const { account, fill } of changes.fills) this.toAccount(account, { type: 'fill', fill });
     for (const account of changes.accounts) {
-      const sessions = this.byAccount.get(account);
-      if (sessions && sessions.size > 0) {
-        const text = JSON.stringify({ type: 'balance', balances: this.balances(account) } satisfies ServerMessage);
-        for (const s of sessions) s.sendRaw(text);
-      }
+      // Balances are read only for an account someone is watching.
+      if (this.online(account)) this.toAccount(account, { type: 'balance', balances: this.balances(account) });
       // A copy sub-account has no sessions of its own: its owner (the subscriber) is told.
       const owner = this.exchange.engine.ownerOf(account);
-      const owners = owner === undefined ? undefined : this.byAccount.get(owner);
-      if (owners && owners.size > 0) {
-        const message: ServerMessage = { type: 'copy_balance', account, balances: this.balances(account) };
-        const text = JSON.stringify(message);
-        for (const s of owners) s.sendRaw(text);
-      }
+      if (owner !== undefined && this.online(owner))
+        this.toAccount(owner, { type: 'copy_balance', account, balances: this.balances(account) });
     }
+  }
+
+  private online(account: number): boolean {
+    return (this.byAccount.get(account)?.size ?? 0) > 0;
   }
 }
 
