@@ -100,14 +100,26 @@ export class TrailingStops extends StopOrders {
     if (sells.length > 0 && last > this.sellMark) {
       this.sellMark = last;
       let moved = false;
-      for (const o of sells) if (followTrigger(o, last, tick)) moved = true;
+      for (const o of sells) {
+        const t = trailTrigger('sell', last, o.trailAmount, o.trailBps, tick);
+        if (t > o.stopPrice) {
+          o.stopPrice = t;
+          moved = true;
+        }
+      }
       if (moved) sells.sort(sellOrder);
     }
     const buys = this.buy;
     if (buys.length > 0 && last < this.buyMark) {
       this.buyMark = last;
       let moved = false;
-      for (const o of buys) if (followTrigger(o, last, tick)) moved = true;
+      for (const o of buys) {
+        const t = trailTrigger('buy', last, o.trailAmount, o.trailBps, tick);
+        if (t < o.stopPrice) {
+          o.stopPrice = t;
+          moved = true;
+        }
+      }
       if (moved) buys.sort(buyOrder);
     }
   }

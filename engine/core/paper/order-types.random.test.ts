@@ -186,13 +186,13 @@ describe('random paper sequences of every order type', () => {
   it('exercise what they claim to: exits placed, pairs ended, trailing stops triggered, absurd input refused', () => {
     // Counted over fixed seeds, so a generator that stopped reaching a rule would be noticed.
     const events = Array.from({ length: 10 }, (_, i) => run(i + 1, 250)).flat();
-    const trailing = new Set(
-      events.filter((e) => e.type === 'accepted' && e.orderType === 'trailing_stop').map((e) => e.orderId),
-    );
+    const trailing = new Set<number>();
+    for (const e of events) if (e.type === 'accepted' && e.orderType === 'trailing_stop') trailing.add(e.orderId);
     const count = (ok: (e: PaperEvent) => boolean) => events.filter(ok).length;
     expect(count((e) => e.type === 'accepted' && e.parentOrderId !== undefined)).toBeGreaterThan(0);
     expect(count((e) => e.type === 'cancelled' && e.reason === 'oco')).toBeGreaterThan(0);
     expect(count((e) => e.type === 'triggered' && trailing.has(e.orderId))).toBeGreaterThan(0);
+    expect(count((e) => e.type === 'trigger_moved' && trailing.has(e.orderId))).toBeGreaterThan(0);
     expect(count((e) => e.type === 'rejected' && e.reason === 'INVALID_TRAIL')).toBeGreaterThan(0);
     expect(count((e) => e.type === 'rejected' && e.reason === 'INVALID_BRACKET')).toBeGreaterThan(0);
     expect(count((e) => e.type === 'trade')).toBeGreaterThan(0);

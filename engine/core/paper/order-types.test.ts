@@ -41,11 +41,12 @@ describe('trailing stops in paper', () => {
     const id = Harness.orderId(placed);
     expect(only(placed, 'accepted')[0]).toMatchObject({ stopPrice: 9_900, trailAmount: 100, held: 100 });
     expect(h.engine.tradeEffect(TST.id, 10_200)).toBe('resting');
-    h.trade(10_200, 1);
+    // The move is published, so Open orders folding the events shows the trigger now.
+    expect(h.trade(10_200, 1)).toMatchObject([{ type: 'trigger_moved', orderId: id, stopPrice: 10_100 }]);
     expect(order(h, id)).toMatchObject({ stopPrice: 10_100, trailAmount: 100, triggered: false });
     // A lower trade moves nothing, so it need not be journaled.
     expect(h.engine.tradeEffect(TST.id, 10_150)).toBe('none');
-    h.trade(10_150, 1);
+    expect(h.trade(10_150, 1)).toEqual([]);
     expect(order(h, id)?.stopPrice).toBe(10_100);
     h.setBook([[10_050, 1_000]], [[10_300, 1_000]]);
     expect(h.engine.tradeEffect(TST.id, 10_100)).toBe('stops');

@@ -756,7 +756,8 @@ export class PaperEngine {
   /**
    * What follows the orders' own fills in a command, as in the LPJ engine's order flow: the exits of entries
    * that ended are placed (they may trade, and end other orders), trailing triggers follow the last price
-   * `last` (0: unknown), and every stop it reaches triggers, oldest first, until nothing more happens.
+   * `last` (0: unknown; each move published as `trigger_moved`, at most once per order since `last` is the
+   * command's one price), and every stop it reaches triggers, oldest first, until nothing more happens.
    */
   private settleLinked(m: Market, last: number, book: PaperBook | undefined): void {
     for (;;) {
@@ -766,7 +767,10 @@ export class PaperEngine {
         continue;
       }
       if (last === 0) return;
-      for (const o of m.live) if (o.type === 'trailing_stop') followTrigger(o, last, TICK);
+      for (const o of m.live) {
+        if (o.type === 'trailing_stop' && !o.triggered && followTrigger(o, last, TICK))
+          this.emit(m, { type: 'trigger_moved', orderId: o.id, account: o.account, stopPrice: o.stopPrice });
+      }
       const due = m.live.find((o) => isStop(o) && !o.triggered && reaches(o, last));
       if (due === undefined) return;
       this.trigger(m, due, last, book);
