@@ -409,4 +409,19 @@ describe('snapshots', () => {
     }
     expect(copy.snapshot()).toEqual(h.engine.snapshot());
   });
+
+  it('from before trailing stops and brackets restore with plain orders that still trade', () => {
+    const h = market();
+    h.place(A, { side: 'sell', orderType: 'limit', price: 10_300, quantity: 50 });
+    const old = JSON.parse(JSON.stringify(h.engine.snapshot())) as ReturnType<PaperEngine['snapshot']>;
+    for (const o of old.orders) {
+      const row = o as unknown as Record<string, unknown>;
+      for (const key of ['trailAmount', 'trailBps', 'exits', 'parent', 'oco']) delete row[key];
+    }
+    const copy = PaperEngine.restore(old);
+    expect(copy.audit()).toEqual([]);
+    expect(copy.snapshot()).toEqual(h.engine.snapshot());
+    const cmd = { type: 'trade', ts: h.now, market: TST.id, price: 10_400, size: 5 } as const;
+    expect(only(copy.apply(cmd), 'filled')).toHaveLength(1);
+  });
 });

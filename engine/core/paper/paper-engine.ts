@@ -420,7 +420,7 @@ export class PaperEngine {
         a.id,
         [...a.balances].map(([asset, b]) => [asset, b.available, b.held]),
       ]),
-      orders: [...this.orders.values()].map((o) => ({ ...o })),
+      orders: [...this.orders.values()].map((o) => ({ ...o, exits: o.exits && { ...o.exits } })),
       positions: [...this.positions].flatMap(([account, byMarket]) =>
         [...byMarket].map(
           ([market, p]) =>
@@ -452,6 +452,7 @@ export class PaperEngine {
       if (!m || !e.hasAccount(row.account)) throw new Error(`snapshot order ${row.id} of unknown market or account`);
       // Snapshots from before trailing stops and brackets carry none of their fields.
       const o = { ...NO_LINKS, ...row } as Order;
+      if (o.exits !== null) o.exits = { ...o.exits };
       e.orders.set(o.id, o);
       // The snapshot lists orders in the order map's order, which each market's live list follows (an
       // amended order moves to the back of both): the older order at a price keeps taking its share first.
