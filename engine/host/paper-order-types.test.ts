@@ -109,6 +109,30 @@ describe('paper trading: trailing stops, brackets and OCO pairs in the app host'
     });
   });
 
+  it('a trailing stop that triggers trades at the market, leaves the open orders and makes its notices', async () => {
+    const s = await ready();
+    // One tick (1,000 KRW) behind the last price: the mock's walk turns by that within moments.
+    const placed = await call<PaperOrderOutcome>('paper.place', {
+      market: MARKET,
+      side: 'sell',
+      orderType: 'trailing_stop',
+      quantity: Math.floor(heldBtc(s) / 2),
+      trailAmount: 1_000,
+    });
+    const id = placed.orderId!;
+    await until('the stop to trigger and trade', async () => {
+      const now = await call<PaperMarketState>('paper.state', { market: MARKET });
+      return !now.account.openOrders.some((o) => o.id === id);
+    });
+    type Notice = { kind: string; data?: { orderId?: number; side?: string } };
+    await until('its notices', async () => {
+      const { items } = await call<{ items: Notice[] }>('notifications.list');
+      return items.some((n) => n.kind === 'stop_triggered' && n.data?.orderId === id && n.data.side === 'sell');
+    });
+    const { items } = await call<{ items: Notice[] }>('notifications.list');
+    expect(items.filter((n) => n.kind === 'order_filled' && n.data?.side === 'sell').length).toBeGreaterThan(0);
+  });
+
   it("a bracket's entry shows its pending exits; an OCO pair is linked, not amendable, and cancelled as one", async () => {
     const s = await ready();
     const bid = s.bids[0][0];
