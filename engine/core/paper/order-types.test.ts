@@ -7,6 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PaperEngine } from './paper-engine';
 import { GRANT, Harness, TST, only, types } from './testing/fixtures';
 import type { PaperEvent, PaperOrderRequest } from './types';
+import { C, funded as lpjFunded, type Harness as LpjHarness } from '../matching/testing/fixtures';
+
+type LpjPlace = Parameters<LpjHarness['place']>[1];
 
 const A = 1;
 const B = 2;
@@ -33,6 +36,64 @@ function market(grants: Record<string, number> = { KRW: GRANT }): Harness {
 }
 
 type Fields = Omit<PaperOrderRequest, 'market'>;
+
+/**
+ * Bad inputs and the reason both engines give them, on a market whose last trade was at 10,000 (the LPJ engine's
+ * cases in ../matching/order-types.test.ts, on its tick of 5 and lot of 10; see 'the same refusals' below).
+ * A trailing stop of 100 (quantity), with:
+ */
+const TRAIL_REFUSALS: [Partial<Fields>, string][] = [
+  [{ side: 'sell', trailBps: 0 }, 'INVALID_TRAIL'],
+  [{ side: 'sell', trailBps: 5_001 }, 'INVALID_TRAIL'],
+  [{ side: 'sell', trailBps: 1e9 }, 'INVALID_TRAIL'],
+  [{ side: 'sell', trailBps: 1.5 }, 'INVALID_TRAIL'],
+  [{ side: 'sell', trailBps: -100 }, 'INVALID_TRAIL'],
+  [{ side: 'sell', trailAmount: -5 }, 'INVALID_TRAIL'],
+  [{ side: 'sell', trailAmount: Number.POSITIVE_INFINITY }, 'INVALID_TRAIL'],
+  [{ side: 'sell', trailAmount: 2 ** 60 }, 'INVALID_TRAIL'],
+  [{ side: 'sell', trailAmount: 10_000 }, 'INVALID_TRAIL'], // its trigger would be 0
+  [{ side: 'buy', trailAmount: Number.MAX_SAFE_INTEGER - 1 }, 'AMOUNT_OUT_OF_RANGE'],
+  [{ side: 'sell', trailAmount: 100, trailBps: 100 }, 'INVALID_ORDER'],
+  [{ side: 'sell' }, 'INVALID_ORDER'],
+  [{ side: 'sell', trailAmount: 100, stopPrice: 9_000 }, 'INVALID_ORDER'],
+  [{ side: 'sell', trailAmount: 100, price: 9_000 }, 'INVALID_ORDER'],
+  [{ side: 'buy', trailBps: 100, quantity: 10 ** 15 }, 'AMOUNT_OUT_OF_RANGE'],
+];
+
+/** A limit entry of 100, with: */
+const EXIT_REFUSALS: [Partial<Fields>, string][] = [
+  [{ side: 'buy', price: 10_000, takeProfitPrice: 9_900 }, 'INVALID_BRACKET'],
+  [{ side: 'buy', price: 10_000, stopLossPrice: 10_100 }, 'INVALID_BRACKET'],
+  [{ side: 'sell', price: 10_000, takeProfitPrice: 10_100 }, 'INVALID_BRACKET'],
+  [{ side: 'sell', price: 10_000, stopLossPrice: 9_900 }, 'INVALID_BRACKET'],
+  [{ side: 'buy', price: 10_000, takeProfitPrice: 10_500, stopLossPrice: 10_600 }, 'INVALID_BRACKET'],
+  [{ side: 'buy', price: 10_000, takeProfitPrice: -10_100 }, 'INVALID_PRICE'],
+  [{ side: 'buy', price: 10_000, stopLossPrice: 0 }, 'INVALID_PRICE'],
+  [{ side: 'buy', price: 10_000, stopLossLimitPrice: 9_000 }, 'INVALID_ORDER'],
+  [
+    { side: 'buy', price: 10_000, quantity: 10_000, takeProfitPrice: Number.MAX_SAFE_INTEGER - 1 },
+    'AMOUNT_OUT_OF_RANGE',
+  ],
+  [{ side: 'sell', price: 10_000, stopLossPrice: 9_007_199_254_740_000 }, 'AMOUNT_OUT_OF_RANGE'],
+];
+
+/** Other entries: a market order's exits are judged against the last trade price, a stop's against its trigger. */
+const ENTRY_REFUSALS: [Fields, string][] = [
+  [{ side: 'buy', orderType: 'market', quoteAmount: 100_000, takeProfitPrice: 11_000 }, 'INVALID_ORDER'],
+  [{ side: 'buy', orderType: 'market', quantity: 10, stopLossPrice: 10_000 }, 'INVALID_BRACKET'],
+  [
+    { side: 'buy', orderType: 'stop_market', stopPrice: 10_500, quantity: 10, takeProfitPrice: 10_400 },
+    'INVALID_BRACKET',
+  ],
+];
+
+/** A sell OCO pair of 100, with: */
+const OCO_REFUSALS: [Partial<Fields>, string][] = [
+  [{ takeProfitPrice: 10_500 }, 'INVALID_ORDER'],
+  [{ takeProfitPrice: 9_900, stopLossPrice: 9_500 }, 'INVALID_BRACKET'],
+  [{ takeProfitPrice: 10_500, stopLossPrice: 10_100 }, 'INVALID_BRACKET'],
+  [{ takeProfitPrice: 10_500, stopLossPrice: 9_500, price: 10_000 }, 'INVALID_ORDER'],
+];
 
 describe('trailing stops in paper', () => {
   it("a sell's trigger rises with the tape, never falls back, and triggers into the book when the price returns", () => {
@@ -108,23 +169,9 @@ describe('trailing stops in paper', () => {
     const h = market();
     const before = [h.engine.balances(A), h.engine.openOrders(A)];
     const bad: [Partial<Fields>, string][] = [
-      [{ side: 'sell', trailBps: 0 }, 'INVALID_TRAIL'],
-      [{ side: 'sell', trailBps: 5_001 }, 'INVALID_TRAIL'],
-      [{ side: 'sell', trailBps: 1e9 }, 'INVALID_TRAIL'],
-      [{ side: 'sell', trailBps: 1.5 }, 'INVALID_TRAIL'],
-      [{ side: 'sell', trailBps: -100 }, 'INVALID_TRAIL'],
+      ...TRAIL_REFUSALS,
       [{ side: 'sell', trailBps: Number.NaN }, 'INVALID_TRAIL'],
-      [{ side: 'sell', trailAmount: -5 }, 'INVALID_TRAIL'],
       [{ side: 'sell', trailAmount: Number.NaN }, 'INVALID_TRAIL'],
-      [{ side: 'sell', trailAmount: Number.POSITIVE_INFINITY }, 'INVALID_TRAIL'],
-      [{ side: 'sell', trailAmount: 2 ** 60 }, 'INVALID_TRAIL'],
-      [{ side: 'sell', trailAmount: 10_000 }, 'INVALID_TRAIL'], // its trigger would be 0
-      [{ side: 'buy', trailAmount: Number.MAX_SAFE_INTEGER - 1 }, 'AMOUNT_OUT_OF_RANGE'],
-      [{ side: 'sell', trailAmount: 100, trailBps: 100 }, 'INVALID_ORDER'],
-      [{ side: 'sell' }, 'INVALID_ORDER'],
-      [{ side: 'sell', trailAmount: 100, stopPrice: 9_000 }, 'INVALID_ORDER'],
-      [{ side: 'sell', trailAmount: 100, price: 9_000 }, 'INVALID_ORDER'],
-      [{ side: 'buy', trailBps: 100, quantity: 10 ** 15 }, 'AMOUNT_OUT_OF_RANGE'],
       [{ side: 'sell', trailAmount: 100, quantity: 101 }, 'INSUFFICIENT_FUNDS'],
     ];
     for (const [fields, why] of bad) {
@@ -242,37 +289,14 @@ describe('brackets in paper', () => {
   it("refuses exits on the wrong side, absurd prices and inconsistent fields with the LPJ engine's reasons", () => {
     const h = market();
     const bad: [Partial<Fields>, string][] = [
-      [{ side: 'buy', price: 10_000, takeProfitPrice: 9_900 }, 'INVALID_BRACKET'],
-      [{ side: 'buy', price: 10_000, stopLossPrice: 10_100 }, 'INVALID_BRACKET'],
-      [{ side: 'sell', price: 10_000, takeProfitPrice: 10_100 }, 'INVALID_BRACKET'],
-      [{ side: 'sell', price: 10_000, stopLossPrice: 9_900 }, 'INVALID_BRACKET'],
-      [{ side: 'buy', price: 10_000, takeProfitPrice: 10_500, stopLossPrice: 10_600 }, 'INVALID_BRACKET'],
-      [{ side: 'buy', price: 10_000, takeProfitPrice: -10_100 }, 'INVALID_PRICE'],
+      ...EXIT_REFUSALS,
       [{ side: 'buy', price: 10_000, takeProfitPrice: Number.NaN }, 'INVALID_PRICE'],
-      [{ side: 'buy', price: 10_000, stopLossPrice: 0 }, 'INVALID_PRICE'],
-      [{ side: 'buy', price: 10_000, stopLossLimitPrice: 9_000 }, 'INVALID_ORDER'],
-      [
-        { side: 'buy', price: 10_000, quantity: 10_000, takeProfitPrice: Number.MAX_SAFE_INTEGER - 1 },
-        'AMOUNT_OUT_OF_RANGE',
-      ],
-      [{ side: 'sell', price: 10_000, stopLossPrice: 9_007_199_254_740_000 }, 'AMOUNT_OUT_OF_RANGE'],
     ];
     for (const [fields, why] of bad) {
       const events = h.place(A, { orderType: 'limit', quantity: 100, ...fields } as Fields);
       expect([fields, reason(events)]).toEqual([fields, why]);
     }
-    expect(
-      reason(h.place(A, { side: 'buy', orderType: 'market', quoteAmount: 100_000, takeProfitPrice: 11_000 })),
-    ).toBe('INVALID_ORDER');
-    // A market order's exits are judged against the last trade price; a stop's against its trigger.
-    expect(reason(h.place(A, { side: 'buy', orderType: 'market', quantity: 10, stopLossPrice: 10_000 }))).toBe(
-      'INVALID_BRACKET',
-    );
-    expect(
-      reason(
-        h.place(A, { side: 'buy', orderType: 'stop_market', stopPrice: 10_500, quantity: 10, takeProfitPrice: 10_400 }),
-      ),
-    ).toBe('INVALID_BRACKET');
+    for (const [fields, why] of ENTRY_REFUSALS) expect([fields, reason(h.place(A, fields))]).toEqual([fields, why]);
     expect(h.engine.openOrders(A)).toEqual([]);
     expect(types(h.place(A, { side: 'sell', orderType: 'market', quantity: 100 }))).toContain('filled');
   });
@@ -375,12 +399,42 @@ describe('OCO pairs in paper', () => {
     const h = market();
     const oco = (fields: Partial<Fields>) =>
       reason(h.place(A, { side: 'sell', orderType: 'oco', quantity: 100, ...fields } as Fields));
-    expect(oco({ takeProfitPrice: 10_500 })).toBe('INVALID_ORDER');
-    expect(oco({ takeProfitPrice: 9_900, stopLossPrice: 9_500 })).toBe('INVALID_BRACKET');
-    expect(oco({ takeProfitPrice: 10_500, stopLossPrice: 10_100 })).toBe('INVALID_BRACKET');
-    expect(oco({ takeProfitPrice: 10_500, stopLossPrice: 9_500, price: 10_000 })).toBe('INVALID_ORDER');
+    for (const [fields, why] of OCO_REFUSALS) expect([fields, oco(fields)]).toEqual([fields, why]);
     expect(oco({ takeProfitPrice: 10_500, stopLossPrice: 9_500, quantity: 101 })).toBe('INSUFFICIENT_FUNDS');
     expect(h.engine.openOrders(A)).toEqual([]);
+  });
+});
+
+describe('the same refusals as the LPJ engine', () => {
+  it('every bad input above is refused with the same reason by both engines', () => {
+    // Both with a last trade at 10,000 and a book 9,900 / 10,100 around it (the paper one 9,990 / 10,010).
+    const h = market();
+    const lpj = lpjFunded();
+    lpj.limit(B, 'sell', 10_000, 20);
+    lpj.limit(C, 'buy', 10_000, 20);
+    lpj.limit(B, 'sell', 10_100, 100);
+    lpj.limit(C, 'buy', 9_900, 100);
+    const cases: [Fields, string][] = [
+      ...TRAIL_REFUSALS.map(([f, why]): [Fields, string] => [
+        { orderType: 'trailing_stop', quantity: 100, ...f } as Fields,
+        why,
+      ]),
+      ...EXIT_REFUSALS.map(([f, why]): [Fields, string] => [
+        { orderType: 'limit', quantity: 100, ...f } as Fields,
+        why,
+      ]),
+      ...ENTRY_REFUSALS,
+      ...OCO_REFUSALS.map(([f, why]): [Fields, string] => [
+        { side: 'sell', orderType: 'oco', quantity: 100, ...f } as Fields,
+        why,
+      ]),
+    ];
+    for (const [fields, why] of cases) {
+      const rejected = lpj.place(A, fields as LpjPlace).find((e) => e.type === 'rejected');
+      const lpjReason = rejected?.type === 'rejected' ? rejected.reason : undefined;
+      expect([fields, reason(h.place(A, fields)), lpjReason]).toEqual([fields, why, why]);
+    }
+    lpj.check();
   });
 });
 
