@@ -286,6 +286,39 @@ describe('brackets in paper', () => {
     expect(only(rest, 'accepted')).toMatchObject([{ price: 10_200, quantity: 100, parentOrderId: whole }]);
   });
 
+  it('an entry that ends partly filled (expired when the rest no longer fits the safe range) places exits for what filled', () => {
+    // The only way a paper entry ends with part of it filled: the market reaches the rest, but booking it would
+    // take a balance past 2^53 − 1 after other fills. Prices near the top of the range make that reachable.
+    const h = market();
+    h.setBook([[90, 100_000]], [[100, 100_000]]);
+    h.place(A, { side: 'buy', orderType: 'market', quantity: 1_000 });
+    const older = Harness.orderId(h.place(A, { side: 'sell', orderType: 'limit', price: 7.5e15, quantity: 100 }));
+    const entry = Harness.orderId(
+      h.place(A, {
+        side: 'sell',
+        orderType: 'limit',
+        price: 2e15,
+        quantity: 100,
+        takeProfitPrice: 1e15,
+        stopLossPrice: 8e15,
+      }),
+    );
+    expect(only(h.trade(2e15, 30), 'trade')).toMatchObject([{ makerOrderId: entry, quantity: 30 }]);
+    // Through both: the older sale fills first, then the entry's rest would pass the range.
+    h.setBook([[1, 100_000]], [[7.6e15, 100_000]]);
+    const events = h.trade(7.5e15 + 1, 1);
+    expect(only(events, 'filled').map((e) => e.orderId)).toEqual([older]);
+    expect(only(events, 'expired')).toMatchObject([{ orderId: entry, remaining: 70, reason: 'amount_out_of_range' }]);
+    expect(only(events, 'accepted')).toMatchObject([
+      { orderType: 'limit', side: 'buy', price: 1e15, quantity: 30, parentOrderId: entry },
+      { orderType: 'stop_market', side: 'buy', stopPrice: 8e15, quantity: 30, parentOrderId: entry },
+    ]);
+    expect(h.engine.openOrders(A).map((o) => [o.type, o.remaining, o.parentOrderId])).toEqual([
+      ['limit', 30, entry],
+      ['stop_market', 30, entry],
+    ]);
+  });
+
   it("refuses exits on the wrong side, absurd prices and inconsistent fields with the LPJ engine's reasons", () => {
     const h = market();
     const bad: [Partial<Fields>, string][] = [
