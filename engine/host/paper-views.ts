@@ -3,6 +3,7 @@
  * with PnL, and an order's outcome from the matcher's events.
  */
 import { QUOTE_DECIMALS, type PaperEvent, type PaperMarketConfig } from '../core/paper';
+import { orderLinks } from '../protocol/order-links';
 import type { PaperTrader } from '../node/paper/paper-trader';
 import type { PaperAccount, PaperMarketInfo, PaperOrderOutcome, PaperPosition } from '../protocol/api';
 
@@ -75,6 +76,8 @@ export function accountView(trader: PaperTrader): PaperAccount {
       triggered: o.triggered,
       ...(o.clientOrderId !== undefined ? { clientOrderId: o.clientOrderId } : {}),
       ts: o.ts,
+      // A trailing stop's trigger distance, an entry's pending exits, an exit's entry and OCO partner.
+      ...orderLinks(o),
     })),
     positions: trader.positions(PAPER_USER).map(positionView),
   };

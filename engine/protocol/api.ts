@@ -347,13 +347,15 @@ export const PaperOrderRequest = z
   .object({
     market: MarketId,
     side: z.enum(['buy', 'sell']),
-    orderType: z.enum(['limit', 'market', 'stop_market', 'stop_limit']),
+    orderType: z.enum(['limit', 'market', 'stop_market', 'stop_limit', 'trailing_stop', 'oco']),
     price: positive.optional(),
     stopPrice: positive.optional(),
     quantity: positive.optional(),
     /** Market buys only: spend this much quote (quote units, fees included). */
     quoteAmount: positive.optional(),
     clientOrderId: z.string().min(1).max(64).optional(),
+    /** As on the LPJ markets, in the feed's price units; the paper engine refuses with the same reasons. */
+    ...OrderExtras.shape,
   })
   .strict();
 

@@ -55,7 +55,7 @@ export class ExitTerms {
   hold = 0;
 }
 
-const opposite = (side: Side): Side => (side === 'buy' ? 'sell' : 'buy');
+export const opposite = (side: Side): Side => (side === 'buy' ? 'sell' : 'buy');
 
 /** True when exits on `side` sit on their side of `reference` (0: no reference) and of each other. */
 export function exitsFit(side: Side, reference: number, takeProfit: number, stopLoss: number): boolean {
@@ -66,10 +66,34 @@ export function exitsFit(side: Side, reference: number, takeProfit: number, stop
   return true;
 }
 
+/**
+ * What an engine's exits cost, in its own units and fees: the two things the exit rules need to know of a
+ * market, so the LPJ engine and the paper engine apply the same rules (exitHold, checkExits) to their own money.
+ */
+export interface ExitPricing {
+  /** Price step of the market (1 where any price unit is allowed). */
+  readonly tick: number;
+  /** Divisor of price × quantity (see notional in ./money). */
+  readonly unit: number;
+  /** The most a buy of `quantity` at `price` can cost, fees included (+Infinity past the safe range). */
+  buyHold(price: number, quantity: number): number;
+  /** The worst price a buy stop-market triggered at `stop` may fill at. */
+  buyStopWorst(stop: number): number;
+}
+
+/** The LPJ engine's pricing of market `m`. */
+export function exitPricing(risk: RiskStage, m: Market): ExitPricing {
+  return {
+    tick: m.config.tickSize,
+    unit: m.unit,
+    buyHold: (price, quantity) => risk.buyHold(m, price, quantity),
+    buyStopWorst: (stop) => bandPrice(m, 'buy', stop),
+  };
+}
+
 /** What exits on `side` for `quantity` hold together (+Infinity past the safe range). */
 export function exitHold(
-  risk: RiskStage,
-  m: Market,
+  p: ExitPricing,
   side: Side,
   quantity: number,
   takeProfit: number,
@@ -77,9 +101,9 @@ export function exitHold(
   stopLossLimit: number,
 ): number {
   if (side === 'sell') return quantity;
-  const tp = takeProfit === 0 ? 0 : risk.buyHold(m, takeProfit, quantity);
-  const worst = stopLossLimit !== 0 ? stopLossLimit : stopLoss === 0 ? 0 : bandPrice(m, 'buy', stopLoss);
-  const sl = worst === 0 ? 0 : risk.buyHold(m, worst, quantity);
+  const tp = takeProfit === 0 ? 0 : p.buyHold(takeProfit, quantity);
+  const worst = stopLossLimit !== 0 ? stopLossLimit : stopLoss === 0 ? 0 : p.buyStopWorst(stopLoss);
+  const sl = worst === 0 ? 0 : p.buyHold(worst, quantity);
   return tp > sl ? tp : sl;
 }
 
@@ -89,8 +113,7 @@ export function exitHold(
  * `both`: an OCO on its own, which needs both exits.
  */
 export function checkExits(
-  risk: RiskStage,
-  m: Market,
+  p: ExitPricing,
   entrySide: Side,
   reference: number,
   quantity: number,
@@ -104,22 +127,22 @@ export function checkExits(
   if (takeProfit === undefined && stopLoss === undefined && stopLossLimit === undefined) return null;
   if (both && (takeProfit === undefined || stopLoss === undefined)) return 'INVALID_ORDER';
   if (stopLossLimit !== undefined && stopLoss === undefined) return 'INVALID_ORDER';
-  const tick = m.config.tickSize;
-  for (const p of [takeProfit, stopLoss, stopLossLimit]) {
-    if (p === undefined) continue;
-    if (!isPosInt(p)) return 'INVALID_PRICE';
-    if (p % tick !== 0) return 'OFF_TICK';
+  const tick = p.tick;
+  for (const price of [takeProfit, stopLoss, stopLossLimit]) {
+    if (price === undefined) continue;
+    if (!isPosInt(price)) return 'INVALID_PRICE';
+    if (price % tick !== 0) return 'OFF_TICK';
   }
   const tp = (takeProfit as number | undefined) ?? 0;
   const sl = (stopLoss as number | undefined) ?? 0;
   const slLimit = (stopLossLimit as number | undefined) ?? 0;
   const side = opposite(entrySide);
   if (!exitsFit(side, reference, tp, sl)) return 'INVALID_BRACKET';
-  const hold = exitHold(risk, m, side, quantity, tp, sl, slLimit);
+  const hold = exitHold(p, side, quantity, tp, sl, slLimit);
   if (!inRange(hold)) return 'AMOUNT_OUT_OF_RANGE';
   // Each exit is an order in its own right: its notional must be in range too.
   const top = Math.max(tp, sl, slLimit);
-  if (!inRange(notional(top, quantity, m.unit))) return 'AMOUNT_OUT_OF_RANGE';
+  if (!inRange(notional(top, quantity, p.unit))) return 'AMOUNT_OUT_OF_RANGE';
   t.takeProfit = tp;
   t.stopLoss = sl;
   t.stopLossLimit = slLimit;

@@ -16,7 +16,7 @@
  * Every check comes before any change: a refused command produces exactly one `rejected` event and leaves
  * books and balances as they were.
  */
-import { exitHold, type PendingExits } from './brackets';
+import { exitHold, exitPricing, type PendingExits } from './brackets';
 import type { Trader } from './accounts';
 import type { EventLog } from './events';
 import type { Market } from './market';
@@ -208,7 +208,7 @@ export class OrderFlow {
   /** Places the exits of an entry that has ended, if the owner can fund them (./brackets.ts). */
   private placeExits(m: Market, p: PendingExits): void {
     const { owner, side, quantity, takeProfit, stopLoss, stopLossLimit, parent } = p;
-    const hold = exitHold(this.risk, m, side, quantity, takeProfit, stopLoss, stopLossLimit);
+    const hold = exitHold(exitPricing(this.risk, m), side, quantity, takeProfit, stopLoss, stopLossLimit);
     const unfunded = this.risk.refuseHold(owner, m, side, hold, 0);
     if (unfunded !== null) return this.log.reject(m, owner.id, unfunded, 'bracket', undefined, parent);
     this.openExits(m, owner, side, quantity, takeProfit, stopLoss, stopLossLimit, hold, parent, undefined);

@@ -22,7 +22,28 @@
 import { BPS, ceilToTick, floorToTick, inRange, mulDiv } from './money';
 import type { Order } from './order';
 import { StopOrders } from './stops';
-import type { Side } from './types';
+import { MAX_TRAIL_BPS, type RejectReason, type Side } from './types';
+import { isPosInt } from './validation';
+
+const isBps = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_TRAIL_BPS;
+
+/**
+ * Checks a place command's trailing distance: a trailing stop (`trailing`) gives exactly one of `amount` (a
+ * positive safe integer; its tick is checked with the command's prices) and `bps` (1..MAX_TRAIL_BPS); any other
+ * order type gives neither. Returns why not, or null. Shared by every engine that takes trailing stops, so each refuses the same inputs the same way.
+ */
+export function trailProblem(trailing: boolean, amount: unknown, bps: unknown): RejectReason | null {
+  if (!trailing) return amount !== undefined || bps !== undefined ? 'INVALID_ORDER' : null;
+  if ((amount === undefined) === (bps === undefined)) return 'INVALID_ORDER';
+  if (amount !== undefined ? !isPosInt(amount) : !isBps(bps)) return 'INVALID_TRAIL';
+  return null;
+}
+
+/** Why a first trigger computed by trailTrigger cannot be taken (at or below zero, past the safe range), or null. */
+export function triggerProblem(trigger: number): RejectReason | null {
+  if (trigger <= 0) return 'INVALID_TRAIL';
+  return inRange(trigger) ? null : 'AMOUNT_OUT_OF_RANGE';
+}
 
 /**
  * The trigger of a trailing stop on `side` at distance `amount` (quote units) or `bps` when the last price is
@@ -33,6 +54,28 @@ export function trailTrigger(side: Side, last: number, amount: number, bps: numb
   if (amount > 0) return last + amount;
   const top = mulDiv(last, BPS + bps, BPS);
   return inRange(top) ? ceilToTick(top, tick) : Infinity;
+}
+
+/** What a trailing stop is to the rule that moves it: its side, its trigger now and its distance. */
+export interface Trailing {
+  side: Side;
+  stopPrice: number;
+  trailAmount: number;
+  trailBps: number;
+}
+
+/** `o`'s trigger once last price `last` has pulled it along: a sell's only rises, a buy's only falls. */
+export function trailedTrigger(o: Trailing, last: number, tick: number): number {
+  const t = trailTrigger(o.side, last, o.trailAmount, o.trailBps, tick);
+  return (o.side === 'sell' ? t > o.stopPrice : t < o.stopPrice) ? t : o.stopPrice;
+}
+
+/** Moves `o`'s trigger after last price `last` (see trailedTrigger), and says whether it moved. */
+export function followTrigger(o: Trailing, last: number, tick: number): boolean {
+  const t = trailedTrigger(o, last, tick);
+  if (t === o.stopPrice) return false;
+  o.stopPrice = t;
+  return true;
 }
 
 const sellOrder = (a: Order, b: Order): number => a.stopPrice - b.stopPrice || b.id - a.id;

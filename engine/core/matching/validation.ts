@@ -22,19 +22,12 @@
 import type { Trader } from './accounts';
 import type { Market } from './market';
 import { inRange, notional } from './money';
-import { checkExits, exitsFit, ExitTerms } from './brackets';
+import { checkExits, exitPricing, exitsFit, ExitTerms } from './brackets';
 import type { Order } from './order';
 import { bandPrice, inBand } from './price-band';
 import type { RiskStage } from './risk';
-import { trailTrigger } from './trailing';
-import {
-  MAX_TRAIL_BPS,
-  type PlaceOrderType,
-  type PlaceCommand,
-  type RejectReason,
-  type Side,
-  type TimeInForce,
-} from './types';
+import { trailProblem, trailTrigger, triggerProblem } from './trailing';
+import { type PlaceOrderType, type PlaceCommand, type RejectReason, type Side, type TimeInForce } from './types';
 
 const MAX_CLIENT_ORDER_ID = 64;
 
@@ -63,8 +56,6 @@ export class PlaceTerms {
   hasExits = false;
   readonly exits = new ExitTerms();
 }
-
-const isBps = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_TRAIL_BPS;
 
 /** An amend's terms once checked. */
 export class AmendTerms {
@@ -106,10 +97,8 @@ export function checkPlace(
   if (hasStopPrice ? !isPosInt(rawStopPrice) : rawStopPrice !== undefined)
     return hasStopPrice ? 'INVALID_PRICE' : 'INVALID_ORDER';
   const { trailAmount, trailBps } = cmd;
-  if (isTrailing) {
-    if ((trailAmount === undefined) === (trailBps === undefined)) return 'INVALID_ORDER';
-    if (trailAmount !== undefined ? !isPosInt(trailAmount) : !isBps(trailBps)) return 'INVALID_TRAIL';
-  } else if (trailAmount !== undefined || trailBps !== undefined) return 'INVALID_ORDER';
+  const badTrail = trailProblem(isTrailing, trailAmount, trailBps);
+  if (badTrail !== null) return badTrail;
   const byQuote = quoteAmount !== undefined;
   if (byQuote) {
     if (orderType !== 'market' || side !== 'buy' || rawQuantity !== undefined) return 'INVALID_ORDER';
@@ -146,8 +135,8 @@ export function checkPlace(
     const from = m.lastPrice !== 0 ? m.lastPrice : (side === 'buy' ? m.asks : m.bids).bestPrice();
     if (from === 0) return 'NO_LIQUIDITY';
     stopPrice = trailTrigger(side, from, trailAmount ?? 0, trailBps ?? 0, c.tickSize);
-    if (stopPrice <= 0) return 'INVALID_TRAIL';
-    if (!inRange(stopPrice)) return 'AMOUNT_OUT_OF_RANGE';
+    const badTrigger = triggerProblem(stopPrice);
+    if (badTrigger !== null) return badTrigger;
     reference = entryPrice = stopPrice;
     worst = bandPrice(m, side, stopPrice);
   } else if (isOco) entryPrice = m.lastPrice;
@@ -159,8 +148,7 @@ export function checkPlace(
     if (byQuote) return 'INVALID_ORDER';
     const ex = t.exits;
     const why = checkExits(
-      risk,
-      m,
+      exitPricing(risk, m),
       isOco ? (side === 'buy' ? 'sell' : 'buy') : side,
       entryPrice,
       quantity,

@@ -24,9 +24,18 @@
  * A user has a handful of live orders, so orders are kept in plain arrays per market and scanned.
  */
 import type { Level } from '../market-data/types';
-import { FEE_ACCOUNT, LEDGER_STREAM, type Balance, type CancelReason, type OrderType } from '../matching/types';
+import {
+  FEE_ACCOUNT,
+  LEDGER_STREAM,
+  type Balance,
+  type CancelReason,
+  type OrderType,
+  type PlaceOrderType,
+} from '../matching/types';
 import { Ledger } from '../matching/ledger';
 import { isPosInt } from '../matching/validation';
+import { checkExits, exitHold, exitsFit, ExitTerms, opposite, type ExitPricing } from '../matching/brackets';
+import { followTrigger, trailedTrigger, trailProblem, trailTrigger, triggerProblem } from '../matching/trailing';
 import { BPS, fee, inRange, MAX_AMOUNT, mulDiv, notional } from '../matching/money';
 import { depth, oppositeLevels, walkBudget, walkQuantity, type Fill, type Walk } from './book-walk';
 import { marketConfigProblem, notionalDivisor } from './market-config';
@@ -54,7 +63,9 @@ import {
 /** Closed orders remembered so a late cancel says ORDER_CLOSED rather than UNKNOWN_ORDER. */
 const CLOSED_MEMORY = 65_536;
 const MAX_CLIENT_ORDER_ID = 64;
-const ORDER_TYPES: readonly OrderType[] = ['market', 'limit', 'stop_market', 'stop_limit'];
+const PLACE_TYPES: readonly PlaceOrderType[] = ['market', 'limit', 'stop_market', 'stop_limit', 'trailing_stop', 'oco'];
+/** Paper prices are the feed's price units: every unit is on the grid. */
+const TICK = 1;
 export const DEFAULT_MAX_BOOK_AGE_MS = 10_000;
 
 /** Levels as a command may carry them: [positive price, size] pairs of safe integers (sizes ≤ 0 are skipped). */
@@ -92,9 +103,33 @@ interface Order extends RestingOrder {
   triggered: boolean;
   clientOrderId?: string;
   ts: number;
+  /** A trailing stop's distance, one of the two (0 otherwise); its stopPrice is its trigger now. */
+  trailAmount: number;
+  trailBps: number;
+  /** An entry's exits, placed when it ends having filled (../matching/brackets.ts); null once placed, or none. */
+  exits: { takeProfit: number; stopLoss: number; stopLossLimit: number } | null;
+  /** An exit: the entry it was placed for (0: none, or an OCO placed on its own). */
+  parent: OrderId;
+  /** The other order of its OCO pair (0: none). The take-profit holds for both; the stop-loss holds nothing. */
+  oco: OrderId;
 }
 
-class Market {
+/** The fields of trailing stops and brackets on an order that has none (and in snapshots from before them). */
+const NO_LINKS = { trailAmount: 0, trailBps: 0, exits: null, parent: 0, oco: 0 } as const;
+
+/** Exits of an entry that ended in the current command, waiting to be placed once its fills are booked. */
+interface PendingExits {
+  account: AccountId;
+  side: Side;
+  quantity: number;
+  takeProfit: number;
+  stopLoss: number;
+  stopLossLimit: number;
+  parent: OrderId;
+}
+
+class Market implements ExitPricing {
+  readonly tick = TICK;
   divisor: number;
   /** Highest fee either role pays: what a resting buy must hold for, not knowing yet which role it fills in. */
   maxFeeBps: number;
@@ -105,13 +140,32 @@ class Market {
     this.divisor = notionalDivisor(config);
     this.maxFeeBps = Math.max(config.makerFeeBps, config.takerFeeBps);
   }
+
+  get unit(): number {
+    return this.divisor;
+  }
+
+  /** What a buy of `quantity` at `price` can cost at most: its value plus the higher of the two fees. */
+  buyHold(price: number, quantity: number): number {
+    const amount = notional(price, quantity, this.divisor);
+    return amount + fee(amount, this.maxFeeBps);
+  }
+
+  /** The worst price a triggered stop-market may fill at: `stopBandBps` beyond its stop price. */
+  bandPrice(side: Side, stopPrice: number): number {
+    const band = this.config.stopBandBps;
+    return side === 'buy' ? mulDiv(stopPrice, BPS + band, BPS) : Math.max(1, mulDiv(stopPrice, BPS - band, BPS));
+  }
+
+  buyStopWorst(stop: number): number {
+    return this.bandPrice('buy', stop);
+  }
 }
 
-const isStop = (o: Order) => o.type === 'stop_market' || o.type === 'stop_limit';
+const isStop = (o: Order) => o.type === 'stop_market' || o.type === 'stop_limit' || o.type === 'trailing_stop';
 const isResting = (o: Order) => o.type === 'limit' || (o.type === 'stop_limit' && o.triggered);
 /** Whether a last price of `price` triggers a waiting stop (buy stops at or above, sell stops at or below). */
 const reaches = (o: Order, price: number) => (o.side === 'buy' ? price >= o.stopPrice : price <= o.stopPrice);
-const opposite = (side: Side): Side => (side === 'buy' ? 'sell' : 'buy');
 
 export interface PaperEngineOptions {
   markets?: readonly PaperMarketConfig[];
@@ -162,6 +216,9 @@ export class PaperEngine {
   private ledgerSeq = 0;
   private out: PaperEvent[] = [];
   private ts = 0;
+  private readonly exitTerms = new ExitTerms();
+  /** Exits of entries that ended in the current command, oldest first (see settleLinked). */
+  private readonly pending: PendingExits[] = [];
 
   constructor(options: PaperEngineOptions) {
     this.grants = new Map(Object.entries(options.grants));
@@ -265,6 +322,13 @@ export class PaperEngine {
         triggered: o.triggered,
         clientOrderId: o.clientOrderId,
         ts: o.ts,
+        ...(o.trailAmount !== 0 && { trailAmount: o.trailAmount }),
+        ...(o.trailBps !== 0 && { trailBps: o.trailBps }),
+        ...(o.exits !== null && o.exits.takeProfit !== 0 && { takeProfitPrice: o.exits.takeProfit }),
+        ...(o.exits !== null && o.exits.stopLoss !== 0 && { stopLossPrice: o.exits.stopLoss }),
+        ...(o.exits !== null && o.exits.stopLossLimit !== 0 && { stopLossLimitPrice: o.exits.stopLossLimit }),
+        ...(o.parent !== 0 && { parentOrderId: o.parent }),
+        ...(o.oco !== 0 && { ocoOrderId: o.oco }),
       });
     }
     return out;
@@ -286,7 +350,9 @@ export class PaperEngine {
 
   /**
    * What a trade at `price` would do. A trade that does nothing changes no state either, so a caller may
-   * skip it (and need not journal it); one that triggers stops needs the current book in its command.
+   * skip it (and need not journal it); one that triggers stops, or may end an entry whose exits then meet the
+   * book, needs the current book in its command ('stops'). Moving a trailing stop's trigger is a change of
+   * state ('resting' at least): a replay must see that trade too.
    */
   tradeEffect(market: string, price: number): TradeEffect {
     const m = this.markets.get(market);
@@ -295,14 +361,18 @@ export class PaperEngine {
     for (const o of m.live) {
       if (isStop(o) && !o.triggered) {
         if (reaches(o, price)) return 'stops';
-      } else if (o.side === 'buy' ? price <= o.price : price >= o.price) effect = 'resting';
+        if (o.type === 'trailing_stop' && trailedTrigger(o, price, TICK) !== o.stopPrice) effect = 'resting';
+      } else if (o.side === 'buy' ? price <= o.price : price >= o.price) {
+        if (o.exits !== null) return 'stops';
+        effect = 'resting';
+      }
     }
     return effect;
   }
 
   /**
    * The engine's invariants, as a list of what is wrong (empty when all hold): every order's hold accounted in
-   * its owner's held balance, no user or fee balance negative, orders indexed consistently.
+   * its owner's held balance, no user or fee balance negative, orders indexed consistently, OCO pairs whole.
    */
   audit(): string[] {
     const problems: string[] = [];
@@ -313,6 +383,11 @@ export class PaperEngine {
       held.set(key, (held.get(key) ?? 0) + o.held);
       if (!m.live.includes(o)) problems.push(`order ${o.id} is not live in ${o.market}`);
       if (o.held < 0 || o.remaining < 0) problems.push(`order ${o.id}: held ${o.held}, remaining ${o.remaining}`);
+      // An OCO pair: both live, linked both ways, on one side and market; the stop-loss holds nothing.
+      const partner = o.oco !== 0 ? this.orders.get(o.oco) : undefined;
+      if (o.oco !== 0 && (partner?.oco !== o.id || partner.side !== o.side || partner.market !== o.market))
+        problems.push(`order ${o.id}: OCO partner ${o.oco} is not live or not linked back`);
+      if (o.oco !== 0 && isStop(o) && o.held !== 0) problems.push(`order ${o.id}: an OCO stop-loss holds ${o.held}`);
     }
     for (const m of this.markets.values()) {
       for (const o of m.live)
@@ -345,7 +420,7 @@ export class PaperEngine {
         a.id,
         [...a.balances].map(([asset, b]) => [asset, b.available, b.held]),
       ]),
-      orders: [...this.orders.values()].map((o) => ({ ...o })),
+      orders: [...this.orders.values()].map((o) => ({ ...o, exits: o.exits && { ...o.exits } })),
       positions: [...this.positions].flatMap(([account, byMarket]) =>
         [...byMarket].map(
           ([market, p]) =>
@@ -375,7 +450,9 @@ export class PaperEngine {
     for (const row of s.orders) {
       const m = e.markets.get(row.market);
       if (!m || !e.hasAccount(row.account)) throw new Error(`snapshot order ${row.id} of unknown market or account`);
-      const o: Order = { ...row };
+      // Snapshots from before trailing stops and brackets carry none of their fields.
+      const o = { ...NO_LINKS, ...row } as Order;
+      if (o.exits !== null) o.exits = { ...o.exits };
       e.orders.set(o.id, o);
       // The snapshot lists orders in the order map's order, which each market's live list follows (an
       // amended order moves to the back of both): the older order at a price keeps taking its share first.
@@ -429,6 +506,11 @@ export class PaperEngine {
     return out;
   }
 
+  /**
+   * Checks a place by the LPJ engine's rules and in its order (../matching/validation checkPlace), where they
+   * apply to paper orders: the same input is refused with the same reason. The type's own checks follow; then
+   * the entry's exits are placed and stops triggered as the command's last price says (settleLinked).
+   */
   private place(cmd: PlaceCommand): void {
     const m = this.markets.get(cmd.market);
     const cid = cmd.clientOrderId;
@@ -437,7 +519,7 @@ export class PaperEngine {
     if (!this.hasAccount(cmd.account)) return reject('UNKNOWN_ACCOUNT');
     const { side, orderType } = cmd;
     if (side !== 'buy' && side !== 'sell') return reject('INVALID_ORDER');
-    if (!ORDER_TYPES.includes(orderType)) return reject('INVALID_ORDER');
+    if (!PLACE_TYPES.includes(orderType)) return reject('INVALID_ORDER');
     if (cid !== undefined && (typeof cid !== 'string' || cid.length === 0 || cid.length > MAX_CLIENT_ORDER_ID))
       return reject('INVALID_ORDER');
     const hasLimit = orderType === 'limit' || orderType === 'stop_limit';
@@ -447,6 +529,8 @@ export class PaperEngine {
       return reject(hasLimit ? 'INVALID_PRICE' : 'INVALID_ORDER');
     if (stop ? !isPosInt(cmd.stopPrice) : cmd.stopPrice !== undefined)
       return reject(stop ? 'INVALID_PRICE' : 'INVALID_ORDER');
+    const badTrail = trailProblem(orderType === 'trailing_stop', cmd.trailAmount, cmd.trailBps);
+    if (badTrail !== null) return reject(badTrail);
     const byQuote = cmd.quoteAmount !== undefined;
     if (byQuote) {
       if (orderType !== 'market' || side !== 'buy' || cmd.quantity !== undefined) return reject('INVALID_ORDER');
@@ -454,9 +538,25 @@ export class PaperEngine {
     } else if (!isPosInt(cmd.quantity)) return reject('INVALID_QUANTITY');
     if (cid !== undefined && m.live.some((o) => o.account === cmd.account && o.clientOrderId === cid))
       return reject('DUPLICATE_CLIENT_ORDER_ID');
-    if (orderType === 'market') return this.placeMarket(m, cmd, reject);
-    if (orderType === 'limit') return this.placeLimit(m, cmd, reject);
-    return this.placeStop(m, cmd, reject);
+    if (orderType === 'market') this.placeMarket(m, cmd, reject);
+    else if (orderType === 'limit') this.placeLimit(m, cmd, reject);
+    else if (orderType === 'oco') this.placeOco(m, cmd, reject);
+    else this.placeStop(m, cmd, reject);
+    this.settleLinked(m, isPosInt(cmd.last) ? cmd.last : 0, cmd.book);
+  }
+
+  /**
+   * Checks the exits a place command carries (../matching/brackets checkExits) against its entry's price
+   * `entryPrice` (0: none known), into this.exitTerms; returns why not, or null (also when it carries none).
+   */
+  private exitsProblem(m: Market, cmd: PlaceCommand, entryPrice: number): PaperRejectReason | null {
+    const isOco = cmd.orderType === 'oco';
+    const { takeProfitPrice: tp, stopLossPrice: sl, stopLossLimitPrice: slLimit } = cmd;
+    const hasExits = isOco || tp !== undefined || sl !== undefined || slLimit !== undefined;
+    // A budget has no quantity to size the exits by.
+    if (hasExits && cmd.quoteAmount !== undefined) return 'INVALID_ORDER';
+    const entrySide = isOco ? opposite(cmd.side) : cmd.side;
+    return checkExits(m, entrySide, entryPrice, cmd.quantity ?? 0, tp, sl, slLimit, isOco, this.exitTerms);
   }
 
   private placeMarket(m: Market, cmd: PlaceCommand, reject: (r: PaperRejectReason) => void): void {
@@ -466,6 +566,10 @@ export class PaperEngine {
     const c = m.config;
     const levels = oppositeLevels(book, cmd.side);
     if (depth(levels) === 0) return reject('NO_LIQUIDITY');
+    // A market order's exits are judged against the market's reference: the last trade, else the best price.
+    const reference = isPosInt(cmd.last) ? cmd.last : (levels.find(([, size]) => size > 0)?.[0] ?? 0);
+    const badExits = this.exitsProblem(m, cmd, reference);
+    if (badExits) return reject(badExits);
     const budget = cmd.quoteAmount;
     const walk =
       budget !== undefined
@@ -488,8 +592,10 @@ export class PaperEngine {
     if (problem) return reject(problem);
     const price = cmd.price!;
     const quantity = cmd.quantity!;
+    const badExits = this.exitsProblem(m, cmd, price);
+    if (badExits) return reject(badExits);
     const value = notional(price, quantity, m.divisor);
-    const hold = cmd.side === 'sell' ? quantity : this.buyHold(m, price, quantity);
+    const hold = cmd.side === 'sell' ? quantity : m.buyHold(price, quantity);
     if (!inRange(value) || !inRange(hold)) return reject('AMOUNT_OUT_OF_RANGE');
     if (value < m.config.minNotional) return reject('BELOW_MIN_NOTIONAL');
     if (!this.canHold(m, cmd.account, cmd.side, hold)) return reject('INSUFFICIENT_FUNDS');
@@ -498,14 +604,32 @@ export class PaperEngine {
     this.enterLimit(m, this.accept(m, cmd, hold), cmd.book, walk);
   }
 
+  /** Stop-market, stop-limit and trailing stop: they wait for the last price (see trigger). */
   private placeStop(m: Market, cmd: PlaceCommand, reject: (r: PaperRejectReason) => void): void {
     const quantity = cmd.quantity!;
-    const stopPrice = cmd.stopPrice!;
+    let stopPrice = cmd.stopPrice ?? 0;
+    if (cmd.orderType === 'trailing_stop') {
+      // The first trigger trails the last trade price, else the best opposite price (../matching/trailing.ts).
+      let from = isPosInt(cmd.last) ? cmd.last : 0;
+      if (from === 0) {
+        const problem = this.bookProblem(cmd.book);
+        if (problem) return reject(problem);
+        from = oppositeLevels(cmd.book!, cmd.side).find(([, size]) => size > 0)?.[0] ?? 0;
+        if (from === 0) return reject('NO_LIQUIDITY');
+      }
+      stopPrice = trailTrigger(cmd.side, from, cmd.trailAmount ?? 0, cmd.trailBps ?? 0, TICK);
+      const badTrigger = triggerProblem(stopPrice);
+      if (badTrigger) return reject(badTrigger);
+    }
     const reference = cmd.orderType === 'stop_limit' ? cmd.price! : stopPrice;
+    // A stop-market buy fills somewhere up to the band above its stop price; it holds for the worst of it. A
+    // trailing buy's trigger only falls, so the band above its first trigger covers it whenever it triggers.
+    const worst = cmd.orderType === 'stop_limit' ? cmd.price! : m.bandPrice(cmd.side, stopPrice);
+    if (!inRange(worst)) return reject('AMOUNT_OUT_OF_RANGE');
+    const badExits = this.exitsProblem(m, cmd, reference);
+    if (badExits) return reject(badExits);
     const value = notional(reference, quantity, m.divisor);
-    // A stop-market buy fills somewhere up to the band above its stop price; it holds for the worst of it.
-    const worst = cmd.orderType === 'stop_limit' ? cmd.price! : this.bandPrice(m, cmd.side, stopPrice);
-    const hold = cmd.side === 'sell' ? quantity : this.buyHold(m, worst, quantity);
+    const hold = cmd.side === 'sell' ? quantity : m.buyHold(worst, quantity);
     if (!inRange(value) || !inRange(hold)) return reject('AMOUNT_OUT_OF_RANGE');
     // Judged, like a limit, as if the whole order filled now, at its worst price for a buy, its reference for a sell.
     if (
@@ -514,9 +638,144 @@ export class PaperEngine {
       return reject('AMOUNT_OUT_OF_RANGE');
     if (value < m.config.minNotional) return reject('BELOW_MIN_NOTIONAL');
     if (!this.canHold(m, cmd.account, cmd.side, hold)) return reject('INSUFFICIENT_FUNDS');
-    const order = this.accept(m, cmd, hold);
-    // A stop whose condition already holds triggers at once, like one that was waiting when the price moved.
-    if (isPosInt(cmd.last) && reaches(order, cmd.last)) this.trigger(m, order, cmd.last, cmd.book);
+    // A stop whose condition already holds triggers at once (settleLinked), like one waiting when the price moved.
+    this.accept(m, cmd, hold, stopPrice);
+  }
+
+  /**
+   * An OCO pair on its own (../matching/brackets.ts): a take-profit limit and a stop-loss for a position the
+   * account holds, judged against the last price, holding once for both.
+   */
+  private placeOco(m: Market, cmd: PlaceCommand, reject: (r: PaperRejectReason) => void): void {
+    const quantity = cmd.quantity!;
+    const badExits = this.exitsProblem(m, cmd, isPosInt(cmd.last) ? cmd.last : 0);
+    if (badExits) return reject(badExits);
+    const { takeProfit, stopLoss, stopLossLimit, hold } = this.exitTerms;
+    // The take-profit meets the book as a limit order does.
+    const problem = this.bookProblem(cmd.book);
+    if (problem) return reject(problem);
+    const value = notional(Math.min(takeProfit, stopLoss), quantity, m.divisor);
+    if (!inRange(value)) return reject('AMOUNT_OUT_OF_RANGE');
+    if (value < m.config.minNotional) return reject('BELOW_MIN_NOTIONAL');
+    if (!this.exitsFitFills(m, cmd.account, cmd.side, quantity, takeProfit, stopLoss, stopLossLimit))
+      return reject('AMOUNT_OUT_OF_RANGE');
+    if (!this.canHold(m, cmd.account, cmd.side, hold)) return reject('INSUFFICIENT_FUNDS');
+    this.openExits(
+      m,
+      cmd.account,
+      cmd.side,
+      quantity,
+      takeProfit,
+      stopLoss,
+      stopLossLimit,
+      hold,
+      0,
+      cmd.clientOrderId,
+      cmd.book,
+    );
+  }
+
+  /** Whether either exit filling whole, at its price (a stop-market at its band), keeps every number in range. */
+  private exitsFitFills(
+    m: Market,
+    account: AccountId,
+    side: Side,
+    quantity: number,
+    takeProfit: number,
+    stopLoss: number,
+    stopLossLimit: number,
+  ): boolean {
+    const stopWorst = stopLossLimit !== 0 ? stopLossLimit : m.bandPrice(side, stopLoss);
+    for (const price of [takeProfit, stopLoss === 0 ? 0 : side === 'buy' ? stopWorst : stopLoss]) {
+      if (price !== 0 && !this.fillsFit(m, account, side, [this.makerFillOf(m, price, quantity)])) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Opens exits on `side` for `quantity` (an OCO pair when both are given) holding `hold` between them, as a
+   * bracket's (`parent`: its entry) or on their own: the stop-loss waits, the take-profit meets `book`.
+   */
+  private openExits(
+    m: Market,
+    account: AccountId,
+    side: Side,
+    quantity: number,
+    takeProfit: number,
+    stopLoss: number,
+    stopLossLimit: number,
+    hold: number,
+    parent: OrderId,
+    clientOrderId: string | undefined,
+    book: PaperBook | undefined,
+  ): void {
+    const tp =
+      takeProfit === 0 ? null : this.newOrder(m, account, side, 'limit', takeProfit, 0, quantity, clientOrderId);
+    const sl =
+      stopLoss === 0
+        ? null
+        : this.newOrder(
+            m,
+            account,
+            side,
+            stopLossLimit === 0 ? 'stop_market' : 'stop_limit',
+            stopLossLimit,
+            stopLoss,
+            quantity,
+            tp === null ? clientOrderId : undefined,
+          );
+    if (tp !== null && sl !== null) {
+      tp.oco = sl.id;
+      sl.oco = tp.id;
+    }
+    // The take-profit holds for the pair; a stop-loss on its own holds for itself.
+    if (tp !== null) {
+      tp.parent = parent;
+      this.open(m, tp, hold);
+    }
+    if (sl !== null) {
+      sl.parent = parent;
+      this.open(m, sl, tp === null ? hold : 0);
+    }
+    if (tp === null) return;
+    const walk = this.entryWalk(m, side, quantity, takeProfit, book);
+    if (!this.limitFits(m, account, side, takeProfit, quantity, walk)) return this.expire(m, tp, 'amount_out_of_range');
+    this.enterLimit(m, tp, book, walk);
+  }
+
+  /** Places the exits of an entry that ended, if its owner can fund them; else refuses them as a whole. */
+  private placeExits(m: Market, p: PendingExits, book: PaperBook | undefined): void {
+    const { account, side, quantity, takeProfit, stopLoss, stopLossLimit, parent } = p;
+    const hold = exitHold(m, side, quantity, takeProfit, stopLoss, stopLossLimit);
+    if (!inRange(hold) || !this.exitsFitFills(m, account, side, quantity, takeProfit, stopLoss, stopLossLimit))
+      return this.reject(m, account, 'AMOUNT_OUT_OF_RANGE', 'bracket', undefined, parent);
+    if (!this.canHold(m, account, side, hold))
+      return this.reject(m, account, 'INSUFFICIENT_FUNDS', 'bracket', undefined, parent);
+    this.openExits(m, account, side, quantity, takeProfit, stopLoss, stopLossLimit, hold, parent, undefined, book);
+  }
+
+  /**
+   * What follows the orders' own fills in a command, as in the LPJ engine's order flow: the exits of entries
+   * that ended are placed (they may trade, and end other orders), trailing triggers follow the last price
+   * `last` (0: unknown; each move published as `trigger_moved`, at most once per order since `last` is the
+   * command's one price), and every stop it reaches triggers, oldest first, until nothing more happens.
+   */
+  private settleLinked(m: Market, last: number, book: PaperBook | undefined): void {
+    for (;;) {
+      const next = this.pending.shift();
+      if (next !== undefined) {
+        this.placeExits(m, next, book);
+        continue;
+      }
+      if (last === 0) return;
+      for (const o of m.live) {
+        if (o.type === 'trailing_stop' && !o.triggered && followTrigger(o, last, TICK))
+          this.emit(m, { type: 'trigger_moved', orderId: o.id, account: o.account, stopPrice: o.stopPrice });
+      }
+      const due = m.live.find((o) => isStop(o) && !o.triggered && reaches(o, last));
+      if (due === undefined) return;
+      this.trigger(m, due, last, book);
+    }
   }
 
   /** What a limit order takes from the book on entry: the opposite levels up to its price; nothing without a usable book. */
@@ -556,18 +815,26 @@ export class PaperEngine {
         this.expire(m, order, 'amount_out_of_range');
         continue;
       }
+      // An OCO partner the fill cancelled is no longer live; a fill has nothing to reach it.
+      if (!this.orders.has(order.id)) continue;
       this.book(m, order, [fill], true);
       if (order.remaining === 0) this.fill(m, order);
       else this.rebalanceHold(m, order);
     }
-    // Stops triggered by this trade, oldest first; decided before any of them acts.
-    const due = m.live.filter((o) => isStop(o) && !o.triggered && reaches(o, cmd.price));
-    for (const order of due) this.trigger(m, order, cmd.price, cmd.book);
+    this.settleLinked(m, cmd.price, cmd.book);
   }
 
   private trigger(m: Market, order: Order, last: number, book: PaperBook | undefined): void {
     order.triggered = true;
     this.emit(m, { type: 'triggered', orderId: order.id, account: order.account, lastPrice: last });
+    if (order.oco !== 0) {
+      // The pair's hold moves from the take-profit (cancelled now) to the stop-loss, which needs no more.
+      const worst = order.type === 'stop_limit' ? order.price : m.bandPrice(order.side, order.stopPrice);
+      const need = order.side === 'sell' ? order.remaining : m.buyHold(worst, order.remaining);
+      this.endOco(m, order);
+      this.ledger.hold(this.ledger.get(order.account)!.balance(this.heldAsset(m, order.side)), need - order.held);
+      order.held = need;
+    }
     if (order.type === 'stop_limit') {
       const entry = this.entryWalk(m, order.side, order.remaining, order.price, book);
       if (!this.limitFits(m, order.account, order.side, order.price, order.remaining, entry))
@@ -578,7 +845,7 @@ export class PaperEngine {
     const problem = this.bookProblem(book);
     if (problem) return this.expire(m, order, problem === 'NO_BOOK' ? 'no_book' : 'stale_book');
     const levels = oppositeLevels(book!, order.side);
-    const limit = this.bandPrice(m, order.side, order.stopPrice);
+    const limit = m.bandPrice(order.side, order.stopPrice);
     const walk = walkQuantity(levels, order.side, order.remaining, limit, m.divisor, m.config.takerFeeBps);
     if (walk.exhausted) return this.expire(m, order, depth(levels) >= order.remaining ? 'price_band' : 'book_too_thin');
     if (!this.fillsFit(m, order.account, order.side, walk.fills)) return this.expire(m, order, 'amount_out_of_range');
@@ -617,16 +884,20 @@ export class PaperEngine {
       this.reject(m, account, reason, 'amend', order.clientOrderId, orderId);
     if (cmd.quantity !== undefined && !isPosInt(cmd.quantity)) return reject('INVALID_QUANTITY');
     if (cmd.price !== undefined && !isPosInt(cmd.price)) return reject('INVALID_PRICE');
-    if (!isResting(order)) return reject('ORDER_NOT_AMENDABLE');
+    // An OCO order's hold is its pair's (../matching/brackets.ts).
+    if (!isResting(order) || order.oco !== 0) return reject('ORDER_NOT_AMENDABLE');
     const quantity = cmd.quantity ?? order.quantity;
     const price = cmd.price ?? order.price;
     const filled = order.quantity - order.remaining;
     if (quantity <= filled || (quantity === order.quantity && price === order.price))
       return reject('ORDER_NOT_AMENDABLE');
+    const exits = order.exits;
+    if (exits !== null && !exitsFit(opposite(order.side), price, exits.takeProfit, exits.stopLoss))
+      return reject('INVALID_BRACKET');
     const remaining = quantity - filled;
     const keptPriority = price === order.price && quantity < order.quantity;
     const value = notional(price, quantity, m.divisor);
-    const need = order.side === 'sell' ? remaining : this.buyHold(m, price, remaining);
+    const need = order.side === 'sell' ? remaining : m.buyHold(price, remaining);
     if (!inRange(value) || !inRange(need)) return reject('AMOUNT_OUT_OF_RANGE');
     if (value < m.config.minNotional) return reject('BELOW_MIN_NOTIONAL');
     let walk = NO_WALK;
@@ -656,6 +927,8 @@ export class PaperEngine {
     this.orders.set(orderId, order);
     order.queueAhead = 0;
     this.enterLimit(m, order, cmd.book, walk);
+    // An entry the move filled places its exits; the command carries no last price to trigger stops with.
+    this.settleLinked(m, 0, cmd.book);
   }
 
   private openAccount(account: AccountId): void {
@@ -681,7 +954,9 @@ export class PaperEngine {
     if (!this.grantRoom(freed, false)) return this.rejectLedger(account, 'AMOUNT_OUT_OF_RANGE', 'reset');
     this.emitLedger({ type: 'reset', account });
     for (const order of [...this.orders.values()]) {
-      if (order.account === account) this.cancelOrder(this.markets.get(order.market)!, order, 'cancel_all');
+      // An OCO partner cancelled on the way is no longer live.
+      if (order.account === account && this.orders.has(order.id))
+        this.cancelOrder(this.markets.get(order.market)!, order, 'cancel_all');
     }
     const a = this.ledger.get(account)!;
     for (const [asset, b] of [...a.balances].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
@@ -807,6 +1082,8 @@ export class PaperEngine {
     for (const fill of fills) {
       if (maker) this.makerFill(m, order, fill);
       else this.takerFill(m, order, fill);
+      // One order of an OCO pair trading ends the other (../matching/brackets.ts).
+      if (order.oco !== 0) this.endOco(m, order);
     }
   }
 
@@ -875,30 +1152,23 @@ export class PaperEngine {
     applyFill(p, order.side, quantity, amount, paid);
   }
 
-  /** What a buy of `quantity` at `price` can cost at most: its value plus the higher of the two fees. */
-  private buyHold(m: Market, price: number, quantity: number): number {
-    const amount = notional(price, quantity, m.divisor);
-    return amount + fee(amount, m.maxFeeBps);
-  }
-
   /** Releases what a buy order holds beyond what its remaining quantity can still cost (after fills below its price). */
   private rebalanceHold(m: Market, order: Order): void {
     if (order.side !== 'buy') return;
-    const need = this.buyHold(m, order.price, order.remaining);
+    const need = m.buyHold(order.price, order.remaining);
     if (order.held > need) {
       this.ledger.release(this.ledger.get(order.account)!.balance(m.config.quote), order.held - need);
       order.held = need;
     }
   }
 
-  /** The worst price a triggered stop-market may fill at: `stopBandBps` beyond its stop price. */
-  private bandPrice(m: Market, side: Side, stopPrice: number): number {
-    const band = m.config.stopBandBps;
-    return side === 'buy' ? mulDiv(stopPrice, BPS + band, BPS) : Math.max(1, mulDiv(stopPrice, BPS - band, BPS));
+  /** The asset an order on `side` holds: quote for a buy, base for a sell. */
+  private heldAsset(m: Market, side: Side): string {
+    return side === 'buy' ? m.config.quote : m.config.base;
   }
 
   private canHold(m: Market, account: AccountId, side: Side, amount: number): boolean {
-    const asset = side === 'buy' ? m.config.quote : m.config.base;
+    const asset = this.heldAsset(m, side);
     // Read without creating the balance, so a refused order leaves no empty entry behind.
     return amount <= (this.ledger.get(account)!.balances.get(asset)?.available ?? 0);
   }
@@ -913,29 +1183,74 @@ export class PaperEngine {
 
   // ---------------------------------------------------------------- order lifecycle
 
-  private accept(m: Market, cmd: PlaceCommand, hold: number): Order {
-    const quantity = cmd.quantity ?? 0;
+  /** A new order's record (not yet live, holding nothing). */
+  private newOrder(
+    m: Market,
+    account: AccountId,
+    side: Side,
+    type: OrderType,
+    price: number,
+    stopPrice: number,
+    quantity: number,
+    clientOrderId: string | undefined,
+  ): Order {
     const order: Order = {
       id: this.nextOrderId++,
-      account: cmd.account,
+      account,
       market: m.config.id,
-      side: cmd.side,
-      type: cmd.orderType,
-      price: cmd.price ?? 0,
-      stopPrice: cmd.stopPrice ?? 0,
+      side,
+      type,
+      price,
+      stopPrice,
       quantity,
-      quoteAmount: cmd.quoteAmount ?? 0,
+      quoteAmount: 0,
       remaining: quantity,
-      held: hold,
+      held: 0,
       queueAhead: 0,
       triggered: false,
       ts: this.ts,
+      trailAmount: 0,
+      trailBps: 0,
+      exits: null,
+      parent: 0,
+      oco: 0,
     };
-    if (cmd.clientOrderId !== undefined) order.clientOrderId = cmd.clientOrderId;
-    this.ledger.hold(this.ledger.get(cmd.account)!.balance(cmd.side === 'buy' ? m.config.quote : m.config.base), hold);
+    if (clientOrderId !== undefined) order.clientOrderId = clientOrderId;
+    return order;
+  }
+
+  /** Accepts a place command's order (`stopPrice`: a trailing stop's first trigger), holding `hold`. */
+  private accept(m: Market, cmd: PlaceCommand, hold: number, stopPrice = cmd.stopPrice ?? 0): Order {
+    const type = cmd.orderType as OrderType;
+    const order = this.newOrder(
+      m,
+      cmd.account,
+      cmd.side,
+      type,
+      cmd.price ?? 0,
+      stopPrice,
+      cmd.quantity ?? 0,
+      cmd.clientOrderId,
+    );
+    order.quoteAmount = cmd.quoteAmount ?? 0;
+    if (type === 'trailing_stop') {
+      order.trailAmount = cmd.trailAmount ?? 0;
+      order.trailBps = cmd.trailBps ?? 0;
+    }
+    const ex = this.exitTerms;
+    if (ex.takeProfit !== 0 || ex.stopLoss !== 0)
+      order.exits = { takeProfit: ex.takeProfit, stopLoss: ex.stopLoss, stopLossLimit: ex.stopLossLimit };
+    return this.open(m, order, hold);
+  }
+
+  /** Makes `order` live holding `hold`, and publishes it. */
+  private open(m: Market, order: Order, hold: number): Order {
+    order.held = hold;
+    this.ledger.hold(this.ledger.get(order.account)!.balance(this.heldAsset(m, order.side)), hold);
     this.orders.set(order.id, order);
     m.live.push(order);
     const hasLimit = order.type === 'limit' || order.type === 'stop_limit';
+    const exits = order.exits;
     this.emit(m, {
       type: 'accepted',
       orderId: order.id,
@@ -946,9 +1261,16 @@ export class PaperEngine {
       timeInForce: hasLimit ? 'GTC' : 'IOC',
       price: hasLimit ? order.price : undefined,
       stopPrice: isStop(order) ? order.stopPrice : undefined,
-      quantity: cmd.quoteAmount !== undefined ? undefined : quantity,
-      quoteAmount: cmd.quoteAmount,
+      quantity: order.quoteAmount !== 0 ? undefined : order.quantity,
+      quoteAmount: order.quoteAmount !== 0 ? order.quoteAmount : undefined,
       held: hold,
+      ...(order.trailAmount !== 0 && { trailAmount: order.trailAmount }),
+      ...(order.trailBps !== 0 && { trailBps: order.trailBps }),
+      ...(exits !== null && exits.takeProfit !== 0 && { takeProfitPrice: exits.takeProfit }),
+      ...(exits !== null && exits.stopLoss !== 0 && { stopLossPrice: exits.stopLoss }),
+      ...(exits !== null && exits.stopLossLimit !== 0 && { stopLossLimitPrice: exits.stopLossLimit }),
+      ...(order.parent !== 0 && { parentOrderId: order.parent }),
+      ...(order.oco !== 0 && { ocoOrderId: order.oco }),
     });
     return order;
   }
@@ -967,18 +1289,50 @@ export class PaperEngine {
   }
 
   private fill(m: Market, order: Order): void {
+    this.queueExits(order);
     this.close(m, order);
     this.emit(m, { type: 'filled', orderId: order.id, account: order.account });
+    if (order.oco !== 0) this.endOco(m, order);
   }
 
   private expire(m: Market, order: Order, reason: PaperExpireReason): void {
+    this.queueExits(order);
     this.close(m, order);
     this.emit(m, { type: 'expired', orderId: order.id, account: order.account, remaining: order.remaining, reason });
+    if (order.oco !== 0) this.endOco(m, order);
   }
 
   private cancelOrder(m: Market, order: Order, reason: CancelReason): void {
+    // Cancelled by its owner, an entry takes its bracket with it; ended otherwise, it protects what filled.
+    if (reason !== 'user' && reason !== 'cancel_all') this.queueExits(order);
     this.close(m, order);
     this.emit(m, { type: 'cancelled', orderId: order.id, account: order.account, remaining: order.remaining, reason });
+    if (order.oco !== 0) this.endOco(m, order);
+  }
+
+  /** Unlinks an OCO order from its partner and cancels the partner ('oco'). */
+  private endOco(m: Market, order: Order): void {
+    const partner = this.orders.get(order.oco);
+    order.oco = 0;
+    if (partner === undefined) return;
+    partner.oco = 0;
+    this.cancelOrder(m, partner, 'oco');
+  }
+
+  /** Queues the exits of an ending entry for what it filled (nothing if it filled nothing, or has none). */
+  private queueExits(order: Order): void {
+    const exits = order.exits;
+    if (exits === null) return;
+    order.exits = null;
+    const filled = order.quantity - order.remaining;
+    if (filled <= 0) return;
+    this.pending.push({
+      account: order.account,
+      side: opposite(order.side),
+      quantity: filled,
+      parent: order.id,
+      ...exits,
+    });
   }
 
   private positionMap(account: AccountId): Map<string, Position> {

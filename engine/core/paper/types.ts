@@ -10,7 +10,16 @@
  * Events reuse the LPJ engine's shapes (../matching/types) wherever they apply, so one client decodes both.
  */
 import type { ExchangeId, Level } from '../market-data/types';
-import type { AccountId, EngineEvent, ExpireReason, OrderId, OrderType, RejectReason, Side } from '../matching/types';
+import type {
+  AccountId,
+  EngineEvent,
+  ExpireReason,
+  OrderId,
+  OrderType,
+  PlaceOrderType,
+  RejectReason,
+  Side,
+} from '../matching/types';
 
 export type { AccountId, OrderId, Side } from '../matching/types';
 
@@ -55,11 +64,16 @@ export interface PaperBook {
   asks: readonly Level[];
 }
 
-/** What a user asks for; the trader adds the clock and the market data (see PlaceCommand). */
+/**
+ * What a user asks for; the trader adds the clock and the market data (see PlaceCommand). The order types and
+ * their fields are the LPJ engine's (../matching/types PlaceCommand), without time in force or post-only: a
+ * trailing stop, exits on an entry (a bracket) and an OCO pair on its own follow ../matching/trailing.ts and
+ * ../matching/brackets.ts, with prices on the feed's grid (any price unit).
+ */
 export interface PaperOrderRequest {
   market: string;
   side: Side;
-  orderType: OrderType;
+  orderType: PlaceOrderType;
   clientOrderId?: string;
   /** limit and stop_limit. */
   price?: number;
@@ -69,6 +83,14 @@ export interface PaperOrderRequest {
   quantity?: number;
   /** Market buys only, instead of quantity: spend this much quote, fees included. */
   quoteAmount?: number;
+  /** trailing_stop only, exactly one of: how far the trigger trails the last price, in price units … */
+  trailAmount?: number;
+  /** … or in basis points of the last price (1 to MAX_TRAIL_BPS). */
+  trailBps?: number;
+  /** Exits: on an entry, placed when it ends having filled; on an 'oco' order, the pair itself. */
+  takeProfitPrice?: number;
+  stopLossPrice?: number;
+  stopLossLimitPrice?: number;
 }
 
 /**
@@ -81,7 +103,10 @@ export interface PlaceCommand extends PaperOrderRequest {
   account: AccountId;
   /** The market's current book, if the app has one. */
   book?: PaperBook;
-  /** The market's last trade price, if known (a stop already reached triggers at once). */
+  /**
+   * The market's last trade price, if known: a stop already reached triggers at once, a trailing stop's first
+   * trigger trails it, and an entry's (or an OCO's) exits are judged against it.
+   */
   last?: number;
 }
 
@@ -157,6 +182,11 @@ export type PaperEvent =
   | Same<'withdrawn'>
   | (Omit<Same<'rejected'>, 'reason'> & { reason: PaperRejectReason })
   | (Omit<Same<'expired'>, 'reason'> & { reason: PaperExpireReason })
+  /**
+   * A waiting trailing stop's trigger moved after the last price (../matching/trailing.ts): its trigger now. A
+   * command's trades share one last price, so an order's trigger moves at most once per command.
+   */
+  | (Head & { type: 'trigger_moved'; orderId: OrderId; account: AccountId; stopPrice: number })
   | (Head & { type: 'account_opened'; account: AccountId })
   /** Starts a reset; the cancellations, withdrawals and grants it causes follow. */
   | (Head & { type: 'reset'; account: AccountId });
@@ -179,6 +209,17 @@ export interface PaperOrderView {
   triggered: boolean;
   clientOrderId?: string;
   ts: number;
+  /** A trailing stop's distance (stopPrice is its trigger now). */
+  trailAmount?: number;
+  trailBps?: number;
+  /** The exits an entry carries, placed when it ends having filled. */
+  takeProfitPrice?: number;
+  stopLossPrice?: number;
+  stopLossLimitPrice?: number;
+  /** An exit: the entry it was placed for. */
+  parentOrderId?: OrderId;
+  /** The other order of its OCO pair. */
+  ocoOrderId?: OrderId;
 }
 
 export interface PositionView {

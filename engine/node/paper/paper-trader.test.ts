@@ -120,6 +120,51 @@ describe('PaperTrader', () => {
     t.close();
   });
 
+  it('journals the trades that move a trailing trigger, so a restart replays it, with bracket links', async () => {
+    const dir = tempDir();
+    const clock = new Clock();
+    let t = open(dir, clock, { snapshotOnClose: false });
+    await t.openAccount(A);
+    t.onBook(BOOK);
+    await t.place(A, { market: TST.id, side: 'buy', orderType: 'market', quantity: 60 });
+    expect(t.onTrade(trade(10_000, 5))).toBeUndefined();
+    const [trailing] = await t.place(A, {
+      market: TST.id,
+      side: 'sell',
+      orderType: 'trailing_stop',
+      quantity: 30,
+      trailAmount: 200,
+    });
+    await t.place(A, {
+      market: TST.id,
+      side: 'buy',
+      orderType: 'limit',
+      price: 9_500,
+      quantity: 30,
+      takeProfitPrice: 9_800,
+      stopLossPrice: 9_300,
+    });
+    // A new high moves the trigger: a change of state, journaled though nothing traded.
+    expect(await t.onTrade(trade(10_300, 5))).toMatchObject([{ type: 'trigger_moved', stopPrice: 10_100 }]);
+    expect(t.onTrade(trade(10_200, 5))).toBeUndefined();
+    const before = view(t);
+    expect(before.orders).toMatchObject([
+      { type: 'trailing_stop', stopPrice: 10_100, trailAmount: 200 },
+      { type: 'limit', takeProfitPrice: 9_800, stopLossPrice: 9_300 },
+    ]);
+    t.close();
+
+    t = open(dir, clock);
+    expect(view(t)).toEqual(before);
+    expectConserved(t);
+    // The replayed trigger is where the journal left it: a fall to it triggers the stop into the book.
+    t.onBook(BOOK);
+    const events = await t.onTrade(trade(10_100, 5));
+    expect(events?.map((e) => e.type)).toEqual(['triggered', 'trade', 'filled']);
+    expect(events?.[0]).toMatchObject({ orderId: trailing.type === 'accepted' ? trailing.orderId : -1 });
+    t.close();
+  });
+
   it('an acknowledged order is on disk before the trader closes', async () => {
     const dir = tempDir();
     const clock = new Clock();

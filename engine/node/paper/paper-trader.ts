@@ -141,6 +141,11 @@ export class PaperTrader {
       stopPrice: order.stopPrice,
       quantity: order.quantity,
       quoteAmount: order.quoteAmount,
+      trailAmount: order.trailAmount,
+      trailBps: order.trailBps,
+      takeProfitPrice: order.takeProfitPrice,
+      stopLossPrice: order.stopLossPrice,
+      stopLossLimitPrice: order.stopLossLimitPrice,
       book: this.books.get(order.market),
       last: this.lastPrices.get(order.market),
     };

@@ -13,7 +13,7 @@ export type Side = 'buy' | 'sell';
 export type FormType = 'limit' | 'market' | 'stop_market' | 'stop_limit' | 'trailing_stop';
 export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
 /** The order types of every engine; trailing stops, time in force, post-only and exits only where the engine has them. */
-export const BASIC_TYPES: readonly FormType[] = ['limit', 'market', 'stop_market', 'stop_limit'];
+const BASIC_TYPES: readonly FormType[] = ['limit', 'market', 'stop_market', 'stop_limit'];
 export const ALL_TYPES: readonly FormType[] = [...BASIC_TYPES, 'trailing_stop'];
 /** The widest trailing distance the engine takes, in percent (its MAX_TRAIL_BPS). */
 const MAX_TRAIL_BPS = 5_000n;

@@ -10,5 +10,7 @@ describe('the status of a working order', () => {
     expect(openOrderStatus({ ...stop, triggered: false, remaining: 100 })).toBe('waiting');
     expect(openOrderStatus({ ...stop, triggered: true, remaining: 100 })).toBe('triggered');
     expect(openOrderStatus({ ...stop, triggered: true, remaining: 1 })).toBe('partial');
+    // A trailing stop waits for its trigger like any stop (it trades at the market once triggered).
+    expect(openOrderStatus({ type: 'trailing_stop', quantity: 100, triggered: false, remaining: 100 })).toBe('waiting');
   });
 });

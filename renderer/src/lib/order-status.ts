@@ -21,7 +21,7 @@ export const ORDER_STATUSES: readonly OrderStatusName[] = [
 
 /** A working order's status: a stop not yet triggered waits; otherwise partly filled, triggered or open. */
 export function openOrderStatus(o: Pick<ViewOrder, 'type' | 'triggered' | 'quantity' | 'remaining'>): OrderStatusName {
-  const stop = o.type === 'stop_limit' || o.type === 'stop_market';
+  const stop = o.type === 'stop_limit' || o.type === 'stop_market' || o.type === 'trailing_stop';
   if (stop && !o.triggered) return 'waiting';
   if (o.remaining < o.quantity) return 'partial';
   return stop ? 'triggered' : 'open';

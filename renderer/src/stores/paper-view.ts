@@ -18,7 +18,6 @@ import type {
   OrderRequest,
 } from '@protocol/api';
 import { api } from '../api';
-import { orderLinks } from '@protocol/order-links';
 import type {
   Interval,
   LiveCandles,
@@ -98,11 +97,11 @@ let generation = 0;
 
 async function placeOrder(order: OrderRequest): Promise<Outcome> {
   if (!current) throw new Error('no market open');
-  // The paper engine has no trailing stops, brackets or OCO pairs (the form offers none here): refused as it would.
-  const { orderType } = order;
-  if (orderType === 'trailing_stop' || orderType === 'oco' || orderLinks(order) !== undefined)
+  // Time in force and post-only belong to the LPJ markets (the form offers neither here): refused as the paper
+  // engine refuses fields of another order type.
+  if (order.timeInForce !== undefined || order.postOnly !== undefined)
     return { status: 'rejected', reason: 'INVALID_ORDER', fills: 0 };
-  const outcome = await api.invoke('paper.place', { ...order, orderType, market: current });
+  const outcome = await api.invoke('paper.place', { ...order, market: current });
   void refreshAccount();
   return outcome;
 }

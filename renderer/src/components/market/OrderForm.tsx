@@ -4,7 +4,6 @@ import type { MessageKey } from '../../i18n';
 import { fill, isMessageKey, useT } from '../../i18n';
 import {
   ALL_TYPES,
-  BASIC_TYPES,
   amountForPercent,
   buildOrder,
   preview,
@@ -266,10 +265,10 @@ export const OrderForm = memo(function OrderForm() {
     );
   }
 
-  // Trailing stops, time in force, post-only and exits where the matching engine is behind the market (the
-  // offline practice market and the live one); the paper engine has the basic types.
+  // Trailing stops and exits on every market; time in force and post-only where the matching engine is behind
+  // the market (the offline practice market and the live one): a paper order meets the real book as it is.
   const advanced = kind !== 'paper';
-  const types = advanced ? ALL_TYPES : BASIC_TYPES;
+  const types = ALL_TYPES;
   const side = form.side;
   const type = types.includes(form.type) ? form.type : 'limit';
   const input = {
@@ -279,14 +278,11 @@ export const OrderForm = memo(function OrderForm() {
     stopPrice: form.stopPrice,
     amount: form.amount,
     total: form.total,
-    ...(advanced && {
-      timeInForce: form.timeInForce,
-      postOnly: form.postOnly,
-      trail: form.trail,
-      trailUnit: form.trailUnit,
-      takeProfit: form.takeProfit,
-      stopLoss: form.stopLoss,
-    }),
+    ...(advanced && { timeInForce: form.timeInForce, postOnly: form.postOnly }),
+    trail: form.trail,
+    trailUnit: form.trailUnit,
+    takeProfit: form.takeProfit,
+    stopLoss: form.stopLoss,
   };
   const view = preview(input, ctx);
   const payAsset = side === 'buy' ? market.quote : market.base;
@@ -462,7 +458,7 @@ export const OrderForm = memo(function OrderForm() {
             )}
           </>
         )}
-        {advanced && !marketBuy && (
+        {!marketBuy && (
           <div className="form-exits" role="group" aria-label={t('form.exitsHint')}>
             <NumberField
               label={t('form.takeProfit')}
