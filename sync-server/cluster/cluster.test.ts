@@ -28,7 +28,13 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function startCluster(): Promise<{ core: TestServer; a: GatewayNode; b: GatewayNode; nats: NatsServer }> {
+async function startCluster(): Promise<{
+  core: TestServer;
+  a: GatewayNode;
+  b: GatewayNode;
+  nats: NatsServer;
+  dir: string;
+}> {
   const nats = await startNatsServer();
   cleanup.push(() => nats.stop());
   const dir = tempDir();
@@ -43,7 +49,7 @@ async function startCluster(): Promise<{ core: TestServer; a: GatewayNode; b: Ga
     cleanup.push(() => g.close());
     return g;
   };
-  return { core, a: await gateway(), b: await gateway(), nats };
+  return { core, a: await gateway(), b: await gateway(), nats, dir: dir.path };
 }
 
 async function client(wsUrl: string, token: string): Promise<TestWsClient> {
@@ -61,6 +67,15 @@ function bookOf(c: TestWsClient) {
     else if (m.type === 'book.delta') expect(mirror.delta(m)).not.toBe('gap');
   }
   return { seq: mirror.seq, ...mirror.levels() };
+}
+
+/** Polls a condition that a background process makes true (a reconnect, a readiness flip). */
+async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 const lpj = (balances: BalanceView[]) => balances.find((b) => b.asset === 'LPJ')!;
@@ -169,5 +184,85 @@ describe.skipIf(NO_NATS_SERVER)(
       // Above alice's bids, so the honest pair trade with each other.
       await honestPairTradesAt(a.url, a.wsUrl, 101_000);
     });
+    it('closes the sockets of a sign-in ended through one gateway on every gateway', async () => {
+      const { a, b } = await startCluster();
+      const alice = await signUp(a.url, 'alice');
+      const onB = await client(b.wsUrl, alice.accessToken);
+      const out = await http(a.url, 'POST', '/api/v1/auth/signout', { token: alice.accessToken });
+      expect(out.status).toBe(204);
+      const bye = await onB.waitFor((m) => m.type === 'bye', 'the bye on gateway B');
+      expect(bye).toMatchObject({ code: 'SIGNED_OUT' });
+      expect((await onB.closed).code).toBe(1008);
+      await honestPairTradesAt(b.url, b.wsUrl, 100_000);
+    });
+
+    it('refuses orders while the core is away, then places a resend once when it is back', async () => {
+      const { core, a, nats, dir } = await startCluster();
+      const alice = await signUp(a.url, 'alice');
+      const onA = await client(a.wsUrl, alice.accessToken);
+      const order = (clientOrderId: string) => ({
+        op: 'order.new' as const,
+        order: {
+          market: MARKET,
+          clientOrderId,
+          side: 'buy' as const,
+          type: 'limit' as const,
+          price: 100_000,
+          quantity: LOT,
+        },
+      });
+      const placed = await onA.ok(order('before'));
+      await core.close();
+      const refused = await onA.request(order('during'));
+      expect(refused).toMatchObject({ type: 'reject', reason: 'CORE_UNAVAILABLE' });
+      // The core comes back on its journal; the gateway and the client's socket stayed up.
+      const again = await startTestServer(dir, { natsUrl: nats.url });
+      cleanup.push(() => again.close());
+      expect(await onA.ok(order('before'))).toMatchObject({ orderId: placed.orderId, duplicate: true });
+      const during = await onA.ok(order('during'));
+      expect(during.duplicate).toBeUndefined();
+      await onA.waitFor((m) => m.type === 'order' && m.order.clientOrderId === 'during', 'the resent order’s update');
+      const orders = await http<{ orders: OrderView[] }>(a.url, 'GET', '/api/v1/orders', { token: alice.accessToken });
+      expect(orders.body.orders.map((o) => o.clientOrderId).sort()).toEqual(['before', 'during']);
+      await honestPairTradesAt(a.url, a.wsUrl, 101_000);
+    });
+
+    it('a gateway that loses NATS refuses orders and sign-ins with the reason, keeps its clients, and resumes', async () => {
+      const { a, nats } = await startCluster();
+      const alice = await signUp(a.url, 'alice');
+      const onA = await client(a.wsUrl, alice.accessToken);
+      await onA.ok({ op: 'subscribe', channel: 'trades', market: MARKET });
+      await nats.kill();
+      await waitUntil(
+        async () => (await http(a.url, 'GET', '/readyz')).status === 503,
+        'the gateway to say it is not ready',
+      );
+      expect((await http(a.url, 'GET', '/readyz')).body).toMatchObject({ status: 'not ready' });
+      const refused = await onA.request({
+        op: 'order.new',
+        order: { market: MARKET, clientOrderId: 'cut', side: 'buy', type: 'limit', price: 100_000, quantity: LOT },
+      });
+      expect(refused).toMatchObject({ type: 'reject', reason: 'CORE_UNAVAILABLE' });
+      expect((refused as { message: string }).message).toMatch(/lost its connection/);
+      expect(onA.isOpen).toBe(true);
+      await nats.restart();
+      await waitUntil(
+        async () => (await http(a.url, 'GET', '/readyz')).status === 200,
+        'the gateway to be ready again',
+      );
+      // Orders are taken again, and the stream goes on where it stopped (the consumer NATS lost is made again
+      // at the next sequence, which takes a few heartbeats): alice hears of her order, then of others' trades.
+      await onA.ok({
+        op: 'order.new',
+        order: { market: MARKET, clientOrderId: 'after', side: 'buy', type: 'limit', price: 100_000, quantity: LOT },
+      });
+      await onA.waitFor(
+        (m) => m.type === 'order' && m.order.clientOrderId === 'after',
+        'alice’s order update through the stream',
+        30_000,
+      );
+      await honestPairTradesAt(a.url, a.wsUrl, 101_000);
+      await onA.waitFor((m) => m.type === 'trade', 'a trade after NATS came back');
+    }, 90_000);
   },
 );

@@ -11,7 +11,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { connect, nuid, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { ClientMessage, type ServerMessage } from '../../engine/protocol/sync';
 import { EngineFaultError, JournalBusyError, type Waiter } from '../../engine/node/store/durable-engine';
@@ -31,6 +31,7 @@ import {
   ORDER,
   READ_BOOK,
   READ_FIRST,
+  SESSIONS_ENDED,
   STREAM,
   STREAM_MAX_AGE_NS,
   type AccountEvents,
@@ -89,23 +90,30 @@ export async function startCoreLink(d: CoreLinkDeps): Promise<CoreLink> {
     );
   });
 
-  const sub = nc.subscribe('lpj.>', {
-    queue: CORE_QUEUE,
-    callback: (err, msg) => {
-      if (err) return d.log.error({ err }, 'core request subscription failed');
-      if (msg.subject.startsWith('lpj.ev.')) return; // the stream's own subjects are not requests
-      try {
-        answer(d, msg);
-      } catch (err) {
-        d.log.error({ err, subject: msg.subject }, 'a gateway request failed');
-        reply(msg, { error: 'INTERNAL', message: 'the core could not handle this request' });
-      }
-    },
-  });
+  // Signed out, refreshed, revoked: the sockets signed in with those sessions close wherever they are.
+  d.accounts.onSessionsEnded((e) => publisher.send(SESSIONS_ENDED, e, `ended:${e.accountId}:${nuid.next()}`));
+
+  // The request subjects only: the stream's own subjects (lpj.ev.>) pass through NATS too, and are not for us.
+  const subs = ['lpj.cmd.*', 'lpj.read.*', HTTP].map((subject) =>
+    nc.subscribe(subject, {
+      queue: CORE_QUEUE,
+      callback: (err, msg) => {
+        if (err) return d.log.error({ err, subject }, 'core request subscription failed');
+        try {
+          answer(d, msg);
+        } catch (err) {
+          d.log.error({ err, subject: msg.subject }, 'a gateway request failed');
+          reply(msg, { error: 'INTERNAL', message: 'the core could not handle this request' });
+        }
+      },
+    }),
+  );
+  // The server has the subscriptions before the core says it is up: a gateway's next request finds it.
+  await nc.flush();
   d.log.info({ nats: d.natsUrl }, 'core linked to NATS');
   return {
     close: async () => {
-      sub.unsubscribe();
+      for (const sub of subs) sub.unsubscribe();
       await publisher.idle();
       await nc.drain();
     },
@@ -197,6 +205,8 @@ function answer(d: CoreLinkDeps, msg: Msg): void {
         });
       return;
     }
+    default:
+      reply(msg, { error: 'INTERNAL', message: `no such request: ${msg.subject}` });
   }
 }
 
@@ -260,7 +270,7 @@ class CommitPublisher {
     await Promise.allSettled([...this.pending]);
   }
 
-  private send(subject: string, body: unknown, id: string): void {
+  send(subject: string, body: unknown, id: string): void {
     const p = this.js
       .publish(subject, JSON.stringify(body), { msgID: id })
       .catch((err: unknown) => this.log.error({ err, subject }, 'publishing committed events failed'))

@@ -17,8 +17,10 @@ import type { Channel, ServerMessage } from '../../engine/protocol/sync';
 import type { Waiter } from '../../engine/node/store/durable-engine';
 import { EngineFaultError, JournalBusyError } from '../../engine/node/store/durable-engine';
 import { BookMirror } from '../../engine/node/sync/book-mirror';
+import type { SessionsEnded } from '../accounts/accounts';
 import { AuthError, type AuthCode } from '../accounts/auth-error';
 import type { ServerConfig } from '../config';
+import { guardSockets } from '../http/socket-guard';
 import { MarketData } from '../market-data/market-data';
 import { Metrics } from '../metrics';
 import type { CancelAllResult, OrderResult } from '../trading/exchange';
@@ -33,6 +35,7 @@ import {
   READ_BOOK,
   READ_FIRST,
   REQUEST_TIMEOUT_MS,
+  SESSIONS_ENDED,
   STREAM,
   type AccountEvents,
   type AuthReply,
@@ -64,14 +67,39 @@ export async function startGatewayNode(config: ServerConfig, natsUrl: string): P
   const markets = new Set(config.markets.map((m) => m.id));
   const feed = new StreamFeed(nc, markets, log);
   const metrics = new Metrics();
-  const gateway = new Gateway(config, remoteBackend(nc, markets), feed, metrics, log);
+  // While NATS is away the gateway says so at once (orders, sign-ins, HTTP, /readyz) rather than after a timeout;
+  // its clients stay connected and the stream resumes where it stopped when NATS is back.
+  const link = { up: true };
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === 'disconnect') link.up = false;
+      else if (s.type === 'reconnect') link.up = true;
+      if (s.type === 'disconnect' || s.type === 'reconnect') log.warn({ nats: s.type }, `NATS ${s.type}`);
+    }
+  })();
+  const gateway = new Gateway(config, remoteBackend(nc, markets, link), feed, metrics, log);
   feed.privateUpdates = (account, messages) => {
     if (!gateway.online(account)) return;
     for (const m of messages) gateway.toAccount(account, m);
   };
+  feed.sessionsEnded = (e) => gateway.sessionsEnded(e);
   await feed.start();
 
-  const server = createServer((req, res) => void forwardHttp(nc, req, res, log));
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    // A gateway's own health, readiness and metrics; everything else is the core's.
+    if (path === '/healthz') return json(res, 200, { status: 'ok' });
+    if (path === '/metrics')
+      return void metrics.registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(text);
+      });
+    if (!link.up && path === '/readyz')
+      return json(res, 503, { status: 'not ready', reason: 'this gateway has lost its connection to NATS' });
+    if (!link.up) return unavailable(res, 'this gateway has lost its connection to the exchange: try another or wait');
+    void forwardHttp(nc, req, res, log);
+  });
+  guardSockets(server, config.limits);
   server.on('upgrade', (req, socket, head) => {
     if ((req.url ?? '').split('?')[0] !== '/ws') {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
@@ -101,8 +129,9 @@ export async function startGatewayNode(config: ServerConfig, natsUrl: string): P
 }
 
 /** The core, asked over NATS. A core that does not answer in time is CORE_UNAVAILABLE to the client. */
-function remoteBackend(nc: NatsConnection, markets: Set<string>): GatewayBackend {
+function remoteBackend(nc: NatsConnection, markets: Set<string>, link: { up: boolean }): GatewayBackend {
   const request = (msg: OrderOp, account: number, reply: Waiter<OrderResult> | Waiter<CancelAllResult>) => {
+    if (!link.up) return reply.reject(new CoreUnavailableError('this gateway has lost its connection to the exchange'));
     nc.request(ORDER, JSON.stringify({ account, msg }), { timeout: REQUEST_TIMEOUT_MS }).then(
       (m) => {
         const r = m.json<OrderReplyWire>();
@@ -117,6 +146,8 @@ function remoteBackend(nc: NatsConnection, markets: Set<string>): GatewayBackend
   return {
     hasMarket: (market) => markets.has(market),
     authenticate: async (token): Promise<SignedIn> => {
+      if (!link.up)
+        throw new AuthError('BUSY', 'this gateway has lost its connection to the exchange: try again shortly', 1_000);
       let r: AuthReply;
       try {
         r = (await nc.request(AUTH, JSON.stringify({ token }), { timeout: REQUEST_TIMEOUT_MS })).json<AuthReply>();
@@ -147,6 +178,7 @@ class StreamFeed implements MarketFeed {
   private readonly waiting = new Map<string, Session[]>();
   private stopped = false;
   privateUpdates: (account: number, messages: ServerMessage[]) => void = () => undefined;
+  sessionsEnded: (e: SessionsEnded) => void = () => undefined;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -163,7 +195,9 @@ class StreamFeed implements MarketFeed {
   async start(): Promise<void> {
     const js = jetstream(this.nc);
     const consumer = await js.consumers.get(STREAM, { filter_subjects: EVENTS, deliver_policy: DeliverPolicy.New });
-    const messages = await consumer.consume();
+    // Pull requests that expire every 5 s carry heartbeats every 2.5 s: a consumer lost with a restarted NATS
+    // server is noticed (and recreated at the next sequence) within seconds rather than the default minute.
+    const messages = await consumer.consume({ expires: 5_000 });
     void (async () => {
       for await (const m of messages) {
         if (this.stopped) break;
@@ -171,6 +205,7 @@ class StreamFeed implements MarketFeed {
           if (m.subject.startsWith('lpj.ev.md.')) this.marketEvents(m.json<MarketEvents>());
           else if (m.subject.startsWith('lpj.ev.acct.'))
             this.privateUpdates(Number(m.subject.slice('lpj.ev.acct.'.length)), m.json<AccountEvents>().m);
+          else if (m.subject === SESSIONS_ENDED) this.sessionsEnded(m.json<SessionsEnded>());
         } catch (err) {
           this.log.error({ err, subject: m.subject }, 'a stream message could not be fanned out');
         }
@@ -259,6 +294,16 @@ class StreamFeed implements MarketFeed {
   }
 }
 
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function unavailable(res: ServerResponse, message: string): void {
+  res.setHeader('retry-after', '1');
+  json(res, 503, { error: { code: 'CORE_UNAVAILABLE', message } });
+}
+
 /** Hands an HTTP request to the core whole and answers with its reply. */
 async function forwardHttp(nc: NatsConnection, req: IncomingMessage, res: ServerResponse, log: pino.Logger) {
   const fail = (status: number, code: string, message: string) => {
@@ -295,8 +340,7 @@ async function forwardHttp(nc: NatsConnection, req: IncomingMessage, res: Server
       );
       r = m.json<HttpReplyWire>();
     } catch {
-      res.setHeader('retry-after', '1');
-      return fail(503, 'CORE_UNAVAILABLE', 'the exchange did not answer: try again in a moment');
+      return unavailable(res, 'the exchange did not answer: try again in a moment');
     }
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(r.headers)) if (!HOP_HEADERS.has(k)) out[k] = v;

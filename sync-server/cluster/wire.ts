@@ -7,7 +7,8 @@
  *   HTTP request a gateway received);
  * - committed events, published once per commit to the JetStream stream `LPJ_EVENTS`: `lpj.ev.md.<market>`
  *   (book delta, trades, ticker, candles of one commit, each under its subscription key) and
- *   `lpj.ev.acct.<account>` (that account's order, fill and balance messages of one commit).
+ *   `lpj.ev.acct.<account>` (that account's order, fill and balance messages of one commit), and `lpj.ev.ended`
+ *   (sign-ins that ended, whose sockets every gateway closes).
  *
  * All payloads are JSON. Only cores and gateways may connect to this NATS account: the gateway has validated
  * what a client sent before it is forwarded, and the core validates order operations again.
@@ -19,6 +20,8 @@ export const STREAM = 'LPJ_EVENTS';
 export const EVENTS = 'lpj.ev.>';
 export const marketSubject = (market: string) => `lpj.ev.md.${market}`;
 export const accountSubject = (account: number) => `lpj.ev.acct.${account}`;
+/** Sign-ins that ended (signed out, refreshed, revoked, account deleted): their sockets close on every gateway. */
+export const SESSIONS_ENDED = 'lpj.ev.ended';
 export const CORE_QUEUE = 'core';
 export const AUTH = 'lpj.cmd.auth';
 export const ORDER = 'lpj.cmd.order';

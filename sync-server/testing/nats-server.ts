@@ -30,6 +30,10 @@ export interface NatsServer {
   url: string;
   port: number;
   proc: ChildProcess;
+  /** Kills it (SIGKILL) and keeps its store, as a crash would. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port and store (after `kill`). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -46,6 +50,40 @@ function freePort(): Promise<number> {
   });
 }
 
+interface Running {
+  proc: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+/** Runs nats-server on the port with JetStream in the store; undefined (and the log) if it did not come up. */
+async function run(bin: string, port: number, store: string, startTimeoutMs: number): Promise<Running | string> {
+  const proc = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  const ready = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), startTimeoutMs);
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes('Server is ready')) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    void exited.then(() => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+  });
+  if (ready) return { proc, exited };
+  proc.kill('SIGKILL');
+  await exited;
+  return log;
+}
+
 /** Starts nats-server with JetStream; resolves once it accepts clients. */
 export async function startNatsServer(startTimeoutMs = 20_000): Promise<NatsServer> {
   const bin = natsServerPath();
@@ -54,42 +92,34 @@ export async function startNatsServer(startTimeoutMs = 20_000): Promise<NatsServ
   // A port taken between the probe and the bind makes the server exit: try a few times.
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
-    const proc = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store.path], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-    const ready = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), startTimeoutMs);
-      const onData = (chunk: Buffer) => {
-        log += chunk.toString();
-        if (log.includes('Server is ready')) {
-          clearTimeout(timer);
-          resolve(true);
-        }
-      };
-      proc.stdout!.on('data', onData);
-      proc.stderr!.on('data', onData);
-      void exited.then(() => {
-        clearTimeout(timer);
-        resolve(false);
-      });
-    });
-    if (ready) {
-      const stop = async () => {
-        if (proc.exitCode === null && proc.signalCode === null) {
-          proc.kill('SIGTERM');
-          await exited;
-        }
-        store.remove();
-      };
-      return { url: `nats://127.0.0.1:${port}`, port, proc, stop };
-    }
-    proc.kill('SIGKILL');
-    await exited;
-    if (attempt >= 2) {
+    const r = await run(bin, port, store.path, startTimeoutMs);
+    if (typeof r === 'string') {
+      if (attempt < 2) continue;
       store.remove();
-      throw new Error(`nats-server did not start: ${log}`);
+      throw new Error(`nats-server did not start: ${r}`);
     }
+    let current: Running = r;
+    const alive = () => current.proc.exitCode === null && current.proc.signalCode === null;
+    const server: NatsServer = {
+      url: `nats://127.0.0.1:${port}`,
+      port,
+      proc: current.proc,
+      kill: async () => {
+        if (alive()) current.proc.kill('SIGKILL');
+        await current.exited;
+      },
+      restart: async () => {
+        const again = await run(bin, port, store.path, startTimeoutMs);
+        if (typeof again === 'string') throw new Error(`nats-server did not start again: ${again}`);
+        current = again;
+        server.proc = again.proc;
+      },
+      stop: async () => {
+        if (alive()) current.proc.kill('SIGTERM');
+        await current.exited;
+        store.remove();
+      },
+    };
+    return server;
   }
 }
