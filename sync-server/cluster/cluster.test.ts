@@ -3,6 +3,7 @@
  * and see the same book, tape and balances; an order resent through the other gateway is answered, not placed
  * twice. Skips, saying why, where no nats-server is installed.
  */
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BalanceView, OrderView, ServerMessage } from '../../engine/protocol/sync';
 import { BookMirror } from '../../engine/node/sync/book-mirror';
@@ -18,6 +19,7 @@ import {
   TEST_GRANT,
   type TestServer,
 } from '../testing/harness';
+import { startServerProcess } from '../testing/server-process';
 import { NO_NATS_SERVER, startNatsServer, type NatsServer } from '../testing/nats-server';
 import { TestWsClient } from '../testing/ws-client';
 import { startGatewayNode, type GatewayNode } from './gateway-node';
@@ -263,6 +265,109 @@ describe.skipIf(NO_NATS_SERVER)(
       );
       await honestPairTradesAt(a.url, a.wsUrl, 101_000);
       await onA.waitFor((m) => m.type === 'trade', 'a trade after NATS came back');
+    }, 90_000);
+
+    it('a gateway killed with -9: its clients go to the other and resync; restarted, it serves the book gap-free', async () => {
+      const { core, b, nats, dir } = await startCluster();
+      const children: ChildProcess[] = [];
+      cleanup.push(async () => {
+        for (const c of children) c.kill('SIGKILL');
+      });
+      const startA = () => startServerProcess(dir, children, ['--nats', nats.url, '--role', 'gateway']);
+      const a = await startA();
+      const alice = await signUp(a.url, 'alice');
+      const onA = await client(a.wsUrl, alice.accessToken);
+      const order = {
+        op: 'order.new' as const,
+        order: {
+          market: MARKET,
+          clientOrderId: 'kept',
+          side: 'buy' as const,
+          type: 'limit' as const,
+          price: 99_500,
+          quantity: 2 * LOT,
+        },
+      };
+      const placed = await onA.ok(order);
+      a.proc.kill('SIGKILL');
+      await onA.closed;
+      // The client moves to gateway B: signs in, takes the book, resends what it was not sure of.
+      const onB = await client(b.wsUrl, alice.accessToken);
+      await onB.ok({ op: 'subscribe', channel: 'book', market: MARKET });
+      const snap = await onB.waitFor((m) => m.type === 'book.snapshot', 'the book on gateway B');
+      expect(snap).toMatchObject({ bids: [[99_500, 2 * LOT]] });
+      expect(await onB.ok(order)).toMatchObject({ orderId: placed.orderId, duplicate: true });
+      // Gateway A again: a new subscriber there gets the core's book, and the deltas after it join without a gap.
+      const again = await startA();
+      const bob = await signUp(again.url, 'bob');
+      const onA2 = await client(again.wsUrl, bob.accessToken);
+      await onA2.ok({ op: 'subscribe', channel: 'book', market: MARKET });
+      await onA2.waitFor((m) => m.type === 'book.snapshot', 'the book on the restarted gateway');
+      await honestPairTradesAt(again.url, again.wsUrl, 100_000);
+      const depth = core.exchange.engine.depth(MARKET, 100)!;
+      await onA2.waitFor((m) => m.type === 'book.delta' && m.seq >= depth.seq, 'the deltas of the honest trade');
+      expect(bookOf(onA2)).toEqual({ seq: depth.seq, bids: depth.bids, asks: depth.asks });
+    }, 90_000);
+
+    it('the core killed with -9: no acknowledged order is lost, and the gateways resume with its restart', async () => {
+      const nats = await startNatsServer();
+      cleanup.push(() => nats.stop());
+      const dir = tempDir();
+      cleanup.push(async () => dir.remove());
+      const children: ChildProcess[] = [];
+      cleanup.push(async () => {
+        for (const c of children) c.kill('SIGKILL');
+      });
+      const startCore = () => startServerProcess(dir.path, children, ['--nats', nats.url, '--role', 'core']);
+      const core = await startCore();
+      const g = await startGatewayNode(defaultConfig({ dataDir: dir.path, port: 0, logLevel: 'silent' }), nats.url);
+      cleanup.push(() => g.close());
+      const alice = await signUp(g.url, 'alice');
+      const onG = await client(g.wsUrl, alice.accessToken);
+      await onG.ok({ op: 'subscribe', channel: 'book', market: MARKET });
+      await onG.waitFor((m) => m.type === 'book.snapshot', 'the book');
+      // Orders stream in; the core dies under them.
+      const acked: number[] = [];
+      const sent = Array.from({ length: 40 }, (_, i) =>
+        onG
+          .request({
+            op: 'order.new',
+            order: {
+              market: MARKET,
+              clientOrderId: `o${i}`,
+              side: 'buy',
+              type: 'limit',
+              price: 90_000 + i * 100,
+              quantity: 2 * LOT,
+            },
+          })
+          .then((r) => {
+            if (r.type === 'ack') acked.push(i);
+          }),
+      );
+      await onG.waitFor((m) => m.type === 'ack' && m.op === 'order.new', 'the first acknowledged order');
+      core.proc.kill('SIGKILL');
+      await core.exited;
+      await Promise.allSettled(sent);
+      expect(acked.length).toBeGreaterThan(0);
+      await startCore();
+      // Every order acknowledged before the kill is still there.
+      const orders = await http<{ orders: OrderView[] }>(g.url, 'GET', '/api/v1/orders?limit=500', {
+        token: alice.accessToken,
+      });
+      const kept = new Set(orders.body.orders.map((o) => o.clientOrderId));
+      for (const i of acked) expect(kept.has(`o${i}`)).toBe(true);
+      // The gateway took fresh books from the restarted core: a new subscriber sees what the journal holds.
+      const bob = await signUp(g.url, 'bob');
+      const late = await client(g.wsUrl, bob.accessToken);
+      const open = orders.body.orders.filter((o) => o.status === 'open').length;
+      await waitUntil(async () => {
+        const from = late.messages.length;
+        late.send({ op: 'snapshot', id: `s${from}`, market: MARKET });
+        const snap = await late.waitFor((m) => m.type === 'book.snapshot', 'a book snapshot', 10_000, from);
+        return snap.type === 'book.snapshot' && snap.bids.length === open;
+      }, 'the gateway’s book to hold every order the journal kept');
+      await honestPairTradesAt(g.url, g.wsUrl, 100_000);
     }, 90_000);
   },
 );

@@ -32,6 +32,7 @@ import {
   READ_BOOK,
   READ_FIRST,
   SESSIONS_ENDED,
+  CORE_STARTED,
   STREAM,
   STREAM_MAX_AGE_NS,
   type AccountEvents,
@@ -110,6 +111,7 @@ export async function startCoreLink(d: CoreLinkDeps): Promise<CoreLink> {
   );
   // The server has the subscriptions before the core says it is up: a gateway's next request finds it.
   await nc.flush();
+  publisher.send(CORE_STARTED, { at: Date.now() }, `started:${nuid.next()}`);
   d.log.info({ nats: d.natsUrl }, 'core linked to NATS');
   return {
     close: async () => {

@@ -36,6 +36,7 @@ import {
   READ_FIRST,
   REQUEST_TIMEOUT_MS,
   SESSIONS_ENDED,
+  CORE_STARTED,
   STREAM,
   type AccountEvents,
   type AuthReply,
@@ -206,6 +207,7 @@ class StreamFeed implements MarketFeed {
           else if (m.subject.startsWith('lpj.ev.acct.'))
             this.privateUpdates(Number(m.subject.slice('lpj.ev.acct.'.length)), m.json<AccountEvents>().m);
           else if (m.subject === SESSIONS_ENDED) this.sessionsEnded(m.json<SessionsEnded>());
+          else if (m.subject === CORE_STARTED) for (const market of this.markets) void this.resync(market);
         } catch (err) {
           this.log.error({ err, subject: m.subject }, 'a stream message could not be fanned out');
         }

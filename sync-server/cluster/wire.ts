@@ -8,7 +8,7 @@
  * - committed events, published once per commit to the JetStream stream `LPJ_EVENTS`: `lpj.ev.md.<market>`
  *   (book delta, trades, ticker, candles of one commit, each under its subscription key) and
  *   `lpj.ev.acct.<account>` (that account's order, fill and balance messages of one commit), and `lpj.ev.ended`
- *   (sign-ins that ended, whose sockets every gateway closes).
+ *   (sign-ins that ended, whose sockets every gateway closes), and `lpj.ev.started` (a core came up).
  *
  * All payloads are JSON. Only cores and gateways may connect to this NATS account: the gateway has validated
  * what a client sent before it is forwarded, and the core validates order operations again.
@@ -22,6 +22,11 @@ export const marketSubject = (market: string) => `lpj.ev.md.${market}`;
 export const accountSubject = (account: number) => `lpj.ev.acct.${account}`;
 /** Sign-ins that ended (signed out, refreshed, revoked, account deleted): their sockets close on every gateway. */
 export const SESSIONS_ENDED = 'lpj.ev.ended';
+/**
+ * A core started: what it committed just before it stopped may never have reached the stream, so every gateway
+ * takes fresh book snapshots rather than wait for the next delta to show the gap.
+ */
+export const CORE_STARTED = 'lpj.ev.started';
 export const CORE_QUEUE = 'core';
 export const AUTH = 'lpj.cmd.auth';
 export const ORDER = 'lpj.cmd.order';
