@@ -369,5 +369,22 @@ describe.skipIf(NO_NATS_SERVER)(
       }, 'the gateway’s book to hold every order the journal kept');
       await honestPairTradesAt(g.url, g.wsUrl, 100_000);
     }, 90_000);
+
+    it('answers a gateway’s worst HTTP with a reason and keeps serving honest traders', async () => {
+      const { a } = await startCluster();
+      const huge = await http(a.url, 'POST', '/api/v1/auth/signup', {
+        rawBody: `{"nickname":"${'x'.repeat(300_000)}"}`,
+      });
+      expect(huge.status).toBe(413);
+      expect(huge.body).toMatchObject({ error: { code: 'BODY_TOO_LARGE' } });
+      const broken = await http(a.url, 'POST', '/api/v1/auth/signup', { rawBody: '{"nickname":' });
+      expect(broken.status).toBe(400);
+      const stream = await http(a.url, 'GET', '/notifications/stream?ticket=x');
+      expect(stream.status).toBe(501);
+      expect(stream.body).toMatchObject({ error: { code: 'NOT_ON_GATEWAY' } });
+      const nowhere = await http(a.url, 'GET', '/api/v1/nothing-here');
+      expect(nowhere.status).toBe(404);
+      await honestPairTradesAt(a.url, a.wsUrl, 100_000);
+    });
   },
 );
