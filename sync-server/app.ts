@@ -28,7 +28,9 @@ import { Notifications } from './notifications/notifications';
 import { PracticeJournal } from './practice/practice-journal';
 import { Exchange } from './trading/exchange';
 import { OrderProjection } from './trading/order-projection';
-import { Gateway } from './ws/gateway';
+import { Gateway, localBackend } from './ws/gateway';
+import { privateUpdates } from './trading/private-updates';
+import { startCoreLink } from './cluster/core-link';
 import { WriteBehind } from './db/write-behind';
 import { WalCheckpointer } from '../engine/node/db/wal-checkpointer';
 import { CopyService, SUB_ACCOUNT_BASE } from './copy/copy-service';
@@ -229,7 +231,11 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     };
     route.handler = guarded;
   });
-  const gateway = new Gateway(config, accounts, exchange, marketData, metrics, log);
+  const gateway = new Gateway(config, localBackend(accounts, exchange), marketData, metrics, log);
+  exchange.onCommit((_events, changes) => {
+    for (const u of privateUpdates(exchange, changes, (a) => gateway.online(a)))
+      gateway.toAccount(u.account, u.message);
+  });
   registerRoutes(app, {
     accounts,
     exchange,
@@ -255,6 +261,9 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     gateway.handleUpgrade(req, socket, head);
   });
   await app.listen({ host: config.host, port: config.port });
+  const coreLink = config.natsUrl
+    ? await startCoreLink({ natsUrl: config.natsUrl, log, accounts, exchange, marketData, app })
+    : undefined;
   ready = !stopped;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -282,6 +291,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
         clearInterval(schedule);
         await copy.idle();
         gateway.closeAll(1001, 'SHUTDOWN', 'the server is shutting down: reconnect shortly');
+        await coreLink?.close();
         await app.close();
         await checkpointer.close();
         exchange.close();

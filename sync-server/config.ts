@@ -14,6 +14,8 @@ import { notional } from '../engine/core/matching/money';
 import type { MarketConfig } from '../engine/core/matching/types';
 
 export interface ServerConfig {
+  /** Runs as a cluster's core (docs/cluster.md): answers gateways over this NATS server and publishes commits to it. */
+  natsUrl?: string;
   host: string;
   /** 0 picks a free port. */
   port: number;

@@ -32,6 +32,12 @@
  *   --notifications-kept 1000  (SYNC_NOTIFICATIONS_KEPT) notifications kept per account (oldest deleted first)
  *   --sessions-per-account 10  (SYNC_SESSIONS_PER_ACCOUNT) live sign-ins per account (a new one signs out the oldest)
  *
+ * A cluster (docs/cluster.md): one core and any number of gateways joined by a NATS server with JetStream.
+ *   --nats nats://HOST:4222 (SYNC_NATS)   the NATS server
+ *   --role core|gateway     (SYNC_ROLE)   core: the markets, accounts and journal of this data directory;
+ *                                         gateway: WebSocket and HTTP for clients, no data directory of its own
+ * Without --nats the server runs alone, as it always has.
+ *
  * SIGTERM/SIGINT: stop accepting, close connections with a reason, commit what is pending, close the files.
  *
  * Errors: an exception nobody caught or a promise rejection nobody handled is a bug. It is logged (JSON, with
@@ -44,6 +50,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { startSyncServer } from './app';
+import { startGatewayNode } from './cluster/gateway-node';
 import { DEFAULT_MARKETS_FILE, defaultConfig, loadMarketsFile } from './config';
 
 const { values } = parseArgs({
@@ -72,6 +79,8 @@ const { values } = parseArgs({
     'practice-quota': { type: 'string' },
     'notifications-kept': { type: 'string' },
     'sessions-per-account': { type: 'string' },
+    nats: { type: 'string' },
+    role: { type: 'string' },
   },
 });
 const env = process.env;
@@ -172,40 +181,57 @@ if (liquidityFlag === 'on' && !file.liquidity) {
   console.error('--liquidity on: the markets file has no liquidity section (sync-server/markets.json has one to copy)');
   process.exit(2);
 }
-const server = await startSyncServer(
-  defaultConfig({
-    host: values.host ?? env.SYNC_HOST ?? '127.0.0.1',
-    port,
-    dataDir: resolve(values['data-dir'] ?? env.SYNC_DATA_DIR ?? 'sync-data'),
-    markets: file.markets,
-    grant: file.grant,
-    liquidity: file.liquidity && {
-      ...file.liquidity,
-      enabled: liquidityFlag === undefined ? file.liquidity.enabled : liquidityFlag === 'on',
-    },
-    logLevel,
-    synchronous,
-    ...(wsRate && { wsRate }),
-    ...(accountOrderRate && { accountOrderRate }),
-    ranking: Object.fromEntries(Object.entries(ranking).filter(([, v]) => v !== undefined)),
-    ...(scheduleEveryMs !== undefined && { scheduleEveryMs }),
-    limits,
-  }),
-);
-console.error(`sync server: ${server.url} (WebSocket ${server.wsUrl})`);
-void server.fatal.then(async () => {
-  // Already logged with its reason. Close what can be closed (a failed close must not keep the process up).
-  const deadline = setTimeout(() => process.exit(1), 10_000);
-  try {
-    await server.close();
-  } catch (err) {
-    processLog.error({ err }, 'closing after a fatal store failure failed');
-  }
-  clearTimeout(deadline);
-  process.exit(1);
+const natsUrl = flag('nats', 'SYNC_NATS');
+const role = flag('role', 'SYNC_ROLE') ?? (natsUrl ? undefined : 'single');
+if ((role === 'core' || role === 'gateway') !== (natsUrl !== undefined)) {
+  console.error('a cluster needs both --nats URL and --role core|gateway (neither runs the server alone)');
+  process.exit(2);
+}
+const config = defaultConfig({
+  host: values.host ?? env.SYNC_HOST ?? '127.0.0.1',
+  port,
+  dataDir: resolve(values['data-dir'] ?? env.SYNC_DATA_DIR ?? 'sync-data'),
+  markets: file.markets,
+  grant: file.grant,
+  liquidity: file.liquidity && {
+    ...file.liquidity,
+    enabled: liquidityFlag === undefined ? file.liquidity.enabled : liquidityFlag === 'on',
+  },
+  logLevel,
+  synchronous,
+  ...(wsRate && { wsRate }),
+  ...(accountOrderRate && { accountOrderRate }),
+  ranking: Object.fromEntries(Object.entries(ranking).filter(([, v]) => v !== undefined)),
+  ...(scheduleEveryMs !== undefined && { scheduleEveryMs }),
+  limits,
+  ...(role === 'core' && { natsUrl }),
 });
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    void server.close().then(() => process.exit(0));
+if (role === 'gateway') {
+  const node = await startGatewayNode(config, natsUrl!);
+  console.error(`sync server: ${node.url} (WebSocket ${node.wsUrl}) gateway`);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    process.once(signal, () => void node.close().then(() => process.exit(0)));
+} else {
+  await runServer();
+}
+
+async function runServer(): Promise<void> {
+  const server = await startSyncServer(config);
+  console.error(`sync server: ${server.url} (WebSocket ${server.wsUrl})${role === 'core' ? ' core' : ''}`);
+  void server.fatal.then(async () => {
+    // Already logged with its reason. Close what can be closed (a failed close must not keep the process up).
+    const deadline = setTimeout(() => process.exit(1), 10_000);
+    try {
+      await server.close();
+    } catch (err) {
+      processLog.error({ err }, 'closing after a fatal store failure failed');
+    }
+    clearTimeout(deadline);
+    process.exit(1);
   });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      void server.close().then(() => process.exit(0));
+    });
+  }
 }

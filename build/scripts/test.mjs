@@ -1,13 +1,15 @@
 /**
  * `npm test`: every suite, in order — typecheck, lint (the walls between folders included), unit/integration
  * tests (vitest), then the Playwright e2e specs against web mode (and Electron where its binary is installed).
- * Stops at the first failing suite.
+ * Stops at the first failing suite. The cluster tests need a `nats-server`: one is installed first where missing
+ * (see find-nats-server.mjs) and handed to them as NATS_SERVER_PATH.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findChromium } from './find-chromium.mjs';
+import { findNatsServer } from './find-nats-server.mjs';
 import { ensureNodeNative } from './ensure-native.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -45,14 +47,15 @@ try {
   step('lint', npm, ['run', '--silent', 'lint']);
   step('format', npm, ['run', '--silent', 'format:check']);
   const vitestReport = join(reports, 'vitest.json');
+  const natsServer = findNatsServer();
+  if (natsServer) console.log(`[nats-server] using ${natsServer}`);
   try {
-    step('unit and integration tests', npx, [
-      'vitest',
-      'run',
-      '--reporter=default',
-      '--reporter=json',
-      `--outputFile.json=${vitestReport}`,
-    ]);
+    step(
+      'unit and integration tests',
+      npx,
+      ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`],
+      natsServer ? { NATS_SERVER_PATH: natsServer } : {},
+    );
   } finally {
     count('vitest', vitestReport);
   }

@@ -25,8 +25,7 @@ import type { CandleEvent, ExchangeId } from '../../engine/core/market-data/type
 import type { EngineEvent } from '../../engine/core/matching/types';
 import type { Candle, CandleInterval, ServerMessage } from '../../engine/protocol/sync';
 import type { Exchange } from '../trading/exchange';
-import type { Session } from '../ws/session';
-import { MarketData, type ChannelExtension } from './market-data';
+import { MarketData, type ChannelExtension, type FirstReader } from './market-data';
 
 /** How often quiet minutes are closed (and stored) when no trade arrives to close them. */
 const ADVANCE_EVERY_MS = 1_000;
@@ -79,12 +78,12 @@ export class ServerCandles implements ChannelExtension {
     this.timer.unref();
   }
 
-  subscribed(session: Session, market: string, interval?: string): void {
+  subscribed(reader: FirstReader, market: string, interval?: string): void {
     const i = interval as CandleInterval;
     const candle = this.live.current(market, i);
     // Only the candle of the period now running: an older one is history, which the HTTP route serves.
     if (candle && candle.openTime === intervalStart(this.now(), i))
-      session.send({ type: 'candle', market, interval: i, candle });
+      reader.send({ type: 'candle', market, interval: i, candle });
   }
 
   committed(events: EngineEvent[], publish: (key: string, msg: ServerMessage) => void): void {

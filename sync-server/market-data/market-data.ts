@@ -14,9 +14,14 @@ import { RollingTicker } from './ticker';
 /** Levels per side in a snapshot: the whole book of any realistic market. */
 const SNAPSHOT_LEVELS = 5_000;
 
+/** Whoever is sent what a new subscriber needs first: a session, or a core answering a gateway that asked. */
+export interface FirstReader {
+  send(msg: ServerMessage): void;
+}
+
 export interface ChannelExtension {
   /** Sends what a new subscriber needs first (e.g. the current candle); called after it is subscribed. */
-  subscribed(session: Session, market: string, interval?: string): void;
+  subscribed(reader: FirstReader, market: string, interval?: string): void;
   committed(events: EngineEvent[], publish: (key: string, msg: ServerMessage) => void): void;
 }
 
@@ -25,6 +30,7 @@ export class MarketData {
   private readonly lastDeltaSeq = new Map<string, number>();
   private readonly tickers = new Map<string, RollingTicker>();
   private readonly extensions = new Map<Channel, ChannelExtension>();
+  private readonly taps = new Set<(key: string, msg: ServerMessage) => void>();
 
   constructor(
     private readonly exchange: Exchange,
@@ -56,9 +62,22 @@ export class MarketData {
     if (!set) this.subscribers.set(key, (set = new Set()));
     set.add(session);
     session.subscriptions.add(key);
-    if (channel === 'book') this.sendSnapshot(session, market);
-    else if (channel === 'ticker') session.send({ type: 'ticker', ...this.tickers.get(market)!.read(this.now()) });
-    else this.extensions.get(channel)?.subscribed(session, market, interval);
+    this.sendFirst(session, channel, market, interval);
+  }
+
+  /** What a new subscriber to a channel is sent first: the book's snapshot, the ticker now, the running candle. */
+  sendFirst(reader: FirstReader, channel: Channel, market: string, interval?: string): void {
+    if (channel === 'book') this.sendSnapshot(reader, market);
+    else if (channel === 'ticker') reader.send({ type: 'ticker', ...this.tickers.get(market)!.read(this.now()) });
+    else this.extensions.get(channel)?.subscribed(reader, market, interval);
+  }
+
+  /**
+   * Hears every public message as it is published, whether or not anyone here subscribed (a core hands them to
+   * the cluster's gateways). Called in the commit's turn, in publishing order.
+   */
+  tap(listener: (key: string, msg: ServerMessage) => void): void {
+    this.taps.add(listener);
   }
 
   unsubscribe(session: Session, channel: Channel, market: string, interval?: string): void {
@@ -73,10 +92,10 @@ export class MarketData {
   }
 
   /** A snapshot consistent with the deltas: pending commands are committed (and their deltas sent) first. */
-  sendSnapshot(session: Session, market: string): void {
+  sendSnapshot(reader: FirstReader, market: string): void {
     this.exchange.journal.flush();
     const depth = this.exchange.engine.depth(market, SNAPSHOT_LEVELS)!;
-    session.send({ type: 'book.snapshot', market, seq: depth.seq, bids: depth.bids, asks: depth.asks });
+    reader.send({ type: 'book.snapshot', market, seq: depth.seq, bids: depth.bids, asks: depth.asks });
   }
 
   ticker(market: string) {
@@ -90,6 +109,7 @@ export class MarketData {
   }
 
   private publish(key: string, msg: ServerMessage): void {
+    for (const tap of this.taps) tap(key, msg);
     const set = this.subscribers.get(key);
     if (!set || set.size === 0) return;
     const frame = textFrame(JSON.stringify(msg));

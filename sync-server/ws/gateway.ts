@@ -20,14 +20,20 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import { ClientMessage, MAX_WS_FRAME_BYTES, type ClientOp, type ServerMessage } from '../../engine/protocol/sync';
+import {
+  ClientMessage,
+  MAX_WS_FRAME_BYTES,
+  type BalanceView,
+  type Channel,
+  type ClientOp,
+  type NewOrder,
+  type ServerMessage,
+} from '../../engine/protocol/sync';
 import { AuthError, type Accounts, type SessionsEnded } from '../accounts/accounts';
 import type { ServerConfig } from '../config';
-import type { MarketData } from '../market-data/market-data';
 import type { Metrics } from '../metrics';
 import { balanceViews, type CancelAllResult, type Exchange, type OrderResult } from '../trading/exchange';
 import { EngineFaultError, JournalBusyError, type Waiter } from '../../engine/node/store/durable-engine';
-import type { ProjectedChanges } from '../trading/order-projection';
 import { ENGINE_VERSION } from '../../engine/core/version';
 import { clientAddress } from './client-address';
 import { CLOSE_POLICY, Session } from './session';
@@ -67,6 +73,73 @@ function requestOf(data: RawData, isBinary: boolean): { id: string | number | nu
   }
 }
 
+/** A signed-in account as the gateway needs it: who, until when, through which sign-in, and its balances. */
+export interface SignedIn {
+  accountId: number;
+  nickname: string;
+  expiresAt: number;
+  sessionId: number;
+  balances: BalanceView[];
+}
+
+/**
+ * What the gateway asks of the markets: in one process the exchange and accounts themselves (`localBackend`),
+ * in a cluster the core over NATS (cluster/gateway-link.ts). Authentication may answer later (a promise); order
+ * operations answer their waiter, with an error a resend can follow (JournalBusyError) when the core is away.
+ */
+export interface GatewayBackend {
+  hasMarket(market: string): boolean;
+  /** Throws (or rejects with) AuthError for a token that does not sign in. */
+  authenticate(token: string): SignedIn | Promise<SignedIn>;
+  place(accountId: number, order: NewOrder, reply: Waiter<OrderResult>): void;
+  cancel(accountId: number, market: string, orderId: number, reply: Waiter<OrderResult>): void;
+  amend(
+    accountId: number,
+    market: string,
+    orderId: number,
+    quantity: number | undefined,
+    price: number | undefined,
+    reply: Waiter<OrderResult>,
+  ): void;
+  cancelAll(accountId: number, market: string | undefined, reply: Waiter<CancelAllResult>): void;
+}
+
+/** Public market data as the gateway serves it to its sessions (market-data.ts here, a stream-fed feed in a cluster). */
+export interface MarketFeed {
+  subscribe(session: Session, channel: Channel, market: string, interval?: string): void;
+  unsubscribe(session: Session, channel: Channel, market: string, interval?: string): void;
+  drop(session: Session): void;
+  sendSnapshot(session: Session, market: string): void;
+}
+
+/**
+ * The core did not answer an order operation in time (it is restarting, or NATS is away). Unlike a busy journal,
+ * the operation may have been placed all the same: a resend with the same client order id says which.
+ */
+export class CoreUnavailableError extends Error {}
+
+/** The single process's backend: the exchange and the accounts in this process. */
+export function localBackend(accounts: Accounts, exchange: Exchange): GatewayBackend {
+  return {
+    hasMarket: (market) => exchange.engine.marketConfig(market) !== undefined,
+    authenticate: (token) => {
+      const a = accounts.authenticate(token);
+      return {
+        accountId: a.id,
+        nickname: a.nickname,
+        expiresAt: a.expiresAt,
+        sessionId: a.sessionId,
+        balances: balanceViews(exchange, a.id),
+      };
+    },
+    place: (accountId, order, reply) => exchange.place(accountId, order, reply),
+    cancel: (accountId, market, orderId, reply) => exchange.cancel(accountId, market, orderId, reply),
+    amend: (accountId, market, orderId, quantity, price, reply) =>
+      exchange.amend(accountId, market, orderId, quantity, price, reply),
+    cancelAll: (accountId, market, reply) => exchange.cancelAll(accountId, market, reply),
+  };
+}
+
 export class Gateway {
   private readonly wss: WebSocketServer;
   private readonly sessions = new Set<Session>();
@@ -83,14 +156,12 @@ export class Gateway {
 
   constructor(
     private readonly config: ServerConfig,
-    private readonly accounts: Accounts,
-    private readonly exchange: Exchange,
-    private readonly marketData: MarketData,
+    private readonly backend: GatewayBackend,
+    private readonly marketData: MarketFeed,
     private readonly metrics: Metrics,
     private readonly log: Logger,
   ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_FRAME_BYTES, perMessageDeflate: false });
-    exchange.onCommit((_events, changes) => this.pushPrivate(changes));
     const { wsIdleMs, wsHeartbeatMs } = config.limits;
     this.idleSweep = setInterval(() => this.closeIdle(), Math.min(1_000, Math.max(10, wsIdleMs / 4)));
     this.idleSweep.unref();
@@ -260,33 +331,43 @@ export class Gateway {
       case 'ping':
         return session.send({ type: 'pong', id: msg.id, serverTime: this.config.now() });
       case 'auth': {
-        try {
-          const account = this.accounts.authenticate(msg.token);
-          if (session.account && session.account.id !== account.id)
+        const failedAuth = (err: unknown) => {
+          if (err instanceof AuthError) return this.refuse(session, msg.id, err.code, err.message, 'auth');
+          throw err;
+        };
+        const signedIn = (account: SignedIn) => {
+          if (session.closed) return;
+          if (session.account && session.account.id !== account.accountId)
             this.byAccount.get(session.account.id)?.delete(session);
-          session.account = { id: account.id, nickname: account.nickname };
+          session.account = { id: account.accountId, nickname: account.nickname };
           session.tokenExpiresAt = account.expiresAt;
           session.authSession = account.sessionId;
-          let set = this.byAccount.get(account.id);
-          if (!set) this.byAccount.set(account.id, (set = new Set()));
+          let set = this.byAccount.get(account.accountId);
+          if (!set) this.byAccount.set(account.accountId, (set = new Set()));
           set.add(session);
           this.setBusy(session);
           session.send({
             type: 'ack',
             id: msg.id,
             op: 'auth',
-            result: { accountId: account.id, nickname: account.nickname },
+            result: { accountId: account.accountId, nickname: account.nickname },
           });
-          session.send({ type: 'balance', balances: this.balances(account.id) });
+          session.send({ type: 'balance', balances: account.balances });
+        };
+        let outcome: SignedIn | Promise<SignedIn>;
+        try {
+          outcome = this.backend.authenticate(msg.token);
         } catch (err) {
-          if (err instanceof AuthError) return this.refuse(session, msg.id, err.code, err.message, 'auth');
-          throw err;
+          return failedAuth(err);
         }
+        // In one process the answer is at hand and given in this turn; from a core it comes later.
+        if (!(outcome instanceof Promise)) return signedIn(outcome);
+        outcome.then(signedIn, failedAuth).catch((err: unknown) => failed(this.log, session, err));
         return;
       }
       case 'subscribe':
       case 'unsubscribe': {
-        if (!this.exchange.engine.marketConfig(msg.market))
+        if (!this.backend.hasMarket(msg.market))
           return this.refuse(session, msg.id, 'UNKNOWN_MARKET', `no market ${msg.market}`, msg.op);
         if ((msg.channel === 'candles') !== (msg.interval !== undefined)) {
           return this.refuse(
@@ -308,7 +389,7 @@ export class Gateway {
         return;
       }
       case 'snapshot':
-        if (!this.exchange.engine.marketConfig(msg.market))
+        if (!this.backend.hasMarket(msg.market))
           return this.refuse(session, msg.id, 'UNKNOWN_MARKET', `no market ${msg.market}`, msg.op);
         return this.marketData.sendSnapshot(session, msg.market);
     }
@@ -336,11 +417,11 @@ export class Gateway {
       );
     }
     const reply = new OrderReply(session, msg, this.metrics, this.log);
-    if (msg.op === 'order.new') this.exchange.place(account.id, msg.order, reply);
-    else if (msg.op === 'order.cancel') this.exchange.cancel(account.id, msg.market, msg.orderId, reply);
+    if (msg.op === 'order.new') this.backend.place(account.id, msg.order, reply);
+    else if (msg.op === 'order.cancel') this.backend.cancel(account.id, msg.market, msg.orderId, reply);
     else if (msg.op === 'order.amend')
-      this.exchange.amend(account.id, msg.market, msg.orderId, msg.quantity, msg.price, reply);
-    else this.exchange.cancelAll(account.id, msg.market, reply);
+      this.backend.amend(account.id, msg.market, msg.orderId, msg.quantity, msg.price, reply);
+    else this.backend.cancelAll(account.id, msg.market, reply);
   }
 
   private refuse(
@@ -367,11 +448,6 @@ export class Gateway {
     return b;
   }
 
-  private balances(accountId: number) {
-    return balanceViews(this.exchange, accountId);
-  }
-
-  /** Closes the connections signed in through one session that was just signed out (other devices stay). */
   /**
    * Closes the connections signed in through sessions that just ended (signed out, refreshed, revoked, or all
    * of a deleted account's), saying why; the account's other devices stay.
@@ -382,28 +458,19 @@ export class Gateway {
     }
   }
 
-  /** Sends one message to every session of an account, serialised once however many devices are signed in. */
-  private toAccount(account: number, message: ServerMessage): void {
+  /**
+   * Sends messages to every session of an account, serialised once however many devices are signed in (one
+   * already serialised string, or messages to serialise).
+   */
+  toAccount(account: number, message: ServerMessage | string): void {
     const sessions = this.byAccount.get(account);
     if (!sessions || sessions.size === 0) return;
-    const text = JSON.stringify(message);
+    const text = typeof message === 'string' ? message : JSON.stringify(message);
     for (const s of sessions) s.sendRaw(text);
   }
 
-  private pushPrivate(changes: ProjectedChanges): void {
-    for (const { account, order } of changes.orders) this.toAccount(account, { type: 'order', order });
-    for (const { account, fill } of changes.fills) this.toAccount(account, { type: 'fill', fill });
-    for (const account of changes.accounts) {
-      // Balances are read only for an account someone is watching.
-      if (this.online(account)) this.toAccount(account, { type: 'balance', balances: this.balances(account) });
-      // A copy sub-account has no sessions of its own: its owner (the subscriber) is told.
-      const owner = this.exchange.engine.ownerOf(account);
-      if (owner !== undefined && this.online(owner))
-        this.toAccount(owner, { type: 'copy_balance', account, balances: this.balances(account) });
-    }
-  }
-
-  private online(account: number): boolean {
+  /** Someone is signed in to this account here. */
+  online(account: number): boolean {
     return (this.byAccount.get(account)?.size ?? 0) > 0;
   }
 }
@@ -472,6 +539,16 @@ class OrderReply implements Waiter<OrderResult | CancelAllResult> {
   reject(err: Error): void {
     const { session, msg, metrics, log } = this;
     metrics.orders.inc({ result: 'failed' });
+    if (err instanceof CoreUnavailableError) {
+      return refuse(
+        metrics,
+        session,
+        msg.id,
+        'CORE_UNAVAILABLE',
+        `${err.message}: send it again (an order already placed is answered, not placed twice)`,
+        msg.op,
+      );
+    }
     if (err instanceof JournalBusyError) {
       return refuse(
         metrics,

@@ -1,0 +1,390 @@
+/**
+ * One core and two gateways joined by a real nats-server with JetStream: clients on different gateways trade LPJ
+ * and see the same book, tape and balances; an order resent through the other gateway is answered, not placed
+ * twice. Skips, saying why, where no nats-server is installed.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BalanceView, OrderView, ServerMessage } from '../../engine/protocol/sync';
+import { BookMirror } from '../../engine/node/sync/book-mirror';
+import { defaultConfig } from '../config';
+import {
+  honestPairTradesAt,
+  http,
+  LOT,
+  MARKET,
+  signUp,
+  startTestServer,
+  tempDir,
+  TEST_GRANT,
+  type TestServer,
+} from '../testing/harness';
+import { startServerProcess } from '../testing/server-process';
+import { NO_NATS_SERVER, startNatsServer, type NatsServer } from '../testing/nats-server';
+import { TestWsClient } from '../testing/ws-client';
+import { startGatewayNode, type GatewayNode } from './gateway-node';
+
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.reverse()) await c();
+  cleanup = [];
+});
+
+async function startCluster(): Promise<{
+  core: TestServer;
+  a: GatewayNode;
+  b: GatewayNode;
+  nats: NatsServer;
+  dir: string;
+}> {
+  const nats = await startNatsServer();
+  cleanup.push(() => nats.stop());
+  const dir = tempDir();
+  cleanup.push(async () => dir.remove());
+  const core = await startTestServer(dir.path, { natsUrl: nats.url });
+  cleanup.push(() => core.close());
+  const gateway = async () => {
+    const g = await startGatewayNode(
+      defaultConfig({ dataDir: dir.path, port: 0, logLevel: process.env.CLUSTER_LOG ?? 'silent' }),
+      nats.url,
+    );
+    cleanup.push(() => g.close());
+    return g;
+  };
+  return { core, a: await gateway(), b: await gateway(), nats, dir: dir.path };
+}
+
+async function client(wsUrl: string, token: string): Promise<TestWsClient> {
+  const c = await TestWsClient.connect(wsUrl);
+  cleanup.push(() => c.close());
+  await c.ok({ op: 'auth', token });
+  return c;
+}
+
+/** The book a client holds from its snapshot and the deltas after it, as the app's mirror keeps it. */
+function bookOf(c: TestWsClient) {
+  const mirror = new BookMirror(MARKET);
+  for (const m of c.messages) {
+    if (m.type === 'book.snapshot') mirror.snapshot(m);
+    else if (m.type === 'book.delta') expect(mirror.delta(m)).not.toBe('gap');
+  }
+  return { seq: mirror.seq, ...mirror.levels() };
+}
+
+/** Polls a condition that a background process makes true (a reconnect, a readiness flip). */
+async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const lpj = (balances: BalanceView[]) => balances.find((b) => b.asset === 'LPJ')!;
+const lastBalance = (c: TestWsClient) =>
+  (c.messages.filter((m) => m.type === 'balance') as Extract<ServerMessage, { type: 'balance' }>[]).at(-1)!.balances;
+
+describe.skipIf(NO_NATS_SERVER)(
+  `a cluster of one core and two gateways${NO_NATS_SERVER ? ` (${NO_NATS_SERVER})` : ''}`,
+  () => {
+    it('two clients on different gateways trade LPJ and see the same book, tape and balances', async () => {
+      const { core, a, b } = await startCluster();
+      // Sign-up and every other HTTP call go through a gateway, which hands them to the core.
+      const alice = await signUp(a.url, 'alice');
+      const bob = await signUp(b.url, 'bob');
+      const ca = await client(a.wsUrl, alice.accessToken);
+      const cb = await client(b.wsUrl, bob.accessToken);
+      for (const c of [ca, cb]) {
+        await c.ok({ op: 'subscribe', channel: 'book', market: MARKET });
+        await c.ok({ op: 'subscribe', channel: 'trades', market: MARKET });
+        await c.waitFor((m) => m.type === 'book.snapshot', 'the book snapshot');
+      }
+      const rest = await ca.ok({
+        op: 'order.new',
+        order: {
+          market: MARKET,
+          clientOrderId: 'ask-1',
+          side: 'sell',
+          type: 'limit',
+          price: 100_000,
+          quantity: 5 * LOT,
+        },
+      });
+      await cb.ok({
+        op: 'order.new',
+        order: {
+          market: MARKET,
+          clientOrderId: 'bid-1',
+          side: 'buy',
+          type: 'limit',
+          timeInForce: 'IOC',
+          price: 100_000,
+          quantity: 2 * LOT,
+        },
+      });
+      // The tape: the same trade on both gateways.
+      const ta = await ca.waitFor((m) => m.type === 'trade', 'the trade on gateway A');
+      const tb = await cb.waitFor((m) => m.type === 'trade', 'the trade on gateway B');
+      expect(ta).toEqual(tb);
+      expect(ta).toMatchObject({ price: 100_000, quantity: 2 * LOT, takerSide: 'buy' });
+      // The book: both mirrors reach the trade's sequence number and hold what the core's engine holds.
+      const tradeSeq = (ta as { seq: number }).seq;
+      for (const c of [ca, cb]) await c.waitFor((m) => m.type === 'book.delta' && m.seq >= tradeSeq, 'the delta');
+      const depth = core.exchange.engine.depth(MARKET, 100)!;
+      expect(bookOf(ca)).toEqual({ seq: depth.seq, bids: depth.bids, asks: depth.asks });
+      expect(bookOf(cb)).toEqual(bookOf(ca));
+      expect(bookOf(ca).asks).toEqual([[100_000, 3 * LOT]]);
+      // Balances: each side is told its own, and the other gateway's HTTP says the same.
+      await ca.waitFor((m) => m.type === 'fill', 'alice’s fill');
+      await cb.waitFor((m) => m.type === 'fill', 'bob’s fill');
+      await ca.waitFor(
+        (m) => m.type === 'balance' && lpj(m.balances).held === 3 * LOT,
+        'alice’s balance after the fill',
+      );
+      await cb.waitFor(
+        (m) => m.type === 'balance' && lpj(m.balances).available === TEST_GRANT.LPJ + 2 * LOT,
+        'bob’s balance after the fill',
+      );
+      const viaB = await http<BalanceView[]>(b.url, 'GET', '/api/v1/balances', { token: alice.accessToken });
+      const viaA = await http<BalanceView[]>(a.url, 'GET', '/api/v1/balances', { token: bob.accessToken });
+      expect(viaB.body).toEqual(lastBalance(ca));
+      expect(viaA.body).toEqual(lastBalance(cb));
+      expect(lpj(viaB.body)).toEqual({ asset: 'LPJ', available: TEST_GRANT.LPJ - 5 * LOT, held: 3 * LOT });
+      expect(rest.orderId).toBeGreaterThan(0);
+      // Below alice's resting ask, so the honest pair trade with each other.
+      await honestPairTradesAt(b.url, b.wsUrl, 99_000);
+    });
+
+    it('answers an order resent through the other gateway with the original, placing it once', async () => {
+      const { a, b } = await startCluster();
+      const alice = await signUp(a.url, 'alice');
+      const order = {
+        op: 'order.new' as const,
+        order: {
+          market: MARKET,
+          clientOrderId: 'once',
+          side: 'buy' as const,
+          type: 'limit' as const,
+          price: 100_000,
+          quantity: LOT,
+        },
+      };
+      const onA = await client(a.wsUrl, alice.accessToken);
+      const first = await onA.ok(order);
+      await onA.close();
+      // The client lost gateway A and sends the same order again through B.
+      const onB = await client(b.wsUrl, alice.accessToken);
+      const again = await onB.ok(order);
+      expect(again).toMatchObject({ orderId: first.orderId, duplicate: true });
+      // Both copies at once through both gateways, for a new order: one placement.
+      const onA2 = await client(a.wsUrl, alice.accessToken);
+      const twice = { ...order, order: { ...order.order, clientOrderId: 'twice' } };
+      const [x, y] = await Promise.all([onA2.ok(twice), onB.ok(twice)]);
+      expect(x.orderId).toBe(y.orderId);
+      const orders = await http<{ orders: OrderView[] }>(b.url, 'GET', '/api/v1/orders', { token: alice.accessToken });
+      expect(orders.body.orders.map((o) => o.clientOrderId).sort()).toEqual(['once', 'twice']);
+      // Above alice's bids, so the honest pair trade with each other.
+      await honestPairTradesAt(a.url, a.wsUrl, 101_000);
+    });
+    it('closes the sockets of a sign-in ended through one gateway on every gateway', async () => {
+      const { a, b } = await startCluster();
+      const alice = await signUp(a.url, 'alice');
+      const onB = await client(b.wsUrl, alice.accessToken);
+      const out = await http(a.url, 'POST', '/api/v1/auth/signout', { token: alice.accessToken });
+      expect(out.status).toBe(204);
+      const bye = await onB.waitFor((m) => m.type === 'bye', 'the bye on gateway B');
+      expect(bye).toMatchObject({ code: 'SIGNED_OUT' });
+      expect((await onB.closed).code).toBe(1008);
+      await honestPairTradesAt(b.url, b.wsUrl, 100_000);
+    });
+
+    it('refuses orders while the core is away, then places a resend once when it is back', async () => {
+      const { core, a, nats, dir } = await startCluster();
+      const alice = await signUp(a.url, 'alice');
+      const onA = await client(a.wsUrl, alice.accessToken);
+      const order = (clientOrderId: string) => ({
+        op: 'order.new' as const,
+        order: {
+          market: MARKET,
+          clientOrderId,
+          side: 'buy' as const,
+          type: 'limit' as const,
+          price: 100_000,
+          quantity: LOT,
+        },
+      });
+      const placed = await onA.ok(order('before'));
+      await core.close();
+      const refused = await onA.request(order('during'));
+      expect(refused).toMatchObject({ type: 'reject', reason: 'CORE_UNAVAILABLE' });
+      // The core comes back on its journal; the gateway and the client's socket stayed up.
+      const again = await startTestServer(dir, { natsUrl: nats.url });
+      cleanup.push(() => again.close());
+      expect(await onA.ok(order('before'))).toMatchObject({ orderId: placed.orderId, duplicate: true });
+      const during = await onA.ok(order('during'));
+      expect(during.duplicate).toBeUndefined();
+      await onA.waitFor((m) => m.type === 'order' && m.order.clientOrderId === 'during', 'the resent order’s update');
+      const orders = await http<{ orders: OrderView[] }>(a.url, 'GET', '/api/v1/orders', { token: alice.accessToken });
+      expect(orders.body.orders.map((o) => o.clientOrderId).sort()).toEqual(['before', 'during']);
+      await honestPairTradesAt(a.url, a.wsUrl, 101_000);
+    });
+
+    it('a gateway that loses NATS refuses orders and sign-ins with the reason, keeps its clients, and resumes', async () => {
+      const { a, nats } = await startCluster();
+      const alice = await signUp(a.url, 'alice');
+      const onA = await client(a.wsUrl, alice.accessToken);
+      await onA.ok({ op: 'subscribe', channel: 'trades', market: MARKET });
+      await nats.kill();
+      await waitUntil(
+        async () => (await http(a.url, 'GET', '/readyz')).status === 503,
+        'the gateway to say it is not ready',
+      );
+      expect((await http(a.url, 'GET', '/readyz')).body).toMatchObject({ status: 'not ready' });
+      const refused = await onA.request({
+        op: 'order.new',
+        order: { market: MARKET, clientOrderId: 'cut', side: 'buy', type: 'limit', price: 100_000, quantity: LOT },
+      });
+      expect(refused).toMatchObject({ type: 'reject', reason: 'CORE_UNAVAILABLE' });
+      expect((refused as { message: string }).message).toMatch(/lost its connection/);
+      expect(onA.isOpen).toBe(true);
+      await nats.restart();
+      await waitUntil(
+        async () => (await http(a.url, 'GET', '/readyz')).status === 200,
+        'the gateway to be ready again',
+      );
+      // Orders are taken again, and the stream goes on where it stopped (the consumer NATS lost is made again
+      // at the next sequence, which takes a few heartbeats): alice hears of her order, then of others' trades.
+      await onA.ok({
+        op: 'order.new',
+        order: { market: MARKET, clientOrderId: 'after', side: 'buy', type: 'limit', price: 100_000, quantity: LOT },
+      });
+      await onA.waitFor(
+        (m) => m.type === 'order' && m.order.clientOrderId === 'after',
+        'alice’s order update through the stream',
+        30_000,
+      );
+      await honestPairTradesAt(a.url, a.wsUrl, 101_000);
+      await onA.waitFor((m) => m.type === 'trade', 'a trade after NATS came back');
+    }, 90_000);
+
+    it('a gateway killed with -9: its clients go to the other and resync; restarted, it serves the book gap-free', async () => {
+      const { core, b, nats, dir } = await startCluster();
+      const children: ChildProcess[] = [];
+      cleanup.push(async () => {
+        for (const c of children) c.kill('SIGKILL');
+      });
+      const startA = () => startServerProcess(dir, children, ['--nats', nats.url, '--role', 'gateway']);
+      const a = await startA();
+      const alice = await signUp(a.url, 'alice');
+      const onA = await client(a.wsUrl, alice.accessToken);
+      const order = {
+        op: 'order.new' as const,
+        order: {
+          market: MARKET,
+          clientOrderId: 'kept',
+          side: 'buy' as const,
+          type: 'limit' as const,
+          price: 99_500,
+          quantity: 2 * LOT,
+        },
+      };
+      const placed = await onA.ok(order);
+      a.proc.kill('SIGKILL');
+      await onA.closed;
+      // The client moves to gateway B: signs in, takes the book, resends what it was not sure of.
+      const onB = await client(b.wsUrl, alice.accessToken);
+      await onB.ok({ op: 'subscribe', channel: 'book', market: MARKET });
+      const snap = await onB.waitFor((m) => m.type === 'book.snapshot', 'the book on gateway B');
+      expect(snap).toMatchObject({ bids: [[99_500, 2 * LOT]] });
+      expect(await onB.ok(order)).toMatchObject({ orderId: placed.orderId, duplicate: true });
+      // Gateway A again: a new subscriber there gets the core's book, and the deltas after it join without a gap.
+      const again = await startA();
+      const bob = await signUp(again.url, 'bob');
+      const onA2 = await client(again.wsUrl, bob.accessToken);
+      await onA2.ok({ op: 'subscribe', channel: 'book', market: MARKET });
+      await onA2.waitFor((m) => m.type === 'book.snapshot', 'the book on the restarted gateway');
+      await honestPairTradesAt(again.url, again.wsUrl, 100_000);
+      const depth = core.exchange.engine.depth(MARKET, 100)!;
+      await onA2.waitFor((m) => m.type === 'book.delta' && m.seq >= depth.seq, 'the deltas of the honest trade');
+      expect(bookOf(onA2)).toEqual({ seq: depth.seq, bids: depth.bids, asks: depth.asks });
+    }, 90_000);
+
+    it('the core killed with -9: no acknowledged order is lost, and the gateways resume with its restart', async () => {
+      const nats = await startNatsServer();
+      cleanup.push(() => nats.stop());
+      const dir = tempDir();
+      cleanup.push(async () => dir.remove());
+      const children: ChildProcess[] = [];
+      cleanup.push(async () => {
+        for (const c of children) c.kill('SIGKILL');
+      });
+      const startCore = () => startServerProcess(dir.path, children, ['--nats', nats.url, '--role', 'core']);
+      const core = await startCore();
+      const g = await startGatewayNode(defaultConfig({ dataDir: dir.path, port: 0, logLevel: 'silent' }), nats.url);
+      cleanup.push(() => g.close());
+      const alice = await signUp(g.url, 'alice');
+      const onG = await client(g.wsUrl, alice.accessToken);
+      await onG.ok({ op: 'subscribe', channel: 'book', market: MARKET });
+      await onG.waitFor((m) => m.type === 'book.snapshot', 'the book');
+      // Orders stream in; the core dies under them.
+      const acked: number[] = [];
+      const sent = Array.from({ length: 40 }, (_, i) =>
+        onG
+          .request({
+            op: 'order.new',
+            order: {
+              market: MARKET,
+              clientOrderId: `o${i}`,
+              side: 'buy',
+              type: 'limit',
+              price: 90_000 + i * 100,
+              quantity: 2 * LOT,
+            },
+          })
+          .then((r) => {
+            if (r.type === 'ack') acked.push(i);
+          }),
+      );
+      await onG.waitFor((m) => m.type === 'ack' && m.op === 'order.new', 'the first acknowledged order');
+      core.proc.kill('SIGKILL');
+      await core.exited;
+      await Promise.allSettled(sent);
+      expect(acked.length).toBeGreaterThan(0);
+      await startCore();
+      // Every order acknowledged before the kill is still there.
+      const orders = await http<{ orders: OrderView[] }>(g.url, 'GET', '/api/v1/orders?limit=500', {
+        token: alice.accessToken,
+      });
+      const kept = new Set(orders.body.orders.map((o) => o.clientOrderId));
+      for (const i of acked) expect(kept.has(`o${i}`)).toBe(true);
+      // The gateway took fresh books from the restarted core: a new subscriber sees what the journal holds.
+      const bob = await signUp(g.url, 'bob');
+      const late = await client(g.wsUrl, bob.accessToken);
+      const open = orders.body.orders.filter((o) => o.status === 'open').length;
+      await waitUntil(async () => {
+        const from = late.messages.length;
+        late.send({ op: 'snapshot', id: `s${from}`, market: MARKET });
+        const snap = await late.waitFor((m) => m.type === 'book.snapshot', 'a book snapshot', 10_000, from);
+        return snap.type === 'book.snapshot' && snap.bids.length === open;
+      }, 'the gateway’s book to hold every order the journal kept');
+      await honestPairTradesAt(g.url, g.wsUrl, 100_000);
+    }, 90_000);
+
+    it('answers a gateway’s worst HTTP with a reason and keeps serving honest traders', async () => {
+      const { a } = await startCluster();
+      const huge = await http(a.url, 'POST', '/api/v1/auth/signup', {
+        rawBody: `{"nickname":"${'x'.repeat(300_000)}"}`,
+      });
+      expect(huge.status).toBe(413);
+      expect(huge.body).toMatchObject({ error: { code: 'BODY_TOO_LARGE' } });
+      const broken = await http(a.url, 'POST', '/api/v1/auth/signup', { rawBody: '{"nickname":' });
+      expect(broken.status).toBe(400);
+      const stream = await http(a.url, 'GET', '/notifications/stream?ticket=x');
+      expect(stream.status).toBe(501);
+      expect(stream.body).toMatchObject({ error: { code: 'NOT_ON_GATEWAY' } });
+      const nowhere = await http(a.url, 'GET', '/api/v1/nothing-here');
+      expect(nowhere.status).toBe(404);
+      await honestPairTradesAt(a.url, a.wsUrl, 100_000);
+    });
+  },
+);

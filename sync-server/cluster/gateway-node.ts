@@ -1,0 +1,355 @@
+/**
+ * A gateway (`--role gateway`): terminates clients' WebSocket and HTTP connections and holds no state that
+ * matters. Order operations and sign-ins are requests to the core; public market data and each signed-in
+ * account's private updates come from the JetStream stream the core publishes to, fanned out here to this
+ * gateway's own sessions by the same WebSocket gateway the single process runs (ws/gateway.ts).
+ *
+ * What it keeps is a cache rebuilt from the core and the stream: a mirror of each book (snapshot from the core,
+ * then the stream's deltas), from which a new subscriber's snapshot is served so that it is consistent with
+ * the deltas this gateway sends it next. A gap in the deltas makes it ask the core for a fresh snapshot.
+ * HTTP requests are handed to the core whole (`lpj.http`) and answered with its reply.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import pino from 'pino';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import type { Channel, ServerMessage } from '../../engine/protocol/sync';
+import type { Waiter } from '../../engine/node/store/durable-engine';
+import { EngineFaultError, JournalBusyError } from '../../engine/node/store/durable-engine';
+import { BookMirror } from '../../engine/node/sync/book-mirror';
+import type { SessionsEnded } from '../accounts/accounts';
+import { AuthError, type AuthCode } from '../accounts/auth-error';
+import type { ServerConfig } from '../config';
+import { guardSockets } from '../http/socket-guard';
+import { MarketData } from '../market-data/market-data';
+import { Metrics } from '../metrics';
+import type { CancelAllResult, OrderResult } from '../trading/exchange';
+import { textFrame } from '../ws/frames';
+import { CoreUnavailableError, Gateway, type GatewayBackend, type MarketFeed, type SignedIn } from '../ws/gateway';
+import type { Session } from '../ws/session';
+import {
+  AUTH,
+  EVENTS,
+  HTTP,
+  ORDER,
+  READ_BOOK,
+  READ_FIRST,
+  REQUEST_TIMEOUT_MS,
+  SESSIONS_ENDED,
+  CORE_STARTED,
+  STREAM,
+  type AccountEvents,
+  type AuthReply,
+  type HttpReplyWire,
+  type MarketEvents,
+  type OrderOp,
+  type OrderReplyWire,
+} from './wire';
+import { ensureStream } from './core-link';
+
+/** The core's HTTP API takes bodies up to this (app.ts bodyLimit); a larger one is refused here. */
+const MAX_BODY_BYTES = 256 * 1024;
+/** Headers a hop must not pass on. */
+const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'content-length']);
+
+export interface GatewayNode {
+  url: string;
+  wsUrl: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startGatewayNode(config: ServerConfig, natsUrl: string): Promise<GatewayNode> {
+  const log = config.logDestination
+    ? pino({ level: config.logLevel }, config.logDestination)
+    : pino({ level: config.logLevel });
+  const nc = await connect({ servers: natsUrl, name: 'lpj-gateway', maxReconnectAttempts: -1 });
+  await ensureStream(nc);
+  const markets = new Set(config.markets.map((m) => m.id));
+  const feed = new StreamFeed(nc, markets, log);
+  const metrics = new Metrics();
+  // While NATS is away the gateway says so at once (orders, sign-ins, HTTP, /readyz) rather than after a timeout;
+  // its clients stay connected and the stream resumes where it stopped when NATS is back.
+  const link = { up: true };
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === 'disconnect') link.up = false;
+      else if (s.type === 'reconnect') link.up = true;
+      if (s.type === 'disconnect' || s.type === 'reconnect') log.warn({ nats: s.type }, `NATS ${s.type}`);
+    }
+  })();
+  const gateway = new Gateway(config, remoteBackend(nc, markets, link), feed, metrics, log);
+  feed.privateUpdates = (account, messages) => {
+    if (!gateway.online(account)) return;
+    for (const m of messages) gateway.toAccount(account, m);
+  };
+  feed.sessionsEnded = (e) => gateway.sessionsEnded(e);
+  await feed.start();
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    // A gateway's own health, readiness and metrics; everything else is the core's.
+    if (path === '/healthz') return json(res, 200, { status: 'ok' });
+    if (path === '/metrics')
+      return void metrics.registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(text);
+      });
+    if (!link.up && path === '/readyz')
+      return json(res, 503, { status: 'not ready', reason: 'this gateway has lost its connection to NATS' });
+    if (!link.up) return unavailable(res, 'this gateway has lost its connection to the exchange: try another or wait');
+    void forwardHttp(nc, req, res, log);
+  });
+  guardSockets(server, config.limits);
+  server.on('upgrade', (req, socket, head) => {
+    if ((req.url ?? '').split('?')[0] !== '/ws') {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    gateway.handleUpgrade(req, socket, head);
+  });
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  log.info({ port, nats: natsUrl }, 'gateway listening');
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    wsUrl: `ws://${host}:${port}/ws`,
+    port,
+    close: () =>
+      (closing ??= (async () => {
+        gateway.closeAll(1001, 'SHUTDOWN', 'this gateway is shutting down: reconnect (to any gateway)');
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        feed.stop();
+        await nc.drain();
+      })()),
+  };
+}
+
+/** The core, asked over NATS. A core that does not answer in time is CORE_UNAVAILABLE to the client. */
+function remoteBackend(nc: NatsConnection, markets: Set<string>, link: { up: boolean }): GatewayBackend {
+  const request = (msg: OrderOp, account: number, reply: Waiter<OrderResult> | Waiter<CancelAllResult>) => {
+    if (!link.up) return reply.reject(new CoreUnavailableError('this gateway has lost its connection to the exchange'));
+    nc.request(ORDER, JSON.stringify({ account, msg }), { timeout: REQUEST_TIMEOUT_MS }).then(
+      (m) => {
+        const r = m.json<OrderReplyWire>();
+        if ('result' in r) return (reply as Waiter<unknown>).resolve({ ...r.result, events: [] });
+        if (r.error === 'BUSY') return reply.reject(new JournalBusyError(r.message, 'BUSY', {}));
+        if (r.error === 'ENGINE_FAULT') return reply.reject(new EngineFaultError(r.message, {}));
+        reply.reject(new Error(r.message));
+      },
+      () => reply.reject(new CoreUnavailableError('the exchange did not answer in time')),
+    );
+  };
+  return {
+    hasMarket: (market) => markets.has(market),
+    authenticate: async (token): Promise<SignedIn> => {
+      if (!link.up)
+        throw new AuthError('BUSY', 'this gateway has lost its connection to the exchange: try again shortly', 1_000);
+      let r: AuthReply;
+      try {
+        r = (await nc.request(AUTH, JSON.stringify({ token }), { timeout: REQUEST_TIMEOUT_MS })).json<AuthReply>();
+      } catch {
+        throw new AuthError('BUSY', 'the exchange did not answer: sign in again shortly', 1_000);
+      }
+      if (!r.ok) throw new AuthError(r.code as AuthCode, r.message);
+      return r;
+    },
+    place: (account, order, reply) => request({ op: 'order.new', id: 0, order } as OrderOp, account, reply),
+    cancel: (account, market, orderId, reply) =>
+      request({ op: 'order.cancel', id: 0, market, orderId } as OrderOp, account, reply),
+    amend: (account, market, orderId, quantity, price, reply) =>
+      request({ op: 'order.amend', id: 0, market, orderId, quantity, price } as OrderOp, account, reply),
+    cancelAll: (account, market, reply) =>
+      request({ op: 'order.cancel_all', id: 0, market } as OrderOp, account, reply),
+  };
+}
+
+/**
+ * Public market data from the stream, fanned out to this gateway's subscribers, each message serialised and
+ * framed once for all of them (as market-data.ts does in one process).
+ */
+class StreamFeed implements MarketFeed {
+  private readonly subscribers = new Map<string, Set<Session>>();
+  private readonly books = new Map<string, BookMirror>();
+  /** Book subscribers waiting for this gateway's first snapshot of their market. */
+  private readonly waiting = new Map<string, Session[]>();
+  private stopped = false;
+  privateUpdates: (account: number, messages: ServerMessage[]) => void = () => undefined;
+  sessionsEnded: (e: SessionsEnded) => void = () => undefined;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly markets: Set<string>,
+    private readonly log: pino.Logger,
+  ) {
+    for (const m of markets) this.books.set(m, new BookMirror(m));
+  }
+
+  /**
+   * Follows the stream from now on (an ordered consumer: gap-free, recreated at the next sequence after a
+   * disconnect), then takes each book's snapshot from the core; deltas the snapshot already holds are stale.
+   */
+  async start(): Promise<void> {
+    const js = jetstream(this.nc);
+    const consumer = await js.consumers.get(STREAM, { filter_subjects: EVENTS, deliver_policy: DeliverPolicy.New });
+    // Pull requests that expire every 5 s carry heartbeats every 2.5 s: a consumer lost with a restarted NATS
+    // server is noticed (and recreated at the next sequence) within seconds rather than the default minute.
+    const messages = await consumer.consume({ expires: 5_000 });
+    void (async () => {
+      for await (const m of messages) {
+        if (this.stopped) break;
+        try {
+          if (m.subject.startsWith('lpj.ev.md.')) this.marketEvents(m.json<MarketEvents>());
+          else if (m.subject.startsWith('lpj.ev.acct.'))
+            this.privateUpdates(Number(m.subject.slice('lpj.ev.acct.'.length)), m.json<AccountEvents>().m);
+          else if (m.subject === SESSIONS_ENDED) this.sessionsEnded(m.json<SessionsEnded>());
+          else if (m.subject === CORE_STARTED) for (const market of this.markets) void this.resync(market);
+        } catch (err) {
+          this.log.error({ err, subject: m.subject }, 'a stream message could not be fanned out');
+        }
+      }
+    })();
+    this.stopMessages = () => void messages.close();
+    await Promise.all([...this.markets].map((m) => this.resync(m)));
+  }
+
+  private stopMessages = () => undefined as void;
+
+  stop(): void {
+    this.stopped = true;
+    this.stopMessages();
+  }
+
+  subscribe(session: Session, channel: Channel, market: string, interval?: string): void {
+    const key = MarketData.key(channel, market, interval);
+    let set = this.subscribers.get(key);
+    if (!set) this.subscribers.set(key, (set = new Set()));
+    set.add(session);
+    session.subscriptions.add(key);
+    if (channel === 'book') return this.sendSnapshot(session, market);
+    // The ticker's 24 h window and the running candle move with the clock: the core says what they are now.
+    void this.nc
+      .request(READ_FIRST, JSON.stringify({ channel, market, interval }), { timeout: REQUEST_TIMEOUT_MS })
+      .then((r) => {
+        if (!session.subscriptions.has(key)) return;
+        for (const m of r.json<{ messages: ServerMessage[] }>().messages) session.send(m);
+      })
+      .catch((err: unknown) => this.log.warn({ err, key }, 'first messages for a subscriber did not come'));
+  }
+
+  unsubscribe(session: Session, channel: Channel, market: string, interval?: string): void {
+    const key = MarketData.key(channel, market, interval);
+    this.subscribers.get(key)?.delete(session);
+    session.subscriptions.delete(key);
+  }
+
+  drop(session: Session): void {
+    for (const key of session.subscriptions) this.subscribers.get(key)?.delete(session);
+    session.subscriptions.clear();
+  }
+
+  sendSnapshot(session: Session, market: string): void {
+    const book = this.books.get(market)!;
+    if (book.seq < 0) {
+      const list = this.waiting.get(market) ?? [];
+      list.push(session);
+      this.waiting.set(market, list);
+      return;
+    }
+    const { bids, asks } = book.levels();
+    session.send({ type: 'book.snapshot', market, seq: book.seq, bids, asks });
+  }
+
+  private marketEvents(e: MarketEvents): void {
+    for (const [key, msg] of e.m) {
+      if (msg.type === 'book.delta') {
+        const outcome = this.books.get(msg.market)?.delta(msg);
+        if (outcome === 'gap') void this.resync(msg.market);
+      }
+      const set = this.subscribers.get(key);
+      if (!set || set.size === 0) continue;
+      const frame = textFrame(JSON.stringify(msg));
+      for (const s of set) s.sendFrame(frame);
+    }
+  }
+
+  /** A book snapshot from the core; then whoever waited for one gets it. */
+  private async resync(market: string): Promise<void> {
+    try {
+      const r = await this.nc.request(READ_BOOK, JSON.stringify({ market }), { timeout: REQUEST_TIMEOUT_MS });
+      const snapshot = r.json<{ messages: ServerMessage[] }>().messages[0];
+      if (snapshot?.type !== 'book.snapshot') return;
+      const book = this.books.get(market)!;
+      if (snapshot.seq >= book.seq) book.snapshot(snapshot);
+      const waiting = this.waiting.get(market) ?? [];
+      this.waiting.delete(market);
+      for (const s of waiting)
+        if (!s.closed && s.subscriptions.has(MarketData.key('book', market))) this.sendSnapshot(s, market);
+    } catch (err) {
+      this.log.warn({ err, market }, 'a book snapshot from the core did not come: trying again');
+      if (!this.stopped) setTimeout(() => void this.resync(market), 1_000).unref();
+    }
+  }
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function unavailable(res: ServerResponse, message: string): void {
+  res.setHeader('retry-after', '1');
+  json(res, 503, { error: { code: 'CORE_UNAVAILABLE', message } });
+}
+
+/** Hands an HTTP request to the core whole and answers with its reply. */
+async function forwardHttp(nc: NatsConnection, req: IncomingMessage, res: ServerResponse, log: pino.Logger) {
+  const fail = (status: number, code: string, message: string) => {
+    if (res.headersSent) return res.destroy();
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { code, message } }));
+  };
+  try {
+    if ((req.url ?? '').split('?')[0] === '/notifications/stream')
+      return fail(501, 'NOT_ON_GATEWAY', 'the notification stream is served by the core: poll /api/v1/notifications');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY_BYTES)
+        return fail(413, 'BODY_TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+      chunks.push(chunk as Buffer);
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined && !HOP_HEADERS.has(k)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    let r: HttpReplyWire;
+    try {
+      const m = await nc.request(
+        HTTP,
+        JSON.stringify({
+          method: req.method ?? 'GET',
+          url: req.url ?? '/',
+          headers,
+          body: Buffer.concat(chunks).toString('base64'),
+          remoteAddress: req.socket.remoteAddress ?? '',
+        }),
+        { timeout: REQUEST_TIMEOUT_MS },
+      );
+      r = m.json<HttpReplyWire>();
+    } catch {
+      return unavailable(res, 'the exchange did not answer: try again in a moment');
+    }
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(r.headers)) if (!HOP_HEADERS.has(k)) out[k] = v;
+    res.writeHead(r.status, out);
+    res.end(Buffer.from(r.body, 'base64'));
+  } catch (err) {
+    log.error({ err }, 'forwarding an HTTP request failed');
+    fail(500, 'INTERNAL', 'the gateway could not forward this request');
+  }
+}

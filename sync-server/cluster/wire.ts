@@ -1,0 +1,87 @@
+/**
+ * What travels between a core and its gateways over NATS (docs/cluster.md says why each goes the way it does):
+ *
+ * - requests to the core (request/reply, queue group `core`): `lpj.cmd.auth`, `lpj.cmd.order` (the order
+ *   operation as the client sent it, with its client order id, so a resend through any gateway is answered once),
+ *   `lpj.read.first` (what a new subscriber is sent first), `lpj.read.book` (a book snapshot), `lpj.http` (an
+ *   HTTP request a gateway received);
+ * - committed events, published once per commit to the JetStream stream `LPJ_EVENTS`: `lpj.ev.md.<market>`
+ *   (book delta, trades, ticker, candles of one commit, each under its subscription key) and
+ *   `lpj.ev.acct.<account>` (that account's order, fill and balance messages of one commit), and `lpj.ev.ended`
+ *   (sign-ins that ended, whose sockets every gateway closes), and `lpj.ev.started` (a core came up).
+ *
+ * All payloads are JSON. Only cores and gateways may connect to this NATS account: the gateway has validated
+ * what a client sent before it is forwarded, and the core validates order operations again.
+ */
+import type { ClientMessage, ServerMessage } from '../../engine/protocol/sync';
+import type { CancelAllResult, OrderResult } from '../trading/exchange';
+
+export const STREAM = 'LPJ_EVENTS';
+export const EVENTS = 'lpj.ev.>';
+export const marketSubject = (market: string) => `lpj.ev.md.${market}`;
+export const accountSubject = (account: number) => `lpj.ev.acct.${account}`;
+/** Sign-ins that ended (signed out, refreshed, revoked, account deleted): their sockets close on every gateway. */
+export const SESSIONS_ENDED = 'lpj.ev.ended';
+/**
+ * A core started: what it committed just before it stopped may never have reached the stream, so every gateway
+ * takes fresh book snapshots rather than wait for the next delta to show the gap.
+ */
+export const CORE_STARTED = 'lpj.ev.started';
+export const CORE_QUEUE = 'core';
+export const AUTH = 'lpj.cmd.auth';
+export const ORDER = 'lpj.cmd.order';
+export const READ_FIRST = 'lpj.read.first';
+export const READ_BOOK = 'lpj.read.book';
+export const HTTP = 'lpj.http';
+/** Requests the core does not answer within this are refused to the client as CORE_UNAVAILABLE. */
+export const REQUEST_TIMEOUT_MS = 5_000;
+/**
+ * How long the stream keeps events: what a gateway that was away this long can still resume from (longer, and it
+ * takes snapshots). JetStream's duplicate window drops a republished event with the same id within two minutes.
+ */
+export const STREAM_MAX_AGE_NS = 3_600 * 1e9;
+export const DUPLICATE_WINDOW_NS = 120 * 1e9;
+
+export type OrderOp = Extract<ClientMessage, { op: `order.${string}` }>;
+export interface OrderRequest {
+  account: number;
+  msg: OrderOp;
+}
+export type OrderReplyWire =
+  | { result: Omit<Extract<OrderResult, { ok: true }>, 'events'> | Omit<Extract<OrderResult, { ok: false }>, 'events'> }
+  | { result: CancelAllResult }
+  | { error: 'BUSY' | 'ENGINE_FAULT' | 'INTERNAL'; message: string };
+
+export type AuthReply =
+  | {
+      ok: true;
+      accountId: number;
+      nickname: string;
+      expiresAt: number;
+      sessionId: number;
+      balances: import('../../engine/protocol/sync').BalanceView[];
+    }
+  | { ok: false; code: string; message: string };
+
+export interface MarketEvents {
+  /** Each public message of one commit under the subscription key it is fanned out to. */
+  m: [key: string, msg: ServerMessage][];
+}
+export interface AccountEvents {
+  m: ServerMessage[];
+}
+
+export interface HttpRequestWire {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  /** base64 */
+  body: string;
+  remoteAddress: string;
+}
+export interface HttpReplyWire {
+  status: number;
+  headers: Record<string, string>;
+  /** base64 */
+  body: string;
+}
