@@ -53,6 +53,8 @@ export async function seedFillHistory(
       fills += events.filter((e) => e.type === 'trade').length;
     }
     const to = clock;
+    // The clock catches up with the real now, so the present's candles follow on from these.
+    while (clock < Date.now() - 1_000) await sleep(5);
     const last = market.engine.lastPrice(market.market.id) ?? 0;
     let orders = 0;
     for (let i = 0; orders < want.orders && i < want.orders * 2 && last > 0; i++) {
