@@ -15,7 +15,7 @@ type Answer = { marks: FillMark[]; through: number };
 
 function setup(keeps = true) {
   const asked: { interval: Interval; from: number; answer(a: Answer): void; fail(): void }[] = [];
-  const shown: (Answer | null)[] = [];
+  const shown: Answer[] = [];
   const parts = { drawn: null as { interval: Interval; oldest: number } | null };
   const state = {
     fillMarks: keeps
@@ -26,7 +26,7 @@ function setup(keeps = true) {
       : undefined,
   };
   const view = { getState: () => state } as unknown as ViewStore;
-  const overlay = { setHistory: (h: Answer | null) => shown.push(h) } as unknown as ChartOrders;
+  const overlay = { setHistory: (h: Answer) => shown.push(h) } as unknown as ChartOrders;
   const history = chartFillHistory(overlay, parts as unknown as ChartParts, view);
   return { asked, shown, parts, history };
 }

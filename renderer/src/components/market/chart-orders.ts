@@ -3,9 +3,8 @@
  * waiting stop dashed at its stop price), my fills as buy/sell marks on the candles they happened in, and the
  * position's average entry price as a line whose label carries its unrealised PnL. The marks cover the candles
  * loaded: the engine's count of my fills per candle (`setHistory`) plus the view's latest fills that came after.
- * An amendable order's line
- * can be dragged to a new price; on release the move goes through the market view's amend, and a refused move
- * snaps back. A right-click asks to start an order at the price under the pointer.
+ * An amendable order's line can be dragged to a new price; on release the move goes through the market view's
+ * amend, and a refused move snaps back. A right-click asks to start an order at the price under the pointer.
  *
  * Imperative, as the chart is: the React layer (ChartOrderLayer) hands it what to draw and places the controls
  * it reports positions for. The order lines are one series primitive (./order-lines-primitive); lines and marks
@@ -201,9 +200,9 @@ export class ChartOrders {
 
   /**
    * My fills per candle over the loaded history (times in ms UTC), counting those up to `through`: the latest
-   * fills are marked from then on only, so none counts twice. Null: the latest fills alone.
+   * fills are marked from then on only, so none counts twice.
    */
-  setHistory(history: { marks: readonly FillMark[]; through: number } | null): void {
+  setHistory(history: { marks: readonly FillMark[]; through: number }): void {
     this.history = history;
     this.barsChanged();
   }
