@@ -2,8 +2,8 @@ import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
- * V8's explicit compile hint on the chunks that start-up runs through (the shell, the Market screen, the chart
- * library): their functions are compiled on a background thread while the file streams in, instead of one by
+ * V8's explicit compile hint on the chunks that start-up runs through (the shell and React's DOM renderer, which
+ * ./src/main loads in stages, the Market screen, the chart library): their functions are compiled on a background thread while the file streams in, instead of one by
  * one on the main thread when first called — inside the first render's task and the chart's first frame.
  * Nearly all of their functions are called on the way to the first chart. The hint must be the file's first
  * line, so it is added once the bundle is otherwise final.
@@ -29,7 +29,7 @@ function compileHints(chunkName: RegExp): Plugin {
 export default defineConfig({
   root: import.meta.dirname,
   base: '.',
-  plugins: [react(), compileHints(/^(index|MarketScreen|lightweight-charts)/)],
+  plugins: [react(), compileHints(/^(index|boot|client|MarketScreen|lightweight-charts)/)],
   // `@protocol/*` (the shared contract in engine/protocol) is defined once, in tsconfig.json's `paths`; the
   // bundler reads it from there, so the compiler and the bundle cannot disagree.
   resolve: { tsconfigPaths: true },

@@ -13,9 +13,11 @@
  *     changed the book and carried trades.
  * Targets: first chart <= 1.5 s, >= 55 fps, no long task, flat heap. The last line printed is one JSON object.
  *
- * Cases (--case): `market` (default) as above; `chart-orders` first trades the practice account through the web
- * bridge (e2e/bench/seed-orders.ts) so the chart opens with 50 of my open orders as price lines and my fills
- * (200 made; the view carries the latest 100) as marks, and measures the same while the market streams.
+ * Cases (--case): `market` (default) as above; `chart-orders` first makes hours of practice history with my
+ * trading in it (e2e/bench/seed-history.ts: the practice market on a fast clock, 200 market orders of mine a
+ * minute and a half apart, then 50 resting limits), so the chart opens with 50 of my open orders as price lines
+ * and about 200 fill marks over its candles, and measures the same while the market streams; it prints the
+ * lines and marks it saw on the chart.
  *
  *   npm run bench:ui -- [--heap-seconds 300] [--pace 500] [--publish-ms 7] [--build] [--unminified]
  *                       [--data-dir DIR] [--profile FILE] [--trace FILE] [--trace-startup FILE]
@@ -53,7 +55,7 @@ import { parseArgs } from 'node:util';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { startListening, type ListeningProcess } from '../listening-process';
 import { describeTask, traceLongTasks } from './trace-tasks';
-import { seedChartOrders } from './seed-orders';
+import { seedFillHistory } from './seed-history';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MiB = 1024 * 1024;
@@ -333,6 +335,17 @@ function attribute(task: { start: number; duration: number }, frames: LongFrame[
 }
 const readProbe = (page: Page) => page.evaluate('window.__bench') as Promise<Probe>;
 
+/** My order lines (each has its cancel control) and fill marks on the chart now, and how many fills they count. */
+const readChartOrders = (page: Page) =>
+  page.evaluate(`(() => {
+    const host = document.querySelector('.chart-host');
+    return {
+      orderLines: document.querySelectorAll('.chart-order-cancel').length,
+      fillMarks: Number(host?.dataset.fillMarks ?? 0),
+      fillsMarked: Number(host?.dataset.fillCount ?? 0),
+    };
+  })()`) as Promise<{ orderLines: number; fillMarks: number; fillsMarked: number }>;
+
 // --- heap ---
 
 /** A span of the page's clock (ms since its navigation start). */
@@ -404,17 +417,20 @@ async function main(): Promise<void> {
     `machine: ${availableParallelism()} CPUs, load average ${load()}${cpuSlowdown !== 1 ? `; the page runs ${cpuSlowdown}× slower (--cpu-slowdown)` : ''}`,
   );
   try {
+    let seeded: { orders: number; fills: number } | null = null;
+    if (benchCase === 'chart-orders') {
+      const started = performance.now();
+      const made = await seedFillHistory(dataDir, { fills: 200, orders: 50, stepMs: 90_000, speed: 600, pace: 150 });
+      seeded = made;
+      console.log(
+        `chart-orders case: ${made.fills} fills of mine over ${round((made.to - made.from) / 3_600_000)} h of practice history ` +
+          `and ${made.orders} open orders, made in ${round((performance.now() - started) / 1000)} s on a fast clock`,
+      );
+    }
     web = await startWebMode(dataDir);
     console.log(
       `web mode: ${web.url} (practice market at ${pace} ticks/s, updates at most every ${publishMs} ms; data ${dataDir})`,
     );
-    let seeded: { orders: number; fills: number } | null = null;
-    if (benchCase === 'chart-orders') {
-      seeded = await seedChartOrders(web.url, { orders: 50, fills: 200 });
-      console.log(
-        `chart-orders case: ${seeded.orders} open orders and ${seeded.fills} fills of mine before the page opens`,
-      );
-    }
     browser = await chromium.launch({
       executablePath: chromiumPath,
       args: [
@@ -451,16 +467,18 @@ async function main(): Promise<void> {
     const firstChartMs = Math.round(paintedAt);
     const timeOrigin = (await page.evaluate('performance.timeOrigin')) as number;
     console.log(`first chart: ${firstChartMs} ms after navigation start (target <= ${TARGET.firstChartMs})`);
+    let onChart: { orderLines: number; fillMarks: number; fillsMarked: number } | null = null;
     if (seeded) {
-      // The lines and marks are on the chart before the window is measured.
+      // The lines and every fill's mark are on the chart before the window is measured.
       await page.waitForFunction(
-        `document.querySelectorAll('.chart-order-cancel').length >= ${seeded.orders} && Number(document.querySelector('.chart-host')?.dataset.fillMarks) > 0`,
+        `document.querySelectorAll('.chart-order-cancel').length >= ${seeded.orders} && Number(document.querySelector('.chart-host')?.dataset.fillCount) >= ${seeded.fills}`,
         undefined,
         { timeout: 30_000 },
       );
-      const marks = await page.evaluate(`document.querySelector('.chart-host').dataset.fillMarks`);
+      onChart = await readChartOrders(page);
       console.log(
-        `chart-orders case: ${seeded.orders} order lines and ${String(marks)} fill marks (one per candle and side) on the chart`,
+        `chart-orders case: ${onChart.orderLines} order lines and ${onChart.fillMarks} fill marks (one per candle and side, ` +
+          `counting ${onChart.fillsMarked} fills) on the chart`,
       );
     }
 
@@ -563,6 +581,13 @@ async function main(): Promise<void> {
     for (const t of [...appTasks].sort((a, b) => a.start - b.start)) {
       console.log(`  ${t.duration} ms at ${t.start} ms (${phase(t)}): ${attribute(t, probe.frames)}`);
     }
+    if (onChart) {
+      // What was on the chart while it was measured, read again at the end.
+      onChart = await readChartOrders(page);
+      console.log(
+        `chart-orders case at the end: ${onChart.orderLines} order lines, ${onChart.fillMarks} fill marks counting ${onChart.fillsMarked} fills`,
+      );
+    }
     const shares = counter.shares();
     console.log(
       `updates received: ${counter.total} practice.update frames; ${round(shares.bookChanged * 100)}% changed the book, ` +
@@ -600,6 +625,7 @@ async function main(): Promise<void> {
         pace,
         publishMs,
         ...(cpuSlowdown !== 1 ? { cpuSlowdown } : {}),
+        ...(onChart ? onChart : {}),
         targetsMet: Object.values(met).every(Boolean),
       }),
     );

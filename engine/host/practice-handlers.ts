@@ -56,5 +56,7 @@ export function practiceHandlers(practice: PracticeMarket) {
     }),
     'practice.candles': ({ interval, limit, before }: { interval: CandleInterval; limit: number; before?: number }) =>
       practice.candles(interval, limit, before),
+    'practice.fillMarks': ({ interval, from, before }: { interval: CandleInterval; from: number; before?: number }) =>
+      practice.fillMinutes.marks(interval, from, before),
   };
 }

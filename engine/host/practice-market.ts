@@ -22,6 +22,7 @@ import type { EngineEvent, MarketConfig, PlaceCommand } from '../core/matching/t
 import { SimulatorDriver } from '../core/simulator/driver';
 import { readAll, userFills, type FillRow } from './trade-export';
 import { OrderHistory } from './order-history';
+import { FillMinutes } from './fill-minutes';
 import { LiquiditySimulator } from '../core/simulator/liquidity-simulator';
 import { liveReader } from '../core/simulator/agents/agent';
 import { runAhead, runAheadTicks } from '../core/simulator/run-ahead';
@@ -108,6 +109,8 @@ export class PracticeMarket {
   private readonly minutes: Candle[] = [];
   /** My orders and fills, folded from the journal's events. */
   readonly history = new OrderHistory('practice', PRACTICE_USER);
+  /** Every fill of mine over the minutes the charts are given, counted per minute (the chart's fill marks). */
+  readonly fillMinutes = new FillMinutes(MINUTES_KEPT * MINUTE);
   private readonly listeners = new Set<(u: PracticeUpdate) => void>();
   private readonly eventListeners = new Set<(events: readonly EngineEvent[]) => void>();
   private pendingTrades: TapeTrade[] = [];
@@ -331,6 +334,7 @@ export class PracticeMarket {
         this.record(t);
         this.pendingTrades.push(t);
         if (e.makerAccount === PRACTICE_USER || e.takerAccount === PRACTICE_USER) this.pendingMine = true;
+        this.countMine(e);
       } else if ('account' in e && e.account === PRACTICE_USER) this.pendingMine = true;
     }
     this.flushTimer ??= setTimeout(() => this.flush(), this.options.publishEveryMs ?? 100);
@@ -368,6 +372,13 @@ export class PracticeMarket {
     }
   }
 
+  /** A trade with a leg of mine (both, when I traded with myself) is a fill of mine on its candle. */
+  private countMine(e: Extract<EngineEvent, { type: 'trade' }>): void {
+    if (e.makerAccount === PRACTICE_USER)
+      this.fillMinutes.add(e.ts, e.takerSide === 'buy' ? 'sell' : 'buy', this.now());
+    if (e.takerAccount === PRACTICE_USER) this.fillMinutes.add(e.ts, e.takerSide, this.now());
+  }
+
   /** Rebuilds the tape, my orders and fills and the recent candles from the journal. */
   private loadHistory(): void {
     let after = 0;
@@ -378,8 +389,9 @@ export class PracticeMarket {
       this.history.apply(events);
       for (const e of events) {
         if (e.type !== 'trade') continue;
-        if (e.ts >= since)
-          this.record({ tradeId: e.tradeId, price: e.price, quantity: e.quantity, takerSide: e.takerSide, ts: e.ts });
+        if (e.ts < since) continue;
+        this.record({ tradeId: e.tradeId, price: e.price, quantity: e.quantity, takerSide: e.takerSide, ts: e.ts });
+        this.countMine(e);
       }
       after = events[events.length - 1].seq;
     }

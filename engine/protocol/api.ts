@@ -185,6 +185,9 @@ export const CandleBar = z.object({
   volume: amount,
 });
 
+/** My fills in one candle on one side (see practice.fillMarks): the candle's open time and how many. */
+export const FillMark = z.object({ time: amount, side: z.enum(['buy', 'sell']), count: positive });
+
 // ---- Real coins: the market feed (Upbit, Binance or a replayed session) and paper trading on it ----
 //
 // Units: prices are integers of 10^-priceDecimals quote per whole coin, sizes 10^-sizeDecimals coin, and quote
@@ -825,6 +828,20 @@ export const methods = {
       .strict(),
     result: z.array(CandleBar),
   },
+  /**
+   * My fills on the practice market as one mark per candle of `interval` and side, for the candles opening from
+   * `from` (and before `before`); `through` is the newest fill counted.
+   */
+  'practice.fillMarks': {
+    params: z
+      .object({
+        interval: CandleInterval,
+        from: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+        before: CandlesBefore,
+      })
+      .strict(),
+    result: z.object({ marks: z.array(FillMark), through: amount }),
+  },
   /** Markets the current feed source offers, with their units. */
   'paper.markets': {
     params: NoParams,
@@ -1022,6 +1039,7 @@ export type OrderOutcome = z.output<typeof OrderOutcome>;
 export type OrderAmend = z.output<typeof OrderAmend>;
 export type TapeTrade = z.output<typeof TapeTrade>;
 export type CandleBar = z.output<typeof CandleBar>;
+export type FillMark = z.output<typeof FillMark>;
 export type OpenOrder = z.output<typeof OpenOrder>;
 export type PracticeFill = z.output<typeof PracticeFill>;
 export type MarketSettings = z.output<typeof MarketSettings>;

@@ -90,20 +90,36 @@ describe('fill marks', () => {
     const bars = [60, 120, 180];
     const marks = fillMarks(
       [
-        { time: 185, side: 'sell', quantity: 3 },
-        { time: 130, side: 'buy', quantity: 1 },
-        { time: 179, side: 'buy', quantity: 2 },
-        { time: 120, side: 'sell', quantity: 4 },
-        { time: 10, side: 'buy', quantity: 9 },
+        { time: 185, side: 'sell' },
+        { time: 130, side: 'buy' },
+        { time: 179, side: 'buy' },
+        { time: 120, side: 'sell' },
+        { time: 10, side: 'buy' },
       ],
       bars,
     );
     expect(marks).toEqual([
-      { time: 120, side: 'buy', count: 2, quantity: 3 },
-      { time: 120, side: 'sell', count: 1, quantity: 4 },
-      { time: 180, side: 'sell', count: 1, quantity: 3 },
+      { time: 120, side: 'buy', count: 2 },
+      { time: 120, side: 'sell', count: 1 },
+      { time: 180, side: 'sell', count: 1 },
     ]);
-    expect(fillMarks([{ time: 100, side: 'buy', quantity: 1 }], [])).toEqual([]);
+    expect(fillMarks([{ time: 100, side: 'buy' }], [])).toEqual([]);
+  });
+
+  it('adds fills already counted per candle (older history) to single fills on the same candle', () => {
+    const marks = fillMarks(
+      [
+        { time: 60, side: 'buy', count: 40 },
+        { time: 120, side: 'sell', count: 7 },
+        { time: 130, side: 'sell' },
+        { time: 0, side: 'sell', count: 3 },
+      ],
+      [60, 120],
+    );
+    expect(marks).toEqual([
+      { time: 60, side: 'buy', count: 40 },
+      { time: 120, side: 'sell', count: 8 },
+    ]);
   });
 });
 

@@ -47,18 +47,17 @@ export interface FillMark {
   /** The open time of the candle the fills happened in (the chart's time). */
   time: number;
   side: 'buy' | 'sell';
-  /** How many fills, and their total size (size units). */
+  /** How many fills. */
   count: number;
-  quantity: number;
 }
 
 /**
- * My fills as one mark per candle and side: each fill (at `time`, the chart's time) goes to the last candle that
- * opened at or before it; fills before the first candle are left out. `barTimes` ascending; the marks come out
- * ascending by time, buys before sells within a candle, as the chart wants them.
+ * My fills as one mark per candle and side: each fill, or group of `count` fills (at `time`, the chart's time),
+ * goes to the last candle that opened at or before it; fills before the first candle are left out. `barTimes`
+ * ascending; the marks come out ascending by time, buys before sells within a candle, as the chart wants them.
  */
 export function fillMarks(
-  fills: readonly { time: number; side: 'buy' | 'sell'; quantity: number }[],
+  fills: readonly { time: number; side: 'buy' | 'sell'; count?: number }[],
   barTimes: readonly number[],
 ): FillMark[] {
   const marks = new Map<string, FillMark>();
@@ -67,10 +66,8 @@ export function fillMarks(
     if (bar === null) continue;
     const key = `${bar}:${f.side}`;
     const mark = marks.get(key);
-    if (mark) {
-      mark.count++;
-      mark.quantity += f.quantity;
-    } else marks.set(key, { time: bar, side: f.side, count: 1, quantity: f.quantity });
+    if (mark) mark.count += f.count ?? 1;
+    else marks.set(key, { time: bar, side: f.side, count: f.count ?? 1 });
   }
   return [...marks.values()].sort((a, b) => a.time - b.time || (a.side === b.side ? 0 : a.side === 'buy' ? -1 : 1));
 }

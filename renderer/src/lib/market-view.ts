@@ -13,6 +13,7 @@ import type {
   CandlesProgress,
   FeedSourceName,
   FeedStatusName,
+  FillMark,
   PaperPosition,
   OrderRequest,
 } from '@protocol/api';
@@ -189,6 +190,11 @@ export interface ViewState {
    * before that time (a chart scrolled back; fetched first where they are not stored).
    */
   candles(interval: Interval, limit: number, before?: number): Promise<{ bars: CandleBar[]; loading: boolean }>;
+  /**
+   * My fills as one mark per candle of `interval` and side, for the candles opening from `from`, where the engine
+   * keeps them beyond `fills` (absent where it does not); `through`: the newest fill they count.
+   */
+  fillMarks?(interval: Interval, from: number): Promise<{ marks: FillMark[]; through: number }>;
   /** Live candle changes; returns the unsubscribe function. */
   onLive(listener: (live: LiveCandles) => void): () => void;
 }

@@ -20,6 +20,7 @@ export const practiceView = create<ViewState>(() => ({
     bars: await api.invoke('practice.candles', { interval, limit, before }),
     loading: false,
   }),
+  fillMarks: (interval, from) => api.invoke('practice.fillMarks', { interval, from }),
   onLive: (listener) => onTrades((trades) => listener({ kind: 'trades', trades: trades.map(tapeRow) })),
 }));
 

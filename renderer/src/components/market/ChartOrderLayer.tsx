@@ -10,11 +10,12 @@ import { fill, useT, type MessageKey } from '../../i18n';
 import type { ChartLib } from '../../lib/charts';
 import { orderLinePrice, stopSide, unrealisedAt } from '../../lib/chart-orders';
 import { formatPrice, formatSignedQuote, formatSize } from '../../lib/market-format';
-import type { ViewMarket, ViewState } from '../../lib/market-view';
+import type { Interval, ViewMarket, ViewState } from '../../lib/market-view';
 import { formatUnits } from '../../lib/units';
 import { useOrderForm } from '../../stores/order-form-store';
 import { useView, useViewStore } from '../../stores/view-context';
 import { ChartOrders } from './chart-orders';
+import { chartFillHistory, type ChartFillHistory } from './chart-fill-history';
 import { rejectMessage } from './OrderForm';
 import './chart-orders.css';
 
@@ -23,6 +24,8 @@ export class ChartParts {
   private readonly listeners = new Set<() => void>();
   /** Set when the chart is removed, with everything drawn on it. */
   removed = false;
+  /** The timeframe drawn and the open time of its oldest candle (ms UTC), once there are candles. */
+  drawn: { interval: Interval; oldest: number } | null = null;
   constructor(
     readonly lib: ChartLib,
     readonly chart: IChartApi,
@@ -33,7 +36,8 @@ export class ChartParts {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
-  barsDrawn(): void {
+  barsDrawn(interval: Interval, oldest: number | undefined): void {
+    this.drawn = oldest === undefined ? null : { interval, oldest };
     for (const l of this.listeners) l();
   }
 }
@@ -65,6 +69,7 @@ export function ChartOrderLayer({ parts, market }: { parts: ChartParts; market: 
   const orders = useView((s) => s.openOrders);
   const fills = useView((s) => s.fills);
   const [overlay, setOverlay] = useState<ChartOrders | null>(null);
+  const history = useRef<ChartFillHistory | null>(null);
   const [menu, setMenu] = useState<Menu | null>(null);
   const [note, setNote] = useState<Note | null>(null);
   const buttons = useRef(new Map<number, HTMLButtonElement>());
@@ -103,14 +108,23 @@ export function ChartOrderLayer({ parts, market }: { parts: ChartParts; market: 
         for (const [id, y] of now) place(buttons.current.get(id) ?? null, y);
       },
     });
-    const offBars = parts.onBars(() => o.barsChanged());
+    // My fills over the whole history loaded, per candle, where the view's engine keeps them.
+    const marks = chartFillHistory(o, parts, view);
+    const offBars = parts.onBars(() => {
+      o.barsChanged();
+      marks.load();
+    });
+    marks.load();
     // A theme or colour convention change repaints the lines and marks in the new colours.
     const observer = new MutationObserver(() => o.readColours());
     observer.observe(document.documentElement, { attributes: true });
+    history.current = marks;
     setOverlay(o);
     return () => {
       observer.disconnect();
       offBars();
+      marks.stop();
+      history.current = null;
       o.dispose(parts.removed);
       setOverlay(null);
     };
@@ -129,6 +143,7 @@ export function ChartOrderLayer({ parts, market }: { parts: ChartParts; market: 
 
   useEffect(() => {
     overlay?.setFills(fills ?? []);
+    history.current?.fillsChanged(fills ?? []);
   }, [overlay, fills]);
 
   // The entry line's PnL follows every price: read from the store, not through renders.

@@ -468,7 +468,7 @@ export const PriceChart = memo(function PriceChart() {
       host.current?.setAttribute('data-oldest', String(set.bars[0]?.openTime ?? ''));
       c.lastBar = set.bars[set.bars.length - 1];
       showLastPriceLabel(c, c.lastBar);
-      parts?.barsDrawn();
+      parts?.barsDrawn(timeframe, set.bars[0]?.openTime);
     };
     c.repaintVolume = () => {
       p = c.colours;

@@ -1,9 +1,10 @@
 /**
  * My trading drawn on the price chart: each open order as a price line (side, amount and type in its label, a
  * waiting stop dashed at its stop price), my fills as buy/sell marks on the candles they happened in, and the
- * position's average entry price as a line whose label carries its unrealised PnL. An amendable order's line
- * can be dragged to a new price; on release the move goes through the market view's amend, and a refused move
- * snaps back. A right-click asks to start an order at the price under the pointer.
+ * position's average entry price as a line whose label carries its unrealised PnL. The marks cover the candles
+ * loaded: the engine's count of my fills per candle (`setHistory`) plus the view's latest fills that came after.
+ * An amendable order's line can be dragged to a new price; on release the move goes through the market view's
+ * amend, and a refused move snaps back. A right-click asks to start an order at the price under the pointer.
  *
  * Imperative, as the chart is: the React layer (ChartOrderLayer) hands it what to draw and places the controls
  * it reports positions for. The order lines are one series primitive (./order-lines-primitive); lines and marks
@@ -18,6 +19,7 @@ import type {
   Time,
   UTCTimestamp,
 } from 'lightweight-charts';
+import type { FillMark } from '@protocol/api';
 import type { ChartLib } from '../../lib/charts';
 import { fillMarks, isAmendable, orderLinePrice, plotted, snapToTick } from '../../lib/chart-orders';
 import type { ViewMarket, ViewOrder } from '../../lib/market-view';
@@ -62,7 +64,8 @@ export class ChartOrders {
   private market: ViewMarket | null = null;
   private colours = { up: '#f04452', down: '#3182f6', upFill: '#cc2d3d', downFill: '#1763d0' };
   private entry: { line: IPriceLine; price: number; title: string; colour: string } | null = null;
-  private fills: readonly { ts: number; side: 'buy' | 'sell'; quantity: number }[] = [];
+  private fills: readonly { ts: number; side: 'buy' | 'sell' }[] = [];
+  private history: { marks: readonly FillMark[]; through: number } | null = null;
   private drag: { id: number; from: number; to: number; pointer: number } | null = null;
   /** Orders whose drop is being confirmed: their line stays where it was dropped until the answer. */
   private readonly moving = new Map<number, number>();
@@ -189,9 +192,18 @@ export class ChartOrders {
     e.colour = colour;
   }
 
-  /** My fills (any order), marked on the candles they happened in. */
-  setFills(fills: readonly { ts: number; side: 'buy' | 'sell'; quantity: number }[]): void {
+  /** My latest fills (any order), marked on the candles they happened in. */
+  setFills(fills: readonly { ts: number; side: 'buy' | 'sell' }[]): void {
     this.fills = fills;
+    this.barsChanged();
+  }
+
+  /**
+   * My fills per candle over the loaded history (times in ms UTC), counting those up to `through`: the latest
+   * fills are marked from then on only, so none counts twice.
+   */
+  setHistory(history: { marks: readonly FillMark[]; through: number }): void {
+    this.history = history;
     this.barsChanged();
   }
 
@@ -199,10 +211,12 @@ export class ChartOrders {
   barsChanged(): void {
     const bars = this.series.data();
     const times = bars.map((b) => b.time as number);
-    const marks = fillMarks(
-      this.fills.map((f) => ({ time: chartTime(f.ts), side: f.side, quantity: f.quantity })),
-      times,
-    );
+    const history = this.history;
+    const through = history?.through ?? -Infinity;
+    const fills: { time: number; side: 'buy' | 'sell'; count?: number }[] = [];
+    if (history) for (const m of history.marks) fills.push({ time: chartTime(m.time), side: m.side, count: m.count });
+    for (const f of this.fills) if (f.ts > through) fills.push({ time: chartTime(f.ts), side: f.side });
+    const marks = fillMarks(fills, times);
     const markers: SeriesMarker<Time>[] = marks.map((m) => ({
       time: m.time as UTCTimestamp,
       position: m.side === 'buy' ? 'belowBar' : 'aboveBar',
@@ -211,8 +225,10 @@ export class ChartOrders {
       ...(m.count > 1 ? { text: String(m.count) } : {}),
     }));
     this.markers.setMarkers(markers);
-    // How many marks are drawn, for tests and load tests (the marks themselves are on the canvas).
+    // How many marks are drawn and how many fills they count, for tests and load tests (the marks themselves
+    // are on the canvas).
     this.host.dataset.fillMarks = String(markers.length);
+    this.host.dataset.fillCount = String(marks.reduce((n, m) => n + m.count, 0));
   }
 
   // ------------------------------------------------------------------ dragging
