@@ -9,9 +9,9 @@
  *   cancel: the order leaves the book or the stops and its hold is released.
  *
  * Trailing stops wait beside the other stops (./trailing.ts) and follow the last price each time stops are
- * checked. Brackets and OCO pairs (./brackets.ts): an entry's exits are placed after the walk that ended it,
- * where stops are checked; an OCO stop-loss that triggers first cancels its take-profit and takes over the
- * pair's hold.
+ * checked; the triggers that moved are published once each when the command's stops are done. Brackets and
+ * OCO pairs (./brackets.ts): an entry's exits are placed after the walk that ended it, where stops are checked;
+ * an OCO stop-loss that triggers first cancels its take-profit and takes over the pair's hold.
  *
  * Every check comes before any change: a refused command produces exactly one `rejected` event and leaves
  * books and balances as they were.
@@ -285,6 +285,21 @@ export class OrderFlow {
     return null;
   }
 
+  /**
+   * Publishes the trailing stops whose trigger moved in this command and still wait, once each, at their trigger
+   * now (one that triggered was published before its `triggered` and is no longer flagged).
+   */
+  private publishMoves(m: Market): void {
+    const moved = m.trailing.moved;
+    for (let i = 0; i < moved.length; i++) {
+      const o = moved[i];
+      if (!o.trailMoved) continue;
+      o.trailMoved = false;
+      this.log.triggerMoved(m, o);
+    }
+    moved.length = 0;
+  }
+
   /** A limit order (new, moved, or a triggered stop-limit) meets the book; what is left rests or ends. */
   private execLimit(m: Market, order: Order): void {
     if (order.timeInForce === 'FOK' && order.type === 'stop_limit') {
@@ -326,7 +341,15 @@ export class OrderFlow {
       if (last === 0) return;
       if (trailing.buy.length !== 0 || trailing.sell.length !== 0) trailing.follow(last, m.config.tickSize);
       const order = m.stops.takeTriggered(last) ?? trailing.takeTriggered(last);
-      if (order === undefined) return;
+      if (order === undefined) {
+        if (trailing.moved.length !== 0) this.publishMoves(m);
+        return;
+      }
+      // Its move, if the trigger moved in this command, goes first: the order's history ends at the trigger it fired at.
+      if (order.trailMoved) {
+        order.trailMoved = false;
+        this.log.triggerMoved(m, order);
+      }
       this.log.triggered(m, order, last);
       const isLimit = order.type === 'stop_limit';
       if (order.oco !== null) {

@@ -13,12 +13,19 @@
  * - A trailing buy holds what it can cost at the band price of its FIRST trigger (./validation): its trigger
  *   only falls, so the band price it runs at when triggered is never higher, and the hold always suffices.
  *
+ * - A trigger that moved is published once per command, as `trigger_moved` with where the command left it
+ *   (./order-flow publishes them when the command's stops are done, or just before the order's `triggered`
+ *   when it triggers in the same command): a client folding the events sees the engine's trigger, and a trigger
+ *   that moved several times in one walk costs one event.
+ *
  * Cost: the orders are kept like other stops, sorted so the next to trigger is last, so a trade only looks at
  * the best candidates. Besides, each side remembers the price its triggers have followed to (its mark): a last
  * price that does not pass the mark moves no trigger and costs one comparison; only a new high (for sells)
  * or low (for buys) since the mark re-prices them, and then each trigger really does change. A market with no
- * trailing stops costs two length checks.
+ * trailing stops costs two length checks. A moved order is listed once per command (its `trailMoved` flag), so
+ * publishing costs one event per order that moved, however many times it moved.
  */
+import { objectList } from './arrays';
 import { BPS, ceilToTick, floorToTick, inRange, mulDiv } from './money';
 import type { Order } from './order';
 import { StopOrders } from './stops';
@@ -42,6 +49,8 @@ export class TrailingStops extends StopOrders {
   /** The highest last price the sells' triggers have followed; the lowest the buys' have. */
   private sellMark = 0;
   private buyMark = Infinity;
+  /** Orders whose trigger moved in the current command, in the order they first moved (see the rules above). */
+  readonly moved = objectList<Order>();
 
   /** Adds a trailing stop whose trigger was set from last price `last`. */
   place(order: Order, last: number): void {
@@ -62,6 +71,7 @@ export class TrailingStops extends StopOrders {
         if (t > o.stopPrice) {
           o.stopPrice = t;
           moved = true;
+          if (!o.trailMoved) this.listMoved(o);
         }
       }
       if (moved) sells.sort(sellOrder);
@@ -75,9 +85,15 @@ export class TrailingStops extends StopOrders {
         if (t < o.stopPrice) {
           o.stopPrice = t;
           moved = true;
+          if (!o.trailMoved) this.listMoved(o);
         }
       }
       if (moved) buys.sort(buyOrder);
     }
+  }
+
+  private listMoved(o: Order): void {
+    o.trailMoved = true;
+    this.moved.push(o);
   }
 }
