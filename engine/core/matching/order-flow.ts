@@ -286,18 +286,13 @@ export class OrderFlow {
   }
 
   /**
-   * Publishes the trailing stops whose trigger moved in this command and still wait, once each, at their trigger
-   * now (one that triggered was published before its `triggered` and is no longer flagged).
+   * Publishes the trailing stops whose trigger moved in this command, once each, at their trigger now: they all
+   * still wait (one that triggered was published before its `triggered` and left the set).
    */
   private publishMoves(m: Market): void {
     const moved = m.trailing.moved;
-    for (let i = 0; i < moved.length; i++) {
-      const o = moved[i];
-      if (!o.trailMoved) continue;
-      o.trailMoved = false;
-      this.log.triggerMoved(m, o);
-    }
-    moved.length = 0;
+    for (const o of moved) this.log.triggerMoved(m, o);
+    moved.clear();
   }
 
   /** A limit order (new, moved, or a triggered stop-limit) meets the book; what is left rests or ends. */
@@ -342,14 +337,11 @@ export class OrderFlow {
       if (trailing.buy.length !== 0 || trailing.sell.length !== 0) trailing.follow(last, m.config.tickSize);
       const order = m.stops.takeTriggered(last) ?? trailing.takeTriggered(last);
       if (order === undefined) {
-        if (trailing.moved.length !== 0) this.publishMoves(m);
+        if (trailing.moved.size !== 0) this.publishMoves(m);
         return;
       }
-      // Its move, if the trigger moved in this command, goes first: the order's history ends at the trigger it fired at.
-      if (order.trailMoved) {
-        order.trailMoved = false;
-        this.log.triggerMoved(m, order);
-      }
+      // If its trigger moved in this command, the move goes first: its history ends at the trigger it fired at.
+      if (trailing.moved.size !== 0 && trailing.moved.delete(order)) this.log.triggerMoved(m, order);
       this.log.triggered(m, order, last);
       const isLimit = order.type === 'stop_limit';
       if (order.oco !== null) {

@@ -63,11 +63,6 @@ export interface Order extends BookOrder<Order> {
   exits: Exits | null;
   /** An exit's entry order id (0 otherwise). */
   parent: OrderId;
-  /**
-   * A trailing stop whose trigger moved in the current command and is not yet published (./trailing.ts). False
-   * again by the end of every command, so a reused record never needs it reset.
-   */
-  trailMoved: boolean;
 }
 
 /** A new, empty record (see above for why a literal); every field is set when it is opened as an order. */
@@ -99,6 +94,5 @@ export function blankOrder(owner: Trader, funds: MarketFunds): Order {
     oco: null,
     exits: null,
     parent: 0,
-    trailMoved: false,
   };
 }

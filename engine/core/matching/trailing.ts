@@ -12,7 +12,6 @@
  *   trigger only falls, so such a value would not move it anyway).
  * - A trailing buy holds what it can cost at the band price of its FIRST trigger (./validation): its trigger
  *   only falls, so the band price it runs at when triggered is never higher, and the hold always suffices.
- *
  * - A trigger that moved is published once per command, as `trigger_moved` with where the command left it
  *   (./order-flow publishes them when the command's stops are done, or just before the order's `triggered`
  *   when it triggers in the same command): a client folding the events sees the engine's trigger, and a trigger
@@ -22,10 +21,10 @@
  * the best candidates. Besides, each side remembers the price its triggers have followed to (its mark): a last
  * price that does not pass the mark moves no trigger and costs one comparison; only a new high (for sells)
  * or low (for buys) since the mark re-prices them, and then each trigger really does change. A market with no
- * trailing stops costs two length checks. A moved order is listed once per command (its `trailMoved` flag), so
- * publishing costs one event per order that moved, however many times it moved.
+ * trailing stops costs two length checks (and one for moves to publish); an order record carries nothing for it.
+ * The moved orders of a command are a set, so publishing costs one event per order that moved, however many times
+ * it moved.
  */
-import { objectList } from './arrays';
 import { BPS, ceilToTick, floorToTick, inRange, mulDiv } from './money';
 import type { Order } from './order';
 import { StopOrders } from './stops';
@@ -49,8 +48,11 @@ export class TrailingStops extends StopOrders {
   /** The highest last price the sells' triggers have followed; the lowest the buys' have. */
   private sellMark = 0;
   private buyMark = Infinity;
-  /** Orders whose trigger moved in the current command, in the order they first moved (see the rules above). */
-  readonly moved = objectList<Order>();
+  /**
+   * Orders whose trigger moved in the current command and is not yet published, in the order they first moved
+   * (see the rules above); empty again by the end of every command.
+   */
+  readonly moved = new Set<Order>();
 
   /** Adds a trailing stop whose trigger was set from last price `last`. */
   place(order: Order, last: number): void {
@@ -71,7 +73,7 @@ export class TrailingStops extends StopOrders {
         if (t > o.stopPrice) {
           o.stopPrice = t;
           moved = true;
-          if (!o.trailMoved) this.listMoved(o);
+          this.moved.add(o);
         }
       }
       if (moved) sells.sort(sellOrder);
@@ -85,15 +87,10 @@ export class TrailingStops extends StopOrders {
         if (t < o.stopPrice) {
           o.stopPrice = t;
           moved = true;
-          if (!o.trailMoved) this.listMoved(o);
+          this.moved.add(o);
         }
       }
       if (moved) buys.sort(buyOrder);
     }
-  }
-
-  private listMoved(o: Order): void {
-    o.trailMoved = true;
-    this.moved.push(o);
   }
 }
