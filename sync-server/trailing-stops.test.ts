@@ -14,8 +14,8 @@ const t = serverPerTest();
 type OrderMessage = Extract<ServerMessage, { type: 'order' }>;
 const orderOf = (id: number) => (m: ServerMessage) => m.type === 'order' && m.order.orderId === id;
 
-/** The trigger of my order as the order history has it. */
-async function historyTrigger(s: Session, id: number): Promise<OrderView> {
+/** My order as the order history has it. */
+async function historyOrder(s: Session, id: number): Promise<OrderView> {
   const r = await http<OrderView>(t.server.url, 'GET', `/api/v1/orders/${id}`, { token: s.accessToken });
   expect(r.status).toBe(200);
   return r.body;
@@ -66,7 +66,7 @@ describe('trailing stops on the live market', () => {
     const pushed = me.ofType('order').filter((m) => m.order.orderId === id);
     expect(pushed.map((m) => m.order.stopPrice)).toEqual([98_000, 99_000, 101_000]);
     expect(pushed.every((m) => m.order.status === 'waiting' && m.order.type === 'trailing_stop')).toBe(true);
-    expect(await historyTrigger(trader, id)).toMatchObject({
+    expect(await historyOrder(trader, id)).toMatchObject({
       stopPrice: 101_000,
       status: 'waiting',
       trailAmount: 2_000,
@@ -80,7 +80,7 @@ describe('trailing stops on the live market', () => {
     await t.server.close();
     await t.start();
     expect(t.server.exchange.engine.openOrders(trader.accountId).find((o) => o.id === id)?.stopPrice).toBe(101_000);
-    expect((await historyTrigger(trader, id)).stopPrice).toBe(101_000);
+    expect((await historyOrder(trader, id)).stopPrice).toBe(101_000);
 
     // The price comes back to the trigger: the stop sells into the bid below.
     const me2 = await t.connect(trader);
