@@ -334,14 +334,16 @@ export class OrderFlow {
       }
       const last = m.lastPrice;
       if (last === 0) return;
-      if (trailing.buy.length !== 0 || trailing.sell.length !== 0) trailing.follow(last, m.config.tickSize);
+      // Moved triggers are of waiting trailing stops: with none waiting there is nothing to follow or publish.
+      const trails = trailing.buy.length !== 0 || trailing.sell.length !== 0;
+      if (trails) trailing.follow(last, m.config.tickSize);
       const order = m.stops.takeTriggered(last) ?? trailing.takeTriggered(last);
       if (order === undefined) {
-        if (trailing.moved.size !== 0) this.publishMoves(m);
+        if (trails && trailing.moved.size !== 0) this.publishMoves(m);
         return;
       }
       // If its trigger moved in this command, the move goes first: its history ends at the trigger it fired at.
-      if (trailing.moved.size !== 0 && trailing.moved.delete(order)) this.log.triggerMoved(m, order);
+      if (trails && trailing.moved.delete(order)) this.log.triggerMoved(m, order);
       this.log.triggered(m, order, last);
       const isLimit = order.type === 'stop_limit';
       if (order.oco !== null) {

@@ -21,7 +21,7 @@
  * the best candidates. Besides, each side remembers the price its triggers have followed to (its mark): a last
  * price that does not pass the mark moves no trigger and costs one comparison; only a new high (for sells)
  * or low (for buys) since the mark re-prices them, and then each trigger really does change. A market with no
- * trailing stops costs two length checks (and one for moves to publish); an order record carries nothing for it.
+ * trailing stops costs two length checks, moves to publish included; an order record carries nothing for it.
  * The moved orders of a command are a set, so publishing costs one event per order that moved, however many times
  * it moved.
  */
