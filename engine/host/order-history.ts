@@ -112,6 +112,10 @@ export class OrderHistory {
       case 'amended':
         this.update(e, () => ({ price: e.price, quantity: e.quantity }));
         return;
+      case 'trigger_moved':
+        // A trailing stop's trigger follows the price: its row shows where it is now.
+        this.update(e, () => ({ stopPrice: e.stopPrice }));
+        return;
       case 'filled':
         this.update(e, () => ({ status: 'filled' }));
         return;

@@ -124,8 +124,13 @@ export const OrderView = z.object({
   type: z.enum(['limit', 'market', 'stop_market', 'stop_limit', 'trailing_stop']),
   timeInForce: z.enum(['GTC', 'IOC', 'FOK']),
   price: int,
-  /** A trailing stop's trigger when it was placed (it follows the price from there). */
-  stopPrice: int,
+  /**
+   * A stop's trigger (0 for other orders). A trailing stop's is its trigger now: it follows the last price, and
+   * each move is pushed to the owner as an `order` message.
+   */
+  stopPrice: int.describe(
+    "The stop's trigger price (0 for orders without one). A trailing stop's trigger follows the last trade price: this is where it is now, and each move is pushed on the WebSocket as an `order` message.",
+  ),
   quantity: int,
   quoteAmount: int,
   filled: int,
@@ -192,7 +197,10 @@ export type ServerMessage =
     }
   | ({ type: 'ticker' } & Ticker)
   | { type: 'candle'; market: string; interval: CandleInterval; candle: Candle }
-  /** Private: one of my orders changed. */
+  /**
+   * Private: one of my orders changed (a fill, a trigger, an amend, its end, or a trailing stop's trigger moving
+   * after the price: at most one message per order for what one batch of the market changed).
+   */
   | { type: 'order'; order: OrderView }
   | { type: 'fill'; fill: Fill }
   | { type: 'balance'; balances: BalanceView[] }

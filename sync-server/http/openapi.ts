@@ -54,7 +54,7 @@ export function openApiDocument(): object {
       title: 'Playground 777 sync server',
       version: ENGINE_VERSION,
       description:
-        'Accounts, the shared LPJ markets, order history and notifications. Order entry and live market data are on the WebSocket at /ws.',
+        "Accounts, the shared LPJ markets, order history and notifications. Order entry, live market data and the updates of my orders (a trailing stop's trigger as it follows the price included) are on the WebSocket at /ws.",
     },
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     paths: {

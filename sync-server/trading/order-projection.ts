@@ -105,8 +105,8 @@ export class OrderProjection {
     this.upsertOrder =
       writes.statement(`INSERT INTO orders (id, account_id, market, client_order_id, side, type, time_in_force, price, stop_price, quantity,
       quote_amount, filled, status, reason, created_at, updated_at, links) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (id) DO UPDATE SET price = excluded.price, quantity = excluded.quantity, filled = excluded.filled, status = excluded.status,
-      reason = excluded.reason, updated_at = excluded.updated_at`);
+      ON CONFLICT (id) DO UPDATE SET price = excluded.price, stop_price = excluded.stop_price, quantity = excluded.quantity,
+      filled = excluded.filled, status = excluded.status, reason = excluded.reason, updated_at = excluded.updated_at`);
     this.insertFill =
       writes.statement(`INSERT OR IGNORE INTO fills (trade_id, account_id, order_id, market, side, price, quantity, quote_amount, fee, liquidity, ts)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -240,6 +240,16 @@ export class OrderProjection {
             touched.add(order);
           }
           changes.accounts.add(e.account);
+          break;
+        }
+        case 'trigger_moved': {
+          // A trailing stop's trigger follows the price: the history and the owner's sessions show it where it is.
+          const order = this.liveOrder(e.orderId);
+          if (order) {
+            order.view.stopPrice = e.stopPrice;
+            order.view.updatedAt = e.ts;
+            touched.add(order);
+          }
           break;
         }
         case 'deposited':

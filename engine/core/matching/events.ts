@@ -263,6 +263,19 @@ export class EventLog {
     };
   }
 
+  triggerMoved(m: Market, o: Order): void {
+    this.touch(m);
+    this.buf[this.n++] = {
+      seq: ++m.seq,
+      market: m.id,
+      ts: this.ts,
+      type: 'trigger_moved',
+      orderId: o.id,
+      account: o.account,
+      stopPrice: o.stopPrice,
+    };
+  }
+
   cancelled(m: Market, o: Order, reason: CancelReason): void {
     this.touch(m);
     this.buf[this.n++] = {

@@ -9,9 +9,9 @@
  *   cancel: the order leaves the book or the stops and its hold is released.
  *
  * Trailing stops wait beside the other stops (./trailing.ts) and follow the last price each time stops are
- * checked. Brackets and OCO pairs (./brackets.ts): an entry's exits are placed after the walk that ended it,
- * where stops are checked; an OCO stop-loss that triggers first cancels its take-profit and takes over the
- * pair's hold.
+ * checked; the triggers that moved are published once each when the command's stops are done. Brackets and
+ * OCO pairs (./brackets.ts): an entry's exits are placed after the walk that ended it, where stops are checked;
+ * an OCO stop-loss that triggers first cancels its take-profit and takes over the pair's hold.
  *
  * Every check comes before any change: a refused command produces exactly one `rejected` event and leaves
  * books and balances as they were.
@@ -285,6 +285,16 @@ export class OrderFlow {
     return null;
   }
 
+  /**
+   * Publishes the trailing stops whose trigger moved in this command, once each, at their trigger now: they all
+   * still wait (one that triggered was published before its `triggered` and left the set).
+   */
+  private publishMoves(m: Market): void {
+    const moved = m.trailing.moved;
+    for (const o of moved) this.log.triggerMoved(m, o);
+    moved.clear();
+  }
+
   /** A limit order (new, moved, or a triggered stop-limit) meets the book; what is left rests or ends. */
   private execLimit(m: Market, order: Order): void {
     if (order.timeInForce === 'FOK' && order.type === 'stop_limit') {
@@ -324,9 +334,16 @@ export class OrderFlow {
       }
       const last = m.lastPrice;
       if (last === 0) return;
-      if (trailing.buy.length !== 0 || trailing.sell.length !== 0) trailing.follow(last, m.config.tickSize);
+      // Moved triggers are of waiting trailing stops: with none waiting there is nothing to follow or publish.
+      const trails = trailing.buy.length !== 0 || trailing.sell.length !== 0;
+      if (trails) trailing.follow(last, m.config.tickSize);
       const order = m.stops.takeTriggered(last) ?? trailing.takeTriggered(last);
-      if (order === undefined) return;
+      if (order === undefined) {
+        if (trails && trailing.moved.size !== 0) this.publishMoves(m);
+        return;
+      }
+      // If its trigger moved in this command, the move goes first: its history ends at the trigger it fired at.
+      if (trails && trailing.moved.delete(order)) this.log.triggerMoved(m, order);
       this.log.triggered(m, order, last);
       const isLimit = order.type === 'stop_limit';
       if (order.oco !== null) {

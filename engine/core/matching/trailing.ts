@@ -12,12 +12,18 @@
  *   trigger only falls, so such a value would not move it anyway).
  * - A trailing buy holds what it can cost at the band price of its FIRST trigger (./validation): its trigger
  *   only falls, so the band price it runs at when triggered is never higher, and the hold always suffices.
+ * - A trigger that moved is published once per command, as `trigger_moved` with where the command left it
+ *   (./order-flow publishes them when the command's stops are done, or just before the order's `triggered`
+ *   when it triggers in the same command): a client folding the events sees the engine's trigger, and a trigger
+ *   that moved several times in one walk costs one event.
  *
  * Cost: the orders are kept like other stops, sorted so the next to trigger is last, so a trade only looks at
  * the best candidates. Besides, each side remembers the price its triggers have followed to (its mark): a last
  * price that does not pass the mark moves no trigger and costs one comparison; only a new high (for sells)
  * or low (for buys) since the mark re-prices them, and then each trigger really does change. A market with no
- * trailing stops costs two length checks.
+ * trailing stops costs two length checks, moves to publish included; an order record carries nothing for it.
+ * The moved orders of a command are a set, so publishing costs one event per order that moved, however many times
+ * it moved.
  */
 import { BPS, ceilToTick, floorToTick, inRange, mulDiv } from './money';
 import type { Order } from './order';
@@ -85,6 +91,11 @@ export class TrailingStops extends StopOrders {
   /** The highest last price the sells' triggers have followed; the lowest the buys' have. */
   private sellMark = 0;
   private buyMark = Infinity;
+  /**
+   * Orders whose trigger moved in the current command and is not yet published, in the order they first moved
+   * (see the rules above); empty again by the end of every command.
+   */
+  readonly moved = new Set<Order>();
 
   /** Adds a trailing stop whose trigger was set from last price `last`. */
   place(order: Order, last: number): void {
@@ -101,10 +112,9 @@ export class TrailingStops extends StopOrders {
       this.sellMark = last;
       let moved = false;
       for (const o of sells) {
-        const t = trailTrigger('sell', last, o.trailAmount, o.trailBps, tick);
-        if (t > o.stopPrice) {
-          o.stopPrice = t;
+        if (followTrigger(o, last, tick)) {
           moved = true;
+          this.moved.add(o);
         }
       }
       if (moved) sells.sort(sellOrder);
@@ -114,10 +124,9 @@ export class TrailingStops extends StopOrders {
       this.buyMark = last;
       let moved = false;
       for (const o of buys) {
-        const t = trailTrigger('buy', last, o.trailAmount, o.trailBps, tick);
-        if (t < o.stopPrice) {
-          o.stopPrice = t;
+        if (followTrigger(o, last, tick)) {
           moved = true;
+          this.moved.add(o);
         }
       }
       if (moved) buys.sort(buyOrder);

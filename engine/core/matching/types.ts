@@ -224,6 +224,11 @@ export type EngineEvent = EventBase &
     | { type: 'cancelled'; orderId: OrderId; account: AccountId; remaining: number; reason: CancelReason }
     | { type: 'expired'; orderId: OrderId; account: AccountId; remaining: number; reason: ExpireReason }
     | { type: 'triggered'; orderId: OrderId; account: AccountId; lastPrice: number }
+    /**
+     * A waiting trailing stop's trigger moved after the last price (./trailing.ts): its trigger now. At most one
+     * per order and command, with where the command left it; a sell's only rises, a buy's only falls.
+     */
+    | { type: 'trigger_moved'; orderId: OrderId; account: AccountId; stopPrice: number }
     | {
         type: 'amended';
         orderId: OrderId;

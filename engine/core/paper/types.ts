@@ -182,11 +182,8 @@ export type PaperEvent =
   | Same<'withdrawn'>
   | (Omit<Same<'rejected'>, 'reason'> & { reason: PaperRejectReason })
   | (Omit<Same<'expired'>, 'reason'> & { reason: PaperExpireReason })
-  /**
-   * A waiting trailing stop's trigger moved after the last price (../matching/trailing.ts): its trigger now. A
-   * command's trades share one last price, so an order's trigger moves at most once per command.
-   */
-  | (Head & { type: 'trigger_moved'; orderId: OrderId; account: AccountId; stopPrice: number })
+  /** A command's trades share one last price, so a paper order's trigger moves at most once per command. */
+  | Same<'trigger_moved'>
   | (Head & { type: 'account_opened'; account: AccountId })
   /** Starts a reset; the cancellations, withdrawals and grants it causes follow. */
   | (Head & { type: 'reset'; account: AccountId });

@@ -4,6 +4,7 @@ import {
   amendInput,
   fillMarks,
   isAmendable,
+  isWaitingStop,
   orderLinePrice,
   plotted,
   snapToTick,
@@ -66,6 +67,15 @@ describe('order lines', () => {
     expect(orderLinePrice(order({ type: 'trailing_stop', price: 0, stopPrice: 9_400 }))).toBe(9_400);
     expect(orderLinePrice(order({ type: 'stop_limit', price: 9_000, stopPrice: 9_500, triggered: true }))).toBe(9_000);
     expect(orderLinePrice(order({ price: 9_000 }))).toBe(9_000);
+  });
+
+  it('a waiting trailing stop is a waiting stop (its line dashed) at its trigger now, until it triggers', () => {
+    expect(isWaitingStop(order({ type: 'trailing_stop', price: 0, stopPrice: 9_400 }))).toBe(true);
+    expect(isWaitingStop(order({ type: 'stop_market', price: 0, stopPrice: 9_400 }))).toBe(true);
+    expect(isWaitingStop(order({ type: 'stop_limit', price: 9_000, stopPrice: 9_500, triggered: true }))).toBe(false);
+    expect(isWaitingStop(order({ price: 9_000 }))).toBe(false);
+    // The trigger moved after the price: the line goes with it.
+    expect(orderLinePrice(order({ type: 'trailing_stop', price: 0, stopPrice: 9_650 }))).toBe(9_650);
   });
 
   it('a dragged position comes back on the tick, never below one tick or past the safe range', () => {

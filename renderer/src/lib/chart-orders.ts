@@ -7,6 +7,7 @@
 import type { MessageKey } from '../i18n';
 import { valueOf } from './market-format';
 import type { OrderChange, ViewMarket, ViewOrder } from './market-view';
+import { hasTrigger } from './order-status';
 import { parseUnits, toSafeNumber } from './units';
 
 /**
@@ -19,10 +20,14 @@ export function isAmendable(o: Pick<ViewOrder, 'type' | 'triggered' | 'ocoOrderI
   return o.type === 'limit' || (o.type === 'stop_limit' && o.triggered);
 }
 
-/** The price an order's line is drawn at: a waiting stop at its stop price, anything else at its limit price. */
+/** A stop still waiting for its trigger (a trailing stop's trigger follows the price until then). */
+export function isWaitingStop(o: Pick<ViewOrder, 'type' | 'triggered'>): boolean {
+  return hasTrigger(o.type) && !o.triggered;
+}
+
+/** The price an order's line is drawn at: a waiting stop at its trigger (where it is now), anything else at its limit. */
 export function orderLinePrice(o: Pick<ViewOrder, 'type' | 'triggered' | 'price' | 'stopPrice'>): number {
-  const waiting = (o.type === 'stop_limit' || o.type === 'stop_market' || o.type === 'trailing_stop') && !o.triggered;
-  return waiting ? o.stopPrice : o.price;
+  return isWaitingStop(o) ? o.stopPrice : o.price;
 }
 
 /** Price units → the chart's plotted value. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openOrderStatus } from './order-status';
+import { hasTrigger, openOrderStatus } from './order-status';
 
 describe('the status of a working order', () => {
   it('says open, partly filled, waiting for its stop or triggered', () => {
@@ -10,7 +10,13 @@ describe('the status of a working order', () => {
     expect(openOrderStatus({ ...stop, triggered: false, remaining: 100 })).toBe('waiting');
     expect(openOrderStatus({ ...stop, triggered: true, remaining: 100 })).toBe('triggered');
     expect(openOrderStatus({ ...stop, triggered: true, remaining: 1 })).toBe('partial');
-    // A trailing stop waits for its trigger like any stop (it trades at the market once triggered).
-    expect(openOrderStatus({ type: 'trailing_stop', quantity: 100, triggered: false, remaining: 100 })).toBe('waiting');
+  });
+
+  it('says a trailing stop waits, like any stop, while its trigger follows the price', () => {
+    const trailing = { type: 'trailing_stop' as const, triggered: false, quantity: 100, remaining: 100 };
+    expect(openOrderStatus(trailing)).toBe('waiting');
+    expect(
+      ['limit', 'market', 'stop_market', 'stop_limit', 'trailing_stop'].filter((t) => hasTrigger(t as 'limit')),
+    ).toEqual(['stop_market', 'stop_limit', 'trailing_stop']);
   });
 });

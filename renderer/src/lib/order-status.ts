@@ -19,9 +19,14 @@ export const ORDER_STATUSES: readonly OrderStatusName[] = [
   'rejected',
 ];
 
+/** An order of a type that waits for a trigger price (a trailing stop's follows the last price). */
+export function hasTrigger(type: ViewOrder['type']): boolean {
+  return type === 'stop_limit' || type === 'stop_market' || type === 'trailing_stop';
+}
+
 /** A working order's status: a stop not yet triggered waits; otherwise partly filled, triggered or open. */
 export function openOrderStatus(o: Pick<ViewOrder, 'type' | 'triggered' | 'quantity' | 'remaining'>): OrderStatusName {
-  const stop = o.type === 'stop_limit' || o.type === 'stop_market' || o.type === 'trailing_stop';
+  const stop = hasTrigger(o.type);
   if (stop && !o.triggered) return 'waiting';
   if (o.remaining < o.quantity) return 'partial';
   return stop ? 'triggered' : 'open';

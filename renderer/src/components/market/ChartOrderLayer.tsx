@@ -211,6 +211,7 @@ export function ChartOrderLayer({ parts, market }: { parts: ChartParts; market: 
             type="button"
             className={`chart-order-cancel ${o.side === 'buy' ? 'up' : 'down'}`}
             data-order-id={o.id}
+            data-price={orderLinePrice(o)}
             aria-label={fill(t('chart.order.cancel'), o.id)}
             title={fill(t('chart.order.cancel'), o.id)}
             hidden

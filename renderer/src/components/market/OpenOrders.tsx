@@ -3,7 +3,7 @@ import { fill, useT, type MessageKey } from '../../i18n';
 import { formatDateTime } from '../../lib/time';
 import { formatPrice, formatSize } from '../../lib/market-format';
 import { formatUnits } from '../../lib/units';
-import { openOrderStatus } from '../../lib/order-status';
+import { hasTrigger, openOrderStatus } from '../../lib/order-status';
 import type { ViewMarket, ViewOrder } from '../../lib/market-view';
 import { useView } from '../../stores/view-context';
 import { isStateRefusal } from '../../lib/market-state';
@@ -31,7 +31,7 @@ const OrderRow = memo(function OrderRow({
   const cancelOrder = useView((s) => s.cancel);
   const [busy, setBusy] = useState(false);
   const [amending, setAmending] = useState(false);
-  const isStop = order.type === 'stop_limit' || order.type === 'stop_market' || order.type === 'trailing_stop';
+  const isStop = hasTrigger(order.type);
   const status = openOrderStatus(order);
   const cancel = async () => {
     setBusy(true);

@@ -21,7 +21,7 @@ import type {
 } from 'lightweight-charts';
 import type { FillMark } from '@protocol/api';
 import type { ChartLib } from '../../lib/charts';
-import { fillMarks, isAmendable, orderLinePrice, plotted, snapToTick } from '../../lib/chart-orders';
+import { fillMarks, isAmendable, isWaitingStop, orderLinePrice, plotted, snapToTick } from '../../lib/chart-orders';
 import type { ViewMarket, ViewOrder } from '../../lib/market-view';
 import { chartTime } from './chart-data';
 import { OrderLinesPrimitive } from './order-lines-primitive';
@@ -148,12 +148,11 @@ export class ChartOrders {
     const market = this.market!;
     this.lines.setLines(
       this.titles.map(({ order, title }) => {
-        const waiting = (order.type === 'stop_limit' || order.type === 'stop_market') && !order.triggered;
         return {
           id: order.id,
           value: plotted(market, this.drawn.get(order.id)?.price ?? orderLinePrice(order)),
           colour: order.side === 'buy' ? this.colours.upFill : this.colours.downFill,
-          dashed: waiting,
+          dashed: isWaitingStop(order),
           label: title,
         };
       }),

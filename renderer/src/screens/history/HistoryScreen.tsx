@@ -19,7 +19,7 @@ import {
 import { formatPrice, formatQuote, formatSize } from '../../lib/market-format';
 import type { ViewMarket } from '../../lib/market-view';
 import { marketName } from '../../lib/market-identity';
-import { ORDER_STATUSES } from '../../lib/order-status';
+import { ORDER_STATUSES, hasTrigger } from '../../lib/order-status';
 import { formatDateTime } from '../../lib/time';
 import { formatUnits } from '../../lib/units';
 import { useHistory } from '../../stores/history-store';
@@ -167,7 +167,7 @@ function OrderRows({ orders, markets }: { orders: HistoryOrder[]; markets: Marke
       <tbody>
         {orders.map((o) => {
           const f = amounts(markets, o.venue, o.market);
-          const stop = o.type === 'stop_limit' || o.type === 'stop_market';
+          const stop = hasTrigger(o.type);
           return (
             <tr key={`${o.venue}:${o.market}:${o.id}`} data-venue={o.venue} data-order-id={o.id}>
               <td className="muted">{formatDateTime(o.ts)}</td>
