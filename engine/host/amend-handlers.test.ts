@@ -3,68 +3,23 @@
  * exchange) move an order's price and amount, refusals come back with the engine's reason, the worst requests
  * are refused before any engine sees them, and the user trades normally afterwards.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MockExchange } from '../tools/mock-exchange/mock-exchange';
-import { fastOptions } from '../node/feed/testing/helpers';
-import type { EventFrame, OrderOutcome, PaperMarketState, PracticeState } from '../protocol/api';
+import { describe, expect, it } from 'vitest';
+import type { OrderOutcome, PaperMarketState, PracticeState } from '../protocol/api';
 import { ApiError } from '../protocol/errors';
-import { AppHost } from './app-host';
+import { mockExchangeHosts, until } from './testing/mock-exchange-host';
 
-let mock: MockExchange;
-let dir: string;
-let host: AppHost | undefined;
-let frames: EventFrame[];
-
-beforeAll(async () => {
-  mock = await MockExchange.start({ port: 0, seed: 11, stepsPerSec: 20, historyMinutes: 60 });
-});
-afterAll(async () => {
-  await mock.close();
-});
-afterEach(() => {
-  host?.close();
-  host = undefined;
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function open(): AppHost {
-  dir = mkdtempSync(join(tmpdir(), 'amend-'));
-  host = AppHost.open({
-    dataDir: dir,
-    appVersion: '0.0.0',
-    mode: 'web',
-    practice: { ticksPerSecond: 0 },
-    realMarkets: { upbit: fastOptions(mock, 'upbit'), binance: fastOptions(mock, 'binance'), env: {} },
-    // Nothing listens here: the live market stays offline.
-    live: { defaultServerUrl: 'http://127.0.0.1:9' },
-  });
-  frames = [];
-  host.onEvent((f) => frames.push(f));
-  return host;
-}
-
-const call = async <T>(method: string, params: unknown): Promise<T> => (await host!.invoke(method, params)) as T;
-
-async function until(what: string, probe: () => boolean, ms = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!probe()) {
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const t = mockExchangeHosts({ seed: 11, stepsPerSec: 20, historyMinutes: 60 }, 'amend');
+const { call } = t;
 
 async function refusedAsBadRequest(params: unknown): Promise<void> {
-  const err = await host!.invoke('order.amend', params).catch((e: unknown) => e);
+  const err = await t.host.invoke('order.amend', params).catch((e: unknown) => e);
   expect(err, JSON.stringify(params)).toBeInstanceOf(ApiError);
   expect((err as ApiError).code).toBe('BAD_REQUEST');
 }
 
 describe('order.amend', () => {
   it('moves a practice order, keeps what the engine refuses unchanged with its reason, and refuses malformed requests', async () => {
-    open();
+    t.open();
     const placed = await call<OrderOutcome>('practice.place', {
       side: 'buy',
       orderType: 'limit',
@@ -123,10 +78,10 @@ describe('order.amend', () => {
   });
 
   it('moves a paper order on a live book, and says why when it cannot', async () => {
-    open();
+    t.open();
     await call('paper.open', { market: 'BTC-KRW' });
     await until('a live book', () =>
-      frames.some((f) => f.name === 'paper.update' && f.payload.market === 'BTC-KRW' && !!f.payload.bids?.length),
+      t.frames.some((f) => f.name === 'paper.update' && f.payload.market === 'BTC-KRW' && !!f.payload.bids?.length),
     );
     let state = await call<PaperMarketState>('paper.state', { market: 'BTC-KRW' });
     const bid = state.bids[state.bids.length - 1][0];
@@ -174,8 +129,10 @@ describe('order.amend', () => {
   });
 
   it('refuses a live amend while the live market is not connected, as its other orders', async () => {
-    open();
-    const err = await host!.invoke('order.amend', { venue: 'live', orderId: 1, price: 9_000 }).catch((e: unknown) => e);
+    t.open();
+    const err = await t.host
+      .invoke('order.amend', { venue: 'live', orderId: 1, price: 9_000 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(['NOT_SIGNED_IN', 'OFFLINE']).toContain((err as ApiError).code);
   });

@@ -4,63 +4,20 @@
  * current by `paper.update`, amended and cancelled by the same rules as the LPJ markets; worst inputs are refused
  * (by the schema, or with the engine's reason) and an honest order still fills after them.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MockExchange } from '../tools/mock-exchange/mock-exchange';
-import { fastOptions } from '../node/feed/testing/helpers';
-import type { EventFrame, OrderOutcome, PaperMarketState, PaperOrderOutcome, PaperUpdate } from '../protocol/api';
-import { AppHost } from './app-host';
+import { describe, expect, it } from 'vitest';
+import type { OrderOutcome, PaperMarketState, PaperOrderOutcome, PaperUpdate } from '../protocol/api';
+import { mockExchangeHosts, until } from './testing/mock-exchange-host';
 
-let mock: MockExchange;
-let dir: string;
-let host: AppHost | undefined;
-let frames: EventFrame[];
-
-beforeAll(async () => {
-  mock = await MockExchange.start({ port: 0, seed: 11, stepsPerSec: 20, historyMinutes: 60 });
-});
-afterAll(async () => {
-  await mock.close();
-});
-afterEach(() => {
-  host?.close();
-  host = undefined;
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function open(): AppHost {
-  dir = mkdtempSync(join(tmpdir(), 'paper-order-types-'));
-  host = AppHost.open({
-    dataDir: dir,
-    appVersion: '0.0.0',
-    mode: 'web',
-    practice: { ticksPerSecond: 0 },
-    realMarkets: { upbit: fastOptions(mock, 'upbit'), binance: fastOptions(mock, 'binance'), env: {} },
-  });
-  frames = [];
-  host.onEvent((f) => frames.push(f));
-  return host;
-}
-
-const call = async <T>(method: string, params: unknown = {}): Promise<T> => (await host!.invoke(method, params)) as T;
-
-async function until(what: string, probe: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const start = Date.now();
-  while (!(await probe())) {
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const t = mockExchangeHosts({ seed: 11, stepsPerSec: 20, historyMinutes: 60 }, 'paper-order-types');
+const { call } = t;
 
 const updates = (): PaperUpdate[] =>
-  frames.flatMap((f) => (f.name === 'paper.update' && f.payload.market === 'BTC-KRW' ? [f.payload] : []));
+  t.frames.flatMap((f) => (f.name === 'paper.update' && f.payload.market === 'BTC-KRW' ? [f.payload] : []));
 const MARKET = 'BTC-KRW';
 
 /** BTC-KRW open with a book and a last price, and some BTC bought at the market; returns the state then. */
 async function ready(): Promise<PaperMarketState> {
-  open();
+  t.open();
   await call('paper.open', { market: MARKET });
   await until('a book and a last price', async () => {
     const s = await call<PaperMarketState>('paper.state', { market: MARKET });

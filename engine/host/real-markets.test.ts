@@ -1,12 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MockExchange } from '../tools/mock-exchange/mock-exchange';
-import { fastOptions } from '../node/feed/testing/helpers';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_GRANTS } from '../core/paper';
 import type {
-  EventFrame,
   FeedSourceInfo,
   PaperAccount,
   PaperCandles,
@@ -16,68 +11,26 @@ import type {
   ReplayInfo,
   VenueHistory,
 } from '../protocol/api';
-import { AppHost } from './app-host';
+import { mockExchangeHosts, until } from './testing/mock-exchange-host';
 
-let mock: MockExchange;
-let dir: string;
-let host: AppHost | undefined;
-let frames: EventFrame[];
-
-beforeAll(async () => {
-  mock = await MockExchange.start({ port: 0, seed: 7, stepsPerSec: 20, historyMinutes: 600 });
-});
-afterAll(async () => {
-  await mock.close();
-});
-afterEach(() => {
-  host?.close();
-  host = undefined;
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** A host whose feeds point at the mock exchange, with timings short enough for a suite. */
-function open(extra: { upbitRest?: string; dataDir?: string } = {}): AppHost {
-  dir = extra.dataDir ?? mkdtempSync(join(tmpdir(), 'real-markets-'));
-  const upbit = fastOptions(mock, 'upbit');
-  if (extra.upbitRest) upbit.restUrl = extra.upbitRest;
-  host = AppHost.open({
-    dataDir: dir,
-    appVersion: '0.0.0',
-    mode: 'web',
-    practice: { ticksPerSecond: 0 },
-    // An empty environment: nothing here may fall back to a real exchange's address.
-    realMarkets: { upbit, binance: fastOptions(mock, 'binance'), env: {} },
-  });
-  frames = [];
-  host.onEvent((f) => frames.push(f));
-  return host;
-}
-
-const call = async <T>(method: string, params: unknown = {}): Promise<T> => (await host!.invoke(method, params)) as T;
-
-async function until(what: string, probe: () => boolean, ms = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!probe()) {
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const t = mockExchangeHosts({ seed: 7, stepsPerSec: 20, historyMinutes: 600 }, 'real-markets');
+const { call } = t;
 
 const updates = (market: string): PaperUpdate[] =>
-  frames.flatMap((f) => (f.name === 'paper.update' && f.payload.market === market ? [f.payload] : []));
+  t.frames.flatMap((f) => (f.name === 'paper.update' && f.payload.market === market ? [f.payload] : []));
 const statuses = (market: string): string[] =>
-  frames.flatMap((f) => (f.name === 'feed.status' && f.payload.market === market ? [f.payload.status] : []));
+  t.frames.flatMap((f) => (f.name === 'feed.status' && f.payload.market === market ? [f.payload.status] : []));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('real-coin markets in the app host', () => {
   it('connects nothing until a market is opened, then streams throttled book, trades and ticker updates', async () => {
-    open();
-    const before = mock.stats().upbitConnections + mock.stats().binanceConnections;
+    t.open();
+    const before = t.mock.stats().upbitConnections + t.mock.stats().binanceConnections;
     expect(await call<FeedSourceInfo>('feed.source')).toEqual({ source: 'upbit' });
     const listed = await call<{ markets: { id: string; quoteDecimals: number }[] }>('paper.markets');
     expect(listed.markets.map((m) => m.id)).toContain('BTC-KRW');
     await sleep(200);
-    expect(mock.stats().upbitConnections + mock.stats().binanceConnections).toBe(before);
+    expect(t.mock.stats().upbitConnections + t.mock.stats().binanceConnections).toBe(before);
 
     const state = await call<PaperMarketState>('paper.open', { market: 'BTC-KRW' });
     expect(state.market).toMatchObject({
@@ -103,10 +56,10 @@ describe('real-coin markets in the app host', () => {
     expect(u.bids![0][0]).toBeLessThan(u.asks![0][0]);
 
     // At most ~10 updates per second per market, however busy the feed.
-    mock.setSpeed(200);
+    t.mock.setSpeed(200);
     const from = updates('BTC-KRW').length;
     await sleep(1000);
-    mock.setSpeed(20);
+    t.mock.setSpeed(20);
     expect(updates('BTC-KRW').length - from).toBeLessThanOrEqual(12);
 
     const now = await call<PaperMarketState>('paper.state', { market: 'BTC-KRW' });
@@ -116,7 +69,7 @@ describe('real-coin markets in the app host', () => {
   });
 
   it('paper-trades a market buy: the position and its PnL move with the price, a sell realises, reset restores', async () => {
-    open();
+    t.open();
     await call('paper.open', { market: 'BTC-KRW' });
     await until('a book', () => updates('BTC-KRW').some((u) => u.bids?.length));
     const bought = await call<PaperOrderOutcome>('paper.place', {
@@ -208,7 +161,7 @@ describe('real-coin markets in the app host', () => {
   });
 
   it('marks every coin held at its own market whichever market is open, keeps that market live, and after a restart', async () => {
-    open();
+    t.open();
     await call('paper.open', { market: 'BTC-KRW' });
     await until('a book', () => updates('BTC-KRW').some((u) => u.bids?.length));
     const bought = await call<PaperOrderOutcome>('paper.place', {
@@ -241,7 +194,7 @@ describe('real-coin markets in the app host', () => {
       return seen.size >= 2;
     });
     // Still, the mark is BTC-KRW's own last price, as its own screen shows it.
-    mock.setSpeed(0);
+    t.mock.setSpeed(0);
     try {
       await sleep(300);
       const [onEth, onBtc] = await Promise.all([
@@ -250,12 +203,12 @@ describe('real-coin markets in the app host', () => {
       ]);
       expect(btcMark(onEth.marks)?.price).toBe(onBtc.lastPrice);
     } finally {
-      mock.setSpeed(20);
+      t.mock.setSpeed(20);
     }
 
     // A restart: nothing is known of BTC-KRW until its market is subscribed again for the holding.
-    host!.close();
-    open({ dataDir: dir });
+    t.host.close();
+    t.open({ dataDir: t.dir });
     await call<PaperMarketState>('paper.open', { market: 'ETH-KRW' });
     await until('the BTC mark after a restart', () => updates('ETH-KRW').some((u) => btcMark(u.marks)?.price));
 
@@ -278,13 +231,13 @@ describe('real-coin markets in the app host', () => {
   });
 
   it('opens charts from stored candles at once, fetches the missing history with progress, adds live candles, and works offline', async () => {
-    open();
+    t.open();
     const first = await call<PaperCandles>('paper.candles', { market: 'BTC-KRW', interval: '1m', limit: 120 });
     expect(first).toMatchObject({ market: 'BTC-KRW', interval: '1m', loading: true });
     await until('history fetched', () =>
-      frames.some((f) => f.name === 'candles.progress' && f.payload.state === 'complete'),
+      t.frames.some((f) => f.name === 'candles.progress' && f.payload.state === 'complete'),
     );
-    const progress = frames.flatMap((f) => (f.name === 'candles.progress' ? [f.payload] : []));
+    const progress = t.frames.flatMap((f) => (f.name === 'candles.progress' ? [f.payload] : []));
     expect(progress.some((p) => p.state === 'loading' && p.pagesDone >= 1)).toBe(true);
     const stored = await call<PaperCandles>('paper.candles', { market: 'BTC-KRW', interval: '1m', limit: 120 });
     expect(stored.candles.length).toBeGreaterThan(60);
@@ -300,19 +253,19 @@ describe('real-coin markets in the app host', () => {
     expect(live.candles.at(-1)!.openTime).toBeGreaterThanOrEqual(minute - 60_000);
 
     // Offline: a host whose exchange REST cannot be reached still opens the chart from what was stored.
-    const dataDir = dir;
-    host!.close();
-    open({ dataDir, upbitRest: 'http://127.0.0.1:9/' });
+    const dataDir = t.dir;
+    t.host.close();
+    t.open({ dataDir, upbitRest: 'http://127.0.0.1:9/' });
     const offline = await call<PaperCandles>('paper.candles', { market: 'BTC-KRW', interval: '1m', limit: 120 });
     expect(offline.candles.length).toBeGreaterThan(60);
     if (offline.loading)
       await until('the fetch to fail', () =>
-        frames.some((f) => f.name === 'candles.progress' && f.payload.state === 'error'),
+        t.frames.some((f) => f.name === 'candles.progress' && f.payload.state === 'error'),
       );
   });
 
   it('keeps other markets subscribed when one view closes, and counts views of the same market', async () => {
-    open();
+    t.open();
     await call('paper.open', { market: 'BTC-KRW' });
     await call('paper.open', { market: 'BTC-KRW' });
     await call('paper.open', { market: 'ETH-KRW' });
@@ -329,11 +282,11 @@ describe('real-coin markets in the app host', () => {
   });
 
   it('reports a dropped feed as reconnecting, then live again', async () => {
-    open();
+    t.open();
     await call('paper.open', { market: 'BTC-KRW' });
     await until('live', () => statuses('BTC-KRW').includes('live'));
-    frames.length = 0;
-    mock.dropConnections('upbit');
+    t.frames.length = 0;
+    t.mock.dropConnections('upbit');
     await until('reconnecting then live', () => {
       const s = statuses('BTC-KRW');
       const r = s.indexOf('reconnecting');
@@ -344,7 +297,7 @@ describe('real-coin markets in the app host', () => {
   });
 
   it('answers unknown markets and bad requests with clear errors, and keeps running', async () => {
-    open();
+    t.open();
     await expect(call('paper.open', { market: 'BTC-USD' })).rejects.toMatchObject({
       code: 'UNKNOWN_MARKET',
       message: expect.stringMatching(/KRW markets only/),
@@ -360,7 +313,7 @@ describe('real-coin markets in the app host', () => {
     await expect(call('replay.control', { action: 'play' })).rejects.toMatchObject({ code: 'NOT_REPLAY' });
     // A replay plays only files the user picked (real-markets-sessions.test.ts): a path is not a parameter.
     await expect(
-      call('feed.setSource', { source: 'replay', sessionPath: join(dir, 'missing.p777s') }),
+      call('feed.setSource', { source: 'replay', sessionPath: join(t.dir, 'missing.p777s') }),
     ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     expect(await call<FeedSourceInfo>('feed.source')).toEqual({ source: 'upbit' });
     // With no book yet, a market order is refused with the matcher's reason rather than an error.
@@ -374,7 +327,7 @@ describe('real-coin markets in the app host', () => {
   });
 
   it('trades Binance markets in USDT units', async () => {
-    open();
+    t.open();
     const info = await call<FeedSourceInfo>('feed.setSource', { source: 'binance' });
     expect(info.source).toBe('binance');
     const state = await call<PaperMarketState>('paper.open', { market: 'BTC-USDT' });
@@ -390,7 +343,7 @@ describe('real-coin markets in the app host', () => {
   });
 
   it('switches to the generated session at 100×, trades on it with PnL moving, and keeps it apart from the exchange source’s paper account', async () => {
-    open();
+    t.open();
     await call('paper.open', { market: 'BTC-KRW' });
     const info = await call<FeedSourceInfo>('feed.setSource', { source: 'replay', speed: 100 });
     expect(info.replay).toMatchObject({ kind: 'generated', markets: ['BTC-KRW'], speed: 100 });
@@ -436,7 +389,7 @@ describe('real-coin markets in the app host', () => {
     expect(paused.status).toBe('accepted');
     replay = await call<ReplayInfo>('replay.control', { action: 'seek', at: 60_000 });
     expect(replay.position).toBe(60_000);
-    expect(frames.some((f) => f.name === 'replay.state')).toBe(true);
+    expect(t.frames.some((f) => f.name === 'replay.state')).toBe(true);
     const rewound = await call<PaperCandles>('paper.candles', { market: 'BTC-KRW', interval: '1m', limit: 50 });
     expect(rewound.candles.length).toBeLessThanOrEqual(1);
 
@@ -448,9 +401,9 @@ describe('real-coin markets in the app host', () => {
 
     // The chosen source is kept across restarts.
     await call('feed.setSource', { source: 'replay' });
-    const dataDir = dir;
-    host!.close();
-    open({ dataDir });
+    const dataDir = t.dir;
+    t.host.close();
+    t.open({ dataDir });
     expect((await call<FeedSourceInfo>('feed.source')).source).toBe('replay');
   });
 });
