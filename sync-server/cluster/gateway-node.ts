@@ -22,9 +22,9 @@ import { AuthError, type AuthCode } from '../accounts/auth-error';
 import type { ServerConfig } from '../config';
 import { guardSockets } from '../http/socket-guard';
 import { MarketData } from '../market-data/market-data';
+import { Subscribers } from '../market-data/subscribers';
 import { Metrics } from '../metrics';
 import type { CancelAllResult, OrderResult } from '../trading/exchange';
-import { textFrame } from '../ws/frames';
 import { CoreUnavailableError, Gateway, type GatewayBackend, type MarketFeed, type SignedIn } from '../ws/gateway';
 import type { Session } from '../ws/session';
 import {
@@ -173,7 +173,7 @@ function remoteBackend(nc: NatsConnection, markets: Set<string>, link: { up: boo
  * framed once for all of them (as market-data.ts does in one process).
  */
 class StreamFeed implements MarketFeed {
-  private readonly subscribers = new Map<string, Set<Session>>();
+  private readonly subscribers = new Subscribers();
   private readonly books = new Map<string, BookMirror>();
   /** Book subscribers waiting for this gateway's first snapshot of their market. */
   private readonly waiting = new Map<string, Session[]>();
@@ -226,10 +226,7 @@ class StreamFeed implements MarketFeed {
 
   subscribe(session: Session, channel: Channel, market: string, interval?: string): void {
     const key = MarketData.key(channel, market, interval);
-    let set = this.subscribers.get(key);
-    if (!set) this.subscribers.set(key, (set = new Set()));
-    set.add(session);
-    session.subscriptions.add(key);
+    this.subscribers.add(session, key);
     if (channel === 'book') return this.sendSnapshot(session, market);
     // The ticker's 24 h window and the running candle move with the clock: the core says what they are now.
     void this.nc
@@ -242,14 +239,11 @@ class StreamFeed implements MarketFeed {
   }
 
   unsubscribe(session: Session, channel: Channel, market: string, interval?: string): void {
-    const key = MarketData.key(channel, market, interval);
-    this.subscribers.get(key)?.delete(session);
-    session.subscriptions.delete(key);
+    this.subscribers.remove(session, MarketData.key(channel, market, interval));
   }
 
   drop(session: Session): void {
-    for (const key of session.subscriptions) this.subscribers.get(key)?.delete(session);
-    session.subscriptions.clear();
+    this.subscribers.drop(session);
   }
 
   sendSnapshot(session: Session, market: string): void {
@@ -270,10 +264,7 @@ class StreamFeed implements MarketFeed {
         const outcome = this.books.get(msg.market)?.delta(msg);
         if (outcome === 'gap') void this.resync(msg.market);
       }
-      const set = this.subscribers.get(key);
-      if (!set || set.size === 0) continue;
-      const frame = textFrame(JSON.stringify(msg));
-      for (const s of set) s.sendFrame(frame);
+      this.subscribers.publish(key, msg);
     }
   }
 

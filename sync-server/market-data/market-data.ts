@@ -7,8 +7,8 @@
 import type { EngineEvent } from '../../engine/core/matching/types';
 import type { Channel, Level, ServerMessage } from '../../engine/protocol/sync';
 import type { Exchange } from '../trading/exchange';
-import { textFrame } from '../ws/frames';
 import type { Session } from '../ws/session';
+import { Subscribers } from './subscribers';
 import { RollingTicker } from './ticker';
 
 /** Levels per side in a snapshot: the whole book of any realistic market. */
@@ -26,7 +26,7 @@ export interface ChannelExtension {
 }
 
 export class MarketData {
-  private readonly subscribers = new Map<string, Set<Session>>();
+  private readonly subscribers = new Subscribers();
   private readonly lastDeltaSeq = new Map<string, number>();
   private readonly tickers = new Map<string, RollingTicker>();
   private readonly extensions = new Map<Channel, ChannelExtension>();
@@ -58,10 +58,7 @@ export class MarketData {
     // Commit (and publish) what is pending before the new subscriber joins, so its first book message is the
     // snapshot, never a delta.
     if (channel === 'book') this.exchange.journal.flush();
-    let set = this.subscribers.get(key);
-    if (!set) this.subscribers.set(key, (set = new Set()));
-    set.add(session);
-    session.subscriptions.add(key);
+    this.subscribers.add(session, key);
     this.sendFirst(session, channel, market, interval);
   }
 
@@ -81,14 +78,11 @@ export class MarketData {
   }
 
   unsubscribe(session: Session, channel: Channel, market: string, interval?: string): void {
-    const key = MarketData.key(channel, market, interval);
-    this.subscribers.get(key)?.delete(session);
-    session.subscriptions.delete(key);
+    this.subscribers.remove(session, MarketData.key(channel, market, interval));
   }
 
   drop(session: Session): void {
-    for (const key of session.subscriptions) this.subscribers.get(key)?.delete(session);
-    session.subscriptions.clear();
+    this.subscribers.drop(session);
   }
 
   /** A snapshot consistent with the deltas: pending commands are committed (and their deltas sent) first. */
@@ -103,17 +97,12 @@ export class MarketData {
   }
 
   subscriberCount(): number {
-    let n = 0;
-    for (const set of this.subscribers.values()) n += set.size;
-    return n;
+    return this.subscribers.count();
   }
 
   private publish(key: string, msg: ServerMessage): void {
     for (const tap of this.taps) tap(key, msg);
-    const set = this.subscribers.get(key);
-    if (!set || set.size === 0) return;
-    const frame = textFrame(JSON.stringify(msg));
-    for (const s of set) s.sendFrame(frame);
+    this.subscribers.publish(key, msg);
   }
 
   private committed(events: EngineEvent[]): void {
