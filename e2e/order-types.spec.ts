@@ -10,6 +10,7 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import { expect, keepScreenshot, test } from './fixtures';
+import { orderRow, trailingPairFollowsThenTriggers } from './trailing-pair';
 
 /** The simulated traders move the price at their own pace: the waits below allow them a few minutes. */
 const MARKET_PACE = 180_000;
@@ -23,7 +24,7 @@ async function openMarket(app: Page, project: string): Promise<void> {
 const book = (app: Page) => app.getByRole('region', { name: 'Order book' });
 const form = (app: Page) => app.getByRole('region', { name: 'Place order' });
 const openOrders = (app: Page) => app.getByRole('region', { name: 'Open orders' });
-const row = (app: Page, id: string) => openOrders(app).locator(`tr[data-order-id="${id}"]`);
+const row = orderRow;
 
 /** The best price on one side of the book as shown. */
 async function best(app: Page, side: 'Bids' | 'Asks'): Promise<number> {
@@ -131,30 +132,10 @@ test('a trailing stop follows the last price and triggers when the price turns',
     return place(app, side === 'buy' ? 'Buy LPJ' : 'Sell LPJ');
   };
   const ids = [await trailing('sell'), await trailing('buy')];
-  const stopCell = (id: string) => row(app, id).locator('td').nth(4);
   for (const id of ids) await expect(row(app, id)).toContainText('trails 0.2%');
-  const first = await Promise.all(ids.map(async (id) => (await stopCell(id).textContent()) ?? ''));
-
-  // Whichever way the price goes, one trigger follows it.
-  await expect
-    .poll(
-      async () => {
-        const now = await Promise.all(
-          ids.map(async (id) => ((await row(app, id).count()) ? await stopCell(id).textContent() : null)),
-        );
-        return now.some((text, i) => text !== null && text !== first[i]);
-      },
-      { timeout: MARKET_PACE, intervals: [500] },
-    )
-    .toBe(true);
-  await keepScreenshot(app, 'trailing-follows', testInfo);
-
-  // A turn of the price by the distance triggers one: it leaves Open orders and trades.
-  await expect
-    .poll(async () => (await Promise.all(ids.map((id) => row(app, id).count()))).filter((n) => n === 0).length, {
-      timeout: MARKET_PACE,
-      intervals: [500],
-    })
-    .toBeGreaterThan(0);
-  await keepScreenshot(app, 'trailing-triggered', testInfo);
+  await trailingPairFollowsThenTriggers(app, ids, {
+    timeout: MARKET_PACE,
+    followed: () => keepScreenshot(app, 'trailing-follows', testInfo),
+    triggered: () => keepScreenshot(app, 'trailing-triggered', testInfo),
+  });
 });

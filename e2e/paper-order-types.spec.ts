@@ -13,6 +13,7 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import { expect, keepScreenshot, test, useMockExchange } from './fixtures';
+import { orderRow, trailingPairFollowsThenTriggers } from './trailing-pair';
 
 /** The mock's price walks about one tick every other step: the waits below allow it a few minutes. */
 const MARKET_PACE = 150_000;
@@ -25,7 +26,7 @@ const nav = (app: Page, name: string) =>
 const book = (app: Page) => app.getByRole('region', { name: 'Order book' });
 const form = (app: Page) => app.getByRole('region', { name: 'Place order' });
 const openOrders = (app: Page) => app.getByRole('region', { name: 'Open orders' });
-const row = (app: Page, id: string) => openOrders(app).locator(`tr[data-order-id="${id}"]`);
+const row = orderRow;
 
 async function openBtc(app: Page): Promise<void> {
   await app.setViewportSize({ width: 1600, height: 1200 });
@@ -104,35 +105,15 @@ test.describe('paper order types on live prices from the mock exchange', () => {
       return place(app, which === 'buy' ? 'Buy BTC' : 'Sell BTC');
     };
     const ids = [await trailing('sell'), await trailing('buy')];
-    const stopCell = (id: string) => row(app, id).locator('td').nth(4);
     for (const id of ids) {
       await expect(row(app, id)).toContainText('trails 10,000');
       await expect(row(app, id)).toContainText('waiting for stop');
     }
-    const first = await Promise.all(ids.map(async (id) => (await stopCell(id).textContent()) ?? ''));
-
-    // Whichever way the price goes, one trigger follows it.
-    await expect
-      .poll(
-        async () => {
-          const now = await Promise.all(
-            ids.map(async (id) => ((await row(app, id).count()) ? await stopCell(id).textContent() : null)),
-          );
-          return now.some((text, i) => text !== null && text !== first[i]);
-        },
-        { timeout: MARKET_PACE, intervals: [250] },
-      )
-      .toBe(true);
-    await keepScreenshot(app, 'paper-trailing-follows', testInfo);
-
-    // A turn of the price by the distance triggers one: it leaves Open orders and its fill is listed.
-    await expect
-      .poll(async () => (await Promise.all(ids.map((id) => row(app, id).count()))).filter((n) => n === 0).length, {
-        timeout: MARKET_PACE,
-        intervals: [250],
-      })
-      .toBeGreaterThan(0);
-    await keepScreenshot(app, 'paper-trailing-triggered', testInfo);
+    await trailingPairFollowsThenTriggers(app, ids, {
+      timeout: MARKET_PACE,
+      followed: () => keepScreenshot(app, 'paper-trailing-follows', testInfo),
+      triggered: () => keepScreenshot(app, 'paper-trailing-triggered', testInfo),
+    });
     // Its fill is listed beside the market buy's.
     await app.getByRole('tab', { name: /My fills/ }).click();
     const fills = app.getByRole('region', { name: 'My fills' }).locator('tbody tr');

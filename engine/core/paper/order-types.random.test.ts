@@ -10,21 +10,10 @@ import { expectConserved } from '../matching/testing/ledger-checks';
 import { PaperEngine } from './paper-engine';
 import { TST } from './testing/fixtures';
 import type { PaperBook, PaperCommand, PaperEvent, PaperOrderRequest } from './types';
+import { mulberry32 } from '../random/prng';
 
 const ACCOUNTS = [1, 2, 3];
 const GRANTS = { KRW: 5_000_000 };
-
-/** mulberry32: a small seeded generator, so a failing seed replays exactly. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const ABSURD = [0, -100, Number.NaN, Number.POSITIVE_INFINITY, 1.5, 2 ** 60, Number.MAX_SAFE_INTEGER];
 
@@ -85,7 +74,7 @@ function randomOrder(r: () => number, price: number): Omit<PaperOrderRequest, 'm
 
 /** Plays one random sequence, checking as it goes; returns the journaled engine's events. */
 function run(seed: number, steps: number): PaperEvent[] {
-  const r = random(seed);
+  const r = mulberry32(seed);
   const seen: PaperEvent[] = [];
   const journal: PaperCommand[] = [];
   const external = new Map<string, number>();
