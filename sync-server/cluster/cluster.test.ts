@@ -80,6 +80,8 @@ async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs 
   }
 }
 
+const tradesOf = (c: TestWsClient) =>
+  c.messages.filter((m): m is Extract<ServerMessage, { type: 'trade' }> => m.type === 'trade');
 const lpj = (balances: BalanceView[]) => balances.find((b) => b.asset === 'LPJ')!;
 const lastBalance = (c: TestWsClient) =>
   (c.messages.filter((m) => m.type === 'balance') as Extract<ServerMessage, { type: 'balance' }>[]).at(-1)!.balances;
@@ -369,6 +371,97 @@ describe.skipIf(NO_NATS_SERVER)(
       }, 'the gateway’s book to hold every order the journal kept');
       await honestPairTradesAt(g.url, g.wsUrl, 100_000);
     }, 90_000);
+
+    it('the core killed between a commit and its publish: restarted, it republishes it, and every client hears each trade and order update once', async () => {
+      const nats = await startNatsServer();
+      cleanup.push(() => nats.stop());
+      const dir = tempDir();
+      cleanup.push(async () => dir.remove());
+      const children: ChildProcess[] = [];
+      cleanup.push(async () => {
+        for (const c of children) c.kill('SIGKILL');
+      });
+      const startCore = (env: Record<string, string> = {}) =>
+        startServerProcess(dir.path, children, ['--nats', nats.url, '--role', 'core'], 30_000, env);
+      // This core dies in the turn of the first commit that holds a trade, after the journal has it.
+      const core = await startCore({ LPJ_CORE_KILL_BEFORE_PUBLISH: 'trade' });
+      const gateway = async () => {
+        const g = await startGatewayNode(defaultConfig({ dataDir: dir.path, port: 0, logLevel: 'silent' }), nats.url);
+        cleanup.push(() => g.close());
+        return g;
+      };
+      const a = await gateway();
+      const b = await gateway();
+      const alice = await signUp(a.url, 'alice');
+      const bob = await signUp(b.url, 'bob');
+      const ca = await client(a.wsUrl, alice.accessToken);
+      const cb = await client(b.wsUrl, bob.accessToken);
+      for (const c of [ca, cb]) {
+        await c.ok({ op: 'subscribe', channel: 'book', market: MARKET });
+        await c.ok({ op: 'subscribe', channel: 'trades', market: MARKET });
+        await c.waitFor((m) => m.type === 'book.snapshot', 'the book snapshot');
+      }
+      const ask = await ca.ok({
+        op: 'order.new',
+        order: { market: MARKET, clientOrderId: 'ask', side: 'sell', type: 'limit', price: 100_000, quantity: 5 * LOT },
+      });
+      const bid = {
+        op: 'order.new' as const,
+        order: {
+          market: MARKET,
+          clientOrderId: 'bid',
+          side: 'buy' as const,
+          type: 'limit' as const,
+          timeInForce: 'IOC' as const,
+          price: 100_000,
+          quantity: 2 * LOT,
+        },
+      };
+      // The bid trades, the journal commits it, and the core dies before a word of it reaches the stream.
+      const lost = cb.request(bid);
+      await core.exited;
+      expect(await lost).toMatchObject({ type: 'reject', reason: 'CORE_UNAVAILABLE' });
+      expect(ca.messages.some((m) => m.type === 'trade')).toBe(false);
+      await startCore();
+      // The restarted core publishes what the stream missed: both sides hear the trade, their fills and orders.
+      for (const c of [ca, cb]) await c.waitFor((m) => m.type === 'trade', 'the trade, republished');
+      await ca.waitFor((m) => m.type === 'fill', 'alice’s fill, republished');
+      await cb.waitFor((m) => m.type === 'fill', 'bob’s fill, republished');
+      await ca.waitFor(
+        (m) => m.type === 'order' && m.order.orderId === ask.orderId && m.order.filled === 2 * LOT,
+        'alice’s ask, partly filled',
+      );
+      // The client resends what it was not told of: answered with the original, not placed again.
+      const again = await cb.ok(bid);
+      expect(again.duplicate).toBe(true);
+      await cb.waitFor(
+        (m) => m.type === 'order' && m.order.orderId === again.orderId && m.order.status === 'filled',
+        'bob’s bid, filled',
+      );
+      // A second trade, then another restart with nothing missed, then a third: nothing reaches anyone twice.
+      await cb.ok({ ...bid, order: { ...bid.order, clientOrderId: 'bid-2', quantity: LOT } });
+      for (const c of [ca, cb]) await c.waitFor(() => tradesOf(c).length === 2, 'the second trade');
+      const second = children[children.length - 1];
+      second.kill('SIGKILL');
+      await new Promise((r) => second.once('exit', r));
+      await startCore();
+      await honestPairTradesAt(a.url, a.wsUrl, 99_000);
+      for (const c of [ca, cb]) await c.waitFor(() => tradesOf(c).length === 3, 'the third trade');
+      const lastSeq = tradesOf(ca)[2].seq;
+      for (const c of [ca, cb]) {
+        await c.waitFor((m) => m.type === 'book.delta' && m.seq >= lastSeq, 'the third trade’s delta');
+        // The tape gap-free, each trade once; each fill once; no order update twice.
+        expect(tradesOf(c).map((t) => t.tradeId)).toEqual([1, 2, 3].map((i) => tradesOf(c)[0].tradeId + i - 1));
+        const fills = c.messages.filter((m) => m.type === 'fill').map((m) => m.fill.tradeId);
+        expect(new Set(fills).size).toBe(fills.length);
+        const orders = c.messages.filter((m) => m.type === 'order').map((m) => JSON.stringify(m));
+        expect(new Set(orders).size).toBe(orders.length);
+      }
+      expect(tradesOf(ca)).toEqual(tradesOf(cb));
+      // The books: no gap in either client's deltas, and both hold what is left of alice's ask.
+      expect(bookOf(ca)).toEqual(bookOf(cb));
+      expect(bookOf(ca).asks).toEqual([[100_000, 2 * LOT]]);
+    }, 120_000);
 
     it('answers a gateway’s worst HTTP with a reason and keeps serving honest traders', async () => {
       const { a } = await startCluster();

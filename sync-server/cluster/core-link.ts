@@ -10,15 +10,17 @@
  * take acks and updates in either order.
  */
 import type { FastifyInstance } from 'fastify';
+import { LEDGER_STREAM, type EngineEvent } from '../../engine/core/matching/types';
 import type { Logger } from 'pino';
 import { connect, nuid, type Msg, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { ClientMessage, type ServerMessage } from '../../engine/protocol/sync';
 import { EngineFaultError, JournalBusyError, type Waiter } from '../../engine/node/store/durable-engine';
 import { AuthError, type Accounts } from '../accounts/accounts';
-import type { MarketData } from '../market-data/market-data';
+import { bookAndTrades, MarketData } from '../market-data/market-data';
 import type { CancelAllResult, Exchange, OrderResult } from '../trading/exchange';
-import { privateUpdates } from '../trading/private-updates';
+import { privateUpdates, type PrivateUpdate } from '../trading/private-updates';
+import { fillsOf, type ProjectedChanges } from '../trading/order-projection';
 import type { Channel } from '../../engine/protocol/sync';
 import {
   accountSubject,
@@ -37,6 +39,9 @@ import {
   STREAM_MAX_AGE_NS,
   type AccountEvents,
   type AuthReply,
+  type CommitPosition,
+  ACCOUNT_PREFIX,
+  MARKET_PREFIX,
   type HttpReplyWire,
   type HttpRequestWire,
   type MarketEvents,
@@ -78,15 +83,20 @@ export async function startCoreLink(d: CoreLinkDeps): Promise<CoreLink> {
   const nc = await connect({ servers: d.natsUrl, name: 'lpj-core', maxReconnectAttempts: -1 });
   await ensureStream(nc);
   const js = jetstream(nc);
-  const publisher = new CommitPublisher(js, d.log);
+  const stored = await lastStoredCommit(await jetstreamManager(nc));
+  // From here to the listeners, one turn: no commit can fall between what is republished and what is published.
+  const publisher = new CommitPublisher(js, d.log, d.exchange, d.marketData);
+  const republished = publisher.republish(stored);
+  if (republished > 0) d.log.warn({ events: republished }, 'republished committed events the stream had not got');
 
   // Every public message of a commit, gathered as market data publishes it and sent with the commit's private ones.
   d.marketData.tap((key, msg) => publisher.public(key, msg));
+  const killAfter = process.env.LPJ_CORE_KILL_BEFORE_PUBLISH;
   d.exchange.onCommit((events, changes) => {
-    let commit = '';
-    for (const e of events) commit = `${e.market}:${e.seq}`;
-    publisher.flush(
-      commit,
+    // Tests only: dies as a crash would, between the commit (on disk) and its publish.
+    if (killAfter && events.some((e) => e.type === killAfter)) process.kill(process.pid, 'SIGKILL');
+    publisher.commit(
+      events,
       privateUpdates(d.exchange, changes, () => true),
     );
   });
@@ -229,18 +239,53 @@ class WireReply implements Waiter<OrderResult | CancelAllResult> {
   }
 }
 
+/** The newest commit the stream holds, and the ids of that commit's messages it holds (it may not hold them all). */
+interface StoredCommit {
+  position: CommitPosition;
+  ids: Set<string>;
+}
+
+/** How far back from the stream's end a starting core looks for the last commit it published. */
+const STORED_SCAN_LIMIT = 10_000;
+
 /**
- * Gathers one commit's messages and publishes them in its turn: one stream message per market and per account.
- * Publishing does not wait for the stream's acknowledgement before the next commit (that would serialise
- * commits on a round trip); a publish the stream refused is logged.
+ * Reads the stream from its end back to the newest message that carries a commit position, then on over the
+ * messages of that same commit (a commit is several messages, published one after the other).
+ */
+async function lastStoredCommit(jsm: JetStreamManager): Promise<StoredCommit | undefined> {
+  const { state } = await jsm.streams.info(STREAM);
+  let found: StoredCommit | undefined;
+  for (let seq = state.last_seq; seq >= Math.max(1, state.first_seq, state.last_seq - STORED_SCAN_LIMIT); seq--) {
+    const msg = await jsm.streams.getMessage(STREAM, { seq }).catch(() => null);
+    if (!msg || !(msg.subject.startsWith(MARKET_PREFIX) || msg.subject.startsWith(ACCOUNT_PREFIX))) continue;
+    const p = msg.json<MarketEvents | AccountEvents>().p;
+    if (!p) continue;
+    if (found && p.commit !== found.position.commit) break;
+    found ??= { position: p, ids: new Set() };
+    const id = msg.header?.get('Nats-Msg-Id');
+    if (id) found.ids.add(id);
+  }
+  return found;
+}
+
+/**
+ * Gathers one commit's messages and publishes them in its turn: one stream message per market and per account,
+ * each carrying the commit's position. Publishing does not wait for the stream's acknowledgement before the next
+ * commit (that would serialise commits on a round trip); a publish the stream refused is logged.
  */
 class CommitPublisher {
   private perMarket = new Map<string, MarketEvents['m']>();
   private pending = new Set<Promise<unknown>>();
+  /** The last event's seq per event stream, as published. */
+  private at: Record<string, number> = {};
+  /** The last book delta's seq per market, as published. */
+  private delta: Record<string, number> = {};
 
   constructor(
     private readonly js: JetStreamClient,
     private readonly log: Logger,
+    private readonly exchange: Exchange,
+    private readonly marketData: MarketData,
   ) {}
 
   public(key: string, msg: ServerMessage): void {
@@ -251,11 +296,20 @@ class CommitPublisher {
     list.push([key, msg]);
   }
 
-  flush(commit: string, updates: { account: number; message: ServerMessage }[]): void {
+  /** Publishes one commit: the public messages gathered since the last one, and its private updates. */
+  commit(events: EngineEvent[], updates: PrivateUpdate[], id?: string, skip?: Set<string>): void {
+    if (events.length === 0) return;
+    const last = events[events.length - 1];
+    const commit = id ?? `${last.market}:${last.seq}`;
+    const before = { ...this.at };
+    for (const e of events) this.at[e.market] = e.seq;
+    const p: CommitPosition = { commit, before, after: { ...this.at }, delta: { ...this.delta } };
+    const send = (subject: string, body: MarketEvents | AccountEvents, msgId: string) => {
+      if (!skip?.has(msgId)) this.send(subject, body, msgId);
+    };
     for (const [market, m] of this.perMarket) {
-      const last = m[m.length - 1][1];
-      const seq = 'seq' in last ? last.seq : commit;
-      this.send(marketSubject(market), { m } satisfies MarketEvents, `md:${market}:${seq}:${commit}`);
+      for (const [, msg] of m) if (msg.type === 'book.delta') this.delta[market] = msg.seq;
+      send(marketSubject(market), { m, p }, `md:${market}:${this.at[market]}:${commit}`);
     }
     this.perMarket = new Map();
     const perAccount = new Map<number, ServerMessage[]>();
@@ -264,8 +318,69 @@ class CommitPublisher {
       if (!list) perAccount.set(u.account, (list = []));
       list.push(u.message);
     }
-    for (const [account, m] of perAccount)
-      this.send(accountSubject(account), { m } satisfies AccountEvents, `acct:${account}:${commit}`);
+    for (const [account, m] of perAccount) send(accountSubject(account), { m, p }, `acct:${account}:${commit}`);
+  }
+
+  /**
+   * Publishes what the journal committed after the stream's newest commit (a core killed between a commit and
+   * its publish, or events committed before this link started): that newest commit again, with the ids it had,
+   * so the messages of it the stream already holds are not stored twice, then what follows in pages per event
+   * stream. Orders are sent in their state now, once per page; balances as they are now. Returns how many
+   * events it covered. Without a stored commit (a new stream, or one that kept none this old) there is no
+   * reference, and nothing is republished: the gateways take snapshots when the core starts.
+   */
+  republish(stored: StoredCommit | undefined): number {
+    const engine = this.exchange.engine;
+    const markets = this.exchange.markets.map((m) => m.id);
+    const streams = [...markets, LEDGER_STREAM];
+    if (!stored) {
+      this.at = Object.fromEntries(streams.map((s) => [s, engine.lastSeq(s)]));
+      this.delta = Object.fromEntries(markets.map((m) => [m, engine.lastSeq(m)]));
+      return 0;
+    }
+    const { position } = stored;
+    this.at = { ...Object.fromEntries(streams.map((s) => [s, 0])), ...position.before };
+    this.delta = { ...Object.fromEntries(markets.map((m) => [m, 0])), ...position.delta };
+    let count = 0;
+    const page = (events: EngineEvent[], id?: string, skip?: Set<string>) => {
+      count += events.length;
+      const lastDelta = new Map(Object.entries(this.delta));
+      const traded = bookAndTrades(events, lastDelta, (key, msg) => this.public(key, msg));
+      // The ticker as it is now (the running candle goes out with the next commit that trades).
+      for (const market of traded) {
+        const ticker = this.marketData.ticker(market);
+        if (ticker) this.public(MarketData.key('ticker', market), { type: 'ticker', ...ticker });
+      }
+      this.commit(
+        events,
+        privateUpdates(this.exchange, changesOf(this.exchange, events), () => true),
+        id,
+        skip,
+      );
+    };
+    // The newest stored commit, exactly as it was.
+    const again: EngineEvent[] = [];
+    for (const s of streams) {
+      const to = position.after[s] ?? 0;
+      for (let from = position.before[s] ?? 0; from < to;) {
+        const events = this.exchange.journal.eventsSince(s, from, Math.min(to - from, REPUBLISH_PAGE));
+        if (events.length === 0) break;
+        again.push(...events);
+        from = events[events.length - 1].seq;
+      }
+    }
+    if (again.length > 0) page(again, position.commit, stored.ids);
+    count = 0;
+    // Everything after it.
+    for (const s of streams) {
+      for (;;) {
+        const events = this.exchange.journal.eventsSince(s, this.at[s] ?? 0, REPUBLISH_PAGE);
+        if (events.length === 0) break;
+        const last = events[events.length - 1];
+        page(events, `re:${last.market}:${last.seq}`);
+      }
+    }
+    return count;
   }
 
   async idle(): Promise<void> {
@@ -279,4 +394,37 @@ class CommitPublisher {
       .finally(() => this.pending.delete(p));
     this.pending.add(p);
   }
+}
+
+/** Events per stream message when republishing: well under NATS's message size with their private updates. */
+const REPUBLISH_PAGE = 200;
+
+/**
+ * What a run of committed events changed for each account, for republishing: every order they touched in its
+ * state now, every fill, every account whose balances they moved. The live path has the projection's changes;
+ * after a restart the projection has applied these events long since, so they are read back from it.
+ */
+function changesOf(exchange: Exchange, events: EngineEvent[]): ProjectedChanges {
+  const orders = new Map<number, number>();
+  const changes: ProjectedChanges = { orders: [], fills: [], accounts: new Set() };
+  for (const e of events) {
+    if (e.type === 'trade') {
+      for (const f of fillsOf(e)) {
+        changes.fills.push(f);
+        changes.accounts.add(f.account);
+        orders.set(f.fill.orderId, f.account);
+      }
+      continue;
+    }
+    if ('account' in e && typeof e.account === 'number') {
+      changes.accounts.add(e.account);
+      if ('orderId' in e && typeof e.orderId === 'number') orders.set(e.orderId, e.account);
+    }
+    if (e.type === 'transferred') changes.accounts.add(e.to);
+  }
+  for (const [orderId, account] of orders) {
+    const order = exchange.order(account, orderId);
+    if (order) changes.orders.push({ account, order });
+  }
+  return changes;
 }

@@ -18,8 +18,10 @@ import type { CancelAllResult, OrderResult } from '../trading/exchange';
 
 export const STREAM = 'LPJ_EVENTS';
 export const EVENTS = 'lpj.ev.>';
-export const marketSubject = (market: string) => `lpj.ev.md.${market}`;
-export const accountSubject = (account: number) => `lpj.ev.acct.${account}`;
+export const MARKET_PREFIX = 'lpj.ev.md.';
+export const ACCOUNT_PREFIX = 'lpj.ev.acct.';
+export const marketSubject = (market: string) => `${MARKET_PREFIX}${market}`;
+export const accountSubject = (account: number) => `${ACCOUNT_PREFIX}${account}`;
 /** Sign-ins that ended (signed out, refreshed, revoked, account deleted): their sockets close on every gateway. */
 export const SESSIONS_ENDED = 'lpj.ev.ended';
 /**
@@ -63,12 +65,28 @@ export type AuthReply =
     }
   | { ok: false; code: string; message: string };
 
+/**
+ * Where the core's journal stood around the commit a stream message carries, so that a core starting again knows
+ * what the stream holds and republishes what it missed (a core killed between a commit and its publish).
+ */
+export interface CommitPosition {
+  /** The commit's id, as in the message ids of all its stream messages. */
+  commit: string;
+  /** The last event's seq per event stream (each market and the ledger) before this commit and after it. */
+  before: Record<string, number>;
+  after: Record<string, number>;
+  /** Per market, the seq of the last book delta published before this commit (the next delta's prevSeq). */
+  delta: Record<string, number>;
+}
+
 export interface MarketEvents {
   /** Each public message of one commit under the subscription key it is fanned out to. */
   m: [key: string, msg: ServerMessage][];
+  p?: CommitPosition;
 }
 export interface AccountEvents {
   m: ServerMessage[];
+  p?: CommitPosition;
 }
 
 export interface HttpRequestWire {

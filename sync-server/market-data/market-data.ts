@@ -106,52 +106,14 @@ export class MarketData {
   }
 
   private committed(events: EngineEvent[]): void {
-    const perMarket = new Map<
-      string,
-      { seq: number; bids: Map<number, number>; asks: Map<number, number>; traded: boolean }
-    >();
-    for (const e of events) {
-      const ticker = this.tickers.get(e.market);
-      if (!ticker) continue; // the ledger stream
-      let m = perMarket.get(e.market);
-      if (!m) perMarket.set(e.market, (m = { seq: e.seq, bids: new Map(), asks: new Map(), traded: false }));
-      m.seq = e.seq;
-      if (e.type === 'book') (e.side === 'buy' ? m.bids : m.asks).set(e.price, e.quantity);
-      else if (e.type === 'trade') {
-        ticker.trade(e.price, e.quantity, e.quoteAmount, e.ts);
-        m.traded = true;
-        this.publish(MarketData.key('trades', e.market), {
-          type: 'trade',
-          market: e.market,
-          seq: e.seq,
-          tradeId: e.tradeId,
-          price: e.price,
-          quantity: e.quantity,
-          takerSide: e.takerSide,
-          ts: e.ts,
-        });
-      }
-    }
-    for (const [market, m] of perMarket) {
-      if (m.bids.size > 0 || m.asks.size > 0) {
-        const prevSeq = this.lastDeltaSeq.get(market)!;
-        this.lastDeltaSeq.set(market, m.seq);
-        const levels = (side: Map<number, number>): Level[] => [...side];
-        this.publish(MarketData.key('book', market), {
-          type: 'book.delta',
-          market,
-          prevSeq,
-          seq: m.seq,
-          bids: levels(m.bids),
-          asks: levels(m.asks),
-        });
-      }
-      if (m.traded)
-        this.publish(MarketData.key('ticker', market), {
-          type: 'ticker',
-          ...this.tickers.get(market)!.read(this.now()),
-        });
-    }
+    const traded = bookAndTrades(
+      events,
+      this.lastDeltaSeq,
+      (key, msg) => this.publish(key, msg),
+      (e) => this.tickers.get(e.market)!.trade(e.price, e.quantity, e.quoteAmount, e.ts),
+    );
+    for (const market of traded)
+      this.publish(MarketData.key('ticker', market), { type: 'ticker', ...this.tickers.get(market)!.read(this.now()) });
     for (const ext of this.extensions.values()) ext.committed(events, (key, msg) => this.publish(key, msg));
   }
 
@@ -169,4 +131,58 @@ export class MarketData {
       }
     }
   }
+}
+
+type TradeEvent = Extract<EngineEvent, { type: 'trade' }>;
+
+/**
+ * The book deltas and trades of committed events as subscribers are sent them: a message per trade, and per
+ * market whose levels changed one delta from the market's last delta (`lastDeltaSeq`, which it moves on) to the
+ * market's last event. Markets are the streams `lastDeltaSeq` knows (the ledger's events are skipped). Returns the
+ * markets that traded. The live fan-out and a core republishing what its stream missed both build them here.
+ */
+export function bookAndTrades(
+  events: EngineEvent[],
+  lastDeltaSeq: Map<string, number>,
+  publish: (key: string, msg: ServerMessage) => void,
+  onTrade?: (e: TradeEvent) => void,
+): Set<string> {
+  const perMarket = new Map<string, { seq: number; bids: Map<number, number>; asks: Map<number, number> }>();
+  const traded = new Set<string>();
+  for (const e of events) {
+    if (!lastDeltaSeq.has(e.market)) continue; // the ledger stream
+    let m = perMarket.get(e.market);
+    if (!m) perMarket.set(e.market, (m = { seq: e.seq, bids: new Map(), asks: new Map() }));
+    m.seq = e.seq;
+    if (e.type === 'book') (e.side === 'buy' ? m.bids : m.asks).set(e.price, e.quantity);
+    else if (e.type === 'trade') {
+      onTrade?.(e);
+      traded.add(e.market);
+      publish(MarketData.key('trades', e.market), {
+        type: 'trade',
+        market: e.market,
+        seq: e.seq,
+        tradeId: e.tradeId,
+        price: e.price,
+        quantity: e.quantity,
+        takerSide: e.takerSide,
+        ts: e.ts,
+      });
+    }
+  }
+  for (const [market, m] of perMarket) {
+    if (m.bids.size === 0 && m.asks.size === 0) continue;
+    const prevSeq = lastDeltaSeq.get(market)!;
+    lastDeltaSeq.set(market, m.seq);
+    const levels = (side: Map<number, number>): Level[] => [...side];
+    publish(MarketData.key('book', market), {
+      type: 'book.delta',
+      market,
+      prevSeq,
+      seq: m.seq,
+      bids: levels(m.bids),
+      asks: levels(m.asks),
+    });
+  }
+  return traded;
 }

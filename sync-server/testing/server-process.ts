@@ -19,7 +19,7 @@ export interface ServerProcess {
 }
 
 /**
- * Starts main.ts with `--port 0 --data-dir <dataDir> --log-level warn` and `args`, and waits for the line that
+ * Starts main.ts with `--port 0 --data-dir <dataDir> --log-level warn` and `args` (and `env` beside this one's), and waits for the line that
  * says where it listens. The process is pushed to `children` at once, so the caller can kill whatever is left.
  */
 export function startServerProcess(
@@ -27,13 +27,12 @@ export function startServerProcess(
   children: ChildProcess[],
   args: readonly string[] = [],
   startTimeoutMs = 30_000,
+  env: Record<string, string> = {},
 ): Promise<ServerProcess> {
   const proc = spawn(
     process.execPath,
     ['--import', 'tsx', MAIN, '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...args],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   children.push(proc);
   let err = '';

@@ -58,6 +58,30 @@ export function orderView(r: OrderRow): OrderView {
   };
 }
 
+/** The two fills of a trade, the maker's and the taker's, each with its account. */
+export function fillsOf(e: Extract<EngineEvent, { type: 'trade' }>): { account: number; fill: Fill }[] {
+  const makerSide = e.takerSide === 'buy' ? 'sell' : 'buy';
+  const legs: [number, number, 'buy' | 'sell', number, 'maker' | 'taker'][] = [
+    [e.makerAccount, e.makerOrderId, makerSide, e.makerFee, 'maker'],
+    [e.takerAccount, e.takerOrderId, e.takerSide, e.takerFee, 'taker'],
+  ];
+  return legs.map(([account, orderId, side, fee, liquidity]) => ({
+    account,
+    fill: {
+      tradeId: e.tradeId,
+      orderId,
+      market: e.market,
+      side,
+      price: e.price,
+      quantity: e.quantity,
+      quoteAmount: e.quoteAmount,
+      fee,
+      liquidity,
+      ts: e.ts,
+    },
+  }));
+}
+
 export interface ProjectedChanges {
   /** Orders that changed, in their final state after the batch. */
   orders: { account: number; order: OrderView }[];
@@ -191,30 +215,13 @@ export class OrderProjection {
           break;
         }
         case 'trade': {
-          const makerSide = e.takerSide === 'buy' ? 'sell' : 'buy';
-          const legs: [number, number, 'buy' | 'sell', number, 'maker' | 'taker'][] = [
-            [e.makerAccount, e.makerOrderId, makerSide, e.makerFee, 'maker'],
-            [e.takerAccount, e.takerOrderId, e.takerSide, e.takerFee, 'taker'],
-          ];
-          for (const [account, orderId, side, fee, liquidity] of legs) {
-            const order = this.liveOrder(orderId);
+          for (const { account, fill } of fillsOf(e)) {
+            const order = this.liveOrder(fill.orderId);
             if (order) {
               order.view.filled += e.quantity;
               order.view.updatedAt = e.ts;
               touched.add(order);
             }
-            const fill: Fill = {
-              tradeId: e.tradeId,
-              orderId,
-              market: e.market,
-              side,
-              price: e.price,
-              quantity: e.quantity,
-              quoteAmount: e.quoteAmount,
-              fee,
-              liquidity,
-              ts: e.ts,
-            };
             changes.fills.push({ account, fill });
             changes.accounts.add(account);
           }
