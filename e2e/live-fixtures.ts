@@ -11,9 +11,15 @@ import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { expect, root, startWebMode, test } from './fixtures';
 import { startListening, SYNC_SERVER_MAIN } from './listening-process';
+import { NO_NATS_SERVER, startNatsServer } from '../sync-server/testing/nats-server';
 
 export interface TestSyncServer {
   url: string;
+  /**
+   * Where each player connects, the n-th player to `urls[n % urls.length]`: the one server, or each gateway of a
+   * cluster in turn (so two players are on different gateways).
+   */
+  urls: string[];
   process: ChildProcess;
   /** The server's data folder (server.db, markets.db). */
   dataDir: string;
@@ -35,6 +41,7 @@ export async function startTestSyncServer(flags: string[] = []): Promise<TestSyn
   );
   return {
     url,
+    urls: [url],
     process: child,
     dataDir: join(dir, 'data'),
     stop: async () => {
@@ -46,6 +53,50 @@ export async function startTestSyncServer(flags: string[] = []): Promise<TestSyn
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The sync server as a cluster, as docs/cluster.md runs one: a nats-server with JetStream, one core and two
+ * gateways of the built server, on free ports with a fresh data folder. `url` and `process` are the first
+ * gateway's; `dataDir` the core's. Stopped in the reverse order: gateways, core, NATS.
+ */
+export async function startTestCluster(): Promise<TestSyncServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'lpj-e2e-cluster-'));
+  const nats = await startNatsServer();
+  const started: ChildProcess[] = [];
+  const stop = async () => {
+    for (const child of started.reverse()) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await nats.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const role = async (name: 'core' | 'gateway') => {
+      const { url, process: child } = await startListening(
+        [SYNC_SERVER_MAIN, '--port', '0', '--data-dir', join(dir, 'data'), '--log-level', 'warn'].concat([
+          '--nats',
+          nats.url,
+          '--role',
+          name,
+        ]),
+        /sync server: (http:\/\/\S+)/,
+        `sync server ${name}`,
+      );
+      started.push(child);
+      return { url, child };
+    };
+    await role('core');
+    const a = await role('gateway');
+    const b = await role('gateway');
+    return { url: a.url, urls: [a.url, b.url], process: a.child, dataDir: join(dir, 'data'), stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
 
 /** Something a spec started and stops when it ends (a server, a player). */
@@ -76,21 +127,27 @@ export async function openPlayer(
   return page;
 }
 
+/** A single server (`npm run server`) or a cluster of one core and two gateways (docs/cluster.md). */
+export type ServerKind = 'single' | 'cluster';
+
 /**
- * Players of the live market for a whole spec file: one test sync server and one browser, started before the
- * file's first test and stopped after its last with every player opened. Web project only: each player is a
- * web-mode app host of its own. `env` is each player's environment, given the server (e.g. its LPJ_SYNC_URL).
+ * Players of the live market for a whole spec file (or describe block): one test sync server — a single one, or
+ * a cluster with `kind: 'cluster'` — and one browser, started before the first test and stopped after the last
+ * with every player opened. Web project only: each player is a web-mode app host of its own. `env` is each
+ * player's environment, given the server (e.g. its LPJ_SYNC_URL).
  */
 export function useLivePlayers(
   viewport: { width: number; height: number },
   env: (server: TestSyncServer) => Record<string, string> = () => ({}),
+  kind: ServerKind = 'single',
 ): { readonly server: TestSyncServer; openPlayer(): Promise<Page> } {
   const running: Stoppable[] = [];
   let server: TestSyncServer | undefined;
   let browser: Browser | undefined;
   test.beforeAll(async ({ playwright, launchOptions }, testInfo) => {
     test.skip(testInfo.project.name !== 'web', 'each player is a web-mode app host: web mode starts one per process');
-    server = await startTestSyncServer();
+    if (kind === 'cluster') test.skip(!!NO_NATS_SERVER, NO_NATS_SERVER ?? '');
+    server = kind === 'cluster' ? await startTestCluster() : await startTestSyncServer();
     browser = await playwright.chromium.launch(launchOptions);
   });
   test.afterAll(async () => {

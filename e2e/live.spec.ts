@@ -3,30 +3,42 @@
  * folder (one app host holds one account) in its own browser page. Both point the app at the server in
  * Settings and sign up; one sells LPJ with a limit order, the other buys it; both books, tapes and balances
  * agree, and each player finds the fill in the notifications centre. Then one signs out, and the other deletes
- * the account (its password asked for).
+ * the account (its password asked for). It runs twice: against one server, and against a cluster of one core and
+ * two gateways with the two players on different gateways.
  */
 import type { Page, TestInfo } from '@playwright/test';
 import { expect, keepScreenshot, test } from './fixtures';
-import { nav, openLive, orderForm as form, signUp as signUpAt, useLivePlayers } from './live-fixtures';
+import {
+  nav,
+  openLive,
+  orderForm as form,
+  signUp as signUpAt,
+  useLivePlayers,
+  type ServerKind,
+  type TestSyncServer,
+} from './live-fixtures';
 
-const live = useLivePlayers({ width: 1600, height: 1000 });
-const openPlayer = () => live.openPlayer();
 const book = (page: Page) => page.getByRole('region', { name: 'Order book' });
 const tape = (page: Page) => page.getByRole('region', { name: 'Recent trades' });
 const balanceCell = (page: Page, asset: string, col: 'available' | 'held') =>
   page.getByRole('region', { name: 'Balances' }).locator(`[data-asset="${asset}"] [data-col="${col}"]`);
 
-/** Settings › Server: a malformed address is refused; then the test server's address and a new account. */
-async function signUp(page: Page, nickname: string, testInfo: TestInfo): Promise<void> {
+/** Settings › Server: a malformed address is refused; then the given server's address and a new account. */
+async function signUp(
+  page: Page,
+  serverUrl: string,
+  nickname: string,
+  shot: (page: Page, name: string) => Promise<void>,
+): Promise<void> {
   await nav(page, 'Settings');
   const url = page.getByRole('textbox', { name: 'Server address' });
   await expect(url).toHaveValue(/^http:\/\//);
   // A malformed address is refused before it is sent.
   await url.fill('not a server');
   await expect(page.getByText('Enter an address such as http://127.0.0.1:7780').first()).toBeVisible();
-  await signUpAt(page, live.server.url, nickname);
+  await signUpAt(page, serverUrl, nickname);
   await expect(page.getByTestId('signed-in-as')).toHaveText(`Signed in as ${nickname}`);
-  await keepScreenshot(page, `live-settings-${nickname}`, testInfo);
+  await shot(page, `live-settings-${nickname}`);
 }
 
 async function openLiveMarket(page: Page): Promise<void> {
@@ -34,19 +46,37 @@ async function openLiveMarket(page: Page): Promise<void> {
   await expect(balanceCell(page, 'KRW', 'available')).toHaveText('10,000,000');
 }
 
-test('two players trade LPJ on the live market and both see the same book, tape, balances and their fill notifications', async ({}, testInfo) => {
+for (const kind of ['single', 'cluster'] as const satisfies readonly ServerKind[])
+  test.describe(kind === 'single' ? 'one server' : 'a core and two gateways', () => {
+    const live = useLivePlayers({ width: 1600, height: 1000 }, undefined, kind);
+    test('two players trade LPJ on the live market and both see the same book, tape, balances and their fill notifications', async ({}, testInfo) => {
+      await tradeAndLeave(kind, live.server, testInfo, () => live.openPlayer());
+    });
+  });
+
+async function tradeAndLeave(
+  kind: ServerKind,
+  server: TestSyncServer,
+  testInfo: TestInfo,
+  openPlayer: () => Promise<Page>,
+) {
+  // The cluster's screenshots beside the single server's, not over them.
+  const shot = (page: Page, name: string) =>
+    keepScreenshot(page, kind === 'single' ? name : `cluster-${name}`, testInfo);
   test.setTimeout(120_000);
   const seller = await openPlayer();
   const buyer = await openPlayer();
+  // On a cluster, each on its own gateway.
+  const [sellerUrl, buyerUrl] = [server.urls[0], server.urls[1 % server.urls.length]];
 
   // Before the app is pointed at the server, the live view says it cannot reach one (and keeps trying).
   await nav(seller, 'Market');
   await seller.getByRole('combobox', { name: 'Market' }).selectOption({ label: 'LPJ · live' });
   await expect(seller.getByRole('region', { name: 'LPJ · live' })).toBeVisible();
-  await keepScreenshot(seller, 'live-signed-out', testInfo);
+  await shot(seller, 'live-signed-out');
 
-  await signUp(seller, 'seller_e2e', testInfo);
-  await signUp(buyer, 'buyer_e2e', testInfo);
+  await signUp(seller, sellerUrl, 'seller_e2e', shot);
+  await signUp(buyer, buyerUrl, 'buyer_e2e', shot);
   await openLiveMarket(seller);
   await openLiveMarket(buyer);
   await expect(balanceCell(seller, 'LPJ', 'available')).toHaveText('100.00');
@@ -86,8 +116,8 @@ test('two players trade LPJ on the live market and both see the same book, tape,
   await expect(balanceCell(seller, 'LPJ', 'held')).toHaveText('0.00');
   await expect(balanceCell(buyer, 'KRW', 'available')).toHaveText('9,989,990');
   await expect(balanceCell(buyer, 'LPJ', 'available')).toHaveText('101.00');
-  await keepScreenshot(seller, 'live-market-seller', testInfo);
-  await keepScreenshot(buyer, 'live-market-buyer', testInfo);
+  await shot(seller, 'live-market-seller');
+  await shot(buyer, 'live-market-buyer');
 
   // Each player's bell counts the fill; the centre lists it; marking it read clears the count.
   for (const [page, title, name] of [
@@ -100,7 +130,7 @@ test('two players trade LPJ on the live market and both see the same book, tape,
     await expect(centre.locator('.notif-item.unread')).toHaveCount(1);
     await expect(centre).toContainText(title);
     await expect(centre).toContainText('LPJ/KRW at 10,000 KRW');
-    await keepScreenshot(page, `live-notifications-${name}`, testInfo);
+    await shot(page, `live-notifications-${name}`);
     await centre.getByRole('button', { name: 'Mark all read' }).click();
     await expect(centre.locator('.notif-item.unread')).toHaveCount(0);
     await expect(page.getByTestId('unread-count')).toHaveCount(0);
@@ -124,9 +154,9 @@ test('two players trade LPJ on the live market and both see the same book, tape,
   await deletion.getByRole('button', { name: 'Delete for good' }).click();
   await expect(deletion.getByRole('alert')).toHaveText('Could not delete the account: Wrong password');
   await expect(seller.getByTestId('signed-in-as')).toHaveText('Signed in as seller_e2e');
-  await keepScreenshot(seller, 'live-delete-account', testInfo);
+  await shot(seller, 'live-delete-account');
   await deletion.getByLabel('Your password, to confirm').fill('seller_e2e-password');
   await deletion.getByRole('button', { name: 'Delete for good' }).click();
   await expect(seller.getByRole('button', { name: 'Create account' })).toBeVisible();
   await expect(seller.locator('.live-status')).toHaveAttribute('data-connection', 'signed_out', { timeout: 15_000 });
-});
+}

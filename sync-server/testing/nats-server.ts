@@ -5,9 +5,10 @@
  * `npm test` installs Debian's package first where it can (build/scripts/find-nats-server.mjs).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tempDir } from './harness';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const CANDIDATES = [
   process.env.NATS_SERVER_PATH,
@@ -88,7 +89,9 @@ async function run(bin: string, port: number, store: string, startTimeoutMs: num
 export async function startNatsServer(startTimeoutMs = 20_000): Promise<NatsServer> {
   const bin = natsServerPath();
   if (!bin) throw new Error(NO_NATS_SERVER);
-  const store = tempDir('nats-store-');
+  // Its own temporary folder, not the server harness's: the e2e specs start one too, without the server's modules.
+  const storePath = mkdtempSync(join(tmpdir(), 'nats-store-'));
+  const store = { path: storePath, remove: () => rmSync(storePath, { recursive: true, force: true }) };
   // A port taken between the probe and the bind makes the server exit: try a few times.
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
