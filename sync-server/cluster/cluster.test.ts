@@ -9,6 +9,7 @@ import type { BalanceView, OrderView, ServerMessage } from '../../engine/protoco
 import { BookMirror } from '../../engine/node/sync/book-mirror';
 import { defaultConfig } from '../config';
 import {
+  eventually,
   honestPairTradesAt,
   http,
   LOT,
@@ -71,14 +72,25 @@ function bookOf(c: TestWsClient) {
   return { seq: mirror.seq, ...mirror.levels() };
 }
 
-/** Polls a condition that a background process makes true (a reconnect, a readiness flip). */
-async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
+/**
+ * Alice signed up and connected through gateway `a`, Bob through `b`, each watching the book (its snapshot
+ * received) and the trades.
+ */
+async function aliceAndBob(a: { url: string; wsUrl: string }, b: { url: string; wsUrl: string }) {
+  const alice = await signUp(a.url, 'alice');
+  const bob = await signUp(b.url, 'bob');
+  const ca = await client(a.wsUrl, alice.accessToken);
+  const cb = await client(b.wsUrl, bob.accessToken);
+  for (const c of [ca, cb]) {
+    await c.ok({ op: 'subscribe', channel: 'book', market: MARKET });
+    await c.ok({ op: 'subscribe', channel: 'trades', market: MARKET });
+    await c.waitFor((m) => m.type === 'book.snapshot', 'the book snapshot');
   }
+  return { alice, bob, ca, cb };
 }
+
+/** A background process makes these true (a reconnect, a readiness flip): they get longer than the default. */
+const waitUntil = (check: () => Promise<boolean>, what: string) => eventually(check, what, 20_000);
 
 const tradesOf = (c: TestWsClient) =>
   c.messages.filter((m): m is Extract<ServerMessage, { type: 'trade' }> => m.type === 'trade');
@@ -92,15 +104,7 @@ describe.skipIf(NO_NATS_SERVER)(
     it('two clients on different gateways trade LPJ and see the same book, tape and balances', async () => {
       const { core, a, b } = await startCluster();
       // Sign-up and every other HTTP call go through a gateway, which hands them to the core.
-      const alice = await signUp(a.url, 'alice');
-      const bob = await signUp(b.url, 'bob');
-      const ca = await client(a.wsUrl, alice.accessToken);
-      const cb = await client(b.wsUrl, bob.accessToken);
-      for (const c of [ca, cb]) {
-        await c.ok({ op: 'subscribe', channel: 'book', market: MARKET });
-        await c.ok({ op: 'subscribe', channel: 'trades', market: MARKET });
-        await c.waitFor((m) => m.type === 'book.snapshot', 'the book snapshot');
-      }
+      const { alice, bob, ca, cb } = await aliceAndBob(a, b);
       const rest = await ca.ok({
         op: 'order.new',
         order: {
@@ -392,15 +396,7 @@ describe.skipIf(NO_NATS_SERVER)(
       };
       const a = await gateway();
       const b = await gateway();
-      const alice = await signUp(a.url, 'alice');
-      const bob = await signUp(b.url, 'bob');
-      const ca = await client(a.wsUrl, alice.accessToken);
-      const cb = await client(b.wsUrl, bob.accessToken);
-      for (const c of [ca, cb]) {
-        await c.ok({ op: 'subscribe', channel: 'book', market: MARKET });
-        await c.ok({ op: 'subscribe', channel: 'trades', market: MARKET });
-        await c.waitFor((m) => m.type === 'book.snapshot', 'the book snapshot');
-      }
+      const { ca, cb } = await aliceAndBob(a, b);
       const ask = await ca.ok({
         op: 'order.new',
         order: { market: MARKET, clientOrderId: 'ask', side: 'sell', type: 'limit', price: 100_000, quantity: 5 * LOT },
