@@ -183,6 +183,10 @@ if (liquidityFlag === 'on' && !file.liquidity) {
 }
 const natsUrl = flag('nats', 'SYNC_NATS');
 const role = flag('role', 'SYNC_ROLE') ?? (natsUrl ? undefined : 'single');
+if (role !== undefined && role !== 'single' && role !== 'core' && role !== 'gateway') {
+  console.error(`--role ${role}: the roles are core and gateway (with --nats URL); without either, one process`);
+  process.exit(2);
+}
 if ((role === 'core' || role === 'gateway') !== (natsUrl !== undefined)) {
   console.error('a cluster needs both --nats URL and --role core|gateway (neither runs the server alone)');
   process.exit(2);

@@ -2,7 +2,7 @@
  * The server as its own process (sync-server/main.ts): an acknowledged order survives kill -9 and a restart on
  * the same data directory; SIGTERM tells connected clients, ends open streams, commits and exits 0.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OrderView, Session } from '../engine/protocol/sync';
@@ -34,6 +34,33 @@ async function connect(wsUrl: string, session: Session): Promise<TestWsClient> {
 }
 
 describe('sync server process', () => {
+  it('refuses an unknown role, and a cluster role without NATS, saying why', () => {
+    const run = (...flags: string[]) =>
+      spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          join(import.meta.dirname, 'main.ts'),
+          '--port',
+          '0',
+          '--data-dir',
+          join(dir.path, 'data'),
+          ...flags,
+        ],
+        {
+          encoding: 'utf8',
+          timeout: 30_000,
+        },
+      );
+    const unknown = run('--role', 'leader');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('--role leader: the roles are core and gateway');
+    const alone = run('--role', 'gateway');
+    expect(alone.status).toBe(2);
+    expect(alone.stderr).toContain('a cluster needs both --nats URL and --role core|gateway');
+  });
+
   it('keeps every acknowledged order through kill -9 and a restart', async () => {
     const first = await startChild();
     const alice = await signUp(first.url, 'alice');
