@@ -12,6 +12,11 @@
  * meet the next pair's lower ask and leave its own ask resting), so pairs overstate what subscribers can be
  * sent. Counting stops once every connected client has every trade, or when deliveries stall.
  *
+ * `--url` may name several servers (the gateways of a cluster, comma-separated): the clients are split across
+ * them in turn, and the two trading accounts sit on the first and the last. With `--pids role:pid,…` the CPU of
+ * each named process is read over the measured window (from the first order to the last delivery counted), so
+ * the orchestrator can say what a delivery costs each role.
+ *
  * Prints one JSON line: connection and delivery figures.
  */
 import WebSocket from 'ws';
@@ -19,7 +24,9 @@ import { frameMessages } from '../../engine/protocol/sync';
 import {
   MsHistogram,
   bounded,
+  cpuByRole,
   cpuSeconds,
+  cpuUsed,
   finish,
   log,
   loopbackAddress,
@@ -27,14 +34,17 @@ import {
   percentile,
   round,
   signUp,
-  stringArg,
+  urlsArg,
+  watchedArg,
 } from './common';
 
 const MARKET = 'LPJ-KRW';
 const LPJ = 100_000_000;
 const args = numberArgs({ clients: 10_000, rate: 20, duration: 10, concurrency: 100, connectTimeout: 10_000 });
-const baseUrl = stringArg('url');
-const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/ws`;
+const baseUrls = urlsArg();
+const baseUrl = baseUrls[0];
+const wsUrls = baseUrls.map((url) => `${url.replace(/^http/, 'ws')}/ws`);
+const watched = watchedArg();
 const TRADE_PREFIX = '{"type":"trade"';
 
 const connectMs: number[] = [];
@@ -52,7 +62,7 @@ function connect(i: number): Promise<boolean> {
     const started = performance.now();
     // Spread over source addresses: one address has about 28,000 ephemeral ports, and TIME_WAIT of earlier runs.
     // The server's text is checked UTF-8 already (it produced it); re-validating 200,000 messages/s only slows the measuring side.
-    const ws = new WebSocket(wsUrl, {
+    const ws = new WebSocket(wsUrls[i % wsUrls.length], {
       perMessageDeflate: false,
       skipUTF8Validation: true,
       localAddress: loopbackAddress(i % 16),
@@ -111,7 +121,7 @@ async function driver(): Promise<{ run: (ms: number) => Promise<number>; trades:
     signUp(baseUrl, `fm${suffix}`, '127.0.0.1'),
     signUp(baseUrl, `ft${suffix}`, '127.0.0.1'),
   ]);
-  const open = async (token: string) => {
+  const open = async (token: string, wsUrl: string) => {
     const ws = new WebSocket(wsUrl, { perMessageDeflate: false });
     const replies = new Map<number, (ok: boolean) => void>();
     ws.on('message', (data: Buffer) => {
@@ -131,7 +141,7 @@ async function driver(): Promise<{ run: (ms: number) => Promise<number>; trades:
     if (!(await call({ op: 'auth', token }))) throw new Error('driver auth refused');
     return call;
   };
-  const [sell, buy] = await Promise.all([open(maker.accessToken), open(taker.accessToken)]);
+  const [sell, buy] = await Promise.all([open(maker.accessToken, wsUrls[0]), open(taker.accessToken, wsUrls.at(-1)!)]);
   let n = 0;
   const order = (side: 'buy' | 'sell', price: number) => ({
     op: 'order.new',
@@ -197,6 +207,7 @@ log(
 const d = await driver();
 measuring = true;
 const cpuBefore = await cpuSeconds(baseUrl);
+const rolesBefore = cpuByRole(watched);
 const tradingStarted = performance.now();
 const matches = await d.run(args.duration * 1000);
 const cpuAfter = await cpuSeconds(baseUrl);
@@ -206,6 +217,8 @@ const trades = await d.trades();
 const expectedTrades = trades * connected;
 const drainMs = await drain(() => tradesReceived, expectedTrades);
 measuring = false;
+const rolesCpu = cpuUsed(rolesBefore, cpuByRole(watched));
+const windowSeconds = (performance.now() - tradingStarted) / 1000;
 for (const ws of sockets) ws.terminate();
 finish({
   clients: args.clients,
@@ -230,4 +243,7 @@ finish({
   tradingSeconds: round(tradingSeconds),
   serverCores: round((cpuAfter.server - cpuBefore.server) / tradingSeconds, 2),
   clientCores: round((cpuAfter.load - cpuBefore.load) / tradingSeconds, 2),
+  // CPU seconds of each watched role from the first order to the last delivery counted (`--pids`).
+  cpuByRole: rolesCpu,
+  cpuWindowSeconds: round(windowSeconds, 2),
 });
