@@ -212,7 +212,8 @@ function fanoutLine(label: string, f: Record<string, unknown>, fanOutRole: strin
     `fan-out (${label}): ${f.connected}/${f.clients} connected (${(Number(f.connectSuccessRate) * 100).toFixed(2)}%), ` +
     `connect p50 ${f.connectP50Ms} ms p99 ${f.connectP99Ms} ms; ${f.matchesPerSec} matches/s, ` +
     `${f.updatesPerSecPerClient} updates/s per client, delivery p50 ${f.deliveryP50Ms} ms p99 ${f.deliveryP99Ms} ms ` +
-    `(max ${f.deliveryMaxMs} ms, ${(Number(f.tradesDeliveredShare) * 100).toFixed(1)}% of the ${f.trades} trades' deliveries made, ${f.closedEarly} dropped); ` +
+    `(max ${f.deliveryMaxMs} ms, ${(Number(f.tradesDeliveredShare) * 100).toFixed(1)}% of the ${f.trades} trades' deliveries made, ${f.closedEarly} dropped; ` +
+    `${f.tradesSeen} distinct trades seen, ${f.tradesRepeated} received again); ` +
     `CPU per delivery: ${byRole(cost.microsPerDelivery)}; ${cost.deliveriesPerCpuSec} deliveries per CPU-second of ${fanOutRole}`
   );
 }
