@@ -10,13 +10,14 @@
  *     power loss; `--sync normal` survives only a crash of the process): full, normal, normal, full, … so drift
  *     in what else the machine is doing falls on both alike. Each pass restarts the server on the same data
  *     folder and reuses the same accounts; the figures of each mode are averaged and printed side by side;
- *   - the same loads against transport-floor.ts, a bare `ws` server that acks every message at once and writes
- *     the fan-out clients the frames a match would: the most this machine's loopback and the `ws` library allow
- *     for those loads, printed beside the server's figures.
  *   - with `--gateways N`, the same loads against a cluster in the same run: its own nats-server (started as
  *     the cluster tests start theirs), a core on the single process's data folder (so the same accounts, no
  *     second round of sign-ups) and N gateways of the built server; the fan-out clients split across the
  *     gateways, the order traders too. One order pass, with the shipped durability (FULL).
+ *   - the same loads against transport-floor.ts, a bare `ws` server that acks every message at once and writes
+ *     the fan-out clients the frames a match would: the most this machine's loopback and the `ws` library allow
+ *     for order entry, printed beside the server's figures (for fan-out it writes every order's frames at once,
+ *     where a lagging server coalesces several matches per write: a floor for latency, not for CPU).
  * Each process's CPU is read from /proc over each load's measured window, so the bench prints per role (the
  * single process; the core, the gateways together and nats-server; the floor) the CPU per acknowledged order
  * and per delivery (one trade to one subscriber), deliveries per CPU-second of whatever fans out (the single
