@@ -26,6 +26,8 @@ import { PracticeMarket } from './practice-market';
 import { practiceHandlers } from './practice-handlers';
 import { amendHandlers } from './amend-handlers';
 import { fillsCsv } from './trade-export';
+import { ResultsService } from './results-service';
+import { ResultsStore } from './results-store';
 import { RealMarkets } from './real-markets';
 import { realMarketHandlers } from './real-markets-handlers';
 import { chartHandlers } from './chart-handlers';
@@ -82,6 +84,8 @@ export class AppHost {
   readonly watchlist: Watchlist;
   readonly notices: DeskNotices;
   readonly portfolio: PortfolioService;
+  readonly results: ResultsService;
+  private readonly resultsStore: ResultsStore;
   private readonly listeners = new Set<(event: EventFrame) => void>();
   private readonly startedAt = Date.now();
   private readonly handlers: Handlers;
@@ -106,9 +110,11 @@ export class AppHost {
       live: () => this.live,
       emit: (name, payload) => this.emit(name, payload),
     });
+    this.resultsStore = new ResultsStore(options.dataDir, options.nativeBinding);
     // Connects nothing until the UI opens a real-coin market.
     this.realMarkets = new RealMarkets({
       ...options.realMarkets,
+      results: this.resultsStore,
       dataDir: options.dataDir,
       nativeBinding: options.nativeBinding,
       settings: this.settings,
@@ -143,6 +149,12 @@ export class AppHost {
       ...options.portfolio,
     });
     this.portfolio.start();
+    this.results = new ResultsService({
+      store: this.resultsStore,
+      practice: this.practice,
+      realMarkets: this.realMarkets,
+      live: this.live,
+    });
     this.handlers = {
       ...practiceHandlers(this.practice),
       'watchlist.list': () => this.watchlist.list(),
@@ -153,6 +165,7 @@ export class AppHost {
       ...this.notices.handlers(),
       ...amendHandlers(this.practice, this.realMarkets, this.live),
       ...chartHandlers(this.settings),
+      ...this.results.handlers(),
       'history.list': async ({ limit }) => {
         // Each venue answers on its own: one that fails is listed as failed, the others still show.
         const failed = (venue: VenueHistory['venue'], err: unknown): VenueHistory => ({
@@ -271,6 +284,7 @@ export class AppHost {
     this.live.close();
     this.practice.close();
     this.realMarkets.close();
+    this.resultsStore.close();
     this.db.close();
   }
 }

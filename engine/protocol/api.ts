@@ -10,6 +10,7 @@ import { FLOW_KINDS } from './flow-kinds';
 import { watchlistEvents, watchlistMethods } from './watchlist';
 import { NewPriceAlert, PriceAlert } from './alerts';
 import { Portfolio } from './portfolio';
+import { resultMethods } from './results';
 import { ChartIndicators } from './chart-indicators';
 
 export const Language = z.enum(['en', 'ko']);
@@ -44,7 +45,7 @@ export const AppInfo = z.object({
  * (under WAL, `normal` survives an app crash but a power cut can take the latest commits; `full` survives both).
  */
 export const LocalDatabaseDurability = z.object({
-  /** app.db, practice.db, paper.db or candles.db. */
+  /** app.db, practice.db, paper.db, candles.db or results.db. */
   file: z.string(),
   path: z.string(),
   journalMode: z.string(),
@@ -406,6 +407,8 @@ export const ReplayControl = z.discriminatedUnion('action', [
   /** `at`: ms since the session's start. */
   z.object({ action: z.literal('seek'), at: amount }).strict(),
   z.object({ action: z.literal('speed'), speed: z.number().min(1).max(100) }).strict(),
+  /** Ends the run (its result is kept, see ./results) and waits at the session's start. */
+  z.object({ action: z.literal('stop') }).strict(),
 ]);
 
 export const PaperUpdate = z.object({
@@ -966,6 +969,7 @@ export const methods = {
   /** Profit-share settlements, both roles, newest first. */
   'copy.settlements': { params: NoParams, result: z.object({ items: z.array(CopySettlement) }) },
   ...watchlistMethods,
+  ...resultMethods,
 } as const;
 
 export const events = {

@@ -43,6 +43,9 @@ export interface ResultFill {
   /** Quote units; negative for a rebate. */
   fee: number;
   liquidity: 'maker' | 'taker';
+  /** The journal's ids, for lists and exports; not part of the digest (a second run trades under new ones). */
+  tradeId?: number;
+  orderId?: number;
 }
 
 export interface ResultInput {
