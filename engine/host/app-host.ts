@@ -183,7 +183,11 @@ export class AppHost {
         return { venues: [this.practiceHistory(limit), paper, live] };
       },
       'history.exportCsv': async () => {
-        const rows = [...this.practice.exportFills(), ...(await this.realMarkets.exportFills())];
+        const rows = [
+          ...this.practice.exportFills(),
+          ...(await this.realMarkets.exportFills()),
+          ...(await this.results.liveFillRows()),
+        ];
         const day = new Date().toISOString().slice(0, 10);
         return { filename: `playground777-trades-${day}.csv`, csv: fillsCsv(rows), rows: rows.length };
       },

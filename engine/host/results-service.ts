@@ -21,7 +21,7 @@ import type { PracticeMarket } from './practice-market';
 import type { RealMarkets } from './real-markets';
 import { fillRows } from './result-fills';
 import type { ResultsStore } from './results-store';
-import { fillsCsv } from './trade-export';
+import { fillsCsv, type FillRow } from './trade-export';
 
 /** Live fills read for a report at most (the server's newest; the report says when older ones were left out). */
 const LIVE_FILLS_READ = 5_000;
@@ -96,6 +96,12 @@ export class ResultsService {
         return pnlCsv(report, `playground777-${account.replace(':', '-')}-pnl-${period}-${this.day()}.csv`);
       },
     };
+  }
+
+  /** My live LPJ fills as trade-history rows; none while signed out or the server is not reached. */
+  async liveFillRows(): Promise<FillRow[]> {
+    const read = await this.readLive();
+    return fillRows(read.fills, read.markets, VENUE.live);
   }
 
   /** Works out an account's running result from its journal and keeps it. */

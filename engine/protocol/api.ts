@@ -817,7 +817,7 @@ export const methods = {
     params: z.object({ limit: z.number().int().min(1).max(500).default(200) }).strict(),
     result: z.object({ venues: z.array(VenueHistory) }),
   },
-  /** My whole trade history (offline practice and paper trading) as CSV, for the user to save. */
+  /** My whole trade history (offline practice, paper trading and, signed in, the live market) as CSV, for the user to save. */
   'history.exportCsv': { params: NoParams, result: z.object({ filename: z.string(), csv: z.string(), rows: amount }) },
   /** Every account of mine valued in won, with PnL and the total's record over time (./portfolio). */
   'portfolio.get': { params: NoParams, result: Portfolio },
