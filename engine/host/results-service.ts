@@ -10,6 +10,7 @@
  * its journal whenever results are listed, so it always matches the fills.
  */
 import { formatFixedUnits } from '../core/market-data/decimal';
+import { QUOTE_DECIMALS } from '../core/paper';
 import { accountResult, periodReport, type ResultFill, type ResultMarket } from '../core/results';
 import { ApiError } from '../protocol/errors';
 import type { CsvFile, PnlReport, ResultAccount, resultMethods, ResultSummary } from '../protocol/results';
@@ -126,7 +127,8 @@ export class ResultsService {
       endedAt: now,
       fromTs: a.since,
       toTs: now,
-      quoteDecimals: won?.quoteDecimals ?? 0,
+      // Before the account has a market, its quote's balance is still in paper trading's units of that quote.
+      quoteDecimals: won?.quoteDecimals ?? QUOTE_DECIMALS[quote] ?? 0,
       result,
       fills: a.fills,
       markets: a.markets,

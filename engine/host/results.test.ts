@@ -89,6 +89,9 @@ describe('results of replay runs and paper accounts', () => {
 
   it('keeps the paper account’s running result, and exports every local account', async () => {
     t.open();
+    // Before any market is open, the running result is already in paper trading's units of won.
+    const [fresh] = await runs('paper');
+    expect(fresh).toMatchObject({ trades: 0, quoteDecimals: 4, startEquity: String(10_000_000 * 10_000) });
     await call('paper.open', { market: 'BTC-KRW' });
     await until('a live book', () =>
       t.frames.some((f) => f.name === 'paper.update' && f.payload.market === 'BTC-KRW' && f.payload.bids),

@@ -214,7 +214,7 @@ function RunDetail({ run }: { run: ResultDetail }) {
         <table className="grid results-fills" aria-label={t('results.fills')}>
           <thead>
             <tr>
-              <th>{t('results.col.when')}</th>
+              <th>{t('col.time')}</th>
               <th>{t('reports.col.market')}</th>
               <th>{t('col.side')}</th>
               <th className="num">{t('col.price')}</th>
