@@ -28,6 +28,7 @@ import { amendHandlers } from './amend-handlers';
 import { fillsCsv } from './trade-export';
 import { ResultsService } from './results-service';
 import { ResultsStore } from './results-store';
+import { SessionRecording } from './session-recording';
 import { RealMarkets } from './real-markets';
 import { realMarketHandlers } from './real-markets-handlers';
 import { chartHandlers } from './chart-handlers';
@@ -85,6 +86,7 @@ export class AppHost {
   readonly notices: DeskNotices;
   readonly portfolio: PortfolioService;
   readonly results: ResultsService;
+  readonly recording: SessionRecording;
   private readonly resultsStore: ResultsStore;
   private readonly listeners = new Set<(event: EventFrame) => void>();
   private readonly startedAt = Date.now();
@@ -149,6 +151,11 @@ export class AppHost {
       ...options.portfolio,
     });
     this.portfolio.start();
+    this.recording = new SessionRecording({
+      dataDir: options.dataDir,
+      realMarkets: this.realMarkets,
+      emit: (name, payload) => this.emit(name, payload),
+    });
     this.results = new ResultsService({
       store: this.resultsStore,
       practice: this.practice,
@@ -166,6 +173,11 @@ export class AppHost {
       ...amendHandlers(this.practice, this.realMarkets, this.live),
       ...chartHandlers(this.settings),
       ...this.results.handlers(),
+      'recording.start': ({ market }) => this.recording.start(market),
+      'recording.stop': () => this.recording.stop(),
+      'recording.state': () => this.recording.state(),
+      'recording.list': () => ({ sessions: this.recording.list() }),
+      'recording.export': ({ session }) => this.recording.export(session),
       'history.list': async ({ limit }) => {
         // Each venue answers on its own: one that fails is listed as failed, the others still show.
         const failed = (venue: VenueHistory['venue'], err: unknown): VenueHistory => ({
@@ -287,6 +299,8 @@ export class AppHost {
     this.portfolio.close();
     this.live.close();
     this.practice.close();
+    // The file written so far is kept: the recorder finishes it as the feed stops.
+    void this.recording.close();
     this.realMarkets.close();
     this.resultsStore.close();
     this.db.close();

@@ -88,6 +88,11 @@ export interface RealMarketsOptions {
   results?: ResultsStore;
 }
 
+export interface ExchangeTap {
+  event(e: FeedEvent, exchange: ExchangeId): void;
+  ended(reason: string): void;
+}
+
 /** An account's fills since its last reset, with what it started from, for its result and reports. */
 export interface AccountFills {
   /** Balances the account started from (its starting grant), minimal units per asset. */
@@ -144,6 +149,8 @@ export class RealMarkets {
   private readonly publishEveryMs: number;
   private readonly onError: (err: unknown) => void;
   private readonly runs: ReplayRuns | undefined;
+  /** Listeners of the exchange feed's events as they arrive (a recording), told when the source stops. */
+  private readonly taps = new Set<ExchangeTap>();
 
   constructor(private readonly o: RealMarketsOptions) {
     this.source = o.settings.getValue(SOURCE_KEY, StoredSource, { source: 'upbit', speed: 1 });
@@ -487,6 +494,15 @@ export class RealMarkets {
   private deactivate(reason: string): void {
     this.stopRun();
     const active = this.active;
+    if (active?.kind === 'exchange')
+      for (const tap of [...this.taps]) {
+        this.taps.delete(tap);
+        try {
+          tap.ended(reason);
+        } catch (err) {
+          this.onError(err);
+        }
+      }
     this.active = undefined;
     if (active?.kind === 'exchange') {
       active.off();
@@ -608,6 +624,13 @@ export class RealMarkets {
       this.onError(err);
     }
     if (active.kind === 'exchange') {
+      for (const tap of this.taps) {
+        try {
+          tap.event(e, active.exchange);
+        } catch (err) {
+          this.onError(err);
+        }
+      }
       try {
         active.candles.handle(e);
         if (e.type === 'trade') this.o.onPrice?.(e.market, e.price);
@@ -740,6 +763,23 @@ export class RealMarkets {
   /** My latest fills on one market, as its view lists them. */
   private fillsOf(trader: PaperTrader, market: string) {
     return this.historyOf(trader).latestFills(FILLS_SHOWN, market).map(marketFill);
+  }
+
+  /**
+   * An exchange market of the current source (not a replay's), with the exchange it comes from; UNKNOWN_MARKET
+   * or NOT_EXCHANGE saying why not.
+   */
+  exchangeMarket(marketId: string): { exchange: ExchangeId; market: FeedMarket } {
+    this.checkOpen();
+    const source = this.source.source;
+    if (source === 'replay') throw new ApiError('NOT_EXCHANGE', 'a replay is playing: choose Upbit or Binance first');
+    return { exchange: source, market: this.resolve(marketId) };
+  }
+
+  /** Follows the exchange feed's events until the source stops (then `ended` is called once). */
+  tapExchange(tap: ExchangeTap): () => void {
+    this.taps.add(tap);
+    return () => this.taps.delete(tap);
   }
 
   /** Keeps the result of the replay run going, if one is (before the replay or its journal closes). */

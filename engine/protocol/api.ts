@@ -11,6 +11,7 @@ import { watchlistEvents, watchlistMethods } from './watchlist';
 import { NewPriceAlert, PriceAlert } from './alerts';
 import { Portfolio } from './portfolio';
 import { resultMethods } from './results';
+import { recordingEvents, recordingMethods } from './recording';
 import { ChartIndicators } from './chart-indicators';
 
 export const Language = z.enum(['en', 'ko']);
@@ -970,6 +971,7 @@ export const methods = {
   'copy.settlements': { params: NoParams, result: z.object({ items: z.array(CopySettlement) }) },
   ...watchlistMethods,
   ...resultMethods,
+  ...recordingMethods,
 } as const;
 
 export const events = {
@@ -1015,6 +1017,7 @@ export const events = {
   ...watchlistEvents,
   /** An alert was set, fired or deleted: the list as it now is. */
   'alerts.changed': z.object({ items: z.array(PriceAlert) }),
+  ...recordingEvents,
 } as const;
 
 export type Methods = typeof methods;
