@@ -2,9 +2,10 @@
  * Results that last and compare, end to end on the shipped generated practice session (offline): a replay run
  * with an order is stopped and its result shows in Results; a second run of the same session sits beside it,
  * each with its digest; a run opens with its equity curve and fills; the replay account's PnL shows by day.
+ * And a few seconds of a live session of the mock exchange recorded, then replayed and saved as a file.
  */
 import type { Page } from '@playwright/test';
-import { expect, keepScreenshot, test } from './fixtures';
+import { expect, keepScreenshot, test, useMockExchange } from './fixtures';
 
 const nav = (app: Page, name: string) =>
   app.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
@@ -83,4 +84,51 @@ test('a stopped replay run and the next one sit side by side in Results with the
   await expect(app.getByRole('heading', { level: 1, name: '결과' })).toBeVisible();
   await expect(app.getByRole('region', { name: /^세션: / }).locator('tbody tr')).toHaveCount(2);
   await keepScreenshot(app, 'results-runs-ko', testInfo);
+});
+
+test.describe('recording', () => {
+  useMockExchange({ seed: 7, stepsPerSec: 20 });
+
+  test('a few seconds of a live session recorded, then replayed from Settings', async ({ app }, testInfo) => {
+    test.setTimeout(120_000);
+    if (testInfo.project.name === 'web') await app.setViewportSize({ width: 1600, height: 1000 });
+    await nav(app, 'Market');
+    const selector = app.getByRole('combobox', { name: 'Market', exact: true });
+    await expect(selector.locator('option[value="BTC-KRW"]')).toBeAttached();
+    await selector.selectOption('BTC-KRW');
+    await expect(app.getByRole('status', { name: 'Feed status' })).toHaveAttribute('data-status', 'live', {
+      timeout: 20_000,
+    });
+
+    const record = app.getByRole('group', { name: 'Record this session' });
+    await record.getByRole('button', { name: 'Record' }).click();
+    const progress = record.locator('.recording-progress');
+    await expect
+      .poll(async () => Number(await progress.getAttribute('data-events')), { timeout: 20_000 })
+      .toBeGreaterThan(20);
+    await record.getByRole('button', { name: 'Stop recording' }).click();
+    await expect(record.getByRole('status')).toContainText(/^Recorded: upbit-BTC-KRW-.*\.p777s$/);
+
+    await nav(app, 'Settings');
+    const recorded = app.getByRole('table', { name: 'Recorded sessions' }).locator('tbody tr');
+    await expect(recorded).toHaveCount(1);
+    await recorded.first().getByRole('button', { name: 'Replay' }).click();
+    await expect(app.getByRole('combobox', { name: 'Real-coin prices' })).toHaveValue('replay');
+    await expect(app.getByText(/^Recorded session — BTC\/KRW · .+ UTC · \d+ seconds?$/)).toBeVisible();
+    // Saved as a file the user can open again.
+    const download = app.waitForEvent('download');
+    await recorded.first().getByRole('button', { name: 'Save file' }).click();
+    expect((await download).suggestedFilename()).toMatch(/^upbit-BTC-KRW-.*\.p777s$/);
+
+    await nav(app, 'Market');
+    await selector.selectOption('BTC-KRW');
+    const controls = app.getByRole('region', { name: 'Replay controls' });
+    await expect(controls).toBeVisible();
+    const play = controls.getByRole('button', { name: 'Play' });
+    if (await play.isVisible()) await play.click();
+    await expect(
+      app.getByRole('region', { name: 'Order book' }).getByRole('group', { name: 'Asks' }).getByRole('option').first(),
+    ).toBeVisible({ timeout: 20_000 });
+    await keepScreenshot(app, 'recorded-session-replayed', testInfo);
+  });
 });
