@@ -1,6 +1,6 @@
 /**
- * Saves a file the host made (a CSV export, a recorded session) through the browser's download: web mode's browser, or the desktop
- * shell's save dialog, which handles the same download.
+ * Saves a file the host made (a CSV export, a recorded session) through the browser's download: web mode's
+ * browser, or the desktop shell's save dialog, which handles the same download.
  */
 export function saveFile(file: { filename: string; csv: string }): void {
   saveBlob(file.filename, new Blob([file.csv], { type: 'text/csv;charset=utf-8' }));
