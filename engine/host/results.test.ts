@@ -87,6 +87,34 @@ describe('results of replay runs and paper accounts', () => {
     expect(pnlCsv.csv.split('\r\n')[0]).toBe('period_start_utc,market,asset,quote,fills,realised_pnl,fees,turnover');
   });
 
+  it('two runs that place the same orders at the same replay times get the same digest, whatever the speed', async () => {
+    t.open();
+    await call('feed.setSource', { source: 'replay', speed: 100 });
+    await call('paper.open', { market: 'BTC-KRW' });
+    await until('a replayed book', replayed);
+    for (const speed of [100, 1]) {
+      await call('replay.control', { action: 'speed', speed });
+      await call('replay.control', { action: 'play' });
+      await call('replay.control', { action: 'pause' });
+      await call('replay.control', { action: 'seek', at: 120_000 });
+      for (const side of ['buy', 'sell'] as const) {
+        const placed = await call<PaperOrderOutcome>('paper.place', {
+          market: 'BTC-KRW',
+          side,
+          orderType: 'market',
+          ...(side === 'buy' ? { quoteAmount: 3_000_000 * 10_000 } : { quantity: 2_000_000 }),
+        });
+        expect(placed.fills).toBeGreaterThan(0);
+      }
+      await call('replay.control', { action: 'stop' });
+    }
+    const [slow, fast] = await runs('replay');
+    expect(fast.trades).toBeGreaterThan(1);
+    expect(slow.trades).toBe(fast.trades);
+    expect(slow.digest).toBe(fast.digest);
+    expect(slow.fees).toEqual(fast.fees);
+  });
+
   it('keeps the paper account’s running result, and exports every local account', async () => {
     t.open();
     // Before any market is open, the running result is already in paper trading's units of won.
