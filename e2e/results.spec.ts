@@ -39,7 +39,9 @@ test('a stopped replay run and the next one sit side by side in Results with the
   await controls(app).getByRole('button', { name: 'Stop' }).click();
   await expect(controls(app).locator('.replay-time')).toHaveText(/^0:00 \/ 10:00$/);
 
-  await nav(app, 'Results');
+  // Reached from Orders & trades as well as from the rail.
+  await nav(app, 'Orders & trades');
+  await app.getByRole('button', { name: 'Results and reports' }).click();
   await expect(app.getByRole('heading', { level: 1, name: 'Results' })).toBeVisible();
   const rows = session(app).locator('tbody tr');
   await expect(rows).toHaveCount(1);

@@ -66,6 +66,7 @@ export const resultsEn = {
   'recording.play': 'Replay',
   'recording.save': 'Save file',
   'recording.error': 'Recorded sessions: {n}',
+  'history.toResults': 'Results and reports',
   'replay.stop': 'Stop',
   'replay.stopHint': 'Stop the run, keep its result and go back to the start',
   'settings.durability.file.results.db': 'results of replay runs and paper accounts',

@@ -68,6 +68,7 @@ export const resultsKo: Record<keyof typeof resultsEn, string> = {
   'recording.play': '리플레이',
   'recording.save': '파일 저장',
   'recording.error': '녹화한 세션: {n}',
+  'history.toResults': '결과와 보고서',
   'replay.stop': '정지',
   'replay.stopHint': '실행을 멈추고 결과를 남긴 뒤 처음으로 돌아갑니다',
   'settings.durability.file.results.db': '리플레이 실행과 모의 계좌의 결과',
