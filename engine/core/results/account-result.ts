@@ -110,8 +110,10 @@ export function accountResult(input: ResultInput): AccountResult {
   for (const [id, price] of Object.entries(input.openMarks ?? {}))
     if (Number.isSafeInteger(price) && price > 0) prices.set(id, price);
   const unvalued = new Set<string>();
+  // One mark per market, its price moved as fills arrive (built once: a result may fold many thousands of fills).
+  const marks: Mark[] = input.markets.map((m) => ({ ...m, market: m.id, price: null }));
   const equityNow = (): bigint => {
-    const marks: Mark[] = input.markets.map((m) => ({ ...m, market: m.id, price: prices.get(m.id) ?? null }));
+    for (const mark of marks) mark.price = prices.get(mark.market) ?? null;
     let total = 0n;
     for (const [asset, units] of balances) {
       const v = markValue(input.quote, marks, asset, units);
