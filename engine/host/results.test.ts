@@ -87,6 +87,26 @@ describe('results of replay runs and paper accounts', () => {
     expect(pnlCsv.csv.split('\r\n')[0]).toBe('period_start_utc,market,asset,quote,fills,realised_pnl,fees,turnover');
   });
 
+  it('keeps a run going when the app closes, as stopped', async () => {
+    t.open();
+    await call('feed.setSource', { source: 'replay', speed: 100 });
+    await call('paper.open', { market: 'BTC-KRW' });
+    await until('a replayed book', replayed);
+    const buy = await call<PaperOrderOutcome>('paper.place', {
+      market: 'BTC-KRW',
+      side: 'buy',
+      orderType: 'market',
+      quoteAmount: 1_000_000 * 10_000,
+    });
+    expect(buy.fills).toBeGreaterThan(0);
+    const dir = t.dir;
+    t.host.close();
+    t.open({ dataDir: dir });
+    expect(await runs('replay')).toEqual([
+      expect.objectContaining({ state: 'stopped', trades: buy.fills, account: 'replay' }),
+    ]);
+  });
+
   it('two runs that place the same orders at the same replay times get the same digest, whatever the speed', async () => {
     t.open();
     await call('feed.setSource', { source: 'replay', speed: 100 });
