@@ -10,7 +10,7 @@ function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 }
 
-/** A run's equity over its own clock (a replay's session time) as an area chart, following the app's theme. */
+/** A run's equity over its own clock (a replay's session time) as a stepped area chart, following the app's theme. */
 export function RunEquityChart({ run, theme }: { run: ResultDetail; theme: string }) {
   const t = useT();
   const host = useRef<HTMLDivElement>(null);
@@ -32,7 +32,12 @@ export function RunEquityChart({ run, theme }: { run: ResultDetail; theme: strin
         handleScroll: false,
         handleScale: false,
       });
-      const series = api.addSeries(lib.AreaSeries, { lineWidth: 2, priceLineVisible: false });
+      // Equity moves only at fills (the prices a result knows are its fills'): steps, not slopes between them.
+      const series = api.addSeries(lib.AreaSeries, {
+        lineWidth: 2,
+        priceLineVisible: false,
+        lineType: lib.LineType.WithSteps,
+      });
       chart.current = { lib, api, series };
       setReady(true);
     });
