@@ -93,11 +93,11 @@ export interface ExchangeTap {
   ended(reason: string): void;
 }
 
-/** An account's fills since its last reset, with what it started from, for its result and reports. */
+/** An account's fills (all of them, oldest first) and what it started from at its last reset, for results and reports. */
 export interface AccountFills {
   /** Balances the account started from (its starting grant), minimal units per asset. */
   start: Record<string, number>;
-  /** ms UTC of its last reset (0: never reset). */
+  /** ms UTC of its last reset (0: never reset): its running result counts the fills from then. */
   since: number;
   fills: ResultFill[];
   markets: ResultMarket[];
@@ -802,8 +802,8 @@ export class RealMarkets {
   }
 
   /**
-   * The paper account of exchange prices ('paper') or of replays ('replay') since its last reset: its starting
-   * grant, its fills and its markets, for its running result and its reports. Connects nothing.
+   * The paper account of exchange prices ('paper') or of replays ('replay'): its starting grant and last reset,
+   * its fills and its markets, for its running result and its reports. Connects nothing.
    */
   async accountFills(kind: 'paper' | 'replay'): Promise<AccountFills> {
     this.checkOpen();
@@ -815,7 +815,7 @@ export class RealMarkets {
     const fills: ResultFill[] = [];
     for (const m of markets) {
       const events = readAll((after, limit) => trader.eventsSince(m.id, after, limit));
-      fills.push(...tradeFills(events, PAPER_USER, () => true).filter((f) => f.ts >= since));
+      fills.push(...tradeFills(events, PAPER_USER, () => true));
     }
     fills.sort((a, b) => a.ts - b.ts || (a.tradeId ?? 0) - (b.tradeId ?? 0));
     const current = trader === this.currentTrader();

@@ -108,6 +108,8 @@ export class ResultsService {
   /** Works out an account's running result from its journal and keeps it. */
   async keepRunning(account: 'paper'): Promise<ResultSummary | undefined> {
     const a = await this.o.realMarkets.accountFills(account);
+    // A reset starts the account over: its running result counts from there.
+    const fills = a.fills.filter((f) => f.ts >= a.since);
     const quote = 'KRW';
     const won = a.markets.find((m) => m.quote === quote);
     const now = this.now();
@@ -115,10 +117,10 @@ export class ResultsService {
       quote,
       start: a.start,
       startTs: a.since,
-      fills: a.fills,
+      fills,
       markets: a.markets,
       endMarks: a.prices,
-      endTs: Math.max(now, a.fills.at(-1)?.ts ?? 0),
+      endTs: Math.max(now, fills.at(-1)?.ts ?? 0),
     });
     return this.o.store.keep({
       account,
@@ -130,7 +132,7 @@ export class ResultsService {
       // Before the account has a market, its quote's balance is still in paper trading's units of that quote.
       quoteDecimals: won?.quoteDecimals ?? QUOTE_DECIMALS[quote] ?? 0,
       result,
-      fills: a.fills,
+      fills,
       markets: a.markets,
     });
   }

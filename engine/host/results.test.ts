@@ -158,6 +158,10 @@ describe('results of replay runs and paper accounts', () => {
     const [later] = await runs('paper');
     expect(later.id).toBe(running.id);
 
+    // A reset starts the running result over; the account's history and its export keep every fill.
+    await call('paper.reset', {});
+    const [reset] = await runs('paper');
+    expect(reset).toMatchObject({ id: running.id, trades: 0, startEquity: String(10_000_000 * 10_000) });
     const paper = await call<CsvFile>('reports.fillsCsv', { account: 'paper' });
     expect(paper.rows).toBe(buy.fills);
     const practice = await call<CsvFile>('reports.fillsCsv', { account: 'practice' });
