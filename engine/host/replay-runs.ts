@@ -5,13 +5,14 @@
  * in results.db under the 'replay' account and the session played, a hash of the session file's bytes, so runs
  * of the same session sit side by side whatever the file is called.
  *
- * The session's clock is the run's clock: fills are stamped in session time, so two runs that trade the same get
+ * A run folds its result as its fills arrive and keeps only its latest 2,000 fills to list, so however long it
+ * runs its memory stays bounded. The session's clock is the run's clock: fills are stamped in session time, so two runs that trade the same get
  * the same digest at any speed. Nothing here throws into the replay: a result that cannot be kept is reported.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { accountResult, type ResultFill, type ResultMarket } from '../core/results';
+import { ResultFold, type ResultFill, type ResultMarket } from '../core/results';
 import type { ReplayInfo } from '../protocol/api';
 import type { ResultAccount, ResultSession, ResultSummary } from '../protocol/results';
 import type { ResultsStore } from './results-store';
@@ -32,8 +33,14 @@ interface Run {
   session: ResultSession;
   startedAt: number;
   start: ReplaySnapshot;
+  /** The result so far, folded fill by fill: a long run holds no more than its latest fills. */
+  fold: ResultFold;
+  /** The latest fills, at most KEEP_FILLS (what a kept run lists). */
   fills: ResultFill[];
 }
+
+/** Fills a run keeps to list (its figures count every one). */
+const KEEP_FILLS = 2_000;
 
 export interface ReplayRunsOptions {
   store: ResultsStore;
@@ -60,7 +67,16 @@ export class ReplayRuns {
     try {
       if (info.state === 'playing' && !this.run) {
         const start = snapshot();
-        if (start) this.run = { session: this.sessionOf(info), startedAt: this.now(), start, fills: [] };
+        if (start) {
+          const fold = new ResultFold({
+            quote: start.markets[0]?.quote ?? 'KRW',
+            start: start.balances,
+            startTs: start.sessionTs,
+            markets: start.markets,
+            openMarks: start.prices,
+          });
+          this.run = { session: this.sessionOf(info), startedAt: this.now(), start, fold, fills: [] };
+        }
       } else if (info.state === 'ended' && this.run) {
         this.end('ended', snapshot());
       }
@@ -71,7 +87,11 @@ export class ReplayRuns {
 
   /** Fills of the replay account, as committed. */
   onFills(fills: readonly ResultFill[]): void {
-    if (this.run && fills.length) this.run.fills.push(...fills);
+    const run = this.run;
+    if (!run || fills.length === 0) return;
+    for (const f of fills) run.fold.add(f);
+    run.fills.push(...fills);
+    if (run.fills.length > 2 * KEEP_FILLS) run.fills.splice(0, run.fills.length - KEEP_FILLS);
   }
 
   /** Stops the run going (if one is) and keeps its result. */
@@ -90,18 +110,8 @@ export class ReplayRuns {
     this.run = undefined;
     const { start } = run;
     const markets = start.markets;
-    const quote = markets[0]?.quote ?? 'KRW';
     const toTs = Math.max(last?.sessionTs ?? start.sessionTs, start.sessionTs);
-    const result = accountResult({
-      quote,
-      start: start.balances,
-      startTs: start.sessionTs,
-      fills: run.fills,
-      markets,
-      openMarks: start.prices,
-      endMarks: last?.prices ?? {},
-      endTs: toTs,
-    });
+    const result = run.fold.finish(last?.prices ?? {}, toTs);
     return this.o.store.keep({
       account: this.o.account ?? 'replay',
       session: run.session,
@@ -112,7 +122,8 @@ export class ReplayRuns {
       toTs,
       quoteDecimals: markets[0]?.quoteDecimals ?? 0,
       result,
-      fills: run.fills,
+      fills: run.fills.slice(-KEEP_FILLS),
+      fillCount: result.trades,
       markets,
     });
   }

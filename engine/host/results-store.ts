@@ -42,7 +42,9 @@ export interface KeptRun {
   toTs: number;
   quoteDecimals: number;
   result: AccountResult;
+  /** The fills to list (the latest ones are kept); `fillCount` of them when only the latest were handed over. */
   fills: readonly ResultFill[];
+  fillCount?: number;
   markets: readonly ResultMarket[];
 }
 
@@ -166,7 +168,7 @@ export class ResultsStore {
           },
         ];
       }),
-      fillsLeftOut: run.fills.length - kept.length,
+      fillsLeftOut: Math.max(0, (run.fillCount ?? run.fills.length) - kept.length),
     };
   }
 }

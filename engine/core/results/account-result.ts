@@ -101,41 +101,58 @@ export const EQUITY_POINTS = 2_000;
 
 const BPS = 10_000n;
 
+/** The account's figures at the start of the span: everything of ResultInput but the fills and the end. */
+export type ResultOpening = Omit<ResultInput, 'fills' | 'endMarks' | 'endTs'>;
+
 export function accountResult(input: ResultInput): AccountResult {
-  const markets = new Map(input.markets.map((m) => [m.id, m]));
-  const balances = new Map<string, bigint>();
-  for (const [asset, units] of Object.entries(input.start))
-    if (Number.isSafeInteger(units)) balances.set(asset, BigInt(units));
-  const prices = new Map<string, number>();
-  for (const [id, price] of Object.entries(input.openMarks ?? {}))
-    if (Number.isSafeInteger(price) && price > 0) prices.set(id, price);
-  const unvalued = new Set<string>();
-  // One mark per market, its price moved as fills arrive (built once: a result may fold many thousands of fills).
-  const marks: Mark[] = input.markets.map((m) => ({ ...m, market: m.id, price: null }));
-  const equityNow = (): bigint => {
-    for (const mark of marks) mark.price = prices.get(mark.market) ?? null;
-    let total = 0n;
-    for (const [asset, units] of balances) {
-      const v = markValue(input.quote, marks, asset, units);
-      if (v.kind === 'valued') total += v.value;
-      else unvalued.add(asset);
-    }
-    return total;
-  };
+  const fold = new ResultFold(input);
+  for (const f of input.fills) fold.add(f);
+  return fold.finish(input.endMarks ?? {}, input.endTs);
+}
 
-  const startEquity = equityNow();
-  const curve: EquityPoint[] = [{ ts: input.startTs, value: startEquity }];
-  const positions = new Map<string, Position>();
-  const trips = new Map<string, { realised: number; fees: number }>();
-  const outOfRange = new Set<string>();
-  const fees = new Map<string, bigint>();
-  const hash = new Fnv64();
-  let trades = 0;
-  let roundTrips = 0;
-  let wins = 0;
+/**
+ * A result folded one fill at a time, as a running replay makes them: memory stays bounded however many fills
+ * arrive (the curve is thinned as it grows; the drawdown is taken at every point before thinning).
+ */
+export class ResultFold {
+  private readonly markets: Map<string, ResultMarket>;
+  private readonly balances = new Map<string, bigint>();
+  private readonly prices = new Map<string, number>();
+  private readonly unvalued = new Set<string>();
+  /** One mark per market, repriced as fills arrive (built once: a result may fold many thousands of fills). */
+  private readonly marks: Mark[];
+  private readonly startEquity: bigint;
+  private curve: EquityPoint[];
+  private peak: bigint | undefined;
+  private worst = 0n;
+  private readonly positions = new Map<string, Position>();
+  private readonly trips = new Map<string, { realised: number; fees: number }>();
+  private readonly outOfRange = new Set<string>();
+  private readonly fees = new Map<string, bigint>();
+  private readonly hash = new Fnv64();
+  private trades = 0;
+  private roundTrips = 0;
+  private wins = 0;
 
-  for (const f of input.fills) {
-    const m = markets.get(f.market);
+  constructor(private readonly opening: ResultOpening) {
+    this.markets = new Map(opening.markets.map((m) => [m.id, m]));
+    for (const [asset, units] of Object.entries(opening.start))
+      if (Number.isSafeInteger(units)) this.balances.set(asset, BigInt(units));
+    for (const [id, price] of Object.entries(opening.openMarks ?? {}))
+      if (Number.isSafeInteger(price) && price > 0) this.prices.set(id, price);
+    this.marks = opening.markets.map((m) => ({ ...m, market: m.id, price: null }));
+    this.startEquity = this.equityNow();
+    this.curve = [];
+    this.point(opening.startTs, this.startEquity);
+  }
+
+  /** Fills counted so far. */
+  get count(): number {
+    return this.trades;
+  }
+
+  add(f: ResultFill): void {
+    const m = this.markets.get(f.market);
     const valid =
       m !== undefined &&
       Number.isSafeInteger(f.ts) &&
@@ -147,23 +164,26 @@ export function accountResult(input: ResultInput): AccountResult {
       f.quoteAmount >= 0 &&
       Number.isSafeInteger(f.fee) &&
       (f.side === 'buy' || f.side === 'sell');
-    if (!valid || outOfRange.has(f.market)) {
-      outOfRange.add(f.market);
-      continue;
+    if (!valid || this.outOfRange.has(f.market)) {
+      this.outOfRange.add(f.market);
+      return;
     }
-    const before = positions.get(f.market) ?? emptyPosition();
+    const before = this.positions.get(f.market) ?? emptyPosition();
     const after = { ...before };
     applyFill(after, f.side, f.quantity, f.quoteAmount, f.fee);
     if (!positionInRange(after)) {
-      outOfRange.add(f.market);
-      positions.delete(f.market);
-      continue;
+      this.outOfRange.add(f.market);
+      this.positions.delete(f.market);
+      return;
     }
-    positions.set(f.market, after);
-    trades++;
-    hash.update(`${f.ts}|${f.market}|${f.side}|${f.price}|${f.quantity}|${f.quoteAmount}|${f.fee}|${f.liquidity}\n`);
+    this.positions.set(f.market, after);
+    this.trades++;
+    this.hash.update(
+      `${f.ts}|${f.market}|${f.side}|${f.price}|${f.quantity}|${f.quoteAmount}|${f.fee}|${f.liquidity}\n`,
+    );
 
     // Round trips: open at the first fill off flat; close when the position reaches or crosses flat.
+    const trips = this.trips;
     if (before.quantity === 0) trips.set(f.market, { realised: before.realisedPnl, fees: before.feesPaid });
     const trip = trips.get(f.market);
     if (
@@ -171,8 +191,8 @@ export function accountResult(input: ResultInput): AccountResult {
       before.quantity !== 0 &&
       (after.quantity === 0 || Math.sign(after.quantity) !== Math.sign(before.quantity))
     ) {
-      roundTrips++;
-      if (after.realisedPnl - trip.realised - (after.feesPaid - trip.fees) > 0) wins++;
+      this.roundTrips++;
+      if (after.realisedPnl - trip.realised - (after.feesPaid - trip.fees) > 0) this.wins++;
       trips.delete(f.market);
       // A flip opens the next trip at once, its fee already counted to the one that closed.
       if (after.quantity !== 0) trips.set(f.market, { realised: after.realisedPnl, fees: after.feesPaid });
@@ -181,7 +201,7 @@ export function accountResult(input: ResultInput): AccountResult {
     const base = BigInt(f.quantity);
     const value = BigInt(f.quoteAmount);
     const fee = BigInt(f.fee);
-    const add = (asset: string, d: bigint) => balances.set(asset, (balances.get(asset) ?? 0n) + d);
+    const add = (asset: string, d: bigint) => this.balances.set(asset, (this.balances.get(asset) ?? 0n) + d);
     if (f.side === 'buy') {
       add(m.base, base);
       add(m.quote, -value - fee);
@@ -189,32 +209,64 @@ export function accountResult(input: ResultInput): AccountResult {
       add(m.base, -base);
       add(m.quote, value - fee);
     }
-    fees.set(m.quote, (fees.get(m.quote) ?? 0n) + fee);
-    prices.set(f.market, f.price);
-    curve.push({ ts: f.ts, value: equityNow() });
+    this.fees.set(m.quote, (this.fees.get(m.quote) ?? 0n) + fee);
+    this.prices.set(f.market, f.price);
+    this.point(f.ts, this.equityNow());
   }
 
-  for (const [id, price] of Object.entries(input.endMarks ?? {}))
-    if (markets.has(id) && Number.isSafeInteger(price) && price > 0) prices.set(id, price);
-  const endEquity = equityNow();
-  curve.push({ ts: Math.max(input.endTs, curve[curve.length - 1].ts), value: endEquity });
+  /** The result at the end of the span, valued at `endMarks` where they are newer than the last fills' prices. */
+  finish(endMarks: Readonly<Record<string, number>>, endTs: number): AccountResult {
+    for (const [id, price] of Object.entries(endMarks))
+      if (this.markets.has(id) && Number.isSafeInteger(price) && price > 0) this.prices.set(id, price);
+    const endEquity = this.equityNow();
+    this.point(Math.max(endTs, this.curve[this.curve.length - 1].ts), endEquity);
+    const startEquity = this.startEquity;
+    const roundTrips = this.roundTrips;
+    return {
+      quote: this.opening.quote,
+      startEquity,
+      endEquity,
+      returnBps: startEquity > 0n ? toNumber(((endEquity - startEquity) * BPS) / startEquity) : null,
+      maxDrawdownBps: toNumber(this.worst),
+      trades: this.trades,
+      roundTrips,
+      wins: this.wins,
+      winRateBps: roundTrips > 0 ? Math.floor((this.wins * 10_000) / roundTrips) : null,
+      fees: [...this.fees]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([asset, amount]) => ({ asset, amount })),
+      equity: thin(this.curve, EQUITY_POINTS),
+      unvalued: [...this.unvalued].sort(),
+      outOfRange: [...this.outOfRange].sort(),
+      digest: this.hash.hex(),
+    };
+  }
 
-  return {
-    quote: input.quote,
-    startEquity,
-    endEquity,
-    returnBps: startEquity > 0n ? toNumber(((endEquity - startEquity) * BPS) / startEquity) : null,
-    maxDrawdownBps: maxDrawdownBps(curve),
-    trades,
-    roundTrips,
-    wins,
-    winRateBps: roundTrips > 0 ? Math.floor((wins * 10_000) / roundTrips) : null,
-    fees: [...fees].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([asset, amount]) => ({ asset, amount })),
-    equity: thin(curve, EQUITY_POINTS),
-    unvalued: [...unvalued].sort(),
-    outOfRange: [...outOfRange].sort(),
-    digest: hash.hex(),
-  };
+  private equityNow(): bigint {
+    for (const mark of this.marks) mark.price = this.prices.get(mark.market) ?? null;
+    let total = 0n;
+    for (const [asset, units] of this.balances) {
+      const v = markValue(this.opening.quote, this.marks, asset, units);
+      if (v.kind === 'valued') total += v.value;
+      else this.unvalued.add(asset);
+    }
+    return total;
+  }
+
+  /** A point of the curve: counted in the drawdown, then kept (every other one dropped once there are too many). */
+  private point(ts: number, value: bigint): void {
+    if (this.peak === undefined || value > this.peak) this.peak = value;
+    if (this.peak > 0n) {
+      const dd = ((this.peak - value) * BPS) / this.peak;
+      if (dd > this.worst) this.worst = dd;
+    }
+    this.curve.push({ ts, value });
+    if (this.curve.length >= 2 * EQUITY_POINTS) {
+      const last = this.curve[this.curve.length - 1];
+      this.curve = this.curve.filter((_, i) => i % 2 === 0);
+      if (this.curve[this.curve.length - 1] !== last) this.curve.push(last);
+    }
+  }
 }
 
 /** The largest fall from a running peak, in bps of the peak; peaks at or below zero cannot fall in proportion. */
