@@ -23,6 +23,8 @@ import { SimulatorDriver } from '../core/simulator/driver';
 import { readAll, userFills, type FillRow } from './trade-export';
 import { OrderHistory } from './order-history';
 import { FillMinutes } from './fill-minutes';
+import type { ResultFill } from '../core/results';
+import { tradeFills } from './result-fills';
 import { LiquiditySimulator } from '../core/simulator/liquidity-simulator';
 import { liveReader } from '../core/simulator/agents/agent';
 import { runAhead, runAheadTicks } from '../core/simulator/run-ahead';
@@ -294,6 +296,12 @@ export class PracticeMarket {
     // LPJ prices are whole won, quantities 10^-8 LPJ, amounts whole won.
     const units = { priceDecimals: 0, sizeDecimals: OFFLINE_PRACTICE_MARKET.baseDecimals, quoteDecimals: 0 };
     return userFills(events, PRACTICE_USER, 'lpj-practice', () => units);
+  }
+
+  /** My fills on the practice market in its own units, oldest first, for results and reports. */
+  myFills(): ResultFill[] {
+    const events = readAll((after, limit) => this.journal.eventsSince(OFFLINE_PRACTICE_MARKET.id, after, limit));
+    return tradeFills(events, PRACTICE_USER, () => true);
   }
 
   recentTrades(limit = TAPE_LENGTH): TapeTrade[] {

@@ -54,6 +54,11 @@ import { MarketView, type ViewChanges } from './real-market-view';
 import { ReplayFeed } from './replay-feed';
 import { SessionPicks } from './real-markets-sessions';
 import type { SettingsStore } from './settings-store';
+import type { ResultFill, ResultMarket } from '../core/results';
+import type { ResultSummary } from '../protocol/results';
+import { tradeFills } from './result-fills';
+import { ReplayRuns, type ReplaySnapshot } from './replay-runs';
+import type { ResultsStore } from './results-store';
 
 export interface RealMarketsOptions {
   dataDir: string;
@@ -79,6 +84,25 @@ export interface RealMarketsOptions {
   onPrice?: (market: string, price: number) => void;
   /** Where problems nobody awaits go (a journal write that failed under a feed event, a bad frame's effect). */
   onError?: (err: unknown) => void;
+  /** Where each replay run's result is kept when it ends or is stopped (./replay-runs); none: runs are not kept. */
+  results?: ResultsStore;
+}
+
+export interface ExchangeTap {
+  event(e: FeedEvent, exchange: ExchangeId): void;
+  ended(reason: string): void;
+}
+
+/** An account's fills (all of them, oldest first) and what it started from at its last reset, for results and reports. */
+export interface AccountFills {
+  /** Balances the account started from (its starting grant), minimal units per asset. */
+  start: Record<string, number>;
+  /** ms UTC of its last reset (0: never reset): its running result counts the fills from then. */
+  since: number;
+  fills: ResultFill[];
+  markets: ResultMarket[];
+  /** Last prices known, price units per market. */
+  prices: Record<string, number>;
 }
 
 const SOURCE_KEY = 'feed.source';
@@ -124,12 +148,16 @@ export class RealMarkets {
   private closed = false;
   private readonly publishEveryMs: number;
   private readonly onError: (err: unknown) => void;
+  private readonly runs: ReplayRuns | undefined;
+  /** Listeners of the exchange feed's events as they arrive (a recording), told when the source stops. */
+  private readonly taps = new Set<ExchangeTap>();
 
   constructor(private readonly o: RealMarketsOptions) {
     this.source = o.settings.getValue(SOURCE_KEY, StoredSource, { source: 'upbit', speed: 1 });
     this.sessions = new SessionPicks(join(o.dataDir, 'replay-sessions'), () => this.source.sessionFile);
     this.publishEveryMs = o.publishEveryMs ?? 100;
     this.onError = o.onError ?? ((err) => console.warn('[real-markets]', err instanceof Error ? err.message : err));
+    this.runs = o.results && new ReplayRuns({ store: o.results, onError: this.onError });
   }
 
   // ------------------------------------------------------------------ API
@@ -370,6 +398,16 @@ export class RealMarkets {
         this.source = { ...this.source, speed: control.speed };
         this.o.settings.setValue(SOURCE_KEY, this.source);
         break;
+      case 'stop': {
+        // The run ends here and is kept; the replay waits at its start for the next one.
+        this.stopRun();
+        replay.pause();
+        for (const v of this.views.values()) v.clearTrades();
+        replay.seek(0);
+        for (const v of this.views.values())
+          if (v.refs > 0) this.publish(v, { trades: [], book: true, ticker: true, mine: false });
+        break;
+      }
       case 'seek':
         // The tape shown belongs to the old position; the player re-sends book, ticker and status for the new one.
         for (const v of this.views.values()) v.clearTrades();
@@ -383,6 +421,7 @@ export class RealMarkets {
 
   close(): void {
     if (this.closed) return;
+    this.stopRun();
     this.closed = true;
     this.deactivate('app closing');
     this.liveTrader?.close();
@@ -438,7 +477,10 @@ export class RealMarkets {
           if (this.active?.kind === 'replay' && this.active.replay === replay) this.onFeedEvent(e, replayed);
         },
         onState: (info) => {
-          if (this.active?.kind === 'replay' && this.active.replay === replay) this.emit('replay.state', info);
+          if (this.active?.kind === 'replay' && this.active.replay === replay) {
+            this.emit('replay.state', info);
+            this.runs?.onState(info, () => this.replaySnapshot());
+          }
         },
       });
       return replay;
@@ -450,7 +492,17 @@ export class RealMarkets {
 
   /** Stops the running source; open views learn they went offline (and why). */
   private deactivate(reason: string): void {
+    this.stopRun();
     const active = this.active;
+    if (active?.kind === 'exchange')
+      for (const tap of [...this.taps]) {
+        this.taps.delete(tap);
+        try {
+          tap.ended(reason);
+        } catch (err) {
+          this.onError(err);
+        }
+      }
     this.active = undefined;
     if (active?.kind === 'exchange') {
       active.off();
@@ -572,6 +624,13 @@ export class RealMarkets {
       this.onError(err);
     }
     if (active.kind === 'exchange') {
+      for (const tap of this.taps) {
+        try {
+          tap.event(e, active.exchange);
+        } catch (err) {
+          this.onError(err);
+        }
+      }
       try {
         active.candles.handle(e);
         if (e.type === 'trade') this.o.onPrice?.(e.market, e.price);
@@ -599,6 +658,7 @@ export class RealMarkets {
   private onPaperEvents(ofReplay: boolean, events: readonly PaperEvent[]): void {
     const journal = ofReplay ? this.replayTrader : this.liveTrader;
     if (journal) this.histories.get(journal)?.apply(events);
+    if (ofReplay && this.runs?.running) this.runs.onFills(tradeFills(events, PAPER_USER, () => true));
     const trader = this.currentTrader();
     if (!trader || (this.source.source === 'replay') !== ofReplay) return;
     try {
@@ -705,6 +765,69 @@ export class RealMarkets {
     return this.historyOf(trader).latestFills(FILLS_SHOWN, market).map(marketFill);
   }
 
+  /**
+   * An exchange market of the current source (not a replay's), with the exchange it comes from; UNKNOWN_MARKET
+   * or NOT_EXCHANGE saying why not.
+   */
+  exchangeMarket(marketId: string): { exchange: ExchangeId; market: FeedMarket } {
+    this.checkOpen();
+    const source = this.source.source;
+    if (source === 'replay') throw new ApiError('NOT_EXCHANGE', 'a replay is playing: choose Upbit or Binance first');
+    return { exchange: source, market: this.resolve(marketId) };
+  }
+
+  /** Follows the exchange feed's events until the source stops (then `ended` is called once). */
+  tapExchange(tap: ExchangeTap): () => void {
+    this.taps.add(tap);
+    return () => this.taps.delete(tap);
+  }
+
+  /** Keeps the result of the replay run going, if one is (before the replay or its journal closes). */
+  private stopRun(): ResultSummary | undefined {
+    return this.runs?.stop(this.replaySnapshot());
+  }
+
+  /** The replay account now, as a run starts and ends from it; undefined while no replay plays into it. */
+  private replaySnapshot(): ReplaySnapshot | undefined {
+    const trader = this.replayTrader;
+    const active = this.active;
+    if (!trader || active?.kind !== 'replay') return undefined;
+    const markets = active.replay.markets.map((m) => resultMarket(paperMarket(m)));
+    return {
+      balances: totals(trader),
+      markets,
+      prices: pricesOf(trader, markets, (id) => this.views.get(id)?.lastPrice),
+      sessionTs: active.replay.sessionTime(),
+    };
+  }
+
+  /**
+   * The paper account of exchange prices ('paper') or of replays ('replay'): its starting grant and last reset,
+   * its fills and its markets, for its running result and its reports. Connects nothing.
+   */
+  async accountFills(kind: 'paper' | 'replay'): Promise<AccountFills> {
+    this.checkOpen();
+    const trader = await this.trader(kind === 'replay');
+    let since = 0;
+    for (const e of readAll((after, limit) => trader.eventsSince(LEDGER_STREAM, after, limit)))
+      if (e.type === 'reset' && e.account === PAPER_USER) since = e.ts;
+    const markets = trader.engine.marketIds.map((id) => resultMarket(trader.engine.marketConfig(id)!));
+    const fills: ResultFill[] = [];
+    for (const m of markets) {
+      const events = readAll((after, limit) => trader.eventsSince(m.id, after, limit));
+      fills.push(...tradeFills(events, PAPER_USER, () => true));
+    }
+    fills.sort((a, b) => a.ts - b.ts || (a.tradeId ?? 0) - (b.tradeId ?? 0));
+    const current = trader === this.currentTrader();
+    return {
+      start: trader.engine.startingGrants(),
+      since,
+      fills,
+      markets,
+      prices: pricesOf(trader, markets, (id) => (current ? this.views.get(id)?.lastPrice : undefined)),
+    };
+  }
+
   /** My paper fills on real-coin prices (the exchange sources' journal; replays of generated sessions are not history). */
   async exportFills(): Promise<FillRow[]> {
     const trader = await this.trader(false);
@@ -755,6 +878,36 @@ export class RealMarkets {
     this.candleStore ??= CandleStore.open(join(this.o.dataDir, 'candles.db'), { nativeBinding: this.o.nativeBinding });
     return this.candleStore;
   }
+}
+
+function resultMarket(c: {
+  id: string;
+  base: string;
+  quote: string;
+  priceDecimals: number;
+  sizeDecimals: number;
+  quoteDecimals: number;
+}): ResultMarket {
+  const { id, base, quote, priceDecimals, sizeDecimals, quoteDecimals } = c;
+  return { id, base, quote, priceDecimals, sizeDecimals, quoteDecimals };
+}
+
+/** Each balance of the local user, available and held together. */
+function totals(trader: PaperTrader): Record<string, number> {
+  return Object.fromEntries(Object.entries(trader.balances(PAPER_USER)).map(([a, b]) => [a, b.available + b.held]));
+}
+
+function pricesOf(
+  trader: PaperTrader,
+  markets: readonly ResultMarket[],
+  viewPrice: (id: string) => number | undefined,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of markets) {
+    const p = trader.lastPrice(m.id) ?? viewPrice(m.id);
+    if (p) out[m.id] = p;
+  }
+  return out;
 }
 
 function lastPrice(trader: PaperTrader, view: MarketView | undefined, marketId: string): number | undefined {

@@ -10,6 +10,8 @@ import { FLOW_KINDS } from './flow-kinds';
 import { watchlistEvents, watchlistMethods } from './watchlist';
 import { NewPriceAlert, PriceAlert } from './alerts';
 import { Portfolio } from './portfolio';
+import { resultMethods } from './results';
+import { recordingEvents, recordingMethods } from './recording';
 import { ChartIndicators } from './chart-indicators';
 
 export const Language = z.enum(['en', 'ko']);
@@ -44,7 +46,7 @@ export const AppInfo = z.object({
  * (under WAL, `normal` survives an app crash but a power cut can take the latest commits; `full` survives both).
  */
 export const LocalDatabaseDurability = z.object({
-  /** app.db, practice.db, paper.db or candles.db. */
+  /** app.db, practice.db, paper.db, candles.db or results.db. */
   file: z.string(),
   path: z.string(),
   journalMode: z.string(),
@@ -406,6 +408,8 @@ export const ReplayControl = z.discriminatedUnion('action', [
   /** `at`: ms since the session's start. */
   z.object({ action: z.literal('seek'), at: amount }).strict(),
   z.object({ action: z.literal('speed'), speed: z.number().min(1).max(100) }).strict(),
+  /** Ends the run (its result is kept, see ./results) and waits at the session's start. */
+  z.object({ action: z.literal('stop') }).strict(),
 ]);
 
 export const PaperUpdate = z.object({
@@ -814,7 +818,7 @@ export const methods = {
     params: z.object({ limit: z.number().int().min(1).max(500).default(200) }).strict(),
     result: z.object({ venues: z.array(VenueHistory) }),
   },
-  /** My whole trade history (offline practice and paper trading) as CSV, for the user to save. */
+  /** My whole trade history (offline practice, paper trading and, signed in, the live market) as CSV, for the user to save. */
   'history.exportCsv': { params: NoParams, result: z.object({ filename: z.string(), csv: z.string(), rows: amount }) },
   /** Every account of mine valued in won, with PnL and the total's record over time (./portfolio). */
   'portfolio.get': { params: NoParams, result: Portfolio },
@@ -966,6 +970,8 @@ export const methods = {
   /** Profit-share settlements, both roles, newest first. */
   'copy.settlements': { params: NoParams, result: z.object({ items: z.array(CopySettlement) }) },
   ...watchlistMethods,
+  ...resultMethods,
+  ...recordingMethods,
 } as const;
 
 export const events = {
@@ -1011,6 +1017,7 @@ export const events = {
   ...watchlistEvents,
   /** An alert was set, fired or deleted: the list as it now is. */
   'alerts.changed': z.object({ items: z.array(PriceAlert) }),
+  ...recordingEvents,
 } as const;
 
 export type Methods = typeof methods;

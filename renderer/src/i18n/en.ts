@@ -1,5 +1,6 @@
 import { alertsEn } from './alerts-en';
 import { historyEn } from './history-en';
+import { resultsEn } from './results-en';
 import { portfolioEn } from './portfolio-en';
 import { liveEn } from './live-en';
 import { marketsEn } from './markets-en';
@@ -394,6 +395,7 @@ export const en = {
   ...noticeEn,
   ...alertsEn,
   ...historyEn,
+  ...resultsEn,
   ...marketsEn,
   ...portfolioEn,
   ...rankingEn,

@@ -1,5 +1,6 @@
 import { alertsKo } from './alerts-ko';
 import { historyKo } from './history-ko';
+import { resultsKo } from './results-ko';
 import { portfolioKo } from './portfolio-ko';
 import { liveKo } from './live-ko';
 import { marketsKo } from './markets-ko';
@@ -392,6 +393,7 @@ export const ko: Record<MessageKey, string> = {
   ...noticeKo,
   ...alertsKo,
   ...historyKo,
+  ...resultsKo,
   ...marketsKo,
   ...portfolioKo,
   ...rankingKo,

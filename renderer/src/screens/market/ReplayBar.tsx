@@ -31,7 +31,8 @@ function useTicking(on: boolean): void {
 
 /**
  * Controls of the offline replay: what session this is (its title says when it is generated, not real market
- * data), play / pause, speed and a seek bar with the session time.
+ * data), play / pause, stop (the run ends and its result is kept for Results), speed and a seek bar with the
+ * session time.
  */
 export function ReplayBar() {
   const t = useT();
@@ -73,6 +74,14 @@ export function ReplayBar() {
         onClick={() => void control({ action: playing ? 'pause' : 'play' })}
       >
         <span aria-hidden="true">{playing ? '❚❚' : '▶'}</span> {playing ? t('replay.pause') : t('replay.play')}
+      </button>
+      <button
+        type="button"
+        className="button small replay-stop"
+        title={t('replay.stopHint')}
+        onClick={() => void control({ action: 'stop' })}
+      >
+        <span aria-hidden="true">■</span> {t('replay.stop')}
       </button>
       <label className="replay-speed">
         <span className="visually-hidden">{t('replay.speed')}</span>
