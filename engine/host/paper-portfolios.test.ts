@@ -9,11 +9,11 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LEDGER_STREAM } from '../core/matching/types';
-import { DEFAULT_GRANTS } from '../core/paper';
+import { DEFAULT_GRANTS, QUOTE_DECIMALS } from '../core/paper';
 import { PaperTrader } from '../node/paper/paper-trader';
 import type { PaperMarketState, PaperOrderOutcome, PaperUpdate, PracticeState } from '../protocol/api';
 import { ApiError } from '../protocol/errors';
-import { MAX_PORTFOLIOS, type PortfolioList } from '../protocol/paper-portfolios';
+import { BALANCE_DECIMALS, MAX_PORTFOLIOS, type PortfolioList } from '../protocol/paper-portfolios';
 import { PAPER_USER } from './paper-views';
 import { PORTFOLIOS_FILE } from './paper-portfolios';
 import { mockExchangeHosts, until } from './testing/mock-exchange-host';
@@ -250,6 +250,10 @@ describe('paper portfolios in the app host', () => {
     expect(state.account.balances.find((b) => b.asset === 'USDT')?.available).toBe(DEFAULT_GRANTS.USDT);
     expect(t.frames.some((f) => f.name === 'paper.portfolios' && f.payload.active === p.id)).toBe(true);
     expect(PAPER_USER).toBe(1);
+  });
+
+  it('the UI’s units of starting balances are the paper engine’s', () => {
+    expect(BALANCE_DECIMALS).toEqual({ KRW: QUOTE_DECIMALS.KRW, USDT: QUOTE_DECIMALS.USDT });
   });
 
   it('practice.reset cancels my practice orders and restores the starting funds', async () => {

@@ -20,6 +20,11 @@ export const DEFAULT_LATENCY_MS = 300;
  */
 export const MAX_STARTING_BALANCE = 1_000_000_000_000_000;
 export const MAX_PORTFOLIO_NAME = 40;
+/**
+ * Decimals of the starting balances' units, as the paper engine keeps these assets (core/paper QUOTE_DECIMALS;
+ * a test holds the two equal): what the UI multiplies a whole amount by.
+ */
+export const BALANCE_DECIMALS = { KRW: 4, USDT: 8 } as const;
 
 export const PortfolioId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 /** A name shown in a selector: 1 to 40 characters, no control characters, spaces at the ends trimmed. */

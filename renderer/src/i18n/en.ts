@@ -1,6 +1,7 @@
 import { alertsEn } from './alerts-en';
 import { historyEn } from './history-en';
 import { portfolioEn } from './portfolio-en';
+import { paperPortfoliosEn } from './paper-portfolios-en';
 import { liveEn } from './live-en';
 import { marketsEn } from './markets-en';
 import { noticeEn } from './notice-en';
@@ -396,6 +397,7 @@ export const en = {
   ...historyEn,
   ...marketsEn,
   ...portfolioEn,
+  ...paperPortfoliosEn,
   ...rankingEn,
 } as const;
 

@@ -1,6 +1,7 @@
 import { alertsKo } from './alerts-ko';
 import { historyKo } from './history-ko';
 import { portfolioKo } from './portfolio-ko';
+import { paperPortfoliosKo } from './paper-portfolios-ko';
 import { liveKo } from './live-ko';
 import { marketsKo } from './markets-ko';
 import { noticeKo } from './notice-ko';
@@ -394,5 +395,6 @@ export const ko: Record<MessageKey, string> = {
   ...historyKo,
   ...marketsKo,
   ...portfolioKo,
+  ...paperPortfoliosKo,
   ...rankingKo,
 };
