@@ -252,6 +252,60 @@ describe('paper portfolios in the app host', () => {
     expect(PAPER_USER).toBe(1);
   });
 
+  it('an order resting in another portfolio fills while the first is on screen; its fees cannot rise under it', async () => {
+    t.open();
+    await openMarket();
+    const list = await call<PortfolioList>('paper.createPortfolio', {
+      name: 'Patient',
+      exchange: 'upbit',
+      latencyMs: 0,
+      fillModel: 'touch',
+    });
+    const patient = list.portfolios.find((p) => p.name === 'Patient')!;
+    await call('paper.selectPortfolio', { id: patient.id });
+    const state = await call<PaperMarketState>('paper.state', { market: MARKET });
+    const price = state.bids[0][0];
+    const placed = await call<PaperOrderOutcome>('paper.place', {
+      market: MARKET,
+      side: 'buy',
+      orderType: 'limit',
+      price,
+      quantity: 100_000, // 0.001 BTC
+    });
+    expect(placed).toMatchObject({ status: 'accepted', fills: 0 });
+    // A fee may fall under a live buy, never rise: the buy holds for the fee it was placed under.
+    expect(await refused('paper.updatePortfolio', { id: patient.id, change: { takerFeeBps: 6 } })).toBe('FEES_LOCKED');
+    expect((await call<PaperMarketState>('paper.state', { market: MARKET })).market.takerFeeBps).toBe(5);
+    await call('paper.updatePortfolio', { id: patient.id, change: { makerFeeBps: 1 } });
+
+    await call('paper.selectPortfolio', { id: 1 });
+    const from = updates().length;
+    await until('a trade at or below the resting price', () =>
+      updates()
+        .slice(from)
+        .some((u) => u.trades.some((tr) => tr.price <= price)),
+    );
+    await call('paper.selectPortfolio', { id: patient.id });
+    const after = await call<PaperMarketState>('paper.state', { market: MARKET });
+    expect(after.account.openOrders).toEqual([]);
+    expect(after.fills.map((f) => [f.price, f.quantity, f.fee])).toEqual([
+      [price, 100_000, Math.floor((after.fills[0].quoteAmount * 1) / 10_000)],
+    ]);
+  });
+
+  it('deleting the first portfolio removes its journal files and nothing else of the data folder', async () => {
+    t.open();
+    await openMarket();
+    const list = await call<PortfolioList>('paper.createPortfolio', { name: 'Next', exchange: 'upbit' });
+    await call('paper.selectPortfolio', { id: list.portfolios[1].id });
+    expect(existsSync(join(t.dir, 'paper.db'))).toBe(true);
+    await call('paper.deletePortfolio', { id: 1 });
+    expect(existsSync(join(t.dir, 'paper.db'))).toBe(false);
+    expect(existsSync(join(t.dir, 'practice.db'))).toBe(true);
+    expect((await call<PortfolioList>('paper.portfolios')).portfolios.map((p) => p.name)).toEqual(['Next']);
+    expect((await buy(100_000)).fills).toBeGreaterThan(0);
+  });
+
   it('the UI’s units of starting balances are the paper engine’s', () => {
     expect(BALANCE_DECIMALS).toEqual({ KRW: QUOTE_DECIMALS.KRW, USDT: QUOTE_DECIMALS.USDT });
   });

@@ -226,6 +226,17 @@ export class RealMarkets {
       const trader = await this.trader();
       for (const o of trader.openOrders(PAPER_USER)) this.keepSubscribed(o.market);
       for (const id of heldMarkets(trader)) this.keepSubscribed(id);
+      // So do the other portfolios' resting orders: they fill while another portfolio is on screen.
+      if (this.source.source !== 'replay') {
+        for (const p of this.portfolios.list().portfolios) {
+          try {
+            const other = await this.portfolioTrader(p.id);
+            for (const o of other.openOrders(PAPER_USER)) this.keepSubscribed(o.market);
+          } catch (err) {
+            this.onError(err);
+          }
+        }
+      }
     }
     if (this.active?.kind === 'replay') this.active.replay.autoStart();
     return this.state(marketId);
@@ -912,11 +923,20 @@ export class RealMarkets {
     return paperMarket(market, { makerFeeBps: fees.makerFeeBps, takerFeeBps: fees.takerFeeBps });
   }
 
+  /**
+   * A journal takes the books of markets it did not trade yet from the others on the same feed (each as
+   * received, its age intact): a portfolio switched to while the feed runs can trade before the next book.
+   */
+  private shareMarketData(trader: PaperTrader): void {
+    for (const other of this.portfolioTraders.values()) if (other !== trader) trader.adoptMarketData(other);
+  }
+
   private async ensurePaperMarket(trader: PaperTrader, market: FeedMarket) {
     const existing = trader.engine.marketConfig(market.id);
     if (existing) return existing;
     try {
       await trader.addMarket(this.paperConfig(trader, market));
+      if (trader !== this.replayTrader) this.shareMarketData(trader);
     } catch (err) {
       if (err instanceof PaperMarketConfigError) throw new ApiError('MARKET_UNAVAILABLE', err.message);
       throw err;

@@ -262,6 +262,18 @@ export class PaperTrader {
     return committed;
   }
 
+  /**
+   * Takes the books and last prices another trader on the same feed and clock holds (each as received then,
+   * its age intact), so a journal opened while the feed runs can trade before the next book arrives.
+   */
+  adoptMarketData(from: PaperTrader): void {
+    for (const [market, book] of from.books) {
+      const own = this.books.get(market);
+      if (!own || own.receivedAt < book.receivedAt) this.books.set(market, book);
+    }
+    for (const [market, price] of from.lastPrices) if (!this.lastPrices.has(market)) this.lastPrices.set(market, price);
+  }
+
   /** A market the feed reports not live has no usable book until the next one arrives. */
   onStatus(e: StatusEvent): void {
     const book = this.books.get(e.market);
