@@ -4,82 +4,26 @@
  * The host checks every bound again and its refusal is shown as said.
  */
 import { useEffect, useRef, useState } from 'react';
-import { BALANCE_DECIMALS, MAX_FEE_BPS, MAX_LATENCY_MS, type PaperPortfolio } from '@protocol/paper-portfolios';
+import { MAX_FEE_BPS, MAX_LATENCY_MS, type PaperPortfolio } from '@protocol/paper-portfolios';
 import { fill, useT } from '../../i18n';
 import { usePortfolios } from '../../stores/paper-portfolios-store';
 import { ConfirmDialog } from './ConfirmDialog';
+import {
+  DEFAULT_FEES,
+  draftFields,
+  draftOf,
+  type DraftField,
+  type PortfolioDraft as Draft,
+  type PortfolioExchange as Exchange,
+} from '../../lib/portfolio-draft';
 
-type Exchange = PaperPortfolio['exchange'];
-interface Draft {
-  name: string;
-  exchange: Exchange;
-  krw: string;
-  usdt: string;
-  maker: string;
-  taker: string;
-  latency: string;
-  fillModel: PaperPortfolio['fillModel'];
-}
-
-/** The exchanges' published spot fees (the host's defaults, shown in a new form). */
-const DEFAULT_FEES: Record<Exchange, number> = { upbit: 5, binance: 10 };
-const whole = (units: number | undefined, decimals: number) =>
-  units === undefined ? '' : String(Math.floor(units / 10 ** decimals));
-
-function draftOf(p: PaperPortfolio | null): Draft {
-  if (!p)
-    return {
-      name: '',
-      exchange: 'upbit',
-      krw: '10000000',
-      usdt: '10000',
-      maker: String(DEFAULT_FEES.upbit),
-      taker: String(DEFAULT_FEES.upbit),
-      latency: '300',
-      fillModel: 'queue',
-    };
-  return {
-    name: p.name,
-    exchange: p.exchange,
-    krw: whole(p.startingBalances.KRW, BALANCE_DECIMALS.KRW),
-    usdt: whole(p.startingBalances.USDT, BALANCE_DECIMALS.USDT),
-    maker: String(p.makerFeeBps),
-    taker: String(p.takerFeeBps),
-    latency: String(p.latencyMs),
-    fillModel: p.fillModel,
-  };
-}
-
-/** The draft as request fields, or the label of the first field that is not a whole number. */
-function fieldsOf(d: Draft, label: (key: string) => string) {
-  const bad = (key: string) => ({ error: label(key) });
-  const int = (s: string) => (/^\d{1,16}$/.test(s.trim()) ? Number(s.trim()) : null);
-  const balance = (s: string, decimals: number) => {
-    if (s.trim() === '') return undefined;
-    const n = int(s);
-    return n === null || n === 0 ? null : n * 10 ** decimals;
-  };
-  const KRW = balance(d.krw, BALANCE_DECIMALS.KRW);
-  if (KRW === null) return bad('portfolios.field.krw');
-  const USDT = balance(d.usdt, BALANCE_DECIMALS.USDT);
-  if (USDT === null) return bad('portfolios.field.usdt');
-  const maker = int(d.maker);
-  if (maker === null) return bad('portfolios.field.maker');
-  const taker = int(d.taker);
-  if (taker === null) return bad('portfolios.field.taker');
-  const latency = int(d.latency);
-  if (latency === null) return bad('portfolios.field.latency');
-  return {
-    fields: {
-      name: d.name,
-      startingBalances: { ...(KRW !== undefined && { KRW }), ...(USDT !== undefined && { USDT }) },
-      makerFeeBps: maker,
-      takerFeeBps: taker,
-      latencyMs: latency,
-      fillModel: d.fillModel,
-    },
-  };
-}
+const FIELD_LABEL = {
+  krw: 'portfolios.field.krw',
+  usdt: 'portfolios.field.usdt',
+  maker: 'portfolios.field.maker',
+  taker: 'portfolios.field.taker',
+  latency: 'portfolios.field.latency',
+} as const satisfies Record<DraftField, string>;
 
 function PortfolioForm({ editing, onDone }: { editing: PaperPortfolio | null; onDone(): void }) {
   const t = useT();
@@ -90,8 +34,8 @@ function PortfolioForm({ editing, onDone }: { editing: PaperPortfolio | null; on
   useEffect(() => first.current?.focus(), []);
   const set = (change: Partial<Draft>) => setD((x) => ({ ...x, ...change }));
   const submit = async () => {
-    const parsed = fieldsOf(d, (key) => t(key as Parameters<typeof t>[0]));
-    if ('error' in parsed) return setError(fill(t('portfolios.invalid'), parsed.error ?? ''));
+    const parsed = draftFields(d);
+    if ('error' in parsed) return setError(fill(t('portfolios.invalid'), t(FIELD_LABEL[parsed.error])));
     try {
       if (editing) await update(editing.id, parsed.fields);
       else await create({ ...parsed.fields, exchange: d.exchange });
