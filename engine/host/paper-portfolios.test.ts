@@ -5,7 +5,7 @@
  * honest user trading. Each portfolio's journal is read back after the host closes and checked for
  * conservation and the engine's audit. The offline practice account is reset the same way.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LEDGER_STREAM } from '../core/matching/types';
@@ -174,6 +174,8 @@ describe('paper portfolios in the app host', () => {
       { name: 'x'.repeat(41), exchange: 'upbit' },
       { name: 'a'.repeat(100_000), exchange: 'upbit' },
       { name: 'tab\there', exchange: 'upbit' },
+      { name: 'evil\u202egpj.exe', exchange: 'upbit' },
+      { name: 'line\u2028break', exchange: 'upbit' },
       { name: 'ok', exchange: 'kraken' },
       { name: 'ok', exchange: 'upbit', startingBalances: {} },
       { name: 'ok', exchange: 'upbit', startingBalances: { KRW: -1 } },
@@ -291,6 +293,38 @@ describe('paper portfolios in the app host', () => {
     expect(after.fills.map((f) => [f.price, f.quantity, f.fee])).toEqual([
       [price, 100_000, Math.floor((after.fills[0].quoteAmount * 1) / 10_000)],
     ]);
+  });
+
+  it('an unreadable register is set aside, never overwritten, and the first portfolio trades on', async () => {
+    t.open();
+    const dir = t.dir;
+    await call('paper.createPortfolio', { name: 'Kept', exchange: 'upbit' });
+    t.host.close();
+    writeFileSync(join(dir, PORTFOLIOS_FILE), '{"version":1,"active":');
+    t.open({ dataDir: dir });
+    const list = await call<PortfolioList>('paper.portfolios');
+    expect(list.portfolios.map((p) => [p.id, p.name])).toEqual([[1, 'Main']]);
+    expect(readdirSync(dir).filter((f) => f.startsWith(`${PORTFOLIOS_FILE}.unreadable-`))).toHaveLength(1);
+    // The set-aside portfolio's journal keeps its folder: a new portfolio takes the next id, not its id.
+    const next = await call<PortfolioList>('paper.createPortfolio', { name: 'New', exchange: 'upbit' });
+    expect(next.portfolios.map((p) => p.id)).toEqual([1, 3]);
+    await openMarket();
+    expect((await buy(100_000)).fills).toBeGreaterThan(0);
+  });
+
+  it('changes sent at once are applied one after the other, none lost', async () => {
+    t.open();
+    const made = await call<PortfolioList>('paper.createPortfolio', { name: 'Busy', exchange: 'upbit' });
+    const id = made.portfolios[1].id;
+    await Promise.all([
+      call('paper.updatePortfolio', { id, change: { makerFeeBps: 1 } }),
+      call('paper.updatePortfolio', { id, change: { takerFeeBps: 2 } }),
+      call('paper.updatePortfolio', { id, change: { latencyMs: 7 } }),
+      call('paper.selectPortfolio', { id }),
+    ]);
+    const list = await call<PortfolioList>('paper.portfolios');
+    expect(list.active).toBe(id);
+    expect(list.portfolios[1]).toMatchObject({ makerFeeBps: 1, takerFeeBps: 2, latencyMs: 7 });
   });
 
   it('deleting the first portfolio removes its journal files and nothing else of the data folder', async () => {

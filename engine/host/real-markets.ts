@@ -123,6 +123,8 @@ export class RealMarkets {
   /** The journals of the portfolios opened so far, by portfolio id (opened on first use, kept open). */
   private readonly portfolioTraders = new Map<number, PaperTrader>();
   private replayTrader: PaperTrader | undefined;
+  /** Portfolio changes one at a time: each reads the register, awaits its journal, then saves. */
+  private portfolioQueue: Promise<unknown> = Promise.resolve();
   /** My orders and fills in each paper journal, read back from it on first use and followed after. */
   private readonly histories = new Map<PaperTrader, OrderHistory>();
   private candleStore: CandleStore | undefined;
@@ -360,69 +362,87 @@ export class RealMarkets {
   }
 
   /** A new portfolio with its own journal, funded with its starting balances; the active one stays active. */
-  async createPortfolio(input: NewPortfolio): Promise<PortfolioList> {
-    this.checkOpen();
-    const p = this.portfolios.draft(input);
-    this.portfolios.add(p);
-    try {
-      await this.portfolioTrader(p.id);
-    } catch (err) {
-      this.portfolioTraders.get(p.id)?.close();
-      this.portfolioTraders.delete(p.id);
-      this.portfolios.remove(p.id);
-      throw err;
-    }
-    return this.portfoliosChanged();
+  createPortfolio(input: NewPortfolio): Promise<PortfolioList> {
+    return this.oneAtATime(async () => {
+      this.checkOpen();
+      const p = this.portfolios.draft(input);
+      this.portfolios.add(p);
+      try {
+        await this.portfolioTrader(p.id);
+      } catch (err) {
+        this.portfolioTraders.get(p.id)?.close();
+        this.portfolioTraders.delete(p.id);
+        this.portfolios.remove(p.id);
+        throw err;
+      }
+      return this.portfoliosChanged();
+    });
   }
 
   /** New settings: fees and fill model at once, starting balances from the next reset; saved once applied. */
-  async updatePortfolio(id: number, change: PortfolioChange): Promise<PortfolioList> {
-    this.checkOpen();
-    const next = this.portfolios.changed(id, change);
-    await this.applyPortfolio(await this.portfolioTrader(id), next);
-    this.portfolios.replace(next);
-    if (id === this.portfolios.active.id) await this.refreshViews();
-    return this.portfoliosChanged();
+  updatePortfolio(id: number, change: PortfolioChange): Promise<PortfolioList> {
+    return this.oneAtATime(async () => {
+      this.checkOpen();
+      const next = this.portfolios.changed(id, change);
+      await this.applyPortfolio(await this.portfolioTrader(id), next);
+      this.portfolios.replace(next);
+      if (id === this.portfolios.active.id) await this.refreshViews();
+      return this.portfoliosChanged();
+    });
   }
 
   /** Trades in another portfolio from now on; an exchange feed follows the portfolio's exchange. */
-  async selectPortfolio(id: number): Promise<PortfolioList> {
-    this.checkOpen();
-    const p = this.portfolios.get(id);
-    const trader = await this.portfolioTrader(id);
-    this.portfolios.select(id);
-    if (this.source.source !== 'replay' && this.source.source !== p.exchange) await this.setSource(p.exchange);
-    else await this.refreshViews();
-    if (this.engaged) {
-      for (const o of trader.openOrders(PAPER_USER)) this.keepSubscribed(o.market);
-      for (const market of heldMarkets(trader)) this.keepSubscribed(market);
-    }
-    return this.portfoliosChanged();
+  selectPortfolio(id: number): Promise<PortfolioList> {
+    return this.oneAtATime(async () => {
+      this.checkOpen();
+      const p = this.portfolios.get(id);
+      const trader = await this.portfolioTrader(id);
+      this.portfolios.select(id);
+      if (this.source.source !== 'replay' && this.source.source !== p.exchange) await this.setSource(p.exchange);
+      else await this.refreshViews();
+      if (this.engaged) {
+        for (const o of trader.openOrders(PAPER_USER)) this.keepSubscribed(o.market);
+        for (const market of heldMarkets(trader)) this.keepSubscribed(market);
+      }
+      return this.portfoliosChanged();
+    });
   }
 
   /** Back to its starting balances, its orders cancelled and positions cleared; the others are untouched. */
-  async resetPortfolio(id: number): Promise<PortfolioList> {
-    this.checkOpen();
-    const trader = await this.portfolioTrader(id);
-    const events = await trader.reset(PAPER_USER);
-    const refused = events.find((e) => e.type === 'rejected');
-    if (refused && refused.type === 'rejected') throw new ApiError(refused.reason, `reset refused: ${refused.reason}`);
-    return this.portfoliosChanged();
+  resetPortfolio(id: number): Promise<PortfolioList> {
+    return this.oneAtATime(async () => {
+      this.checkOpen();
+      const trader = await this.portfolioTrader(id);
+      const events = await trader.reset(PAPER_USER);
+      const refused = events.find((e) => e.type === 'rejected');
+      if (refused && refused.type === 'rejected')
+        throw new ApiError(refused.reason, `reset refused: ${refused.reason}`);
+      return this.portfoliosChanged();
+    });
   }
 
-  async deletePortfolio(id: number): Promise<PortfolioList> {
-    this.checkOpen();
-    this.portfolios.get(id);
-    if (id === this.portfolios.active.id)
-      throw new ApiError('PORTFOLIO_ACTIVE', 'the active portfolio cannot be deleted: switch to another one first');
-    const trader = this.portfolioTraders.get(id);
-    if (trader) {
-      trader.close();
-      this.histories.delete(trader);
-      this.portfolioTraders.delete(id);
-    }
-    this.portfolios.remove(id);
-    return this.portfoliosChanged();
+  deletePortfolio(id: number): Promise<PortfolioList> {
+    return this.oneAtATime(async () => {
+      this.checkOpen();
+      this.portfolios.get(id);
+      if (id === this.portfolios.active.id)
+        throw new ApiError('PORTFOLIO_ACTIVE', 'the active portfolio cannot be deleted: switch to another one first');
+      const trader = this.portfolioTraders.get(id);
+      if (trader) {
+        trader.close();
+        this.histories.delete(trader);
+        this.portfolioTraders.delete(id);
+      }
+      this.portfolios.remove(id);
+      return this.portfoliosChanged();
+    });
+  }
+
+  /** Runs portfolio changes in the order they came, each after the last has finished (or failed). */
+  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.portfolioQueue.then(work, work);
+    this.portfolioQueue = run.catch(() => undefined);
+    return run;
   }
 
   private portfoliosChanged(): PortfolioList {

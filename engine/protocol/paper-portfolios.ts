@@ -27,14 +27,17 @@ export const MAX_PORTFOLIO_NAME = 40;
 export const BALANCE_DECIMALS = { KRW: 4, USDT: 8 } as const;
 
 export const PortfolioId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
-/** A name shown in a selector: 1 to 40 characters, no control characters, spaces at the ends trimmed. */
+/**
+ * A name shown in a selector: 1 to 40 characters, spaces at the ends trimmed, no control characters nor the
+ * bidirectional overrides that would make one name read as another.
+ */
 export const PortfolioName = z
   .string()
   .trim()
   .min(1)
   .max(MAX_PORTFOLIO_NAME)
   // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/, 'no control characters');
+  .regex(/^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/, 'no control characters');
 export const PortfolioExchange = z.enum(['upbit', 'binance']);
 export const FeeBps = z.number().int().min(0).max(MAX_FEE_BPS);
 export const LatencyMs = z.number().int().min(0).max(MAX_LATENCY_MS);
