@@ -77,5 +77,39 @@ test.describe('paper portfolios', () => {
     await portfolio(app).selectOption({ label: 'Scalper' });
     await expect(terms(app)).toContainText('Taker 0.25 %');
     await expect(krwAvailable(app)).toHaveText(scalperKrw!);
+
+    // Resetting the second, after a confirmation, restores its start and leaves the first as it was.
+    await balances(app).getByRole('button', { name: 'Portfolios…' }).click();
+    await dialog.locator('[data-portfolio-row="Scalper"]').getByRole('button', { name: 'Reset' }).click();
+    const confirm = app.getByRole('dialog', { name: 'Reset portfolio “Scalper”?' });
+    await expect(confirm).toContainText('Other portfolios are not touched.');
+    await confirm.getByRole('button', { name: 'Reset' }).click();
+    await expect(dialog.getByRole('status')).toHaveText('Done');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(krwAvailable(app)).toHaveText(/^3,000,000(\.0+)?$/);
+    // The coin it bought is gone (its row stays at zero, as after any reset).
+    await expect(balances(app).locator('[data-asset="BTC"] [data-col="available"]')).toHaveText(/^0(\.0+)?$/);
+    await portfolio(app).selectOption({ label: 'Main' });
+    await expect(krwAvailable(app)).toHaveText(mainKrw!);
   });
+});
+
+test('the offline practice account resets to its starting funds after a confirmation', async ({ app }) => {
+  await app.setViewportSize({ width: 1600, height: 1000 });
+  await nav(app, 'Market');
+  const bid = app.getByRole('region', { name: 'Order book' }).getByRole('group', { name: 'Bids' }).getByRole('option');
+  await expect(bid.first()).toBeVisible({ timeout: 30_000 });
+  const price = Number(await bid.first().getAttribute('data-price')) - 50;
+  await form(app).getByRole('textbox', { name: 'Price (KRW)' }).fill(String(price));
+  await form(app).getByRole('textbox', { name: 'Amount (LPJ)' }).fill('1');
+  await form(app).getByRole('button', { name: 'Buy LPJ' }).click();
+  await expect(form(app).getByRole('status')).toContainText(/Order #\d+ placed/);
+  await expect(krwAvailable(app)).not.toHaveText('10,000,000');
+
+  await balances(app).getByRole('button', { name: 'Reset account' }).click();
+  const confirm = app.getByRole('dialog', { name: 'Reset the practice account?' });
+  await confirm.getByRole('button', { name: 'Reset account' }).click();
+  await expect(balances(app).getByRole('status')).toHaveText('The practice account was reset');
+  await expect(krwAvailable(app)).toHaveText('10,000,000');
+  await expect(app.getByRole('region', { name: 'Open orders' })).toContainText('No open orders');
 });
