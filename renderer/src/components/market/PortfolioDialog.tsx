@@ -137,10 +137,19 @@ export function PortfolioDialog({ onClose }: { onClose(): void }) {
     }
   };
   const portfolios = list?.portfolios ?? [];
+  // Focus moves into the dialog and goes back where it was when the dialog closes.
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const previous = document.activeElement as HTMLElement | null;
+    box.current?.focus();
+    return () => previous?.focus();
+  }, []);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && !asking && onClose()}>
       <div
         className="modal portfolio-dialog"
+        ref={box}
+        tabIndex={-1}
         role="dialog"
         aria-modal="true"
         aria-labelledby="portfolios-title"
