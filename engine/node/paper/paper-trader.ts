@@ -22,6 +22,7 @@ import type { BookEvent, FeedEvent, Level, StatusEvent, TradeEvent } from '../..
 import type { Balance } from '../../core/matching/types';
 import { isPosInt } from '../../core/matching/validation';
 import { DurableEngine } from '../store/durable-engine';
+import { MAX_LATENCY_MS } from '../../protocol/paper-portfolios';
 import type { JournalStoreOptions } from '../store/journal-store';
 import { DEFAULT_GRANTS, PaperMarketConfigError, validatePaperMarket } from '../../core/paper/market-config';
 import { PaperEngine, type PaperSnapshot } from '../../core/paper/paper-engine';
@@ -47,9 +48,6 @@ export const PAPER_DB_FILE = 'paper.db';
  * order; an order that would walk further is refused as too thin for the book as kept.
  */
 export const MAX_BOOK_LEVELS = 100;
-
-/** The longest latency a journal takes: 10 s, beyond any real round trip (and a place must not hang a minute). */
-export const MAX_LATENCY_MS = 10_000;
 
 export type PaperJournal = DurableEngine<PaperCommand, PaperEvent, PaperSnapshot, PaperEngine>;
 
