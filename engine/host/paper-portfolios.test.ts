@@ -9,7 +9,7 @@ import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LEDGER_STREAM } from '../core/matching/types';
-import { DEFAULT_GRANTS, QUOTE_DECIMALS } from '../core/paper';
+import { DEFAULT_GRANTS, EXCHANGE_FEES, QUOTE_DECIMALS } from '../core/paper';
 import { PaperTrader } from '../node/paper/paper-trader';
 import type { PaperMarketState, PaperOrderOutcome, PaperUpdate, PracticeState } from '../protocol/api';
 import { ApiError } from '../protocol/errors';
@@ -244,6 +244,8 @@ describe('paper portfolios in the app host', () => {
     t.open();
     const list = await call<PortfolioList>('paper.createPortfolio', { name: 'Binance', exchange: 'binance' });
     const p = list.portfolios.find((x) => x.name === 'Binance')!;
+    // The defaults a new portfolio's form shows are the published schedules the host uses.
+    expect(list.feeDefaults).toEqual(EXCHANGE_FEES);
     expect(p).toMatchObject({ makerFeeBps: 10, takerFeeBps: 10, startingBalances: DEFAULT_GRANTS });
     await call('paper.selectPortfolio', { id: p.id });
     expect(await call('feed.source')).toEqual({ source: 'binance' });

@@ -72,6 +72,7 @@ export class PaperPortfolios {
       active: this.register.active,
       portfolios: this.register.portfolios.map((p) => ({ ...p, startingBalances: { ...p.startingBalances } })),
       max: MAX_PORTFOLIOS,
+      feeDefaults: { upbit: { ...EXCHANGE_FEES.upbit }, binance: { ...EXCHANGE_FEES.binance } },
     };
   }
 

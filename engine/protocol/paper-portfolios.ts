@@ -94,6 +94,8 @@ export const PortfolioList = z.object({
   active: PortfolioId,
   portfolios: z.array(PaperPortfolio).max(MAX_PORTFOLIOS),
   max: z.number().int(),
+  /** Each exchange's published spot fees: what a new portfolio's fees default to. */
+  feeDefaults: z.record(PortfolioExchange, z.object({ makerFeeBps: FeeBps, takerFeeBps: FeeBps })),
 });
 
 const byId = z.object({ id: PortfolioId }).strict();

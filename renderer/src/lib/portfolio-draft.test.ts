@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { MAX_STARTING_BALANCE } from '@protocol/paper-portfolios';
 import { draftFields, draftOf, type PortfolioDraft } from './portfolio-draft';
 
-const base: PortfolioDraft = { ...draftOf(null), name: 'Swing' };
+const FEES = { upbit: { makerFeeBps: 5, takerFeeBps: 5 }, binance: { makerFeeBps: 10, takerFeeBps: 10 } };
+const base: PortfolioDraft = { ...draftOf(null, FEES), name: 'Swing' };
 
 describe('draftFields', () => {
   it('sends whole KRW and USDT in balance units, fees in bp and latency in ms', () => {
@@ -26,17 +27,20 @@ describe('draftFields', () => {
     expect(draftFields(base)).toMatchObject({
       fields: { startingBalances: { KRW: 10_000_000 * 10_000, USDT: 10_000 * 100_000_000 }, makerFeeBps: 5 },
     });
-    const edited = draftOf({
-      id: 2,
-      name: 'B',
-      exchange: 'binance',
-      startingBalances: { USDT: 1_234 * 100_000_000 },
-      makerFeeBps: 10,
-      takerFeeBps: 10,
-      latencyMs: 250,
-      fillModel: 'touch',
-      createdAt: 0,
-    });
+    const edited = draftOf(
+      {
+        id: 2,
+        name: 'B',
+        exchange: 'binance',
+        startingBalances: { USDT: 1_234 * 100_000_000 },
+        makerFeeBps: 10,
+        takerFeeBps: 10,
+        latencyMs: 250,
+        fillModel: 'touch',
+        createdAt: 0,
+      },
+      FEES,
+    );
     expect(edited).toMatchObject({ krw: '', usdt: '1234', latency: '250', fillModel: 'touch' });
   });
 

@@ -5,11 +5,13 @@
  */
 import {
   BALANCE_DECIMALS,
+  DEFAULT_LATENCY_MS,
   MAX_FEE_BPS,
   MAX_LATENCY_MS,
   MAX_STARTING_BALANCE,
   type PaperPortfolio,
   type PortfolioChange,
+  type PortfolioList,
 } from '@protocol/paper-portfolios';
 
 export type PortfolioExchange = PaperPortfolio['exchange'];
@@ -27,23 +29,26 @@ export interface PortfolioDraft {
 
 export type DraftField = 'krw' | 'usdt' | 'maker' | 'taker' | 'latency';
 
-/** The exchanges' published spot fees, as the host defaults a new portfolio's (core/paper EXCHANGE_FEES). */
-export const DEFAULT_FEES: Record<PortfolioExchange, number> = { upbit: 5, binance: 10 };
+/** Each exchange's published spot fees, as the host sends them (PortfolioList.feeDefaults). */
+export type FeeDefaults = PortfolioList['feeDefaults'];
 
 const whole = (units: number | undefined, decimals: number) =>
   units === undefined ? '' : String(Math.floor(units / 10 ** decimals));
 
-/** The form of a portfolio, or of a new one (the host's defaults: 10,000,000 KRW, 10,000 USDT, 300 ms, queue). */
-export function draftOf(p: PaperPortfolio | null): PortfolioDraft {
+/**
+ * The form of a portfolio, or of a new one: the host's defaults (10,000,000 KRW, 10,000 USDT, the exchange's
+ * published fees, 300 ms, behind the queue).
+ */
+export function draftOf(p: PaperPortfolio | null, fees: FeeDefaults): PortfolioDraft {
   if (!p)
     return {
       name: '',
       exchange: 'upbit',
       krw: '10000000',
       usdt: '10000',
-      maker: String(DEFAULT_FEES.upbit),
-      taker: String(DEFAULT_FEES.upbit),
-      latency: '300',
+      maker: String(fees.upbit.makerFeeBps),
+      taker: String(fees.upbit.takerFeeBps),
+      latency: String(DEFAULT_LATENCY_MS),
       fillModel: 'queue',
     };
   return {

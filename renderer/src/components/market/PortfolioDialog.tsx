@@ -9,10 +9,10 @@ import { fill, useT } from '../../i18n';
 import { usePortfolios } from '../../stores/paper-portfolios-store';
 import { ConfirmDialog } from './ConfirmDialog';
 import {
-  DEFAULT_FEES,
   draftFields,
   draftOf,
   type DraftField,
+  type FeeDefaults,
   type PortfolioDraft as Draft,
   type PortfolioExchange as Exchange,
 } from '../../lib/portfolio-draft';
@@ -25,10 +25,18 @@ const FIELD_LABEL = {
   latency: 'portfolios.field.latency',
 } as const satisfies Record<DraftField, string>;
 
-function PortfolioForm({ editing, onDone }: { editing: PaperPortfolio | null; onDone(): void }) {
+function PortfolioForm({
+  editing,
+  fees,
+  onDone,
+}: {
+  editing: PaperPortfolio | null;
+  fees: FeeDefaults;
+  onDone(): void;
+}) {
   const t = useT();
   const { create, update, busy } = usePortfolios();
-  const [d, setD] = useState<Draft>(() => draftOf(editing));
+  const [d, setD] = useState<Draft>(() => draftOf(editing, fees));
   const [error, setError] = useState<string | null>(null);
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => first.current?.focus(), []);
@@ -78,8 +86,8 @@ function PortfolioForm({ editing, onDone }: { editing: PaperPortfolio | null; on
           disabled={editing !== null}
           onChange={(e) => {
             const exchange = e.target.value as Exchange;
-            const fee = String(DEFAULT_FEES[exchange]);
-            set({ exchange, maker: fee, taker: fee });
+            const { makerFeeBps, takerFeeBps } = fees[exchange];
+            set({ exchange, maker: String(makerFeeBps), taker: String(takerFeeBps) });
           }}
         >
           <option value="upbit">{t('portfolios.exchange.upbit')}</option>
@@ -210,8 +218,13 @@ export function PortfolioDialog({ onClose }: { onClose(): void }) {
             {note.text}
           </p>
         )}
-        {form ? (
-          <PortfolioForm key={form.editing?.id ?? 'new'} editing={form.editing} onDone={() => setForm(null)} />
+        {form && list ? (
+          <PortfolioForm
+            key={form.editing?.id ?? 'new'}
+            editing={form.editing}
+            fees={list.feeDefaults}
+            onDone={() => setForm(null)}
+          />
         ) : (
           <div className="modal-actions">
             <button
