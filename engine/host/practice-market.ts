@@ -290,6 +290,32 @@ export class PracticeMarket {
     });
   }
 
+  /**
+   * Back to the starting funds: my orders cancelled, everything I hold withdrawn and the practice grant
+   * deposited — explicit flows, so the ledger stays conserved — in one synchronous step the simulated traders
+   * cannot interleave with. The market, its price and my past fills stay.
+   */
+  async reset(): Promise<EngineEvent[]> {
+    await this.ready;
+    const ts = this.now();
+    const market = OFFLINE_PRACTICE_MARKET.id;
+    const [cancelled] = this.journal.submitBatch([{ type: 'cancel_all', market, account: PRACTICE_USER, ts }]);
+    const balances = this.journal.machine.balances(PRACTICE_USER);
+    const moves = this.journal.submitBatch([
+      ...Object.entries(balances)
+        .filter(([, b]) => b.available > 0)
+        .map(([asset, b]) => ({ type: 'withdraw' as const, account: PRACTICE_USER, asset, amount: b.available, ts })),
+      ...Object.entries(PRACTICE_GRANT).map(([asset, amount]) => ({
+        type: 'deposit' as const,
+        account: PRACTICE_USER,
+        asset,
+        amount,
+        ts,
+      })),
+    ]);
+    return [...cancelled, ...moves.flat()];
+  }
+
   /** Every fill of mine, from the journal (for the trade history export). */
   exportFills(): FillRow[] {
     const events = readAll((after, limit) => this.journal.eventsSince(OFFLINE_PRACTICE_MARKET.id, after, limit));

@@ -10,7 +10,9 @@
  *   where one is known), so the UI's total values every holding, not only the market on screen.
  * - Every feed event goes to the paper matcher, to the candles and to the market's view; views publish
  *   throttled `paper.update` events, and `feed.status` at once when a market's status changes.
- * - Exchange sources trade in the paper journal `paper.db` and store candles in `candles.db`. A replay
+ * - Exchange sources trade in the active paper portfolio (./paper-portfolios: one journal each, the first one
+ *   `paper.db`; every portfolio opened meets the feed, so its resting orders fill while another is on screen)
+ *   and store candles in `candles.db`. A replay
  *   trades in its own journal (`replay-practice/paper.db`) on the replay's clock and keeps its candles in
  *   memory: replayed prices — a generated session especially — must never mark real positions, fill real
  *   orders or enter the stored history of a real market.
@@ -23,7 +25,7 @@ import { CandleStore } from '../node/candles';
 import { createFeedClient, resolveMarket, UnknownMarketError, type FeedClient } from '../node/feed';
 import type { CandleInterval, ExchangeId, FeedEvent, FeedMarket } from '../core/market-data/types';
 import { LEDGER_STREAM } from '../core/matching/types';
-import { paperMarket, PaperMarketConfigError, type PaperEvent } from '../core/paper';
+import { EXCHANGE_FEES, paperMarket, PaperMarketConfigError, type PaperEvent } from '../core/paper';
 import { PaperTrader } from '../node/paper/paper-trader';
 import {
   FeedSource,
@@ -53,6 +55,8 @@ import { feedClientOptions, OFFERED_MARKETS, type ExchangeOptions } from './real
 import { MarketView, type ViewChanges } from './real-market-view';
 import { ReplayFeed } from './replay-feed';
 import { SessionPicks } from './real-markets-sessions';
+import { PaperPortfolios } from './paper-portfolios';
+import type { NewPortfolio, PaperPortfolio, PortfolioChange, PortfolioList } from '../protocol/paper-portfolios';
 import type { SettingsStore } from './settings-store';
 import type { ResultFill, ResultMarket } from '../core/results';
 import type { ResultSummary } from '../protocol/results';
@@ -138,8 +142,13 @@ export class RealMarkets {
   private source: StoredSource;
   private active: Active | undefined;
   private readonly views = new Map<string, MarketView>();
-  private liveTrader: PaperTrader | undefined;
+  /** The paper portfolios' settings and which one is active. */
+  readonly portfolios: PaperPortfolios;
+  /** The journals of the portfolios opened so far, by portfolio id (opened on first use, kept open). */
+  private readonly portfolioTraders = new Map<number, PaperTrader>();
   private replayTrader: PaperTrader | undefined;
+  /** Portfolio changes one at a time: each reads the register, awaits its journal, then saves. */
+  private portfolioQueue: Promise<unknown> = Promise.resolve();
   /** My orders and fills in each paper journal, read back from it on first use and followed after. */
   private readonly histories = new Map<PaperTrader, OrderHistory>();
   private candleStore: CandleStore | undefined;
@@ -158,6 +167,17 @@ export class RealMarkets {
     this.publishEveryMs = o.publishEveryMs ?? 100;
     this.onError = o.onError ?? ((err) => console.warn('[real-markets]', err instanceof Error ? err.message : err));
     this.runs = o.results && new ReplayRuns({ store: o.results, onError: this.onError });
+    const source = this.source.source;
+    this.portfolios = new PaperPortfolios({
+      dataDir: o.dataDir,
+      firstExchange: source === 'replay' ? 'upbit' : source,
+      onError: this.onError,
+    });
+  }
+
+  /** The active portfolio's journal, if it has been opened. */
+  private get liveTrader(): PaperTrader | undefined {
+    return this.portfolioTraders.get(this.portfolios.active.id);
   }
 
   // ------------------------------------------------------------------ API
@@ -236,6 +256,17 @@ export class RealMarkets {
       const trader = await this.trader();
       for (const o of trader.openOrders(PAPER_USER)) this.keepSubscribed(o.market);
       for (const id of heldMarkets(trader)) this.keepSubscribed(id);
+      // So do the other portfolios' resting orders: they fill while another portfolio is on screen.
+      if (this.source.source !== 'replay') {
+        for (const p of this.portfolios.list().portfolios) {
+          try {
+            const other = await this.portfolioTrader(p.id);
+            for (const o of other.openOrders(PAPER_USER)) this.keepSubscribed(o.market);
+          } catch (err) {
+            this.onError(err);
+          }
+        }
+      }
     }
     if (this.active?.kind === 'replay') this.active.replay.autoStart();
     return this.state(marketId);
@@ -351,6 +382,118 @@ export class RealMarkets {
     return accountView(trader);
   }
 
+  // ------------------------------------------------------------------ portfolios
+
+  portfolioList(): PortfolioList {
+    this.checkOpen();
+    return this.portfolios.list();
+  }
+
+  /** A new portfolio with its own journal, funded with its starting balances; the active one stays active. */
+  createPortfolio(input: NewPortfolio): Promise<PortfolioList> {
+    return this.oneAtATime(async () => {
+      this.checkOpen();
+      const p = this.portfolios.draft(input);
+      this.portfolios.add(p);
+      try {
+        await this.portfolioTrader(p.id);
+      } catch (err) {
+        this.portfolioTraders.get(p.id)?.close();
+        this.portfolioTraders.delete(p.id);
+        this.portfolios.remove(p.id);
+        throw err;
+      }
+      return this.portfoliosChanged();
+    });
+  }
+
+  /** New settings: fees and fill model at once, starting balances from the next reset; saved once applied. */
+  updatePortfolio(id: number, change: PortfolioChange): Promise<PortfolioList> {
+    return this.oneAtATime(async () => {
+      this.checkOpen();
+      const next = this.portfolios.changed(id, change);
+      await this.applyPortfolio(await this.portfolioTrader(id), next);
+      this.portfolios.replace(next);
+      if (id === this.portfolios.active.id) await this.refreshViews();
+      return this.portfoliosChanged();
+    });
+  }
+
+  /** Trades in another portfolio from now on; an exchange feed follows the portfolio's exchange. */
+  selectPortfolio(id: number): Promise<PortfolioList> {
+    return this.oneAtATime(async () => {
+      this.checkOpen();
+      const p = this.portfolios.get(id);
+      const trader = await this.portfolioTrader(id);
+      this.portfolios.select(id);
+      if (this.source.source !== 'replay' && this.source.source !== p.exchange) await this.setSource(p.exchange);
+      else await this.refreshViews();
+      if (this.engaged) {
+        for (const o of trader.openOrders(PAPER_USER)) this.keepSubscribed(o.market);
+        for (const market of heldMarkets(trader)) this.keepSubscribed(market);
+      }
+      return this.portfoliosChanged();
+    });
+  }
+
+  /** Back to its starting balances, its orders cancelled and positions cleared; the others are untouched. */
+  resetPortfolio(id: number): Promise<PortfolioList> {
+    return this.oneAtATime(async () => {
+      this.checkOpen();
+      const trader = await this.portfolioTrader(id);
+      const events = await trader.reset(PAPER_USER);
+      const refused = events.find((e) => e.type === 'rejected');
+      if (refused && refused.type === 'rejected')
+        throw new ApiError(refused.reason, `reset refused: ${refused.reason}`);
+      return this.portfoliosChanged();
+    });
+  }
+
+  deletePortfolio(id: number): Promise<PortfolioList> {
+    return this.oneAtATime(async () => {
+      this.checkOpen();
+      this.portfolios.get(id);
+      if (id === this.portfolios.active.id)
+        throw new ApiError('PORTFOLIO_ACTIVE', 'the active portfolio cannot be deleted: switch to another one first');
+      const trader = this.portfolioTraders.get(id);
+      if (trader) {
+        trader.close();
+        this.histories.delete(trader);
+        this.portfolioTraders.delete(id);
+      }
+      this.portfolios.remove(id);
+      return this.portfoliosChanged();
+    });
+  }
+
+  /** Runs portfolio changes in the order they came, each after the last has finished (or failed). */
+  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.portfolioQueue.then(work, work);
+    this.portfolioQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private portfoliosChanged(): PortfolioList {
+    const list = this.portfolios.list();
+    this.emit('paper.portfolios', list);
+    return list;
+  }
+
+  /** Open views show the current journal's account and fees (after a switch of portfolio or new fees). */
+  private async refreshViews(): Promise<void> {
+    const trader = this.currentTrader() ?? (await this.trader());
+    for (const view of this.views.values()) {
+      if (view.refs === 0) continue;
+      try {
+        await this.ensurePaperMarket(trader, this.resolve(view.market));
+      } catch (err) {
+        this.onError(err);
+      }
+      view.markMine();
+      view.schedule(this.publishEveryMs, (c) => this.publish(view, c));
+    }
+  }
+
   /** Candles of a market, oldest first; with `before`, the older ones a chart scrolled back to (fetched first). */
   async candles(marketId: string, interval: CandleInterval, limit: number, before?: number): Promise<PaperCandles> {
     this.checkOpen();
@@ -424,7 +567,7 @@ export class RealMarkets {
     this.stopRun();
     this.closed = true;
     this.deactivate('app closing');
-    this.liveTrader?.close();
+    for (const trader of this.portfolioTraders.values()) trader.close();
     this.replayTrader?.close();
     this.candleStore?.close();
   }
@@ -602,9 +745,8 @@ export class RealMarkets {
   private release(marketId: string): void {
     const active = this.active;
     if (active?.kind !== 'exchange') return;
-    const trader = this.liveTrader;
-    if (trader && (trader.openOrders(PAPER_USER, marketId).length > 0 || heldMarkets(trader).includes(marketId)))
-      return;
+    for (const trader of this.portfolioTraders.values())
+      if (trader.openOrders(PAPER_USER, marketId).length > 0 || heldMarkets(trader).includes(marketId)) return;
     active.candles.unwatch(marketId);
     active.client.unsubscribe(marketId);
     this.views.get(marketId)?.dispose();
@@ -616,12 +758,14 @@ export class RealMarkets {
   private onFeedEvent(e: FeedEvent, replayed = false): void {
     const active = this.active;
     if (!active) return;
-    const trader = active.kind === 'replay' ? this.replayTrader : this.liveTrader;
+    const traders = active.kind === 'replay' ? [this.replayTrader] : [...this.portfolioTraders.values()];
     // Each consumer is isolated: one failing must not starve the others, nor reach the feed.
-    try {
-      trader?.onFeedEvent(e);
-    } catch (err) {
-      this.onError(err);
+    for (const trader of traders) {
+      try {
+        trader?.onFeedEvent(e);
+      } catch (err) {
+        this.onError(err);
+      }
     }
     if (active.kind === 'exchange') {
       for (const tap of this.taps) {
@@ -655,12 +799,13 @@ export class RealMarkets {
       view.schedule(this.publishEveryMs, (c) => this.publish(view, c));
   }
 
-  private onPaperEvents(ofReplay: boolean, events: readonly PaperEvent[]): void {
-    const journal = ofReplay ? this.replayTrader : this.liveTrader;
+  private onPaperEvents(journal: PaperTrader | undefined, events: readonly PaperEvent[]): void {
     if (journal) this.histories.get(journal)?.apply(events);
-    if (ofReplay && this.runs?.running) this.runs.onFills(tradeFills(events, PAPER_USER, () => true));
+    if (journal !== undefined && journal === this.replayTrader && this.runs?.running)
+      this.runs.onFills(tradeFills(events, PAPER_USER, () => true));
     const trader = this.currentTrader();
-    if (!trader || (this.source.source === 'replay') !== ofReplay) return;
+    // Another portfolio's fills (its orders rest while this one is on screen) show when it is chosen again.
+    if (!trader || trader !== journal) return;
     try {
       const history = this.historyOf(trader);
       this.o.onMyEvents?.(
@@ -840,33 +985,102 @@ export class RealMarkets {
     return rows;
   }
 
-  /** The paper journal of a source (default: the current one), opened on first use, with the local user's account. */
+  /**
+   * The paper journal of a source (default: the current one; an exchange's is the active portfolio's), opened
+   * on first use, with the local user's account.
+   */
   private async trader(replay = this.source.source === 'replay'): Promise<PaperTrader> {
-    let trader = replay ? this.replayTrader : this.liveTrader;
+    if (!replay) return this.portfolioTrader(this.portfolios.active.id);
+    let trader = this.replayTrader;
     if (!trader) {
-      const dir = replay ? join(this.o.dataDir, 'replay-practice') : this.o.dataDir;
+      const dir = join(this.o.dataDir, 'replay-practice');
       mkdirSync(dir, { recursive: true });
-      trader = PaperTrader.open({
+      const opened: PaperTrader = PaperTrader.open({
         dir,
         markets: [],
         nativeBinding: this.o.nativeBinding,
         // A replay's books and orders live on the session's clock, so a paused replay's book does not go stale.
-        now: replay ? () => (this.active?.kind === 'replay' ? this.active.replay.sessionTime() : Date.now()) : Date.now,
-        onEvents: (events) => this.onPaperEvents(replay, events),
+        now: () => (this.active?.kind === 'replay' ? this.active.replay.sessionTime() : Date.now()),
+        onEvents: (events) => this.onPaperEvents(opened, events),
         onError: (err) => this.onError(err),
       });
-      if (replay) this.replayTrader = trader;
-      else this.liveTrader = trader;
+      this.replayTrader = trader = opened;
     }
     if (!trader.engine.hasAccount(PAPER_USER)) await trader.openAccount(PAPER_USER);
     return trader;
+  }
+
+  /** A portfolio's journal, opened on first use with its settings applied, with the local user's account. */
+  private async portfolioTrader(id: number): Promise<PaperTrader> {
+    const p = this.portfolios.get(id);
+    let trader = this.portfolioTraders.get(id);
+    if (!trader) {
+      const dir = this.portfolios.dirOf(id);
+      mkdirSync(dir, { recursive: true });
+      const opened: PaperTrader = PaperTrader.open({
+        dir,
+        markets: [],
+        grants: p.startingBalances,
+        latencyMs: p.latencyMs,
+        nativeBinding: this.o.nativeBinding,
+        onEvents: (events) => this.onPaperEvents(opened, events),
+        onError: (err) => this.onError(err),
+      });
+      this.portfolioTraders.set(id, (trader = opened));
+      // A register saved but not yet applied to the journal (a crash between the two) is applied now.
+      await this.applyPortfolio(trader, p).catch((err: unknown) => this.onError(err));
+    }
+    if (!trader.engine.hasAccount(PAPER_USER)) await trader.openAccount(PAPER_USER);
+    return trader;
+  }
+
+  /**
+   * Brings a portfolio's journal to its settings: starting balances and fill model, latency, and the fees of
+   * its exchange's markets. Refused with FEES_LOCKED when a fee would rise over a live buy order (it holds
+   * for the fee it was placed under).
+   */
+  private async applyPortfolio(trader: PaperTrader, p: PaperPortfolio): Promise<void> {
+    const engine = trader.engine;
+    const grants = { ...p.startingBalances } as Record<string, number>;
+    const changes: PaperEvent[][] = [];
+    for (const id of engine.marketIds) {
+      const c = engine.marketConfig(id)!;
+      if (c.exchange !== p.exchange || (c.makerFeeBps === p.makerFeeBps && c.takerFeeBps === p.takerFeeBps)) continue;
+      const next = { ...c, makerFeeBps: p.makerFeeBps, takerFeeBps: p.takerFeeBps };
+      const problem = engine.marketProblem(next);
+      if (problem) throw new ApiError('FEES_LOCKED', `fees of ${id} cannot change now: ${problem}`);
+      await trader.addMarket(next);
+    }
+    if (JSON.stringify(engine.startingGrants()) !== JSON.stringify(grants) || engine.fills !== p.fillModel)
+      changes.push(await trader.setTerms({ grants, fillModel: p.fillModel }));
+    const refused = changes.flat().find((e) => e.type === 'rejected');
+    if (refused)
+      throw new ApiError('INVALID_SETTINGS', `the portfolio's settings were refused: ${JSON.stringify(refused)}`);
+    trader.setLatency(p.latencyMs);
+  }
+
+  /** A feed market as a journal trades it: with the portfolio's fees on the portfolio's exchange. */
+  private paperConfig(trader: PaperTrader, market: FeedMarket) {
+    const portfolio = [...this.portfolioTraders].find(([, t]) => t === trader)?.[0];
+    const p = portfolio !== undefined ? this.portfolios.get(portfolio) : undefined;
+    const fees = p && p.exchange === market.exchange ? p : EXCHANGE_FEES[market.exchange];
+    return paperMarket(market, { makerFeeBps: fees.makerFeeBps, takerFeeBps: fees.takerFeeBps });
+  }
+
+  /**
+   * A journal takes the books of markets it did not trade yet from the others on the same feed (each as
+   * received, its age intact): a portfolio switched to while the feed runs can trade before the next book.
+   */
+  private shareMarketData(trader: PaperTrader): void {
+    for (const other of this.portfolioTraders.values()) if (other !== trader) trader.adoptMarketData(other);
   }
 
   private async ensurePaperMarket(trader: PaperTrader, market: FeedMarket) {
     const existing = trader.engine.marketConfig(market.id);
     if (existing) return existing;
     try {
-      await trader.addMarket(paperMarket(market));
+      await trader.addMarket(this.paperConfig(trader, market));
+      if (trader !== this.replayTrader) this.shareMarketData(trader);
     } catch (err) {
       if (err instanceof PaperMarketConfigError) throw new ApiError('MARKET_UNAVAILABLE', err.message);
       throw err;

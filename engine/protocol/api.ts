@@ -8,6 +8,7 @@ import { SESSION_HANDLE } from './session-files';
 import { MAX_PROFIT_SHARE_BPS, CandleInterval as ServerCandleInterval } from './sync';
 import { FLOW_KINDS } from './flow-kinds';
 import { watchlistEvents, watchlistMethods } from './watchlist';
+import { paperPortfolioEvents, paperPortfolioMethods } from './paper-portfolios';
 import { NewPriceAlert, PriceAlert } from './alerts';
 import { Portfolio } from './portfolio';
 import { resultMethods } from './results';
@@ -811,6 +812,11 @@ export const methods = {
   'practice.place': { params: OrderRequest, result: OrderOutcome },
   'practice.cancel': { params: z.object({ orderId: positive }).strict(), result: OrderOutcome },
   'practice.cancelAll': { params: NoParams, result: z.object({ cancelled: amount }) },
+  /** Cancels my practice orders and restores the practice account's starting funds (the market goes on). */
+  'practice.reset': {
+    params: NoParams,
+    result: z.object({ balances: z.array(z.object({ asset: z.string(), available: amount, held: amount })) }),
+  },
   /** Amends one of my open orders on the practice market, a paper market or the live market. */
   'order.amend': { params: OrderAmend, result: OrderOutcome },
   /** My latest orders and fills on every venue, each venue's newest `limit` of each. */
@@ -972,6 +978,7 @@ export const methods = {
   ...watchlistMethods,
   ...resultMethods,
   ...recordingMethods,
+  ...paperPortfolioMethods,
 } as const;
 
 export const events = {
@@ -1015,6 +1022,7 @@ export const events = {
   /** The list changed as a whole (an account's backlog was read, or notifications were marked read): read it again. */
   'notifications.changed': z.object({ unread: amount }),
   ...watchlistEvents,
+  ...paperPortfolioEvents,
   /** An alert was set, fired or deleted: the list as it now is. */
   'alerts.changed': z.object({ items: z.array(PriceAlert) }),
   ...recordingEvents,

@@ -40,7 +40,7 @@ import { BPS, fee, inRange, MAX_AMOUNT, mulDiv, notional } from '../matching/mon
 import { depth, oppositeLevels, walkBudget, walkQuantity, type Fill, type Walk } from './book-walk';
 import { marketConfigProblem, notionalDivisor } from './market-config';
 import { applyFill, emptyPosition, positionInRange, positionView, type Position } from './position';
-import { fillsFromTrade, type RestingOrder } from './resting-fills';
+import { FILL_MODELS, fillsFromTrade, type FillModel, type RestingOrder } from './resting-fills';
 import { settleFill } from './settlement';
 import {
   VENUE_ACCOUNT,
@@ -78,6 +78,15 @@ const NO_WALK: Walk = Object.freeze({
   fee: 0,
   exhausted: false,
 });
+
+/** Why a set of starting balances is unusable (each an asset code and a positive safe integer), or null. */
+function grantsProblem(grants: Readonly<Record<string, number>>): string | null {
+  for (const [asset, amount] of Object.entries(grants)) {
+    if (!/^[A-Z0-9]{1,16}$/.test(asset) || !isPosInt(amount))
+      return `grant of ${String(amount)} ${asset}: expected an asset code and a positive integer`;
+  }
+  return null;
+}
 
 /** Σ quantity, value and fee of some fills; a sum past the range reads past it (rounding is monotonic). */
 function totals(fills: readonly Fill[]): { quantity: number; amount: number; fee: number } {
@@ -173,6 +182,8 @@ export interface PaperEngineOptions {
   grants: Readonly<Record<string, number>>;
   /** A book older than this (command ts − receivedAt) is stale. */
   maxBookAgeMs?: number;
+  /** How resting limit orders fill at their price (see ./resting-fills). Default 'queue'. */
+  fillModel?: FillModel;
 }
 
 /** The whole state, JSON- and MessagePack-safe; `PaperEngine.restore(snapshot())` is an identical engine. */
@@ -180,6 +191,8 @@ export interface PaperSnapshot {
   version: 1;
   grants: [asset: string, amount: number][];
   maxBookAgeMs: number;
+  /** Absent in snapshots from before fill models: those engines filled behind the queue. */
+  fillModel?: FillModel;
   markets: { config: PaperMarketConfig; seq: number }[];
   nextOrderId: number;
   nextTradeId: number;
@@ -209,7 +222,8 @@ export class PaperEngine {
   private readonly orders = new Map<OrderId, Order>();
   private readonly closed = new Map<OrderId, AccountId>();
   private readonly positions = new Map<AccountId, Map<string, Position>>();
-  private readonly grants: Map<string, number>;
+  private grants: Map<string, number>;
+  private fillModel: FillModel;
   private readonly maxBookAgeMs: number;
   private nextOrderId = 1;
   private nextTradeId = 1;
@@ -222,10 +236,10 @@ export class PaperEngine {
 
   constructor(options: PaperEngineOptions) {
     this.grants = new Map(Object.entries(options.grants));
-    for (const [asset, amount] of this.grants) {
-      if (!/^[A-Z0-9]{1,16}$/.test(asset) || !isPosInt(amount))
-        throw new Error(`grant of ${amount} ${asset}: expected an asset code and a positive integer`);
-    }
+    const bad = grantsProblem(options.grants);
+    if (bad) throw new Error(bad);
+    this.fillModel = options.fillModel ?? 'queue';
+    if (!FILL_MODELS.includes(this.fillModel)) throw new Error(`unknown fill model ${String(this.fillModel)}`);
     this.maxBookAgeMs = options.maxBookAgeMs ?? DEFAULT_MAX_BOOK_AGE_MS;
     if (!isPosInt(this.maxBookAgeMs))
       throw new Error(`maxBookAgeMs must be a positive integer, got ${this.maxBookAgeMs}`);
@@ -302,6 +316,11 @@ export class PaperEngine {
   /** The starting balances of a new or reset account. */
   startingGrants(): Record<string, number> {
     return Object.fromEntries(this.grants);
+  }
+
+  /** How resting limit orders fill at their price now. */
+  get fills(): FillModel {
+    return this.fillModel;
   }
 
   openOrders(account: AccountId, market?: string): PaperOrderView[] {
@@ -412,6 +431,7 @@ export class PaperEngine {
       version: 1,
       grants: [...this.grants],
       maxBookAgeMs: this.maxBookAgeMs,
+      fillModel: this.fillModel,
       markets: [...this.markets.values()].map((m) => ({ config: { ...m.config }, seq: m.seq })),
       nextOrderId: this.nextOrderId,
       nextTradeId: this.nextTradeId,
@@ -436,6 +456,7 @@ export class PaperEngine {
     const e = new PaperEngine({
       grants: Object.fromEntries(s.grants),
       maxBookAgeMs: s.maxBookAgeMs,
+      fillModel: s.fillModel ?? 'queue',
       markets: s.markets.map((m) => m.config),
     });
     for (const { config, seq } of s.markets) e.markets.get(config.id)!.seq = seq;
@@ -499,6 +520,9 @@ export class PaperEngine {
         break;
       case 'set_market':
         this.setMarket(cmd.config);
+        break;
+      case 'set_terms':
+        this.setTerms(cmd);
         break;
       default:
         this.rejectLedger(typeof raw.account === 'number' ? raw.account : 0, 'INVALID_COMMAND', String(raw.type));
@@ -796,8 +820,9 @@ export class PaperEngine {
       this.book(m, order, walk.fills, false);
       if (order.remaining === 0) return this.fill(m, order);
       this.rebalanceHold(m, order);
+      // On touch nothing queues ahead of it (a queue it would ignore would only mislead the order's view).
       const own = order.side === 'buy' ? book!.bids : book!.asks;
-      order.queueAhead = own.find(([price]) => price === order.price)?.[1] ?? 0;
+      order.queueAhead = this.fillModel === 'touch' ? 0 : (own.find(([price]) => price === order.price)?.[1] ?? 0);
     }
     // Without a usable book (only a stop-limit triggered while the feed was stale gets here) the order rests
     // with no queue ahead: it still fills only when trades reach its price.
@@ -808,7 +833,7 @@ export class PaperEngine {
     // Trades of markets without paper orders are none of the engine's business (and carry no reply).
     if (!m || !isPosInt(cmd.price) || !isPosInt(cmd.size)) return;
     const resting = m.live.filter(isResting);
-    for (const { order, quantity } of fillsFromTrade(resting, cmd.price, cmd.size)) {
+    for (const { order, quantity } of fillsFromTrade(resting, cmd.price, cmd.size, this.fillModel)) {
       const fill = this.makerFillOf(m, order.price, quantity);
       // The market reached the order, but booking it would leave the range: it ends here instead, unfilled.
       if (!this.fillsFit(m, order.account, order.side, [fill])) {
@@ -995,6 +1020,17 @@ export class PaperEngine {
       this.ledger.deposit(a, asset, amount);
       this.emitLedger({ type: 'deposited', account, asset, amount });
     }
+  }
+
+  /** New starting balances (from the next open or reset) and/or fill model; refused whole if either is bad. */
+  private setTerms(cmd: { grants?: unknown; fillModel?: unknown }): void {
+    const grants = cmd.grants;
+    if (grants !== undefined && (grants === null || typeof grants !== 'object' || grantsProblem(grants as never)))
+      return this.rejectLedger(0, 'INVALID_COMMAND', 'set_terms');
+    if (cmd.fillModel !== undefined && !FILL_MODELS.includes(cmd.fillModel as FillModel))
+      return this.rejectLedger(0, 'INVALID_COMMAND', 'set_terms');
+    if (grants !== undefined) this.grants = new Map(Object.entries(grants as Record<string, number>));
+    if (cmd.fillModel !== undefined) this.fillModel = cmd.fillModel as FillModel;
   }
 
   private setMarket(config: PaperMarketConfig): void {

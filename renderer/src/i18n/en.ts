@@ -2,6 +2,7 @@ import { alertsEn } from './alerts-en';
 import { historyEn } from './history-en';
 import { resultsEn } from './results-en';
 import { portfolioEn } from './portfolio-en';
+import { paperPortfoliosEn } from './paper-portfolios-en';
 import { liveEn } from './live-en';
 import { marketsEn } from './markets-en';
 import { noticeEn } from './notice-en';
@@ -398,6 +399,7 @@ export const en = {
   ...resultsEn,
   ...marketsEn,
   ...portfolioEn,
+  ...paperPortfoliosEn,
   ...rankingEn,
 } as const;
 

@@ -2,6 +2,7 @@ import { alertsKo } from './alerts-ko';
 import { historyKo } from './history-ko';
 import { resultsKo } from './results-ko';
 import { portfolioKo } from './portfolio-ko';
+import { paperPortfoliosKo } from './paper-portfolios-ko';
 import { liveKo } from './live-ko';
 import { marketsKo } from './markets-ko';
 import { noticeKo } from './notice-ko';
@@ -396,5 +397,6 @@ export const ko: Record<MessageKey, string> = {
   ...resultsKo,
   ...marketsKo,
   ...portfolioKo,
+  ...paperPortfoliosKo,
   ...rankingKo,
 };
