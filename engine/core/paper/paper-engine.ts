@@ -808,7 +808,7 @@ export class PaperEngine {
     // Trades of markets without paper orders are none of the engine's business (and carry no reply).
     if (!m || !isPosInt(cmd.price) || !isPosInt(cmd.size)) return;
     const resting = m.live.filter(isResting);
-    for (const { order, quantity } of fillsFromTrade(resting, cmd.price, cmd.size)) {
+    for (const { order, quantity } of fillsFromTrade(resting, cmd.price, cmd.size, cmd.throughOnly === true)) {
       const fill = this.makerFillOf(m, order.price, quantity);
       // The market reached the order, but booking it would leave the range: it ends here instead, unfilled.
       if (!this.fillsFit(m, order.account, order.side, [fill])) {

@@ -13,6 +13,10 @@
  *
  * Cancellations in the real queue ahead are not visible in trades, so the estimate never moves the order
  * forward faster than trades do: a paper order fills no earlier than a real one at the back of the queue.
+ *
+ * A price point whose volume at its own price is unknown (a replay's path through a candle, where the queue
+ * and the trades at each price are not published) is `throughOnly`: it fills only the orders it passes through
+ * and leaves the ones it touches, and their queues, as they were.
  */
 import type { Side } from '../matching/types';
 
@@ -37,6 +41,7 @@ export function fillsFromTrade<O extends RestingOrder>(
   orders: readonly O[],
   price: number,
   size: number,
+  throughOnly = false,
 ): RestingFill<O>[] {
   const fills: RestingFill<O>[] = [];
   // Volume of this trade already given to older paper orders at the trade price, per side.
@@ -48,7 +53,7 @@ export function fillsFromTrade<O extends RestingOrder>(
       fills.push({ order, quantity: order.remaining });
       continue;
     }
-    if (price !== order.price) continue;
+    if (throughOnly || price !== order.price) continue;
     const queued = Math.min(size, order.queueAhead);
     order.queueAhead -= queued;
     const beyond = size - queued - given[order.side];

@@ -105,8 +105,8 @@ describe('ReplayPlayer', () => {
     third.player.setSpeed(10);
     third.clock.runAll();
     expect(third.seen.map((s) => s.wall)).toEqual([0, 1000, 1000, 2000, 2300, 2600, 2700]);
-    expect(() => third.player.setSpeed(101)).toThrow(/between 1 and 100/);
-    expect(() => run(TIMELINE, { speed: 0.5 })).toThrow(/between 1 and 100/);
+    expect(() => third.player.setSpeed(1001)).toThrow(/between 1 and 1000/);
+    expect(() => run(TIMELINE, { speed: 0.5 })).toThrow(/between 1 and 1000/);
   });
 
   it('pauses and resumes without losing or bunching events', () => {

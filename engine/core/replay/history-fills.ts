@@ -1,0 +1,103 @@
+/**
+ * How paper orders fill while a past day of an exchange is replayed, from what the exchange publishes about it.
+ *
+ * Two fill models, and the UI names the one in force:
+ * - 'trades': the exchange's own trades of the window (Binance aggTrades; Upbit for its recent days) are the
+ *   prices the market passed, one by one.
+ * - 'candle_path': only 1m candles exist, so each minute is walked along a fixed, conservative path: open, then
+ *   the extreme nearer the open, then the other extreme, then close (a tie goes to the high first). A minute
+ *   with one price is one point. The path of a minute runs when its candle is replayed, at the minute's end,
+ *   against the orders standing then.
+ *
+ * In both, history says nothing about the queue at a price or the volume traded at it, so a price point fills
+ * only the resting limits it trades THROUGH (below a buy, above a sell), never one it merely touches
+ * (`throughOnly`, ../paper/resting-fills.ts); stops trigger when the price reaches them, as live.
+ *
+ * Market orders, triggered stops and crossing limits need a book, and history has none: at each point the
+ * matcher is given one level on each side at that price, as deep as the minute's traded volume (an order
+ * larger than a whole minute of the market is refused as too thin). Nothing of this is shown as market data:
+ * the points and books go to the matcher only; charts and the tape show the candles and trades as published.
+ */
+import type { BookEvent, Candle, TradeEvent } from '../market-data/types';
+
+export type HistoryFillModel = 'trades' | 'candle_path';
+
+/** Where the points go (the paper trader in the app; the bare engine in tests and the bench). */
+export interface HistoryFillSink {
+  onBook(e: BookEvent): void;
+  onTrade(e: TradeEvent, throughOnly: boolean): unknown;
+}
+
+/** Time between a candle's path points: open at 0 s, the extremes at 15 s and 30 s, close at 45 s. */
+export const PATH_STEP_MS = 15_000;
+
+/** The prices a minute's path passes, in order, consecutive repeats dropped. */
+export function candlePath(c: Pick<Candle, 'open' | 'high' | 'low' | 'close'>): number[] {
+  const highFirst = c.high - c.open <= c.open - c.low;
+  const route = highFirst ? [c.open, c.high, c.low, c.close] : [c.open, c.low, c.high, c.close];
+  const out: number[] = [];
+  for (const p of route) if (out.at(-1) !== p) out.push(p);
+  return out;
+}
+
+/** The one-level book the matcher meets at a point: `price` on both sides, `depth` deep (0: none at all). */
+export function pointBook(market: string, ts: number, price: number, depth: number): BookEvent {
+  const side = depth > 0 ? [[price, depth] as const] : [];
+  return { type: 'book', market, ts, bids: [...side], asks: [...side] };
+}
+
+export class HistoryFills {
+  private readonly volumes = new Map<number, number>();
+  private last: { ts: number; price: number; depth: number } | undefined;
+  private seq = 0;
+
+  constructor(
+    readonly market: string,
+    readonly model: HistoryFillModel,
+    /** The window's 1m candles: their volumes are the depth of the points' books. */
+    minutes: readonly Candle[],
+    private readonly sink: HistoryFillSink,
+  ) {
+    for (const c of minutes) this.volumes.set(c.openTime, c.volume);
+  }
+
+  /** A replayed 1m candle (candle_path: its path runs now). */
+  onCandle(c: Candle): void {
+    if (this.model !== 'candle_path') return;
+    const path = candlePath(c);
+    for (let i = 0; i < path.length; i++) this.point(c.openTime + i * PATH_STEP_MS, path[i], c.volume);
+  }
+
+  /** A replayed trade of the exchange (trades: it is the next point). */
+  onTrade(t: TradeEvent): void {
+    if (this.model !== 'trades') return;
+    const minute = t.ts - (((t.ts % 60_000) + 60_000) % 60_000);
+    this.point(t.ts, t.price, this.volumes.get(minute) ?? t.size);
+  }
+
+  /** Sends the current point's book again, received now: before a user's order, so it meets the price in force. */
+  refresh(): void {
+    if (this.last) this.sink.onBook(pointBook(this.market, this.last.ts, this.last.price, this.last.depth));
+  }
+
+  /** The price in force (the last point), if any. */
+  get price(): number | undefined {
+    return this.last?.price;
+  }
+
+  /** Forgets the price in force (a seek: the next point sets it again). */
+  reset(): void {
+    this.last = undefined;
+  }
+
+  private point(ts: number, price: number, depth: number): void {
+    if (!Number.isSafeInteger(price) || price <= 0) return;
+    this.last = { ts, price, depth: Number.isSafeInteger(depth) && depth > 0 ? depth : 0 };
+    this.sink.onBook(pointBook(this.market, ts, price, this.last.depth));
+    // The size only matters at a touch, which a history point never fills.
+    this.sink.onTrade(
+      { type: 'trade', market: this.market, ts, price, size: 1, side: 'buy', tradeId: `path-${++this.seq}` },
+      true,
+    );
+  }
+}
