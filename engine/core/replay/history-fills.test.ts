@@ -8,7 +8,7 @@ import { candleTimeline } from './candle-timeline';
 import { candlePath, HistoryFills } from './history-fills';
 import { ManualClock } from './replay-clock';
 import { MAX_SPEED, ReplayPlayer } from './replay-player';
-import { EngineSink } from './testing/engine-sink';
+import { EngineSink } from './engine-sink';
 
 const DAY = Date.UTC(2024, 2, 5);
 const GRANTS = { KRW: 1_000_000_000_000, TST: 1_000_000_000 };
@@ -171,7 +171,6 @@ describe('a replayed past day', () => {
         while (due < schedule.length && schedule[due].at <= at) {
           const s = schedule[due++];
           sink.now = range.from + s.at;
-          fills.refresh();
           const price = fills.price! + s.offset;
           sink.place(A, {
             ...limit(s.side, price),

@@ -22,10 +22,23 @@ import type { BookEvent, Candle, TradeEvent } from '../market-data/types';
 
 export type HistoryFillModel = 'trades' | 'candle_path';
 
-/** Where the points go (the paper trader in the app; the bare engine in tests and the bench). */
+/** A price the market passed, with the depth of its book (the minute's traded volume; 0: none). */
+export interface HistoryPoint {
+  market: string;
+  ts: number;
+  price: number;
+  depth: number;
+}
+
+/**
+ * Where the points go (the paper trader in the app; the bare engine in tests and the bench). A point is a
+ * throughOnly trade at its price, and from then on the price in force with pointBook(point) as the book; the
+ * sink builds either only when the matcher needs it (most points change nothing).
+ */
 export interface HistoryFillSink {
-  onBook(e: BookEvent): void;
-  onTrade(e: TradeEvent, throughOnly: boolean): unknown;
+  onPoint(point: HistoryPoint): void;
+  /** Before a user's order: the point in force is the book again, received now (no trade). */
+  onRefresh(point: HistoryPoint): void;
 }
 
 /** Time between a candle's path points: open at 0 s, the extremes at 15 s and 30 s, close at 45 s. */
@@ -40,16 +53,20 @@ export function candlePath(c: Pick<Candle, 'open' | 'high' | 'low' | 'close'>): 
   return out;
 }
 
-/** The one-level book the matcher meets at a point: `price` on both sides, `depth` deep (0: none at all). */
-export function pointBook(market: string, ts: number, price: number, depth: number): BookEvent {
-  const side = depth > 0 ? [[price, depth] as const] : [];
-  return { type: 'book', market, ts, bids: [...side], asks: [...side] };
+/** The one-level book the matcher meets at a point: its price on both sides, as deep as its depth. */
+export function pointBook(p: HistoryPoint): BookEvent {
+  const side = p.depth > 0 ? [[p.price, p.depth] as const] : [];
+  return { type: 'book', market: p.market, ts: p.ts, bids: [...side], asks: [...side] };
+}
+
+/** The point as the matcher's trade: its size only matters at a touch, which a history point never fills. */
+export function pointTrade(p: HistoryPoint): TradeEvent {
+  return { type: 'trade', market: p.market, ts: p.ts, price: p.price, size: 1, side: 'buy', tradeId: `path-${p.ts}` };
 }
 
 export class HistoryFills {
   private readonly volumes = new Map<number, number>();
-  private last: { ts: number; price: number; depth: number } | undefined;
-  private seq = 0;
+  private last: HistoryPoint | undefined;
 
   constructor(
     readonly market: string,
@@ -77,7 +94,7 @@ export class HistoryFills {
 
   /** Sends the current point's book again, received now: before a user's order, so it meets the price in force. */
   refresh(): void {
-    if (this.last) this.sink.onBook(pointBook(this.market, this.last.ts, this.last.price, this.last.depth));
+    if (this.last) this.sink.onRefresh(this.last);
   }
 
   /** The price in force (the last point), if any. */
@@ -92,12 +109,7 @@ export class HistoryFills {
 
   private point(ts: number, price: number, depth: number): void {
     if (!Number.isSafeInteger(price) || price <= 0) return;
-    this.last = { ts, price, depth: Number.isSafeInteger(depth) && depth > 0 ? depth : 0 };
-    this.sink.onBook(pointBook(this.market, ts, price, this.last.depth));
-    // The size only matters at a touch, which a history point never fills.
-    this.sink.onTrade(
-      { type: 'trade', market: this.market, ts, price, size: 1, side: 'buy', tradeId: `path-${++this.seq}` },
-      true,
-    );
+    this.last = { market: this.market, ts, price, depth: Number.isSafeInteger(depth) && depth > 0 ? depth : 0 };
+    this.sink.onPoint(this.last);
   }
 }

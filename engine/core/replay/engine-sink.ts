@@ -3,11 +3,10 @@
  * history points (keep the book, send a trade only when the engine says it changes something), without the
  * journal. Its clock is set by the caller, normally to the replayed event's time.
  */
-import { PaperEngine } from '../../paper/paper-engine';
-import type { BookEvent, TradeEvent } from '../../market-data/types';
-import type { PaperBook, PaperEvent, PaperMarketConfig, PaperOrderRequest } from '../../paper/types';
-import { FillDigest } from '../fill-digest';
-import type { HistoryFillSink } from '../history-fills';
+import { PaperEngine } from '../paper/paper-engine';
+import type { PaperBook, PaperEvent, PaperMarketConfig, PaperOrderRequest } from '../paper/types';
+import { FillDigest } from './fill-digest';
+import { pointBook, type HistoryFillSink, type HistoryPoint } from './history-fills';
 
 export class EngineSink implements HistoryFillSink {
   readonly engine: PaperEngine;
@@ -15,6 +14,8 @@ export class EngineSink implements HistoryFillSink {
   readonly digest = new FillDigest();
   now = 0;
   book: PaperBook | undefined;
+  /** The point in force. */
+  last: HistoryPoint | undefined;
   /** Trades the engine was given (the rest changed nothing and were skipped). */
   applied = 0;
 
@@ -22,32 +23,37 @@ export class EngineSink implements HistoryFillSink {
     this.engine = new PaperEngine({ markets: [market], grants });
   }
 
-  onBook(e: BookEvent): void {
-    this.book = { receivedAt: this.now, live: true, bids: e.bids, asks: e.asks };
-  }
-
-  onTrade(e: TradeEvent, throughOnly: boolean): void {
-    const effect = this.engine.tradeEffect(e.market, e.price);
+  onPoint(p: HistoryPoint): void {
+    const effect = this.engine.tradeEffect(p.market, p.price);
+    this.last = p;
     if (effect === 'none') return;
     this.applied++;
+    if (effect === 'stops') this.onRefresh(p);
     this.record(
       this.engine.apply({
         type: 'trade',
         ts: this.now,
-        market: e.market,
-        price: e.price,
-        size: e.size,
+        market: p.market,
+        price: p.price,
+        size: 1,
         ...(effect === 'stops' && this.book ? { book: this.book } : {}),
-        ...(throughOnly ? { throughOnly } : {}),
+        throughOnly: true,
       }),
     );
+  }
+
+  onRefresh(p: HistoryPoint): void {
+    const { bids, asks } = pointBook(p);
+    this.book = { receivedAt: this.now, live: true, bids, asks };
   }
 
   open(account: number): PaperEvent[] {
     return this.record(this.engine.apply({ type: 'open_account', ts: this.now, account }));
   }
 
-  place(account: number, order: PaperOrderRequest, last?: number): PaperEvent[] {
+  /** Places against the point in force, its book received now (as the app refreshes it before an order). */
+  place(account: number, order: PaperOrderRequest): PaperEvent[] {
+    if (this.last) this.onRefresh(this.last);
     return this.record(
       this.engine.apply({
         type: 'place',
@@ -55,7 +61,7 @@ export class EngineSink implements HistoryFillSink {
         account,
         ...order,
         ...(this.book ? { book: this.book } : {}),
-        ...(last !== undefined ? { last } : {}),
+        ...(this.last ? { last: this.last.price } : {}),
       }),
     );
   }
