@@ -23,12 +23,13 @@ import {
   binanceDepthUpdate,
   binanceKline,
   binanceKlineRow,
+  binanceAggTradeRow,
   binanceMiniTicker,
   binanceRestTicker,
   binanceTicker,
   binanceTrade,
 } from './binance-wire';
-import { CandleHistory, type MinuteCandle } from './candle-history';
+import { CandleHistory, TRADE_ID_STRIDE, type HistoryTrade, type MinuteCandle } from './candle-history';
 import { INSTRUMENTS } from './instruments';
 import { SimMarket, type StepResult } from './sim-market';
 import {
@@ -134,6 +135,7 @@ export class MockExchange {
   private readonly upbitWindow = { second: 0, count: 0 };
   private readonly binanceWindow = { minute: 0, weight: 0 };
   private fault: Fault | undefined;
+  private readonly historyFaults: { kind: 'malformed' | 'out_of_order'; left: number }[] = [];
   /** While set, published frames are queued per connection instead of sent (see prepareBurst). */
   private capture: Map<WebSocket, { data: string; binary: boolean }[]> | undefined;
   private burstBatches: { ws: WebSocket; batches: Buffer[] }[] = [];
@@ -230,6 +232,14 @@ export class MockExchange {
   /** The next `count` Binance depth diffs (of `symbol`, or any) are dropped ('gap') or swapped with the next one ('reorder'). */
   binanceDiffFault(kind: 'gap' | 'reorder', count = 1, symbol?: string): void {
     this.fault = { kind, left: count, symbol };
+  }
+
+  /**
+   * The next `count` answers of history (1m klines, aggTrades) are spoiled: a row with a price that is not a
+   * number ('malformed'), or the first two rows swapped ('out_of_order').
+   */
+  historyFault(kind: 'malformed' | 'out_of_order', count = 1): void {
+    this.historyFaults.push({ kind, left: count });
   }
 
   /** The next `count` REST requests to an exchange (both when omitted) are answered with `status`. */
@@ -702,6 +712,7 @@ export class MockExchange {
     if (path === '/v1/candles/weeks') return this.upbitCandles(res, url, 0, '1w');
     if (path === '/v1/candles/months') return this.upbitCandles(res, url, 0, '1M');
     if (path === '/api/v3/klines') return this.binanceKlines(res, url);
+    if (path === '/api/v3/aggTrades') return this.binanceAggTrades(res, url);
     if (path === '/api/v3/ticker/24hr') return this.binanceTickers(res, url);
     if (path === '/api/v3/depth') return this.binanceDepth(res, url);
     if (path === '/api/v3/ping') return this.binanceRest(res, 1, () => [200, '{}']);
@@ -999,7 +1010,7 @@ export class MockExchange {
         const rows: string[] = [];
         for (let minute = first; minute <= last && rows.length < limit; minute++)
           rows.push(binanceKlineRow(m, this.binanceCandle(history, minute)));
-        return [200, `[${rows.join(',')}]`];
+        return [200, this.historyRows(rows)];
       },
       url.pathname + url.search,
     );
@@ -1036,6 +1047,77 @@ export class MockExchange {
   }
 
   /** Binance reports minutes without trades as zero-volume candles at the reference price. */
+  /** Rows as the exchange would send them, unless a history fault is due (see historyFault). */
+  private historyRows(rows: string[]): string {
+    const f = this.historyFaults[0];
+    if (f && rows.length >= 2) {
+      if (--f.left <= 0) this.historyFaults.shift();
+      if (f.kind === 'out_of_order') [rows[0], rows[1]] = [rows[1], rows[0]];
+      else rows[0] = rows[0].replace(/"[0-9]+\.[0-9]+"/, '"12x.5"');
+    }
+    return `[${rows.join(',')}]`;
+  }
+
+  /**
+   * GET /api/v3/aggTrades (weight 4): the history's trades, oldest first, from `fromId`, or from `startTime`, up
+   * to `endTime` (both inclusive, less than an hour apart when both are sent), at most `limit` (≤ 1000); with
+   * none of them, the most recent ones.
+   */
+  private binanceAggTrades(res: ServerResponse, url: URL): void {
+    this.binanceRest(
+      res,
+      4,
+      () => {
+        const m = this.binanceSymbol(url);
+        if (!m) return [400, '{"code":-1121,"msg":"Invalid symbol."}'];
+        const q = (k: string) => (url.searchParams.has(k) ? Number(url.searchParams.get(k)) : undefined);
+        const limit = q('limit') ?? 500;
+        const fromId = q('fromId');
+        const startTime = q('startTime');
+        const endTime = q('endTime');
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+          return [400, '{"code":-1100,"msg":"Illegal characters found in parameter \'limit\'."}'];
+        for (const v of [fromId, startTime, endTime])
+          if (v !== undefined && (!Number.isSafeInteger(v) || v < 0))
+            return [400, '{"code":-1100,"msg":"Illegal characters found in a parameter."}'];
+        if (
+          startTime !== undefined &&
+          endTime !== undefined &&
+          (endTime < startTime || endTime - startTime >= 3_600_000)
+        )
+          return [400, '{"code":-1127,"msg":"More than 1 hours between startTime and endTime."}'];
+        const now = this.o.now();
+        const newest = Math.floor(now / 60_000);
+        const oldest = newest - this.o.historyMinutes + 1;
+        const history = this.histories.get(m.instrument.symbol)!;
+        const until = Math.min(now, endTime ?? now);
+        const out: HistoryTrade[] = [];
+        if (fromId === undefined && startTime === undefined) {
+          for (
+            let minute = Math.min(newest, Math.floor(until / 60_000));
+            minute >= oldest && out.length < limit;
+            minute--
+          ) {
+            const ts = history.trades(minute).filter((t) => t.ts <= until);
+            out.unshift(...ts.slice(Math.max(0, ts.length - (limit - out.length))));
+          }
+        } else {
+          const first = fromId !== undefined ? Math.floor(fromId / TRADE_ID_STRIDE) : Math.floor(startTime! / 60_000);
+          for (let minute = Math.max(oldest, first); minute <= newest && out.length < limit; minute++) {
+            if (minute * 60_000 > until) break;
+            for (const t of history.trades(minute)) {
+              if (out.length >= limit || t.ts > until) break;
+              if ((fromId !== undefined && t.id < fromId) || (startTime !== undefined && t.ts < startTime)) continue;
+              out.push(t);
+            }
+          }
+        }
+        return [200, this.historyRows(out.map((t) => binanceAggTradeRow(m, t)))];
+      },
+      url.pathname + url.search,
+    );
+  }
+
   private binanceCandle(history: CandleHistory, minute: number): MinuteCandle {
     const c = history.candle(minute);
     if (c) return c;
