@@ -1,6 +1,6 @@
 /** The API methods of real-coin markets and paper trading (see ../protocol/api: paper.*, feed.*, replay.*). */
 import type { CandleInterval } from '../core/market-data/types';
-import type { FeedSourceName, PaperOrderRequest, ReplayControl } from '../protocol/api';
+import type { FeedSourceName, PaperOrderRequest, ReplayControl, ReplaySpeed } from '../protocol/api';
 import type { RealMarkets } from './real-markets';
 
 export function realMarketHandlers(real: RealMarkets) {
@@ -24,8 +24,15 @@ export function realMarketHandlers(real: RealMarkets) {
       before?: number;
     }) => real.candles(market, interval, limit, before),
     'feed.source': () => real.sourceInfo(),
-    'feed.setSource': ({ source, speed, session }: { source: FeedSourceName; speed?: number; session?: string }) =>
+    'feed.setSource': ({ source, speed, session }: { source: FeedSourceName; speed?: ReplaySpeed; session?: string }) =>
       real.setSource(source, speed, session),
     'replay.control': (control: ReplayControl) => real.replayControl(control),
+    'replay.history': (p: {
+      exchange: 'upbit' | 'binance';
+      market: string;
+      from: number;
+      to: number;
+      trades: boolean;
+    }) => real.replayHistory(p),
   };
 }

@@ -27,6 +27,7 @@ import { paperMarket, PaperMarketConfigError, type PaperEvent } from '../core/pa
 import { PaperTrader } from '../node/paper/paper-trader';
 import {
   FeedSource,
+  ReplaySpeed,
   type EventName,
   type EventPayload,
   type FeedSourceInfo,
@@ -52,6 +53,9 @@ import { marketFill, OrderHistory } from './order-history';
 import { feedClientOptions, OFFERED_MARKETS, type ExchangeOptions } from './real-markets-config';
 import { MarketView, type ViewChanges } from './real-market-view';
 import { ReplayFeed } from './replay-feed';
+import { pointBook, pointTrade, type HistoryFillSink } from '../core/replay/history-fills';
+import { HistoryDownloader, type TradeHistorySource } from '../node/replay/history-download';
+import type { BinanceRest } from '../node/feed/binance/binance-rest';
 import { SessionPicks } from './real-markets-sessions';
 import type { SettingsStore } from './settings-store';
 
@@ -84,7 +88,7 @@ export interface RealMarketsOptions {
 const SOURCE_KEY = 'feed.source';
 const StoredSource = z.object({
   source: FeedSource,
-  speed: z.number().min(1).max(100).default(1),
+  speed: ReplaySpeed.default(1),
   /**
    * The session file the user picked (see ./real-markets-sessions). Stored under a new name: a `sessionPath`
    * left by versions that took any path from the UI is dropped, not trusted.
@@ -147,7 +151,7 @@ export class RealMarkets {
   }
 
   /** `session` is a handle from `sessions` (a file the user picked); without one, a replay plays the last pick. */
-  async setSource(source: FeedSourceName, speed?: number, session?: string): Promise<FeedSourceInfo> {
+  async setSource(source: FeedSourceName, speed?: ReplaySpeed, session?: string): Promise<FeedSourceInfo> {
     this.checkOpen();
     // Load a session before touching anything: a bad file leaves the current source running.
     let replay: ReplayFeed | undefined;
@@ -156,10 +160,90 @@ export class RealMarkets {
       if (session !== undefined) next.sessionFile = this.sessions.resolve(session).path;
       replay = this.loadReplay(next);
     }
+    this.o.settings.setValue(SOURCE_KEY, next);
+    return this.switchTo(next, replay);
+  }
+
+  /**
+   * Downloads a past window of an exchange's market (or reads it from the caches) and replays it, paused at its
+   * start, trading in the replay's journal. The choice is not kept: the next start plays the last session file.
+   */
+  async replayHistory(p: {
+    exchange: ExchangeId;
+    market: string;
+    from: number;
+    to: number;
+    trades?: boolean;
+  }): Promise<FeedSourceInfo> {
+    this.checkOpen();
+    let market: FeedMarket;
+    try {
+      market = resolveMarket(p.exchange, p.market);
+    } catch (err) {
+      if (err instanceof UnknownMarketError) throw new ApiError('UNKNOWN_MARKET', err.message);
+      throw err;
+    }
+    const client = createFeedClient(feedClientOptions(p.exchange, this.o[p.exchange], this.o.env));
+    let outcome;
+    try {
+      const downloader = new HistoryDownloader({
+        store: this.store(),
+        candles: client.candles,
+        ...(p.exchange === 'binance' ? { trades: client.candles as BinanceRest as TradeHistorySource } : {}),
+        cacheDir: join(this.o.dataDir, 'replay-history'),
+        candlePageLimit: p.exchange === 'binance' ? 1000 : 200,
+      });
+      outcome = await downloader.download(
+        { market, from: p.from, to: p.to },
+        {
+          wantTrades: p.trades !== false,
+          onProgress: (progress) => this.emit('replay.download', { market: market.id, ...progress }),
+        },
+      );
+    } finally {
+      client.close();
+    }
+    this.checkOpen();
+    if (!outcome.ok) {
+      const code = outcome.reason.startsWith('WINDOW_') ? 'BAD_WINDOW' : 'HISTORY_UNAVAILABLE';
+      throw new ApiError(code, `${outcome.reason}: ${outcome.detail}`);
+    }
+    const trader = await this.trader(true);
+    await this.ensurePaperMarket(trader, market);
+    // History points reach the replay's paper trader; the book of a point only when the matcher needs it.
+    const sink: HistoryFillSink = {
+      onPoint: (point) => {
+        try {
+          if (trader.engine.tradeEffect(point.market, point.price) !== 'none') trader.onBook(pointBook(point));
+          void trader.onTrade(pointTrade(point), true);
+        } catch (err) {
+          this.onError(err);
+        }
+      },
+      onRefresh: (point) => trader.onBook(pointBook(point)),
+    };
+    const replay: ReplayFeed = ReplayFeed.ofHistory(
+      { history: outcome.history, sink },
+      {
+        path: '',
+        speed: playerSpeed(this.source.speed),
+        onEvent: (e, replayed) => {
+          if (this.active?.kind === 'replay' && this.active.replay === replay) this.onFeedEvent(e, replayed);
+        },
+        onState: (info) => {
+          if (this.active?.kind === 'replay' && this.active.replay === replay) this.emit('replay.state', info);
+        },
+      },
+    );
+    return this.switchTo({ ...this.source, source: 'replay' }, replay);
+  }
+
+  /** Makes `next` the running source (with `replay` loaded when it is one) and carries the open views over. */
+  private async switchTo(next: StoredSource, replay: ReplayFeed | undefined): Promise<FeedSourceInfo> {
+    const source = next.source;
     const carried = [...this.views.values()].filter((v) => v.refs > 0).map((v) => ({ id: v.market, refs: v.refs }));
     this.deactivate(`switched to ${source}`);
     this.source = next;
-    this.o.settings.setValue(SOURCE_KEY, next);
     if (replay) this.active = { kind: 'replay', replay };
     // Views of markets the new source also has stay open; the others are told why they went offline.
     for (const { id, refs } of carried) {
@@ -288,6 +372,8 @@ export class RealMarkets {
     const market = this.resolve(order.market);
     const trader = await this.trader();
     await this.ensurePaperMarket(trader, market);
+    // A past window's order meets the price in force, its book received now.
+    if (this.active?.kind === 'replay') this.active.replay.fills?.refresh();
     const outcome = orderOutcome(await trader.place(PAPER_USER, { ...order, market: market.id }));
     // A live order needs the market's trades; a fill may leave coins that need its price.
     if (outcome.status === 'accepted' && this.engaged) this.keepSubscribed(market.id);
@@ -366,7 +452,7 @@ export class RealMarkets {
         replay.pause();
         break;
       case 'speed':
-        replay.setSpeed(control.speed);
+        replay.setSpeed(playerSpeed(control.speed));
         this.source = { ...this.source, speed: control.speed };
         this.o.settings.setValue(SOURCE_KEY, this.source);
         break;
@@ -433,7 +519,7 @@ export class RealMarkets {
     try {
       replay = ReplayFeed.load({
         path,
-        speed: source.speed,
+        speed: playerSpeed(source.speed),
         onEvent: (e, replayed) => {
           if (this.active?.kind === 'replay' && this.active.replay === replay) this.onFeedEvent(e, replayed);
         },
@@ -567,7 +653,8 @@ export class RealMarkets {
     const trader = active.kind === 'replay' ? this.replayTrader : this.liveTrader;
     // Each consumer is isolated: one failing must not starve the others, nor reach the feed.
     try {
-      trader?.onFeedEvent(e);
+      // A past window's fills go through its own model (the replay feed drives it), not the live rules.
+      if (!(active.kind === 'replay' && active.replay.fills)) trader?.onFeedEvent(e);
     } catch (err) {
       this.onError(err);
     }
@@ -793,4 +880,9 @@ function alertMarket(c: {
     tickSize: 1,
     lotSize: 1,
   };
+}
+
+/** The player's speed of an API speed ('max': as fast as possible). */
+function playerSpeed(speed: ReplaySpeed): number {
+  return speed === 'max' ? Infinity : speed;
 }

@@ -102,6 +102,15 @@ export class HistoryFills {
     return this.last?.price;
   }
 
+  /** After a seek: `c`, the minute before the new position, sets the price in force (its close) without trading. */
+  settle(c: Candle): void {
+    if (this.model === 'candle_path' || this.last === undefined) {
+      const price = c.close;
+      if (Number.isSafeInteger(price) && price > 0)
+        this.last = { market: this.market, ts: c.openTime + 3 * PATH_STEP_MS, price, depth: Math.max(0, c.volume) };
+    }
+  }
+
   /** Forgets the price in force (a seek: the next point sets it again). */
   reset(): void {
     this.last = undefined;

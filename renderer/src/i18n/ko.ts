@@ -5,6 +5,7 @@ import { liveKo } from './live-ko';
 import { marketsKo } from './markets-ko';
 import { noticeKo } from './notice-ko';
 import { rankingKo } from './ranking-ko';
+import { replayKo } from './replay-ko';
 import type { MessageKey } from './en';
 
 export const ko: Record<MessageKey, string> = {
@@ -395,4 +396,5 @@ export const ko: Record<MessageKey, string> = {
   ...marketsKo,
   ...portfolioKo,
   ...rankingKo,
+  ...replayKo,
 };
