@@ -139,7 +139,12 @@ api.onEvent((event) => {
   if (event.name === 'replay.download') {
     if (useFeedSource.getState().download) useFeedSource.setState({ download: event.payload });
   } else if (event.name === 'replay.state') {
+    const before = useFeedSource.getState().replay?.info;
     useFeedSource.getState().setReplay(event.payload);
+    // At max speed minutes pass faster than updates are published: when such a run stops, the market is read
+    // again, so the chart holds every minute played.
+    if (before?.state === 'playing' && before.speed === 'max' && event.payload.state !== 'playing')
+      for (const l of jumpListeners) l();
   } else if (event.name === 'feed.source') {
     const s = useFeedSource.getState();
     const changed = s.source !== event.payload.source;
