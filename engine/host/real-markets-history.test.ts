@@ -79,9 +79,18 @@ describe('replaying a past window', () => {
       call('replay.history', { exchange: 'binance', market: 'BTC-USDT', from: 'yesterday', to: now }),
     ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     expect(await call<FeedSourceInfo>('feed.source')).toEqual({ source: 'upbit' });
-    // Upbit's past plays on the candle path, and says so.
+    // Upbit's recent past plays on its trades; asked for candles only, on the candle path, and says so.
     const { from, to } = pastHour();
     const info = await call<FeedSourceInfo>('replay.history', { exchange: 'upbit', market: 'BTC-KRW', from, to });
-    expect(info.replay?.history).toMatchObject({ fillModel: 'candle_path', tradesNote: 'TRADES_NOT_PUBLISHED' });
+    expect(info.replay?.history).toMatchObject({ exchange: 'upbit', fillModel: 'trades' });
+    const candles = await call<FeedSourceInfo>('replay.history', {
+      exchange: 'upbit',
+      market: 'BTC-KRW',
+      from,
+      to,
+      trades: false,
+    });
+    expect(candles.replay?.history).toMatchObject({ fillModel: 'candle_path' });
+    expect(candles.replay?.history).not.toHaveProperty('tradesNote');
   });
 });

@@ -20,7 +20,14 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CandleStore } from '../node/candles';
-import { createFeedClient, resolveMarket, UnknownMarketError, type FeedClient } from '../node/feed';
+import {
+  BinanceFeedClient,
+  createFeedClient,
+  resolveMarket,
+  UnknownMarketError,
+  UpbitFeedClient,
+  type FeedClient,
+} from '../node/feed';
 import type { CandleInterval, ExchangeId, FeedEvent, FeedMarket } from '../core/market-data/types';
 import { LEDGER_STREAM } from '../core/matching/types';
 import { paperMarket, PaperMarketConfigError, type PaperEvent } from '../core/paper';
@@ -54,8 +61,7 @@ import { feedClientOptions, OFFERED_MARKETS, type ExchangeOptions } from './real
 import { MarketView, type ViewChanges } from './real-market-view';
 import { ReplayFeed } from './replay-feed';
 import { pointBook, pointTrade, type HistoryFillSink } from '../core/replay/history-fills';
-import { HistoryDownloader, type TradeHistorySource } from '../node/replay/history-download';
-import type { BinanceRest } from '../node/feed/binance/binance-rest';
+import { BinanceTradeHistory, HistoryDownloader, UpbitTradeHistory } from '../node/replay/history-download';
 import { SessionPicks } from './real-markets-sessions';
 import type { SettingsStore } from './settings-store';
 
@@ -189,7 +195,12 @@ export class RealMarkets {
       const downloader = new HistoryDownloader({
         store: this.store(),
         candles: client.candles,
-        ...(p.exchange === 'binance' ? { trades: client.candles as BinanceRest as TradeHistorySource } : {}),
+        trades:
+          client instanceof BinanceFeedClient
+            ? new BinanceTradeHistory(client.candles)
+            : client instanceof UpbitFeedClient
+              ? new UpbitTradeHistory(client.trades)
+              : undefined,
         cacheDir: join(this.o.dataDir, 'replay-history'),
         candlePageLimit: p.exchange === 'binance' ? 1000 : 200,
       });

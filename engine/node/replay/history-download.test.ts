@@ -3,7 +3,6 @@
  * paged as the exchange pages them, cached and reused, and every bad answer turned into a reason while the
  * window stays replayable and tradable.
  */
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MINUTE_MS } from '../../core/candles/intervals';
@@ -19,7 +18,14 @@ import { BinanceRest } from '../feed/binance/binance-rest';
 import { silentLogger } from '../feed/logger';
 import { RestClient } from '../feed/rest-client';
 import { UpbitCandleSource } from '../feed/upbit/upbit-candles';
-import { HistoryDownloader, type HistoryOutcome, type PastHistory } from './history-download';
+import { UpbitTrades } from '../feed/upbit/upbit-trades';
+import {
+  BinanceTradeHistory,
+  HistoryDownloader,
+  UpbitTradeHistory,
+  type HistoryOutcome,
+  type PastHistory,
+} from './history-download';
 
 const tempDir = useTempDirs('history-download-');
 const NOW = Date.UTC(2025, 2, 10, 15, 42, 31, 500);
@@ -34,7 +40,7 @@ afterEach(async () => {
 });
 
 async function setup(exchange: 'binance' | 'upbit' = 'binance') {
-  mock ??= await MockExchange.start({ stepsPerSec: 0, now: () => NOW });
+  mock ??= await MockExchange.start({ stepsPerSec: 0, now: () => NOW, historyMinutes: 10 * 1440 });
   const rest = new RestClient({
     exchange,
     baseURL: exchange === 'binance' ? mock.urls.binanceRest : mock.urls.upbitRest,
@@ -50,7 +56,10 @@ async function setup(exchange: 'binance' | 'upbit' = 'binance') {
   const downloader = new HistoryDownloader({
     store,
     candles: exchange === 'binance' ? binance : new UpbitCandleSource(rest),
-    trades: binance,
+    trades:
+      exchange === 'binance'
+        ? new BinanceTradeHistory(binance)
+        : new UpbitTradeHistory(new UpbitTrades(rest), () => NOW),
     cacheDir: join(dir, 'replay-history'),
     candlePageLimit: exchange === 'binance' ? 1000 : 200,
     now: () => NOW,
@@ -64,13 +73,14 @@ function history(outcome: HistoryOutcome): PastHistory {
   return outcome.history;
 }
 
-/** A limit buy below the window's first price, replayed through the window: it fills once the price passes it. */
+/** A limit buy one unit above the window's later low, replayed through the window: it fills once the price passes it. */
 function tradeThrough(h: PastHistory, market: FeedMarket) {
   const config = paperMarket(market);
-  const sink = new EngineSink(config, { USDT: 10 ** 15, BTC: 10 ** 12 });
+  const sink = new EngineSink(config, { USDT: 10 ** 15, KRW: 10 ** 15, BTC: 10 ** 12 });
   sink.open(1);
   const fills = new HistoryFills(market.id, h.model, h.minutes, sink);
-  const low = Math.min(...h.minutes.map((c) => c.low));
+  // Below every later minute's low but one: the price trades through it after it is placed.
+  const low = Math.min(...h.minutes.slice(1).map((c) => c.low));
   const first = h.minutes[0];
   fills.onCandle(first);
   if (h.model === 'trades') fills.onTrade(h.trades[0]);
@@ -195,15 +205,44 @@ describe('downloading a past window', () => {
     expect(mock!.stats().rest.map((r) => r.status)).toContain(429);
   });
 
-  it('replays Upbit on the candle path, its gaps left out, and says why', async () => {
-    const { downloader, dir } = await setup('upbit');
+  it('pages Upbit’s trades of its last days back by cursor, in time order, and its older days on the candle path', async () => {
+    const { downloader } = await setup('upbit');
     const market = resolveMarket('upbit', 'BTC-KRW');
-    const w = { market, from: MINUTE - 600 * MINUTE_MS, to: MINUTE - 60 * MINUTE_MS };
+    // Across midnight UTC: the two days are asked with daysAgo 0 and 1.
+    const midnight = Math.floor(NOW / 86_400_000) * 86_400_000;
+    const w = { market, from: midnight - 30 * MINUTE_MS, to: midnight + 30 * MINUTE_MS };
+    mock!.historyFault('out_of_order'); // Upbit promises no order within a page: it is sorted here
     const h = history(await downloader.download(w));
-    expect(h).toMatchObject({ model: 'candle_path', tradesNote: 'TRADES_NOT_PUBLISHED', trades: [] });
-    expect(h.minutes.length).toBeGreaterThan(400);
-    expect(h.minutes.length).toBeLessThan(540); // minutes without a trade have no candle
-    expect(requests('/v1/candles/minutes/1').length).toBeGreaterThanOrEqual(3); // 200 a page
-    expect(() => readdirSync(join(dir, 'replay-history'))).toThrow();
+    expect(h.model).toBe('trades');
+    expect(h.trades.length).toBeGreaterThan(500);
+    expect(h.trades.every((t, i) => i === 0 || t.ts >= h.trades[i - 1].ts)).toBe(true);
+    expect(new Set(h.trades.map((t) => t.tradeId)).size).toBe(h.trades.length);
+    for (const c of h.minutes) {
+      const ts = h.trades.filter((t) => t.ts >= c.openTime && t.ts < c.openTime + MINUTE_MS);
+      expect([ts[0].price, ts.at(-1)!.price]).toEqual([c.open, c.close]);
+      expect(ts.reduce((n, t) => n + t.size, 0)).toBe(c.volume);
+    }
+    const ticks = requests('/v1/trades/ticks').map((r) => new URL(r.path, 'http://x').searchParams);
+    expect(ticks.some((q) => q.get('daysAgo') === '1')).toBe(true);
+    expect(ticks.some((q) => !q.has('daysAgo'))).toBe(true);
+    expect(ticks.some((q) => q.has('cursor'))).toBe(true);
+
+    // Nine days back, Upbit publishes no trades: candles only (minutes without a trade have no candle).
+    const old = { market, from: midnight - 9 * 86_400_000, to: midnight - 9 * 86_400_000 + 600 * MINUTE_MS };
+    const o = history(await downloader.download(old));
+    expect(o).toMatchObject({ model: 'candle_path', tradesNote: 'TRADES_NOT_PUBLISHED', trades: [] });
+    expect(o.minutes.length).toBeGreaterThan(450);
+    expect(o.minutes.length).toBeLessThan(600);
+  });
+
+  it('falls back to the candle path when Upbit’s trades come malformed', async () => {
+    const { downloader } = await setup('upbit');
+    const market = resolveMarket('upbit', 'BTC-KRW');
+    const w = { market, from: MINUTE - 60 * MINUTE_MS, to: MINUTE - 30 * MINUTE_MS };
+    history(await downloader.download(w, { wantTrades: false }));
+    mock!.historyFault('malformed');
+    const h = history(await downloader.download(w));
+    expect(h).toMatchObject({ model: 'candle_path', tradesNote: 'TRADES_FAILED' });
+    expect(tradeThrough(h, market).map((t) => t.makerAccount)).toEqual([1]);
   });
 });

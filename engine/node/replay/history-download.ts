@@ -1,13 +1,14 @@
 /**
  * Downloads what an exchange publishes about a past window of one market, for replaying it: 1m candles always
  * (through the chart history loader, into the app's candle store, which is their cache), and the window's
- * trades where the exchange serves them historically (Binance aggTrades), cached as a file per window.
+ * trades where the exchange serves them historically (Binance aggTrades of any day; Upbit trades/ticks of its
+ * last days), cached as a file per window.
  *
  * Rules:
  * - A window is whole minutes, in the past, at most MAX_WINDOW_MS long; anything else is refused with a
  *   reason before a request is sent. Trades are fetched for windows up to MAX_TRADES_WINDOW_MS and
- *   MAX_TRADES trades; beyond, or where the exchange has none to give (Upbit publishes only its last days, and
- *   they are not fetched here), the replay runs on the candle path and says why.
+ *   MAX_TRADES trades; beyond, or where the exchange has none to give (Upbit publishes only its last
+ *   UPBIT_TICKS_DAYS days), the replay runs on the candle path and says why.
  * - It never throws: a failed candle download is an outcome with its reason; a failed trades download
  *   (malformed rows, rows out of order, the exchange refusing) falls back to the candles with its reason.
  *   429s wait out Retry-After in the REST client.
@@ -31,7 +32,19 @@ import type { HistoryFillModel } from '../../core/replay/history-fills';
 import type { CandleStore } from '../candles/candle-store';
 import { CandleHistoryLoader } from '../candles/history-loader';
 import type { CandleSource } from '../../core/market-data/types';
-import { BINANCE_AGG_TRADES_SPAN_MS, BINANCE_MAX_AGG_TRADES, type AggTradesFrom } from '../feed/binance/binance-rest';
+import {
+  BINANCE_AGG_TRADES_SPAN_MS,
+  BINANCE_MAX_AGG_TRADES,
+  type AggTradesFrom,
+  type BinanceRest,
+} from '../feed/binance/binance-rest';
+import {
+  UPBIT_MAX_TICKS,
+  UPBIT_TICKS_DAYS,
+  upbitTickTo,
+  type TickPage,
+  type UpbitTrades,
+} from '../feed/upbit/upbit-trades';
 
 export const MAX_WINDOW_MS = 31 * 86_400_000;
 export const MAX_TRADES_WINDOW_MS = 86_400_000;
@@ -47,9 +60,16 @@ export type TradesNote =
   | 'TRADES_TOO_MANY' // more than MAX_TRADES
   | 'TRADES_FAILED'; // the download failed (see detail)
 
-/** The past's trades, page by page (BinanceRest). */
+/** An exchange's past trades of a window, walked the way it pages them. */
 export interface TradeHistorySource {
-  fetchAggTrades(market: FeedMarket, from: AggTradesFrom, limit?: number, signal?: AbortSignal): Promise<TradeEvent[]>;
+  /** Whether the exchange publishes the trades of the whole window (as of `now`). */
+  covers(w: PastWindow, now: number): boolean;
+  /** The window's trades, oldest first; 'too_many' past MAX_TRADES. Throws what the exchange's answers break. */
+  fetchWindow(
+    w: PastWindow,
+    signal: AbortSignal | undefined,
+    onProgress: (done: number) => void,
+  ): Promise<TradeEvent[] | 'too_many'>;
 }
 
 export interface HistoryDownloadProgress {
@@ -165,7 +185,7 @@ export class HistoryDownloader {
       },
     });
     if (options.wantTrades === false) return candlePath();
-    if (!this.o.trades || w.market.exchange !== 'binance') return candlePath('TRADES_NOT_PUBLISHED');
+    if (!this.o.trades || !this.o.trades.covers(w, this.now())) return candlePath('TRADES_NOT_PUBLISHED');
     if (w.to - w.from > MAX_TRADES_WINDOW_MS) return candlePath('TRADES_WINDOW_TOO_LONG');
 
     const file = join(this.o.cacheDir, `${w.market.exchange}-${w.market.symbol}-${w.from}-${w.to}.trades`);
@@ -178,7 +198,8 @@ export class HistoryDownloader {
       };
     }
     try {
-      const trades = await this.fetchTrades(w, signal, onProgress);
+      const trades = await this.o.trades.fetchWindow(w, signal, (done) => onProgress?.({ phase: 'trades', done }));
+      onProgress?.({ phase: 'trades', done: 1 });
       if (trades === 'too_many') return candlePath('TRADES_TOO_MANY');
       writeTrades(file, trades);
       pruneCache(this.o.cacheDir, this.o.cacheBytes ?? DEFAULT_TRADES_CACHE_BYTES, file);
@@ -191,14 +212,23 @@ export class HistoryDownloader {
       return candlePath('TRADES_FAILED', (err as Error).message);
     }
   }
+}
+
+/** Binance's aggTrades of any window: an hour at a time by time (it refuses more), and within it by trade id. */
+export class BinanceTradeHistory implements TradeHistorySource {
+  constructor(private readonly rest: Pick<BinanceRest, 'fetchAggTrades'>) {}
+
+  covers(w: PastWindow): boolean {
+    return w.market.exchange === 'binance';
+  }
 
   /** Walks the window an hour at a time, and within an hour by trade id. */
-  private async fetchTrades(
+  async fetchWindow(
     w: PastWindow,
     signal: AbortSignal | undefined,
-    onProgress: ((p: HistoryDownloadProgress) => void) | undefined,
+    onProgress: (done: number) => void,
   ): Promise<TradeEvent[] | 'too_many'> {
-    const source = this.o.trades!;
+    const source = this.rest;
     const out: TradeEvent[] = [];
     const hour = (start: number): AggTradesFrom => ({
       startTime: start,
@@ -217,7 +247,7 @@ export class HistoryDownloader {
       }
       if (out.length > MAX_TRADES) return 'too_many';
       const last = page.at(-1);
-      if (last) onProgress?.({ phase: 'trades', done: Math.min(1, (last.ts - w.from) / (w.to - w.from)) });
+      if (last) onProgress(Math.min(1, (last.ts - w.from) / (w.to - w.from)));
       if (last && last.ts >= w.to) break;
       if (page.length === BINANCE_MAX_AGG_TRADES) {
         cursor = { fromId: Number(last!.tradeId) + 1 };
@@ -229,10 +259,62 @@ export class HistoryDownloader {
       if (next >= w.to) break;
       cursor = hour(next);
     }
-    onProgress?.({ phase: 'trades', done: 1 });
     return out;
   }
 }
+
+/**
+ * Upbit's trades/ticks: only of the most recent trade date (UTC) and the UPBIT_TICKS_DAYS before it. Each day
+ * of the window is paged back from its end by cursor until the page reaches the window's start; rows are then
+ * put in time order (Upbit does not promise one within a page).
+ */
+export class UpbitTradeHistory implements TradeHistorySource {
+  constructor(
+    private readonly trades: Pick<UpbitTrades, 'fetchTicks'>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  covers(w: PastWindow, now: number): boolean {
+    return w.market.exchange === 'upbit' && dayOf(now) - dayOf(w.from) <= UPBIT_TICKS_DAYS * DAY_MS;
+  }
+
+  async fetchWindow(
+    w: PastWindow,
+    signal: AbortSignal | undefined,
+    onProgress: (done: number) => void,
+  ): Promise<TradeEvent[] | 'too_many'> {
+    const today = dayOf(this.now());
+    const seen = new Set<string>();
+    const out: TradeEvent[] = [];
+    for (let day = dayOf(w.to - 1); day >= dayOf(w.from); day -= DAY_MS) {
+      const end = Math.min(w.to, day + DAY_MS);
+      const start = Math.max(w.from, day);
+      let page: TickPage = {
+        daysAgo: Math.max(0, Math.round((today - day) / DAY_MS)),
+        ...(end < day + DAY_MS ? { to: upbitTickTo(end) } : {}),
+      };
+      for (;;) {
+        if (signal?.aborted) throw new Error('aborted');
+        const rows = await this.trades.fetchTicks(w.market, { ...page, count: UPBIT_MAX_TICKS }, signal);
+        let oldest = Infinity;
+        for (const t of rows) {
+          oldest = Math.min(oldest, t.ts);
+          if (t.ts < w.from || t.ts >= w.to || seen.has(t.tradeId)) continue;
+          seen.add(t.tradeId);
+          out.push(t);
+        }
+        if (out.length > MAX_TRADES) return 'too_many';
+        if (rows.length > 0) onProgress(Math.min(1, (w.to - Math.max(oldest, w.from)) / (w.to - w.from)));
+        if (rows.length < UPBIT_MAX_TICKS || oldest < start) break;
+        page = { daysAgo: page.daysAgo, cursor: Number(rows.at(-1)!.tradeId) };
+      }
+    }
+    return out.sort((a, b) => a.ts - b.ts || Number(a.tradeId) - Number(b.tradeId));
+  }
+}
+
+const DAY_MS = 86_400_000;
+const dayOf = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
 
 function refusalText(r: WindowRefusal): string {
   switch (r) {

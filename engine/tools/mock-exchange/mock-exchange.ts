@@ -40,6 +40,7 @@ import {
   upbitOrderbook,
   upbitRestTicker,
   upbitTicker,
+  upbitTickRow,
   upbitTrade,
   type UpbitWireFormat,
 } from './upbit-wire';
@@ -709,6 +710,7 @@ export class MockExchange {
     if (path.startsWith('/v1/candles/minutes/'))
       return this.upbitCandles(res, url, Number(path.slice('/v1/candles/minutes/'.length)));
     if (path === '/v1/ticker') return this.upbitTickers(res, url);
+    if (path === '/v1/trades/ticks') return this.upbitTicks(res, url);
     if (path === '/v1/candles/weeks') return this.upbitCandles(res, url, 0, '1w');
     if (path === '/v1/candles/months') return this.upbitCandles(res, url, 0, '1M');
     if (path === '/api/v3/klines') return this.binanceKlines(res, url);
@@ -814,6 +816,67 @@ export class MockExchange {
     }
     this.log('upbit', path, 200);
     this.send(res, 200, `[${rows.join(',')}]`, headers);
+  }
+
+  /**
+   * `GET /v1/trades/ticks?market&to&count&cursor&daysAgo`: the history's trades of the current UTC date, or of
+   * `daysAgo` (1–7) days before it, before `to` (HHmmss, UTC) and older than the trade `cursor` (a
+   * sequential_id), newest first, at most `count` (≤ 500).
+   */
+  private upbitTicks(res: ServerResponse, url: URL): void {
+    const path = url.pathname + url.search;
+    const headers = { 'Remaining-Req': 'group=trades; min=600; sec=9' };
+    const forced = this.takeForced('upbit');
+    if (forced) {
+      this.log('upbit', path, forced.status);
+      const h =
+        forced.retryAfterSec !== undefined ? { ...headers, 'Retry-After': String(forced.retryAfterSec) } : headers;
+      return this.send(
+        res,
+        forced.status,
+        '{"error":{"name":"too_many_requests","message":"Too many API requests."}}',
+        h,
+      );
+    }
+    const bad = (msg: string): void => {
+      this.log('upbit', path, 400);
+      this.send(res, 400, JSON.stringify({ error: { name: 'invalid_parameter', message: msg } }), headers);
+    };
+    const code = url.searchParams.get('market') ?? '';
+    const m = this.markets.get(code);
+    if (!m || m.instrument.exchange !== 'upbit') {
+      this.log('upbit', path, 404);
+      return this.send(res, 404, '{"error":{"name":"404","message":"Code not found"}}', headers);
+    }
+    const count = Number(url.searchParams.get('count') ?? '1');
+    if (!Number.isInteger(count) || count < 1 || count > 500) return bad('count must be 1..500');
+    const daysAgo = Number(url.searchParams.get('daysAgo') ?? '0');
+    if (!Number.isInteger(daysAgo) || daysAgo < 0 || daysAgo > 7) return bad('daysAgo must be 1..7');
+    const cursorText = url.searchParams.get('cursor');
+    const cursor = cursorText === null ? Infinity : Number(cursorText);
+    if (!Number.isFinite(cursor) && cursorText !== null) return bad('cursor must be a sequential_id');
+    const now = this.o.now();
+    const dayStart = Math.floor(now / 86_400_000) * 86_400_000 - daysAgo * 86_400_000;
+    let end = Math.min(now, dayStart + 86_400_000);
+    const toText = url.searchParams.get('to');
+    if (toText !== null) {
+      const hms = /^(\d\d):?(\d\d):?(\d\d)$/.exec(toText);
+      if (!hms) return bad('to must be HHmmss or HH:mm:ss');
+      end = Math.min(end, dayStart + ((Number(hms[1]) * 60 + Number(hms[2])) * 60 + Number(hms[3])) * 1000);
+    }
+    const newest = Math.floor(now / 60_000);
+    const oldest = Math.max(newest - this.o.historyMinutes + 1, dayStart / 60_000);
+    const history = this.histories.get(code)!;
+    const rows: string[] = [];
+    for (let minute = Math.floor((end - 1) / 60_000); minute >= oldest && rows.length < count; minute--) {
+      const trades = history.trades(minute);
+      for (let i = trades.length - 1; i >= 0 && rows.length < count; i--) {
+        const t = trades[i];
+        if (t.ts < end && t.id < cursor) rows.push(upbitTickRow(code, m.instrument.priceDecimals, t));
+      }
+    }
+    this.log('upbit', path, 200);
+    this.send(res, 200, this.historyRows(rows), headers);
   }
 
   /**
@@ -1053,7 +1116,11 @@ export class MockExchange {
     if (f && rows.length >= 2) {
       if (--f.left <= 0) this.historyFaults.shift();
       if (f.kind === 'out_of_order') [rows[0], rows[1]] = [rows[1], rows[0]];
-      else rows[0] = rows[0].replace(/"[0-9]+\.[0-9]+"/, '"12x.5"');
+      else
+        rows[0] = rows[0].replace(
+          /"[0-9]+\.[0-9]+"|("trade_price":)[0-9.]+/,
+          (_, key?: string) => `${key ?? ''}"12x.5"`,
+        );
     }
     return `[${rows.join(',')}]`;
   }

@@ -11,7 +11,7 @@ export const replayEn = {
   'replay.fill.note.TRADES_FAILED': 'The trades could not be downloaded; the candles are replayed.',
   'past.title': 'Replay a past window',
   'past.hint':
-    'Downloads what the exchange publishes for the window — 1-minute candles, and Binance’s trades for windows up to a day — keeps it for next time, and replays it paused at its start.',
+    'Downloads what the exchange publishes for the window — 1-minute candles, and for windows up to a day its trades (Binance: any day; Upbit: its last 7 days) — keeps it for next time, and replays it paused at its start.',
   'past.exchange': 'Exchange',
   'past.market': 'Market',
   'past.start': 'Start (UTC)',

@@ -14,7 +14,7 @@ export const replayKo: Record<keyof typeof replayEn, string> = {
   'replay.fill.note.TRADES_FAILED': '체결 내역을 내려받지 못해 캔들로 재생합니다.',
   'past.title': '지난 구간 리플레이',
   'past.hint':
-    '거래소가 공개하는 구간 데이터(1분봉, 하루 이하 구간은 바이낸스 체결 내역)를 내려받아 다음을 위해 보관하고, 시작 지점에서 멈춘 채 재생을 준비합니다.',
+    '거래소가 공개하는 구간 데이터(1분봉, 하루 이하 구간은 체결 내역 — 바이낸스는 모든 날, 업비트는 최근 7일)를 내려받아 다음을 위해 보관하고, 시작 지점에서 멈춘 채 재생을 준비합니다.',
   'past.exchange': '거래소',
   'past.market': '마켓',
   'past.start': '시작 (UTC)',
