@@ -65,6 +65,43 @@ describe('replaying a past window', () => {
     expect(after.fills.map((f) => [f.side, f.price, f.quantity])).toEqual([['buy', price, 100_000]]);
   });
 
+  it('gives the same fills at 1000× and at max speed for the same order at the same replay time', async () => {
+    t.open();
+    const { from, to } = pastHour();
+    const runAt = async (speed: number | 'max') => {
+      await call<FeedSourceInfo>('replay.history', { exchange: 'binance', market: 'BTC-USDT', from, to });
+      await call<ReplayInfo>('replay.control', { action: 'seek', at: 10 * MINUTE + 1 });
+      const state = await call<PaperMarketState>('paper.open', { market: 'BTC-USDT' });
+      const before = state.fills.length;
+      // Two buys a few cents under the price in force: both fill as the price moves on.
+      for (const [side, price] of [
+        ['buy', state.ticker!.last - 3],
+        ['buy', state.ticker!.last - 40],
+      ] as const) {
+        const placed = await call<PaperOrderOutcome>('paper.place', {
+          market: 'BTC-USDT',
+          side,
+          orderType: 'limit',
+          price,
+          quantity: 50_000,
+        });
+        expect(placed.status).toBe('accepted');
+      }
+      await call<ReplayInfo>('replay.control', { action: 'speed', speed });
+      await call<ReplayInfo>('replay.control', { action: 'play' });
+      await until(
+        `both filled at ${speed}`,
+        async () => (await call<PaperMarketState>('paper.state', { market: 'BTC-USDT' })).fills.length === before + 2,
+      );
+      const after = await call<PaperMarketState>('paper.state', { market: 'BTC-USDT' });
+      return after.fills.slice(0, 2).map((f) => [f.ts, f.side, f.price, f.quantity, f.quoteAmount, f.fee]);
+    };
+    const timed = await runAt(1000);
+    const max = await runAt('max');
+    expect(max).toEqual(timed);
+    expect(timed.every(([ts]) => (ts as number) > from + 10 * MINUTE)).toBe(true);
+  });
+
   it('refuses a window it cannot replay with a reason, and the source stays as it was', async () => {
     t.open();
     const now = Math.floor(Date.now() / MINUTE) * MINUTE;

@@ -55,6 +55,8 @@ export class ReplayFeed {
   readonly fills: HistoryFills | undefined;
   private started = false;
   private closed = false;
+  /** The `at` of the event being delivered, if one is. */
+  private emitting: number | undefined;
 
   /** Reads and validates the whole file first: a bad file throws (SessionFileError) before anything changes. */
   static load(options: ReplayFeedOptions): ReplayFeed {
@@ -99,10 +101,16 @@ export class ReplayFeed {
     this.fills = past?.fills;
     this.player = new ReplayPlayer(timeline, {
       speed: options.speed,
-      onEvent: (event, _at, replayed) => {
+      onEvent: (event, at, replayed) => {
         if (this.closed) return;
-        this.take(event, replayed);
-        options.onEvent(event, replayed);
+        // What an event causes happens at its own time, however late the clock delivered it.
+        this.emitting = at;
+        try {
+          this.take(event, replayed);
+          options.onEvent(event, replayed);
+        } finally {
+          this.emitting = undefined;
+        }
       },
       onState: () => {
         if (!this.closed) options.onState(this.info());
@@ -145,9 +153,12 @@ export class ReplayFeed {
     return this.player.state;
   }
 
-  /** The session's clock: the time the replay has reached (stands still while paused). */
+  /**
+   * The session's clock: the time the replay has reached (stands still while paused), and while an event is
+   * delivered, that event's time, so the fills it causes are stamped the same at any speed.
+   */
   sessionTime(): number {
-    return this.session.header.startTime + Math.floor(this.player.position);
+    return this.session.header.startTime + (this.emitting ?? Math.floor(this.player.position));
   }
 
   /** Starts playing the first time a market is looked at; later pauses are the user's to undo. */
