@@ -129,5 +129,26 @@ describe('replaying a past window', () => {
     });
     expect(candles.replay?.history).toMatchObject({ fillModel: 'candle_path' });
     expect(candles.replay?.history).not.toHaveProperty('tradesNote');
+
+    // Binance's trades come back malformed: the window plays on its candles, says why, and a user trades on it.
+    const earlier = { from: from - 120 * MINUTE, to: from - 60 * MINUTE };
+    await call('replay.history', { exchange: 'binance', market: 'BTC-USDT', ...earlier, trades: false });
+    t.mock.historyFault('malformed');
+    const spoiled = await call<FeedSourceInfo>('replay.history', {
+      exchange: 'binance',
+      market: 'BTC-USDT',
+      ...earlier,
+    });
+    expect(spoiled.replay?.history).toMatchObject({ fillModel: 'candle_path', tradesNote: 'TRADES_FAILED' });
+    await call<ReplayInfo>('replay.control', { action: 'seek', at: 5 * MINUTE + 1 });
+    await call<PaperMarketState>('paper.open', { market: 'BTC-USDT' });
+    const bought = await call<PaperOrderOutcome>('paper.place', {
+      market: 'BTC-USDT',
+      side: 'buy',
+      orderType: 'market',
+      quantity: 10_000,
+    });
+    expect(bought.status).toBe('accepted');
+    expect(bought.fills).toBe(1);
   });
 });
