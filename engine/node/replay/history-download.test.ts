@@ -135,6 +135,23 @@ describe('downloading a past window', () => {
     expect(agg.filter((r) => r.path.includes('fromId=')).length).toBeGreaterThanOrEqual(2);
   });
 
+  it('walks a quiet market hour by hour when an hour holds less than a page', async () => {
+    mock = await MockExchange.start({ stepsPerSec: 0, now: () => NOW, gapRate: 0.85 });
+    const { downloader } = await setup();
+    const w = { market: BTCUSDT, from: MINUTE - 5 * 60 * MINUTE_MS, to: MINUTE - 2 * 60 * MINUTE_MS };
+    const h = history(await downloader.download(w));
+    expect(h.model).toBe('trades');
+    const byTime = requests('/api/v3/aggTrades').map((r) => new URL(r.path, 'http://x').searchParams);
+    expect(byTime.map((q) => [Number(q.get('startTime')) - w.from, Number(q.get('endTime')) - w.from])).toEqual([
+      [0, 60 * MINUTE_MS - 1],
+      [60 * MINUTE_MS, 120 * MINUTE_MS - 1],
+      [120 * MINUTE_MS, 180 * MINUTE_MS - 1],
+    ]);
+    const traded = h.minutes.filter((c) => c.volume > 0);
+    expect(traded.length).toBeLessThan(60);
+    expect(h.trades.reduce((n, t) => n + t.size, 0)).toBe(traded.reduce((n, c) => n + c.volume, 0));
+  });
+
   it('reuses both caches for the same window: nothing is asked again', async () => {
     const { downloader } = await setup();
     const w = { market: BTCUSDT, from: MINUTE - 90 * MINUTE_MS, to: MINUTE - 30 * MINUTE_MS };
