@@ -3,6 +3,7 @@
  * paged as the exchange pages them, cached and reused, and every bad answer turned into a reason while the
  * window stays replayable and tradable.
  */
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MINUTE_MS } from '../../core/candles/intervals';
@@ -39,7 +40,7 @@ afterEach(async () => {
   for (const s of stores.splice(0)) s.close();
 });
 
-async function setup(exchange: 'binance' | 'upbit' = 'binance') {
+async function setup(exchange: 'binance' | 'upbit' = 'binance', cacheBytes?: number) {
   mock ??= await MockExchange.start({ stepsPerSec: 0, now: () => NOW, historyMinutes: 10 * 1440 });
   const rest = new RestClient({
     exchange,
@@ -61,6 +62,7 @@ async function setup(exchange: 'binance' | 'upbit' = 'binance') {
         ? new BinanceTradeHistory(binance)
         : new UpbitTradeHistory(new UpbitTrades(rest), () => NOW),
     cacheDir: join(dir, 'replay-history'),
+    ...(cacheBytes !== undefined ? { cacheBytes } : {}),
     candlePageLimit: exchange === 'binance' ? 1000 : 200,
     now: () => NOW,
   });
@@ -163,6 +165,27 @@ describe('downloading a past window', () => {
     expect(mock!.stats().rest.length).toBe(asked);
     expect(again.trades).toEqual(first.trades);
     expect(again.minutes).toEqual(first.minutes);
+  });
+
+  it('keeps the trades cache under its bound: older windows go, the one just downloaded stays', async () => {
+    const window = (hoursAgo: number) => ({
+      market: BTCUSDT,
+      from: MINUTE - hoursAgo * 60 * MINUTE_MS,
+      to: MINUTE - hoursAgo * 60 * MINUTE_MS + 30 * MINUTE_MS,
+    });
+    const name = (w: { from: number; to: number }) => `binance-BTCUSDT-${w.from}-${w.to}.trades`;
+    const roomy = await setup('binance');
+    history(await roomy.downloader.download(window(5)));
+    history(await roomy.downloader.download(window(4)));
+    expect(readdirSync(join(roomy.dir, 'replay-history')).sort()).toEqual([name(window(5)), name(window(4))].sort());
+
+    const { downloader, dir } = await setup('binance', 1);
+    history(await downloader.download(window(5)));
+    const again = history(await downloader.download(window(4)));
+    expect(readdirSync(join(dir, 'replay-history'))).toEqual([name(window(4))]);
+    // The one kept is whole and replays from the cache.
+    expect(history(await downloader.download(window(4)))).toMatchObject({ fromCache: { trades: true } });
+    expect(statSync(join(dir, 'replay-history', name(window(4)))).size).toBe(again.trades.length * 40);
   });
 
   it('refuses a huge, future or ragged window with a reason, asking the exchange nothing', async () => {
