@@ -22,13 +22,21 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CandleStore } from '../node/candles';
-import { createFeedClient, resolveMarket, UnknownMarketError, type FeedClient } from '../node/feed';
+import {
+  BinanceFeedClient,
+  createFeedClient,
+  resolveMarket,
+  UnknownMarketError,
+  UpbitFeedClient,
+  type FeedClient,
+} from '../node/feed';
 import type { CandleInterval, ExchangeId, FeedEvent, FeedMarket } from '../core/market-data/types';
 import { LEDGER_STREAM } from '../core/matching/types';
 import { EXCHANGE_FEES, paperMarket, PaperMarketConfigError, type PaperEvent } from '../core/paper';
 import { PaperTrader } from '../node/paper/paper-trader';
 import {
   FeedSource,
+  ReplaySpeed,
   type EventName,
   type EventPayload,
   type FeedSourceInfo,
@@ -54,6 +62,8 @@ import { marketFill, OrderHistory } from './order-history';
 import { feedClientOptions, OFFERED_MARKETS, type ExchangeOptions } from './real-markets-config';
 import { MarketView, type ViewChanges } from './real-market-view';
 import { ReplayFeed } from './replay-feed';
+import { pointBook, pointTrade, type HistoryFillSink } from '../core/replay/history-fills';
+import { BinanceTradeHistory, HistoryDownloader, UpbitTradeHistory } from '../node/replay/history-download';
 import { SessionPicks } from './real-markets-sessions';
 import { PaperPortfolios } from './paper-portfolios';
 import type { NewPortfolio, PaperPortfolio, PortfolioChange, PortfolioList } from '../protocol/paper-portfolios';
@@ -112,7 +122,7 @@ export interface AccountFills {
 const SOURCE_KEY = 'feed.source';
 const StoredSource = z.object({
   source: FeedSource,
-  speed: z.number().min(1).max(100).default(1),
+  speed: ReplaySpeed.default(1),
   /**
    * The session file the user picked (see ./real-markets-sessions). Stored under a new name: a `sessionPath`
    * left by versions that took any path from the UI is dropped, not trusted.
@@ -195,7 +205,7 @@ export class RealMarkets {
   }
 
   /** `session` is a handle from `sessions` (a file the user picked); without one, a replay plays the last pick. */
-  async setSource(source: FeedSourceName, speed?: number, session?: string): Promise<FeedSourceInfo> {
+  async setSource(source: FeedSourceName, speed?: ReplaySpeed, session?: string): Promise<FeedSourceInfo> {
     this.checkOpen();
     // Load a session before touching anything: a bad file leaves the current source running.
     let replay: ReplayFeed | undefined;
@@ -204,10 +214,95 @@ export class RealMarkets {
       if (session !== undefined) next.sessionFile = this.sessions.resolve(session).path;
       replay = this.loadReplay(next);
     }
+    this.o.settings.setValue(SOURCE_KEY, next);
+    return this.switchTo(next, replay);
+  }
+
+  /**
+   * Downloads a past window of an exchange's market (or reads it from the caches) and replays it, paused at its
+   * start, trading in the replay's journal. The choice is not kept: the next start plays the last session file.
+   */
+  async replayHistory(p: {
+    exchange: ExchangeId;
+    market: string;
+    from: number;
+    to: number;
+    trades?: boolean;
+  }): Promise<FeedSourceInfo> {
+    this.checkOpen();
+    let market: FeedMarket;
+    try {
+      market = resolveMarket(p.exchange, p.market);
+    } catch (err) {
+      if (err instanceof UnknownMarketError) throw new ApiError('UNKNOWN_MARKET', err.message);
+      throw err;
+    }
+    const client = createFeedClient(feedClientOptions(p.exchange, this.o[p.exchange], this.o.env));
+    let outcome;
+    try {
+      const downloader = new HistoryDownloader({
+        store: this.store(),
+        candles: client.candles,
+        trades:
+          client instanceof BinanceFeedClient
+            ? new BinanceTradeHistory(client.candles)
+            : client instanceof UpbitFeedClient
+              ? new UpbitTradeHistory(client.trades)
+              : undefined,
+        cacheDir: join(this.o.dataDir, 'replay-history'),
+        candlePageLimit: p.exchange === 'binance' ? 1000 : 200,
+      });
+      outcome = await downloader.download(
+        { market, from: p.from, to: p.to },
+        {
+          wantTrades: p.trades !== false,
+          onProgress: (progress) => this.emit('replay.download', { market: market.id, ...progress }),
+        },
+      );
+    } finally {
+      client.close();
+    }
+    this.checkOpen();
+    if (!outcome.ok) {
+      const code = outcome.reason.startsWith('WINDOW_') ? 'BAD_WINDOW' : 'HISTORY_UNAVAILABLE';
+      throw new ApiError(code, `${outcome.reason}: ${outcome.detail}`);
+    }
+    const trader = await this.trader(true);
+    await this.ensurePaperMarket(trader, market);
+    // History points reach the replay's paper trader; the book of a point only when the matcher needs it.
+    const sink: HistoryFillSink = {
+      onPoint: (point) => {
+        try {
+          if (trader.engine.tradeEffect(point.market, point.price) !== 'none') trader.onBook(pointBook(point));
+          void trader.onTrade(pointTrade(point), true);
+        } catch (err) {
+          this.onError(err);
+        }
+      },
+      onRefresh: (point) => trader.onBook(pointBook(point)),
+    };
+    const replay: ReplayFeed = ReplayFeed.ofHistory(
+      { history: outcome.history, sink },
+      {
+        path: '',
+        speed: playerSpeed(this.source.speed),
+        onEvent: (e, replayed) => {
+          if (this.active?.kind === 'replay' && this.active.replay === replay) this.onFeedEvent(e, replayed);
+        },
+        onState: (info) => {
+          if (this.active?.kind === 'replay' && this.active.replay === replay) this.emit('replay.state', info);
+        },
+      },
+    );
+    return this.switchTo({ ...this.source, source: 'replay' }, replay);
+  }
+
+  /** Makes `next` the running source (with `replay` loaded when it is one) and carries the open views over. */
+  private async switchTo(next: StoredSource, replay: ReplayFeed | undefined): Promise<FeedSourceInfo> {
+    const source = next.source;
     const carried = [...this.views.values()].filter((v) => v.refs > 0).map((v) => ({ id: v.market, refs: v.refs }));
     this.deactivate(`switched to ${source}`);
     this.source = next;
-    this.o.settings.setValue(SOURCE_KEY, next);
     if (replay) this.active = { kind: 'replay', replay };
     // Views of markets the new source also has stay open; the others are told why they went offline.
     for (const { id, refs } of carried) {
@@ -347,6 +442,8 @@ export class RealMarkets {
     const market = this.resolve(order.market);
     const trader = await this.trader();
     await this.ensurePaperMarket(trader, market);
+    // A past window's order meets the price in force, its book received now.
+    if (this.active?.kind === 'replay') this.active.replay.fills?.refresh();
     const outcome = orderOutcome(await trader.place(PAPER_USER, { ...order, market: market.id }));
     // A live order needs the market's trades; a fill may leave coins that need its price.
     if (outcome.status === 'accepted' && this.engaged) this.keepSubscribed(market.id);
@@ -537,7 +634,7 @@ export class RealMarkets {
         replay.pause();
         break;
       case 'speed':
-        replay.setSpeed(control.speed);
+        replay.setSpeed(playerSpeed(control.speed));
         this.source = { ...this.source, speed: control.speed };
         this.o.settings.setValue(SOURCE_KEY, this.source);
         break;
@@ -615,7 +712,7 @@ export class RealMarkets {
     try {
       replay = ReplayFeed.load({
         path,
-        speed: source.speed,
+        speed: playerSpeed(source.speed),
         onEvent: (e, replayed) => {
           if (this.active?.kind === 'replay' && this.active.replay === replay) this.onFeedEvent(e, replayed);
         },
@@ -760,11 +857,14 @@ export class RealMarkets {
     if (!active) return;
     const traders = active.kind === 'replay' ? [this.replayTrader] : [...this.portfolioTraders.values()];
     // Each consumer is isolated: one failing must not starve the others, nor reach the feed.
-    for (const trader of traders) {
-      try {
-        trader?.onFeedEvent(e);
-      } catch (err) {
-        this.onError(err);
+    // A past window's fills go through its own model (the replay feed drives it), not the live rules.
+    if (!(active.kind === 'replay' && active.replay.fills)) {
+      for (const trader of traders) {
+        try {
+          trader?.onFeedEvent(e);
+        } catch (err) {
+          this.onError(err);
+        }
       }
     }
     if (active.kind === 'exchange') {
@@ -1160,4 +1260,9 @@ function alertMarket(c: {
     tickSize: 1,
     lotSize: 1,
   };
+}
+
+/** The player's speed of an API speed ('max': as fast as possible). */
+function playerSpeed(speed: ReplaySpeed): number {
+  return speed === 'max' ? Infinity : speed;
 }

@@ -145,6 +145,9 @@ class Market implements ExitPricing {
   seq = 0;
   /** Live orders (resting limits, waiting stops), oldest first. */
   readonly live: Order[] = [];
+  /** What tradeEffect needs of `live`, as of the engine's command count `boundsAt` (-1: never worked out). */
+  bounds: EffectBounds = NO_BOUNDS;
+  boundsAt = -1;
   constructor(public config: PaperMarketConfig) {
     this.divisor = notionalDivisor(config);
     this.maxFeeBps = Math.max(config.makerFeeBps, config.takerFeeBps);
@@ -171,10 +174,55 @@ class Market implements ExitPricing {
   }
 }
 
+/**
+ * The prices at which a trade starts to matter to a market's live orders, so that tradeEffect — asked for
+ * every trade of the feed — answers from four comparisons instead of a scan. A waiting trailing stop moves with
+ * every price, so while one waits the scan is kept.
+ */
+interface EffectBounds {
+  trailing: boolean;
+  /** A trade at or above: a buy stop triggers. */
+  buyStop: number;
+  /** A trade at or below: a sell stop triggers. */
+  sellStop: number;
+  /** A trade at or below: a resting buy is reached (with exits, and without). */
+  buyExits: number;
+  buyPlain: number;
+  /** A trade at or above: a resting sell is reached. */
+  sellExits: number;
+  sellPlain: number;
+}
+const NO_BOUNDS: EffectBounds = {
+  trailing: false,
+  buyStop: Infinity,
+  sellStop: -Infinity,
+  buyExits: -Infinity,
+  buyPlain: -Infinity,
+  sellExits: Infinity,
+  sellPlain: Infinity,
+};
+
 const isStop = (o: Order) => o.type === 'stop_market' || o.type === 'stop_limit' || o.type === 'trailing_stop';
 const isResting = (o: Order) => o.type === 'limit' || (o.type === 'stop_limit' && o.triggered);
 /** Whether a last price of `price` triggers a waiting stop (buy stops at or above, sell stops at or below). */
 const reaches = (o: Order, price: number) => (o.side === 'buy' ? price >= o.stopPrice : price <= o.stopPrice);
+
+/** tradeEffect's bounds over some live orders: the same classification as its scan, reduced to extremes. */
+function effectBounds(live: readonly Order[]): EffectBounds {
+  const b = { ...NO_BOUNDS };
+  for (const o of live) {
+    if (isStop(o) && !o.triggered) {
+      if (o.type === 'trailing_stop') b.trailing = true;
+      if (o.side === 'buy') b.buyStop = Math.min(b.buyStop, o.stopPrice);
+      else b.sellStop = Math.max(b.sellStop, o.stopPrice);
+    } else if (o.side === 'buy') {
+      if (o.exits !== null) b.buyExits = Math.max(b.buyExits, o.price);
+      else b.buyPlain = Math.max(b.buyPlain, o.price);
+    } else if (o.exits !== null) b.sellExits = Math.min(b.sellExits, o.price);
+    else b.sellPlain = Math.min(b.sellPlain, o.price);
+  }
+  return b;
+}
 
 export interface PaperEngineOptions {
   markets?: readonly PaperMarketConfig[];
@@ -230,6 +278,8 @@ export class PaperEngine {
   private ledgerSeq = 0;
   private out: PaperEvent[] = [];
   private ts = 0;
+  /** Commands applied since this engine was made (see Market.boundsAt). */
+  private commands = 0;
   private readonly exitTerms = new ExitTerms();
   /** Exits of entries that ended in the current command, oldest first (see settleLinked). */
   private readonly pending: PendingExits[] = [];
@@ -376,6 +426,15 @@ export class PaperEngine {
   tradeEffect(market: string, price: number): TradeEffect {
     const m = this.markets.get(market);
     if (!m) return 'none';
+    if (m.boundsAt !== this.commands) {
+      m.bounds = effectBounds(m.live);
+      m.boundsAt = this.commands;
+    }
+    const b = m.bounds;
+    if (!b.trailing) {
+      if (price >= b.buyStop || price <= b.sellStop || price <= b.buyExits || price >= b.sellExits) return 'stops';
+      return price <= b.buyPlain || price >= b.sellPlain ? 'resting' : 'none';
+    }
     let effect: TradeEffect = 'none';
     for (const o of m.live) {
       if (isStop(o) && !o.triggered) {
@@ -490,6 +549,8 @@ export class PaperEngine {
 
   /** Applies one command and returns the events it produced, in order. Never throws on bad input. */
   apply(cmd: PaperCommand): PaperEvent[] {
+    // Any command may change the live orders: what tradeEffect worked out before it is void.
+    this.commands++;
     const out: PaperEvent[] = [];
     this.out = out;
     const raw = cmd as unknown as Record<string, unknown> | null;
@@ -833,7 +894,8 @@ export class PaperEngine {
     // Trades of markets without paper orders are none of the engine's business (and carry no reply).
     if (!m || !isPosInt(cmd.price) || !isPosInt(cmd.size)) return;
     const resting = m.live.filter(isResting);
-    for (const { order, quantity } of fillsFromTrade(resting, cmd.price, cmd.size, this.fillModel)) {
+    const throughOnly = cmd.throughOnly === true;
+    for (const { order, quantity } of fillsFromTrade(resting, cmd.price, cmd.size, this.fillModel, throughOnly)) {
       const fill = this.makerFillOf(m, order.price, quantity);
       // The market reached the order, but booking it would leave the range: it ends here instead, unfilled.
       if (!this.fillsFit(m, order.account, order.side, [fill])) {

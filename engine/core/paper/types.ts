@@ -120,6 +120,11 @@ export interface TradeCommand {
   size: number;
   /** Present when the trade triggers stops: the book they meet. */
   book?: PaperBook;
+  /**
+   * A price the market passed with no known volume at it (a replayed candle's path): it fills only resting
+   * orders it trades through, never one it merely touches (see resting-fills.ts).
+   */
+  throughOnly?: boolean;
 }
 
 /**

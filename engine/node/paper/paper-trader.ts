@@ -240,9 +240,10 @@ export class PaperTrader {
 
   /**
    * Fills resting orders and triggers stops the trade reaches. Returns the commit of the resulting command, or
-   * undefined when the trade changes nothing; a failure is also reported to onError.
+   * undefined when the trade changes nothing; a failure is also reported to onError. `throughOnly`: a replayed
+   * price with no known volume at it, which fills only the orders it trades through (see TradeCommand).
    */
-  onTrade(e: TradeEvent): Promise<PaperEvent[]> | undefined {
+  onTrade(e: TradeEvent, throughOnly = false): Promise<PaperEvent[]> | undefined {
     if (!this.engine.marketConfig(e.market) || !isPosInt(e.price) || !isPosInt(e.size)) return undefined;
     this.lastPrices.set(e.market, e.price);
     const effect = this.engine.tradeEffect(e.market, e.price);
@@ -255,6 +256,7 @@ export class PaperTrader {
       price: e.price,
       size: e.size,
       ...(book ? { book } : {}),
+      ...(throughOnly ? { throughOnly } : {}),
     });
     committed.catch((err: Error) => this.onError(err));
     return committed;

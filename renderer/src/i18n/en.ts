@@ -7,6 +7,7 @@ import { liveEn } from './live-en';
 import { marketsEn } from './markets-en';
 import { noticeEn } from './notice-en';
 import { rankingEn } from './ranking-en';
+import { replayEn } from './replay-en';
 export const en = {
   'app.title': 'Playground 777',
   'app.tagline': 'Trade as if it were real',
@@ -401,6 +402,7 @@ export const en = {
   ...portfolioEn,
   ...paperPortfoliosEn,
   ...rankingEn,
+  ...replayEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -7,6 +7,7 @@ import { liveKo } from './live-ko';
 import { marketsKo } from './markets-ko';
 import { noticeKo } from './notice-ko';
 import { rankingKo } from './ranking-ko';
+import { replayKo } from './replay-ko';
 import type { MessageKey } from './en';
 
 export const ko: Record<MessageKey, string> = {
@@ -399,4 +400,5 @@ export const ko: Record<MessageKey, string> = {
   ...portfolioKo,
   ...paperPortfoliosKo,
   ...rankingKo,
+  ...replayKo,
 };

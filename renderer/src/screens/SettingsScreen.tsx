@@ -5,6 +5,7 @@ import { useSettings } from '../stores/settings-store';
 import { AccountSettings, ServerSettings } from '../components/account/LiveSettings';
 import { FeedSourceField } from './market/FeedSourceField';
 import { RecordedSessions } from './market/RecordedSessions';
+import { PastReplayForm } from './market/PastReplayForm';
 import { ExportTrades } from '../components/settings/ExportTrades';
 import { LocalDurability } from '../components/settings/LocalDurability';
 import { NotificationSwitches } from '../components/settings/NotificationSwitches';
@@ -72,6 +73,7 @@ export function SettingsScreen() {
       </label>
       <NotificationSwitches notify={settings.notify} update={update} />
       <FeedSourceField />
+      <PastReplayForm />
       <RecordedSessions />
       {info && (
         <div className="field">

@@ -4,7 +4,7 @@ import { replayTitle } from '../../i18n/replay-title';
 import { twoDigits } from '../../lib/time';
 import { replayPosition, useFeedSource } from '../../stores/feed-source-store';
 
-const SPEEDS = [1, 2, 5, 10, 25, 50, 100] as const;
+const SPEEDS = [1, 2, 5, 10, 25, 50, 100, 1000, 'max'] as const;
 
 /** Ms since the session's start as "m:ss" (or "h:mm:ss"). */
 function elapsed(ms: number): string {
@@ -88,14 +88,16 @@ export function ReplayBar() {
         <select
           aria-label={t('replay.speed')}
           value={info.speed}
-          onChange={(e) => void control({ action: 'speed', speed: Number(e.target.value) })}
+          onChange={(e) =>
+            void control({ action: 'speed', speed: e.target.value === 'max' ? 'max' : Number(e.target.value) })
+          }
         >
-          {(SPEEDS as readonly number[]).includes(info.speed) ? null : (
+          {(SPEEDS as readonly (number | 'max')[]).includes(info.speed) ? null : (
             <option value={info.speed}>{info.speed}×</option>
           )}
           {SPEEDS.map((s) => (
             <option key={s} value={s}>
-              {s}×
+              {s === 'max' ? t('replay.speed.max') : `${s}×`}
             </option>
           ))}
         </select>
@@ -118,6 +120,12 @@ export function ReplayBar() {
       <span className="muted replay-state">
         {t(info.state === 'ended' ? 'replay.ended' : playing ? 'replay.playing' : 'replay.paused')}
       </span>
+      {info.history && (
+        <span className="muted replay-fill" data-fill-model={info.history.fillModel}>
+          {t(`replay.fill.${info.history.fillModel}`)}
+          {info.history.tradesNote ? ` ${t(`replay.fill.note.${info.history.tradesNote}`)}` : ''}
+        </span>
+      )}
       {error && (
         <span role="alert" className="error">
           {error}
