@@ -105,6 +105,8 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
   // cut, not only a crash of this process. The read models written behind stay NORMAL (see WriteBehind).
   const synchronous = config.synchronous ?? 'full';
   const db: Db = openDatabase(join(config.dataDir, 'server.db'), serverMigrations, {
+    // The writer's connection touches a page per active account in each index: with SQLite's default 2 MiB, a
+    // thousand accounts' pages no longer fit and every batch read most of them back.
     cacheMiB: 64,
     manualCheckpoints: true,
     synchronous,
@@ -113,6 +115,9 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
   const writes = new WriteBehind(join(config.dataDir, 'server.db'), {
     delayMs: READ_MODEL_DELAY_MS,
     maxPending: READ_MODEL_MAX_PENDING,
+    // The writer's connection touches a page per active account in each index: with SQLite's default 2 MiB, a
+    // thousand accounts' pages no longer fit and every batch read most of them back.
+    cacheMiB: 64,
     onError: (err) => stop('the read models could not be written', err),
     onFlushTimed: (ms) => metrics.readModelFlushSeconds.observe(ms / 1000),
   });

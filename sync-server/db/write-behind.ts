@@ -31,6 +31,11 @@ export interface WriteBehindOptions {
   onError: (err: Error) => void;
   /** Told how long each batch's transaction took on the worker (ms) and how many writes it held. */
   onFlushTimed?: (ms: number, writes: number) => void;
+  /**
+   * Page cache of the worker's connection in MiB (SQLite's default is 2). The worker is the connection that
+   * writes the rows, so it is the one whose index pages must stay cached (see openDatabase's `cacheMiB`).
+   */
+  cacheMiB?: number;
 }
 
 /** A flush waits this long for the worker before it gives up on it (its connection waits 5 s for a lock). */
@@ -48,6 +53,7 @@ db.pragma('busy_timeout = 5000');
 db.pragma('synchronous = NORMAL');
 db.pragma('wal_autocheckpoint = 0');
 db.pragma('foreign_keys = ON');
+if (workerData.cacheMiB !== undefined) db.pragma('cache_size = ' + -Math.round(workerData.cacheMiB * 1024));
 const committed = new Int32Array(workerData.shared);
 const port = workerData.port;
 const statements = [];
@@ -124,7 +130,7 @@ export class WriteBehind {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module, path, shared, port: port2 },
+      workerData: { module, path, shared, port: port2, cacheMiB: options.cacheMiB },
       transferList: [port2],
     });
     this.worker.on('error', (err) => this.fail(new Error(`read model writer stopped: ${err.message}`), true));

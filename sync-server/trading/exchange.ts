@@ -12,7 +12,7 @@ import {
   type MatchingJournalOptions,
 } from '../../engine/node/matching-journal/journal';
 import type { Waiter } from '../../engine/node/store/durable-engine';
-import type { Command, EngineEvent, MarketConfig, RejectReason } from '../../engine/core/matching/types';
+import type { Command, EngineEvent, MarketConfig, PlaceCommand, RejectReason } from '../../engine/core/matching/types';
 import type { BalanceView, NewOrder, OrderView } from '../../engine/protocol/sync';
 import type { OrderProjection, ProjectedChanges } from './order-projection';
 
@@ -106,26 +106,7 @@ export class Exchange {
     if (waiting) return void waiting.resends.push(() => this.place(accountId, order, reply));
     const existing = this.findByClientId(accountId, order.clientOrderId);
     if (existing !== undefined) return reply.resolve({ ok: true, orderId: existing, duplicate: true, events: [] });
-    const cmd: Command = {
-      type: 'place',
-      ts: this.now(),
-      market: order.market,
-      account: accountId,
-      clientOrderId: order.clientOrderId,
-      side: order.side,
-      orderType: order.type,
-      timeInForce: order.timeInForce,
-      postOnly: order.postOnly,
-      price: order.price,
-      stopPrice: order.stopPrice,
-      quantity: order.quantity,
-      quoteAmount: order.quoteAmount,
-      trailAmount: order.trailAmount,
-      trailBps: order.trailBps,
-      takeProfitPrice: order.takeProfitPrice,
-      stopLossPrice: order.stopLossPrice,
-      stopLossLimitPrice: order.stopLossLimitPrice,
-    };
+    const cmd = placeCommand(accountId, order, this.now());
     // Registered before the command is applied: from then on a resend must wait for it.
     const placement = new Placement(this.inFlight, key, reply);
     this.inFlight.set(key, placement);
@@ -219,6 +200,35 @@ export class Exchange {
       }
     }
   }
+}
+
+/**
+ * The journal's command for a new order, holding only the fields the order has: the journal encodes every key
+ * of every command, and a limit order leaves nine of its eleven optional ones out. Each field is copied by
+ * name, so nothing else an order object might carry reaches the engine.
+ */
+function placeCommand(account: number, order: NewOrder, ts: number): PlaceCommand {
+  const cmd: PlaceCommand = {
+    type: 'place',
+    ts,
+    market: order.market,
+    account,
+    clientOrderId: order.clientOrderId,
+    side: order.side,
+    orderType: order.type,
+  };
+  if (order.timeInForce !== undefined) cmd.timeInForce = order.timeInForce;
+  if (order.postOnly !== undefined) cmd.postOnly = order.postOnly;
+  if (order.price !== undefined) cmd.price = order.price;
+  if (order.stopPrice !== undefined) cmd.stopPrice = order.stopPrice;
+  if (order.quantity !== undefined) cmd.quantity = order.quantity;
+  if (order.quoteAmount !== undefined) cmd.quoteAmount = order.quoteAmount;
+  if (order.trailAmount !== undefined) cmd.trailAmount = order.trailAmount;
+  if (order.trailBps !== undefined) cmd.trailBps = order.trailBps;
+  if (order.takeProfitPrice !== undefined) cmd.takeProfitPrice = order.takeProfitPrice;
+  if (order.stopLossPrice !== undefined) cmd.stopLossPrice = order.stopLossPrice;
+  if (order.stopLossLimitPrice !== undefined) cmd.stopLossLimitPrice = order.stopLossLimitPrice;
+  return cmd;
 }
 
 /**

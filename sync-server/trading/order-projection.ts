@@ -363,10 +363,11 @@ export class OrderProjection {
 
   /** The id of my order with this client order id, if the history has one. */
   orderIdByClientId(accountId: number, clientOrderId: string): number | undefined {
-    // Asked for every new order: what the queue holds is looked up in memory, so this never forces a flush.
+    // Asked for every new order, which almost never is a resend: the filter (which holds the queued pairs too)
+    // answers those first. What the queue holds is looked up in memory, so this never forces a flush.
+    if (!this.clientIds.mightHave(accountId, clientOrderId)) return undefined;
     const queued = this.unflushedClientIds.get(`${accountId}:${clientOrderId}`);
     if (queued !== undefined) return queued.orderId;
-    if (!this.clientIds.mightHave(accountId, clientOrderId)) return undefined;
     return this.selectIdByClientId.get(accountId, clientOrderId) as number | undefined;
   }
 
