@@ -11,6 +11,7 @@ import { watchlistEvents, watchlistMethods } from './watchlist';
 import { NewPriceAlert, PriceAlert } from './alerts';
 import { Portfolio } from './portfolio';
 import { ChartIndicators } from './chart-indicators';
+import { cloudEvents, cloudMethods } from './cloud-api';
 
 export const Language = z.enum(['en', 'ko']);
 export const Theme = z.enum(['dark', 'light']);
@@ -966,6 +967,7 @@ export const methods = {
   /** Profit-share settlements, both roles, newest first. */
   'copy.settlements': { params: NoParams, result: z.object({ items: z.array(CopySettlement) }) },
   ...watchlistMethods,
+  ...cloudMethods,
 } as const;
 
 export const events = {
@@ -1009,6 +1011,7 @@ export const events = {
   /** The list changed as a whole (an account's backlog was read, or notifications were marked read): read it again. */
   'notifications.changed': z.object({ unread: amount }),
   ...watchlistEvents,
+  ...cloudEvents,
   /** An alert was set, fired or deleted: the list as it now is. */
   'alerts.changed': z.object({ items: z.array(PriceAlert) }),
 } as const;
