@@ -9,7 +9,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AppHost } from '../engine/host/app-host';
 import type { Method, Params, Result, Settings } from '../engine/protocol/api';
 import type { CloudStatus } from '../engine/protocol/cloud-api';
-import { eventually, LPJ, startTestServer, tempDir, type TestServer } from './testing/harness';
+import type { CloudPage } from '../engine/protocol/cloud';
+import type { FromHost } from '../engine/protocol/host-channel';
+import type { ResponseFrame } from '../engine/protocol/wire';
+import { forkHost } from '../engine/host/testing/fork-host';
+import { eventually, http, LPJ, startTestServer, tempDir, type TestServer } from './testing/harness';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -41,11 +45,18 @@ async function server(): Promise<TestServer> {
   return s;
 }
 
-/**
- * A TCP relay to the server on a port of its own: `cut()` drops every connection and stops listening (the
- * device is offline), `restore()` listens on the same port again.
- */
-async function relay(target: string): Promise<{ url: string; cut(): Promise<void>; restore(): Promise<void> }> {
+interface Relay {
+  url: string;
+  /** Drops every connection and stops listening: the device is offline. */
+  cut(): Promise<void>;
+  /** Listens on the same port again. */
+  restore(): Promise<void>;
+  /** Whether the server's answers are thrown away (requests still reach it): an answer lost on the way. */
+  deaf: boolean;
+}
+
+/** A TCP relay to the server on a port of its own, which a test can cut or make deaf. */
+async function relay(target: string): Promise<Relay> {
   const to = new URL(target);
   const sockets = new Set<Socket>();
   let listener: Server | undefined;
@@ -58,7 +69,11 @@ async function relay(target: string): Promise<{ url: string; cut(): Promise<void
         s.on('close', () => sockets.delete(s));
         s.on('error', () => undefined);
       }
-      client.pipe(upstream).pipe(client);
+      client.pipe(upstream);
+      upstream.on('data', (chunk: Buffer) => {
+        if (!r.deaf) client.write(chunk);
+      });
+      upstream.on('end', () => client.end());
     });
     await new Promise<void>((r) => listener!.listen(port, '127.0.0.1', r));
     port = (listener.address() as { port: number }).port;
@@ -70,7 +85,8 @@ async function relay(target: string): Promise<{ url: string; cut(): Promise<void
   };
   await listen();
   cleanups.push(cut);
-  return { url: `http://127.0.0.1:${port}`, cut, restore: listen };
+  const r: Relay = { url: `http://127.0.0.1:${port}`, cut, restore: listen, deaf: false };
+  return r;
 }
 
 const call = <M extends Method>(host: AppHost, method: M, params: Params<M>) =>
@@ -192,5 +208,78 @@ describe('cloud sync between two app hosts of one account', () => {
     expect(after.find((d) => d.id === bId)!.signedIn).toBe(false);
     await eventually(async () => (await cloudStatus(b)).state === 'signed_out', 'B signed out', 15_000);
     expect((await settings(b)).theme).toBe('dark');
+  }, 120_000);
+});
+
+/** A desktop host process on a data folder, reaching the server through `serverUrl`. */
+async function hostProcess(dataDir: string, serverUrl: string) {
+  const host = forkHost({ LPJ_SYNC_URL: serverUrl });
+  cleanups.push(() => host.process.kill('SIGKILL'));
+  const frames = () => host.received as FromHost[];
+  host.send({ type: 'start', dataDir, appVersion: '7.7.7', practice: { ticksPerSecond: 0 } });
+  await eventually(() => frames().some((m) => m.type === 'ready' || m.type === 'failed'), 'the host to start', 30_000);
+  expect(frames().find((m) => m.type === 'ready' || m.type === 'failed')!.type).toBe('ready');
+  let nextId = 1;
+  const request = async <T>(method: string, params: unknown = {}): Promise<T> => {
+    const id = nextId++;
+    host.send({ type: 'request', id, method, params });
+    await eventually(() => frames().some((m) => m.type === 'response' && m.id === id), `the answer to ${method}`);
+    const reply = frames().find((m): m is ResponseFrame => m.type === 'response' && m.id === id)!;
+    if (!reply.ok) throw new Error(`${method} failed: ${reply.error.code} ${reply.error.message}`);
+    return reply.result as T;
+  };
+  return { host, request };
+}
+
+describe('cloud sync through a crash of the app host', () => {
+  it('loses no change made before a kill -9, and uploads none twice when the answer to an upload was lost', async () => {
+    const srv = await server();
+    const link = await relay(srv.url);
+    const dataDir = tempDir('lpj-cloud-crash-');
+    cleanups.push(() => dataDir.remove());
+    let app = await hostProcess(dataDir.path, link.url);
+    await app.request('live.signUp', CREDENTIALS);
+    const synced = (a: typeof app) =>
+      eventually(async () => (await a.request<CloudStatus>('cloud.status')).state === 'synced', 'synced', 30_000);
+    await synced(app);
+
+    // What the server holds, read by a device of its own.
+    const probe = (await http<{ accessToken: string }>(srv.url, 'POST', '/api/v1/auth/signin', { body: CREDENTIALS }))
+      .body.accessToken;
+    const held = async () =>
+      (
+        await http<CloudPage>(srv.url, 'GET', '/api/v1/cloud/changes?after=0&device=probe&name=probe', {
+          token: probe,
+        })
+      ).body.changes.filter((c) => c.kind === 'setting');
+
+    // Offline: the change is written, then the host is killed before it could upload. Nothing is lost.
+    await link.cut();
+    await eventually(async () => (await app.request<CloudStatus>('cloud.status')).state === 'offline', 'offline');
+    await app.request('settings.update', { language: 'ko' });
+    app.host.process.kill('SIGKILL');
+    await app.host.exited;
+    await link.restore();
+    app = await hostProcess(dataDir.path, link.url);
+    await synced(app);
+    expect((await held()).map((c) => [c.key, c.value])).toEqual([['language', 'ko']]);
+
+    // The upload reaches the server but its answer never comes back; the host is killed waiting for it.
+    link.deaf = true;
+    await app.request('settings.update', { theme: 'light' });
+    await eventually(async () => (await held()).some((c) => c.key === 'theme'), 'the server to store the theme');
+    const stored = (await held()).find((c) => c.key === 'theme')!;
+    app.host.process.kill('SIGKILL');
+    await app.host.exited;
+    link.deaf = false;
+    await link.cut();
+    await link.restore();
+    app = await hostProcess(dataDir.path, link.url);
+    await synced(app);
+    // Sent again after the restart, and known by its id: the same change at the same place in the log.
+    expect(await app.request<CloudStatus>('cloud.status')).toMatchObject({ state: 'synced', pending: 0 });
+    expect((await held()).find((c) => c.key === 'theme')).toEqual(stored);
+    expect((await held()).map((c) => c.key).sort()).toEqual(['language', 'theme']);
+    expect(await app.request<Settings>('settings.get')).toMatchObject({ language: 'ko', theme: 'light' });
   }, 120_000);
 });
