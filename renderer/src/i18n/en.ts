@@ -1,4 +1,5 @@
 import { alertsEn } from './alerts-en';
+import { cloudEn } from './cloud-en';
 import { historyEn } from './history-en';
 import { portfolioEn } from './portfolio-en';
 import { liveEn } from './live-en';
@@ -393,6 +394,7 @@ export const en = {
   ...liveEn,
   ...noticeEn,
   ...alertsEn,
+  ...cloudEn,
   ...historyEn,
   ...marketsEn,
   ...portfolioEn,

@@ -1,4 +1,5 @@
 import { alertsKo } from './alerts-ko';
+import { cloudKo } from './cloud-ko';
 import { historyKo } from './history-ko';
 import { portfolioKo } from './portfolio-ko';
 import { liveKo } from './live-ko';
@@ -391,6 +392,7 @@ export const ko: Record<MessageKey, string> = {
   ...liveKo,
   ...noticeKo,
   ...alertsKo,
+  ...cloudKo,
   ...historyKo,
   ...marketsKo,
   ...portfolioKo,

@@ -7,6 +7,7 @@ import { FeedSourceField } from './market/FeedSourceField';
 import { ExportTrades } from '../components/settings/ExportTrades';
 import { LocalDurability } from '../components/settings/LocalDurability';
 import { NotificationSwitches } from '../components/settings/NotificationSwitches';
+import { CloudDevices } from '../components/settings/CloudDevices';
 
 export function SettingsScreen() {
   const t = useT();
@@ -81,6 +82,7 @@ export function SettingsScreen() {
       <ExportTrades />
       <ServerSettings />
       <AccountSettings />
+      <CloudDevices />
     </section>
   );
 }
