@@ -111,7 +111,12 @@ export class CloudSync {
     this.clock = new HybridClock(this.device.id, this.now, o.settings.getValue(CLOCK_KEY, z.string(), '') || undefined);
     const db = o.db;
     this.q = {
-      field: db.prepare('SELECT hlc FROM cloud_fields WHERE kind = ? AND key = ?').pluck(),
+      // Takes a pulled change only if it is newer than what the field holds (changes = 0 otherwise).
+      takeNewer: db.prepare(
+        `INSERT INTO cloud_fields (kind, key, hlc, device, value) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (kind, key) DO UPDATE SET hlc = excluded.hlc, device = excluded.device, value = excluded.value
+         WHERE excluded.hlc > cloud_fields.hlc`,
+      ),
       setField: db.prepare(
         `INSERT INTO cloud_fields (kind, key, hlc, device, value) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (kind, key) DO UPDATE SET hlc = excluded.hlc, device = excluded.device, value = excluded.value`,
@@ -347,7 +352,10 @@ export class CloudSync {
       const changedSettings: string[] = [];
       const alerts: [string, CloudAlert | null][] = [];
       this.o.db.transaction(() => {
-        this.clock.receive(page.serverHlc);
+        // The clock takes the newest stamp seen: one receive of the page's newest does what one per change would.
+        let newest = page.serverHlc;
+        for (const c of page.changes) if (c.hlc > newest) newest = c.hlc;
+        this.clock.receive(newest);
         for (const c of page.changes) {
           const applied = this.apply(c);
           if (applied === 'setting') changedSettings.push(c.key);
@@ -368,13 +376,10 @@ export class CloudSync {
 
   /** Applies a pulled change if it is newer than its field; answers its kind when it changed something. */
   private apply(c: CloudStored): CloudKind | undefined {
-    this.clock.receive(c.hlc);
     if (c.device === this.device.id) return undefined; // mine: the field already holds it or something newer
-    const check = checkChange(c, c.device, this.now(), Number.MAX_SAFE_INTEGER);
+    const check = checkChange(c, c.device, 0, Number.MAX_SAFE_INTEGER);
     if (!check.ok) return undefined;
-    const held = this.q.field.get(c.kind, c.key) as string | undefined;
-    if (held !== undefined && held >= c.hlc) return undefined;
-    this.q.setField.run(c.kind, c.key, c.hlc, c.device, JSON.stringify(check.value));
+    if (this.q.takeNewer.run(c.kind, c.key, c.hlc, c.device, check.json).changes === 0) return undefined;
     const kind = c.kind as CloudKind;
     if (kind === 'setting') this.o.settings.applyRemote(c.key, check.value);
     return kind;

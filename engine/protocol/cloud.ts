@@ -154,7 +154,7 @@ export function checkChange(
   device: string,
   now: number,
   maxDriftMs: number,
-): { ok: true; value: unknown; bytes: number } | { ok: false; code: CloudRefusal; message: string } {
+): { ok: true; value: unknown; json: string; bytes: number } | { ok: false; code: CloudRefusal; message: string } {
   if (!Object.hasOwn(CLOUD_KINDS, c.kind))
     return { ok: false, code: 'UNKNOWN_KIND', message: `no kind "${c.kind.slice(0, 40)}" is synced` };
   const kind = CLOUD_KINDS[c.kind as CloudKind];
@@ -182,10 +182,24 @@ export function checkChange(
       code: 'CLOCK_AHEAD',
       message: `stamped ${Math.round((wall - now) / 1000)} s ahead of the server's clock (at most ${maxDriftMs / 1000} s): set this computer's clock right`,
     };
-  return { ok: true, value: parsed.data, bytes: bytes + byteLength(c.id) + byteLength(c.key) };
+  // `text` is what was checked: the schemas are strict, so it holds nothing the parsed value does not.
+  return { ok: true, value: parsed.data, json: text, bytes: bytes + byteLength(c.id) + byteLength(c.key) };
 }
 
-/** UTF-8 length without Node's Buffer (the protocol runs in the renderer too). */
+/** UTF-8 length, counted without encoding (the protocol runs in the renderer too, without Buffer). */
 function byteLength(s: string): number {
-  return new TextEncoder().encode(s).length;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
 }

@@ -17,14 +17,7 @@
  *   can list them and end a device's sign-in.
  */
 import type { Db } from '../../engine/node/db/database';
-import {
-  CLOUD_BATCH_MAX,
-  checkChange,
-  type CloudChange,
-  type CloudPage,
-  type CloudResult,
-  type CloudStored,
-} from '../../engine/protocol/cloud';
+import { CLOUD_BATCH_MAX, checkChange, type CloudChange, type CloudResult } from '../../engine/protocol/cloud';
 import type { ServerLimits } from '../config';
 
 export class CloudRefused extends Error {
@@ -143,7 +136,7 @@ export class CloudLog {
             fields--;
             bytes -= held.bytes;
           }
-          this.insert.run(accountId, c.id, c.kind, c.key, c.hlc, device.id, JSON.stringify(check.value), check.bytes);
+          this.insert.run(accountId, c.id, c.kind, c.key, c.hlc, device.id, check.json, check.bytes);
           fields++;
           bytes += check.bytes;
           stored++;
@@ -172,14 +165,17 @@ export class CloudLog {
     return out;
   }
 
-  /** The account's changes after `after`, in log order. */
-  pull(
+  /**
+   * The account's changes after `after`, in log order, as the JSON of a CloudPage without `serverHlc` (values are
+   * stored as checked JSON text: a restore of many changes is sent without parsing and writing each again).
+   */
+  pullJson(
     accountId: number,
     sessionId: number,
     device: { id: string; name: string },
     after: number,
     limit: number,
-  ): Omit<CloudPage, 'serverHlc'> {
+  ): string {
     this.db.transaction(() => this.seen(accountId, sessionId, device, this.now())).immediate();
     const rows = this.db
       .prepare(
@@ -188,23 +184,14 @@ export class CloudLog {
       .all(accountId, after, limit + 1) as Row[];
     const more = rows.length > limit;
     if (more) rows.pop();
-    const changes: CloudStored[] = rows.map((r) => ({
-      seq: r.seq,
-      id: r.change_id,
-      kind: r.kind,
-      key: r.key,
-      hlc: r.hlc,
-      device: r.device,
-      value: JSON.parse(r.value) as unknown,
-    }));
+    const changes = rows.map(
+      (r) =>
+        `{"seq":${r.seq},"id":${JSON.stringify(r.change_id)},"kind":${JSON.stringify(r.kind)},"key":${JSON.stringify(r.key)},"hlc":${JSON.stringify(r.hlc)},"device":${JSON.stringify(r.device)},"value":${r.value}}`,
+    );
     const devices: Record<string, string> = {};
     for (const d of this.devices(accountId)) devices[d.id] = d.name;
-    return {
-      changes,
-      cursor: more ? rows[rows.length - 1].seq : Math.max(after, this.cursor(accountId)),
-      more,
-      devices,
-    };
+    const cursor = more ? rows[rows.length - 1].seq : Math.max(after, this.cursor(accountId));
+    return `{"changes":[${changes.join(',')}],"cursor":${cursor},"more":${more},"devices":${JSON.stringify(devices)}}`;
   }
 
   /** The account's devices, the most recently seen first; signed in while a session of their sign-in lives. */

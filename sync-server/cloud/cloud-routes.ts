@@ -45,13 +45,13 @@ export function registerCloudRoutes(app: FastifyInstance, d: CloudRouteDeps): vo
       throw err;
     }
   });
-  app.get('/api/v1/cloud/changes', async (req) => {
+  app.get('/api/v1/cloud/changes', async (req, reply) => {
     const a = authed(req);
     const q = parse(PullQuery, req.query);
-    return {
-      ...d.cloud.pull(a.id, a.sessionId, { id: q.device, name: q.name }, q.after, q.limit),
-      serverHlc: serverHlc(),
-    };
+    const page = d.cloud.pullJson(a.id, a.sessionId, { id: q.device, name: q.name }, q.after, q.limit);
+    return reply
+      .type('application/json; charset=utf-8')
+      .send(`${page.slice(0, -1)},"serverHlc":${JSON.stringify(serverHlc())}}`);
   });
   app.get('/api/v1/cloud/devices', async (req) => {
     const a = authed(req);
