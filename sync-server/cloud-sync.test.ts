@@ -211,6 +211,40 @@ describe('cloud sync between two app hosts of one account', () => {
   }, 120_000);
 });
 
+describe('a refused change in the app', () => {
+  it('shows the server’s code and reason when this computer’s clock is far ahead, and syncs once it is set right', async () => {
+    const srv = await server();
+    let skew = 2 * HOUR; // this computer's clock is two hours ahead
+    const dir = tempDir('lpj-cloud-app-');
+    cleanups.push(() => dir.remove());
+    const app = AppHost.open({
+      dataDir: dir.path,
+      appVersion: '0.0.0',
+      mode: 'web',
+      practice: { ticksPerSecond: 0 },
+      live: { defaultServerUrl: srv.url, backoff: { baseMs: 50, maxMs: 200 } },
+      cloud: { deviceName: 'Fast clock', retryMs: 200, now: () => Date.now() + skew },
+    });
+    cleanups.push(() => app.close());
+    await call(app, 'live.signUp', { nickname: 'hasty', password: 'hasty-password' });
+    await synced(app);
+    await call(app, 'settings.update', { theme: 'light' });
+    await eventually(async () => (await cloudStatus(app)).state === 'error', 'the refusal shown', 15_000);
+    expect(await cloudStatus(app)).toMatchObject({ state: 'error', code: 'CLOCK_AHEAD', pending: 0 });
+    expect((await cloudStatus(app)).reason).toMatch(/ahead of the server's clock/);
+
+    // The clock set right: the next change goes through at once (not two hours later, when the refused
+    // stamps' time comes), the error clears, and another device sees it; the refused change reached no one.
+    skew = 0;
+    await call(app, 'settings.update', { colours: 'green-up' });
+    await synced(app);
+    const other = openApp(srv.url, 'Other');
+    await call(other, 'live.signIn', { nickname: 'hasty', password: 'hasty-password' });
+    await synced(other);
+    expect(await settings(other)).toMatchObject({ colours: 'green-up', theme: 'dark' });
+  }, 60_000);
+});
+
 /** A desktop host process on a data folder, reaching the server through `serverUrl`. */
 async function hostProcess(dataDir: string, serverUrl: string) {
   const host = forkHost({ LPJ_SYNC_URL: serverUrl });

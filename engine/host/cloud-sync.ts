@@ -326,13 +326,25 @@ export class CloudSync {
       }
       const answer = await link.client.withFreshToken((t) => uploadChanges(link.origin, t, this.device, batch));
       this.o.db.transaction(() => {
-        this.clock.receive(answer.serverHlc);
-        this.o.settings.applyRemote(CLOCK_KEY, this.clock.last());
+        let ahead = false;
         for (const r of answer.results) {
           this.q.unqueue.run(r.id);
-          if (r.status === 'refused') refused = { code: r.code ?? 'REFUSED', reason: r.message ?? 'refused' };
-          else stored = true;
+          if (r.status === 'refused') {
+            refused = { code: r.code ?? 'REFUSED', reason: r.message ?? 'refused' };
+            if (r.code === 'CLOCK_AHEAD') {
+              ahead = true;
+              // The field holds a stamp no one else will ever see: whatever the server holds must win it back.
+              this.o.db.prepare("UPDATE cloud_fields SET hlc = '' WHERE hlc = ?").run(r.id);
+            }
+          } else stored = true;
         }
+        if (ahead) {
+          // This computer's clock ran ahead: count on from the server's time, not from the refused stamps, and
+          // pull everything again so the fields those changes held take the account's values back.
+          this.clock.rebase(answer.serverHlc);
+          this.o.settings.applyRemote(this.cursorKey(link.origin), 0);
+        } else this.clock.receive(answer.serverHlc);
+        this.o.settings.applyRemote(CLOCK_KEY, this.clock.last());
       })();
       this.publish();
     }
@@ -344,7 +356,7 @@ export class CloudSync {
   private async pull(link: { origin: string; client: LiveLink }): Promise<void> {
     const account = this.o.live.status().account;
     if (!account) return;
-    const cursorKey = `cloud.cursor:${link.origin}#${account.id}`;
+    const cursorKey = this.cursorKey(link.origin);
     for (;;) {
       if (this.closed) return;
       const after = this.o.settings.getValue(cursorKey, z.number().int().min(0), 0);
@@ -396,6 +408,10 @@ export class CloudSync {
         journal.markSynced(entries.map((e) => e.localId));
       })();
     }
+  }
+
+  private cursorKey(origin: string): string {
+    return `cloud.cursor:${origin}#${this.o.live.status().account?.id ?? 0}`;
   }
 
   private names(): Record<string, string> {

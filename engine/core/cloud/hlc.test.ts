@@ -42,4 +42,10 @@ describe('hybrid logical clock', () => {
     const c = new HybridClock('n', () => 7, formatHlc({ wall: 7, counter: 999_999, node: 'n' }));
     expect(parseHlc(c.tick())).toEqual({ wall: 8, counter: 0, node: 'n' });
   });
+
+  it('starts again from the server’s time after stamps ran ahead, and counts on from it', () => {
+    const c = new HybridClock('n', () => 10_000, formatHlc({ wall: 9_000_000, counter: 3, node: 'n' }));
+    c.rebase(formatHlc({ wall: 10_000, counter: 0, node: 'server' }));
+    expect(parseHlc(c.tick())).toEqual({ wall: 10_000, counter: 1, node: 'n' });
+  });
 });

@@ -75,6 +75,17 @@ export class HybridClock {
     }
   }
 
+  /**
+   * Starts again from `text` (the server's time) even if it is earlier than stamps issued before: for stamps
+   * the server refused as ahead of its clock, which no other device has seen, so nothing relies on them.
+   */
+  rebase(text: string): void {
+    const h = parseHlc(text);
+    if (!h) return;
+    this.wall = h.wall;
+    this.counter = h.counter;
+  }
+
   /** The last stamp issued or seen, to keep across restarts. */
   last(): string {
     return this.stamp();
