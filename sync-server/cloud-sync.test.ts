@@ -1,6 +1,6 @@
 /**
  * Cloud sync between real app hosts (each with its own data folder) signed in to one real sync server as the
- * same user: what one device changes — settings, the market list's favourites, price alerts, its practice
+ * same user: what one device changes — settings, the price source, the market list's favourites, price alerts, its practice
  * history — reaches the other; edits made offline merge by the hybrid logical clock, a device an hour behind
  * included; a fresh data folder restores everything on sign-in; a device can sign another one out.
  */
@@ -119,6 +119,7 @@ describe('cloud sync between two app hosts of one account', () => {
     // A changes settings, stars a market, sets an alert and trades on its practice market.
     await call(a, 'settings.update', { theme: 'light', language: 'ko' });
     await call(a, 'watchlist.favourite', { key: 'upbit:BTC-KRW', favourite: true });
+    await call(a, 'feed.setSource', { source: 'binance' });
     const alert = await call(a, 'alerts.create', {
       venue: 'practice',
       market: 'LPJ-KRW',
@@ -140,6 +141,11 @@ describe('cloud sync between two app hosts of one account', () => {
       async () =>
         (await call(b, 'watchlist.favourite', { key: 'lpj', favourite: false })).favourites.includes('upbit:BTC-KRW'),
       'B has A’s favourite',
+      15_000,
+    );
+    await eventually(
+      async () => (await call(b, 'feed.source', {})).source === 'binance',
+      'B prices real coins from Binance as A chose',
       15_000,
     );
     await eventually(
@@ -194,6 +200,7 @@ describe('cloud sync between two app hosts of one account', () => {
     const restored = await settings(c);
     expect(restored).toMatchObject({ theme: 'dark', language: 'ko', colours: winner });
     expect((await call(c, 'watchlist.list', {})).favourites).toContain('upbit:BTC-KRW');
+    expect((await call(c, 'feed.source', {})).source).toBe('binance');
     expect((await call(c, 'alerts.list', {})).items).toEqual([]);
     expect(
       (await call(c, 'cloud.practiceHistory', { limit: 10 })).items.filter((r) => r.deviceName === 'Laptop'),

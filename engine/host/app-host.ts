@@ -154,9 +154,11 @@ export class AppHost {
       practice: this.practice,
       live: this.live,
       effects: {
-        settings: (keys) => {
+        settings: (keys, feedSource) => {
           this.emit('settings.changed', this.settings.get());
           if (keys.includes(FAVOURITES_KEY)) this.emit('watchlist.update', this.watchlist.state());
+          // A replay this device cannot play (no session file) leaves its price source as it was.
+          if (feedSource) void this.realMarkets.setSource(feedSource.source, feedSource.speed).catch(() => undefined);
         },
         alert: (uid, value) => this.notices.alerts.applyRemote(uid, value),
       },

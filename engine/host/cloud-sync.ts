@@ -53,8 +53,11 @@ const PRACTICE_STEP = 500;
 
 /** What a pulled change does beyond its field: the host applies it to the store that shows it. */
 export interface CloudEffects {
-  /** Settings changed by another device (already written to the settings store). */
-  settings(keys: string[]): void;
+  /**
+   * Settings changed by another device (written to the settings store already, but for the price source, which
+   * the host switches to: `feedSource`).
+   */
+  settings(keys: string[], feedSource?: { source: 'upbit' | 'binance' | 'replay'; speed: number }): void;
   /** An alert set, changed or deleted (null) by another device. */
   alert(uid: string, value: CloudAlert | null): void;
 }
@@ -111,6 +114,7 @@ export class CloudSync {
     this.clock = new HybridClock(this.device.id, this.now, o.settings.getValue(CLOCK_KEY, z.string(), '') || undefined);
     const db = o.db;
     this.q = {
+      fieldValue: db.prepare('SELECT value FROM cloud_fields WHERE kind = ? AND key = ?').pluck(),
       // Takes a pulled change only if it is newer than what the field holds (changes = 0 otherwise).
       takeNewer: db.prepare(
         `INSERT INTO cloud_fields (kind, key, hlc, device, value) VALUES (?, ?, ?, ?, ?)
@@ -127,7 +131,11 @@ export class CloudSync {
       pending: db.prepare('SELECT COUNT(*) FROM cloud_outbox').pluck(),
     };
     this.offSettings = o.settings.onWrite((key, value) => {
-      if (isSyncedSetting(key)) this.record('setting', key, value);
+      if (!isSyncedSetting(key)) return;
+      const synced = syncedSetting(key, value);
+      // The value the field holds already (an echo of a pulled change, a setting chosen again): nothing changed.
+      if (this.q.fieldValue.get('setting', key) === JSON.stringify(synced)) return;
+      this.record('setting', key, synced);
     });
     this.offLink = o.live.onLink((m) => {
       if (m && m.device === this.device.id) return; // my own upload
@@ -362,6 +370,7 @@ export class CloudSync {
       const after = this.o.settings.getValue(cursorKey, z.number().int().min(0), 0);
       const page = await link.client.withFreshToken((t) => pullChanges(link.origin, t, this.device, after, PULL_PAGE));
       const changedSettings: string[] = [];
+      let feedSource: Parameters<CloudEffects['settings']>[1];
       const alerts: [string, CloudAlert | null][] = [];
       this.o.db.transaction(() => {
         // The clock takes the newest stamp seen: one receive of the page's newest does what one per change would.
@@ -370,14 +379,16 @@ export class CloudSync {
         this.clock.receive(newest);
         for (const c of page.changes) {
           const applied = this.apply(c);
-          if (applied === 'setting') changedSettings.push(c.key);
-          else if (applied === 'alert') alerts.push([c.key, c.value as CloudAlert | null]);
+          if (applied === 'setting') {
+            changedSettings.push(c.key);
+            if (c.key === FEED_SOURCE_KEY) feedSource = c.value as typeof feedSource;
+          } else if (applied === 'alert') alerts.push([c.key, c.value as CloudAlert | null]);
         }
         this.o.settings.applyRemote(CLOCK_KEY, this.clock.last());
         this.o.settings.applyRemote(cursorKey, page.cursor);
         this.o.settings.applyRemote(NAMES_KEY, { ...this.names(), ...page.devices });
       })();
-      if (changedSettings.length > 0) this.o.effects.settings(changedSettings);
+      if (changedSettings.length > 0) this.o.effects.settings(changedSettings, feedSource);
       for (const [uid, value] of alerts) this.o.effects.alert(uid, value);
       if (!page.more) {
         this.pulledFor = `${link.origin}#${account.id}`;
@@ -393,7 +404,8 @@ export class CloudSync {
     if (!check.ok) return undefined;
     if (this.q.takeNewer.run(c.kind, c.key, c.hlc, c.device, check.json).changes === 0) return undefined;
     const kind = c.kind as CloudKind;
-    if (kind === 'setting') this.o.settings.applyRemote(c.key, check.value);
+    // The price source is switched by the host (effects.settings), which keeps this device's replay file.
+    if (kind === 'setting' && c.key !== FEED_SOURCE_KEY) this.o.settings.applyRemote(c.key, check.value);
     return kind;
   }
 
@@ -432,6 +444,15 @@ export class CloudSync {
     this.lastStatus = text;
     this.o.emit(s);
   }
+}
+
+const FEED_SOURCE_KEY = 'feed.source';
+
+/** A setting as it syncs: the price source without this device's replay file. */
+function syncedSetting(key: string, value: unknown): unknown {
+  if (key !== FEED_SOURCE_KEY || typeof value !== 'object' || value === null) return value;
+  const { source, speed } = value as { source?: unknown; speed?: unknown };
+  return { source, speed: speed ?? 1 };
 }
 
 type LiveLink = NonNullable<ReturnType<LiveMarket['syncLink']>>['client'];

@@ -8,7 +8,7 @@
  * one it pulled. A new kind of synced state is one more entry in CLOUD_KINDS.
  */
 import { z } from 'zod';
-import { Language, NotifySwitches, Theme, UpDownColours } from './api';
+import { FeedSource, Language, NotifySwitches, Theme, UpDownColours } from './api';
 import { AlertCondition, AlertMarket } from './alerts';
 import { ChartIndicators } from './chart-indicators';
 import { PracticeEntry } from './sync';
@@ -40,6 +40,8 @@ export const SYNCED_SETTINGS = {
   notify: NotifySwitches,
   'watchlist.favourites': z.array(WatchKey).max(MAX_FAVOURITES),
   'chart.indicators': ChartIndicators,
+  /** The price source of real-coin markets and the replay speed; a replay's session file stays on its device. */
+  'feed.source': z.object({ source: FeedSource, speed: z.number().min(1).max(100) }).strict(),
 } as const satisfies Record<string, z.ZodType>;
 export type SyncedSetting = keyof typeof SYNCED_SETTINGS;
 export const isSyncedSetting = (key: string): key is SyncedSetting => Object.hasOwn(SYNCED_SETTINGS, key);
