@@ -177,6 +177,24 @@ describe('cloud sync under attack', () => {
     await honestPairTrades(t.server);
   });
 
+  it('remembers at most 50 devices of an account however many ids it sprays, the most recently seen kept', async () => {
+    await t.start();
+    const me = await signUp(t.server.url, 'sprayer');
+    for (let i = 0; i < 60; i++) expect((await upload(me, `spray-${i}`, [])).status).toBe(200);
+    const devices = await http<{ items: { id: string }[] }>(t.server.url, 'GET', '/api/v1/cloud/devices', {
+      token: me.accessToken,
+    });
+    expect(devices.body.items).toHaveLength(50);
+    expect(devices.body.items.map((d) => d.id)).toContain('spray-59');
+    expect(devices.body.items.map((d) => d.id)).not.toContain('spray-0');
+    // A page larger than the largest the server sends is refused, not served.
+    const huge = await http(t.server.url, 'GET', '/api/v1/cloud/changes?limit=1000000&device=d&name=n', {
+      token: me.accessToken,
+    });
+    expect(huge.status).toBe(400);
+    await honestPairTrades(t.server);
+  });
+
   it('refuses bodies that are not an upload, and pulls without a device, with BAD_REQUEST', async () => {
     await t.start();
     const me = await signUp(t.server.url, 'garbler');

@@ -238,11 +238,12 @@ export class CloudLog {
     const family = this.db.prepare('SELECT family_id FROM sessions WHERE id = ?').pluck().get(sessionId) as
       number | null | undefined;
     this.touchDevice.run(accountId, device.id, device.name, now, family ?? null);
+    // The device just seen is never the one forgotten; among equal times the one first listed goes first.
     this.db
       .prepare(
-        `DELETE FROM cloud_devices WHERE account_id = ? AND device_id IN (SELECT device_id FROM cloud_devices
-           WHERE account_id = ? ORDER BY last_seen DESC, device_id LIMIT -1 OFFSET ?)`,
+        `DELETE FROM cloud_devices WHERE account_id = ? AND device_id <> ? AND device_id IN (SELECT device_id
+           FROM cloud_devices WHERE account_id = ? ORDER BY last_seen DESC, rowid DESC LIMIT -1 OFFSET ?)`,
       )
-      .run(accountId, accountId, CLOUD_DEVICES_MAX);
+      .run(accountId, device.id, accountId, CLOUD_DEVICES_MAX);
   }
 }
