@@ -91,6 +91,8 @@ export class CloudSync {
   readonly device: DeviceName;
   private readonly clock: HybridClock;
   private readonly now: () => number;
+  /** The server's clock minus this computer's, as last answered (ms); undefined before any answer. */
+  private serverOffset: number | undefined;
   private readonly offSettings: () => void;
   private readonly offLink: () => void;
   private readonly offPractice: () => void;
@@ -111,7 +113,11 @@ export class CloudSync {
     const name = (o.deviceName ?? stored?.name ?? hostname()).slice(0, 60) || 'device';
     this.device = { id: stored?.id ?? randomUUID(), name };
     if (!stored || stored.name !== name) o.settings.applyRemote(DEVICE_KEY, this.device);
-    this.clock = new HybridClock(this.device.id, this.now, o.settings.getValue(CLOCK_KEY, z.string(), '') || undefined);
+    this.clock = new HybridClock(
+      this.device.id,
+      () => this.wallNow(),
+      o.settings.getValue(CLOCK_KEY, z.string(), '') || undefined,
+    );
     const db = o.db;
     this.q = {
       fieldValue: db.prepare('SELECT value FROM cloud_fields WHERE kind = ? AND key = ?').pluck(),
@@ -346,6 +352,7 @@ export class CloudSync {
             }
           } else stored = true;
         }
+        this.heard(answer.serverHlc);
         if (ahead) {
           // This computer's clock ran ahead: count on from the server's time, not from the refused stamps, and
           // pull everything again so the fields those changes held take the account's values back.
@@ -374,6 +381,7 @@ export class CloudSync {
       const alerts: [string, CloudAlert | null][] = [];
       this.o.db.transaction(() => {
         // The clock takes the newest stamp seen: one receive of the page's newest does what one per change would.
+        this.heard(page.serverHlc);
         let newest = page.serverHlc;
         for (const c of page.changes) if (c.hlc > newest) newest = c.hlc;
         this.clock.receive(newest);
@@ -420,6 +428,22 @@ export class CloudSync {
         journal.markSynced(entries.map((e) => e.localId));
       })();
     }
+  }
+
+  /**
+   * The wall time the clock stamps with: this computer's, unless it runs ahead of the server's (as last
+   * answered) by more than a second, then the server's. So a computer whose clock is ahead still stamps within
+   * what the server takes, once it has heard from the server.
+   */
+  private wallNow(): number {
+    const local = this.now();
+    if (this.serverOffset === undefined) return local;
+    return Math.min(local, local + this.serverOffset + 1_000);
+  }
+
+  private heard(serverHlc: string): void {
+    const wall = Number(serverHlc.slice(0, 15));
+    if (Number.isSafeInteger(wall) && wall > 0) this.serverOffset = wall - this.now();
   }
 
   private cursorKey(origin: string): string {
