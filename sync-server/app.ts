@@ -26,6 +26,8 @@ import { MarketData } from './market-data/market-data';
 import { Metrics } from './metrics';
 import { Notifications } from './notifications/notifications';
 import { PracticeJournal } from './practice/practice-journal';
+import { CloudLog } from './cloud/cloud-log';
+import { registerCloudRoutes } from './cloud/cloud-routes';
 import { Exchange } from './trading/exchange';
 import { OrderProjection } from './trading/order-projection';
 import { Gateway, localBackend } from './ws/gateway';
@@ -254,6 +256,10 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     notReadyReason: () => notReady,
   });
   registerCandleRoutes(app, { exchange, candles, now: config.now });
+  // Cloud sync: an upload that stored something tells the account's other sockets to pull.
+  const cloud = new CloudLog(db, config.now, config.limits);
+  cloud.onStored((account, cursor, device) => gateway.toAccount(account, { type: 'cloud.changed', cursor, device }));
+  registerCloudRoutes(app, { accounts, cloud, now: config.now });
   // Signing out, refreshing, a reused refresh token and deletion end sessions: their sockets close (their
   // notification streams close in the routes, which own them).
   accounts.onSessionsEnded((e) => gateway.sessionsEnded(e));

@@ -91,6 +91,12 @@ export interface ServerLimits {
    *  refused whole (413 QUOTA_EXCEEDED) until the account deletes old entries. */
   practiceEntries: number;
   practiceBytes: number;
+  /** Cloud sync's fields, and bytes of their ids, keys and values, kept per account; an upload past either is
+   *  refused whole (413 QUOTA_EXCEEDED). */
+  cloudChanges: number;
+  cloudBytes: number;
+  /** How far ahead of the server's clock a change's stamp may be (ms); further is refused (CLOCK_AHEAD). */
+  cloudClockDriftMs: number;
   /** Notifications kept per account: the oldest are deleted as new ones arrive, so new fills always get in. */
   notifications: number;
   /** Live sign-in sessions per account: signing in past it signs out the oldest (SESSION_REVOKED). */
@@ -141,6 +147,10 @@ export function defaultLimits(): ServerLimits {
     httpPerAccount: { max: 600, windowMs: 60_000 },
     practiceEntries: 20_000,
     practiceBytes: 16 * 1024 * 1024,
+    // Room for years of practice history (each order and fill a field) and every preference and alert.
+    cloudChanges: 200_000,
+    cloudBytes: 64 * 1024 * 1024,
+    cloudClockDriftMs: 5 * 60_000,
     notifications: 1_000,
     sessions: 10,
   };

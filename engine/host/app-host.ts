@@ -37,7 +37,8 @@ import { LiveMarket, type LiveMarketOptions } from './live-market';
 import { liveHandlers } from './live-handlers';
 import { rankingHandlers, rankingLink } from './ranking-handlers';
 import { localDurability } from './local-durability';
-import { liveQuote, Watchlist } from './watchlist';
+import { FAVOURITES_KEY, liveQuote, Watchlist } from './watchlist';
+import { CloudSync, type CloudSyncOptions } from './cloud-sync';
 import { DeskNotices } from './desk-notices';
 import { PortfolioService } from './portfolio';
 
@@ -71,6 +72,8 @@ export interface AppHostOptions {
   live?: Omit<LiveMarketOptions, 'settings' | 'practice' | 'emit'>;
   /** How often the portfolio's total is recorded, and retried while it cannot be taken whole. */
   portfolio?: { recordEveryMs?: number; retryMs?: number };
+  /** Cloud sync: this device's name as the account's other devices list it, and timings tests shorten. */
+  cloud?: Pick<CloudSyncOptions, 'deviceName' | 'debounceMs' | 'retryMs' | 'now'>;
 }
 
 type Handlers = { [M in Method]: (params: z.output<Methods[M]['params']>) => Result<M> | Promise<Result<M>> };
@@ -88,6 +91,7 @@ export class AppHost {
   readonly results: ResultsService;
   readonly recording: SessionRecording;
   private readonly resultsStore: ResultsStore;
+  readonly cloud: CloudSync;
   private readonly listeners = new Set<(event: EventFrame) => void>();
   private readonly startedAt = Date.now();
   private readonly handlers: Handlers;
@@ -162,6 +166,25 @@ export class AppHost {
       realMarkets: this.realMarkets,
       live: this.live,
     });
+    // Settings, favourites, alerts and the practice history follow the account to its other devices.
+    this.cloud = new CloudSync({
+      db: this.db,
+      settings: this.settings,
+      practice: this.practice,
+      live: this.live,
+      effects: {
+        settings: (keys, feedSource) => {
+          this.emit('settings.changed', this.settings.get());
+          if (keys.includes(FAVOURITES_KEY)) this.emit('watchlist.update', this.watchlist.state());
+          // A replay this device cannot play (no session file) leaves its price source as it was.
+          if (feedSource) void this.realMarkets.setSource(feedSource.source, feedSource.speed).catch(() => undefined);
+        },
+        alert: (uid, value) => this.notices.alerts.applyRemote(uid, value),
+      },
+      emit: (status) => this.emit('cloud.status', status),
+      ...options.cloud,
+    });
+    this.notices.alerts.syncTo((uid, value) => this.cloud.record('alert', uid, value));
     this.handlers = {
       ...practiceHandlers(this.practice),
       'watchlist.list': () => this.watchlist.list(),
@@ -204,6 +227,12 @@ export class AppHost {
         return { filename: `playground777-trades-${day}.csv`, csv: fillsCsv(rows), rows: rows.length };
       },
       'portfolio.get': () => this.portfolio.get(),
+      'cloud.status': () => this.cloud.status(),
+      'cloud.syncNow': () => this.cloud.syncNow(),
+      'cloud.devices': async () => ({ items: await this.cloud.devices() }),
+      'cloud.signOutDevice': async ({ id }) => ({ items: await this.cloud.signOutDevice(id) }),
+      'cloud.practiceHistory': ({ limit }) => ({ items: this.cloud.practiceHistory(limit) }),
+      'cloud.export': () => this.cloud.exportJson(),
       'app.info': () => ({
         name: 'Playground 777',
         version: this.options.appVersion,
@@ -295,6 +324,7 @@ export class AppHost {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
+    this.cloud.close();
     this.watchlist.close();
     this.portfolio.close();
     this.live.close();

@@ -146,6 +146,8 @@ export class LiveMarket {
   private backupTimer: NodeJS.Timeout | undefined;
   private backingUp: Promise<void> | undefined;
   private readonly offPractice: () => void;
+  /** Cloud sync's listeners: the link came or went (no message), or another device synced (its message). */
+  private readonly linkListeners = new Set<(m?: Extract<ServerMessage, { type: 'cloud.changed' }>) => void>();
   private closed = false;
 
   constructor(private readonly o: LiveMarketOptions) {
@@ -176,6 +178,18 @@ export class LiveMarket {
       reason: this.reason,
       account: account ? { id: account.id, nickname: account.nickname } : undefined,
     };
+  }
+
+  /** The server and signed-in client while connected (cloud sync goes through it), else undefined. */
+  syncLink(): { origin: string; client: SyncClient } | undefined {
+    if (!this.client.account || this.connection !== 'online') return undefined;
+    return { origin: this.origin, client: this.client };
+  }
+
+  /** Calls `listener` when the link may have come or gone, and when another device of mine synced. */
+  onLink(listener: (m?: Extract<ServerMessage, { type: 'cloud.changed' }>) => void): () => void {
+    this.linkListeners.add(listener);
+    return () => this.linkListeners.delete(listener);
   }
 
   // ------------------------------------------------------------------ server and account
@@ -600,7 +614,9 @@ export class LiveMarket {
   }
 
   private publishStatus(): void {
-    if (!this.closed) this.o.emit('live.status', this.status());
+    if (this.closed) return;
+    this.o.emit('live.status', this.status());
+    for (const l of this.linkListeners) l();
   }
 
   private message(m: ServerMessage): void {
@@ -644,6 +660,9 @@ export class LiveMarket {
       case 'copy_balance':
         this.pendingMine = true;
         break;
+      case 'cloud.changed':
+        for (const l of this.linkListeners) l(m);
+        return;
       default:
         return;
     }

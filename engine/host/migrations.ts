@@ -48,4 +48,32 @@ export const appMigrations: Migration[] = [
       )`);
     },
   },
+  {
+    version: 4,
+    name: 'cloud sync: synced fields, the outbox, alert ids across devices',
+    // See ./cloud-sync: every synced field's value with its HLC stamp (the newest stamp wins), and the changes
+    // made here that the server has not acknowledged yet, in the order they were made.
+    up: (db) => {
+      db.exec(`CREATE TABLE cloud_fields (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        hlc TEXT NOT NULL,
+        device TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (kind, key)
+      )`);
+      db.exec(`CREATE TABLE cloud_outbox (
+        n INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        hlc TEXT NOT NULL,
+        value TEXT NOT NULL
+      )`);
+      // An alert's id on every device of the account (the local row id differs from device to device).
+      db.exec('ALTER TABLE price_alerts ADD COLUMN uid TEXT');
+      db.exec("UPDATE price_alerts SET uid = 'local-' || id");
+      db.exec('CREATE UNIQUE INDEX price_alerts_by_uid ON price_alerts(uid)');
+    },
+  },
 ];

@@ -12,7 +12,11 @@
  * - At most ALERTS_ACTIVE_MAX wait at once (ALERT_LIMIT): each price is checked against the waiting alerts of
  *   its market only, held in memory by market, so a price costs nothing when no alert waits on its market.
  * - A stored row that no longer reads as an alert is skipped, never thrown on.
+ * - Each alert has an id across devices (uid). Setting, firing and deleting one is told to cloud sync
+ *   (`syncTo`) in the same transaction as the write; an alert another device set, fired or deleted arrives
+ *   through `applyRemote`. Each device checks prices itself, so an alert may fire on either.
  */
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../node/db/database';
 import { alertReached } from '../core/alerts/price-alert';
 import {
@@ -25,6 +29,7 @@ import {
   type PriceAlert,
 } from '../protocol/alerts';
 import { ApiError } from '../protocol/errors';
+import type { CloudAlert } from '../protocol/cloud';
 
 export interface PriceAlertsOptions {
   db: Db;
@@ -39,6 +44,7 @@ export interface PriceAlertsOptions {
 
 interface Row {
   id: number;
+  uid: string | null;
   market: string;
   condition: string;
   base_price: number;
@@ -55,6 +61,7 @@ export class PriceAlerts {
   /** The last price seen of each market, for a move set before the venue is asked. */
   private readonly lastSeen = new Map<string, number>();
   private readonly now: () => number;
+  private recorder: ((uid: string, value: CloudAlert | null) => void) | undefined;
 
   constructor(private readonly o: PriceAlertsOptions) {
     this.now = o.now ?? Date.now;
@@ -81,32 +88,89 @@ export class PriceAlerts {
       throw new ApiError('ALERT_LIMIT', `at most ${ALERTS_ACTIVE_MAX} alerts can wait at once: delete one first`);
     const createdAt = this.now();
     const basePrice = seen ?? 0;
-    const { lastInsertRowid } = this.o.db
-      .prepare('INSERT INTO price_alerts (market, condition, base_price, created_at) VALUES (?, ?, ?, ?)')
-      .run(JSON.stringify(market), JSON.stringify(req.condition), basePrice, createdAt);
-    const alert: PriceAlert = {
-      id: Number(lastInsertRowid),
-      market,
-      condition: req.condition,
-      basePrice,
-      createdAt,
-      firedAt: null,
-      firedPrice: null,
-    };
+    const uid = randomUUID();
+    const alert = this.o.db.transaction((): PriceAlert => {
+      const { lastInsertRowid } = this.o.db
+        .prepare('INSERT INTO price_alerts (uid, market, condition, base_price, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(uid, JSON.stringify(market), JSON.stringify(req.condition), basePrice, createdAt);
+      const a: PriceAlert = {
+        id: Number(lastInsertRowid),
+        market,
+        condition: req.condition,
+        basePrice,
+        createdAt,
+        firedAt: null,
+        firedPrice: null,
+      };
+      this.recorder?.(uid, synced(a));
+      return a;
+    })();
     this.wait(alert);
     this.o.onChanged(this.list());
     return alert;
   }
 
   delete(id: number): boolean {
-    const { changes } = this.o.db.prepare('DELETE FROM price_alerts WHERE id = ?').run(id);
+    const changes = this.o.db.transaction(() => {
+      const uid = this.o.db.prepare('SELECT uid FROM price_alerts WHERE id = ?').pluck().get(id) as
+        string | null | undefined;
+      const gone = this.o.db.prepare('DELETE FROM price_alerts WHERE id = ?').run(id).changes;
+      if (gone > 0 && uid) this.recorder?.(uid, null);
+      return gone;
+    })();
+    this.unwait(id);
+    if (changes > 0) this.o.onChanged(this.list());
+    return changes > 0;
+  }
+
+  /** Tells `recorder` of every alert set, fired or deleted here, inside the write's transaction. */
+  syncTo(recorder: (uid: string, value: CloudAlert | null) => void): void {
+    this.recorder = recorder;
+  }
+
+  /** An alert another device set, fired or deleted (null): stored here as it is there. */
+  applyRemote(uid: string, value: CloudAlert | null): void {
+    const id = this.o.db.prepare('SELECT id FROM price_alerts WHERE uid = ?').pluck().get(uid) as number | undefined;
+    if (value === null) {
+      if (id === undefined) return;
+      this.o.db.prepare('DELETE FROM price_alerts WHERE id = ?').run(id);
+      this.unwait(id);
+    } else {
+      const row = [
+        JSON.stringify(value.market),
+        JSON.stringify(value.condition),
+        value.basePrice,
+        value.createdAt,
+        value.firedAt,
+        value.firedPrice,
+      ];
+      let localId = id;
+      if (id === undefined)
+        localId = Number(
+          this.o.db
+            .prepare(
+              'INSERT INTO price_alerts (uid, market, condition, base_price, created_at, fired_at, fired_price) VALUES (?, ?, ?, ?, ?, ?, ?)',
+            )
+            .run(uid, ...row).lastInsertRowid,
+        );
+      else
+        this.o.db
+          .prepare(
+            'UPDATE price_alerts SET market = ?, condition = ?, base_price = ?, created_at = ?, fired_at = ?, fired_price = ? WHERE id = ?',
+          )
+          .run(...row, id);
+      this.unwait(localId!);
+      if (value.firedAt === null) this.wait({ id: localId!, ...value });
+    }
+    this.o.onChanged(this.list());
+  }
+
+  private unwait(id: number): void {
     for (const [k, list] of this.waiting) {
       const kept = list.filter((a) => a.id !== id);
       if (kept.length === 0) this.waiting.delete(k);
       else if (kept.length !== list.length) this.waiting.set(k, kept);
     }
-    if (changes > 0) this.o.onChanged(this.list());
-    return changes > 0;
   }
 
   /** A price of a market: fires every waiting alert of that market it reaches. */
@@ -120,8 +184,13 @@ export class PriceAlerts {
     if (reached.length === 0) return;
     const firedAt = this.now();
     const mark = this.o.db.prepare('UPDATE price_alerts SET fired_at = ?, fired_price = ? WHERE id = ?');
+    const uidOf = this.o.db.prepare('SELECT uid FROM price_alerts WHERE id = ?').pluck();
     this.o.db.transaction(() => {
-      for (const a of reached) mark.run(firedAt, price, a.id);
+      for (const a of reached) {
+        mark.run(firedAt, price, a.id);
+        const uid = uidOf.get(a.id) as string | null | undefined;
+        if (uid) this.recorder?.(uid, synced({ ...a, firedAt, firedPrice: price }));
+      }
       // Only the newest fired alerts are kept: the list is what the user reads.
       this.o.db
         .prepare(
@@ -171,4 +240,16 @@ export class PriceAlerts {
       }
     });
   }
+}
+
+/** An alert as cloud sync carries it: everything but the local row id. */
+function synced(a: PriceAlert): CloudAlert {
+  return {
+    market: a.market,
+    condition: a.condition,
+    basePrice: a.basePrice,
+    createdAt: a.createdAt,
+    firedAt: a.firedAt,
+    firedPrice: a.firedPrice,
+  };
 }

@@ -9,11 +9,16 @@ export const DEFAULT_SETTINGS: Settings = {
   notify: { fills: true, stops: true, alerts: true, copy: true },
 };
 
-/** User preferences, one row per key, each value JSON. A stored value that no longer validates falls back. */
+/**
+ * User preferences, one row per key, each value JSON. A stored value that no longer validates falls back.
+ * Listeners hear every write made here (not those `applyRemote` makes), inside its transaction: cloud sync
+ * queues the change in the same commit as the value, so a crash cannot keep one without the other.
+ */
 export class SettingsStore {
   private readonly selectAll;
   private readonly upsert;
   private readonly selectOne;
+  private readonly listeners = new Set<(key: string, value: unknown) => void>();
 
   constructor(private readonly db: Db) {
     this.selectAll = db.prepare('SELECT key, value FROM settings');
@@ -60,15 +65,31 @@ export class SettingsStore {
   }
 
   setValue(key: string, value: unknown): void {
-    this.upsert.run(key, JSON.stringify(value));
+    this.db.transaction(() => {
+      this.upsert.run(key, JSON.stringify(value));
+      for (const l of this.listeners) l(key, value);
+    })();
   }
 
   update(patch: Partial<Settings>): Settings {
     this.db.transaction(() => {
       for (const [key, value] of Object.entries(patch)) {
-        if (value !== undefined) this.upsert.run(key, JSON.stringify(value));
+        if (value === undefined) continue;
+        this.upsert.run(key, JSON.stringify(value));
+        for (const l of this.listeners) l(key, value);
       }
     })();
     return this.get();
+  }
+
+  /** Writes a value another device set (cloud sync): no listener hears it, so it is not sent back. */
+  applyRemote(key: string, value: unknown): void {
+    this.upsert.run(key, JSON.stringify(value));
+  }
+
+  /** Calls `listener` inside the transaction of every write; returns the way to stop. */
+  onWrite(listener: (key: string, value: unknown) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 }

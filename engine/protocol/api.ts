@@ -14,6 +14,7 @@ import { Portfolio } from './portfolio';
 import { resultMethods } from './results';
 import { recordingEvents, recordingMethods } from './recording';
 import { ChartIndicators } from './chart-indicators';
+import { cloudEvents, cloudMethods } from './cloud-api';
 
 export const Language = z.enum(['en', 'ko']);
 export const Theme = z.enum(['dark', 'light']);
@@ -1027,6 +1028,7 @@ export const methods = {
   ...resultMethods,
   ...recordingMethods,
   ...paperPortfolioMethods,
+  ...cloudMethods,
 } as const;
 
 export const events = {
@@ -1072,6 +1074,7 @@ export const events = {
   'notifications.changed': z.object({ unread: amount }),
   ...watchlistEvents,
   ...paperPortfolioEvents,
+  ...cloudEvents,
   /** An alert was set, fired or deleted: the list as it now is. */
   'alerts.changed': z.object({ items: z.array(PriceAlert) }),
   ...recordingEvents,

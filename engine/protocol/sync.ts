@@ -207,6 +207,8 @@ export type ServerMessage =
   /** Private: the balances of one of my copy sub-accounts (CopyAccountView.account) changed. */
   | { type: 'copy_balance'; account: number; balances: BalanceView[] }
   | { type: 'pong'; id: string | number; serverTime: number }
+  /** Private: a device of my account uploaded synced changes (see ./cloud): pull after your cursor. */
+  | { type: 'cloud.changed'; cursor: number; device: string }
   /** Sent right before the server closes the connection, saying why. */
   | { type: 'bye'; code: string; message: string };
 

@@ -195,6 +195,33 @@ export class Accounts {
   }
 
   /**
+   * Ends one sign-in of the account (a session family: a device's sign-in and its refreshes), from another
+   * device; answers whether a live session of it was ended.
+   */
+  signOutFamily(accountId: number, familyId: number): boolean {
+    const ids = this.db
+      .transaction(() => {
+        const live = this.db
+          .prepare('SELECT id FROM sessions WHERE account_id = ? AND family_id = ? AND revoked_at IS NULL')
+          .pluck()
+          .all(accountId, familyId) as number[];
+        this.db
+          .prepare('UPDATE sessions SET revoked_at = ? WHERE account_id = ? AND family_id = ? AND revoked_at IS NULL')
+          .run(this.now(), accountId, familyId);
+        return live;
+      })
+      .immediate();
+    if (ids.length > 0)
+      this.ended({
+        accountId,
+        sessionIds: ids,
+        code: 'SIGNED_OUT',
+        message: 'this device was signed out from another device',
+      });
+    return ids.length > 0;
+  }
+
+  /**
    * Deletes the account once its password is given again (a stolen access token alone cannot); wrong passwords
    * count towards the nickname's sign-in backoff. What deletion keeps and changes is in the file comment.
    */

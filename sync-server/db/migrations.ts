@@ -270,4 +270,43 @@ export const serverMigrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    name: 'cloud sync: the synced fields of each account, their usage, and the devices that sync',
+    up: (db) => {
+      db.exec(`
+        -- One row per synced field (kind, key) of an account: the change with the newest HLC stamp (see
+        -- cloud/cloud-log). seq orders the account's log for pulls; a newer change of a field takes a new seq.
+        CREATE TABLE cloud_changes (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          account_id INTEGER NOT NULL,
+          change_id TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          key TEXT NOT NULL,
+          hlc TEXT NOT NULL,
+          device TEXT NOT NULL,
+          value TEXT NOT NULL,
+          bytes INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX cloud_changes_by_id ON cloud_changes(account_id, change_id);
+        CREATE UNIQUE INDEX cloud_changes_by_field ON cloud_changes(account_id, kind, key);
+        CREATE INDEX cloud_changes_by_seq ON cloud_changes(account_id, seq);
+        -- What each account's synced data holds (fields, bytes), kept with every upload.
+        CREATE TABLE cloud_usage (
+          account_id INTEGER PRIMARY KEY,
+          changes INTEGER NOT NULL,
+          bytes INTEGER NOT NULL
+        );
+        -- The devices that synced, and the sign-in (session family) each one last used.
+        CREATE TABLE cloud_devices (
+          account_id INTEGER NOT NULL,
+          device_id TEXT NOT NULL,
+          name TEXT NOT NULL,
+          last_seen INTEGER NOT NULL,
+          family_id INTEGER,
+          PRIMARY KEY (account_id, device_id)
+        );
+      `);
+    },
+  },
 ];

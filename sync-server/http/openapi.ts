@@ -33,6 +33,7 @@ import {
   UpdateStrategyBody,
   UpdateSubscriptionBody,
 } from '../../engine/protocol/sync';
+import { CloudDevices, CloudPage, CloudUpload, CloudUploadAnswer } from '../../engine/protocol/cloud';
 import { ENGINE_VERSION } from '../../engine/core/version';
 import { CandlesResponse } from './candle-routes';
 
@@ -261,6 +262,34 @@ export function openApiDocument(): object {
           summary: 'Profit-share settlements I paid or received, newest first (?role=&before=&limit=)',
           security: secured,
           responses: { 200: ok(SettlementPage), ...errors },
+        },
+      },
+      '/api/v1/cloud/changes': {
+        post: {
+          summary:
+            'Upload synced changes (docs/cloud-sync.md): each stored, duplicate, superseded or refused with a code; 413 BATCH_TOO_LARGE or QUOTA_EXCEEDED refuse the whole upload',
+          security: secured,
+          requestBody: json(CloudUpload),
+          responses: { 200: ok(CloudUploadAnswer), ...errors },
+        },
+        get: {
+          summary: "The account's synced changes after ?after= (a cursor), in log order (?device=&name=&limit=)",
+          security: secured,
+          responses: { 200: ok(CloudPage), ...errors },
+        },
+      },
+      '/api/v1/cloud/devices': {
+        get: {
+          summary: 'The devices that synced with my account, the most recently seen first',
+          security: secured,
+          responses: { 200: ok(CloudDevices), ...errors },
+        },
+      },
+      '/api/v1/cloud/devices/{id}': {
+        delete: {
+          summary: "End a device's sign-in (its sessions are revoked and its sockets closed); answers the devices",
+          security: secured,
+          responses: { 200: ok(CloudDevices), ...errors },
         },
       },
       '/api/v1/practice/journal': {

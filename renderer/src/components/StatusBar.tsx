@@ -2,6 +2,7 @@ import { useT } from '../i18n';
 import { useEngine } from '../stores/engine-store';
 import { useLive } from '../stores/live-store';
 import { useLiveConnectionState } from '../stores/market-state';
+import { CloudSyncStatus } from './CloudSyncStatus';
 
 /** The live market server's connection as it really is: coloured by its market state, said in its own words. */
 function LiveConnection() {
@@ -27,6 +28,7 @@ export function StatusBar() {
       <span className={`dot ${state}`} aria-hidden="true" />
       <span className="status-text">{text}</span>
       <LiveConnection />
+      <CloudSyncStatus />
       {info && (
         <>
           <span className="status-item">

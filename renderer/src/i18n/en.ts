@@ -1,4 +1,5 @@
 import { alertsEn } from './alerts-en';
+import { cloudEn } from './cloud-en';
 import { historyEn } from './history-en';
 import { resultsEn } from './results-en';
 import { portfolioEn } from './portfolio-en';
@@ -396,6 +397,7 @@ export const en = {
   ...liveEn,
   ...noticeEn,
   ...alertsEn,
+  ...cloudEn,
   ...historyEn,
   ...resultsEn,
   ...marketsEn,

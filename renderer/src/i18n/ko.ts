@@ -1,4 +1,5 @@
 import { alertsKo } from './alerts-ko';
+import { cloudKo } from './cloud-ko';
 import { historyKo } from './history-ko';
 import { resultsKo } from './results-ko';
 import { portfolioKo } from './portfolio-ko';
@@ -394,6 +395,7 @@ export const ko: Record<MessageKey, string> = {
   ...liveKo,
   ...noticeKo,
   ...alertsKo,
+  ...cloudKo,
   ...historyKo,
   ...resultsKo,
   ...marketsKo,

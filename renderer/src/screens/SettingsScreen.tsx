@@ -9,6 +9,7 @@ import { PastReplayForm } from './market/PastReplayForm';
 import { ExportTrades } from '../components/settings/ExportTrades';
 import { LocalDurability } from '../components/settings/LocalDurability';
 import { NotificationSwitches } from '../components/settings/NotificationSwitches';
+import { CloudDevices } from '../components/settings/CloudDevices';
 
 export function SettingsScreen() {
   const t = useT();
@@ -85,6 +86,7 @@ export function SettingsScreen() {
       <ExportTrades />
       <ServerSettings />
       <AccountSettings />
+      <CloudDevices />
     </section>
   );
 }
