@@ -137,6 +137,8 @@ const FILLS_SHOWN = 100;
 /** A paper account as the portfolio reads it, with its markets' units. */
 export interface PaperPortfolioAccount {
   kind: 'paper' | 'replay';
+  /** A paper portfolio's settings (its name, exchange, fees). */
+  portfolio?: PaperPortfolio;
   account: PaperAccount;
   marks: PaperMark[];
   markets: Map<string, PaperMarketInfo>;
@@ -422,18 +424,25 @@ export class RealMarkets {
   }
 
   /**
-   * The paper accounts for the portfolio: the exchanges' journal, and the replay's when it was ever traded in
-   * (its journal exists). Holdings are marked at the prices known now; this connects nothing.
+   * The paper accounts for the portfolio: every paper portfolio's journal, each named, and the replay's when it
+   * was ever traded in (its journal exists). Holdings are marked at the prices known now; this connects nothing.
    */
   async portfolioAccounts(): Promise<PaperPortfolioAccount[]> {
     this.checkOpen();
     const replayUsed =
       this.replayTrader !== undefined || existsSync(join(this.o.dataDir, 'replay-practice', 'paper.db'));
-    const traders: [PaperPortfolioAccount['kind'], PaperTrader][] = [['paper', await this.trader(false)]];
-    if (replayUsed) traders.push(['replay', await this.trader(true)]);
-    return traders.map(([kind, trader]) => {
+    const traders: [PaperPortfolioAccount['kind'], PaperTrader, PaperPortfolio | undefined][] = [];
+    for (const p of this.portfolios.list().portfolios) traders.push(['paper', await this.portfolioTrader(p.id), p]);
+    if (replayUsed) traders.push(['replay', await this.trader(true), undefined]);
+    return traders.map(([kind, trader, portfolio]) => {
       const markets = new Map(trader.engine.marketIds.map((id) => [id, marketInfo(trader.engine.marketConfig(id)!)]));
-      return { kind, account: accountView(trader), marks: this.marks(trader), markets };
+      return {
+        kind,
+        ...(portfolio ? { portfolio } : {}),
+        account: accountView(trader),
+        marks: this.marks(trader),
+        markets,
+      };
     });
   }
 
@@ -559,6 +568,8 @@ export class RealMarkets {
         this.portfolioTraders.delete(id);
       }
       this.portfolios.remove(id);
+      // Its results go with it: a later portfolio never inherits them.
+      this.o.results?.deleteAccount(`paper:${id}`);
       return this.portfoliosChanged();
     });
   }
@@ -1047,12 +1058,13 @@ export class RealMarkets {
   }
 
   /**
-   * The paper account of exchange prices ('paper') or of replays ('replay'): its starting grant and last reset,
-   * its fills and its markets, for its running result and its reports. Connects nothing.
+   * A paper portfolio's account (by its id) or the replay account ('replay'): its starting grant and last reset,
+   * its fills and its markets, for its running result and its reports. UNKNOWN_PORTFOLIO for an id with no
+   * portfolio. Connects nothing.
    */
-  async accountFills(kind: 'paper' | 'replay'): Promise<AccountFills> {
+  async accountFills(account: number | 'replay'): Promise<AccountFills> {
     this.checkOpen();
-    const trader = await this.trader(kind === 'replay');
+    const trader = account === 'replay' ? await this.trader(true) : await this.portfolioTrader(account);
     let since = 0;
     for (const e of readAll((after, limit) => trader.eventsSince(LEDGER_STREAM, after, limit)))
       if (e.type === 'reset' && e.account === PAPER_USER) since = e.ts;
@@ -1063,24 +1075,30 @@ export class RealMarkets {
       fills.push(...tradeFills(events, PAPER_USER, () => true));
     }
     fills.sort((a, b) => a.ts - b.ts || (a.tradeId ?? 0) - (b.tradeId ?? 0));
-    const current = trader === this.currentTrader();
+    // An open view prices its market on the current source: another journal's same-named market is not its.
+    const viewed = trader === this.currentTrader() || (this.source.source !== 'replay' && account !== 'replay');
     return {
       start: trader.engine.startingGrants(),
       since,
       fills,
       markets,
-      prices: pricesOf(trader, markets, (id) => (current ? this.views.get(id)?.lastPrice : undefined)),
+      prices: pricesOf(trader, markets, (id) => (viewed ? this.views.get(id)?.lastPrice : undefined)),
     };
   }
 
-  /** My paper fills on real-coin prices (the exchange sources' journal; replays of generated sessions are not history). */
+  /**
+   * My paper fills on real-coin prices, every portfolio's, each named in the venue column (`paper-<exchange>:
+   * <portfolio name>`); replays of generated sessions are not history.
+   */
   async exportFills(): Promise<FillRow[]> {
-    const trader = await this.trader(false);
     const rows: FillRow[] = [];
-    for (const id of trader.engine.marketIds) {
-      const config = trader.engine.marketConfig(id)!;
-      const events = readAll((after, limit) => trader.eventsSince(id, after, limit));
-      rows.push(...userFills(events, PAPER_USER, `paper-${config.exchange}`, () => config));
+    for (const p of this.portfolios.list().portfolios) {
+      const trader = await this.portfolioTrader(p.id);
+      for (const id of trader.engine.marketIds) {
+        const config = trader.engine.marketConfig(id)!;
+        const events = readAll((after, limit) => trader.eventsSince(id, after, limit));
+        rows.push(...userFills(events, PAPER_USER, `paper-${config.exchange}:${p.name}`, () => config));
+      }
     }
     return rows;
   }
