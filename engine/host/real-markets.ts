@@ -453,6 +453,7 @@ export class RealMarkets {
     await this.ensurePaperMarket(trader, market);
     // A past window's order meets the price in force, its book received now.
     if (this.active?.kind === 'replay') this.active.replay.fills?.refresh();
+    if (trader === this.replayTrader) this.beginRun();
     const outcome = orderOutcome(await trader.place(PAPER_USER, { ...order, market: market.id }));
     // A live order needs the market's trades; a fill may leave coins that need its price.
     if (outcome.status === 'accepted' && this.engaged) this.keepSubscribed(market.id);
@@ -730,7 +731,8 @@ export class RealMarkets {
         onState: (info) => {
           if (this.active?.kind === 'replay' && this.active.replay === replay) {
             this.emit('replay.state', info);
-            this.runs?.onState(info, () => this.replaySnapshot());
+            if (info.state === 'playing') this.beginRun();
+            else this.runs?.onState(info, () => this.replaySnapshot());
           }
         },
       });
@@ -1038,6 +1040,24 @@ export class RealMarkets {
     return () => this.taps.delete(tap);
   }
 
+  /**
+   * A replay run starts (when none is going) from the replay account's starting balances: an account a run
+   * left holding coins or orders is reset first — a journaled reset, so a restart finds it too — so every run
+   * of a session starts from the same equity and runs compare by their returns as well as by their fills.
+   * Called as the replay starts playing, and before an order of a paused replay (whose fills are the run's).
+   */
+  private beginRun(): void {
+    const runs = this.runs;
+    const trader = this.replayTrader;
+    const active = this.active;
+    if (!runs || runs.running || !trader || active?.kind !== 'replay' || active.replay.fills) return;
+    if (!atStart(trader)) {
+      // The reset is applied as it is submitted (its commit follows): the snapshot below already reads it.
+      trader.reset(PAPER_USER).catch((err: unknown) => this.onError(err));
+    }
+    runs.start(active.replay.info(), () => this.replaySnapshot());
+  }
+
   /** Keeps the result of the replay run going, if one is (before the replay or its journal closes). */
   private stopRun(): ResultSummary | undefined {
     return this.runs?.stop(this.replaySnapshot());
@@ -1244,6 +1264,15 @@ function pricesOf(
 
 function lastPrice(trader: PaperTrader, view: MarketView | undefined, marketId: string): number | undefined {
   return trader.lastPrice(marketId) ?? view?.lastPrice;
+}
+
+/** The account holds its starting grant and nothing else, with no order live: where a run starts from. */
+function atStart(trader: PaperTrader): boolean {
+  if (trader.openOrders(PAPER_USER).length > 0) return false;
+  const grants = trader.engine.startingGrants();
+  const now = totals(trader);
+  const assets = new Set([...Object.keys(grants), ...Object.keys(now)]);
+  return [...assets].every((a) => (grants[a] ?? 0) === (now[a] ?? 0));
 }
 
 /** The paper markets whose base the account holds (available or in orders). */

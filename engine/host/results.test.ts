@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CsvFile, PnlReport, ResultDetail, ResultSummary } from '../protocol/results';
-import type { PaperOrderOutcome, PaperUpdate, ReplayInfo } from '../protocol/api';
+import type { PaperMarketState, PaperOrderOutcome, PaperUpdate, ReplayInfo } from '../protocol/api';
 import type { PortfolioList } from '../protocol/paper-portfolios';
 import type { Portfolio } from '../protocol/portfolio';
 import { mockExchangeHosts, until } from './testing/mock-exchange-host';
@@ -135,6 +135,35 @@ describe('results of replay runs and paper accounts', () => {
     expect(slow.trades).toBe(fast.trades);
     expect(slow.digest).toBe(fast.digest);
     expect(slow.fees).toEqual(fast.fees);
+    // The first run left coins bought and not all sold: the second still started from the starting balances,
+    // so the two compare by their returns and curves as well as by their fills.
+    expect(slow.startEquity).toBe(String(10_000_000 * 10_000));
+    expect(slow.startEquity).toBe(fast.startEquity);
+    expect([slow.returnBps, slow.endEquity, slow.maxDrawdownBps]).toEqual([
+      fast.returnBps,
+      fast.endEquity,
+      fast.maxDrawdownBps,
+    ]);
+    // Point for point from the first fill on (each run's first point is when it began playing, a moment apart).
+    const curve = async (id: number) => (await call<ResultDetail>('results.get', { id })).equity;
+    const [a, b] = [await curve(slow.id), await curve(fast.id)];
+    expect(a.length).toBeGreaterThan(2);
+    expect(a.map((p) => p.value)).toEqual(b.map((p) => p.value));
+    expect(a.slice(1)).toEqual(b.slice(1));
+    // The account waits at its starting balances for the next run only once one begins: after a restart too.
+    const dir = t.dir;
+    t.host.close();
+    t.open({ dataDir: dir });
+    await call('paper.open', { market: 'BTC-KRW' });
+    await call('replay.control', { action: 'play' });
+    await call('replay.control', { action: 'pause' });
+    const state = await call<PaperMarketState>('paper.state', { market: 'BTC-KRW' });
+    expect(
+      state.account.balances.filter((b) => b.available + b.held > 0).map((b) => [b.asset, b.available, b.held]),
+    ).toEqual([
+      ['KRW', 10_000_000 * 10_000, 0],
+      ['USDT', 10_000 * 10 ** 8, 0],
+    ]);
   });
 
   it('keeps the paper account’s running result, and exports every local account', async () => {
