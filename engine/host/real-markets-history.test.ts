@@ -1,7 +1,8 @@
 /**
  * Replaying a past window of an exchange in the app host, against the mock exchange: the download, the
  * fill model it names, a limit order resting through a replay at max speed and filling when the price trades
- * through it, and windows refused with a reason while the app goes on.
+ * through it, the window played again after a restart from its caches, and windows refused with a reason while
+ * the app goes on.
  */
 import { describe, expect, it } from 'vitest';
 import type { FeedSourceInfo, PaperCandles, PaperMarketState, PaperOrderOutcome, ReplayInfo } from '../protocol/api';
@@ -100,6 +101,45 @@ describe('replaying a past window', () => {
     const max = await runAt('max');
     expect(max).toEqual(timed);
     expect(timed.every(([ts]) => (ts as number) > from + 10 * MINUTE)).toBe(true);
+  });
+
+  it('comes back to the window it was replaying after a restart, from its caches, and trades on it', async () => {
+    t.open();
+    const { from, to } = pastHour();
+    const first = await call<FeedSourceInfo>('replay.history', { exchange: 'binance', market: 'BTC-USDT', from, to });
+    expect(first.replay?.history).toMatchObject({ fillModel: 'trades' });
+    const dir = t.dir;
+    t.host.close();
+    t.open({ dataDir: dir });
+    const info = await call<FeedSourceInfo>('feed.source');
+    expect(info).toMatchObject({
+      source: 'replay',
+      replay: {
+        kind: 'history',
+        markets: ['BTC-USDT'],
+        startTime: from,
+        history: { exchange: 'binance', market: 'BTC-USDT', from, to, fillModel: 'trades' },
+      },
+    });
+    expect(info.replay!.history).not.toHaveProperty('tradesNote');
+    expect(info.replay!.history!.trades).toBe(first.replay!.history!.trades);
+    // From the caches: nothing was downloaded again.
+    expect(t.frames.filter((f) => f.name === 'replay.download')).toEqual([]);
+    await call<ReplayInfo>('replay.control', { action: 'seek', at: 5 * MINUTE + 1 });
+    const state = await call<PaperMarketState>('paper.open', { market: 'BTC-USDT' });
+    expect(state.source).toBe('replay');
+    const bought = await call<PaperOrderOutcome>('paper.place', {
+      market: 'BTC-USDT',
+      side: 'buy',
+      orderType: 'market',
+      quantity: 10_000,
+    });
+    expect(bought, JSON.stringify(bought)).toMatchObject({ status: 'accepted', fills: 1 });
+    // Choosing an exchange again forgets the window: the next start is on that exchange.
+    await call('feed.setSource', { source: 'binance' });
+    t.host.close();
+    t.open({ dataDir: dir });
+    expect(await call<FeedSourceInfo>('feed.source')).toEqual({ source: 'binance' });
   });
 
   it('refuses a window it cannot replay with a reason, and the source stays as it was', async () => {

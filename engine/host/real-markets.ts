@@ -63,7 +63,13 @@ import { feedClientOptions, OFFERED_MARKETS, type ExchangeOptions } from './real
 import { MarketView, type ViewChanges } from './real-market-view';
 import { ReplayFeed } from './replay-feed';
 import { pointBook, pointTrade, type HistoryFillSink } from '../core/replay/history-fills';
-import { BinanceTradeHistory, HistoryDownloader, UpbitTradeHistory } from '../node/replay/history-download';
+import {
+  BinanceTradeHistory,
+  cachedHistory,
+  HistoryDownloader,
+  UpbitTradeHistory,
+  type PastHistory,
+} from '../node/replay/history-download';
 import { SessionPicks } from './real-markets-sessions';
 import { PaperPortfolios } from './paper-portfolios';
 import type { NewPortfolio, PaperPortfolio, PortfolioChange, PortfolioList } from '../protocol/paper-portfolios';
@@ -128,6 +134,23 @@ const StoredSource = z.object({
    * left by versions that took any path from the UI is dropped, not trusted.
    */
   sessionFile: z.string().optional(),
+  /**
+   * The past window replaying, when the replay is one: played again after a restart from the caches (never
+   * downloaded anew), with the fill model it had. Any other choice of source clears it.
+   */
+  history: z
+    .object({
+      exchange: z.enum(['upbit', 'binance']),
+      market: z.string().max(40),
+      from: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+      to: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+      model: z.enum(['trades', 'candle_path']),
+      tradesNote: z
+        .enum(['TRADES_NOT_PUBLISHED', 'TRADES_WINDOW_TOO_LONG', 'TRADES_TOO_MANY', 'TRADES_FAILED'])
+        .optional(),
+      tradesDetail: z.string().max(1000).optional(),
+    })
+    .optional(),
 });
 type StoredSource = z.output<typeof StoredSource>;
 
@@ -211,7 +234,8 @@ export class RealMarkets {
     this.checkOpen();
     // Load a session before touching anything: a bad file leaves the current source running.
     let replay: ReplayFeed | undefined;
-    const next: StoredSource = { ...this.source, source, ...(speed !== undefined ? { speed } : {}) };
+    const { history: _past, ...kept } = this.source;
+    const next: StoredSource = { ...kept, source, ...(speed !== undefined ? { speed } : {}) };
     if (source === 'replay') {
       if (session !== undefined) next.sessionFile = this.sessions.resolve(session).path;
       replay = this.loadReplay(next);
@@ -222,7 +246,7 @@ export class RealMarkets {
 
   /**
    * Downloads a past window of an exchange's market (or reads it from the caches) and replays it, paused at its
-   * start, trading in the replay's journal. The choice is not kept: the next start plays the last session file.
+   * start, trading in the replay's journal. The choice is kept: the next start replays the window from the caches.
    */
   async replayHistory(p: {
     exchange: ExchangeId;
@@ -271,9 +295,31 @@ export class RealMarkets {
     }
     const trader = await this.trader(true);
     await this.ensurePaperMarket(trader, market);
-    // History points reach the replay's paper trader; the book of a point only when the matcher needs it.
+    const h = outcome.history;
+    const next: StoredSource = {
+      ...this.source,
+      source: 'replay',
+      history: {
+        exchange: p.exchange,
+        market: market.id,
+        from: h.from,
+        to: h.to,
+        model: h.model,
+        ...(h.tradesNote ? { tradesNote: h.tradesNote } : {}),
+        ...(h.tradesDetail ? { tradesDetail: h.tradesDetail.slice(0, 1000) } : {}),
+      },
+    };
+    const replay = this.historyReplay(h, next);
+    this.o.settings.setValue(SOURCE_KEY, next);
+    return this.switchTo(next, replay);
+  }
+
+  /** A past window's replay: its points reach the replay's paper trader, a point's book only when the matcher needs it. */
+  private historyReplay(history: PastHistory, source: StoredSource): ReplayFeed {
     const sink: HistoryFillSink = {
       onPoint: (point) => {
+        const trader = this.replayTrader;
+        if (!trader) return;
         try {
           if (trader.engine.tradeEffect(point.market, point.price) !== 'none') trader.onBook(pointBook(point));
           void trader.onTrade(pointTrade(point), true);
@@ -281,13 +327,13 @@ export class RealMarkets {
           this.onError(err);
         }
       },
-      onRefresh: (point) => trader.onBook(pointBook(point)),
+      onRefresh: (point) => this.replayTrader?.onBook(pointBook(point)),
     };
     const replay: ReplayFeed = ReplayFeed.ofHistory(
-      { history: outcome.history, sink },
+      { history, sink },
       {
         path: '',
-        speed: playerSpeed(this.source.speed),
+        speed: playerSpeed(source.speed),
         onEvent: (e, replayed) => {
           if (this.active?.kind === 'replay' && this.active.replay === replay) this.onFeedEvent(e, replayed);
         },
@@ -296,7 +342,7 @@ export class RealMarkets {
         },
       },
     );
-    return this.switchTo({ ...this.source, source: 'replay' }, replay);
+    return replay;
   }
 
   /** Makes `next` the running source (with `replay` loaded when it is one) and carries the open views over. */
@@ -719,6 +765,22 @@ export class RealMarkets {
   }
 
   private loadReplay(source: StoredSource): ReplayFeed {
+    if (source.history) {
+      // The past window replaying when the app closed comes back from the caches; gone from them, the session
+      // file plays (and the error says why).
+      try {
+        const { exchange, market: id, from, to, ...model } = source.history;
+        const market = resolveMarket(exchange, id);
+        const history = cachedHistory(
+          { market, from, to },
+          { store: this.store(), cacheDir: join(this.o.dataDir, 'replay-history'), ...model },
+        );
+        if (history) return this.historyReplay(history, source);
+        this.onError(new Error(`the replayed window ${id} ${from}–${to} is no longer cached`));
+      } catch (err) {
+        this.onError(err);
+      }
+    }
     const path = source.sessionFile ?? this.o.defaultSessionPath ?? SAMPLE_SESSION_PATH;
     let replay: ReplayFeed | undefined;
     try {
