@@ -330,7 +330,7 @@ test.describe('after trading on every market', () => {
     }).toPass({ timeout: 30_000 });
     await expect(live).toContainText('서버에 연결할 수 없어 다시 연결될 때까지 집계하지 않습니다.');
     const counted = await Promise.all(
-      ['practice', 'paper'].map(async (id) => BigInt((await account(app, id).getAttribute('data-value'))!)),
+      ['practice', 'paper-1'].map(async (id) => BigInt((await account(app, id).getAttribute('data-value'))!)),
     );
     await expect(total(app)).toHaveAttribute('data-value', (counted[0] + counted[1]).toString());
     await expect(app.getByRole('table', { name: '계정별 자산 배분' }).locator('tbody tr')).toHaveCount(2);
