@@ -338,7 +338,14 @@ export class RealMarkets {
           if (this.active?.kind === 'replay' && this.active.replay === replay) this.onFeedEvent(e, replayed);
         },
         onState: (info) => {
-          if (this.active?.kind === 'replay' && this.active.replay === replay) this.emit('replay.state', info);
+          if (this.active?.kind === 'replay' && this.active.replay === replay) {
+            this.emit('replay.state', info);
+            if (info.state === 'playing') this.beginRun();
+            else {
+              if (info.state === 'ended' && this.runs?.running) this.flushReplay();
+              this.runs?.onState(info, () => this.replaySnapshot());
+            }
+          }
         },
       },
     );
@@ -794,7 +801,10 @@ export class RealMarkets {
           if (this.active?.kind === 'replay' && this.active.replay === replay) {
             this.emit('replay.state', info);
             if (info.state === 'playing') this.beginRun();
-            else this.runs?.onState(info, () => this.replaySnapshot());
+            else {
+              if (info.state === 'ended' && this.runs?.running) this.flushReplay();
+              this.runs?.onState(info, () => this.replaySnapshot());
+            }
           }
         },
       });
@@ -1112,7 +1122,7 @@ export class RealMarkets {
     const runs = this.runs;
     const trader = this.replayTrader;
     const active = this.active;
-    if (!runs || runs.running || !trader || active?.kind !== 'replay' || active.replay.fills) return;
+    if (!runs || runs.running || !trader || active?.kind !== 'replay') return;
     if (!atStart(trader)) {
       // The reset is applied as it is submitted (its commit follows): the snapshot below already reads it.
       trader.reset(PAPER_USER).catch((err: unknown) => this.onError(err));
@@ -1122,7 +1132,21 @@ export class RealMarkets {
 
   /** Keeps the result of the replay run going, if one is (before the replay or its journal closes). */
   private stopRun(): ResultSummary | undefined {
-    return this.runs?.stop(this.replaySnapshot());
+    if (!this.runs?.running) return undefined;
+    this.flushReplay();
+    return this.runs.stop(this.replaySnapshot());
+  }
+
+  /**
+   * Commits the replay journal's waiting fills now: they reach the run (which hears fills as committed) before
+   * it ends — at max speed a replay can reach its end in the turn its last fills were made.
+   */
+  private flushReplay(): void {
+    try {
+      this.replayTrader?.flush();
+    } catch (err) {
+      this.onError(err);
+    }
   }
 
   /** The replay account now, as a run starts and ends from it; undefined while no replay plays into it. */

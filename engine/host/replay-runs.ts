@@ -137,8 +137,20 @@ export class ReplayRuns {
     });
   }
 
-  /** The session played: a SHA-256 of the file's bytes (read again only when the file changed) and its name. */
+  /**
+   * The session played: a SHA-256 of the file's bytes (read again only when the file changed) and its name; a
+   * past window's, of what names the window (exchange, market, start, end, fill model), so its runs sit together.
+   */
   private sessionOf(info: ReplayInfo): ResultSession {
+    const h = info.history;
+    if (h) {
+      const id = [h.exchange, h.market, h.from, h.to, h.fillModel].join('|');
+      const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+      return {
+        key: createHash('sha256').update(id).digest('hex'),
+        name: `${h.exchange} ${h.market} ${iso(h.from)}–${iso(h.to)} UTC`.slice(0, 255),
+      };
+    }
     const st = statSync(info.path);
     const stamp = `${st.size}:${st.mtimeMs}`;
     let known = this.keys.get(info.path);
