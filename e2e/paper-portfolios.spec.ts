@@ -1,7 +1,7 @@
 /**
  * Paper portfolios end to end on prices from the mock exchange: a second portfolio with its own fees and
  * starting balance, a trade in each, and one click to switch between them, each showing its own balances and
- * the fees in force.
+ * the fees in force; each portfolio's running result in Results and its account in Portfolio, named.
  */
 import type { Page } from '@playwright/test';
 import { expect, keepScreenshot, test, useMockExchange } from './fixtures';
@@ -91,6 +91,26 @@ test.describe('paper portfolios', () => {
     await expect(balances(app).locator('[data-asset="BTC"] [data-col="available"]')).toHaveText(/^0(\.0+)?$/);
     await portfolio(app).selectOption({ label: 'Main' });
     await expect(krwAvailable(app)).toHaveText(mainKrw!);
+
+    // Results list each portfolio's running result by name, exchange and fees; the reset one starts over.
+    await nav(app, 'Results');
+    const running = app.getByRole('region', { name: 'Running results' });
+    const main = running.locator('tr[data-account="paper:1"]');
+    const scalper = running.locator('tr[data-account="paper:2"]');
+    await expect(main.locator('.result-account')).toHaveText('Paper: Main (Upbit) · fees maker/taker 5/5 bp');
+    await expect(main.locator('.result-trades')).not.toHaveText('0');
+    await expect(scalper.locator('.result-account')).toHaveText('Paper: Scalper (Upbit) · fees maker/taker 2/25 bp');
+    await expect(scalper.locator('.result-trades')).toHaveText('0');
+    // Each portfolio has its reports.
+    const account = app.getByRole('region', { name: 'Reports' }).getByRole('combobox', { name: 'Account' });
+    await expect(account.locator('option[value="paper:2"]')).toHaveText('Paper: Scalper (Upbit)');
+    await account.selectOption('paper:1');
+
+    // The Portfolio screen counts both, each named.
+    await nav(app, 'Portfolio');
+    const accounts = app.locator('table.portfolio-accounts');
+    await expect(accounts.locator('tr[data-account="paper-1"]')).toContainText('Paper: Main (Upbit)');
+    await expect(accounts.locator('tr[data-account="paper-2"]')).toContainText('Paper: Scalper (Upbit)');
   });
 });
 

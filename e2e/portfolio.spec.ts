@@ -258,7 +258,8 @@ test.describe('after trading on every market', () => {
     // Paper prices hold still from here; the live market's last price stays 10,000 (nobody else trades).
     mock.setSpeed(0);
     await openPortfolio(app);
-    for (const id of ['practice', 'paper', 'live']) await expect(account(app, id)).toHaveAttribute('data-state', 'ok');
+    for (const id of ['practice', 'paper-1', 'live'])
+      await expect(account(app, id)).toHaveAttribute('data-state', 'ok');
 
     // The practice market's simulated traders keep trading: compare at a moment its price held still around a
     // refresh of the screen (the host's answers read before and after it agree).
@@ -275,7 +276,7 @@ test.describe('after trading on every market', () => {
       const live = lpjValue(before.live.balances, before.live.lastPrice) * SCALE;
       expected = practice + paper + live;
       await expect(account(app, 'practice')).toHaveAttribute('data-value', practice.toString(), { timeout: 1 });
-      await expect(account(app, 'paper')).toHaveAttribute('data-value', paper.toString(), { timeout: 1 });
+      await expect(account(app, 'paper-1')).toHaveAttribute('data-value', paper.toString(), { timeout: 1 });
       await expect(account(app, 'live')).toHaveAttribute('data-value', live.toString(), { timeout: 1 });
       await expect(total(app)).toHaveAttribute('data-value', expected.toString(), { timeout: 1 });
     }).toPass({ timeout: 90_000 });
@@ -300,7 +301,7 @@ test.describe('after trading on every market', () => {
     }
     const positions = app.getByRole('table', { name: 'Positions' });
     await expect(positions.locator('tr[data-account="practice"][data-market="LPJ-KRW"]')).toBeVisible();
-    await expect(positions.locator('tr[data-account="paper"][data-market="BTC-KRW"]')).toBeVisible();
+    await expect(positions.locator('tr[data-account="paper-1"][data-market="BTC-KRW"]')).toBeVisible();
     await expect(positions.locator('tr[data-account="live"]')).toBeVisible();
     await keepScreenshot(app, 'portfolio', testInfo);
 
@@ -329,7 +330,7 @@ test.describe('after trading on every market', () => {
     }).toPass({ timeout: 30_000 });
     await expect(live).toContainText('서버에 연결할 수 없어 다시 연결될 때까지 집계하지 않습니다.');
     const counted = await Promise.all(
-      ['practice', 'paper'].map(async (id) => BigInt((await account(app, id).getAttribute('data-value'))!)),
+      ['practice', 'paper-1'].map(async (id) => BigInt((await account(app, id).getAttribute('data-value'))!)),
     );
     await expect(total(app)).toHaveAttribute('data-value', (counted[0] + counted[1]).toString());
     await expect(app.getByRole('table', { name: '계정별 자산 배분' }).locator('tbody tr')).toHaveCount(2);

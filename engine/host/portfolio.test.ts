@@ -48,7 +48,7 @@ describe('the portfolio', () => {
     const practice = (await h.invoke('practice.state', {})) as PracticeState;
     const krw = practice.balances.find((b) => b.asset === 'KRW')!;
     // Practice won are whole won; the portfolio counts in the finest won of its accounts (paper's 10^-4).
-    const paper = p.accounts.find((a) => a.id === 'paper')!;
+    const paper = p.accounts.find((a) => a.id === 'paper-1')!;
     const paperKrw = paper.holdings.find((x) => x.asset === 'KRW')!;
     expect(p.decimals).toBe(paperKrw.decimals);
     const scale = 10n ** BigInt(p.decimals);
@@ -56,7 +56,7 @@ describe('the portfolio', () => {
     expect(BigInt(p.value)).toBe(expected);
     expect(p.accounts.map((a) => [a.id, a.state])).toEqual([
       ['practice', 'ok'],
-      ['paper', 'ok'],
+      ['paper-1', 'ok'],
       ['live', 'signed_out'],
     ]);
     // Paper trading's dollars are priced by no won market: listed, left out, said so.

@@ -54,6 +54,7 @@ interface AccountRead {
   id: string;
   kind: PortfolioAccount['kind'];
   leader?: string;
+  portfolio?: PortfolioAccount['portfolio'];
   state: PortfolioAccount['state'];
   reason?: string;
   holdings: (Holding & { decimals: number })[];
@@ -187,12 +188,14 @@ export class PortfolioService {
 
   private async paperAccounts(): Promise<AccountRead[]> {
     const accounts = await this.o.realMarkets.portfolioAccounts();
-    return accounts.map(({ kind, account, marks, markets }) => {
+    return accounts.map(({ kind, portfolio, account, marks, markets }) => {
       const won = [...markets.values()].find((m) => m.quote === QUOTE);
       const krw = account.balances.find((b) => b.asset === QUOTE);
       return {
-        id: kind,
+        // Each paper portfolio is an account of its own, named as its selector names it.
+        id: portfolio ? `paper-${portfolio.id}` : kind,
         kind,
+        ...(portfolio ? { portfolio: { name: portfolio.name, exchange: portfolio.exchange } } : {}),
         state: 'ok' as const,
         holdings: account.balances,
         marks,
@@ -334,6 +337,7 @@ export class PortfolioService {
         id: a.id,
         kind: a.kind,
         ...(a.leader !== undefined ? { leader: a.leader } : {}),
+        ...(a.portfolio ? { portfolio: a.portfolio } : {}),
         state: a.state,
         ...(a.reason ? { reason: a.reason } : {}),
         holdings,

@@ -1,10 +1,12 @@
 /**
  * Replaying a past window of an exchange in the app host, against the mock exchange: the download, the
  * fill model it names, a limit order resting through a replay at max speed and filling when the price trades
- * through it, and windows refused with a reason while the app goes on.
+ * through it, runs of a window kept side by side from the same balances, the window played again after a restart from its caches, and windows refused with a reason while
+ * the app goes on.
  */
 import { describe, expect, it } from 'vitest';
 import type { FeedSourceInfo, PaperCandles, PaperMarketState, PaperOrderOutcome, ReplayInfo } from '../protocol/api';
+import type { ResultSummary } from '../protocol/results';
 import { mockExchangeHosts, until } from './testing/mock-exchange-host';
 
 const t = mockExchangeHosts({ seed: 11, stepsPerSec: 5, historyMinutes: 600 }, 'real-markets-history');
@@ -70,6 +72,8 @@ describe('replaying a past window', () => {
     const { from, to } = pastHour();
     const runAt = async (speed: number | 'max') => {
       await call<FeedSourceInfo>('replay.history', { exchange: 'binance', market: 'BTC-USDT', from, to });
+      // The chart left open starts the new window playing: held still while the orders go in.
+      await call<ReplayInfo>('replay.control', { action: 'pause' });
       await call<ReplayInfo>('replay.control', { action: 'seek', at: 10 * MINUTE + 1 });
       const state = await call<PaperMarketState>('paper.open', { market: 'BTC-USDT' });
       const before = state.fills.length;
@@ -94,12 +98,61 @@ describe('replaying a past window', () => {
         async () => (await call<PaperMarketState>('paper.state', { market: 'BTC-USDT' })).fills.length === before + 2,
       );
       const after = await call<PaperMarketState>('paper.state', { market: 'BTC-USDT' });
+      await call<ReplayInfo>('replay.control', { action: 'stop' });
       return after.fills.slice(0, 2).map((f) => [f.ts, f.side, f.price, f.quantity, f.quoteAmount, f.fee]);
     };
     const timed = await runAt(1000);
     const max = await runAt('max');
     expect(max).toEqual(timed);
     expect(timed.every(([ts]) => (ts as number) > from + 10 * MINUTE)).toBe(true);
+    // Both runs are kept side by side under the window, from the same balances (the first left coins bought),
+    // each with every fill — the one at max speed reached its end in the turn of its fills.
+    const { runs } = await call<{ runs: ResultSummary[] }>('results.list', { account: 'replay' });
+    expect(runs).toHaveLength(2);
+    const [second, first] = runs;
+    expect(first.session).toEqual(second.session);
+    expect(first.session!.name).toMatch(/^binance BTC-USDT \d{4}-\d\d-\d\d \d\d:\d\d–/);
+    expect([first.trades, first.digest, first.startEquity]).toEqual([2, second.digest, second.startEquity]);
+    expect(second.trades).toBe(2);
+  });
+
+  it('comes back to the window it was replaying after a restart, from its caches, and trades on it', async () => {
+    t.open();
+    const { from, to } = pastHour();
+    const first = await call<FeedSourceInfo>('replay.history', { exchange: 'binance', market: 'BTC-USDT', from, to });
+    expect(first.replay?.history).toMatchObject({ fillModel: 'trades' });
+    const dir = t.dir;
+    t.host.close();
+    t.open({ dataDir: dir });
+    const info = await call<FeedSourceInfo>('feed.source');
+    expect(info).toMatchObject({
+      source: 'replay',
+      replay: {
+        kind: 'history',
+        markets: ['BTC-USDT'],
+        startTime: from,
+        history: { exchange: 'binance', market: 'BTC-USDT', from, to, fillModel: 'trades' },
+      },
+    });
+    expect(info.replay!.history).not.toHaveProperty('tradesNote');
+    expect(info.replay!.history!.trades).toBe(first.replay!.history!.trades);
+    // From the caches: nothing was downloaded again.
+    expect(t.frames.filter((f) => f.name === 'replay.download')).toEqual([]);
+    await call<ReplayInfo>('replay.control', { action: 'seek', at: 5 * MINUTE + 1 });
+    const state = await call<PaperMarketState>('paper.open', { market: 'BTC-USDT' });
+    expect(state.source).toBe('replay');
+    const bought = await call<PaperOrderOutcome>('paper.place', {
+      market: 'BTC-USDT',
+      side: 'buy',
+      orderType: 'market',
+      quantity: 10_000,
+    });
+    expect(bought, JSON.stringify(bought)).toMatchObject({ status: 'accepted', fills: 1 });
+    // Choosing an exchange again forgets the window: the next start is on that exchange.
+    await call('feed.setSource', { source: 'binance' });
+    t.host.close();
+    t.open({ dataDir: dir });
+    expect(await call<FeedSourceInfo>('feed.source')).toEqual({ source: 'binance' });
   });
 
   it('refuses a window it cannot replay with a reason, and the source stays as it was', async () => {

@@ -63,7 +63,13 @@ import { feedClientOptions, OFFERED_MARKETS, type ExchangeOptions } from './real
 import { MarketView, type ViewChanges } from './real-market-view';
 import { ReplayFeed } from './replay-feed';
 import { pointBook, pointTrade, type HistoryFillSink } from '../core/replay/history-fills';
-import { BinanceTradeHistory, HistoryDownloader, UpbitTradeHistory } from '../node/replay/history-download';
+import {
+  BinanceTradeHistory,
+  cachedHistory,
+  HistoryDownloader,
+  UpbitTradeHistory,
+  type PastHistory,
+} from '../node/replay/history-download';
 import { SessionPicks } from './real-markets-sessions';
 import { PaperPortfolios } from './paper-portfolios';
 import type { NewPortfolio, PaperPortfolio, PortfolioChange, PortfolioList } from '../protocol/paper-portfolios';
@@ -128,6 +134,23 @@ const StoredSource = z.object({
    * left by versions that took any path from the UI is dropped, not trusted.
    */
   sessionFile: z.string().optional(),
+  /**
+   * The past window replaying, when the replay is one: played again after a restart from the caches (never
+   * downloaded anew), with the fill model it had. Any other choice of source clears it.
+   */
+  history: z
+    .object({
+      exchange: z.enum(['upbit', 'binance']),
+      market: z.string().max(40),
+      from: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+      to: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+      model: z.enum(['trades', 'candle_path']),
+      tradesNote: z
+        .enum(['TRADES_NOT_PUBLISHED', 'TRADES_WINDOW_TOO_LONG', 'TRADES_TOO_MANY', 'TRADES_FAILED'])
+        .optional(),
+      tradesDetail: z.string().max(1000).optional(),
+    })
+    .optional(),
 });
 type StoredSource = z.output<typeof StoredSource>;
 
@@ -137,6 +160,8 @@ const FILLS_SHOWN = 100;
 /** A paper account as the portfolio reads it, with its markets' units. */
 export interface PaperPortfolioAccount {
   kind: 'paper' | 'replay';
+  /** A paper portfolio's settings (its name, exchange, fees). */
+  portfolio?: PaperPortfolio;
   account: PaperAccount;
   marks: PaperMark[];
   markets: Map<string, PaperMarketInfo>;
@@ -209,7 +234,8 @@ export class RealMarkets {
     this.checkOpen();
     // Load a session before touching anything: a bad file leaves the current source running.
     let replay: ReplayFeed | undefined;
-    const next: StoredSource = { ...this.source, source, ...(speed !== undefined ? { speed } : {}) };
+    const { history: _past, ...kept } = this.source;
+    const next: StoredSource = { ...kept, source, ...(speed !== undefined ? { speed } : {}) };
     if (source === 'replay') {
       if (session !== undefined) next.sessionFile = this.sessions.resolve(session).path;
       replay = this.loadReplay(next);
@@ -220,7 +246,7 @@ export class RealMarkets {
 
   /**
    * Downloads a past window of an exchange's market (or reads it from the caches) and replays it, paused at its
-   * start, trading in the replay's journal. The choice is not kept: the next start plays the last session file.
+   * start, trading in the replay's journal. The choice is kept: the next start replays the window from the caches.
    */
   async replayHistory(p: {
     exchange: ExchangeId;
@@ -269,9 +295,31 @@ export class RealMarkets {
     }
     const trader = await this.trader(true);
     await this.ensurePaperMarket(trader, market);
-    // History points reach the replay's paper trader; the book of a point only when the matcher needs it.
+    const h = outcome.history;
+    const next: StoredSource = {
+      ...this.source,
+      source: 'replay',
+      history: {
+        exchange: p.exchange,
+        market: market.id,
+        from: h.from,
+        to: h.to,
+        model: h.model,
+        ...(h.tradesNote ? { tradesNote: h.tradesNote } : {}),
+        ...(h.tradesDetail ? { tradesDetail: h.tradesDetail.slice(0, 1000) } : {}),
+      },
+    };
+    const replay = this.historyReplay(h, next);
+    this.o.settings.setValue(SOURCE_KEY, next);
+    return this.switchTo(next, replay);
+  }
+
+  /** A past window's replay: its points reach the replay's paper trader, a point's book only when the matcher needs it. */
+  private historyReplay(history: PastHistory, source: StoredSource): ReplayFeed {
     const sink: HistoryFillSink = {
       onPoint: (point) => {
+        const trader = this.replayTrader;
+        if (!trader) return;
         try {
           if (trader.engine.tradeEffect(point.market, point.price) !== 'none') trader.onBook(pointBook(point));
           void trader.onTrade(pointTrade(point), true);
@@ -279,22 +327,29 @@ export class RealMarkets {
           this.onError(err);
         }
       },
-      onRefresh: (point) => trader.onBook(pointBook(point)),
+      onRefresh: (point) => this.replayTrader?.onBook(pointBook(point)),
     };
     const replay: ReplayFeed = ReplayFeed.ofHistory(
-      { history: outcome.history, sink },
+      { history, sink },
       {
         path: '',
-        speed: playerSpeed(this.source.speed),
+        speed: playerSpeed(source.speed),
         onEvent: (e, replayed) => {
           if (this.active?.kind === 'replay' && this.active.replay === replay) this.onFeedEvent(e, replayed);
         },
         onState: (info) => {
-          if (this.active?.kind === 'replay' && this.active.replay === replay) this.emit('replay.state', info);
+          if (this.active?.kind === 'replay' && this.active.replay === replay) {
+            this.emit('replay.state', info);
+            if (info.state === 'playing') this.beginRun();
+            else {
+              if (info.state === 'ended' && this.runs?.running) this.flushReplay();
+              this.runs?.onState(info, () => this.replaySnapshot());
+            }
+          }
         },
       },
     );
-    return this.switchTo({ ...this.source, source: 'replay' }, replay);
+    return replay;
   }
 
   /** Makes `next` the running source (with `replay` loaded when it is one) and carries the open views over. */
@@ -422,18 +477,25 @@ export class RealMarkets {
   }
 
   /**
-   * The paper accounts for the portfolio: the exchanges' journal, and the replay's when it was ever traded in
-   * (its journal exists). Holdings are marked at the prices known now; this connects nothing.
+   * The paper accounts for the portfolio: every paper portfolio's journal, each named, and the replay's when it
+   * was ever traded in (its journal exists). Holdings are marked at the prices known now; this connects nothing.
    */
   async portfolioAccounts(): Promise<PaperPortfolioAccount[]> {
     this.checkOpen();
     const replayUsed =
       this.replayTrader !== undefined || existsSync(join(this.o.dataDir, 'replay-practice', 'paper.db'));
-    const traders: [PaperPortfolioAccount['kind'], PaperTrader][] = [['paper', await this.trader(false)]];
-    if (replayUsed) traders.push(['replay', await this.trader(true)]);
-    return traders.map(([kind, trader]) => {
+    const traders: [PaperPortfolioAccount['kind'], PaperTrader, PaperPortfolio | undefined][] = [];
+    for (const p of this.portfolios.list().portfolios) traders.push(['paper', await this.portfolioTrader(p.id), p]);
+    if (replayUsed) traders.push(['replay', await this.trader(true), undefined]);
+    return traders.map(([kind, trader, portfolio]) => {
       const markets = new Map(trader.engine.marketIds.map((id) => [id, marketInfo(trader.engine.marketConfig(id)!)]));
-      return { kind, account: accountView(trader), marks: this.marks(trader), markets };
+      return {
+        kind,
+        ...(portfolio ? { portfolio } : {}),
+        account: accountView(trader),
+        marks: this.marks(trader),
+        markets,
+      };
     });
   }
 
@@ -444,6 +506,7 @@ export class RealMarkets {
     await this.ensurePaperMarket(trader, market);
     // A past window's order meets the price in force, its book received now.
     if (this.active?.kind === 'replay') this.active.replay.fills?.refresh();
+    if (trader === this.replayTrader) this.beginRun();
     const outcome = orderOutcome(await trader.place(PAPER_USER, { ...order, market: market.id }));
     // A live order needs the market's trades; a fill may leave coins that need its price.
     if (outcome.status === 'accepted' && this.engaged) this.keepSubscribed(market.id);
@@ -559,6 +622,8 @@ export class RealMarkets {
         this.portfolioTraders.delete(id);
       }
       this.portfolios.remove(id);
+      // Its results go with it: a later portfolio never inherits them.
+      this.o.results?.deleteAccount(`paper:${id}`);
       return this.portfoliosChanged();
     });
   }
@@ -707,6 +772,22 @@ export class RealMarkets {
   }
 
   private loadReplay(source: StoredSource): ReplayFeed {
+    if (source.history) {
+      // The past window replaying when the app closed comes back from the caches; gone from them, the session
+      // file plays (and the error says why).
+      try {
+        const { exchange, market: id, from, to, ...model } = source.history;
+        const market = resolveMarket(exchange, id);
+        const history = cachedHistory(
+          { market, from, to },
+          { store: this.store(), cacheDir: join(this.o.dataDir, 'replay-history'), ...model },
+        );
+        if (history) return this.historyReplay(history, source);
+        this.onError(new Error(`the replayed window ${id} ${from}–${to} is no longer cached`));
+      } catch (err) {
+        this.onError(err);
+      }
+    }
     const path = source.sessionFile ?? this.o.defaultSessionPath ?? SAMPLE_SESSION_PATH;
     let replay: ReplayFeed | undefined;
     try {
@@ -719,7 +800,11 @@ export class RealMarkets {
         onState: (info) => {
           if (this.active?.kind === 'replay' && this.active.replay === replay) {
             this.emit('replay.state', info);
-            this.runs?.onState(info, () => this.replaySnapshot());
+            if (info.state === 'playing') this.beginRun();
+            else {
+              if (info.state === 'ended' && this.runs?.running) this.flushReplay();
+              this.runs?.onState(info, () => this.replaySnapshot());
+            }
           }
         },
       });
@@ -1027,9 +1112,41 @@ export class RealMarkets {
     return () => this.taps.delete(tap);
   }
 
+  /**
+   * A replay run starts (when none is going) from the replay account's starting balances: an account a run
+   * left holding coins or orders is reset first — a journaled reset, so a restart finds it too — so every run
+   * of a session starts from the same equity and runs compare by their returns as well as by their fills.
+   * Called as the replay starts playing, and before an order of a paused replay (whose fills are the run's).
+   */
+  private beginRun(): void {
+    const runs = this.runs;
+    const trader = this.replayTrader;
+    const active = this.active;
+    if (!runs || runs.running || !trader || active?.kind !== 'replay') return;
+    if (!atStart(trader)) {
+      // The reset is applied as it is submitted (its commit follows): the snapshot below already reads it.
+      trader.reset(PAPER_USER).catch((err: unknown) => this.onError(err));
+    }
+    runs.start(active.replay.info(), () => this.replaySnapshot());
+  }
+
   /** Keeps the result of the replay run going, if one is (before the replay or its journal closes). */
   private stopRun(): ResultSummary | undefined {
-    return this.runs?.stop(this.replaySnapshot());
+    if (!this.runs?.running) return undefined;
+    this.flushReplay();
+    return this.runs.stop(this.replaySnapshot());
+  }
+
+  /**
+   * Commits the replay journal's waiting fills now: they reach the run (which hears fills as committed) before
+   * it ends — at max speed a replay can reach its end in the turn its last fills were made.
+   */
+  private flushReplay(): void {
+    try {
+      this.replayTrader?.flush();
+    } catch (err) {
+      this.onError(err);
+    }
   }
 
   /** The replay account now, as a run starts and ends from it; undefined while no replay plays into it. */
@@ -1047,12 +1164,13 @@ export class RealMarkets {
   }
 
   /**
-   * The paper account of exchange prices ('paper') or of replays ('replay'): its starting grant and last reset,
-   * its fills and its markets, for its running result and its reports. Connects nothing.
+   * A paper portfolio's account (by its id) or the replay account ('replay'): its starting grant and last reset,
+   * its fills and its markets, for its running result and its reports. UNKNOWN_PORTFOLIO for an id with no
+   * portfolio. Connects nothing.
    */
-  async accountFills(kind: 'paper' | 'replay'): Promise<AccountFills> {
+  async accountFills(account: number | 'replay'): Promise<AccountFills> {
     this.checkOpen();
-    const trader = await this.trader(kind === 'replay');
+    const trader = account === 'replay' ? await this.trader(true) : await this.portfolioTrader(account);
     let since = 0;
     for (const e of readAll((after, limit) => trader.eventsSince(LEDGER_STREAM, after, limit)))
       if (e.type === 'reset' && e.account === PAPER_USER) since = e.ts;
@@ -1063,24 +1181,30 @@ export class RealMarkets {
       fills.push(...tradeFills(events, PAPER_USER, () => true));
     }
     fills.sort((a, b) => a.ts - b.ts || (a.tradeId ?? 0) - (b.tradeId ?? 0));
-    const current = trader === this.currentTrader();
+    // An open view prices its market on the current source: another journal's same-named market is not its.
+    const viewed = trader === this.currentTrader() || (this.source.source !== 'replay' && account !== 'replay');
     return {
       start: trader.engine.startingGrants(),
       since,
       fills,
       markets,
-      prices: pricesOf(trader, markets, (id) => (current ? this.views.get(id)?.lastPrice : undefined)),
+      prices: pricesOf(trader, markets, (id) => (viewed ? this.views.get(id)?.lastPrice : undefined)),
     };
   }
 
-  /** My paper fills on real-coin prices (the exchange sources' journal; replays of generated sessions are not history). */
+  /**
+   * My paper fills on real-coin prices, every portfolio's, each named in the venue column (`paper-<exchange>:
+   * <portfolio name>`); replays of generated sessions are not history.
+   */
   async exportFills(): Promise<FillRow[]> {
-    const trader = await this.trader(false);
     const rows: FillRow[] = [];
-    for (const id of trader.engine.marketIds) {
-      const config = trader.engine.marketConfig(id)!;
-      const events = readAll((after, limit) => trader.eventsSince(id, after, limit));
-      rows.push(...userFills(events, PAPER_USER, `paper-${config.exchange}`, () => config));
+    for (const p of this.portfolios.list().portfolios) {
+      const trader = await this.portfolioTrader(p.id);
+      for (const id of trader.engine.marketIds) {
+        const config = trader.engine.marketConfig(id)!;
+        const events = readAll((after, limit) => trader.eventsSince(id, after, limit));
+        rows.push(...userFills(events, PAPER_USER, `paper-${config.exchange}:${p.name}`, () => config));
+      }
     }
     return rows;
   }
@@ -1226,6 +1350,15 @@ function pricesOf(
 
 function lastPrice(trader: PaperTrader, view: MarketView | undefined, marketId: string): number | undefined {
   return trader.lastPrice(marketId) ?? view?.lastPrice;
+}
+
+/** The account holds its starting grant and nothing else, with no order live: where a run starts from. */
+function atStart(trader: PaperTrader): boolean {
+  if (trader.openOrders(PAPER_USER).length > 0) return false;
+  const grants = trader.engine.startingGrants();
+  const now = totals(trader);
+  const assets = new Set([...Object.keys(grants), ...Object.keys(now)]);
+  return [...assets].every((a) => (grants[a] ?? 0) === (now[a] ?? 0));
 }
 
 /** The paper markets whose base the account holds (available or in orders). */

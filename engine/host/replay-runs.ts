@@ -1,5 +1,6 @@
 /**
- * Replay runs and the results they leave: a run starts when a replay starts playing and ends when it reaches
+ * Replay runs and the results they leave: a run starts when a replay starts playing (or the account trades in it
+ * first, paused) and ends when it reaches
  * the session's end, or is stopped (the Stop control, a switch to another feed source, the app closing). Its
  * result (../core/results) — from the replay account's balances when it started and the fills it made — is kept
  * in results.db under the 'replay' account and the session played, a hash of the session file's bytes, so runs
@@ -64,22 +65,30 @@ export class ReplayRuns {
 
   /** The replay's state changed: playing starts a run (when none is going), reaching the end keeps it. */
   onState(info: ReplayInfo, snapshot: () => ReplaySnapshot | undefined): void {
-    try {
-      if (info.state === 'playing' && !this.run) {
-        const start = snapshot();
-        if (start) {
-          const fold = new ResultFold({
-            quote: start.markets[0]?.quote ?? 'KRW',
-            start: start.balances,
-            startTs: start.sessionTs,
-            markets: start.markets,
-            openMarks: start.prices,
-          });
-          this.run = { session: this.sessionOf(info), startedAt: this.now(), start, fold, fills: [] };
-        }
-      } else if (info.state === 'ended' && this.run) {
+    if (info.state === 'playing') this.start(info, snapshot);
+    else if (info.state === 'ended' && this.run) {
+      try {
         this.end('ended', snapshot());
+      } catch (err) {
+        this.o.onError(err);
       }
+    }
+  }
+
+  /** Starts a run from the account as `snapshot` reads it now, unless one is going. */
+  start(info: ReplayInfo, snapshot: () => ReplaySnapshot | undefined): void {
+    if (this.run) return;
+    try {
+      const start = snapshot();
+      if (!start) return;
+      const fold = new ResultFold({
+        quote: start.markets[0]?.quote ?? 'KRW',
+        start: start.balances,
+        startTs: start.sessionTs,
+        markets: start.markets,
+        openMarks: start.prices,
+      });
+      this.run = { session: this.sessionOf(info), startedAt: this.now(), start, fold, fills: [] };
     } catch (err) {
       this.o.onError(err);
     }
@@ -128,8 +137,20 @@ export class ReplayRuns {
     });
   }
 
-  /** The session played: a SHA-256 of the file's bytes (read again only when the file changed) and its name. */
+  /**
+   * The session played: a SHA-256 of the file's bytes (read again only when the file changed) and its name; a
+   * past window's, of what names the window (exchange, market, start, end, fill model), so its runs sit together.
+   */
   private sessionOf(info: ReplayInfo): ResultSession {
+    const h = info.history;
+    if (h) {
+      const id = [h.exchange, h.market, h.from, h.to, h.fillModel].join('|');
+      const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+      return {
+        key: createHash('sha256').update(id).digest('hex'),
+        name: `${h.exchange} ${h.market} ${iso(h.from)}–${iso(h.to)} UTC`.slice(0, 255),
+      };
+    }
     const st = statSync(info.path);
     const stamp = `${st.size}:${st.mtimeMs}`;
     let known = this.keys.get(info.path);

@@ -4,16 +4,17 @@
  * account and the live LPJ market (read from the sync server) — and PnL per day, week or month on screen and as
  * CSV (../core/results).
  *
- * Accounts are named by id ('practice', 'paper', 'replay', 'live'; a paper portfolio 'paper:<id>' once there are
- * several): an id with no account behind it is refused with UNKNOWN_ACCOUNT. The live account signed out or
- * unreachable is an answer (`state`), not an error. A paper account's running result is worked out again from
- * its journal whenever results are listed, so it always matches the fills.
+ * Accounts are named by id ('practice', 'replay', 'live', each paper portfolio 'paper:<id>'; 'paper' alone is the
+ * active portfolio): an id with no account behind it is refused with UNKNOWN_ACCOUNT. The live account signed out
+ * or unreachable is an answer (`state`), not an error. Every portfolio's running result is worked out again from
+ * its journal whenever results are listed, so it always matches the fills; a portfolio deleted leaves none.
  */
 import { formatFixedUnits } from '../core/market-data/decimal';
 import { QUOTE_DECIMALS } from '../core/paper';
 import { accountResult, periodReport, type ResultFill, type ResultMarket } from '../core/results';
 import { ApiError } from '../protocol/errors';
 import type { CsvFile, PnlReport, ResultAccount, resultMethods, ResultSummary } from '../protocol/results';
+import type { PaperPortfolio } from '../protocol/paper-portfolios';
 import type { z } from 'zod';
 import type { Methods, Result } from '../protocol/api';
 import { csvText } from './csv';
@@ -65,8 +66,8 @@ export class ResultsService {
   handlers(): ResultHandlers {
     return {
       'results.list': async ({ account }) => {
-        if (account === undefined || account === 'paper') await this.keepRunning('paper');
-        return { runs: this.o.store.list(account) };
+        if (account === undefined || account.startsWith('paper')) await this.keepPortfolios();
+        return { runs: this.o.store.list(account === 'paper' ? this.activeAccount() : account) };
       },
       'results.get': ({ id }) => {
         const d = this.o.store.get(id);
@@ -105,13 +106,27 @@ export class ResultsService {
     return fillRows(read.fills, read.markets, VENUE.live);
   }
 
-  /** Works out an account's running result from its journal and keeps it. */
-  async keepRunning(account: 'paper'): Promise<ResultSummary | undefined> {
-    const a = await this.o.realMarkets.accountFills(account);
+  /**
+   * Works out every paper portfolio's running result from its journal and keeps it (under 'paper:<id>'); running
+   * results of accounts no longer there (a portfolio deleted, the single paper account of earlier versions) go.
+   */
+  async keepPortfolios(): Promise<ResultSummary[]> {
+    const portfolios = this.o.realMarkets.portfolioList().portfolios;
+    const ids = new Set(portfolios.map((p) => `paper:${p.id}`));
+    this.o.store.dropRunning((account) => !account.startsWith('paper') || ids.has(account));
+    const kept: ResultSummary[] = [];
+    for (const p of portfolios) kept.push(await this.keepRunning(p));
+    return kept;
+  }
+
+  /** Works out one portfolio's running result from its journal and keeps it. */
+  private async keepRunning(p: PaperPortfolio): Promise<ResultSummary> {
+    const a = await this.o.realMarkets.accountFills(p.id);
     // A reset starts the account over: its running result counts from there.
     const fills = a.fills.filter((f) => f.ts >= a.since);
-    const quote = 'KRW';
-    const won = a.markets.find((m) => m.quote === quote);
+    // A portfolio's result is counted in its exchange's quote (a Binance portfolio's in USDT).
+    const quote = p.exchange === 'binance' ? 'USDT' : 'KRW';
+    const inQuote = a.markets.find((m) => m.quote === quote);
     const now = this.now();
     const result = accountResult({
       quote,
@@ -123,18 +138,30 @@ export class ResultsService {
       endTs: Math.max(now, fills.at(-1)?.ts ?? 0),
     });
     return this.o.store.keep({
-      account,
+      account: `paper:${p.id}`,
+      portfolio: {
+        id: p.id,
+        name: p.name,
+        exchange: p.exchange,
+        makerFeeBps: p.makerFeeBps,
+        takerFeeBps: p.takerFeeBps,
+      },
       state: 'running',
       startedAt: a.since,
       endedAt: now,
       fromTs: a.since,
       toTs: now,
       // Before the account has a market, its quote's balance is still in paper trading's units of that quote.
-      quoteDecimals: won?.quoteDecimals ?? QUOTE_DECIMALS[quote] ?? 0,
+      quoteDecimals: inQuote?.quoteDecimals ?? QUOTE_DECIMALS[quote] ?? 0,
       result,
       fills,
       markets: a.markets,
     });
+  }
+
+  /** The active portfolio's account id ('paper' names it). */
+  private activeAccount(): ResultAccount {
+    return `paper:${this.o.realMarkets.portfolioList().active}`;
   }
 
   async pnl(account: ResultAccount, period: PnlReport['period']): Promise<PnlReport> {
@@ -170,15 +197,19 @@ export class ResultsService {
         };
         return { state: 'ok', fills: this.o.practice.myFills(), markets: [market], complete: true };
       }
-      case 'paper':
       case 'replay': {
-        const a = await this.o.realMarkets.accountFills(account);
+        const a = await this.o.realMarkets.accountFills('replay');
         return { state: 'ok', fills: a.fills, markets: a.markets, complete: true };
       }
       case 'live':
         return this.readLive();
-      default:
-        throw new ApiError('UNKNOWN_ACCOUNT', `no account "${account}"`);
+      default: {
+        const id = portfolioOf(account === 'paper' ? this.activeAccount() : account);
+        if (id === undefined || !this.o.realMarkets.portfolioList().portfolios.some((p) => p.id === id))
+          throw new ApiError('UNKNOWN_ACCOUNT', `no account "${account}"`);
+        const a = await this.o.realMarkets.accountFills(id);
+        return { state: 'ok', fills: a.fills, markets: a.markets, complete: true };
+      }
     }
   }
 
@@ -208,6 +239,12 @@ export class ResultsService {
   private day(): string {
     return new Date(this.now()).toISOString().slice(0, 10);
   }
+}
+
+/** The portfolio id of a 'paper:<id>' account. */
+function portfolioOf(account: string): number | undefined {
+  const m = /^paper:([1-9][0-9]{0,15})$/.exec(account);
+  return m ? Number(m[1]) : undefined;
 }
 
 function venueOf(account: string): string {

@@ -12,7 +12,13 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { AccountResult, ResultFill, ResultMarket } from '../core/results';
 import { openDatabase, type Db, type Migration } from '../node/db/database';
-import { ResultDetail, type ResultAccount, type ResultSession, type ResultSummary } from '../protocol/results';
+import {
+  ResultDetail,
+  type ResultAccount,
+  type ResultPortfolio,
+  type ResultSession,
+  type ResultSummary,
+} from '../protocol/results';
 
 const migrations: Migration[] = [
   {
@@ -35,6 +41,7 @@ const migrations: Migration[] = [
 export interface KeptRun {
   account: ResultAccount;
   session?: ResultSession;
+  portfolio?: ResultPortfolio;
   state: 'ended' | 'stopped' | 'running';
   startedAt: number;
   endedAt: number;
@@ -112,6 +119,23 @@ export class ResultsStore {
     return this.db.prepare('DELETE FROM results WHERE id = ?').run(id).changes > 0;
   }
 
+  /** Forgets every result of an account (a paper portfolio deleted); how many went. */
+  deleteAccount(account: ResultAccount): number {
+    return this.db.prepare('DELETE FROM results WHERE account = ?').run(account).changes;
+  }
+
+  /** Deletes the running results of accounts `keep` refuses (portfolios no longer there); how many went. */
+  dropRunning(keep: (account: string) => boolean): number {
+    const rows = this.db.prepare("SELECT id, account FROM results WHERE state = 'running'").all() as {
+      id: number;
+      account: string;
+    }[];
+    let n = 0;
+    for (const r of rows)
+      if (!keep(r.account)) n += this.db.prepare('DELETE FROM results WHERE id = ?').run(r.id).changes;
+    return n;
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
@@ -130,6 +154,7 @@ export class ResultsStore {
     return {
       account: run.account,
       ...(run.session ? { session: run.session } : {}),
+      ...(run.portfolio ? { portfolio: run.portfolio } : {}),
       state: run.state,
       startedAt: run.startedAt,
       endedAt: run.endedAt,

@@ -1,11 +1,13 @@
 /**
  * Results and reports in the app host, fed by the mock exchange: replay runs kept when stopped or ended, kept
- * across a restart, side by side under the session they played; the paper account's running result; fills and
- * PnL of each local account as CSV.
+ * across a restart, side by side under the session they played; each paper portfolio's running result, reports
+ * and export, named; fills and PnL of each local account as CSV.
  */
 import { describe, expect, it } from 'vitest';
 import type { CsvFile, PnlReport, ResultDetail, ResultSummary } from '../protocol/results';
-import type { PaperOrderOutcome, PaperUpdate, ReplayInfo } from '../protocol/api';
+import type { PaperMarketState, PaperOrderOutcome, PaperUpdate, ReplayInfo } from '../protocol/api';
+import type { PortfolioList } from '../protocol/paper-portfolios';
+import type { Portfolio } from '../protocol/portfolio';
 import { mockExchangeHosts, until } from './testing/mock-exchange-host';
 
 const t = mockExchangeHosts({ seed: 11, stepsPerSec: 20, historyMinutes: 60 }, 'results');
@@ -133,6 +135,35 @@ describe('results of replay runs and paper accounts', () => {
     expect(slow.trades).toBe(fast.trades);
     expect(slow.digest).toBe(fast.digest);
     expect(slow.fees).toEqual(fast.fees);
+    // The first run left coins bought and not all sold: the second still started from the starting balances,
+    // so the two compare by their returns and curves as well as by their fills.
+    expect(slow.startEquity).toBe(String(10_000_000 * 10_000));
+    expect(slow.startEquity).toBe(fast.startEquity);
+    expect([slow.returnBps, slow.endEquity, slow.maxDrawdownBps]).toEqual([
+      fast.returnBps,
+      fast.endEquity,
+      fast.maxDrawdownBps,
+    ]);
+    // Point for point from the first fill on (each run's first point is when it began playing, a moment apart).
+    const curve = async (id: number) => (await call<ResultDetail>('results.get', { id })).equity;
+    const [a, b] = [await curve(slow.id), await curve(fast.id)];
+    expect(a.length).toBeGreaterThan(2);
+    expect(a.map((p) => p.value)).toEqual(b.map((p) => p.value));
+    expect(a.slice(1)).toEqual(b.slice(1));
+    // The account waits at its starting balances for the next run only once one begins: after a restart too.
+    const dir = t.dir;
+    t.host.close();
+    t.open({ dataDir: dir });
+    await call('paper.open', { market: 'BTC-KRW' });
+    await call('replay.control', { action: 'play' });
+    await call('replay.control', { action: 'pause' });
+    const state = await call<PaperMarketState>('paper.state', { market: 'BTC-KRW' });
+    expect(
+      state.account.balances.filter((b) => b.available + b.held > 0).map((b) => [b.asset, b.available, b.held]),
+    ).toEqual([
+      ['KRW', 10_000_000 * 10_000, 0],
+      ['USDT', 10_000 * 10 ** 8, 0],
+    ]);
   });
 
   it('keeps the paper account’s running result, and exports every local account', async () => {
@@ -152,7 +183,13 @@ describe('results of replay runs and paper accounts', () => {
     });
     expect(buy.fills).toBeGreaterThan(0);
     const [running] = await runs('paper');
-    expect(running).toMatchObject({ account: 'paper', state: 'running', trades: buy.fills, roundTrips: 0 });
+    expect(running).toMatchObject({
+      account: 'paper:1',
+      portfolio: { id: 1, exchange: 'upbit', makerFeeBps: 5, takerFeeBps: 5 },
+      state: 'running',
+      trades: buy.fills,
+      roundTrips: 0,
+    });
     expect(running.startEquity).toBe(String(10_000_000 * 10_000));
     // Listing again works it out again in the same row.
     const [later] = await runs('paper');
@@ -175,5 +212,92 @@ describe('results of replay runs and paper accounts', () => {
       code: 'UNKNOWN_ACCOUNT',
     });
     await expect(call('results.get', { id: 999_999 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('keeps each paper portfolio’s own result and reports, named; a reset starts one over, a delete takes it away', async () => {
+    t.open();
+    await call('paper.open', { market: 'BTC-KRW' });
+    await until('a live book', () =>
+      t.frames.some((f) => f.name === 'paper.update' && f.payload.market === 'BTC-KRW' && f.payload.bids),
+    );
+    const buy = async (won: number) => {
+      const placed = await call<PaperOrderOutcome>('paper.place', {
+        market: 'BTC-KRW',
+        side: 'buy',
+        orderType: 'market',
+        quoteAmount: won * 10_000,
+      });
+      expect(placed.fills).toBeGreaterThan(0);
+      return placed.fills;
+    };
+    const firstFills = await buy(1_000_000);
+    const list = await call<PortfolioList>('paper.createPortfolio', {
+      name: '=Scalp, 25bp',
+      exchange: 'upbit',
+      startingBalances: { KRW: 3_000_000 * 10_000 },
+      makerFeeBps: 2,
+      takerFeeBps: 25,
+    });
+    const second = list.portfolios.find((p) => p.name === '=Scalp, 25bp')!;
+    await call('paper.selectPortfolio', { id: second.id });
+    const secondFills = (await buy(500_000)) + (await buy(400_000));
+
+    // Both running results are listed, each with its portfolio's name, exchange and fees, whichever is active.
+    const running = (await runs()).filter((r) => r.state === 'running');
+    expect(running.map((r) => [r.account, r.portfolio?.name, r.portfolio?.takerFeeBps, r.trades]).sort()).toEqual([
+      ['paper:1', 'Main', 5, firstFills],
+      [`paper:${second.id}`, '=Scalp, 25bp', 25, secondFills],
+    ]);
+    const two = running.find((r) => r.account === `paper:${second.id}`)!;
+    expect(two.startEquity).toBe(String(3_000_000 * 10_000));
+    // 'paper' is the active portfolio.
+    expect((await runs('paper')).map((r) => r.account)).toEqual([`paper:${second.id}`]);
+
+    // Fills and PnL per portfolio; every fee of the second is its 25 bp.
+    const csv1 = await call<CsvFile>('reports.fillsCsv', { account: 'paper:1' });
+    const csv2 = await call<CsvFile>('reports.fillsCsv', { account: `paper:${second.id}` });
+    expect([csv1.rows, csv2.rows]).toEqual([firstFills, secondFills]);
+    expect(csv2.filename).toMatch(new RegExp(`^playground777-paper-${second.id}-fills-`));
+    const pnl2 = await call<PnlReport>('reports.pnl', { account: `paper:${second.id}`, period: 'day' });
+    expect(pnl2.rows.reduce((n, r) => n + r.fills, 0)).toBe(secondFills);
+    expect(pnl2.rows.reduce((n, r) => n + BigInt(r.fees), 0n)).toBe(BigInt(two.fees[0].amount));
+    const detail = await call<ResultDetail>('results.get', { id: two.id });
+    expect(BigInt(two.fees[0].amount)).toBe(
+      detail.fills.reduce((n, f) => n + BigInt(Math.floor((f.quoteAmount * 25) / 10_000)), 0n),
+    );
+
+    // The trade history export and the Portfolio screen cover both, each named (a name read as text, not a formula).
+    const history = await call<CsvFile>('history.exportCsv', {});
+    const venues = history.csv
+      .split('\r\n')
+      .slice(1, -1)
+      .map((line) => line.split(',')[1]);
+    expect(venues.filter((v) => v === 'paper-upbit:Main')).toHaveLength(firstFills);
+    expect(history.csv.match(/"paper-upbit:=Scalp, 25bp"/g)).toHaveLength(secondFills);
+    const portfolio = await call<Portfolio>('portfolio.get', {});
+    expect(portfolio.accounts.filter((a) => a.kind === 'paper').map((a) => [a.id, a.portfolio])).toEqual([
+      ['paper-1', { name: 'Main', exchange: 'upbit' }],
+      [`paper-${second.id}`, { name: '=Scalp, 25bp', exchange: 'upbit' }],
+    ]);
+
+    // A reset starts the second's result over and leaves the first's.
+    await call('paper.resetPortfolio', { id: second.id });
+    const afterReset = (await runs()).filter((r) => r.state === 'running');
+    expect(afterReset.find((r) => r.account === `paper:${second.id}`)).toMatchObject({
+      id: two.id,
+      trades: 0,
+      startEquity: String(3_000_000 * 10_000),
+    });
+    expect(afterReset.find((r) => r.account === 'paper:1')).toMatchObject({ trades: firstFills });
+
+    // Deleted, its result and reports go with it; the first's stay.
+    await call('paper.selectPortfolio', { id: 1 });
+    await call('paper.deletePortfolio', { id: second.id });
+    expect((await runs()).map((r) => r.account)).toEqual(['paper:1']);
+    await expect(call('reports.fillsCsv', { account: `paper:${second.id}` })).rejects.toMatchObject({
+      code: 'UNKNOWN_ACCOUNT',
+    });
+    expect((await call<CsvFile>('reports.fillsCsv', { account: 'paper' })).rows).toBe(firstFills);
+    await buy(100_000);
   });
 });

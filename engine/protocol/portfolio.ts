@@ -51,9 +51,11 @@ export const PortfolioPosition = z.object({
 export const PortfolioPnl = z.object({ realised: Units, unrealised: Units, fees: Units });
 
 export const PortfolioAccount = z.object({
-  /** Stable per account: 'practice', 'paper', 'replay', 'live', 'copy-<subscription id>'. */
+  /** Stable per account: 'practice', 'paper-<portfolio id>', 'replay', 'live', 'copy-<subscription id>'. */
   id: z.string(),
   kind: PortfolioAccountKind,
+  /** A paper portfolio's name and the exchange whose prices it trades. */
+  portfolio: z.object({ name: z.string(), exchange: z.enum(['upbit', 'binance']) }).optional(),
   /** A copy's leader (nickname). */
   leader: z.string().optional(),
   /** ok: counted; signed_out / offline / error: not read now, left out of the total. */

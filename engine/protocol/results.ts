@@ -18,6 +18,15 @@ const bps = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_I
 /** An account results and reports are kept for. */
 export const ResultAccount = z.string().regex(/^(practice|paper|replay|live)(:[A-Za-z0-9_-]{1,40})?$/);
 
+/** The paper portfolio a result is of: what the Results view names it by (its settings when last worked out). */
+export const ResultPortfolio = z.object({
+  id: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  name: z.string().max(40),
+  exchange: z.enum(['upbit', 'binance']),
+  makerFeeBps: z.number().int().min(0).max(10_000),
+  takerFeeBps: z.number().int().min(0).max(10_000),
+});
+
 /** The session a replay run played: a hash of its file and its name (the file name, or the session's note). */
 export const ResultSession = z.object({ key: z.string().regex(/^[0-9a-f]{16,64}$/), name: z.string().max(255) });
 
@@ -41,6 +50,8 @@ export const ResultSummary = z.object({
   id: amount,
   account: ResultAccount,
   session: ResultSession.optional(),
+  /** A paper portfolio's result ('paper:<id>'): the portfolio's name, exchange and fees. */
+  portfolio: ResultPortfolio.optional(),
   /** 'ended': the replay reached its end; 'stopped': stopped before; 'running': a paper account's result so far. */
   state: z.enum(['ended', 'stopped', 'running']),
   /** ms UTC (wall clock) the run started and was kept. */
@@ -117,6 +128,7 @@ export const resultMethods = {
 
 export type ResultAccount = z.output<typeof ResultAccount>;
 export type ResultSession = z.output<typeof ResultSession>;
+export type ResultPortfolio = z.output<typeof ResultPortfolio>;
 export type ResultFillView = z.output<typeof ResultFillView>;
 export type ResultSummary = z.output<typeof ResultSummary>;
 export type ResultDetail = z.output<typeof ResultDetail>;

@@ -92,6 +92,32 @@ describe('the candle path', () => {
     expect(refused[0]).toMatchObject({ type: 'rejected', reason: 'BOOK_TOO_THIN' });
   });
 
+  it('gives a quiet minute (no trade) the depth of the nearest minute that traded, after a seek too', () => {
+    const minutes = [
+      candle(0, 10_000, 10_020, 9_990, 10_010, 300),
+      candle(1, 10_010, 10_010, 10_010, 10_010, 0),
+      candle(2, 10_010, 10_010, 10_010, 10_010, 0),
+    ];
+    const { sink, fills } = setup(minutes);
+    fills.onCandle(minutes[0]);
+    fills.onCandle(minutes[1]);
+    // A lull is not an empty book: a market order meets the price in force, as deep as the last minute traded.
+    const bought = sink.place(A, { market: TST.id, side: 'buy', orderType: 'market', quantity: 300 });
+    expect(trades(bought).map((t) => [t.price, t.quantity])).toEqual([[10_010, 300]]);
+    // A seek landing after quiet minutes settles on the same depth.
+    fills.reset();
+    fills.settle(minutes[2]);
+    fills.refresh();
+    const again = sink.place(A, { market: TST.id, side: 'sell', orderType: 'market', quantity: 300 });
+    expect(trades(again).map((t) => [t.price, t.quantity])).toEqual([[10_010, 300]]);
+    // A window that opens quiet takes the depth of its first minute that traded.
+    const late = [candle(0, 9_000, 9_000, 9_000, 9_000, 0), candle(1, 9_000, 9_010, 8_990, 9_005, 70)];
+    const second = setup(late);
+    second.fills.onCandle(late[0]);
+    const first = second.sink.place(A, { market: TST.id, side: 'buy', orderType: 'market', quantity: 70 });
+    expect(trades(first).map((t) => [t.price, t.quantity])).toEqual([[9_000, 70]]);
+  });
+
   it('triggers a stop when the path reaches it, and a bracket’s exits then follow the path', () => {
     const { sink, fills } = setup();
     fills.onCandle(candle(0, 10_000, 10_000, 10_000, 10_000));

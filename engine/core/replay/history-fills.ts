@@ -15,14 +15,16 @@
  *
  * Market orders, triggered stops and crossing limits need a book, and history has none: at each point the
  * matcher is given one level on each side at that price, as deep as the minute's traded volume (an order
- * larger than a whole minute of the market is refused as too thin). Nothing of this is shown as market data:
+ * larger than a whole minute of the market is refused as too thin). A quiet minute (no trade, volume 0) had a
+ * book all the same: its depth is that of the nearest minute before it that traded (after it, at the window's
+ * start), so a market order placed in a lull meets the price in force instead of an empty book. Nothing of this is shown as market data:
  * the points and books go to the matcher only; charts and the tape show the candles and trades as published.
  */
 import type { BookEvent, Candle, TradeEvent } from '../market-data/types';
 
 export type HistoryFillModel = 'trades' | 'candle_path';
 
-/** A price the market passed, with the depth of its book (the minute's traded volume; 0: none). */
+/** A price the market passed, with the depth of its book (the minute's traded volume, see above; 0: none). */
 export interface HistoryPoint {
   market: string;
   ts: number;
@@ -66,6 +68,8 @@ export function pointTrade(p: HistoryPoint): TradeEvent {
 
 export class HistoryFills {
   private readonly volumes = new Map<number, number>();
+  /** Minutes that traded (volume > 0), oldest first: where a quiet minute's depth comes from. */
+  private readonly traded: { openTime: number; volume: number }[] = [];
   private last: HistoryPoint | undefined;
 
   constructor(
@@ -75,14 +79,33 @@ export class HistoryFills {
     minutes: readonly Candle[],
     private readonly sink: HistoryFillSink,
   ) {
-    for (const c of minutes) this.volumes.set(c.openTime, c.volume);
+    for (const c of minutes) {
+      this.volumes.set(c.openTime, c.volume);
+      if (Number.isSafeInteger(c.volume) && c.volume > 0) this.traded.push({ openTime: c.openTime, volume: c.volume });
+    }
+    this.traded.sort((a, b) => a.openTime - b.openTime);
+  }
+
+  /** A minute's depth: its volume, or a quiet minute's nearest traded minute's (0 only if none of the window traded). */
+  private depthOf(openTime: number, volume: number): number {
+    if (Number.isSafeInteger(volume) && volume > 0) return volume;
+    const t = this.traded;
+    let lo = 0;
+    let hi = t.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (t[mid].openTime <= openTime) lo = mid + 1;
+      else hi = mid;
+    }
+    return (t[lo - 1] ?? t[0])?.volume ?? 0;
   }
 
   /** A replayed 1m candle (candle_path: its path runs now). */
   onCandle(c: Candle): void {
     if (this.model !== 'candle_path') return;
     const path = candlePath(c);
-    for (let i = 0; i < path.length; i++) this.point(c.openTime + i * PATH_STEP_MS, path[i], c.volume);
+    const depth = this.depthOf(c.openTime, c.volume);
+    for (let i = 0; i < path.length; i++) this.point(c.openTime + i * PATH_STEP_MS, path[i], depth);
   }
 
   /** A replayed trade of the exchange (trades: it is the next point). */
@@ -107,7 +130,12 @@ export class HistoryFills {
     if (this.model === 'candle_path' || this.last === undefined) {
       const price = c.close;
       if (Number.isSafeInteger(price) && price > 0)
-        this.last = { market: this.market, ts: c.openTime + 3 * PATH_STEP_MS, price, depth: Math.max(0, c.volume) };
+        this.last = {
+          market: this.market,
+          ts: c.openTime + 3 * PATH_STEP_MS,
+          price,
+          depth: this.depthOf(c.openTime, c.volume),
+        };
     }
   }
 

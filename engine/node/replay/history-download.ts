@@ -188,7 +188,7 @@ export class HistoryDownloader {
     if (!this.o.trades || !this.o.trades.covers(w, this.now())) return candlePath('TRADES_NOT_PUBLISHED');
     if (w.to - w.from > MAX_TRADES_WINDOW_MS) return candlePath('TRADES_WINDOW_TOO_LONG');
 
-    const file = join(this.o.cacheDir, `${w.market.exchange}-${w.market.symbol}-${w.from}-${w.to}.trades`);
+    const file = tradesFile(this.o.cacheDir, w);
     const cached = readTrades(file, w.market.id);
     if (cached) {
       onProgress?.({ phase: 'trades', done: 1 });
@@ -329,7 +329,44 @@ function refusalText(r: WindowRefusal): string {
   }
 }
 
+/**
+ * A window downloaded before, read back from the caches alone (no exchange asked): its candles from the store
+ * and, on the trades model, its trades file. Undefined when the caches no longer hold it (a candle store
+ * cleared, a trades file pruned or damaged).
+ */
+export function cachedHistory(
+  w: PastWindow,
+  o: {
+    store: CandleStore;
+    cacheDir: string;
+    model: HistoryFillModel;
+    tradesNote?: TradesNote;
+    tradesDetail?: string;
+  },
+): PastHistory | undefined {
+  const range = { from: w.from, to: w.to };
+  const minutes = o.store.readCandles(w.market, '1m', range);
+  if (minutes.length === 0) return undefined;
+  const missing = o.store.missingRanges(w.market, range).reduce((n, r) => n + (r.to - r.from), 0);
+  const base = { ...w, minutes, missingMinutes: missing / MINUTE_MS };
+  if (o.model === 'candle_path')
+    return {
+      ...base,
+      model: 'candle_path',
+      trades: [],
+      ...(o.tradesNote ? { tradesNote: o.tradesNote } : {}),
+      ...(o.tradesDetail ? { tradesDetail: o.tradesDetail } : {}),
+      fromCache: { candles: true, trades: false },
+    };
+  const trades = readTrades(tradesFile(o.cacheDir, w), w.market.id);
+  return trades && { ...base, model: 'trades', trades, fromCache: { candles: true, trades: true } };
+}
+
 // ------------------------------------------------------------------ the trades cache
+
+function tradesFile(cacheDir: string, w: PastWindow): string {
+  return join(cacheDir, `${w.market.exchange}-${w.market.symbol}-${w.from}-${w.to}.trades`);
+}
 
 /** Per trade: ts, price, size, side (1 buy, 0 sell), id — float64s, exact for safe integers. */
 const FIELDS = 5;

@@ -24,7 +24,7 @@ export const portfolioEn = {
   'portfolio.col.average': 'Average cost',
   'portfolio.col.mark': 'Mark',
   'portfolio.account.practice': 'Offline practice',
-  'portfolio.account.paper': 'Paper trading (Upbit, Binance)',
+  'portfolio.account.paper': 'Paper: {n}',
   'portfolio.account.replay': 'Paper trading (replay)',
   'portfolio.account.live': 'Live market',
   'portfolio.account.copy': 'Copy of {n}',

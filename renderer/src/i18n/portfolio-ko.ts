@@ -26,7 +26,7 @@ export const portfolioKo: Record<keyof typeof portfolioEn, string> = {
   'portfolio.col.average': '평균 단가',
   'portfolio.col.mark': '현재가',
   'portfolio.account.practice': '오프라인 연습',
-  'portfolio.account.paper': '모의 투자 (업비트, 바이낸스)',
+  'portfolio.account.paper': '모의 투자: {n}',
   'portfolio.account.replay': '모의 투자 (리플레이)',
   'portfolio.account.live': '실전 시장',
   'portfolio.account.copy': '{n} 카피',

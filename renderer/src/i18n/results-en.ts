@@ -10,6 +10,8 @@ export const resultsEn = {
   'results.running': 'Running results',
   'results.account.practice': 'Offline practice',
   'results.account.paper': 'Paper trading',
+  'results.account.portfolio': 'Paper: {n}',
+  'results.portfolioFees': 'fees maker/taker {n} bp',
   'results.account.replay': 'Replay',
   'results.account.live': 'Live market',
   'results.state.ended': 'Ended',

@@ -12,6 +12,8 @@ export const resultsKo: Record<keyof typeof resultsEn, string> = {
   'results.running': '진행 중 결과',
   'results.account.practice': '오프라인 연습',
   'results.account.paper': '모의 거래',
+  'results.account.portfolio': '모의 거래: {n}',
+  'results.portfolioFees': '수수료 메이커/테이커 {n} bp',
   'results.account.replay': '리플레이',
   'results.account.live': '실시간 거래소',
   'results.state.ended': '끝남',

@@ -33,7 +33,11 @@ const ACCOUNT_COLOURS: Record<PortfolioAccount['kind'], string> = {
 const ASSET_COLOURS = ['var(--accent)', 'var(--kind-paper)', 'var(--kind-practice)', 'var(--kind-live)', 'var(--rsi)'];
 
 function accountName(a: PortfolioAccount, t: (k: MessageKey) => string): string {
-  return a.kind === 'copy' ? fill(t('portfolio.account.copy'), a.leader ?? '') : t(`portfolio.account.${a.kind}`);
+  if (a.kind === 'copy') return fill(t('portfolio.account.copy'), a.leader ?? '');
+  // Each paper portfolio by its name and the exchange whose prices it trades.
+  if (a.portfolio)
+    return fill(t('portfolio.account.paper'), `${a.portfolio.name} (${t(`source.${a.portfolio.exchange}`)})`);
+  return t(`portfolio.account.${a.kind}`);
 }
 
 interface Slice {

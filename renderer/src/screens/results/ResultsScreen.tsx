@@ -21,7 +21,6 @@ import { RunEquityChart } from './RunEquityChart';
 import '../ranking/ranking.css';
 import './results.css';
 
-const ACCOUNTS: ResultAccount[] = ['practice', 'paper', 'replay', 'live'];
 const PERIODS: ReportPeriod[] = ['day', 'week', 'month'];
 
 /** A replay's own clock, in UTC as sessions are recorded. */
@@ -31,6 +30,21 @@ function utc(ms: number): string {
 
 function accountLabel(account: string): MessageKey {
   return `results.account.${account.split(':')[0]}` as MessageKey;
+}
+
+/** An account as a reader knows it: a paper portfolio by its name and exchange, the others by kind. */
+function accountName(r: Pick<ResultSummary, 'account' | 'portfolio'>, t: (k: MessageKey) => string): string {
+  if (!r.portfolio) return t(accountLabel(r.account));
+  return `${fill(t('results.account.portfolio'), r.portfolio.name)} (${t(`source.${r.portfolio.exchange}`)})`;
+}
+
+/** The report's accounts: practice, every paper portfolio (from the running results listed), replay, live. */
+function reportAccounts(runs: readonly ResultSummary[]): Pick<ResultSummary, 'account' | 'portfolio'>[] {
+  const portfolios = runningResults(runs)
+    .filter((r) => r.portfolio)
+    .sort((a, b) => a.portfolio!.id - b.portfolio!.id);
+  const fixed = (account: ResultAccount) => ({ account });
+  return [fixed('practice'), ...(portfolios.length ? portfolios : [fixed('paper')]), fixed('replay'), fixed('live')];
 }
 
 function Figures({ r }: { r: ResultSummary }) {
@@ -97,7 +111,15 @@ function Runs() {
             <tbody>
               {running.map((r) => (
                 <tr key={r.id} data-run-id={r.id} data-account={r.account}>
-                  <td>{t(accountLabel(r.account))}</td>
+                  <td className="result-account">
+                    {accountName(r, t)}
+                    {r.portfolio && (
+                      <span className="muted small-note">
+                        {' '}
+                        · {fill(t('results.portfolioFees'), `${r.portfolio.makerFeeBps}/${r.portfolio.takerFeeBps}`)}
+                      </span>
+                    )}
+                  </td>
                   <Figures r={r} />
                   <td className="result-digest mono">{r.digest}</td>
                 </tr>
@@ -246,7 +268,8 @@ function RunDetail({ run }: { run: ResultDetail }) {
 
 function Reports() {
   const t = useT();
-  const { account, period, report, reportStatus, reportError, choose, loadReport } = useResults();
+  const { account, period, report, reportStatus, reportError, choose, loadReport, runs } = useResults();
+  const accounts = reportAccounts(runs);
   return (
     <section className="results-reports" aria-label={t('reports.title')}>
       <h2>{t('reports.title')}</h2>
@@ -258,9 +281,9 @@ function Reports() {
             value={account}
             onChange={(e) => choose({ account: e.target.value as ResultAccount })}
           >
-            {ACCOUNTS.map((a) => (
-              <option key={a} value={a}>
-                {t(accountLabel(a))}
+            {accounts.map((a) => (
+              <option key={a.account} value={a.account}>
+                {accountName(a, t)}
               </option>
             ))}
           </select>
