@@ -31,7 +31,7 @@ describe('local database durability', () => {
     try {
       const { databases } = (await host.invoke('app.durability', {})) as { databases: LocalDatabaseDurability[] };
       expect(databases).toEqual(
-        ['app.db', 'practice.db', 'paper.db', 'candles.db'].map((file) => ({
+        ['app.db', 'practice.db', 'paper.db', 'candles.db', 'results.db'].map((file) => ({
           file,
           path: join(dataDir, file),
           journalMode: 'wal',
