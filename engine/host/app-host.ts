@@ -18,6 +18,7 @@ import {
   type Result,
   type VenueHistory,
 } from '../protocol/api';
+import { lpjMarket } from '../protocol/alerts';
 import { ApiError } from '../protocol/errors';
 import { ENGINE_VERSION } from '../core/version';
 import { appMigrations } from './migrations';
@@ -260,20 +261,7 @@ export class AppHost {
     return {
       venue: 'practice',
       state: 'ok',
-      // LPJ is priced in whole won and its amounts are whole won.
-      markets: [
-        {
-          venue: 'practice',
-          id: m.id,
-          base: m.base,
-          quote: m.quote,
-          priceDecimals: 0,
-          sizeDecimals: m.baseDecimals,
-          quoteDecimals: 0,
-          tickSize: m.tickSize,
-          lotSize: m.lotSize,
-        },
-      ],
+      markets: [lpjMarket('practice', m)],
       orders: h.latestOrders(limit),
       fills: h.latestFills(limit),
     };

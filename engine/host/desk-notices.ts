@@ -8,7 +8,7 @@
 import type { Db } from '../node/db/database';
 import type { EngineEvent } from '../core/matching/types';
 import type { AppNotification, EventName, EventPayload } from '../protocol/api';
-import type { AlertMarket, AlertVenue, NewPriceAlert } from '../protocol/alerts';
+import { lpjMarket, type AlertMarket, type AlertVenue, type NewPriceAlert } from '../protocol/alerts';
 import { ApiError } from '../protocol/errors';
 import { LIVE_MARKET, type LiveMarket } from './live-market';
 import { alertNotice, myNotices, NotificationCentre } from './notification-centre';
@@ -28,24 +28,6 @@ export interface DeskNoticesOptions {
   realMarkets: () => RealMarkets;
   live: () => LiveMarket;
   emit: Emit;
-}
-
-/** An LPJ market (practice or live) as alerts and notices name it: prices in whole won, amounts in whole won. */
-function lpjMarket(
-  venue: AlertVenue,
-  m: { id: string; base: string; quote: string; baseDecimals: number; tickSize: number; lotSize: number },
-): AlertMarket {
-  return {
-    venue,
-    id: m.id,
-    base: m.base,
-    quote: m.quote,
-    priceDecimals: 0,
-    sizeDecimals: m.baseDecimals,
-    quoteDecimals: 0,
-    tickSize: m.tickSize,
-    lotSize: m.lotSize,
-  };
 }
 
 export class DeskNotices {

@@ -21,6 +21,7 @@ import {
   type OrderRequest,
   type VenueHistory,
 } from '../protocol/api';
+import { lpjMarket } from '../protocol/alerts';
 import { ApiError } from '../protocol/errors';
 import { orderLinks } from '../protocol/order-links';
 import {
@@ -381,22 +382,7 @@ export class LiveMarket {
       return {
         venue: 'live',
         state: 'ok',
-        // LPJ is priced in whole won and its amounts are whole won.
-        markets: m
-          ? [
-              {
-                venue: 'live',
-                id: m.id,
-                base: m.base,
-                quote: m.quote,
-                priceDecimals: 0,
-                sizeDecimals: m.baseDecimals,
-                quoteDecimals: 0,
-                tickSize: m.tickSize,
-                lotSize: m.lotSize,
-              },
-            ]
-          : [],
+        markets: m ? [lpjMarket('live', m)] : [],
         orders: orders.orders.map((o) => ({
           venue: 'live',
           market: o.market,

@@ -16,7 +16,14 @@ import type { PositionView } from '../core/paper/types';
 import { positionView } from '../core/paper/position';
 import { positionsFromFills } from '../core/portfolio/pnl';
 import { ApiError } from '../protocol/errors';
-import { valuePortfolio, valueShift, type Holding, type Mark } from '../protocol/valuation';
+import {
+  lpjUnits,
+  valuePortfolio,
+  valueShift,
+  type Holding,
+  type Mark,
+  type UnitsOfMarket,
+} from '../protocol/valuation';
 import type { Portfolio, PortfolioAccount, PortfolioPnl, PortfolioPosition } from '../protocol/portfolio';
 import type { LiveMarket } from './live-market';
 import { PRACTICE_USER, type PracticeMarket } from './practice-market';
@@ -40,15 +47,6 @@ export interface PortfolioOptions {
   onError?: (err: unknown) => void;
 }
 
-interface MarketUnits {
-  id: string;
-  base: string;
-  quote: string;
-  priceDecimals: number;
-  sizeDecimals: number;
-  quoteDecimals: number;
-}
-
 /** An account as read, before it is valued. */
 interface AccountRead {
   id: string;
@@ -62,7 +60,7 @@ interface AccountRead {
   /** Decimals of its won amounts. */
   quoteDecimals: number;
   /** Absent: its fills are not mine to read. */
-  positions?: { market: MarketUnits; view: PositionView }[];
+  positions?: { market: UnitsOfMarket; view: PositionView }[];
   pnlPartial?: boolean;
 }
 
@@ -155,15 +153,7 @@ export class PortfolioService {
   private practiceAccount(): AccountRead {
     const p = this.o.practice;
     const m = p.market;
-    // LPJ is priced in whole won and its amounts are whole won.
-    const market: MarketUnits = {
-      id: m.id,
-      base: m.base,
-      quote: m.quote,
-      priceDecimals: 0,
-      sizeDecimals: m.baseDecimals,
-      quoteDecimals: 0,
-    };
+    const market = lpjUnits(m);
     const last = p.engine.lastPrice(m.id) ?? 0;
     const divisor = 10 ** valueShift(market);
     return {
@@ -215,15 +205,7 @@ export class PortfolioService {
     if (st.status.connection !== 'online' || !st.market)
       return [unreadable('live', 'live', 'offline', st.status.reason ?? st.status.connection)];
     const m = st.market;
-    // LPJ is priced in whole won and its amounts are whole won.
-    const market: MarketUnits = {
-      id: m.id,
-      base: m.base,
-      quote: m.quote,
-      priceDecimals: 0,
-      sizeDecimals: m.baseDecimals,
-      quoteDecimals: 0,
-    };
+    const market = lpjUnits(m);
     const marks: Mark[] = [{ ...market, market: m.id, price: st.lastPrice || null }];
     const holdings = (rows: typeof st.balances) =>
       rows.map((b) => ({ ...b, decimals: b.asset === m.base ? m.baseDecimals : 0 }));

@@ -13,6 +13,7 @@
  * It runs in slices between which the process serves the window, and reports its progress (`preparing`);
  * the user's orders wait for it to end, and no update is published until then.
  */
+import { lpjUnits } from '../protocol/valuation';
 import { join } from 'node:path';
 import { aggregateCandles } from '../core/candles/aggregate';
 import { candlePage } from '../core/candles/page';
@@ -319,8 +320,7 @@ export class PracticeMarket {
   /** Every fill of mine, from the journal (for the trade history export). */
   exportFills(): FillRow[] {
     const events = readAll((after, limit) => this.journal.eventsSince(OFFLINE_PRACTICE_MARKET.id, after, limit));
-    // LPJ prices are whole won, quantities 10^-8 LPJ, amounts whole won.
-    const units = { priceDecimals: 0, sizeDecimals: OFFLINE_PRACTICE_MARKET.baseDecimals, quoteDecimals: 0 };
+    const units = lpjUnits(OFFLINE_PRACTICE_MARKET);
     return userFills(events, PRACTICE_USER, 'lpj-practice', () => units);
   }
 

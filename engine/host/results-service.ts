@@ -12,6 +12,7 @@
 import { formatFixedUnits } from '../core/market-data/decimal';
 import { QUOTE_DECIMALS } from '../core/paper';
 import { accountResult, periodReport, type ResultFill, type ResultMarket } from '../core/results';
+import { lpjUnits } from '../protocol/valuation';
 import { ApiError } from '../protocol/errors';
 import type { CsvFile, PnlReport, ResultAccount, resultMethods, ResultSummary } from '../protocol/results';
 import type { PaperPortfolio } from '../protocol/paper-portfolios';
@@ -186,15 +187,7 @@ export class ResultsService {
     switch (account) {
       case 'practice': {
         const m = this.o.practice.market;
-        // LPJ is priced in whole won and its amounts are whole won.
-        const market = {
-          id: m.id,
-          base: m.base,
-          quote: m.quote,
-          priceDecimals: 0,
-          sizeDecimals: m.baseDecimals,
-          quoteDecimals: 0,
-        };
+        const market = lpjUnits(m);
         return { state: 'ok', fills: this.o.practice.myFills(), markets: [market], complete: true };
       }
       case 'replay': {
@@ -219,14 +212,7 @@ export class ResultsService {
     if (!st.status.account) return { state: 'signed_out', ...none };
     if (!st.market) return { state: 'offline', ...none };
     const m = st.market;
-    const market = {
-      id: m.id,
-      base: m.base,
-      quote: m.quote,
-      priceDecimals: 0,
-      sizeDecimals: m.baseDecimals,
-      quoteDecimals: 0,
-    };
+    const market = lpjUnits(m);
     const { fills, complete } = await this.o.live.fillsForPnl(LIVE_FILLS_READ);
     return {
       state: 'ok',

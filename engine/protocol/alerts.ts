@@ -11,6 +11,7 @@
  *   against every waiting alert of its market, and a list longer than that is no longer read by anyone).
  */
 import { z } from 'zod';
+import { lpjUnits } from './valuation';
 
 /** Alerts waiting to fire at once; the host refuses another with ALERT_LIMIT. */
 export const ALERTS_ACTIVE_MAX = 100;
@@ -52,6 +53,14 @@ export const AlertMarket = z.object({
   tickSize: price,
   lotSize: price,
 });
+
+/** An LPJ market (practice or live) as alerts, notices and histories name it, in LPJ's units (./valuation). */
+export function lpjMarket(
+  venue: AlertVenue,
+  m: { id: string; base: string; quote: string; baseDecimals: number; tickSize: number; lotSize: number },
+): AlertMarket {
+  return { venue, ...lpjUnits(m), tickSize: m.tickSize, lotSize: m.lotSize };
+}
 
 export const PriceAlert = z.object({
   id: price,

@@ -16,6 +16,22 @@ export interface MarketUnits {
   quoteDecimals: number;
 }
 
+/** A market named with its assets and units, as valuations, results and reports list it. */
+export interface UnitsOfMarket extends MarketUnits {
+  id: string;
+  base: string;
+  quote: string;
+}
+
+/**
+ * An LPJ market's units: prices and amounts in whole won (LPJ's market rule, on the server and in the offline
+ * practice market alike), quantities at the market's base decimals. One definition for every place the host
+ * values, reports or lists LPJ.
+ */
+export function lpjUnits(m: { id: string; base: string; quote: string; baseDecimals: number }): UnitsOfMarket {
+  return { id: m.id, base: m.base, quote: m.quote, priceDecimals: 0, sizeDecimals: m.baseDecimals, quoteDecimals: 0 };
+}
+
 /** A market's price for valuing a holding of its base: its last price in its own units, null/absent while none is known. */
 export interface Mark extends MarketUnits {
   market: string;
