@@ -334,22 +334,32 @@ export class RealMarkets {
       {
         path: '',
         speed: playerSpeed(source.speed),
-        onEvent: (e, replayed) => {
-          if (this.active?.kind === 'replay' && this.active.replay === replay) this.onFeedEvent(e, replayed);
-        },
-        onState: (info) => {
-          if (this.active?.kind === 'replay' && this.active.replay === replay) {
-            this.emit('replay.state', info);
-            if (info.state === 'playing') this.beginRun();
-            else {
-              if (info.state === 'ended' && this.runs?.running) this.flushReplay();
-              this.runs?.onState(info, () => this.replaySnapshot());
-            }
-          }
-        },
+        ...this.replayListeners(() => replay),
       },
     );
     return replay;
+  }
+
+  /**
+   * What a replay tells the markets, heard only while it is the running source (a replay being replaced may
+   * still call back): its events, and its state, which begins and keeps runs.
+   */
+  private replayListeners(replay: () => ReplayFeed | undefined) {
+    const current = () => this.active?.kind === 'replay' && this.active.replay === replay();
+    return {
+      onEvent: (e: FeedEvent, replayed: boolean) => {
+        if (current()) this.onFeedEvent(e, replayed);
+      },
+      onState: (info: ReplayInfo) => {
+        if (!current()) return;
+        this.emit('replay.state', info);
+        if (info.state === 'playing') this.beginRun();
+        else {
+          if (info.state === 'ended' && this.runs?.running) this.flushReplay();
+          this.runs?.onState(info, () => this.replaySnapshot());
+        }
+      },
+    };
   }
 
   /** Makes `next` the running source (with `replay` loaded when it is one) and carries the open views over. */
@@ -794,19 +804,7 @@ export class RealMarkets {
       replay = ReplayFeed.load({
         path,
         speed: playerSpeed(source.speed),
-        onEvent: (e, replayed) => {
-          if (this.active?.kind === 'replay' && this.active.replay === replay) this.onFeedEvent(e, replayed);
-        },
-        onState: (info) => {
-          if (this.active?.kind === 'replay' && this.active.replay === replay) {
-            this.emit('replay.state', info);
-            if (info.state === 'playing') this.beginRun();
-            else {
-              if (info.state === 'ended' && this.runs?.running) this.flushReplay();
-              this.runs?.onState(info, () => this.replaySnapshot());
-            }
-          }
-        },
+        ...this.replayListeners(() => replay),
       });
       return replay;
     } catch (err) {
@@ -1318,14 +1316,7 @@ export class RealMarkets {
   }
 }
 
-function resultMarket(c: {
-  id: string;
-  base: string;
-  quote: string;
-  priceDecimals: number;
-  sizeDecimals: number;
-  quoteDecimals: number;
-}): ResultMarket {
+function resultMarket(c: ResultMarket): ResultMarket {
   const { id, base, quote, priceDecimals, sizeDecimals, quoteDecimals } = c;
   return { id, base, quote, priceDecimals, sizeDecimals, quoteDecimals };
 }

@@ -18,16 +18,9 @@
  */
 import type { Side } from '../matching/types';
 import { applyFill, emptyPosition, positionInRange, type Position } from '../paper/position';
-import { markValue, type Mark } from '../../protocol/valuation';
+import { markValue, type Mark, type UnitsOfMarket } from '../../protocol/valuation';
 
-export interface ResultMarket {
-  id: string;
-  base: string;
-  quote: string;
-  priceDecimals: number;
-  sizeDecimals: number;
-  quoteDecimals: number;
-}
+export type ResultMarket = UnitsOfMarket;
 
 /** One fill of the account, in its market's units. */
 export interface ResultFill {
