@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BalanceView, OrderView, ServerMessage } from '../../engine/protocol/sync';
+import type { BalanceView, Notification, OrderView, ServerMessage, StreamTicket } from '../../engine/protocol/sync';
 import { BookMirror } from '../../engine/node/sync/book-mirror';
 import { defaultConfig } from '../config';
 import {
@@ -15,6 +15,7 @@ import {
   LOT,
   MARKET,
   signUp,
+  SseClient,
   startTestServer,
   tempDir,
   TEST_GRANT,
@@ -459,6 +460,59 @@ describe.skipIf(NO_NATS_SERVER)(
       expect(bookOf(ca).asks).toEqual([[100_000, 2 * LOT]]);
     }, 120_000);
 
+    it('serves the notification stream on every gateway, resuming after Last-Event-ID without loss or repeats', async () => {
+      const { a, b } = await startCluster();
+      const { alice, ca, cb } = await aliceAndBob(a, b);
+      let trades = 0;
+      // Alice's ask through gateway A, taken whole by Bob's bid through B: one fill notification each.
+      const trade = async () => {
+        trades++;
+        const order = { market: MARKET, type: 'limit' as const, price: 100_000, quantity: LOT };
+        await ca.ok({ op: 'order.new', order: { ...order, clientOrderId: `ask-${trades}`, side: 'sell' } });
+        await cb.ok({ op: 'order.new', order: { ...order, clientOrderId: `bid-${trades}`, side: 'buy' } });
+      };
+      const open = async (url: string, headers: Record<string, string>) => {
+        const s = await SseClient.open(url, headers);
+        cleanup.push(async () => s.close());
+        expect(s.status).toBe(200);
+        return s;
+      };
+      await trade();
+      // Alice's stream on gateway B, which did not place her orders: the backlog, then what comes live.
+      const first = await open(`${b.url}/notifications/stream`, { authorization: `Bearer ${alice.accessToken}` });
+      await first.waitForCount(1, 20_000);
+      await trade();
+      await first.waitForCount(2, 20_000);
+      const seen = first.events.map((e) => JSON.parse(e.data) as Notification);
+      expect(seen.map((n) => n.kind)).toEqual(['fill', 'fill']);
+      expect(first.events.map((e) => Number(e.id))).toEqual(seen.map((n) => n.id));
+      expect(seen[1].data).toMatchObject({ market: MARKET, side: 'sell', price: 100_000, quantity: LOT });
+      first.close();
+      // Missed while away, then resumed on gateway A with a ticket and Last-Event-ID, as an EventSource does.
+      await trade();
+      await trade();
+      const ticket = await http<StreamTicket>(b.url, 'POST', '/api/v1/notifications/ticket', {
+        token: alice.accessToken,
+      });
+      const streamUrl = `${a.url}/notifications/stream?ticket=${encodeURIComponent(ticket.body.ticket)}`;
+      const resumed = await open(streamUrl, { 'last-event-id': first.events[1].id! });
+      await resumed.waitForCount(2, 20_000);
+      await trade();
+      await resumed.waitForCount(3, 20_000);
+      const after = resumed.events.map((e) => JSON.parse(e.data) as Notification);
+      const all = await http<Notification[]>(b.url, 'GET', '/api/v1/notifications', { token: alice.accessToken });
+      expect(all.body).toHaveLength(5);
+      expect([...seen, ...after]).toEqual(all.body);
+      // A ticket opens one stream, on any gateway.
+      const again = await SseClient.open(streamUrl.replace(a.url, b.url));
+      cleanup.push(async () => again.close());
+      expect(again.status).toBe(401);
+      // Signing out through gateway B ends the stream on A.
+      expect((await http(b.url, 'POST', '/api/v1/auth/signout', { token: alice.accessToken })).status).toBe(204);
+      await resumed.ended;
+      await honestPairTradesAt(a.url, a.wsUrl, 100_000);
+    });
+
     it('answers a gateway’s worst HTTP with a reason and keeps serving honest traders', async () => {
       const { a } = await startCluster();
       const huge = await http(a.url, 'POST', '/api/v1/auth/signup', {
@@ -468,9 +522,17 @@ describe.skipIf(NO_NATS_SERVER)(
       expect(huge.body).toMatchObject({ error: { code: 'BODY_TOO_LARGE' } });
       const broken = await http(a.url, 'POST', '/api/v1/auth/signup', { rawBody: '{"nickname":' });
       expect(broken.status).toBe(400);
-      const stream = await http(a.url, 'GET', '/notifications/stream?ticket=x');
-      expect(stream.status).toBe(501);
-      expect(stream.body).toMatchObject({ error: { code: 'NOT_ON_GATEWAY' } });
+      // The notification stream, served by the gateway: a made-up ticket, no credentials, a broken resume point.
+      const ticketless = await http(a.url, 'GET', '/notifications/stream?ticket=x');
+      expect(ticketless.status).toBe(401);
+      expect((await http(a.url, 'GET', '/api/v1/notifications/stream')).status).toBe(401);
+      const alice = await signUp(a.url, 'alice');
+      const badResume = await SseClient.open(`${a.url}/notifications/stream`, {
+        authorization: `Bearer ${alice.accessToken}`,
+        'last-event-id': '-1e400',
+      });
+      cleanup.push(async () => badResume.close());
+      expect(badResume.status).toBe(400);
       const nowhere = await http(a.url, 'GET', '/api/v1/nothing-here');
       expect(nowhere.status).toBe(404);
       await honestPairTradesAt(a.url, a.wsUrl, 100_000);

@@ -22,6 +22,8 @@ import type { CancelAllResult, Exchange, OrderResult } from '../trading/exchange
 import { privateUpdates, type PrivateUpdate } from '../trading/private-updates';
 import { fillsOf, type ProjectedChanges } from '../trading/order-projection';
 import type { Channel } from '../../engine/protocol/sync';
+import { SSE_BACKLOG_PAGE } from '../http/notification-streams';
+import type { Notifications } from '../notifications/notifications';
 import {
   accountSubject,
   AUTH,
@@ -30,7 +32,9 @@ import {
   EVENTS,
   HTTP,
   marketSubject,
+  noteSubject,
   ORDER,
+  READ_NOTES,
   READ_BOOK,
   READ_FIRST,
   SESSIONS_ENDED,
@@ -55,6 +59,7 @@ export interface CoreLinkDeps {
   accounts: Accounts;
   exchange: Exchange;
   marketData: MarketData;
+  notifications: Notifications;
   app: FastifyInstance;
 }
 
@@ -101,6 +106,9 @@ export async function startCoreLink(d: CoreLinkDeps): Promise<CoreLink> {
     );
   });
 
+  // Every notification, as it is pushed to this process's own streams: the gateways serve theirs from these.
+  d.notifications.tap((account, n) => publisher.send(noteSubject(account), n, `note:${n.id}`));
+
   // Signed out, refreshed, revoked: the sockets signed in with those sessions close wherever they are.
   d.accounts.onSessionsEnded((e) => publisher.send(SESSIONS_ENDED, e, `ended:${e.accountId}:${nuid.next()}`));
 
@@ -137,9 +145,11 @@ const reply = (msg: Msg, body: unknown): void => void msg.respond(JSON.stringify
 function answer(d: CoreLinkDeps, msg: Msg): void {
   switch (msg.subject) {
     case AUTH: {
-      const { token } = msg.json<{ token: string }>();
+      // An access token, or (for a notification stream, which an EventSource opens without headers) a ticket.
+      const { token, ticket } = msg.json<{ token?: string; ticket?: string }>();
       try {
-        const a = d.accounts.authenticate(String(token));
+        const a =
+          ticket !== undefined ? d.accounts.redeemStreamTicket(String(ticket)) : d.accounts.authenticate(String(token));
         const balances = Object.entries(d.exchange.engine.balances(a.id)).map(([asset, b]) => ({
           asset,
           available: b.available,
@@ -185,6 +195,12 @@ function answer(d: CoreLinkDeps, msg: Msg): void {
       const messages: ServerMessage[] = [];
       if (d.exchange.engine.marketConfig(market)) d.marketData.sendSnapshot({ send: (m) => messages.push(m) }, market);
       return reply(msg, { messages });
+    }
+    case READ_NOTES: {
+      const { account, after, limit } = msg.json<{ account: number; after: number; limit: number }>();
+      if (![account, after, limit].every(Number.isSafeInteger))
+        return reply(msg, { error: 'INTERNAL', message: 'not a notification query' });
+      return reply(msg, { notifications: d.notifications.since(account, after, Math.min(limit, SSE_BACKLOG_PAGE)) });
     }
     case HTTP: {
       const r = msg.json<HttpRequestWire>();

@@ -3,11 +3,12 @@
  *
  * - requests to the core (request/reply, queue group `core`): `lpj.cmd.auth`, `lpj.cmd.order` (the order
  *   operation as the client sent it, with its client order id, so a resend through any gateway is answered once),
- *   `lpj.read.first` (what a new subscriber is sent first), `lpj.read.book` (a book snapshot), `lpj.http` (an
- *   HTTP request a gateway received);
+ *   `lpj.read.first` (what a new subscriber is sent first), `lpj.read.book` (a book snapshot), `lpj.read.notes`
+ *   (an account's notifications after an id), `lpj.http` (an HTTP request a gateway received);
  * - committed events, published once per commit to the JetStream stream `LPJ_EVENTS`: `lpj.ev.md.<market>`
  *   (book delta, trades, ticker, candles of one commit, each under its subscription key) and
- *   `lpj.ev.acct.<account>` (that account's order, fill and balance messages of one commit), and `lpj.ev.ended`
+ *   `lpj.ev.acct.<account>` (that account's order, fill and balance messages of one commit), `lpj.ev.note.<account>`
+ *   (one notification of that account, as it is pushed), and `lpj.ev.ended`
  *   (sign-ins that ended, whose sockets every gateway closes), and `lpj.ev.started` (a core came up).
  *
  * All payloads are JSON. Only cores and gateways may connect to this NATS account: the gateway has validated
@@ -20,7 +21,10 @@ export const STREAM = 'LPJ_EVENTS';
 export const EVENTS = 'lpj.ev.>';
 export const MARKET_PREFIX = 'lpj.ev.md.';
 export const ACCOUNT_PREFIX = 'lpj.ev.acct.';
+/** An account's notifications, one stream message each, as the core pushes them (docs/cluster.md says why). */
+export const NOTE_PREFIX = 'lpj.ev.note.';
 export const marketSubject = (market: string) => `${MARKET_PREFIX}${market}`;
+export const noteSubject = (account: number) => `${NOTE_PREFIX}${account}`;
 export const accountSubject = (account: number) => `${ACCOUNT_PREFIX}${account}`;
 /** Sign-ins that ended (signed out, refreshed, revoked, account deleted): their sockets close on every gateway. */
 export const SESSIONS_ENDED = 'lpj.ev.ended';
@@ -34,6 +38,8 @@ export const AUTH = 'lpj.cmd.auth';
 export const ORDER = 'lpj.cmd.order';
 export const READ_FIRST = 'lpj.read.first';
 export const READ_BOOK = 'lpj.read.book';
+/** An account's stored notifications after an id: a notification stream's backlog. */
+export const READ_NOTES = 'lpj.read.notes';
 export const HTTP = 'lpj.http';
 /** Requests the core does not answer within this are refused to the client as CORE_UNAVAILABLE. */
 export const REQUEST_TIMEOUT_MS = 5_000;
