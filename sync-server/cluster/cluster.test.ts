@@ -5,7 +5,14 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BalanceView, Notification, OrderView, ServerMessage, StreamTicket } from '../../engine/protocol/sync';
+import type {
+  BalanceView,
+  Notification,
+  OrderView,
+  PracticeEntry,
+  ServerMessage,
+  StreamTicket,
+} from '../../engine/protocol/sync';
 import { BookMirror } from '../../engine/node/sync/book-mirror';
 import { defaultConfig } from '../config';
 import {
@@ -511,6 +518,33 @@ describe.skipIf(NO_NATS_SERVER)(
       expect((await http(b.url, 'POST', '/api/v1/auth/signout', { token: alice.accessToken })).status).toBe(204);
       await resumed.ended;
       await honestPairTradesAt(a.url, a.wsUrl, 100_000);
+    });
+
+    it('answers a history past NATS’s 1 MiB message limit through a gateway, whole and in order', async () => {
+      const { a, b } = await startCluster();
+      const alice = await signUp(a.url, 'alice');
+      // A practice history of 1,000 entries of about 1.1 KB each, uploaded in bodies under the 256 KiB limit.
+      const entries = Array.from({ length: 1_000 }, (_, i) => ({
+        localId: `entry-${String(i).padStart(4, '0')}`,
+        kind: 'order' as const,
+        market: MARKET,
+        ts: 1_700_000_000_000 + i,
+        data: Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map((k) => [k, `${k}${i}`.padEnd(200, k)])),
+      }));
+      for (let i = 0; i < entries.length; i += 200) {
+        const up = await http(a.url, 'POST', '/api/v1/practice/journal', {
+          token: alice.accessToken,
+          body: { entries: entries.slice(i, i + 200) },
+        });
+        expect(up.status).toBe(200);
+      }
+      const read = await http<PracticeEntry[]>(b.url, 'GET', '/api/v1/practice/journal?limit=1000', {
+        token: alice.accessToken,
+      });
+      expect(read.status).toBe(200);
+      expect(Buffer.byteLength(read.text)).toBeGreaterThan(1024 * 1024);
+      expect(read.body).toEqual(entries);
+      await honestPairTradesAt(b.url, b.wsUrl, 100_000);
     });
 
     it('answers a gateway’s worst HTTP with a reason and keeps serving honest traders', async () => {

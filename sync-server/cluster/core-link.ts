@@ -48,6 +48,8 @@ import {
   MARKET_PREFIX,
   type HttpReplyWire,
   type HttpRequestWire,
+  DEFAULT_MAX_PAYLOAD,
+  MAX_REPLY_PARTS,
   type MarketEvents,
   type OrderReplyWire,
   type OrderRequest,
@@ -119,7 +121,7 @@ export async function startCoreLink(d: CoreLinkDeps): Promise<CoreLink> {
       callback: (err, msg) => {
         if (err) return d.log.error({ err, subject }, 'core request subscription failed');
         try {
-          answer(d, msg);
+          answer(d, msg, nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD);
         } catch (err) {
           d.log.error({ err, subject: msg.subject }, 'a gateway request failed');
           reply(msg, { error: 'INTERNAL', message: 'the core could not handle this request' });
@@ -142,7 +144,21 @@ export async function startCoreLink(d: CoreLinkDeps): Promise<CoreLink> {
 
 const reply = (msg: Msg, body: unknown): void => void msg.respond(JSON.stringify(body));
 
-function answer(d: CoreLinkDeps, msg: Msg): void {
+/**
+ * Answers an HTTP request: in one message when it fits the server's message limit, else a head that says how
+ * many parts follow and the body in parts of at most that limit, all on this connection to the one reply subject
+ * (NATS keeps one publisher's messages to a subject in order), which the gateway joins (`httpReply`).
+ */
+function replyHttp(msg: Msg, reply: Omit<HttpReplyWire, 'body'>, body: Buffer, maxPayload: number): void {
+  const whole = JSON.stringify({ ...reply, body: body.toString('base64') } satisfies HttpReplyWire);
+  if (Buffer.byteLength(whole) <= maxPayload) return void msg.respond(whole);
+  const parts = Math.ceil(body.length / maxPayload);
+  if (parts > MAX_REPLY_PARTS) throw new Error(`an HTTP reply of ${body.length} bytes is past what a reply may carry`);
+  msg.respond(JSON.stringify({ ...reply, body: '', parts, size: body.length } satisfies HttpReplyWire));
+  for (let i = 0; i < parts; i++) msg.respond(body.subarray(i * maxPayload, (i + 1) * maxPayload));
+}
+
+function answer(d: CoreLinkDeps, msg: Msg, maxPayload: number): void {
   switch (msg.subject) {
     case AUTH: {
       // An access token, or (for a notification stream, which an EventSource opens without headers) a ticket.
@@ -215,11 +231,7 @@ function answer(d: CoreLinkDeps, msg: Msg): void {
         .then((res) => {
           const out: Record<string, string> = {};
           for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = String(v);
-          reply(msg, {
-            status: res.statusCode,
-            headers: out,
-            body: res.rawPayload.toString('base64'),
-          } satisfies HttpReplyWire);
+          replyHttp(msg, { status: res.statusCode, headers: out }, res.rawPayload, maxPayload);
         })
         .catch((err: unknown) => {
           d.log.error({ err }, 'an HTTP request from a gateway failed');

@@ -13,7 +13,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import pino from 'pino';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { Channel, Notification, ServerMessage } from '../../engine/protocol/sync';
 import type { Waiter } from '../../engine/node/store/durable-engine';
@@ -35,6 +35,7 @@ import {
   AUTH,
   EVENTS,
   HTTP,
+  MAX_REPLY_PARTS,
   NOTE_PREFIX,
   ORDER,
   READ_BOOK,
@@ -373,6 +374,46 @@ function unavailable(res: ServerResponse, message: string): void {
   json(res, 503, { error: { code: 'CORE_UNAVAILABLE', message } });
 }
 
+/**
+ * Sends an HTTP request to the core and gathers its reply: one message, or a head and the parts it announces
+ * (wire.ts), joined in the order NATS delivers them and checked against the size the head gave. Unanswered
+ * when no core answers in time (or none listens); broken when the parts do not add up.
+ */
+async function askCore(
+  nc: NatsConnection,
+  request: string,
+): Promise<{ head: HttpReplyWire; body: Buffer } | 'unanswered' | 'broken'> {
+  let replies: AsyncIterable<Msg>;
+  try {
+    replies = await nc.requestMany(HTTP, request, {
+      strategy: 'count',
+      maxMessages: 1 + MAX_REPLY_PARTS,
+      maxWait: REQUEST_TIMEOUT_MS,
+    });
+  } catch {
+    return 'unanswered';
+  }
+  let head: HttpReplyWire | undefined;
+  const parts: Uint8Array[] = [];
+  try {
+    for await (const m of replies) {
+      if (!head) {
+        head = m.json<HttpReplyWire>();
+        if (!head.parts) return { head, body: Buffer.from(head.body, 'base64') };
+        if (!(head.parts <= MAX_REPLY_PARTS)) return 'broken';
+        continue;
+      }
+      parts.push(m.data);
+      if (parts.length === head.parts) break;
+    }
+  } catch {
+    // no core listening, or the connection went: as if it had not answered
+  }
+  if (!head) return 'unanswered';
+  const body = Buffer.concat(parts);
+  return parts.length === head.parts && body.length === head.size ? { head, body } : 'broken';
+}
+
 /** Hands an HTTP request to the core whole and answers with its reply. */
 async function forwardHttp(nc: NatsConnection, req: IncomingMessage, res: ServerResponse, log: pino.Logger) {
   const fail = (status: number, code: string, message: string) => {
@@ -392,27 +433,22 @@ async function forwardHttp(nc: NatsConnection, req: IncomingMessage, res: Server
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers))
       if (v !== undefined && !HOP_HEADERS.has(k)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    let r: HttpReplyWire;
-    try {
-      const m = await nc.request(
-        HTTP,
-        JSON.stringify({
-          method: req.method ?? 'GET',
-          url: req.url ?? '/',
-          headers,
-          body: Buffer.concat(chunks).toString('base64'),
-          remoteAddress: req.socket.remoteAddress ?? '',
-        }),
-        { timeout: REQUEST_TIMEOUT_MS },
-      );
-      r = m.json<HttpReplyWire>();
-    } catch {
-      return unavailable(res, 'the exchange did not answer: try again in a moment');
-    }
+    const r = await askCore(
+      nc,
+      JSON.stringify({
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers,
+        body: Buffer.concat(chunks).toString('base64'),
+        remoteAddress: req.socket.remoteAddress ?? '',
+      }),
+    );
+    if (r === 'unanswered') return unavailable(res, 'the exchange did not answer: try again in a moment');
+    if (r === 'broken') return fail(502, 'BAD_REPLY', 'the exchange’s reply came incomplete: try again');
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(r.headers)) if (!HOP_HEADERS.has(k)) out[k] = v;
-    res.writeHead(r.status, out);
-    res.end(Buffer.from(r.body, 'base64'));
+    for (const [k, v] of Object.entries(r.head.headers)) if (!HOP_HEADERS.has(k)) out[k] = v;
+    res.writeHead(r.head.status, out);
+    res.end(r.body);
   } catch (err) {
     log.error({ err }, 'forwarding an HTTP request failed');
     fail(500, 'INTERNAL', 'the gateway could not forward this request');

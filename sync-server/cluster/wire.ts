@@ -103,9 +103,21 @@ export interface HttpRequestWire {
   body: string;
   remoteAddress: string;
 }
+/**
+ * An HTTP reply. One past the NATS server's message limit (`max_payload`, 1 MiB by default: a long history) is
+ * sent as this head with `parts` and `size` and an empty `body`, followed by `parts` messages of the body's raw
+ * bytes in order, to the same reply subject.
+ */
 export interface HttpReplyWire {
   status: number;
   headers: Record<string, string>;
-  /** base64 */
+  /** base64; empty when the body comes in parts */
   body: string;
+  parts?: number;
+  /** The body's length in bytes, when it comes in parts (the gateway checks the parts add up to it). */
+  size?: number;
 }
+/** NATS's own default message limit, for a server that has not said its own. */
+export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+/** The most parts an HTTP reply is sent in (64 MiB at the default limit: far past any page the API returns). */
+export const MAX_REPLY_PARTS = 64;
