@@ -262,7 +262,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
   });
   await app.listen({ host: config.host, port: config.port });
   const coreLink = config.natsUrl
-    ? await startCoreLink({ natsUrl: config.natsUrl, log, accounts, exchange, marketData, notifications, app })
+    ? await startCoreLink({ natsUrl: config.natsUrl, log, accounts, exchange, marketData, notifications, metrics, app })
     : undefined;
   ready = !stopped;
   const address = app.server.address();

@@ -31,7 +31,10 @@ import {
 import { startServerProcess } from '../testing/server-process';
 import { NO_NATS_SERVER, startNatsServer, type NatsServer } from '../testing/nats-server';
 import { TestWsClient } from '../testing/ws-client';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { startGatewayNode, type GatewayNode } from './gateway-node';
+import { STREAM } from './wire';
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -465,6 +468,87 @@ describe.skipIf(NO_NATS_SERVER)(
       // The books: no gap in either client's deltas, and both hold what is left of alice's ask.
       expect(bookOf(ca)).toEqual(bookOf(cb));
       expect(bookOf(ca).asks).toEqual([[100_000, 2 * LOT]]);
+    }, 120_000);
+
+    it('holds what the stream refused while NATS was away from a running core, and stores it once, in order, before newer commits', async () => {
+      const { core, a, b, nats } = await startCluster();
+      const { bob, ca, cb } = await aliceAndBob(a, b);
+      const ask = await ca.ok({
+        op: 'order.new',
+        order: { market: MARKET, clientOrderId: 'ask', side: 'sell', type: 'limit', price: 100_000, quantity: 5 * LOT },
+      });
+      await ca.waitFor((m) => m.type === 'order' && m.order.orderId === ask.orderId, 'the ask on the stream');
+      const held = async () => {
+        const text = (await http(core.url, 'GET', '/metrics')).text;
+        return Number(/^lpj_stream_held_messages (\d+)/m.exec(text)?.[1]);
+      };
+      await nats.kill();
+      // Two trades commit in the core while NATS is away from it (no gateway can reach it: Bob's bids are
+      // placed in the core itself, as its own schedule or liquidity provider would).
+      const bid = (clientOrderId: string) =>
+        new Promise<unknown>((resolve, reject) =>
+          core.exchange.place(
+            bob.accountId,
+            {
+              market: MARKET,
+              clientOrderId,
+              side: 'buy',
+              type: 'limit',
+              timeInForce: 'IOC',
+              price: 100_000,
+              quantity: LOT,
+            },
+            { resolve, reject },
+          ),
+        );
+      await bid('away-1');
+      await waitUntil(async () => (await held()) > 0, 'the core to hold what the stream refused');
+      await bid('away-2');
+      await nats.restart();
+      await waitUntil(async () => (await held()) === 0, 'the core to have the stream store what it held');
+      // A newer commit, through a gateway once it is back: after the held ones on the stream.
+      await waitUntil(async () => (await http(b.url, 'GET', '/readyz')).status === 200, 'gateway B to be ready');
+      await cb.ok({
+        op: 'order.new',
+        order: {
+          market: MARKET,
+          clientOrderId: 'back',
+          side: 'buy',
+          type: 'limit',
+          timeInForce: 'IOC',
+          price: 100_000,
+          quantity: LOT,
+        },
+      });
+      for (const c of [ca, cb]) await c.waitFor(() => tradesOf(c).length === 3, 'the three trades', 30_000);
+      const lastSeq = tradesOf(ca)[2].seq;
+      for (const c of [ca, cb]) {
+        await c.waitFor((m) => m.type === 'book.delta' && m.seq >= lastSeq, 'the last trade’s delta', 30_000);
+        // The tape in commit order, each trade once; every delta once, in order, without a gap.
+        const ids = tradesOf(c).map((t) => t.tradeId);
+        expect(ids).toEqual([ids[0], ids[0] + 1, ids[0] + 2]);
+        const deltas = c.messages.filter((m) => m.type === 'book.delta').map((m) => m.seq);
+        expect(deltas).toEqual([...deltas].sort((x, y) => x - y));
+        expect(new Set(deltas).size).toBe(deltas.length);
+        expect(bookOf(c).asks).toEqual([[100_000, 2 * LOT]]);
+      }
+      expect(tradesOf(cb)).toEqual(tradesOf(ca));
+      await ca.waitFor(() => ca.messages.filter((m) => m.type === 'fill').length === 3, 'alice’s three fills', 30_000);
+      const fills = ca.messages.filter((m) => m.type === 'fill').map((m) => m.fill.tradeId);
+      expect(fills).toEqual(tradesOf(ca).map((t) => t.tradeId));
+      // The stream itself holds each message once (by its id): one sent again that it had after all was dropped.
+      const nc = await connect({ servers: nats.url });
+      cleanup.push(() => nc.close());
+      const jsm = await jetstreamManager(nc);
+      const { state } = await jsm.streams.info(STREAM);
+      const stored: string[] = [];
+      for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
+        const m = await jsm.streams.getMessage(STREAM, { seq });
+        const id = m?.header?.get('Nats-Msg-Id');
+        if (id) stored.push(id);
+      }
+      expect(new Set(stored).size).toBe(stored.length);
+      await honestPairTradesAt(a.url, a.wsUrl, 99_000);
     }, 120_000);
 
     it('serves the notification stream on every gateway, resuming after Last-Event-ID without loss or repeats', async () => {

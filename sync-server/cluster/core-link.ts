@@ -5,9 +5,10 @@
  *
  * Order: events are published in the commit's turn, in commit order, on one connection, so the stream holds
  * them in the order the exchange committed them. Each carries an id (market and sequence number, or account and
- * commit) that JetStream's duplicate window uses to keep a second publish of the same commit out. An order's
- * reply goes straight back to the gateway that asked and may overtake its updates on the stream; clients already
- * take acks and updates in either order.
+ * commit) that JetStream's duplicate window uses to keep a second publish of the same commit out; what the stream
+ * refuses is held, with everything after it, and sent again in order with the same ids. An order's reply goes
+ * straight back to the gateway that asked and may overtake its updates on the stream; clients already take acks
+ * and updates in either order.
  */
 import type { FastifyInstance } from 'fastify';
 import { LEDGER_STREAM, type EngineEvent } from '../../engine/core/matching/types';
@@ -24,6 +25,7 @@ import { fillsOf, type ProjectedChanges } from '../trading/order-projection';
 import type { Channel } from '../../engine/protocol/sync';
 import { SSE_BACKLOG_PAGE } from '../http/notification-streams';
 import type { Notifications } from '../notifications/notifications';
+import type { Metrics } from '../metrics';
 import {
   accountSubject,
   AUTH,
@@ -62,6 +64,7 @@ export interface CoreLinkDeps {
   exchange: Exchange;
   marketData: MarketData;
   notifications: Notifications;
+  metrics: Metrics;
   app: FastifyInstance;
 }
 
@@ -92,7 +95,7 @@ export async function startCoreLink(d: CoreLinkDeps): Promise<CoreLink> {
   const js = jetstream(nc);
   const stored = await lastStoredCommit(await jetstreamManager(nc));
   // From here to the listeners, one turn: no commit can fall between what is republished and what is published.
-  const publisher = new CommitPublisher(js, d.log, d.exchange, d.marketData);
+  const publisher = new CommitPublisher(js, d.log, d.exchange, d.marketData, d.metrics);
   const republished = publisher.republish(stored);
   if (republished > 0) d.log.warn({ events: republished }, 'republished committed events the stream had not got');
 
@@ -137,6 +140,7 @@ export async function startCoreLink(d: CoreLinkDeps): Promise<CoreLink> {
     close: async () => {
       for (const sub of subs) sub.unsubscribe();
       await publisher.idle();
+      publisher.stop();
       await nc.drain();
     },
   };
@@ -296,10 +300,25 @@ async function lastStoredCommit(jsm: JetStreamManager): Promise<StoredCommit | u
   return found;
 }
 
+/** A stream message as the core sends it, kept until the stream has stored it. */
+interface Outgoing {
+  subject: string;
+  data: string;
+  id: string;
+  stored: boolean;
+}
+
+/** Waits between rounds of sending held messages again while the stream refuses them (ms). */
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 2_000;
+
 /**
  * Gathers one commit's messages and publishes them in its turn: one stream message per market and per account,
  * each carrying the commit's position. Publishing does not wait for the stream's acknowledgement before the next
- * commit (that would serialise commits on a round trip); a publish the stream refused is logged.
+ * commit (that would serialise commits on a round trip); every message is kept until the stream has stored it.
+ * Once the stream refuses one (NATS away from the core, or no answer in time), every message from it on is held,
+ * newer ones included, and sent again one at a time in commit order, each with the id it had (so one the stream
+ * stored after all is not stored twice), until all are stored; then publishing goes on as before.
  */
 class CommitPublisher {
   private perMarket = new Map<string, MarketEvents['m']>();
@@ -308,12 +327,18 @@ class CommitPublisher {
   private at: Record<string, number> = {};
   /** The last book delta's seq per market, as published. */
   private delta: Record<string, number> = {};
+  /** Sent and not yet stored, in the order sent. */
+  private outbox: Outgoing[] = [];
+  /** True while held messages are being sent again: new ones wait behind them. */
+  private retrying = false;
+  private stopped = false;
 
   constructor(
     private readonly js: JetStreamClient,
     private readonly log: Logger,
     private readonly exchange: Exchange,
     private readonly marketData: MarketData,
+    private readonly metrics: Metrics,
   ) {}
 
   public(key: string, msg: ServerMessage): void {
@@ -415,12 +440,57 @@ class CommitPublisher {
     await Promise.allSettled([...this.pending]);
   }
 
+  stop(): void {
+    this.stopped = true;
+  }
+
   send(subject: string, body: unknown, id: string): void {
+    const o: Outgoing = { subject, data: JSON.stringify(body), id, stored: false };
+    this.outbox.push(o);
+    if (this.retrying) return this.metrics.streamHeld.set(this.outbox.length);
     const p = this.js
-      .publish(subject, JSON.stringify(body), { msgID: id })
-      .catch((err: unknown) => this.log.error({ err, subject }, 'publishing committed events failed'))
+      .publish(subject, o.data, { msgID: id })
+      .then(
+        () => this.stored(o),
+        (err: unknown) => {
+          this.log.error({ err, subject }, 'the events stream refused a commit: holding it and what follows');
+          void this.retry();
+        },
+      )
       .finally(() => this.pending.delete(p));
     this.pending.add(p);
+  }
+
+  private stored(o: Outgoing): void {
+    o.stored = true;
+    let done = 0;
+    while (done < this.outbox.length && this.outbox[done].stored) done++;
+    if (done > 0) this.outbox.splice(0, done);
+  }
+
+  /** Sends what the stream has not stored, in order, one at a time, until it has stored them all. */
+  private async retry(): Promise<void> {
+    if (this.retrying) return;
+    this.retrying = true;
+    this.metrics.streamHeld.set(this.outbox.length);
+    let wait = RETRY_FIRST_MS;
+    while (!this.stopped && this.outbox.length > 0) {
+      await new Promise((r) => setTimeout(r, wait).unref());
+      try {
+        while (!this.stopped && this.outbox.length > 0) {
+          const o = this.outbox[0];
+          if (!o.stored) await this.js.publish(o.subject, o.data, { msgID: o.id });
+          this.stored(o);
+          this.metrics.streamHeld.set(this.outbox.length);
+        }
+      } catch (err) {
+        this.log.warn({ err, held: this.outbox.length }, 'the events stream still refuses: trying again');
+        wait = Math.min(wait * 2, RETRY_MAX_MS);
+      }
+    }
+    if (!this.stopped) this.log.warn('the events stream has every held commit again, in order');
+    this.retrying = false;
+    this.metrics.streamHeld.set(0);
   }
 }
 
