@@ -14,7 +14,7 @@ import type {
   StreamTicket,
 } from '../../engine/protocol/sync';
 import { BookMirror } from '../../engine/node/sync/book-mirror';
-import { defaultConfig } from '../config';
+import { defaultConfig, type ServerConfig } from '../config';
 import {
   eventually,
   honestPairTradesAt,
@@ -42,7 +42,7 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function startCluster(): Promise<{
+async function startCluster(core: Partial<ServerConfig> = {}): Promise<{
   core: TestServer;
   a: GatewayNode;
   b: GatewayNode;
@@ -53,8 +53,8 @@ async function startCluster(): Promise<{
   cleanup.push(() => nats.stop());
   const dir = tempDir();
   cleanup.push(async () => dir.remove());
-  const core = await startTestServer(dir.path, { natsUrl: nats.url });
-  cleanup.push(() => core.close());
+  const c = await startTestServer(dir.path, { natsUrl: nats.url, ...core });
+  cleanup.push(() => c.close());
   const gateway = async () => {
     const g = await startGatewayNode(
       defaultConfig({ dataDir: dir.path, port: 0, logLevel: process.env.CLUSTER_LOG ?? 'silent' }),
@@ -63,7 +63,7 @@ async function startCluster(): Promise<{
     cleanup.push(() => g.close());
     return g;
   };
-  return { core, a: await gateway(), b: await gateway(), nats, dir: dir.path };
+  return { core: c, a: await gateway(), b: await gateway(), nats, dir: dir.path };
 }
 
 async function client(wsUrl: string, token: string): Promise<TestWsClient> {
@@ -550,6 +550,45 @@ describe.skipIf(NO_NATS_SERVER)(
       expect(new Set(stored).size).toBe(stored.length);
       await honestPairTradesAt(a.url, a.wsUrl, 99_000);
     }, 120_000);
+
+    it('keeps an account’s order budget across gateways: one account sending through both at once gets no more', async () => {
+      // A budget of 10 orders that barely refills, set on the core on purpose; the gateways keep the shipped one,
+      // under which each of them alone would take every order sent here.
+      const { a, b } = await startCluster({ accountOrderRate: { perSecond: 0.01, burst: 10 } });
+      const alice = await signUp(a.url, 'alice');
+      const connections = [
+        await client(a.wsUrl, alice.accessToken),
+        await client(a.wsUrl, alice.accessToken),
+        await client(b.wsUrl, alice.accessToken),
+        await client(b.wsUrl, alice.accessToken),
+      ];
+      const answers = await Promise.all(
+        connections.flatMap((c, i) =>
+          Array.from({ length: 5 }, (_, j) =>
+            c.request({
+              op: 'order.new',
+              order: {
+                market: MARKET,
+                clientOrderId: `o${i}-${j}`,
+                side: 'buy',
+                type: 'limit',
+                price: 90_000 + 100 * (i * 5 + j),
+                quantity: 2 * LOT,
+              },
+            }),
+          ),
+        ),
+      );
+      const acked = answers.filter((r) => r.type === 'ack');
+      const refused = answers.filter((r) => r.type === 'reject');
+      expect(acked).toHaveLength(10);
+      expect(refused).toHaveLength(10);
+      for (const r of refused) expect(r).toMatchObject({ reason: 'RATE_LIMITED' });
+      const orders = await http<{ orders: OrderView[] }>(b.url, 'GET', '/api/v1/orders', { token: alice.accessToken });
+      expect(orders.body.orders).toHaveLength(10);
+      // Another account's budget is its own.
+      await honestPairTradesAt(b.url, b.wsUrl, 100_000);
+    });
 
     it('serves the notification stream on every gateway, resuming after Last-Event-ID without loss or repeats', async () => {
       const { a, b } = await startCluster();

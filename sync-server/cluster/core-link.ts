@@ -26,6 +26,7 @@ import type { Channel } from '../../engine/protocol/sync';
 import { SSE_BACKLOG_PAGE } from '../http/notification-streams';
 import type { Notifications } from '../notifications/notifications';
 import type { Metrics } from '../metrics';
+import { TokenBucket } from '../ws/token-bucket';
 import {
   accountSubject,
   AUTH,
@@ -66,6 +67,9 @@ export interface CoreLinkDeps {
   notifications: Notifications;
   metrics: Metrics;
   app: FastifyInstance;
+  /** Each account's order budget, kept here for all the gateways it sends through. */
+  accountOrderRate: { perSecond: number; burst: number };
+  now: () => number;
 }
 
 export interface CoreLink {
@@ -117,6 +121,15 @@ export async function startCoreLink(d: CoreLinkDeps): Promise<CoreLink> {
   // Signed out, refreshed, revoked: the sockets signed in with those sessions close wherever they are.
   d.accounts.onSessionsEnded((e) => publisher.send(SESSIONS_ENDED, e, `ended:${e.accountId}:${nuid.next()}`));
 
+  // An account's order budget, whichever gateways its orders come through (each gateway also holds it to the
+  // budget on its own connections, which refuses no order this one would take: it sees a part of the same orders).
+  const buckets = new Map<number, TokenBucket>();
+  const budgets = (account: number): boolean => {
+    let b = buckets.get(account);
+    if (!b) buckets.set(account, (b = new TokenBucket(d.accountOrderRate.perSecond, d.accountOrderRate.burst, d.now)));
+    return b.take();
+  };
+
   // The request subjects only: the stream's own subjects (lpj.ev.>) pass through NATS too, and are not for us.
   const subs = ['lpj.cmd.*', 'lpj.read.*', HTTP].map((subject) =>
     nc.subscribe(subject, {
@@ -124,7 +137,7 @@ export async function startCoreLink(d: CoreLinkDeps): Promise<CoreLink> {
       callback: (err, msg) => {
         if (err) return d.log.error({ err, subject }, 'core request subscription failed');
         try {
-          answer(d, msg, nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD);
+          answer(d, msg, nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD, budgets);
         } catch (err) {
           d.log.error({ err, subject: msg.subject }, 'a gateway request failed');
           reply(msg, { error: 'INTERNAL', message: 'the core could not handle this request' });
@@ -162,7 +175,7 @@ function replyHttp(msg: Msg, reply: Omit<HttpReplyWire, 'body'>, body: Buffer, m
   for (let i = 0; i < parts; i++) msg.respond(body.subarray(i * maxPayload, (i + 1) * maxPayload));
 }
 
-function answer(d: CoreLinkDeps, msg: Msg, maxPayload: number): void {
+function answer(d: CoreLinkDeps, msg: Msg, maxPayload: number, budget: (account: number) => boolean): void {
   switch (msg.subject) {
     case AUTH: {
       // An access token, or (for a notification stream, which an EventSource opens without headers) a ticket.
@@ -195,6 +208,11 @@ function answer(d: CoreLinkDeps, msg: Msg, maxPayload: number): void {
       if (!Number.isSafeInteger(req.account) || !parsed.success || !parsed.data.op.startsWith('order.'))
         return reply(msg, { error: 'INTERNAL', message: 'not an order operation' } satisfies OrderReplyWire);
       const op = parsed.data as OrderRequest['msg'];
+      if (!budget(req.account))
+        return reply(msg, {
+          error: 'RATE_LIMITED',
+          message: `more than ${d.accountOrderRate.perSecond} orders/s for this account`,
+        } satisfies OrderReplyWire);
       const waiter = new WireReply(msg);
       if (op.op === 'order.new') d.exchange.place(req.account, op.order, waiter);
       else if (op.op === 'order.cancel') d.exchange.cancel(req.account, op.market, op.orderId, waiter);

@@ -29,7 +29,14 @@ import { MarketData } from '../market-data/market-data';
 import { Subscribers } from '../market-data/subscribers';
 import { Metrics } from '../metrics';
 import type { CancelAllResult, OrderResult } from '../trading/exchange';
-import { CoreUnavailableError, Gateway, type GatewayBackend, type MarketFeed, type SignedIn } from '../ws/gateway';
+import {
+  CoreUnavailableError,
+  Gateway,
+  RateLimitedError,
+  type GatewayBackend,
+  type MarketFeed,
+  type SignedIn,
+} from '../ws/gateway';
 import type { Session } from '../ws/session';
 import {
   AUTH,
@@ -210,6 +217,7 @@ function remoteBackend(
         if ('result' in r) return (reply as Waiter<unknown>).resolve({ ...r.result, events: [] });
         if (r.error === 'BUSY') return reply.reject(new JournalBusyError(r.message, 'BUSY', {}));
         if (r.error === 'ENGINE_FAULT') return reply.reject(new EngineFaultError(r.message, {}));
+        if (r.error === 'RATE_LIMITED') return reply.reject(new RateLimitedError(r.message));
         reply.reject(new Error(r.message));
       },
       () => reply.reject(new CoreUnavailableError('the exchange did not answer in time')),

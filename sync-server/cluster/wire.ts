@@ -58,7 +58,7 @@ export interface OrderRequest {
 export type OrderReplyWire =
   | { result: Omit<Extract<OrderResult, { ok: true }>, 'events'> | Omit<Extract<OrderResult, { ok: false }>, 'events'> }
   | { result: CancelAllResult }
-  | { error: 'BUSY' | 'ENGINE_FAULT' | 'INTERNAL'; message: string };
+  | { error: 'BUSY' | 'ENGINE_FAULT' | 'RATE_LIMITED' | 'INTERNAL'; message: string };
 
 export type AuthReply =
   | {
