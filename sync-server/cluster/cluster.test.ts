@@ -35,6 +35,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { startGatewayNode, type GatewayNode } from './gateway-node';
 import { STREAM } from './wire';
+import { balanceViews } from '../trading/exchange';
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -98,6 +99,33 @@ async function aliceAndBob(a: { url: string; wsUrl: string }, b: { url: string; 
     await c.waitFor((m) => m.type === 'book.snapshot', 'the book snapshot');
   }
   return { alice, bob, ca, cb };
+}
+
+/** An IOC bid placed in the core itself, as its own schedule or liquidity provider places orders. */
+const bidInCore = (core: TestServer, account: number, clientOrderId: string, quantity = LOT) =>
+  new Promise<unknown>((resolve, reject) =>
+    core.exchange.place(
+      account,
+      { market: MARKET, clientOrderId, side: 'buy', type: 'limit', timeInForce: 'IOC', price: 100_000, quantity },
+      { resolve, reject },
+    ),
+  );
+
+/** Every message the events stream holds, with its id. */
+async function storedMessages(natsUrl: string) {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const { state } = await jsm.streams.info(STREAM);
+    const out: { subject: string; id: string | undefined; body: unknown }[] = [];
+    for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
+      const m = await jsm.streams.getMessage(STREAM, { seq });
+      if (m) out.push({ subject: m.subject, id: m.header?.get('Nats-Msg-Id'), body: m.json() });
+    }
+    return out;
+  } finally {
+    await nc.close();
+  }
 }
 
 /** A background process makes these true (a reconnect, a readiness flip): they get longer than the default. */
@@ -484,26 +512,10 @@ describe.skipIf(NO_NATS_SERVER)(
       };
       await nats.kill();
       // Two trades commit in the core while NATS is away from it (no gateway can reach it: Bob's bids are
-      // placed in the core itself, as its own schedule or liquidity provider would).
-      const bid = (clientOrderId: string) =>
-        new Promise<unknown>((resolve, reject) =>
-          core.exchange.place(
-            bob.accountId,
-            {
-              market: MARKET,
-              clientOrderId,
-              side: 'buy',
-              type: 'limit',
-              timeInForce: 'IOC',
-              price: 100_000,
-              quantity: LOT,
-            },
-            { resolve, reject },
-          ),
-        );
-      await bid('away-1');
+      // placed in the core itself).
+      await bidInCore(core, bob.accountId, 'away-1');
       await waitUntil(async () => (await held()) > 0, 'the core to hold what the stream refused');
-      await bid('away-2');
+      await bidInCore(core, bob.accountId, 'away-2');
       await nats.restart();
       await waitUntil(async () => (await held()) === 0, 'the core to have the stream store what it held');
       // A newer commit, through a gateway once it is back: after the held ones on the stream.
@@ -537,16 +549,7 @@ describe.skipIf(NO_NATS_SERVER)(
       const fills = ca.messages.filter((m) => m.type === 'fill').map((m) => m.fill.tradeId);
       expect(fills).toEqual(tradesOf(ca).map((t) => t.tradeId));
       // The stream itself holds each message once (by its id): one sent again that it had after all was dropped.
-      const nc = await connect({ servers: nats.url });
-      cleanup.push(() => nc.close());
-      const jsm = await jetstreamManager(nc);
-      const { state } = await jsm.streams.info(STREAM);
-      const stored: string[] = [];
-      for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
-        const m = await jsm.streams.getMessage(STREAM, { seq });
-        const id = m?.header?.get('Nats-Msg-Id');
-        if (id) stored.push(id);
-      }
+      const stored = (await storedMessages(nats.url)).flatMap((m) => (m.id ? [m.id] : []));
       expect(new Set(stored).size).toBe(stored.length);
       await honestPairTradesAt(a.url, a.wsUrl, 99_000);
     }, 120_000);
@@ -588,6 +591,54 @@ describe.skipIf(NO_NATS_SERVER)(
       expect(orders.body.orders).toHaveLength(10);
       // Another account's budget is its own.
       await honestPairTradesAt(b.url, b.wsUrl, 100_000);
+    });
+
+    it('publishes balances only for accounts a gateway watches, and those of a watcher the core forgot at once', async () => {
+      const { core, a, nats, dir } = await startCluster();
+      const alice = await signUp(a.url, 'alice');
+      // Carol signed up and is signed in nowhere: no gateway watches her.
+      const carol = await signUp(a.url, 'carol');
+      const ca = await client(a.wsUrl, alice.accessToken);
+      const ask = await ca.ok({
+        op: 'order.new',
+        order: { market: MARKET, clientOrderId: 'ask', side: 'sell', type: 'limit', price: 100_000, quantity: 5 * LOT },
+      });
+      await bidInCore(core, carol.accountId, 'carol-1');
+      await ca.waitFor(
+        (m) => m.type === 'balance' && lpj(m.balances).held === 4 * LOT,
+        'alice’s balance after carol’s fill',
+      );
+      const types = (subject: string) =>
+        storedMessages(nats.url).then((all) =>
+          all
+            .filter((m) => m.subject === subject)
+            .flatMap((m) => (m.body as { m: ServerMessage[] }).m.map((x) => x.type)),
+        );
+      // Carol's orders and fills go out (a gateway she signs in to later has them from the core anyway); her
+      // balances are not read nor sent.
+      await waitUntil(async () => (await types(`lpj.ev.acct.${carol.accountId}`)).includes('fill'), 'carol’s fill');
+      expect(await types(`lpj.ev.acct.${carol.accountId}`)).not.toContain('balance');
+      expect(await types(`lpj.ev.acct.${alice.accountId}`)).toContain('balance');
+      // The core starts again and knows nothing of who is signed in where: gateway A tells it, and alice gets her
+      // balances as they are then, with no trade to carry them.
+      const balancesBefore = ca.messages.filter((m) => m.type === 'balance').length;
+      await core.close();
+      const again = await startTestServer(dir, { natsUrl: nats.url });
+      cleanup.push(() => again.close());
+      await ca.waitFor(
+        () => ca.messages.filter((m) => m.type === 'balance').length > balancesBefore,
+        'alice’s balances from the restarted core',
+        20_000,
+      );
+      expect(lastBalance(ca)).toEqual(balanceViews(again.exchange, alice.accountId));
+      // And from then on with every commit that moves them.
+      await bidInCore(again, carol.accountId, 'carol-2');
+      await ca.waitFor(
+        (m) => m.type === 'balance' && lpj(m.balances).held === 3 * LOT,
+        'alice’s balance after carol’s second fill',
+      );
+      expect(ask.orderId).toBeGreaterThan(0);
+      await honestPairTradesAt(a.url, a.wsUrl, 99_000);
     });
 
     it('serves the notification stream on every gateway, resuming after Last-Event-ID without loss or repeats', async () => {

@@ -19,7 +19,7 @@ import { ClientMessage, type ServerMessage } from '../../engine/protocol/sync';
 import { EngineFaultError, JournalBusyError, type Waiter } from '../../engine/node/store/durable-engine';
 import { AuthError, type Accounts } from '../accounts/accounts';
 import { bookAndTrades, MarketData } from '../market-data/market-data';
-import type { CancelAllResult, Exchange, OrderResult } from '../trading/exchange';
+import { balanceViews, type CancelAllResult, type Exchange, type OrderResult } from '../trading/exchange';
 import { privateUpdates, type PrivateUpdate } from '../trading/private-updates';
 import { fillsOf, type ProjectedChanges } from '../trading/order-projection';
 import type { Channel } from '../../engine/protocol/sync';
@@ -52,6 +52,9 @@ import {
   type HttpReplyWire,
   type HttpRequestWire,
   DEFAULT_MAX_PAYLOAD,
+  INTEREST,
+  INTEREST_PAGE,
+  INTEREST_TTL_MS,
   MAX_REPLY_PARTS,
   type MarketEvents,
   type OrderReplyWire,
@@ -106,13 +109,37 @@ export async function startCoreLink(d: CoreLinkDeps): Promise<CoreLink> {
   // Every public message of a commit, gathered as market data publishes it and sent with the commit's private ones.
   d.marketData.tap((key, msg) => publisher.public(key, msg));
   const killAfter = process.env.LPJ_CORE_KILL_BEFORE_PUBLISH;
+  const watching = new Watching(d.now);
   d.exchange.onCommit((events, changes) => {
     // Tests only: dies as a crash would, between the commit (on disk) and its publish.
     if (killAfter && events.some((e) => e.type === killAfter)) process.kill(process.pid, 'SIGKILL');
     publisher.commit(
       events,
-      privateUpdates(d.exchange, changes, () => true),
+      privateUpdates(d.exchange, changes, (account) => watching.has(account)),
     );
+  });
+  const sweep = setInterval(() => watching.sweep(), INTEREST_TTL_MS);
+  sweep.unref();
+  const interest = nc.subscribe(INTEREST, {
+    callback: (err, msg) => {
+      if (err) return d.log.error({ err }, 'interest subscription failed');
+      try {
+        const { accounts } = msg.json<{ accounts: unknown }>();
+        if (!Array.isArray(accounts)) return;
+        for (const account of accounts.slice(0, INTEREST_PAGE)) {
+          // An account this core did not watch (it started since, or the gateway's word came late) may have
+          // missed balance updates meanwhile: its balances as they are now go out first.
+          if (Number.isSafeInteger(account) && watching.mark(account as number))
+            publisher.send(
+              accountSubject(account as number),
+              { m: [{ type: 'balance', balances: balanceViews(d.exchange, account as number) }] },
+              `bal:${account}:${nuid.next()}`,
+            );
+        }
+      } catch (err) {
+        d.log.warn({ err }, 'an interest message could not be read');
+      }
+    },
   });
 
   // Every notification, as it is pushed to this process's own streams: the gateways serve theirs from these.
@@ -137,7 +164,7 @@ export async function startCoreLink(d: CoreLinkDeps): Promise<CoreLink> {
       callback: (err, msg) => {
         if (err) return d.log.error({ err, subject }, 'core request subscription failed');
         try {
-          answer(d, msg, nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD, budgets);
+          answer(d, msg, nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD, budgets, watching);
         } catch (err) {
           d.log.error({ err, subject: msg.subject }, 'a gateway request failed');
           reply(msg, { error: 'INTERNAL', message: 'the core could not handle this request' });
@@ -152,6 +179,8 @@ export async function startCoreLink(d: CoreLinkDeps): Promise<CoreLink> {
   return {
     close: async () => {
       for (const sub of subs) sub.unsubscribe();
+      interest.unsubscribe();
+      clearInterval(sweep);
       await publisher.idle();
       publisher.stop();
       await nc.drain();
@@ -175,7 +204,13 @@ function replyHttp(msg: Msg, reply: Omit<HttpReplyWire, 'body'>, body: Buffer, m
   for (let i = 0; i < parts; i++) msg.respond(body.subarray(i * maxPayload, (i + 1) * maxPayload));
 }
 
-function answer(d: CoreLinkDeps, msg: Msg, maxPayload: number, budget: (account: number) => boolean): void {
+function answer(
+  d: CoreLinkDeps,
+  msg: Msg,
+  maxPayload: number,
+  budget: (account: number) => boolean,
+  watching: Watching,
+): void {
   switch (msg.subject) {
     case AUTH: {
       // An access token, or (for a notification stream, which an EventSource opens without headers) a ticket.
@@ -183,6 +218,9 @@ function answer(d: CoreLinkDeps, msg: Msg, maxPayload: number, budget: (account:
       try {
         const a =
           ticket !== undefined ? d.accounts.redeemStreamTicket(String(ticket)) : d.accounts.authenticate(String(token));
+        // Signed in through a gateway: its balances from now on go out with every commit that moves them (the
+        // ones read here are the client's starting point).
+        watching.mark(a.id);
         const balances = Object.entries(d.exchange.engine.balances(a.id)).map(([asset, b]) => ({
           asset,
           available: b.available,
@@ -316,6 +354,32 @@ async function lastStoredCommit(jsm: JetStreamManager): Promise<StoredCommit | u
     if (id) found.ids.add(id);
   }
   return found;
+}
+
+/**
+ * The accounts some gateway has someone signed in to, each until `INTEREST_TTL_MS` after a gateway last said
+ * so (or the core signed it in for a gateway): the accounts whose balances a commit reads and publishes.
+ */
+class Watching {
+  private readonly until = new Map<number, number>();
+  constructor(private readonly now: () => number) {}
+
+  has(account: number): boolean {
+    return (this.until.get(account) ?? 0) > this.now();
+  }
+
+  /** Watches the account for another TTL; true if it was not watched until now. */
+  mark(account: number): boolean {
+    const was = this.has(account);
+    this.until.set(account, this.now() + INTEREST_TTL_MS);
+    return !was;
+  }
+
+  /** Forgets the accounts no gateway has spoken of in time (memory stays bounded by those watched). */
+  sweep(): void {
+    const now = this.now();
+    for (const [account, until] of this.until) if (until <= now) this.until.delete(account);
+  }
 }
 
 /** A stream message as the core sends it, kept until the stream has stored it. */

@@ -42,6 +42,9 @@ import {
   AUTH,
   EVENTS,
   HTTP,
+  INTEREST,
+  INTEREST_MS,
+  INTEREST_PAGE,
   MAX_REPLY_PARTS,
   NOTE_PREFIX,
   ORDER,
@@ -86,11 +89,14 @@ export async function startGatewayNode(config: ServerConfig, natsUrl: string): P
   const metrics = new Metrics();
   // While NATS is away the gateway says so at once (orders, sign-ins, HTTP, /readyz) rather than after a timeout;
   // its clients stay connected and the stream resumes where it stopped when NATS is back.
-  const link = { up: true };
+  const link = { up: true, reconnected: () => undefined as void };
   void (async () => {
     for await (const s of nc.status()) {
       if (s.type === 'disconnect') link.up = false;
-      else if (s.type === 'reconnect') link.up = true;
+      else if (s.type === 'reconnect') {
+        link.up = true;
+        link.reconnected(); // the core may have forgotten this gateway's accounts, or started again, meanwhile
+      }
       if (s.type === 'disconnect' || s.type === 'reconnect') log.warn({ nats: s.type }, `NATS ${s.type}`);
     }
   })();
@@ -115,6 +121,17 @@ export async function startGatewayNode(config: ServerConfig, natsUrl: string): P
     },
     config.now,
   );
+  // The accounts signed in here, so that the core publishes their balances (wire.ts, INTEREST).
+  const tellInterest = () => {
+    if (!link.up) return;
+    const accounts = gateway.onlineAccounts();
+    for (let i = 0; i < accounts.length; i += INTEREST_PAGE)
+      nc.publish(INTEREST, JSON.stringify({ accounts: accounts.slice(i, i + INTEREST_PAGE) }));
+  };
+  const interest = setInterval(tellInterest, INTEREST_MS);
+  interest.unref();
+  feed.coreStarted = tellInterest;
+  link.reconnected = tellInterest;
   feed.sessionsEnded = (e) => {
     gateway.sessionsEnded(e);
     streams.sessionsEnded(e);
@@ -183,6 +200,7 @@ export async function startGatewayNode(config: ServerConfig, natsUrl: string): P
       (closing ??= (async () => {
         gateway.closeAll(1001, 'SHUTDOWN', 'this gateway is shutting down: reconnect (to any gateway)');
         streams.endAll();
+        clearInterval(interest);
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         feed.stop();
@@ -251,6 +269,8 @@ class StreamFeed implements MarketFeed {
   /** This gateway's notification streams' listeners, by account. */
   private readonly notes = new Map<number, Set<(n: Notification) => void>>();
   sessionsEnded: (e: SessionsEnded) => void = () => undefined;
+  /** A core (re)started: it knows nothing of who is signed in where. */
+  coreStarted: () => void = () => undefined;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -281,7 +301,10 @@ class StreamFeed implements MarketFeed {
             const listeners = this.notes.get(Number(m.subject.slice(NOTE_PREFIX.length)));
             if (listeners) for (const l of [...listeners]) l(m.json<Notification>());
           } else if (m.subject === SESSIONS_ENDED) this.sessionsEnded(m.json<SessionsEnded>());
-          else if (m.subject === CORE_STARTED) for (const market of this.markets) void this.resync(market);
+          else if (m.subject === CORE_STARTED) {
+            this.coreStarted();
+            for (const market of this.markets) void this.resync(market);
+          }
         } catch (err) {
           this.log.error({ err, subject: m.subject }, 'a stream message could not be fanned out');
         }

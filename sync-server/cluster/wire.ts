@@ -5,6 +5,7 @@
  *   operation as the client sent it, with its client order id, so a resend through any gateway is answered once),
  *   `lpj.read.first` (what a new subscriber is sent first), `lpj.read.book` (a book snapshot), `lpj.read.notes`
  *   (an account's notifications after an id), `lpj.http` (an HTTP request a gateway received);
+ * - `lpj.interest` (plain NATS, from every gateway to every core): the accounts a gateway serves;
  * - committed events, published once per commit to the JetStream stream `LPJ_EVENTS`: `lpj.ev.md.<market>`
  *   (book delta, trades, ticker, candles of one commit, each under its subscription key) and
  *   `lpj.ev.acct.<account>` (that account's order, fill and balance messages of one commit), `lpj.ev.note.<account>`
@@ -41,6 +42,15 @@ export const READ_BOOK = 'lpj.read.book';
 /** An account's stored notifications after an id: a notification stream's backlog. */
 export const READ_NOTES = 'lpj.read.notes';
 export const HTTP = 'lpj.http';
+/**
+ * The accounts a gateway has someone signed in to (plain NATS, to every core): the core reads and publishes
+ * balances only for accounts some gateway watches. Sent every `INTEREST_MS` in pages of `INTEREST_PAGE`, and at
+ * once when a core starts or NATS comes back; the core forgets an account not heard of for `INTEREST_TTL_MS`.
+ */
+export const INTEREST = 'lpj.interest';
+export const INTEREST_MS = 5_000;
+export const INTEREST_TTL_MS = 3 * INTEREST_MS;
+export const INTEREST_PAGE = 10_000;
 /** Requests the core does not answer within this are refused to the client as CORE_UNAVAILABLE. */
 export const REQUEST_TIMEOUT_MS = 5_000;
 /**

@@ -479,6 +479,13 @@ export class Gateway {
   online(account: number): boolean {
     return (this.byAccount.get(account)?.size ?? 0) > 0;
   }
+
+  /** Every account someone is signed in to here. */
+  onlineAccounts(): number[] {
+    const out: number[] = [];
+    for (const [account, sessions] of this.byAccount) if (sessions.size > 0) out.push(account);
+    return out;
+  }
 }
 
 function refuse(
