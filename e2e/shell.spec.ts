@@ -15,7 +15,7 @@ test('the shell opens with the local engine ready, its version and database path
 
 test('the navigation rail reaches every screen and marks the current one', async ({ app }) => {
   const nav = app.getByRole('navigation', { name: 'Main navigation' });
-  for (const name of ['Watchlist', 'Portfolio', 'Ranking', 'Copy trading']) {
+  for (const name of ['Watchlist', 'Portfolio', 'Ranking', 'Copy trading', 'Results']) {
     await nav.getByRole('link', { name }).click();
     await expect(app.getByRole('heading', { level: 1, name })).toBeVisible();
     await expect(nav.getByRole('link', { name })).toHaveAttribute('aria-current', 'page');
@@ -51,8 +51,8 @@ test('language switches to Korean and back, and the choice survives a reload', a
 test('Settings says what each local database survives', async ({ app }) => {
   await app.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Settings' }).click();
   const list = app.locator('.durability-list li');
-  await expect(list).toHaveCount(4);
-  for (const file of ['app.db', 'practice.db', 'paper.db', 'candles.db']) {
+  await expect(list).toHaveCount(5);
+  for (const file of ['app.db', 'practice.db', 'paper.db', 'candles.db', 'results.db']) {
     await expect(list.filter({ hasText: file })).toContainText(
       'SQLite WAL, synchronous=NORMAL: survives an app crash; the most recent changes may be lost on a power cut or an operating-system crash',
     );

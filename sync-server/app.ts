@@ -109,7 +109,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
     manualCheckpoints: true,
     synchronous,
   });
-  const metrics = new Metrics();
+  const metrics = new Metrics(config.natsUrl ? 'core' : 'single');
   const writes = new WriteBehind(join(config.dataDir, 'server.db'), {
     delayMs: READ_MODEL_DELAY_MS,
     maxPending: READ_MODEL_MAX_PENDING,

@@ -2,11 +2,25 @@
  * Prometheus metrics (prom-client), served at /metrics: connections, messages in and out, orders by outcome,
  * order latency from arrival to acknowledgement, SQLite commit time, engine faults, and Node's default process metrics
  * (event-loop lag among them). One registry per server, so tests can run several servers in one process.
+ *
+ * Each server says which role it runs (`lpj_server_info{role="single|core|gateway"} 1`) rather than labelling
+ * every series: the series keep the names and labels their readers match on, and a dashboard picks the
+ * instances of a role from the info series (docs/grafana/sync-server.json). Every role serves the same names;
+ * a series a role does not drive stays at zero there (a core holds no WebSocket, a gateway commits nothing).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** What a server process runs as: the one-process default, or the market core or a gateway of a cluster. */
+export type ServerRole = 'single' | 'core' | 'gateway';
+
 export class Metrics {
   readonly registry = new Registry();
+  readonly info = new Gauge({
+    name: 'lpj_server_info',
+    help: 'Always 1; its role label says what this process runs as (single, core, gateway)',
+    labelNames: ['role'],
+    registers: [this.registry],
+  });
   readonly connections = new Gauge({
     name: 'lpj_ws_connections',
     help: 'Open WebSocket connections',
@@ -80,7 +94,8 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  constructor(role: ServerRole = 'single') {
+    this.info.set({ role }, 1);
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
   }
 }

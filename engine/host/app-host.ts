@@ -26,6 +26,9 @@ import { PracticeMarket } from './practice-market';
 import { practiceHandlers } from './practice-handlers';
 import { amendHandlers } from './amend-handlers';
 import { fillsCsv } from './trade-export';
+import { ResultsService } from './results-service';
+import { ResultsStore } from './results-store';
+import { SessionRecording } from './session-recording';
 import { RealMarkets } from './real-markets';
 import { realMarketHandlers } from './real-markets-handlers';
 import { chartHandlers } from './chart-handlers';
@@ -82,6 +85,9 @@ export class AppHost {
   readonly watchlist: Watchlist;
   readonly notices: DeskNotices;
   readonly portfolio: PortfolioService;
+  readonly results: ResultsService;
+  readonly recording: SessionRecording;
+  private readonly resultsStore: ResultsStore;
   private readonly listeners = new Set<(event: EventFrame) => void>();
   private readonly startedAt = Date.now();
   private readonly handlers: Handlers;
@@ -106,9 +112,11 @@ export class AppHost {
       live: () => this.live,
       emit: (name, payload) => this.emit(name, payload),
     });
+    this.resultsStore = new ResultsStore(options.dataDir, options.nativeBinding);
     // Connects nothing until the UI opens a real-coin market.
     this.realMarkets = new RealMarkets({
       ...options.realMarkets,
+      results: this.resultsStore,
       dataDir: options.dataDir,
       nativeBinding: options.nativeBinding,
       settings: this.settings,
@@ -143,6 +151,17 @@ export class AppHost {
       ...options.portfolio,
     });
     this.portfolio.start();
+    this.recording = new SessionRecording({
+      dataDir: options.dataDir,
+      realMarkets: this.realMarkets,
+      emit: (name, payload) => this.emit(name, payload),
+    });
+    this.results = new ResultsService({
+      store: this.resultsStore,
+      practice: this.practice,
+      realMarkets: this.realMarkets,
+      live: this.live,
+    });
     this.handlers = {
       ...practiceHandlers(this.practice),
       'watchlist.list': () => this.watchlist.list(),
@@ -153,6 +172,12 @@ export class AppHost {
       ...this.notices.handlers(),
       ...amendHandlers(this.practice, this.realMarkets, this.live),
       ...chartHandlers(this.settings),
+      ...this.results.handlers(),
+      'recording.start': ({ market }) => this.recording.start(market),
+      'recording.stop': () => this.recording.stop(),
+      'recording.state': () => this.recording.state(),
+      'recording.list': () => ({ sessions: this.recording.list() }),
+      'recording.export': ({ session }) => this.recording.export(session),
       'history.list': async ({ limit }) => {
         // Each venue answers on its own: one that fails is listed as failed, the others still show.
         const failed = (venue: VenueHistory['venue'], err: unknown): VenueHistory => ({
@@ -170,7 +195,11 @@ export class AppHost {
         return { venues: [this.practiceHistory(limit), paper, live] };
       },
       'history.exportCsv': async () => {
-        const rows = [...this.practice.exportFills(), ...(await this.realMarkets.exportFills())];
+        const rows = [
+          ...this.practice.exportFills(),
+          ...(await this.realMarkets.exportFills()),
+          ...(await this.results.liveFillRows()),
+        ];
         const day = new Date().toISOString().slice(0, 10);
         return { filename: `playground777-trades-${day}.csv`, csv: fillsCsv(rows), rows: rows.length };
       },
@@ -270,7 +299,10 @@ export class AppHost {
     this.portfolio.close();
     this.live.close();
     this.practice.close();
+    // The file written so far is kept: the recorder finishes it as the feed stops.
+    void this.recording.close();
     this.realMarkets.close();
+    this.resultsStore.close();
     this.db.close();
   }
 }

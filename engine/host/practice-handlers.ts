@@ -5,6 +5,7 @@
 import type { EngineEvent } from '../core/matching/types';
 import type { OrderOutcome, OrderRequest, PracticeState } from '../protocol/api';
 import { marketFill } from './order-history';
+import { ApiError } from '../protocol/errors';
 import { orderLinks } from '../protocol/order-links';
 import type { CandleInterval } from '../core/market-data/types';
 import { BOOK_LEVELS, PRACTICE_USER, type PracticeMarket } from './practice-market';
@@ -54,6 +55,13 @@ export function practiceHandlers(practice: PracticeMarket) {
     'practice.cancelAll': async () => ({
       cancelled: (await practice.cancelAll()).filter((e) => e.type === 'cancelled').length,
     }),
+    'practice.reset': async () => {
+      const refused = (await practice.reset()).find((e) => e.type === 'rejected');
+      if (refused && refused.type === 'rejected')
+        throw new ApiError(refused.reason, `practice reset refused: ${refused.reason}`);
+      const balances = practice.engine.balances(PRACTICE_USER);
+      return { balances: Object.entries(balances).map(([asset, b]) => ({ asset, ...b })) };
+    },
     'practice.candles': ({ interval, limit, before }: { interval: CandleInterval; limit: number; before?: number }) =>
       practice.candles(interval, limit, before),
     'practice.fillMarks': ({ interval, from, before }: { interval: CandleInterval; from: number; before?: number }) =>

@@ -23,6 +23,8 @@ import { SimulatorDriver } from '../core/simulator/driver';
 import { readAll, userFills, type FillRow } from './trade-export';
 import { OrderHistory } from './order-history';
 import { FillMinutes } from './fill-minutes';
+import type { ResultFill } from '../core/results';
+import { tradeFills } from './result-fills';
 import { LiquiditySimulator } from '../core/simulator/liquidity-simulator';
 import { liveReader } from '../core/simulator/agents/agent';
 import { runAhead, runAheadTicks } from '../core/simulator/run-ahead';
@@ -288,12 +290,44 @@ export class PracticeMarket {
     });
   }
 
+  /**
+   * Back to the starting funds: my orders cancelled, everything I hold withdrawn and the practice grant
+   * deposited — explicit flows, so the ledger stays conserved — in one synchronous step the simulated traders
+   * cannot interleave with. The market, its price and my past fills stay.
+   */
+  async reset(): Promise<EngineEvent[]> {
+    await this.ready;
+    const ts = this.now();
+    const market = OFFLINE_PRACTICE_MARKET.id;
+    const [cancelled] = this.journal.submitBatch([{ type: 'cancel_all', market, account: PRACTICE_USER, ts }]);
+    const balances = this.journal.machine.balances(PRACTICE_USER);
+    const moves = this.journal.submitBatch([
+      ...Object.entries(balances)
+        .filter(([, b]) => b.available > 0)
+        .map(([asset, b]) => ({ type: 'withdraw' as const, account: PRACTICE_USER, asset, amount: b.available, ts })),
+      ...Object.entries(PRACTICE_GRANT).map(([asset, amount]) => ({
+        type: 'deposit' as const,
+        account: PRACTICE_USER,
+        asset,
+        amount,
+        ts,
+      })),
+    ]);
+    return [...cancelled, ...moves.flat()];
+  }
+
   /** Every fill of mine, from the journal (for the trade history export). */
   exportFills(): FillRow[] {
     const events = readAll((after, limit) => this.journal.eventsSince(OFFLINE_PRACTICE_MARKET.id, after, limit));
     // LPJ prices are whole won, quantities 10^-8 LPJ, amounts whole won.
     const units = { priceDecimals: 0, sizeDecimals: OFFLINE_PRACTICE_MARKET.baseDecimals, quoteDecimals: 0 };
     return userFills(events, PRACTICE_USER, 'lpj-practice', () => units);
+  }
+
+  /** My fills on the practice market in its own units, oldest first, for results and reports. */
+  myFills(): ResultFill[] {
+    const events = readAll((after, limit) => this.journal.eventsSince(OFFLINE_PRACTICE_MARKET.id, after, limit));
+    return tradeFills(events, PRACTICE_USER, () => true);
   }
 
   recentTrades(limit = TAPE_LENGTH): TapeTrade[] {

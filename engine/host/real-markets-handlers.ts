@@ -1,6 +1,7 @@
 /** The API methods of real-coin markets and paper trading (see ../protocol/api: paper.*, feed.*, replay.*). */
 import type { CandleInterval } from '../core/market-data/types';
-import type { FeedSourceName, PaperOrderRequest, ReplayControl } from '../protocol/api';
+import type { FeedSourceName, PaperOrderRequest, ReplayControl, ReplaySpeed } from '../protocol/api';
+import type { NewPortfolio, PortfolioChange } from '../protocol/paper-portfolios';
 import type { RealMarkets } from './real-markets';
 
 export function realMarketHandlers(real: RealMarkets) {
@@ -24,8 +25,22 @@ export function realMarketHandlers(real: RealMarkets) {
       before?: number;
     }) => real.candles(market, interval, limit, before),
     'feed.source': () => real.sourceInfo(),
-    'feed.setSource': ({ source, speed, session }: { source: FeedSourceName; speed?: number; session?: string }) =>
+    'feed.setSource': ({ source, speed, session }: { source: FeedSourceName; speed?: ReplaySpeed; session?: string }) =>
       real.setSource(source, speed, session),
     'replay.control': (control: ReplayControl) => real.replayControl(control),
+    'paper.portfolios': () => real.portfolioList(),
+    'paper.createPortfolio': (input: NewPortfolio) => real.createPortfolio(input),
+    'paper.updatePortfolio': ({ id, change }: { id: number; change: PortfolioChange }) =>
+      real.updatePortfolio(id, change),
+    'paper.selectPortfolio': ({ id }: { id: number }) => real.selectPortfolio(id),
+    'paper.resetPortfolio': ({ id }: { id: number }) => real.resetPortfolio(id),
+    'paper.deletePortfolio': ({ id }: { id: number }) => real.deletePortfolio(id),
+    'replay.history': (p: {
+      exchange: 'upbit' | 'binance';
+      market: string;
+      from: number;
+      to: number;
+      trades: boolean;
+    }) => real.replayHistory(p),
   };
 }

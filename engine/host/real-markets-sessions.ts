@@ -25,6 +25,9 @@ const UPLOAD_EXT = '.p777s';
 
 export class SessionPicks {
   private readonly handles = new Map<string, { path: string; name: string }>();
+  /** Files the app wrote itself (recordings), by handle, one handle per path; bounded by their owner's pruning. */
+  private readonly own = new Map<string, { path: string; name: string }>();
+  private readonly ownByPath = new Map<string, string>();
 
   constructor(
     /** Where uploaded session files are kept. */
@@ -66,9 +69,30 @@ export class SessionPicks {
     return picked;
   }
 
+  /**
+   * A file the app wrote itself under its data folder (a recording): the same handle each time it is asked for.
+   * `paths` is every such file that exists now; handles of the others are forgotten.
+   */
+  ownFile(path: string, paths: readonly string[]): PickedSession {
+    const keep = new Set(paths.map((p) => resolve(p)));
+    for (const [p, h] of this.ownByPath)
+      if (!keep.has(p)) {
+        this.ownByPath.delete(p);
+        this.own.delete(h);
+      }
+    const full = resolve(path);
+    let session = this.ownByPath.get(full);
+    if (!session) {
+      session = randomBytes(16).toString('base64url');
+      this.ownByPath.set(full, session);
+      this.own.set(session, { path: full, name: displayName(path) });
+    }
+    return { session, name: this.own.get(session)!.name };
+  }
+
   /** The file behind a handle; an unknown or expired handle is refused. */
   resolve(handle: string): { path: string; name: string } {
-    const entry = this.handles.get(handle);
+    const entry = this.handles.get(handle) ?? this.own.get(handle);
     if (!entry)
       throw new ApiError('UNKNOWN_SESSION', 'this session file is no longer known to the app: choose it again');
     return entry;
@@ -84,7 +108,7 @@ export class SessionPicks {
 
   /** Removes uploaded copies nothing refers to any more. */
   private pruneUploads(): void {
-    const kept = new Set([...this.handles.values()].map((h) => h.path));
+    const kept = new Set([...this.handles.values(), ...this.own.values()].map((h) => h.path));
     const current = this.inUse();
     if (current) kept.add(resolve(current));
     let entries: string[];

@@ -10,7 +10,9 @@
  *   where one is known), so the UI's total values every holding, not only the market on screen.
  * - Every feed event goes to the paper matcher, to the candles and to the market's view; views publish
  *   throttled `paper.update` events, and `feed.status` at once when a market's status changes.
- * - Exchange sources trade in the paper journal `paper.db` and store candles in `candles.db`. A replay
+ * - Exchange sources trade in the active paper portfolio (./paper-portfolios: one journal each, the first one
+ *   `paper.db`; every portfolio opened meets the feed, so its resting orders fill while another is on screen)
+ *   and store candles in `candles.db`. A replay
  *   trades in its own journal (`replay-practice/paper.db`) on the replay's clock and keeps its candles in
  *   memory: replayed prices — a generated session especially — must never mark real positions, fill real
  *   orders or enter the stored history of a real market.
@@ -20,13 +22,21 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CandleStore } from '../node/candles';
-import { createFeedClient, resolveMarket, UnknownMarketError, type FeedClient } from '../node/feed';
+import {
+  BinanceFeedClient,
+  createFeedClient,
+  resolveMarket,
+  UnknownMarketError,
+  UpbitFeedClient,
+  type FeedClient,
+} from '../node/feed';
 import type { CandleInterval, ExchangeId, FeedEvent, FeedMarket } from '../core/market-data/types';
 import { LEDGER_STREAM } from '../core/matching/types';
-import { paperMarket, PaperMarketConfigError, type PaperEvent } from '../core/paper';
+import { EXCHANGE_FEES, paperMarket, PaperMarketConfigError, type PaperEvent } from '../core/paper';
 import { PaperTrader } from '../node/paper/paper-trader';
 import {
   FeedSource,
+  ReplaySpeed,
   type EventName,
   type EventPayload,
   type FeedSourceInfo,
@@ -52,8 +62,17 @@ import { marketFill, OrderHistory } from './order-history';
 import { feedClientOptions, OFFERED_MARKETS, type ExchangeOptions } from './real-markets-config';
 import { MarketView, type ViewChanges } from './real-market-view';
 import { ReplayFeed } from './replay-feed';
+import { pointBook, pointTrade, type HistoryFillSink } from '../core/replay/history-fills';
+import { BinanceTradeHistory, HistoryDownloader, UpbitTradeHistory } from '../node/replay/history-download';
 import { SessionPicks } from './real-markets-sessions';
+import { PaperPortfolios } from './paper-portfolios';
+import type { NewPortfolio, PaperPortfolio, PortfolioChange, PortfolioList } from '../protocol/paper-portfolios';
 import type { SettingsStore } from './settings-store';
+import type { ResultFill, ResultMarket } from '../core/results';
+import type { ResultSummary } from '../protocol/results';
+import { tradeFills } from './result-fills';
+import { ReplayRuns, type ReplaySnapshot } from './replay-runs';
+import type { ResultsStore } from './results-store';
 
 export interface RealMarketsOptions {
   dataDir: string;
@@ -79,12 +98,31 @@ export interface RealMarketsOptions {
   onPrice?: (market: string, price: number) => void;
   /** Where problems nobody awaits go (a journal write that failed under a feed event, a bad frame's effect). */
   onError?: (err: unknown) => void;
+  /** Where each replay run's result is kept when it ends or is stopped (./replay-runs); none: runs are not kept. */
+  results?: ResultsStore;
+}
+
+export interface ExchangeTap {
+  event(e: FeedEvent, exchange: ExchangeId): void;
+  ended(reason: string): void;
+}
+
+/** An account's fills (all of them, oldest first) and what it started from at its last reset, for results and reports. */
+export interface AccountFills {
+  /** Balances the account started from (its starting grant), minimal units per asset. */
+  start: Record<string, number>;
+  /** ms UTC of its last reset (0: never reset): its running result counts the fills from then. */
+  since: number;
+  fills: ResultFill[];
+  markets: ResultMarket[];
+  /** Last prices known, price units per market. */
+  prices: Record<string, number>;
 }
 
 const SOURCE_KEY = 'feed.source';
 const StoredSource = z.object({
   source: FeedSource,
-  speed: z.number().min(1).max(100).default(1),
+  speed: ReplaySpeed.default(1),
   /**
    * The session file the user picked (see ./real-markets-sessions). Stored under a new name: a `sessionPath`
    * left by versions that took any path from the UI is dropped, not trusted.
@@ -114,8 +152,13 @@ export class RealMarkets {
   private source: StoredSource;
   private active: Active | undefined;
   private readonly views = new Map<string, MarketView>();
-  private liveTrader: PaperTrader | undefined;
+  /** The paper portfolios' settings and which one is active. */
+  readonly portfolios: PaperPortfolios;
+  /** The journals of the portfolios opened so far, by portfolio id (opened on first use, kept open). */
+  private readonly portfolioTraders = new Map<number, PaperTrader>();
   private replayTrader: PaperTrader | undefined;
+  /** Portfolio changes one at a time: each reads the register, awaits its journal, then saves. */
+  private portfolioQueue: Promise<unknown> = Promise.resolve();
   /** My orders and fills in each paper journal, read back from it on first use and followed after. */
   private readonly histories = new Map<PaperTrader, OrderHistory>();
   private candleStore: CandleStore | undefined;
@@ -124,12 +167,27 @@ export class RealMarkets {
   private closed = false;
   private readonly publishEveryMs: number;
   private readonly onError: (err: unknown) => void;
+  private readonly runs: ReplayRuns | undefined;
+  /** Listeners of the exchange feed's events as they arrive (a recording), told when the source stops. */
+  private readonly taps = new Set<ExchangeTap>();
 
   constructor(private readonly o: RealMarketsOptions) {
     this.source = o.settings.getValue(SOURCE_KEY, StoredSource, { source: 'upbit', speed: 1 });
     this.sessions = new SessionPicks(join(o.dataDir, 'replay-sessions'), () => this.source.sessionFile);
     this.publishEveryMs = o.publishEveryMs ?? 100;
     this.onError = o.onError ?? ((err) => console.warn('[real-markets]', err instanceof Error ? err.message : err));
+    this.runs = o.results && new ReplayRuns({ store: o.results, onError: this.onError });
+    const source = this.source.source;
+    this.portfolios = new PaperPortfolios({
+      dataDir: o.dataDir,
+      firstExchange: source === 'replay' ? 'upbit' : source,
+      onError: this.onError,
+    });
+  }
+
+  /** The active portfolio's journal, if it has been opened. */
+  private get liveTrader(): PaperTrader | undefined {
+    return this.portfolioTraders.get(this.portfolios.active.id);
   }
 
   // ------------------------------------------------------------------ API
@@ -147,7 +205,7 @@ export class RealMarkets {
   }
 
   /** `session` is a handle from `sessions` (a file the user picked); without one, a replay plays the last pick. */
-  async setSource(source: FeedSourceName, speed?: number, session?: string): Promise<FeedSourceInfo> {
+  async setSource(source: FeedSourceName, speed?: ReplaySpeed, session?: string): Promise<FeedSourceInfo> {
     this.checkOpen();
     // Load a session before touching anything: a bad file leaves the current source running.
     let replay: ReplayFeed | undefined;
@@ -156,10 +214,95 @@ export class RealMarkets {
       if (session !== undefined) next.sessionFile = this.sessions.resolve(session).path;
       replay = this.loadReplay(next);
     }
+    this.o.settings.setValue(SOURCE_KEY, next);
+    return this.switchTo(next, replay);
+  }
+
+  /**
+   * Downloads a past window of an exchange's market (or reads it from the caches) and replays it, paused at its
+   * start, trading in the replay's journal. The choice is not kept: the next start plays the last session file.
+   */
+  async replayHistory(p: {
+    exchange: ExchangeId;
+    market: string;
+    from: number;
+    to: number;
+    trades?: boolean;
+  }): Promise<FeedSourceInfo> {
+    this.checkOpen();
+    let market: FeedMarket;
+    try {
+      market = resolveMarket(p.exchange, p.market);
+    } catch (err) {
+      if (err instanceof UnknownMarketError) throw new ApiError('UNKNOWN_MARKET', err.message);
+      throw err;
+    }
+    const client = createFeedClient(feedClientOptions(p.exchange, this.o[p.exchange], this.o.env));
+    let outcome;
+    try {
+      const downloader = new HistoryDownloader({
+        store: this.store(),
+        candles: client.candles,
+        trades:
+          client instanceof BinanceFeedClient
+            ? new BinanceTradeHistory(client.candles)
+            : client instanceof UpbitFeedClient
+              ? new UpbitTradeHistory(client.trades)
+              : undefined,
+        cacheDir: join(this.o.dataDir, 'replay-history'),
+        candlePageLimit: p.exchange === 'binance' ? 1000 : 200,
+      });
+      outcome = await downloader.download(
+        { market, from: p.from, to: p.to },
+        {
+          wantTrades: p.trades !== false,
+          onProgress: (progress) => this.emit('replay.download', { market: market.id, ...progress }),
+        },
+      );
+    } finally {
+      client.close();
+    }
+    this.checkOpen();
+    if (!outcome.ok) {
+      const code = outcome.reason.startsWith('WINDOW_') ? 'BAD_WINDOW' : 'HISTORY_UNAVAILABLE';
+      throw new ApiError(code, `${outcome.reason}: ${outcome.detail}`);
+    }
+    const trader = await this.trader(true);
+    await this.ensurePaperMarket(trader, market);
+    // History points reach the replay's paper trader; the book of a point only when the matcher needs it.
+    const sink: HistoryFillSink = {
+      onPoint: (point) => {
+        try {
+          if (trader.engine.tradeEffect(point.market, point.price) !== 'none') trader.onBook(pointBook(point));
+          void trader.onTrade(pointTrade(point), true);
+        } catch (err) {
+          this.onError(err);
+        }
+      },
+      onRefresh: (point) => trader.onBook(pointBook(point)),
+    };
+    const replay: ReplayFeed = ReplayFeed.ofHistory(
+      { history: outcome.history, sink },
+      {
+        path: '',
+        speed: playerSpeed(this.source.speed),
+        onEvent: (e, replayed) => {
+          if (this.active?.kind === 'replay' && this.active.replay === replay) this.onFeedEvent(e, replayed);
+        },
+        onState: (info) => {
+          if (this.active?.kind === 'replay' && this.active.replay === replay) this.emit('replay.state', info);
+        },
+      },
+    );
+    return this.switchTo({ ...this.source, source: 'replay' }, replay);
+  }
+
+  /** Makes `next` the running source (with `replay` loaded when it is one) and carries the open views over. */
+  private async switchTo(next: StoredSource, replay: ReplayFeed | undefined): Promise<FeedSourceInfo> {
+    const source = next.source;
     const carried = [...this.views.values()].filter((v) => v.refs > 0).map((v) => ({ id: v.market, refs: v.refs }));
     this.deactivate(`switched to ${source}`);
     this.source = next;
-    this.o.settings.setValue(SOURCE_KEY, next);
     if (replay) this.active = { kind: 'replay', replay };
     // Views of markets the new source also has stay open; the others are told why they went offline.
     for (const { id, refs } of carried) {
@@ -208,6 +351,17 @@ export class RealMarkets {
       const trader = await this.trader();
       for (const o of trader.openOrders(PAPER_USER)) this.keepSubscribed(o.market);
       for (const id of heldMarkets(trader)) this.keepSubscribed(id);
+      // So do the other portfolios' resting orders: they fill while another portfolio is on screen.
+      if (this.source.source !== 'replay') {
+        for (const p of this.portfolios.list().portfolios) {
+          try {
+            const other = await this.portfolioTrader(p.id);
+            for (const o of other.openOrders(PAPER_USER)) this.keepSubscribed(o.market);
+          } catch (err) {
+            this.onError(err);
+          }
+        }
+      }
     }
     if (this.active?.kind === 'replay') this.active.replay.autoStart();
     return this.state(marketId);
@@ -288,6 +442,8 @@ export class RealMarkets {
     const market = this.resolve(order.market);
     const trader = await this.trader();
     await this.ensurePaperMarket(trader, market);
+    // A past window's order meets the price in force, its book received now.
+    if (this.active?.kind === 'replay') this.active.replay.fills?.refresh();
     const outcome = orderOutcome(await trader.place(PAPER_USER, { ...order, market: market.id }));
     // A live order needs the market's trades; a fill may leave coins that need its price.
     if (outcome.status === 'accepted' && this.engaged) this.keepSubscribed(market.id);
@@ -321,6 +477,118 @@ export class RealMarkets {
     const refused = events.find((e) => e.type === 'rejected');
     if (refused && refused.type === 'rejected') throw new ApiError(refused.reason, `reset refused: ${refused.reason}`);
     return accountView(trader);
+  }
+
+  // ------------------------------------------------------------------ portfolios
+
+  portfolioList(): PortfolioList {
+    this.checkOpen();
+    return this.portfolios.list();
+  }
+
+  /** A new portfolio with its own journal, funded with its starting balances; the active one stays active. */
+  createPortfolio(input: NewPortfolio): Promise<PortfolioList> {
+    return this.oneAtATime(async () => {
+      this.checkOpen();
+      const p = this.portfolios.draft(input);
+      this.portfolios.add(p);
+      try {
+        await this.portfolioTrader(p.id);
+      } catch (err) {
+        this.portfolioTraders.get(p.id)?.close();
+        this.portfolioTraders.delete(p.id);
+        this.portfolios.remove(p.id);
+        throw err;
+      }
+      return this.portfoliosChanged();
+    });
+  }
+
+  /** New settings: fees and fill model at once, starting balances from the next reset; saved once applied. */
+  updatePortfolio(id: number, change: PortfolioChange): Promise<PortfolioList> {
+    return this.oneAtATime(async () => {
+      this.checkOpen();
+      const next = this.portfolios.changed(id, change);
+      await this.applyPortfolio(await this.portfolioTrader(id), next);
+      this.portfolios.replace(next);
+      if (id === this.portfolios.active.id) await this.refreshViews();
+      return this.portfoliosChanged();
+    });
+  }
+
+  /** Trades in another portfolio from now on; an exchange feed follows the portfolio's exchange. */
+  selectPortfolio(id: number): Promise<PortfolioList> {
+    return this.oneAtATime(async () => {
+      this.checkOpen();
+      const p = this.portfolios.get(id);
+      const trader = await this.portfolioTrader(id);
+      this.portfolios.select(id);
+      if (this.source.source !== 'replay' && this.source.source !== p.exchange) await this.setSource(p.exchange);
+      else await this.refreshViews();
+      if (this.engaged) {
+        for (const o of trader.openOrders(PAPER_USER)) this.keepSubscribed(o.market);
+        for (const market of heldMarkets(trader)) this.keepSubscribed(market);
+      }
+      return this.portfoliosChanged();
+    });
+  }
+
+  /** Back to its starting balances, its orders cancelled and positions cleared; the others are untouched. */
+  resetPortfolio(id: number): Promise<PortfolioList> {
+    return this.oneAtATime(async () => {
+      this.checkOpen();
+      const trader = await this.portfolioTrader(id);
+      const events = await trader.reset(PAPER_USER);
+      const refused = events.find((e) => e.type === 'rejected');
+      if (refused && refused.type === 'rejected')
+        throw new ApiError(refused.reason, `reset refused: ${refused.reason}`);
+      return this.portfoliosChanged();
+    });
+  }
+
+  deletePortfolio(id: number): Promise<PortfolioList> {
+    return this.oneAtATime(async () => {
+      this.checkOpen();
+      this.portfolios.get(id);
+      if (id === this.portfolios.active.id)
+        throw new ApiError('PORTFOLIO_ACTIVE', 'the active portfolio cannot be deleted: switch to another one first');
+      const trader = this.portfolioTraders.get(id);
+      if (trader) {
+        trader.close();
+        this.histories.delete(trader);
+        this.portfolioTraders.delete(id);
+      }
+      this.portfolios.remove(id);
+      return this.portfoliosChanged();
+    });
+  }
+
+  /** Runs portfolio changes in the order they came, each after the last has finished (or failed). */
+  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.portfolioQueue.then(work, work);
+    this.portfolioQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private portfoliosChanged(): PortfolioList {
+    const list = this.portfolios.list();
+    this.emit('paper.portfolios', list);
+    return list;
+  }
+
+  /** Open views show the current journal's account and fees (after a switch of portfolio or new fees). */
+  private async refreshViews(): Promise<void> {
+    const trader = this.currentTrader() ?? (await this.trader());
+    for (const view of this.views.values()) {
+      if (view.refs === 0) continue;
+      try {
+        await this.ensurePaperMarket(trader, this.resolve(view.market));
+      } catch (err) {
+        this.onError(err);
+      }
+      view.markMine();
+      view.schedule(this.publishEveryMs, (c) => this.publish(view, c));
+    }
   }
 
   /** Candles of a market, oldest first; with `before`, the older ones a chart scrolled back to (fetched first). */
@@ -366,10 +634,20 @@ export class RealMarkets {
         replay.pause();
         break;
       case 'speed':
-        replay.setSpeed(control.speed);
+        replay.setSpeed(playerSpeed(control.speed));
         this.source = { ...this.source, speed: control.speed };
         this.o.settings.setValue(SOURCE_KEY, this.source);
         break;
+      case 'stop': {
+        // The run ends here and is kept; the replay waits at its start for the next one.
+        this.stopRun();
+        replay.pause();
+        for (const v of this.views.values()) v.clearTrades();
+        replay.seek(0);
+        for (const v of this.views.values())
+          if (v.refs > 0) this.publish(v, { trades: [], book: true, ticker: true, mine: false });
+        break;
+      }
       case 'seek':
         // The tape shown belongs to the old position; the player re-sends book, ticker and status for the new one.
         for (const v of this.views.values()) v.clearTrades();
@@ -383,9 +661,10 @@ export class RealMarkets {
 
   close(): void {
     if (this.closed) return;
+    this.stopRun();
     this.closed = true;
     this.deactivate('app closing');
-    this.liveTrader?.close();
+    for (const trader of this.portfolioTraders.values()) trader.close();
     this.replayTrader?.close();
     this.candleStore?.close();
   }
@@ -433,12 +712,15 @@ export class RealMarkets {
     try {
       replay = ReplayFeed.load({
         path,
-        speed: source.speed,
+        speed: playerSpeed(source.speed),
         onEvent: (e, replayed) => {
           if (this.active?.kind === 'replay' && this.active.replay === replay) this.onFeedEvent(e, replayed);
         },
         onState: (info) => {
-          if (this.active?.kind === 'replay' && this.active.replay === replay) this.emit('replay.state', info);
+          if (this.active?.kind === 'replay' && this.active.replay === replay) {
+            this.emit('replay.state', info);
+            this.runs?.onState(info, () => this.replaySnapshot());
+          }
         },
       });
       return replay;
@@ -450,7 +732,17 @@ export class RealMarkets {
 
   /** Stops the running source; open views learn they went offline (and why). */
   private deactivate(reason: string): void {
+    this.stopRun();
     const active = this.active;
+    if (active?.kind === 'exchange')
+      for (const tap of [...this.taps]) {
+        this.taps.delete(tap);
+        try {
+          tap.ended(reason);
+        } catch (err) {
+          this.onError(err);
+        }
+      }
     this.active = undefined;
     if (active?.kind === 'exchange') {
       active.off();
@@ -550,9 +842,8 @@ export class RealMarkets {
   private release(marketId: string): void {
     const active = this.active;
     if (active?.kind !== 'exchange') return;
-    const trader = this.liveTrader;
-    if (trader && (trader.openOrders(PAPER_USER, marketId).length > 0 || heldMarkets(trader).includes(marketId)))
-      return;
+    for (const trader of this.portfolioTraders.values())
+      if (trader.openOrders(PAPER_USER, marketId).length > 0 || heldMarkets(trader).includes(marketId)) return;
     active.candles.unwatch(marketId);
     active.client.unsubscribe(marketId);
     this.views.get(marketId)?.dispose();
@@ -564,14 +855,26 @@ export class RealMarkets {
   private onFeedEvent(e: FeedEvent, replayed = false): void {
     const active = this.active;
     if (!active) return;
-    const trader = active.kind === 'replay' ? this.replayTrader : this.liveTrader;
+    const traders = active.kind === 'replay' ? [this.replayTrader] : [...this.portfolioTraders.values()];
     // Each consumer is isolated: one failing must not starve the others, nor reach the feed.
-    try {
-      trader?.onFeedEvent(e);
-    } catch (err) {
-      this.onError(err);
+    // A past window's fills go through its own model (the replay feed drives it), not the live rules.
+    if (!(active.kind === 'replay' && active.replay.fills)) {
+      for (const trader of traders) {
+        try {
+          trader?.onFeedEvent(e);
+        } catch (err) {
+          this.onError(err);
+        }
+      }
     }
     if (active.kind === 'exchange') {
+      for (const tap of this.taps) {
+        try {
+          tap.event(e, active.exchange);
+        } catch (err) {
+          this.onError(err);
+        }
+      }
       try {
         active.candles.handle(e);
         if (e.type === 'trade') this.o.onPrice?.(e.market, e.price);
@@ -596,11 +899,13 @@ export class RealMarkets {
       view.schedule(this.publishEveryMs, (c) => this.publish(view, c));
   }
 
-  private onPaperEvents(ofReplay: boolean, events: readonly PaperEvent[]): void {
-    const journal = ofReplay ? this.replayTrader : this.liveTrader;
+  private onPaperEvents(journal: PaperTrader | undefined, events: readonly PaperEvent[]): void {
     if (journal) this.histories.get(journal)?.apply(events);
+    if (journal !== undefined && journal === this.replayTrader && this.runs?.running)
+      this.runs.onFills(tradeFills(events, PAPER_USER, () => true));
     const trader = this.currentTrader();
-    if (!trader || (this.source.source === 'replay') !== ofReplay) return;
+    // Another portfolio's fills (its orders rest while this one is on screen) show when it is chosen again.
+    if (!trader || trader !== journal) return;
     try {
       const history = this.historyOf(trader);
       this.o.onMyEvents?.(
@@ -705,6 +1010,69 @@ export class RealMarkets {
     return this.historyOf(trader).latestFills(FILLS_SHOWN, market).map(marketFill);
   }
 
+  /**
+   * An exchange market of the current source (not a replay's), with the exchange it comes from; UNKNOWN_MARKET
+   * or NOT_EXCHANGE saying why not.
+   */
+  exchangeMarket(marketId: string): { exchange: ExchangeId; market: FeedMarket } {
+    this.checkOpen();
+    const source = this.source.source;
+    if (source === 'replay') throw new ApiError('NOT_EXCHANGE', 'a replay is playing: choose Upbit or Binance first');
+    return { exchange: source, market: this.resolve(marketId) };
+  }
+
+  /** Follows the exchange feed's events until the source stops (then `ended` is called once). */
+  tapExchange(tap: ExchangeTap): () => void {
+    this.taps.add(tap);
+    return () => this.taps.delete(tap);
+  }
+
+  /** Keeps the result of the replay run going, if one is (before the replay or its journal closes). */
+  private stopRun(): ResultSummary | undefined {
+    return this.runs?.stop(this.replaySnapshot());
+  }
+
+  /** The replay account now, as a run starts and ends from it; undefined while no replay plays into it. */
+  private replaySnapshot(): ReplaySnapshot | undefined {
+    const trader = this.replayTrader;
+    const active = this.active;
+    if (!trader || active?.kind !== 'replay') return undefined;
+    const markets = active.replay.markets.map((m) => resultMarket(paperMarket(m)));
+    return {
+      balances: totals(trader),
+      markets,
+      prices: pricesOf(trader, markets, (id) => this.views.get(id)?.lastPrice),
+      sessionTs: active.replay.sessionTime(),
+    };
+  }
+
+  /**
+   * The paper account of exchange prices ('paper') or of replays ('replay'): its starting grant and last reset,
+   * its fills and its markets, for its running result and its reports. Connects nothing.
+   */
+  async accountFills(kind: 'paper' | 'replay'): Promise<AccountFills> {
+    this.checkOpen();
+    const trader = await this.trader(kind === 'replay');
+    let since = 0;
+    for (const e of readAll((after, limit) => trader.eventsSince(LEDGER_STREAM, after, limit)))
+      if (e.type === 'reset' && e.account === PAPER_USER) since = e.ts;
+    const markets = trader.engine.marketIds.map((id) => resultMarket(trader.engine.marketConfig(id)!));
+    const fills: ResultFill[] = [];
+    for (const m of markets) {
+      const events = readAll((after, limit) => trader.eventsSince(m.id, after, limit));
+      fills.push(...tradeFills(events, PAPER_USER, () => true));
+    }
+    fills.sort((a, b) => a.ts - b.ts || (a.tradeId ?? 0) - (b.tradeId ?? 0));
+    const current = trader === this.currentTrader();
+    return {
+      start: trader.engine.startingGrants(),
+      since,
+      fills,
+      markets,
+      prices: pricesOf(trader, markets, (id) => (current ? this.views.get(id)?.lastPrice : undefined)),
+    };
+  }
+
   /** My paper fills on real-coin prices (the exchange sources' journal; replays of generated sessions are not history). */
   async exportFills(): Promise<FillRow[]> {
     const trader = await this.trader(false);
@@ -717,33 +1085,102 @@ export class RealMarkets {
     return rows;
   }
 
-  /** The paper journal of a source (default: the current one), opened on first use, with the local user's account. */
+  /**
+   * The paper journal of a source (default: the current one; an exchange's is the active portfolio's), opened
+   * on first use, with the local user's account.
+   */
   private async trader(replay = this.source.source === 'replay'): Promise<PaperTrader> {
-    let trader = replay ? this.replayTrader : this.liveTrader;
+    if (!replay) return this.portfolioTrader(this.portfolios.active.id);
+    let trader = this.replayTrader;
     if (!trader) {
-      const dir = replay ? join(this.o.dataDir, 'replay-practice') : this.o.dataDir;
+      const dir = join(this.o.dataDir, 'replay-practice');
       mkdirSync(dir, { recursive: true });
-      trader = PaperTrader.open({
+      const opened: PaperTrader = PaperTrader.open({
         dir,
         markets: [],
         nativeBinding: this.o.nativeBinding,
         // A replay's books and orders live on the session's clock, so a paused replay's book does not go stale.
-        now: replay ? () => (this.active?.kind === 'replay' ? this.active.replay.sessionTime() : Date.now()) : Date.now,
-        onEvents: (events) => this.onPaperEvents(replay, events),
+        now: () => (this.active?.kind === 'replay' ? this.active.replay.sessionTime() : Date.now()),
+        onEvents: (events) => this.onPaperEvents(opened, events),
         onError: (err) => this.onError(err),
       });
-      if (replay) this.replayTrader = trader;
-      else this.liveTrader = trader;
+      this.replayTrader = trader = opened;
     }
     if (!trader.engine.hasAccount(PAPER_USER)) await trader.openAccount(PAPER_USER);
     return trader;
+  }
+
+  /** A portfolio's journal, opened on first use with its settings applied, with the local user's account. */
+  private async portfolioTrader(id: number): Promise<PaperTrader> {
+    const p = this.portfolios.get(id);
+    let trader = this.portfolioTraders.get(id);
+    if (!trader) {
+      const dir = this.portfolios.dirOf(id);
+      mkdirSync(dir, { recursive: true });
+      const opened: PaperTrader = PaperTrader.open({
+        dir,
+        markets: [],
+        grants: p.startingBalances,
+        latencyMs: p.latencyMs,
+        nativeBinding: this.o.nativeBinding,
+        onEvents: (events) => this.onPaperEvents(opened, events),
+        onError: (err) => this.onError(err),
+      });
+      this.portfolioTraders.set(id, (trader = opened));
+      // A register saved but not yet applied to the journal (a crash between the two) is applied now.
+      await this.applyPortfolio(trader, p).catch((err: unknown) => this.onError(err));
+    }
+    if (!trader.engine.hasAccount(PAPER_USER)) await trader.openAccount(PAPER_USER);
+    return trader;
+  }
+
+  /**
+   * Brings a portfolio's journal to its settings: starting balances and fill model, latency, and the fees of
+   * its exchange's markets. Refused with FEES_LOCKED when a fee would rise over a live buy order (it holds
+   * for the fee it was placed under).
+   */
+  private async applyPortfolio(trader: PaperTrader, p: PaperPortfolio): Promise<void> {
+    const engine = trader.engine;
+    const grants = { ...p.startingBalances } as Record<string, number>;
+    const changes: PaperEvent[][] = [];
+    for (const id of engine.marketIds) {
+      const c = engine.marketConfig(id)!;
+      if (c.exchange !== p.exchange || (c.makerFeeBps === p.makerFeeBps && c.takerFeeBps === p.takerFeeBps)) continue;
+      const next = { ...c, makerFeeBps: p.makerFeeBps, takerFeeBps: p.takerFeeBps };
+      const problem = engine.marketProblem(next);
+      if (problem) throw new ApiError('FEES_LOCKED', `fees of ${id} cannot change now: ${problem}`);
+      await trader.addMarket(next);
+    }
+    if (JSON.stringify(engine.startingGrants()) !== JSON.stringify(grants) || engine.fills !== p.fillModel)
+      changes.push(await trader.setTerms({ grants, fillModel: p.fillModel }));
+    const refused = changes.flat().find((e) => e.type === 'rejected');
+    if (refused)
+      throw new ApiError('INVALID_SETTINGS', `the portfolio's settings were refused: ${JSON.stringify(refused)}`);
+    trader.setLatency(p.latencyMs);
+  }
+
+  /** A feed market as a journal trades it: with the portfolio's fees on the portfolio's exchange. */
+  private paperConfig(trader: PaperTrader, market: FeedMarket) {
+    const portfolio = [...this.portfolioTraders].find(([, t]) => t === trader)?.[0];
+    const p = portfolio !== undefined ? this.portfolios.get(portfolio) : undefined;
+    const fees = p && p.exchange === market.exchange ? p : EXCHANGE_FEES[market.exchange];
+    return paperMarket(market, { makerFeeBps: fees.makerFeeBps, takerFeeBps: fees.takerFeeBps });
+  }
+
+  /**
+   * A journal takes the books of markets it did not trade yet from the others on the same feed (each as
+   * received, its age intact): a portfolio switched to while the feed runs can trade before the next book.
+   */
+  private shareMarketData(trader: PaperTrader): void {
+    for (const other of this.portfolioTraders.values()) if (other !== trader) trader.adoptMarketData(other);
   }
 
   private async ensurePaperMarket(trader: PaperTrader, market: FeedMarket) {
     const existing = trader.engine.marketConfig(market.id);
     if (existing) return existing;
     try {
-      await trader.addMarket(paperMarket(market));
+      await trader.addMarket(this.paperConfig(trader, market));
+      if (trader !== this.replayTrader) this.shareMarketData(trader);
     } catch (err) {
       if (err instanceof PaperMarketConfigError) throw new ApiError('MARKET_UNAVAILABLE', err.message);
       throw err;
@@ -755,6 +1192,36 @@ export class RealMarkets {
     this.candleStore ??= CandleStore.open(join(this.o.dataDir, 'candles.db'), { nativeBinding: this.o.nativeBinding });
     return this.candleStore;
   }
+}
+
+function resultMarket(c: {
+  id: string;
+  base: string;
+  quote: string;
+  priceDecimals: number;
+  sizeDecimals: number;
+  quoteDecimals: number;
+}): ResultMarket {
+  const { id, base, quote, priceDecimals, sizeDecimals, quoteDecimals } = c;
+  return { id, base, quote, priceDecimals, sizeDecimals, quoteDecimals };
+}
+
+/** Each balance of the local user, available and held together. */
+function totals(trader: PaperTrader): Record<string, number> {
+  return Object.fromEntries(Object.entries(trader.balances(PAPER_USER)).map(([a, b]) => [a, b.available + b.held]));
+}
+
+function pricesOf(
+  trader: PaperTrader,
+  markets: readonly ResultMarket[],
+  viewPrice: (id: string) => number | undefined,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of markets) {
+    const p = trader.lastPrice(m.id) ?? viewPrice(m.id);
+    if (p) out[m.id] = p;
+  }
+  return out;
 }
 
 function lastPrice(trader: PaperTrader, view: MarketView | undefined, marketId: string): number | undefined {
@@ -793,4 +1260,9 @@ function alertMarket(c: {
     tickSize: 1,
     lotSize: 1,
   };
+}
+
+/** The player's speed of an API speed ('max': as fast as possible). */
+function playerSpeed(speed: ReplaySpeed): number {
+  return speed === 'max' ? Infinity : speed;
 }

@@ -1,10 +1,12 @@
 /**
- * The 'replay' feed source: a session file played through ReplayPlayer, plus the 1m candles of what has been
- * played so far (for charts).
+ * The 'replay' feed source: a session file, or a past window of an exchange downloaded (./../node/replay/
+ * history-download), played through ReplayPlayer, plus the 1m candles of what has been played so far (charts).
  *
- * Candles come from the session's own trades up to the play position, rebuilt on every seek, so a chart never
- * shows minutes the replay has not reached and a replayed session never mixes into the stored candle history
- * of the real exchange (a generated session is made-up data, not market history).
+ * Candles of a session come from its own trades up to the play position, rebuilt on every seek, so a chart
+ * never shows minutes the replay has not reached and a replayed session never mixes into the stored candle
+ * history of the real exchange (a generated session is made-up data, not market history). A past window plays
+ * its published 1m candles (each at its minute's end, with a ticker) and, where the exchange gave them, its
+ * trades; its paper fills follow HistoryFills (../core/replay/history-fills), whose model the info names.
  */
 import {
   aggregateCandles,
@@ -16,38 +18,99 @@ import {
 } from '../core/candles';
 import type { Candle, CandleInterval, FeedEvent, FeedMarket } from '../core/market-data/types';
 import type { ReplayInfo } from '../protocol/api';
-import { ReplayPlayer, readSessionFile, sessionTimeline, type PlayerState, type Session } from '../node/replay';
+import {
+  ReplayPlayer,
+  candleTimeline,
+  readSessionFile,
+  sessionTimeline,
+  type PlayerState,
+  type ReplayTimeline,
+  type Session,
+  type SessionRecord,
+} from '../node/replay';
+import { SESSION_FORMAT_VERSION } from '../node/replay/session-format';
+import { HistoryFills, type HistoryFillSink } from '../core/replay/history-fills';
+import type { PastHistory } from '../node/replay/history-download';
 
 export interface ReplayFeedOptions {
   path: string;
+  /** 1–1000, or Infinity: as fast as possible. */
   speed: number;
   onEvent: (event: FeedEvent, replayed: boolean) => void;
   onState: (info: ReplayInfo) => void;
 }
 
+/** A past window to play, with where its paper fills go. */
+export interface HistoryReplay {
+  history: PastHistory;
+  sink: HistoryFillSink;
+}
+
 export class ReplayFeed {
   readonly markets: readonly FeedMarket[];
   private readonly player: ReplayPlayer;
+  private readonly timeline: ReplayTimeline;
   private readonly minutes = new Map<string, Candle[]>();
+  /** A past window's fills (undefined for a session file, whose trades reach the paper trader as live ones do). */
+  readonly fills: HistoryFills | undefined;
   private started = false;
   private closed = false;
+  /** The `at` of the event being delivered, if one is. */
+  private emitting: number | undefined;
 
   /** Reads and validates the whole file first: a bad file throws (SessionFileError) before anything changes. */
   static load(options: ReplayFeedOptions): ReplayFeed {
-    return new ReplayFeed(readSessionFile(options.path), options);
+    const session = readSessionFile(options.path);
+    return new ReplayFeed(session, sessionTimeline(session), options);
+  }
+
+  /** A downloaded past window: its candles (and trades) in time order, paused at its start. */
+  static ofHistory(replay: HistoryReplay, options: ReplayFeedOptions): ReplayFeed {
+    const h = replay.history;
+    const range = { from: h.from, to: h.to };
+    const timeline = candleTimeline(h.market.id, h.minutes, range, { intervals: [] });
+    const records: SessionRecord[] = [...timeline.records];
+    if (h.trades.length > 0) {
+      // A minute's trades come before its candle, which is emitted at the minute's end.
+      const trades = h.trades.map((t) => ({ at: t.ts - h.from, event: t }));
+      records.length = 0;
+      let i = 0;
+      for (const r of timeline.records) {
+        while (i < trades.length && trades[i].at <= r.at) records.push(trades[i++]);
+        records.push(r);
+      }
+      while (i < trades.length) records.push(trades[i++]);
+    }
+    const session: Session = {
+      header: { format: SESSION_FORMAT_VERSION, kind: 'recorded', startTime: h.from, markets: [h.market] },
+      records,
+      truncated: false,
+    };
+    const fills = new HistoryFills(h.market.id, h.model, h.minutes, replay.sink);
+    return new ReplayFeed(session, { ...timeline, records }, options, { history: h, fills });
   }
 
   private constructor(
     private readonly session: Session,
+    timeline: ReplayTimeline,
     private readonly options: ReplayFeedOptions,
+    private readonly past?: { history: PastHistory; fills: HistoryFills },
   ) {
     this.markets = session.header.markets;
-    this.player = new ReplayPlayer(sessionTimeline(session), {
+    this.timeline = timeline;
+    this.fills = past?.fills;
+    this.player = new ReplayPlayer(timeline, {
       speed: options.speed,
-      onEvent: (event, _at, replayed) => {
+      onEvent: (event, at, replayed) => {
         if (this.closed) return;
-        if (event.type === 'trade') this.record(event.market, event.ts, event.price, event.size);
-        options.onEvent(event, replayed);
+        // What an event causes happens at its own time, however late the clock delivered it.
+        this.emitting = at;
+        try {
+          this.take(event, replayed);
+          options.onEvent(event, replayed);
+        } finally {
+          this.emitting = undefined;
+        }
       },
       onState: () => {
         if (!this.closed) options.onState(this.info());
@@ -58,16 +121,31 @@ export class ReplayFeed {
   /** The session as data; the UI words its title (kind, markets, start, length) in the user's language. */
   info(): ReplayInfo {
     const { header } = this.session;
+    const h = this.past?.history;
     return {
       path: this.options.path,
-      kind: header.kind,
+      kind: h ? 'history' : header.kind,
       ...(header.note ? { note: header.note } : {}),
       markets: this.markets.map((m) => m.id),
       startTime: header.startTime,
-      endAt: sessionTimeline(this.session).endAt,
+      endAt: this.timeline.endAt,
       position: Math.floor(this.player.position),
       state: this.player.state,
-      speed: this.player.speed,
+      speed: speedInfo(this.player.speed),
+      ...(h
+        ? {
+            history: {
+              exchange: h.market.exchange,
+              market: h.market.id,
+              from: h.from,
+              to: h.to,
+              fillModel: h.model,
+              ...(h.tradesNote ? { tradesNote: h.tradesNote } : {}),
+              minutes: h.minutes.length,
+              trades: h.trades.length,
+            },
+          }
+        : {}),
     };
   }
 
@@ -75,9 +153,12 @@ export class ReplayFeed {
     return this.player.state;
   }
 
-  /** The session's clock: the time the replay has reached (stands still while paused). */
+  /**
+   * The session's clock: the time the replay has reached (stands still while paused), and while an event is
+   * delivered, that event's time, so the fills it causes are stamped the same at any speed.
+   */
   sessionTime(): number {
-    return this.session.header.startTime + Math.floor(this.player.position);
+    return this.session.header.startTime + (this.emitting ?? Math.floor(this.player.position));
   }
 
   /** Starts playing the first time a market is looked at; later pauses are the user's to undo. */
@@ -102,14 +183,15 @@ export class ReplayFeed {
     this.options.onState(this.info());
   }
 
-  /** Moves to `at` ms since the session's start; candles are rebuilt from the trades before it. */
+  /** Moves to `at` ms since the session's start; candles are rebuilt from the records before it. */
   seek(at: number): void {
     this.started = true;
     const target = Math.max(0, at);
     this.minutes.clear();
-    for (const r of this.session.records) {
+    this.fills?.reset();
+    for (const r of this.timeline.records) {
       if (r.at >= target) break;
-      if (r.event.type === 'trade') this.record(r.event.market, r.event.ts, r.event.price, r.event.size);
+      this.chart(r.event);
     }
     this.player.seek(target);
     this.options.onState(this.info());
@@ -144,6 +226,32 @@ export class ReplayFeed {
     this.player.dispose();
   }
 
+  /** What an event played means here: chart minutes, and for a past window its paper fills. */
+  private take(event: FeedEvent, replayed: boolean): void {
+    if (!replayed) this.chart(event);
+    const fills = this.fills;
+    if (!fills) return;
+    if (event.type === 'trade' && !replayed) fills.onTrade(event);
+    else if (event.type === 'candle' && event.interval === '1m') {
+      // The state a seek re-sends sets the price in force; only a minute played runs its path.
+      if (replayed) fills.settle(event.candle);
+      else fills.onCandle(event.candle);
+    }
+  }
+
+  /** Charts of a session are its trades; of a past window, its published 1m candles. */
+  private chart(event: FeedEvent): void {
+    if (this.past) {
+      if (event.type === 'candle' && event.interval === '1m') this.addMinute(event.market, event.candle);
+    } else if (event.type === 'trade') this.record(event.market, event.ts, event.price, event.size);
+  }
+
+  private addMinute(market: string, c: Candle): void {
+    let list = this.minutes.get(market);
+    if (!list) this.minutes.set(market, (list = []));
+    if (!list.length || c.openTime > list.at(-1)!.openTime) list.push({ ...c });
+  }
+
   private record(market: string, ts: number, price: number, size: number): void {
     let list = this.minutes.get(market);
     if (!list) this.minutes.set(market, (list = []));
@@ -158,4 +266,9 @@ export class ReplayFeed {
       list.push({ openTime, open: price, high: price, low: price, close: price, volume: size });
     }
   }
+}
+
+/** The player's speed as the API carries it (JSON has no Infinity). */
+export function speedInfo(speed: number): number | 'max' {
+  return Number.isFinite(speed) ? speed : 'max';
 }

@@ -5,6 +5,7 @@
  */
 import { formatFixedUnits } from '../core/market-data/decimal';
 import type { EngineEvent } from '../core/matching/types';
+import { csvText } from './csv';
 
 export interface FillRow {
   ts: number;
@@ -72,35 +73,25 @@ export function userFills(
   return rows;
 }
 
-const cell = (v: string | number): string => {
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
 /** Oldest first, with a header line; CRLF line ends as RFC 4180 asks. */
 export function fillsCsv(rows: FillRow[]): string {
   const sorted = [...rows].sort((a, b) => a.ts - b.ts || a.venue.localeCompare(b.venue) || a.tradeId - b.tradeId);
-  const lines = [HEADER.join(',')];
-  for (const r of sorted) {
-    lines.push(
-      [
-        new Date(r.ts).toISOString(),
-        r.venue,
-        r.market,
-        r.side,
-        r.price,
-        r.quantity,
-        r.quoteAmount,
-        r.fee,
-        r.liquidity,
-        r.tradeId,
-        r.orderId,
-      ]
-        .map(cell)
-        .join(','),
-    );
-  }
-  return lines.join('\r\n') + '\r\n';
+  return csvText(
+    HEADER,
+    sorted.map((r) => [
+      new Date(r.ts).toISOString(),
+      r.venue,
+      r.market,
+      r.side,
+      r.price,
+      r.quantity,
+      r.quoteAmount,
+      r.fee,
+      r.liquidity,
+      r.tradeId,
+      r.orderId,
+    ]),
+  );
 }
 
 /** Reads a journal stream page by page (`read(after, limit)` returns events with seq > after). */

@@ -8,8 +8,11 @@ import { SESSION_HANDLE } from './session-files';
 import { MAX_PROFIT_SHARE_BPS, CandleInterval as ServerCandleInterval } from './sync';
 import { FLOW_KINDS } from './flow-kinds';
 import { watchlistEvents, watchlistMethods } from './watchlist';
+import { paperPortfolioEvents, paperPortfolioMethods } from './paper-portfolios';
 import { NewPriceAlert, PriceAlert } from './alerts';
 import { Portfolio } from './portfolio';
+import { resultMethods } from './results';
+import { recordingEvents, recordingMethods } from './recording';
 import { ChartIndicators } from './chart-indicators';
 
 export const Language = z.enum(['en', 'ko']);
@@ -44,7 +47,7 @@ export const AppInfo = z.object({
  * (under WAL, `normal` survives an app crash but a power cut can take the latest commits; `full` survives both).
  */
 export const LocalDatabaseDurability = z.object({
-  /** app.db, practice.db, paper.db or candles.db. */
+  /** app.db, practice.db, paper.db, candles.db or results.db. */
   file: z.string(),
   path: z.string(),
   journalMode: z.string(),
@@ -221,14 +224,18 @@ export const PaperMarketInfo = z.object({
   minNotional: amount,
 });
 
+/** A replay's speed: 1–1000 times real time, or 'max' (as fast as possible). */
+export const ReplaySpeed = z.union([z.number().min(1).max(1000), z.literal('max')]);
+
 export const ReplayInfo = z.object({
-  /** Session file being played. */
+  /** Session file being played ('' for a past window of an exchange). */
   path: z.string(),
   /**
-   * 'generated': a simulated practice session, not real market data; 'recorded': captured from an exchange.
+   * 'generated': a simulated practice session, not real market data; 'recorded': captured from an exchange;
+   * 'history': a past window downloaded from an exchange (see `history`).
    * The UI words the session's title from this, its markets, start and length, in the user's language.
    */
-  kind: z.enum(['recorded', 'generated']),
+  kind: z.enum(['recorded', 'generated', 'history']),
   /** The session file's own note (free text of its author), shown as it is. */
   note: z.string().optional(),
   /** Market ids of the session ("BTC-KRW"). */
@@ -239,7 +246,33 @@ export const ReplayInfo = z.object({
   endAt: amount,
   position: amount,
   state: z.enum(['paused', 'playing', 'ended']),
-  speed: z.number().min(1).max(100),
+  speed: ReplaySpeed,
+  /**
+   * A past window: what was downloaded, and how paper orders fill — 'trades' (the exchange's own trades) or
+   * 'candle_path' (open, nearer extreme, other extreme, close of each 1m candle); limits fill only when the
+   * price trades through them. `tradesNote` says why a window plays on the candle path.
+   */
+  history: z
+    .object({
+      exchange: z.enum(['upbit', 'binance']),
+      market: z.string(),
+      from: amount,
+      to: amount,
+      fillModel: z.enum(['trades', 'candle_path']),
+      tradesNote: z
+        .enum(['TRADES_NOT_PUBLISHED', 'TRADES_WINDOW_TOO_LONG', 'TRADES_TOO_MANY', 'TRADES_FAILED'])
+        .optional(),
+      minutes: amount,
+      trades: amount,
+    })
+    .optional(),
+});
+
+/** How far the download of a past window has come (0–1 of its phase). */
+export const ReplayDownload = z.object({
+  market: z.string(),
+  phase: z.enum(['candles', 'trades']),
+  done: z.number().min(0).max(1),
 });
 
 export const FeedSourceInfo = z.object({ source: FeedSource, replay: ReplayInfo.optional() });
@@ -405,7 +438,9 @@ export const ReplayControl = z.discriminatedUnion('action', [
   z.object({ action: z.literal('pause') }).strict(),
   /** `at`: ms since the session's start. */
   z.object({ action: z.literal('seek'), at: amount }).strict(),
-  z.object({ action: z.literal('speed'), speed: z.number().min(1).max(100) }).strict(),
+  z.object({ action: z.literal('speed'), speed: ReplaySpeed }).strict(),
+  /** Ends the run (its result is kept, see ./results) and waits at the session's start. */
+  z.object({ action: z.literal('stop') }).strict(),
 ]);
 
 export const PaperUpdate = z.object({
@@ -807,6 +842,11 @@ export const methods = {
   'practice.place': { params: OrderRequest, result: OrderOutcome },
   'practice.cancel': { params: z.object({ orderId: positive }).strict(), result: OrderOutcome },
   'practice.cancelAll': { params: NoParams, result: z.object({ cancelled: amount }) },
+  /** Cancels my practice orders and restores the practice account's starting funds (the market goes on). */
+  'practice.reset': {
+    params: NoParams,
+    result: z.object({ balances: z.array(z.object({ asset: z.string(), available: amount, held: amount })) }),
+  },
   /** Amends one of my open orders on the practice market, a paper market or the live market. */
   'order.amend': { params: OrderAmend, result: OrderOutcome },
   /** My latest orders and fills on every venue, each venue's newest `limit` of each. */
@@ -814,7 +854,7 @@ export const methods = {
     params: z.object({ limit: z.number().int().min(1).max(500).default(200) }).strict(),
     result: z.object({ venues: z.array(VenueHistory) }),
   },
-  /** My whole trade history (offline practice and paper trading) as CSV, for the user to save. */
+  /** My whole trade history (offline practice, paper trading and, signed in, the live market) as CSV, for the user to save. */
   'history.exportCsv': { params: NoParams, result: z.object({ filename: z.string(), csv: z.string(), rows: amount }) },
   /** Every account of mine valued in won, with PnL and the total's record over time (./portfolio). */
   'portfolio.get': { params: NoParams, result: Portfolio },
@@ -875,8 +915,26 @@ export const methods = {
     params: z
       .object({
         source: FeedSource,
-        speed: z.number().min(1).max(100).optional(),
+        speed: ReplaySpeed.optional(),
         session: PickedSession.shape.session.optional(),
+      })
+      .strict(),
+    result: FeedSourceInfo,
+  },
+  /**
+   * Downloads a past window of an exchange's market (progress as 'replay.download' events; cached in the data
+   * folder) and switches the feed to replaying it, paused at its start. A window longer than 31 days, not over
+   * yet or not in whole minutes is refused (BAD_WINDOW), as is one the exchange could not give (HISTORY_UNAVAILABLE).
+   */
+  'replay.history': {
+    params: z
+      .object({
+        exchange: z.enum(['upbit', 'binance']),
+        market: MarketId,
+        from: amount,
+        to: amount,
+        /** false: candles only, even where the exchange has the trades. */
+        trades: z.boolean().default(true),
       })
       .strict(),
     result: FeedSourceInfo,
@@ -966,6 +1024,9 @@ export const methods = {
   /** Profit-share settlements, both roles, newest first. */
   'copy.settlements': { params: NoParams, result: z.object({ items: z.array(CopySettlement) }) },
   ...watchlistMethods,
+  ...resultMethods,
+  ...recordingMethods,
+  ...paperPortfolioMethods,
 } as const;
 
 export const events = {
@@ -1001,6 +1062,7 @@ export const events = {
   'feed.source': FeedSourceInfo,
   'candles.progress': CandlesProgress,
   'replay.state': ReplayInfo,
+  'replay.download': ReplayDownload,
   'live.status': LiveStatus,
   /** The live market moved (at most ~10 per second): new trades, the book's top levels, whether my account changed. */
   'live.update': LiveUpdate,
@@ -1009,8 +1071,10 @@ export const events = {
   /** The list changed as a whole (an account's backlog was read, or notifications were marked read): read it again. */
   'notifications.changed': z.object({ unread: amount }),
   ...watchlistEvents,
+  ...paperPortfolioEvents,
   /** An alert was set, fired or deleted: the list as it now is. */
   'alerts.changed': z.object({ items: z.array(PriceAlert) }),
+  ...recordingEvents,
 } as const;
 
 export type Methods = typeof methods;
@@ -1060,6 +1124,8 @@ export type FeedTicker = z.output<typeof FeedTicker>;
 export type FeedSourceInfo = z.output<typeof FeedSourceInfo>;
 export type ReplayInfo = z.output<typeof ReplayInfo>;
 export type ReplayControl = z.output<typeof ReplayControl>;
+export type ReplaySpeed = z.output<typeof ReplaySpeed>;
+export type ReplayDownload = z.output<typeof ReplayDownload>;
 export type CandlesProgress = z.output<typeof CandlesProgress>;
 export type LiveStatus = z.output<typeof LiveStatus>;
 export type LiveConnection = z.output<typeof LiveConnection>;

@@ -20,6 +20,7 @@ const PortfolioScreen = lazy(() =>
   import('./screens/portfolio/PortfolioScreen').then((m) => ({ default: m.PortfolioScreen })),
 );
 const HistoryScreen = lazy(() => import('./screens/history/HistoryScreen').then((m) => ({ default: m.HistoryScreen })));
+const ResultsScreen = lazy(() => import('./screens/results/ResultsScreen').then((m) => ({ default: m.ResultsScreen })));
 
 export function App() {
   const route = useRoute((s) => s.route);
@@ -50,6 +51,7 @@ export function App() {
           {route === 'ranking' && (trader ? <ProfileScreen nickname={trader} /> : <RankingScreen />)}
           {route === 'copy' && <CopyScreen />}
           {route === 'history' && <HistoryScreen />}
+          {route === 'results' && <ResultsScreen />}
           {route === 'settings' && <SettingsScreen />}
         </Suspense>
       </main>

@@ -2,6 +2,7 @@
  * What the load generators share: percentiles, sign-up over plain node:http (so a request can leave from a
  * chosen loopback address), and the one-JSON-line result protocol with the orchestrator.
  */
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import type { Session } from '../../engine/protocol/sync';
 
@@ -188,4 +189,53 @@ export async function journalCommits(
     syncs: value('lpj_db_log_sync_seconds_count'),
     syncSeconds: value('lpj_db_log_sync_seconds_sum'),
   };
+}
+
+/** Server URLs: `--url` takes one, or several separated by commas (the gateways of a cluster). */
+export function urlsArg(): string[] {
+  return stringArg('url').split(',');
+}
+
+/**
+ * `--pids role:pid,role:pid,…`: the server's processes (in a cluster the core, each gateway and nats-server),
+ * whose CPU the load generator reads itself over its measured window. Several processes may share a role.
+ */
+export function watchedArg(): { role: string; pid: number }[] {
+  const value = optionalStringArg('pids');
+  if (!value) return [];
+  return value.split(',').map((pair) => {
+    const [role, pid] = pair.split(':');
+    if (!role || !/^\d+$/.test(pid ?? '')) throw new Error(`--pids takes role:pid pairs, got ${pair}`);
+    return { role, pid: Number(pid) };
+  });
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on every Linux this runs on). */
+const CLOCK_TICKS = 100;
+
+/** CPU seconds (user + system) a process has used so far, read from /proc/<pid>/stat (Linux). */
+export function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces, hence the last ')'): state is the first, utime the 12th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** Resident memory of a process in bytes, from /proc/<pid>/status (Linux). */
+export function processRssBytes(pid: number): number {
+  const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!m) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(m[1]) * 1024;
+}
+
+/** CPU seconds so far of each watched process, summed by role. */
+export function cpuByRole(watched: { role: string; pid: number }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const { role, pid } of watched) out[role] = (out[role] ?? 0) + processCpuSeconds(pid);
+  return out;
+}
+
+/** What each role used between two `cpuByRole` readings, in CPU seconds (3 decimals). */
+export function cpuUsed(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.keys(after).map((role) => [role, round(after[role] - (before[role] ?? 0), 3)!]));
 }

@@ -10,7 +10,16 @@
  * Delivery is counted against the trades the server made (the selling account's fills, read back over HTTP),
  * not against the pairs of orders sent: a pair need not trade with itself (when the price steps down, a buy can
  * meet the next pair's lower ask and leave its own ask resting), so pairs overstate what subscribers can be
- * sent. Counting stops once every connected client has every trade, or when deliveries stall.
+ * sent. Counting stops once every connected client has every trade, or when deliveries stall. Each client's
+ * trade ids are checked to rise, so a trade received twice is counted apart (`tradesRepeated`), not as a
+ * delivery. The run ends by cancelling the two accounts' resting orders: a later load against the same book
+ * (the bench's cluster runs on the single process's data) would otherwise trade with them, and make trades
+ * its own seller never had.
+ *
+ * `--url` may name several servers (the gateways of a cluster, comma-separated): the clients are split across
+ * them in turn, and the two trading accounts sit on the first and the last. With `--pids role:pid,…` the CPU of
+ * each named process is read over the measured window (from the first order to the last delivery counted), so
+ * the orchestrator can say what a delivery costs each role.
  *
  * Prints one JSON line: connection and delivery figures.
  */
@@ -19,7 +28,9 @@ import { frameMessages } from '../../engine/protocol/sync';
 import {
   MsHistogram,
   bounded,
+  cpuByRole,
   cpuSeconds,
+  cpuUsed,
   finish,
   log,
   loopbackAddress,
@@ -27,15 +38,19 @@ import {
   percentile,
   round,
   signUp,
-  stringArg,
+  urlsArg,
+  watchedArg,
 } from './common';
 
 const MARKET = 'LPJ-KRW';
 const LPJ = 100_000_000;
 const args = numberArgs({ clients: 10_000, rate: 20, duration: 10, concurrency: 100, connectTimeout: 10_000 });
-const baseUrl = stringArg('url');
-const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/ws`;
+const baseUrls = urlsArg();
+const baseUrl = baseUrls[0];
+const wsUrls = baseUrls.map((url) => `${url.replace(/^http/, 'ws')}/ws`);
+const watched = watchedArg();
 const TRADE_PREFIX = '{"type":"trade"';
+const TRADE_ID = /"tradeId":(\d+)/;
 
 const connectMs: number[] = [];
 const delivery = new MsHistogram();
@@ -43,6 +58,9 @@ let failed = 0;
 let closedEarly = 0;
 let measuring = false;
 let tradesReceived = 0;
+/** Trades a client received again (a trade id not above the last it had): counted apart, never as deliveries. */
+let tradesRepeated = 0;
+const tradeIdsSeen = new Set<number>();
 let deltasReceived = 0;
 const sockets: WebSocket[] = [];
 
@@ -52,13 +70,14 @@ function connect(i: number): Promise<boolean> {
     const started = performance.now();
     // Spread over source addresses: one address has about 28,000 ephemeral ports, and TIME_WAIT of earlier runs.
     // The server's text is checked UTF-8 already (it produced it); re-validating 200,000 messages/s only slows the measuring side.
-    const ws = new WebSocket(wsUrl, {
+    const ws = new WebSocket(wsUrls[i % wsUrls.length], {
       perMessageDeflate: false,
       skipUTF8Validation: true,
       localAddress: loopbackAddress(i % 16),
     });
     let acks = 0;
     let done = false;
+    let lastTradeId = 0;
     const settle = (ok: boolean) => {
       if (done) return;
       done = true;
@@ -82,6 +101,14 @@ function connect(i: number): Promise<boolean> {
         if (!measuring) return;
         const text = data.toString('latin1');
         const ts = Number(text.slice(text.lastIndexOf(':') + 1, -1));
+        // Trade ids rise in the order a market's trades are made and sent: one not above the last is a repeat.
+        const tradeId = Number(TRADE_ID.exec(text)?.[1]);
+        if (tradeId <= lastTradeId) {
+          tradesRepeated++;
+          return;
+        }
+        lastTradeId = tradeId;
+        tradeIdsSeen.add(tradeId);
         delivery.add(Date.now() - ts);
         tradesReceived++;
         return;
@@ -105,13 +132,17 @@ function connect(i: number): Promise<boolean> {
 }
 
 /** Two accounts sending a crossing ask and bid at the same price together: one trade per match. */
-async function driver(): Promise<{ run: (ms: number) => Promise<number>; trades: () => Promise<number> }> {
+async function driver(): Promise<{
+  run: (ms: number) => Promise<number>;
+  trades: () => Promise<number>;
+  cancelAll: () => Promise<void>;
+}> {
   const suffix = Date.now().toString(36);
   const [maker, taker] = await Promise.all([
     signUp(baseUrl, `fm${suffix}`, '127.0.0.1'),
     signUp(baseUrl, `ft${suffix}`, '127.0.0.1'),
   ]);
-  const open = async (token: string) => {
+  const open = async (token: string, wsUrl: string) => {
     const ws = new WebSocket(wsUrl, { perMessageDeflate: false });
     const replies = new Map<number, (ok: boolean) => void>();
     ws.on('message', (data: Buffer) => {
@@ -131,7 +162,7 @@ async function driver(): Promise<{ run: (ms: number) => Promise<number>; trades:
     if (!(await call({ op: 'auth', token }))) throw new Error('driver auth refused');
     return call;
   };
-  const [sell, buy] = await Promise.all([open(maker.accessToken), open(taker.accessToken)]);
+  const [sell, buy] = await Promise.all([open(maker.accessToken, wsUrls[0]), open(taker.accessToken, wsUrls.at(-1)!)]);
   let n = 0;
   const order = (side: 'buy' | 'sell', price: number) => ({
     op: 'order.new',
@@ -152,6 +183,10 @@ async function driver(): Promise<{ run: (ms: number) => Promise<number>; trades:
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       }
       return (await Promise.all(pending)).filter(Boolean).length;
+    },
+    cancelAll: async () => {
+      const cancel = { op: 'order.cancel_all', market: MARKET };
+      await Promise.all([sell(cancel), buy(cancel)]);
     },
     // Every trade has one seller, and all sells are the maker's: its fills are the trades made.
     trades: async () => {
@@ -197,6 +232,7 @@ log(
 const d = await driver();
 measuring = true;
 const cpuBefore = await cpuSeconds(baseUrl);
+const rolesBefore = cpuByRole(watched);
 const tradingStarted = performance.now();
 const matches = await d.run(args.duration * 1000);
 const cpuAfter = await cpuSeconds(baseUrl);
@@ -206,6 +242,9 @@ const trades = await d.trades();
 const expectedTrades = trades * connected;
 const drainMs = await drain(() => tradesReceived, expectedTrades);
 measuring = false;
+await d.cancelAll();
+const rolesCpu = cpuUsed(rolesBefore, cpuByRole(watched));
+const windowSeconds = (performance.now() - tradingStarted) / 1000;
 for (const ws of sockets) ws.terminate();
 finish({
   clients: args.clients,
@@ -219,6 +258,10 @@ finish({
   trades,
   updatesPerSecPerClient: round((tradesReceived + deltasReceived) / Math.max(1, connected) / args.duration),
   tradesDelivered: tradesReceived,
+  // Distinct trades any client received (more than `trades` says the count read back over HTTP missed some),
+  // and trades received again by a client that had them.
+  tradesSeen: tradeIdsSeen.size,
+  tradesRepeated,
   tradesDeliveredShare: round(expectedTrades ? tradesReceived / expectedTrades : 0, 4),
   drainMs: round(drainMs),
   deliveryP50Ms: delivery.percentile(50),
@@ -230,4 +273,7 @@ finish({
   tradingSeconds: round(tradingSeconds),
   serverCores: round((cpuAfter.server - cpuBefore.server) / tradingSeconds, 2),
   clientCores: round((cpuAfter.load - cpuBefore.load) / tradingSeconds, 2),
+  // CPU seconds of each watched role from the first order to the last delivery counted (`--pids`).
+  cpuByRole: rolesCpu,
+  cpuWindowSeconds: round(windowSeconds, 2),
 });

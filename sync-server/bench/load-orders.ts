@@ -11,6 +11,16 @@
  * folder (the server restarted with other settings) refresh and reuse them instead of paying for the hashes again; each
  * run ends by cancelling its traders' resting orders, so the next one starts from the same empty book.
  *
+ * Each sign-up costs the server a 128 MiB scrypt hash (a third of a second of a core or more): 1,000 accounts
+ * take minutes on a small machine. `--connectionsPerAccount K` signs up one account per K traders instead,
+ * each account signed in on K connections at once, as one user with several devices. An account's traders
+ * then all buy or all sell (accounts alternate), so that they never meet their own orders (the exchange
+ * would prevent those trades) and the mix of trades and resting orders stays that of independent traders.
+ *
+ * `--url` may name several servers (the gateways of a cluster, comma-separated): the traders are split across
+ * them in turn. The journal's figures are read from `--journal-url` (the core), else the first URL. With
+ * `--pids role:pid,…` the CPU of each named process over the measured window is reported too, by role.
+ *
  * Prints one JSON line: orders/s, ack latency, CPU per order and the journal's group commits.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,7 +29,9 @@ import { frameMessages } from '../../engine/protocol/sync';
 import type { Session } from '../../engine/protocol/sync';
 import {
   bounded,
+  cpuByRole,
   cpuSeconds,
+  cpuUsed,
   finish,
   journalCommits,
   log,
@@ -30,31 +42,38 @@ import {
   refreshSession,
   round,
   signUp,
-  stringArg,
+  urlsArg,
+  watchedArg,
 } from './common';
 
 const MARKET = 'LPJ-KRW';
 const LPJ = 100_000_000;
-const args = numberArgs({ clients: 1_000, duration: 10, signupConcurrency: 8, warmup: 2 });
-const baseUrl = stringArg('url');
-const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/ws`;
+const args = numberArgs({ clients: 1_000, duration: 10, signupConcurrency: 8, warmup: 2, connectionsPerAccount: 1 });
+const perAccount = Math.max(1, Math.floor(args.connectionsPerAccount));
+const accounts = Math.ceil(args.clients / perAccount);
+/** Trader i's account: traders are dealt to accounts in turn. */
+const accountOf = (i: number) => i % accounts;
+const baseUrls = urlsArg();
+const baseUrl = baseUrls[0];
+const urlOf = (i: number) => baseUrls[i % baseUrls.length];
+const journalUrl = optionalStringArg('journal-url') ?? baseUrl;
+const watched = watchedArg();
 const run = Date.now().toString(36);
 
 const sessionsFile = optionalStringArg('sessions');
 let t = performance.now();
 let sessions: Session[];
 if (sessionsFile && existsSync(sessionsFile)) {
-  const stored = (JSON.parse(readFileSync(sessionsFile, 'utf8')) as Session[]).slice(0, args.clients);
-  if (stored.length < args.clients)
-    throw new Error(`${sessionsFile} holds ${stored.length} sessions, ${args.clients} needed`);
+  const stored = (JSON.parse(readFileSync(sessionsFile, 'utf8')) as Session[]).slice(0, accounts);
+  if (stored.length < accounts) throw new Error(`${sessionsFile} holds ${stored.length} sessions, ${accounts} needed`);
   // Access tokens live minutes and the sign-ups alone may take longer: each run starts with fresh ones.
-  sessions = await bounded(stored.length, 50, (i) => refreshSession(baseUrl, stored[i], loopbackAddress(i)));
+  sessions = await bounded(stored.length, 50, (i) => refreshSession(urlOf(i), stored[i], loopbackAddress(i)));
   writeFileSync(sessionsFile, JSON.stringify(sessions));
   log(`orders: ${sessions.length} accounts from ${sessionsFile}, refreshed; connecting`);
 } else {
-  log(`orders: signing up ${args.clients} accounts (${args.signupConcurrency} at a time)`);
-  sessions = await bounded(args.clients, args.signupConcurrency, (i) =>
-    signUp(baseUrl, `o${run}_${i}`, loopbackAddress(i)),
+  log(`orders: signing up ${accounts} accounts for ${args.clients} traders (${args.signupConcurrency} at a time)`);
+  sessions = await bounded(accounts, args.signupConcurrency, (i) =>
+    signUp(urlOf(i), `o${run}_${i}`, loopbackAddress(i)),
   );
   if (sessionsFile) writeFileSync(sessionsFile, JSON.stringify(sessions));
   log(`orders: signed up in ${((performance.now() - t) / 1000).toFixed(1)} s; connecting`);
@@ -68,7 +87,7 @@ interface Trader {
 }
 
 const traders = await bounded(args.clients, 100, async (i): Promise<Trader> => {
-  const ws = new WebSocket(wsUrl, {
+  const ws = new WebSocket(`${urlOf(i).replace(/^http/, 'ws')}/ws`, {
     perMessageDeflate: false,
     skipUTF8Validation: true,
     localAddress: loopbackAddress(i),
@@ -85,7 +104,7 @@ const traders = await bounded(args.clients, 100, async (i): Promise<Trader> => {
     }
   });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  const ok = await request(trader, { op: 'auth', id: 0, token: sessions[i].accessToken });
+  const ok = await request(trader, { op: 'auth', id: 0, token: sessions[accountOf(i)].accessToken });
   if (!ok.ok) throw new Error(`auth of trader ${i} refused: ${ok.reason}`);
   return trader;
 });
@@ -105,7 +124,7 @@ let stop = false;
 
 async function trade(trader: Trader, i: number): Promise<void> {
   for (let n = 0; !stop; n++) {
-    const side = Math.random() < 0.5 ? 'buy' : 'sell';
+    const side = perAccount === 1 ? (Math.random() < 0.5 ? 'buy' : 'sell') : accountOf(i) % 2 === 0 ? 'buy' : 'sell';
     const price = 50_000 + Math.floor(Math.random() * 21 - 10) * 10;
     // Unique per run: a later run with the same accounts would otherwise be answered as resends of these.
     const order = {
@@ -134,12 +153,14 @@ await new Promise((r) => setTimeout(r, args.warmup * 1000));
 measuring = true;
 t = performance.now();
 const cpuBefore = await cpuSeconds(baseUrl);
-const commitsBefore = await journalCommits(baseUrl);
+const rolesBefore = cpuByRole(watched);
+const commitsBefore = await journalCommits(journalUrl);
 await new Promise((r) => setTimeout(r, args.duration * 1000));
 measuring = false;
 const seconds = (performance.now() - t) / 1000;
 const cpuAfter = await cpuSeconds(baseUrl);
-const commitsAfter = await journalCommits(baseUrl);
+const rolesCpu = cpuUsed(rolesBefore, cpuByRole(watched));
+const commitsAfter = await journalCommits(journalUrl);
 stop = true;
 await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 5_000))]);
 // The book back to empty for whoever runs next (a trader still waiting for a reply is left as it is).
@@ -153,6 +174,7 @@ for (const tr of traders) tr.ws.terminate();
 const commits = commitsAfter.commits - commitsBefore.commits;
 finish({
   orderClients: traders.length,
+  orderAccounts: accounts,
   signupSeconds: round(signupSeconds),
   ordersAcked: acked,
   ordersPerSec: Math.round(acked / seconds),
@@ -163,6 +185,8 @@ finish({
   // CPU per acknowledged order (µs): what each side costs, whatever else shares the machine.
   serverCpuMicrosPerOrder: round(((cpuAfter.server - cpuBefore.server) * 1e6) / Math.max(1, acked)),
   loadCpuMicrosPerOrder: round(((cpuAfter.load - cpuBefore.load) * 1e6) / Math.max(1, acked)),
+  // CPU seconds of each watched role (`--pids`) over the same window.
+  cpuByRole: rolesCpu,
   // The journal's group commits in the measured window: how often, how long each took, how many commands each held.
   commitsPerSec: Math.round(commits / seconds),
   commitMeanMs: round(((commitsAfter.seconds - commitsBefore.seconds) * 1000) / Math.max(1, commits), 3),

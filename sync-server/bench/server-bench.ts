@@ -10,58 +10,65 @@
  *     power loss; `--sync normal` survives only a crash of the process): full, normal, normal, full, … so drift
  *     in what else the machine is doing falls on both alike. Each pass restarts the server on the same data
  *     folder and reuses the same accounts; the figures of each mode are averaged and printed side by side;
+ *   - with `--gateways N`, the same loads against a cluster in the same run: its own nats-server (started as
+ *     the cluster tests start theirs), a core on the single process's data folder (so the same accounts, no
+ *     second round of sign-ups) and N gateways of the built server; the fan-out clients split across the
+ *     gateways, the order traders too. One order pass, with the shipped durability (FULL).
  *   - the same loads against transport-floor.ts, a bare `ws` server that acks every message at once and writes
  *     the fan-out clients the frames a match would: the most this machine's loopback and the `ws` library allow
- *     for those loads, printed beside the server's figures.
- * Each prints one JSON line; this prints the figures and, last, one JSON object with all of them. Everything
- * is killed at the end, or when `--timeout` seconds have passed (the 1,000 order accounts alone take minutes
- * to create: each sign-up is a scrypt hash of 128 MiB).
+ *     for order entry, printed beside the server's figures (for fan-out it writes every order's frames at once,
+ *     where a lagging server coalesces several matches per write: a floor for latency, not for CPU).
+ * Each process's CPU is read from /proc over each load's measured window, so the bench prints per role (the
+ * single process; the core, the gateways together and nats-server; the floor) the CPU per acknowledged order
+ * and per delivery (one trade to one subscriber), deliveries per CPU-second of whatever fans out (the single
+ * process, the gateways, the floor) and the cluster's figures as a ratio of the single process's.
+ * `--only memory` measures instead what a connection holds: the resident memory of the single process (or,
+ * with `--gateways`, of one gateway) with `--memory-clients` idle connections, then subscribed (load-memory.ts).
+ *
+ * Each load prints one JSON line; this prints the figures and, last, one JSON object with all of them (report.ts
+ * says which keys it adds). Everything is killed at the end, or when `--timeout` seconds have passed (the 1,000
+ * order accounts alone take minutes to create: each sign-up is a scrypt hash of 128 MiB).
  *
  *   --clients 10000  --rate 20  --fanout-seconds 10  --order-clients 1000  --order-seconds 10  --sync-passes 2 (per mode)
- *   --only fanout|orders   --no-floor (skip the transport floor)   --profile DIR (the server writes a .cpuprofile there)   --timeout 1800
+ *   --gateways 0  --memory-clients 5000  --connections-per-account 1 (K: one account signed up per K order traders)
+ *   --only fanout|orders|memory   --no-floor (skip the transport floor)   --profile DIR (the server writes a .cpuprofile there)   --timeout 1800
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { build } from 'vite';
 import { DEFAULT_MARKETS_FILE, loadMarketsFile } from '../config';
+import { startNatsServer, type NatsServer } from '../testing/nats-server';
+import { deliveryCost, orderCost, parseBenchArgs, summary } from './report';
 
 const LPJ = 100_000_000;
 const ROOT = resolve(import.meta.dirname, '../..');
 
-const { values } = parseArgs({
-  options: {
-    clients: { type: 'string', default: '10000' },
-    rate: { type: 'string', default: '20' },
-    'fanout-seconds': { type: 'string', default: '10' },
-    'order-clients': { type: 'string', default: '1000' },
-    'order-seconds': { type: 'string', default: '10' },
-    'sync-passes': { type: 'string', default: '2' },
-    only: { type: 'string' },
-    'no-floor': { type: 'boolean', default: false },
-    profile: { type: 'string' },
-    timeout: { type: 'string', default: '1800' },
-  },
-});
+let options: ReturnType<typeof parseBenchArgs>;
+try {
+  options = parseBenchArgs(process.argv.slice(2));
+} catch (err) {
+  console.error(`bench: ${(err as Error).message}`);
+  process.exit(2);
+}
+const o = options;
 
 const children = new Set<ChildProcess>();
 const dataDir = mkdtempSync(join(tmpdir(), 'server-bench-'));
+let nats: NatsServer | undefined;
 
 function cleanUp(): void {
   for (const child of children) child.kill('SIGKILL');
+  nats?.proc.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-const deadline = setTimeout(
-  () => {
-    console.error(`bench: gave up after ${values.timeout} s`);
-    cleanUp();
-    process.exit(1);
-  },
-  Number(values.timeout) * 1000,
-);
+const deadline = setTimeout(() => {
+  console.error(`bench: gave up after ${o.timeoutSeconds} s`);
+  cleanUp();
+  process.exit(1);
+}, o.timeoutSeconds * 1000);
 deadline.unref();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
@@ -86,52 +93,59 @@ function node(args: string[], onStderr?: (line: string) => void): ChildProcess {
   return child;
 }
 
+interface Running {
+  child: ChildProcess;
+  url: string;
+}
+
 /** Starts a process that prints "sync server: <url>" on stderr once it listens, and resolves with the URL. */
-function listening(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+function listening(args: string[], name = 'server'): Promise<Running> {
   return new Promise((resolvePromise, reject) => {
     const child = node(args, (line) => {
       const m = /^sync server: (http:\/\/\S+)/.exec(line);
       if (m) resolvePromise({ child, url: m[1] });
-      else console.error(`  server: ${line}`);
+      else console.error(`  ${name}: ${line}`);
     });
     child.stdout!.pipe(process.stderr); // its log (warnings only), drained so the server never blocks on it
-    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code} before listening`)));
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before listening`)));
   });
 }
 
 type Sync = 'full' | 'normal';
 
-/** Starts the server (on the same data folder each time) and resolves with its base URL once it listens. */
-function startServer(sync: Sync): Promise<{ child: ChildProcess; url: string }> {
+/** The markets file every server of the run reads: both assets granted, so every bench user can sell as well as buy. */
+function marketsFile(): string {
   const { markets } = loadMarketsFile(DEFAULT_MARKETS_FILE);
-  const marketsFile = join(dataDir, 'markets.json');
-  // Both assets, so every bench user can sell as well as buy; plenty for a bench run's orders.
-  writeFileSync(marketsFile, JSON.stringify({ markets, grant: { KRW: 1_000_000_000, LPJ: 1_000 * LPJ } }));
-  const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(values.profile)] : [];
+  const file = join(dataDir, 'markets.json');
+  writeFileSync(file, JSON.stringify({ markets, grant: { KRW: 1_000_000_000, LPJ: 1_000 * LPJ } }));
+  return file;
+}
+
+/**
+ * Starts the built server: the single process (no `cluster`), or one role of a cluster. The single process and
+ * the core run on the same data folder each time, so every pass and the cluster share the accounts.
+ */
+function startServer(
+  sync: Sync,
+  cluster?: { natsUrl: string; role: 'core' | 'gateway'; name: string },
+): Promise<Running> {
+  const profile = o.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(o.profile)] : [];
   const args = [
     ...profile,
     // As `npm run server` starts it: a young generation big enough that the garbage of one turn (parsed orders,
     // events, messages) dies young without a scavenge per few hundred orders.
     '--max-semi-space-size=64',
     'out/sync-server/main.js',
-    ...[
-      '--port',
-      '0',
-      '--data-dir',
-      join(dataDir, 'data'),
-      '--markets',
-      marketsFile,
-      '--log-level',
-      'warn',
-      '--sync',
-      sync,
-    ],
+    ...['--port', '0', '--markets', marketsFile(), '--log-level', 'warn', '--sync', sync],
+    // A gateway keeps nothing on disk; it is given a folder of its own all the same, never the core's.
+    ...['--data-dir', join(dataDir, cluster?.role === 'gateway' ? cluster.name : 'data')],
+    ...(cluster ? ['--nats', cluster.natsUrl, '--role', cluster.role] : []),
     // Budgets far above what one bench connection or account sends, so no request is refused for pace.
     ...['--ws-rate', '100000', '--order-rate', '100000'],
     // The fan-out clients connect from 16 loopback addresses, 625 each: past the per-address cap's default (256).
     ...['--ws-per-ip', '1000'],
   ];
-  return listening(args);
+  return listening(args, cluster?.name);
 }
 
 /** Runs a load generator to completion and returns its last stdout line, parsed. */
@@ -161,13 +175,66 @@ async function stopServer(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** One order pass's figures as printed. */
-function ordersLine(label: string, o: Record<string, unknown>): string {
+/** `--pids` for the load generators: which process plays which role. */
+const pids = (roles: [string, ChildProcess][]) => ['--pids', roles.map(([role, c]) => `${role}:${c.pid}`).join(',')];
+
+const fanoutArgs = (urls: string[]) => [
+  '--url',
+  urls.join(','),
+  '--clients',
+  String(o.clients),
+  '--rate',
+  String(o.rate),
+  '--duration',
+  String(o.fanoutSeconds),
+];
+
+const sessions = join(dataDir, 'order-sessions.json');
+const ordersArgs = (urls: string[], withSessions: boolean) => [
+  '--url',
+  urls.join(','),
+  '--clients',
+  String(o.orderClients),
+  '--duration',
+  String(o.orderSeconds),
+  ...['--connectionsPerAccount', String(o.connectionsPerAccount)],
+  ...(withSessions ? ['--sessions', sessions] : []),
+];
+
+/** CPU per unit of each role, as printed: "core 41.2 µs, gateway 30.1 µs, nats 12.0 µs". */
+const byRole = (micros: Record<string, number | null>) =>
+  Object.entries(micros)
+    .map(([role, us]) => `${role} ${us} µs`)
+    .join(', ');
+
+function fanoutLine(label: string, f: Record<string, unknown>, fanOutRole: string): string {
+  const cost = deliveryCost(f, fanOutRole);
   return (
-    `orders (${label}): ${o.orderClients} clients, ${o.ordersPerSec} orders/s acked (durable), ack p50 ${o.ackP50Ms} ms p99 ${o.ackP99Ms} ms ` +
-    `(max ${o.ackMaxMs} ms), rejects ${JSON.stringify(o.rejects)}; CPU per order: server ${o.serverCpuMicrosPerOrder} µs, ` +
-    `load generator ${o.loadCpuMicrosPerOrder} µs; ${o.commitsPerSec} commits/s of ${o.commandsPerCommit} commands, ${o.commitMeanMs} ms each; ` +
-    `${o.syncsPerSec} syncs/s of the log, ${o.syncMeanMs} ms each`
+    `fan-out (${label}): ${f.connected}/${f.clients} connected (${(Number(f.connectSuccessRate) * 100).toFixed(2)}%), ` +
+    `connect p50 ${f.connectP50Ms} ms p99 ${f.connectP99Ms} ms; ${f.matchesPerSec} matches/s, ` +
+    `${f.updatesPerSecPerClient} updates/s per client, delivery p50 ${f.deliveryP50Ms} ms p99 ${f.deliveryP99Ms} ms ` +
+    `(max ${f.deliveryMaxMs} ms, ${(Number(f.tradesDeliveredShare) * 100).toFixed(1)}% of the ${f.trades} trades' deliveries made, ${f.closedEarly} dropped; ` +
+    `${f.tradesSeen} distinct trades seen, ${f.tradesRepeated} received again); ` +
+    `CPU per delivery: ${byRole(cost.microsPerDelivery)}; ${cost.deliveriesPerCpuSec} deliveries per CPU-second of ${fanOutRole}`
+  );
+}
+
+/** One order pass's figures as printed. */
+function ordersLine(label: string, r: Record<string, unknown>): string {
+  return (
+    `orders (${label}): ${r.orderClients} clients, ${r.ordersPerSec} orders/s acked (durable), ack p50 ${r.ackP50Ms} ms p99 ${r.ackP99Ms} ms ` +
+    `(max ${r.ackMaxMs} ms), rejects ${JSON.stringify(r.rejects)}; CPU per order: ${byRole(orderCost(r).microsPerOrder)}, ` +
+    `load generator ${r.loadCpuMicrosPerOrder} µs; ${r.commitsPerSec} commits/s of ${r.commandsPerCommit} commands, ${r.commitMeanMs} ms each; ` +
+    `${r.syncsPerSec} syncs/s of the log, ${r.syncMeanMs} ms each`
+  );
+}
+
+function memoryLine(label: string, m: Record<string, unknown>): string {
+  const mib = (bytes: unknown) => (Number(bytes) / 2 ** 20).toFixed(1);
+  return (
+    `memory (${label}): RSS ${mib(m.rssBaselineBytes)} MiB alone, ${mib(m.rssIdleBytes)} MiB with ${m.memoryConnections} idle connections, ` +
+    `${mib(m.rssSubscribedBytes)} MiB with ${m.memorySubscribed} subscribed to the book and trades → ` +
+    `${(Number(m.bytesPerIdleConnection) / 1024).toFixed(1)} KiB per idle connection, ${(Number(m.bytesPerSubscribedConnection) / 1024).toFixed(1)} KiB per subscribed one`
   );
 }
 
@@ -182,36 +249,29 @@ function syncSchedule(passes: number): Sync[] {
   return out;
 }
 
-let server: { child: ChildProcess; url: string } | undefined;
+const runFanout = o.only === undefined || o.only === 'fanout';
+const runOrders = o.only === undefined || o.only === 'orders';
+const runMemory = o.only === 'memory';
+const progress = (line: string) => console.log(`bench: ${line}`);
+
+let server: Running | undefined;
+const cluster: Running[] = [];
 try {
+  progress('building the server');
   await build({ configFile: join(ROOT, 'sync-server', 'vite.config.ts'), logLevel: 'warn' });
   server = await startServer('full');
-  console.log(`bench: server at ${server.url}`);
-  let fanout: Record<string, unknown> = {};
-  let orders: Record<string, unknown> = {};
+  progress(`single process at ${server.url}`);
+  let fanout: Record<string, unknown> | undefined;
+  let orders: Record<string, unknown> | undefined;
   let durability: Record<string, unknown> = {};
-  if (values.only !== 'orders') {
-    fanout = await load('load-fanout.ts', [
-      '--url',
-      server.url,
-      '--clients',
-      values.clients!,
-      '--rate',
-      values.rate!,
-      '--duration',
-      values['fanout-seconds']!,
-    ]);
-    console.log(
-      `fan-out: ${fanout.connected}/${fanout.clients} connected (${(Number(fanout.connectSuccessRate) * 100).toFixed(2)}%), ` +
-        `connect p50 ${fanout.connectP50Ms} ms p99 ${fanout.connectP99Ms} ms; ${fanout.matchesPerSec} matches/s, ` +
-        `${fanout.updatesPerSecPerClient} updates/s per client, delivery p50 ${fanout.deliveryP50Ms} ms p99 ${fanout.deliveryP99Ms} ms ` +
-        `(max ${fanout.deliveryMaxMs} ms, ${(Number(fanout.tradesDeliveredShare) * 100).toFixed(1)}% of the ${fanout.trades} trades' deliveries made, ${fanout.closedEarly} dropped); ` +
-        `cores busy: server ${fanout.serverCores}, clients ${fanout.clientCores}`,
-    );
+  let memory: Record<string, unknown> = {};
+  if (runFanout) {
+    progress(`fan-out, single process: ${o.clients} clients`);
+    fanout = await load('load-fanout.ts', [...fanoutArgs([server.url]), ...pids([['single', server.child]])]);
+    console.log(fanoutLine('single process', fanout, 'single'));
   }
-  if (values.only !== 'fanout') {
-    const schedule = syncSchedule(Number(values['sync-passes']));
-    const sessions = join(dataDir, 'order-sessions.json');
+  if (runOrders) {
+    const schedule = syncSchedule(o.syncPasses);
     const runs: Record<Sync, Record<string, unknown>[]> = { full: [], normal: [] };
     const passes: { sync: Sync; ordersPerSec: unknown; ackP99Ms: unknown }[] = [];
     for (const [i, sync] of schedule.entries()) {
@@ -219,19 +279,11 @@ try {
         await stopServer(server.child);
         server = await startServer(sync);
       }
-      const r = await load('load-orders.ts', [
-        '--url',
-        server.url,
-        '--clients',
-        values['order-clients']!,
-        '--duration',
-        values['order-seconds']!,
-        '--sessions',
-        sessions,
-      ]);
+      progress(`orders, single process, pass ${i + 1}/${schedule.length}: ${o.orderClients} traders`);
+      const r = await load('load-orders.ts', [...ordersArgs([server.url], true), ...pids([['single', server.child]])]);
       runs[sync].push(r);
       passes.push({ sync, ordersPerSec: r.ordersPerSec, ackP99Ms: r.ackP99Ms });
-      console.log(ordersLine(`synchronous=${sync.toUpperCase()}, pass ${i + 1}/${schedule.length}`, r));
+      console.log(ordersLine(`single process, synchronous=${sync.toUpperCase()}, pass ${i + 1}/${schedule.length}`, r));
     }
     // The figures of record are the shipped setting's (FULL): its first pass, as a single run always reported.
     orders = runs.full[0];
@@ -266,22 +318,64 @@ try {
         `${full.commandsPerCommit} vs ${normal.commandsPerCommit} commands; with FULL each sync of the log takes ${full.syncMeanMs} ms, off the event loop`,
     );
   }
+  if (runMemory && o.gateways === 0) {
+    progress(`memory, single process: ${o.memoryClients} connections`);
+    memory = await load('load-memory.ts', [
+      ...['--url', server.url, '--pid', String(server.child.pid), '--clients', String(o.memoryClients)],
+    ]);
+    console.log(memoryLine('single process', memory));
+  }
   await stopServer(server.child);
+
+  let clusterFanout: Record<string, unknown> | undefined;
+  let clusterOrders: Record<string, unknown> | undefined;
+  if (o.gateways > 0) {
+    progress('cluster: starting nats-server');
+    nats = await startNatsServer();
+    const core = await startServer('full', { natsUrl: nats.url, role: 'core', name: 'core' });
+    cluster.push(core);
+    for (let i = 1; i <= o.gateways; i++)
+      cluster.push(await startServer('full', { natsUrl: nats.url, role: 'gateway', name: `gateway${i}` }));
+    const gateways = cluster.slice(1);
+    const urls = gateways.map((g) => g.url);
+    const roles = pids([
+      ['core', core.child],
+      ...gateways.map((g): [string, ChildProcess] => ['gateway', g.child]),
+      ['nats', nats.proc],
+    ]);
+    progress(`cluster: nats-server ${nats.url}, core ${core.url}, gateways ${urls.join(' ')}`);
+    if (runFanout) {
+      progress(`fan-out, cluster: ${o.clients} clients across ${o.gateways} gateways`);
+      clusterFanout = await load('load-fanout.ts', [...fanoutArgs(urls), ...roles]);
+      console.log(fanoutLine(`cluster, ${o.gateways} gateways`, clusterFanout, 'gateway'));
+    }
+    if (runOrders) {
+      progress(`orders, cluster: ${o.orderClients} traders across ${o.gateways} gateways`);
+      clusterOrders = await load('load-orders.ts', [...ordersArgs(urls, true), '--journal-url', core.url, ...roles]);
+      console.log(ordersLine(`cluster, ${o.gateways} gateways, synchronous=FULL`, clusterOrders));
+    }
+    if (runMemory) {
+      progress(`memory, one gateway: ${o.memoryClients} connections`);
+      memory = await load('load-memory.ts', [
+        ...['--url', gateways[0].url, '--pid', String(gateways[0].child.pid), '--clients', String(o.memoryClients)],
+      ]);
+      console.log(memoryLine('one gateway', memory));
+    }
+    for (const c of cluster.reverse()) await stopServer(c.child);
+    await nats.stop();
+    nats = undefined;
+  }
+
+  let floorFanout: Record<string, unknown> | undefined;
+  let floorOrders: Record<string, unknown> | undefined;
   let floor: Record<string, unknown> = {};
-  if (!values['no-floor']) {
-    const bare = await listening(['sync-server/bench/transport-floor.ts']);
+  if (o.floor && !runMemory) {
+    const bare = await listening(['sync-server/bench/transport-floor.ts'], 'floor');
     try {
-      if (values.only !== 'orders') {
-        const r = await load('load-fanout.ts', [
-          '--url',
-          bare.url,
-          '--clients',
-          values.clients!,
-          '--rate',
-          values.rate!,
-          '--duration',
-          values['fanout-seconds']!,
-        ]);
+      if (runFanout) {
+        progress(`fan-out, transport floor: ${o.clients} clients`);
+        const r = await load('load-fanout.ts', [...fanoutArgs([bare.url]), ...pids([['floor', bare.child]])]);
+        floorFanout = r;
         floor = {
           ...floor,
           floorConnectP99Ms: r.connectP99Ms,
@@ -292,18 +386,14 @@ try {
         };
         console.log(
           `transport floor, fan-out (bare ws server writing the same frames per order to every subscriber): ${r.connected}/${r.clients} connected, ` +
-            `connect p99 ${r.connectP99Ms} ms; delivery p50 ${r.deliveryP50Ms} ms p99 ${r.deliveryP99Ms} ms; cores busy: server ${r.serverCores}, clients ${r.clientCores}`,
+            `connect p99 ${r.connectP99Ms} ms; delivery p50 ${r.deliveryP50Ms} ms p99 ${r.deliveryP99Ms} ms; ` +
+            `CPU per delivery ${deliveryCost(r, 'floor').microsPerDelivery.floor} µs, ${deliveryCost(r, 'floor').deliveriesPerCpuSec} deliveries per CPU-second`,
         );
       }
-      if (values.only !== 'fanout') {
-        const r = await load('load-orders.ts', [
-          '--url',
-          bare.url,
-          '--clients',
-          values['order-clients']!,
-          '--duration',
-          values['order-seconds']!,
-        ]);
+      if (runOrders) {
+        progress(`orders, transport floor: ${o.orderClients} clients`);
+        const r = await load('load-orders.ts', [...ordersArgs([bare.url], false), ...pids([['floor', bare.child]])]);
+        floorOrders = r;
         floor = {
           ...floor,
           floorOrdersPerSec: r.ordersPerSec,
@@ -313,20 +403,62 @@ try {
         };
         console.log(
           `transport floor, orders (bare ws server acking at once, same load): ${r.ordersPerSec} acks/s, ack p99 ${r.ackP99Ms} ms; CPU per ack: server ` +
-            `${r.serverCpuMicrosPerOrder} µs, load generator ${r.loadCpuMicrosPerOrder} µs → the server reaches ` +
-            `${Math.round((Number(orders.ordersPerSec) / Number(r.ordersPerSec)) * 100)}% of the floor`,
+            `${r.serverCpuMicrosPerOrder} µs, load generator ${r.loadCpuMicrosPerOrder} µs` +
+            (orders
+              ? ` → the single process reaches ${Math.round((Number(orders.ordersPerSec) / Number(r.ordersPerSec)) * 100)}% of the floor`
+              : ''),
         );
       }
     } finally {
       await stopServer(bare.child);
     }
   }
-  console.log(JSON.stringify({ ...fanout, ...orders, ...durability, ...floor }));
+  const added = summary({
+    fanout,
+    orders,
+    floorFanout,
+    floorOrders,
+    clusterFanout,
+    clusterOrders,
+    gateways: o.gateways,
+  });
+  const ratio = (a: unknown, b: unknown) => (Number(a) / Number(b)).toFixed(2);
+  if (orders && floorOrders)
+    console.log(
+      `CPU per order: single process ${added.serverCpuMicrosPerOrder} µs = ${ratio(added.serverCpuMicrosPerOrder, added.floorServerCpuMicrosPerOrder)}× the floor's ${added.floorServerCpuMicrosPerOrder} µs` +
+        (clusterOrders
+          ? `; cluster (all roles) ${added.clusterServerCpuMicrosPerOrder} µs = ${added.clusterToSingleCpuPerOrder}× the single process`
+          : ''),
+    );
+  if (fanout && floorFanout)
+    console.log(
+      `deliveries per CPU-second: single process ${added.gatewayDeliveriesPerCpuSec}, floor ${added.floorDeliveriesPerCpuSec}` +
+        (clusterFanout
+          ? `; gateways ${added.clusterGatewayDeliveriesPerCpuSec} (${added.clusterToSingleDeliveriesPerCpuSec}× the single process), all cluster roles ${added.clusterDeliveriesPerCpuSec}`
+          : ''),
+    );
+  // Each load's CPU by role under its own name (both loads report `cpuByRole`).
+  const { cpuByRole: fanoutCpuByRole, ...fanoutKeys } = fanout ?? {};
+  const { cpuByRole: ordersCpuByRole, ...ordersKeys } = orders ?? {};
+  console.log(
+    JSON.stringify({
+      ...fanoutKeys,
+      ...ordersKeys,
+      ...durability,
+      ...floor,
+      ...memory,
+      ...(fanout && { fanoutCpuByRole }),
+      ...(orders && { ordersCpuByRole }),
+      ...added,
+    }),
+  );
 } catch (err) {
   console.error(`bench failed: ${(err as Error).message}`);
   process.exitCode = 1;
 } finally {
   if (server) await stopServer(server.child);
+  for (const c of cluster) await stopServer(c.child);
+  await nats?.stop();
   cleanUp();
   clearTimeout(deadline);
 }

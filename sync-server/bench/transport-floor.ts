@@ -9,7 +9,8 @@
  *     subscriber's socket in one write per order, as the real server does.
  *
  * Speaks just enough of the server's surface for the load generator: sign-up (any nickname gets a token),
- * `/metrics` with process_cpu_seconds_total, and acks on /ws. Prints "sync server: <url>" on stderr when it
+ * `/metrics` with process_cpu_seconds_total, acks on /ws, and `/api/v1/trades` listing the trades it sent
+ * (the fan-out load counts deliveries against them, as it counts the real server's against the seller's fills). Prints "sync server: <url>" on stderr when it
  * listens, as sync-server/main.ts does.
  */
 import { createServer } from 'node:http';
@@ -22,6 +23,8 @@ const MARKET = 'LPJ-KRW';
 const LOT = 10_000_000;
 
 let nextOrderId = 1;
+/** The trades broadcast so far, as `/api/v1/trades` lists them (one page). */
+const sentTrades: { tradeId: number; price: number; quantity: number }[] = [];
 const http = createServer((req, res) => {
   if (req.method === 'POST' && req.url === '/api/v1/auth/signup') {
     req.resume();
@@ -29,6 +32,11 @@ const http = createServer((req, res) => {
       res.writeHead(201, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ accessToken: 'floor', refreshToken: 'floor' }));
     });
+    return;
+  }
+  if (req.url?.startsWith('/api/v1/trades')) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ fills: sentTrades }));
     return;
   }
   if (req.url === '/metrics') {
@@ -58,6 +66,7 @@ function broadcast(side: string, price: number): void {
     }),
   ];
   if (side === 'buy') {
+    sentTrades.push({ tradeId: tradeId + 1, price, quantity: LOT });
     texts.unshift(
       JSON.stringify({
         type: 'trade',

@@ -86,7 +86,7 @@ export async function startGatewayNode(config: ServerConfig, natsUrl: string): P
   await ensureStream(nc);
   const markets = new Set(config.markets.map((m) => m.id));
   const feed = new StreamFeed(nc, markets, log);
-  const metrics = new Metrics();
+  const metrics = new Metrics('gateway');
   // While NATS is away the gateway says so at once (orders, sign-ins, HTTP, /readyz) rather than after a timeout;
   // its clients stay connected and the stream resumes where it stopped when NATS is back.
   const link = { up: true, reconnected: () => undefined as void };

@@ -14,4 +14,5 @@ export {
   EXCHANGE_FEES,
   QUOTE_DECIMALS,
 } from './market-config';
+export { FILL_MODELS } from './resting-fills';
 export * from './types';

@@ -5,7 +5,11 @@
 import type { ExchangeId, FeedMarket } from '../market-data/types';
 import type { PaperMarketConfig } from './types';
 
-/** The exchanges' standard spot fees: Upbit KRW 0.05 %, Binance 0.1 %, maker and taker alike. */
+/**
+ * The exchanges' published standard spot fees, maker and taker alike: Upbit's KRW market 0.05 % (its fee
+ * guide, upbit.com/service_center/guide), Binance's regular (VIP 0) spot rate without the BNB discount 0.1 %
+ * (binance.com/en/fee/schedule). A paper portfolio starts from these and may set its own.
+ */
 export const EXCHANGE_FEES: Record<ExchangeId, { makerFeeBps: number; takerFeeBps: number }> = {
   upbit: { makerFeeBps: 5, takerFeeBps: 5 },
   binance: { makerFeeBps: 10, takerFeeBps: 10 },

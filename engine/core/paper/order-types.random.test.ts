@@ -3,6 +3,7 @@
  * paths, journaled as the paper trader journals them (a trade only when tradeEffect says it changes something,
  * with the book only when it needs one): funds are conserved and the audit is clean after every command, the
  * journaled engine ends where an engine fed every trade ends, and replaying the journal reproduces the state.
+ * tradeEffect (which answers from cached bounds) says what a scan of the open orders says, at every trade.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { PaperEngine } from './paper-engine';
 import { TST } from './testing/fixtures';
 import type { PaperBook, PaperCommand, PaperEvent, PaperOrderRequest } from './types';
 import { mulberry32 } from '../random/prng';
+import { trailedTrigger } from '../matching/trailing';
 
 const ACCOUNTS = [1, 2, 3];
 const GRANTS = { KRW: 5_000_000 };
@@ -72,6 +74,29 @@ function randomOrder(r: () => number, price: number): Omit<PaperOrderRequest, 'm
   return order;
 }
 
+/** What a trade at `price` does to the open orders, by looking at each one (the rule tradeEffect keeps). */
+function scanEffect(engine: PaperEngine, price: number): 'none' | 'resting' | 'stops' {
+  let effect: 'none' | 'resting' | 'stops' = 'none';
+  for (const o of ACCOUNTS.flatMap((a) => engine.openOrders(a, TST.id))) {
+    const stop = o.type === 'stop_market' || o.type === 'stop_limit' || o.type === 'trailing_stop';
+    if (stop && !o.triggered) {
+      if (o.side === 'buy' ? price >= o.stopPrice : price <= o.stopPrice) return 'stops';
+      const trail = {
+        side: o.side,
+        stopPrice: o.stopPrice,
+        trailAmount: o.trailAmount ?? 0,
+        trailBps: o.trailBps ?? 0,
+      };
+      if (o.type === 'trailing_stop' && trailedTrigger(trail, price, 1) !== o.stopPrice) effect = 'resting';
+    } else if (o.side === 'buy' ? price <= o.price : price >= o.price) {
+      const exits = o.takeProfitPrice !== undefined || o.stopLossPrice !== undefined;
+      if (exits && o.parentOrderId === undefined && o.ocoOrderId === undefined) return 'stops';
+      effect = 'resting';
+    }
+  }
+  return effect;
+}
+
 /** Plays one random sequence, checking as it goes; returns the journaled engine's events. */
 function run(seed: number, steps: number): PaperEvent[] {
   const r = mulberry32(seed);
@@ -126,6 +151,7 @@ function run(seed: number, steps: number): PaperEvent[] {
       const size = 1 + Math.floor(r() * 80);
       last = price;
       const effect = engine.tradeEffect(TST.id, price);
+      expect(effect).toBe(scanEffect(engine, price));
       const full: PaperCommand = { type: 'trade', ts, market: TST.id, price, size, book };
       every.apply(full);
       if (effect === 'none') continue;

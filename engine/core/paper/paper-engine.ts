@@ -40,7 +40,7 @@ import { BPS, fee, inRange, MAX_AMOUNT, mulDiv, notional } from '../matching/mon
 import { depth, oppositeLevels, walkBudget, walkQuantity, type Fill, type Walk } from './book-walk';
 import { marketConfigProblem, notionalDivisor } from './market-config';
 import { applyFill, emptyPosition, positionInRange, positionView, type Position } from './position';
-import { fillsFromTrade, type RestingOrder } from './resting-fills';
+import { FILL_MODELS, fillsFromTrade, type FillModel, type RestingOrder } from './resting-fills';
 import { settleFill } from './settlement';
 import {
   VENUE_ACCOUNT,
@@ -78,6 +78,15 @@ const NO_WALK: Walk = Object.freeze({
   fee: 0,
   exhausted: false,
 });
+
+/** Why a set of starting balances is unusable (each an asset code and a positive safe integer), or null. */
+function grantsProblem(grants: Readonly<Record<string, number>>): string | null {
+  for (const [asset, amount] of Object.entries(grants)) {
+    if (!/^[A-Z0-9]{1,16}$/.test(asset) || !isPosInt(amount))
+      return `grant of ${String(amount)} ${asset}: expected an asset code and a positive integer`;
+  }
+  return null;
+}
 
 /** Σ quantity, value and fee of some fills; a sum past the range reads past it (rounding is monotonic). */
 function totals(fills: readonly Fill[]): { quantity: number; amount: number; fee: number } {
@@ -136,6 +145,9 @@ class Market implements ExitPricing {
   seq = 0;
   /** Live orders (resting limits, waiting stops), oldest first. */
   readonly live: Order[] = [];
+  /** What tradeEffect needs of `live`, as of the engine's command count `boundsAt` (-1: never worked out). */
+  bounds: EffectBounds = NO_BOUNDS;
+  boundsAt = -1;
   constructor(public config: PaperMarketConfig) {
     this.divisor = notionalDivisor(config);
     this.maxFeeBps = Math.max(config.makerFeeBps, config.takerFeeBps);
@@ -162,10 +174,55 @@ class Market implements ExitPricing {
   }
 }
 
+/**
+ * The prices at which a trade starts to matter to a market's live orders, so that tradeEffect — asked for
+ * every trade of the feed — answers from four comparisons instead of a scan. A waiting trailing stop moves with
+ * every price, so while one waits the scan is kept.
+ */
+interface EffectBounds {
+  trailing: boolean;
+  /** A trade at or above: a buy stop triggers. */
+  buyStop: number;
+  /** A trade at or below: a sell stop triggers. */
+  sellStop: number;
+  /** A trade at or below: a resting buy is reached (with exits, and without). */
+  buyExits: number;
+  buyPlain: number;
+  /** A trade at or above: a resting sell is reached. */
+  sellExits: number;
+  sellPlain: number;
+}
+const NO_BOUNDS: EffectBounds = {
+  trailing: false,
+  buyStop: Infinity,
+  sellStop: -Infinity,
+  buyExits: -Infinity,
+  buyPlain: -Infinity,
+  sellExits: Infinity,
+  sellPlain: Infinity,
+};
+
 const isStop = (o: Order) => o.type === 'stop_market' || o.type === 'stop_limit' || o.type === 'trailing_stop';
 const isResting = (o: Order) => o.type === 'limit' || (o.type === 'stop_limit' && o.triggered);
 /** Whether a last price of `price` triggers a waiting stop (buy stops at or above, sell stops at or below). */
 const reaches = (o: Order, price: number) => (o.side === 'buy' ? price >= o.stopPrice : price <= o.stopPrice);
+
+/** tradeEffect's bounds over some live orders: the same classification as its scan, reduced to extremes. */
+function effectBounds(live: readonly Order[]): EffectBounds {
+  const b = { ...NO_BOUNDS };
+  for (const o of live) {
+    if (isStop(o) && !o.triggered) {
+      if (o.type === 'trailing_stop') b.trailing = true;
+      if (o.side === 'buy') b.buyStop = Math.min(b.buyStop, o.stopPrice);
+      else b.sellStop = Math.max(b.sellStop, o.stopPrice);
+    } else if (o.side === 'buy') {
+      if (o.exits !== null) b.buyExits = Math.max(b.buyExits, o.price);
+      else b.buyPlain = Math.max(b.buyPlain, o.price);
+    } else if (o.exits !== null) b.sellExits = Math.min(b.sellExits, o.price);
+    else b.sellPlain = Math.min(b.sellPlain, o.price);
+  }
+  return b;
+}
 
 export interface PaperEngineOptions {
   markets?: readonly PaperMarketConfig[];
@@ -173,6 +230,8 @@ export interface PaperEngineOptions {
   grants: Readonly<Record<string, number>>;
   /** A book older than this (command ts − receivedAt) is stale. */
   maxBookAgeMs?: number;
+  /** How resting limit orders fill at their price (see ./resting-fills). Default 'queue'. */
+  fillModel?: FillModel;
 }
 
 /** The whole state, JSON- and MessagePack-safe; `PaperEngine.restore(snapshot())` is an identical engine. */
@@ -180,6 +239,8 @@ export interface PaperSnapshot {
   version: 1;
   grants: [asset: string, amount: number][];
   maxBookAgeMs: number;
+  /** Absent in snapshots from before fill models: those engines filled behind the queue. */
+  fillModel?: FillModel;
   markets: { config: PaperMarketConfig; seq: number }[];
   nextOrderId: number;
   nextTradeId: number;
@@ -209,23 +270,26 @@ export class PaperEngine {
   private readonly orders = new Map<OrderId, Order>();
   private readonly closed = new Map<OrderId, AccountId>();
   private readonly positions = new Map<AccountId, Map<string, Position>>();
-  private readonly grants: Map<string, number>;
+  private grants: Map<string, number>;
+  private fillModel: FillModel;
   private readonly maxBookAgeMs: number;
   private nextOrderId = 1;
   private nextTradeId = 1;
   private ledgerSeq = 0;
   private out: PaperEvent[] = [];
   private ts = 0;
+  /** Commands applied since this engine was made (see Market.boundsAt). */
+  private commands = 0;
   private readonly exitTerms = new ExitTerms();
   /** Exits of entries that ended in the current command, oldest first (see settleLinked). */
   private readonly pending: PendingExits[] = [];
 
   constructor(options: PaperEngineOptions) {
     this.grants = new Map(Object.entries(options.grants));
-    for (const [asset, amount] of this.grants) {
-      if (!/^[A-Z0-9]{1,16}$/.test(asset) || !isPosInt(amount))
-        throw new Error(`grant of ${amount} ${asset}: expected an asset code and a positive integer`);
-    }
+    const bad = grantsProblem(options.grants);
+    if (bad) throw new Error(bad);
+    this.fillModel = options.fillModel ?? 'queue';
+    if (!FILL_MODELS.includes(this.fillModel)) throw new Error(`unknown fill model ${String(this.fillModel)}`);
     this.maxBookAgeMs = options.maxBookAgeMs ?? DEFAULT_MAX_BOOK_AGE_MS;
     if (!isPosInt(this.maxBookAgeMs))
       throw new Error(`maxBookAgeMs must be a positive integer, got ${this.maxBookAgeMs}`);
@@ -304,6 +368,11 @@ export class PaperEngine {
     return Object.fromEntries(this.grants);
   }
 
+  /** How resting limit orders fill at their price now. */
+  get fills(): FillModel {
+    return this.fillModel;
+  }
+
   openOrders(account: AccountId, market?: string): PaperOrderView[] {
     const out: PaperOrderView[] = [];
     for (const o of this.orders.values()) {
@@ -357,6 +426,15 @@ export class PaperEngine {
   tradeEffect(market: string, price: number): TradeEffect {
     const m = this.markets.get(market);
     if (!m) return 'none';
+    if (m.boundsAt !== this.commands) {
+      m.bounds = effectBounds(m.live);
+      m.boundsAt = this.commands;
+    }
+    const b = m.bounds;
+    if (!b.trailing) {
+      if (price >= b.buyStop || price <= b.sellStop || price <= b.buyExits || price >= b.sellExits) return 'stops';
+      return price <= b.buyPlain || price >= b.sellPlain ? 'resting' : 'none';
+    }
     let effect: TradeEffect = 'none';
     for (const o of m.live) {
       if (isStop(o) && !o.triggered) {
@@ -412,6 +490,7 @@ export class PaperEngine {
       version: 1,
       grants: [...this.grants],
       maxBookAgeMs: this.maxBookAgeMs,
+      fillModel: this.fillModel,
       markets: [...this.markets.values()].map((m) => ({ config: { ...m.config }, seq: m.seq })),
       nextOrderId: this.nextOrderId,
       nextTradeId: this.nextTradeId,
@@ -436,6 +515,7 @@ export class PaperEngine {
     const e = new PaperEngine({
       grants: Object.fromEntries(s.grants),
       maxBookAgeMs: s.maxBookAgeMs,
+      fillModel: s.fillModel ?? 'queue',
       markets: s.markets.map((m) => m.config),
     });
     for (const { config, seq } of s.markets) e.markets.get(config.id)!.seq = seq;
@@ -469,6 +549,8 @@ export class PaperEngine {
 
   /** Applies one command and returns the events it produced, in order. Never throws on bad input. */
   apply(cmd: PaperCommand): PaperEvent[] {
+    // Any command may change the live orders: what tradeEffect worked out before it is void.
+    this.commands++;
     const out: PaperEvent[] = [];
     this.out = out;
     const raw = cmd as unknown as Record<string, unknown> | null;
@@ -499,6 +581,9 @@ export class PaperEngine {
         break;
       case 'set_market':
         this.setMarket(cmd.config);
+        break;
+      case 'set_terms':
+        this.setTerms(cmd);
         break;
       default:
         this.rejectLedger(typeof raw.account === 'number' ? raw.account : 0, 'INVALID_COMMAND', String(raw.type));
@@ -796,8 +881,9 @@ export class PaperEngine {
       this.book(m, order, walk.fills, false);
       if (order.remaining === 0) return this.fill(m, order);
       this.rebalanceHold(m, order);
+      // On touch nothing queues ahead of it (a queue it would ignore would only mislead the order's view).
       const own = order.side === 'buy' ? book!.bids : book!.asks;
-      order.queueAhead = own.find(([price]) => price === order.price)?.[1] ?? 0;
+      order.queueAhead = this.fillModel === 'touch' ? 0 : (own.find(([price]) => price === order.price)?.[1] ?? 0);
     }
     // Without a usable book (only a stop-limit triggered while the feed was stale gets here) the order rests
     // with no queue ahead: it still fills only when trades reach its price.
@@ -808,7 +894,8 @@ export class PaperEngine {
     // Trades of markets without paper orders are none of the engine's business (and carry no reply).
     if (!m || !isPosInt(cmd.price) || !isPosInt(cmd.size)) return;
     const resting = m.live.filter(isResting);
-    for (const { order, quantity } of fillsFromTrade(resting, cmd.price, cmd.size)) {
+    const throughOnly = cmd.throughOnly === true;
+    for (const { order, quantity } of fillsFromTrade(resting, cmd.price, cmd.size, this.fillModel, throughOnly)) {
       const fill = this.makerFillOf(m, order.price, quantity);
       // The market reached the order, but booking it would leave the range: it ends here instead, unfilled.
       if (!this.fillsFit(m, order.account, order.side, [fill])) {
@@ -995,6 +1082,17 @@ export class PaperEngine {
       this.ledger.deposit(a, asset, amount);
       this.emitLedger({ type: 'deposited', account, asset, amount });
     }
+  }
+
+  /** New starting balances (from the next open or reset) and/or fill model; refused whole if either is bad. */
+  private setTerms(cmd: { grants?: unknown; fillModel?: unknown }): void {
+    const grants = cmd.grants;
+    if (grants !== undefined && (grants === null || typeof grants !== 'object' || grantsProblem(grants as never)))
+      return this.rejectLedger(0, 'INVALID_COMMAND', 'set_terms');
+    if (cmd.fillModel !== undefined && !FILL_MODELS.includes(cmd.fillModel as FillModel))
+      return this.rejectLedger(0, 'INVALID_COMMAND', 'set_terms');
+    if (grants !== undefined) this.grants = new Map(Object.entries(grants as Record<string, number>));
+    if (cmd.fillModel !== undefined) this.fillModel = cmd.fillModel as FillModel;
   }
 
   private setMarket(config: PaperMarketConfig): void {

@@ -13,8 +13,19 @@
  *
  * Cancellations in the real queue ahead are not visible in trades, so the estimate never moves the order
  * forward faster than trades do: a paper order fills no earlier than a real one at the back of the queue.
+ *
+ * That is the 'queue' fill model. The 'touch' model is the optimistic one some traders practise with: a trade
+ * at the limit price fills the paper order whole, whatever the trade's size and whatever queued before it.
+ *
+ * A price point whose volume at its own price is unknown (a replay's path through a candle, where the queue
+ * and the trades at each price are not published) is `throughOnly`: it fills only the orders it passes through
+ * and leaves the ones it touches, and their queues, as they were, whichever model is in force.
  */
 import type { Side } from '../matching/types';
+
+/** How resting limit orders meet trades at their price: behind the queue ahead of them, or whole on touch. */
+export type FillModel = 'queue' | 'touch';
+export const FILL_MODELS: readonly FillModel[] = ['queue', 'touch'];
 
 export interface RestingOrder {
   id: number;
@@ -37,6 +48,8 @@ export function fillsFromTrade<O extends RestingOrder>(
   orders: readonly O[],
   price: number,
   size: number,
+  model: FillModel = 'queue',
+  throughOnly = false,
 ): RestingFill<O>[] {
   const fills: RestingFill<O>[] = [];
   // Volume of this trade already given to older paper orders at the trade price, per side.
@@ -44,11 +57,11 @@ export function fillsFromTrade<O extends RestingOrder>(
   for (const order of orders) {
     if (order.remaining <= 0) continue;
     const through = order.side === 'buy' ? price < order.price : price > order.price;
-    if (through) {
+    if (through || (!throughOnly && model === 'touch' && price === order.price)) {
       fills.push({ order, quantity: order.remaining });
       continue;
     }
-    if (price !== order.price) continue;
+    if (throughOnly || price !== order.price) continue;
     const queued = Math.min(size, order.queueAhead);
     order.queueAhead -= queued;
     const beyond = size - queued - given[order.side];

@@ -10,6 +10,7 @@
  * Events reuse the LPJ engine's shapes (../matching/types) wherever they apply, so one client decodes both.
  */
 import type { ExchangeId, Level } from '../market-data/types';
+import type { FillModel } from './resting-fills';
 import type {
   AccountId,
   EngineEvent,
@@ -22,6 +23,7 @@ import type {
 } from '../matching/types';
 
 export type { AccountId, OrderId, Side } from '../matching/types';
+export type { FillModel } from './resting-fills';
 
 /**
  * The exchange itself, counterparty of every paper fill. It stands for the whole outside market, so its
@@ -118,6 +120,11 @@ export interface TradeCommand {
   size: number;
   /** Present when the trade triggers stops: the book they meet. */
   book?: PaperBook;
+  /**
+   * A price the market passed with no known volume at it (a replayed candle's path): it fills only resting
+   * orders it trades through, never one it merely touches (see resting-fills.ts).
+   */
+  throughOnly?: boolean;
 }
 
 /**
@@ -147,7 +154,12 @@ export type PaperCommand =
   | { type: 'reset'; ts: number; account: AccountId }
   | { type: 'cancel'; ts: number; account: AccountId; market: string; orderId: OrderId }
   /** Adds a market, or changes an existing market's fees, minimum or band (never its units). */
-  | { type: 'set_market'; ts: number; config: PaperMarketConfig };
+  | { type: 'set_market'; ts: number; config: PaperMarketConfig }
+  /**
+   * Changes the journal's terms: the starting balances the next open or reset grants, and how resting limit
+   * orders fill (orders resting now keep the queue they have; the model applies from the next trade).
+   */
+  | { type: 'set_terms'; ts: number; grants?: Readonly<Record<string, number>>; fillModel?: FillModel };
 
 /** The LPJ engine's reasons, plus the ways live market data can be unusable for a paper order. */
 export type PaperRejectReason =

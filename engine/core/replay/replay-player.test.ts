@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { FeedEvent } from '../market-data/types';
 import { ManualClock } from './replay-clock';
-import { ReplayPlayer, sessionTimeline, type PlayerOptions, type ReplayTimeline } from './replay-player';
+import {
+  MAX_BATCH,
+  MAX_SPEED,
+  ReplayPlayer,
+  sessionTimeline,
+  type PlayerOptions,
+  type ReplayTimeline,
+} from './replay-player';
 import { readSessionFile } from '../../node/replay/session-reader';
 import { SAMPLE_SESSION_PATH } from '../../node/replay/sample-session';
 import type { SessionRecord } from '../../node/replay/session-format';
@@ -105,8 +112,8 @@ describe('ReplayPlayer', () => {
     third.player.setSpeed(10);
     third.clock.runAll();
     expect(third.seen.map((s) => s.wall)).toEqual([0, 1000, 1000, 2000, 2300, 2600, 2700]);
-    expect(() => third.player.setSpeed(101)).toThrow(/between 1 and 100/);
-    expect(() => run(TIMELINE, { speed: 0.5 })).toThrow(/between 1 and 100/);
+    expect(() => third.player.setSpeed(1001)).toThrow(/between 1 and 1000/);
+    expect(() => run(TIMELINE, { speed: 0.5 })).toThrow(/between 1 and 1000/);
   });
 
   it('pauses and resumes without losing or bunching events', () => {
@@ -164,6 +171,48 @@ describe('ReplayPlayer', () => {
     expect(player.position).toBe(1000);
     player.play();
     expect(seen).toEqual(['ticker 100', 'trade 101', 'trade 102']);
+  });
+
+  it('at max speed emits in batches, one clock turn apart, taking no clock time, and stops where a listener pauses', () => {
+    const records = Array.from({ length: MAX_BATCH * 2 + 10 }, (_, i) => trade(i * 10, 100 + (i % 7)));
+    const long: ReplayTimeline = { startTime: START, endAt: records.at(-1)!.at + 5, records };
+    const { clock, seen, ends, player } = run(long, { speed: MAX_SPEED });
+    player.play();
+    expect(seen).toHaveLength(MAX_BATCH);
+    expect(player.position).toBe(records[MAX_BATCH - 1].at);
+    expect(clock.pending).toBe(1);
+    // The rest follows on zero timers, without the clock moving.
+    clock.advance(0);
+    expect(seen).toHaveLength(records.length);
+    expect(ends).toEqual([long.endAt]);
+    expect(player.state).toBe('ended');
+    expect(seen.every((s) => s.wall === 0)).toBe(true);
+
+    // A listener pausing mid-batch stops it there; play resumes after that record, at max speed still.
+    const paused = run(long, { speed: MAX_SPEED });
+    let stopped = false;
+    const p = new ReplayPlayer(long, {
+      clock: paused.clock,
+      speed: MAX_SPEED,
+      onEvent: (_e, at) => {
+        paused.seen.push({ wall: 0, at, what: '', replayed: false });
+        if (at === 1000 && !stopped) {
+          stopped = true;
+          p.pause();
+        }
+      },
+    });
+    p.play();
+    expect(paused.seen.at(-1)!.at).toBe(1000);
+    expect(p.state).toBe('paused');
+    paused.clock.runAll();
+    expect(paused.seen).toHaveLength(101);
+    p.play();
+    paused.clock.runAll();
+    expect(paused.seen.map((x) => x.at)).toEqual(records.map((r) => r.at));
+    // And a timed speed can be set again.
+    p.setSpeed(1000);
+    expect(p.speed).toBe(1000);
   });
 
   it('is deterministic: the same file at the same speed gives the same events at the same relative times', () => {

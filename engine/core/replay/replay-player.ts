@@ -1,9 +1,12 @@
 /**
- * Plays a timeline of feed events as if live, at 1×–100× speed, with pause, resume and seek.
+ * Plays a timeline of feed events as if live, at 1×–1000× speed or as fast as possible, with pause, resume
+ * and seek.
  *
  * Events are emitted unchanged (their `ts` is the time they happened, not the time they are replayed), in
  * timeline order, each when the session clock reaches its `at`. The session clock runs at `speed` times the
- * player's clock while playing and stands still while paused.
+ * player's clock while playing and stands still while paused. At MAX_SPEED (Infinity) it jumps from record to
+ * record, emitting MAX_BATCH records per turn of the clock so whatever else runs on it (a user's order, a
+ * pause) gets in between; what the events do depends only on their order, never on the speed.
  *
  * Seeking jumps without emitting the trades in between; instead, so that a consumer's view matches the new
  * position, it re-emits the latest ticker, book, status and candle (per market, and per interval for candles)
@@ -34,16 +37,22 @@ export interface PlayerListener {
 
 export interface PlayerOptions extends PlayerListener {
   clock?: ReplayClock;
-  /** 1–100, default 1. */
+  /** 1–1000, or MAX_SPEED (as fast as possible); default 1. */
   speed?: number;
 }
 
 export const MIN_SPEED = 1;
-export const MAX_SPEED = 100;
+/** The fastest timed speed. */
+export const TOP_SPEED = 1000;
+/** As fast as possible. */
+export const MAX_SPEED = Infinity;
+/** Records emitted per turn of the clock at MAX_SPEED. */
+export const MAX_BATCH = 4096;
 
 function checkSpeed(speed: number): number {
-  if (!Number.isFinite(speed) || speed < MIN_SPEED || speed > MAX_SPEED) {
-    throw new RangeError(`replay speed must be between ${MIN_SPEED} and ${MAX_SPEED}, got ${speed}`);
+  if (speed === MAX_SPEED) return speed;
+  if (!Number.isFinite(speed) || speed < MIN_SPEED || speed > TOP_SPEED) {
+    throw new RangeError(`replay speed must be between ${MIN_SPEED} and ${TOP_SPEED} (or max), got ${speed}`);
   }
   return speed;
 }
@@ -83,7 +92,7 @@ export class ReplayPlayer {
 
   /** Session position, ms since its start. */
   get position(): number {
-    if (this.stateValue !== 'playing') return this.anchorPos;
+    if (this.stateValue !== 'playing' || this.speedValue === MAX_SPEED) return this.anchorPos;
     return Math.min(this.timeline.endAt, this.anchorPos + (this.clock.now() - this.anchorWall) * this.speedValue);
   }
 
@@ -152,6 +161,7 @@ export class ReplayPlayer {
 
   /** Emits everything due, then sets one timer for the next record (or the end). */
   private pump(): void {
+    if (this.speedValue === MAX_SPEED) return this.pumpMax();
     this.timer = undefined;
     const generation = this.generation;
     const position = this.position;
@@ -172,6 +182,28 @@ export class ReplayPlayer {
     this.timer = this.clock.setTimer(() => {
       if (generation === this.generation) this.pump();
     }, wait);
+  }
+
+  /** At MAX_SPEED: the next MAX_BATCH records at once, then a zero timer for the rest (or the end). */
+  private pumpMax(): void {
+    this.timer = undefined;
+    const generation = this.generation;
+    const stop = Math.min(this.records.length, this.next + MAX_BATCH);
+    while (this.next < stop) {
+      const r = this.records[this.next++];
+      this.anchorPos = r.at;
+      this.options.onEvent?.(r.event, r.at, false);
+      if (generation !== this.generation) return;
+    }
+    if (this.next >= this.records.length) {
+      this.anchor(this.timeline.endAt);
+      this.setState('ended');
+      this.options.onEnd?.(this.timeline.endAt);
+      return;
+    }
+    this.timer = this.clock.setTimer(() => {
+      if (generation === this.generation) this.pump();
+    }, 0);
   }
 
   /** The latest non-trade event per stream before record `index`, in original order. */

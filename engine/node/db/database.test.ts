@@ -70,7 +70,13 @@ describe('openDatabase', () => {
   });
 
   it('describes the durability of every local database in words', () => {
-    expect(LOCAL_DATABASES.map((d) => d.file)).toEqual(['app.db', 'practice.db', 'paper.db', 'candles.db']);
+    expect(LOCAL_DATABASES.map((d) => d.file)).toEqual([
+      'app.db',
+      'practice.db',
+      'paper.db',
+      'candles.db',
+      'results.db',
+    ]);
     for (const d of LOCAL_DATABASES) {
       expect(DURABILITY[d.synchronous].survives).toMatch(/crash/);
       expect(d.holds.length).toBeGreaterThan(0);

@@ -61,6 +61,11 @@ export const LOCAL_DATABASES: readonly LocalDatabase[] = [
     holds: 'candle history of real coins (downloaded again if lost)',
     synchronous: DEFAULT_SYNCHRONOUS,
   },
+  {
+    file: 'results.db',
+    holds: 'results of replay runs and paper accounts, for comparing them',
+    synchronous: DEFAULT_SYNCHRONOUS,
+  },
 ];
 
 /** One schema step. Versions are applied in ascending order, each exactly once, each in its own transaction. */

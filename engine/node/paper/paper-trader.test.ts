@@ -280,3 +280,52 @@ describe('PaperTrader', () => {
     t.close();
   });
 });
+
+describe('latency: an order meets the book as it is when it arrives', () => {
+  /** A delay the test releases by hand: the order is "on its way" until then. */
+  function manualDelay() {
+    const waiting: { ms: number; go: () => void }[] = [];
+    return {
+      waiting,
+      delay: (ms: number) => new Promise<void>((go) => waiting.push({ ms, go })),
+    };
+  }
+
+  it('a market buy sent before the book moves fills at the book it finds on arrival, on the clock then', async () => {
+    const clock = new Clock();
+    const d = manualDelay();
+    const t = open(tempDir(), clock, { latencyMs: 300, delay: d.delay });
+    try {
+      await t.openAccount(A);
+      t.onBook(BOOK);
+      const sent = t.place(A, { market: TST.id, side: 'buy', orderType: 'market', quantity: 10 });
+      await expect.poll(() => d.waiting.length).toBe(1);
+      expect(d.waiting[0].ms).toBe(300);
+      // While the order travels, the ask moves up: 10,000 is gone.
+      clock.t += 300;
+      t.onBook(book([[9_900, 40]], [[10_500, 50]]));
+      expect(t.openOrders(A)).toEqual([]);
+      d.waiting[0].go();
+      const trades = (await sent).filter((e) => e.type === 'trade');
+      expect(trades.map((e) => e.type === 'trade' && [e.price, e.quantity, e.ts])).toEqual([[10_500, 10, clock.t]]);
+      expectConserved(t);
+    } finally {
+      t.close();
+    }
+  });
+
+  it('without latency the order meets the book at once; a latency out of range is refused', async () => {
+    const clock = new Clock();
+    const t = open(tempDir(), clock);
+    try {
+      await t.openAccount(A);
+      t.onBook(BOOK);
+      const events = await t.place(A, { market: TST.id, side: 'buy', orderType: 'market', quantity: 10 });
+      expect(events.filter((e) => e.type === 'trade').map((e) => e.type === 'trade' && e.price)).toEqual([10_000]);
+      for (const bad of [-1, 0.5, 10_001, Number.NaN]) expect(() => t.setLatency(bad)).toThrow(RangeError);
+      expect(t.latency).toBe(0);
+    } finally {
+      t.close();
+    }
+  });
+});

@@ -12,12 +12,17 @@
  * commands that use them; a trade is journaled only when it reaches a resting order or a stop (the engine
  * says so, see PaperEngine.tradeEffect — a trade it would ignore changes no state, so skipping it cannot make
  * a replay differ).
+ *
+ * Latency: an order (or an amend) reaches the book `latencyMs` after it was sent, as it would reach the
+ * exchange's. The command is built when it arrives — with the book and last price known then, on the clock
+ * then — so the journal holds what the order met, and a replay needs no timers.
  */
 import { join } from 'node:path';
 import type { BookEvent, FeedEvent, Level, StatusEvent, TradeEvent } from '../../core/market-data/types';
 import type { Balance } from '../../core/matching/types';
 import { isPosInt } from '../../core/matching/validation';
 import { DurableEngine } from '../store/durable-engine';
+import { MAX_LATENCY_MS } from '../../protocol/paper-portfolios';
 import type { JournalStoreOptions } from '../store/journal-store';
 import { DEFAULT_GRANTS, PaperMarketConfigError, validatePaperMarket } from '../../core/paper/market-config';
 import { PaperEngine, type PaperSnapshot } from '../../core/paper/paper-engine';
@@ -31,6 +36,7 @@ import type {
   PaperOrderRequest,
   PaperOrderView,
   AmendCommand,
+  FillModel,
   PlaceCommand,
   PositionView,
 } from '../../core/paper/types';
@@ -60,6 +66,10 @@ export interface PaperTraderOptions extends JournalStoreOptions {
   onEvents?: (events: PaperEvent[]) => void;
   /** Failures nobody awaits: a feed-driven command that could not be committed, a market setting refused. */
   onError?: (err: Error) => void;
+  /** How long an order or amend takes to reach the book (ms, default 0). See setLatency. */
+  latencyMs?: number;
+  /** Waits `ms`: the latency's timer (default setTimeout); tests pass one they control. */
+  delay?: (ms: number) => Promise<void>;
   /** Snapshot every this many commands, and on close (see DurableEngine). */
   snapshotEvery?: number;
   snapshotOnClose?: boolean;
@@ -70,6 +80,8 @@ export class PaperTrader {
   private readonly lastPrices = new Map<string, number>();
   private readonly now: () => number;
   private readonly onError: (err: Error) => void;
+  private readonly delay: (ms: number) => Promise<void>;
+  private latencyMs = 0;
 
   private constructor(
     private readonly journal: PaperJournal,
@@ -77,6 +89,24 @@ export class PaperTrader {
   ) {
     this.now = options.now ?? Date.now;
     this.onError = options.onError ?? ((err) => console.error(err));
+    this.delay = options.delay ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.setLatency(options.latencyMs ?? 0);
+  }
+
+  /** The latency of orders sent from now on (a whole number of ms, 0 to MAX_LATENCY_MS). */
+  setLatency(ms: number): void {
+    if (!Number.isSafeInteger(ms) || ms < 0 || ms > MAX_LATENCY_MS)
+      throw new RangeError(`latency must be a whole number of ms from 0 to ${MAX_LATENCY_MS}, got ${ms}`);
+    this.latencyMs = ms;
+  }
+
+  get latency(): number {
+    return this.latencyMs;
+  }
+
+  /** Until the order sent now reaches the book. */
+  private async arrive(): Promise<void> {
+    if (this.latencyMs > 0) await this.delay(this.latencyMs);
   }
 
   /** Opens (or creates) `dir/paper.db`, recovers its state and brings the market settings up to date. */
@@ -126,8 +156,17 @@ export class PaperTrader {
     return this.journal.submit({ type: 'reset', ts: this.now(), account });
   }
 
-  /** Places an order against the market data known now; resolves with its events (accepted or rejected, fills). */
-  place(account: AccountId, order: PaperOrderRequest): Promise<PaperEvent[]> {
+  /** Changes the starting balances (from the next reset) and/or the fill model of resting limit orders. */
+  setTerms(terms: { grants?: Readonly<Record<string, number>>; fillModel?: FillModel }): Promise<PaperEvent[]> {
+    return this.journal.submit({ type: 'set_terms', ts: this.now(), ...terms });
+  }
+
+  /**
+   * Places an order against the market data known when it arrives (see latency); resolves with its events
+   * (accepted or rejected, fills).
+   */
+  async place(account: AccountId, order: PaperOrderRequest): Promise<PaperEvent[]> {
+    await this.arrive();
     // Only the request's own fields are copied: a caller cannot supply the market data.
     const cmd: PlaceCommand = {
       type: 'place',
@@ -153,13 +192,14 @@ export class PaperTrader {
     return this.journal.submit(cmd);
   }
 
-  /** Amends a resting order (a new total quantity and/or price) against the book known now. */
-  amend(
+  /** Amends a resting order (a new total quantity and/or price) against the book known when it arrives. */
+  async amend(
     account: AccountId,
     market: string,
     orderId: OrderId,
     change: { quantity?: number; price?: number },
   ): Promise<PaperEvent[]> {
+    await this.arrive();
     const cmd: AmendCommand = { type: 'amend', ts: this.now(), account, market, orderId };
     if (change.quantity !== undefined) cmd.quantity = change.quantity;
     if (change.price !== undefined) cmd.price = change.price;
@@ -200,9 +240,10 @@ export class PaperTrader {
 
   /**
    * Fills resting orders and triggers stops the trade reaches. Returns the commit of the resulting command, or
-   * undefined when the trade changes nothing; a failure is also reported to onError.
+   * undefined when the trade changes nothing; a failure is also reported to onError. `throughOnly`: a replayed
+   * price with no known volume at it, which fills only the orders it trades through (see TradeCommand).
    */
-  onTrade(e: TradeEvent): Promise<PaperEvent[]> | undefined {
+  onTrade(e: TradeEvent, throughOnly = false): Promise<PaperEvent[]> | undefined {
     if (!this.engine.marketConfig(e.market) || !isPosInt(e.price) || !isPosInt(e.size)) return undefined;
     this.lastPrices.set(e.market, e.price);
     const effect = this.engine.tradeEffect(e.market, e.price);
@@ -215,9 +256,22 @@ export class PaperTrader {
       price: e.price,
       size: e.size,
       ...(book ? { book } : {}),
+      ...(throughOnly ? { throughOnly } : {}),
     });
     committed.catch((err: Error) => this.onError(err));
     return committed;
+  }
+
+  /**
+   * Takes the books and last prices another trader on the same feed and clock holds (each as received then,
+   * its age intact), so a journal opened while the feed runs can trade before the next book arrives.
+   */
+  adoptMarketData(from: PaperTrader): void {
+    for (const [market, book] of from.books) {
+      const own = this.books.get(market);
+      if (!own || own.receivedAt < book.receivedAt) this.books.set(market, book);
+    }
+    for (const [market, price] of from.lastPrices) if (!this.lastPrices.has(market)) this.lastPrices.set(market, price);
   }
 
   /** A market the feed reports not live has no usable book until the next one arrives. */

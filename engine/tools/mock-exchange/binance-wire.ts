@@ -1,7 +1,7 @@
 /** Binance Spot message shapes, as the mock exchange writes them (decimal strings with 8 places). */
 import { formatFixedUnits } from '../../core/market-data/decimal';
 import type { Level } from '../../core/market-data/types';
-import type { MinuteCandle } from './candle-history';
+import type { HistoryTrade, MinuteCandle } from './candle-history';
 import { SIZE_DECIMALS } from './instruments';
 import type { SimMarket, SimTrade } from './sim-market';
 
@@ -87,4 +87,9 @@ export function binanceKlineRow(m: SimMarket, c: MinuteCandle, closeTime = c.ope
 export function binanceDepthSnapshot(m: SimMarket, limit: number): string {
   const { bids, asks } = m.book(limit);
   return `{"lastUpdateId":${m.updateId},"bids":${levelsText(m, bids)},"asks":${levelsText(m, asks)}}`;
+}
+
+/** A REST aggTrades row (`GET /api/v3/aggTrades`): one trade of the history as its own aggregate. */
+export function binanceAggTradeRow(m: SimMarket, t: HistoryTrade): string {
+  return `{"a":${t.id},"p":"${px(m, t.price)}","q":"${qty(t.size)}","f":${t.id},"l":${t.id},"T":${t.ts},"m":${t.side === 'sell'},"M":true}`;
 }

@@ -18,6 +18,19 @@ export interface MinuteCandle {
   trades: number;
 }
 
+/** One trade of the history (Binance publishes them merged per taker order and price: aggTrades). */
+export interface HistoryTrade {
+  /** Unique and increasing with time: minute × TRADE_ID_STRIDE + its place in the minute. */
+  id: number;
+  ts: number;
+  price: number;
+  size: number;
+  side: 'buy' | 'sell';
+}
+
+/** Trade ids per minute (a minute has at most 50 trades). */
+export const TRADE_ID_STRIDE = 64;
+
 export class CandleHistory {
   private readonly key: number;
 
@@ -62,6 +75,44 @@ export class CandleHistory {
       lastTradeAt: minute * 60_000 + Math.floor(hash01(this.key, 8, minute) * 59_999),
       trades: 1 + Math.floor(hash01(this.key, 9, minute) * 50),
     };
+  }
+
+  /**
+   * The trades of a minute, oldest first, consistent with its candle: the first at the open, the last at the
+   * close, one at the high and one at the low, the volume split among them. None when nothing traded.
+   */
+  trades(minute: number): HistoryTrade[] {
+    const c = this.candle(minute);
+    if (!c) return [];
+    // At least four, so the open, both extremes and the close each have a trade (a minute of tiny volume aside).
+    const n = Math.max(1, Math.min(Math.max(4, c.trades), c.volume));
+    const out: HistoryTrade[] = [];
+    const tick = this.instrument.tick;
+    const steps = Math.max(0, Math.round((c.high - c.low) / tick));
+    // The extremes go in the middle, the higher first when the minute closes down.
+    const hi = n >= 3 ? 1 + Math.floor(hash01(this.key, 10, minute) * (n - 2)) : -1;
+    const lo = n >= 3 ? (hi + 1 < n - 1 ? hi + 1 : hi - 1) : -1;
+    const first = c.openTime + Math.floor(hash01(this.key, 11, minute) * 1000);
+    const span = Math.max(n, c.lastTradeAt - first);
+    let left = c.volume;
+    for (let k = 0; k < n; k++) {
+      let price: number;
+      if (k === 0) price = c.open;
+      else if (k === n - 1) price = c.close;
+      else if (k === hi) price = c.high;
+      else if (k === lo) price = c.low;
+      else price = c.low + tick * Math.floor(hash01(this.key, 12 + k, minute) * (steps + 1));
+      const size = k === n - 1 ? left : Math.max(1, Math.floor(c.volume / n));
+      left -= size;
+      out.push({
+        id: minute * TRADE_ID_STRIDE + k,
+        ts: first + Math.floor((k * span) / n),
+        price,
+        size,
+        side: hash01(this.key, 70 + k, minute) < 0.5 ? 'buy' : 'sell',
+      });
+    }
+    return out;
   }
 
   /**

@@ -23,12 +23,13 @@ import {
   binanceDepthUpdate,
   binanceKline,
   binanceKlineRow,
+  binanceAggTradeRow,
   binanceMiniTicker,
   binanceRestTicker,
   binanceTicker,
   binanceTrade,
 } from './binance-wire';
-import { CandleHistory, type MinuteCandle } from './candle-history';
+import { CandleHistory, TRADE_ID_STRIDE, type HistoryTrade, type MinuteCandle } from './candle-history';
 import { INSTRUMENTS } from './instruments';
 import { SimMarket, type StepResult } from './sim-market';
 import {
@@ -39,6 +40,7 @@ import {
   upbitOrderbook,
   upbitRestTicker,
   upbitTicker,
+  upbitTickRow,
   upbitTrade,
   type UpbitWireFormat,
 } from './upbit-wire';
@@ -134,6 +136,7 @@ export class MockExchange {
   private readonly upbitWindow = { second: 0, count: 0 };
   private readonly binanceWindow = { minute: 0, weight: 0 };
   private fault: Fault | undefined;
+  private readonly historyFaults: { kind: 'malformed' | 'out_of_order'; left: number }[] = [];
   /** While set, published frames are queued per connection instead of sent (see prepareBurst). */
   private capture: Map<WebSocket, { data: string; binary: boolean }[]> | undefined;
   private burstBatches: { ws: WebSocket; batches: Buffer[] }[] = [];
@@ -230,6 +233,14 @@ export class MockExchange {
   /** The next `count` Binance depth diffs (of `symbol`, or any) are dropped ('gap') or swapped with the next one ('reorder'). */
   binanceDiffFault(kind: 'gap' | 'reorder', count = 1, symbol?: string): void {
     this.fault = { kind, left: count, symbol };
+  }
+
+  /**
+   * The next `count` answers of history (1m klines, aggTrades) are spoiled: a row with a price that is not a
+   * number ('malformed'), or the first two rows swapped ('out_of_order').
+   */
+  historyFault(kind: 'malformed' | 'out_of_order', count = 1): void {
+    this.historyFaults.push({ kind, left: count });
   }
 
   /** The next `count` REST requests to an exchange (both when omitted) are answered with `status`. */
@@ -699,9 +710,11 @@ export class MockExchange {
     if (path.startsWith('/v1/candles/minutes/'))
       return this.upbitCandles(res, url, Number(path.slice('/v1/candles/minutes/'.length)));
     if (path === '/v1/ticker') return this.upbitTickers(res, url);
+    if (path === '/v1/trades/ticks') return this.upbitTicks(res, url);
     if (path === '/v1/candles/weeks') return this.upbitCandles(res, url, 0, '1w');
     if (path === '/v1/candles/months') return this.upbitCandles(res, url, 0, '1M');
     if (path === '/api/v3/klines') return this.binanceKlines(res, url);
+    if (path === '/api/v3/aggTrades') return this.binanceAggTrades(res, url);
     if (path === '/api/v3/ticker/24hr') return this.binanceTickers(res, url);
     if (path === '/api/v3/depth') return this.binanceDepth(res, url);
     if (path === '/api/v3/ping') return this.binanceRest(res, 1, () => [200, '{}']);
@@ -803,6 +816,67 @@ export class MockExchange {
     }
     this.log('upbit', path, 200);
     this.send(res, 200, `[${rows.join(',')}]`, headers);
+  }
+
+  /**
+   * `GET /v1/trades/ticks?market&to&count&cursor&daysAgo`: the history's trades of the current UTC date, or of
+   * `daysAgo` (1–7) days before it, before `to` (HHmmss, UTC) and older than the trade `cursor` (a
+   * sequential_id), newest first, at most `count` (≤ 500).
+   */
+  private upbitTicks(res: ServerResponse, url: URL): void {
+    const path = url.pathname + url.search;
+    const headers = { 'Remaining-Req': 'group=trades; min=600; sec=9' };
+    const forced = this.takeForced('upbit');
+    if (forced) {
+      this.log('upbit', path, forced.status);
+      const h =
+        forced.retryAfterSec !== undefined ? { ...headers, 'Retry-After': String(forced.retryAfterSec) } : headers;
+      return this.send(
+        res,
+        forced.status,
+        '{"error":{"name":"too_many_requests","message":"Too many API requests."}}',
+        h,
+      );
+    }
+    const bad = (msg: string): void => {
+      this.log('upbit', path, 400);
+      this.send(res, 400, JSON.stringify({ error: { name: 'invalid_parameter', message: msg } }), headers);
+    };
+    const code = url.searchParams.get('market') ?? '';
+    const m = this.markets.get(code);
+    if (!m || m.instrument.exchange !== 'upbit') {
+      this.log('upbit', path, 404);
+      return this.send(res, 404, '{"error":{"name":"404","message":"Code not found"}}', headers);
+    }
+    const count = Number(url.searchParams.get('count') ?? '1');
+    if (!Number.isInteger(count) || count < 1 || count > 500) return bad('count must be 1..500');
+    const daysAgo = Number(url.searchParams.get('daysAgo') ?? '0');
+    if (!Number.isInteger(daysAgo) || daysAgo < 0 || daysAgo > 7) return bad('daysAgo must be 1..7');
+    const cursorText = url.searchParams.get('cursor');
+    const cursor = cursorText === null ? Infinity : Number(cursorText);
+    if (!Number.isFinite(cursor) && cursorText !== null) return bad('cursor must be a sequential_id');
+    const now = this.o.now();
+    const dayStart = Math.floor(now / 86_400_000) * 86_400_000 - daysAgo * 86_400_000;
+    let end = Math.min(now, dayStart + 86_400_000);
+    const toText = url.searchParams.get('to');
+    if (toText !== null) {
+      const hms = /^(\d\d):?(\d\d):?(\d\d)$/.exec(toText);
+      if (!hms) return bad('to must be HHmmss or HH:mm:ss');
+      end = Math.min(end, dayStart + ((Number(hms[1]) * 60 + Number(hms[2])) * 60 + Number(hms[3])) * 1000);
+    }
+    const newest = Math.floor(now / 60_000);
+    const oldest = Math.max(newest - this.o.historyMinutes + 1, dayStart / 60_000);
+    const history = this.histories.get(code)!;
+    const rows: string[] = [];
+    for (let minute = Math.floor((end - 1) / 60_000); minute >= oldest && rows.length < count; minute--) {
+      const trades = history.trades(minute);
+      for (let i = trades.length - 1; i >= 0 && rows.length < count; i--) {
+        const t = trades[i];
+        if (t.ts < end && t.id < cursor) rows.push(upbitTickRow(code, m.instrument.priceDecimals, t));
+      }
+    }
+    this.log('upbit', path, 200);
+    this.send(res, 200, this.historyRows(rows), headers);
   }
 
   /**
@@ -999,7 +1073,7 @@ export class MockExchange {
         const rows: string[] = [];
         for (let minute = first; minute <= last && rows.length < limit; minute++)
           rows.push(binanceKlineRow(m, this.binanceCandle(history, minute)));
-        return [200, `[${rows.join(',')}]`];
+        return [200, this.historyRows(rows)];
       },
       url.pathname + url.search,
     );
@@ -1036,6 +1110,81 @@ export class MockExchange {
   }
 
   /** Binance reports minutes without trades as zero-volume candles at the reference price. */
+  /** Rows as the exchange would send them, unless a history fault is due (see historyFault). */
+  private historyRows(rows: string[]): string {
+    const f = this.historyFaults[0];
+    if (f && rows.length >= 2) {
+      if (--f.left <= 0) this.historyFaults.shift();
+      if (f.kind === 'out_of_order') [rows[0], rows[1]] = [rows[1], rows[0]];
+      else
+        rows[0] = rows[0].replace(
+          /"[0-9]+\.[0-9]+"|("trade_price":)[0-9.]+/,
+          (_, key?: string) => `${key ?? ''}"12x.5"`,
+        );
+    }
+    return `[${rows.join(',')}]`;
+  }
+
+  /**
+   * GET /api/v3/aggTrades (weight 4): the history's trades, oldest first, from `fromId`, or from `startTime`, up
+   * to `endTime` (both inclusive, less than an hour apart when both are sent), at most `limit` (≤ 1000); with
+   * none of them, the most recent ones.
+   */
+  private binanceAggTrades(res: ServerResponse, url: URL): void {
+    this.binanceRest(
+      res,
+      4,
+      () => {
+        const m = this.binanceSymbol(url);
+        if (!m) return [400, '{"code":-1121,"msg":"Invalid symbol."}'];
+        const q = (k: string) => (url.searchParams.has(k) ? Number(url.searchParams.get(k)) : undefined);
+        const limit = q('limit') ?? 500;
+        const fromId = q('fromId');
+        const startTime = q('startTime');
+        const endTime = q('endTime');
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+          return [400, '{"code":-1100,"msg":"Illegal characters found in parameter \'limit\'."}'];
+        for (const v of [fromId, startTime, endTime])
+          if (v !== undefined && (!Number.isSafeInteger(v) || v < 0))
+            return [400, '{"code":-1100,"msg":"Illegal characters found in a parameter."}'];
+        if (
+          startTime !== undefined &&
+          endTime !== undefined &&
+          (endTime < startTime || endTime - startTime >= 3_600_000)
+        )
+          return [400, '{"code":-1127,"msg":"More than 1 hours between startTime and endTime."}'];
+        const now = this.o.now();
+        const newest = Math.floor(now / 60_000);
+        const oldest = newest - this.o.historyMinutes + 1;
+        const history = this.histories.get(m.instrument.symbol)!;
+        const until = Math.min(now, endTime ?? now);
+        const out: HistoryTrade[] = [];
+        if (fromId === undefined && startTime === undefined) {
+          for (
+            let minute = Math.min(newest, Math.floor(until / 60_000));
+            minute >= oldest && out.length < limit;
+            minute--
+          ) {
+            const ts = history.trades(minute).filter((t) => t.ts <= until);
+            out.unshift(...ts.slice(Math.max(0, ts.length - (limit - out.length))));
+          }
+        } else {
+          const first = fromId !== undefined ? Math.floor(fromId / TRADE_ID_STRIDE) : Math.floor(startTime! / 60_000);
+          for (let minute = Math.max(oldest, first); minute <= newest && out.length < limit; minute++) {
+            if (minute * 60_000 > until) break;
+            for (const t of history.trades(minute)) {
+              if (out.length >= limit || t.ts > until) break;
+              if ((fromId !== undefined && t.id < fromId) || (startTime !== undefined && t.ts < startTime)) continue;
+              out.push(t);
+            }
+          }
+        }
+        return [200, this.historyRows(out.map((t) => binanceAggTradeRow(m, t)))];
+      },
+      url.pathname + url.search,
+    );
+  }
+
   private binanceCandle(history: CandleHistory, minute: number): MinuteCandle {
     const c = history.candle(minute);
     if (c) return c;

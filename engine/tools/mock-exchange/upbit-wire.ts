@@ -1,7 +1,7 @@
 /** Upbit's message shapes, as the mock exchange writes them (DEFAULT keys, or SIMPLE short keys). */
 import { formatUnitsTrimmed, unitsToNumber } from '../../core/market-data/decimal';
 import type { Level } from '../../core/market-data/types';
-import type { CandleHistory, MinuteCandle } from './candle-history';
+import type { CandleHistory, HistoryTrade, MinuteCandle } from './candle-history';
 import { SIZE_DECIMALS } from './instruments';
 import type { SimMarket, SimTrade } from './sim-market';
 
@@ -283,4 +283,15 @@ export function upbitBucket(history: CandleHistory, unit: number, bucket: number
     }
   }
   return out;
+}
+
+/** One row of /v1/trades/ticks, written as Upbit writes it (ASK: the taker sold). */
+export function upbitTickRow(symbol: string, decimals: number, t: HistoryTrade): string {
+  const iso = new Date(t.ts).toISOString();
+  return (
+    `{"market":"${symbol}","trade_date_utc":"${iso.slice(0, 10)}","trade_time_utc":"${iso.slice(11, 19)}",` +
+    `"timestamp":${t.ts},"trade_price":${restPrice(t.price, decimals)},"trade_volume":${formatUnitsTrimmed(t.size, SIZE_DECIMALS)},` +
+    `"prev_closing_price":${restPrice(t.price, decimals)},"change_price":0,"ask_bid":"${t.side === 'sell' ? 'ASK' : 'BID'}",` +
+    `"sequential_id":${t.id}}`
+  );
 }

@@ -8,6 +8,7 @@ const labels: Record<Route, MessageKey> = {
   ranking: 'nav.ranking',
   copy: 'nav.copy',
   history: 'nav.history',
+  results: 'nav.results',
   settings: 'nav.settings',
 };
 const icons: Record<Route, string> = {
@@ -17,6 +18,7 @@ const icons: Record<Route, string> = {
   ranking: '★',
   copy: '⇄',
   history: '☰',
+  results: '◈',
   settings: '⚙',
 };
 

@@ -1,10 +1,13 @@
 import { alertsEn } from './alerts-en';
 import { historyEn } from './history-en';
+import { resultsEn } from './results-en';
 import { portfolioEn } from './portfolio-en';
+import { paperPortfoliosEn } from './paper-portfolios-en';
 import { liveEn } from './live-en';
 import { marketsEn } from './markets-en';
 import { noticeEn } from './notice-en';
 import { rankingEn } from './ranking-en';
+import { replayEn } from './replay-en';
 export const en = {
   'app.title': 'Playground 777',
   'app.tagline': 'Trade as if it were real',
@@ -394,9 +397,12 @@ export const en = {
   ...noticeEn,
   ...alertsEn,
   ...historyEn,
+  ...resultsEn,
   ...marketsEn,
   ...portfolioEn,
+  ...paperPortfoliosEn,
   ...rankingEn,
+  ...replayEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,10 +1,13 @@
 import { alertsKo } from './alerts-ko';
 import { historyKo } from './history-ko';
+import { resultsKo } from './results-ko';
 import { portfolioKo } from './portfolio-ko';
+import { paperPortfoliosKo } from './paper-portfolios-ko';
 import { liveKo } from './live-ko';
 import { marketsKo } from './markets-ko';
 import { noticeKo } from './notice-ko';
 import { rankingKo } from './ranking-ko';
+import { replayKo } from './replay-ko';
 import type { MessageKey } from './en';
 
 export const ko: Record<MessageKey, string> = {
@@ -392,7 +395,10 @@ export const ko: Record<MessageKey, string> = {
   ...noticeKo,
   ...alertsKo,
   ...historyKo,
+  ...resultsKo,
   ...marketsKo,
   ...portfolioKo,
+  ...paperPortfoliosKo,
   ...rankingKo,
+  ...replayKo,
 };

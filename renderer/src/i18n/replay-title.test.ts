@@ -31,6 +31,26 @@ describe('replay title', () => {
     expect(replayTitle(recorded, inKorean)).toBe('녹화된 세션 — BTC/KRW, ETH/KRW · 2024-05-01 09:00 UTC · 2시간');
   });
 
+  it('names the exchange of a past window, its market, start and length, in either language', () => {
+    const history = {
+      kind: 'history' as const,
+      markets: ['BTC-USDT'],
+      startTime: Date.UTC(2024, 4, 1, 9, 0),
+      endAt: 86_400_000,
+      history: {
+        exchange: 'binance' as const,
+        market: 'BTC-USDT',
+        from: Date.UTC(2024, 4, 1, 9, 0),
+        to: Date.UTC(2024, 4, 2, 9, 0),
+        fillModel: 'trades' as const,
+        minutes: 1440,
+        trades: 1_000_000,
+      },
+    };
+    expect(replayTitle(history, inEnglish)).toBe('Binance BTC/USDT · 2024-05-01 09:00 UTC · 1 day (exchange history)');
+    expect(replayTitle(history, inKorean)).toBe('바이낸스 BTC/USDT · 2024-05-01 09:00 UTC · 1일 (거래소 기록)');
+  });
+
   it('gives a length in whole minutes, and a session under a minute in seconds', () => {
     const at = (endAt: number) =>
       replayTitle({ kind: 'recorded', markets: ['BTC-KRW'], startTime: 0, endAt }, inEnglish).split(' · ')[2];

@@ -23,6 +23,7 @@ import { practiceView } from '../stores/practice-view';
 import { liveView } from '../stores/live-view';
 import { LiveGate, useLiveGateShown } from './market/LiveGate';
 import { ReplayBar } from './market/ReplayBar';
+import { RecordSession } from '../components/market/RecordSession';
 import { useView, ViewContext } from '../stores/view-context';
 import './market/market.css';
 
@@ -96,6 +97,7 @@ function MarketLayout() {
           <>
             <MarketBadges />
             <PriceAlerts />
+            <RecordSession />
           </>
         }
       />

@@ -4,6 +4,8 @@ import { useEngine } from '../stores/engine-store';
 import { useSettings } from '../stores/settings-store';
 import { AccountSettings, ServerSettings } from '../components/account/LiveSettings';
 import { FeedSourceField } from './market/FeedSourceField';
+import { RecordedSessions } from './market/RecordedSessions';
+import { PastReplayForm } from './market/PastReplayForm';
 import { ExportTrades } from '../components/settings/ExportTrades';
 import { LocalDurability } from '../components/settings/LocalDurability';
 import { NotificationSwitches } from '../components/settings/NotificationSwitches';
@@ -71,6 +73,8 @@ export function SettingsScreen() {
       </label>
       <NotificationSwitches notify={settings.notify} update={update} />
       <FeedSourceField />
+      <PastReplayForm />
+      <RecordedSessions />
       {info && (
         <div className="field">
           <span>{t('settings.data')}</span>

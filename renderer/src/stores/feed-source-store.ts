@@ -3,7 +3,7 @@
  * and the replay's player state. Shared by the Market screen (selector, replay controls) and Settings.
  */
 import { create } from 'zustand';
-import type { FeedSourceName, PaperMarketInfo, ReplayControl, ReplayInfo } from '@protocol/api';
+import type { FeedSourceName, PaperMarketInfo, ReplayControl, ReplayDownload, ReplayInfo } from '@protocol/api';
 import { api } from '../api';
 
 export interface ReplayClock {
@@ -28,6 +28,17 @@ interface FeedSourceState {
   pickSession(): Promise<void>;
   setReplay(info: ReplayInfo): void;
   control(c: ReplayControl): Promise<void>;
+  /** The download of a past window under way (its latest progress), while replayHistory runs. */
+  download: ReplayDownload | null;
+  pastError: string | null;
+  /** Downloads a past window of an exchange's market and replays it (paused at its start). */
+  replayHistory(p: {
+    exchange: 'upbit' | 'binance';
+    market: string;
+    from: number;
+    to: number;
+    trades: boolean;
+  }): Promise<void>;
 }
 
 /** Listeners told when the source changed or the replay jumped: what is shown belongs to another time. */
@@ -45,6 +56,8 @@ export const useFeedSource = create<FeedSourceState>((set, get) => ({
   replay: null,
   switching: false,
   picked: null,
+  download: null,
+  pastError: null,
   async load() {
     if (get().status === 'idle' || get().status === 'error') set({ status: 'loading' });
     try {
@@ -87,6 +100,19 @@ export const useFeedSource = create<FeedSourceState>((set, get) => ({
       set({ switching: false });
     }
   },
+  async replayHistory(p) {
+    set({ switching: true, pastError: null, download: { market: p.market, phase: 'candles', done: 0 } });
+    try {
+      await api.invoke('replay.history', p);
+      set({ picked: null });
+      await get().load();
+      for (const l of jumpListeners) l();
+    } catch (err) {
+      set({ pastError: (err as Error).message });
+    } finally {
+      set({ switching: false, download: null });
+    }
+  },
   setReplay(info) {
     set({ replay: { info, at: performance.now() } });
   },
@@ -104,13 +130,21 @@ export const useFeedSource = create<FeedSourceState>((set, get) => ({
 /** The replay's position now (ms since the session's start), moving on locally between the host's reports. */
 export function replayPosition(clock: ReplayClock, now = performance.now()): number {
   const { info } = clock;
-  if (info.state !== 'playing') return info.position;
+  // At max speed the host reports where it is; there is no rate to move on with.
+  if (info.state !== 'playing' || info.speed === 'max') return info.position;
   return Math.min(info.endAt, info.position + Math.floor((now - clock.at) * info.speed));
 }
 
 api.onEvent((event) => {
-  if (event.name === 'replay.state') {
+  if (event.name === 'replay.download') {
+    if (useFeedSource.getState().download) useFeedSource.setState({ download: event.payload });
+  } else if (event.name === 'replay.state') {
+    const before = useFeedSource.getState().replay?.info;
     useFeedSource.getState().setReplay(event.payload);
+    // At max speed minutes pass faster than updates are published: when such a run stops, the market is read
+    // again, so the chart holds every minute played.
+    if (before?.state === 'playing' && before.speed === 'max' && event.payload.state !== 'playing')
+      for (const l of jumpListeners) l();
   } else if (event.name === 'feed.source') {
     const s = useFeedSource.getState();
     const changed = s.source !== event.payload.source;

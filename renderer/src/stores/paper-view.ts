@@ -214,6 +214,11 @@ export async function openPaperMarket(market: string, again = false): Promise<vo
   }
 }
 
+/** Reads the market on screen again: the active portfolio changed, with its own balances and fees. */
+export function reloadPaperMarket(): void {
+  if (current) void openPaperMarket(current, true);
+}
+
 /** Leaves the real-coin view (back to the practice market): the host may unsubscribe the market. */
 export function closePaperMarket(): void {
   const left = current;

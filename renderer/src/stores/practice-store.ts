@@ -263,6 +263,13 @@ export async function amendOrder(orderId: number, change: { price?: number; quan
   return outcome;
 }
 
+/** My practice orders cancelled and the starting funds back (the market goes on). */
+export async function resetPracticeAccount() {
+  const result = await api.invoke('practice.reset', {});
+  void refreshState();
+  return result;
+}
+
 export async function cancelAllOrders() {
   const result = await api.invoke('practice.cancelAll', {});
   void refreshState();

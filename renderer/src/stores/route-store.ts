@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { api } from '../api';
 
-export const routes = ['market', 'markets', 'portfolio', 'ranking', 'copy', 'history', 'settings'] as const;
+export const routes = ['market', 'markets', 'portfolio', 'ranking', 'copy', 'history', 'results', 'settings'] as const;
 export type Route = (typeof routes)[number];
 
 function fromHash(): Route {

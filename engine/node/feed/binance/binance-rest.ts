@@ -1,15 +1,28 @@
 /**
  * Binance Spot REST market data: 1m, 1w and 1M klines (oldest first, at most 1000 per request; weeks open on
- * Monday and months on the 1st, 00:00 UTC) and depth snapshots.
+ * Monday and months on the 1st, 00:00 UTC), depth snapshots and the trades of the past (aggTrades).
  */
 import { parseDecimalUnits } from '../../../core/market-data/decimal';
 import { malformed } from '../frame-error';
 import { UnknownMarketError } from '../../../core/market-data/markets';
 import { HttpError, type RestClient } from '../rest-client';
-import type { Candle, CandlePage, CandleSource, FeedMarket, LongCandleInterval } from '../../../core/market-data/types';
+import type {
+  Candle,
+  CandlePage,
+  CandleSource,
+  FeedMarket,
+  LongCandleInterval,
+  TradeEvent,
+} from '../../../core/market-data/types';
 import { type DepthSnapshot, parseDepthSnapshot } from './binance-protocol';
 
 export const BINANCE_MAX_KLINES = 1000;
+export const BINANCE_MAX_AGG_TRADES = 1000;
+/** aggTrades refuses a startTime and endTime an hour or more apart (-1127). */
+export const BINANCE_AGG_TRADES_SPAN_MS = 3_600_000;
+
+/** Where an aggTrades page starts: after a trade id, or at a time (with an end less than an hour later). */
+export type AggTradesFrom = { fromId: number } | { startTime: number; endTime: number };
 
 function unknownSymbol(err: unknown, market: FeedMarket): never {
   // Binance answers an unknown symbol with 400 {"code":-1121,"msg":"Invalid symbol."}.
@@ -75,6 +88,29 @@ export class BinanceRest implements CandleSource {
     return { candles, nextEndBefore: exhausted || candles.length === 0 ? undefined : candles[0].openTime };
   }
 
+  /**
+   * GET /api/v3/aggTrades (weight 4): up to `limit` trades, oldest first, each merged trade as one. Rows that
+   * break the format, or are out of order, fail the whole page (MalformedFrameError).
+   */
+  async fetchAggTrades(
+    market: FeedMarket,
+    from: AggTradesFrom,
+    limit = BINANCE_MAX_AGG_TRADES,
+    signal?: AbortSignal,
+  ): Promise<TradeEvent[]> {
+    let raw: unknown;
+    try {
+      raw = await this.rest.get({
+        path: '/api/v3/aggTrades',
+        params: { symbol: market.symbol, ...from, limit: Math.min(limit, BINANCE_MAX_AGG_TRADES) },
+        signal,
+      });
+    } catch (err) {
+      unknownSymbol(err, market);
+    }
+    return parseAggTrades(raw, market);
+  }
+
   /** GET /api/v3/depth. Weight grows with `limit` (5 up to 100, 25 to 500, 50 to 1000, 250 to 5000). */
   async fetchDepth(market: FeedMarket, limit: number, signal?: AbortSignal): Promise<DepthSnapshot> {
     let raw: unknown;
@@ -111,6 +147,37 @@ export function parseKlines(raw: unknown, m: FeedMarket, endBefore: number): Can
       malformed('klines: inconsistent OHLC');
     prev = c.openTime;
     out.push(c);
+  }
+  return out;
+}
+
+/** aggTrades rows → trades, oldest first (ids strictly, times never decreasing); `m` true = the taker sold. */
+export function parseAggTrades(raw: unknown, m: FeedMarket): TradeEvent[] {
+  if (!Array.isArray(raw)) malformed('aggTrades: not an array');
+  const out: TradeEvent[] = [];
+  let prevId = -1;
+  let prevTs = -1;
+  for (const r of raw) {
+    if (typeof r !== 'object' || r === null) malformed('aggTrades: bad row');
+    const { a, p, q, T, m: buyerMaker } = r as Record<string, unknown>;
+    if (!Number.isSafeInteger(a) || !Number.isSafeInteger(T) || (T as number) < 0 || typeof buyerMaker !== 'boolean')
+      malformed('aggTrades: bad id, time or side');
+    if (typeof p !== 'string' || typeof q !== 'string') malformed('aggTrades: price and quantity must be decimal text');
+    if ((a as number) <= prevId || (T as number) < prevTs) malformed('aggTrades: rows out of order');
+    const price = parseDecimalUnits(p, m.priceDecimals);
+    const size = parseDecimalUnits(q, m.sizeDecimals);
+    if (price <= 0 || size <= 0) malformed('aggTrades: price and quantity must be positive');
+    prevId = a as number;
+    prevTs = T as number;
+    out.push({
+      type: 'trade',
+      market: m.id,
+      ts: T as number,
+      price,
+      size,
+      side: buyerMaker ? 'sell' : 'buy',
+      tradeId: String(a),
+    });
   }
   return out;
 }

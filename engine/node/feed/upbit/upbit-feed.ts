@@ -9,6 +9,7 @@ import { FeedClient, type FeedClientOptions } from '../feed-client-base';
 import { malformed } from '../frame-error';
 import type { FeedChannel, FeedMarket } from '../../../core/market-data/types';
 import { UpbitCandleSource } from './upbit-candles';
+import { UpbitTrades } from './upbit-trades';
 import {
   parseUpbitFrame,
   parseUpbitFrameFast,
@@ -26,6 +27,8 @@ const CHANNEL_OF = { ticker: 'ticker', trade: 'trade', book: 'book' } as const;
 
 export class UpbitFeedClient extends FeedClient {
   readonly candles: UpbitCandleSource;
+  /** The past's trades (its last days only), for replays. */
+  readonly trades: UpbitTrades;
   private readonly format: 'DEFAULT' | 'SIMPLE';
   private readonly lookup = (code: string): FeedMarket | undefined => this.bySymbol.get(code)?.market;
   private readonly emitEvent = (event: UpbitEvent): void => {
@@ -52,6 +55,7 @@ export class UpbitFeedClient extends FeedClient {
     });
     this.format = options.upbitFormat ?? 'DEFAULT';
     this.candles = new UpbitCandleSource(this.rest);
+    this.trades = new UpbitTrades(this.rest);
   }
 
   protected override checkChannels(channels: readonly FeedChannel[]): void {

@@ -6,22 +6,25 @@ import type { ViewBalance } from '../../lib/market-view';
 import { valueAccounts, type HoldingValue } from '../../lib/valuation';
 import { useMarketT } from '../../stores/market-text';
 import { resetPaperAccount } from '../../stores/paper-view';
+import { resetPracticeAccount } from '../../stores/practice-store';
+import { useFeedSource } from '../../stores/feed-source-store';
+import { PortfolioBar } from './PortfolioBar';
 import { useView } from '../../stores/view-context';
 import { accountKey } from '../../lib/market-identity';
 import { useMarketIdentity } from '../../stores/market-state';
 import { ConfirmDialog } from './ConfirmDialog';
 import { PanelState, loadState } from './PanelState';
 
-/** Back to the starting balances, after a confirmation (paper accounts only). */
-function ResetAccount() {
+/** Back to the starting balances, after a confirmation (paper accounts, and the offline practice account). */
+function ResetAccount({ practice = false }: { practice?: boolean }) {
   const t = useT();
   const [asking, setAsking] = useState(false);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
   const reset = async () => {
     setAsking(false);
     try {
-      await resetPaperAccount();
-      setNote({ ok: true, text: t('reset.done') });
+      await (practice ? resetPracticeAccount() : resetPaperAccount());
+      setNote({ ok: true, text: t(practice ? 'reset.practiceDone' : 'reset.done') });
     } catch (err) {
       setNote({ ok: false, text: fill(t('reset.failed'), (err as Error).message) });
     }
@@ -38,7 +41,7 @@ function ResetAccount() {
       </button>
       {asking && (
         <ConfirmDialog
-          title={t('reset.title')}
+          title={t(practice ? 'reset.practiceTitle' : 'reset.title')}
           body={t('reset.body')}
           confirmLabel={t('reset.ok')}
           danger
@@ -72,6 +75,7 @@ export const Balances = memo(function Balances() {
   );
   // Whose balances these are: the practice, live, paper and replay accounts are four different accounts.
   const account = accountKey(useMarketIdentity());
+  const source = useFeedSource((s) => s.source);
   const pending = loadState(status);
   const body = () => {
     if (pending || !market)
@@ -160,7 +164,9 @@ export const Balances = memo(function Balances() {
       <div className="panel-head">
         <h2>{t('balances.title')}</h2>
         {kind === 'paper' && market && <ResetAccount />}
+        {kind === 'practice' && market && <ResetAccount practice />}
       </div>
+      {kind === 'paper' && source !== 'replay' && <PortfolioBar />}
       <p className="account-note muted" data-account={account.slice('account.'.length)}>
         {t(account)}
       </p>

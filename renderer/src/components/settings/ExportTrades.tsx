@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api } from '../../api';
 import { fill, useT } from '../../i18n';
+import { saveFile } from '../save-file';
 
 /**
  * Saves my whole trade history as a CSV file. The host builds the file (exact decimals from integer units);
@@ -14,13 +15,7 @@ export function ExportTrades() {
     setState({ busy: true });
     try {
       const { filename, csv, rows } = await api.invoke('history.exportCsv', {});
-      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = filename;
-      a.click();
-      // The download has the blob by the next task; the URL is not needed after that.
-      setTimeout(() => URL.revokeObjectURL(url), 0);
+      saveFile({ filename, csv });
       setState({ busy: false, message: `${fill(t('settings.export.done'), rows)} (${filename})` });
     } catch (err) {
       setState({ busy: false, error: true, message: `${t('settings.export.failed')}: ${(err as Error).message}` });

@@ -277,6 +277,7 @@ export function HistoryScreen() {
   const t = useT();
   const { tab, setTab, venues, filters, status, load } = useHistory();
   const account = useLive((s) => s.status?.account?.nickname);
+  const go = useRoute((s) => s.go);
   useEffect(() => {
     void load();
   }, [load, account]);
@@ -305,6 +306,9 @@ export function HistoryScreen() {
           <Filters venues={venues ?? []} filters={filters} />
           <button type="button" className="button small" disabled={status === 'loading'} onClick={() => void load()}>
             {t('history.refresh')}
+          </button>
+          <button type="button" className="outline-button small" onClick={() => go('results')}>
+            {t('history.toResults')}
           </button>
         </div>
         <HistoryBody />

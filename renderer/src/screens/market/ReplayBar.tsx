@@ -4,7 +4,7 @@ import { replayTitle } from '../../i18n/replay-title';
 import { twoDigits } from '../../lib/time';
 import { replayPosition, useFeedSource } from '../../stores/feed-source-store';
 
-const SPEEDS = [1, 2, 5, 10, 25, 50, 100] as const;
+const SPEEDS = [1, 2, 5, 10, 25, 50, 100, 1000, 'max'] as const;
 
 /** Ms since the session's start as "m:ss" (or "h:mm:ss"). */
 function elapsed(ms: number): string {
@@ -31,7 +31,8 @@ function useTicking(on: boolean): void {
 
 /**
  * Controls of the offline replay: what session this is (its title says when it is generated, not real market
- * data), play / pause, speed and a seek bar with the session time.
+ * data), play / pause, stop (the run ends and its result is kept for Results), speed and a seek bar with the
+ * session time.
  */
 export function ReplayBar() {
   const t = useT();
@@ -74,19 +75,29 @@ export function ReplayBar() {
       >
         <span aria-hidden="true">{playing ? '❚❚' : '▶'}</span> {playing ? t('replay.pause') : t('replay.play')}
       </button>
+      <button
+        type="button"
+        className="button small replay-stop"
+        title={t('replay.stopHint')}
+        onClick={() => void control({ action: 'stop' })}
+      >
+        <span aria-hidden="true">■</span> {t('replay.stop')}
+      </button>
       <label className="replay-speed">
         <span className="visually-hidden">{t('replay.speed')}</span>
         <select
           aria-label={t('replay.speed')}
           value={info.speed}
-          onChange={(e) => void control({ action: 'speed', speed: Number(e.target.value) })}
+          onChange={(e) =>
+            void control({ action: 'speed', speed: e.target.value === 'max' ? 'max' : Number(e.target.value) })
+          }
         >
-          {(SPEEDS as readonly number[]).includes(info.speed) ? null : (
+          {(SPEEDS as readonly (number | 'max')[]).includes(info.speed) ? null : (
             <option value={info.speed}>{info.speed}×</option>
           )}
           {SPEEDS.map((s) => (
             <option key={s} value={s}>
-              {s}×
+              {s === 'max' ? t('replay.speed.max') : `${s}×`}
             </option>
           ))}
         </select>
@@ -109,6 +120,12 @@ export function ReplayBar() {
       <span className="muted replay-state">
         {t(info.state === 'ended' ? 'replay.ended' : playing ? 'replay.playing' : 'replay.paused')}
       </span>
+      {info.history && (
+        <span className="muted replay-fill" data-fill-model={info.history.fillModel}>
+          {t(`replay.fill.${info.history.fillModel}`)}
+          {info.history.tradesNote ? ` ${t(`replay.fill.note.${info.history.tradesNote}`)}` : ''}
+        </span>
+      )}
       {error && (
         <span role="alert" className="error">
           {error}

@@ -1,0 +1,30 @@
+/** Replaying a past window of an exchange: the form, its download and the fill model in force. */
+export const replayEn = {
+  'replay.title.history': '{exchange} {markets} · {start} UTC · {length} (exchange history)',
+  'replay.speed.max': 'Max',
+  'replay.fill.trades': 'Fills follow the exchange’s own trades; a limit fills only when the price trades through it.',
+  'replay.fill.candle_path':
+    'Fills follow each 1-minute candle: open, the nearer extreme, the other extreme, close; a limit fills only when the price trades through it.',
+  'replay.fill.note.TRADES_NOT_PUBLISHED': 'The exchange does not publish this window’s trades.',
+  'replay.fill.note.TRADES_WINDOW_TOO_LONG': 'Trades are downloaded for windows of up to a day.',
+  'replay.fill.note.TRADES_TOO_MANY': 'The window has too many trades to keep; its candles are replayed.',
+  'replay.fill.note.TRADES_FAILED': 'The trades could not be downloaded; the candles are replayed.',
+  'past.title': 'Replay a past window',
+  'past.hint':
+    'Downloads what the exchange publishes for the window — 1-minute candles, and for windows up to a day its trades (Binance: any day; Upbit: its last 7 days) — keeps it for next time, and replays it paused at its start.',
+  'past.exchange': 'Exchange',
+  'past.market': 'Market',
+  'past.start': 'Start (UTC)',
+  'past.length': 'Length',
+  'past.length.1h': '1 hour',
+  'past.length.6h': '6 hours',
+  'past.length.1d': '1 day',
+  'past.length.7d': '7 days',
+  'past.length.30d': '30 days',
+  'past.trades': 'Use the exchange’s trades where it has them',
+  'past.go': 'Download and replay',
+  'past.downloading': 'Downloading {phase}: {n}%',
+  'past.phase.candles': 'candles',
+  'past.phase.trades': 'trades',
+  'past.error': 'Could not replay that window: {n}',
+} as const;
