@@ -273,7 +273,18 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
   });
   await app.listen({ host: config.host, port: config.port });
   const coreLink = config.natsUrl
-    ? await startCoreLink({ natsUrl: config.natsUrl, log, accounts, exchange, marketData, app })
+    ? await startCoreLink({
+        natsUrl: config.natsUrl,
+        log,
+        accounts,
+        exchange,
+        marketData,
+        notifications,
+        metrics,
+        app,
+        accountOrderRate: config.accountOrderRate,
+        now: config.now,
+      })
     : undefined;
   ready = !stopped;
   const address = app.server.address();

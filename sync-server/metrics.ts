@@ -82,6 +82,11 @@ export class Metrics {
     help: 'Commands the matching engine failed on: each was refused and the state rebuilt from the journal',
     registers: [this.registry],
   });
+  readonly streamHeld = new Gauge({
+    name: 'lpj_stream_held_messages',
+    help: 'Committed events a core holds for the events stream after it refused one (NATS away): sent again in order when it is back',
+    registers: [this.registry],
+  });
   readonly httpRequests = new Counter({
     name: 'lpj_http_requests_total',
     help: 'HTTP requests by status class',

@@ -5,9 +5,16 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BalanceView, OrderView, ServerMessage } from '../../engine/protocol/sync';
+import type {
+  BalanceView,
+  Notification,
+  OrderView,
+  PracticeEntry,
+  ServerMessage,
+  StreamTicket,
+} from '../../engine/protocol/sync';
 import { BookMirror } from '../../engine/node/sync/book-mirror';
-import { defaultConfig } from '../config';
+import { defaultConfig, type ServerConfig } from '../config';
 import {
   eventually,
   honestPairTradesAt,
@@ -15,6 +22,7 @@ import {
   LOT,
   MARKET,
   signUp,
+  SseClient,
   startTestServer,
   tempDir,
   TEST_GRANT,
@@ -23,7 +31,11 @@ import {
 import { startServerProcess } from '../testing/server-process';
 import { NO_NATS_SERVER, startNatsServer, type NatsServer } from '../testing/nats-server';
 import { TestWsClient } from '../testing/ws-client';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { startGatewayNode, type GatewayNode } from './gateway-node';
+import { STREAM } from './wire';
+import { balanceViews } from '../trading/exchange';
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -31,7 +43,7 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function startCluster(): Promise<{
+async function startCluster(core: Partial<ServerConfig> = {}): Promise<{
   core: TestServer;
   a: GatewayNode;
   b: GatewayNode;
@@ -42,8 +54,8 @@ async function startCluster(): Promise<{
   cleanup.push(() => nats.stop());
   const dir = tempDir();
   cleanup.push(async () => dir.remove());
-  const core = await startTestServer(dir.path, { natsUrl: nats.url });
-  cleanup.push(() => core.close());
+  const c = await startTestServer(dir.path, { natsUrl: nats.url, ...core });
+  cleanup.push(() => c.close());
   const gateway = async () => {
     const g = await startGatewayNode(
       defaultConfig({ dataDir: dir.path, port: 0, logLevel: process.env.CLUSTER_LOG ?? 'silent' }),
@@ -52,7 +64,7 @@ async function startCluster(): Promise<{
     cleanup.push(() => g.close());
     return g;
   };
-  return { core, a: await gateway(), b: await gateway(), nats, dir: dir.path };
+  return { core: c, a: await gateway(), b: await gateway(), nats, dir: dir.path };
 }
 
 async function client(wsUrl: string, token: string): Promise<TestWsClient> {
@@ -87,6 +99,33 @@ async function aliceAndBob(a: { url: string; wsUrl: string }, b: { url: string; 
     await c.waitFor((m) => m.type === 'book.snapshot', 'the book snapshot');
   }
   return { alice, bob, ca, cb };
+}
+
+/** An IOC bid placed in the core itself, as its own schedule or liquidity provider places orders. */
+const bidInCore = (core: TestServer, account: number, clientOrderId: string, quantity = LOT) =>
+  new Promise<unknown>((resolve, reject) =>
+    core.exchange.place(
+      account,
+      { market: MARKET, clientOrderId, side: 'buy', type: 'limit', timeInForce: 'IOC', price: 100_000, quantity },
+      { resolve, reject },
+    ),
+  );
+
+/** Every message the events stream holds, with its id. */
+async function storedMessages(natsUrl: string) {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const { state } = await jsm.streams.info(STREAM);
+    const out: { subject: string; id: string | undefined; body: unknown }[] = [];
+    for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
+      const m = await jsm.streams.getMessage(STREAM, { seq });
+      if (m) out.push({ subject: m.subject, id: m.header?.get('Nats-Msg-Id'), body: m.json() });
+    }
+    return out;
+  } finally {
+    await nc.close();
+  }
 }
 
 /** A background process makes these true (a reconnect, a readiness flip): they get longer than the default. */
@@ -459,6 +498,229 @@ describe.skipIf(NO_NATS_SERVER)(
       expect(bookOf(ca).asks).toEqual([[100_000, 2 * LOT]]);
     }, 120_000);
 
+    it('holds what the stream refused while NATS was away from a running core, and stores it once, in order, before newer commits', async () => {
+      const { core, a, b, nats } = await startCluster();
+      const { bob, ca, cb } = await aliceAndBob(a, b);
+      const ask = await ca.ok({
+        op: 'order.new',
+        order: { market: MARKET, clientOrderId: 'ask', side: 'sell', type: 'limit', price: 100_000, quantity: 5 * LOT },
+      });
+      await ca.waitFor((m) => m.type === 'order' && m.order.orderId === ask.orderId, 'the ask on the stream');
+      const held = async () => {
+        const text = (await http(core.url, 'GET', '/metrics')).text;
+        return Number(/^lpj_stream_held_messages (\d+)/m.exec(text)?.[1]);
+      };
+      await nats.kill();
+      // Two trades commit in the core while NATS is away from it (no gateway can reach it: Bob's bids are
+      // placed in the core itself).
+      await bidInCore(core, bob.accountId, 'away-1');
+      await waitUntil(async () => (await held()) > 0, 'the core to hold what the stream refused');
+      await bidInCore(core, bob.accountId, 'away-2');
+      await nats.restart();
+      await waitUntil(async () => (await held()) === 0, 'the core to have the stream store what it held');
+      // A newer commit, through a gateway once it is back: after the held ones on the stream.
+      await waitUntil(async () => (await http(b.url, 'GET', '/readyz')).status === 200, 'gateway B to be ready');
+      await cb.ok({
+        op: 'order.new',
+        order: {
+          market: MARKET,
+          clientOrderId: 'back',
+          side: 'buy',
+          type: 'limit',
+          timeInForce: 'IOC',
+          price: 100_000,
+          quantity: LOT,
+        },
+      });
+      for (const c of [ca, cb]) await c.waitFor(() => tradesOf(c).length === 3, 'the three trades', 30_000);
+      const lastSeq = tradesOf(ca)[2].seq;
+      for (const c of [ca, cb]) {
+        await c.waitFor((m) => m.type === 'book.delta' && m.seq >= lastSeq, 'the last trade’s delta', 30_000);
+        // The tape in commit order, each trade once; every delta once, in order, without a gap.
+        const ids = tradesOf(c).map((t) => t.tradeId);
+        expect(ids).toEqual([ids[0], ids[0] + 1, ids[0] + 2]);
+        const deltas = c.messages.filter((m) => m.type === 'book.delta').map((m) => m.seq);
+        expect(deltas).toEqual([...deltas].sort((x, y) => x - y));
+        expect(new Set(deltas).size).toBe(deltas.length);
+        expect(bookOf(c).asks).toEqual([[100_000, 2 * LOT]]);
+      }
+      expect(tradesOf(cb)).toEqual(tradesOf(ca));
+      await ca.waitFor(() => ca.messages.filter((m) => m.type === 'fill').length === 3, 'alice’s three fills', 30_000);
+      const fills = ca.messages.filter((m) => m.type === 'fill').map((m) => m.fill.tradeId);
+      expect(fills).toEqual(tradesOf(ca).map((t) => t.tradeId));
+      // The stream itself holds each message once (by its id): one sent again that it had after all was dropped.
+      const stored = (await storedMessages(nats.url)).flatMap((m) => (m.id ? [m.id] : []));
+      expect(new Set(stored).size).toBe(stored.length);
+      await honestPairTradesAt(a.url, a.wsUrl, 99_000);
+    }, 120_000);
+
+    it('keeps an account’s order budget across gateways: one account sending through both at once gets no more', async () => {
+      // A budget of 10 orders that barely refills, set on the core on purpose; the gateways keep the shipped one,
+      // under which each of them alone would take every order sent here.
+      const { a, b } = await startCluster({ accountOrderRate: { perSecond: 0.01, burst: 10 } });
+      const alice = await signUp(a.url, 'alice');
+      const connections = [
+        await client(a.wsUrl, alice.accessToken),
+        await client(a.wsUrl, alice.accessToken),
+        await client(b.wsUrl, alice.accessToken),
+        await client(b.wsUrl, alice.accessToken),
+      ];
+      const answers = await Promise.all(
+        connections.flatMap((c, i) =>
+          Array.from({ length: 5 }, (_, j) =>
+            c.request({
+              op: 'order.new',
+              order: {
+                market: MARKET,
+                clientOrderId: `o${i}-${j}`,
+                side: 'buy',
+                type: 'limit',
+                price: 90_000 + 100 * (i * 5 + j),
+                quantity: 2 * LOT,
+              },
+            }),
+          ),
+        ),
+      );
+      const acked = answers.filter((r) => r.type === 'ack');
+      const refused = answers.filter((r) => r.type === 'reject');
+      expect(acked).toHaveLength(10);
+      expect(refused).toHaveLength(10);
+      for (const r of refused) expect(r).toMatchObject({ reason: 'RATE_LIMITED' });
+      const orders = await http<{ orders: OrderView[] }>(b.url, 'GET', '/api/v1/orders', { token: alice.accessToken });
+      expect(orders.body.orders).toHaveLength(10);
+      // Another account's budget is its own.
+      await honestPairTradesAt(b.url, b.wsUrl, 100_000);
+    });
+
+    it('publishes balances only for accounts a gateway watches, and those of a watcher the core forgot at once', async () => {
+      const { core, a, nats, dir } = await startCluster();
+      const alice = await signUp(a.url, 'alice');
+      // Carol signed up and is signed in nowhere: no gateway watches her.
+      const carol = await signUp(a.url, 'carol');
+      const ca = await client(a.wsUrl, alice.accessToken);
+      const ask = await ca.ok({
+        op: 'order.new',
+        order: { market: MARKET, clientOrderId: 'ask', side: 'sell', type: 'limit', price: 100_000, quantity: 5 * LOT },
+      });
+      await bidInCore(core, carol.accountId, 'carol-1');
+      await ca.waitFor(
+        (m) => m.type === 'balance' && lpj(m.balances).held === 4 * LOT,
+        'alice’s balance after carol’s fill',
+      );
+      const types = (subject: string) =>
+        storedMessages(nats.url).then((all) =>
+          all
+            .filter((m) => m.subject === subject)
+            .flatMap((m) => (m.body as { m: ServerMessage[] }).m.map((x) => x.type)),
+        );
+      // Carol's orders and fills go out (a gateway she signs in to later has them from the core anyway); her
+      // balances are not read nor sent.
+      await waitUntil(async () => (await types(`lpj.ev.acct.${carol.accountId}`)).includes('fill'), 'carol’s fill');
+      expect(await types(`lpj.ev.acct.${carol.accountId}`)).not.toContain('balance');
+      expect(await types(`lpj.ev.acct.${alice.accountId}`)).toContain('balance');
+      // The core starts again and knows nothing of who is signed in where: gateway A tells it, and alice gets her
+      // balances as they are then, with no trade to carry them.
+      const balancesBefore = ca.messages.filter((m) => m.type === 'balance').length;
+      await core.close();
+      const again = await startTestServer(dir, { natsUrl: nats.url });
+      cleanup.push(() => again.close());
+      await ca.waitFor(
+        () => ca.messages.filter((m) => m.type === 'balance').length > balancesBefore,
+        'alice’s balances from the restarted core',
+        20_000,
+      );
+      expect(lastBalance(ca)).toEqual(balanceViews(again.exchange, alice.accountId));
+      // And from then on with every commit that moves them.
+      await bidInCore(again, carol.accountId, 'carol-2');
+      await ca.waitFor(
+        (m) => m.type === 'balance' && lpj(m.balances).held === 3 * LOT,
+        'alice’s balance after carol’s second fill',
+      );
+      expect(ask.orderId).toBeGreaterThan(0);
+      await honestPairTradesAt(a.url, a.wsUrl, 99_000);
+    });
+
+    it('serves the notification stream on every gateway, resuming after Last-Event-ID without loss or repeats', async () => {
+      const { a, b } = await startCluster();
+      const { alice, ca, cb } = await aliceAndBob(a, b);
+      let trades = 0;
+      // Alice's ask through gateway A, taken whole by Bob's bid through B: one fill notification each.
+      const trade = async () => {
+        trades++;
+        const order = { market: MARKET, type: 'limit' as const, price: 100_000, quantity: LOT };
+        await ca.ok({ op: 'order.new', order: { ...order, clientOrderId: `ask-${trades}`, side: 'sell' } });
+        await cb.ok({ op: 'order.new', order: { ...order, clientOrderId: `bid-${trades}`, side: 'buy' } });
+      };
+      const open = async (url: string, headers: Record<string, string>) => {
+        const s = await SseClient.open(url, headers);
+        cleanup.push(async () => s.close());
+        expect(s.status).toBe(200);
+        return s;
+      };
+      await trade();
+      // Alice's stream on gateway B, which did not place her orders: the backlog, then what comes live.
+      const first = await open(`${b.url}/notifications/stream`, { authorization: `Bearer ${alice.accessToken}` });
+      await first.waitForCount(1, 20_000);
+      await trade();
+      await first.waitForCount(2, 20_000);
+      const seen = first.events.map((e) => JSON.parse(e.data) as Notification);
+      expect(seen.map((n) => n.kind)).toEqual(['fill', 'fill']);
+      expect(first.events.map((e) => Number(e.id))).toEqual(seen.map((n) => n.id));
+      expect(seen[1].data).toMatchObject({ market: MARKET, side: 'sell', price: 100_000, quantity: LOT });
+      first.close();
+      // Missed while away, then resumed on gateway A with a ticket and Last-Event-ID, as an EventSource does.
+      await trade();
+      await trade();
+      const ticket = await http<StreamTicket>(b.url, 'POST', '/api/v1/notifications/ticket', {
+        token: alice.accessToken,
+      });
+      const streamUrl = `${a.url}/notifications/stream?ticket=${encodeURIComponent(ticket.body.ticket)}`;
+      const resumed = await open(streamUrl, { 'last-event-id': first.events[1].id! });
+      await resumed.waitForCount(2, 20_000);
+      await trade();
+      await resumed.waitForCount(3, 20_000);
+      const after = resumed.events.map((e) => JSON.parse(e.data) as Notification);
+      const all = await http<Notification[]>(b.url, 'GET', '/api/v1/notifications', { token: alice.accessToken });
+      expect(all.body).toHaveLength(5);
+      expect([...seen, ...after]).toEqual(all.body);
+      // A ticket opens one stream, on any gateway.
+      const again = await SseClient.open(streamUrl.replace(a.url, b.url));
+      cleanup.push(async () => again.close());
+      expect(again.status).toBe(401);
+      // Signing out through gateway B ends the stream on A.
+      expect((await http(b.url, 'POST', '/api/v1/auth/signout', { token: alice.accessToken })).status).toBe(204);
+      await resumed.ended;
+      await honestPairTradesAt(a.url, a.wsUrl, 100_000);
+    });
+
+    it('answers a history past NATS’s 1 MiB message limit through a gateway, whole and in order', async () => {
+      const { a, b } = await startCluster();
+      const alice = await signUp(a.url, 'alice');
+      // A practice history of 1,000 entries of about 1.1 KB each, uploaded in bodies under the 256 KiB limit.
+      const entries = Array.from({ length: 1_000 }, (_, i) => ({
+        localId: `entry-${String(i).padStart(4, '0')}`,
+        kind: 'order' as const,
+        market: MARKET,
+        ts: 1_700_000_000_000 + i,
+        data: Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map((k) => [k, `${k}${i}`.padEnd(200, k)])),
+      }));
+      for (let i = 0; i < entries.length; i += 200) {
+        const up = await http(a.url, 'POST', '/api/v1/practice/journal', {
+          token: alice.accessToken,
+          body: { entries: entries.slice(i, i + 200) },
+        });
+        expect(up.status).toBe(200);
+      }
+      const read = await http<PracticeEntry[]>(b.url, 'GET', '/api/v1/practice/journal?limit=1000', {
+        token: alice.accessToken,
+      });
+      expect(read.status).toBe(200);
+      expect(Buffer.byteLength(read.text)).toBeGreaterThan(1024 * 1024);
+      expect(read.body).toEqual(entries);
+      await honestPairTradesAt(b.url, b.wsUrl, 100_000);
+    });
+
     it('answers a gateway’s worst HTTP with a reason and keeps serving honest traders', async () => {
       const { a } = await startCluster();
       const huge = await http(a.url, 'POST', '/api/v1/auth/signup', {
@@ -468,9 +730,17 @@ describe.skipIf(NO_NATS_SERVER)(
       expect(huge.body).toMatchObject({ error: { code: 'BODY_TOO_LARGE' } });
       const broken = await http(a.url, 'POST', '/api/v1/auth/signup', { rawBody: '{"nickname":' });
       expect(broken.status).toBe(400);
-      const stream = await http(a.url, 'GET', '/notifications/stream?ticket=x');
-      expect(stream.status).toBe(501);
-      expect(stream.body).toMatchObject({ error: { code: 'NOT_ON_GATEWAY' } });
+      // The notification stream, served by the gateway: a made-up ticket, no credentials, a broken resume point.
+      const ticketless = await http(a.url, 'GET', '/notifications/stream?ticket=x');
+      expect(ticketless.status).toBe(401);
+      expect((await http(a.url, 'GET', '/api/v1/notifications/stream')).status).toBe(401);
+      const alice = await signUp(a.url, 'alice');
+      const badResume = await SseClient.open(`${a.url}/notifications/stream`, {
+        authorization: `Bearer ${alice.accessToken}`,
+        'last-event-id': '-1e400',
+      });
+      cleanup.push(async () => badResume.close());
+      expect(badResume.status).toBe(400);
       const nowhere = await http(a.url, 'GET', '/api/v1/nothing-here');
       expect(nowhere.status).toBe(404);
       await honestPairTradesAt(a.url, a.wsUrl, 100_000);

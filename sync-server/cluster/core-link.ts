@@ -5,9 +5,10 @@
  *
  * Order: events are published in the commit's turn, in commit order, on one connection, so the stream holds
  * them in the order the exchange committed them. Each carries an id (market and sequence number, or account and
- * commit) that JetStream's duplicate window uses to keep a second publish of the same commit out. An order's
- * reply goes straight back to the gateway that asked and may overtake its updates on the stream; clients already
- * take acks and updates in either order.
+ * commit) that JetStream's duplicate window uses to keep a second publish of the same commit out; what the stream
+ * refuses is held, with everything after it, and sent again in order with the same ids. An order's reply goes
+ * straight back to the gateway that asked and may overtake its updates on the stream; clients already take acks
+ * and updates in either order.
  */
 import type { FastifyInstance } from 'fastify';
 import { LEDGER_STREAM, type EngineEvent } from '../../engine/core/matching/types';
@@ -18,10 +19,14 @@ import { ClientMessage, type ServerMessage } from '../../engine/protocol/sync';
 import { EngineFaultError, JournalBusyError, type Waiter } from '../../engine/node/store/durable-engine';
 import { AuthError, type Accounts } from '../accounts/accounts';
 import { bookAndTrades, MarketData } from '../market-data/market-data';
-import type { CancelAllResult, Exchange, OrderResult } from '../trading/exchange';
+import { balanceViews, type CancelAllResult, type Exchange, type OrderResult } from '../trading/exchange';
 import { privateUpdates, type PrivateUpdate } from '../trading/private-updates';
 import { fillsOf, type ProjectedChanges } from '../trading/order-projection';
 import type { Channel } from '../../engine/protocol/sync';
+import { SSE_BACKLOG_PAGE } from '../http/notification-streams';
+import type { Notifications } from '../notifications/notifications';
+import type { Metrics } from '../metrics';
+import { TokenBucket } from '../ws/token-bucket';
 import {
   accountSubject,
   AUTH,
@@ -30,7 +35,9 @@ import {
   EVENTS,
   HTTP,
   marketSubject,
+  noteSubject,
   ORDER,
+  READ_NOTES,
   READ_BOOK,
   READ_FIRST,
   SESSIONS_ENDED,
@@ -44,6 +51,11 @@ import {
   MARKET_PREFIX,
   type HttpReplyWire,
   type HttpRequestWire,
+  DEFAULT_MAX_PAYLOAD,
+  INTEREST,
+  INTEREST_PAGE,
+  INTEREST_TTL_MS,
+  MAX_REPLY_PARTS,
   type MarketEvents,
   type OrderReplyWire,
   type OrderRequest,
@@ -55,7 +67,12 @@ export interface CoreLinkDeps {
   accounts: Accounts;
   exchange: Exchange;
   marketData: MarketData;
+  notifications: Notifications;
+  metrics: Metrics;
   app: FastifyInstance;
+  /** Each account's order budget, kept here for all the gateways it sends through. */
+  accountOrderRate: { perSecond: number; burst: number };
+  now: () => number;
 }
 
 export interface CoreLink {
@@ -85,24 +102,60 @@ export async function startCoreLink(d: CoreLinkDeps): Promise<CoreLink> {
   const js = jetstream(nc);
   const stored = await lastStoredCommit(await jetstreamManager(nc));
   // From here to the listeners, one turn: no commit can fall between what is republished and what is published.
-  const publisher = new CommitPublisher(js, d.log, d.exchange, d.marketData);
+  const publisher = new CommitPublisher(js, d.log, d.exchange, d.marketData, d.metrics);
   const republished = publisher.republish(stored);
   if (republished > 0) d.log.warn({ events: republished }, 'republished committed events the stream had not got');
 
   // Every public message of a commit, gathered as market data publishes it and sent with the commit's private ones.
   d.marketData.tap((key, msg) => publisher.public(key, msg));
   const killAfter = process.env.LPJ_CORE_KILL_BEFORE_PUBLISH;
+  const watching = new Watching(d.now);
   d.exchange.onCommit((events, changes) => {
     // Tests only: dies as a crash would, between the commit (on disk) and its publish.
     if (killAfter && events.some((e) => e.type === killAfter)) process.kill(process.pid, 'SIGKILL');
     publisher.commit(
       events,
-      privateUpdates(d.exchange, changes, () => true),
+      privateUpdates(d.exchange, changes, (account) => watching.has(account)),
     );
   });
+  const sweep = setInterval(() => watching.sweep(), INTEREST_TTL_MS);
+  sweep.unref();
+  const interest = nc.subscribe(INTEREST, {
+    callback: (err, msg) => {
+      if (err) return d.log.error({ err }, 'interest subscription failed');
+      try {
+        const { accounts } = msg.json<{ accounts: unknown }>();
+        if (!Array.isArray(accounts)) return;
+        for (const account of accounts.slice(0, INTEREST_PAGE)) {
+          // An account this core did not watch (it started since, or the gateway's word came late) may have
+          // missed balance updates meanwhile: its balances as they are now go out first.
+          if (Number.isSafeInteger(account) && watching.mark(account as number))
+            publisher.send(
+              accountSubject(account as number),
+              { m: [{ type: 'balance', balances: balanceViews(d.exchange, account as number) }] },
+              `bal:${account}:${nuid.next()}`,
+            );
+        }
+      } catch (err) {
+        d.log.warn({ err }, 'an interest message could not be read');
+      }
+    },
+  });
+
+  // Every notification, as it is pushed to this process's own streams: the gateways serve theirs from these.
+  d.notifications.tap((account, n) => publisher.send(noteSubject(account), n, `note:${n.id}`));
 
   // Signed out, refreshed, revoked: the sockets signed in with those sessions close wherever they are.
   d.accounts.onSessionsEnded((e) => publisher.send(SESSIONS_ENDED, e, `ended:${e.accountId}:${nuid.next()}`));
+
+  // An account's order budget, whichever gateways its orders come through (each gateway also holds it to the
+  // budget on its own connections, which refuses no order this one would take: it sees a part of the same orders).
+  const buckets = new Map<number, TokenBucket>();
+  const budgets = (account: number): boolean => {
+    let b = buckets.get(account);
+    if (!b) buckets.set(account, (b = new TokenBucket(d.accountOrderRate.perSecond, d.accountOrderRate.burst, d.now)));
+    return b.take();
+  };
 
   // The request subjects only: the stream's own subjects (lpj.ev.>) pass through NATS too, and are not for us.
   const subs = ['lpj.cmd.*', 'lpj.read.*', HTTP].map((subject) =>
@@ -111,7 +164,7 @@ export async function startCoreLink(d: CoreLinkDeps): Promise<CoreLink> {
       callback: (err, msg) => {
         if (err) return d.log.error({ err, subject }, 'core request subscription failed');
         try {
-          answer(d, msg);
+          answer(d, msg, nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD, budgets, watching);
         } catch (err) {
           d.log.error({ err, subject: msg.subject }, 'a gateway request failed');
           reply(msg, { error: 'INTERNAL', message: 'the core could not handle this request' });
@@ -126,7 +179,10 @@ export async function startCoreLink(d: CoreLinkDeps): Promise<CoreLink> {
   return {
     close: async () => {
       for (const sub of subs) sub.unsubscribe();
+      interest.unsubscribe();
+      clearInterval(sweep);
       await publisher.idle();
+      publisher.stop();
       await nc.drain();
     },
   };
@@ -134,12 +190,37 @@ export async function startCoreLink(d: CoreLinkDeps): Promise<CoreLink> {
 
 const reply = (msg: Msg, body: unknown): void => void msg.respond(JSON.stringify(body));
 
-function answer(d: CoreLinkDeps, msg: Msg): void {
+/**
+ * Answers an HTTP request: in one message when it fits the server's message limit, else a head that says how
+ * many parts follow and the body in parts of at most that limit, all on this connection to the one reply subject
+ * (NATS keeps one publisher's messages to a subject in order), which the gateway joins (`httpReply`).
+ */
+function replyHttp(msg: Msg, reply: Omit<HttpReplyWire, 'body'>, body: Buffer, maxPayload: number): void {
+  const whole = JSON.stringify({ ...reply, body: body.toString('base64') } satisfies HttpReplyWire);
+  if (Buffer.byteLength(whole) <= maxPayload) return void msg.respond(whole);
+  const parts = Math.ceil(body.length / maxPayload);
+  if (parts > MAX_REPLY_PARTS) throw new Error(`an HTTP reply of ${body.length} bytes is past what a reply may carry`);
+  msg.respond(JSON.stringify({ ...reply, body: '', parts, size: body.length } satisfies HttpReplyWire));
+  for (let i = 0; i < parts; i++) msg.respond(body.subarray(i * maxPayload, (i + 1) * maxPayload));
+}
+
+function answer(
+  d: CoreLinkDeps,
+  msg: Msg,
+  maxPayload: number,
+  budget: (account: number) => boolean,
+  watching: Watching,
+): void {
   switch (msg.subject) {
     case AUTH: {
-      const { token } = msg.json<{ token: string }>();
+      // An access token, or (for a notification stream, which an EventSource opens without headers) a ticket.
+      const { token, ticket } = msg.json<{ token?: string; ticket?: string }>();
       try {
-        const a = d.accounts.authenticate(String(token));
+        const a =
+          ticket !== undefined ? d.accounts.redeemStreamTicket(String(ticket)) : d.accounts.authenticate(String(token));
+        // Signed in through a gateway: its balances from now on go out with every commit that moves them (the
+        // ones read here are the client's starting point).
+        watching.mark(a.id);
         const balances = Object.entries(d.exchange.engine.balances(a.id)).map(([asset, b]) => ({
           asset,
           available: b.available,
@@ -165,6 +246,11 @@ function answer(d: CoreLinkDeps, msg: Msg): void {
       if (!Number.isSafeInteger(req.account) || !parsed.success || !parsed.data.op.startsWith('order.'))
         return reply(msg, { error: 'INTERNAL', message: 'not an order operation' } satisfies OrderReplyWire);
       const op = parsed.data as OrderRequest['msg'];
+      if (!budget(req.account))
+        return reply(msg, {
+          error: 'RATE_LIMITED',
+          message: `more than ${d.accountOrderRate.perSecond} orders/s for this account`,
+        } satisfies OrderReplyWire);
       const waiter = new WireReply(msg);
       if (op.op === 'order.new') d.exchange.place(req.account, op.order, waiter);
       else if (op.op === 'order.cancel') d.exchange.cancel(req.account, op.market, op.orderId, waiter);
@@ -186,6 +272,12 @@ function answer(d: CoreLinkDeps, msg: Msg): void {
       if (d.exchange.engine.marketConfig(market)) d.marketData.sendSnapshot({ send: (m) => messages.push(m) }, market);
       return reply(msg, { messages });
     }
+    case READ_NOTES: {
+      const { account, after, limit } = msg.json<{ account: number; after: number; limit: number }>();
+      if (![account, after, limit].every(Number.isSafeInteger))
+        return reply(msg, { error: 'INTERNAL', message: 'not a notification query' });
+      return reply(msg, { notifications: d.notifications.since(account, after, Math.min(limit, SSE_BACKLOG_PAGE)) });
+    }
     case HTTP: {
       const r = msg.json<HttpRequestWire>();
       void d.app
@@ -199,11 +291,7 @@ function answer(d: CoreLinkDeps, msg: Msg): void {
         .then((res) => {
           const out: Record<string, string> = {};
           for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = String(v);
-          reply(msg, {
-            status: res.statusCode,
-            headers: out,
-            body: res.rawPayload.toString('base64'),
-          } satisfies HttpReplyWire);
+          replyHttp(msg, { status: res.statusCode, headers: out }, res.rawPayload, maxPayload);
         })
         .catch((err: unknown) => {
           d.log.error({ err }, 'an HTTP request from a gateway failed');
@@ -269,9 +357,50 @@ async function lastStoredCommit(jsm: JetStreamManager): Promise<StoredCommit | u
 }
 
 /**
+ * The accounts some gateway has someone signed in to, each until `INTEREST_TTL_MS` after a gateway last said
+ * so (or the core signed it in for a gateway): the accounts whose balances a commit reads and publishes.
+ */
+class Watching {
+  private readonly until = new Map<number, number>();
+  constructor(private readonly now: () => number) {}
+
+  has(account: number): boolean {
+    return (this.until.get(account) ?? 0) > this.now();
+  }
+
+  /** Watches the account for another TTL; true if it was not watched until now. */
+  mark(account: number): boolean {
+    const was = this.has(account);
+    this.until.set(account, this.now() + INTEREST_TTL_MS);
+    return !was;
+  }
+
+  /** Forgets the accounts no gateway has spoken of in time (memory stays bounded by those watched). */
+  sweep(): void {
+    const now = this.now();
+    for (const [account, until] of this.until) if (until <= now) this.until.delete(account);
+  }
+}
+
+/** A stream message as the core sends it, kept until the stream has stored it. */
+interface Outgoing {
+  subject: string;
+  data: string;
+  id: string;
+  stored: boolean;
+}
+
+/** Waits between rounds of sending held messages again while the stream refuses them (ms). */
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 2_000;
+
+/**
  * Gathers one commit's messages and publishes them in its turn: one stream message per market and per account,
  * each carrying the commit's position. Publishing does not wait for the stream's acknowledgement before the next
- * commit (that would serialise commits on a round trip); a publish the stream refused is logged.
+ * commit (that would serialise commits on a round trip); every message is kept until the stream has stored it.
+ * Once the stream refuses one (NATS away from the core, or no answer in time), every message from it on is held,
+ * newer ones included, and sent again one at a time in commit order, each with the id it had (so one the stream
+ * stored after all is not stored twice), until all are stored; then publishing goes on as before.
  */
 class CommitPublisher {
   private perMarket = new Map<string, MarketEvents['m']>();
@@ -280,12 +409,18 @@ class CommitPublisher {
   private at: Record<string, number> = {};
   /** The last book delta's seq per market, as published. */
   private delta: Record<string, number> = {};
+  /** Sent and not yet stored, in the order sent. */
+  private outbox: Outgoing[] = [];
+  /** True while held messages are being sent again: new ones wait behind them. */
+  private retrying = false;
+  private stopped = false;
 
   constructor(
     private readonly js: JetStreamClient,
     private readonly log: Logger,
     private readonly exchange: Exchange,
     private readonly marketData: MarketData,
+    private readonly metrics: Metrics,
   ) {}
 
   public(key: string, msg: ServerMessage): void {
@@ -387,12 +522,57 @@ class CommitPublisher {
     await Promise.allSettled([...this.pending]);
   }
 
+  stop(): void {
+    this.stopped = true;
+  }
+
   send(subject: string, body: unknown, id: string): void {
+    const o: Outgoing = { subject, data: JSON.stringify(body), id, stored: false };
+    this.outbox.push(o);
+    if (this.retrying) return this.metrics.streamHeld.set(this.outbox.length);
     const p = this.js
-      .publish(subject, JSON.stringify(body), { msgID: id })
-      .catch((err: unknown) => this.log.error({ err, subject }, 'publishing committed events failed'))
+      .publish(subject, o.data, { msgID: id })
+      .then(
+        () => this.stored(o),
+        (err: unknown) => {
+          this.log.error({ err, subject }, 'the events stream refused a commit: holding it and what follows');
+          void this.retry();
+        },
+      )
       .finally(() => this.pending.delete(p));
     this.pending.add(p);
+  }
+
+  private stored(o: Outgoing): void {
+    o.stored = true;
+    let done = 0;
+    while (done < this.outbox.length && this.outbox[done].stored) done++;
+    if (done > 0) this.outbox.splice(0, done);
+  }
+
+  /** Sends what the stream has not stored, in order, one at a time, until it has stored them all. */
+  private async retry(): Promise<void> {
+    if (this.retrying) return;
+    this.retrying = true;
+    this.metrics.streamHeld.set(this.outbox.length);
+    let wait = RETRY_FIRST_MS;
+    while (!this.stopped && this.outbox.length > 0) {
+      await new Promise((r) => setTimeout(r, wait).unref());
+      try {
+        while (!this.stopped && this.outbox.length > 0) {
+          const o = this.outbox[0];
+          if (!o.stored) await this.js.publish(o.subject, o.data, { msgID: o.id });
+          this.stored(o);
+          this.metrics.streamHeld.set(this.outbox.length);
+        }
+      } catch (err) {
+        this.log.warn({ err, held: this.outbox.length }, 'the events stream still refuses: trying again');
+        wait = Math.min(wait * 2, RETRY_MAX_MS);
+      }
+    }
+    if (!this.stopped) this.log.warn('the events stream has every held commit again, in order');
+    this.retrying = false;
+    this.metrics.streamHeld.set(0);
   }
 }
 

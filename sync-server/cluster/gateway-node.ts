@@ -7,32 +7,49 @@
  * What it keeps is a cache rebuilt from the core and the stream: a mirror of each book (snapshot from the core,
  * then the stream's deltas), from which a new subscriber's snapshot is served so that it is consistent with
  * the deltas this gateway sends it next. A gap in the deltas makes it ask the core for a fresh snapshot.
- * HTTP requests are handed to the core whole (`lpj.http`) and answered with its reply.
+ * HTTP requests are handed to the core whole (`lpj.http`) and answered with its reply, but for the notification
+ * stream (SSE), which is served here: signed in through the core, its backlog read from the core, its live
+ * notifications taken from the stream, with the resume rules of a single server (http/notification-streams.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import pino from 'pino';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
-import type { Channel, ServerMessage } from '../../engine/protocol/sync';
+import type { Channel, Notification, ServerMessage } from '../../engine/protocol/sync';
 import type { Waiter } from '../../engine/node/store/durable-engine';
 import { EngineFaultError, JournalBusyError } from '../../engine/node/store/durable-engine';
 import { BookMirror } from '../../engine/node/sync/book-mirror';
 import type { SessionsEnded } from '../accounts/accounts';
 import { AuthError, type AuthCode } from '../accounts/auth-error';
 import type { ServerConfig } from '../config';
+import { HttpFailure } from '../http/errors';
+import { NotificationStreams, streamRequest } from '../http/notification-streams';
 import { guardSockets } from '../http/socket-guard';
 import { MarketData } from '../market-data/market-data';
 import { Subscribers } from '../market-data/subscribers';
 import { Metrics } from '../metrics';
 import type { CancelAllResult, OrderResult } from '../trading/exchange';
-import { CoreUnavailableError, Gateway, type GatewayBackend, type MarketFeed, type SignedIn } from '../ws/gateway';
+import {
+  CoreUnavailableError,
+  Gateway,
+  RateLimitedError,
+  type GatewayBackend,
+  type MarketFeed,
+  type SignedIn,
+} from '../ws/gateway';
 import type { Session } from '../ws/session';
 import {
   AUTH,
   EVENTS,
   HTTP,
+  INTEREST,
+  INTEREST_MS,
+  INTEREST_PAGE,
+  MAX_REPLY_PARTS,
+  NOTE_PREFIX,
   ORDER,
   READ_BOOK,
+  READ_NOTES,
   READ_FIRST,
   REQUEST_TIMEOUT_MS,
   SESSIONS_ENDED,
@@ -49,6 +66,8 @@ import { ensureStream } from './core-link';
 
 /** The core's HTTP API takes bodies up to this (app.ts bodyLimit); a larger one is refused here. */
 const MAX_BODY_BYTES = 256 * 1024;
+/** Where the notification stream is served (as the single server's routes.ts serves it). */
+const STREAM_PATHS = new Set(['/notifications/stream', '/api/v1/notifications/stream']);
 /** Headers a hop must not pass on. */
 const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'content-length']);
 
@@ -70,20 +89,53 @@ export async function startGatewayNode(config: ServerConfig, natsUrl: string): P
   const metrics = new Metrics('gateway');
   // While NATS is away the gateway says so at once (orders, sign-ins, HTTP, /readyz) rather than after a timeout;
   // its clients stay connected and the stream resumes where it stopped when NATS is back.
-  const link = { up: true };
+  const link = { up: true, reconnected: () => undefined as void };
   void (async () => {
     for await (const s of nc.status()) {
       if (s.type === 'disconnect') link.up = false;
-      else if (s.type === 'reconnect') link.up = true;
+      else if (s.type === 'reconnect') {
+        link.up = true;
+        link.reconnected(); // the core may have forgotten this gateway's accounts, or started again, meanwhile
+      }
       if (s.type === 'disconnect' || s.type === 'reconnect') log.warn({ nats: s.type }, `NATS ${s.type}`);
     }
   })();
-  const gateway = new Gateway(config, remoteBackend(nc, markets, link), feed, metrics, log);
+  const backend = remoteBackend(nc, markets, link);
+  const gateway = new Gateway(config, backend, feed, metrics, log);
   feed.privateUpdates = (account, messages) => {
     if (!gateway.online(account)) return;
     for (const m of messages) gateway.toAccount(account, m);
   };
-  feed.sessionsEnded = (e) => gateway.sessionsEnded(e);
+  // Notification streams: the backlog from the core, live notifications from the events stream.
+  const streams = new NotificationStreams(
+    {
+      since: async (account, after, limit) => {
+        const r = await nc.request(READ_NOTES, JSON.stringify({ account, after, limit }), {
+          timeout: REQUEST_TIMEOUT_MS,
+        });
+        const body = r.json<{ notifications?: Notification[] }>();
+        if (!body.notifications) throw new Error('the core refused the notification query');
+        return body.notifications;
+      },
+      listen: (account, listener) => feed.listenNotes(account, listener),
+    },
+    config.now,
+  );
+  // The accounts signed in here, so that the core publishes their balances (wire.ts, INTEREST).
+  const tellInterest = () => {
+    if (!link.up) return;
+    const accounts = gateway.onlineAccounts();
+    for (let i = 0; i < accounts.length; i += INTEREST_PAGE)
+      nc.publish(INTEREST, JSON.stringify({ accounts: accounts.slice(i, i + INTEREST_PAGE) }));
+  };
+  const interest = setInterval(tellInterest, INTEREST_MS);
+  interest.unref();
+  feed.coreStarted = tellInterest;
+  link.reconnected = tellInterest;
+  feed.sessionsEnded = (e) => {
+    gateway.sessionsEnded(e);
+    streams.sessionsEnded(e);
+  };
   await feed.start();
 
   const server = createServer((req, res) => {
@@ -98,8 +150,34 @@ export async function startGatewayNode(config: ServerConfig, natsUrl: string): P
     if (!link.up && path === '/readyz')
       return json(res, 503, { status: 'not ready', reason: 'this gateway has lost its connection to NATS' });
     if (!link.up) return unavailable(res, 'this gateway has lost its connection to the exchange: try another or wait');
+    if (STREAM_PATHS.has(path) && req.method === 'GET') return void openStream(req, res);
     void forwardHttp(nc, req, res, log);
   });
+  // A notification stream is served here, as the single server serves it (notification-streams.ts): the reader
+  // signs in through the core with its ticket or token, then reads the backlog and the live stream from here.
+  const openStream = async (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      const q = streamRequest(
+        Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams),
+        req.headers['last-event-id'],
+      );
+      const h = req.headers.authorization;
+      if (q.ticket === undefined && !(typeof h === 'string' && h.startsWith('Bearer ')))
+        throw new HttpFailure(401, 'NOT_AUTHENTICATED', 'send "Authorization: Bearer <access token>"');
+      const a = await backend.authenticateStream(
+        q.ticket !== undefined ? { ticket: q.ticket } : { token: (h as string).slice(7) },
+      );
+      await streams.open(res, { id: a.accountId, sessionId: a.sessionId, expiresAt: a.expiresAt }, q.after, log);
+    } catch (err) {
+      if (res.headersSent) return void res.destroy();
+      if (err instanceof AuthError && err.retryAfterMs !== undefined)
+        res.setHeader('retry-after', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
+      if (err instanceof HttpFailure || err instanceof AuthError)
+        return json(res, err.status, { error: { code: err.code, message: err.message } });
+      log.error({ err }, 'a notification stream could not be opened');
+      json(res, 500, { error: { code: 'INTERNAL', message: 'the gateway could not open this stream' } });
+    }
+  };
   guardSockets(server, config.limits);
   server.on('upgrade', (req, socket, head) => {
     if ((req.url ?? '').split('?')[0] !== '/ws') {
@@ -121,6 +199,8 @@ export async function startGatewayNode(config: ServerConfig, natsUrl: string): P
     close: () =>
       (closing ??= (async () => {
         gateway.closeAll(1001, 'SHUTDOWN', 'this gateway is shutting down: reconnect (to any gateway)');
+        streams.endAll();
+        clearInterval(interest);
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         feed.stop();
@@ -130,7 +210,23 @@ export async function startGatewayNode(config: ServerConfig, natsUrl: string): P
 }
 
 /** The core, asked over NATS. A core that does not answer in time is CORE_UNAVAILABLE to the client. */
-function remoteBackend(nc: NatsConnection, markets: Set<string>, link: { up: boolean }): GatewayBackend {
+function remoteBackend(
+  nc: NatsConnection,
+  markets: Set<string>,
+  link: { up: boolean },
+): GatewayBackend & { authenticateStream(credential: { token: string } | { ticket: string }): Promise<SignedIn> } {
+  const authenticate = async (credential: { token: string } | { ticket: string }): Promise<SignedIn> => {
+    if (!link.up)
+      throw new AuthError('BUSY', 'this gateway has lost its connection to the exchange: try again shortly', 1_000);
+    let r: AuthReply;
+    try {
+      r = (await nc.request(AUTH, JSON.stringify(credential), { timeout: REQUEST_TIMEOUT_MS })).json<AuthReply>();
+    } catch {
+      throw new AuthError('BUSY', 'the exchange did not answer: sign in again shortly', 1_000);
+    }
+    if (!r.ok) throw new AuthError(r.code as AuthCode, r.message);
+    return r;
+  };
   const request = (msg: OrderOp, account: number, reply: Waiter<OrderResult> | Waiter<CancelAllResult>) => {
     if (!link.up) return reply.reject(new CoreUnavailableError('this gateway has lost its connection to the exchange'));
     nc.request(ORDER, JSON.stringify({ account, msg }), { timeout: REQUEST_TIMEOUT_MS }).then(
@@ -139,6 +235,7 @@ function remoteBackend(nc: NatsConnection, markets: Set<string>, link: { up: boo
         if ('result' in r) return (reply as Waiter<unknown>).resolve({ ...r.result, events: [] });
         if (r.error === 'BUSY') return reply.reject(new JournalBusyError(r.message, 'BUSY', {}));
         if (r.error === 'ENGINE_FAULT') return reply.reject(new EngineFaultError(r.message, {}));
+        if (r.error === 'RATE_LIMITED') return reply.reject(new RateLimitedError(r.message));
         reply.reject(new Error(r.message));
       },
       () => reply.reject(new CoreUnavailableError('the exchange did not answer in time')),
@@ -146,18 +243,8 @@ function remoteBackend(nc: NatsConnection, markets: Set<string>, link: { up: boo
   };
   return {
     hasMarket: (market) => markets.has(market),
-    authenticate: async (token): Promise<SignedIn> => {
-      if (!link.up)
-        throw new AuthError('BUSY', 'this gateway has lost its connection to the exchange: try again shortly', 1_000);
-      let r: AuthReply;
-      try {
-        r = (await nc.request(AUTH, JSON.stringify({ token }), { timeout: REQUEST_TIMEOUT_MS })).json<AuthReply>();
-      } catch {
-        throw new AuthError('BUSY', 'the exchange did not answer: sign in again shortly', 1_000);
-      }
-      if (!r.ok) throw new AuthError(r.code as AuthCode, r.message);
-      return r;
-    },
+    authenticate: (token) => authenticate({ token }),
+    authenticateStream: authenticate,
     place: (account, order, reply) => request({ op: 'order.new', id: 0, order } as OrderOp, account, reply),
     cancel: (account, market, orderId, reply) =>
       request({ op: 'order.cancel', id: 0, market, orderId } as OrderOp, account, reply),
@@ -179,7 +266,11 @@ class StreamFeed implements MarketFeed {
   private readonly waiting = new Map<string, Session[]>();
   private stopped = false;
   privateUpdates: (account: number, messages: ServerMessage[]) => void = () => undefined;
+  /** This gateway's notification streams' listeners, by account. */
+  private readonly notes = new Map<number, Set<(n: Notification) => void>>();
   sessionsEnded: (e: SessionsEnded) => void = () => undefined;
+  /** A core (re)started: it knows nothing of who is signed in where. */
+  coreStarted: () => void = () => undefined;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -206,8 +297,14 @@ class StreamFeed implements MarketFeed {
           if (m.subject.startsWith('lpj.ev.md.')) this.marketEvents(m.json<MarketEvents>());
           else if (m.subject.startsWith('lpj.ev.acct.'))
             this.privateUpdates(Number(m.subject.slice('lpj.ev.acct.'.length)), m.json<AccountEvents>().m);
-          else if (m.subject === SESSIONS_ENDED) this.sessionsEnded(m.json<SessionsEnded>());
-          else if (m.subject === CORE_STARTED) for (const market of this.markets) void this.resync(market);
+          else if (m.subject.startsWith(NOTE_PREFIX)) {
+            const listeners = this.notes.get(Number(m.subject.slice(NOTE_PREFIX.length)));
+            if (listeners) for (const l of [...listeners]) l(m.json<Notification>());
+          } else if (m.subject === SESSIONS_ENDED) this.sessionsEnded(m.json<SessionsEnded>());
+          else if (m.subject === CORE_STARTED) {
+            this.coreStarted();
+            for (const market of this.markets) void this.resync(market);
+          }
         } catch (err) {
           this.log.error({ err, subject: m.subject }, 'a stream message could not be fanned out');
         }
@@ -218,6 +315,17 @@ class StreamFeed implements MarketFeed {
   }
 
   private stopMessages = () => undefined as void;
+
+  /** Listens to an account's notifications as the stream brings them. */
+  listenNotes(account: number, listener: (n: Notification) => void): () => void {
+    let set = this.notes.get(account);
+    if (!set) this.notes.set(account, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.notes.get(account) === set) this.notes.delete(account);
+    };
+  }
 
   stop(): void {
     this.stopped = true;
@@ -297,6 +405,46 @@ function unavailable(res: ServerResponse, message: string): void {
   json(res, 503, { error: { code: 'CORE_UNAVAILABLE', message } });
 }
 
+/**
+ * Sends an HTTP request to the core and gathers its reply: one message, or a head and the parts it announces
+ * (wire.ts), joined in the order NATS delivers them and checked against the size the head gave. Unanswered
+ * when no core answers in time (or none listens); broken when the parts do not add up.
+ */
+async function askCore(
+  nc: NatsConnection,
+  request: string,
+): Promise<{ head: HttpReplyWire; body: Buffer } | 'unanswered' | 'broken'> {
+  let replies: AsyncIterable<Msg>;
+  try {
+    replies = await nc.requestMany(HTTP, request, {
+      strategy: 'count',
+      maxMessages: 1 + MAX_REPLY_PARTS,
+      maxWait: REQUEST_TIMEOUT_MS,
+    });
+  } catch {
+    return 'unanswered';
+  }
+  let head: HttpReplyWire | undefined;
+  const parts: Uint8Array[] = [];
+  try {
+    for await (const m of replies) {
+      if (!head) {
+        head = m.json<HttpReplyWire>();
+        if (!head.parts) return { head, body: Buffer.from(head.body, 'base64') };
+        if (!(head.parts <= MAX_REPLY_PARTS)) return 'broken';
+        continue;
+      }
+      parts.push(m.data);
+      if (parts.length === head.parts) break;
+    }
+  } catch {
+    // no core listening, or the connection went: as if it had not answered
+  }
+  if (!head) return 'unanswered';
+  const body = Buffer.concat(parts);
+  return parts.length === head.parts && body.length === head.size ? { head, body } : 'broken';
+}
+
 /** Hands an HTTP request to the core whole and answers with its reply. */
 async function forwardHttp(nc: NatsConnection, req: IncomingMessage, res: ServerResponse, log: pino.Logger) {
   const fail = (status: number, code: string, message: string) => {
@@ -305,8 +453,6 @@ async function forwardHttp(nc: NatsConnection, req: IncomingMessage, res: Server
     res.end(JSON.stringify({ error: { code, message } }));
   };
   try {
-    if ((req.url ?? '').split('?')[0] === '/notifications/stream')
-      return fail(501, 'NOT_ON_GATEWAY', 'the notification stream is served by the core: poll /api/v1/notifications');
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req) {
@@ -318,27 +464,22 @@ async function forwardHttp(nc: NatsConnection, req: IncomingMessage, res: Server
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers))
       if (v !== undefined && !HOP_HEADERS.has(k)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    let r: HttpReplyWire;
-    try {
-      const m = await nc.request(
-        HTTP,
-        JSON.stringify({
-          method: req.method ?? 'GET',
-          url: req.url ?? '/',
-          headers,
-          body: Buffer.concat(chunks).toString('base64'),
-          remoteAddress: req.socket.remoteAddress ?? '',
-        }),
-        { timeout: REQUEST_TIMEOUT_MS },
-      );
-      r = m.json<HttpReplyWire>();
-    } catch {
-      return unavailable(res, 'the exchange did not answer: try again in a moment');
-    }
+    const r = await askCore(
+      nc,
+      JSON.stringify({
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers,
+        body: Buffer.concat(chunks).toString('base64'),
+        remoteAddress: req.socket.remoteAddress ?? '',
+      }),
+    );
+    if (r === 'unanswered') return unavailable(res, 'the exchange did not answer: try again in a moment');
+    if (r === 'broken') return fail(502, 'BAD_REPLY', 'the exchange’s reply came incomplete: try again');
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(r.headers)) if (!HOP_HEADERS.has(k)) out[k] = v;
-    res.writeHead(r.status, out);
-    res.end(Buffer.from(r.body, 'base64'));
+    for (const [k, v] of Object.entries(r.head.headers)) if (!HOP_HEADERS.has(k)) out[k] = v;
+    res.writeHead(r.head.status, out);
+    res.end(r.body);
   } catch (err) {
     log.error({ err }, 'forwarding an HTTP request failed');
     fail(500, 'INTERNAL', 'the gateway could not forward this request');

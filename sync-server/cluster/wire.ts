@@ -3,11 +3,13 @@
  *
  * - requests to the core (request/reply, queue group `core`): `lpj.cmd.auth`, `lpj.cmd.order` (the order
  *   operation as the client sent it, with its client order id, so a resend through any gateway is answered once),
- *   `lpj.read.first` (what a new subscriber is sent first), `lpj.read.book` (a book snapshot), `lpj.http` (an
- *   HTTP request a gateway received);
+ *   `lpj.read.first` (what a new subscriber is sent first), `lpj.read.book` (a book snapshot), `lpj.read.notes`
+ *   (an account's notifications after an id), `lpj.http` (an HTTP request a gateway received);
+ * - `lpj.interest` (plain NATS, from every gateway to every core): the accounts a gateway serves;
  * - committed events, published once per commit to the JetStream stream `LPJ_EVENTS`: `lpj.ev.md.<market>`
  *   (book delta, trades, ticker, candles of one commit, each under its subscription key) and
- *   `lpj.ev.acct.<account>` (that account's order, fill and balance messages of one commit), and `lpj.ev.ended`
+ *   `lpj.ev.acct.<account>` (that account's order, fill and balance messages of one commit), `lpj.ev.note.<account>`
+ *   (one notification of that account, as it is pushed), and `lpj.ev.ended`
  *   (sign-ins that ended, whose sockets every gateway closes), and `lpj.ev.started` (a core came up).
  *
  * All payloads are JSON. Only cores and gateways may connect to this NATS account: the gateway has validated
@@ -20,7 +22,10 @@ export const STREAM = 'LPJ_EVENTS';
 export const EVENTS = 'lpj.ev.>';
 export const MARKET_PREFIX = 'lpj.ev.md.';
 export const ACCOUNT_PREFIX = 'lpj.ev.acct.';
+/** An account's notifications, one stream message each, as the core pushes them (docs/cluster.md says why). */
+export const NOTE_PREFIX = 'lpj.ev.note.';
 export const marketSubject = (market: string) => `${MARKET_PREFIX}${market}`;
+export const noteSubject = (account: number) => `${NOTE_PREFIX}${account}`;
 export const accountSubject = (account: number) => `${ACCOUNT_PREFIX}${account}`;
 /** Sign-ins that ended (signed out, refreshed, revoked, account deleted): their sockets close on every gateway. */
 export const SESSIONS_ENDED = 'lpj.ev.ended';
@@ -34,7 +39,18 @@ export const AUTH = 'lpj.cmd.auth';
 export const ORDER = 'lpj.cmd.order';
 export const READ_FIRST = 'lpj.read.first';
 export const READ_BOOK = 'lpj.read.book';
+/** An account's stored notifications after an id: a notification stream's backlog. */
+export const READ_NOTES = 'lpj.read.notes';
 export const HTTP = 'lpj.http';
+/**
+ * The accounts a gateway has someone signed in to (plain NATS, to every core): the core reads and publishes
+ * balances only for accounts some gateway watches. Sent every `INTEREST_MS` in pages of `INTEREST_PAGE`, and at
+ * once when a core starts or NATS comes back; the core forgets an account not heard of for `INTEREST_TTL_MS`.
+ */
+export const INTEREST = 'lpj.interest';
+export const INTEREST_MS = 5_000;
+export const INTEREST_TTL_MS = 3 * INTEREST_MS;
+export const INTEREST_PAGE = 10_000;
 /** Requests the core does not answer within this are refused to the client as CORE_UNAVAILABLE. */
 export const REQUEST_TIMEOUT_MS = 5_000;
 /**
@@ -52,7 +68,7 @@ export interface OrderRequest {
 export type OrderReplyWire =
   | { result: Omit<Extract<OrderResult, { ok: true }>, 'events'> | Omit<Extract<OrderResult, { ok: false }>, 'events'> }
   | { result: CancelAllResult }
-  | { error: 'BUSY' | 'ENGINE_FAULT' | 'INTERNAL'; message: string };
+  | { error: 'BUSY' | 'ENGINE_FAULT' | 'RATE_LIMITED' | 'INTERNAL'; message: string };
 
 export type AuthReply =
   | {
@@ -97,9 +113,21 @@ export interface HttpRequestWire {
   body: string;
   remoteAddress: string;
 }
+/**
+ * An HTTP reply. One past the NATS server's message limit (`max_payload`, 1 MiB by default: a long history) is
+ * sent as this head with `parts` and `size` and an empty `body`, followed by `parts` messages of the body's raw
+ * bytes in order, to the same reply subject.
+ */
 export interface HttpReplyWire {
   status: number;
   headers: Record<string, string>;
-  /** base64 */
+  /** base64; empty when the body comes in parts */
   body: string;
+  parts?: number;
+  /** The body's length in bytes, when it comes in parts (the gateway checks the parts add up to it). */
+  size?: number;
 }
+/** NATS's own default message limit, for a server that has not said its own. */
+export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+/** The most parts an HTTP reply is sent in (64 MiB at the default limit: far past any page the API returns). */
+export const MAX_REPLY_PARTS = 64;

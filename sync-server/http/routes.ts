@@ -14,7 +14,6 @@ import {
   SignUpBody,
   type BalanceView,
   type MarketInfo,
-  type Notification,
   type StreamTicket,
 } from '../../engine/protocol/sync';
 import { AuthError, type Accounts, type Authenticated } from '../accounts/accounts';
@@ -27,7 +26,7 @@ import type { OrderProjection } from '../trading/order-projection';
 import { TokenBucket } from '../ws/token-bucket';
 import { HttpFailure, parse, send } from './errors';
 import { openApiDocument } from './openapi';
-import { SseStream, type SseLimits } from './sse-stream';
+import { NotificationStreams, streamRequest } from './notification-streams';
 
 export interface RouteDeps {
   accounts: Accounts;
@@ -66,21 +65,6 @@ const AfterQuery = z.object({
 });
 
 const AUTH_RATE = { perSecond: 5, burst: 20 };
-/**
- * A notification stream's reader may keep 1 MiB waiting (past what the kernel holds), or leave a full buffer
- * undrained for 30 s, before it is let go; it resumes from its Last-Event-ID, so it misses nothing.
- */
-const SSE_LIMITS: SseLimits = { maxBufferedBytes: 1 << 20, drainTimeoutMs: 30_000, keepAliveMs: 15_000 };
-/** Open streams per account (a new one ends the oldest) and in all (past it a new one is refused). */
-const SSE_PER_ACCOUNT = 8;
-const SSE_MAX_STREAMS = 10_000;
-/** Backlog read per query when a stream opens (sent as the reader takes it), and live events held meanwhile. */
-const SSE_BACKLOG_PAGE = 500;
-const StreamQuery = z.object({
-  after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-  ticket: z.string().min(1).max(128).optional(),
-});
-const sseEvent = (n: Notification) => `id: ${n.id}\nevent: ${n.kind}\ndata: ${JSON.stringify(n)}\n\n`;
 
 export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
   const authBuckets = new Map<string, TokenBucket>();
@@ -205,84 +189,18 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
     d.accounts.issueStreamTicket(bearer(req)),
   );
 
-  // Open streams by account, oldest first, with the session each belongs to.
-  const streams = new Map<number, Map<SseStream, number>>();
-  let streamCount = 0;
-  d.accounts.onSessionsEnded((e) => {
-    for (const [s, session] of streams.get(e.accountId) ?? [])
-      if (e.sessionIds === 'all' || e.sessionIds.includes(session)) s.end();
-  });
-  const streamAccount = (req: FastifyRequest, ticket: string | undefined): Authenticated =>
-    ticket !== undefined ? d.accounts.redeemStreamTicket(ticket) : authed(req);
+  const streams = new NotificationStreams(d.notifications, d.now);
+  d.accounts.onSessionsEnded((e) => streams.sessionsEnded(e));
   const stream = async (req: FastifyRequest, reply: import('fastify').FastifyReply) => {
-    const q = parse(StreamQuery, req.query);
-    const a = streamAccount(req, q.ticket);
-    const header = req.headers['last-event-id'];
-    const after = parse(
-      z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-      typeof header === 'string' ? header : String(q.after ?? 0),
-    );
-    if (streamCount >= SSE_MAX_STREAMS)
-      throw new HttpFailure(503, 'BUSY', 'too many notification streams open: try again later');
+    const q = streamRequest(req.query, req.headers['last-event-id']);
+    const a = q.ticket !== undefined ? d.accounts.redeemStreamTicket(q.ticket) : authed(req);
+    streams.checkRoom();
     reply.hijack();
-    const s = new SseStream(
-      reply.raw,
-      SSE_LIMITS,
-      (reason, err) => req.log.info({ account: a.id, reason, err: err?.message }, 'notification stream dropped'),
-      () => a.expiresAt > d.now(),
-    );
-    let mine = streams.get(a.id);
-    if (!mine) streams.set(a.id, (mine = new Map()));
-    mine.set(s, a.sessionId);
-    streamCount++;
-    if (mine.size > SSE_PER_ACCOUNT) mine.keys().next().value?.end();
-    // Live notifications are listened for from the start but held back while the backlog is sent, an event at
-    // a time as the reader takes them; then the held ones go out (everything pushed live is also stored, so an
-    // event may come both ways: ids only grow, and one at or below the last sent is skipped).
-    let last = after;
-    let held: Notification[] | undefined = [];
-    const write = (n: Notification) => {
-      if (n.id <= last) return;
-      last = n.id;
-      s.send(sseEvent(n));
-    };
-    const stopListening = d.notifications.listen(a.id, (n) => {
-      if (!held) return write(n);
-      held.push(n);
-      if (held.length > SSE_BACKLOG_PAGE) s.end(); // more arriving than the reader takes: it resumes later
-    });
-    s.onEnd(() => {
-      stopListening();
-      streamCount--;
-      mine.delete(s);
-      if (mine.size === 0 && streams.get(a.id) === mine) streams.delete(a.id);
-    });
-    s.send('retry: 3000\n\n');
-    try {
-      for (;;) {
-        const page = d.notifications.since(a.id, last, SSE_BACKLOG_PAGE);
-        for (const n of page) {
-          write(n);
-          await s.whenDrained();
-          if (!s.open) return;
-        }
-        if (page.length < SSE_BACKLOG_PAGE) break;
-      }
-    } catch (err) {
-      // The response is already under way (hijacked), so no error answer can follow: say so and end it; the
-      // reader resumes from its last event.
-      req.log.error({ err, account: a.id }, 'notification backlog could not be read');
-      s.end();
-      return;
-    }
-    for (const n of held) write(n);
-    held = undefined;
+    await streams.open(reply.raw, a, q.after, req.log);
   };
   // A stream never ends by itself, and the server cannot close while a response is open: end them on shutdown
   // (the client's EventSource reconnects, with Last-Event-ID, to wherever the service comes back).
-  app.addHook('preClose', async () => {
-    for (const mine of [...streams.values()]) for (const s of [...mine.keys()]) s.end();
-  });
+  app.addHook('preClose', async () => streams.endAll());
   app.get('/notifications/stream', stream);
   app.get('/api/v1/notifications/stream', stream);
 

@@ -37,6 +37,8 @@ const toNotification = (r: Row): Notification => ({
 
 export class Notifications {
   private readonly listeners = new Map<number, Set<Listener>>();
+  /** Told of every account's notifications as they are pushed (a core publishes them for its gateways). */
+  private readonly taps: ((account: number, n: Notification) => void)[] = [];
   private readonly insert;
   /** The same insert, for fill notifications, which are written with their fills (see recordFill). */
   private readonly insertQueued: number;
@@ -109,7 +111,17 @@ export class Notifications {
   publishCommitted(): void {
     const batch = this.unpublished;
     this.unpublished = [];
-    for (const { account, n } of batch) for (const l of this.listeners.get(account) ?? []) l(n);
+    for (const { account, n } of batch) this.push(account, n);
+  }
+
+  private push(account: number, n: Notification): void {
+    for (const tap of this.taps) tap(account, n);
+    for (const l of this.listeners.get(account) ?? []) l(n);
+  }
+
+  /** Listens to every account's notifications, in the order they are pushed. */
+  tap(listener: (account: number, n: Notification) => void): void {
+    this.taps.push(listener);
   }
 
   add<K extends NotificationKind>(accountId: number, kind: K, data: NotificationData<K>): Notification {
@@ -117,7 +129,7 @@ export class Notifications {
     const { lastInsertRowid } = this.insert.run(accountId, ts, kind, '', '', JSON.stringify(data));
     const n: Notification = { id: Number(lastInsertRowid), ts, kind, data };
     this.added(accountId);
-    for (const l of this.listeners.get(accountId) ?? []) l(n);
+    this.push(accountId, n);
     return n;
   }
 

@@ -4,7 +4,7 @@
  * them: the single process's gateway, or the core that publishes them to the cluster's gateways.
  *
  * Balances are read from the ledger only for accounts `watched` says someone is looking at: the single process
- * knows who is signed in; a core does not, and reads them for every account the commit changed.
+ * knows who is signed in; a core watches the accounts its gateways say they serve (cluster/core-link.ts).
  */
 import type { ServerMessage } from '../../engine/protocol/sync';
 import { balanceViews, type Exchange } from './exchange';

@@ -118,6 +118,12 @@ export interface MarketFeed {
  */
 export class CoreUnavailableError extends Error {}
 
+/**
+ * The account's order budget is spent: in a cluster the core keeps it for the account across every gateway, and
+ * refuses with this (the message says the rate).
+ */
+export class RateLimitedError extends Error {}
+
 /** The single process's backend: the exchange and the accounts in this process. */
 export function localBackend(accounts: Accounts, exchange: Exchange): GatewayBackend {
   return {
@@ -473,6 +479,13 @@ export class Gateway {
   online(account: number): boolean {
     return (this.byAccount.get(account)?.size ?? 0) > 0;
   }
+
+  /** Every account someone is signed in to here. */
+  onlineAccounts(): number[] {
+    const out: number[] = [];
+    for (const [account, sessions] of this.byAccount) if (sessions.size > 0) out.push(account);
+    return out;
+  }
 }
 
 function refuse(
@@ -538,6 +551,10 @@ class OrderReply implements Waiter<OrderResult | CancelAllResult> {
    */
   reject(err: Error): void {
     const { session, msg, metrics, log } = this;
+    if (err instanceof RateLimitedError) {
+      metrics.orders.inc({ result: 'rate_limited' });
+      return refuse(metrics, session, msg.id, 'RATE_LIMITED', err.message, msg.op);
+    }
     metrics.orders.inc({ result: 'failed' });
     if (err instanceof CoreUnavailableError) {
       return refuse(
