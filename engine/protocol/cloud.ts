@@ -158,6 +158,32 @@ export type CloudPage = z.output<typeof CloudPage>;
 export const CloudDevices = z.object({ items: z.array(CloudDevice.omit({ current: true })) });
 
 /**
+ * A paper portfolio's lease: the one device that trades it (docs/cloud-sync.md, "Leases"). `epoch` rises at
+ * each take-over, so what a device did under an older one is known as done without the lease.
+ */
+export const CloudLease = z.object({
+  portfolio: PortfolioUid,
+  device: DeviceId,
+  deviceName: z.string(),
+  epoch: int,
+  /** When this device took it (server ms). */
+  since: int,
+});
+export type CloudLease = z.output<typeof CloudLease>;
+/** Asks for a portfolio's lease: granted if free or held by the asker already, or with `takeOver`. */
+export const CloudLeaseRequest = z
+  .object({
+    device: z.object({ id: DeviceId, name: z.string().min(1).max(60) }).strict(),
+    portfolio: PortfolioUid,
+    takeOver: z.boolean().default(false),
+  })
+  .strict();
+/** `granted`: the asker holds `lease` now; otherwise `lease` says who does. */
+export const CloudLeaseAnswer = z.object({ granted: z.boolean(), lease: CloudLease });
+export type CloudLeaseAnswer = z.output<typeof CloudLeaseAnswer>;
+export const CloudLeases = z.object({ items: z.array(CloudLease) });
+
+/**
  * Whether a change may be stored (or applied): its kind, key, value, size and stamp. `device` is who sends it;
  * `now` and `maxDriftMs`: a stamp further ahead of the receiver's clock is refused (CLOCK_AHEAD), since a
  * stamp from the future would win every later change until that time came.
