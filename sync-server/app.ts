@@ -28,6 +28,7 @@ import { Notifications } from './notifications/notifications';
 import { PracticeJournal } from './practice/practice-journal';
 import { CloudLog } from './cloud/cloud-log';
 import { registerCloudRoutes } from './cloud/cloud-routes';
+import { CloudLeases } from './cloud/cloud-leases';
 import { Exchange } from './trading/exchange';
 import { OrderProjection } from './trading/order-projection';
 import { Gateway, localBackend } from './ws/gateway';
@@ -259,7 +260,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
   // Cloud sync: an upload that stored something tells the account's other sockets to pull.
   const cloud = new CloudLog(db, config.now, config.limits);
   cloud.onStored((account, cursor, device) => gateway.toAccount(account, { type: 'cloud.changed', cursor, device }));
-  registerCloudRoutes(app, { accounts, cloud, now: config.now });
+  registerCloudRoutes(app, { accounts, cloud, leases: new CloudLeases(db, cloud, config.now), now: config.now });
   // Signing out, refreshing, a reused refresh token and deletion end sessions: their sockets close (their
   // notification streams close in the routes, which own them).
   accounts.onSessionsEnded((e) => gateway.sessionsEnded(e));

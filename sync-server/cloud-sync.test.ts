@@ -329,3 +329,77 @@ describe('cloud sync through a crash of the app host', () => {
     expect(await app.request<Settings>('settings.get')).toMatchObject({ language: 'ko', theme: 'light' });
   }, 120_000);
 });
+
+describe('paper portfolios follow the account', () => {
+  const portfolios = (host: AppHost) => call(host, 'paper.portfolios', {});
+  const named = async (host: AppHost, name: string) => (await portfolios(host)).portfolios.find((p) => p.name === name);
+
+  it('a portfolio created, changed and deleted on one device is created, changed and deleted on the other; a fresh install restores them', async () => {
+    const srv = await server();
+    const a = openApp(srv.url, 'Laptop');
+    const b = openApp(srv.url, 'Desk');
+    // Each had a portfolio called Swing before it signed in: both go up and both are kept, under that name.
+    await call(a, 'paper.createPortfolio', { name: 'Swing', exchange: 'upbit' });
+    await call(b, 'paper.createPortfolio', { name: 'Swing', exchange: 'upbit' });
+    await call(a, 'live.signUp', CREDENTIALS);
+    await call(b, 'live.signIn', CREDENTIALS);
+    await synced(a);
+    await synced(b);
+    const swings = async (host: AppHost) => (await portfolios(host)).portfolios.filter((p) => p.name === 'Swing');
+    await eventually(async () => (await swings(a)).length === 2, 'A has B’s Swing beside its own', 15_000);
+    await eventually(async () => (await swings(b)).length === 2, 'B has A’s Swing beside its own', 15_000);
+    // A renames its own: B shows the new name on that one only.
+    const mine = (await swings(a)).sort((x, y) => x.id - y.id)[0];
+    await call(a, 'paper.updatePortfolio', { id: mine.id, change: { name: 'Swing B' } });
+    await eventually(async () => (await swings(b)).length === 1, 'B has the rename', 15_000);
+
+    const createdA = (
+      await call(a, 'paper.createPortfolio', {
+        name: 'Scalp',
+        exchange: 'upbit',
+        startingBalances: { KRW: 5_000_000_0000 },
+        makerFeeBps: 3,
+        takerFeeBps: 7,
+        latencyMs: 120,
+        fillModel: 'touch',
+      })
+    ).portfolios.find((p) => p.name === 'Scalp')!;
+    await call(a, 'paper.updatePortfolio', { id: 1, change: { name: 'Main desk' } });
+
+    const definition = { exchange: 'upbit', startingBalances: { KRW: 5_000_000_0000 }, makerFeeBps: 3, takerFeeBps: 7 };
+    await eventually(
+      async () => (await named(b, 'Scalp'))?.latencyMs === 120 && (await named(b, 'Main desk')) !== undefined,
+      'B has A’s Scalp and A’s name of the first portfolio',
+      15_000,
+    );
+    expect(await named(b, 'Scalp')).toMatchObject({ ...definition, fillModel: 'touch', createdAt: createdA.createdAt });
+    expect(await named(b, 'Swing B')).toBeDefined();
+    expect((await portfolios(b)).portfolios).toHaveLength(4);
+
+    // B changes Scalp's fees and trades in it; A takes the change.
+    const scalpB = (await named(b, 'Scalp'))!;
+    await call(b, 'paper.selectPortfolio', { id: scalpB.id });
+    await call(b, 'paper.updatePortfolio', { id: scalpB.id, change: { takerFeeBps: 9 } });
+    await eventually(async () => (await named(a, 'Scalp'))?.takerFeeBps === 9, 'A has B’s fees', 15_000);
+
+    // A deletes Scalp, which B trades in: B hands over to another portfolio and the Scalp is gone on both.
+    await call(a, 'paper.deletePortfolio', { id: createdA.id });
+    await eventually(async () => (await named(b, 'Scalp')) === undefined, 'Scalp gone on B', 15_000);
+    const listB = await portfolios(b);
+    expect(listB.portfolios.map((p) => p.id)).toContain(listB.active);
+
+    // A fresh data folder signs in and has the same definitions.
+    const c = openApp(srv.url, 'New laptop');
+    await call(c, 'live.signIn', CREDENTIALS);
+    await synced(c);
+    await eventually(async () => (await portfolios(c)).portfolios.length === 3, 'C has three portfolios', 15_000);
+    const defs = (list: Awaited<ReturnType<typeof portfolios>>) =>
+      list.portfolios.map(({ id: _id, ...rest }) => rest).sort((x, y) => x.name.localeCompare(y.name));
+    await eventually(
+      async () => JSON.stringify(defs(await portfolios(c))) === JSON.stringify(defs(await portfolios(a))),
+      'C’s definitions are A’s',
+      15_000,
+    );
+    expect(defs(await portfolios(b))).toEqual(defs(await portfolios(a)));
+  }, 120_000);
+});

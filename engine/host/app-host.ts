@@ -167,7 +167,7 @@ export class AppHost {
       realMarkets: this.realMarkets,
       live: this.live,
     });
-    // Settings, favourites, alerts and the practice history follow the account to its other devices.
+    // Settings, favourites, alerts, paper portfolios' definitions and the practice history follow the account to its other devices.
     this.cloud = new CloudSync({
       db: this.db,
       settings: this.settings,
@@ -181,11 +181,16 @@ export class AppHost {
           if (feedSource) void this.realMarkets.setSource(feedSource.source, feedSource.speed).catch(() => undefined);
         },
         alert: (uid, value) => this.notices.alerts.applyRemote(uid, value),
+        portfolio: (uid, value) => void this.realMarkets.applyCloudPortfolio(uid, value),
       },
       emit: (status) => this.emit('cloud.status', status),
       ...options.cloud,
     });
     this.notices.alerts.syncTo((uid, value) => this.cloud.record('alert', uid, value));
+    this.realMarkets.portfolios.syncTo(
+      (uid, value) => this.cloud.record('portfolio', uid, value),
+      (uid) => this.cloud.held('portfolio', uid),
+    );
     this.handlers = {
       ...practiceHandlers(this.practice),
       'watchlist.list': () => this.watchlist.list(),

@@ -1,6 +1,6 @@
 /**
  * Cloud sync in the app host: the account's synced state (settings, the market list's favourites, price alerts,
- * the offline practice history) follows the user to every device signed in to the same account. The rules and
+ * paper portfolios' definitions, the offline practice history) follows the user to every device signed in to the same account. The rules and
  * the wire format are in docs/cloud-sync.md; in short:
  *
  * - Local first: a change is written here first, in the same SQLite transaction as an outbox row holding it, so
@@ -28,6 +28,7 @@ import {
   type CloudAlert,
   type CloudChange,
   type CloudKind,
+  type CloudPortfolio,
   type CloudStored,
 } from '../protocol/cloud';
 import type { CloudDevice, CloudPracticeRow, CloudStatus } from '../protocol/cloud-api';
@@ -60,6 +61,8 @@ export interface CloudEffects {
   settings(keys: string[], feedSource?: { source: 'upbit' | 'binance' | 'replay'; speed: number }): void;
   /** An alert set, changed or deleted (null) by another device. */
   alert(uid: string, value: CloudAlert | null): void;
+  /** A paper portfolio's definition created, changed or deleted (null) by another device. */
+  portfolio(uid: string, value: CloudPortfolio | null): void;
 }
 
 export interface CloudSyncOptions {
@@ -170,6 +173,12 @@ export class CloudSync {
     })();
     this.soon(this.o.debounceMs ?? 20);
     this.publish();
+  }
+
+  /** The value a field holds here (parsed), or undefined when it holds none. */
+  held(kind: CloudKind, key: string): unknown {
+    const text = this.q.fieldValue.get(kind, key) as string | undefined;
+    return text === undefined ? undefined : safeJson(text);
   }
 
   // ------------------------------------------------------------------ reads
@@ -379,6 +388,7 @@ export class CloudSync {
       const changedSettings: string[] = [];
       let feedSource: Parameters<CloudEffects['settings']>[1];
       const alerts: [string, CloudAlert | null][] = [];
+      const portfolios: [string, CloudPortfolio | null][] = [];
       this.o.db.transaction(() => {
         // The clock takes the newest stamp seen: one receive of the page's newest does what one per change would.
         this.heard(page.serverHlc);
@@ -391,6 +401,7 @@ export class CloudSync {
             changedSettings.push(c.key);
             if (c.key === FEED_SOURCE_KEY) feedSource = c.value as typeof feedSource;
           } else if (applied === 'alert') alerts.push([c.key, c.value as CloudAlert | null]);
+          else if (applied === 'portfolio') portfolios.push([c.key, c.value as CloudPortfolio | null]);
         }
         this.o.settings.applyRemote(CLOCK_KEY, this.clock.last());
         this.o.settings.applyRemote(cursorKey, page.cursor);
@@ -398,6 +409,7 @@ export class CloudSync {
       })();
       if (changedSettings.length > 0) this.o.effects.settings(changedSettings, feedSource);
       for (const [uid, value] of alerts) this.o.effects.alert(uid, value);
+      for (const [uid, value] of portfolios) this.o.effects.portfolio(uid, value);
       if (!page.more) {
         this.pulledFor = `${link.origin}#${account.id}`;
         return;

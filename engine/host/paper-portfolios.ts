@@ -14,13 +14,23 @@
  * keep theirs in `portfolios/<id>/paper.db`.
  *
  * Only the settings are here; RealMarkets opens the journals and applies the settings to them.
+ *
+ * Cloud sync (docs/cloud-sync.md): each portfolio has an id across devices (`uids`: a UUID made when it is
+ * created, `first` for every device's first portfolio, which is the same account's first portfolio wherever it
+ * runs). Creating, changing and deleting one here is told to cloud sync (`syncTo`) once saved; a definition
+ * another device made arrives through `applyRemote`, and keeps its local id (the folder of its journal) per
+ * device. The register is a file, not the cloud database, so the two cannot be written in one transaction:
+ * `syncTo` compares them when it is called at start-up and records every definition that differs from what
+ * the cloud holds, so an edit saved just before a crash still goes up.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_GRANTS, EXCHANGE_FEES } from '../core/paper';
 import { PAPER_DB_FILE } from '../node/paper/paper-trader';
 import { ApiError } from '../protocol/errors';
+import { PortfolioUid, type CloudPortfolio } from '../protocol/cloud';
 import {
   DEFAULT_LATENCY_MS,
   MAX_PORTFOLIOS,
@@ -40,6 +50,8 @@ const Register = z.object({
   active: PortfolioId,
   nextId: PortfolioId,
   portfolios: z.array(PaperPortfolio).min(1).max(MAX_PORTFOLIOS),
+  /** Local id → id across devices (registers written before cloud sync have none: given at load). */
+  uids: z.record(z.string(), PortfolioUid).default({}),
 });
 type Register = z.output<typeof Register>;
 
@@ -53,6 +65,9 @@ export interface PaperPortfoliosOptions {
   onError?: (err: unknown) => void;
 }
 
+/** The first portfolio's id across devices: every install has one, and they are the account's same portfolio. */
+export const FIRST_PORTFOLIO_UID = 'first';
+
 /** The starting balances of the grants (KRW and USDT), as a portfolio states them. */
 const defaultBalances = () => ({ KRW: DEFAULT_GRANTS.KRW, USDT: DEFAULT_GRANTS.USDT });
 
@@ -60,11 +75,76 @@ export class PaperPortfolios {
   private register: Register;
   private readonly path: string;
   private readonly now: () => number;
+  private recorder: ((uid: string, value: CloudPortfolio | null) => void) | undefined;
 
   constructor(private readonly o: PaperPortfoliosOptions) {
     this.path = join(o.dataDir, PORTFOLIOS_FILE);
     this.now = o.now ?? Date.now;
     this.register = this.load();
+    const missing = this.register.portfolios.filter((p) => this.register.uids[p.id] === undefined);
+    if (missing.length > 0) {
+      const uids = { ...this.register.uids };
+      for (const p of missing) uids[p.id] = p.id === FIRST_PORTFOLIO ? FIRST_PORTFOLIO_UID : randomUUID();
+      this.save({ ...this.register, uids });
+    }
+  }
+
+  /**
+   * Tells `record` of every portfolio created, changed or deleted here from now on, and at once of each one whose
+   * definition differs from what cloud sync holds (`held`: undefined when it holds none). The first portfolio
+   * as an install creates it is not recorded: a fresh install would otherwise stamp its defaults over the
+   * account's first portfolio before it had pulled it.
+   */
+  syncTo(record: (uid: string, value: CloudPortfolio | null) => void, held: (uid: string) => unknown): void {
+    this.recorder = record;
+    for (const p of this.register.portfolios) {
+      const uid = this.uidOf(p.id);
+      const had = held(uid);
+      if (had === undefined && uid === FIRST_PORTFOLIO_UID) continue;
+      if (JSON.stringify(had) !== JSON.stringify(definition(p))) record(uid, definition(p));
+    }
+  }
+
+  /** The portfolio's id across devices. */
+  uidOf(id: number): string {
+    return this.register.uids[id] ?? (id === FIRST_PORTFOLIO ? FIRST_PORTFOLIO_UID : `local-${id}`);
+  }
+
+  /** The local id of a portfolio known by its id across devices. */
+  idOf(uid: string): number | undefined {
+    const hit = Object.entries(this.register.uids).find(([, u]) => u === uid);
+    return hit && this.register.portfolios.some((p) => p.id === Number(hit[0])) ? Number(hit[0]) : undefined;
+  }
+
+  /**
+   * A definition another device made, as this register would hold it: a new portfolio gets the next local id;
+   * one held keeps its id and exchange (its journal trades that exchange). Its name is kept even
+   * if another portfolio here has it (two devices named one each alike while apart): renaming it here would be
+   * a change of its own, which the other device could answer with another, so the two are shown alike until
+   * the user renames one. Not yet saved; undefined when no more portfolios fit.
+   */
+  remoteDraft(uid: string, value: CloudPortfolio): PaperPortfolio | undefined {
+    const id = this.idOf(uid);
+    if (id === undefined && this.register.portfolios.length >= MAX_PORTFOLIOS) return undefined;
+    const held = id === undefined ? undefined : this.get(id);
+    return PaperPortfolio.parse({
+      ...value,
+      id: id ?? this.register.nextId,
+      exchange: held?.exchange ?? value.exchange,
+    });
+  }
+
+  /** Saves a portfolio another device made or changed (from `remoteDraft`), without telling cloud sync back. */
+  applyRemote(uid: string, p: PaperPortfolio): void {
+    const known = this.register.portfolios.some((x) => x.id === p.id);
+    this.save({
+      ...this.register,
+      nextId: known ? this.register.nextId : Math.max(this.register.nextId, p.id + 1),
+      portfolios: known
+        ? this.register.portfolios.map((x) => (x.id === p.id ? p : x))
+        : [...this.register.portfolios, p],
+      uids: { ...this.register.uids, [p.id]: uid },
+    });
   }
 
   list(): PortfolioList {
@@ -116,11 +196,14 @@ export class PaperPortfolios {
 
   /** Saves a draft made by `draft` (its journal exists by now). */
   add(p: PaperPortfolio): void {
+    const uid = randomUUID();
     this.save({
       ...this.register,
       nextId: p.id + 1,
       portfolios: [...this.register.portfolios, p],
+      uids: { ...this.register.uids, [p.id]: uid },
     });
+    this.recorder?.(uid, definition(p));
   }
 
   /** A portfolio as a change would leave it; not yet saved. */
@@ -134,6 +217,7 @@ export class PaperPortfolios {
 
   replace(p: PaperPortfolio): void {
     this.save({ ...this.register, portfolios: this.register.portfolios.map((x) => (x.id === p.id ? p : x)) });
+    this.recorder?.(this.uidOf(p.id), definition(p));
   }
 
   select(id: number): PaperPortfolio {
@@ -142,12 +226,19 @@ export class PaperPortfolios {
     return p;
   }
 
-  /** Forgets a portfolio and deletes its journal (the caller closed it). The active one stays. */
-  remove(id: number): void {
+  /**
+   * Forgets a portfolio and deletes its journal (the caller closed it). The active one stays. `remote`: another
+   * device deleted it, so cloud sync is not told back.
+   */
+  remove(id: number, remote = false): void {
     this.get(id);
     if (id === this.register.active)
       throw new ApiError('PORTFOLIO_ACTIVE', 'the active portfolio cannot be deleted: switch to another one first');
-    this.save({ ...this.register, portfolios: this.register.portfolios.filter((p) => p.id !== id) });
+    const uid = this.uidOf(id);
+    const uids = { ...this.register.uids };
+    delete uids[id];
+    this.save({ ...this.register, portfolios: this.register.portfolios.filter((p) => p.id !== id), uids });
+    if (!remote) this.recorder?.(uid, null);
     const dir = this.dirOf(id);
     if (id !== FIRST_PORTFOLIO) rmSync(dir, { recursive: true, force: true });
     else if (existsSync(dir)) {
@@ -194,7 +285,13 @@ export class PaperPortfolios {
     const kept = join(this.o.dataDir, 'portfolios');
     if (existsSync(kept))
       for (const name of readdirSync(kept)) if (/^\d+$/.test(name)) nextId = Math.max(nextId, Number(name) + 1);
-    const register: Register = { version: 1, active: FIRST_PORTFOLIO, nextId, portfolios: [first] };
+    const register: Register = {
+      version: 1,
+      active: FIRST_PORTFOLIO,
+      nextId,
+      portfolios: [first],
+      uids: { [FIRST_PORTFOLIO]: FIRST_PORTFOLIO_UID },
+    };
     this.save(register);
     return register;
   }
@@ -206,4 +303,10 @@ export class PaperPortfolios {
     renameSync(tmp, this.path);
     this.register = next;
   }
+}
+
+/** A portfolio's definition as cloud sync carries it: everything but its local id. */
+function definition(p: PaperPortfolio): CloudPortfolio {
+  const { id: _id, ...rest } = p;
+  return { ...rest, startingBalances: { ...p.startingBalances } };
 }

@@ -73,6 +73,7 @@ import {
 import { SessionPicks } from './real-markets-sessions';
 import { PaperPortfolios } from './paper-portfolios';
 import type { NewPortfolio, PaperPortfolio, PortfolioChange, PortfolioList } from '../protocol/paper-portfolios';
+import type { CloudPortfolio } from '../protocol/cloud';
 import type { SettingsStore } from './settings-store';
 import type { ResultFill, ResultMarket } from '../core/results';
 import type { ResultSummary } from '../protocol/results';
@@ -593,17 +594,51 @@ export class RealMarkets {
   selectPortfolio(id: number): Promise<PortfolioList> {
     return this.oneAtATime(async () => {
       this.checkOpen();
-      const p = this.portfolios.get(id);
-      const trader = await this.portfolioTrader(id);
-      this.portfolios.select(id);
-      if (this.source.source !== 'replay' && this.source.source !== p.exchange) await this.setSource(p.exchange);
-      else await this.refreshViews();
-      if (this.engaged) {
-        for (const o of trader.openOrders(PAPER_USER)) this.keepSubscribed(o.market);
-        for (const market of heldMarkets(trader)) this.keepSubscribed(market);
-      }
+      await this.select(id);
       return this.portfoliosChanged();
     });
+  }
+
+  private async select(id: number): Promise<void> {
+    const p = this.portfolios.get(id);
+    const trader = await this.portfolioTrader(id);
+    this.portfolios.select(id);
+    if (this.source.source !== 'replay' && this.source.source !== p.exchange) await this.setSource(p.exchange);
+    else await this.refreshViews();
+    if (this.engaged) {
+      for (const o of trader.openOrders(PAPER_USER)) this.keepSubscribed(o.market);
+      for (const market of heldMarkets(trader)) this.keepSubscribed(market);
+    }
+  }
+
+  /**
+   * A portfolio another device created, changed or deleted (null), applied here (cloud sync). A deleted active
+   * portfolio hands over to the first one left; one that does not fit or that its journal refuses (fees over a
+   * live order) is reported (onError) and leaves the portfolios as they were. Never rejects.
+   */
+  applyCloudPortfolio(uid: string, value: CloudPortfolio | null): Promise<void> {
+    return this.oneAtATime(async () => {
+      this.checkOpen();
+      const id = this.portfolios.idOf(uid);
+      if (value === null) {
+        if (id === undefined) return;
+        if (id === this.portfolios.active.id) {
+          const other = this.portfolios.list().portfolios.find((p) => p.id !== id);
+          if (!other) return; // the last one stays: the Market screen always trades in one
+          await this.select(other.id);
+        }
+        this.dropTrader(id);
+        this.portfolios.remove(id, true);
+      } else {
+        const next = this.portfolios.remoteDraft(uid, value);
+        if (!next) throw new ApiError('TOO_MANY_PORTFOLIOS', `portfolio "${value.name}" does not fit here`);
+        const trader = this.portfolioTraders.get(next.id);
+        if (trader) await this.applyPortfolio(trader, next);
+        this.portfolios.applyRemote(uid, next);
+        if (next.id === this.portfolios.active.id) await this.refreshViews();
+      }
+      this.portfoliosChanged();
+    }).catch((err: unknown) => this.onError(err));
   }
 
   /** Back to its starting balances, its orders cancelled and positions cleared; the others are untouched. */
@@ -625,17 +660,20 @@ export class RealMarkets {
       this.portfolios.get(id);
       if (id === this.portfolios.active.id)
         throw new ApiError('PORTFOLIO_ACTIVE', 'the active portfolio cannot be deleted: switch to another one first');
-      const trader = this.portfolioTraders.get(id);
-      if (trader) {
-        trader.close();
-        this.histories.delete(trader);
-        this.portfolioTraders.delete(id);
-      }
+      this.dropTrader(id);
       this.portfolios.remove(id);
       // Its results go with it: a later portfolio never inherits them.
       this.o.results?.deleteAccount(`paper:${id}`);
       return this.portfoliosChanged();
     });
+  }
+
+  private dropTrader(id: number): void {
+    const trader = this.portfolioTraders.get(id);
+    if (!trader) return;
+    trader.close();
+    this.histories.delete(trader);
+    this.portfolioTraders.delete(id);
   }
 
   /** Runs portfolio changes in the order they came, each after the last has finished (or failed). */

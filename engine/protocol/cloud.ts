@@ -14,6 +14,7 @@ import { ChartIndicators } from './chart-indicators';
 import { PracticeEntry } from './sync';
 import { MAX_FAVOURITES, WatchKey } from './watchlist';
 import { CloudDevice } from './cloud-api';
+import { PaperPortfolio } from './paper-portfolios';
 
 const int = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -61,6 +62,15 @@ export type CloudAlert = z.output<typeof CloudAlert>;
 export const AlertUid = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
 
 /**
+ * A paper portfolio's definition as synced (key: its id across devices). Its local id stays per device, as the
+ * folder of its journal; null: deleted.
+ */
+export const CloudPortfolio = PaperPortfolio.omit({ id: true }).strict();
+export type CloudPortfolio = z.output<typeof CloudPortfolio>;
+/** A portfolio's id across devices: a UUID made when it is created, or `first` for every device's first one. */
+export const PortfolioUid = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
+
+/**
  * The kinds of synced state: what a key may be and what its value must be. `owned`: the key starts with the
  * id of the device that wrote it (`<device>/…`), and only that device may write it (a practice entry belongs
  * to the practice market of the device it happened on).
@@ -68,6 +78,7 @@ export const AlertUid = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
 export const CLOUD_KINDS = {
   setting: { key: (k: string) => isSyncedSetting(k), value: (k: string) => SYNCED_SETTINGS[k as SyncedSetting] },
   alert: { key: (k: string) => AlertUid.safeParse(k).success, value: () => CloudAlert.nullable() },
+  portfolio: { key: (k: string) => PortfolioUid.safeParse(k).success, value: () => CloudPortfolio.nullable() },
   practice: {
     key: (k: string) => /^[A-Za-z0-9-]{1,40}\/[^\s]{1,100}$/.test(k),
     value: () => PracticeEntry,
@@ -145,6 +156,32 @@ export const CloudPage = z.object({
 });
 export type CloudPage = z.output<typeof CloudPage>;
 export const CloudDevices = z.object({ items: z.array(CloudDevice.omit({ current: true })) });
+
+/**
+ * A paper portfolio's lease: the one device that trades it (docs/cloud-sync.md, "Leases"). `epoch` rises at
+ * each take-over, so what a device did under an older one is known as done without the lease.
+ */
+export const CloudLease = z.object({
+  portfolio: PortfolioUid,
+  device: DeviceId,
+  deviceName: z.string(),
+  epoch: int,
+  /** When this device took it (server ms). */
+  since: int,
+});
+export type CloudLease = z.output<typeof CloudLease>;
+/** Asks for a portfolio's lease: granted if free or held by the asker already, or with `takeOver`. */
+export const CloudLeaseRequest = z
+  .object({
+    device: z.object({ id: DeviceId, name: z.string().min(1).max(60) }).strict(),
+    portfolio: PortfolioUid,
+    takeOver: z.boolean().default(false),
+  })
+  .strict();
+/** `granted`: the asker holds `lease` now; otherwise `lease` says who does. */
+export const CloudLeaseAnswer = z.object({ granted: z.boolean(), lease: CloudLease });
+export type CloudLeaseAnswer = z.output<typeof CloudLeaseAnswer>;
+export const CloudLeases = z.object({ items: z.array(CloudLease) });
 
 /**
  * Whether a change may be stored (or applied): its kind, key, value, size and stamp. `device` is who sends it;

@@ -1,6 +1,6 @@
 /**
  * Attacks on cloud sync (/api/v1/cloud): the worst uploads a signed-in client can send — too many changes,
- * unknown kinds and keys, values that are not what the kind holds, another account's change ids, another
+ * unknown kinds and keys, values that are not what the kind holds (paper portfolios a journal could not hold), another account's change ids, another
  * device's practice entries, stamps forged far into the future, replays, and an account filling its storage —
  * each refused with its reason, nothing of another account touched, and two honest traders still trading.
  */
@@ -87,6 +87,62 @@ describe('cloud sync under attack', () => {
     ]);
     const page = await pull(me, 'dev-a');
     expect(page.changes.map((c) => [c.key, c.value])).toEqual([['language', 'ko']]);
+    await honestPairTrades(t.server);
+  });
+
+  it('refuses paper portfolio definitions a journal could not hold, each with its code, and stores the honest one', async () => {
+    await t.start();
+    const me = await signUp(t.server.url, 'forger');
+    const now = Date.now();
+    const good = {
+      name: 'Swing',
+      exchange: 'upbit',
+      startingBalances: { KRW: 1_000_000_0000 },
+      makerFeeBps: 5,
+      takerFeeBps: 5,
+      latencyMs: 300,
+      fillModel: 'queue',
+      createdAt: now,
+    };
+    const portfolio = (id: string, key: string, value: unknown, counter: number): CloudChange => ({
+      id,
+      kind: 'portfolio',
+      key,
+      hlc: stamp('dev-a', now, counter),
+      value,
+    });
+    const r = await upload(me, 'dev-a', [
+      portfolio('p1', 'a/b', good, 1),
+      portfolio('p2', 'p-1', { ...good, startingBalances: { KRW: Number.MAX_SAFE_INTEGER } }, 2),
+      portfolio('p3', 'p-1', { ...good, startingBalances: { KRW: 1.5 } }, 3),
+      portfolio('p4', 'p-1', { ...good, takerFeeBps: -1 }, 4),
+      portfolio('p5', 'p-1', { ...good, name: 'Swing\u202eniwS' }, 5),
+      portfolio('p6', 'p-1', { ...good, id: 1 }, 6),
+      portfolio('p7', 'p-1', { ...good, latencyMs: 86_400_000 }, 7),
+      portfolio('p8', 'p-1', { ...good, fillModel: 'magic' }, 8),
+      portfolio('p9', 'p-1', { ...good, name: 'x'.repeat(5_000) }, 9),
+      portfolio('p10', 'p-1', good, 10),
+      portfolio('p11', 'p-2', null, 11),
+    ]);
+    expect(r.status).toBe(200);
+    expect(r.body.results.map((x) => [x.id, x.status, x.code])).toEqual([
+      ['p1', 'refused', 'UNKNOWN_KEY'],
+      ['p2', 'refused', 'INVALID_VALUE'],
+      ['p3', 'refused', 'INVALID_VALUE'],
+      ['p4', 'refused', 'INVALID_VALUE'],
+      ['p5', 'refused', 'INVALID_VALUE'],
+      ['p6', 'refused', 'INVALID_VALUE'],
+      ['p7', 'refused', 'INVALID_VALUE'],
+      ['p8', 'refused', 'INVALID_VALUE'],
+      ['p9', 'refused', 'VALUE_TOO_LARGE'],
+      ['p10', 'stored', undefined],
+      ['p11', 'stored', undefined],
+    ]);
+    const page = await pull(me, 'dev-a');
+    expect(page.changes.map((c) => [c.key, c.value])).toEqual([
+      ['p-1', good],
+      ['p-2', null],
+    ]);
     await honestPairTrades(t.server);
   });
 

@@ -234,7 +234,8 @@ export class CloudLog {
     );
   }
 
-  private seen(accountId: number, sessionId: number, device: { id: string; name: string }, now: number): void {
+  /** Records that a device was seen (name, time, the sign-in it uses); call inside a transaction. */
+  seen(accountId: number, sessionId: number, device: { id: string; name: string }, now: number): void {
     const family = this.db.prepare('SELECT family_id FROM sessions WHERE id = ?').pluck().get(sessionId) as
       number | null | undefined;
     this.touchDevice.run(accountId, device.id, device.name, now, family ?? null);

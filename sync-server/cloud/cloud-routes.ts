@@ -1,20 +1,22 @@
 /**
  * Cloud sync's HTTP API (/api/v1/cloud, signed in): upload changes, pull them after a cursor, list the
- * account's devices and end a device's sign-in. Every body and query is validated before CloudLog sees it;
+ * account's devices and end a device's sign-in, ask for and list paper portfolios' leases. Every body and query is validated before CloudLog sees it;
  * a refusal of a whole upload is an error with its code (413 BATCH_TOO_LARGE, 413 QUOTA_EXCEEDED), a refusal of
  * one change is in the answer's results.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { CLOUD_PAGE_MAX, CloudUpload, DeviceId } from '../../engine/protocol/cloud';
+import { CLOUD_PAGE_MAX, CloudLeaseRequest, CloudUpload, DeviceId } from '../../engine/protocol/cloud';
 import { formatHlc } from '../../engine/core/cloud/hlc';
 import type { Accounts, Authenticated } from '../accounts/accounts';
 import { HttpFailure, parse } from '../http/errors';
 import { CloudRefused, type CloudLog } from './cloud-log';
+import type { CloudLeases } from './cloud-leases';
 
 export interface CloudRouteDeps {
   accounts: Accounts;
   cloud: CloudLog;
+  leases: CloudLeases;
   now: () => number;
 }
 
@@ -52,6 +54,20 @@ export function registerCloudRoutes(app: FastifyInstance, d: CloudRouteDeps): vo
     return reply
       .type('application/json; charset=utf-8')
       .send(`${page.slice(0, -1)},"serverHlc":${JSON.stringify(serverHlc())}}`);
+  });
+  app.post('/api/v1/cloud/leases', async (req) => {
+    const a = authed(req);
+    const body = parse(CloudLeaseRequest, req.body);
+    try {
+      return d.leases.request(a.id, a.sessionId, body.device, body.portfolio, body.takeOver);
+    } catch (err) {
+      if (err instanceof CloudRefused) throw new HttpFailure(err.status, err.code, err.message);
+      throw err;
+    }
+  });
+  app.get('/api/v1/cloud/leases', async (req) => {
+    const a = authed(req);
+    return { items: d.leases.list(a.id) };
   });
   app.get('/api/v1/cloud/devices', async (req) => {
     const a = authed(req);

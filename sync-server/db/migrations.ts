@@ -309,4 +309,21 @@ export const serverMigrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 9,
+    name: 'cloud sync: the lease of each paper portfolio',
+    up: (db) => {
+      db.exec(`
+        -- Which device trades a synced paper portfolio (see cloud/cloud-leases); epoch rises at each take-over.
+        CREATE TABLE cloud_leases (
+          account_id INTEGER NOT NULL,
+          portfolio TEXT NOT NULL,
+          device_id TEXT NOT NULL,
+          epoch INTEGER NOT NULL,
+          since INTEGER NOT NULL,
+          PRIMARY KEY (account_id, portfolio)
+        );
+      `);
+    },
+  },
 ];
