@@ -281,6 +281,7 @@ export async function startSyncServer(config: ServerConfig): Promise<SyncServer>
         exchange,
         marketData,
         notifications,
+        cloud,
         metrics,
         app,
         accountOrderRate: config.accountOrderRate,

@@ -35,6 +35,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { startGatewayNode, type GatewayNode } from './gateway-node';
 import { STREAM } from './wire';
+import { formatHlc } from '../../engine/core/cloud/hlc';
 import { balanceViews } from '../trading/exchange';
 
 let cleanup: (() => Promise<void>)[] = [];
@@ -241,6 +242,34 @@ describe.skipIf(NO_NATS_SERVER)(
       expect(bye).toMatchObject({ code: 'SIGNED_OUT' });
       expect((await onB.closed).code).toBe(1008);
       await honestPairTradesAt(b.url, b.wsUrl, 100_000);
+    });
+
+    it('tells a device on another gateway that the account’s synced state changed, once per upload', async () => {
+      const { a, b } = await startCluster();
+      const alice = await signUp(a.url, 'alice');
+      const laptop = await client(b.wsUrl, alice.accessToken);
+      const change = {
+        id: 'theme-1',
+        kind: 'setting',
+        key: 'theme',
+        hlc: formatHlc({ wall: Date.now(), counter: 0, node: 'desk' }),
+        value: 'light',
+      };
+      const up = await http<{ cursor: number }>(a.url, 'POST', '/api/v1/cloud/changes', {
+        token: alice.accessToken,
+        body: { device: { id: 'desk', name: 'desk' }, changes: [change] },
+      });
+      expect(up.status).toBe(200);
+      const told = await laptop.waitFor((m) => m.type === 'cloud.changed', 'the cloud change on gateway B');
+      expect(told).toMatchObject({ cursor: up.body.cursor, device: 'desk' });
+      // The same change again stores nothing, so nobody is told to pull.
+      const again = await http(a.url, 'POST', '/api/v1/cloud/changes', {
+        token: alice.accessToken,
+        body: { device: { id: 'desk', name: 'desk' }, changes: [change] },
+      });
+      expect(again.status).toBe(200);
+      await honestPairTradesAt(b.url, b.wsUrl, 100_000);
+      expect(laptop.messages.filter((m) => m.type === 'cloud.changed')).toHaveLength(1);
     });
 
     it('refuses orders while the core is away, then places a resend once when it is back', async () => {

@@ -10,6 +10,7 @@
  * straight back to the gateway that asked and may overtake its updates on the stream; clients already take acks
  * and updates in either order.
  */
+import type { CloudLog } from '../cloud/cloud-log';
 import type { FastifyInstance } from 'fastify';
 import { LEDGER_STREAM, type EngineEvent } from '../../engine/core/matching/types';
 import type { Logger } from 'pino';
@@ -68,6 +69,7 @@ export interface CoreLinkDeps {
   exchange: Exchange;
   marketData: MarketData;
   notifications: Notifications;
+  cloud: CloudLog;
   metrics: Metrics;
   app: FastifyInstance;
   /** Each account's order budget, kept here for all the gateways it sends through. */
@@ -144,6 +146,15 @@ export async function startCoreLink(d: CoreLinkDeps): Promise<CoreLink> {
 
   // Every notification, as it is pushed to this process's own streams: the gateways serve theirs from these.
   d.notifications.tap((account, n) => publisher.send(noteSubject(account), n, `note:${n.id}`));
+
+  // Another device uploaded: the account's sockets, on every gateway, are told to pull (a private message).
+  d.cloud.onStored((account, cursor, device) =>
+    publisher.send(
+      accountSubject(account),
+      { m: [{ type: 'cloud.changed', cursor, device }] },
+      `cloud:${account}:${cursor}`,
+    ),
+  );
 
   // Signed out, refreshed, revoked: the sockets signed in with those sessions close wherever they are.
   d.accounts.onSessionsEnded((e) => publisher.send(SESSIONS_ENDED, e, `ended:${e.accountId}:${nuid.next()}`));
