@@ -2,7 +2,8 @@
  * Replaying a past window of an exchange, end to end on the mock exchange (its history served on 127.0.0.1 in
  * Binance's formats): pick the market, a start and a length in Settings, watch the download, rest a limit buy
  * below the price in force, play at max speed and see it fill when the price trades through it. The replay
- * bar names the fill model, in English and Korean.
+ * bar names the fill model, in English and Korean. The run is kept in Results, and a second run with the same
+ * order at the same replay time sits beside it with the same digest.
  */
 import type { Page } from '@playwright/test';
 import { expect, keepScreenshot, test, useMockExchange } from './fixtures';
@@ -13,7 +14,7 @@ const nav = (app: Page, name: string) =>
 const form = (app: Page) => app.getByRole('region', { name: 'Place order' });
 const MINUTE = 60_000;
 
-test('replay a past hour of Binance at max speed: a resting limit buy fills when the price trades through it', async ({
+test('replay a past hour of Binance at max speed: a resting limit buy fills when the price trades through it, and a second run compares in Results', async ({
   app,
 }, testInfo) => {
   test.setTimeout(180_000);
@@ -53,14 +54,17 @@ test('replay a past hour of Binance at max speed: a resting limit buy fills when
   await controls.getByRole('slider', { name: 'Session time' }).fill('90000');
   await expect(controls.locator('.replay-time')).toHaveText(/^1:3\d \/ 1:00:00$/);
 
-  await form(app).getByRole('tab', { name: 'Buy', exact: true }).click();
-  await form(app).getByRole('tab', { name: 'Limit', exact: true }).click();
-  await form(app)
-    .getByRole('textbox', { name: 'Price (USDT)', exact: true })
-    .fill((price / 100).toFixed(2));
-  await form(app).getByRole('textbox', { name: 'Amount (BTC)', exact: true }).fill('0.001');
-  await form(app).getByRole('button', { name: 'Buy BTC' }).click();
-  await expect(form(app).getByRole('status')).toContainText(/Order #\d+ placed/);
+  const placeBuy = async () => {
+    await form(app).getByRole('tab', { name: 'Buy', exact: true }).click();
+    await form(app).getByRole('tab', { name: 'Limit', exact: true }).click();
+    await form(app)
+      .getByRole('textbox', { name: 'Price (USDT)', exact: true })
+      .fill((price / 100).toFixed(2));
+    await form(app).getByRole('textbox', { name: 'Amount (BTC)', exact: true }).fill('0.001');
+    await form(app).getByRole('button', { name: 'Buy BTC' }).click();
+    await expect(form(app).getByRole('status')).toContainText(/Order #\d+ placed/);
+  };
+  await placeBuy();
   const openOrders = app.getByRole('region', { name: 'Open orders' });
   await expect(openOrders.locator('tr[data-order-id]')).toHaveCount(1);
   await keepScreenshot(app, 'replay-past-resting', testInfo);
@@ -74,6 +78,28 @@ test('replay a past hour of Binance at max speed: a resting limit buy fills when
   await expect(fills).toHaveCount(1);
   await expect(fills.first()).toContainText((price / 100).toLocaleString('en-US', { minimumFractionDigits: 2 }));
   await keepScreenshot(app, 'replay-past-filled', testInfo);
+
+  // The run is kept in Results under the window; a second run with the same order at the same replay time
+  // sits beside it with the same digest.
+  await nav(app, 'Results');
+  const runs = app.getByRole('region', { name: /^Session: / }).locator('tbody tr');
+  await expect(runs).toHaveCount(1);
+  await expect(runs.first()).toContainText('Ended');
+  await expect(runs.first().locator('.result-trades')).toHaveText('1');
+  const digest = (await runs.first().locator('.result-digest').textContent())!;
+  expect(digest).toMatch(/^[0-9a-f]{16}$/);
+
+  await nav(app, 'Market');
+  await controls.getByRole('slider', { name: 'Session time' }).fill('90000');
+  await expect(controls.locator('.replay-time')).toHaveText(/^1:3\d \/ 1:00:00$/);
+  await placeBuy();
+  await controls.getByRole('button', { name: 'Play' }).click();
+  await expect(controls.locator('.replay-state')).toHaveText('Session ended', { timeout: 60_000 });
+  await nav(app, 'Results');
+  await expect(runs).toHaveCount(2);
+  await expect(runs.nth(1).locator('.result-trades')).toHaveText('1');
+  await expect(runs.nth(1).locator('.result-digest')).toHaveText(digest);
+  await keepScreenshot(app, 'replay-past-results', testInfo);
 
   // In Korean, the fill model is named too.
   await nav(app, 'Settings');
