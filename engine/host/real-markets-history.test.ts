@@ -18,10 +18,28 @@ function pastHour() {
   return { from, to: from + 60 * MINUTE };
 }
 
+/**
+ * A past hour of Binance BTC-USDT whose published prices fall, after its first `minutes`, more than `by` below
+ * every price traded before: an order resting under the price in force at that point is sure to be traded
+ * through. The mock's seeded history moves with the clock, so the hour is picked from what it publishes (from 3
+ * to 8 hours back) rather than assumed.
+ */
+async function fallingHour(minutes: number, by: number) {
+  for (let back = 3; back <= 8; back++) {
+    const from = Math.floor(Date.now() / MINUTE) * MINUTE - back * 60 * MINUTE;
+    const url = `${t.mock.urls.binanceRest}/api/v3/klines?symbol=BTCUSDT&interval=1m&startTime=${from}&endTime=${from + 60 * MINUTE - 1}&limit=60`;
+    const rows = (await (await fetch(url)).json()) as [number, string, string, string][];
+    const lows = rows.map((r) => Math.round(Number(r[3]) * 100));
+    if (Math.min(...lows.slice(minutes)) < Math.min(...lows.slice(0, minutes)) - by)
+      return { from, to: from + 60 * MINUTE };
+  }
+  throw new Error('no falling hour in the mock exchange’s history');
+}
+
 describe('replaying a past window', () => {
   it('downloads it, names the fill model, and fills a resting limit once the price trades through it', async () => {
     t.open();
-    const { from, to } = pastHour();
+    const { from, to } = await fallingHour(2, 1);
     const info = await call<FeedSourceInfo>('replay.history', { exchange: 'binance', market: 'BTC-USDT', from, to });
     expect(info.source).toBe('replay');
     expect(info.replay).toMatchObject({
@@ -69,7 +87,7 @@ describe('replaying a past window', () => {
 
   it('gives the same fills at 1000× and at max speed for the same order at the same replay time', async () => {
     t.open();
-    const { from, to } = pastHour();
+    const { from, to } = await fallingHour(11, 40);
     const runAt = async (speed: number | 'max') => {
       await call<FeedSourceInfo>('replay.history', { exchange: 'binance', market: 'BTC-USDT', from, to });
       // The chart left open starts the new window playing: held still while the orders go in.
