@@ -46,6 +46,16 @@ export const OFFLINE_PRACTICE_MARKET: MarketConfig = {
 /** The local user's account in the practice ledger (the simulator's agents use ids from 1,000,000). */
 export const PRACTICE_USER = 1;
 export const PRACTICE_GRANT = { KRW: 10_000_000 };
+
+/** The deposits that give the practice account its starting funds (on its first start, and at each reset). */
+const grantDeposits = (ts: number) =>
+  Object.entries(PRACTICE_GRANT).map(([asset, amount]) => ({
+    type: 'deposit' as const,
+    account: PRACTICE_USER,
+    asset,
+    amount,
+    ts,
+  }));
 const START_PRICE = 10_000;
 const MINUTE = 60_000;
 const TAPE_LENGTH = 200;
@@ -139,16 +149,7 @@ export class PracticeMarket {
     const engine = this.journal.machine;
     if (!engine.hasAccount(PRACTICE_USER)) {
       const ts = this.now();
-      this.journal.submitBatch([
-        { type: 'open_account', account: PRACTICE_USER, ts },
-        ...Object.entries(PRACTICE_GRANT).map(([asset, amount]) => ({
-          type: 'deposit' as const,
-          account: PRACTICE_USER,
-          asset,
-          amount,
-          ts,
-        })),
-      ]);
+      this.journal.submitBatch([{ type: 'open_account', account: PRACTICE_USER, ts }, ...grantDeposits(ts)]);
     }
     const pace = options.ticksPerSecond ?? 2;
     const history = options.history === undefined ? PRACTICE_HISTORY : options.history;
@@ -306,13 +307,7 @@ export class PracticeMarket {
       ...Object.entries(balances)
         .filter(([, b]) => b.available > 0)
         .map(([asset, b]) => ({ type: 'withdraw' as const, account: PRACTICE_USER, asset, amount: b.available, ts })),
-      ...Object.entries(PRACTICE_GRANT).map(([asset, amount]) => ({
-        type: 'deposit' as const,
-        account: PRACTICE_USER,
-        asset,
-        amount,
-        ts,
-      })),
+      ...grantDeposits(ts),
     ]);
     return [...cancelled, ...moves.flat()];
   }
