@@ -1,17 +1,13 @@
-import type { AreaData, IChartApi, ISeriesApi, ISeriesMarkersPluginApi, Time, UTCTimestamp } from 'lightweight-charts';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import type { AreaData, UTCTimestamp } from 'lightweight-charts';
+import { useEffect, useMemo, useRef } from 'react';
 import type { EquityFlow, MarketSettings, TraderProfile } from '@protocol/api';
 import { useT, type MessageKey } from '../../i18n';
-import { loadChartLib, type ChartLib } from '../../lib/charts';
+import { themeColour, useEquityArea } from '../../components/use-equity-area';
 import { equitySeries, flowMarks } from '../../lib/equity-curve';
 import { formatSize } from '../../lib/market-format';
 import { formatDateTime } from '../../lib/time';
 import { formatInt, formatUnits } from '../../lib/units';
 import { lpjMarket } from '../../stores/view-merge';
-
-function cssVar(name: string, fallback: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
-}
 
 /** Whole quote units with a sign: "+10,000,000", "-2,000,000". */
 function signedWon(value: number): string {
@@ -53,14 +49,7 @@ export function EquityChart({
 }) {
   const t = useT();
   const host = useRef<HTMLDivElement>(null);
-  const chart = useRef<{
-    lib: ChartLib;
-    api: IChartApi;
-    series: ISeriesApi<'Area'>;
-    markers: ISeriesMarkersPluginApi<Time>;
-  } | null>(null);
-  // Set once the chart exists (the library loads on first use): the effects that feed it run again then.
-  const [ready, setReady] = useState(false);
+  const chart = useEquityArea(host, theme, { secondsVisible: false });
   const points = useMemo(() => equitySeries(equity), [equity]);
   const marks = useMemo(() => flowMarks(points, equity.flows), [points, equity.flows]);
   const quote = market?.quote ?? 'KRW';
@@ -68,64 +57,16 @@ export function EquityChart({
   const last = data[data.length - 1];
 
   useEffect(() => {
-    let alive = true;
-    let api: IChartApi | null = null;
-    void loadChartLib().then((lib) => {
-      const el = host.current;
-      if (!alive || !el) return;
-      api = lib.createChart(el, {
-        autoSize: true,
-        timeScale: { timeVisible: true, secondsVisible: false },
-        localization: { priceFormatter: (v: number) => formatInt(Math.round(v)) },
-        handleScroll: false,
-        handleScale: false,
-      });
-      const series = api.addSeries(lib.AreaSeries, { lineWidth: 2, priceLineVisible: false });
-      chart.current = { lib, api, series, markers: lib.createSeriesMarkers(series, []) };
-      setReady(true);
-    });
-    return () => {
-      alive = false;
-      chart.current = null;
-      api?.remove();
-    };
-  }, []);
-
-  useEffect(() => {
-    const c = chart.current;
-    if (!c) return;
-    const accent = cssVar('--accent', '#f0b90b');
-    c.api.applyOptions({
-      layout: {
-        background: { type: c.lib.ColorType.Solid, color: cssVar('--panel', '#161b22') },
-        textColor: cssVar('--muted', '#8b95a3'),
-      },
-      grid: { vertLines: { color: cssVar('--grid', '#1c222b') }, horzLines: { color: cssVar('--grid', '#1c222b') } },
-      rightPriceScale: { borderColor: cssVar('--border', '#262d37') },
-      timeScale: { borderColor: cssVar('--border', '#262d37') },
-    });
-    // The line's colour is also its last value's label, whose text the library writes in black or white:
-    // --accent is checked for that label in both themes (theme-contrast.test.ts).
-    c.series.applyOptions({
-      lineColor: accent,
-      topColor: 'rgba(240, 185, 11, 0.35)',
-      bottomColor: 'rgba(240, 185, 11, 0.02)',
-    });
-  }, [theme, ready]);
-
-  useEffect(() => {
-    const c = chart.current;
-    if (!c) return;
-    c.series.setData(data);
-    c.api.timeScale().fitContent();
-  }, [ready, data.length, last?.time, last?.value]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (!chart) return;
+    chart.series.setData(data);
+    chart.api.timeScale().fitContent();
+  }, [chart, data.length, last?.time, last?.value]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Money in under the curve, money out above it, each with the step's value.
   useEffect(() => {
-    const c = chart.current;
-    if (!c) return;
-    const text = cssVar('--text', '#e6e9ef');
-    c.markers.setMarkers(
+    if (!chart) return;
+    const text = themeColour('--text', '#e6e9ef');
+    chart.markers.setMarkers(
       marks.map((m) => ({
         time: m.time as UTCTimestamp,
         position: m.value >= 0 ? 'belowBar' : 'aboveBar',
@@ -134,7 +75,7 @@ export function EquityChart({
         text: signedWon(m.value),
       })),
     );
-  }, [ready, marks, theme]);
+  }, [chart, marks, theme]);
 
   // Flows listed newest first; those after the last mark are not on the curve yet.
   const shown = new Set(marks.flatMap((m) => m.flows));
