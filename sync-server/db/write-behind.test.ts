@@ -82,4 +82,30 @@ describe('write-behind for the read models', () => {
     expect(() => writes.flush()).toThrow(/read model write failed/);
     expect(values()).toEqual([]);
   });
+
+  it('writes a keyed row once per batch in its last state, and again in a later batch', () => {
+    const { db, writes } = setUp();
+    // Counts the statements the worker runs: each run of the upsert adds one to `runs`.
+    db.exec('CREATE TABLE kv (k INTEGER PRIMARY KEY, v INTEGER NOT NULL, runs INTEGER NOT NULL)');
+    const upsert = writes.statement(
+      'INSERT INTO kv (k, v, runs) VALUES (?, ?, 1) ON CONFLICT (k) DO UPDATE SET v = excluded.v, runs = runs + 1',
+    );
+    const rows = () => db.prepare('SELECT k, v, runs FROM kv ORDER BY k').all();
+    writes.runKeyed(upsert, 1, [1, 10]);
+    writes.runKeyed(upsert, 2, [2, 20]);
+    writes.runKeyed(upsert, 1, [1, 11]);
+    writes.runKeyed(upsert, 1, [1, 12]);
+    writes.flush();
+    expect(rows()).toEqual([
+      { k: 1, v: 12, runs: 1 },
+      { k: 2, v: 20, runs: 1 },
+    ]);
+    // The first batch is posted: a later change of the same key is a write of its own.
+    writes.runKeyed(upsert, 1, [1, 13]);
+    writes.flush();
+    expect(rows()).toEqual([
+      { k: 1, v: 13, runs: 2 },
+      { k: 2, v: 20, runs: 1 },
+    ]);
+  });
 });

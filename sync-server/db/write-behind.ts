@@ -14,6 +14,11 @@
  * which waits for every queued write to commit, so a client that was just acknowledged finds its order in
  * the history.
  *
+ * A row that changes several times before its batch is posted (an order accepted, then filled 20 ms later)
+ * may be queued with `runKeyed`: the queued write takes the newer parameters in place, so the batch writes the
+ * row once, in its last state. That is only for statements whose last run wins whole (an upsert of the full
+ * row) and whose row no other queued write reads.
+ *
  * The worker is a few lines of plain JavaScript given as a string, so it runs the same under Node, tsx and
  * the test runner without a TypeScript loader in the worker.
  */
@@ -109,6 +114,8 @@ export class WriteBehind {
   private readonly committed: Int32Array;
   private readonly statements = new Map<string, number>();
   private ops: Op[] = [];
+  /** The ops of `runKeyed` in the batch being gathered, by statement then key. */
+  private keyed = new Map<number, Map<number | string, Op>>();
   private rowIdCallbacks: ((rowId: number) => void)[] = [];
   private posted = 0;
   private readonly waiting = new Map<number, ((rowId: number) => void)[]>();
@@ -171,6 +178,23 @@ export class WriteBehind {
     }
   }
 
+  /**
+   * Queues one statement, or, when the batch being gathered already holds a write of the same statement and
+   * key, gives that write these parameters instead: the row is written once per batch, in its last state.
+   */
+  runKeyed(statement: number, key: number | string, params: SqlValue[]): void {
+    let byKey = this.keyed.get(statement);
+    const queued = byKey?.get(key);
+    if (queued) {
+      if (this.failure) throw this.failure;
+      queued[1] = params;
+      return;
+    }
+    this.run(statement, params);
+    if (!byKey) this.keyed.set(statement, (byKey = new Map()));
+    byKey.set(key, this.ops[this.ops.length - 1]);
+  }
+
   /** The batch that writes queued now will commit in (see `onFlushed`). */
   get nextBatch(): number {
     return this.posted + 1;
@@ -229,6 +253,7 @@ export class WriteBehind {
     this.waiting.set(batch, this.rowIdCallbacks);
     this.port.postMessage({ type: 'batch', batch, ops: this.ops });
     this.ops = [];
+    this.keyed = new Map();
     this.rowIdCallbacks = [];
   }
 

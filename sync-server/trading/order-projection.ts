@@ -283,11 +283,13 @@ export class OrderProjection {
 
   /**
    * Queues the rows of what `apply` worked out. Each order changed in the batch is written once, in its final
-   * state, however many events it had.
+   * state, however many events it had; and once per write-behind batch, which gathers many of these (a
+   * resting order accepted and then filled before its row was posted is one insert, not an insert and an
+   * update).
    */
   private write(orders: ProjectedChanges['orders'], fills: ProjectedChanges['fills'], last: Map<string, number>): void {
     for (const { account, order: o } of orders) {
-      this.writes.run(this.upsertOrder, [
+      this.writes.runKeyed(this.upsertOrder, o.orderId, [
         o.orderId,
         account,
         o.market,
