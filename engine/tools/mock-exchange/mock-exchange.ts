@@ -730,6 +730,21 @@ export class MockExchange {
     this.counters.rest.push({ exchange, path, status, at: this.o.now() });
   }
 
+  /**
+   * Answers Upbit's REST request with the refusal a test forced, if one is due (429, or 418 'blocked', with
+   * Retry-After when one was forced), as every Upbit endpoint answers it; true if it did.
+   */
+  private refusedUpbit(res: ServerResponse, path: string, headers: Record<string, string>): boolean {
+    const forced = this.takeForced('upbit');
+    if (!forced) return false;
+    this.log('upbit', path, forced.status);
+    const h =
+      forced.retryAfterSec !== undefined ? { ...headers, 'Retry-After': String(forced.retryAfterSec) } : headers;
+    const name = forced.status === 418 ? 'blocked' : 'too_many_requests';
+    this.send(res, forced.status, `{"error":{"name":"${name}","message":"Too many API requests."}}`, h);
+    return true;
+  }
+
   private takeForced(exchange: ExchangeId): { status: number; retryAfterSec?: number } | undefined {
     const q = this.forced[exchange];
     const f = q[0];
@@ -750,18 +765,7 @@ export class MockExchange {
     const left = Math.max(0, this.o.upbitRequestsPerSec - this.upbitWindow.count);
     const headers = { 'Remaining-Req': `group=candles; min=1800; sec=${left}` };
     const path = url.pathname + url.search;
-    const forced = this.takeForced('upbit');
-    if (forced) {
-      this.log('upbit', path, forced.status);
-      const h =
-        forced.retryAfterSec !== undefined ? { ...headers, 'Retry-After': String(forced.retryAfterSec) } : headers;
-      return this.send(
-        res,
-        forced.status,
-        `{"error":{"name":"${forced.status === 418 ? 'blocked' : 'too_many_requests'}","message":"Too many API requests."}}`,
-        h,
-      );
-    }
+    if (this.refusedUpbit(res, path, headers)) return;
     if (this.upbitWindow.count > this.o.upbitRequestsPerSec) {
       this.log('upbit', path, 429);
       return this.send(res, 429, '{"error":{"name":"too_many_requests","message":"Too many API requests."}}', headers);
@@ -826,18 +830,7 @@ export class MockExchange {
   private upbitTicks(res: ServerResponse, url: URL): void {
     const path = url.pathname + url.search;
     const headers = { 'Remaining-Req': 'group=trades; min=600; sec=9' };
-    const forced = this.takeForced('upbit');
-    if (forced) {
-      this.log('upbit', path, forced.status);
-      const h =
-        forced.retryAfterSec !== undefined ? { ...headers, 'Retry-After': String(forced.retryAfterSec) } : headers;
-      return this.send(
-        res,
-        forced.status,
-        '{"error":{"name":"too_many_requests","message":"Too many API requests."}}',
-        h,
-      );
-    }
+    if (this.refusedUpbit(res, path, headers)) return;
     const bad = (msg: string): void => {
       this.log('upbit', path, 400);
       this.send(res, 400, JSON.stringify({ error: { name: 'invalid_parameter', message: msg } }), headers);
@@ -886,16 +879,7 @@ export class MockExchange {
   private upbitTickers(res: ServerResponse, url: URL): void {
     const path = url.pathname + url.search;
     const headers = { 'Remaining-Req': 'group=ticker; min=600; sec=9' };
-    const forced = this.takeForced('upbit');
-    if (forced) {
-      this.log('upbit', path, forced.status);
-      return this.send(
-        res,
-        forced.status,
-        '{"error":{"name":"too_many_requests","message":"Too many API requests."}}',
-        headers,
-      );
-    }
+    if (this.refusedUpbit(res, path, headers)) return;
     const codes = (url.searchParams.get('markets') ?? '').split(',').filter((c) => c !== '');
     if (codes.length === 0) {
       this.log('upbit', path, 400);
